@@ -1,0 +1,12 @@
+import { defineRule } from "../../src/engine/rule.js";
+
+export default defineRule({
+  meta: {
+    id: "yaml-alias-limit-exceeded",
+    area: "core",
+    category: "input",
+    severity: "error",
+    description: "A YAML document expands too many aliases (an alias bomb); it is not read.",
+    messages: { aliasLimit: "This document expands too many YAML aliases and was not read (possible alias bomb)." },
+  },
+});

@@ -1,0 +1,26 @@
+export const HELP = `meshlint: find mistakes in Istio, Linkerd and Gateway API configuration before it reaches a cluster.
+
+Usage:
+  meshlint [options] [paths... | -]      lint files, folders (recursive), globs, or - for standard input
+  meshlint explain <rule-id|IST####|KIA####>
+  meshlint --list-rules [--format stylish|json|markdown]
+
+Options:
+  -f, --format <name>          stylish (default), json or compact
+      --fail-on <level>        exit 1 on findings at or above: error (default), warning, info, none
+      --max-warnings <n>       also exit 1 when there are more than n warnings
+  -n, --namespace <ns>         namespace of resources that name none (default: default)
+  -c, --config <file>          configuration file (default: .meshlint.yaml, searched upward)
+      --mesh-config <file>     Istio MeshConfig (bare, or the istio ConfigMap) merged over Istio's defaults
+      --mesh-networks <file>   Istio MeshNetworks (bare, or the istio ConfigMap)
+      --gateway-api-channel <c>  Gateway API CRD channel: standard (default) or experimental
+      --max-file-size <size>   skip larger files (default 5MB; e.g. 512KB, 20MB)
+  -q, --quiet                  report errors only
+      --color, --no-color      force colours on or off (default: on for a terminal; NO_COLOR is honoured)
+      --list-rules             list every rule with its codes and default severity
+  -v, --version                print the version
+  -h, --help                   print this help
+
+Exit status: 0 nothing at or above --fail-on; 1 findings at or above it (or more than --max-warnings warnings);
+2 usage error, unreadable configuration, input that names nothing, or internal error.
+`;

@@ -1,0 +1,70 @@
+import { type KindKey, kindId } from "../model/kinds.js";
+import type { Resource } from "../model/resource.js";
+import type { ResourceIndex } from "../model/resource-index.js";
+import { type Report, type Rule, isGlobalRule, isResourceRule } from "./rule.js";
+
+/** A report as a rule made it, before severity, suppression and positions are applied. */
+export interface PendingReport {
+  readonly rule: Rule;
+  /** Without a resource only when a whole-index rule failed. */
+  readonly report: Omit<Report, "resource"> & { readonly resource: Resource | undefined };
+}
+
+export interface RunResult {
+  readonly reports: readonly PendingReport[];
+  /** Kinds each rule read (target kinds included), by rule id. */
+  readonly reads: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export const INTERNAL_ERROR_RULE = "internal-error";
+
+/**
+ * Runs rules over the index. A rule that throws becomes an `internal-error` report on the resource it was
+ * checking (or on no resource, for a whole-index rule), and the run goes on with the next resource.
+ */
+export function runRules(index: ResourceIndex, rules: readonly Rule[], internalError: Rule): RunResult {
+  const reports: PendingReport[] = [];
+  const reads = new Map<string, Set<string>>();
+  const failed = (rule: Rule, error: unknown, resource?: Resource) => {
+    const detail = error instanceof Error ? error.message : String(error);
+    reports.push({
+      rule: internalError,
+      report: {
+        resource,
+        messageId: resource ? "ruleFailed" : "globalRuleFailed",
+        data: { rule: rule.meta.id, detail: detail.split("\n")[0] ?? detail },
+      },
+    });
+  };
+
+  for (const rule of rules) {
+    if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;
+    const touched = new Set<string>();
+    reads.set(rule.meta.id, touched);
+    const view = index.view((k: KindKey) => touched.add(kindId(k)));
+    const ctx = {
+      index: view,
+      settings: index.settings,
+      report: (report: Report) => reports.push({ rule, report }),
+    };
+    if (isResourceRule(rule)) {
+      for (const kind of rule.target) {
+        for (const resource of view.all(kind)) {
+          if (resource.origin.kind === "installation") continue;
+          try {
+            rule.check(resource, ctx);
+          } catch (error) {
+            failed(rule, error, resource);
+          }
+        }
+      }
+    } else {
+      try {
+        rule.checkAll(ctx);
+      } catch (error) {
+        failed(rule, error);
+      }
+    }
+  }
+  return { reports, reads };
+}

@@ -1,0 +1,255 @@
+import { open } from "node:fs/promises";
+import { basename, dirname, relative } from "node:path";
+import type { FieldPath, JsonObject, Origin, SourceSpan } from "../model/resource.js";
+import { asArray, deepFreeze, isObject } from "../model/resource.js";
+import { discover } from "./discover.js";
+import { IgnoreRules, toPosix } from "./ignore-rules.js";
+import { SourceFile } from "./source-file.js";
+import {
+  ChartLocator,
+  KUSTOMIZATION_FILES,
+  isKustomizeDocument,
+  kustomizeInputsOf,
+  looksLikeHelmTemplate,
+  readText,
+} from "./templates.js";
+import { documentValue } from "./yaml.js";
+
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+export interface LoadOptions {
+  readonly cwd: string;
+  /** Text of standard input, when `-` is among the inputs. */
+  readonly stdin?: string;
+  readonly maxFileSize?: number;
+  /** gitignore-style globs from the config file, anchored at its folder. */
+  readonly ignore?: { readonly dir: string; readonly patterns: readonly string[] };
+}
+
+/** A manifest as written, before the model gives it a namespace. */
+export interface RawResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly data: JsonObject;
+  readonly origin: Origin;
+}
+
+/** A problem with an input itself (not with a resource): reported under one of the `core` rules. */
+export interface LoadIssue {
+  readonly ruleId: string;
+  readonly messageId: string;
+  readonly data: Readonly<Record<string, string | number>>;
+  readonly file: string;
+  readonly span?: SourceSpan;
+}
+
+export interface LoadedFile {
+  readonly file: string;
+  readonly resources: number;
+  readonly status: "ok" | "parse-error" | "skipped";
+}
+
+export interface LoadResult {
+  readonly files: readonly LoadedFile[];
+  readonly resources: readonly RawResource[];
+  readonly issues: readonly LoadIssue[];
+  /** Non-empty documents that are not Kubernetes objects (no apiVersion or kind). */
+  readonly skippedDocuments: number;
+  readonly sources: ReadonlyMap<string, SourceFile>;
+  /** Inputs that named nothing (missing paths, globs without a match). */
+  readonly unmatched: readonly string[];
+}
+
+const READ_CONCURRENCY = 16;
+
+export async function load(inputs: readonly string[], options: LoadOptions): Promise<LoadResult> {
+  const { cwd } = options;
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const ignores = IgnoreRules.forCwd(cwd, options.ignore);
+  const found = await discover(inputs, cwd, ignores);
+  const show = (path: string) => toPosix(relative(cwd, path)) || basename(path);
+
+  const files: LoadedFile[] = [];
+  const resources: RawResource[] = [];
+  const issues: LoadIssue[] = [];
+  const sources = new Map<string, SourceFile>();
+  let skippedDocuments = 0;
+  const helmFiles: string[] = [];
+  const kustomizeFiles: string[] = [];
+
+  for (const path of found.ignored) {
+    issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(path) });
+    files.push({ file: show(path), resources: 0, status: "skipped" });
+  }
+
+  const kustomizeInputs = new Set<string>();
+  for (const { path } of found.files) {
+    if (KUSTOMIZATION_FILES.has(basename(path))) {
+      for (const input of kustomizeInputsOf(path, readText(path) ?? "")) kustomizeInputs.add(input);
+    }
+  }
+  const charts = new ChartLocator(cwd);
+
+  const texts = await mapLimit(found.files, READ_CONCURRENCY, (f) => readManifest(f.path, maxFileSize));
+  const entries: { file: string; read: ReadOutcome; path?: string }[] = found.files.map((f, i) => ({
+    file: show(f.path),
+    path: f.path,
+    read: texts[i] as ReadOutcome,
+  }));
+  if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
+
+  for (const { file, read, path } of entries) {
+    if ("skip" in read) {
+      issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file });
+      files.push({ file, resources: 0, status: "skipped" });
+      continue;
+    }
+    if (path && (KUSTOMIZATION_FILES.has(basename(path)) || kustomizeInputs.has(path))) {
+      kustomizeFiles.push(file);
+      files.push({ file, resources: 0, status: "skipped" });
+      continue;
+    }
+    if ((path && charts.chartHolding(path)) || looksLikeHelmTemplate(read.text)) {
+      helmFiles.push(file);
+      files.push({ file, resources: 0, status: "skipped" });
+      continue;
+    }
+    const parsed = parseManifests(file, read.text);
+    const broken = parsed.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
+    if (broken && read.text.includes("{{")) {
+      // Template syntax that is not YAML: a template of some tool, not a broken manifest.
+      helmFiles.push(file);
+      files.push({ file, resources: 0, status: "skipped" });
+      continue;
+    }
+    sources.set(file, parsed.source);
+    resources.push(...parsed.resources);
+    issues.push(...parsed.issues);
+    skippedDocuments += parsed.skippedDocuments;
+    if (parsed.kustomize) kustomizeFiles.push(file);
+    files.push({ file, resources: parsed.resources.length, status: broken ? "parse-error" : "ok" });
+  }
+
+  if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
+  if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
+  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched };
+}
+
+function templateIssue(tool: "helm" | "kustomize", files: readonly string[]): LoadIssue {
+  const dirs = [...new Set(files.map((f) => dirname(f)))];
+  const shown = dirs.slice(0, 3).join(", ") + (dirs.length > 3 ? `, and ${dirs.length - 3} more` : "");
+  return {
+    ruleId: "template-skipped",
+    messageId: tool,
+    data: { count: files.length, dirs: shown, dir: dirs[0] ?? "." },
+    file: files[0] ?? "",
+  };
+}
+
+/** Turns one file's text into resources, collecting YAML problems as issues. */
+export function parseManifests(
+  file: string,
+  text: string,
+): { source: SourceFile; resources: RawResource[]; issues: LoadIssue[]; skippedDocuments: number; kustomize: boolean } {
+  const source = new SourceFile(file, text);
+  const resources: RawResource[] = [];
+  const issues: LoadIssue[] = [];
+  let skippedDocuments = 0;
+  let kustomize = false;
+  const docs = source.parse();
+  for (let index = 0; index < docs.length; index++) {
+    const doc = docs[index];
+    if (!doc) continue;
+    const { value, problems } = documentValue(doc, index, text);
+    for (const p of problems) {
+      const span = source.span(p.start, p.end);
+      if (p.kind === "syntax") issues.push({ ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span });
+      else if (p.kind === "duplicate-key") issues.push({ ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span });
+      else issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
+    }
+    if (value === undefined || value === null) continue;
+    if (isKustomizeDocument(value)) {
+      kustomize = true;
+      continue;
+    }
+    const found = manifestsIn(value, []);
+    if (found.length === 0) skippedDocuments++;
+    for (const m of found) {
+      if (!m) {
+        skippedDocuments++;
+        continue;
+      }
+      const origin = fileOrigin(source, index, m.base);
+      resources.push({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin });
+    }
+  }
+  source.forgetSyntaxTree();
+  return { source, resources, issues, skippedDocuments, kustomize };
+}
+
+/** A document's objects: itself, or the items of a `kind: List` (`undefined` marks an item that is no object). */
+function manifestsIn(value: unknown, base: FieldPath): ({ data: JsonObject; base: FieldPath } | undefined)[] {
+  if (!isObject(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string" || !value.kind) return [];
+  if (value.kind === "List" || (value.kind.endsWith("List") && Array.isArray(value.items))) {
+    return asArray(value.items).map((item, i) => {
+      const inner = manifestsIn(item, [...base, "items", i]);
+      return inner.length === 1 ? inner[0] : undefined;
+    });
+  }
+  return [{ data: value, base }];
+}
+
+function fileOrigin(source: SourceFile, docIndex: number, base: FieldPath): Origin {
+  return {
+    kind: "file",
+    file: source.file,
+    docIndex,
+    locate: (path, part) => source.locate(docIndex, base.length ? [...base, ...path] : path, part),
+  };
+}
+
+type ReadOutcome =
+  | { readonly text: string }
+  | { readonly skip: "binary" | "notUtf8" | "tooLarge" | "unreadable"; readonly data: Record<string, string | number> };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+async function readManifest(path: string, maxFileSize: number): Promise<ReadOutcome> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+    const info = await handle.stat();
+    if (!info.isFile()) return { skip: "unreadable", data: { reason: "not a regular file" } };
+    if (info.size > maxFileSize) return { skip: "tooLarge", data: { size: info.size, limit: maxFileSize } };
+    const bytes = await handle.readFile();
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+      return { skip: "notUtf8", data: { encoding: "UTF-16" } };
+    }
+    if (bytes.subarray(0, 8000).includes(0)) return { skip: "binary", data: {} };
+    try {
+      return { text: utf8.decode(bytes) };
+    } catch {
+      return { skip: "notUtf8", data: { encoding: "not UTF-8" } };
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const reason = code === "EACCES" ? "permission denied" : code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : (error as Error).message;
+    return { skip: "unreadable", data: { reason } };
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i] as T);
+      }
+    }),
+  );
+  return out;
+}

@@ -1,0 +1,94 @@
+import { readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import { parse } from "yaml";
+import { asArray, asObject, asString, isObject } from "../model/resource.js";
+
+// Kustomize and Helm inputs are not cluster objects: a patch shaped like half a Deployment, or a template full of
+// `{{ .Values }}`, would only produce false errors. They are skipped with a hint to lint the rendered output.
+
+export const KUSTOMIZATION_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+
+/** Files a kustomization names as patches, transformers or generator inputs (never as resources). */
+export function kustomizeInputsOf(kustomizationPath: string, text: string): string[] {
+  let doc: unknown;
+  try {
+    doc = parse(text, { version: "1.1", uniqueKeys: false });
+  } catch {
+    return [];
+  }
+  const k = asObject(doc);
+  if (!k) return [];
+  const dir = dirname(kustomizationPath);
+  const out: string[] = [];
+  const addPath = (p: unknown) => {
+    const s = asString(p);
+    if (s && !s.includes("://") && !s.includes("\n")) out.push(resolve(dir, s));
+  };
+  for (const p of asArray(k.patchesStrategicMerge)) addPath(p);
+  for (const key of ["patches", "patchesJson6902", "replacements"]) {
+    for (const p of asArray(k[key])) addPath(asObject(p)?.path);
+  }
+  for (const key of ["transformers", "generators", "validators", "configurations", "crds"]) {
+    for (const p of asArray(k[key])) addPath(p);
+  }
+  for (const gen of [...asArray(k.configMapGenerator), ...asArray(k.secretGenerator)]) {
+    for (const f of asArray(asObject(gen)?.files)) addPath(asString(f)?.split("=").pop());
+  }
+  return out;
+}
+
+export const isKustomizeDocument = (value: unknown): boolean => {
+  if (isObject(value)) return /^kustomize\.config\.k8s\.io\//.test(asString(value.apiVersion) ?? "");
+  // A JSON 6902 patch list: a sequence of { op, path } operations.
+  const ops = asArray(value);
+  return ops.length > 0 && ops.every((op) => isObject(op) && typeof op.op === "string" && typeof op.path === "string");
+};
+
+const HELM_MARKER =
+  /\{\{-|-\}\}|\{\{\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\.Template|(?:include|template|define|toYaml|tpl|if|else|end|range|with)\b)|^\s*\{\{/m;
+
+/** A Go template that Helm would render: a file containing template markers. */
+export const looksLikeHelmTemplate = (text: string): boolean => text.includes("{{") && HELM_MARKER.test(text);
+
+/** Finds Helm charts (folders holding Chart.yaml) above files, caching per folder. */
+export class ChartLocator {
+  private readonly chartOf = new Map<string, string | null>();
+
+  constructor(private readonly top: string) {}
+
+  /** The chart root holding `file`, unless the file is one of the chart's plain CRDs (under `crds/`). */
+  chartHolding(file: string): string | undefined {
+    const root = this.rootAbove(dirname(file));
+    if (!root) return undefined;
+    const inside = file.slice(root.length + 1).split(sep);
+    return inside[0] === "crds" ? undefined : root;
+  }
+
+  private rootAbove(dir: string): string | undefined {
+    const cached = this.chartOf.get(dir);
+    if (cached !== undefined) return cached ?? undefined;
+    let root: string | null = null;
+    if (isFile(join(dir, "Chart.yaml"))) root = dir;
+    else if (dir !== this.top && dirname(dir) !== dir && dir.startsWith(this.top)) root = this.rootAbove(dirname(dir)) ?? null;
+    this.chartOf.set(dir, root);
+    return root ?? undefined;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+};
+
+export const chartName = (root: string): string => basename(root);

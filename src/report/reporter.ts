@@ -1,0 +1,12 @@
+import type { LintResult } from "../api.js";
+import type { RuleCatalog } from "../engine/registry.js";
+
+export interface ReportEnv {
+  readonly catalog: RuleCatalog;
+  readonly version: string;
+  /** Whether to use ANSI colours (decided by the front end, never read from the process here). */
+  readonly color: boolean;
+}
+
+/** A reporter is a pure function from a lint result to text. */
+export type Reporter = (result: LintResult, env: ReportEnv) => string;
