@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import type { HostEntry } from "../../src/model/hosts.js";
 import { routeDestinations } from "../../src/model/istio/routes.js";
+import { withoutTopologyLabels } from "../../src/model/istio/topology.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
 import { HOST_KINDS, type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
@@ -11,9 +12,9 @@ export default defineRule({
     id: "destinationrule-subset-no-pods",
     area: "istio",
     category: "correctness",
-    severity: "warning",
+    severity: "info",
     description:
-      "A DestinationRule subset's labels select none of the workloads behind its host; an error when a route sends traffic to it.",
+      "A DestinationRule subset's labels select none of the workloads behind its host; a warning when a route sends traffic to it.",
     aliases: [
       { tool: "istioctl", code: "IST0173", match: "partial" },
       { tool: "kiali", code: "KIA0203", match: "same" },
@@ -40,8 +41,10 @@ export default defineRule({
       const subset = asObject(s);
       const name = asString(subset?.name);
       const labels = asStringMap(subset?.labels);
-      if (!name || !labels || Object.keys(labels).length === 0) return;
-      const selector = selectorFromLabels(labels);
+      if (!name || !labels) return;
+      const templateLabels = withoutTopologyLabels(labels);
+      if (Object.keys(templateLabels).length === 0) return;
+      const selector = selectorFromLabels(templateLabels);
       if (backends.some((b) => matches(selector, b))) return;
       const route = routed.get(`${host}|${name}`);
       ctx.report({
@@ -49,7 +52,7 @@ export default defineRule({
         path: ["spec", "subsets", i, "labels"],
         messageId: route ? "noPodsRouted" : "noPods",
         data: { subset: name, labels: describeSelector(selector), count: backends.length, host: written, ...(route ? { route: `${route.namespace}/${route.name}` } : {}) },
-        ...(route ? { severity: "error" as const, related: [{ resource: route, message: "routes to this subset" }] } : {}),
+        ...(route ? { severity: "warning" as const, related: [{ resource: route, message: "routes to this subset" }] } : {}),
         help: "Fix the subset labels to match the pod template labels of the host's workloads.",
       });
     });

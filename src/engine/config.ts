@@ -62,7 +62,8 @@ export function loadConfig(file: string): Config {
   }
   let value: unknown;
   try {
-    value = parse(text, { version: "1.1", uniqueKeys: true, prettyErrors: true });
+    // YAML 1.2: the config says `off`, which YAML 1.1 would read as the boolean false.
+    value = parse(text, { version: "1.2", uniqueKeys: true, prettyErrors: true });
   } catch (error) {
     throw new ConfigError(`${file}: ${(error as Error).message.split("\n")[0]}`);
   }

@@ -1,9 +1,12 @@
 import { lstat, readdir, stat } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import type { IgnoreRules } from "./ignore-rules.js";
 
 export const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
+
+/** meshlint's own files are configuration, not manifests. */
+const OWN_FILES = new Set([".meshlint.yaml", ".meshlint.yml", ".meshlint-baseline.json"]);
 
 export interface DiscoveredFile {
   /** Absolute path. */
@@ -49,7 +52,7 @@ export async function discover(inputs: readonly string[], cwd: string, ignores: 
       const matches = await glob([input], { cwd, absolute: true, dot: true, ignore: ["**/node_modules/**", "**/.git/**"] });
       let any = false;
       for (const match of matches.map((m) => resolve(m)).sort()) {
-        if (!MANIFEST_EXTENSIONS.has(extname(match).toLowerCase()) || ignores.ignores(match)) continue;
+        if (!MANIFEST_EXTENSIONS.has(extname(match).toLowerCase()) || OWN_FILES.has(basename(match)) || ignores.ignores(match)) continue;
         add({ path: match, explicit: false });
         any = true;
       }
@@ -70,7 +73,7 @@ async function walk(dir: string, ignores: IgnoreRules, add: (f: DiscoveredFile) 
     if (entry.isDirectory()) {
       if (!ignores.ignores(path, true)) await walk(path, ignores, add);
     } else if (entry.isFile() || entry.isSymbolicLink()) {
-      if (!MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase()) || ignores.ignores(path)) continue;
+      if (!MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase()) || OWN_FILES.has(entry.name) || ignores.ignores(path)) continue;
       // Symlinked folders are not followed (they can form cycles); a dangling link is read, and reported unreadable.
       if (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isDirectory()) continue;
       add({ path, explicit: false });

@@ -62,12 +62,13 @@ export function installationResources(repo: readonly Resource[], settings: Setti
     });
     const ports = gw.ports.map((port) => ({ name: portName(port), port, protocol: "TCP", targetPort: port }));
     if (!hasWorkload) {
+      const podLabels = { app: gw.name, ...gw.labels };
       addIfMissing(
         assumed("apps/v1", K.Deployment, gw.namespace, gw.name, {
           spec: {
-            selector: { matchLabels: gw.labels },
+            selector: { matchLabels: podLabels },
             template: {
-              metadata: { labels: gw.labels },
+              metadata: { labels: podLabels },
               spec: {
                 serviceAccountName: `${gw.name}-service-account`,
                 containers: [{ name: "istio-proxy", image: "auto", ports: ports.map((p) => ({ containerPort: p.port, protocol: "TCP" })) }],

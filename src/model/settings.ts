@@ -36,7 +36,7 @@ export interface Settings {
 export const DEFAULT_INGRESS_GATEWAY: AssumedIngressGateway = {
   namespace: "istio-system",
   name: "istio-ingressgateway",
-  labels: { app: "istio-ingressgateway", istio: "ingressgateway" },
+  labels: { istio: "ingressgateway" },
   ports: [80, 443, 15443, 31400],
 };
 

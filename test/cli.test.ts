@@ -1,0 +1,201 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type CliIo, run } from "../src/cli/main.js";
+import { ROOT } from "./helpers/fixtures.js";
+import { tempRepo } from "./helpers/temp-repo.js";
+
+const REPOS = join(ROOT, "fixtures", "repos");
+
+/** Runs the CLI in-process in `cwd`; returns exit code, stdout and stderr. */
+async function cli(args: string[], cwd = REPOS, stdin = "") {
+  let out = "";
+  let err = "";
+  const io: CliIo = {
+    cwd,
+    env: {},
+    stdoutIsTTY: false,
+    write: (t) => (out += t),
+    error: (t) => (err += t),
+    readStdin: async () => stdin,
+  };
+  const code = await run(args, io);
+  return { code, out, err };
+}
+
+describe("exit codes, in every format", () => {
+  for (const format of ["stylish", "json", "compact"]) {
+    it(`${format}: 0 clean, 1 errors, 0 warnings-only, 1 warnings with --fail-on warning or --max-warnings 0`, async () => {
+      expect((await cli(["-f", format, "clean"])).code).toBe(0);
+      expect((await cli(["-f", format, "broken"])).code).toBe(1);
+      expect((await cli(["-f", format, "warnings-only"])).code).toBe(0);
+      expect((await cli(["-f", format, "--fail-on", "warning", "warnings-only"])).code).toBe(1);
+      expect((await cli(["-f", format, "--max-warnings", "0", "warnings-only"])).code).toBe(1);
+      expect((await cli(["-f", format, "--max-warnings", "1", "warnings-only"])).code).toBe(0);
+      expect((await cli(["-f", format, "--fail-on", "none", "broken"])).code).toBe(0);
+    });
+  }
+
+  it("2 for usage errors, with a message on stderr and nothing half-printed on stdout", async () => {
+    for (const args of [["--format", "xml", "clean"], ["--fail-on", "sometimes"], ["--bogus"], ["--max-warnings", "-3"], ["--max-file-size", "big"], ["--gateway-api-channel", "beta"]]) {
+      const r = await cli(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err).toMatch(/^meshlint: /);
+      expect(r.out).toBe("");
+    }
+  });
+
+  it("2 for a path that names nothing (after reporting the rest)", async () => {
+    const r = await cli(["-f", "json", "clean", "no-such-dir"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("no-such-dir");
+    expect(JSON.parse(r.out).summary.resources).toBe(4);
+  });
+
+  it("2 for an invalid config file, naming the bad fields", async () => {
+    const r = await cli(["."], join(REPOS, "bad-config"));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("colour");
+    expect(r.err).toContain("/rules/virtualservice-subset-not-found");
+  });
+
+  it("2 for an unreadable --mesh-config", async () => {
+    const r = await cli(["--mesh-config", "nope.yaml", "clean"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("nope.yaml");
+  });
+});
+
+describe("configuration and suppression", () => {
+  it("finds .meshlint.yaml upward: namespace default, rule off by code, ignore globs", async () => {
+    const r = await cli(["-f", "json", "."], join(REPOS, "configured"));
+    const json = JSON.parse(r.out);
+    expect(json.diagnostics).toEqual([]);
+    expect(json.summary).toMatchObject({ files: 1, resources: 2, errors: 0 });
+    expect(r.code).toBe(0);
+  });
+
+  it("--config names the file explicitly, and --namespace wins over the config", async () => {
+    const r = await cli(["-f", "json", "-c", "configured/.meshlint.yaml", "-n", "other", "configured"]);
+    const hosts = JSON.parse(r.out).diagnostics.map((d: { ruleId: string }) => d.ruleId);
+    expect(hosts).toEqual(["virtualservice-destination-host-not-found"]);
+  });
+
+  it("honours galley.istio.io/analyze-suppress and meshlint.io/ignore, and counts what they hide", async () => {
+    const r = await cli(["-f", "json", "suppressed"]);
+    const json = JSON.parse(r.out);
+    expect(json.diagnostics).toEqual([]);
+    expect(json.summary.suppressed).toBe(2);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe("inputs", () => {
+  it("lints standard input with -", async () => {
+    const vs = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: a }\nspec:\n  hosts: [a]\n  http:\n    - route:\n        - destination: { host: missing }\n";
+    const r = await cli(["-f", "compact", "-"], REPOS, vs);
+    expect(r.out).toContain("<stdin>: line 8, col 32, Error - Host \"missing\"");
+    expect(r.code).toBe(1);
+  });
+
+  it("never prints a stack trace for bad input", async () => {
+    const dir = tempRepo({ "a.yaml": "\u0000\u0001", "b.yaml": "a: [", "c.yaml": "kind: List\napiVersion: v1\nitems: 7\n" });
+    const r = await cli(["-f", "stylish", "."], dir);
+    expect(r.err).toBe("");
+    expect(r.out).not.toMatch(/at .*\.js:\d+/);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe("formats", () => {
+  it("json follows the contract", async () => {
+    const json = JSON.parse((await cli(["-f", "json", "broken"])).out);
+    expect(json.version).toBe(1);
+    expect(Object.keys(json.summary).sort()).toEqual(["errors", "files", "infos", "resources", "skipped", "suppressed", "warnings"]);
+    expect(json.diagnostics[0]).toMatchObject({
+      ruleId: "virtualservice-subset-not-found",
+      severity: "error",
+      codes: ["IST0101", "KIA1107"],
+      file: "broken/mesh.yaml",
+      line: 8,
+      column: 45,
+      endLine: 8,
+      endColumn: 47,
+      path: "spec.http[0].route[0].destination.subset",
+      resource: { apiVersion: "networking.istio.io/v1", kind: "VirtualService", namespace: "shop", name: "web" },
+    });
+    expect(json.diagnostics[0].message).toBe('Subset "v2" of host "web" is not defined: no DestinationRule for this host applies in namespace "shop".');
+  });
+
+  it("compact lines match VS Code's $eslint-compact problem matcher", async () => {
+    const { out } = await cli(["-f", "compact", "broken"]);
+    const matcher = /^(.+):\sline\s(\d+),\scol\s(\d+),\s(Error|Warning|Info)\s-\s(.+)\s\((.+)\)$/;
+    const lines = out.trim().split("\n");
+    expect(lines[0]).toMatch(matcher);
+    expect(lines.at(-1)).toBe("3 resources in 2 files: 1 error, 0 warnings, 0 infos");
+  });
+
+  it("stylish shows a code frame, the help and a summary, without colour when not a terminal", async () => {
+    const { out } = await cli(["broken"]);
+    expect(out).toContain("> 8 |         - destination: { host: web, subset: v2 }");
+    expect(out).toMatch(/\|\s+\^\^$/m);
+    expect(out).toContain("help: Add a DestinationRule");
+    expect(out).toContain("3 resources in 2 files: 1 error, 0 warnings, 0 infos");
+    expect(out).not.toContain("\u001b[");
+    expect((await cli(["--color", "broken"])).out).toContain("\u001b[");
+  });
+
+  it("--quiet prints errors only", async () => {
+    const json = JSON.parse((await cli(["-f", "json", "-q", "warnings-only"])).out);
+    expect(json.diagnostics).toEqual([]);
+  });
+});
+
+describe("commands", () => {
+  it("--list-rules lists every rule, as text, JSON or markdown", async () => {
+    const text = (await cli(["--list-rules"])).out;
+    expect(text).toContain("virtualservice-subset-not-found");
+    const rules = JSON.parse((await cli(["--list-rules", "-f", "json"])).out);
+    expect(rules.find((r: { id: string }) => r.id === "virtualservice-host-conflict").aliases).toContainEqual({ tool: "istioctl", code: "IST0109", match: "same" });
+    expect((await cli(["--list-rules", "-f", "markdown"])).out).toMatch(/^\| rule \| area/);
+  });
+
+  it("explain prints a rule's doc, or every rule carrying a code", async () => {
+    const one = await cli(["explain", "virtualservice-subset-not-found"]);
+    expect(one.out).toContain("## What it does");
+    const byCode = await cli(["explain", "IST0101"]);
+    expect(byCode.out).toMatch(/^IST0101 is covered by 3 rule\(s\)/);
+    expect(byCode.out).toContain("virtualservice-gateway-not-found");
+    expect((await cli(["explain", "KIA9999"])).code).toBe(2);
+  });
+
+  it("--version and --help", async () => {
+    expect((await cli(["--version"])).out).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect((await cli(["--help"])).out).toContain("--fail-on");
+  });
+});
+
+describe("the installed bin", () => {
+  it("runs the demo repository end to end through bin/meshlint.js", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "meshlint.js"), "--format", "json", "fixtures/demo"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(new Set(json.diagnostics.map((d: { ruleId: string }) => d.ruleId))).toEqual(
+      new Set([
+        "resource-duplicate",
+        "virtualservice-destination-host-not-found",
+        "virtualservice-gateway-not-found",
+        "virtualservice-subset-not-found",
+        "virtualservice-host-conflict",
+        "virtualservice-weights-invalid",
+        "destinationrule-subset-no-pods",
+      ]),
+    );
+  });
+
+  it("exits 2 on a usage error", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "meshlint.js"), "--nope"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("meshlint:");
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { appliedDestinationRules } from "../../src/model/istio/destination-rules.js";
+import { K } from "../../src/model/kinds.js";
+import { parseMeshConfig } from "../../src/model/mesh-config.js";
+import { matches, selectorFromLabelSelector } from "../../src/model/selectors.js";
+import { indexOf } from "../helpers/index.js";
+
+describe("resource index", () => {
+  it("defaults namespaces: --namespace for namespaced kinds, none for cluster-scoped ones (built-in or by CRD)", () => {
+    const index = indexOf(
+      `apiVersion: v1\nkind: Service\nmetadata: { name: a }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: shop, namespace: x }\n---\n` +
+        `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: widgets.example.com }\nspec: { group: example.com, scope: Cluster, names: { kind: Widget } }\n---\n` +
+        `apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w, namespace: ignored }\n---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: { name: g }\n`,
+      { defaultNamespace: "team" },
+    );
+    const ns = (kind: string) => index.resources.find((r) => r.kind === kind && r.origin.kind === "file")?.namespace;
+    expect(ns("Service")).toBe("team");
+    expect(ns("Namespace")).toBe("");
+    expect(ns("Widget")).toBe("");
+    expect(ns("Gadget")).toBe("team");
+  });
+
+  it("knows declared namespaces, used namespaces and the installation's", () => {
+    const index = indexOf(`apiVersion: v1\nkind: Namespace\nmetadata: { name: shop }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: web }\n`);
+    const namespaces = index.namespaces();
+    expect(["shop", "web", "default", "istio-system", "kube-system"].every((n) => namespaces.exists(n))).toBe(true);
+    expect(namespaces.exists("nowhere")).toBe(false);
+    expect(namespaces.declared("shop")?.origin.kind).toBe("file");
+  });
+
+  it("assumes the ingress gateway unless the repository defines its own", () => {
+    const assumed = indexOf(`apiVersion: v1\nkind: Service\nmetadata: { name: a }\n`);
+    expect(assumed.get(K.Service, "istio-system", "istio-ingressgateway")?.origin.kind).toBe("installation");
+    expect(assumed.workloads().select(selectorFromLabelSelector({ matchLabels: { istio: "ingressgateway" } }), "istio-system")).toHaveLength(1);
+
+    const own = indexOf(
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: gw, namespace: istio-system }\nspec:\n  template:\n    metadata: { labels: { istio: ingressgateway } }\n    spec: { containers: [{ name: istio-proxy, image: auto }] }\n---\n` +
+        `apiVersion: v1\nkind: Service\nmetadata: { name: istio-ingressgateway, namespace: istio-system }\nspec: { ports: [{ port: 8443 }] }\n`,
+    );
+    expect(own.get(K.Service, "istio-system", "istio-ingressgateway")?.origin.kind).toBe("file");
+    expect(own.all(K.Deployment).map((d) => d.name)).toEqual(["gw"]);
+
+    const none = indexOf(`apiVersion: v1\nkind: Service\nmetadata: { name: a }\n`, { installation: { ingressGateway: false } });
+    expect(none.get(K.Service, "istio-system", "istio-ingressgateway")).toBeUndefined();
+  });
+
+  it("selects workloads by labels and expressions through the label index", () => {
+    const index = indexOf(
+      ["v1", "v2", "v3"]
+        .map((v) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: r-${v}, namespace: shop }\nspec:\n  template:\n    metadata: { labels: { app: reviews, version: ${v} } }\n    spec: { containers: [{ name: c }] }\n`)
+        .join("---\n"),
+    );
+    const select = (s: unknown) => index.workloads().select(selectorFromLabelSelector(s), "shop").map((w) => w.resource.name);
+    expect(select({ matchLabels: { app: "reviews" } })).toEqual(["r-v1", "r-v2", "r-v3"]);
+    expect(select({ matchLabels: { app: "reviews" }, matchExpressions: [{ key: "version", operator: "NotIn", values: ["v1"] }] })).toEqual(["r-v2", "r-v3"]);
+    expect(select({ matchExpressions: [{ key: "version", operator: "In", values: ["v3"] }] })).toEqual(["r-v3"]);
+    expect(select({ matchExpressions: [{ key: "canary", operator: "DoesNotExist" }] })).toHaveLength(3);
+    expect(select({ matchExpressions: [{ key: "version", operator: "Bogus" }] })).toEqual([]);
+    expect(matches(selectorFromLabelSelector({ matchExpressions: [{ key: "a", operator: "Exists" }] }), { a: "" })).toBe(true);
+  });
+
+  it("finds DestinationRules in Istio's order: caller's namespace, host's namespace (if exported), root namespace", () => {
+    const dr = (name: string, ns: string, host: string, extra = "") =>
+      `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: ${name}, namespace: ${ns} }\nspec: { host: "${host}"${extra} }\n---\n`;
+    const index = indexOf(
+      dr("caller", "web", "reviews.shop.svc.cluster.local") +
+        dr("owner", "shop", "reviews") +
+        dr("owner-private", "shop", "ratings", ", exportTo: ['.']") +
+        dr("mesh-wide", "istio-system", "*.shop.svc.cluster.local") +
+        dr("mesh-exact", "istio-system", "details.shop.svc.cluster.local") +
+        `apiVersion: v1\nkind: Service\nmetadata: { name: reviews, namespace: shop }\n`,
+    );
+    const applied = (host: string, from: string) => appliedDestinationRules(index, host, from, ["shop"]).rules.map((r) => r.name);
+    expect(applied("reviews.shop.svc.cluster.local", "web")).toEqual(["caller"]);
+    expect(applied("reviews.shop.svc.cluster.local", "billing")).toEqual(["owner"]);
+    expect(applied("ratings.shop.svc.cluster.local", "billing")).toEqual(["mesh-wide"]);
+    expect(applied("ratings.shop.svc.cluster.local", "shop")).toEqual(["owner-private"]);
+    expect(applied("details.shop.svc.cluster.local", "web")).toEqual(["mesh-exact"]);
+    expect(applied("payments.billing.svc.cluster.local", "web")).toEqual([]);
+  });
+});
+
+describe("mesh config", () => {
+  it("merges a bare MeshConfig or the istio ConfigMap over Istio's defaults", () => {
+    const bare = parseMeshConfig("enableAutoMtls: false\noutboundTrafficPolicy: { mode: REGISTRY_ONLY }\n", "mesh.yaml");
+    expect(bare).toMatchObject({ enableAutoMtls: false, rootNamespace: "istio-system", outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } });
+    const cm = parseMeshConfig(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: istio, namespace: istio-system }\ndata:\n  mesh: |\n    rootNamespace: mesh-root\n    trustDomain: example.org\n",
+      "cm.yaml",
+    );
+    expect(cm).toMatchObject({ rootNamespace: "mesh-root", trustDomain: "example.org", enableAutoMtls: true });
+    expect(() => parseMeshConfig("- a\n- b\n", "bad.yaml")).toThrow(/expected a YAML mapping/);
+  });
+});
