@@ -13,7 +13,8 @@ import {
   looksLikeHelmTemplate,
   readText,
 } from "./templates.js";
-import { documentValue } from "./yaml.js";
+import { fastDocuments } from "./fast-yaml.js";
+import { documentValue, isEmptyDocument } from "./yaml.js";
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
@@ -146,7 +147,12 @@ function templateIssue(tool: "helm" | "kustomize", files: readonly string[]): Lo
   };
 }
 
-/** Turns one file's text into resources, collecting YAML problems as issues. */
+/**
+ * Turns one file's text into resources, collecting YAML problems as issues. Files without errors or aliases take
+ * the fast path (js-yaml, no syntax tree); the others are parsed with `yaml`, which reports each problem at its
+ * position. Either way a resource's origin names its document by its number among the non-empty documents,
+ * which both parsers agree on, so positions are found later by re-parsing with `yaml`.
+ */
 export function parseManifests(
   file: string,
   text: string,
@@ -156,21 +162,11 @@ export function parseManifests(
   const issues: LoadIssue[] = [];
   let skippedDocuments = 0;
   let kustomize = false;
-  const docs = source.parse();
-  for (let index = 0; index < docs.length; index++) {
-    const doc = docs[index];
-    if (!doc) continue;
-    const { value, problems } = documentValue(doc, index, text);
-    for (const p of problems) {
-      const span = source.span(p.start, p.end);
-      if (p.kind === "syntax") issues.push({ ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span });
-      else if (p.kind === "duplicate-key") issues.push({ ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span });
-      else issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
-    }
-    if (value === undefined || value === null) continue;
+  const take = (value: unknown, ordinal: number) => {
+    if (value === undefined || value === null) return;
     if (isKustomizeDocument(value)) {
       kustomize = true;
-      continue;
+      return;
     }
     const found = manifestsIn(value, []);
     if (found.length === 0) skippedDocuments++;
@@ -179,9 +175,26 @@ export function parseManifests(
         skippedDocuments++;
         continue;
       }
-      const origin = fileOrigin(source, index, m.base);
-      resources.push({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin });
+      resources.push({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin: fileOrigin(source, ordinal, m.base) });
     }
+  };
+
+  const fast = fastDocuments(text);
+  if (fast) {
+    fast.filter((v) => v !== null && v !== undefined).forEach(take);
+    return { source, resources, issues, skippedDocuments, kustomize };
+  }
+  let ordinal = 0;
+  for (const [index, doc] of source.parse().entries()) {
+    const { value, problems } = documentValue(doc, index, text);
+    for (const p of problems) {
+      const span = source.span(p.start, p.end);
+      if (p.kind === "syntax") issues.push({ ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span });
+      else if (p.kind === "duplicate-key") issues.push({ ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span });
+      else issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
+    }
+    if (isEmptyDocument(doc)) continue;
+    take(value, ordinal++);
   }
   source.forgetSyntaxTree();
   return { source, resources, issues, skippedDocuments, kustomize };
@@ -199,12 +212,12 @@ function manifestsIn(value: unknown, base: FieldPath): ({ data: JsonObject; base
   return [{ data: value, base }];
 }
 
-function fileOrigin(source: SourceFile, docIndex: number, base: FieldPath): Origin {
+function fileOrigin(source: SourceFile, document: number, base: FieldPath): Origin {
   return {
     kind: "file",
     file: source.file,
-    docIndex,
-    locate: (path, part) => source.locate(docIndex, base.length ? [...base, ...path] : path, part),
+    document,
+    locate: (path, part) => source.locate(document, base.length ? [...base, ...path] : path, part),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Document } from "yaml";
 import type { FieldPath, SourceSpan } from "../model/resource.js";
-import { locateInDocument, parseYamlStream } from "./yaml.js";
+import { isEmptyDocument, locateInDocument, parseYamlStream } from "./yaml.js";
 
 /**
  * One input file's text. The YAML syntax tree is needed only to turn a field path into a position, which only
@@ -9,6 +9,7 @@ import { locateInDocument, parseYamlStream } from "./yaml.js";
  */
 export class SourceFile {
   private documents: Document.Parsed[] | undefined;
+  private nonEmpty: Document.Parsed[] | undefined;
   private lineStarts: number[] | undefined;
 
   constructor(
@@ -24,10 +25,13 @@ export class SourceFile {
 
   forgetSyntaxTree(): void {
     this.documents = undefined;
+    this.nonEmpty = undefined;
   }
 
-  locate(docIndex: number, path: FieldPath, part?: "key" | "value"): SourceSpan | undefined {
-    const doc = this.parse()[docIndex];
+  /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
+  locate(document: number, path: FieldPath, part?: "key" | "value"): SourceSpan | undefined {
+    this.nonEmpty ??= this.parse().filter((d) => !isEmptyDocument(d));
+    const doc = this.nonEmpty[document];
     if (!doc) return undefined;
     const range = locateInDocument(doc, this.text, path, part);
     return range ? this.span(range.start, range.end) : undefined;

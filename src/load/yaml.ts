@@ -2,6 +2,7 @@ import {
   type Document,
   type Node,
   type ParsedNode,
+  type ScalarTag,
   type Tags,
   isAlias,
   isMap,
@@ -11,12 +12,14 @@ import {
   parseAllDocuments,
 } from "yaml";
 import type { FieldPath } from "../model/resource.js";
+import { GO_FLOAT, GO_INT, goFloat, goInt } from "./go-yaml.js";
 
-// Kubernetes turns YAML into JSON with sigs.k8s.io/yaml, which is go-yaml v2: YAML 1.1 booleans (`yes`, `on`, `y`)
-// and octal (`0755`) resolve, but base-60 numbers (`1:30`) and timestamps stay strings, and the explicit-tag-only
-// collection types (!!set, !!omap) are not used by manifests. Dropping those tags makes `yaml` read a manifest the
-// way the apiserver will.
+// Kubernetes reads YAML with go-yaml v2 (through sigs.k8s.io/yaml). Starting from `yaml`'s YAML 1.1 tags, the
+// number tags are replaced by go-yaml's resolution (go-yaml.ts, shared with the fast path), and timestamps,
+// base-60 numbers and the explicit-only collection types are dropped: go-yaml keeps those as strings.
 const GO_YAML_V2_UNSUPPORTED = new Set([
+  "tag:yaml.org,2002:int",
+  "tag:yaml.org,2002:float",
   "tag:yaml.org,2002:timestamp",
   "tag:yaml.org,2002:binary",
   "tag:yaml.org,2002:omap",
@@ -24,8 +27,27 @@ const GO_YAML_V2_UNSUPPORTED = new Set([
   "tag:yaml.org,2002:set",
 ]);
 
-const goYamlTags = (tags: Tags): Tags =>
-  tags.filter((t) => typeof t === "string" || !(GO_YAML_V2_UNSUPPORTED.has(t.tag) || ("format" in t && t.format === "TIME")));
+const GO_NUMBER_TAGS: ScalarTag[] = [
+  {
+    tag: "tag:yaml.org,2002:int",
+    default: true,
+    identify: (v) => typeof v === "number" && Number.isInteger(v),
+    test: GO_INT,
+    resolve: (s) => goInt(s) ?? s,
+  },
+  {
+    tag: "tag:yaml.org,2002:float",
+    default: true,
+    identify: (v) => typeof v === "number",
+    test: GO_FLOAT,
+    resolve: (s) => goFloat(s) ?? s,
+  },
+];
+
+const goYamlTags = (tags: Tags): Tags => [
+  ...tags.filter((t) => typeof t === "string" || !GO_YAML_V2_UNSUPPORTED.has(t.tag)),
+  ...GO_NUMBER_TAGS,
+];
 
 /** Beyond this many alias expansions in one document the input is treated as an alias bomb. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -82,6 +104,10 @@ export function documentValue(doc: Document.Parsed, index: number, text: string)
 
 const firstLine = (message: string): string =>
   (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "").trim();
+
+/** A document holding nothing (only comments, or a null): both parsers skip it, so it gets no number. */
+export const isEmptyDocument = (doc: Document.Parsed): boolean =>
+  doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
 
 /** Source range (offsets) of the node at `path` in `doc`, or of its nearest existing parent's key. */
 export function locateInDocument(

@@ -24,8 +24,8 @@ export interface Origin {
   readonly kind: "file" | "installation";
   /** Path as shown to users: relative to the working directory, `/`-separated; `<stdin>` for standard input. */
   readonly file?: string;
-  /** Index of the YAML document in its file (0-based, counting every document of the stream). */
-  readonly docIndex?: number;
+  /** Number of the YAML document in its file (0-based, counting the documents that are not empty). */
+  readonly document?: number;
   /**
    * The source range of a field. A path that does not exist falls back to the nearest existing parent
    * (the parent's key), so a missing field is reported where it should have been written.
