@@ -31,8 +31,8 @@ export default defineRule({
     const written = asString(spec(dr).host);
     if (!written || written.includes("*")) return;
     const found = ctx.index.hosts().lookup(written, dr.namespace);
-    const host = found.entries.find((e) => !e.host.startsWith("*"))?.host;
-    if (!host) return;
+    if (!found.entries.some((e) => e.host === found.host)) return;
+    const { host } = found;
     const backends = found.entries.flatMap((e) => backendLabels(ctx.index, e));
     // Workloads kept in another repository are not evidence of a mistake: judge only hosts whose pods are here.
     if (backends.length === 0) return;

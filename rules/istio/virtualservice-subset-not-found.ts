@@ -26,9 +26,8 @@ export default defineRule({
     for (const d of routeDestinations(vs)) {
       if (!d.subset) continue;
       const found = hosts.lookup(d.host, vs.namespace);
-      const host = found.entries.find((e) => !e.host.startsWith("*"))?.host ?? found.fqdn;
       const hostNamespaces = [...new Set(found.entries.map((e) => e.resource.namespace))];
-      const applied = appliedDestinationRules(ctx.index, host, vs.namespace, hostNamespaces);
+      const applied = appliedDestinationRules(ctx.index, found.host, vs.namespace, hostNamespaces);
       const path = [...d.path, "subset"];
       if (applied.rules.length === 0) {
         ctx.report({

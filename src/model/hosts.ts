@@ -21,6 +21,8 @@ export interface HostEntry {
 export interface HostLookup {
   /** The reference expanded the way Istio expands it (`reviews` → `reviews.ns.svc.cluster.local`). */
   readonly fqdn: string;
+  /** The host as its Service or ServiceEntry spells it when one matches exactly (`reviews.ns` → its FQDN), else fqdn. */
+  readonly host: string;
   /** Visible entries for the host: exact names first, else the most specific wildcard ServiceEntry hosts. */
   readonly entries: readonly HostEntry[];
   /** True when no entry exists but the host matches `settings.externalHosts`. */
@@ -75,8 +77,7 @@ export class HostTable {
 
   /** The host a reference names, as its Service or ServiceEntry spells it when one matches exactly, else the FQDN. */
   canonical(host: string, fromNamespace: string): string {
-    const found = this.lookup(host, fromNamespace);
-    return found.entries.find((e) => !e.host.startsWith("*"))?.host ?? found.fqdn;
+    return this.lookup(host, fromNamespace).host;
   }
 
   lookup(host: string, fromNamespace: string): HostLookup {
@@ -90,18 +91,18 @@ export class HostTable {
     };
     for (const candidate of this.candidates(fqdn)) {
       const entries = pick(this.exact.get(candidate));
-      if (entries.length) return { fqdn, entries, external: false, hidden: [] };
+      if (entries.length) return { fqdn, host: candidate, entries, external: false, hidden: [] };
     }
     if (!fqdn.startsWith("*")) {
       // Most specific wildcard first: for a.b.example.com try *.b.example.com, then *.example.com, then *.com, then *.
       const labels = fqdn.split(".");
       for (let i = 1; i <= labels.length; i++) {
         const entries = pick(this.wildcard.get(labels.slice(i).join(".")));
-        if (entries.length) return { fqdn, entries, external: false, hidden: [] };
+        if (entries.length) return { fqdn, host: fqdn, entries, external: false, hidden: [] };
       }
     }
     const external = this.externalPatterns.some((p) => hostMatchesPattern(fqdn, p));
-    return { fqdn, entries: [], external, hidden };
+    return { fqdn, host: fqdn, entries: [], external, hidden };
   }
 
   /** Every exact or wildcard form a reference may stand for (`a.ns` and `a.ns.svc` when `ns` is a namespace). */
