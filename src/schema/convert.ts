@@ -1,0 +1,173 @@
+/** A JSON Schema node as meshlint stores it: draft-07 keywords plus the Kubernetes extensions it enforces itself. */
+export interface SchemaNode {
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean | SchemaNode;
+  items?: SchemaNode;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  nullable?: boolean;
+  format?: string;
+  pattern?: string;
+  allOf?: SchemaNode[];
+  anyOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+  not?: SchemaNode;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  minProperties?: number;
+  maxProperties?: number;
+  "x-kubernetes-validations"?: CelValidation[];
+  "x-kubernetes-list-type"?: "atomic" | "set" | "map";
+  "x-kubernetes-list-map-keys"?: string[];
+  "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-int-or-string"?: boolean;
+  "x-kubernetes-embedded-resource"?: boolean;
+  [keyword: string]: unknown;
+}
+
+export interface CelValidation {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+  fieldPath?: string;
+  reason?: string;
+  optionalOldSelf?: boolean;
+}
+
+/** Keywords that only document a schema; dropped to keep the committed schemas small. */
+const DOCUMENTATION = new Set(["description", "example", "externalDocs", "title", "x-kubernetes-map-type"]);
+
+/** The fields of ObjectMeta a manifest may set (the apiserver rejects others under strict field validation). */
+const OBJECT_META: SchemaNode = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    name: { type: "string" },
+    generateName: { type: "string" },
+    namespace: { type: "string" },
+    labels: { type: "object", additionalProperties: { type: "string" } },
+    annotations: { type: "object", additionalProperties: { type: "string" } },
+    finalizers: { type: "array", items: { type: "string" } },
+    ownerReferences: { type: "array", items: { type: "object" } },
+    uid: { type: "string" },
+    resourceVersion: { type: "string" },
+    generation: { type: "integer" },
+    creationTimestamp: { type: ["string", "null"] },
+    deletionTimestamp: { type: ["string", "null"] },
+    deletionGracePeriodSeconds: { type: "integer" },
+    managedFields: { type: "array", items: { type: "object" } },
+    selfLink: { type: "string" },
+  },
+};
+
+export const objectMetaSchema = (): SchemaNode => structuredClone(OBJECT_META);
+
+/**
+ * Turns a CRD version's `openAPIV3Schema` into the JSON Schema meshlint validates with, faithful to what the
+ * apiserver checks (where kubeconform's converter is not):
+ * - objects reject unknown fields unless `x-kubernetes-preserve-unknown-fields`; the fields a combinator branch
+ *   names count as known on the object, and the branches themselves stay open (they only add constraints);
+ * - `x-kubernetes-int-or-string` accepts an integer or a string, and `nullable` accepts null;
+ * - `metadata` is ObjectMeta, and `apiVersion`/`kind` are strings.
+ * `default`, `x-kubernetes-list-type`/`-list-map-keys` and `x-kubernetes-validations` are kept for the passes that
+ * ajv cannot do (defaulting, list uniqueness, CEL); ajv ignores them.
+ */
+export function convertCrdSchema(openAPIV3Schema: unknown): SchemaNode {
+  const root = convertNode(openAPIV3Schema, true);
+  root.type ??= "object";
+  root.properties ??= {};
+  root.properties.apiVersion = { type: "string" };
+  root.properties.kind = { type: "string" };
+  root.properties.metadata = { ...objectMetaSchema(), ...pick(root.properties.metadata, ["x-kubernetes-validations"]) };
+  if (root["x-kubernetes-preserve-unknown-fields"] !== true) root.additionalProperties = false;
+  return root;
+}
+
+function pick(node: SchemaNode | undefined, keys: string[]): Partial<SchemaNode> {
+  const out: Partial<SchemaNode> = {};
+  for (const k of keys) if (node && k in node) out[k] = node[k];
+  return out;
+}
+
+function convertNode(input: unknown, structural: boolean): SchemaNode {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return {};
+  const out: SchemaNode = {};
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    if (DOCUMENTATION.has(key)) continue;
+    switch (key) {
+      case "properties":
+        out.properties = Object.fromEntries(
+          Object.entries((value ?? {}) as Record<string, unknown>).map(([k, v]) => [k, convertNode(v, structural)]),
+        );
+        break;
+      case "items":
+        out.items = convertNode(value, structural);
+        break;
+      case "additionalProperties":
+        out.additionalProperties = typeof value === "boolean" ? value : convertNode(value, structural);
+        break;
+      case "allOf":
+      case "anyOf":
+      case "oneOf":
+        out[key] = ((value ?? []) as unknown[]).map((v) => convertNode(v, false));
+        break;
+      case "not":
+        out.not = convertNode(value, false);
+        break;
+      default:
+        out[key] = value;
+    }
+  }
+
+  if (out["x-kubernetes-int-or-string"] === true) {
+    delete out.type;
+    if (!out.anyOf && !out.oneOf) out.anyOf = [{ type: "integer" }, { type: "string" }];
+  }
+  if (out.nullable === true) allowNull(out);
+  if (structural && isObjectNode(out)) closeObject(out);
+  return out;
+}
+
+const isObjectNode = (n: SchemaNode) => n.type === "object" || (n.type === undefined && n.properties !== undefined);
+
+function allowNull(node: SchemaNode): void {
+  if (typeof node.type === "string") node.type = [node.type, "null"];
+  if (node.enum && !node.enum.includes(null)) node.enum = [...node.enum, null];
+  if (node.anyOf && node.type === undefined) node.anyOf = [...node.anyOf, { type: "null" }];
+}
+
+/** Unknown fields are errors on a structural object, unless it preserves them or is a map (additionalProperties). */
+function closeObject(node: SchemaNode): void {
+  if (node["x-kubernetes-preserve-unknown-fields"] === true || node.additionalProperties !== undefined) return;
+  if (!node.properties) {
+    // `type: object` with no properties and no preserve flag: the apiserver prunes every field; treat as open
+    // rather than report each one (such schemas are placeholders in the CRDs meshlint bundles).
+    return;
+  }
+  for (const name of namedInBranches(node)) node.properties[name] ??= {};
+  if (node["x-kubernetes-embedded-resource"] === true) {
+    node.properties.apiVersion ??= { type: "string" };
+    node.properties.kind ??= { type: "string" };
+    node.properties.metadata ??= { type: "object" };
+  }
+  node.additionalProperties = false;
+}
+
+function namedInBranches(node: SchemaNode): string[] {
+  const names: string[] = [];
+  const visit = (n: SchemaNode | undefined) => {
+    if (!n) return;
+    names.push(...Object.keys(n.properties ?? {}), ...(n.required ?? []));
+    for (const branch of [...(n.allOf ?? []), ...(n.anyOf ?? []), ...(n.oneOf ?? [])]) visit(branch);
+    visit(n.not);
+  };
+  for (const branch of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.oneOf ?? [])]) visit(branch);
+  visit(node.not);
+  return names;
+}
