@@ -13,7 +13,11 @@ import istioVirtualserviceGatewayNotFound from "./istio/virtualservice-gateway-n
 import istioVirtualserviceHostConflict from "./istio/virtualservice-host-conflict.js";
 import istioVirtualserviceSubsetNotFound from "./istio/virtualservice-subset-not-found.js";
 import istioVirtualserviceWeightsInvalid from "./istio/virtualservice-weights-invalid.js";
+import kubernetesApiVersionDeprecated from "./kubernetes/api-version-deprecated.js";
+import kubernetesApiVersionNotServed from "./kubernetes/api-version-not-served.js";
 import kubernetesResourceDuplicate from "./kubernetes/resource-duplicate.js";
+import kubernetesSchemaInvalid from "./kubernetes/schema-invalid.js";
+import kubernetesValidationRuleFailed from "./kubernetes/validation-rule-failed.js";
 
 export const RULES: readonly Rule[] = [
   coreFileSkipped,
@@ -29,5 +33,9 @@ export const RULES: readonly Rule[] = [
   istioVirtualserviceHostConflict,
   istioVirtualserviceSubsetNotFound,
   istioVirtualserviceWeightsInvalid,
+  kubernetesApiVersionDeprecated,
+  kubernetesApiVersionNotServed,
   kubernetesResourceDuplicate,
+  kubernetesSchemaInvalid,
+  kubernetesValidationRuleFailed,
 ];

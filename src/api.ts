@@ -11,6 +11,7 @@ import type { SourceFile } from "./load/source-file.js";
 import { DEFAULT_MESH_CONFIG, MeshConfigError, mergeMeshConfig, parseMeshConfig, parseMeshNetworks } from "./model/mesh-config.js";
 import type { JsonObject } from "./model/resource.js";
 import { ResourceIndex } from "./model/resource-index.js";
+import { type CrdDefinition, crdFromManifest } from "./schema/crd.js";
 import { DEFAULT_INGRESS_GATEWAY, type Settings, makeSettings } from "./model/settings.js";
 
 export type { Diagnostic } from "./engine/diagnostic.js";
@@ -34,6 +35,8 @@ export interface LintOptions {
   readonly meshNetworksFile?: string;
   readonly maxFileSize?: number;
   readonly gatewayApiChannel?: "standard" | "experimental";
+  /** Files or folders of CRDs the cluster serves (`--crds`); they override the bundled definitions of their kinds. */
+  readonly crds?: readonly string[];
   /** Rules to run instead of the built-in ones. */
   readonly catalog?: RuleCatalog;
 }
@@ -71,7 +74,7 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
   const cwd = resolve(options.cwd ?? process.cwd());
   const config = resolveConfig(cwd, options);
   const catalog = options.catalog ?? builtinRules();
-  const settings = resolveSettings(config, options, cwd);
+  const settings = resolveSettings(config, options, cwd, await loadCrds(options.crds ?? [], cwd));
 
   const loaded = await load(inputs, {
     cwd,
@@ -126,7 +129,20 @@ function resolveConfig(cwd: string, options: LintOptions): Config {
   }
 }
 
-function resolveSettings(config: Config, options: LintOptions, cwd: string): Settings {
+/** The CRDs of `--crds`: every CustomResourceDefinition in those files and folders. */
+async function loadCrds(paths: readonly string[], cwd: string): Promise<CrdDefinition[]> {
+  if (paths.length === 0) return [];
+  const loaded = await load(paths, { cwd });
+  if (loaded.unmatched.length) throw new UsageError(`--crds: no such file or folder: ${loaded.unmatched.join(", ")}`);
+  const broken = loaded.issues.find((i) => i.ruleId !== "template-skipped");
+  if (broken) throw new UsageError(`--crds: ${broken.file}: cannot read it (${broken.messageId})`);
+  return loaded.resources
+    .filter((r) => r.kind === "CustomResourceDefinition")
+    .map((r) => crdFromManifest(r.data, r.origin.file ?? "--crds"))
+    .filter((c): c is CrdDefinition => c !== undefined);
+}
+
+function resolveSettings(config: Config, options: LintOptions, cwd: string, crds: readonly CrdDefinition[]): Settings {
   const s = config.settings;
   const meshConfigFile = options.meshConfigFile ? resolve(cwd, options.meshConfigFile) : s.meshConfig && resolve(config.dir, s.meshConfig);
   const meshNetworksFile = options.meshNetworksFile
@@ -144,7 +160,9 @@ function resolveSettings(config: Config, options: LintOptions, cwd: string): Set
         : undefined,
     meshNetworks: meshNetworksFile ? readMeshFile(meshNetworksFile, parseMeshNetworks) : undefined,
     externalHosts: s.externalHosts,
-    gatewayApiChannel: options.gatewayApiChannel,
+    gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
+    gatewayApiBundle: s.gatewayApiBundle,
+    crds,
     installation: {
       ...(gateway !== undefined ? { ingressGateway: gateway && { ...DEFAULT_INGRESS_GATEWAY, ...gateway } } : {}),
       ...(s.installation?.gatewayClasses ? { gatewayClasses: s.installation.gatewayClasses } : {}),

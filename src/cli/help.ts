@@ -14,6 +14,7 @@ Options:
       --mesh-config <file>     Istio MeshConfig (bare, or the istio ConfigMap) merged over Istio's defaults
       --mesh-networks <file>   Istio MeshNetworks (bare, or the istio ConfigMap)
       --gateway-api-channel <c>  Gateway API CRD channel: standard (default) or experimental
+      --crds <path>            CRDs the cluster serves (file or folder, repeatable); they override the bundled ones
       --max-file-size <size>   skip larger files (default 5MB; e.g. 512KB, 20MB)
   -q, --quiet                  report errors only
       --color, --no-color      force colours on or off (default: on for a terminal; NO_COLOR is honoured)

@@ -36,6 +36,7 @@ const OPTIONS = {
   config: { type: "string", short: "c" },
   "max-file-size": { type: "string" },
   "gateway-api-channel": { type: "string" },
+  crds: { type: "string", multiple: true },
   "list-rules": { type: "boolean", default: false },
   quiet: { type: "boolean", short: "q", default: false },
   color: { type: "boolean" },
@@ -115,6 +116,7 @@ async function runUnsafe(argv: readonly string[], io: CliIo): Promise<number> {
     ...(values["mesh-networks"] !== undefined ? { meshNetworksFile: values["mesh-networks"] } : {}),
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
     ...(channel !== undefined ? { gatewayApiChannel: channel } : {}),
+    ...(values.crds ? { crds: values.crds } : {}),
   });
   const shown = values.quiet ? { ...result, diagnostics: result.diagnostics.filter((d) => d.severity === "error") } : result;
   const color = values["no-color"] ? false : (values.color ?? defaultColor(io));

@@ -3,12 +3,12 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { run } from "../cli/main.js";
 
-// One measured run of the benchmark, in a fresh process: `meshlint DIR` (the whole CLI, JSON output discarded)
-// or `yaml DIR` (the bare parse the loader is compared with: every file through parseAllDocuments + toJS).
+// One measured run of the benchmark, in a fresh process: `meshlint DIR [CONFIG]` (the whole CLI, JSON output
+// discarded) or `yaml DIR` (the bare parse the loader is compared with: every file through parseAllDocuments + toJS).
 // Prints {"ms", "maxRssKb", ...} as its last line.
 
-const [mode, dir] = process.argv.slice(2);
-if (!dir || (mode !== "meshlint" && mode !== "yaml")) throw new Error("usage: bench-child meshlint|yaml DIR");
+const [mode, dir, config] = process.argv.slice(2);
+if (!dir || (mode !== "meshlint" && mode !== "yaml")) throw new Error("usage: bench-child meshlint|yaml DIR [CONFIG]");
 
 const started = performance.now();
 let extra: Record<string, number>;
@@ -24,7 +24,7 @@ if (mode === "yaml") {
   extra = { documents };
 } else {
   let out = "";
-  await run(["--format", "json", "--fail-on", "none", dir], {
+  await run(["--format", "json", "--fail-on", "none", ...(config ? ["--config", config] : []), dir], {
     cwd: process.cwd(),
     env: {},
     stdoutIsTTY: false,

@@ -10,7 +10,8 @@ import { PACKAGE_ROOT } from "../package.js";
 // process so that peak RSS is per run. Figures are ratios within one run on one machine: compare them, not the
 // seconds, across machines. Usage: npm run bench [-- 1000 10000]
 
-const APP_RESOURCES = 7; // ServiceAccount, Service, 2 Deployments, DestinationRule, VirtualService, AuthorizationPolicy
+const APP_RESOURCES = 7;
+const SCHEMA_RULES = ["schema-invalid", "validation-rule-failed", "api-version-not-served", "api-version-deprecated"]; // ServiceAccount, Service, 2 Deployments, DestinationRule, VirtualService, AuthorizationPolicy
 
 function app(ns: string, name: string, broken: boolean): string {
   const deployment = (version: string) => `apiVersion: apps/v1
@@ -151,9 +152,10 @@ interface ChildResult {
   readonly diagnostics?: number;
 }
 
-function child(mode: "meshlint" | "yaml", dir: string): ChildResult {
+function child(mode: "meshlint" | "yaml", dir: string, config?: string): ChildResult {
   const script = join(PACKAGE_ROOT, "dist", "src", "dev", "bench-child.js");
-  const r = spawnSync(process.execPath, ["--max-old-space-size=8192", script, mode, dir], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const args = ["--max-old-space-size=8192", script, mode, dir, ...(config ? [config] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${mode} run failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as ChildResult;
 }
@@ -162,22 +164,27 @@ function main(): void {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   // Outside the project: its .gitignore would hide the repositories from meshlint.
   const root = mkdtempSync(join(tmpdir(), "meshlint-bench-"));
+  // The same runs without the schema rules, to show what schema and CEL validation cost.
+  const noSchema = join(root, "no-schema.meshlint.yaml");
+  writeFileSync(noSchema, SCHEMA_RULES.map((id) => `${id}: off`).reduce((text, line) => `${text}  ${line}\n`, "rules:\n"));
   const rows: string[] = [];
   for (const size of sizes.length ? sizes : [1_000, 10_000, 100_000]) {
     const dir = join(root, `repo-${size}`);
     const made = generate(dir, size);
     const bare = child("yaml", dir);
     const full = child("meshlint", dir);
+    const without = child("meshlint", dir, noSchema);
     const mb = (made.bytes / 1024 / 1024).toFixed(1);
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     rows.push(
-      `| ${made.resources.toLocaleString("en")} | ${made.files.toLocaleString("en")} | ${mb} MB | ${(full.ms / 1000).toFixed(2)} s | ${Math.round((made.resources / full.ms) * 1000).toLocaleString("en")} | ${Math.round(full.maxRssKb / 1024)} MB | ${(bare.ms / 1000).toFixed(2)} s | ${Math.round(bare.maxRssKb / 1024)} MB | ${(full.ms / bare.ms).toFixed(2)} | ${full.diagnostics} |`,
+      `| ${made.resources.toLocaleString("en")} | ${made.files.toLocaleString("en")} | ${mb} MB | ${s(full.ms)} | ${Math.round((made.resources / full.ms) * 1000).toLocaleString("en")} | ${Math.round(full.maxRssKb / 1024)} MB | ${s(without.ms)} | ${Math.round(without.maxRssKb / 1024)} MB | ${s(bare.ms)} | ${Math.round(bare.maxRssKb / 1024)} MB | ${(full.ms / bare.ms).toFixed(2)} | ${full.diagnostics} |`,
     );
     console.error(`measured ${made.resources} resources`);
   }
   console.log(
     [
-      "| resources | files | size | meshlint wall | resources/s | meshlint peak RSS | bare yaml parse | parse peak RSS | ratio to parse | findings |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      "| resources | files | size | meshlint wall | resources/s | peak RSS | without schema rules | peak RSS | bare yaml parse | parse peak RSS | ratio to parse | findings |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...rows,
     ].join("\n"),
   );

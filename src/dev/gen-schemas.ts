@@ -67,6 +67,11 @@ const bundles: Record<keyof typeof BUNDLE_FILES, Bundle> = {
     description: "Istio 1.30.3 (manifests/charts/base/files/crd-all.gen.yaml)",
     crds: deprecateOlderIstioVersions(crdsIn(["istio/crd-all.gen.1.30.3.yaml"], "istio-1.30.3")),
   },
+  "istio-master": {
+    name: "istio-master",
+    description: "Istio master of 2026-08-22 (86c9f01f): used only to tell fields of newer Istio from mistakes",
+    crds: deprecateOlderIstioVersions(crdsIn(["istio/crd-all.gen.master.yaml"], "istio-master")),
+  },
   "gateway-api-standard": {
     name: "gateway-api-v1.6.1-standard",
     description: "Gateway API v1.6.1, standard channel",

@@ -25,6 +25,8 @@ export interface ConfigSettings {
   readonly meshConfig?: string;
   readonly meshNetworks?: string;
   readonly externalHosts?: readonly string[];
+  readonly gatewayApiChannel?: "standard" | "experimental";
+  readonly gatewayApiBundle?: "auto" | "upstream" | "linkerd";
   readonly installation?: {
     readonly ingressGateway?:
       | false

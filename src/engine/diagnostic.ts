@@ -24,7 +24,7 @@ export interface Diagnostic {
   readonly file?: string;
   readonly span?: SourceSpan;
   readonly related: readonly RelatedLocation[];
-  /** Stable across line moves: rule, resource identity, field path and message. */
+  /** Stable across line moves: rule, file, resource identity, field path and message. */
   readonly fingerprint: string;
 }
 

@@ -4,7 +4,7 @@ import type { Config, RuleSetting } from "./config.js";
 import { type Diagnostic, type RelatedLocation, compareDiagnostics, fingerprint, formatPath } from "./diagnostic.js";
 import type { RuleCatalog } from "./registry.js";
 import type { PendingReport } from "./runner.js";
-import { type Rule, type Severity, codesFor, formatMessage, severityRank } from "./rule.js";
+import { type Rule, type Severity, codesFor, formatMessage } from "./rule.js";
 
 /** Annotations that silence findings on the object that carries them. */
 export const SUPPRESS_ANNOTATION = "meshlint.io/ignore";
@@ -13,9 +13,9 @@ const KIALI_SUPPRESS_ANNOTATION = "kiali.io/ignore-validations";
 
 /**
  * The severity a finding ends up with: the config's setting for the rule id wins, then for one of the message's
- * codes, then for the rule's area; otherwise the report's own raised severity or the rule's default.
+ * codes, then for the rule's area; otherwise the report's own severity or the rule's default.
  */
-export function resolveSeverity(rule: Rule, codes: readonly string[], config: Config, raised?: Severity): RuleSetting {
+export function resolveSeverity(rule: Rule, codes: readonly string[], config: Config, reported?: Severity): RuleSetting {
   const byId = config.rules[rule.meta.id];
   if (byId) return byId;
   for (const code of codes) {
@@ -24,8 +24,7 @@ export function resolveSeverity(rule: Rule, codes: readonly string[], config: Co
   }
   const byArea = config.rules[rule.meta.area];
   if (byArea) return byArea;
-  if (raised && severityRank(raised) > severityRank(rule.meta.severity)) return raised;
-  return rule.meta.severity;
+  return reported ?? rule.meta.severity;
 }
 
 /** Whether the resource's annotations silence a finding with this rule id and these codes. */
@@ -95,7 +94,7 @@ export function finalize(
       ...(resource?.origin.file ? { file: resource.origin.file } : {}),
       ...(span ? { span } : {}),
       related,
-      fingerprint: fingerprint([rule.meta.id, resource?.id, formatPath(path), message]),
+      fingerprint: fingerprint([rule.meta.id, resource?.origin.file, resource?.id, formatPath(path), message]),
     });
   }
 

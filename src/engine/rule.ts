@@ -27,7 +27,7 @@ export interface RuleMeta<M extends string = string> {
   readonly id: string;
   readonly area: Area;
   readonly category: Category;
-  /** Default severity; the config file may change it, and a report may raise it (see Report.severity). */
+  /** Default severity; the config file may change it, and a report may set its own (see Report.severity). */
   readonly severity: Severity;
   /** One line, shown by --list-rules and in the README. */
   readonly description: string;
@@ -52,7 +52,7 @@ export interface Report<M extends string = string> {
   /** What to do about it, one sentence. */
   readonly help?: string;
   readonly related?: readonly RelatedReport[];
-  /** Raises the rule's default severity for this finding (a config file setting still wins). */
+  /** This finding's severity when it differs from the rule's default (a config file setting still wins). */
   readonly severity?: Severity;
 }
 

@@ -50,3 +50,28 @@ export function goFloat(text: string): number | undefined {
   const plain = text.replace(/_/g, "");
   return YAML_STYLE_FLOAT.test(plain) ? Number.parseFloat(plain) : undefined;
 }
+
+// In a flow collection, YAML 1.2 parsers (`yaml`, js-yaml) read `[1.2.3.4, 2001:db8::]` as a list holding the
+// map {"2001:db8:": null}: a colon before `,` `]` `}` ends a key. go-yaml reads a colon as an indicator only
+// when a space follows, so Kubernetes sees the string "2001:db8::". Before parsing, such colons are swapped for a
+// private-use character of the same length (offsets stay exact), and swapped back in the parsed data.
+const GLUED_FLOW_COLON = /(?<=[^\s"'[\]{},]):(?=[,\]}])/g;
+const COLON_STAND_IN = "\uE000";
+
+/** The text to parse, or undefined when it has no colon that go-yaml and YAML 1.2 read differently. */
+export function protectGluedColons(text: string): string | undefined {
+  if (!text.includes(":,") && !text.includes(":]") && !text.includes(":}")) return undefined;
+  GLUED_FLOW_COLON.lastIndex = 0;
+  if (!GLUED_FLOW_COLON.test(text) || text.includes(COLON_STAND_IN)) return undefined;
+  return text.replace(GLUED_FLOW_COLON, COLON_STAND_IN);
+}
+
+/** Undoes protectGluedColons in parsed data (keys and strings). */
+export function restoreGluedColons(value: unknown): unknown {
+  if (typeof value === "string") return value.includes(COLON_STAND_IN) ? value.replaceAll(COLON_STAND_IN, ":") : value;
+  if (Array.isArray(value)) return value.map(restoreGluedColons);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [restoreGluedColons(k) as string, restoreGluedColons(v)]));
+  }
+  return value;
+}

@@ -14,6 +14,7 @@ import {
   readText,
 } from "./templates.js";
 import { fastDocuments } from "./fast-yaml.js";
+import { protectGluedColons, restoreGluedColons } from "./go-yaml.js";
 import { documentValue, isEmptyDocument } from "./yaml.js";
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
@@ -157,13 +158,15 @@ export function parseManifests(
   file: string,
   text: string,
 ): { source: SourceFile; resources: RawResource[]; issues: LoadIssue[]; skippedDocuments: number; kustomize: boolean } {
-  const source = new SourceFile(file, text);
+  const protectedText = protectGluedColons(text);
+  const source = new SourceFile(file, text, protectedText);
   const resources: RawResource[] = [];
   const issues: LoadIssue[] = [];
   let skippedDocuments = 0;
   let kustomize = false;
-  const take = (value: unknown, ordinal: number) => {
-    if (value === undefined || value === null) return;
+  const take = (parsed: unknown, ordinal: number) => {
+    if (parsed === undefined || parsed === null) return;
+    const value = protectedText ? restoreGluedColons(parsed) : parsed;
     if (isKustomizeDocument(value)) {
       kustomize = true;
       return;
@@ -179,14 +182,14 @@ export function parseManifests(
     }
   };
 
-  const fast = fastDocuments(text);
+  const fast = fastDocuments(protectedText ?? text);
   if (fast) {
     fast.filter((v) => v !== null && v !== undefined).forEach(take);
     return { source, resources, issues, skippedDocuments, kustomize };
   }
   let ordinal = 0;
   for (const [index, doc] of source.parse().entries()) {
-    const { value, problems } = documentValue(doc, index, text);
+    const { value, problems } = documentValue(doc, index, protectedText ?? text);
     for (const p of problems) {
       const span = source.span(p.start, p.end);
       if (p.kind === "syntax") issues.push({ ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span });

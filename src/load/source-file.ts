@@ -16,10 +16,12 @@ export class SourceFile {
     /** Path shown to users (relative to the working directory, `/`-separated). */
     readonly file: string,
     readonly text: string,
+    /** What the parsers read when it differs from the text (same length; see protectGluedColons). */
+    private readonly parsedText: string = text,
   ) {}
 
   parse(): Document.Parsed[] {
-    this.documents ??= parseYamlStream(this.text);
+    this.documents ??= parseYamlStream(this.parsedText);
     return this.documents;
   }
 
@@ -33,7 +35,7 @@ export class SourceFile {
     this.nonEmpty ??= this.parse().filter((d) => !isEmptyDocument(d));
     const doc = this.nonEmpty[document];
     if (!doc) return undefined;
-    const range = locateInDocument(doc, this.text, path, part);
+    const range = locateInDocument(doc, this.parsedText, path, part);
     return range ? this.span(range.start, range.end) : undefined;
   }
 

@@ -92,8 +92,10 @@ export class ResourceIndex {
     return view;
   }
 
+  /** Resources of a kind; ANY_KIND gives every resource (for rules that check each one, such as schema validation). */
   all(kind: KindKey): readonly Resource[] {
     this.onRead?.(kind);
+    if (kind === ANY_KIND) return this.resources;
     return this.byKind.get(kindId(kind)) ?? [];
   }
 

@@ -1,3 +1,4 @@
+import type { CrdDefinition } from "../schema/crd.js";
 import { DEFAULT_MESH_CONFIG } from "./mesh-config.js";
 import { type JsonObject, asString } from "./resource.js";
 
@@ -31,6 +32,14 @@ export interface Settings {
   readonly externalHosts: readonly string[];
   /** The Gateway API CRD channel the cluster runs (`--gateway-api-channel`). */
   readonly gatewayApiChannel: "standard" | "experimental";
+  /**
+   * `upstream`: Gateway API v1.6.1 only; `linkerd`: the v1.1.1 route CRDs Linkerd installs replace upstream's;
+   * `auto` (default): upstream, but where the repository uses Linkerd, versions only Linkerd's CRDs serve are
+   * accepted with a warning.
+   */
+  readonly gatewayApiBundle: "auto" | "upstream" | "linkerd";
+  /** CRDs given with `--crds`: they override the bundled definitions of their kinds. */
+  readonly crds: readonly CrdDefinition[];
 }
 
 export const DEFAULT_INGRESS_GATEWAY: AssumedIngressGateway = {
@@ -55,6 +64,8 @@ export function makeSettings(partial: {
   installation?: Partial<Installation> | undefined;
   externalHosts?: readonly string[] | undefined;
   gatewayApiChannel?: "standard" | "experimental" | undefined;
+  gatewayApiBundle?: "auto" | "upstream" | "linkerd" | undefined;
+  crds?: readonly CrdDefinition[] | undefined;
 }): Settings {
   const meshConfig = partial.meshConfig ?? DEFAULT_MESH_CONFIG;
   return {
@@ -66,5 +77,7 @@ export function makeSettings(partial: {
     installation: { ...DEFAULT_INSTALLATION, ...partial.installation },
     externalHosts: partial.externalHosts ?? [],
     gatewayApiChannel: partial.gatewayApiChannel ?? "standard",
+    gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
+    crds: partial.crds ?? [],
   };
 }

@@ -6,6 +6,7 @@ import type { Bundle } from "./crd.js";
 /** The bundles committed under schemas/crds/ by `npm run gen:schemas`. */
 export const BUNDLE_FILES = {
   istio: "istio-1.30.3.json",
+  "istio-master": "istio-master.json",
   "gateway-api-standard": "gateway-api-v1.6.1-standard.json",
   "gateway-api-experimental": "gateway-api-v1.6.1-experimental.json",
   "gateway-api-linkerd": "gateway-api-v1.1.1-linkerd.json",

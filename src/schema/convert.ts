@@ -7,7 +7,6 @@ export interface SchemaNode {
   required?: string[];
   enum?: unknown[];
   default?: unknown;
-  nullable?: boolean;
   format?: string;
   pattern?: string;
   allOf?: SchemaNode[];
@@ -129,12 +128,18 @@ function convertNode(input: unknown, structural: boolean): SchemaNode {
     delete out.type;
     if (!out.anyOf && !out.oneOf) out.anyOf = [{ type: "integer" }, { type: "string" }];
   }
+  // Spelled as a null type (ajv's own `nullable` needs a single `type`), which also marks what pruning keeps.
   if (out.nullable === true) allowNull(out);
+  delete out.nullable;
   if (structural && isObjectNode(out)) closeObject(out);
   return out;
 }
 
 const isObjectNode = (n: SchemaNode) => n.type === "object" || (n.type === undefined && n.properties !== undefined);
+
+/** Whether a field may hold null; the apiserver drops nulls of other fields before validating (pruning). */
+export const acceptsNull = (node: SchemaNode): boolean =>
+  (Array.isArray(node.type) && node.type.includes("null")) || (node.anyOf ?? []).some((b) => b.type === "null");
 
 function allowNull(node: SchemaNode): void {
   if (typeof node.type === "string") node.type = [node.type, "null"];

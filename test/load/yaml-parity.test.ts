@@ -64,3 +64,15 @@ describe("YAML fidelity (go-yaml v2, as Kubernetes reads manifests)", () => {
     expect(fastDocuments('hosts: ["*.example.com"]\npaths: [/api/*]\n')).toEqual([{ hosts: ["*.example.com"], paths: ["/api/*"] }]);
   });
 });
+
+describe("colons glued to a flow indicator", () => {
+  it("reads [1.2.3.4, 2001:db8::] as two strings, as go-yaml does, on both paths", async () => {
+    const { parseManifests } = await import("../../src/load/load.js");
+    const text = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\nx: [1.2.3.4, 2001:db8::]\nq: { a: b }\n";
+    const fast = parseManifests("f.yaml", text);
+    expect(fast.resources[0]?.data.x).toEqual(["1.2.3.4", "2001:db8::"]);
+    const slow = parseManifests("s.yaml", `${text}z: &a 1\nw: *a\n`);
+    expect(slow.resources[0]?.data.x).toEqual(["1.2.3.4", "2001:db8::"]);
+    expect(slow.resources[0]?.origin.locate(["q", "a"])).toMatchObject({ line: 5, column: 9 });
+  });
+});

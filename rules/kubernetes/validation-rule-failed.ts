@@ -1,0 +1,51 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { isIstioGroup } from "../../src/model/istio/groups.js";
+import { K } from "../../src/model/kinds.js";
+import { ANY_KIND } from "../../src/model/resource-index.js";
+import { formatPath } from "../../src/engine/diagnostic.js";
+import { schemaReport } from "../../src/schema/check.js";
+
+export default defineRule({
+  meta: {
+    id: "validation-rule-failed",
+    area: "kubernetes",
+    category: "correctness",
+    severity: "error",
+    description: "A resource breaks one of its CRD's CEL validation rules (x-kubernetes-validations), which the apiserver enforces.",
+    aliases: [{ tool: "istioctl", code: "IST0106", match: "partial", messageIds: ["failedIstio"] }],
+    messages: {
+      failed: "{{detail}}",
+      failedIstio: "{{detail}}",
+      ruleNotRun: 'CEL rule "{{rule}}" of {{crd}} at {{at}} was not run: {{reason}}; objects are not checked against it.',
+    },
+  },
+  target: [ANY_KIND],
+  reads: [K.CustomResourceDefinition],
+  check(resource, ctx) {
+    const report = schemaReport(ctx.index, resource);
+    const notRun = ctx.index.memo("validation-rule-failed/reported", [], () => new Set<string>());
+    for (const skipped of report.skipped) {
+      const source = report.lookup.status === "ok" ? `${resource.kind} ${resource.apiVersion} (${report.lookup.crd.source})` : resource.kind;
+      const key = `${source}\u0000${skipped.rule}`;
+      if (notRun.has(key)) continue;
+      notRun.add(key);
+      ctx.report({
+        resource,
+        path: skipped.path,
+        messageId: "ruleNotRun",
+        data: { rule: skipped.rule.length > 120 ? `${skipped.rule.slice(0, 117)}...` : skipped.rule, crd: source, at: formatPath(skipped.path) || "the object", reason: skipped.detail },
+        severity: "warning",
+        help: "Reported once per rule; fix the CRD's rule, or report it as a meshlint bug if the apiserver accepts the CRD.",
+      });
+    }
+    for (const problem of report.problems) {
+      if (problem.kind !== "cel") continue;
+      ctx.report({
+        resource,
+        path: problem.path,
+        messageId: isIstioGroup(resource.group) ? "failedIstio" : "failed",
+        data: { detail: problem.detail },
+      });
+    }
+  },
+});

@@ -1,0 +1,70 @@
+import { K } from "../model/kinds.js";
+import type { FieldPath, Resource } from "../model/resource.js";
+import type { ResourceIndex } from "../model/resource-index.js";
+import { objectMetaSchema } from "./convert.js";
+import type { CrdDefinition } from "./crd.js";
+import { SchemaRegistry, type VersionLookup } from "./registry.js";
+import { type SchemaProblem, type SkippedRule, schemaAt, validateAgainstSchema } from "./validate.js";
+
+export interface SchemaReport {
+  readonly lookup: VersionLookup;
+  readonly problems: readonly SchemaProblem[];
+  readonly skipped: readonly SkippedRule[];
+}
+
+const METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
+
+/** The registry of served CRDs for this run (bundles, `--crds`, and the repository's own CRDs). */
+export const schemaRegistry = (index: ResourceIndex): SchemaRegistry =>
+  index.memo("schema/registry", [K.CustomResourceDefinition], () => {
+    const usesLinkerd = index.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"));
+    return new SchemaRegistry(index.settings, index.settings.crds, index.all(K.CustomResourceDefinition), usesLinkerd);
+  });
+
+/**
+ * Validates a resource once per run, whichever rule asks first: schema-invalid, validation-rule-failed and the
+ * API version rules all read this one result.
+ */
+export function schemaReport(index: ResourceIndex, resource: Resource): SchemaReport {
+  const registry = schemaRegistry(index);
+  const reports = index.memo("schema/reports", [], () => new WeakMap<Resource, SchemaReport>());
+  let report = reports.get(resource);
+  if (!report) {
+    report = build(registry, resource);
+    reports.set(resource, report);
+  }
+  return report;
+}
+
+function build(registry: SchemaRegistry, resource: Resource): SchemaReport {
+  const lookup = registry.lookup(resource.group, resource.kind, resource.version);
+  if (lookup.status === "ok") {
+    const validate = registry.validator(lookup.version);
+    if (!validate || !lookup.version.schema) return { lookup, problems: [], skipped: [] };
+    const result = validateAgainstSchema(resource.data, lookup.version.schema, validate);
+    return { lookup, problems: markNewer(registry, lookup.crd, resource, result.problems), skipped: result.skipped };
+  }
+  if (lookup.status === "unknown-group") {
+    // Kinds without a CRD here (core kinds, other operators' kinds): only ObjectMeta is checked.
+    return { lookup, ...validateAgainstSchema(resource.data, METADATA_SCHEMA, registry.metadataValidator()) };
+  }
+  return { lookup, problems: [], skipped: [] };
+}
+
+/** Marks the problems that the newer release of the CRD (if any) does not have. */
+function markNewer(registry: SchemaRegistry, crd: CrdDefinition, resource: Resource, problems: readonly SchemaProblem[]): readonly SchemaProblem[] {
+  if (problems.length === 0) return problems;
+  const newer = registry.newerDefinition(crd);
+  const version = newer?.versions.find((v) => v.name === resource.version && v.served);
+  const validate = version && registry.validator(version);
+  if (!newer || !version?.schema || !validate) return problems;
+  const stillWrong = new Set(validateAgainstSchema(resource.data, version.schema, validate).problems.map((p) => `${p.kind} ${JSON.stringify(p.path)}`));
+  return problems.map((p) => (stillWrong.has(`${p.kind} ${JSON.stringify(p.path)}`) ? p : { ...p, acceptedBy: newer.source }));
+}
+
+/** Whether the Gateway API experimental channel's schema of this kind and version knows a field. */
+export function inExperimentalChannel(index: ResourceIndex, resource: Resource, field: FieldPath): boolean {
+  const experimental = schemaRegistry(index).experimentalDefinition(resource.group, resource.kind);
+  const schema = experimental?.versions.find((v) => v.name === resource.version)?.schema;
+  return schema !== undefined && schemaAt(schema, field) !== undefined;
+}

@@ -1,0 +1,117 @@
+import { Ajv, type ValidateFunction } from "ajv";
+import type { Resource } from "../model/resource.js";
+import type { Settings } from "../model/settings.js";
+import { type BundleKey, bundle } from "./bundles.js";
+import { objectMetaSchema } from "./convert.js";
+import { type CrdDefinition, type CrdVersion, crdFromManifest } from "./crd.js";
+import { KUBERNETES_FORMATS } from "./formats.js";
+
+/** Which definition a kind/version resolves to, or why none does. */
+export type VersionLookup =
+  | {
+      readonly status: "ok";
+      readonly crd: CrdDefinition;
+      readonly version: CrdVersion;
+      /** Set when only Linkerd's bundled Gateway API CRDs serve it, and the repository uses Linkerd. */
+      readonly servedBy?: "linkerd-bundle";
+      /** The active definition that does not serve it (for messages), when servedBy is set. */
+      readonly active?: CrdDefinition;
+    }
+  | { readonly status: "not-served"; readonly crd: CrdDefinition; readonly experimental: CrdDefinition | undefined }
+  | { readonly status: "unknown-kind"; readonly group: string; readonly source: string; readonly experimental: CrdDefinition | undefined }
+  | { readonly status: "unknown-group" };
+
+const key = (group: string, kind: string) => `${group}/${kind}`;
+
+/**
+ * The CRDs a cluster would serve: the bundles pinned in schemas/crds (Istio, Linkerd, SMI, and Gateway API in the
+ * channel asked for), overridden per kind by the user's own CRDs (`--crds`) and then by CRDs in the linted
+ * repository, so validation follows exactly what the user's cluster serves.
+ */
+export class SchemaRegistry {
+  private readonly byKind = new Map<string, CrdDefinition>();
+  private readonly groupSource = new Map<string, string>();
+  private readonly experimental = new Map<string, CrdDefinition>();
+  private readonly newer = new Map<string, CrdDefinition>();
+  /** Linkerd's Gateway API v1.1.1 route CRDs, consulted when the repository uses Linkerd (see lookup). */
+  private readonly linkerdBundle = new Map<string, CrdDefinition>();
+  private readonly validators = new Map<CrdVersion, ValidateFunction>();
+  private readonly ajv: Ajv;
+
+  constructor(settings: Settings, userCrds: readonly CrdDefinition[], repoCrds: readonly Resource[], usesLinkerd: boolean) {
+    const gatewayApi: BundleKey = settings.gatewayApiChannel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
+    const layers: BundleKey[] = ["istio", "linkerd", "smi", gatewayApi];
+    if (settings.gatewayApiBundle === "linkerd") layers.push("gateway-api-linkerd");
+    for (const layer of layers) for (const crd of bundle(layer).crds) this.add(crd);
+    if (settings.gatewayApiBundle === "auto" && usesLinkerd) {
+      for (const crd of bundle("gateway-api-linkerd").crds) this.linkerdBundle.set(key(crd.group, crd.kind), crd);
+    }
+    if (gatewayApi === "gateway-api-standard") {
+      for (const crd of bundle("gateway-api-experimental").crds) this.experimental.set(key(crd.group, crd.kind), crd);
+    }
+    for (const crd of bundle("istio-master").crds) this.newer.set(key(crd.group, crd.kind), crd);
+    for (const crd of userCrds) this.add(crd);
+    for (const r of repoCrds) {
+      const crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
+      if (crd) this.add(crd);
+    }
+    this.ajv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true });
+    for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) this.ajv.addFormat(name, check);
+  }
+
+  private add(crd: CrdDefinition): void {
+    this.byKind.set(key(crd.group, crd.kind), crd);
+    this.groupSource.set(crd.group, crd.source);
+  }
+
+  /** The served version of a kind, if any, in the active bundles and user CRDs. */
+  lookup(apiGroup: string, kind: string, version: string): VersionLookup {
+    const crd = this.byKind.get(key(apiGroup, kind));
+    const experimental = this.experimental.get(key(apiGroup, kind));
+    if (!crd) {
+      const source = this.groupSource.get(apiGroup) ?? (experimental ? "the standard channel of Gateway API" : undefined);
+      return source ? { status: "unknown-kind", group: apiGroup, source, experimental } : { status: "unknown-group" };
+    }
+    const found = crd.versions.find((v) => v.name === version && v.served);
+    if (found) return { status: "ok", crd, version: found };
+    // A Linkerd cluster may run the Gateway API CRDs Linkerd bundles (v1.1.1), which still serve versions that
+    // upstream v1.6.1 dropped or keeps experimental; accept them there, with a warning (api-version-not-served).
+    const fromLinkerd = this.linkerdBundle.get(key(apiGroup, kind));
+    const linkerdVersion = fromLinkerd?.versions.find((v) => v.name === version && v.served);
+    if (fromLinkerd && linkerdVersion) return { status: "ok", crd: fromLinkerd, version: linkerdVersion, servedBy: "linkerd-bundle", active: crd };
+    return { status: "not-served", crd, experimental };
+  }
+
+  /** The Gateway API experimental channel's definition of a kind, for messages under the standard channel. */
+  experimentalDefinition(apiGroup: string, kind: string): CrdDefinition | undefined {
+    return this.experimental.get(key(apiGroup, kind));
+  }
+
+  private metadataValidate: ValidateFunction | undefined;
+
+  /** For kinds without a CRD (core kinds, unknown groups): checks ObjectMeta, e.g. that labels are strings. */
+  metadataValidator(): ValidateFunction {
+    this.metadataValidate ??= this.ajv.compile({ type: "object", properties: { metadata: objectMetaSchema() } });
+    return this.metadataValidate;
+  }
+
+  /**
+   * The same kind in a newer release than the pinned one (Istio master beside 1.30.3), when the active
+   * definition is the bundled one: what it accepts and the pinned release rejects is a version gap, not a typo.
+   */
+  newerDefinition(crd: CrdDefinition): CrdDefinition | undefined {
+    const newer = this.newer.get(key(crd.group, crd.kind));
+    return newer && crd.source === "istio-1.30.3" ? newer : undefined;
+  }
+
+  /** Compiles a version's schema once, on first use. */
+  validator(version: CrdVersion): ValidateFunction | undefined {
+    if (!version.schema) return undefined;
+    let validate = this.validators.get(version);
+    if (!validate) {
+      validate = this.ajv.compile(version.schema);
+      this.validators.set(version, validate);
+    }
+    return validate;
+  }
+}

@@ -1,0 +1,190 @@
+import { describe, expect, it } from "vitest";
+import { lint } from "../../src/api.js";
+import { emptyConfig } from "../../src/engine/config.js";
+import { convertCrdSchema } from "../../src/schema/convert.js";
+import { KUBERNETES_FORMATS } from "../../src/schema/formats.js";
+import { parseFieldPath } from "../../src/schema/validate.js";
+import { tempRepo } from "../helpers/temp-repo.js";
+
+const findings = async (yaml: string, extra: object = {}) => {
+  const dir = tempRepo({ "m.yaml": yaml });
+  const r = await lint(["m.yaml"], { cwd: dir, config: emptyConfig(dir), ...extra });
+  return r.diagnostics.filter((d) => d.ruleId !== "virtualservice-destination-host-not-found").map((d) => `${d.span?.line}:${d.ruleId}:${d.severity}: ${d.message}`);
+};
+
+const CRD = (rules = "", extraProps = "") => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  scope: Namespaced
+  names: { kind: Widget, plural: widgets }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              ${rules}
+              properties:
+                size: { type: integer, default: 1 }
+                port: { x-kubernetes-int-or-string: true }
+                note: { type: string, nullable: true }
+                mode: { type: string }
+                items:
+                  type: array
+                  x-kubernetes-list-type: map
+                  x-kubernetes-list-map-keys: [name, protocol]
+                  items:
+                    type: object
+                    required: [name]
+                    properties:
+                      name: { type: string }
+                      protocol: { type: string, default: TCP }
+                free: { type: object, x-kubernetes-preserve-unknown-fields: true }
+                ${extraProps}
+`;
+
+describe("CRD schema conversion", () => {
+  it("closes structural objects, keeps preserve-unknown-fields open, spells int-or-string and nullable", () => {
+    const schema = convertCrdSchema({
+      type: "object",
+      properties: {
+        spec: {
+          type: "object",
+          properties: { a: { type: "string", nullable: true }, p: { "x-kubernetes-int-or-string": true } },
+          oneOf: [{ required: ["a"] }, { properties: { b: { type: "integer" } }, required: ["b"] }],
+        },
+        free: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { x: { type: "string" } } },
+      },
+    });
+    const spec = schema.properties?.spec;
+    expect(spec?.additionalProperties).toBe(false);
+    expect(Object.keys(spec?.properties ?? {}).sort()).toEqual(["a", "b", "p"]);
+    expect(spec?.oneOf?.[1]?.additionalProperties).toBeUndefined();
+    expect(spec?.properties?.a?.type).toEqual(["string", "null"]);
+    expect(spec?.properties?.p?.anyOf).toEqual([{ type: "integer" }, { type: "string" }]);
+    expect(schema.properties?.free?.additionalProperties).toBeUndefined();
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties?.metadata?.properties?.labels?.additionalProperties).toEqual({ type: "string" });
+  });
+
+  it("reads fieldPath in Kubernetes' relative JSON path forms", () => {
+    expect(parseFieldPath(".spec.listeners")).toEqual(["spec", "listeners"]);
+    expect(parseFieldPath(".a['b.c'][2]")).toEqual(["a", "b.c", 2]);
+  });
+
+  it("uses the apiserver's formats: Go durations, no leading zeros in IPv4", () => {
+    expect(KUBERNETES_FORMATS.duration?.("1h30m")).toBe(true);
+    expect(KUBERNETES_FORMATS.duration?.("ten seconds")).toBe(false);
+    expect(KUBERNETES_FORMATS.ipv4?.("10.0.0.1")).toBe(true);
+    expect(KUBERNETES_FORMATS.ipv4?.("10.0.0.01")).toBe(false);
+    expect(KUBERNETES_FORMATS.ipv6?.("2001:db8::1")).toBe(true);
+    expect(KUBERNETES_FORMATS["date-time"]?.("2024-01-01T10:00:00Z")).toBe(true);
+    expect(KUBERNETES_FORMATS["date-time"]?.("2024-01-01")).toBe(false);
+  });
+});
+
+describe("schema validation against the repository's own CRD", () => {
+  it("applies defaults before list-map uniqueness and CEL, and prunes nulls of non-nullable fields", async () => {
+    const out = await findings(`${CRD(`x-kubernetes-validations: [{ rule: "self.size >= 1", message: "size defaults to 1" }]`)}---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: w, namespace: shop }
+spec:
+  mode: null
+  note: null
+  items:
+    - { name: http }
+    - { name: http, protocol: TCP }
+    - { name: http, protocol: UDP }
+`);
+    expect(out).toEqual(["45:schema-invalid:error: spec.items[1] duplicates spec.items[0] (name \"http\", protocol \"TCP\"); spec.items is a list keyed by name, protocol."]);
+  });
+
+  it("names the field and what was expected, at the bad value; a missing field at its parent key", async () => {
+    const out = await findings(`${CRD()}---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: w, namespace: shop, labels: { tier: 3 } }
+spec:
+  size: many
+  port: [80]
+  colour: blue
+  free: { anything: [1, 2] }
+  items:
+    - { protocol: TCP }
+`);
+    expect(out).toEqual([
+      '39:schema-invalid:error: metadata.labels.tier must be a string, not the integer 3.',
+      '41:schema-invalid:error: spec.size must be an integer, not "many".',
+      '42:schema-invalid:error: spec.port: a list must be an integer or a string.',
+      '43:schema-invalid:error: Unknown field "colour" in spec.',
+      '46:schema-invalid:error: Missing required field "name" in spec.items[0].',
+    ]);
+  });
+
+  it("survives hostile values: nulls everywhere, wrong types, huge arrays, deep nesting", async () => {
+    const deep = `${"[".repeat(2000)}${"]".repeat(2000)}`;
+    const out = await findings(`${CRD(`x-kubernetes-validations: [{ rule: "self.items.all(i, i.name != '')" }]`)}---
+apiVersion: example.com/v1
+kind: Widget
+metadata: null
+spec:
+  items: [${Array.from({ length: 20000 }, (_, i) => `{name: n${i}}`).join(", ")}]
+  free: { deep: ${deep} }
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: x, namespace: shop }
+spec: 42
+`);
+    expect(out.some((l) => l.includes("spec must be an object"))).toBe(true);
+    expect(out.every((l) => !l.includes("internal-error"))).toBe(true);
+  });
+});
+
+describe("bundles, channels and the user's CRDs", () => {
+  it("lets --crds override a bundled kind", async () => {
+    const dir = tempRepo({
+      "crds/vs.yaml": `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: virtualservices.networking.istio.io }
+spec:
+  group: networking.istio.io
+  scope: Namespaced
+  names: { kind: VirtualService, plural: virtualservices }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }
+`,
+      "app/vs.yaml": "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: v, namespace: shop }\nspec: { madeUp: true, hosts: [v] }\n",
+    });
+    const bundled = await lint(["app"], { cwd: dir, config: emptyConfig(dir) });
+    expect(bundled.diagnostics.map((d) => d.ruleId)).toContain("schema-invalid");
+    const own = await lint(["app"], { cwd: dir, config: emptyConfig(dir), crds: ["crds"] });
+    expect(own.diagnostics.map((d) => d.ruleId)).not.toContain("schema-invalid");
+    await expect(lint(["app"], { cwd: dir, config: emptyConfig(dir), crds: ["nope"] })).rejects.toThrow(/--crds/);
+  });
+
+  it("validates Gateway API against the channel asked for", async () => {
+    const route = "apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TCPRoute\nmetadata: { name: t, namespace: shop }\nspec:\n  parentRefs: [{ name: gw }]\n  rules: [{ backendRefs: [{ name: db, port: 5432 }] }]\n";
+    expect(await findings(route)).toEqual([
+      '1:api-version-not-served:error: TCPRoute "gateway.networking.k8s.io/v1alpha2" is served only by the experimental channel of Gateway API; the cluster runs the standard channel, which serves gateway.networking.k8s.io/v1.',
+    ]);
+    expect(await findings(route, { gatewayApiChannel: "experimental" })).toEqual([
+      '1:api-version-deprecated:warning: TCPRoute "gateway.networking.k8s.io/v1alpha2" is deprecated: The v1alpha2 version of TCPRoute has been deprecated and will be removed in a future release of the API. Please upgrade to v1.',
+    ]);
+  });
+
+  it("reports a deprecated version with its replacement", async () => {
+    const out = await findings("apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: { name: default, namespace: shop }\nspec: { mtls: { mode: STRICT } }\n");
+    expect(out).toEqual(['1:api-version-deprecated:warning: PeerAuthentication "security.istio.io/v1beta1" is deprecated: security.istio.io/v1beta1 PeerAuthentication is deprecated; use security.istio.io/v1.']);
+  });
+});
