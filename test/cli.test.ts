@@ -92,7 +92,7 @@ describe("configuration and suppression", () => {
 
 describe("inputs", () => {
   it("lints standard input with -", async () => {
-    const vs = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: a }\nspec:\n  hosts: [a]\n  http:\n    - route:\n        - destination: { host: missing }\n";
+    const vs = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: a }\nspec:\n  hosts: [a]\n  http:\n    - route:\n        - destination: { host: missing }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: a }\n";
     const r = await cli(["-f", "compact", "-"], REPOS, vs);
     expect(r.out).toContain("<stdin>: line 8, col 32, Error - Host \"missing\"");
     expect(r.code).toBe(1);
@@ -124,7 +124,7 @@ describe("formats", () => {
       path: "spec.http[0].route[0].destination.subset",
       resource: { apiVersion: "networking.istio.io/v1", kind: "VirtualService", namespace: "shop", name: "web" },
     });
-    expect(json.diagnostics[0].message).toBe('Subset "v2" of host "web" is not defined: no DestinationRule for this host applies in namespace "shop".');
+    expect(json.diagnostics[0].message).toBe('Subset "v2" is not defined by DestinationRule "shop/web" for host "web".');
   });
 
   it("compact lines match VS Code's $eslint-compact problem matcher", async () => {
@@ -132,15 +132,15 @@ describe("formats", () => {
     const matcher = /^(.+):\sline\s(\d+),\scol\s(\d+),\s(Error|Warning|Info)\s-\s(.+)\s\((.+)\)$/;
     const lines = out.trim().split("\n");
     expect(lines[0]).toMatch(matcher);
-    expect(lines.at(-1)).toBe("3 resources in 2 files: 1 error, 0 warnings, 0 infos");
+    expect(lines.at(-1)).toBe("4 resources in 2 files: 1 error, 0 warnings, 0 infos");
   });
 
   it("stylish shows a code frame, the help and a summary, without colour when not a terminal", async () => {
     const { out } = await cli(["broken"]);
     expect(out).toContain("> 8 |         - destination: { host: web, subset: v2 }");
     expect(out).toMatch(/\|\s+\^\^$/m);
-    expect(out).toContain("help: Add a DestinationRule");
-    expect(out).toContain("3 resources in 2 files: 1 error, 0 warnings, 0 infos");
+    expect(out).toContain('help: Defined subsets: "v1".');
+    expect(out).toContain("4 resources in 2 files: 1 error, 0 warnings, 0 infos");
     expect(out).not.toContain("\u001b[");
     expect((await cli(["--color", "broken"])).out).toContain("\u001b[");
   });

@@ -21,6 +21,7 @@ export default defineRule({
   target: [K.VirtualService],
   reads: [K.Service, K.ServiceEntry, K.Namespace],
   check(vs, ctx) {
+    if (!ctx.index.inRepository(K.Service) && !ctx.index.inRepository(K.ServiceEntry)) return;
     const hosts = ctx.index.hosts();
     for (const d of routeDestinations(vs)) {
       if (d.host.startsWith("*")) continue;

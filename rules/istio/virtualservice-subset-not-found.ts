@@ -22,6 +22,7 @@ export default defineRule({
   target: [K.VirtualService],
   reads: [K.DestinationRule, K.Service, K.ServiceEntry, K.Namespace],
   check(vs, ctx) {
+    if (!ctx.index.inRepository(K.DestinationRule)) return;
     const hosts = ctx.index.hosts();
     for (const d of routeDestinations(vs)) {
       if (!d.subset) continue;

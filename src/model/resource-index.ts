@@ -104,6 +104,15 @@ export class ResourceIndex {
     return this.byKindNamespace.get(`${kindId(kind)}\u0000${namespace}`) ?? [];
   }
 
+  /**
+   * Whether the repository itself defines objects of a kind (assumed installation objects do not count). A rule
+   * checks references to a kind only when it does: a repository without any DestinationRule keeps them elsewhere,
+   * and reporting every subset as missing would be noise.
+   */
+  inRepository(kind: KindKey): boolean {
+    return this.all(kind).some((r) => r.origin.kind === "file");
+  }
+
   /** The first definition of an object (a duplicate identity is its own finding). */
   get(kind: KindKey, namespace: string, name: string): Resource | undefined {
     this.onRead?.(kind);
