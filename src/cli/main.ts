@@ -7,6 +7,7 @@ import { compact } from "../report/compact.js";
 import { json } from "../report/json.js";
 import type { Reporter } from "../report/reporter.js";
 import { stylish } from "../report/stylish.js";
+import { COMMANDS } from "./commands.js";
 import { explain } from "./explain.js";
 import { HELP } from "./help.js";
 import { listRules } from "./list-rules.js";
@@ -63,6 +64,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function runUnsafe(argv: readonly string[], io: CliIo): Promise<number> {
+  const command = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
+  if (command) return (await command()).run(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
