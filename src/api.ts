@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { type Config, ConfigError, emptyConfig, findConfigFile, loadConfig } from "./engine/config.js";
+import { type Config, ConfigError, accessAssertionsOf, emptyConfig, findConfigFile, loadConfig } from "./engine/config.js";
+import { type LoadedBaseline, applyBaseline, defaultBaselineFile, readBaseline } from "./engine/baseline.js";
 import type { Diagnostic } from "./engine/diagnostic.js";
+import { applyDirectives } from "./engine/directives.js";
 import { finalize } from "./engine/finalize.js";
 import { type RuleCatalog, builtinRules } from "./engine/registry.js";
 import { type Rule, isGlobalRule, isResourceRule } from "./engine/rule.js";
 import { INTERNAL_ERROR_RULE, runRules } from "./engine/runner.js";
 import { type LoadedFile, load } from "./load/load.js";
+import { isInside } from "./load/ignore-rules.js";
 import type { SourceFile } from "./load/source-file.js";
 import { DEFAULT_MESH_CONFIG, MeshConfigError, mergeMeshConfig, parseMeshConfig, parseMeshNetworks } from "./model/mesh-config.js";
 import type { JsonObject } from "./model/resource.js";
@@ -39,6 +42,18 @@ export interface LintOptions {
   readonly crds?: readonly string[];
   /** Rules to run instead of the built-in ones. */
   readonly catalog?: RuleCatalog;
+  /**
+   * Report findings only in these files or folders (relative to cwd, or absolute); everything in `inputs` is still
+   * read, so references into other files resolve (pre-commit, `--changed-since`). Internal errors are always kept.
+   */
+  readonly reportFiles?: readonly string[];
+  /**
+   * Known findings to leave out (`meshlint baseline`): a file, or `false` for none. By default
+   * `.meshlint-baseline.json` beside the config file (or in cwd without one), when it exists.
+   */
+  readonly baseline?: string | false;
+  /** Replaces the loader (the language server passes one that keeps parsed files between runs). */
+  readonly loader?: typeof load;
 }
 
 export interface Summary {
@@ -76,7 +91,7 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
   const catalog = options.catalog ?? builtinRules();
   const settings = resolveSettings(config, options, cwd, await loadCrds(options.crds ?? [], cwd));
 
-  const loaded = await load(inputs, {
+  const loaded = await (options.loader ?? load)(inputs, {
     cwd,
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
@@ -87,7 +102,11 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
   const active = catalog.rules.filter((r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config));
   const run = runRules(index, active, internalError);
-  const { diagnostics, suppressed } = finalize(run.reports, loaded.issues, catalog, config);
+  const finalized = finalize(run.reports, loaded.issues, catalog, config);
+  const inline = applyDirectives(finalized.diagnostics, loaded.sources, catalog, config);
+  const known = applyBaseline(inline.diagnostics, resolveBaseline(config, cwd, options.baseline), cwd);
+  const diagnostics = inReportScope(known.diagnostics, cwd, options.reportFiles);
+  const suppressed = finalized.suppressed + inline.suppressed + known.suppressed;
 
   const count = (s: string) => diagnostics.filter((d) => d.severity === s).length;
   return {
@@ -115,6 +134,24 @@ function isTurnedOff(rule: Rule, config: Config): boolean {
   const own = config.rules[rule.meta.id];
   if (own) return own === "off";
   return config.rules[rule.meta.area] === "off" && !(rule.meta.aliases ?? []).some((a) => config.rules[a.code]);
+}
+
+function resolveBaseline(config: Config, cwd: string, option: string | false | undefined): LoadedBaseline | undefined {
+  if (option === false) return undefined;
+  try {
+    return readBaseline(option ? resolve(cwd, option) : defaultBaselineFile(config));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function inReportScope(diagnostics: Diagnostic[], cwd: string, paths: readonly string[] | undefined): Diagnostic[] {
+  if (!paths) return diagnostics;
+  const scope = paths.map((p) => resolve(cwd, p));
+  return diagnostics.filter(
+    (d) => d.ruleId === INTERNAL_ERROR_RULE || (d.file !== undefined && scope.some((p) => isInside(p, resolve(cwd, d.file!)))),
+  );
 }
 
 function resolveConfig(cwd: string, options: LintOptions): Config {
@@ -163,6 +200,7 @@ function resolveSettings(config: Config, options: LintOptions, cwd: string, crds
     gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
     gatewayApiBundle: s.gatewayApiBundle,
     crds,
+    accessAssertions: accessAssertionsOf(config, cwd),
     installation: {
       ...(gateway !== undefined ? { ingressGateway: gateway && { ...DEFAULT_INGRESS_GATEWAY, ...gateway } } : {}),
       ...(s.installation?.gatewayClasses ? { gatewayClasses: s.installation.gatewayClasses } : {}),

@@ -4,9 +4,17 @@ Usage:
   meshlint [options] [paths... | -]      lint files, folders (recursive), globs, or - for standard input
   meshlint explain <rule-id|IST####|KIA####>
   meshlint --list-rules [--format stylish|json|markdown]
+  meshlint baseline [options] [paths...] record current findings in .meshlint-baseline.json; only new ones fail
+  meshlint lsp                           language server over stdio (diagnostics as YAML files are edited)
 
 Options:
-  -f, --format <name>          stylish (default), json or compact
+  -f, --format <name>          stylish (default), json, compact, sarif, github, junit or checkstyle
+  -o, --output-file [<format>=]<file>
+                               also write a format to a file (repeatable): -o sarif=meshlint.sarif -o junit=junit.xml;
+                               a bare <file> gets --format, and standard output then gets stylish
+      --changed-since <ref>    report findings only in files changed since a Git ref (all paths still read)
+      --repo-context           read the whole Git repository for references; report only in the named paths
+      --no-baseline            ignore .meshlint-baseline.json
       --fail-on <level>        exit 1 on findings at or above: error (default), warning, info, none
       --max-warnings <n>       also exit 1 when there are more than n warnings
   -n, --namespace <ns>         namespace of resources that name none (default: default)

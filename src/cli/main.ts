@@ -1,14 +1,23 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type LintResult, UsageError, lint } from "../api.js";
+import { type LintOptions, type LintResult, UsageError, lint } from "../api.js";
+import { ConfigError, findConfigFile, loadConfig } from "../engine/config.js";
 import { builtinRules } from "../engine/registry.js";
 import { type Severity, severityRank } from "../engine/rule.js";
+import { isInside } from "../load/ignore-rules.js";
 import { VERSION } from "../package.js";
+import { checkstyle } from "../report/checkstyle.js";
 import { compact } from "../report/compact.js";
+import { github } from "../report/github.js";
 import { json } from "../report/json.js";
+import { junit } from "../report/junit.js";
 import type { Reporter } from "../report/reporter.js";
+import { sarif } from "../report/sarif.js";
 import { stylish } from "../report/stylish.js";
 import { COMMANDS } from "./commands.js";
 import { explain } from "./explain.js";
+import { changedFiles, repositoryFiles } from "./git.js";
 import { HELP } from "./help.js";
 import { listRules } from "./list-rules.js";
 
@@ -24,7 +33,7 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
-const REPORTERS: Record<string, Reporter> = { stylish, json, compact };
+export const REPORTERS: Record<string, Reporter> = { stylish, json, compact, sarif, github, junit, checkstyle };
 const FAIL_ON = ["error", "warning", "info", "none"] as const;
 
 const OPTIONS = {
@@ -38,6 +47,10 @@ const OPTIONS = {
   "max-file-size": { type: "string" },
   "gateway-api-channel": { type: "string" },
   crds: { type: "string", multiple: true },
+  "output-file": { type: "string", short: "o", multiple: true },
+  "changed-since": { type: "string" },
+  "repo-context": { type: "boolean", default: false },
+  "no-baseline": { type: "boolean", default: false },
   "list-rules": { type: "boolean", default: false },
   quiet: { type: "boolean", short: "q", default: false },
   color: { type: "boolean" },
@@ -46,7 +59,7 @@ const OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-class CliUsageError extends Error {}
+export class CliUsageError extends Error {}
 
 /** Runs the CLI; returns the exit code (0 clean, 1 findings at or above --fail-on, 2 usage or internal error). */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -63,16 +76,20 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-async function runUnsafe(argv: readonly string[], io: CliIo): Promise<number> {
-  const command = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
-  if (command) return (await command()).run(argv.slice(1), io);
-  let parsed;
+type Values = ReturnType<typeof parseOptions>["values"];
+
+function parseOptions(argv: readonly string[]) {
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     throw new CliUsageError((error as Error).message.replace(/^.*?: /, "").split("\n")[0] ?? "bad arguments");
   }
-  const { values, positionals } = parsed;
+}
+
+async function runUnsafe(argv: readonly string[], io: CliIo): Promise<number> {
+  const command = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
+  if (command) return (await command()).run(argv.slice(1), io);
+  const { values, positionals } = parseOptions(argv);
   if (values.help) {
     io.write(HELP);
     return EXIT.ok;
@@ -97,38 +114,114 @@ async function runUnsafe(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
 
-  const reporter = REPORTERS[format];
-  if (!reporter) throw new CliUsageError(`unknown --format "${format}" (choose one of: ${Object.keys(REPORTERS).join(", ")})`);
+  const outputs = parseOutputs(format, values["output-file"] ?? []);
   const failOn = values["fail-on"];
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new CliUsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}`);
   const maxWarnings = values["max-warnings"] === undefined ? undefined : parseCount(values["max-warnings"], "--max-warnings");
-  const maxFileSize = values["max-file-size"] === undefined ? undefined : parseSize(values["max-file-size"]);
-  const channel = values["gateway-api-channel"];
-  if (channel !== undefined && channel !== "standard" && channel !== "experimental") {
-    throw new CliUsageError('--gateway-api-channel must be "standard" or "experimental"');
-  }
 
-  const inputs = positionals.length ? positionals : ["."];
-  const stdin = inputs.includes("-") ? await io.readStdin() : undefined;
-  const result = await lint(inputs, {
-    cwd: io.cwd,
-    ...(stdin !== undefined ? { stdin } : {}),
-    ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
-    ...(values.config !== undefined ? { configFile: values.config } : {}),
-    ...(values["mesh-config"] !== undefined ? { meshConfigFile: values["mesh-config"] } : {}),
-    ...(values["mesh-networks"] !== undefined ? { meshNetworksFile: values["mesh-networks"] } : {}),
-    ...(maxFileSize !== undefined ? { maxFileSize } : {}),
-    ...(channel !== undefined ? { gatewayApiChannel: channel } : {}),
-    ...(values.crds ? { crds: values.crds } : {}),
-  });
+  const { inputs, options } = await lintInvocation(values, positionals, io);
+  const result = await lint(inputs, options);
   const shown = values.quiet ? { ...result, diagnostics: result.diagnostics.filter((d) => d.severity === "error") } : result;
   const color = values["no-color"] ? false : (values.color ?? defaultColor(io));
-  io.write(reporter(shown, { catalog, version: VERSION, color }));
+  for (const { format: name, file } of outputs.files) {
+    const path = resolve(io.cwd, file);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, REPORTERS[name]!(shown, { catalog, version: VERSION, color: false, cwd: io.cwd }));
+    } catch (error) {
+      throw new CliUsageError(`--output-file: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  io.write(REPORTERS[outputs.terminal]!(shown, { catalog, version: VERSION, color, cwd: io.cwd }));
 
   for (const input of result.unmatched) io.error(`meshlint: no such file, folder or glob match: ${input}\n`);
   if (result.unmatched.length) return EXIT.usage;
   if (result.diagnostics.some((d) => d.ruleId === "internal-error")) return EXIT.usage;
   return exitCode(result, failOn as (typeof FAIL_ON)[number], maxWarnings);
+}
+
+/** The inputs and lint() options of a lint command line (shared with `meshlint baseline`). */
+export async function lintInvocation(
+  values: Values,
+  positionals: readonly string[],
+  io: CliIo,
+): Promise<{ inputs: string[]; options: LintOptions }> {
+  const maxFileSize = values["max-file-size"] === undefined ? undefined : parseSize(values["max-file-size"]);
+  const channel = values["gateway-api-channel"];
+  if (channel !== undefined && channel !== "standard" && channel !== "experimental") {
+    throw new CliUsageError('--gateway-api-channel must be "standard" or "experimental"');
+  }
+  const named = positionals.length ? [...positionals] : ["."];
+  const since = values["changed-since"];
+  const repoContext = values["repo-context"];
+  if ((since !== undefined || repoContext) && named.includes("-")) {
+    throw new CliUsageError("--changed-since and --repo-context read files from the repository, not standard input");
+  }
+  // --repo-context: the whole repository is context, findings are reported in the named paths only.
+  const inputs = repoContext ? [...(await repositoryFiles(io.cwd, configIgnores(values, io.cwd))), ...named] : named;
+  let reportFiles: string[] | undefined = repoContext ? named : undefined;
+  if (since !== undefined) {
+    const changed = await changedFiles(io.cwd, since).catch((error: Error) => {
+      throw new CliUsageError(`--changed-since ${since}: ${error.message}`);
+    });
+    const scope = named.map((p) => resolve(io.cwd, p));
+    reportFiles = changed.filter((f) => scope.some((s) => isInside(s, f)));
+  }
+  const stdin = inputs.includes("-") ? await io.readStdin() : undefined;
+  return {
+    inputs,
+    options: {
+      cwd: io.cwd,
+      ...(stdin !== undefined ? { stdin } : {}),
+      ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+      ...(values.config !== undefined ? { configFile: values.config } : {}),
+      ...(values["mesh-config"] !== undefined ? { meshConfigFile: values["mesh-config"] } : {}),
+      ...(values["mesh-networks"] !== undefined ? { meshNetworksFile: values["mesh-networks"] } : {}),
+      ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+      ...(channel !== undefined ? { gatewayApiChannel: channel } : {}),
+      ...(values.crds ? { crds: values.crds } : {}),
+      ...(reportFiles ? { reportFiles } : {}),
+      ...(values["no-baseline"] ? { baseline: false as const } : {}),
+    },
+  };
+}
+
+/** The config file's ignore globs (the config lint() will read), for listing the repository's files. */
+function configIgnores(values: Values, cwd: string): { dir: string; patterns: readonly string[] } | undefined {
+  try {
+    const file = values.config !== undefined ? resolve(cwd, values.config) : findConfigFile(cwd);
+    const config = file ? loadConfig(file) : undefined;
+    return config?.ignore.length ? { dir: config.dir, patterns: config.ignore } : undefined;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
+/** Parses a lint command line into values and paths (for subcommands that take the lint options). */
+export function parseLintArgs(argv: readonly string[]): { values: Values; positionals: string[] } {
+  return parseOptions(argv);
+}
+
+/**
+ * Where each format goes. `--output-file [FORMAT=]FILE` (repeatable) writes FORMAT, or without a prefix the
+ * `--format`, to FILE; standard output keeps `--format` unless a prefix-less file took it, then it gets stylish.
+ */
+export function parseOutputs(format: string, specs: readonly string[]): { terminal: string; files: { format: string; file: string }[] } {
+  const known = (name: string) => {
+    if (!REPORTERS[name]) throw new CliUsageError(`unknown format "${name}" (choose one of: ${Object.keys(REPORTERS).join(", ")})`);
+    return name;
+  };
+  known(format);
+  let terminal = format;
+  const files = specs.map((spec) => {
+    const m = /^([a-z][a-z-]*)=(.+)$/.exec(spec);
+    if (m) return { format: known(m[1]!), file: m[2]! };
+    if (spec === "") throw new CliUsageError("--output-file needs a file name");
+    terminal = "stylish";
+    return { format, file: spec };
+  });
+  return { terminal, files };
 }
 
 export function exitCode(result: LintResult, failOn: Severity | "none", maxWarnings: number | undefined): number {

@@ -37,7 +37,7 @@ export function isSuppressed(resource: Resource, ruleId: string, codes: readonly
   const istioCodes = codes.filter((c) => c.startsWith("IST"));
   if (istio && istioCodes.length && (istio.includes("*") || istioCodes.some((c) => istio.includes(c)))) return true;
   const kialiValue = annotations[KIALI_SUPPRESS_ANNOTATION];
-  const kialiCodes = codes.filter((c) => c.startsWith("KIA"));
+  const kialiCodes = codes.filter((c) => c.startsWith("KIA") || c === "GWAPI");
   if (kialiValue !== undefined && kialiCodes.length) {
     const kiali = list(KIALI_SUPPRESS_ANNOTATION) ?? [];
     // Kiali reads an empty value as "all validations".

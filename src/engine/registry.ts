@@ -42,4 +42,5 @@ export class RuleCatalog {
 let builtin: RuleCatalog | undefined;
 export const builtinRules = (): RuleCatalog => (builtin ??= new RuleCatalog(RULES));
 
-export const isCode = (s: string): boolean => /^(IST|KIA)\d{4}$/i.test(s);
+/** istioctl IST####, Kiali KIA#### and Kiali's GWAPI (Gateway API status). */
+export const isCode = (s: string): boolean => /^(IST|KIA)\d{4}$|^GWAPI$/i.test(s);

@@ -1,22 +1,23 @@
 import type { Diagnostic } from "../engine/diagnostic.js";
 import { formatPath } from "../engine/diagnostic.js";
+import { docUrlOf } from "./docs-url.js";
 import type { Reporter } from "./reporter.js";
 
 /** Version of the JSON output contract (DESIGN.md); bumped on any incompatible change. */
 export const JSON_OUTPUT_VERSION = 1;
 
-export const json: Reporter = (result) =>
+export const json: Reporter = (result, env) =>
   `${JSON.stringify(
     {
       version: JSON_OUTPUT_VERSION,
       summary: result.summary,
-      diagnostics: result.diagnostics.map(toJson),
+      diagnostics: result.diagnostics.map((d) => toJson(d, docUrlOf(env.catalog, d.ruleId))),
     },
     null,
     2,
   )}\n`;
 
-function toJson(d: Diagnostic) {
+function toJson(d: Diagnostic, docsUrl: string | undefined) {
   return {
     ruleId: d.ruleId,
     severity: d.severity,
@@ -34,5 +35,6 @@ function toJson(d: Diagnostic) {
       message: r.message,
     })),
     fingerprint: d.fingerprint,
+    ...(docsUrl ? { docsUrl } : {}),
   };
 }

@@ -6,6 +6,8 @@ export interface ReportEnv {
   readonly version: string;
   /** Whether to use ANSI colours (decided by the front end, never read from the process here). */
   readonly color: boolean;
+  /** The folder displayed paths are relative to (SARIF records it so code scanning can resolve them). */
+  readonly cwd?: string;
 }
 
 /** A reporter is a pure function from a lint result to text. */

@@ -1,8 +1,10 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { LintResult } from "../api.js";
 import { type Diagnostic, formatPath } from "../engine/diagnostic.js";
+import type { RuleCatalog } from "../engine/registry.js";
 import type { Severity } from "../engine/rule.js";
 import type { SourceFile } from "../load/source-file.js";
+import { docUrlOf } from "./docs-url.js";
 import type { Reporter } from "./reporter.js";
 import { summaryLine } from "./summary.js";
 
@@ -31,9 +33,19 @@ export const stylish: Reporter = (result, env) => {
       if (d.help) out.push(`${indent}${c.cyan("help:")} ${d.help}`);
     }
   }
+  out.push(...docLinks(result, env.catalog, c));
   out.push("", summaryText(result, c), "");
   return out.join("\n");
 };
+
+/** Each rule that reported something, once, with its documentation address. */
+function docLinks(result: LintResult, catalog: RuleCatalog, c: ChalkInstance): string[] {
+  const ids = [...new Set(result.diagnostics.map((d) => d.ruleId))].sort();
+  const urls = ids.map((id) => [id, docUrlOf(catalog, id)] as const).filter((e): e is readonly [string, string] => e[1] !== undefined);
+  if (urls.length === 0) return [];
+  const width = Math.max(...urls.map(([id]) => id.length));
+  return ["", `  ${c.dim("Rule docs:")}`, ...urls.map(([id, url]) => `    ${c.dim(id.padEnd(width))}  ${url}`)];
+}
 
 function summaryText(result: LintResult, c: ChalkInstance): string {
   const { summary } = result;

@@ -1,0 +1,150 @@
+import { readFile } from "node:fs/promises";
+import { basename, extname, isAbsolute, relative, resolve } from "node:path";
+import { type LintResult, lint } from "../api.js";
+import { MANIFEST_EXTENSIONS } from "../load/discover.js";
+import { toPosix } from "../load/ignore-rules.js";
+import { type LoadIssue, type LoadOptions, type LoadResult, type LoadedFile, type RawResource, load, parseManifests } from "../load/load.js";
+import type { SourceFile } from "../load/source-file.js";
+import { looksLikeHelmTemplate } from "../load/templates.js";
+
+/** What one file contributed to the index. */
+interface FileEntry {
+  readonly loaded: LoadedFile;
+  readonly resources: readonly RawResource[];
+  readonly issues: readonly LoadIssue[];
+  readonly source?: SourceFile;
+}
+
+/** Files whose change alters how everything is read: the next lint reloads the whole workspace. */
+const SETTINGS_FILES = new Set([".meshlint.yaml", ".meshlint.yml", ".meshlintignore", ".gitignore", ".meshlint-baseline.json"]);
+
+/**
+ * A workspace kept warm for the language server: the repository is read once; afterwards only the files that
+ * changed (open editor buffers, or files changed on disk) are parsed again before each lint, and the rules run
+ * over the whole index. It plugs into lint() as its loader.
+ */
+export class WarmWorkspace {
+  private entries: Map<string, FileEntry> | undefined;
+  /** Issues about several files at once (skipped templates), from the last full read. */
+  private shared: LoadIssue[] = [];
+  private skippedDocuments = 0;
+  /** Editor buffers by displayed path, with the entry parsed from each version. */
+  private readonly buffers = new Map<string, { text: string; entry?: FileEntry }>();
+  /** Files read from disk before they were first shown or after they changed. */
+  private readonly stale = new Set<string>();
+  fullReads = 0;
+
+  constructor(readonly root: string) {}
+
+  /** The path lint() shows for an absolute path. */
+  display(path: string): string {
+    return toPosix(relative(this.root, path)) || basename(path);
+  }
+
+  absolute(file: string): string {
+    return isAbsolute(file) ? file : resolve(this.root, file);
+  }
+
+  setBuffer(path: string, text: string): void {
+    const file = this.display(path);
+    if (this.buffers.get(file)?.text !== text) this.buffers.set(file, { text });
+  }
+
+  /** The editor closed it: the file on disk counts again. */
+  dropBuffer(path: string): void {
+    const file = this.display(path);
+    if (this.buffers.delete(file)) this.stale.add(file);
+  }
+
+  /** A file changed, appeared or disappeared on disk. */
+  fileChanged(path: string): void {
+    if (SETTINGS_FILES.has(basename(path))) this.entries = undefined;
+    else this.stale.add(this.display(path));
+  }
+
+  async lint(): Promise<LintResult> {
+    return lint(["."], { cwd: this.root, loader: (inputs, options) => this.load(inputs, options) });
+  }
+
+  private async load(inputs: readonly string[], options: LoadOptions): Promise<LoadResult> {
+    if (!this.entries) await this.readAll(inputs, options);
+    const entries = this.entries!;
+    for (const file of this.stale) {
+      if (this.buffers.has(file)) continue;
+      const entry = await this.fromDisk(file, entries.get(file));
+      if (entry) entries.set(file, entry);
+      else entries.delete(file);
+    }
+    this.stale.clear();
+    const all = new Map(entries);
+    for (const [file, buffer] of this.buffers) {
+      if (!isManifest(file)) continue;
+      buffer.entry ??= fromText(file, buffer.text, entries.get(file));
+      all.set(file, buffer.entry);
+    }
+    const sorted = [...all.keys()].sort();
+    const pick = <T>(f: (e: FileEntry) => readonly T[]): T[] => sorted.flatMap((file) => f(all.get(file)!));
+    const sources = new Map<string, SourceFile>();
+    for (const file of sorted) {
+      const source = all.get(file)!.source;
+      if (source) sources.set(file, source);
+    }
+    return {
+      files: sorted.map((file) => all.get(file)!.loaded),
+      resources: pick((e) => e.resources),
+      issues: [...pick((e) => e.issues), ...this.shared],
+      skippedDocuments: this.skippedDocuments,
+      sources,
+      unmatched: [],
+    };
+  }
+
+  /** Reads everything with the real loader and splits what it found by file. */
+  private async readAll(inputs: readonly string[], options: LoadOptions): Promise<void> {
+    this.fullReads++;
+    const result = await load(inputs, options);
+    const entries = new Map<string, { loaded: LoadedFile; resources: RawResource[]; issues: LoadIssue[]; source?: SourceFile }>();
+    for (const loaded of result.files) {
+      const source = result.sources.get(loaded.file);
+      entries.set(loaded.file, { loaded, resources: [], issues: [], ...(source ? { source } : {}) });
+    }
+    for (const r of result.resources) entries.get(r.origin.file ?? "")?.resources.push(r);
+    this.shared = [];
+    for (const issue of result.issues) {
+      const entry = issue.ruleId === "template-skipped" ? undefined : entries.get(issue.file);
+      if (entry) entry.issues.push(issue);
+      else this.shared.push(issue);
+    }
+    this.skippedDocuments = result.skippedDocuments;
+    this.entries = entries;
+    this.stale.clear();
+  }
+
+  private async fromDisk(file: string, before: FileEntry | undefined): Promise<FileEntry | undefined> {
+    if (!isManifest(file)) return undefined;
+    let text: string;
+    try {
+      text = await readFile(this.absolute(file), "utf8");
+    } catch {
+      return undefined;
+    }
+    return fromText(file, text, before);
+  }
+}
+
+const isManifest = (file: string): boolean => MANIFEST_EXTENSIONS.has(extname(file).toLowerCase());
+
+/** A file's entry from its text; a file the full read skipped (a template, a Kustomize input) stays skipped. */
+function fromText(file: string, text: string, before: FileEntry | undefined): FileEntry {
+  if (before?.loaded.status === "skipped" || looksLikeHelmTemplate(text)) {
+    return { loaded: { file, resources: 0, status: "skipped" }, resources: [], issues: before?.issues ?? [] };
+  }
+  const parsed = parseManifests(file, text);
+  const broken = parsed.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
+  return {
+    loaded: { file, resources: parsed.resources.length, status: broken ? "parse-error" : "ok" },
+    resources: parsed.resources,
+    issues: parsed.issues,
+    source: parsed.source,
+  };
+}

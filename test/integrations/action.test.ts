@@ -1,0 +1,107 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ROOT } from "../helpers/fixtures.js";
+import { tempRepo } from "../helpers/temp-repo.js";
+import { SERVICE_YAML, routeYaml } from "./world.js";
+
+const ACTION = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
+  runs: { using: string; main: string };
+  inputs: Record<string, { default?: string }>;
+};
+
+/**
+ * Runs the committed bundle the way the runner does: `node <runs.main>` in the workspace, every input as an
+ * INPUT_<NAME> variable (the name upper-cased, hyphens kept; defaults from action.yml filled in as the runner
+ * does), and the step summary and outputs as files.
+ */
+function runAction(workspace: string, inputs: Record<string, string>) {
+  const runner = tempRepo({ "summary.md": "", "output.txt": "" });
+  const summary = join(runner, "summary.md");
+  const output = join(runner, "output.txt");
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_OUTPUT: output,
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_REPOSITORY: "octo/mesh",
+    GITHUB_SHA: "0123456789abcdef",
+  };
+  for (const [name, spec] of Object.entries(ACTION.inputs)) env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? "";
+  const r = spawnSync(process.execPath, [join(ROOT, ACTION.runs.main)], { cwd: workspace, env, encoding: "utf8" });
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    summary: readFileSync(summary, "utf8"),
+    outputs: parseOutputs(readFileSync(output, "utf8")),
+  };
+}
+
+/** GITHUB_OUTPUT's `name<<delimiter` blocks. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+describe("the GitHub Action", () => {
+  it("is a node24 action whose main is the committed bundle", () => {
+    expect(ACTION.runs.using).toBe("node24");
+    expect(ACTION.runs.main).toBe("dist-action/index.js");
+    expect(Object.keys(ACTION.inputs).sort()).toEqual(["annotate", "config", "fail-on", "namespace", "paths", "sarif-file"]);
+    expect(ACTION.inputs.paths?.default).toBe(".");
+    expect(ACTION.inputs.annotate?.default).toBe("true");
+  });
+
+  it("annotates, writes the job summary, the SARIF file and the outputs, and fails on an error", () => {
+    const workspace = tempRepo({ "deploy/service.yaml": SERVICE_YAML, "deploy/vs.yaml": routeYaml("v2") });
+    const r = runAction(workspace, { "sarif-file": "results/meshlint.sarif" });
+    expect(r.status, r.stderr).toBe(1);
+    // The annotation, with file, line, end line, columns and title = rule id.
+    expect(r.stdout).toMatch(
+      /^::error title=virtualservice-subset-not-found,file=deploy\/vs\.yaml,line=8,endLine=8,col=45,endColumn=47::Subset "v2" is not defined/m,
+    );
+    expect(r.stdout).toMatch(/^::error::meshlint: .*1 error.*\(fail-on: error\)$/m);
+    // The job summary: a table with a link to the line and to the rule's documentation.
+    expect(r.summary).toContain("<h2>meshlint</h2>");
+    expect(r.summary).toContain('<a href="https://github.com/octo/mesh/blob/0123456789abcdef/deploy/vs.yaml#L8"><code>deploy/vs.yaml:8:45</code></a>');
+    expect(r.summary).toMatch(/<a href="https:\/\/github\.com\/meshlint\/meshlint\/blob\/main\/rules\/istio\/virtualservice-subset-not-found\.md">/);
+    // SARIF for upload-sarif, and the outputs.
+    const sarif = JSON.parse(readFileSync(join(workspace, "results", "meshlint.sarif"), "utf8"));
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe("deploy/vs.yaml");
+    expect(r.outputs).toMatchObject({ errors: "1", warnings: "0", infos: "0", "sarif-file": join(workspace, "results", "meshlint.sarif") });
+  });
+
+  it("passes on a clean workspace, and follows fail-on and annotate", () => {
+    const clean = tempRepo({ "service.yaml": SERVICE_YAML, "vs.yaml": routeYaml("v1") });
+    const ok = runAction(clean, {});
+    expect(ok.status, ok.stdout).toBe(0);
+    expect(ok.summary).toContain("No findings.");
+
+    const broken = tempRepo({ "service.yaml": SERVICE_YAML, "vs.yaml": routeYaml("v2") });
+    const lenient = runAction(broken, { "fail-on": "none", annotate: "false" });
+    expect(lenient.status).toBe(0);
+    expect(lenient.stdout).not.toMatch(/^::error/m);
+    expect(lenient.summary).toContain("virtualservice-subset-not-found");
+  });
+
+  it("annotates ten of a kind and says how many more are only in the summary", () => {
+    const routes = Array.from({ length: 12 }, (_, i) => routeYaml(`v${i + 10}`, `r${i}`)).join("---\n");
+    const workspace = tempRepo({ "service.yaml": SERVICE_YAML, "vs.yaml": routes });
+    const r = runAction(workspace, {});
+    expect(r.stdout.match(/^::error title=/gm)).toHaveLength(10);
+    expect(r.stdout).toMatch(/^::notice title=meshlint::2 more findings are not annotated/m);
+    expect(r.summary.match(/<tr>/g)).toHaveLength(13);
+  });
+
+  it("a bad input fails the step with a message", () => {
+    const r = runAction(tempRepo({ "a.yaml": "a: 1\n" }), { "fail-on": "sometimes" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^::error::meshlint: fail-on must be one of/m);
+  });
+});

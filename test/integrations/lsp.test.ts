@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializeRequest,
+  InitializedNotification,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createProtocolConnection,
+} from "vscode-languageserver-protocol/node";
+import { WarmWorkspace } from "../../src/lsp/workspace.js";
+import { ROOT } from "../helpers/fixtures.js";
+import { SERVICE_YAML, routeYaml } from "./world.js";
+
+// The server runs as its own process over stdio, as an editor starts it (`meshlint lsp --stdio`), from the current
+// sources: they are bundled once into a folder inside the project, so that meshlint finds its schemas and docs.
+let bundleDir: string;
+let server: ChildProcess;
+let client: ProtocolConnection;
+const published: PublishDiagnosticsParams[] = [];
+let workspace: string;
+
+beforeAll(async () => {
+  bundleDir = mkdtempSync(join(ROOT, ".build-lsp-test-"));
+  const entry = join(bundleDir, "entry.ts");
+  writeFileSync(entry, `import { main } from ${JSON.stringify(join(ROOT, "src", "cli", "entry.ts"))};\nmain();\n`);
+  await build({
+    entryPoints: [entry],
+    outfile: join(bundleDir, "meshlint.mjs"),
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "silent",
+  });
+  // Not a tempRepo (removed after each test): the server holds this workspace for the whole file.
+  workspace = mkdtempSync(join(tmpdir(), "meshlint-lsp-"));
+  writeFileSync(join(workspace, "service.yaml"), SERVICE_YAML);
+  writeFileSync(join(workspace, "vs.yaml"), routeYaml("v1"));
+  server = spawn(process.execPath, [join(bundleDir, "meshlint.mjs"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  client = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  client.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
+    published.push(p);
+  });
+  client.listen();
+  const init = await client.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(workspace).href,
+    workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: "ws" }],
+    capabilities: {},
+  });
+  expect(init.serverInfo?.name).toBe("meshlint");
+  await client.sendNotification(InitializedNotification.type, {});
+}, 60_000);
+
+afterAll(async () => {
+  if (client) {
+    await client.sendRequest(ShutdownRequest.type).catch(() => undefined);
+    await client.sendNotification(ExitNotification.type).catch(() => undefined);
+    client.dispose();
+  }
+  server?.kill();
+  for (const dir of [bundleDir, workspace]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The next diagnostics published for `uri` at `version` or later. */
+async function diagnosticsFor(uri: string, version: number, timeoutMs = 20_000): Promise<PublishDiagnosticsParams> {
+  const start = Date.now();
+  for (;;) {
+    const found = published.find((p) => p.uri === uri && (p.version ?? 0) >= version);
+    if (found) {
+      published.splice(published.indexOf(found), 1);
+      return found;
+    }
+    if (Date.now() - start > timeoutMs) throw new Error(`no diagnostics for ${uri} v${version}: ${JSON.stringify(published)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe("meshlint lsp", () => {
+  it("publishes a diagnostic at the right range on open, and clears it when the mistake is fixed", async () => {
+    const uri = pathToFileURL(join(workspace, "vs.yaml")).href;
+    const broken = routeYaml("v2");
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "yaml", version: 1, text: broken } });
+    const first = await diagnosticsFor(uri, 1);
+    expect(first.diagnostics).toHaveLength(1);
+    const [d] = first.diagnostics;
+    // Line 8, columns 45-47 (1-based) of the file: `v2`.
+    expect(d!.range).toEqual({ start: { line: 7, character: 44 }, end: { line: 7, character: 46 } });
+    expect(broken.split("\n")[7]!.slice(44, 46)).toBe("v2");
+    expect(d!.severity).toBe(1);
+    expect(d!.code).toBe("virtualservice-subset-not-found");
+    expect(d!.source).toBe("meshlint");
+    expect(d!.codeDescription?.href).toMatch(/rules\/istio\/virtualservice-subset-not-found\.md$/);
+    expect(d!.message).toContain('Subset "v2"');
+    // The subset is defined in another file, which the server read from disk: the index is the whole workspace.
+
+    await client.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 7, character: 44 }, end: { line: 7, character: 46 } }, text: "v1" }],
+    });
+    const fixed = await diagnosticsFor(uri, 2);
+    expect(fixed.diagnostics).toEqual([]);
+  });
+
+  it("uses unsaved text of other open documents, and clears a closed document", async () => {
+    const vs = pathToFileURL(join(workspace, "vs.yaml")).href;
+    const service = pathToFileURL(join(workspace, "service.yaml")).href;
+    // Removing subset v1 from the DestinationRule, unsaved, breaks the route in the other open document.
+    await client.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: service, languageId: "yaml", version: 1, text: SERVICE_YAML.replace("name: v1", "name: v0") },
+    });
+    const broken = await diagnosticsFor(vs, 2);
+    expect(broken.diagnostics.map((d) => d.code)).toEqual(["virtualservice-subset-not-found"]);
+    await client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: service } });
+    const cleared = await diagnosticsFor(service, 0);
+    expect(cleared.diagnostics).toEqual([]);
+    // Closed without saving: the file on disk counts again, and the route is fine.
+    const again = await diagnosticsFor(vs, 2);
+    expect(again.diagnostics).toEqual([]);
+  });
+});
+
+describe("the warm workspace behind the server", () => {
+  it("reads the repository once, then re-parses only buffers and files that changed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "meshlint-warm-"));
+    try {
+      writeFileSync(join(dir, "service.yaml"), SERVICE_YAML);
+      writeFileSync(join(dir, "vs.yaml"), routeYaml("v1"));
+      const ws = new WarmWorkspace(dir);
+      expect((await ws.lint()).diagnostics).toEqual([]);
+      ws.setBuffer(join(dir, "vs.yaml"), routeYaml("v2"));
+      expect((await ws.lint()).diagnostics.map((d) => `${d.file}:${d.span?.line}`)).toEqual(["vs.yaml:8"]);
+      // A file changed on disk (the editor reports it) is read again; a new one is added.
+      writeFileSync(join(dir, "service.yaml"), SERVICE_YAML.replace("name: v1", "name: v2"));
+      ws.fileChanged(join(dir, "service.yaml"));
+      writeFileSync(join(dir, "other.yaml"), routeYaml("v3", "other"));
+      ws.fileChanged(join(dir, "other.yaml"));
+      expect((await ws.lint()).diagnostics.map((d) => `${d.file}:${d.span?.line}`)).toEqual(["other.yaml:8"]);
+      ws.dropBuffer(join(dir, "vs.yaml"));
+      expect((await ws.lint()).diagnostics.map((d) => d.file)).toEqual(["other.yaml", "vs.yaml"]);
+      expect(ws.fullReads).toBe(1);
+      // A settings file changing makes the next lint read everything again.
+      writeFileSync(join(dir, ".meshlint.yaml"), "rules:\n  virtualservice-subset-not-found: off\n");
+      ws.fileChanged(join(dir, ".meshlint.yaml"));
+      expect((await ws.lint()).diagnostics).toEqual([]);
+      expect(ws.fullReads).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
