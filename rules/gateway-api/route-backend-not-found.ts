@@ -1,0 +1,70 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { servicePorts } from "../../src/model/gateway-api/listeners.js";
+import { EgressNetwork, ROUTE_KINDS, backendRefs, repositoryHolds } from "../../src/model/gateway-api/references.js";
+import { K } from "../../src/model/kinds.js";
+import type { Resource } from "../../src/model/resource.js";
+
+export default defineRule({
+  meta: {
+    id: "route-backend-not-found",
+    area: "gateway-api",
+    category: "correctness",
+    severity: "error",
+    description: "A Gateway API route sends to a Service (or Linkerd EgressNetwork) that does not exist, or to a port its Service does not expose.",
+    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "serviceNameInvalid"] }],
+    messages: {
+      serviceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}".',
+      serviceNameInvalid: 'Backend "{{name}}" is a host name, but backendRefs name a Service by its name (and namespace).',
+      portNotFound: 'Service "{{namespace}}/{{name}}" does not expose port {{port}} (its ports: {{ports}}).',
+      egressNetworkNotFound: 'EgressNetwork "{{name}}" does not exist in namespace "{{namespace}}".',
+    },
+  },
+  target: ROUTE_KINDS,
+  reads: [K.Service, EgressNetwork],
+  check(route, ctx) {
+    for (const ref of backendRefs(route)) {
+      const data = { name: ref.name, namespace: ref.namespace };
+      if (ref.target === "egressnetwork") {
+        if (!ctx.index.inRepository(EgressNetwork) || ctx.index.definitions(EgressNetwork, ref.namespace, ref.name).length) continue;
+        ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "egressNetworkNotFound", data, help: "Fix the name or the namespace of the EgressNetwork." });
+        continue;
+      }
+      if (ref.target !== "service") continue;
+      if (ref.name.includes(".")) {
+        const [name, namespace] = ref.name.split(".");
+        ctx.report({
+          resource: route,
+          path: [...ref.path, "name"],
+          messageId: "serviceNameInvalid",
+          data,
+          help: `Write name: ${name ?? ref.name}${namespace ? ` and namespace: ${namespace}` : ""}.`,
+        });
+        continue;
+      }
+      if (!ctx.index.inRepository(K.Service)) continue;
+      const defs = ctx.index.definitions(K.Service, ref.namespace, ref.name);
+      if (defs.length === 0) {
+        ctx.report({
+          resource: route,
+          path: [...ref.path, "name"],
+          messageId: "serviceNotFound",
+          data,
+          help: "Fix the name, or set namespace when the Service lives in another namespace.",
+          ...(repositoryHolds(ctx.index, K.Service, ref.namespace) ? {} : { severity: "warning" as const }),
+        });
+        continue;
+      }
+      if (ref.port === undefined) continue;
+      const portLists = defs.map(servicePorts);
+      if (portLists.some((ports) => !ports || ports.some((p) => p.number === ref.port))) continue;
+      ctx.report({
+        resource: route,
+        path: [...ref.path, "port"],
+        messageId: "portNotFound",
+        data: { ...data, port: ref.port, ports: (portLists[0] ?? []).map((p) => p.number).join(", ") },
+        help: "Use the Service's port (spec.ports[].port), not the container's targetPort.",
+        related: [{ resource: defs[0] as Resource, path: ["spec", "ports"], message: `ports of Service "${ref.name}"` }],
+      });
+    }
+  },
+});
