@@ -1,0 +1,77 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { policyWorkloads } from "../../src/model/istio/policy-targets.js";
+import { portProtocol } from "../../src/model/istio/protocols.js";
+import { httpOnlyDenyRule, policyAction, usesHttpOnlyAttribute } from "../../src/model/istio/validation-security.js";
+import { K } from "../../src/model/kinds.js";
+import { type Resource, asArray, asNumber, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
+import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { matches, selectorFromLabels } from "../../src/model/selectors.js";
+import type { ResourceIndex } from "../../src/model/resource-index.js";
+import type { Workload } from "../../src/model/workloads.js";
+
+const TCP = new Set(["tcp", "tls", "https", "mongo", "mysql", "redis"]);
+
+/** Whether another ALLOW policy applying to the workload has a rule that TCP traffic can match. */
+function allowedByOther(index: ResourceIndex, policy: Resource, workload: Workload): boolean {
+  const namespaces = new Set([workload.namespace, index.settings.rootNamespace]);
+  return [...namespaces].some((ns) =>
+    index.inNamespace(K.AuthorizationPolicy, ns).some(
+      (other) =>
+        other !== policy &&
+        policyAction(other) === "ALLOW" &&
+        asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {})) &&
+        (policyWorkloads(index, other, { rootSelectorMeshWide: true }) ?? []).some((w) => w.resource === workload.resource),
+    ),
+  );
+}
+
+/** The first non-HTTP port of a Service selecting one of the policy's workloads, as "service:port". */
+function tcpPortInScope(index: ResourceIndex, policy: Resource): string | undefined {
+  for (const w of policyWorkloads(index, policy, { rootSelectorMeshWide: true }) ?? []) {
+    for (const svc of index.inNamespace(K.Service, w.namespace)) {
+      const selector = asStringMap(spec(svc).selector);
+      if (!selector || !Object.keys(selector).length || !matches(selectorFromLabels(selector), w.labels)) continue;
+      for (const p of asArray(spec(svc).ports).map(asObject)) {
+        if (p && TCP.has(portProtocol({ name: asString(p.name), appProtocol: asString(p.appProtocol), protocol: asString(p.protocol) }))) {
+          if (!allowedByOther(index, policy, w)) return `${svc.name}:${asNumber(p.port) ?? "?"}`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: "authorizationpolicy-http-on-tcp",
+    area: "istio",
+    category: "suspicious",
+    severity: "warning",
+    description: "An AuthorizationPolicy rule uses only HTTP attributes, so it denies all TCP traffic in scope (DENY), or never allows TCP traffic (ALLOW).",
+    aliases: [{ tool: "istioctl", code: "IST0133", match: "partial", messageIds: ["denyHttpOnly"] }],
+    messages: {
+      denyHttpOnly:
+        "This DENY rule uses only HTTP attributes, so it denies all traffic to TCP ports of the workloads in scope; name the ports it is meant for.",
+      allowHttpOnly:
+        'Every rule of this ALLOW policy uses HTTP-only attributes, which never match TCP traffic, so all traffic to TCP port "{{port}}" in its scope is denied.',
+    },
+  },
+  target: [K.AuthorizationPolicy],
+  reads: [K.Service, ...WORKLOAD_KINDS],
+  check(policy, ctx) {
+    const action = policyAction(policy);
+    const rules = asArray(spec(policy).rules).map(asObject);
+    if (action === "DENY") {
+      rules.forEach((rule, i) => {
+        if (rule && httpOnlyDenyRule(rule)) {
+          ctx.report({ resource: policy, path: ["spec", "rules", i], messageId: "denyHttpOnly", help: 'Add "to.operation.ports" (or a TCP attribute) so the rule only covers HTTP ports.' });
+        }
+      });
+    } else if (action === "ALLOW" && rules.length > 0 && rules.every((r) => r && usesHttpOnlyAttribute(r))) {
+      const port = tcpPortInScope(ctx.index, policy);
+      if (port) {
+        ctx.report({ resource: policy, path: ["spec", "rules"], messageId: "allowHttpOnly", data: { port }, help: "Add a rule with TCP attributes only (ports, principals, namespaces, IP blocks) for the TCP ports." });
+      }
+    }
+  },
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { lint } from "../../src/api.js";
+import { emptyConfig } from "../../src/engine/config.js";
+import { RuleCatalog, builtinRules } from "../../src/engine/registry.js";
+import { clientTls, connection, serverMode, tlsSetting } from "../../src/model/istio/mtls.js";
+import { K } from "../../src/model/kinds.js";
+import type { ResourceIndex } from "../../src/model/resource-index.js";
+import { tempRepo } from "../helpers/temp-repo.js";
+
+async function indexOf(yaml: string, meshConfig?: Record<string, unknown>): Promise<ResourceIndex> {
+  const dir = tempRepo({ "world.yaml": yaml });
+  const internal = builtinRules().get("internal-error");
+  const result = await lint(["."], {
+    cwd: dir,
+    config: emptyConfig(dir),
+    catalog: new RuleCatalog(internal ? [internal] : []),
+    ...(meshConfig ? { meshConfig: meshConfig as never } : {}),
+  });
+  return result.index;
+}
+
+const pa = (name: string, ns: string, body: string) => `---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: ${name}, namespace: ${ns} }
+spec: ${body}
+`;
+
+describe("server mode (PeerAuthentication)", () => {
+  it("composes mesh, namespace, workload and port levels; UNSET inherits; nothing is PERMISSIVE", async () => {
+    const index = await indexOf(
+      pa("default", "istio-system", "{ mtls: { mode: STRICT } }") +
+        pa("default", "shop", "{ mtls: { mode: UNSET } }") +
+        pa("legacy", "legacy", "{ mtls: { mode: DISABLE } }") +
+        pa("api", "shop", "{ selector: { matchLabels: { app: api } }, portLevelMtls: { 9090: { mode: PERMISSIVE }, 9091: { mode: UNSET } } }"),
+    );
+    const api = { namespace: "shop", labels: { app: "api" } };
+    expect(serverMode(index, api, 8080)).toMatchObject({ mode: "STRICT", level: "mesh" });
+    expect(serverMode(index, api, 9090)).toMatchObject({ mode: "PERMISSIVE", level: "port", path: ["spec", "portLevelMtls", "9090", "mode"] });
+    expect(serverMode(index, api, 9091)).toMatchObject({ mode: "STRICT", level: "mesh" });
+    expect(serverMode(index, { namespace: "legacy", labels: {} })).toMatchObject({ mode: "DISABLE", level: "namespace" });
+    const none = await indexOf(pa("api", "shop", "{ selector: { matchLabels: { app: api } }, mtls: { mode: UNSET } }"));
+    expect(serverMode(none, api)).toMatchObject({ mode: "PERMISSIVE", level: "default", policy: undefined });
+  });
+});
+
+describe("client TLS (DestinationRule)", () => {
+  const dr = `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: api, namespace: shop }
+spec:
+  host: api
+  trafficPolicy:
+    tls: { mode: ISTIO_MUTUAL }
+    portLevelSettings:
+      - port: { number: 9090 }
+        loadBalancer: { simple: ROUND_ROBIN }
+  subsets:
+    - name: v2
+      labels: { version: v2 }
+      trafficPolicy:
+        tls: { mode: SIMPLE }
+        portLevelSettings:
+          - port: { number: 8443 }
+            tls: { mode: DISABLE }
+`;
+
+  it("merges top level, port level (as a whole), subset and subset port level as Istio does", async () => {
+    const index = await indexOf(dr);
+    const rule = index.get(K.DestinationRule, "shop", "api");
+    if (!rule) throw new Error("no rule");
+    expect(tlsSetting(rule, 8080, undefined).mode).toBe("ISTIO_MUTUAL");
+    // A port-level setting without tls has no TLS: it does not inherit the top level's.
+    expect(tlsSetting(rule, 9090, undefined)).toEqual({ mode: undefined, path: undefined });
+    expect(tlsSetting(rule, 8080, "v2").mode).toBe("SIMPLE");
+    expect(tlsSetting(rule, 8443, "v2")).toEqual({ mode: "DISABLE", path: ["spec", "subsets", 0, "trafficPolicy", "portLevelSettings", 0, "tls", "mode"] });
+  });
+
+  it("finds the DestinationRule by Istio's lookup order and exportTo", async () => {
+    const index = await indexOf(`${dr}---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: mesh, namespace: istio-system }
+spec: { host: "*.local", trafficPolicy: { tls: { mode: DISABLE } } }
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: private, namespace: front }
+spec: { host: api.shop.svc.cluster.local, exportTo: ["."], trafficPolicy: { tls: { mode: MUTUAL } } }
+`);
+    const host = "api.shop.svc.cluster.local";
+    expect(clientTls(index, host, "front", ["shop"], 8080, undefined)).toMatchObject({ mode: "MUTUAL" });
+    expect(clientTls(index, host, "other", ["shop"], 8080, undefined)).toMatchObject({ mode: "ISTIO_MUTUAL" });
+    expect(clientTls(index, "db.data.svc.cluster.local", "other", ["data"], 5432, undefined)).toMatchObject({ mode: "DISABLE" });
+  });
+
+  it("uses auto mTLS when no DestinationRule sets TLS, except towards DISABLE servers; plaintext without it", async () => {
+    const world = pa("legacy", "legacy", "{ mtls: { mode: DISABLE } }");
+    const ends = (namespace: string) => ({
+      fromNamespace: "front",
+      sourceInMesh: true,
+      host: `api.${namespace}.svc.cluster.local`,
+      hostNamespaces: [namespace],
+      servicePort: 80,
+      pod: { namespace, labels: {} },
+      targetInMesh: true,
+      targetPort: 8080,
+    });
+    const auto = await indexOf(world);
+    expect(connection(auto, ends("shop"))).toMatchObject({ transport: "mtls", auto: true, accepted: true });
+    expect(connection(auto, ends("legacy"))).toMatchObject({ transport: "plaintext", accepted: true });
+    const off = await indexOf(world + pa("default", "shop", "{ mtls: { mode: STRICT } }"), { enableAutoMtls: false });
+    expect(connection(off, ends("shop"))).toMatchObject({ transport: "plaintext", accepted: false });
+  });
+});
