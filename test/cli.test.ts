@@ -164,7 +164,7 @@ describe("commands", () => {
     const one = await cli(["explain", "virtualservice-subset-not-found"]);
     expect(one.out).toContain("## What it does");
     const byCode = await cli(["explain", "IST0101"]);
-    expect(byCode.out).toMatch(/^IST0101 is covered by 3 rule\(s\)/);
+    expect(byCode.out).toMatch(/^IST0101 is covered by \d+ rule\(s\)/);
     expect(byCode.out).toContain("virtualservice-gateway-not-found");
     expect((await cli(["explain", "KIA9999"])).code).toBe(2);
   });

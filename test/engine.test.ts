@@ -8,7 +8,7 @@ import { K } from "../src/model/kinds.js";
 import { tempRepo } from "./helpers/temp-repo.js";
 
 const SERVICES = ["a", "boom", "c"]
-  .map((n) => `apiVersion: v1\nkind: Service\nmetadata: { name: ${n}, namespace: shop }\nspec: { ports: [{ port: 80 }] }\n`)
+  .map((n) => `apiVersion: v1\nkind: Service\nmetadata: { name: ${n}, namespace: shop }\nspec: { ports: [{ name: http, port: 80 }] }\n`)
   .join("---\n");
 
 const exploding = defineRule({
@@ -70,7 +70,7 @@ describe("engine", () => {
 
   it("suppresses by annotation: meshlint.io/ignore (ids, codes, *), galley (IST codes), kiali (KIA codes)", async () => {
     const svc = (name: string, annotations: string) =>
-      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: shop\n  annotations: {${annotations}}\nspec: { ports: [{ port: 80 }] }\n`;
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: shop\n  annotations: {${annotations}}\nspec: { ports: [{ name: http, port: 80 }] }\n`;
     const r = await run({}, {
       "s.yaml": [
         svc("by-id", '"meshlint.io/ignore": "other-rule, test-exploding"'),

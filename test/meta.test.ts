@@ -56,7 +56,7 @@ describe("rule conventions", () => {
 
       it("has aliases that are well formed and whose message ids exist", () => {
         for (const alias of meta.aliases ?? []) {
-          expect(alias.code).toMatch(alias.tool === "istioctl" ? /^IST\d{4}$/ : /^KIA\d{4}$/);
+          expect(alias.code).toMatch(alias.tool === "istioctl" ? /^IST\d{4}$/ : /^(KIA\d{4}|GWAPI)$/);
           for (const m of alias.messageIds ?? []) expect(Object.keys(meta.messages)).toContain(m);
         }
       });

@@ -1,10 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
-import type { HostEntry } from "../../src/model/hosts.js";
-import { routeDestinations } from "../../src/model/istio/routes.js";
+import { backendLabels, routedSubsets } from "../../src/model/istio/destination-rules.js";
+import { canonicalHost } from "../../src/model/istio/destinations.js";
 import { withoutTopologyLabels } from "../../src/model/istio/topology.js";
 import { K } from "../../src/model/kinds.js";
-import { type Resource, asArray, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
-import { HOST_KINDS, type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { asArray, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
+import { HOST_KINDS, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector, matches, selectorFromLabels } from "../../src/model/selectors.js";
 
 export default defineRule({
@@ -32,7 +32,7 @@ export default defineRule({
     if (!written || written.includes("*")) return;
     const found = ctx.index.hosts().lookup(written, dr.namespace);
     if (!found.entries.some((e) => e.host === found.host)) return;
-    const { host } = found;
+    const host = canonicalHost(ctx.index, written, dr.namespace);
     const backends = found.entries.flatMap((e) => backendLabels(ctx.index, e));
     // Workloads kept in another repository are not evidence of a mistake: judge only hosts whose pods are here.
     if (backends.length === 0) return;
@@ -42,53 +42,21 @@ export default defineRule({
       const name = asString(subset?.name);
       const labels = asStringMap(subset?.labels);
       if (!name || !labels) return;
+      // Istio adds locality labels to endpoints only with a value: a subset asking for an empty one selects nothing.
       const templateLabels = withoutTopologyLabels(labels);
-      if (Object.keys(templateLabels).length === 0) return;
+      const impossible = Object.entries(labels).some(([k, v]) => v === "" && !(k in templateLabels));
+      if (Object.keys(templateLabels).length === 0 && !impossible) return;
       const selector = selectorFromLabels(templateLabels);
-      if (backends.some((b) => matches(selector, b))) return;
+      if (!impossible && backends.some((b) => matches(selector, b))) return;
       const route = routed.get(`${host}|${name}`);
       ctx.report({
         resource: dr,
         path: ["spec", "subsets", i, "labels"],
         messageId: route ? "noPodsRouted" : "noPods",
-        data: { subset: name, labels: describeSelector(selector), count: backends.length, host: written, ...(route ? { route: `${route.namespace}/${route.name}` } : {}) },
+        data: { subset: name, labels: describeSelector(selectorFromLabels(labels)), count: backends.length, host: written, ...(route ? { route: `${route.namespace}/${route.name}` } : {}) },
         ...(route ? { severity: "warning" as const, related: [{ resource: route, message: "routes to this subset" }] } : {}),
         help: "Fix the subset labels to match the pod template labels of the host's workloads.",
       });
     });
   },
 });
-
-/** Labels of what serves a host: pod templates a Service selects, or a ServiceEntry's workloads and endpoints. */
-function backendLabels(index: ResourceIndex, entry: HostEntry): Readonly<Record<string, string>>[] {
-  const r = entry.resource;
-  if (r.kind === "Service") {
-    const selector = asStringMap(spec(r).selector);
-    if (!selector || Object.keys(selector).length === 0) return [];
-    return index.workloads().select(selectorFromLabels(selector), r.namespace).map((w) => w.labels);
-  }
-  const workloadSelector = asStringMap(asObject(spec(r).workloadSelector)?.labels);
-  if (workloadSelector && Object.keys(workloadSelector).length) {
-    return index.workloads().select(selectorFromLabels(workloadSelector), r.namespace).map((w) => w.labels);
-  }
-  return asArray(spec(r).endpoints).flatMap((e) => {
-    const labels = asStringMap(asObject(e)?.labels);
-    return labels ? [labels] : [];
-  });
-}
-
-/** `host|subset` → a VirtualService routing there, over all VirtualServices (built once). */
-function routedSubsets(index: ResourceIndex): Map<string, Resource> {
-  return index.memo("istio/routed-subsets", [K.VirtualService, ...HOST_KINDS], () => {
-    const hosts = index.hosts();
-    const out = new Map<string, Resource>();
-    for (const vs of index.all(K.VirtualService)) {
-      for (const d of routeDestinations(vs)) {
-        if (!d.subset || d.kind !== "route") continue;
-        const key = `${hosts.canonical(d.host, vs.namespace)}|${d.subset}`;
-        if (!out.has(key)) out.set(key, vs);
-      }
-    }
-    return out;
-  });
-}

@@ -1,4 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
+import type { HostLookup } from "../../src/model/hosts.js";
+import { repositoryDefinesHosts, resolveHost, exportClientNamespaces } from "../../src/model/istio/destinations.js";
 import { routeDestinations } from "../../src/model/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 
@@ -8,7 +10,7 @@ export default defineRule({
     area: "istio",
     category: "correctness",
     severity: "error",
-    description: "A route or mirror destination host resolves to no Service or ServiceEntry visible from the VirtualService.",
+    description: "A route or mirror destination host resolves to no Service or ServiceEntry visible where the VirtualService applies.",
     aliases: [
       { tool: "istioctl", code: "IST0101", match: "partial" },
       { tool: "kiali", code: "KIA1101", match: "same" },
@@ -21,20 +23,26 @@ export default defineRule({
   target: [K.VirtualService],
   reads: [K.Service, K.ServiceEntry, K.Namespace],
   check(vs, ctx) {
-    if (!ctx.index.inRepository(K.Service) && !ctx.index.inRepository(K.ServiceEntry)) return;
-    const hosts = ctx.index.hosts();
+    if (!repositoryDefinesHosts(ctx.index)) return;
+    const clients = exportClientNamespaces(vs);
     for (const d of routeDestinations(vs)) {
-      if (d.host.startsWith("*")) continue;
-      const found = hosts.lookup(d.host, vs.namespace);
-      if (found.entries.length || found.external) continue;
-      const hidden = found.hidden[0];
+      if (d.host.startsWith("*") || clients.length === 0) continue;
+      const lookups: HostLookup[] = [];
+      for (const ns of clients) {
+        const found = resolveHost(ctx.index, d.host, vs.namespace, ns);
+        lookups.push(found);
+        if (found.entries.length || found.external) break;
+      }
+      if (lookups.some((l) => l.entries.length || l.external)) continue;
+      const namespace = clients[0] as string;
+      const hidden = lookups.flatMap((l) => l.hidden)[0];
       if (hidden) {
         ctx.report({
           resource: vs,
           path: [...d.path, "host"],
           messageId: "hostNotExported",
-          data: { host: d.host, kind: hidden.resource.kind, owner: `${hidden.resource.namespace}/${hidden.resource.name}`, namespace: vs.namespace },
-          help: `Add "${vs.namespace}" to the exportTo of ${hidden.resource.kind} "${hidden.resource.name}".`,
+          data: { host: d.host, kind: hidden.resource.kind, owner: `${hidden.resource.namespace}/${hidden.resource.name}`, namespace },
+          help: `Add "${namespace}" to the exportTo of ${hidden.resource.kind} "${hidden.resource.name}".`,
           related: [{ resource: hidden.resource, message: "not exported here" }],
         });
         continue;
@@ -43,7 +51,7 @@ export default defineRule({
         resource: vs,
         path: [...d.path, "host"],
         messageId: "hostNotFound",
-        data: { host: d.host, namespace: vs.namespace },
+        data: { host: d.host, namespace },
         help: "Fix the host name, or add a ServiceEntry for a host outside the mesh.",
       });
     }

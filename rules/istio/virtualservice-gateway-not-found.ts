@@ -1,5 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { gatewayReferences } from "../../src/model/istio/gateways.js";
+import { isInternalGatewayReference } from "../../src/model/istio/gateway-servers.js";
+import { MESH_GATEWAY, gatewayEntries, parseGatewayReference } from "../../src/model/istio/gateways.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({
@@ -12,6 +13,8 @@ export default defineRule({
     aliases: [
       { tool: "istioctl", code: "IST0101", match: "partial" },
       { tool: "kiali", code: "KIA1102", match: "same" },
+      // istioctl also reports a missing gateway as one whose hosts match none of the VirtualService's (IST0132).
+      { tool: "istioctl", code: "IST0132", match: "partial" },
     ],
     messages: {
       gatewayNotFound: 'Gateway "{{gateway}}" does not exist: no Istio or Gateway API Gateway "{{name}}" in namespace "{{namespace}}".',
@@ -20,13 +23,17 @@ export default defineRule({
   target: [K.VirtualService],
   reads: [K.Gateway, K.KubernetesGateway],
   check(vs, ctx) {
-    for (const ref of gatewayReferences(vs)) {
+    for (const entry of gatewayEntries(vs)) {
+      if (entry.written === MESH_GATEWAY || isInternalGatewayReference(entry.written)) continue;
+      const ref = parseGatewayReference(entry.written, vs.namespace);
+      // An empty name is a validation error (virtualservice-invalid), not a missing Gateway.
+      if (!ref) continue;
       if (ctx.index.get(K.Gateway, ref.namespace, ref.name) || ctx.index.get(K.KubernetesGateway, ref.namespace, ref.name)) continue;
       ctx.report({
         resource: vs,
-        path: ref.path,
+        path: entry.path,
         messageId: "gatewayNotFound",
-        data: { gateway: ref.written, name: ref.name, namespace: ref.namespace },
+        data: { gateway: entry.written, name: ref.name, namespace: ref.namespace },
         help: 'Name a Gateway as "namespace/name" (a bare name means the VirtualService\'s own namespace), or "mesh" for sidecars.',
       });
     }

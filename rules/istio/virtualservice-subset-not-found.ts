@@ -1,7 +1,9 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { appliedDestinationRules, subsetNames } from "../../src/model/istio/destination-rules.js";
+import { appliedDestinationRules, backendLabels, subsetNames } from "../../src/model/istio/destination-rules.js";
+import { canonicalHost, hostNamespaces, resolveHost } from "../../src/model/istio/destinations.js";
 import { routeDestinations } from "../../src/model/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
+import { HOST_KINDS, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 
 export default defineRule({
   meta: {
@@ -20,15 +22,17 @@ export default defineRule({
     },
   },
   target: [K.VirtualService],
-  reads: [K.DestinationRule, K.Service, K.ServiceEntry, K.Namespace],
+  reads: [K.DestinationRule, ...HOST_KINDS, ...WORKLOAD_KINDS],
   check(vs, ctx) {
-    if (!ctx.index.inRepository(K.DestinationRule)) return;
-    const hosts = ctx.index.hosts();
+    // Without any DestinationRule in the repository they are kept elsewhere, unless the host's own Service and
+    // workloads are here: then the application is deployed from this repository, and so should its subsets be.
+    const anyRule = ctx.index.inRepository(K.DestinationRule);
     for (const d of routeDestinations(vs)) {
       if (!d.subset) continue;
-      const found = hosts.lookup(d.host, vs.namespace);
-      const hostNamespaces = [...new Set(found.entries.map((e) => e.resource.namespace))];
-      const applied = appliedDestinationRules(ctx.index, found.host, vs.namespace, hostNamespaces);
+      const found = resolveHost(ctx.index, d.host, vs.namespace);
+      if (!anyRule && !found.entries.some((e) => e.resource.origin.kind === "file" && backendLabels(ctx.index, e).length > 0)) continue;
+      const host = canonicalHost(ctx.index, d.host, vs.namespace);
+      const applied = appliedDestinationRules(ctx.index, host, vs.namespace, hostNamespaces(ctx.index, host, found.entries));
       const path = [...d.path, "subset"];
       if (applied.rules.length === 0) {
         ctx.report({

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { parse } from "yaml";
+import { parse, visit } from "yaml";
+import { parseYamlStream } from "./yaml.js";
 import { asArray, asObject, asString, isObject } from "../model/resource.js";
 
 // Kustomize and Helm inputs are not cluster objects: a patch shaped like half a Deployment, or a template full of
@@ -44,11 +45,36 @@ export const isKustomizeDocument = (value: unknown): boolean => {
   return ops.length > 0 && ops.every((op) => isObject(op) && typeof op.op === "string" && typeof op.path === "string");
 };
 
-const HELM_MARKER =
-  /\{\{-|-\}\}|\{\{\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\.Template|(?:include|template|define|toYaml|tpl|if|else|end|range|with)\b)|^\s*\{\{/m;
+const TEMPLATE_SCALARS = new Set(["QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL", "BLOCK_FOLDED"]);
 
-/** A Go template that Helm would render: a file containing template markers. */
-export const looksLikeHelmTemplate = (text: string): boolean => text.includes("{{") && HELM_MARKER.test(text);
+/**
+ * A Go template that Helm would render: text with `{{` that is not YAML data. Template syntax inside quoted or
+ * block scalars is data (Istio's injector templates in a rendered install, Prometheus alert texts); anywhere else,
+ * or in a file that does not parse, it is a template to render first.
+ */
+export function looksLikeHelmTemplate(text: string): boolean {
+  if (!text.includes("{{")) return false;
+  const docs = parseYamlStream(text);
+  if (docs.some((d) => d.errors.length > 0)) return true;
+  const data: [number, number][] = [];
+  for (const doc of docs) {
+    visit(doc, {
+      Scalar(_key, node) {
+        if (node.range && TEMPLATE_SCALARS.has(String(node.type))) data.push([node.range[0], node.range[1]]);
+      },
+    });
+  }
+  for (let at = text.indexOf("{{"); at >= 0; at = text.indexOf("{{", at + 2)) {
+    if (!data.some(([start, end]) => at >= start && at < end) && !insideComment(text, at)) return true;
+  }
+  return false;
+}
+
+/** `# {{ ... }}` in a comment is neither data nor a template. */
+function insideComment(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  return /(^|\s)#/.test(text.slice(lineStart, at));
+}
 
 /** Finds Helm charts (folders holding Chart.yaml) above files, caching per folder. */
 export class ChartLocator {

@@ -1,4 +1,5 @@
 import type { CrdDefinition } from "../schema/crd.js";
+import type { AccessAssertion } from "./access.js";
 import { DEFAULT_MESH_CONFIG } from "./mesh-config.js";
 import { type JsonObject, asString } from "./resource.js";
 
@@ -40,6 +41,8 @@ export interface Settings {
   readonly gatewayApiBundle: "auto" | "upstream" | "linkerd";
   /** CRDs given with `--crds`: they override the bundled definitions of their kinds. */
   readonly crds: readonly CrdDefinition[];
+  /** Expected access decisions from the config's `access:` list. */
+  readonly accessAssertions: readonly AccessAssertion[];
 }
 
 export const DEFAULT_INGRESS_GATEWAY: AssumedIngressGateway = {
@@ -66,6 +69,7 @@ export function makeSettings(partial: {
   gatewayApiChannel?: "standard" | "experimental" | undefined;
   gatewayApiBundle?: "auto" | "upstream" | "linkerd" | undefined;
   crds?: readonly CrdDefinition[] | undefined;
+  accessAssertions?: readonly AccessAssertion[] | undefined;
 }): Settings {
   const meshConfig = partial.meshConfig ?? DEFAULT_MESH_CONFIG;
   return {
@@ -79,5 +83,6 @@ export function makeSettings(partial: {
     gatewayApiChannel: partial.gatewayApiChannel ?? "standard",
     gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
     crds: partial.crds ?? [],
+    accessAssertions: partial.accessAssertions ?? [],
   };
 }

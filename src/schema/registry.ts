@@ -24,6 +24,23 @@ export type VersionLookup =
 const key = (group: string, kind: string) => `${group}/${kind}`;
 
 /**
+ * One ajv for the process, and compiled validators kept per CRD version object: the bundled versions are read
+ * once per process, so a language server or a test suite that lints many times compiles each schema once.
+ * Versions from user CRDs are new objects per run and are dropped with them (weak keys).
+ */
+let sharedAjv: Ajv | undefined;
+const compiled = new WeakMap<CrdVersion, ValidateFunction>();
+let metadataValidate: ValidateFunction | undefined;
+
+function ajv(): Ajv {
+  if (!sharedAjv) {
+    sharedAjv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true });
+    for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
+  }
+  return sharedAjv;
+}
+
+/**
  * The CRDs a cluster would serve: the bundles pinned in schemas/crds (Istio, Linkerd, SMI, and Gateway API in the
  * channel asked for), overridden per kind by the user's own CRDs (`--crds`) and then by CRDs in the linted
  * repository, so validation follows exactly what the user's cluster serves.
@@ -35,8 +52,6 @@ export class SchemaRegistry {
   private readonly newer = new Map<string, CrdDefinition>();
   /** Linkerd's Gateway API v1.1.1 route CRDs, consulted when the repository uses Linkerd (see lookup). */
   private readonly linkerdBundle = new Map<string, CrdDefinition>();
-  private readonly validators = new Map<CrdVersion, ValidateFunction>();
-  private readonly ajv: Ajv;
 
   constructor(settings: Settings, userCrds: readonly CrdDefinition[], repoCrds: readonly Resource[], usesLinkerd: boolean) {
     const gatewayApi: BundleKey = settings.gatewayApiChannel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
@@ -55,8 +70,6 @@ export class SchemaRegistry {
       const crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
       if (crd) this.add(crd);
     }
-    this.ajv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true });
-    for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) this.ajv.addFormat(name, check);
   }
 
   private add(crd: CrdDefinition): void {
@@ -87,12 +100,10 @@ export class SchemaRegistry {
     return this.experimental.get(key(apiGroup, kind));
   }
 
-  private metadataValidate: ValidateFunction | undefined;
-
   /** For kinds without a CRD (core kinds, unknown groups): checks ObjectMeta, e.g. that labels are strings. */
   metadataValidator(): ValidateFunction {
-    this.metadataValidate ??= this.ajv.compile({ type: "object", properties: { metadata: objectMetaSchema() } });
-    return this.metadataValidate;
+    metadataValidate ??= ajv().compile({ type: "object", properties: { metadata: objectMetaSchema() } });
+    return metadataValidate;
   }
 
   /**
@@ -107,10 +118,10 @@ export class SchemaRegistry {
   /** Compiles a version's schema once, on first use. */
   validator(version: CrdVersion): ValidateFunction | undefined {
     if (!version.schema) return undefined;
-    let validate = this.validators.get(version);
+    let validate = compiled.get(version);
     if (!validate) {
-      validate = this.ajv.compile(version.schema);
-      this.validators.set(version, validate);
+      validate = ajv().compile(version.schema);
+      compiled.set(version, validate);
     }
     return validate;
   }

@@ -137,7 +137,8 @@ describe("loader", () => {
       "chart/values.yaml": "replicas: 2\n",
       "chart/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
       "chart/crds/crd.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: widgets.example.com }\n",
-      "loose-template.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: \"{{ .Values.name }}\"\n",
+      "loose-template.yaml": "{{- if .Values.enabled }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n{{- end }}\n",
+      "quoted-template-is-data.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: injector }\ndata:\n  values: \"{{ .Values.global }}\"\n  template: |\n    {{ if .Spec }}x{{ end }}\n",
       "app/kustomization.yaml": "resources: [svc.yaml]\npatches:\n  - path: patch.yaml\npatchesStrategicMerge: [smp.yaml]\n",
       "app/svc.yaml": service("svc"),
       "app/patch.yaml": "- op: replace\n  path: /spec/replicas\n  value: 3\n",
@@ -150,7 +151,7 @@ describe("loader", () => {
     expect(templates.find((d) => d.messageId === "helm")?.message).toContain("helm template chart | meshlint -");
     expect(templates.find((d) => d.messageId === "kustomize")?.message).toContain("kustomize build app | meshlint -");
     // Only the plain resources are objects: the kustomization's resource and the chart's CRD.
-    expect(r.index.resources.filter((x) => x.origin.kind === "file").map((x) => x.name).sort()).toEqual(["svc", "widgets.example.com"]);
+    expect(r.index.resources.filter((x) => x.origin.kind === "file").map((x) => x.name).sort()).toEqual(["injector", "svc", "widgets.example.com"]);
     expect(r.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
   });
 

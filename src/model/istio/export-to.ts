@@ -54,3 +54,10 @@ export function destinationRuleScope(r: Resource, settings: Settings): ExportSco
   const entries = strings(spec(r).exportTo);
   return exportScope(entries.length ? entries : meshDefault(settings, "defaultDestinationRuleExportTo"), r.namespace);
 }
+
+/** The namespaces where both of two objects are visible. */
+export function intersectScopes(a: ExportScope, b: ExportScope): ExportScope {
+  if (a.all) return b;
+  if (b.all) return a;
+  return { all: false, namespaces: new Set([...a.namespaces].filter((ns) => b.namespaces.has(ns))) };
+}

@@ -51,3 +51,25 @@ export function isMeshBound(vs: Resource): boolean {
   const gateways = asArray(spec(vs).gateways);
   return gateways.length === 0 || gateways.includes(MESH_GATEWAY);
 }
+
+/**
+ * Every string a VirtualService writes where it names gateways (`spec.gateways` and route matches' `gateways`),
+ * as written, including `mesh` and empty names, each with its path and whether it is a top-level entry.
+ */
+export function gatewayEntries(vs: Resource): { readonly written: string; readonly path: FieldPath; readonly topLevel: boolean }[] {
+  const out: { written: string; path: FieldPath; topLevel: boolean }[] = [];
+  const s = spec(vs);
+  asArray(s.gateways).forEach((g, i) => {
+    if (typeof g === "string") out.push({ written: g, path: ["spec", "gateways", i], topLevel: true });
+  });
+  for (const section of ["http", "tcp", "tls"] as const) {
+    asArray(s[section]).forEach((rule, i) =>
+      asArray(asObject(rule)?.match).forEach((m, j) =>
+        asArray(asObject(m)?.gateways).forEach((g, k) => {
+          if (typeof g === "string") out.push({ written: g, path: ["spec", section, i, "match", j, "gateways", k], topLevel: false });
+        }),
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { destinationRuleOverlaps } from "../../src/model/istio/destination-rules.js";
+import { K } from "../../src/model/kinds.js";
+import { HOST_KINDS } from "../../src/model/resource-index.js";
+
+export default defineRule({
+  meta: {
+    id: "destinationrule-host-conflict",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "Two DestinationRules in one namespace configure the same host and clash on a subset or a traffic policy; Istio keeps only one.",
+    aliases: [{ tool: "kiali", code: "KIA0201", match: "same" }],
+    messages: {
+      subsets: 'DestinationRule "{{other}}" also defines subset(s) {{subsets}} for host "{{host}}"; Istio merges the two and keeps only the first definition.',
+      noSubsets: 'DestinationRule "{{other}}" also configures host "{{host}}", and one of the two defines no subsets; which settings apply to each subset depends on which one is first.',
+      trafficPolicy: 'DestinationRule "{{other}}" also sets a traffic policy for host "{{host}}"; Istio merges the two and ignores the later policy.',
+    },
+  },
+  reads: [K.DestinationRule, K.Sidecar, ...HOST_KINDS],
+  checkAll(ctx) {
+    const seen = new Set<string>();
+    for (const o of destinationRuleOverlaps(ctx.index)) {
+      const key = `${o.rule.id}|${o.other.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ctx.report({
+        resource: o.rule,
+        path: ["spec", "host"],
+        messageId: o.reason,
+        data: { other: `${o.other.namespace}/${o.other.name}`, host: o.host, subsets: o.subsets.map((s) => `"${s}"`).join(", ") },
+        help: "Keep one DestinationRule per host and namespace, with all its subsets and its traffic policy.",
+        related: [{ resource: o.other, path: ["spec", "host"], message: `also configures "${o.host}"` }],
+      });
+    }
+  },
+});

@@ -1,0 +1,80 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { isAssumed } from "../../src/model/installation.js";
+import { ISTIO_OPERATOR, gatewayServers, gatewayWorkloads } from "../../src/model/istio/gateway-servers.js";
+import { K } from "../../src/model/kinds.js";
+import { type Resource, asArray, asNumber, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
+import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { matches, selectorFromLabels } from "../../src/model/selectors.js";
+import type { Workload } from "../../src/model/workloads.js";
+
+/** Current Istio charts map the ingress Service's 80 and 443 to container ports 8080 and 8443: both forms work. */
+const INSTALLATION_TARGET_PORTS: Readonly<Record<number, number>> = { 80: 8080, 443: 8443 };
+
+export default defineRule({
+  meta: {
+    id: "gateway-port-unreachable",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "A Gateway server listens on a port that no Service in front of the gateway workload exposes.",
+    aliases: [{ tool: "istioctl", code: "IST0162", match: "same" }],
+    messages: {
+      portNotExposed: 'Port "{{port}}" is neither a port nor a targetPort of the Services in front of this Gateway\'s workloads ({{services}}).',
+      noService: 'No Service selects the workloads of this Gateway ({{workloads}}), so none of its ports is reachable.',
+    },
+  },
+  target: [K.Gateway],
+  reads: [...WORKLOAD_KINDS, ISTIO_OPERATOR, K.Service],
+  check(gw, ctx) {
+    const servers = gatewayServers(gw).filter((s) => s.port !== undefined && s.port > 0);
+    const workloads = gatewayWorkloads(ctx.index, gw);
+    if (servers.length === 0 || workloads.length === 0) return;
+    const services = new Map<Resource, Workload>();
+    for (const w of workloads) {
+      for (const svc of ctx.index.inNamespace(K.Service, w.namespace)) {
+        const selector = asStringMap(spec(svc).selector);
+        if (selector && Object.keys(selector).length && matches(selectorFromLabels(selector), w.labels)) services.set(svc, w);
+      }
+    }
+    if (services.size === 0) {
+      // A repository without any Service keeps them elsewhere.
+      if (!ctx.index.inRepository(K.Service)) return;
+      const names = [...new Set(workloads.map((w) => `"${w.namespace}/${w.resource.name}"`))].join(", ");
+      ctx.report({ resource: gw, path: ["spec", "selector"], messageId: "noService", data: { workloads: names } });
+      return;
+    }
+    const exposed = new Set<number>();
+    for (const [svc, workload] of services) for (const n of servicePortNumbers(svc, workload)) exposed.add(n);
+    const names = [...services.keys()].map((s) => `"${s.namespace}/${s.name}"`).join(", ");
+    for (const server of servers) {
+      if (exposed.has(server.port as number)) continue;
+      ctx.report({
+        resource: gw,
+        path: [...server.path, "port", "number"],
+        messageId: "portNotExposed",
+        data: { port: server.port as number, services: names },
+        help: "Add the port to the gateway's Service (port or targetPort), or use a port the Service already exposes.",
+      });
+    }
+  },
+});
+
+/** TCP ports and target ports of a Service; a named targetPort is resolved through the workload's containers. */
+function servicePortNumbers(svc: Resource, workload: Workload): number[] {
+  return asArray(spec(svc).ports).flatMap((p) => {
+    const port = asObject(p);
+    const number = asNumber(port?.port);
+    if (!port || number === undefined || (asString(port.protocol) ?? "TCP").toUpperCase() !== "TCP") return [];
+    const out = [number];
+    const target = port.targetPort;
+    if (typeof target === "number") out.push(target);
+    else if (typeof target === "string") {
+      const named = workload.containers.flatMap((c) => c.ports).find((cp) => cp.name === target);
+      if (named) out.push(named.containerPort);
+      else if (/^\d+$/.test(target)) out.push(Number(target));
+    }
+    const chart = INSTALLATION_TARGET_PORTS[number];
+    if (isAssumed(svc) && chart !== undefined) out.push(chart);
+    return out;
+  });
+}

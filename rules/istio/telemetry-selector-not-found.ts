@@ -1,0 +1,35 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { policyTarget, policyWorkloads } from "../../src/model/istio/policy-targets.js";
+import { generatedGatewayMatch, repositoryHasWorkloads } from "../../src/model/istio/selection.js";
+import { K } from "../../src/model/kinds.js";
+import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { describeSelector } from "../../src/model/selectors.js";
+
+export default defineRule({
+  meta: {
+    id: "telemetry-selector-not-found",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "A Telemetry's selector matches no workload in its namespace, so it configures nothing.",
+    aliases: [{ tool: "istioctl", code: "IST0101", match: "partial" }],
+    messages: {
+      noWorkload: 'The selector "{{selector}}" matches no workload in namespace "{{namespace}}".',
+    },
+  },
+  target: [K.Telemetry],
+  reads: [K.KubernetesGateway, ...WORKLOAD_KINDS],
+  check(telemetry, ctx) {
+    const target = policyTarget(telemetry);
+    if (target.kind !== "selector" || !repositoryHasWorkloads(ctx.index)) return;
+    if (policyWorkloads(ctx.index, telemetry, { rootSelectorMeshWide: true })?.length) return;
+    if (generatedGatewayMatch(ctx.index, target.selector, telemetry.namespace === ctx.settings.rootNamespace ? undefined : telemetry.namespace)) return;
+    ctx.report({
+      resource: telemetry,
+      path: target.path,
+      messageId: "noWorkload",
+      data: { selector: describeSelector(target.selector), namespace: telemetry.namespace },
+      help: "Fix the selector to match the pod template labels of a workload in the Telemetry's namespace.",
+    });
+  },
+});

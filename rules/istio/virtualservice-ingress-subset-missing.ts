@@ -1,0 +1,69 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { canonicalHost } from "../../src/model/istio/destinations.js";
+import { isMeshBound } from "../../src/model/istio/gateways.js";
+import { routeGroups } from "../../src/model/istio/routes.js";
+import { K } from "../../src/model/kinds.js";
+import { type Resource, asArray, asString, spec } from "../../src/model/resource.js";
+import { HOST_KINDS, type ResourceIndex } from "../../src/model/resource-index.js";
+
+/** Canonical host → the mesh VirtualServices for that host whose HTTP routes split its traffic by subset. */
+function subsetSplits(index: ResourceIndex): Map<string, Resource[]> {
+  return index.memo("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], () => {
+    const out = new Map<string, Resource[]>();
+    for (const vs of index.all(K.VirtualService)) {
+      if (!isMeshBound(vs)) continue;
+      const own = new Set(asArray(spec(vs).hosts).flatMap((h) => (typeof h === "string" ? [canonicalHost(index, h, vs.namespace)] : [])));
+      for (const group of routeGroups(vs)) {
+        if (group.section !== "http") continue;
+        for (const item of group.items) {
+          const host = asString(item.destination?.host);
+          if (!host || !asString(item.destination?.subset)) continue;
+          const fqdn = canonicalHost(index, host, vs.namespace);
+          if (!own.has(fqdn)) continue;
+          const list = out.get(fqdn) ?? [];
+          if (!list.includes(vs)) list.push(vs);
+          out.set(fqdn, list);
+        }
+      }
+    }
+    return out;
+  });
+}
+
+export default defineRule({
+  meta: {
+    id: "virtualservice-ingress-subset-missing",
+    area: "istio",
+    category: "suspicious",
+    severity: "warning",
+    description: "A gateway route sends traffic to a host without a subset while the host's mesh VirtualService splits it by subset.",
+    aliases: [{ tool: "istioctl", code: "IST0140", match: "same" }],
+    messages: {
+      subsetMissing:
+        'This gateway route sends traffic to "{{host}}" without a subset, so the subset routing of VirtualService {{others}} does not apply to it.',
+    },
+  },
+  target: [K.VirtualService],
+  reads: [...HOST_KINDS],
+  check(vs, ctx) {
+    if (asArray(spec(vs).gateways).length === 0) return;
+    const splits = subsetSplits(ctx.index);
+    for (const group of routeGroups(vs)) {
+      if (group.section !== "http") continue;
+      for (const item of group.items) {
+        const host = asString(item.destination?.host);
+        if (!host || asString(item.destination?.subset)) continue;
+        const others = (splits.get(canonicalHost(ctx.index, host, vs.namespace)) ?? []).filter((o) => o !== vs);
+        if (others.length === 0) continue;
+        ctx.report({
+          resource: vs,
+          path: [...item.path, "destination", "host"],
+          messageId: "subsetMissing",
+          data: { host, others: others.map((o) => `"${o.namespace}/${o.name}"`).join(", ") },
+          help: "Gateways apply only their own VirtualService: repeat the subset split in this route, or bind the mesh VirtualService to the gateway too.",
+          related: others.map((o) => ({ resource: o, path: ["spec", "http"], message: "splits this host by subset for sidecars" })),
+        });
+      }
+    }
+  },
+});
