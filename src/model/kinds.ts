@@ -64,6 +64,9 @@ export const K = {
   LinkerdHTTPRoute: kind(LINKERD_POLICY, "HTTPRoute"),
   MeshTLSAuthentication: kind(LINKERD_POLICY, "MeshTLSAuthentication"),
   NetworkAuthentication: kind(LINKERD_POLICY, "NetworkAuthentication"),
+  EgressNetwork: kind(LINKERD_POLICY, "EgressNetwork"),
+  HTTPLocalRateLimitPolicy: kind(LINKERD_POLICY, "HTTPLocalRateLimitPolicy"),
+  ExternalWorkload: kind("workload.linkerd.io", "ExternalWorkload"),
   ServiceProfile: kind("linkerd.io", "ServiceProfile"),
   TrafficSplit: kind("split.smi-spec.io", "TrafficSplit"),
 } as const;
