@@ -4,6 +4,8 @@ Usage:
   meshlint [options] [paths... | -]      lint files, folders (recursive), globs, or - for standard input
   meshlint explain <rule-id|IST####|KIA####>
   meshlint --list-rules [--format stylish|json|markdown]
+  meshlint access --from NS/sa/NAME --to NS/NAME[:PORT] [paths...]
+                                         can this caller reach that Service or workload? (meshlint access --help)
   meshlint baseline [options] [paths...] record current findings in .meshlint-baseline.json; only new ones fail
   meshlint lsp                           language server over stdio (diagnostics as YAML files are edited)
 
