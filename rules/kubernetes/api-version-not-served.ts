@@ -3,7 +3,7 @@ import { K } from "../../src/model/kinds.js";
 import { ANY_KIND } from "../../src/model/resource-index.js";
 import { schemaReport } from "../../src/schema/check.js";
 import type { CrdDefinition } from "../../src/schema/crd.js";
-import { removedApi } from "../../src/schema/removed-apis.js";
+import { removedApi, retiredGroup } from "../../src/schema/removed-apis.js";
 
 const served = (crd: CrdDefinition) =>
   crd.versions
@@ -27,6 +27,7 @@ export default defineRule({
       versionFromLinkerdBundle:
         '{{kind}} "{{apiVersion}}" is not served by {{source}}, only by the Gateway API v1.1.1 CRDs that Linkerd can install; make sure the cluster runs those.',
       removedApi: 'Kubernetes removed {{kind}} "{{apiVersion}}" in {{removedIn}}; use {{replacement}}.',
+      retiredGroup: '{{project}} retired the API group "{{group}}" in {{retiredIn}}, so no cluster serves {{kind}} "{{apiVersion}}"; use {{replacement}}.',
     },
   },
   target: [ANY_KIND],
@@ -51,6 +52,17 @@ export default defineRule({
         path: ["apiVersion"],
         messageId: "removedApi",
         data: { kind: resource.kind, apiVersion: resource.apiVersion, ...removed },
+      });
+      return;
+    }
+    const retired = lookup.status === "unknown-group" ? retiredGroup(resource.group) : undefined;
+    if (retired) {
+      ctx.report({
+        resource,
+        path: ["apiVersion"],
+        messageId: "retiredGroup",
+        data: { kind: resource.kind, apiVersion: resource.apiVersion, group: resource.group, ...retired },
+        help: "If the cluster really still serves this group, lint with its CRDs (--crds).",
       });
       return;
     }

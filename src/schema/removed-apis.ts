@@ -43,4 +43,23 @@ add("flowcontrol.apiserver.k8s.io/v1beta1", ["FlowSchema", "PriorityLevelConfigu
 add("flowcontrol.apiserver.k8s.io/v1beta2", ["FlowSchema", "PriorityLevelConfiguration"], "1.29", "flowcontrol.apiserver.k8s.io/v1");
 add("flowcontrol.apiserver.k8s.io/v1beta3", ["FlowSchema", "PriorityLevelConfiguration"], "1.32", "flowcontrol.apiserver.k8s.io/v1");
 
+/**
+ * API groups of mesh-adjacent projects that the projects themselves retired: no release still installs their CRDs,
+ * so a manifest in one of them no longer applies anywhere (unless --crds says the cluster still serves it).
+ */
+export interface RetiredGroup {
+  readonly project: string;
+  readonly retiredIn: string;
+  readonly replacement: string;
+}
+
+const RETIRED_GROUPS: Readonly<Record<string, RetiredGroup>> = {
+  "certmanager.k8s.io": { project: "cert-manager", retiredIn: "v0.11 (2019)", replacement: "cert-manager.io/v1" },
+  "authentication.istio.io": { project: "Istio", retiredIn: "1.6", replacement: "security.istio.io/v1 PeerAuthentication and RequestAuthentication" },
+  "rbac.istio.io": { project: "Istio", retiredIn: "1.6", replacement: "security.istio.io/v1 AuthorizationPolicy" },
+  "config.istio.io": { project: "Istio", retiredIn: "1.8 (Mixer)", replacement: "Telemetry, WasmPlugin or EnvoyFilter" },
+};
+
+export const retiredGroup = (group: string): RetiredGroup | undefined => RETIRED_GROUPS[group];
+
 export const removedApi = (apiVersion: string, kind: string): RemovedApi | undefined => REMOVED[`${apiVersion} ${kind}`];
