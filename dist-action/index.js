@@ -3365,9 +3365,9 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input, position2) {
+    function collectASequenceOfCodePoints(condition2, input, position2) {
       let result = "";
-      while (position2.position < input.length && condition(input[position2.position])) {
+      while (position2.position < input.length && condition2(input[position2.position])) {
         result += input[position2.position];
         position2.position++;
       }
@@ -4860,8 +4860,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -5386,9 +5386,9 @@ var require_formdata_parser = __commonJS({
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input, position2) {
+    function collectASequenceOfBytes(condition2, input, position2) {
       let start = position2.position;
-      while (start < input.length && condition(input[start])) {
+      while (start < input.length && condition2(input[start])) {
         ++start;
       }
       return input.subarray(position2.position, position2.position = start);
@@ -12273,9 +12273,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -12315,8 +12315,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -12426,21 +12426,21 @@ var require_response = __commonJS({
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
-      static redirect(url, status = 302) {
+      static redirect(url, status3 = 302) {
         webidl.argumentLengthCheck(arguments, 1, "Response.redirect");
         url = webidl.converters.USVString(url);
-        status = webidl.converters["unsigned short"](status);
+        status3 = webidl.converters["unsigned short"](status3);
         let parsedURL;
         try {
           parsedURL = new URL(url, relevantRealm.settingsObject.baseUrl);
         } catch (err) {
           throw new TypeError(`Failed to parse URL from ${url}`, { cause: err });
         }
-        if (!redirectStatusSet.has(status)) {
-          throw new RangeError(`Invalid status code ${status}`);
+        if (!redirectStatusSet.has(status3)) {
+          throw new RangeError(`Invalid status code ${status3}`);
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
-        responseObject[kState].status = status;
+        responseObject[kState].status = status3;
         const value = isomorphicEncode(URLSerializer(parsedURL));
         responseObject[kState].headersList.append("location", value, true);
         return responseObject;
@@ -13284,13 +13284,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -14332,13 +14332,13 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body, status: status3, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
-          response = makeResponse({ status, statusText, headersList, socket });
+          response = makeResponse({ status: status3, statusText, headersList, socket });
         } else {
           const iterator = body[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator.next();
-          response = makeResponse({ status, statusText, headersList });
+          response = makeResponse({ status: status3, statusText, headersList });
         }
       } catch (err) {
         if (err.name === "AbortError") {
@@ -14462,8 +14462,8 @@ var require_fetch = __commonJS({
             onResponseStarted() {
               timingInfo.finalNetworkResponseStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
             },
-            onHeaders(status, rawHeaders, resume, statusText) {
-              if (status < 200) {
+            onHeaders(status3, rawHeaders, resume, statusText) {
+              if (status3 < 200) {
                 return;
               }
               let location2 = "";
@@ -14473,8 +14473,8 @@ var require_fetch = __commonJS({
               }
               location2 = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location2 && request.redirect === "follow" && redirectStatusSet.has(status);
-              if (request.method !== "HEAD" && request.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location2 && request.redirect === "follow" && redirectStatusSet.has(status3);
+              if (request.method !== "HEAD" && request.method !== "CONNECT" && !nullBodyStatus.includes(status3) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -14512,7 +14512,7 @@ var require_fetch = __commonJS({
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
               resolve10({
-                status,
+                status: status3,
                 statusText,
                 headersList,
                 body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
@@ -14546,8 +14546,8 @@ var require_fetch = __commonJS({
               fetchParams.controller.terminate(error2);
               reject(error2);
             },
-            onUpgrade(status, rawHeaders, socket) {
-              if (status !== 101) {
+            onUpgrade(status3, rawHeaders, socket) {
+              if (status3 !== 101) {
                 return;
               }
               const headersList = new HeadersList();
@@ -14555,8 +14555,8 @@ var require_fetch = __commonJS({
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
               resolve10({
-                status,
-                statusText: STATUS_CODES[status],
+                status: status3,
+                statusText: STATUS_CODES[status3],
                 headersList,
                 socket
               });
@@ -19673,9 +19673,9 @@ var require_codegen = __commonJS({
     };
     Else.kind = "else";
     var If = class _If extends BlockNode {
-      constructor(condition, nodes) {
+      constructor(condition2, nodes) {
         super(nodes);
-        this.condition = condition;
+        this.condition = condition2;
       }
       render(opts) {
         let code = `if(${this.condition})` + super.render(opts);
@@ -19938,8 +19938,8 @@ var require_codegen = __commonJS({
         return new code_1._Code(code);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
-      if(condition, thenBody, elseBody) {
-        this._blockNode(new If(condition));
+      if(condition2, thenBody, elseBody) {
+        this._blockNode(new If(condition2));
         if (thenBody && elseBody) {
           this.code(thenBody).else().code(elseBody).endIf();
         } else if (thenBody) {
@@ -19950,8 +19950,8 @@ var require_codegen = __commonJS({
         return this;
       }
       // `else if` clause - invalid without `if` or after `else` clauses
-      elseIf(condition) {
-        return this._elseNode(new If(condition));
+      elseIf(condition2) {
+        return this._elseNode(new If(condition2));
       }
       // `else` clause - only valid after `if` or `else if` clauses
       else() {
@@ -20818,11 +20818,11 @@ var require_defaults = __commonJS({
         (0, util_1.checkStrictMode)(it, `default is ignored for: ${childData}`);
         return;
       }
-      let condition = (0, codegen_1._)`${childData} === undefined`;
+      let condition2 = (0, codegen_1._)`${childData} === undefined`;
       if (opts.useDefaults === "empty") {
-        condition = (0, codegen_1._)`${condition} || ${childData} === null || ${childData} === ""`;
+        condition2 = (0, codegen_1._)`${condition2} || ${childData} === null || ${childData} === ""`;
       }
-      gen.if(condition, (0, codegen_1._)`${childData} = ${(0, codegen_1.stringify)(defaultValue)}`);
+      gen.if(condition2, (0, codegen_1._)`${childData} = ${(0, codegen_1.stringify)(defaultValue)}`);
     }
   }
 });
@@ -21746,11 +21746,11 @@ var require_validate = __commonJS({
           this.errsCount = it.gen.const("_errs", names_1.default.errors);
         }
       }
-      result(condition, successAction, failAction) {
-        this.failResult((0, codegen_1.not)(condition), successAction, failAction);
+      result(condition2, successAction, failAction) {
+        this.failResult((0, codegen_1.not)(condition2), successAction, failAction);
       }
-      failResult(condition, successAction, failAction) {
-        this.gen.if(condition);
+      failResult(condition2, successAction, failAction) {
+        this.gen.if(condition2);
         if (failAction)
           failAction();
         else
@@ -21767,28 +21767,28 @@ var require_validate = __commonJS({
             this.gen.else();
         }
       }
-      pass(condition, failAction) {
-        this.failResult((0, codegen_1.not)(condition), void 0, failAction);
+      pass(condition2, failAction) {
+        this.failResult((0, codegen_1.not)(condition2), void 0, failAction);
       }
-      fail(condition) {
-        if (condition === void 0) {
+      fail(condition2) {
+        if (condition2 === void 0) {
           this.error();
           if (!this.allErrors)
             this.gen.if(false);
           return;
         }
-        this.gen.if(condition);
+        this.gen.if(condition2);
         this.error();
         if (this.allErrors)
           this.gen.endIf();
         else
           this.gen.else();
       }
-      fail$data(condition) {
+      fail$data(condition2) {
         if (!this.$data)
-          return this.fail(condition);
+          return this.fail(condition2);
         const { schemaCode } = this;
-        this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
+        this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition2)})`);
       }
       error(append, errorParams, errorPaths) {
         if (errorParams) {
@@ -32373,15 +32373,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type2) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type2)
+    function includesToken(list2, type2) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type2)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -38817,6 +38817,9 @@ var K = {
   LinkerdHTTPRoute: kind(LINKERD_POLICY, "HTTPRoute"),
   MeshTLSAuthentication: kind(LINKERD_POLICY, "MeshTLSAuthentication"),
   NetworkAuthentication: kind(LINKERD_POLICY, "NetworkAuthentication"),
+  EgressNetwork: kind(LINKERD_POLICY, "EgressNetwork"),
+  HTTPLocalRateLimitPolicy: kind(LINKERD_POLICY, "HTTPLocalRateLimitPolicy"),
+  ExternalWorkload: kind("workload.linkerd.io", "ExternalWorkload"),
   ServiceProfile: kind("linkerd.io", "ServiceProfile"),
   TrafficSplit: kind("split.smi-spec.io", "TrafficSplit")
 };
@@ -39085,16 +39088,16 @@ function resolveSeverity(rule, codes, config, reported) {
 }
 function isSuppressed(resource, ruleId, codes) {
   const annotations = annotationsOf(resource);
-  const list = (key2) => annotations[key2]?.split(",").map((s) => s.trim()).filter(Boolean);
-  const own = list(SUPPRESS_ANNOTATION);
+  const list2 = (key2) => annotations[key2]?.split(",").map((s) => s.trim()).filter(Boolean);
+  const own = list2(SUPPRESS_ANNOTATION);
   if (own && (own.includes("*") || own.includes(ruleId) || codes.some((c) => own.includes(c)))) return true;
-  const istio = list(ISTIO_SUPPRESS_ANNOTATION);
+  const istio = list2(ISTIO_SUPPRESS_ANNOTATION);
   const istioCodes = codes.filter((c) => c.startsWith("IST"));
   if (istio && istioCodes.length && (istio.includes("*") || istioCodes.some((c) => istio.includes(c)))) return true;
   const kialiValue = annotations[KIALI_SUPPRESS_ANNOTATION];
   const kialiCodes = codes.filter((c) => c.startsWith("KIA") || c === "GWAPI");
   if (kialiValue !== void 0 && kialiCodes.length) {
-    const kiali = list(KIALI_SUPPRESS_ANNOTATION) ?? [];
+    const kiali = list2(KIALI_SUPPRESS_ANNOTATION) ?? [];
     if (kiali.length === 0 || kialiCodes.some((c) => kiali.includes(c))) return true;
   }
   return false;
@@ -39286,8 +39289,8 @@ var HostTable = class {
   add(entry) {
     const map2 = entry.host.startsWith("*") ? this.wildcard : this.exact;
     const key2 = entry.host === "*" ? "" : entry.host.startsWith("*.") ? entry.host.slice(2) : entry.host;
-    const list = map2.get(key2);
-    if (list) list.push(entry);
+    const list2 = map2.get(key2);
+    if (list2) list2.push(entry);
     else map2.set(key2, [entry]);
   }
   qualify(host, namespace) {
@@ -39491,8 +39494,8 @@ var WorkloadTable = class {
   }
 };
 function push(map2, key2, value) {
-  const list = map2.get(key2);
-  if (list) list.push(value);
+  const list2 = map2.get(key2);
+  if (list2) list2.push(value);
   else map2.set(key2, [value]);
 }
 
@@ -39714,8 +39717,8 @@ var ResourceIndex = class _ResourceIndex {
   }
 };
 function push2(map2, key2, value) {
-  const list = map2.get(key2);
-  if (list) list.push(value);
+  const list2 = map2.get(key2);
+  if (list2) list2.push(value);
   else map2.set(key2, [value]);
 }
 
@@ -39902,8 +39905,8 @@ function buildTable(index) {
     const entry = { rule, host, scope: destinationRuleScope(rule, index.settings) };
     if (host.startsWith("*")) table2.wildcard.push(entry);
     else {
-      const list = table2.exact.get(host);
-      if (list) list.push(entry);
+      const list2 = table2.exact.get(host);
+      if (list2) list2.push(entry);
       else table2.exact.set(host, [entry]);
     }
   }
@@ -39946,9 +39949,9 @@ function destinationRuleOverlaps(index) {
       if (!written || asObject(spec(rule).workloadSelector)) continue;
       const host = canonicalHost(index, written, rule.namespace);
       if (isMtlsDefault(index, rule, host)) continue;
-      const list = byNamespace.get(rule.namespace) ?? [];
-      list.push({ rule, host });
-      byNamespace.set(rule.namespace, list);
+      const list2 = byNamespace.get(rule.namespace) ?? [];
+      list2.push({ rule, host });
+      byNamespace.set(rule.namespace, list2);
     }
     const out = [];
     for (const [namespace, rules] of byNamespace) {
@@ -40051,6 +40054,7 @@ function isRunningPod(resource) {
   const meta = asObject(resource.data.metadata) ?? {};
   return isObject(resource.data.status) || asString(meta.uid) !== void 0 || asString(meta.creationTimestamp) !== void 0;
 }
+var usesIstioConfig = (index) => index.memo("istio:uses-config", [], () => index.resources.some((r) => r.origin.kind === "file" && r.group.endsWith("istio.io")));
 
 // src/model/istio/policy-targets.ts
 function policyTarget(policy) {
@@ -40100,8 +40104,8 @@ function peerAuthTable(index) {
     const selecting = /* @__PURE__ */ new Map();
     for (const pa of index.all(K.PeerAuthentication)) {
       if (policyTarget(pa).kind === "selector") {
-        const list = selecting.get(pa.namespace);
-        if (list) list.push(pa);
+        const list2 = selecting.get(pa.namespace);
+        if (list2) list2.push(pa);
         else selecting.set(pa.namespace, [pa]);
       } else if (!wide.has(pa.namespace)) wide.set(pa.namespace, pa);
     }
@@ -40478,8 +40482,8 @@ function parsePolicy(resource) {
 }
 function withNamespacedAccounts(fields, namespace) {
   for (const key2 of ["serviceAccounts", "notServiceAccounts"]) {
-    const list = fields[key2];
-    if (list) fields[key2] = list.map((v) => v.includes("/") ? v : `${namespace}/${v}`);
+    const list2 = fields[key2];
+    if (list2) fields[key2] = list2.map((v) => v.includes("/") ? v : `${namespace}/${v}`);
   }
   return fields;
 }
@@ -40520,20 +40524,20 @@ function evaluate(index, policies, request) {
     const rule = (p.rules ?? []).find((r) => matchRule(ctx, r, "DENY").matched);
     if (rule) return { ...base, allowed: false, reason: "denied", decidedBy: { policy: p, rule, path: rule.path }, allowPolicies: [], misses: [], notes: [...notes] };
   }
-  const allow = enforced.filter((x) => x.action === "ALLOW");
-  if (allow.length === 0) return { ...base, allowed: true, reason: "no-allow-policy", decidedBy: void 0, allowPolicies: [], misses: [], notes: [...notes] };
+  const allow2 = enforced.filter((x) => x.action === "ALLOW");
+  if (allow2.length === 0) return { ...base, allowed: true, reason: "no-allow-policy", decidedBy: void 0, allowPolicies: [], misses: [], notes: [...notes] };
   const misses = [];
-  for (const p of allow) {
+  for (const p of allow2) {
     let firstMiss;
     for (const rule of p.rules ?? []) {
       const m = matchRule(ctx, rule, "ALLOW");
-      if (m.matched) return { ...base, allowed: true, reason: "allowed", decidedBy: { policy: p, rule, path: rule.path }, allowPolicies: allow, misses: [], notes: [...notes] };
+      if (m.matched) return { ...base, allowed: true, reason: "allowed", decidedBy: { policy: p, rule, path: rule.path }, allowPolicies: allow2, misses: [], notes: [...notes] };
       firstMiss ??= { path: m.path, why: m.why };
     }
     misses.push({ policy: p, ...firstMiss ?? { path: ["spec"], why: "the policy has no rules, so it matches nothing" } });
   }
   const closest = misses.find((m) => (m.policy.rules ?? []).length > 0) ?? misses[0];
-  return { ...base, allowed: false, reason: "no-allow-match", decidedBy: { policy: closest.policy, rule: void 0, path: closest.path }, allowPolicies: allow, misses, notes: [...notes] };
+  return { ...base, allowed: false, reason: "no-allow-match", decidedBy: { policy: closest.policy, rule: void 0, path: closest.path }, allowPolicies: allow2, misses, notes: [...notes] };
 }
 var YES = { matched: true };
 function matchRule(ctx, rule, action) {
@@ -40722,6 +40726,15 @@ function sourceAdmits(index, source, namespace, serviceAccount) {
 }
 var HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
+// src/model/access-text.ts
+function describeBackend(target, backend) {
+  const port2 = target.port === void 0 ? "" : ` port ${target.port}`;
+  const head = target.kind === "Service" ? `Service ${target.namespace}/${target.name}${port2}` : `${target.resource.kind} ${target.namespace}/${target.name}${port2}`;
+  if (target.kind !== "Service") return head;
+  const pod2 = backend.workload ? `${backend.workload.resource.kind} ${backend.workload.namespace}/${backend.workload.resource.name}` : "a pod it selects (no workload in the repository)";
+  return `${head} (${pod2}${backend.containerPort === void 0 ? "" : `, container port ${backend.containerPort}`})`;
+}
+
 // src/model/istio/authz-engine.ts
 var istioAccessEngine = {
   name: "istio",
@@ -40802,13 +40815,6 @@ function calledHost(index, target, backend) {
   }
   return { host: `${ANY_SERVICE}.${backend.namespace}.svc.${index.settings.clusterDomain}`, namespace: backend.namespace, port: void 0 };
 }
-function describeBackend(target, backend) {
-  const port2 = target.port === void 0 ? "" : ` port ${target.port}`;
-  const head = target.kind === "Service" ? `Service ${target.namespace}/${target.name}${port2}` : `${target.resource.kind} ${target.namespace}/${target.name}${port2}`;
-  if (target.kind !== "Service") return head;
-  const pod2 = backend.workload ? `${backend.workload.resource.kind} ${backend.workload.namespace}/${backend.workload.resource.name}` : "a pod it selects (no workload in the repository)";
-  return `${head} (${pod2}${backend.containerPort === void 0 ? "" : `, container port ${backend.containerPort}`})`;
-}
 function summarize(conn, targetInMesh, sourceInMesh) {
   const server = conn.server;
   return {
@@ -40869,6 +40875,599 @@ function ruleDecider(policy, rule, path6) {
 }
 var policiesUseHosts = (policies) => policies.some((p) => (p.rules ?? []).some((r) => (r.to ?? []).some((o) => o.fields.hosts || o.fields.notHosts)));
 
+// src/model/linkerd/injection.ts
+var INJECT_ANNOTATION = "linkerd.io/inject";
+var DEFAULT_POLICY_ANNOTATION = "config.linkerd.io/default-inbound-policy";
+var SKIP_INBOUND_ANNOTATION = "config.linkerd.io/skip-inbound-ports";
+var OPAQUE_PORTS_ANNOTATION = "config.linkerd.io/opaque-ports";
+var INJECTION_KINDS = [K.Namespace, ...WORKLOAD_KINDS];
+var injecting = (value) => value === "enabled" || value === "ingress";
+function repositoryUsesLinkerdInjection(index) {
+  return index.memo("linkerd/uses-injection", INJECTION_KINDS, () => {
+    if (index.all(K.Namespace).some((ns) => annotationsOf(ns)[INJECT_ANNOTATION] !== void 0)) return true;
+    return index.workloads().all.some((w) => w.annotations[INJECT_ANNOTATION] !== void 0 || hasProxyContainer(w));
+  });
+}
+var hasProxyContainer = (w) => w.containers.some((c) => c.name === "linkerd-proxy") || w.initContainers.some((c) => c.name === "linkerd-proxy");
+function linkerdMeshing(index, workload) {
+  const tpl = workload.templatePath;
+  if (hasProxyContainer(workload)) return decided(true, "it already runs a linkerd-proxy container", workload.resource, [...tpl, "spec"]);
+  if (getPath(workload.resource.data, [...tpl, "spec", "hostNetwork"]) === true) {
+    return decided(false, "hostNetwork pods are never injected", workload.resource, [...tpl, "spec", "hostNetwork"]);
+  }
+  const own = workload.annotations[INJECT_ANNOTATION];
+  if (own !== void 0 && own !== "") {
+    const path6 = [...tpl, "metadata", "annotations", INJECT_ANNOTATION];
+    return decided(injecting(own), `${INJECT_ANNOTATION}: ${own} on the pod template`, workload.resource, path6);
+  }
+  const ns = index.namespaces().declared(workload.namespace);
+  const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
+  if (ns && nsValue !== void 0 && nsValue !== "") {
+    return decided(injecting(nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
+  }
+  if (ns?.origin.kind === "file" && repositoryUsesLinkerdInjection(index)) {
+    return decided(false, `neither the pod template nor namespace "${workload.namespace}" sets ${INJECT_ANNOTATION}`, ns, ["metadata"]);
+  }
+  return { meshed: void 0, reason: `the repository does not say whether it is injected (${INJECT_ANNOTATION} is set elsewhere or \`linkerd inject\` is used)`, resource: void 0, path: void 0 };
+}
+var decided = (meshed, reason, resource, path6) => ({ meshed, reason, resource, path: path6 });
+function namespaceMeshed(index, namespace) {
+  const ns = index.namespaces().declared(namespace);
+  const value = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
+  return value === void 0 || value === "" ? void 0 : injecting(value);
+}
+function parsePortList(value) {
+  const ranges = [];
+  for (const part of (value ?? "").split(",")) {
+    const m = /^\s*(\d{1,5})(?:-(\d{1,5}))?\s*$/.exec(part);
+    if (!m?.[1]) continue;
+    const lo = Number(m[1]);
+    const hi = m[2] === void 0 ? lo : Number(m[2]);
+    if (lo >= 1 && hi <= 65535 && lo <= hi) ranges.push([lo, hi]);
+  }
+  return (port2) => ranges.some(([lo, hi]) => port2 >= lo && port2 <= hi);
+}
+function configAnnotation(index, workload, key2) {
+  const own = workload.annotations[key2];
+  if (own !== void 0) return { value: own, resource: workload.resource, path: [...workload.templatePath, "metadata", "annotations", key2] };
+  const ns = index.namespaces().declared(workload.namespace);
+  const value = ns ? asObject(asObject(ns.data.metadata)?.annotations)?.[key2] : void 0;
+  return ns && typeof value === "string" ? { value, resource: ns, path: ["metadata", "annotations", key2] } : void 0;
+}
+function skippedInbound(index, workload, port2) {
+  const a = configAnnotation(index, workload, SKIP_INBOUND_ANNOTATION);
+  return a && parsePortList(a.value)(port2) ? a : void 0;
+}
+
+// src/model/linkerd/servers.ts
+var SERVER_KINDS = [K.LinkerdServer, K.ExternalWorkload, ...INJECTION_KINDS];
+var DEFAULT_POLICIES = ["all-authenticated", "all-unauthenticated", "cluster-authenticated", "cluster-unauthenticated", "deny", "audit"];
+var isDefaultPolicy = (v) => DEFAULT_POLICIES.includes(v);
+var INSTALL_DEFAULT_POLICY = "all-unauthenticated";
+function serverOf(resource) {
+  const s = spec(resource);
+  const pods = asObject(s.podSelector);
+  const external = asObject(s.externalWorkloadSelector);
+  const selects = pods ? "pods" : external ? "external" : void 0;
+  const rawPort = s.port;
+  const port2 = asNumber(rawPort) ?? (typeof rawPort === "string" ? /^\d+$/.test(rawPort) ? Number(rawPort) : rawPort : void 0);
+  const accessPolicy = asString(s.accessPolicy);
+  return {
+    resource,
+    selects,
+    selector: selectorFromLabelSelector(pods ?? external),
+    selectorPath: ["spec", selects === "external" ? "externalWorkloadSelector" : "podSelector"],
+    port: port2,
+    accessPolicy: accessPolicy ?? "deny",
+    accessPolicyWritten: accessPolicy !== void 0,
+    proxyProtocol: asString(s.proxyProtocol)
+  };
+}
+function serversInNamespace(index, namespace) {
+  const table2 = index.memo("linkerd/servers", [K.LinkerdServer], () => {
+    const byNs = /* @__PURE__ */ new Map();
+    for (const r of index.all(K.LinkerdServer)) {
+      const list2 = byNs.get(r.namespace) ?? [];
+      list2.push(serverOf(r));
+      byNs.set(r.namespace, list2);
+    }
+    for (const list2 of byNs.values()) list2.sort(byAge);
+    return byNs;
+  });
+  return table2.get(namespace) ?? [];
+}
+function byAge(a, b) {
+  const ta = asString(metadata(a.resource).creationTimestamp) ?? "";
+  const tb = asString(metadata(b.resource).creationTimestamp) ?? "";
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.resource.name < b.resource.name ? -1 : a.resource.name > b.resource.name ? 1 : 0;
+}
+var serverWorkloads = (index, server) => server.selects === "pods" ? index.workloads().select(server.selector, server.resource.namespace) : [];
+var serverExternalWorkloads = (index, server) => server.selects === "external" ? index.inNamespace(K.ExternalWorkload, server.resource.namespace).filter((e) => matches(server.selector, labelsOf(e))) : [];
+function serverPortOn(server, workload) {
+  if (typeof server.port === "number") return server.port;
+  if (server.port === void 0) return void 0;
+  for (const c of workload.containers) {
+    const p = c.ports.find((x) => x.name === server.port && x.protocol.toUpperCase() === "TCP");
+    if (p) return p.containerPort;
+  }
+  return void 0;
+}
+function serversFor(index, pod2, port2) {
+  return serversInNamespace(index, pod2.namespace).filter((s) => {
+    if (s.selects !== "pods" || !matches(s.selector, pod2.labels)) return false;
+    return pod2.workload ? serverPortOn(s, pod2.workload) === port2 : s.port === port2;
+  });
+}
+function defaultInboundPolicy(index, pod2) {
+  const w = pod2.workload;
+  const own = w?.annotations[DEFAULT_POLICY_ANNOTATION];
+  if (w && isDefaultPolicy(own)) return { policy: own, from: "workload", resource: w.resource, path: [...w.templatePath, "metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
+  const ns = index.namespaces().declared(pod2.namespace);
+  const nsValue = ns ? asString(asObject(metadata(ns).annotations)?.[DEFAULT_POLICY_ANNOTATION]) : void 0;
+  if (ns && isDefaultPolicy(nsValue)) return { policy: nsValue, from: "namespace", resource: ns, path: ["metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
+  return { policy: INSTALL_DEFAULT_POLICY, from: "install", resource: void 0, path: void 0 };
+}
+
+// src/model/linkerd/authorization.ts
+var POLICY = "policy.linkerd.io";
+var GATEWAY = "gateway.networking.k8s.io";
+var AUTHORIZATION_KINDS = [
+  K.LinkerdAuthorizationPolicy,
+  K.LinkerdServerAuthorization,
+  K.MeshTLSAuthentication,
+  K.NetworkAuthentication,
+  K.ServiceAccount,
+  K.LinkerdHTTPRoute,
+  K.HTTPRoute,
+  K.GRPCRoute,
+  ...SERVER_KINDS
+];
+var TRUST_DOMAIN = "cluster.local";
+var CONTROL_PLANE_NAMESPACE = "linkerd";
+var identityOf = (namespace, serviceAccount) => `${serviceAccount}.${namespace}.serviceaccount.identity.${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN}`;
+function parseIdentity(identity3) {
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\.([a-z0-9-]+)\.(.+)$/.exec(identity3);
+  return m?.[1] && m[3] && m[5] && m[6] ? { serviceAccount: m[1], namespace: m[3], controlPlane: m[5], trustDomain: m[6] } : void 0;
+}
+function identityMatches(pattern, identity3) {
+  if (pattern === "*") return true;
+  if (pattern.startsWith("*.")) return identity3.endsWith(pattern.slice(1));
+  return pattern === identity3;
+}
+function refAt(owner, value, path6) {
+  const o = asObject(value);
+  const kind2 = asString(o?.kind);
+  const name = asString(o?.name);
+  if (!o || !kind2 || name === void 0) return void 0;
+  return { group: asString(o.group), kind: kind2, name, namespace: asString(o.namespace) ?? owner.namespace, path: path6 };
+}
+var policyTargetRef = (ap) => refAt(ap, spec(ap).targetRef, ["spec", "targetRef"]);
+var authenticationRefs = (ap) => asArray(spec(ap).requiredAuthenticationRefs).flatMap((v, i) => refAt(ap, v, ["spec", "requiredAuthenticationRefs", i]) ?? []);
+function resolvePolicyTarget(index, ref) {
+  const group2 = ref.group ?? "";
+  if (ref.kind === "Server" && (group2 === POLICY || group2 === "")) return { kind: "Server", server: index.get(K.LinkerdServer, ref.namespace, ref.name) };
+  if (ref.kind === "Namespace" && (group2 === "" || group2 === "core")) return { kind: "Namespace", namespace: ref.name, exists: index.namespaces().exists(ref.name) };
+  const routeKinds = routeKindsFor(ref.kind, group2);
+  if (routeKinds.length) {
+    const route = routeKinds.map((k) => index.get(k, ref.namespace, ref.name)).find((r) => r !== void 0);
+    return { kind: "route", route, routeKinds };
+  }
+  return { kind: "unsupported" };
+}
+function routeKindsFor(kind2, group2) {
+  if (kind2 === "HTTPRoute") return group2 === POLICY ? [K.LinkerdHTTPRoute] : group2 === GATEWAY ? [K.HTTPRoute] : group2 === "" ? [K.LinkerdHTTPRoute, K.HTTPRoute] : [];
+  if (kind2 === "GRPCRoute") return group2 === GATEWAY || group2 === "" ? [K.GRPCRoute] : [];
+  return [];
+}
+function routeParents(route) {
+  return asArray(spec(route).parentRefs).flatMap((v, i) => {
+    const o = asObject(v);
+    const name = asString(o?.name);
+    if (!o || name === void 0) return [];
+    const group2 = asString(o.group) ?? (route.group === POLICY ? POLICY : GATEWAY);
+    return [{ group: group2, kind: asString(o.kind) ?? "Gateway", name, namespace: asString(o.namespace) ?? route.namespace, path: ["spec", "parentRefs", i] }];
+  });
+}
+var isServerParent = (p) => p.kind === "Server" && p.group === POLICY;
+var isServiceParent = (p) => p.kind === "Service" && (p.group === "" || p.group === "core");
+function isOutboundRoute(route) {
+  const parents = routeParents(route);
+  return parents.length > 0 && parents.every(isServiceParent);
+}
+function routesOfServer(index, server) {
+  const table2 = index.memo("linkerd/routes-by-server", [K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute], () => {
+    const map2 = /* @__PURE__ */ new Map();
+    for (const kind2 of [K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute]) {
+      for (const route of index.all(kind2)) {
+        for (const p of routeParents(route)) {
+          if (!isServerParent(p) || p.namespace !== route.namespace) continue;
+          const key2 = `${p.namespace}/${p.name}`;
+          map2.set(key2, [...map2.get(key2) ?? [], route]);
+        }
+      }
+    }
+    return map2;
+  });
+  return table2.get(`${server.namespace}/${server.name}`) ?? [];
+}
+function serviceAccountExists(index, namespace, name) {
+  if (index.get(K.ServiceAccount, namespace, name)) return true;
+  if (name === "default" && index.namespaces().exists(namespace)) return true;
+  return index.workloads().inNamespace(namespace).some((w) => w.serviceAccount === name);
+}
+var namespaceHeldInRepository = (index, namespace) => index.workloads().inNamespace(namespace).length > 0 || index.inNamespace(K.ServiceAccount, namespace).some((r) => r.origin.kind === "file");
+function resolveAuthentication(index, ref) {
+  switch (ref.kind) {
+    case "MeshTLSAuthentication":
+      return index.get(K.MeshTLSAuthentication, ref.namespace, ref.name);
+    case "NetworkAuthentication":
+      return index.get(K.NetworkAuthentication, ref.namespace, ref.name);
+    case "ServiceAccount":
+      return index.get(K.ServiceAccount, ref.namespace, ref.name) ?? (serviceAccountExists(index, ref.namespace, ref.name) ? "exists" : void 0);
+    default:
+      return void 0;
+  }
+}
+function serverAuthorizationServers(index, sa) {
+  const server = asObject(spec(sa).server) ?? {};
+  const name = asString(server.name);
+  const all = serversInNamespace(index, sa.namespace);
+  if (name !== void 0) return { by: "name", name, selector: void 0, path: ["spec", "server", "name"], servers: all.filter((s) => s.resource.name === name) };
+  if (asObject(server.selector)) {
+    const selector = selectorFromLabelSelector(server.selector);
+    return { by: "selector", name: void 0, selector, path: ["spec", "server", "selector"], servers: all.filter((s) => matches(selector, labelsOf(s.resource))) };
+  }
+  return { by: void 0, name: void 0, selector: void 0, path: ["spec", "server"], servers: [] };
+}
+var CLUSTER_NETWORKS = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8"];
+var NETWORK_NOTE = `Callers in the repository are taken to run inside the cluster networks (${CLUSTER_NETWORKS.join(", ")}); meshlint cannot know pod addresses.`;
+function evaluateAuthorizationPolicy(index, ap, caller) {
+  const refs = authenticationRefs(ap);
+  const notes = [];
+  for (const ref of refs) {
+    const found = resolveAuthentication(index, ref);
+    if (!found) return { allowed: false, resource: ap, path: ref.path, why: `it is ignored: its ${ref.kind} "${ref.name}" does not exist`, notes };
+  }
+  if (refs.length === 0) return { allowed: true, resource: ap, path: ["spec", "requiredAuthenticationRefs"], why: "it requires no authentication", notes };
+  let decisive;
+  for (const ref of refs) {
+    const found = resolveAuthentication(index, ref);
+    if (ref.kind === "ServiceAccount") {
+      const ok = caller.meshed && caller.namespace === ref.namespace && caller.serviceAccount === ref.name;
+      if (!ok) return { allowed: false, resource: ap, path: ref.path, why: caller.meshed ? `it requires service account ${ref.namespace}/${ref.name}` : "it requires a meshed caller", notes };
+      continue;
+    }
+    if (typeof found !== "object") continue;
+    const v = ref.kind === "MeshTLSAuthentication" ? evaluateMeshTLS(found, caller) : evaluateNetworks(found, ["spec", "networks"], asArray(spec(found).networks));
+    notes.push(...v.notes);
+    if (!v.allowed) return { ...v, notes };
+    if (!decisive || ref.kind === "MeshTLSAuthentication") decisive = v;
+  }
+  if (decisive) return { ...decisive, notes };
+  return { allowed: true, resource: ap, path: ["spec", "requiredAuthenticationRefs"], why: "the caller satisfies all its required authentications", notes };
+}
+function evaluateMeshTLS(authn, caller) {
+  const s = spec(authn);
+  const notes = [];
+  if (!caller.meshed) return { allowed: false, resource: authn, path: ["spec"], why: `MeshTLSAuthentication ${authn.namespace}/${authn.name} requires a meshed caller, and the caller has no Linkerd proxy`, notes };
+  const identity3 = identityOf(caller.namespace, caller.serviceAccount);
+  const identities = asArray(s.identities);
+  for (const [i, v] of identities.entries()) {
+    const pattern = asString(v);
+    if (pattern && identityMatches(pattern, identity3)) return { allowed: true, resource: authn, path: ["spec", "identities", i], why: `identity "${pattern}" of MeshTLSAuthentication ${authn.namespace}/${authn.name} matches "${identity3}"`, notes };
+    if (pattern?.startsWith("spiffe://")) notes.push(`SPIFFE identity "${pattern}" names a workload outside Kubernetes; meshlint matches no in-repository caller with it.`);
+  }
+  for (const [i, v] of asArray(s.identityRefs).entries()) {
+    const o = asObject(v);
+    const kind2 = asString(o?.kind);
+    const name = asString(o?.name);
+    if (kind2 === "ServiceAccount" && name === caller.serviceAccount && (asString(o?.namespace) ?? authn.namespace) === caller.namespace) {
+      return { allowed: true, resource: authn, path: ["spec", "identityRefs", i], why: `identityRefs names service account ${caller.namespace}/${caller.serviceAccount} in MeshTLSAuthentication ${authn.namespace}/${authn.name}`, notes };
+    }
+    if (kind2 === "Namespace" && (name === caller.namespace || name === "*")) {
+      return { allowed: true, resource: authn, path: ["spec", "identityRefs", i], why: `identityRefs names namespace "${name}" in MeshTLSAuthentication ${authn.namespace}/${authn.name}`, notes };
+    }
+  }
+  const path6 = identities.length ? ["spec", "identities"] : ["spec", "identityRefs"];
+  return { allowed: false, resource: authn, path: path6, why: `MeshTLSAuthentication ${authn.namespace}/${authn.name} does not list the caller's identity "${identity3}"`, notes };
+}
+function evaluateNetworks(owner, path6, networks) {
+  for (const [i, v] of networks.entries()) {
+    const o = asObject(v);
+    const cidr = asString(o?.cidr);
+    if (!cidr) continue;
+    const except = asArray(o?.except).flatMap((e) => asString(e) ?? asString(asObject(e)?.cidr) ?? []);
+    const reach = clusterCoverage(cidr, except);
+    if (reach !== "none") {
+      const notes = [NETWORK_NOTE, ...reach === "some" ? [`Network ${cidr} covers only part of the cluster networks: the caller is assumed to be inside it.`] : []];
+      return { allowed: true, resource: owner, path: [...path6, i, "cidr"], why: `network ${cidr} of ${owner.kind} ${owner.namespace}/${owner.name} includes the cluster networks`, notes };
+    }
+  }
+  return { allowed: false, resource: owner, path: path6, why: `no network of ${owner.kind} ${owner.namespace}/${owner.name} includes the cluster networks`, notes: [NETWORK_NOTE] };
+}
+function evaluateServerAuthorization(sa, caller) {
+  const client = asObject(spec(sa).client) ?? {};
+  const networks = asArray(client.networks);
+  const notes = [];
+  if (networks.length) {
+    const v = evaluateNetworks(sa, ["spec", "client", "networks"], networks);
+    notes.push(...v.notes);
+    if (!v.allowed) return v;
+  }
+  if (client.unauthenticated === true) return { allowed: true, resource: sa, path: ["spec", "client", "unauthenticated"], why: "it admits unauthenticated clients", notes };
+  const mesh = asObject(client.meshTLS);
+  if (!mesh) return { allowed: false, resource: sa, path: ["spec", "client"], why: "it names no client", notes };
+  if (!caller.meshed) return { allowed: false, resource: sa, path: ["spec", "client", "meshTLS"], why: "it requires a meshed caller, and the caller has no Linkerd proxy", notes };
+  if (mesh.unauthenticatedTLS === true) return { allowed: true, resource: sa, path: ["spec", "client", "meshTLS", "unauthenticatedTLS"], why: "it admits any TLS client", notes };
+  const identity3 = identityOf(caller.namespace, caller.serviceAccount);
+  for (const [i, v] of asArray(mesh.identities).entries()) {
+    const pattern = asString(v);
+    if (pattern && identityMatches(pattern, identity3)) return { allowed: true, resource: sa, path: ["spec", "client", "meshTLS", "identities", i], why: `identity "${pattern}" matches "${identity3}"`, notes };
+  }
+  for (const [i, v] of asArray(mesh.serviceAccounts).entries()) {
+    const o = asObject(v);
+    if (asString(o?.name) === caller.serviceAccount && (asString(o?.namespace) ?? sa.namespace) === caller.namespace) {
+      return { allowed: true, resource: sa, path: ["spec", "client", "meshTLS", "serviceAccounts", i], why: `it names service account ${caller.namespace}/${caller.serviceAccount}`, notes };
+    }
+  }
+  return { allowed: false, resource: sa, path: ["spec", "client", "meshTLS"], why: `its meshTLS clients do not include "${identity3}"`, notes };
+}
+function parseCidr(text) {
+  const [addr, len] = text.trim().split("/");
+  if (!addr) return void 0;
+  const v6 = addr.includes(":");
+  const width = v6 ? 128 : 32;
+  const bits = len === void 0 ? width : Number(len);
+  if (!Number.isInteger(bits) || bits < 0 || bits > width) return void 0;
+  const value = v6 ? parseV6(addr) : parseV4(addr);
+  if (value === void 0) return void 0;
+  const mask = bits === 0 ? 0n : (1n << BigInt(bits)) - 1n << BigInt(width - bits);
+  return { v6, base: value & mask, bits };
+}
+function parseV4(addr) {
+  const parts = addr.split(".");
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return void 0;
+  return parts.reduce((acc, p) => acc << 8n | BigInt(Number(p)), 0n);
+}
+function parseV6(addr) {
+  const halves = addr.split("::");
+  if (halves.length > 2) return void 0;
+  const head = halves[0] ? halves[0].split(":") : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
+  const missing = 8 - head.length - tail.length;
+  if (missing < 0 || halves.length === 1 && missing !== 0) return void 0;
+  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return void 0;
+  return groups.reduce((acc, g) => acc << 16n | BigInt(parseInt(g, 16)), 0n);
+}
+function contains(a, b) {
+  if (a.v6 !== b.v6 || a.bits > b.bits) return false;
+  const width = a.v6 ? 128 : 32;
+  const mask = a.bits === 0 ? 0n : (1n << BigInt(a.bits)) - 1n << BigInt(width - a.bits);
+  return (b.base & mask) === a.base;
+}
+function clusterCoverage(cidr, except = []) {
+  const net = parseCidr(cidr);
+  if (!net) return "none";
+  const holes = except.map(parseCidr).filter((e) => e !== void 0);
+  let result = "none";
+  for (const c of CLUSTER_NETWORKS.map(parseCidr).filter((e) => e !== void 0)) {
+    if (contains(net, c)) {
+      if (holes.some((h) => contains(h, c))) continue;
+      if (holes.some((h) => contains(c, h))) result = "some";
+      else return "all";
+    } else if (contains(c, net) && !holes.some((h) => contains(h, net))) result = "some";
+  }
+  return result;
+}
+var serversJudged = (index, namespace) => index.inRepository(K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
+
+// src/model/linkerd/access-engine.ts
+var LINKERD_ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHORIZATION_KINDS])];
+var LINKERD_POLICY_KINDS = [K.LinkerdServer, K.LinkerdServerAuthorization, K.LinkerdAuthorizationPolicy];
+var linkerdAccessEngine = {
+  name: "linkerd",
+  handles: handlesLinkerd,
+  decide: decideLinkerd,
+  refineSource: (index, source) => ({ ...source, inMesh: callerMeshed(index, source, []), principal: identityOf(source.namespace, source.serviceAccount) })
+};
+function handlesLinkerd(index, target) {
+  const policed = index.memo("linkerd/access-namespaces", LINKERD_ACCESS_KINDS, () => new Set(LINKERD_POLICY_KINDS.flatMap((k) => index.all(k).map((r) => r.namespace))));
+  return target.backends.some((b) => {
+    const meshed = b.workload ? linkerdMeshing(index, b.workload).meshed : namespaceMeshed(index, b.namespace);
+    if (meshed !== void 0) return meshed;
+    return policed.has(b.namespace) && !(b.workload && inMesh(index, b.workload, { revisions: true }));
+  });
+}
+function decideLinkerd(index, request, source, target, backend) {
+  const notes = [];
+  const caller = { namespace: source.namespace, serviceAccount: source.serviceAccount, meshed: callerMeshed(index, source, notes) };
+  const ctx = { index, request, caller, backend, notes };
+  const port2 = backend.containerPort;
+  const asked = `A request from ${source.namespace}/sa/${source.serviceAccount} to ${describeBackend(target, backend)}`;
+  const targetMeshing = backend.workload ? linkerdMeshing(index, backend.workload) : void 0;
+  const targetMeshed = targetMeshing ? targetMeshing.meshed : namespaceMeshed(index, backend.namespace);
+  if (targetMeshed === void 0) notes.push(`The target is taken to be meshed by Linkerd: ${targetMeshing?.reason ?? "the repository does not say whether its pods are injected"}.`);
+  const client = caller.meshed ? "auto" : "none";
+  if (targetMeshed === false) {
+    const mtls = { mode: "NONE", modeDecidedBy: void 0, client, clientDecidedBy: void 0, transport: "plaintext" };
+    const decidedBy = targetMeshing?.resource && targetMeshing.path ? { resource: targetMeshing.resource, path: targetMeshing.path, what: "not injected" } : void 0;
+    return { backend, decision: "allow", stage: "unenforced", decidedBy, mtls, notes, explanation: `${asked}: allowed. The target has no Linkerd proxy (${targetMeshing?.reason ?? "its namespace is not injected"}), so no Linkerd policy applies.` };
+  }
+  const skipped = backend.workload && port2 !== void 0 ? skippedInbound(index, backend.workload, port2) : void 0;
+  if (skipped) {
+    const mtls = { mode: "NONE", modeDecidedBy: void 0, client, clientDecidedBy: void 0, transport: "plaintext" };
+    const decidedBy = { resource: skipped.resource, path: skipped.path, what: "skip-inbound-ports" };
+    return { backend, decision: "allow", stage: "unenforced", decidedBy, mtls, notes, explanation: `${asked}: allowed. Port ${port2} is listed in config.linkerd.io/skip-inbound-ports ("${skipped.value}"), so the traffic bypasses the proxy and no Linkerd policy applies.` };
+  }
+  if (port2 === void 0) notes.push("The container port is unknown: no Server can be matched, so the default inbound policy is used.");
+  const servers = port2 === void 0 ? [] : serversFor(index, { namespace: backend.namespace, labels: backend.labels, workload: backend.workload }, port2);
+  const server = servers[0];
+  if (servers.length > 1) {
+    notes.push(`${servers.length} Servers select this pod port (${servers.map((s) => s.resource.name).join(", ")}); Linkerd uses the oldest, taken here as ${server?.resource.name} (creation time, then name).`);
+  }
+  return server ? decideWithServer(ctx, asked, server) : decideByDefault(ctx, asked);
+}
+function callerMeshed(index, source, notes) {
+  const states = source.workloads.map((w) => linkerdMeshing(index, w));
+  if (states.some((s) => s.meshed === true)) return true;
+  if (states.length && states.every((s) => s.meshed === false)) return false;
+  const ns = states.length ? void 0 : namespaceMeshed(index, source.namespace);
+  if (ns !== void 0) return ns;
+  notes.push(`The caller is taken to be meshed by Linkerd: ${states[0]?.reason ?? "the repository does not say whether its pods are injected"}.`);
+  return true;
+}
+function decideWithServer(ctx, asked, server) {
+  const { index, caller, notes } = ctx;
+  const s = server.resource;
+  const routes = routesOfServer(index, s);
+  const matchedRoutes = routes.filter((r) => routeMatches(r, ctx));
+  if (routes.length && !matchedRoutes.length) {
+    const mtls2 = summary2(ctx, requiresIdentity(server.accessPolicy), { resource: s, path: ["metadata", "name"], what: "Server" });
+    const decidedBy2 = routes[0] ? { resource: routes[0], path: ["spec", "rules"], what: "no route matches" } : void 0;
+    return deny(ctx, "authorization", decidedBy2, mtls2, `${asked}: denied. ${serverText(server)} has routes attached (${routes.map((r) => r.name).join(", ")}) and none matches ${requestText(ctx)}, so Linkerd refuses it (404).`);
+  }
+  const verdicts = [];
+  for (const ap of index.inNamespace(K.LinkerdAuthorizationPolicy, s.namespace)) {
+    const ref = policyTargetRef(ap);
+    if (!ref) continue;
+    const t = resolvePolicyTarget(index, ref);
+    const applies = t.kind === "Server" && t.server?.name === s.name && ref.namespace === s.namespace || t.kind === "Namespace" && t.namespace === s.namespace || t.kind === "route" && t.route !== void 0 && matchedRoutes.includes(t.route);
+    if (applies) verdicts.push({ auth: ap, verdict: evaluateAuthorizationPolicy(index, ap, caller) });
+  }
+  for (const sa of index.inNamespace(K.LinkerdServerAuthorization, s.namespace)) {
+    if (serverAuthorizationServers(index, sa).servers.some((x) => x.resource === s)) verdicts.push({ auth: sa, verdict: evaluateServerAuthorization(sa, caller) });
+  }
+  for (const v of verdicts) notes.push(...v.verdict.notes);
+  const strict = requiresIdentity(server.accessPolicy) && verdicts.every((v) => !admitsUnauthenticated(v.auth));
+  const mtls = summary2(ctx, strict, { resource: s, path: ["spec", server.accessPolicyWritten ? "accessPolicy" : "port"], what: `Server (accessPolicy ${server.accessPolicy})` });
+  const allowed = verdicts.find((v) => v.verdict.allowed);
+  if (allowed) {
+    const r = allowed.verdict.resource;
+    const decidedBy2 = { resource: r, path: allowed.verdict.path, what: "admits the caller" };
+    return allow(ctx, decidedBy2, mtls, `${asked}: allowed. ${serverText(server)} describes the port, and ${displayName(r)} admits the caller: ${allowed.verdict.why}.`);
+  }
+  const failed = verdicts.map((v) => `${displayName(v.verdict.resource)}: ${v.verdict.why}`);
+  const none = verdicts.length ? `no authorization admits the caller (${failed.join("; ")})` : "no AuthorizationPolicy or ServerAuthorization targets it";
+  const policyPath = ["spec", server.accessPolicyWritten ? "accessPolicy" : "port"];
+  if (!isDefaultPolicy(server.accessPolicy)) {
+    notes.push(`accessPolicy "${server.accessPolicy}" is not a value Linkerd knows; the webhook rejects it, and it is read as deny here.`);
+  }
+  const policy = isDefaultPolicy(server.accessPolicy) ? server.accessPolicy : "deny";
+  const outcome = applyPolicy(policy, caller, notes);
+  const first = verdicts[0]?.verdict;
+  const decidedBy = outcome || !first ? { resource: s, path: policyPath, what: `accessPolicy ${policy}` } : { resource: first.resource, path: first.path, what: "does not admit the caller" };
+  const text = `${asked}: ${outcome ? "allowed" : "denied"}. ${serverText(server)} describes the port and ${none}, so its accessPolicy ${server.accessPolicyWritten ? `"${policy}"` : `(default "deny")`} ${outcome ? "admits" : "refuses"} it.`;
+  return outcome ? allow(ctx, decidedBy, mtls, text) : deny(ctx, "authorization", decidedBy, mtls, text);
+}
+function decideByDefault(ctx, asked) {
+  const { index, backend, notes } = ctx;
+  const choice = defaultInboundPolicy(index, { namespace: backend.namespace, workload: backend.workload });
+  const decider = choice.resource && choice.path ? { resource: choice.resource, path: choice.path, what: `default-inbound-policy ${choice.policy}` } : void 0;
+  const mtls = summary2(ctx, requiresIdentity(choice.policy), decider);
+  const outcome = applyPolicy(choice.policy, ctx.caller, notes);
+  const where = choice.from === "install" ? `the install default "${choice.policy}"` : `"${choice.policy}" from the ${choice.from === "workload" ? "pod template" : "namespace"} annotation config.linkerd.io/default-inbound-policy`;
+  const text = `${asked}: ${outcome ? "allowed" : "denied"}. No Server describes the port, so the default inbound policy applies: ${where}, which ${outcome ? "admits" : "refuses"} ${ctx.caller.meshed ? "a meshed caller" : "a caller without a Linkerd proxy"}.`;
+  return outcome ? allow(ctx, decider, mtls, text) : deny(ctx, "authorization", decider, mtls, text);
+}
+function applyPolicy(policy, caller, notes) {
+  switch (policy) {
+    case "all-unauthenticated":
+      return true;
+    case "cluster-unauthenticated":
+      notes.push("cluster-* policies admit callers from the cluster networks; callers in the repository are taken to be inside them.");
+      return true;
+    case "all-authenticated":
+      return caller.meshed;
+    case "cluster-authenticated":
+      notes.push("cluster-* policies admit callers from the cluster networks; callers in the repository are taken to be inside them.");
+      return caller.meshed;
+    case "audit":
+      notes.push("audit: Linkerd allows the request and logs that it would have been denied.");
+      return true;
+    case "deny":
+      return false;
+  }
+}
+var requiresIdentity = (policy) => policy !== "all-unauthenticated" && policy !== "cluster-unauthenticated" && policy !== "audit";
+function admitsUnauthenticated(r) {
+  if (r.kind === "ServerAuthorization") return asObject(spec(r).client)?.unauthenticated === true;
+  const refs = asArray(spec(r).requiredAuthenticationRefs).map((v) => asString(asObject(v)?.kind));
+  return !refs.includes("MeshTLSAuthentication") && !refs.includes("ServiceAccount");
+}
+function summary2(ctx, strict, decider) {
+  const { caller, notes } = ctx;
+  notes.push(
+    strict ? "Linkerd proxies use mutual TLS between meshed pods automatically; this port admits only authenticated (meshed) callers, the equivalent of STRICT." : "Linkerd proxies use mutual TLS between meshed pods automatically; this port also admits plaintext callers, the equivalent of PERMISSIVE."
+  );
+  return {
+    mode: strict ? "STRICT" : "PERMISSIVE",
+    modeDecidedBy: decider,
+    client: caller.meshed ? "auto" : "none",
+    clientDecidedBy: void 0,
+    transport: caller.meshed ? "mtls" : "plaintext"
+  };
+}
+var allow = (ctx, decidedBy, mtls, explanation) => ({
+  backend: ctx.backend,
+  decision: "allow",
+  stage: "authorization",
+  decidedBy,
+  mtls,
+  notes: ctx.notes,
+  explanation
+});
+var deny = (ctx, stage, decidedBy, mtls, explanation) => ({
+  backend: ctx.backend,
+  decision: "deny",
+  stage,
+  decidedBy,
+  mtls,
+  notes: ctx.notes,
+  explanation
+});
+var serverText = (server) => {
+  const span = server.resource.origin.locate(["metadata", "name"]);
+  return `Server ${server.resource.namespace}/${server.resource.name}${span ? ` (${span.file}:${span.line})` : ""}`;
+};
+var requestText = (ctx) => `${(ctx.request.method ?? "GET").toUpperCase()} ${ctx.request.path ?? "/"}`;
+function routeMatches(route, ctx) {
+  if (route.kind === "GRPCRoute") {
+    ctx.notes.push(`GRPCRoute ${route.namespace}/${route.name} is taken to match the call (gRPC methods are not compared).`);
+    return true;
+  }
+  const method = (ctx.request.method ?? "GET").toUpperCase();
+  const path6 = ctx.request.path ?? "/";
+  const rules = asArray(spec(route).rules);
+  if (!rules.length) return true;
+  return rules.some((rule) => {
+    const matches4 = asArray(asObject(rule)?.matches);
+    if (!matches4.length) return true;
+    return matches4.some((m) => {
+      const o = asObject(m) ?? {};
+      const wantMethod = asString(o.method);
+      if (wantMethod && wantMethod.toUpperCase() !== method) return false;
+      const p = asObject(o.path);
+      const value = asString(p?.value) ?? "/";
+      switch (asString(p?.type) ?? "PathPrefix") {
+        case "Exact":
+          return path6 === value;
+        case "RegularExpression":
+          try {
+            return new RegExp(`^(?:${value})$`).test(path6);
+          } catch {
+            return false;
+          }
+        default: {
+          const prefix = value.replace(/\/+$/, "");
+          return prefix === "" || path6 === prefix || path6.startsWith(`${prefix}/`);
+        }
+      }
+    });
+  });
+}
+
 // src/model/access.ts
 var AccessError = class extends Error {
   constructor(message2, part) {
@@ -40877,7 +41476,7 @@ var AccessError = class extends Error {
   }
   part;
 };
-var ACCESS_ENGINES = [istioAccessEngine];
+var ACCESS_ENGINES = [linkerdAccessEngine, istioAccessEngine];
 function parseSource(text) {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/sa\/([^/\s]+)$/.exec(text.trim());
   if (!m?.[1] || !m[3]) throw new AccessError(`a source is written NAMESPACE/sa/SERVICEACCOUNT, not "${text}"`, "source");
@@ -40983,9 +41582,10 @@ function workloadTarget(index, workload, ref) {
   };
 }
 function decideAccess(index, request) {
-  const source = resolveSource(index, request.from);
+  const resolved = resolveSource(index, request.from);
   const target = resolveTarget(index, request.to);
   const engine = ACCESS_ENGINES.find((e) => e.handles(index, target)) ?? istioAccessEngine;
+  const source = engine.refineSource?.(index, resolved) ?? resolved;
   const backends = target.backends.map((b) => engine.decide(index, request, source, target, b));
   const denied = backends.filter((b) => b.decision === "deny");
   const deciding = denied[0] ?? backends[0];
@@ -41032,7 +41632,7 @@ function assertionResource(a) {
     id: `meshlint.io/AccessAssertion//${name}`
   };
 }
-var ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K.ServiceAccount])];
+var ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K.ServiceAccount, ...LINKERD_ACCESS_KINDS])];
 
 // rules/core/access-assertion-failed.ts
 var access_assertion_failed_default = defineRule({
@@ -41594,7 +42194,7 @@ var gateway_status_invalid_default = defineRule({
   target: [K.KubernetesGateway],
   reads: [],
   check(gateway, ctx) {
-    const status = asObject(gateway.data.status);
+    const status3 = asObject(gateway.data.status);
     const check = (conditions2, path6, subject) => asArray(conditions2).forEach((c, i) => {
       const o = asObject(c);
       const type2 = asString(o?.type) ?? "";
@@ -41611,8 +42211,8 @@ var gateway_status_invalid_default = defineRule({
         help: "Fix what the controller reports, then export the manifest again (or leave status out of the repository)."
       });
     });
-    check(status?.conditions, ["status", "conditions"], "Gateway");
-    asArray(status?.listeners).forEach(
+    check(status3?.conditions, ["status", "conditions"], "Gateway");
+    asArray(status3?.listeners).forEach(
       (l, i) => check(asObject(l)?.conditions, ["status", "listeners", i, "conditions"], `Listener "${asString(asObject(l)?.name) ?? i}"`)
     );
   }
@@ -41834,10 +42434,10 @@ function headerModifiers(route) {
       if (!modifier) continue;
       const at2 = [...path6, k, field2];
       const entries = [];
-      for (const list of ["set", "add"]) {
-        asArray(modifier[list]).forEach((e, n) => {
+      for (const list2 of ["set", "add"]) {
+        asArray(modifier[list2]).forEach((e, n) => {
           const name = asString(asObject(e)?.name);
-          if (name) entries.push({ list, name, path: [...at2, list, n, "name"] });
+          if (name) entries.push({ list: list2, name, path: [...at2, list2, n, "name"] });
         });
       }
       asArray(modifier.remove).forEach((name, n) => {
@@ -41880,8 +42480,8 @@ var route_header_duplicate_default = defineRule({
   target: [K.HTTPRoute, K.GRPCRoute],
   reads: [],
   check(route, ctx) {
-    for (const list of headerMatchLists(route)) {
-      for (const { entry, first } of repeats(list)) {
+    for (const list2 of headerMatchLists(route)) {
+      for (const { entry, first } of repeats(list2)) {
         if (entry.name === first.name) continue;
         ctx.report({ resource: route, path: entry.path, messageId: "matchDuplicate", data: { name: entry.name, first: first.name }, help: "Remove one of the two matches." });
       }
@@ -42019,9 +42619,9 @@ var route_weights_invalid_default = defineRule({
 var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/model/istio/annotation-catalog.ts
-var pod = (name, status = "alpha", more = {}) => ({
+var pod = (name, status3 = "alpha", more = {}) => ({
   name,
-  status,
+  status: status3,
   targets: ["Pod"],
   ...more
 });
@@ -47432,13 +48032,13 @@ function checkValues(sink, o, path6, fields, prefix) {
     });
   }
 }
-function checkCondition(sink, condition, path6) {
-  const key2 = asString(condition.key) ?? "";
+function checkCondition(sink, condition2, path6) {
+  const key2 = asString(condition2.key) ?? "";
   if (key2 === "") {
     sink.error(path6, "conditionKeyEmpty");
     return;
   }
-  if (asArray(condition.values).length === 0 && asArray(condition.notValues).length === 0) {
+  if (asArray(condition2.values).length === 0 && asArray(condition2.notValues).length === 0) {
     sink.error(path6, "conditionValuesMissing", { key: key2 });
     return;
   }
@@ -47448,7 +48048,7 @@ function checkCondition(sink, condition, path6) {
     return;
   }
   for (const field2 of ["values", "notValues"]) {
-    asArray(condition[field2]).forEach((v, i) => {
+    asArray(condition2[field2]).forEach((v, i) => {
       if (typeof v !== "string") return;
       const at2 = [...path6, field2, i];
       if (v === "") sink.error(at2, "valueEmpty", { field: `when.${field2}` });
@@ -47466,8 +48066,8 @@ function validateAuthorizationPolicy(policy, sink) {
   } else if (isSet(s, "provider")) sink.error(["spec", "provider"], "providerWithoutCustom", { action });
   if (action === "DENY" && !rulesWritten(s)) sink.error(["spec"], "denyWithoutRules");
   for (const { value: rule, path: path6 } of objectsAt(s, "rules", ["spec"])) {
-    for (const list of ["from", "to"]) {
-      if (Array.isArray(rule[list]) && rule[list].length === 0) sink.error([...path6, list], "listEmpty", { field: list });
+    for (const list2 of ["from", "to"]) {
+      if (Array.isArray(rule[list2]) && rule[list2].length === 0) sink.error([...path6, list2], "listEmpty", { field: list2 });
     }
     for (const { value: from, path: at2 } of objectsAt(rule, "from", path6)) {
       const source = asObject(from.source);
@@ -47490,9 +48090,9 @@ function validateAuthorizationPolicy(policy, sink) {
       if (!OPERATION_FIELDS2.some((f) => asArray(operation[f]).length > 0)) sink.error([...at2, "operation"], "entryEmpty", { field: "operation" });
       checkValues(sink, operation, [...at2, "operation"], OPERATION_FIELDS2, "operation");
     }
-    for (const { value: condition, path: at2 } of objectsAt(rule, "when", path6)) {
-      checkCondition(sink, condition, at2);
-      const key2 = asString(condition.key) ?? "";
+    for (const { value: condition2, path: at2 } of objectsAt(rule, "when", path6)) {
+      checkCondition(sink, condition2, at2);
+      const key2 = asString(condition2.key) ?? "";
       if (action === "CUSTOM" && (CUSTOM_UNSUPPORTED_KEYS.includes(key2) || key2.startsWith("request.auth."))) {
         sink.error([...at2, "key"], "customUnsupported", { field: key2 });
       }
@@ -47810,7 +48410,7 @@ var authorizationpolicy_port_not_found_default = defineRule({
     const workloads = (policyWorkloads(ctx.index, policy, { rootSelectorMeshWide: true }) ?? []).filter((w) => w.resource.origin.kind === "file");
     if (!workloads.length || workloads.some((w) => !w.containers.some((c) => c.ports.length))) return;
     const exposed = new Set(workloads.flatMap((w) => w.containers.flatMap((c) => c.ports.map((p) => String(p.containerPort)))));
-    const list = [...exposed].sort((a, b) => Number(a) - Number(b)).join(", ");
+    const list2 = [...exposed].sort((a, b) => Number(a) - Number(b)).join(", ");
     for (const rule of parsePolicy(policy).rules ?? []) {
       for (const op of rule.to ?? []) {
         (op.fields.ports ?? []).forEach((port2, k) => {
@@ -47819,7 +48419,7 @@ var authorizationpolicy_port_not_found_default = defineRule({
             resource: policy,
             path: [...op.path, "ports", k],
             messageId: "portNotFound",
-            data: { port: port2, ports: list },
+            data: { port: port2, ports: list2 },
             help: "Authorization ports are the workload's container (target) ports, not Service ports."
           });
         });
@@ -47843,16 +48443,16 @@ function selectorOverlaps(index, policies, skip = () => false) {
     if (target.kind !== "selector") continue;
     for (const w of index.workloads().select(target.selector, policy.namespace)) {
       if (skip(w)) continue;
-      const list = byWorkload.get(w);
-      if (list) list.push(policy);
+      const list2 = byWorkload.get(w);
+      if (list2) list2.push(policy);
       else byWorkload.set(w, [policy]);
     }
   }
   const out = /* @__PURE__ */ new Map();
-  for (const [workload, list] of byWorkload) {
-    if (list.length < 2) continue;
-    for (const policy of list) {
-      if (!out.has(policy)) out.set(policy, { others: list.filter((p) => p !== policy), workload });
+  for (const [workload, list2] of byWorkload) {
+    if (list2.length < 2) continue;
+    for (const policy of list2) {
+      if (!out.has(policy)) out.set(policy, { others: list2.filter((p) => p !== policy), workload });
     }
   }
   return out;
@@ -47861,8 +48461,8 @@ function namespaceWidePolicies(policies) {
   const out = /* @__PURE__ */ new Map();
   for (const policy of policies) {
     if (policyTarget(policy).kind !== "namespace") continue;
-    const list = out.get(policy.namespace);
-    if (list) list.push(policy);
+    const list2 = out.get(policy.namespace);
+    if (list2) list2.push(policy);
     else out.set(policy.namespace, [policy]);
   }
   return out;
@@ -47969,16 +48569,16 @@ var authorizationpolicy_rule_shadowed_default = defineRule({
     const denies = namespaces.flatMap((ns) => ctx.index.inNamespace(K.AuthorizationPolicy, ns)).map(parsePolicy).filter((p) => p.action === "DENY" && !p.dryRun && p.resource.id !== resource.id && scopeCovers(ctx.index, p.resource, resource));
     if (self.action === "ALLOW") {
       for (const rule of self.rules) {
-        for (const deny of denies) {
-          const by = (deny.rules ?? []).find((d) => ruleCovers(d, rule));
+        for (const deny2 of denies) {
+          const by = (deny2.rules ?? []).find((d) => ruleCovers(d, rule));
           if (!by) continue;
           ctx.report({
             resource,
             path: rule.path,
             messageId: "allowShadowed",
-            data: { rule: by.index, policy: `${deny.resource.namespace}/${deny.resource.name}` },
+            data: { rule: by.index, policy: `${deny2.resource.namespace}/${deny2.resource.name}` },
             help: "Narrow the DENY rule, or remove this ALLOW rule.",
-            related: [{ resource: deny.resource, path: by.path, message: "denies these requests first" }]
+            related: [{ resource: deny2.resource, path: by.path, message: "denies these requests first" }]
           });
           break;
         }
@@ -48104,16 +48704,16 @@ var authorizationpolicy_workload_unreachable_default = defineRule({
     const { index } = ctx;
     const w = workloadOf(resource);
     if (!w || !mayBeInMesh(index, w)) return;
-    const allow = applicablePolicies(index, w).filter((p) => p.action === "ALLOW" && !p.dryRun && (p.rules ?? []).length > 0);
-    if (!allow.length) return;
-    const reachable = allow.some((p) => (p.rules ?? []).some((r) => !identityOnlySources(r) || (r.from ?? []).some((s) => admitsSomeone(index, s))));
+    const allow2 = applicablePolicies(index, w).filter((p) => p.action === "ALLOW" && !p.dryRun && (p.rules ?? []).length > 0);
+    if (!allow2.length) return;
+    const reachable = allow2.some((p) => (p.rules ?? []).some((r) => !identityOnlySources(r) || (r.from ?? []).some((s) => admitsSomeone(index, s))));
     if (reachable) return;
     ctx.report({
       resource,
       messageId: "unreachable",
-      data: { policies: allow.map((p) => `"${p.resource.namespace}/${p.resource.name}"`).join(", ") },
+      data: { policies: allow2.map((p) => `"${p.resource.namespace}/${p.resource.name}"`).join(", ") },
       help: "Check the principals, namespaces and service accounts of these rules against the callers' service accounts.",
-      related: allow.map((p) => ({ resource: p.resource, path: ["spec", "rules"], message: "ALLOW policy selecting this workload" }))
+      related: allow2.map((p) => ({ resource: p.resource, path: ["spec", "rules"], message: "ALLOW policy selecting this workload" }))
     });
   }
 });
@@ -50758,15 +51358,15 @@ var ReflectMessageImpl = class {
     const value = unsafeGet(this.message, field2);
     switch (field2.fieldKind) {
       case "list":
-        let list = this.lists.get(field2);
-        if (!list || list[unsafeLocal] !== value) {
+        let list2 = this.lists.get(field2);
+        if (!list2 || list2[unsafeLocal] !== value) {
           this.lists.set(
             field2,
             // biome-ignore lint/suspicious/noAssignInExpressions: no
-            list = new ReflectListImpl(field2, value, this.check)
+            list2 = new ReflectListImpl(field2, value, this.check)
           );
         }
-        return list;
+        return list2;
       case "map":
         let map2 = this.maps.get(field2);
         if (!map2 || map2[unsafeLocal] !== value) {
@@ -52276,8 +52876,8 @@ function resolveFeature(name, ref) {
   }
   return resolveFeature(name, ref.parent);
 }
-function assert(condition, msg) {
-  if (!condition) {
+function assert(condition2, msg) {
+  if (!condition2) {
     throw new Error(msg);
   }
 }
@@ -54899,8 +55499,8 @@ var ConcatList = class {
   constructor(_lists) {
     this._lists = _lists;
     let size = 0;
-    for (const list of _lists) {
-      size += list.size;
+    for (const list2 of _lists) {
+      size += list2.size;
     }
     this._size = size;
   }
@@ -54911,17 +55511,17 @@ var ConcatList = class {
     if (index < 0 || index >= this.size) {
       return void 0;
     }
-    for (const list of this._lists) {
-      if (index < list.size) {
-        return list.get(index);
+    for (const list2 of this._lists) {
+      if (index < list2.size) {
+        return list2.get(index);
       }
-      index = index - list.size;
+      index = index - list2.size;
     }
     return void 0;
   }
   *values() {
-    for (const list of this._lists) {
-      yield* list.values();
+    for (const list2 of this._lists) {
+      yield* list2.values();
     }
   }
   [Symbol.iterator]() {
@@ -55982,8 +56582,8 @@ function compareBytes(lhs, rhs) {
   }
   return lhs.length - rhs.length;
 }
-function inList(value, list) {
-  for (const v of list) {
+function inList(value, list2) {
+  for (const v of list2) {
     if (equals2(v, value))
       return true;
   }
@@ -56755,7 +57355,7 @@ var Builder = class {
       };
     }
     if (expr.exprKind.case === "listExpr") {
-      const list = expr.exprKind.value;
+      const list2 = expr.exprKind.value;
       return {
         $typeName: "cel.expr.Expr",
         id: expr.id,
@@ -56763,8 +57363,8 @@ var Builder = class {
           case: "listExpr",
           value: {
             $typeName: "cel.expr.Expr.CreateList",
-            elements: list.elements.map((el) => this.buildMacroCallArg(el)),
-            optionalIndices: list.optionalIndices
+            elements: list2.elements.map((el) => this.buildMacroCallArg(el)),
+            optionalIndices: list2.optionalIndices
           }
         }
       };
@@ -62869,9 +63469,9 @@ function setMsgField(msg, field2, v) {
       if (!isCelList(v)) {
         throw unexpectedTypeError(field2, "list", v);
       }
-      const list = reflectList(field2, void 0, false);
-      copyList(list, v);
-      msg.set(field2, list);
+      const list2 = reflectList(field2, void 0, false);
+      copyList(list2, v);
+      msg.set(field2, list2);
       return;
     case "map":
       if (!isCelMap(v)) {
@@ -62893,18 +63493,18 @@ function setMsgField(msg, field2, v) {
   }
   msg.set(field2, scalarFromCel(field2, field2.scalar, v));
 }
-function copyList(list, cList) {
-  const field2 = list.field();
+function copyList(list2, cList) {
+  const field2 = list2.field();
   for (const v of cList) {
     switch (field2.listKind) {
       case "enum":
-        list.add(enumFromCel(field2, v));
+        list2.add(enumFromCel(field2, v));
         break;
       case "message":
-        list.add(msgFromCel(field2, v));
+        list2.add(msgFromCel(field2, v));
         break;
       case "scalar":
-        list.add(scalarFromCel(field2, field2.scalar, v));
+        list2.add(scalarFromCel(field2, field2.scalar, v));
         break;
     }
   }
@@ -63052,9 +63652,9 @@ function valueFromCel(v) {
   }
   return value;
 }
-function listValueFromCel(list) {
+function listValueFromCel(list2) {
   const listValue = create(ListValueSchema);
-  for (const v of list) {
+  for (const v of list2) {
     listValue.values.push(valueFromCel(v));
   }
   return listValue;
@@ -64297,9 +64897,9 @@ var gateway_credential_duplicate_default = defineRule({
         const uses = tls.credentials.length ? tls.credentials.map((c) => ({ credential: c.name, path: c.path, key: `secret:${c.name}` })) : tls.serverCertificate && tls.privateKey ? [{ credential: tls.serverCertificate, path: [...tls.path, "serverCertificate"], key: `files:${tls.serverCertificate}|${tls.privateKey}` }] : [];
         for (const u of uses) {
           const key2 = `${server.port}|${u.key}`;
-          const list = byCertificate.get(key2) ?? [];
-          if (!list.some((l) => l.gw === gw)) list.push({ gw, server, path: u.path, credential: u.credential });
-          byCertificate.set(key2, list);
+          const list2 = byCertificate.get(key2) ?? [];
+          if (!list2.some((l) => l.gw === gw)) list2.push({ gw, server, path: u.path, credential: u.credential });
+          byCertificate.set(key2, list2);
         }
       }
     }
@@ -64379,9 +64979,9 @@ var gateway_host_conflict_default = defineRule({
         push3(buckets, b, e);
       }
       const stars = buckets.get("*") ?? [];
-      for (const [b, list] of buckets) {
-        list.forEach((e, i) => list.slice(i + 1).forEach((o) => consider(e, o)));
-        if (b !== "*") for (const s of stars) for (const e of list) consider(s, e);
+      for (const [b, list2] of buckets) {
+        list2.forEach((e, i) => list2.slice(i + 1).forEach((o) => consider(e, o)));
+        if (b !== "*") for (const s of stars) for (const e of list2) consider(s, e);
       }
     }
     for (const { entry, others, mixed } of found.values()) {
@@ -64398,8 +64998,8 @@ var gateway_host_conflict_default = defineRule({
   }
 });
 function push3(map2, key2, value) {
-  const list = map2.get(key2);
-  if (list) list.push(value);
+  const list2 = map2.get(key2);
+  if (list2) list2.push(value);
   else map2.set(key2, [value]);
 }
 
@@ -65457,7 +66057,7 @@ var peerauthentication_port_not_found_default = defineRule({
     const workloads = (policyWorkloads(ctx.index, pa) ?? []).filter((w) => w.resource.origin.kind === "file");
     if (!workloads.length || workloads.some((w) => !w.containers.some((c) => c.ports.length))) return;
     const exposed = new Set(workloads.flatMap((w) => w.containers.flatMap((c) => c.ports.map((p) => p.containerPort))));
-    const list = [...exposed].sort((a, b) => a - b).join(", ");
+    const list2 = [...exposed].sort((a, b) => a - b).join(", ");
     for (const level of levels) {
       if (exposed.has(level.port)) continue;
       ctx.report({
@@ -65465,7 +66065,7 @@ var peerauthentication_port_not_found_default = defineRule({
         path: ["spec", "portLevelMtls", level.key],
         part: "key",
         messageId: "portNotFound",
-        data: { port: level.port, ports: list },
+        data: { port: level.port, ports: list2 },
         help: "portLevelMtls is keyed by the workload's container (target) port, not the Service port."
       });
     }
@@ -65744,6 +66344,90 @@ var requestauthentication_selector_not_found_default = defineRule({
   }
 });
 
+// src/model/linkerd/policy-validation.ts
+var ACCESS_POLICIES = [
+  "all-authenticated",
+  "all-unauthenticated",
+  "cluster-authenticated",
+  "cluster-unauthenticated",
+  "deny",
+  "audit"
+];
+var PROXY_PROTOCOLS = ["unknown", "HTTP/1", "HTTP/2", "gRPC", "opaque", "TLS"];
+var usesLinkerd = (index) => index.memo("linkerd:uses", [], () => index.resources.some((r) => r.origin.kind === "file" && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+var TRUST_DOMAIN2 = /^[a-z0-9._-]+$/;
+var SPIFFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
+var DNS_LABEL = /^[a-z0-9-]+$/;
+function identityProblem(id) {
+  if (id.startsWith("spiffe://")) {
+    const rest = id.slice("spiffe://".length);
+    const slash = rest.indexOf("/");
+    const domain = slash < 0 ? rest : rest.slice(0, slash);
+    if (!TRUST_DOMAIN2.test(domain)) return 'the SPIFFE trust domain must be lowercase letters, digits, "-", "." or "_"';
+    if (slash < 0) return void 0;
+    const segments = rest.slice(slash + 1).split("/");
+    for (const s of segments) {
+      if (s === "") return 'the SPIFFE path has an empty segment (or a trailing "/")';
+      if (s === "." || s === "..") return `the SPIFFE path has a "${s}" segment`;
+      if (!SPIFFE_SEGMENT.test(s)) return `the SPIFFE path segment "${s}" has a character other than letters, digits, "-", "." or "_"`;
+    }
+    return void 0;
+  }
+  if (id === "*") return void 0;
+  const labels = id.split(".");
+  for (const [i, label] of labels.entries()) {
+    if (i === 0 && label === "*") continue;
+    if (!DNS_LABEL.test(label)) return `"${label}" is not a label of lowercase letters, digits and "-" (only the first label may be "*")`;
+  }
+  return void 0;
+}
+function parseNetwork(text) {
+  try {
+    if (text.includes("/")) return parsePrefix(text);
+    const addr = parseAddr(text);
+    return { addr, bits: addr.length * 8 };
+  } catch {
+    return void 0;
+  }
+}
+var NETWORK_MESSAGES = {
+  networksEmpty: "networks is empty; Linkerd requires at least one network.",
+  cidrInvalid: 'cidr "{{value}}" is not an IP network (CIDR) or IP address.',
+  exceptInvalid: 'except "{{value}}" is not an IP network (CIDR) or IP address.',
+  exceptOutside: 'except "{{value}}" does not lie inside cidr "{{cidr}}".',
+  exceptCoversAll: 'except "{{value}}" covers all of cidr "{{cidr}}", so the network matches nothing.'
+};
+function networkIssues(networks, path6) {
+  if (!Array.isArray(networks)) return [];
+  if (networks.length === 0) return [{ path: path6, messageId: "networksEmpty", data: {} }];
+  const out = [];
+  asArray(networks).forEach((n, i) => {
+    const net = asObject(n);
+    const cidrText = asString(net?.cidr);
+    if (cidrText === void 0) return;
+    const cidr = parseNetwork(cidrText);
+    if (!cidr) {
+      out.push({ path: [...path6, i, "cidr"], messageId: "cidrInvalid", data: { value: cidrText } });
+      return;
+    }
+    asArray(net?.except).forEach((e, j) => {
+      const text = asString(e);
+      if (text === void 0) return;
+      const at2 = [...path6, i, "except", j];
+      const except = parseNetwork(text);
+      if (!except) out.push({ path: at2, messageId: "exceptInvalid", data: { value: text } });
+      else if (prefixContainsPrefix(except, cidr)) out.push({ path: at2, messageId: "exceptCoversAll", data: { value: text, cidr: cidrText } });
+      else if (!prefixContainsPrefix(cidr, except)) out.push({ path: at2, messageId: "exceptOutside", data: { value: text, cidr: cidrText } });
+    });
+  });
+  return out;
+}
+var networksOverlap = (a, b) => prefixContainsPrefix(a, b) || prefixContainsPrefix(b, a);
+var refGroup = (value) => {
+  const g = asString(value) ?? "";
+  return g === "core" ? "" : g;
+};
+
 // rules/istio/service-port-protocol-invalid.ts
 var SYSTEM_NAMESPACES2 = /* @__PURE__ */ new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]);
 var service_port_protocol_invalid_default = defineRule({
@@ -65770,6 +66454,7 @@ var service_port_protocol_invalid_default = defineRule({
   target: [K.Service],
   reads: [...WORKLOAD_KINDS, K.Namespace],
   check(svc, ctx) {
+    if (usesLinkerd(ctx.index) && !usesIstioConfig(ctx.index)) return;
     const labels = labelsOf(svc);
     if (labels.istio !== void 0 || labels.release === "istio" || labels["gateway.istio.io/managed"] !== void 0) return;
     if (SYSTEM_NAMESPACES2.has(svc.namespace)) return;
@@ -66060,8 +66745,8 @@ function serviceEntryPortClashes(index) {
         for (const h of new Set(hosts.map((x) => x.toLowerCase()))) {
           const key2 = `${h}:${number}`;
           const entry = { resource: se, host: h, number, protocol, path: ["spec", "ports", i], scope };
-          const list = byKey.get(key2);
-          if (list) list.push(entry);
+          const list2 = byKey.get(key2);
+          if (list2) list2.push(entry);
           else byKey.set(key2, [entry]);
         }
       });
@@ -66198,8 +66883,8 @@ function catalog(index) {
   });
 }
 function push4(map2, key2, value) {
-  const list = map2.get(key2);
-  if (list) list.push(value);
+  const list2 = map2.get(key2);
+  if (list2) list2.push(value);
   else map2.set(key2, [value]);
 }
 function intersecting(cat, fqdn) {
@@ -66611,10 +67296,10 @@ var sidecar_selector_conflict_default = defineRule({
         related: others.map((o) => ({ resource: o, message: "also selects this workload" }))
       });
     }
-    for (const [namespace, list] of namespaceWidePolicies(sidecars)) {
-      if (list.length < 2 || namespaceInAmbientMode(ctx.index, namespace)) continue;
-      for (const sidecar of list) {
-        const others = list.filter((s) => s !== sidecar);
+    for (const [namespace, list2] of namespaceWidePolicies(sidecars)) {
+      if (list2.length < 2 || namespaceInAmbientMode(ctx.index, namespace)) continue;
+      for (const sidecar of list2) {
+        const others = list2.filter((s) => s !== sidecar);
         ctx.report({
           resource: sidecar,
           messageId: "namespaceDefaultTwice",
@@ -66685,32 +67370,32 @@ var status_condition_failed_default = defineRule({
   reads: [],
   check(resource, ctx) {
     const types2 = WATCHED[resource.kind] ?? [];
-    for (const { condition, path: path6 } of conditions(resource)) {
-      const type2 = asString(condition.type) ?? "";
-      const status = asString(condition.status);
-      const reason = asString(condition.reason) ?? "";
+    for (const { condition: condition2, path: path6 } of conditions(resource)) {
+      const type2 = asString(condition2.type) ?? "";
+      const status3 = asString(condition2.status);
+      const reason = asString(condition2.reason) ?? "";
       const partial = resource.kind === "AuthorizationPolicy" && reason === "PartiallyInvalid";
-      if (!types2.includes(type2) || status !== "False" && !partial) continue;
-      const message2 = (asString(condition.message) ?? "").replace(/\.?$/, ".");
+      if (!types2.includes(type2) || status3 !== "False" && !partial) continue;
+      const message2 = (asString(condition2.message) ?? "").replace(/\.?$/, ".");
       ctx.report({
         resource,
         path: path6,
         messageId: "failed",
-        data: { type: type2, status: status ?? "", reason: reason || "no reason", message: message2 },
+        data: { type: type2, status: status3 ?? "", reason: reason || "no reason", message: message2 },
         help: "The controller rejected this configuration when it was applied; fix what the condition reports."
       });
     }
   }
 });
 function conditions(resource) {
-  const status = asObject(resource.data.status);
-  const own = asArray(status?.conditions).map((c, i) => ({ c, path: ["status", "conditions", i] }));
-  const parents = asArray(status?.parents).flatMap(
+  const status3 = asObject(resource.data.status);
+  const own = asArray(status3?.conditions).map((c, i) => ({ c, path: ["status", "conditions", i] }));
+  const parents = asArray(status3?.parents).flatMap(
     (p, i) => asArray(asObject(p)?.conditions).map((c, j) => ({ c, path: ["status", "parents", i, "conditions", j] }))
   );
   return [...own, ...parents].flatMap(({ c, path: path6 }) => {
-    const condition = asObject(c);
-    return condition ? [{ condition, path: path6 }] : [];
+    const condition2 = asObject(c);
+    return condition2 ? [{ condition: condition2, path: path6 }] : [];
   });
 }
 
@@ -66841,10 +67526,10 @@ var telemetry_selector_conflict_default = defineRule({
         related: others.map((o) => ({ resource: o, message: "also selects this workload" }))
       });
     }
-    for (const [namespace, list] of namespaceWidePolicies(telemetries)) {
-      if (list.length < 2) continue;
-      for (const telemetry of list) {
-        const others = list.filter((t) => t !== telemetry);
+    for (const [namespace, list2] of namespaceWidePolicies(telemetries)) {
+      if (list2.length < 2) continue;
+      for (const telemetry of list2) {
+        const others = list2.filter((t) => t !== telemetry);
         ctx.report({
           resource: telemetry,
           messageId: "namespaceDefaultTwice",
@@ -67593,12 +68278,12 @@ function checkFault(sink, fault, path6) {
     const at2 = [...path6, "abort"];
     checkPercent(sink, asObject(abort.percentage)?.value, [...at2, "percentage", "value"], "abort.percentage.value", true);
     if (has(abort, "grpcStatus")) {
-      const status = asString(abort.grpcStatus) ?? "";
-      if (!GRPC_STATUS.has(status)) sink.error([...at2, "grpcStatus"], "grpcStatusUnknown", { value: status });
+      const status3 = asString(abort.grpcStatus) ?? "";
+      if (!GRPC_STATUS.has(status3)) sink.error([...at2, "grpcStatus"], "grpcStatusUnknown", { value: status3 });
     } else if (has(abort, "http2Error")) sink.error([...at2, "http2Error"], "notSupported", { field: "abort.http2Error" });
     else if (has(abort, "httpStatus")) {
-      const status = asNumber(abort.httpStatus);
-      if (status !== void 0 && (status < 200 || status > 600)) sink.error([...at2, "httpStatus"], "statusRange", { field: "abort.httpStatus", value: status });
+      const status3 = asNumber(abort.httpStatus);
+      if (status3 !== void 0 && (status3 < 200 || status3 > 600)) sink.error([...at2, "httpStatus"], "statusRange", { field: "abort.httpStatus", value: status3 });
     } else sink.warn(at2, "abortWithoutType");
   }
   if (delay) {
@@ -67641,8 +68326,8 @@ function checkDirectResponse(sink, dr, path6) {
   const size = text !== void 0 ? Buffer.byteLength(text, "utf8") : bytes !== void 0 ? Buffer.from(bytes, "base64").length : 0;
   if (size > 1024 * 1024) sink.error([...path6, "body"], "bodyTooLarge", { size });
   else if (size > 100 * 1024) sink.warn([...path6, "body"], "bodyLarge", { size });
-  const status = asNumber(dr.status);
-  if (status !== void 0 && (status < 200 || status > 600)) sink.error([...path6, "status"], "statusRange", { field: "directResponse.status", value: status });
+  const status3 = asNumber(dr.status);
+  if (status3 !== void 0 && (status3 < 200 || status3 > 600)) sink.error([...path6, "status"], "statusRange", { field: "directResponse.status", value: status3 });
 }
 function checkRetries(sink, retries, path6) {
   if (!retries) return;
@@ -67779,9 +68464,9 @@ function subsetSplits(index) {
           if (!host || !asString(item.destination?.subset)) continue;
           const fqdn = canonicalHost(index, host, vs.namespace);
           if (!own.has(fqdn)) continue;
-          const list = out.get(fqdn) ?? [];
-          if (!list.includes(vs)) list.push(vs);
-          out.set(fqdn, list);
+          const list2 = out.get(fqdn) ?? [];
+          if (!list2.includes(vs)) list2.push(vs);
+          out.set(fqdn, list2);
         }
       }
     }
@@ -68706,10 +69391,10 @@ var workloadgroup_labels_duplicate_default = defineRule({
       const key2 = `${wg.namespace}\0${JSON.stringify(entries)}`;
       groups.set(key2, [...groups.get(key2) ?? [], wg]);
     }
-    for (const list of groups.values()) {
-      if (list.length < 2) continue;
-      for (const wg of list) {
-        const others = list.filter((o) => o !== wg);
+    for (const list2 of groups.values()) {
+      if (list2.length < 2) continue;
+      for (const wg of list2) {
+        const others = list2.filter((o) => o !== wg);
         const labels = Object.entries(asStringMap(asObject(spec(wg).metadata)?.labels) ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
         ctx.report({
           resource: wg,
@@ -69325,12 +70010,12 @@ var SchemaRegistry = class {
   newer = /* @__PURE__ */ new Map();
   /** Linkerd's Gateway API v1.1.1 route CRDs, consulted when the repository uses Linkerd (see lookup). */
   linkerdBundle = /* @__PURE__ */ new Map();
-  constructor(settings, userCrds, repoCrds, usesLinkerd) {
+  constructor(settings, userCrds, repoCrds, usesLinkerd2) {
     const gatewayApi = settings.gatewayApiChannel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
     const layers = ["istio", "linkerd", "smi", gatewayApi];
     if (settings.gatewayApiBundle === "linkerd") layers.push("gateway-api-linkerd");
     for (const layer of layers) for (const crd of bundle(layer).crds) this.add(crd);
-    if (settings.gatewayApiBundle === "auto" && usesLinkerd) {
+    if (settings.gatewayApiBundle === "auto" && usesLinkerd2) {
       for (const crd of bundle("gateway-api-linkerd").crds) this.linkerdBundle.set(key(crd.group, crd.kind), crd);
     }
     if (gatewayApi === "gateway-api-standard") {
@@ -69970,8 +70655,8 @@ function celCompare(a, b) {
   }
   throw noOverload("compare");
 }
-function sum(list) {
-  const items = [...list];
+function sum(list2) {
+  const items = [...list2];
   if (items.length === 0) return 0n;
   const first = items[0];
   if (typeof first === "bigint") {
@@ -70013,9 +70698,9 @@ function sum(list) {
   }
   throw noOverload("sum");
 }
-function extreme(list, name) {
+function extreme(list2, name) {
   let best;
-  for (const item of list) {
+  for (const item of list2) {
     if (best === void 0) {
       celCompare(item, item);
       best = item;
@@ -70027,25 +70712,25 @@ function extreme(list, name) {
   if (best === void 0) throw new Error(`${name} called on empty list`);
   return best;
 }
-function isSorted(list) {
+function isSorted(list2) {
   let previous;
-  for (const item of list) {
+  for (const item of list2) {
     if (previous !== void 0 && celCompare(previous, item) > 0) return false;
     if (previous === void 0) celCompare(item, item);
     previous = item;
   }
   return true;
 }
-function indexOf2(list, item, fromEnd) {
+function indexOf2(list2, item, fromEnd) {
   if (fromEnd) {
-    for (let i = list.size - 1; i >= 0; i--) if (celEquals(list.get(i), item)) return BigInt(i);
+    for (let i = list2.size - 1; i >= 0; i--) if (celEquals(list2.get(i), item)) return BigInt(i);
   } else {
-    for (let i = 0; i < list.size; i++) if (celEquals(list.get(i), item)) return BigInt(i);
+    for (let i = 0; i < list2.size; i++) if (celEquals(list2.get(i), item)) return BigInt(i);
   }
   return -1n;
 }
-var listContains = (list, item) => indexOf2(list, item, false) >= 0n;
-var containsAll = (list, sublist) => [...sublist].every((item) => listContains(list, item));
+var listContains = (list2, item) => indexOf2(list2, item, false) >= 0n;
+var containsAll = (list2, sublist) => [...sublist].every((item) => listContains(list2, item));
 var listFunctions = [
   celMethod("isSorted", LIST3, [], BOOL5, function() {
     return isSorted(this);
@@ -70068,7 +70753,7 @@ var listFunctions = [
   celMethod("includes", DYN4, [DYN4], BOOL5, function(item) {
     return isCelList(this) ? listContains(this, item) : celEquals(this, item);
   }),
-  celFunc("sets.contains", [LIST3, LIST3], BOOL5, (list, sublist) => containsAll(list, sublist)),
+  celFunc("sets.contains", [LIST3, LIST3], BOOL5, (list2, sublist) => containsAll(list2, sublist)),
   celFunc("sets.equivalent", [LIST3, LIST3], BOOL5, (a, b) => containsAll(a, b) && containsAll(b, a)),
   celFunc("sets.intersects", [LIST3, LIST3], BOOL5, (a, b) => [...b].some((item) => listContains(a, item)))
 ];
@@ -70933,11 +71618,11 @@ var isUnder = (invalid, path6) => {
   for (const bad of invalid) if (bad === p || bad.startsWith(`${p}/`)) return true;
   return false;
 };
-function duplicates(list, node, path6) {
+function duplicates(list2, node, path6) {
   const keys = node["x-kubernetes-list-type"] === "map" ? node["x-kubernetes-list-map-keys"] ?? [] : void 0;
   const seen = /* @__PURE__ */ new Map();
   const out = [];
-  list.forEach((item, i) => {
+  list2.forEach((item, i) => {
     const identity3 = keys ? JSON.stringify(keys.map((k) => (typeof item === "object" && item !== null ? item[k] : void 0) ?? null)) : JSON.stringify(item);
     const first = seen.get(identity3);
     if (first === void 0) {
@@ -71001,7 +71686,7 @@ function closestBranchError(errors, combinator) {
     byBranch.set(branch, [...byBranch.get(branch) ?? [], e]);
   }
   let best;
-  for (const list of byBranch.values()) if (!best || list.length < best.length) best = list;
+  for (const list2 of byBranch.values()) if (!best || list2.length < best.length) best = list2;
   return best?.[0];
 }
 var isInside2 = (combinator, e) => e.schemaPath.startsWith(`${combinator.schemaPath}/`) && (e.instancePath === combinator.instancePath || e.instancePath.startsWith(`${combinator.instancePath}/`));
@@ -71083,9 +71768,9 @@ function describeValue(value) {
   return typeof value === "number" ? `the integer ${value}` : `${typeof value} ${String(value)}`;
 }
 function listValues(values) {
-  const list = Array.isArray(values) ? values.filter((v) => v !== null) : [];
-  const shown = list.slice(0, 12).map((v) => JSON.stringify(v));
-  return shown.join(", ") + (list.length > 12 ? `, … (${list.length} values)` : "");
+  const list2 = Array.isArray(values) ? values.filter((v) => v !== null) : [];
+  const shown = list2.slice(0, 12).map((v) => JSON.stringify(v));
+  return shown.join(", ") + (list2.length > 12 ? `, … (${list2.length} values)` : "");
 }
 function toFieldPath(instancePath, root) {
   const out = [];
@@ -71114,8 +71799,8 @@ function valueAt(root, path6) {
 // src/schema/check.ts
 var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
 var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceDefinition], () => {
-  const usesLinkerd = index.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"));
-  return new SchemaRegistry(index.settings, index.settings.crds, index.all(K.CustomResourceDefinition), usesLinkerd);
+  const usesLinkerd2 = index.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"));
+  return new SchemaRegistry(index.settings, index.settings.crds, index.all(K.CustomResourceDefinition), usesLinkerd2);
 });
 function schemaReport(index, resource) {
   const registry = schemaRegistry(index);
@@ -71217,6 +71902,13 @@ add3("node.k8s.io/v1beta1", ["RuntimeClass"], "1.25", "node.k8s.io/v1");
 add3("flowcontrol.apiserver.k8s.io/v1beta1", ["FlowSchema", "PriorityLevelConfiguration"], "1.26", "flowcontrol.apiserver.k8s.io/v1");
 add3("flowcontrol.apiserver.k8s.io/v1beta2", ["FlowSchema", "PriorityLevelConfiguration"], "1.29", "flowcontrol.apiserver.k8s.io/v1");
 add3("flowcontrol.apiserver.k8s.io/v1beta3", ["FlowSchema", "PriorityLevelConfiguration"], "1.32", "flowcontrol.apiserver.k8s.io/v1");
+var RETIRED_GROUPS = {
+  "certmanager.k8s.io": { project: "cert-manager", retiredIn: "v0.11 (2019)", replacement: "cert-manager.io/v1" },
+  "authentication.istio.io": { project: "Istio", retiredIn: "1.6", replacement: "security.istio.io/v1 PeerAuthentication and RequestAuthentication" },
+  "rbac.istio.io": { project: "Istio", retiredIn: "1.6", replacement: "security.istio.io/v1 AuthorizationPolicy" },
+  "config.istio.io": { project: "Istio", retiredIn: "1.8 (Mixer)", replacement: "Telemetry, WasmPlugin or EnvoyFilter" }
+};
+var retiredGroup = (group2) => RETIRED_GROUPS[group2];
 var removedApi = (apiVersion, kind2) => REMOVED[`${apiVersion} ${kind2}`];
 
 // rules/kubernetes/api-version-not-served.ts
@@ -71234,7 +71926,8 @@ var api_version_not_served_default = defineRule({
       kindNotServed: 'Kind "{{kind}}" is not served in API group "{{group}}" by {{source}}.',
       kindExperimentalOnly: 'Kind "{{kind}}" exists only in the experimental channel of Gateway API, and the cluster runs the standard channel.',
       versionFromLinkerdBundle: '{{kind}} "{{apiVersion}}" is not served by {{source}}, only by the Gateway API v1.1.1 CRDs that Linkerd can install; make sure the cluster runs those.',
-      removedApi: 'Kubernetes removed {{kind}} "{{apiVersion}}" in {{removedIn}}; use {{replacement}}.'
+      removedApi: 'Kubernetes removed {{kind}} "{{apiVersion}}" in {{removedIn}}; use {{replacement}}.',
+      retiredGroup: '{{project}} retired the API group "{{group}}" in {{retiredIn}}, so no cluster serves {{kind}} "{{apiVersion}}"; use {{replacement}}.'
     }
   },
   target: [ANY_KIND],
@@ -71259,6 +71952,17 @@ var api_version_not_served_default = defineRule({
         path: ["apiVersion"],
         messageId: "removedApi",
         data: { kind: resource.kind, apiVersion: resource.apiVersion, ...removed }
+      });
+      return;
+    }
+    const retired = lookup.status === "unknown-group" ? retiredGroup(resource.group) : void 0;
+    if (retired) {
+      ctx.report({
+        resource,
+        path: ["apiVersion"],
+        messageId: "retiredGroup",
+        data: { kind: resource.kind, apiVersion: resource.apiVersion, group: resource.group, ...retired },
+        help: "If the cluster really still serves this group, lint with its CRDs (--crds)."
       });
       return;
     }
@@ -71423,6 +72127,2303 @@ var validation_rule_failed_default = defineRule({
   }
 });
 
+// src/model/linkerd/route-annotations.ts
+function linkerdDurationMs(text) {
+  const m = /^(0|([0-9]+)(ms|s|m|h|d))$/.exec(text.trim());
+  if (!m) return void 0;
+  if (m[1] === "0") return 0;
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[3]];
+  return Number(m[2]) * unit;
+}
+var isLinkerdDuration = (text) => linkerdDurationMs(text) !== void 0;
+var GRPC_CONDITIONS = /* @__PURE__ */ new Set(["cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable"]);
+var status = (s) => /^[0-9]{3}$/.test(s) && Number(s) >= 100 && Number(s) <= 599 ? Number(s) : void 0;
+function httpRetryProblem(value) {
+  for (const raw of value.split(",")) {
+    const item = raw.trim();
+    if (item === "5xx" || item === "gateway-error" || status(item) !== void 0) continue;
+    const [a, b, ...more] = item.split("-");
+    const lo = status(a?.trim() ?? "");
+    const hi = status(b?.trim() ?? "");
+    if (more.length === 0 && lo !== void 0 && hi !== void 0) {
+      if (lo > hi) return `the range "${item}" is decreasing`;
+      continue;
+    }
+    return `"${item}" is not "5xx", "gateway-error", a status code 100-599 or a range of them`;
+  }
+  return void 0;
+}
+function grpcRetryProblem(value) {
+  for (const raw of value.split(",")) {
+    const item = raw.trim();
+    if (!GRPC_CONDITIONS.has(item)) return `"${item}" is not one of ${[...GRPC_CONDITIONS].map((c) => `"${c}"`).join(", ")}`;
+  }
+  return void 0;
+}
+var DURATION_KEYS = ["retry.linkerd.io/timeout", "timeout.linkerd.io/response", "timeout.linkerd.io/request", "timeout.linkerd.io/idle"];
+function retryTimeoutProblems(annotations, grpc) {
+  const out = [];
+  const check = (key2, problem) => {
+    const value = annotations[key2];
+    if (value === void 0) return;
+    const reason = problem(value);
+    if (reason) out.push({ key: key2, value, reason });
+  };
+  check(
+    "retry.linkerd.io/limit",
+    (v) => /^[0-9]+$/.test(v.trim()) && Number(v.trim()) <= 65535 ? void 0 : "it is not a whole number from 0 to 65535"
+  );
+  for (const key2 of DURATION_KEYS) {
+    check(
+      key2,
+      (v) => isLinkerdDuration(v) ? void 0 : 'Linkerd durations are one whole number and a unit ("ms", "s", "m", "h" or "d"), such as "500ms" or "2s"; fractions and compound values such as "1m30s" are refused'
+    );
+  }
+  if (grpc) check("retry.linkerd.io/grpc", grpcRetryProblem);
+  else check("retry.linkerd.io/http", httpRetryProblem);
+  return out;
+}
+
+// src/model/linkerd/service-profiles.ts
+var REQUEST_KEYS = /* @__PURE__ */ new Set(["all", "any", "not", "method", "pathRegex"]);
+var RESPONSE_KEYS = /* @__PURE__ */ new Set(["all", "any", "not", "status"]);
+var STATUS_KEYS = /* @__PURE__ */ new Set(["min", "max"]);
+var isDnsSubdomain = (name) => name.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
+function isGoDuration(text) {
+  try {
+    parseGoDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function profileProblems(sp) {
+  const out = [];
+  if (sp.name && !isDnsSubdomain(sp.name)) out.push({ path: ["metadata", "name"], messageId: "nameInvalid", data: { name: sp.name } });
+  const s = spec(sp);
+  asArray(s.routes).forEach((r, i) => {
+    const route = asObject(r);
+    if (!route) return;
+    const base = ["spec", "routes", i];
+    if (isObject(route.condition)) condition(route.condition, [...base, "condition"], "request", 0, out);
+    const timeout = asString(route.timeout);
+    if (timeout !== void 0 && !isGoDuration(timeout)) out.push({ path: [...base, "timeout"], messageId: "duration", data: { field: "timeout", value: timeout } });
+    asArray(route.responseClasses).forEach((c, j) => {
+      const cond = asObject(c)?.condition;
+      if (isObject(cond)) condition(cond, [...base, "responseClasses", j, "condition"], "response", 0, out);
+    });
+  });
+  const budget = asObject(s.retryBudget);
+  const ttl = asString(budget?.ttl);
+  if (ttl !== void 0 && !isGoDuration(ttl)) out.push({ path: ["spec", "retryBudget", "ttl"], messageId: "duration", data: { field: "retryBudget.ttl", value: ttl } });
+  const ratio = asNumber(budget?.retryRatio);
+  if (ratio !== void 0 && ratio < 0) out.push({ path: ["spec", "retryBudget", "retryRatio"], messageId: "retryRatio", data: { value: ratio } });
+  return out;
+}
+function condition(node, path6, side, depth, out) {
+  const obj = asObject(node);
+  if (!obj) {
+    out.push({ path: path6, messageId: "nullCondition", data: { side } });
+    return;
+  }
+  const known = side === "request" ? REQUEST_KEYS : RESPONSE_KEYS;
+  const unknown = depth > 0 ? Object.keys(obj).filter((key2) => !known.has(key2)) : [];
+  for (const key2 of unknown) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side } });
+  const present = [...known].some((k) => obj[k] !== void 0 && obj[k] !== null && obj[k] !== "");
+  if (!present && unknown.length === 0) out.push({ path: path6, messageId: "emptyCondition", data: { side, keys: [...known].join(", ") } });
+  for (const list2 of ["all", "any"]) asArray(obj[list2]).forEach((child2, i) => condition(child2, [...path6, list2, i], side, depth + 1, out));
+  if (Array.isArray(obj.not)) asArray(obj.not).forEach((child2, i) => condition(child2, [...path6, "not", i], side, depth + 1, out));
+  else if (obj.not !== void 0 && obj.not !== null) condition(obj.not, [...path6, "not"], side, depth + 1, out);
+  if (side === "response" && isObject(obj.status)) status2(obj.status, [...path6, "status"], depth, out);
+}
+function status2(s, path6, depth, out) {
+  if (depth > 0) {
+    for (const key2 of Object.keys(s)) if (!STATUS_KEYS.has(key2)) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side: "status" } });
+  }
+  const min = asNumber(s.min) ?? 0;
+  const max = asNumber(s.max) ?? 0;
+  for (const [key2, v] of [["min", min], ["max", max]]) {
+    if (v !== 0 && (v < 100 || v > 599)) out.push({ path: [...path6, key2], messageId: "statusRange", data: { key: key2, value: v } });
+  }
+  if (min !== 0 && max !== 0 && max < min) out.push({ path: [...path6, "max"], messageId: "statusOrder", data: { min, max } });
+}
+function profileTarget(sp) {
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc\.(.+)$/.exec(sp.name);
+  if (!m?.[1] || !m[3] || !m[5]) return void 0;
+  return { service: m[1], namespace: m[3], clusterDomain: m[5], clientSide: m[3] !== sp.namespace };
+}
+function parseAuthority2(authority) {
+  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.([a-z0-9.-]+?)(?::([0-9]+))?$/.exec(authority);
+  if (!m?.[1] || !m[2] || !m[3]) return void 0;
+  return { service: m[1], namespace: m[2], clusterDomain: m[3], port: m[4] === void 0 ? void 0 : Number(m[4]) };
+}
+function profilesByService(index) {
+  return index.memo("linkerd/profiles-by-service", [K.ServiceProfile], () => {
+    const map2 = /* @__PURE__ */ new Map();
+    for (const sp of index.all(K.ServiceProfile)) {
+      const t = profileTarget(sp);
+      if (!t || t.clusterDomain !== index.settings.clusterDomain) continue;
+      const key2 = `${t.namespace}/${t.service}`;
+      map2.set(key2, [...map2.get(key2) ?? [], sp]);
+    }
+    return map2;
+  });
+}
+var IDEMPOTENT_METHODS = /* @__PURE__ */ new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+var isGrpcPath = (pathRegex) => pathRegex !== void 0 && /^\/[\w\\]*\.[\w\\.]*\/\w+\$?$/.test(pathRegex);
+function namespaceServicesKnown(index, namespace) {
+  if (index.inNamespace(K.Service, namespace).some((s) => s.origin.kind === "file")) return true;
+  return index.namespaces().declared(namespace)?.origin.kind === "file";
+}
+
+// src/model/linkerd/annotations.ts
+var LINKERD_ANNOTATED_KINDS = [K.Namespace, K.Service, K.EgressNetwork, ...WORKLOAD_TEMPLATES.map((w) => w.kind)];
+function linkerdMetadata(resource) {
+  const read = (site, metaPath, portNames) => {
+    const meta = asObject(getPath(resource.data, metaPath));
+    return { site, annotations: asStringMap(meta?.annotations) ?? {}, labels: asStringMap(meta?.labels) ?? {}, metaPath, portNames };
+  };
+  if (sameKind(resource, K.Namespace)) return [read("Namespace", ["metadata"], /* @__PURE__ */ new Set())];
+  if (sameKind(resource, K.Service) || sameKind(resource, K.EgressNetwork)) return [read("Service", ["metadata"], /* @__PURE__ */ new Set())];
+  const entry = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
+  const workload = workloadOf(resource);
+  if (!entry || !workload) return [];
+  const names2 = new Set(workload.containers.flatMap((c) => c.ports.flatMap((p) => p.name ? [p.name] : [])));
+  return [read("Pod", [...entry.template, "metadata"], names2)];
+}
+var CONFIG_FORMS = {
+  "proxy-outbound-connect-timeout": "goDuration",
+  "proxy-inbound-connect-timeout": "goDuration",
+  "proxy-outbound-discovery-cache-unused-timeout": "goDuration",
+  "proxy-inbound-discovery-cache-unused-timeout": "goDuration",
+  "shutdown-grace-period": "goDuration",
+  "proxy-shutdown-grace-period": "goDuration",
+  "close-wait-timeout": "goDuration",
+  "proxy-cpu-request": "quantity",
+  "proxy-cpu-limit": "quantity",
+  "proxy-memory-request": "quantity",
+  "proxy-memory-limit": "quantity",
+  "proxy-ephemeral-storage-request": "quantity",
+  "proxy-ephemeral-storage-limit": "quantity",
+  "proxy-cpu-ratio-limit": "cpuRatio",
+  "proxy-metrics-hostname-labels": "goBool",
+  "enable-gateway": "goBool",
+  "enable-external-profiles": "goBool",
+  "proxy-enable-native-sidecar": "goBool",
+  "proxy-disable-outbound-protocol-detect-timeout": "goBool",
+  "proxy-disable-inbound-protocol-detect-timeout": "goBool",
+  "enable-debug-sidecar": "goBool",
+  "disable-tap": "goBool",
+  "proxy-admin-shutdown": "enabledDisabled",
+  "proxy-await": "enabledDisabled",
+  "control-port": "port",
+  "inbound-port": "port",
+  "admin-port": "port",
+  "outbound-port": "port",
+  "proxy-uid": "int",
+  "proxy-gid": "int",
+  "proxy-wait-before-exit-seconds": "uint",
+  "skip-inbound-ports": "portRanges",
+  "skip-outbound-ports": "portRanges",
+  "opaque-ports": "opaquePorts",
+  "default-inbound-policy": "policy",
+  "proxy-additional-env": "envJson",
+  "image-pull-policy": "pullPolicy"
+};
+var CONFIG_PREFIX = /^config(\.alpha|\.beta)?\.linkerd\.io\/(.+)$/;
+var SERVICE_CONFIG = /* @__PURE__ */ new Set(["opaque-ports"]);
+var GO_BOOLS = /* @__PURE__ */ new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
+var isGoBool = (v) => GO_BOOLS.has(v);
+var isInteger = (v, signed) => (signed ? /^[+-]?[0-9]+$/ : /^\+?[0-9]+$/).test(v);
+function portSetProblem(value, names2) {
+  for (const raw of value.split(",")) {
+    const item = raw.trim();
+    if (item === "") continue;
+    const range = /^([0-9]+)-([0-9]+)$/.exec(item);
+    if (range) {
+      const lo = Number(range[1]);
+      const hi = Number(range[2]);
+      if (lo < 1 || hi > 65535) return `the range "${item}" is outside 1-65535`;
+      if (lo > hi) return `the range "${item}" is decreasing`;
+      continue;
+    }
+    if (/^[0-9]+$/.test(item)) {
+      if (Number(item) < 1 || Number(item) > 65535) return `"${item}" is not a port from 1 to 65535`;
+      continue;
+    }
+    if (names2 === void 0) return `"${item}" is not a port number or range (names are not allowed here)`;
+    if (names2 !== "any" && !names2.has(item)) return `"${item}" is neither a port number nor the name of a container port of this pod`;
+  }
+  return void 0;
+}
+function formProblem(form, value, names2) {
+  const v = value.trim();
+  switch (form) {
+    case "goDuration":
+      return isGoDuration(v) ? void 0 : 'expected a Go duration such as "10s" or "1m30s"';
+    case "quantity":
+      return isQuantity(v) ? void 0 : 'expected a Kubernetes quantity such as "100m" or "64Mi"';
+    case "cpuRatio": {
+      const n = Number(v);
+      return v !== "" && Number.isFinite(n) && n > 0 && n < 1 ? void 0 : "expected a number between 0 and 1 (exclusive)";
+    }
+    case "goBool":
+      return isGoBool(v) ? void 0 : 'expected a boolean ("true" or "false")';
+    case "enabledDisabled":
+      return v === "enabled" || v === "disabled" ? void 0 : 'expected "enabled" or "disabled"';
+    case "port":
+      return isInteger(v, false) && Number(v) >= 1 && Number(v) <= 65535 ? void 0 : "expected a port number from 1 to 65535";
+    case "int":
+      return isInteger(v, true) ? void 0 : "expected an integer";
+    case "uint":
+      return isInteger(v, false) ? void 0 : "expected a non-negative integer";
+    case "portRanges":
+      return portSetProblem(v, void 0);
+    case "opaquePorts":
+      return portSetProblem(v, names2);
+    case "policy":
+      return ACCESS_POLICIES.includes(v) ? void 0 : `expected one of ${ACCESS_POLICIES.map((p) => `"${p}"`).join(", ")}`;
+    case "envJson":
+      return envProblem(v);
+    case "pullPolicy":
+      return ["Always", "IfNotPresent", "Never"].includes(v) ? void 0 : 'expected "Always", "IfNotPresent" or "Never"';
+  }
+}
+function envProblem(v) {
+  let parsed2;
+  try {
+    parsed2 = JSON.parse(v);
+  } catch {
+    return "expected a JSON array of environment variables";
+  }
+  if (!Array.isArray(parsed2)) return "expected a JSON array of environment variables";
+  return parsed2.every((e) => typeof asObject(e)?.name === "string") ? void 0 : 'every environment variable needs a "name"';
+}
+var ERROR_FORMS = /* @__PURE__ */ new Set(["portRanges", "opaquePorts", "policy"]);
+function annotationProblems(meta) {
+  const out = [];
+  for (const [key2, value] of Object.entries(meta.annotations)) {
+    const m = CONFIG_PREFIX.exec(key2);
+    const suffix = m?.[2];
+    const form = suffix ? CONFIG_FORMS[suffix] : void 0;
+    if (!suffix || !form) continue;
+    if (meta.site === "Service" && !SERVICE_CONFIG.has(suffix)) continue;
+    if (suffix === "default-inbound-policy" && meta.site === "Service") continue;
+    const names2 = meta.site === "Pod" ? meta.portNames : meta.site === "Namespace" ? "any" : void 0;
+    const reason = formProblem(form, value, names2);
+    if (reason) out.push({ key: key2, value, reason, severity: ERROR_FORMS.has(form) ? "error" : "warning" });
+  }
+  if (meta.site === "Service") out.push(...serviceProblems(meta.annotations));
+  else out.push(...limitBelowRequest(meta.annotations));
+  return out;
+}
+function limitBelowRequest(a) {
+  const out = [];
+  for (const resource of ["cpu", "memory", "ephemeral-storage"]) {
+    const key2 = `config.linkerd.io/proxy-${resource}-limit`;
+    const request = a[`config.linkerd.io/proxy-${resource}-request`];
+    const limit = a[key2];
+    if (request === void 0 || limit === void 0 || !isQuantity(request.trim()) || !isQuantity(limit.trim())) continue;
+    if (compare(parseQuantity(limit.trim()), parseQuantity(request.trim())) < 0) {
+      out.push({ key: key2, value: limit, reason: `the limit is below the request "${request}"`, severity: "warning" });
+    }
+  }
+  return out;
+}
+var ACCRUAL = "balancer.linkerd.io/failure-accrual";
+var CONSECUTIVE = "balancer.linkerd.io/failure-accrual-consecutive-";
+var SUCCESS_RATE = "balancer.alpha.linkerd.io/failure-accrual-success-rate-";
+var HONOR_RETRY_AFTER = "balancer.alpha.linkerd.io/failure-accrual-honor-retry-after";
+var PENALIZE = "balancer.alpha.linkerd.io/penalize-failures";
+var BIASER = "balancer.alpha.linkerd.io/load-biaser-penalty";
+var U32_MAX = 4294967295;
+function serviceProblems(a) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const p of [...retryTimeoutProblems(a, false), ...retryTimeoutProblems(a, true)]) {
+    if (seen.has(p.key)) continue;
+    seen.add(p.key);
+    out.push({ ...p, severity: "warning" });
+  }
+  const bad = (key2, reason) => out.push({ key: key2, value: a[key2] ?? "", reason, severity: "error" });
+  const mode = a[ACCRUAL];
+  if (mode !== void 0 && mode !== "consecutive" && mode !== "unified") bad(ACCRUAL, 'expected "consecutive" or "unified"');
+  const duration = 'expected a Linkerd duration: one whole number and a unit ("ms", "s", "m", "h" or "d")';
+  for (const [key2, value] of Object.entries(a)) {
+    if (key2.startsWith(CONSECUTIVE)) {
+      const what = key2.slice(CONSECUTIVE.length);
+      if (what === "max-failures" && !(isInteger(value.trim(), false) && Number(value) <= U32_MAX)) bad(key2, "expected a whole number");
+      if ((what === "min-penalty" || what === "max-penalty") && !isLinkerdDuration(value)) bad(key2, duration);
+      if (what === "jitter-ratio") {
+        const n = Number(value.trim());
+        if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) bad(key2, "expected a number from 0 to 100");
+      }
+    } else if (key2.startsWith(SUCCESS_RATE)) {
+      const what = key2.slice(SUCCESS_RATE.length);
+      const n = Number(value.trim());
+      if (what === "threshold" && (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)) bad(key2, "expected a number from 0 to 1");
+      if (what === "window") {
+        const ms = linkerdDurationMs(value);
+        if (ms === void 0) bad(key2, duration);
+        else if (ms < 10) bad(key2, "the window must be at least 10ms");
+      }
+      if (what === "min-requests" && !(isInteger(value.trim(), false) && n <= 1e6)) bad(key2, "expected a whole number up to 1000000");
+    } else if (key2 === PENALIZE || key2 === HONOR_RETRY_AFTER) {
+      if (!isGoBool(value.trim())) bad(key2, 'expected a boolean ("true" or "false")');
+    } else if (key2 === BIASER) {
+      const ms = linkerdDurationMs(value);
+      if (ms === void 0) bad(key2, duration);
+      else if (ms > U32_MAX) bad(key2, "the penalty must not exceed 4294967295ms (about 49.7 days)");
+    }
+  }
+  const min = linkerdDurationMs(a[`${CONSECUTIVE}min-penalty`] ?? "");
+  const max = linkerdDurationMs(a[`${CONSECUTIVE}max-penalty`] ?? "");
+  if (max !== void 0 && max === 0) bad(`${CONSECUTIVE}max-penalty`, "the maximum penalty must be greater than 0");
+  else if (min !== void 0 && max !== void 0 && min > max) bad(`${CONSECUTIVE}min-penalty`, "the minimum penalty exceeds the maximum penalty");
+  return out;
+}
+function accrualIneffective(a) {
+  const mode = a[ACCRUAL];
+  const out = [];
+  for (const key2 of Object.keys(a)) {
+    if (key2.startsWith(SUCCESS_RATE) && mode !== "unified") out.push({ key: key2, reason: `success-rate settings apply only with ${ACCRUAL}: unified` });
+    if (key2.startsWith(CONSECUTIVE) && mode === void 0) out.push({ key: key2, reason: `consecutive-failure settings apply only when ${ACCRUAL} is set` });
+    if (key2 === HONOR_RETRY_AFTER && mode === void 0) out.push({ key: key2, reason: `it applies only when ${ACCRUAL} is set` });
+  }
+  return out;
+}
+var isConfigKey = (key2) => key2 === "linkerd.io/inject" || CONFIG_PREFIX.test(key2);
+var MIRROR_EXPORTED = "mirror.linkerd.io/exported";
+var DEFAULT_OPAQUE_PORTS = "25,587,3306,4444,5432,6379,9300,11211";
+function opaquePortSet(value, names2) {
+  const ranges = [];
+  for (const raw of value.split(",")) {
+    const item = raw.trim();
+    const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(item);
+    if (m) {
+      const lo = Number(m[1]);
+      const hi = m[2] === void 0 ? lo : Number(m[2]);
+      if (lo >= 1 && hi <= 65535 && lo <= hi) ranges.push([lo, hi]);
+    } else if (names2.has(item)) {
+      const port2 = names2.get(item);
+      ranges.push([port2, port2]);
+    }
+  }
+  return (port2) => ranges.some(([lo, hi]) => port2 >= lo && port2 <= hi);
+}
+
+// rules/linkerd/linkerd-annotation-invalid.ts
+var linkerd_annotation_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-annotation-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A Linkerd configuration annotation whose value Linkerd cannot parse (and ignores), or that has no effect.",
+    messages: {
+      invalid: 'Annotation "{{key}}" has an invalid value "{{value}}": {{reason}}.',
+      ineffective: 'Annotation "{{key}}" has no effect: {{reason}}.'
+    }
+  },
+  target: LINKERD_ANNOTATED_KINDS,
+  reads: [],
+  check(resource, ctx) {
+    for (const meta of linkerdMetadata(resource)) {
+      for (const p of annotationProblems(meta)) {
+        ctx.report({
+          resource,
+          path: [...meta.metaPath, "annotations", p.key],
+          messageId: "invalid",
+          data: { key: p.key, value: p.value, reason: p.reason },
+          severity: p.severity,
+          help: "Linkerd logs the value and uses its default instead; fix the value."
+        });
+      }
+      if (meta.site !== "Service") continue;
+      for (const p of accrualIneffective(meta.annotations)) {
+        ctx.report({
+          resource,
+          path: [...meta.metaPath, "annotations", p.key],
+          part: "key",
+          messageId: "ineffective",
+          data: { key: p.key, reason: p.reason },
+          help: 'Set "balancer.linkerd.io/failure-accrual" to the mode these settings belong to, or remove them.'
+        });
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-authorizationpolicy-authentication-not-found.ts
+var linkerd_authorizationpolicy_authentication_not_found_default = defineRule({
+  meta: {
+    id: "linkerd-authorizationpolicy-authentication-not-found",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A Linkerd AuthorizationPolicy requires a MeshTLSAuthentication, NetworkAuthentication or ServiceAccount that does not exist, so Linkerd ignores the whole policy.",
+    messages: {
+      missing: '{{kind}} "{{name}}" does not exist in namespace "{{namespace}}": Linkerd ignores this policy, and the traffic it meant to admit is refused.'
+    }
+  },
+  target: [K.LinkerdAuthorizationPolicy],
+  reads: [K.MeshTLSAuthentication, K.NetworkAuthentication, K.ServiceAccount, K.Namespace, ...WORKLOAD_KINDS],
+  check(resource, ctx) {
+    const { index } = ctx;
+    for (const ref of authenticationRefs(resource)) {
+      const kind2 = ref.kind === "MeshTLSAuthentication" ? K.MeshTLSAuthentication : ref.kind === "NetworkAuthentication" ? K.NetworkAuthentication : ref.kind === "ServiceAccount" ? K.ServiceAccount : void 0;
+      if (!kind2) continue;
+      const judged2 = kind2 === K.ServiceAccount ? namespaceHeldInRepository(index, ref.namespace) : index.inRepository(kind2) || namespaceHeldInRepository(index, ref.namespace);
+      if (!judged2 || resolveAuthentication(index, ref)) continue;
+      ctx.report({
+        resource,
+        path: [...ref.path, "name"],
+        messageId: "missing",
+        data: { kind: ref.kind, name: ref.name, namespace: ref.namespace },
+        help: `Create the ${ref.kind}, or fix the reference.`
+      });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-authorizationpolicy-invalid.ts
+var GW = "gateway.networking.k8s.io";
+var POLICY2 = "policy.linkerd.io";
+var TARGETS = { Server: [POLICY2], Namespace: [""], HTTPRoute: [POLICY2, GW], GRPCRoute: [GW] };
+var AUTHN = { MeshTLSAuthentication: POLICY2, NetworkAuthentication: POLICY2, ServiceAccount: "" };
+var linkerd_authorizationpolicy_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-authorizationpolicy-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A Linkerd AuthorizationPolicy has a targetRef or requiredAuthenticationRefs that Linkerd's policy webhook denies.",
+    messages: {
+      targetKindInvalid: 'targetRef kind "{{kind}}" (group "{{group}}") is not a Server, Namespace, HTTPRoute or GRPCRoute.',
+      namespaceTargetForeign: 'targetRef names Namespace "{{name}}", but a policy can only target its own namespace "{{namespace}}".',
+      authnKindInvalid: 'requiredAuthenticationRefs kind "{{kind}}" is not MeshTLSAuthentication, NetworkAuthentication or ServiceAccount.',
+      authnKindRepeated: "requiredAuthenticationRefs lists more than one {{kind}}; at most one of each kind is allowed.",
+      authnMeshTLSWithServiceAccount: "requiredAuthenticationRefs lists both a MeshTLSAuthentication and a ServiceAccount; use one of them."
+    }
+  },
+  target: [K.LinkerdAuthorizationPolicy],
+  reads: [],
+  check(policy, ctx) {
+    const s = spec(policy);
+    const target = asObject(s.targetRef);
+    const kind2 = asString(target?.kind);
+    if (target && kind2) {
+      const group2 = refGroup(target.group);
+      const groups = TARGETS[kind2];
+      if (!groups || asString(target.group) !== void 0 && !groups.includes(group2)) {
+        ctx.report({ resource: policy, path: ["spec", "targetRef", "kind"], messageId: "targetKindInvalid", data: { kind: kind2, group: group2 }, help: "Target a Server, an HTTPRoute or GRPCRoute attached to a Server, or the policy's Namespace." });
+      } else if (kind2 === "Namespace" && asString(target.name) !== void 0 && target.name !== policy.namespace) {
+        ctx.report({ resource: policy, path: ["spec", "targetRef", "name"], messageId: "namespaceTargetForeign", data: { name: asString(target.name) ?? "", namespace: policy.namespace }, help: "Create the policy in the namespace it is meant for." });
+      }
+    }
+    const seen = /* @__PURE__ */ new Map();
+    asArray(s.requiredAuthenticationRefs).forEach((value, i) => {
+      const ref = asObject(value);
+      const refKind = asString(ref?.kind);
+      if (!ref || !refKind) return;
+      const path6 = ["spec", "requiredAuthenticationRefs", i];
+      if (AUTHN[refKind] === void 0) {
+        ctx.report({ resource: policy, path: [...path6, "kind"], messageId: "authnKindInvalid", data: { kind: refKind }, help: "Reference a MeshTLSAuthentication, a NetworkAuthentication or a ServiceAccount." });
+        return;
+      }
+      const count = (seen.get(refKind) ?? 0) + 1;
+      seen.set(refKind, count);
+      if (count === 2) ctx.report({ resource: policy, path: path6, messageId: "authnKindRepeated", data: { kind: refKind }, help: `List several identities in one ${refKind} instead.` });
+      if (count === 1 && (refKind === "ServiceAccount" && seen.has("MeshTLSAuthentication") || refKind === "MeshTLSAuthentication" && seen.has("ServiceAccount"))) {
+        ctx.report({ resource: policy, path: path6, messageId: "authnMeshTLSWithServiceAccount", help: "Put the ServiceAccount into the MeshTLSAuthentication's identityRefs." });
+      }
+    });
+  }
+});
+
+// rules/linkerd/linkerd-authorizationpolicy-outbound-route.ts
+var linkerd_authorizationpolicy_outbound_route_default = defineRule({
+  meta: {
+    id: "linkerd-authorizationpolicy-outbound-route",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A Linkerd AuthorizationPolicy targets a route whose parents are Services (an outbound route): inbound authorization applies only to routes attached to a Server.",
+    messages: {
+      outbound: '{{kind}} "{{name}}" is attached to Services only, not to a Server, so this policy authorizes nothing.'
+    }
+  },
+  target: [K.LinkerdAuthorizationPolicy],
+  reads: [K.LinkerdServer, K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute, K.Namespace],
+  check(resource, ctx) {
+    const ref = policyTargetRef(resource);
+    if (!ref) return;
+    const target = resolvePolicyTarget(ctx.index, ref);
+    if (target.kind !== "route" || !target.route || !isOutboundRoute(target.route)) return;
+    ctx.report({
+      resource,
+      path: ["spec", "targetRef"],
+      messageId: "outbound",
+      data: { kind: target.route.kind, name: target.route.name },
+      help: "Target a route whose parentRef is a Server (kind Server, group policy.linkerd.io), or the Server itself.",
+      related: [{ resource: target.route, path: ["spec", "parentRefs"], message: "parents are Services" }]
+    });
+  }
+});
+
+// rules/linkerd/linkerd-authorizationpolicy-target-not-found.ts
+var linkerd_authorizationpolicy_target_not_found_default = defineRule({
+  meta: {
+    id: "linkerd-authorizationpolicy-target-not-found",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A Linkerd AuthorizationPolicy's targetRef names a Server, HTTPRoute or GRPCRoute that does not exist in its namespace.",
+    messages: {
+      serverNotFound: 'Server "{{name}}" does not exist in namespace "{{namespace}}".',
+      routeNotFound: '{{kind}} "{{name}}" does not exist in namespace "{{namespace}}".'
+    }
+  },
+  target: [K.LinkerdAuthorizationPolicy],
+  reads: [K.LinkerdServer, K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute, K.Namespace, ...WORKLOAD_KINDS],
+  check(resource, ctx) {
+    const ref = policyTargetRef(resource);
+    if (!ref) return;
+    const { index } = ctx;
+    const target = resolvePolicyTarget(index, ref);
+    const data = { kind: ref.kind, name: ref.name, namespace: ref.namespace };
+    const path6 = ["spec", "targetRef", "name"];
+    if (target.kind === "Server" && !target.server && serversJudged(index, ref.namespace)) {
+      ctx.report({ resource, path: path6, messageId: "serverNotFound", data, help: "Name an existing Server; until it exists the policy authorizes nothing." });
+    }
+    if (target.kind === "route" && !target.route) {
+      const judged2 = target.routeKinds.some((k) => index.inRepository(k)) || serversJudged(index, ref.namespace);
+      if (judged2) ctx.report({ resource, path: path6, messageId: "routeNotFound", data, help: "Name an existing route attached to a Server; until it exists the policy authorizes nothing." });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-default-deny-unreachable.ts
+var linkerd_default_deny_unreachable_default = defineRule({
+  meta: {
+    id: "linkerd-default-deny-unreachable",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A meshed workload whose default inbound policy is deny has a container port that no Server describes: every connection to it is refused.",
+    messages: {
+      refused: 'Port {{port}} of {{workload}} has no Server, and the default inbound policy "deny" (from the {{from}}) refuses every connection to it.'
+    }
+  },
+  reads: [K.LinkerdServer, ...INJECTION_KINDS],
+  checkAll(ctx) {
+    const { index } = ctx;
+    for (const w of index.workloads().all) {
+      const choice = defaultInboundPolicy(index, { namespace: w.namespace, workload: w });
+      if (choice.policy !== "deny" || !choice.resource || !choice.path) continue;
+      if (linkerdMeshing(index, w).meshed === false) continue;
+      for (const [ci, c] of w.containers.entries()) {
+        for (const [pi, p] of c.ports.entries()) {
+          if (p.protocol.toUpperCase() !== "TCP" || skippedInbound(index, w, p.containerPort)) continue;
+          if (serversFor(index, { namespace: w.namespace, labels: w.labels, workload: w }, p.containerPort).length) continue;
+          ctx.report({
+            resource: w.resource,
+            path: [...w.templatePath, "spec", "containers", ci, "ports", pi, "containerPort"],
+            messageId: "refused",
+            data: { port: p.containerPort, workload: displayName(w.resource), from: choice.from === "workload" ? "pod template" : `namespace "${w.namespace}"` },
+            help: "Add a Server (and an AuthorizationPolicy) for the port, or choose another default inbound policy.",
+            related: [{ resource: choice.resource, path: choice.path, message: "sets the default inbound policy to deny" }]
+          });
+        }
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-egressnetwork-invalid.ts
+var linkerd_egressnetwork_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-egressnetwork-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "An EgressNetwork lists an empty networks list, a network that is not a CIDR, or an except outside its cidr or covering all of it.",
+    messages: NETWORK_MESSAGES
+  },
+  target: [K.EgressNetwork],
+  reads: [],
+  check(egress, ctx) {
+    for (const issue2 of networkIssues(spec(egress).networks, ["spec", "networks"])) {
+      ctx.report({
+        resource: egress,
+        path: issue2.path,
+        messageId: issue2.messageId,
+        data: issue2.data,
+        help: issue2.messageId === "networksEmpty" ? "Remove networks to match every address outside the cluster networks, or list some." : "Write each network as a CIDR, with excepts that are strictly smaller networks inside it."
+      });
+    }
+  }
+});
+
+// src/model/linkerd/egress.ts
+var DEFAULT_CLUSTER_NETWORKS = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8"].map(
+  (n) => parseNetwork(n)
+);
+function egressNetworksOf(egress) {
+  const networks = spec(egress).networks;
+  if (!Array.isArray(networks)) return void 0;
+  return asArray(networks).flatMap((n, i) => {
+    const o = asObject(n);
+    const text = asString(o?.cidr);
+    const cidr = text === void 0 ? void 0 : parseNetwork(text);
+    if (!cidr || text === void 0) return [];
+    const except = asArray(o?.except).flatMap((e) => {
+      const p = parseNetwork(asString(e) ?? "");
+      return p ? [p] : [];
+    });
+    return [{ cidr, except, text, path: ["spec", "networks", i, "cidr"] }];
+  });
+}
+var carvedOut = (net, inner) => net.except.some((e) => networksOverlap(e, inner) && e.bits <= inner.bits);
+var insideCluster = (p) => DEFAULT_CLUSTER_NETWORKS.some((c) => c.addr.length === p.addr.length && c.bits <= p.bits && networksOverlap(c, p));
+function egressOverlap(a, b) {
+  if (a === void 0 && b === void 0) return { path: ["spec"], what: "every address outside the cluster networks" };
+  if (a === void 0 || b === void 0) {
+    const explicit = a ?? b;
+    const outside = explicit.find((n) => !insideCluster(n.cidr));
+    if (!outside) return void 0;
+    return a === void 0 ? { path: ["spec"], what: `"${outside.text}"` } : { path: outside.path, what: `"${outside.text}"` };
+  }
+  for (const x of a) {
+    for (const y of b) {
+      if (!networksOverlap(x.cidr, y.cidr)) continue;
+      const smaller = x.cidr.bits >= y.cidr.bits ? x.cidr : y.cidr;
+      if (carvedOut(x, smaller) || carvedOut(y, smaller)) continue;
+      return { path: x.path, what: `"${x.text}"` };
+    }
+  }
+  return void 0;
+}
+
+// rules/linkerd/linkerd-egressnetwork-overlap.ts
+var linkerd_egressnetwork_overlap_default = defineRule({
+  meta: {
+    id: "linkerd-egressnetwork-overlap",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "Two EgressNetworks in the same namespace cover overlapping networks; Linkerd marks them EgressReasonNetworkOverlap.",
+    messages: {
+      overlap: 'EgressNetwork "{{other}}" covers {{what}} too; Linkerd does not accept overlapping EgressNetworks.'
+    }
+  },
+  reads: [K.EgressNetwork],
+  checkAll(ctx) {
+    const byNamespace = /* @__PURE__ */ new Map();
+    for (const egress of ctx.index.all(K.EgressNetwork)) {
+      const list2 = byNamespace.get(egress.namespace) ?? [];
+      if (!list2.some((e) => e.id === egress.id)) list2.push(egress);
+      byNamespace.set(egress.namespace, list2);
+    }
+    for (const list2 of byNamespace.values()) {
+      const nets = list2.map((e) => ({ egress: e, networks: egressNetworksOf(e) }));
+      for (const a of nets) {
+        for (const b of nets) {
+          if (a === b) continue;
+          const hit = egressOverlap(a.networks, b.networks);
+          if (!hit) continue;
+          ctx.report({
+            resource: a.egress,
+            path: hit.path,
+            messageId: "overlap",
+            data: { other: b.egress.name, what: hit.what },
+            help: "Give each destination network to one EgressNetwork (use except to carve out the other's networks).",
+            related: [{ resource: b.egress, path: ["spec"], message: "overlapping EgressNetwork" }]
+          });
+        }
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-externalworkload-invalid.ts
+var linkerd_externalworkload_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-externalworkload-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A Linkerd ExternalWorkload has a workload IP that is not an IP address, a malformed meshTLS identity or serverName, or repeated IPs or ports.",
+    messages: {
+      ipInvalid: 'workloadIPs ip "{{value}}" is not an IP address.',
+      ipDuplicate: 'workloadIPs lists "{{value}}" twice.',
+      identityInvalid: 'meshTLS.identity "{{value}}" is invalid: {{reason}}.',
+      serverNameInvalid: 'meshTLS.serverName "{{value}}" is not a DNS name: {{reason}}.',
+      portDuplicate: "ports lists {{what}} twice."
+    }
+  },
+  target: [K.ExternalWorkload],
+  reads: [],
+  check(workload, ctx) {
+    const s = spec(workload);
+    const ips = /* @__PURE__ */ new Set();
+    asArray(s.workloadIPs).forEach((w, i) => {
+      const ip = asString(asObject(w)?.ip);
+      if (ip === void 0) return;
+      const path6 = ["spec", "workloadIPs", i, "ip"];
+      if (!isIpAddress(ip)) ctx.report({ resource: workload, path: path6, messageId: "ipInvalid", data: { value: ip }, help: "Write the workload's IPv4 or IPv6 address (expand template variables before applying)." });
+      else if (ips.has(ip)) ctx.report({ resource: workload, path: path6, messageId: "ipDuplicate", data: { value: ip }, severity: "warning", help: "List each address once." });
+      ips.add(ip);
+    });
+    const tls = asObject(s.meshTLS);
+    const identity3 = asString(tls?.identity);
+    const identityReason = identity3 ? identityProblem(identity3) : void 0;
+    if (identity3 && identityReason) {
+      ctx.report({ resource: workload, path: ["spec", "meshTLS", "identity"], messageId: "identityInvalid", data: { value: identity3, reason: identityReason }, help: `Use the SPIFFE id the workload's certificate carries, such as "spiffe://root.linkerd.cluster.local/vm-1".` });
+    }
+    const serverName = asString(tls?.serverName);
+    const serverReason = serverName ? fqdnProblem(serverName) : void 0;
+    if (serverName && serverReason) {
+      ctx.report({ resource: workload, path: ["spec", "meshTLS", "serverName"], messageId: "serverNameInvalid", data: { value: serverName, reason: serverReason }, help: "Use the DNS name in the workload's certificate." });
+    }
+    const seen = /* @__PURE__ */ new Set();
+    asArray(s.ports).forEach((p, i) => {
+      const port2 = asObject(p);
+      const number = asNumber(port2?.port);
+      const key2 = `${asString(port2?.protocol) ?? "TCP"}/${number}`;
+      const name = asString(port2?.name);
+      const dup = number !== void 0 && seen.has(key2) ? `port ${number}` : name && seen.has(`name:${name}`) ? `the name "${name}"` : void 0;
+      if (dup) ctx.report({ resource: workload, path: ["spec", "ports", i], messageId: "portDuplicate", data: { what: dup }, severity: "warning", help: "List each port once, with a unique name." });
+      if (number !== void 0) seen.add(key2);
+      if (name) seen.add(`name:${name}`);
+    });
+  }
+});
+
+// rules/linkerd/linkerd-inject-invalid.ts
+var VALUES = ["enabled", "disabled", "ingress"];
+var linkerd_inject_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-inject-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A linkerd.io/inject annotation whose value Linkerd does not know (which disables injection), or inject set as a label.",
+    messages: {
+      value: 'Annotation "linkerd.io/inject" has value "{{value}}"; Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
+      label: '"linkerd.io/inject" is set as a label; the proxy injector reads only the annotation.'
+    }
+  },
+  target: LINKERD_ANNOTATED_KINDS.filter((k) => k.kind !== "Service" && k.kind !== "EgressNetwork"),
+  reads: [],
+  check(resource, ctx) {
+    for (const meta of linkerdMetadata(resource)) {
+      const value = meta.annotations[INJECT_ANNOTATION];
+      if (value !== void 0 && value !== "" && !VALUES.includes(value)) {
+        ctx.report({
+          resource,
+          path: [...meta.metaPath, "annotations", INJECT_ANNOTATION],
+          messageId: "value",
+          data: { value },
+          help: 'Use "enabled" to mesh the pods (or "ingress" for an ingress controller).'
+        });
+      }
+      if (meta.labels[INJECT_ANNOTATION] !== void 0) {
+        ctx.report({
+          resource,
+          path: [...meta.metaPath, "labels", INJECT_ANNOTATION],
+          part: "key",
+          messageId: "label",
+          severity: "warning",
+          help: "Move the key from labels to annotations."
+        });
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-label-misplaced.ts
+var linkerd_label_misplaced_default = defineRule({
+  meta: {
+    id: "linkerd-label-misplaced",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A Linkerd configuration key written as a label, or mirror.linkerd.io/exported written as an annotation (linkerd check's data-plane checks).",
+    messages: {
+      configLabel: '"{{key}}" is set as a label; Linkerd reads it only as an annotation.',
+      exportedAnnotation: '"mirror.linkerd.io/exported" is set as an annotation; the multicluster extension reads it only as a label.'
+    }
+  },
+  target: LINKERD_ANNOTATED_KINDS,
+  reads: [],
+  check(resource, ctx) {
+    for (const meta of linkerdMetadata(resource)) {
+      for (const key2 of Object.keys(meta.labels)) {
+        if (!isConfigKey(key2) || key2 === INJECT_ANNOTATION) continue;
+        ctx.report({ resource, path: [...meta.metaPath, "labels", key2], part: "key", messageId: "configLabel", data: { key: key2 }, help: "Move the key from labels to annotations." });
+      }
+      if (sameKind(resource, K.Service) && meta.annotations[MIRROR_EXPORTED] !== void 0 && meta.labels[MIRROR_EXPORTED] === void 0) {
+        ctx.report({ resource, path: [...meta.metaPath, "annotations", MIRROR_EXPORTED], part: "key", messageId: "exportedAnnotation", help: "Move the key from annotations to labels so the Service is mirrored." });
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-meshtlsauthentication-identity-not-found.ts
+var linkerd_meshtlsauthentication_identity_not_found_default = defineRule({
+  meta: {
+    id: "linkerd-meshtlsauthentication-identity-not-found",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A MeshTLSAuthentication names an identity or identityRef whose ServiceAccount or Namespace does not exist, or an identity in another trust domain.",
+    messages: {
+      serviceAccount: 'Identity "{{identity}}" names service account "{{name}}" in namespace "{{namespace}}", which does not exist.',
+      trustDomain: 'Identity "{{identity}}" is not in the default identity domain "identity.{{domain}}", so no meshed pod of this cluster presents it.',
+      identityRef: 'ServiceAccount "{{name}}" does not exist in namespace "{{namespace}}".',
+      namespaceRef: 'Namespace "{{name}}" does not exist.'
+    }
+  },
+  target: [K.MeshTLSAuthentication],
+  reads: [K.ServiceAccount, K.Namespace, ...WORKLOAD_KINDS],
+  check(resource, ctx) {
+    const { index } = ctx;
+    const s = spec(resource);
+    const help = "Name a service account that the repository runs workloads as, or fix the spelling.";
+    for (const [i, v] of asArray(s.identities).entries()) {
+      const identity3 = asString(v);
+      const parsed2 = identity3 ? parseIdentity(identity3) : void 0;
+      if (!identity3 || !parsed2) continue;
+      const path6 = ["spec", "identities", i];
+      if (parsed2.controlPlane !== CONTROL_PLANE_NAMESPACE || parsed2.trustDomain !== TRUST_DOMAIN) {
+        const domain = `${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN}`;
+        ctx.report({ resource, path: path6, messageId: "trustDomain", data: { identity: identity3, domain }, help: `Write the identity as <sa>.<ns>.serviceaccount.identity.${domain}, unless the cluster uses another trust domain.` });
+      } else if (namespaceHeldInRepository(index, parsed2.namespace) && !serviceAccountExists(index, parsed2.namespace, parsed2.serviceAccount)) {
+        ctx.report({ resource, path: path6, messageId: "serviceAccount", data: { identity: identity3, name: parsed2.serviceAccount, namespace: parsed2.namespace }, help });
+      }
+    }
+    for (const [i, v] of asArray(s.identityRefs).entries()) {
+      const ref = asObject(v);
+      const kind2 = asString(ref?.kind);
+      const name = asString(ref?.name);
+      if (!name || name === "*") continue;
+      const path6 = ["spec", "identityRefs", i, "name"];
+      if (kind2 === "ServiceAccount") {
+        const namespace = asString(ref?.namespace) ?? resource.namespace;
+        if (namespaceHeldInRepository(index, namespace) && !serviceAccountExists(index, namespace, name)) ctx.report({ resource, path: path6, messageId: "identityRef", data: { name, namespace }, help });
+      } else if (kind2 === "Namespace" && index.inRepository(K.Namespace) && !index.namespaces().exists(name)) {
+        ctx.report({ resource, path: path6, messageId: "namespaceRef", data: { name }, help: "Name a namespace the repository declares or deploys into." });
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-meshtlsauthentication-invalid.ts
+var linkerd_meshtlsauthentication_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-meshtlsauthentication-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A MeshTLSAuthentication lists an identity that is neither a SPIFFE id nor a DNS-like name, or an identityRef Linkerd's webhook denies.",
+    messages: {
+      identityInvalid: 'Identity "{{value}}" is invalid: {{reason}}.',
+      identityRefKindInvalid: 'identityRefs kind "{{kind}}" is not ServiceAccount or Namespace.',
+      namespaceRefWithNamespace: 'identityRefs entry of kind Namespace sets namespace "{{namespace}}"; a Namespace is named by name alone.'
+    }
+  },
+  target: [K.MeshTLSAuthentication],
+  reads: [],
+  check(authn, ctx) {
+    const s = spec(authn);
+    asArray(s.identities).forEach((value, i) => {
+      const id = asString(value);
+      const reason = id === void 0 ? void 0 : identityProblem(id);
+      if (id === void 0 || !reason) return;
+      ctx.report({
+        resource: authn,
+        path: ["spec", "identities", i],
+        messageId: "identityInvalid",
+        data: { value: id, reason },
+        help: 'Write a mesh identity such as "web.shop.serviceaccount.identity.linkerd.cluster.local", "*.shop.serviceaccount.identity.linkerd.cluster.local" or "spiffe://example.org/web".'
+      });
+    });
+    asArray(s.identityRefs).forEach((value, i) => {
+      const ref = asObject(value);
+      const kind2 = asString(ref?.kind);
+      if (!ref || !kind2) return;
+      const path6 = ["spec", "identityRefs", i];
+      if (kind2 !== "ServiceAccount" && kind2 !== "Namespace") {
+        ctx.report({ resource: authn, path: [...path6, "kind"], messageId: "identityRefKindInvalid", data: { kind: kind2 }, help: "Reference ServiceAccounts or Namespaces." });
+      } else if (kind2 === "Namespace" && asString(ref.namespace)) {
+        ctx.report({ resource: authn, path: [...path6, "namespace"], messageId: "namespaceRefWithNamespace", data: { namespace: asString(ref.namespace) ?? "" }, help: "Remove namespace and put the namespace's name in name." });
+      }
+    });
+  }
+});
+
+// rules/linkerd/linkerd-networkauthentication-invalid.ts
+var linkerd_networkauthentication_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-networkauthentication-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A NetworkAuthentication has no networks, a network that is not a CIDR, or an except that is outside its cidr or covers all of it.",
+    messages: NETWORK_MESSAGES
+  },
+  target: [K.NetworkAuthentication],
+  reads: [],
+  check(authn, ctx) {
+    for (const issue2 of networkIssues(spec(authn).networks, ["spec", "networks"])) {
+      ctx.report({ resource: authn, path: issue2.path, messageId: issue2.messageId, data: issue2.data, help: "Write each network as a CIDR, with excepts that are strictly smaller networks inside it." });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-opaque-ports-mismatch.ts
+var linkerd_opaque_ports_mismatch_default = defineRule({
+  meta: {
+    id: "linkerd-opaque-ports-mismatch",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A Service and the pods behind it disagree on which ports are opaque (linkerd check's opaque-ports check).",
+    messages: {
+      serviceOnly: "Service port {{port}} is opaque, but target port {{target}} of {{workload}} is not.",
+      podOnly: "Target port {{target}} of {{workload}} is opaque, but Service port {{port}} is not."
+    }
+  },
+  target: [K.Service],
+  reads: [K.Namespace, ...WORKLOAD_KINDS],
+  check(svc, ctx) {
+    const s = spec(svc);
+    const selector = asStringMap(s.selector) ?? {};
+    if (s.clusterIP === "None" || Object.keys(selector).length === 0) return;
+    const ns = ctx.index.namespaces().declared(svc.namespace);
+    const nsValue = ns ? annotationsOf(ns)[OPAQUE_PORTS_ANNOTATION] : void 0;
+    const svcValue = annotationsOf(svc)[OPAQUE_PORTS_ANNOTATION];
+    const svcOpaque = opaquePortSet(svcValue ?? nsValue ?? DEFAULT_OPAQUE_PORTS, /* @__PURE__ */ new Map());
+    const workloads = ctx.index.workloads().select(selectorFromLabels(selector), svc.namespace);
+    const reported = /* @__PURE__ */ new Set();
+    for (const w of workloads) {
+      const podValue = w.annotations[OPAQUE_PORTS_ANNOTATION];
+      if (podValue === void 0 && svcValue === void 0 && nsValue === void 0) continue;
+      const names2 = new Map(w.containers.flatMap((c) => c.ports.flatMap((p) => p.name ? [[p.name, p.containerPort]] : [])));
+      const podOpaque = opaquePortSet(podValue ?? nsValue ?? DEFAULT_OPAQUE_PORTS, names2);
+      asArray(s.ports).forEach((p, i) => {
+        const port2 = asNumber(asObject(p)?.port);
+        if (port2 === void 0 || reported.has(i)) return;
+        const tp = asObject(p)?.targetPort;
+        const target = typeof tp === "number" ? tp : typeof tp === "string" ? names2.get(tp) : port2;
+        if (target === void 0) return;
+        const sOpaque = svcOpaque(port2);
+        const pOpaque = podOpaque(target);
+        if (sOpaque === pOpaque) return;
+        reported.add(i);
+        const workload = `${w.resource.kind} "${w.resource.name}"`;
+        ctx.report({
+          resource: svc,
+          path: ["spec", "ports", i],
+          messageId: sOpaque ? "serviceOnly" : "podOnly",
+          data: { port: port2, target, workload },
+          help: `List the port in "${OPAQUE_PORTS_ANNOTATION}" on both the Service and its pods, or on neither.`,
+          related: [{ resource: w.resource, path: [...w.templatePath, "metadata"], message: `${workload} (${asString(podValue) ?? "no opaque-ports annotation"})` }]
+        });
+      });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-pod-not-injected.ts
+var injecting2 = (v) => v === "enabled" || v === "ingress";
+var linkerd_pod_not_injected_default = defineRule({
+  meta: {
+    id: "linkerd-pod-not-injected",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A workload that asks for the Linkerd proxy but that the injector skips (hostNetwork), or whose UDP ports the proxy does not carry.",
+    messages: {
+      hostNetwork: "This pod asks for Linkerd injection ({{reason}}) but uses hostNetwork, so the injector skips it.",
+      udp: 'Container port {{port}} ("{{container}}") is UDP, which the Linkerd proxy does not carry.'
+    }
+  },
+  target: WORKLOAD_KINDS,
+  reads: [K.Namespace],
+  check(resource, ctx) {
+    const w = workloadOf(resource);
+    if (!w) return;
+    const own = w.annotations[INJECT_ANNOTATION];
+    const ns = ctx.index.namespaces().declared(w.namespace);
+    const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
+    const reason = injecting2(own) ? `${INJECT_ANNOTATION}: ${own} on the pod template` : (own === void 0 || own === "") && injecting2(nsValue) ? `${INJECT_ANNOTATION}: ${nsValue} on namespace "${w.namespace}"` : void 0;
+    if (!reason) return;
+    const hostNetworkPath = [...w.templatePath, "spec", "hostNetwork"];
+    if (getPath(resource.data, hostNetworkPath) === true) {
+      ctx.report({ resource, path: hostNetworkPath, messageId: "hostNetwork", data: { reason }, help: "Drop hostNetwork, or set linkerd.io/inject: disabled on this pod to say it is unmeshed on purpose." });
+      return;
+    }
+    for (const c of w.containers) {
+      const i = w.containers.indexOf(c);
+      c.ports.forEach((p, j) => {
+        if (p.protocol !== "UDP") return;
+        ctx.report({
+          resource,
+          path: [...w.templatePath, "spec", "containers", i, "ports", j, "protocol"],
+          messageId: "udp",
+          data: { port: p.containerPort, container: c.name },
+          severity: "info",
+          help: "UDP traffic bypasses the proxy: it is neither encrypted nor observed by Linkerd."
+        });
+      });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-ratelimitpolicy-conflict.ts
+var linkerd_ratelimitpolicy_conflict_default = defineRule({
+  meta: {
+    id: "linkerd-ratelimitpolicy-conflict",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "Several HTTPLocalRateLimitPolicies target the same Server; Linkerd accepts only the oldest one.",
+    messages: {
+      conflict: 'Server "{{server}}" is also targeted by HTTPLocalRateLimitPolicy {{others}}; Linkerd accepts only the oldest policy (then by name) and ignores the others.'
+    }
+  },
+  reads: [K.HTTPLocalRateLimitPolicy],
+  checkAll(ctx) {
+    const byServer = /* @__PURE__ */ new Map();
+    for (const policy of ctx.index.all(K.HTTPLocalRateLimitPolicy)) {
+      const target = asObject(spec(policy).targetRef);
+      const name = asString(target?.name);
+      if (!name || asString(target?.kind) !== "Server") continue;
+      const key2 = `${policy.namespace}/${name}`;
+      const list2 = byServer.get(key2) ?? [];
+      if (!list2.some((p) => p.id === policy.id)) list2.push(policy);
+      byServer.set(key2, list2);
+    }
+    for (const [server, policies] of byServer) {
+      if (policies.length < 2) continue;
+      for (const policy of policies) {
+        const others = policies.filter((p) => p !== policy);
+        ctx.report({
+          resource: policy,
+          path: ["spec", "targetRef", "name"],
+          messageId: "conflict",
+          data: { server, others: others.map((p) => `"${p.name}"`).join(", ") },
+          help: "Merge the limits into one policy per Server.",
+          related: others.map((p) => ({ resource: p, path: ["spec", "targetRef", "name"], message: "targets the same Server" }))
+        });
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-ratelimitpolicy-invalid.ts
+var linkerd_ratelimitpolicy_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-ratelimitpolicy-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "An HTTPLocalRateLimitPolicy targets something other than a Server, sets a non-positive rate or one above the total, or an override for non-ServiceAccounts.",
+    messages: {
+      targetNotServer: 'targetRef kind "{{kind}}" is not a Server; rate limits apply to Servers only.',
+      serverNotFound: 'Server "{{name}}" does not exist in namespace "{{namespace}}".',
+      rateNotPositive: "{{field}}.requestsPerSecond is {{value}}; it must be greater than 0.",
+      rateAboveTotal: "{{field}}.requestsPerSecond ({{value}}) is greater than total.requestsPerSecond ({{total}}).",
+      clientRefKindInvalid: 'overrides clientRefs kind "{{kind}}" is not ServiceAccount.'
+    }
+  },
+  target: [K.HTTPLocalRateLimitPolicy],
+  reads: [K.LinkerdServer],
+  check(policy, ctx) {
+    const s = spec(policy);
+    const target = asObject(s.targetRef);
+    const kind2 = asString(target?.kind);
+    const name = asString(target?.name);
+    if (kind2 !== void 0 && (kind2 !== "Server" || asString(target?.group) !== void 0 && refGroup(target?.group) !== "policy.linkerd.io")) {
+      ctx.report({ resource: policy, path: ["spec", "targetRef", "kind"], messageId: "targetNotServer", data: { kind: kind2 }, help: "Target the Server of the port to limit." });
+    } else if (name && ctx.index.inRepository(K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, policy.namespace, name)) {
+      ctx.report({ resource: policy, path: ["spec", "targetRef", "name"], messageId: "serverNotFound", data: { name, namespace: policy.namespace }, severity: "warning", help: "Fix the Server name." });
+    }
+    const total = asNumber(asObject(s.total)?.requestsPerSecond);
+    const rate = (field2, at2, value) => {
+      if (value === void 0) return;
+      if (value <= 0) ctx.report({ resource: policy, path: at2, messageId: "rateNotPositive", data: { field: field2, value }, help: "Use a positive rate, or remove the limit." });
+      else if (total !== void 0 && total > 0 && field2 !== "total" && value > total) {
+        ctx.report({ resource: policy, path: at2, messageId: "rateAboveTotal", data: { field: field2, value, total }, help: "Keep per-identity and override rates within the total rate." });
+      }
+    };
+    rate("total", ["spec", "total", "requestsPerSecond"], total);
+    rate("identity", ["spec", "identity", "requestsPerSecond"], asNumber(asObject(s.identity)?.requestsPerSecond));
+    asArray(s.overrides).forEach((o, i) => {
+      const override = asObject(o);
+      rate(`overrides[${i}]`, ["spec", "overrides", i, "requestsPerSecond"], asNumber(override?.requestsPerSecond));
+      asArray(override?.clientRefs).forEach((c, j) => {
+        const refKind = asString(asObject(c)?.kind);
+        if (refKind === void 0 || refKind === "ServiceAccount") return;
+        ctx.report({ resource: policy, path: ["spec", "overrides", i, "clientRefs", j, "kind"], messageId: "clientRefKindInvalid", data: { kind: refKind }, help: "List ServiceAccounts as clients." });
+      });
+    });
+  }
+});
+
+// src/model/linkerd/routes.ts
+var LINKERD_POLICY_GROUP = "policy.linkerd.io";
+var LINKERD_ROUTE_KINDS = [K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute, K.TLSRoute, K.TCPRoute];
+var ROUTE_KIND_RANK = { GRPCRoute: 4, HTTPRoute: 3, TLSRoute: 2, TCPRoute: 1 };
+var isLinkerdRoute = (route) => sameKind(route, K.LinkerdHTTPRoute);
+function targetOf2(group2, kind2) {
+  if (group2 === "" && kind2 === "Service") return "service";
+  if (group2 === LINKERD_POLICY_GROUP && kind2 === "Server") return "server";
+  if (group2 === LINKERD_POLICY_GROUP && kind2 === "EgressNetwork") return "egressnetwork";
+  if (group2 === GATEWAY_GROUP && kind2 === "Gateway") return "gateway";
+  return "other";
+}
+function linkerdParentRefs(route) {
+  const defaultGroup = isLinkerdRoute(route) ? LINKERD_POLICY_GROUP : GATEWAY_GROUP;
+  return asArray(spec(route).parentRefs).flatMap((value, i) => {
+    const p = asObject(value);
+    const name = asString(p?.name);
+    if (!p || !name) return [];
+    const written = asString(p.group);
+    const raw = written ?? defaultGroup;
+    const group2 = raw === "core" ? "" : raw;
+    const kind2 = asString(p.kind) ?? "Gateway";
+    const ns = asString(p.namespace);
+    return [
+      {
+        group: group2,
+        kind: kind2,
+        name,
+        namespace: ns || route.namespace,
+        namespaceWritten: Boolean(ns),
+        port: asNumber(p.port),
+        groupWritten: written !== void 0,
+        target: targetOf2(group2, kind2),
+        path: ["spec", "parentRefs", i]
+      }
+    ];
+  });
+}
+function linkerdGoverns(index, route) {
+  if (isLinkerdRoute(route)) return true;
+  if (!usesLinkerd(index)) return false;
+  return linkerdParentRefs(route).some((p) => p.target === "service" || p.target === "server" || p.target === "egressnetwork");
+}
+var webhookSeverity = (route) => route.group === LINKERD_POLICY_GROUP ? "error" : "warning";
+
+// rules/linkerd/linkerd-route-annotation-invalid.ts
+var linkerd_route_annotation_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-route-annotation-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A route with a Service or EgressNetwork parent carries a retry.linkerd.io or timeout.linkerd.io annotation that Linkerd cannot parse.",
+    messages: {
+      invalid: 'Annotation "{{key}}" value "{{value}}" does not parse: {{reason}}.'
+    }
+  },
+  target: LINKERD_ROUTE_KINDS,
+  reads: [],
+  check(route, ctx) {
+    if (!linkerdGoverns(ctx.index, route)) return;
+    if (!linkerdParentRefs(route).some((p) => p.target === "service" || p.target === "egressnetwork")) return;
+    const grpc = route.kind === "GRPCRoute";
+    if (grpc || route.kind === "HTTPRoute") {
+      for (const problem of retryTimeoutProblems(annotationsOf(route), grpc)) {
+        ctx.report({
+          resource: route,
+          path: ["metadata", "annotations", problem.key],
+          messageId: "invalid",
+          data: { ...problem },
+          severity: webhookSeverity(route),
+          help: "Write the value in Linkerd's syntax (see the rule's documentation)."
+        });
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-route-backend-invalid.ts
+var linkerd_route_backend_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-route-backend-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A route Linkerd serves sends to a backend it cannot use: a kind other than Service or EgressNetwork, another EgressNetwork than its parent, or a missing Service or port.",
+    messages: {
+      kindInvalid: 'backendRef kind "{{kind}}" (group "{{group}}") is neither a Service nor an EgressNetwork; Linkerd marks the backend InvalidKind.',
+      egressNotParent: 'backendRef EgressNetwork "{{name}}" is not a parent of this route; an EgressNetwork backend is only valid on a route attached to that EgressNetwork.',
+      serviceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}".',
+      portNotFound: 'Service "{{name}}" has no port {{port}}.',
+      portMissing: 'backendRef to Service "{{name}}" has no port; Linkerd treats a Service backend without port as invalid.'
+    }
+  },
+  target: LINKERD_ROUTE_KINDS,
+  reads: [K.Service, K.EgressNetwork],
+  check(route, ctx) {
+    if (!linkerdGoverns(ctx.index, route)) return;
+    const parents = linkerdParentRefs(route);
+    if (!parents.some((p) => p.target === "service" || p.target === "egressnetwork")) return;
+    const own = isLinkerdRoute(route);
+    for (const ref of backendRefs(route)) {
+      const data = { kind: ref.kind, group: ref.group, name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
+      if (ref.target === "egressnetwork") {
+        const missing = ctx.index.inRepository(K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name);
+        if (!missing && !parents.some((p) => p.target === "egressnetwork" && p.name === ref.name && p.namespace === ref.namespace)) {
+          ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "egressNotParent", data, help: "Attach the route to this EgressNetwork, or send to a Service." });
+        }
+      } else if (ref.target !== "service") {
+        if (!own) continue;
+        ctx.report({ resource: route, path: [...ref.path, "kind"], messageId: "kindInvalid", data, help: "Send to a Service (or, on an egress route, to its EgressNetwork)." });
+      } else if (own && ref.port === void 0 && !ref.mirror) {
+        ctx.report({ resource: route, path: ref.path, messageId: "portMissing", data, help: "Set port to the Service port to send to." });
+      } else if (own && ctx.index.inRepository(K.Service)) {
+        const service = ctx.index.get(K.Service, ref.namespace, ref.name);
+        const ports = service && servicePorts2(service);
+        if (!service) {
+          const certain = repositoryHolds(ctx.index, K.Service, ref.namespace);
+          ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "serviceNotFound", data, ...certain ? { severity: "error" } : {}, help: "Fix the name, or set namespace when the Service lives in another namespace." });
+        } else if (ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
+          ctx.report({ resource: route, path: [...ref.path, "port"], messageId: "portNotFound", data, severity: "error", help: `Use one of the ports of Service "${ref.name}".` });
+        }
+      }
+    }
+  }
+});
+
+// src/model/linkerd/route-validation.ts
+function rustHeaderValueProblem(value) {
+  for (const ch of value) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c === 9 || c >= 32 && c < 127) continue;
+    return c > 127 ? `it contains the non-ASCII character "${ch}"` : "it contains a control character";
+  }
+  return void 0;
+}
+function checkRegex2(out, path6, value) {
+  const re = asString(value);
+  const reason = re === void 0 ? void 0 : regexCompileProblem(re);
+  if (re !== void 0 && reason) out.push({ path: path6, messageId: "regexInvalid", data: { value: re, reason } });
+}
+function checkHeaderValue(out, path6, value) {
+  const text = asString(value);
+  const reason = text === void 0 ? void 0 : rustHeaderValueProblem(text);
+  if (text !== void 0 && reason) out.push({ path: path6, messageId: "headerValueInvalid", data: { value: text, reason } });
+}
+function checkMatch(out, route, match, at2) {
+  const m = asObject(match);
+  if (!m) return;
+  const path6 = asObject(m.path);
+  if (path6) {
+    const type2 = asString(path6.type) ?? "PathPrefix";
+    const value = asString(path6.value) ?? "/";
+    if (type2 === "RegularExpression") checkRegex2(out, [...at2, "path", "value"], value);
+    else if (isLinkerdRoute(route) && !value.startsWith("/")) out.push({ path: [...at2, "path", "value"], messageId: "pathNotAbsolute", data: { value } });
+  }
+  for (const field2 of ["headers", "queryParams"]) {
+    asArray(m[field2]).forEach((h, k) => {
+      const header = asObject(h);
+      const vpath = [...at2, field2, k, "value"];
+      if (asString(header?.type) === "RegularExpression") checkRegex2(out, vpath, header?.value);
+      else if (field2 === "headers") checkHeaderValue(out, vpath, header?.value);
+    });
+  }
+  const method = asObject(m.method);
+  if (route.kind === "GRPCRoute" && asString(method?.type) === "RegularExpression") out.push({ path: [...at2, "method", "type"], messageId: "grpcMethodRegex" });
+}
+function checkFilters(out, route, filters, at2) {
+  asArray(filters).forEach((f, k) => {
+    const filter = asObject(f);
+    for (const field2 of ["requestHeaderModifier", "responseHeaderModifier"]) {
+      for (const list2 of ["set", "add"]) {
+        asArray(asObject(filter?.[field2])?.[list2]).forEach((e, n) => checkHeaderValue(out, [...at2, k, field2, list2, n, "value"], asObject(e)?.value));
+      }
+    }
+    const redirectPath = asObject(asObject(filter?.requestRedirect)?.path);
+    const type2 = asString(redirectPath?.type);
+    if (!redirectPath || !type2) return;
+    const key2 = type2 === "ReplaceFullPath" ? "replaceFullPath" : "replacePrefixMatch";
+    const value = asString(redirectPath[key2]);
+    const path6 = [...at2, k, "requestRedirect", "path"];
+    if (value === void 0) {
+      if (isLinkerdRoute(route)) out.push({ path: path6, messageId: "redirectPathMissing", data: { type: type2, key: key2 } });
+    } else if (!value.startsWith("/")) out.push({ path: [...path6, key2], messageId: "redirectPathNotAbsolute", data: { value } });
+  });
+}
+function checkTimeouts(out, timeouts, at2) {
+  const t = asObject(timeouts);
+  if (!t) return;
+  const request = durationNanos(t.request);
+  const backend = durationNanos(t.backendRequest);
+  for (const [field2, value] of [["request", request], ["backendRequest", backend]]) {
+    if (value !== void 0 && value < 0n) out.push({ path: [...at2, field2], messageId: "timeoutNegative", data: { field: field2, value: asString(t[field2]) ?? "" } });
+  }
+  if (request !== void 0 && backend !== void 0 && request > 0n && backend > request) {
+    out.push({ path: [...at2, "backendRequest"], messageId: "timeoutBackendExceeds", data: { backend: asString(t.backendRequest) ?? "", request: asString(t.request) ?? "" } });
+  }
+}
+function routeIssues(route) {
+  const out = [];
+  const rules = asArray(spec(route).rules);
+  if ((route.kind === "TLSRoute" || route.kind === "TCPRoute") && rules.length > 1) {
+    out.push({ path: ["spec", "rules"], messageId: "ruleCount", data: { kind: route.kind, count: rules.length } });
+  }
+  rules.forEach((r, i) => {
+    const rule = asObject(r);
+    if (!rule) return;
+    const at2 = ["spec", "rules", i];
+    asArray(rule.matches).forEach((m, j) => checkMatch(out, route, m, [...at2, "matches", j]));
+    checkFilters(out, route, rule.filters, [...at2, "filters"]);
+    asArray(rule.backendRefs).forEach((b, j) => checkFilters(out, route, asObject(b)?.filters, [...at2, "backendRefs", j, "filters"]));
+    if (isLinkerdRoute(route)) checkTimeouts(out, rule.timeouts, [...at2, "timeouts"]);
+  });
+  return out;
+}
+
+// rules/linkerd/linkerd-route-invalid.ts
+var HELP2 = {
+  pathNotAbsolute: 'Start Exact and PathPrefix values with "/".',
+  regexInvalid: "Fix the regular expression (Linkerd compiles it with Rust's regex crate, RE2 syntax).",
+  headerValueInvalid: "Use visible ASCII characters only (and tabs).",
+  redirectPathMissing: "Set the field that matches the path modifier's type.",
+  redirectPathNotAbsolute: 'Start the replacement path with "/".',
+  timeoutNegative: 'Use a positive duration (or "0s" for none).',
+  timeoutBackendExceeds: "Make backendRequest at most request: each backend attempt happens within the whole request.",
+  grpcMethodRegex: "Match the gRPC method with type Exact (service and method names).",
+  ruleCount: "Split the rules into one route each."
+};
+var linkerd_route_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-route-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A route Linkerd serves has a value its webhook refuses: a relative path, a bad regex or header value, a redirect path, timeouts, a GRPCRoute method regex, several TLS/TCP rules.",
+    messages: {
+      pathNotAbsolute: 'Path "{{value}}" does not start with "/".',
+      regexInvalid: 'Regular expression "{{value}}" does not compile: {{reason}}.',
+      headerValueInvalid: 'Header value "{{value}}" is not a valid HTTP header value: {{reason}}.',
+      redirectPathMissing: "requestRedirect path type {{type}} needs {{key}}.",
+      redirectPathNotAbsolute: 'Redirect path "{{value}}" does not start with "/".',
+      timeoutNegative: 'timeouts.{{field}} "{{value}}" is negative.',
+      timeoutBackendExceeds: 'timeouts.backendRequest "{{backend}}" is longer than timeouts.request "{{request}}".',
+      grpcMethodRegex: "Linkerd does not support RegularExpression gRPC method matches.",
+      ruleCount: "{{kind}} has {{count}} rules; Linkerd supports exactly one."
+    }
+  },
+  target: LINKERD_ROUTE_KINDS,
+  reads: [],
+  check(route, ctx) {
+    if (!linkerdGoverns(ctx.index, route)) return;
+    const severity = webhookSeverity(route);
+    for (const issue2 of routeIssues(route)) {
+      ctx.report({ resource: route, path: issue2.path, messageId: issue2.messageId, ...issue2.data ? { data: issue2.data } : {}, severity, help: HELP2[issue2.messageId] });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-route-kind-conflict.ts
+var linkerd_route_kind_conflict_default = defineRule({
+  meta: {
+    id: "linkerd-route-kind-conflict",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "Routes of different kinds attach to the same Service or EgressNetwork; Linkerd keeps the highest kind (GRPCRoute, HTTPRoute, TLSRoute, TCPRoute) and ignores the others.",
+    messages: {
+      conflict: '{{kind}} is ignored on {{parentKind}} "{{parent}}": {{winnerKind}} "{{winner}}" attaches to it too and takes precedence.'
+    }
+  },
+  reads: LINKERD_ROUTE_KINDS,
+  checkAll(ctx) {
+    const byParent = /* @__PURE__ */ new Map();
+    for (const kind2 of LINKERD_ROUTE_KINDS) {
+      for (const route of ctx.index.all(kind2)) {
+        if (!linkerdGoverns(ctx.index, route)) continue;
+        for (const ref of linkerdParentRefs(route)) {
+          if (ref.target !== "service" && ref.target !== "egressnetwork") continue;
+          const key2 = `${ref.target}\0${ref.namespace}\0${ref.name}`;
+          byParent.set(key2, [...byParent.get(key2) ?? [], { route, ref }]);
+        }
+      }
+    }
+    for (const attachments of byParent.values()) {
+      for (const a of attachments) {
+        const rank = ROUTE_KIND_RANK[a.route.kind] ?? 0;
+        const winner = attachments.filter((b) => (ROUTE_KIND_RANK[b.route.kind] ?? 0) > rank && (a.ref.port === void 0 || b.ref.port === void 0 || a.ref.port === b.ref.port)).sort((x, y) => (ROUTE_KIND_RANK[y.route.kind] ?? 0) - (ROUTE_KIND_RANK[x.route.kind] ?? 0))[0];
+        if (!winner) continue;
+        ctx.report({
+          resource: a.route,
+          path: [...a.ref.path, "name"],
+          messageId: "conflict",
+          data: {
+            kind: a.route.kind,
+            parentKind: a.ref.kind,
+            parent: `${a.ref.namespace}/${a.ref.name}`,
+            winnerKind: winner.route.kind,
+            winner: `${winner.route.namespace}/${winner.route.name}`
+          },
+          help: "Use one route kind per parent (and port), or attach the routes to different ports.",
+          related: [{ resource: winner.route, path: [...winner.ref.path, "name"], message: `${winner.route.kind} attached to the same parent` }]
+        });
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-route-parent-group-missing.ts
+var linkerd_route_parent_group_missing_default = defineRule({
+  meta: {
+    id: "linkerd-route-parent-group-missing",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: 'A policy.linkerd.io HTTPRoute names a parent of kind Service without group "core", so the CRD default group makes it attach to nothing.',
+    messages: {
+      groupMissing: 'parentRef to Service "{{name}}" has no group, so the CRD default "policy.linkerd.io" applies, which has no Service kind: the route attaches to nothing.',
+      groupWrong: 'parentRef to Service "{{name}}" has group "{{group}}", which has no Service kind: the route attaches to nothing.'
+    }
+  },
+  target: [K.LinkerdHTTPRoute],
+  reads: [],
+  check(route, ctx) {
+    for (const ref of linkerdParentRefs(route)) {
+      if (ref.kind !== "Service" || ref.group === "") continue;
+      const missing = !ref.groupWritten;
+      if (!missing && ref.group !== LINKERD_POLICY_GROUP) continue;
+      ctx.report({
+        resource: route,
+        path: missing ? [...ref.path, "kind"] : [...ref.path, "group"],
+        messageId: missing ? "groupMissing" : "groupWrong",
+        data: { name: ref.name, group: ref.group },
+        help: `Set group: core (Linkerd's spelling) or group: "" on a Service parent.`
+      });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-route-parent-invalid.ts
+var linkerd_route_parent_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-route-parent-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A route Linkerd serves names a parent it cannot attach to: a missing or headless Service, a Server in another namespace or missing, an EgressNetwork without port.",
+    messages: {
+      egressPortMissing: 'parentRef to EgressNetwork "{{name}}" has no port; Linkerd requires one.',
+      serverForeign: 'parentRef names Server "{{name}}" in namespace "{{namespace}}"; a route can only attach to Servers in its own namespace.',
+      serverNotFound: 'Server "{{name}}" does not exist in namespace "{{namespace}}".',
+      serviceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}".',
+      servicePortNotFound: 'Service "{{name}}" has no port {{port}}.',
+      serviceHeadless: 'Service "{{name}}" is headless (clusterIP: None); Linkerd does not accept it as a route parent.',
+      egressNotFound: 'EgressNetwork "{{name}}" does not exist in namespace "{{namespace}}".'
+    }
+  },
+  target: LINKERD_ROUTE_KINDS,
+  reads: [K.Service, K.LinkerdServer, K.EgressNetwork],
+  check(route, ctx) {
+    if (!linkerdGoverns(ctx.index, route)) return;
+    const own = isLinkerdRoute(route);
+    for (const ref of linkerdParentRefs(route)) {
+      const data = { name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
+      const at2 = [...ref.path, "name"];
+      if (ref.target === "egressnetwork") {
+        if (ref.port === void 0) {
+          ctx.report({ resource: route, path: ref.path, messageId: "egressPortMissing", data, severity: webhookSeverity(route), help: "Set port to the destination port the route is for." });
+        }
+        if (own && ctx.index.inRepository(K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
+          ctx.report({ resource: route, path: at2, messageId: "egressNotFound", data, severity: "warning", help: "Fix the name or the namespace of the EgressNetwork." });
+        }
+      } else if (ref.target === "server") {
+        if (ref.namespace !== route.namespace) {
+          ctx.report({ resource: route, path: [...ref.path, "namespace"], messageId: "serverForeign", data, help: "Create the route in the Server's namespace." });
+        } else if (ctx.index.inRepository(K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, ref.namespace, ref.name)) {
+          ctx.report({ resource: route, path: at2, messageId: "serverNotFound", data, severity: "warning", help: "Fix the name of the Server." });
+        }
+      } else if (ref.target === "service") {
+        const service = ctx.index.get(K.Service, ref.namespace, ref.name);
+        if (!service) {
+          if (own && ctx.index.inRepository(K.Service)) {
+            const certain = repositoryHolds(ctx.index, K.Service, ref.namespace);
+            ctx.report({ resource: route, path: at2, messageId: "serviceNotFound", data, severity: certain ? "error" : "warning", help: "Fix the name, or set namespace when the Service lives in another namespace." });
+          }
+          continue;
+        }
+        if (spec(service).clusterIP === "None") {
+          ctx.report({ resource: route, path: at2, messageId: "serviceHeadless", data, severity: "warning", help: "Attach the route to a Service with a cluster IP." });
+          continue;
+        }
+        const ports = servicePorts2(service);
+        if (own && ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
+          ctx.report({ resource: route, path: [...ref.path, "port"], messageId: "servicePortNotFound", data, severity: "warning", help: `Name one of the ports of Service "${ref.name}".` });
+        }
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-server-conflict.ts
+var linkerd_server_conflict_default = defineRule({
+  meta: {
+    id: "linkerd-server-conflict",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "Two Linkerd Servers select the same pod port: only the oldest applies, and the other is ignored.",
+    messages: {
+      overlap: 'Server "{{other}}" also selects port {{port}} of {{workload}}; Linkerd applies only the older of the two.'
+    }
+  },
+  reads: [K.LinkerdServer, ...WORKLOAD_KINDS],
+  checkAll(ctx) {
+    const { index } = ctx;
+    const namespaces = new Set(index.all(K.LinkerdServer).map((s) => s.namespace));
+    for (const ns of namespaces) {
+      const servers = serversInNamespace(index, ns);
+      const claimed = /* @__PURE__ */ new Map();
+      const reported = /* @__PURE__ */ new Set();
+      for (const server of servers) {
+        for (const w of serverWorkloads(index, server)) {
+          const port2 = serverPortOn(server, w);
+          if (port2 === void 0) continue;
+          const key2 = `${w.resource.id}:${port2}`;
+          const winner = claimed.get(key2);
+          if (winner === void 0) {
+            claimed.set(key2, server.resource.name);
+            continue;
+          }
+          if (reported.has(`${server.resource.name}/${winner}`)) continue;
+          reported.add(`${server.resource.name}/${winner}`);
+          const other = servers.find((s) => s.resource.name === winner)?.resource;
+          ctx.report({
+            resource: server.resource,
+            path: ["spec", "port"],
+            messageId: "overlap",
+            data: { other: winner, port: port2, workload: displayName(w.resource) },
+            help: "Give each pod port a single Server: narrow the podSelector or merge the two Servers.",
+            ...other ? { related: [{ resource: other, path: ["spec", "port"], message: "selects the same pod port" }] } : {}
+          });
+        }
+      }
+    }
+  }
+});
+
+// rules/linkerd/linkerd-server-invalid.ts
+var list = (values) => values.map((v) => `"${v}"`).join(", ");
+var linkerd_server_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-server-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A Linkerd Server has an accessPolicy, proxyProtocol or port that the CRD schema admits but Linkerd's policy webhook denies.",
+    messages: {
+      accessPolicyInvalid: 'accessPolicy "{{value}}" is not one of {{allowed}}.',
+      proxyProtocolInvalid: 'proxyProtocol "{{value}}" is not one of {{allowed}}.',
+      portInvalid: "port {{value}} is outside 1-65535."
+    }
+  },
+  target: [K.LinkerdServer],
+  reads: [],
+  check(server, ctx) {
+    const s = spec(server);
+    const access2 = asString(s.accessPolicy);
+    if (access2 !== void 0 && !ACCESS_POLICIES.includes(access2)) {
+      ctx.report({
+        resource: server,
+        path: ["spec", "accessPolicy"],
+        messageId: "accessPolicyInvalid",
+        data: { value: access2, allowed: list(ACCESS_POLICIES) },
+        help: "Use one of Linkerd's default policy names (the values are case-sensitive)."
+      });
+    }
+    const protocol = asString(s.proxyProtocol);
+    if (protocol !== void 0 && !PROXY_PROTOCOLS.includes(protocol)) {
+      ctx.report({
+        resource: server,
+        path: ["spec", "proxyProtocol"],
+        messageId: "proxyProtocolInvalid",
+        data: { value: protocol, allowed: list(PROXY_PROTOCOLS) },
+        help: 'Spell the protocol as Linkerd does ("HTTP/1", "HTTP/2", "gRPC", "opaque", "TLS" or "unknown").'
+      });
+    }
+    if (typeof s.port === "number" && (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535)) {
+      ctx.report({ resource: server, path: ["spec", "port"], messageId: "portInvalid", data: { value: s.port }, help: "Use the container port number (1-65535) or its name." });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-server-opaque-conflict.ts
+var linkerd_server_opaque_conflict_default = defineRule({
+  meta: {
+    id: "linkerd-server-opaque-conflict",
+    area: "linkerd",
+    category: "suspicious",
+    severity: "info",
+    description: "A Linkerd Server declares an HTTP or gRPC proxyProtocol for a port that the pods' config.linkerd.io/opaque-ports marks opaque.",
+    messages: {
+      opaqueOnPods: 'The Server declares proxyProtocol "{{protocol}}" for port {{port}}, but {{workload}} lists it in config.linkerd.io/opaque-ports.'
+    }
+  },
+  target: [K.LinkerdServer],
+  reads: INJECTION_KINDS,
+  check(resource, ctx) {
+    const server = serverOf(resource);
+    const protocol = server.proxyProtocol;
+    if (protocol === void 0 || protocol === "unknown" || protocol === "TLS" || protocol === "opaque") return;
+    for (const w of serverWorkloads(ctx.index, server)) {
+      const port2 = serverPortOn(server, w);
+      if (port2 === void 0) continue;
+      const annotation = configAnnotation(ctx.index, w, OPAQUE_PORTS_ANNOTATION);
+      const opaque = annotation !== void 0 && isOpaque(annotation.value, port2, w);
+      const data = { port: port2, workload: displayName(w.resource), protocol };
+      if (opaque && annotation) {
+        ctx.report({ resource, path: ["spec", "proxyProtocol"], messageId: "opaqueOnPods", data, help: "Make the Server's proxyProtocol opaque, or remove the port from the annotation.", related: [{ resource: annotation.resource, path: annotation.path, message: "marks the port opaque" }] });
+        return;
+      }
+    }
+  }
+});
+function isOpaque(value, port2, w) {
+  if (parsePortList(value)(port2)) return true;
+  const names2 = new Set(value.split(",").map((s) => s.trim()));
+  return w.containers.some((c) => c.ports.some((p) => p.containerPort === port2 && p.name !== void 0 && names2.has(p.name)));
+}
+
+// rules/linkerd/linkerd-server-port-not-found.ts
+var linkerd_server_port_not_found_default = defineRule({
+  meta: {
+    id: "linkerd-server-port-not-found",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A Linkerd Server's port names no TCP container port of the pods it selects (it then matches nothing), or is a number no container declares.",
+    messages: {
+      namedPortMissing: 'No pod the Server selects declares a TCP container port named "{{port}}" (selected: {{workloads}}).',
+      numberNotDeclared: "No pod the Server selects declares container port {{port}} (selected: {{workloads}})."
+    }
+  },
+  target: [K.LinkerdServer],
+  reads: WORKLOAD_KINDS,
+  check(resource, ctx) {
+    const server = serverOf(resource);
+    if (server.port === void 0) return;
+    const selected = serverWorkloads(ctx.index, server);
+    if (!selected.length) return;
+    const ports = selected.flatMap((w) => w.containers.flatMap((c) => c.ports));
+    const workloads = selected.slice(0, 3).map((w) => displayName(w.resource)).join(", ");
+    const path6 = ["spec", "port"];
+    if (typeof server.port === "string") {
+      if (ports.some((p) => p.name === server.port && p.protocol.toUpperCase() === "TCP")) return;
+      ctx.report({ resource, path: path6, messageId: "namedPortMissing", data: { port: server.port, workloads }, help: "Name a TCP container port of the selected pods, or use the port number." });
+    } else if (!ports.some((p) => p.containerPort === server.port)) {
+      ctx.report({ resource, path: path6, messageId: "numberNotDeclared", severity: "warning", data: { port: server.port, workloads }, help: "Check the port number against the containers' ports." });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-server-port-skipped.ts
+var linkerd_server_port_skipped_default = defineRule({
+  meta: {
+    id: "linkerd-server-port-skipped",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A Linkerd Server's port is listed in the pods' config.linkerd.io/skip-inbound-ports: traffic bypasses the proxy, so the Server never applies.",
+    messages: {
+      skipped: 'Port {{port}} of {{workload}} is in config.linkerd.io/skip-inbound-ports "{{value}}", so the proxy never sees its traffic.'
+    }
+  },
+  target: [K.LinkerdServer],
+  reads: INJECTION_KINDS,
+  check(resource, ctx) {
+    const server = serverOf(resource);
+    for (const w of serverWorkloads(ctx.index, server)) {
+      const port2 = serverPortOn(server, w);
+      const skip = port2 === void 0 ? void 0 : skippedInbound(ctx.index, w, port2);
+      if (!skip || port2 === void 0) continue;
+      ctx.report({
+        resource,
+        path: ["spec", "port"],
+        messageId: "skipped",
+        data: { port: port2, workload: displayName(w.resource), value: skip.value },
+        help: "Remove the port from skip-inbound-ports, or remove the Server and its authorizations.",
+        related: [{ resource: skip.resource, path: skip.path, message: "skips the port" }]
+      });
+      return;
+    }
+  }
+});
+
+// rules/linkerd/linkerd-server-unmeshed.ts
+var linkerd_server_unmeshed_default = defineRule({
+  meta: {
+    id: "linkerd-server-unmeshed",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A Linkerd Server selects only pods that Linkerd does not inject, so no proxy enforces it.",
+    messages: {
+      notInjected: "The Server selects only pods without a Linkerd proxy, such as {{workload}} ({{reason}})."
+    }
+  },
+  target: [K.LinkerdServer],
+  reads: INJECTION_KINDS,
+  check(resource, ctx) {
+    const server = serverOf(resource);
+    const selected = serverWorkloads(ctx.index, server);
+    if (!selected.length) return;
+    const states = selected.map((w) => ({ w, m: linkerdMeshing(ctx.index, w) }));
+    if (states.some((s) => s.m.meshed !== false)) return;
+    const first = states[0];
+    if (!first) return;
+    ctx.report({
+      resource,
+      path: server.selectorPath,
+      messageId: "notInjected",
+      data: { workload: displayName(first.w.resource), reason: first.m.reason },
+      help: "Annotate the pod template or its namespace with linkerd.io/inject: enabled, or remove the Server.",
+      ...first.m.resource && first.m.path ? { related: [{ resource: first.m.resource, path: first.m.path, message: "decides that the pods are not injected" }] } : {}
+    });
+  }
+});
+
+// rules/linkerd/linkerd-server-workload-not-found.ts
+var linkerd_server_workload_not_found_default = defineRule({
+  meta: {
+    id: "linkerd-server-workload-not-found",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A Linkerd Server's podSelector matches no pod template, or its externalWorkloadSelector no ExternalWorkload, in its namespace.",
+    messages: {
+      noPods: 'The podSelector "{{selector}}" matches no workload in namespace "{{namespace}}".',
+      noExternal: 'The externalWorkloadSelector "{{selector}}" matches no ExternalWorkload in namespace "{{namespace}}".'
+    }
+  },
+  target: [K.LinkerdServer],
+  reads: [K.ExternalWorkload, ...WORKLOAD_KINDS],
+  check(resource, ctx) {
+    const server = serverOf(resource);
+    const { index } = ctx;
+    const data = { selector: describeSelector(server.selector) || "{}", namespace: resource.namespace };
+    if (server.selects === "pods") {
+      if (index.workloads().inNamespace(resource.namespace).length === 0 || serverWorkloads(index, server).length) return;
+      ctx.report({ resource, path: server.selectorPath, messageId: "noPods", data, help: "Make the podSelector match the pod template labels of the workload the Server describes." });
+    } else if (server.selects === "external") {
+      if (!index.inRepository(K.ExternalWorkload) || serverExternalWorkloads(index, server).length) return;
+      ctx.report({ resource, path: server.selectorPath, messageId: "noExternal", data, help: "Make the externalWorkloadSelector match the labels of an ExternalWorkload." });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-serverauthorization-invalid.ts
+var linkerd_serverauthorization_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-serverauthorization-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A ServerAuthorization combines client settings Linkerd's webhook denies, or lists networks with bad CIDRs or excepts.",
+    messages: {
+      meshTLSUnauthenticated: "client sets both meshTLS and unauthenticated: true; a client is either authenticated by mesh TLS or not.",
+      unauthenticatedTLSWithIdentities: "client.meshTLS.unauthenticatedTLS is true, so it cannot also list {{field}}.",
+      cidrInvalid: NETWORK_MESSAGES.cidrInvalid,
+      exceptInvalid: NETWORK_MESSAGES.exceptInvalid,
+      exceptOutside: NETWORK_MESSAGES.exceptOutside,
+      exceptCoversAll: NETWORK_MESSAGES.exceptCoversAll
+    }
+  },
+  target: [K.LinkerdServerAuthorization],
+  reads: [],
+  check(authz, ctx) {
+    const client = asObject(spec(authz).client);
+    if (!client) return;
+    const meshTLS = asObject(client.meshTLS);
+    if (meshTLS && client.unauthenticated === true) {
+      ctx.report({ resource: authz, path: ["spec", "client", "unauthenticated"], messageId: "meshTLSUnauthenticated", help: "Remove unauthenticated, or remove meshTLS to allow unauthenticated clients." });
+    }
+    if (meshTLS?.unauthenticatedTLS === true) {
+      for (const field2 of ["identities", "serviceAccounts"]) {
+        if (asArray(meshTLS[field2]).length === 0) continue;
+        ctx.report({ resource: authz, path: ["spec", "client", "meshTLS", field2], messageId: "unauthenticatedTLSWithIdentities", data: { field: field2 }, help: "Drop unauthenticatedTLS to require these identities, or drop the list." });
+      }
+    }
+    for (const issue2 of networkIssues(client.networks, ["spec", "client", "networks"])) {
+      if (issue2.messageId === "networksEmpty") continue;
+      ctx.report({ resource: authz, path: issue2.path, messageId: issue2.messageId, data: issue2.data, help: "Write each network as a CIDR, with excepts that are strictly smaller networks inside it." });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-serverauthorization-server-not-found.ts
+var linkerd_serverauthorization_server_not_found_default = defineRule({
+  meta: {
+    id: "linkerd-serverauthorization-server-not-found",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A ServerAuthorization's server.name names no Server, or its server.selector (which selects Servers by label, not pods) matches none.",
+    messages: {
+      nameNotFound: 'Server "{{name}}" does not exist in namespace "{{namespace}}", so this authorization admits nothing.',
+      selectorMatchesNone: 'The server.selector "{{selector}}" matches the labels of no Server in namespace "{{namespace}}"; it selects Servers, not pods.'
+    }
+  },
+  target: [K.LinkerdServerAuthorization],
+  reads: [K.LinkerdServer, ...WORKLOAD_KINDS],
+  check(resource, ctx) {
+    const { index } = ctx;
+    const target = serverAuthorizationServers(index, resource);
+    if (!target.by || target.servers.length || !serversJudged(index, resource.namespace)) return;
+    const namespace = resource.namespace;
+    if (target.by === "name") {
+      ctx.report({ resource, path: target.path, messageId: "nameNotFound", data: { name: target.name ?? "", namespace }, help: "Name an existing Server, or create it." });
+    } else {
+      const selector = target.selector ? describeSelector(target.selector) : "";
+      ctx.report({ resource, path: target.path, messageId: "selectorMatchesNone", severity: "warning", data: { selector, namespace }, help: "Label the Servers to authorize, or select them by name." });
+    }
+  }
+});
+
+// src/model/smi/traffic-split.ts
+function trafficSplitOf(ts) {
+  const backends = asArray(spec(ts).backends).flatMap((b, i) => {
+    const backend = asObject(b);
+    const service = asString(backend?.service);
+    return backend && service ? [{ service, weight: backend.weight, path: ["spec", "backends", i] }] : [];
+  });
+  return { resource: ts, service: asString(spec(ts).service), backends };
+}
+function weightSign(ts, weight) {
+  if (weight === void 0 || weight === null) return void 0;
+  if (ts.version === "v1alpha1") {
+    if (typeof weight === "number") return Number.isInteger(weight) ? Math.sign(weight) : { problem: 'a quantity must be an integer or a string such as "500m"' };
+    if (typeof weight !== "string") return void 0;
+    try {
+      return sign(parseQuantity(weight));
+    } catch {
+      return { problem: 'it is not a Kubernetes quantity (such as "1", "500m" or "250m")' };
+    }
+  }
+  const n = asNumber(weight);
+  if (n === void 0) return void 0;
+  return Number.isInteger(n) ? Math.sign(n) : { problem: "weights are whole numbers in this version" };
+}
+var splitService = (index, ts, name) => index.get(K.Service, ts.namespace, name);
+function servicePorts3(svc) {
+  return asArray(spec(svc).ports).flatMap((p) => {
+    const n = asNumber(asObject(p)?.port);
+    return n === void 0 ? [] : [n];
+  });
+}
+var serviceSelector = (svc) => asStringMap(spec(svc).selector) ?? {};
+function sameApplication(root, backend) {
+  for (const key2 of ["app", "app.kubernetes.io/name"]) {
+    if (root[key2] !== void 0 && root[key2] === backend[key2]) return true;
+  }
+  const entries = Object.entries(root);
+  return entries.length > 0 && entries.every(([k, v]) => backend[k] === v);
+}
+
+// rules/linkerd/linkerd-serviceprofile-dst-override-invalid.ts
+var linkerd_serviceprofile_dst_override_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-serviceprofile-dst-override-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "ServiceProfile dstOverrides that name no existing Service or port, or that all weigh zero.",
+    messages: {
+      notFqdn: 'Authority "{{authority}}" is not a Service FQDN "<service>.<namespace>.svc.{{domain}}[:port]".',
+      serviceNotFound: 'Authority "{{authority}}" names Service "{{service}}" in namespace "{{namespace}}", which does not exist.',
+      portNotFound: 'Authority "{{authority}}" names port {{port}}, which Service "{{service}}" does not expose.',
+      allZero: "Every dstOverride has weight 0, so requests to this Service have no destination."
+    }
+  },
+  target: [K.ServiceProfile],
+  reads: [K.Service, K.Namespace],
+  check(sp, ctx) {
+    const domain = ctx.settings.clusterDomain;
+    const overrides = asArray(spec(sp).dstOverrides).map((o) => asObject(o) ?? {});
+    let positive = false;
+    let judged2 = 0;
+    overrides.forEach((o, i) => {
+      const path6 = ["spec", "dstOverrides", i];
+      const authority = asString(o.authority);
+      if (authority !== void 0) {
+        const a = parseAuthority2(authority);
+        const data = { authority, domain };
+        if (!a || a.clusterDomain !== domain) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "notFqdn", data, help: "Linkerd resolves an override through the destination service; use the Service's full name." });
+        else if (namespaceServicesKnown(ctx.index, a.namespace)) {
+          const svc = ctx.index.get(K.Service, a.namespace, a.service);
+          if (!svc) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "serviceNotFound", data: { authority, service: a.service, namespace: a.namespace }, help: "Traffic sent to this override fails." });
+          else if (a.port !== void 0 && !servicePorts3(svc).includes(a.port)) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "portNotFound", data: { authority, port: a.port, service: a.service }, help: "Use one of the Service's ports." });
+        }
+      }
+      const w = typeof o.weight === "number" ? String(o.weight) : asString(o.weight);
+      if (w === void 0) return;
+      try {
+        const s = sign(parseQuantity(w));
+        judged2++;
+        if (s > 0) positive = true;
+      } catch {
+      }
+    });
+    if (judged2 > 0 && judged2 === overrides.length && !positive) ctx.report({ resource: sp, path: ["spec", "dstOverrides"], messageId: "allZero", help: "Give at least one override a positive weight." });
+  }
+});
+
+// rules/linkerd/linkerd-serviceprofile-invalid.ts
+var linkerd_serviceprofile_invalid_default = defineRule({
+  meta: {
+    id: "linkerd-serviceprofile-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A ServiceProfile that Linkerd's ServiceProfile validator rejects, beyond what the CRD schema checks.",
+    messages: {
+      nameInvalid: 'Name "{{name}}" is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".").',
+      unknownField: 'Unknown field "{{key}}" in a nested {{side}} condition.',
+      emptyCondition: "This {{side}} condition sets none of {{keys}}.",
+      nullCondition: "A {{side}} condition in this list is empty (null).",
+      statusRange: "Status {{key}} {{value}} is outside 100-599.",
+      statusOrder: "Status max {{max}} is lower than min {{min}}.",
+      duration: '{{field}} "{{value}}" is not a Go duration.',
+      retryRatio: "retryRatio {{value}} is negative."
+    }
+  },
+  target: [K.ServiceProfile],
+  reads: [],
+  check(sp, ctx) {
+    for (const p of profileProblems(sp)) {
+      ctx.report({
+        resource: sp,
+        path: p.path,
+        messageId: p.messageId,
+        data: p.data,
+        help: p.messageId === "duration" ? 'Write a Go duration such as "300ms", "10s" or "1m30s".' : "Linkerd's ServiceProfile webhook refuses the whole profile; fix the condition or value."
+      });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-serviceprofile-retry-budget-ineffective.ts
+var linkerd_serviceprofile_retry_budget_ineffective_default = defineRule({
+  meta: {
+    id: "linkerd-serviceprofile-retry-budget-ineffective",
+    area: "linkerd",
+    category: "suspicious",
+    severity: "warning",
+    description: "A ServiceProfile retry budget or retryable route that Linkerd accepts but that does not do what it seems to.",
+    messages: {
+      ratioAboveOne: "retryRatio {{value}} allows more retries than requests, which can multiply load on a failing service.",
+      budgetZero: "minRetriesPerSecond and retryRatio are both 0, so routes marked isRetryable are never retried.",
+      nonIdempotent: 'Route "{{route}}" retries {{method}} requests, which are not idempotent.'
+    }
+  },
+  target: [K.ServiceProfile],
+  reads: [],
+  check(sp, ctx) {
+    const routes = asArray(spec(sp).routes).map((r) => asObject(r) ?? {});
+    const budget = asObject(spec(sp).retryBudget);
+    const ratio = asNumber(budget?.retryRatio);
+    if (ratio !== void 0 && ratio > 1) {
+      ctx.report({ resource: sp, path: ["spec", "retryBudget", "retryRatio"], messageId: "ratioAboveOne", data: { value: ratio }, help: "A ratio such as 0.2 adds at most 20% extra requests." });
+    }
+    const retryable = routes.some((r) => r.isRetryable === true);
+    if (budget && retryable && ratio === 0 && asNumber(budget.minRetriesPerSecond) === 0) {
+      ctx.report({ resource: sp, path: ["spec", "retryBudget"], messageId: "budgetZero", help: "Raise retryRatio or minRetriesPerSecond, or drop isRetryable." });
+    }
+    routes.forEach((r, i) => {
+      if (r.isRetryable !== true) return;
+      const cond = asObject(r.condition);
+      const method = asString(cond?.method)?.toUpperCase();
+      if (!method || IDEMPOTENT_METHODS.has(method) || isGrpcPath(asString(cond?.pathRegex))) return;
+      ctx.report({
+        resource: sp,
+        path: ["spec", "routes", i, "isRetryable"],
+        messageId: "nonIdempotent",
+        data: { route: asString(r.name) ?? String(i), method },
+        help: "Retrying a request that changes state can apply the change twice; retry only idempotent routes."
+      });
+    });
+  }
+});
+
+// rules/linkerd/linkerd-serviceprofile-route-shadowed.ts
+var linkerd_serviceprofile_route_shadowed_default = defineRule({
+  meta: {
+    id: "linkerd-serviceprofile-route-shadowed",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "An outbound HTTPRoute or GRPCRoute on a Service that also has a ServiceProfile, which takes precedence.",
+    messages: {
+      shadowed: 'Service "{{service}}" has ServiceProfile "{{profile}}", so Linkerd ignores this route while the profile exists.'
+    }
+  },
+  target: [K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute],
+  reads: [K.ServiceProfile],
+  check(route, ctx) {
+    const profiles = profilesByService(ctx.index);
+    if (profiles.size === 0) return;
+    for (const parent of linkerdParentRefs(route)) {
+      if (parent.target !== "service") continue;
+      const found = profiles.get(`${parent.namespace}/${parent.name}`) ?? [];
+      const sp = found.find((p) => p.namespace === parent.namespace) ?? found.find((p) => p.namespace === route.namespace);
+      if (!sp) continue;
+      ctx.report({
+        resource: route,
+        path: [...parent.path, "name"],
+        messageId: "shadowed",
+        data: { service: parent.name, profile: sp.name },
+        help: "Move the profile's routes into HTTPRoutes and delete the ServiceProfile (profiles are frozen since Linkerd 2.16).",
+        related: [{ resource: sp, path: ["metadata", "name"], message: `ServiceProfile "${sp.name}"` }]
+      });
+    }
+  }
+});
+
+// rules/linkerd/linkerd-serviceprofile-service-not-found.ts
+var linkerd_serviceprofile_service_not_found_default = defineRule({
+  meta: {
+    id: "linkerd-serviceprofile-service-not-found",
+    area: "linkerd",
+    category: "correctness",
+    severity: "warning",
+    description: "A ServiceProfile whose name is not the FQDN of an existing Service, so Linkerd never applies it.",
+    messages: {
+      notFqdn: 'ServiceProfile name "{{name}}" is not a Service FQDN "<service>.<namespace>.svc.{{domain}}".',
+      otherDomain: 'ServiceProfile name "{{name}}" ends in cluster domain "{{found}}", not "{{domain}}".',
+      serviceNotFound: 'ServiceProfile "{{name}}" describes Service "{{service}}" in namespace "{{namespace}}", which does not exist.'
+    }
+  },
+  target: [K.ServiceProfile],
+  reads: [K.Service, K.Namespace],
+  check(sp, ctx) {
+    const domain = ctx.settings.clusterDomain;
+    if (!isDnsSubdomain(sp.name)) return;
+    const t = profileTarget(sp);
+    const path6 = ["metadata", "name"];
+    const help = "Linkerd looks a profile up by the Service's fully qualified name; rename the profile to match it.";
+    if (!t) {
+      ctx.report({ resource: sp, path: path6, messageId: "notFqdn", data: { name: sp.name, domain }, help });
+      return;
+    }
+    if (t.clusterDomain !== domain) {
+      ctx.report({ resource: sp, path: path6, messageId: "otherDomain", data: { name: sp.name, found: t.clusterDomain, domain }, help });
+      return;
+    }
+    if (!namespaceServicesKnown(ctx.index, t.namespace) || ctx.index.get(K.Service, t.namespace, t.service)) return;
+    ctx.report({
+      resource: sp,
+      path: path6,
+      messageId: "serviceNotFound",
+      data: { name: sp.name, service: t.service, namespace: t.namespace },
+      help: "Define the Service, or remove a profile left over from a renamed one."
+    });
+  }
+});
+
+// rules/smi/trafficsplit-backend-duplicate.ts
+var trafficsplit_backend_duplicate_default = defineRule({
+  meta: {
+    id: "trafficsplit-backend-duplicate",
+    area: "smi",
+    category: "suspicious",
+    severity: "warning",
+    description: "A TrafficSplit lists the same backend Service twice.",
+    messages: {
+      duplicate: 'Backend "{{service}}" is listed more than once; the weights of its entries do not add up as intended.'
+    }
+  },
+  target: [K.TrafficSplit],
+  reads: [],
+  check(ts, ctx) {
+    const first = /* @__PURE__ */ new Map();
+    trafficSplitOf(ts).backends.forEach((b, i) => {
+      const earlier = first.get(b.service);
+      if (earlier === void 0) {
+        first.set(b.service, i);
+        return;
+      }
+      ctx.report({
+        resource: ts,
+        path: [...b.path, "service"],
+        messageId: "duplicate",
+        data: { service: b.service },
+        help: "List each backend once with its total weight."
+      });
+    });
+  }
+});
+
+// rules/smi/trafficsplit-backend-port-not-found.ts
+var trafficsplit_backend_port_not_found_default = defineRule({
+  meta: {
+    id: "trafficsplit-backend-port-not-found",
+    area: "smi",
+    category: "correctness",
+    severity: "warning",
+    description: "A TrafficSplit backend Service does not expose every port of the root service.",
+    messages: {
+      portMissing: 'Backend "{{service}}" does not expose port {{port}} of root service "{{root}}" (its ports: {{ports}}).'
+    }
+  },
+  target: [K.TrafficSplit],
+  reads: [K.Service],
+  check(ts, ctx) {
+    const split2 = trafficSplitOf(ts);
+    const root = split2.service ? splitService(ctx.index, ts, split2.service) : void 0;
+    if (!root) return;
+    const rootPorts = servicePorts3(root);
+    for (const b of split2.backends) {
+      const svc = b.service === split2.service ? void 0 : splitService(ctx.index, ts, b.service);
+      if (!svc) continue;
+      const ports = servicePorts3(svc);
+      const missing = rootPorts.filter((p) => !ports.includes(p));
+      for (const port2 of missing) {
+        ctx.report({
+          resource: ts,
+          path: [...b.path, "service"],
+          messageId: "portMissing",
+          data: { service: b.service, port: port2, root: root.name, ports: ports.join(", ") || "none" },
+          help: "The SMI spec requires backends to expose the root service's ports; requests on a missing port fail.",
+          related: [{ resource: svc, path: ["spec", "ports"], message: `Service "${svc.name}"` }]
+        });
+      }
+    }
+  }
+});
+
+// rules/smi/trafficsplit-backend-selector-conflict.ts
+var trafficsplit_backend_selector_conflict_default = defineRule({
+  meta: {
+    id: "trafficsplit-backend-selector-conflict",
+    area: "smi",
+    category: "suspicious",
+    severity: "warning",
+    description: "A TrafficSplit backend Service selects a different application than the root service.",
+    messages: {
+      otherApp: 'Backend "{{service}}" selects "{{backend}}", which is not the application root service "{{root}}" selects ("{{rootSelector}}").'
+    }
+  },
+  target: [K.TrafficSplit],
+  reads: [K.Service, ...WORKLOAD_KINDS],
+  check(ts, ctx) {
+    const split2 = trafficSplitOf(ts);
+    const root = split2.service ? splitService(ctx.index, ts, split2.service) : void 0;
+    if (!root) return;
+    const rootSel = serviceSelector(root);
+    if (Object.keys(rootSel).length === 0 || ctx.index.workloads().select(selectorFromLabels(rootSel), ts.namespace).length === 0) return;
+    const describe2 = (sel) => Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",");
+    for (const b of split2.backends) {
+      const svc = b.service === split2.service ? void 0 : splitService(ctx.index, ts, b.service);
+      if (!svc) continue;
+      const sel = serviceSelector(svc);
+      if (Object.keys(sel).length === 0 || sameApplication(rootSel, sel)) continue;
+      ctx.report({
+        resource: ts,
+        path: [...b.path, "service"],
+        messageId: "otherApp",
+        data: { service: b.service, backend: describe2(sel), root: root.name, rootSelector: describe2(rootSel) },
+        help: "Backends are versions of the root service's application; check that the split sends traffic where intended.",
+        related: [{ resource: svc, path: ["spec", "selector"], message: `Service "${svc.name}"` }]
+      });
+    }
+  }
+});
+
+// rules/smi/trafficsplit-service-not-found.ts
+var trafficsplit_service_not_found_default = defineRule({
+  meta: {
+    id: "trafficsplit-service-not-found",
+    area: "smi",
+    category: "correctness",
+    severity: "error",
+    description: "A TrafficSplit's root service or a backend is not a Service in the TrafficSplit's namespace.",
+    messages: {
+      rootNotFound: 'Root service "{{name}}" is not a Service in namespace "{{namespace}}".',
+      backendNotFound: 'Backend service "{{name}}" is not a Service in namespace "{{namespace}}".'
+    }
+  },
+  target: [K.TrafficSplit],
+  reads: [K.Service, K.Namespace],
+  check(ts, ctx) {
+    if (!namespaceServicesKnown(ctx.index, ts.namespace)) return;
+    const split2 = trafficSplitOf(ts);
+    const data = (name) => ({ name, namespace: ts.namespace });
+    if (split2.service && !splitService(ctx.index, ts, split2.service)) {
+      ctx.report({
+        resource: ts,
+        path: ["spec", "service"],
+        messageId: "rootNotFound",
+        data: data(split2.service),
+        help: "Clients address the root Service; without it the split has no traffic to split. Define it in the same namespace."
+      });
+    }
+    for (const b of split2.backends) {
+      if (splitService(ctx.index, ts, b.service)) continue;
+      ctx.report({
+        resource: ts,
+        path: [...b.path, "service"],
+        messageId: "backendNotFound",
+        data: data(b.service),
+        help: "Backends are Services in the TrafficSplit's namespace; requests sent to a missing backend fail."
+      });
+    }
+  }
+});
+
+// rules/smi/trafficsplit-weights-invalid.ts
+var trafficsplit_weights_invalid_default = defineRule({
+  meta: {
+    id: "trafficsplit-weights-invalid",
+    area: "smi",
+    category: "correctness",
+    severity: "error",
+    description: "A TrafficSplit weight that is not a valid weight, or weights that are all zero.",
+    messages: {
+      notWeight: 'Weight "{{value}}" of backend "{{service}}" is invalid: {{problem}}.',
+      negative: 'Weight "{{value}}" of backend "{{service}}" is negative.',
+      allZero: "Every backend of this TrafficSplit has weight 0, so requests to the root service have nowhere to go."
+    }
+  },
+  target: [K.TrafficSplit],
+  reads: [],
+  check(ts, ctx) {
+    const split2 = trafficSplitOf(ts);
+    let positive = false;
+    let judged2 = 0;
+    for (const b of split2.backends) {
+      const s = weightSign(ts, b.weight);
+      if (s === void 0) continue;
+      const data = { value: String(b.weight), service: b.service };
+      if (typeof s === "object") {
+        ctx.report({ resource: ts, path: [...b.path, "weight"], messageId: "notWeight", data: { ...data, problem: s.problem }, help: 'Use a whole number, or in v1alpha1 a quantity such as "500m".' });
+        continue;
+      }
+      judged2++;
+      if (s < 0) ctx.report({ resource: ts, path: [...b.path, "weight"], messageId: "negative", data, help: "Weights are relative shares; use 0 to drain a backend." });
+      if (s > 0) positive = true;
+    }
+    if (judged2 > 0 && judged2 === split2.backends.length && !positive) {
+      ctx.report({ resource: ts, path: ["spec", "backends"], messageId: "allZero", help: "Give at least one backend a positive weight." });
+    }
+  }
+});
+
 // rules/index.ts
 var RULES = [
   access_assertion_failed_default,
@@ -71556,7 +74557,50 @@ var RULES = [
   api_version_not_served_default,
   resource_duplicate_default,
   schema_invalid_default,
-  validation_rule_failed_default
+  validation_rule_failed_default,
+  linkerd_annotation_invalid_default,
+  linkerd_authorizationpolicy_authentication_not_found_default,
+  linkerd_authorizationpolicy_invalid_default,
+  linkerd_authorizationpolicy_outbound_route_default,
+  linkerd_authorizationpolicy_target_not_found_default,
+  linkerd_default_deny_unreachable_default,
+  linkerd_egressnetwork_invalid_default,
+  linkerd_egressnetwork_overlap_default,
+  linkerd_externalworkload_invalid_default,
+  linkerd_inject_invalid_default,
+  linkerd_label_misplaced_default,
+  linkerd_meshtlsauthentication_identity_not_found_default,
+  linkerd_meshtlsauthentication_invalid_default,
+  linkerd_networkauthentication_invalid_default,
+  linkerd_opaque_ports_mismatch_default,
+  linkerd_pod_not_injected_default,
+  linkerd_ratelimitpolicy_conflict_default,
+  linkerd_ratelimitpolicy_invalid_default,
+  linkerd_route_annotation_invalid_default,
+  linkerd_route_backend_invalid_default,
+  linkerd_route_invalid_default,
+  linkerd_route_kind_conflict_default,
+  linkerd_route_parent_group_missing_default,
+  linkerd_route_parent_invalid_default,
+  linkerd_server_conflict_default,
+  linkerd_server_invalid_default,
+  linkerd_server_opaque_conflict_default,
+  linkerd_server_port_not_found_default,
+  linkerd_server_port_skipped_default,
+  linkerd_server_unmeshed_default,
+  linkerd_server_workload_not_found_default,
+  linkerd_serverauthorization_invalid_default,
+  linkerd_serverauthorization_server_not_found_default,
+  linkerd_serviceprofile_dst_override_invalid_default,
+  linkerd_serviceprofile_invalid_default,
+  linkerd_serviceprofile_retry_budget_ineffective_default,
+  linkerd_serviceprofile_route_shadowed_default,
+  linkerd_serviceprofile_service_not_found_default,
+  trafficsplit_backend_duplicate_default,
+  trafficsplit_backend_port_not_found_default,
+  trafficsplit_backend_selector_conflict_default,
+  trafficsplit_service_not_found_default,
+  trafficsplit_weights_invalid_default
 ];
 
 // src/engine/registry.ts
@@ -71567,8 +74611,8 @@ var RuleCatalog = class {
       if (this.byId.has(rule.meta.id)) throw new Error(`two rules have the id "${rule.meta.id}"`);
       this.byId.set(rule.meta.id, rule);
       for (const alias of rule.meta.aliases ?? []) {
-        const list = this.byCode.get(alias.code);
-        if (list) list.push(rule);
+        const list2 = this.byCode.get(alias.code);
+        if (list2) list2.push(rule);
         else this.byCode.set(alias.code, [rule]);
       }
     }
@@ -71611,12 +74655,12 @@ function parseDirectives(text) {
     if (m) {
       const rest = (m[3] ?? "").replace(/\s+$/, "");
       const cut = /(?:^|\s)--(?:\s|$)/.exec(rest);
-      const list = cut ? rest.slice(0, cut.index) : rest;
+      const list2 = cut ? rest.slice(0, cut.index) : rest;
       const reason = cut ? rest.slice(cut.index + cut[0].length).trim() : "";
       const start = lineStart + m.index + (m[1] ?? "").length;
       out.push({
         kind: m[2],
-        ids: list.split(/[\s,]+/).filter(Boolean),
+        ids: list2.split(/[\s,]+/).filter(Boolean),
         ...reason ? { reason } : {},
         line,
         start,
@@ -71638,8 +74682,8 @@ function applyDirectives(diagnostics, sources, catalog2, config) {
   for (const d of diagnostics) {
     if (d.file === void 0 || !d.span) kept.push(d);
     else {
-      const list = byFile.get(d.file);
-      if (list) list.push(d);
+      const list2 = byFile.get(d.file);
+      if (list2) list2.push(d);
       else byFile.set(d.file, [d]);
     }
   }
@@ -73212,14 +76256,14 @@ function requireInt() {
   function constructYamlInteger(data) {
     return parseYamlInteger(data);
   }
-  function isInteger(object) {
+  function isInteger2(object) {
     return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
   }
   int = new Type2("tag:yaml.org,2002:int", {
     kind: "scalar",
     resolve: resolveYamlInteger,
     construct: constructYamlInteger,
-    predicate: isInteger,
+    predicate: isInteger2,
     represent: {
       binary: function(obj) {
         return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
@@ -76876,10 +79920,10 @@ function docLinks(result, catalog2, c) {
   return ["", `  ${c.dim("Rule docs:")}`, ...urls.map(([id, url]) => `    ${c.dim(id.padEnd(width))}  ${url}`)];
 }
 function summaryText(result, c) {
-  const { summary: summary2 } = result;
-  const line = summaryLine(summary2);
-  if (summary2.errors) return `  ${c.red(SYMBOL.error)} ${line}`;
-  if (summary2.warnings) return `  ${c.yellow(SYMBOL.warning)} ${line}`;
+  const { summary: summary3 } = result;
+  const line = summaryLine(summary3);
+  if (summary3.errors) return `  ${c.red(SYMBOL.error)} ${line}`;
+  if (summary3.warnings) return `  ${c.yellow(SYMBOL.warning)} ${line}`;
   return `  ${c.green("✔")} ${line}`;
 }
 var position = (d) => d.span ? `${d.span.line}:${d.span.column}` : "";
@@ -76887,8 +79931,8 @@ function groupByLocation(diagnostics) {
   const groups = /* @__PURE__ */ new Map();
   for (const d of diagnostics) {
     const key2 = d.file ?? (d.resource ? `${d.resource.kind} ${d.resource.namespace ? `${d.resource.namespace}/` : ""}${d.resource.name}` : "meshlint");
-    const list = groups.get(key2);
-    if (list) list.push(d);
+    const list2 = groups.get(key2);
+    if (list2) list2.push(d);
     else groups.set(key2, [d]);
   }
   return groups;
@@ -76991,8 +80035,8 @@ var ICON = { error: "❌ error", warning: "⚠️ warning", info: "ℹ️ info" 
 async function writeSummary(result) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const catalog2 = builtinRules();
-  const { summary: summary2 } = result;
-  summary.addHeading("meshlint", 2).addRaw(`<p>${html(summaryLine(summary2))}</p>`, true);
+  const { summary: summary3 } = result;
+  summary.addHeading("meshlint", 2).addRaw(`<p>${html(summaryLine(summary3))}</p>`, true);
   if (result.diagnostics.length === 0) {
     summary.addRaw("<p>✅ No findings.</p>", true);
   } else {

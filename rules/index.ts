@@ -132,6 +132,49 @@ import kubernetesApiVersionNotServed from "./kubernetes/api-version-not-served.j
 import kubernetesResourceDuplicate from "./kubernetes/resource-duplicate.js";
 import kubernetesSchemaInvalid from "./kubernetes/schema-invalid.js";
 import kubernetesValidationRuleFailed from "./kubernetes/validation-rule-failed.js";
+import linkerdLinkerdAnnotationInvalid from "./linkerd/linkerd-annotation-invalid.js";
+import linkerdLinkerdAuthorizationpolicyAuthenticationNotFound from "./linkerd/linkerd-authorizationpolicy-authentication-not-found.js";
+import linkerdLinkerdAuthorizationpolicyInvalid from "./linkerd/linkerd-authorizationpolicy-invalid.js";
+import linkerdLinkerdAuthorizationpolicyOutboundRoute from "./linkerd/linkerd-authorizationpolicy-outbound-route.js";
+import linkerdLinkerdAuthorizationpolicyTargetNotFound from "./linkerd/linkerd-authorizationpolicy-target-not-found.js";
+import linkerdLinkerdDefaultDenyUnreachable from "./linkerd/linkerd-default-deny-unreachable.js";
+import linkerdLinkerdEgressnetworkInvalid from "./linkerd/linkerd-egressnetwork-invalid.js";
+import linkerdLinkerdEgressnetworkOverlap from "./linkerd/linkerd-egressnetwork-overlap.js";
+import linkerdLinkerdExternalworkloadInvalid from "./linkerd/linkerd-externalworkload-invalid.js";
+import linkerdLinkerdInjectInvalid from "./linkerd/linkerd-inject-invalid.js";
+import linkerdLinkerdLabelMisplaced from "./linkerd/linkerd-label-misplaced.js";
+import linkerdLinkerdMeshtlsauthenticationIdentityNotFound from "./linkerd/linkerd-meshtlsauthentication-identity-not-found.js";
+import linkerdLinkerdMeshtlsauthenticationInvalid from "./linkerd/linkerd-meshtlsauthentication-invalid.js";
+import linkerdLinkerdNetworkauthenticationInvalid from "./linkerd/linkerd-networkauthentication-invalid.js";
+import linkerdLinkerdOpaquePortsMismatch from "./linkerd/linkerd-opaque-ports-mismatch.js";
+import linkerdLinkerdPodNotInjected from "./linkerd/linkerd-pod-not-injected.js";
+import linkerdLinkerdRatelimitpolicyConflict from "./linkerd/linkerd-ratelimitpolicy-conflict.js";
+import linkerdLinkerdRatelimitpolicyInvalid from "./linkerd/linkerd-ratelimitpolicy-invalid.js";
+import linkerdLinkerdRouteAnnotationInvalid from "./linkerd/linkerd-route-annotation-invalid.js";
+import linkerdLinkerdRouteBackendInvalid from "./linkerd/linkerd-route-backend-invalid.js";
+import linkerdLinkerdRouteInvalid from "./linkerd/linkerd-route-invalid.js";
+import linkerdLinkerdRouteKindConflict from "./linkerd/linkerd-route-kind-conflict.js";
+import linkerdLinkerdRouteParentGroupMissing from "./linkerd/linkerd-route-parent-group-missing.js";
+import linkerdLinkerdRouteParentInvalid from "./linkerd/linkerd-route-parent-invalid.js";
+import linkerdLinkerdServerConflict from "./linkerd/linkerd-server-conflict.js";
+import linkerdLinkerdServerInvalid from "./linkerd/linkerd-server-invalid.js";
+import linkerdLinkerdServerOpaqueConflict from "./linkerd/linkerd-server-opaque-conflict.js";
+import linkerdLinkerdServerPortNotFound from "./linkerd/linkerd-server-port-not-found.js";
+import linkerdLinkerdServerPortSkipped from "./linkerd/linkerd-server-port-skipped.js";
+import linkerdLinkerdServerUnmeshed from "./linkerd/linkerd-server-unmeshed.js";
+import linkerdLinkerdServerWorkloadNotFound from "./linkerd/linkerd-server-workload-not-found.js";
+import linkerdLinkerdServerauthorizationInvalid from "./linkerd/linkerd-serverauthorization-invalid.js";
+import linkerdLinkerdServerauthorizationServerNotFound from "./linkerd/linkerd-serverauthorization-server-not-found.js";
+import linkerdLinkerdServiceprofileDstOverrideInvalid from "./linkerd/linkerd-serviceprofile-dst-override-invalid.js";
+import linkerdLinkerdServiceprofileInvalid from "./linkerd/linkerd-serviceprofile-invalid.js";
+import linkerdLinkerdServiceprofileRetryBudgetIneffective from "./linkerd/linkerd-serviceprofile-retry-budget-ineffective.js";
+import linkerdLinkerdServiceprofileRouteShadowed from "./linkerd/linkerd-serviceprofile-route-shadowed.js";
+import linkerdLinkerdServiceprofileServiceNotFound from "./linkerd/linkerd-serviceprofile-service-not-found.js";
+import smiTrafficsplitBackendDuplicate from "./smi/trafficsplit-backend-duplicate.js";
+import smiTrafficsplitBackendPortNotFound from "./smi/trafficsplit-backend-port-not-found.js";
+import smiTrafficsplitBackendSelectorConflict from "./smi/trafficsplit-backend-selector-conflict.js";
+import smiTrafficsplitServiceNotFound from "./smi/trafficsplit-service-not-found.js";
+import smiTrafficsplitWeightsInvalid from "./smi/trafficsplit-weights-invalid.js";
 
 export const RULES: readonly Rule[] = [
   coreAccessAssertionFailed,
@@ -266,4 +309,47 @@ export const RULES: readonly Rule[] = [
   kubernetesResourceDuplicate,
   kubernetesSchemaInvalid,
   kubernetesValidationRuleFailed,
+  linkerdLinkerdAnnotationInvalid,
+  linkerdLinkerdAuthorizationpolicyAuthenticationNotFound,
+  linkerdLinkerdAuthorizationpolicyInvalid,
+  linkerdLinkerdAuthorizationpolicyOutboundRoute,
+  linkerdLinkerdAuthorizationpolicyTargetNotFound,
+  linkerdLinkerdDefaultDenyUnreachable,
+  linkerdLinkerdEgressnetworkInvalid,
+  linkerdLinkerdEgressnetworkOverlap,
+  linkerdLinkerdExternalworkloadInvalid,
+  linkerdLinkerdInjectInvalid,
+  linkerdLinkerdLabelMisplaced,
+  linkerdLinkerdMeshtlsauthenticationIdentityNotFound,
+  linkerdLinkerdMeshtlsauthenticationInvalid,
+  linkerdLinkerdNetworkauthenticationInvalid,
+  linkerdLinkerdOpaquePortsMismatch,
+  linkerdLinkerdPodNotInjected,
+  linkerdLinkerdRatelimitpolicyConflict,
+  linkerdLinkerdRatelimitpolicyInvalid,
+  linkerdLinkerdRouteAnnotationInvalid,
+  linkerdLinkerdRouteBackendInvalid,
+  linkerdLinkerdRouteInvalid,
+  linkerdLinkerdRouteKindConflict,
+  linkerdLinkerdRouteParentGroupMissing,
+  linkerdLinkerdRouteParentInvalid,
+  linkerdLinkerdServerConflict,
+  linkerdLinkerdServerInvalid,
+  linkerdLinkerdServerOpaqueConflict,
+  linkerdLinkerdServerPortNotFound,
+  linkerdLinkerdServerPortSkipped,
+  linkerdLinkerdServerUnmeshed,
+  linkerdLinkerdServerWorkloadNotFound,
+  linkerdLinkerdServerauthorizationInvalid,
+  linkerdLinkerdServerauthorizationServerNotFound,
+  linkerdLinkerdServiceprofileDstOverrideInvalid,
+  linkerdLinkerdServiceprofileInvalid,
+  linkerdLinkerdServiceprofileRetryBudgetIneffective,
+  linkerdLinkerdServiceprofileRouteShadowed,
+  linkerdLinkerdServiceprofileServiceNotFound,
+  smiTrafficsplitBackendDuplicate,
+  smiTrafficsplitBackendPortNotFound,
+  smiTrafficsplitBackendSelectorConflict,
+  smiTrafficsplitServiceNotFound,
+  smiTrafficsplitWeightsInvalid,
 ];

@@ -1,5 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { inMesh } from "../../src/model/istio/injection.js";
+import { inMesh, usesIstioConfig } from "../../src/model/istio/injection.js";
+import { usesLinkerd } from "../../src/model/linkerd/policy-validation.js";
 import { analyzerPortProtocol, isKnownAppProtocol } from "../../src/model/istio/protocols.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asNumber, asObject, asString, asStringMap, labelsOf, spec } from "../../src/model/resource.js";
@@ -32,6 +33,8 @@ export default defineRule({
   target: [K.Service],
   reads: [...WORKLOAD_KINDS, K.Namespace],
   check(svc, ctx) {
+    // Port naming is Istio's convention; a Linkerd repository without Istio configuration does not need it.
+    if (usesLinkerd(ctx.index) && !usesIstioConfig(ctx.index)) return;
     const labels = labelsOf(svc);
     // Istio's control plane and the gateways and waypoints it deploys name their ports themselves.
     if (labels.istio !== undefined || labels.release === "istio" || labels["gateway.istio.io/managed"] !== undefined) return;

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { UsageError, lint } from "../api.js";
 import { RuleCatalog, builtinRules } from "../engine/registry.js";
+import { isGlobalRule, isResourceRule } from "../engine/rule.js";
 import { INTERNAL_ERROR_RULE } from "../engine/runner.js";
 import {
   type AccessDecision,
@@ -85,11 +86,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw error;
   }
 
-  const internal = builtinRules().get(INTERNAL_ERROR_RULE);
+  // Only the model is needed: no rule runs, but the loader's own rules (skipped templates, YAML errors) must be known.
+  const inputRules = builtinRules().rules.filter((r) => r.meta.id === INTERNAL_ERROR_RULE || (!isResourceRule(r) && !isGlobalRule(r)));
   const result = await lint(positionals.length ? positionals : ["."], {
     cwd: io.cwd,
-    // Only the model is needed: no rule runs.
-    catalog: new RuleCatalog(internal ? [internal] : []),
+    catalog: new RuleCatalog(inputRules),
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
     ...(values.config !== undefined ? { configFile: values.config } : {}),
     ...(values["mesh-config"] !== undefined ? { meshConfigFile: values["mesh-config"] } : {}),
@@ -167,9 +168,9 @@ export function accessJson(d: AccessDecision) {
 export function accessText(d: AccessDecision): string {
   const lines = [`${d.decision.toUpperCase()}  ${formatSource(d.source)} -> ${formatTarget({ namespace: d.target.namespace, name: d.target.name, port: d.target.port })}`, "", wrap(d.explanation), ""];
   const decider = location(d.decidedBy);
-  lines.push(`  decided by: ${decider ? `${decider.kind} ${decider.namespace}/${decider.name} ${decider.what}${decider.file ? ` at ${decider.file}:${decider.line}` : ""}` : "no policy (Istio's default)"}`);
+  lines.push(`  decided by: ${decider ? `${decider.kind} ${decider.namespace}/${decider.name} ${decider.what}${decider.file ? ` at ${decider.file}:${decider.line}` : ""}` : `no policy (${meshName(d)}'s default)`}`);
   const mode = location(d.mtls.modeDecidedBy);
-  lines.push(`  mTLS:       ${d.mtls.mode}${mode ? ` (${mode.kind} ${mode.namespace}/${mode.name}${mode.file ? ` at ${mode.file}:${mode.line}` : ""})` : d.mtls.mode === "NONE" ? " (no sidecar)" : " (Istio's default)"}, client ${d.mtls.client}, carried as ${d.mtls.transport}`);
+  lines.push(`  mTLS:       ${d.mtls.mode}${mode ? ` (${mode.kind} ${mode.namespace}/${mode.name}${mode.file ? ` at ${mode.file}:${mode.line}` : ""})` : d.mtls.mode === "NONE" ? " (no sidecar)" : ` (${meshName(d)}'s default)`}, client ${d.mtls.client}, carried as ${d.mtls.transport}`);
   if (d.backends.length > 1) {
     for (const b of d.backends) {
       const name = b.backend.workload ? `${b.backend.workload.resource.kind} ${b.backend.namespace}/${b.backend.workload.resource.name}` : "pod";
@@ -179,6 +180,8 @@ export function accessText(d: AccessDecision): string {
   for (const n of d.notes) lines.push(`  note:       ${n}`);
   return `${lines.join("\n")}\n`;
 }
+
+const meshName = (d: AccessDecision): string => (d.engine === "linkerd" ? "Linkerd" : "Istio");
 
 function wrap(text: string, width = 110): string {
   const out: string[] = [];

@@ -1,5 +1,6 @@
 import { AUTHZ_KINDS, principalOf } from "./istio/authz.js";
 import { istioAccessEngine } from "./istio/authz-engine.js";
+import { LINKERD_ACCESS_KINDS, linkerdAccessEngine } from "./linkerd/access-engine.js";
 import { MTLS_KINDS, containerPortFor, servicePortsOf } from "./istio/mtls.js";
 import { mayBeInMesh, namespaceDataplane, namespaceDeclaredInRepository } from "./istio/injection.js";
 import { type IstioProtocol, portProtocol } from "./istio/protocols.js";
@@ -130,10 +131,12 @@ export interface AccessEngine {
   /** Whether this engine governs traffic to the target (the mesh its backends run in). */
   handles(index: ResourceIndex, target: ResolvedTarget): boolean;
   decide(index: ResourceIndex, request: AccessRequest, source: ResolvedSource, target: ResolvedTarget, backend: Backend): BackendDecision;
+  /** The caller as this mesh sees it (its identity, whether it runs a proxy of this mesh); unchanged when absent. */
+  refineSource?(index: ResourceIndex, source: ResolvedSource): ResolvedSource;
 }
 
 /** Engines in order of preference; the first that handles a target decides. */
-export const ACCESS_ENGINES: readonly AccessEngine[] = [istioAccessEngine];
+export const ACCESS_ENGINES: readonly AccessEngine[] = [linkerdAccessEngine, istioAccessEngine];
 
 /** `NAMESPACE/sa/SERVICEACCOUNT`. */
 export function parseSource(text: string): AccessSourceRef {
@@ -263,9 +266,10 @@ function workloadTarget(index: ResourceIndex, workload: Workload, ref: AccessTar
 
 /** Decides a request: every backend of the target by the engine of its mesh; allow only when all of them allow. */
 export function decideAccess(index: ResourceIndex, request: AccessRequest): AccessDecision {
-  const source = resolveSource(index, request.from);
+  const resolved = resolveSource(index, request.from);
   const target = resolveTarget(index, request.to);
   const engine = ACCESS_ENGINES.find((e) => e.handles(index, target)) ?? istioAccessEngine;
+  const source = engine.refineSource?.(index, resolved) ?? resolved;
   const backends = target.backends.map((b) => engine.decide(index, request, source, target, b));
   const denied = backends.filter((b) => b.decision === "deny");
   const deciding = denied[0] ?? backends[0];
@@ -343,4 +347,4 @@ export function assertionResource(a: AccessAssertion): Resource {
 }
 
 /** Every kind an access decision may read, for rules that decide. */
-export const ACCESS_KINDS: readonly KindKey[] = [...new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K.ServiceAccount])];
+export const ACCESS_KINDS: readonly KindKey[] = [...new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K.ServiceAccount, ...LINKERD_ACCESS_KINDS])];

@@ -1,4 +1,5 @@
 import type { AccessEngine, AccessRequest, Backend, BackendDecision, Decider, MtlsSummary, ResolvedSource, ResolvedTarget } from "../access.js";
+import { describeBackend } from "../access-text.js";
 import { type FieldPath, type Resource, asStringMap, displayName, spec } from "../resource.js";
 import type { ResourceIndex } from "../resource-index.js";
 import { type AuthzOutcome, type AuthzPolicy, applicablePolicies, evaluate, principalOf } from "./authz.js";
@@ -93,13 +94,6 @@ function calledHost(index: ResourceIndex, target: ResolvedTarget, backend: Backe
   return { host: `${ANY_SERVICE}.${backend.namespace}.svc.${index.settings.clusterDomain}`, namespace: backend.namespace, port: undefined };
 }
 
-function describeBackend(target: ResolvedTarget, backend: Backend): string {
-  const port = target.port === undefined ? "" : ` port ${target.port}`;
-  const head = target.kind === "Service" ? `Service ${target.namespace}/${target.name}${port}` : `${target.resource.kind} ${target.namespace}/${target.name}${port}`;
-  if (target.kind !== "Service") return head;
-  const pod = backend.workload ? `${backend.workload.resource.kind} ${backend.workload.namespace}/${backend.workload.resource.name}` : "a pod it selects (no workload in the repository)";
-  return `${head} (${pod}${backend.containerPort === undefined ? "" : `, container port ${backend.containerPort}`})`;
-}
 
 function summarize(conn: Connection, targetInMesh: boolean, sourceInMesh: boolean): MtlsSummary {
   const server = conn.server;

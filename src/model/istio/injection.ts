@@ -116,3 +116,7 @@ export function isRunningPod(resource: { readonly data: JsonObject }): boolean {
   const meta = asObject(resource.data.metadata) ?? {};
   return isObject(resource.data.status) || asString(meta.uid) !== undefined || asString(meta.creationTimestamp) !== undefined;
 }
+
+/** Whether the repository holds any Istio configuration (an object of a `*.istio.io` group). */
+export const usesIstioConfig = (index: ResourceIndex): boolean =>
+  index.memo("istio:uses-config", [], () => index.resources.some((r) => r.origin.kind === "file" && r.group.endsWith("istio.io")));

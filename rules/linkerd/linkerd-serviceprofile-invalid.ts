@@ -1,0 +1,39 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { K } from "../../src/model/kinds.js";
+import { profileProblems } from "../../src/model/linkerd/service-profiles.js";
+
+export default defineRule({
+  meta: {
+    id: "linkerd-serviceprofile-invalid",
+    area: "linkerd",
+    category: "correctness",
+    severity: "error",
+    description: "A ServiceProfile that Linkerd's ServiceProfile validator rejects, beyond what the CRD schema checks.",
+    messages: {
+      nameInvalid: 'Name "{{name}}" is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".").',
+      unknownField: 'Unknown field "{{key}}" in a nested {{side}} condition.',
+      emptyCondition: "This {{side}} condition sets none of {{keys}}.",
+      nullCondition: "A {{side}} condition in this list is empty (null).",
+      statusRange: "Status {{key}} {{value}} is outside 100-599.",
+      statusOrder: "Status max {{max}} is lower than min {{min}}.",
+      duration: '{{field}} "{{value}}" is not a Go duration.',
+      retryRatio: "retryRatio {{value}} is negative.",
+    },
+  },
+  target: [K.ServiceProfile],
+  reads: [],
+  check(sp, ctx) {
+    for (const p of profileProblems(sp)) {
+      ctx.report({
+        resource: sp,
+        path: p.path,
+        messageId: p.messageId,
+        data: p.data,
+        help:
+          p.messageId === "duration"
+            ? 'Write a Go duration such as "300ms", "10s" or "1m30s".'
+            : "Linkerd's ServiceProfile webhook refuses the whole profile; fix the condition or value.",
+      });
+    }
+  },
+});

@@ -1,0 +1,44 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { K } from "../../src/model/kinds.js";
+import { namespaceServicesKnown } from "../../src/model/linkerd/service-profiles.js";
+import { splitService, trafficSplitOf } from "../../src/model/smi/traffic-split.js";
+
+export default defineRule({
+  meta: {
+    id: "trafficsplit-service-not-found",
+    area: "smi",
+    category: "correctness",
+    severity: "error",
+    description: "A TrafficSplit's root service or a backend is not a Service in the TrafficSplit's namespace.",
+    messages: {
+      rootNotFound: 'Root service "{{name}}" is not a Service in namespace "{{namespace}}".',
+      backendNotFound: 'Backend service "{{name}}" is not a Service in namespace "{{namespace}}".',
+    },
+  },
+  target: [K.TrafficSplit],
+  reads: [K.Service, K.Namespace],
+  check(ts, ctx) {
+    if (!namespaceServicesKnown(ctx.index, ts.namespace)) return;
+    const split = trafficSplitOf(ts);
+    const data = (name: string) => ({ name, namespace: ts.namespace });
+    if (split.service && !splitService(ctx.index, ts, split.service)) {
+      ctx.report({
+        resource: ts,
+        path: ["spec", "service"],
+        messageId: "rootNotFound",
+        data: data(split.service),
+        help: "Clients address the root Service; without it the split has no traffic to split. Define it in the same namespace.",
+      });
+    }
+    for (const b of split.backends) {
+      if (splitService(ctx.index, ts, b.service)) continue;
+      ctx.report({
+        resource: ts,
+        path: [...b.path, "service"],
+        messageId: "backendNotFound",
+        data: data(b.service),
+        help: "Backends are Services in the TrafficSplit's namespace; requests sent to a missing backend fail.",
+      });
+    }
+  },
+});
