@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { type Listener, listenersOf } from "../../src/model/gateway-api/listeners.js";
 import { K } from "../../src/model/kinds.js";
+import { addTo } from "../../src/model/multimap.js";
 
 /**
  * Listeners sharing a port are compatible when they speak the same protocol family (HTTP; or HTTPS and TLS, told
@@ -36,7 +37,7 @@ export default defineRule({
   check(gateway, ctx) {
     const listeners = listenersOf(gateway).filter((l) => l.port !== undefined);
     const byPort = new Map<number, Listener[]>();
-    for (const l of listeners) byPort.set(l.port as number, [...(byPort.get(l.port as number) ?? []), l]);
+    for (const l of listeners) addTo(byPort, l.port as number, l);
     for (const group of byPort.values()) {
       for (const l of group) {
         // Each listener is reported once, against the first listener it conflicts with.

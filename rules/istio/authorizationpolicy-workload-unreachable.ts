@@ -4,6 +4,7 @@ import { mayBeInMesh } from "../../src/model/istio/injection.js";
 import { K } from "../../src/model/kinds.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { workloadOf } from "../../src/model/workloads.js";
+import { addTo } from "../../src/model/multimap.js";
 
 interface Caller {
   readonly namespace: string;
@@ -21,7 +22,7 @@ function knownCallers(index: ResourceIndex) {
     const byNamespace = new Map<string, Caller[]>();
     for (const c of all.values()) {
       byPrincipal.set(principalOf(index, c.namespace, c.serviceAccount), c);
-      byNamespace.set(c.namespace, [...(byNamespace.get(c.namespace) ?? []), c]);
+      addTo(byNamespace, c.namespace, c);
     }
     return { all: [...all.values()], byAccount: all, byPrincipal, byNamespace };
   });

@@ -32,10 +32,15 @@ export default defineRule({
     const root = index.settings.rootNamespace;
     // A wildcard ISTIO_MUTUAL rule this one hides: Istio takes the first DestinationRule found in the caller's
     // namespace, then the host's, then the root namespace, so one in any of those is shadowed here.
-    const shadowed = index.all(K.DestinationRule).find((w) => {
-      const pattern = asString(spec(w).host);
-      if (w === dr || topTlsMode(w) !== "ISTIO_MUTUAL" || !pattern) return false;
-      if (!isMeshWideHost(pattern) && !isNamespaceWideHost(index, w)) return false;
+    const defaults = index.memo("istio/mutual-tls-defaults", [K.DestinationRule], () =>
+      index.all(K.DestinationRule).filter((w) => {
+        const pattern = asString(spec(w).host);
+        return pattern !== undefined && topTlsMode(w) === "ISTIO_MUTUAL" && (isMeshWideHost(pattern) || isNamespaceWideHost(index, w));
+      }),
+    );
+    const shadowed = defaults.find((w) => {
+      const pattern = asString(spec(w).host) ?? "";
+      if (w === dr) return false;
       if (!hostMatchesPattern(host, pattern) && !(host.startsWith("*") && host.endsWith(pattern.slice(1)))) return false;
       if (![dr.namespace, hostNamespace, root].includes(w.namespace)) return false;
       return w.namespace === dr.namespace || isVisibleFrom(destinationRuleScope(w, index.settings), dr.namespace);

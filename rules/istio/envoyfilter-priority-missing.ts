@@ -2,6 +2,7 @@ import { defineRule } from "../../src/engine/rule.js";
 import { type ConfigPatch, REPLACEABLE, RELATIVE_OPERATIONS, ROUTE_LEVEL, configPatches } from "../../src/model/istio/envoy-filters.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asNumber, spec } from "../../src/model/resource.js";
+import { addTo } from "../../src/model/multimap.js";
 
 /** A relative patch that the other rule does not already call ineffective. */
 function isRelative(patch: ConfigPatch): boolean {
@@ -39,7 +40,7 @@ export default defineRule({
     for (const [resource, patches] of patchesOf) {
       for (const patch of patches) {
         if (!patch.proxyVersion || !patch.filterName) continue;
-        versioned.set(patch.filterName, [...(versioned.get(patch.filterName) ?? []), { resource, patch }]);
+        addTo(versioned, patch.filterName, { resource, patch });
       }
     }
     for (const [resource, patches] of patchesOf) {

@@ -4,6 +4,7 @@ import { routeGroups } from "../../src/model/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 import { asNumber, asObject, asString } from "../../src/model/resource.js";
 import { HOST_KINDS } from "../../src/model/resource-index.js";
+import { addTo } from "../../src/model/multimap.js";
 
 export default defineRule({
   meta: {
@@ -28,7 +29,7 @@ export default defineRule({
         const subset = asString(item.destination?.subset) ?? "";
         const port = asNumber(asObject(item.destination?.port)?.number) ?? "";
         const key = `${canonicalHost(ctx.index, host, vs.namespace)}|${subset}|${port}`;
-        byKey.set(key, [...(byKey.get(key) ?? []), i]);
+        addTo(byKey, key, i);
       });
       for (const indexes of byKey.values()) {
         if (indexes.length < 2) continue;

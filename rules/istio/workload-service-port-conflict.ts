@@ -6,6 +6,7 @@ import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asNumber, asObject, asString, labelsOf, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { workloadOf } from "../../src/model/workloads.js";
+import { addTo } from "../../src/model/multimap.js";
 
 export default defineRule({
   meta: {
@@ -78,7 +79,7 @@ function protocolOf(port: Record<string, unknown>): string {
 
 function add<K1, K2>(map: Map<K1, Map<K2, Resource[]>>, a: K1, b: K2, svc: Resource): void {
   const inner = map.get(a) ?? new Map<K2, Resource[]>();
-  inner.set(b, [...(inner.get(b) ?? []), svc]);
+  addTo(inner, b, svc);
   map.set(a, inner);
 }
 

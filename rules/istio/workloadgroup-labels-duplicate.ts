@@ -2,6 +2,7 @@ import { defineRule } from "../../src/engine/rule.js";
 import { quotedNames } from "../../src/model/istio/selection.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asObject, asStringMap, spec } from "../../src/model/resource.js";
+import { addTo } from "../../src/model/multimap.js";
 
 export default defineRule({
   meta: {
@@ -23,7 +24,7 @@ export default defineRule({
       const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
       if (entries.length === 0) continue;
       const key = `${wg.namespace}\u0000${JSON.stringify(entries)}`;
-      groups.set(key, [...(groups.get(key) ?? []), wg]);
+      addTo(groups, key, wg);
     }
     for (const list of groups.values()) {
       if (list.length < 2) continue;

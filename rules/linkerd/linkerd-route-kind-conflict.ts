@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import type { Resource } from "../../src/model/resource.js";
 import { LINKERD_ROUTE_KINDS, ROUTE_KIND_RANK, type LinkerdParentRef, linkerdGoverns, linkerdParentRefs } from "../../src/model/linkerd/routes.js";
+import { addTo } from "../../src/model/multimap.js";
 
 interface Attachment {
   readonly route: Resource;
@@ -27,7 +28,7 @@ export default defineRule({
         for (const ref of linkerdParentRefs(route)) {
           if (ref.target !== "service" && ref.target !== "egressnetwork") continue;
           const key = `${ref.target}\u0000${ref.namespace}\u0000${ref.name}`;
-          byParent.set(key, [...(byParent.get(key) ?? []), { route, ref }]);
+          addTo(byParent, key, { route, ref });
         }
       }
     }

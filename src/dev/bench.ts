@@ -13,7 +13,8 @@ import { PACKAGE_ROOT } from "../package.js";
 const APP_RESOURCES = 7;
 const SCHEMA_RULES = ["schema-invalid", "validation-rule-failed", "api-version-not-served", "api-version-deprecated"]; // ServiceAccount, Service, 2 Deployments, DestinationRule, VirtualService, AuthorizationPolicy
 
-function app(ns: string, name: string, broken: boolean): string {
+/** One application; `caller` is the service account its AuthorizationPolicy admits (the next app of the namespace). */
+function app(ns: string, name: string, caller: string, broken: boolean): string {
   const deployment = (version: string) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -27,7 +28,7 @@ spec:
   template:
     metadata:
       labels: { app: ${name}, version: ${version} }
-      annotations: { sidecar.istio.io/proxyCPU: 100m }
+      annotations: { prometheus.io/scrape: "true" }
     spec:
       serviceAccountName: ${name}
       containers:
@@ -83,7 +84,7 @@ spec:
     matchLabels: { app: ${name} }
   action: ALLOW
   rules:
-    - from: [{ source: { principals: ["cluster.local/ns/${ns}/sa/frontend"] } }]
+    - from: [{ source: { principals: ["cluster.local/ns/${ns}/sa/${caller}"] } }]
       to: [{ operation: { methods: [GET, POST], paths: ["/api/*"] } }]
 `,
   ].join("---\n");
@@ -138,7 +139,7 @@ export function generate(dir: string, resources: number): { files: number; resou
     count += 3;
     for (let a = 0; a < appsPerNamespace; a++) {
       const index = n * appsPerNamespace + a;
-      write(join(dir, ns, `app-${a}.yaml`), app(ns, `svc-${a}`, index % 100 === 42));
+      write(join(dir, ns, `app-${a}.yaml`), app(ns, `svc-${a}`, `svc-${(a + 1) % appsPerNamespace}`, index % 100 === 42));
       count += APP_RESOURCES;
     }
   }

@@ -4,6 +4,7 @@ import { type Diagnostic, compareDiagnostics, fingerprint } from "./diagnostic.j
 import { resolveSeverity } from "./finalize.js";
 import { type RuleCatalog, isCode } from "./registry.js";
 import { formatMessage } from "./rule.js";
+import { addTo } from "../model/multimap.js";
 
 /** The rule that reports directives which suppress nothing (or name no rule). */
 export const DIRECTIVE_RULE = "directive-unused";
@@ -190,7 +191,7 @@ function entriesOf(directives: readonly Directive[], catalog: RuleCatalog) {
         blocks.push(entry);
       } else {
         const target = directive.kind === "disable-next-line" ? directive.line + 1 : directive.line;
-        lines.set(target, [...(lines.get(target) ?? []), entry]);
+        addTo(lines, target, entry);
       }
     }
   }

@@ -41,7 +41,13 @@ export function runRules(index: ResourceIndex, rules: readonly Rule[], internalE
     if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;
     const touched = new Set<string>();
     reads.set(rule.meta.id, touched);
-    const view = index.view((k: KindKey) => touched.add(kindId(k)));
+    // Reads are recorded on every index lookup, so known kinds are skipped by identity before building their id.
+    const seen = new Set<KindKey>();
+    const view = index.view((k: KindKey) => {
+      if (seen.has(k)) return;
+      seen.add(k);
+      touched.add(kindId(k));
+    });
     const ctx = {
       index: view,
       settings: index.settings,

@@ -36,7 +36,18 @@ export interface Workload {
   readonly templatePath: FieldPath;
 }
 
+// Resources are frozen, so the workload read from one never changes; many rules ask for the same ones.
+const workloadCache = new WeakMap<Resource, Workload | null>();
+
 export function workloadOf(resource: Resource): Workload | undefined {
+  const cached = workloadCache.get(resource);
+  if (cached !== undefined) return cached ?? undefined;
+  const workload = readWorkload(resource);
+  workloadCache.set(resource, workload ?? null);
+  return workload;
+}
+
+function readWorkload(resource: Resource): Workload | undefined {
   const entry = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
   if (!entry) return undefined;
   const template = asObject(getPath(resource.data, entry.template));

@@ -3,6 +3,7 @@ import { formatPath } from "../engine/diagnostic.js";
 import type { FieldPath, Json, JsonObject } from "../model/resource.js";
 import { type CelCheck, checkCelRule } from "./cel-rules.js";
 import { type CelValidation, type SchemaNode, acceptsNull } from "./convert.js";
+import { addTo } from "../model/multimap.js";
 
 export interface SchemaProblem {
   readonly kind: "schema" | "cel";
@@ -204,7 +205,7 @@ function closestBranchError(errors: readonly ErrorObject[], combinator: ErrorObj
   for (const e of errors) {
     if (!isInside(combinator, e) || COMBINATORS.has(e.keyword)) continue;
     const branch = e.schemaPath.slice(prefix.length).split("/")[0] ?? "";
-    byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
+    addTo(byBranch, branch, e);
   }
   let best: ErrorObject[] | undefined;
   for (const list of byBranch.values()) if (!best || list.length < best.length) best = list;

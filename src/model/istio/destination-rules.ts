@@ -7,6 +7,7 @@ import { canonicalHost, namespaceOfFqdn } from "./destinations.js";
 import { type ExportScope, destinationRuleScope, isVisibleFrom } from "./export-to.js";
 import { routeDestinations } from "./routes.js";
 import { importsHost } from "./sidecar-imports.js";
+import { addTo } from "../multimap.js";
 
 interface IndexedRule {
   readonly rule: Resource;
@@ -160,7 +161,7 @@ export function destinationRuleOverlaps(index: ResourceIndex): readonly Destinat
       // Exact hosts are grouped; wildcard hosts are compared with everything in the namespace.
       const exact = new Map<string, { rule: Resource; host: string }[]>();
       const wildcards = rules.filter((r) => r.host.startsWith("*"));
-      for (const r of rules) if (!r.host.startsWith("*")) exact.set(r.host, [...(exact.get(r.host) ?? []), r]);
+      for (const r of rules) if (!r.host.startsWith("*")) addTo(exact, r.host, r);
       const pairs: [{ rule: Resource; host: string }, { rule: Resource; host: string }][] = [];
       for (const group of exact.values()) for (let i = 0; i < group.length; i++) for (let j = i + 1; j < group.length; j++) pairs.push([group[i]!, group[j]!]);
       for (const w of wildcards) for (const r of rules) if (r !== w && (!r.host.startsWith("*") || rules.indexOf(r) > rules.indexOf(w)) && hostsIntersect(w.host, r.host)) pairs.push([w, r]);

@@ -2,6 +2,7 @@ import { K } from "../kinds.js";
 import { type Resource, asStringMap, spec } from "../resource.js";
 import type { ResourceIndex } from "../resource-index.js";
 import type { Workload } from "../workloads.js";
+import { addTo } from "../multimap.js";
 
 /**
  * The Services of a workload's namespace whose selector matches its pod labels (Services without a selector have
@@ -16,7 +17,7 @@ export function servicesSelecting(index: ResourceIndex, workload: Workload): Res
       const first = Object.entries(selector)[0];
       if (!first) continue;
       const key = `${svc.namespace}\u0000${first[0]}=${first[1]}`;
-      out.set(key, [...(out.get(key) ?? []), { svc, selector }]);
+      addTo(out, key, { svc, selector });
     }
     return out;
   });

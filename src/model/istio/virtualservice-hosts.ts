@@ -57,7 +57,11 @@ export function virtualServiceHostOverlaps(index: ResourceIndex): readonly HostO
         if (!seen.has(host)) claims.push({ vs, host, index: i, scope });
         seen.add(host);
       });
-      for (const key of gatewayKeys(vs)) byGateway.set(key, [...(byGateway.get(key) ?? []), ...claims]);
+      for (const key of gatewayKeys(vs)) {
+        const list = byGateway.get(key);
+        if (list) list.push(...claims);
+        else byGateway.set(key, [...claims]);
+      }
     }
     const found = new Map<string, { claim: HostClaim; gateway: string; sameHost: boolean; others: HostClaim[] }>();
     const note = (claim: HostClaim, other: HostClaim, gateway: string) => {
@@ -75,7 +79,12 @@ export function virtualServiceHostOverlaps(index: ResourceIndex): readonly HostO
     };
     for (const [gateway, claims] of byGateway) {
       const exact = new Map<string, HostClaim[]>();
-      for (const c of claims) if (!c.host.startsWith("*")) exact.set(c.host, [...(exact.get(c.host) ?? []), c]);
+      for (const c of claims) {
+        if (c.host.startsWith("*")) continue;
+        const group = exact.get(c.host);
+        if (group) group.push(c);
+        else exact.set(c.host, [c]);
+      }
       for (const group of exact.values()) for (const a of group) for (const b of group) if (a.vs !== b.vs) note(a, b, gateway);
       for (const w of claims.filter((c) => c.host.startsWith("*"))) {
         for (const c of claims) {

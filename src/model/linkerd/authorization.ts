@@ -3,6 +3,7 @@ import { type FieldPath, type Resource, asArray, asObject, asString, labelsOf, s
 import type { ResourceIndex } from "../resource-index.js";
 import { type Selector, matches, selectorFromLabelSelector } from "../selectors.js";
 import { type LinkerdServer, SERVER_KINDS, serversInNamespace } from "./servers.js";
+import { addTo } from "../multimap.js";
 
 // Linkerd's inbound authorization objects: AuthorizationPolicy (targetRef + requiredAuthenticationRefs),
 // ServerAuthorization (deprecated; selects Servers by name or by label), MeshTLSAuthentication (identities or
@@ -129,7 +130,7 @@ export function routesOfServer(index: ResourceIndex, server: Resource): Resource
         for (const p of routeParents(route)) {
           if (!isServerParent(p) || p.namespace !== route.namespace) continue;
           const key = `${p.namespace}/${p.name}`;
-          map.set(key, [...(map.get(key) ?? []), route]);
+          addTo(map, key, route);
         }
       }
     }

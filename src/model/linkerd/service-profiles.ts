@@ -8,6 +8,7 @@ import { parseGoDuration } from "../../schema/go/time.js";
 import { K } from "../kinds.js";
 import type { ResourceIndex } from "../resource-index.js";
 import { type FieldPath, type Json, type Resource, asArray, asNumber, asObject, asString, isObject, spec } from "../resource.js";
+import { addTo } from "../multimap.js";
 
 /** A problem the ServiceProfile validator refuses, beyond what the CRD schema describes. */
 export interface ProfileProblem {
@@ -122,7 +123,7 @@ export function profilesByService(index: ResourceIndex): ReadonlyMap<string, rea
       const t = profileTarget(sp);
       if (!t || t.clusterDomain !== index.settings.clusterDomain) continue;
       const key = `${t.namespace}/${t.service}`;
-      map.set(key, [...(map.get(key) ?? []), sp]);
+      addTo(map, key, sp);
     }
     return map;
   });

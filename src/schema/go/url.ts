@@ -1,3 +1,4 @@
+import { addTo } from "../../model/multimap.js";
 /**
  * The parts of Go's net/url that Kubernetes' CEL URL library relies on: `isURL` is `url.ParseRequestURI` succeeding,
  * `url()` checks with ParseRequestURI and then keeps the result of `url.Parse` (which splits off the fragment).
@@ -276,7 +277,7 @@ export function query(url: GoUrl): Map<string, string[]> {
     try {
       const key = unescape(equals < 0 ? pair : pair.slice(0, equals), "query");
       const value = unescape(equals < 0 ? "" : pair.slice(equals + 1), "query");
-      result.set(key, [...(result.get(key) ?? []), value]);
+      addTo(result, key, value);
     } catch {
       // Go's ParseQuery skips pairs it cannot unescape.
     }
