@@ -38906,7 +38906,12 @@ function runRules(index, rules, internalError) {
     if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;
     const touched = /* @__PURE__ */ new Set();
     reads.set(rule.meta.id, touched);
-    const view = index.view((k) => touched.add(kindId(k)));
+    const seen = /* @__PURE__ */ new Set();
+    const view = index.view((k) => {
+      if (seen.has(k)) return;
+      seen.add(k);
+      touched.add(kindId(k));
+    });
     const ctx = {
       index: view,
       settings: index.settings,
@@ -39431,7 +39436,15 @@ var describeSelector = (s) => [
 ].join(",");
 
 // src/model/workloads.ts
+var workloadCache = /* @__PURE__ */ new WeakMap();
 function workloadOf(resource) {
+  const cached = workloadCache.get(resource);
+  if (cached !== void 0) return cached ?? void 0;
+  const workload = readWorkload(resource);
+  workloadCache.set(resource, workload ?? null);
+  return workload;
+}
+function readWorkload(resource) {
   const entry = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
   if (!entry) return void 0;
   const template = asObject(getPath(resource.data, entry.template));
@@ -39863,6 +39876,13 @@ function importedSomewhere(index, scope, ownerNamespace, host) {
   return [...sidecars.keys()].some((ns) => importsHost(index, ns, ownerNamespace, host));
 }
 
+// src/model/multimap.ts
+function addTo(map2, key2, value) {
+  const list2 = map2.get(key2);
+  if (list2) list2.push(value);
+  else map2.set(key2, [value]);
+}
+
 // src/model/istio/destination-rules.ts
 function appliedDestinationRules(index, host, fromNamespace, hostNamespaces2) {
   const byNamespace = index.memo("istio/destination-rules-by-host", [K.DestinationRule, ...HOST_KINDS], () => buildTable(index));
@@ -39957,7 +39977,7 @@ function destinationRuleOverlaps(index) {
     for (const [namespace, rules] of byNamespace) {
       const exact = /* @__PURE__ */ new Map();
       const wildcards = rules.filter((r) => r.host.startsWith("*"));
-      for (const r of rules) if (!r.host.startsWith("*")) exact.set(r.host, [...exact.get(r.host) ?? [], r]);
+      for (const r of rules) if (!r.host.startsWith("*")) addTo(exact, r.host, r);
       const pairs2 = [];
       for (const group2 of exact.values()) for (let i = 0; i < group2.length; i++) for (let j = i + 1; j < group2.length; j++) pairs2.push([group2[i], group2[j]]);
       for (const w of wildcards) for (const r of rules) if (r !== w && (!r.host.startsWith("*") || rules.indexOf(r) > rules.indexOf(w)) && hostsIntersect(w.host, r.host)) pairs2.push([w, r]);
@@ -41083,7 +41103,7 @@ function routesOfServer(index, server) {
         for (const p of routeParents(route)) {
           if (!isServerParent(p) || p.namespace !== route.namespace) continue;
           const key2 = `${p.namespace}/${p.name}`;
-          map2.set(key2, [...map2.get(key2) ?? [], route]);
+          addTo(map2, key2, route);
         }
       }
     }
@@ -42101,7 +42121,7 @@ var gateway_listener_conflict_default = defineRule({
   check(gateway, ctx) {
     const listeners = listenersOf(gateway).filter((l) => l.port !== void 0);
     const byPort = /* @__PURE__ */ new Map();
-    for (const l of listeners) byPort.set(l.port, [...byPort.get(l.port) ?? [], l]);
+    for (const l of listeners) addTo(byPort, l.port, l);
     for (const group2 of byPort.values()) {
       for (const l of group2) {
         const found = group2.map((o2) => o2 === l ? void 0 : { o: o2, c: conflict(l, o2) }).find((x) => x?.c);
@@ -48670,7 +48690,7 @@ function knownCallers(index) {
     const byNamespace = /* @__PURE__ */ new Map();
     for (const c of all.values()) {
       byPrincipal.set(principalOf(index, c.namespace, c.serviceAccount), c);
-      byNamespace.set(c.namespace, [...byNamespace.get(c.namespace) ?? [], c]);
+      addTo(byNamespace, c.namespace, c);
     }
     return { all: [...all.values()], byAccount: all, byPrincipal, byNamespace };
   });
@@ -49438,10 +49458,17 @@ var destinationrule_tls_missing_default = defineRule({
     const host = written.startsWith("*") ? written.toLowerCase() : index.hosts().canonical(written, dr.namespace);
     const hostNamespace = /^[^.]+\.([^.]+)\.svc\./.exec(host)?.[1];
     const root = index.settings.rootNamespace;
-    const shadowed = index.all(K.DestinationRule).find((w) => {
-      const pattern = asString(spec(w).host);
-      if (w === dr || topTlsMode(w) !== "ISTIO_MUTUAL" || !pattern) return false;
-      if (!isMeshWideHost(pattern) && !isNamespaceWideHost(index, w)) return false;
+    const defaults = index.memo(
+      "istio/mutual-tls-defaults",
+      [K.DestinationRule],
+      () => index.all(K.DestinationRule).filter((w) => {
+        const pattern = asString(spec(w).host);
+        return pattern !== void 0 && topTlsMode(w) === "ISTIO_MUTUAL" && (isMeshWideHost(pattern) || isNamespaceWideHost(index, w));
+      })
+    );
+    const shadowed = defaults.find((w) => {
+      const pattern = asString(spec(w).host) ?? "";
+      if (w === dr) return false;
       if (!hostMatchesPattern(host, pattern) && !(host.startsWith("*") && host.endsWith(pattern.slice(1)))) return false;
       if (![dr.namespace, hostNamespace, root].includes(w.namespace)) return false;
       return w.namespace === dr.namespace || isVisibleFrom(destinationRuleScope(w, index.settings), dr.namespace);
@@ -64693,7 +64720,7 @@ var envoyfilter_priority_missing_default = defineRule({
     for (const [resource, patches] of patchesOf) {
       for (const patch of patches) {
         if (!patch.proxyVersion || !patch.filterName) continue;
-        versioned.set(patch.filterName, [...versioned.get(patch.filterName) ?? [], { resource, patch }]);
+        addTo(versioned, patch.filterName, { resource, patch });
       }
     }
     for (const [resource, patches] of patchesOf) {
@@ -67772,7 +67799,11 @@ function virtualServiceHostOverlaps(index) {
         if (!seen.has(host)) claims.push({ vs, host, index: i, scope });
         seen.add(host);
       });
-      for (const key2 of gatewayKeys(vs)) byGateway.set(key2, [...byGateway.get(key2) ?? [], ...claims]);
+      for (const key2 of gatewayKeys(vs)) {
+        const list2 = byGateway.get(key2);
+        if (list2) list2.push(...claims);
+        else byGateway.set(key2, [...claims]);
+      }
     }
     const found = /* @__PURE__ */ new Map();
     const note = (claim, other, gateway) => {
@@ -67790,7 +67821,12 @@ function virtualServiceHostOverlaps(index) {
     };
     for (const [gateway, claims] of byGateway) {
       const exact = /* @__PURE__ */ new Map();
-      for (const c of claims) if (!c.host.startsWith("*")) exact.set(c.host, [...exact.get(c.host) ?? [], c]);
+      for (const c of claims) {
+        if (c.host.startsWith("*")) continue;
+        const group2 = exact.get(c.host);
+        if (group2) group2.push(c);
+        else exact.set(c.host, [c]);
+      }
       for (const group2 of exact.values()) for (const a of group2) for (const b of group2) if (a.vs !== b.vs) note(a, b, gateway);
       for (const w of claims.filter((c) => c.host.startsWith("*"))) {
         for (const c of claims) {
@@ -68837,7 +68873,7 @@ var virtualservice_route_destination_duplicate_default = defineRule({
         const subset = asString(item.destination?.subset) ?? "";
         const port2 = asNumber(asObject(item.destination?.port)?.number) ?? "";
         const key2 = `${canonicalHost(ctx.index, host, vs.namespace)}|${subset}|${port2}`;
-        byKey.set(key2, [...byKey.get(key2) ?? [], i]);
+        addTo(byKey, key2, i);
       });
       for (const indexes of byKey.values()) {
         if (indexes.length < 2) continue;
@@ -69199,7 +69235,7 @@ function servicesSelecting(index, workload) {
       const first = Object.entries(selector)[0];
       if (!first) continue;
       const key2 = `${svc.namespace}\0${first[0]}=${first[1]}`;
-      out.set(key2, [...out.get(key2) ?? [], { svc, selector }]);
+      addTo(out, key2, { svc, selector });
     }
     return out;
   });
@@ -69276,7 +69312,7 @@ function protocolOf(port2) {
 }
 function add(map2, a, b, svc) {
   const inner = map2.get(a) ?? /* @__PURE__ */ new Map();
-  inner.set(b, [...inner.get(b) ?? [], svc]);
+  addTo(inner, b, svc);
   map2.set(a, inner);
 }
 var unique = (svcs) => [...new Set(svcs)];
@@ -69389,7 +69425,7 @@ var workloadgroup_labels_duplicate_default = defineRule({
       const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
       if (entries.length === 0) continue;
       const key2 = `${wg.namespace}\0${JSON.stringify(entries)}`;
-      groups.set(key2, [...groups.get(key2) ?? [], wg]);
+      addTo(groups, key2, wg);
     }
     for (const list2 of groups.values()) {
       if (list2.length < 2) continue;
@@ -69832,7 +69868,7 @@ function query(url) {
     try {
       const key2 = unescape(equals3 < 0 ? pair : pair.slice(0, equals3), "query");
       const value = unescape(equals3 < 0 ? "" : pair.slice(equals3 + 1), "query");
-      result.set(key2, [...result.get(key2) ?? [], value]);
+      addTo(result, key2, value);
     } catch {
     }
   }
@@ -71683,7 +71719,7 @@ function closestBranchError(errors, combinator) {
   for (const e of errors) {
     if (!isInside2(combinator, e) || COMBINATORS.has(e.keyword)) continue;
     const branch = e.schemaPath.slice(prefix.length).split("/")[0] ?? "";
-    byBranch.set(branch, [...byBranch.get(branch) ?? [], e]);
+    addTo(byBranch, branch, e);
   }
   let best;
   for (const list2 of byBranch.values()) if (!best || list2.length < best.length) best = list2;
@@ -72264,7 +72300,7 @@ function profilesByService(index) {
       const t = profileTarget(sp);
       if (!t || t.clusterDomain !== index.settings.clusterDomain) continue;
       const key2 = `${t.namespace}/${t.service}`;
-      map2.set(key2, [...map2.get(key2) ?? [], sp]);
+      addTo(map2, key2, sp);
     }
     return map2;
   });
@@ -73552,7 +73588,7 @@ var linkerd_route_kind_conflict_default = defineRule({
         for (const ref of linkerdParentRefs(route)) {
           if (ref.target !== "service" && ref.target !== "egressnetwork") continue;
           const key2 = `${ref.target}\0${ref.namespace}\0${ref.name}`;
-          byParent.set(key2, [...byParent.get(key2) ?? [], { route, ref }]);
+          addTo(byParent, key2, { route, ref });
         }
       }
     }
@@ -74773,7 +74809,7 @@ function entriesOf(directives, catalog2) {
         blocks.push(entry);
       } else {
         const target = directive.kind === "disable-next-line" ? directive.line + 1 : directive.line;
-        lines.set(target, [...lines.get(target) ?? [], entry]);
+        addTo(lines, target, entry);
       }
     }
   }
