@@ -5505,7 +5505,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape4 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape3 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5513,14 +5513,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape4(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape4(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape4(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -40260,12 +40260,12 @@ function serverTargets(index, host) {
   if (!host.startsWith("*")) {
     const service = table2.get(host);
     if (service) return serviceTargets(index, service);
-    const m = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${escape2(domain)}$`).exec(host);
-    return m?.[1] ? [{ ...namespaceTarget(m[1]), host }] : [];
+    const ns2 = namespaceOfFqdn(index, host);
+    return ns2 ? [{ ...namespaceTarget(ns2), host }] : [];
   }
   const out = [];
   const covered2 = /* @__PURE__ */ new Set();
-  const ns = new RegExp(`^\\*\\.([^.*]+)\\.svc\\.${escape2(domain)}$`).exec(host)?.[1];
+  const ns = namespaceWideNamespace(index, host);
   const candidates = ns === void 0 ? table2 : index.inNamespace(K.Service, ns).map((s) => [`${s.name}.${s.namespace}.svc.${domain}`.toLowerCase(), s]);
   for (const [name, service] of candidates) {
     if (!hostMatchesPattern(name, host)) continue;
@@ -40278,7 +40278,6 @@ function serverTargets(index, host) {
   }
   return out;
 }
-var escape2 = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 var namespaceTarget = (namespace) => ({
   pod: { namespace, labels: {} },
   workload: void 0,
@@ -40345,7 +40344,19 @@ function repositoryNamespaces(index) {
   });
 }
 var isMeshWideHost = (host) => host === "*.local";
+function namespaceWideNamespace(index, host) {
+  if (!host.startsWith("*.")) return void 0;
+  const ns = namespaceOfFqdn(index, `any${host.slice(1)}`);
+  return ns && !ns.includes("*") ? ns : void 0;
+}
 var isNamespaceWideHost = (index, dr) => asString(spec(dr).host) === `*.${dr.namespace}.svc.${index.settings.clusterDomain}`;
+function wideDestinationRules(index) {
+  return index.memo(
+    "istio/wide-destination-rules",
+    [K.DestinationRule],
+    () => index.all(K.DestinationRule).filter((dr) => isMeshWideHost(asString(spec(dr).host)) || isNamespaceWideHost(index, dr))
+  );
+}
 var topTlsMode = (dr) => tlsOf(asObject(spec(dr).trafficPolicy) ?? {}, []).mode;
 function callerNamespaces(index, targetNamespace, host) {
   const table2 = index.memo("istio/mtls-dr-namespaces", MTLS_KINDS, () => {
@@ -40401,16 +40412,32 @@ function decidedPorts(index, pa) {
   }
   return out;
 }
+function conflictingClients(index, pa, mode, conflicts) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const decided2 of decidedPorts(index, pa)) {
+    const key2 = decided2.mode.path.join(".");
+    if (decided2.mode.mode !== mode || seen.has(key2)) continue;
+    const { host, namespaces } = targetHost(index, decided2.target);
+    for (const caller of callerNamespaces(index, decided2.target.pod.namespace, host)) {
+      const client = clientTls(index, host, caller, namespaces, decided2.servicePort, void 0);
+      if (!conflicts(client)) continue;
+      seen.add(key2);
+      out.push({ decided: decided2, caller, client });
+      break;
+    }
+  }
+  return out;
+}
 function unservedHosts(index, namespace) {
   const byNamespace = index.memo("istio/mtls-unserved-hosts", MTLS_KINDS, () => {
     const byHost = servicesByHost(index);
-    const pattern = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${escape2(index.settings.clusterDomain)}$`);
     const out = /* @__PURE__ */ new Map();
     for (const dr of index.all(K.DestinationRule)) {
       const written = asString(spec(dr).host);
       if (!written || written.startsWith("*")) continue;
       const host = index.hosts().canonical(written, dr.namespace);
-      const ns = pattern.exec(host)?.[1];
+      const ns = namespaceOfFqdn(index, host);
       if (!ns || byHost.has(host)) continue;
       const set2 = out.get(ns) ?? /* @__PURE__ */ new Set();
       set2.add(host);
@@ -40895,6 +40922,1001 @@ function ruleDecider(policy, rule, path6) {
 }
 var policiesUseHosts = (policies) => policies.some((p) => (p.rules ?? []).some((r) => (r.to ?? []).some((o) => o.fields.hosts || o.fields.notHosts)));
 
+// src/schema/cel/quantity.ts
+var MAX_INT64 = (1n << 63n) - 1n;
+var MIN_INT64 = -(1n << 63n);
+var NANO_EXPONENT = -9;
+var MAX_ABS_EXPONENT = 4096;
+var fitsInt64 = (v) => v >= MIN_INT64 && v <= MAX_INT64;
+var pow10 = (n) => 10n ** BigInt(n);
+var QUANTITY_FORMAT_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+var SUFFIXES = {
+  "": { base: 10, exponent: 0, format: "DecimalSI" },
+  n: { base: 10, exponent: -9, format: "DecimalSI" },
+  u: { base: 10, exponent: -6, format: "DecimalSI" },
+  m: { base: 10, exponent: -3, format: "DecimalSI" },
+  k: { base: 10, exponent: 3, format: "DecimalSI" },
+  M: { base: 10, exponent: 6, format: "DecimalSI" },
+  G: { base: 10, exponent: 9, format: "DecimalSI" },
+  T: { base: 10, exponent: 12, format: "DecimalSI" },
+  P: { base: 10, exponent: 15, format: "DecimalSI" },
+  E: { base: 10, exponent: 18, format: "DecimalSI" },
+  Ki: { base: 2, exponent: 10, format: "BinarySI" },
+  Mi: { base: 2, exponent: 20, format: "BinarySI" },
+  Gi: { base: 2, exponent: 30, format: "BinarySI" },
+  Ti: { base: 2, exponent: 40, format: "BinarySI" },
+  Pi: { base: 2, exponent: 50, format: "BinarySI" },
+  Ei: { base: 2, exponent: 60, format: "BinarySI" }
+};
+function interpretSuffix(suffix) {
+  const known = SUFFIXES[suffix];
+  if (known) return known;
+  if (suffix.length > 1 && (suffix[0] === "e" || suffix[0] === "E") && /^[+-]?[0-9]+$/.test(suffix.slice(1))) {
+    const parsed2 = BigInt(suffix.slice(1));
+    if (!fitsInt64(parsed2)) return void 0;
+    const exponent = Number(BigInt.asIntN(32, parsed2));
+    return { base: 10, exponent, format: "DecimalExponent" };
+  }
+  return void 0;
+}
+function scan(text) {
+  let pos = 0;
+  let negative = false;
+  if (text[0] === "-" || text[0] === "+") {
+    negative = text[0] === "-";
+    pos++;
+  }
+  while (pos < text.length && text[pos] === "0") pos++;
+  if (pos >= text.length) return { negative, num: "0", denom: "", suffix: "" };
+  const numStart = pos;
+  while (pos < text.length && /[0-9]/.test(text[pos])) pos++;
+  const num = text.slice(numStart, pos) || "0";
+  let denom = "";
+  if (text[pos] === ".") {
+    const denomStart = ++pos;
+    while (pos < text.length && /[0-9]/.test(text[pos])) pos++;
+    denom = text.slice(denomStart, pos);
+  }
+  const suffix = text.slice(pos);
+  if (!/^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new Error(QUANTITY_FORMAT_ERROR);
+  return { negative, num, denom, suffix };
+}
+function parseQuantity(text) {
+  if (text === "") throw new Error(QUANTITY_FORMAT_ERROR);
+  if (text === "0") return { mantissa: 0n, exponent: 0, decimalForm: false };
+  const { negative, num, denom, suffix } = scan(text);
+  const interpreted = interpretSuffix(suffix);
+  if (!interpreted) throw new Error("unable to parse quantity's suffix");
+  const { base, format: format2 } = interpreted;
+  let { exponent } = interpreted;
+  if (Math.abs(exponent) > MAX_ABS_EXPONENT) throw new Error("unable to parse quantity's suffix");
+  const sign2 = negative ? -1n : 1n;
+  let precision;
+  let mantissaFactor = 1n;
+  let scale = 0;
+  if (format2 === "BinarySI") {
+    if (exponent >= 0 && denom === "") {
+      mantissaFactor = 1n << BigInt(exponent);
+      precision = 15 - num.length - Math.trunc(exponent * 3 / 10) - 1;
+    } else {
+      precision = -1;
+    }
+  } else {
+    scale = exponent;
+    precision = 18 - (num.length + denom.length);
+  }
+  if (precision >= 0) {
+    scale -= denom.length;
+    if (scale >= NANO_EXPONENT) {
+      const shifted = BigInt(num + denom);
+      const value = shifted * mantissaFactor;
+      if (fitsInt64(shifted) && fitsInt64(value)) return { mantissa: sign2 * value, exponent: scale, decimalForm: false };
+    }
+  }
+  let mantissa = BigInt(num + denom);
+  exponent = base === 10 ? exponent - denom.length : -denom.length;
+  if (base === 2) mantissa *= 1n << BigInt(interpreted.exponent);
+  if (mantissa !== 0n && exponent < NANO_EXPONENT) {
+    const divisor = pow10(NANO_EXPONENT - exponent);
+    mantissa = (mantissa + divisor - 1n) / divisor;
+    exponent = NANO_EXPONENT;
+  }
+  if (format2 === "BinarySI" && compare({ mantissa, exponent, decimalForm: true }, { mantissa: MAX_INT64, exponent: 0, decimalForm: true }) > 0) {
+    mantissa = MAX_INT64;
+    exponent = 0;
+  }
+  return { mantissa: sign2 * mantissa, exponent, decimalForm: true };
+}
+function isQuantity(text) {
+  try {
+    parseQuantity(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function normalize2(q) {
+  let { mantissa, exponent } = q;
+  if (mantissa === 0n) return { mantissa: 0n, exponent: 0 };
+  while (mantissa % 10n === 0n) {
+    mantissa /= 10n;
+    exponent++;
+  }
+  return { mantissa, exponent };
+}
+function aligned(a, b) {
+  const exponent = Math.min(a.exponent, b.exponent);
+  return [a.mantissa * pow10(a.exponent - exponent), b.mantissa * pow10(b.exponent - exponent), exponent];
+}
+function compare(a, b) {
+  const [x, y] = aligned(a, b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function sign(q) {
+  return q.mantissa > 0n ? 1 : q.mantissa < 0n ? -1 : 0;
+}
+function add(a, b) {
+  if (!a.decimalForm && !b.decimalForm) {
+    if (b.mantissa === 0n) return a;
+    if (a.mantissa === 0n) return b;
+    const [x2, y2, exponent2] = aligned(a, b);
+    if (fitsInt64(x2) && fitsInt64(y2) && fitsInt64(x2 + y2)) return { mantissa: x2 + y2, exponent: exponent2, decimalForm: false };
+  }
+  const [x, y, exponent] = aligned(a, b);
+  return { mantissa: x + y, exponent, decimalForm: true };
+}
+function subtract(a, b) {
+  const negated = { ...b, mantissa: -b.mantissa };
+  if (!b.decimalForm && !fitsInt64(negated.mantissa)) return add(a, { ...negated, decimalForm: true });
+  return add(a, negated);
+}
+function fromInteger(value) {
+  return { mantissa: value, exponent: 0, decimalForm: false };
+}
+function multiply(q, factor) {
+  const mantissa = q.mantissa * factor;
+  return { mantissa, exponent: q.exponent, decimalForm: q.decimalForm || !fitsInt64(mantissa) };
+}
+function divideRounded(q, divisor, decimals) {
+  if (divisor === 0n) throw new Error("division by zero error");
+  const target = -decimals;
+  const numerator = q.exponent >= target ? q.mantissa * pow10(q.exponent - target) : q.mantissa;
+  const denominator = q.exponent >= target ? divisor : divisor * pow10(target - q.exponent);
+  const quotient = numerator / denominator;
+  const remainder = numerator % denominator;
+  const abs = (v) => v < 0n ? -v : v;
+  const roundAway = abs(remainder) * 2n >= abs(denominator);
+  const direction = numerator < 0n !== denominator < 0n ? -1n : 1n;
+  return { mantissa: roundAway ? quotient + direction : quotient, exponent: target, decimalForm: true };
+}
+function divideInteger(q, divisor) {
+  if (divisor === 0n) throw new Error("division by zero error");
+  const whole = q.exponent >= 0 ? q.mantissa * pow10(q.exponent) : q.mantissa / pow10(-q.exponent);
+  return { mantissa: whole / divisor, exponent: 0, decimalForm: true };
+}
+function asInt64(q) {
+  if (q.decimalForm || q.exponent < 0) return void 0;
+  const value = q.mantissa * pow10(q.exponent);
+  return fitsInt64(value) ? value : void 0;
+}
+function asApproximateFloat(q) {
+  const base = Number(q.mantissa);
+  return q.exponent === 0 ? base : base * 10 ** q.exponent;
+}
+
+// src/schema/go/net.ts
+var AddressError = class extends Error {
+};
+function parseKubernetesIp(text) {
+  let addr;
+  try {
+    addr = parseAddr(text);
+  } catch (error2) {
+    throw new AddressError(`IP Address "${text}" parse error during conversion from string: ${messageOf(error2)}`);
+  }
+  if (isIpv4MappedIpv6(addr)) throw new AddressError(`IPv4-mapped IPv6 address "${text}" is not allowed`);
+  return addr;
+}
+function parseKubernetesCidr(text) {
+  let prefix;
+  try {
+    prefix = parsePrefix(text);
+  } catch (error2) {
+    throw new AddressError(`network address parse error during conversion from string: ${messageOf(error2)}`);
+  }
+  if (isIpv4MappedIpv6(prefix.addr)) throw new AddressError(`IPv4-mapped IPv6 address "${text}" is not allowed`);
+  return prefix;
+}
+function isKubernetesIp(text) {
+  try {
+    parseKubernetesIp(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function isKubernetesCidr(text) {
+  try {
+    parseKubernetesCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function messageOf(error2) {
+  return error2 instanceof Error ? error2.message : String(error2);
+}
+function parseAddr(text) {
+  for (const char of text) {
+    if (char === ".") return parseIpv4(text);
+    if (char === ":") return parseIpv6(text);
+    if (char === "%") throw new AddressError("missing IPv6 address");
+  }
+  throw new AddressError("unable to parse IP");
+}
+function parseIpv4(text) {
+  const out = new Uint8Array(4);
+  parseIpv4Fields(text, out, 0);
+  return out;
+}
+function parseIpv4Fields(text, out, offset) {
+  let value = 0;
+  let digits = 0;
+  let field2 = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) throw new AddressError("IPv4 field has octet with leading zero");
+      value = value * 10 + (c - 48);
+      digits++;
+      if (value > 255) throw new AddressError("IPv4 field has value >255");
+    } else if (c === 46) {
+      if (i === 0 || i === text.length - 1 || text[i - 1] === ".") {
+        throw new AddressError("IPv4 field must have at least one digit");
+      }
+      if (field2 === 3) throw new AddressError("IPv4 address too long");
+      out[offset + field2++] = value;
+      value = 0;
+      digits = 0;
+    } else {
+      throw new AddressError("unexpected character");
+    }
+  }
+  if (field2 < 3) throw new AddressError("IPv4 address too short");
+  out[offset + 3] = value;
+}
+function parseIpv6(input) {
+  if (input.includes("%")) {
+    const zone = input.slice(input.indexOf("%") + 1);
+    throw new AddressError(zone === "" ? "zone must be a non-empty string" : `IP address "${input}" with zone value is not allowed`);
+  }
+  const ip = new Uint8Array(16);
+  let rest = input;
+  let ellipsis = -1;
+  if (rest.startsWith("::")) {
+    ellipsis = 0;
+    rest = rest.slice(2);
+    if (rest === "") return ip;
+  }
+  let i = 0;
+  while (i < 16) {
+    let off = 0;
+    let acc = 0;
+    for (; off < rest.length; off++) {
+      const digit = hexValue(rest.charCodeAt(off));
+      if (digit < 0) break;
+      if (off > 3) throw new AddressError("each group must have 4 or less digits");
+      acc = acc * 16 + digit;
+    }
+    if (off === 0) throw new AddressError("each colon-separated field must have at least one digit");
+    if (off < rest.length && rest[off] === ".") {
+      if (ellipsis < 0 && i !== 12) {
+        throw new AddressError("embedded IPv4 address must replace the final 2 fields of the address");
+      }
+      if (i + 4 > 16) throw new AddressError("too many hex fields to fit an embedded IPv4 at the end of the address");
+      parseIpv4Fields(rest, ip, i);
+      rest = "";
+      i += 4;
+      break;
+    }
+    ip[i] = acc >> 8;
+    ip[i + 1] = acc & 255;
+    i += 2;
+    rest = rest.slice(off);
+    if (rest === "") break;
+    if (rest[0] !== ":") throw new AddressError("unexpected character, want colon");
+    if (rest.length === 1) throw new AddressError("colon must be followed by more characters");
+    rest = rest.slice(1);
+    if (rest[0] === ":") {
+      if (ellipsis >= 0) throw new AddressError("multiple :: in address");
+      ellipsis = i;
+      rest = rest.slice(1);
+      if (rest === "") break;
+    }
+  }
+  if (rest !== "") throw new AddressError("trailing garbage after address");
+  if (i < 16) {
+    if (ellipsis < 0) throw new AddressError("address string too short");
+    const shift = 16 - i;
+    for (let j = i - 1; j >= ellipsis; j--) ip[j + shift] = ip[j];
+    ip.fill(0, ellipsis, ellipsis + shift);
+  } else if (ellipsis >= 0) {
+    throw new AddressError("the :: must expand to at least one field of zeros");
+  }
+  return ip;
+}
+function hexValue(c) {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+function parsePrefix(text) {
+  const slash = text.lastIndexOf("/");
+  if (slash < 0) throw new AddressError(`netip.ParsePrefix("${text}"): no '/'`);
+  const addr = parseAddr(text.slice(0, slash));
+  const bitsText = text.slice(slash + 1);
+  if (!/^(0|[1-9][0-9]*)$/.test(bitsText)) {
+    throw new AddressError(`netip.ParsePrefix("${text}"): bad bits after slash: "${bitsText}"`);
+  }
+  const bits = Number(bitsText);
+  if (bits > addr.length * 8) throw new AddressError(`netip.ParsePrefix("${text}"): prefix length out of range`);
+  return { addr, bits };
+}
+function isIpv4MappedIpv6(addr) {
+  if (addr.length !== 16) return false;
+  for (let i = 0; i < 10; i++) if (addr[i] !== 0) return false;
+  return addr[10] === 255 && addr[11] === 255;
+}
+function formatIp(addr) {
+  if (addr.length === 4) return Array.from(addr).join(".");
+  const groups = [];
+  for (let i = 0; i < 16; i += 2) groups.push(addr[i] << 8 | addr[i + 1]);
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength && j - i >= 2) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  if (isIpv4MappedIpv6(addr)) return `::ffff:${Array.from(addr.slice(12)).join(".")}`;
+  const hex = (g) => g.toString(16);
+  if (bestStart < 0) return groups.map(hex).join(":");
+  const head = groups.slice(0, bestStart).map(hex).join(":");
+  const tail = groups.slice(bestStart + bestLength).map(hex).join(":");
+  return `${head}::${tail}`;
+}
+function formatPrefix(prefix) {
+  return `${formatIp(prefix.addr)}/${prefix.bits}`;
+}
+function maskedPrefix(prefix) {
+  return { addr: maskBytes(prefix.addr, prefix.bits), bits: prefix.bits };
+}
+function maskBytes(addr, bits) {
+  const out = new Uint8Array(addr);
+  for (let i = 0; i < out.length; i++) {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    out[i] &= keep === 0 ? 0 : 255 << 8 - keep & 255;
+  }
+  return out;
+}
+function sameBytes(a, b) {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+function prefixContainsIp(prefix, ip) {
+  return ip.length === prefix.addr.length && sameBytes(maskBytes(ip, prefix.bits), maskBytes(prefix.addr, prefix.bits));
+}
+function prefixContainsPrefix(outer, inner) {
+  return inner.addr.length === outer.addr.length && inner.bits >= outer.bits && prefixContainsIp(outer, inner.addr);
+}
+var v4 = (addr) => addr.length === 4;
+var ipPredicates = {
+  isUnspecified: (addr) => addr.every((b) => b === 0),
+  isLoopback: (addr) => v4(addr) ? addr[0] === 127 : addr.slice(0, 15).every((b) => b === 0) && addr[15] === 1,
+  isMulticast: (addr) => v4(addr) ? (addr[0] & 240) === 224 : addr[0] === 255,
+  isLinkLocalMulticast: (addr) => v4(addr) ? addr[0] === 224 && addr[1] === 0 && addr[2] === 0 : addr[0] === 255 && (addr[1] & 15) === 2,
+  isLinkLocalUnicast: (addr) => v4(addr) ? addr[0] === 169 && addr[1] === 254 : addr[0] === 254 && (addr[1] & 192) === 128,
+  isGlobalUnicast: (addr) => {
+    if (v4(addr) && (addr.every((b) => b === 0) || addr.every((b) => b === 255))) return false;
+    return !ipPredicates.isUnspecified(addr) && !ipPredicates.isLoopback(addr) && !ipPredicates.isMulticast(addr) && !ipPredicates.isLinkLocalUnicast(addr);
+  }
+};
+
+// src/model/linkerd/policy-validation.ts
+var ACCESS_POLICIES = [
+  "all-authenticated",
+  "all-unauthenticated",
+  "cluster-authenticated",
+  "cluster-unauthenticated",
+  "deny",
+  "audit"
+];
+var PROXY_PROTOCOLS = ["unknown", "HTTP/1", "HTTP/2", "gRPC", "opaque", "TLS"];
+var usesLinkerd = (index) => index.memo("linkerd:uses", [], () => index.resources.some((r) => r.origin.kind === "file" && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+var TRUST_DOMAIN = /^[a-z0-9._-]+$/;
+var SPIFFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
+var DNS_LABEL = /^[a-z0-9-]+$/;
+function identityProblem(id) {
+  if (id.startsWith("spiffe://")) {
+    const rest = id.slice("spiffe://".length);
+    const slash = rest.indexOf("/");
+    const domain = slash < 0 ? rest : rest.slice(0, slash);
+    if (!TRUST_DOMAIN.test(domain)) return 'the SPIFFE trust domain must be lowercase letters, digits, "-", "." or "_"';
+    if (slash < 0) return void 0;
+    const segments = rest.slice(slash + 1).split("/");
+    for (const s of segments) {
+      if (s === "") return 'the SPIFFE path has an empty segment (or a trailing "/")';
+      if (s === "." || s === "..") return `the SPIFFE path has a "${s}" segment`;
+      if (!SPIFFE_SEGMENT.test(s)) return `the SPIFFE path segment "${s}" has a character other than letters, digits, "-", "." or "_"`;
+    }
+    return void 0;
+  }
+  if (id === "*") return void 0;
+  const labels = id.split(".");
+  for (const [i, label] of labels.entries()) {
+    if (i === 0 && label === "*") continue;
+    if (!DNS_LABEL.test(label)) return `"${label}" is not a label of lowercase letters, digits and "-" (only the first label may be "*")`;
+  }
+  return void 0;
+}
+function parseNetwork(text) {
+  try {
+    if (text.includes("/")) return parsePrefix(text);
+    const addr = parseAddr(text);
+    return { addr, bits: addr.length * 8 };
+  } catch {
+    return void 0;
+  }
+}
+var NETWORK_MESSAGES = {
+  networksEmpty: "networks is empty; Linkerd requires at least one network.",
+  cidrInvalid: 'cidr "{{value}}" is not an IP network (CIDR) or IP address.',
+  exceptInvalid: 'except "{{value}}" is not an IP network (CIDR) or IP address.',
+  exceptOutside: 'except "{{value}}" does not lie inside cidr "{{cidr}}".',
+  exceptCoversAll: 'except "{{value}}" covers all of cidr "{{cidr}}", so the network matches nothing.'
+};
+function networkIssues(networks, path6) {
+  if (!Array.isArray(networks)) return [];
+  if (networks.length === 0) return [{ path: path6, messageId: "networksEmpty", data: {} }];
+  const out = [];
+  asArray(networks).forEach((n, i) => {
+    const net = asObject(n);
+    const cidrText = asString(net?.cidr);
+    if (cidrText === void 0) return;
+    const cidr = parseNetwork(cidrText);
+    if (!cidr) {
+      out.push({ path: [...path6, i, "cidr"], messageId: "cidrInvalid", data: { value: cidrText } });
+      return;
+    }
+    asArray(net?.except).forEach((e, j) => {
+      const text = asString(e);
+      if (text === void 0) return;
+      const at2 = [...path6, i, "except", j];
+      const except = parseNetwork(text);
+      if (!except) out.push({ path: at2, messageId: "exceptInvalid", data: { value: text } });
+      else if (prefixContainsPrefix(except, cidr)) out.push({ path: at2, messageId: "exceptCoversAll", data: { value: text, cidr: cidrText } });
+      else if (!prefixContainsPrefix(cidr, except)) out.push({ path: at2, messageId: "exceptOutside", data: { value: text, cidr: cidrText } });
+    });
+  });
+  return out;
+}
+var networksOverlap = (a, b) => prefixContainsPrefix(a, b) || prefixContainsPrefix(b, a);
+var refGroup = (value) => {
+  const g = asString(value) ?? "";
+  return g === "core" ? "" : g;
+};
+
+// src/model/linkerd/route-annotations.ts
+function linkerdDurationMs(text) {
+  const m = /^(0|([0-9]+)(ms|s|m|h|d))$/.exec(text.trim());
+  if (!m) return void 0;
+  if (m[1] === "0") return 0;
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[3]];
+  return Number(m[2]) * unit;
+}
+var isLinkerdDuration = (text) => linkerdDurationMs(text) !== void 0;
+var GRPC_CONDITIONS = /* @__PURE__ */ new Set(["cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable"]);
+var status = (s) => /^[0-9]{3}$/.test(s) && Number(s) >= 100 && Number(s) <= 599 ? Number(s) : void 0;
+function httpRetryProblem(value) {
+  for (const raw of value.split(",")) {
+    const item = raw.trim();
+    if (item === "5xx" || item === "gateway-error" || status(item) !== void 0) continue;
+    const [a, b, ...more] = item.split("-");
+    const lo = status(a?.trim() ?? "");
+    const hi = status(b?.trim() ?? "");
+    if (more.length === 0 && lo !== void 0 && hi !== void 0) {
+      if (lo > hi) return `the range "${item}" is decreasing`;
+      continue;
+    }
+    return `"${item}" is not "5xx", "gateway-error", a status code 100-599 or a range of them`;
+  }
+  return void 0;
+}
+function grpcRetryProblem(value) {
+  for (const raw of value.split(",")) {
+    const item = raw.trim();
+    if (!GRPC_CONDITIONS.has(item)) return `"${item}" is not one of ${[...GRPC_CONDITIONS].map((c) => `"${c}"`).join(", ")}`;
+  }
+  return void 0;
+}
+var DURATION_KEYS = ["retry.linkerd.io/timeout", "timeout.linkerd.io/response", "timeout.linkerd.io/request", "timeout.linkerd.io/idle"];
+function retryTimeoutProblems(annotations, grpc) {
+  const out = [];
+  const check = (key2, problem) => {
+    const value = annotations[key2];
+    if (value === void 0) return;
+    const reason = problem(value);
+    if (reason) out.push({ key: key2, value, reason });
+  };
+  check(
+    "retry.linkerd.io/limit",
+    (v) => /^[0-9]+$/.test(v.trim()) && Number(v.trim()) <= 65535 ? void 0 : "it is not a whole number from 0 to 65535"
+  );
+  for (const key2 of DURATION_KEYS) {
+    check(
+      key2,
+      (v) => isLinkerdDuration(v) ? void 0 : 'Linkerd durations are one whole number and a unit ("ms", "s", "m", "h" or "d"), such as "500ms" or "2s"; fractions and compound values such as "1m30s" are refused'
+    );
+  }
+  if (grpc) check("retry.linkerd.io/grpc", grpcRetryProblem);
+  else check("retry.linkerd.io/http", httpRetryProblem);
+  return out;
+}
+
+// src/schema/go/time.ts
+var NANOS_PER_SECOND = 1000000000n;
+var MAX_INT642 = (1n << 63n) - 1n;
+var GO_DURATION_UNITS = {
+  ns: 1n,
+  us: 1000n,
+  "µs": 1000n,
+  "μs": 1000n,
+  ms: 1000000n,
+  s: NANOS_PER_SECOND,
+  m: 60n * NANOS_PER_SECOND,
+  h: 3600n * NANOS_PER_SECOND
+};
+function parseGoDuration(text) {
+  const invalid = () => new Error(`time: invalid duration "${text}"`);
+  let rest = text;
+  let negative = false;
+  if (rest.startsWith("-") || rest.startsWith("+")) {
+    negative = rest.startsWith("-");
+    rest = rest.slice(1);
+  }
+  if (rest === "0") return 0n;
+  if (rest === "") throw invalid();
+  let total = 0n;
+  while (rest !== "") {
+    const number = /^([0-9]*)(?:\.([0-9]*))?/.exec(rest);
+    const whole = number[1] ?? "";
+    const fraction = number[2];
+    if (whole === "" && (fraction === void 0 || fraction === "")) throw invalid();
+    rest = rest.slice(number[0].length);
+    const unitMatch = /^[^0-9.]+/.exec(rest);
+    if (!unitMatch) throw new Error(`time: missing unit in duration "${text}"`);
+    const unit = GO_DURATION_UNITS[unitMatch[0]];
+    if (unit === void 0) throw new Error(`time: unknown unit "${unitMatch[0]}" in duration "${text}"`);
+    rest = rest.slice(unitMatch[0].length);
+    let value = BigInt(whole === "" ? "0" : whole) * unit;
+    if (fraction !== void 0 && fraction !== "") {
+      const scaled = Number(fraction) * (Number(unit) / 10 ** fraction.length);
+      value += BigInt(Math.trunc(scaled));
+    }
+    total += value;
+    if (total > 1n << 63n) throw invalid();
+  }
+  if (negative) return -total;
+  if (total > MAX_INT642) throw invalid();
+  return total;
+}
+var STRFMT_UNITS = [
+  [1n, ["ns", "nano"]],
+  [1000n, ["us", "µs", "micro"]],
+  [1000000n, ["ms", "milli"]],
+  [NANOS_PER_SECOND, ["s", "sec"]],
+  [60n * NANOS_PER_SECOND, ["m", "min"]],
+  [3600n * NANOS_PER_SECOND, ["h", "hr", "hour"]],
+  [86400n * NANOS_PER_SECOND, ["d", "day"]],
+  [604800n * NANOS_PER_SECOND, ["w", "wk", "week"]]
+];
+function parseStrfmtDuration(text) {
+  try {
+    return parseGoDuration(text);
+  } catch {
+    let total = 0n;
+    let matched = false;
+    for (const match of text.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)) {
+      const unitText = match[2].toLowerCase();
+      const unit = STRFMT_UNITS.find(([, names2]) => names2.some((n) => unitText === n || unitText === `${n}s`));
+      if (!unit) throw new Error(`invalid duration "${text}"`);
+      total += BigInt(match[1]) * unit[0];
+      matched = true;
+    }
+    if (!matched) throw new Error(`invalid duration "${text}"`);
+    return total;
+  }
+}
+var daysInMonth = (year, month) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+function validDate(year, month, day) {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+function instant(year, month, day, hour, minute, second, nanos, offsetMinutes) {
+  const date = /* @__PURE__ */ new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return { seconds: BigInt(date.getTime() / 1e3 - offsetMinutes * 60), nanos };
+}
+function parseFullDate(text) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return void 0;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return validDate(year, month, day) ? instant(year, month, day, 0, 0, 0, 0, 0) : void 0;
+}
+function parseDateTime(text) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  if (!match) return void 0;
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(match[i]));
+  const second = Number(match[6] ?? "0");
+  if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return void 0;
+  const nanos = Number((match[7] ?? "").padEnd(9, "0"));
+  let offset = 0;
+  const zone = match[8];
+  if (zone !== void 0 && zone !== "Z") {
+    const digits = zone.replace(":", "");
+    const [hours, minutes] = [Number(digits.slice(1, 3)), Number(digits.slice(3, 5))];
+    if (hours > 23 || minutes > 59) return void 0;
+    offset = (zone.startsWith("-") ? -1 : 1) * (hours * 60 + minutes);
+  }
+  return instant(year, month, day, hour, minute, second, nanos, offset);
+}
+function isStrfmtDateTime(text) {
+  if (text.length < 4) return false;
+  const parts = text.toLowerCase().split("t");
+  if (parts.length < 2 || parseFullDate(parts[0]) === void 0) return false;
+  const time = /^([0-9]{2}):([0-9]{2}):([0-9]{2})(.[0-9]+)?(z|([+-][0-9]{2}:[0-9]{2}))$/.exec(parts[1]);
+  return time !== null && time[1] <= "23" && time[2] <= "59" && time[3] <= "59";
+}
+function durationParts(nanos) {
+  return { seconds: nanos / NANOS_PER_SECOND, nanos: Number(nanos % NANOS_PER_SECOND) };
+}
+
+// src/model/linkerd/service-profiles.ts
+var REQUEST_KEYS = /* @__PURE__ */ new Set(["all", "any", "not", "method", "pathRegex"]);
+var RESPONSE_KEYS = /* @__PURE__ */ new Set(["all", "any", "not", "status"]);
+var STATUS_KEYS = /* @__PURE__ */ new Set(["min", "max"]);
+var isDnsSubdomain = (name) => name.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
+function isGoDuration(text) {
+  try {
+    parseGoDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function profileProblems(sp) {
+  const out = [];
+  if (sp.name && !isDnsSubdomain(sp.name)) out.push({ path: ["metadata", "name"], messageId: "nameInvalid", data: { name: sp.name } });
+  const s = spec(sp);
+  asArray(s.routes).forEach((r, i) => {
+    const route = asObject(r);
+    if (!route) return;
+    const base = ["spec", "routes", i];
+    if (isObject(route.condition)) condition(route.condition, [...base, "condition"], "request", 0, out);
+    const timeout = asString(route.timeout);
+    if (timeout !== void 0 && !isGoDuration(timeout)) out.push({ path: [...base, "timeout"], messageId: "duration", data: { field: "timeout", value: timeout } });
+    asArray(route.responseClasses).forEach((c, j) => {
+      const cond = asObject(c)?.condition;
+      if (isObject(cond)) condition(cond, [...base, "responseClasses", j, "condition"], "response", 0, out);
+    });
+  });
+  const budget = asObject(s.retryBudget);
+  const ttl = asString(budget?.ttl);
+  if (ttl !== void 0 && !isGoDuration(ttl)) out.push({ path: ["spec", "retryBudget", "ttl"], messageId: "duration", data: { field: "retryBudget.ttl", value: ttl } });
+  const ratio = asNumber(budget?.retryRatio);
+  if (ratio !== void 0 && ratio < 0) out.push({ path: ["spec", "retryBudget", "retryRatio"], messageId: "retryRatio", data: { value: ratio } });
+  return out;
+}
+function condition(node, path6, side, depth, out) {
+  const obj = asObject(node);
+  if (!obj) {
+    out.push({ path: path6, messageId: "nullCondition", data: { side } });
+    return;
+  }
+  const known = side === "request" ? REQUEST_KEYS : RESPONSE_KEYS;
+  const unknown = depth > 0 ? Object.keys(obj).filter((key2) => !known.has(key2)) : [];
+  for (const key2 of unknown) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side } });
+  const present = [...known].some((k) => obj[k] !== void 0 && obj[k] !== null && obj[k] !== "");
+  if (!present && unknown.length === 0) out.push({ path: path6, messageId: "emptyCondition", data: { side, keys: [...known].join(", ") } });
+  for (const list2 of ["all", "any"]) asArray(obj[list2]).forEach((child2, i) => condition(child2, [...path6, list2, i], side, depth + 1, out));
+  if (Array.isArray(obj.not)) asArray(obj.not).forEach((child2, i) => condition(child2, [...path6, "not", i], side, depth + 1, out));
+  else if (obj.not !== void 0 && obj.not !== null) condition(obj.not, [...path6, "not"], side, depth + 1, out);
+  if (side === "response" && isObject(obj.status)) status2(obj.status, [...path6, "status"], depth, out);
+}
+function status2(s, path6, depth, out) {
+  if (depth > 0) {
+    for (const key2 of Object.keys(s)) if (!STATUS_KEYS.has(key2)) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side: "status" } });
+  }
+  const min = asNumber(s.min) ?? 0;
+  const max = asNumber(s.max) ?? 0;
+  for (const [key2, v] of [["min", min], ["max", max]]) {
+    if (v !== 0 && (v < 100 || v > 599)) out.push({ path: [...path6, key2], messageId: "statusRange", data: { key: key2, value: v } });
+  }
+  if (min !== 0 && max !== 0 && max < min) out.push({ path: [...path6, "max"], messageId: "statusOrder", data: { min, max } });
+}
+function profileTarget(sp) {
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc\.(.+)$/.exec(sp.name);
+  if (!m?.[1] || !m[3] || !m[5]) return void 0;
+  return { service: m[1], namespace: m[3], clusterDomain: m[5], clientSide: m[3] !== sp.namespace };
+}
+function parseAuthority(authority) {
+  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.([a-z0-9.-]+?)(?::([0-9]+))?$/.exec(authority);
+  if (!m?.[1] || !m[2] || !m[3]) return void 0;
+  return { service: m[1], namespace: m[2], clusterDomain: m[3], port: m[4] === void 0 ? void 0 : Number(m[4]) };
+}
+function profilesByService(index) {
+  return index.memo("linkerd/profiles-by-service", [K.ServiceProfile], () => {
+    const map2 = /* @__PURE__ */ new Map();
+    for (const sp of index.all(K.ServiceProfile)) {
+      const t = profileTarget(sp);
+      if (!t || t.clusterDomain !== index.settings.clusterDomain) continue;
+      const key2 = `${t.namespace}/${t.service}`;
+      addTo(map2, key2, sp);
+    }
+    return map2;
+  });
+}
+var IDEMPOTENT_METHODS = /* @__PURE__ */ new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+var isGrpcPath = (pathRegex) => pathRegex !== void 0 && /^\/[\w\\]*\.[\w\\.]*\/\w+\$?$/.test(pathRegex);
+function namespaceServicesKnown(index, namespace) {
+  if (index.inNamespace(K.Service, namespace).some((s) => s.origin.kind === "file")) return true;
+  return index.namespaces().declared(namespace)?.origin.kind === "file";
+}
+
+// src/model/linkerd/annotations.ts
+var LINKERD_ANNOTATED_KINDS = [K.Namespace, K.Service, K.EgressNetwork, ...WORKLOAD_TEMPLATES.map((w) => w.kind)];
+function linkerdMetadata(resource) {
+  const read = (site, metaPath, portNames) => {
+    const meta = asObject(getPath(resource.data, metaPath));
+    return { site, annotations: asStringMap(meta?.annotations) ?? {}, labels: asStringMap(meta?.labels) ?? {}, metaPath, portNames };
+  };
+  if (sameKind(resource, K.Namespace)) return [read("Namespace", ["metadata"], /* @__PURE__ */ new Set())];
+  if (sameKind(resource, K.Service) || sameKind(resource, K.EgressNetwork)) return [read("Service", ["metadata"], /* @__PURE__ */ new Set())];
+  const entry = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
+  const workload = workloadOf(resource);
+  if (!entry || !workload) return [];
+  const names2 = new Set(workload.containers.flatMap((c) => c.ports.flatMap((p) => p.name ? [p.name] : [])));
+  return [read("Pod", [...entry.template, "metadata"], names2)];
+}
+var CONFIG_FORMS = {
+  "proxy-outbound-connect-timeout": "goDuration",
+  "proxy-inbound-connect-timeout": "goDuration",
+  "proxy-outbound-discovery-cache-unused-timeout": "goDuration",
+  "proxy-inbound-discovery-cache-unused-timeout": "goDuration",
+  "shutdown-grace-period": "goDuration",
+  "proxy-shutdown-grace-period": "goDuration",
+  "close-wait-timeout": "goDuration",
+  "proxy-cpu-request": "quantity",
+  "proxy-cpu-limit": "quantity",
+  "proxy-memory-request": "quantity",
+  "proxy-memory-limit": "quantity",
+  "proxy-ephemeral-storage-request": "quantity",
+  "proxy-ephemeral-storage-limit": "quantity",
+  "proxy-cpu-ratio-limit": "cpuRatio",
+  "proxy-metrics-hostname-labels": "goBool",
+  "enable-gateway": "goBool",
+  "enable-external-profiles": "goBool",
+  "proxy-enable-native-sidecar": "goBool",
+  "proxy-disable-outbound-protocol-detect-timeout": "goBool",
+  "proxy-disable-inbound-protocol-detect-timeout": "goBool",
+  "enable-debug-sidecar": "goBool",
+  "disable-tap": "goBool",
+  "proxy-admin-shutdown": "enabledDisabled",
+  "proxy-await": "enabledDisabled",
+  "control-port": "port",
+  "inbound-port": "port",
+  "admin-port": "port",
+  "outbound-port": "port",
+  "proxy-uid": "int",
+  "proxy-gid": "int",
+  "proxy-wait-before-exit-seconds": "uint",
+  "skip-inbound-ports": "portRanges",
+  "skip-outbound-ports": "portRanges",
+  "opaque-ports": "opaquePorts",
+  "default-inbound-policy": "policy",
+  "proxy-additional-env": "envJson",
+  "image-pull-policy": "pullPolicy"
+};
+var CONFIG_PREFIX = /^config(\.alpha|\.beta)?\.linkerd\.io\/(.+)$/;
+var SERVICE_CONFIG = /* @__PURE__ */ new Set(["opaque-ports"]);
+var GO_BOOLS = /* @__PURE__ */ new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
+var isGoBool = (v) => GO_BOOLS.has(v);
+var isInteger = (v, signed) => (signed ? /^[+-]?[0-9]+$/ : /^\+?[0-9]+$/).test(v);
+function portSetProblem(value, names2) {
+  for (const raw of value.split(",")) {
+    const item = raw.trim();
+    if (item === "") continue;
+    const range = /^([0-9]+)-([0-9]+)$/.exec(item);
+    if (range) {
+      const lo = Number(range[1]);
+      const hi = Number(range[2]);
+      if (lo < 1 || hi > 65535) return `the range "${item}" is outside 1-65535`;
+      if (lo > hi) return `the range "${item}" is decreasing`;
+      continue;
+    }
+    if (/^[0-9]+$/.test(item)) {
+      if (Number(item) < 1 || Number(item) > 65535) return `"${item}" is not a port from 1 to 65535`;
+      continue;
+    }
+    if (names2 === void 0) return `"${item}" is not a port number or range (names are not allowed here)`;
+    if (names2 !== "any" && !names2.has(item)) return `"${item}" is neither a port number nor the name of a container port of this pod`;
+  }
+  return void 0;
+}
+function formProblem(form, value, names2) {
+  const v = value.trim();
+  switch (form) {
+    case "goDuration":
+      return isGoDuration(v) ? void 0 : 'expected a Go duration such as "10s" or "1m30s"';
+    case "quantity":
+      return isQuantity(v) ? void 0 : 'expected a Kubernetes quantity such as "100m" or "64Mi"';
+    case "cpuRatio": {
+      const n = Number(v);
+      return v !== "" && Number.isFinite(n) && n > 0 && n < 1 ? void 0 : "expected a number between 0 and 1 (exclusive)";
+    }
+    case "goBool":
+      return isGoBool(v) ? void 0 : 'expected a boolean ("true" or "false")';
+    case "enabledDisabled":
+      return v === "enabled" || v === "disabled" ? void 0 : 'expected "enabled" or "disabled"';
+    case "port":
+      return isInteger(v, false) && Number(v) >= 1 && Number(v) <= 65535 ? void 0 : "expected a port number from 1 to 65535";
+    case "int":
+      return isInteger(v, true) ? void 0 : "expected an integer";
+    case "uint":
+      return isInteger(v, false) ? void 0 : "expected a non-negative integer";
+    case "portRanges":
+      return portSetProblem(v, void 0);
+    case "opaquePorts":
+      return portSetProblem(v, names2);
+    case "policy":
+      return ACCESS_POLICIES.includes(v) ? void 0 : `expected one of ${ACCESS_POLICIES.map((p) => `"${p}"`).join(", ")}`;
+    case "envJson":
+      return envProblem(v);
+    case "pullPolicy":
+      return ["Always", "IfNotPresent", "Never"].includes(v) ? void 0 : 'expected "Always", "IfNotPresent" or "Never"';
+  }
+}
+function envProblem(v) {
+  let parsed2;
+  try {
+    parsed2 = JSON.parse(v);
+  } catch {
+    return "expected a JSON array of environment variables";
+  }
+  if (!Array.isArray(parsed2)) return "expected a JSON array of environment variables";
+  return parsed2.every((e) => typeof asObject(e)?.name === "string") ? void 0 : 'every environment variable needs a "name"';
+}
+var ERROR_FORMS = /* @__PURE__ */ new Set(["portRanges", "opaquePorts", "policy"]);
+function annotationProblems(meta) {
+  const out = [];
+  for (const [key2, value] of Object.entries(meta.annotations)) {
+    const m = CONFIG_PREFIX.exec(key2);
+    const suffix = m?.[2];
+    const form = suffix ? CONFIG_FORMS[suffix] : void 0;
+    if (!suffix || !form) continue;
+    if (meta.site === "Service" && !SERVICE_CONFIG.has(suffix)) continue;
+    if (suffix === "default-inbound-policy" && meta.site === "Service") continue;
+    const names2 = meta.site === "Pod" ? meta.portNames : meta.site === "Namespace" ? "any" : void 0;
+    const reason = formProblem(form, value, names2);
+    if (reason) out.push({ key: key2, value, reason, severity: ERROR_FORMS.has(form) ? "error" : "warning" });
+  }
+  if (meta.site === "Service") out.push(...serviceProblems(meta.annotations));
+  else out.push(...limitBelowRequest(meta.annotations));
+  return out;
+}
+function limitBelowRequest(a) {
+  const out = [];
+  for (const resource of ["cpu", "memory", "ephemeral-storage"]) {
+    const key2 = `config.linkerd.io/proxy-${resource}-limit`;
+    const request = a[`config.linkerd.io/proxy-${resource}-request`];
+    const limit = a[key2];
+    if (request === void 0 || limit === void 0 || !isQuantity(request.trim()) || !isQuantity(limit.trim())) continue;
+    if (compare(parseQuantity(limit.trim()), parseQuantity(request.trim())) < 0) {
+      out.push({ key: key2, value: limit, reason: `the limit is below the request "${request}"`, severity: "warning" });
+    }
+  }
+  return out;
+}
+var ACCRUAL = "balancer.linkerd.io/failure-accrual";
+var CONSECUTIVE = "balancer.linkerd.io/failure-accrual-consecutive-";
+var SUCCESS_RATE = "balancer.alpha.linkerd.io/failure-accrual-success-rate-";
+var HONOR_RETRY_AFTER = "balancer.alpha.linkerd.io/failure-accrual-honor-retry-after";
+var PENALIZE = "balancer.alpha.linkerd.io/penalize-failures";
+var BIASER = "balancer.alpha.linkerd.io/load-biaser-penalty";
+var U32_MAX = 4294967295;
+function serviceProblems(a) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const p of [...retryTimeoutProblems(a, false), ...retryTimeoutProblems(a, true)]) {
+    if (seen.has(p.key)) continue;
+    seen.add(p.key);
+    out.push({ ...p, severity: "warning" });
+  }
+  const bad = (key2, reason) => out.push({ key: key2, value: a[key2] ?? "", reason, severity: "error" });
+  const mode = a[ACCRUAL];
+  if (mode !== void 0 && mode !== "consecutive" && mode !== "unified") bad(ACCRUAL, 'expected "consecutive" or "unified"');
+  const duration = 'expected a Linkerd duration: one whole number and a unit ("ms", "s", "m", "h" or "d")';
+  for (const [key2, value] of Object.entries(a)) {
+    if (key2.startsWith(CONSECUTIVE)) {
+      const what = key2.slice(CONSECUTIVE.length);
+      if (what === "max-failures" && !(isInteger(value.trim(), false) && Number(value) <= U32_MAX)) bad(key2, "expected a whole number");
+      if ((what === "min-penalty" || what === "max-penalty") && !isLinkerdDuration(value)) bad(key2, duration);
+      if (what === "jitter-ratio") {
+        const n = Number(value.trim());
+        if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) bad(key2, "expected a number from 0 to 100");
+      }
+    } else if (key2.startsWith(SUCCESS_RATE)) {
+      const what = key2.slice(SUCCESS_RATE.length);
+      const n = Number(value.trim());
+      if (what === "threshold" && (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)) bad(key2, "expected a number from 0 to 1");
+      if (what === "window") {
+        const ms = linkerdDurationMs(value);
+        if (ms === void 0) bad(key2, duration);
+        else if (ms < 10) bad(key2, "the window must be at least 10ms");
+      }
+      if (what === "min-requests" && !(isInteger(value.trim(), false) && n <= 1e6)) bad(key2, "expected a whole number up to 1000000");
+    } else if (key2 === PENALIZE || key2 === HONOR_RETRY_AFTER) {
+      if (!isGoBool(value.trim())) bad(key2, 'expected a boolean ("true" or "false")');
+    } else if (key2 === BIASER) {
+      const ms = linkerdDurationMs(value);
+      if (ms === void 0) bad(key2, duration);
+      else if (ms > U32_MAX) bad(key2, "the penalty must not exceed 4294967295ms (about 49.7 days)");
+    }
+  }
+  const min = linkerdDurationMs(a[`${CONSECUTIVE}min-penalty`] ?? "");
+  const max = linkerdDurationMs(a[`${CONSECUTIVE}max-penalty`] ?? "");
+  if (max !== void 0 && max === 0) bad(`${CONSECUTIVE}max-penalty`, "the maximum penalty must be greater than 0");
+  else if (min !== void 0 && max !== void 0 && min > max) bad(`${CONSECUTIVE}min-penalty`, "the minimum penalty exceeds the maximum penalty");
+  return out;
+}
+function accrualIneffective(a) {
+  const mode = a[ACCRUAL];
+  const out = [];
+  for (const key2 of Object.keys(a)) {
+    if (key2.startsWith(SUCCESS_RATE) && mode !== "unified") out.push({ key: key2, reason: `success-rate settings apply only with ${ACCRUAL}: unified` });
+    if (key2.startsWith(CONSECUTIVE) && mode === void 0) out.push({ key: key2, reason: `consecutive-failure settings apply only when ${ACCRUAL} is set` });
+    if (key2 === HONOR_RETRY_AFTER && mode === void 0) out.push({ key: key2, reason: `it applies only when ${ACCRUAL} is set` });
+  }
+  return out;
+}
+var isConfigKey = (key2) => key2 === "linkerd.io/inject" || CONFIG_PREFIX.test(key2);
+var MIRROR_EXPORTED = "mirror.linkerd.io/exported";
+var DEFAULT_OPAQUE_PORTS = "25,587,3306,4444,5432,6379,9300,11211";
+function opaquePortSet(value, names2) {
+  const ranges = [];
+  for (const raw of value.split(",")) {
+    const item = raw.trim();
+    const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(item);
+    if (m) {
+      const lo = Number(m[1]);
+      const hi = m[2] === void 0 ? lo : Number(m[2]);
+      if (lo >= 1 && hi <= 65535 && lo <= hi) ranges.push([lo, hi]);
+    } else if (names2.has(item)) {
+      const port2 = names2.get(item);
+      ranges.push([port2, port2]);
+    }
+  }
+  return (port2) => ranges.some(([lo, hi]) => port2 >= lo && port2 <= hi);
+}
+
 // src/model/linkerd/injection.ts
 var INJECT_ANNOTATION = "linkerd.io/inject";
 var DEFAULT_POLICY_ANNOTATION = "config.linkerd.io/default-inbound-policy";
@@ -40936,17 +41958,7 @@ function namespaceMeshed(index, namespace) {
   const value = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
   return value === void 0 || value === "" ? void 0 : injecting(value);
 }
-function parsePortList(value) {
-  const ranges = [];
-  for (const part of (value ?? "").split(",")) {
-    const m = /^\s*(\d{1,5})(?:-(\d{1,5}))?\s*$/.exec(part);
-    if (!m?.[1]) continue;
-    const lo = Number(m[1]);
-    const hi = m[2] === void 0 ? lo : Number(m[2]);
-    if (lo >= 1 && hi <= 65535 && lo <= hi) ranges.push([lo, hi]);
-  }
-  return (port2) => ranges.some(([lo, hi]) => port2 >= lo && port2 <= hi);
-}
+var parsePortList = (value) => opaquePortSet(value ?? "", /* @__PURE__ */ new Map());
 function configAnnotation(index, workload, key2) {
   const own = workload.annotations[key2];
   if (own !== void 0) return { value: own, resource: workload.resource, path: [...workload.templatePath, "metadata", "annotations", key2] };
@@ -41029,6 +42041,46 @@ function defaultInboundPolicy(index, pod2) {
   return { policy: INSTALL_DEFAULT_POLICY, from: "install", resource: void 0, path: void 0 };
 }
 
+// src/model/linkerd/egress.ts
+var DEFAULT_CLUSTER_NETWORKS = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8"].map(
+  (n) => parseNetwork(n)
+);
+function egressNetworksOf(egress) {
+  const networks = spec(egress).networks;
+  if (!Array.isArray(networks)) return void 0;
+  return asArray(networks).flatMap((n, i) => {
+    const o = asObject(n);
+    const text = asString(o?.cidr);
+    const cidr = text === void 0 ? void 0 : parseNetwork(text);
+    if (!cidr || text === void 0) return [];
+    const except = asArray(o?.except).flatMap((e) => {
+      const p = parseNetwork(asString(e) ?? "");
+      return p ? [p] : [];
+    });
+    return [{ cidr, except, text, path: ["spec", "networks", i, "cidr"] }];
+  });
+}
+var carvedOut = (net, inner) => net.except.some((e) => networksOverlap(e, inner) && e.bits <= inner.bits);
+var insideCluster = (p) => DEFAULT_CLUSTER_NETWORKS.some((c) => c.addr.length === p.addr.length && c.bits <= p.bits && networksOverlap(c, p));
+function egressOverlap(a, b) {
+  if (a === void 0 && b === void 0) return { path: ["spec"], what: "every address outside the cluster networks" };
+  if (a === void 0 || b === void 0) {
+    const explicit = a ?? b;
+    const outside = explicit.find((n) => !insideCluster(n.cidr));
+    if (!outside) return void 0;
+    return a === void 0 ? { path: ["spec"], what: `"${outside.text}"` } : { path: outside.path, what: `"${outside.text}"` };
+  }
+  for (const x of a) {
+    for (const y of b) {
+      if (!networksOverlap(x.cidr, y.cidr)) continue;
+      const smaller = x.cidr.bits >= y.cidr.bits ? x.cidr : y.cidr;
+      if (carvedOut(x, smaller) || carvedOut(y, smaller)) continue;
+      return { path: x.path, what: `"${x.text}"` };
+    }
+  }
+  return void 0;
+}
+
 // src/model/linkerd/authorization.ts
 var POLICY = "policy.linkerd.io";
 var GATEWAY = "gateway.networking.k8s.io";
@@ -41043,9 +42095,9 @@ var AUTHORIZATION_KINDS = [
   K.GRPCRoute,
   ...SERVER_KINDS
 ];
-var TRUST_DOMAIN = "cluster.local";
+var TRUST_DOMAIN2 = "cluster.local";
 var CONTROL_PLANE_NAMESPACE = "linkerd";
-var identityOf = (namespace, serviceAccount) => `${serviceAccount}.${namespace}.serviceaccount.identity.${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN}`;
+var identityOf = (namespace, serviceAccount) => `${serviceAccount}.${namespace}.serviceaccount.identity.${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN2}`;
 function parseIdentity(identity3) {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\.([a-z0-9-]+)\.(.+)$/.exec(identity3);
   return m?.[1] && m[3] && m[5] && m[6] ? { serviceAccount: m[1], namespace: m[3], controlPlane: m[5], trustDomain: m[6] } : void 0;
@@ -41140,8 +42192,7 @@ function serverAuthorizationServers(index, sa) {
   }
   return { by: void 0, name: void 0, selector: void 0, path: ["spec", "server"], servers: [] };
 }
-var CLUSTER_NETWORKS = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8"];
-var NETWORK_NOTE = `Callers in the repository are taken to run inside the cluster networks (${CLUSTER_NETWORKS.join(", ")}); meshlint cannot know pod addresses.`;
+var NETWORK_NOTE = `Callers in the repository are taken to run inside the cluster networks (${DEFAULT_CLUSTER_NETWORKS.map(formatPrefix).join(", ")}); meshlint cannot know pod addresses.`;
 function evaluateAuthorizationPolicy(index, ap, caller) {
   const refs = authenticationRefs(ap);
   const notes = [];
@@ -41233,51 +42284,17 @@ function evaluateServerAuthorization(sa, caller) {
   }
   return { allowed: false, resource: sa, path: ["spec", "client", "meshTLS"], why: `its meshTLS clients do not include "${identity3}"`, notes };
 }
-function parseCidr(text) {
-  const [addr, len] = text.trim().split("/");
-  if (!addr) return void 0;
-  const v6 = addr.includes(":");
-  const width = v6 ? 128 : 32;
-  const bits = len === void 0 ? width : Number(len);
-  if (!Number.isInteger(bits) || bits < 0 || bits > width) return void 0;
-  const value = v6 ? parseV6(addr) : parseV4(addr);
-  if (value === void 0) return void 0;
-  const mask = bits === 0 ? 0n : (1n << BigInt(bits)) - 1n << BigInt(width - bits);
-  return { v6, base: value & mask, bits };
-}
-function parseV4(addr) {
-  const parts = addr.split(".");
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return void 0;
-  return parts.reduce((acc, p) => acc << 8n | BigInt(Number(p)), 0n);
-}
-function parseV6(addr) {
-  const halves = addr.split("::");
-  if (halves.length > 2) return void 0;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const missing = 8 - head.length - tail.length;
-  if (missing < 0 || halves.length === 1 && missing !== 0) return void 0;
-  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...tail];
-  if (groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return void 0;
-  return groups.reduce((acc, g) => acc << 16n | BigInt(parseInt(g, 16)), 0n);
-}
-function contains(a, b) {
-  if (a.v6 !== b.v6 || a.bits > b.bits) return false;
-  const width = a.v6 ? 128 : 32;
-  const mask = a.bits === 0 ? 0n : (1n << BigInt(a.bits)) - 1n << BigInt(width - a.bits);
-  return (b.base & mask) === a.base;
-}
 function clusterCoverage(cidr, except = []) {
-  const net = parseCidr(cidr);
+  const net = parseNetwork(cidr.trim());
   if (!net) return "none";
-  const holes = except.map(parseCidr).filter((e) => e !== void 0);
+  const holes = except.map((e) => parseNetwork(e.trim())).filter((e) => e !== void 0);
   let result = "none";
-  for (const c of CLUSTER_NETWORKS.map(parseCidr).filter((e) => e !== void 0)) {
-    if (contains(net, c)) {
-      if (holes.some((h) => contains(h, c))) continue;
-      if (holes.some((h) => contains(c, h))) result = "some";
+  for (const c of DEFAULT_CLUSTER_NETWORKS) {
+    if (prefixContainsPrefix(net, c)) {
+      if (holes.some((h) => prefixContainsPrefix(h, c))) continue;
+      if (holes.some((h) => prefixContainsPrefix(c, h))) result = "some";
       else return "all";
-    } else if (contains(c, net) && !holes.some((h) => contains(h, net))) result = "some";
+    } else if (prefixContainsPrefix(c, net) && !holes.some((h) => prefixContainsPrefix(h, net))) result = "some";
   }
   return result;
 }
@@ -43039,6 +44056,14 @@ function ambientAttachment(index, policy) {
   const notEnrolled = selected.length ? selected.some((w) => !waypointEnrolled(w.labels, nsLabels)) : !waypointEnrolled(void 0, nsLabels);
   return { withoutTargetRefs: true, notEnrolled };
 }
+function ambientAttachmentProblems(index, policy) {
+  const attachment = ambientAttachment(index, policy);
+  if (!attachment) return [];
+  return [
+    ...attachment.withoutTargetRefs ? [{ messageId: "withoutTargetRefs", help: 'Attach the policy to the Service or waypoint with "targetRefs" instead of a selector.' }] : [],
+    ...attachment.notEnrolled ? [{ messageId: "notEnrolled", help: 'Label the namespace or Service with "istio.io/use-waypoint: <waypoint>" and deploy that waypoint.' }] : []
+  ];
+}
 
 // rules/istio/authorizationpolicy-ambient-ineffective.ts
 var authorizationpolicy_ambient_ineffective_default = defineRule({
@@ -43061,26 +44086,8 @@ var authorizationpolicy_ambient_ineffective_default = defineRule({
   reads: [K.Namespace, K.Service, K.ServiceEntry, ...WORKLOAD_KINDS],
   check(policy, ctx) {
     if (!isL7AuthorizationPolicy(policy)) return;
-    const attachment = ambientAttachment(ctx.index, policy);
-    if (!attachment) return;
-    const data = { namespace: policy.namespace };
-    if (attachment.withoutTargetRefs) {
-      ctx.report({
-        resource: policy,
-        path: ["spec"],
-        messageId: "withoutTargetRefs",
-        data,
-        help: 'Attach the policy to the Service or waypoint with "targetRefs" instead of a selector.'
-      });
-    }
-    if (attachment.notEnrolled) {
-      ctx.report({
-        resource: policy,
-        path: ["spec"],
-        messageId: "notEnrolled",
-        data,
-        help: 'Label the namespace or Service with "istio.io/use-waypoint: <waypoint>" and deploy that waypoint.'
-      });
+    for (const { messageId, help } of ambientAttachmentProblems(ctx.index, policy)) {
+      ctx.report({ resource: policy, path: ["spec"], messageId, data: { namespace: policy.namespace }, help });
     }
   }
 });
@@ -47226,7 +48233,7 @@ function translateToJs(pattern) {
   const chars = Array.from(rest);
   let out = "";
   let i = 0;
-  const escape4 = (inClass) => {
+  const escape3 = (inClass) => {
     const c = chars[i + 1];
     if (c === void 0) throw unsupported("trailing backslash");
     i += 2;
@@ -47318,7 +48325,7 @@ function translateToJs(pattern) {
         body += expansion;
         i = close + 1;
       } else if (c === "\\") {
-        body += escape4(true);
+        body += escape3(true);
       } else if (c === "-") {
         body += "-";
         i++;
@@ -47333,7 +48340,7 @@ function translateToJs(pattern) {
     const c = chars[i];
     switch (c) {
       case "\\":
-        out += escape4(false);
+        out += escape3(false);
         continue;
       case "[":
         out += characterClass();
@@ -47386,350 +48393,6 @@ function translateToJs(pattern) {
     i++;
   }
   return new RegExp(out, `gu${flags.has("i") ? "i" : ""}`);
-}
-
-// src/schema/go/net.ts
-var AddressError = class extends Error {
-};
-function parseKubernetesIp(text) {
-  let addr;
-  try {
-    addr = parseAddr(text);
-  } catch (error2) {
-    throw new AddressError(`IP Address "${text}" parse error during conversion from string: ${messageOf(error2)}`);
-  }
-  if (isIpv4MappedIpv6(addr)) throw new AddressError(`IPv4-mapped IPv6 address "${text}" is not allowed`);
-  return addr;
-}
-function parseKubernetesCidr(text) {
-  let prefix;
-  try {
-    prefix = parsePrefix(text);
-  } catch (error2) {
-    throw new AddressError(`network address parse error during conversion from string: ${messageOf(error2)}`);
-  }
-  if (isIpv4MappedIpv6(prefix.addr)) throw new AddressError(`IPv4-mapped IPv6 address "${text}" is not allowed`);
-  return prefix;
-}
-function isKubernetesIp(text) {
-  try {
-    parseKubernetesIp(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function isKubernetesCidr(text) {
-  try {
-    parseKubernetesCidr(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function messageOf(error2) {
-  return error2 instanceof Error ? error2.message : String(error2);
-}
-function parseAddr(text) {
-  for (const char of text) {
-    if (char === ".") return parseIpv4(text);
-    if (char === ":") return parseIpv6(text);
-    if (char === "%") throw new AddressError("missing IPv6 address");
-  }
-  throw new AddressError("unable to parse IP");
-}
-function parseIpv4(text) {
-  const out = new Uint8Array(4);
-  parseIpv4Fields(text, out, 0);
-  return out;
-}
-function parseIpv4Fields(text, out, offset) {
-  let value = 0;
-  let digits = 0;
-  let field2 = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits === 1 && value === 0) throw new AddressError("IPv4 field has octet with leading zero");
-      value = value * 10 + (c - 48);
-      digits++;
-      if (value > 255) throw new AddressError("IPv4 field has value >255");
-    } else if (c === 46) {
-      if (i === 0 || i === text.length - 1 || text[i - 1] === ".") {
-        throw new AddressError("IPv4 field must have at least one digit");
-      }
-      if (field2 === 3) throw new AddressError("IPv4 address too long");
-      out[offset + field2++] = value;
-      value = 0;
-      digits = 0;
-    } else {
-      throw new AddressError("unexpected character");
-    }
-  }
-  if (field2 < 3) throw new AddressError("IPv4 address too short");
-  out[offset + 3] = value;
-}
-function parseIpv6(input) {
-  if (input.includes("%")) {
-    const zone = input.slice(input.indexOf("%") + 1);
-    throw new AddressError(zone === "" ? "zone must be a non-empty string" : `IP address "${input}" with zone value is not allowed`);
-  }
-  const ip = new Uint8Array(16);
-  let rest = input;
-  let ellipsis = -1;
-  if (rest.startsWith("::")) {
-    ellipsis = 0;
-    rest = rest.slice(2);
-    if (rest === "") return ip;
-  }
-  let i = 0;
-  while (i < 16) {
-    let off = 0;
-    let acc = 0;
-    for (; off < rest.length; off++) {
-      const digit = hexValue(rest.charCodeAt(off));
-      if (digit < 0) break;
-      if (off > 3) throw new AddressError("each group must have 4 or less digits");
-      acc = acc * 16 + digit;
-    }
-    if (off === 0) throw new AddressError("each colon-separated field must have at least one digit");
-    if (off < rest.length && rest[off] === ".") {
-      if (ellipsis < 0 && i !== 12) {
-        throw new AddressError("embedded IPv4 address must replace the final 2 fields of the address");
-      }
-      if (i + 4 > 16) throw new AddressError("too many hex fields to fit an embedded IPv4 at the end of the address");
-      parseIpv4Fields(rest, ip, i);
-      rest = "";
-      i += 4;
-      break;
-    }
-    ip[i] = acc >> 8;
-    ip[i + 1] = acc & 255;
-    i += 2;
-    rest = rest.slice(off);
-    if (rest === "") break;
-    if (rest[0] !== ":") throw new AddressError("unexpected character, want colon");
-    if (rest.length === 1) throw new AddressError("colon must be followed by more characters");
-    rest = rest.slice(1);
-    if (rest[0] === ":") {
-      if (ellipsis >= 0) throw new AddressError("multiple :: in address");
-      ellipsis = i;
-      rest = rest.slice(1);
-      if (rest === "") break;
-    }
-  }
-  if (rest !== "") throw new AddressError("trailing garbage after address");
-  if (i < 16) {
-    if (ellipsis < 0) throw new AddressError("address string too short");
-    const shift = 16 - i;
-    for (let j = i - 1; j >= ellipsis; j--) ip[j + shift] = ip[j];
-    ip.fill(0, ellipsis, ellipsis + shift);
-  } else if (ellipsis >= 0) {
-    throw new AddressError("the :: must expand to at least one field of zeros");
-  }
-  return ip;
-}
-function hexValue(c) {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-function parsePrefix(text) {
-  const slash = text.lastIndexOf("/");
-  if (slash < 0) throw new AddressError(`netip.ParsePrefix("${text}"): no '/'`);
-  const addr = parseAddr(text.slice(0, slash));
-  const bitsText = text.slice(slash + 1);
-  if (!/^(0|[1-9][0-9]*)$/.test(bitsText)) {
-    throw new AddressError(`netip.ParsePrefix("${text}"): bad bits after slash: "${bitsText}"`);
-  }
-  const bits = Number(bitsText);
-  if (bits > addr.length * 8) throw new AddressError(`netip.ParsePrefix("${text}"): prefix length out of range`);
-  return { addr, bits };
-}
-function isIpv4MappedIpv6(addr) {
-  if (addr.length !== 16) return false;
-  for (let i = 0; i < 10; i++) if (addr[i] !== 0) return false;
-  return addr[10] === 255 && addr[11] === 255;
-}
-function formatIp(addr) {
-  if (addr.length === 4) return Array.from(addr).join(".");
-  const groups = [];
-  for (let i = 0; i < 16; i += 2) groups.push(addr[i] << 8 | addr[i + 1]);
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength && j - i >= 2) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  if (isIpv4MappedIpv6(addr)) return `::ffff:${Array.from(addr.slice(12)).join(".")}`;
-  const hex = (g) => g.toString(16);
-  if (bestStart < 0) return groups.map(hex).join(":");
-  const head = groups.slice(0, bestStart).map(hex).join(":");
-  const tail = groups.slice(bestStart + bestLength).map(hex).join(":");
-  return `${head}::${tail}`;
-}
-function formatPrefix(prefix) {
-  return `${formatIp(prefix.addr)}/${prefix.bits}`;
-}
-function maskedPrefix(prefix) {
-  return { addr: maskBytes(prefix.addr, prefix.bits), bits: prefix.bits };
-}
-function maskBytes(addr, bits) {
-  const out = new Uint8Array(addr);
-  for (let i = 0; i < out.length; i++) {
-    const keep = Math.max(0, Math.min(8, bits - i * 8));
-    out[i] &= keep === 0 ? 0 : 255 << 8 - keep & 255;
-  }
-  return out;
-}
-function sameBytes(a, b) {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-function prefixContainsIp(prefix, ip) {
-  return ip.length === prefix.addr.length && sameBytes(maskBytes(ip, prefix.bits), maskBytes(prefix.addr, prefix.bits));
-}
-function prefixContainsPrefix(outer, inner) {
-  return inner.addr.length === outer.addr.length && inner.bits >= outer.bits && prefixContainsIp(outer, inner.addr);
-}
-var v4 = (addr) => addr.length === 4;
-var ipPredicates = {
-  isUnspecified: (addr) => addr.every((b) => b === 0),
-  isLoopback: (addr) => v4(addr) ? addr[0] === 127 : addr.slice(0, 15).every((b) => b === 0) && addr[15] === 1,
-  isMulticast: (addr) => v4(addr) ? (addr[0] & 240) === 224 : addr[0] === 255,
-  isLinkLocalMulticast: (addr) => v4(addr) ? addr[0] === 224 && addr[1] === 0 && addr[2] === 0 : addr[0] === 255 && (addr[1] & 15) === 2,
-  isLinkLocalUnicast: (addr) => v4(addr) ? addr[0] === 169 && addr[1] === 254 : addr[0] === 254 && (addr[1] & 192) === 128,
-  isGlobalUnicast: (addr) => {
-    if (v4(addr) && (addr.every((b) => b === 0) || addr.every((b) => b === 255))) return false;
-    return !ipPredicates.isUnspecified(addr) && !ipPredicates.isLoopback(addr) && !ipPredicates.isMulticast(addr) && !ipPredicates.isLinkLocalUnicast(addr);
-  }
-};
-
-// src/schema/go/time.ts
-var NANOS_PER_SECOND = 1000000000n;
-var MAX_INT64 = (1n << 63n) - 1n;
-var GO_DURATION_UNITS = {
-  ns: 1n,
-  us: 1000n,
-  "µs": 1000n,
-  "μs": 1000n,
-  ms: 1000000n,
-  s: NANOS_PER_SECOND,
-  m: 60n * NANOS_PER_SECOND,
-  h: 3600n * NANOS_PER_SECOND
-};
-function parseGoDuration(text) {
-  const invalid = () => new Error(`time: invalid duration "${text}"`);
-  let rest = text;
-  let negative = false;
-  if (rest.startsWith("-") || rest.startsWith("+")) {
-    negative = rest.startsWith("-");
-    rest = rest.slice(1);
-  }
-  if (rest === "0") return 0n;
-  if (rest === "") throw invalid();
-  let total = 0n;
-  while (rest !== "") {
-    const number = /^([0-9]*)(?:\.([0-9]*))?/.exec(rest);
-    const whole = number[1] ?? "";
-    const fraction = number[2];
-    if (whole === "" && (fraction === void 0 || fraction === "")) throw invalid();
-    rest = rest.slice(number[0].length);
-    const unitMatch = /^[^0-9.]+/.exec(rest);
-    if (!unitMatch) throw new Error(`time: missing unit in duration "${text}"`);
-    const unit = GO_DURATION_UNITS[unitMatch[0]];
-    if (unit === void 0) throw new Error(`time: unknown unit "${unitMatch[0]}" in duration "${text}"`);
-    rest = rest.slice(unitMatch[0].length);
-    let value = BigInt(whole === "" ? "0" : whole) * unit;
-    if (fraction !== void 0 && fraction !== "") {
-      const scaled = Number(fraction) * (Number(unit) / 10 ** fraction.length);
-      value += BigInt(Math.trunc(scaled));
-    }
-    total += value;
-    if (total > 1n << 63n) throw invalid();
-  }
-  if (negative) return -total;
-  if (total > MAX_INT64) throw invalid();
-  return total;
-}
-var STRFMT_UNITS = [
-  [1n, ["ns", "nano"]],
-  [1000n, ["us", "µs", "micro"]],
-  [1000000n, ["ms", "milli"]],
-  [NANOS_PER_SECOND, ["s", "sec"]],
-  [60n * NANOS_PER_SECOND, ["m", "min"]],
-  [3600n * NANOS_PER_SECOND, ["h", "hr", "hour"]],
-  [86400n * NANOS_PER_SECOND, ["d", "day"]],
-  [604800n * NANOS_PER_SECOND, ["w", "wk", "week"]]
-];
-function parseStrfmtDuration(text) {
-  try {
-    return parseGoDuration(text);
-  } catch {
-    let total = 0n;
-    let matched = false;
-    for (const match of text.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)) {
-      const unitText = match[2].toLowerCase();
-      const unit = STRFMT_UNITS.find(([, names2]) => names2.some((n) => unitText === n || unitText === `${n}s`));
-      if (!unit) throw new Error(`invalid duration "${text}"`);
-      total += BigInt(match[1]) * unit[0];
-      matched = true;
-    }
-    if (!matched) throw new Error(`invalid duration "${text}"`);
-    return total;
-  }
-}
-var daysInMonth = (year, month) => new Date(Date.UTC(year, month, 0)).getUTCDate();
-function validDate(year, month, day) {
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
-function instant(year, month, day, hour, minute, second, nanos, offsetMinutes) {
-  const date = /* @__PURE__ */ new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  return { seconds: BigInt(date.getTime() / 1e3 - offsetMinutes * 60), nanos };
-}
-function parseFullDate(text) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return void 0;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  return validDate(year, month, day) ? instant(year, month, day, 0, 0, 0, 0, 0) : void 0;
-}
-function parseDateTime(text) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
-  if (!match) return void 0;
-  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(match[i]));
-  const second = Number(match[6] ?? "0");
-  if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return void 0;
-  const nanos = Number((match[7] ?? "").padEnd(9, "0"));
-  let offset = 0;
-  const zone = match[8];
-  if (zone !== void 0 && zone !== "Z") {
-    const digits = zone.replace(":", "");
-    const [hours, minutes] = [Number(digits.slice(1, 3)), Number(digits.slice(3, 5))];
-    if (hours > 23 || minutes > 59) return void 0;
-    offset = (zone.startsWith("-") ? -1 : 1) * (hours * 60 + minutes);
-  }
-  return instant(year, month, day, hour, minute, second, nanos, offset);
-}
-function isStrfmtDateTime(text) {
-  if (text.length < 4) return false;
-  const parts = text.toLowerCase().split("t");
-  if (parts.length < 2 || parseFullDate(parts[0]) === void 0) return false;
-  const time = /^([0-9]{2}):([0-9]{2}):([0-9]{2})(.[0-9]+)?(z|([+-][0-9]{2}:[0-9]{2}))$/.exec(parts[1]);
-  return time !== null && time[1] <= "23" && time[2] <= "59" && time[3] <= "59";
-}
-function durationParts(nanos) {
-  return { seconds: nanos / NANOS_PER_SECOND, nanos: Number(nanos % NANOS_PER_SECOND) };
 }
 
 // src/model/istio/validation.ts
@@ -48509,7 +49172,15 @@ function knownAccounts(index) {
     return { accounts, principals };
   });
 }
-var glob = (pattern, value) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(value);
+var globs = /* @__PURE__ */ new Map();
+var glob = (pattern, value) => {
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    globs.set(pattern, re);
+  }
+  return re.test(value);
+};
 var authorizationpolicy_principal_not_found_default = defineRule({
   meta: {
     id: "authorizationpolicy-principal-not-found",
@@ -49458,14 +50129,7 @@ var destinationrule_tls_missing_default = defineRule({
     const host = written.startsWith("*") ? written.toLowerCase() : index.hosts().canonical(written, dr.namespace);
     const hostNamespace = /^[^.]+\.([^.]+)\.svc\./.exec(host)?.[1];
     const root = index.settings.rootNamespace;
-    const defaults = index.memo(
-      "istio/mutual-tls-defaults",
-      [K.DestinationRule],
-      () => index.all(K.DestinationRule).filter((w) => {
-        const pattern = asString(spec(w).host);
-        return pattern !== void 0 && topTlsMode(w) === "ISTIO_MUTUAL" && (isMeshWideHost(pattern) || isNamespaceWideHost(index, w));
-      })
-    );
+    const defaults = wideDestinationRules(index).filter((w) => topTlsMode(w) === "ISTIO_MUTUAL");
     const shadowed = defaults.find((w) => {
       const pattern = asString(spec(w).host) ?? "";
       if (w === dr) return false;
@@ -66032,7 +66696,7 @@ var peerauthentication_client_mtls_missing_default = defineRule({
     let coded = false;
     if (policyTarget(pa).kind === "namespace" && peerAuthMode(pa) === "STRICT") {
       const domainHost = `*.${pa.namespace}.svc.${index.settings.clusterDomain}`;
-      const covered2 = index.all(K.DestinationRule).some(
+      const covered2 = wideDestinationRules(index).some(
         (dr) => topTlsMode(dr) === "ISTIO_MUTUAL" && (isMeshWideHost(asString(spec(dr).host)) || pa.namespace !== root && dr.namespace === pa.namespace && isNamespaceWideHost(index, dr))
       );
       if (!covered2) {
@@ -66040,25 +66704,16 @@ var peerauthentication_client_mtls_missing_default = defineRule({
         ctx.report({ resource: pa, path: MODE, messageId: pa.namespace === root ? "meshStrict" : "namespaceStrict", data: { namespace: pa.namespace, host: domainHost }, help });
       }
     }
-    const seen = /* @__PURE__ */ new Set();
-    for (const d of decidedPorts(index, pa)) {
-      const key2 = d.mode.path.join(".");
-      if (d.mode.mode !== "STRICT" || seen.has(key2) || coded && key2 === MODE.join(".")) continue;
-      const { host, namespaces } = targetHost(index, d.target);
-      for (const caller of callerNamespaces(index, d.target.pod.namespace, host)) {
-        const client = clientTls(index, host, caller, namespaces, d.servicePort, void 0);
-        if (client.mode !== void 0) continue;
-        seen.add(key2);
-        ctx.report({
-          resource: pa,
-          path: d.mode.path,
-          messageId: "strictPlaintext",
-          data: { target: describeTarget(d.target, d.targetPort), caller: callerText(caller) },
-          help,
-          ...client.rule ? { related: [{ resource: client.rule, message: "applies to these clients and sets no TLS" }] } : {}
-        });
-        break;
-      }
+    for (const { decided: decided2, caller, client } of conflictingClients(index, pa, "STRICT", (c) => c.mode === void 0)) {
+      if (coded && decided2.mode.path.join(".") === MODE.join(".")) continue;
+      ctx.report({
+        resource: pa,
+        path: decided2.mode.path,
+        messageId: "strictPlaintext",
+        data: { target: describeTarget(decided2.target, decided2.targetPort), caller: callerText(caller) },
+        help,
+        ...client.rule ? { related: [{ resource: client.rule, message: "applies to these clients and sets no TLS" }] } : {}
+      });
     }
   }
 });
@@ -66157,11 +66812,11 @@ var peerauthentication_tls_conflict_default = defineRule({
     const help = 'Give the DestinationRule TLS mode "DISABLE" for these servers (or drop its tls block so auto mTLS adapts), or enable mTLS here.';
     let coded = false;
     if (wide && peerAuthMode(pa) === "DISABLE") {
-      const rules = index.all(K.DestinationRule);
-      const mutual = (dr) => topTlsMode(dr) === "ISTIO_MUTUAL" || topTlsMode(dr) === "MUTUAL";
-      const meshWide = rules.find((dr) => isMeshWideHost(asString(spec(dr).host)) && mutual(dr));
+      const rules = wideDestinationRules(index);
+      const mutual2 = (dr) => topTlsMode(dr) === "ISTIO_MUTUAL" || topTlsMode(dr) === "MUTUAL";
+      const meshWide = rules.find((dr) => isMeshWideHost(asString(spec(dr).host)) && mutual2(dr));
       const own = rules.filter((dr) => dr.namespace === pa.namespace && isNamespaceWideHost(index, dr));
-      const culprit = pa.namespace === root ? meshWide : own.find(mutual) ?? (own.some((dr) => topTlsMode(dr) === "DISABLE") ? void 0 : meshWide);
+      const culprit = pa.namespace === root ? meshWide : own.find(mutual2) ?? (own.some((dr) => topTlsMode(dr) === "DISABLE") ? void 0 : meshWide);
       if (culprit) {
         coded = true;
         ctx.report({
@@ -66174,25 +66829,18 @@ var peerauthentication_tls_conflict_default = defineRule({
         });
       }
     }
-    const seen = /* @__PURE__ */ new Set();
-    for (const d of decidedPorts(index, pa)) {
-      const key2 = d.mode.path.join(".");
-      if (d.mode.mode !== "DISABLE" || seen.has(key2) || coded && key2 === MODE2.join(".")) continue;
-      const { host, namespaces } = targetHost(index, d.target);
-      for (const caller of callerNamespaces(index, d.target.pod.namespace, host)) {
-        const client = clientTls(index, host, caller, namespaces, d.servicePort, void 0);
-        if (client.mode !== "ISTIO_MUTUAL" || !client.rule) continue;
-        seen.add(key2);
-        ctx.report({
-          resource: pa,
-          path: d.mode.path,
-          messageId: "mtlsToDisabled",
-          data: { target: describeTarget(d.target, d.targetPort), rule: qualified(client.rule), caller: callerText(caller) },
-          help,
-          related: [{ resource: client.rule, ...client.path ? { path: client.path } : {}, message: "sends ISTIO_MUTUAL" }]
-        });
-        break;
-      }
+    const mutual = (c) => c.mode === "ISTIO_MUTUAL" && c.rule !== void 0;
+    for (const { decided: decided2, caller, client } of conflictingClients(index, pa, "DISABLE", mutual)) {
+      if (coded && decided2.mode.path.join(".") === MODE2.join(".")) continue;
+      if (!client.rule) continue;
+      ctx.report({
+        resource: pa,
+        path: decided2.mode.path,
+        messageId: "mtlsToDisabled",
+        data: { target: describeTarget(decided2.target, decided2.targetPort), rule: qualified(client.rule), caller: callerText(caller) },
+        help,
+        related: [{ resource: client.rule, ...client.path ? { path: client.path } : {}, message: "sends ISTIO_MUTUAL" }]
+      });
     }
   }
 });
@@ -66293,26 +66941,8 @@ var requestauthentication_ambient_ineffective_default = defineRule({
   target: [K.RequestAuthentication],
   reads: [K.Namespace, K.Service, K.ServiceEntry, ...WORKLOAD_KINDS],
   check(policy, ctx) {
-    const attachment = ambientAttachment(ctx.index, policy);
-    if (!attachment) return;
-    const data = { namespace: policy.namespace };
-    if (attachment.withoutTargetRefs) {
-      ctx.report({
-        resource: policy,
-        path: ["spec"],
-        messageId: "withoutTargetRefs",
-        data,
-        help: 'Attach the policy to the Service or waypoint with "targetRefs" instead of a selector.'
-      });
-    }
-    if (attachment.notEnrolled) {
-      ctx.report({
-        resource: policy,
-        path: ["spec"],
-        messageId: "notEnrolled",
-        data,
-        help: 'Label the namespace or Service with "istio.io/use-waypoint: <waypoint>" and deploy that waypoint.'
-      });
+    for (const { messageId, help } of ambientAttachmentProblems(ctx.index, policy)) {
+      ctx.report({ resource: policy, path: ["spec"], messageId, data: { namespace: policy.namespace }, help });
     }
   }
 });
@@ -66370,90 +67000,6 @@ var requestauthentication_selector_not_found_default = defineRule({
     });
   }
 });
-
-// src/model/linkerd/policy-validation.ts
-var ACCESS_POLICIES = [
-  "all-authenticated",
-  "all-unauthenticated",
-  "cluster-authenticated",
-  "cluster-unauthenticated",
-  "deny",
-  "audit"
-];
-var PROXY_PROTOCOLS = ["unknown", "HTTP/1", "HTTP/2", "gRPC", "opaque", "TLS"];
-var usesLinkerd = (index) => index.memo("linkerd:uses", [], () => index.resources.some((r) => r.origin.kind === "file" && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
-var TRUST_DOMAIN2 = /^[a-z0-9._-]+$/;
-var SPIFFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
-var DNS_LABEL = /^[a-z0-9-]+$/;
-function identityProblem(id) {
-  if (id.startsWith("spiffe://")) {
-    const rest = id.slice("spiffe://".length);
-    const slash = rest.indexOf("/");
-    const domain = slash < 0 ? rest : rest.slice(0, slash);
-    if (!TRUST_DOMAIN2.test(domain)) return 'the SPIFFE trust domain must be lowercase letters, digits, "-", "." or "_"';
-    if (slash < 0) return void 0;
-    const segments = rest.slice(slash + 1).split("/");
-    for (const s of segments) {
-      if (s === "") return 'the SPIFFE path has an empty segment (or a trailing "/")';
-      if (s === "." || s === "..") return `the SPIFFE path has a "${s}" segment`;
-      if (!SPIFFE_SEGMENT.test(s)) return `the SPIFFE path segment "${s}" has a character other than letters, digits, "-", "." or "_"`;
-    }
-    return void 0;
-  }
-  if (id === "*") return void 0;
-  const labels = id.split(".");
-  for (const [i, label] of labels.entries()) {
-    if (i === 0 && label === "*") continue;
-    if (!DNS_LABEL.test(label)) return `"${label}" is not a label of lowercase letters, digits and "-" (only the first label may be "*")`;
-  }
-  return void 0;
-}
-function parseNetwork(text) {
-  try {
-    if (text.includes("/")) return parsePrefix(text);
-    const addr = parseAddr(text);
-    return { addr, bits: addr.length * 8 };
-  } catch {
-    return void 0;
-  }
-}
-var NETWORK_MESSAGES = {
-  networksEmpty: "networks is empty; Linkerd requires at least one network.",
-  cidrInvalid: 'cidr "{{value}}" is not an IP network (CIDR) or IP address.',
-  exceptInvalid: 'except "{{value}}" is not an IP network (CIDR) or IP address.',
-  exceptOutside: 'except "{{value}}" does not lie inside cidr "{{cidr}}".',
-  exceptCoversAll: 'except "{{value}}" covers all of cidr "{{cidr}}", so the network matches nothing.'
-};
-function networkIssues(networks, path6) {
-  if (!Array.isArray(networks)) return [];
-  if (networks.length === 0) return [{ path: path6, messageId: "networksEmpty", data: {} }];
-  const out = [];
-  asArray(networks).forEach((n, i) => {
-    const net = asObject(n);
-    const cidrText = asString(net?.cidr);
-    if (cidrText === void 0) return;
-    const cidr = parseNetwork(cidrText);
-    if (!cidr) {
-      out.push({ path: [...path6, i, "cidr"], messageId: "cidrInvalid", data: { value: cidrText } });
-      return;
-    }
-    asArray(net?.except).forEach((e, j) => {
-      const text = asString(e);
-      if (text === void 0) return;
-      const at2 = [...path6, i, "except", j];
-      const except = parseNetwork(text);
-      if (!except) out.push({ path: at2, messageId: "exceptInvalid", data: { value: text } });
-      else if (prefixContainsPrefix(except, cidr)) out.push({ path: at2, messageId: "exceptCoversAll", data: { value: text, cidr: cidrText } });
-      else if (!prefixContainsPrefix(cidr, except)) out.push({ path: at2, messageId: "exceptOutside", data: { value: text, cidr: cidrText } });
-    });
-  });
-  return out;
-}
-var networksOverlap = (a, b) => prefixContainsPrefix(a, b) || prefixContainsPrefix(b, a);
-var refGroup = (value) => {
-  const g = asString(value) ?? "";
-  return g === "core" ? "" : g;
-};
 
 // rules/istio/service-port-protocol-invalid.ts
 var SYSTEM_NAMESPACES2 = /* @__PURE__ */ new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]);
@@ -69276,8 +69822,8 @@ var workload_service_port_conflict_default = defineRule({
         const port2 = asObject(p);
         const number = asNumber(port2?.port);
         if (!port2 || number === void 0 || asString(port2.protocol)?.toUpperCase() === "UDP") continue;
-        add(protocols, number, protocolOf(port2), svc);
-        add(targets, String(asNumber(port2.targetPort) || asString(port2.targetPort) || number), number, svc);
+        add2(protocols, number, protocolOf(port2), svc);
+        add2(targets, String(asNumber(port2.targetPort) || asString(port2.targetPort) || number), number, svc);
       }
     }
     const related = (svcs) => svcs.map((s) => ({ resource: s, message: `Service "${s.name}" selects this workload` }));
@@ -69310,7 +69856,7 @@ function protocolOf(port2) {
   if (transport2 !== "TCP") return transport2;
   return analyzerPortProtocol({ name: asString(port2.name), appProtocol: asString(port2.appProtocol), port: asNumber(port2.port) }) ?? "sniffed";
 }
-function add(map2, a, b, svc) {
+function add2(map2, a, b, svc) {
   const inner = map2.get(a) ?? /* @__PURE__ */ new Map();
   addTo(inner, b, svc);
   map2.set(a, inner);
@@ -69719,7 +70265,7 @@ function parse6(raw, viaRequest) {
       rest = authority.slice(slash);
       authority = authority.slice(0, slash);
     }
-    ({ user, host } = parseAuthority(authority));
+    ({ user, host } = parseAuthority2(authority));
   }
   unescape(rest, "path");
   return { ...empty2, scheme, user, host, rawPath: rest, rawQuery, forceQuery };
@@ -69740,7 +70286,7 @@ function splitScheme(raw) {
   }
   return ["", raw];
 }
-function parseAuthority(authority) {
+function parseAuthority2(authority) {
   const at2 = authority.lastIndexOf("@");
   const host = parseHost(at2 < 0 ? authority : authority.slice(at2 + 1));
   if (at2 < 0) return { user: void 0, host };
@@ -69823,7 +70369,7 @@ function shouldEscape(c, mode) {
   if (mode === "fragment" && "!()*".includes(c)) return false;
   return true;
 }
-function escape3(text, mode) {
+function escape2(text, mode) {
   let out = "";
   for (const byte of Buffer.from(text, "utf8")) {
     const c = String.fromCharCode(byte);
@@ -69841,7 +70387,7 @@ function validEncoded(text) {
 function escapedPath(url) {
   if (url.rawPath === "*") return "*";
   if (validEncoded(url.rawPath)) return url.rawPath;
-  return escape3(unescape(url.rawPath, "path"), "path");
+  return escape2(unescape(url.rawPath, "path"), "path");
 }
 function hostname(url) {
   return splitHostPort(url.host)[0];
@@ -69889,7 +70435,7 @@ function formatUrl(url) {
     out += path6;
   }
   if (url.forceQuery || url.rawQuery !== "") out += `?${url.rawQuery}`;
-  if (url.fragment !== "") out += `#${escape3(url.fragment, "fragment")}`;
+  if (url.fragment !== "") out += `#${escape2(url.fragment, "fragment")}`;
   return out;
 }
 
@@ -70615,8 +71161,8 @@ var OPTIONAL_FORMAT_TYPE = kubernetesType("kubernetes.OptionalFormat");
 // src/schema/cel/k8s-lists.ts
 var { BOOL: BOOL5, DYN: DYN4, INT: INT6 } = CelScalar;
 var LIST3 = listType(DYN4);
-var MAX_INT642 = (1n << 63n) - 1n;
-var MIN_INT64 = -(1n << 63n);
+var MAX_INT643 = (1n << 63n) - 1n;
+var MIN_INT642 = -(1n << 63n);
 var MAX_UINT64 = (1n << 64n) - 1n;
 var noOverload = (name) => new Error(`no such overload: ${name}`);
 function numeric(v) {
@@ -70700,7 +71246,7 @@ function sum(list2) {
     for (const item of items) {
       if (typeof item !== "bigint") throw noOverload("sum");
       total += item;
-      if (total > MAX_INT642 || total < MIN_INT64) throw new Error("integer overflow");
+      if (total > MAX_INT643 || total < MIN_INT642) throw new Error("integer overflow");
     }
     return total;
   }
@@ -70728,7 +71274,7 @@ function sum(list2) {
       const [seconds, fraction] = timeParts(item);
       nanos += seconds * 1000000000n + BigInt(fraction);
     }
-    if (nanos > MAX_INT642 || nanos < MIN_INT64) throw new Error("duration out of range");
+    if (nanos > MAX_INT643 || nanos < MIN_INT642) throw new Error("duration out of range");
     const message2 = create(DurationSchema, { seconds: nanos / 1000000000n, nanos: Number(nanos % 1000000000n) });
     return message2;
   }
@@ -70793,188 +71339,6 @@ var listFunctions = [
   celFunc("sets.equivalent", [LIST3, LIST3], BOOL5, (a, b) => containsAll(a, b) && containsAll(b, a)),
   celFunc("sets.intersects", [LIST3, LIST3], BOOL5, (a, b) => [...b].some((item) => listContains(a, item)))
 ];
-
-// src/schema/cel/quantity.ts
-var MAX_INT643 = (1n << 63n) - 1n;
-var MIN_INT642 = -(1n << 63n);
-var NANO_EXPONENT = -9;
-var MAX_ABS_EXPONENT = 4096;
-var fitsInt64 = (v) => v >= MIN_INT642 && v <= MAX_INT643;
-var pow10 = (n) => 10n ** BigInt(n);
-var QUANTITY_FORMAT_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-var SUFFIXES = {
-  "": { base: 10, exponent: 0, format: "DecimalSI" },
-  n: { base: 10, exponent: -9, format: "DecimalSI" },
-  u: { base: 10, exponent: -6, format: "DecimalSI" },
-  m: { base: 10, exponent: -3, format: "DecimalSI" },
-  k: { base: 10, exponent: 3, format: "DecimalSI" },
-  M: { base: 10, exponent: 6, format: "DecimalSI" },
-  G: { base: 10, exponent: 9, format: "DecimalSI" },
-  T: { base: 10, exponent: 12, format: "DecimalSI" },
-  P: { base: 10, exponent: 15, format: "DecimalSI" },
-  E: { base: 10, exponent: 18, format: "DecimalSI" },
-  Ki: { base: 2, exponent: 10, format: "BinarySI" },
-  Mi: { base: 2, exponent: 20, format: "BinarySI" },
-  Gi: { base: 2, exponent: 30, format: "BinarySI" },
-  Ti: { base: 2, exponent: 40, format: "BinarySI" },
-  Pi: { base: 2, exponent: 50, format: "BinarySI" },
-  Ei: { base: 2, exponent: 60, format: "BinarySI" }
-};
-function interpretSuffix(suffix) {
-  const known = SUFFIXES[suffix];
-  if (known) return known;
-  if (suffix.length > 1 && (suffix[0] === "e" || suffix[0] === "E") && /^[+-]?[0-9]+$/.test(suffix.slice(1))) {
-    const parsed2 = BigInt(suffix.slice(1));
-    if (!fitsInt64(parsed2)) return void 0;
-    const exponent = Number(BigInt.asIntN(32, parsed2));
-    return { base: 10, exponent, format: "DecimalExponent" };
-  }
-  return void 0;
-}
-function scan(text) {
-  let pos = 0;
-  let negative = false;
-  if (text[0] === "-" || text[0] === "+") {
-    negative = text[0] === "-";
-    pos++;
-  }
-  while (pos < text.length && text[pos] === "0") pos++;
-  if (pos >= text.length) return { negative, num: "0", denom: "", suffix: "" };
-  const numStart = pos;
-  while (pos < text.length && /[0-9]/.test(text[pos])) pos++;
-  const num = text.slice(numStart, pos) || "0";
-  let denom = "";
-  if (text[pos] === ".") {
-    const denomStart = ++pos;
-    while (pos < text.length && /[0-9]/.test(text[pos])) pos++;
-    denom = text.slice(denomStart, pos);
-  }
-  const suffix = text.slice(pos);
-  if (!/^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new Error(QUANTITY_FORMAT_ERROR);
-  return { negative, num, denom, suffix };
-}
-function parseQuantity(text) {
-  if (text === "") throw new Error(QUANTITY_FORMAT_ERROR);
-  if (text === "0") return { mantissa: 0n, exponent: 0, decimalForm: false };
-  const { negative, num, denom, suffix } = scan(text);
-  const interpreted = interpretSuffix(suffix);
-  if (!interpreted) throw new Error("unable to parse quantity's suffix");
-  const { base, format: format2 } = interpreted;
-  let { exponent } = interpreted;
-  if (Math.abs(exponent) > MAX_ABS_EXPONENT) throw new Error("unable to parse quantity's suffix");
-  const sign2 = negative ? -1n : 1n;
-  let precision;
-  let mantissaFactor = 1n;
-  let scale = 0;
-  if (format2 === "BinarySI") {
-    if (exponent >= 0 && denom === "") {
-      mantissaFactor = 1n << BigInt(exponent);
-      precision = 15 - num.length - Math.trunc(exponent * 3 / 10) - 1;
-    } else {
-      precision = -1;
-    }
-  } else {
-    scale = exponent;
-    precision = 18 - (num.length + denom.length);
-  }
-  if (precision >= 0) {
-    scale -= denom.length;
-    if (scale >= NANO_EXPONENT) {
-      const shifted = BigInt(num + denom);
-      const value = shifted * mantissaFactor;
-      if (fitsInt64(shifted) && fitsInt64(value)) return { mantissa: sign2 * value, exponent: scale, decimalForm: false };
-    }
-  }
-  let mantissa = BigInt(num + denom);
-  exponent = base === 10 ? exponent - denom.length : -denom.length;
-  if (base === 2) mantissa *= 1n << BigInt(interpreted.exponent);
-  if (mantissa !== 0n && exponent < NANO_EXPONENT) {
-    const divisor = pow10(NANO_EXPONENT - exponent);
-    mantissa = (mantissa + divisor - 1n) / divisor;
-    exponent = NANO_EXPONENT;
-  }
-  if (format2 === "BinarySI" && compare({ mantissa, exponent, decimalForm: true }, { mantissa: MAX_INT643, exponent: 0, decimalForm: true }) > 0) {
-    mantissa = MAX_INT643;
-    exponent = 0;
-  }
-  return { mantissa: sign2 * mantissa, exponent, decimalForm: true };
-}
-function isQuantity(text) {
-  try {
-    parseQuantity(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function normalize2(q) {
-  let { mantissa, exponent } = q;
-  if (mantissa === 0n) return { mantissa: 0n, exponent: 0 };
-  while (mantissa % 10n === 0n) {
-    mantissa /= 10n;
-    exponent++;
-  }
-  return { mantissa, exponent };
-}
-function aligned(a, b) {
-  const exponent = Math.min(a.exponent, b.exponent);
-  return [a.mantissa * pow10(a.exponent - exponent), b.mantissa * pow10(b.exponent - exponent), exponent];
-}
-function compare(a, b) {
-  const [x, y] = aligned(a, b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-function sign(q) {
-  return q.mantissa > 0n ? 1 : q.mantissa < 0n ? -1 : 0;
-}
-function add2(a, b) {
-  if (!a.decimalForm && !b.decimalForm) {
-    if (b.mantissa === 0n) return a;
-    if (a.mantissa === 0n) return b;
-    const [x2, y2, exponent2] = aligned(a, b);
-    if (fitsInt64(x2) && fitsInt64(y2) && fitsInt64(x2 + y2)) return { mantissa: x2 + y2, exponent: exponent2, decimalForm: false };
-  }
-  const [x, y, exponent] = aligned(a, b);
-  return { mantissa: x + y, exponent, decimalForm: true };
-}
-function subtract(a, b) {
-  const negated = { ...b, mantissa: -b.mantissa };
-  if (!b.decimalForm && !fitsInt64(negated.mantissa)) return add2(a, { ...negated, decimalForm: true });
-  return add2(a, negated);
-}
-function fromInteger(value) {
-  return { mantissa: value, exponent: 0, decimalForm: false };
-}
-function multiply(q, factor) {
-  const mantissa = q.mantissa * factor;
-  return { mantissa, exponent: q.exponent, decimalForm: q.decimalForm || !fitsInt64(mantissa) };
-}
-function divideRounded(q, divisor, decimals) {
-  if (divisor === 0n) throw new Error("division by zero error");
-  const target = -decimals;
-  const numerator = q.exponent >= target ? q.mantissa * pow10(q.exponent - target) : q.mantissa;
-  const denominator = q.exponent >= target ? divisor : divisor * pow10(target - q.exponent);
-  const quotient = numerator / denominator;
-  const remainder = numerator % denominator;
-  const abs = (v) => v < 0n ? -v : v;
-  const roundAway = abs(remainder) * 2n >= abs(denominator);
-  const direction = numerator < 0n !== denominator < 0n ? -1n : 1n;
-  return { mantissa: roundAway ? quotient + direction : quotient, exponent: target, decimalForm: true };
-}
-function divideInteger(q, divisor) {
-  if (divisor === 0n) throw new Error("division by zero error");
-  const whole = q.exponent >= 0 ? q.mantissa * pow10(q.exponent) : q.mantissa / pow10(-q.exponent);
-  return { mantissa: whole / divisor, exponent: 0, decimalForm: true };
-}
-function asInt64(q) {
-  if (q.decimalForm || q.exponent < 0) return void 0;
-  const value = q.mantissa * pow10(q.exponent);
-  return fitsInt64(value) ? value : void 0;
-}
-function asApproximateFloat(q) {
-  const base = Number(q.mantissa);
-  return q.exponent === 0 ? base : base * 10 ** q.exponent;
-}
 
 // src/schema/cel/k8s-library.ts
 var { BOOL: BOOL6, DOUBLE: DOUBLE4, INT: INT7, STRING: STRING8, UINT: UINT4 } = CelScalar;
@@ -71109,10 +71473,10 @@ var quantityFunctions = [
     return asInt64(readQuantity(this)) !== void 0;
   }),
   celMethod("add", QUANTITY, [QUANTITY], QUANTITY, function(other) {
-    return makeQuantity(add2(readQuantity(this), readQuantity(other)));
+    return makeQuantity(add(readQuantity(this), readQuantity(other)));
   }),
   celMethod("add", QUANTITY, [INT7], QUANTITY, function(other) {
-    return makeQuantity(add2(readQuantity(this), fromInteger(other)));
+    return makeQuantity(add(readQuantity(this), fromInteger(other)));
   }),
   celMethod("sub", QUANTITY, [QUANTITY], QUANTITY, function(other) {
     return makeQuantity(subtract(readQuantity(this), readQuantity(other)));
@@ -72163,391 +72527,6 @@ var validation_rule_failed_default = defineRule({
   }
 });
 
-// src/model/linkerd/route-annotations.ts
-function linkerdDurationMs(text) {
-  const m = /^(0|([0-9]+)(ms|s|m|h|d))$/.exec(text.trim());
-  if (!m) return void 0;
-  if (m[1] === "0") return 0;
-  const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[3]];
-  return Number(m[2]) * unit;
-}
-var isLinkerdDuration = (text) => linkerdDurationMs(text) !== void 0;
-var GRPC_CONDITIONS = /* @__PURE__ */ new Set(["cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable"]);
-var status = (s) => /^[0-9]{3}$/.test(s) && Number(s) >= 100 && Number(s) <= 599 ? Number(s) : void 0;
-function httpRetryProblem(value) {
-  for (const raw of value.split(",")) {
-    const item = raw.trim();
-    if (item === "5xx" || item === "gateway-error" || status(item) !== void 0) continue;
-    const [a, b, ...more] = item.split("-");
-    const lo = status(a?.trim() ?? "");
-    const hi = status(b?.trim() ?? "");
-    if (more.length === 0 && lo !== void 0 && hi !== void 0) {
-      if (lo > hi) return `the range "${item}" is decreasing`;
-      continue;
-    }
-    return `"${item}" is not "5xx", "gateway-error", a status code 100-599 or a range of them`;
-  }
-  return void 0;
-}
-function grpcRetryProblem(value) {
-  for (const raw of value.split(",")) {
-    const item = raw.trim();
-    if (!GRPC_CONDITIONS.has(item)) return `"${item}" is not one of ${[...GRPC_CONDITIONS].map((c) => `"${c}"`).join(", ")}`;
-  }
-  return void 0;
-}
-var DURATION_KEYS = ["retry.linkerd.io/timeout", "timeout.linkerd.io/response", "timeout.linkerd.io/request", "timeout.linkerd.io/idle"];
-function retryTimeoutProblems(annotations, grpc) {
-  const out = [];
-  const check = (key2, problem) => {
-    const value = annotations[key2];
-    if (value === void 0) return;
-    const reason = problem(value);
-    if (reason) out.push({ key: key2, value, reason });
-  };
-  check(
-    "retry.linkerd.io/limit",
-    (v) => /^[0-9]+$/.test(v.trim()) && Number(v.trim()) <= 65535 ? void 0 : "it is not a whole number from 0 to 65535"
-  );
-  for (const key2 of DURATION_KEYS) {
-    check(
-      key2,
-      (v) => isLinkerdDuration(v) ? void 0 : 'Linkerd durations are one whole number and a unit ("ms", "s", "m", "h" or "d"), such as "500ms" or "2s"; fractions and compound values such as "1m30s" are refused'
-    );
-  }
-  if (grpc) check("retry.linkerd.io/grpc", grpcRetryProblem);
-  else check("retry.linkerd.io/http", httpRetryProblem);
-  return out;
-}
-
-// src/model/linkerd/service-profiles.ts
-var REQUEST_KEYS = /* @__PURE__ */ new Set(["all", "any", "not", "method", "pathRegex"]);
-var RESPONSE_KEYS = /* @__PURE__ */ new Set(["all", "any", "not", "status"]);
-var STATUS_KEYS = /* @__PURE__ */ new Set(["min", "max"]);
-var isDnsSubdomain = (name) => name.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
-function isGoDuration(text) {
-  try {
-    parseGoDuration(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function profileProblems(sp) {
-  const out = [];
-  if (sp.name && !isDnsSubdomain(sp.name)) out.push({ path: ["metadata", "name"], messageId: "nameInvalid", data: { name: sp.name } });
-  const s = spec(sp);
-  asArray(s.routes).forEach((r, i) => {
-    const route = asObject(r);
-    if (!route) return;
-    const base = ["spec", "routes", i];
-    if (isObject(route.condition)) condition(route.condition, [...base, "condition"], "request", 0, out);
-    const timeout = asString(route.timeout);
-    if (timeout !== void 0 && !isGoDuration(timeout)) out.push({ path: [...base, "timeout"], messageId: "duration", data: { field: "timeout", value: timeout } });
-    asArray(route.responseClasses).forEach((c, j) => {
-      const cond = asObject(c)?.condition;
-      if (isObject(cond)) condition(cond, [...base, "responseClasses", j, "condition"], "response", 0, out);
-    });
-  });
-  const budget = asObject(s.retryBudget);
-  const ttl = asString(budget?.ttl);
-  if (ttl !== void 0 && !isGoDuration(ttl)) out.push({ path: ["spec", "retryBudget", "ttl"], messageId: "duration", data: { field: "retryBudget.ttl", value: ttl } });
-  const ratio = asNumber(budget?.retryRatio);
-  if (ratio !== void 0 && ratio < 0) out.push({ path: ["spec", "retryBudget", "retryRatio"], messageId: "retryRatio", data: { value: ratio } });
-  return out;
-}
-function condition(node, path6, side, depth, out) {
-  const obj = asObject(node);
-  if (!obj) {
-    out.push({ path: path6, messageId: "nullCondition", data: { side } });
-    return;
-  }
-  const known = side === "request" ? REQUEST_KEYS : RESPONSE_KEYS;
-  const unknown = depth > 0 ? Object.keys(obj).filter((key2) => !known.has(key2)) : [];
-  for (const key2 of unknown) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side } });
-  const present = [...known].some((k) => obj[k] !== void 0 && obj[k] !== null && obj[k] !== "");
-  if (!present && unknown.length === 0) out.push({ path: path6, messageId: "emptyCondition", data: { side, keys: [...known].join(", ") } });
-  for (const list2 of ["all", "any"]) asArray(obj[list2]).forEach((child2, i) => condition(child2, [...path6, list2, i], side, depth + 1, out));
-  if (Array.isArray(obj.not)) asArray(obj.not).forEach((child2, i) => condition(child2, [...path6, "not", i], side, depth + 1, out));
-  else if (obj.not !== void 0 && obj.not !== null) condition(obj.not, [...path6, "not"], side, depth + 1, out);
-  if (side === "response" && isObject(obj.status)) status2(obj.status, [...path6, "status"], depth, out);
-}
-function status2(s, path6, depth, out) {
-  if (depth > 0) {
-    for (const key2 of Object.keys(s)) if (!STATUS_KEYS.has(key2)) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side: "status" } });
-  }
-  const min = asNumber(s.min) ?? 0;
-  const max = asNumber(s.max) ?? 0;
-  for (const [key2, v] of [["min", min], ["max", max]]) {
-    if (v !== 0 && (v < 100 || v > 599)) out.push({ path: [...path6, key2], messageId: "statusRange", data: { key: key2, value: v } });
-  }
-  if (min !== 0 && max !== 0 && max < min) out.push({ path: [...path6, "max"], messageId: "statusOrder", data: { min, max } });
-}
-function profileTarget(sp) {
-  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc\.(.+)$/.exec(sp.name);
-  if (!m?.[1] || !m[3] || !m[5]) return void 0;
-  return { service: m[1], namespace: m[3], clusterDomain: m[5], clientSide: m[3] !== sp.namespace };
-}
-function parseAuthority2(authority) {
-  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.([a-z0-9.-]+?)(?::([0-9]+))?$/.exec(authority);
-  if (!m?.[1] || !m[2] || !m[3]) return void 0;
-  return { service: m[1], namespace: m[2], clusterDomain: m[3], port: m[4] === void 0 ? void 0 : Number(m[4]) };
-}
-function profilesByService(index) {
-  return index.memo("linkerd/profiles-by-service", [K.ServiceProfile], () => {
-    const map2 = /* @__PURE__ */ new Map();
-    for (const sp of index.all(K.ServiceProfile)) {
-      const t = profileTarget(sp);
-      if (!t || t.clusterDomain !== index.settings.clusterDomain) continue;
-      const key2 = `${t.namespace}/${t.service}`;
-      addTo(map2, key2, sp);
-    }
-    return map2;
-  });
-}
-var IDEMPOTENT_METHODS = /* @__PURE__ */ new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
-var isGrpcPath = (pathRegex) => pathRegex !== void 0 && /^\/[\w\\]*\.[\w\\.]*\/\w+\$?$/.test(pathRegex);
-function namespaceServicesKnown(index, namespace) {
-  if (index.inNamespace(K.Service, namespace).some((s) => s.origin.kind === "file")) return true;
-  return index.namespaces().declared(namespace)?.origin.kind === "file";
-}
-
-// src/model/linkerd/annotations.ts
-var LINKERD_ANNOTATED_KINDS = [K.Namespace, K.Service, K.EgressNetwork, ...WORKLOAD_TEMPLATES.map((w) => w.kind)];
-function linkerdMetadata(resource) {
-  const read = (site, metaPath, portNames) => {
-    const meta = asObject(getPath(resource.data, metaPath));
-    return { site, annotations: asStringMap(meta?.annotations) ?? {}, labels: asStringMap(meta?.labels) ?? {}, metaPath, portNames };
-  };
-  if (sameKind(resource, K.Namespace)) return [read("Namespace", ["metadata"], /* @__PURE__ */ new Set())];
-  if (sameKind(resource, K.Service) || sameKind(resource, K.EgressNetwork)) return [read("Service", ["metadata"], /* @__PURE__ */ new Set())];
-  const entry = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
-  const workload = workloadOf(resource);
-  if (!entry || !workload) return [];
-  const names2 = new Set(workload.containers.flatMap((c) => c.ports.flatMap((p) => p.name ? [p.name] : [])));
-  return [read("Pod", [...entry.template, "metadata"], names2)];
-}
-var CONFIG_FORMS = {
-  "proxy-outbound-connect-timeout": "goDuration",
-  "proxy-inbound-connect-timeout": "goDuration",
-  "proxy-outbound-discovery-cache-unused-timeout": "goDuration",
-  "proxy-inbound-discovery-cache-unused-timeout": "goDuration",
-  "shutdown-grace-period": "goDuration",
-  "proxy-shutdown-grace-period": "goDuration",
-  "close-wait-timeout": "goDuration",
-  "proxy-cpu-request": "quantity",
-  "proxy-cpu-limit": "quantity",
-  "proxy-memory-request": "quantity",
-  "proxy-memory-limit": "quantity",
-  "proxy-ephemeral-storage-request": "quantity",
-  "proxy-ephemeral-storage-limit": "quantity",
-  "proxy-cpu-ratio-limit": "cpuRatio",
-  "proxy-metrics-hostname-labels": "goBool",
-  "enable-gateway": "goBool",
-  "enable-external-profiles": "goBool",
-  "proxy-enable-native-sidecar": "goBool",
-  "proxy-disable-outbound-protocol-detect-timeout": "goBool",
-  "proxy-disable-inbound-protocol-detect-timeout": "goBool",
-  "enable-debug-sidecar": "goBool",
-  "disable-tap": "goBool",
-  "proxy-admin-shutdown": "enabledDisabled",
-  "proxy-await": "enabledDisabled",
-  "control-port": "port",
-  "inbound-port": "port",
-  "admin-port": "port",
-  "outbound-port": "port",
-  "proxy-uid": "int",
-  "proxy-gid": "int",
-  "proxy-wait-before-exit-seconds": "uint",
-  "skip-inbound-ports": "portRanges",
-  "skip-outbound-ports": "portRanges",
-  "opaque-ports": "opaquePorts",
-  "default-inbound-policy": "policy",
-  "proxy-additional-env": "envJson",
-  "image-pull-policy": "pullPolicy"
-};
-var CONFIG_PREFIX = /^config(\.alpha|\.beta)?\.linkerd\.io\/(.+)$/;
-var SERVICE_CONFIG = /* @__PURE__ */ new Set(["opaque-ports"]);
-var GO_BOOLS = /* @__PURE__ */ new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
-var isGoBool = (v) => GO_BOOLS.has(v);
-var isInteger = (v, signed) => (signed ? /^[+-]?[0-9]+$/ : /^\+?[0-9]+$/).test(v);
-function portSetProblem(value, names2) {
-  for (const raw of value.split(",")) {
-    const item = raw.trim();
-    if (item === "") continue;
-    const range = /^([0-9]+)-([0-9]+)$/.exec(item);
-    if (range) {
-      const lo = Number(range[1]);
-      const hi = Number(range[2]);
-      if (lo < 1 || hi > 65535) return `the range "${item}" is outside 1-65535`;
-      if (lo > hi) return `the range "${item}" is decreasing`;
-      continue;
-    }
-    if (/^[0-9]+$/.test(item)) {
-      if (Number(item) < 1 || Number(item) > 65535) return `"${item}" is not a port from 1 to 65535`;
-      continue;
-    }
-    if (names2 === void 0) return `"${item}" is not a port number or range (names are not allowed here)`;
-    if (names2 !== "any" && !names2.has(item)) return `"${item}" is neither a port number nor the name of a container port of this pod`;
-  }
-  return void 0;
-}
-function formProblem(form, value, names2) {
-  const v = value.trim();
-  switch (form) {
-    case "goDuration":
-      return isGoDuration(v) ? void 0 : 'expected a Go duration such as "10s" or "1m30s"';
-    case "quantity":
-      return isQuantity(v) ? void 0 : 'expected a Kubernetes quantity such as "100m" or "64Mi"';
-    case "cpuRatio": {
-      const n = Number(v);
-      return v !== "" && Number.isFinite(n) && n > 0 && n < 1 ? void 0 : "expected a number between 0 and 1 (exclusive)";
-    }
-    case "goBool":
-      return isGoBool(v) ? void 0 : 'expected a boolean ("true" or "false")';
-    case "enabledDisabled":
-      return v === "enabled" || v === "disabled" ? void 0 : 'expected "enabled" or "disabled"';
-    case "port":
-      return isInteger(v, false) && Number(v) >= 1 && Number(v) <= 65535 ? void 0 : "expected a port number from 1 to 65535";
-    case "int":
-      return isInteger(v, true) ? void 0 : "expected an integer";
-    case "uint":
-      return isInteger(v, false) ? void 0 : "expected a non-negative integer";
-    case "portRanges":
-      return portSetProblem(v, void 0);
-    case "opaquePorts":
-      return portSetProblem(v, names2);
-    case "policy":
-      return ACCESS_POLICIES.includes(v) ? void 0 : `expected one of ${ACCESS_POLICIES.map((p) => `"${p}"`).join(", ")}`;
-    case "envJson":
-      return envProblem(v);
-    case "pullPolicy":
-      return ["Always", "IfNotPresent", "Never"].includes(v) ? void 0 : 'expected "Always", "IfNotPresent" or "Never"';
-  }
-}
-function envProblem(v) {
-  let parsed2;
-  try {
-    parsed2 = JSON.parse(v);
-  } catch {
-    return "expected a JSON array of environment variables";
-  }
-  if (!Array.isArray(parsed2)) return "expected a JSON array of environment variables";
-  return parsed2.every((e) => typeof asObject(e)?.name === "string") ? void 0 : 'every environment variable needs a "name"';
-}
-var ERROR_FORMS = /* @__PURE__ */ new Set(["portRanges", "opaquePorts", "policy"]);
-function annotationProblems(meta) {
-  const out = [];
-  for (const [key2, value] of Object.entries(meta.annotations)) {
-    const m = CONFIG_PREFIX.exec(key2);
-    const suffix = m?.[2];
-    const form = suffix ? CONFIG_FORMS[suffix] : void 0;
-    if (!suffix || !form) continue;
-    if (meta.site === "Service" && !SERVICE_CONFIG.has(suffix)) continue;
-    if (suffix === "default-inbound-policy" && meta.site === "Service") continue;
-    const names2 = meta.site === "Pod" ? meta.portNames : meta.site === "Namespace" ? "any" : void 0;
-    const reason = formProblem(form, value, names2);
-    if (reason) out.push({ key: key2, value, reason, severity: ERROR_FORMS.has(form) ? "error" : "warning" });
-  }
-  if (meta.site === "Service") out.push(...serviceProblems(meta.annotations));
-  else out.push(...limitBelowRequest(meta.annotations));
-  return out;
-}
-function limitBelowRequest(a) {
-  const out = [];
-  for (const resource of ["cpu", "memory", "ephemeral-storage"]) {
-    const key2 = `config.linkerd.io/proxy-${resource}-limit`;
-    const request = a[`config.linkerd.io/proxy-${resource}-request`];
-    const limit = a[key2];
-    if (request === void 0 || limit === void 0 || !isQuantity(request.trim()) || !isQuantity(limit.trim())) continue;
-    if (compare(parseQuantity(limit.trim()), parseQuantity(request.trim())) < 0) {
-      out.push({ key: key2, value: limit, reason: `the limit is below the request "${request}"`, severity: "warning" });
-    }
-  }
-  return out;
-}
-var ACCRUAL = "balancer.linkerd.io/failure-accrual";
-var CONSECUTIVE = "balancer.linkerd.io/failure-accrual-consecutive-";
-var SUCCESS_RATE = "balancer.alpha.linkerd.io/failure-accrual-success-rate-";
-var HONOR_RETRY_AFTER = "balancer.alpha.linkerd.io/failure-accrual-honor-retry-after";
-var PENALIZE = "balancer.alpha.linkerd.io/penalize-failures";
-var BIASER = "balancer.alpha.linkerd.io/load-biaser-penalty";
-var U32_MAX = 4294967295;
-function serviceProblems(a) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const p of [...retryTimeoutProblems(a, false), ...retryTimeoutProblems(a, true)]) {
-    if (seen.has(p.key)) continue;
-    seen.add(p.key);
-    out.push({ ...p, severity: "warning" });
-  }
-  const bad = (key2, reason) => out.push({ key: key2, value: a[key2] ?? "", reason, severity: "error" });
-  const mode = a[ACCRUAL];
-  if (mode !== void 0 && mode !== "consecutive" && mode !== "unified") bad(ACCRUAL, 'expected "consecutive" or "unified"');
-  const duration = 'expected a Linkerd duration: one whole number and a unit ("ms", "s", "m", "h" or "d")';
-  for (const [key2, value] of Object.entries(a)) {
-    if (key2.startsWith(CONSECUTIVE)) {
-      const what = key2.slice(CONSECUTIVE.length);
-      if (what === "max-failures" && !(isInteger(value.trim(), false) && Number(value) <= U32_MAX)) bad(key2, "expected a whole number");
-      if ((what === "min-penalty" || what === "max-penalty") && !isLinkerdDuration(value)) bad(key2, duration);
-      if (what === "jitter-ratio") {
-        const n = Number(value.trim());
-        if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) bad(key2, "expected a number from 0 to 100");
-      }
-    } else if (key2.startsWith(SUCCESS_RATE)) {
-      const what = key2.slice(SUCCESS_RATE.length);
-      const n = Number(value.trim());
-      if (what === "threshold" && (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)) bad(key2, "expected a number from 0 to 1");
-      if (what === "window") {
-        const ms = linkerdDurationMs(value);
-        if (ms === void 0) bad(key2, duration);
-        else if (ms < 10) bad(key2, "the window must be at least 10ms");
-      }
-      if (what === "min-requests" && !(isInteger(value.trim(), false) && n <= 1e6)) bad(key2, "expected a whole number up to 1000000");
-    } else if (key2 === PENALIZE || key2 === HONOR_RETRY_AFTER) {
-      if (!isGoBool(value.trim())) bad(key2, 'expected a boolean ("true" or "false")');
-    } else if (key2 === BIASER) {
-      const ms = linkerdDurationMs(value);
-      if (ms === void 0) bad(key2, duration);
-      else if (ms > U32_MAX) bad(key2, "the penalty must not exceed 4294967295ms (about 49.7 days)");
-    }
-  }
-  const min = linkerdDurationMs(a[`${CONSECUTIVE}min-penalty`] ?? "");
-  const max = linkerdDurationMs(a[`${CONSECUTIVE}max-penalty`] ?? "");
-  if (max !== void 0 && max === 0) bad(`${CONSECUTIVE}max-penalty`, "the maximum penalty must be greater than 0");
-  else if (min !== void 0 && max !== void 0 && min > max) bad(`${CONSECUTIVE}min-penalty`, "the minimum penalty exceeds the maximum penalty");
-  return out;
-}
-function accrualIneffective(a) {
-  const mode = a[ACCRUAL];
-  const out = [];
-  for (const key2 of Object.keys(a)) {
-    if (key2.startsWith(SUCCESS_RATE) && mode !== "unified") out.push({ key: key2, reason: `success-rate settings apply only with ${ACCRUAL}: unified` });
-    if (key2.startsWith(CONSECUTIVE) && mode === void 0) out.push({ key: key2, reason: `consecutive-failure settings apply only when ${ACCRUAL} is set` });
-    if (key2 === HONOR_RETRY_AFTER && mode === void 0) out.push({ key: key2, reason: `it applies only when ${ACCRUAL} is set` });
-  }
-  return out;
-}
-var isConfigKey = (key2) => key2 === "linkerd.io/inject" || CONFIG_PREFIX.test(key2);
-var MIRROR_EXPORTED = "mirror.linkerd.io/exported";
-var DEFAULT_OPAQUE_PORTS = "25,587,3306,4444,5432,6379,9300,11211";
-function opaquePortSet(value, names2) {
-  const ranges = [];
-  for (const raw of value.split(",")) {
-    const item = raw.trim();
-    const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(item);
-    if (m) {
-      const lo = Number(m[1]);
-      const hi = m[2] === void 0 ? lo : Number(m[2]);
-      if (lo >= 1 && hi <= 65535 && lo <= hi) ranges.push([lo, hi]);
-    } else if (names2.has(item)) {
-      const port2 = names2.get(item);
-      ranges.push([port2, port2]);
-    }
-  }
-  return (port2) => ranges.some(([lo, hi]) => port2 >= lo && port2 <= hi);
-}
-
 // rules/linkerd/linkerd-annotation-invalid.ts
 var linkerd_annotation_invalid_default = defineRule({
   meta: {
@@ -72801,46 +72780,6 @@ var linkerd_egressnetwork_invalid_default = defineRule({
   }
 });
 
-// src/model/linkerd/egress.ts
-var DEFAULT_CLUSTER_NETWORKS = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8"].map(
-  (n) => parseNetwork(n)
-);
-function egressNetworksOf(egress) {
-  const networks = spec(egress).networks;
-  if (!Array.isArray(networks)) return void 0;
-  return asArray(networks).flatMap((n, i) => {
-    const o = asObject(n);
-    const text = asString(o?.cidr);
-    const cidr = text === void 0 ? void 0 : parseNetwork(text);
-    if (!cidr || text === void 0) return [];
-    const except = asArray(o?.except).flatMap((e) => {
-      const p = parseNetwork(asString(e) ?? "");
-      return p ? [p] : [];
-    });
-    return [{ cidr, except, text, path: ["spec", "networks", i, "cidr"] }];
-  });
-}
-var carvedOut = (net, inner) => net.except.some((e) => networksOverlap(e, inner) && e.bits <= inner.bits);
-var insideCluster = (p) => DEFAULT_CLUSTER_NETWORKS.some((c) => c.addr.length === p.addr.length && c.bits <= p.bits && networksOverlap(c, p));
-function egressOverlap(a, b) {
-  if (a === void 0 && b === void 0) return { path: ["spec"], what: "every address outside the cluster networks" };
-  if (a === void 0 || b === void 0) {
-    const explicit = a ?? b;
-    const outside = explicit.find((n) => !insideCluster(n.cidr));
-    if (!outside) return void 0;
-    return a === void 0 ? { path: ["spec"], what: `"${outside.text}"` } : { path: outside.path, what: `"${outside.text}"` };
-  }
-  for (const x of a) {
-    for (const y of b) {
-      if (!networksOverlap(x.cidr, y.cidr)) continue;
-      const smaller = x.cidr.bits >= y.cidr.bits ? x.cidr : y.cidr;
-      if (carvedOut(x, smaller) || carvedOut(y, smaller)) continue;
-      return { path: x.path, what: `"${x.text}"` };
-    }
-  }
-  return void 0;
-}
-
 // rules/linkerd/linkerd-egressnetwork-overlap.ts
 var linkerd_egressnetwork_overlap_default = defineRule({
   meta: {
@@ -73032,8 +72971,8 @@ var linkerd_meshtlsauthentication_identity_not_found_default = defineRule({
       const parsed2 = identity3 ? parseIdentity(identity3) : void 0;
       if (!identity3 || !parsed2) continue;
       const path6 = ["spec", "identities", i];
-      if (parsed2.controlPlane !== CONTROL_PLANE_NAMESPACE || parsed2.trustDomain !== TRUST_DOMAIN) {
-        const domain = `${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN}`;
+      if (parsed2.controlPlane !== CONTROL_PLANE_NAMESPACE || parsed2.trustDomain !== TRUST_DOMAIN2) {
+        const domain = `${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN2}`;
         ctx.report({ resource, path: path6, messageId: "trustDomain", data: { identity: identity3, domain }, help: `Write the identity as <sa>.<ns>.serviceaccount.identity.${domain}, unless the cluster uses another trust domain.` });
       } else if (namespaceHeldInRepository(index, parsed2.namespace) && !serviceAccountExists(index, parsed2.namespace, parsed2.serviceAccount)) {
         ctx.report({ resource, path: path6, messageId: "serviceAccount", data: { identity: identity3, name: parsed2.serviceAccount, namespace: parsed2.namespace }, help });
@@ -73832,9 +73771,8 @@ var linkerd_server_opaque_conflict_default = defineRule({
   }
 });
 function isOpaque(value, port2, w) {
-  if (parsePortList(value)(port2)) return true;
-  const names2 = new Set(value.split(",").map((s) => s.trim()));
-  return w.containers.some((c) => c.ports.some((p) => p.containerPort === port2 && p.name !== void 0 && names2.has(p.name)));
+  const names2 = new Map(w.containers.flatMap((c) => c.ports.flatMap((p) => p.name === void 0 ? [] : [[p.name, p.containerPort]])));
+  return opaquePortSet(value, names2)(port2);
 }
 
 // rules/linkerd/linkerd-server-port-not-found.ts
@@ -74098,7 +74036,7 @@ var linkerd_serviceprofile_dst_override_invalid_default = defineRule({
       const path6 = ["spec", "dstOverrides", i];
       const authority = asString(o.authority);
       if (authority !== void 0) {
-        const a = parseAuthority2(authority);
+        const a = parseAuthority(authority);
         const data = { authority, domain };
         if (!a || a.clusterDomain !== domain) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "notFqdn", data, help: "Linkerd resolves an override through the destination service; use the Service's full name." });
         else if (namespaceServicesKnown(ctx.index, a.namespace)) {

@@ -19,9 +19,16 @@ function knownAccounts(index: ResourceIndex): { accounts: ReadonlySet<string>; p
   });
 }
 
-/** A principal pattern with `*` anywhere (as Kiali reads them) against a full principal. */
-const glob = (pattern: string, value: string): boolean =>
-  new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(value);
+/** A principal pattern with `*` anywhere (as Kiali reads them) against a full principal; each pattern compiled once. */
+const globs = new Map<string, RegExp>();
+const glob = (pattern: string, value: string): boolean => {
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    globs.set(pattern, re);
+  }
+  return re.test(value);
+};
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { hostMatchesPattern } from "../../src/model/hosts.js";
 import { isVisibleFrom, destinationRuleScope } from "../../src/model/istio/export-to.js";
-import { isMeshWideHost, isNamespaceWideHost, qualified, topTlsMode } from "../../src/model/istio/mtls.js";
+import { qualified, topTlsMode, wideDestinationRules } from "../../src/model/istio/mtls.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
 import { HOST_KINDS } from "../../src/model/resource-index.js";
@@ -32,12 +32,7 @@ export default defineRule({
     const root = index.settings.rootNamespace;
     // A wildcard ISTIO_MUTUAL rule this one hides: Istio takes the first DestinationRule found in the caller's
     // namespace, then the host's, then the root namespace, so one in any of those is shadowed here.
-    const defaults = index.memo("istio/mutual-tls-defaults", [K.DestinationRule], () =>
-      index.all(K.DestinationRule).filter((w) => {
-        const pattern = asString(spec(w).host);
-        return pattern !== undefined && topTlsMode(w) === "ISTIO_MUTUAL" && (isMeshWideHost(pattern) || isNamespaceWideHost(index, w));
-      }),
-    );
+    const defaults = wideDestinationRules(index).filter((w) => topTlsMode(w) === "ISTIO_MUTUAL");
     const shadowed = defaults.find((w) => {
       const pattern = asString(spec(w).host) ?? "";
       if (w === dr) return false;

@@ -2,16 +2,14 @@ import { defineRule } from "../../src/engine/rule.js";
 import {
   MTLS_KINDS,
   autoMtlsEnabled,
-  callerNamespaces,
   callerText,
-  clientTls,
-  decidedPorts,
+  conflictingClients,
   describeTarget,
   isMeshWideHost,
   isNamespaceWideHost,
   peerAuthMode,
-  targetHost,
   topTlsMode,
+  wideDestinationRules,
 } from "../../src/model/istio/mtls.js";
 import { policyTarget } from "../../src/model/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
@@ -48,7 +46,7 @@ export default defineRule({
     // Kiali's checks: a mesh- or namespace-wide STRICT policy needs a `*.local` (or `*.<ns>.svc.<domain>`) ISTIO_MUTUAL rule.
     if (policyTarget(pa).kind === "namespace" && peerAuthMode(pa) === "STRICT") {
       const domainHost = `*.${pa.namespace}.svc.${index.settings.clusterDomain}`;
-      const covered = index.all(K.DestinationRule).some(
+      const covered = wideDestinationRules(index).some(
         (dr) =>
           topTlsMode(dr) === "ISTIO_MUTUAL" &&
           (isMeshWideHost(asString(spec(dr).host)) || (pa.namespace !== root && dr.namespace === pa.namespace && isNamespaceWideHost(index, dr))),
@@ -60,26 +58,17 @@ export default defineRule({
     }
 
     // Every STRICT port this policy decides, against the TLS each caller namespace's DestinationRule lookup gives.
-    const seen = new Set<string>();
-    for (const d of decidedPorts(index, pa)) {
-      const key = d.mode.path.join(".");
-      if (d.mode.mode !== "STRICT" || seen.has(key) || (coded && key === MODE.join("."))) continue;
-      const { host, namespaces } = targetHost(index, d.target);
-      for (const caller of callerNamespaces(index, d.target.pod.namespace, host)) {
-        const client = clientTls(index, host, caller, namespaces, d.servicePort, undefined);
-        // An explicit DISABLE/SIMPLE/MUTUAL is destinationrule-tls-conflict's finding.
-        if (client.mode !== undefined) continue;
-        seen.add(key);
-        ctx.report({
-          resource: pa,
-          path: d.mode.path,
-          messageId: "strictPlaintext",
-          data: { target: describeTarget(d.target, d.targetPort), caller: callerText(caller) },
-          help,
-          ...(client.rule ? { related: [{ resource: client.rule, message: "applies to these clients and sets no TLS" }] } : {}),
-        });
-        break;
-      }
+    // An explicit DISABLE/SIMPLE/MUTUAL is destinationrule-tls-conflict's finding.
+    for (const { decided, caller, client } of conflictingClients(index, pa, "STRICT", (c) => c.mode === undefined)) {
+      if (coded && decided.mode.path.join(".") === MODE.join(".")) continue;
+      ctx.report({
+        resource: pa,
+        path: decided.mode.path,
+        messageId: "strictPlaintext",
+        data: { target: describeTarget(decided.target, decided.targetPort), caller: callerText(caller) },
+        help,
+        ...(client.rule ? { related: [{ resource: client.rule, message: "applies to these clients and sets no TLS" }] } : {}),
+      });
     }
   },
 });

@@ -1,17 +1,16 @@
 import { defineRule } from "../../src/engine/rule.js";
 import {
+  type ClientTls,
   MTLS_KINDS,
-  callerNamespaces,
   callerText,
-  clientTls,
-  decidedPorts,
+  conflictingClients,
   describeTarget,
   isMeshWideHost,
   isNamespaceWideHost,
   peerAuthMode,
   qualified,
-  targetHost,
   topTlsMode,
+  wideDestinationRules,
 } from "../../src/model/istio/mtls.js";
 import { policyTarget } from "../../src/model/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
@@ -47,7 +46,7 @@ export default defineRule({
 
     // Kiali's checks: a mesh- or namespace-wide DISABLE against `*.local` / `*.<ns>.svc.<domain>` DestinationRules.
     if (wide && peerAuthMode(pa) === "DISABLE") {
-      const rules = index.all(K.DestinationRule);
+      const rules = wideDestinationRules(index);
       const mutual = (dr: (typeof rules)[number]) => topTlsMode(dr) === "ISTIO_MUTUAL" || topTlsMode(dr) === "MUTUAL";
       const meshWide = rules.find((dr) => isMeshWideHost(asString(spec(dr).host)) && mutual(dr));
       const own = rules.filter((dr) => dr.namespace === pa.namespace && isNamespaceWideHost(index, dr));
@@ -67,25 +66,18 @@ export default defineRule({
     }
 
     // Every DISABLE port this policy decides, against the DestinationRule each caller namespace uses towards it.
-    const seen = new Set<string>();
-    for (const d of decidedPorts(index, pa)) {
-      const key = d.mode.path.join(".");
-      if (d.mode.mode !== "DISABLE" || seen.has(key) || (coded && key === MODE.join("."))) continue;
-      const { host, namespaces } = targetHost(index, d.target);
-      for (const caller of callerNamespaces(index, d.target.pod.namespace, host)) {
-        const client = clientTls(index, host, caller, namespaces, d.servicePort, undefined);
-        if (client.mode !== "ISTIO_MUTUAL" || !client.rule) continue;
-        seen.add(key);
-        ctx.report({
-          resource: pa,
-          path: d.mode.path,
-          messageId: "mtlsToDisabled",
-          data: { target: describeTarget(d.target, d.targetPort), rule: qualified(client.rule), caller: callerText(caller) },
-          help,
-          related: [{ resource: client.rule, ...(client.path ? { path: client.path } : {}), message: "sends ISTIO_MUTUAL" }],
-        });
-        break;
-      }
+    const mutual = (c: ClientTls) => c.mode === "ISTIO_MUTUAL" && c.rule !== undefined;
+    for (const { decided, caller, client } of conflictingClients(index, pa, "DISABLE", mutual)) {
+      if (coded && decided.mode.path.join(".") === MODE.join(".")) continue;
+      if (!client.rule) continue;
+      ctx.report({
+        resource: pa,
+        path: decided.mode.path,
+        messageId: "mtlsToDisabled",
+        data: { target: describeTarget(decided.target, decided.targetPort), rule: qualified(client.rule), caller: callerText(caller) },
+        help,
+        related: [{ resource: client.rule, ...(client.path ? { path: client.path } : {}), message: "sends ISTIO_MUTUAL" }],
+      });
     }
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { ambientAttachment } from "../../src/model/istio/ambient.js";
+import { ambientAttachmentProblems } from "../../src/model/istio/ambient.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 
@@ -22,26 +22,8 @@ export default defineRule({
   target: [K.RequestAuthentication],
   reads: [K.Namespace, K.Service, K.ServiceEntry, ...WORKLOAD_KINDS],
   check(policy, ctx) {
-    const attachment = ambientAttachment(ctx.index, policy);
-    if (!attachment) return;
-    const data = { namespace: policy.namespace };
-    if (attachment.withoutTargetRefs) {
-      ctx.report({
-        resource: policy,
-        path: ["spec"],
-        messageId: "withoutTargetRefs",
-        data,
-        help: 'Attach the policy to the Service or waypoint with "targetRefs" instead of a selector.',
-      });
-    }
-    if (attachment.notEnrolled) {
-      ctx.report({
-        resource: policy,
-        path: ["spec"],
-        messageId: "notEnrolled",
-        data,
-        help: 'Label the namespace or Service with "istio.io/use-waypoint: <waypoint>" and deploy that waypoint.',
-      });
+    for (const { messageId, help } of ambientAttachmentProblems(ctx.index, policy)) {
+      ctx.report({ resource: policy, path: ["spec"], messageId, data: { namespace: policy.namespace }, help });
     }
   },
 });

@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { INJECTION_KINDS, OPAQUE_PORTS_ANNOTATION, configAnnotation, parsePortList } from "../../src/model/linkerd/injection.js";
+import { opaquePortSet } from "../../src/model/linkerd/annotations.js";
+import { INJECTION_KINDS, OPAQUE_PORTS_ANNOTATION, configAnnotation } from "../../src/model/linkerd/injection.js";
 import { serverOf, serverPortOn, serverWorkloads } from "../../src/model/linkerd/servers.js";
 import { displayName } from "../../src/model/resource.js";
 import type { Workload } from "../../src/model/workloads.js";
@@ -40,7 +41,6 @@ export default defineRule({
 
 /** Opaque-ports lists hold numbers, ranges and, on pods, container port names. */
 function isOpaque(value: string, port: number, w: Workload): boolean {
-  if (parsePortList(value)(port)) return true;
-  const names = new Set(value.split(",").map((s) => s.trim()));
-  return w.containers.some((c) => c.ports.some((p) => p.containerPort === port && p.name !== undefined && names.has(p.name)));
+  const names = new Map(w.containers.flatMap((c) => c.ports.flatMap((p) => (p.name === undefined ? [] : [[p.name, p.containerPort] as const]))));
+  return opaquePortSet(value, names)(port);
 }

@@ -2,26 +2,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lint } from "../../src/api.js";
 import { run } from "../../src/cli/main.js";
-import { emptyConfig } from "../../src/engine/config.js";
-import { RuleCatalog, builtinRules } from "../../src/engine/registry.js";
 import { AccessError, decideAccess, parseSource, parseTarget } from "../../src/model/access.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 import { ROOT } from "../helpers/fixtures.js";
+import { indexOfFolder as indexOf } from "../helpers/repo-index.js";
 import { tempRepo } from "../helpers/temp-repo.js";
 
 const BOOKINFO = join(ROOT, "fixtures", "repos", "bookinfo-authz");
 
-/** The index of a folder, with no rule run. */
-async function indexOf(dir: string, meshConfig?: Record<string, unknown>): Promise<ResourceIndex> {
-  const internal = builtinRules().get("internal-error");
-  const result = await lint(["."], {
-    cwd: dir,
-    config: emptyConfig(dir),
-    catalog: new RuleCatalog(internal ? [internal] : []),
-    ...(meshConfig ? { meshConfig: meshConfig as never } : {}),
-  });
-  return result.index;
-}
 
 const decide = (index: ResourceIndex, from: string, to: string, method?: string, path?: string) =>
   decideAccess(index, { from: parseSource(from), to: parseTarget(to), method, path });

@@ -2,21 +2,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { lint } from "../../src/api.js";
-import { emptyConfig } from "../../src/engine/config.js";
-import { RuleCatalog, builtinRules } from "../../src/engine/registry.js";
 import { decideAccess, parseSource, parseTarget } from "../../src/model/access.js";
 import { clusterCoverage, identityMatches, parseIdentity } from "../../src/model/linkerd/authorization.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 import { ROOT } from "../helpers/fixtures.js";
+import { indexOfFolder as indexOf } from "../helpers/repo-index.js";
 
 const REPO = join(ROOT, "fixtures", "repos", "emojivoto-authz");
 
-async function indexOf(dir: string): Promise<ResourceIndex> {
-  const internal = builtinRules().get("internal-error");
-  const result = await lint(["."], { cwd: dir, config: emptyConfig(dir), catalog: new RuleCatalog(internal ? [internal] : []) });
-  return result.index;
-}
 
 const decide = (index: ResourceIndex, from: string, to: string, method?: string, path?: string) =>
   decideAccess(index, { from: parseSource(from), to: parseTarget(to), method, path });

@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { lint } from "../../src/api.js";
-import { emptyConfig } from "../../src/engine/config.js";
-import { RuleCatalog, builtinRules } from "../../src/engine/registry.js";
 import { clientTls, connection, serverMode, tlsSetting } from "../../src/model/istio/mtls.js";
 import { K } from "../../src/model/kinds.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
+import { indexOfFolder } from "../helpers/repo-index.js";
 import { tempRepo } from "../helpers/temp-repo.js";
 
 async function indexOf(yaml: string, meshConfig?: Record<string, unknown>): Promise<ResourceIndex> {
-  const dir = tempRepo({ "world.yaml": yaml });
-  const internal = builtinRules().get("internal-error");
-  const result = await lint(["."], {
-    cwd: dir,
-    config: emptyConfig(dir),
-    catalog: new RuleCatalog(internal ? [internal] : []),
-    ...(meshConfig ? { meshConfig: meshConfig as never } : {}),
-  });
-  return result.index;
+  return indexOfFolder(tempRepo({ "world.yaml": yaml }), meshConfig);
 }
 
 const pa = (name: string, ns: string, body: string) => `---

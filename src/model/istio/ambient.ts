@@ -68,3 +68,13 @@ export function ambientAttachment(index: ResourceIndex, policy: Resource): Ambie
     : !waypointEnrolled(undefined, nsLabels);
   return { withoutTargetRefs: true, notEnrolled };
 }
+
+/** What keeps an L7 policy from a waypoint, with the fix for each; empty when it reaches one (or is not in ambient). */
+export function ambientAttachmentProblems(index: ResourceIndex, policy: Resource): { readonly messageId: "withoutTargetRefs" | "notEnrolled"; readonly help: string }[] {
+  const attachment = ambientAttachment(index, policy);
+  if (!attachment) return [];
+  return [
+    ...(attachment.withoutTargetRefs ? [{ messageId: "withoutTargetRefs" as const, help: 'Attach the policy to the Service or waypoint with "targetRefs" instead of a selector.' }] : []),
+    ...(attachment.notEnrolled ? [{ messageId: "notEnrolled" as const, help: 'Label the namespace or Service with "istio.io/use-waypoint: <waypoint>" and deploy that waypoint.' }] : []),
+  ];
+}

@@ -5,6 +5,7 @@ import { HOST_KINDS, type ResourceIndex, WORKLOAD_KINDS } from "../resource-inde
 import { matches, selectorFromLabels } from "../selectors.js";
 import type { Workload } from "../workloads.js";
 import { appliedDestinationRules } from "./destination-rules.js";
+import { namespaceOfFqdn } from "./destinations.js";
 import { mayBeInMesh } from "./injection.js";
 import { policyTarget } from "./policy-targets.js";
 
@@ -318,13 +319,13 @@ export function serverTargets(index: ResourceIndex, host: string): ServerTarget[
   if (!host.startsWith("*")) {
     const service = table.get(host);
     if (service) return serviceTargets(index, service);
-    const m = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${escape(domain)}$`).exec(host);
-    return m?.[1] ? [{ ...namespaceTarget(m[1]), host }] : [];
+    const ns = namespaceOfFqdn(index, host);
+    return ns ? [{ ...namespaceTarget(ns), host }] : [];
   }
   const out: ServerTarget[] = [];
   const covered = new Set<string>();
   // A namespace-wide host needs only that namespace's Services.
-  const ns = new RegExp(`^\\*\\.([^.*]+)\\.svc\\.${escape(domain)}$`).exec(host)?.[1];
+  const ns = namespaceWideNamespace(index, host);
   const candidates = ns === undefined ? table : index.inNamespace(K.Service, ns).map((s) => [`${s.name}.${s.namespace}.svc.${domain}`.toLowerCase(), s] as const);
   for (const [name, service] of candidates) {
     if (!hostMatchesPattern(name, host)) continue;
@@ -338,8 +339,6 @@ export function serverTargets(index: ResourceIndex, host: string): ServerTarget[
   }
   return out;
 }
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const namespaceTarget = (namespace: string): ServerTarget => ({
   pod: { namespace, labels: {} },
@@ -429,9 +428,23 @@ export function repositoryNamespaces(index: ResourceIndex): readonly string[] {
 /** Kiali's "mesh-wide" DestinationRule host: `*.local`, whatever namespace it is in. */
 export const isMeshWideHost = (host: string | undefined): boolean => host === "*.local";
 
+/** The namespace of a namespace-wide host (`*.<namespace>.svc.<cluster domain>`), or undefined. */
+function namespaceWideNamespace(index: ResourceIndex, host: string): string | undefined {
+  if (!host.startsWith("*.")) return undefined;
+  const ns = namespaceOfFqdn(index, `any${host.slice(1)}`);
+  return ns && !ns.includes("*") ? ns : undefined;
+}
+
 /** Kiali's "namespace-wide" DestinationRule host: `*.<its own namespace>.svc.<cluster domain>`. */
 export const isNamespaceWideHost = (index: ResourceIndex, dr: Resource): boolean =>
   asString(spec(dr).host) === `*.${dr.namespace}.svc.${index.settings.clusterDomain}`;
+
+/** DestinationRules with a mesh-wide or namespace-wide host: the mTLS defaults Kiali reasons about. Built once per run. */
+export function wideDestinationRules(index: ResourceIndex): readonly Resource[] {
+  return index.memo("istio/wide-destination-rules", [K.DestinationRule], () =>
+    index.all(K.DestinationRule).filter((dr) => isMeshWideHost(asString(spec(dr).host)) || isNamespaceWideHost(index, dr)),
+  );
+}
 
 /** The top-level `trafficPolicy.tls.mode` of a DestinationRule. */
 export const topTlsMode = (dr: Resource): TlsMode | undefined => tlsOf(asObject(spec(dr).trafficPolicy) ?? {}, []).mode;
@@ -517,17 +530,45 @@ export function decidedPorts(index: ResourceIndex, pa: Resource): DecidedPort[] 
   return out;
 }
 
+/** A port a PeerAuthentication decides, a caller namespace, and the client TLS that caller uses towards it. */
+export interface PortClient {
+  readonly decided: DecidedPort;
+  readonly caller: string;
+  readonly client: ClientTls;
+}
+
+/**
+ * For each mode field of a PeerAuthentication that gives `mode` to some port, the first caller namespace whose
+ * client TLS towards that port `conflicts` flags (one finding per field, however many ports it decides).
+ */
+export function conflictingClients(index: ResourceIndex, pa: Resource, mode: ServerMode, conflicts: (client: ClientTls) => boolean): PortClient[] {
+  const out: PortClient[] = [];
+  const seen = new Set<string>();
+  for (const decided of decidedPorts(index, pa)) {
+    const key = decided.mode.path.join(".");
+    if (decided.mode.mode !== mode || seen.has(key)) continue;
+    const { host, namespaces } = targetHost(index, decided.target);
+    for (const caller of callerNamespaces(index, decided.target.pod.namespace, host)) {
+      const client = clientTls(index, host, caller, namespaces, decided.servicePort, undefined);
+      if (!conflicts(client)) continue;
+      seen.add(key);
+      out.push({ decided, caller, client });
+      break;
+    }
+  }
+  return out;
+}
+
 /** Hosts of a namespace that DestinationRules name exactly but no Service here defines (kept elsewhere). */
 function unservedHosts(index: ResourceIndex, namespace: string): ServerTarget[] {
   const byNamespace = index.memo("istio/mtls-unserved-hosts", MTLS_KINDS, () => {
     const byHost = servicesByHost(index);
-    const pattern = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${escape(index.settings.clusterDomain)}$`);
     const out = new Map<string, Set<string>>();
     for (const dr of index.all(K.DestinationRule)) {
       const written = asString(spec(dr).host);
       if (!written || written.startsWith("*")) continue;
       const host = index.hosts().canonical(written, dr.namespace);
-      const ns = pattern.exec(host)?.[1];
+      const ns = namespaceOfFqdn(index, host);
       if (!ns || byHost.has(host)) continue;
       const set = out.get(ns) ?? new Set<string>();
       set.add(host);

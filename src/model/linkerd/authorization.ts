@@ -4,6 +4,9 @@ import type { ResourceIndex } from "../resource-index.js";
 import { type Selector, matches, selectorFromLabelSelector } from "../selectors.js";
 import { type LinkerdServer, SERVER_KINDS, serversInNamespace } from "./servers.js";
 import { addTo } from "../multimap.js";
+import { type Prefix, formatPrefix, prefixContainsPrefix } from "../../schema/go/net.js";
+import { DEFAULT_CLUSTER_NETWORKS } from "./egress.js";
+import { parseNetwork } from "./policy-validation.js";
 
 // Linkerd's inbound authorization objects: AuthorizationPolicy (targetRef + requiredAuthenticationRefs),
 // ServerAuthorization (deprecated; selects Servers by name or by label), MeshTLSAuthentication (identities or
@@ -207,10 +210,7 @@ export interface Verdict {
   readonly notes: readonly string[];
 }
 
-/** Default cluster networks of a Linkerd installation (`clusterNetworks`). */
-export const CLUSTER_NETWORKS = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8"];
-
-const NETWORK_NOTE = `Callers in the repository are taken to run inside the cluster networks (${CLUSTER_NETWORKS.join(", ")}); meshlint cannot know pod addresses.`;
+const NETWORK_NOTE = `Callers in the repository are taken to run inside the cluster networks (${DEFAULT_CLUSTER_NETWORKS.map(formatPrefix).join(", ")}); meshlint cannot know pod addresses.`;
 
 /** Evaluates an AuthorizationPolicy for a caller: every required authentication must hold; a missing one voids the policy. */
 export function evaluateAuthorizationPolicy(index: ResourceIndex, ap: Resource, caller: Caller): Verdict {
@@ -311,62 +311,18 @@ export function evaluateServerAuthorization(sa: Resource, caller: Caller): Verdi
   return { allowed: false, resource: sa, path: ["spec", "client", "meshTLS"], why: `its meshTLS clients do not include "${identity}"`, notes };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// CIDRs
-
-type Net = { v6: boolean; base: bigint; bits: number };
-
-function parseCidr(text: string): Net | undefined {
-  const [addr, len] = text.trim().split("/");
-  if (!addr) return undefined;
-  const v6 = addr.includes(":");
-  const width = v6 ? 128 : 32;
-  const bits = len === undefined ? width : Number(len);
-  if (!Number.isInteger(bits) || bits < 0 || bits > width) return undefined;
-  const value = v6 ? parseV6(addr) : parseV4(addr);
-  if (value === undefined) return undefined;
-  const mask = bits === 0 ? 0n : ((1n << BigInt(bits)) - 1n) << BigInt(width - bits);
-  return { v6, base: value & mask, bits };
-}
-
-function parseV4(addr: string): bigint | undefined {
-  const parts = addr.split(".");
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
-  return parts.reduce((acc, p) => (acc << 8n) | BigInt(Number(p)), 0n);
-}
-
-function parseV6(addr: string): bigint | undefined {
-  const halves = addr.split("::");
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const missing = 8 - head.length - tail.length;
-  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
-  if (groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
-}
-
-/** a contains b. */
-function contains(a: Net, b: Net): boolean {
-  if (a.v6 !== b.v6 || a.bits > b.bits) return false;
-  const width = a.v6 ? 128 : 32;
-  const mask = a.bits === 0 ? 0n : ((1n << BigInt(a.bits)) - 1n) << BigInt(width - a.bits);
-  return (b.base & mask) === a.base;
-}
-
 /** How much of the cluster networks a network (minus its exceptions) covers: all of one, some, or none. */
 export function clusterCoverage(cidr: string, except: readonly string[] = []): "all" | "some" | "none" {
-  const net = parseCidr(cidr);
+  const net = parseNetwork(cidr.trim());
   if (!net) return "none";
-  const holes = except.map(parseCidr).filter((e): e is Net => e !== undefined);
+  const holes = except.map((e) => parseNetwork(e.trim())).filter((e): e is Prefix => e !== undefined);
   let result: "all" | "some" | "none" = "none";
-  for (const c of CLUSTER_NETWORKS.map(parseCidr).filter((e): e is Net => e !== undefined)) {
-    if (contains(net, c)) {
-      if (holes.some((h) => contains(h, c))) continue;
-      if (holes.some((h) => contains(c, h))) result = "some";
+  for (const c of DEFAULT_CLUSTER_NETWORKS) {
+    if (prefixContainsPrefix(net, c)) {
+      if (holes.some((h) => prefixContainsPrefix(h, c))) continue;
+      if (holes.some((h) => prefixContainsPrefix(c, h))) result = "some";
       else return "all";
-    } else if (contains(c, net) && !holes.some((h) => contains(h, net))) result = "some";
+    } else if (prefixContainsPrefix(c, net) && !holes.some((h) => prefixContainsPrefix(h, net))) result = "some";
   }
   return result;
 }

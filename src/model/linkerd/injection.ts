@@ -2,6 +2,7 @@ import { K, type KindKey } from "../kinds.js";
 import { type FieldPath, type Resource, annotationsOf, asObject, getPath } from "../resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../resource-index.js";
 import type { Workload } from "../workloads.js";
+import { opaquePortSet } from "./annotations.js";
 
 // Whether Linkerd's proxy injector meshes a workload (pkg/inject/report.go): the pod template's `linkerd.io/inject`
 // annotation, else its namespace's; `enabled` and `ingress` inject, `disabled` and any other value do not. A pod
@@ -72,17 +73,7 @@ export function namespaceMeshed(index: ResourceIndex, namespace: string): boolea
 }
 
 /** Ports and ranges of a `config.linkerd.io/*-ports` annotation (`25,4000-4100`); invalid entries are left out. */
-export function parsePortList(value: string | undefined): (port: number) => boolean {
-  const ranges: [number, number][] = [];
-  for (const part of (value ?? "").split(",")) {
-    const m = /^\s*(\d{1,5})(?:-(\d{1,5}))?\s*$/.exec(part);
-    if (!m?.[1]) continue;
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (lo >= 1 && hi <= 65535 && lo <= hi) ranges.push([lo, hi]);
-  }
-  return (port) => ranges.some(([lo, hi]) => port >= lo && port <= hi);
-}
+export const parsePortList = (value: string | undefined): ((port: number) => boolean) => opaquePortSet(value ?? "", new Map());
 
 /**
  * A `config.linkerd.io/*` annotation as the injector applies it: the pod template's value, else its namespace's.
