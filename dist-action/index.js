@@ -2165,9 +2165,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve12, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve10(data);
+              return err ? reject(err) : resolve12(data);
             });
           });
         }
@@ -2205,12 +2205,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve12, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve10(data);
+              ) : resolve12(data);
             });
           });
         }
@@ -4477,8 +4477,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve10, reject) => {
-        res = resolve10;
+      const promise2 = new Promise((resolve12, reject) => {
+        res = resolve12;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6729,12 +6729,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve12, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve10;
+          callback2 = resolve12;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7404,12 +7404,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve12, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve10;
+          callback2 = resolve12;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7888,16 +7888,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve10) => {
+        return new Promise((resolve12) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve10;
+            this[kClosedResolve] = resolve12;
           } else {
-            resolve10(null);
+            resolve12(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve10) => {
+        return new Promise((resolve12) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7908,7 +7908,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve10(null);
+            resolve12(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7959,7 +7959,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve10, reject) => {
+        const socket = await new Promise((resolve12, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7971,7 +7971,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve10(socket2);
+              resolve12(socket2);
             }
           });
         });
@@ -8307,8 +8307,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve10) => {
-            this[kClosedResolve] = resolve10;
+          await new Promise((resolve12) => {
+            this[kClosedResolve] = resolve12;
           });
         }
       }
@@ -9577,7 +9577,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve10, reject) => {
+        return await new Promise((resolve12, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9590,7 +9590,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve10(null);
+              resolve12(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9609,7 +9609,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve12, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9626,7 +9626,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve10,
+              resolve: resolve12,
               reject,
               length: 0,
               body: []
@@ -9696,18 +9696,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve10, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve12, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve10(chunksDecode(body, length));
+          resolve12(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve10(JSON.parse(chunksDecode(body, length)));
+          resolve12(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve10(chunksConcat(body, length).buffer);
+          resolve12(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve10(new Blob(body, { type: stream[kContentType] }));
+          resolve12(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve10(chunksConcat(body, length));
+          resolve12(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9964,9 +9964,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve12, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -10189,9 +10189,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve12, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -10476,9 +10476,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve12, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -10570,9 +10570,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve12, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -14435,7 +14435,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve10, reject) => agent.dispatch(
+        return new Promise((resolve12, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14511,7 +14511,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve10({
+              resolve12({
                 status: status3,
                 statusText,
                 headersList,
@@ -14554,7 +14554,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve10({
+              resolve12({
                 status: status3,
                 statusText: STATUS_CODES[status3],
                 headersList,
@@ -18295,8 +18295,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve10) => {
-        setTimeout(resolve10, ms).unref();
+      return new Promise((resolve12) => {
+        setTimeout(resolve12, ms).unref();
       });
     }
     module.exports = {
@@ -22105,7 +22105,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve10.call(this, root, ref);
+      let _sch = resolve12.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22132,7 +22132,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve10(root, ref) {
+    function resolve12(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -22996,7 +22996,7 @@ var require_fast_uri = __commonJS({
       }
       return uri2;
     }
-    function resolve10(baseURI, relativeURI, options) {
+    function resolve12(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -23387,7 +23387,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve10,
+      resolve: resolve12,
       resolveComponent,
       equal,
       serialize,
@@ -36031,7 +36031,7 @@ var require_picomatch2 = __commonJS({
 
 // src/action/main.ts
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname as dirname10, resolve as resolve9 } from "node:path";
+import { dirname as dirname10, resolve as resolve11 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -36254,11 +36254,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36274,7 +36274,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36347,26 +36347,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve10(output.toString());
+          resolve12(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve10(Buffer.concat(chunks));
+          resolve12(Buffer.concat(chunks));
         });
       }));
     });
@@ -36569,14 +36569,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve12, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve10(res);
+            resolve12(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -36820,12 +36820,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve10) => setTimeout(() => resolve10(), ms));
+      return new Promise((resolve12) => setTimeout(() => resolve12(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve10, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve12, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -36833,7 +36833,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve10(response);
+          resolve12(response);
         }
         function dateTimeDeserializer(key2, value) {
           if (typeof value === "string") {
@@ -36872,7 +36872,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve10(response);
+          resolve12(response);
         }
       }));
     });
@@ -36883,11 +36883,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36903,7 +36903,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36934,11 +36934,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36954,7 +36954,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37023,11 +37023,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -37043,7 +37043,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37345,11 +37345,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -37365,7 +37365,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37469,11 +37469,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -37489,7 +37489,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37563,11 +37563,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -37583,7 +37583,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37802,7 +37802,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve10, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve12, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -37885,7 +37885,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve10(exitCode);
+            resolve12(exitCode);
           }
         });
         if (this.options.input) {
@@ -38008,11 +38008,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38028,7 +38028,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38081,11 +38081,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38101,7 +38101,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38160,11 +38160,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38180,7 +38180,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38307,16 +38307,15 @@ function getIDToken(aud) {
 }
 
 // src/api.ts
-import { readFileSync as readFileSync8 } from "node:fs";
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 
 // src/engine/config.ts
 var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml3 = __toESM(require_dist(), 1);
-import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
-import { basename as basename3, dirname as dirname5, join as join5, relative as relative3, resolve as resolve2 } from "node:path";
+var import_yaml = __toESM(require_dist(), 1);
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
+import { dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
 
-// src/package.ts
+// src/base/package.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
 import { dirname as dirname3, join as join3 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38337,10 +38336,61 @@ var VERSION = (() => {
   }
 })();
 
+// src/engine/config.ts
+var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
+var ConfigError = class extends Error {
+};
+var emptyConfig = (dir) => ({ rules: {}, ignore: [], settings: {}, dir, file: void 0 });
+function findConfigFile(from) {
+  for (let dir = resolve2(from); ; dir = dirname4(dir)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = join4(dir, name);
+      if (existsSync3(candidate)) return candidate;
+    }
+    if (dirname4(dir) === dir) return void 0;
+  }
+}
+var validate;
+function loadConfig(file) {
+  let text;
+  try {
+    text = readFileSync2(file, "utf8");
+  } catch (error2) {
+    throw new ConfigError(`cannot read config file ${file}: ${error2.code ?? error2.message}`);
+  }
+  let value;
+  try {
+    value = (0, import_yaml.parse)(text, { version: "1.2", uniqueKeys: true, prettyErrors: true });
+  } catch (error2) {
+    throw new ConfigError(`${file}: ${error2.message.split("\n")[0]}`);
+  }
+  value ??= {};
+  validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(
+    JSON.parse(readFileSync2(join4(PACKAGE_ROOT, "schemas", "meshlint-config.schema.json"), "utf8"))
+  );
+  if (!validate(value)) {
+    const problems = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf" && e.keyword !== "const").map((e) => `${e.instancePath || "(top level)"} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` ("${String(e.params.additionalProperty)}")` : ""}`);
+    throw new ConfigError(`${file}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
+  }
+  const config = value;
+  return {
+    rules: config.rules ?? {},
+    ignore: config.ignore ?? [],
+    settings: config.settings ?? {},
+    dir: dirname4(file),
+    file,
+    ...config.access ? { access: config.access } : {}
+  };
+}
+
+// src/engine/baseline.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { dirname as dirname6, isAbsolute, join as join6, relative as relative3, resolve as resolve3 } from "node:path";
+
 // src/load/ignore-rules.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { readFileSync as readFileSync2, statSync } from "node:fs";
-import { dirname as dirname4, join as join4, relative as relative2, sep as sep3 } from "node:path";
+import { readFileSync as readFileSync3, statSync } from "node:fs";
+import { dirname as dirname5, join as join5, relative as relative2, sep as sep3 } from "node:path";
 var IGNORE_FILES = [".gitignore", ".meshlintignore"];
 var ALWAYS_SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 var IgnoreRules = class _IgnoreRules {
@@ -38380,11 +38430,11 @@ var IgnoreRules = class _IgnoreRules {
   }
   /** The folders from the top down to the file's own folder whose ignore files apply to it. */
   levels(path6) {
-    if (!isInside(this.top, path6)) return [dirname4(path6)];
+    if (!isInside(this.top, path6)) return [dirname5(path6)];
     const out = [];
-    for (let dir = dirname4(path6); ; dir = dirname4(dir)) {
+    for (let dir = dirname5(path6); ; dir = dirname5(dir)) {
       out.push(dir);
-      if (dir === this.top || dirname4(dir) === dir) break;
+      if (dir === this.top || dirname5(dir) === dir) break;
     }
     return out.reverse();
   }
@@ -38393,7 +38443,7 @@ var IgnoreRules = class _IgnoreRules {
     if (rules === void 0) {
       rules = null;
       for (const file of IGNORE_FILES) {
-        const text = readIfExists(join4(dir, file));
+        const text = readIfExists(join5(dir, file));
         if (text !== void 0) (rules ??= (0, import_ignore.default)()).add(text);
       }
       this.perDir.set(dir, rules);
@@ -38403,19 +38453,19 @@ var IgnoreRules = class _IgnoreRules {
 };
 function readIfExists(path6) {
   try {
-    return readFileSync2(path6, "utf8");
+    return readFileSync3(path6, "utf8");
   } catch {
     return void 0;
   }
 }
 function findGitRoot(from) {
-  for (let dir = from; ; dir = dirname4(dir)) {
+  for (let dir = from; ; dir = dirname5(dir)) {
     try {
-      statSync(join4(dir, ".git"));
+      statSync(join5(dir, ".git"));
       return dir;
     } catch {
     }
-    if (dirname4(dir) === dir) return void 0;
+    if (dirname5(dir) === dir) return void 0;
   }
 }
 var toPosix = (p) => sep3 === "/" ? p : p.split(sep3).join("/");
@@ -38423,347 +38473,6 @@ var isInside = (dir, path6) => {
   const rel = relative2(dir, path6);
   return rel === "" || !rel.startsWith("..") && !rel.startsWith(sep3) && !/^[a-zA-Z]:/.test(rel);
 };
-
-// src/load/yaml.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/load/go-yaml.ts
-var NULL = /^(?:~|null|Null|NULL)?$/;
-var TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-var FALSE = /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-var GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|0[0-7_]*|[1-9][0-9_]*)$/;
-var GO_FLOAT = /^(?:[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-var YAML_STYLE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-var SPECIAL_FLOATS = {
-  ".inf": Infinity,
-  ".Inf": Infinity,
-  ".INF": Infinity,
-  "+.inf": Infinity,
-  "+.Inf": Infinity,
-  "+.INF": Infinity,
-  "-.inf": -Infinity,
-  "-.Inf": -Infinity,
-  "-.INF": -Infinity,
-  ".nan": NaN,
-  ".NaN": NaN,
-  ".NAN": NaN
-};
-var mayBeNumber = (text) => {
-  const c = text.charCodeAt(0);
-  return c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46;
-};
-function goInt(text) {
-  if (!mayBeNumber(text)) return void 0;
-  const plain = text.replace(/_/g, "");
-  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.exec(plain);
-  if (!m) return void 0;
-  const sign2 = m[1];
-  const digits = m[2] ?? "";
-  let value;
-  if (/^0[xX]/.test(digits)) value = Number.parseInt(digits.slice(2), 16);
-  else if (/^0[bB]/.test(digits)) value = Number.parseInt(digits.slice(2), 2);
-  else if (/^0[oO]/.test(digits)) value = Number.parseInt(digits.slice(2), 8);
-  else if (digits.length > 1) value = digits.startsWith("0") ? Number.parseInt(digits, 8) : Number.parseInt(digits, 10);
-  else value = Number(digits);
-  return sign2 === "-" ? -value : value;
-}
-function goFloat(text) {
-  if (!mayBeNumber(text)) return void 0;
-  const special = Object.hasOwn(SPECIAL_FLOATS, text) ? SPECIAL_FLOATS[text] : void 0;
-  if (special !== void 0) return special;
-  const plain = text.replace(/_/g, "");
-  return YAML_STYLE_FLOAT.test(plain) ? Number.parseFloat(plain) : void 0;
-}
-var GLUED_FLOW_COLON = /(?<=[^\s"'[\]{},]):(?=[,\]}])/g;
-var COLON_STAND_IN = "";
-function protectGluedColons(text) {
-  if (!text.includes(":,") && !text.includes(":]") && !text.includes(":}")) return void 0;
-  GLUED_FLOW_COLON.lastIndex = 0;
-  if (!GLUED_FLOW_COLON.test(text) || text.includes(COLON_STAND_IN)) return void 0;
-  return text.replace(GLUED_FLOW_COLON, COLON_STAND_IN);
-}
-function restoreGluedColons(value) {
-  if (typeof value === "string") return value.includes(COLON_STAND_IN) ? value.replaceAll(COLON_STAND_IN, ":") : value;
-  if (Array.isArray(value)) return value.map(restoreGluedColons);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [restoreGluedColons(k), restoreGluedColons(v)]));
-  }
-  return value;
-}
-
-// src/load/yaml.ts
-var GO_YAML_V2_UNSUPPORTED = /* @__PURE__ */ new Set([
-  "tag:yaml.org,2002:int",
-  "tag:yaml.org,2002:float",
-  "tag:yaml.org,2002:timestamp",
-  "tag:yaml.org,2002:binary",
-  "tag:yaml.org,2002:omap",
-  "tag:yaml.org,2002:pairs",
-  "tag:yaml.org,2002:set"
-]);
-var GO_NUMBER_TAGS = [
-  {
-    tag: "tag:yaml.org,2002:int",
-    default: true,
-    identify: (v) => typeof v === "number" && Number.isInteger(v),
-    test: GO_INT,
-    resolve: (s) => goInt(s) ?? s
-  },
-  {
-    tag: "tag:yaml.org,2002:float",
-    default: true,
-    identify: (v) => typeof v === "number",
-    test: GO_FLOAT,
-    resolve: (s) => goFloat(s) ?? s
-  }
-];
-var goYamlTags = (tags) => [
-  ...tags.filter((t) => typeof t === "string" || !GO_YAML_V2_UNSUPPORTED.has(t.tag)),
-  ...GO_NUMBER_TAGS
-];
-var MAX_ALIAS_COUNT = 1e3;
-function parseYamlStream(text) {
-  return (0, import_yaml.parseAllDocuments)(text, {
-    version: "1.1",
-    customTags: goYamlTags,
-    uniqueKeys: true,
-    prettyErrors: false,
-    strict: false
-  });
-}
-function documentValue(doc, index, text) {
-  const problems = [];
-  let fatal = false;
-  for (const error2 of [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
-    const [start, end] = error2.pos;
-    if (error2.code === "DUPLICATE_KEY") {
-      problems.push({ kind: "duplicate-key", key: text.slice(start, end), start, end });
-    } else if (!fatal) {
-      fatal = true;
-      problems.push({ kind: "syntax", message: firstLine(error2.message), start, end: Math.max(end, start + 1) });
-    }
-  }
-  if (fatal || doc.contents === null) return { index, value: void 0, problems };
-  try {
-    return { index, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems };
-  } catch (error2) {
-    const [start, end] = doc.contents?.range ?? doc.range;
-    if (error2 instanceof ReferenceError && /alias/i.test(error2.message)) {
-      problems.push({ kind: "alias-limit", start, end: Math.min(end, start + 1) });
-    } else {
-      problems.push({ kind: "syntax", message: firstLine(String(error2.message)), start, end: start + 1 });
-    }
-    return { index, value: void 0, problems };
-  }
-}
-var firstLine = (message2) => (message2.split("\n")[0] ?? message2).replace(/ at line \d+, column \d+:?$/, "").trim();
-var isEmptyDocument = (doc) => doc.contents === null || (0, import_yaml.isScalar)(doc.contents) && doc.contents.value === null;
-function locateInDocument(doc, text, path6, part) {
-  let node = doc.contents;
-  let keyNode = null;
-  for (const seg of path6) {
-    node = deref(doc, node);
-    const next = childOf(doc, node, seg);
-    if (!next) break;
-    node = next.value;
-    keyNode = next.key;
-    if (node === null || node === void 0) {
-      return keyNode ? rangeOf(keyNode) : void 0;
-    }
-  }
-  const wantsKey = part === "key" || part === void 0 && node !== void 0 && node !== null && !(0, import_yaml.isScalar)(node) && !(0, import_yaml.isAlias)(node);
-  if (wantsKey && keyNode) return rangeOf(keyNode);
-  if (node && ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node))) return firstLineOf(text, node);
-  if (node) return rangeOf(node);
-  return keyNode ? rangeOf(keyNode) : void 0;
-}
-function deref(doc, node) {
-  let current = node;
-  for (let hops = 0; current && (0, import_yaml.isAlias)(current) && hops < 32; hops++) current = current.resolve(doc);
-  return current;
-}
-function childOf(doc, node, seg) {
-  if (!node) return void 0;
-  if ((0, import_yaml.isSeq)(node)) {
-    if (typeof seg !== "number") return void 0;
-    const item = node.items[seg];
-    return item === void 0 ? void 0 : { key: null, value: item };
-  }
-  if (!(0, import_yaml.isMap)(node)) return void 0;
-  const want = String(seg);
-  let merged;
-  for (let i = node.items.length - 1; i >= 0; i--) {
-    const pair = node.items[i];
-    if (!(0, import_yaml.isPair)(pair)) continue;
-    const key2 = pair.key;
-    const keyValue = (0, import_yaml.isScalar)(key2) ? key2.value : void 0;
-    if (keyValue === "<<" || (0, import_yaml.isScalar)(key2) && key2.tag === "tag:yaml.org,2002:merge") {
-      merged ??= fromMerge(doc, pair.value, want);
-      continue;
-    }
-    if (keyValue !== void 0 && keyValue !== null && String(keyValue) === want) {
-      return { key: key2, value: pair.value };
-    }
-  }
-  return merged;
-}
-function fromMerge(doc, value, want) {
-  const sources = value && (0, import_yaml.isSeq)(value) ? value.items : value ? [value] : [];
-  for (const source of sources) {
-    const found = childOf(doc, deref(doc, source), want);
-    if (found) return found;
-  }
-  return void 0;
-}
-function rangeOf(node) {
-  const range = node.range;
-  if (!range) return void 0;
-  return { start: range[0], end: Math.max(range[1], range[0] + 1) };
-}
-function firstLineOf(text, node) {
-  const range = rangeOf(node);
-  if (!range) return void 0;
-  const newline = text.indexOf("\n", range.start);
-  const end = newline < 0 || newline >= range.end ? range.end : newline;
-  return { start: range.start, end: Math.max(end, range.start + 1) };
-}
-
-// src/load/source-file.ts
-var SourceFile = class {
-  constructor(file, text, parsedText = text) {
-    this.file = file;
-    this.text = text;
-    this.parsedText = parsedText;
-  }
-  file;
-  text;
-  parsedText;
-  documents;
-  nonEmpty;
-  lineStarts;
-  parse() {
-    this.documents ??= parseYamlStream(this.parsedText);
-    return this.documents;
-  }
-  forgetSyntaxTree() {
-    this.documents = void 0;
-    this.nonEmpty = void 0;
-  }
-  /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
-  locate(document, path6, part) {
-    this.nonEmpty ??= this.parse().filter((d) => !isEmptyDocument(d));
-    const doc = this.nonEmpty[document];
-    if (!doc) return void 0;
-    const range = locateInDocument(doc, this.parsedText, path6, part);
-    return range ? this.span(range.start, range.end) : void 0;
-  }
-  span(start, end) {
-    const from = this.position(start);
-    const to = this.position(Math.max(start, end));
-    return { file: this.file, start, end, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
-  }
-  /** 1-based line and column (UTF-16 code units, as the `yaml` parser counts them). */
-  position(offset) {
-    const starts = this.lineStarts ??= computeLineStarts(this.text);
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
-  }
-  lineText(line) {
-    const starts = this.lineStarts ??= computeLineStarts(this.text);
-    const start = starts[line - 1];
-    if (start === void 0) return "";
-    const end = starts[line] ?? this.text.length;
-    return this.text.slice(start, end).replace(/\r?\n$/, "");
-  }
-};
-function computeLineStarts(text) {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-// src/engine/config.ts
-var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
-var ConfigError = class extends Error {
-};
-var emptyConfig = (dir) => ({ rules: {}, ignore: [], settings: {}, dir, file: void 0 });
-function findConfigFile(from) {
-  for (let dir = resolve2(from); ; dir = dirname5(dir)) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join5(dir, name);
-      if (existsSync3(candidate)) return candidate;
-    }
-    if (dirname5(dir) === dir) return void 0;
-  }
-}
-var validate;
-function loadConfig(file) {
-  let text;
-  try {
-    text = readFileSync3(file, "utf8");
-  } catch (error2) {
-    throw new ConfigError(`cannot read config file ${file}: ${error2.code ?? error2.message}`);
-  }
-  let value;
-  try {
-    value = (0, import_yaml3.parse)(text, { version: "1.2", uniqueKeys: true, prettyErrors: true });
-  } catch (error2) {
-    throw new ConfigError(`${file}: ${error2.message.split("\n")[0]}`);
-  }
-  value ??= {};
-  validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(
-    JSON.parse(readFileSync3(join5(PACKAGE_ROOT, "schemas", "meshlint-config.schema.json"), "utf8"))
-  );
-  if (!validate(value)) {
-    const problems = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf" && e.keyword !== "const").map((e) => `${e.instancePath || "(top level)"} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` ("${String(e.params.additionalProperty)}")` : ""}`);
-    throw new ConfigError(`${file}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
-  }
-  const config = value;
-  return {
-    rules: config.rules ?? {},
-    ignore: config.ignore ?? [],
-    settings: config.settings ?? {},
-    dir: dirname5(file),
-    file,
-    ...config.access ? { access: config.access } : {}
-  };
-}
-function accessAssertionsOf(config, cwd) {
-  const file = config.file;
-  const shown = file ? toPosix(relative3(cwd, file)) || basename3(file) : void 0;
-  let source;
-  const locate = (index, path6) => {
-    if (!file || !shown) return void 0;
-    try {
-      source ??= new SourceFile(shown, readFileSync3(file, "utf8"));
-    } catch {
-      return void 0;
-    }
-    return source.locate(0, ["access", index, ...path6]);
-  };
-  return (config.access ?? []).map((a, index) => ({
-    name: a.name,
-    from: a.from,
-    to: a.to,
-    method: a.method,
-    path: a.path,
-    host: a.host,
-    expect: a.expect,
-    index,
-    file: shown,
-    locate: (path6) => locate(index, path6)
-  }));
-}
-
-// src/engine/baseline.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { dirname as dirname6, isAbsolute, join as join6, relative as relative4, resolve as resolve3 } from "node:path";
 
 // src/model/kinds.ts
 var kind = (group2, name) => Object.freeze({ group: group2, kind: name });
@@ -38869,6 +38578,64 @@ function parseApiVersion(apiVersion) {
   return slash < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
+// src/base/json.ts
+function formatPath(path6) {
+  let out = "";
+  for (const seg of path6) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+function deepFreeze(value) {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child2 of Object.values(value)) deepFreeze(child2);
+  }
+  return value;
+}
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var asObject = (v) => isObject(v) ? v : void 0;
+var asArray = (v) => Array.isArray(v) ? v : [];
+var asString = (v) => typeof v === "string" ? v : void 0;
+var asNumber = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
+function asStringMap(v) {
+  if (!isObject(v)) return void 0;
+  const out = {};
+  for (const [k, val] of Object.entries(v)) if (typeof val === "string") out[k] = val;
+  return out;
+}
+function getPath(root, path6) {
+  let node = root;
+  for (const seg of path6) {
+    if (typeof seg === "number") {
+      if (!Array.isArray(node)) return void 0;
+      node = node[seg];
+    } else {
+      if (!isObject(node)) return void 0;
+      node = node[seg];
+    }
+    if (node === void 0) return void 0;
+  }
+  return node;
+}
+
+// src/model/resource.ts
+var isLinted = (r) => r.origin.kind === "file";
+var identity = (k, namespace, name) => `${kindId(k)}/${namespace}/${name}`;
+var refOf = (r) => ({
+  apiVersion: r.apiVersion,
+  kind: r.kind,
+  namespace: r.namespace,
+  name: r.name
+});
+var displayName = (r) => r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
+var spec = (r) => asObject(r.data.spec) ?? {};
+var metadata = (r) => asObject(r.data.metadata) ?? {};
+var labelsOf = (r) => asStringMap(metadata(r).labels) ?? {};
+var annotationsOf = (r) => asStringMap(metadata(r).annotations) ?? {};
+
 // src/engine/rule.ts
 var severityRank = (s) => s === "error" ? 3 : s === "warning" ? 2 : 1;
 var isResourceRule = (r) => "check" in r;
@@ -38885,10 +38652,13 @@ function formatMessage(template, data) {
     return value === void 0 ? whole : String(value);
   });
 }
+function reportProblems(ctx, resource, problems) {
+  for (const p of problems) ctx.report({ resource, ...p });
+}
 
 // src/engine/runner.ts
 var INTERNAL_ERROR_RULE = "internal-error";
-function runRules(index, rules, internalError) {
+function runRules(index, rules, internalError, run) {
   const reports = [];
   const reads = /* @__PURE__ */ new Map();
   const failed = (rule, error2, resource) => {
@@ -38915,12 +38685,14 @@ function runRules(index, rules, internalError) {
     const ctx = {
       index: view,
       settings: index.settings,
+      config: run.config,
+      cwd: run.cwd,
       report: (report2) => reports.push({ rule, report: report2 })
     };
     if (isResourceRule(rule)) {
       for (const kind2 of rule.target) {
         for (const resource of view.all(kind2)) {
-          if (resource.origin.kind === "installation") continue;
+          if (!isLinted(resource)) continue;
           try {
             rule.check(resource, ctx);
           } catch (error2) {
@@ -38973,7 +38745,7 @@ function isBaseline(value) {
 function keyOf(d, cwd, baselineFile) {
   if (d.file === void 0 || d.file === "<stdin>") return void 0;
   const abs = isAbsolute(d.file) ? d.file : resolve3(cwd, d.file);
-  return toPosix(relative4(dirname6(baselineFile), abs));
+  return toPosix(relative3(dirname6(baselineFile), abs));
 }
 function countIn(baseline, file, ruleId) {
   const rules = Object.hasOwn(baseline.files, file) ? baseline.files[file] : void 0;
@@ -39002,15 +38774,6 @@ function applyBaseline(diagnostics, loaded2, cwd) {
 
 // src/engine/diagnostic.ts
 import { createHash } from "node:crypto";
-function formatPath(path6) {
-  let out = "";
-  for (const seg of path6) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
 function fingerprint(parts) {
   return createHash("sha256").update(parts.map((p) => p ?? "").join("\0")).digest("hex").slice(0, 16);
 }
@@ -39029,52 +38792,6 @@ function compareDiagnostics(a, b) {
   if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
-
-// src/model/resource.ts
-var identity = (k, namespace, name) => `${kindId(k)}/${namespace}/${name}`;
-var refOf = (r) => ({
-  apiVersion: r.apiVersion,
-  kind: r.kind,
-  namespace: r.namespace,
-  name: r.name
-});
-var displayName = (r) => r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
-function deepFreeze(value) {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child2 of Object.values(value)) deepFreeze(child2);
-  }
-  return value;
-}
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var asObject = (v) => isObject(v) ? v : void 0;
-var asArray = (v) => Array.isArray(v) ? v : [];
-var asString = (v) => typeof v === "string" ? v : void 0;
-var asNumber = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
-function asStringMap(v) {
-  if (!isObject(v)) return void 0;
-  const out = {};
-  for (const [k, val] of Object.entries(v)) if (typeof val === "string") out[k] = val;
-  return out;
-}
-function getPath(root, path6) {
-  let node = root;
-  for (const seg of path6) {
-    if (typeof seg === "number") {
-      if (!Array.isArray(node)) return void 0;
-      node = node[seg];
-    } else {
-      if (!isObject(node)) return void 0;
-      node = node[seg];
-    }
-    if (node === void 0) return void 0;
-  }
-  return node;
-}
-var spec = (r) => asObject(r.data.spec) ?? {};
-var metadata = (r) => asObject(r.data.metadata) ?? {};
-var labelsOf = (r) => asStringMap(metadata(r).labels) ?? {};
-var annotationsOf = (r) => asStringMap(metadata(r).annotations) ?? {};
 
 // src/engine/finalize.ts
 var SUPPRESS_ANNOTATION = "meshlint.io/ignore";
@@ -39112,7 +38829,7 @@ function finalize(reports, issues, catalog2, config) {
   let suppressed = 0;
   for (const { rule, report: report2 } of reports) {
     const { resource } = report2;
-    if (resource?.origin.kind === "installation") continue;
+    if (resource && !isLinted(resource)) continue;
     const template = rule.meta.messages[report2.messageId] ?? report2.messageId;
     const codes = codesFor(rule.meta, report2.messageId);
     const severity = resolveSeverity(rule, codes, config, report2.severity);
@@ -39180,206 +38897,219 @@ function dedupe(sorted) {
   });
 }
 
-// src/engine/registry.ts
-import { existsSync as existsSync4, readFileSync as readFileSync6 } from "node:fs";
-import { join as join9 } from "node:path";
-
-// src/model/istio/protocols.ts
-var KNOWN = /* @__PURE__ */ new Set(["http", "http2", "https", "grpc", "grpc-web", "tcp", "tls", "mongo", "mysql", "redis", "udp"]);
-function portProtocol(port2) {
-  if (port2.protocol?.toUpperCase() === "UDP") return "udp";
-  const fromAppProtocol = normalize(port2.appProtocol);
-  if (fromAppProtocol) return fromAppProtocol;
-  const name = port2.name?.toLowerCase() ?? "";
-  const prefix = name === "grpc-web" || name.startsWith("grpc-web-") ? "grpc-web" : name.split("-")[0];
-  return normalize(prefix) ?? "unknown";
-}
-function normalize(value) {
-  if (!value) return void 0;
-  const v = value.toLowerCase();
-  if (v === "h2c" || v === "kubernetes.io/h2c") return "http2";
-  if (v === "kubernetes.io/ws" || v === "kubernetes.io/wss") return "http";
-  return KNOWN.has(v) ? v : void 0;
-}
-var isHttpProtocol = (p) => p === "http" || p === "http2" || p === "grpc" || p === "grpc-web";
-var PARSED = /* @__PURE__ */ new Set(["tcp", "udp", "grpc", "grpc-web", "http", "http_proxy", "http2", "https", "tls", "mongo", "redis", "mysql"]);
-var WELL_KNOWN_TCP_PORTS = /* @__PURE__ */ new Set([25, 53, 3306, 27017]);
-var KUBERNETES_APP_PROTOCOLS = {
-  "kubernetes.io/h2c": "http2",
-  "kubernetes.io/ws": "http",
-  "kubernetes.io/wss": "https"
-};
-function analyzerPortProtocol(port2) {
-  if (port2.protocol?.toUpperCase() === "UDP") return "udp";
-  const written = port2.appProtocol ?? port2.name ?? "";
-  const known = KUBERNETES_APP_PROTOCOLS[written];
-  if (port2.appProtocol !== void 0 && known) return known;
-  const lower = written.toLowerCase();
-  const prefix = lower.startsWith("grpc-web") ? "grpc-web" : lower.split("-")[0] ?? "";
-  if (PARSED.has(prefix)) return prefix;
-  return port2.port !== void 0 && WELL_KNOWN_TCP_PORTS.has(port2.port) ? "tcp" : void 0;
-}
-var isKnownAppProtocol = (value) => PARSED.has(value.toLowerCase()) || value in KUBERNETES_APP_PROTOCOLS;
-
-// src/model/istio/export-to.ts
-var EVERYWHERE = { all: true };
-function exportScope(entries, owner) {
-  if (entries.length === 0 || entries.includes("*")) return EVERYWHERE;
-  const namespaces = /* @__PURE__ */ new Set();
-  for (const e of entries) {
-    if (e === ".") namespaces.add(owner);
-    else if (e !== "~") namespaces.add(e);
-  }
-  return { all: false, namespaces };
-}
-var isVisibleFrom = (scope, namespace) => scope.all || scope.namespaces.has(namespace);
-function scopesOverlap(a, b) {
-  if (a.all) return b.all || b.namespaces.size > 0;
-  if (b.all) return a.namespaces.size > 0;
-  for (const ns of a.namespaces) if (b.namespaces.has(ns)) return true;
-  return false;
-}
-var strings = (v) => asArray(v).filter((e) => typeof e === "string");
-var meshDefault = (settings, key2) => {
-  const configured = strings(settings.meshConfig[key2]);
-  return configured.length ? configured : ["*"];
-};
-function serviceScope(r, settings) {
-  if (r.kind === "Service") {
-    const annotation = asString(annotationsOf(r)["networking.istio.io/exportTo"]);
-    const entries2 = annotation ? annotation.split(",").map((s) => s.trim()).filter(Boolean) : [];
-    return exportScope(entries2.length ? entries2 : meshDefault(settings, "defaultServiceExportTo"), r.namespace);
-  }
-  const entries = strings(spec(r).exportTo);
-  return exportScope(entries.length ? entries : meshDefault(settings, "defaultServiceExportTo"), r.namespace);
-}
-function virtualServiceScope(r, settings) {
-  const entries = strings(spec(r).exportTo);
-  return exportScope(entries.length ? entries : meshDefault(settings, "defaultVirtualServiceExportTo"), r.namespace);
-}
-function destinationRuleScope(r, settings) {
-  const entries = strings(spec(r).exportTo);
-  return exportScope(entries.length ? entries : meshDefault(settings, "defaultDestinationRuleExportTo"), r.namespace);
-}
-function intersectScopes(a, b) {
-  if (a.all) return b;
-  if (b.all) return a;
-  return { all: false, namespaces: new Set([...a.namespaces].filter((ns) => b.namespaces.has(ns))) };
-}
-
-// src/model/hosts.ts
-var HostTable = class {
-  constructor(services, serviceEntries, settings, isNamespace) {
-    this.settings = settings;
-    this.isNamespace = isNamespace;
-    for (const s of services) {
-      if (!s.name) continue;
-      const host = `${s.name}.${s.namespace}.svc.${settings.clusterDomain}`.toLowerCase();
-      this.add({ host, resource: s, scope: serviceScope(s, settings), ports: servicePorts(s) });
-    }
-    for (const se of serviceEntries) {
-      const scope = serviceScope(se, settings);
-      const ports = serviceEntryPorts(se);
-      for (const h of asArray(spec(se).hosts)) {
-        if (typeof h === "string" && h) this.add({ host: h.toLowerCase(), resource: se, scope, ports });
+// src/engine/catalog.ts
+import { existsSync as existsSync4, readFileSync as readFileSync5 } from "node:fs";
+import { join as join7 } from "node:path";
+var RuleCatalog = class {
+  constructor(rules) {
+    this.rules = rules;
+    for (const rule of rules) {
+      if (this.byId.has(rule.meta.id)) throw new Error(`two rules have the id "${rule.meta.id}"`);
+      this.byId.set(rule.meta.id, rule);
+      for (const alias of rule.meta.aliases ?? []) {
+        const list2 = this.byCode.get(alias.code);
+        if (list2) list2.push(rule);
+        else this.byCode.set(alias.code, [rule]);
       }
     }
-    this.externalPatterns = settings.externalHosts.map((h) => h.toLowerCase());
   }
-  settings;
-  isNamespace;
-  exact = /* @__PURE__ */ new Map();
-  wildcard = /* @__PURE__ */ new Map();
-  externalPatterns;
-  add(entry) {
-    const map2 = entry.host.startsWith("*") ? this.wildcard : this.exact;
-    const key2 = entry.host === "*" ? "" : entry.host.startsWith("*.") ? entry.host.slice(2) : entry.host;
-    const list2 = map2.get(key2);
-    if (list2) list2.push(entry);
-    else map2.set(key2, [entry]);
+  rules;
+  byId = /* @__PURE__ */ new Map();
+  byCode = /* @__PURE__ */ new Map();
+  get(id) {
+    return this.byId.get(id);
   }
-  qualify(host, namespace) {
-    return qualifyHost(host, namespace, this.settings.clusterDomain);
+  /** Rules carrying an IST/KIA code. */
+  withCode(code) {
+    return this.byCode.get(code.toUpperCase()) ?? [];
   }
-  /** The host a reference names, as its Service or ServiceEntry spells it when one matches exactly, else the FQDN. */
-  canonical(host, fromNamespace) {
-    return this.lookup(host, fromNamespace).host;
+  /** The rule's documentation (rules/<area>/<id>.md), if present. */
+  doc(id) {
+    const rule = this.byId.get(id);
+    if (!rule) return void 0;
+    const file = join7(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
+    return existsSync4(file) ? readFileSync5(file, "utf8") : void 0;
   }
-  lookup(host, fromNamespace) {
-    const fqdn = this.qualify(host, fromNamespace);
-    const visible = (e) => isVisibleFrom(e.scope, fromNamespace);
-    const hidden = [];
-    const pick3 = (found) => {
-      const entries = (found ?? []).filter(visible);
-      if (!entries.length) hidden.push(...found ?? []);
-      return entries;
+};
+var isCode = (s) => /^(IST|KIA)\d{4}$|^GWAPI$/i.test(s);
+
+// src/base/multimap.ts
+function addTo(map2, key2, value) {
+  const list2 = map2.get(key2);
+  if (list2) list2.push(value);
+  else map2.set(key2, [value]);
+}
+
+// src/engine/directives.ts
+var DIRECTIVE_RULE = "directive-unused";
+var DIRECTIVE = /(^|[ \t])#[ \t]*meshlint-(disable-next-line|disable-line|disable|enable)(?=[ \t]|$)([^\r\n]*)/;
+function parseDirectives(text) {
+  if (!text.includes("meshlint-")) return [];
+  const out = [];
+  let lineStart = 0;
+  let line = 1;
+  while (lineStart <= text.length) {
+    const newline = text.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? text.length : newline;
+    const lineText = text.slice(lineStart, lineEnd);
+    const m = lineText.includes("meshlint-") ? DIRECTIVE.exec(lineText) : null;
+    if (m) {
+      const rest = (m[3] ?? "").replace(/\s+$/, "");
+      const cut = /(?:^|\s)--(?:\s|$)/.exec(rest);
+      const list2 = cut ? rest.slice(0, cut.index) : rest;
+      const reason = cut ? rest.slice(cut.index + cut[0].length).trim() : "";
+      const start = lineStart + m.index + (m[1] ?? "").length;
+      out.push({
+        kind: m[2],
+        ids: list2.split(/[\s,]+/).filter(Boolean),
+        ...reason ? { reason } : {},
+        line,
+        start,
+        end: lineStart + m.index + m[0].replace(/\s+$/, "").length
+      });
+    }
+    if (newline < 0) break;
+    lineStart = newline + 1;
+    line++;
+  }
+  return out;
+}
+var matches = (id, d) => id === "*" || id === d.ruleId || isCode(id) && d.codes.includes(id.toUpperCase());
+function applyDirectives(diagnostics, sources, catalog2, config) {
+  const kept = [];
+  const added = [];
+  let suppressed = 0;
+  const byFile = /* @__PURE__ */ new Map();
+  for (const d of diagnostics) {
+    if (d.file === void 0 || !d.span) kept.push(d);
+    else {
+      const list2 = byFile.get(d.file);
+      if (list2) list2.push(d);
+      else byFile.set(d.file, [d]);
+    }
+  }
+  const rule = catalog2.get(DIRECTIVE_RULE);
+  for (const [file, source] of sources) {
+    const directives = parseDirectives(source.text);
+    const inFile = byFile.get(file) ?? [];
+    byFile.delete(file);
+    if (directives.length === 0) {
+      kept.push(...inFile);
+      continue;
+    }
+    const { lines, blocks, problems } = entriesOf(directives, catalog2);
+    for (const d of inFile) {
+      const span = d.span;
+      const hits = [
+        ...(lines.get(span.line) ?? []).filter((e) => matches(e.id, d)),
+        ...blocks.filter((e) => e.from < span.start && span.start < e.to && matches(e.id, d))
+      ];
+      for (const e of hits) e.used = true;
+      if (hits.length) suppressed++;
+      else kept.push(d);
+    }
+    if (!rule) continue;
+    const severity = resolveSeverity(rule, [], config);
+    if (severity === "off") continue;
+    const unused = [...[...lines.values()].flat(), ...blocks].filter((e) => !e.used);
+    const report2 = (directive, messageId, data) => {
+      const message2 = formatMessage(rule.meta.messages[messageId] ?? messageId, data);
+      added.push({
+        ruleId: DIRECTIVE_RULE,
+        messageId,
+        severity,
+        message: message2,
+        codes: [],
+        path: [],
+        file,
+        span: source.span(directive.start, directive.end),
+        related: [],
+        fingerprint: fingerprint([DIRECTIVE_RULE, file, message2])
+      });
     };
-    for (const candidate of this.candidates(fqdn)) {
-      const entries = pick3(this.exact.get(candidate));
-      if (entries.length) return { fqdn, host: candidate, entries, external: false, hidden: [] };
+    for (const p of problems) report2(p.directive, p.messageId, p.data);
+    for (const e of unused) {
+      const directive = `meshlint-${e.directive.kind}`;
+      if (e.id === "*") report2(e.directive, "unusedAll", { directive });
+      else report2(e.directive, "unused", { directive, id: e.id });
     }
-    if (!fqdn.startsWith("*")) {
-      const labels = fqdn.split(".");
-      for (let i = 1; i <= labels.length; i++) {
-        const entries = pick3(this.wildcard.get(labels.slice(i).join(".")));
-        if (entries.length) return { fqdn, host: fqdn, entries, external: false, hidden: [] };
+  }
+  for (const rest of byFile.values()) kept.push(...rest);
+  const all = [...kept, ...added];
+  all.sort(compareDiagnostics);
+  return { diagnostics: all, suppressed };
+}
+function entriesOf(directives, catalog2) {
+  const lines = /* @__PURE__ */ new Map();
+  const blocks = [];
+  const open3 = /* @__PURE__ */ new Map();
+  const problems = [];
+  for (const directive of directives) {
+    const known = directive.ids.filter((id) => {
+      const ok = catalog2.get(id) !== void 0 || isCode(id) && catalog2.withCode(id).length > 0;
+      if (!ok) problems.push({ directive, messageId: "unknownId", data: { id } });
+      return ok;
+    });
+    if (directive.ids.length > 0 && known.length === 0) continue;
+    const ids = known.length ? known : ["*"];
+    if (directive.kind === "enable") {
+      const closing = directive.ids.length ? ids : [...open3.keys()];
+      if (closing.length === 0) problems.push({ directive, messageId: "unmatchedEnable", data: { id: "all rules" } });
+      for (const id of closing) {
+        const entry = open3.get(id);
+        if (entry) {
+          entry.to = directive.start;
+          open3.delete(id);
+        } else {
+          problems.push({ directive, messageId: "unmatchedEnable", data: { id } });
+        }
+      }
+      continue;
+    }
+    for (const id of ids) {
+      const entry = { directive, id, from: directive.start, to: Number.POSITIVE_INFINITY, used: false };
+      if (directive.kind === "disable") {
+        if (open3.has(id)) continue;
+        open3.set(id, entry);
+        blocks.push(entry);
+      } else {
+        const target = directive.kind === "disable-next-line" ? directive.line + 1 : directive.line;
+        addTo(lines, target, entry);
       }
     }
-    const external = this.externalPatterns.some((p) => hostMatchesPattern(fqdn, p));
-    return { fqdn, host: fqdn, entries: [], external, hidden };
   }
-  /** Every exact or wildcard form a reference may stand for (`a.ns` and `a.ns.svc` when `ns` is a namespace). */
-  candidates(fqdn) {
-    const out = [fqdn];
-    const labels = fqdn.split(".");
-    if (labels.length === 2 && this.isNamespace(labels[1])) out.push(`${fqdn}.svc.${this.settings.clusterDomain}`);
-    if (labels.length === 3 && labels[2] === "svc") out.push(`${fqdn}.${this.settings.clusterDomain}`);
-    return out;
-  }
-};
-function qualifyHost(host, namespace, clusterDomain) {
-  const h = host.toLowerCase();
-  if (h.includes(".") || h.startsWith("*")) return h;
-  return `${h}.${namespace}.svc.${clusterDomain}`;
+  return { lines, blocks, problems };
 }
-function hostMatchesPattern(host, pattern) {
-  if (pattern === "*") return true;
-  if (pattern.startsWith("*")) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
-  return host === pattern;
+
+// src/project/project.ts
+import { resolve as resolve9 } from "node:path";
+
+// src/model/installation.ts
+var INSTALLATION_ORIGIN = { kind: "installation", locate: () => void 0 };
+function assumedResource(apiVersion, kind2, namespace, name, rest) {
+  const data = deepFreeze({ apiVersion, kind: kind2.kind, metadata: { name, ...namespace ? { namespace } : {} }, ...rest });
+  const { group: group2, version } = parseApiVersion(apiVersion);
+  return {
+    apiVersion,
+    group: group2,
+    version,
+    kind: kind2.kind,
+    namespace,
+    name,
+    namespaceWritten: true,
+    data,
+    origin: INSTALLATION_ORIGIN,
+    id: identity(kind2, namespace, name)
+  };
 }
-function hostsIntersect(a, b) {
-  if (a === b) return true;
-  const aWild = a.startsWith("*");
-  const bWild = b.startsWith("*");
-  if (aWild && bWild) return a.slice(1).endsWith(b.slice(1)) || b.slice(1).endsWith(a.slice(1));
-  if (aWild) return hostMatchesPattern(b, a);
-  if (bWild) return hostMatchesPattern(a, b);
-  return false;
-}
-function servicePorts(s) {
-  return asArray(spec(s).ports).flatMap((p) => {
-    const port2 = asObject(p);
-    const number = asNumber(port2?.port);
-    if (!port2 || number === void 0) return [];
-    const target = port2.targetPort;
-    return [
-      {
-        number,
-        name: asString(port2.name),
-        protocol: asString(port2.appProtocol) ?? asString(port2.protocol),
-        targetPort: typeof target === "number" || typeof target === "string" ? target : void 0
-      }
-    ];
-  });
-}
-function serviceEntryPorts(se) {
-  return asArray(spec(se).ports).flatMap((p) => {
-    const port2 = asObject(p);
-    const number = asNumber(port2?.number);
-    if (!port2 || number === void 0) return [];
-    const target = asNumber(port2.targetPort);
-    return [{ number, name: asString(port2.name), protocol: asString(port2.protocol), targetPort: target }];
-  });
+var isAssumed = (r) => r.origin.kind === "installation";
+function clusterProvided(settings) {
+  return [
+    ...settings.installation.namespaces.map((ns) => assumedResource("v1", K.Namespace, "", ns, {})),
+    assumedResource("v1", K.Service, "default", "kubernetes", {
+      spec: { ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] }
+    })
+  ];
 }
 
 // src/model/selectors.ts
@@ -39407,7 +39137,7 @@ function selectorFromLabelSelector(value) {
   return { matchLabels: asStringMap(obj.matchLabels) ?? {}, expressions, invalid };
 }
 var isEmptySelector = (s) => !s.invalid && s.expressions.length === 0 && Object.keys(s.matchLabels).length === 0;
-function matches(selector, labels) {
+function matches2(selector, labels) {
   if (selector.invalid) return false;
   for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
   for (const r of selector.expressions) {
@@ -39499,7 +39229,7 @@ var WorkloadTable = class {
       if (!candidates || bucket.length < candidates.length) candidates = bucket;
       if (bucket.length === 0) return [];
     }
-    return (candidates ?? this.inNamespace(namespace)).filter((w) => matches(selector, w.labels));
+    return (candidates ?? this.inNamespace(namespace)).filter((w) => matches2(selector, w.labels));
   }
   /** Workloads in any namespace that `selector` selects. */
   selectAnywhere(selector) {
@@ -39512,42 +39242,25 @@ function push(map2, key2, value) {
   else map2.set(key2, [value]);
 }
 
-// src/model/installation.ts
-var INSTALLATION_ORIGIN = { kind: "installation", locate: () => void 0 };
-function assumed(apiVersion, kind2, namespace, name, rest) {
-  const data = deepFreeze({ apiVersion, kind: kind2.kind, metadata: { name, ...namespace ? { namespace } : {} }, ...rest });
-  const { group: group2, version } = parseApiVersion(apiVersion);
-  return {
-    apiVersion,
-    group: group2,
-    version,
-    kind: kind2.kind,
-    namespace,
-    name,
-    namespaceWritten: true,
-    data,
-    origin: INSTALLATION_ORIGIN,
-    id: identity(kind2, namespace, name)
-  };
-}
-function installationResources(repo, settings) {
-  const ids = new Set(repo.map((r) => r.id));
+// src/istio/installation.ts
+var DEFAULT_INGRESS_GATEWAY = {
+  namespace: "istio-system",
+  name: "istio-ingressgateway",
+  labels: { istio: "ingressgateway" },
+  ports: [80, 443, 15443, 31400]
+};
+var DEFAULT_INSTALLATION = {
+  ingressGateway: DEFAULT_INGRESS_GATEWAY,
+  gatewayClasses: ["istio", "istio-waypoint", "istio-remote"],
+  namespaces: ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"]
+};
+function istioProvided(repo, settings) {
   const out = [];
-  const addIfMissing = (r) => {
-    if (!ids.has(r.id)) out.push(r);
-  };
   const { installation } = settings;
-  for (const ns of /* @__PURE__ */ new Set([...installation.namespaces, settings.rootNamespace])) {
-    addIfMissing(assumed("v1", K.Namespace, "", ns, {}));
-  }
-  addIfMissing(
-    assumed("v1", K.Service, "default", "kubernetes", {
-      spec: { ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] }
-    })
-  );
+  out.push(assumedResource("v1", K.Namespace, "", settings.rootNamespace, {}));
   for (const name of installation.gatewayClasses) {
-    addIfMissing(
-      assumed("gateway.networking.k8s.io/v1", K.GatewayClass, "", name, {
+    out.push(
+      assumedResource("gateway.networking.k8s.io/v1", K.GatewayClass, "", name, {
         spec: { controllerName: name === "istio" ? "istio.io/gateway-controller" : `istio.io/${name.replace(/^istio-/, "")}-controller` }
       })
     );
@@ -39558,13 +39271,13 @@ function installationResources(repo, settings) {
     const hasWorkload = repo.some((r) => {
       if (r.namespace !== gw.namespace) return false;
       const w = workloadOf(r);
-      return w !== void 0 && matches(selector, w.labels);
+      return w !== void 0 && matches2(selector, w.labels);
     });
     const ports = gw.ports.map((port2) => ({ name: portName(port2), port: port2, protocol: "TCP", targetPort: port2 }));
     if (!hasWorkload) {
       const podLabels = { app: gw.name, ...gw.labels };
-      addIfMissing(
-        assumed("apps/v1", K.Deployment, gw.namespace, gw.name, {
+      out.push(
+        assumedResource("apps/v1", K.Deployment, gw.namespace, gw.name, {
           spec: {
             selector: { matchLabels: podLabels },
             template: {
@@ -39578,21 +39291,4486 @@ function installationResources(repo, settings) {
         })
       );
     }
-    addIfMissing(assumed("v1", K.Service, gw.namespace, gw.name, { spec: { type: "LoadBalancer", selector: gw.labels, ports } }));
+    out.push(assumedResource("v1", K.Service, gw.namespace, gw.name, { spec: { type: "LoadBalancer", selector: gw.labels, ports } }));
   }
   return out;
 }
 var portName = (port2) => port2 === 80 ? "http2" : port2 === 443 ? "https" : port2 === 15443 ? "tls" : port2 === 31400 ? "tcp" : `tcp-${port2}`;
-var isAssumed = (r) => r.origin.kind === "installation";
+
+// src/load/load.ts
+import { open as open2 } from "node:fs/promises";
+import { basename as basename6, dirname as dirname9, relative as relative5 } from "node:path";
+
+// src/load/discover.ts
+import { lstat as lstat2, readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import { basename as basename4, extname as extname2, join as join8, resolve as resolve6 } from "node:path";
+
+// node_modules/tinyglobby/dist/index.mjs
+import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat2, statSync as statSync2 } from "fs";
+import { isAbsolute as isAbsolute2, posix, resolve as resolve5 } from "path";
+import { fileURLToPath as fileURLToPath2 } from "url";
+
+// node_modules/fdir/dist/index.mjs
+import { createRequire } from "module";
+import { basename as basename3, dirname as dirname7, normalize, relative as relative4, resolve as resolve4, sep as sep4 } from "path";
+import * as nativeFs from "fs";
+var __require2 = /* @__PURE__ */ createRequire(import.meta.url);
+function cleanPath(path6) {
+  let normalized = normalize(path6);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep4) normalized = normalized.substring(0, normalized.length - 1);
+  return normalized;
+}
+var SLASHES_REGEX = /[\\/]/g;
+function convertSlashes(path6, separator) {
+  return path6.replace(SLASHES_REGEX, separator);
+}
+var WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
+function isRootDirectory(path6) {
+  return path6 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path6);
+}
+function normalizePath(path6, options) {
+  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
+  const pathNeedsCleaning = process.platform === "win32" && path6.includes("/") || path6.startsWith(".");
+  if (resolvePaths) path6 = resolve4(path6);
+  if (normalizePath$1 || pathNeedsCleaning) path6 = cleanPath(path6);
+  if (path6 === ".") return "";
+  const needsSeperator = path6[path6.length - 1] !== pathSeparator;
+  return convertSlashes(needsSeperator ? path6 + pathSeparator : path6, pathSeparator);
+}
+function joinPathWithBasePath(filename, directoryPath) {
+  return directoryPath + filename;
+}
+function joinPathWithRelativePath(root, options) {
+  return function(filename, directoryPath) {
+    const sameRoot = directoryPath.startsWith(root);
+    if (sameRoot) return directoryPath.slice(root.length) + filename;
+    else return convertSlashes(relative4(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+  };
+}
+function joinPath(filename) {
+  return filename;
+}
+function joinDirectoryPath(filename, directoryPath, separator) {
+  return directoryPath + filename + separator;
+}
+function build$7(root, options) {
+  const { relativePaths, includeBasePath } = options;
+  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
+}
+function pushDirectoryWithRelativePath(root) {
+  return function(directoryPath, paths) {
+    paths.push(directoryPath.substring(root.length) || ".");
+  };
+}
+function pushDirectoryFilterWithRelativePath(root) {
+  return function(directoryPath, paths, filters) {
+    const relativePath = directoryPath.substring(root.length) || ".";
+    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
+  };
+}
+var pushDirectory = (directoryPath, paths) => {
+  paths.push(directoryPath || ".");
+};
+var pushDirectoryFilter = (directoryPath, paths, filters) => {
+  const path6 = directoryPath || ".";
+  if (filters.every((filter) => filter(path6, true))) paths.push(path6);
+};
+var empty$2 = () => {
+};
+function build$6(root, options) {
+  const { includeDirs, filters, relativePaths } = options;
+  if (!includeDirs) return empty$2;
+  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
+  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
+}
+var pushFileFilterAndCount = (filename, _paths, counts, filters) => {
+  if (filters.every((filter) => filter(filename, false))) counts.files++;
+};
+var pushFileFilter = (filename, paths, _counts, filters) => {
+  if (filters.every((filter) => filter(filename, false))) paths.push(filename);
+};
+var pushFileCount = (_filename, _paths, counts, _filters) => {
+  counts.files++;
+};
+var pushFile = (filename, paths) => {
+  paths.push(filename);
+};
+var empty$1 = () => {
+};
+function build$5(options) {
+  const { excludeFiles, filters, onlyCounts } = options;
+  if (excludeFiles) return empty$1;
+  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
+  else if (onlyCounts) return pushFileCount;
+  else return pushFile;
+}
+var getArray = (paths) => {
+  return paths;
+};
+var getArrayGroup = () => {
+  return [""].slice(0, 0);
+};
+function build$4(options) {
+  return options.group ? getArrayGroup : getArray;
+}
+var groupFiles = (groups, directory, files) => {
+  groups.push({
+    directory,
+    files,
+    dir: directory
+  });
+};
+var empty = () => {
+};
+function build$3(options) {
+  return options.group ? groupFiles : empty;
+}
+var resolveSymlinksAsync = function(path6, state, callback$1) {
+  const { queue, fs: fs3, options: { suppressErrors } } = state;
+  queue.enqueue();
+  fs3.realpath(path6, (error2, resolvedPath) => {
+    if (error2) return queue.dequeue(suppressErrors ? null : error2, state);
+    fs3.stat(resolvedPath, (error$1, stat4) => {
+      if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
+      if (stat4.isDirectory() && isRecursive(path6, resolvedPath, state)) return queue.dequeue(null, state);
+      callback$1(stat4, resolvedPath);
+      queue.dequeue(null, state);
+    });
+  });
+};
+var resolveSymlinks = function(path6, state, callback$1) {
+  const { queue, fs: fs3, options: { suppressErrors } } = state;
+  queue.enqueue();
+  try {
+    const resolvedPath = fs3.realpathSync(path6);
+    const stat4 = fs3.statSync(resolvedPath);
+    if (stat4.isDirectory() && isRecursive(path6, resolvedPath, state)) return;
+    callback$1(stat4, resolvedPath);
+  } catch (e) {
+    if (!suppressErrors) throw e;
+  }
+};
+function build$2(options, isSynchronous) {
+  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
+  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
+}
+function isRecursive(path6, resolved, state) {
+  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
+  let parent = dirname7(path6);
+  let depth = 1;
+  while (parent !== state.root && depth < 2) {
+    const resolvedPath = state.symlinks.get(parent);
+    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+    if (isSameRoot) depth++;
+    else parent = dirname7(parent);
+  }
+  state.symlinks.set(path6, resolved);
+  return depth > 1;
+}
+function isRecursiveUsingRealPaths(resolved, state) {
+  return state.visited.includes(resolved + state.options.pathSeparator);
+}
+var onlyCountsSync = (state) => {
+  return state.counts;
+};
+var groupsSync = (state) => {
+  return state.groups;
+};
+var defaultSync = (state) => {
+  return state.paths;
+};
+var limitFilesSync = (state) => {
+  return state.paths.slice(0, state.options.maxFiles);
+};
+var onlyCountsAsync = (state, error2, callback$1) => {
+  report(error2, callback$1, state.counts, state.options.suppressErrors);
+  return null;
+};
+var defaultAsync = (state, error2, callback$1) => {
+  report(error2, callback$1, state.paths, state.options.suppressErrors);
+  return null;
+};
+var limitFilesAsync = (state, error2, callback$1) => {
+  report(error2, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
+  return null;
+};
+var groupsAsync = (state, error2, callback$1) => {
+  report(error2, callback$1, state.groups, state.options.suppressErrors);
+  return null;
+};
+function report(error2, callback$1, output, suppressErrors) {
+  if (error2 && !suppressErrors) callback$1(error2, output);
+  else callback$1(null, output);
+}
+function build$1(options, isSynchronous) {
+  const { onlyCounts, group: group2, maxFiles } = options;
+  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
+  else if (group2) return isSynchronous ? groupsSync : groupsAsync;
+  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
+  else return isSynchronous ? defaultSync : defaultAsync;
+}
+var readdirOpts = { withFileTypes: true };
+var walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+  state.queue.enqueue();
+  if (currentDepth < 0) return state.queue.dequeue(null, state);
+  const { fs: fs3 } = state;
+  state.visited.push(crawlPath);
+  state.counts.directories++;
+  fs3.readdir(crawlPath || ".", readdirOpts, (error2, entries = []) => {
+    callback$1(entries, directoryPath, currentDepth);
+    state.queue.dequeue(state.options.suppressErrors ? null : error2, state);
+  });
+};
+var walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+  const { fs: fs3 } = state;
+  if (currentDepth < 0) return;
+  state.visited.push(crawlPath);
+  state.counts.directories++;
+  let entries = [];
+  try {
+    entries = fs3.readdirSync(crawlPath || ".", readdirOpts);
+  } catch (e) {
+    if (!state.options.suppressErrors) throw e;
+  }
+  callback$1(entries, directoryPath, currentDepth);
+};
+function build(isSynchronous) {
+  return isSynchronous ? walkSync : walkAsync;
+}
+var Queue = class {
+  count = 0;
+  constructor(onQueueEmpty) {
+    this.onQueueEmpty = onQueueEmpty;
+  }
+  enqueue() {
+    this.count++;
+    return this.count;
+  }
+  dequeue(error2, output) {
+    if (this.onQueueEmpty && (--this.count <= 0 || error2)) {
+      this.onQueueEmpty(error2, output);
+      if (error2) {
+        output.controller.abort();
+        this.onQueueEmpty = void 0;
+      }
+    }
+  }
+};
+var Counter = class {
+  _files = 0;
+  _directories = 0;
+  set files(num) {
+    this._files = num;
+  }
+  get files() {
+    return this._files;
+  }
+  set directories(num) {
+    this._directories = num;
+  }
+  get directories() {
+    return this._directories;
+  }
+  /**
+  * @deprecated use `directories` instead
+  */
+  /* c8 ignore next 3 */
+  get dirs() {
+    return this._directories;
+  }
+};
+var Aborter = class {
+  aborted = false;
+  abort() {
+    this.aborted = true;
+  }
+};
+var Walker = class {
+  root;
+  isSynchronous;
+  state;
+  joinPath;
+  pushDirectory;
+  pushFile;
+  getArray;
+  groupFiles;
+  resolveSymlink;
+  walkDirectory;
+  callbackInvoker;
+  constructor(root, options, callback$1) {
+    this.isSynchronous = !callback$1;
+    this.callbackInvoker = build$1(options, this.isSynchronous);
+    this.root = normalizePath(root, options);
+    this.state = {
+      root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
+      paths: [""].slice(0, 0),
+      groups: [],
+      counts: new Counter(),
+      options,
+      queue: new Queue((error2, state) => this.callbackInvoker(state, error2, callback$1)),
+      symlinks: /* @__PURE__ */ new Map(),
+      visited: [""].slice(0, 0),
+      controller: new Aborter(),
+      fs: options.fs || nativeFs
+    };
+    this.joinPath = build$7(this.root, options);
+    this.pushDirectory = build$6(this.root, options);
+    this.pushFile = build$5(options);
+    this.getArray = build$4(options);
+    this.groupFiles = build$3(options);
+    this.resolveSymlink = build$2(options, this.isSynchronous);
+    this.walkDirectory = build(this.isSynchronous);
+  }
+  start() {
+    this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
+    this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
+    return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
+  }
+  walk = (entries, directoryPath, depth) => {
+    const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
+    if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
+    const files = this.getArray(this.state.paths);
+    for (let i = 0; i < entries.length; ++i) {
+      const entry = entries[i];
+      if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+        const filename = this.joinPath(entry.name, directoryPath);
+        this.pushFile(filename, files, this.state.counts, filters);
+      } else if (entry.isDirectory()) {
+        let path6 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+        if (exclude && exclude(entry.name, path6)) continue;
+        this.pushDirectory(path6, paths, filters);
+        this.walkDirectory(this.state, path6, path6, depth - 1, this.walk);
+      } else if (this.resolveSymlink && entry.isSymbolicLink()) {
+        let path6 = joinPathWithBasePath(entry.name, directoryPath);
+        this.resolveSymlink(path6, this.state, (stat4, resolvedPath) => {
+          if (stat4.isDirectory()) {
+            resolvedPath = normalizePath(resolvedPath, this.state.options);
+            if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path6 + pathSeparator)) return;
+            this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path6 + pathSeparator, depth - 1, this.walk);
+          } else {
+            resolvedPath = useRealPaths ? resolvedPath : path6;
+            const filename = basename3(resolvedPath);
+            const directoryPath$1 = normalizePath(dirname7(resolvedPath), this.state.options);
+            resolvedPath = this.joinPath(filename, directoryPath$1);
+            this.pushFile(resolvedPath, files, this.state.counts, filters);
+          }
+        });
+      }
+    }
+    this.groupFiles(this.state.groups, directoryPath, files);
+  };
+};
+function promise(root, options) {
+  return new Promise((resolve$1, reject) => {
+    callback(root, options, (err, output) => {
+      if (err) return reject(err);
+      resolve$1(output);
+    });
+  });
+}
+function callback(root, options, callback$1) {
+  let walker = new Walker(root, options, callback$1);
+  walker.start();
+}
+function sync(root, options) {
+  const walker = new Walker(root, options);
+  return walker.start();
+}
+var APIBuilder = class {
+  constructor(root, options) {
+    this.root = root;
+    this.options = options;
+  }
+  withPromise() {
+    return promise(this.root, this.options);
+  }
+  withCallback(cb) {
+    callback(this.root, this.options, cb);
+  }
+  sync() {
+    return sync(this.root, this.options);
+  }
+};
+var pm = null;
+try {
+  __require2.resolve("picomatch");
+  pm = __require2("picomatch");
+} catch {
+}
+var Builder = class {
+  globCache = {};
+  options = {
+    maxDepth: Infinity,
+    suppressErrors: true,
+    pathSeparator: sep4,
+    filters: []
+  };
+  globFunction;
+  constructor(options) {
+    this.options = {
+      ...this.options,
+      ...options
+    };
+    this.globFunction = this.options.globFunction;
+  }
+  group() {
+    this.options.group = true;
+    return this;
+  }
+  withPathSeparator(separator) {
+    this.options.pathSeparator = separator;
+    return this;
+  }
+  withBasePath() {
+    this.options.includeBasePath = true;
+    return this;
+  }
+  withRelativePaths() {
+    this.options.relativePaths = true;
+    return this;
+  }
+  withDirs() {
+    this.options.includeDirs = true;
+    return this;
+  }
+  withMaxDepth(depth) {
+    this.options.maxDepth = depth;
+    return this;
+  }
+  withMaxFiles(limit) {
+    this.options.maxFiles = limit;
+    return this;
+  }
+  withFullPaths() {
+    this.options.resolvePaths = true;
+    this.options.includeBasePath = true;
+    return this;
+  }
+  withErrors() {
+    this.options.suppressErrors = false;
+    return this;
+  }
+  withSymlinks({ resolvePaths = true } = {}) {
+    this.options.resolveSymlinks = true;
+    this.options.useRealPaths = resolvePaths;
+    return this.withFullPaths();
+  }
+  withAbortSignal(signal) {
+    this.options.signal = signal;
+    return this;
+  }
+  normalize() {
+    this.options.normalizePath = true;
+    return this;
+  }
+  filter(predicate) {
+    this.options.filters.push(predicate);
+    return this;
+  }
+  onlyDirs() {
+    this.options.excludeFiles = true;
+    this.options.includeDirs = true;
+    return this;
+  }
+  exclude(predicate) {
+    this.options.exclude = predicate;
+    return this;
+  }
+  onlyCounts() {
+    this.options.onlyCounts = true;
+    return this;
+  }
+  crawl(root) {
+    return new APIBuilder(root || ".", this.options);
+  }
+  withGlobFunction(fn) {
+    this.globFunction = fn;
+    return this;
+  }
+  /**
+  * @deprecated Pass options using the constructor instead:
+  * ```ts
+  * new fdir(options).crawl("/path/to/root");
+  * ```
+  * This method will be removed in v7.0
+  */
+  /* c8 ignore next 4 */
+  crawlWithOptions(root, options) {
+    this.options = {
+      ...this.options,
+      ...options
+    };
+    return new APIBuilder(root || ".", this.options);
+  }
+  glob(...patterns) {
+    if (this.globFunction) return this.globWithOptions(patterns);
+    return this.globWithOptions(patterns, ...[{ dot: true }]);
+  }
+  globWithOptions(patterns, ...options) {
+    const globFn = this.globFunction || pm;
+    if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
+    var isMatch = this.globCache[patterns.join("\0")];
+    if (!isMatch) {
+      isMatch = globFn(patterns, ...options);
+      this.globCache[patterns.join("\0")] = isMatch;
+    }
+    this.options.filters.push((path6) => isMatch(path6));
+    return this;
+  }
+};
+
+// node_modules/tinyglobby/dist/index.mjs
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var isReadonlyArray = Array.isArray;
+var BACKSLASHES = /\\/g;
+var DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
+var isWin = process.platform === "win32";
+var ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
+function getPartialMatcher(patterns, options = {}) {
+  const patternsCount = patterns.length;
+  const patternsParts = Array(patternsCount);
+  const matchers = Array(patternsCount);
+  let i, j;
+  for (i = 0; i < patternsCount; i++) {
+    const parts = splitPattern(patterns[i]);
+    patternsParts[i] = parts;
+    const partsCount = parts.length;
+    const partMatchers = Array(partsCount);
+    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch.default)(parts[j], options);
+    matchers[i] = partMatchers;
+  }
+  return (input) => {
+    const inputParts = input.split("/");
+    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
+    for (i = 0; i < patternsCount; i++) {
+      const patternParts = patternsParts[i];
+      const matcher = matchers[i];
+      const inputPatternCount = inputParts.length;
+      const minParts = Math.min(inputPatternCount, patternParts.length);
+      j = 0;
+      while (j < minParts) {
+        const part = patternParts[j];
+        if (part.includes("/")) return true;
+        if (!matcher[j](inputParts[j])) break;
+        if (!options.noglobstar && part === "**") return true;
+        j++;
+      }
+      if (j === inputPatternCount) return true;
+    }
+    return false;
+  };
+}
+var WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
+var isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
+function buildFormat(cwd, root, absolute) {
+  if (cwd === root || root.startsWith(`${cwd}/`)) {
+    if (absolute) {
+      const start = cwd.length + +!isRoot(cwd);
+      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+    }
+    const prefix = root.slice(cwd.length + 1);
+    if (prefix) return (p, isDir) => {
+      if (p === ".") return prefix;
+      const result = `${prefix}/${p}`;
+      return isDir ? result.slice(0, -1) : result;
+    };
+    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+  }
+  if (absolute) return (p) => posix.relative(cwd, p) || ".";
+  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
+}
+function buildRelative(cwd, root) {
+  if (root.startsWith(`${cwd}/`)) {
+    const prefix = root.slice(cwd.length + 1);
+    return (p) => `${prefix}/${p}`;
+  }
+  return (p) => {
+    const result = posix.relative(cwd, `${root}/${p}`);
+    return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
+  };
+}
+function ensureNonDriveRelativePath(path6) {
+  return path6.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+}
+var splitPatternOptions = { parts: true };
+function splitPattern(path6) {
+  var _result$parts;
+  const result = import_picomatch.default.scan(path6, splitPatternOptions);
+  return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path6];
+}
+var POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
+var WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
+var escapePosixPath = (path6) => path6.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+var escapeWin32Path = (path6) => path6.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+var escapePath = isWin ? escapeWin32Path : escapePosixPath;
+function isDynamicPattern(pattern, options) {
+  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
+  const scan2 = import_picomatch.default.scan(pattern);
+  return scan2.isGlob || scan2.negated;
+}
+function log(...tasks) {
+  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
+}
+function ensureStringArray(value) {
+  return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
+}
+var PARENT_DIRECTORY = /^(\/?\.\.)+/;
+var ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
+function normalizePattern(pattern, opts, props, isIgnore) {
+  var _PARENT_DIRECTORY$exe;
+  const cwd = opts.cwd;
+  let result = pattern;
+  if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
+  if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
+  const escapedCwd = escapePath(cwd);
+  result = isAbsolute2(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
+  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+  const parts = splitPattern(result);
+  if (parentDir) {
+    const n = (parentDir.length + 1) / 3;
+    let i = 0;
+    const cwdParts = escapedCwd.split("/");
+    while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
+      result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
+      i++;
+    }
+    const potentialRoot = posix.join(cwd, parentDir.slice(i * 3));
+    if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
+      props.root = ensureNonDriveRelativePath(potentialRoot);
+      props.depthOffset = -n + i;
+    }
+  }
+  if (!isIgnore && props.depthOffset >= 0) {
+    var _props$commonPath;
+    (_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
+    const newCommonPath = [];
+    const length = Math.min(props.commonPath.length, parts.length);
+    for (let i = 0; i < length; i++) {
+      const part = parts[i];
+      if (part === "**" && !parts[i + 1]) {
+        newCommonPath.pop();
+        break;
+      }
+      if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
+      newCommonPath.push(part);
+    }
+    props.depthOffset = newCommonPath.length;
+    props.commonPath = newCommonPath;
+    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
+  }
+  return result;
+}
+function processPatterns(options, patterns, props) {
+  const matchPatterns = [];
+  const ignorePatterns = [];
+  for (const pattern of options.ignore) {
+    if (!pattern) continue;
+    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
+  }
+  for (const pattern of patterns) {
+    if (!pattern) continue;
+    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
+    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
+  }
+  return {
+    match: matchPatterns,
+    ignore: ignorePatterns
+  };
+}
+function buildCrawler(options, patterns) {
+  const cwd = options.cwd;
+  const props = {
+    root: cwd,
+    depthOffset: 0
+  };
+  const processed = processPatterns(options, patterns, props);
+  if (options.debug) log("internal processing patterns:", processed);
+  const { absolute, caseSensitiveMatch, debug: debug2, dot, followSymbolicLinks, onlyDirectories } = options;
+  const root = props.root.replace(BACKSLASHES, "");
+  const matchOptions = {
+    dot,
+    nobrace: options.braceExpansion === false,
+    nocase: !caseSensitiveMatch,
+    noextglob: options.extglob === false,
+    noglobstar: options.globstar === false,
+    posix: true
+  };
+  const matcher = (0, import_picomatch.default)(processed.match, matchOptions);
+  const ignore2 = (0, import_picomatch.default)(processed.ignore, matchOptions);
+  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
+  const format2 = buildFormat(cwd, root, absolute);
+  const excludeFormatter = absolute ? format2 : buildFormat(cwd, root, true);
+  const excludePredicate = (_, p) => {
+    const relativePath = excludeFormatter(p, true);
+    return relativePath !== "." && !partialMatcher(relativePath) || ignore2(relativePath);
+  };
+  let maxDepth;
+  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
+  const crawler = new Builder({
+    filters: [debug2 ? (p, isDirectory2) => {
+      const path6 = format2(p, isDirectory2);
+      const matches4 = matcher(path6) && !ignore2(path6);
+      if (matches4) log(`matched ${path6}`);
+      return matches4;
+    } : (p, isDirectory2) => {
+      const path6 = format2(p, isDirectory2);
+      return matcher(path6) && !ignore2(path6);
+    }],
+    exclude: debug2 ? (_, p) => {
+      const skipped = excludePredicate(_, p);
+      log(`${skipped ? "skipped" : "crawling"} ${p}`);
+      return skipped;
+    } : excludePredicate,
+    fs: options.fs,
+    pathSeparator: "/",
+    relativePaths: !absolute,
+    resolvePaths: absolute,
+    includeBasePath: absolute,
+    resolveSymlinks: followSymbolicLinks,
+    excludeSymlinks: !followSymbolicLinks,
+    excludeFiles: onlyDirectories,
+    includeDirs: onlyDirectories || !options.onlyFiles,
+    maxDepth,
+    signal: options.signal
+  }).crawl(root);
+  if (options.debug) log("internal properties:", {
+    ...props,
+    root
+  });
+  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
+}
+function formatPaths(paths, mapper) {
+  if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
+  return paths;
+}
+var defaultOptions = {
+  caseSensitiveMatch: true,
+  debug: !!process.env.TINYGLOBBY_DEBUG,
+  expandDirectories: true,
+  followSymbolicLinks: true,
+  onlyFiles: true
+};
+function getOptions(options) {
+  const opts = Object.assign({}, options);
+  for (const key2 in defaultOptions) if (opts[key2] === void 0) Object.assign(opts, { [key2]: defaultOptions[key2] });
+  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath2(opts.cwd) : resolve5(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+  opts.ignore = ensureStringArray(opts.ignore);
+  opts.fs && (opts.fs = {
+    readdir: opts.fs.readdir || readdir2,
+    readdirSync: opts.fs.readdirSync || readdirSync,
+    realpath: opts.fs.realpath || realpath,
+    realpathSync: opts.fs.realpathSync || realpathSync,
+    stat: opts.fs.stat || stat2,
+    statSync: opts.fs.statSync || statSync2
+  });
+  if (opts.debug) log("globbing with options:", opts);
+  return opts;
+}
+function getCrawler(globInput, inputOptions = {}) {
+  var _ref;
+  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
+  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
+  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
+  const options = getOptions(isModern ? inputOptions : globInput);
+  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
+}
+async function glob(globInput, options) {
+  const [crawler, relative7] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative7) : [];
+}
+
+// src/load/discover.ts
+var MANIFEST_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
+var OWN_FILES = /* @__PURE__ */ new Set([".meshlint.yaml", ".meshlint.yml", ".meshlint-baseline.json"]);
+async function discover(inputs, cwd, ignores) {
+  const found = /* @__PURE__ */ new Map();
+  const unmatched = [];
+  const ignored = [];
+  let stdin = false;
+  const add4 = (file) => {
+    const seen = found.get(file.path);
+    if (!seen || file.explicit && !seen.explicit) found.set(file.path, file);
+  };
+  for (const input of inputs) {
+    if (input === "-") {
+      stdin = true;
+      continue;
+    }
+    const path6 = resolve6(cwd, input);
+    const info2 = await stat3(path6).catch(() => void 0) ?? await lstat2(path6).catch(() => void 0);
+    if (info2?.isDirectory()) {
+      await walk(path6, ignores, add4);
+    } else if (info2) {
+      if (ignores.ignores(path6)) ignored.push(path6);
+      else add4({ path: path6, explicit: true });
+    } else if (isDynamicPattern(input)) {
+      const matches4 = await glob([input], { cwd, absolute: true, dot: true, ignore: ["**/node_modules/**", "**/.git/**"] });
+      let any = false;
+      for (const match of matches4.map((m) => resolve6(m)).sort()) {
+        if (!MANIFEST_EXTENSIONS.has(extname2(match).toLowerCase()) || OWN_FILES.has(basename4(match)) || ignores.ignores(match)) continue;
+        add4({ path: match, explicit: false });
+        any = true;
+      }
+      if (!any) unmatched.push(input);
+    } else {
+      unmatched.push(input);
+    }
+  }
+  const files = [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { files, stdin, unmatched, ignored };
+}
+async function walk(dir, ignores, add4) {
+  const entries = await readdir3(dir, { withFileTypes: true }).catch(() => []);
+  entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  for (const entry of entries) {
+    const path6 = join8(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!ignores.ignores(path6, true)) await walk(path6, ignores, add4);
+    } else if (entry.isFile() || entry.isSymbolicLink()) {
+      if (!MANIFEST_EXTENSIONS.has(extname2(entry.name).toLowerCase()) || OWN_FILES.has(entry.name) || ignores.ignores(path6)) continue;
+      if (entry.isSymbolicLink() && (await stat3(path6).catch(() => void 0))?.isDirectory()) continue;
+      add4({ path: path6, explicit: false });
+    }
+  }
+}
+
+// src/load/yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/load/go-yaml.ts
+var NULL = /^(?:~|null|Null|NULL)?$/;
+var TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+var FALSE = /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+var GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|0[0-7_]*|[1-9][0-9_]*)$/;
+var GO_FLOAT = /^(?:[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+var YAML_STYLE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+var SPECIAL_FLOATS = {
+  ".inf": Infinity,
+  ".Inf": Infinity,
+  ".INF": Infinity,
+  "+.inf": Infinity,
+  "+.Inf": Infinity,
+  "+.INF": Infinity,
+  "-.inf": -Infinity,
+  "-.Inf": -Infinity,
+  "-.INF": -Infinity,
+  ".nan": NaN,
+  ".NaN": NaN,
+  ".NAN": NaN
+};
+var mayBeNumber = (text) => {
+  const c = text.charCodeAt(0);
+  return c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46;
+};
+function goInt(text) {
+  if (!mayBeNumber(text)) return void 0;
+  const plain = text.replace(/_/g, "");
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.exec(plain);
+  if (!m) return void 0;
+  const sign2 = m[1];
+  const digits = m[2] ?? "";
+  let value;
+  if (/^0[xX]/.test(digits)) value = Number.parseInt(digits.slice(2), 16);
+  else if (/^0[bB]/.test(digits)) value = Number.parseInt(digits.slice(2), 2);
+  else if (/^0[oO]/.test(digits)) value = Number.parseInt(digits.slice(2), 8);
+  else if (digits.length > 1) value = digits.startsWith("0") ? Number.parseInt(digits, 8) : Number.parseInt(digits, 10);
+  else value = Number(digits);
+  return sign2 === "-" ? -value : value;
+}
+function goFloat(text) {
+  if (!mayBeNumber(text)) return void 0;
+  const special = Object.hasOwn(SPECIAL_FLOATS, text) ? SPECIAL_FLOATS[text] : void 0;
+  if (special !== void 0) return special;
+  const plain = text.replace(/_/g, "");
+  return YAML_STYLE_FLOAT.test(plain) ? Number.parseFloat(plain) : void 0;
+}
+var GLUED_FLOW_COLON = /(?<=[^\s"'[\]{},]):(?=[,\]}])/g;
+var COLON_STAND_IN = "";
+function protectGluedColons(text) {
+  if (!text.includes(":,") && !text.includes(":]") && !text.includes(":}")) return void 0;
+  GLUED_FLOW_COLON.lastIndex = 0;
+  if (!GLUED_FLOW_COLON.test(text) || text.includes(COLON_STAND_IN)) return void 0;
+  return text.replace(GLUED_FLOW_COLON, COLON_STAND_IN);
+}
+function restoreGluedColons(value) {
+  if (typeof value === "string") return value.includes(COLON_STAND_IN) ? value.replaceAll(COLON_STAND_IN, ":") : value;
+  if (Array.isArray(value)) return value.map(restoreGluedColons);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [restoreGluedColons(k), restoreGluedColons(v)]));
+  }
+  return value;
+}
+
+// src/load/yaml.ts
+var GO_YAML_V2_UNSUPPORTED = /* @__PURE__ */ new Set([
+  "tag:yaml.org,2002:int",
+  "tag:yaml.org,2002:float",
+  "tag:yaml.org,2002:timestamp",
+  "tag:yaml.org,2002:binary",
+  "tag:yaml.org,2002:omap",
+  "tag:yaml.org,2002:pairs",
+  "tag:yaml.org,2002:set"
+]);
+var GO_NUMBER_TAGS = [
+  {
+    tag: "tag:yaml.org,2002:int",
+    default: true,
+    identify: (v) => typeof v === "number" && Number.isInteger(v),
+    test: GO_INT,
+    resolve: (s) => goInt(s) ?? s
+  },
+  {
+    tag: "tag:yaml.org,2002:float",
+    default: true,
+    identify: (v) => typeof v === "number",
+    test: GO_FLOAT,
+    resolve: (s) => goFloat(s) ?? s
+  }
+];
+var goYamlTags = (tags) => [
+  ...tags.filter((t) => typeof t === "string" || !GO_YAML_V2_UNSUPPORTED.has(t.tag)),
+  ...GO_NUMBER_TAGS
+];
+var MAX_ALIAS_COUNT = 1e3;
+function parseYamlStream(text) {
+  return (0, import_yaml2.parseAllDocuments)(text, {
+    version: "1.1",
+    customTags: goYamlTags,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: false
+  });
+}
+function documentValue(doc, index, text) {
+  const problems = [];
+  let fatal = false;
+  for (const error2 of [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
+    const [start, end] = error2.pos;
+    if (error2.code === "DUPLICATE_KEY") {
+      problems.push({ kind: "duplicate-key", key: text.slice(start, end), start, end });
+    } else if (!fatal) {
+      fatal = true;
+      problems.push({ kind: "syntax", message: firstLine(error2.message), start, end: Math.max(end, start + 1) });
+    }
+  }
+  if (fatal || doc.contents === null) return { index, value: void 0, problems };
+  try {
+    return { index, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems };
+  } catch (error2) {
+    const [start, end] = doc.contents?.range ?? doc.range;
+    if (error2 instanceof ReferenceError && /alias/i.test(error2.message)) {
+      problems.push({ kind: "alias-limit", start, end: Math.min(end, start + 1) });
+    } else {
+      problems.push({ kind: "syntax", message: firstLine(String(error2.message)), start, end: start + 1 });
+    }
+    return { index, value: void 0, problems };
+  }
+}
+var firstLine = (message2) => (message2.split("\n")[0] ?? message2).replace(/ at line \d+, column \d+:?$/, "").trim();
+var isEmptyDocument = (doc) => doc.contents === null || (0, import_yaml2.isScalar)(doc.contents) && doc.contents.value === null;
+function locateInDocument(doc, text, path6, part) {
+  let node = doc.contents;
+  let keyNode = null;
+  for (const seg of path6) {
+    node = deref(doc, node);
+    const next = childOf(doc, node, seg);
+    if (!next) break;
+    node = next.value;
+    keyNode = next.key;
+    if (node === null || node === void 0) {
+      return keyNode ? rangeOf(keyNode) : void 0;
+    }
+  }
+  const wantsKey = part === "key" || part === void 0 && node !== void 0 && node !== null && !(0, import_yaml2.isScalar)(node) && !(0, import_yaml2.isAlias)(node);
+  if (wantsKey && keyNode) return rangeOf(keyNode);
+  if (node && ((0, import_yaml2.isMap)(node) || (0, import_yaml2.isSeq)(node))) return firstLineOf(text, node);
+  if (node) return rangeOf(node);
+  return keyNode ? rangeOf(keyNode) : void 0;
+}
+function deref(doc, node) {
+  let current = node;
+  for (let hops = 0; current && (0, import_yaml2.isAlias)(current) && hops < 32; hops++) current = current.resolve(doc);
+  return current;
+}
+function childOf(doc, node, seg) {
+  if (!node) return void 0;
+  if ((0, import_yaml2.isSeq)(node)) {
+    if (typeof seg !== "number") return void 0;
+    const item = node.items[seg];
+    return item === void 0 ? void 0 : { key: null, value: item };
+  }
+  if (!(0, import_yaml2.isMap)(node)) return void 0;
+  const want = String(seg);
+  let merged;
+  for (let i = node.items.length - 1; i >= 0; i--) {
+    const pair = node.items[i];
+    if (!(0, import_yaml2.isPair)(pair)) continue;
+    const key2 = pair.key;
+    const keyValue = (0, import_yaml2.isScalar)(key2) ? key2.value : void 0;
+    if (keyValue === "<<" || (0, import_yaml2.isScalar)(key2) && key2.tag === "tag:yaml.org,2002:merge") {
+      merged ??= fromMerge(doc, pair.value, want);
+      continue;
+    }
+    if (keyValue !== void 0 && keyValue !== null && String(keyValue) === want) {
+      return { key: key2, value: pair.value };
+    }
+  }
+  return merged;
+}
+function fromMerge(doc, value, want) {
+  const sources = value && (0, import_yaml2.isSeq)(value) ? value.items : value ? [value] : [];
+  for (const source of sources) {
+    const found = childOf(doc, deref(doc, source), want);
+    if (found) return found;
+  }
+  return void 0;
+}
+function rangeOf(node) {
+  const range = node.range;
+  if (!range) return void 0;
+  return { start: range[0], end: Math.max(range[1], range[0] + 1) };
+}
+function firstLineOf(text, node) {
+  const range = rangeOf(node);
+  if (!range) return void 0;
+  const newline = text.indexOf("\n", range.start);
+  const end = newline < 0 || newline >= range.end ? range.end : newline;
+  return { start: range.start, end: Math.max(end, range.start + 1) };
+}
+
+// src/load/source-file.ts
+var SourceFile = class {
+  constructor(file, text, parsedText = text) {
+    this.file = file;
+    this.text = text;
+    this.parsedText = parsedText;
+  }
+  file;
+  text;
+  parsedText;
+  documents;
+  nonEmpty;
+  lineStarts;
+  parse() {
+    this.documents ??= parseYamlStream(this.parsedText);
+    return this.documents;
+  }
+  forgetSyntaxTree() {
+    this.documents = void 0;
+    this.nonEmpty = void 0;
+  }
+  /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
+  locate(document, path6, part) {
+    this.nonEmpty ??= this.parse().filter((d) => !isEmptyDocument(d));
+    const doc = this.nonEmpty[document];
+    if (!doc) return void 0;
+    const range = locateInDocument(doc, this.parsedText, path6, part);
+    return range ? this.span(range.start, range.end) : void 0;
+  }
+  span(start, end) {
+    const from = this.position(start);
+    const to = this.position(Math.max(start, end));
+    return { file: this.file, start, end, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+  }
+  /** 1-based line and column (UTF-16 code units, as the `yaml` parser counts them). */
+  position(offset) {
+    const starts = this.lineStarts ??= computeLineStarts(this.text);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
+  }
+  lineText(line) {
+    const starts = this.lineStarts ??= computeLineStarts(this.text);
+    const start = starts[line - 1];
+    if (start === void 0) return "";
+    const end = starts[line] ?? this.text.length;
+    return this.text.slice(start, end).replace(/\r?\n$/, "");
+  }
+};
+function computeLineStarts(text) {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+// src/load/templates.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync6, statSync as statSync3 } from "node:fs";
+import { basename as basename5, dirname as dirname8, join as join9, resolve as resolve7, sep as sep5 } from "node:path";
+var KUSTOMIZATION_FILES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+function kustomizeInputsOf(kustomizationPath, text) {
+  let doc;
+  try {
+    doc = (0, import_yaml4.parse)(text, { version: "1.1", uniqueKeys: false });
+  } catch {
+    return [];
+  }
+  const k = asObject(doc);
+  if (!k) return [];
+  const dir = dirname8(kustomizationPath);
+  const out = [];
+  const addPath2 = (p) => {
+    const s = asString(p);
+    if (s && !s.includes("://") && !s.includes("\n")) out.push(resolve7(dir, s));
+  };
+  for (const p of asArray(k.patchesStrategicMerge)) addPath2(p);
+  for (const key2 of ["patches", "patchesJson6902", "replacements"]) {
+    for (const p of asArray(k[key2])) addPath2(asObject(p)?.path);
+  }
+  for (const key2 of ["transformers", "generators", "validators", "configurations", "crds"]) {
+    for (const p of asArray(k[key2])) addPath2(p);
+  }
+  for (const gen of [...asArray(k.configMapGenerator), ...asArray(k.secretGenerator)]) {
+    for (const f of asArray(asObject(gen)?.files)) addPath2(asString(f)?.split("=").pop());
+  }
+  return out;
+}
+var isKustomizeDocument = (value) => {
+  if (isObject(value)) return /^kustomize\.config\.k8s\.io\//.test(asString(value.apiVersion) ?? "");
+  const ops = asArray(value);
+  return ops.length > 0 && ops.every((op) => isObject(op) && typeof op.op === "string" && typeof op.path === "string");
+};
+var TEMPLATE_SCALARS = /* @__PURE__ */ new Set(["QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL", "BLOCK_FOLDED"]);
+function looksLikeHelmTemplate(text) {
+  if (!text.includes("{{")) return false;
+  const docs = parseYamlStream(text);
+  if (docs.some((d) => d.errors.length > 0)) return true;
+  const data = [];
+  for (const doc of docs) {
+    (0, import_yaml4.visit)(doc, {
+      Scalar(_key, node) {
+        if (node.range && TEMPLATE_SCALARS.has(String(node.type))) data.push([node.range[0], node.range[1]]);
+      }
+    });
+  }
+  for (let at2 = text.indexOf("{{"); at2 >= 0; at2 = text.indexOf("{{", at2 + 2)) {
+    if (!data.some(([start, end]) => at2 >= start && at2 < end) && !insideComment(text, at2)) return true;
+  }
+  return false;
+}
+function insideComment(text, at2) {
+  const lineStart = text.lastIndexOf("\n", at2) + 1;
+  return /(^|\s)#/.test(text.slice(lineStart, at2));
+}
+var ChartLocator = class {
+  constructor(top) {
+    this.top = top;
+  }
+  top;
+  chartOf = /* @__PURE__ */ new Map();
+  /** The chart root holding `file`, unless the file is one of the chart's plain CRDs (under `crds/`). */
+  chartHolding(file) {
+    const root = this.rootAbove(dirname8(file));
+    if (!root) return void 0;
+    const inside = file.slice(root.length + 1).split(sep5);
+    return inside[0] === "crds" ? void 0 : root;
+  }
+  rootAbove(dir) {
+    const cached = this.chartOf.get(dir);
+    if (cached !== void 0) return cached ?? void 0;
+    let root = null;
+    if (isFile(join9(dir, "Chart.yaml"))) root = dir;
+    else if (dir !== this.top && dirname8(dir) !== dir && dir.startsWith(this.top)) root = this.rootAbove(dirname8(dir)) ?? null;
+    this.chartOf.set(dir, root);
+    return root ?? void 0;
+  }
+};
+function isFile(path6) {
+  try {
+    return statSync3(path6).isFile();
+  } catch {
+    return false;
+  }
+}
+var readText = (path6) => {
+  try {
+    return readFileSync6(path6, "utf8");
+  } catch {
+    return void 0;
+  }
+};
+
+// node_modules/js-yaml/dist/js-yaml.mjs
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject3(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key2 = sourceKeys[index];
+        target[key2] = source[key2];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject3;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+var exception;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact) {
+    let where = "";
+    const message2 = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message2;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
+    }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
+    }
+    return message2 + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact) {
+    return this.name + ": " + formatError(this, compact);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position2, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position2 - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position2 - maxHalfLength + head.length;
+    }
+    if (lineEnd - position2 > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position2 + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      pos: position2 - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+var type;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type = Type2;
+  return type;
+}
+var schema;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name) {
+    const result = [];
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+var str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null2() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+var bool;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+var int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign2 = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign2 = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign2 * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign2 * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign2 * parseInt(value.slice(2), 8);
+    }
+    return sign2 * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger2(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger2,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return int;
+}
+var float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign2 = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign2 === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign2 * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null2(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var core;
+var hasRequiredCore;
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key2 in object) {
+      if (_hasOwnProperty.call(object, key2)) {
+        if (object[key2] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "";
+      case 95:
+        return " ";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key2, value) {
+    if (key2 === "__proto__") {
+      Object.defineProperty(object, key2, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key2] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message2) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message2, mark);
+  }
+  function throwError(state, message2) {
+    throw generateError(state, message2);
+  }
+  function throwWarning(state, message2) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message2));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
+        };
+      }
+    }
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names2 = Object.keys(transaction);
+    for (let index = 0, length = names2.length; index < length; index += 1) {
+      const name = names2[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names2 = Object.keys(transaction);
+    for (let index = names2.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names2[index]];
+      if (entry.existed) {
+        state.anchorMap[names2[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names2[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key2 = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key2)) {
+        setProperty(destination, key2, source[key2]);
+        overridableKeys[key2] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair2;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair2 = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair2 = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair2 = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair2) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load22(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load22;
+  return loader;
+}
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position2 = 0;
+    let result = "";
+    const length = string.length;
+    while (position2 < length) {
+      let line;
+      const next = string.indexOf("\n", position2);
+      if (next === -1) {
+        line = string.slice(position2);
+        position2 = length;
+      } else {
+        line = string.slice(position2, next + 1);
+        position2 = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip2 = string[string.length - 1] === "\n";
+    const keep = clip2 && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip2 ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null2(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYamlExports = requireJsYaml();
+var yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+var {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = yaml;
+
+// src/load/fast-yaml.ts
+var scalar = (tag, resolve12, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve12(s ?? ""), construct: (s) => construct(s ?? "") });
+var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+  implicit: [
+    scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
+    scalar("tag:yaml.org,2002:bool", (s) => TRUE.test(s) || FALSE.test(s), (s) => TRUE.test(s)),
+    scalar("tag:yaml.org,2002:int", (s) => goInt(s) !== void 0, (s) => goInt(s)),
+    scalar("tag:yaml.org,2002:float", (s) => goFloat(s) !== void 0, (s) => goFloat(s)),
+    // `<<` merge keys; js-yaml exports the type but its typings do not declare it.
+    yaml.types.merge
+  ]
+});
+var ALIAS = /(?:^|[\s,[{]|:\s)\*[^\s,[\]{}*]/m;
+function fastDocuments(text) {
+  if (ALIAS.test(text)) return void 0;
+  try {
+    return yaml.loadAll(text, void 0, { schema: GO_YAML_V2_SCHEMA, json: false });
+  } catch {
+    return void 0;
+  }
+}
+
+// src/load/load.ts
+var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+var READ_CONCURRENCY = 16;
+async function load2(inputs, options) {
+  const { cwd } = options;
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const ignores = IgnoreRules.forCwd(cwd, options.ignore);
+  const found = await discover(inputs, cwd, ignores);
+  const show = (path6) => toPosix(relative5(cwd, path6)) || basename6(path6);
+  const files = [];
+  const resources = [];
+  const issues = [];
+  const sources = /* @__PURE__ */ new Map();
+  let skippedDocuments = 0;
+  const helmFiles = [];
+  const kustomizeFiles = [];
+  for (const path6 of found.ignored) {
+    issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(path6) });
+    files.push({ file: show(path6), resources: 0, status: "skipped" });
+  }
+  const kustomizeInputs = /* @__PURE__ */ new Set();
+  for (const { path: path6 } of found.files) {
+    if (KUSTOMIZATION_FILES.has(basename6(path6))) {
+      for (const input of kustomizeInputsOf(path6, readText(path6) ?? "")) kustomizeInputs.add(input);
+    }
+  }
+  const charts = new ChartLocator(cwd);
+  const texts = await mapLimit(found.files, READ_CONCURRENCY, (f) => readManifest(f.path, maxFileSize));
+  const entries = found.files.map((f, i) => ({
+    file: show(f.path),
+    path: f.path,
+    read: texts[i]
+  }));
+  if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
+  for (const { file, read, path: path6 } of entries) {
+    if ("skip" in read) {
+      issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file });
+      files.push({ file, resources: 0, status: "skipped" });
+      continue;
+    }
+    if (path6 && (KUSTOMIZATION_FILES.has(basename6(path6)) || kustomizeInputs.has(path6))) {
+      kustomizeFiles.push(file);
+      files.push({ file, resources: 0, status: "skipped" });
+      continue;
+    }
+    if (path6 && charts.chartHolding(path6) || looksLikeHelmTemplate(read.text)) {
+      helmFiles.push(file);
+      files.push({ file, resources: 0, status: "skipped" });
+      continue;
+    }
+    const parsed2 = parseManifests(file, read.text);
+    const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
+    if (broken && read.text.includes("{{")) {
+      helmFiles.push(file);
+      files.push({ file, resources: 0, status: "skipped" });
+      continue;
+    }
+    sources.set(file, parsed2.source);
+    resources.push(...parsed2.resources);
+    issues.push(...parsed2.issues);
+    skippedDocuments += parsed2.skippedDocuments;
+    if (parsed2.kustomize) kustomizeFiles.push(file);
+    files.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok" });
+  }
+  if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
+  if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
+  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched };
+}
+function templateIssue(tool, files) {
+  const dirs = [...new Set(files.map((f) => dirname9(f)))];
+  const shown = dirs.slice(0, 3).join(", ") + (dirs.length > 3 ? `, and ${dirs.length - 3} more` : "");
+  return {
+    ruleId: "template-skipped",
+    messageId: tool,
+    data: { count: files.length, dirs: shown, dir: dirs[0] ?? "." },
+    file: files[0] ?? ""
+  };
+}
+function parseManifests(file, text) {
+  const protectedText = protectGluedColons(text);
+  const source = new SourceFile(file, text, protectedText);
+  const resources = [];
+  const issues = [];
+  let skippedDocuments = 0;
+  let kustomize = false;
+  const take = (parsed2, ordinal2) => {
+    if (parsed2 === void 0 || parsed2 === null) return;
+    const value = protectedText ? restoreGluedColons(parsed2) : parsed2;
+    if (isKustomizeDocument(value)) {
+      kustomize = true;
+      return;
+    }
+    const found = manifestsIn(value, []);
+    if (found.length === 0) skippedDocuments++;
+    for (const m of found) {
+      if (!m) {
+        skippedDocuments++;
+        continue;
+      }
+      resources.push({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, ordinal2, m.base) });
+    }
+  };
+  const fast = fastDocuments(protectedText ?? text);
+  if (fast) {
+    fast.filter((v) => v !== null && v !== void 0).forEach(take);
+    return { source, resources, issues, skippedDocuments, kustomize };
+  }
+  let ordinal = 0;
+  for (const [index, doc] of source.parse().entries()) {
+    const { value, problems } = documentValue(doc, index, protectedText ?? text);
+    for (const p of problems) {
+      const span = source.span(p.start, p.end);
+      if (p.kind === "syntax") issues.push({ ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span });
+      else if (p.kind === "duplicate-key") issues.push({ ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span });
+      else issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
+    }
+    if (isEmptyDocument(doc)) continue;
+    take(value, ordinal++);
+  }
+  source.forgetSyntaxTree();
+  return { source, resources, issues, skippedDocuments, kustomize };
+}
+function manifestsIn(value, base) {
+  if (!isObject(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string" || !value.kind) return [];
+  if (value.kind === "List" || value.kind.endsWith("List") && Array.isArray(value.items)) {
+    return asArray(value.items).map((item, i) => {
+      const inner = manifestsIn(item, [...base, "items", i]);
+      return inner.length === 1 ? inner[0] : void 0;
+    });
+  }
+  return [{ data: value, base }];
+}
+function fileOrigin(source, document, base) {
+  return {
+    kind: "file",
+    file: source.file,
+    document,
+    locate: (path6, part) => source.locate(document, base.length ? [...base, ...path6] : path6, part)
+  };
+}
+var utf8 = new TextDecoder("utf-8", { fatal: true });
+async function readManifest(path6, maxFileSize) {
+  let handle;
+  try {
+    handle = await open2(path6, "r");
+    const info2 = await handle.stat();
+    if (!info2.isFile()) return { skip: "unreadable", data: { reason: "not a regular file" } };
+    if (info2.size > maxFileSize) return { skip: "tooLarge", data: { size: info2.size, limit: maxFileSize } };
+    const bytes = await handle.readFile();
+    if (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255) {
+      return { skip: "notUtf8", data: { encoding: "UTF-16" } };
+    }
+    if (bytes.subarray(0, 8e3).includes(0)) return { skip: "binary", data: {} };
+    try {
+      return { text: utf8.decode(bytes) };
+    } catch {
+      return { skip: "notUtf8", data: { encoding: "not UTF-8" } };
+    }
+  } catch (error2) {
+    const code = error2.code ?? "";
+    const reason = code === "EACCES" ? "permission denied" : code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : error2.message;
+    return { skip: "unreadable", data: { reason } };
+  } finally {
+    await handle?.close();
+  }
+}
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    })
+  );
+  return out;
+}
 
 // src/model/resource-index.ts
 var ANY_KIND = Object.freeze({ group: "*", kind: "*" });
-var HOST_KINDS = [K.Service, K.ServiceEntry, K.Namespace];
 var WORKLOAD_KINDS = WORKLOAD_TEMPLATES.map((w) => w.kind);
-var ResourceIndex = class _ResourceIndex {
-  constructor(repo, settings) {
+var ResourceIndex = class {
+  /** `resources`: the repository's, then the ones an installation is assumed to provide (see project/). */
+  constructor(resources, settings) {
     this.settings = settings;
-    this.resources = [...repo, ...installationResources(repo, settings)];
+    this.resources = resources;
     for (const r of this.resources) {
       push2(this.byKind, kindId(r), r);
       push2(this.byIdentity, r.id, r);
@@ -39609,38 +43787,6 @@ var ResourceIndex = class _ResourceIndex {
   memos = /* @__PURE__ */ new Map();
   /** Set on per-rule views (see `view`): records which kinds a rule reads. */
   onRead;
-  /** Builds resources from raw manifests: defaults namespaces, using the repository's CRDs to know which kinds are cluster-scoped. */
-  static fromRaw(raw, settings) {
-    const clusterScoped = /* @__PURE__ */ new Set();
-    for (const r of raw) {
-      if (r.kind !== "CustomResourceDefinition") continue;
-      const s = asObject(r.data.spec);
-      const kind2 = asString(asObject(s?.names)?.kind);
-      if (kind2 && s?.scope === "Cluster") clusterScoped.add(`${asString(s.group) ?? ""}/${kind2}`);
-    }
-    const resources = raw.map((r) => {
-      const { group: group2, version } = parseApiVersion(r.apiVersion);
-      const key2 = { group: group2, kind: r.kind };
-      const meta = asObject(r.data.metadata) ?? {};
-      const written = asString(meta.namespace);
-      const cluster = isBuiltinClusterScoped(key2) || clusterScoped.has(`${group2}/${r.kind}`);
-      const namespace = cluster ? "" : written || settings.defaultNamespace;
-      const name = asString(meta.name) ?? asString(meta.generateName) ?? "";
-      return {
-        apiVersion: r.apiVersion,
-        group: group2,
-        version,
-        kind: r.kind,
-        namespace,
-        name,
-        namespaceWritten: Boolean(written),
-        data: r.data,
-        origin: r.origin,
-        id: identity(key2, namespace, name)
-      };
-    });
-    return new _ResourceIndex(resources, settings);
-  }
   /**
    * The same index, recording the kinds read through it. Views share every table with the index (they are
    * prototype children), so a view costs one object.
@@ -39666,7 +43812,7 @@ var ResourceIndex = class _ResourceIndex {
    * and reporting every subset as missing would be noise.
    */
   inRepository(kind2) {
-    return this.all(kind2).some((r) => r.origin.kind === "file");
+    return this.all(kind2).some(isLinted);
   }
   /** The first definition of an object (a duplicate identity is its own finding). */
   get(kind2, namespace, name) {
@@ -39676,7 +43822,12 @@ var ResourceIndex = class _ResourceIndex {
   /** Groups of resources that share one identity (kind, namespace, name), each in input order. */
   duplicates() {
     this.onRead?.(ANY_KIND);
-    return [...this.byIdentity.values()].filter((group2) => group2.length > 1);
+    const out = [];
+    for (const group2 of this.byIdentity.values()) {
+      const linted = group2.filter(isLinted);
+      if (linted.length > 1) out.push(linted);
+    }
+    return out;
   }
   /** Every definition of one identity, in input order. */
   definitions(kind2, namespace, name) {
@@ -39686,17 +43837,6 @@ var ResourceIndex = class _ResourceIndex {
   namespaces() {
     this.onRead?.(K.Namespace);
     return this.derived.namespaces ??= this.buildNamespaces();
-  }
-  hosts() {
-    for (const k of HOST_KINDS) this.onRead?.(k);
-    const namespaces = this.derived.namespaces ??= this.buildNamespaces();
-    this.derived.hosts ??= new HostTable(
-      this.unrecorded(K.Service),
-      this.unrecorded(K.ServiceEntry),
-      this.settings,
-      (ns) => namespaces.exists(ns)
-    );
-    return this.derived.hosts;
   }
   workloads() {
     for (const k of WORKLOAD_KINDS) this.onRead?.(k);
@@ -39729,13 +43869,423 @@ var ResourceIndex = class _ResourceIndex {
     };
   }
 };
+function resourcesFromRaw(raw, settings) {
+  const clusterScoped = /* @__PURE__ */ new Set();
+  for (const r of raw) {
+    if (r.kind !== "CustomResourceDefinition") continue;
+    const s = asObject(r.data.spec);
+    const kind2 = asString(asObject(s?.names)?.kind);
+    if (kind2 && s?.scope === "Cluster") clusterScoped.add(`${asString(s.group) ?? ""}/${kind2}`);
+  }
+  const resources = raw.map((r) => {
+    const { group: group2, version } = parseApiVersion(r.apiVersion);
+    const key2 = { group: group2, kind: r.kind };
+    const meta = asObject(r.data.metadata) ?? {};
+    const written = asString(meta.namespace);
+    const cluster = isBuiltinClusterScoped(key2) || clusterScoped.has(`${group2}/${r.kind}`);
+    const namespace = cluster ? "" : written || settings.defaultNamespace;
+    const name = asString(meta.name) ?? asString(meta.generateName) ?? "";
+    return {
+      apiVersion: r.apiVersion,
+      group: group2,
+      version,
+      kind: r.kind,
+      namespace,
+      name,
+      namespaceWritten: Boolean(written),
+      data: r.data,
+      origin: r.origin,
+      id: identity(key2, namespace, name)
+    };
+  });
+  return resources;
+}
 function push2(map2, key2, value) {
   const list2 = map2.get(key2);
   if (list2) list2.push(value);
   else map2.set(key2, [value]);
 }
 
-// src/model/istio/destinations.ts
+// src/project/settings.ts
+import { readFileSync as readFileSync7 } from "node:fs";
+import { resolve as resolve8 } from "node:path";
+
+// src/istio/mesh-config.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+var DEFAULT_MESH_CONFIG = deepFreeze({
+  rootNamespace: "istio-system",
+  trustDomain: "cluster.local",
+  trustDomainAliases: [],
+  enableAutoMtls: true,
+  outboundTrafficPolicy: { mode: "ALLOW_ANY" },
+  ingressService: "istio-ingressgateway",
+  ingressControllerMode: "STRICT",
+  ingressClass: "istio",
+  ingressSelector: "ingressgateway",
+  defaultServiceExportTo: ["*"],
+  defaultVirtualServiceExportTo: ["*"],
+  defaultDestinationRuleExportTo: ["*"],
+  enablePrometheusMerge: true,
+  accessLogFile: "",
+  extensionProviders: [
+    { name: "prometheus", prometheus: {} },
+    { name: "stackdriver", stackdriver: {} },
+    { name: "envoy", envoyFileAccessLog: { path: "/dev/stdout" } }
+  ],
+  defaultProviders: {},
+  defaultConfig: {
+    discoveryAddress: "istiod.istio-system.svc:15012",
+    proxyMetadata: {}
+  }
+});
+function mergeMeshConfig(base, override) {
+  const out = { ...base };
+  for (const [key2, value] of Object.entries(override)) {
+    const current = out[key2];
+    out[key2] = isObject(current) && isObject(value) ? mergeMeshConfig(current, value) : value;
+  }
+  return out;
+}
+var MeshConfigError = class extends Error {
+};
+function parseMeshConfig(text, file) {
+  const doc = parseDocumentObject(text, file);
+  if (doc.kind === "ConfigMap") {
+    const mesh = asString(asObject(doc.data)?.mesh);
+    if (mesh === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
+    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, parseDocumentObject(mesh, `${file} (data.mesh)`)));
+  }
+  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, doc));
+}
+function parseMeshNetworks(text, file) {
+  const doc = parseDocumentObject(text, file);
+  if (doc.kind === "ConfigMap") {
+    const networks = asString(asObject(doc.data)?.meshNetworks);
+    if (networks === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.meshNetworks" key.`);
+    return deepFreeze(parseDocumentObject(networks, `${file} (data.meshNetworks)`));
+  }
+  return deepFreeze(doc);
+}
+function parseDocumentObject(text, file) {
+  let value;
+  try {
+    value = (0, import_yaml7.parse)(text, { version: "1.1" });
+  } catch (error2) {
+    throw new MeshConfigError(`${file}: ${error2.message.split("\n")[0]}`);
+  }
+  if (value === null || value === void 0) return {};
+  if (!isObject(value)) throw new MeshConfigError(`${file}: expected a YAML mapping.`);
+  return value;
+}
+
+// src/project/settings.ts
+var UsageError = class extends Error {
+};
+function makeSettings(partial = {}) {
+  const meshConfig = partial.meshConfig ?? DEFAULT_MESH_CONFIG;
+  return {
+    defaultNamespace: partial.defaultNamespace ?? "default",
+    clusterDomain: partial.clusterDomain ?? "cluster.local",
+    rootNamespace: partial.rootNamespace ?? asString(meshConfig.rootNamespace) ?? "istio-system",
+    meshConfig,
+    meshNetworks: partial.meshNetworks,
+    installation: { ...DEFAULT_INSTALLATION, ...partial.installation },
+    externalHosts: partial.externalHosts ?? [],
+    gatewayApiChannel: partial.gatewayApiChannel ?? "standard",
+    gatewayApiBundle: partial.gatewayApiBundle ?? "auto"
+  };
+}
+function settingsFor(config, options, cwd) {
+  const s = config.settings;
+  const meshConfigFile = options.meshConfigFile ? resolve8(cwd, options.meshConfigFile) : s.meshConfig && resolve8(config.dir, s.meshConfig);
+  const meshNetworksFile = options.meshNetworksFile ? resolve8(cwd, options.meshNetworksFile) : s.meshNetworks && resolve8(config.dir, s.meshNetworks);
+  const gateway = s.installation?.ingressGateway;
+  return makeSettings({
+    defaultNamespace: options.namespace ?? s.namespace,
+    clusterDomain: s.clusterDomain,
+    rootNamespace: s.rootNamespace,
+    meshConfig: options.meshConfig ? mergeMeshConfig(DEFAULT_MESH_CONFIG, options.meshConfig) : meshConfigFile ? readMeshFile(meshConfigFile, parseMeshConfig) : void 0,
+    meshNetworks: meshNetworksFile ? readMeshFile(meshNetworksFile, parseMeshNetworks) : void 0,
+    externalHosts: s.externalHosts,
+    gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
+    gatewayApiBundle: s.gatewayApiBundle,
+    installation: {
+      ...gateway !== void 0 ? { ingressGateway: gateway && { ...DEFAULT_INGRESS_GATEWAY, ...gateway } } : {},
+      ...s.installation?.gatewayClasses ? { gatewayClasses: s.installation.gatewayClasses } : {},
+      ...s.installation?.namespaces ? { namespaces: s.installation.namespaces } : {}
+    }
+  });
+}
+function readMeshFile(file, parse9) {
+  let text;
+  try {
+    text = readFileSync7(file, "utf8");
+  } catch (error2) {
+    throw new UsageError(`cannot read ${file}: ${error2.code ?? error2.message}`);
+  }
+  try {
+    return parse9(text, file);
+  } catch (error2) {
+    if (error2 instanceof MeshConfigError) throw new UsageError(error2.message);
+    throw error2;
+  }
+}
+
+// src/project/project.ts
+async function loadProject(inputs, options = {}) {
+  const cwd = resolve9(options.cwd ?? process.cwd());
+  const config = resolveConfig(cwd, options);
+  const settings = settingsFor(config, options, cwd);
+  const [loaded2, served2] = await Promise.all([
+    (options.loader ?? load2)(inputs, {
+      cwd,
+      ...options.stdin !== void 0 ? { stdin: options.stdin } : {},
+      ...options.maxFileSize !== void 0 ? { maxFileSize: options.maxFileSize } : {},
+      ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}
+    }),
+    servedCrds(options.crds ?? [], cwd)
+  ]);
+  return { cwd, config, settings, loaded: loaded2, index: buildIndex([...loaded2.resources, ...served2], settings) };
+}
+function buildIndex(raw, settings) {
+  const given = resourcesFromRaw(raw, settings);
+  const ids = new Set(given.map((r) => r.id));
+  const provided = [];
+  for (const r of [...clusterProvided(settings), ...istioProvided(given, settings)]) {
+    if (ids.has(r.id)) continue;
+    ids.add(r.id);
+    provided.push(r);
+  }
+  return new ResourceIndex([...given, ...provided], settings);
+}
+function resolveConfig(cwd, options) {
+  if (options.config) return options.config;
+  try {
+    if (options.configFile) return loadConfig(resolve9(cwd, options.configFile));
+    const found = findConfigFile(cwd);
+    return found ? loadConfig(found) : emptyConfig(cwd);
+  } catch (error2) {
+    if (error2 instanceof ConfigError) throw new UsageError(error2.message);
+    throw error2;
+  }
+}
+async function servedCrds(paths, cwd) {
+  if (paths.length === 0) return [];
+  const loaded2 = await load2(paths, { cwd });
+  if (loaded2.unmatched.length) throw new UsageError(`--crds: no such file or folder: ${loaded2.unmatched.join(", ")}`);
+  const broken = loaded2.issues.find((i) => i.ruleId !== "template-skipped");
+  if (broken) throw new UsageError(`--crds: ${broken.file}: cannot read it (${broken.messageId})`);
+  return loaded2.resources.filter((r) => r.kind === "CustomResourceDefinition").map((r) => ({ ...r, origin: { ...r.origin, kind: "crds" } }));
+}
+
+// src/istio/protocols.ts
+var KNOWN = /* @__PURE__ */ new Set(["http", "http2", "https", "grpc", "grpc-web", "tcp", "tls", "mongo", "mysql", "redis", "udp"]);
+function portProtocol(port2) {
+  if (port2.protocol?.toUpperCase() === "UDP") return "udp";
+  const fromAppProtocol = normalize2(port2.appProtocol);
+  if (fromAppProtocol) return fromAppProtocol;
+  const name = port2.name?.toLowerCase() ?? "";
+  const prefix = name === "grpc-web" || name.startsWith("grpc-web-") ? "grpc-web" : name.split("-")[0];
+  return normalize2(prefix) ?? "unknown";
+}
+function normalize2(value) {
+  if (!value) return void 0;
+  const v = value.toLowerCase();
+  if (v === "h2c" || v === "kubernetes.io/h2c") return "http2";
+  if (v === "kubernetes.io/ws" || v === "kubernetes.io/wss") return "http";
+  return KNOWN.has(v) ? v : void 0;
+}
+var isHttpProtocol = (p) => p === "http" || p === "http2" || p === "grpc" || p === "grpc-web";
+var PARSED = /* @__PURE__ */ new Set(["tcp", "udp", "grpc", "grpc-web", "http", "http_proxy", "http2", "https", "tls", "mongo", "redis", "mysql"]);
+var WELL_KNOWN_TCP_PORTS = /* @__PURE__ */ new Set([25, 53, 3306, 27017]);
+var KUBERNETES_APP_PROTOCOLS = {
+  "kubernetes.io/h2c": "http2",
+  "kubernetes.io/ws": "http",
+  "kubernetes.io/wss": "https"
+};
+function analyzerPortProtocol(port2) {
+  if (port2.protocol?.toUpperCase() === "UDP") return "udp";
+  const written = port2.appProtocol ?? port2.name ?? "";
+  const known = KUBERNETES_APP_PROTOCOLS[written];
+  if (port2.appProtocol !== void 0 && known) return known;
+  const lower = written.toLowerCase();
+  const prefix = lower.startsWith("grpc-web") ? "grpc-web" : lower.split("-")[0] ?? "";
+  if (PARSED.has(prefix)) return prefix;
+  return port2.port !== void 0 && WELL_KNOWN_TCP_PORTS.has(port2.port) ? "tcp" : void 0;
+}
+var isKnownAppProtocol = (value) => PARSED.has(value.toLowerCase()) || value in KUBERNETES_APP_PROTOCOLS;
+
+// src/istio/export-to.ts
+var EVERYWHERE = { all: true };
+function exportScope(entries, owner) {
+  if (entries.length === 0 || entries.includes("*")) return EVERYWHERE;
+  const namespaces = /* @__PURE__ */ new Set();
+  for (const e of entries) {
+    if (e === ".") namespaces.add(owner);
+    else if (e !== "~") namespaces.add(e);
+  }
+  return { all: false, namespaces };
+}
+var isVisibleFrom = (scope, namespace) => scope.all || scope.namespaces.has(namespace);
+function scopesOverlap(a, b) {
+  if (a.all) return b.all || b.namespaces.size > 0;
+  if (b.all) return a.namespaces.size > 0;
+  for (const ns of a.namespaces) if (b.namespaces.has(ns)) return true;
+  return false;
+}
+var strings = (v) => asArray(v).filter((e) => typeof e === "string");
+var meshDefault = (settings, key2) => {
+  const configured = strings(settings.meshConfig[key2]);
+  return configured.length ? configured : ["*"];
+};
+function serviceScope(r, settings) {
+  if (r.kind === "Service") {
+    const annotation = asString(annotationsOf(r)["networking.istio.io/exportTo"]);
+    const entries2 = annotation ? annotation.split(",").map((s) => s.trim()).filter(Boolean) : [];
+    return exportScope(entries2.length ? entries2 : meshDefault(settings, "defaultServiceExportTo"), r.namespace);
+  }
+  const entries = strings(spec(r).exportTo);
+  return exportScope(entries.length ? entries : meshDefault(settings, "defaultServiceExportTo"), r.namespace);
+}
+function virtualServiceScope(r, settings) {
+  const entries = strings(spec(r).exportTo);
+  return exportScope(entries.length ? entries : meshDefault(settings, "defaultVirtualServiceExportTo"), r.namespace);
+}
+function destinationRuleScope(r, settings) {
+  const entries = strings(spec(r).exportTo);
+  return exportScope(entries.length ? entries : meshDefault(settings, "defaultDestinationRuleExportTo"), r.namespace);
+}
+function intersectScopes(a, b) {
+  if (a.all) return b;
+  if (b.all) return a;
+  return { all: false, namespaces: new Set([...a.namespaces].filter((ns) => b.namespaces.has(ns))) };
+}
+
+// src/model/hostnames.ts
+function qualifyHost(host, namespace, clusterDomain) {
+  const h = host.toLowerCase();
+  if (h.includes(".") || h.startsWith("*")) return h;
+  return `${h}.${namespace}.svc.${clusterDomain}`;
+}
+function hostMatchesPattern(host, pattern) {
+  if (pattern === "*") return true;
+  if (pattern.startsWith("*")) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
+  return host === pattern;
+}
+function hostsIntersect(a, b) {
+  if (a === b) return true;
+  const aWild = a.startsWith("*");
+  const bWild = b.startsWith("*");
+  if (aWild && bWild) return a.slice(1).endsWith(b.slice(1)) || b.slice(1).endsWith(a.slice(1));
+  if (aWild) return hostMatchesPattern(b, a);
+  if (bWild) return hostMatchesPattern(a, b);
+  return false;
+}
+
+// src/istio/hosts.ts
+var HOST_KINDS = [K.Service, K.ServiceEntry, K.Namespace];
+function hostTable(index) {
+  return index.memo("istio/hosts", HOST_KINDS, () => {
+    const namespaces = index.namespaces();
+    return new HostTable(index.all(K.Service), index.all(K.ServiceEntry), index.settings, (ns) => namespaces.exists(ns));
+  });
+}
+var HostTable = class {
+  constructor(services, serviceEntries, settings, isNamespace) {
+    this.settings = settings;
+    this.isNamespace = isNamespace;
+    for (const s of services) {
+      if (!s.name) continue;
+      const host = `${s.name}.${s.namespace}.svc.${settings.clusterDomain}`.toLowerCase();
+      this.add({ host, resource: s, scope: serviceScope(s, settings), ports: servicePorts(s) });
+    }
+    for (const se of serviceEntries) {
+      const scope = serviceScope(se, settings);
+      const ports = serviceEntryPorts(se);
+      for (const h of asArray(spec(se).hosts)) {
+        if (typeof h === "string" && h) this.add({ host: h.toLowerCase(), resource: se, scope, ports });
+      }
+    }
+    this.externalPatterns = settings.externalHosts.map((h) => h.toLowerCase());
+  }
+  settings;
+  isNamespace;
+  exact = /* @__PURE__ */ new Map();
+  wildcard = /* @__PURE__ */ new Map();
+  externalPatterns;
+  add(entry) {
+    const map2 = entry.host.startsWith("*") ? this.wildcard : this.exact;
+    const key2 = entry.host === "*" ? "" : entry.host.startsWith("*.") ? entry.host.slice(2) : entry.host;
+    const list2 = map2.get(key2);
+    if (list2) list2.push(entry);
+    else map2.set(key2, [entry]);
+  }
+  qualify(host, namespace) {
+    return qualifyHost(host, namespace, this.settings.clusterDomain);
+  }
+  /** The host a reference names, as its Service or ServiceEntry spells it when one matches exactly, else the FQDN. */
+  canonical(host, fromNamespace) {
+    return this.lookup(host, fromNamespace).host;
+  }
+  lookup(host, fromNamespace) {
+    const fqdn = this.qualify(host, fromNamespace);
+    const visible = (e) => isVisibleFrom(e.scope, fromNamespace);
+    const hidden = [];
+    const pick3 = (found) => {
+      const entries = (found ?? []).filter(visible);
+      if (!entries.length) hidden.push(...found ?? []);
+      return entries;
+    };
+    for (const candidate of this.candidates(fqdn)) {
+      const entries = pick3(this.exact.get(candidate));
+      if (entries.length) return { fqdn, host: candidate, entries, external: false, hidden: [] };
+    }
+    if (!fqdn.startsWith("*")) {
+      const labels = fqdn.split(".");
+      for (let i = 1; i <= labels.length; i++) {
+        const entries = pick3(this.wildcard.get(labels.slice(i).join(".")));
+        if (entries.length) return { fqdn, host: fqdn, entries, external: false, hidden: [] };
+      }
+    }
+    const external = this.externalPatterns.some((p) => hostMatchesPattern(fqdn, p));
+    return { fqdn, host: fqdn, entries: [], external, hidden };
+  }
+  /** Every exact or wildcard form a reference may stand for (`a.ns` and `a.ns.svc` when `ns` is a namespace). */
+  candidates(fqdn) {
+    const out = [fqdn];
+    const labels = fqdn.split(".");
+    if (labels.length === 2 && this.isNamespace(labels[1])) out.push(`${fqdn}.svc.${this.settings.clusterDomain}`);
+    if (labels.length === 3 && labels[2] === "svc") out.push(`${fqdn}.${this.settings.clusterDomain}`);
+    return out;
+  }
+};
+function servicePorts(s) {
+  return asArray(spec(s).ports).flatMap((p) => {
+    const port2 = asObject(p);
+    const number = asNumber(port2?.port);
+    if (!port2 || number === void 0) return [];
+    const target = port2.targetPort;
+    return [
+      {
+        number,
+        name: asString(port2.name),
+        protocol: asString(port2.appProtocol) ?? asString(port2.protocol),
+        targetPort: typeof target === "number" || typeof target === "string" ? target : void 0
+      }
+    ];
+  });
+}
+function serviceEntryPorts(se) {
+  return asArray(spec(se).ports).flatMap((p) => {
+    const port2 = asObject(p);
+    const number = asNumber(port2?.number);
+    if (!port2 || number === void 0) return [];
+    const target = asNumber(port2.targetPort);
+    return [{ number, name: asString(port2.name), protocol: asString(port2.protocol), targetPort: target }];
+  });
+}
+
+// src/istio/destinations.ts
 function repositoryDefinesHosts(index) {
   return index.memo("istio/repository-defines-hosts", HOST_KINDS, () => {
     const gw = index.settings.installation.ingressGateway;
@@ -39745,7 +44295,7 @@ function repositoryDefinesHosts(index) {
   });
 }
 function resolveHost(index, host, ownerNamespace, clientNamespace = ownerNamespace) {
-  const hosts = index.hosts();
+  const hosts = hostTable(index);
   const found = hosts.lookup(hosts.qualify(host, ownerNamespace), clientNamespace);
   if (found.entries.length || found.external) return found;
   const alias = clusterDomainForm(index, found.fqdn);
@@ -39788,7 +44338,7 @@ function exportClientNamespaces(r) {
   return [...new Set(entries.filter((e) => e !== "~"))];
 }
 
-// src/model/istio/routes.ts
+// src/istio/routes.ts
 var SECTIONS = ["http", "tcp", "tls"];
 function routeGroups(vs) {
   const out = [];
@@ -39831,7 +44381,7 @@ function routeDestinations(vs) {
   return out;
 }
 
-// src/model/istio/sidecar-imports.ts
+// src/istio/sidecar-imports.ts
 function defaultSidecars(index) {
   return index.memo("istio/default-sidecars", [K.Sidecar], () => {
     const out = /* @__PURE__ */ new Map();
@@ -39876,14 +44426,7 @@ function importedSomewhere(index, scope, ownerNamespace, host) {
   return [...sidecars.keys()].some((ns) => importsHost(index, ns, ownerNamespace, host));
 }
 
-// src/model/multimap.ts
-function addTo(map2, key2, value) {
-  const list2 = map2.get(key2);
-  if (list2) list2.push(value);
-  else map2.set(key2, [value]);
-}
-
-// src/model/istio/destination-rules.ts
+// src/istio/destination-rules.ts
 function appliedDestinationRules(index, host, fromNamespace, hostNamespaces2) {
   const byNamespace = index.memo("istio/destination-rules-by-host", [K.DestinationRule, ...HOST_KINDS], () => buildTable(index));
   const levels = [fromNamespace, ...hostNamespaces2, index.settings.rootNamespace];
@@ -39998,7 +44541,7 @@ function specificHost(a, b) {
   return a.length >= b.length ? a : b;
 }
 function hostOwner(index, host, namespace) {
-  return index.hosts().lookup(host, namespace).entries[0]?.resource.namespace;
+  return hostTable(index).lookup(host, namespace).entries[0]?.resource.namespace;
 }
 function isMtlsDefault(index, rule, host) {
   const domain = index.settings.clusterDomain.toLowerCase();
@@ -40016,7 +44559,7 @@ function clashOf(a, b) {
   return void 0;
 }
 
-// src/model/istio/injection.ts
+// src/istio/injection.ts
 function namespaceDataplane(index, namespace) {
   const ns = index.namespaces().declared(namespace);
   const labels = ns ? labelsOf(ns) : {};
@@ -40076,7 +44619,7 @@ function isRunningPod(resource) {
 }
 var usesIstioConfig = (index) => index.memo("istio:uses-config", [], () => index.resources.some((r) => r.origin.kind === "file" && r.group.endsWith("istio.io")));
 
-// src/model/istio/policy-targets.ts
+// src/istio/policy-targets.ts
 function policyTarget(policy) {
   const s = spec(policy);
   const refs = [
@@ -40116,7 +44659,7 @@ function policyWorkloads(index, policy, options = {}) {
   }
 }
 
-// src/model/istio/mtls.ts
+// src/istio/mtls.ts
 var MTLS_KINDS = [K.PeerAuthentication, K.DestinationRule, ...HOST_KINDS, ...WORKLOAD_KINDS];
 function peerAuthTable(index) {
   return index.memo("istio/mtls-peer-authentications", MTLS_KINDS, () => {
@@ -40153,7 +44696,7 @@ var namespacePeerAuthentication = (index, namespace) => namespace === index.sett
 function workloadPeerAuthentication(index, pod2) {
   for (const pa of peerAuthTable(index).selecting.get(pod2.namespace) ?? []) {
     const target = policyTarget(pa);
-    if (target.kind === "selector" && matches(target.selector, pod2.labels)) return pa;
+    if (target.kind === "selector" && matches2(target.selector, pod2.labels)) return pa;
   }
   return void 0;
 }
@@ -40367,7 +44910,7 @@ function callerNamespaces(index, targetNamespace, host) {
       if (!written) continue;
       if (written.startsWith("*")) wildcard.push({ pattern: written.toLowerCase(), namespace: dr.namespace });
       else {
-        const h = index.hosts().canonical(written, dr.namespace);
+        const h = hostTable(index).canonical(written, dr.namespace);
         const set2 = exact.get(h) ?? /* @__PURE__ */ new Set();
         set2.add(dr.namespace);
         exact.set(h, set2);
@@ -40395,7 +44938,7 @@ function decidedPorts(index, pa) {
   const namespaces = target.kind === "namespace" && pa.namespace === root ? repositoryNamespaces(index) : [pa.namespace];
   let targets = namespaces.flatMap((ns) => [...serverTargets(index, `*.${ns}.svc.${domain}`), ...unservedHosts(index, ns)]);
   if (target.kind === "selector") {
-    targets = targets.filter((t) => matches(target.selector, t.pod.labels));
+    targets = targets.filter((t) => matches2(target.selector, t.pod.labels));
     if (targets.length === 0) {
       targets = [{ pod: { namespace: pa.namespace, labels: target.selector.matchLabels }, workload: void 0, service: void 0, ports: [], inMesh: true }];
     }
@@ -40436,7 +44979,7 @@ function unservedHosts(index, namespace) {
     for (const dr of index.all(K.DestinationRule)) {
       const written = asString(spec(dr).host);
       if (!written || written.startsWith("*")) continue;
-      const host = index.hosts().canonical(written, dr.namespace);
+      const host = hostTable(index).canonical(written, dr.namespace);
       const ns = namespaceOfFqdn(index, host);
       if (!ns || byHost.has(host)) continue;
       const set2 = out.get(ns) ?? /* @__PURE__ */ new Set();
@@ -40458,7 +45001,7 @@ function describeTarget(t, targetPort) {
 var qualified = (r) => `${r.namespace}/${r.name}`;
 var callerText = (caller) => isRealNamespace(caller) ? `namespace "${caller}"` : "namespaces without a DestinationRule of their own";
 
-// src/model/istio/authz.ts
+// src/istio/authz.ts
 var AUTHZ_KINDS = [K.AuthorizationPolicy, ...HOST_KINDS, ...WORKLOAD_KINDS];
 var SOURCE_FIELDS = [
   "principals",
@@ -40550,7 +45093,7 @@ function applicablePolicies(index, pod2) {
   for (const ns of namespaces) {
     for (const resource of index.inNamespace(K.AuthorizationPolicy, ns)) {
       const target = policyTarget(resource);
-      const applies = target.kind === "namespace" ? true : target.kind === "selector" ? matches(target.selector, pod2.labels) : ns === pod2.namespace && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels["gateway.networking.k8s.io/gateway-name"] === r.name);
+      const applies = target.kind === "namespace" ? true : target.kind === "selector" ? matches2(target.selector, pod2.labels) : ns === pod2.namespace && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels["gateway.networking.k8s.io/gateway-name"] === r.name);
       if (applies) out.push(parsePolicy(resource));
     }
   }
@@ -40773,7 +45316,7 @@ function sourceAdmits(index, source, namespace, serviceAccount) {
 }
 var HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
-// src/model/access-text.ts
+// src/access/text.ts
 function describeBackend(target, backend) {
   const port2 = target.port === void 0 ? "" : ` port ${target.port}`;
   const head = target.kind === "Service" ? `Service ${target.namespace}/${target.name}${port2}` : `${target.resource.kind} ${target.namespace}/${target.name}${port2}`;
@@ -40782,7 +45325,7 @@ function describeBackend(target, backend) {
   return `${head} (${pod2}${backend.containerPort === void 0 ? "" : `, container port ${backend.containerPort}`})`;
 }
 
-// src/model/istio/authz-engine.ts
+// src/access/istio.ts
 var istioAccessEngine = {
   name: "istio",
   handles: () => true,
@@ -40922,7 +45465,7 @@ function ruleDecider(policy, rule, path6) {
 }
 var policiesUseHosts = (policies) => policies.some((p) => (p.rules ?? []).some((r) => (r.to ?? []).some((o) => o.fields.hosts || o.fields.notHosts)));
 
-// src/schema/cel/quantity.ts
+// src/base/quantity.ts
 var MAX_INT64 = (1n << 63n) - 1n;
 var MIN_INT64 = -(1n << 63n);
 var NANO_EXPONENT = -9;
@@ -41035,7 +45578,7 @@ function isQuantity(text) {
     return false;
   }
 }
-function normalize2(q) {
+function normalize3(q) {
   let { mantissa, exponent } = q;
   if (mantissa === 0n) return { mantissa: 0n, exponent: 0 };
   while (mantissa % 10n === 0n) {
@@ -41104,7 +45647,7 @@ function asApproximateFloat(q) {
   return q.exponent === 0 ? base : base * 10 ** q.exponent;
 }
 
-// src/schema/go/net.ts
+// src/base/go/net.ts
 var AddressError = class extends Error {
 };
 function parseKubernetesIp(text) {
@@ -41330,7 +45873,7 @@ var ipPredicates = {
   }
 };
 
-// src/model/linkerd/policy-validation.ts
+// src/linkerd/policy-validation.ts
 var ACCESS_POLICIES = [
   "all-authenticated",
   "all-unauthenticated",
@@ -41414,7 +45957,7 @@ var refGroup = (value) => {
   return g === "core" ? "" : g;
 };
 
-// src/model/linkerd/route-annotations.ts
+// src/linkerd/route-annotations.ts
 function linkerdDurationMs(text) {
   const m = /^(0|([0-9]+)(ms|s|m|h|d))$/.exec(text.trim());
   if (!m) return void 0;
@@ -41471,7 +46014,7 @@ function retryTimeoutProblems(annotations, grpc) {
   return out;
 }
 
-// src/schema/go/time.ts
+// src/base/go/time.ts
 var NANOS_PER_SECOND = 1000000000n;
 var MAX_INT642 = (1n << 63n) - 1n;
 var GO_DURATION_UNITS = {
@@ -41588,8 +46131,16 @@ function isStrfmtDateTime(text) {
 function durationParts(nanos) {
   return { seconds: nanos / NANOS_PER_SECOND, nanos: Number(nanos % NANOS_PER_SECOND) };
 }
+function durationNanos(value) {
+  if (typeof value !== "string") return void 0;
+  try {
+    return parseGoDuration(value);
+  } catch {
+    return void 0;
+  }
+}
 
-// src/model/linkerd/service-profiles.ts
+// src/linkerd/service-profiles.ts
 var REQUEST_KEYS = /* @__PURE__ */ new Set(["all", "any", "not", "method", "pathRegex"]);
 var RESPONSE_KEYS = /* @__PURE__ */ new Set(["all", "any", "not", "status"]);
 var STATUS_KEYS = /* @__PURE__ */ new Set(["min", "max"]);
@@ -41681,7 +46232,7 @@ function namespaceServicesKnown(index, namespace) {
   return index.namespaces().declared(namespace)?.origin.kind === "file";
 }
 
-// src/model/linkerd/annotations.ts
+// src/linkerd/annotations.ts
 var LINKERD_ANNOTATED_KINDS = [K.Namespace, K.Service, K.EgressNetwork, ...WORKLOAD_TEMPLATES.map((w) => w.kind)];
 function linkerdMetadata(resource) {
   const read = (site, metaPath, portNames) => {
@@ -41917,7 +46468,7 @@ function opaquePortSet(value, names2) {
   return (port2) => ranges.some(([lo, hi]) => port2 >= lo && port2 <= hi);
 }
 
-// src/model/linkerd/injection.ts
+// src/linkerd/injection.ts
 var INJECT_ANNOTATION = "linkerd.io/inject";
 var DEFAULT_POLICY_ANNOTATION = "config.linkerd.io/default-inbound-policy";
 var SKIP_INBOUND_ANNOTATION = "config.linkerd.io/skip-inbound-ports";
@@ -41971,7 +46522,7 @@ function skippedInbound(index, workload, port2) {
   return a && parsePortList(a.value)(port2) ? a : void 0;
 }
 
-// src/model/linkerd/servers.ts
+// src/linkerd/servers.ts
 var SERVER_KINDS = [K.LinkerdServer, K.ExternalWorkload, ...INJECTION_KINDS];
 var DEFAULT_POLICIES = ["all-authenticated", "all-unauthenticated", "cluster-authenticated", "cluster-unauthenticated", "deny", "audit"];
 var isDefaultPolicy = (v) => DEFAULT_POLICIES.includes(v);
@@ -42015,7 +46566,7 @@ function byAge(a, b) {
   return a.resource.name < b.resource.name ? -1 : a.resource.name > b.resource.name ? 1 : 0;
 }
 var serverWorkloads = (index, server) => server.selects === "pods" ? index.workloads().select(server.selector, server.resource.namespace) : [];
-var serverExternalWorkloads = (index, server) => server.selects === "external" ? index.inNamespace(K.ExternalWorkload, server.resource.namespace).filter((e) => matches(server.selector, labelsOf(e))) : [];
+var serverExternalWorkloads = (index, server) => server.selects === "external" ? index.inNamespace(K.ExternalWorkload, server.resource.namespace).filter((e) => matches2(server.selector, labelsOf(e))) : [];
 function serverPortOn(server, workload) {
   if (typeof server.port === "number") return server.port;
   if (server.port === void 0) return void 0;
@@ -42027,7 +46578,7 @@ function serverPortOn(server, workload) {
 }
 function serversFor(index, pod2, port2) {
   return serversInNamespace(index, pod2.namespace).filter((s) => {
-    if (s.selects !== "pods" || !matches(s.selector, pod2.labels)) return false;
+    if (s.selects !== "pods" || !matches2(s.selector, pod2.labels)) return false;
     return pod2.workload ? serverPortOn(s, pod2.workload) === port2 : s.port === port2;
   });
 }
@@ -42041,7 +46592,7 @@ function defaultInboundPolicy(index, pod2) {
   return { policy: INSTALL_DEFAULT_POLICY, from: "install", resource: void 0, path: void 0 };
 }
 
-// src/model/linkerd/egress.ts
+// src/linkerd/egress.ts
 var DEFAULT_CLUSTER_NETWORKS = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8"].map(
   (n) => parseNetwork(n)
 );
@@ -42081,7 +46632,7 @@ function egressOverlap(a, b) {
   return void 0;
 }
 
-// src/model/linkerd/authorization.ts
+// src/linkerd/authorization.ts
 var POLICY = "policy.linkerd.io";
 var GATEWAY = "gateway.networking.k8s.io";
 var AUTHORIZATION_KINDS = [
@@ -42188,7 +46739,7 @@ function serverAuthorizationServers(index, sa) {
   if (name !== void 0) return { by: "name", name, selector: void 0, path: ["spec", "server", "name"], servers: all.filter((s) => s.resource.name === name) };
   if (asObject(server.selector)) {
     const selector = selectorFromLabelSelector(server.selector);
-    return { by: "selector", name: void 0, selector, path: ["spec", "server", "selector"], servers: all.filter((s) => matches(selector, labelsOf(s.resource))) };
+    return { by: "selector", name: void 0, selector, path: ["spec", "server", "selector"], servers: all.filter((s) => matches2(selector, labelsOf(s.resource))) };
   }
   return { by: void 0, name: void 0, selector: void 0, path: ["spec", "server"], servers: [] };
 }
@@ -42300,7 +46851,7 @@ function clusterCoverage(cidr, except = []) {
 }
 var serversJudged = (index, namespace) => index.inRepository(K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
 
-// src/model/linkerd/access-engine.ts
+// src/access/linkerd.ts
 var LINKERD_ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHORIZATION_KINDS])];
 var LINKERD_POLICY_KINDS = [K.LinkerdServer, K.LinkerdServerAuthorization, K.LinkerdAuthorizationPolicy];
 var linkerdAccessEngine = {
@@ -42505,7 +47056,7 @@ function routeMatches(route, ctx) {
   });
 }
 
-// src/model/access.ts
+// src/access/types.ts
 var AccessError = class extends Error {
   constructor(message2, part) {
     super(message2);
@@ -42513,6 +47064,8 @@ var AccessError = class extends Error {
   }
   part;
 };
+
+// src/access/access.ts
 var ACCESS_ENGINES = [linkerdAccessEngine, istioAccessEngine];
 function parseSource(text) {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/sa\/([^/\s]+)$/.exec(text.trim());
@@ -42643,6 +47196,11 @@ function decideAccess(index, request) {
     notes: [...new Set(backends.flatMap((b) => b.notes))]
   };
 }
+var ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K.ServiceAccount, ...LINKERD_ACCESS_KINDS])];
+
+// src/access/assertions.ts
+import { readFileSync as readFileSync8 } from "node:fs";
+import { basename as basename7, relative as relative6 } from "node:path";
 function assertionResource(a) {
   const name = a.name ?? `access[${a.index}]`;
   const data = deepFreeze({
@@ -42669,7 +47227,31 @@ function assertionResource(a) {
     id: `meshlint.io/AccessAssertion//${name}`
   };
 }
-var ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K.ServiceAccount, ...LINKERD_ACCESS_KINDS])];
+function accessAssertions(specs, file, cwd) {
+  const shown = file ? toPosix(relative6(cwd, file)) || basename7(file) : void 0;
+  let source;
+  const locate = (index, path6) => {
+    if (!file || !shown) return void 0;
+    try {
+      source ??= new SourceFile(shown, readFileSync8(file, "utf8"));
+    } catch {
+      return void 0;
+    }
+    return source.locate(0, ["access", index, ...path6]);
+  };
+  return specs.map((a, index) => ({
+    name: a.name,
+    from: a.from,
+    to: a.to,
+    method: a.method,
+    path: a.path,
+    host: a.host,
+    expect: a.expect,
+    index,
+    file: shown,
+    locate: (path6) => locate(index, path6)
+  }));
+}
 
 // rules/core/access-assertion-failed.ts
 var access_assertion_failed_default = defineRule({
@@ -42687,7 +47269,7 @@ var access_assertion_failed_default = defineRule({
   },
   reads: ACCESS_KINDS,
   checkAll(ctx) {
-    for (const a of ctx.settings.accessAssertions) {
+    for (const a of accessAssertions(ctx.config.access ?? [], ctx.config.file, ctx.cwd)) {
       const assertion = assertionResource(a);
       const name = assertion.name;
       let decision;
@@ -42909,7 +47491,7 @@ var gateway_class_not_found_default = defineRule({
   }
 });
 
-// src/model/gateway-api/references.ts
+// src/gateway-api/references.ts
 var GATEWAY_GROUP = "gateway.networking.k8s.io";
 var ListenerSet = Object.freeze({ group: GATEWAY_GROUP, kind: "ListenerSet" });
 var EgressNetwork = Object.freeze({ group: "policy.linkerd.io", kind: "EgressNetwork" });
@@ -43006,7 +47588,7 @@ function referenceGranted(index, from, to) {
 }
 var repositoryHolds = (index, kind2, namespace) => index.inNamespace(kind2, namespace).some((r) => r.origin.kind === "file");
 
-// src/model/gateway-api/listeners.ts
+// src/gateway-api/listeners.ts
 function listenersOf(owner) {
   return asArray(spec(owner).listeners).flatMap((value, i) => {
     const l = asObject(value);
@@ -43064,7 +47646,7 @@ function namespaceAllowed(index, listener, owner, routeNamespace) {
     case "Selector": {
       if (!listener.selector) return void 0;
       const { labels, complete } = namespaceLabels(index, routeNamespace);
-      return matches(listener.selector, labels) ? true : complete ? false : void 0;
+      return matches2(listener.selector, labels) ? true : complete ? false : void 0;
     }
     default:
       return void 0;
@@ -43446,7 +48028,7 @@ var route_backend_not_found_default = defineRule({
   }
 });
 
-// src/model/gateway-api/headers.ts
+// src/gateway-api/headers.ts
 function headerMatchLists(route) {
   const out = [];
   asArray(spec(route).rules).forEach(
@@ -43652,10 +48234,10 @@ var route_weights_invalid_default = defineRule({
   }
 });
 
-// src/model/istio/annotations.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+// src/istio/annotations.ts
+var import_yaml8 = __toESM(require_dist(), 1);
 
-// src/model/istio/annotation-catalog.ts
+// src/istio/annotation-catalog.ts
 var pod = (name, status3 = "alpha", more = {}) => ({
   name,
   status: status3,
@@ -43767,7 +48349,7 @@ var ISTIO_LABEL_KEYS = /* @__PURE__ */ new Set([
   "security.istio.io/tlsMode"
 ]);
 
-// src/model/istio/annotations.ts
+// src/istio/annotations.ts
 var ANNOTATED_KINDS = [K.Namespace, K.Service, ...WORKLOAD_TEMPLATES.map((w) => w.kind)];
 function istioAnnotations(resource) {
   const sites = [
@@ -43840,7 +48422,7 @@ function isCidr(s) {
 }
 function proxyConfigProblem(value) {
   try {
-    const doc = (0, import_yaml4.parse)(value, { version: "1.2" });
+    const doc = (0, import_yaml8.parse)(value, { version: "1.2" });
     return doc === null || doc === void 0 || isObject(doc) ? void 0 : "expected a ProxyConfig as a YAML or JSON mapping";
   } catch {
     return "not valid YAML or JSON";
@@ -44015,7 +48597,7 @@ var annotation_unknown_default = defineRule({
   }
 });
 
-// src/model/istio/ambient.ts
+// src/istio/ambient.ts
 var USE_WAYPOINT = "istio.io/use-waypoint";
 function waypointEnrolled(own, namespace) {
   const value = own?.[USE_WAYPOINT] ?? namespace[USE_WAYPOINT];
@@ -44095,7 +48677,7 @@ var authorizationpolicy_ambient_ineffective_default = defineRule({
 // rules/istio/authorizationpolicy-host-not-found.ts
 function virtualServiceHosts(index) {
   return index.memo("authz/virtual-service-hosts", [K.VirtualService, ...HOST_KINDS], () => {
-    const hosts = index.hosts();
+    const hosts = hostTable(index);
     const out = /* @__PURE__ */ new Set();
     for (const vs of index.all(K.VirtualService)) {
       for (const h of asArray(spec(vs).hosts)) if (typeof h === "string") out.add(hosts.qualify(h, vs.namespace));
@@ -44120,7 +48702,7 @@ var authorizationpolicy_host_not_found_default = defineRule({
   check(policy, ctx) {
     const { index } = ctx;
     if (!index.inRepository(K.Service) && !index.inRepository(K.ServiceEntry) && !index.inRepository(K.VirtualService)) return;
-    const hosts = index.hosts();
+    const hosts = hostTable(index);
     for (const rule of parsePolicy(policy).rules ?? []) {
       for (const op of rule.to ?? []) {
         (op.fields.hosts ?? []).forEach((value, k) => {
@@ -48141,7 +52723,7 @@ var RE2JS = class _RE2JS {
   }
 };
 
-// src/schema/cel/regex.ts
+// src/base/re2.ts
 var CACHE_LIMIT = 2048;
 var re2Cache = /* @__PURE__ */ new Map();
 var jsCache = /* @__PURE__ */ new Map();
@@ -48394,13 +52976,22 @@ function translateToJs(pattern) {
   }
   return new RegExp(out, `gu${flags.has("i") ? "i" : ""}`);
 }
+function regexCompileProblem(re) {
+  try {
+    compileRe2(re);
+    return void 0;
+  } catch (error2) {
+    const message2 = error2 instanceof Error ? error2.message : String(error2);
+    return message2.replace(/error parsing regexp: /g, "").replace(/: `[^`]*`/g, "").replace(/\.$/, "");
+  }
+}
 
-// src/model/istio/validation.ts
-function sinkFor(ctx, resource) {
-  return {
-    error: (path6, messageId, data, part) => ctx.report({ resource, path: path6, messageId, ...data ? { data } : {}, ...part ? { part } : {} }),
-    warn: (path6, messageId, data, part) => ctx.report({ resource, path: path6, messageId, severity: "warning", ...data ? { data } : {}, ...part ? { part } : {} })
-  };
+// src/validation/common.ts
+function collect(check) {
+  const problems = [];
+  const add4 = (severity) => (path6, messageId, data, part) => problems.push({ path: path6, messageId, ...data ? { data } : {}, ...part ? { part } : {}, ...severity ? { severity } : {} });
+  check({ error: add4(void 0), warn: add4("warning") });
+  return problems;
 }
 function webhookAliases(messages19, warnings = []) {
   const errors = Object.keys(messages19).filter((m) => !warnings.includes(m));
@@ -48506,15 +53097,6 @@ function portNumber(port2, absentIsZero = true) {
   if (port2.number === void 0 || port2.number === null) return absentIsZero ? 0 : void 0;
   return asNumber(port2.number);
 }
-function durationNanos(value) {
-  const s = asString(value);
-  if (s === void 0) return void 0;
-  try {
-    return parseGoDuration(s);
-  } catch {
-    return void 0;
-  }
-}
 var MS = 1000000n;
 function checkDuration(sink, path6, field2, value, options) {
   const text = asString(value);
@@ -48532,15 +53114,6 @@ function checkDuration(sink, path6, field2, value, options) {
   if (nanos % MS !== 0n) sink.error(path6, "durationPrecision", { field: field2, value: text });
 }
 var checkCelDuration = (sink, path6, field2, value) => checkDuration(sink, path6, field2, value, { cel: true });
-function regexCompileProblem(re) {
-  try {
-    compileRe2(re);
-    return void 0;
-  } catch (error2) {
-    const message2 = error2 instanceof Error ? error2.message : String(error2);
-    return message2.replace(/error parsing regexp: /g, "").replace(/: `[^`]*`/g, "").replace(/\.$/, "");
-  }
-}
 function checkRegex(sink, path6, field2, value) {
   const re = asString(value);
   if (re === void 0) return;
@@ -48643,7 +53216,7 @@ function stringsAt(parent, key2, path6) {
 }
 var isSet = (parent, key2) => parent?.[key2] !== void 0 && parent[key2] !== null;
 
-// src/model/istio/validation-security.ts
+// src/validation/security.ts
 var SOURCE_FIELDS2 = [
   "principals",
   "requestPrincipals",
@@ -48740,7 +53313,7 @@ function checkCondition(sink, condition2, path6) {
     });
   }
 }
-function validateAuthorizationPolicy(policy, sink) {
+function checkAuthorizationPolicy(policy, sink) {
   const s = spec(policy);
   const action = policyAction(policy);
   if (action === "CUSTOM") {
@@ -48812,7 +53385,7 @@ function inspectJwks(text) {
   if (keys.some((k) => !k || typeof k.kty !== "string")) return { problem: 'every key needs a "kty"' };
   return { privateKey: keys.some((k) => PRIVATE_MEMBERS.some((m) => k?.[m] !== void 0)) };
 }
-function validateRequestAuthentication(ra, sink) {
+function checkRequestAuthentication(ra, sink) {
   for (const { value: rule, path: path6 } of objectsAt(spec(ra), "jwtRules", ["spec"])) {
     if (!asString(rule.issuer) && !asString(rule.jwksUri) && !asString(rule.jwks_uri)) sink.error(path6, "issuerMissing");
     const jwks = asString(rule.jwks);
@@ -48824,6 +53397,8 @@ function validateRequestAuthentication(ra, sink) {
     checkCelDuration(sink, [...path6, "timeout"], "timeout", rule.timeout);
   }
 }
+var validateAuthorizationPolicy = (resource) => collect((sink) => checkAuthorizationPolicy(resource, sink));
+var validateRequestAuthentication = (resource) => collect((sink) => checkRequestAuthentication(resource, sink));
 
 // rules/istio/authorizationpolicy-http-on-tcp.ts
 var TCP = /* @__PURE__ */ new Set(["tcp", "tls", "https", "mongo", "mysql", "redis"]);
@@ -48839,7 +53414,7 @@ function tcpPortInScope(index, policy) {
   for (const w of policyWorkloads(index, policy, { rootSelectorMeshWide: true }) ?? []) {
     for (const svc of index.inNamespace(K.Service, w.namespace)) {
       const selector = asStringMap(spec(svc).selector);
-      if (!selector || !Object.keys(selector).length || !matches(selectorFromLabels(selector), w.labels)) continue;
+      if (!selector || !Object.keys(selector).length || !matches2(selectorFromLabels(selector), w.labels)) continue;
       for (const p of asArray(spec(svc).ports).map(asObject)) {
         if (p && TCP.has(portProtocol({ name: asString(p.name), appProtocol: asString(p.appProtocol), protocol: asString(p.protocol) }))) {
           if (!allowedByOther(index, policy, w)) return `${svc.name}:${asNumber(p.port) ?? "?"}`;
@@ -48915,7 +53490,7 @@ var authorizationpolicy_invalid_default = defineRule({
   target: [K.AuthorizationPolicy],
   reads: [],
   check(policy, ctx) {
-    validateAuthorizationPolicy(policy, sinkFor(ctx, policy));
+    reportProblems(ctx, policy, validateAuthorizationPolicy(policy));
   }
 });
 
@@ -49111,7 +53686,7 @@ var authorizationpolicy_port_not_found_default = defineRule({
   }
 });
 
-// src/model/istio/selection.ts
+// src/istio/selection.ts
 function repositoryHasWorkloads(index) {
   return index.memo(
     "istio/repository-has-workloads",
@@ -49157,7 +53732,7 @@ function generatedGatewayMatch(index, selector, namespace) {
   return gateways.find((gw) => {
     const infrastructure = asStringMap(asObject(spec(gw).infrastructure)?.labels) ?? {};
     const labels = { ...infrastructure, "gateway.networking.k8s.io/gateway-name": gw.name, "istio.io/gateway-name": gw.name };
-    return matches(selector, labels);
+    return matches2(selector, labels);
   });
 }
 
@@ -49173,7 +53748,7 @@ function knownAccounts(index) {
   });
 }
 var globs = /* @__PURE__ */ new Map();
-var glob = (pattern, value) => {
+var glob2 = (pattern, value) => {
   let re = globs.get(pattern);
   if (!re) {
     re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
@@ -49214,7 +53789,7 @@ var authorizationpolicy_principal_not_found_default = defineRule({
             if (principal === "*") return;
             const base = { resource: policy, path: [...source.path, field2, k] };
             if (principal.includes("*")) {
-              if (!principals.some((p) => glob(principal, p))) ctx.report({ ...base, messageId: "patternNotFound", data: { principal } });
+              if (!principals.some((p) => glob2(principal, p))) ctx.report({ ...base, messageId: "patternNotFound", data: { principal } });
               return;
             }
             const m = /^(.+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
@@ -49562,7 +54137,7 @@ var destinationrule_host_not_found_default = defineRule({
   }
 });
 
-// src/model/istio/validation-destinationrule.ts
+// src/validation/destination-rule.ts
 function checkNonNegative(sink, o, path6, prefix, fields) {
   for (const f of fields) {
     const v = asNumber(o[f]);
@@ -49662,7 +54237,7 @@ function checkTrafficPolicy(sink, policy, path6, namespace) {
     checkClientTls(sink, asObject(pls.tls), [...at2, "tls"], namespace);
   }
 }
-function validateDestinationRule(dr, sink) {
+function checkDestinationRule(dr, sink) {
   const s = spec(dr);
   const host = asString(s.host);
   const problem = host === void 0 ? void 0 : wildcardDomainProblem(host);
@@ -49799,7 +54374,7 @@ function checkLoadBalancer(sink, lb, path6, outlier) {
     if (asNumber(warmup.aggression) === 0) sink.error([...path6, "warmup", "aggression"], "warmupAggression");
   }
 }
-function validateLoadBalancers(dr, sink) {
+function checkLoadBalancers(dr, sink) {
   const policies = [];
   const s = spec(dr);
   const top = asObject(s.trafficPolicy);
@@ -49815,6 +54390,8 @@ function validateLoadBalancers(dr, sink) {
     }
   }
 }
+var validateDestinationRule = (resource) => collect((sink) => checkDestinationRule(resource, sink));
+var validateLoadBalancers = (resource) => collect((sink) => checkLoadBalancers(resource, sink));
 
 // rules/istio/destinationrule-invalid.ts
 var messages2 = {
@@ -49852,7 +54429,7 @@ var destinationrule_invalid_default = defineRule({
   target: [K.DestinationRule],
   reads: [],
   check(dr, ctx) {
-    validateDestinationRule(dr, sinkFor(ctx, dr));
+    reportProblems(ctx, dr, validateDestinationRule(dr));
   }
 });
 
@@ -49886,7 +54463,7 @@ var destinationrule_load_balancer_invalid_default = defineRule({
   target: [K.DestinationRule],
   reads: [],
   check(dr, ctx) {
-    validateLoadBalancers(dr, sinkFor(ctx, dr));
+    reportProblems(ctx, dr, validateLoadBalancers(dr));
   }
 });
 
@@ -49964,7 +54541,7 @@ var destinationrule_subset_labels_missing_default = defineRule({
   }
 });
 
-// src/model/istio/topology.ts
+// src/istio/topology.ts
 var TOPOLOGY_LABELS2 = /* @__PURE__ */ new Set([
   "topology.kubernetes.io/region",
   "topology.kubernetes.io/zone",
@@ -50001,7 +54578,7 @@ var destinationrule_subset_no_pods_default = defineRule({
   check(dr, ctx) {
     const written = asString(spec(dr).host);
     if (!written || written.includes("*")) return;
-    const found = ctx.index.hosts().lookup(written, dr.namespace);
+    const found = hostTable(ctx.index).lookup(written, dr.namespace);
     if (!found.entries.some((e) => e.host === found.host)) return;
     const host = canonicalHost(ctx.index, written, dr.namespace);
     const backends = found.entries.flatMap((e) => backendLabels(ctx.index, e));
@@ -50016,7 +54593,7 @@ var destinationrule_subset_no_pods_default = defineRule({
       const impossible = Object.entries(labels).some(([k, v]) => v === "" && !(k in templateLabels));
       if (Object.keys(templateLabels).length === 0 && !impossible) return;
       const selector = selectorFromLabels(templateLabels);
-      if (!impossible && backends.some((b) => matches(selector, b))) return;
+      if (!impossible && backends.some((b) => matches2(selector, b))) return;
       const route = routed.get(`${host}|${name}`);
       ctx.report({
         resource: dr,
@@ -50071,7 +54648,7 @@ var destinationrule_tls_conflict_default = defineRule({
         reported.add(TOP.join("."));
       }
     }
-    const host = written.startsWith("*") ? written.toLowerCase() : index.hosts().canonical(written, dr.namespace);
+    const host = written.startsWith("*") ? written.toLowerCase() : hostTable(index).canonical(written, dr.namespace);
     const fields = tlsFields(dr).filter((f) => f.mode !== "ISTIO_MUTUAL" && !reported.has(f.path.join(".")));
     if (!fields.length) return;
     const subsets = new Map(asArray(spec(dr).subsets).map((s) => [asString(asObject(s)?.name), asStringMap(asObject(s)?.labels)]));
@@ -50083,7 +54660,7 @@ var destinationrule_tls_conflict_default = defineRule({
       const ports = t.ports.length ? t.ports : [{ servicePort: void 0, targetPort: void 0 }];
       for (const f of fields) {
         const labels = f.subset === void 0 ? void 0 : subsets.get(f.subset);
-        if (labels && t.workload && !matches(selectorFromLabels(labels), t.pod.labels)) continue;
+        if (labels && t.workload && !matches2(selectorFromLabels(labels), t.pod.labels)) continue;
         for (const p of ports) {
           if (f.port !== void 0 && p.servicePort !== f.port) continue;
           if (tlsSetting(dr, p.servicePort, f.subset).path?.join(".") !== f.path.join(".")) continue;
@@ -50126,7 +54703,7 @@ var destinationrule_tls_missing_default = defineRule({
     if (!written) return;
     const policy = asObject(spec(dr).trafficPolicy);
     if (asObject(policy?.tls) || asArray(policy?.portLevelSettings).some((p) => asObject(asObject(p)?.tls))) return;
-    const host = written.startsWith("*") ? written.toLowerCase() : index.hosts().canonical(written, dr.namespace);
+    const host = written.startsWith("*") ? written.toLowerCase() : hostTable(index).canonical(written, dr.namespace);
     const hostNamespace = /^[^.]+\.([^.]+)\.svc\./.exec(host)?.[1];
     const root = index.settings.rootNamespace;
     const defaults = wideDestinationRules(index).filter((w) => topTlsMode(w) === "ISTIO_MUTUAL");
@@ -52717,8 +57294,8 @@ function createRegistry(...input) {
 function createFileRegistry(...args) {
   return buildFileRegistry(args, assertValidNames);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve10) {
-  return buildFileRegistry([fileDescriptorProto, resolve10]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve12) {
+  return buildFileRegistry([fileDescriptorProto, resolve12]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -52742,7 +57319,7 @@ function buildFileRegistry(args, check) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve10(protoFileName);
+        const dep = resolve12(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
@@ -52756,7 +57333,7 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve10 = args[1];
+    const resolve12 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
       check === null || check === void 0 ? void 0 : check(file);
@@ -57244,7 +61821,7 @@ var TIME_GET_MONTH = "getMonth";
 var TIME_GET_SECONDS = "getSeconds";
 
 // node_modules/@bufbuild/cel/dist/esm/std/logic.js
-function matches2(pattern) {
+function matches3(pattern) {
   return RE2JS.compile(pattern).test(this);
 }
 function compareDuration(lhs, rhs) {
@@ -57382,7 +61959,7 @@ var logic_default = [
   celMethod(CONTAINS, STRING3, [STRING3], BOOL2, String.prototype.includes),
   celMethod(ENDS_WITH, STRING3, [STRING3], BOOL2, String.prototype.endsWith),
   celMethod(STARTS_WITH, STRING3, [STRING3], BOOL2, String.prototype.startsWith),
-  celMethod(MATCHES, STRING3, [STRING3], BOOL2, matches2)
+  celMethod(MATCHES, STRING3, [STRING3], BOOL2, matches3)
 ];
 
 // node_modules/@bufbuild/cel/dist/esm/std/time.js
@@ -57640,7 +62217,7 @@ var LogicManager = class _LogicManager {
 // node_modules/@bufbuild/cel/dist/esm/builder.js
 var encoder2 = new TextEncoder();
 var accuVarName = "@result";
-var Builder = class {
+var Builder2 = class {
   #prevId = 0n;
   sourceInfo = {
     $typeName: "cel.expr.SourceInfo",
@@ -58532,9 +63109,9 @@ var item628 = {
   type: "end",
   value: "end of input"
 };
-function parse3(input, options = {}) {
+function parse5(input, options = {}) {
   const parse$source = options.grammarSource;
-  const builder = new Builder();
+  const builder = new Builder2();
   const result = item1(input);
   if (result.success === true) {
     return result.value;
@@ -63420,8 +67997,8 @@ function parse3(input, options = {}) {
 }
 
 // node_modules/@bufbuild/cel/dist/esm/parse.js
-function parse4(expr) {
-  const result = parse3(expr);
+function parse6(expr) {
+  const result = parse5(expr);
   return {
     $typeName: "cel.expr.ParsedExpr",
     expr: result.expr,
@@ -65139,7 +69716,7 @@ function plan(env2, expr) {
   };
 }
 
-// src/model/istio/validation-extensions.ts
+// src/validation/extensions.ts
 var LISTENER_CLASS = /* @__PURE__ */ new Set(["LISTENER", "FILTER_CHAIN", "NETWORK_FILTER", "HTTP_FILTER"]);
 var ROUTE_CLASS = /* @__PURE__ */ new Set(["ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE"]);
 var MATCH_OBJECTS = ["listener", "routeConfiguration", "cluster", "waypoint"];
@@ -65196,7 +69773,7 @@ function checkFilterMatch(sink, applyTo, filter, path6) {
     if (replacement) sink.warn(at2, "filterNameDeprecated", { value: n, replacement });
   }
 }
-function validateEnvoyFilter(ef, sink) {
+function checkEnvoyFilter(ef, sink) {
   for (const { value: cp, path: path6 } of objectsAt(spec(ef), "configPatches", ["spec"])) {
     const match = asObject(cp.match);
     if (match?.context === "WAYPOINT") continue;
@@ -65224,7 +69801,7 @@ function validateEnvoyFilter(ef, sink) {
     for (const t of types2) sink.error(t.path, "typeV2", { value: t.value });
   }
 }
-function validateTelemetry(telemetry, sink) {
+function checkTelemetry(telemetry, sink) {
   const s = spec(telemetry);
   const tracing = objectsAt(s, "tracing", ["spec"]);
   if (asArray(s.tracing).length > 1) sink.warn(["spec", "tracing"], "tracingMultiple", { count: asArray(s.tracing).length });
@@ -65242,13 +69819,15 @@ function validateTelemetry(telemetry, sink) {
     const expression = asString(asObject(l.filter)?.expression);
     if (expression === void 0) continue;
     try {
-      parse4(expression);
+      parse6(expression);
     } catch (error2) {
       const reason = (error2 instanceof Error ? error2.message : String(error2)).split("\n")[0]?.replace(/^<input>:/, "at ").replace(/\.$/, "") ?? "";
       sink.error([...path6, "filter", "expression"], "filterInvalid", { value: expression, reason });
     }
   }
 }
+var validateEnvoyFilter = (resource) => collect((sink) => checkEnvoyFilter(resource, sink));
+var validateTelemetry = (resource) => collect((sink) => checkTelemetry(resource, sink));
 
 // rules/istio/envoyfilter-invalid.ts
 var messages4 = {
@@ -65276,11 +69855,11 @@ var envoyfilter_invalid_default = defineRule({
   target: [K.EnvoyFilter],
   reads: [],
   check(ef, ctx) {
-    validateEnvoyFilter(ef, sinkFor(ctx, ef));
+    reportProblems(ctx, ef, validateEnvoyFilter(ef));
   }
 });
 
-// src/model/istio/envoy-filters.ts
+// src/istio/envoy-filters.ts
 function configPatches(envoyFilter) {
   return asArray(spec(envoyFilter).configPatches).flatMap((entry, index) => {
     const cp = asObject(entry);
@@ -65476,7 +70055,7 @@ var gateway_api_crd_version_invalid_default = defineRule({
   }
 });
 
-// src/model/istio/gateway-servers.ts
+// src/istio/gateway-servers.ts
 var ISTIO_OPERATOR = Object.freeze({ group: "install.istio.io", kind: "IstioOperator" });
 var GATEWAY_SCOPE_KINDS = [K.Deployment, ISTIO_OPERATOR];
 function parseServerHost(written, gatewayNamespace) {
@@ -65734,7 +70313,7 @@ var gateway_host_duplicate_default = defineRule({
   }
 });
 
-// src/model/istio/validation-gateway.ts
+// src/validation/gateway.ts
 function unixAddressProblem(address) {
   if (address === "") return "the socket path is empty";
   if (address.startsWith("@")) return void 0;
@@ -65874,7 +70453,7 @@ function checkServer(sink, server, path6) {
     }
   }
 }
-function validateGateway(gw, sink) {
+function checkGateway(gw, sink) {
   if (!isDns1123Label(gw.name)) sink.error(["metadata", "name"], "gatewayNameInvalid", { value: gw.name });
   const s = spec(gw);
   const servers = objectsAt(s, "servers", ["spec"]);
@@ -65892,6 +70471,7 @@ function validateGateway(gw, sink) {
     }
   }
 }
+var validateGateway = (resource) => collect((sink) => checkGateway(resource, sink));
 
 // rules/istio/gateway-invalid.ts
 var messages5 = {
@@ -65923,7 +70503,7 @@ var gateway_invalid_default = defineRule({
   target: [K.Gateway],
   reads: [],
   check(gw, ctx) {
-    validateGateway(gw, sinkFor(ctx, gw));
+    reportProblems(ctx, gw, validateGateway(gw));
   }
 });
 
@@ -65952,7 +70532,7 @@ var gateway_port_unreachable_default = defineRule({
     for (const w of workloads) {
       for (const svc of ctx.index.inNamespace(K.Service, w.namespace)) {
         const selector = asStringMap(spec(svc).selector);
-        if (selector && Object.keys(selector).length && matches(selectorFromLabels(selector), w.labels)) services.set(svc, w);
+        if (selector && Object.keys(selector).length && matches2(selectorFromLabels(selector), w.labels)) services.set(svc, w);
       }
     }
     if (services.size === 0) {
@@ -66032,7 +70612,7 @@ var gateway_workload_not_found_default = defineRule({
   }
 });
 
-// src/model/istio/webhooks.ts
+// src/istio/webhooks.ts
 var MUTATING_WEBHOOK_CONFIGURATION = Object.freeze({ group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration" });
 var VALIDATING_WEBHOOK_CONFIGURATION = Object.freeze({ group: "admissionregistration.k8s.io", kind: "ValidatingWebhookConfiguration" });
 function webhooksOf(config) {
@@ -66056,7 +70636,7 @@ function webhooksOf(config) {
   });
 }
 var isIstioWebhook = (w) => w.name.endsWith("istio.io");
-var selectorAdmits = (selector, labels) => selector === void 0 || matches(selector, labels);
+var selectorAdmits = (selector, labels) => selector === void 0 || matches2(selector, labels);
 function istioInjectionWebhooks(index) {
   return index.memo(
     "istio/injection-webhooks",
@@ -66080,7 +70660,7 @@ function willBeInjected(index, workload) {
   return webhooks.some((w) => selectorAdmits(w.namespaceSelector, nsLabels) && selectorAdmits(w.objectSelector, workload.labels));
 }
 
-// src/model/istio/webhook-overlaps.ts
+// src/istio/webhook-overlaps.ts
 var REV = "istio.io/rev";
 function injectionWebhookOverlaps(index) {
   return index.memo("istio/injection-webhook-overlaps", [MUTATING_WEBHOOK_CONFIGURATION], () => {
@@ -66177,7 +70757,7 @@ var injection_webhook_invalid_default = defineRule({
   }
 });
 
-// src/model/istio/validation-config.ts
+// src/validation/config.ts
 var TrafficExtensionKind = Object.freeze({ group: "extensions.istio.io", kind: "TrafficExtension" });
 var ISTIO_CONFIG_KINDS = [
   K.VirtualService,
@@ -66199,7 +70779,7 @@ var ISTIO_CONFIG_KINDS = [
 var DRY_RUN = "istio.io/dry-run";
 var RESERVED_ANNOTATIONS = ["internal.istio.io/webhook-always-reject", "internal.istio.io/parents", "internal.istio.io/parent-namespace"];
 var GO_BOOLEANS = /* @__PURE__ */ new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
-function validateConfigAnnotations(r, sink) {
+function checkConfigAnnotations(r, sink) {
   const annotations = annotationsOf(r);
   const at2 = (key2) => ["metadata", "annotations", key2];
   const dryRun = annotations[DRY_RUN];
@@ -66214,7 +70794,7 @@ function validateConfigAnnotations(r, sink) {
   for (const key2 of RESERVED_ANNOTATIONS) if (annotations[key2] !== void 0) sink.error(at2(key2), "reserved", { key: key2 }, "key");
 }
 var LABELS_SELECTOR_KINDS = /* @__PURE__ */ new Set(["Sidecar", "ServiceEntry", "EnvoyFilter"]);
-function validateSelector(r, sink) {
+function checkSelector(r, sink) {
   const s = spec(r);
   const labelsKind = LABELS_SELECTOR_KINDS.has(r.kind);
   const field2 = labelsKind || r.kind === "DestinationRule" ? "workloadSelector" : "selector";
@@ -66235,7 +70815,7 @@ function validateSelector(r, sink) {
 }
 var ALLOWED_TARGETS = /* @__PURE__ */ new Set(["core/Service", "networking.istio.io/ServiceEntry", "gateway.networking.k8s.io/Gateway", "gateway.networking.k8s.io/GatewayClass"]);
 var TARGET_REF_KINDS = [K.AuthorizationPolicy, K.RequestAuthentication, K.Telemetry, K.WasmPlugin, TrafficExtensionKind];
-function validateTargetRefs(r, sink) {
+function checkTargetRefs(r, sink) {
   const s = spec(r);
   const refs = [];
   const single = asObject(s.targetRef);
@@ -66251,6 +70831,9 @@ function validateTargetRefs(r, sink) {
     if (!ALLOWED_TARGETS.has(`${group2 || "core"}/${kind2}`)) sink.error([...path6, "kind"], "targetRefKind", { group: group2 || "core", kind: kind2 });
   }
 }
+var validateConfigAnnotations = (resource) => collect((sink) => checkConfigAnnotations(resource, sink));
+var validateSelector = (resource) => collect((sink) => checkSelector(resource, sink));
+var validateTargetRefs = (resource) => collect((sink) => checkTargetRefs(resource, sink));
 
 // rules/istio/istio-config-annotation-invalid.ts
 var messages6 = {
@@ -66272,7 +70855,7 @@ var istio_config_annotation_invalid_default = defineRule({
   target: ISTIO_CONFIG_KINDS,
   reads: [],
   check(resource, ctx) {
-    validateConfigAnnotations(resource, sinkFor(ctx, resource));
+    reportProblems(ctx, resource, validateConfigAnnotations(resource));
   }
 });
 
@@ -66350,7 +70933,7 @@ var istio_config_selector_invalid_default = defineRule({
   target: ISTIO_CONFIG_KINDS.filter((k) => !NO_SELECTOR.some((n) => sameKind(n, k))),
   reads: [],
   check(resource, ctx) {
-    validateSelector(resource, sinkFor(ctx, resource));
+    reportProblems(ctx, resource, validateSelector(resource));
   }
 });
 
@@ -66371,7 +70954,7 @@ var istio_config_target_ref_invalid_default = defineRule({
   target: TARGET_REF_KINDS,
   reads: [],
   check(resource, ctx) {
-    validateTargetRefs(resource, sinkFor(ctx, resource));
+    reportProblems(ctx, resource, validateTargetRefs(resource));
   }
 });
 
@@ -66412,7 +70995,7 @@ var istiod_jwks_fetch_insecure_default = defineRule({
 });
 var fetchesKeys = (ra) => asArray(spec(ra).jwtRules).some((r) => asString(asObject(r)?.jwks) === void 0);
 
-// src/model/istio/mesh-networks.ts
+// src/istio/mesh-networks.ts
 var MESH_NETWORKS_KIND = Object.freeze({ group: "", kind: "MeshNetworks" });
 var cache2 = /* @__PURE__ */ new WeakMap();
 function meshNetworksResource(settings) {
@@ -66579,8 +71162,8 @@ function injectsByDefault(index) {
   });
 }
 
-// src/model/istio/proxy-image.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+// src/istio/proxy-image.ts
+var import_yaml9 = __toESM(require_dist(), 1);
 function injectorProxyImages(index) {
   return index.memo("istio/injector-proxy-images", [K.ConfigMap], () => {
     const out = /* @__PURE__ */ new Map();
@@ -66602,14 +71185,14 @@ function proxyImageType(index, workload) {
     ...index.inNamespace(K.ProxyConfig, workload.namespace).filter((p) => !asObject(spec(p).selector)),
     ...index.inNamespace(K.ProxyConfig, workload.namespace).filter((p) => {
       const labels = asStringMap(asObject(spec(p).selector)?.matchLabels);
-      return labels !== void 0 && matches(selectorFromLabels(labels), workload.labels);
+      return labels !== void 0 && matches2(selectorFromLabels(labels), workload.labels);
     })
   ];
   for (const pc of configs) type2 = imageTypeOf(spec(pc)) || type2;
   const annotation = workload.annotations["proxy.istio.io/config"];
   if (annotation) {
     try {
-      const doc = (0, import_yaml5.parse)(annotation);
+      const doc = (0, import_yaml9.parse)(annotation);
       if (isObject(doc)) type2 = imageTypeOf(doc) || type2;
     } catch {
     }
@@ -66906,7 +71489,7 @@ var policy_selector_ineffective_default = defineRule({
         [GATEWAY_NAME_LABEL]: gw.name
       }))
     ];
-    const hit = pods.find((labels) => matches(target.selector, labels));
+    const hit = pods.find((labels) => matches2(target.selector, labels));
     if (!hit) return;
     const name = hit[GATEWAY_NAME_LABEL];
     const waypoint = isWaypoint(ctx.index.get(K.KubernetesGateway, policy.namespace, name), hit);
@@ -66967,7 +71550,7 @@ var requestauthentication_invalid_default = defineRule({
   target: [K.RequestAuthentication],
   reads: [],
   check(ra, ctx) {
-    validateRequestAuthentication(ra, sinkFor(ctx, ra));
+    reportProblems(ctx, ra, validateRequestAuthentication(ra));
   }
 });
 
@@ -67156,7 +71739,7 @@ var serviceentry_addresses_missing_default = defineRule({
   }
 });
 
-// src/model/istio/validation-serviceentry.ts
+// src/validation/service-entry.ts
 function checkWorkloadEntry(sink, entry, path6, options) {
   const address = asString(entry.address) ?? "";
   const network = asString(entry.network) ?? "";
@@ -67197,7 +71780,7 @@ function checkDynamicDns(sink, se, s) {
     sink.error(["spec", "location"], "dynamicDnsInvalid", { reason: "MESH_INTERNAL cannot be used with a waypoint" });
   }
 }
-function validateServiceEntry(se, sink) {
+function checkServiceEntry(se, sink) {
   const s = spec(se);
   const resolution = asString(s.resolution) ?? "NONE";
   const hosts = stringsAt(s, "hosts", ["spec"]);
@@ -67251,11 +71834,8 @@ function validateServiceEntry(se, sink) {
   }
   checkServiceEntryExportTo(sink, se, s.exportTo);
 }
-var validateWorkloadEntry = (we, sink) => (
-  // Without service ports the port messages cannot occur.
-  checkWorkloadEntry(sink, spec(we), ["spec"], { allowFqdn: true })
-);
-function validateWorkloadGroup(wg, sink) {
+var validateWorkloadEntry = (we) => collect((sink) => checkWorkloadEntry(sink, spec(we), ["spec"], { allowFqdn: true }));
+function checkWorkloadGroup(wg, sink) {
   const s = spec(wg);
   checkLabels(sink, ["spec", "metadata", "labels"], "metadata.labels", asObject(s.metadata)?.labels);
   const probe = asObject(s.probe);
@@ -67264,6 +71844,8 @@ function validateWorkloadGroup(wg, sink) {
   const exec2 = asObject(probe.exec);
   if (exec2 && asArray(exec2.command).length === 0) sink.error(["spec", "probe", "exec", "command"], "execCommandEmpty");
 }
+var validateServiceEntry = (resource) => collect((sink) => checkServiceEntry(resource, sink));
+var validateWorkloadGroup = (resource) => collect((sink) => checkWorkloadGroup(resource, sink));
 
 // rules/istio/serviceentry-invalid.ts
 var messages10 = {
@@ -67300,11 +71882,11 @@ var serviceentry_invalid_default = defineRule({
   target: [K.ServiceEntry],
   reads: [],
   check(se, ctx) {
-    validateServiceEntry(se, sinkFor(ctx, se));
+    reportProblems(ctx, se, validateServiceEntry(se));
   }
 });
 
-// src/model/istio/service-entries.ts
+// src/istio/service-entries.ts
 function serviceEntryPortClashes(index) {
   return index.memo("istio/serviceentry-port-clashes", [K.ServiceEntry, K.Sidecar], () => {
     const byKey = /* @__PURE__ */ new Map();
@@ -67423,7 +72005,7 @@ var serviceentry_protocol_conflict_default = defineRule({
   }
 });
 
-// src/model/istio/sidecar-egress.ts
+// src/istio/sidecar-egress.ts
 function egressHosts2(sidecar) {
   return asArray(spec(sidecar).egress).flatMap(
     (listener, i) => asArray(asObject(listener)?.hosts).flatMap((h, j) => {
@@ -67481,7 +72063,7 @@ function resolveEgressHost(index, sidecar, entry) {
   else if (fqdn.startsWith("*")) {
     registered = fqdn === `*.${sidecar.namespace}.svc.${clusterDomain}` || matching.some((e) => e.resource.kind === "ServiceEntry" && hostMatchesPattern(fqdn, e.host));
   } else {
-    const found = index.hosts().lookup(entry.dnsName, sidecar.namespace);
+    const found = hostTable(index).lookup(entry.dnsName, sidecar.namespace);
     registered = found.entries.length > 0 || found.external;
   }
   return { registered, imported, elsewhere: imported ? void 0 : matching[0]?.resource };
@@ -67582,7 +72164,7 @@ var sidecar_ineffective_default = defineRule({
   }
 });
 
-// src/model/istio/validation-sidecar.ts
+// src/validation/sidecar.ts
 function checkListenerPort(sink, port2, path6, unixAllowed) {
   if ((asNumber(port2.targetPort) ?? 0) > 0) sink.error([...path6, "targetPort"], "targetPortIgnored", { kind: "Sidecar" });
   const name = asString(port2.name);
@@ -67711,7 +72293,7 @@ function checkOutboundPolicy(sink, policy) {
   const subset = asString(proxy.subset);
   if (subset && !isDns1123Label(subset)) sink.error([...path6, "subset"], "subsetInvalid", { value: subset });
 }
-function validateSidecar(sidecar, sink) {
+function checkSidecar(sidecar, sink) {
   const s = spec(sidecar);
   if (!["egress", "ingress", "outboundTrafficPolicy", "inboundConnectionPool"].some((f) => Array.isArray(s[f]) ? s[f].length > 0 : isSet(s, f))) {
     sink.error(["spec"], "sidecarEmpty");
@@ -67721,6 +72303,7 @@ function validateSidecar(sidecar, sink) {
   checkEgress(sink, s, sidecar.namespace);
   checkOutboundPolicy(sink, asObject(s.outboundTrafficPolicy));
 }
+var validateSidecar = (resource) => collect((sink) => checkSidecar(resource, sink));
 
 // rules/istio/sidecar-invalid.ts
 var messages11 = {
@@ -67771,7 +72354,7 @@ var sidecar_invalid_default = defineRule({
   target: [K.Sidecar],
   reads: [],
   check(sidecar, ctx) {
-    validateSidecar(sidecar, sinkFor(ctx, sidecar));
+    reportProblems(ctx, sidecar, validateSidecar(sidecar));
   }
 });
 
@@ -67993,7 +72576,7 @@ var telemetry_invalid_default = defineRule({
   target: [K.Telemetry],
   reads: [],
   check(telemetry, ctx) {
-    validateTelemetry(telemetry, sinkFor(ctx, telemetry));
+    reportProblems(ctx, telemetry, validateTelemetry(telemetry));
   }
 });
 
@@ -68200,7 +72783,7 @@ var virtualservice_destination_host_not_found_default = defineRule({
   }
 });
 
-// src/model/istio/gateways.ts
+// src/istio/gateways.ts
 var MESH_GATEWAY = "mesh";
 function parseGatewayReference(written, namespace) {
   if (written === MESH_GATEWAY || !written) return void 0;
@@ -68319,7 +72902,7 @@ var virtualservice_gateway_deprecated_default = defineRule({
   }
 });
 
-// src/model/istio/virtualservice-hosts.ts
+// src/istio/virtualservice-hosts.ts
 function gatewayKeys(vs) {
   const gateways = asArray(spec(vs).gateways).filter((g) => typeof g === "string");
   if (gateways.length === 0) return [MESH_GATEWAY];
@@ -68356,7 +72939,7 @@ function virtualServiceHostOverlaps(index) {
       if (gateway === MESH_GATEWAY) {
         if (!scopesOverlap(claim.scope, other.scope)) return;
         const host = claim.host.startsWith("*") ? other.host : claim.host;
-        const owner = index.hosts().lookup(host, claim.vs.namespace).entries[0]?.resource.namespace ?? namespaceOfFqdn(index, host);
+        const owner = hostTable(index).lookup(host, claim.vs.namespace).entries[0]?.resource.namespace ?? namespaceOfFqdn(index, host);
         if (!importedSomewhere(index, intersectScopes(claim.scope, other.scope), owner, host)) return;
       }
       const sameHost = claim.host === other.host;
@@ -68530,7 +73113,7 @@ var virtualservice_gateway_not_found_default = defineRule({
   }
 });
 
-// src/model/istio/validation-virtualservice.ts
+// src/validation/virtual-service.ts
 var SECTIONS2 = ["http", "tcp", "tls"];
 function appliesToGatewaysOnly(vs) {
   const gateways = asArray(spec(vs).gateways);
@@ -68578,7 +73161,7 @@ function checkDestination(sink, destination, path6) {
   const port2 = asObject(destination.port);
   if (port2) checkPort(sink, [...path6, "port", "number"], "port.number", portNumber(port2));
 }
-function validateVirtualService(vs, sink) {
+function checkVirtualService(vs, sink) {
   const s = spec(vs);
   const hosts = stringsAt(s, "hosts", ["spec"]);
   const delegate = asArray(s.hosts).length === 0;
@@ -68642,7 +73225,7 @@ function checkL4Match(sink, m, path6) {
     if (!isIpOrCidr(subnet.value)) sink.error(subnet.path, "subnetInvalid", { value: subnet.value });
   }
 }
-function validateMatches(vs, sink) {
+function checkMatches(vs, sink) {
   const s = spec(vs);
   const gatewaysOnly = appliesToGatewaysOnly(vs);
   for (const { value: rule, path: rulePath } of objectsAt(s, "http", ["spec"])) {
@@ -68709,7 +73292,7 @@ function checkHeaderOperations(sink, headers, path6) {
   }
 }
 var isAuthority = (name) => name.toLowerCase() === ":authority" || name.toLowerCase() === "host";
-function validateHeaderOperations(vs, sink) {
+function checkAllHeaderOperations(vs, sink) {
   for (const { value: rule, path: path6 } of objectsAt(spec(vs), "http", ["spec"])) {
     const headers = asObject(rule.headers);
     checkHeaderOperations(sink, headers, path6);
@@ -68949,7 +73532,7 @@ function checkCors(sink, cors, path6) {
     sink.error([...path6, "maxAge"], "corsMaxAgeSeconds", { value: maxAge });
   }
 }
-function validateHttpRoutes(vs, sink) {
+function checkHttpRoutes(vs, sink) {
   const s = spec(vs);
   const delegateVs = asArray(s.hosts).length === 0;
   for (const { value: rule, path: path6 } of objectsAt(s, "http", ["spec"])) {
@@ -68972,6 +73555,10 @@ function validateHttpRoutes(vs, sink) {
     checkCelDuration(sink, [...path6, "timeout"], "timeout", rule.timeout);
   }
 }
+var validateVirtualService = (resource) => collect((sink) => checkVirtualService(resource, sink));
+var validateMatches = (resource) => collect((sink) => checkMatches(resource, sink));
+var validateHeaderOperations = (resource) => collect((sink) => checkAllHeaderOperations(resource, sink));
+var validateHttpRoutes = (resource) => collect((sink) => checkHttpRoutes(resource, sink));
 
 // rules/istio/virtualservice-headers-invalid.ts
 var messages13 = {
@@ -68994,7 +73581,7 @@ var virtualservice_headers_invalid_default = defineRule({
   target: [K.VirtualService],
   reads: [],
   check(vs, ctx) {
-    validateHeaderOperations(vs, sinkFor(ctx, vs));
+    reportProblems(ctx, vs, validateHeaderOperations(vs));
   }
 });
 
@@ -69118,7 +73705,7 @@ var virtualservice_invalid_default = defineRule({
   target: [K.VirtualService],
   reads: [],
   check(vs, ctx) {
-    validateVirtualService(vs, sinkFor(ctx, vs));
+    reportProblems(ctx, vs, validateVirtualService(vs));
   }
 });
 
@@ -69183,7 +73770,7 @@ function authenticated(index, w) {
   return [...namespaces].some(
     (ns) => index.inNamespace(K.RequestAuthentication, ns).some((ra) => {
       const target = policyTarget(ra);
-      return target.kind === "namespace" || target.kind === "selector" && matches(target.selector, w.labels);
+      return target.kind === "namespace" || target.kind === "selector" && matches2(target.selector, w.labels);
     })
   );
 }
@@ -69215,11 +73802,11 @@ var virtualservice_match_invalid_default = defineRule({
   target: [K.VirtualService],
   reads: [],
   check(vs, ctx) {
-    validateMatches(vs, sinkFor(ctx, vs));
+    reportProblems(ctx, vs, validateMatches(vs));
   }
 });
 
-// src/model/istio/match-coverage.ts
+// src/istio/match-coverage.ts
 var SECTIONS3 = ["http", "tcp", "tls"];
 function analyzeRouteOrder(vs) {
   const unreachable = [];
@@ -69483,7 +74070,7 @@ var virtualservice_route_invalid_default = defineRule({
   target: [K.VirtualService],
   reads: [],
   check(vs, ctx) {
-    validateHttpRoutes(vs, sinkFor(ctx, vs));
+    reportProblems(ctx, vs, validateHttpRoutes(vs));
   }
 });
 
@@ -69772,7 +74359,7 @@ var workload_image_auto_invalid_default = defineRule({
   }
 });
 
-// src/model/istio/service-selection.ts
+// src/istio/service-selection.ts
 function servicesSelecting(index, workload) {
   const table2 = index.memo("istio/services-by-selector-label", [K.Service], () => {
     const out = /* @__PURE__ */ new Map();
@@ -69923,7 +74510,7 @@ var workloadentry_invalid_default = defineRule({
   target: [K.WorkloadEntry],
   reads: [],
   check(we, ctx) {
-    validateWorkloadEntry(we, sinkFor(ctx, we));
+    reportProblems(ctx, we, validateWorkloadEntry(we));
   }
 });
 
@@ -69946,7 +74533,7 @@ var workloadgroup_invalid_default = defineRule({
   target: [K.WorkloadGroup],
   reads: [],
   check(wg, ctx) {
-    validateWorkloadGroup(wg, sinkFor(ctx, wg));
+    reportProblems(ctx, wg, validateWorkloadGroup(wg));
   }
 });
 
@@ -70137,8 +74724,8 @@ function namedInBranches(node) {
 var import_ajv2 = __toESM(require_ajv(), 1);
 
 // src/schema/bundles.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join7 } from "node:path";
+import { readFileSync as readFileSync9 } from "node:fs";
+import { join as join10 } from "node:path";
 var BUNDLE_FILES = {
   istio: "istio-1.30.3.json",
   "istio-master": "istio-master.json",
@@ -70152,7 +74739,7 @@ var loaded = /* @__PURE__ */ new Map();
 function bundle(key2) {
   let b = loaded.get(key2);
   if (!b) {
-    b = JSON.parse(readFileSync5(join7(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
+    b = JSON.parse(readFileSync9(join10(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
     loaded.set(key2, b);
   }
   return b;
@@ -70188,15 +74775,15 @@ function crdFromManifest(data, source) {
   return { group: group2, kind: kind2, scope: spec2.scope === "Cluster" ? "Cluster" : "Namespaced", versions, source };
 }
 
-// src/schema/go/url.ts
+// src/base/go/url.ts
 var UrlError = class extends Error {
 };
 function parseRequestUri(raw) {
-  return parse6(raw, true);
+  return parse8(raw, true);
 }
 function parseUrl(raw) {
   const hash = raw.indexOf("#");
-  const url = parse6(hash < 0 ? raw : raw.slice(0, hash), false);
+  const url = parse8(hash < 0 ? raw : raw.slice(0, hash), false);
   if (hash < 0) return url;
   const fragment = unescape(raw.slice(hash + 1), "fragment");
   return { ...url, fragment };
@@ -70218,7 +74805,7 @@ function isRequestUri(raw) {
     return false;
   }
 }
-function parse6(raw, viaRequest) {
+function parse8(raw, viaRequest) {
   if ([...raw].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) {
     throw new UrlError("net/url: invalid control character in URL");
   }
@@ -70592,7 +75179,7 @@ var SchemaRegistry = class {
   newer = /* @__PURE__ */ new Map();
   /** Linkerd's Gateway API v1.1.1 route CRDs, consulted when the repository uses Linkerd (see lookup). */
   linkerdBundle = /* @__PURE__ */ new Map();
-  constructor(settings, userCrds, repoCrds, usesLinkerd2) {
+  constructor(settings, servedCrds2, repoCrds, usesLinkerd2) {
     const gatewayApi = settings.gatewayApiChannel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
     const layers = ["istio", "linkerd", "smi", gatewayApi];
     if (settings.gatewayApiBundle === "linkerd") layers.push("gateway-api-linkerd");
@@ -70604,8 +75191,7 @@ var SchemaRegistry = class {
       for (const crd of bundle("gateway-api-experimental").crds) this.experimental.set(key(crd.group, crd.kind), crd);
     }
     for (const crd of bundle("istio-master").crds) this.newer.set(key(crd.group, crd.kind), crd);
-    for (const crd of userCrds) this.add(crd);
-    for (const r of repoCrds) {
+    for (const r of [...servedCrds2, ...repoCrds]) {
       const crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
       if (crd) this.add(crd);
     }
@@ -70790,7 +75376,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join8(sep6 = "") {
+function join11(sep6 = "") {
   let result = "";
   for (let i = 0; i < this.size; i++) {
     const item = this.get(i);
@@ -71084,8 +75670,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join8),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join8),
+  celMethod("join", LIST_STRING, [], STRING6, join11),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join11),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -71432,7 +76018,7 @@ var urlFunctions = [
 ];
 var quantityForms = /* @__PURE__ */ new WeakMap();
 function makeQuantity(quantity) {
-  const normal = normalize2(quantity);
+  const normal = normalize3(quantity);
   const message2 = QUANTITY_TYPE.make({ mantissa: normal.mantissa.toString(), exponent: normal.exponent });
   quantityForms.set(message2, quantity);
   return message2;
@@ -71648,7 +76234,7 @@ function untyped(data) {
   if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, untyped(v)]));
   return data;
 }
-var timestamp = (instant2) => create(TimestampSchema, { seconds: instant2.seconds, nanos: instant2.nanos });
+var timestamp2 = (instant2) => create(TimestampSchema, { seconds: instant2.seconds, nanos: instant2.nanos });
 function typedString(data, format2) {
   try {
     switch (format2) {
@@ -71656,11 +76242,11 @@ function typedString(data, format2) {
         return create(DurationSchema, durationParts(parseStrfmtDuration(data)));
       case "date": {
         const instant2 = parseFullDate(data);
-        return instant2 ? timestamp(instant2) : data;
+        return instant2 ? timestamp2(instant2) : data;
       }
       case "date-time": {
         const instant2 = parseDateTime(data);
-        return instant2 ? timestamp(instant2) : data;
+        return instant2 ? timestamp2(instant2) : data;
       }
       case "byte":
         return decodeStdBase64(data) ?? data;
@@ -71870,7 +76456,7 @@ function createBufbuildEngine(options = {}) {
     compile(expression) {
       let parsed2;
       try {
-        parsed2 = parse4(expression);
+        parsed2 = parse6(expression);
       } catch (error2) {
         return { error: error2 instanceof Error ? error2.message : String(error2) };
       }
@@ -71954,7 +76540,7 @@ function validateAgainstSchema(data, schema2, validate2) {
       invalidAt.add(pointer(problem.path));
     }
   }
-  walk(object, schema2, [], (value, node, path6) => {
+  walk2(object, schema2, [], (value, node, path6) => {
     const listType2 = node["x-kubernetes-list-type"];
     if (Array.isArray(value) && (listType2 === "set" || listType2 === "map")) problems.push(...duplicates(value, node, path6));
     const rules = node["x-kubernetes-validations"];
@@ -72003,13 +76589,13 @@ function schemaAt(root, path6) {
   return node;
 }
 var childSchema = (node, key2) => node.properties?.[key2] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : void 0);
-function walk(value, node, path6, visit2) {
+function walk2(value, node, path6, visit2) {
   if (!node) return;
   visit2(value, node, path6);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, node.items, [...path6, i], visit2));
+    value.forEach((item, i) => walk2(item, node.items, [...path6, i], visit2));
   } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) walk(v, childSchema(node, k), [...path6, k], visit2);
+    for (const [k, v] of Object.entries(value)) walk2(v, childSchema(node, k), [...path6, k], visit2);
   }
 }
 var pointer = (path6) => path6.map((s) => `/${String(s)}`).join("");
@@ -72200,19 +76786,21 @@ function valueAt(root, path6) {
 var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
 var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceDefinition], () => {
   const usesLinkerd2 = index.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"));
-  return new SchemaRegistry(index.settings, index.settings.crds, index.all(K.CustomResourceDefinition), usesLinkerd2);
+  const crds = index.all(K.CustomResourceDefinition);
+  const served2 = crds.filter((r) => r.origin.kind === "crds");
+  return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd2);
 });
 function schemaReport(index, resource) {
   const registry = schemaRegistry(index);
   const reports = index.memo("schema/reports", [], () => /* @__PURE__ */ new WeakMap());
   let report2 = reports.get(resource);
   if (!report2) {
-    report2 = build(registry, resource);
+    report2 = build2(registry, resource);
     reports.set(resource, report2);
   }
   return report2;
 }
-function build(registry, resource) {
+function build2(registry, resource) {
   const lookup = registry.lookup(resource.group, resource.kind, resource.version);
   if (lookup.status === "ok") {
     const validate2 = registry.validator(lookup.version);
@@ -72422,7 +77010,7 @@ var resource_duplicate_default = defineRule({
   }
 });
 
-// src/model/istio/groups.ts
+// src/istio/groups.ts
 var isIstioGroup = (group2) => group2 === "istio.io" || group2.endsWith(".istio.io");
 
 // rules/kubernetes/schema-invalid.ts
@@ -73248,7 +77836,7 @@ var linkerd_ratelimitpolicy_invalid_default = defineRule({
   }
 });
 
-// src/model/linkerd/routes.ts
+// src/linkerd/routes.ts
 var LINKERD_POLICY_GROUP = "policy.linkerd.io";
 var LINKERD_ROUTE_KINDS = [K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute, K.TLSRoute, K.TCPRoute];
 var ROUTE_KIND_RANK = { GRPCRoute: 4, HTTPRoute: 3, TLSRoute: 2, TCPRoute: 1 };
@@ -73375,7 +77963,7 @@ var linkerd_route_backend_invalid_default = defineRule({
   }
 });
 
-// src/model/linkerd/route-validation.ts
+// src/linkerd/route-validation.ts
 function rustHeaderValueProblem(value) {
   for (const ch of value) {
     const c = ch.codePointAt(0) ?? 0;
@@ -73970,7 +78558,7 @@ var linkerd_serverauthorization_server_not_found_default = defineRule({
   }
 });
 
-// src/model/smi/traffic-split.ts
+// src/smi/traffic-split.ts
 function trafficSplitOf(ts) {
   const backends = asArray(spec(ts).backends).flatMap((b, i) => {
     const backend = asObject(b);
@@ -74576,4502 +79164,17 @@ var RULES = [
   trafficsplit_service_not_found_default,
   trafficsplit_weights_invalid_default
 ];
-
-// src/engine/registry.ts
-var RuleCatalog = class {
-  constructor(rules) {
-    this.rules = rules;
-    for (const rule of rules) {
-      if (this.byId.has(rule.meta.id)) throw new Error(`two rules have the id "${rule.meta.id}"`);
-      this.byId.set(rule.meta.id, rule);
-      for (const alias of rule.meta.aliases ?? []) {
-        const list2 = this.byCode.get(alias.code);
-        if (list2) list2.push(rule);
-        else this.byCode.set(alias.code, [rule]);
-      }
-    }
-  }
-  rules;
-  byId = /* @__PURE__ */ new Map();
-  byCode = /* @__PURE__ */ new Map();
-  get(id) {
-    return this.byId.get(id);
-  }
-  /** Rules carrying an IST/KIA code. */
-  withCode(code) {
-    return this.byCode.get(code.toUpperCase()) ?? [];
-  }
-  /** The rule's documentation (rules/<area>/<id>.md), if present. */
-  doc(id) {
-    const rule = this.byId.get(id);
-    if (!rule) return void 0;
-    const file = join9(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
-    return existsSync4(file) ? readFileSync6(file, "utf8") : void 0;
-  }
-};
 var builtin;
 var builtinRules = () => builtin ??= new RuleCatalog(RULES);
-var isCode = (s) => /^(IST|KIA)\d{4}$|^GWAPI$/i.test(s);
-
-// src/engine/directives.ts
-var DIRECTIVE_RULE = "directive-unused";
-var DIRECTIVE = /(^|[ \t])#[ \t]*meshlint-(disable-next-line|disable-line|disable|enable)(?=[ \t]|$)([^\r\n]*)/;
-function parseDirectives(text) {
-  if (!text.includes("meshlint-")) return [];
-  const out = [];
-  let lineStart = 0;
-  let line = 1;
-  while (lineStart <= text.length) {
-    const newline = text.indexOf("\n", lineStart);
-    const lineEnd = newline < 0 ? text.length : newline;
-    const lineText = text.slice(lineStart, lineEnd);
-    const m = lineText.includes("meshlint-") ? DIRECTIVE.exec(lineText) : null;
-    if (m) {
-      const rest = (m[3] ?? "").replace(/\s+$/, "");
-      const cut = /(?:^|\s)--(?:\s|$)/.exec(rest);
-      const list2 = cut ? rest.slice(0, cut.index) : rest;
-      const reason = cut ? rest.slice(cut.index + cut[0].length).trim() : "";
-      const start = lineStart + m.index + (m[1] ?? "").length;
-      out.push({
-        kind: m[2],
-        ids: list2.split(/[\s,]+/).filter(Boolean),
-        ...reason ? { reason } : {},
-        line,
-        start,
-        end: lineStart + m.index + m[0].replace(/\s+$/, "").length
-      });
-    }
-    if (newline < 0) break;
-    lineStart = newline + 1;
-    line++;
-  }
-  return out;
-}
-var matches3 = (id, d) => id === "*" || id === d.ruleId || isCode(id) && d.codes.includes(id.toUpperCase());
-function applyDirectives(diagnostics, sources, catalog2, config) {
-  const kept = [];
-  const added = [];
-  let suppressed = 0;
-  const byFile = /* @__PURE__ */ new Map();
-  for (const d of diagnostics) {
-    if (d.file === void 0 || !d.span) kept.push(d);
-    else {
-      const list2 = byFile.get(d.file);
-      if (list2) list2.push(d);
-      else byFile.set(d.file, [d]);
-    }
-  }
-  const rule = catalog2.get(DIRECTIVE_RULE);
-  for (const [file, source] of sources) {
-    const directives = parseDirectives(source.text);
-    const inFile = byFile.get(file) ?? [];
-    byFile.delete(file);
-    if (directives.length === 0) {
-      kept.push(...inFile);
-      continue;
-    }
-    const { lines, blocks, problems } = entriesOf(directives, catalog2);
-    for (const d of inFile) {
-      const span = d.span;
-      const hits = [
-        ...(lines.get(span.line) ?? []).filter((e) => matches3(e.id, d)),
-        ...blocks.filter((e) => e.from < span.start && span.start < e.to && matches3(e.id, d))
-      ];
-      for (const e of hits) e.used = true;
-      if (hits.length) suppressed++;
-      else kept.push(d);
-    }
-    if (!rule) continue;
-    const severity = resolveSeverity(rule, [], config);
-    if (severity === "off") continue;
-    const unused = [...[...lines.values()].flat(), ...blocks].filter((e) => !e.used);
-    const report2 = (directive, messageId, data) => {
-      const message2 = formatMessage(rule.meta.messages[messageId] ?? messageId, data);
-      added.push({
-        ruleId: DIRECTIVE_RULE,
-        messageId,
-        severity,
-        message: message2,
-        codes: [],
-        path: [],
-        file,
-        span: source.span(directive.start, directive.end),
-        related: [],
-        fingerprint: fingerprint([DIRECTIVE_RULE, file, message2])
-      });
-    };
-    for (const p of problems) report2(p.directive, p.messageId, p.data);
-    for (const e of unused) {
-      const directive = `meshlint-${e.directive.kind}`;
-      if (e.id === "*") report2(e.directive, "unusedAll", { directive });
-      else report2(e.directive, "unused", { directive, id: e.id });
-    }
-  }
-  for (const rest of byFile.values()) kept.push(...rest);
-  const all = [...kept, ...added];
-  all.sort(compareDiagnostics);
-  return { diagnostics: all, suppressed };
-}
-function entriesOf(directives, catalog2) {
-  const lines = /* @__PURE__ */ new Map();
-  const blocks = [];
-  const open3 = /* @__PURE__ */ new Map();
-  const problems = [];
-  for (const directive of directives) {
-    const known = directive.ids.filter((id) => {
-      const ok = catalog2.get(id) !== void 0 || isCode(id) && catalog2.withCode(id).length > 0;
-      if (!ok) problems.push({ directive, messageId: "unknownId", data: { id } });
-      return ok;
-    });
-    if (directive.ids.length > 0 && known.length === 0) continue;
-    const ids = known.length ? known : ["*"];
-    if (directive.kind === "enable") {
-      const closing = directive.ids.length ? ids : [...open3.keys()];
-      if (closing.length === 0) problems.push({ directive, messageId: "unmatchedEnable", data: { id: "all rules" } });
-      for (const id of closing) {
-        const entry = open3.get(id);
-        if (entry) {
-          entry.to = directive.start;
-          open3.delete(id);
-        } else {
-          problems.push({ directive, messageId: "unmatchedEnable", data: { id } });
-        }
-      }
-      continue;
-    }
-    for (const id of ids) {
-      const entry = { directive, id, from: directive.start, to: Number.POSITIVE_INFINITY, used: false };
-      if (directive.kind === "disable") {
-        if (open3.has(id)) continue;
-        open3.set(id, entry);
-        blocks.push(entry);
-      } else {
-        const target = directive.kind === "disable-next-line" ? directive.line + 1 : directive.line;
-        addTo(lines, target, entry);
-      }
-    }
-  }
-  return { lines, blocks, problems };
-}
-
-// src/load/load.ts
-import { open as open2 } from "node:fs/promises";
-import { basename as basename7, dirname as dirname9, relative as relative6 } from "node:path";
-
-// src/load/discover.ts
-import { lstat as lstat2, readdir as readdir3, stat as stat3 } from "node:fs/promises";
-import { basename as basename5, extname as extname2, join as join10, resolve as resolve6 } from "node:path";
-
-// node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat2, statSync as statSync2 } from "fs";
-import { isAbsolute as isAbsolute2, posix, resolve as resolve5 } from "path";
-import { fileURLToPath as fileURLToPath2 } from "url";
-
-// node_modules/fdir/dist/index.mjs
-import { createRequire } from "module";
-import { basename as basename4, dirname as dirname7, normalize as normalize3, relative as relative5, resolve as resolve4, sep as sep4 } from "path";
-import * as nativeFs from "fs";
-var __require2 = /* @__PURE__ */ createRequire(import.meta.url);
-function cleanPath(path6) {
-  let normalized = normalize3(path6);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep4) normalized = normalized.substring(0, normalized.length - 1);
-  return normalized;
-}
-var SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path6, separator) {
-  return path6.replace(SLASHES_REGEX, separator);
-}
-var WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path6) {
-  return path6 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path6);
-}
-function normalizePath(path6, options) {
-  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path6.includes("/") || path6.startsWith(".");
-  if (resolvePaths) path6 = resolve4(path6);
-  if (normalizePath$1 || pathNeedsCleaning) path6 = cleanPath(path6);
-  if (path6 === ".") return "";
-  const needsSeperator = path6[path6.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path6 + pathSeparator : path6, pathSeparator);
-}
-function joinPathWithBasePath(filename, directoryPath) {
-  return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-  return function(filename, directoryPath) {
-    const sameRoot = directoryPath.startsWith(root);
-    if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative5(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-  };
-}
-function joinPath(filename) {
-  return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-  return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-  const { relativePaths, includeBasePath } = options;
-  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-function pushDirectoryWithRelativePath(root) {
-  return function(directoryPath, paths) {
-    paths.push(directoryPath.substring(root.length) || ".");
-  };
-}
-function pushDirectoryFilterWithRelativePath(root) {
-  return function(directoryPath, paths, filters) {
-    const relativePath = directoryPath.substring(root.length) || ".";
-    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-  };
-}
-var pushDirectory = (directoryPath, paths) => {
-  paths.push(directoryPath || ".");
-};
-var pushDirectoryFilter = (directoryPath, paths, filters) => {
-  const path6 = directoryPath || ".";
-  if (filters.every((filter) => filter(path6, true))) paths.push(path6);
-};
-var empty$2 = () => {
-};
-function build$6(root, options) {
-  const { includeDirs, filters, relativePaths } = options;
-  if (!includeDirs) return empty$2;
-  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-var pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-  if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-var pushFileFilter = (filename, paths, _counts, filters) => {
-  if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-var pushFileCount = (_filename, _paths, counts, _filters) => {
-  counts.files++;
-};
-var pushFile = (filename, paths) => {
-  paths.push(filename);
-};
-var empty$1 = () => {
-};
-function build$5(options) {
-  const { excludeFiles, filters, onlyCounts } = options;
-  if (excludeFiles) return empty$1;
-  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-  else if (onlyCounts) return pushFileCount;
-  else return pushFile;
-}
-var getArray = (paths) => {
-  return paths;
-};
-var getArrayGroup = () => {
-  return [""].slice(0, 0);
-};
-function build$4(options) {
-  return options.group ? getArrayGroup : getArray;
-}
-var groupFiles = (groups, directory, files) => {
-  groups.push({
-    directory,
-    files,
-    dir: directory
-  });
-};
-var empty = () => {
-};
-function build$3(options) {
-  return options.group ? groupFiles : empty;
-}
-var resolveSymlinksAsync = function(path6, state, callback$1) {
-  const { queue, fs: fs3, options: { suppressErrors } } = state;
-  queue.enqueue();
-  fs3.realpath(path6, (error2, resolvedPath) => {
-    if (error2) return queue.dequeue(suppressErrors ? null : error2, state);
-    fs3.stat(resolvedPath, (error$1, stat4) => {
-      if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-      if (stat4.isDirectory() && isRecursive(path6, resolvedPath, state)) return queue.dequeue(null, state);
-      callback$1(stat4, resolvedPath);
-      queue.dequeue(null, state);
-    });
-  });
-};
-var resolveSymlinks = function(path6, state, callback$1) {
-  const { queue, fs: fs3, options: { suppressErrors } } = state;
-  queue.enqueue();
-  try {
-    const resolvedPath = fs3.realpathSync(path6);
-    const stat4 = fs3.statSync(resolvedPath);
-    if (stat4.isDirectory() && isRecursive(path6, resolvedPath, state)) return;
-    callback$1(stat4, resolvedPath);
-  } catch (e) {
-    if (!suppressErrors) throw e;
-  }
-};
-function build$2(options, isSynchronous) {
-  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive(path6, resolved, state) {
-  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname7(path6);
-  let depth = 1;
-  while (parent !== state.root && depth < 2) {
-    const resolvedPath = state.symlinks.get(parent);
-    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-    if (isSameRoot) depth++;
-    else parent = dirname7(parent);
-  }
-  state.symlinks.set(path6, resolved);
-  return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-  return state.visited.includes(resolved + state.options.pathSeparator);
-}
-var onlyCountsSync = (state) => {
-  return state.counts;
-};
-var groupsSync = (state) => {
-  return state.groups;
-};
-var defaultSync = (state) => {
-  return state.paths;
-};
-var limitFilesSync = (state) => {
-  return state.paths.slice(0, state.options.maxFiles);
-};
-var onlyCountsAsync = (state, error2, callback$1) => {
-  report(error2, callback$1, state.counts, state.options.suppressErrors);
-  return null;
-};
-var defaultAsync = (state, error2, callback$1) => {
-  report(error2, callback$1, state.paths, state.options.suppressErrors);
-  return null;
-};
-var limitFilesAsync = (state, error2, callback$1) => {
-  report(error2, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-  return null;
-};
-var groupsAsync = (state, error2, callback$1) => {
-  report(error2, callback$1, state.groups, state.options.suppressErrors);
-  return null;
-};
-function report(error2, callback$1, output, suppressErrors) {
-  if (error2 && !suppressErrors) callback$1(error2, output);
-  else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-  const { onlyCounts, group: group2, maxFiles } = options;
-  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-  else if (group2) return isSynchronous ? groupsSync : groupsAsync;
-  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-  else return isSynchronous ? defaultSync : defaultAsync;
-}
-var readdirOpts = { withFileTypes: true };
-var walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-  state.queue.enqueue();
-  if (currentDepth < 0) return state.queue.dequeue(null, state);
-  const { fs: fs3 } = state;
-  state.visited.push(crawlPath);
-  state.counts.directories++;
-  fs3.readdir(crawlPath || ".", readdirOpts, (error2, entries = []) => {
-    callback$1(entries, directoryPath, currentDepth);
-    state.queue.dequeue(state.options.suppressErrors ? null : error2, state);
-  });
-};
-var walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-  const { fs: fs3 } = state;
-  if (currentDepth < 0) return;
-  state.visited.push(crawlPath);
-  state.counts.directories++;
-  let entries = [];
-  try {
-    entries = fs3.readdirSync(crawlPath || ".", readdirOpts);
-  } catch (e) {
-    if (!state.options.suppressErrors) throw e;
-  }
-  callback$1(entries, directoryPath, currentDepth);
-};
-function build2(isSynchronous) {
-  return isSynchronous ? walkSync : walkAsync;
-}
-var Queue = class {
-  count = 0;
-  constructor(onQueueEmpty) {
-    this.onQueueEmpty = onQueueEmpty;
-  }
-  enqueue() {
-    this.count++;
-    return this.count;
-  }
-  dequeue(error2, output) {
-    if (this.onQueueEmpty && (--this.count <= 0 || error2)) {
-      this.onQueueEmpty(error2, output);
-      if (error2) {
-        output.controller.abort();
-        this.onQueueEmpty = void 0;
-      }
-    }
-  }
-};
-var Counter = class {
-  _files = 0;
-  _directories = 0;
-  set files(num) {
-    this._files = num;
-  }
-  get files() {
-    return this._files;
-  }
-  set directories(num) {
-    this._directories = num;
-  }
-  get directories() {
-    return this._directories;
-  }
-  /**
-  * @deprecated use `directories` instead
-  */
-  /* c8 ignore next 3 */
-  get dirs() {
-    return this._directories;
-  }
-};
-var Aborter = class {
-  aborted = false;
-  abort() {
-    this.aborted = true;
-  }
-};
-var Walker = class {
-  root;
-  isSynchronous;
-  state;
-  joinPath;
-  pushDirectory;
-  pushFile;
-  getArray;
-  groupFiles;
-  resolveSymlink;
-  walkDirectory;
-  callbackInvoker;
-  constructor(root, options, callback$1) {
-    this.isSynchronous = !callback$1;
-    this.callbackInvoker = build$1(options, this.isSynchronous);
-    this.root = normalizePath(root, options);
-    this.state = {
-      root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-      paths: [""].slice(0, 0),
-      groups: [],
-      counts: new Counter(),
-      options,
-      queue: new Queue((error2, state) => this.callbackInvoker(state, error2, callback$1)),
-      symlinks: /* @__PURE__ */ new Map(),
-      visited: [""].slice(0, 0),
-      controller: new Aborter(),
-      fs: options.fs || nativeFs
-    };
-    this.joinPath = build$7(this.root, options);
-    this.pushDirectory = build$6(this.root, options);
-    this.pushFile = build$5(options);
-    this.getArray = build$4(options);
-    this.groupFiles = build$3(options);
-    this.resolveSymlink = build$2(options, this.isSynchronous);
-    this.walkDirectory = build2(this.isSynchronous);
-  }
-  start() {
-    this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-    this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-    return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-  }
-  walk = (entries, directoryPath, depth) => {
-    const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-    if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-    const files = this.getArray(this.state.paths);
-    for (let i = 0; i < entries.length; ++i) {
-      const entry = entries[i];
-      if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-        const filename = this.joinPath(entry.name, directoryPath);
-        this.pushFile(filename, files, this.state.counts, filters);
-      } else if (entry.isDirectory()) {
-        let path6 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-        if (exclude && exclude(entry.name, path6)) continue;
-        this.pushDirectory(path6, paths, filters);
-        this.walkDirectory(this.state, path6, path6, depth - 1, this.walk);
-      } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-        let path6 = joinPathWithBasePath(entry.name, directoryPath);
-        this.resolveSymlink(path6, this.state, (stat4, resolvedPath) => {
-          if (stat4.isDirectory()) {
-            resolvedPath = normalizePath(resolvedPath, this.state.options);
-            if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path6 + pathSeparator)) return;
-            this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path6 + pathSeparator, depth - 1, this.walk);
-          } else {
-            resolvedPath = useRealPaths ? resolvedPath : path6;
-            const filename = basename4(resolvedPath);
-            const directoryPath$1 = normalizePath(dirname7(resolvedPath), this.state.options);
-            resolvedPath = this.joinPath(filename, directoryPath$1);
-            this.pushFile(resolvedPath, files, this.state.counts, filters);
-          }
-        });
-      }
-    }
-    this.groupFiles(this.state.groups, directoryPath, files);
-  };
-};
-function promise(root, options) {
-  return new Promise((resolve$1, reject) => {
-    callback(root, options, (err, output) => {
-      if (err) return reject(err);
-      resolve$1(output);
-    });
-  });
-}
-function callback(root, options, callback$1) {
-  let walker = new Walker(root, options, callback$1);
-  walker.start();
-}
-function sync(root, options) {
-  const walker = new Walker(root, options);
-  return walker.start();
-}
-var APIBuilder = class {
-  constructor(root, options) {
-    this.root = root;
-    this.options = options;
-  }
-  withPromise() {
-    return promise(this.root, this.options);
-  }
-  withCallback(cb) {
-    callback(this.root, this.options, cb);
-  }
-  sync() {
-    return sync(this.root, this.options);
-  }
-};
-var pm = null;
-try {
-  __require2.resolve("picomatch");
-  pm = __require2("picomatch");
-} catch {
-}
-var Builder2 = class {
-  globCache = {};
-  options = {
-    maxDepth: Infinity,
-    suppressErrors: true,
-    pathSeparator: sep4,
-    filters: []
-  };
-  globFunction;
-  constructor(options) {
-    this.options = {
-      ...this.options,
-      ...options
-    };
-    this.globFunction = this.options.globFunction;
-  }
-  group() {
-    this.options.group = true;
-    return this;
-  }
-  withPathSeparator(separator) {
-    this.options.pathSeparator = separator;
-    return this;
-  }
-  withBasePath() {
-    this.options.includeBasePath = true;
-    return this;
-  }
-  withRelativePaths() {
-    this.options.relativePaths = true;
-    return this;
-  }
-  withDirs() {
-    this.options.includeDirs = true;
-    return this;
-  }
-  withMaxDepth(depth) {
-    this.options.maxDepth = depth;
-    return this;
-  }
-  withMaxFiles(limit) {
-    this.options.maxFiles = limit;
-    return this;
-  }
-  withFullPaths() {
-    this.options.resolvePaths = true;
-    this.options.includeBasePath = true;
-    return this;
-  }
-  withErrors() {
-    this.options.suppressErrors = false;
-    return this;
-  }
-  withSymlinks({ resolvePaths = true } = {}) {
-    this.options.resolveSymlinks = true;
-    this.options.useRealPaths = resolvePaths;
-    return this.withFullPaths();
-  }
-  withAbortSignal(signal) {
-    this.options.signal = signal;
-    return this;
-  }
-  normalize() {
-    this.options.normalizePath = true;
-    return this;
-  }
-  filter(predicate) {
-    this.options.filters.push(predicate);
-    return this;
-  }
-  onlyDirs() {
-    this.options.excludeFiles = true;
-    this.options.includeDirs = true;
-    return this;
-  }
-  exclude(predicate) {
-    this.options.exclude = predicate;
-    return this;
-  }
-  onlyCounts() {
-    this.options.onlyCounts = true;
-    return this;
-  }
-  crawl(root) {
-    return new APIBuilder(root || ".", this.options);
-  }
-  withGlobFunction(fn) {
-    this.globFunction = fn;
-    return this;
-  }
-  /**
-  * @deprecated Pass options using the constructor instead:
-  * ```ts
-  * new fdir(options).crawl("/path/to/root");
-  * ```
-  * This method will be removed in v7.0
-  */
-  /* c8 ignore next 4 */
-  crawlWithOptions(root, options) {
-    this.options = {
-      ...this.options,
-      ...options
-    };
-    return new APIBuilder(root || ".", this.options);
-  }
-  glob(...patterns) {
-    if (this.globFunction) return this.globWithOptions(patterns);
-    return this.globWithOptions(patterns, ...[{ dot: true }]);
-  }
-  globWithOptions(patterns, ...options) {
-    const globFn = this.globFunction || pm;
-    if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-    var isMatch = this.globCache[patterns.join("\0")];
-    if (!isMatch) {
-      isMatch = globFn(patterns, ...options);
-      this.globCache[patterns.join("\0")] = isMatch;
-    }
-    this.options.filters.push((path6) => isMatch(path6));
-    return this;
-  }
-};
-
-// node_modules/tinyglobby/dist/index.mjs
-var import_picomatch = __toESM(require_picomatch2(), 1);
-var isReadonlyArray = Array.isArray;
-var BACKSLASHES = /\\/g;
-var DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-var isWin = process.platform === "win32";
-var ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-  const patternsCount = patterns.length;
-  const patternsParts = Array(patternsCount);
-  const matchers = Array(patternsCount);
-  let i, j;
-  for (i = 0; i < patternsCount; i++) {
-    const parts = splitPattern(patterns[i]);
-    patternsParts[i] = parts;
-    const partsCount = parts.length;
-    const partMatchers = Array(partsCount);
-    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch.default)(parts[j], options);
-    matchers[i] = partMatchers;
-  }
-  return (input) => {
-    const inputParts = input.split("/");
-    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
-    for (i = 0; i < patternsCount; i++) {
-      const patternParts = patternsParts[i];
-      const matcher = matchers[i];
-      const inputPatternCount = inputParts.length;
-      const minParts = Math.min(inputPatternCount, patternParts.length);
-      j = 0;
-      while (j < minParts) {
-        const part = patternParts[j];
-        if (part.includes("/")) return true;
-        if (!matcher[j](inputParts[j])) break;
-        if (!options.noglobstar && part === "**") return true;
-        j++;
-      }
-      if (j === inputPatternCount) return true;
-    }
-    return false;
-  };
-}
-var WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-var isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-  if (cwd === root || root.startsWith(`${cwd}/`)) {
-    if (absolute) {
-      const start = cwd.length + +!isRoot(cwd);
-      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-    }
-    const prefix = root.slice(cwd.length + 1);
-    if (prefix) return (p, isDir) => {
-      if (p === ".") return prefix;
-      const result = `${prefix}/${p}`;
-      return isDir ? result.slice(0, -1) : result;
-    };
-    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-  }
-  if (absolute) return (p) => posix.relative(cwd, p) || ".";
-  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-  if (root.startsWith(`${cwd}/`)) {
-    const prefix = root.slice(cwd.length + 1);
-    return (p) => `${prefix}/${p}`;
-  }
-  return (p) => {
-    const result = posix.relative(cwd, `${root}/${p}`);
-    return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-  };
-}
-function ensureNonDriveRelativePath(path6) {
-  return path6.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-var splitPatternOptions = { parts: true };
-function splitPattern(path6) {
-  var _result$parts;
-  const result = import_picomatch.default.scan(path6, splitPatternOptions);
-  return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path6];
-}
-var POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-var WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-var escapePosixPath = (path6) => path6.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-var escapeWin32Path = (path6) => path6.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-var escapePath = isWin ? escapeWin32Path : escapePosixPath;
-function isDynamicPattern(pattern, options) {
-  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan2 = import_picomatch.default.scan(pattern);
-  return scan2.isGlob || scan2.negated;
-}
-function log(...tasks) {
-  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-  return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-var PARENT_DIRECTORY = /^(\/?\.\.)+/;
-var ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-  var _PARENT_DIRECTORY$exe;
-  const cwd = opts.cwd;
-  let result = pattern;
-  if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-  if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-  const escapedCwd = escapePath(cwd);
-  result = isAbsolute2(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
-  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-  const parts = splitPattern(result);
-  if (parentDir) {
-    const n = (parentDir.length + 1) / 3;
-    let i = 0;
-    const cwdParts = escapedCwd.split("/");
-    while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-      result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-      i++;
-    }
-    const potentialRoot = posix.join(cwd, parentDir.slice(i * 3));
-    if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-      props.root = ensureNonDriveRelativePath(potentialRoot);
-      props.depthOffset = -n + i;
-    }
-  }
-  if (!isIgnore && props.depthOffset >= 0) {
-    var _props$commonPath;
-    (_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-    const newCommonPath = [];
-    const length = Math.min(props.commonPath.length, parts.length);
-    for (let i = 0; i < length; i++) {
-      const part = parts[i];
-      if (part === "**" && !parts[i + 1]) {
-        newCommonPath.pop();
-        break;
-      }
-      if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-      newCommonPath.push(part);
-    }
-    props.depthOffset = newCommonPath.length;
-    props.commonPath = newCommonPath;
-    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
-  }
-  return result;
-}
-function processPatterns(options, patterns, props) {
-  const matchPatterns = [];
-  const ignorePatterns = [];
-  for (const pattern of options.ignore) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
-  }
-  for (const pattern of patterns) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
-  }
-  return {
-    match: matchPatterns,
-    ignore: ignorePatterns
-  };
-}
-function buildCrawler(options, patterns) {
-  const cwd = options.cwd;
-  const props = {
-    root: cwd,
-    depthOffset: 0
-  };
-  const processed = processPatterns(options, patterns, props);
-  if (options.debug) log("internal processing patterns:", processed);
-  const { absolute, caseSensitiveMatch, debug: debug2, dot, followSymbolicLinks, onlyDirectories } = options;
-  const root = props.root.replace(BACKSLASHES, "");
-  const matchOptions = {
-    dot,
-    nobrace: options.braceExpansion === false,
-    nocase: !caseSensitiveMatch,
-    noextglob: options.extglob === false,
-    noglobstar: options.globstar === false,
-    posix: true
-  };
-  const matcher = (0, import_picomatch.default)(processed.match, matchOptions);
-  const ignore2 = (0, import_picomatch.default)(processed.ignore, matchOptions);
-  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-  const format2 = buildFormat(cwd, root, absolute);
-  const excludeFormatter = absolute ? format2 : buildFormat(cwd, root, true);
-  const excludePredicate = (_, p) => {
-    const relativePath = excludeFormatter(p, true);
-    return relativePath !== "." && !partialMatcher(relativePath) || ignore2(relativePath);
-  };
-  let maxDepth;
-  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-  const crawler = new Builder2({
-    filters: [debug2 ? (p, isDirectory2) => {
-      const path6 = format2(p, isDirectory2);
-      const matches4 = matcher(path6) && !ignore2(path6);
-      if (matches4) log(`matched ${path6}`);
-      return matches4;
-    } : (p, isDirectory2) => {
-      const path6 = format2(p, isDirectory2);
-      return matcher(path6) && !ignore2(path6);
-    }],
-    exclude: debug2 ? (_, p) => {
-      const skipped = excludePredicate(_, p);
-      log(`${skipped ? "skipped" : "crawling"} ${p}`);
-      return skipped;
-    } : excludePredicate,
-    fs: options.fs,
-    pathSeparator: "/",
-    relativePaths: !absolute,
-    resolvePaths: absolute,
-    includeBasePath: absolute,
-    resolveSymlinks: followSymbolicLinks,
-    excludeSymlinks: !followSymbolicLinks,
-    excludeFiles: onlyDirectories,
-    includeDirs: onlyDirectories || !options.onlyFiles,
-    maxDepth,
-    signal: options.signal
-  }).crawl(root);
-  if (options.debug) log("internal properties:", {
-    ...props,
-    root
-  });
-  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-function formatPaths(paths, mapper) {
-  if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-  return paths;
-}
-var defaultOptions = {
-  caseSensitiveMatch: true,
-  debug: !!process.env.TINYGLOBBY_DEBUG,
-  expandDirectories: true,
-  followSymbolicLinks: true,
-  onlyFiles: true
-};
-function getOptions(options) {
-  const opts = Object.assign({}, options);
-  for (const key2 in defaultOptions) if (opts[key2] === void 0) Object.assign(opts, { [key2]: defaultOptions[key2] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath2(opts.cwd) : resolve5(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-  opts.ignore = ensureStringArray(opts.ignore);
-  opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir2,
-    readdirSync: opts.fs.readdirSync || readdirSync,
-    realpath: opts.fs.realpath || realpath,
-    realpathSync: opts.fs.realpathSync || realpathSync,
-    stat: opts.fs.stat || stat2,
-    statSync: opts.fs.statSync || statSync2
-  });
-  if (opts.debug) log("globbing with options:", opts);
-  return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-  var _ref;
-  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-  const options = getOptions(isModern ? inputOptions : globInput);
-  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob2(globInput, options) {
-  const [crawler, relative7] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative7) : [];
-}
-
-// src/load/discover.ts
-var MANIFEST_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
-var OWN_FILES = /* @__PURE__ */ new Set([".meshlint.yaml", ".meshlint.yml", ".meshlint-baseline.json"]);
-async function discover(inputs, cwd, ignores) {
-  const found = /* @__PURE__ */ new Map();
-  const unmatched = [];
-  const ignored = [];
-  let stdin = false;
-  const add4 = (file) => {
-    const seen = found.get(file.path);
-    if (!seen || file.explicit && !seen.explicit) found.set(file.path, file);
-  };
-  for (const input of inputs) {
-    if (input === "-") {
-      stdin = true;
-      continue;
-    }
-    const path6 = resolve6(cwd, input);
-    const info2 = await stat3(path6).catch(() => void 0) ?? await lstat2(path6).catch(() => void 0);
-    if (info2?.isDirectory()) {
-      await walk2(path6, ignores, add4);
-    } else if (info2) {
-      if (ignores.ignores(path6)) ignored.push(path6);
-      else add4({ path: path6, explicit: true });
-    } else if (isDynamicPattern(input)) {
-      const matches4 = await glob2([input], { cwd, absolute: true, dot: true, ignore: ["**/node_modules/**", "**/.git/**"] });
-      let any = false;
-      for (const match of matches4.map((m) => resolve6(m)).sort()) {
-        if (!MANIFEST_EXTENSIONS.has(extname2(match).toLowerCase()) || OWN_FILES.has(basename5(match)) || ignores.ignores(match)) continue;
-        add4({ path: match, explicit: false });
-        any = true;
-      }
-      if (!any) unmatched.push(input);
-    } else {
-      unmatched.push(input);
-    }
-  }
-  const files = [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { files, stdin, unmatched, ignored };
-}
-async function walk2(dir, ignores, add4) {
-  const entries = await readdir3(dir, { withFileTypes: true }).catch(() => []);
-  entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  for (const entry of entries) {
-    const path6 = join10(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!ignores.ignores(path6, true)) await walk2(path6, ignores, add4);
-    } else if (entry.isFile() || entry.isSymbolicLink()) {
-      if (!MANIFEST_EXTENSIONS.has(extname2(entry.name).toLowerCase()) || OWN_FILES.has(entry.name) || ignores.ignores(path6)) continue;
-      if (entry.isSymbolicLink() && (await stat3(path6).catch(() => void 0))?.isDirectory()) continue;
-      add4({ path: path6, explicit: false });
-    }
-  }
-}
-
-// src/load/templates.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync7, statSync as statSync3 } from "node:fs";
-import { basename as basename6, dirname as dirname8, join as join11, resolve as resolve7, sep as sep5 } from "node:path";
-var KUSTOMIZATION_FILES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
-function kustomizeInputsOf(kustomizationPath, text) {
-  let doc;
-  try {
-    doc = (0, import_yaml6.parse)(text, { version: "1.1", uniqueKeys: false });
-  } catch {
-    return [];
-  }
-  const k = asObject(doc);
-  if (!k) return [];
-  const dir = dirname8(kustomizationPath);
-  const out = [];
-  const addPath2 = (p) => {
-    const s = asString(p);
-    if (s && !s.includes("://") && !s.includes("\n")) out.push(resolve7(dir, s));
-  };
-  for (const p of asArray(k.patchesStrategicMerge)) addPath2(p);
-  for (const key2 of ["patches", "patchesJson6902", "replacements"]) {
-    for (const p of asArray(k[key2])) addPath2(asObject(p)?.path);
-  }
-  for (const key2 of ["transformers", "generators", "validators", "configurations", "crds"]) {
-    for (const p of asArray(k[key2])) addPath2(p);
-  }
-  for (const gen of [...asArray(k.configMapGenerator), ...asArray(k.secretGenerator)]) {
-    for (const f of asArray(asObject(gen)?.files)) addPath2(asString(f)?.split("=").pop());
-  }
-  return out;
-}
-var isKustomizeDocument = (value) => {
-  if (isObject(value)) return /^kustomize\.config\.k8s\.io\//.test(asString(value.apiVersion) ?? "");
-  const ops = asArray(value);
-  return ops.length > 0 && ops.every((op) => isObject(op) && typeof op.op === "string" && typeof op.path === "string");
-};
-var TEMPLATE_SCALARS = /* @__PURE__ */ new Set(["QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL", "BLOCK_FOLDED"]);
-function looksLikeHelmTemplate(text) {
-  if (!text.includes("{{")) return false;
-  const docs = parseYamlStream(text);
-  if (docs.some((d) => d.errors.length > 0)) return true;
-  const data = [];
-  for (const doc of docs) {
-    (0, import_yaml6.visit)(doc, {
-      Scalar(_key, node) {
-        if (node.range && TEMPLATE_SCALARS.has(String(node.type))) data.push([node.range[0], node.range[1]]);
-      }
-    });
-  }
-  for (let at2 = text.indexOf("{{"); at2 >= 0; at2 = text.indexOf("{{", at2 + 2)) {
-    if (!data.some(([start, end]) => at2 >= start && at2 < end) && !insideComment(text, at2)) return true;
-  }
-  return false;
-}
-function insideComment(text, at2) {
-  const lineStart = text.lastIndexOf("\n", at2) + 1;
-  return /(^|\s)#/.test(text.slice(lineStart, at2));
-}
-var ChartLocator = class {
-  constructor(top) {
-    this.top = top;
-  }
-  top;
-  chartOf = /* @__PURE__ */ new Map();
-  /** The chart root holding `file`, unless the file is one of the chart's plain CRDs (under `crds/`). */
-  chartHolding(file) {
-    const root = this.rootAbove(dirname8(file));
-    if (!root) return void 0;
-    const inside = file.slice(root.length + 1).split(sep5);
-    return inside[0] === "crds" ? void 0 : root;
-  }
-  rootAbove(dir) {
-    const cached = this.chartOf.get(dir);
-    if (cached !== void 0) return cached ?? void 0;
-    let root = null;
-    if (isFile(join11(dir, "Chart.yaml"))) root = dir;
-    else if (dir !== this.top && dirname8(dir) !== dir && dir.startsWith(this.top)) root = this.rootAbove(dirname8(dir)) ?? null;
-    this.chartOf.set(dir, root);
-    return root ?? void 0;
-  }
-};
-function isFile(path6) {
-  try {
-    return statSync3(path6).isFile();
-  } catch {
-    return false;
-  }
-}
-var readText = (path6) => {
-  try {
-    return readFileSync7(path6, "utf8");
-  } catch {
-    return void 0;
-  }
-};
-
-// node_modules/js-yaml/dist/js-yaml.mjs
-function getDefaultExportFromCjs(x) {
-  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
-}
-var jsYaml = {};
-var loader = {};
-var common = {};
-var hasRequiredCommon;
-function requireCommon() {
-  if (hasRequiredCommon) return common;
-  hasRequiredCommon = 1;
-  function isNothing(subject) {
-    return typeof subject === "undefined" || subject === null;
-  }
-  function isObject3(subject) {
-    return typeof subject === "object" && subject !== null;
-  }
-  function toArray(sequence) {
-    if (Array.isArray(sequence)) return sequence;
-    else if (isNothing(sequence)) return [];
-    return [sequence];
-  }
-  function extend(target, source) {
-    if (source) {
-      const sourceKeys = Object.keys(source);
-      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key2 = sourceKeys[index];
-        target[key2] = source[key2];
-      }
-    }
-    return target;
-  }
-  function repeat(string, count) {
-    let result = "";
-    for (let cycle = 0; cycle < count; cycle += 1) {
-      result += string;
-    }
-    return result;
-  }
-  function isNegativeZero(number) {
-    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
-  }
-  common.isNothing = isNothing;
-  common.isObject = isObject3;
-  common.toArray = toArray;
-  common.repeat = repeat;
-  common.isNegativeZero = isNegativeZero;
-  common.extend = extend;
-  return common;
-}
-var exception;
-var hasRequiredException;
-function requireException() {
-  if (hasRequiredException) return exception;
-  hasRequiredException = 1;
-  function formatError(exception2, compact) {
-    let where = "";
-    const message2 = exception2.reason || "(unknown reason)";
-    if (!exception2.mark) return message2;
-    if (exception2.mark.name) {
-      where += 'in "' + exception2.mark.name + '" ';
-    }
-    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
-    if (!compact && exception2.mark.snippet) {
-      where += "\n\n" + exception2.mark.snippet;
-    }
-    return message2 + " " + where;
-  }
-  function YAMLException2(reason, mark) {
-    Error.call(this);
-    this.name = "YAMLException";
-    this.reason = reason;
-    this.mark = mark;
-    this.message = formatError(this, false);
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    } else {
-      this.stack = new Error().stack || "";
-    }
-  }
-  YAMLException2.prototype = Object.create(Error.prototype);
-  YAMLException2.prototype.constructor = YAMLException2;
-  YAMLException2.prototype.toString = function toString(compact) {
-    return this.name + ": " + formatError(this, compact);
-  };
-  exception = YAMLException2;
-  return exception;
-}
-var snippet;
-var hasRequiredSnippet;
-function requireSnippet() {
-  if (hasRequiredSnippet) return snippet;
-  hasRequiredSnippet = 1;
-  const common2 = requireCommon();
-  function getLine(buffer, lineStart, lineEnd, position2, maxLineLength) {
-    let head = "";
-    let tail = "";
-    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
-    if (position2 - lineStart > maxHalfLength) {
-      head = " ... ";
-      lineStart = position2 - maxHalfLength + head.length;
-    }
-    if (lineEnd - position2 > maxHalfLength) {
-      tail = " ...";
-      lineEnd = position2 + maxHalfLength - tail.length;
-    }
-    return {
-      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
-      pos: position2 - lineStart + head.length
-      // relative position
-    };
-  }
-  function padStart(string, max) {
-    return common2.repeat(" ", max - string.length) + string;
-  }
-  function makeSnippet(mark, options) {
-    options = Object.create(options || null);
-    if (!mark.buffer) return null;
-    if (!options.maxLength) options.maxLength = 79;
-    if (typeof options.indent !== "number") options.indent = 1;
-    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
-    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
-    const re = /\r?\n|\r|\0/g;
-    const lineStarts = [0];
-    const lineEnds = [];
-    let match;
-    let foundLineNo = -1;
-    while (match = re.exec(mark.buffer)) {
-      lineEnds.push(match.index);
-      lineStarts.push(match.index + match[0].length);
-      if (mark.position <= match.index && foundLineNo < 0) {
-        foundLineNo = lineStarts.length - 2;
-      }
-    }
-    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
-    let result = "";
-    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
-    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
-    for (let i = 1; i <= options.linesBefore; i++) {
-      if (foundLineNo - i < 0) break;
-      const line2 = getLine(
-        mark.buffer,
-        lineStarts[foundLineNo - i],
-        lineEnds[foundLineNo - i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
-        maxLineLength
-      );
-      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
-    }
-    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
-    for (let i = 1; i <= options.linesAfter; i++) {
-      if (foundLineNo + i >= lineEnds.length) break;
-      const line2 = getLine(
-        mark.buffer,
-        lineStarts[foundLineNo + i],
-        lineEnds[foundLineNo + i],
-        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
-        maxLineLength
-      );
-      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
-    }
-    return result.replace(/\n$/, "");
-  }
-  snippet = makeSnippet;
-  return snippet;
-}
-var type;
-var hasRequiredType;
-function requireType() {
-  if (hasRequiredType) return type;
-  hasRequiredType = 1;
-  const YAMLException2 = requireException();
-  const TYPE_CONSTRUCTOR_OPTIONS = [
-    "kind",
-    "multi",
-    "resolve",
-    "construct",
-    "instanceOf",
-    "predicate",
-    "represent",
-    "representName",
-    "defaultStyle",
-    "styleAliases"
-  ];
-  const YAML_NODE_KINDS = [
-    "scalar",
-    "sequence",
-    "mapping"
-  ];
-  function compileStyleAliases(map2) {
-    const result = {};
-    if (map2 !== null) {
-      Object.keys(map2).forEach(function(style) {
-        map2[style].forEach(function(alias) {
-          result[String(alias)] = style;
-        });
-      });
-    }
-    return result;
-  }
-  function Type2(tag, options) {
-    options = options || {};
-    Object.keys(options).forEach(function(name) {
-      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
-        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
-      }
-    });
-    this.options = options;
-    this.tag = tag;
-    this.kind = options["kind"] || null;
-    this.resolve = options["resolve"] || function() {
-      return true;
-    };
-    this.construct = options["construct"] || function(data) {
-      return data;
-    };
-    this.instanceOf = options["instanceOf"] || null;
-    this.predicate = options["predicate"] || null;
-    this.represent = options["represent"] || null;
-    this.representName = options["representName"] || null;
-    this.defaultStyle = options["defaultStyle"] || null;
-    this.multi = options["multi"] || false;
-    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
-    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
-      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
-    }
-  }
-  type = Type2;
-  return type;
-}
-var schema;
-var hasRequiredSchema;
-function requireSchema() {
-  if (hasRequiredSchema) return schema;
-  hasRequiredSchema = 1;
-  const YAMLException2 = requireException();
-  const Type2 = requireType();
-  function compileList(schema2, name) {
-    const result = [];
-    schema2[name].forEach(function(currentType) {
-      let newIndex = result.length;
-      result.forEach(function(previousType, previousIndex) {
-        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
-          newIndex = previousIndex;
-        }
-      });
-      result[newIndex] = currentType;
-    });
-    return result;
-  }
-  function compileMap() {
-    const result = {
-      scalar: {},
-      sequence: {},
-      mapping: {},
-      fallback: {},
-      multi: {
-        scalar: [],
-        sequence: [],
-        mapping: [],
-        fallback: []
-      }
-    };
-    function collectType(type2) {
-      if (type2.multi) {
-        result.multi[type2.kind].push(type2);
-        result.multi["fallback"].push(type2);
-      } else {
-        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
-      }
-    }
-    for (let index = 0, length = arguments.length; index < length; index += 1) {
-      arguments[index].forEach(collectType);
-    }
-    return result;
-  }
-  function Schema2(definition) {
-    return this.extend(definition);
-  }
-  Schema2.prototype.extend = function extend(definition) {
-    let implicit = [];
-    let explicit = [];
-    if (definition instanceof Type2) {
-      explicit.push(definition);
-    } else if (Array.isArray(definition)) {
-      explicit = explicit.concat(definition);
-    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
-      if (definition.implicit) implicit = implicit.concat(definition.implicit);
-      if (definition.explicit) explicit = explicit.concat(definition.explicit);
-    } else {
-      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
-    }
-    implicit.forEach(function(type2) {
-      if (!(type2 instanceof Type2)) {
-        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-      }
-      if (type2.loadKind && type2.loadKind !== "scalar") {
-        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
-      }
-      if (type2.multi) {
-        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
-      }
-    });
-    explicit.forEach(function(type2) {
-      if (!(type2 instanceof Type2)) {
-        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-      }
-    });
-    const result = Object.create(Schema2.prototype);
-    result.implicit = (this.implicit || []).concat(implicit);
-    result.explicit = (this.explicit || []).concat(explicit);
-    result.compiledImplicit = compileList(result, "implicit");
-    result.compiledExplicit = compileList(result, "explicit");
-    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
-    return result;
-  };
-  schema = Schema2;
-  return schema;
-}
-var str;
-var hasRequiredStr;
-function requireStr() {
-  if (hasRequiredStr) return str;
-  hasRequiredStr = 1;
-  const Type2 = requireType();
-  str = new Type2("tag:yaml.org,2002:str", {
-    kind: "scalar",
-    construct: function(data) {
-      return data !== null ? data : "";
-    }
-  });
-  return str;
-}
-var seq;
-var hasRequiredSeq;
-function requireSeq() {
-  if (hasRequiredSeq) return seq;
-  hasRequiredSeq = 1;
-  const Type2 = requireType();
-  seq = new Type2("tag:yaml.org,2002:seq", {
-    kind: "sequence",
-    construct: function(data) {
-      return data !== null ? data : [];
-    }
-  });
-  return seq;
-}
-var map;
-var hasRequiredMap;
-function requireMap() {
-  if (hasRequiredMap) return map;
-  hasRequiredMap = 1;
-  const Type2 = requireType();
-  map = new Type2("tag:yaml.org,2002:map", {
-    kind: "mapping",
-    construct: function(data) {
-      return data !== null ? data : {};
-    }
-  });
-  return map;
-}
-var failsafe;
-var hasRequiredFailsafe;
-function requireFailsafe() {
-  if (hasRequiredFailsafe) return failsafe;
-  hasRequiredFailsafe = 1;
-  const Schema2 = requireSchema();
-  failsafe = new Schema2({
-    explicit: [
-      requireStr(),
-      requireSeq(),
-      requireMap()
-    ]
-  });
-  return failsafe;
-}
-var _null;
-var hasRequired_null;
-function require_null2() {
-  if (hasRequired_null) return _null;
-  hasRequired_null = 1;
-  const Type2 = requireType();
-  function resolveYamlNull(data) {
-    if (data === null) return true;
-    const max = data.length;
-    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
-  }
-  function constructYamlNull() {
-    return null;
-  }
-  function isNull(object) {
-    return object === null;
-  }
-  _null = new Type2("tag:yaml.org,2002:null", {
-    kind: "scalar",
-    resolve: resolveYamlNull,
-    construct: constructYamlNull,
-    predicate: isNull,
-    represent: {
-      canonical: function() {
-        return "~";
-      },
-      lowercase: function() {
-        return "null";
-      },
-      uppercase: function() {
-        return "NULL";
-      },
-      camelcase: function() {
-        return "Null";
-      },
-      empty: function() {
-        return "";
-      }
-    },
-    defaultStyle: "lowercase"
-  });
-  return _null;
-}
-var bool;
-var hasRequiredBool;
-function requireBool() {
-  if (hasRequiredBool) return bool;
-  hasRequiredBool = 1;
-  const Type2 = requireType();
-  function resolveYamlBoolean(data) {
-    if (data === null) return false;
-    const max = data.length;
-    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
-  }
-  function constructYamlBoolean(data) {
-    return data === "true" || data === "True" || data === "TRUE";
-  }
-  function isBoolean(object) {
-    return Object.prototype.toString.call(object) === "[object Boolean]";
-  }
-  bool = new Type2("tag:yaml.org,2002:bool", {
-    kind: "scalar",
-    resolve: resolveYamlBoolean,
-    construct: constructYamlBoolean,
-    predicate: isBoolean,
-    represent: {
-      lowercase: function(object) {
-        return object ? "true" : "false";
-      },
-      uppercase: function(object) {
-        return object ? "TRUE" : "FALSE";
-      },
-      camelcase: function(object) {
-        return object ? "True" : "False";
-      }
-    },
-    defaultStyle: "lowercase"
-  });
-  return bool;
-}
-var int;
-var hasRequiredInt;
-function requireInt() {
-  if (hasRequiredInt) return int;
-  hasRequiredInt = 1;
-  const common2 = requireCommon();
-  const Type2 = requireType();
-  function isHexCode(c) {
-    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
-  }
-  function isOctCode(c) {
-    return c >= 48 && c <= 55;
-  }
-  function isDecCode(c) {
-    return c >= 48 && c <= 57;
-  }
-  function resolveYamlInteger(data) {
-    if (data === null) return false;
-    const max = data.length;
-    let index = 0;
-    let hasDigits = false;
-    if (!max) return false;
-    let ch = data[index];
-    if (ch === "-" || ch === "+") {
-      ch = data[++index];
-    }
-    if (ch === "0") {
-      if (index + 1 === max) return true;
-      ch = data[++index];
-      if (ch === "b") {
-        index++;
-        for (; index < max; index++) {
-          ch = data[index];
-          if (ch !== "0" && ch !== "1") return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-      if (ch === "x") {
-        index++;
-        for (; index < max; index++) {
-          if (!isHexCode(data.charCodeAt(index))) return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-      if (ch === "o") {
-        index++;
-        for (; index < max; index++) {
-          if (!isOctCode(data.charCodeAt(index))) return false;
-          hasDigits = true;
-        }
-        return hasDigits && isFinite(parseYamlInteger(data));
-      }
-    }
-    for (; index < max; index++) {
-      if (!isDecCode(data.charCodeAt(index))) {
-        return false;
-      }
-      hasDigits = true;
-    }
-    if (!hasDigits) return false;
-    return isFinite(parseYamlInteger(data));
-  }
-  function parseYamlInteger(data) {
-    let value = data;
-    let sign2 = 1;
-    let ch = value[0];
-    if (ch === "-" || ch === "+") {
-      if (ch === "-") sign2 = -1;
-      value = value.slice(1);
-      ch = value[0];
-    }
-    if (value === "0") return 0;
-    if (ch === "0") {
-      if (value[1] === "b") return sign2 * parseInt(value.slice(2), 2);
-      if (value[1] === "x") return sign2 * parseInt(value.slice(2), 16);
-      if (value[1] === "o") return sign2 * parseInt(value.slice(2), 8);
-    }
-    return sign2 * parseInt(value, 10);
-  }
-  function constructYamlInteger(data) {
-    return parseYamlInteger(data);
-  }
-  function isInteger2(object) {
-    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
-  }
-  int = new Type2("tag:yaml.org,2002:int", {
-    kind: "scalar",
-    resolve: resolveYamlInteger,
-    construct: constructYamlInteger,
-    predicate: isInteger2,
-    represent: {
-      binary: function(obj) {
-        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
-      },
-      octal: function(obj) {
-        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
-      },
-      decimal: function(obj) {
-        return obj.toString(10);
-      },
-      hexadecimal: function(obj) {
-        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
-      }
-    },
-    defaultStyle: "decimal",
-    styleAliases: {
-      binary: [2, "bin"],
-      octal: [8, "oct"],
-      decimal: [10, "dec"],
-      hexadecimal: [16, "hex"]
-    }
-  });
-  return int;
-}
-var float;
-var hasRequiredFloat;
-function requireFloat() {
-  if (hasRequiredFloat) return float;
-  hasRequiredFloat = 1;
-  const common2 = requireCommon();
-  const Type2 = requireType();
-  const YAML_FLOAT_PATTERN = new RegExp(
-    // 2.5e4, 2.5 and integers
-    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-  );
-  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
-    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-  );
-  function resolveYamlFloat(data) {
-    if (data === null) return false;
-    if (!YAML_FLOAT_PATTERN.test(data)) {
-      return false;
-    }
-    if (isFinite(parseFloat(data, 10))) {
-      return true;
-    }
-    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
-  }
-  function constructYamlFloat(data) {
-    let value = data.toLowerCase();
-    const sign2 = value[0] === "-" ? -1 : 1;
-    if ("+-".indexOf(value[0]) >= 0) {
-      value = value.slice(1);
-    }
-    if (value === ".inf") {
-      return sign2 === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    } else if (value === ".nan") {
-      return NaN;
-    }
-    return sign2 * parseFloat(value, 10);
-  }
-  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
-  function representYamlFloat(object, style) {
-    if (isNaN(object)) {
-      switch (style) {
-        case "lowercase":
-          return ".nan";
-        case "uppercase":
-          return ".NAN";
-        case "camelcase":
-          return ".NaN";
-      }
-    } else if (Number.POSITIVE_INFINITY === object) {
-      switch (style) {
-        case "lowercase":
-          return ".inf";
-        case "uppercase":
-          return ".INF";
-        case "camelcase":
-          return ".Inf";
-      }
-    } else if (Number.NEGATIVE_INFINITY === object) {
-      switch (style) {
-        case "lowercase":
-          return "-.inf";
-        case "uppercase":
-          return "-.INF";
-        case "camelcase":
-          return "-.Inf";
-      }
-    } else if (common2.isNegativeZero(object)) {
-      return "-0.0";
-    }
-    const res = object.toString(10);
-    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
-  }
-  function isFloat(object) {
-    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
-  }
-  float = new Type2("tag:yaml.org,2002:float", {
-    kind: "scalar",
-    resolve: resolveYamlFloat,
-    construct: constructYamlFloat,
-    predicate: isFloat,
-    represent: representYamlFloat,
-    defaultStyle: "lowercase"
-  });
-  return float;
-}
-var json;
-var hasRequiredJson;
-function requireJson() {
-  if (hasRequiredJson) return json;
-  hasRequiredJson = 1;
-  json = requireFailsafe().extend({
-    implicit: [
-      require_null2(),
-      requireBool(),
-      requireInt(),
-      requireFloat()
-    ]
-  });
-  return json;
-}
-var core;
-var hasRequiredCore;
-function requireCore() {
-  if (hasRequiredCore) return core;
-  hasRequiredCore = 1;
-  core = requireJson();
-  return core;
-}
-var timestamp2;
-var hasRequiredTimestamp;
-function requireTimestamp() {
-  if (hasRequiredTimestamp) return timestamp2;
-  hasRequiredTimestamp = 1;
-  const Type2 = requireType();
-  const YAML_DATE_REGEXP = new RegExp(
-    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
-  );
-  const YAML_TIMESTAMP_REGEXP = new RegExp(
-    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
-  );
-  function resolveYamlTimestamp(data) {
-    if (data === null) return false;
-    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
-    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
-    return false;
-  }
-  function constructYamlTimestamp(data) {
-    let fraction = 0;
-    let delta = null;
-    let match = YAML_DATE_REGEXP.exec(data);
-    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
-    if (match === null) throw new Error("Date resolve error");
-    const year = +match[1];
-    const month = +match[2] - 1;
-    const day = +match[3];
-    if (!match[4]) {
-      return new Date(Date.UTC(year, month, day));
-    }
-    const hour = +match[4];
-    const minute = +match[5];
-    const second = +match[6];
-    if (match[7]) {
-      fraction = match[7].slice(0, 3);
-      while (fraction.length < 3) {
-        fraction += "0";
-      }
-      fraction = +fraction;
-    }
-    if (match[9]) {
-      const tzHour = +match[10];
-      const tzMinute = +(match[11] || 0);
-      delta = (tzHour * 60 + tzMinute) * 6e4;
-      if (match[9] === "-") delta = -delta;
-    }
-    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
-    if (delta) date.setTime(date.getTime() - delta);
-    return date;
-  }
-  function representYamlTimestamp(object) {
-    return object.toISOString();
-  }
-  timestamp2 = new Type2("tag:yaml.org,2002:timestamp", {
-    kind: "scalar",
-    resolve: resolveYamlTimestamp,
-    construct: constructYamlTimestamp,
-    instanceOf: Date,
-    represent: representYamlTimestamp
-  });
-  return timestamp2;
-}
-var merge;
-var hasRequiredMerge;
-function requireMerge() {
-  if (hasRequiredMerge) return merge;
-  hasRequiredMerge = 1;
-  const Type2 = requireType();
-  function resolveYamlMerge(data) {
-    return data === "<<" || data === null;
-  }
-  merge = new Type2("tag:yaml.org,2002:merge", {
-    kind: "scalar",
-    resolve: resolveYamlMerge
-  });
-  return merge;
-}
-var binary;
-var hasRequiredBinary;
-function requireBinary() {
-  if (hasRequiredBinary) return binary;
-  hasRequiredBinary = 1;
-  const Type2 = requireType();
-  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
-  function resolveYamlBinary(data) {
-    if (data === null) return false;
-    let bitlen = 0;
-    const max = data.length;
-    const map2 = BASE64_MAP;
-    for (let idx = 0; idx < max; idx++) {
-      const code = map2.indexOf(data.charAt(idx));
-      if (code > 64) continue;
-      if (code < 0) return false;
-      bitlen += 6;
-    }
-    return bitlen % 8 === 0;
-  }
-  function constructYamlBinary(data) {
-    const input = data.replace(/[\r\n=]/g, "");
-    const max = input.length;
-    const map2 = BASE64_MAP;
-    let bits = 0;
-    const result = [];
-    for (let idx = 0; idx < max; idx++) {
-      if (idx % 4 === 0 && idx) {
-        result.push(bits >> 16 & 255);
-        result.push(bits >> 8 & 255);
-        result.push(bits & 255);
-      }
-      bits = bits << 6 | map2.indexOf(input.charAt(idx));
-    }
-    const tailbits = max % 4 * 6;
-    if (tailbits === 0) {
-      result.push(bits >> 16 & 255);
-      result.push(bits >> 8 & 255);
-      result.push(bits & 255);
-    } else if (tailbits === 18) {
-      result.push(bits >> 10 & 255);
-      result.push(bits >> 2 & 255);
-    } else if (tailbits === 12) {
-      result.push(bits >> 4 & 255);
-    }
-    return new Uint8Array(result);
-  }
-  function representYamlBinary(object) {
-    let result = "";
-    let bits = 0;
-    const max = object.length;
-    const map2 = BASE64_MAP;
-    for (let idx = 0; idx < max; idx++) {
-      if (idx % 3 === 0 && idx) {
-        result += map2[bits >> 18 & 63];
-        result += map2[bits >> 12 & 63];
-        result += map2[bits >> 6 & 63];
-        result += map2[bits & 63];
-      }
-      bits = (bits << 8) + object[idx];
-    }
-    const tail = max % 3;
-    if (tail === 0) {
-      result += map2[bits >> 18 & 63];
-      result += map2[bits >> 12 & 63];
-      result += map2[bits >> 6 & 63];
-      result += map2[bits & 63];
-    } else if (tail === 2) {
-      result += map2[bits >> 10 & 63];
-      result += map2[bits >> 4 & 63];
-      result += map2[bits << 2 & 63];
-      result += map2[64];
-    } else if (tail === 1) {
-      result += map2[bits >> 2 & 63];
-      result += map2[bits << 4 & 63];
-      result += map2[64];
-      result += map2[64];
-    }
-    return result;
-  }
-  function isBinary(obj) {
-    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
-  }
-  binary = new Type2("tag:yaml.org,2002:binary", {
-    kind: "scalar",
-    resolve: resolveYamlBinary,
-    construct: constructYamlBinary,
-    predicate: isBinary,
-    represent: representYamlBinary
-  });
-  return binary;
-}
-var omap;
-var hasRequiredOmap;
-function requireOmap() {
-  if (hasRequiredOmap) return omap;
-  hasRequiredOmap = 1;
-  const Type2 = requireType();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const _toString = Object.prototype.toString;
-  function resolveYamlOmap(data) {
-    if (data === null) return true;
-    const objectKeys = {};
-    const object = data;
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      const pair = object[index];
-      let pairHasKey = false;
-      if (_toString.call(pair) !== "[object Object]") return false;
-      let pairKey;
-      for (pairKey in pair) {
-        if (_hasOwnProperty.call(pair, pairKey)) {
-          if (!pairHasKey) pairHasKey = true;
-          else return false;
-        }
-      }
-      if (!pairHasKey) return false;
-      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
-      Object.defineProperty(objectKeys, pairKey, { value: true });
-    }
-    return true;
-  }
-  function constructYamlOmap(data) {
-    return data !== null ? data : [];
-  }
-  omap = new Type2("tag:yaml.org,2002:omap", {
-    kind: "sequence",
-    resolve: resolveYamlOmap,
-    construct: constructYamlOmap
-  });
-  return omap;
-}
-var pairs;
-var hasRequiredPairs;
-function requirePairs() {
-  if (hasRequiredPairs) return pairs;
-  hasRequiredPairs = 1;
-  const Type2 = requireType();
-  const _toString = Object.prototype.toString;
-  function resolveYamlPairs(data) {
-    if (data === null) return true;
-    const object = data;
-    const result = new Array(object.length);
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      const pair = object[index];
-      if (_toString.call(pair) !== "[object Object]") return false;
-      const keys = Object.keys(pair);
-      if (keys.length !== 1) return false;
-      result[index] = [keys[0], pair[keys[0]]];
-    }
-    return true;
-  }
-  function constructYamlPairs(data) {
-    if (data === null) return [];
-    const object = data;
-    const result = new Array(object.length);
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      const pair = object[index];
-      const keys = Object.keys(pair);
-      result[index] = [keys[0], pair[keys[0]]];
-    }
-    return result;
-  }
-  pairs = new Type2("tag:yaml.org,2002:pairs", {
-    kind: "sequence",
-    resolve: resolveYamlPairs,
-    construct: constructYamlPairs
-  });
-  return pairs;
-}
-var set;
-var hasRequiredSet;
-function requireSet() {
-  if (hasRequiredSet) return set;
-  hasRequiredSet = 1;
-  const Type2 = requireType();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  function resolveYamlSet(data) {
-    if (data === null) return true;
-    const object = data;
-    for (const key2 in object) {
-      if (_hasOwnProperty.call(object, key2)) {
-        if (object[key2] !== null) return false;
-      }
-    }
-    return true;
-  }
-  function constructYamlSet(data) {
-    return data !== null ? data : {};
-  }
-  set = new Type2("tag:yaml.org,2002:set", {
-    kind: "mapping",
-    resolve: resolveYamlSet,
-    construct: constructYamlSet
-  });
-  return set;
-}
-var _default;
-var hasRequired_default;
-function require_default() {
-  if (hasRequired_default) return _default;
-  hasRequired_default = 1;
-  _default = requireCore().extend({
-    implicit: [
-      requireTimestamp(),
-      requireMerge()
-    ],
-    explicit: [
-      requireBinary(),
-      requireOmap(),
-      requirePairs(),
-      requireSet()
-    ]
-  });
-  return _default;
-}
-var hasRequiredLoader;
-function requireLoader() {
-  if (hasRequiredLoader) return loader;
-  hasRequiredLoader = 1;
-  const common2 = requireCommon();
-  const YAMLException2 = requireException();
-  const makeSnippet = requireSnippet();
-  const DEFAULT_SCHEMA2 = require_default();
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const CONTEXT_FLOW_IN = 1;
-  const CONTEXT_FLOW_OUT = 2;
-  const CONTEXT_BLOCK_IN = 3;
-  const CONTEXT_BLOCK_OUT = 4;
-  const CHOMPING_CLIP = 1;
-  const CHOMPING_STRIP = 2;
-  const CHOMPING_KEEP = 3;
-  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
-  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
-  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
-  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
-  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
-  function _class(obj) {
-    return Object.prototype.toString.call(obj);
-  }
-  function isEol(c) {
-    return c === 10 || c === 13;
-  }
-  function isWhiteSpace(c) {
-    return c === 9 || c === 32;
-  }
-  function isWsOrEol(c) {
-    return c === 9 || c === 32 || c === 10 || c === 13;
-  }
-  function isFlowIndicator(c) {
-    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
-  }
-  function fromHexCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
-    }
-    const lc = c | 32;
-    if (lc >= 97 && lc <= 102) {
-      return lc - 97 + 10;
-    }
-    return -1;
-  }
-  function escapedHexLen(c) {
-    if (c === 120) {
-      return 2;
-    }
-    if (c === 117) {
-      return 4;
-    }
-    if (c === 85) {
-      return 8;
-    }
-    return 0;
-  }
-  function fromDecimalCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
-    }
-    return -1;
-  }
-  function simpleEscapeSequence(c) {
-    switch (c) {
-      case 48:
-        return "\0";
-      case 97:
-        return "\x07";
-      case 98:
-        return "\b";
-      case 116:
-        return "	";
-      case 9:
-        return "	";
-      case 110:
-        return "\n";
-      case 118:
-        return "\v";
-      case 102:
-        return "\f";
-      case 114:
-        return "\r";
-      case 101:
-        return "\x1B";
-      case 32:
-        return " ";
-      case 34:
-        return '"';
-      case 47:
-        return "/";
-      case 92:
-        return "\\";
-      case 78:
-        return "";
-      case 95:
-        return " ";
-      case 76:
-        return "\u2028";
-      case 80:
-        return "\u2029";
-      default:
-        return "";
-    }
-  }
-  function charFromCodepoint(c) {
-    if (c <= 65535) {
-      return String.fromCharCode(c);
-    }
-    return String.fromCharCode(
-      (c - 65536 >> 10) + 55296,
-      (c - 65536 & 1023) + 56320
-    );
-  }
-  function setProperty(object, key2, value) {
-    if (key2 === "__proto__") {
-      Object.defineProperty(object, key2, {
-        configurable: true,
-        enumerable: true,
-        writable: true,
-        value
-      });
-    } else {
-      object[key2] = value;
-    }
-  }
-  const simpleEscapeCheck = new Array(256);
-  const simpleEscapeMap = new Array(256);
-  for (let i = 0; i < 256; i++) {
-    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
-    simpleEscapeMap[i] = simpleEscapeSequence(i);
-  }
-  function State(input, options) {
-    this.input = input;
-    this.filename = options["filename"] || null;
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.onWarning = options["onWarning"] || null;
-    this.legacy = options["legacy"] || false;
-    this.json = options["json"] || false;
-    this.listener = options["listener"] || null;
-    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
-    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
-    this.implicitTypes = this.schema.compiledImplicit;
-    this.typeMap = this.schema.compiledTypeMap;
-    this.length = input.length;
-    this.position = 0;
-    this.line = 0;
-    this.lineStart = 0;
-    this.lineIndent = 0;
-    this.depth = 0;
-    this.totalMergeKeys = 0;
-    this.firstTabInLine = -1;
-    this.documents = [];
-    this.anchorMapTransactions = [];
-  }
-  function generateError(state, message2) {
-    const mark = {
-      name: state.filename,
-      buffer: state.input.slice(0, -1),
-      // omit trailing \0
-      position: state.position,
-      line: state.line,
-      column: state.position - state.lineStart
-    };
-    mark.snippet = makeSnippet(mark);
-    return new YAMLException2(message2, mark);
-  }
-  function throwError(state, message2) {
-    throw generateError(state, message2);
-  }
-  function throwWarning(state, message2) {
-    if (state.onWarning) {
-      state.onWarning.call(null, generateError(state, message2));
-    }
-  }
-  function storeAnchor(state, name, value) {
-    const transactions = state.anchorMapTransactions;
-    if (transactions.length !== 0) {
-      const transaction = transactions[transactions.length - 1];
-      if (!_hasOwnProperty.call(transaction, name)) {
-        transaction[name] = {
-          existed: _hasOwnProperty.call(state.anchorMap, name),
-          value: state.anchorMap[name]
-        };
-      }
-    }
-    state.anchorMap[name] = value;
-  }
-  function beginAnchorTransaction(state) {
-    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
-  }
-  function commitAnchorTransaction(state) {
-    const transaction = state.anchorMapTransactions.pop();
-    const transactions = state.anchorMapTransactions;
-    if (transactions.length === 0) return;
-    const parent = transactions[transactions.length - 1];
-    const names2 = Object.keys(transaction);
-    for (let index = 0, length = names2.length; index < length; index += 1) {
-      const name = names2[index];
-      if (!_hasOwnProperty.call(parent, name)) {
-        parent[name] = transaction[name];
-      }
-    }
-  }
-  function rollbackAnchorTransaction(state) {
-    const transaction = state.anchorMapTransactions.pop();
-    const names2 = Object.keys(transaction);
-    for (let index = names2.length - 1; index >= 0; index -= 1) {
-      const entry = transaction[names2[index]];
-      if (entry.existed) {
-        state.anchorMap[names2[index]] = entry.value;
-      } else {
-        delete state.anchorMap[names2[index]];
-      }
-    }
-  }
-  function snapshotState(state) {
-    return {
-      position: state.position,
-      line: state.line,
-      lineStart: state.lineStart,
-      lineIndent: state.lineIndent,
-      firstTabInLine: state.firstTabInLine,
-      tag: state.tag,
-      anchor: state.anchor,
-      kind: state.kind,
-      result: state.result
-    };
-  }
-  function restoreState(state, snapshot) {
-    state.position = snapshot.position;
-    state.line = snapshot.line;
-    state.lineStart = snapshot.lineStart;
-    state.lineIndent = snapshot.lineIndent;
-    state.firstTabInLine = snapshot.firstTabInLine;
-    state.tag = snapshot.tag;
-    state.anchor = snapshot.anchor;
-    state.kind = snapshot.kind;
-    state.result = snapshot.result;
-  }
-  const directiveHandlers = {
-    YAML: function handleYamlDirective(state, name, args) {
-      if (state.version !== null) {
-        throwError(state, "duplication of %YAML directive");
-      }
-      if (args.length !== 1) {
-        throwError(state, "YAML directive accepts exactly one argument");
-      }
-      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-      if (match === null) {
-        throwError(state, "ill-formed argument of the YAML directive");
-      }
-      const major = parseInt(match[1], 10);
-      const minor = parseInt(match[2], 10);
-      if (major !== 1) {
-        throwError(state, "unacceptable YAML version of the document");
-      }
-      state.version = args[0];
-      state.checkLineBreaks = minor < 2;
-      if (minor !== 1 && minor !== 2) {
-        throwWarning(state, "unsupported YAML version of the document");
-      }
-    },
-    TAG: function handleTagDirective(state, name, args) {
-      let prefix;
-      if (args.length !== 2) {
-        throwError(state, "TAG directive accepts exactly two arguments");
-      }
-      const handle = args[0];
-      prefix = args[1];
-      if (!PATTERN_TAG_HANDLE.test(handle)) {
-        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
-      }
-      if (_hasOwnProperty.call(state.tagMap, handle)) {
-        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
-      }
-      if (!PATTERN_TAG_URI.test(prefix)) {
-        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
-      }
-      try {
-        prefix = decodeURIComponent(prefix);
-      } catch (err) {
-        throwError(state, "tag prefix is malformed: " + prefix);
-      }
-      state.tagMap[handle] = prefix;
-    }
-  };
-  function captureSegment(state, start, end, checkJson) {
-    if (start < end) {
-      const _result = state.input.slice(start, end);
-      if (checkJson) {
-        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
-          const _character = _result.charCodeAt(_position);
-          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
-            throwError(state, "expected valid JSON character");
-          }
-        }
-      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
-        throwError(state, "the stream contains non-printable characters");
-      }
-      state.result += _result;
-    }
-  }
-  function chargeMergeWork(state) {
-    state.totalMergeKeys++;
-    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
-      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
-    }
-  }
-  function mergeMappings(state, destination, source, overridableKeys) {
-    if (!common2.isObject(source)) {
-      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
-    }
-    chargeMergeWork(state);
-    const sourceKeys = Object.keys(source);
-    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key2 = sourceKeys[index];
-      chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key2)) {
-        setProperty(destination, key2, source[key2]);
-        overridableKeys[key2] = true;
-      }
-    }
-  }
-  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
-    if (Array.isArray(keyNode)) {
-      keyNode = Array.prototype.slice.call(keyNode);
-      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
-        if (Array.isArray(keyNode[index])) {
-          throwError(state, "nested arrays are not supported inside keys");
-        }
-        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
-          keyNode[index] = "[object Object]";
-        }
-      }
-    }
-    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
-      keyNode = "[object Object]";
-    }
-    keyNode = String(keyNode);
-    if (_result === null) {
-      _result = {};
-    }
-    if (keyTag === "tag:yaml.org,2002:merge") {
-      if (Array.isArray(valueNode)) {
-        if (valueNode.length > 100) {
-          throwError(state, "abnormal merge sequence size");
-        }
-        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
-          mergeMappings(state, _result, valueNode[index], overridableKeys);
-        }
-      } else {
-        mergeMappings(state, _result, valueNode, overridableKeys);
-      }
-    } else {
-      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
-        state.line = startLine || state.line;
-        state.lineStart = startLineStart || state.lineStart;
-        state.position = startPos || state.position;
-        throwError(state, "duplicated mapping key");
-      }
-      setProperty(_result, keyNode, valueNode);
-      delete overridableKeys[keyNode];
-    }
-    return _result;
-  }
-  function readLineBreak(state) {
-    const ch = state.input.charCodeAt(state.position);
-    if (ch === 10) {
-      state.position++;
-    } else if (ch === 13) {
-      state.position++;
-      if (state.input.charCodeAt(state.position) === 10) {
-        state.position++;
-      }
-    } else {
-      throwError(state, "a line break is expected");
-    }
-    state.line += 1;
-    state.lineStart = state.position;
-    state.firstTabInLine = -1;
-  }
-  function skipSeparationSpace(state, allowComments, checkIndent) {
-    let lineBreaks = 0;
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      while (isWhiteSpace(ch)) {
-        if (ch === 9 && state.firstTabInLine === -1) {
-          state.firstTabInLine = state.position;
-        }
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (allowComments && ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (ch !== 10 && ch !== 13 && ch !== 0);
-      }
-      if (isEol(ch)) {
-        readLineBreak(state);
-        ch = state.input.charCodeAt(state.position);
-        lineBreaks++;
-        state.lineIndent = 0;
-        while (ch === 32) {
-          state.lineIndent++;
-          ch = state.input.charCodeAt(++state.position);
-        }
-      } else {
-        break;
-      }
-    }
-    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
-      throwWarning(state, "deficient indentation");
-    }
-    return lineBreaks;
-  }
-  function testDocumentSeparator(state) {
-    let _position = state.position;
-    let ch = state.input.charCodeAt(_position);
-    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
-      _position += 3;
-      ch = state.input.charCodeAt(_position);
-      if (ch === 0 || isWsOrEol(ch)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  function writeFoldedLines(state, count) {
-    if (count === 1) {
-      state.result += " ";
-    } else if (count > 1) {
-      state.result += common2.repeat("\n", count - 1);
-    }
-  }
-  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
-    let captureStart;
-    let captureEnd;
-    let hasPendingContent;
-    let _line;
-    let _lineStart;
-    let _lineIndent;
-    const _kind = state.kind;
-    const _result = state.result;
-    let ch = state.input.charCodeAt(state.position);
-    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
-      return false;
-    }
-    if (ch === 63 || ch === 45) {
-      const following = state.input.charCodeAt(state.position + 1);
-      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
-        return false;
-      }
-    }
-    state.kind = "scalar";
-    state.result = "";
-    captureStart = captureEnd = state.position;
-    hasPendingContent = false;
-    while (ch !== 0) {
-      if (ch === 58) {
-        const following = state.input.charCodeAt(state.position + 1);
-        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
-          break;
-        }
-      } else if (ch === 35) {
-        const preceding = state.input.charCodeAt(state.position - 1);
-        if (isWsOrEol(preceding)) {
-          break;
-        }
-      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
-        break;
-      } else if (isEol(ch)) {
-        _line = state.line;
-        _lineStart = state.lineStart;
-        _lineIndent = state.lineIndent;
-        skipSeparationSpace(state, false, -1);
-        if (state.lineIndent >= nodeIndent) {
-          hasPendingContent = true;
-          ch = state.input.charCodeAt(state.position);
-          continue;
-        } else {
-          state.position = captureEnd;
-          state.line = _line;
-          state.lineStart = _lineStart;
-          state.lineIndent = _lineIndent;
-          break;
-        }
-      }
-      if (hasPendingContent) {
-        captureSegment(state, captureStart, captureEnd, false);
-        writeFoldedLines(state, state.line - _line);
-        captureStart = captureEnd = state.position;
-        hasPendingContent = false;
-      }
-      if (!isWhiteSpace(ch)) {
-        captureEnd = state.position + 1;
-      }
-      ch = state.input.charCodeAt(++state.position);
-    }
-    captureSegment(state, captureStart, captureEnd, false);
-    if (state.result) {
-      return true;
-    }
-    state.kind = _kind;
-    state.result = _result;
-    return false;
-  }
-  function readSingleQuotedScalar(state, nodeIndent) {
-    let captureStart;
-    let captureEnd;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 39) {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    state.position++;
-    captureStart = captureEnd = state.position;
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      if (ch === 39) {
-        captureSegment(state, captureStart, state.position, true);
-        ch = state.input.charCodeAt(++state.position);
-        if (ch === 39) {
-          captureStart = state.position;
-          state.position++;
-          captureEnd = state.position;
-        } else {
-          return true;
-        }
-      } else if (isEol(ch)) {
-        captureSegment(state, captureStart, captureEnd, true);
-        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-        captureStart = captureEnd = state.position;
-      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-        throwError(state, "unexpected end of the document within a single quoted scalar");
-      } else {
-        state.position++;
-        if (!isWhiteSpace(ch)) {
-          captureEnd = state.position;
-        }
-      }
-    }
-    throwError(state, "unexpected end of the stream within a single quoted scalar");
-  }
-  function readDoubleQuotedScalar(state, nodeIndent) {
-    let captureStart;
-    let captureEnd;
-    let tmp;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 34) {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    state.position++;
-    captureStart = captureEnd = state.position;
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      if (ch === 34) {
-        captureSegment(state, captureStart, state.position, true);
-        state.position++;
-        return true;
-      } else if (ch === 92) {
-        captureSegment(state, captureStart, state.position, true);
-        ch = state.input.charCodeAt(++state.position);
-        if (isEol(ch)) {
-          skipSeparationSpace(state, false, nodeIndent);
-        } else if (ch < 256 && simpleEscapeCheck[ch]) {
-          state.result += simpleEscapeMap[ch];
-          state.position++;
-        } else if ((tmp = escapedHexLen(ch)) > 0) {
-          let hexLength = tmp;
-          let hexResult = 0;
-          for (; hexLength > 0; hexLength--) {
-            ch = state.input.charCodeAt(++state.position);
-            if ((tmp = fromHexCode(ch)) >= 0) {
-              hexResult = (hexResult << 4) + tmp;
-            } else {
-              throwError(state, "expected hexadecimal character");
-            }
-          }
-          state.result += charFromCodepoint(hexResult);
-          state.position++;
-        } else {
-          throwError(state, "unknown escape sequence");
-        }
-        captureStart = captureEnd = state.position;
-      } else if (isEol(ch)) {
-        captureSegment(state, captureStart, captureEnd, true);
-        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-        captureStart = captureEnd = state.position;
-      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-        throwError(state, "unexpected end of the document within a double quoted scalar");
-      } else {
-        state.position++;
-        if (!isWhiteSpace(ch)) {
-          captureEnd = state.position;
-        }
-      }
-    }
-    throwError(state, "unexpected end of the stream within a double quoted scalar");
-  }
-  function readFlowCollection(state, nodeIndent) {
-    let readNext = true;
-    let _line;
-    let _lineStart;
-    let _pos;
-    const _tag = state.tag;
-    let _result;
-    const _anchor = state.anchor;
-    let terminator;
-    let isPair2;
-    let isExplicitPair;
-    let isMapping;
-    const overridableKeys = /* @__PURE__ */ Object.create(null);
-    let keyNode;
-    let keyTag;
-    let valueNode;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch === 91) {
-      terminator = 93;
-      isMapping = false;
-      _result = [];
-    } else if (ch === 123) {
-      terminator = 125;
-      isMapping = true;
-      _result = {};
-    } else {
-      return false;
-    }
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    ch = state.input.charCodeAt(++state.position);
-    while (ch !== 0) {
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if (ch === terminator) {
-        state.position++;
-        state.tag = _tag;
-        state.anchor = _anchor;
-        state.kind = isMapping ? "mapping" : "sequence";
-        state.result = _result;
-        return true;
-      } else if (!readNext) {
-        throwError(state, "missed comma between flow collection entries");
-      } else if (ch === 44) {
-        throwError(state, "expected the node content, but found ','");
-      }
-      keyTag = keyNode = valueNode = null;
-      isPair2 = isExplicitPair = false;
-      if (ch === 63) {
-        const following = state.input.charCodeAt(state.position + 1);
-        if (isWsOrEol(following)) {
-          isPair2 = isExplicitPair = true;
-          state.position++;
-          skipSeparationSpace(state, true, nodeIndent);
-        }
-      }
-      _line = state.line;
-      _lineStart = state.lineStart;
-      _pos = state.position;
-      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-      keyTag = state.tag;
-      keyNode = state.result;
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if ((isExplicitPair || state.line === _line) && ch === 58) {
-        isPair2 = true;
-        ch = state.input.charCodeAt(++state.position);
-        skipSeparationSpace(state, true, nodeIndent);
-        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-        valueNode = state.result;
-      }
-      if (isMapping) {
-        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-      } else if (isPair2) {
-        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
-      } else {
-        _result.push(keyNode);
-      }
-      skipSeparationSpace(state, true, nodeIndent);
-      ch = state.input.charCodeAt(state.position);
-      if (ch === 44) {
-        readNext = true;
-        ch = state.input.charCodeAt(++state.position);
-      } else {
-        readNext = false;
-      }
-    }
-    throwError(state, "unexpected end of the stream within a flow collection");
-  }
-  function readBlockScalar(state, nodeIndent) {
-    let folding;
-    let chomping = CHOMPING_CLIP;
-    let didReadContent = false;
-    let detectedIndent = false;
-    let textIndent = nodeIndent;
-    let emptyLines = 0;
-    let atMoreIndented = false;
-    let tmp;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch === 124) {
-      folding = false;
-    } else if (ch === 62) {
-      folding = true;
-    } else {
-      return false;
-    }
-    state.kind = "scalar";
-    state.result = "";
-    while (ch !== 0) {
-      ch = state.input.charCodeAt(++state.position);
-      if (ch === 43 || ch === 45) {
-        if (CHOMPING_CLIP === chomping) {
-          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
-        } else {
-          throwError(state, "repeat of a chomping mode identifier");
-        }
-      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
-        if (tmp === 0) {
-          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
-        } else if (!detectedIndent) {
-          textIndent = nodeIndent + tmp - 1;
-          detectedIndent = true;
-        } else {
-          throwError(state, "repeat of an indentation width identifier");
-        }
-      } else {
-        break;
-      }
-    }
-    if (isWhiteSpace(ch)) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (isWhiteSpace(ch));
-      if (ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (!isEol(ch) && ch !== 0);
-      }
-    }
-    while (ch !== 0) {
-      readLineBreak(state);
-      state.lineIndent = 0;
-      ch = state.input.charCodeAt(state.position);
-      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
-        state.lineIndent++;
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (!detectedIndent && state.lineIndent > textIndent) {
-        textIndent = state.lineIndent;
-      }
-      if (isEol(ch)) {
-        emptyLines++;
-        continue;
-      }
-      if (!detectedIndent && textIndent === 0) {
-        throwError(state, "missing indentation for block scalar");
-      }
-      if (state.lineIndent < textIndent) {
-        if (chomping === CHOMPING_KEEP) {
-          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-        } else if (chomping === CHOMPING_CLIP) {
-          if (didReadContent) {
-            state.result += "\n";
-          }
-        }
-        break;
-      }
-      if (folding) {
-        if (isWhiteSpace(ch)) {
-          atMoreIndented = true;
-          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-        } else if (atMoreIndented) {
-          atMoreIndented = false;
-          state.result += common2.repeat("\n", emptyLines + 1);
-        } else if (emptyLines === 0) {
-          if (didReadContent) {
-            state.result += " ";
-          }
-        } else {
-          state.result += common2.repeat("\n", emptyLines);
-        }
-      } else {
-        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-      }
-      didReadContent = true;
-      detectedIndent = true;
-      emptyLines = 0;
-      const captureStart = state.position;
-      while (!isEol(ch) && ch !== 0) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      captureSegment(state, captureStart, state.position, false);
-    }
-    return true;
-  }
-  function readBlockSequence(state, nodeIndent) {
-    const _tag = state.tag;
-    const _anchor = state.anchor;
-    const _result = [];
-    let detected = false;
-    if (state.firstTabInLine !== -1) return false;
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      if (state.firstTabInLine !== -1) {
-        state.position = state.firstTabInLine;
-        throwError(state, "tab characters must not be used in indentation");
-      }
-      if (ch !== 45) {
-        break;
-      }
-      const following = state.input.charCodeAt(state.position + 1);
-      if (!isWsOrEol(following)) {
-        break;
-      }
-      detected = true;
-      state.position++;
-      if (skipSeparationSpace(state, true, -1)) {
-        if (state.lineIndent <= nodeIndent) {
-          _result.push(null);
-          ch = state.input.charCodeAt(state.position);
-          continue;
-        }
-      }
-      const _line = state.line;
-      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
-      _result.push(state.result);
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
-      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-        throwError(state, "bad indentation of a sequence entry");
-      } else if (state.lineIndent < nodeIndent) {
-        break;
-      }
-    }
-    if (detected) {
-      state.tag = _tag;
-      state.anchor = _anchor;
-      state.kind = "sequence";
-      state.result = _result;
-      return true;
-    }
-    return false;
-  }
-  function readBlockMapping(state, nodeIndent, flowIndent) {
-    let allowCompact;
-    let _keyLine;
-    let _keyLineStart;
-    let _keyPos;
-    const _tag = state.tag;
-    const _anchor = state.anchor;
-    const _result = {};
-    const overridableKeys = /* @__PURE__ */ Object.create(null);
-    let keyTag = null;
-    let keyNode = null;
-    let valueNode = null;
-    let atExplicitKey = false;
-    let detected = false;
-    if (state.firstTabInLine !== -1) return false;
-    if (state.anchor !== null) {
-      storeAnchor(state, state.anchor, _result);
-    }
-    let ch = state.input.charCodeAt(state.position);
-    while (ch !== 0) {
-      if (!atExplicitKey && state.firstTabInLine !== -1) {
-        state.position = state.firstTabInLine;
-        throwError(state, "tab characters must not be used in indentation");
-      }
-      const following = state.input.charCodeAt(state.position + 1);
-      const _line = state.line;
-      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
-        if (ch === 63) {
-          if (atExplicitKey) {
-            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-            keyTag = keyNode = valueNode = null;
-          }
-          detected = true;
-          atExplicitKey = true;
-          allowCompact = true;
-        } else if (atExplicitKey) {
-          atExplicitKey = false;
-          allowCompact = true;
-        } else {
-          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
-        }
-        state.position += 1;
-        ch = following;
-      } else {
-        _keyLine = state.line;
-        _keyLineStart = state.lineStart;
-        _keyPos = state.position;
-        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
-          break;
-        }
-        if (state.line === _line) {
-          ch = state.input.charCodeAt(state.position);
-          while (isWhiteSpace(ch)) {
-            ch = state.input.charCodeAt(++state.position);
-          }
-          if (ch === 58) {
-            ch = state.input.charCodeAt(++state.position);
-            if (!isWsOrEol(ch)) {
-              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
-            }
-            if (atExplicitKey) {
-              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-              keyTag = keyNode = valueNode = null;
-            }
-            detected = true;
-            atExplicitKey = false;
-            allowCompact = false;
-            keyTag = state.tag;
-            keyNode = state.result;
-          } else if (detected) {
-            throwError(state, "can not read an implicit mapping pair; a colon is missed");
-          } else {
-            state.tag = _tag;
-            state.anchor = _anchor;
-            return true;
-          }
-        } else if (detected) {
-          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
-        } else {
-          state.tag = _tag;
-          state.anchor = _anchor;
-          return true;
-        }
-      }
-      if (state.line === _line || state.lineIndent > nodeIndent) {
-        if (atExplicitKey) {
-          _keyLine = state.line;
-          _keyLineStart = state.lineStart;
-          _keyPos = state.position;
-        }
-        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
-          if (atExplicitKey) {
-            keyNode = state.result;
-          } else {
-            valueNode = state.result;
-          }
-        }
-        if (!atExplicitKey) {
-          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
-          keyTag = keyNode = valueNode = null;
-        }
-        skipSeparationSpace(state, true, -1);
-        ch = state.input.charCodeAt(state.position);
-      }
-      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-        throwError(state, "bad indentation of a mapping entry");
-      } else if (state.lineIndent < nodeIndent) {
-        break;
-      }
-    }
-    if (atExplicitKey) {
-      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-    }
-    if (detected) {
-      state.tag = _tag;
-      state.anchor = _anchor;
-      state.kind = "mapping";
-      state.result = _result;
-    }
-    return detected;
-  }
-  function readTagProperty(state) {
-    let isVerbatim = false;
-    let isNamed = false;
-    let tagHandle;
-    let tagName;
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 33) return false;
-    if (state.tag !== null) {
-      throwError(state, "duplication of a tag property");
-    }
-    ch = state.input.charCodeAt(++state.position);
-    if (ch === 60) {
-      isVerbatim = true;
-      ch = state.input.charCodeAt(++state.position);
-    } else if (ch === 33) {
-      isNamed = true;
-      tagHandle = "!!";
-      ch = state.input.charCodeAt(++state.position);
-    } else {
-      tagHandle = "!";
-    }
-    let _position = state.position;
-    if (isVerbatim) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (ch !== 0 && ch !== 62);
-      if (state.position < state.length) {
-        tagName = state.input.slice(_position, state.position);
-        ch = state.input.charCodeAt(++state.position);
-      } else {
-        throwError(state, "unexpected end of the stream within a verbatim tag");
-      }
-    } else {
-      while (ch !== 0 && !isWsOrEol(ch)) {
-        if (ch === 33) {
-          if (!isNamed) {
-            tagHandle = state.input.slice(_position - 1, state.position + 1);
-            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
-              throwError(state, "named tag handle cannot contain such characters");
-            }
-            isNamed = true;
-            _position = state.position + 1;
-          } else {
-            throwError(state, "tag suffix cannot contain exclamation marks");
-          }
-        }
-        ch = state.input.charCodeAt(++state.position);
-      }
-      tagName = state.input.slice(_position, state.position);
-      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
-        throwError(state, "tag suffix cannot contain flow indicator characters");
-      }
-    }
-    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
-      throwError(state, "tag name cannot contain such characters: " + tagName);
-    }
-    try {
-      tagName = decodeURIComponent(tagName);
-    } catch (err) {
-      throwError(state, "tag name is malformed: " + tagName);
-    }
-    if (isVerbatim) {
-      state.tag = tagName;
-    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
-      state.tag = state.tagMap[tagHandle] + tagName;
-    } else if (tagHandle === "!") {
-      state.tag = "!" + tagName;
-    } else if (tagHandle === "!!") {
-      state.tag = "tag:yaml.org,2002:" + tagName;
-    } else {
-      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
-    }
-    return true;
-  }
-  function readAnchorProperty(state) {
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 38) return false;
-    if (state.anchor !== null) {
-      throwError(state, "duplication of an anchor property");
-    }
-    ch = state.input.charCodeAt(++state.position);
-    const _position = state.position;
-    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (state.position === _position) {
-      throwError(state, "name of an anchor node must contain at least one character");
-    }
-    state.anchor = state.input.slice(_position, state.position);
-    return true;
-  }
-  function readAlias(state) {
-    let ch = state.input.charCodeAt(state.position);
-    if (ch !== 42) return false;
-    ch = state.input.charCodeAt(++state.position);
-    const _position = state.position;
-    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (state.position === _position) {
-      throwError(state, "name of an alias node must contain at least one character");
-    }
-    const alias = state.input.slice(_position, state.position);
-    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
-      throwError(state, 'unidentified alias "' + alias + '"');
-    }
-    state.result = state.anchorMap[alias];
-    skipSeparationSpace(state, true, -1);
-    return true;
-  }
-  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
-    const fallbackState = snapshotState(state);
-    beginAnchorTransaction(state);
-    restoreState(state, propertyStart);
-    state.tag = null;
-    state.anchor = null;
-    state.kind = null;
-    state.result = null;
-    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
-      commitAnchorTransaction(state);
-      return true;
-    }
-    rollbackAnchorTransaction(state);
-    restoreState(state, fallbackState);
-    return false;
-  }
-  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
-    let allowBlockScalars;
-    let allowBlockCollections;
-    let indentStatus = 1;
-    let atNewLine = false;
-    let hasContent = false;
-    let propertyStart = null;
-    let type2;
-    let flowIndent;
-    let blockIndent;
-    if (state.depth >= state.maxDepth) {
-      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
-    }
-    state.depth += 1;
-    if (state.listener !== null) {
-      state.listener("open", state);
-    }
-    state.tag = null;
-    state.anchor = null;
-    state.kind = null;
-    state.result = null;
-    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
-    if (allowToSeek) {
-      if (skipSeparationSpace(state, true, -1)) {
-        atNewLine = true;
-        if (state.lineIndent > parentIndent) {
-          indentStatus = 1;
-        } else if (state.lineIndent === parentIndent) {
-          indentStatus = 0;
-        } else if (state.lineIndent < parentIndent) {
-          indentStatus = -1;
-        }
-      }
-    }
-    if (indentStatus === 1) {
-      while (true) {
-        const ch = state.input.charCodeAt(state.position);
-        const propertyState = snapshotState(state);
-        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
-          break;
-        }
-        if (!readTagProperty(state) && !readAnchorProperty(state)) {
-          break;
-        }
-        if (propertyStart === null) {
-          propertyStart = propertyState;
-        }
-        if (skipSeparationSpace(state, true, -1)) {
-          atNewLine = true;
-          allowBlockCollections = allowBlockStyles;
-          if (state.lineIndent > parentIndent) {
-            indentStatus = 1;
-          } else if (state.lineIndent === parentIndent) {
-            indentStatus = 0;
-          } else if (state.lineIndent < parentIndent) {
-            indentStatus = -1;
-          }
-        } else {
-          allowBlockCollections = false;
-        }
-      }
-    }
-    if (allowBlockCollections) {
-      allowBlockCollections = atNewLine || allowCompact;
-    }
-    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
-      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
-        flowIndent = parentIndent;
-      } else {
-        flowIndent = parentIndent + 1;
-      }
-      blockIndent = state.position - state.lineStart;
-      if (indentStatus === 1) {
-        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
-          hasContent = true;
-        } else {
-          const ch = state.input.charCodeAt(state.position);
-          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
-            state,
-            propertyStart,
-            propertyStart.position - propertyStart.lineStart,
-            flowIndent
-          )) {
-            hasContent = true;
-          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
-            hasContent = true;
-          } else if (readAlias(state)) {
-            hasContent = true;
-            if (state.tag !== null || state.anchor !== null) {
-              throwError(state, "alias node should not have any properties");
-            }
-          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
-            hasContent = true;
-            if (state.tag === null) {
-              state.tag = "?";
-            }
-          }
-          if (state.anchor !== null) {
-            storeAnchor(state, state.anchor, state.result);
-          }
-        }
-      } else if (indentStatus === 0) {
-        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
-      }
-    }
-    if (state.tag === null) {
-      if (state.anchor !== null) {
-        storeAnchor(state, state.anchor, state.result);
-      }
-    } else if (state.tag === "?") {
-      if (state.result !== null && state.kind !== "scalar") {
-        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
-      }
-      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
-        type2 = state.implicitTypes[typeIndex];
-        if (type2.resolve(state.result)) {
-          state.result = type2.construct(state.result);
-          state.tag = type2.tag;
-          if (state.anchor !== null) {
-            storeAnchor(state, state.anchor, state.result);
-          }
-          break;
-        }
-      }
-    } else if (state.tag !== "!") {
-      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
-        type2 = state.typeMap[state.kind || "fallback"][state.tag];
-      } else {
-        type2 = null;
-        const typeList = state.typeMap.multi[state.kind || "fallback"];
-        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
-          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
-            type2 = typeList[typeIndex];
-            break;
-          }
-        }
-      }
-      if (!type2) {
-        throwError(state, "unknown tag !<" + state.tag + ">");
-      }
-      if (state.result !== null && type2.kind !== state.kind) {
-        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
-      }
-      if (!type2.resolve(state.result, state.tag)) {
-        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
-      } else {
-        state.result = type2.construct(state.result, state.tag);
-        if (state.anchor !== null) {
-          storeAnchor(state, state.anchor, state.result);
-        }
-      }
-    }
-    if (state.listener !== null) {
-      state.listener("close", state);
-    }
-    state.depth -= 1;
-    return state.tag !== null || state.anchor !== null || hasContent;
-  }
-  function readDocument(state) {
-    const documentStart = state.position;
-    let hasDirectives = false;
-    let ch;
-    state.version = null;
-    state.checkLineBreaks = state.legacy;
-    state.tagMap = /* @__PURE__ */ Object.create(null);
-    state.anchorMap = /* @__PURE__ */ Object.create(null);
-    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
-      if (state.lineIndent > 0 || ch !== 37) {
-        break;
-      }
-      hasDirectives = true;
-      ch = state.input.charCodeAt(++state.position);
-      let _position = state.position;
-      while (ch !== 0 && !isWsOrEol(ch)) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      const directiveName = state.input.slice(_position, state.position);
-      const directiveArgs = [];
-      if (directiveName.length < 1) {
-        throwError(state, "directive name must not be less than one character in length");
-      }
-      while (ch !== 0) {
-        while (isWhiteSpace(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        if (ch === 35) {
-          do {
-            ch = state.input.charCodeAt(++state.position);
-          } while (ch !== 0 && !isEol(ch));
-          break;
-        }
-        if (isEol(ch)) break;
-        _position = state.position;
-        while (ch !== 0 && !isWsOrEol(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        directiveArgs.push(state.input.slice(_position, state.position));
-      }
-      if (ch !== 0) readLineBreak(state);
-      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
-        directiveHandlers[directiveName](state, directiveName, directiveArgs);
-      } else {
-        throwWarning(state, 'unknown document directive "' + directiveName + '"');
-      }
-    }
-    skipSeparationSpace(state, true, -1);
-    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
-      state.position += 3;
-      skipSeparationSpace(state, true, -1);
-    } else if (hasDirectives) {
-      throwError(state, "directives end mark is expected");
-    }
-    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
-    skipSeparationSpace(state, true, -1);
-    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
-      throwWarning(state, "non-ASCII line breaks are interpreted as content");
-    }
-    state.documents.push(state.result);
-    if (state.position === state.lineStart && testDocumentSeparator(state)) {
-      if (state.input.charCodeAt(state.position) === 46) {
-        state.position += 3;
-        skipSeparationSpace(state, true, -1);
-      }
-      return;
-    }
-    if (state.position < state.length - 1) {
-      throwError(state, "end of the stream or a document separator is expected");
-    }
-  }
-  function loadDocuments(input, options) {
-    input = String(input);
-    options = options || {};
-    if (input.length !== 0) {
-      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
-        input += "\n";
-      }
-      if (input.charCodeAt(0) === 65279) {
-        input = input.slice(1);
-      }
-    }
-    const state = new State(input, options);
-    const nullpos = input.indexOf("\0");
-    if (nullpos !== -1) {
-      state.position = nullpos;
-      throwError(state, "null byte is not allowed in input");
-    }
-    state.input += "\0";
-    while (state.input.charCodeAt(state.position) === 32) {
-      state.lineIndent += 1;
-      state.position += 1;
-    }
-    while (state.position < state.length - 1) {
-      readDocument(state);
-    }
-    return state.documents;
-  }
-  function loadAll2(input, iterator, options) {
-    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
-      options = iterator;
-      iterator = null;
-    }
-    const documents = loadDocuments(input, options);
-    if (typeof iterator !== "function") {
-      return documents;
-    }
-    for (let index = 0, length = documents.length; index < length; index += 1) {
-      iterator(documents[index]);
-    }
-  }
-  function load22(input, options) {
-    const documents = loadDocuments(input, options);
-    if (documents.length === 0) {
-      return void 0;
-    } else if (documents.length === 1) {
-      return documents[0];
-    }
-    throw new YAMLException2("expected a single document in the stream, but found more");
-  }
-  loader.loadAll = loadAll2;
-  loader.load = load22;
-  return loader;
-}
-var dumper = {};
-var hasRequiredDumper;
-function requireDumper() {
-  if (hasRequiredDumper) return dumper;
-  hasRequiredDumper = 1;
-  const common2 = requireCommon();
-  const YAMLException2 = requireException();
-  const DEFAULT_SCHEMA2 = require_default();
-  const _toString = Object.prototype.toString;
-  const _hasOwnProperty = Object.prototype.hasOwnProperty;
-  const CHAR_BOM = 65279;
-  const CHAR_TAB = 9;
-  const CHAR_LINE_FEED = 10;
-  const CHAR_CARRIAGE_RETURN = 13;
-  const CHAR_SPACE = 32;
-  const CHAR_EXCLAMATION = 33;
-  const CHAR_DOUBLE_QUOTE = 34;
-  const CHAR_SHARP = 35;
-  const CHAR_PERCENT = 37;
-  const CHAR_AMPERSAND = 38;
-  const CHAR_SINGLE_QUOTE = 39;
-  const CHAR_ASTERISK = 42;
-  const CHAR_COMMA = 44;
-  const CHAR_MINUS = 45;
-  const CHAR_COLON = 58;
-  const CHAR_EQUALS = 61;
-  const CHAR_GREATER_THAN = 62;
-  const CHAR_QUESTION = 63;
-  const CHAR_COMMERCIAL_AT = 64;
-  const CHAR_LEFT_SQUARE_BRACKET = 91;
-  const CHAR_RIGHT_SQUARE_BRACKET = 93;
-  const CHAR_GRAVE_ACCENT = 96;
-  const CHAR_LEFT_CURLY_BRACKET = 123;
-  const CHAR_VERTICAL_LINE = 124;
-  const CHAR_RIGHT_CURLY_BRACKET = 125;
-  const ESCAPE_SEQUENCES = {};
-  ESCAPE_SEQUENCES[0] = "\\0";
-  ESCAPE_SEQUENCES[7] = "\\a";
-  ESCAPE_SEQUENCES[8] = "\\b";
-  ESCAPE_SEQUENCES[9] = "\\t";
-  ESCAPE_SEQUENCES[10] = "\\n";
-  ESCAPE_SEQUENCES[11] = "\\v";
-  ESCAPE_SEQUENCES[12] = "\\f";
-  ESCAPE_SEQUENCES[13] = "\\r";
-  ESCAPE_SEQUENCES[27] = "\\e";
-  ESCAPE_SEQUENCES[34] = '\\"';
-  ESCAPE_SEQUENCES[92] = "\\\\";
-  ESCAPE_SEQUENCES[133] = "\\N";
-  ESCAPE_SEQUENCES[160] = "\\_";
-  ESCAPE_SEQUENCES[8232] = "\\L";
-  ESCAPE_SEQUENCES[8233] = "\\P";
-  const DEPRECATED_BOOLEANS_SYNTAX = [
-    "y",
-    "Y",
-    "yes",
-    "Yes",
-    "YES",
-    "on",
-    "On",
-    "ON",
-    "n",
-    "N",
-    "no",
-    "No",
-    "NO",
-    "off",
-    "Off",
-    "OFF"
-  ];
-  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
-  function compileStyleMap(schema2, map2) {
-    if (map2 === null) return {};
-    const result = {};
-    const keys = Object.keys(map2);
-    for (let index = 0, length = keys.length; index < length; index += 1) {
-      let tag = keys[index];
-      let style = String(map2[tag]);
-      if (tag.slice(0, 2) === "!!") {
-        tag = "tag:yaml.org,2002:" + tag.slice(2);
-      }
-      const type2 = schema2.compiledTypeMap["fallback"][tag];
-      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
-        style = type2.styleAliases[style];
-      }
-      result[tag] = style;
-    }
-    return result;
-  }
-  function encodeHex(character) {
-    let handle;
-    let length;
-    const string = character.toString(16).toUpperCase();
-    if (character <= 255) {
-      handle = "x";
-      length = 2;
-    } else if (character <= 65535) {
-      handle = "u";
-      length = 4;
-    } else if (character <= 4294967295) {
-      handle = "U";
-      length = 8;
-    } else {
-      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
-    }
-    return "\\" + handle + common2.repeat("0", length - string.length) + string;
-  }
-  const QUOTING_TYPE_SINGLE = 1;
-  const QUOTING_TYPE_DOUBLE = 2;
-  function State(options) {
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.indent = Math.max(1, options["indent"] || 2);
-    this.noArrayIndent = options["noArrayIndent"] || false;
-    this.skipInvalid = options["skipInvalid"] || false;
-    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
-    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
-    this.sortKeys = options["sortKeys"] || false;
-    this.lineWidth = options["lineWidth"] || 80;
-    this.noRefs = options["noRefs"] || false;
-    this.noCompatMode = options["noCompatMode"] || false;
-    this.condenseFlow = options["condenseFlow"] || false;
-    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
-    this.forceQuotes = options["forceQuotes"] || false;
-    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
-    this.implicitTypes = this.schema.compiledImplicit;
-    this.explicitTypes = this.schema.compiledExplicit;
-    this.tag = null;
-    this.result = "";
-    this.duplicates = [];
-    this.usedDuplicates = null;
-  }
-  function indentString(string, spaces) {
-    const ind = common2.repeat(" ", spaces);
-    let position2 = 0;
-    let result = "";
-    const length = string.length;
-    while (position2 < length) {
-      let line;
-      const next = string.indexOf("\n", position2);
-      if (next === -1) {
-        line = string.slice(position2);
-        position2 = length;
-      } else {
-        line = string.slice(position2, next + 1);
-        position2 = next + 1;
-      }
-      if (line.length && line !== "\n") result += ind;
-      result += line;
-    }
-    return result;
-  }
-  function generateNextLine(state, level) {
-    return "\n" + common2.repeat(" ", state.indent * level);
-  }
-  function testImplicitResolving(state, str2) {
-    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
-      const type2 = state.implicitTypes[index];
-      if (type2.resolve(str2)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  function isWhitespace(c) {
-    return c === CHAR_SPACE || c === CHAR_TAB;
-  }
-  function isPrintable(c) {
-    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
-  }
-  function isNsCharOrWhitespace(c) {
-    return isPrintable(c) && c !== CHAR_BOM && // - b-char
-    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
-  }
-  function isPlainSafe(c, prev, inblock) {
-    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
-    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
-    return (
-      // ns-plain-safe
-      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
-      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
-      c !== CHAR_SHARP && // false on '#'
-      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
-      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
-      prev === CHAR_COLON && cIsNsChar
-    );
-  }
-  function isPlainSafeFirst(c) {
-    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
-    // - (c-indicator ::=
-    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
-    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
-    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
-    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
-  }
-  function isPlainSafeLast(c) {
-    return !isWhitespace(c) && c !== CHAR_COLON;
-  }
-  function codePointAt(string, pos) {
-    const first = string.charCodeAt(pos);
-    let second;
-    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
-      second = string.charCodeAt(pos + 1);
-      if (second >= 56320 && second <= 57343) {
-        return (first - 55296) * 1024 + second - 56320 + 65536;
-      }
-    }
-    return first;
-  }
-  function needIndentIndicator(string) {
-    const leadingSpaceRe = /^\n* /;
-    return leadingSpaceRe.test(string);
-  }
-  const STYLE_PLAIN = 1;
-  const STYLE_SINGLE = 2;
-  const STYLE_LITERAL = 3;
-  const STYLE_FOLDED = 4;
-  const STYLE_DOUBLE = 5;
-  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
-    let i;
-    let char = 0;
-    let prevChar = null;
-    let hasLineBreak = false;
-    let hasFoldableLine = false;
-    const shouldTrackWidth = lineWidth !== -1;
-    let previousLineBreak = -1;
-    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
-    if (singleLineOnly || forceQuotes) {
-      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string, i);
-        if (!isPrintable(char)) {
-          return STYLE_DOUBLE;
-        }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
-        prevChar = char;
-      }
-    } else {
-      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string, i);
-        if (char === CHAR_LINE_FEED) {
-          hasLineBreak = true;
-          if (shouldTrackWidth) {
-            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
-            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
-            previousLineBreak = i;
-          }
-        } else if (!isPrintable(char)) {
-          return STYLE_DOUBLE;
-        }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
-        prevChar = char;
-      }
-      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
-    }
-    if (!hasLineBreak && !hasFoldableLine) {
-      if (plain && !forceQuotes && !testAmbiguousType(string)) {
-        return STYLE_PLAIN;
-      }
-      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-    }
-    if (indentPerLevel > 9 && needIndentIndicator(string)) {
-      return STYLE_DOUBLE;
-    }
-    if (!forceQuotes) {
-      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
-    }
-    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-  }
-  function writeScalar(state, string, level, iskey, inblock) {
-    state.dump = (function() {
-      if (string.length === 0) {
-        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
-      }
-      if (!state.noCompatMode) {
-        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
-          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
-        }
-      }
-      const indent = state.indent * Math.max(1, level);
-      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
-      const singleLineOnly = iskey || // No block styles in flow mode.
-      state.flowLevel > -1 && level >= state.flowLevel;
-      function testAmbiguity(string2) {
-        return testImplicitResolving(state, string2);
-      }
-      switch (chooseScalarStyle(
-        string,
-        singleLineOnly,
-        state.indent,
-        lineWidth,
-        testAmbiguity,
-        state.quotingType,
-        state.forceQuotes && !iskey,
-        inblock
-      )) {
-        case STYLE_PLAIN:
-          return string;
-        case STYLE_SINGLE:
-          return "'" + string.replace(/'/g, "''") + "'";
-        case STYLE_LITERAL:
-          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
-        case STYLE_FOLDED:
-          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
-        case STYLE_DOUBLE:
-          return '"' + escapeString(string) + '"';
-        default:
-          throw new YAMLException2("impossible error: invalid scalar style");
-      }
-    })();
-  }
-  function blockHeader(string, indentPerLevel) {
-    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
-    const clip2 = string[string.length - 1] === "\n";
-    const keep = clip2 && (string[string.length - 2] === "\n" || string === "\n");
-    const chomp = keep ? "+" : clip2 ? "" : "-";
-    return indentIndicator + chomp + "\n";
-  }
-  function dropEndingNewline(string) {
-    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
-  }
-  function foldString(string, width) {
-    const lineRe = /(\n+)([^\n]*)/g;
-    let result = (function() {
-      let nextLF = string.indexOf("\n");
-      nextLF = nextLF !== -1 ? nextLF : string.length;
-      lineRe.lastIndex = nextLF;
-      return foldLine(string.slice(0, nextLF), width);
-    })();
-    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
-    let moreIndented;
-    let match;
-    while (match = lineRe.exec(string)) {
-      const prefix = match[1];
-      const line = match[2];
-      moreIndented = line[0] === " ";
-      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
-      prevMoreIndented = moreIndented;
-    }
-    return result;
-  }
-  function foldLine(line, width) {
-    if (line === "" || line[0] === " ") return line;
-    const breakRe = / [^ ]/g;
-    let match;
-    let start = 0;
-    let end;
-    let curr = 0;
-    let next = 0;
-    let result = "";
-    while (match = breakRe.exec(line)) {
-      next = match.index;
-      if (next - start > width) {
-        end = curr > start ? curr : next;
-        result += "\n" + line.slice(start, end);
-        start = end + 1;
-      }
-      curr = next;
-    }
-    result += "\n";
-    if (line.length - start > width && curr > start) {
-      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
-    } else {
-      result += line.slice(start);
-    }
-    return result.slice(1);
-  }
-  function escapeString(string) {
-    let result = "";
-    let char = 0;
-    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
-      char = codePointAt(string, i);
-      const escapeSeq = ESCAPE_SEQUENCES[char];
-      if (!escapeSeq && isPrintable(char)) {
-        result += string[i];
-        if (char >= 65536) result += string[i + 1];
-      } else {
-        result += escapeSeq || encodeHex(char);
-      }
-    }
-    return result;
-  }
-  function writeFlowSequence(state, level, object) {
-    let _result = "";
-    const _tag = state.tag;
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      let value = object[index];
-      if (state.replacer) {
-        value = state.replacer.call(object, String(index), value);
-      }
-      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
-        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
-        _result += state.dump;
-      }
-    }
-    state.tag = _tag;
-    state.dump = "[" + _result + "]";
-  }
-  function writeBlockSequence(state, level, object, compact) {
-    let _result = "";
-    const _tag = state.tag;
-    for (let index = 0, length = object.length; index < length; index += 1) {
-      let value = object[index];
-      if (state.replacer) {
-        value = state.replacer.call(object, String(index), value);
-      }
-      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
-        if (!compact || _result !== "") {
-          _result += generateNextLine(state, level);
-        }
-        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-          _result += "-";
-        } else {
-          _result += "- ";
-        }
-        _result += state.dump;
-      }
-    }
-    state.tag = _tag;
-    state.dump = _result || "[]";
-  }
-  function writeFlowMapping(state, level, object) {
-    let _result = "";
-    const _tag = state.tag;
-    const objectKeyList = Object.keys(object);
-    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
-      let pairBuffer = "";
-      if (_result !== "") pairBuffer += ", ";
-      if (state.condenseFlow) pairBuffer += '"';
-      const objectKey = objectKeyList[index];
-      let objectValue = object[objectKey];
-      if (state.replacer) {
-        objectValue = state.replacer.call(object, objectKey, objectValue);
-      }
-      if (!writeNode(state, level, objectKey, false, false)) {
-        continue;
-      }
-      if (state.dump.length > 1024) pairBuffer += "? ";
-      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
-      if (!writeNode(state, level, objectValue, false, false)) {
-        continue;
-      }
-      pairBuffer += state.dump;
-      _result += pairBuffer;
-    }
-    state.tag = _tag;
-    state.dump = "{" + _result + "}";
-  }
-  function writeBlockMapping(state, level, object, compact) {
-    let _result = "";
-    const _tag = state.tag;
-    const objectKeyList = Object.keys(object);
-    if (state.sortKeys === true) {
-      objectKeyList.sort();
-    } else if (typeof state.sortKeys === "function") {
-      objectKeyList.sort(state.sortKeys);
-    } else if (state.sortKeys) {
-      throw new YAMLException2("sortKeys must be a boolean or a function");
-    }
-    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
-      let pairBuffer = "";
-      if (!compact || _result !== "") {
-        pairBuffer += generateNextLine(state, level);
-      }
-      const objectKey = objectKeyList[index];
-      let objectValue = object[objectKey];
-      if (state.replacer) {
-        objectValue = state.replacer.call(object, objectKey, objectValue);
-      }
-      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
-        continue;
-      }
-      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
-      if (explicitPair) {
-        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-          pairBuffer += "?";
-        } else {
-          pairBuffer += "? ";
-        }
-      }
-      pairBuffer += state.dump;
-      if (explicitPair) {
-        pairBuffer += generateNextLine(state, level);
-      }
-      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
-        continue;
-      }
-      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-        pairBuffer += ":";
-      } else {
-        pairBuffer += ": ";
-      }
-      pairBuffer += state.dump;
-      _result += pairBuffer;
-    }
-    state.tag = _tag;
-    state.dump = _result || "{}";
-  }
-  function detectType(state, object, explicit) {
-    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
-    for (let index = 0, length = typeList.length; index < length; index += 1) {
-      const type2 = typeList[index];
-      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
-        if (explicit) {
-          if (type2.multi && type2.representName) {
-            state.tag = type2.representName(object);
-          } else {
-            state.tag = type2.tag;
-          }
-        } else {
-          state.tag = "?";
-        }
-        if (type2.represent) {
-          const style = state.styleMap[type2.tag] || type2.defaultStyle;
-          let _result;
-          if (_toString.call(type2.represent) === "[object Function]") {
-            _result = type2.represent(object, style);
-          } else if (_hasOwnProperty.call(type2.represent, style)) {
-            _result = type2.represent[style](object, style);
-          } else {
-            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
-          }
-          state.dump = _result;
-        }
-        return true;
-      }
-    }
-    return false;
-  }
-  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
-    state.tag = null;
-    state.dump = object;
-    if (!detectType(state, object, false)) {
-      detectType(state, object, true);
-    }
-    const type2 = _toString.call(state.dump);
-    const inblock = block;
-    if (block) {
-      block = state.flowLevel < 0 || state.flowLevel > level;
-    }
-    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
-    let duplicateIndex;
-    let duplicate;
-    if (objectOrArray) {
-      duplicateIndex = state.duplicates.indexOf(object);
-      duplicate = duplicateIndex !== -1;
-    }
-    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
-      compact = false;
-    }
-    if (duplicate && state.usedDuplicates[duplicateIndex]) {
-      state.dump = "*ref_" + duplicateIndex;
-    } else {
-      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
-        state.usedDuplicates[duplicateIndex] = true;
-      }
-      if (type2 === "[object Object]") {
-        if (block && Object.keys(state.dump).length !== 0) {
-          writeBlockMapping(state, level, state.dump, compact);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + state.dump;
-          }
-        } else {
-          writeFlowMapping(state, level, state.dump);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-          }
-        }
-      } else if (type2 === "[object Array]") {
-        if (block && state.dump.length !== 0) {
-          if (state.noArrayIndent && !isblockseq && level > 0) {
-            writeBlockSequence(state, level - 1, state.dump, compact);
-          } else {
-            writeBlockSequence(state, level, state.dump, compact);
-          }
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + state.dump;
-          }
-        } else {
-          writeFlowSequence(state, level, state.dump);
-          if (duplicate) {
-            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-          }
-        }
-      } else if (type2 === "[object String]") {
-        if (state.tag !== "?") {
-          writeScalar(state, state.dump, level, iskey, inblock);
-        }
-      } else if (type2 === "[object Undefined]") {
-        return false;
-      } else {
-        if (state.skipInvalid) return false;
-        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
-      }
-      if (state.tag !== null && state.tag !== "?") {
-        let tagStr = encodeURI(
-          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
-        ).replace(/!/g, "%21");
-        if (state.tag[0] === "!") {
-          tagStr = "!" + tagStr;
-        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
-          tagStr = "!!" + tagStr.slice(18);
-        } else {
-          tagStr = "!<" + tagStr + ">";
-        }
-        state.dump = tagStr + " " + state.dump;
-      }
-    }
-    return true;
-  }
-  function getDuplicateReferences(object, state) {
-    const objects = [];
-    const duplicatesIndexes = [];
-    inspectNode(object, objects, duplicatesIndexes);
-    const length = duplicatesIndexes.length;
-    for (let index = 0; index < length; index += 1) {
-      state.duplicates.push(objects[duplicatesIndexes[index]]);
-    }
-    state.usedDuplicates = new Array(length);
-  }
-  function inspectNode(object, objects, duplicatesIndexes) {
-    if (object !== null && typeof object === "object") {
-      const index = objects.indexOf(object);
-      if (index !== -1) {
-        if (duplicatesIndexes.indexOf(index) === -1) {
-          duplicatesIndexes.push(index);
-        }
-      } else {
-        objects.push(object);
-        if (Array.isArray(object)) {
-          for (let i = 0, length = object.length; i < length; i += 1) {
-            inspectNode(object[i], objects, duplicatesIndexes);
-          }
-        } else {
-          const objectKeyList = Object.keys(object);
-          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
-            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
-          }
-        }
-      }
-    }
-  }
-  function dump2(input, options) {
-    options = options || {};
-    const state = new State(options);
-    if (!state.noRefs) getDuplicateReferences(input, state);
-    let value = input;
-    if (state.replacer) {
-      value = state.replacer.call({ "": value }, "", value);
-    }
-    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
-    return "";
-  }
-  dumper.dump = dump2;
-  return dumper;
-}
-var hasRequiredJsYaml;
-function requireJsYaml() {
-  if (hasRequiredJsYaml) return jsYaml;
-  hasRequiredJsYaml = 1;
-  const loader2 = requireLoader();
-  const dumper2 = requireDumper();
-  function renamed(from, to) {
-    return function() {
-      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
-    };
-  }
-  jsYaml.Type = requireType();
-  jsYaml.Schema = requireSchema();
-  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
-  jsYaml.JSON_SCHEMA = requireJson();
-  jsYaml.CORE_SCHEMA = requireCore();
-  jsYaml.DEFAULT_SCHEMA = require_default();
-  jsYaml.load = loader2.load;
-  jsYaml.loadAll = loader2.loadAll;
-  jsYaml.dump = dumper2.dump;
-  jsYaml.YAMLException = requireException();
-  jsYaml.types = {
-    binary: requireBinary(),
-    float: requireFloat(),
-    map: requireMap(),
-    null: require_null2(),
-    pairs: requirePairs(),
-    set: requireSet(),
-    timestamp: requireTimestamp(),
-    bool: requireBool(),
-    int: requireInt(),
-    merge: requireMerge(),
-    omap: requireOmap(),
-    seq: requireSeq(),
-    str: requireStr()
-  };
-  jsYaml.safeLoad = renamed("safeLoad", "load");
-  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
-  jsYaml.safeDump = renamed("safeDump", "dump");
-  return jsYaml;
-}
-var jsYamlExports = requireJsYaml();
-var yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
-var {
-  Type,
-  Schema,
-  FAILSAFE_SCHEMA,
-  JSON_SCHEMA,
-  CORE_SCHEMA,
-  DEFAULT_SCHEMA,
-  load,
-  loadAll,
-  dump,
-  YAMLException,
-  types,
-  safeLoad,
-  safeLoadAll,
-  safeDump
-} = yaml;
-
-// src/load/fast-yaml.ts
-var scalar = (tag, resolve10, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve10(s ?? ""), construct: (s) => construct(s ?? "") });
-var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
-  implicit: [
-    scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
-    scalar("tag:yaml.org,2002:bool", (s) => TRUE.test(s) || FALSE.test(s), (s) => TRUE.test(s)),
-    scalar("tag:yaml.org,2002:int", (s) => goInt(s) !== void 0, (s) => goInt(s)),
-    scalar("tag:yaml.org,2002:float", (s) => goFloat(s) !== void 0, (s) => goFloat(s)),
-    // `<<` merge keys; js-yaml exports the type but its typings do not declare it.
-    yaml.types.merge
-  ]
-});
-var ALIAS = /(?:^|[\s,[{]|:\s)\*[^\s,[\]{}*]/m;
-function fastDocuments(text) {
-  if (ALIAS.test(text)) return void 0;
-  try {
-    return yaml.loadAll(text, void 0, { schema: GO_YAML_V2_SCHEMA, json: false });
-  } catch {
-    return void 0;
-  }
-}
-
-// src/load/load.ts
-var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
-var READ_CONCURRENCY = 16;
-async function load2(inputs, options) {
-  const { cwd } = options;
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const ignores = IgnoreRules.forCwd(cwd, options.ignore);
-  const found = await discover(inputs, cwd, ignores);
-  const show = (path6) => toPosix(relative6(cwd, path6)) || basename7(path6);
-  const files = [];
-  const resources = [];
-  const issues = [];
-  const sources = /* @__PURE__ */ new Map();
-  let skippedDocuments = 0;
-  const helmFiles = [];
-  const kustomizeFiles = [];
-  for (const path6 of found.ignored) {
-    issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(path6) });
-    files.push({ file: show(path6), resources: 0, status: "skipped" });
-  }
-  const kustomizeInputs = /* @__PURE__ */ new Set();
-  for (const { path: path6 } of found.files) {
-    if (KUSTOMIZATION_FILES.has(basename7(path6))) {
-      for (const input of kustomizeInputsOf(path6, readText(path6) ?? "")) kustomizeInputs.add(input);
-    }
-  }
-  const charts = new ChartLocator(cwd);
-  const texts = await mapLimit(found.files, READ_CONCURRENCY, (f) => readManifest(f.path, maxFileSize));
-  const entries = found.files.map((f, i) => ({
-    file: show(f.path),
-    path: f.path,
-    read: texts[i]
-  }));
-  if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
-  for (const { file, read, path: path6 } of entries) {
-    if ("skip" in read) {
-      issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file });
-      files.push({ file, resources: 0, status: "skipped" });
-      continue;
-    }
-    if (path6 && (KUSTOMIZATION_FILES.has(basename7(path6)) || kustomizeInputs.has(path6))) {
-      kustomizeFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped" });
-      continue;
-    }
-    if (path6 && charts.chartHolding(path6) || looksLikeHelmTemplate(read.text)) {
-      helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped" });
-      continue;
-    }
-    const parsed2 = parseManifests(file, read.text);
-    const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
-    if (broken && read.text.includes("{{")) {
-      helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped" });
-      continue;
-    }
-    sources.set(file, parsed2.source);
-    resources.push(...parsed2.resources);
-    issues.push(...parsed2.issues);
-    skippedDocuments += parsed2.skippedDocuments;
-    if (parsed2.kustomize) kustomizeFiles.push(file);
-    files.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok" });
-  }
-  if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
-  if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
-  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched };
-}
-function templateIssue(tool, files) {
-  const dirs = [...new Set(files.map((f) => dirname9(f)))];
-  const shown = dirs.slice(0, 3).join(", ") + (dirs.length > 3 ? `, and ${dirs.length - 3} more` : "");
-  return {
-    ruleId: "template-skipped",
-    messageId: tool,
-    data: { count: files.length, dirs: shown, dir: dirs[0] ?? "." },
-    file: files[0] ?? ""
-  };
-}
-function parseManifests(file, text) {
-  const protectedText = protectGluedColons(text);
-  const source = new SourceFile(file, text, protectedText);
-  const resources = [];
-  const issues = [];
-  let skippedDocuments = 0;
-  let kustomize = false;
-  const take = (parsed2, ordinal2) => {
-    if (parsed2 === void 0 || parsed2 === null) return;
-    const value = protectedText ? restoreGluedColons(parsed2) : parsed2;
-    if (isKustomizeDocument(value)) {
-      kustomize = true;
-      return;
-    }
-    const found = manifestsIn(value, []);
-    if (found.length === 0) skippedDocuments++;
-    for (const m of found) {
-      if (!m) {
-        skippedDocuments++;
-        continue;
-      }
-      resources.push({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, ordinal2, m.base) });
-    }
-  };
-  const fast = fastDocuments(protectedText ?? text);
-  if (fast) {
-    fast.filter((v) => v !== null && v !== void 0).forEach(take);
-    return { source, resources, issues, skippedDocuments, kustomize };
-  }
-  let ordinal = 0;
-  for (const [index, doc] of source.parse().entries()) {
-    const { value, problems } = documentValue(doc, index, protectedText ?? text);
-    for (const p of problems) {
-      const span = source.span(p.start, p.end);
-      if (p.kind === "syntax") issues.push({ ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span });
-      else if (p.kind === "duplicate-key") issues.push({ ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span });
-      else issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
-    }
-    if (isEmptyDocument(doc)) continue;
-    take(value, ordinal++);
-  }
-  source.forgetSyntaxTree();
-  return { source, resources, issues, skippedDocuments, kustomize };
-}
-function manifestsIn(value, base) {
-  if (!isObject(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string" || !value.kind) return [];
-  if (value.kind === "List" || value.kind.endsWith("List") && Array.isArray(value.items)) {
-    return asArray(value.items).map((item, i) => {
-      const inner = manifestsIn(item, [...base, "items", i]);
-      return inner.length === 1 ? inner[0] : void 0;
-    });
-  }
-  return [{ data: value, base }];
-}
-function fileOrigin(source, document, base) {
-  return {
-    kind: "file",
-    file: source.file,
-    document,
-    locate: (path6, part) => source.locate(document, base.length ? [...base, ...path6] : path6, part)
-  };
-}
-var utf8 = new TextDecoder("utf-8", { fatal: true });
-async function readManifest(path6, maxFileSize) {
-  let handle;
-  try {
-    handle = await open2(path6, "r");
-    const info2 = await handle.stat();
-    if (!info2.isFile()) return { skip: "unreadable", data: { reason: "not a regular file" } };
-    if (info2.size > maxFileSize) return { skip: "tooLarge", data: { size: info2.size, limit: maxFileSize } };
-    const bytes = await handle.readFile();
-    if (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255) {
-      return { skip: "notUtf8", data: { encoding: "UTF-16" } };
-    }
-    if (bytes.subarray(0, 8e3).includes(0)) return { skip: "binary", data: {} };
-    try {
-      return { text: utf8.decode(bytes) };
-    } catch {
-      return { skip: "notUtf8", data: { encoding: "not UTF-8" } };
-    }
-  } catch (error2) {
-    const code = error2.code ?? "";
-    const reason = code === "EACCES" ? "permission denied" : code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : error2.message;
-    return { skip: "unreadable", data: { reason } };
-  } finally {
-    await handle?.close();
-  }
-}
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    })
-  );
-  return out;
-}
-
-// src/model/mesh-config.ts
-var import_yaml9 = __toESM(require_dist(), 1);
-var DEFAULT_MESH_CONFIG = deepFreeze({
-  rootNamespace: "istio-system",
-  trustDomain: "cluster.local",
-  trustDomainAliases: [],
-  enableAutoMtls: true,
-  outboundTrafficPolicy: { mode: "ALLOW_ANY" },
-  ingressService: "istio-ingressgateway",
-  ingressControllerMode: "STRICT",
-  ingressClass: "istio",
-  ingressSelector: "ingressgateway",
-  defaultServiceExportTo: ["*"],
-  defaultVirtualServiceExportTo: ["*"],
-  defaultDestinationRuleExportTo: ["*"],
-  enablePrometheusMerge: true,
-  accessLogFile: "",
-  extensionProviders: [
-    { name: "prometheus", prometheus: {} },
-    { name: "stackdriver", stackdriver: {} },
-    { name: "envoy", envoyFileAccessLog: { path: "/dev/stdout" } }
-  ],
-  defaultProviders: {},
-  defaultConfig: {
-    discoveryAddress: "istiod.istio-system.svc:15012",
-    proxyMetadata: {}
-  }
-});
-function mergeMeshConfig(base, override) {
-  const out = { ...base };
-  for (const [key2, value] of Object.entries(override)) {
-    const current = out[key2];
-    out[key2] = isObject(current) && isObject(value) ? mergeMeshConfig(current, value) : value;
-  }
-  return out;
-}
-var MeshConfigError = class extends Error {
-};
-function parseMeshConfig(text, file) {
-  const doc = parseDocumentObject(text, file);
-  if (doc.kind === "ConfigMap") {
-    const mesh = asString(asObject(doc.data)?.mesh);
-    if (mesh === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
-    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, parseDocumentObject(mesh, `${file} (data.mesh)`)));
-  }
-  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, doc));
-}
-function parseMeshNetworks(text, file) {
-  const doc = parseDocumentObject(text, file);
-  if (doc.kind === "ConfigMap") {
-    const networks = asString(asObject(doc.data)?.meshNetworks);
-    if (networks === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.meshNetworks" key.`);
-    return deepFreeze(parseDocumentObject(networks, `${file} (data.meshNetworks)`));
-  }
-  return deepFreeze(doc);
-}
-function parseDocumentObject(text, file) {
-  let value;
-  try {
-    value = (0, import_yaml9.parse)(text, { version: "1.1" });
-  } catch (error2) {
-    throw new MeshConfigError(`${file}: ${error2.message.split("\n")[0]}`);
-  }
-  if (value === null || value === void 0) return {};
-  if (!isObject(value)) throw new MeshConfigError(`${file}: expected a YAML mapping.`);
-  return value;
-}
-
-// src/model/settings.ts
-var DEFAULT_INGRESS_GATEWAY = {
-  namespace: "istio-system",
-  name: "istio-ingressgateway",
-  labels: { istio: "ingressgateway" },
-  ports: [80, 443, 15443, 31400]
-};
-var DEFAULT_INSTALLATION = {
-  ingressGateway: DEFAULT_INGRESS_GATEWAY,
-  gatewayClasses: ["istio", "istio-waypoint", "istio-remote"],
-  namespaces: ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"]
-};
-function makeSettings(partial) {
-  const meshConfig = partial.meshConfig ?? DEFAULT_MESH_CONFIG;
-  return {
-    defaultNamespace: partial.defaultNamespace ?? "default",
-    clusterDomain: partial.clusterDomain ?? "cluster.local",
-    rootNamespace: partial.rootNamespace ?? asString(meshConfig.rootNamespace) ?? "istio-system",
-    meshConfig,
-    meshNetworks: partial.meshNetworks,
-    installation: { ...DEFAULT_INSTALLATION, ...partial.installation },
-    externalHosts: partial.externalHosts ?? [],
-    gatewayApiChannel: partial.gatewayApiChannel ?? "standard",
-    gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
-    crds: partial.crds ?? [],
-    accessAssertions: partial.accessAssertions ?? []
-  };
-}
 
 // src/api.ts
-var UsageError = class extends Error {
-};
 async function lint(inputs, options = {}) {
-  const cwd = resolve8(options.cwd ?? process.cwd());
-  const config = resolveConfig(cwd, options);
+  const { cwd, config, index, loaded: loaded2 } = await loadProject(inputs, options);
   const catalog2 = options.catalog ?? builtinRules();
-  const settings = resolveSettings(config, options, cwd, await loadCrds(options.crds ?? [], cwd));
-  const loaded2 = await (options.loader ?? load2)(inputs, {
-    cwd,
-    ...options.stdin !== void 0 ? { stdin: options.stdin } : {},
-    ...options.maxFileSize !== void 0 ? { maxFileSize: options.maxFileSize } : {},
-    ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}
-  });
-  const index = ResourceIndex.fromRaw(loaded2.resources, settings);
   const internalError = catalog2.get(INTERNAL_ERROR_RULE);
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
   const active = catalog2.rules.filter((r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config));
-  const run = runRules(index, active, internalError);
+  const run = runRules(index, active, internalError, { config, cwd });
   const finalized = finalize(run.reports, loaded2.issues, catalog2, config);
   const inline = applyDirectives(finalized.diagnostics, loaded2.sources, catalog2, config);
   const known = applyBaseline(inline.diagnostics, resolveBaseline(config, cwd, options.baseline), cwd);
@@ -79094,7 +79197,8 @@ async function lint(inputs, options = {}) {
     unmatched: loaded2.unmatched,
     reads: run.reads,
     config,
-    index
+    index,
+    catalog: catalog2
   };
 }
 function isTurnedOff(rule, config) {
@@ -79105,7 +79209,7 @@ function isTurnedOff(rule, config) {
 function resolveBaseline(config, cwd, option) {
   if (option === false) return void 0;
   try {
-    return readBaseline(option ? resolve8(cwd, option) : defaultBaselineFile(config));
+    return readBaseline(option ? resolve10(cwd, option) : defaultBaselineFile(config));
   } catch (error2) {
     if (error2 instanceof ConfigError) throw new UsageError(error2.message);
     throw error2;
@@ -79113,70 +79217,14 @@ function resolveBaseline(config, cwd, option) {
 }
 function inReportScope(diagnostics, cwd, paths) {
   if (!paths) return diagnostics;
-  const scope = paths.map((p) => resolve8(cwd, p));
+  const scope = paths.map((p) => resolve10(cwd, p));
   return diagnostics.filter(
-    (d) => d.ruleId === INTERNAL_ERROR_RULE || d.file !== void 0 && scope.some((p) => isInside(p, resolve8(cwd, d.file)))
+    (d) => d.ruleId === INTERNAL_ERROR_RULE || d.file !== void 0 && scope.some((p) => isInside(p, resolve10(cwd, d.file)))
   );
-}
-function resolveConfig(cwd, options) {
-  if (options.config) return options.config;
-  try {
-    if (options.configFile) return loadConfig(resolve8(cwd, options.configFile));
-    const found = findConfigFile(cwd);
-    return found ? loadConfig(found) : emptyConfig(cwd);
-  } catch (error2) {
-    if (error2 instanceof ConfigError) throw new UsageError(error2.message);
-    throw error2;
-  }
-}
-async function loadCrds(paths, cwd) {
-  if (paths.length === 0) return [];
-  const loaded2 = await load2(paths, { cwd });
-  if (loaded2.unmatched.length) throw new UsageError(`--crds: no such file or folder: ${loaded2.unmatched.join(", ")}`);
-  const broken = loaded2.issues.find((i) => i.ruleId !== "template-skipped");
-  if (broken) throw new UsageError(`--crds: ${broken.file}: cannot read it (${broken.messageId})`);
-  return loaded2.resources.filter((r) => r.kind === "CustomResourceDefinition").map((r) => crdFromManifest(r.data, r.origin.file ?? "--crds")).filter((c) => c !== void 0);
-}
-function resolveSettings(config, options, cwd, crds) {
-  const s = config.settings;
-  const meshConfigFile = options.meshConfigFile ? resolve8(cwd, options.meshConfigFile) : s.meshConfig && resolve8(config.dir, s.meshConfig);
-  const meshNetworksFile = options.meshNetworksFile ? resolve8(cwd, options.meshNetworksFile) : s.meshNetworks && resolve8(config.dir, s.meshNetworks);
-  const gateway = s.installation?.ingressGateway;
-  return makeSettings({
-    defaultNamespace: options.namespace ?? s.namespace,
-    clusterDomain: s.clusterDomain,
-    rootNamespace: s.rootNamespace,
-    meshConfig: options.meshConfig ? mergeMeshConfig(DEFAULT_MESH_CONFIG, options.meshConfig) : meshConfigFile ? readMeshFile(meshConfigFile, parseMeshConfig) : void 0,
-    meshNetworks: meshNetworksFile ? readMeshFile(meshNetworksFile, parseMeshNetworks) : void 0,
-    externalHosts: s.externalHosts,
-    gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
-    gatewayApiBundle: s.gatewayApiBundle,
-    crds,
-    accessAssertions: accessAssertionsOf(config, cwd),
-    installation: {
-      ...gateway !== void 0 ? { ingressGateway: gateway && { ...DEFAULT_INGRESS_GATEWAY, ...gateway } } : {},
-      ...s.installation?.gatewayClasses ? { gatewayClasses: s.installation.gatewayClasses } : {},
-      ...s.installation?.namespaces ? { namespaces: s.installation.namespaces } : {}
-    }
-  });
-}
-function readMeshFile(file, parse9) {
-  let text;
-  try {
-    text = readFileSync8(file, "utf8");
-  } catch (error2) {
-    throw new UsageError(`cannot read ${file}: ${error2.code ?? error2.message}`);
-  }
-  try {
-    return parse9(text, file);
-  } catch (error2) {
-    if (error2 instanceof MeshConfigError) throw new UsageError(error2.message);
-    throw error2;
-  }
 }
 
 // src/report/docs-url.ts
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 import { join as join12 } from "node:path";
 var FALLBACK_REPOSITORY = "https://github.com/meshlint/meshlint";
 function repositoryUrl(manifest) {
@@ -79193,7 +79241,7 @@ function repositoryUrl(manifest) {
 }
 var REPOSITORY_URL = (() => {
   try {
-    return repositoryUrl(JSON.parse(readFileSync9(join12(PACKAGE_ROOT, "package.json"), "utf8")));
+    return repositoryUrl(JSON.parse(readFileSync10(join12(PACKAGE_ROOT, "package.json"), "utf8")));
   } catch {
     return FALLBACK_REPOSITORY;
   }
@@ -79948,13 +79996,13 @@ async function runAction() {
       ...config ? { configFile: config } : {},
       ...namespace ? { namespace } : {}
     });
-    const catalog2 = builtinRules();
+    const { catalog: catalog2 } = result;
     info(stylish(result, { catalog: catalog2, version: VERSION, color: true, cwd }));
     if (result.unmatched.length) throw new Error(`no such file, folder or glob match: ${result.unmatched.join(", ")}`);
-    if (annotate) emitAnnotations(result.diagnostics);
+    if (annotate) emitAnnotations(result.diagnostics, catalog2);
     await writeSummary(result);
     if (sarifFile) {
-      const path6 = resolve9(cwd, sarifFile);
+      const path6 = resolve11(cwd, sarifFile);
       mkdirSync(dirname10(path6), { recursive: true });
       writeFileSync(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
@@ -79978,8 +80026,7 @@ function booleanInput(name, fallback) {
   if (["false", "no", "off", "0"].includes(value)) return false;
   throw new Error(`${name} must be true or false, not "${value}"`);
 }
-function emitAnnotations(diagnostics) {
-  const catalog2 = builtinRules();
+function emitAnnotations(diagnostics, catalog2) {
   const annotations = diagnostics.map((d) => annotationOf(d, catalog2));
   const count = (kind2) => annotations.filter((a) => a.command === kind2).length;
   const omitted = (noticeCap2) => Math.max(0, count("error") - ANNOTATIONS_PER_KIND) + Math.max(0, count("warning") - ANNOTATIONS_PER_KIND) + Math.max(0, count("notice") - noticeCap2);
@@ -80008,7 +80055,7 @@ function emitAnnotations(diagnostics) {
 var ICON = { error: "❌ error", warning: "⚠️ warning", info: "ℹ️ info" };
 async function writeSummary(result) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const catalog2 = builtinRules();
+  const { catalog: catalog2 } = result;
   const { summary: summary3 } = result;
   summary.addHeading("meshlint", 2).addRaw(`<p>${html(summaryLine(summary3))}</p>`, true);
   if (result.diagnostics.length === 0) {

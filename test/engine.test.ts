@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RULES } from "../rules/index.js";
 import { lint } from "../src/api.js";
 import { type Config, emptyConfig } from "../src/engine/config.js";
-import { RuleCatalog } from "../src/engine/registry.js";
+import { RuleCatalog } from "../src/engine/catalog.js";
 import { defineRule } from "../src/engine/rule.js";
 import { K } from "../src/model/kinds.js";
 import { tempRepo } from "./helpers/temp-repo.js";

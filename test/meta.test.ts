@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { lint } from "../src/api.js";
 import { rulesTable } from "../src/cli/list-rules.js";
 import { emptyConfig } from "../src/engine/config.js";
-import { builtinRules } from "../src/engine/registry.js";
+import { builtinRules } from "../rules/index.js";
 import { isGlobalRule, isResourceRule } from "../src/engine/rule.js";
 import { kindId } from "../src/model/kinds.js";
 // @ts-expect-error: a plain .mjs build script without types

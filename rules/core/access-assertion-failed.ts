@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { isHttpProtocol } from "../../src/model/istio/protocols.js";
-import { ACCESS_KINDS, AccessError, assertionResource, decideAccess, parseSource, parseTarget } from "../../src/model/access.js";
+import { isHttpProtocol } from "../../src/istio/protocols.js";
+import { ACCESS_KINDS, AccessError, decideAccess, parseSource, parseTarget } from "../../src/access/access.js";
+import { accessAssertions, assertionResource } from "../../src/access/assertions.js";
 
 export default defineRule({
   meta: {
@@ -17,7 +18,7 @@ export default defineRule({
   },
   reads: ACCESS_KINDS,
   checkAll(ctx) {
-    for (const a of ctx.settings.accessAssertions) {
+    for (const a of accessAssertions(ctx.config.access ?? [], ctx.config.file, ctx.cwd)) {
       const assertion = assertionResource(a);
       const name = assertion.name;
       let decision;

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { type Listener, listenersOf } from "../../src/model/gateway-api/listeners.js";
+import { type Listener, listenersOf } from "../../src/gateway-api/listeners.js";
 import { K } from "../../src/model/kinds.js";
-import { addTo } from "../../src/model/multimap.js";
+import { addTo } from "../../src/base/multimap.js";
 
 /**
  * Listeners sharing a port are compatible when they speak the same protocol family (HTTP; or HTTPS and TLS, told

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { type Listener, listenersOf } from "../../src/model/gateway-api/listeners.js";
+import { type Listener, listenersOf } from "../../src/gateway-api/listeners.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 

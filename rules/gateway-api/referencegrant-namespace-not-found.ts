@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { ROUTE_KINDS } from "../../src/model/gateway-api/references.js";
+import { ROUTE_KINDS } from "../../src/gateway-api/references.js";
 import { isAssumed } from "../../src/model/installation.js";
 import { K, kindId } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";

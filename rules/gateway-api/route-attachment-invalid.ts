@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { admissionProblem, routeHostnames, selectListeners } from "../../src/model/gateway-api/listeners.js";
-import { ListenerSet, ROUTE_KINDS, parentRefs } from "../../src/model/gateway-api/references.js";
+import { admissionProblem, routeHostnames, selectListeners } from "../../src/gateway-api/listeners.js";
+import { ListenerSet, ROUTE_KINDS, parentRefs } from "../../src/gateway-api/references.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { GATEWAY_GROUP, ROUTE_KINDS, backendRefs, isGatewayAttached, referenceGranted } from "../../src/model/gateway-api/references.js";
+import { GATEWAY_GROUP, ROUTE_KINDS, backendRefs, isGatewayAttached, referenceGranted } from "../../src/gateway-api/references.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { servicePorts } from "../../src/model/gateway-api/listeners.js";
-import { EgressNetwork, ROUTE_KINDS, backendRefs, repositoryHolds } from "../../src/model/gateway-api/references.js";
+import { servicePorts } from "../../src/gateway-api/listeners.js";
+import { EgressNetwork, ROUTE_KINDS, backendRefs, repositoryHolds } from "../../src/gateway-api/references.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 

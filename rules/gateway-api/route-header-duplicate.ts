@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { type HeaderName, headerMatchLists, headerModifiers } from "../../src/model/gateway-api/headers.js";
+import { type HeaderName, headerMatchLists, headerModifiers } from "../../src/gateway-api/headers.js";
 import { K } from "../../src/model/kinds.js";
 
 /** Each entry with the earlier entry of the same name, compared case-insensitively. */

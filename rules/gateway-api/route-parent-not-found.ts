@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { selectListeners, servicePorts } from "../../src/model/gateway-api/listeners.js";
-import { EgressNetwork, ListenerSet, ROUTE_KINDS, type ParentRef, parentRefs, repositoryHolds } from "../../src/model/gateway-api/references.js";
+import { selectListeners, servicePorts } from "../../src/gateway-api/listeners.js";
+import { EgressNetwork, ListenerSet, ROUTE_KINDS, type ParentRef, parentRefs, repositoryHolds } from "../../src/gateway-api/references.js";
 import { K, type KindKey } from "../../src/model/kinds.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 import type { Resource } from "../../src/model/resource.js";

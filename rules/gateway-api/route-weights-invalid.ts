@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { ROUTE_KINDS, backendRefs } from "../../src/model/gateway-api/references.js";
+import { ROUTE_KINDS, backendRefs } from "../../src/gateway-api/references.js";
 
 export default defineRule({
   meta: {

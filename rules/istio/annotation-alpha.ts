@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { ANNOTATED_KINDS, istioAnnotations } from "../../src/model/istio/annotations.js";
+import { ANNOTATED_KINDS, istioAnnotations } from "../../src/istio/annotations.js";
 
 /** Written into Pods by Istio's CNI plugin or injector when no `istio-init` container runs (not by users). */
 const SET_BY_CNI = new Set([

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { ANNOTATED_KINDS, annotationValueProblem, isMisplaced, istioAnnotations } from "../../src/model/istio/annotations.js";
+import { ANNOTATED_KINDS, annotationValueProblem, isMisplaced, istioAnnotations } from "../../src/istio/annotations.js";
 
 export default defineRule({
   meta: {

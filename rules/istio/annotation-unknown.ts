@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { ISTIO_LABEL_KEYS } from "../../src/model/istio/annotation-catalog.js";
-import { ANNOTATED_KINDS, istioAnnotations } from "../../src/model/istio/annotations.js";
+import { ISTIO_LABEL_KEYS } from "../../src/istio/annotation-catalog.js";
+import { ANNOTATED_KINDS, istioAnnotations } from "../../src/istio/annotations.js";
 
 export default defineRule({
   meta: {

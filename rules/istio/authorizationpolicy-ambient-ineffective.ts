@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { ambientAttachmentProblems, isL7AuthorizationPolicy } from "../../src/model/istio/ambient.js";
+import { ambientAttachmentProblems, isL7AuthorizationPolicy } from "../../src/istio/ambient.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 

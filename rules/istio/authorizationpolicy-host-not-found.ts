@@ -1,13 +1,14 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { parsePolicy } from "../../src/model/istio/authz.js";
+import { parsePolicy } from "../../src/istio/authz.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
-import { HOST_KINDS, type ResourceIndex } from "../../src/model/resource-index.js";
+import { type ResourceIndex } from "../../src/model/resource-index.js";
+import { HOST_KINDS, hostTable } from "../../src/istio/hosts.js";
 
 /** Hosts of every VirtualService, qualified in its namespace (a VirtualService host is also a name callers use). */
 function virtualServiceHosts(index: ResourceIndex): ReadonlySet<string> {
   return index.memo("authz/virtual-service-hosts", [K.VirtualService, ...HOST_KINDS], () => {
-    const hosts = index.hosts();
+    const hosts = hostTable(index);
     const out = new Set<string>();
     for (const vs of index.all(K.VirtualService)) {
       for (const h of asArray(spec(vs).hosts)) if (typeof h === "string") out.add(hosts.qualify(h, vs.namespace));
@@ -33,7 +34,7 @@ export default defineRule({
   check(policy, ctx) {
     const { index } = ctx;
     if (!index.inRepository(K.Service) && !index.inRepository(K.ServiceEntry) && !index.inRepository(K.VirtualService)) return;
-    const hosts = index.hosts();
+    const hosts = hostTable(index);
     for (const rule of parsePolicy(policy).rules ?? []) {
       for (const op of rule.to ?? []) {
         (op.fields.hosts ?? []).forEach((value, k) => {

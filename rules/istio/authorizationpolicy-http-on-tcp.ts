@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { policyWorkloads } from "../../src/model/istio/policy-targets.js";
-import { portProtocol } from "../../src/model/istio/protocols.js";
-import { httpOnlyDenyRule, policyAction, usesHttpOnlyAttribute } from "../../src/model/istio/validation-security.js";
+import { policyWorkloads } from "../../src/istio/policy-targets.js";
+import { portProtocol } from "../../src/istio/protocols.js";
+import { httpOnlyDenyRule, policyAction, usesHttpOnlyAttribute } from "../../src/validation/security.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asNumber, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";

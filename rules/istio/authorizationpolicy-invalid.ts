@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateAuthorizationPolicy } from "../../src/model/istio/validation-security.js";
-import { sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateAuthorizationPolicy } from "../../src/validation/security.js";
+import { webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -36,6 +36,6 @@ export default defineRule({
   target: [K.AuthorizationPolicy],
   reads: [],
   check(policy, ctx) {
-    validateAuthorizationPolicy(policy, sinkFor(ctx, policy));
+    reportProblems(ctx, policy, validateAuthorizationPolicy(policy));
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { HTTP_METHODS, parsePolicy } from "../../src/model/istio/authz.js";
+import { HTTP_METHODS, parsePolicy } from "../../src/istio/authz.js";
 import { K } from "../../src/model/kinds.js";
 
 /** An HTTP verb, `*`, or a prefix (`GE*`) or suffix (`*ET`) pattern that some verb matches. */

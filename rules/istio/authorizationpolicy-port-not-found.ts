@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { parsePolicy } from "../../src/model/istio/authz.js";
-import { policyWorkloads } from "../../src/model/istio/policy-targets.js";
+import { parsePolicy } from "../../src/istio/authz.js";
+import { policyWorkloads } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { parsePolicy, trustDomains } from "../../src/model/istio/authz.js";
-import { repositoryHasWorkloads } from "../../src/model/istio/selection.js";
+import { parsePolicy, trustDomains } from "../../src/istio/authz.js";
+import { repositoryHasWorkloads } from "../../src/istio/selection.js";
 import { K } from "../../src/model/kinds.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { type AuthzPolicy, parsePolicy, ruleCovers, scopeCovers } from "../../src/model/istio/authz.js";
+import { type AuthzPolicy, parsePolicy, ruleCovers, scopeCovers } from "../../src/istio/authz.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

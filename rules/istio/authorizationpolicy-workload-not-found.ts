@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { mayBeInMesh } from "../../src/model/istio/injection.js";
-import { policyTarget } from "../../src/model/istio/policy-targets.js";
-import { generatedGatewayMatch, repositoryHasWorkloads, workloadName } from "../../src/model/istio/selection.js";
+import { mayBeInMesh } from "../../src/istio/injection.js";
+import { policyTarget } from "../../src/istio/policy-targets.js";
+import { generatedGatewayMatch, repositoryHasWorkloads, workloadName } from "../../src/istio/selection.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector } from "../../src/model/selectors.js";

@@ -1,10 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { type Source, applicablePolicies, identityOnlySources, normalizePrincipal, principalOf, sourceAdmits } from "../../src/model/istio/authz.js";
-import { mayBeInMesh } from "../../src/model/istio/injection.js";
+import { type Source, applicablePolicies, identityOnlySources, normalizePrincipal, principalOf, sourceAdmits } from "../../src/istio/authz.js";
+import { mayBeInMesh } from "../../src/istio/injection.js";
 import { K } from "../../src/model/kinds.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { workloadOf } from "../../src/model/workloads.js";
-import { addTo } from "../../src/model/multimap.js";
+import { addTo } from "../../src/base/multimap.js";
 
 interface Caller {
   readonly namespace: string;

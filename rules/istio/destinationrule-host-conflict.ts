@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { destinationRuleOverlaps } from "../../src/model/istio/destination-rules.js";
+import { destinationRuleOverlaps } from "../../src/istio/destination-rules.js";
 import { K } from "../../src/model/kinds.js";
-import { HOST_KINDS } from "../../src/model/resource-index.js";
+import { HOST_KINDS } from "../../src/istio/hosts.js";
 
 export default defineRule({
   meta: {

@@ -1,10 +1,11 @@
 import { defineRule } from "../../src/engine/rule.js";
-import type { HostLookup } from "../../src/model/hosts.js";
-import { canonicalHost, exportClientNamespaces, namespaceOfFqdn, repositoryDefinesHosts, resolveHost } from "../../src/model/istio/destinations.js";
-import { repositoryHasWorkloads } from "../../src/model/istio/selection.js";
+import type { HostLookup } from "../../src/istio/hosts.js";
+import { canonicalHost, exportClientNamespaces, namespaceOfFqdn, repositoryDefinesHosts, resolveHost } from "../../src/istio/destinations.js";
+import { repositoryHasWorkloads } from "../../src/istio/selection.js";
 import { K } from "../../src/model/kinds.js";
 import { asObject, asString, spec } from "../../src/model/resource.js";
-import { HOST_KINDS, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { HOST_KINDS } from "../../src/istio/hosts.js";
 
 const APP_LABELS = ["app", "app.kubernetes.io/name"];
 

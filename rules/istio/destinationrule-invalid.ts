@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateDestinationRule } from "../../src/model/istio/validation-destinationrule.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateDestinationRule } from "../../src/validation/destination-rule.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -39,6 +39,6 @@ export default defineRule({
   target: [K.DestinationRule],
   reads: [],
   check(dr, ctx) {
-    validateDestinationRule(dr, sinkFor(ctx, dr));
+    reportProblems(ctx, dr, validateDestinationRule(dr));
   },
 });

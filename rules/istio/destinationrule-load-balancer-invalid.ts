@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateLoadBalancers } from "../../src/model/istio/validation-destinationrule.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateLoadBalancers } from "../../src/validation/destination-rule.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -33,6 +33,6 @@ export default defineRule({
   target: [K.DestinationRule],
   reads: [],
   check(dr, ctx) {
-    validateLoadBalancers(dr, sinkFor(ctx, dr));
+    reportProblems(ctx, dr, validateLoadBalancers(dr));
   },
 });

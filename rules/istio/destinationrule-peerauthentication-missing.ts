@@ -8,7 +8,7 @@ import {
   namespacePeerAuthentication,
   peerAuthMode,
   topTlsMode,
-} from "../../src/model/istio/mtls.js";
+} from "../../src/istio/mtls.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asString, spec } from "../../src/model/resource.js";
 

@@ -1,10 +1,11 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { backendLabels, routedSubsets } from "../../src/model/istio/destination-rules.js";
-import { canonicalHost } from "../../src/model/istio/destinations.js";
-import { withoutTopologyLabels } from "../../src/model/istio/topology.js";
+import { backendLabels, routedSubsets } from "../../src/istio/destination-rules.js";
+import { canonicalHost } from "../../src/istio/destinations.js";
+import { withoutTopologyLabels } from "../../src/istio/topology.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
-import { HOST_KINDS, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { HOST_KINDS, hostTable } from "../../src/istio/hosts.js";
 import { describeSelector, matches, selectorFromLabels } from "../../src/model/selectors.js";
 
 export default defineRule({
@@ -30,7 +31,7 @@ export default defineRule({
   check(dr, ctx) {
     const written = asString(spec(dr).host);
     if (!written || written.includes("*")) return;
-    const found = ctx.index.hosts().lookup(written, dr.namespace);
+    const found = hostTable(ctx.index).lookup(written, dr.namespace);
     if (!found.entries.some((e) => e.host === found.host)) return;
     const host = canonicalHost(ctx.index, written, dr.namespace);
     const backends = found.entries.flatMap((e) => backendLabels(ctx.index, e));

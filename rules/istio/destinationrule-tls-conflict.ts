@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { appliedDestinationRules } from "../../src/model/istio/destination-rules.js";
+import { appliedDestinationRules } from "../../src/istio/destination-rules.js";
 import {
   ELSEWHERE,
   MTLS_KINDS,
@@ -16,10 +16,11 @@ import {
   tlsFields,
   tlsSetting,
   topTlsMode,
-} from "../../src/model/istio/mtls.js";
+} from "../../src/istio/mtls.js";
 import { K } from "../../src/model/kinds.js";
 import { type FieldPath, asArray, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
 import { matches, selectorFromLabels } from "../../src/model/selectors.js";
+import { hostTable } from "../../src/istio/hosts.js";
 
 const TOP: FieldPath = ["spec", "trafficPolicy", "tls", "mode"];
 
@@ -66,7 +67,7 @@ export default defineRule({
     }
 
     // Per server port: the field that decides the client's TLS towards each STRICT port this rule applies to.
-    const host = written.startsWith("*") ? written.toLowerCase() : index.hosts().canonical(written, dr.namespace);
+    const host = written.startsWith("*") ? written.toLowerCase() : hostTable(index).canonical(written, dr.namespace);
     const fields = tlsFields(dr).filter((f) => f.mode !== "ISTIO_MUTUAL" && !reported.has(f.path.join(".")));
     if (!fields.length) return;
     const subsets = new Map(asArray(spec(dr).subsets).map((s) => [asString(asObject(s)?.name), asStringMap(asObject(s)?.labels)]));

@@ -1,10 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { hostMatchesPattern } from "../../src/model/hosts.js";
-import { isVisibleFrom, destinationRuleScope } from "../../src/model/istio/export-to.js";
-import { qualified, topTlsMode, wideDestinationRules } from "../../src/model/istio/mtls.js";
+import { hostMatchesPattern } from "../../src/model/hostnames.js";
+import { isVisibleFrom, destinationRuleScope } from "../../src/istio/export-to.js";
+import { qualified, topTlsMode, wideDestinationRules } from "../../src/istio/mtls.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
-import { HOST_KINDS } from "../../src/model/resource-index.js";
+import { HOST_KINDS, hostTable } from "../../src/istio/hosts.js";
 
 export default defineRule({
   meta: {
@@ -27,7 +27,7 @@ export default defineRule({
     const policy = asObject(spec(dr).trafficPolicy);
     // TLS at top or port level keeps the author in charge (Kiali's criterion; subsets do not cover unrouted traffic).
     if (asObject(policy?.tls) || asArray(policy?.portLevelSettings).some((p) => asObject(asObject(p)?.tls))) return;
-    const host = written.startsWith("*") ? written.toLowerCase() : index.hosts().canonical(written, dr.namespace);
+    const host = written.startsWith("*") ? written.toLowerCase() : hostTable(index).canonical(written, dr.namespace);
     const hostNamespace = /^[^.]+\.([^.]+)\.svc\./.exec(host)?.[1];
     const root = index.settings.rootNamespace;
     // A wildcard ISTIO_MUTUAL rule this one hides: Istio takes the first DestinationRule found in the caller's

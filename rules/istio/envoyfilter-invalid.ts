@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateEnvoyFilter } from "../../src/model/istio/validation-extensions.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateEnvoyFilter } from "../../src/validation/extensions.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -29,6 +29,6 @@ export default defineRule({
   target: [K.EnvoyFilter],
   reads: [],
   check(ef, ctx) {
-    validateEnvoyFilter(ef, sinkFor(ctx, ef));
+    reportProblems(ctx, ef, validateEnvoyFilter(ef));
   },
 });

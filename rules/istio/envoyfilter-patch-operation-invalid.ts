@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { REPLACEABLE, ROUTE_LEVEL, configPatches } from "../../src/model/istio/envoy-filters.js";
+import { REPLACEABLE, ROUTE_LEVEL, configPatches } from "../../src/istio/envoy-filters.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

@@ -1,8 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { type ConfigPatch, REPLACEABLE, RELATIVE_OPERATIONS, ROUTE_LEVEL, configPatches } from "../../src/model/istio/envoy-filters.js";
+import { type ConfigPatch, REPLACEABLE, RELATIVE_OPERATIONS, ROUTE_LEVEL, configPatches } from "../../src/istio/envoy-filters.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asNumber, spec } from "../../src/model/resource.js";
-import { addTo } from "../../src/model/multimap.js";
+import { addTo } from "../../src/base/multimap.js";
 
 /** A relative patch that the other rule does not already call ineffective. */
 function isRelative(patch: ConfigPatch): boolean {

@@ -6,7 +6,7 @@ import {
   gatewayServers,
   isLabelSubset,
   scopeGatewayToNamespace,
-} from "../../src/model/istio/gateway-servers.js";
+} from "../../src/istio/gateway-servers.js";
 import { K } from "../../src/model/kinds.js";
 import type { FieldPath, Resource } from "../../src/model/resource.js";
 

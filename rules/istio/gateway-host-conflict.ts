@@ -9,7 +9,7 @@ import {
   labelsKey,
   scopeGatewayToNamespace,
   serverHostsOverlap,
-} from "../../src/model/istio/gateway-servers.js";
+} from "../../src/istio/gateway-servers.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { type ServerHost, gatewayServers, serverHostsOverlap } from "../../src/model/istio/gateway-servers.js";
+import { type ServerHost, gatewayServers, serverHostsOverlap } from "../../src/istio/gateway-servers.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

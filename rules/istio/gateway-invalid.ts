@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { SERVER_TLS_MESSAGES, validateGateway } from "../../src/model/istio/validation-gateway.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { SERVER_TLS_MESSAGES, validateGateway } from "../../src/validation/gateway.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -33,6 +33,6 @@ export default defineRule({
   target: [K.Gateway],
   reads: [],
   check(gw, ctx) {
-    validateGateway(gw, sinkFor(ctx, gw));
+    reportProblems(ctx, gw, validateGateway(gw));
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { isAssumed } from "../../src/model/installation.js";
-import { ISTIO_OPERATOR, gatewayServers, gatewayWorkloads } from "../../src/model/istio/gateway-servers.js";
+import { ISTIO_OPERATOR, gatewayServers, gatewayWorkloads } from "../../src/istio/gateway-servers.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asNumber, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";

@@ -5,7 +5,7 @@ import {
   gatewayWorkloads,
   repositoryDeploysGateways,
   scopeGatewayToNamespace,
-} from "../../src/model/istio/gateway-servers.js";
+} from "../../src/istio/gateway-servers.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector, selectorFromLabels } from "../../src/model/selectors.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { injectionWebhookOverlaps, webhookKey } from "../../src/model/istio/webhook-overlaps.js";
-import { MUTATING_WEBHOOK_CONFIGURATION, webhooksOf } from "../../src/model/istio/webhooks.js";
+import { injectionWebhookOverlaps, webhookKey } from "../../src/istio/webhook-overlaps.js";
+import { MUTATING_WEBHOOK_CONFIGURATION, webhooksOf } from "../../src/istio/webhooks.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { ISTIO_CONFIG_KINDS, validateConfigAnnotations } from "../../src/model/istio/validation-config.js";
-import { sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { ISTIO_CONFIG_KINDS, validateConfigAnnotations } from "../../src/validation/config.js";
+import { webhookAliases } from "../../src/validation/common.js";
 
 const messages = {
   dryRunUnsupported: 'Annotation "istio.io/dry-run" is only supported on AuthorizationPolicy; Istio refuses it on a {{kind}}.',
@@ -22,6 +22,6 @@ export default defineRule({
   target: ISTIO_CONFIG_KINDS,
   reads: [],
   check(resource, ctx) {
-    validateConfigAnnotations(resource, sinkFor(ctx, resource));
+    reportProblems(ctx, resource, validateConfigAnnotations(resource));
   },
 });

@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { ISTIO_CONFIG_KINDS, validateSelector } from "../../src/model/istio/validation-config.js";
-import { sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { ISTIO_CONFIG_KINDS, validateSelector } from "../../src/validation/config.js";
+import { webhookAliases } from "../../src/validation/common.js";
 import { K, sameKind } from "../../src/model/kinds.js";
 
 const messages = {
@@ -24,6 +24,6 @@ export default defineRule({
   target: ISTIO_CONFIG_KINDS.filter((k) => !NO_SELECTOR.some((n) => sameKind(n, k))),
   reads: [],
   check(resource, ctx) {
-    validateSelector(resource, sinkFor(ctx, resource));
+    reportProblems(ctx, resource, validateSelector(resource));
   },
 });

@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { TARGET_REF_KINDS, validateTargetRefs } from "../../src/model/istio/validation-config.js";
-import { sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { TARGET_REF_KINDS, validateTargetRefs } from "../../src/validation/config.js";
+import { webhookAliases } from "../../src/validation/common.js";
 
 const messages = {
   targetRefKind: 'targetRef to "{{group}}/{{kind}}" is not supported; Istio accepts a Service, a ServiceEntry, or a Gateway API Gateway or GatewayClass.',
@@ -19,6 +19,6 @@ export default defineRule({
   target: TARGET_REF_KINDS,
   reads: [],
   check(resource, ctx) {
-    validateTargetRefs(resource, sinkFor(ctx, resource));
+    reportProblems(ctx, resource, validateTargetRefs(resource));
   },
 });

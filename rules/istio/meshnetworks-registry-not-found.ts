@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { meshNetworksResource, registryReferences } from "../../src/model/istio/mesh-networks.js";
+import { meshNetworksResource, registryReferences } from "../../src/istio/mesh-networks.js";
 import { K } from "../../src/model/kinds.js";
 import { asObject, labelsOf } from "../../src/model/resource.js";
 

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { injectorConfigMapName } from "../../src/model/istio/injection.js";
+import { injectorConfigMapName } from "../../src/istio/injection.js";
 import { K } from "../../src/model/kinds.js";
 import { type ResourceIndex } from "../../src/model/resource-index.js";
 import { asObject, asString, isObject, labelsOf } from "../../src/model/resource.js";

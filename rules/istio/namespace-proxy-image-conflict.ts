@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { injectorConfigMapName } from "../../src/model/istio/injection.js";
-import { injectorProxyImages, proxyImageType } from "../../src/model/istio/proxy-image.js";
+import { injectorConfigMapName } from "../../src/istio/injection.js";
+import { injectorProxyImages, proxyImageType } from "../../src/istio/proxy-image.js";
 import { K } from "../../src/model/kinds.js";
 import { labelsOf } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";

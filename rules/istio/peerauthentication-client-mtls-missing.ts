@@ -10,8 +10,8 @@ import {
   peerAuthMode,
   topTlsMode,
   wideDestinationRules,
-} from "../../src/model/istio/mtls.js";
-import { policyTarget } from "../../src/model/istio/policy-targets.js";
+} from "../../src/istio/mtls.js";
+import { policyTarget } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import { asString, spec } from "../../src/model/resource.js";
 

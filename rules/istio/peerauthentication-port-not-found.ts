@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { portLevelModes } from "../../src/model/istio/mtls.js";
-import { policyTarget, policyWorkloads } from "../../src/model/istio/policy-targets.js";
+import { portLevelModes } from "../../src/istio/mtls.js";
+import { policyTarget, policyWorkloads } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { isRunningPod } from "../../src/model/istio/injection.js";
+import { isRunningPod } from "../../src/istio/injection.js";
 import { K } from "../../src/model/kinds.js";
 import { annotationsOf, labelsOf, spec } from "../../src/model/resource.js";
 import { workloadOf } from "../../src/model/workloads.js";

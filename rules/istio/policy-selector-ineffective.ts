@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { policyTarget } from "../../src/model/istio/policy-targets.js";
+import { policyTarget } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";

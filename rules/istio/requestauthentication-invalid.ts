@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateRequestAuthentication } from "../../src/model/istio/validation-security.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateRequestAuthentication } from "../../src/validation/security.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -23,6 +23,6 @@ export default defineRule({
   target: [K.RequestAuthentication],
   reads: [],
   check(ra, ctx) {
-    validateRequestAuthentication(ra, sinkFor(ctx, ra));
+    reportProblems(ctx, ra, validateRequestAuthentication(ra));
   },
 });

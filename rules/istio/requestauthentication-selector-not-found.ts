@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { policyTarget, policyWorkloads } from "../../src/model/istio/policy-targets.js";
-import { generatedGatewayMatch, repositoryHasWorkloads } from "../../src/model/istio/selection.js";
+import { policyTarget, policyWorkloads } from "../../src/istio/policy-targets.js";
+import { generatedGatewayMatch, repositoryHasWorkloads } from "../../src/istio/selection.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector } from "../../src/model/selectors.js";

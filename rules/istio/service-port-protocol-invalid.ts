@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { inMesh, usesIstioConfig } from "../../src/model/istio/injection.js";
-import { usesLinkerd } from "../../src/model/linkerd/policy-validation.js";
-import { analyzerPortProtocol, isKnownAppProtocol } from "../../src/model/istio/protocols.js";
+import { inMesh, usesIstioConfig } from "../../src/istio/injection.js";
+import { usesLinkerd } from "../../src/linkerd/policy-validation.js";
+import { analyzerPortProtocol, isKnownAppProtocol } from "../../src/istio/protocols.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asNumber, asObject, asString, asStringMap, labelsOf, spec } from "../../src/model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";

@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateServiceEntry } from "../../src/model/istio/validation-serviceentry.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateServiceEntry } from "../../src/validation/service-entry.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -34,6 +34,6 @@ export default defineRule({
   target: [K.ServiceEntry],
   reads: [],
   check(se, ctx) {
-    validateServiceEntry(se, sinkFor(ctx, se));
+    reportProblems(ctx, se, validateServiceEntry(se));
   },
 });

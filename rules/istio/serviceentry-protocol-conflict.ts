@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { serviceEntryPortClashes } from "../../src/model/istio/service-entries.js";
+import { serviceEntryPortClashes } from "../../src/istio/service-entries.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

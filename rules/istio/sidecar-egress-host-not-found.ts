@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { egressHosts, resolveEgressHost } from "../../src/model/istio/sidecar-egress.js";
+import { egressHosts, resolveEgressHost } from "../../src/istio/sidecar-egress.js";
 import { K } from "../../src/model/kinds.js";
-import { HOST_KINDS } from "../../src/model/resource-index.js";
+import { HOST_KINDS } from "../../src/istio/hosts.js";
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { namespaceInAmbientMode, workloadInAmbient } from "../../src/model/istio/injection.js";
-import { policyTarget } from "../../src/model/istio/policy-targets.js";
-import { workloadName } from "../../src/model/istio/selection.js";
+import { namespaceInAmbientMode, workloadInAmbient } from "../../src/istio/injection.js";
+import { policyTarget } from "../../src/istio/policy-targets.js";
+import { workloadName } from "../../src/istio/selection.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 

@@ -1,7 +1,7 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { SERVER_TLS_MESSAGES } from "../../src/model/istio/validation-gateway.js";
-import { validateSidecar } from "../../src/model/istio/validation-sidecar.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { SERVER_TLS_MESSAGES } from "../../src/validation/gateway.js";
+import { validateSidecar } from "../../src/validation/sidecar.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -47,6 +47,6 @@ export default defineRule({
   target: [K.Sidecar],
   reads: [],
   check(sidecar, ctx) {
-    validateSidecar(sidecar, sinkFor(ctx, sidecar));
+    reportProblems(ctx, sidecar, validateSidecar(sidecar));
   },
 });

@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateTelemetry } from "../../src/model/istio/validation-extensions.js";
-import { sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateTelemetry } from "../../src/validation/extensions.js";
+import { webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -24,6 +24,6 @@ export default defineRule({
   target: [K.Telemetry],
   reads: [],
   check(telemetry, ctx) {
-    validateTelemetry(telemetry, sinkFor(ctx, telemetry));
+    reportProblems(ctx, telemetry, validateTelemetry(telemetry));
   },
 });

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import type { HostLookup } from "../../src/model/hosts.js";
-import { repositoryDefinesHosts, resolveHost, exportClientNamespaces } from "../../src/model/istio/destinations.js";
-import { routeDestinations } from "../../src/model/istio/routes.js";
+import type { HostLookup } from "../../src/istio/hosts.js";
+import { repositoryDefinesHosts, resolveHost, exportClientNamespaces } from "../../src/istio/destinations.js";
+import { routeDestinations } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { repositoryDefinesHosts, resolveHost } from "../../src/model/istio/destinations.js";
-import { MESH_GATEWAY } from "../../src/model/istio/gateways.js";
-import { routeDestinations } from "../../src/model/istio/routes.js";
+import { repositoryDefinesHosts, resolveHost } from "../../src/istio/destinations.js";
+import { MESH_GATEWAY } from "../../src/istio/gateways.js";
+import { routeDestinations } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, spec } from "../../src/model/resource.js";
 

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { MESH_GATEWAY, gatewayEntries, parseGatewayReference } from "../../src/model/istio/gateways.js";
+import { MESH_GATEWAY, gatewayEntries, parseGatewayReference } from "../../src/istio/gateways.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

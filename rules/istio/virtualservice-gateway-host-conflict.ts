@@ -1,8 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { MESH_GATEWAY } from "../../src/model/istio/gateways.js";
-import { virtualServiceHostOverlaps } from "../../src/model/istio/virtualservice-hosts.js";
+import { MESH_GATEWAY } from "../../src/istio/gateways.js";
+import { virtualServiceHostOverlaps } from "../../src/istio/virtualservice-hosts.js";
 import { K } from "../../src/model/kinds.js";
-import { HOST_KINDS } from "../../src/model/resource-index.js";
+import { HOST_KINDS } from "../../src/istio/hosts.js";
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { hostsIntersect, qualifyHost } from "../../src/model/hosts.js";
-import { gatewayServers, isInternalGatewayReference } from "../../src/model/istio/gateway-servers.js";
-import { MESH_GATEWAY, gatewayEntries, parseGatewayReference } from "../../src/model/istio/gateways.js";
+import { hostsIntersect, qualifyHost } from "../../src/model/hostnames.js";
+import { gatewayServers, isInternalGatewayReference } from "../../src/istio/gateway-servers.js";
+import { MESH_GATEWAY, gatewayEntries, parseGatewayReference } from "../../src/istio/gateways.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asObject, asString, spec } from "../../src/model/resource.js";
 

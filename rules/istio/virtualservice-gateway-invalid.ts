@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { isInternalGatewayReference } from "../../src/model/istio/gateway-servers.js";
-import { gatewayEntries } from "../../src/model/istio/gateways.js";
+import { isInternalGatewayReference } from "../../src/istio/gateway-servers.js";
+import { gatewayEntries } from "../../src/istio/gateways.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

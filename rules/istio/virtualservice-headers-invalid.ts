@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateHeaderOperations } from "../../src/model/istio/validation-virtualservice.js";
-import { sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateHeaderOperations } from "../../src/validation/virtual-service.js";
+import { webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -24,6 +24,6 @@ export default defineRule({
   target: [K.VirtualService],
   reads: [],
   check(vs, ctx) {
-    validateHeaderOperations(vs, sinkFor(ctx, vs));
+    reportProblems(ctx, vs, validateHeaderOperations(vs));
   },
 });

@@ -1,10 +1,11 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { canonicalHost } from "../../src/model/istio/destinations.js";
-import { isMeshBound } from "../../src/model/istio/gateways.js";
-import { routeGroups } from "../../src/model/istio/routes.js";
+import { canonicalHost } from "../../src/istio/destinations.js";
+import { isMeshBound } from "../../src/istio/gateways.js";
+import { routeGroups } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asString, spec } from "../../src/model/resource.js";
-import { HOST_KINDS, type ResourceIndex } from "../../src/model/resource-index.js";
+import { type ResourceIndex } from "../../src/model/resource-index.js";
+import { HOST_KINDS } from "../../src/istio/hosts.js";
 
 /** Canonical host → the mesh VirtualServices for that host whose HTTP routes split its traffic by subset. */
 function subsetSplits(index: ResourceIndex): Map<string, Resource[]> {

@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateVirtualService } from "../../src/model/istio/validation-virtualservice.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateVirtualService } from "../../src/validation/virtual-service.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -29,6 +29,6 @@ export default defineRule({
   target: [K.VirtualService],
   reads: [],
   check(vs, ctx) {
-    validateVirtualService(vs, sinkFor(ctx, vs));
+    reportProblems(ctx, vs, validateVirtualService(vs));
   },
 });

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { ISTIO_OPERATOR, gatewayWorkloads } from "../../src/model/istio/gateway-servers.js";
-import { MESH_GATEWAY, gatewayEntries, parseGatewayReference } from "../../src/model/istio/gateways.js";
-import { policyTarget } from "../../src/model/istio/policy-targets.js";
+import { ISTIO_OPERATOR, gatewayWorkloads } from "../../src/istio/gateway-servers.js";
+import { MESH_GATEWAY, gatewayEntries, parseGatewayReference } from "../../src/istio/gateways.js";
+import { policyTarget } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import { type FieldPath, type Resource, asArray, asObject, spec } from "../../src/model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";

@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateMatches } from "../../src/model/istio/validation-virtualservice.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateMatches } from "../../src/validation/virtual-service.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -30,6 +30,6 @@ export default defineRule({
   target: [K.VirtualService],
   reads: [],
   check(vs, ctx) {
-    validateMatches(vs, sinkFor(ctx, vs));
+    reportProblems(ctx, vs, validateMatches(vs));
   },
 });

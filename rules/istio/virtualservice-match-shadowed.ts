@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { analyzeRouteOrder, ruleLabel } from "../../src/model/istio/match-coverage.js";
+import { analyzeRouteOrder, ruleLabel } from "../../src/istio/match-coverage.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

@@ -1,10 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { canonicalHost } from "../../src/model/istio/destinations.js";
-import { routeGroups } from "../../src/model/istio/routes.js";
+import { canonicalHost } from "../../src/istio/destinations.js";
+import { routeGroups } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 import { asNumber, asObject, asString } from "../../src/model/resource.js";
-import { HOST_KINDS } from "../../src/model/resource-index.js";
-import { addTo } from "../../src/model/multimap.js";
+import { HOST_KINDS } from "../../src/istio/hosts.js";
+import { addTo } from "../../src/base/multimap.js";
 
 export default defineRule({
   meta: {

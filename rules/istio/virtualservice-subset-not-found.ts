@@ -1,9 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { appliedDestinationRules, backendLabels, subsetNames } from "../../src/model/istio/destination-rules.js";
-import { canonicalHost, hostNamespaces, resolveHost } from "../../src/model/istio/destinations.js";
-import { routeDestinations } from "../../src/model/istio/routes.js";
+import { appliedDestinationRules, backendLabels, subsetNames } from "../../src/istio/destination-rules.js";
+import { canonicalHost, hostNamespaces, resolveHost } from "../../src/istio/destinations.js";
+import { routeDestinations } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
-import { HOST_KINDS, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { HOST_KINDS } from "../../src/istio/hosts.js";
 
 export default defineRule({
   meta: {

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { routeGroups } from "../../src/model/istio/routes.js";
+import { routeGroups } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { MUTATING_WEBHOOK_CONFIGURATION, VALIDATING_WEBHOOK_CONFIGURATION, webhooksOf } from "../../src/model/istio/webhooks.js";
+import { MUTATING_WEBHOOK_CONFIGURATION, VALIDATING_WEBHOOK_CONFIGURATION, webhooksOf } from "../../src/istio/webhooks.js";
 
 /** The names Istio's charts give their webhook configurations (with revision and namespace suffixes). */
 const isIstioConfig = (kind: string, name: string): boolean =>

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { mayBeInMesh } from "../../src/model/istio/injection.js";
-import { policyWorkloads } from "../../src/model/istio/policy-targets.js";
+import { mayBeInMesh } from "../../src/istio/injection.js";
+import { policyWorkloads } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";

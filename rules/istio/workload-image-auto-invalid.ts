@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { isRunningPod } from "../../src/model/istio/injection.js";
-import { MUTATING_WEBHOOK_CONFIGURATION, willBeInjected } from "../../src/model/istio/webhooks.js";
+import { isRunningPod } from "../../src/istio/injection.js";
+import { MUTATING_WEBHOOK_CONFIGURATION, willBeInjected } from "../../src/istio/webhooks.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { workloadOf } from "../../src/model/workloads.js";

@@ -1,12 +1,12 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { hasSidecar } from "../../src/model/istio/injection.js";
-import { analyzerPortProtocol } from "../../src/model/istio/protocols.js";
-import { servicesSelecting } from "../../src/model/istio/service-selection.js";
+import { hasSidecar } from "../../src/istio/injection.js";
+import { analyzerPortProtocol } from "../../src/istio/protocols.js";
+import { servicesSelecting } from "../../src/istio/service-selection.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asNumber, asObject, asString, labelsOf, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { workloadOf } from "../../src/model/workloads.js";
-import { addTo } from "../../src/model/multimap.js";
+import { addTo } from "../../src/base/multimap.js";
 
 export default defineRule({
   meta: {

@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateWorkloadEntry } from "../../src/model/istio/validation-serviceentry.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateWorkloadEntry } from "../../src/validation/service-entry.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -22,6 +22,6 @@ export default defineRule({
   target: [K.WorkloadEntry],
   reads: [],
   check(we, ctx) {
-    validateWorkloadEntry(we, sinkFor(ctx, we));
+    reportProblems(ctx, we, validateWorkloadEntry(we));
   },
 });

@@ -1,6 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
-import { validateWorkloadGroup } from "../../src/model/istio/validation-serviceentry.js";
-import { pick, sinkFor, webhookAliases } from "../../src/model/istio/validation.js";
+import { defineRule, reportProblems } from "../../src/engine/rule.js";
+import { validateWorkloadGroup } from "../../src/validation/service-entry.js";
+import { pick, webhookAliases } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
 
 const messages = {
@@ -22,6 +22,6 @@ export default defineRule({
   target: [K.WorkloadGroup],
   reads: [],
   check(wg, ctx) {
-    validateWorkloadGroup(wg, sinkFor(ctx, wg));
+    reportProblems(ctx, wg, validateWorkloadGroup(wg));
   },
 });

@@ -1,8 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { quotedNames } from "../../src/model/istio/selection.js";
+import { quotedNames } from "../../src/istio/selection.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asObject, asStringMap, spec } from "../../src/model/resource.js";
-import { addTo } from "../../src/model/multimap.js";
+import { addTo } from "../../src/base/multimap.js";
 
 export default defineRule({
   meta: {

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { isIstioGroup } from "../../src/model/istio/groups.js";
+import { isIstioGroup } from "../../src/istio/groups.js";
 import { K } from "../../src/model/kinds.js";
 import { ANY_KIND } from "../../src/model/resource-index.js";
 import { formatPath } from "../../src/engine/diagnostic.js";

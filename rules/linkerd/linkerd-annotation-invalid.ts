@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { LINKERD_ANNOTATED_KINDS, accrualIneffective, annotationProblems, linkerdMetadata } from "../../src/model/linkerd/annotations.js";
+import { LINKERD_ANNOTATED_KINDS, accrualIneffective, annotationProblems, linkerdMetadata } from "../../src/linkerd/annotations.js";
 
 export default defineRule({
   meta: {

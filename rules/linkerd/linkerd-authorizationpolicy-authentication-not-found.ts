@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { authenticationRefs, namespaceHeldInRepository, resolveAuthentication } from "../../src/model/linkerd/authorization.js";
+import { authenticationRefs, namespaceHeldInRepository, resolveAuthentication } from "../../src/linkerd/authorization.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 
 export default defineRule({

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { isOutboundRoute, policyTargetRef, resolvePolicyTarget } from "../../src/model/linkerd/authorization.js";
+import { isOutboundRoute, policyTargetRef, resolvePolicyTarget } from "../../src/linkerd/authorization.js";
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { INJECTION_KINDS, linkerdMeshing, skippedInbound } from "../../src/model/linkerd/injection.js";
-import { defaultInboundPolicy, serversFor } from "../../src/model/linkerd/servers.js";
+import { INJECTION_KINDS, linkerdMeshing, skippedInbound } from "../../src/linkerd/injection.js";
+import { defaultInboundPolicy, serversFor } from "../../src/linkerd/servers.js";
 import { displayName } from "../../src/model/resource.js";
 
 export default defineRule({

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { NETWORK_MESSAGES, networkIssues } from "../../src/model/linkerd/policy-validation.js";
+import { NETWORK_MESSAGES, networkIssues } from "../../src/linkerd/policy-validation.js";
 import { spec } from "../../src/model/resource.js";
 
 export default defineRule({

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { egressNetworksOf, egressOverlap } from "../../src/model/linkerd/egress.js";
+import { egressNetworksOf, egressOverlap } from "../../src/linkerd/egress.js";
 import type { Resource } from "../../src/model/resource.js";
 
 export default defineRule({

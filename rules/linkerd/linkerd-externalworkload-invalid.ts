@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { fqdnProblem, isIpAddress } from "../../src/model/istio/validation.js";
+import { fqdnProblem, isIpAddress } from "../../src/validation/common.js";
 import { K } from "../../src/model/kinds.js";
-import { identityProblem } from "../../src/model/linkerd/policy-validation.js";
+import { identityProblem } from "../../src/linkerd/policy-validation.js";
 import { asArray, asNumber, asObject, asString, spec } from "../../src/model/resource.js";
 
 export default defineRule({

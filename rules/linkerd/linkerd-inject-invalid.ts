@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { LINKERD_ANNOTATED_KINDS, linkerdMetadata } from "../../src/model/linkerd/annotations.js";
-import { INJECT_ANNOTATION } from "../../src/model/linkerd/injection.js";
+import { LINKERD_ANNOTATED_KINDS, linkerdMetadata } from "../../src/linkerd/annotations.js";
+import { INJECT_ANNOTATION } from "../../src/linkerd/injection.js";
 
 const VALUES = ["enabled", "disabled", "ingress"];
 

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { CONTROL_PLANE_NAMESPACE, TRUST_DOMAIN, namespaceHeldInRepository, parseIdentity, serviceAccountExists } from "../../src/model/linkerd/authorization.js";
+import { CONTROL_PLANE_NAMESPACE, TRUST_DOMAIN, namespaceHeldInRepository, parseIdentity, serviceAccountExists } from "../../src/linkerd/authorization.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
 

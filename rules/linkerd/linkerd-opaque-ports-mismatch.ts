@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { DEFAULT_OPAQUE_PORTS, opaquePortSet } from "../../src/model/linkerd/annotations.js";
-import { OPAQUE_PORTS_ANNOTATION } from "../../src/model/linkerd/injection.js";
+import { DEFAULT_OPAQUE_PORTS, opaquePortSet } from "../../src/linkerd/annotations.js";
+import { OPAQUE_PORTS_ANNOTATION } from "../../src/linkerd/injection.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { annotationsOf, asArray, asNumber, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
 import { selectorFromLabels } from "../../src/model/selectors.js";

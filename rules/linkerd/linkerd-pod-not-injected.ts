@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { INJECT_ANNOTATION } from "../../src/model/linkerd/injection.js";
+import { INJECT_ANNOTATION } from "../../src/linkerd/injection.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { annotationsOf, getPath } from "../../src/model/resource.js";
 import { workloadOf } from "../../src/model/workloads.js";

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { refGroup } from "../../src/model/linkerd/policy-validation.js";
+import { refGroup } from "../../src/linkerd/policy-validation.js";
 import { type FieldPath, asArray, asNumber, asObject, asString, spec } from "../../src/model/resource.js";
 
 export default defineRule({

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { retryTimeoutProblems } from "../../src/model/linkerd/route-annotations.js";
-import { LINKERD_ROUTE_KINDS, linkerdGoverns, linkerdParentRefs, webhookSeverity } from "../../src/model/linkerd/routes.js";
+import { retryTimeoutProblems } from "../../src/linkerd/route-annotations.js";
+import { LINKERD_ROUTE_KINDS, linkerdGoverns, linkerdParentRefs, webhookSeverity } from "../../src/linkerd/routes.js";
 import { annotationsOf } from "../../src/model/resource.js";
 
 export default defineRule({

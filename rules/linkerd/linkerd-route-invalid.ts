@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { routeIssues } from "../../src/model/linkerd/route-validation.js";
-import { LINKERD_ROUTE_KINDS, linkerdGoverns, webhookSeverity } from "../../src/model/linkerd/routes.js";
+import { routeIssues } from "../../src/linkerd/route-validation.js";
+import { LINKERD_ROUTE_KINDS, linkerdGoverns, webhookSeverity } from "../../src/linkerd/routes.js";
 
 const HELP = {
   pathNotAbsolute: 'Start Exact and PathPrefix values with "/".',

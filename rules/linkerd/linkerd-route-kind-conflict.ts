@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import type { Resource } from "../../src/model/resource.js";
-import { LINKERD_ROUTE_KINDS, ROUTE_KIND_RANK, type LinkerdParentRef, linkerdGoverns, linkerdParentRefs } from "../../src/model/linkerd/routes.js";
-import { addTo } from "../../src/model/multimap.js";
+import { LINKERD_ROUTE_KINDS, ROUTE_KIND_RANK, type LinkerdParentRef, linkerdGoverns, linkerdParentRefs } from "../../src/linkerd/routes.js";
+import { addTo } from "../../src/base/multimap.js";
 
 interface Attachment {
   readonly route: Resource;

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { LINKERD_POLICY_GROUP, linkerdParentRefs } from "../../src/model/linkerd/routes.js";
+import { LINKERD_POLICY_GROUP, linkerdParentRefs } from "../../src/linkerd/routes.js";
 
 export default defineRule({
   meta: {

@@ -1,8 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { servicePorts } from "../../src/model/gateway-api/listeners.js";
-import { repositoryHolds } from "../../src/model/gateway-api/references.js";
+import { servicePorts } from "../../src/gateway-api/listeners.js";
+import { repositoryHolds } from "../../src/gateway-api/references.js";
 import { K } from "../../src/model/kinds.js";
-import { LINKERD_ROUTE_KINDS, isLinkerdRoute, linkerdGoverns, linkerdParentRefs, webhookSeverity } from "../../src/model/linkerd/routes.js";
+import { LINKERD_ROUTE_KINDS, isLinkerdRoute, linkerdGoverns, linkerdParentRefs, webhookSeverity } from "../../src/linkerd/routes.js";
 import { spec } from "../../src/model/resource.js";
 
 export default defineRule({

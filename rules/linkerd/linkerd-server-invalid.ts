@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { ACCESS_POLICIES, PROXY_PROTOCOLS } from "../../src/model/linkerd/policy-validation.js";
+import { ACCESS_POLICIES, PROXY_PROTOCOLS } from "../../src/linkerd/policy-validation.js";
 import { asString, spec } from "../../src/model/resource.js";
 
 const list = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(", ");

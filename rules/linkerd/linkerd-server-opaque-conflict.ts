@@ -1,8 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { opaquePortSet } from "../../src/model/linkerd/annotations.js";
-import { INJECTION_KINDS, OPAQUE_PORTS_ANNOTATION, configAnnotation } from "../../src/model/linkerd/injection.js";
-import { serverOf, serverPortOn, serverWorkloads } from "../../src/model/linkerd/servers.js";
+import { opaquePortSet } from "../../src/linkerd/annotations.js";
+import { INJECTION_KINDS, OPAQUE_PORTS_ANNOTATION, configAnnotation } from "../../src/linkerd/injection.js";
+import { serverOf, serverPortOn, serverWorkloads } from "../../src/linkerd/servers.js";
 import { displayName } from "../../src/model/resource.js";
 import type { Workload } from "../../src/model/workloads.js";
 

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { serverOf, serverWorkloads } from "../../src/model/linkerd/servers.js";
+import { serverOf, serverWorkloads } from "../../src/linkerd/servers.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { displayName } from "../../src/model/resource.js";
 

@@ -1,9 +1,9 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { namespaceServicesKnown, parseAuthority } from "../../src/model/linkerd/service-profiles.js";
+import { namespaceServicesKnown, parseAuthority } from "../../src/linkerd/service-profiles.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
-import { servicePorts } from "../../src/model/smi/traffic-split.js";
-import { parseQuantity, sign } from "../../src/schema/cel/quantity.js";
+import { servicePorts } from "../../src/smi/traffic-split.js";
+import { parseQuantity, sign } from "../../src/base/quantity.js";
 
 export default defineRule({
   meta: {

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { profileProblems } from "../../src/model/linkerd/service-profiles.js";
+import { profileProblems } from "../../src/linkerd/service-profiles.js";
 
 export default defineRule({
   meta: {

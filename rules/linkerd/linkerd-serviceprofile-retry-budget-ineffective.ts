@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { IDEMPOTENT_METHODS, isGrpcPath } from "../../src/model/linkerd/service-profiles.js";
+import { IDEMPOTENT_METHODS, isGrpcPath } from "../../src/linkerd/service-profiles.js";
 import { asArray, asNumber, asObject, asString, spec } from "../../src/model/resource.js";
 
 export default defineRule({

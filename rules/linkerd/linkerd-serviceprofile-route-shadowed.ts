@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { linkerdParentRefs } from "../../src/model/linkerd/routes.js";
-import { profilesByService } from "../../src/model/linkerd/service-profiles.js";
+import { linkerdParentRefs } from "../../src/linkerd/routes.js";
+import { profilesByService } from "../../src/linkerd/service-profiles.js";
 
 export default defineRule({
   meta: {

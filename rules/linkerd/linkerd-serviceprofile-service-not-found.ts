@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { isDnsSubdomain, namespaceServicesKnown, profileTarget } from "../../src/model/linkerd/service-profiles.js";
+import { isDnsSubdomain, namespaceServicesKnown, profileTarget } from "../../src/linkerd/service-profiles.js";
 
 export default defineRule({
   meta: {

@@ -2,7 +2,7 @@ import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { selectorFromLabels } from "../../src/model/selectors.js";
-import { sameApplication, serviceSelector, splitService, trafficSplitOf } from "../../src/model/smi/traffic-split.js";
+import { sameApplication, serviceSelector, splitService, trafficSplitOf } from "../../src/smi/traffic-split.js";
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { namespaceServicesKnown } from "../../src/model/linkerd/service-profiles.js";
-import { splitService, trafficSplitOf } from "../../src/model/smi/traffic-split.js";
+import { namespaceServicesKnown } from "../../src/linkerd/service-profiles.js";
+import { splitService, trafficSplitOf } from "../../src/smi/traffic-split.js";
 
 export default defineRule({
   meta: {

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { trafficSplitOf, weightSign } from "../../src/model/smi/traffic-split.js";
+import { trafficSplitOf, weightSign } from "../../src/smi/traffic-split.js";
 
 export default defineRule({
   meta: {

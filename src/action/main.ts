@@ -3,9 +3,9 @@ import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
 import { type LintResult, lint } from "../api.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
-import { builtinRules } from "../engine/registry.js";
+import type { RuleCatalog } from "../engine/catalog.js";
 import { type Severity, severityRank } from "../engine/rule.js";
-import { VERSION } from "../package.js";
+import { VERSION } from "../base/package.js";
 import { docUrlOf } from "../report/docs-url.js";
 import { annotationOf } from "../report/github.js";
 import { logicalWhere } from "../report/locations.js";
@@ -41,11 +41,11 @@ export async function runAction(): Promise<void> {
       ...(config ? { configFile: config } : {}),
       ...(namespace ? { namespace } : {}),
     });
-    const catalog = builtinRules();
+    const { catalog } = result;
     core.info(stylish(result, { catalog, version: VERSION, color: true, cwd }));
     if (result.unmatched.length) throw new Error(`no such file, folder or glob match: ${result.unmatched.join(", ")}`);
 
-    if (annotate) emitAnnotations(result.diagnostics);
+    if (annotate) emitAnnotations(result.diagnostics, catalog);
     await writeSummary(result);
     if (sarifFile) {
       const path = resolve(cwd, sarifFile);
@@ -75,8 +75,7 @@ function booleanInput(name: string, fallback: boolean): boolean {
   throw new Error(`${name} must be true or false, not "${value}"`);
 }
 
-function emitAnnotations(diagnostics: readonly Diagnostic[]): void {
-  const catalog = builtinRules();
+function emitAnnotations(diagnostics: readonly Diagnostic[], catalog: RuleCatalog): void {
   const annotations = diagnostics.map((d) => annotationOf(d, catalog));
   const count = (kind: string) => annotations.filter((a) => a.command === kind).length;
   const omitted = (noticeCap: number) =>
@@ -109,7 +108,7 @@ const ICON: Record<Severity, string> = { error: "❌ error", warning: "⚠️ wa
 
 async function writeSummary(result: LintResult): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const catalog = builtinRules();
+  const { catalog } = result;
   const { summary } = result;
   core.summary.addHeading("meshlint", 2).addRaw(`<p>${html(summaryLine(summary))}</p>`, true);
   if (result.diagnostics.length === 0) {

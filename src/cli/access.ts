@@ -1,8 +1,5 @@
 import { parseArgs } from "node:util";
-import { UsageError, lint } from "../api.js";
-import { RuleCatalog, builtinRules } from "../engine/registry.js";
-import { isGlobalRule, isResourceRule } from "../engine/rule.js";
-import { INTERNAL_ERROR_RULE } from "../engine/runner.js";
+import { UsageError, loadProject } from "../api.js";
 import {
   type AccessDecision,
   AccessError,
@@ -13,10 +10,10 @@ import {
   formatTarget,
   parseSource,
   parseTarget,
-} from "../model/access.js";
+} from "../access/access.js";
 import { formatPath } from "../engine/diagnostic.js";
-import { isHttpProtocol } from "../model/istio/protocols.js";
-import type { CliIo } from "./main.js";
+import { isHttpProtocol } from "../istio/protocols.js";
+import type { CliIo } from "./io.js";
 
 export const ACCESS_HELP = `Usage: meshlint access --from NS/sa/NAME --to NS/NAME[:PORT] [options] [paths...]
 
@@ -86,20 +83,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw error;
   }
 
-  // Only the model is needed: no rule runs, but the loader's own rules (skipped templates, YAML errors) must be known.
-  const inputRules = builtinRules().rules.filter((r) => r.meta.id === INTERNAL_ERROR_RULE || (!isResourceRule(r) && !isGlobalRule(r)));
-  const result = await lint(positionals.length ? positionals : ["."], {
+  // Only the model is needed: the repository is read and indexed, and no rule runs.
+  const project = await loadProject(positionals.length ? positionals : ["."], {
     cwd: io.cwd,
-    catalog: new RuleCatalog(inputRules),
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
     ...(values.config !== undefined ? { configFile: values.config } : {}),
     ...(values["mesh-config"] !== undefined ? { meshConfigFile: values["mesh-config"] } : {}),
   });
-  if (result.unmatched.length) throw new UsageError(`access: no such file, folder or glob match: ${result.unmatched.join(", ")}`);
+  const { unmatched } = project.loaded;
+  if (unmatched.length) throw new UsageError(`access: no such file, folder or glob match: ${unmatched.join(", ")}`);
 
   let decision: AccessDecision;
   try {
-    decision = decideAccess(result.index, { from, to, method: values.method, path: values.path, host: values.host, headers });
+    decision = decideAccess(project.index, { from, to, method: values.method, path: values.path, host: values.host, headers });
   } catch (error) {
     if (error instanceof AccessError) {
       io.error(`meshlint access: ${error.message}\n`);

@@ -3,7 +3,8 @@ import { relative } from "node:path";
 import { lint } from "../api.js";
 import { buildBaseline, defaultBaselineFile, formatBaseline } from "../engine/baseline.js";
 import { toPosix } from "../load/ignore-rules.js";
-import { type CliIo, CliUsageError, EXIT, lintInvocation, parseLintArgs } from "./main.js";
+import { type CliIo, CliUsageError, EXIT } from "./io.js";
+import { lintInvocation, parseLintArgs } from "./lint-options.js";
 
 export const BASELINE_HELP = `Usage: meshlint baseline [lint options] [paths...]
 

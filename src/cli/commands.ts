@@ -1,4 +1,4 @@
-import type { CliIo } from "./main.js";
+import type { CliIo } from "./io.js";
 
 /**
  * Subcommands besides linting (`meshlint <name> ...`), loaded on demand. Each module exports
@@ -7,5 +7,5 @@ import type { CliIo } from "./main.js";
 export const COMMANDS: Readonly<Record<string, () => Promise<{ run(argv: readonly string[], io: CliIo): Promise<number> }>>> = {
   access: () => import("./access.js"),
   baseline: () => import("./baseline.js"),
-  lsp: () => import("../lsp/server.js"),
+  lsp: () => import("./lsp.js"),
 };

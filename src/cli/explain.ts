@@ -1,5 +1,5 @@
-import type { RuleCatalog } from "../engine/registry.js";
-import { isCode } from "../engine/registry.js";
+import type { RuleCatalog } from "../engine/catalog.js";
+import { isCode } from "../engine/catalog.js";
 import type { Rule } from "../engine/rule.js";
 
 /** The documentation of a rule, or of every rule that carries an istioctl/Kiali code. */

@@ -1,4 +1,4 @@
-import type { RuleCatalog } from "../engine/registry.js";
+import type { RuleCatalog } from "../engine/catalog.js";
 
 export function listRules(catalog: RuleCatalog, format: "stylish" | "json" | "markdown"): string {
   const rules = [...catalog.rules].sort((a, b) => (a.meta.area + a.meta.id).localeCompare(b.meta.area + b.meta.id));

@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
-import { PACKAGE_ROOT } from "../package.js";
-import { toPosix } from "../load/ignore-rules.js";
-import { SourceFile } from "../load/source-file.js";
-import type { AccessAssertion } from "../model/access.js";
+import { PACKAGE_ROOT } from "../base/package.js";
+import type { AccessAssertionSpec } from "../access/assertions.js";
 
 export type RuleSetting = "off" | "info" | "warning" | "error";
 
@@ -21,17 +19,6 @@ export interface Config {
   readonly file: string | undefined;
   /** Expected access decisions (`access:`), checked on every lint. */
   readonly access?: readonly AccessAssertionSpec[];
-}
-
-/** One entry of `access:`: `{from: frontend/sa/web, to: api/inventory:9000, method: GET, path: /items, expect: allow}`. */
-export interface AccessAssertionSpec {
-  readonly from: string;
-  readonly to: string;
-  readonly method?: string;
-  readonly path?: string;
-  readonly host?: string;
-  readonly expect: "allow" | "deny";
-  readonly name?: string;
 }
 
 export interface ConfigSettings {
@@ -104,36 +91,4 @@ export function loadConfig(file: string): Config {
     file,
     ...(config.access ? { access: config.access } : {}),
   };
-}
-
-/**
- * The config's `access:` assertions, each able to locate its fields in the config file (shown relative to `cwd`),
- * so that a failed assertion that no policy decided is reported where it is written. The file is read again only
- * when a position is asked for.
- */
-export function accessAssertionsOf(config: Config, cwd: string): AccessAssertion[] {
-  const file = config.file;
-  const shown = file ? toPosix(relative(cwd, file)) || basename(file) : undefined;
-  let source: SourceFile | undefined;
-  const locate = (index: number, path: readonly (string | number)[]) => {
-    if (!file || !shown) return undefined;
-    try {
-      source ??= new SourceFile(shown, readFileSync(file, "utf8"));
-    } catch {
-      return undefined;
-    }
-    return source.locate(0, ["access", index, ...path]);
-  };
-  return (config.access ?? []).map((a, index) => ({
-    name: a.name,
-    from: a.from,
-    to: a.to,
-    method: a.method,
-    path: a.path,
-    host: a.host,
-    expect: a.expect,
-    index,
-    file: shown,
-    locate: (path) => locate(index, path),
-  }));
 }

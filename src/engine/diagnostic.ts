@@ -29,15 +29,7 @@ export interface Diagnostic {
 }
 
 /** `spec.http[0].route[1].destination.subset` */
-export function formatPath(path: FieldPath): string {
-  let out = "";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
+export { formatPath } from "../base/json.js";
 
 export function fingerprint(parts: readonly (string | undefined)[]): string {
   return createHash("sha256").update(parts.map((p) => p ?? "").join("\u0000")).digest("hex").slice(0, 16);

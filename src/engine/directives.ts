@@ -2,9 +2,9 @@ import type { SourceFile } from "../load/source-file.js";
 import type { Config } from "./config.js";
 import { type Diagnostic, compareDiagnostics, fingerprint } from "./diagnostic.js";
 import { resolveSeverity } from "./finalize.js";
-import { type RuleCatalog, isCode } from "./registry.js";
+import { type RuleCatalog, isCode } from "./catalog.js";
 import { formatMessage } from "./rule.js";
-import { addTo } from "../model/multimap.js";
+import { addTo } from "../base/multimap.js";
 
 /** The rule that reports directives which suppress nothing (or name no rule). */
 export const DIRECTIVE_RULE = "directive-unused";

@@ -1,8 +1,8 @@
 import type { LoadIssue } from "../load/load.js";
-import { type Resource, annotationsOf, refOf } from "../model/resource.js";
+import { type Resource, annotationsOf, isLinted, refOf } from "../model/resource.js";
 import type { Config, RuleSetting } from "./config.js";
 import { type Diagnostic, type RelatedLocation, compareDiagnostics, fingerprint, formatPath } from "./diagnostic.js";
-import type { RuleCatalog } from "./registry.js";
+import type { RuleCatalog } from "./catalog.js";
 import type { PendingReport } from "./runner.js";
 import { type Rule, type Severity, codesFor, formatMessage } from "./rule.js";
 
@@ -62,7 +62,7 @@ export function finalize(
 
   for (const { rule, report } of reports) {
     const { resource } = report;
-    if (resource?.origin.kind === "installation") continue;
+    if (resource && !isLinted(resource)) continue;
     const template = rule.meta.messages[report.messageId] ?? report.messageId;
     const codes = codesFor(rule.meta, report.messageId);
     const severity = resolveSeverity(rule, codes, config, report.severity);

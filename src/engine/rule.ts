@@ -1,4 +1,5 @@
 import type { KindKey } from "../model/kinds.js";
+import type { Config } from "./config.js";
 import type { FieldPath, Resource } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import type { Settings } from "../model/settings.js";
@@ -60,6 +61,10 @@ export interface RuleContext<M extends string = string> {
   /** Records which kinds the rule reads; a test compares them with the rule's `reads` and `target`. */
   readonly index: ResourceIndex;
   readonly settings: Settings;
+  /** The configuration file (for a rule that checks one of its sections, such as `access:`). */
+  readonly config: Config;
+  /** The folder displayed paths are relative to. */
+  readonly cwd: string;
   report(report: Report<M>): void;
 }
 
@@ -108,4 +113,18 @@ export function formatMessage(template: string, data: Readonly<Record<string, st
     const value = data?.[key];
     return value === undefined ? whole : String(value);
   });
+}
+
+/** A finding as a validator returns it, before a rule reports it on a resource. */
+export interface Problem<M extends string = string> {
+  readonly path: FieldPath;
+  readonly messageId: M;
+  readonly data?: Readonly<Record<string, string | number>>;
+  readonly part?: "key" | "value";
+  readonly severity?: Severity;
+}
+
+/** Reports what a validator found on one resource. */
+export function reportProblems<M extends string>(ctx: RuleContext<M>, resource: Resource, problems: readonly Problem<M>[]): void {
+  for (const p of problems) ctx.report({ resource, ...p });
 }

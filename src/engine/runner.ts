@@ -1,6 +1,7 @@
 import { type KindKey, kindId } from "../model/kinds.js";
-import type { Resource } from "../model/resource.js";
+import { type Resource, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
+import type { Config } from "./config.js";
 import { type Report, type Rule, isGlobalRule, isResourceRule } from "./rule.js";
 
 /** A report as a rule made it, before severity, suppression and positions are applied. */
@@ -16,13 +17,19 @@ export interface RunResult {
   readonly reads: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/** What rules may read besides the index: the configuration file, and the folder displayed paths are relative to. */
+export interface RunInputs {
+  readonly config: Config;
+  readonly cwd: string;
+}
+
 export const INTERNAL_ERROR_RULE = "internal-error";
 
 /**
  * Runs rules over the index. A rule that throws becomes an `internal-error` report on the resource it was
  * checking (or on no resource, for a whole-index rule), and the run goes on with the next resource.
  */
-export function runRules(index: ResourceIndex, rules: readonly Rule[], internalError: Rule): RunResult {
+export function runRules(index: ResourceIndex, rules: readonly Rule[], internalError: Rule, run: RunInputs): RunResult {
   const reports: PendingReport[] = [];
   const reads = new Map<string, Set<string>>();
   const failed = (rule: Rule, error: unknown, resource?: Resource) => {
@@ -51,12 +58,14 @@ export function runRules(index: ResourceIndex, rules: readonly Rule[], internalE
     const ctx = {
       index: view,
       settings: index.settings,
+      config: run.config,
+      cwd: run.cwd,
       report: (report: Report) => reports.push({ rule, report }),
     };
     if (isResourceRule(rule)) {
       for (const kind of rule.target) {
         for (const resource of view.all(kind)) {
-          if (resource.origin.kind === "installation") continue;
+          if (!isLinted(resource)) continue;
           try {
             rule.check(resource, ctx);
           } catch (error) {

@@ -1,7 +1,8 @@
 import { open } from "node:fs/promises";
 import { basename, dirname, relative } from "node:path";
-import type { FieldPath, JsonObject, Origin, SourceSpan } from "../model/resource.js";
-import { asArray, deepFreeze, isObject } from "../model/resource.js";
+import type { FieldPath, JsonObject } from "../base/json.js";
+import type { Origin, SourceSpan } from "./origin.js";
+import { asArray, deepFreeze, isObject } from "../base/json.js";
 import { discover } from "./discover.js";
 import { IgnoreRules, toPosix } from "./ignore-rules.js";
 import { SourceFile } from "./source-file.js";

@@ -1,5 +1,6 @@
 import type { Document } from "yaml";
-import type { FieldPath, SourceSpan } from "../model/resource.js";
+import type { FieldPath } from "../base/json.js";
+import type { SourceSpan } from "./origin.js";
 import { isEmptyDocument, locateInDocument, parseYamlStream } from "./yaml.js";
 
 /**

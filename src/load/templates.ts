@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { parse, visit } from "yaml";
 import { parseYamlStream } from "./yaml.js";
-import { asArray, asObject, asString, isObject } from "../model/resource.js";
+import { asArray, asObject, asString, isObject } from "../base/json.js";
 
 // Kustomize and Helm inputs are not cluster objects: a patch shaped like half a Deployment, or a template full of
 // `{{ .Values }}`, would only produce false errors. They are skipped with a hint to lint the rendered output.

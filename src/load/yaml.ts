@@ -11,7 +11,7 @@ import {
   isSeq,
   parseAllDocuments,
 } from "yaml";
-import type { FieldPath } from "../model/resource.js";
+import type { FieldPath } from "../base/json.js";
 import { GO_FLOAT, GO_INT, goFloat, goInt } from "./go-yaml.js";
 
 // Kubernetes reads YAML with go-yaml v2 (through sigs.k8s.io/yaml). Starting from `yaml`'s YAML 1.1 tags, the

@@ -12,11 +12,10 @@ import {
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { LintResult } from "../api.js";
-import type { CliIo } from "../cli/main.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
-import { builtinRules } from "../engine/registry.js";
+import type { RuleCatalog } from "../engine/catalog.js";
 import type { SourceSpan } from "../model/resource.js";
-import { VERSION } from "../package.js";
+import { VERSION } from "../base/package.js";
 import { docUrlOf } from "../report/docs-url.js";
 import { WarmWorkspace } from "./workspace.js";
 
@@ -35,7 +34,6 @@ const isFileUri = (uri: string) => uri.startsWith("file:");
 export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, fallbackRoot: string): Connection {
   const connection = createConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
   const documents = new TextDocuments(TextDocument);
-  const catalog = builtinRules();
   let workspace = new WarmWorkspace(fallbackRoot);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -86,11 +84,11 @@ export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStrea
     for (const doc of documents.all()) {
       if (!isFileUri(doc.uri)) continue;
       const file = workspace.display(fileURLToPath(doc.uri));
-      await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: (byFile.get(file) ?? []).map(toLsp) });
+      await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: (byFile.get(file) ?? []).map((d) => toLsp(d, result.catalog)) });
     }
   };
 
-  const toLsp = (d: Diagnostic): LspDiagnostic => {
+  const toLsp = (d: Diagnostic, catalog: RuleCatalog): LspDiagnostic => {
     const url = docUrlOf(catalog, d.ruleId);
     const related = d.related.filter((r) => r.file !== undefined && r.span);
     return {
@@ -144,18 +142,4 @@ function rangeOf(span: SourceSpan | undefined) {
     start: { line: span.line - 1, character: span.column - 1 },
     end: { line: span.endLine - 1, character: span.endColumn - 1 },
   };
-}
-
-/** `meshlint lsp [--stdio]`: runs the server on standard input and output until the client exits. */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const unknown = argv.filter((a) => a !== "--stdio");
-  if (unknown.length) {
-    io.error(`meshlint lsp: unexpected argument "${unknown[0]}" (the server speaks LSP over standard input and output)\n`);
-    return 2;
-  }
-  const connection = serve(process.stdin, process.stdout, io.cwd);
-  return new Promise<number>((done) => {
-    connection.onExit(() => done(0));
-    process.stdin.on("end", () => done(0));
-  });
 }

@@ -1,8 +1,6 @@
 import type { RawResource } from "../load/load.js";
-import { HostTable } from "./hosts.js";
-import { installationResources } from "./installation.js";
 import { K, type KindKey, WORKLOAD_TEMPLATES, isBuiltinClusterScoped, kindId, parseApiVersion } from "./kinds.js";
-import { type Resource, asObject, asString, identity } from "./resource.js";
+import { type Resource, asObject, asString, identity, isLinted } from "./resource.js";
 import type { Settings } from "./settings.js";
 import { type Workload, WorkloadTable, workloadOf } from "./workloads.js";
 
@@ -17,8 +15,7 @@ export interface NamespaceTable {
 /** Stands for "every kind" in a rule's `reads` (a rule over all resources, such as duplicate detection). */
 export const ANY_KIND: KindKey = Object.freeze({ group: "*", kind: "*" });
 
-/** Kinds a rule reads when it asks the index for hosts or workloads (checked against each rule's `reads`). */
-export const HOST_KINDS: readonly KindKey[] = [K.Service, K.ServiceEntry, K.Namespace];
+/** Kinds a rule reads when it asks the index for workloads (checked against each rule's `reads`). */
 export const WORKLOAD_KINDS: readonly KindKey[] = WORKLOAD_TEMPLATES.map((w) => w.kind);
 
 /**
@@ -32,54 +29,22 @@ export class ResourceIndex {
   private readonly byIdentity = new Map<string, Resource[]>();
   private readonly byKindNamespace = new Map<string, Resource[]>();
   /** Built on first use; one object shared by the index and all its views. */
-  private readonly derived: { hosts?: HostTable; workloads?: WorkloadTable; namespaces?: NamespaceTable } = {};
+  private readonly derived: { workloads?: WorkloadTable; namespaces?: NamespaceTable } = {};
   private readonly memos = new Map<string, unknown>();
   /** Set on per-rule views (see `view`): records which kinds a rule reads. */
   private onRead: ((kind: KindKey) => void) | undefined;
 
+  /** `resources`: the repository's, then the ones an installation is assumed to provide (see project/). */
   constructor(
-    repo: readonly Resource[],
+    resources: readonly Resource[],
     readonly settings: Settings,
   ) {
-    this.resources = [...repo, ...installationResources(repo, settings)];
+    this.resources = resources;
     for (const r of this.resources) {
       push(this.byKind, kindId(r), r);
       push(this.byIdentity, r.id, r);
       push(this.byKindNamespace, `${kindId(r)}\u0000${r.namespace}`, r);
     }
-  }
-
-  /** Builds resources from raw manifests: defaults namespaces, using the repository's CRDs to know which kinds are cluster-scoped. */
-  static fromRaw(raw: readonly RawResource[], settings: Settings): ResourceIndex {
-    const clusterScoped = new Set<string>();
-    for (const r of raw) {
-      if (r.kind !== "CustomResourceDefinition") continue;
-      const s = asObject(r.data.spec);
-      const kind = asString(asObject(s?.names)?.kind);
-      if (kind && s?.scope === "Cluster") clusterScoped.add(`${asString(s.group) ?? ""}/${kind}`);
-    }
-    const resources = raw.map((r) => {
-      const { group, version } = parseApiVersion(r.apiVersion);
-      const key = { group, kind: r.kind };
-      const meta = asObject(r.data.metadata) ?? {};
-      const written = asString(meta.namespace);
-      const cluster = isBuiltinClusterScoped(key) || clusterScoped.has(`${group}/${r.kind}`);
-      const namespace = cluster ? "" : written || settings.defaultNamespace;
-      const name = asString(meta.name) ?? asString(meta.generateName) ?? "";
-      return {
-        apiVersion: r.apiVersion,
-        group,
-        version,
-        kind: r.kind,
-        namespace,
-        name,
-        namespaceWritten: Boolean(written),
-        data: r.data,
-        origin: r.origin,
-        id: identity(key, namespace, name),
-      } satisfies Resource;
-    });
-    return new ResourceIndex(resources, settings);
   }
 
   /**
@@ -110,7 +75,7 @@ export class ResourceIndex {
    * and reporting every subset as missing would be noise.
    */
   inRepository(kind: KindKey): boolean {
-    return this.all(kind).some((r) => r.origin.kind === "file");
+    return this.all(kind).some(isLinted);
   }
 
   /** The first definition of an object (a duplicate identity is its own finding). */
@@ -122,7 +87,12 @@ export class ResourceIndex {
   /** Groups of resources that share one identity (kind, namespace, name), each in input order. */
   duplicates(): readonly (readonly Resource[])[] {
     this.onRead?.(ANY_KIND);
-    return [...this.byIdentity.values()].filter((group) => group.length > 1);
+    const out: Resource[][] = [];
+    for (const group of this.byIdentity.values()) {
+      const linted = group.filter(isLinted);
+      if (linted.length > 1) out.push(linted);
+    }
+    return out;
   }
 
   /** Every definition of one identity, in input order. */
@@ -134,15 +104,6 @@ export class ResourceIndex {
   namespaces(): NamespaceTable {
     this.onRead?.(K.Namespace);
     return (this.derived.namespaces ??= this.buildNamespaces());
-  }
-
-  hosts(): HostTable {
-    for (const k of HOST_KINDS) this.onRead?.(k);
-    const namespaces = (this.derived.namespaces ??= this.buildNamespaces());
-    this.derived.hosts ??= new HostTable(this.unrecorded(K.Service), this.unrecorded(K.ServiceEntry), this.settings, (ns) =>
-      namespaces.exists(ns),
-    );
-    return this.derived.hosts;
   }
 
   workloads(): WorkloadTable {
@@ -180,6 +141,39 @@ export class ResourceIndex {
       declared: (name) => declared.get(name),
     };
   }
+}
+
+/** Builds resources from raw manifests: defaults namespaces, using the repository's CRDs to know which kinds are cluster-scoped. */
+export function resourcesFromRaw(raw: readonly RawResource[], settings: Settings): Resource[] {
+  const clusterScoped = new Set<string>();
+  for (const r of raw) {
+    if (r.kind !== "CustomResourceDefinition") continue;
+    const s = asObject(r.data.spec);
+    const kind = asString(asObject(s?.names)?.kind);
+    if (kind && s?.scope === "Cluster") clusterScoped.add(`${asString(s.group) ?? ""}/${kind}`);
+  }
+  const resources = raw.map((r) => {
+    const { group, version } = parseApiVersion(r.apiVersion);
+    const key = { group, kind: r.kind };
+    const meta = asObject(r.data.metadata) ?? {};
+    const written = asString(meta.namespace);
+    const cluster = isBuiltinClusterScoped(key) || clusterScoped.has(`${group}/${r.kind}`);
+    const namespace = cluster ? "" : written || settings.defaultNamespace;
+    const name = asString(meta.name) ?? asString(meta.generateName) ?? "";
+    return {
+      apiVersion: r.apiVersion,
+      group,
+      version,
+      kind: r.kind,
+      namespace,
+      name,
+      namespaceWritten: Boolean(written),
+      data: r.data,
+      origin: r.origin,
+      id: identity(key, namespace, name),
+    } satisfies Resource;
+  });
+  return resources;
 }
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {

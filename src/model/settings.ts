@@ -1,9 +1,9 @@
-import type { CrdDefinition } from "../schema/crd.js";
-import type { AccessAssertion } from "./access.js";
-import { DEFAULT_MESH_CONFIG } from "./mesh-config.js";
-import { type JsonObject, asString } from "./resource.js";
+import type { JsonObject } from "../base/json.js";
 
-/** The ingress gateway a standard Istio installation provides (istioctl's files-only mode assumes the same). */
+// What a run knows of the cluster beyond the repository. Plain data: the meshes' folders read it, the project layer
+// (src/project/settings.ts) builds it from the config, the command line and each mesh's defaults.
+
+/** An ingress gateway the installation provides (Istio's default: istio-ingressgateway in istio-system). */
 export interface AssumedIngressGateway {
   readonly namespace: string;
   readonly name: string;
@@ -39,50 +39,4 @@ export interface Settings {
    * accepted with a warning.
    */
   readonly gatewayApiBundle: "auto" | "upstream" | "linkerd";
-  /** CRDs given with `--crds`: they override the bundled definitions of their kinds. */
-  readonly crds: readonly CrdDefinition[];
-  /** Expected access decisions from the config's `access:` list. */
-  readonly accessAssertions: readonly AccessAssertion[];
-}
-
-export const DEFAULT_INGRESS_GATEWAY: AssumedIngressGateway = {
-  namespace: "istio-system",
-  name: "istio-ingressgateway",
-  labels: { istio: "ingressgateway" },
-  ports: [80, 443, 15443, 31400],
-};
-
-export const DEFAULT_INSTALLATION: Installation = {
-  ingressGateway: DEFAULT_INGRESS_GATEWAY,
-  gatewayClasses: ["istio", "istio-waypoint", "istio-remote"],
-  namespaces: ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"],
-};
-
-export function makeSettings(partial: {
-  defaultNamespace?: string | undefined;
-  clusterDomain?: string | undefined;
-  rootNamespace?: string | undefined;
-  meshConfig?: JsonObject | undefined;
-  meshNetworks?: JsonObject | undefined;
-  installation?: Partial<Installation> | undefined;
-  externalHosts?: readonly string[] | undefined;
-  gatewayApiChannel?: "standard" | "experimental" | undefined;
-  gatewayApiBundle?: "auto" | "upstream" | "linkerd" | undefined;
-  crds?: readonly CrdDefinition[] | undefined;
-  accessAssertions?: readonly AccessAssertion[] | undefined;
-}): Settings {
-  const meshConfig = partial.meshConfig ?? DEFAULT_MESH_CONFIG;
-  return {
-    defaultNamespace: partial.defaultNamespace ?? "default",
-    clusterDomain: partial.clusterDomain ?? "cluster.local",
-    rootNamespace: partial.rootNamespace ?? asString(meshConfig.rootNamespace) ?? "istio-system",
-    meshConfig,
-    meshNetworks: partial.meshNetworks,
-    installation: { ...DEFAULT_INSTALLATION, ...partial.installation },
-    externalHosts: partial.externalHosts ?? [],
-    gatewayApiChannel: partial.gatewayApiChannel ?? "standard",
-    gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
-    crds: partial.crds ?? [],
-    accessAssertions: partial.accessAssertions ?? [],
-  };
 }

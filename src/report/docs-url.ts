@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RuleMeta } from "../engine/rule.js";
-import { PACKAGE_ROOT } from "../package.js";
+import { PACKAGE_ROOT } from "../base/package.js";
 
 const FALLBACK_REPOSITORY = "https://github.com/meshlint/meshlint";
 

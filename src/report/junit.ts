@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../engine/diagnostic.js";
-import type { RuleCatalog } from "../engine/registry.js";
+import type { RuleCatalog } from "../engine/catalog.js";
 import { docUrlOf } from "./docs-url.js";
 import { logicalWhere } from "./locations.js";
 import type { Reporter } from "./reporter.js";

@@ -1,5 +1,5 @@
 import type { LintResult } from "../api.js";
-import type { RuleCatalog } from "../engine/registry.js";
+import type { RuleCatalog } from "../engine/catalog.js";
 
 export interface ReportEnv {
   readonly catalog: RuleCatalog;

@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { type Diagnostic, type RelatedLocation, formatPath } from "../engine/diagnostic.js";
-import type { RuleCatalog } from "../engine/registry.js";
+import type { RuleCatalog } from "../engine/catalog.js";
 import type { Rule, Severity } from "../engine/rule.js";
 import type { FieldPath, ResourceRef, SourceSpan } from "../model/resource.js";
 import { REPOSITORY_URL, ruleDocUrl } from "./docs-url.js";

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { LintResult } from "../api.js";
 import { type Diagnostic, formatPath } from "../engine/diagnostic.js";
-import type { RuleCatalog } from "../engine/registry.js";
+import type { RuleCatalog } from "../engine/catalog.js";
 import type { Severity } from "../engine/rule.js";
 import type { SourceFile } from "../load/source-file.js";
 import { docUrlOf } from "./docs-url.js";

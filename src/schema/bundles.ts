@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PACKAGE_ROOT } from "../package.js";
+import { PACKAGE_ROOT } from "../base/package.js";
 import type { Bundle } from "./crd.js";
 
 /** The bundles committed under schemas/crds/ by `npm run gen:schemas`. */

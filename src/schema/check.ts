@@ -1,5 +1,5 @@
 import { K } from "../model/kinds.js";
-import type { FieldPath, Resource } from "../model/resource.js";
+import { type FieldPath, type Resource, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { objectMetaSchema } from "./convert.js";
 import type { CrdDefinition } from "./crd.js";
@@ -18,7 +18,9 @@ const METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSche
 export const schemaRegistry = (index: ResourceIndex): SchemaRegistry =>
   index.memo("schema/registry", [K.CustomResourceDefinition], () => {
     const usesLinkerd = index.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"));
-    return new SchemaRegistry(index.settings, index.settings.crds, index.all(K.CustomResourceDefinition), usesLinkerd);
+    const crds = index.all(K.CustomResourceDefinition);
+    const served = crds.filter((r) => r.origin.kind === "crds");
+    return new SchemaRegistry(index.settings, served, crds.filter(isLinted), usesLinkerd);
   });
 
 /**

@@ -1,7 +1,7 @@
 import { decodeStdBase64 } from "./cel/formats.js";
-import { isKubernetesCidr, parseAddr } from "./go/net.js";
-import { parseFullDate, parseStrfmtDuration, isStrfmtDateTime } from "./go/time.js";
-import { parseUrl } from "./go/url.js";
+import { isKubernetesCidr, parseAddr } from "../base/go/net.js";
+import { parseFullDate, parseStrfmtDuration, isStrfmtDateTime } from "../base/go/time.js";
+import { parseUrl } from "../base/go/url.js";
 
 // The `format`s the apiserver checks on CRD fields (k8s.io/apiextensions-apiserver validates with go-openapi's
 // strfmt registry restricted to this list); every other format (int32, int64, double, float…) is accepted as is.

@@ -53,7 +53,7 @@ export class SchemaRegistry {
   /** Linkerd's Gateway API v1.1.1 route CRDs, consulted when the repository uses Linkerd (see lookup). */
   private readonly linkerdBundle = new Map<string, CrdDefinition>();
 
-  constructor(settings: Settings, userCrds: readonly CrdDefinition[], repoCrds: readonly Resource[], usesLinkerd: boolean) {
+  constructor(settings: Settings, servedCrds: readonly Resource[], repoCrds: readonly Resource[], usesLinkerd: boolean) {
     const gatewayApi: BundleKey = settings.gatewayApiChannel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
     const layers: BundleKey[] = ["istio", "linkerd", "smi", gatewayApi];
     if (settings.gatewayApiBundle === "linkerd") layers.push("gateway-api-linkerd");
@@ -65,8 +65,7 @@ export class SchemaRegistry {
       for (const crd of bundle("gateway-api-experimental").crds) this.experimental.set(key(crd.group, crd.kind), crd);
     }
     for (const crd of bundle("istio-master").crds) this.newer.set(key(crd.group, crd.kind), crd);
-    for (const crd of userCrds) this.add(crd);
-    for (const r of repoCrds) {
+    for (const r of [...servedCrds, ...repoCrds]) {
       const crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
       if (crd) this.add(crd);
     }

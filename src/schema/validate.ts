@@ -1,9 +1,9 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { formatPath } from "../engine/diagnostic.js";
+import { formatPath } from "../base/json.js";
 import type { FieldPath, Json, JsonObject } from "../model/resource.js";
 import { type CelCheck, checkCelRule } from "./cel-rules.js";
 import { type CelValidation, type SchemaNode, acceptsNull } from "./convert.js";
-import { addTo } from "../model/multimap.js";
+import { addTo } from "../base/multimap.js";
 
 export interface SchemaProblem {
   readonly kind: "schema" | "cel";

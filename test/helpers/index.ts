@@ -1,10 +1,11 @@
 import { parseManifests } from "../../src/load/load.js";
-import { ResourceIndex } from "../../src/model/resource-index.js";
-import { type Settings, makeSettings } from "../../src/model/settings.js";
+import type { ResourceIndex } from "../../src/model/resource-index.js";
+import { buildIndex } from "../../src/project/project.js";
+import { type SettingsInput, makeSettings } from "../../src/project/settings.js";
 
 /** An index over the objects of a YAML stream, as the loader would build it. */
-export function indexOf(yaml: string, settings: Partial<Parameters<typeof makeSettings>[0]> = {}): ResourceIndex {
+export function indexOf(yaml: string, settings: SettingsInput = {}): ResourceIndex {
   const parsed = parseManifests("test.yaml", yaml);
   if (parsed.issues.length) throw new Error(`bad test YAML: ${parsed.issues.map((i) => i.messageId).join(", ")}`);
-  return ResourceIndex.fromRaw(parsed.resources, makeSettings(settings) as Settings);
+  return buildIndex(parsed.resources, makeSettings(settings));
 }

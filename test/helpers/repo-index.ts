@@ -1,6 +1,7 @@
 import { lint } from "../../src/api.js";
 import { emptyConfig } from "../../src/engine/config.js";
-import { RuleCatalog, builtinRules } from "../../src/engine/registry.js";
+import { RuleCatalog } from "../../src/engine/catalog.js";
+import { builtinRules } from "../../rules/index.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 
 /** The index of a folder as `lint()` builds it (loader, config, mesh config), with no rule run. */

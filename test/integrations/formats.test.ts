@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/engine/diagnostic.js";
-import { builtinRules } from "../../src/engine/registry.js";
+import { builtinRules } from "../../rules/index.js";
 import { repositoryUrl, ruleDocUrl } from "../../src/report/docs-url.js";
 import { annotationOf, escapeData, escapeProperty, formatCommand } from "../../src/report/github.js";
 import { tempRepo } from "../helpers/temp-repo.js";

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lint } from "../../src/api.js";
 import { run } from "../../src/cli/main.js";
-import { AccessError, decideAccess, parseSource, parseTarget } from "../../src/model/access.js";
+import { AccessError, decideAccess, parseSource, parseTarget } from "../../src/access/access.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 import { ROOT } from "../helpers/fixtures.js";
 import { indexOfFolder as indexOf } from "../helpers/repo-index.js";

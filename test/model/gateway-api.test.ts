@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { headerMatchLists, headerModifiers } from "../../src/model/gateway-api/headers.js";
-import { type Listener, admissionProblem, namespaceLabels, selectListeners } from "../../src/model/gateway-api/listeners.js";
-import { backendRefs, isGatewayAttached, parentRefs, referenceGranted } from "../../src/model/gateway-api/references.js";
+import { headerMatchLists, headerModifiers } from "../../src/gateway-api/headers.js";
+import { type Listener, admissionProblem, namespaceLabels, selectListeners } from "../../src/gateway-api/listeners.js";
+import { backendRefs, isGatewayAttached, parentRefs, referenceGranted } from "../../src/gateway-api/references.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 import { indexOf } from "../helpers/index.js";

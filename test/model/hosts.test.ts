@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { hostMatchesPattern, hostsIntersect, qualifyHost } from "../../src/model/hosts.js";
+import { hostMatchesPattern, hostsIntersect, qualifyHost } from "../../src/model/hostnames.js";
 import { indexOf } from "../helpers/index.js";
+import { hostTable } from "../../src/istio/hosts.js";
 
 const world = `
 apiVersion: v1
@@ -36,7 +37,7 @@ spec: { hosts: ["*.eu.example.com"], exportTo: ["~"] }
 `;
 
 describe("host table", () => {
-  const hosts = indexOf(world).hosts();
+  const hosts = hostTable(indexOf(world));
   const owner = (host: string, from: string) => hosts.lookup(host, from).entries.map((e) => `${e.resource.kind}/${e.resource.name}:${e.host}`);
 
   it("resolves short names in the referrer's namespace, name.ns, name.ns.svc and FQDNs", () => {
@@ -66,7 +67,7 @@ describe("host table", () => {
   });
 
   it("uses the configured cluster domain and external hosts", () => {
-    const custom = indexOf(world, { clusterDomain: "corp.internal", externalHosts: ["*.legacy.corp"] }).hosts();
+    const custom = hostTable(indexOf(world, { clusterDomain: "corp.internal", externalHosts: ["*.legacy.corp"] }));
     expect(custom.lookup("reviews", "shop").fqdn).toBe("reviews.shop.svc.corp.internal");
     expect(custom.lookup("reviews", "shop").entries).toHaveLength(1);
     expect(custom.lookup("db.legacy.corp", "shop")).toMatchObject({ entries: [], external: true });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { appliedDestinationRules } from "../../src/model/istio/destination-rules.js";
+import { appliedDestinationRules } from "../../src/istio/destination-rules.js";
 import { K } from "../../src/model/kinds.js";
-import { parseMeshConfig } from "../../src/model/mesh-config.js";
+import { parseMeshConfig } from "../../src/istio/mesh-config.js";
 import { matches, selectorFromLabelSelector } from "../../src/model/selectors.js";
 import { indexOf } from "../helpers/index.js";
 

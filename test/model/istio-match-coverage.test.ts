@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeRouteOrder, httpMatchCovers } from "../../src/model/istio/match-coverage.js";
+import { analyzeRouteOrder, httpMatchCovers } from "../../src/istio/match-coverage.js";
 import type { JsonObject, Resource } from "../../src/model/resource.js";
 
 const vs = (s: JsonObject): Resource =>

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ambientAttachment, isL7AuthorizationPolicy, waypointEnrolled } from "../../src/model/istio/ambient.js";
-import { configPatches } from "../../src/model/istio/envoy-filters.js";
-import { mayBeInMesh, namespaceInAmbientMode, workloadInAmbient } from "../../src/model/istio/injection.js";
-import { egressHosts, resolveEgressHost } from "../../src/model/istio/sidecar-egress.js";
+import { ambientAttachment, isL7AuthorizationPolicy, waypointEnrolled } from "../../src/istio/ambient.js";
+import { configPatches } from "../../src/istio/envoy-filters.js";
+import { mayBeInMesh, namespaceInAmbientMode, workloadInAmbient } from "../../src/istio/injection.js";
+import { egressHosts, resolveEgressHost } from "../../src/istio/sidecar-egress.js";
 import {
   generatedGatewayMatch,
   namespaceWidePolicies,
   repositoryHasWorkloads,
   selectorOverlaps,
-} from "../../src/model/istio/selection.js";
+} from "../../src/istio/selection.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inspectJwks, conditionKeyProblem, httpOnlyDenyRule, pathTemplateProblem } from "../../src/model/istio/validation-security.js";
+import { inspectJwks, conditionKeyProblem, httpOnlyDenyRule, pathTemplateProblem } from "../../src/validation/security.js";
 import {
   type Sink,
   checkDuration,
@@ -12,7 +12,7 @@ import {
   parseProtocol,
   regexCompileProblem,
   wildcardDomainProblem,
-} from "../../src/model/istio/validation.js";
+} from "../../src/validation/common.js";
 
 function collect<M extends string>(): { sink: Sink<M>; found: string[] } {
   const found: string[] = [];

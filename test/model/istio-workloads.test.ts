@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ISTIO_ANNOTATIONS, isIstioAnnotation, lookupAnnotation } from "../../src/model/istio/annotation-catalog.js";
-import { annotationValueProblem, isMisplaced, istioAnnotations } from "../../src/model/istio/annotations.js";
-import { defaultWebhooksInject, injectorConfigMapName } from "../../src/model/istio/injection.js";
-import { meshNetworksResource, registryReferences } from "../../src/model/istio/mesh-networks.js";
-import { analyzerPortProtocol, isKnownAppProtocol } from "../../src/model/istio/protocols.js";
-import { injectorProxyImages, proxyImageType } from "../../src/model/istio/proxy-image.js";
-import { injectionWebhookOverlaps } from "../../src/model/istio/webhook-overlaps.js";
-import { MUTATING_WEBHOOK_CONFIGURATION, webhooksOf, willBeInjected } from "../../src/model/istio/webhooks.js";
+import { ISTIO_ANNOTATIONS, isIstioAnnotation, lookupAnnotation } from "../../src/istio/annotation-catalog.js";
+import { annotationValueProblem, isMisplaced, istioAnnotations } from "../../src/istio/annotations.js";
+import { defaultWebhooksInject, injectorConfigMapName } from "../../src/istio/injection.js";
+import { meshNetworksResource, registryReferences } from "../../src/istio/mesh-networks.js";
+import { analyzerPortProtocol, isKnownAppProtocol } from "../../src/istio/protocols.js";
+import { injectorProxyImages, proxyImageType } from "../../src/istio/proxy-image.js";
+import { injectionWebhookOverlaps } from "../../src/istio/webhook-overlaps.js";
+import { MUTATING_WEBHOOK_CONFIGURATION, webhooksOf, willBeInjected } from "../../src/istio/webhooks.js";
 import { K } from "../../src/model/kinds.js";
-import { makeSettings } from "../../src/model/settings.js";
+import { makeSettings } from "../../src/project/settings.js";
 import { workloadOf } from "../../src/model/workloads.js";
 import { indexOf } from "../helpers/index.js";
 

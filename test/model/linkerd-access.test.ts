@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { decideAccess, parseSource, parseTarget } from "../../src/model/access.js";
-import { clusterCoverage, identityMatches, parseIdentity } from "../../src/model/linkerd/authorization.js";
+import { decideAccess, parseSource, parseTarget } from "../../src/access/access.js";
+import { clusterCoverage, identityMatches, parseIdentity } from "../../src/linkerd/authorization.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 import { ROOT } from "../helpers/fixtures.js";
 import { indexOfFolder as indexOf } from "../helpers/repo-index.js";

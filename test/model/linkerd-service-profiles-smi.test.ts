@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { accrualIneffective, annotationProblems, isGoBool, opaquePortSet, portSetProblem } from "../../src/model/linkerd/annotations.js";
-import { linkerdDurationMs } from "../../src/model/linkerd/route-annotations.js";
-import { isDnsSubdomain, isGoDuration, isGrpcPath, parseAuthority } from "../../src/model/linkerd/service-profiles.js";
-import { sameApplication } from "../../src/model/smi/traffic-split.js";
+import { accrualIneffective, annotationProblems, isGoBool, opaquePortSet, portSetProblem } from "../../src/linkerd/annotations.js";
+import { linkerdDurationMs } from "../../src/linkerd/route-annotations.js";
+import { isDnsSubdomain, isGoDuration, isGrpcPath, parseAuthority } from "../../src/linkerd/service-profiles.js";
+import { sameApplication } from "../../src/smi/traffic-split.js";
 
 const meta = (site: "Namespace" | "Service" | "Pod", annotations: Record<string, string>, ports: string[] = []) => ({
   site,

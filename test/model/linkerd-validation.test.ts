@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { egressOverlap } from "../../src/model/linkerd/egress.js";
-import { identityProblem, networkIssues, parseNetwork } from "../../src/model/linkerd/policy-validation.js";
-import { isLinkerdDuration, retryTimeoutProblems } from "../../src/model/linkerd/route-annotations.js";
-import { rustHeaderValueProblem } from "../../src/model/linkerd/route-validation.js";
+import { egressOverlap } from "../../src/linkerd/egress.js";
+import { identityProblem, networkIssues, parseNetwork } from "../../src/linkerd/policy-validation.js";
+import { isLinkerdDuration, retryTimeoutProblems } from "../../src/linkerd/route-annotations.js";
+import { rustHeaderValueProblem } from "../../src/linkerd/route-validation.js";
 
 describe("Linkerd identities", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientTls, connection, serverMode, tlsSetting } from "../../src/model/istio/mtls.js";
+import { clientTls, connection, serverMode, tlsSetting } from "../../src/istio/mtls.js";
 import { K } from "../../src/model/kinds.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 import { indexOfFolder } from "../helpers/repo-index.js";

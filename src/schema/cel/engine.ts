@@ -1,6 +1,6 @@
 /**
  * The CEL evaluator behind meshlint's `x-kubernetes-validations` checks. The interface keeps the evaluator
- * swappable (src/dev/cel-engines.ts measures the alternatives); the default runs on @bufbuild/cel with the
+ * swappable (tools/cel-engines.ts measures the alternatives); the default runs on @bufbuild/cel with the
  * Kubernetes libraries.
  */
 import {
@@ -17,10 +17,10 @@ import {
 } from "@bufbuild/cel";
 import { isReflectMessage } from "@bufbuild/protobuf/reflect";
 import { DurationSchema, TimestampSchema } from "@bufbuild/protobuf/wkt";
-import { parseDateTime, parseGoDuration } from "../go/time.js";
+import { parseDateTime, parseGoDuration } from "../../base/go/time.js";
 import { kubernetesLibrary } from "./k8s-library.js";
 import { kubernetesTypeRegistry } from "./k8s-types.js";
-import { compileRe2 } from "./regex.js";
+import { compileRe2 } from "../../base/re2.js";
 
 export { celValue, escapeCelPropertyName } from "./values.js";
 

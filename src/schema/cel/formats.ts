@@ -2,8 +2,8 @@
  * The named string formats of Kubernetes' CEL `format` library (k8s.io/apiserver/pkg/cel/library/format.go), each
  * returning the validation messages apimachinery would (an empty list when the value is valid).
  */
-import { parseRequestUri } from "../go/url.js";
-import { isStrfmtDateTime, parseFullDate } from "../go/time.js";
+import { parseRequestUri } from "../../base/go/url.js";
+import { isStrfmtDateTime, parseFullDate } from "../../base/go/time.js";
 
 type Validator = (value: string) => string[];
 

@@ -8,8 +8,8 @@ import { strings } from "@bufbuild/cel/ext";
 import { create, type Message } from "@bufbuild/protobuf";
 import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { NAMED_FORMATS } from "./formats.js";
-import { durationParts, parseGoDuration } from "../go/time.js";
-import { escapedPath, formatUrl, hostname, isRequestUri, parseKubernetesUrl, port, query } from "../go/url.js";
+import { durationParts, parseGoDuration } from "../../base/go/time.js";
+import { escapedPath, formatUrl, hostname, isRequestUri, parseKubernetesUrl, port, query } from "../../base/go/url.js";
 import {
   CIDR_TYPE,
   FORMAT_TYPE,
@@ -33,9 +33,9 @@ import {
   prefixContainsPrefix,
   type IpBytes,
   type Prefix,
-} from "../go/net.js";
-import * as quantities from "./quantity.js";
-import { findAll, findFirst, re2Matches } from "./regex.js";
+} from "../../base/go/net.js";
+import * as quantities from "../../base/quantity.js";
+import { findAll, findFirst, re2Matches } from "../../base/re2.js";
 
 const { BOOL, DOUBLE, INT, STRING, UINT } = CelScalar;
 const MAX_INT64 = (1n << 63n) - 1n;

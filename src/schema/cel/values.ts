@@ -6,7 +6,7 @@ import { create } from "@bufbuild/protobuf";
 import { DurationSchema, TimestampSchema } from "@bufbuild/protobuf/wkt";
 import type { SchemaNode } from "../convert.js";
 import { decodeStdBase64 } from "./formats.js";
-import { durationParts, parseDateTime, parseFullDate, parseStrfmtDuration, type Instant } from "../go/time.js";
+import { durationParts, parseDateTime, parseFullDate, parseStrfmtDuration, type Instant } from "../../base/go/time.js";
 
 const RESERVED = new Set([
   "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if",

@@ -1,0 +1,115 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { LintOptions } from "../api.js";
+import { ConfigError, findConfigFile, loadConfig } from "../engine/config.js";
+import { isInside } from "../load/ignore-rules.js";
+import { changedFiles, repositoryFiles } from "./git.js";
+import { type CliIo, CliUsageError } from "./io.js";
+
+// The options of a lint command line, shared by `meshlint` and `meshlint baseline`.
+
+export const OPTIONS = {
+  format: { type: "string", short: "f", default: "stylish" },
+  "fail-on": { type: "string", default: "error" },
+  "max-warnings": { type: "string" },
+  "mesh-config": { type: "string" },
+  "mesh-networks": { type: "string" },
+  namespace: { type: "string", short: "n" },
+  config: { type: "string", short: "c" },
+  "max-file-size": { type: "string" },
+  "gateway-api-channel": { type: "string" },
+  crds: { type: "string", multiple: true },
+  "output-file": { type: "string", short: "o", multiple: true },
+  "changed-since": { type: "string" },
+  "repo-context": { type: "boolean", default: false },
+  "no-baseline": { type: "boolean", default: false },
+  "list-rules": { type: "boolean", default: false },
+  quiet: { type: "boolean", short: "q", default: false },
+  color: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  version: { type: "boolean", short: "v", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+export type Values = ReturnType<typeof parseLintArgs>["values"];
+
+/** Parses a lint command line into values and paths. */
+export function parseLintArgs(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliUsageError((error as Error).message.replace(/^.*?: /, "").split("\n")[0] ?? "bad arguments");
+  }
+}
+
+/** The inputs and lint() options of a lint command line (shared with `meshlint baseline`). */
+export async function lintInvocation(
+  values: Values,
+  positionals: readonly string[],
+  io: CliIo,
+): Promise<{ inputs: string[]; options: LintOptions }> {
+  const maxFileSize = values["max-file-size"] === undefined ? undefined : parseSize(values["max-file-size"]);
+  const channel = values["gateway-api-channel"];
+  if (channel !== undefined && channel !== "standard" && channel !== "experimental") {
+    throw new CliUsageError('--gateway-api-channel must be "standard" or "experimental"');
+  }
+  const named = positionals.length ? [...positionals] : ["."];
+  const since = values["changed-since"];
+  const repoContext = values["repo-context"];
+  if ((since !== undefined || repoContext) && named.includes("-")) {
+    throw new CliUsageError("--changed-since and --repo-context read files from the repository, not standard input");
+  }
+  // --repo-context: the whole repository is context, findings are reported in the named paths only.
+  const inputs = repoContext ? [...(await repositoryFiles(io.cwd, configIgnores(values, io.cwd))), ...named] : named;
+  let reportFiles: string[] | undefined = repoContext ? named : undefined;
+  if (since !== undefined) {
+    const changed = await changedFiles(io.cwd, since).catch((error: Error) => {
+      throw new CliUsageError(`--changed-since ${since}: ${error.message}`);
+    });
+    const scope = named.map((p) => resolve(io.cwd, p));
+    reportFiles = changed.filter((f) => scope.some((s) => isInside(s, f)));
+  }
+  const stdin = inputs.includes("-") ? await io.readStdin() : undefined;
+  return {
+    inputs,
+    options: {
+      cwd: io.cwd,
+      ...(stdin !== undefined ? { stdin } : {}),
+      ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+      ...(values.config !== undefined ? { configFile: values.config } : {}),
+      ...(values["mesh-config"] !== undefined ? { meshConfigFile: values["mesh-config"] } : {}),
+      ...(values["mesh-networks"] !== undefined ? { meshNetworksFile: values["mesh-networks"] } : {}),
+      ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+      ...(channel !== undefined ? { gatewayApiChannel: channel } : {}),
+      ...(values.crds ? { crds: values.crds } : {}),
+      ...(reportFiles ? { reportFiles } : {}),
+      ...(values["no-baseline"] ? { baseline: false as const } : {}),
+    },
+  };
+}
+
+/** The config file's ignore globs (the config lint() will read), for listing the repository's files. */
+function configIgnores(values: Values, cwd: string): { dir: string; patterns: readonly string[] } | undefined {
+  try {
+    const file = values.config !== undefined ? resolve(cwd, values.config) : findConfigFile(cwd);
+    const config = file ? loadConfig(file) : undefined;
+    return config?.ignore.length ? { dir: config.dir, patterns: config.ignore } : undefined;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
+export function parseCount(value: string, flag: string): number {
+  if (!/^\d+$/.test(value)) throw new CliUsageError(`${flag} needs a whole number, not "${value}"`);
+  return Number(value);
+}
+
+const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = UNITS[(m?.[2] ?? "").toLowerCase()];
+  if (!m || unit === undefined) throw new CliUsageError(`--max-file-size needs a size such as 5MB or 512KB, not "${value}"`);
+  return Math.floor(Number(m[1]) * unit);
+}

@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { lint } from "../api.js";
+import { VERSION } from "../base/package.js";
+import { builtinRules } from "../../rules/index.js";
+import { explain } from "./explain.js";
+import { REPORTERS, defaultColor, exitCode, parseOutputs } from "./formats.js";
+import { HELP } from "./help.js";
+import { type CliIo, CliUsageError, EXIT } from "./io.js";
+import { lintInvocation, parseCount, parseLintArgs } from "./lint-options.js";
+import { listRules } from "./list-rules.js";
+
+const FAIL_ON = ["error", "warning", "info", "none"] as const;
+
+/** `meshlint [options] [paths...]`, and the informational forms: --help, --version, --list-rules, explain. */
+export async function runLint(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseLintArgs(argv);
+  if (values.help) {
+    io.write(HELP);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    io.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const format = values.format;
+  const catalog = builtinRules();
+  if (values["list-rules"]) {
+    if (format !== "json" && format !== "stylish" && format !== "markdown") throw new CliUsageError(`--list-rules supports --format stylish, json or markdown, not "${format}"`);
+    io.write(listRules(catalog, format));
+    return EXIT.ok;
+  }
+  if (positionals[0] === "explain") {
+    const topic = positionals[1];
+    if (!topic || positionals.length > 2) throw new CliUsageError("usage: meshlint explain <rule-id | IST#### | KIA####>");
+    const text = explain(catalog, topic);
+    if (text === undefined) throw new CliUsageError(`no rule or code "${topic}"; "meshlint --list-rules" lists them`);
+    io.write(text);
+    return EXIT.ok;
+  }
+
+  const outputs = parseOutputs(format, values["output-file"] ?? []);
+  const failOn = values["fail-on"];
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new CliUsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}`);
+  const maxWarnings = values["max-warnings"] === undefined ? undefined : parseCount(values["max-warnings"], "--max-warnings");
+
+  const { inputs, options } = await lintInvocation(values, positionals, io);
+  const result = await lint(inputs, options);
+  const shown = values.quiet ? { ...result, diagnostics: result.diagnostics.filter((d) => d.severity === "error") } : result;
+  const color = values["no-color"] ? false : (values.color ?? defaultColor(io));
+  for (const { format: name, file } of outputs.files) {
+    const path = resolve(io.cwd, file);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, REPORTERS[name]!(shown, { catalog: result.catalog, version: VERSION, color: false, cwd: io.cwd }));
+    } catch (error) {
+      throw new CliUsageError(`--output-file: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  io.write(REPORTERS[outputs.terminal]!(shown, { catalog: result.catalog, version: VERSION, color, cwd: io.cwd }));
+
+  for (const input of result.unmatched) io.error(`meshlint: no such file, folder or glob match: ${input}\n`);
+  if (result.unmatched.length) return EXIT.usage;
+  if (result.diagnostics.some((d) => d.ruleId === "internal-error")) return EXIT.usage;
+  return exitCode(result, failOn as (typeof FAIL_ON)[number], maxWarnings);
+}

@@ -1,0 +1,92 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { type JsonObject, asString } from "../base/json.js";
+import type { Config } from "../engine/config.js";
+import { DEFAULT_INGRESS_GATEWAY, DEFAULT_INSTALLATION } from "../istio/installation.js";
+import { DEFAULT_MESH_CONFIG, MeshConfigError, mergeMeshConfig, parseMeshConfig, parseMeshNetworks } from "../istio/mesh-config.js";
+import type { Installation, Settings } from "../model/settings.js";
+
+/** A mistake in how meshlint was called: an unreadable config or mesh config, a bad option value. */
+export class UsageError extends Error {}
+
+export interface SettingsInput {
+  defaultNamespace?: string | undefined;
+  clusterDomain?: string | undefined;
+  rootNamespace?: string | undefined;
+  meshConfig?: JsonObject | undefined;
+  meshNetworks?: JsonObject | undefined;
+  installation?: Partial<Installation> | undefined;
+  externalHosts?: readonly string[] | undefined;
+  gatewayApiChannel?: "standard" | "experimental" | undefined;
+  gatewayApiBundle?: "auto" | "upstream" | "linkerd" | undefined;
+}
+
+/** Settings with every default filled in: Istio's MeshConfig defaults, its standard installation, `cluster.local`. */
+export function makeSettings(partial: SettingsInput = {}): Settings {
+  const meshConfig = partial.meshConfig ?? DEFAULT_MESH_CONFIG;
+  return {
+    defaultNamespace: partial.defaultNamespace ?? "default",
+    clusterDomain: partial.clusterDomain ?? "cluster.local",
+    rootNamespace: partial.rootNamespace ?? asString(meshConfig.rootNamespace) ?? "istio-system",
+    meshConfig,
+    meshNetworks: partial.meshNetworks,
+    installation: { ...DEFAULT_INSTALLATION, ...partial.installation },
+    externalHosts: partial.externalHosts ?? [],
+    gatewayApiChannel: partial.gatewayApiChannel ?? "standard",
+    gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
+  };
+}
+
+/** What the command line (or an API caller) says about the cluster; it wins over the configuration file. */
+export interface SettingsOptions {
+  readonly namespace?: string;
+  readonly meshConfigFile?: string;
+  /** A MeshConfig given as data (merged over Istio's defaults), instead of meshConfigFile. */
+  readonly meshConfig?: JsonObject;
+  readonly meshNetworksFile?: string;
+  readonly gatewayApiChannel?: "standard" | "experimental";
+}
+
+/** The run's settings: options first, then the configuration file (paths in it relative to its folder). */
+export function settingsFor(config: Config, options: SettingsOptions, cwd: string): Settings {
+  const s = config.settings;
+  const meshConfigFile = options.meshConfigFile ? resolve(cwd, options.meshConfigFile) : s.meshConfig && resolve(config.dir, s.meshConfig);
+  const meshNetworksFile = options.meshNetworksFile
+    ? resolve(cwd, options.meshNetworksFile)
+    : s.meshNetworks && resolve(config.dir, s.meshNetworks);
+  const gateway = s.installation?.ingressGateway;
+  return makeSettings({
+    defaultNamespace: options.namespace ?? s.namespace,
+    clusterDomain: s.clusterDomain,
+    rootNamespace: s.rootNamespace,
+    meshConfig: options.meshConfig
+      ? mergeMeshConfig(DEFAULT_MESH_CONFIG, options.meshConfig)
+      : meshConfigFile
+        ? readMeshFile(meshConfigFile, parseMeshConfig)
+        : undefined,
+    meshNetworks: meshNetworksFile ? readMeshFile(meshNetworksFile, parseMeshNetworks) : undefined,
+    externalHosts: s.externalHosts,
+    gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
+    gatewayApiBundle: s.gatewayApiBundle,
+    installation: {
+      ...(gateway !== undefined ? { ingressGateway: gateway && { ...DEFAULT_INGRESS_GATEWAY, ...gateway } } : {}),
+      ...(s.installation?.gatewayClasses ? { gatewayClasses: s.installation.gatewayClasses } : {}),
+      ...(s.installation?.namespaces ? { namespaces: s.installation.namespaces } : {}),
+    },
+  });
+}
+
+function readMeshFile(file: string, parse: (text: string, file: string) => JsonObject): JsonObject {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return parse(text, file);
+  } catch (error) {
+    if (error instanceof MeshConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
