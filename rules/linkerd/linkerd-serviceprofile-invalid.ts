@@ -29,6 +29,7 @@ export default defineRule({
         path: p.path,
         messageId: p.messageId,
         data: p.data,
+        ...(p.part ? { part: p.part } : {}),
         help:
           p.messageId === "duration"
             ? 'Write a Go duration such as "300ms", "10s" or "1m30s".'

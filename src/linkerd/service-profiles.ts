@@ -15,6 +15,8 @@ export interface ProfileProblem {
   readonly path: FieldPath;
   readonly messageId: "nameInvalid" | "unknownField" | "emptyCondition" | "nullCondition" | "statusRange" | "statusOrder" | "duration" | "retryRatio";
   readonly data: Readonly<Record<string, string | number>>;
+  /** "key" when the key itself is the problem (an unknown field), so the finding points at it, not its value. */
+  readonly part?: "key";
 }
 
 const REQUEST_KEYS = new Set(["all", "any", "not", "method", "pathRegex"]);
@@ -73,7 +75,7 @@ function condition(node: Json, path: FieldPath, side: "request" | "response", de
   const known = side === "request" ? REQUEST_KEYS : RESPONSE_KEYS;
   // The CRD schema describes the first level of a condition; below it, keys are preserved unchecked.
   const unknown = depth > 0 ? Object.keys(obj).filter((key) => !known.has(key)) : [];
-  for (const key of unknown) out.push({ path: [...path, key], messageId: "unknownField", data: { key, side } });
+  for (const key of unknown) out.push({ path: [...path, key], messageId: "unknownField", data: { key, side }, part: "key" });
   const present = [...known].some((k) => obj[k] !== undefined && obj[k] !== null && obj[k] !== "");
   if (!present && unknown.length === 0) out.push({ path, messageId: "emptyCondition", data: { side, keys: [...known].join(", ") } });
   for (const list of ["all", "any"]) asArray(obj[list]).forEach((child, i) => condition(child, [...path, list, i], side, depth + 1, out));
@@ -83,7 +85,7 @@ function condition(node: Json, path: FieldPath, side: "request" | "response", de
 }
 
 function status(s: Readonly<Record<string, Json>>, path: FieldPath, depth: number, out: ProfileProblem[]): void {
-  if (depth > 0) for (const key of Object.keys(s)) if (!STATUS_KEYS.has(key)) out.push({ path: [...path, key], messageId: "unknownField", data: { key, side: "status" } });
+  if (depth > 0) for (const key of Object.keys(s)) if (!STATUS_KEYS.has(key)) out.push({ path: [...path, key], messageId: "unknownField", data: { key, side: "status" }, part: "key" });
   const min = asNumber(s.min) ?? 0;
   const max = asNumber(s.max) ?? 0;
   for (const [key, v] of [["min", min], ["max", max]] as const) {
