@@ -1,25 +1,112 @@
-import { relative } from "node:path";
+// Every rule's own tests, grouped under its id so that `npx vitest run test/rules.test.ts -t <rule-id>` runs exactly
+// them: its metadata, its documentation's examples, and its fixtures. Each fixture is linted once; what the rule read
+// and reported there is what the checks at the end of its group compare with its declarations.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, actualFindings, declaredFindings, lintFixture, ruleFixtures } from "./helpers/fixtures.js";
+import { lint } from "../src/api.js";
+import { emptyConfig } from "../src/engine/config.js";
+import { isGlobalRule, isResourceRule } from "../src/engine/rule.js";
+import { kindId } from "../src/model/kinds.js";
+import { builtinRules } from "../rules/index.js";
+import { ROOT, type Fixture, actualFindings, declaredFindings, lintFixture, ruleFixtures } from "./helpers/fixtures.js";
 
-// One test per fixture file: the findings must be exactly the ones its `# expect:` comments declare (line, column,
-// rule id and message id), and a valid/ fixture must produce nothing at all.
-const byRule = new Map<string, ReturnType<typeof ruleFixtures>>();
-for (const f of ruleFixtures()) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+const catalog = builtinRules();
+const fixtures = ruleFixtures();
 
-for (const [ruleId, fixtures] of byRule) {
-  describe(ruleId, () => {
-    for (const fixture of fixtures) {
+/** Rules whose findings no fixture can provoke, and why. */
+const NO_FIXTURES: Record<string, string> = {
+  "internal-error": "raised only when a rule throws; covered by test/engine.test.ts with a throwing rule",
+};
+
+const REQUIRED_HEADINGS = ["What it does", "Why is this bad?", "When not to use it", "References"];
+
+async function lintExample(yaml: string) {
+  const dir = mkdtempSync(join(tmpdir(), "meshlint-doc-"));
+  try {
+    writeFileSync(join(dir, "example.yaml"), yaml);
+    return await lint(["example.yaml"], { cwd: dir, config: emptyConfig(dir) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+it("every fixture folder is named after a rule", () => {
+  expect([...new Set(fixtures.map((f) => f.ruleId))].filter((id) => !catalog.get(id))).toEqual([]);
+});
+
+for (const rule of catalog.rules) {
+  const { meta } = rule;
+  describe(meta.id, () => {
+    it("has an id matching its file and an area matching its folder", () => {
+      expect(meta.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(existsSync(join(ROOT, "rules", meta.area, `${meta.id}.ts`))).toBe(true);
+    });
+
+    it("has aliases that are well formed and whose message ids exist", () => {
+      for (const alias of meta.aliases ?? []) {
+        expect(alias.code).toMatch(alias.tool === "istioctl" ? /^IST\d{4}$/ : /^(KIA\d{4}|GWAPI)$/);
+        for (const m of alias.messageIds ?? []) expect(Object.keys(meta.messages)).toContain(m);
+      }
+    });
+
+    const doc = catalog.doc(meta.id) ?? "";
+    it("has a doc with the fixed headings", () => {
+      expect(doc, `rules/${meta.area}/${meta.id}.md`).not.toBe("");
+      const headings = [...doc.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+      expect(headings.filter((h) => REQUIRED_HEADINGS.includes(h as string))).toEqual(REQUIRED_HEADINGS);
+      if (meta.area !== "core") {
+        expect(headings).toContain("Example");
+        expect(headings).toContain("Use instead");
+      }
+    });
+
+    [...doc.matchAll(/```yaml (valid|invalid)\n([\s\S]*?)```/g)].forEach(([, label, body], i) => {
+      it(`its doc's ${label} example (#${i + 1}) ${label === "valid" ? "reports nothing" : "reports this rule"}`, async () => {
+        const ids = (await lintExample(body as string)).diagnostics.map((d) => d.ruleId);
+        if (label === "valid") expect(ids).toEqual([]);
+        else expect(ids).toContain(meta.id);
+      });
+    });
+
+    if (NO_FIXTURES[meta.id]) return;
+    const own = fixtures.filter((f) => f.ruleId === meta.id);
+
+    it("has valid and invalid fixtures", () => {
+      expect(own.some((f) => f.kind === "valid")).toBe(true);
+      expect(own.some((f) => f.kind === "invalid")).toBe(true);
+    });
+
+    // What the rule read over its own fixtures, filled by the fixture tests below.
+    const reads = new Set<string>();
+    const linted = new Set<Fixture>();
+    for (const fixture of own) {
       it(`${fixture.kind}: ${relative(ROOT, fixture.path)}`, async () => {
-        const result = await lintFixture(fixture.path);
         const declared = declaredFindings(fixture.path);
+        const result = await lintFixture(fixture.path);
+        for (const kind of result.reads.get(meta.id) ?? []) reads.add(kind);
+        linted.add(fixture);
         if (fixture.kind === "valid") {
           expect(result.diagnostics.map((d) => `${d.span?.line ?? "file"}:${d.ruleId} ${d.message}`)).toEqual([]);
-          expect(declared).toEqual([]);
+          expect(declared, "a valid fixture expects nothing").toEqual([]);
         } else {
-          expect(declared.some((d) => d.includes(` ${ruleId}/`)), "an invalid fixture must expect its own rule").toBe(true);
+          expect(declared.some((d) => d.includes(` ${meta.id}/`)), "an invalid fixture must expect its own rule").toBe(true);
           expect(actualFindings(result)).toEqual(declared);
         }
+      });
+    }
+
+    it("has every message exercised by its invalid fixtures", () => {
+      const expected = new Set(own.filter((f) => f.kind === "invalid").flatMap((f) => declaredFindings(f.path)).map((d) => d.split(" ")[1]));
+      for (const messageId of Object.keys(meta.messages)) expect(expected).toContain(`${meta.id}/${messageId}`);
+    });
+
+    if (isResourceRule(rule) || isGlobalRule(rule)) {
+      it("declares exactly the kinds it reads over its fixtures (target and reads)", () => {
+        expect(own.filter((f) => !linted.has(f)).map((f) => relative(ROOT, f.path)), "fixtures whose test did not run to the end").toEqual([]);
+        const declared = new Set([...(isResourceRule(rule) ? rule.target : []), ...rule.reads].map(kindId));
+        expect([...reads].sort()).toEqual([...declared].sort());
       });
     }
   });
