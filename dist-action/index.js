@@ -46184,7 +46184,7 @@ function condition(node, path6, side, depth, out) {
   }
   const known = side === "request" ? REQUEST_KEYS : RESPONSE_KEYS;
   const unknown = depth > 0 ? Object.keys(obj).filter((key2) => !known.has(key2)) : [];
-  for (const key2 of unknown) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side } });
+  for (const key2 of unknown) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side }, part: "key" });
   const present = [...known].some((k) => obj[k] !== void 0 && obj[k] !== null && obj[k] !== "");
   if (!present && unknown.length === 0) out.push({ path: path6, messageId: "emptyCondition", data: { side, keys: [...known].join(", ") } });
   for (const list2 of ["all", "any"]) asArray(obj[list2]).forEach((child2, i) => condition(child2, [...path6, list2, i], side, depth + 1, out));
@@ -46194,7 +46194,7 @@ function condition(node, path6, side, depth, out) {
 }
 function status2(s, path6, depth, out) {
   if (depth > 0) {
-    for (const key2 of Object.keys(s)) if (!STATUS_KEYS.has(key2)) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side: "status" } });
+    for (const key2 of Object.keys(s)) if (!STATUS_KEYS.has(key2)) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side: "status" }, part: "key" });
   }
   const min = asNumber(s.min) ?? 0;
   const max = asNumber(s.max) ?? 0;
@@ -78674,6 +78674,7 @@ var linkerd_serviceprofile_invalid_default = defineRule({
         path: p.path,
         messageId: p.messageId,
         data: p.data,
+        ...p.part ? { part: p.part } : {},
         help: p.messageId === "duration" ? 'Write a Go duration such as "300ms", "10s" or "1m30s".' : "Linkerd's ServiceProfile webhook refuses the whole profile; fix the condition or value."
       });
     }
