@@ -22463,10 +22463,10 @@ var require_utils2 = __commonJS({
         return removeDotSegments(path6);
       }
       const segments = path6.split("/");
-      const last = segments.length - 1;
+      const last2 = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
-      for (let i = 0; i <= last; i++) {
+      for (let i = 0; i <= last2; i++) {
         const segment = segments[i];
         if (segment === "." || segment === "..") {
           if (segment === "..") {
@@ -22476,7 +22476,7 @@ var require_utils2 = __commonJS({
               output.push("..");
             }
           }
-          trailingDirectory = i === last;
+          trailingDirectory = i === last2;
         } else {
           output.push(segment);
         }
@@ -29903,8 +29903,8 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens[tokens.length - 1];
-      const end = last ? last.offset + last.source.length : offset;
+      const last2 = tokens[tokens.length - 1];
+      const end = last2 ? last2.offset + last2.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
@@ -30752,9 +30752,9 @@ var require_resolve_flow_scalar = __commonJS({
         }
         pos = line.lastIndex;
       }
-      const last = /[ \t]*(.*)/sy;
-      last.lastIndex = pos;
-      match = last.exec(source);
+      const last2 = /[ \t]*(.*)/sy;
+      last2.lastIndex = pos;
+      match = last2.exec(source);
       return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
@@ -32661,12 +32661,12 @@ var require_parser = __commonJS({
               yield* this.pop(token);
           }
           if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
-            const last = token.items[token.items.length - 1];
-            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+            const last2 = token.items[token.items.length - 1];
+            if (last2 && !last2.sep && !last2.value && last2.start.length > 0 && findNonEmptyIndex(last2.start) === -1 && (token.indent === 0 || last2.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
               if (top.type === "document")
-                top.end = last.start;
+                top.end = last2.start;
               else
-                top.items.push({ start: last.start });
+                top.items.push({ start: last2.start });
               token.items.splice(-1, 1);
             }
           }
@@ -32790,8 +32790,8 @@ var require_parser = __commonJS({
             this.onKeyLine = false;
             if (it.value) {
               const end = "end" in it.value ? it.value.end : void 0;
-              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last?.type === "comment")
+              const last2 = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last2?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 map2.items.push({ start: [this.sourceToken] });
@@ -32983,8 +32983,8 @@ var require_parser = __commonJS({
           case "newline":
             if (it.value) {
               const end = "end" in it.value ? it.value.end : void 0;
-              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last?.type === "comment")
+              const last2 = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last2?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 seq2.items.push({ start: [this.sourceToken] });
@@ -33744,11 +33744,11 @@ var require_ignore = __commonJS({
         // 'js/' will not match 'a.js'
         // 'js' will match 'a.js' and 'a.js/'
         (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+          const last2 = source[source.length - 1];
+          if (!last2 || last2 === TRAILING_WILDCARD || last2 === TRAILING_DOUBLESTAR) {
             return source;
           }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+          return last2 === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
         }
       ]
     ];
@@ -33884,8 +33884,8 @@ var require_ignore = __commonJS({
         prefix = makeRegexPrefix(body.slice(0, -1));
       }
       const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+      const last2 = prefix[prefix.length - 1];
+      return last2 === TRAILING_WILDCARD ? `${head}$` : last2 === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
       const index = body.indexOf(SLASH);
@@ -33996,8 +33996,8 @@ var require_ignore = __commonJS({
         negative = true;
         body = body.slice(1);
       }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+      const last2 = body[body.length - 1];
+      if (last2 === SPACE || stripLineEnd && (last2 === "\r" || last2 === "\n")) {
         body = trimEnd(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -34510,11 +34510,11 @@ var require_utils3 = __commonJS({
     };
     exports.basename = (path6, { windows } = {}) => {
       const segs = path6.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
+      const last2 = segs[segs.length - 1];
+      if (last2 === "") {
         return segs[segs.length - 2];
       }
-      return last;
+      return last2;
     };
   }
 });
@@ -36030,7 +36030,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/action/main.ts
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { dirname as dirname10, resolve as resolve11 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
@@ -38247,8 +38247,8 @@ function setOutput(name, value) {
   process.stdout.write(os5.EOL);
   issueCommand("set-output", { name }, toCommandValue(value));
 }
-function setCommandEcho(enabled) {
-  issue("echo", enabled ? "on" : "off");
+function setCommandEcho(enabled2) {
+  issue("echo", enabled2 ? "on" : "off");
 }
 function setFailed(message2) {
   process.exitCode = ExitCode.Failure;
@@ -38308,6 +38308,44 @@ function getIDToken(aud) {
 
 // src/api.ts
 import { resolve as resolve10 } from "node:path";
+
+// src/base/timing.ts
+import { writeFileSync } from "node:fs";
+var setting = process.env.MESHLINT_TIMING;
+var enabled = setting !== void 0 && setting !== "" && setting !== "0";
+var totals = /* @__PURE__ */ new Map();
+var last = { cpu: 0, wall: 0 };
+var cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e3;
+};
+function phase(name) {
+  if (!enabled) return;
+  const now = { cpu: cpuNow(), wall: performance.now() };
+  const total = totals.get(name) ?? { cpuMs: 0, wallMs: 0 };
+  total.cpuMs += now.cpu - last.cpu;
+  total.wallMs += now.wall - last.wall;
+  totals.set(name, total);
+  last = now;
+}
+function phaseTimes() {
+  return [...totals].map(([name, t]) => ({ phase: name, cpuMs: Math.round(t.cpuMs), wallMs: Math.round(t.wallMs) }));
+}
+if (enabled) {
+  process.on("exit", () => {
+    phase("exit");
+    const phases = phaseTimes();
+    if (setting.endsWith(".json")) {
+      writeFileSync(setting, JSON.stringify({ phases, maxRssKb: process.resourceUsage().maxRSS }));
+      return;
+    }
+    const width = Math.max(...phases.map((p) => p.phase.length));
+    const lines = phases.map((p) => `${p.phase.padEnd(width)}  ${String(p.cpuMs).padStart(7)} ms CPU  ${String(p.wallMs).padStart(7)} ms wall`);
+    process.stderr.write(`meshlint timing (MESHLINT_TIMING):
+${lines.join("\n")}
+`);
+  });
+}
 
 // src/engine/config.ts
 var import_ajv = __toESM(require_ajv(), 1);
@@ -43591,6 +43629,7 @@ async function load2(inputs, options) {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const ignores = IgnoreRules.forCwd(cwd, options.ignore);
   const found = await discover(inputs, cwd, ignores);
+  phase("discover");
   const show = (path6) => toPosix(relative5(cwd, path6)) || basename6(path6);
   const files = [];
   const resources = [];
@@ -43617,6 +43656,7 @@ async function load2(inputs, options) {
     read: texts[i]
   }));
   if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
+  phase("read");
   for (const { file, read, path: path6 } of entries) {
     if ("skip" in read) {
       issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file });
@@ -43649,6 +43689,7 @@ async function load2(inputs, options) {
   }
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
+  phase("parse");
   return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched };
 }
 function templateIssue(tool, files) {
@@ -44033,9 +44074,11 @@ function readMeshFile(file, parse9) {
 
 // src/project/project.ts
 async function loadProject(inputs, options = {}) {
+  phase("startup");
   const cwd = resolve9(options.cwd ?? process.cwd());
   const config = resolveConfig(cwd, options);
   const settings = settingsFor(config, options, cwd);
+  phase("config");
   const [loaded2, served2] = await Promise.all([
     (options.loader ?? load2)(inputs, {
       cwd,
@@ -44045,7 +44088,9 @@ async function loadProject(inputs, options = {}) {
     }),
     servedCrds(options.crds ?? [], cwd)
   ]);
-  return { cwd, config, settings, loaded: loaded2, index: buildIndex([...loaded2.resources, ...served2], settings) };
+  const index = buildIndex([...loaded2.resources, ...served2], settings);
+  phase("index");
+  return { cwd, config, settings, loaded: loaded2, index };
 }
 function buildIndex(raw, settings) {
   const given = resourcesFromRaw(raw, settings);
@@ -44775,8 +44820,8 @@ function clientTls(index, host, fromNamespace, hostNamespaces2, port2, subset) {
   if (!first) return { mode: void 0, rule: void 0, path: void 0 };
   const base = baseTls(first, port2);
   const owner = subset === void 0 ? first : applied.rules.find((r) => hasSubset(r, subset)) ?? first;
-  const setting = subsetTls(owner, port2, subset, base);
-  return { mode: setting.mode, rule: setting.path && setting.path[1] === "subsets" ? owner : first, path: setting.path };
+  const setting2 = subsetTls(owner, port2, subset, base);
+  return { mode: setting2.mode, rule: setting2.path && setting2.path[1] === "subsets" ? owner : first, path: setting2.path };
 }
 var hasSubset = (dr, subset) => asArray(spec(dr).subsets).some((s) => asString(asObject(s)?.name) === subset);
 var autoMtlsEnabled = (index) => index.settings.meshConfig.enableAutoMtls !== false;
@@ -48848,10 +48893,10 @@ var mergeRanges = (a, b) => {
   points.sort((x, y) => x[0] - y[0]);
   const merged = [];
   for (const [lo, hi] of points) {
-    const last = merged[merged.length - 1];
-    if (last && last[1] + 1 >= lo) {
-      if (hi > last[1])
-        last[1] = hi;
+    const last2 = merged[merged.length - 1];
+    if (last2 && last2[1] + 1 >= lo) {
+      if (hi > last2[1])
+        last2[1] = hi;
     } else {
       merged.push([lo, hi]);
     }
@@ -49253,9 +49298,9 @@ var buildFoldOverlay = (name) => {
   const sorted = Array.from(extras).sort((a, b) => a - b);
   const merged = [];
   for (const cp of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && last[1] + 1 === cp)
-      last[1] = cp;
+    const last2 = merged[merged.length - 1];
+    if (last2 && last2[1] + 1 === cp)
+      last2[1] = cp;
     else
       merged.push([cp, cp]);
   }
@@ -79176,11 +79221,14 @@ async function lint(inputs, options = {}) {
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
   const active = catalog2.rules.filter((r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config));
   const run = runRules(index, active, internalError, { config, cwd });
+  phase("rules");
   const finalized = finalize(run.reports, loaded2.issues, catalog2, config);
+  phase("finalize");
   const inline = applyDirectives(finalized.diagnostics, loaded2.sources, catalog2, config);
   const known = applyBaseline(inline.diagnostics, resolveBaseline(config, cwd, options.baseline), cwd);
   const diagnostics = inReportScope(known.diagnostics, cwd, options.reportFiles);
   const suppressed = finalized.suppressed + inline.suppressed + known.suppressed;
+  phase("directives");
   const count = (s) => diagnostics.filter((d) => d.severity === s).length;
   return {
     diagnostics,
@@ -80005,7 +80053,7 @@ async function runAction() {
     if (sarifFile) {
       const path6 = resolve11(cwd, sarifFile);
       mkdirSync(dirname10(path6), { recursive: true });
-      writeFileSync(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
+      writeFileSync2(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
       info(`SARIF written to ${path6}`);
     }

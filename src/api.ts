@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { phase } from "./base/timing.js";
 import { ConfigError } from "./engine/config.js";
 import type { Config } from "./engine/config.js";
 import { type LoadedBaseline, applyBaseline, defaultBaselineFile, readBaseline } from "./engine/baseline.js";
@@ -72,11 +73,14 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
   const active = catalog.rules.filter((r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config));
   const run = runRules(index, active, internalError, { config, cwd });
+  phase("rules");
   const finalized = finalize(run.reports, loaded.issues, catalog, config);
+  phase("finalize");
   const inline = applyDirectives(finalized.diagnostics, loaded.sources, catalog, config);
   const known = applyBaseline(inline.diagnostics, resolveBaseline(config, cwd, options.baseline), cwd);
   const diagnostics = inReportScope(known.diagnostics, cwd, options.reportFiles);
   const suppressed = finalized.suppressed + inline.suppressed + known.suppressed;
+  phase("directives");
 
   const count = (s: string) => diagnostics.filter((d) => d.severity === s).length;
   return {

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CliIo, run } from "../src/cli/main.js";
@@ -176,9 +177,15 @@ describe("commands", () => {
 });
 
 describe("the installed bin", () => {
-  it("runs the demo repository end to end through bin/meshlint.js", () => {
-    const r = spawnSync(process.execPath, [join(ROOT, "bin", "meshlint.js"), "--format", "json", "fixtures/demo"], { cwd: ROOT, encoding: "utf8" });
+  it("runs the demo repository end to end through bin/meshlint.js, with its phases timed on request (MESHLINT_TIMING)", () => {
+    const timing = join(tempRepo({}), "timing.json");
+    const env = { ...process.env, MESHLINT_TIMING: timing };
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "meshlint.js"), "--format", "json", "fixtures/demo"], { cwd: ROOT, encoding: "utf8", env });
     expect(r.status).toBe(1);
+    const { phases } = JSON.parse(readFileSync(timing, "utf8")) as { phases: { phase: string; cpuMs: number; wallMs: number }[] };
+    expect(phases.map((p) => p.phase)).toEqual(["startup", "config", "discover", "read", "parse", "index", "rules", "finalize", "directives", "report", "exit"]);
+    for (const p of phases) expect(p.cpuMs >= 0 && p.wallMs >= 0).toBe(true);
+    expect(phases.find((p) => p.phase === "startup")!.cpuMs).toBeGreaterThan(0);
     const json = JSON.parse(r.stdout);
     expect(new Set(json.diagnostics.map((d: { ruleId: string }) => d.ruleId))).toEqual(
       new Set([

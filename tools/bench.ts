@@ -1,195 +1,261 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { PACKAGE_ROOT } from "../src/base/package.js";
+import type { PhaseTime } from "../src/base/timing.js";
+import { changeOneFile, generate } from "./bench-repo.js";
 
-// `npm run bench`: generates synthetic repositories of 1k, 10k and 100k resources and, for each, measures a full
-// meshlint run (the CLI with the JSON reporter) against a bare `yaml` parse of the same files, each in its own
-// process so that peak RSS is per run. Figures are ratios within one run on one machine: compare them, not the
-// seconds, across machines. Usage: npm run bench [-- 1000 10000]
+// `npm run bench [-- SIZE...] [--runs N]`: how fast meshlint is where people feel it, as ratios measured in one
+// run on one machine (compare the ratios across machines, not the seconds).
+// - Start-up: `node -e 0`, `meshlint --version` and `meshlint fixtures/demo`.
+// - Synthetic repositories (default: ~20 files, 1k, 10k and 100k resources; see bench-repo.ts): a bare `yaml`
+//   parse of the same files, meshlint cold, and meshlint with --cache, unchanged and with one file changed.
+// Every run is a fresh process, timed from spawn to exit (wall), with its whole CPU time and peak RSS (measured
+// by bench-probe.ts, preloaded). Small runs are repeated and the median is shown. Then the phases of the cold runs
+// (MESHLINT_TIMING), the linear-growth guard (CPU per resource at 100k at most 1.1 times that at 10k, phase by
+// phase) and the issue's goals. Exits 1 when the guard or a goal fails.
 
-const APP_RESOURCES = 7;
-const SCHEMA_RULES = ["schema-invalid", "validation-rule-failed", "api-version-not-served", "api-version-deprecated"]; // ServiceAccount, Service, 2 Deployments, DestinationRule, VirtualService, AuthorizationPolicy
+const DEFAULT_SIZES = [140, 1_000, 10_000, 100_000];
+/** Phases that grow with the repository; start-up, config and exit are fixed costs. */
+const FIXED_PHASES = new Set(["startup", "config", "exit"]);
+const LINEAR_LIMIT = 1.1;
 
-/** One application; `caller` is the service account its AuthorizationPolicy admits (the next app of the namespace). */
-function app(ns: string, name: string, caller: string, broken: boolean): string {
-  const deployment = (version: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}-${version}
-  namespace: ${ns}
-  labels: { app: ${name}, version: ${version} }
-spec:
-  replicas: 2
-  selector:
-    matchLabels: { app: ${name}, version: ${version} }
-  template:
-    metadata:
-      labels: { app: ${name}, version: ${version} }
-      annotations: { prometheus.io/scrape: "true" }
-    spec:
-      serviceAccountName: ${name}
-      containers:
-        - name: ${name}
-          image: registry.example.com/${ns}/${name}:${version}
-          ports: [{ containerPort: 8080, name: http }]
-          resources: { requests: { cpu: 100m, memory: 128Mi } }
-`;
-  return [
-    `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n`,
-    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector: { app: ${name} }\n  ports:\n    - { name: http, port: 80, targetPort: 8080 }\n`,
-    deployment("v1"),
-    deployment("v2"),
-    `apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  host: ${name}
-  trafficPolicy:
-    connectionPool: { http: { http1MaxPendingRequests: 100 } }
-    outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s }
-  subsets:
-    - { name: v1, labels: { version: v1 } }
-    - { name: v2, labels: { version: v2 } }
-`,
-    `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  hosts: [${name}]
-  http:
-    - match: [{ headers: { x-canary: { exact: "true" } } }]
-      route:
-        - destination: { host: ${name}, subset: v2 }
-    - route:
-        - destination: { host: ${name}, subset: v1 }
-          weight: 90
-        - destination: { host: ${broken ? `${name}-typo` : name}, subset: ${broken ? "v3" : "v2"} }
-          weight: 10
-      retries: { attempts: 3, perTryTimeout: 2s }
-`,
-    `apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  selector:
-    matchLabels: { app: ${name} }
-  action: ALLOW
-  rules:
-    - from: [{ source: { principals: ["cluster.local/ns/${ns}/sa/${caller}"] } }]
-      to: [{ operation: { methods: [GET, POST], paths: ["/api/*"] } }]
-`,
-  ].join("---\n");
-}
-
-function namespaceFile(ns: string): string {
-  return `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${ns}
-  labels: { istio-injection: enabled }
----
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata:
-  name: ${ns}-gateway
-  namespace: ${ns}
-spec:
-  selector: { istio: ingressgateway }
-  servers:
-    - port: { number: 80, name: http, protocol: HTTP }
-      hosts: ["${ns}.example.com"]
----
-apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: default
-  namespace: ${ns}
-spec:
-  mtls: { mode: STRICT }
-`;
-}
-
-/** Writes a repository of about `resources` objects: 20 apps per namespace, one file per app; 1 app in 100 broken. */
-export function generate(dir: string, resources: number): { files: number; resources: number; bytes: number } {
-  rmSync(dir, { recursive: true, force: true });
-  const appsPerNamespace = 20;
-  const perNamespace = appsPerNamespace * APP_RESOURCES + 3;
-  const namespaces = Math.max(1, Math.round(resources / perNamespace));
-  let files = 0;
-  let bytes = 0;
-  let count = 0;
-  const write = (path: string, text: string) => {
-    writeFileSync(path, text);
-    files++;
-    bytes += Buffer.byteLength(text);
-  };
-  for (let n = 0; n < namespaces; n++) {
-    const ns = `team-${String(n).padStart(4, "0")}`;
-    mkdirSync(join(dir, ns), { recursive: true });
-    write(join(dir, ns, "namespace.yaml"), namespaceFile(ns));
-    count += 3;
-    for (let a = 0; a < appsPerNamespace; a++) {
-      const index = n * appsPerNamespace + a;
-      write(join(dir, ns, `app-${a}.yaml`), app(ns, `svc-${a}`, `svc-${(a + 1) % appsPerNamespace}`, index % 100 === 42));
-      count += APP_RESOURCES;
-    }
-  }
-  return { files, resources: count, bytes };
-}
-
-interface ChildResult {
-  readonly ms: number;
+interface Measured {
+  readonly wallMs: number;
+  readonly cpuMs: number;
   readonly maxRssKb: number;
-  readonly resources?: number;
-  readonly diagnostics?: number;
+  readonly phases: readonly PhaseTime[];
+  readonly stdout: string;
 }
 
-function child(mode: "meshlint" | "yaml", dir: string, config?: string): ChildResult {
-  const script = join(PACKAGE_ROOT, "dist-tools", "tools", "bench-child.js");
-  const args = ["--max-old-space-size=8192", script, mode, dir, ...(config ? [config] : [])];
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${mode} run failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as ChildResult;
+const dist = join(PACKAGE_ROOT, "dist-tools", "tools");
+const probe = pathToFileURL(join(dist, "bench-probe.js")).href;
+const cli = join(PACKAGE_ROOT, "bin", "meshlint.js");
+let scratch = "";
+let counter = 0;
+
+/** One fresh process: `node [--import probe] ARGS`; `okStatus` lists the exit codes that mean it worked. */
+function once(args: readonly string[], okStatus: readonly number[] = [0]): Measured {
+  const id = counter++;
+  const probeFile = join(scratch, `probe-${id}.json`);
+  const timingFile = join(scratch, `timing-${id}.json`);
+  const env: NodeJS.ProcessEnv = { ...process.env, MESHLINT_BENCH_PROBE: probeFile, MESHLINT_TIMING: timingFile };
+  const started = performance.now();
+  const r = spawnSync(process.execPath, ["--import", probe, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
+  const wallMs = performance.now() - started;
+  if (r.status === null || !okStatus.includes(r.status)) throw new Error(`node ${args.join(" ")} failed (${r.status ?? r.signal}): ${r.stderr}`);
+  const usage = JSON.parse(readFileSync(probeFile, "utf8")) as { cpuMs: number; maxRssKb: number };
+  let phases: PhaseTime[] = [];
+  try {
+    phases = (JSON.parse(readFileSync(timingFile, "utf8")) as { phases: PhaseTime[] }).phases;
+  } catch {
+    // not a lint run (node -e 0, --version, the bare parse)
+  }
+  return { wallMs, cpuMs: usage.cpuMs, maxRssKb: usage.maxRssKb, phases, stdout: r.stdout };
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1] ?? 0;
+};
+
+/** Runs `runs` times (calling `before(i)` first) and keeps the medians; phases and output of the median-CPU run. */
+function measure(runs: number, args: readonly string[], okStatus?: readonly number[], before?: (round: number) => void): Measured {
+  const all: Measured[] = [];
+  for (let i = 0; i < runs; i++) {
+    before?.(i);
+    all.push(once(args, okStatus));
+  }
+  const cpu = median(all.map((m) => m.cpuMs));
+  const typical = all.find((m) => m.cpuMs === cpu) ?? all[0]!;
+  return { ...typical, wallMs: median(all.map((m) => m.wallMs)), maxRssKb: Math.max(...all.map((m) => m.maxRssKb)) };
+}
+
+const runsFor = (size: number, asked: number | undefined) => asked ?? (size <= 1_000 ? 5 : size <= 10_000 ? 3 : 1);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const megabytes = (kb: number) => `${Math.round(kb / 1024)} MB`;
+const ratio = (a: number, b: number) => (a / b).toFixed(2);
+const sizeName = (resources: number) => (resources < 500 ? "~20 files" : resources >= 1000 ? `${Math.round(resources / 1000)}k` : String(resources));
+
+interface SizeResult {
+  readonly name: string;
+  readonly resources: number;
+  readonly files: number;
+  readonly bytes: number;
+  readonly yaml: Measured;
+  readonly cold: Measured;
+  readonly cached?: Measured;
+  readonly changed?: Measured;
+  readonly findings: number;
+}
+
+function lintArgs(dir: string, extra: readonly string[] = []): string[] {
+  return [cli, "--format", "json", "--fail-on", "none", ...extra, dir];
+}
+
+function benchSize(size: number, runs: number): SizeResult {
+  const dir = join(scratch, `repo-${size}`);
+  const made = generate(dir, size);
+  const name = sizeName(made.resources);
+  process.stderr.write(`${name}: ${made.resources} resources in ${made.files} files\n`);
+  const yaml = measure(runs, [join(dist, "bench-child.js"), dir]);
+  const cold = measure(runs, lintArgs(dir));
+  const findings = (JSON.parse(cold.stdout) as { diagnostics: unknown[] }).diagnostics.length;
+  let cached: Measured | undefined;
+  let changed: Measured | undefined;
+  if (supportsCache()) {
+    const cacheFile = join(scratch, `cache-${size}`);
+    const withCache = lintArgs(dir, ["--cache", "--cache-location", cacheFile]);
+    rmSync(cacheFile, { force: true });
+    once(withCache); // fills the cache
+    cached = measure(runs, withCache);
+    changed = measure(runs, withCache, [0], (round) => changeOneFile(dir, round));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { name, resources: made.resources, files: made.files, bytes: made.bytes, yaml, cold, findings, ...(cached ? { cached } : {}), ...(changed ? { changed } : {}) };
+}
+
+function supportsCache(): boolean {
+  return once([cli, "--help"]).stdout.includes("--cache");
+}
+
+function startupTable(node: Measured, version: Measured, demo: Measured, demoResources: number): string {
+  const row = (label: string, m: Measured) => `| ${label} | ${seconds(m.wallMs)} | ${seconds(m.cpuMs)} | ${megabytes(m.maxRssKb)} | ${ratio(m.wallMs, node.wallMs)} |`;
+  return [
+    "| run | wall | CPU | peak RSS | × `node -e 0` |",
+    "| --- | --- | --- | --- | --- |",
+    row("`node -e 0`", node),
+    row("`meshlint --version`", version),
+    row(`\`meshlint fixtures/demo\` (${demoResources} resources)`, demo),
+  ].join("\n");
+}
+
+function sizeTable(results: readonly SizeResult[], node: Measured): string {
+  const lines = [
+    "| repository | run | wall | CPU | peak RSS | × bare `yaml` parse | × `node -e 0` |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of results) {
+    const what = `${r.name}: ${r.resources.toLocaleString("en")} resources, ${r.files.toLocaleString("en")} files, ${(r.bytes / 1024 / 1024).toFixed(1)} MB, ${r.findings} findings`;
+    const row = (label: string, m: Measured, first: boolean) =>
+      `| ${first ? what : ""} | ${label} | ${seconds(m.wallMs)} | ${seconds(m.cpuMs)} | ${megabytes(m.maxRssKb)} | ${ratio(m.wallMs, r.yaml.wallMs)} | ${ratio(m.wallMs, node.wallMs)} |`;
+    lines.push(row("bare `yaml` parse", r.yaml, true), row("meshlint, cold", r.cold, false));
+    if (r.cached) lines.push(row("meshlint --cache, unchanged", r.cached, false));
+    if (r.changed) lines.push(row("meshlint --cache, one file changed", r.changed, false));
+  }
+  return lines.join("\n");
+}
+
+function phaseNames(results: readonly SizeResult[]): string[] {
+  const names: string[] = [];
+  for (const r of results) for (const p of r.cold.phases) if (!names.includes(p.phase)) names.push(p.phase);
+  return names;
+}
+
+const phaseCpu = (m: Measured, name: string) => m.phases.find((p) => p.phase === name)?.cpuMs ?? 0;
+
+function phaseTable(results: readonly SizeResult[]): string {
+  const lines = [`| phase | ${results.map((r) => r.name).join(" | ")} |`, `| --- |${results.map(() => " --- |").join("")}`];
+  for (const name of phaseNames(results)) {
+    const cells = results.map((r) => {
+      const ms = phaseCpu(r.cold, name);
+      return FIXED_PHASES.has(name) ? `${ms} ms` : `${ms} ms (${((ms * 1000) / r.resources).toFixed(0)} µs/res)`;
+    });
+    lines.push(`| ${name} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+/** CPU per resource of each growing phase at the largest size against the size ten times smaller. */
+function linearGuard(results: readonly SizeResult[]): { text: string; ok: boolean } {
+  const large = results.find((r) => r.resources >= 90_000);
+  const medium = results.find((r) => r.resources >= 9_000 && r.resources < 90_000);
+  if (!large || !medium) return { text: "(needs the 10k and 100k sizes)", ok: true };
+  let ok = true;
+  const lines = [`| phase | ${medium.name} µs/res | ${large.name} µs/res | ratio | at most ${LINEAR_LIMIT} |`, "| --- | --- | --- | --- | --- |"];
+  for (const name of phaseNames([medium, large])) {
+    if (FIXED_PHASES.has(name)) continue;
+    const a = (phaseCpu(medium.cold, name) * 1000) / medium.resources;
+    const b = (phaseCpu(large.cold, name) * 1000) / large.resources;
+    const within = a === 0 ? b < 1 : b / a <= LINEAR_LIMIT;
+    ok &&= within;
+    lines.push(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${a === 0 ? "–" : (b / a).toFixed(2)} | ${within ? "yes" : "**no**"} |`);
+  }
+  return { text: lines.join("\n"), ok };
+}
+
+function goals(node: Measured, version: Measured, demo: Measured, results: readonly SizeResult[]): { text: string; ok: boolean } {
+  const checks: [string, number | undefined, number][] = [];
+  const at = (min: number, max: number) => results.find((r) => r.resources >= min && r.resources < max);
+  checks.push(["demo ≤ 4 × `node -e 0`", demo.wallMs / node.wallMs, 4], ["`--version` ≤ 2 × `node -e 0`", version.wallMs / node.wallMs, 2]);
+  const ten = at(9_000, 90_000);
+  const hundred = at(90_000, Infinity);
+  if (ten) {
+    checks.push(["10k cold ≤ 1.2 × bare `yaml` parse", ten.cold.wallMs / ten.yaml.wallMs, 1.2]);
+    checks.push(["10k, --cache, one file changed ≤ 0.4 × bare `yaml` parse", ten.changed && ten.changed.wallMs / ten.yaml.wallMs, 0.4]);
+  }
+  if (hundred) {
+    checks.push(["100k cold ≤ 0.8 × bare `yaml` parse", hundred.cold.wallMs / hundred.yaml.wallMs, 0.8]);
+    checks.push(["100k peak RSS ≤ 600 MB", hundred.cold.maxRssKb / 1024, 600]);
+  }
+  let ok = true;
+  const lines = ["| goal | measured | met |", "| --- | --- | --- |"];
+  for (const [goal, value, limit] of checks) {
+    const met = value !== undefined && value <= limit;
+    ok &&= met;
+    lines.push(`| ${goal} | ${value === undefined ? "not measured" : value.toFixed(2)} | ${met ? "yes" : "**no**"} |`);
+  }
+  return { text: lines.join("\n"), ok };
 }
 
 function main(): void {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const args = process.argv.slice(2);
+  const runsAt = args.indexOf("--runs");
+  const askedRuns = runsAt >= 0 ? Number(args[runsAt + 1]) : undefined;
+  const sizes = args.filter((a, i) => i !== runsAt + 1 || runsAt < 0).map(Number).filter((n) => n > 0);
   // Outside the project: its .gitignore would hide the repositories from meshlint.
-  const root = mkdtempSync(join(tmpdir(), "meshlint-bench-"));
-  // The same runs without the schema rules, to show what schema and CEL validation cost.
-  const noSchema = join(root, "no-schema.meshlint.yaml");
-  writeFileSync(noSchema, SCHEMA_RULES.map((id) => `${id}: off`).reduce((text, line) => `${text}  ${line}\n`, "rules:\n"));
-  const rows: string[] = [];
-  for (const size of sizes.length ? sizes : [1_000, 10_000, 100_000]) {
-    const dir = join(root, `repo-${size}`);
-    const made = generate(dir, size);
-    const bare = child("yaml", dir);
-    const full = child("meshlint", dir);
-    const without = child("meshlint", dir, noSchema);
-    const mb = (made.bytes / 1024 / 1024).toFixed(1);
-    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    rows.push(
-      `| ${made.resources.toLocaleString("en")} | ${made.files.toLocaleString("en")} | ${mb} MB | ${s(full.ms)} | ${Math.round((made.resources / full.ms) * 1000).toLocaleString("en")} | ${Math.round(full.maxRssKb / 1024)} MB | ${s(without.ms)} | ${Math.round(without.maxRssKb / 1024)} MB | ${s(bare.ms)} | ${Math.round(bare.maxRssKb / 1024)} MB | ${(full.ms / bare.ms).toFixed(2)} | ${full.diagnostics} |`,
-    );
-    console.error(`measured ${made.resources} resources`);
+  scratch = mkdtempSync(join(tmpdir(), "meshlint-bench-"));
+  try {
+    const startupRuns = askedRuns ?? 7;
+    const node = measure(startupRuns, ["-e", "0"]);
+    const version = measure(startupRuns, [cli, "--version"]);
+    const demoDir = join(PACKAGE_ROOT, "fixtures", "demo");
+    const demo = measure(startupRuns, lintArgs(demoDir), [0, 1]);
+    const demoResources = (JSON.parse(demo.stdout) as { summary: { resources: number } }).summary.resources;
+    const results = (sizes.length ? sizes : DEFAULT_SIZES).map((size) => benchSize(size, runsFor(size, askedRuns)));
+    const guard = linearGuard(results);
+    const met = goals(node, version, demo, results);
+    const out = [
+      `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; medians of several runs (one at 100k); ratios of wall times measured in this run.`,
+      "",
+      "### Start-up",
+      "",
+      startupTable(node, version, demo, demoResources),
+      "",
+      "### Repositories",
+      "",
+      sizeTable(results, node),
+      "",
+      "### Phases (meshlint, cold; CPU)",
+      "",
+      phaseTable(results),
+      "",
+      "### Linear growth",
+      "",
+      guard.text,
+      "",
+      "### Goals",
+      "",
+      met.text,
+    ];
+    console.log(out.join("\n"));
+    if (!guard.ok || !met.ok) process.exitCode = 1;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(
-    [
-      "| resources | files | size | meshlint wall | resources/s | peak RSS | without schema rules | peak RSS | bare yaml parse | parse peak RSS | ratio to parse | findings |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-      ...rows,
-    ].join("\n"),
-  );
-  rmSync(root, { recursive: true, force: true });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();
+

@@ -9,6 +9,7 @@ import { HELP } from "./help.js";
 import { type CliIo, CliUsageError, EXIT } from "./io.js";
 import { lintInvocation, parseCount, parseLintArgs } from "./lint-options.js";
 import { listRules } from "./list-rules.js";
+import { phase } from "../base/timing.js";
 
 const FAIL_ON = ["error", "warning", "info", "none"] as const;
 
@@ -58,6 +59,7 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
     }
   }
   io.write(REPORTERS[outputs.terminal]!(shown, { catalog: result.catalog, version: VERSION, color, cwd: io.cwd }));
+  phase("report");
 
   for (const input of result.unmatched) io.error(`meshlint: no such file, folder or glob match: ${input}\n`);
   if (result.unmatched.length) return EXIT.usage;

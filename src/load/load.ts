@@ -6,6 +6,7 @@ import { asArray, deepFreeze, isObject } from "../base/json.js";
 import { discover } from "./discover.js";
 import { IgnoreRules, toPosix } from "./ignore-rules.js";
 import { SourceFile } from "./source-file.js";
+import { phase } from "../base/timing.js";
 import {
   ChartLocator,
   KUSTOMIZATION_FILES,
@@ -70,6 +71,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const ignores = IgnoreRules.forCwd(cwd, options.ignore);
   const found = await discover(inputs, cwd, ignores);
+  phase("discover");
   const show = (path: string) => toPosix(relative(cwd, path)) || basename(path);
 
   const files: LoadedFile[] = [];
@@ -100,6 +102,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     read: texts[i] as ReadOutcome,
   }));
   if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
+  phase("read");
 
   for (const { file, read, path } of entries) {
     if ("skip" in read) {
@@ -135,6 +138,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
 
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
+  phase("parse");
   return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched };
 }
 

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { phase } from "../base/timing.js";
 import { type Config, ConfigError, emptyConfig, findConfigFile, loadConfig } from "../engine/config.js";
 import { istioProvided } from "../istio/installation.js";
 import { type LoadResult, type RawResource, load } from "../load/load.js";
@@ -35,9 +36,11 @@ export interface Project {
 
 /** Reads the inputs (and the CRDs of `--crds`) and indexes them with what the installation provides. */
 export async function loadProject(inputs: readonly string[], options: ProjectOptions = {}): Promise<Project> {
+  phase("startup");
   const cwd = resolve(options.cwd ?? process.cwd());
   const config = resolveConfig(cwd, options);
   const settings = settingsFor(config, options, cwd);
+  phase("config");
   const [loaded, served] = await Promise.all([
     (options.loader ?? load)(inputs, {
       cwd,
@@ -47,7 +50,9 @@ export async function loadProject(inputs: readonly string[], options: ProjectOpt
     }),
     servedCrds(options.crds ?? [], cwd),
   ]);
-  return { cwd, config, settings, loaded, index: buildIndex([...loaded.resources, ...served], settings) };
+  const index = buildIndex([...loaded.resources, ...served], settings);
+  phase("index");
+  return { cwd, config, settings, loaded, index };
 }
 
 /**
