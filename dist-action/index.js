@@ -38660,7 +38660,7 @@ function getPath(root, path6) {
 }
 
 // src/model/resource.ts
-var isLinted = (r) => r.origin.kind === "file";
+var isLinted = (r) => r.origin.kind === "file" || r.origin.kind === "cluster";
 var identity = (k, namespace, name) => `${kindId(k)}/${namespace}/${name}`;
 var refOf = (r) => ({
   apiVersion: r.apiVersion,
@@ -38673,6 +38673,30 @@ var spec = (r) => asObject(r.data.spec) ?? {};
 var metadata = (r) => asObject(r.data.metadata) ?? {};
 var labelsOf = (r) => asStringMap(metadata(r).labels) ?? {};
 var annotationsOf = (r) => asStringMap(metadata(r).annotations) ?? {};
+var ORIGIN_RANK = { file: 0, cluster: 1, crds: 2, installation: 3 };
+function compareResources(a, b) {
+  const rank = ORIGIN_RANK[a.origin.kind] - ORIGIN_RANK[b.origin.kind];
+  if (rank) return rank;
+  const fa = a.origin.file ?? "";
+  const fb = b.origin.file ?? "";
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  const da = a.origin.document ?? 0;
+  const db = b.origin.document ?? 0;
+  if (da !== db) return da - db;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+function insertOrdered(list2, item, resourceOf, first = () => 0) {
+  const r = resourceOf(item);
+  let lo = 0;
+  let hi = list2.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    const m = resourceOf(list2[mid]);
+    if ((first(m, r) || compareResources(m, r)) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return [...list2.slice(0, lo), item, ...list2.slice(lo)];
+}
 
 // src/engine/rule.ts
 var severityRank = (s) => s === "error" ? 3 : s === "warning" ? 2 : 1;
@@ -39203,6 +39227,32 @@ var describeSelector = (s) => [
   ...s.expressions.map((r) => `${r.key} ${r.operator}${r.values.length ? ` (${r.values.join(", ")})` : ""}`)
 ].join(",");
 
+// src/model/read-log.ts
+var ReadKey = {
+  /** Every object of a kind (`*` for every object). */
+  kind: (k) => `K ${kindId(k)}`,
+  /** The objects of a kind in one namespace. */
+  namespace: (k, ns) => `N ${kindId(k)} ${ns}`,
+  /** The definitions of one identity. */
+  identity: (k, ns, name) => `I ${kindId(k)}/${ns}/${name}`,
+  /** Whether the repository (or cluster) holds any object of a kind. */
+  exists: (k) => `E ${kindId(k)}`,
+  /** Whether a namespace exists; `*` for the set of namespaces. */
+  namespaceExists: (ns) => `S ${ns}`,
+  /** Identities defined more than once. */
+  duplicates: () => "D",
+  /** A memo table, as a whole. */
+  memo: (name) => `M ${name}`,
+  /** One key of a lookup table. */
+  table: (name, key2) => `T ${name} ${key2}`,
+  /** Services and ServiceEntries defining one exact host. */
+  host: (host) => `H ${host}`,
+  /** ServiceEntries with a wildcard host over one suffix (`""` for `*`). */
+  wildcard: (suffix) => `W ${suffix}`,
+  /** Workloads (pod templates) in one namespace; `*` for all. */
+  workloads: (ns) => `WL ${ns}`
+};
+
 // src/model/workloads.ts
 var workloadCache = /* @__PURE__ */ new WeakMap();
 function workloadOf(resource) {
@@ -39243,35 +39293,77 @@ function containersOf(value) {
     return [{ name: asString(container.name) ?? "", image: asString(container.image), ports }];
   });
 }
-var WorkloadTable = class {
-  constructor(all) {
-    this.all = all;
-    for (const w of all) {
+var WorkloadTable = class _WorkloadTable {
+  constructor(list2) {
+    this.list = list2;
+    for (const w of list2) {
       push(this.byNamespace, w.namespace, w);
       for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${w.namespace}\0${k}=${v}`, w);
     }
   }
-  all;
+  list;
   byNamespace = /* @__PURE__ */ new Map();
   byLabel = /* @__PURE__ */ new Map();
+  /** Set on recording copies (see `recorded`). */
+  log;
+  /** The same table, reporting the namespaces each question looks into to `log`. */
+  recorded(log2) {
+    const copy = Object.create(this);
+    copy.log = log2;
+    return copy;
+  }
+  /** The table after some workload resources changed; only the lists they are in are copied. */
+  patched(removed, added) {
+    const gone = new Set(removed);
+    const fresh = added.map(workloadOf).filter((w) => w !== void 0);
+    let list2 = this.list.filter((w) => !gone.has(w.resource));
+    for (const w of fresh) list2 = insertOrdered(list2, w, (x) => x.resource);
+    const next = Object.create(_WorkloadTable.prototype);
+    Object.assign(next, { list: list2, log: void 0, byNamespace: new Map(this.byNamespace), byLabel: new Map(this.byLabel) });
+    const touch = (map2, key2, w, add4) => {
+      const list3 = (map2.get(key2) ?? []).filter((x) => !gone.has(x.resource));
+      const updated = add4 ? insertOrdered(list3, w, (x) => x.resource) : list3;
+      if (updated.length) map2.set(key2, updated);
+      else map2.delete(key2);
+    };
+    for (const r of removed) {
+      const w = workloadOf(r);
+      if (!w) continue;
+      touch(next.byNamespace, w.namespace, w, false);
+      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, false);
+    }
+    for (const w of fresh) {
+      touch(next.byNamespace, w.namespace, w, true);
+      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, true);
+    }
+    return next;
+  }
   inNamespace(namespace) {
+    this.log?.key(ReadKey.workloads(namespace));
     return this.byNamespace.get(namespace) ?? [];
   }
   /** Workloads in `namespace` that `selector` selects; an empty selector selects every workload there. */
   select(selector, namespace) {
+    this.log?.key(ReadKey.workloads(namespace));
     if (selector.invalid) return [];
-    if (isEmptySelector(selector)) return this.inNamespace(namespace);
+    if (isEmptySelector(selector)) return this.byNamespace.get(namespace) ?? [];
     let candidates;
     for (const [k, v] of Object.entries(selector.matchLabels)) {
       const bucket = this.byLabel.get(`${namespace}\0${k}=${v}`) ?? [];
       if (!candidates || bucket.length < candidates.length) candidates = bucket;
       if (bucket.length === 0) return [];
     }
-    return (candidates ?? this.inNamespace(namespace)).filter((w) => matches2(selector, w.labels));
+    return (candidates ?? this.byNamespace.get(namespace) ?? []).filter((w) => matches2(selector, w.labels));
   }
   /** Workloads in any namespace that `selector` selects. */
   selectAnywhere(selector) {
+    this.log?.key(ReadKey.workloads("*"));
     return [...this.byNamespace.keys()].flatMap((ns) => this.select(selector, ns));
+  }
+  /** Every workload. */
+  get all() {
+    this.log?.key(ReadKey.workloads("*"));
+    return this.list;
   }
 };
 function push(map2, key2, value) {
@@ -43804,67 +43896,149 @@ async function mapLimit(items, limit, fn) {
   return out;
 }
 
+// src/base/layered-map.ts
+var LayeredMap = class _LayeredMap {
+  constructor(parent) {
+    this.parent = parent;
+    this.depth = parent ? parent.depth + 1 : 0;
+  }
+  parent;
+  own = /* @__PURE__ */ new Map();
+  depth;
+  static of(entries) {
+    const map2 = new _LayeredMap(void 0);
+    for (const [k, v] of entries) map2.own.set(k, v);
+    return map2;
+  }
+  /** A copy to change; the original stays as it is. */
+  derive() {
+    return this.depth >= MAX_DEPTH ? _LayeredMap.of(new Map(this.entries())) : new _LayeredMap(this);
+  }
+  get(key2) {
+    const v = this.own.get(key2);
+    if (v !== void 0) return v === REMOVED ? void 0 : v;
+    return this.parent?.get(key2);
+  }
+  has(key2) {
+    return this.get(key2) !== void 0;
+  }
+  set(key2, value) {
+    this.own.set(key2, value);
+  }
+  delete(key2) {
+    if (this.parent) this.own.set(key2, REMOVED);
+    else this.own.delete(key2);
+  }
+  /** Every live entry, the nearest layer winning. */
+  *entries() {
+    const seen = /* @__PURE__ */ new Set();
+    for (const layer of this.layers()) {
+      for (const [k, v] of layer) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        if (v !== REMOVED) yield [k, v];
+      }
+    }
+  }
+  /** Own entries first, then each ancestor's. */
+  layers() {
+    return this.parent ? [this.own, ...this.parent.layers()] : [this.own];
+  }
+  *values() {
+    for (const [, v] of this.entries()) yield v;
+  }
+};
+var REMOVED = /* @__PURE__ */ Symbol("removed");
+var MAX_DEPTH = 12;
+
 // src/model/resource-index.ts
 var ANY_KIND = Object.freeze({ group: "*", kind: "*" });
 var WORKLOAD_KINDS = WORKLOAD_TEMPLATES.map((w) => w.kind);
-var ResourceIndex = class {
-  /** `resources`: the repository's, then the ones an installation is assumed to provide (see project/). */
+var ResourceIndex = class _ResourceIndex {
+  /**
+   * `resources`: the repository's, then the ones an installation is assumed to provide (see project/), in
+   * `compareResources` order (so that `withChange` can insert where a full build would).
+   */
   constructor(resources, settings) {
     this.settings = settings;
-    this.resources = resources;
-    for (const r of this.resources) {
-      push2(this.byKind, kindId(r), r);
-      push2(this.byIdentity, r.id, r);
-      push2(this.byKindNamespace, `${kindId(r)}\0${r.namespace}`, r);
+    this.list = resources;
+    const byKind = /* @__PURE__ */ new Map();
+    const byIdentity = /* @__PURE__ */ new Map();
+    const byKindNamespace = /* @__PURE__ */ new Map();
+    this.present = /* @__PURE__ */ new Map();
+    for (const r of resources) {
+      push2(byKind, kindId(r), r);
+      push2(byIdentity, r.id, r);
+      push2(byKindNamespace, `${kindId(r)}\0${r.namespace}`, r);
+      if (isLinted(r)) this.present.set(kindId(r), (this.present.get(kindId(r)) ?? 0) + 1);
     }
+    this.byKind = byKind;
+    this.byIdentity = LayeredMap.of(byIdentity);
+    this.byKindNamespace = LayeredMap.of(byKindNamespace);
+    this.memos = LayeredMap.of(/* @__PURE__ */ new Map());
+    this.tables = LayeredMap.of(/* @__PURE__ */ new Map());
   }
   settings;
-  resources;
-  byKind = /* @__PURE__ */ new Map();
-  byIdentity = /* @__PURE__ */ new Map();
-  byKindNamespace = /* @__PURE__ */ new Map();
+  list;
+  byKind;
+  byIdentity;
+  byKindNamespace;
+  /** Linted objects per kind (assumed objects and `--crds` CRDs excluded), for `inRepository`. */
+  present;
   /** Built on first use; one object shared by the index and all its views. */
   derived = {};
-  memos = /* @__PURE__ */ new Map();
-  /** Set on per-rule views (see `view`): records which kinds a rule reads. */
-  onRead;
+  memos;
+  tables;
+  /** Set on per-check views (see `view`): records what a check reads. */
+  log;
+  /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
+  get resources() {
+    this.log?.key(ReadKey.kind(ANY_KIND));
+    return this.list;
+  }
   /**
-   * The same index, recording the kinds read through it. Views share every table with the index (they are
-   * prototype children), so a view costs one object.
+   * The same index, recording what is read through it. Views share every table with the index (they are
+   * prototype children), so a view costs one object. A function is taken as a log of kinds only.
    */
-  view(onRead) {
+  view(log2) {
     const view = Object.create(this);
-    view.onRead = onRead;
+    view.log = typeof log2 === "function" ? { kind: log2, key: () => {
+    } } : log2;
     return view;
   }
   /** Resources of a kind; ANY_KIND gives every resource (for rules that check each one, such as schema validation). */
   all(kind2) {
-    this.onRead?.(kind2);
-    if (kind2 === ANY_KIND) return this.resources;
+    this.log?.kind(kind2);
+    this.log?.key(ReadKey.kind(kind2));
+    if (kind2 === ANY_KIND) return this.list;
     return this.byKind.get(kindId(kind2)) ?? [];
   }
   inNamespace(kind2, namespace) {
-    this.onRead?.(kind2);
+    this.log?.kind(kind2);
+    this.log?.key(ReadKey.namespace(kind2, namespace));
     return this.byKindNamespace.get(`${kindId(kind2)}\0${namespace}`) ?? [];
   }
   /**
    * Whether the repository itself defines objects of a kind (assumed installation objects do not count). A rule
    * checks references to a kind only when it does: a repository without any DestinationRule keeps them elsewhere,
-   * and reporting every subset as missing would be noise.
+   * and reporting every subset as missing would be noise. Objects read from a live cluster count.
    */
   inRepository(kind2) {
-    return this.all(kind2).some(isLinted);
+    this.log?.kind(kind2);
+    this.log?.key(ReadKey.exists(kind2));
+    return (this.present.get(kindId(kind2)) ?? 0) > 0;
   }
   /** The first definition of an object (a duplicate identity is its own finding). */
   get(kind2, namespace, name) {
-    this.onRead?.(kind2);
-    return this.byIdentity.get(identity(kind2, namespace, name))?.[0];
+    return this.definitions(kind2, namespace, name)[0];
   }
-  /** Groups of resources that share one identity (kind, namespace, name), each in input order. */
+  /** Groups of linted resources that share one identity (kind, namespace, name), each in input order. */
   duplicates() {
-    this.onRead?.(ANY_KIND);
+    this.log?.kind(ANY_KIND);
+    this.log?.key(ReadKey.duplicates());
     const out = [];
     for (const group2 of this.byIdentity.values()) {
+      if (group2.length < 2) continue;
       const linted = group2.filter(isLinted);
       if (linted.length > 1) out.push(linted);
     }
@@ -43872,42 +44046,342 @@ var ResourceIndex = class {
   }
   /** Every definition of one identity, in input order. */
   definitions(kind2, namespace, name) {
-    this.onRead?.(kind2);
+    this.log?.kind(kind2);
+    this.log?.key(ReadKey.identity(kind2, namespace, name));
     return this.byIdentity.get(identity(kind2, namespace, name)) ?? [];
   }
   namespaces() {
-    this.onRead?.(K.Namespace);
-    return this.derived.namespaces ??= this.buildNamespaces();
+    this.log?.kind(K.Namespace);
+    const table2 = this.namespaceTable();
+    return this.log ? table2.recorded(this.log) : table2;
   }
   workloads() {
-    for (const k of WORKLOAD_KINDS) this.onRead?.(k);
+    for (const k of WORKLOAD_KINDS) this.log?.kind(k);
     this.derived.workloads ??= new WorkloadTable(
       WORKLOAD_KINDS.flatMap((k) => this.unrecorded(k)).map(workloadOf).filter((w) => w !== void 0)
     );
-    return this.derived.workloads;
+    return this.log ? this.derived.workloads.recorded(this.log) : this.derived.workloads;
   }
   /**
    * A table derived from some kinds, built once and shared by every rule (e.g. DestinationRules by host).
-   * The kinds are recorded as read on every call, not only by the rule that happened to build it.
+   * The kinds are recorded as read on every call, not only by the rule that happened to build it. What the build
+   * reads becomes the memo's own dependencies: a change to any of them (or to a declared kind) drops it.
    */
   memo(key2, kinds, build3) {
-    for (const k of kinds) this.onRead?.(k);
-    if (!this.memos.has(key2)) this.memos.set(key2, build3());
-    return this.memos.get(key2);
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(key2));
+    let entry = this.memos.get(key2);
+    if (!entry) {
+      const deps = new Set(kinds.map(ReadKey.kind));
+      entry = { value: this.recordInto(deps, build3), deps };
+      this.memos.set(key2, entry);
+    }
+    return entry.value;
+  }
+  /**
+   * A scalar derived from the whole index ("does the repository use Linkerd?"). Unlike a memo it is recomputed
+   * whenever something it read changes, and the checks that read it re-run only when its value changes, so a
+   * fact read by every check does not make every change re-run every check. `compute` must read through the
+   * index it is given.
+   */
+  fact(key2, kinds, compute) {
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(key2));
+    let entry = this.memos.get(key2);
+    if (!entry) {
+      const deps = new Set(kinds.map(ReadKey.kind));
+      entry = { value: this.recordInto(deps, () => compute(this)), deps, fact: compute };
+      this.memos.set(key2, entry);
+    }
+    return entry.value;
+  }
+  /**
+   * A lookup table that every object of `kinds` contributes entries to, each independently of the others
+   * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
+   * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the
+   * changed objects' entries (and those whose reads it invalidated), so a table costs a change what it touches.
+   * Entries keep index order within a key.
+   */
+  table(name, kinds, entriesOf2) {
+    for (const k of kinds) this.log?.kind(k);
+    let state = this.tables.get(name);
+    if (!state) {
+      state = {
+        kinds,
+        entriesOf: entriesOf2,
+        buckets: LayeredMap.of(/* @__PURE__ */ new Map()),
+        contributions: LayeredMap.of(/* @__PURE__ */ new Map()),
+        dependents: LayeredMap.of(/* @__PURE__ */ new Map())
+      };
+      for (const kind2 of kinds) for (const r of this.unrecorded(kind2)) this.contribute(state, r, false, /* @__PURE__ */ new Set());
+      this.tables.set(name, state);
+    }
+    const buckets = state.buckets;
+    const log2 = this.log;
+    return {
+      get(key2) {
+        log2?.key(ReadKey.table(name, key2));
+        return (buckets.get(key2) ?? []).map((e) => e.value);
+      },
+      entries(key2) {
+        log2?.key(ReadKey.table(name, key2));
+        return buckets.get(key2) ?? [];
+      }
+    };
+  }
+  /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
+  contribute(state, r, ordered, changed) {
+    const deps = /* @__PURE__ */ new Set();
+    const entries = [...this.recordInto(deps, () => state.entriesOf(r, this))];
+    const keys = [];
+    for (const [key2, value] of entries) {
+      const list2 = state.buckets.get(key2);
+      const entry = { resource: r, value };
+      if (!list2) state.buckets.set(key2, [entry]);
+      else if (ordered) state.buckets.set(key2, insertOrdered(list2, entry, (e) => e.resource));
+      else list2.push(entry);
+      keys.push(key2);
+      changed.add(key2);
+    }
+    state.contributions.set(r, { keys, deps: [...deps] });
+    for (const d of deps) {
+      const set2 = state.dependents.get(d);
+      if (!set2) state.dependents.set(d, /* @__PURE__ */ new Set([r]));
+      else if (ordered) state.dependents.set(d, /* @__PURE__ */ new Set([...set2, r]));
+      else set2.add(r);
+    }
+  }
+  /** Removes an object's entries from a table; records changed keys. */
+  withdraw(state, r, changed) {
+    const was = state.contributions.get(r);
+    if (!was) return;
+    for (const key2 of new Set(was.keys)) {
+      const list2 = (state.buckets.get(key2) ?? []).filter((e) => e.resource !== r);
+      if (list2.length) state.buckets.set(key2, list2);
+      else state.buckets.delete(key2);
+      changed.add(key2);
+    }
+    for (const d of was.deps) {
+      const set2 = new Set(state.dependents.get(d) ?? []);
+      set2.delete(r);
+      if (set2.size) state.dependents.set(d, set2);
+      else state.dependents.delete(d);
+    }
+    state.contributions.delete(r);
+  }
+  /** Runs `build` with this index's reads going to `deps` (kinds still go to the outer log, for the reads test). */
+  recordInto(deps, build3) {
+    const outer = this.log;
+    this.log = { kind: (k) => outer?.kind(k), key: (key2) => deps.add(key2) };
+    try {
+      return build3();
+    } finally {
+      this.log = outer;
+    }
+  }
+  /**
+   * The index after `change`, sharing what the change leaves alone, and the read keys whose answers may differ.
+   * `removed` must be objects of this index; `added` are new objects (an update removes the old version and adds
+   * the new one).
+   */
+  withChange(change) {
+    const gone = new Set(change.removed);
+    let list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+    for (const r of change.added) list2 = insertOrdered(list2, r, (x) => x);
+    const removed = change.removed;
+    const added = change.added;
+    const next = Object.create(_ResourceIndex.prototype);
+    const fields = {
+      settings: this.settings,
+      list: list2,
+      log: void 0,
+      byKind: new Map(this.byKind),
+      byIdentity: this.byIdentity.derive(),
+      byKindNamespace: this.byKindNamespace.derive(),
+      present: new Map(this.present),
+      derived: {},
+      memos: this.memos.derive(),
+      tables: this.tables.derive()
+    };
+    Object.assign(next, fields);
+    const keys = /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]);
+    const removedSet = new Set(removed);
+    const patchList = (list3, add4) => {
+      let out = (list3 ?? []).filter((r) => !removedSet.has(r));
+      for (const r of add4) out = insertOrdered(out, r, (x) => x);
+      return out;
+    };
+    const group2 = (rs, keyOf2) => {
+      const out = /* @__PURE__ */ new Map();
+      for (const r of rs) push2(out, keyOf2(r), r);
+      return out;
+    };
+    const touched = [...removed, ...added];
+    for (const [kind2] of group2(touched, kindId)) {
+      const list3 = patchList(this.byKind.get(kind2), added.filter((r) => kindId(r) === kind2));
+      if (list3.length) next.byKind.set(kind2, list3);
+      else next.byKind.delete(kind2);
+    }
+    for (const [id, rs] of group2(touched, (r) => r.id)) {
+      const before = this.byIdentity.get(id) ?? [];
+      const list3 = patchList(before, added.filter((r2) => r2.id === id));
+      if (list3.length) next.byIdentity.set(id, list3);
+      else next.byIdentity.delete(id);
+      const r = rs[0];
+      keys.add(ReadKey.identity(r, r.namespace, r.name));
+      if (before.length > 1 || list3.length > 1) keys.add(ReadKey.duplicates());
+    }
+    for (const [key2, rs] of group2(touched, (r) => `${kindId(r)}\0${r.namespace}`)) {
+      const list3 = patchList(this.byKindNamespace.get(key2), added.filter((r2) => `${kindId(r2)}\0${r2.namespace}` === key2));
+      if (list3.length) next.byKindNamespace.set(key2, list3);
+      else next.byKindNamespace.delete(key2);
+      const r = rs[0];
+      keys.add(ReadKey.kind(r));
+      keys.add(ReadKey.namespace(r, r.namespace));
+    }
+    for (const r of touched) {
+      if (!isLinted(r)) continue;
+      const kind2 = kindId(r);
+      const before = next.present.get(kind2) ?? 0;
+      const after = before + (removedSet.has(r) ? -1 : 1);
+      next.present.set(kind2, after);
+      if (before === 0 !== (after === 0)) keys.add(ReadKey.exists(r));
+    }
+    next.derived.namespaces = this.namespaceTable().patched(removed, added, keys);
+    const workloadChanges = touched.filter((r) => WORKLOAD_KINDS.some((k) => sameKind(k, r)));
+    for (const r of workloadChanges) {
+      keys.add(ReadKey.workloads(r.namespace));
+      keys.add(ReadKey.workloads("*"));
+    }
+    if (this.derived.workloads) {
+      next.derived.workloads = workloadChanges.length ? this.derived.workloads.patched(removed.filter((r) => workloadChanges.includes(r)), added.filter((r) => workloadChanges.includes(r))) : this.derived.workloads;
+    }
+    const recomputed = /* @__PURE__ */ new Map();
+    for (const [name, state] of [...this.tables.entries()]) {
+      const patched = {
+        ...state,
+        buckets: state.buckets.derive(),
+        contributions: state.contributions.derive(),
+        dependents: state.dependents.derive()
+      };
+      next.tables.set(name, patched);
+      const changedKeys = /* @__PURE__ */ new Set();
+      for (const r of removed) if (state.kinds.some((k) => sameKind(k, r))) next.withdraw(patched, r, changedKeys);
+      for (const r of added) if (state.kinds.some((k) => sameKind(k, r))) next.contribute(patched, r, true, changedKeys);
+      recomputed.set(name, new Set(added));
+      for (const key2 of changedKeys) keys.add(ReadKey.table(name, key2));
+    }
+    for (let again = true; again; ) {
+      again = false;
+      for (const [name, state] of [...next.tables.entries()]) {
+        const done = recomputed.get(name) ?? /* @__PURE__ */ new Set();
+        recomputed.set(name, done);
+        const stale = /* @__PURE__ */ new Set();
+        for (const key2 of keys) for (const r of state.dependents.get(key2) ?? []) if (!done.has(r)) stale.add(r);
+        if (!stale.size) continue;
+        const changedKeys = /* @__PURE__ */ new Set();
+        for (const r of stale) {
+          done.add(r);
+          next.withdraw(state, r, changedKeys);
+          next.contribute(state, r, true, changedKeys);
+        }
+        for (const key2 of changedKeys) {
+          const readKey = ReadKey.table(name, key2);
+          if (!keys.has(readKey)) {
+            keys.add(readKey);
+            again = true;
+          }
+        }
+      }
+      for (const [name, entry] of [...next.memos.entries()]) {
+        const memoKey = ReadKey.memo(name);
+        if (keys.has(memoKey) || ![...entry.deps].some((d) => keys.has(d))) continue;
+        if (entry.fact) {
+          const deps = new Set([...entry.deps].filter((d) => d.startsWith("K ")));
+          const value = next.recordInto(deps, () => entry.fact(next));
+          next.memos.set(name, { value, deps, fact: entry.fact });
+          if (Object.is(value, entry.value)) continue;
+        } else {
+          next.memos.delete(name);
+        }
+        keys.add(memoKey);
+        again = true;
+      }
+    }
+    return { index: next, keys };
   }
   unrecorded(kind2) {
     return this.byKind.get(kindId(kind2)) ?? [];
   }
-  buildNamespaces() {
+  namespaceTable() {
+    return this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace));
+  }
+};
+var CountedNamespaces = class _CountedNamespaces {
+  constructor(counts, declaredByName, nameSet) {
+    this.counts = counts;
+    this.declaredByName = declaredByName;
+    this.nameSet = nameSet;
+  }
+  counts;
+  declaredByName;
+  nameSet;
+  log;
+  /** Reading the whole set reads whether any namespace appears or goes. */
+  get names() {
+    this.log?.key(ReadKey.namespaceExists("*"));
+    return this.nameSet;
+  }
+  static build(resources, namespaceObjects) {
     const declared = /* @__PURE__ */ new Map();
-    for (const ns of this.unrecorded(K.Namespace)) if (!declared.has(ns.name)) declared.set(ns.name, ns);
+    for (const ns of namespaceObjects) if (!declared.has(ns.name)) declared.set(ns.name, ns);
+    const counts = /* @__PURE__ */ new Map();
+    for (const name of declared.keys()) counts.set(name, 0);
+    for (const r of resources) if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 0) + 1);
+    return new _CountedNamespaces(counts, declared, new Set(counts.keys()));
+  }
+  recorded(log2) {
+    const copy = Object.create(this);
+    copy.log = log2;
+    return copy;
+  }
+  exists(name) {
+    this.log?.key(ReadKey.namespaceExists(name));
+    return this.nameSet.has(name);
+  }
+  declared(name) {
+    this.log?.key(ReadKey.identity(K.Namespace, "", name));
+    return this.declaredByName.get(name);
+  }
+  /** The table after a change; adds the keys of namespaces that appeared or disappeared. */
+  patched(removed, added, keys) {
+    const counts = new Map(this.counts);
+    const declared = new Map(this.declaredByName);
+    for (const r of removed) {
+      if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 1) - 1);
+      if (sameKind(r, K.Namespace) && declared.get(r.name) === r) declared.delete(r.name);
+    }
+    for (const r of added) {
+      if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 0) + 1);
+      if (sameKind(r, K.Namespace) && !declared.has(r.name)) declared.set(r.name, r);
+    }
+    for (const r of removed) {
+      if (!sameKind(r, K.Namespace) || declared.has(r.name)) continue;
+      const other = added.find((a) => sameKind(a, K.Namespace) && a.name === r.name);
+      if (other) declared.set(r.name, other);
+    }
     const names2 = new Set(declared.keys());
-    for (const r of this.resources) if (r.namespace) names2.add(r.namespace);
-    return {
-      names: names2,
-      exists: (name) => names2.has(name),
-      declared: (name) => declared.get(name)
-    };
+    for (const [name, n] of counts) {
+      if (n > 0) names2.add(name);
+      else if (!declared.has(name)) counts.delete(name);
+    }
+    for (const name of /* @__PURE__ */ new Set([...this.nameSet, ...names2])) {
+      if (this.nameSet.has(name) !== names2.has(name)) {
+        keys.add(ReadKey.namespaceExists(name));
+        keys.add(ReadKey.namespaceExists("*"));
+      }
+    }
+    return new _CountedNamespaces(counts, declared, names2);
   }
 };
 function resourcesFromRaw(raw, settings) {
@@ -43918,7 +44392,7 @@ function resourcesFromRaw(raw, settings) {
     const kind2 = asString(asObject(s?.names)?.kind);
     if (kind2 && s?.scope === "Cluster") clusterScoped.add(`${asString(s.group) ?? ""}/${kind2}`);
   }
-  const resources = raw.map((r) => {
+  return raw.map((r) => {
     const { group: group2, version } = parseApiVersion(r.apiVersion);
     const key2 = { group: group2, kind: r.kind };
     const meta = asObject(r.data.metadata) ?? {};
@@ -43939,7 +44413,6 @@ function resourcesFromRaw(raw, settings) {
       id: identity(key2, namespace, name)
     };
   });
-  return resources;
 }
 function push2(map2, key2, value) {
   const list2 = map2.get(key2);
@@ -44093,15 +44566,21 @@ async function loadProject(inputs, options = {}) {
   return { cwd, config, settings, loaded: loaded2, index };
 }
 function buildIndex(raw, settings) {
-  const given = resourcesFromRaw(raw, settings);
+  return indexResources(resourcesFromRaw(raw, settings), settings);
+}
+function indexResources(resources, settings) {
+  const given = [...resources].sort(compareResources);
+  return new ResourceIndex([...given, ...provided(given, settings)], settings);
+}
+function provided(given, settings) {
   const ids = new Set(given.map((r) => r.id));
-  const provided = [];
+  const out = [];
   for (const r of [...clusterProvided(settings), ...istioProvided(given, settings)]) {
     if (ids.has(r.id)) continue;
     ids.add(r.id);
-    provided.push(r);
+    out.push(r);
   }
-  return new ResourceIndex([...given, ...provided], settings);
+  return out.sort(compareResources);
 }
 function resolveConfig(cwd, options) {
   if (options.config) return options.config;
@@ -44332,11 +44811,11 @@ function serviceEntryPorts(se) {
 
 // src/istio/destinations.ts
 function repositoryDefinesHosts(index) {
-  return index.memo("istio/repository-defines-hosts", HOST_KINDS, () => {
-    const gw = index.settings.installation.ingressGateway;
-    const provided = /* @__PURE__ */ new Set(["default/kubernetes", ...gw ? [`${gw.namespace}/${gw.name}`] : []]);
-    if (index.all(K.ServiceEntry).some((r) => r.origin.kind === "file")) return true;
-    return index.all(K.Service).some((r) => r.origin.kind === "file" && !provided.has(`${r.namespace}/${r.name}`));
+  return index.fact("istio/repository-defines-hosts", HOST_KINDS, (index2) => {
+    const gw = index2.settings.installation.ingressGateway;
+    const provided2 = /* @__PURE__ */ new Set(["default/kubernetes", ...gw ? [`${gw.namespace}/${gw.name}`] : []]);
+    if (index2.all(K.ServiceEntry).some(isLinted)) return true;
+    return index2.all(K.Service).some((r) => isLinted(r) && !provided2.has(`${r.namespace}/${r.name}`));
   });
 }
 function resolveHost(index, host, ownerNamespace, clientNamespace = ownerNamespace) {
@@ -44662,7 +45141,7 @@ function isRunningPod(resource) {
   const meta = asObject(resource.data.metadata) ?? {};
   return isObject(resource.data.status) || asString(meta.uid) !== void 0 || asString(meta.creationTimestamp) !== void 0;
 }
-var usesIstioConfig = (index) => index.memo("istio:uses-config", [], () => index.resources.some((r) => r.origin.kind === "file" && r.group.endsWith("istio.io")));
+var usesIstioConfig = (index) => index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));
 
 // src/istio/policy-targets.ts
 function policyTarget(policy) {
@@ -44814,7 +45293,7 @@ function tlsFields(dr) {
   return out;
 }
 function clientTls(index, host, fromNamespace, hostNamespaces2, port2, subset) {
-  index.memo("istio/mtls-reads", MTLS_KINDS, () => true);
+  index.fact("istio/mtls-reads", MTLS_KINDS, () => true);
   const applied = appliedDestinationRules(index, host, fromNamespace, hostNamespaces2);
   const first = applied.rules[0];
   if (!first) return { mode: void 0, rule: void 0, path: void 0 };
@@ -45928,7 +46407,7 @@ var ACCESS_POLICIES = [
   "audit"
 ];
 var PROXY_PROTOCOLS = ["unknown", "HTTP/1", "HTTP/2", "gRPC", "opaque", "TLS"];
-var usesLinkerd = (index) => index.memo("linkerd:uses", [], () => index.resources.some((r) => r.origin.kind === "file" && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+var usesLinkerd = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
 var TRUST_DOMAIN = /^[a-z0-9._-]+$/;
 var SPIFFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
 var DNS_LABEL = /^[a-z0-9-]+$/;
@@ -46521,9 +47000,9 @@ var OPAQUE_PORTS_ANNOTATION = "config.linkerd.io/opaque-ports";
 var INJECTION_KINDS = [K.Namespace, ...WORKLOAD_KINDS];
 var injecting = (value) => value === "enabled" || value === "ingress";
 function repositoryUsesLinkerdInjection(index) {
-  return index.memo("linkerd/uses-injection", INJECTION_KINDS, () => {
-    if (index.all(K.Namespace).some((ns) => annotationsOf(ns)[INJECT_ANNOTATION] !== void 0)) return true;
-    return index.workloads().all.some((w) => w.annotations[INJECT_ANNOTATION] !== void 0 || hasProxyContainer(w));
+  return index.fact("linkerd/uses-injection", INJECTION_KINDS, (i) => {
+    if (i.all(K.Namespace).some((ns) => annotationsOf(ns)[INJECT_ANNOTATION] !== void 0)) return true;
+    return i.workloads().all.some((w) => w.annotations[INJECT_ANNOTATION] !== void 0 || hasProxyContainer(w));
   });
 }
 var hasProxyContainer = (w) => w.containers.some((c) => c.name === "linkerd-proxy") || w.initContainers.some((c) => c.name === "linkerd-proxy");
@@ -53733,11 +54212,7 @@ var authorizationpolicy_port_not_found_default = defineRule({
 
 // src/istio/selection.ts
 function repositoryHasWorkloads(index) {
-  return index.memo(
-    "istio/repository-has-workloads",
-    WORKLOAD_KINDS,
-    () => index.workloads().all.some((w) => w.resource.origin.kind === "file")
-  );
+  return index.fact("istio/repository-has-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
 }
 function selectorOverlaps(index, policies, skip = () => false) {
   const byWorkload = /* @__PURE__ */ new Map();
@@ -70152,14 +70627,14 @@ var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1
 var isLabelSubset = (a, b) => Object.entries(a).every(([k, v]) => b[k] === v);
 var truthy = (v) => v === true || typeof v === "string" && ["true", "1"].includes(v.toLowerCase());
 function scopeGatewayToNamespace(index) {
-  return index.memo("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, () => {
+  return index.fact("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, (index2) => {
     const fromEnv = (env2) => asArray(env2).some((e) => asString(asObject(e)?.name) === "PILOT_SCOPE_GATEWAY_TO_NAMESPACE" && truthy(asObject(e)?.value));
-    const istiod = index.all(K.Deployment).filter((d) => d.origin.kind === "file" && d.name.startsWith("istiod"));
+    const istiod = index2.all(K.Deployment).filter((d) => isLinted(d) && d.name.startsWith("istiod"));
     const deployments = istiod.some((d) => {
       const containers = asArray(asObject(asObject(asObject(spec(d).template)?.spec))?.containers);
       return containers.some((c) => fromEnv(asObject(c)?.env));
     });
-    return deployments || index.all(ISTIO_OPERATOR).some((op) => {
+    return deployments || index2.all(ISTIO_OPERATOR).some((op) => {
       const s = spec(op);
       const values = asObject(asObject(asObject(s.values)?.pilot)?.env);
       return truthy(values?.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) || fromEnv(asObject(asObject(asObject(s.components)?.pilot)?.k8s)?.env);
@@ -70176,12 +70651,8 @@ function isGatewayProxy(w) {
   return (w.annotations["inject.istio.io/templates"] ?? "").split(",").some((t) => t.trim() === "gateway");
 }
 function repositoryDeploysGateways(index) {
-  const workloads = index.workloads();
-  return index.memo(
-    "istio/repository-gateway-proxies",
-    [],
-    () => workloads.all.some((w) => w.resource.origin.kind === "file" && isGatewayProxy(w))
-  );
+  index.workloads();
+  return index.fact("istio/repository-gateway-proxies", [], (i) => i.workloads().all.some((w) => isLinted(w.resource) && isGatewayProxy(w)));
 }
 function isInternalGatewayReference(written) {
   const name = written.slice(written.indexOf("/") + 1);
@@ -76830,14 +77301,14 @@ function valueAt(root, path6) {
 // src/schema/check.ts
 var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
 var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceDefinition], () => {
-  const usesLinkerd2 = index.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"));
+  const usesLinkerd2 = index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
   const crds = index.all(K.CustomResourceDefinition);
   const served2 = crds.filter((r) => r.origin.kind === "crds");
   return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd2);
 });
 function schemaReport(index, resource) {
   const registry = schemaRegistry(index);
-  const reports = index.memo("schema/reports", [], () => /* @__PURE__ */ new WeakMap());
+  const reports = index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), /* @__PURE__ */ new WeakMap()));
   let report2 = reports.get(resource);
   if (!report2) {
     report2 = build2(registry, resource);
@@ -76901,8 +77372,8 @@ var api_version_deprecated_default = defineRule({
 });
 
 // src/schema/removed-apis.ts
-var REMOVED = {};
-var table = REMOVED;
+var REMOVED2 = {};
+var table = REMOVED2;
 var add3 = (apiVersion, kinds, removedIn, replacement) => {
   for (const kind2 of kinds) table[`${apiVersion} ${kind2}`] = { removedIn, replacement };
 };
@@ -76942,7 +77413,7 @@ var RETIRED_GROUPS = {
   "config.istio.io": { project: "Istio", retiredIn: "1.8 (Mixer)", replacement: "Telemetry, WasmPlugin or EnvoyFilter" }
 };
 var retiredGroup = (group2) => RETIRED_GROUPS[group2];
-var removedApi = (apiVersion, kind2) => REMOVED[`${apiVersion} ${kind2}`];
+var removedApi = (apiVersion, kind2) => REMOVED2[`${apiVersion} ${kind2}`];
 
 // rules/kubernetes/api-version-not-served.ts
 var served = (crd) => crd.versions.filter((v) => v.served).map((v) => `${crd.group}/${v.name}`).join(", ") || "none";
@@ -77133,12 +77604,16 @@ var validation_rule_failed_default = defineRule({
   reads: [K.CustomResourceDefinition],
   check(resource, ctx) {
     const report2 = schemaReport(ctx.index, resource);
-    const notRun = ctx.index.memo("validation-rule-failed/reported", [], () => /* @__PURE__ */ new Set());
+    const sourceOf = (r, lookup) => lookup.status === "ok" ? `${r.kind} ${r.apiVersion} (${lookup.crd.source})` : r.kind;
     for (const skipped of report2.skipped) {
-      const source = report2.lookup.status === "ok" ? `${resource.kind} ${resource.apiVersion} (${report2.lookup.crd.source})` : resource.kind;
+      const source = sourceOf(resource, report2.lookup);
       const key2 = `${source}\0${skipped.rule}`;
-      if (notRun.has(key2)) continue;
-      notRun.add(key2);
+      const first = ctx.index.all(ANY_KIND).find((r) => {
+        if (r.kind !== resource.kind || r.group !== resource.group || !isLinted(r)) return false;
+        const other = schemaReport(ctx.index, r);
+        return other.skipped.some((s) => `${sourceOf(r, other.lookup)}\0${s.rule}` === key2);
+      });
+      if (first !== resource) continue;
       ctx.report({
         resource,
         path: skipped.path,

@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { isIstioGroup } from "../../src/istio/groups.js";
 import { K } from "../../src/model/kinds.js";
+import { type Resource, isLinted } from "../../src/model/resource.js";
 import { ANY_KIND } from "../../src/model/resource-index.js";
 import { formatPath } from "../../src/engine/diagnostic.js";
 import { schemaReport } from "../../src/schema/check.js";
@@ -23,12 +24,20 @@ export default defineRule({
   reads: [K.CustomResourceDefinition],
   check(resource, ctx) {
     const report = schemaReport(ctx.index, resource);
-    const notRun = ctx.index.memo("validation-rule-failed/reported", [], () => new Set<string>());
+    const sourceOf = (r: Resource, lookup: typeof report.lookup) =>
+      lookup.status === "ok" ? `${r.kind} ${r.apiVersion} (${lookup.crd.source})` : r.kind;
     for (const skipped of report.skipped) {
-      const source = report.lookup.status === "ok" ? `${resource.kind} ${resource.apiVersion} (${report.lookup.crd.source})` : resource.kind;
+      // Reported once: on the first checked object (in index order) the CRD rule was skipped on. Which one that is
+      // depends on every object, so it is asked only when a rule was skipped (rare), and answered the same whether
+      // the whole index is linted or only a change.
+      const source = sourceOf(resource, report.lookup);
       const key = `${source}\u0000${skipped.rule}`;
-      if (notRun.has(key)) continue;
-      notRun.add(key);
+      const first = ctx.index.all(ANY_KIND).find((r) => {
+        if (r.kind !== resource.kind || r.group !== resource.group || !isLinted(r)) return false;
+        const other = schemaReport(ctx.index, r);
+        return other.skipped.some((s) => `${sourceOf(r, other.lookup)}\u0000${s.rule}` === key);
+      });
+      if (first !== resource) continue;
       ctx.report({
         resource,
         path: skipped.path,

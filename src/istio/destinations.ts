@@ -1,6 +1,6 @@
 import type { HostEntry, HostLookup } from "./hosts.js";
 import { K } from "../model/kinds.js";
-import { type Resource, asArray, asString, spec } from "../model/resource.js";
+import { type Resource, asArray, asString, spec, isLinted } from "../model/resource.js";
 import { type ResourceIndex } from "../model/resource-index.js";
 import { HOST_KINDS, hostTable } from "./hosts.js";
 
@@ -11,11 +11,11 @@ import { HOST_KINDS, hostTable } from "./hosts.js";
  * every route destination would look missing.
  */
 export function repositoryDefinesHosts(index: ResourceIndex): boolean {
-  return index.memo("istio/repository-defines-hosts", HOST_KINDS, () => {
+  return index.fact("istio/repository-defines-hosts", HOST_KINDS, (index) => {
     const gw = index.settings.installation.ingressGateway;
     const provided = new Set(["default/kubernetes", ...(gw ? [`${gw.namespace}/${gw.name}`] : [])]);
-    if (index.all(K.ServiceEntry).some((r) => r.origin.kind === "file")) return true;
-    return index.all(K.Service).some((r) => r.origin.kind === "file" && !provided.has(`${r.namespace}/${r.name}`));
+    if (index.all(K.ServiceEntry).some(isLinted)) return true;
+    return index.all(K.Service).some((r) => isLinted(r) && !provided.has(`${r.namespace}/${r.name}`));
   });
 }
 

@@ -1,4 +1,4 @@
-import { type JsonObject, asObject, asString, isObject, labelsOf } from "../model/resource.js";
+import { type JsonObject, asObject, asString, isObject, labelsOf, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import type { Workload } from "../model/workloads.js";
 
@@ -119,4 +119,4 @@ export function isRunningPod(resource: { readonly data: JsonObject }): boolean {
 
 /** Whether the repository holds any Istio configuration (an object of a `*.istio.io` group). */
 export const usesIstioConfig = (index: ResourceIndex): boolean =>
-  index.memo("istio:uses-config", [], () => index.resources.some((r) => r.origin.kind === "file" && r.group.endsWith("istio.io")));
+  index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));

@@ -220,7 +220,7 @@ export function clientTls(
   port: number | undefined,
   subset: string | undefined,
 ): ClientTls {
-  index.memo("istio/mtls-reads", MTLS_KINDS, () => true);
+  index.fact("istio/mtls-reads", MTLS_KINDS, () => true);
   const applied = appliedDestinationRules(index, host, fromNamespace, hostNamespaces);
   const first = applied.rules[0];
   if (!first) return { mode: undefined, rule: undefined, path: undefined };

@@ -1,5 +1,5 @@
 import { K } from "../model/kinds.js";
-import { type Resource, asObject, asStringMap, spec } from "../model/resource.js";
+import { type Resource, asObject, asStringMap, spec, isLinted } from "../model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
 import { type Selector, describeSelector, matches } from "../model/selectors.js";
 import type { Workload } from "../model/workloads.js";
@@ -10,9 +10,7 @@ import { policyTarget } from "./policy-targets.js";
  * a repository of mesh policies alone keeps its workloads elsewhere (istio/istio#40861, #51273).
  */
 export function repositoryHasWorkloads(index: ResourceIndex): boolean {
-  return index.memo("istio/repository-has-workloads", WORKLOAD_KINDS, () =>
-    index.workloads().all.some((w) => w.resource.origin.kind === "file"),
-  );
+  return index.fact("istio/repository-has-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
 }
 
 /** A policy whose selector selects at least one workload that another policy of the same kind also selects. */

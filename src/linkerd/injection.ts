@@ -31,9 +31,9 @@ const injecting = (value: string): boolean => value === "enabled" || value === "
 
 /** Whether the repository marks any namespace or pod template with `linkerd.io/inject` or runs an injected pod. */
 export function repositoryUsesLinkerdInjection(index: ResourceIndex): boolean {
-  return index.memo("linkerd/uses-injection", INJECTION_KINDS, () => {
-    if (index.all(K.Namespace).some((ns) => annotationsOf(ns)[INJECT_ANNOTATION] !== undefined)) return true;
-    return index.workloads().all.some((w) => w.annotations[INJECT_ANNOTATION] !== undefined || hasProxyContainer(w));
+  return index.fact("linkerd/uses-injection", INJECTION_KINDS, (i) => {
+    if (i.all(K.Namespace).some((ns) => annotationsOf(ns)[INJECT_ANNOTATION] !== undefined)) return true;
+    return i.workloads().all.some((w) => w.annotations[INJECT_ANNOTATION] !== undefined || hasProxyContainer(w));
   });
 }
 

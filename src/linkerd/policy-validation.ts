@@ -5,7 +5,7 @@
  */
 import { type Prefix, parseAddr, parsePrefix, prefixContainsPrefix } from "../base/go/net.js";
 import type { ResourceIndex } from "../model/resource-index.js";
-import { type FieldPath, asArray, asObject, asString } from "../model/resource.js";
+import { type FieldPath, asArray, asObject, asString, isLinted } from "../model/resource.js";
 
 /** `accessPolicy` values (DefaultPolicy::from_str); also the values of `config.linkerd.io/default-inbound-policy`. */
 export const ACCESS_POLICIES: readonly string[] = [
@@ -25,7 +25,7 @@ export const PROXY_PROTOCOLS: readonly string[] = ["unknown", "HTTP/1", "HTTP/2"
  * rules are applied to Gateway API routes only then (an Istio repository's routes are Istio's business).
  */
 export const usesLinkerd = (index: ResourceIndex): boolean =>
-  index.memo("linkerd:uses", [], () => index.resources.some((r) => r.origin.kind === "file" && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+  index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
 
 const TRUST_DOMAIN = /^[a-z0-9._-]+$/;
 const SPIFFE_SEGMENT = /^[A-Za-z0-9._-]+$/;

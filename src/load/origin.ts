@@ -16,7 +16,7 @@ export interface SourceSpan {
  * serves, given with `--crds`. Only `file` resources are linted; the others are there to be looked up.
  */
 export interface Origin {
-  readonly kind: "file" | "installation" | "crds";
+  readonly kind: "file" | "cluster" | "installation" | "crds";
   /** Path as shown to users: relative to the working directory, `/`-separated; `<stdin>` for standard input. */
   readonly file?: string;
   /** Number of the YAML document in its file (0-based, counting the documents that are not empty). */

@@ -1,6 +1,8 @@
+import { LayeredMap } from "../base/layered-map.js";
 import type { RawResource } from "../load/load.js";
-import { K, type KindKey, WORKLOAD_TEMPLATES, isBuiltinClusterScoped, kindId, parseApiVersion } from "./kinds.js";
-import { type Resource, asObject, asString, identity, isLinted } from "./resource.js";
+import { K, type KindKey, WORKLOAD_TEMPLATES, isBuiltinClusterScoped, kindId, parseApiVersion, sameKind } from "./kinds.js";
+import { type ReadLog, ReadKey } from "./read-log.js";
+import { type Resource, asObject, asString, identity, insertOrdered, isLinted } from "./resource.js";
 import type { Settings } from "./settings.js";
 import { type Workload, WorkloadTable, workloadOf } from "./workloads.js";
 
@@ -12,83 +14,148 @@ export interface NamespaceTable {
   declared(name: string): Resource | undefined;
 }
 
+/** Objects that disappear from an index and objects that appear in it (an update is both). */
+export interface IndexChange {
+  readonly removed: readonly Resource[];
+  readonly added: readonly Resource[];
+}
+
 /** Stands for "every kind" in a rule's `reads` (a rule over all resources, such as duplicate detection). */
 export const ANY_KIND: KindKey = Object.freeze({ group: "*", kind: "*" });
 
 /** Kinds a rule reads when it asks the index for workloads (checked against each rule's `reads`). */
 export const WORKLOAD_KINDS: readonly KindKey[] = WORKLOAD_TEMPLATES.map((w) => w.kind);
 
+/** A lookup table (see ResourceIndex.table). */
+export interface Table<V> {
+  get(key: string): readonly V[];
+  entries(key: string): readonly { readonly resource: Resource; readonly value: V }[];
+}
+interface MemoEntry {
+  readonly value: unknown;
+  /** Read keys the value was computed from: a change invalidating one of them drops the memo. */
+  readonly deps: ReadonlySet<string>;
+  /** A fact: recomputed on change, and only reported changed when its value differs. */
+  readonly fact?: (index: ResourceIndex) => unknown;
+}
+
+interface TableState {
+  readonly kinds: readonly KindKey[];
+  readonly entriesOf: (r: Resource, index: ResourceIndex) => Iterable<readonly [string, unknown]>;
+  readonly buckets: LayeredMap<string, readonly { readonly resource: Resource; readonly value: unknown }[]>;
+  /** Each object's keys and the read keys its entries were computed from. */
+  readonly contributions: LayeredMap<Resource, { readonly keys: readonly string[]; readonly deps: readonly string[] }>;
+  /** Read key → objects whose entries read it. */
+  readonly dependents: LayeredMap<string, ReadonlySet<Resource>>;
+}
+
+interface Derived {
+  workloads?: WorkloadTable;
+  namespaces?: CountedNamespaces;
+}
+
 /**
  * Every resource, indexed once: by kind, by identity and by namespace, with the derived host and workload
  * tables built on first use. Cross-resource rules look things up here instead of scanning, so no check is
  * quadratic in the number of resources.
+ *
+ * An index never changes; `withChange` gives the index after some objects were removed or added, sharing
+ * everything the change does not touch (so an admission request or an editor keystroke costs what it changes, not
+ * the size of the index), together with the read keys whose answers may differ (see ReadKey).
  */
 export class ResourceIndex {
-  readonly resources: readonly Resource[];
-  private readonly byKind = new Map<string, Resource[]>();
-  private readonly byIdentity = new Map<string, Resource[]>();
-  private readonly byKindNamespace = new Map<string, Resource[]>();
+  private list: readonly Resource[];
+  private byKind: Map<string, readonly Resource[]>;
+  private byIdentity: LayeredMap<string, readonly Resource[]>;
+  private byKindNamespace: LayeredMap<string, readonly Resource[]>;
+  /** Linted objects per kind (assumed objects and `--crds` CRDs excluded), for `inRepository`. */
+  private present: Map<string, number>;
   /** Built on first use; one object shared by the index and all its views. */
-  private readonly derived: { workloads?: WorkloadTable; namespaces?: NamespaceTable } = {};
-  private readonly memos = new Map<string, unknown>();
-  /** Set on per-rule views (see `view`): records which kinds a rule reads. */
-  private onRead: ((kind: KindKey) => void) | undefined;
+  private derived: Derived = {};
+  private memos: LayeredMap<string, MemoEntry>;
+  private tables: LayeredMap<string, TableState>;
+  /** Set on per-check views (see `view`): records what a check reads. */
+  private log: ReadLog | undefined;
 
-  /** `resources`: the repository's, then the ones an installation is assumed to provide (see project/). */
+  /**
+   * `resources`: the repository's, then the ones an installation is assumed to provide (see project/), in
+   * `compareResources` order (so that `withChange` can insert where a full build would).
+   */
   constructor(
     resources: readonly Resource[],
     readonly settings: Settings,
   ) {
-    this.resources = resources;
-    for (const r of this.resources) {
-      push(this.byKind, kindId(r), r);
-      push(this.byIdentity, r.id, r);
-      push(this.byKindNamespace, `${kindId(r)}\u0000${r.namespace}`, r);
+    this.list = resources;
+    const byKind = new Map<string, Resource[]>();
+    const byIdentity = new Map<string, Resource[]>();
+    const byKindNamespace = new Map<string, Resource[]>();
+    this.present = new Map();
+    for (const r of resources) {
+      push(byKind, kindId(r), r);
+      push(byIdentity, r.id, r);
+      push(byKindNamespace, `${kindId(r)}\u0000${r.namespace}`, r);
+      if (isLinted(r)) this.present.set(kindId(r), (this.present.get(kindId(r)) ?? 0) + 1);
     }
+    this.byKind = byKind;
+    this.byIdentity = LayeredMap.of(byIdentity);
+    this.byKindNamespace = LayeredMap.of(byKindNamespace);
+    this.memos = LayeredMap.of(new Map());
+    this.tables = LayeredMap.of(new Map());
+  }
+
+  /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
+  get resources(): readonly Resource[] {
+    this.log?.key(ReadKey.kind(ANY_KIND));
+    return this.list;
   }
 
   /**
-   * The same index, recording the kinds read through it. Views share every table with the index (they are
-   * prototype children), so a view costs one object.
+   * The same index, recording what is read through it. Views share every table with the index (they are
+   * prototype children), so a view costs one object. A function is taken as a log of kinds only.
    */
-  view(onRead: (kind: KindKey) => void): ResourceIndex {
+  view(log: ReadLog | ((kind: KindKey) => void)): ResourceIndex {
     const view = Object.create(this) as ResourceIndex;
-    view.onRead = onRead;
+    view.log = typeof log === "function" ? { kind: log, key: () => {} } : log;
     return view;
   }
 
   /** Resources of a kind; ANY_KIND gives every resource (for rules that check each one, such as schema validation). */
   all(kind: KindKey): readonly Resource[] {
-    this.onRead?.(kind);
-    if (kind === ANY_KIND) return this.resources;
+    this.log?.kind(kind);
+    this.log?.key(ReadKey.kind(kind));
+    if (kind === ANY_KIND) return this.list;
     return this.byKind.get(kindId(kind)) ?? [];
   }
 
   inNamespace(kind: KindKey, namespace: string): readonly Resource[] {
-    this.onRead?.(kind);
+    this.log?.kind(kind);
+    this.log?.key(ReadKey.namespace(kind, namespace));
     return this.byKindNamespace.get(`${kindId(kind)}\u0000${namespace}`) ?? [];
   }
 
   /**
    * Whether the repository itself defines objects of a kind (assumed installation objects do not count). A rule
    * checks references to a kind only when it does: a repository without any DestinationRule keeps them elsewhere,
-   * and reporting every subset as missing would be noise.
+   * and reporting every subset as missing would be noise. Objects read from a live cluster count.
    */
   inRepository(kind: KindKey): boolean {
-    return this.all(kind).some(isLinted);
+    this.log?.kind(kind);
+    this.log?.key(ReadKey.exists(kind));
+    return (this.present.get(kindId(kind)) ?? 0) > 0;
   }
 
   /** The first definition of an object (a duplicate identity is its own finding). */
   get(kind: KindKey, namespace: string, name: string): Resource | undefined {
-    this.onRead?.(kind);
-    return this.byIdentity.get(identity(kind, namespace, name))?.[0];
+    return this.definitions(kind, namespace, name)[0];
   }
 
-  /** Groups of resources that share one identity (kind, namespace, name), each in input order. */
+  /** Groups of linted resources that share one identity (kind, namespace, name), each in input order. */
   duplicates(): readonly (readonly Resource[])[] {
-    this.onRead?.(ANY_KIND);
+    this.log?.kind(ANY_KIND);
+    this.log?.key(ReadKey.duplicates());
     const out: Resource[][] = [];
     for (const group of this.byIdentity.values()) {
+      if (group.length < 2) continue;
       const linted = group.filter(isLinted);
       if (linted.length > 1) out.push(linted);
     }
@@ -97,53 +164,378 @@ export class ResourceIndex {
 
   /** Every definition of one identity, in input order. */
   definitions(kind: KindKey, namespace: string, name: string): readonly Resource[] {
-    this.onRead?.(kind);
+    this.log?.kind(kind);
+    this.log?.key(ReadKey.identity(kind, namespace, name));
     return this.byIdentity.get(identity(kind, namespace, name)) ?? [];
   }
 
   namespaces(): NamespaceTable {
-    this.onRead?.(K.Namespace);
-    return (this.derived.namespaces ??= this.buildNamespaces());
+    this.log?.kind(K.Namespace);
+    const table = this.namespaceTable();
+    return this.log ? table.recorded(this.log) : table;
   }
 
   workloads(): WorkloadTable {
-    for (const k of WORKLOAD_KINDS) this.onRead?.(k);
+    for (const k of WORKLOAD_KINDS) this.log?.kind(k);
     this.derived.workloads ??= new WorkloadTable(
       WORKLOAD_KINDS.flatMap((k) => this.unrecorded(k))
         .map(workloadOf)
         .filter((w): w is Workload => w !== undefined),
     );
-    return this.derived.workloads;
+    return this.log ? this.derived.workloads.recorded(this.log) : this.derived.workloads;
   }
 
   /**
    * A table derived from some kinds, built once and shared by every rule (e.g. DestinationRules by host).
-   * The kinds are recorded as read on every call, not only by the rule that happened to build it.
+   * The kinds are recorded as read on every call, not only by the rule that happened to build it. What the build
+   * reads becomes the memo's own dependencies: a change to any of them (or to a declared kind) drops it.
    */
   memo<T>(key: string, kinds: readonly KindKey[], build: () => T): T {
-    for (const k of kinds) this.onRead?.(k);
-    if (!this.memos.has(key)) this.memos.set(key, build());
-    return this.memos.get(key) as T;
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(key));
+    let entry = this.memos.get(key);
+    if (!entry) {
+      const deps = new Set(kinds.map(ReadKey.kind));
+      entry = { value: this.recordInto(deps, build), deps };
+      this.memos.set(key, entry);
+    }
+    return entry.value as T;
+  }
+
+  /**
+   * A scalar derived from the whole index ("does the repository use Linkerd?"). Unlike a memo it is recomputed
+   * whenever something it read changes, and the checks that read it re-run only when its value changes, so a
+   * fact read by every check does not make every change re-run every check. `compute` must read through the
+   * index it is given.
+   */
+  fact<T extends string | number | boolean | undefined>(key: string, kinds: readonly KindKey[], compute: (index: ResourceIndex) => T): T {
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(key));
+    let entry = this.memos.get(key);
+    if (!entry) {
+      const deps = new Set(kinds.map(ReadKey.kind));
+      entry = { value: this.recordInto(deps, () => compute(this)), deps, fact: compute as (index: ResourceIndex) => unknown };
+      this.memos.set(key, entry);
+    }
+    return entry.value as T;
+  }
+
+  /**
+   * A lookup table that every object of `kinds` contributes entries to, each independently of the others
+   * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
+   * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the
+   * changed objects' entries (and those whose reads it invalidated), so a table costs a change what it touches.
+   * Entries keep index order within a key.
+   */
+  table<V>(name: string, kinds: readonly KindKey[], entriesOf: (r: Resource, index: ResourceIndex) => Iterable<readonly [string, V]>): Table<V> {
+    for (const k of kinds) this.log?.kind(k);
+    let state = this.tables.get(name);
+    if (!state) {
+      state = {
+        kinds,
+        entriesOf: entriesOf as TableState["entriesOf"],
+        buckets: LayeredMap.of(new Map()),
+        contributions: LayeredMap.of(new Map()),
+        dependents: LayeredMap.of(new Map()),
+      };
+      for (const kind of kinds) for (const r of this.unrecorded(kind)) this.contribute(state, r, false, new Set());
+      this.tables.set(name, state);
+    }
+    const buckets = state.buckets;
+    const log = this.log;
+    return {
+      get(key: string): readonly V[] {
+        log?.key(ReadKey.table(name, key));
+        return (buckets.get(key) ?? []).map((e) => e.value as V);
+      },
+      entries(key: string): readonly { readonly resource: Resource; readonly value: V }[] {
+        log?.key(ReadKey.table(name, key));
+        return (buckets.get(key) ?? []) as readonly { readonly resource: Resource; readonly value: V }[];
+      },
+    };
+  }
+
+  /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
+  private contribute(state: TableState, r: Resource, ordered: boolean, changed: Set<string>): void {
+    const deps = new Set<string>();
+    const entries = [...this.recordInto(deps, () => state.entriesOf(r, this))];
+    const keys: string[] = [];
+    // Building appends in place; patching copies what it changes (the lists are shared with the earlier index).
+    for (const [key, value] of entries) {
+      const list = state.buckets.get(key);
+      const entry = { resource: r, value };
+      if (!list) state.buckets.set(key, [entry]);
+      else if (ordered) state.buckets.set(key, insertOrdered(list, entry, (e) => e.resource));
+      else (list as { resource: Resource; value: unknown }[]).push(entry);
+      keys.push(key);
+      changed.add(key);
+    }
+    state.contributions.set(r, { keys, deps: [...deps] });
+    for (const d of deps) {
+      const set = state.dependents.get(d);
+      if (!set) state.dependents.set(d, new Set([r]));
+      else if (ordered) state.dependents.set(d, new Set([...set, r]));
+      else (set as Set<Resource>).add(r);
+    }
+  }
+
+  /** Removes an object's entries from a table; records changed keys. */
+  private withdraw(state: TableState, r: Resource, changed: Set<string>): void {
+    const was = state.contributions.get(r);
+    if (!was) return;
+    for (const key of new Set(was.keys)) {
+      const list = (state.buckets.get(key) ?? []).filter((e) => e.resource !== r);
+      if (list.length) state.buckets.set(key, list);
+      else state.buckets.delete(key);
+      changed.add(key);
+    }
+    for (const d of was.deps) {
+      const set = new Set(state.dependents.get(d) ?? []);
+      set.delete(r);
+      if (set.size) state.dependents.set(d, set);
+      else state.dependents.delete(d);
+    }
+    state.contributions.delete(r);
+  }
+
+  /** Runs `build` with this index's reads going to `deps` (kinds still go to the outer log, for the reads test). */
+  private recordInto<T>(deps: Set<string>, build: () => T): T {
+    const outer = this.log;
+    this.log = { kind: (k) => outer?.kind(k), key: (key) => deps.add(key) };
+    try {
+      return build();
+    } finally {
+      this.log = outer;
+    }
+  }
+
+  /**
+   * The index after `change`, sharing what the change leaves alone, and the read keys whose answers may differ.
+   * `removed` must be objects of this index; `added` are new objects (an update removes the old version and adds
+   * the new one).
+   */
+  withChange(change: IndexChange): { index: ResourceIndex; keys: Set<string> } {
+    const gone = new Set(change.removed);
+    let list = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+    for (const r of change.added) list = insertOrdered(list, r, (x) => x);
+    const removed = change.removed;
+    const added = change.added;
+
+    const next = Object.create(ResourceIndex.prototype) as ResourceIndex;
+    const fields: Pick<ResourceIndex, "settings"> & Record<string, unknown> = {
+      settings: this.settings,
+      list,
+      log: undefined,
+      byKind: new Map(this.byKind),
+      byIdentity: this.byIdentity.derive(),
+      byKindNamespace: this.byKindNamespace.derive(),
+      present: new Map(this.present),
+      derived: {},
+      memos: this.memos.derive(),
+      tables: this.tables.derive(),
+    };
+    Object.assign(next, fields);
+
+    const keys = new Set<string>([ReadKey.kind(ANY_KIND)]);
+    const removedSet = new Set(removed);
+    const patchList = (list: readonly Resource[] | undefined, add: readonly Resource[]) => {
+      let out = (list ?? []).filter((r) => !removedSet.has(r));
+      for (const r of add) out = insertOrdered(out, r, (x) => x);
+      return out;
+    };
+    const group = (rs: readonly Resource[], keyOf: (r: Resource) => string) => {
+      const out = new Map<string, Resource[]>();
+      for (const r of rs) push(out, keyOf(r), r);
+      return out;
+    };
+    const touched = [...removed, ...added];
+    for (const [kind] of group(touched, kindId)) {
+      const list = patchList(this.byKind.get(kind), added.filter((r) => kindId(r) === kind));
+      if (list.length) next.byKind.set(kind, list);
+      else next.byKind.delete(kind);
+    }
+    for (const [id, rs] of group(touched, (r) => r.id)) {
+      const before = this.byIdentity.get(id) ?? [];
+      const list = patchList(before, added.filter((r) => r.id === id));
+      if (list.length) next.byIdentity.set(id, list);
+      else next.byIdentity.delete(id);
+      const r = rs[0] as Resource;
+      keys.add(ReadKey.identity(r, r.namespace, r.name));
+      if (before.length > 1 || list.length > 1) keys.add(ReadKey.duplicates());
+    }
+    for (const [key, rs] of group(touched, (r) => `${kindId(r)}\u0000${r.namespace}`)) {
+      const list = patchList(this.byKindNamespace.get(key), added.filter((r) => `${kindId(r)}\u0000${r.namespace}` === key));
+      if (list.length) next.byKindNamespace.set(key, list);
+      else next.byKindNamespace.delete(key);
+      const r = rs[0] as Resource;
+      keys.add(ReadKey.kind(r));
+      keys.add(ReadKey.namespace(r, r.namespace));
+    }
+    for (const r of touched) {
+      if (!isLinted(r)) continue;
+      const kind = kindId(r);
+      const before = next.present.get(kind) ?? 0;
+      const after = before + (removedSet.has(r) ? -1 : 1);
+      next.present.set(kind, after);
+      if ((before === 0) !== (after === 0)) keys.add(ReadKey.exists(r));
+    }
+
+    // Derived tables are patched when they were built and the change touches what they hold.
+    // Always kept (not only once built): which namespaces appear or vanish is a key every change must report.
+    next.derived.namespaces = this.namespaceTable().patched(removed, added, keys);
+    const workloadChanges = touched.filter((r) => WORKLOAD_KINDS.some((k) => sameKind(k, r)));
+    for (const r of workloadChanges) {
+      keys.add(ReadKey.workloads(r.namespace));
+      keys.add(ReadKey.workloads("*"));
+    }
+    if (this.derived.workloads) {
+      next.derived.workloads = workloadChanges.length
+        ? this.derived.workloads.patched(removed.filter((r) => workloadChanges.includes(r)), added.filter((r) => workloadChanges.includes(r)))
+        : this.derived.workloads;
+    }
+
+    // Tables recompute the entries of changed objects and of objects whose entries read something that changed.
+    // Memos whose inputs changed are dropped (and rebuilt by whoever asks next); facts are recomputed at once and
+    // count as changed only when their value differs. They read each other, so this runs to a fixed point.
+    const recomputed = new Map<string, Set<Resource>>();
+    for (const [name, state] of [...this.tables.entries()]) {
+      const patched: TableState = {
+        ...state,
+        buckets: state.buckets.derive(),
+        contributions: state.contributions.derive(),
+        dependents: state.dependents.derive(),
+      };
+      next.tables.set(name, patched);
+      const changedKeys = new Set<string>();
+      for (const r of removed) if (state.kinds.some((k) => sameKind(k, r))) next.withdraw(patched, r, changedKeys);
+      for (const r of added) if (state.kinds.some((k) => sameKind(k, r))) next.contribute(patched, r, true, changedKeys);
+      recomputed.set(name, new Set(added));
+      for (const key of changedKeys) keys.add(ReadKey.table(name, key));
+    }
+    for (let again = true; again; ) {
+      again = false;
+      for (const [name, state] of [...next.tables.entries()]) {
+        const done = recomputed.get(name) ?? new Set<Resource>();
+        recomputed.set(name, done);
+        const stale = new Set<Resource>();
+        for (const key of keys) for (const r of state.dependents.get(key) ?? []) if (!done.has(r)) stale.add(r);
+        if (!stale.size) continue;
+        const changedKeys = new Set<string>();
+        for (const r of stale) {
+          done.add(r);
+          next.withdraw(state, r, changedKeys);
+          next.contribute(state, r, true, changedKeys);
+        }
+        for (const key of changedKeys) {
+          const readKey = ReadKey.table(name, key);
+          if (!keys.has(readKey)) {
+            keys.add(readKey);
+            again = true;
+          }
+        }
+      }
+      for (const [name, entry] of [...next.memos.entries()]) {
+        const memoKey = ReadKey.memo(name);
+        if (keys.has(memoKey) || ![...entry.deps].some((d) => keys.has(d))) continue;
+        if (entry.fact) {
+          const deps = new Set([...entry.deps].filter((d) => d.startsWith("K ")));
+          const value = next.recordInto(deps, () => entry.fact!(next));
+          next.memos.set(name, { value, deps, fact: entry.fact });
+          if (Object.is(value, entry.value)) continue;
+        } else {
+          next.memos.delete(name);
+        }
+        keys.add(memoKey);
+        again = true;
+      }
+    }
+    return { index: next, keys };
   }
 
   private unrecorded(kind: KindKey): readonly Resource[] {
     return this.byKind.get(kindId(kind)) ?? [];
   }
 
-  private buildNamespaces(): NamespaceTable {
-    const declared = new Map<string, Resource>();
-    for (const ns of this.unrecorded(K.Namespace)) if (!declared.has(ns.name)) declared.set(ns.name, ns);
-    const names = new Set<string>(declared.keys());
-    for (const r of this.resources) if (r.namespace) names.add(r.namespace);
-    return {
-      names,
-      exists: (name) => names.has(name),
-      declared: (name) => declared.get(name),
-    };
+  private namespaceTable(): CountedNamespaces {
+    return (this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace)));
   }
 }
 
-/** Builds resources from raw manifests: defaults namespaces, using the repository's CRDs to know which kinds are cluster-scoped. */
+/** The namespace table, with the number of objects in each namespace so that a change knows when one appears or goes. */
+class CountedNamespaces implements NamespaceTable {
+  private log: ReadLog | undefined;
+
+  private constructor(
+    private readonly counts: Map<string, number>,
+    private readonly declaredByName: Map<string, Resource>,
+    private readonly nameSet: ReadonlySet<string>,
+  ) {}
+
+  /** Reading the whole set reads whether any namespace appears or goes. */
+  get names(): ReadonlySet<string> {
+    this.log?.key(ReadKey.namespaceExists("*"));
+    return this.nameSet;
+  }
+
+  static build(resources: readonly Resource[], namespaceObjects: readonly Resource[]): CountedNamespaces {
+    const declared = new Map<string, Resource>();
+    for (const ns of namespaceObjects) if (!declared.has(ns.name)) declared.set(ns.name, ns);
+    const counts = new Map<string, number>();
+    for (const name of declared.keys()) counts.set(name, 0);
+    for (const r of resources) if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 0) + 1);
+    return new CountedNamespaces(counts, declared, new Set(counts.keys()));
+  }
+
+  recorded(log: ReadLog): NamespaceTable {
+    const copy = Object.create(this) as CountedNamespaces;
+    copy.log = log;
+    return copy;
+  }
+
+  exists(name: string): boolean {
+    this.log?.key(ReadKey.namespaceExists(name));
+    return this.nameSet.has(name);
+  }
+
+  declared(name: string): Resource | undefined {
+    this.log?.key(ReadKey.identity(K.Namespace, "", name));
+    return this.declaredByName.get(name);
+  }
+
+  /** The table after a change; adds the keys of namespaces that appeared or disappeared. */
+  patched(removed: readonly Resource[], added: readonly Resource[], keys: Set<string>): CountedNamespaces {
+    const counts = new Map(this.counts);
+    const declared = new Map(this.declaredByName);
+    for (const r of removed) {
+      if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 1) - 1);
+      if (sameKind(r, K.Namespace) && declared.get(r.name) === r) declared.delete(r.name);
+    }
+    for (const r of added) {
+      if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 0) + 1);
+      if (sameKind(r, K.Namespace) && !declared.has(r.name)) declared.set(r.name, r);
+    }
+    // A Namespace object that was a second definition may now be the first one.
+    for (const r of removed) {
+      if (!sameKind(r, K.Namespace) || declared.has(r.name)) continue;
+      const other = added.find((a) => sameKind(a, K.Namespace) && a.name === r.name);
+      if (other) declared.set(r.name, other);
+    }
+    const names = new Set<string>(declared.keys());
+    for (const [name, n] of counts) {
+      if (n > 0) names.add(name);
+      else if (!declared.has(name)) counts.delete(name);
+    }
+    for (const name of new Set([...this.nameSet, ...names])) {
+      if (this.nameSet.has(name) !== names.has(name)) {
+        keys.add(ReadKey.namespaceExists(name));
+        keys.add(ReadKey.namespaceExists("*"));
+      }
+    }
+    return new CountedNamespaces(counts, declared, names);
+  }
+}
+
+/** Resources from raw manifests: namespaces defaulted, cluster-scoped kinds known from built-ins and the repository's CRDs. */
 export function resourcesFromRaw(raw: readonly RawResource[], settings: Settings): Resource[] {
   const clusterScoped = new Set<string>();
   for (const r of raw) {
@@ -152,7 +544,7 @@ export function resourcesFromRaw(raw: readonly RawResource[], settings: Settings
     const kind = asString(asObject(s?.names)?.kind);
     if (kind && s?.scope === "Cluster") clusterScoped.add(`${asString(s.group) ?? ""}/${kind}`);
   }
-  const resources = raw.map((r) => {
+  return raw.map((r) => {
     const { group, version } = parseApiVersion(r.apiVersion);
     const key = { group, kind: r.kind };
     const meta = asObject(r.data.metadata) ?? {};
@@ -173,7 +565,6 @@ export function resourcesFromRaw(raw: readonly RawResource[], settings: Settings
       id: identity(key, namespace, name),
     } satisfies Resource;
   });
-  return resources;
 }
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {

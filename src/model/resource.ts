@@ -43,8 +43,11 @@ export interface Resource {
   readonly id: string;
 }
 
-/** Whether meshlint was asked to check this resource (rather than assuming it, or being told a CRD is served). */
-export const isLinted = (r: Resource): boolean => r.origin.kind === "file";
+/**
+ * Whether meshlint was asked to check this resource (a file's, or a live cluster's), rather than assuming it or being
+ * told a CRD is served.
+ */
+export const isLinted = (r: Resource): boolean => r.origin.kind === "file" || r.origin.kind === "cluster";
 
 export const identity = (k: KindKey, namespace: string, name: string): string => `${kindId(k)}/${namespace}/${name}`;
 
@@ -67,3 +70,44 @@ export const labelsOf = (r: Resource): Readonly<Record<string, string>> => asStr
 
 export const annotationsOf = (r: Resource): Readonly<Record<string, string>> =>
   asStringMap(metadata(r).annotations) ?? {};
+
+const ORIGIN_RANK: Readonly<Record<Origin["kind"], number>> = { file: 0, cluster: 1, crds: 2, installation: 3 };
+
+/**
+ * The order an index keeps resources in: files by path and document (the loader's order), then objects read from a
+ * cluster, then CRDs given with `--crds`, then assumed installation objects; ties by identity. A changed index
+ * inserts new objects where a full build would have put them, so both give the same answers.
+ */
+export function compareResources(a: Resource, b: Resource): number {
+  const rank = ORIGIN_RANK[a.origin.kind] - ORIGIN_RANK[b.origin.kind];
+  if (rank) return rank;
+  const fa = a.origin.file ?? "";
+  const fb = b.origin.file ?? "";
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  const da = a.origin.document ?? 0;
+  const db = b.origin.document ?? 0;
+  if (da !== db) return da - db;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * A copy of `list` (kept in `compareResources` order of `resourceOf`, after `first`) with `item` inserted after the
+ * elements that sort before it or equal to it.
+ */
+export function insertOrdered<T>(
+  list: readonly T[],
+  item: T,
+  resourceOf: (t: T) => Resource,
+  first: (a: Resource, b: Resource) => number = () => 0,
+): T[] {
+  const r = resourceOf(item);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = resourceOf(list[mid] as T);
+    if ((first(m, r) || compareResources(m, r)) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return [...list.slice(0, lo), item, ...list.slice(lo)];
+}

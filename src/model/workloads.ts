@@ -8,7 +8,9 @@ import {
   asString,
   asStringMap,
   getPath,
+  insertOrdered,
 } from "./resource.js";
+import { type ReadLog, ReadKey } from "./read-log.js";
 import { type Selector, isEmptySelector, matches } from "./selectors.js";
 
 export interface ContainerPort {
@@ -85,36 +87,81 @@ function containersOf(value: unknown): Container[] {
  * each `key=value` label, the rarest label of a selector picking the candidates.
  */
 export class WorkloadTable {
-  private readonly byNamespace = new Map<string, Workload[]>();
-  private readonly byLabel = new Map<string, Workload[]>();
+  private byNamespace = new Map<string, Workload[]>();
+  private byLabel = new Map<string, Workload[]>();
+  /** Set on recording copies (see `recorded`). */
+  private log: ReadLog | undefined;
 
-  constructor(readonly all: readonly Workload[]) {
-    for (const w of all) {
+  constructor(private list: readonly Workload[]) {
+    for (const w of list) {
       push(this.byNamespace, w.namespace, w);
       for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${w.namespace}\u0000${k}=${v}`, w);
     }
   }
 
+  /** The same table, reporting the namespaces each question looks into to `log`. */
+  recorded(log: ReadLog): WorkloadTable {
+    const copy = Object.create(this) as WorkloadTable;
+    copy.log = log;
+    return copy;
+  }
+
+  /** The table after some workload resources changed; only the lists they are in are copied. */
+  patched(removed: readonly Resource[], added: readonly Resource[]): WorkloadTable {
+    const gone = new Set(removed);
+    const fresh = added.map(workloadOf).filter((w): w is Workload => w !== undefined);
+    let list = this.list.filter((w) => !gone.has(w.resource));
+    for (const w of fresh) list = insertOrdered(list, w, (x) => x.resource);
+    const next = Object.create(WorkloadTable.prototype) as WorkloadTable;
+    Object.assign(next, { list, log: undefined, byNamespace: new Map(this.byNamespace), byLabel: new Map(this.byLabel) });
+    const touch = (map: Map<string, Workload[]>, key: string, w: Workload, add: boolean) => {
+      const list = (map.get(key) ?? []).filter((x) => !gone.has(x.resource));
+      const updated = add ? insertOrdered(list, w, (x) => x.resource) : list;
+      if (updated.length) map.set(key, updated);
+      else map.delete(key);
+    };
+    for (const r of removed) {
+      const w = workloadOf(r);
+      if (!w) continue;
+      touch(next.byNamespace, w.namespace, w, false);
+      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\u0000${k}=${v}`, w, false);
+    }
+    for (const w of fresh) {
+      touch(next.byNamespace, w.namespace, w, true);
+      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\u0000${k}=${v}`, w, true);
+    }
+    return next;
+  }
+
   inNamespace(namespace: string): readonly Workload[] {
+    this.log?.key(ReadKey.workloads(namespace));
     return this.byNamespace.get(namespace) ?? [];
   }
 
   /** Workloads in `namespace` that `selector` selects; an empty selector selects every workload there. */
   select(selector: Selector, namespace: string): readonly Workload[] {
+    this.log?.key(ReadKey.workloads(namespace));
     if (selector.invalid) return [];
-    if (isEmptySelector(selector)) return this.inNamespace(namespace);
+    if (isEmptySelector(selector)) return this.byNamespace.get(namespace) ?? [];
     let candidates: readonly Workload[] | undefined;
     for (const [k, v] of Object.entries(selector.matchLabels)) {
       const bucket = this.byLabel.get(`${namespace}\u0000${k}=${v}`) ?? [];
       if (!candidates || bucket.length < candidates.length) candidates = bucket;
       if (bucket.length === 0) return [];
     }
-    return (candidates ?? this.inNamespace(namespace)).filter((w) => matches(selector, w.labels));
+    return (candidates ?? this.byNamespace.get(namespace) ?? []).filter((w) => matches(selector, w.labels));
   }
 
   /** Workloads in any namespace that `selector` selects. */
   selectAnywhere(selector: Selector): readonly Workload[] {
+    this.log?.key(ReadKey.workloads("*"));
     return [...this.byNamespace.keys()].flatMap((ns) => this.select(selector, ns));
+  }
+
+  /** Every workload. */
+  get all(): readonly Workload[] {
+    this.log?.key(ReadKey.workloads("*"));
+    return this.list;
   }
 }
 

@@ -3,9 +3,10 @@ import { phase } from "../base/timing.js";
 import { type Config, ConfigError, emptyConfig, findConfigFile, loadConfig } from "../engine/config.js";
 import { istioProvided } from "../istio/installation.js";
 import { type LoadResult, type RawResource, load } from "../load/load.js";
-import { clusterProvided } from "../model/installation.js";
-import type { Resource } from "../model/resource.js";
-import { ResourceIndex, resourcesFromRaw } from "../model/resource-index.js";
+import { clusterProvided, isAssumed } from "../model/installation.js";
+import { type Resource, compareResources } from "../model/resource.js";
+import { ANY_KIND, type IndexChange, ResourceIndex, resourcesFromRaw } from "../model/resource-index.js";
+import { workloadOf } from "../model/workloads.js";
 import type { Settings } from "../model/settings.js";
 import { type SettingsOptions, UsageError, settingsFor } from "./settings.js";
 
@@ -60,15 +61,50 @@ export async function loadProject(inputs: readonly string[], options: ProjectOpt
  * each only where no given resource has its identity.
  */
 export function buildIndex(raw: readonly RawResource[], settings: Settings): ResourceIndex {
-  const given = resourcesFromRaw(raw, settings);
+  // In the index's order (files by path and document, then cluster objects, then --crds CRDs), so that a change
+  // inserts objects where a full build would (see ResourceIndex.withChange).
+  return indexResources(resourcesFromRaw(raw, settings), settings);
+}
+
+/** The index of resources already built (see buildIndex). */
+export function indexResources(resources: readonly Resource[], settings: Settings): ResourceIndex {
+  const given = [...resources].sort(compareResources);
+  return new ResourceIndex([...given, ...provided(given, settings)], settings);
+}
+
+/** What Kubernetes and the installation are assumed to provide, besides `given`, ordered by identity. */
+function provided(given: readonly Resource[], settings: Settings): Resource[] {
   const ids = new Set(given.map((r) => r.id));
-  const provided: Resource[] = [];
+  const out: Resource[] = [];
   for (const r of [...clusterProvided(settings), ...istioProvided(given, settings)]) {
     if (ids.has(r.id)) continue;
     ids.add(r.id);
-    provided.push(r);
+    out.push(r);
   }
-  return new ResourceIndex([...given, ...provided], settings);
+  return out.sort(compareResources);
+}
+
+/**
+ * A change to an index built by buildIndex, completed with what it changes among the assumed objects: a
+ * repository Service named like the ingress gateway's replaces the assumed one, a gateway Deployment of its own makes
+ * the assumed one go. Only changes that can matter recompute them.
+ */
+export function completeChange(index: ResourceIndex, change: IndexChange): IndexChange {
+  const settings = index.settings;
+  const assumedIds = new Set(provided([], settings).map((r) => r.id));
+  const gw = settings.installation.ingressGateway;
+  const matters = (r: Resource) => assumedIds.has(r.id) || (gw && r.namespace === gw.namespace && workloadOf(r) !== undefined);
+  if (![...change.removed, ...change.added].some(matters)) return change;
+  const before = index.all(ANY_KIND).filter(isAssumed);
+  const gone = new Set(change.removed);
+  const given = [...index.all(ANY_KIND).filter((r) => !isAssumed(r) && !gone.has(r)), ...change.added];
+  const after = provided(given, settings);
+  const beforeIds = new Set(before.map((r) => r.id));
+  const afterIds = new Set(after.map((r) => r.id));
+  return {
+    removed: [...change.removed, ...before.filter((r) => !afterIds.has(r.id))],
+    added: [...change.added, ...after.filter((r) => !beforeIds.has(r.id))],
+  };
 }
 
 function resolveConfig(cwd: string, options: ProjectOptions): Config {

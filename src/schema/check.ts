@@ -17,7 +17,7 @@ const METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSche
 /** The registry of served CRDs for this run (bundles, `--crds`, and the repository's own CRDs). */
 export const schemaRegistry = (index: ResourceIndex): SchemaRegistry =>
   index.memo("schema/registry", [K.CustomResourceDefinition], () => {
-    const usesLinkerd = index.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"));
+    const usesLinkerd = index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
     const crds = index.all(K.CustomResourceDefinition);
     const served = crds.filter((r) => r.origin.kind === "crds");
     return new SchemaRegistry(index.settings, served, crds.filter(isLinted), usesLinkerd);
@@ -29,7 +29,8 @@ export const schemaRegistry = (index: ResourceIndex): SchemaRegistry =>
  */
 export function schemaReport(index: ResourceIndex, resource: Resource): SchemaReport {
   const registry = schemaRegistry(index);
-  const reports = index.memo("schema/reports", [], () => new WeakMap<Resource, SchemaReport>());
+  // Kept per object (objects never change); a new registry (the CRDs changed) starts a new cache.
+  const reports = index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), new WeakMap<Resource, SchemaReport>()));
   let report = reports.get(resource);
   if (!report) {
     report = build(registry, resource);
