@@ -44021,7 +44021,8 @@ var ResourceIndex = class _ResourceIndex {
   /**
    * Whether the repository itself defines objects of a kind (assumed installation objects do not count). A rule
    * checks references to a kind only when it does: a repository without any DestinationRule keeps them elsewhere,
-   * and reporting every subset as missing would be noise. Objects read from a live cluster count.
+   * and reporting every subset as missing would be noise. Objects read from a live cluster count. Rules ask
+   * src/model/evidence.ts (holdsKind), which answers from here.
    */
   inRepository(kind2) {
     this.log?.kind(kind2);
@@ -44810,14 +44811,6 @@ function serviceEntryPorts(se) {
 }
 
 // src/istio/destinations.ts
-function repositoryDefinesHosts(index) {
-  return index.fact("istio/repository-defines-hosts", HOST_KINDS, (index2) => {
-    const gw = index2.settings.installation.ingressGateway;
-    const provided2 = /* @__PURE__ */ new Set(["default/kubernetes", ...gw ? [`${gw.namespace}/${gw.name}`] : []]);
-    if (index2.all(K.ServiceEntry).some(isLinted)) return true;
-    return index2.all(K.Service).some((r) => isLinted(r) && !provided2.has(`${r.namespace}/${r.name}`));
-  });
-}
 function resolveHost(index, host, ownerNamespace, clientNamespace = ownerNamespace) {
   const hosts = hostTable(index);
   const found = hosts.lookup(hosts.qualify(host, ownerNamespace), clientNamespace);
@@ -45083,6 +45076,17 @@ function clashOf(a, b) {
   return void 0;
 }
 
+// src/model/evidence.ts
+var holdsKind = (index, kind2) => index.inRepository(kind2);
+var holdsKindIn = (index, kind2, namespace) => index.inNamespace(kind2, namespace).some(isLinted);
+var declaresNamespace = (index, namespace) => {
+  const declared = index.namespaces().declared(namespace);
+  return declared !== void 0 && isLinted(declared);
+};
+var holdsWorkloads = (index) => index.fact("evidence/holds-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
+var holdsApplicationsIn = (index, namespace) => index.workloads().inNamespace(namespace).length > 0 || holdsKindIn(index, K.ServiceAccount, namespace);
+var speaksForServicesIn = (index, namespace) => holdsKindIn(index, K.Service, namespace) || declaresNamespace(index, namespace);
+
 // src/istio/injection.ts
 function namespaceDataplane(index, namespace) {
   const ns = index.namespaces().declared(namespace);
@@ -45123,11 +45127,10 @@ function workloadInAmbient(index, workload) {
   if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
   return namespaceInAmbientMode(index, workload.namespace);
 }
-var namespaceDeclaredInRepository = (index, namespace) => index.namespaces().declared(namespace)?.origin.kind === "file";
 function mayBeInMesh(index, workload) {
   if (hasSidecar(index, workload, { revisions: true }) || workloadInAmbient(index, workload)) return true;
   const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
-  return explicit === void 0 && !namespaceDeclaredInRepository(index, workload.namespace);
+  return explicit === void 0 && !declaresNamespace(index, workload.namespace);
 }
 var injectorConfigMapName = (revision) => !revision || revision === "default" ? "istio-sidecar-injector" : `istio-sidecar-injector-${revision}`;
 function defaultWebhooksInject(namespaceLabels2, podLabels) {
@@ -45141,7 +45144,6 @@ function isRunningPod(resource) {
   const meta = asObject(resource.data.metadata) ?? {};
   return isObject(resource.data.status) || asString(meta.uid) !== void 0 || asString(meta.creationTimestamp) !== void 0;
 }
-var usesIstioConfig = (index) => index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));
 
 // src/istio/policy-targets.ts
 function policyTarget(policy) {
@@ -45169,17 +45171,18 @@ function policyTarget(policy) {
   }
   return { kind: "namespace" };
 }
-function policyWorkloads(index, policy, options = {}) {
+var ROOT_SELECTOR_MESH_WIDE = [K.AuthorizationPolicy, K.RequestAuthentication, K.Telemetry];
+var selectsMeshWide = (index, policy) => policy.namespace === index.settings.rootNamespace && ROOT_SELECTOR_MESH_WIDE.some((k) => sameKind(k, policy));
+function policyWorkloads(index, policy) {
   const target = policyTarget(policy);
   const workloads = index.workloads();
-  const root = policy.namespace === index.settings.rootNamespace;
   switch (target.kind) {
     case "targetRefs":
       return void 0;
     case "namespace":
-      return root ? workloads.all : workloads.inNamespace(policy.namespace);
+      return policy.namespace === index.settings.rootNamespace ? workloads.all : workloads.inNamespace(policy.namespace);
     case "selector":
-      return root && options.rootSelectorMeshWide ? workloads.selectAnywhere(target.selector) : workloads.select(target.selector, policy.namespace);
+      return selectsMeshWide(index, policy) ? workloads.selectAnywhere(target.selector) : workloads.select(target.selector, policy.namespace);
   }
 }
 
@@ -45356,7 +45359,7 @@ function serviceTargets(index, service) {
   const selector = asStringMap(spec(service).selector) ?? {};
   const ports = servicePortsOf(service);
   const workloads = (Object.keys(selector).length ? index.workloads().select(selectorFromLabels(selector), service.namespace) : []).filter(
-    (w) => w.resource.origin.kind === "file" && !isGatewayWorkload(w)
+    (w) => isLinted(w.resource) && !isGatewayWorkload(w)
   );
   if (workloads.length === 0) {
     if (Object.keys(selector).length && index.workloads().select(selectorFromLabels(selector), service.namespace).length) return [];
@@ -45403,7 +45406,7 @@ function repositoryNamespaces(index) {
   return index.memo("istio/mtls-repository-namespaces", MTLS_KINDS, () => {
     const out = /* @__PURE__ */ new Set();
     for (const r of index.resources) {
-      if (r.origin.kind !== "file") continue;
+      if (!isLinted(r)) continue;
       if (r.kind === "Namespace" && r.group === "") out.add(r.name);
       else if (r.namespace) out.add(r.namespace);
     }
@@ -46407,7 +46410,6 @@ var ACCESS_POLICIES = [
   "audit"
 ];
 var PROXY_PROTOCOLS = ["unknown", "HTTP/1", "HTTP/2", "gRPC", "opaque", "TLS"];
-var usesLinkerd = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
 var TRUST_DOMAIN = /^[a-z0-9._-]+$/;
 var SPIFFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
 var DNS_LABEL = /^[a-z0-9-]+$/;
@@ -46751,10 +46753,6 @@ function profilesByService(index) {
 }
 var IDEMPOTENT_METHODS = /* @__PURE__ */ new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 var isGrpcPath = (pathRegex) => pathRegex !== void 0 && /^\/[\w\\]*\.[\w\\.]*\/\w+\$?$/.test(pathRegex);
-function namespaceServicesKnown(index, namespace) {
-  if (index.inNamespace(K.Service, namespace).some((s) => s.origin.kind === "file")) return true;
-  return index.namespaces().declared(namespace)?.origin.kind === "file";
-}
 
 // src/linkerd/annotations.ts
 var LINKERD_ANNOTATED_KINDS = [K.Namespace, K.Service, K.EgressNetwork, ...WORKLOAD_TEMPLATES.map((w) => w.kind)];
@@ -47022,7 +47020,7 @@ function linkerdMeshing(index, workload) {
   if (ns && nsValue !== void 0 && nsValue !== "") {
     return decided(injecting(nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
   }
-  if (ns?.origin.kind === "file" && repositoryUsesLinkerdInjection(index)) {
+  if (ns && isLinted(ns) && repositoryUsesLinkerdInjection(index)) {
     return decided(false, `neither the pod template nor namespace "${workload.namespace}" sets ${INJECT_ANNOTATION}`, ns, ["metadata"]);
   }
   return { meshed: void 0, reason: `the repository does not say whether it is injected (${INJECT_ANNOTATION} is set elsewhere or \`linkerd inject\` is used)`, resource: void 0, path: void 0 };
@@ -47243,7 +47241,6 @@ function serviceAccountExists(index, namespace, name) {
   if (name === "default" && index.namespaces().exists(namespace)) return true;
   return index.workloads().inNamespace(namespace).some((w) => w.serviceAccount === name);
 }
-var namespaceHeldInRepository = (index, namespace) => index.workloads().inNamespace(namespace).length > 0 || index.inNamespace(K.ServiceAccount, namespace).some((r) => r.origin.kind === "file");
 function resolveAuthentication(index, ref) {
   switch (ref.kind) {
     case "MeshTLSAuthentication":
@@ -47373,7 +47370,6 @@ function clusterCoverage(cidr, except = []) {
   }
   return result;
 }
-var serversJudged = (index, namespace) => index.inRepository(K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
 
 // src/access/linkerd.ts
 var LINKERD_ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHORIZATION_KINDS])];
@@ -47619,7 +47615,7 @@ function resolveSource(index, ref) {
   return { ...ref, workloads, inMesh: inMesh2, principal: principalOf(index, ref.namespace, ref.serviceAccount) };
 }
 function namespaceInMesh(index, namespace) {
-  if (!namespaceDeclaredInRepository(index, namespace)) return true;
+  if (!declaresNamespace(index, namespace)) return true;
   const ns = namespaceDataplane(index, namespace);
   return ns.injectionLabel === true || ns.ambient || ns.injectionLabel === void 0 && ns.revision !== void 0;
 }
@@ -48110,7 +48106,6 @@ function referenceGranted(index, from, to) {
     });
   });
 }
-var repositoryHolds = (index, kind2, namespace) => index.inNamespace(kind2, namespace).some((r) => r.origin.kind === "file");
 
 // src/gateway-api/listeners.ts
 function listenersOf(owner) {
@@ -48378,7 +48373,7 @@ var referencegrant_namespace_not_found_default = defineRule({
   target: [K.ReferenceGrant],
   reads: [K.Namespace, ...REFERRERS],
   check(grant, ctx) {
-    if (!ctx.index.inRepository(K.Namespace)) return;
+    if (!holdsKind(ctx.index, K.Namespace)) return;
     const namespaces = ctx.index.namespaces();
     const referrers = ctx.index.memo("referencegrant-namespace-not-found/referrers", REFERRERS, () => {
       const set2 = /* @__PURE__ */ new Set();
@@ -48508,7 +48503,7 @@ var route_backend_not_found_default = defineRule({
     for (const ref of backendRefs(route)) {
       const data = { name: ref.name, namespace: ref.namespace };
       if (ref.target === "egressnetwork") {
-        if (!ctx.index.inRepository(EgressNetwork) || ctx.index.definitions(EgressNetwork, ref.namespace, ref.name).length) continue;
+        if (!holdsKind(ctx.index, EgressNetwork) || ctx.index.definitions(EgressNetwork, ref.namespace, ref.name).length) continue;
         ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "egressNetworkNotFound", data, help: "Fix the name or the namespace of the EgressNetwork." });
         continue;
       }
@@ -48524,7 +48519,7 @@ var route_backend_not_found_default = defineRule({
         });
         continue;
       }
-      if (!ctx.index.inRepository(K.Service)) continue;
+      if (!holdsKind(ctx.index, K.Service)) continue;
       const defs = ctx.index.definitions(K.Service, ref.namespace, ref.name);
       if (defs.length === 0) {
         ctx.report({
@@ -48533,7 +48528,7 @@ var route_backend_not_found_default = defineRule({
           messageId: "serviceNotFound",
           data,
           help: "Fix the name, or set namespace when the Service lives in another namespace.",
-          ...repositoryHolds(ctx.index, K.Service, ref.namespace) ? {} : { severity: "warning" }
+          ...holdsKindIn(ctx.index, K.Service, ref.namespace) ? {} : { severity: "warning" }
         });
         continue;
       }
@@ -48651,7 +48646,7 @@ var KINDS = {
   service: K.Service,
   egressnetwork: EgressNetwork
 };
-var judged = (index, ref, kind2) => ref.target === "gateway" || index.inRepository(kind2);
+var judged = (index, ref, kind2) => ref.target === "gateway" || holdsKind(index, kind2);
 function sectionProblem(ref, defs) {
   const problems = defs.map((d) => {
     if (ref.target !== "service") {
@@ -48698,7 +48693,7 @@ var route_parent_not_found_default = defineRule({
       const defs = ctx.index.definitions(kind2, ref.namespace, ref.name);
       const data = { kind: ref.kind, name: ref.name, namespace: ref.namespace };
       if (defs.length === 0) {
-        const certain = repositoryHolds(ctx.index, kind2, ref.namespace);
+        const certain = holdsKindIn(ctx.index, kind2, ref.namespace);
         ctx.report({
           resource: route,
           path: [...ref.path, "name"],
@@ -49225,7 +49220,7 @@ var authorizationpolicy_host_not_found_default = defineRule({
   reads: [K.VirtualService, ...HOST_KINDS],
   check(policy, ctx) {
     const { index } = ctx;
-    if (!index.inRepository(K.Service) && !index.inRepository(K.ServiceEntry) && !index.inRepository(K.VirtualService)) return;
+    if (!holdsKind(index, K.Service) && !holdsKind(index, K.ServiceEntry) && !holdsKind(index, K.VirtualService)) return;
     const hosts = hostTable(index);
     for (const rule of parsePolicy(policy).rules ?? []) {
       for (const op of rule.to ?? []) {
@@ -53930,12 +53925,12 @@ function allowedByOther(index, policy, workload) {
   const namespaces = /* @__PURE__ */ new Set([workload.namespace, index.settings.rootNamespace]);
   return [...namespaces].some(
     (ns) => index.inNamespace(K.AuthorizationPolicy, ns).some(
-      (other) => other !== policy && policyAction(other) === "ALLOW" && asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {})) && (policyWorkloads(index, other, { rootSelectorMeshWide: true }) ?? []).some((w) => w.resource === workload.resource)
+      (other) => other !== policy && policyAction(other) === "ALLOW" && asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {})) && (policyWorkloads(index, other) ?? []).some((w) => w.resource === workload.resource)
     )
   );
 }
 function tcpPortInScope(index, policy) {
-  for (const w of policyWorkloads(index, policy, { rootSelectorMeshWide: true }) ?? []) {
+  for (const w of policyWorkloads(index, policy) ?? []) {
     for (const svc of index.inNamespace(K.Service, w.namespace)) {
       const selector = asStringMap(spec(svc).selector);
       if (!selector || !Object.keys(selector).length || !matches2(selectorFromLabels(selector), w.labels)) continue;
@@ -54104,8 +54099,8 @@ var authorizationpolicy_mtls_missing_default = defineRule({
     if (!fields.length) return;
     const target = policyTarget(policy);
     if (target.kind === "targetRefs") return;
-    const workloads = (policyWorkloads(index, policy, { rootSelectorMeshWide: true }) ?? []).filter(
-      (w) => w.resource.origin.kind === "file" && mayBeInMesh(index, w)
+    const workloads = (policyWorkloads(index, policy) ?? []).filter(
+      (w) => isLinted(w.resource) && mayBeInMesh(index, w)
     );
     const pods = workloads.length ? workloads.map((w) => ({ pod: w, name: `${w.resource.kind} "${w.namespace}/${w.resource.name}"` })) : [{ pod: { namespace: policy.namespace, labels: target.kind === "selector" ? target.selector.matchLabels : {} }, name: `the workloads of namespace "${policy.namespace}"` }];
     for (const { pod: pod2, name } of pods) {
@@ -54151,7 +54146,7 @@ var authorizationpolicy_namespace_not_found_default = defineRule({
   target: [K.AuthorizationPolicy],
   reads: [K.Namespace],
   check(policy, ctx) {
-    if (!ctx.index.inRepository(K.Namespace)) return;
+    if (!holdsKind(ctx.index, K.Namespace)) return;
     const names2 = [...ctx.index.namespaces().names];
     asArray(spec(policy).rules).forEach((rule, i) => {
       asArray(asObject(rule)?.from).forEach((from, j) => {
@@ -54189,7 +54184,7 @@ var authorizationpolicy_port_not_found_default = defineRule({
   target: [K.AuthorizationPolicy],
   reads: WORKLOAD_KINDS,
   check(policy, ctx) {
-    const workloads = (policyWorkloads(ctx.index, policy, { rootSelectorMeshWide: true }) ?? []).filter((w) => w.resource.origin.kind === "file");
+    const workloads = (policyWorkloads(ctx.index, policy) ?? []).filter((w) => isLinted(w.resource));
     if (!workloads.length || workloads.some((w) => !w.containers.some((c) => c.ports.length))) return;
     const exposed = new Set(workloads.flatMap((w) => w.containers.flatMap((c) => c.ports.map((p) => String(p.containerPort)))));
     const list2 = [...exposed].sort((a, b) => Number(a) - Number(b)).join(", ");
@@ -54209,52 +54204,6 @@ var authorizationpolicy_port_not_found_default = defineRule({
     }
   }
 });
-
-// src/istio/selection.ts
-function repositoryHasWorkloads(index) {
-  return index.fact("istio/repository-has-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
-}
-function selectorOverlaps(index, policies, skip = () => false) {
-  const byWorkload = /* @__PURE__ */ new Map();
-  for (const policy of policies) {
-    const target = policyTarget(policy);
-    if (target.kind !== "selector") continue;
-    for (const w of index.workloads().select(target.selector, policy.namespace)) {
-      if (skip(w)) continue;
-      const list2 = byWorkload.get(w);
-      if (list2) list2.push(policy);
-      else byWorkload.set(w, [policy]);
-    }
-  }
-  const out = /* @__PURE__ */ new Map();
-  for (const [workload, list2] of byWorkload) {
-    if (list2.length < 2) continue;
-    for (const policy of list2) {
-      if (!out.has(policy)) out.set(policy, { others: list2.filter((p) => p !== policy), workload });
-    }
-  }
-  return out;
-}
-function namespaceWidePolicies(policies) {
-  const out = /* @__PURE__ */ new Map();
-  for (const policy of policies) {
-    if (policyTarget(policy).kind !== "namespace") continue;
-    const list2 = out.get(policy.namespace);
-    if (list2) list2.push(policy);
-    else out.set(policy.namespace, [policy]);
-  }
-  return out;
-}
-var quotedNames = (resources) => resources.map((r) => `"${r.namespace}/${r.name}"`).join(", ");
-var workloadName = (w) => `${w.resource.kind} "${w.resource.namespace}/${w.resource.name}"`;
-function generatedGatewayMatch(index, selector, namespace) {
-  const gateways = namespace === void 0 ? index.all(K.KubernetesGateway) : index.inNamespace(K.KubernetesGateway, namespace);
-  return gateways.find((gw) => {
-    const infrastructure = asStringMap(asObject(spec(gw).infrastructure)?.labels) ?? {};
-    const labels = { ...infrastructure, "gateway.networking.k8s.io/gateway-name": gw.name, "istio.io/gateway-name": gw.name };
-    return matches2(selector, labels);
-  });
-}
 
 // rules/istio/authorizationpolicy-principal-not-found.ts
 function knownAccounts(index) {
@@ -54298,7 +54247,7 @@ var authorizationpolicy_principal_not_found_default = defineRule({
   reads: [K.ServiceAccount, ...WORKLOAD_KINDS],
   check(policy, ctx) {
     const { index } = ctx;
-    if (!index.inRepository(K.ServiceAccount) && !repositoryHasWorkloads(index)) return;
+    if (!holdsKind(index, K.ServiceAccount) && !holdsWorkloads(index)) return;
     const { domain, aliases } = trustDomains(index);
     const domains = [domain, ...aliases];
     const { accounts, principals } = knownAccounts(index);
@@ -54391,6 +54340,56 @@ var authorizationpolicy_rule_shadowed_default = defineRule({
   }
 });
 
+// src/istio/selection.ts
+function selectorOverlaps(index, policies, skip = () => false) {
+  const byWorkload = /* @__PURE__ */ new Map();
+  for (const policy of policies) {
+    const target = policyTarget(policy);
+    if (target.kind !== "selector") continue;
+    for (const w of index.workloads().select(target.selector, policy.namespace)) {
+      if (skip(w)) continue;
+      const list2 = byWorkload.get(w);
+      if (list2) list2.push(policy);
+      else byWorkload.set(w, [policy]);
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const [workload, list2] of byWorkload) {
+    if (list2.length < 2) continue;
+    for (const policy of list2) {
+      if (!out.has(policy)) out.set(policy, { others: list2.filter((p) => p !== policy), workload });
+    }
+  }
+  return out;
+}
+function namespaceWidePolicies(policies) {
+  const out = /* @__PURE__ */ new Map();
+  for (const policy of policies) {
+    if (policyTarget(policy).kind !== "namespace") continue;
+    const list2 = out.get(policy.namespace);
+    if (list2) list2.push(policy);
+    else out.set(policy.namespace, [policy]);
+  }
+  return out;
+}
+var quotedNames = (resources) => resources.map((r) => `"${r.namespace}/${r.name}"`).join(", ");
+var workloadName = (w) => `${w.resource.kind} "${w.resource.namespace}/${w.resource.name}"`;
+function generatedGatewayMatch(index, selector, namespace) {
+  const gateways = namespace === void 0 ? index.all(K.KubernetesGateway) : index.inNamespace(K.KubernetesGateway, namespace);
+  return gateways.find((gw) => {
+    const infrastructure = asStringMap(asObject(spec(gw).infrastructure)?.labels) ?? {};
+    const labels = { ...infrastructure, "gateway.networking.k8s.io/gateway-name": gw.name, "istio.io/gateway-name": gw.name };
+    return matches2(selector, labels);
+  });
+}
+function selectorMatchingNothing(index, policy) {
+  const target = policyTarget(policy);
+  if (target.kind !== "selector" || !holdsWorkloads(index)) return void 0;
+  if (policyWorkloads(index, policy)?.length) return void 0;
+  if (generatedGatewayMatch(index, target.selector, selectsMeshWide(index, policy) ? void 0 : policy.namespace)) return void 0;
+  return target;
+}
+
 // rules/istio/authorizationpolicy-workload-not-found.ts
 var authorizationpolicy_workload_not_found_default = defineRule({
   meta: {
@@ -54413,7 +54412,7 @@ var authorizationpolicy_workload_not_found_default = defineRule({
   target: [K.AuthorizationPolicy],
   reads: [K.Namespace, K.KubernetesGateway, ...WORKLOAD_KINDS],
   check(policy, ctx) {
-    if (!repositoryHasWorkloads(ctx.index)) return;
+    if (!holdsWorkloads(ctx.index)) return;
     const { index } = ctx;
     const target = policyTarget(policy);
     const root = policy.namespace === ctx.settings.rootNamespace;
@@ -54597,6 +54596,101 @@ var destinationrule_host_conflict_default = defineRule({
   }
 });
 
+// src/istio/gateway-servers.ts
+var ISTIO_OPERATOR = Object.freeze({ group: "install.istio.io", kind: "IstioOperator" });
+var GATEWAY_SCOPE_KINDS = [K.Deployment, ISTIO_OPERATOR];
+function parseServerHost(written, gatewayNamespace) {
+  const slash = written.indexOf("/");
+  if (slash < 0) return { namespace: "*", host: written.toLowerCase() };
+  const ns = written.slice(0, slash);
+  return { namespace: ns === "." ? gatewayNamespace : ns || "*", host: written.slice(slash + 1).toLowerCase() };
+}
+function gatewayServers(gw) {
+  return asArray(spec(gw).servers).flatMap((s, index) => {
+    const server = asObject(s);
+    if (!server) return [];
+    const path6 = ["spec", "servers", index];
+    const port2 = asObject(server.port);
+    const tls = asObject(server.tls);
+    const hosts = asArray(server.hosts).flatMap(
+      (h, j) => typeof h === "string" && h ? [{ written: h, ...parseServerHost(h, gw.namespace), path: [...path6, "hosts", j] }] : []
+    );
+    const credentials = [
+      ...asString(tls?.credentialName) ? [{ name: asString(tls?.credentialName), path: [...path6, "tls", "credentialName"] }] : [],
+      ...asArray(tls?.credentialNames).flatMap(
+        (c, k) => typeof c === "string" && c ? [{ name: c, path: [...path6, "tls", "credentialNames", k] }] : []
+      )
+    ];
+    return [
+      {
+        index,
+        path: path6,
+        port: asNumber(port2?.number),
+        protocol: asString(port2?.protocol)?.toUpperCase(),
+        bind: asString(server.bind),
+        tls: tls ? { mode: asString(tls.mode), credentials, serverCertificate: asString(tls.serverCertificate), privateKey: asString(tls.privateKey), path: [...path6, "tls"] } : void 0,
+        hosts
+      }
+    ];
+  });
+}
+function serverHostsOverlap(a, b) {
+  if (a.namespace !== b.namespace && a.namespace !== "*" && b.namespace !== "*") return false;
+  return hostNamesOverlap2(a.host, b.host);
+}
+function hostNamesOverlap2(a, b) {
+  if (a === b || a === "*" || b === "*") return true;
+  const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
+  return covers(a, b) || covers(b, a);
+}
+var gatewaySelectorLabels = (gw) => asStringMap(spec(gw).selector) ?? {};
+var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`).join(",");
+var isLabelSubset = (a, b) => Object.entries(a).every(([k, v]) => b[k] === v);
+var truthy = (v) => v === true || typeof v === "string" && ["true", "1"].includes(v.toLowerCase());
+function scopeGatewayToNamespace(index) {
+  return index.fact("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, (index2) => {
+    const fromEnv = (env2) => asArray(env2).some((e) => asString(asObject(e)?.name) === "PILOT_SCOPE_GATEWAY_TO_NAMESPACE" && truthy(asObject(e)?.value));
+    const istiod = index2.all(K.Deployment).filter((d) => isLinted(d) && d.name.startsWith("istiod"));
+    const deployments = istiod.some((d) => {
+      const containers = asArray(asObject(asObject(asObject(spec(d).template)?.spec))?.containers);
+      return containers.some((c) => fromEnv(asObject(c)?.env));
+    });
+    return deployments || index2.all(ISTIO_OPERATOR).some((op) => {
+      const s = spec(op);
+      const values = asObject(asObject(asObject(s.values)?.pilot)?.env);
+      return truthy(values?.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) || fromEnv(asObject(asObject(asObject(s.components)?.pilot)?.k8s)?.env);
+    });
+  });
+}
+function gatewayWorkloads(index, gw) {
+  const selector = selectorFromLabels(gatewaySelectorLabels(gw));
+  const workloads = index.workloads();
+  return scopeGatewayToNamespace(index) ? workloads.select(selector, gw.namespace) : workloads.selectAnywhere(selector);
+}
+function isGatewayProxy(w) {
+  if (w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy")) return true;
+  return (w.annotations["inject.istio.io/templates"] ?? "").split(",").some((t) => t.trim() === "gateway");
+}
+function isInternalGatewayReference(written) {
+  const name = written.slice(written.indexOf("/") + 1);
+  return /[~-]istio-autogenerated-k8s-gateway[~-]/.test(name);
+}
+
+// src/istio/evidence.ts
+function repositoryDefinesHosts(index) {
+  return index.fact("istio/repository-defines-hosts", HOST_KINDS, (index2) => {
+    const gw = index2.settings.installation.ingressGateway;
+    const provided2 = /* @__PURE__ */ new Set(["default/kubernetes", ...gw ? [`${gw.namespace}/${gw.name}`] : []]);
+    if (holdsKind(index2, K.ServiceEntry)) return true;
+    return index2.all(K.Service).some((r) => isLinted(r) && !provided2.has(`${r.namespace}/${r.name}`));
+  });
+}
+var usesIstioConfig = (index) => index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));
+function repositoryDeploysGateways(index) {
+  index.workloads();
+  return index.fact("istio/repository-gateway-proxies", [], (i) => i.workloads().all.some((w) => isLinted(w.resource) && isGatewayProxy(w)));
+}
+
 // rules/istio/destinationrule-host-not-found.ts
 var APP_LABELS = ["app", "app.kubernetes.io/name"];
 var destinationrule_host_not_found_default = defineRule({
@@ -54620,7 +54714,7 @@ var destinationrule_host_not_found_default = defineRule({
   check(dr, ctx) {
     const written = asString(spec(dr).host);
     if (!written || written.includes("*")) return;
-    if (!repositoryDefinesHosts(ctx.index) && !repositoryHasWorkloads(ctx.index)) return;
+    if (!repositoryDefinesHosts(ctx.index) && !holdsWorkloads(ctx.index)) return;
     const clients = exportClientNamespaces(dr);
     if (clients.length === 0) return;
     const lookups = clients.map((ns) => resolveHost(ctx.index, written, dr.namespace, ns));
@@ -70520,7 +70614,7 @@ var exportto_namespace_not_found_default = defineRule({
   target: [K.VirtualService, K.DestinationRule, K.ServiceEntry],
   reads: [K.Namespace],
   check(r, ctx) {
-    if (!ctx.index.inRepository(K.Namespace)) return;
+    if (!holdsKind(ctx.index, K.Namespace)) return;
     const namespaces = ctx.index.namespaces();
     asArray(spec(r).exportTo).forEach((e, i) => {
       if (typeof e !== "string" || e === "." || e === "*" || e === "~" || namespaces.exists(e)) return;
@@ -70574,90 +70668,6 @@ var gateway_api_crd_version_invalid_default = defineRule({
     });
   }
 });
-
-// src/istio/gateway-servers.ts
-var ISTIO_OPERATOR = Object.freeze({ group: "install.istio.io", kind: "IstioOperator" });
-var GATEWAY_SCOPE_KINDS = [K.Deployment, ISTIO_OPERATOR];
-function parseServerHost(written, gatewayNamespace) {
-  const slash = written.indexOf("/");
-  if (slash < 0) return { namespace: "*", host: written.toLowerCase() };
-  const ns = written.slice(0, slash);
-  return { namespace: ns === "." ? gatewayNamespace : ns || "*", host: written.slice(slash + 1).toLowerCase() };
-}
-function gatewayServers(gw) {
-  return asArray(spec(gw).servers).flatMap((s, index) => {
-    const server = asObject(s);
-    if (!server) return [];
-    const path6 = ["spec", "servers", index];
-    const port2 = asObject(server.port);
-    const tls = asObject(server.tls);
-    const hosts = asArray(server.hosts).flatMap(
-      (h, j) => typeof h === "string" && h ? [{ written: h, ...parseServerHost(h, gw.namespace), path: [...path6, "hosts", j] }] : []
-    );
-    const credentials = [
-      ...asString(tls?.credentialName) ? [{ name: asString(tls?.credentialName), path: [...path6, "tls", "credentialName"] }] : [],
-      ...asArray(tls?.credentialNames).flatMap(
-        (c, k) => typeof c === "string" && c ? [{ name: c, path: [...path6, "tls", "credentialNames", k] }] : []
-      )
-    ];
-    return [
-      {
-        index,
-        path: path6,
-        port: asNumber(port2?.number),
-        protocol: asString(port2?.protocol)?.toUpperCase(),
-        bind: asString(server.bind),
-        tls: tls ? { mode: asString(tls.mode), credentials, serverCertificate: asString(tls.serverCertificate), privateKey: asString(tls.privateKey), path: [...path6, "tls"] } : void 0,
-        hosts
-      }
-    ];
-  });
-}
-function serverHostsOverlap(a, b) {
-  if (a.namespace !== b.namespace && a.namespace !== "*" && b.namespace !== "*") return false;
-  return hostNamesOverlap2(a.host, b.host);
-}
-function hostNamesOverlap2(a, b) {
-  if (a === b || a === "*" || b === "*") return true;
-  const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
-  return covers(a, b) || covers(b, a);
-}
-var gatewaySelectorLabels = (gw) => asStringMap(spec(gw).selector) ?? {};
-var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`).join(",");
-var isLabelSubset = (a, b) => Object.entries(a).every(([k, v]) => b[k] === v);
-var truthy = (v) => v === true || typeof v === "string" && ["true", "1"].includes(v.toLowerCase());
-function scopeGatewayToNamespace(index) {
-  return index.fact("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, (index2) => {
-    const fromEnv = (env2) => asArray(env2).some((e) => asString(asObject(e)?.name) === "PILOT_SCOPE_GATEWAY_TO_NAMESPACE" && truthy(asObject(e)?.value));
-    const istiod = index2.all(K.Deployment).filter((d) => isLinted(d) && d.name.startsWith("istiod"));
-    const deployments = istiod.some((d) => {
-      const containers = asArray(asObject(asObject(asObject(spec(d).template)?.spec))?.containers);
-      return containers.some((c) => fromEnv(asObject(c)?.env));
-    });
-    return deployments || index2.all(ISTIO_OPERATOR).some((op) => {
-      const s = spec(op);
-      const values = asObject(asObject(asObject(s.values)?.pilot)?.env);
-      return truthy(values?.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) || fromEnv(asObject(asObject(asObject(s.components)?.pilot)?.k8s)?.env);
-    });
-  });
-}
-function gatewayWorkloads(index, gw) {
-  const selector = selectorFromLabels(gatewaySelectorLabels(gw));
-  const workloads = index.workloads();
-  return scopeGatewayToNamespace(index) ? workloads.select(selector, gw.namespace) : workloads.selectAnywhere(selector);
-}
-function isGatewayProxy(w) {
-  if (w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy")) return true;
-  return (w.annotations["inject.istio.io/templates"] ?? "").split(",").some((t) => t.trim() === "gateway");
-}
-function repositoryDeploysGateways(index) {
-  index.workloads();
-  return index.fact("istio/repository-gateway-proxies", [], (i) => i.workloads().all.some((w) => isLinted(w.resource) && isGatewayProxy(w)));
-}
-function isInternalGatewayReference(written) {
-  const name = written.slice(written.indexOf("/") + 1);
-  return /[~-]istio-autogenerated-k8s-gateway[~-]/.test(name);
-}
 
 // rules/istio/gateway-credential-duplicate.ts
 var gateway_credential_duplicate_default = defineRule({
@@ -71052,7 +71062,7 @@ var gateway_port_unreachable_default = defineRule({
       }
     }
     if (services.size === 0) {
-      if (!ctx.index.inRepository(K.Service)) return;
+      if (!holdsKind(ctx.index, K.Service)) return;
       const names3 = [...new Set(workloads.map((w) => `"${w.namespace}/${w.resource.name}"`))].join(", ");
       ctx.report({ resource: gw, path: ["spec", "selector"], messageId: "noService", data: { workloads: names3 } });
       return;
@@ -71163,7 +71173,7 @@ function istioInjectionWebhooks(index) {
 function willBeInjected(index, workload) {
   const namespaces = index.namespaces();
   const ns = namespaces.declared(workload.namespace);
-  if (!ns && !index.inRepository(K.Namespace)) {
+  if (!ns && !holdsKind(index, K.Namespace)) {
     const own = workload.labels["sidecar.istio.io/inject"];
     if (own === "true" || own === "false") return own === "true";
     return void 0;
@@ -71180,7 +71190,7 @@ function willBeInjected(index, workload) {
 var REV = "istio.io/rev";
 function injectionWebhookOverlaps(index) {
   return index.memo("istio/injection-webhook-overlaps", [MUTATING_WEBHOOK_CONFIGURATION], () => {
-    const configs = index.all(MUTATING_WEBHOOK_CONFIGURATION).filter((c) => c.origin.kind === "file");
+    const configs = index.all(MUTATING_WEBHOOK_CONFIGURATION).filter(isLinted);
     const revisions = /* @__PURE__ */ new Set();
     const hooks = [];
     for (const config of configs) {
@@ -71247,7 +71257,7 @@ var injection_webhook_invalid_default = defineRule({
   reads: [K.Service],
   check(config, ctx) {
     const overlaps = injectionWebhookOverlaps(ctx.index);
-    const judgeServices = ctx.index.inRepository(K.Service);
+    const judgeServices = holdsKind(ctx.index, K.Service);
     for (const hook of webhooksOf(config)) {
       const others = overlaps.get(webhookKey(hook));
       if (others) {
@@ -71567,7 +71577,7 @@ var meshnetworks_registry_not_found_default = defineRule({
     if (!resource) return;
     const secrets = ctx.index.all(K.Secret).filter((s) => labelsOf(s)["istio/multiCluster"] === "true");
     const known = /* @__PURE__ */ new Set([...BUILT_IN, ...secrets.flatMap((s) => [...Object.keys(asObject(s.data.data) ?? {}), ...Object.keys(asObject(s.data.stringData) ?? {})])]);
-    const judgeAll = ctx.index.inRepository(K.Secret);
+    const judgeAll = holdsKind(ctx.index, K.Secret);
     for (const ref of registryReferences(resource.data)) {
       if (known.has(ref.registry)) continue;
       const builtIn = BUILT_IN.find((b) => b.toLowerCase() === ref.registry.toLowerCase());
@@ -71660,7 +71670,7 @@ var namespace_injection_missing_default = defineRule({
 var labelsInUse = (index) => index.memo(
   "istio/namespace-dataplane-labels",
   [K.Namespace],
-  () => index.all(K.Namespace).some((ns) => ns.origin.kind === "file" && DATAPLANE_LABELS.some((l) => labelsOf(ns)[l] !== void 0))
+  () => index.all(K.Namespace).some((ns) => isLinted(ns) && DATAPLANE_LABELS.some((l) => labelsOf(ns)[l] !== void 0))
 );
 function injectsByDefault(index) {
   const name = injectorConfigMapName(void 0);
@@ -71835,7 +71845,7 @@ var peerauthentication_port_not_found_default = defineRule({
     if (policyTarget(pa).kind !== "selector") return;
     const levels = portLevelModes(pa);
     if (!levels.length) return;
-    const workloads = (policyWorkloads(ctx.index, pa) ?? []).filter((w) => w.resource.origin.kind === "file");
+    const workloads = (policyWorkloads(ctx.index, pa) ?? []).filter((w) => isLinted(w.resource));
     if (!workloads.length || workloads.some((w) => !w.containers.some((c) => c.ports.length))) return;
     const exposed = new Set(workloads.flatMap((w) => w.containers.flatMap((c) => c.ports.map((p) => p.containerPort))));
     const list2 = [...exposed].sort((a, b) => a - b).join(", ");
@@ -71869,10 +71879,8 @@ var peerauthentication_selector_not_found_default = defineRule({
   target: [K.PeerAuthentication],
   reads: [K.KubernetesGateway, ...WORKLOAD_KINDS],
   check(policy, ctx) {
-    const target = policyTarget(policy);
-    if (target.kind !== "selector" || !repositoryHasWorkloads(ctx.index)) return;
-    if (policyWorkloads(ctx.index, policy)?.length) return;
-    if (generatedGatewayMatch(ctx.index, target.selector, policy.namespace)) return;
+    const target = selectorMatchingNothing(ctx.index, policy);
+    if (!target) return;
     ctx.report({
       resource: policy,
       path: target.path,
@@ -72086,10 +72094,8 @@ var requestauthentication_selector_not_found_default = defineRule({
   target: [K.RequestAuthentication],
   reads: [K.KubernetesGateway, ...WORKLOAD_KINDS],
   check(policy, ctx) {
-    const target = policyTarget(policy);
-    if (target.kind !== "selector" || !repositoryHasWorkloads(ctx.index)) return;
-    if (policyWorkloads(ctx.index, policy, { rootSelectorMeshWide: true })?.length) return;
-    if (generatedGatewayMatch(ctx.index, target.selector, policy.namespace === ctx.settings.rootNamespace ? void 0 : policy.namespace)) return;
+    const target = selectorMatchingNothing(ctx.index, policy);
+    if (!target) return;
     ctx.report({
       resource: policy,
       path: target.path,
@@ -72099,6 +72105,10 @@ var requestauthentication_selector_not_found_default = defineRule({
     });
   }
 });
+
+// src/linkerd/evidence.ts
+var usesLinkerd = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+var serversJudged = (index, namespace) => holdsKind(index, K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
 
 // rules/istio/service-port-protocol-invalid.ts
 var SYSTEM_NAMESPACES2 = /* @__PURE__ */ new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]);
@@ -73004,7 +73014,7 @@ var sidecar_selector_not_found_default = defineRule({
   reads: [...WORKLOAD_KINDS],
   check(sidecar, ctx) {
     const target = policyTarget(sidecar);
-    if (target.kind !== "selector" || !repositoryHasWorkloads(ctx.index)) return;
+    if (target.kind !== "selector" || !holdsWorkloads(ctx.index)) return;
     if (ctx.index.workloads().select(target.selector, sidecar.namespace).length) return;
     ctx.report({
       resource: sidecar,
@@ -73230,10 +73240,8 @@ var telemetry_selector_not_found_default = defineRule({
   target: [K.Telemetry],
   reads: [K.KubernetesGateway, ...WORKLOAD_KINDS],
   check(telemetry, ctx) {
-    const target = policyTarget(telemetry);
-    if (target.kind !== "selector" || !repositoryHasWorkloads(ctx.index)) return;
-    if (policyWorkloads(ctx.index, telemetry, { rootSelectorMeshWide: true })?.length) return;
-    if (generatedGatewayMatch(ctx.index, target.selector, telemetry.namespace === ctx.settings.rootNamespace ? void 0 : telemetry.namespace)) return;
+    const target = selectorMatchingNothing(ctx.index, telemetry);
+    if (!target) return;
     ctx.report({
       resource: telemetry,
       path: target.path,
@@ -74263,7 +74271,7 @@ var virtualservice_jwt_authentication_missing_default = defineRule({
         help: "Add a RequestAuthentication selecting the gateway's pods (in their namespace or the root namespace).",
         related: [{ resource: gw, path: ["spec", "selector"], message: "gateway bound here" }],
         // RequestAuthentications may be kept in another repository when this one holds none.
-        ...ctx.index.inRepository(K.RequestAuthentication) ? {} : { severity: "warning" }
+        ...holdsKind(ctx.index, K.RequestAuthentication) ? {} : { severity: "warning" }
       });
     }
   }
@@ -74671,11 +74679,11 @@ var virtualservice_subset_not_found_default = defineRule({
   target: [K.VirtualService],
   reads: [K.DestinationRule, ...HOST_KINDS, ...WORKLOAD_KINDS],
   check(vs, ctx) {
-    const anyRule = ctx.index.inRepository(K.DestinationRule);
+    const anyRule = holdsKind(ctx.index, K.DestinationRule);
     for (const d of routeDestinations(vs)) {
       if (!d.subset) continue;
       const found = resolveHost(ctx.index, d.host, vs.namespace);
-      if (!anyRule && !found.entries.some((e) => e.resource.origin.kind === "file" && backendLabels(ctx.index, e).length > 0)) continue;
+      if (!anyRule && !found.entries.some((e) => isLinted(e.resource) && backendLabels(ctx.index, e).length > 0)) continue;
       const host = canonicalHost(ctx.index, d.host, vs.namespace);
       const applied = appliedDestinationRules(ctx.index, host, vs.namespace, hostNamespaces(ctx.index, host, found.entries));
       const path6 = [...d.path, "subset"];
@@ -74815,7 +74823,7 @@ var workload_authorization_missing_default = defineRule({
   target: WORKLOAD_KINDS,
   reads: [K.AuthorizationPolicy, K.Namespace],
   check(resource, ctx) {
-    if (!ctx.index.inRepository(K.AuthorizationPolicy)) return;
+    if (!holdsKind(ctx.index, K.AuthorizationPolicy)) return;
     const workload = workloadOf(resource);
     if (!workload || covered(ctx.index).has(resource)) return;
     if (!mayBeInMesh(ctx.index, workload)) return;
@@ -74831,7 +74839,7 @@ function covered(index) {
   return index.memo("istio/authorization-covered-workloads", [K.AuthorizationPolicy, ...WORKLOAD_KINDS], () => {
     const out = /* @__PURE__ */ new Set();
     for (const policy of index.all(K.AuthorizationPolicy)) {
-      for (const w of policyWorkloads(index, policy, { rootSelectorMeshWide: true }) ?? []) out.add(w.resource);
+      for (const w of policyWorkloads(index, policy) ?? []) out.add(w.resource);
     }
     return out;
   });
@@ -77696,7 +77704,7 @@ var linkerd_authorizationpolicy_authentication_not_found_default = defineRule({
     for (const ref of authenticationRefs(resource)) {
       const kind2 = ref.kind === "MeshTLSAuthentication" ? K.MeshTLSAuthentication : ref.kind === "NetworkAuthentication" ? K.NetworkAuthentication : ref.kind === "ServiceAccount" ? K.ServiceAccount : void 0;
       if (!kind2) continue;
-      const judged2 = kind2 === K.ServiceAccount ? namespaceHeldInRepository(index, ref.namespace) : index.inRepository(kind2) || namespaceHeldInRepository(index, ref.namespace);
+      const judged2 = kind2 === K.ServiceAccount ? holdsApplicationsIn(index, ref.namespace) : holdsKind(index, kind2) || holdsApplicationsIn(index, ref.namespace);
       if (!judged2 || resolveAuthentication(index, ref)) continue;
       ctx.report({
         resource,
@@ -77820,7 +77828,7 @@ var linkerd_authorizationpolicy_target_not_found_default = defineRule({
       ctx.report({ resource, path: path6, messageId: "serverNotFound", data, help: "Name an existing Server; until it exists the policy authorizes nothing." });
     }
     if (target.kind === "route" && !target.route) {
-      const judged2 = target.routeKinds.some((k) => index.inRepository(k)) || serversJudged(index, ref.namespace);
+      const judged2 = target.routeKinds.some((k) => holdsKind(index, k)) || serversJudged(index, ref.namespace);
       if (judged2) ctx.report({ resource, path: path6, messageId: "routeNotFound", data, help: "Name an existing route attached to a Server; until it exists the policy authorizes nothing." });
     }
   }
@@ -78082,7 +78090,7 @@ var linkerd_meshtlsauthentication_identity_not_found_default = defineRule({
       if (parsed2.controlPlane !== CONTROL_PLANE_NAMESPACE || parsed2.trustDomain !== TRUST_DOMAIN2) {
         const domain = `${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN2}`;
         ctx.report({ resource, path: path6, messageId: "trustDomain", data: { identity: identity3, domain }, help: `Write the identity as <sa>.<ns>.serviceaccount.identity.${domain}, unless the cluster uses another trust domain.` });
-      } else if (namespaceHeldInRepository(index, parsed2.namespace) && !serviceAccountExists(index, parsed2.namespace, parsed2.serviceAccount)) {
+      } else if (holdsApplicationsIn(index, parsed2.namespace) && !serviceAccountExists(index, parsed2.namespace, parsed2.serviceAccount)) {
         ctx.report({ resource, path: path6, messageId: "serviceAccount", data: { identity: identity3, name: parsed2.serviceAccount, namespace: parsed2.namespace }, help });
       }
     }
@@ -78094,8 +78102,8 @@ var linkerd_meshtlsauthentication_identity_not_found_default = defineRule({
       const path6 = ["spec", "identityRefs", i, "name"];
       if (kind2 === "ServiceAccount") {
         const namespace = asString(ref?.namespace) ?? resource.namespace;
-        if (namespaceHeldInRepository(index, namespace) && !serviceAccountExists(index, namespace, name)) ctx.report({ resource, path: path6, messageId: "identityRef", data: { name, namespace }, help });
-      } else if (kind2 === "Namespace" && index.inRepository(K.Namespace) && !index.namespaces().exists(name)) {
+        if (holdsApplicationsIn(index, namespace) && !serviceAccountExists(index, namespace, name)) ctx.report({ resource, path: path6, messageId: "identityRef", data: { name, namespace }, help });
+      } else if (kind2 === "Namespace" && holdsKind(index, K.Namespace) && !index.namespaces().exists(name)) {
         ctx.report({ resource, path: path6, messageId: "namespaceRef", data: { name }, help: "Name a namespace the repository declares or deploys into." });
       }
     }
@@ -78331,7 +78339,7 @@ var linkerd_ratelimitpolicy_invalid_default = defineRule({
     const name = asString(target?.name);
     if (kind2 !== void 0 && (kind2 !== "Server" || asString(target?.group) !== void 0 && refGroup(target?.group) !== "policy.linkerd.io")) {
       ctx.report({ resource: policy, path: ["spec", "targetRef", "kind"], messageId: "targetNotServer", data: { kind: kind2 }, help: "Target the Server of the port to limit." });
-    } else if (name && ctx.index.inRepository(K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, policy.namespace, name)) {
+    } else if (name && holdsKind(ctx.index, K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, policy.namespace, name)) {
       ctx.report({ resource: policy, path: ["spec", "targetRef", "name"], messageId: "serverNotFound", data: { name, namespace: policy.namespace }, severity: "warning", help: "Fix the Server name." });
     }
     const total = asNumber(asObject(s.total)?.requestsPerSecond);
@@ -78460,7 +78468,7 @@ var linkerd_route_backend_invalid_default = defineRule({
     for (const ref of backendRefs(route)) {
       const data = { kind: ref.kind, group: ref.group, name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
       if (ref.target === "egressnetwork") {
-        const missing = ctx.index.inRepository(K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name);
+        const missing = holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name);
         if (!missing && !parents.some((p) => p.target === "egressnetwork" && p.name === ref.name && p.namespace === ref.namespace)) {
           ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "egressNotParent", data, help: "Attach the route to this EgressNetwork, or send to a Service." });
         }
@@ -78469,11 +78477,11 @@ var linkerd_route_backend_invalid_default = defineRule({
         ctx.report({ resource: route, path: [...ref.path, "kind"], messageId: "kindInvalid", data, help: "Send to a Service (or, on an egress route, to its EgressNetwork)." });
       } else if (own && ref.port === void 0 && !ref.mirror) {
         ctx.report({ resource: route, path: ref.path, messageId: "portMissing", data, help: "Set port to the Service port to send to." });
-      } else if (own && ctx.index.inRepository(K.Service)) {
+      } else if (own && holdsKind(ctx.index, K.Service)) {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         const ports = service && servicePorts2(service);
         if (!service) {
-          const certain = repositoryHolds(ctx.index, K.Service, ref.namespace);
+          const certain = holdsKindIn(ctx.index, K.Service, ref.namespace);
           ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "serviceNotFound", data, ...certain ? { severity: "error" } : {}, help: "Fix the name, or set namespace when the Service lives in another namespace." });
         } else if (ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
           ctx.report({ resource: route, path: [...ref.path, "port"], messageId: "portNotFound", data, severity: "error", help: `Use one of the ports of Service "${ref.name}".` });
@@ -78724,20 +78732,20 @@ var linkerd_route_parent_invalid_default = defineRule({
         if (ref.port === void 0) {
           ctx.report({ resource: route, path: ref.path, messageId: "egressPortMissing", data, severity: webhookSeverity(route), help: "Set port to the destination port the route is for." });
         }
-        if (own && ctx.index.inRepository(K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
+        if (own && holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
           ctx.report({ resource: route, path: at2, messageId: "egressNotFound", data, severity: "warning", help: "Fix the name or the namespace of the EgressNetwork." });
         }
       } else if (ref.target === "server") {
         if (ref.namespace !== route.namespace) {
           ctx.report({ resource: route, path: [...ref.path, "namespace"], messageId: "serverForeign", data, help: "Create the route in the Server's namespace." });
-        } else if (ctx.index.inRepository(K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, ref.namespace, ref.name)) {
+        } else if (holdsKind(ctx.index, K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, ref.namespace, ref.name)) {
           ctx.report({ resource: route, path: at2, messageId: "serverNotFound", data, severity: "warning", help: "Fix the name of the Server." });
         }
       } else if (ref.target === "service") {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         if (!service) {
-          if (own && ctx.index.inRepository(K.Service)) {
-            const certain = repositoryHolds(ctx.index, K.Service, ref.namespace);
+          if (own && holdsKind(ctx.index, K.Service)) {
+            const certain = holdsKindIn(ctx.index, K.Service, ref.namespace);
             ctx.report({ resource: route, path: at2, messageId: "serviceNotFound", data, severity: certain ? "error" : "warning", help: "Fix the name, or set namespace when the Service lives in another namespace." });
           }
           continue;
@@ -79004,7 +79012,7 @@ var linkerd_server_workload_not_found_default = defineRule({
       if (index.workloads().inNamespace(resource.namespace).length === 0 || serverWorkloads(index, server).length) return;
       ctx.report({ resource, path: server.selectorPath, messageId: "noPods", data, help: "Make the podSelector match the pod template labels of the workload the Server describes." });
     } else if (server.selects === "external") {
-      if (!index.inRepository(K.ExternalWorkload) || serverExternalWorkloads(index, server).length) return;
+      if (!holdsKind(index, K.ExternalWorkload) || serverExternalWorkloads(index, server).length) return;
       ctx.report({ resource, path: server.selectorPath, messageId: "noExternal", data, help: "Make the externalWorkloadSelector match the labels of an ExternalWorkload." });
     }
   }
@@ -79147,7 +79155,7 @@ var linkerd_serviceprofile_dst_override_invalid_default = defineRule({
         const a = parseAuthority(authority);
         const data = { authority, domain };
         if (!a || a.clusterDomain !== domain) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "notFqdn", data, help: "Linkerd resolves an override through the destination service; use the Service's full name." });
-        else if (namespaceServicesKnown(ctx.index, a.namespace)) {
+        else if (speaksForServicesIn(ctx.index, a.namespace)) {
           const svc = ctx.index.get(K.Service, a.namespace, a.service);
           if (!svc) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "serviceNotFound", data: { authority, service: a.service, namespace: a.namespace }, help: "Traffic sent to this override fails." });
           else if (a.port !== void 0 && !servicePorts3(svc).includes(a.port)) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "portNotFound", data: { authority, port: a.port, service: a.service }, help: "Use one of the Service's ports." });
@@ -79308,7 +79316,7 @@ var linkerd_serviceprofile_service_not_found_default = defineRule({
       ctx.report({ resource: sp, path: path6, messageId: "otherDomain", data: { name: sp.name, found: t.clusterDomain, domain }, help });
       return;
     }
-    if (!namespaceServicesKnown(ctx.index, t.namespace) || ctx.index.get(K.Service, t.namespace, t.service)) return;
+    if (!speaksForServicesIn(ctx.index, t.namespace) || ctx.index.get(K.Service, t.namespace, t.service)) return;
     ctx.report({
       resource: sp,
       path: path6,
@@ -79444,7 +79452,7 @@ var trafficsplit_service_not_found_default = defineRule({
   target: [K.TrafficSplit],
   reads: [K.Service, K.Namespace],
   check(ts, ctx) {
-    if (!namespaceServicesKnown(ctx.index, ts.namespace)) return;
+    if (!speaksForServicesIn(ctx.index, ts.namespace)) return;
     const split2 = trafficSplitOf(ts);
     const data = (name) => ({ name, namespace: ts.namespace });
     if (split2.service && !splitService(ctx.index, ts, split2.service)) {

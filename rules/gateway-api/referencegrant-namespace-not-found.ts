@@ -3,6 +3,7 @@ import { ROUTE_KINDS } from "../../src/gateway-api/references.js";
 import { isAssumed } from "../../src/model/installation.js";
 import { K, kindId } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 /** The kinds that refer across namespaces under a ReferenceGrant (routes to backends, Gateways to Secrets). */
 const REFERRERS = [...ROUTE_KINDS, K.KubernetesGateway];
@@ -24,7 +25,7 @@ export default defineRule({
   reads: [K.Namespace, ...REFERRERS],
   check(grant, ctx) {
     // Judged only when the repository declares Namespace objects: then it is taken to declare all of its namespaces.
-    if (!ctx.index.inRepository(K.Namespace)) return;
+    if (!holdsKind(ctx.index, K.Namespace)) return;
     const namespaces = ctx.index.namespaces();
     const referrers = ctx.index.memo("referencegrant-namespace-not-found/referrers", REFERRERS, () => {
       const set = new Set<string>();

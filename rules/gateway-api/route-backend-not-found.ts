@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { servicePorts } from "../../src/gateway-api/listeners.js";
-import { EgressNetwork, ROUTE_KINDS, backendRefs, repositoryHolds } from "../../src/gateway-api/references.js";
+import { EgressNetwork, ROUTE_KINDS, backendRefs } from "../../src/gateway-api/references.js";
+import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 
@@ -25,7 +26,7 @@ export default defineRule({
     for (const ref of backendRefs(route)) {
       const data = { name: ref.name, namespace: ref.namespace };
       if (ref.target === "egressnetwork") {
-        if (!ctx.index.inRepository(EgressNetwork) || ctx.index.definitions(EgressNetwork, ref.namespace, ref.name).length) continue;
+        if (!holdsKind(ctx.index, EgressNetwork) || ctx.index.definitions(EgressNetwork, ref.namespace, ref.name).length) continue;
         ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "egressNetworkNotFound", data, help: "Fix the name or the namespace of the EgressNetwork." });
         continue;
       }
@@ -41,7 +42,7 @@ export default defineRule({
         });
         continue;
       }
-      if (!ctx.index.inRepository(K.Service)) continue;
+      if (!holdsKind(ctx.index, K.Service)) continue;
       const defs = ctx.index.definitions(K.Service, ref.namespace, ref.name);
       if (defs.length === 0) {
         ctx.report({
@@ -50,7 +51,7 @@ export default defineRule({
           messageId: "serviceNotFound",
           data,
           help: "Fix the name, or set namespace when the Service lives in another namespace.",
-          ...(repositoryHolds(ctx.index, K.Service, ref.namespace) ? {} : { severity: "warning" as const }),
+          ...(holdsKindIn(ctx.index, K.Service, ref.namespace) ? {} : { severity: "warning" as const }),
         });
         continue;
       }

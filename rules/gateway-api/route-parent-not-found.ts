@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { selectListeners, servicePorts } from "../../src/gateway-api/listeners.js";
-import { EgressNetwork, ListenerSet, ROUTE_KINDS, type ParentRef, parentRefs, repositoryHolds } from "../../src/gateway-api/references.js";
+import { EgressNetwork, ListenerSet, ROUTE_KINDS, type ParentRef, parentRefs } from "../../src/gateway-api/references.js";
+import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
 import { K, type KindKey } from "../../src/model/kinds.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 import type { Resource } from "../../src/model/resource.js";
@@ -13,7 +14,7 @@ const KINDS: Partial<Record<ParentRef["target"], KindKey>> = {
 };
 
 /** Gateways are always judged (a route to a missing Gateway attaches nowhere); the other kinds only where the repository holds some. */
-const judged = (index: ResourceIndex, ref: ParentRef, kind: KindKey): boolean => ref.target === "gateway" || index.inRepository(kind);
+const judged = (index: ResourceIndex, ref: ParentRef, kind: KindKey): boolean => ref.target === "gateway" || holdsKind(index, kind);
 
 /** The problem of a listener or Service port selection, when every definition of the parent has it. */
 function sectionProblem(ref: ParentRef, defs: readonly Resource[]): "sectionNotFound" | "portNotFound" | undefined {
@@ -63,7 +64,7 @@ export default defineRule({
       const defs = ctx.index.definitions(kind, ref.namespace, ref.name);
       const data = { kind: ref.kind, name: ref.name, namespace: ref.namespace };
       if (defs.length === 0) {
-        const certain = repositoryHolds(ctx.index, kind, ref.namespace);
+        const certain = holdsKindIn(ctx.index, kind, ref.namespace);
         ctx.report({
           resource: route,
           path: [...ref.path, "name"],

@@ -4,6 +4,7 @@ import { K } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
 import { type ResourceIndex } from "../../src/model/resource-index.js";
 import { HOST_KINDS, hostTable } from "../../src/istio/hosts.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 /** Hosts of every VirtualService, qualified in its namespace (a VirtualService host is also a name callers use). */
 function virtualServiceHosts(index: ResourceIndex): ReadonlySet<string> {
@@ -33,7 +34,7 @@ export default defineRule({
   reads: [K.VirtualService, ...HOST_KINDS],
   check(policy, ctx) {
     const { index } = ctx;
-    if (!index.inRepository(K.Service) && !index.inRepository(K.ServiceEntry) && !index.inRepository(K.VirtualService)) return;
+    if (!holdsKind(index, K.Service) && !holdsKind(index, K.ServiceEntry) && !holdsKind(index, K.VirtualService)) return;
     const hosts = hostTable(index);
     for (const rule of parsePolicy(policy).rules ?? []) {
       for (const op of rule.to ?? []) {

@@ -20,14 +20,14 @@ function allowedByOther(index: ResourceIndex, policy: Resource, workload: Worklo
         other !== policy &&
         policyAction(other) === "ALLOW" &&
         asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {})) &&
-        (policyWorkloads(index, other, { rootSelectorMeshWide: true }) ?? []).some((w) => w.resource === workload.resource),
+        (policyWorkloads(index, other) ?? []).some((w) => w.resource === workload.resource),
     ),
   );
 }
 
 /** The first non-HTTP port of a Service selecting one of the policy's workloads, as "service:port". */
 function tcpPortInScope(index: ResourceIndex, policy: Resource): string | undefined {
-  for (const w of policyWorkloads(index, policy, { rootSelectorMeshWide: true }) ?? []) {
+  for (const w of policyWorkloads(index, policy) ?? []) {
     for (const svc of index.inNamespace(K.Service, w.namespace)) {
       const selector = asStringMap(spec(svc).selector);
       if (!selector || !Object.keys(selector).length || !matches(selectorFromLabels(selector), w.labels)) continue;

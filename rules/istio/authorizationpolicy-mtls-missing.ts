@@ -4,7 +4,7 @@ import { mayBeInMesh } from "../../src/istio/injection.js";
 import { ANY_SERVICE, MTLS_KINDS, type PodRef, autoMtlsEnabled, connection } from "../../src/istio/mtls.js";
 import { policyTarget, policyWorkloads } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
-import { type FieldPath, asStringMap, spec } from "../../src/model/resource.js";
+import { type FieldPath, asStringMap, spec, isLinted } from "../../src/model/resource.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 
 /** Why traffic to a pod carries no peer identity, or undefined when it does (callers in the pod's namespace). */
@@ -53,8 +53,8 @@ export default defineRule({
     if (!fields.length) return;
     const target = policyTarget(policy);
     if (target.kind === "targetRefs") return;
-    const workloads = (policyWorkloads(index, policy, { rootSelectorMeshWide: true }) ?? []).filter(
-      (w) => w.resource.origin.kind === "file" && mayBeInMesh(index, w),
+    const workloads = (policyWorkloads(index, policy) ?? []).filter(
+      (w) => isLinted(w.resource) && mayBeInMesh(index, w),
     );
     const pods: { pod: PodRef; name: string }[] = workloads.length
       ? workloads.map((w) => ({ pod: w, name: `${w.resource.kind} "${w.namespace}/${w.resource.name}"` }))

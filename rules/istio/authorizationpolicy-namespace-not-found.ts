@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
 import { type FieldPath, asArray, asObject, spec } from "../../src/model/resource.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 /** Istio's namespace patterns: `*`, a `*suffix`, a `prefix*`, or an exact name. */
 function namespaceMatches(pattern: string, name: string): boolean {
@@ -30,7 +31,7 @@ export default defineRule({
   reads: [K.Namespace],
   check(policy, ctx) {
     // Namespaces are judged only where the repository declares its namespaces; otherwise they live elsewhere.
-    if (!ctx.index.inRepository(K.Namespace)) return;
+    if (!holdsKind(ctx.index, K.Namespace)) return;
     const names = [...ctx.index.namespaces().names];
     asArray(spec(policy).rules).forEach((rule, i) => {
       asArray(asObject(rule)?.from).forEach((from, j) => {

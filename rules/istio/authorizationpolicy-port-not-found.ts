@@ -3,6 +3,7 @@ import { parsePolicy } from "../../src/istio/authz.js";
 import { policyWorkloads } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { isLinted } from "../../src/model/resource.js";
 
 export default defineRule({
   meta: {
@@ -18,7 +19,7 @@ export default defineRule({
   target: [K.AuthorizationPolicy],
   reads: WORKLOAD_KINDS,
   check(policy, ctx) {
-    const workloads = (policyWorkloads(ctx.index, policy, { rootSelectorMeshWide: true }) ?? []).filter((w) => w.resource.origin.kind === "file");
+    const workloads = (policyWorkloads(ctx.index, policy) ?? []).filter((w) => isLinted(w.resource));
     // Container ports are optional in Kubernetes: judge only workloads that declare theirs.
     if (!workloads.length || workloads.some((w) => !w.containers.some((c) => c.ports.length))) return;
     const exposed = new Set(workloads.flatMap((w) => w.containers.flatMap((c) => c.ports.map((p) => String(p.containerPort)))));

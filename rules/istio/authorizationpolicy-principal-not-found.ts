@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { parsePolicy, trustDomains } from "../../src/istio/authz.js";
-import { repositoryHasWorkloads } from "../../src/istio/selection.js";
+import { holdsWorkloads, holdsKind } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 
@@ -53,7 +53,7 @@ export default defineRule({
   check(policy, ctx) {
     const { index } = ctx;
     // Service accounts are judged only when the repository holds some (as workloads or ServiceAccounts).
-    if (!index.inRepository(K.ServiceAccount) && !repositoryHasWorkloads(index)) return;
+    if (!holdsKind(index, K.ServiceAccount) && !holdsWorkloads(index)) return;
     const { domain, aliases } = trustDomains(index);
     const domains = [domain, ...aliases];
     const { accounts, principals } = knownAccounts(index);

@@ -1,7 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { mayBeInMesh } from "../../src/istio/injection.js";
 import { policyTarget } from "../../src/istio/policy-targets.js";
-import { generatedGatewayMatch, repositoryHasWorkloads, workloadName } from "../../src/istio/selection.js";
+import { generatedGatewayMatch, workloadName } from "../../src/istio/selection.js";
+import { holdsWorkloads } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector } from "../../src/model/selectors.js";
@@ -27,7 +28,7 @@ export default defineRule({
   target: [K.AuthorizationPolicy],
   reads: [K.Namespace, K.KubernetesGateway, ...WORKLOAD_KINDS],
   check(policy, ctx) {
-    if (!repositoryHasWorkloads(ctx.index)) return;
+    if (!holdsWorkloads(ctx.index)) return;
     const { index } = ctx;
     const target = policyTarget(policy);
     const root = policy.namespace === ctx.settings.rootNamespace;

@@ -1,7 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
 import type { HostLookup } from "../../src/istio/hosts.js";
-import { canonicalHost, exportClientNamespaces, namespaceOfFqdn, repositoryDefinesHosts, resolveHost } from "../../src/istio/destinations.js";
-import { repositoryHasWorkloads } from "../../src/istio/selection.js";
+import { canonicalHost, exportClientNamespaces, namespaceOfFqdn, resolveHost } from "../../src/istio/destinations.js";
+import { repositoryDefinesHosts } from "../../src/istio/evidence.js";
+import { holdsWorkloads } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { asObject, asString, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
@@ -31,7 +32,7 @@ export default defineRule({
     const written = asString(spec(dr).host);
     // Wildcard hosts are policies for whatever matches them, not references.
     if (!written || written.includes("*")) return;
-    if (!repositoryDefinesHosts(ctx.index) && !repositoryHasWorkloads(ctx.index)) return;
+    if (!repositoryDefinesHosts(ctx.index) && !holdsWorkloads(ctx.index)) return;
     const clients = exportClientNamespaces(dr);
     if (clients.length === 0) return;
     const lookups: HostLookup[] = clients.map((ns) => resolveHost(ctx.index, written, dr.namespace, ns));

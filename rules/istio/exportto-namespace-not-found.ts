@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, spec } from "../../src/model/resource.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 export default defineRule({
   meta: {
@@ -18,7 +19,7 @@ export default defineRule({
   reads: [K.Namespace],
   check(r, ctx) {
     // Judged only where the repository declares its namespaces; otherwise any namespace may exist.
-    if (!ctx.index.inRepository(K.Namespace)) return;
+    if (!holdsKind(ctx.index, K.Namespace)) return;
     const namespaces = ctx.index.namespaces();
     asArray(spec(r).exportTo).forEach((e, i) => {
       if (typeof e !== "string" || e === "." || e === "*" || e === "~" || namespaces.exists(e)) return;

@@ -6,6 +6,7 @@ import { type Resource, asArray, asNumber, asObject, asString, asStringMap, spec
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { matches, selectorFromLabels } from "../../src/model/selectors.js";
 import type { Workload } from "../../src/model/workloads.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 /** Current Istio charts map the ingress Service's 80 and 443 to container ports 8080 and 8443: both forms work. */
 const INSTALLATION_TARGET_PORTS: Readonly<Record<number, number>> = { 80: 8080, 443: 8443 };
@@ -38,7 +39,7 @@ export default defineRule({
     }
     if (services.size === 0) {
       // A repository without any Service keeps them elsewhere.
-      if (!ctx.index.inRepository(K.Service)) return;
+      if (!holdsKind(ctx.index, K.Service)) return;
       const names = [...new Set(workloads.map((w) => `"${w.namespace}/${w.resource.name}"`))].join(", ");
       ctx.report({ resource: gw, path: ["spec", "selector"], messageId: "noService", data: { workloads: names } });
       return;

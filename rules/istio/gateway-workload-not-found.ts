@@ -1,11 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import {
-  ISTIO_OPERATOR,
-  gatewaySelectorLabels,
-  gatewayWorkloads,
-  repositoryDeploysGateways,
-  scopeGatewayToNamespace,
-} from "../../src/istio/gateway-servers.js";
+import { ISTIO_OPERATOR, gatewaySelectorLabels, gatewayWorkloads, scopeGatewayToNamespace } from "../../src/istio/gateway-servers.js";
+import { repositoryDeploysGateways } from "../../src/istio/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector, selectorFromLabels } from "../../src/model/selectors.js";

@@ -2,6 +2,7 @@ import { defineRule } from "../../src/engine/rule.js";
 import { injectionWebhookOverlaps, webhookKey } from "../../src/istio/webhook-overlaps.js";
 import { MUTATING_WEBHOOK_CONFIGURATION, webhooksOf } from "../../src/istio/webhooks.js";
 import { K } from "../../src/model/kinds.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 export default defineRule({
   meta: {
@@ -20,7 +21,7 @@ export default defineRule({
   reads: [K.Service],
   check(config, ctx) {
     const overlaps = injectionWebhookOverlaps(ctx.index);
-    const judgeServices = ctx.index.inRepository(K.Service);
+    const judgeServices = holdsKind(ctx.index, K.Service);
     for (const hook of webhooksOf(config)) {
       const others = overlaps.get(webhookKey(hook));
       if (others) {

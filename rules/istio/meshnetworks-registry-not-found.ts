@@ -2,6 +2,7 @@ import { defineRule } from "../../src/engine/rule.js";
 import { meshNetworksResource, registryReferences } from "../../src/istio/mesh-networks.js";
 import { K } from "../../src/model/kinds.js";
 import { asObject, labelsOf } from "../../src/model/resource.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 /** The service registries built into istiod (case-sensitive). */
 const BUILT_IN = ["Kubernetes", "External", "Mock"];
@@ -27,7 +28,7 @@ export default defineRule({
     const secrets = ctx.index.all(K.Secret).filter((s) => labelsOf(s)["istio/multiCluster"] === "true");
     const known = new Set([...BUILT_IN, ...secrets.flatMap((s) => [...Object.keys(asObject(s.data.data) ?? {}), ...Object.keys(asObject(s.data.stringData) ?? {})])]);
     // Without any Secret in the repository, remote clusters are unknown: only misspelled built-in names are judged.
-    const judgeAll = ctx.index.inRepository(K.Secret);
+    const judgeAll = holdsKind(ctx.index, K.Secret);
     for (const ref of registryReferences(resource.data)) {
       if (known.has(ref.registry)) continue;
       const builtIn = BUILT_IN.find((b) => b.toLowerCase() === ref.registry.toLowerCase());

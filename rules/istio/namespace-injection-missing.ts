@@ -2,7 +2,7 @@ import { defineRule } from "../../src/engine/rule.js";
 import { injectorConfigMapName } from "../../src/istio/injection.js";
 import { K } from "../../src/model/kinds.js";
 import { type ResourceIndex } from "../../src/model/resource-index.js";
-import { asObject, asString, isObject, labelsOf } from "../../src/model/resource.js";
+import { asObject, asString, isObject, labelsOf, isLinted } from "../../src/model/resource.js";
 
 const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage", "istio-system"]);
 const DATAPLANE_LABELS = ["istio-injection", "istio.io/rev", "istio.io/dataplane-mode"];
@@ -47,7 +47,7 @@ export default defineRule({
 /** Whether some Namespace of the repository carries a data plane label. */
 const labelsInUse = (index: ResourceIndex): boolean =>
   index.memo("istio/namespace-dataplane-labels", [K.Namespace], () =>
-    index.all(K.Namespace).some((ns) => ns.origin.kind === "file" && DATAPLANE_LABELS.some((l) => labelsOf(ns)[l] !== undefined)),
+    index.all(K.Namespace).some((ns) => isLinted(ns) && DATAPLANE_LABELS.some((l) => labelsOf(ns)[l] !== undefined)),
   );
 
 /** `sidecarInjectorWebhook.enableNamespacesByDefault` in the values of the default revision's injector ConfigMap. */

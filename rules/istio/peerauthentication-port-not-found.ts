@@ -3,6 +3,7 @@ import { portLevelModes } from "../../src/istio/mtls.js";
 import { policyTarget, policyWorkloads } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { isLinted } from "../../src/model/resource.js";
 
 export default defineRule({
   meta: {
@@ -21,7 +22,7 @@ export default defineRule({
     if (policyTarget(pa).kind !== "selector") return;
     const levels = portLevelModes(pa);
     if (!levels.length) return;
-    const workloads = (policyWorkloads(ctx.index, pa) ?? []).filter((w) => w.resource.origin.kind === "file");
+    const workloads = (policyWorkloads(ctx.index, pa) ?? []).filter((w) => isLinted(w.resource));
     // Container ports are optional in Kubernetes: judge only workloads that declare theirs.
     if (!workloads.length || workloads.some((w) => !w.containers.some((c) => c.ports.length))) return;
     const exposed = new Set(workloads.flatMap((w) => w.containers.flatMap((c) => c.ports.map((p) => p.containerPort))));

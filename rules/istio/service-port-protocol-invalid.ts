@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { inMesh, usesIstioConfig } from "../../src/istio/injection.js";
-import { usesLinkerd } from "../../src/linkerd/policy-validation.js";
+import { inMesh } from "../../src/istio/injection.js";
+import { usesIstioConfig } from "../../src/istio/evidence.js";
+import { usesLinkerd } from "../../src/linkerd/evidence.js";
 import { analyzerPortProtocol, isKnownAppProtocol } from "../../src/istio/protocols.js";
 import { K } from "../../src/model/kinds.js";
 import { type Resource, asArray, asNumber, asObject, asString, asStringMap, labelsOf, spec } from "../../src/model/resource.js";

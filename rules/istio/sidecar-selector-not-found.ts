@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { policyTarget } from "../../src/istio/policy-targets.js";
-import { repositoryHasWorkloads } from "../../src/istio/selection.js";
+import { holdsWorkloads } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector } from "../../src/model/selectors.js";
@@ -24,7 +24,7 @@ export default defineRule({
   reads: [...WORKLOAD_KINDS],
   check(sidecar, ctx) {
     const target = policyTarget(sidecar);
-    if (target.kind !== "selector" || !repositoryHasWorkloads(ctx.index)) return;
+    if (target.kind !== "selector" || !holdsWorkloads(ctx.index)) return;
     if (ctx.index.workloads().select(target.selector, sidecar.namespace).length) return;
     ctx.report({
       resource: sidecar,

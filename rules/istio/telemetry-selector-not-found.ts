@@ -1,6 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { policyTarget, policyWorkloads } from "../../src/istio/policy-targets.js";
-import { generatedGatewayMatch, repositoryHasWorkloads } from "../../src/istio/selection.js";
+import { selectorMatchingNothing } from "../../src/istio/selection.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector } from "../../src/model/selectors.js";
@@ -20,10 +19,8 @@ export default defineRule({
   target: [K.Telemetry],
   reads: [K.KubernetesGateway, ...WORKLOAD_KINDS],
   check(telemetry, ctx) {
-    const target = policyTarget(telemetry);
-    if (target.kind !== "selector" || !repositoryHasWorkloads(ctx.index)) return;
-    if (policyWorkloads(ctx.index, telemetry, { rootSelectorMeshWide: true })?.length) return;
-    if (generatedGatewayMatch(ctx.index, target.selector, telemetry.namespace === ctx.settings.rootNamespace ? undefined : telemetry.namespace)) return;
+    const target = selectorMatchingNothing(ctx.index, telemetry);
+    if (!target) return;
     ctx.report({
       resource: telemetry,
       path: target.path,

@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import type { HostLookup } from "../../src/istio/hosts.js";
-import { repositoryDefinesHosts, resolveHost, exportClientNamespaces } from "../../src/istio/destinations.js";
+import { resolveHost, exportClientNamespaces } from "../../src/istio/destinations.js";
+import { repositoryDefinesHosts } from "../../src/istio/evidence.js";
 import { routeDestinations } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 

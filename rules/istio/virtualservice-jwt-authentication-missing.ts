@@ -7,6 +7,7 @@ import { type FieldPath, type Resource, asArray, asObject, spec } from "../../sr
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { matches } from "../../src/model/selectors.js";
 import type { Workload } from "../../src/model/workloads.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 const JWT_CLAIM_PREFIX = "@request.auth.claims";
 
@@ -47,7 +48,7 @@ export default defineRule({
         help: "Add a RequestAuthentication selecting the gateway's pods (in their namespace or the root namespace).",
         related: [{ resource: gw, path: ["spec", "selector"], message: "gateway bound here" }],
         // RequestAuthentications may be kept in another repository when this one holds none.
-        ...(ctx.index.inRepository(K.RequestAuthentication) ? {} : { severity: "warning" as const }),
+        ...(holdsKind(ctx.index, K.RequestAuthentication) ? {} : { severity: "warning" as const }),
       });
     }
   },

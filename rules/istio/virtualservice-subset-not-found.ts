@@ -5,6 +5,8 @@ import { routeDestinations } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { HOST_KINDS } from "../../src/istio/hosts.js";
+import { holdsKind } from "../../src/model/evidence.js";
+import { isLinted } from "../../src/model/resource.js";
 
 export default defineRule({
   meta: {
@@ -27,11 +29,11 @@ export default defineRule({
   check(vs, ctx) {
     // Without any DestinationRule in the repository they are kept elsewhere, unless the host's own Service and
     // workloads are here: then the application is deployed from this repository, and so should its subsets be.
-    const anyRule = ctx.index.inRepository(K.DestinationRule);
+    const anyRule = holdsKind(ctx.index, K.DestinationRule);
     for (const d of routeDestinations(vs)) {
       if (!d.subset) continue;
       const found = resolveHost(ctx.index, d.host, vs.namespace);
-      if (!anyRule && !found.entries.some((e) => e.resource.origin.kind === "file" && backendLabels(ctx.index, e).length > 0)) continue;
+      if (!anyRule && !found.entries.some((e) => isLinted(e.resource) && backendLabels(ctx.index, e).length > 0)) continue;
       const host = canonicalHost(ctx.index, d.host, vs.namespace);
       const applied = appliedDestinationRules(ctx.index, host, vs.namespace, hostNamespaces(ctx.index, host, found.entries));
       const path = [...d.path, "subset"];

@@ -5,6 +5,7 @@ import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { workloadOf } from "../../src/model/workloads.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 export default defineRule({
   meta: {
@@ -22,7 +23,7 @@ export default defineRule({
   reads: [K.AuthorizationPolicy, K.Namespace],
   check(resource, ctx) {
     // A repository without AuthorizationPolicies keeps them elsewhere (or has chosen not to use them).
-    if (!ctx.index.inRepository(K.AuthorizationPolicy)) return;
+    if (!holdsKind(ctx.index, K.AuthorizationPolicy)) return;
     const workload = workloadOf(resource);
     if (!workload || covered(ctx.index).has(resource)) return;
     // Policies do nothing for a workload that is clearly outside the mesh.
@@ -41,7 +42,7 @@ function covered(index: ResourceIndex): ReadonlySet<Resource> {
   return index.memo("istio/authorization-covered-workloads", [K.AuthorizationPolicy, ...WORKLOAD_KINDS], () => {
     const out = new Set<Resource>();
     for (const policy of index.all(K.AuthorizationPolicy)) {
-      for (const w of policyWorkloads(index, policy, { rootSelectorMeshWide: true }) ?? []) out.add(w.resource);
+      for (const w of policyWorkloads(index, policy) ?? []) out.add(w.resource);
     }
     return out;
   });

@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { authenticationRefs, namespaceHeldInRepository, resolveAuthentication } from "../../src/linkerd/authorization.js";
+import { authenticationRefs, resolveAuthentication } from "../../src/linkerd/authorization.js";
+import { holdsApplicationsIn, holdsKind } from "../../src/model/evidence.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 
 export default defineRule({
@@ -22,7 +23,7 @@ export default defineRule({
       const kind = ref.kind === "MeshTLSAuthentication" ? K.MeshTLSAuthentication : ref.kind === "NetworkAuthentication" ? K.NetworkAuthentication : ref.kind === "ServiceAccount" ? K.ServiceAccount : undefined;
       if (!kind) continue;
       // Service accounts of a namespace whose applications live elsewhere are not judged.
-      const judged = kind === K.ServiceAccount ? namespaceHeldInRepository(index, ref.namespace) : index.inRepository(kind) || namespaceHeldInRepository(index, ref.namespace);
+      const judged = kind === K.ServiceAccount ? holdsApplicationsIn(index, ref.namespace) : holdsKind(index, kind) || holdsApplicationsIn(index, ref.namespace);
       if (!judged || resolveAuthentication(index, ref)) continue;
       ctx.report({
         resource,

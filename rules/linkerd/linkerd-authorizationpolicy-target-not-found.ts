@@ -1,7 +1,9 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { policyTargetRef, resolvePolicyTarget, serversJudged } from "../../src/linkerd/authorization.js";
+import { policyTargetRef, resolvePolicyTarget } from "../../src/linkerd/authorization.js";
+import { serversJudged } from "../../src/linkerd/evidence.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 export default defineRule({
   meta: {
@@ -28,7 +30,7 @@ export default defineRule({
       ctx.report({ resource, path, messageId: "serverNotFound", data, help: "Name an existing Server; until it exists the policy authorizes nothing." });
     }
     if (target.kind === "route" && !target.route) {
-      const judged = target.routeKinds.some((k) => index.inRepository(k)) || serversJudged(index, ref.namespace);
+      const judged = target.routeKinds.some((k) => holdsKind(index, k)) || serversJudged(index, ref.namespace);
       if (judged) ctx.report({ resource, path, messageId: "routeNotFound", data, help: "Name an existing route attached to a Server; until it exists the policy authorizes nothing." });
     }
   },

@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { CONTROL_PLANE_NAMESPACE, TRUST_DOMAIN, namespaceHeldInRepository, parseIdentity, serviceAccountExists } from "../../src/linkerd/authorization.js";
+import { CONTROL_PLANE_NAMESPACE, TRUST_DOMAIN, parseIdentity, serviceAccountExists } from "../../src/linkerd/authorization.js";
+import { holdsApplicationsIn, holdsKind } from "../../src/model/evidence.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
 
@@ -32,7 +33,7 @@ export default defineRule({
       if (parsed.controlPlane !== CONTROL_PLANE_NAMESPACE || parsed.trustDomain !== TRUST_DOMAIN) {
         const domain = `${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN}`;
         ctx.report({ resource, path, messageId: "trustDomain", data: { identity, domain }, help: `Write the identity as <sa>.<ns>.serviceaccount.identity.${domain}, unless the cluster uses another trust domain.` });
-      } else if (namespaceHeldInRepository(index, parsed.namespace) && !serviceAccountExists(index, parsed.namespace, parsed.serviceAccount)) {
+      } else if (holdsApplicationsIn(index, parsed.namespace) && !serviceAccountExists(index, parsed.namespace, parsed.serviceAccount)) {
         ctx.report({ resource, path, messageId: "serviceAccount", data: { identity, name: parsed.serviceAccount, namespace: parsed.namespace }, help });
       }
     }
@@ -44,8 +45,8 @@ export default defineRule({
       const path = ["spec", "identityRefs", i, "name"];
       if (kind === "ServiceAccount") {
         const namespace = asString(ref?.namespace) ?? resource.namespace;
-        if (namespaceHeldInRepository(index, namespace) && !serviceAccountExists(index, namespace, name)) ctx.report({ resource, path, messageId: "identityRef", data: { name, namespace }, help });
-      } else if (kind === "Namespace" && index.inRepository(K.Namespace) && !index.namespaces().exists(name)) {
+        if (holdsApplicationsIn(index, namespace) && !serviceAccountExists(index, namespace, name)) ctx.report({ resource, path, messageId: "identityRef", data: { name, namespace }, help });
+      } else if (kind === "Namespace" && holdsKind(index, K.Namespace) && !index.namespaces().exists(name)) {
         ctx.report({ resource, path, messageId: "namespaceRef", data: { name }, help: "Name a namespace the repository declares or deploys into." });
       }
     }

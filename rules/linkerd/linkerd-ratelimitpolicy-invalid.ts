@@ -2,6 +2,7 @@ import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
 import { refGroup } from "../../src/linkerd/policy-validation.js";
 import { type FieldPath, asArray, asNumber, asObject, asString, spec } from "../../src/model/resource.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 export default defineRule({
   meta: {
@@ -27,7 +28,7 @@ export default defineRule({
     const name = asString(target?.name);
     if (kind !== undefined && (kind !== "Server" || (asString(target?.group) !== undefined && refGroup(target?.group) !== "policy.linkerd.io"))) {
       ctx.report({ resource: policy, path: ["spec", "targetRef", "kind"], messageId: "targetNotServer", data: { kind }, help: "Target the Server of the port to limit." });
-    } else if (name && ctx.index.inRepository(K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, policy.namespace, name)) {
+    } else if (name && holdsKind(ctx.index, K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, policy.namespace, name)) {
       ctx.report({ resource: policy, path: ["spec", "targetRef", "name"], messageId: "serverNotFound", data: { name, namespace: policy.namespace }, severity: "warning", help: "Fix the Server name." });
     }
     const total = asNumber(asObject(s.total)?.requestsPerSecond);

@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { servicePorts } from "../../src/gateway-api/listeners.js";
-import { backendRefs, repositoryHolds } from "../../src/gateway-api/references.js";
+import { backendRefs } from "../../src/gateway-api/references.js";
+import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { LINKERD_ROUTE_KINDS, isLinkerdRoute, linkerdGoverns, linkerdParentRefs } from "../../src/linkerd/routes.js";
 
@@ -30,7 +31,7 @@ export default defineRule({
       const data = { kind: ref.kind, group: ref.group, name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
       if (ref.target === "egressnetwork") {
         // A missing EgressNetwork is route-backend-not-found's finding.
-        const missing = ctx.index.inRepository(K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name);
+        const missing = holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name);
         if (!missing && !parents.some((p) => p.target === "egressnetwork" && p.name === ref.name && p.namespace === ref.namespace)) {
           ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "egressNotParent", data, help: "Attach the route to this EgressNetwork, or send to a Service." });
         }
@@ -40,12 +41,12 @@ export default defineRule({
         ctx.report({ resource: route, path: [...ref.path, "kind"], messageId: "kindInvalid", data, help: "Send to a Service (or, on an egress route, to its EgressNetwork)." });
       } else if (own && ref.port === undefined && !ref.mirror) {
         ctx.report({ resource: route, path: ref.path, messageId: "portMissing", data, help: "Set port to the Service port to send to." });
-      } else if (own && ctx.index.inRepository(K.Service)) {
+      } else if (own && holdsKind(ctx.index, K.Service)) {
         // Gateway API routes' missing Services and ports are route-backend-not-found's.
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         const ports = service && servicePorts(service);
         if (!service) {
-          const certain = repositoryHolds(ctx.index, K.Service, ref.namespace);
+          const certain = holdsKindIn(ctx.index, K.Service, ref.namespace);
           ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "serviceNotFound", data, ...(certain ? { severity: "error" as const } : {}), help: "Fix the name, or set namespace when the Service lives in another namespace." });
         } else if (ref.port !== undefined && ports && !ports.some((p) => p.number === ref.port)) {
           ctx.report({ resource: route, path: [...ref.path, "port"], messageId: "portNotFound", data, severity: "error", help: `Use one of the ports of Service "${ref.name}".` });

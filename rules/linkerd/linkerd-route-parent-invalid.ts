@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { servicePorts } from "../../src/gateway-api/listeners.js";
-import { repositoryHolds } from "../../src/gateway-api/references.js";
+import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { LINKERD_ROUTE_KINDS, isLinkerdRoute, linkerdGoverns, linkerdParentRefs, webhookSeverity } from "../../src/linkerd/routes.js";
 import { spec } from "../../src/model/resource.js";
@@ -35,20 +35,20 @@ export default defineRule({
         if (ref.port === undefined) {
           ctx.report({ resource: route, path: ref.path, messageId: "egressPortMissing", data, severity: webhookSeverity(route), help: "Set port to the destination port the route is for." });
         }
-        if (own && ctx.index.inRepository(K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
+        if (own && holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
           ctx.report({ resource: route, path: at, messageId: "egressNotFound", data, severity: "warning", help: "Fix the name or the namespace of the EgressNetwork." });
         }
       } else if (ref.target === "server") {
         if (ref.namespace !== route.namespace) {
           ctx.report({ resource: route, path: [...ref.path, "namespace"], messageId: "serverForeign", data, help: "Create the route in the Server's namespace." });
-        } else if (ctx.index.inRepository(K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, ref.namespace, ref.name)) {
+        } else if (holdsKind(ctx.index, K.LinkerdServer) && !ctx.index.get(K.LinkerdServer, ref.namespace, ref.name)) {
           ctx.report({ resource: route, path: at, messageId: "serverNotFound", data, severity: "warning", help: "Fix the name of the Server." });
         }
       } else if (ref.target === "service") {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         if (!service) {
-          if (own && ctx.index.inRepository(K.Service)) {
-            const certain = repositoryHolds(ctx.index, K.Service, ref.namespace);
+          if (own && holdsKind(ctx.index, K.Service)) {
+            const certain = holdsKindIn(ctx.index, K.Service, ref.namespace);
             ctx.report({ resource: route, path: at, messageId: "serviceNotFound", data, severity: certain ? "error" : "warning", help: "Fix the name, or set namespace when the Service lives in another namespace." });
           }
           continue;

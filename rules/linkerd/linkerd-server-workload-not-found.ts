@@ -3,6 +3,7 @@ import { K } from "../../src/model/kinds.js";
 import { serverExternalWorkloads, serverOf, serverWorkloads } from "../../src/linkerd/servers.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector } from "../../src/model/selectors.js";
+import { holdsKind } from "../../src/model/evidence.js";
 
 export default defineRule({
   meta: {
@@ -27,7 +28,7 @@ export default defineRule({
       if (index.workloads().inNamespace(resource.namespace).length === 0 || serverWorkloads(index, server).length) return;
       ctx.report({ resource, path: server.selectorPath, messageId: "noPods", data, help: "Make the podSelector match the pod template labels of the workload the Server describes." });
     } else if (server.selects === "external") {
-      if (!index.inRepository(K.ExternalWorkload) || serverExternalWorkloads(index, server).length) return;
+      if (!holdsKind(index, K.ExternalWorkload) || serverExternalWorkloads(index, server).length) return;
       ctx.report({ resource, path: server.selectorPath, messageId: "noExternal", data, help: "Make the externalWorkloadSelector match the labels of an ExternalWorkload." });
     }
   },

@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { serverAuthorizationServers, serversJudged } from "../../src/linkerd/authorization.js";
+import { serverAuthorizationServers } from "../../src/linkerd/authorization.js";
+import { serversJudged } from "../../src/linkerd/evidence.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { describeSelector } from "../../src/model/selectors.js";
 

@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { isDnsSubdomain, namespaceServicesKnown, profileTarget } from "../../src/linkerd/service-profiles.js";
+import { isDnsSubdomain, profileTarget } from "../../src/linkerd/service-profiles.js";
+import { speaksForServicesIn } from "../../src/model/evidence.js";
 
 export default defineRule({
   meta: {
@@ -31,7 +32,7 @@ export default defineRule({
       ctx.report({ resource: sp, path, messageId: "otherDomain", data: { name: sp.name, found: t.clusterDomain, domain }, help });
       return;
     }
-    if (!namespaceServicesKnown(ctx.index, t.namespace) || ctx.index.get(K.Service, t.namespace, t.service)) return;
+    if (!speaksForServicesIn(ctx.index, t.namespace) || ctx.index.get(K.Service, t.namespace, t.service)) return;
     ctx.report({
       resource: sp,
       path,

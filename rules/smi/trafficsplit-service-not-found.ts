@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { namespaceServicesKnown } from "../../src/linkerd/service-profiles.js";
+import { speaksForServicesIn } from "../../src/model/evidence.js";
 import { splitService, trafficSplitOf } from "../../src/smi/traffic-split.js";
 
 export default defineRule({
@@ -18,7 +18,7 @@ export default defineRule({
   target: [K.TrafficSplit],
   reads: [K.Service, K.Namespace],
   check(ts, ctx) {
-    if (!namespaceServicesKnown(ctx.index, ts.namespace)) return;
+    if (!speaksForServicesIn(ctx.index, ts.namespace)) return;
     const split = trafficSplitOf(ts);
     const data = (name: string) => ({ name, namespace: ts.namespace });
     if (split.service && !splitService(ctx.index, ts, split.service)) {

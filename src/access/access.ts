@@ -2,7 +2,8 @@ import { AUTHZ_KINDS, principalOf } from "../istio/authz.js";
 import { istioAccessEngine } from "./istio.js";
 import { LINKERD_ACCESS_KINDS, linkerdAccessEngine } from "./linkerd.js";
 import { MTLS_KINDS, containerPortFor, servicePortsOf } from "../istio/mtls.js";
-import { mayBeInMesh, namespaceDataplane, namespaceDeclaredInRepository } from "../istio/injection.js";
+import { mayBeInMesh, namespaceDataplane } from "../istio/injection.js";
+import { declaresNamespace } from "../model/evidence.js";
 import { type IstioProtocol, portProtocol } from "../istio/protocols.js";
 import { K, type KindKey } from "../model/kinds.js";
 import { type Resource, type SourceSpan, asArray, asNumber, asObject, asString, asStringMap, displayName, spec } from "../model/resource.js";
@@ -66,7 +67,7 @@ export function resolveSource(index: ResourceIndex, ref: AccessSourceRef): Resol
 
 /** A namespace whose labels the repository does not show is taken to be in the mesh. */
 function namespaceInMesh(index: ResourceIndex, namespace: string): boolean {
-  if (!namespaceDeclaredInRepository(index, namespace)) return true;
+  if (!declaresNamespace(index, namespace)) return true;
   const ns = namespaceDataplane(index, namespace);
   return ns.injectionLabel === true || ns.ambient || (ns.injectionLabel === undefined && ns.revision !== undefined);
 }

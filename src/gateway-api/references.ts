@@ -160,9 +160,3 @@ export function referenceGranted(
   });
 }
 
-/**
- * Whether the repository itself defines objects of a kind in a namespace. A reference into a namespace where it
- * defines none may name an object managed elsewhere, so rules report it with less confidence.
- */
-export const repositoryHolds = (index: ResourceIndex, kind: KindKey, namespace: string): boolean =>
-  index.inNamespace(kind, namespace).some((r) => r.origin.kind === "file");

@@ -1,23 +1,7 @@
 import type { HostEntry, HostLookup } from "./hosts.js";
-import { K } from "../model/kinds.js";
-import { type Resource, asArray, asString, spec, isLinted } from "../model/resource.js";
+import { type Resource, asArray, asString, spec } from "../model/resource.js";
 import { type ResourceIndex } from "../model/resource-index.js";
-import { HOST_KINDS, hostTable } from "./hosts.js";
-
-/**
- * Whether the repository defines Services or ServiceEntries of its own. The objects a standard installation
- * provides (the ingress gateway's Service, the API server's `kubernetes` Service) do not count, even when the
- * repository writes them out: a repository holding only those keeps its application Services elsewhere, and
- * every route destination would look missing.
- */
-export function repositoryDefinesHosts(index: ResourceIndex): boolean {
-  return index.fact("istio/repository-defines-hosts", HOST_KINDS, (index) => {
-    const gw = index.settings.installation.ingressGateway;
-    const provided = new Set(["default/kubernetes", ...(gw ? [`${gw.namespace}/${gw.name}`] : [])]);
-    if (index.all(K.ServiceEntry).some(isLinted)) return true;
-    return index.all(K.Service).some((r) => isLinted(r) && !provided.has(`${r.namespace}/${r.name}`));
-  });
-}
+import { hostTable } from "./hosts.js";
 
 /**
  * Looks a host up as a resource in `ownerNamespace` writes it, seen from `clientNamespace` (where the sidecars

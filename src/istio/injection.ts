@@ -1,6 +1,7 @@
-import { type JsonObject, asObject, asString, isObject, labelsOf, isLinted } from "../model/resource.js";
+import { type JsonObject, asObject, asString, isObject, labelsOf } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import type { Workload } from "../model/workloads.js";
+import { declaresNamespace } from "../model/evidence.js";
 
 export interface NamespaceDataplane {
   /** `istio-injection` label: true for enabled, false for disabled, undefined when absent. */
@@ -75,10 +76,6 @@ export function workloadInAmbient(index: ResourceIndex, workload: Workload): boo
   return namespaceInAmbientMode(index, workload.namespace);
 }
 
-/** Whether the repository itself declares a namespace (an assumed installation namespace does not count). */
-export const namespaceDeclaredInRepository = (index: ResourceIndex, namespace: string): boolean =>
-  index.namespaces().declared(namespace)?.origin.kind === "file";
-
 /**
  * In the mesh as far as the repository can tell: with a sidecar (revision labels count) or in ambient mode, or
  * undecided, which counts as in the mesh: the namespace is not declared in the repository (its labels are set
@@ -87,7 +84,7 @@ export const namespaceDeclaredInRepository = (index: ResourceIndex, namespace: s
 export function mayBeInMesh(index: ResourceIndex, workload: Workload): boolean {
   if (hasSidecar(index, workload, { revisions: true }) || workloadInAmbient(index, workload)) return true;
   const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
-  return explicit === undefined && !namespaceDeclaredInRepository(index, workload.namespace);
+  return explicit === undefined && !declaresNamespace(index, workload.namespace);
 }
 
 /** Name of the injector ConfigMap of a control-plane revision (`istio-sidecar-injector[-<rev>]`). */
@@ -117,6 +114,3 @@ export function isRunningPod(resource: { readonly data: JsonObject }): boolean {
   return isObject(resource.data.status) || asString(meta.uid) !== undefined || asString(meta.creationTimestamp) !== undefined;
 }
 
-/** Whether the repository holds any Istio configuration (an object of a `*.istio.io` group). */
-export const usesIstioConfig = (index: ResourceIndex): boolean =>
-  index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));

@@ -1,7 +1,7 @@
 import { type HostPort, hostTable } from "./hosts.js";
 import { hostMatchesPattern } from "../model/hostnames.js";
 import { K, type KindKey } from "../model/kinds.js";
-import { type FieldPath, type JsonObject, type Resource, asArray, asNumber, asObject, asString, asStringMap, spec } from "../model/resource.js";
+import { type FieldPath, type JsonObject, type Resource, asArray, asNumber, asObject, asString, asStringMap, spec, isLinted } from "../model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
 import { HOST_KINDS } from "./hosts.js";
 import { matches, selectorFromLabels } from "../model/selectors.js";
@@ -355,7 +355,7 @@ export function serviceTargets(index: ResourceIndex, service: Resource): ServerT
   const selector = asStringMap(spec(service).selector) ?? {};
   const ports = servicePortsOf(service);
   const workloads = (Object.keys(selector).length ? index.workloads().select(selectorFromLabels(selector), service.namespace) : []).filter(
-    (w) => w.resource.origin.kind === "file" && !isGatewayWorkload(w),
+    (w) => isLinted(w.resource) && !isGatewayWorkload(w),
   );
   if (workloads.length === 0) {
     if (Object.keys(selector).length && index.workloads().select(selectorFromLabels(selector), service.namespace).length) return [];
@@ -419,7 +419,7 @@ export function repositoryNamespaces(index: ResourceIndex): readonly string[] {
   return index.memo("istio/mtls-repository-namespaces", MTLS_KINDS, () => {
     const out = new Set<string>();
     for (const r of index.resources) {
-      if (r.origin.kind !== "file") continue;
+      if (!isLinted(r)) continue;
       if (r.kind === "Namespace" && r.group === "") out.add(r.name);
       else if (r.namespace) out.add(r.namespace);
     }

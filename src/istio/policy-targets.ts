@@ -1,4 +1,4 @@
-import { K } from "../model/kinds.js";
+import { K, type KindKey, sameKind } from "../model/kinds.js";
 import { type FieldPath, type Resource, asArray, asObject, asString, asStringMap, spec } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type Selector, selectorFromLabels } from "../model/selectors.js";
@@ -49,25 +49,30 @@ export function policyTarget(policy: Resource): PolicyTarget {
 }
 
 /**
- * The workloads a selector-based or namespace-wide policy applies to. In the root namespace a policy without
- * selector is mesh-wide; with `rootSelectorMeshWide` (AuthorizationPolicy, RequestAuthentication, Telemetry), a
- * root-namespace selector also selects across namespaces, as Istio does for those kinds. targetRef policies
+ * Kinds whose selector, in the root namespace, selects workloads of every namespace, as Istio applies them. A
+ * root-namespace policy of another kind (PeerAuthentication, Sidecar) selects only there; without a selector, any
+ * root-namespace policy is mesh-wide.
+ */
+const ROOT_SELECTOR_MESH_WIDE: readonly KindKey[] = [K.AuthorizationPolicy, K.RequestAuthentication, K.Telemetry];
+
+/** Whether a policy's selector applies in every namespace (a root-namespace policy of a mesh-wide kind). */
+export const selectsMeshWide = (index: ResourceIndex, policy: Resource): boolean =>
+  policy.namespace === index.settings.rootNamespace && ROOT_SELECTOR_MESH_WIDE.some((k) => sameKind(k, policy));
+
+/**
+ * The workloads a selector-based or namespace-wide policy applies to: in the root namespace a policy without
+ * selector is mesh-wide, and a selector of a mesh-wide kind selects across namespaces. targetRef policies
  * (waypoints, Gateway API gateways) are not resolved here: undefined.
  */
-export function policyWorkloads(
-  index: ResourceIndex,
-  policy: Resource,
-  options: { readonly rootSelectorMeshWide?: boolean } = {},
-): readonly Workload[] | undefined {
+export function policyWorkloads(index: ResourceIndex, policy: Resource): readonly Workload[] | undefined {
   const target = policyTarget(policy);
   const workloads = index.workloads();
-  const root = policy.namespace === index.settings.rootNamespace;
   switch (target.kind) {
     case "targetRefs":
       return undefined;
     case "namespace":
-      return root ? workloads.all : workloads.inNamespace(policy.namespace);
+      return policy.namespace === index.settings.rootNamespace ? workloads.all : workloads.inNamespace(policy.namespace);
     case "selector":
-      return root && options.rootSelectorMeshWide ? workloads.selectAnywhere(target.selector) : workloads.select(target.selector, policy.namespace);
+      return selectsMeshWide(index, policy) ? workloads.selectAnywhere(target.selector) : workloads.select(target.selector, policy.namespace);
   }
 }

@@ -1,17 +1,10 @@
 import { K } from "../model/kinds.js";
-import { type Resource, asObject, asStringMap, spec, isLinted } from "../model/resource.js";
-import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
+import { type Resource, asObject, asStringMap, spec } from "../model/resource.js";
+import { type ResourceIndex} from "../model/resource-index.js";
 import { type Selector, describeSelector, matches } from "../model/selectors.js";
 import type { Workload } from "../model/workloads.js";
-import { policyTarget } from "./policy-targets.js";
-
-/**
- * Whether the repository holds any workload (a pod template or a Pod) of its own. Selector checks judge only then:
- * a repository of mesh policies alone keeps its workloads elsewhere (istio/istio#40861, #51273).
- */
-export function repositoryHasWorkloads(index: ResourceIndex): boolean {
-  return index.fact("istio/repository-has-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
-}
+import { type PolicyTarget, policyTarget, policyWorkloads, selectsMeshWide } from "./policy-targets.js";
+import { holdsWorkloads } from "../model/evidence.js";
 
 /** A policy whose selector selects at least one workload that another policy of the same kind also selects. */
 export interface SelectorOverlap {
@@ -89,4 +82,17 @@ export function generatedGatewayMatch(index: ResourceIndex, selector: Selector, 
     const labels = { ...infrastructure, "gateway.networking.k8s.io/gateway-name": gw.name, "istio.io/gateway-name": gw.name };
     return matches(selector, labels);
   });
+}
+
+/**
+ * The target of a selector policy whose selector picks no workload where it applies, or undefined. Judged only when
+ * the repository holds workloads of its own; pods Istio generates for a Gateway API Gateway count as picked, though
+ * no file holds them. Where the selector applies follows the policy's kind (selectsMeshWide).
+ */
+export function selectorMatchingNothing(index: ResourceIndex, policy: Resource): Extract<PolicyTarget, { kind: "selector" }> | undefined {
+  const target = policyTarget(policy);
+  if (target.kind !== "selector" || !holdsWorkloads(index)) return undefined;
+  if (policyWorkloads(index, policy)?.length) return undefined;
+  if (generatedGatewayMatch(index, target.selector, selectsMeshWide(index, policy) ? undefined : policy.namespace)) return undefined;
+  return target;
 }

@@ -1,4 +1,4 @@
-import { type Resource, labelsOf } from "../model/resource.js";
+import { type Resource, labelsOf, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import type { Selector } from "../model/selectors.js";
 import { MUTATING_WEBHOOK_CONFIGURATION, type Webhook, isIstioWebhook, selectorAdmits, webhooksOf } from "./webhooks.js";
@@ -14,7 +14,7 @@ const REV = "istio.io/rev";
  */
 export function injectionWebhookOverlaps(index: ResourceIndex): ReadonlyMap<string, ReadonlySet<Webhook>> {
   return index.memo("istio/injection-webhook-overlaps", [MUTATING_WEBHOOK_CONFIGURATION], () => {
-    const configs = index.all(MUTATING_WEBHOOK_CONFIGURATION).filter((c) => c.origin.kind === "file");
+    const configs = index.all(MUTATING_WEBHOOK_CONFIGURATION).filter(isLinted);
     const revisions = new Set<string>();
     const hooks: Webhook[] = [];
     for (const config of configs) {

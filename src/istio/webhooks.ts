@@ -4,6 +4,7 @@ import type { ResourceIndex } from "../model/resource-index.js";
 import { type Selector, matches, selectorFromLabelSelector } from "../model/selectors.js";
 import type { Workload } from "../model/workloads.js";
 import { defaultWebhooksInject } from "./injection.js";
+import { holdsKind } from "../model/evidence.js";
 
 export const MUTATING_WEBHOOK_CONFIGURATION: KindKey = Object.freeze({ group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration" });
 export const VALIDATING_WEBHOOK_CONFIGURATION: KindKey = Object.freeze({ group: "admissionregistration.k8s.io", kind: "ValidatingWebhookConfiguration" });
@@ -63,7 +64,7 @@ export function istioInjectionWebhooks(index: ResourceIndex): readonly Webhook[]
 export function willBeInjected(index: ResourceIndex, workload: Workload): boolean | undefined {
   const namespaces = index.namespaces();
   const ns = namespaces.declared(workload.namespace);
-  if (!ns && !index.inRepository(K.Namespace)) {
+  if (!ns && !holdsKind(index, K.Namespace)) {
     const own = workload.labels["sidecar.istio.io/inject"];
     if (own === "true" || own === "false") return own === "true";
     return undefined;

@@ -149,10 +149,6 @@ export function serviceAccountExists(index: ResourceIndex, namespace: string, na
   return index.workloads().inNamespace(namespace).some((w) => w.serviceAccount === name);
 }
 
-/** Whether the repository holds a namespace's applications (workloads or ServiceAccounts): then references into it are judged. */
-export const namespaceHeldInRepository = (index: ResourceIndex, namespace: string): boolean =>
-  index.workloads().inNamespace(namespace).length > 0 || index.inNamespace(K.ServiceAccount, namespace).some((r) => r.origin.kind === "file");
-
 /** Resolves a `requiredAuthenticationRefs` entry or an `identityRefs` ServiceAccount; undefined when missing. */
 export function resolveAuthentication(index: ResourceIndex, ref: Ref): Resource | "exists" | undefined {
   switch (ref.kind) {
@@ -327,9 +323,3 @@ export function clusterCoverage(cidr: string, except: readonly string[] = []): "
   return result;
 }
 
-/**
- * Whether references to Servers in a namespace are judged: the repository holds Servers, or it holds the
- * namespace's applications (so their Servers would be here too).
- */
-export const serversJudged = (index: ResourceIndex, namespace: string): boolean =>
-  index.inRepository(K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;

@@ -1,5 +1,5 @@
 import { K, type KindKey } from "../model/kinds.js";
-import { type FieldPath, type Resource, annotationsOf, asObject, getPath } from "../model/resource.js";
+import { type FieldPath, type Resource, annotationsOf, asObject, getPath, isLinted } from "../model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
 import type { Workload } from "../model/workloads.js";
 import { opaquePortSet } from "./annotations.js";
@@ -57,7 +57,7 @@ export function linkerdMeshing(index: ResourceIndex, workload: Workload): Linker
   if (ns && nsValue !== undefined && nsValue !== "") {
     return decided(injecting(nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
   }
-  if (ns?.origin.kind === "file" && repositoryUsesLinkerdInjection(index)) {
+  if (ns && isLinted(ns) && repositoryUsesLinkerdInjection(index)) {
     return decided(false, `neither the pod template nor namespace "${workload.namespace}" sets ${INJECT_ANNOTATION}`, ns, ["metadata"]);
   }
   return { meshed: undefined, reason: `the repository does not say whether it is injected (${INJECT_ANNOTATION} is set elsewhere or \`linkerd inject\` is used)`, resource: undefined, path: undefined };

@@ -4,8 +4,7 @@
  * enums, identity syntax, network CIDR/except rules, and the "is this repository a Linkerd one" gate.
  */
 import { type Prefix, parseAddr, parsePrefix, prefixContainsPrefix } from "../base/go/net.js";
-import type { ResourceIndex } from "../model/resource-index.js";
-import { type FieldPath, asArray, asObject, asString, isLinted } from "../model/resource.js";
+import { type FieldPath, asArray, asObject, asString } from "../model/resource.js";
 
 /** `accessPolicy` values (DefaultPolicy::from_str); also the values of `config.linkerd.io/default-inbound-policy`. */
 export const ACCESS_POLICIES: readonly string[] = [
@@ -19,13 +18,6 @@ export const ACCESS_POLICIES: readonly string[] = [
 
 /** `proxyProtocol` values the webhook's Rust enum accepts (the CRD has no enum). */
 export const PROXY_PROTOCOLS: readonly string[] = ["unknown", "HTTP/1", "HTTP/2", "gRPC", "opaque", "TLS"];
-
-/**
- * Whether the repository uses Linkerd (any object of a `*.linkerd.io` group): Linkerd's conventions and webhook
- * rules are applied to Gateway API routes only then (an Istio repository's routes are Istio's business).
- */
-export const usesLinkerd = (index: ResourceIndex): boolean =>
-  index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
 
 const TRUST_DOMAIN = /^[a-z0-9._-]+$/;
 const SPIFFE_SEGMENT = /^[A-Za-z0-9._-]+$/;

@@ -7,7 +7,7 @@ import { GATEWAY_GROUP } from "../gateway-api/references.js";
 import { K, type KindKey, sameKind } from "../model/kinds.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type FieldPath, type Resource, asArray, asNumber, asObject, asString, spec } from "../model/resource.js";
-import { usesLinkerd } from "./policy-validation.js";
+import { usesLinkerd } from "./evidence.js";
 
 export const LINKERD_POLICY_GROUP = "policy.linkerd.io";
 

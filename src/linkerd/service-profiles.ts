@@ -138,11 +138,3 @@ export const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DEL
 export const isGrpcPath = (pathRegex: string | undefined): boolean =>
   pathRegex !== undefined && /^\/[\w\\]*\.[\w\\.]*\/\w+\$?$/.test(pathRegex);
 
-/**
- * Whether the repository speaks for the Services of a namespace: it declares the Namespace itself, or holds some
- * Service there. References to Services elsewhere (installed by another repository or chart) are not judged.
- */
-export function namespaceServicesKnown(index: ResourceIndex, namespace: string): boolean {
-  if (index.inNamespace(K.Service, namespace).some((s) => s.origin.kind === "file")) return true;
-  return index.namespaces().declared(namespace)?.origin.kind === "file";
-}

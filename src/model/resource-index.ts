@@ -136,7 +136,8 @@ export class ResourceIndex {
   /**
    * Whether the repository itself defines objects of a kind (assumed installation objects do not count). A rule
    * checks references to a kind only when it does: a repository without any DestinationRule keeps them elsewhere,
-   * and reporting every subset as missing would be noise. Objects read from a live cluster count.
+   * and reporting every subset as missing would be noise. Objects read from a live cluster count. Rules ask
+   * src/model/evidence.ts (holdsKind), which answers from here.
    */
   inRepository(kind: KindKey): boolean {
     this.log?.kind(kind);

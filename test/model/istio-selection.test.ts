@@ -3,12 +3,8 @@ import { ambientAttachment, isL7AuthorizationPolicy, waypointEnrolled } from "..
 import { configPatches } from "../../src/istio/envoy-filters.js";
 import { mayBeInMesh, namespaceInAmbientMode, workloadInAmbient } from "../../src/istio/injection.js";
 import { egressHosts, resolveEgressHost } from "../../src/istio/sidecar-egress.js";
-import {
-  generatedGatewayMatch,
-  namespaceWidePolicies,
-  repositoryHasWorkloads,
-  selectorOverlaps,
-} from "../../src/istio/selection.js";
+import { generatedGatewayMatch, namespaceWidePolicies, selectorOverlaps } from "../../src/istio/selection.js";
+import { holdsWorkloads } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
@@ -102,9 +98,9 @@ describe("selector checks", () => {
   });
 
   it("knows whether the repository holds workloads (installation workloads do not count)", () => {
-    expect(repositoryHasWorkloads(index)).toBe(true);
+    expect(holdsWorkloads(index)).toBe(true);
     // Only the ingress gateway a standard installation provides: assumed, not in the repository.
-    expect(repositoryHasWorkloads(indexOf(`apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: { name: s }\nspec: {}\n`))).toBe(false);
+    expect(holdsWorkloads(indexOf(`apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: { name: s }\nspec: {}\n`))).toBe(false);
   });
 
   it("matches the pods Istio generates for Gateway API Gateways", () => {
