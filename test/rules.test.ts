@@ -1,6 +1,7 @@
 // Every rule's own tests, grouped under its id so that `npx vitest run test/rules.test.ts -t <rule-id>` runs exactly
-// them: its metadata, its documentation's examples, and its fixtures. Each fixture is linted once; what the rule read
-// and reported there is what the checks at the end of its group compare with its declarations.
+// them: its metadata, its documentation's examples, and its fixtures. Each fixture is linted once; that result is
+// compared with the fixture's expectations, changed to check the incremental engine against a full run, and what the
+// rule read there is what the checks at the end of its group compare with its declarations.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -10,10 +11,13 @@ import { emptyConfig } from "../src/engine/config.js";
 import { isGlobalRule, isResourceRule } from "../src/engine/rule.js";
 import { kindId } from "../src/model/kinds.js";
 import { builtinRules } from "../rules/index.js";
+import type { LintResult } from "../src/api.js";
 import { ROOT, type Fixture, actualFindings, declaredFindings, lintFixture, ruleFixtures } from "./helpers/fixtures.js";
+import { incrementalDisagreements } from "./helpers/incremental.js";
 
 const catalog = builtinRules();
 const fixtures = ruleFixtures();
+let incrementalCases = 0;
 
 /** Rules whose findings no fixture can provoke, and why. */
 const NO_FIXTURES: Record<string, string> = {
@@ -80,13 +84,14 @@ for (const rule of catalog.rules) {
 
     // What the rule read over its own fixtures, filled by the fixture tests below.
     const reads = new Set<string>();
-    const linted = new Set<Fixture>();
+    const linted = new Map<Fixture, LintResult>();
     for (const fixture of own) {
-      it(`${fixture.kind}: ${relative(ROOT, fixture.path)}`, async () => {
+      const shown = relative(ROOT, fixture.path);
+      it(`${fixture.kind}: ${shown}`, async () => {
         const declared = declaredFindings(fixture.path);
         const result = await lintFixture(fixture.path);
         for (const kind of result.reads.get(meta.id) ?? []) reads.add(kind);
-        linted.add(fixture);
+        linted.set(fixture, result);
         if (fixture.kind === "valid") {
           expect(result.diagnostics.map((d) => `${d.span?.line ?? "file"}:${d.ruleId} ${d.message}`)).toEqual([]);
           expect(declared, "a valid fixture expects nothing").toEqual([]);
@@ -94,6 +99,14 @@ for (const rule of catalog.rules) {
           expect(declared.some((d) => d.includes(` ${meta.id}/`)), "an invalid fixture must expect its own rule").toBe(true);
           expect(actualFindings(result)).toEqual(declared);
         }
+      });
+
+      it(`${fixture.kind}: ${shown}, changed: the incremental engine agrees with a full run`, () => {
+        const result = linted.get(fixture);
+        expect(result, "the fixture's own test above linted it").toBeDefined();
+        const { cases, failures } = incrementalDisagreements(result!, fixture.path, fixtures.indexOf(fixture));
+        incrementalCases += cases;
+        expect(failures.slice(0, 3)).toEqual([]);
       });
     }
 
@@ -111,3 +124,7 @@ for (const rule of catalog.rules) {
     }
   });
 }
+
+it("the incremental engine was compared with full runs (on the whole catalog)", () => {
+  expect(incrementalCases).toBeGreaterThan(fixtures.length / 2);
+});

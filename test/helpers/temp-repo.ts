@@ -1,17 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterEach } from "vitest";
+import { onTestFinished } from "vitest";
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A throwaway folder holding the given files (path -> text or bytes), removed after the test. */
+/**
+ * A throwaway folder holding the given files (path -> text or bytes), removed when the calling test finishes. The
+ * clean-up is registered per call, not per module: test files share one module cache (vitest.config.ts).
+ */
 export function tempRepo(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), "meshlint-test-"));
-  made.push(dir);
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   for (const [path, content] of Object.entries(files)) {
     const full = join(dir, path);
     mkdirSync(dirname(full), { recursive: true });
