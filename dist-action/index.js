@@ -45342,11 +45342,19 @@ function serverTargets(index, host) {
     out.push(...serviceTargets(index, service));
     covered2.add(service.namespace);
   }
-  for (const ns2 of repositoryNamespaces(index)) {
-    if (ns2 === index.settings.rootNamespace || covered2.has(ns2)) continue;
-    if (hostMatchesPattern(`${ANY_SERVICE}.${ns2}.svc.${domain}`, host)) out.push(namespaceTarget(ns2));
+  const namespaces = ns === void 0 ? repositoryNamespaces(index) : namespacesMatching(index, ns);
+  for (const candidate of namespaces) {
+    if (candidate === index.settings.rootNamespace || covered2.has(candidate)) continue;
+    if (hostMatchesPattern(`${ANY_SERVICE}.${candidate}.svc.${domain}`, host)) out.push(namespaceTarget(candidate));
   }
   return out;
+}
+function namespacesMatching(index, ns) {
+  const all = repositoryNamespaces(index);
+  const dotted = index.memo("istio/mtls-dotted-namespaces", MTLS_KINDS, () => all.filter((n) => n.includes(".")));
+  const own = index.memo("istio/mtls-repository-namespace-set", MTLS_KINDS, () => new Set(all));
+  if (dotted.length === 0) return own.has(ns) ? [ns] : [];
+  return all.filter((n) => n === ns || dotted.includes(n));
 }
 var namespaceTarget = (namespace) => ({
   pod: { namespace, labels: {} },

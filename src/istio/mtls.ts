@@ -335,11 +335,24 @@ export function serverTargets(index: ResourceIndex, host: string): ServerTarget[
     covered.add(service.namespace);
   }
   // The root namespace holds the control plane, not services a DestinationRule or PeerAuthentication is written for.
-  for (const ns of repositoryNamespaces(index)) {
-    if (ns === index.settings.rootNamespace || covered.has(ns)) continue;
-    if (hostMatchesPattern(`${ANY_SERVICE}.${ns}.svc.${domain}`, host)) out.push(namespaceTarget(ns));
+  // A namespace-wide host can only cover its own namespace (or a malformed one with a dot in its name), so only
+  // those are tried: one PeerAuthentication per namespace must not cost a pass over every namespace.
+  const namespaces = ns === undefined ? repositoryNamespaces(index) : namespacesMatching(index, ns);
+  for (const candidate of namespaces) {
+    if (candidate === index.settings.rootNamespace || covered.has(candidate)) continue;
+    if (hostMatchesPattern(`${ANY_SERVICE}.${candidate}.svc.${domain}`, host)) out.push(namespaceTarget(candidate));
   }
   return out;
+}
+
+/** The repository's namespaces a namespace-wide host of `ns` may cover: `ns` itself and, rarely, names with a dot. */
+function namespacesMatching(index: ResourceIndex, ns: string): readonly string[] {
+  const all = repositoryNamespaces(index);
+  const dotted = index.memo("istio/mtls-dotted-namespaces", MTLS_KINDS, () => all.filter((n) => n.includes(".")));
+  const own = index.memo("istio/mtls-repository-namespace-set", MTLS_KINDS, () => new Set(all));
+  if (dotted.length === 0) return own.has(ns) ? [ns] : [];
+  // In the order repositoryNamespaces gives, as the scan over all of them did.
+  return all.filter((n) => n === ns || dotted.includes(n));
 }
 
 const namespaceTarget = (namespace: string): ServerTarget => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientTls, connection, serverMode, tlsSetting } from "../../src/istio/mtls.js";
+import { clientTls, connection, serverMode, serverTargets, tlsSetting } from "../../src/istio/mtls.js";
 import { K } from "../../src/model/kinds.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 import { indexOfFolder } from "../helpers/repo-index.js";
@@ -102,5 +102,20 @@ spec: { host: api.shop.svc.cluster.local, exportTo: ["."], trafficPolicy: { tls:
     expect(connection(auto, ends("legacy"))).toMatchObject({ transport: "plaintext", accepted: true });
     const off = await indexOf(world + pa("default", "shop", "{ mtls: { mode: STRICT } }"), { enableAutoMtls: false });
     expect(connection(off, ends("shop"))).toMatchObject({ transport: "plaintext", accepted: false });
+  });
+});
+
+describe("servers behind a host (serverTargets)", () => {
+  it("a namespace-wide host covers its own namespace (and a dotted name ending in it), never the others", async () => {
+    const ns = (name: string) => `---\napiVersion: v1\nkind: Namespace\nmetadata: { name: ${name} }\n`;
+    const service = (name: string, namespace: string) =>
+      `---\napiVersion: v1\nkind: Service\nmetadata: { name: ${name}, namespace: ${namespace} }\nspec: { selector: { app: ${name} }, ports: [{ port: 80 }] }\n`;
+    const index = await indexOf(ns("shop") + ns("empty") + ns("ops") + ns("x.empty") + service("cart", "shop") + service("grafana", "ops"));
+    const where = (host: string) => serverTargets(index, host).map((t) => `${t.pod.namespace}/${t.service?.name ?? "-"}`);
+    expect(where("*.shop.svc.cluster.local")).toEqual(["shop/cart"]);
+    expect(where("*.empty.svc.cluster.local")).toEqual(["empty/-", "x.empty/-"]);
+    expect(where("*.nowhere.svc.cluster.local")).toEqual([]);
+    // The API server's Service default/kubernetes is assumed in every cluster.
+    expect(where("*.local").sort()).toEqual(["default/kubernetes", "empty/-", "ops/grafana", "shop/cart", "x.empty/-"]);
   });
 });
