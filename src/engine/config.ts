@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Ajv } from "ajv";
+import { re2Pattern } from "../base/re2.js";
 import { parse } from "yaml";
 import { PACKAGE_ROOT } from "../base/package.js";
 import type { AccessAssertionSpec } from "../access/assertions.js";
@@ -73,7 +74,7 @@ export function loadConfig(file: string): Config {
     throw new ConfigError(`${file}: ${(error as Error).message.split("\n")[0]}`);
   }
   value ??= {};
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(
+  validate ??= new Ajv({ allErrors: true, strict: false, code: { regExp: re2Pattern } }).compile(
     JSON.parse(readFileSync(join(PACKAGE_ROOT, "schemas", "meshlint-config.schema.json"), "utf8")),
   );
   if (!validate(value)) {

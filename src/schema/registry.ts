@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from "ajv";
+import { re2Pattern } from "../base/re2.js";
 import type { Resource } from "../model/resource.js";
 import type { Settings } from "../model/settings.js";
 import { type BundleKey, bundle } from "./bundles.js";
@@ -34,7 +35,9 @@ let metadataValidate: ValidateFunction | undefined;
 
 function ajv(): Ajv {
   if (!sharedAjv) {
-    sharedAjv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true });
+    // CRD patterns run on RE2, as in the apiserver: JavaScript's backtracking engine takes exponential time on
+    // patterns such as Gateway API's header value `^[!-~]+([\t ]?[!-~]+)*$`.
+    sharedAjv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
     for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
   }
   return sharedAjv;

@@ -572,6 +572,14 @@ describe("Kubernetes regex library and the strings extension", () => {
     expect(value("'ab'.find('a|ab')")).toBe("a");
   });
 
+  it("finds in linear time: a pattern that backtracks in JavaScript answers at once (regression)", () => {
+    // (a|aa)+c against 40 a's and a b: a backtracking engine tries every split of the a's (Fibonacci(40) paths).
+    const text = `${"a".repeat(40)}b`;
+    expect(value(`'${text}'.find('(a|aa)+c')`)).toBe("");
+    expect(value(`'${text}c'.findAll('(a|aa)+c')`)).toEqual([]);
+    expect(value(`'${"a".repeat(40)}c'.find('(a|aa)+c')`)).toBe(`${"a".repeat(40)}c`);
+  });
+
   it("provides cel-go's string functions", () => {
     expect(value("'Hello'.lowerAscii() + 'x'.upperAscii()")).toBe("helloX");
     expect(value("'a,b,c'.split(',')")).toEqual(["a", "b", "c"]);
