@@ -5861,7 +5861,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser2 = class {
+    var Parser5 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6288,7 +6288,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser2(client, socket, llhttpInstance);
+      socket[kParser] = new Parser5(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -26085,7 +26085,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node) {
+    function isNode2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS2:
@@ -26109,7 +26109,7 @@ var require_identity = __commonJS({
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap3;
-    exports.isNode = isNode;
+    exports.isNode = isNode2;
     exports.isPair = isPair2;
     exports.isScalar = isScalar2;
     exports.isSeq = isSeq2;
@@ -27302,9 +27302,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -27353,7 +27353,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -31172,7 +31172,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -31332,7 +31332,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports.Composer = Composer2;
   }
 });
 
@@ -32463,7 +32463,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser2 = class {
+    var Parser5 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -33236,7 +33236,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser2;
+    exports.Parser = Parser5;
   }
 });
 
@@ -33256,7 +33256,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33331,7 +33331,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse9;
-    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -33419,7 +33419,7 @@ var require_ignore = __commonJS({
       return value;
     };
     var RETURN_FALSE = () => false;
-    var POSIX_CLASSES2 = {
+    var POSIX_CLASSES = {
       alnum: "0-9A-Za-z",
       alpha: "A-Za-z",
       blank: " \\t",
@@ -33486,10 +33486,10 @@ var require_ignore = __commonJS({
           }
           if (end > nameStart && pattern[end - 1] === ":") {
             const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES2, name)) {
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
               return null;
             }
-            body += POSIX_CLASSES2[name];
+            body += POSIX_CLASSES[name];
             prev = EMPTY;
             index = end;
           } else {
@@ -34207,8 +34207,8 @@ var require_ignore = __commonJS({
         if (dir.ignored) {
           return dir;
         }
-        const literal2 = this._rules.testLiteral(path6);
-        return literal2.ignored || literal2.unignored ? literal2 : dir;
+        const literal = this._rules.testLiteral(path6);
+        return literal.ignored || literal.unignored ? literal : dir;
       }
       _t(path6, cache3) {
         if (path6 in cache3) {
@@ -35095,9 +35095,9 @@ var require_parse2 = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
           continue;
         }
         combinable = false;
@@ -35249,15 +35249,15 @@ var require_parse2 = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input.slice(token.startIndex, state.index + 1);
+        const literal = input.slice(token.startIndex, state.index + 1);
         const body = input.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open3 = tokens[token.tokensIndex];
           open3.type = "text";
-          open3.value = literal2;
-          open3.output = safeOutput || utils.escapeRegex(literal2);
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -35893,13 +35893,13 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject3(glob3) && glob3.tokens && glob3.input;
-      if (glob3 === "" || typeof glob3 !== "string" && !isState) {
+      const isState2 = isObject3(glob3) && glob3.tokens && glob3.input;
+      if (glob3 === "" || typeof glob3 !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob3, options) : picomatch2.makeRe(glob3, options, false, true);
+      const regex = isState2 ? picomatch2.compileRe(glob3, options) : picomatch2.makeRe(glob3, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
@@ -38349,9 +38349,10738 @@ ${lines.join("\n")}
 
 // src/engine/config.ts
 var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
 import { dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
+
+// node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
+var FOLD_CASE = 1;
+var LITERAL = 2;
+var CLASS_NL = 4;
+var DOT_NL = 8;
+var ONE_LINE = 16;
+var NON_GREEDY = 32;
+var PERL_X = 64;
+var UNICODE_GROUPS = 128;
+var WAS_DOLLAR = 256;
+var MATCH_NL = CLASS_NL | DOT_NL;
+var PERL = CLASS_NL | ONE_LINE | PERL_X | UNICODE_GROUPS;
+var UNANCHORED = 0;
+var ANCHOR_START = 1;
+var ANCHOR_BOTH = 2;
+
+// node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
+var UnicodeRangeTable = class {
+  data;
+  isStride1;
+  SIZE;
+  constructor(data, isStride1 = false) {
+    this.data = data;
+    this.isStride1 = isStride1;
+    this.SIZE = isStride1 ? 2 : 3;
+  }
+  // High-performance getters that do NOT allocate memory
+  getLo(index) {
+    return this.data[index * this.SIZE];
+  }
+  getHi(index) {
+    return this.data[index * this.SIZE + 1];
+  }
+  getStride(index) {
+    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+  }
+  get(index) {
+    const i = index * this.SIZE;
+    return [this.data[i], this.data[i + 1], this.getStride(index)];
+  }
+  get length() {
+    return this.data.length / this.SIZE;
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
+var _B64_MAP = null;
+var getB64Map = () => {
+  if (!_B64_MAP) {
+    _B64_MAP = new Uint8Array(256);
+    const b = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+    for (let i = 0; i < 64; i++) {
+      _B64_MAP[b.charCodeAt(i)] = i;
+    }
+  }
+  return _B64_MAP;
+};
+var decodeVLQ = (str2) => {
+  const b64 = getB64Map();
+  const res = [];
+  let value = 0, shift = 0;
+  for (let i = 0; i < str2.length; i++) {
+    const digit = b64[str2.charCodeAt(i)];
+    value |= (digit & 31) << shift;
+    if ((digit & 32) === 0) {
+      res.push(value);
+      value = 0;
+      shift = 0;
+    } else {
+      shift += 5;
+    }
+  }
+  return res;
+};
+var decodeRanges = (str2, isStride1) => {
+  if (str2.length === 0)
+    return new Uint32Array(0);
+  const res = decodeVLQ(str2);
+  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+  const out = new Uint32Array(numRanges * 3);
+  let current = 0, resIdx = 0;
+  for (let i = 0; i < numRanges; i++) {
+    current += res[resIdx++];
+    out[i * 3] = current;
+    current += res[resIdx++];
+    out[i * 3 + 1] = current;
+    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+  }
+  return out;
+};
+var decodeOrbit = (str2) => {
+  const res = decodeVLQ(str2);
+  const map2 = /* @__PURE__ */ new Map();
+  let currentKey = 0;
+  for (let i = 0; i < res.length; i += 2) {
+    currentKey += res[i];
+    map2.set(currentKey, res[i + 1]);
+  }
+  return map2;
+};
+var mergeRanges = (a, b) => {
+  if (b.length === 0)
+    return a;
+  if (a.length === 0)
+    return b;
+  const points = [];
+  const push5 = (arr) => {
+    for (let i = 0; i < arr.length; i += 3) {
+      const lo = arr[i], hi = arr[i + 1], stride = arr[i + 2];
+      if (stride === 1) {
+        points.push([lo, hi]);
+      } else {
+        for (let cp = lo; cp <= hi; cp += stride)
+          points.push([cp, cp]);
+      }
+    }
+  };
+  push5(a);
+  push5(b);
+  points.sort((x, y) => x[0] - y[0]);
+  const merged = [];
+  for (const [lo, hi] of points) {
+    const last2 = merged[merged.length - 1];
+    if (last2 && last2[1] + 1 >= lo) {
+      if (hi > last2[1])
+        last2[1] = hi;
+    } else {
+      merged.push([lo, hi]);
+    }
+  }
+  const out = new Uint32Array(merged.length * 3);
+  for (let i = 0; i < merged.length; i++) {
+    out[i * 3] = merged[i][0];
+    out[i * 3 + 1] = merged[i][1];
+    out[i * 3 + 2] = 1;
+  }
+  return out;
+};
+var sweepPlatform = (pattern) => {
+  const re = new RegExp(pattern, "u");
+  const ranges = [];
+  let start = -1;
+  for (let cp = 0; cp <= 1114111; cp++) {
+    if (re.test(String.fromCodePoint(cp))) {
+      if (start < 0)
+        start = cp;
+    } else if (start >= 0) {
+      ranges.push(start, cp - 1, 1);
+      start = -1;
+    }
+  }
+  if (start >= 0)
+    ranges.push(start, 1114111, 1);
+  return Uint32Array.from(ranges);
+};
+var LazyDecoder = class {
+  initializer;
+  cache;
+  constructor(initializer) {
+    this.initializer = initializer;
+    this.cache = /* @__PURE__ */ new Map();
+  }
+  has(key2) {
+    return key2 in this.initializer;
+  }
+  get(key2) {
+    const cached = this.cache.get(key2);
+    if (cached !== void 0 || this.cache.has(key2)) {
+      return cached ?? null;
+    }
+    const fn = this.initializer[key2];
+    const val = fn ? fn() : null;
+    this.cache.set(key2, val);
+    return val;
+  }
+};
+var _CASE_ORBIT = null;
+var getCASE_ORBIT = () => {
+  if (!_CASE_ORBIT) {
+    _CASE_ORBIT = decodeOrbit("rDqpII-LsD+0HGrpIsCxJzElODoODrOnByP-Mz+HTieNj-HCweD1fDxeB+9HBwfC1FE2eBxfBjeE1eDmpII0fjB4c+BgkHChkHKikHDjkHBkkHImkHZnkHhhGlkH9O70H-Io8HBp8HBq8HBr8HBs8HBt8HBu8HBv8HJ48HB58HB68HB78HB88HB98HB+8HB-8HJo9HBp9HBq9HBr9HBs9HBt9HBu9HBv9HM89HLlaFs+HQwcQwdQ8-HzJpdErCBlGgphBokHjMu+pBBv+pBDy+pBBz+pBB0+pBB1+pBw5Um4+BBl4+B68cg17CBh17CBi17CBj17CBk17CBl17CBm17CBn17CBo17CBp17CBq17CBr17CBs17CBt17CBu17CBv17CBw17CBx17CBy17CBz17CB017CB117CB217CB317CB417CD717CB817CB917CB+17CB-17CBg27CBh27CBi27CBj27CBk27CBl27CBm27CBn27CBo27CBp27CBq27CBr27CBs27CBt27CBu27CBv27CBw27CBx27CBy27CBz27C");
+  }
+  return _CASE_ORBIT;
+};
+var _DELTA_CATEGORIES = /* @__PURE__ */ new LazyDecoder({
+  L: () => decodeRanges("pkHBBh6iBCBNCBkvXzBB36BbBKWB9JCB8lBJBCDDClBBCaaCt-Bt-BBfBgkG68DBmoHdBjhDsBBz8HxmWxmWBcBDgwhCgwhCBsTB", false),
+  LC: () => decodeRanges("pkHBh6iBCNC0rZVLV", true),
+  Ll: () => decodeRanges("qkHj6iBj6iBO1sZ1sZBUB", false),
+  Lm: () => decodeRanges("uqjChBhBx+XCBpBBB", false),
+  Lo: () => decodeRanges("guhCzBB36BDBCzLzLBBB8lBJBCDDClBBCaaCt-Bt-BBfBgkG68DBmoHdBmhDnBB18HxmWxmWBcBDgwhCgwhCBsTB", false),
+  Lu: () => decodeRanges("pkHi6iBi6iBBOOC0rZ0rZBUB", false),
+  M: () => decodeRanges("3kCymhCymhCBDBvM8lB8lBBHBCDDCDBCEBCPPB47C47CkuQRB-lhBBB", false),
+  Mc: () => decodeRanges("49kCCBIDDCDBCBBCvavaswSCB", false),
+  Mn: () => decodeRanges("3kCymhCymhCBDBvM-lB-lBBEBOECPBB47CkuQkuQBKBECB-lhBBB", false),
+  N: () => decodeRanges("gqjCJnsCTtoBJ3pRJ3hDJ37XJ4nGJ", true),
+  Nd: () => decodeRanges("gqjCJnsCTtoBJ3pRJ3hDJ37XJ4nGJ", true),
+  P: () => decodeRanges("u6GBBwBvv8Bvv8BmzBBBCBBpgCssUssUBBBwkeAB", false),
+  Pd: () => decodeRanges("urjCA", true),
+  Po: () => decodeRanges("u6GBBwB1i+B1i+BBCCBpgCpgCssUCBwkeAB", false),
+  S: () => decodeRanges("nhJCBz+CDBlPBBK-82B-82BBxzvBxzvBBuHBRzNB-vKJBFBBoOGGvBIIWDDKiHiHBjBB", false),
+  Sm: () => decodeRanges("usjCB", true),
+  So: () => decodeRanges("nhJCBz+CDBlPBBKxwmDxwmDBuHBRzNB-vKJBFBBoOGGvBIIWDDKiHiHBjBB", false)
+});
+var _DELTA_SCRIPTS = /* @__PURE__ */ new LazyDecoder({
+  Arabic: () => decodeRanges("3kCrxhCrxhCBBB4BAB", false),
+  Balinese: () => decodeRanges("u6GBwBA", true),
+  Common: () => decodeRanges("nhJCBz+CDBlPBBKxwmDxwmDB4HBHzNB-vKJBFBBoOGGvBIIWDDKiHiHBjBB", false),
+  Cyrillic: () => decodeRanges("pkHB", true),
+  Egyptian_Hieroglyphs: () => decodeRanges("gjtC68D", true),
+  Han: () => decodeRanges("w-6FtT", true),
+  Kawi: () => decodeRanges("66nCA", true),
+  Khitan_Small_Script: () => decodeRanges("-njDA", true),
+  Latin: () => decodeRanges("r+pBCNC", true),
+  Myanmar: () => decodeRanges("w2lCT", true)
+});
+var _NEW_SCRIPTS = /* @__PURE__ */ new LazyDecoder({
+  Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
+  Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
+  Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
+  Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
+  Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
+  Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
+  Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false))
+});
+var STABLE_CATEGORY_NAMES = /* @__PURE__ */ new Set([
+  "C",
+  "Cc",
+  "Cf",
+  "Cn",
+  "Co",
+  "Cs",
+  "L",
+  "LC",
+  "Ll",
+  "Lm",
+  "Lo",
+  "Lt",
+  "Lu",
+  "M",
+  "Mc",
+  "Me",
+  "Mn",
+  "N",
+  "Nd",
+  "Nl",
+  "No",
+  "P",
+  "Pc",
+  "Pd",
+  "Pe",
+  "Pf",
+  "Pi",
+  "Po",
+  "Ps",
+  "S",
+  "Sc",
+  "Sk",
+  "Sm",
+  "So",
+  "Z",
+  "Zl",
+  "Zp",
+  "Zs"
+]);
+var STABLE_SCRIPT_NAMES = /* @__PURE__ */ new Set([
+  "Adlam",
+  "Ahom",
+  "Anatolian_Hieroglyphs",
+  "Arabic",
+  "Armenian",
+  "Avestan",
+  "Balinese",
+  "Bamum",
+  "Bassa_Vah",
+  "Batak",
+  "Bengali",
+  "Bhaiksuki",
+  "Bopomofo",
+  "Brahmi",
+  "Braille",
+  "Buginese",
+  "Buhid",
+  "Canadian_Aboriginal",
+  "Carian",
+  "Caucasian_Albanian",
+  "Chakma",
+  "Cham",
+  "Cherokee",
+  "Chorasmian",
+  "Common",
+  "Coptic",
+  "Cuneiform",
+  "Cypriot",
+  "Cypro_Minoan",
+  "Cyrillic",
+  "Deseret",
+  "Devanagari",
+  "Dives_Akuru",
+  "Dogra",
+  "Duployan",
+  "Egyptian_Hieroglyphs",
+  "Elbasan",
+  "Elymaic",
+  "Ethiopic",
+  "Georgian",
+  "Glagolitic",
+  "Gothic",
+  "Grantha",
+  "Greek",
+  "Gujarati",
+  "Gunjala_Gondi",
+  "Gurmukhi",
+  "Han",
+  "Hangul",
+  "Hanifi_Rohingya",
+  "Hanunoo",
+  "Hatran",
+  "Hebrew",
+  "Hiragana",
+  "Imperial_Aramaic",
+  "Inherited",
+  "Inscriptional_Pahlavi",
+  "Inscriptional_Parthian",
+  "Javanese",
+  "Kaithi",
+  "Kannada",
+  "Katakana",
+  "Kawi",
+  "Kayah_Li",
+  "Kharoshthi",
+  "Khitan_Small_Script",
+  "Khmer",
+  "Khojki",
+  "Khudawadi",
+  "Lao",
+  "Latin",
+  "Lepcha",
+  "Limbu",
+  "Linear_A",
+  "Linear_B",
+  "Lisu",
+  "Lycian",
+  "Lydian",
+  "Mahajani",
+  "Makasar",
+  "Malayalam",
+  "Mandaic",
+  "Manichaean",
+  "Marchen",
+  "Masaram_Gondi",
+  "Medefaidrin",
+  "Meetei_Mayek",
+  "Mende_Kikakui",
+  "Meroitic_Cursive",
+  "Meroitic_Hieroglyphs",
+  "Miao",
+  "Modi",
+  "Mongolian",
+  "Mro",
+  "Multani",
+  "Myanmar",
+  "Nabataean",
+  "Nag_Mundari",
+  "Nandinagari",
+  "New_Tai_Lue",
+  "Newa",
+  "Nko",
+  "Nushu",
+  "Nyiakeng_Puachue_Hmong",
+  "Ogham",
+  "Ol_Chiki",
+  "Old_Hungarian",
+  "Old_Italic",
+  "Old_North_Arabian",
+  "Old_Permic",
+  "Old_Persian",
+  "Old_Sogdian",
+  "Old_South_Arabian",
+  "Old_Turkic",
+  "Old_Uyghur",
+  "Oriya",
+  "Osage",
+  "Osmanya",
+  "Pahawh_Hmong",
+  "Palmyrene",
+  "Pau_Cin_Hau",
+  "Phags_Pa",
+  "Phoenician",
+  "Psalter_Pahlavi",
+  "Rejang",
+  "Runic",
+  "Samaritan",
+  "Saurashtra",
+  "Sharada",
+  "Shavian",
+  "Siddham",
+  "SignWriting",
+  "Sinhala",
+  "Sogdian",
+  "Sora_Sompeng",
+  "Soyombo",
+  "Sundanese",
+  "Syloti_Nagri",
+  "Syriac",
+  "Tagalog",
+  "Tagbanwa",
+  "Tai_Le",
+  "Tai_Tham",
+  "Tai_Viet",
+  "Takri",
+  "Tamil",
+  "Tangsa",
+  "Tangut",
+  "Telugu",
+  "Thaana",
+  "Thai",
+  "Tibetan",
+  "Tifinagh",
+  "Tirhuta",
+  "Toto",
+  "Ugaritic",
+  "Unknown",
+  "Vai",
+  "Vithkuqi",
+  "Wancho",
+  "Warang_Citi",
+  "Yezidi",
+  "Yi",
+  "Zanabazar_Square"
+]);
+var NEW_SCRIPT_NAMES = /* @__PURE__ */ new Set([
+  "Garay",
+  "Gurung_Khema",
+  "Kirat_Rai",
+  "Ol_Onal",
+  "Sunuwar",
+  "Todhri",
+  "Tulu_Tigalari"
+]);
+var _sweepCache = /* @__PURE__ */ new Map();
+var _foldCache = /* @__PURE__ */ new Map();
+var buildForProperty = (name) => {
+  if (NEW_SCRIPT_NAMES.has(name)) {
+    return _NEW_SCRIPTS.get(name);
+  }
+  let kind2 = null;
+  let pattern = null;
+  if (STABLE_CATEGORY_NAMES.has(name)) {
+    kind2 = "category";
+    pattern = `\\p{General_Category=${name}}`;
+  } else if (STABLE_SCRIPT_NAMES.has(name)) {
+    kind2 = "script";
+    pattern = `\\p{Script=${name}}`;
+  } else
+    return null;
+  const cacheKey = `${kind2}:${name}`;
+  const cached = _sweepCache.get(cacheKey);
+  if (cached)
+    return cached;
+  const base = sweepPlatform(pattern);
+  const delta = kind2 === "category" ? _DELTA_CATEGORIES.get(name) : _DELTA_SCRIPTS.get(name);
+  const merged = delta ? mergeRanges(base, delta) : base;
+  const table2 = new UnicodeRangeTable(merged);
+  _sweepCache.set(cacheKey, table2);
+  return table2;
+};
+var buildFoldOverlay = (name) => {
+  const cached = _foldCache.get(name);
+  if (cached !== void 0)
+    return cached;
+  const base = buildForProperty(name);
+  if (!base) {
+    _foldCache.set(name, null);
+    return null;
+  }
+  const inBase = (r) => {
+    let lo = 0, hi = base.length;
+    while (lo < hi) {
+      const m = lo + hi >> 1;
+      const rlo = base.getLo(m), rhi = base.getHi(m);
+      if (r < rlo)
+        hi = m;
+      else if (r > rhi)
+        lo = m + 1;
+      else
+        return (r - rlo) % base.getStride(m) === 0;
+    }
+    return false;
+  };
+  const orbit = getCASE_ORBIT();
+  const simpleFold2 = (r) => {
+    const folded = orbit.get(r);
+    if (folded !== void 0)
+      return folded;
+    const s = String.fromCodePoint(r);
+    const lower = s.toLowerCase();
+    if (lower.length === s.length) {
+      const lowerCp = lower.codePointAt(0);
+      if (lowerCp !== void 0 && lowerCp !== r)
+        return lowerCp;
+    }
+    const upper = s.toUpperCase();
+    if (upper.length === s.length) {
+      const upperCp = upper.codePointAt(0);
+      if (upperCp !== void 0 && upperCp !== r)
+        return upperCp;
+    }
+    return r;
+  };
+  const extras = /* @__PURE__ */ new Set();
+  for (let i = 0; i < base.length; i++) {
+    const lo = base.getLo(i), hi = base.getHi(i), stride = base.getStride(i);
+    for (let cp = lo; cp <= hi; cp += stride) {
+      let r = simpleFold2(cp);
+      while (r !== cp) {
+        if (!inBase(r))
+          extras.add(r);
+        r = simpleFold2(r);
+      }
+    }
+  }
+  if (extras.size === 0) {
+    _foldCache.set(name, null);
+    return null;
+  }
+  const sorted = Array.from(extras).sort((a, b) => a - b);
+  const merged = [];
+  for (const cp of sorted) {
+    const last2 = merged[merged.length - 1];
+    if (last2 && last2[1] + 1 === cp)
+      last2[1] = cp;
+    else
+      merged.push([cp, cp]);
+  }
+  const out = new Uint32Array(merged.length * 3);
+  for (let i = 0; i < merged.length; i++) {
+    out[i * 3] = merged[i][0];
+    out[i * 3 + 1] = merged[i][1];
+    out[i * 3 + 2] = 1;
+  }
+  const table2 = new UnicodeRangeTable(out);
+  _foldCache.set(name, table2);
+  return table2;
+};
+var getUpper = () => {
+  const table2 = buildForProperty("Lu");
+  if (table2 === null) {
+    throw new Error("Upper: missing Lu property");
+  }
+  return table2;
+};
+var UnicodeTables = {
+  get CASE_ORBIT() {
+    return getCASE_ORBIT();
+  },
+  STABLE_CATEGORY_NAMES,
+  STABLE_SCRIPT_NAMES,
+  NEW_SCRIPT_NAMES,
+  buildForProperty,
+  buildFoldOverlay,
+  CATEGORIES: {
+    has: (name) => STABLE_CATEGORY_NAMES.has(name),
+    get: (name) => buildForProperty(name)
+  },
+  SCRIPTS: {
+    has: (name) => STABLE_SCRIPT_NAMES.has(name) || NEW_SCRIPT_NAMES.has(name),
+    get: (name) => buildForProperty(name)
+  },
+  FOLD_CATEGORIES: {
+    has: (name) => STABLE_CATEGORY_NAMES.has(name),
+    get: (name) => buildFoldOverlay(name)
+  },
+  FOLD_SCRIPT: {
+    has: (name) => STABLE_SCRIPT_NAMES.has(name) || NEW_SCRIPT_NAMES.has(name),
+    get: (name) => buildFoldOverlay(name)
+  },
+  get Upper() {
+    return getUpper();
+  },
+  // --- Test-only hooks: expose the raw bundled 15.0→16.0 delta and
+  // new-in-16.0 script data so tests can verify the generator output.
+  // These are not part of the public API.
+  _deltaCategoryRanges: (name) => _DELTA_CATEGORIES.get(name),
+  _deltaScriptRanges: (name) => _DELTA_SCRIPTS.get(name),
+  _newScriptTable: (name) => _NEW_SCRIPTS.get(name)
+};
+
+// node_modules/@bufbuild/re2/dist/esm/Unicode.js
+var MAX_RUNE = 1114111;
+var MAX_ASCII = 127;
+var MAX_BMP = 65535;
+var MIN_FOLD = 65;
+var MAX_FOLD = 125251;
+var MIN_HIGH_SURROGATE = 55296;
+var MAX_HIGH_SURROGATE = 56319;
+var MIN_LOW_SURROGATE = 56320;
+var MAX_LOW_SURROGATE = 57343;
+var MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+function simpleFold(r) {
+  const caseOrbit = UnicodeTables.CASE_ORBIT;
+  const folded = caseOrbit.get(r);
+  if (folded !== void 0) {
+    return folded;
+  }
+  const s = String.fromCodePoint(r);
+  const lower = s.toLowerCase();
+  if (lower.length === s.length) {
+    const lowerCp = lower.codePointAt(0);
+    if (lowerCp !== void 0 && lowerCp !== r)
+      return lowerCp;
+  }
+  const upper = s.toUpperCase();
+  if (upper.length === s.length) {
+    const upperCp = upper.codePointAt(0);
+    if (upperCp !== void 0 && upperCp !== r)
+      return upperCp;
+  }
+  return r;
+}
+function equalsIgnoreCase(r1, r2) {
+  if (r1 < 0 || r2 < 0) {
+    return false;
+  }
+  if (r1 === r2) {
+    return true;
+  }
+  if (r1 <= MAX_ASCII && r2 <= MAX_ASCII) {
+    if (65 <= r1 && r1 <= 90) {
+      r1 |= 32;
+    }
+    if (65 <= r2 && r2 <= 90) {
+      r2 |= 32;
+    }
+    return r1 === r2;
+  }
+  for (let r = simpleFold(r1); r !== r1; r = simpleFold(r)) {
+    if (r === r2) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// node_modules/@bufbuild/re2/dist/esm/chars.js
+var codePointAtOrThrow = (s, i) => {
+  const cp = s.codePointAt(i);
+  if (cp === void 0) {
+    throw new Error(`codePointAt(${i}) returned undefined for ${JSON.stringify(s)}`);
+  }
+  return cp;
+};
+
+// node_modules/@bufbuild/re2/dist/esm/Utils.js
+var METACHARACTERS = "\\.+*?()|[]{}^$";
+var EMPTY_BEGIN_LINE = 1;
+var EMPTY_END_LINE = 2;
+var EMPTY_BEGIN_TEXT = 4;
+var EMPTY_END_TEXT = 8;
+var EMPTY_WORD_BOUNDARY = 16;
+var EMPTY_NO_WORD_BOUNDARY = 32;
+function emptyInts() {
+  return [];
+}
+function isalnum(c) {
+  return 48 <= c && c <= 57 || 97 <= c && c <= 122 || 65 <= c && c <= 90;
+}
+function unhex(c) {
+  if (48 <= c && c <= 57) {
+    return c - 48;
+  }
+  if (97 <= c && c <= 102) {
+    return c - 97 + 10;
+  }
+  if (65 <= c && c <= 70) {
+    return c - 65 + 10;
+  }
+  return -1;
+}
+function stringToRunes(str2) {
+  return Array.from(String(str2)).map((s) => codePointAtOrThrow(s, 0));
+}
+function runeToString(r) {
+  return String.fromCodePoint(r);
+}
+function isWordRune(r) {
+  return 97 <= r && r <= 122 || 65 <= r && r <= 90 || 48 <= r && r <= 57 || r === 95;
+}
+function emptyOpContext(r1, r2) {
+  let op = 0;
+  if (r1 < 0) {
+    op |= EMPTY_BEGIN_TEXT | EMPTY_BEGIN_LINE;
+  }
+  if (r1 === 10) {
+    op |= EMPTY_BEGIN_LINE;
+  }
+  if (r2 < 0) {
+    op |= EMPTY_END_TEXT | EMPTY_END_LINE;
+  }
+  if (r2 === 10) {
+    op |= EMPTY_END_LINE;
+  }
+  if (isWordRune(r1) !== isWordRune(r2)) {
+    op |= EMPTY_WORD_BOUNDARY;
+  } else {
+    op |= EMPTY_NO_WORD_BOUNDARY;
+  }
+  return op;
+}
+function quoteMeta(str2) {
+  return str2.split("").map((s) => {
+    if (METACHARACTERS.indexOf(s) >= 0) {
+      return `\\${s}`;
+    }
+    return s;
+  }).join("");
+}
+function charCount(codePoint) {
+  return codePoint > MAX_BMP ? 2 : 1;
+}
+
+// node_modules/@bufbuild/re2/dist/esm/MachineInput.js
+var MachineUTF16Input = class _MachineUTF16Input {
+  charSequence;
+  start;
+  end;
+  constructor(charSequence, start = 0, end = charSequence.length) {
+    this.charSequence = charSequence;
+    this.start = start;
+    this.end = end;
+  }
+  static EOF() {
+    return -1 << 3;
+  }
+  endPos() {
+    return this.end;
+  }
+  hasString(prefilter, pos) {
+    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+    return idx !== -1 && idx <= this.end - prefilter.str.length;
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) {
+      return _MachineUTF16Input.EOF();
+    }
+    const c1 = this.charSequence.charCodeAt(pos);
+    if (c1 < MIN_HIGH_SURROGATE || c1 > MAX_HIGH_SURROGATE || pos + 1 >= this.end) {
+      return c1 << 3 | 1;
+    }
+    const c2 = this.charSequence.charCodeAt(pos + 1);
+    if (c2 >= MIN_LOW_SURROGATE && c2 <= MAX_LOW_SURROGATE) {
+      const rune = (c1 - MIN_HIGH_SURROGATE) * 1024 + (c2 - MIN_LOW_SURROGATE) + MIN_SUPPLEMENTARY_CODE_POINT;
+      return rune << 3 | 2;
+    }
+    return c1 << 3 | 1;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.charSequence.indexOf(re2.prefix, pos);
+    return i < 0 ? i : i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    const r1 = pos > 0 && pos <= this.charSequence.length ? this.charSequence.codePointAt(pos - 1) : -1;
+    const r2 = pos < this.charSequence.length ? this.charSequence.codePointAt(pos) : -1;
+    if (r1 === void 0 || r2 === void 0) {
+      throw new Error("invalid state");
+    }
+    return emptyOpContext(r1, r2);
+  }
+  prefixLength(re2) {
+    return re2.prefix.length;
+  }
+};
+function fromUTF16(charSequence, start = 0, end = charSequence.length) {
+  return new MachineUTF16Input(charSequence, start, end);
+}
+
+// node_modules/@bufbuild/re2/dist/esm/Inst.js
+var Inst = class _Inst {
+  static ALT = 1;
+  static ALT_MATCH = 2;
+  static CAPTURE = 3;
+  static EMPTY_WIDTH = 4;
+  static FAIL = 5;
+  static MATCH = 6;
+  static NOP = 7;
+  static RUNE = 8;
+  static RUNE1 = 9;
+  static RUNE_ANY = 10;
+  static RUNE_ANY_NOT_NL = 11;
+  op;
+  out;
+  arg;
+  runes;
+  static isRuneOp(op) {
+    return _Inst.RUNE <= op && op <= _Inst.RUNE_ANY_NOT_NL;
+  }
+  constructor(op) {
+    this.op = op;
+    this.out = 0;
+    this.arg = 0;
+    this.runes = [];
+  }
+  // MatchRune returns true if the instruction matches (and consumes) r.
+  // It should only be called when op is a rune op.
+  matchRune(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & FOLD_CASE) !== 0) {
+        return equalsIgnoreCase(r0, r);
+      }
+      return r === r0;
+    }
+    const len = this.runes.length;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) {
+          return false;
+        }
+        if (r <= this.runes[j + 1]) {
+          return true;
+        }
+      }
+      return false;
+    }
+    let lo = 0;
+    let hi = this.runes.length / 2 | 0;
+    while (lo < hi) {
+      const m = lo + hi >> 1;
+      const c = this.runes[2 * m];
+      if (c <= r) {
+        if (r <= this.runes[2 * m + 1]) {
+          return true;
+        }
+        lo = m + 1;
+      } else {
+        hi = m;
+      }
+    }
+    return false;
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/DFA.js
+var hashPCs = (pcs) => {
+  let h = -2128831035;
+  for (let i = 0; i < pcs.length; i++) {
+    h ^= pcs[i];
+    h = Math.imul(h, 16777619);
+  }
+  return h;
+};
+var arraysEqual = (a, b) => {
+  if (a.length !== b.length)
+    return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i])
+      return false;
+  }
+  return true;
+};
+var DFAState = class {
+  nfaStates;
+  isMatch;
+  hasEmptyWidth;
+  matchIDs;
+  nextAscii;
+  nextMap;
+  constructor(nfaStates, isMatch, hasEmptyWidth, matchIDs = []) {
+    this.nfaStates = nfaStates;
+    this.isMatch = isMatch;
+    this.hasEmptyWidth = hasEmptyWidth;
+    this.matchIDs = matchIDs;
+    this.nextAscii = new Array(MAX_ASCII + 1).fill(null);
+    this.nextMap = /* @__PURE__ */ new Map();
+  }
+};
+var DFA = class _DFA {
+  prog;
+  stateCache;
+  stateCount;
+  startState;
+  stateLimit;
+  cacheClears;
+  failed;
+  static MAX_CACHE_CLEARS = 5;
+  constructor(prog) {
+    this.prog = prog;
+    this.stateCache = /* @__PURE__ */ new Map();
+    this.stateCount = 0;
+    this.startState = null;
+    this.stateLimit = 1e4;
+    this.cacheClears = 0;
+    this.failed = false;
+  }
+  // Follows epsilon transitions to find all reachable states without consuming a char.
+  // Stops at EMPTY_WIDTH (includes the PC but does not follow through).
+  computeClosure(pcs) {
+    const closure = /* @__PURE__ */ new Set();
+    const stack = [...pcs];
+    let isMatch = false;
+    let hasEmptyWidth = false;
+    const matchIDs = [];
+    while (stack.length > 0) {
+      const pc = stack.pop();
+      if (pc === void 0) {
+        throw new Error("invalid state");
+      }
+      if (closure.has(pc))
+        continue;
+      closure.add(pc);
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.MATCH:
+          isMatch = true;
+          if (!matchIDs.includes(inst.arg))
+            matchIDs.push(inst.arg);
+          break;
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          stack.push(inst.out);
+          stack.push(inst.arg);
+          break;
+        case Inst.NOP:
+        case Inst.CAPTURE:
+          stack.push(inst.out);
+          break;
+        case Inst.EMPTY_WIDTH:
+          hasEmptyWidth = true;
+          break;
+      }
+    }
+    const sortedPCs = Int32Array.from(closure).sort();
+    matchIDs.sort((a, b) => a - b);
+    return { pcs: sortedPCs, isMatch, hasEmptyWidth, matchIDs };
+  }
+  // Resolve EMPTY_WIDTH PCs using the given context.
+  // Returns { resolvedPCs: Set<number>, isMatch: boolean }
+  resolveEmptyWidth(nfaStates, context) {
+    const resolved = /* @__PURE__ */ new Set();
+    const stack = [];
+    let isMatch = false;
+    for (let i = 0; i < nfaStates.length; i++) {
+      const pc = nfaStates[i];
+      const inst = this.prog.getInst(pc);
+      if (inst.op === Inst.EMPTY_WIDTH) {
+        if ((inst.arg & ~context) === 0) {
+          stack.push(inst.out);
+        }
+      } else {
+        resolved.add(pc);
+        if (inst.op === Inst.MATCH) {
+          isMatch = true;
+        }
+      }
+    }
+    while (stack.length > 0) {
+      const pc = stack.pop();
+      if (pc === void 0) {
+        throw new Error("invalid state");
+      }
+      if (resolved.has(pc))
+        continue;
+      resolved.add(pc);
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.MATCH:
+          isMatch = true;
+          break;
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          stack.push(inst.out);
+          stack.push(inst.arg);
+          break;
+        case Inst.NOP:
+        case Inst.CAPTURE:
+          stack.push(inst.out);
+          break;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & ~context) === 0) {
+            stack.push(inst.out);
+          }
+          break;
+      }
+    }
+    return { resolvedPCs: resolved, isMatch };
+  }
+  getState(pcs) {
+    const closureResult = this.computeClosure(pcs);
+    const sortedPCs = closureResult.pcs;
+    const hash = hashPCs(sortedPCs);
+    let bucket = this.stateCache.get(hash);
+    if (bucket) {
+      for (let i = 0; i < bucket.length; i++) {
+        const state2 = bucket[i];
+        if (arraysEqual(state2.nfaStates, sortedPCs)) {
+          return state2;
+        }
+      }
+    } else {
+      bucket = [];
+      this.stateCache.set(hash, bucket);
+    }
+    if (this.failed)
+      return null;
+    if (this.stateCount >= this.stateLimit) {
+      this.stateCache.clear();
+      this.stateCount = 0;
+      this.startState = null;
+      this.cacheClears++;
+      if (this.cacheClears >= _DFA.MAX_CACHE_CLEARS) {
+        this.failed = true;
+      }
+      return null;
+    }
+    const state = new DFAState(sortedPCs, closureResult.isMatch, closureResult.hasEmptyWidth, closureResult.matchIDs);
+    bucket.push(state);
+    this.stateCount++;
+    return state;
+  }
+  // Compute the next DFA state given a current state, a character, and context.
+  // Context is needed only when the state has EMPTY_WIDTH PCs.
+  step(state, charCode, anchor, context) {
+    let cacheKey = 0;
+    if (state.hasEmptyWidth) {
+      cacheKey = charCode * 128 + (context & 63) * 2 + (anchor === UNANCHORED ? 0 : 1);
+      const cached = state.nextMap.get(cacheKey);
+      if (cached !== void 0 || state.nextMap.has(cacheKey)) {
+        return cached ?? null;
+      }
+    } else {
+      if (anchor === UNANCHORED && charCode <= MAX_ASCII) {
+        const next = state.nextAscii[charCode];
+        if (next !== null) {
+          return next;
+        }
+      } else {
+        cacheKey = charCode + (anchor === UNANCHORED ? 0 : MAX_RUNE + 1);
+        const cached = state.nextMap.get(cacheKey);
+        if (cached !== void 0 || state.nextMap.has(cacheKey)) {
+          return cached ?? null;
+        }
+      }
+    }
+    let activePCs;
+    if (state.hasEmptyWidth) {
+      const { resolvedPCs } = this.resolveEmptyWidth(state.nfaStates, context);
+      activePCs = resolvedPCs;
+    } else {
+      activePCs = state.nfaStates;
+    }
+    const nextPCs = [];
+    const iterPCs = activePCs instanceof Set ? activePCs : state.nfaStates;
+    for (const pc of iterPCs) {
+      const inst = this.prog.getInst(pc);
+      if (Inst.isRuneOp(inst.op) && inst.matchRune(charCode)) {
+        nextPCs.push(inst.out);
+      }
+    }
+    if (anchor === UNANCHORED) {
+      nextPCs.push(this.prog.start);
+    }
+    const nextState = this.getState(nextPCs);
+    if (state.hasEmptyWidth) {
+      state.nextMap.set(cacheKey, nextState);
+    } else if (anchor === UNANCHORED && charCode <= MAX_ASCII) {
+      state.nextAscii[charCode] = nextState;
+    } else {
+      cacheKey = charCode + (anchor === UNANCHORED ? 0 : MAX_RUNE + 1);
+      state.nextMap.set(cacheKey, nextState);
+    }
+    return nextState;
+  }
+  // The hot loop: Execute the Lazy DFA
+  match(input, pos, anchor) {
+    if (!this.startState) {
+      this.startState = this.getState([this.prog.start]);
+      if (!this.startState)
+        return null;
+    }
+    const endPos = input.endPos();
+    let currentState = this.startState;
+    let prevRune = -1;
+    if (pos > 0) {
+      const r = input.step(pos - 1) >> 3;
+      if (r >= 0)
+        prevRune = r;
+    }
+    if (currentState.isMatch) {
+      if (anchor === ANCHOR_BOTH) {
+        if (pos === endPos)
+          return true;
+      } else {
+        return true;
+      }
+    }
+    let i = pos;
+    while (i < endPos) {
+      const r = input.step(i);
+      const rune = r >> 3;
+      const width = r & 7;
+      if (width === 0)
+        break;
+      const context = emptyOpContext(prevRune, rune);
+      if (currentState.hasEmptyWidth) {
+        const { isMatch } = this.resolveEmptyWidth(currentState.nfaStates, context);
+        if (isMatch) {
+          if (anchor === ANCHOR_BOTH) {
+          } else {
+            return true;
+          }
+        }
+      }
+      if (!currentState.hasEmptyWidth && anchor === UNANCHORED && rune <= MAX_ASCII) {
+        currentState = currentState.nextAscii[rune] || this.step(currentState, rune, anchor, context);
+      } else {
+        currentState = this.step(currentState, rune, anchor, context);
+      }
+      if (currentState === null)
+        return null;
+      if (currentState.isMatch) {
+        if (anchor === ANCHOR_BOTH) {
+          if (i + width === endPos)
+            return true;
+        } else {
+          return true;
+        }
+      }
+      if (currentState.nfaStates.length === 0) {
+        if (anchor !== UNANCHORED)
+          return false;
+      }
+      prevRune = rune;
+      i += width;
+    }
+    if (currentState.hasEmptyWidth) {
+      const endContext = emptyOpContext(prevRune, -1);
+      const { isMatch } = this.resolveEmptyWidth(currentState.nfaStates, endContext);
+      if (isMatch)
+        return true;
+    }
+    return false;
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/Regexp.js
+var Regexp = class _Regexp {
+  static Op = {
+    NO_MATCH: 0,
+    EMPTY_MATCH: 1,
+    LITERAL: 2,
+    CHAR_CLASS: 3,
+    ANY_CHAR_NOT_NL: 4,
+    ANY_CHAR: 5,
+    BEGIN_LINE: 6,
+    END_LINE: 7,
+    BEGIN_TEXT: 8,
+    END_TEXT: 9,
+    WORD_BOUNDARY: 10,
+    NO_WORD_BOUNDARY: 11,
+    CAPTURE: 12,
+    STAR: 13,
+    PLUS: 14,
+    QUEST: 15,
+    REPEAT: 16,
+    CONCAT: 17,
+    ALTERNATE: 18,
+    LEFT_PAREN: 19,
+    VERTICAL_BAR: 20
+  };
+  static isPseudoOp(op) {
+    return op >= _Regexp.Op.LEFT_PAREN;
+  }
+  static emptySubs() {
+    return [];
+  }
+  static fromRegexp(re) {
+    const regex = new _Regexp(re.op);
+    regex.flags = re.flags;
+    regex.subs = re.subs;
+    regex.runes = re.runes;
+    regex.cap = re.cap;
+    regex.min = re.min;
+    regex.max = re.max;
+    regex.name = re.name;
+    regex.namedGroups = re.namedGroups;
+    return regex;
+  }
+  op;
+  flags;
+  subs;
+  runes;
+  min;
+  max;
+  cap;
+  name;
+  namedGroups;
+  constructor(op) {
+    this.op = op;
+    this.flags = 0;
+    this.subs = _Regexp.emptySubs();
+    this.runes = [];
+    this.min = 0;
+    this.max = 0;
+    this.cap = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ new Map();
+  }
+  reinit() {
+    this.flags = 0;
+    this.subs = _Regexp.emptySubs();
+    this.runes = [];
+    this.cap = 0;
+    this.min = 0;
+    this.max = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ new Map();
+  }
+  // maxCap() walks the regexp to find the maximum capture index.
+  maxCap() {
+    let m = 0;
+    if (this.op === _Regexp.Op.CAPTURE) {
+      m = this.cap;
+    }
+    if (this.subs !== null) {
+      for (let sub of this.subs) {
+        const n = sub.maxCap();
+        if (m < n) {
+          m = n;
+        }
+      }
+    }
+    return m;
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/Prefilter.js
+var Prefilter = class _Prefilter {
+  type;
+  subs;
+  str;
+  static Type = { NONE: 0, EXACT: 1, AND: 2, OR: 3 };
+  constructor(type2) {
+    this.type = type2;
+    this.subs = [];
+    this.str = "";
+  }
+  eval(input, pos) {
+    switch (this.type) {
+      case _Prefilter.Type.NONE:
+        return true;
+      case _Prefilter.Type.EXACT:
+        return input.hasString(this, pos);
+      case _Prefilter.Type.AND:
+        for (let i = 0; i < this.subs.length; i++) {
+          if (!this.subs[i].eval(input, pos))
+            return false;
+        }
+        return true;
+      case _Prefilter.Type.OR:
+        for (let i = 0; i < this.subs.length; i++) {
+          if (this.subs[i].eval(input, pos))
+            return true;
+        }
+        return false;
+      default:
+        return true;
+    }
+  }
+};
+var fromRegexp = (re) => {
+  if (!re)
+    return new Prefilter(Prefilter.Type.NONE);
+  switch (re.op) {
+    case Regexp.Op.NO_MATCH:
+    case Regexp.Op.EMPTY_MATCH:
+    case Regexp.Op.BEGIN_LINE:
+    case Regexp.Op.END_LINE:
+    case Regexp.Op.BEGIN_TEXT:
+    case Regexp.Op.END_TEXT:
+    case Regexp.Op.WORD_BOUNDARY:
+    case Regexp.Op.NO_WORD_BOUNDARY:
+    case Regexp.Op.CHAR_CLASS:
+    case Regexp.Op.ANY_CHAR_NOT_NL:
+    case Regexp.Op.ANY_CHAR: {
+      return new Prefilter(Prefilter.Type.NONE);
+    }
+    case Regexp.Op.LITERAL: {
+      if (re.runes.length === 0 || (re.flags & FOLD_CASE) !== 0) {
+        return new Prefilter(Prefilter.Type.NONE);
+      }
+      const pf = new Prefilter(Prefilter.Type.EXACT);
+      let str2 = "";
+      for (let i = 0; i < re.runes.length; i++) {
+        str2 += String.fromCodePoint(re.runes[i]);
+      }
+      pf.str = str2;
+      return pf;
+    }
+    case Regexp.Op.CAPTURE:
+    case Regexp.Op.PLUS: {
+      return fromRegexp(re.subs[0]);
+    }
+    case Regexp.Op.REPEAT: {
+      if (re.min >= 1) {
+        return fromRegexp(re.subs[0]);
+      }
+      return new Prefilter(Prefilter.Type.NONE);
+    }
+    case Regexp.Op.CONCAT: {
+      const pf = new Prefilter(Prefilter.Type.AND);
+      for (const sub of re.subs) {
+        pf.subs.push(fromRegexp(sub));
+      }
+      return pf;
+    }
+    case Regexp.Op.ALTERNATE: {
+      const pf = new Prefilter(Prefilter.Type.OR);
+      for (const sub of re.subs) {
+        pf.subs.push(fromRegexp(sub));
+      }
+      return pf;
+    }
+    default:
+      return new Prefilter(Prefilter.Type.NONE);
+  }
+};
+var simplify = (pf) => {
+  if (pf.type === Prefilter.Type.EXACT || pf.type === Prefilter.Type.NONE) {
+    return pf;
+  }
+  if (pf.type === Prefilter.Type.AND) {
+    const newSubs = [];
+    for (const sub of pf.subs) {
+      const s = simplify(sub);
+      if (s.type !== Prefilter.Type.NONE) {
+        if (s.type === Prefilter.Type.AND) {
+          newSubs.push(...s.subs);
+        } else {
+          newSubs.push(s);
+        }
+      }
+    }
+    if (newSubs.length === 0)
+      return new Prefilter(Prefilter.Type.NONE);
+    if (newSubs.length === 1)
+      return newSubs[0];
+    pf.subs = newSubs;
+    return pf;
+  }
+  if (pf.type === Prefilter.Type.OR) {
+    const newSubs = [];
+    for (const sub of pf.subs) {
+      const s = simplify(sub);
+      if (s.type === Prefilter.Type.NONE) {
+        return new Prefilter(Prefilter.Type.NONE);
+      }
+      if (s.type === Prefilter.Type.OR) {
+        newSubs.push(...s.subs);
+      } else {
+        newSubs.push(s);
+      }
+    }
+    if (newSubs.length === 0)
+      return new Prefilter(Prefilter.Type.NONE);
+    if (newSubs.length === 1)
+      return newSubs[0];
+    const seen = /* @__PURE__ */ new Set();
+    const uniqueSubs = [];
+    for (const sub of newSubs) {
+      if (sub.type === Prefilter.Type.EXACT) {
+        if (!seen.has(sub.str)) {
+          seen.add(sub.str);
+          uniqueSubs.push(sub);
+        }
+      } else {
+        uniqueSubs.push(sub);
+      }
+    }
+    pf.subs = uniqueSubs;
+    return pf;
+  }
+  return pf;
+};
+var PrefilterTree = {
+  build: (re) => simplify(fromRegexp(re))
+};
+
+// node_modules/@bufbuild/re2/dist/esm/Prog.js
+var PatchList = class {
+  head;
+  tail;
+  /**
+   * @param {number} head - Encoded pointer to the start of the patch list.
+   * @param {number} tail - Encoded pointer to the end of the patch list.
+   */
+  constructor(head = 0, tail = 0) {
+    this.head = head;
+    this.tail = tail;
+  }
+};
+var Prog = class {
+  inst;
+  start;
+  numCap;
+  constructor() {
+    this.inst = [];
+    this.start = 0;
+    this.numCap = 2;
+  }
+  // Returns the instruction at the specified pc.
+  // Precondition: pc > 0 && pc < numInst().
+  getInst(pc) {
+    return this.inst[pc];
+  }
+  // Returns the number of instructions in this program.
+  numInst() {
+    return this.inst.length;
+  }
+  // Adds a new instruction to this program, with operator |op| and |pc| equal
+  // to |numInst()|.
+  addInst(op) {
+    this.inst.push(new Inst(op));
+  }
+  // skipNop() follows any no-op or capturing instructions and returns the
+  // resulting instruction.
+  skipNop(pc) {
+    let i = this.inst[pc];
+    while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+      i = this.inst[pc];
+      pc = i.out;
+    }
+    return i;
+  }
+  // prefix() returns a pair of a literal string that all matches for the
+  // regexp must start with, and a boolean which is true if the prefix is the
+  // entire match.  The string is returned by appending to |prefix|.
+  prefix() {
+    let prefix = "";
+    let i = this.skipNop(this.start);
+    if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) {
+      return [i.op === Inst.MATCH, prefix];
+    }
+    while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & FOLD_CASE) === 0) {
+      prefix += String.fromCodePoint(i.runes[0]);
+      i = this.skipNop(i.out);
+    }
+    return [i.op === Inst.MATCH, prefix];
+  }
+  // startCond() returns the leading empty-width conditions that must be true
+  // in any match.  It returns -1 (all bits set) if no matches are possible.
+  startCond() {
+    let flag = 0;
+    let pc = this.start;
+    loop: for (; ; ) {
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst.EMPTY_WIDTH:
+          flag |= i.arg;
+          break;
+        case Inst.FAIL:
+          return -1;
+        case Inst.CAPTURE:
+        case Inst.NOP:
+          break;
+        default:
+          break loop;
+      }
+      pc = i.out;
+    }
+    return flag;
+  }
+  // --- Patch list ---
+  // A patchlist is a list of instruction pointers that need to be filled in
+  // (patched).  Because the pointers haven't been filled in yet, we can reuse
+  // their storage to hold the list.  It's kind of sleazy, but works well in
+  // practice.  See http://swtch.com/~rsc/regexp/regexp1.html for inspiration.
+  // These aren't really pointers: they're integers, so we can reinterpret them
+  // this way without using package unsafe.  A value l denotes p.inst[l>>1].out
+  // (l&1==0) or .arg (l&1==1).  l == 0 denotes the empty list, okay because we
+  // start every program with a fail instruction, so we'll never want to point
+  // at its output link.
+  next(l) {
+    const i = this.inst[l >> 1];
+    if ((l & 1) === 0) {
+      return i.out;
+    }
+    return i.arg;
+  }
+  patch(l, val) {
+    let head = l.head;
+    while (head !== 0) {
+      const i = this.inst[head >> 1];
+      if ((head & 1) === 0) {
+        head = i.out;
+        i.out = val;
+      } else {
+        head = i.arg;
+        i.arg = val;
+      }
+    }
+  }
+  append(l1, l2) {
+    if (l1.head === 0)
+      return l2;
+    if (l2.head === 0)
+      return l1;
+    const i = this.inst[l1.tail >> 1];
+    if ((l1.tail & 1) === 0) {
+      i.out = l2.head;
+    } else {
+      i.arg = l2.head;
+    }
+    return new PatchList(l1.head, l2.tail);
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/exceptions.js
+var RE2JSException = class extends Error {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSException";
+  }
+};
+var RE2JSSyntaxException = class extends RE2JSException {
+  error;
+  input;
+  /**
+   * @param {string} error
+   * @param {string|null} [input=null]
+   */
+  constructor(error2, input = null) {
+    let message2 = `error parsing regexp: ${error2}`;
+    if (input) {
+      message2 += `: \`${input}\``;
+    }
+    super(message2);
+    this.name = "RE2JSSyntaxException";
+    this.message = message2;
+    this.error = error2;
+    this.input = input;
+  }
+  /**
+   * Retrieves the description of the error.
+   * @returns {string}
+   */
+  getDescription() {
+    return this.error;
+  }
+  /**
+   * Retrieves the erroneous regular-expression pattern.
+   * @returns {string|null}
+   */
+  getPattern() {
+    return this.input;
+  }
+};
+var RE2JSCompileException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSCompileException";
+  }
+};
+var RE2JSFlagsException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSFlagsException";
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/Compiler.js
+var Frag = class {
+  i;
+  out;
+  nullable;
+  constructor(i = 0, out = new PatchList(), nullable = false) {
+    this.i = i;
+    this.out = out;
+    this.nullable = nullable;
+  }
+};
+var Compiler = class _Compiler {
+  prog;
+  static ANY_RUNE_NOT_NL() {
+    return [0, 10 - 1, 10 + 1, MAX_RUNE];
+  }
+  static ANY_RUNE() {
+    return [0, MAX_RUNE];
+  }
+  static compileRegexp(re) {
+    const c = new _Compiler();
+    const f = c.compile(re);
+    c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
+    c.prog.start = f.i;
+    return c.prog;
+  }
+  constructor() {
+    this.prog = new Prog();
+    this.newInst(Inst.FAIL);
+  }
+  newInst(op) {
+    this.prog.addInst(op);
+    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
+  }
+  // Returns a no-op fragment.  Sometimes unavoidable.
+  nop() {
+    const f = this.newInst(Inst.NOP);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  fail() {
+    return new Frag();
+  }
+  // Given fragment a, returns (a) capturing as \n.
+  // Given a fragment a, returns a fragment with capturing parens around a.
+  cap(arg) {
+    const f = this.newInst(Inst.CAPTURE);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    this.prog.getInst(f.i).arg = arg;
+    if (this.prog.numCap < arg + 1) {
+      this.prog.numCap = arg + 1;
+    }
+    return f;
+  }
+  // Given fragments a and b, returns ab; a|b
+  cat(f1, f2) {
+    if (f1.i === 0 || f2.i === 0) {
+      return this.fail();
+    }
+    this.prog.patch(f1.out, f2.i);
+    return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
+  }
+  // Given fragments for a and b, returns fragment for a|b.
+  alt(f1, f2) {
+    if (f1.i === 0) {
+      return f2;
+    }
+    if (f2.i === 0) {
+      return f1;
+    }
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    i.out = f1.i;
+    i.arg = f2.i;
+    f.out = this.prog.append(f1.out, f2.out);
+    f.nullable = f1.nullable || f2.nullable;
+    return f;
+  }
+  // loop returns the fragment for the main loop of a plus or star.
+  // For plus, it can be used directly. with f1.i as the entry.
+  // For star, it can be used directly when f1 can't match an empty string.
+  // (When f1 can match an empty string, f1* must be implemented as (f1+)?
+  // to get the priority match order correct.)
+  loop(f1, nongreedy) {
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    this.prog.patch(f1.out, f.i);
+    return f;
+  }
+  // Given a fragment for a, returns a fragment for a? or a?? (if nongreedy)
+  quest(f1, nongreedy) {
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    f.out = this.prog.append(f.out, f1.out);
+    return f;
+  }
+  // Given a fragment a, returns a fragment for a* or a*? (if nongreedy)
+  star(f1, nongreedy) {
+    if (f1.nullable) {
+      return this.quest(this.plus(f1, nongreedy), nongreedy);
+    }
+    return this.loop(f1, nongreedy);
+  }
+  // Given a fragment for a, returns a fragment for a+ or a+? (if nongreedy)
+  plus(f1, nongreedy) {
+    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+  }
+  // op is a bitmask of EMPTY_* flags.
+  empty(op) {
+    const f = this.newInst(Inst.EMPTY_WIDTH);
+    this.prog.getInst(f.i).arg = op;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  // flags : parser flags
+  rune(runes, flags) {
+    const f = this.newInst(Inst.RUNE);
+    f.nullable = false;
+    const i = this.prog.getInst(f.i);
+    i.runes = runes;
+    flags &= FOLD_CASE;
+    if (runes.length !== 1 || simpleFold(runes[0]) === runes[0]) {
+      flags &= ~FOLD_CASE;
+    }
+    i.arg = flags;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    if ((flags & FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) {
+      i.op = Inst.RUNE1;
+    } else if (runes.length === 2 && runes[0] === 0 && runes[1] === MAX_RUNE) {
+      i.op = Inst.RUNE_ANY;
+    } else if (runes.length === 4 && runes[0] === 0 && runes[1] === 10 - 1 && runes[2] === 10 + 1 && runes[3] === MAX_RUNE) {
+      i.op = Inst.RUNE_ANY_NOT_NL;
+    }
+    return f;
+  }
+  compile(re) {
+    switch (re.op) {
+      case Regexp.Op.NO_MATCH:
+        return this.fail();
+      case Regexp.Op.EMPTY_MATCH:
+        return this.nop();
+      case Regexp.Op.LITERAL:
+        if (re.runes.length === 0) {
+          return this.nop();
+        }
+        let f = null;
+        for (let r of re.runes) {
+          const f1 = this.rune([r], re.flags);
+          f = f === null ? f1 : this.cat(f, f1);
+        }
+        return f;
+      case Regexp.Op.CHAR_CLASS:
+        return this.rune(re.runes, re.flags);
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return this.rune(_Compiler.ANY_RUNE_NOT_NL(), 0);
+      case Regexp.Op.ANY_CHAR:
+        return this.rune(_Compiler.ANY_RUNE(), 0);
+      case Regexp.Op.BEGIN_LINE:
+        return this.empty(EMPTY_BEGIN_LINE);
+      case Regexp.Op.END_LINE:
+        return this.empty(EMPTY_END_LINE);
+      case Regexp.Op.BEGIN_TEXT:
+        return this.empty(EMPTY_BEGIN_TEXT);
+      case Regexp.Op.END_TEXT:
+        return this.empty(EMPTY_END_TEXT);
+      case Regexp.Op.WORD_BOUNDARY:
+        return this.empty(EMPTY_WORD_BOUNDARY);
+      case Regexp.Op.NO_WORD_BOUNDARY:
+        return this.empty(EMPTY_NO_WORD_BOUNDARY);
+      case Regexp.Op.CAPTURE: {
+        const bra = this.cap(re.cap << 1);
+        const sub = this.compile(re.subs[0]);
+        const ket = this.cap(re.cap << 1 | 1);
+        return this.cat(this.cat(bra, sub), ket);
+      }
+      case Regexp.Op.STAR:
+        return this.star(this.compile(re.subs[0]), (re.flags & NON_GREEDY) !== 0);
+      case Regexp.Op.PLUS:
+        return this.plus(this.compile(re.subs[0]), (re.flags & NON_GREEDY) !== 0);
+      case Regexp.Op.QUEST:
+        return this.quest(this.compile(re.subs[0]), (re.flags & NON_GREEDY) !== 0);
+      case Regexp.Op.CONCAT: {
+        if (re.subs.length === 0) {
+          return this.nop();
+        }
+        let f2 = null;
+        for (let sub of re.subs) {
+          const f1 = this.compile(sub);
+          f2 = f2 === null ? f1 : this.cat(f2, f1);
+        }
+        if (f2 === null) {
+          throw new Error("invalid frag");
+        }
+        return f2;
+      }
+      case Regexp.Op.ALTERNATE: {
+        if (re.subs.length === 0) {
+          return this.nop();
+        }
+        let f2 = null;
+        for (let sub of re.subs) {
+          const f1 = this.compile(sub);
+          f2 = f2 === null ? f1 : this.alt(f2, f1);
+        }
+        if (f2 === null) {
+          throw new Error("invalid frag");
+        }
+        return f2;
+      }
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/Simplify.js
+function simplify2(re) {
+  switch (re.op) {
+    case Regexp.Op.CAPTURE: {
+      const sub = simplify2(re.subs[0]);
+      if (sub !== re.subs[0]) {
+        const nre = Regexp.fromRegexp(re);
+        nre.runes = [];
+        nre.subs = [sub];
+        return nre;
+      }
+      return re;
+    }
+    case Regexp.Op.CONCAT:
+    case Regexp.Op.ALTERNATE: {
+      const newSubs = [];
+      let changed = false;
+      for (let i = 0; i < re.subs.length; i++) {
+        const sub = re.subs[i];
+        const nsub = simplify2(sub);
+        if (nsub !== sub) {
+          changed = true;
+        }
+        if (re.op === Regexp.Op.CONCAT) {
+          if (nsub.op === Regexp.Op.NO_MATCH) {
+            return new Regexp(Regexp.Op.NO_MATCH);
+          }
+          if (nsub.op === Regexp.Op.EMPTY_MATCH) {
+            changed = true;
+            continue;
+          }
+          if (nsub.op === Regexp.Op.CONCAT) {
+            changed = true;
+            newSubs.push(...nsub.subs);
+            continue;
+          }
+        } else if (re.op === Regexp.Op.ALTERNATE) {
+          if (nsub.op === Regexp.Op.NO_MATCH) {
+            changed = true;
+            continue;
+          }
+          if (nsub.op === Regexp.Op.ALTERNATE) {
+            changed = true;
+            newSubs.push(...nsub.subs);
+            continue;
+          }
+        }
+        newSubs.push(nsub);
+      }
+      if (changed) {
+        if (newSubs.length === 0) {
+          return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+        }
+        if (newSubs.length === 1) {
+          return newSubs[0];
+        }
+        const nre = Regexp.fromRegexp(re);
+        nre.runes = [];
+        nre.subs = newSubs;
+        return nre;
+      }
+      return re;
+    }
+    case Regexp.Op.CHAR_CLASS: {
+      if (re.runes === null)
+        return re;
+      if (re.runes.length === 0) {
+        return new Regexp(Regexp.Op.NO_MATCH);
+      }
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === MAX_RUNE) {
+        return new Regexp(Regexp.Op.ANY_CHAR);
+      }
+      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === 10 - 1 && re.runes[2] === 10 + 1 && re.runes[3] === MAX_RUNE) {
+        return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+      }
+      return re;
+    }
+    case Regexp.Op.STAR:
+    case Regexp.Op.PLUS:
+    case Regexp.Op.QUEST: {
+      const sub = simplify2(re.subs[0]);
+      return simplify1(re.op, re.flags, sub, re);
+    }
+    case Regexp.Op.REPEAT: {
+      if (re.min === 0 && re.max === 0) {
+        return new Regexp(Regexp.Op.EMPTY_MATCH);
+      }
+      const sub = simplify2(re.subs[0]);
+      if (re.max === -1) {
+        if (re.min === 0) {
+          return simplify1(Regexp.Op.STAR, re.flags, sub, null);
+        }
+        if (re.min === 1) {
+          return simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+        }
+        const nre = new Regexp(Regexp.Op.CONCAT);
+        const subs = [];
+        for (let i = 0; i < re.min - 1; i++) {
+          subs.push(sub);
+        }
+        subs.push(simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+        nre.subs = subs.slice(0);
+        return simplify2(nre);
+      }
+      if (re.min === 1 && re.max === 1) {
+        return sub;
+      }
+      let prefixSubs = null;
+      if (re.min > 0) {
+        prefixSubs = [];
+        for (let i = 0; i < re.min; i++) {
+          prefixSubs.push(sub);
+        }
+      }
+      if (re.max > re.min) {
+        let suffix = simplify1(Regexp.Op.QUEST, re.flags, sub, null);
+        for (let i = re.min + 1; i < re.max; i++) {
+          const nre2 = new Regexp(Regexp.Op.CONCAT);
+          nre2.subs = [sub, suffix];
+          suffix = simplify1(Regexp.Op.QUEST, re.flags, nre2, null);
+        }
+        if (prefixSubs === null) {
+          return suffix;
+        }
+        prefixSubs.push(suffix);
+      }
+      if (prefixSubs !== null) {
+        const prefix = new Regexp(Regexp.Op.CONCAT);
+        prefix.subs = prefixSubs.slice(0);
+        return simplify2(prefix);
+      }
+      return new Regexp(Regexp.Op.NO_MATCH);
+    }
+  }
+  return re;
+}
+function simplify1(op, flags, sub, re) {
+  if (sub.op === Regexp.Op.EMPTY_MATCH) {
+    return sub;
+  }
+  if (sub.op === Regexp.Op.NO_MATCH) {
+    if (op === Regexp.Op.PLUS)
+      return sub;
+    return new Regexp(Regexp.Op.EMPTY_MATCH);
+  }
+  if (op === sub.op && (flags & NON_GREEDY) === (sub.flags & NON_GREEDY)) {
+    return sub;
+  }
+  if (re !== null && re.op === op && (re.flags & NON_GREEDY) === (flags & NON_GREEDY) && sub === re.subs[0]) {
+    return re;
+  }
+  const nre = new Regexp(op);
+  nre.flags = flags;
+  nre.subs = [sub];
+  return nre;
+}
+
+// node_modules/@bufbuild/re2/dist/esm/CharGroup.js
+var CharGroup = class {
+  sign;
+  cls;
+  constructor(sign2, cls) {
+    this.sign = sign2;
+    this.cls = cls;
+  }
+};
+var code1 = [48, 57];
+var code2 = [9, 10, 12, 13, 32, 32];
+var code3 = [48, 57, 65, 90, 95, 95, 97, 122];
+var _PERL_GROUPS = null;
+var getPerlGroups = () => {
+  if (!_PERL_GROUPS) {
+    _PERL_GROUPS = /* @__PURE__ */ new Map([
+      ["\\d", new CharGroup(1, code1)],
+      ["\\D", new CharGroup(-1, code1)],
+      ["\\s", new CharGroup(1, code2)],
+      ["\\S", new CharGroup(-1, code2)],
+      ["\\w", new CharGroup(1, code3)],
+      ["\\W", new CharGroup(-1, code3)]
+    ]);
+  }
+  return _PERL_GROUPS;
+};
+var code4 = [48, 57, 65, 90, 97, 122];
+var code5 = [65, 90, 97, 122];
+var code6 = [0, 127];
+var code7 = [9, 9, 32, 32];
+var code8 = [0, 31, 127, 127];
+var code9 = [48, 57];
+var code10 = [33, 126];
+var code11 = [97, 122];
+var code12 = [32, 126];
+var code13 = [33, 47, 58, 64, 91, 96, 123, 126];
+var code14 = [9, 13, 32, 32];
+var code15 = [65, 90];
+var code16 = [48, 57, 65, 90, 95, 95, 97, 122];
+var code17 = [48, 57, 65, 70, 97, 102];
+var _POSIX_GROUPS = null;
+var getPosixGroups = () => {
+  if (!_POSIX_GROUPS) {
+    _POSIX_GROUPS = /* @__PURE__ */ new Map([
+      ["[:alnum:]", new CharGroup(1, code4)],
+      ["[:^alnum:]", new CharGroup(-1, code4)],
+      ["[:alpha:]", new CharGroup(1, code5)],
+      ["[:^alpha:]", new CharGroup(-1, code5)],
+      ["[:ascii:]", new CharGroup(1, code6)],
+      ["[:^ascii:]", new CharGroup(-1, code6)],
+      ["[:blank:]", new CharGroup(1, code7)],
+      ["[:^blank:]", new CharGroup(-1, code7)],
+      ["[:cntrl:]", new CharGroup(1, code8)],
+      ["[:^cntrl:]", new CharGroup(-1, code8)],
+      ["[:digit:]", new CharGroup(1, code9)],
+      ["[:^digit:]", new CharGroup(-1, code9)],
+      ["[:graph:]", new CharGroup(1, code10)],
+      ["[:^graph:]", new CharGroup(-1, code10)],
+      ["[:lower:]", new CharGroup(1, code11)],
+      ["[:^lower:]", new CharGroup(-1, code11)],
+      ["[:print:]", new CharGroup(1, code12)],
+      ["[:^print:]", new CharGroup(-1, code12)],
+      ["[:punct:]", new CharGroup(1, code13)],
+      ["[:^punct:]", new CharGroup(-1, code13)],
+      ["[:space:]", new CharGroup(1, code14)],
+      ["[:^space:]", new CharGroup(-1, code14)],
+      ["[:upper:]", new CharGroup(1, code15)],
+      ["[:^upper:]", new CharGroup(-1, code15)],
+      ["[:word:]", new CharGroup(1, code16)],
+      ["[:^word:]", new CharGroup(-1, code16)],
+      ["[:xdigit:]", new CharGroup(1, code17)],
+      ["[:^xdigit:]", new CharGroup(-1, code17)]
+    ]);
+  }
+  return _POSIX_GROUPS;
+};
+
+// node_modules/@bufbuild/re2/dist/esm/CharClass.js
+var CharClass = class _CharClass {
+  // cmp() returns the ordering of the pair (a[i], a[i+1]) relative to
+  // (pivotFrom, pivotTo), where the first component of the pair (lo) is
+  // ordered naturally and the second component (hi) is in reverse order.
+  static cmp(array, i, pivotFrom, pivotTo) {
+    const cmp = array[i] - pivotFrom;
+    return cmp !== 0 ? cmp : pivotTo - array[i + 1];
+  }
+  // qsortIntPair() quicksorts pairs of ints in |array| according to lt().
+  // Precondition: |left|, |right|, |this.len| must all be even; |this.len > 1|.
+  static qsortIntPair(array, left, right) {
+    const pivotIndex = ((left + right) / 2 | 0) & ~1;
+    const pivotFrom = array[pivotIndex];
+    const pivotTo = array[pivotIndex + 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (i < right && _CharClass.cmp(array, i, pivotFrom, pivotTo) < 0) {
+        i += 2;
+      }
+      while (j > left && _CharClass.cmp(array, j, pivotFrom, pivotTo) > 0) {
+        j -= 2;
+      }
+      if (i <= j) {
+        if (i !== j) {
+          let temp = array[i];
+          array[i] = array[j];
+          array[j] = temp;
+          temp = array[i + 1];
+          array[i + 1] = array[j + 1];
+          array[j + 1] = temp;
+        }
+        i += 2;
+        j -= 2;
+      }
+    }
+    if (left < j) {
+      _CharClass.qsortIntPair(array, left, j);
+    }
+    if (i < right) {
+      _CharClass.qsortIntPair(array, i, right);
+    }
+  }
+  r;
+  len;
+  constructor(r = emptyInts()) {
+    this.r = r;
+    this.len = r.length;
+  }
+  // Returns the character class as an int array.  Subsequent CharClass
+  // operations may mutate this array, so typically this is the last operation
+  // performed on a given CharClass instance.
+  toArray() {
+    if (this.len === this.r.length) {
+      return this.r;
+    }
+    return this.r.slice(0, this.len);
+  }
+  // cleanClass() sorts the ranges (pairs of elements) of this CharClass,
+  // merges them, and eliminates duplicates.
+  cleanClass() {
+    if (this.len < 4) {
+      return this;
+    }
+    _CharClass.qsortIntPair(this.r, 0, this.len - 2);
+    let w = 2;
+    for (let i = 2; i < this.len; i += 2) {
+      {
+        const lo = this.r[i];
+        const hi = this.r[i + 1];
+        if (lo <= this.r[w - 1] + 1) {
+          if (hi > this.r[w - 1]) {
+            this.r[w - 1] = hi;
+          }
+          continue;
+        }
+        this.r[w] = lo;
+        this.r[w + 1] = hi;
+        w += 2;
+      }
+    }
+    this.len = w;
+    return this;
+  }
+  // appendLiteral() appends the literal |x| to this CharClass.
+  appendLiteral(x, flags) {
+    return (flags & FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
+  }
+  // appendRange() appends the range [lo-hi] (inclusive) to this CharClass.
+  appendRange(lo, hi) {
+    if (this.len > 0) {
+      for (let i = 2; i <= 4; i += 2) {
+        if (this.len >= i) {
+          const rlo = this.r[this.len - i];
+          const rhi = this.r[this.len - i + 1];
+          if (lo <= rhi + 1 && rlo <= hi + 1) {
+            if (lo < rlo) {
+              this.r[this.len - i] = lo;
+            }
+            if (hi > rhi) {
+              this.r[this.len - i + 1] = hi;
+            }
+            return this;
+          }
+        }
+      }
+    }
+    this.r[this.len++] = lo;
+    this.r[this.len++] = hi;
+    return this;
+  }
+  // appendFoldedRange() appends the range [lo-hi] and its case
+  // folding-equivalent runes to this CharClass.
+  appendFoldedRange(lo, hi) {
+    if (lo <= MIN_FOLD && hi >= MAX_FOLD) {
+      return this.appendRange(lo, hi);
+    }
+    if (hi < MIN_FOLD || lo > MAX_FOLD) {
+      return this.appendRange(lo, hi);
+    }
+    if (lo < MIN_FOLD) {
+      this.appendRange(lo, MIN_FOLD - 1);
+      lo = MIN_FOLD;
+    }
+    if (hi > MAX_FOLD) {
+      this.appendRange(MAX_FOLD + 1, hi);
+      hi = MAX_FOLD;
+    }
+    for (let c = lo; c <= hi; c++) {
+      this.appendRange(c, c);
+      for (let f = simpleFold(c); f !== c; f = simpleFold(f)) {
+        this.appendRange(f, f);
+      }
+    }
+    return this;
+  }
+  // appendClass() appends the class |x| to this CharClass.
+  // It assumes |x| is clean.  Does not mutate |x|.
+  appendClass(x) {
+    for (let i = 0; i < x.length; i += 2) {
+      this.appendRange(x[i], x[i + 1]);
+    }
+    return this;
+  }
+  // appendFoldedClass() appends the case folding of the class |x| to this
+  // CharClass.  Does not mutate |x|.
+  appendFoldedClass(x) {
+    for (let i = 0; i < x.length; i += 2) {
+      this.appendFoldedRange(x[i], x[i + 1]);
+    }
+    return this;
+  }
+  // appendNegatedClass() append the negation of the class |x| to this
+  // CharClass.  It assumes |x| is clean.  Does not mutate |x|.
+  appendNegatedClass(x) {
+    let nextLo = 0;
+    for (let i = 0; i < x.length; i += 2) {
+      const lo = x[i];
+      const hi = x[i + 1];
+      if (nextLo <= lo - 1) {
+        this.appendRange(nextLo, lo - 1);
+      }
+      nextLo = hi + 1;
+    }
+    if (nextLo <= MAX_RUNE) {
+      this.appendRange(nextLo, MAX_RUNE);
+    }
+    return this;
+  }
+  // appendTable() appends the Unicode range table |table| to this CharClass.
+  // Does not mutate |table|.
+  appendTable(table2) {
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
+      if (stride === 1) {
+        this.appendRange(lo, hi);
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) {
+        this.appendRange(c, c);
+      }
+    }
+    return this;
+  }
+  // appendNegatedTable() returns the result of appending the negation of range
+  // table |table| to this CharClass.  Does not mutate |table|.
+  appendNegatedTable(table2) {
+    let nextLo = 0;
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
+      if (stride === 1) {
+        if (nextLo <= lo - 1) {
+          this.appendRange(nextLo, lo - 1);
+        }
+        nextLo = hi + 1;
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) {
+        if (nextLo <= c - 1) {
+          this.appendRange(nextLo, c - 1);
+        }
+        nextLo = c + 1;
+      }
+    }
+    if (nextLo <= MAX_RUNE) {
+      this.appendRange(nextLo, MAX_RUNE);
+    }
+    return this;
+  }
+  // appendTableWithSign() calls append{,Negated}Table depending on sign.
+  // Does not mutate |table|.
+  appendTableWithSign(table2, sign2) {
+    return sign2 < 0 ? this.appendNegatedTable(table2) : this.appendTable(table2);
+  }
+  // negateClass() negates this CharClass, which must already be clean.
+  negateClass() {
+    let nextLo = 0;
+    let w = 0;
+    for (let i = 0; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (nextLo <= lo - 1) {
+        this.r[w] = nextLo;
+        this.r[w + 1] = lo - 1;
+        w += 2;
+      }
+      nextLo = hi + 1;
+    }
+    this.len = w;
+    if (nextLo <= MAX_RUNE) {
+      this.r[this.len++] = nextLo;
+      this.r[this.len++] = MAX_RUNE;
+    }
+    return this;
+  }
+  // appendClassWithSign() calls appendClass() if sign is +1 or
+  // appendNegatedClass if sign is -1.  Does not mutate |x|.
+  appendClassWithSign(x, sign2) {
+    return sign2 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  }
+  // appendGroup() appends CharGroup |g| to this CharClass, folding iff
+  // |foldCase|.  Does not mutate |g|.
+  appendGroup(g, foldCase) {
+    let cls = g.cls;
+    if (foldCase) {
+      cls = new _CharClass().appendFoldedClass(cls).cleanClass().toArray();
+    }
+    return this.appendClassWithSign(cls, g.sign);
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/Parser.js
+var StringIterator = class {
+  str;
+  position;
+  constructor(str2) {
+    this.str = str2;
+    this.position = 0;
+  }
+  // Returns the cursor position.  Do not interpret the result!
+  pos() {
+    return this.position;
+  }
+  // Resets the cursor position to a previous value returned by pos().
+  rewindTo(pos) {
+    this.position = pos;
+  }
+  // Returns true unless the stream is exhausted.
+  more() {
+    return this.position < this.str.length;
+  }
+  // Returns the rune at the cursor position.
+  // Precondition: |more()|.
+  peek() {
+    return codePointAtOrThrow(this.str, this.position);
+  }
+  // Advances the cursor by |n| positions, which must be ASCII runes.
+  //
+  // (In practise, this is only ever used to skip over regexp
+  // metacharacters that are ASCII, so there is no numeric difference
+  // between indices into  UTF-8 bytes, UTF-16 codes and runes.)
+  skip(n) {
+    this.position += n;
+  }
+  // Advances the cursor by the number of cursor positions in |s|.
+  skipString(s) {
+    this.position += s.length;
+  }
+  // Returns the rune at the cursor position, and advances the cursor
+  // past it.  Precondition: |more()|.
+  pop() {
+    const r = codePointAtOrThrow(this.str, this.position);
+    this.position += charCount(r);
+    return r;
+  }
+  lookingAt(s) {
+    return this.str.startsWith(s, this.position);
+  }
+  // Returns the rest of the pattern from the current position.
+  rest() {
+    return this.str.substring(this.position);
+  }
+  // Returns the substring from |beforePos| to the current position.
+  // |beforePos| must have been previously returned by |pos()|.
+  from(beforePos) {
+    return this.str.substring(beforePos, this.position);
+  }
+  toString() {
+    return this.rest();
+  }
+};
+var Parser = class _Parser {
+  // Parse errors
+  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+  static ERR_INVALID_ESCAPE = "invalid escape sequence";
+  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+  static ERR_MISSING_BRACKET = "missing closing ]";
+  static ERR_MISSING_PAREN = "missing closing )";
+  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+  static ERR_UNEXPECTED_PAREN = "unexpected )";
+  static ERR_NESTING_DEPTH = "expression nests too deeply";
+  static ERR_LARGE = "expression too large";
+  static ERR_BAD_EXPRESSION = "expression not valid";
+  // maxHeight is the maximum height of a regexp parse tree.
+  // It is somewhat arbitrarily chosen, but the idea is to be large enough
+  // that no one will actually hit in real use but at the same time small enough
+  // that recursion on the Regexp tree will not hit the 1GB Go stack limit.
+  // The maximum amount of stack for a single recursive frame is probably
+  // closer to 1kB, so this could potentially be raised, but it seems unlikely
+  // that people have regexps nested even this deeply.
+  // We ran a test on Google's C++ code base and turned up only
+  // a single use case with depth > 100; it had depth 128.
+  // Using depth 1000 should be plenty of margin.
+  // As an optimization, we don't even bother calculating heights
+  // until we've allocated at least maxHeight Regexp structures.
+  static MAX_HEIGHT = 1e3;
+  // maxSize is the maximum size of a compiled regexp in Insts.
+  // It too is somewhat arbitrarily chosen, but the idea is to be large enough
+  // to allow significant regexps while at the same time small enough that
+  // the compiled form will not take up too much memory.
+  // 128 MB is enough for a 3.3 million Inst structures, which roughly
+  // corresponds to a 3.3 MB regexp.
+  static MAX_SIZE = 3355443;
+  // 128 << 20 / (5 * 8) (instSize = byte, 2 uint32, slice is 5 64-bit words)
+  // maxRunes is the maximum number of runes allowed in a regexp tree
+  // counting the runes in all the nodes.
+  // Ignoring character classes p.numRunes is always less than the length of the regexp.
+  // Character classes can make it much larger: each \pL adds 1292 runes.
+  // 128 MB is enough for 32M runes, which is over 26k \pL instances.
+  // Note that repetitions do not make copies of the rune slices,
+  // so \pL{1000} is only one rune slice, not 1000.
+  // We could keep a cache of character classes we've seen,
+  // so that all the \pL we see use the same rune list,
+  // but that doesn't remove the problem entirely:
+  // consider something like [\pL01234][\pL01235][\pL01236]...[\pL^&*()].
+  // And because the Rune slice is exposed directly in the Regexp,
+  // there is not an opportunity to change the representation to allow
+  // partial sharing between different character classes.
+  // So the limit is the best we can do.
+  static MAX_RUNES = 33554432;
+  // 128 << 20 / 4 (runeSize, int32 is 4 bytes)
+  // RangeTables are represented as int[][], a list of triples (start, end,
+  // stride).
+  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([0, MAX_RUNE, 1]));
+  // Ascii tables
+  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([0, 127, 1]));
+  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1,
+    383,
+    383,
+    1,
+    // Old English long s (ſ), folds to S/s.
+    8490,
+    8490,
+    1
+    // Kelvin K, folds to K/k.
+  ]));
+  // unicodeTable() returns the Unicode RangeTable identified by name
+  // and the table of additional fold-equivalent code points.
+  // Returns null if |name| does not identify a Unicode character range.
+  static unicodeTable(name) {
+    if (name === "Any") {
+      return { tab: _Parser.ANY_TABLE, fold: _Parser.ANY_TABLE, sign: 1 };
+    }
+    if (name === "Ascii") {
+      return {
+        tab: _Parser.ASCII_TABLE,
+        fold: _Parser.ASCII_FOLD_TABLE,
+        sign: 1
+      };
+    }
+    if (name === "Assigned") {
+      return {
+        tab: UnicodeTables.CATEGORIES.get("Cn"),
+        fold: UnicodeTables.CATEGORIES.get("Cn"),
+        sign: -1
+      };
+    }
+    if (name === "Lc") {
+      return {
+        tab: UnicodeTables.CATEGORIES.get("LC"),
+        fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
+        sign: 1
+      };
+    }
+    if (UnicodeTables.CATEGORIES.has(name)) {
+      return {
+        tab: UnicodeTables.CATEGORIES.get(name),
+        fold: UnicodeTables.FOLD_CATEGORIES.get(name),
+        sign: 1
+      };
+    }
+    if (UnicodeTables.SCRIPTS.has(name)) {
+      return {
+        tab: UnicodeTables.SCRIPTS.get(name),
+        fold: UnicodeTables.FOLD_SCRIPT.get(name),
+        sign: 1
+      };
+    }
+    return null;
+  }
+  // minFoldRune returns the minimum rune fold-equivalent to r.
+  static minFoldRune(r) {
+    if (r < MIN_FOLD || r > MAX_FOLD) {
+      return r;
+    }
+    let min = r;
+    const r0 = r;
+    for (r = simpleFold(r); r !== r0; r = simpleFold(r)) {
+      if (min > r) {
+        min = r;
+      }
+    }
+    return min;
+  }
+  static literalRegexp(s, flags) {
+    const re = new Regexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    re.runes = stringToRunes(s);
+    return re;
+  }
+  /**
+   * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+   * @param {string} pattern
+   * @param {number} flags
+   */
+  static parse(pattern, flags) {
+    return new _Parser(pattern, flags).parseInternal();
+  }
+  // parseRepeat parses {min} (max=min) or {min,} (max=-1) or {min,max}.
+  // If |t| is not of that form, it returns -1.
+  // If |t| has the right form but the values are negative or too big,
+  // it returns -2.
+  // On success, returns a nonnegative number encoding min/max in the
+  // high/low signed halfwords of the result.  (Note: min >= 0; max may
+  // be -1.)
+  //
+  // On success, advances |t| beyond the repeat; otherwise |t.pos()| is
+  // undefined.
+  static parseRepeat(t) {
+    const start = t.pos();
+    if (!t.more() || !t.lookingAt("{")) {
+      return -1;
+    }
+    t.skip(1);
+    const min = _Parser.parseInt(t);
+    if (min === -1) {
+      return -1;
+    }
+    if (!t.more()) {
+      return -1;
+    }
+    let max;
+    if (!t.lookingAt(",")) {
+      max = min;
+    } else {
+      t.skip(1);
+      if (!t.more()) {
+        return -1;
+      }
+      if (t.lookingAt("}")) {
+        max = -1;
+      } else {
+        max = _Parser.parseInt(t);
+        if (max === -1) {
+          return -1;
+        }
+      }
+    }
+    if (!t.more() || !t.lookingAt("}")) {
+      return -1;
+    }
+    t.skip(1);
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) {
+      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_REPEAT_SIZE, t.from(start));
+    }
+    return min << 16 | max & MAX_BMP;
+  }
+  // isValidCaptureName reports whether name
+  // is a valid capture name: [A-Za-z0-9_]+.
+  // PCRE limits names to 32 bytes.
+  // Python rejects names starting with digits.
+  // We don't enforce either of those.
+  static isValidCaptureName(name) {
+    if (name.length === 0) {
+      return false;
+    }
+    for (let i = 0; i < name.length; i++) {
+      const c = codePointAtOrThrow(name, i);
+      if (c !== 95 && !isalnum(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // parseInt parses a nonnegative decimal integer.
+  // -1 => bad format.  -2 => format ok, but integer overflow.
+  static parseInt(t) {
+    const start = t.pos();
+    while (t.more() && t.peek() >= 48 && t.peek() <= 57) {
+      t.skip(1);
+    }
+    const n = t.from(start);
+    if (n.length === 0 || n.length > 1 && n.codePointAt(0) === 48) {
+      return -1;
+    }
+    if (n.length > 8) {
+      return -2;
+    }
+    return parseInt(n, 10);
+  }
+  // can this be represented as a character class?
+  // single-rune literal string, char class, ., and .|\n.
+  static isCharClass(re) {
+    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+  }
+  // does re match r?
+  static matchRune(re, r) {
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        return re.runes.length === 1 && re.runes[0] === r;
+      case Regexp.Op.CHAR_CLASS:
+        for (let i = 0; i < re.runes.length; i += 2) {
+          if (re.runes[i] <= r && r <= re.runes[i + 1]) {
+            return true;
+          }
+        }
+        return false;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return r !== 10;
+      case Regexp.Op.ANY_CHAR:
+        return true;
+    }
+    return false;
+  }
+  // mergeCharClass makes dst = dst|src.
+  // The caller must ensure that dst.Op >= src.Op,
+  // to reduce the amount of copying.
+  static mergeCharClass(dst, src) {
+    switch (dst.op) {
+      case Regexp.Op.ANY_CHAR:
+        break;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        if (_Parser.matchRune(src, 10)) {
+          dst.op = Regexp.Op.ANY_CHAR;
+        }
+        break;
+      case Regexp.Op.CHAR_CLASS:
+        if (src.op === Regexp.Op.LITERAL) {
+          dst.runes = new CharClass(dst.runes).appendLiteral(src.runes[0], src.flags).toArray();
+        } else {
+          dst.runes = new CharClass(dst.runes).appendClass(src.runes).toArray();
+        }
+        break;
+      case Regexp.Op.LITERAL:
+        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) {
+          break;
+        }
+        dst.op = Regexp.Op.CHAR_CLASS;
+        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toArray();
+        break;
+    }
+  }
+  // parseEscape parses an escape sequence at the beginning of s
+  // and returns the rune.
+  // Pre: t at '\\'.  Post: after escape.
+  static parseEscape(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    if (!t.more()) {
+      throw new RE2JSSyntaxException(_Parser.ERR_TRAILING_BACKSLASH);
+    }
+    let c = t.pop();
+    switch (c) {
+      case 49:
+      case 50:
+      case 51:
+      case 52:
+      case 53:
+      case 54:
+      case 48:
+      case 55: {
+        if (c !== 48 && (!t.more() || t.peek() < 48 || t.peek() > 55)) {
+          break;
+        }
+        let r = c - 48;
+        for (let i = 1; i < 3; i++) {
+          if (!t.more() || t.peek() < 48 || t.peek() > 55) {
+            break;
+          }
+          r = r * 8 + t.peek() - 48;
+          t.skip(1);
+        }
+        return r;
+      }
+      case 120: {
+        if (!t.more()) {
+          break;
+        }
+        c = t.pop();
+        if (c === 123) {
+          let nhex = 0;
+          let r = 0;
+          while (true) {
+            if (!t.more()) {
+              throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, t.from(startPos));
+            }
+            c = t.pop();
+            if (c === 125) {
+              break;
+            }
+            const v = unhex(c);
+            if (v < 0) {
+              throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, t.from(startPos));
+            }
+            r = r * 16 + v;
+            if (r > MAX_RUNE) {
+              throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, t.from(startPos));
+            }
+            nhex++;
+          }
+          if (nhex === 0) {
+            break;
+          }
+          return r;
+        }
+        const x = unhex(c);
+        if (!t.more()) {
+          break;
+        }
+        c = t.pop();
+        const y = unhex(c);
+        if (x < 0 || y < 0) {
+          break;
+        }
+        return x * 16 + y;
+      }
+      case 97:
+        return 7;
+      case 102:
+        return 12;
+      case 110:
+        return 10;
+      case 114:
+        return 13;
+      case 116:
+        return 9;
+      case 118:
+        return 11;
+      default:
+        if (c <= MAX_ASCII && !isalnum(c)) {
+          return c;
+        }
+        break;
+    }
+    throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, t.from(startPos));
+  }
+  // parseClassChar parses a character class character and returns it.
+  // wholeClassPos is the position of the start of the entire class "[...".
+  // Pre: t at class char; Post: t after it.
+  static parseClassChar(t, wholeClassPos) {
+    if (!t.more()) {
+      throw new RE2JSSyntaxException(_Parser.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+    }
+    if (t.lookingAt("\\")) {
+      return _Parser.parseEscape(t);
+    }
+    return t.pop();
+  }
+  static concatRunes(x, y) {
+    const r = new Array(x.length + y.length);
+    for (let i = 0; i < x.length; i++)
+      r[i] = x[i];
+    for (let i = 0; i < y.length; i++)
+      r[x.length + i] = y[i];
+    return r;
+  }
+  wholeRegexp;
+  flags;
+  numCap;
+  namedGroups;
+  stack;
+  free;
+  numRegexp;
+  numRunes;
+  repeats;
+  height;
+  size;
+  constructor(wholeRegexp, flags = 0) {
+    this.wholeRegexp = wholeRegexp;
+    this.flags = flags;
+    this.numCap = 0;
+    this.namedGroups = /* @__PURE__ */ new Map();
+    this.stack = [];
+    this.free = null;
+    this.numRegexp = 0;
+    this.numRunes = 0;
+    this.repeats = 0;
+    this.height = null;
+    this.size = null;
+  }
+  // Allocate a Regexp, from the free list if possible.
+  newRegexp(op) {
+    let re = this.free;
+    if (re !== null && re.subs !== null && re.subs.length > 0) {
+      this.free = re.subs[0];
+      re.reinit();
+      re.op = op;
+    } else {
+      re = new Regexp(op);
+      this.numRegexp += 1;
+    }
+    return re;
+  }
+  reuse(re) {
+    if (this.height !== null) {
+      this.height.delete(re);
+    }
+    if (re.subs !== null && re.subs.length > 0) {
+      re.subs[0] = this.free;
+    }
+    this.free = re;
+  }
+  checkLimits(re) {
+    if (this.numRunes > _Parser.MAX_RUNES) {
+      throw new RE2JSSyntaxException(_Parser.ERR_LARGE);
+    }
+    this.checkSize(re);
+    this.checkHeight(re);
+  }
+  checkSize(re) {
+    if (this.size === null) {
+      if (this.repeats === 0) {
+        this.repeats = 1;
+      }
+      if (re.op === Regexp.Op.REPEAT) {
+        let n = re.max;
+        if (n === -1) {
+          n = re.min;
+        }
+        if (n <= 0) {
+          n = 1;
+        }
+        if (n > _Parser.MAX_SIZE / this.repeats) {
+          this.repeats = _Parser.MAX_SIZE;
+        } else {
+          this.repeats *= n;
+        }
+      }
+      if (this.numRegexp < _Parser.MAX_SIZE / this.repeats) {
+        return;
+      }
+      this.size = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) {
+        this.checkSize(reEx);
+      }
+    }
+    if (this.calcSize(re, true) > _Parser.MAX_SIZE) {
+      throw new RE2JSSyntaxException(_Parser.ERR_LARGE);
+    }
+  }
+  calcSize(re, force = false) {
+    if (!force && this.size !== null) {
+      const cached = this.size.get(re);
+      if (cached !== void 0) {
+        return cached;
+      }
+    }
+    let size = 0;
+    switch (re.op) {
+      case Regexp.Op.LITERAL: {
+        size = re.runes.length;
+        break;
+      }
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR: {
+        size = 2 + this.calcSize(re.subs[0]);
+        break;
+      }
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST: {
+        size = 1 + this.calcSize(re.subs[0]);
+        break;
+      }
+      case Regexp.Op.CONCAT: {
+        for (let sub of re.subs) {
+          size = size + this.calcSize(sub);
+        }
+        break;
+      }
+      case Regexp.Op.ALTERNATE: {
+        for (let sub of re.subs) {
+          size = size + this.calcSize(sub);
+        }
+        if (re.subs.length > 1) {
+          size = size + re.subs.length - 1;
+        }
+        break;
+      }
+      case Regexp.Op.REPEAT: {
+        let sub = this.calcSize(re.subs[0]);
+        if (re.max === -1) {
+          if (re.min === 0) {
+            size = 2 + sub;
+          } else {
+            size = 1 + re.min * sub;
+          }
+          break;
+        }
+        size = re.max * sub + (re.max - re.min);
+        break;
+      }
+    }
+    size = Math.max(1, size);
+    this.size?.set(re, size);
+    return size;
+  }
+  checkHeight(re) {
+    if (this.numRegexp < _Parser.MAX_HEIGHT) {
+      return;
+    }
+    if (this.height === null) {
+      this.height = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) {
+        this.checkHeight(reEx);
+      }
+    }
+    if (this.calcHeight(re, true) > _Parser.MAX_HEIGHT) {
+      throw new RE2JSSyntaxException(_Parser.ERR_NESTING_DEPTH);
+    }
+  }
+  calcHeight(re, force = false) {
+    if (!force && this.height !== null) {
+      const cached = this.height.get(re);
+      if (cached !== void 0) {
+        return cached;
+      }
+    }
+    let h = 1;
+    for (let sub of re.subs) {
+      const hsub = this.calcHeight(sub);
+      if (h < 1 + hsub) {
+        h = 1 + hsub;
+      }
+    }
+    this.height?.set(re, h);
+    return h;
+  }
+  // Parse stack manipulation.
+  pop() {
+    return this.stack.pop();
+  }
+  popToPseudo() {
+    const n = this.stack.length;
+    let i = n;
+    while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) {
+      i--;
+    }
+    const r = this.stack.slice(i, n);
+    this.stack = this.stack.slice(0, i);
+    return r;
+  }
+  // push pushes the regexp re onto the parse stack and returns the regexp.
+  // Returns null for a CHAR_CLASS that can be merged with the top-of-stack.
+  push(re) {
+    this.numRunes += re.runes.length;
+    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+      if (this.maybeConcat(re.runes[0], this.flags & ~FOLD_CASE)) {
+        return null;
+      }
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags & ~FOLD_CASE;
+    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && simpleFold(re.runes[0]) === re.runes[2] && simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && simpleFold(re.runes[0]) === re.runes[1] && simpleFold(re.runes[1]) === re.runes[0]) {
+      if (this.maybeConcat(re.runes[0], this.flags | FOLD_CASE)) {
+        return null;
+      }
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags | FOLD_CASE;
+    } else {
+      this.maybeConcat(-1, 0);
+    }
+    this.stack.push(re);
+    this.checkLimits(re);
+    return re;
+  }
+  // maybeConcat implements incremental concatenation
+  // of literal runes into string nodes.  The parser calls this
+  // before each push, so only the top fragment of the stack
+  // might need processing.  Since this is called before a push,
+  // the topmost literal is no longer subject to operators like *
+  // (Otherwise ab* would turn into (ab)*.)
+  // If (r >= 0 and there's a node left over, maybeConcat uses it
+  // to push r with the given flags.
+  // maybeConcat reports whether r was pushed.
+  maybeConcat(r, flags) {
+    const n = this.stack.length;
+    if (n < 2) {
+      return false;
+    }
+    const re1 = this.stack[n - 1];
+    const re2 = this.stack[n - 2];
+    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & FOLD_CASE) !== (re2.flags & FOLD_CASE)) {
+      return false;
+    }
+    re2.runes = _Parser.concatRunes(re2.runes, re1.runes);
+    if (r >= 0) {
+      re1.runes = [r];
+      re1.flags = flags;
+      return true;
+    }
+    this.pop();
+    this.reuse(re1);
+    return false;
+  }
+  // newLiteral returns a new LITERAL Regexp with the given flags
+  newLiteral(r, flags) {
+    const re = this.newRegexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    if ((flags & FOLD_CASE) !== 0) {
+      r = _Parser.minFoldRune(r);
+    }
+    re.runes = [r];
+    return re;
+  }
+  // literal pushes a literal regexp for the rune r on the stack
+  // and returns that regexp.
+  literal(r) {
+    this.push(this.newLiteral(r, this.flags));
+  }
+  // op pushes a regexp with the given op onto the stack
+  // and returns that regexp.
+  op(op) {
+    const re = this.newRegexp(op);
+    re.flags = this.flags;
+    return this.push(re);
+  }
+  // repeat replaces the top stack element with itself repeated according to
+  // op, min, max.  beforePos is the start position of the repetition operator.
+  // Pre: t is positioned after the initial repetition operator.
+  // Post: t advances past an optional perl-mode '?', or stays put.
+  //       Or, it fails with RE2JSSyntaxException.
+  repeat(op, min, max, beforePos, t, lastRepeatPos) {
+    let flags = this.flags;
+    if (t.more() && t.lookingAt("?")) {
+      t.skip(1);
+      flags ^= NON_GREEDY;
+    }
+    if (lastRepeatPos !== -1) {
+      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+    }
+    const n = this.stack.length;
+    if (n === 0) {
+      throw new RE2JSSyntaxException(_Parser.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    }
+    const sub = this.stack[n - 1];
+    if (Regexp.isPseudoOp(sub.op)) {
+      throw new RE2JSSyntaxException(_Parser.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    }
+    const re = this.newRegexp(op);
+    re.min = min;
+    re.max = max;
+    re.flags = flags;
+    re.subs = [sub];
+    this.stack[n - 1] = re;
+    this.checkLimits(re);
+    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) {
+      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+    }
+  }
+  // repeatIsValid reports whether the repetition re is valid.
+  // Valid means that the combination of the top-level repetition
+  // and any inner repetitions does not exceed n copies of the
+  // innermost thing.
+  // This function rewalks the regexp tree and is called for every repetition,
+  // so we have to worry about inducing quadratic behavior in the parser.
+  // We avoid this by only calling repeatIsValid when min or max >= 2.
+  // In that case the depth of any >= 2 nesting can only get to 9 without
+  // triggering a parse error, so each subtree can only be rewalked 9 times.
+  repeatIsValid(re, n) {
+    if (re.op === Regexp.Op.REPEAT) {
+      let m = re.max;
+      if (m === 0) {
+        return true;
+      }
+      if (m < 0) {
+        m = re.min;
+      }
+      if (m > n) {
+        return false;
+      }
+      if (m > 0) {
+        n = Math.trunc(n / m);
+      }
+    }
+    for (let sub of re.subs) {
+      if (!this.repeatIsValid(sub, n)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // concat replaces the top of the stack (above the topmost '|' or '(') with
+  // its concatenation.
+  concat() {
+    this.maybeConcat(-1, 0);
+    const subs = this.popToPseudo();
+    if (subs.length === 0) {
+      return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
+    }
+    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
+  }
+  // alternate replaces the top of the stack (above the topmost '(') with its
+  // alternation.
+  alternate() {
+    const subs = this.popToPseudo();
+    if (subs.length > 0) {
+      this.cleanAlt(subs[subs.length - 1]);
+    }
+    if (subs.length === 0) {
+      return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
+    }
+    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
+  }
+  // cleanAlt cleans re for eventual inclusion in an alternation.
+  cleanAlt(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      re.runes = new CharClass(re.runes).cleanClass().toArray();
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === MAX_RUNE) {
+        re.runes = [];
+        re.op = Regexp.Op.ANY_CHAR;
+      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === 10 - 1 && re.runes[2] === 10 + 1 && re.runes[3] === MAX_RUNE) {
+        re.runes = [];
+        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+      }
+    }
+  }
+  // collapse returns the result of applying op to subs[start:end].
+  // If (sub contains op nodes, they all get hoisted up
+  // so that there is never a concat of a concat or an
+  // alternate of an alternate.
+  collapse(subs, op) {
+    if (subs.length === 1) {
+      return subs[0];
+    }
+    let len = 0;
+    for (let sub of subs) {
+      len += sub.op === op ? sub.subs.length : 1;
+    }
+    let newsubs = new Array(len).fill(null);
+    let i = 0;
+    for (let sub of subs) {
+      if (sub.op === op) {
+        for (let j = 0; j < sub.subs.length; j++) {
+          newsubs[i++] = sub.subs[j];
+        }
+        this.reuse(sub);
+      } else {
+        newsubs[i++] = sub;
+      }
+    }
+    let re = this.newRegexp(op);
+    re.subs = newsubs;
+    if (op === Regexp.Op.ALTERNATE) {
+      if (re.subs.length === 1) {
+        const old = re;
+        re = re.subs[0];
+        this.reuse(old);
+      }
+    }
+    return re;
+  }
+  parseInternal() {
+    if ((this.flags & LITERAL) !== 0) {
+      return _Parser.literalRegexp(this.wholeRegexp, this.flags);
+    }
+    let lastRepeatPos = -1;
+    let min = -1;
+    let max = -1;
+    const t = new StringIterator(this.wholeRegexp);
+    while (t.more()) {
+      {
+        let repeatPos = -1;
+        switch (t.peek()) {
+          case 40:
+            if (t.lookingAt("(?")) {
+              this.parsePerlFlags(t);
+              break;
+            }
+            const lparen = this.op(Regexp.Op.LEFT_PAREN);
+            if (lparen === null) {
+              throw new Error("op(LEFT_PAREN) unexpectedly returned null");
+            }
+            lparen.cap = ++this.numCap;
+            t.skip(1);
+            break;
+          case 124:
+            this.parseVerticalBar();
+            t.skip(1);
+            break;
+          case 41:
+            this.parseRightParen();
+            t.skip(1);
+            break;
+          case 94:
+            if ((this.flags & ONE_LINE) !== 0) {
+              this.op(Regexp.Op.BEGIN_TEXT);
+            } else {
+              this.op(Regexp.Op.BEGIN_LINE);
+            }
+            t.skip(1);
+            break;
+          case 36:
+            if ((this.flags & ONE_LINE) !== 0) {
+              const endText = this.op(Regexp.Op.END_TEXT);
+              if (endText === null) {
+                throw new Error("op(END_TEXT) unexpectedly returned null");
+              }
+              endText.flags |= WAS_DOLLAR;
+            } else {
+              this.op(Regexp.Op.END_LINE);
+            }
+            t.skip(1);
+            break;
+          case 46:
+            if ((this.flags & DOT_NL) !== 0) {
+              this.op(Regexp.Op.ANY_CHAR);
+            } else {
+              this.op(Regexp.Op.ANY_CHAR_NOT_NL);
+            }
+            t.skip(1);
+            break;
+          case 91:
+            this.parseClass(t);
+            break;
+          case 42:
+          case 43:
+          case 63: {
+            repeatPos = t.pos();
+            let op = null;
+            switch (t.pop()) {
+              case 42:
+                op = Regexp.Op.STAR;
+                break;
+              case 43:
+                op = Regexp.Op.PLUS;
+                break;
+              case 63:
+                op = Regexp.Op.QUEST;
+                break;
+            }
+            if (op === null) {
+              throw new Error("repeat op unexpectedly null");
+            }
+            this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
+            break;
+          }
+          case 123: {
+            repeatPos = t.pos();
+            const minMax = _Parser.parseRepeat(t);
+            if (minMax < 0) {
+              t.rewindTo(repeatPos);
+              this.literal(t.pop());
+              break;
+            }
+            min = minMax >> 16;
+            max = (minMax & MAX_BMP) << 16 >> 16;
+            this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
+            break;
+          }
+          case 92: {
+            const savedPos = t.pos();
+            t.skip(1);
+            let handled = false;
+            if (t.more()) {
+              const c = t.pop();
+              switch (c) {
+                case 65:
+                  this.op(Regexp.Op.BEGIN_TEXT);
+                  handled = true;
+                  break;
+                case 98:
+                  this.op(Regexp.Op.WORD_BOUNDARY);
+                  handled = true;
+                  break;
+                case 66:
+                  this.op(Regexp.Op.NO_WORD_BOUNDARY);
+                  handled = true;
+                  break;
+                case 67:
+                  throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, "\\C");
+                case 81: {
+                  let lit = t.rest();
+                  const i = lit.indexOf("\\E");
+                  if (i >= 0) {
+                    lit = lit.substring(0, i);
+                    t.skipString(lit);
+                    t.skipString("\\E");
+                  } else {
+                    t.skipString(lit);
+                  }
+                  let j = 0;
+                  while (j < lit.length) {
+                    const codepoint = codePointAtOrThrow(lit, j);
+                    this.literal(codepoint);
+                    j += charCount(codepoint);
+                  }
+                  handled = true;
+                  break;
+                }
+                case 122:
+                  this.op(Regexp.Op.END_TEXT);
+                  handled = true;
+                  break;
+                default:
+                  t.rewindTo(savedPos);
+                  break;
+              }
+            } else {
+              t.rewindTo(savedPos);
+            }
+            if (handled)
+              break;
+            const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+            re.flags = this.flags;
+            if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
+              const cc2 = new CharClass();
+              if (this.parseUnicodeClass(t, cc2)) {
+                re.runes = cc2.toArray();
+                this.push(re);
+                break;
+              }
+            }
+            const cc = new CharClass();
+            if (this.parsePerlClassEscape(t, cc)) {
+              re.runes = cc.toArray();
+              this.push(re);
+              break;
+            }
+            t.rewindTo(savedPos);
+            this.reuse(re);
+            this.literal(_Parser.parseEscape(t));
+            break;
+          }
+          default:
+            this.literal(t.pop());
+            break;
+        }
+        lastRepeatPos = repeatPos;
+      }
+    }
+    this.concat();
+    if (this.swapVerticalBar()) {
+      this.pop();
+    }
+    this.alternate();
+    const n = this.stack.length;
+    if (n !== 1) {
+      throw new RE2JSSyntaxException(_Parser.ERR_MISSING_PAREN, this.wholeRegexp);
+    }
+    this.stack[0].namedGroups = this.namedGroups;
+    return this.stack[0];
+  }
+  // parsePerlFlags parses a Perl flag setting or non-capturing group or both,
+  // like (?i) or (?: or (?i:.
+  // Pre: t at "(?".  Post: t after ")".
+  // Sets numCap.
+  parsePerlFlags(t) {
+    const startPos = t.pos();
+    if (t.lookingAt("(?P<") || t.lookingAt("(?<")) {
+      const s = t.rest();
+      const begin = s.charAt(2) === "P" ? 4 : 3;
+      const end = s.indexOf(">");
+      if (end < 0) {
+        throw new RE2JSSyntaxException(_Parser.ERR_INVALID_NAMED_CAPTURE, s);
+      }
+      const name = s.substring(begin, end);
+      t.skipString(name);
+      t.skip(begin + 1);
+      if (!_Parser.isValidCaptureName(name)) {
+        throw new RE2JSSyntaxException(_Parser.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+      }
+      const re = this.op(Regexp.Op.LEFT_PAREN);
+      if (re === null) {
+        throw new Error("op(LEFT_PAREN) unexpectedly returned null");
+      }
+      re.cap = ++this.numCap;
+      if (this.namedGroups.get(name)) {
+        throw new RE2JSSyntaxException(_Parser.ERR_DUPLICATE_NAMED_CAPTURE, name);
+      }
+      this.namedGroups.set(name, this.numCap);
+      re.name = name;
+      return;
+    }
+    t.skip(2);
+    let flags = this.flags;
+    let sign2 = 1;
+    let sawFlag = false;
+    loop: while (t.more()) {
+      {
+        const c = t.pop();
+        switch (c) {
+          case 105:
+            flags |= FOLD_CASE;
+            sawFlag = true;
+            break;
+          case 109:
+            flags &= ~ONE_LINE;
+            sawFlag = true;
+            break;
+          case 115:
+            flags |= DOT_NL;
+            sawFlag = true;
+            break;
+          case 85:
+            flags |= NON_GREEDY;
+            sawFlag = true;
+            break;
+          // Switch to negation.
+          case 45:
+            if (sign2 < 0) {
+              break loop;
+            }
+            sign2 = -1;
+            flags = ~flags;
+            sawFlag = false;
+            break;
+          // End of flags, starting group or not.
+          case 58:
+          case 41:
+            if (sign2 < 0) {
+              if (!sawFlag) {
+                break loop;
+              }
+              flags = ~flags;
+            }
+            if (c === 58) {
+              this.op(Regexp.Op.LEFT_PAREN);
+            }
+            this.flags = flags;
+            return;
+          default:
+            break loop;
+        }
+      }
+    }
+    throw new RE2JSSyntaxException(_Parser.ERR_INVALID_PERL_OP, t.from(startPos));
+  }
+  // parseVerticalBar handles a | in the input.
+  parseVerticalBar() {
+    this.concat();
+    if (!this.swapVerticalBar()) {
+      this.op(Regexp.Op.VERTICAL_BAR);
+    }
+  }
+  // If the top of the stack is an element followed by an opVerticalBar
+  // swapVerticalBar swaps the two and returns true.
+  // Otherwise it returns false.
+  swapVerticalBar() {
+    const n = this.stack.length;
+    if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && _Parser.isCharClass(this.stack[n - 1]) && _Parser.isCharClass(this.stack[n - 3])) {
+      let re1 = this.stack[n - 1];
+      let re3 = this.stack[n - 3];
+      if (re1.op > re3.op) {
+        const tmp = re3;
+        re3 = re1;
+        re1 = tmp;
+        this.stack[n - 3] = re3;
+      }
+      _Parser.mergeCharClass(re3, re1);
+      this.reuse(re1);
+      this.pop();
+      return true;
+    }
+    if (n >= 2) {
+      const re1 = this.stack[n - 1];
+      const re2 = this.stack[n - 2];
+      if (re2.op === Regexp.Op.VERTICAL_BAR) {
+        if (n >= 3) {
+          this.cleanAlt(this.stack[n - 3]);
+        }
+        this.stack[n - 2] = re1;
+        this.stack[n - 1] = re2;
+        return true;
+      }
+    }
+    return false;
+  }
+  // parseRightParen handles a ')' in the input.
+  parseRightParen() {
+    this.concat();
+    if (this.swapVerticalBar()) {
+      this.pop();
+    }
+    this.alternate();
+    const n = this.stack.length;
+    if (n < 2) {
+      throw new RE2JSSyntaxException(_Parser.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    }
+    const re1 = this.pop();
+    if (re1 === void 0) {
+      throw new RE2JSSyntaxException(_Parser.ERR_BAD_EXPRESSION, this.wholeRegexp);
+    }
+    const re2 = this.pop();
+    if (re2 === void 0 || re2.op !== Regexp.Op.LEFT_PAREN) {
+      throw new RE2JSSyntaxException(_Parser.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    }
+    this.flags = re2.flags;
+    if (re2.cap === 0) {
+      this.push(re1);
+    } else {
+      re2.op = Regexp.Op.CAPTURE;
+      re2.subs = [re1];
+      this.push(re2);
+    }
+  }
+  // parsePerlClassEscape parses a leading Perl character class escape like \d
+  // from the beginning of |t|.  If one is present, it appends the characters
+  // to cc and returns true.  The iterator is advanced past the escape
+  // on success, undefined on failure, in which case false is returned.
+  parsePerlClassEscape(t, cc) {
+    const beforePos = t.pos();
+    if (!t.more() || t.pop() !== 92 || !t.more()) {
+      return false;
+    }
+    t.pop();
+    const p = t.from(beforePos);
+    const g = getPerlGroups().get(p);
+    if (g === void 0) {
+      return false;
+    }
+    cc.appendGroup(g, (this.flags & FOLD_CASE) !== 0);
+    return true;
+  }
+  // parseNamedClass parses a leading POSIX named character class like
+  // [:alnum:] from the beginning of t.  If one is present, it appends the
+  // characters to cc, advances the iterator, and returns true.
+  // Pre: t at "[:".  Post: t after ":]".
+  // On failure (no class of than name), throws RE2JSSyntaxException.
+  // On misparse, returns false; t.pos() is undefined.
+  parseNamedClass(t, cc) {
+    const cls = t.rest();
+    const i = cls.indexOf(":]");
+    if (i < 0) {
+      return false;
+    }
+    const name = cls.substring(0, i + 2);
+    t.skipString(name);
+    const g = getPosixGroups().get(name);
+    if (g === void 0) {
+      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, name);
+    }
+    cc.appendGroup(g, (this.flags & FOLD_CASE) !== 0);
+    return true;
+  }
+  // parseUnicodeClass() parses a leading Unicode character class like \p{Han}
+  // from the beginning of t.  If one is present, it appends the characters to
+  // to |cc|, advances |t| and returns true.
+  //
+  // Returns false if such a pattern is not present or UNICODE_GROUPS
+  // flag is not enabled; |t.pos()| is not advanced in this case.
+  // Indicates error by throwing RE2JSSyntaxException.
+  parseUnicodeClass(t, cc) {
+    const startPos = t.pos();
+    if ((this.flags & UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) {
+      return false;
+    }
+    t.skip(1);
+    let sign2 = 1;
+    let c = t.pop();
+    if (c === 80) {
+      sign2 = -1;
+    }
+    if (!t.more()) {
+      t.rewindTo(startPos);
+      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.rest());
+    }
+    c = t.pop();
+    let name;
+    if (c !== 123) {
+      name = runeToString(c);
+    } else {
+      const rest = t.rest();
+      const end = rest.indexOf("}");
+      if (end < 0) {
+        t.rewindTo(startPos);
+        throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.rest());
+      }
+      name = rest.substring(0, end);
+      t.skipString(name);
+      t.skip(1);
+    }
+    if (!(name.length === 0) && name.codePointAt(0) === 94) {
+      sign2 = 0 - sign2;
+      name = name.substring(1);
+    }
+    const pair = _Parser.unicodeTable(name);
+    if (pair === null) {
+      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    }
+    if (pair.sign < 0) {
+      sign2 = 0 - sign2;
+    }
+    const tab = pair.tab;
+    const fold = pair.fold;
+    if (tab === null) {
+      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    }
+    if ((this.flags & FOLD_CASE) === 0 || fold === null) {
+      cc.appendTableWithSign(tab, sign2);
+    } else {
+      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      cc.appendClassWithSign(tmp, sign2);
+    }
+    return true;
+  }
+  // parseClass parses a character class and pushes it onto the parse stack.
+  //
+  // NOTES:
+  // Pre: at '['; Post: after ']'.
+  // Mutates stack.  Advances iterator.  May throw.
+  parseClass(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+    re.flags = this.flags;
+    const cc = new CharClass();
+    let sign2 = 1;
+    if (t.more() && t.lookingAt("^")) {
+      sign2 = -1;
+      t.skip(1);
+      if ((this.flags & CLASS_NL) === 0) {
+        cc.appendRange(10, 10);
+      }
+    }
+    let first = true;
+    while (!t.more() || t.peek() !== 93 || first) {
+      first = false;
+      const beforePos = t.pos();
+      if (t.lookingAt("[:")) {
+        if (this.parseNamedClass(t, cc)) {
+          continue;
+        }
+        t.rewindTo(beforePos);
+      }
+      if (this.parseUnicodeClass(t, cc)) {
+        continue;
+      }
+      if (this.parsePerlClassEscape(t, cc)) {
+        continue;
+      }
+      t.rewindTo(beforePos);
+      const lo = _Parser.parseClassChar(t, startPos);
+      let hi = lo;
+      if (t.more() && t.lookingAt("-")) {
+        t.skip(1);
+        if (t.more() && t.lookingAt("]")) {
+          t.skip(-1);
+        } else {
+          hi = _Parser.parseClassChar(t, startPos);
+          if (hi < lo) {
+            throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+          }
+        }
+      }
+      if ((this.flags & FOLD_CASE) === 0) {
+        cc.appendRange(lo, hi);
+      } else {
+        cc.appendFoldedRange(lo, hi);
+      }
+    }
+    t.skip(1);
+    cc.cleanClass();
+    if (sign2 < 0) {
+      cc.negateClass();
+    }
+    re.runes = cc.toArray();
+    this.push(re);
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/RE2.js
+var RE2 = class _RE2 {
+  expr;
+  prog;
+  numSubexp;
+  cond;
+  prefix;
+  prefixComplete;
+  prefixRune;
+  dfa;
+  prefilter;
+  namedGroups;
+  static compile(expr) {
+    return _RE2.compileImpl(expr, PERL);
+  }
+  static compileImpl(expr, mode) {
+    return new _RE2(expr, mode);
+  }
+  constructor(expr, mode) {
+    let re = Parser.parse(expr, mode);
+    re = simplify2(re);
+    const prefilter = PrefilterTree.build(re);
+    const prog = Compiler.compileRegexp(re);
+    this.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+    const [prefixCompl, prefixStr] = prog.prefix();
+    this.prefixComplete = prefixCompl;
+    this.prefix = prefixStr;
+    this.prefixRune = 0;
+    if (this.prefix.length > 0) {
+      const cp = this.prefix.codePointAt(0);
+      if (cp === void 0) {
+        throw new Error("RE2: prefix has no code point");
+      }
+      this.prefixRune = cp;
+    }
+    this.namedGroups = re.namedGroups;
+    this.expr = expr;
+    this.prog = prog;
+    this.numSubexp = re.maxCap();
+    this.cond = prog.startCond();
+    this.dfa = new DFA(this.prog);
+  }
+  matchPrefixComplete(input, pos, anchor, ncap) {
+    if ((anchor === ANCHOR_START || anchor === ANCHOR_BOTH) && pos !== 0) {
+      return null;
+    }
+    let matchStart = -1;
+    let matchEnd = -1;
+    const pLen = input.prefixLength(this);
+    if (anchor === UNANCHORED) {
+      const idx = input.index(this, pos);
+      if (idx < 0)
+        return null;
+      matchStart = pos + idx;
+      matchEnd = matchStart + pLen;
+    } else if (anchor === ANCHOR_BOTH) {
+      if (input.endPos() !== pLen)
+        return null;
+      const idx = input.index(this, 0);
+      if (idx !== 0)
+        return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    } else if (anchor === ANCHOR_START) {
+      const idx = input.index(this, 0);
+      if (idx !== 0)
+        return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    }
+    if (matchStart < 0)
+      return null;
+    if (ncap > 0) {
+      const matchcap = new Int32Array(ncap).fill(-1);
+      matchcap[0] = matchStart;
+      matchcap[1] = matchEnd;
+      return Array.from(matchcap);
+    }
+    return [];
+  }
+  executeEngine(input, pos, anchor, ncap) {
+    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) {
+      return this.matchPrefixComplete(input, pos, anchor, ncap);
+    }
+    if (this.prefilter !== null && anchor === UNANCHORED) {
+      if (!this.prefilter.eval(input, pos)) {
+        return null;
+      }
+    }
+    const dfaResult = this.dfa.match(input, pos, anchor);
+    if (dfaResult !== null) {
+      return dfaResult ? [] : null;
+    }
+    return this._nfaFallback(input, pos, anchor) ? [] : null;
+  }
+  // Minimal boolean-only NFA for when the DFA bails due to state explosion.
+  // No captures, no thread pools — just two sets of NFA states swapped each step.
+  _nfaFallback(input, pos, anchor) {
+    const prog = this.prog;
+    const endPos = input.endPos();
+    const addState = (set2, visited2, pc, context) => {
+      if (pc < 0 || pc >= prog.numInst() || visited2.has(pc))
+        return;
+      visited2.add(pc);
+      const inst = prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          addState(set2, visited2, inst.out, context);
+          addState(set2, visited2, inst.arg, context);
+          break;
+        case Inst.NOP:
+        case Inst.CAPTURE:
+          addState(set2, visited2, inst.out, context);
+          break;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & ~context) === 0) {
+            addState(set2, visited2, inst.out, context);
+          }
+          break;
+        default:
+          set2.add(pc);
+          break;
+      }
+    };
+    let current = /* @__PURE__ */ new Set();
+    let next = /* @__PURE__ */ new Set();
+    let prevRune = -1;
+    if (pos > 0) {
+      const r = input.step(pos - 1) >> 3;
+      if (r >= 0)
+        prevRune = r;
+    }
+    for (let i = pos; i <= endPos; i++) {
+      const rune = i < endPos ? input.step(i) >> 3 : -1;
+      const width = i < endPos ? input.step(i) & 7 : 0;
+      const context = emptyOpContext(prevRune, rune);
+      if (anchor === UNANCHORED || i === pos) {
+        const visited2 = /* @__PURE__ */ new Set();
+        addState(current, visited2, prog.start, context);
+      }
+      if (anchor !== ANCHOR_BOTH) {
+        for (const pc of current) {
+          const inst = prog.getInst(pc);
+          if (inst.op === Inst.MATCH) {
+            return true;
+          }
+        }
+      }
+      if (i >= endPos || width === 0)
+        break;
+      next.clear();
+      for (const pc of current) {
+        const inst = prog.getInst(pc);
+        if (Inst.isRuneOp(inst.op) && inst.matchRune(rune)) {
+          const nextContext = emptyOpContext(rune, i + width < endPos ? input.step(i + width) >> 3 : -1);
+          const visited2 = /* @__PURE__ */ new Set();
+          addState(next, visited2, inst.out, nextContext);
+        }
+      }
+      if (anchor === UNANCHORED) {
+        const nextRune = i + width < endPos ? input.step(i + width) >> 3 : -1;
+        const nextContext = emptyOpContext(rune, nextRune);
+        const visited2 = /* @__PURE__ */ new Set();
+        addState(next, visited2, prog.start, nextContext);
+      }
+      prevRune = rune;
+      [current, next] = [next, current];
+      i += width - 1;
+    }
+    const endContext = emptyOpContext(prevRune, -1);
+    const visited = /* @__PURE__ */ new Set();
+    const finalSet = /* @__PURE__ */ new Set();
+    for (const pc of current) {
+      addState(finalSet, visited, pc, endContext);
+    }
+    for (const pc of finalSet) {
+      const inst = prog.getInst(pc);
+      if (inst.op === Inst.MATCH)
+        return true;
+    }
+    return false;
+  }
+  numberOfCapturingGroups() {
+    return this.numSubexp;
+  }
+  reset() {
+  }
+  toString() {
+    return this.expr;
+  }
+  match(s) {
+    return this.executeEngine(fromUTF16(s), 0, UNANCHORED, 0) !== null;
+  }
+};
+
+// node_modules/@bufbuild/re2/dist/esm/index.js
+var RE2JS = class _RE2JS {
+  patternInput;
+  flagsInput;
+  re2Input;
+  /**
+   * Flag: case insensitive matching.
+   */
+  static CASE_INSENSITIVE = 1;
+  /**
+   * Flag: dot ({@code .}) matches all characters, including newline.
+   */
+  static DOTALL = 2;
+  /**
+   * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+   * beginning and end of input.
+   */
+  static MULTILINE = 4;
+  /**
+   * Flag: Unicode groups (e.g. {@code \p{Greek}} ) will be syntax errors.
+   */
+  static DISABLE_UNICODE_GROUPS = 8;
+  /**
+   * Returns a literal pattern string for the specified string.
+   *
+   * @param {string} str The string to be literalized
+   * @returns {string} A literal string replacement
+   */
+  static quote(str2) {
+    return quoteMeta(str2);
+  }
+  /**
+   * Helper: create new RE2JS with given regex and flags.
+   * @param {string} regex
+   * @param {number} [flags=0]
+   * @returns {RE2JS}
+   */
+  static compile(regex, flags = 0) {
+    return new _RE2JS(regex, flags);
+  }
+  static validateFlags(flags) {
+    if ((flags & ~(_RE2JS.MULTILINE | _RE2JS.DOTALL | _RE2JS.CASE_INSENSITIVE | _RE2JS.DISABLE_UNICODE_GROUPS)) !== 0) {
+      throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS");
+    }
+  }
+  static buildRegexWithFlags(regex, flags = 0) {
+    let fregex = regex;
+    if ((flags & _RE2JS.CASE_INSENSITIVE) !== 0) {
+      fregex = `(?i)${fregex}`;
+    }
+    if ((flags & _RE2JS.DOTALL) !== 0) {
+      fregex = `(?s)${fregex}`;
+    }
+    if ((flags & _RE2JS.MULTILINE) !== 0) {
+      fregex = `(?m)${fregex}`;
+    }
+    return fregex;
+  }
+  /**
+   * Matches a string against a regular expression.
+   *
+   * @param {string} regex the regular expression
+   * @param {string} input the input
+   * @returns {boolean} true if the regular expression matches the entire input
+   * @throws RE2JSSyntaxException if the regular expression is malformed
+   */
+  static matches(regex, input) {
+    return _RE2JS.compile(regex).testExact(input);
+  }
+  /**
+   * @param {string} pattern
+   * @param {number} flags
+   */
+  constructor(pattern, flags = 0) {
+    let re2Flags = PERL;
+    if ((flags & _RE2JS.DISABLE_UNICODE_GROUPS) !== 0) {
+      re2Flags &= ~UNICODE_GROUPS;
+    }
+    _RE2JS.validateFlags(flags);
+    const fregex = _RE2JS.buildRegexWithFlags(pattern, flags);
+    this.patternInput = pattern;
+    this.flagsInput = flags;
+    this.re2Input = RE2.compileImpl(fregex, re2Flags);
+  }
+  /**
+   * Releases memory used by internal caches associated with this pattern.
+   */
+  reset() {
+    this.re2Input.reset();
+  }
+  /**
+   * Returns the flags used in the constructor.
+   * @returns {number}
+   */
+  flags() {
+    return this.flagsInput;
+  }
+  /**
+   * Returns the pattern used in the constructor.
+   * @returns {string}
+   */
+  pattern() {
+    return this.patternInput;
+  }
+  re2() {
+    return this.re2Input;
+  }
+  /**
+   * Matches a string against a regular expression.
+   *
+   * @param {string} input the input
+   * @returns {boolean} true if the regular expression matches the entire input
+   */
+  matches(input) {
+    return this.testExact(input);
+  }
+  /**
+   * Tests whether the regular expression matches any part of the input string.
+   *
+   * @param {string} input - The input string to test against.
+   * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+   */
+  test(input) {
+    return this.re2Input.match(input);
+  }
+  /**
+   * Tests whether the regular expression matches the ENTIRE input string.
+   *
+   * @param {string} input - The input string to test against.
+   * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+   */
+  testExact(input) {
+    return this.re2Input.executeEngine(fromUTF16(input), 0, ANCHOR_BOTH, 0) !== null;
+  }
+  toString() {
+    return this.patternInput;
+  }
+  /**
+   * Returns the number of capturing groups in this matcher's pattern.
+   */
+  groupCount() {
+    return this.re2Input.numberOfCapturingGroups();
+  }
+  /**
+   * Return a map of the capturing groups in this matcher's pattern.
+   */
+  namedGroups() {
+    return this.re2Input.namedGroups;
+  }
+};
+
+// node_modules/re2js/build/index.js
+var RE2Flags = class RE2Flags2 {
+  static FOLD_CASE = 1;
+  static LITERAL = 2;
+  static CLASS_NL = 4;
+  static DOT_NL = 8;
+  static ONE_LINE = 16;
+  static NON_GREEDY = 32;
+  static PERL_X = 64;
+  static UNICODE_GROUPS = 128;
+  static WAS_DOLLAR = 256;
+  static LOOKBEHIND = 512;
+  static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
+  static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
+  static POSIX = 0;
+  static UNANCHORED = 0;
+  static ANCHOR_START = 1;
+  static ANCHOR_BOTH = 2;
+};
+var PublicFlags = {
+  CASE_INSENSITIVE: 1,
+  DOTALL: 2,
+  MULTILINE: 4,
+  DISABLE_UNICODE_GROUPS: 8,
+  LONGEST_MATCH: 16,
+  LOOKBEHINDS: 512
+};
+var ASCII_SIZE = 128;
+var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+var MAX_BMP2 = 65535;
+for (let i = 0; i < ASCII_SIZE; i++) {
+  if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+  else ASCII_TO_UPPER[i] = i;
+  if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+  else ASCII_TO_LOWER[i] = i;
+}
+var Codepoint = class {
+  static CODES = Object.freeze({
+    "\x07": 7,
+    "\b": 8,
+    "	": 9,
+    "\n": 10,
+    "\v": 11,
+    "\f": 12,
+    "\r": 13,
+    " ": 32,
+    '"': 34,
+    $: 36,
+    "&": 38,
+    "'": 39,
+    "(": 40,
+    ")": 41,
+    "*": 42,
+    "+": 43,
+    "-": 45,
+    ".": 46,
+    0: 48,
+    1: 49,
+    2: 50,
+    3: 51,
+    4: 52,
+    5: 53,
+    6: 54,
+    7: 55,
+    8: 56,
+    9: 57,
+    ":": 58,
+    "<": 60,
+    ">": 62,
+    "?": 63,
+    A: 65,
+    B: 66,
+    C: 67,
+    F: 70,
+    P: 80,
+    Q: 81,
+    U: 85,
+    Z: 90,
+    "[": 91,
+    "\\": 92,
+    "]": 93,
+    "^": 94,
+    _: 95,
+    "`": 96,
+    a: 97,
+    b: 98,
+    f: 102,
+    i: 105,
+    m: 109,
+    n: 110,
+    r: 114,
+    s: 115,
+    t: 116,
+    v: 118,
+    x: 120,
+    z: 122,
+    "{": 123,
+    "|": 124,
+    "}": 125
+  });
+  static toUpperCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
+    const s = String.fromCodePoint(codepoint).toUpperCase();
+    const expectedLen = s.codePointAt(0) > MAX_BMP2 ? 2 : 1;
+    if (s.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP2 ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s.codePointAt(0);
+  }
+  static toLowerCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
+    const s = String.fromCodePoint(codepoint).toLowerCase();
+    const expectedLen = s.codePointAt(0) > MAX_BMP2 ? 2 : 1;
+    if (s.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP2 ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s.codePointAt(0);
+  }
+};
+var UnicodeRangeTable2 = class {
+  /**
+  * @param {Uint32Array | number[]} data
+  * @param {boolean} isStride1
+  */
+  constructor(data, isStride1 = false) {
+    this.data = data;
+    this.isStride1 = isStride1;
+    this.SIZE = isStride1 ? 2 : 3;
+  }
+  getLo(index) {
+    return this.data[index * this.SIZE];
+  }
+  getHi(index) {
+    return this.data[index * this.SIZE + 1];
+  }
+  getStride(index) {
+    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+  }
+  get length() {
+    return this.data.length / this.SIZE;
+  }
+};
+var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
+var decodeVLQ2 = (str2) => {
+  const res = [];
+  let value = 0;
+  let shift = 0;
+  for (let i = 0; i < str2.length; i++) {
+    const digit = B64_MAP[str2.charCodeAt(i)];
+    value |= (digit & 31) << shift;
+    if ((digit & 32) === 0) {
+      res.push(value);
+      value = 0;
+      shift = 0;
+    } else shift += 5;
+  }
+  return res;
+};
+var decodeRanges2 = (str2, isStride1) => {
+  const res = decodeVLQ2(str2);
+  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+  const out = new Uint32Array(numRanges * 3);
+  let current = 0;
+  let resIdx = 0;
+  for (let i = 0; i < numRanges; i++) {
+    current += res[resIdx++];
+    out[i * 3] = current;
+    current += res[resIdx++];
+    out[i * 3 + 1] = current;
+    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+  }
+  return out;
+};
+var decodeOrbit2 = (str2) => {
+  const res = decodeVLQ2(str2);
+  const map2 = /* @__PURE__ */ new Map();
+  let currentKey = 0;
+  for (let i = 0; i < res.length; i += 2) {
+    currentKey += res[i];
+    const zz = res[i + 1];
+    const delta = zz >>> 1 ^ -(zz & 1);
+    map2.set(currentKey, currentKey + delta);
+  }
+  return map2;
+};
+var LazyMap = class {
+  constructor(initializer) {
+    this.initializer = initializer;
+    this.cache = /* @__PURE__ */ new Map();
+  }
+  has(key2) {
+    return Object.hasOwn(this.initializer, key2);
+  }
+  get(key2) {
+    if (this.cache.has(key2)) return this.cache.get(key2);
+    const val = this.has(key2) ? this.initializer[key2]() : null;
+    this.cache.set(key2, val);
+    return val;
+  }
+};
+var UnicodeTables2 = class {
+  static _CASE_ORBIT = null;
+  static get CASE_ORBIT() {
+    if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit2("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
+    return this._CASE_ORBIT;
+  }
+  static _Print = null;
+  static get Print() {
+    if (!this._Print) this._Print = new UnicodeRangeTable2(decodeRanges2("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
+    return this._Print;
+  }
+  static CATEGORIES = new LazyMap({
+    C: () => new UnicodeRangeTable2(decodeRanges2("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
+    Cc: () => new UnicodeRangeTable2(decodeRanges2("AfgDgB", true)),
+    Cf: () => new UnicodeRangeTable2(decodeRanges2("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
+    Cn: () => new UnicodeRangeTable2(decodeRanges2("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
+    Co: () => new UnicodeRangeTable2(decodeRanges2("gg4B-nGh4hc9--BD9--B", true)),
+    Cs: () => new UnicodeRangeTable2(decodeRanges2("gg2B--B", true)),
+    L: () => new UnicodeRangeTable2(decodeRanges2("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    LC: () => new UnicodeRangeTable2(decodeRanges2("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
+    Ll: () => new UnicodeRangeTable2(decodeRanges2("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
+    Lm: () => new UnicodeRangeTable2(decodeRanges2("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
+    Lo: () => new UnicodeRangeTable2(decodeRanges2("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Lt: () => new UnicodeRangeTable2(decodeRanges2("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable2(decodeRanges2("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
+    M: () => new UnicodeRangeTable2(decodeRanges2("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    Mc: () => new UnicodeRangeTable2(decodeRanges2("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
+    Me: () => new UnicodeRangeTable2(decodeRanges2("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
+    Mn: () => new UnicodeRangeTable2(decodeRanges2("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    N: () => new UnicodeRangeTable2(decodeRanges2("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
+    Nd: () => new UnicodeRangeTable2(decodeRanges2("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
+    Nl: () => new UnicodeRangeTable2(decodeRanges2("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
+    No: () => new UnicodeRangeTable2(decodeRanges2("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
+    P: () => new UnicodeRangeTable2(decodeRanges2("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Pc: () => new UnicodeRangeTable2(decodeRanges2("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
+    Pd: () => new UnicodeRangeTable2(decodeRanges2("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Pe: () => new UnicodeRangeTable2(decodeRanges2("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
+    Pf: () => new UnicodeRangeTable2(decodeRanges2("7F+6H+6HEddpuDCCFDDQEE", false)),
+    Pi: () => new UnicodeRangeTable2(decodeRanges2("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
+    Po: () => new UnicodeRangeTable2(decodeRanges2("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Ps: () => new UnicodeRangeTable2(decodeRanges2("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
+    S: () => new UnicodeRangeTable2(decodeRanges2("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Sc: () => new UnicodeRangeTable2(decodeRanges2("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
+    Sk: () => new UnicodeRangeTable2(decodeRanges2("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
+    Sm: () => new UnicodeRangeTable2(decodeRanges2("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
+    So: () => new UnicodeRangeTable2(decodeRanges2("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Z: () => new UnicodeRangeTable2(decodeRanges2("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
+    Zl: () => new UnicodeRangeTable2(decodeRanges2("ohIA", true)),
+    Zp: () => new UnicodeRangeTable2(decodeRanges2("phIA", true)),
+    Zs: () => new UnicodeRangeTable2(decodeRanges2("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
+    ASCII_Hex_Digit: () => new UnicodeRangeTable2(decodeRanges2("wBJIFbF", true)),
+    Alphabetic: () => new UnicodeRangeTable2(decodeRanges2("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Dash: () => new UnicodeRangeTable2(decodeRanges2("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Emoji: () => new UnicodeRangeTable2(decodeRanges2("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Emoji_Component: () => new UnicodeRangeTable2(decodeRanges2("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
+    Emoji_Modifier: () => new UnicodeRangeTable2(decodeRanges2("7-8DE", true)),
+    Emoji_Modifier_Base: () => new UnicodeRangeTable2(decodeRanges2("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
+    Emoji_Presentation: () => new UnicodeRangeTable2(decodeRanges2("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Extended_Pictographic: () => new UnicodeRangeTable2(decodeRanges2("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
+    Hex_Digit: () => new UnicodeRangeTable2(decodeRanges2("wBJIFbFq1-BJIFbF", true)),
+    Lowercase: () => new UnicodeRangeTable2(decodeRanges2("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
+    Math: () => new UnicodeRangeTable2(decodeRanges2("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
+    Quotation_Mark: () => new UnicodeRangeTable2(decodeRanges2("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
+    Terminal_Punctuation: () => new UnicodeRangeTable2(decodeRanges2("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
+    Uppercase: () => new UnicodeRangeTable2(decodeRanges2("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
+    White_Space: () => new UnicodeRangeTable2(decodeRanges2("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
+  });
+  static SCRIPTS = new LazyMap({
+    Adlam: () => new UnicodeRangeTable2(decodeRanges2("go6DrCFJFB", true)),
+    Ahom: () => new UnicodeRangeTable2(decodeRanges2("g4lCaDOFW", true)),
+    Anatolian_Hieroglyphs: () => new UnicodeRangeTable2(decodeRanges2("ggxCmS", true)),
+    Arabic: () => new UnicodeRangeTable2(decodeRanges2("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
+    Armenian: () => new UnicodeRangeTable2(decodeRanges2("xpBlBDxBDCks9BE", true)),
+    Avestan: () => new UnicodeRangeTable2(decodeRanges2("g4iC1BEG", true)),
+    Balinese: () => new UnicodeRangeTable2(decodeRanges2("g4GsCCxB", true)),
+    Bamum: () => new UnicodeRangeTable2(decodeRanges2("g1pB3CpowB4R", true)),
+    Bassa_Vah: () => new UnicodeRangeTable2(decodeRanges2("w26CdDF", true)),
+    Batak: () => new UnicodeRangeTable2(decodeRanges2("g+GzBJD", true)),
+    Bengali: () => new UnicodeRangeTable2(decodeRanges2("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
+    Beria_Erfe: () => new UnicodeRangeTable2(decodeRanges2("g17CYDY", true)),
+    Bhaiksuki: () => new UnicodeRangeTable2(decodeRanges2("ggnCICsBCNLc", true)),
+    Bopomofo: () => new UnicodeRangeTable2(decodeRanges2("qXB6wLqBxDf", true)),
+    Brahmi: () => new UnicodeRangeTable2(decodeRanges2("ggkCtCFjBKA", true)),
+    Braille: () => new UnicodeRangeTable2(decodeRanges2("ggK-H", true)),
+    Buginese: () => new UnicodeRangeTable2(decodeRanges2("gwGbDB", true)),
+    Buhid: () => new UnicodeRangeTable2(decodeRanges2("g6FT", true)),
+    Canadian_Aboriginal: () => new UnicodeRangeTable2(decodeRanges2("ggF-TxRlC7tgCP", true)),
+    Carian: () => new UnicodeRangeTable2(decodeRanges2("g1gCwB", true)),
+    Caucasian_Albanian: () => new UnicodeRangeTable2(decodeRanges2("wphCzBMA", true)),
+    Chakma: () => new UnicodeRangeTable2(decodeRanges2("gokC0BCR", true)),
+    Cham: () => new UnicodeRangeTable2(decodeRanges2("gwqB2BKNDJDD", true)),
+    Cherokee: () => new UnicodeRangeTable2(decodeRanges2("g9E1CDFz7lBvC", true)),
+    Chorasmian: () => new UnicodeRangeTable2(decodeRanges2("w9jCb", true)),
+    Common: () => new UnicodeRangeTable2(decodeRanges2("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
+    Coptic: () => new UnicodeRangeTable2(decodeRanges2("ifNxkKzDGG", true)),
+    Cuneiform: () => new UnicodeRangeTable2(decodeRanges2("ggoC5cnDuDCEMjG", true)),
+    Cypriot: () => new UnicodeRangeTable2(decodeRanges2("ggiCFBDCCBqBBCBBEDD", false)),
+    Cypro_Minoan: () => new UnicodeRangeTable2(decodeRanges2("w8rCiD", true)),
+    Cyrillic: () => new UnicodeRangeTable2(decodeRanges2("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
+    Deseret: () => new UnicodeRangeTable2(decodeRanges2("gghCvC", true)),
+    Devanagari: () => new UnicodeRangeTable2(decodeRanges2("goCwCFODZh7nBfhwcJ", true)),
+    Dives_Akuru: () => new UnicodeRangeTable2(decodeRanges2("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
+    Dogra: () => new UnicodeRangeTable2(decodeRanges2("ggmC7B", true)),
+    Duployan: () => new UnicodeRangeTable2(decodeRanges2("ggvDqDGMEIIJDD", true)),
+    Egyptian_Hieroglyphs: () => new UnicodeRangeTable2(decodeRanges2("ggsC1iBL68D", true)),
+    Elbasan: () => new UnicodeRangeTable2(decodeRanges2("gohCnB", true)),
+    Elymaic: () => new UnicodeRangeTable2(decodeRanges2("g-jCW", true)),
+    Ethiopic: () => new UnicodeRangeTable2(decodeRanges2("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
+    Garay: () => new UnicodeRangeTable2(decodeRanges2("gqjClBEcJB", true)),
+    Georgian: () => new UnicodeRangeTable2(decodeRanges2("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
+    Glagolitic: () => new UnicodeRangeTable2(decodeRanges2("ggL-Ch9sDGCQDGCBCE", true)),
+    Gothic: () => new UnicodeRangeTable2(decodeRanges2("w5gCa", true)),
+    Grantha: () => new UnicodeRangeTable2(decodeRanges2("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
+    Greek: () => new UnicodeRangeTable2(decodeRanges2("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
+    Gujarati: () => new UnicodeRangeTable2(decodeRanges2("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
+    Gunjala_Gondi: () => new UnicodeRangeTable2(decodeRanges2("grnCFCBCkBCBCFIJ", true)),
+    Gurmukhi: () => new UnicodeRangeTable2(decodeRanges2("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
+    Gurung_Khema: () => new UnicodeRangeTable2(decodeRanges2("go4C5B", true)),
+    Han: () => new UnicodeRangeTable2(decodeRanges2("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Hangul: () => new UnicodeRangeTable2(decodeRanges2("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
+    Hanifi_Rohingya: () => new UnicodeRangeTable2(decodeRanges2("gojCnBJJ", true)),
+    Hanunoo: () => new UnicodeRangeTable2(decodeRanges2("g5FU", true)),
+    Hatran: () => new UnicodeRangeTable2(decodeRanges2("gniCSCBGE", true)),
+    Hebrew: () => new UnicodeRangeTable2(decodeRanges2("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
+    Hiragana: () => new UnicodeRangeTable2(decodeRanges2("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
+    Imperial_Aramaic: () => new UnicodeRangeTable2(decodeRanges2("giiCVCI", true)),
+    Inherited: () => new UnicodeRangeTable2(decodeRanges2("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
+    Inscriptional_Pahlavi: () => new UnicodeRangeTable2(decodeRanges2("g7iCSGH", true)),
+    Inscriptional_Parthian: () => new UnicodeRangeTable2(decodeRanges2("g6iCVDH", true)),
+    Javanese: () => new UnicodeRangeTable2(decodeRanges2("gsqBtCDJFB", true)),
+    Kaithi: () => new UnicodeRangeTable2(decodeRanges2("gkkCiCLA", true)),
+    Kannada: () => new UnicodeRangeTable2(decodeRanges2("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
+    Katakana: () => new UnicodeRangeTable2(decodeRanges2("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
+    Kawi: () => new UnicodeRangeTable2(decodeRanges2("g4nCQCoBEc", true)),
+    Kayah_Li: () => new UnicodeRangeTable2(decodeRanges2("goqBtBCA", true)),
+    Kharoshthi: () => new UnicodeRangeTable2(decodeRanges2("gwiCDCBGHCCCcDCFJII", true)),
+    Khitan_Small_Script: () => new UnicodeRangeTable2(decodeRanges2("k-7C84G84GB0OBqBAB", false)),
+    Khmer: () => new UnicodeRangeTable2(decodeRanges2("g8F9CDJHJnPf", true)),
+    Khojki: () => new UnicodeRangeTable2(decodeRanges2("gwkCRCuB", true)),
+    Khudawadi: () => new UnicodeRangeTable2(decodeRanges2("w1kC6BGJ", true)),
+    Kirat_Rai: () => new UnicodeRangeTable2(decodeRanges2("gq7C5B", true)),
+    Lao: () => new UnicodeRangeTable2(decodeRanges2("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
+    Latin: () => new UnicodeRangeTable2(decodeRanges2("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
+    Lepcha: () => new UnicodeRangeTable2(decodeRanges2("ggH3BEOEC", true)),
+    Limbu: () => new UnicodeRangeTable2(decodeRanges2("goGeBCLBFLBFEEBKB", false)),
+    Linear_A: () => new UnicodeRangeTable2(decodeRanges2("gwhC2JKVLH", true)),
+    Linear_B: () => new UnicodeRangeTable2(decodeRanges2("gggCLCZCSCBCODNjB6D", true)),
+    Lisu: () => new UnicodeRangeTable2(decodeRanges2("wmpBvBx1eA", true)),
+    Lycian: () => new UnicodeRangeTable2(decodeRanges2("g0gCc", true)),
+    Lydian: () => new UnicodeRangeTable2(decodeRanges2("gpiCZGA", true)),
+    Mahajani: () => new UnicodeRangeTable2(decodeRanges2("wqkCmB", true)),
+    Makasar: () => new UnicodeRangeTable2(decodeRanges2("g3nCY", true)),
+    Malayalam: () => new UnicodeRangeTable2(decodeRanges2("goDMCCCyBCCCFFPDZ", true)),
+    Mandaic: () => new UnicodeRangeTable2(decodeRanges2("giCbDA", true)),
+    Manichaean: () => new UnicodeRangeTable2(decodeRanges2("g2iCmBFL", true)),
+    Marchen: () => new UnicodeRangeTable2(decodeRanges2("wjnCfDVCN", true)),
+    Masaram_Gondi: () => new UnicodeRangeTable2(decodeRanges2("gonCGBCBBCrBBECCBCCBHBJJB", false)),
+    Medefaidrin: () => new UnicodeRangeTable2(decodeRanges2("gy7C6C", true)),
+    Meetei_Mayek: () => new UnicodeRangeTable2(decodeRanges2("g3qBWqGtBDJ", true)),
+    Mende_Kikakui: () => new UnicodeRangeTable2(decodeRanges2("gg6DkGDP", true)),
+    Meroitic_Cursive: () => new UnicodeRangeTable2(decodeRanges2("gtiCXFTDtB", true)),
+    Meroitic_Hieroglyphs: () => new UnicodeRangeTable2(decodeRanges2("gsiCf", true)),
+    Miao: () => new UnicodeRangeTable2(decodeRanges2("g47CqCF4BIQ", true)),
+    Modi: () => new UnicodeRangeTable2(decodeRanges2("gwlCkCMJ", true)),
+    Mongolian: () => new UnicodeRangeTable2(decodeRanges2("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
+    Mro: () => new UnicodeRangeTable2(decodeRanges2("gy6CeCJFB", true)),
+    Multani: () => new UnicodeRangeTable2(decodeRanges2("g0kCGBCCCBCBCOBCKB", false)),
+    Myanmar: () => new UnicodeRangeTable2(decodeRanges2("ggE-EhqmBeiDfxibT", true)),
+    Nabataean: () => new UnicodeRangeTable2(decodeRanges2("gkiCeJI", true)),
+    Nag_Mundari: () => new UnicodeRangeTable2(decodeRanges2("wm5DpB", true)),
+    Nandinagari: () => new UnicodeRangeTable2(decodeRanges2("gtmCHDtBDK", true)),
+    New_Tai_Lue: () => new UnicodeRangeTable2(decodeRanges2("gsGrBFZHKEB", true)),
+    Newa: () => new UnicodeRangeTable2(decodeRanges2("gglC7CCE", true)),
+    Nko: () => new UnicodeRangeTable2(decodeRanges2("g+B6BDC", true)),
+    Nushu: () => new UnicodeRangeTable2(decodeRanges2("h-7CvsQvsQBqMB", false)),
+    Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable2(decodeRanges2("go4DsBENDJFB", true)),
+    Ogham: () => new UnicodeRangeTable2(decodeRanges2("g0Fc", true)),
+    Ol_Chiki: () => new UnicodeRangeTable2(decodeRanges2("wiHvB", true)),
+    Ol_Onal: () => new UnicodeRangeTable2(decodeRanges2("wu5DqBFA", true)),
+    Old_Hungarian: () => new UnicodeRangeTable2(decodeRanges2("gkjCyBOyBIF", true)),
+    Old_Italic: () => new UnicodeRangeTable2(decodeRanges2("g4gCjBKC", true)),
+    Old_North_Arabian: () => new UnicodeRangeTable2(decodeRanges2("g0iCf", true)),
+    Old_Permic: () => new UnicodeRangeTable2(decodeRanges2("w6gCqB", true)),
+    Old_Persian: () => new UnicodeRangeTable2(decodeRanges2("g9gCjBFN", true)),
+    Old_Sogdian: () => new UnicodeRangeTable2(decodeRanges2("g4jCnB", true)),
+    Old_South_Arabian: () => new UnicodeRangeTable2(decodeRanges2("gziCf", true)),
+    Old_Turkic: () => new UnicodeRangeTable2(decodeRanges2("ggjCoC", true)),
+    Old_Uyghur: () => new UnicodeRangeTable2(decodeRanges2("w7jCZ", true)),
+    Oriya: () => new UnicodeRangeTable2(decodeRanges2("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
+    Osage: () => new UnicodeRangeTable2(decodeRanges2("wlhCjBFjB", true)),
+    Osmanya: () => new UnicodeRangeTable2(decodeRanges2("gkhCdDJ", true)),
+    Pahawh_Hmong: () => new UnicodeRangeTable2(decodeRanges2("g46ClCLJCGCUGS", true)),
+    Palmyrene: () => new UnicodeRangeTable2(decodeRanges2("gjiCf", true)),
+    Pau_Cin_Hau: () => new UnicodeRangeTable2(decodeRanges2("g2mC4B", true)),
+    Phags_Pa: () => new UnicodeRangeTable2(decodeRanges2("giqB3B", true)),
+    Phoenician: () => new UnicodeRangeTable2(decodeRanges2("goiCbEA", true)),
+    Psalter_Pahlavi: () => new UnicodeRangeTable2(decodeRanges2("g8iCRIDNG", true)),
+    Rejang: () => new UnicodeRangeTable2(decodeRanges2("wpqBjBMA", true)),
+    Runic: () => new UnicodeRangeTable2(decodeRanges2("g1FqCEK", true)),
+    Samaritan: () => new UnicodeRangeTable2(decodeRanges2("ggCtBDO", true)),
+    Saurashtra: () => new UnicodeRangeTable2(decodeRanges2("gkqBlCJL", true)),
+    Sharada: () => new UnicodeRangeTable2(decodeRanges2("gskC-ChsCH", true)),
+    Shavian: () => new UnicodeRangeTable2(decodeRanges2("wihCvB", true)),
+    Siddham: () => new UnicodeRangeTable2(decodeRanges2("gslC1BDlB", true)),
+    Sidetic: () => new UnicodeRangeTable2(decodeRanges2("gqiCZ", true)),
+    SignWriting: () => new UnicodeRangeTable2(decodeRanges2("gg2DrUQECO", true)),
+    Sinhala: () => new UnicodeRangeTable2(decodeRanges2("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
+    Sogdian: () => new UnicodeRangeTable2(decodeRanges2("w5jCpB", true)),
+    Sora_Sompeng: () => new UnicodeRangeTable2(decodeRanges2("wmkCYIJ", true)),
+    Soyombo: () => new UnicodeRangeTable2(decodeRanges2("wymCyC", true)),
+    Sundanese: () => new UnicodeRangeTable2(decodeRanges2("g8G-BhIH", true)),
+    Sunuwar: () => new UnicodeRangeTable2(decodeRanges2("g+mChBPJ", true)),
+    Syloti_Nagri: () => new UnicodeRangeTable2(decodeRanges2("ggqBsB", true)),
+    Syriac: () => new UnicodeRangeTable2(decodeRanges2("g4BNC7BDCxIK", true)),
+    Tagalog: () => new UnicodeRangeTable2(decodeRanges2("g4FVKA", true)),
+    Tagbanwa: () => new UnicodeRangeTable2(decodeRanges2("g7FMCCCB", true)),
+    Tai_Le: () => new UnicodeRangeTable2(decodeRanges2("wqGdDE", true)),
+    Tai_Tham: () => new UnicodeRangeTable2(decodeRanges2("gxG+BCcDKHJHN", true)),
+    Tai_Viet: () => new UnicodeRangeTable2(decodeRanges2("g0qBiCZE", true)),
+    Tai_Yo: () => new UnicodeRangeTable2(decodeRanges2("g25DeCVJB", true)),
+    Takri: () => new UnicodeRangeTable2(decodeRanges2("g0lC5BHJ", true)),
+    Tamil: () => new UnicodeRangeTable2(decodeRanges2("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
+    Tangsa: () => new UnicodeRangeTable2(decodeRanges2("wz6CuCCJ", true)),
+    Tangut: () => new UnicodeRangeTable2(decodeRanges2("g-7CgBgBB+3GBhQeBiDyDB", false)),
+    Telugu: () => new UnicodeRangeTable2(decodeRanges2("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
+    Thaana: () => new UnicodeRangeTable2(decodeRanges2("g8BxB", true)),
+    Thai: () => new UnicodeRangeTable2(decodeRanges2("hwD5BGb", true)),
+    Tibetan: () => new UnicodeRangeTable2(decodeRanges2("g4DnCCjBFmBCjBCOCGFB", true)),
+    Tifinagh: () => new UnicodeRangeTable2(decodeRanges2("wpL3BIBPA", true)),
+    Tirhuta: () => new UnicodeRangeTable2(decodeRanges2("gklCnCJJ", true)),
+    Todhri: () => new UnicodeRangeTable2(decodeRanges2("guhCzB", true)),
+    Tolong_Siki: () => new UnicodeRangeTable2(decodeRanges2("wtnCrBFJ", true)),
+    Toto: () => new UnicodeRangeTable2(decodeRanges2("w04De", true)),
+    Tulu_Tigalari: () => new UnicodeRangeTable2(decodeRanges2("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
+    Ugaritic: () => new UnicodeRangeTable2(decodeRanges2("g8gCdCA", true)),
+    Unknown: () => new UnicodeRangeTable2(decodeRanges2("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
+    Vai: () => new UnicodeRangeTable2(decodeRanges2("gopBrJ", true)),
+    Vithkuqi: () => new UnicodeRangeTable2(decodeRanges2("wrhCKCOCGCBCKCOCGCB", true)),
+    Wancho: () => new UnicodeRangeTable2(decodeRanges2("g24D5BGA", true)),
+    Warang_Citi: () => new UnicodeRangeTable2(decodeRanges2("glmCyCNA", true)),
+    Yezidi: () => new UnicodeRangeTable2(decodeRanges2("g0jCpBCCDB", true)),
+    Yi: () => new UnicodeRangeTable2(decodeRanges2("ggoBskBE2B", true)),
+    Zanabazar_Square: () => new UnicodeRangeTable2(decodeRanges2("gwmCnC", true))
+  });
+  static FOLD_CATEGORIES = new LazyMap({
+    L: () => new UnicodeRangeTable2(decodeRanges2("laA", true)),
+    LC: () => new UnicodeRangeTable2(decodeRanges2("laA", true)),
+    Ll: () => new UnicodeRangeTable2(decodeRanges2("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Lt: () => new UnicodeRangeTable2(decodeRanges2("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable2(decodeRanges2("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
+    M: () => new UnicodeRangeTable2(decodeRanges2("5cgBgBlgHAB", false)),
+    Mn: () => new UnicodeRangeTable2(decodeRanges2("5cgBgBlgHAB", false)),
+    Emoji: () => new UnicodeRangeTable2(decodeRanges2("8mJA", true)),
+    Extended_Pictographic: () => new UnicodeRangeTable2(decodeRanges2("8mJA", true)),
+    Lowercase: () => new UnicodeRangeTable2(decodeRanges2("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Math: () => new UnicodeRangeTable2(decodeRanges2("ycGDCHHFMMDDDCHHFAB", false)),
+    Uppercase: () => new UnicodeRangeTable2(decodeRanges2("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
+  });
+  static FOLD_SCRIPT = new LazyMap({
+    Common: () => new UnicodeRangeTable2(decodeRanges2("8cgBgB", false)),
+    Greek: () => new UnicodeRangeTable2(decodeRanges2("1FwUwU", false)),
+    Inherited: () => new UnicodeRangeTable2(decodeRanges2("5cgBgBlgHAB", false))
+  });
+};
+var Unicode = class Unicode2 {
+  static MAX_RUNE = 1114111;
+  static RUNE_ERROR = 65533;
+  static isUnsearchable(r) {
+    return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
+  }
+  static MAX_ASCII = 127;
+  static MAX_LATIN1 = 255;
+  static MAX_BMP = 65535;
+  static MIN_FOLD = 65;
+  static MAX_FOLD = 125251;
+  static MIN_HIGH_SURROGATE = 55296;
+  static MAX_HIGH_SURROGATE = 56319;
+  static MIN_LOW_SURROGATE = 56320;
+  static MAX_LOW_SURROGATE = 57343;
+  static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+  static is32(ranges, r) {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const m = lo + Math.floor((hi - lo) / 2);
+      const rlo = ranges.getLo(m);
+      const rhi = ranges.getHi(m);
+      if (rlo <= r && r <= rhi) {
+        const stride = ranges.getStride(m);
+        return (r - rlo) % stride === 0;
+      }
+      if (r < rlo) hi = m;
+      else lo = m + 1;
+    }
+    return false;
+  }
+  static is(ranges, r) {
+    if (r <= Unicode2.MAX_LATIN1) {
+      for (let i = 0; i < ranges.length; i++) {
+        if (r > ranges.getHi(i)) continue;
+        const rlo = ranges.getLo(i);
+        if (r < rlo) return false;
+        const stride = ranges.getStride(i);
+        return (r - rlo) % stride === 0;
+      }
+      return false;
+    }
+    return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
+  }
+  static isPrint(r) {
+    if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
+    return Unicode2.is(UnicodeTables2.Print, r);
+  }
+  static simpleFold(r) {
+    if (UnicodeTables2.CASE_ORBIT.has(r)) return UnicodeTables2.CASE_ORBIT.get(r);
+    if (r <= Unicode2.MAX_ASCII) {
+      const l = Codepoint.toLowerCase(r);
+      return l !== r ? l : Codepoint.toUpperCase(r);
+    }
+    return r;
+  }
+  static equalsIgnoreCase(r1, r2) {
+    if (r1 === r2) return true;
+    if (r1 < 0 || r2 < 0) return false;
+    if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
+      if (65 <= r1 && r1 <= 90) r1 |= 32;
+      if (65 <= r2 && r2 <= 90) r2 |= 32;
+      return r1 === r2;
+    }
+    for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
+    return false;
+  }
+};
+var RE2JSException2 = class extends Error {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSException";
+  }
+};
+var RE2JSSyntaxException2 = class extends RE2JSException2 {
+  /**
+  * @param {string} error
+  * @param {string|null} [input=null]
+  */
+  constructor(error2, input = null) {
+    let message2 = `error parsing regexp: ${error2}`;
+    if (input) message2 += `: \`${input}\``;
+    super(message2);
+    this.name = "RE2JSSyntaxException";
+    this.message = message2;
+    this.error = error2;
+    this.input = input;
+  }
+  /**
+  * Retrieves the description of the error.
+  * @returns {string}
+  */
+  getDescription() {
+    return this.error;
+  }
+  /**
+  * Retrieves the erroneous regular-expression pattern.
+  * @returns {string|null}
+  */
+  getPattern() {
+    return this.input;
+  }
+};
+var RE2JSCompileException2 = class extends RE2JSException2 {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSCompileException";
+  }
+};
+var RE2JSGroupException = class extends RE2JSException2 {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSGroupException";
+  }
+};
+var RE2JSFlagsException2 = class extends RE2JSException2 {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSFlagsException";
+  }
+};
+var RE2JSInternalException = class extends RE2JSException2 {
+  /** @param {string} message */
+  constructor(message2) {
+    super(message2);
+    this.name = "RE2JSInternalException";
+  }
+};
+var FAST_PATH_TABLE_SIZE = 256;
+var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
+var cachedNativeEncoder = null;
+var cachedNativeDecoder = null;
+var Utils = class Utils2 {
+  static METACHARACTERS = "\\.+*?()|[]{}^$";
+  static EMPTY_BEGIN_LINE = 1;
+  static EMPTY_END_LINE = 2;
+  static EMPTY_BEGIN_TEXT = 4;
+  static EMPTY_END_TEXT = 8;
+  static EMPTY_WORD_BOUNDARY = 16;
+  static EMPTY_NO_WORD_BOUNDARY = 32;
+  static EMPTY_ALL = -1;
+  static emptyInts() {
+    return [];
+  }
+  static isString(value) {
+    return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+  }
+  static typeName(value) {
+    if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
+    return Object.prototype.toString.call(value).slice(8, -1);
+  }
+  static checkPattern(pattern) {
+    if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+  }
+  static checkInput(input) {
+    if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
+  }
+  static checkFlags(flags) {
+    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException2("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+  }
+  static isByteArray(input) {
+    return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
+  }
+  static isalnum(c) {
+    return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
+  }
+  static unhex(c) {
+    if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
+    if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
+    if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
+    return -1;
+  }
+  static escapeRune(rune) {
+    let out = "";
+    if (Unicode.isPrint(rune)) {
+      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
+      out += String.fromCodePoint(rune);
+    } else switch (rune) {
+      case Codepoint.CODES['"']:
+        out += '\\"';
+        break;
+      case Codepoint.CODES["\\"]:
+        out += "\\\\";
+        break;
+      case Codepoint.CODES["	"]:
+        out += "\\t";
+        break;
+      case Codepoint.CODES["\n"]:
+        out += "\\n";
+        break;
+      case Codepoint.CODES["\r"]:
+        out += "\\r";
+        break;
+      case Codepoint.CODES["\b"]:
+        out += "\\b";
+        break;
+      case Codepoint.CODES["\f"]:
+        out += "\\f";
+        break;
+      default: {
+        let s = rune.toString(16);
+        if (rune < 256) {
+          out += "\\x";
+          if (s.length === 1) out += "0";
+          out += s;
+        } else out += `\\x{${s}}`;
+        break;
+      }
+    }
+    return out;
+  }
+  static stringToRunes(str2) {
+    const string = String(str2);
+    const runes = [];
+    let i = 0;
+    while (i < string.length) {
+      const cp = string.codePointAt(i);
+      runes.push(cp);
+      i += cp > Unicode.MAX_BMP ? 2 : 1;
+    }
+    return new Int32Array(runes);
+  }
+  static runeToString(r) {
+    return String.fromCodePoint(r);
+  }
+  static isWordRune(r) {
+    return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
+  }
+  static emptyOpContext(r1, r2) {
+    let op = 0;
+    if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
+    if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
+    if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
+    if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
+    if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
+    else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
+    return op;
+  }
+  /**
+  * Returns a string that quotes all regular expression metacharacters inside the argument text;
+  * the returned string is a regular expression matching the literal text. For example,
+  * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
+  * @param {string} str
+  * @returns {string}
+  */
+  static quoteMeta(str2) {
+    return str2.split("").map((s) => {
+      if (Utils2.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
+      return s;
+    }).join("");
+  }
+  static charCount(codePoint) {
+    return codePoint > Unicode.MAX_BMP ? 2 : 1;
+  }
+  /**
+  * High-speed conversion from TypedArrays to standard JS Arrays.
+  * Bypasses the expensive Symbol.iterator overhead of Array.from()
+  */
+  static toArray(typedArray) {
+    const len = typedArray.length;
+    const res = new Array(len);
+    for (let i = 0; i < len; i++) res[i] = typedArray[i];
+    return res;
+  }
+  static stringToUtf8ByteArray(str2) {
+    if (globalThis.TextEncoder) {
+      if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
+      return cachedNativeEncoder.encode(str2);
+    } else {
+      let out = [], p = 0;
+      for (let i = 0; i < str2.length; i++) {
+        let c = str2.charCodeAt(i);
+        if (c < 128) out[p++] = c;
+        else if (c < 2048) {
+          out[p++] = c >> 6 | 192;
+          out[p++] = c & 63 | 128;
+        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str2.length && (str2.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str2.charCodeAt(++i) & 1023);
+          out[p++] = c >> 18 | 240;
+          out[p++] = c >> 12 & 63 | 128;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        } else {
+          out[p++] = c >> 12 | 224;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        }
+      }
+      return out;
+    }
+  }
+  static utf8ByteArrayToString(bytes) {
+    if (globalThis.TextDecoder) {
+      if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
+      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      return cachedNativeDecoder.decode(view);
+    } else {
+      let out = [], pos = 0, c = 0;
+      while (pos < bytes.length) {
+        let c1 = bytes[pos++];
+        if (c1 < 128) out[c++] = String.fromCharCode(c1);
+        else if (c1 > 191 && c1 < 224) {
+          let c2 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
+        } else if (c1 > 239 && c1 < 365) {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          let c4 = bytes[pos++];
+          let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
+          out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
+          out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
+        } else {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
+        }
+      }
+      return out.join("");
+    }
+  }
+};
+var createEnum = (values = [], initNum = 0) => {
+  const enumObject = /* @__PURE__ */ Object.create(null);
+  for (let i = 0; i < values.length; i++) {
+    const val = values[i];
+    const keyVal = initNum + i;
+    enumObject[val] = keyVal;
+    enumObject[keyVal] = val;
+  }
+  return Object.freeze(enumObject);
+};
+var MatcherInputBase = class MatcherInputBase2 {
+  static Encoding = createEnum(["UTF_16", "UTF_8"]);
+  getEncoding() {
+    throw Error("not implemented");
+  }
+  /** @returns {string} */
+  asCharSequence() {
+    throw Error("not implemented");
+  }
+  /** @returns {Uint8Array|number[]|null} */
+  asBytes() {
+    throw Error("not implemented");
+  }
+  /** @returns {number} */
+  length() {
+    throw Error("not implemented");
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF8Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF16Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
+  }
+};
+var Utf8MatcherInput = class extends MatcherInputBase {
+  /** @param {Uint8Array|number[]|null} bytes */
+  constructor(bytes = null) {
+    super();
+    this.bytes = bytes;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return Utils.utf8ByteArrayToString(this.bytes);
+  }
+  /**
+  *
+  * @returns {Uint8Array|number[]|null}
+  */
+  asBytes() {
+    return this.bytes;
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.bytes.length;
+  }
+};
+var Utf16MatcherInput = class extends MatcherInputBase {
+  /** @param {string|null} charSequence */
+  constructor(charSequence = null) {
+    super();
+    this.charSequence = charSequence;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_16;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return this.charSequence;
+  }
+  /**
+  *
+  * @returns {number[]}
+  */
+  asBytes() {
+    return Utils.stringToUtf8ByteArray(this.charSequence.toString());
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.charSequence.length;
+  }
+};
+var MatcherInput = class {
+  /**
+  * Return the MatcherInput for UTF_16 encoding.
+  * @returns {Utf16MatcherInput}
+  */
+  static utf16(charSequence) {
+    Utils.checkInput(charSequence);
+    return new Utf16MatcherInput(charSequence);
+  }
+  /**
+  * Return the MatcherInput for UTF_8 encoding.
+  * @returns {Utf8MatcherInput}
+  */
+  static utf8(input) {
+    if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
+    return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
+  }
+};
+var MachineInputBase = class {
+  static EOF() {
+    return -8;
+  }
+  constructor() {
+    this.start = 0;
+    this.end = 0;
+  }
+  canCheckPrefix() {
+    return true;
+  }
+  endPos() {
+    return this.end - this.start;
+  }
+  hasString() {
+    return false;
+  }
+  hasAnyString() {
+    return false;
+  }
+  prefixLength() {
+    return 0;
+  }
+};
+var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+  static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
+  constructor(bytes, start = 0, end = bytes.length) {
+    super();
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const target = prefilter.bytes;
+    if (target.length === 0) return true;
+    const idx = this.indexOf(this.bytes, target, this.start + pos);
+    return idx !== -1 && idx <= this.end - target.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c = this.bytes[pos] & 255;
+    if (c < 128) return c << 3 | 1;
+    let size;
+    let rune;
+    let lo = 128;
+    let hi = 191;
+    if (c >= 194 && c <= 223) {
+      size = 2;
+      rune = c & 31;
+    } else if (c >= 224 && c <= 239) {
+      size = 3;
+      rune = c & 15;
+      if (c === 224) lo = 160;
+      else if (c === 237) hi = 159;
+    } else if (c >= 240 && c <= 244) {
+      size = 4;
+      rune = c & 7;
+      if (c === 240) lo = 144;
+      else if (c === 244) hi = 143;
+    } else return MachineUTF8Input2.RUNE_ERROR_STEP;
+    if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    const c1 = this.bytes[pos + 1] & 255;
+    if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    rune = rune << 6 | c1 & 63;
+    if (size > 2) {
+      const c2 = this.bytes[pos + 2] & 255;
+      if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+      rune = rune << 6 | c2 & 63;
+      if (size > 3) {
+        const c3 = this.bytes[pos + 3] & 255;
+        if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        rune = rune << 6 | c3 & 63;
+      }
+    }
+    return rune << 3 | size;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+    return i < 0 ? i : i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    let r1 = -1;
+    if (pos > this.start && pos <= this.end) {
+      let start = pos - 1;
+      r1 = this.bytes[start--];
+      if (r1 >= 128) {
+        let lim = pos - 4;
+        if (lim < this.start) lim = this.start;
+        while (start >= lim && (this.bytes[start] & 192) === 128) start--;
+        if (start < this.start) start = this.start;
+        const r = this.step(start - this.start);
+        r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
+      }
+    }
+    const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  indexOf(source, target, fromIndex = 0) {
+    let targetLength = target.length;
+    if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
+    const firstByte = target[0];
+    let limit = this.end - targetLength;
+    const hasNativeIndexOf = typeof source.indexOf === "function";
+    let i = fromIndex;
+    while (i <= limit) {
+      if (hasNativeIndexOf) {
+        i = source.indexOf(firstByte, i);
+        if (i === -1 || i > limit) return -1;
+      } else {
+        while (i <= limit && source[i] !== firstByte) i++;
+        if (i > limit) return -1;
+      }
+      let match = true;
+      for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
+        match = false;
+        break;
+      }
+      if (match) return i;
+      i++;
+    }
+    return -1;
+  }
+  prefixLength(re2) {
+    return re2.prefixUTF8.length;
+  }
+};
+var MachineUTF16Input2 = class extends MachineInputBase {
+  constructor(charSequence, start = 0, end = charSequence.length) {
+    super();
+    this.charSequence = charSequence;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+    return idx !== -1 && idx <= this.end - prefilter.str.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c1 = this.charSequence.charCodeAt(pos);
+    if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
+    const c2 = this.charSequence.charCodeAt(pos + 1);
+    if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
+    return c1 << 3 | 1;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.charSequence.indexOf(re2.prefix, pos);
+    if (i < 0 || i > this.end - re2.prefix.length) return -1;
+    return i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
+    const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  prefixLength(re2) {
+    return re2.prefix.length;
+  }
+};
+var MachineInput = class {
+  static fromUTF8(bytes, start = 0, end = bytes.length) {
+    return new MachineUTF8Input(bytes, start, end);
+  }
+  static fromUTF16(charSequence, start = 0, end = void 0) {
+    Utils.checkInput(charSequence);
+    return new MachineUTF16Input2(charSequence, start, end ?? charSequence.length);
+  }
+};
+var Matcher = class Matcher2 {
+  /**
+  * V8 and WebKit have historical hard limits on the number of arguments
+  * that can be passed to a function. We cap replacer arguments to prevent
+  * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
+  */
+  static MAX_REPLACER_ARGS = 65535;
+  /**
+  * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
+  * {@link #appendReplacement} as a literal replacement of {@code s}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str2, javaMode = false) {
+    if (javaMode) {
+      if (str2.indexOf("\\") < 0 && str2.indexOf("$") < 0) return str2;
+      return str2.split("").map((s) => {
+        const c = s.codePointAt(0);
+        if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
+        return s;
+      }).join("");
+    }
+    if (str2.indexOf("$") < 0) return str2;
+    return str2.split("").map((s) => {
+      if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
+      return s;
+    }).join("");
+  }
+  /**
+  *
+  * @param {import('./index.js').RE2JS} pattern
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  */
+  constructor(pattern, input) {
+    if (pattern === null) throw new Error("pattern is null");
+    this.patternInput = pattern;
+    const re2 = this.patternInput.re2();
+    this.patternGroupCount = re2.numberOfCapturingGroups();
+    this.groups = [];
+    this.namedGroups = re2.namedGroups;
+    this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
+    this.numberOfInstructions = re2.numberOfInstructions();
+    this.lookbehindState = null;
+    if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
+    else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
+    else this.resetMatcherInput(MatcherInput.utf16(input));
+  }
+  /**
+  * Returns the {@code RE2JS} associated with this {@code Matcher}.
+  * @returns {import('./index.js').RE2JS}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  /**
+  * Resets the {@code Matcher}, rewinding input and discarding any match information.
+  *
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  reset() {
+    this.matcherInputLength = this.matcherInput.length();
+    this.appendPos = 0;
+    this.hasMatch = false;
+    this.hasGroups = false;
+    this.anchorFlag = 0;
+    return this;
+  }
+  /**
+  * Resets the {@code Matcher} and changes the input.
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  resetMatcherInput(input) {
+    if (input === null) throw new Error("input is null");
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    this.matcherInput = input;
+    if (this.lookbehindState !== null) this.lookbehindState.reset();
+    else this.lookbehindState = this.patternInput.re2().createLookbehindState();
+    this.reset();
+    return this;
+  }
+  /**
+  * Returns the start of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  start(group2 = 0) {
+    if (typeof group2 === "string") {
+      const groupInt = this.namedGroups[group2];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+      group2 = groupInt;
+    }
+    this.loadGroup(group2);
+    return this.groups[2 * group2];
+  }
+  /**
+  * Returns the end of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  end(group2 = 0) {
+    if (typeof group2 === "string") {
+      const groupInt = this.namedGroups[group2];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+      group2 = groupInt;
+    }
+    this.loadGroup(group2);
+    return this.groups[2 * group2 + 1];
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.numberOfInstructions;
+  }
+  /**
+  * Returns the named group of the most recent match, or {@code null} if the group was not matched.
+  * @param {string|number} [group=0]
+  * @returns {string|null}
+  */
+  group(group2 = 0) {
+    if (typeof group2 === "string") {
+      const groupInt = this.namedGroups[group2];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+      group2 = groupInt;
+    }
+    const start = this.start(group2);
+    const end = this.end(group2);
+    if (start < 0 && end < 0) return null;
+    return this.substring(start, end);
+  }
+  /**
+  * Returns a dictionary map of all named capturing groups and their matched values.
+  * If a group was not matched, its value will be `null`.
+  * @returns {Record<string, string|null>}
+  */
+  getNamedGroups() {
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    const result = /* @__PURE__ */ Object.create(null);
+    for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
+    return result;
+  }
+  /**
+  * Returns the number of subgroups in this pattern.
+  *
+  * @returns {number} the number of subgroups; the overall match (group 0) does not count
+  */
+  groupCount() {
+    return this.patternGroupCount;
+  }
+  /**
+  * Helper: finds subgroup information if needed for group.
+  * @param {number} group
+  * @private
+  */
+  loadGroup(group2) {
+    if (!Number.isInteger(group2) || group2 < 0 || group2 > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group2}`);
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    if (group2 === 0 || this.hasGroups) return;
+    const end = this.matcherInputLength;
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
+    if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
+    this.groups = res[1];
+    this.hasGroups = true;
+  }
+  /**
+  * Matches the entire input against the pattern (anchored start and end). If there is a match,
+  * {@code matches} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the entire input matches the pattern
+  */
+  matches() {
+    return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
+  }
+  /**
+  * Matches the beginning of input against the pattern (anchored start). If there is a match,
+  * {@code lookingAt} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the beginning of the input matches the pattern
+  */
+  lookingAt() {
+    return this.genMatch(0, RE2Flags.ANCHOR_START);
+  }
+  /**
+  * Matches the input against the pattern (unanchored), starting at a specified position. If there
+  * is a match, {@code find} sets the match state to describe it.
+  *
+  * @param {number|null} [start=null] the input position where the search begins
+  * @returns {boolean} if it finds a match
+  * @throws IndexOutOfBoundsException if start is not a valid input position
+  */
+  find(start = null) {
+    if (start !== null) {
+      if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
+      this.reset();
+      return this.genMatch(start, 0);
+    }
+    start = 0;
+    if (this.hasMatch) {
+      start = this.groups[1];
+      if (this.groups[0] === this.groups[1]) {
+        const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
+        if (r < 0) start++;
+        else start += r & 7;
+      }
+    }
+    return this.genMatch(start, RE2Flags.UNANCHORED);
+  }
+  /**
+  * Helper: does match starting at start, with RE2 anchor flag.
+  * @param {number} startByte
+  * @param {number} anchor
+  * @returns {boolean}
+  * @private
+  */
+  genMatch(startByte, anchor) {
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
+    if (!res[0]) {
+      this.hasMatch = false;
+      return false;
+    }
+    this.groups = res[1];
+    this.hasMatch = true;
+    this.hasGroups = this.patternGroupCount === 0;
+    this.anchorFlag = anchor;
+    return true;
+  }
+  /**
+  * Helper: return substring for [start, end).
+  * @param {number} start
+  * @param {number} end
+  * @returns {string}
+  */
+  substring(start, end) {
+    if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
+    return this.matcherInput.asCharSequence().substring(start, end).toString();
+  }
+  /**
+  * Helper for Pattern: return input length.
+  * @returns {number}
+  */
+  inputLength() {
+    return this.matcherInputLength;
+  }
+  /**
+  * Appends to result two strings: the text from the append position up to the beginning of the
+  * most recent match, and then the replacement with submatch groups substituted for references to
+  * them. It advances the append position to where the most recent match ended.
+  *
+  * By default the replacement is expanded as by String.prototype.replace (see
+  * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
+  * many digits as still form a valid group number, ${name} is a named group, and a backslash
+  * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
+  *
+  * @param {string} replacement the replacement string
+  * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @throws IllegalStateException if there was no most recent match
+  * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
+  * @private
+  */
+  appendReplacement(replacement, javaMode = false) {
+    let res = "";
+    const s = this.start();
+    const e = this.end();
+    if (this.appendPos < s) res += this.substring(this.appendPos, s);
+    this.appendPos = e;
+    res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
+    return res;
+  }
+  /**
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJava(replacement) {
+    let res = "";
+    let last2 = 0;
+    const m = replacement.length;
+    let i = 0;
+    while (i < m) {
+      const cCode = replacement.codePointAt(i);
+      if (cCode === Codepoint.CODES["\\"]) {
+        if (last2 < i) res += replacement.substring(last2, i);
+        i++;
+        if (i >= m) throw new RE2JSGroupException("character to be escaped is missing");
+        last2 = i;
+        i++;
+        continue;
+      }
+      if (cCode === Codepoint.CODES["$"]) {
+        if (last2 < i) res += replacement.substring(last2, i);
+        if (i + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+        const nextCode = replacement.codePointAt(i + 1);
+        if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
+          let n = nextCode - Codepoint.CODES["0"];
+          let j = i + 2;
+          for (; j < m; j++) {
+            const digit = replacement.codePointAt(j);
+            if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
+            n = n * 10 + digit - Codepoint.CODES["0"];
+          }
+          if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
+          const group2 = this.group(n);
+          if (group2 !== null) res += group2;
+          i = j;
+          last2 = i;
+        } else if (nextCode === Codepoint.CODES["{"]) {
+          let j = i + 2;
+          while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
+          if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
+          const groupName = replacement.substring(i + 2, j);
+          const groupVal = this.group(groupName);
+          if (groupVal !== null) res += groupVal;
+          i = j + 1;
+          last2 = i;
+        } else throw new RE2JSGroupException("Illegal group reference");
+        continue;
+      }
+      i++;
+    }
+    if (last2 < m) res += replacement.substring(last2, m);
+    return res;
+  }
+  /**
+  * Expands |replacement| for the current match by the rules of String.prototype.replace
+  * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
+  * after it, $n and $nn a group (two digits only when they form a valid group number, so with
+  * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
+  * (empty when no such group), only when the pattern has named groups. Anything else, such as
+  * "$0" or "$<" without a closing ">", is kept as is.
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJs(replacement) {
+    const isDigit = (c) => c >= 48 && c <= 57;
+    const groupCount = this.patternGroupCount;
+    let res = "";
+    let i = 0;
+    while (i < replacement.length) {
+      const dollar = replacement.indexOf("$", i);
+      if (dollar < 0) break;
+      res += replacement.substring(i, dollar);
+      i = dollar;
+      const c = replacement.charCodeAt(i + 1);
+      if (c === Codepoint.CODES["$"]) {
+        res += "$";
+        i += 2;
+      } else if (c === Codepoint.CODES["&"]) {
+        res += this.group(0);
+        i += 2;
+      } else if (c === Codepoint.CODES["`"]) {
+        res += this.substring(0, this.start(0));
+        i += 2;
+      } else if (c === Codepoint.CODES["'"]) {
+        res += this.substring(this.end(0), this.matcherInputLength);
+        i += 2;
+      } else if (isDigit(c)) {
+        let digits = 1;
+        let index = c - 48;
+        const c2 = replacement.charCodeAt(i + 2);
+        if (isDigit(c2) && index * 10 + c2 - 48 <= groupCount) {
+          digits = 2;
+          index = index * 10 + c2 - 48;
+        }
+        if (index >= 1 && index <= groupCount) {
+          const group2 = this.group(index);
+          if (group2 !== null) res += group2;
+        } else res += replacement.substring(i, i + 1 + digits);
+        i += 1 + digits;
+      } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
+        const gt = replacement.indexOf(">", i + 2);
+        if (gt < 0) {
+          res += "$<";
+          i += 2;
+        } else {
+          const name = replacement.substring(i + 2, gt);
+          if (Object.hasOwn(this.namedGroups, name)) {
+            const group2 = this.group(name);
+            if (group2 !== null) res += group2;
+          }
+          i = gt + 1;
+        }
+      } else {
+        res += "$";
+        i += 1;
+      }
+    }
+    return res + replacement.substring(i);
+  }
+  /**
+  * Return the substring of the input from the append position to the end of the
+  * input.
+  * @returns {string}
+  */
+  appendTail() {
+    return this.substring(this.appendPos, this.matcherInputLength);
+  }
+  /**
+  * Returns the input with all matches replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the matches replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceAll(replacement, javaMode = false) {
+    return this.replace(replacement, true, javaMode);
+  }
+  /**
+  * Returns the input with the first match replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the first match replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceFirst(replacement, javaMode = false) {
+    return this.replace(replacement, false, javaMode);
+  }
+  /**
+  * Helper: replaceAll/replaceFirst hybrid.
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [all=true] - replace all matches
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @private
+  */
+  replace(replacement, all = true, javaMode = false) {
+    let res = "";
+    this.reset();
+    const isFunc = typeof replacement === "function";
+    let originalInput = null;
+    if (isFunc) {
+      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+      originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
+    }
+    while (this.find()) {
+      res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
+      if (!all) break;
+    }
+    res += this.appendTail();
+    return res;
+  }
+  /**
+  * Evaluates a replacer function for the current match and appends the result,
+  * along with any un-matched preceding text, advancing the append position.
+  * @param {Function} replacer - the replacer function
+  * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
+  * @returns {string} the evaluated string to append
+  * @private
+  */
+  appendReplacementFunc(replacer, originalInput) {
+    let res = "";
+    const s = this.start();
+    const e = this.end();
+    if (this.appendPos < s) res += this.substring(this.appendPos, s);
+    this.appendPos = e;
+    const args = this.matchArray();
+    args.push(s, originalInput);
+    if (this.hasNamedGroups) args.push(this.namedGroupsObject());
+    res += String(replacer(...args));
+    return res;
+  }
+  /**
+  * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
+  * did not take part in the match. Used by exec(), matchAll() and replacer functions.
+  * @returns {Array<string|undefined>}
+  * @private
+  */
+  matchArray() {
+    const result = [this.group(0)];
+    for (let i = 1; i <= this.patternGroupCount; i++) {
+      const group2 = this.group(i);
+      result.push(group2 === null ? void 0 : group2);
+    }
+    return result;
+  }
+  /**
+  * The named groups, as the groups property of a JS RegExpExecArray: an object without a
+  * prototype mapping each name to its group (undefined when it did not take part in the match),
+  * or undefined when the pattern has no named groups.
+  * @returns {Record<string, string|undefined>|undefined}
+  * @private
+  */
+  namedGroupsObject() {
+    if (!this.hasNamedGroups) return;
+    const result = this.getNamedGroups();
+    for (const name in result) if (result[name] === null) result[name] = void 0;
+    return result;
+  }
+};
+var Inst2 = class Inst3 {
+  static ALT = 1;
+  static ALT_MATCH = 2;
+  static CAPTURE = 3;
+  static EMPTY_WIDTH = 4;
+  static FAIL = 5;
+  static MATCH = 6;
+  static NOP = 7;
+  static RUNE = 8;
+  static RUNE1 = 9;
+  static RUNE_ANY = 10;
+  static RUNE_ANY_NOT_NL = 11;
+  static LB_WRITE = 12;
+  static LB_CHECK = 13;
+  static isRuneOp(op) {
+    return Inst3.RUNE <= op && op <= Inst3.RUNE_ANY_NOT_NL;
+  }
+  static escapeRunes(runes) {
+    let out = '"';
+    for (let rune of runes) out += Utils.escapeRune(rune);
+    out += '"';
+    return out;
+  }
+  constructor(op) {
+    this.op = op;
+    this.out = 0;
+    this.arg = 0;
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.next = null;
+  }
+  matchRune(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
+      return r === r0;
+    }
+    const len = this.runes.length;
+    if (len === 0) return false;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return false;
+        if (r <= this.runes[j + 1]) return true;
+      }
+      return false;
+    }
+    let base = 0;
+    let n = len >> 1;
+    while (n > 1) {
+      const half = n >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1];
+  }
+  matchRunePos(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
+      return r === r0 ? 0 : -1;
+    }
+    const len = this.runes.length;
+    if (len === 0) return -1;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return -1;
+        if (r <= this.runes[j + 1]) return Math.floor(j / 2);
+      }
+      return -1;
+    }
+    let base = 0;
+    let n = len >> 1;
+    while (n > 1) {
+      const half = n >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    switch (this.op) {
+      case Inst3.ALT:
+        return `alt -> ${this.out}, ${this.arg}`;
+      case Inst3.ALT_MATCH:
+        return `altmatch -> ${this.out}, ${this.arg}`;
+      case Inst3.CAPTURE:
+        return `cap ${this.arg} -> ${this.out}`;
+      case Inst3.EMPTY_WIDTH:
+        return `empty ${this.arg} -> ${this.out}`;
+      case Inst3.MATCH:
+        return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
+      case Inst3.FAIL:
+        return "fail";
+      case Inst3.NOP:
+        return `nop -> ${this.out}`;
+      case Inst3.LB_WRITE:
+        return `lbwrite ${this.arg} -> ${this.out}`;
+      case Inst3.LB_CHECK:
+        return `lbcheck ${this.arg} -> ${this.out}`;
+      case Inst3.RUNE:
+        if (this.runes === null) return "rune <null>";
+        return [
+          "rune ",
+          Inst3.escapeRunes(this.runes),
+          (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
+          " -> ",
+          this.out
+        ].join("");
+      case Inst3.RUNE1:
+        return `rune1 ${Inst3.escapeRunes(this.runes)} -> ${this.out}`;
+      case Inst3.RUNE_ANY:
+        return `any -> ${this.out}`;
+      case Inst3.RUNE_ANY_NOT_NL:
+        return `anynotnl -> ${this.out}`;
+      default:
+        throw new Error("unhandled case in Inst.toString");
+    }
+  }
+};
+var Queue = class Queue2 {
+  constructor(numInst) {
+    this.sparse = new Int32Array(numInst);
+    this.densePcs = new Int32Array(numInst);
+    this.denseCaps = null;
+    this.size = 0;
+    this.ncap = 0;
+    this.mainThreads = 0;
+  }
+  static INITIAL_THREADS = 32;
+  init(ncap) {
+    this.ncap = ncap;
+    const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
+    if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
+  }
+  growCaps(needed) {
+    const limit = this.densePcs.length * this.ncap;
+    const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
+    grown.set(this.denseCaps);
+    this.denseCaps = grown;
+  }
+  contains(pc) {
+    const j = this.sparse[pc];
+    return j < this.size && this.densePcs[j] === pc;
+  }
+  isEmpty() {
+    return this.size === 0;
+  }
+  add(pc) {
+    const j = this.size++;
+    this.sparse[pc] = j;
+    this.densePcs[j] = pc;
+    return j;
+  }
+  clear() {
+    this.size = 0;
+    this.mainThreads = 0;
+  }
+  toString() {
+    let out = "{";
+    for (let i = 0; i < this.size; i++) {
+      if (i !== 0) out += ", ";
+      out += this.densePcs[i];
+    }
+    out += "}";
+    return out;
+  }
+};
+var LookbehindState = class {
+  constructor(prog) {
+    this.pos = -1;
+    this.pcs = new Int32Array(prog.numInst());
+    this.size = 0;
+    this.lbTable = new Int32Array(prog.numLb + 1);
+  }
+  reset() {
+    this.pos = -1;
+    this.size = 0;
+  }
+};
+var Machine = class Machine2 {
+  static fromRE2(re2) {
+    const m = new Machine2();
+    m.prog = re2.prog;
+    m.re2 = re2;
+    m.q0 = new Queue(m.prog.numInst());
+    m.q1 = new Queue(m.prog.numInst());
+    m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
+    m.matched = false;
+    m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
+    m.ncap = 0;
+    return m;
+  }
+  constructor() {
+    this.prog = null;
+    this.re2 = null;
+    this.q0 = null;
+    this.q1 = null;
+    this.addStack = null;
+    this.matched = false;
+    this.matchcap = null;
+    this.ncap = 0;
+    this.lbTable = null;
+  }
+  init(ncap) {
+    this.ncap = ncap;
+    if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1);
+    this.q0.init(ncap);
+    this.q1.init(ncap);
+    if (this.prog.numLb > 0) {
+      if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
+      this.lbTable.fill(-1);
+    }
+  }
+  submatches() {
+    if (this.ncap === 0) return Utils.emptyInts();
+    return Utils.toArray(this.matchcap.subarray(0, this.ncap));
+  }
+  match(input, pos, anchor, lbState = null) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return false;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    this.matched = false;
+    this.matchcap.fill(-1);
+    const hasLookbehinds = this.prog.numLb > 0;
+    const matchStartPos = pos;
+    let currentPos = pos;
+    let resumeLookbehinds = false;
+    if (hasLookbehinds) {
+      if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
+        currentPos = lbState.pos;
+        resumeLookbehinds = true;
+      } else currentPos = 0;
+    }
+    let saveLookbehinds = hasLookbehinds && lbState !== null;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag;
+    if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
+    else flag = input.context(currentPos);
+    if (hasLookbehinds) {
+      if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
+      else this.spawnLookbehinds(runq, currentPos, flag);
+    }
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+        if (this.matched) break;
+        if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
+          const advance = input.index(this.re2, currentPos);
+          if (advance < 0) break;
+          currentPos += advance;
+          r = input.step(currentPos);
+          rune = r >> 3;
+          width = r & 7;
+          r = input.step(currentPos + width);
+          rune1 = r >> 3;
+          width1 = r & 7;
+          flag = input.context(currentPos);
+        }
+      }
+      if (currentPos >= matchStartPos) {
+        if (saveLookbehinds) {
+          this.saveLookbehinds(lbState, runq, currentPos);
+          saveLookbehinds = false;
+        }
+        if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
+          if (this.ncap > 0) this.matchcap[0] = currentPos;
+          this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+        }
+      }
+      const nextPos = currentPos + width;
+      flag = input.context(nextPos);
+      this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
+      if (width === 0) break;
+      if (this.ncap === 0 && this.matched) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    runq.clear();
+    nextq.clear();
+    return this.matched;
+  }
+  matchSet(input, pos, anchor) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return [];
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    let currentPos = this.prog.numLb > 0 ? 0 : pos;
+    let matchStartPos = pos;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
+    const matches4 = /* @__PURE__ */ new Set();
+    if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+      }
+      if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
+        if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+      }
+      const nextPos = currentPos + width;
+      flag = input.context(nextPos);
+      for (let j = 0; j < runq.size; j++) {
+        const pc = runq.densePcs[j];
+        const i = this.prog.inst[pc];
+        const capOffset = j * this.ncap;
+        let add4 = false;
+        switch (i.op) {
+          case Inst2.MATCH:
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
+            matches4.add(i.arg);
+            break;
+          case Inst2.RUNE:
+            add4 = i.matchRune(rune);
+            break;
+          case Inst2.RUNE1:
+            add4 = rune === i.runes[0];
+            break;
+          case Inst2.RUNE_ANY:
+            add4 = true;
+            break;
+          case Inst2.RUNE_ANY_NOT_NL:
+            add4 = rune !== 10;
+            break;
+          default:
+            continue;
+        }
+        if (add4) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
+      }
+      runq.clear();
+      if (width === 0) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    nextq.clear();
+    return Array.from(matches4).sort((a, b) => a - b);
+  }
+  step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
+    const longest = this.re2.longest;
+    for (let j = 0; j < runq.size; j++) {
+      const pc = runq.densePcs[j];
+      const capOffset = j * this.ncap;
+      if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
+      const i = this.prog.inst[pc];
+      let add4 = false;
+      switch (i.op) {
+        case Inst2.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
+          if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
+            runq.denseCaps[capOffset + 1] = pos;
+            for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
+          }
+          if (!longest) runq.size = 0;
+          this.matched = true;
+          break;
+        case Inst2.RUNE:
+          add4 = i.matchRune(c);
+          break;
+        case Inst2.RUNE1:
+          add4 = c === i.runes[0];
+          break;
+        case Inst2.RUNE_ANY:
+          add4 = true;
+          break;
+        case Inst2.RUNE_ANY_NOT_NL:
+          add4 = c !== 10;
+          break;
+        default:
+          continue;
+      }
+      if (add4) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
+    }
+    runq.clear();
+  }
+  spawnLookbehinds(q, pos, flag) {
+    for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
+  }
+  restoreLookbehinds(lbState, q, flag) {
+    this.lbTable.set(lbState.lbTable);
+    for (let j = 0; j < lbState.size; j++) this.add(q, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
+  }
+  saveLookbehinds(lbState, q, pos) {
+    let size = 0;
+    for (let j = 0; j < q.size; j++) {
+      const pc = q.densePcs[j];
+      if (this.prog.lbInst[pc] === 1 && Inst2.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
+    }
+    lbState.size = size;
+    lbState.pos = pos;
+    lbState.lbTable.set(this.lbTable);
+  }
+  add(q, pc, pos, capArray, capOffset, cond) {
+    const stk = this.addStack;
+    let nstk = 0;
+    for (; ; ) {
+      while (pc !== 0 && !q.contains(pc)) {
+        const d = q.add(pc);
+        const inst = this.prog.inst[pc];
+        switch (inst.op) {
+          case Inst2.FAIL:
+            pc = 0;
+            break;
+          case Inst2.ALT:
+          case Inst2.ALT_MATCH:
+            stk[nstk++] = inst.arg;
+            stk[nstk++] = 0;
+            pc = inst.out;
+            break;
+          case Inst2.EMPTY_WIDTH:
+            pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
+            break;
+          case Inst2.NOP:
+            pc = inst.out;
+            break;
+          case Inst2.CAPTURE:
+            if (inst.arg < this.ncap) {
+              stk[nstk++] = -inst.arg - 1;
+              stk[nstk++] = capArray[capOffset + inst.arg];
+              capArray[capOffset + inst.arg] = pos;
+            }
+            pc = inst.out;
+            break;
+          case Inst2.LB_WRITE:
+            this.lbTable[Math.abs(inst.arg)] = pos;
+            pc = inst.out;
+            break;
+          case Inst2.LB_CHECK:
+            if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
+            else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
+            break;
+          case Inst2.MATCH:
+          case Inst2.RUNE:
+          case Inst2.RUNE1:
+          case Inst2.RUNE_ANY:
+          case Inst2.RUNE_ANY_NOT_NL:
+            if (this.prog.lbInst[pc] === 0) q.mainThreads++;
+            if (this.ncap > 0) {
+              const destOffset = d * this.ncap;
+              if (destOffset + this.ncap > q.denseCaps.length) q.growCaps(destOffset + this.ncap);
+              for (let c = 0; c < this.ncap; c++) q.denseCaps[destOffset + c] = capArray[capOffset + c];
+            }
+            pc = 0;
+            break;
+          default:
+            throw new RE2JSInternalException("unhandled");
+        }
+      }
+      if (nstk === 0) return;
+      nstk -= 2;
+      const entry = stk[nstk];
+      if (entry < 0) {
+        capArray[capOffset - entry - 1] = stk[nstk + 1];
+        pc = 0;
+      } else pc = entry;
+    }
+  }
+};
+var hashState = (pcs, flag, ids) => {
+  let h = -2128831035;
+  for (let i = 0; i < pcs.length; i++) {
+    h ^= pcs[i];
+    h = Math.imul(h, 16777619);
+  }
+  h ^= flag;
+  h = Math.imul(h, 16777619);
+  for (let i = 0; i < ids.length; i++) {
+    h ^= ids[i];
+    h = Math.imul(h, 16777619);
+  }
+  return h;
+};
+var arraysEqual2 = (a, b) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual2(state.nfaStates, pcs) && arraysEqual2(state.matchIDs, ids);
+var NO_IDS = [];
+var END_TEXT = -1;
+var DFAState2 = class {
+  constructor(nfaStates, flag, matchIDs) {
+    this.nfaStates = nfaStates;
+    this.flag = flag;
+    this.isMatch = (flag & DFA2.FLAG_MATCH) !== 0;
+    this.matchIDs = matchIDs;
+    this.next = null;
+    this.nextAnchored = null;
+  }
+};
+var DFA2 = class DFA3 {
+  static FLAG_EMPTY_MASK = 255;
+  static FLAG_MATCH = 256;
+  static FLAG_LAST_WORD = 512;
+  static FLAG_NEED_SHIFT = 16;
+  static STATE_OVERHEAD = 150;
+  static ARRAY_OVERHEAD = 40;
+  static ELEMENT_SIZE = 8;
+  static TABLE_OVERHEAD = 48;
+  static PROGRESS_PER_STATE = 10;
+  constructor(prog, maxMem = 8388608) {
+    this.prog = prog;
+    this.maxMem = maxMem;
+    this.stateCache = /* @__PURE__ */ new Map();
+    this.stateCount = 0;
+    this.startStates = /* @__PURE__ */ new Map();
+    this.failed = false;
+    for (let pc = 0; pc < prog.numInst(); pc++) {
+      const op = prog.getInst(pc).op;
+      if (op === Inst2.LB_WRITE || op === Inst2.LB_CHECK) {
+        this.failed = true;
+        break;
+      }
+    }
+    this.computeRuneClasses();
+    this.stateBudget = maxMem;
+    this.memBudget = maxMem;
+  }
+  computeRuneClasses() {
+    const bounds = /* @__PURE__ */ new Set();
+    const addRange = (lo, hi) => {
+      bounds.add(lo);
+      bounds.add(hi + 1);
+    };
+    for (let pc = 0; pc < this.prog.numInst(); pc++) {
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst2.RUNE:
+        case Inst2.RUNE1:
+          if (inst.runes.length === 1) {
+            addRange(inst.runes[0], inst.runes[0]);
+            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
+          } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
+          break;
+        case Inst2.RUNE_ANY_NOT_NL:
+          addRange(10, 10);
+          break;
+        case Inst2.EMPTY_WIDTH:
+          if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
+          if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
+            addRange(48, 57);
+            addRange(65, 90);
+            addRange(95, 95);
+            addRange(97, 122);
+          }
+      }
+    }
+    bounds.delete(0);
+    this.classBounds = Int32Array.from(bounds).sort();
+    this.numClasses = this.classBounds.length + 1;
+    const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
+    for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
+    this.latin1Class = latin1Class;
+  }
+  runeClass(r) {
+    if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
+    return this.searchClass(r);
+  }
+  searchClass(r) {
+    const bounds = this.classBounds;
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (bounds[mid] <= r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  closure(pcs, flag) {
+    const closure = /* @__PURE__ */ new Set();
+    const stack = Array.from(pcs);
+    let needflags = 0;
+    while (stack.length > 0) {
+      const pc = stack.pop();
+      if (pc === 0 || closure.has(pc)) continue;
+      closure.add(pc);
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst2.ALT:
+        case Inst2.ALT_MATCH:
+          stack.push(inst.out);
+          stack.push(inst.arg);
+          break;
+        case Inst2.NOP:
+        case Inst2.CAPTURE:
+          stack.push(inst.out);
+          break;
+        case Inst2.EMPTY_WIDTH:
+          needflags |= inst.arg;
+          if ((inst.arg & ~flag) === 0) stack.push(inst.out);
+      }
+    }
+    return {
+      pcs: Array.from(closure).sort((a, b) => a - b),
+      needflags
+    };
+  }
+  getState(pcs, flag, ids) {
+    const hash = hashState(pcs, flag, ids);
+    const cached = this.stateCache.get(hash);
+    if (cached instanceof DFAState2) {
+      if (isState(cached, pcs, flag, ids)) return cached;
+    } else if (cached !== void 0) {
+      for (let i = 0; i < cached.length; i++) if (isState(cached[i], pcs, flag, ids)) return cached[i];
+    }
+    const cost = DFA3.stateCost(pcs, ids);
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const state = new DFAState2(pcs, flag, ids);
+    if (cached === void 0) this.stateCache.set(hash, state);
+    else if (cached instanceof DFAState2) this.stateCache.set(hash, [cached, state]);
+    else cached.push(state);
+    this.stateCount++;
+    return state;
+  }
+  static stateCost(pcs, ids) {
+    const idsCost = ids.length === 0 ? 0 : DFA3.ARRAY_OVERHEAD + DFA3.ELEMENT_SIZE * ids.length;
+    return DFA3.STATE_OVERHEAD + DFA3.ELEMENT_SIZE * pcs.length + idsCost;
+  }
+  *cachedStates() {
+    for (const cached of this.stateCache.values()) if (cached instanceof DFAState2) yield cached;
+    else yield* cached;
+  }
+  makeState(pcs, flag, ids) {
+    const closure = this.closure(pcs, flag & DFA3.FLAG_EMPTY_MASK);
+    let stateFlag = flag;
+    if (closure.needflags === 0) stateFlag &= DFA3.FLAG_MATCH;
+    stateFlag |= closure.needflags << DFA3.FLAG_NEED_SHIFT;
+    return this.getState(closure.pcs, stateFlag, ids);
+  }
+  allocTable(state, anchor) {
+    const size = this.numClasses + 1;
+    const cost = DFA3.TABLE_OVERHEAD + DFA3.ELEMENT_SIZE * size;
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const table2 = new Array(size).fill(null);
+    if (anchor === RE2Flags.UNANCHORED) state.next = table2;
+    else state.nextAnchored = table2;
+    return table2;
+  }
+  clearCache() {
+    this.stateCache.clear();
+    this.stateCount = 0;
+    this.startStates.clear();
+    this.memBudget = this.stateBudget;
+  }
+  resetCache(current) {
+    this.clearCache();
+    return this.getState(current.nfaStates, current.flag, current.matchIDs);
+  }
+  step(state, cls, rune, anchor) {
+    let table2 = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+    if (table2 !== null) {
+      const cached = table2[cls];
+      if (cached !== null) return cached;
+    } else {
+      table2 = this.allocTable(state, anchor);
+      if (table2 === null) return null;
+    }
+    const needflag = state.flag >>> DFA3.FLAG_NEED_SHIFT;
+    const oldbeforeflag = state.flag & DFA3.FLAG_EMPTY_MASK;
+    let beforeflag = oldbeforeflag;
+    let afterflag = 0;
+    if (rune === 10) {
+      beforeflag |= Utils.EMPTY_END_LINE;
+      afterflag |= Utils.EMPTY_BEGIN_LINE;
+    }
+    if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
+    const islastword = (state.flag & DFA3.FLAG_LAST_WORD) !== 0;
+    const isword = rune !== END_TEXT && Utils.isWordRune(rune);
+    beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
+    let pcs = state.nfaStates;
+    if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
+    const nextPCs = [];
+    let ismatch = false;
+    let ids = NO_IDS;
+    for (let i = 0; i < pcs.length; i++) {
+      const inst = this.prog.getInst(pcs[i]);
+      if (inst.op === Inst2.MATCH) {
+        if (!ismatch) {
+          ismatch = true;
+          ids = [];
+        }
+        ids.push(inst.arg);
+      } else if (rune !== END_TEXT && Inst2.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
+    }
+    if (ids.length > 1) ids.sort((a, b) => a - b);
+    if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
+    let flag = afterflag;
+    if (ismatch) flag |= DFA3.FLAG_MATCH;
+    if (isword) flag |= DFA3.FLAG_LAST_WORD;
+    const nextState = this.makeState(nextPCs, flag, ids);
+    if (nextState === null) return null;
+    table2[cls] = nextState;
+    return nextState;
+  }
+  start(input, pos) {
+    const context = input.context(pos);
+    let flags;
+    if ((context & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+    else if ((context & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
+    else {
+      const r = input.step(pos);
+      const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
+      flags = (context & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA3.FLAG_LAST_WORD : 0;
+    }
+    let state = this.startStates.get(flags);
+    if (state === void 0) {
+      state = this.makeState([this.prog.start], flags, NO_IDS);
+      if (state === null) {
+        this.clearCache();
+        state = this.makeState([this.prog.start], flags, NO_IDS);
+        if (state === null) return null;
+      }
+      this.startStates.set(flags, state);
+    }
+    return state;
+  }
+  stepOrReset(state, cls, rune, anchor, pos, search) {
+    let next = this.step(state, cls, rune, anchor);
+    if (next !== null) return next;
+    if (search.resetPos >= 0 && pos - search.resetPos < DFA3.PROGRESS_PER_STATE * this.stateCount) return null;
+    search.resetPos = pos;
+    const restored = this.resetCache(state);
+    if (restored === null) return null;
+    next = this.step(restored, cls, rune, anchor);
+    return next;
+  }
+  run(input, pos, anchor, state, onMatch) {
+    const endPos = input.endPos();
+    const latin1Class = this.latin1Class;
+    const unanchored = anchor === RE2Flags.UNANCHORED;
+    const search = { resetPos: -1 };
+    let i = pos;
+    while (i < endPos) {
+      const r = input.step(i);
+      const rune = r >> 3;
+      const width = r & 7;
+      if (width === 0) break;
+      const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
+      let next = unanchored && state.next !== null ? state.next[cls] : null;
+      if (next === null) {
+        next = this.stepOrReset(state, cls, rune, anchor, i, search);
+        if (next === null) return null;
+      }
+      state = next;
+      if (state.isMatch && onMatch(state, false)) return true;
+      if (!unanchored && state.nfaStates.length === 0) return false;
+      i += width;
+    }
+    state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
+    if (state === null) return null;
+    return state.isMatch && onMatch(state, true);
+  }
+  match(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
+  }
+  matchSet(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    const matches4 = /* @__PURE__ */ new Set();
+    const collect2 = (state, atEnd) => {
+      if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches4.add(state.matchIDs[k]);
+      return false;
+    };
+    if (this.run(input, pos, anchor, startState, collect2) === null) return null;
+    return Array.from(matches4).sort((a, b) => a - b);
+  }
+};
+var VISITED_BITS = 32;
+var MAX_BACKTRACK_PROG = 500;
+var INITIAL_JOB_CAPACITY = 256;
+var MAX_BACKTRACK_VECTOR = 262144;
+var BitState = class {
+  constructor() {
+    this.end = 0;
+    this.cap = /* @__PURE__ */ new Int32Array(0);
+    this.matchcap = /* @__PURE__ */ new Int32Array(0);
+    this.ncap = 0;
+    this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
+    this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobLen = 0;
+    this.visited = /* @__PURE__ */ new Uint32Array(0);
+  }
+  reset(prog, end, ncap) {
+    this.end = end;
+    this.jobLen = 0;
+    this.ncap = ncap;
+    const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
+    if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
+    else this.visited.fill(0, 0, visitedSize);
+    if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
+    else this.cap.fill(-1, 0, ncap);
+    if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1, 0, ncap);
+  }
+  shouldVisit(pc, pos) {
+    const n = pc * (this.end + 1) + pos;
+    const idx = n >>> 5;
+    const mask = 1 << (n & 31);
+    if ((this.visited[idx] & mask) !== 0) return false;
+    this.visited[idx] |= mask;
+    return true;
+  }
+  push(re2, pc, pos, arg) {
+    if (re2.prog.getInst(pc).op !== Inst2.FAIL && (arg || this.shouldVisit(pc, pos))) {
+      if (this.jobLen >= this.jobPc.length) {
+        const newSize = this.jobPc.length * 2;
+        const newPc = new Int32Array(newSize);
+        newPc.set(this.jobPc);
+        this.jobPc = newPc;
+        const newArg = new Uint8Array(newSize);
+        newArg.set(this.jobArg);
+        this.jobArg = newArg;
+        const newPos = new Int32Array(newSize);
+        newPos.set(this.jobPos);
+        this.jobPos = newPos;
+      }
+      this.jobPc[this.jobLen] = pc;
+      this.jobArg[this.jobLen] = arg ? 1 : 0;
+      this.jobPos[this.jobLen] = pos;
+      this.jobLen++;
+    }
+  }
+  tryBacktrack(re2, input, pc, pos, anchor) {
+    const longest = re2.longest;
+    this.push(re2, pc, pos, false);
+    while (this.jobLen > 0) {
+      this.jobLen--;
+      let currentPc = this.jobPc[this.jobLen];
+      let arg = this.jobArg[this.jobLen] === 1;
+      let currentPos = this.jobPos[this.jobLen];
+      let skipShouldVisit = true;
+      while (true) {
+        if (!skipShouldVisit) {
+          if (!this.shouldVisit(currentPc, currentPos)) break;
+        }
+        skipShouldVisit = false;
+        const inst = re2.prog.getInst(currentPc);
+        switch (inst.op) {
+          case Inst2.FAIL:
+            break;
+          case Inst2.ALT:
+            if (arg) {
+              arg = false;
+              currentPc = inst.arg;
+              continue;
+            } else {
+              this.push(re2, currentPc, currentPos, true);
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst2.ALT_MATCH: {
+            const outInst = re2.prog.getInst(inst.out);
+            if (Inst2.isRuneOp(outInst.op)) {
+              this.push(re2, inst.arg, currentPos, false);
+              currentPc = inst.arg;
+              currentPos = this.end;
+              continue;
+            }
+            this.push(re2, inst.out, this.end, false);
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst2.RUNE: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (!inst.matchRune(r >> 3)) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst2.RUNE1: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 !== inst.runes[0]) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst2.RUNE_ANY_NOT_NL: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 === 10) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst2.RUNE_ANY: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst2.CAPTURE:
+            if (arg) {
+              this.cap[inst.arg] = currentPos;
+              break;
+            } else {
+              if (inst.arg < this.ncap) {
+                this.push(re2, currentPc, this.cap[inst.arg], true);
+                this.cap[inst.arg] = currentPos;
+              }
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst2.EMPTY_WIDTH: {
+            const flag = input.context(currentPos);
+            if ((inst.arg & ~flag) !== 0) break;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst2.NOP:
+            currentPc = inst.out;
+            continue;
+          case Inst2.MATCH: {
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
+            if (this.ncap === 0) return true;
+            if (this.ncap > 1) this.cap[1] = currentPos;
+            const old = this.matchcap[1];
+            if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
+            if (!longest) return true;
+            if (currentPos === this.end) return true;
+            break;
+          }
+          case Inst2.LB_WRITE:
+          case Inst2.LB_CHECK:
+            throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
+          default:
+            throw new RE2JSInternalException("bad inst");
+        }
+        break;
+      }
+    }
+    return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
+  }
+};
+var bitStatePool = [];
+var Backtracker = class Backtracker2 {
+  static shouldBacktrack(prog) {
+    return prog.numInst() <= MAX_BACKTRACK_PROG;
+  }
+  static maxBitStateLen(prog) {
+    if (!Backtracker2.shouldBacktrack(prog)) return 0;
+    return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const startCond = re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
+    const b = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+    const end = input.endPos();
+    b.reset(re2.prog, end, ncap);
+    let matched = false;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
+      if (b.ncap > 0) b.cap[0] = pos;
+      if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
+    } else {
+      let width = -1;
+      for (; pos <= end && width !== 0; pos += width) {
+        if (re2.prefix.length > 0) {
+          const advance = input.index(re2, pos);
+          if (advance < 0) break;
+          pos += advance;
+        }
+        if (b.ncap > 0) b.cap[0] = pos;
+        if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
+          matched = true;
+          break;
+        }
+        const r = input.step(pos);
+        width = r === MachineInputBase.EOF() ? 0 : r & 7;
+      }
+    }
+    if (!matched) {
+      bitStatePool.push(b);
+      return null;
+    }
+    const result = ncap === 0 ? [] : Utils.toArray(b.matchcap.subarray(0, ncap));
+    bitStatePool.push(b);
+    return result;
+  }
+};
+var QueueOnePass = class {
+  constructor(size) {
+    this.sparse = new Uint32Array(size);
+    this.dense = new Uint32Array(size);
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  empty() {
+    return this.nextIndex >= this.size;
+  }
+  next() {
+    return this.dense[this.nextIndex++];
+  }
+  clear() {
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  contains(u) {
+    return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
+  }
+  insert(u) {
+    if (!this.contains(u)) this.insertNew(u);
+  }
+  insertNew(u) {
+    if (u >= this.sparse.length) return;
+    this.sparse[u] = this.size;
+    this.dense[this.size] = u;
+    this.size++;
+  }
+};
+var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+  const leftLen = leftRunes.length;
+  const rightLen = rightRunes.length;
+  let lx = 0, rx = 0;
+  const merged = [];
+  const next = [];
+  let ok = true;
+  let ix = -1;
+  const extend = (isLeft) => {
+    const newArray = isLeft ? leftRunes : rightRunes;
+    const low = isLeft ? lx : rx;
+    const pc = isLeft ? leftPC : rightPC;
+    if (ix > 0 && newArray[low] <= merged[ix]) return false;
+    merged.push(newArray[low], newArray[low + 1]);
+    if (isLeft) lx += 2;
+    else rx += 2;
+    ix += 2;
+    next.push(pc);
+    return true;
+  };
+  while (lx < leftLen || rx < rightLen) {
+    if (rx >= rightLen) ok = extend(true);
+    else if (lx >= leftLen) ok = extend(false);
+    else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
+    else ok = extend(true);
+    if (!ok) return null;
+  }
+  return {
+    merged,
+    next
+  };
+};
+var OnePassProg = class {
+  constructor(prog) {
+    this.start = prog.start;
+    this.numCap = prog.numCap;
+    this.inst = new Array(prog.inst.length);
+    for (let i = 0; i < prog.inst.length; i++) {
+      const orig = prog.inst[i];
+      const inst = new Inst2(orig.op);
+      inst.out = orig.out;
+      inst.arg = orig.arg;
+      inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
+      inst.next = null;
+      this.inst[i] = inst;
+    }
+  }
+};
+var onePassCopy = (prog) => {
+  const p = new OnePassProg(prog);
+  for (let pc = 0; pc < p.inst.length; pc++) {
+    const inst = p.inst[pc];
+    if (inst.op !== Inst2.ALT && inst.op !== Inst2.ALT_MATCH) continue;
+    let pAOther = "out";
+    let pAAlt = "arg";
+    let instAlt = p.inst[inst[pAAlt]];
+    if (instAlt.op !== Inst2.ALT && instAlt.op !== Inst2.ALT_MATCH) {
+      pAOther = "arg";
+      pAAlt = "out";
+      instAlt = p.inst[inst[pAAlt]];
+      if (instAlt.op !== Inst2.ALT && instAlt.op !== Inst2.ALT_MATCH) continue;
+    }
+    const instOther = p.inst[inst[pAOther]];
+    if (instOther.op === Inst2.ALT || instOther.op === Inst2.ALT_MATCH) continue;
+    let pBAlt = "out";
+    let pBOther = "arg";
+    let patch = false;
+    if (instAlt.out === pc) patch = true;
+    else if (instAlt.arg === pc) {
+      patch = true;
+      pBAlt = "arg";
+      pBOther = "out";
+    }
+    if (patch) instAlt[pBAlt] = inst[pAOther];
+    if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
+  }
+  return p;
+};
+var makeOnePass = (p) => {
+  if (p.inst.length >= 1e3) return null;
+  const instQueue = new QueueOnePass(p.inst.length);
+  const visitQueue = new QueueOnePass(p.inst.length);
+  const onePassRunes = new Array(p.inst.length);
+  const m = new Array(p.inst.length).fill(false);
+  const check = (pc) => {
+    let ok = true;
+    const inst = p.inst[pc];
+    if (visitQueue.contains(pc)) return true;
+    visitQueue.insert(pc);
+    switch (inst.op) {
+      case Inst2.ALT:
+      case Inst2.ALT_MATCH: {
+        ok = check(inst.out) && check(inst.arg);
+        let matchOut = m[inst.out];
+        let matchArg = m[inst.arg];
+        if (matchOut && matchArg) return false;
+        if (matchArg) {
+          const tempOut = inst.out;
+          inst.out = inst.arg;
+          inst.arg = tempOut;
+          const tempMatch = matchOut;
+          matchOut = matchArg;
+          matchArg = tempMatch;
+        }
+        if (matchOut) {
+          m[pc] = true;
+          inst.op = Inst2.ALT_MATCH;
+        }
+        const leftRunes = onePassRunes[inst.out] || [];
+        const rightRunes = onePassRunes[inst.arg] || [];
+        const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
+        if (!mergeRes) return false;
+        onePassRunes[pc] = new Int32Array(mergeRes.merged);
+        inst.next = new Uint32Array(mergeRes.next);
+        break;
+      }
+      case Inst2.CAPTURE:
+      case Inst2.EMPTY_WIDTH:
+      case Inst2.NOP:
+        ok = check(inst.out);
+        m[pc] = m[inst.out];
+        onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+        break;
+      case Inst2.MATCH:
+      case Inst2.FAIL:
+        m[pc] = inst.op === Inst2.MATCH;
+        break;
+      case Inst2.RUNE: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        if (!inst.runes || inst.runes.length === 0) {
+          onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
+          inst.next = new Uint32Array([inst.out]);
+          break;
+        }
+        let runes = [];
+        if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b) => a - b);
+        } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst2.RUNE;
+        break;
+      }
+      case Inst2.RUNE1: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        let runes = [];
+        if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b) => a - b);
+        } else runes.push(inst.runes[0], inst.runes[0]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst2.RUNE;
+        break;
+      }
+      case Inst2.RUNE_ANY:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
+        inst.next = new Uint32Array([inst.out]);
+        break;
+      case Inst2.RUNE_ANY_NOT_NL:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([
+          0,
+          9,
+          11,
+          Unicode.MAX_RUNE
+        ]);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+    }
+    return ok;
+  };
+  instQueue.clear();
+  instQueue.insert(p.start);
+  while (!instQueue.empty()) {
+    visitQueue.clear();
+    if (!check(instQueue.next())) return null;
+  }
+  for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
+  return p;
+};
+var cleanupOnePass = (p, original) => {
+  for (let ix = 0; ix < original.inst.length; ix++) {
+    const instOriginal = original.inst[ix];
+    switch (instOriginal.op) {
+      case Inst2.ALT:
+      case Inst2.ALT_MATCH:
+      case Inst2.RUNE:
+        break;
+      case Inst2.CAPTURE:
+      case Inst2.EMPTY_WIDTH:
+      case Inst2.NOP:
+      case Inst2.MATCH:
+      case Inst2.FAIL:
+        p.inst[ix].next = null;
+        break;
+      case Inst2.RUNE1:
+      case Inst2.RUNE_ANY:
+      case Inst2.RUNE_ANY_NOT_NL:
+        p.inst[ix].next = null;
+        p.inst[ix].op = instOriginal.op;
+        p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
+    }
+  }
+};
+var OnePass = class OnePass2 {
+  static compile(prog) {
+    if (prog.start === 0) return null;
+    if (prog.numLb > 0) return null;
+    const startInst = prog.inst[prog.start];
+    if (startInst.op !== Inst2.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
+    let hasAlt = false;
+    for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst2.ALT || prog.inst[i].op === Inst2.ALT_MATCH) {
+      hasAlt = true;
+      break;
+    }
+    for (let i = 0; i < prog.inst.length; i++) {
+      const inst = prog.inst[i];
+      const opOut = prog.inst[inst.out].op;
+      switch (inst.op) {
+        case Inst2.ALT:
+        case Inst2.ALT_MATCH:
+          if (opOut === Inst2.MATCH || prog.inst[inst.arg].op === Inst2.MATCH) return null;
+          break;
+        case Inst2.EMPTY_WIDTH:
+          if (opOut === Inst2.MATCH) {
+            if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
+            return null;
+          }
+          break;
+        default:
+          if (opOut === Inst2.MATCH && hasAlt) return null;
+      }
+    }
+    let p = onePassCopy(prog);
+    p = makeOnePass(p);
+    if (p !== null) cleanupOnePass(p, prog);
+    return p;
+  }
+  static next(inst, r) {
+    const nextIdx = inst.matchRunePos(r);
+    if (nextIdx >= 0) return inst.next[nextIdx];
+    if (inst.op === Inst2.ALT_MATCH) return inst.out;
+    return 0;
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const onepass = re2.onepass;
+    if (!onepass) return null;
+    const matchcap = new Int32Array(ncap).fill(-1);
+    let matched = false;
+    let r = input.step(pos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let r1 = MachineInputBase.EOF();
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r1 = input.step(pos + width);
+      if (r1 !== MachineInputBase.EOF()) {
+        rune1 = r1 >> 3;
+        width1 = r1 & 7;
+      }
+    }
+    let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
+    let pc = onepass.start;
+    let inst;
+    while (true) {
+      inst = onepass.inst[pc];
+      pc = inst.out;
+      switch (inst.op) {
+        case Inst2.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
+          matched = true;
+          if (matchcap.length > 0) {
+            matchcap[0] = 0;
+            matchcap[1] = pos;
+          }
+          return ncap === 0 ? [] : Utils.toArray(matchcap);
+        case Inst2.RUNE:
+          if (!inst.matchRune(rune)) return null;
+          break;
+        case Inst2.RUNE1:
+          if (rune !== inst.runes[0]) return null;
+          break;
+        case Inst2.RUNE_ANY:
+          break;
+        case Inst2.RUNE_ANY_NOT_NL:
+          if (rune === 10) return null;
+          break;
+        case Inst2.ALT:
+        case Inst2.ALT_MATCH:
+          pc = OnePass2.next(inst, rune);
+          continue;
+        case Inst2.FAIL:
+          return null;
+        case Inst2.NOP:
+          continue;
+        case Inst2.EMPTY_WIDTH:
+          if ((inst.arg & ~flag) !== 0) return null;
+          continue;
+        case Inst2.CAPTURE:
+          if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
+          continue;
+        default:
+          throw new RE2JSInternalException("bad inst");
+      }
+      if (width === 0) break;
+      flag = Utils.emptyOpContext(rune, rune1);
+      pos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r1 = input.step(pos + width);
+        if (r1 !== MachineInputBase.EOF()) {
+          rune1 = r1 >> 3;
+          width1 = r1 & 7;
+        } else {
+          rune1 = -1;
+          width1 = 0;
+        }
+      }
+    }
+    if (!matched) return null;
+    return ncap === 0 ? [] : Utils.toArray(matchcap);
+  }
+};
+var Regexp2 = class Regexp3 {
+  static Op = createEnum([
+    "NO_MATCH",
+    "EMPTY_MATCH",
+    "LITERAL",
+    "CHAR_CLASS",
+    "ANY_CHAR_NOT_NL",
+    "ANY_CHAR",
+    "BEGIN_LINE",
+    "END_LINE",
+    "BEGIN_TEXT",
+    "END_TEXT",
+    "WORD_BOUNDARY",
+    "NO_WORD_BOUNDARY",
+    "CAPTURE",
+    "STAR",
+    "PLUS",
+    "QUEST",
+    "REPEAT",
+    "CONCAT",
+    "ALTERNATE",
+    "PLB",
+    "NLB",
+    "LEFT_PAREN",
+    "VERTICAL_BAR"
+  ]);
+  static isPseudoOp(op) {
+    return op >= Regexp3.Op.LEFT_PAREN;
+  }
+  static emptySubs() {
+    return [];
+  }
+  static quoteIfHyphen(rune) {
+    if (rune === Codepoint.CODES["-"]) return "\\";
+    return "";
+  }
+  static fromRegexp(re) {
+    const regex = new Regexp3(re.op);
+    regex.flags = re.flags;
+    regex.subs = re.subs;
+    regex.runes = re.runes;
+    regex.cap = re.cap;
+    regex.min = re.min;
+    regex.max = re.max;
+    regex.name = re.name;
+    regex.namedGroups = re.namedGroups;
+    regex.lb = re.lb;
+    return regex;
+  }
+  constructor(op) {
+    this.op = op;
+    this.flags = 0;
+    this.subs = Regexp3.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.min = 0;
+    this.max = 0;
+    this.cap = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  reinit() {
+    this.flags = 0;
+    this.subs = Regexp3.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.cap = 0;
+    this.min = 0;
+    this.max = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  toString() {
+    return this.appendTo();
+  }
+  appendTo() {
+    let out = "";
+    switch (this.op) {
+      case Regexp3.Op.NO_MATCH:
+        out += "[^\\x00-\\x{10FFFF}]";
+        break;
+      case Regexp3.Op.EMPTY_MATCH:
+        out += "(?:)";
+        break;
+      case Regexp3.Op.STAR:
+      case Regexp3.Op.PLUS:
+      case Regexp3.Op.QUEST:
+      case Regexp3.Op.REPEAT: {
+        const sub = this.subs[0];
+        if (sub.op > Regexp3.Op.CAPTURE || sub.op === Regexp3.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        switch (this.op) {
+          case Regexp3.Op.STAR:
+            out += "*";
+            break;
+          case Regexp3.Op.PLUS:
+            out += "+";
+            break;
+          case Regexp3.Op.QUEST:
+            out += "?";
+            break;
+          case Regexp3.Op.REPEAT:
+            out += `{${this.min}`;
+            if (this.min !== this.max) {
+              out += ",";
+              if (this.max >= 0) out += this.max;
+            }
+            out += "}";
+        }
+        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+        break;
+      }
+      case Regexp3.Op.CONCAT:
+        for (let sub of this.subs) if (sub.op === Regexp3.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        break;
+      case Regexp3.Op.ALTERNATE: {
+        let sep6 = "";
+        for (let sub of this.subs) {
+          out += sep6;
+          sep6 = "|";
+          out += sub.appendTo();
+        }
+        break;
+      }
+      case Regexp3.Op.LITERAL:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
+        for (let rune of this.runes) out += Utils.escapeRune(rune);
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+        break;
+      case Regexp3.Op.ANY_CHAR_NOT_NL:
+        out += "(?-s:.)";
+        break;
+      case Regexp3.Op.ANY_CHAR:
+        out += "(?s:.)";
+        break;
+      case Regexp3.Op.PLB:
+        out += `(?<=${this.subs[0].appendTo()})`;
+        break;
+      case Regexp3.Op.NLB:
+        out += `(?<!${this.subs[0].appendTo()})`;
+        break;
+      case Regexp3.Op.CAPTURE:
+        if (this.name === null || this.name.length === 0) out += "(";
+        else out += `(?P<${this.name}>`;
+        if (this.subs[0].op !== Regexp3.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
+        out += ")";
+        break;
+      case Regexp3.Op.BEGIN_TEXT:
+        out += "\\A";
+        break;
+      case Regexp3.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
+        else out += "\\z";
+        break;
+      case Regexp3.Op.BEGIN_LINE:
+        out += "^";
+        break;
+      case Regexp3.Op.END_LINE:
+        out += "$";
+        break;
+      case Regexp3.Op.WORD_BOUNDARY:
+        out += "\\b";
+        break;
+      case Regexp3.Op.NO_WORD_BOUNDARY:
+        out += "\\B";
+        break;
+      case Regexp3.Op.CHAR_CLASS:
+        if (this.runes.length % 2 !== 0) {
+          out += "[invalid char class]";
+          break;
+        }
+        out += "[";
+        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+        else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
+          out += "^";
+          for (let i = 1; i < this.runes.length - 1; i += 2) {
+            const lo = this.runes[i] + 1;
+            const hi = this.runes[i + 1] - 1;
+            out += Regexp3.quoteIfHyphen(lo);
+            out += Utils.escapeRune(lo);
+            if (lo !== hi) {
+              out += "-";
+              out += Regexp3.quoteIfHyphen(hi);
+              out += Utils.escapeRune(hi);
+            }
+          }
+        } else for (let i = 0; i < this.runes.length; i += 2) {
+          const lo = this.runes[i];
+          const hi = this.runes[i + 1];
+          out += Regexp3.quoteIfHyphen(lo);
+          out += Utils.escapeRune(lo);
+          if (lo !== hi) {
+            out += "-";
+            out += Regexp3.quoteIfHyphen(hi);
+            out += Utils.escapeRune(hi);
+          }
+        }
+        out += "]";
+        break;
+      default:
+        out += this.op;
+    }
+    return out;
+  }
+  maxCap() {
+    let m = 0;
+    if (this.op === Regexp3.Op.CAPTURE) m = this.cap;
+    if (this.subs !== null) for (let sub of this.subs) {
+      const n = sub.maxCap();
+      if (m < n) m = n;
+    }
+    return m;
+  }
+  equals(that) {
+    if (!(that !== null && that instanceof Regexp3)) return false;
+    if (this.op !== that.op) return false;
+    switch (this.op) {
+      case Regexp3.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
+        break;
+      case Regexp3.Op.LITERAL:
+      case Regexp3.Op.CHAR_CLASS:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
+        if (this.runes === null && that.runes === null) break;
+        if (this.runes === null || that.runes === null) return false;
+        if (this.runes.length !== that.runes.length) return false;
+        for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
+        break;
+      case Regexp3.Op.ALTERNATE:
+      case Regexp3.Op.CONCAT:
+        if (this.subs.length !== that.subs.length) return false;
+        for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
+        break;
+      case Regexp3.Op.STAR:
+      case Regexp3.Op.PLUS:
+      case Regexp3.Op.QUEST:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp3.Op.REPEAT:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp3.Op.CAPTURE:
+        if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp3.Op.PLB:
+      case Regexp3.Op.NLB:
+        if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
+    }
+    return true;
+  }
+};
+var RegexpWalker = class {
+  static walk(root, handler) {
+    const stack = [];
+    let re = root;
+    let result;
+    for (; ; ) {
+      if (re.subs.length === 0) result = handler.leaf(re);
+      else {
+        const state = handler.enter(re);
+        if (state.result === void 0) {
+          stack.push({
+            re,
+            state,
+            i: 0
+          });
+          re = re.subs[0];
+          continue;
+        }
+        result = state.result;
+      }
+      for (; ; ) {
+        if (stack.length === 0) return result;
+        const frame = stack[stack.length - 1];
+        handler.child(frame.re, frame.state, result, frame.i);
+        frame.i++;
+        if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
+          re = frame.re.subs[frame.i];
+          break;
+        }
+        stack.pop();
+        result = frame.state.result !== void 0 ? frame.state.result : handler.leave(frame.re, frame.state);
+      }
+    }
+  }
+};
+var AhoCorasick = class {
+  constructor(words, alphabetSize) {
+    const edges = /* @__PURE__ */ new Map();
+    const parent = [0];
+    const unit = [0];
+    const depth = [0];
+    const terminal = [0];
+    for (const word of words) {
+      let node = 0;
+      for (let i = 0; i < word.length; i++) {
+        const key2 = node * alphabetSize + word[i];
+        let child2 = edges.get(key2);
+        if (child2 === void 0) {
+          child2 = parent.length;
+          edges.set(key2, child2);
+          parent.push(node);
+          unit.push(word[i]);
+          depth.push(depth[node] + 1);
+          terminal.push(0);
+        }
+        node = child2;
+      }
+      terminal[node] = 1;
+    }
+    const numNodes = parent.length;
+    const children = new Int32Array(numNodes - 1);
+    for (let c = 1; c < numNodes; c++) children[c - 1] = c;
+    children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
+    const childStart = new Int32Array(numNodes + 1);
+    for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
+    for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
+    const childUnit = new Int32Array(numNodes - 1);
+    for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
+    this.childStart = childStart;
+    this.childUnit = childUnit;
+    this.childNode = children;
+    const byDepth = new Int32Array(numNodes);
+    for (let n = 0; n < numNodes; n++) byDepth[n] = n;
+    byDepth.sort((a, b) => depth[a] - depth[b]);
+    const fail = new Int32Array(numNodes);
+    const match = Uint8Array.from(terminal);
+    for (let k = 1; k < numNodes; k++) {
+      const c = byDepth[k];
+      const p = parent[c];
+      if (p !== 0) {
+        let f = fail[p];
+        let next = this.next(f, unit[c]);
+        while (next < 0 && f !== 0) {
+          f = fail[f];
+          next = this.next(f, unit[c]);
+        }
+        fail[c] = next >= 0 ? next : 0;
+      }
+      match[c] |= match[fail[c]];
+    }
+    this.fail = fail;
+    this.match = match;
+  }
+  next(node, u) {
+    let lo = this.childStart[node];
+    let hi = this.childStart[node + 1];
+    const units = this.childUnit;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      const m = units[mid];
+      if (m === u) return this.childNode[mid];
+      if (m < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+  advance(node, u) {
+    for (; ; ) {
+      const next = this.next(node, u);
+      if (next >= 0) return next;
+      if (node === 0) return 0;
+      node = this.fail[node];
+    }
+  }
+  searchUTF16(charSeq, start, end) {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.advance(node, charSeq.charCodeAt(i));
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+  searchUTF8(bytes, start, end) {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.advance(node, bytes[i]);
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+};
+var Prefilter2 = class Prefilter3 {
+  static Type = {
+    NONE: 0,
+    EXACT: 1,
+    AND: 2,
+    OR: 3
+  };
+  static MAX_SCANS = 32;
+  static MAX_AC_UNITS = 1 << 18;
+  constructor(type2) {
+    this.type = type2;
+    this.subs = [];
+    this.str = "";
+    this.bytes = null;
+    this.cost = type2 === Prefilter3.Type.EXACT ? 1 : 0;
+    this.allExact = false;
+    this.ac16 = null;
+    this.ac8 = null;
+  }
+  automaton16() {
+    if (this.ac16 === null) {
+      const words = this.subs.map((s) => {
+        const arr = new Array(s.str.length);
+        for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
+        return arr;
+      });
+      this.ac16 = new AhoCorasick(words, 65536);
+    }
+    return this.ac16;
+  }
+  automaton8() {
+    if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
+    return this.ac8;
+  }
+  eval(input, pos) {
+    switch (this.type) {
+      case Prefilter3.Type.NONE:
+        return true;
+      case Prefilter3.Type.EXACT:
+        return input.hasString(this, pos);
+      case Prefilter3.Type.AND:
+        for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input, pos)) return false;
+        return true;
+      case Prefilter3.Type.OR:
+        if (this.allExact) return input.hasAnyString(this, pos);
+        for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input, pos)) return true;
+        return false;
+      default:
+        return true;
+    }
+  }
+};
+var PrefilterTree2 = class PrefilterTree3 {
+  static build(re) {
+    if (!re) return new Prefilter2(Prefilter2.Type.NONE);
+    return RegexpWalker.walk(re, PrefilterTree3.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => PrefilterTree3.leaf(re),
+    enter: (re) => PrefilterTree3.enter(re),
+    child: (re, state, result) => PrefilterTree3.child(re, state, result),
+    leave: (re, state) => PrefilterTree3.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op !== Regexp2.Op.LITERAL) return new Prefilter2(Prefilter2.Type.NONE);
+    if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter2(Prefilter2.Type.NONE);
+    let str2 = "";
+    for (let i = 0; i < re.runes.length; i++) {
+      if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter2(Prefilter2.Type.NONE);
+      str2 += String.fromCodePoint(re.runes[i]);
+    }
+    const pf = new Prefilter2(Prefilter2.Type.EXACT);
+    pf.str = str2;
+    pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
+    return pf;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp2.Op.CAPTURE:
+      case Regexp2.Op.PLUS:
+        return { sub: null };
+      case Regexp2.Op.REPEAT:
+        if (re.min >= 1) return { sub: null };
+        return { result: new Prefilter2(Prefilter2.Type.NONE) };
+      case Regexp2.Op.CONCAT:
+        return {
+          pf: new Prefilter2(Prefilter2.Type.AND),
+          subs: []
+        };
+      case Regexp2.Op.ALTERNATE:
+        return {
+          pf: new Prefilter2(Prefilter2.Type.OR),
+          subs: []
+        };
+      default:
+        return { result: new Prefilter2(Prefilter2.Type.NONE) };
+    }
+  }
+  static child(re, state, s) {
+    if (state.subs === void 0) {
+      state.sub = s;
+      return;
+    }
+    if (state.pf.type === Prefilter2.Type.AND) {
+      if (s.type === Prefilter2.Type.NONE) return;
+      if (s.type === Prefilter2.Type.AND) {
+        for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+        return;
+      }
+      state.subs.push(s);
+      return;
+    }
+    if (s.type === Prefilter2.Type.NONE) {
+      state.result = new Prefilter2(Prefilter2.Type.NONE);
+      return;
+    }
+    if (s.type === Prefilter2.Type.OR) {
+      for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+      return;
+    }
+    state.subs.push(s);
+  }
+  static leave(re, state) {
+    if (state.subs === void 0) return state.sub;
+    const pf = state.pf;
+    const seen = /* @__PURE__ */ new Set();
+    const subs = [];
+    for (const sub of state.subs) {
+      if (sub.type === Prefilter2.Type.EXACT) {
+        if (seen.has(sub.str)) continue;
+        seen.add(sub.str);
+      }
+      subs.push(sub);
+    }
+    if (pf.type === Prefilter2.Type.AND) {
+      const kept = [];
+      let cost2 = 0;
+      for (const sub of subs) {
+        if (cost2 + sub.cost > Prefilter2.MAX_SCANS) continue;
+        kept.push(sub);
+        cost2 += sub.cost;
+      }
+      if (kept.length === 0) return new Prefilter2(Prefilter2.Type.NONE);
+      if (kept.length === 1) return kept[0];
+      pf.subs = kept;
+      pf.cost = cost2;
+      return pf;
+    }
+    if (subs.length === 0) return new Prefilter2(Prefilter2.Type.NONE);
+    if (subs.length === 1) return subs[0];
+    pf.subs = subs;
+    let allExact = true;
+    let cost = 0;
+    let units = 0;
+    for (const sub of subs) {
+      if (sub.type !== Prefilter2.Type.EXACT) allExact = false;
+      else units += sub.bytes.length;
+      cost += sub.cost;
+    }
+    if (allExact) {
+      if (units > Prefilter2.MAX_AC_UNITS) return new Prefilter2(Prefilter2.Type.NONE);
+      pf.allExact = true;
+      pf.cost = 1;
+      return pf;
+    }
+    if (cost > Prefilter2.MAX_SCANS) return new Prefilter2(Prefilter2.Type.NONE);
+    pf.cost = cost;
+    return pf;
+  }
+};
+var PatchList2 = class {
+  /**
+  * @param {number} head - Encoded pointer to the start of the patch list.
+  * @param {number} tail - Encoded pointer to the end of the patch list.
+  */
+  constructor(head = 0, tail = 0) {
+    this.head = head;
+    this.tail = tail;
+  }
+};
+var Prog2 = class {
+  constructor() {
+    this.inst = [];
+    this.start = 0;
+    this.numCap = 2;
+    this.lbStarts = [];
+    this.numLb = 0;
+    this.lbInst = null;
+  }
+  getInst(pc) {
+    return this.inst[pc];
+  }
+  numInst() {
+    return this.inst.length;
+  }
+  addInst(op) {
+    this.inst.push(new Inst2(op));
+  }
+  markLookbehindInsts() {
+    const lbInst = new Uint8Array(this.inst.length);
+    const pending = this.lbStarts.slice();
+    while (pending.length > 0) {
+      const pc = pending.pop();
+      if (pc === 0 || lbInst[pc] === 1) continue;
+      lbInst[pc] = 1;
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst2.ALT:
+        case Inst2.ALT_MATCH:
+          pending.push(i.out, i.arg);
+          break;
+        case Inst2.MATCH:
+        case Inst2.FAIL:
+          break;
+        default:
+          pending.push(i.out);
+      }
+    }
+    this.lbInst = lbInst;
+  }
+  skipNop(pc) {
+    let i = this.inst[pc];
+    while (i.op === Inst2.NOP || i.op === Inst2.CAPTURE) {
+      i = this.inst[pc];
+      pc = i.out;
+    }
+    return i;
+  }
+  /** @returns {[boolean, string]} */
+  prefix() {
+    let prefix = "";
+    let i = this.skipNop(this.start);
+    if (!Inst2.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst2.MATCH, prefix];
+    while (Inst2.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+      prefix += String.fromCodePoint(i.runes[0]);
+      i = this.skipNop(i.out);
+    }
+    return [i.op === Inst2.MATCH, prefix];
+  }
+  startCond() {
+    let flag = 0;
+    let pc = this.start;
+    loop: for (; ; ) {
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst2.EMPTY_WIDTH:
+          flag |= i.arg;
+          break;
+        case Inst2.FAIL:
+          return -1;
+        case Inst2.CAPTURE:
+        case Inst2.NOP:
+          break;
+        default:
+          break loop;
+      }
+      pc = i.out;
+    }
+    return flag;
+  }
+  patch(l, val) {
+    let head = l.head;
+    while (head !== 0) {
+      const i = this.inst[head >> 1];
+      if ((head & 1) === 0) {
+        head = i.out;
+        i.out = val;
+      } else {
+        head = i.arg;
+        i.arg = val;
+      }
+    }
+  }
+  append(l1, l2) {
+    if (l1.head === 0) return l2;
+    if (l2.head === 0) return l1;
+    const i = this.inst[l1.tail >> 1];
+    if ((l1.tail & 1) === 0) i.out = l2.head;
+    else i.arg = l2.head;
+    return new PatchList2(l1.head, l2.tail);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    let out = "";
+    for (let pc = 0; pc < this.inst.length; pc++) {
+      const len = out.length;
+      out += pc;
+      if (pc === this.start) out += "*";
+      out += "        ".substring(out.length - len);
+      out += this.inst[pc];
+      out += "\n";
+    }
+    return out;
+  }
+};
+var ANY_RUNE_NOT_NL = new Int32Array([
+  0,
+  Codepoint.CODES["\n"] - 1,
+  Codepoint.CODES["\n"] + 1,
+  Unicode.MAX_RUNE
+]);
+var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+var Frag2 = class {
+  constructor(i = 0, out = new PatchList2(), nullable = false) {
+    this.i = i;
+    this.out = out;
+    this.nullable = nullable;
+  }
+};
+var Compiler2 = class Compiler3 {
+  static compileRegexp(re) {
+    const c = new Compiler3();
+    const f = c.compile(re);
+    c.prog.patch(f.out, c.newInst(Inst2.MATCH).i);
+    c.prog.start = f.i;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  static compileSet(regexps) {
+    const c = new Compiler3();
+    if (regexps.length === 0) {
+      c.prog.start = c.newInst(Inst2.FAIL).i;
+      c.prog.markLookbehindInsts();
+      return c.prog;
+    }
+    let starts = [];
+    for (let i = 0; i < regexps.length; i++) {
+      c.lbOffset = c.prog.numLb;
+      const f = c.compile(regexps[i]);
+      const m = c.newInst(Inst2.MATCH);
+      c.prog.getInst(m.i).arg = i;
+      c.prog.patch(f.out, m.i);
+      starts.push(f.i);
+    }
+    let start = starts[0];
+    for (let i = 1; i < starts.length; i++) {
+      const f = c.newInst(Inst2.ALT);
+      const inst = c.prog.getInst(f.i);
+      inst.out = start;
+      inst.arg = starts[i];
+      start = f.i;
+    }
+    c.prog.start = start;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  constructor() {
+    this.prog = new Prog2();
+    this.newInst(Inst2.FAIL);
+    this.lbOffset = 0;
+    this.runeCache = /* @__PURE__ */ new Map();
+    this.walker = {
+      leaf: (re) => this.leaf(re),
+      enter: (re) => this.enter(re),
+      child: (re, state, result) => this.child(re, state, result),
+      leave: (re, state) => this.leave(re, state)
+    };
+  }
+  newInst(op) {
+    this.prog.addInst(op);
+    return new Frag2(this.prog.numInst() - 1, new PatchList2(), true);
+  }
+  nop() {
+    const f = this.newInst(Inst2.NOP);
+    f.out = new PatchList2(f.i << 1, f.i << 1);
+    return f;
+  }
+  fail() {
+    return new Frag2();
+  }
+  cap(arg) {
+    const f = this.newInst(Inst2.CAPTURE);
+    f.out = new PatchList2(f.i << 1, f.i << 1);
+    this.prog.getInst(f.i).arg = arg;
+    if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
+    return f;
+  }
+  cat(f1, f2) {
+    if (f1.i === 0 || f2.i === 0) {
+      this.prog.patch(f1.out, 0);
+      this.prog.patch(f2.out, 0);
+      return this.fail();
+    }
+    this.prog.patch(f1.out, f2.i);
+    return new Frag2(f1.i, f2.out, f1.nullable && f2.nullable);
+  }
+  alt(f1, f2) {
+    if (f1.i === 0) return f2;
+    if (f2.i === 0) return f1;
+    const f = this.newInst(Inst2.ALT);
+    const i = this.prog.getInst(f.i);
+    i.out = f1.i;
+    i.arg = f2.i;
+    f.out = this.prog.append(f1.out, f2.out);
+    f.nullable = f1.nullable || f2.nullable;
+    return f;
+  }
+  loop(f1, nongreedy) {
+    const f = this.newInst(Inst2.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList2(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList2(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    this.prog.patch(f1.out, f.i);
+    return f;
+  }
+  quest(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    const f = this.newInst(Inst2.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList2(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList2(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    f.out = this.prog.append(f.out, f1.out);
+    return f;
+  }
+  star(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
+    return this.loop(f1, nongreedy);
+  }
+  plus(f1, nongreedy) {
+    if (f1.i === 0) return this.fail();
+    return new Frag2(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+  }
+  empty(op) {
+    const f = this.newInst(Inst2.EMPTY_WIDTH);
+    this.prog.getInst(f.i).arg = op;
+    f.out = new PatchList2(f.i << 1, f.i << 1);
+    return f;
+  }
+  rune(runes, flags) {
+    const f = this.newInst(Inst2.RUNE);
+    f.nullable = false;
+    const i = this.prog.getInst(f.i);
+    i.runes = runes;
+    flags &= RE2Flags.FOLD_CASE;
+    if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
+    i.arg = flags;
+    f.out = new PatchList2(f.i << 1, f.i << 1);
+    if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst2.RUNE1;
+    else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst2.RUNE_ANY;
+    else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst2.RUNE_ANY_NOT_NL;
+    return f;
+  }
+  lookBehind(a, parsedLb) {
+    const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
+    const id = this.newInst(Inst2.LB_WRITE);
+    this.prog.getInst(id.i).arg = lb;
+    const any = this.rune(ANY_RUNE, 0);
+    const dotStar = this.star(any, true);
+    const lbAutomaton = this.cat(dotStar, a);
+    this.prog.patch(lbAutomaton.out, id.i);
+    const checkId = this.newInst(Inst2.LB_CHECK);
+    this.prog.getInst(checkId.i).arg = lb;
+    this.prog.lbStarts.push(lbAutomaton.i);
+    if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
+    checkId.out = new PatchList2(checkId.i << 1, checkId.i << 1);
+    return checkId;
+  }
+  compile(re) {
+    return RegexpWalker.walk(re, this.walker);
+  }
+  leaf(re) {
+    switch (re.op) {
+      case Regexp2.Op.NO_MATCH:
+        return this.fail();
+      case Regexp2.Op.EMPTY_MATCH:
+        return this.nop();
+      case Regexp2.Op.LITERAL: {
+        if (re.runes.length === 0) return this.nop();
+        let f = null;
+        for (let r of re.runes) {
+          let singleRune = this.runeCache.get(r);
+          if (singleRune === void 0) {
+            singleRune = new Int32Array([r]);
+            this.runeCache.set(r, singleRune);
+          }
+          const f1 = this.rune(singleRune, re.flags);
+          f = f === null ? f1 : this.cat(f, f1);
+        }
+        return f;
+      }
+      case Regexp2.Op.CHAR_CLASS:
+        return this.rune(re.runes, re.flags);
+      case Regexp2.Op.ANY_CHAR_NOT_NL:
+        return this.rune(ANY_RUNE_NOT_NL, 0);
+      case Regexp2.Op.ANY_CHAR:
+        return this.rune(ANY_RUNE, 0);
+      case Regexp2.Op.BEGIN_LINE:
+        return this.empty(Utils.EMPTY_BEGIN_LINE);
+      case Regexp2.Op.END_LINE:
+        return this.empty(Utils.EMPTY_END_LINE);
+      case Regexp2.Op.BEGIN_TEXT:
+        return this.empty(Utils.EMPTY_BEGIN_TEXT);
+      case Regexp2.Op.END_TEXT:
+        return this.empty(Utils.EMPTY_END_TEXT);
+      case Regexp2.Op.WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_WORD_BOUNDARY);
+      case Regexp2.Op.NO_WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
+      case Regexp2.Op.CONCAT:
+      case Regexp2.Op.ALTERNATE:
+        return this.nop();
+      default:
+        throw new RE2JSCompileException2("regexp: unhandled case in compile");
+    }
+  }
+  enter(re) {
+    switch (re.op) {
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+        return { sub: null };
+      case Regexp2.Op.CAPTURE:
+        return {
+          bra: this.cap(re.cap << 1),
+          sub: null
+        };
+      case Regexp2.Op.CONCAT:
+      case Regexp2.Op.ALTERNATE:
+        return { f: null };
+      default:
+        throw new RE2JSCompileException2("regexp: unhandled case in compile");
+    }
+  }
+  child(re, state, f1) {
+    if (re.op === Regexp2.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+    else if (re.op === Regexp2.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+    else state.sub = f1;
+  }
+  leave(re, state) {
+    switch (re.op) {
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+        return this.lookBehind(state.sub, re.lb);
+      case Regexp2.Op.CAPTURE: {
+        const ket = this.cap(re.cap << 1 | 1);
+        return this.cat(this.cat(state.bra, state.sub), ket);
+      }
+      case Regexp2.Op.STAR:
+        return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp2.Op.PLUS:
+        return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp2.Op.QUEST:
+        return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp2.Op.CONCAT:
+      case Regexp2.Op.ALTERNATE:
+        return state.f;
+      default:
+        throw new RE2JSCompileException2("regexp: unhandled case in compile");
+    }
+  }
+};
+var Simplify = class Simplify2 {
+  static simplify(re) {
+    if (re === null) return null;
+    return RegexpWalker.walk(re, Simplify2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => Simplify2.leaf(re),
+    enter: (re) => Simplify2.enter(re),
+    child: (re, state, result, i) => Simplify2.child(re, state, result, i),
+    leave: (re, state) => Simplify2.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op === Regexp2.Op.CHAR_CLASS) {
+      if (re.runes === null) return re;
+      if (re.runes.length === 0) return new Regexp2(Regexp2.Op.NO_MATCH);
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp2(Regexp2.Op.ANY_CHAR);
+      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp2(Regexp2.Op.ANY_CHAR_NOT_NL);
+    }
+    return re;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+      case Regexp2.Op.CAPTURE:
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+        return { sub: null };
+      case Regexp2.Op.CONCAT:
+      case Regexp2.Op.ALTERNATE:
+        return {
+          subs: [],
+          changed: false
+        };
+      case Regexp2.Op.REPEAT:
+        if (re.min === 0 && re.max === 0) return { result: new Regexp2(Regexp2.Op.EMPTY_MATCH) };
+        return { sub: null };
+      default:
+        return { result: re };
+    }
+  }
+  static child(re, state, nsub, i) {
+    if (state.subs === void 0) {
+      state.sub = nsub;
+      return;
+    }
+    if (nsub !== re.subs[i]) state.changed = true;
+    if (re.op === Regexp2.Op.CONCAT) {
+      if (nsub.op === Regexp2.Op.NO_MATCH) {
+        state.result = new Regexp2(Regexp2.Op.NO_MATCH);
+        return;
+      }
+      if (nsub.op === Regexp2.Op.EMPTY_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp2.Op.CONCAT) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    } else {
+      if (nsub.op === Regexp2.Op.NO_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp2.Op.ALTERNATE) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    }
+    state.subs.push(nsub);
+  }
+  static leave(re, state) {
+    switch (re.op) {
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+      case Regexp2.Op.CAPTURE: {
+        const sub = state.sub;
+        if (sub !== re.subs[0]) {
+          const nre = Regexp2.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = [sub];
+          return nre;
+        }
+        return re;
+      }
+      case Regexp2.Op.CONCAT:
+      case Regexp2.Op.ALTERNATE:
+        if (state.changed) {
+          const newSubs = state.subs;
+          if (newSubs.length === 0) return new Regexp2(re.op === Regexp2.Op.CONCAT ? Regexp2.Op.EMPTY_MATCH : Regexp2.Op.NO_MATCH);
+          if (newSubs.length === 1) return newSubs[0];
+          const nre = Regexp2.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = newSubs;
+          return nre;
+        }
+        return re;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+        return Simplify2.simplify1(re.op, re.flags, state.sub, re);
+      case Regexp2.Op.REPEAT:
+        return Simplify2.simplifyRepeat(re, state.sub);
+      default:
+        return re;
+    }
+  }
+  static simplifyRepeat(re, sub) {
+    if (re.max === -1) {
+      if (re.min === 0) return Simplify2.simplify1(Regexp2.Op.STAR, re.flags, sub, null);
+      if (re.min === 1) return Simplify2.simplify1(Regexp2.Op.PLUS, re.flags, sub, null);
+      const subs = [];
+      for (let i = 0; i < re.min - 1; i++) subs.push(sub);
+      subs.push(Simplify2.simplify1(Regexp2.Op.PLUS, re.flags, sub, null));
+      return Simplify2.concat(subs);
+    }
+    if (re.min === 1 && re.max === 1) return sub;
+    let prefixSubs = null;
+    if (re.min > 0) {
+      prefixSubs = [];
+      for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
+    }
+    if (re.max > re.min) {
+      let suffix = Simplify2.simplify1(Regexp2.Op.QUEST, re.flags, sub, null);
+      for (let i = re.min + 1; i < re.max; i++) suffix = Simplify2.simplify1(Regexp2.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+      if (prefixSubs === null) return suffix;
+      prefixSubs.push(suffix);
+    }
+    if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
+    return new Regexp2(Regexp2.Op.NO_MATCH);
+  }
+  static concat(subs) {
+    const newSubs = [];
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i];
+      if (sub.op === Regexp2.Op.NO_MATCH) return new Regexp2(Regexp2.Op.NO_MATCH);
+      if (sub.op === Regexp2.Op.EMPTY_MATCH) continue;
+      if (sub.op === Regexp2.Op.CONCAT) {
+        for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
+        continue;
+      }
+      newSubs.push(sub);
+    }
+    if (newSubs.length === 0) return new Regexp2(Regexp2.Op.EMPTY_MATCH);
+    if (newSubs.length === 1) return newSubs[0];
+    const nre = new Regexp2(Regexp2.Op.CONCAT);
+    nre.subs = newSubs;
+    return nre;
+  }
+  static simplify1(op, flags, sub, re) {
+    if (sub.op === Regexp2.Op.EMPTY_MATCH) return sub;
+    if (sub.op === Regexp2.Op.NO_MATCH) {
+      if (op === Regexp2.Op.PLUS) return sub;
+      return new Regexp2(Regexp2.Op.EMPTY_MATCH);
+    }
+    if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+    if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+    const nre = new Regexp2(op);
+    nre.flags = flags;
+    nre.subs = [sub];
+    return nre;
+  }
+};
+var CharGroup2 = class {
+  constructor(sign2, cls) {
+    this.sign = sign2;
+    this.cls = cls;
+  }
+};
+var code18 = [48, 57];
+var code22 = [
+  9,
+  10,
+  12,
+  13,
+  32,
+  32
+];
+var code32 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var PERL_GROUPS = /* @__PURE__ */ new Map([
+  ["\\d", new CharGroup2(1, code18)],
+  ["\\D", new CharGroup2(-1, code18)],
+  ["\\s", new CharGroup2(1, code22)],
+  ["\\S", new CharGroup2(-1, code22)],
+  ["\\w", new CharGroup2(1, code32)],
+  ["\\W", new CharGroup2(-1, code32)]
+]);
+var code42 = [
+  48,
+  57,
+  65,
+  90,
+  97,
+  122
+];
+var code52 = [
+  65,
+  90,
+  97,
+  122
+];
+var code62 = [0, 127];
+var code72 = [
+  9,
+  9,
+  32,
+  32
+];
+var code82 = [
+  0,
+  31,
+  127,
+  127
+];
+var code92 = [48, 57];
+var code102 = [33, 126];
+var code112 = [97, 122];
+var code122 = [32, 126];
+var code132 = [
+  33,
+  47,
+  58,
+  64,
+  91,
+  96,
+  123,
+  126
+];
+var code142 = [
+  9,
+  13,
+  32,
+  32
+];
+var code152 = [65, 90];
+var code162 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var code172 = [
+  48,
+  57,
+  65,
+  70,
+  97,
+  102
+];
+var POSIX_GROUPS = /* @__PURE__ */ new Map([
+  ["[:alnum:]", new CharGroup2(1, code42)],
+  ["[:^alnum:]", new CharGroup2(-1, code42)],
+  ["[:alpha:]", new CharGroup2(1, code52)],
+  ["[:^alpha:]", new CharGroup2(-1, code52)],
+  ["[:ascii:]", new CharGroup2(1, code62)],
+  ["[:^ascii:]", new CharGroup2(-1, code62)],
+  ["[:blank:]", new CharGroup2(1, code72)],
+  ["[:^blank:]", new CharGroup2(-1, code72)],
+  ["[:cntrl:]", new CharGroup2(1, code82)],
+  ["[:^cntrl:]", new CharGroup2(-1, code82)],
+  ["[:digit:]", new CharGroup2(1, code92)],
+  ["[:^digit:]", new CharGroup2(-1, code92)],
+  ["[:graph:]", new CharGroup2(1, code102)],
+  ["[:^graph:]", new CharGroup2(-1, code102)],
+  ["[:lower:]", new CharGroup2(1, code112)],
+  ["[:^lower:]", new CharGroup2(-1, code112)],
+  ["[:print:]", new CharGroup2(1, code122)],
+  ["[:^print:]", new CharGroup2(-1, code122)],
+  ["[:punct:]", new CharGroup2(1, code132)],
+  ["[:^punct:]", new CharGroup2(-1, code132)],
+  ["[:space:]", new CharGroup2(1, code142)],
+  ["[:^space:]", new CharGroup2(-1, code142)],
+  ["[:upper:]", new CharGroup2(1, code152)],
+  ["[:^upper:]", new CharGroup2(-1, code152)],
+  ["[:word:]", new CharGroup2(1, code162)],
+  ["[:^word:]", new CharGroup2(-1, code162)],
+  ["[:xdigit:]", new CharGroup2(1, code172)],
+  ["[:^xdigit:]", new CharGroup2(-1, code172)]
+]);
+var CharClass2 = class CharClass3 {
+  static charClassToString(r, len) {
+    let result = "[";
+    for (let i = 0; i < len; i += 2) {
+      if (i > 0) result += " ";
+      const lo = r[i];
+      const hi = r[i + 1];
+      if (lo === hi) result += `0x${lo.toString(16)}`;
+      else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+    }
+    result += "]";
+    return result;
+  }
+  static sortRanges(array, len) {
+    const n = len >> 1;
+    const order = new Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
+    const sorted = array.slice(0, len);
+    for (let i = 0; i < n; i++) {
+      array[2 * i] = sorted[2 * order[i]];
+      array[2 * i + 1] = sorted[2 * order[i] + 1];
+    }
+  }
+  /**
+  * @param {number[]|Int32Array} [r]
+  */
+  constructor(r = Utils.emptyInts()) {
+    this.r = r;
+    this.len = r.length;
+  }
+  toArray() {
+    if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
+    return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
+  }
+  toGrowableArray() {
+    if (Array.isArray(this.r)) {
+      this.r.length = this.len;
+      return this.r;
+    }
+    return Array.from(this.r.subarray(0, this.len));
+  }
+  cleanClass() {
+    if (this.len < 4) return this;
+    CharClass3.sortRanges(this.r, this.len);
+    let w = 2;
+    for (let i = 2; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (lo <= this.r[w - 1] + 1) {
+        if (hi > this.r[w - 1]) this.r[w - 1] = hi;
+        continue;
+      }
+      this.r[w] = lo;
+      this.r[w + 1] = hi;
+      w += 2;
+    }
+    this.len = w;
+    return this;
+  }
+  appendLiteral(x, flags) {
+    return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
+  }
+  appendRange(lo, hi) {
+    if (this.len > 0) {
+      for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+        const rlo = this.r[this.len - i];
+        const rhi = this.r[this.len - i + 1];
+        if (lo <= rhi + 1 && rlo <= hi + 1) {
+          if (lo < rlo) this.r[this.len - i] = lo;
+          if (hi > rhi) this.r[this.len - i + 1] = hi;
+          return this;
+        }
+      }
+    }
+    this.r[this.len++] = lo;
+    this.r[this.len++] = hi;
+    return this;
+  }
+  appendFoldedRange(lo, hi) {
+    if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (lo < Unicode.MIN_FOLD) {
+      this.appendRange(lo, Unicode.MIN_FOLD - 1);
+      lo = Unicode.MIN_FOLD;
+    }
+    if (hi > Unicode.MAX_FOLD) {
+      this.appendRange(Unicode.MAX_FOLD + 1, hi);
+      hi = Unicode.MAX_FOLD;
+    }
+    for (let c = lo; c <= hi; c++) {
+      this.appendRange(c, c);
+      for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
+    }
+    return this;
+  }
+  appendClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendFoldedClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendNegatedClass(x) {
+    let nextLo = 0;
+    for (let i = 0; i < x.length; i += 2) {
+      const lo = x[i];
+      const hi = x[i + 1];
+      if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+      nextLo = hi + 1;
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTable(table2) {
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
+      if (stride === 1) {
+        this.appendRange(lo, hi);
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
+    }
+    return this;
+  }
+  appendNegatedTable(table2) {
+    let nextLo = 0;
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
+      if (stride === 1) {
+        if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+        nextLo = hi + 1;
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) {
+        if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
+        nextLo = c + 1;
+      }
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTableWithSign(table2, sign2) {
+    return sign2 < 0 ? this.appendNegatedTable(table2) : this.appendTable(table2);
+  }
+  negateClass() {
+    let nextLo = 0;
+    let w = 0;
+    for (let i = 0; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (nextLo <= lo - 1) {
+        this.r[w] = nextLo;
+        this.r[w + 1] = lo - 1;
+        w += 2;
+      }
+      nextLo = hi + 1;
+    }
+    this.len = w;
+    if (nextLo <= Unicode.MAX_RUNE) {
+      this.r[this.len++] = nextLo;
+      this.r[this.len++] = Unicode.MAX_RUNE;
+    }
+    return this;
+  }
+  appendClassWithSign(x, sign2) {
+    return sign2 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  }
+  appendGroup(g, foldCase) {
+    let cls = g.cls;
+    if (foldCase) cls = new CharClass3().appendFoldedClass(cls).cleanClass().toArray();
+    return this.appendClassWithSign(cls, g.sign);
+  }
+  toString() {
+    return CharClass3.charClassToString(this.r, this.len);
+  }
+};
+var StringIterator2 = class {
+  constructor(str2) {
+    this.str = str2;
+    this.position = 0;
+  }
+  pos() {
+    return this.position;
+  }
+  rewindTo(pos) {
+    this.position = pos;
+  }
+  more() {
+    return this.position < this.str.length;
+  }
+  peek() {
+    return this.str.codePointAt(this.position);
+  }
+  skip(n) {
+    this.position += n;
+  }
+  skipString(s) {
+    this.position += s.length;
+  }
+  pop() {
+    const r = this.str.codePointAt(this.position);
+    this.position += Utils.charCount(r);
+    return r;
+  }
+  lookingAt(s) {
+    return this.str.startsWith(s, this.position);
+  }
+  rest() {
+    return this.str.substring(this.position);
+  }
+  from(beforePos) {
+    return this.str.substring(beforePos, this.position);
+  }
+  toString() {
+    return this.rest();
+  }
+};
+var Parser2 = class Parser3 {
+  static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
+  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+  static ERR_INVALID_ESCAPE = "invalid escape sequence";
+  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+  static ERR_MISSING_BRACKET = "missing closing ]";
+  static ERR_MISSING_PAREN = "missing closing )";
+  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+  static ERR_UNEXPECTED_PAREN = "unexpected )";
+  static ERR_NESTING_DEPTH = "expression nests too deeply";
+  static ERR_LARGE = "expression too large";
+  static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
+  static MAX_HEIGHT = 1e3;
+  static MAX_SIZE = 1398101;
+  static MAX_RUNES = 33554432;
+  static ANY_TABLE = new UnicodeRangeTable2(new Uint32Array([
+    0,
+    Unicode.MAX_RUNE,
+    1
+  ]));
+  static ASCII_TABLE = new UnicodeRangeTable2(new Uint32Array([
+    0,
+    127,
+    1
+  ]));
+  static ASCII_FOLD_TABLE = new UnicodeRangeTable2(new Uint32Array([
+    0,
+    127,
+    1,
+    383,
+    383,
+    1,
+    8490,
+    8490,
+    1
+  ]));
+  static unicodeTable(name) {
+    if (name === "Any") return {
+      tab: Parser3.ANY_TABLE,
+      fold: Parser3.ANY_TABLE,
+      sign: 1
+    };
+    if (name === "Ascii") return {
+      tab: Parser3.ASCII_TABLE,
+      fold: Parser3.ASCII_FOLD_TABLE,
+      sign: 1
+    };
+    if (name === "Assigned") return {
+      tab: UnicodeTables2.CATEGORIES.get("Cn"),
+      fold: UnicodeTables2.CATEGORIES.get("Cn"),
+      sign: -1
+    };
+    if (name === "Lc") return {
+      tab: UnicodeTables2.CATEGORIES.get("LC"),
+      fold: UnicodeTables2.FOLD_CATEGORIES.get("LC"),
+      sign: 1
+    };
+    if (UnicodeTables2.CATEGORIES.has(name)) return {
+      tab: UnicodeTables2.CATEGORIES.get(name),
+      fold: UnicodeTables2.FOLD_CATEGORIES.get(name),
+      sign: 1
+    };
+    if (UnicodeTables2.SCRIPTS.has(name)) return {
+      tab: UnicodeTables2.SCRIPTS.get(name),
+      fold: UnicodeTables2.FOLD_SCRIPT.get(name),
+      sign: 1
+    };
+    return null;
+  }
+  static minFoldRune(r) {
+    if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
+    let min = r;
+    const r0 = r;
+    for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
+    return min;
+  }
+  static leadingRegexp(re) {
+    if (re.op === Regexp2.Op.EMPTY_MATCH) return null;
+    if (re.op === Regexp2.Op.CONCAT && re.subs.length > 0) {
+      const sub = re.subs[0];
+      if (sub.op === Regexp2.Op.EMPTY_MATCH) return null;
+      return sub;
+    }
+    return re;
+  }
+  static literalRegexp(s, flags) {
+    const re = new Regexp2(Regexp2.Op.LITERAL);
+    re.flags = flags;
+    re.runes = Utils.stringToRunes(s);
+    return re;
+  }
+  /**
+  * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  static parse(pattern, flags) {
+    return new Parser3(pattern, flags).parseInternal();
+  }
+  static parseRepeat(t) {
+    const start = t.pos();
+    if (!t.more() || !t.lookingAt("{")) return -1;
+    t.skip(1);
+    const min = Parser3.parseInt(t);
+    if (min === -1) return -1;
+    if (!t.more()) return -1;
+    let max;
+    if (!t.lookingAt(",")) max = min;
+    else {
+      t.skip(1);
+      if (!t.more()) return -1;
+      if (t.lookingAt("}")) max = -1;
+      else if ((max = Parser3.parseInt(t)) === -1) return -1;
+    }
+    if (!t.more() || !t.lookingAt("}")) return -1;
+    t.skip(1);
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_REPEAT_SIZE, t.from(start));
+    return min << 16 | max & Unicode.MAX_BMP;
+  }
+  static isValidCaptureName(name) {
+    if (name.length === 0) return false;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.codePointAt(i);
+      if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
+    }
+    return true;
+  }
+  static parseInt(t) {
+    const start = t.pos();
+    while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
+    const n = t.from(start);
+    if (n.length === 0 || n.length > 1 && n.codePointAt(0) === Codepoint.CODES["0"]) return -1;
+    if (n.length > 8) return -2;
+    return parseInt(n, 10);
+  }
+  static isCharClass(re) {
+    return re.op === Regexp2.Op.LITERAL && re.runes.length === 1 || re.op === Regexp2.Op.CHAR_CLASS || re.op === Regexp2.Op.ANY_CHAR_NOT_NL || re.op === Regexp2.Op.ANY_CHAR;
+  }
+  static matchRune(re, r) {
+    switch (re.op) {
+      case Regexp2.Op.LITERAL:
+        return re.runes.length === 1 && re.runes[0] === r;
+      case Regexp2.Op.CHAR_CLASS:
+        for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
+        return false;
+      case Regexp2.Op.ANY_CHAR_NOT_NL:
+        return r !== Codepoint.CODES["\n"];
+      case Regexp2.Op.ANY_CHAR:
+        return true;
+    }
+    return false;
+  }
+  static mergeCharClass(dst, src) {
+    switch (dst.op) {
+      case Regexp2.Op.ANY_CHAR:
+        break;
+      case Regexp2.Op.ANY_CHAR_NOT_NL:
+        if (Parser3.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp2.Op.ANY_CHAR;
+        break;
+      case Regexp2.Op.CHAR_CLASS: {
+        const cc = new CharClass2(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
+        if (src.op === Regexp2.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
+        else cc.appendClass(src.runes);
+        dst.runes = cc.toGrowableArray();
+        break;
+      }
+      case Regexp2.Op.LITERAL:
+        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
+        dst.op = Regexp2.Op.CHAR_CLASS;
+        dst.runes = new CharClass2().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
+    }
+  }
+  static parseEscape(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    if (!t.more()) throw new RE2JSSyntaxException2(Parser3.ERR_TRAILING_BACKSLASH);
+    let c = t.pop();
+    bigswitch: switch (c) {
+      case Codepoint.CODES["1"]:
+      case Codepoint.CODES["2"]:
+      case Codepoint.CODES["3"]:
+      case Codepoint.CODES["4"]:
+      case Codepoint.CODES["5"]:
+      case Codepoint.CODES["6"]:
+      case Codepoint.CODES["7"]:
+        if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+      case Codepoint.CODES["0"]: {
+        let r = c - Codepoint.CODES["0"];
+        for (let i = 1; i < 3; i++) {
+          if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+          r = r * 8 + t.peek() - Codepoint.CODES["0"];
+          t.skip(1);
+        }
+        return r;
+      }
+      case Codepoint.CODES["x"]: {
+        if (!t.more()) break;
+        c = t.pop();
+        if (c === Codepoint.CODES["{"]) {
+          let nhex = 0;
+          let r = 0;
+          while (true) {
+            if (!t.more()) break bigswitch;
+            c = t.pop();
+            if (c === Codepoint.CODES["}"]) break;
+            const v = Utils.unhex(c);
+            if (v < 0) break bigswitch;
+            r = r * 16 + v;
+            if (r > Unicode.MAX_RUNE) break bigswitch;
+            nhex++;
+          }
+          if (nhex === 0) break bigswitch;
+          return r;
+        }
+        const x = Utils.unhex(c);
+        if (!t.more()) break;
+        c = t.pop();
+        const y = Utils.unhex(c);
+        if (x < 0 || y < 0) break;
+        return x * 16 + y;
+      }
+      case Codepoint.CODES["a"]:
+        return Codepoint.CODES["\x07"];
+      case Codepoint.CODES["f"]:
+        return Codepoint.CODES["\f"];
+      case Codepoint.CODES["n"]:
+        return Codepoint.CODES["\n"];
+      case Codepoint.CODES["r"]:
+        return Codepoint.CODES["\r"];
+      case Codepoint.CODES["t"]:
+        return Codepoint.CODES["	"];
+      case Codepoint.CODES["v"]:
+        return Codepoint.CODES["\v"];
+      default:
+        if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
+    }
+    throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_ESCAPE, t.from(startPos));
+  }
+  static parseClassChar(t, wholeClassPos) {
+    if (!t.more()) throw new RE2JSSyntaxException2(Parser3.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+    if (t.lookingAt("\\")) return Parser3.parseEscape(t);
+    return t.pop();
+  }
+  static hasCapture(re) {
+    if (re === null) return false;
+    if (re.op === Regexp2.Op.CAPTURE) return true;
+    if (re.subs) {
+      for (let sub of re.subs) if (Parser3.hasCapture(sub)) return true;
+    }
+    return false;
+  }
+  constructor(wholeRegexp, flags = 0) {
+    this.wholeRegexp = wholeRegexp;
+    this.flags = flags;
+    this.numCap = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.stack = [];
+    this.free = null;
+    this.numRegexp = 0;
+    this.numRunes = 0;
+    this.repeats = 0;
+    this.height = null;
+    this.size = null;
+    this.nlb = 0;
+  }
+  newRegexp(op) {
+    let re = this.free;
+    if (re !== null && re.subs !== null && re.subs.length > 0) {
+      this.free = re.subs[0];
+      re.reinit();
+      re.op = op;
+    } else {
+      re = new Regexp2(op);
+      this.numRegexp += 1;
+    }
+    return re;
+  }
+  reuse(re) {
+    if (this.height !== null && this.height.has(re)) this.height.delete(re);
+    if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
+    this.free = re;
+  }
+  checkLimits(re) {
+    if (this.numRunes > Parser3.MAX_RUNES) throw new RE2JSSyntaxException2(Parser3.ERR_LARGE);
+    this.checkSize(re);
+    this.checkHeight(re);
+  }
+  checkSize(re) {
+    if (this.size === null) {
+      if (this.repeats === 0) this.repeats = 1;
+      if (re.op === Regexp2.Op.REPEAT) {
+        let n = re.max;
+        if (n === -1) n = re.min;
+        if (n <= 0) n = 1;
+        if (n > Math.floor(Parser3.MAX_SIZE / this.repeats)) this.repeats = Parser3.MAX_SIZE;
+        else this.repeats *= n;
+      }
+      if (this.numRegexp < Math.floor(Parser3.MAX_SIZE / this.repeats)) return;
+      this.size = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkSize(reEx);
+    }
+    if (this.calcSize(re, true) > Parser3.MAX_SIZE) throw new RE2JSSyntaxException2(Parser3.ERR_LARGE);
+  }
+  calcSize(re, force = false) {
+    if (!force && this.size !== null) {
+      if (this.size.has(re)) return this.size.get(re);
+    }
+    let size = 0;
+    switch (re.op) {
+      case Regexp2.Op.LITERAL:
+        size = re.runes.length;
+        break;
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+      case Regexp2.Op.CAPTURE:
+      case Regexp2.Op.STAR:
+        size = 2 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+        size = 1 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp2.Op.CONCAT:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        break;
+      case Regexp2.Op.ALTERNATE:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        if (re.subs.length > 1) size = size + re.subs.length - 1;
+        break;
+      case Regexp2.Op.REPEAT: {
+        let sub = this.calcSize(re.subs[0]);
+        if (re.max === -1) {
+          if (re.min === 0) size = 2 + sub;
+          else size = 1 + re.min * sub;
+          break;
+        }
+        size = re.max * sub + (re.max - re.min);
+        break;
+      }
+    }
+    size = Math.max(1, size);
+    if (this.size === null) this.size = /* @__PURE__ */ new Map();
+    this.size.set(re, size);
+    return size;
+  }
+  checkHeight(re) {
+    if (this.numRegexp < Parser3.MAX_HEIGHT) return;
+    if (this.height === null) {
+      this.height = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkHeight(reEx);
+    }
+    if (this.calcHeight(re, true) > Parser3.MAX_HEIGHT) throw new RE2JSSyntaxException2(Parser3.ERR_NESTING_DEPTH);
+  }
+  calcHeight(re, force = false) {
+    if (!force && this.height !== null) {
+      if (this.height.has(re)) return this.height.get(re);
+    }
+    let h = 1;
+    for (let sub of re.subs) {
+      const hsub = this.calcHeight(sub);
+      if (h < 1 + hsub) h = 1 + hsub;
+    }
+    if (this.height === null) this.height = /* @__PURE__ */ new Map();
+    this.height.set(re, h);
+    return h;
+  }
+  pop() {
+    return this.stack.pop();
+  }
+  popToPseudo() {
+    const n = this.stack.length;
+    let i = n;
+    while (i > 0 && !Regexp2.isPseudoOp(this.stack[i - 1].op)) i--;
+    return this.stack.splice(i, n - i);
+  }
+  push(re) {
+    this.numRunes += re.runes.length;
+    if (re.op === Regexp2.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+      if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp2.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags & ~RE2Flags.FOLD_CASE;
+    } else if (re.op === Regexp2.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp2.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
+      if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp2.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags | RE2Flags.FOLD_CASE;
+    } else this.maybeConcat(-1, 0);
+    this.stack.push(re);
+    this.checkLimits(re);
+    return re;
+  }
+  maybeConcat(r, flags) {
+    const n = this.stack.length;
+    if (n < 2) return false;
+    const re1 = this.stack[n - 1];
+    const re2 = this.stack[n - 2];
+    if (re1.op !== Regexp2.Op.LITERAL || re2.op !== Regexp2.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
+    if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
+    for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
+    if (r >= 0) {
+      re1.runes = [r];
+      re1.flags = flags;
+      return true;
+    }
+    this.pop();
+    this.reuse(re1);
+    return false;
+  }
+  newLiteral(r, flags) {
+    const re = this.newRegexp(Regexp2.Op.LITERAL);
+    re.flags = flags;
+    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser3.minFoldRune(r);
+    re.runes = [r];
+    return re;
+  }
+  literal(r) {
+    this.push(this.newLiteral(r, this.flags));
+  }
+  op(op) {
+    const re = this.newRegexp(op);
+    re.flags = this.flags;
+    return this.push(re);
+  }
+  repeat(op, min, max, beforePos, t, lastRepeatPos) {
+    let flags = this.flags;
+    if ((flags & RE2Flags.PERL_X) !== 0) {
+      if (t.more() && t.lookingAt("?")) {
+        t.skip(1);
+        flags ^= RE2Flags.NON_GREEDY;
+      }
+      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+    }
+    const n = this.stack.length;
+    if (n === 0) throw new RE2JSSyntaxException2(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const sub = this.stack[n - 1];
+    if (Regexp2.isPseudoOp(sub.op)) throw new RE2JSSyntaxException2(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const re = this.newRegexp(op);
+    re.min = min;
+    re.max = max;
+    re.flags = flags;
+    re.subs = [sub];
+    this.stack[n - 1] = re;
+    this.checkLimits(re);
+    if (op === Regexp2.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+  }
+  repeatIsValid(re, n) {
+    if (re.op === Regexp2.Op.REPEAT) {
+      let m = re.max;
+      if (m === 0) return true;
+      if (m < 0) m = re.min;
+      if (m > n) return false;
+      if (m > 0) n = Math.trunc(n / m);
+    }
+    for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
+    return true;
+  }
+  concat() {
+    this.maybeConcat(-1, 0);
+    const subs = this.popToPseudo();
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp2.Op.EMPTY_MATCH));
+    return this.push(this.collapse(subs, Regexp2.Op.CONCAT));
+  }
+  alternate() {
+    const subs = this.popToPseudo();
+    if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp2.Op.NO_MATCH));
+    return this.push(this.collapse(subs, Regexp2.Op.ALTERNATE));
+  }
+  cleanAlt(re) {
+    if (re.op === Regexp2.Op.CHAR_CLASS) {
+      re.runes = new CharClass2(Array.from(re.runes)).cleanClass().toArray();
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp2.Op.ANY_CHAR;
+      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp2.Op.ANY_CHAR_NOT_NL;
+      }
+    }
+  }
+  collapse(subs, op) {
+    if (subs.length === 1) return subs[0];
+    let len = 0;
+    for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+    let newsubs = new Array(len).fill(null);
+    let i = 0;
+    for (let sub of subs) if (sub.op === op) {
+      for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
+      this.reuse(sub);
+    } else newsubs[i++] = sub;
+    let re = this.newRegexp(op);
+    re.subs = newsubs;
+    if (op === Regexp2.Op.ALTERNATE) {
+      re.subs = this.factor(re.subs);
+      if (re.subs.length === 1) {
+        const old = re;
+        re = re.subs[0];
+        this.reuse(old);
+      }
+    }
+    return re;
+  }
+  factor(array) {
+    if (array.length < 2) return array;
+    let s = 0;
+    let lensub = array.length;
+    let lenout = 0;
+    let str2 = null;
+    let strlen = 0;
+    let strflags = 0;
+    let start = 0;
+    for (let i = 0; i <= lensub; i++) {
+      let istr = null;
+      let istrlen = 0;
+      let iflags = 0;
+      if (i < lensub) {
+        let re = array[s + i];
+        if (re.op === Regexp2.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
+        if (re.op === Regexp2.Op.LITERAL) {
+          istr = re.runes;
+          istrlen = re.runes.length;
+          iflags = re.flags & RE2Flags.FOLD_CASE;
+        }
+        if (iflags === strflags) {
+          let same = 0;
+          while (same < strlen && same < istrlen && str2[same] === istr[same]) same++;
+          if (same > 0) {
+            strlen = same;
+            continue;
+          }
+        }
+      }
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s + start];
+      else {
+        const prefix = this.newRegexp(Regexp2.Op.LITERAL);
+        prefix.flags = strflags;
+        prefix.runes = str2.slice(0, strlen);
+        for (let j = start; j < i; j++) {
+          array[s + j] = this.removeLeadingString(array[s + j], strlen);
+          this.checkLimits(array[s + j]);
+        }
+        const suffix = this.collapse(array.slice(s + start, s + i), Regexp2.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp2.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i;
+      str2 = istr;
+      strlen = istrlen;
+      strflags = iflags;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    let first = null;
+    for (let i = 0; i <= lensub; i++) {
+      let ifirst = null;
+      if (i < lensub) {
+        ifirst = Parser3.leadingRegexp(array[s + i]);
+        if (first !== null && first.equals(ifirst) && (Parser3.isCharClass(first) || first.op === Regexp2.Op.REPEAT && first.min === first.max && Parser3.isCharClass(first.subs[0]))) continue;
+      }
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s + start];
+      else {
+        const prefix = first;
+        for (let j = start; j < i; j++) {
+          const reuse = j !== start;
+          array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
+          this.checkLimits(array[s + j]);
+        }
+        const suffix = this.collapse(array.slice(s + start, s + i), Regexp2.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp2.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i;
+      first = ifirst;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i <= lensub; i++) {
+      if (i < lensub && Parser3.isCharClass(array[s + i])) continue;
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s + start];
+      else {
+        let max = start;
+        for (let j = start + 1; j < i; j++) {
+          const subMax = array[s + max];
+          const subJ = array[s + j];
+          if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
+        }
+        const tmp = array[s + start];
+        array[s + start] = array[s + max];
+        array[s + max] = tmp;
+        for (let j = start + 1; j < i; j++) {
+          Parser3.mergeCharClass(array[s + start], array[s + j]);
+          this.reuse(array[s + j]);
+        }
+        this.cleanAlt(array[s + start]);
+        array[lenout++] = array[s + start];
+      }
+      if (i < lensub) array[lenout++] = array[s + i];
+      start = i + 1;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i < lensub; ++i) {
+      if (i + 1 < lensub && array[s + i].op === Regexp2.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp2.Op.EMPTY_MATCH) continue;
+      array[lenout++] = array[s + i];
+    }
+    lensub = lenout;
+    s = 0;
+    return array.slice(s, lensub);
+  }
+  removeLeadingString(re, n) {
+    if (re.op === Regexp2.Op.CONCAT && re.subs.length > 0) {
+      const sub = this.removeLeadingString(re.subs[0], n);
+      re.subs[0] = sub;
+      if (sub.op === Regexp2.Op.EMPTY_MATCH) {
+        this.reuse(sub);
+        switch (re.subs.length) {
+          case 0:
+          case 1:
+            re.op = Regexp2.Op.EMPTY_MATCH;
+            re.subs = Regexp2.emptySubs();
+            break;
+          case 2: {
+            const old = re;
+            re = re.subs[1];
+            this.reuse(old);
+            break;
+          }
+          default:
+            re.subs = re.subs.slice(1, re.subs.length);
+        }
+      }
+      return re;
+    }
+    if (re.op === Regexp2.Op.LITERAL) {
+      re.runes = re.runes.slice(n, re.runes.length);
+      if (re.runes.length === 0) re.op = Regexp2.Op.EMPTY_MATCH;
+    }
+    return re;
+  }
+  removeLeadingRegexp(re, reuse) {
+    if (re.op === Regexp2.Op.CONCAT && re.subs.length > 0) {
+      if (reuse) this.reuse(re.subs[0]);
+      re.subs = re.subs.slice(1, re.subs.length);
+      switch (re.subs.length) {
+        case 0:
+          re.op = Regexp2.Op.EMPTY_MATCH;
+          re.subs = Regexp2.emptySubs();
+          break;
+        case 1: {
+          const old = re;
+          re = re.subs[0];
+          this.reuse(old);
+          break;
+        }
+      }
+      return re;
+    }
+    if (reuse) this.reuse(re);
+    return this.newRegexp(Regexp2.Op.EMPTY_MATCH);
+  }
+  parseInternal() {
+    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser3.literalRegexp(this.wholeRegexp, this.flags);
+    let lastRepeatPos = -1;
+    let min = -1;
+    let max = -1;
+    const t = new StringIterator2(this.wholeRegexp);
+    while (t.more()) {
+      let repeatPos = -1;
+      bigswitch: switch (t.peek()) {
+        case Codepoint.CODES["("]:
+          if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
+            if (t.lookingAt("(?<=")) {
+              this.parsePosLookBehind();
+              t.skip(4);
+              break;
+            }
+            if (t.lookingAt("(?<!")) {
+              this.parseNegLookBehind();
+              t.skip(4);
+              break;
+            }
+          }
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
+            this.parsePerlFlags(t);
+            break;
+          }
+          this.op(Regexp2.Op.LEFT_PAREN).cap = ++this.numCap;
+          t.skip(1);
+          break;
+        case Codepoint.CODES["|"]:
+          this.parseVerticalBar();
+          t.skip(1);
+          break;
+        case Codepoint.CODES[")"]:
+          this.parseRightParen();
+          t.skip(1);
+          break;
+        case Codepoint.CODES["^"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp2.Op.BEGIN_TEXT);
+          else this.op(Regexp2.Op.BEGIN_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["$"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp2.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
+          else this.op(Regexp2.Op.END_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["."]:
+          if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp2.Op.ANY_CHAR);
+          else this.op(Regexp2.Op.ANY_CHAR_NOT_NL);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["["]:
+          this.parseClass(t);
+          break;
+        case Codepoint.CODES["*"]:
+        case Codepoint.CODES["+"]:
+        case Codepoint.CODES["?"]: {
+          repeatPos = t.pos();
+          let op = null;
+          switch (t.pop()) {
+            case Codepoint.CODES["*"]:
+              op = Regexp2.Op.STAR;
+              break;
+            case Codepoint.CODES["+"]:
+              op = Regexp2.Op.PLUS;
+              break;
+            case Codepoint.CODES["?"]:
+              op = Regexp2.Op.QUEST;
+          }
+          this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["{"]: {
+          const before = t.pos();
+          const minMax = Parser3.parseRepeat(t);
+          if (minMax < 0) {
+            t.rewindTo(before);
+            this.literal(t.pop());
+            break;
+          }
+          repeatPos = before;
+          min = minMax >> 16;
+          max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+          this.repeat(Regexp2.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["\\"]: {
+          const savedPos = t.pos();
+          t.skip(1);
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
+            case Codepoint.CODES["A"]:
+              this.op(Regexp2.Op.BEGIN_TEXT);
+              break bigswitch;
+            case Codepoint.CODES["b"]:
+              this.op(Regexp2.Op.WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["B"]:
+              this.op(Regexp2.Op.NO_WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["C"]:
+              throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_ESCAPE, "\\C");
+            case Codepoint.CODES["Q"]: {
+              let lit = t.rest();
+              const i = lit.indexOf("\\E");
+              if (i >= 0) {
+                lit = lit.substring(0, i);
+                t.skipString(lit);
+                t.skipString("\\E");
+              } else t.skipString(lit);
+              let j = 0;
+              while (j < lit.length) {
+                const codepoint = lit.codePointAt(j);
+                this.literal(codepoint);
+                j += Utils.charCount(codepoint);
+              }
+              break bigswitch;
+            }
+            case Codepoint.CODES["z"]:
+              this.op(Regexp2.Op.END_TEXT);
+              break bigswitch;
+            default:
+              t.rewindTo(savedPos);
+          }
+          else t.rewindTo(savedPos);
+          const re = this.newRegexp(Regexp2.Op.CHAR_CLASS);
+          re.flags = this.flags;
+          if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
+            const cc2 = new CharClass2();
+            if (this.parseUnicodeClass(t, cc2)) {
+              re.runes = cc2.toArray();
+              this.push(re);
+              break bigswitch;
+            }
+          }
+          const cc = new CharClass2();
+          if (this.parsePerlClassEscape(t, cc)) {
+            re.runes = cc.toArray();
+            this.push(re);
+            break bigswitch;
+          }
+          t.rewindTo(savedPos);
+          this.reuse(re);
+          this.literal(Parser3.parseEscape(t));
+          break;
+        }
+        default:
+          this.literal(t.pop());
+      }
+      lastRepeatPos = repeatPos;
+    }
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length !== 1) throw new RE2JSSyntaxException2(Parser3.ERR_MISSING_PAREN, this.wholeRegexp);
+    this.stack[0].namedGroups = this.namedGroups;
+    return this.stack[0];
+  }
+  parsePerlFlags(t) {
+    const startPos = t.pos();
+    const s = t.rest();
+    if (s.startsWith("(?P<") || s.startsWith("(?<")) {
+      const begin = s.charAt(2) === "P" ? 4 : 3;
+      const end = s.indexOf(">");
+      if (end < 0) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_NAMED_CAPTURE, s);
+      const name = s.substring(begin, end);
+      t.skipString(name);
+      t.skip(begin + 1);
+      if (!Parser3.isValidCaptureName(name)) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+      const re = this.op(Regexp2.Op.LEFT_PAREN);
+      re.cap = ++this.numCap;
+      if (this.namedGroups[name]) throw new RE2JSSyntaxException2(Parser3.ERR_DUPLICATE_NAMED_CAPTURE, name);
+      this.namedGroups[name] = this.numCap;
+      re.name = name;
+      return;
+    }
+    t.skip(2);
+    let flags = this.flags;
+    let sign2 = 1;
+    let sawFlag = false;
+    loop: while (t.more()) {
+      const c = t.pop();
+      switch (c) {
+        case Codepoint.CODES["i"]:
+          flags |= RE2Flags.FOLD_CASE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["m"]:
+          flags &= ~RE2Flags.ONE_LINE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["s"]:
+          flags |= RE2Flags.DOT_NL;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["U"]:
+          flags |= RE2Flags.NON_GREEDY;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["-"]:
+          if (sign2 < 0) break loop;
+          sign2 = -1;
+          flags = ~flags;
+          sawFlag = false;
+          break;
+        case Codepoint.CODES[":"]:
+        case Codepoint.CODES[")"]:
+          if (sign2 < 0) {
+            if (!sawFlag) break loop;
+            flags = ~flags;
+          }
+          if (c === Codepoint.CODES[":"]) this.op(Regexp2.Op.LEFT_PAREN);
+          this.flags = flags;
+          return;
+        default:
+          break loop;
+      }
+    }
+    throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_PERL_OP, t.from(startPos));
+  }
+  parsePosLookBehind() {
+    const re = this.newRegexp(Regexp2.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = ++this.nlb;
+    return this.push(re);
+  }
+  parseNegLookBehind() {
+    const re = this.newRegexp(Regexp2.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = -++this.nlb;
+    return this.push(re);
+  }
+  parseVerticalBar() {
+    this.concat();
+    if (!this.swapVerticalBar()) this.op(Regexp2.Op.VERTICAL_BAR);
+  }
+  swapVerticalBar() {
+    const n = this.stack.length;
+    if (n >= 3 && this.stack[n - 2].op === Regexp2.Op.VERTICAL_BAR && Parser3.isCharClass(this.stack[n - 1]) && Parser3.isCharClass(this.stack[n - 3])) {
+      let re1 = this.stack[n - 1];
+      let re3 = this.stack[n - 3];
+      if (re1.op > re3.op) {
+        const tmp = re3;
+        re3 = re1;
+        re1 = tmp;
+        this.stack[n - 3] = re3;
+      }
+      Parser3.mergeCharClass(re3, re1);
+      this.reuse(re1);
+      this.pop();
+      return true;
+    }
+    if (n >= 2) {
+      const re1 = this.stack[n - 1];
+      const re2 = this.stack[n - 2];
+      if (re2.op === Regexp2.Op.VERTICAL_BAR) {
+        if (n >= 3) this.cleanAlt(this.stack[n - 3]);
+        this.stack[n - 2] = re1;
+        this.stack[n - 1] = re2;
+        return true;
+      }
+    }
+    return false;
+  }
+  parseRightParen() {
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length < 2) throw new RE2JSSyntaxException2(Parser3.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    const re1 = this.pop();
+    const re2 = this.pop();
+    if (re2.op !== Regexp2.Op.LEFT_PAREN) throw new RE2JSSyntaxException2(Parser3.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    this.flags = re2.flags;
+    if (re2.lb !== 0) {
+      if (Parser3.hasCapture(re1)) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+      if (re2.lb > 0) re2.op = Regexp2.Op.PLB;
+      else re2.op = Regexp2.Op.NLB;
+      re2.subs = [re1];
+      this.push(re2);
+      return;
+    }
+    if (re2.cap === 0) this.push(re1);
+    else {
+      re2.op = Regexp2.Op.CAPTURE;
+      re2.subs = [re1];
+      this.push(re2);
+    }
+  }
+  parsePerlClassEscape(t, cc) {
+    const beforePos = t.pos();
+    if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
+    t.pop();
+    const p = t.from(beforePos);
+    const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
+    if (g === null) return false;
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseNamedClass(t, cc) {
+    const cls = t.rest();
+    const i = cls.indexOf(":]");
+    if (i < 0) return false;
+    const name = cls.substring(0, i + 2);
+    t.skipString(name);
+    const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
+    if (g === null) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_CHAR_RANGE, name);
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseUnicodeClass(t, cc) {
+    const startPos = t.pos();
+    if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
+    t.skip(1);
+    let sign2 = 1;
+    let c = t.pop();
+    if (c === Codepoint.CODES["P"]) sign2 = -1;
+    if (!t.more()) {
+      t.rewindTo(startPos);
+      throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
+    }
+    c = t.pop();
+    let name;
+    if (c !== Codepoint.CODES["{"]) name = Utils.runeToString(c);
+    else {
+      const rest = t.rest();
+      const end = rest.indexOf("}");
+      if (end < 0) {
+        t.rewindTo(startPos);
+        throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
+      }
+      name = rest.substring(0, end);
+      t.skipString(name);
+      t.skip(1);
+    }
+    if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
+      sign2 = 0 - sign2;
+      name = name.substring(1);
+    }
+    const pair = Parser3.unicodeTable(name);
+    if (pair === null) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    if (pair.sign < 0) sign2 = 0 - sign2;
+    const tab = pair.tab;
+    const fold = pair.fold;
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign2);
+    else {
+      const tmp = new CharClass2().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      cc.appendClassWithSign(Array.from(tmp), sign2);
+    }
+    return true;
+  }
+  parseClass(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    const re = this.newRegexp(Regexp2.Op.CHAR_CLASS);
+    re.flags = this.flags;
+    const cc = new CharClass2();
+    let sign2 = 1;
+    if (t.more() && t.lookingAt("^")) {
+      sign2 = -1;
+      t.skip(1);
+      if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
+    }
+    let first = true;
+    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
+      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+        const s = t.rest();
+        if (s === "-" || !s.startsWith("-]")) {
+          t.rewindTo(startPos);
+          throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
+        }
+      }
+      first = false;
+      const beforePos = t.pos();
+      if (t.lookingAt("[:")) {
+        if (this.parseNamedClass(t, cc)) continue;
+        t.rewindTo(beforePos);
+      }
+      if (this.parseUnicodeClass(t, cc)) continue;
+      if (this.parsePerlClassEscape(t, cc)) continue;
+      t.rewindTo(beforePos);
+      const lo = Parser3.parseClassChar(t, startPos);
+      let hi = lo;
+      if (t.more() && t.lookingAt("-")) {
+        t.skip(1);
+        if (t.more() && t.lookingAt("]")) t.skip(-1);
+        else {
+          hi = Parser3.parseClassChar(t, startPos);
+          if (hi < lo) throw new RE2JSSyntaxException2(Parser3.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+        }
+      }
+      if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
+      else cc.appendFoldedRange(lo, hi);
+    }
+    t.skip(1);
+    cc.cleanClass();
+    if (sign2 < 0) cc.negateClass();
+    re.runes = cc.toArray();
+    this.push(re);
+  }
+};
+var RE22 = class RE23 {
+  static initTest(expr) {
+    const re2 = RE23.compile(expr);
+    const res = new RE23(re2.expr, re2.prog, re2.numSubexp, re2.longest);
+    res.cond = re2.cond;
+    res.prefix = re2.prefix;
+    res.prefixUTF8 = re2.prefixUTF8;
+    res.prefixComplete = re2.prefixComplete;
+    res.prefixRune = re2.prefixRune;
+    res.prefilter = re2.prefilter;
+    res.namedGroups = re2.namedGroups;
+    return res;
+  }
+  /**
+  * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
+  * used to match against text.
+  *
+  * When matching against text, the regexp returns a match that begins as early as possible in the
+  * input (leftmost), and among those it chooses the one that a backtracking search would have
+  * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
+  * and other implementations use, although this package implements it without the expense of
+  * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
+  */
+  static compile(expr) {
+    return RE23.compileImpl(expr, RE2Flags.PERL, false);
+  }
+  /**
+  * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
+  * (egrep) syntax and changes the match semantics to leftmost-longest.
+  *
+  * That is, when matching against text, the regexp returns a match that begins as early as
+  * possible in the input (leftmost), and among those it chooses a match that is as long as
+  * possible. This so-called leftmost-longest matching is the same semantics that early regular
+  * expression implementations used and that POSIX specifies.
+  *
+  * However, there can be multiple leftmost-longest matches, with different submatch choices, and
+  * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
+  * package chooses the one that a backtracking search would have found first, while POSIX
+  * specifies that the match be chosen to maximize the length of the first subexpression, then the
+  * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
+  * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
+  */
+  static compilePOSIX(expr) {
+    return RE23.compileImpl(expr, RE2Flags.POSIX, true);
+  }
+  static compileImpl(expr, mode, longest) {
+    let re = Parser2.parse(expr, mode);
+    const maxCap = re.maxCap();
+    const namedGroups = re.namedGroups;
+    re = Simplify.simplify(re);
+    const prefilter = PrefilterTree2.build(re);
+    const prog = Compiler2.compileRegexp(re);
+    const re2 = new RE23(expr, prog, maxCap, longest);
+    re2.prefilter = prefilter.type === Prefilter2.Type.NONE ? null : prefilter;
+    const [prefixCompl, prefixStr] = prog.prefix();
+    re2.prefixComplete = prefixCompl;
+    re2.prefix = prefixStr;
+    re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
+    if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
+    re2.namedGroups = namedGroups;
+    return re2;
+  }
+  /**
+  * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
+  *
+  * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
+  */
+  static match(pattern, s) {
+    return RE23.compile(pattern).match(s);
+  }
+  constructor(expr, prog, numSubexp = 0, longest = 0) {
+    this.expr = expr;
+    this.prog = prog;
+    this.numSubexp = numSubexp;
+    this.longest = longest;
+    this.cond = prog.startCond();
+    this.prefix = null;
+    this.prefixUTF8 = null;
+    this.prefixComplete = false;
+    this.prefixRune = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.machinePool = [];
+    this.lazyDFA = null;
+    this.onepass = OnePass.compile(this.prog);
+    this.prefilter = null;
+  }
+  get dfa() {
+    if (this.lazyDFA === null) this.lazyDFA = new DFA2(this.prog);
+    return this.lazyDFA;
+  }
+  matchPrefixComplete(input, pos, anchor, ncap) {
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    let matchStart = -1;
+    let matchEnd = -1;
+    const pLen = input.prefixLength(this);
+    if (anchor === RE2Flags.UNANCHORED) {
+      const idx = input.index(this, pos);
+      if (idx < 0) return null;
+      matchStart = pos + idx;
+      matchEnd = matchStart + pLen;
+    } else if (anchor === RE2Flags.ANCHOR_BOTH) {
+      if (input.endPos() !== pLen) return null;
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    } else if (anchor === RE2Flags.ANCHOR_START) {
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    }
+    if (matchStart < 0) return null;
+    if (ncap > 0) {
+      const matchcap = new Int32Array(ncap).fill(-1);
+      matchcap[0] = matchStart;
+      matchcap[1] = matchEnd;
+      return Array.from(matchcap);
+    }
+    return [];
+  }
+  createLookbehindState() {
+    return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
+  }
+  executeEngine(input, pos, anchor, ncap, lbState = null) {
+    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
+    if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
+      if (!this.prefilter.eval(input, pos)) return null;
+    }
+    if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
+    if (ncap > 0) {
+      if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+      return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+    }
+    if (this.prog.numLb === 0) {
+      const dfaResult = this.dfa.match(input, pos, anchor);
+      if (dfaResult !== null) return dfaResult ? [] : null;
+      if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+    }
+    return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+  }
+  /**
+  * Returns the number of parenthesized subexpressions in this regular expression.
+  */
+  numberOfCapturingGroups() {
+    return this.numSubexp;
+  }
+  /**
+  * Returns the number of instructions in this compiled regular expression program.
+  */
+  numberOfInstructions() {
+    return this.prog.numInst();
+  }
+  get() {
+    return this.machinePool.length > 0 ? this.machinePool.pop() : null;
+  }
+  reset() {
+    this.machinePool.length = 0;
+  }
+  put(m) {
+    this.machinePool.push(m);
+  }
+  toString() {
+    return this.expr;
+  }
+  doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
+    let m = this.get();
+    if (!m) m = Machine.fromRE2(this);
+    m.init(ncap);
+    const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
+    this.put(m);
+    return cap;
+  }
+  match(s) {
+    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Matches the regular expression against input starting at position start and ending at position
+  * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
+  * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
+  * array. It is most efficient not to ask for submatch boundaries.
+  *
+  * @param input the input byte array
+  * @param start the beginning position in the input
+  * @param end the end position in the input
+  * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
+  * @param group the array to fill with submatch positions
+  * @param ngroup the number of array pairs to fill in
+  * @param lbState optional state carried between successive matches over the same input (see
+  *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
+  * @returns true if a match was found
+  */
+  matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
+  }
+  matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
+    if (start > end) return [false, null];
+    const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
+    const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
+    if (groupMatch === null) return [false, null];
+    return [true, groupMatch];
+  }
+  /**
+  * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
+  */
+  matchUTF8(b) {
+    return this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
+  * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAll(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
+  * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceFirst(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
+  * been replaced by the return value of of function {@code repl} (whose first argument is the
+  * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAllFunc(src, replFunc, maxReplaces) {
+    let lastMatchEnd = 0;
+    let searchPos = 0;
+    let out = "";
+    const input = MachineInput.fromUTF16(src);
+    const lbState = this.createLookbehindState();
+    let numReplaces = 0;
+    while (searchPos <= src.length) {
+      const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
+      if (a === null || a.length === 0) break;
+      out += src.substring(lastMatchEnd, a[0]);
+      if (a[1] > lastMatchEnd || a[0] === 0) {
+        out += replFunc(src.substring(a[0], a[1]));
+        numReplaces++;
+      }
+      lastMatchEnd = a[1];
+      const width = input.step(searchPos) & 7;
+      if (searchPos + width > a[1]) searchPos += width;
+      else if (searchPos + 1 > a[1]) searchPos++;
+      else searchPos = a[1];
+      if (numReplaces >= maxReplaces) break;
+    }
+    out += src.substring(lastMatchEnd);
+    return out;
+  }
+  pad(a) {
+    if (a === null) return null;
+    let n = (1 + this.numSubexp) * 2;
+    if (a.length < n) {
+      let a2 = new Array(n).fill(-1);
+      for (let i = 0; i < a.length; i++) a2[i] = a[i];
+      a = a2;
+    }
+    return a;
+  }
+  allMatches(input, n, deliverFun = (v) => v) {
+    let result = [];
+    const end = input.endPos();
+    if (n < 0) n = end + 1;
+    let pos = 0;
+    let i = 0;
+    let prevMatchEnd = -1;
+    const lbState = this.createLookbehindState();
+    while (i < n && pos <= end) {
+      const matches4 = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+      if (matches4 === null || matches4.length === 0) break;
+      let accept = true;
+      if (matches4[1] === pos) {
+        if (matches4[0] === prevMatchEnd) accept = false;
+        const r = input.step(pos);
+        if (r < 0) pos = end + 1;
+        else pos += r & 7;
+      } else pos = matches4[1];
+      prevMatchEnd = matches4[1];
+      if (accept) {
+        result.push(deliverFun(this.pad(matches4)));
+        i++;
+      }
+    }
+    return result;
+  }
+  /**
+  * Returns an array holding the text of the leftmost match in {@code b} of this regular
+  * expression.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return b.slice(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Index(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return a.slice(0, 2);
+  }
+  /**
+  * Returns a string holding the text of the leftmost match in {@code s} of this regular
+  * expression.
+  *
+  * If there is no match, the return value is an empty string, but it will also be empty if the
+  * regular expression successfully matches an empty string. Use {@link #findIndex} or
+  * {@link #findSubmatch} if it is necessary to distinguish these cases.
+  */
+  find(s) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return "";
+    return s.substring(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code s} of this regular expression. The match itself is at
+  * {@code s.substring(loc[0], loc[1])}.
+  *
+  * A return value of null indicates no match.
+  */
+  findIndex(s) {
+    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+  }
+  /**
+  * Returns an array of arrays the text of the leftmost match of the regular expression in
+  * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Submatch(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b.slice(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
+  * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8SubmatchIndex(b) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * Returns an array of strings holding the text of the leftmost match of the regular expression in
+  * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatch(s) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatchIndex(s) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  *
+  * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
+  * by |b|.
+  */
+  findAllUTF8(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => b.slice(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Index(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
+  * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
+  * description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAll(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => s.substring(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllIndex(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
+  * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Submatch(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = b.slice(match[2 * j], match[2 * j + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8SubmatchIndex(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n);
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatch(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = s.substring(match[2 * j], match[2 * j + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatchIndex(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n);
+    if (result.length === 0) return null;
+    return result;
+  }
+};
+var RE2Set = class RE2Set2 {
+  /** @type {number} */
+  static UNANCHORED = RE2Flags.UNANCHORED;
+  /** @type {number} */
+  static ANCHOR_START = RE2Flags.ANCHOR_START;
+  /** @type {number} */
+  static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
+  /**
+  * Constructs a new RE2Set with the specified anchor mode and flags.
+  * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
+  * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
+  * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
+  */
+  constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
+    if (![
+      RE2Set2.UNANCHORED,
+      RE2Set2.ANCHOR_START,
+      RE2Set2.ANCHOR_BOTH
+    ].includes(anchor)) throw new RE2JSFlagsException2("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
+    Utils.checkFlags(flags);
+    this.anchor = anchor;
+    this.jsFlags = flags;
+    this.maxMem = maxMem;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    this.re2Flags = re2Flags;
+    this.regexps = [];
+    this.prog = null;
+    this.dfa = null;
+    this.dummyRe2 = null;
+  }
+  /**
+  * Adds a new regular expression pattern to the set.
+  * Patterns cannot be added after the set has been compiled.
+  * @param {string} pattern - The regular expression pattern to add.
+  * @returns {number} The integer index assigned to the added pattern.
+  * @throws {RE2JSCompileException} If patterns are added after compilation.
+  */
+  add(pattern) {
+    if (this.prog) throw new RE2JSCompileException2("Cannot add patterns after compile");
+    Utils.checkPattern(pattern);
+    let fregex = pattern;
+    if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    const re = Parser2.parse(fregex, this.re2Flags);
+    this.regexps.push(Simplify.simplify(re));
+    return this.regexps.length - 1;
+  }
+  /**
+  * Compiles the added patterns into a single state machine.
+  * This is automatically called on the first match if not called explicitly.
+  * @returns {void}
+  */
+  compile() {
+    if (this.prog) return;
+    const prog = Compiler2.compileSet(this.regexps);
+    if (prog.numInst() > Parser2.MAX_SIZE) throw new RE2JSCompileException2(`${Parser2.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser2.MAX_SIZE}`);
+    this.prog = prog;
+    this.dfa = new DFA2(this.prog, this.maxMem);
+    this.dummyRe2 = {
+      prog: this.prog,
+      cond: this.prog.startCond(),
+      prefix: "",
+      prefixRune: 0,
+      longest: false
+    };
+  }
+  /**
+  * Matches the input against the compiled set of regular expressions.
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
+  * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
+  */
+  match(input) {
+    if (!this.prog) this.compile();
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    let internalAnchor = RE2Flags.UNANCHORED;
+    if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
+    else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
+    const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
+    if (dfaResult !== null) return dfaResult;
+    const machine = Machine.fromRE2(this.dummyRe2);
+    machine.init(0);
+    return machine.matchSet(machineInput, 0, internalAnchor);
+  }
+};
+var TranslateRegExpString = class TranslateRegExpString2 {
+  static isHexadecimal(ch) {
+    return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
+  }
+  static translate(data) {
+    let prefixFlags = "";
+    if (Object.prototype.toString.call(data) === "[object RegExp]") {
+      if (data.ignoreCase) prefixFlags += "i";
+      if (data.multiline) prefixFlags += "m";
+      if (data.dotAll) prefixFlags += "s";
+      data = data.source;
+    }
+    if (typeof data !== "string") return data;
+    let result = "";
+    let changed = false;
+    let size = data.length;
+    if (size === 0) {
+      result = "(?:)";
+      changed = true;
+    }
+    let inCharClass = false;
+    let i = 0;
+    while (i < size) {
+      let ch = data[i];
+      if (ch === "\\") {
+        if (i + 1 < size) {
+          ch = data[i + 1];
+          switch (ch) {
+            case "\\":
+              result += "\\\\";
+              i += 2;
+              continue;
+            case "c":
+              if (i + 2 < size) {
+                let code = data[i + 2].charCodeAt(0);
+                if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
+                  let val = code % 32;
+                  result += "\\x";
+                  result += (val >> 4).toString(16).toUpperCase();
+                  result += (val & 15).toString(16).toUpperCase();
+                  i += 3;
+                  changed = true;
+                  continue;
+                }
+              }
+              result += "c";
+              i += 2;
+              changed = true;
+              continue;
+            case "u":
+              if (i + 2 < size) {
+                if (data[i + 2] === "{") {
+                  let j = i + 3;
+                  let hasHex = false;
+                  let closed = false;
+                  while (j < size) {
+                    const hexChar = data[j];
+                    if (hexChar === "}") {
+                      closed = true;
+                      break;
+                    }
+                    if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                    hasHex = true;
+                    j++;
+                  }
+                  if (closed && hasHex) {
+                    result += "\\x";
+                    i += 2;
+                    changed = true;
+                    continue;
+                  }
+                } else if (i + 5 < size) {
+                  let isHex4 = true;
+                  for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j])) {
+                    isHex4 = false;
+                    break;
+                  }
+                  if (isHex4) {
+                    result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+                    i += 6;
+                    changed = true;
+                    continue;
+                  }
+                }
+              }
+              result += "u";
+              i += 2;
+              changed = true;
+              continue;
+            case "x": {
+              let isValidHex = false;
+              if (i + 2 < size && data[i + 2] === "{") {
+                let j = i + 3;
+                let hasHex = false;
+                let closed = false;
+                while (j < size) {
+                  const hexChar = data[j];
+                  if (hexChar === "}") {
+                    closed = true;
+                    break;
+                  }
+                  if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                  hasHex = true;
+                  j++;
+                }
+                if (closed && hasHex) isValidHex = true;
+              } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
+              if (isValidHex) {
+                result += "\\x";
+                i += 2;
+              } else {
+                result += "x";
+                i += 2;
+                changed = true;
+              }
+              continue;
+            }
+            case "n":
+            case "r":
+            case "t":
+            case "a":
+            case "f":
+            case "v":
+            case "d":
+            case "D":
+            case "s":
+            case "S":
+            case "w":
+            case "W":
+            case "b":
+            case "B":
+            case "p":
+            case "P":
+            case "A":
+            case "z":
+            case "Q":
+            case "E":
+            case "0":
+            case "1":
+            case "2":
+            case "3":
+            case "4":
+            case "5":
+            case "6":
+            case "7":
+              result += "\\" + ch;
+              i += 2;
+              continue;
+            default: {
+              let cp2 = data.codePointAt(i + 1);
+              if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+                changed = true;
+              } else {
+                result += "\\";
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+              }
+              continue;
+            }
+          }
+        }
+      } else if (ch === "/") {
+        result += "\\/";
+        i += 1;
+        changed = true;
+        continue;
+      } else if (ch === "[") {
+        if (!inCharClass && data[i + 1] === "]") {
+          result += "[^\\x00-\\x{10FFFF}]";
+          i += 2;
+          changed = true;
+          continue;
+        }
+        if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
+          result += "[\\x00-\\x{10FFFF}]";
+          i += 3;
+          changed = true;
+          continue;
+        }
+        inCharClass = true;
+      } else if (ch === "]") inCharClass = false;
+      else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+        if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
+          result += "(?P<";
+          i += 3;
+          changed = true;
+          continue;
+        }
+      }
+      let cp = data.codePointAt(i);
+      let symSize = Utils.charCount(cp);
+      result += data.substring(i, i + symSize);
+      i += symSize;
+    }
+    const finalResult = changed ? result : data;
+    if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
+    return finalResult;
+  }
+};
+var execResult = (m, input) => {
+  const result = m.matchArray();
+  result.index = m.start(0);
+  result.input = input;
+  result.groups = m.namedGroupsObject();
+  return result;
+};
+var RE2JS2 = class RE2JS3 {
+  /**
+  * Flag: case insensitive matching.
+  */
+  static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
+  /**
+  * Flag: dot ({@code .}) matches all characters, including newline.
+  */
+  static DOTALL = PublicFlags.DOTALL;
+  /**
+  * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+  * beginning and end of input.
+  */
+  static MULTILINE = PublicFlags.MULTILINE;
+  /**
+  * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
+  */
+  static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
+  /**
+  * Flag: matches longest possible string.
+  */
+  static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
+  /**
+  * Flag: enable linear-time captureless lookbehinds.
+  */
+  static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
+  /**
+  * Returns a literal pattern string for the specified string.
+  *
+  * This method produces a string that can be used to create a <code>RE2JS</code> that would
+  * match the string <code>s</code> as if it were a literal pattern.
+  *
+  * Metacharacters or escape sequences in the input sequence will be given no special meaning.
+  *
+  * @param {string} str The string to be literalized
+  * @returns {string} A literal string replacement
+  */
+  static quote(str2) {
+    return Utils.quoteMeta(str2);
+  }
+  /**
+  * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
+  * replacement methods as a literal replacement of {@code str}.
+  *
+  * This is a convenience delegation to {@link Matcher.quoteReplacement}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str2, javaMode = false) {
+    return Matcher.quoteReplacement(str2, javaMode);
+  }
+  /**
+  * Translates a given regular expression string to ensure compatibility with RE2JS.
+  *
+  * This function preprocesses the input regex string by applying necessary transformations,
+  * such as escaping special characters (e.g., `/`), converting named capture groups to
+  * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
+  * resulting regex is safe and properly formatted before compilation.
+  *
+  * @param {string|RegExp} expr - The regular expression string to be translated.
+  * @returns {string} - The transformed regular expression string, ready for compilation.
+  */
+  static translateRegExp(expr) {
+    return TranslateRegExpString.translate(expr);
+  }
+  /**
+  * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
+  * @param {string} regex
+  * @param {number} [flags=0]
+  * @returns {RE2JS}
+  */
+  static compile(regex, flags = 0) {
+    Utils.checkPattern(regex);
+    Utils.checkFlags(flags);
+    let fregex = regex;
+    if ((flags & RE2JS3.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((flags & RE2JS3.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((flags & RE2JS3.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & RE2JS3.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & RE2JS3.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    const p = new RE2JS3(regex, flags);
+    p.re2Input = RE22.compileImpl(fregex, re2Flags, (flags & RE2JS3.LONGEST_MATCH) !== 0);
+    return p;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string} regex the regular expression
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  * @throws RE2JSSyntaxException if the regular expression is malformed
+  */
+  static matches(regex, input) {
+    return RE2JS3.compile(regex).testExact(input);
+  }
+  /**
+  * This is visible for testing.
+  * @private
+  */
+  static initTest(pattern, flags, re2) {
+    if (pattern == null) throw new Error("pattern is null");
+    if (re2 == null) throw new Error("re2 is null");
+    const p = new RE2JS3(pattern, flags);
+    p.re2Input = re2;
+    return p;
+  }
+  /**
+  *
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  constructor(pattern, flags) {
+    this.patternInput = pattern;
+    this.flagsInput = flags;
+    this.re2Input = null;
+  }
+  /**
+  * Releases memory used by internal caches associated with this pattern. Does not change the
+  * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
+  */
+  reset() {
+    this.re2Input.reset();
+  }
+  /**
+  * Returns the flags used in the constructor.
+  * @returns {number}
+  */
+  flags() {
+    return this.flagsInput;
+  }
+  /**
+  * Returns the pattern used in the constructor.
+  * @returns {string}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  re2() {
+    return this.re2Input;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  */
+  matches(input) {
+    return this.testExact(input);
+  }
+  /**
+  * Creates a new {@code Matcher} matching the pattern against the input.
+  *
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
+  * @returns {Matcher}
+  */
+  matcher(input) {
+    if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+    return new Matcher(this, input);
+  }
+  /**
+  * Tests whether the regular expression matches any part of the input string.
+  * Performance Note: This method is highly optimized. Because it only returns
+  * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
+  * and guarantees execution on the high-speed DFA engine whenever possible.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+  */
+  test(input) {
+    if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
+    return this.re2Input.match(input);
+  }
+  /**
+  * Tests whether the regular expression matches the ENTIRE input string.
+  * * **Performance Note:** This operates identically to `.matches()`, but is significantly
+  * faster because it does not request capture group data. By requesting 0 capture groups,
+  * it securely routes execution through the DFA fast-path.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+  */
+  testExact(input) {
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
+  }
+  /**
+  * Executes a search for a match in a specified string.
+  * Returns a result array, or null if no match is found.
+  * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
+  * including `.index`, `.input`, and `.groups` properties.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {Array|null} the match array with index, input, and groups properties, or null
+  */
+  exec(input) {
+    const m = this.matcher(input);
+    return m.find() ? execResult(m, input) : null;
+  }
+  /**
+  * Splits input around instances of the regular expression. It returns an array giving the strings
+  * that occur before, between, and after instances of the regular expression.
+  *
+  * If {@code limit <= 0}, there is no limit on the size of the returned array. If
+  * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
+  * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
+  * of the input, possibly including additional matches of the pattern.
+  *
+  * @param {string} input the input string to be split
+  * @param {number} [limit=0] the limit
+  * @returns {string[]} the split strings
+  */
+  split(input, limit = 0) {
+    const m = this.matcher(input);
+    const result = [];
+    let emptiesSkipped = 0;
+    let last2 = 0;
+    while (m.find()) {
+      if (last2 === 0 && m.end() === 0) {
+        last2 = m.end();
+        continue;
+      }
+      if (limit > 0 && result.length === limit - 1) break;
+      if (last2 === m.start()) {
+        if (limit === 0) {
+          emptiesSkipped += 1;
+          last2 = m.end();
+          continue;
+        }
+      } else while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last2, m.start()));
+      last2 = m.end();
+    }
+    if (limit === 0 && last2 !== m.inputLength()) {
+      while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last2, m.inputLength()));
+    }
+    if (limit !== 0 || result.length === 0 && !(last2 === m.inputLength() && last2 > 0)) result.push(m.substring(last2, m.inputLength()));
+    return result;
+  }
+  /**
+  * Returns an iterator of all results matching a string against the regular expression,
+  * including capturing groups.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {IterableIterator<RegExpMatchArray>}
+  */
+  *matchAll(input) {
+    const m = this.matcher(input);
+    while (m.find()) yield execResult(m, input);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    return this.patternInput;
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.re2Input.numberOfInstructions();
+  }
+  /**
+  * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
+  * pattern and is excluded from this count.
+  *
+  * @returns {number} the number of capturing groups in this pattern
+  */
+  groupCount() {
+    return this.re2Input.numberOfCapturingGroups();
+  }
+  /**
+  * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
+  * is the index of the group in the pattern.
+  * @returns {Record<string, number>}
+  */
+  namedGroups() {
+    return this.re2Input.namedGroups;
+  }
+  /**
+  *
+  * @param {*} other
+  * @returns {boolean}
+  */
+  equals(other) {
+    if (this === other) return true;
+    if (other === null || this.constructor !== other.constructor) return false;
+    return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
+  }
+};
+
+// src/base/re2.ts
+var CACHE_LIMIT = 2048;
+var re2Cache = /* @__PURE__ */ new Map();
+var positionalCache = /* @__PURE__ */ new Map();
+function remember(cache3, key2, make) {
+  const hit = cache3.get(key2);
+  if (hit !== void 0) return hit;
+  const value = make();
+  if (cache3.size >= CACHE_LIMIT) cache3.clear();
+  cache3.set(key2, value);
+  return value;
+}
+function compileRe2(pattern) {
+  return remember(re2Cache, pattern, () => {
+    try {
+      return RE2JS.compile(pattern);
+    } catch (error2) {
+      const reason = error2 instanceof Error ? error2.message : String(error2);
+      throw new Error(`error parsing regexp: ${reason}: \`${pattern}\``, { cause: error2 });
+    }
+  });
+}
+function re2Matches(text, pattern) {
+  return compileRe2(pattern).test(text);
+}
+var re2Pattern = Object.assign(
+  (pattern) => {
+    const compiled3 = compileRe2(pattern);
+    return { test: (text) => compiled3.test(text), toString: () => `re2:${pattern}` };
+  },
+  { code: "re2Pattern" }
+);
+function findFirst(text, pattern) {
+  return findAll(text, pattern, 1)[0] ?? "";
+}
+function findAll(text, pattern, limit = -1) {
+  compileRe2(pattern);
+  const matcher = remember(positionalCache, pattern, () => RE2JS2.compile(pattern)).matcher(text);
+  const out = [];
+  let previousEnd = -1;
+  for (let pos = 0; pos <= text.length && (limit < 0 || out.length < limit); ) {
+    if (!matcher.find(pos)) break;
+    const start = matcher.start();
+    const end = matcher.end();
+    let accept = true;
+    if (end === start) {
+      if (start === previousEnd) accept = false;
+      const code = text.codePointAt(start);
+      pos = start + (code !== void 0 && code > 65535 ? 2 : 1);
+    } else {
+      pos = end;
+    }
+    previousEnd = end;
+    if (accept) out.push(text.slice(start, end));
+  }
+  return out;
+}
+function regexCompileProblem(re) {
+  try {
+    compileRe2(re);
+    return void 0;
+  } catch (error2) {
+    const message2 = error2 instanceof Error ? error2.message : String(error2);
+    return message2.replace(/error parsing regexp: /g, "").replace(/: `[^`]*`/g, "").replace(/\.$/, "");
+  }
+}
+
+// src/engine/config.ts
+var import_yaml = __toESM(require_dist(), 1);
 
 // src/base/package.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
@@ -38403,7 +49132,7 @@ function loadConfig(file) {
     throw new ConfigError(`${file}: ${error2.message.split("\n")[0]}`);
   }
   value ??= {};
-  validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(
+  validate ??= new import_ajv.Ajv({ allErrors: true, strict: false, code: { regExp: re2Pattern } }).compile(
     JSON.parse(readFileSync2(join4(PACKAGE_ROOT, "schemas", "meshlint-config.schema.json"), "utf8"))
   );
   if (!validate(value)) {
@@ -39667,7 +50396,7 @@ var walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
 function build(isSynchronous) {
   return isSynchronous ? walkSync : walkAsync;
 }
-var Queue = class {
+var Queue3 = class {
   count = 0;
   constructor(onQueueEmpty) {
     this.onQueueEmpty = onQueueEmpty;
@@ -39737,7 +50466,7 @@ var Walker = class {
       groups: [],
       counts: new Counter(),
       options,
-      queue: new Queue((error2, state) => this.callbackInvoker(state, error2, callback$1)),
+      queue: new Queue3((error2, state) => this.callbackInvoker(state, error2, callback$1)),
       symlinks: /* @__PURE__ */ new Map(),
       visited: [""].slice(0, 0),
       controller: new Aborter(),
@@ -40331,6 +51060,14 @@ function restoreGluedColons(value) {
   return value;
 }
 
+// src/load/limits.ts
+var MAX_NESTING_DEPTH = 256;
+var MAX_DOCUMENTS_PER_FILE = 1e4;
+var MAX_ALIAS_COUNT = 1e3;
+var MAX_ALIAS_EXPANSION = 1e5;
+var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+var DEFAULT_MAX_TOTAL_SIZE = 64 * 1024 * 1024;
+
 // src/load/yaml.ts
 var GO_YAML_V2_UNSUPPORTED = /* @__PURE__ */ new Set([
   "tag:yaml.org,2002:int",
@@ -40361,40 +51098,138 @@ var goYamlTags = (tags) => [
   ...tags.filter((t) => typeof t === "string" || !GO_YAML_V2_UNSUPPORTED.has(t.tag)),
   ...GO_NUMBER_TAGS
 ];
-var MAX_ALIAS_COUNT = 1e3;
+var PARSE_OPTIONS = {
+  version: "1.1",
+  customTags: goYamlTags,
+  // Duplicate keys are found by documentProblems (linear; yaml's own check compares every pair of keys of a map).
+  uniqueKeys: false,
+  prettyErrors: false,
+  strict: false,
+  // A complex key is reported as a problem; yaml's warning about stringifying it must not reach stderr.
+  logLevel: "error"
+};
 function parseYamlStream(text) {
-  return (0, import_yaml2.parseAllDocuments)(text, {
-    version: "1.1",
-    customTags: goYamlTags,
-    uniqueKeys: true,
-    prettyErrors: false,
-    strict: false
-  });
+  const limits = [];
+  const composer = new import_yaml2.Composer(PARSE_OPTIONS);
+  const documents = [];
+  let count = 0;
+  const guarded = function* (tokens) {
+    for (const token of tokens) {
+      if (token.type === "document") {
+        if (++count > MAX_DOCUMENTS_PER_FILE) {
+          limits.push({ kind: "limit", limit: "documents", start: token.offset, end: token.offset + 1 });
+          return;
+        }
+        const deep = tooDeepAt(token);
+        if (deep !== void 0) {
+          limits.push({ kind: "limit", limit: "depth", start: deep, end: deep + 1 });
+          yield { type: "document", offset: token.offset, start: token.start, ...token.end ? { end: token.end } : {} };
+          continue;
+        }
+      }
+      yield token;
+    }
+  };
+  for (const doc of composer.compose(guarded(new import_yaml2.Parser().parse(text)), true, text.length)) documents.push(doc);
+  return { documents, limits };
 }
-function documentValue(doc, index, text) {
+function tooDeepAt(document) {
+  const stack = [[document.value, 0]];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop();
+    if (!token || token.type !== "block-map" && token.type !== "block-seq" && token.type !== "flow-collection") continue;
+    if (depth + 1 > MAX_NESTING_DEPTH) return token.offset;
+    for (const item of token.items) {
+      stack.push(["key" in item ? item.key : void 0, depth + 1]);
+      stack.push([item.value, depth + 1]);
+    }
+  }
+  return void 0;
+}
+function documentValue(doc, index) {
   const problems = [];
   let fatal = false;
   for (const error2 of [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
+    if (fatal) break;
     const [start, end] = error2.pos;
-    if (error2.code === "DUPLICATE_KEY") {
-      problems.push({ kind: "duplicate-key", key: text.slice(start, end), start, end });
-    } else if (!fatal) {
-      fatal = true;
-      problems.push({ kind: "syntax", message: firstLine(error2.message), start, end: Math.max(end, start + 1) });
-    }
+    fatal = true;
+    const stackExhausted = /call stack/i.test(error2.message);
+    problems.push(
+      stackExhausted ? { kind: "limit", limit: "depth", start, end: Math.max(end, start + 1) } : { kind: "syntax", message: firstLine(error2.message), start, end: Math.max(end, start + 1) }
+    );
   }
   if (fatal || doc.contents === null) return { index, value: void 0, problems };
+  const found = documentProblems(doc);
+  problems.push(...found.problems);
+  if (found.fatal) return { index, value: void 0, problems };
   try {
     return { index, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems };
   } catch (error2) {
     const [start, end] = doc.contents?.range ?? doc.range;
-    if (error2 instanceof ReferenceError && /alias/i.test(error2.message)) {
+    if (error2 instanceof RangeError) {
+      problems.push({ kind: "limit", limit: "depth", start, end: Math.min(end, start + 1) });
+    } else if (error2 instanceof ReferenceError && /alias/i.test(error2.message)) {
       problems.push({ kind: "alias-limit", start, end: Math.min(end, start + 1) });
     } else {
       problems.push({ kind: "syntax", message: firstLine(String(error2.message)), start, end: start + 1 });
     }
     return { index, value: void 0, problems };
   }
+}
+function documentProblems(doc) {
+  const problems = [];
+  const anchors = /* @__PURE__ */ new Map();
+  const open3 = /* @__PURE__ */ new Set();
+  let aliases = 0;
+  let fatal = false;
+  const fail = (problem) => {
+    problems.push(problem);
+    fatal = true;
+  };
+  const stack = [{ node: doc.contents }];
+  while (stack.length > 0 && !fatal) {
+    const { node, exit } = stack.pop();
+    if (exit) {
+      open3.delete(node);
+      continue;
+    }
+    if ((0, import_yaml2.isAlias)(node)) {
+      const [start, end] = node.range ?? [0, 1];
+      const target = anchors.get(node.source);
+      if (++aliases > MAX_ALIAS_COUNT) fail({ kind: "alias-count", start, end });
+      else if (!target) fail({ kind: "syntax", message: `Alias "*${node.source}" refers to no anchor "&${node.source}" defined before it`, start, end });
+      else if (open3.has(target)) fail({ kind: "syntax", message: `Alias "*${node.source}" is inside the node it refers to, which Kubernetes' YAML reader refuses`, start, end });
+      continue;
+    }
+    if (!(0, import_yaml2.isNode)(node)) continue;
+    if (node.anchor) anchors.set(node.anchor, node);
+    if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node)) continue;
+    open3.add(node);
+    stack.push({ node, exit: true });
+    const seen = (0, import_yaml2.isMap)(node) ? /* @__PURE__ */ new Set() : void 0;
+    const children = [];
+    for (const item of node.items) {
+      if (!(0, import_yaml2.isPair)(item)) {
+        children.push(item);
+        continue;
+      }
+      const key2 = item.key;
+      if ((0, import_yaml2.isMap)(key2) || (0, import_yaml2.isSeq)(key2)) {
+        const [start, end] = key2.range ?? [0, 1];
+        fail({ kind: "syntax", message: "A mapping key is itself a mapping or a list, which Kubernetes cannot turn into JSON", start, end: Math.max(end, start + 1) });
+      } else if (seen && (0, import_yaml2.isScalar)(key2) && key2.value !== "<<") {
+        const name = `${typeof key2.value}:${String(key2.value)}`;
+        if (seen.has(name)) {
+          const [start, end] = key2.range ?? [0, 1];
+          problems.push({ kind: "duplicate-key", key: String(key2.value), start, end: Math.max(end, start + 1) });
+        }
+        seen.add(name);
+      }
+      children.push(key2, item.value);
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] });
+  }
+  return { problems, fatal };
 }
 var firstLine = (message2) => (message2.split("\n")[0] ?? message2).replace(/ at line \d+, column \d+:?$/, "").trim();
 var isEmptyDocument = (doc) => doc.contents === null || (0, import_yaml2.isScalar)(doc.contents) && doc.contents.value === null;
@@ -40478,33 +51313,35 @@ var SourceFile = class {
   file;
   text;
   parsedText;
-  documents;
+  stream;
   nonEmpty;
   lineStarts;
   parse() {
-    this.documents ??= parseYamlStream(this.parsedText);
-    return this.documents;
+    this.stream ??= parseYamlStream(this.parsedText);
+    return this.stream;
   }
   forgetSyntaxTree() {
-    this.documents = void 0;
+    this.stream = void 0;
     this.nonEmpty = void 0;
   }
   /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
   locate(document, path6, part) {
-    this.nonEmpty ??= this.parse().filter((d) => !isEmptyDocument(d));
+    this.nonEmpty ??= this.parse().documents.filter((d) => !isEmptyDocument(d));
     const doc = this.nonEmpty[document];
     if (!doc) return void 0;
     const range = locateInDocument(doc, this.parsedText, path6, part);
     return range ? this.span(range.start, range.end) : void 0;
   }
   span(start, end) {
+    let stop = Math.max(start, end);
+    while (stop > start + 1 && (this.text[stop - 1] === "\r" || this.text[stop - 1] === "\n")) stop--;
     const from = this.position(start);
-    const to = this.position(Math.max(start, end));
-    return { file: this.file, start, end, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+    const to = this.position(stop);
+    return { file: this.file, start, end: stop, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
   }
   /** 1-based line and column (UTF-16 code units, as the `yaml` parser counts them). */
   position(offset) {
-    const starts = this.lineStarts ??= computeLineStarts(this.text);
+    const starts = this.lineStarts ??= computeLineStarts(this.parsedText);
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -40515,11 +51352,12 @@ var SourceFile = class {
     return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
   }
   lineText(line) {
-    const starts = this.lineStarts ??= computeLineStarts(this.text);
+    const starts = this.lineStarts ??= computeLineStarts(this.parsedText);
     const start = starts[line - 1];
     if (start === void 0) return "";
-    const end = starts[line] ?? this.text.length;
-    return this.text.slice(start, end).replace(/\r?\n$/, "");
+    let end = starts[line] ?? this.text.length;
+    while (end > start && (this.text[end - 1] === "\n" || this.text[end - 1] === "\r")) end--;
+    return this.text.slice(start, end);
   }
 };
 function computeLineStarts(text) {
@@ -40568,25 +51406,44 @@ var isKustomizeDocument = (value) => {
 var TEMPLATE_SCALARS = /* @__PURE__ */ new Set(["QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL", "BLOCK_FOLDED"]);
 function looksLikeHelmTemplate(text) {
   if (!text.includes("{{")) return false;
-  const docs = parseYamlStream(text);
-  if (docs.some((d) => d.errors.length > 0)) return true;
+  const { documents, limits } = parseYamlStream(text);
+  if (limits.length > 0 || documents.some((d) => d.errors.length > 0)) return true;
   const data = [];
-  for (const doc of docs) {
+  for (const doc of documents) {
     (0, import_yaml4.visit)(doc, {
       Scalar(_key, node) {
         if (node.range && TEMPLATE_SCALARS.has(String(node.type))) data.push([node.range[0], node.range[1]]);
       }
     });
   }
+  data.sort((a, b) => a[0] - b[0]);
+  let scalar2 = 0;
+  const comments = new CommentFinder(text);
   for (let at2 = text.indexOf("{{"); at2 >= 0; at2 = text.indexOf("{{", at2 + 2)) {
-    if (!data.some(([start, end]) => at2 >= start && at2 < end) && !insideComment(text, at2)) return true;
+    while (scalar2 < data.length && data[scalar2][1] <= at2) scalar2++;
+    const inside = scalar2 < data.length && data[scalar2][0] <= at2;
+    if (!inside && !comments.isInComment(at2)) return true;
   }
   return false;
 }
-function insideComment(text, at2) {
-  const lineStart = text.lastIndexOf("\n", at2) + 1;
-  return /(^|\s)#/.test(text.slice(lineStart, at2));
-}
+var CommentFinder = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  lineEnd = -1;
+  commentAt = -1;
+  isInComment(at2) {
+    if (at2 > this.lineEnd) {
+      const lineStart = this.text.lastIndexOf("\n", at2) + 1;
+      const newline = this.text.indexOf("\n", at2);
+      this.lineEnd = newline < 0 ? this.text.length : newline;
+      const m = /(^|\s)#/.exec(this.text.slice(lineStart, this.lineEnd));
+      this.commentAt = m ? lineStart + m.index + m[1].length : -1;
+    }
+    return this.commentAt >= 0 && this.commentAt < at2;
+  }
+};
 var ChartLocator = class {
   constructor(top) {
     this.top = top;
@@ -43691,6 +54548,69 @@ var {
   safeDump
 } = yaml;
 
+// src/load/data-shape.ts
+var isContainer = (v) => typeof v === "object" && v !== null;
+function inspectData(value) {
+  if (!isContainer(value)) return { shared: false };
+  const seen = /* @__PURE__ */ new Set();
+  let shared = false;
+  const path6 = [];
+  const stack = [[value, 1, void 0]];
+  while (stack.length > 0) {
+    const [node, depth, key2] = stack.pop();
+    path6.length = Math.max(0, depth - 2);
+    if (key2 !== void 0) path6.push(key2);
+    if (seen.has(node)) {
+      shared = true;
+      continue;
+    }
+    seen.add(node);
+    if (depth > MAX_NESTING_DEPTH) return { shared, problem: { kind: "depth", path: [...path6] } };
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) if (isContainer(node[i])) stack.push([node[i], depth + 1, i]);
+    } else {
+      const keys = Object.keys(node);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const child2 = node[keys[i]];
+        if (isContainer(child2)) stack.push([child2, depth + 1, keys[i]]);
+      }
+    }
+  }
+  if (!shared) return { shared };
+  const problem = expandedProblem(value, seen.size);
+  return problem ? { shared, problem } : { shared };
+}
+function expandedProblem(root, distinct) {
+  const size = /* @__PURE__ */ new Map();
+  const depth = /* @__PURE__ */ new Map();
+  const onPath = /* @__PURE__ */ new Set();
+  const stack = [[root, false]];
+  while (stack.length > 0) {
+    const [node, done] = stack.pop();
+    const children = (Array.isArray(node) ? node : Object.values(node)).filter(isContainer);
+    if (done) {
+      onPath.delete(node);
+      let total = 1;
+      let deepest = 0;
+      for (const child2 of children) {
+        total += size.get(child2) ?? 0;
+        deepest = Math.max(deepest, depth.get(child2) ?? 0);
+      }
+      size.set(node, total);
+      depth.set(node, deepest + 1);
+      if (total - distinct > MAX_ALIAS_EXPANSION) return { kind: "expansion", added: total - distinct };
+      if (deepest + 1 > MAX_NESTING_DEPTH) return { kind: "depth", path: [] };
+      continue;
+    }
+    if (size.has(node)) continue;
+    if (onPath.has(node)) return { kind: "cycle" };
+    onPath.add(node);
+    stack.push([node, true]);
+    for (const child2 of children) if (!size.has(child2)) stack.push([child2, false]);
+  }
+  return void 0;
+}
+
 // src/load/fast-yaml.ts
 var scalar = (tag, resolve12, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve12(s ?? ""), construct: (s) => construct(s ?? "") });
 var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
@@ -43703,18 +54623,26 @@ var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
     yaml.types.merge
   ]
 });
-var ALIAS = /(?:^|[\s,[{]|:\s)\*[^\s,[\]{}*]/m;
+var ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}*]/m;
 function fastDocuments(text) {
   if (ALIAS.test(text)) return void 0;
+  const documents = [];
   try {
-    return yaml.loadAll(text, void 0, { schema: GO_YAML_V2_SCHEMA, json: false });
+    yaml.loadAll(
+      text,
+      (doc) => {
+        if (documents.length >= MAX_DOCUMENTS_PER_FILE) throw new RangeError("too many documents");
+        documents.push(doc);
+      },
+      { schema: GO_YAML_V2_SCHEMA, json: false }
+    );
   } catch {
     return void 0;
   }
+  return documents.some((doc) => inspectData(doc).shared) ? void 0 : documents;
 }
 
 // src/load/load.ts
-var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 var READ_CONCURRENCY = 16;
 async function load2(inputs, options) {
   const { cwd } = options;
@@ -43773,8 +54701,8 @@ async function load2(inputs, options) {
       continue;
     }
     sources.set(file, parsed2.source);
-    resources.push(...parsed2.resources);
-    issues.push(...parsed2.issues);
+    for (const r of parsed2.resources) resources.push(r);
+    for (const i of parsed2.issues) issues.push(i);
     skippedDocuments += parsed2.skippedDocuments;
     if (parsed2.kustomize) kustomizeFiles.push(file);
     files.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok" });
@@ -43795,15 +54723,24 @@ function templateIssue(tool, files) {
   };
 }
 function parseManifests(file, text) {
-  const protectedText = protectGluedColons(text);
-  const source = new SourceFile(file, text, protectedText);
+  const lineBroken = lineBreaksAsLf(text);
+  const glued = protectGluedColons(lineBroken);
+  const parsedText = glued ?? lineBroken;
+  const source = new SourceFile(file, text, parsedText);
   const resources = [];
   const issues = [];
   let skippedDocuments = 0;
   let kustomize = false;
-  const take = (parsed2, ordinal2) => {
+  const take = (parsed2, ordinal2, inspected) => {
     if (parsed2 === void 0 || parsed2 === null) return;
-    const value = protectedText ? restoreGluedColons(parsed2) : parsed2;
+    const shape = inspected ? void 0 : inspectData(parsed2).problem;
+    if (shape) {
+      const span = source.locate(ordinal2, shape.kind === "depth" ? shape.path : []) ?? source.span(0, 1);
+      if (shape.kind === "expansion") issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
+      else issues.push({ ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span });
+      return;
+    }
+    const value = glued ? restoreGluedColons(parsed2) : parsed2;
     if (isKustomizeDocument(value)) {
       kustomize = true;
       return;
@@ -43818,25 +54755,41 @@ function parseManifests(file, text) {
       resources.push({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, ordinal2, m.base) });
     }
   };
-  const fast = fastDocuments(protectedText ?? text);
+  const fast = fastDocuments(parsedText);
   if (fast) {
-    fast.filter((v) => v !== null && v !== void 0).forEach(take);
+    let ordinal2 = 0;
+    for (const value of fast) if (value !== null && value !== void 0) take(value, ordinal2++, true);
     return { source, resources, issues, skippedDocuments, kustomize };
   }
+  const stream = source.parse();
+  for (const p of stream.limits) issues.push(yamlIssue(file, source, p));
   let ordinal = 0;
-  for (const [index, doc] of source.parse().entries()) {
-    const { value, problems } = documentValue(doc, index, protectedText ?? text);
-    for (const p of problems) {
-      const span = source.span(p.start, p.end);
-      if (p.kind === "syntax") issues.push({ ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span });
-      else if (p.kind === "duplicate-key") issues.push({ ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span });
-      else issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
-    }
+  for (const [index, doc] of stream.documents.entries()) {
+    const { value, problems } = documentValue(doc, index);
+    for (const p of problems) issues.push(yamlIssue(file, source, p));
     if (isEmptyDocument(doc)) continue;
-    take(value, ordinal++);
+    take(value, ordinal++, false);
   }
   source.forgetSyntaxTree();
   return { source, resources, issues, skippedDocuments, kustomize };
+}
+function yamlIssue(file, source, p) {
+  const span = source.span(p.start, p.end);
+  switch (p.kind) {
+    case "syntax":
+      return { ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span };
+    case "duplicate-key":
+      return { ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span };
+    case "alias-limit":
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span };
+    case "alias-count":
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasCount", data: { limit: MAX_ALIAS_COUNT }, file, span };
+    case "limit":
+      return p.limit === "depth" ? { ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span } : { ruleId: "yaml-limit-exceeded", messageId: "documents", data: { limit: MAX_DOCUMENTS_PER_FILE.toLocaleString("en-US") }, file, span };
+  }
+}
+function lineBreaksAsLf(text) {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
 }
 function manifestsIn(value, base) {
   if (!isObject(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string" || !value.kind) return [];
@@ -47913,8 +58866,11 @@ var yaml_alias_limit_exceeded_default = defineRule({
     area: "core",
     category: "input",
     severity: "error",
-    description: "A YAML document expands too many aliases (an alias bomb); it is not read.",
-    messages: { aliasLimit: "This document expands too many YAML aliases and was not read (possible alias bomb)." }
+    description: "A YAML document expands too many aliases (an alias bomb), or uses more aliases than meshlint reads; it is not read.",
+    messages: {
+      aliasLimit: "This document expands too many YAML aliases and was not read (possible alias bomb).",
+      aliasCount: "This document uses more than {{limit}} YAML aliases, meshlint's limit; it was not read."
+    }
   }
 });
 
@@ -47927,6 +58883,21 @@ var yaml_duplicate_key_default = defineRule({
     severity: "error",
     description: "A mapping repeats a key; Kubernetes rejects the object, and other tools keep only one of the values.",
     messages: { duplicateKey: 'Key "{{key}}" appears more than once in the same mapping.' }
+  }
+});
+
+// rules/core/yaml-limit-exceeded.ts
+var yaml_limit_exceeded_default = defineRule({
+  meta: {
+    id: "yaml-limit-exceeded",
+    area: "core",
+    category: "input",
+    severity: "error",
+    description: "A YAML document nests deeper, or a file holds more documents, than meshlint reads; the excess is not read.",
+    messages: {
+      depth: "This document nests mappings and lists more than {{limit}} levels deep, meshlint's limit; it was not read.",
+      documents: "This file holds more than {{limit}} YAML documents, meshlint's limit; this document and the ones after it were not read."
+    }
   }
 });
 
@@ -49252,4266 +60223,6 @@ var authorizationpolicy_host_not_found_default = defineRule({
     }
   }
 });
-
-// node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
-var FOLD_CASE = 1;
-var LITERAL = 2;
-var CLASS_NL = 4;
-var DOT_NL = 8;
-var ONE_LINE = 16;
-var NON_GREEDY = 32;
-var PERL_X = 64;
-var UNICODE_GROUPS = 128;
-var WAS_DOLLAR = 256;
-var MATCH_NL = CLASS_NL | DOT_NL;
-var PERL = CLASS_NL | ONE_LINE | PERL_X | UNICODE_GROUPS;
-var UNANCHORED = 0;
-var ANCHOR_START = 1;
-var ANCHOR_BOTH = 2;
-
-// node_modules/@bufbuild/re2/dist/esm/UnicodeRangeTable.js
-var UnicodeRangeTable = class {
-  data;
-  isStride1;
-  SIZE;
-  constructor(data, isStride1 = false) {
-    this.data = data;
-    this.isStride1 = isStride1;
-    this.SIZE = isStride1 ? 2 : 3;
-  }
-  // High-performance getters that do NOT allocate memory
-  getLo(index) {
-    return this.data[index * this.SIZE];
-  }
-  getHi(index) {
-    return this.data[index * this.SIZE + 1];
-  }
-  getStride(index) {
-    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
-  }
-  get(index) {
-    const i = index * this.SIZE;
-    return [this.data[i], this.data[i + 1], this.getStride(index)];
-  }
-  get length() {
-    return this.data.length / this.SIZE;
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/UnicodeTables.js
-var _B64_MAP = null;
-var getB64Map = () => {
-  if (!_B64_MAP) {
-    _B64_MAP = new Uint8Array(256);
-    const b = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
-    for (let i = 0; i < 64; i++) {
-      _B64_MAP[b.charCodeAt(i)] = i;
-    }
-  }
-  return _B64_MAP;
-};
-var decodeVLQ = (str2) => {
-  const b64 = getB64Map();
-  const res = [];
-  let value = 0, shift = 0;
-  for (let i = 0; i < str2.length; i++) {
-    const digit = b64[str2.charCodeAt(i)];
-    value |= (digit & 31) << shift;
-    if ((digit & 32) === 0) {
-      res.push(value);
-      value = 0;
-      shift = 0;
-    } else {
-      shift += 5;
-    }
-  }
-  return res;
-};
-var decodeRanges = (str2, isStride1) => {
-  if (str2.length === 0)
-    return new Uint32Array(0);
-  const res = decodeVLQ(str2);
-  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
-  const out = new Uint32Array(numRanges * 3);
-  let current = 0, resIdx = 0;
-  for (let i = 0; i < numRanges; i++) {
-    current += res[resIdx++];
-    out[i * 3] = current;
-    current += res[resIdx++];
-    out[i * 3 + 1] = current;
-    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
-  }
-  return out;
-};
-var decodeOrbit = (str2) => {
-  const res = decodeVLQ(str2);
-  const map2 = /* @__PURE__ */ new Map();
-  let currentKey = 0;
-  for (let i = 0; i < res.length; i += 2) {
-    currentKey += res[i];
-    map2.set(currentKey, res[i + 1]);
-  }
-  return map2;
-};
-var mergeRanges = (a, b) => {
-  if (b.length === 0)
-    return a;
-  if (a.length === 0)
-    return b;
-  const points = [];
-  const push5 = (arr) => {
-    for (let i = 0; i < arr.length; i += 3) {
-      const lo = arr[i], hi = arr[i + 1], stride = arr[i + 2];
-      if (stride === 1) {
-        points.push([lo, hi]);
-      } else {
-        for (let cp = lo; cp <= hi; cp += stride)
-          points.push([cp, cp]);
-      }
-    }
-  };
-  push5(a);
-  push5(b);
-  points.sort((x, y) => x[0] - y[0]);
-  const merged = [];
-  for (const [lo, hi] of points) {
-    const last2 = merged[merged.length - 1];
-    if (last2 && last2[1] + 1 >= lo) {
-      if (hi > last2[1])
-        last2[1] = hi;
-    } else {
-      merged.push([lo, hi]);
-    }
-  }
-  const out = new Uint32Array(merged.length * 3);
-  for (let i = 0; i < merged.length; i++) {
-    out[i * 3] = merged[i][0];
-    out[i * 3 + 1] = merged[i][1];
-    out[i * 3 + 2] = 1;
-  }
-  return out;
-};
-var sweepPlatform = (pattern) => {
-  const re = new RegExp(pattern, "u");
-  const ranges = [];
-  let start = -1;
-  for (let cp = 0; cp <= 1114111; cp++) {
-    if (re.test(String.fromCodePoint(cp))) {
-      if (start < 0)
-        start = cp;
-    } else if (start >= 0) {
-      ranges.push(start, cp - 1, 1);
-      start = -1;
-    }
-  }
-  if (start >= 0)
-    ranges.push(start, 1114111, 1);
-  return Uint32Array.from(ranges);
-};
-var LazyDecoder = class {
-  initializer;
-  cache;
-  constructor(initializer) {
-    this.initializer = initializer;
-    this.cache = /* @__PURE__ */ new Map();
-  }
-  has(key2) {
-    return key2 in this.initializer;
-  }
-  get(key2) {
-    const cached = this.cache.get(key2);
-    if (cached !== void 0 || this.cache.has(key2)) {
-      return cached ?? null;
-    }
-    const fn = this.initializer[key2];
-    const val = fn ? fn() : null;
-    this.cache.set(key2, val);
-    return val;
-  }
-};
-var _CASE_ORBIT = null;
-var getCASE_ORBIT = () => {
-  if (!_CASE_ORBIT) {
-    _CASE_ORBIT = decodeOrbit("rDqpII-LsD+0HGrpIsCxJzElODoODrOnByP-Mz+HTieNj-HCweD1fDxeB+9HBwfC1FE2eBxfBjeE1eDmpII0fjB4c+BgkHChkHKikHDjkHBkkHImkHZnkHhhGlkH9O70H-Io8HBp8HBq8HBr8HBs8HBt8HBu8HBv8HJ48HB58HB68HB78HB88HB98HB+8HB-8HJo9HBp9HBq9HBr9HBs9HBt9HBu9HBv9HM89HLlaFs+HQwcQwdQ8-HzJpdErCBlGgphBokHjMu+pBBv+pBDy+pBBz+pBB0+pBB1+pBw5Um4+BBl4+B68cg17CBh17CBi17CBj17CBk17CBl17CBm17CBn17CBo17CBp17CBq17CBr17CBs17CBt17CBu17CBv17CBw17CBx17CBy17CBz17CB017CB117CB217CB317CB417CD717CB817CB917CB+17CB-17CBg27CBh27CBi27CBj27CBk27CBl27CBm27CBn27CBo27CBp27CBq27CBr27CBs27CBt27CBu27CBv27CBw27CBx27CBy27CBz27C");
-  }
-  return _CASE_ORBIT;
-};
-var _DELTA_CATEGORIES = /* @__PURE__ */ new LazyDecoder({
-  L: () => decodeRanges("pkHBBh6iBCBNCBkvXzBB36BbBKWB9JCB8lBJBCDDClBBCaaCt-Bt-BBfBgkG68DBmoHdBjhDsBBz8HxmWxmWBcBDgwhCgwhCBsTB", false),
-  LC: () => decodeRanges("pkHBh6iBCNC0rZVLV", true),
-  Ll: () => decodeRanges("qkHj6iBj6iBO1sZ1sZBUB", false),
-  Lm: () => decodeRanges("uqjChBhBx+XCBpBBB", false),
-  Lo: () => decodeRanges("guhCzBB36BDBCzLzLBBB8lBJBCDDClBBCaaCt-Bt-BBfBgkG68DBmoHdBmhDnBB18HxmWxmWBcBDgwhCgwhCBsTB", false),
-  Lu: () => decodeRanges("pkHi6iBi6iBBOOC0rZ0rZBUB", false),
-  M: () => decodeRanges("3kCymhCymhCBDBvM8lB8lBBHBCDDCDBCEBCPPB47C47CkuQRB-lhBBB", false),
-  Mc: () => decodeRanges("49kCCBIDDCDBCBBCvavaswSCB", false),
-  Mn: () => decodeRanges("3kCymhCymhCBDBvM-lB-lBBEBOECPBB47CkuQkuQBKBECB-lhBBB", false),
-  N: () => decodeRanges("gqjCJnsCTtoBJ3pRJ3hDJ37XJ4nGJ", true),
-  Nd: () => decodeRanges("gqjCJnsCTtoBJ3pRJ3hDJ37XJ4nGJ", true),
-  P: () => decodeRanges("u6GBBwBvv8Bvv8BmzBBBCBBpgCssUssUBBBwkeAB", false),
-  Pd: () => decodeRanges("urjCA", true),
-  Po: () => decodeRanges("u6GBBwB1i+B1i+BBCCBpgCpgCssUCBwkeAB", false),
-  S: () => decodeRanges("nhJCBz+CDBlPBBK-82B-82BBxzvBxzvBBuHBRzNB-vKJBFBBoOGGvBIIWDDKiHiHBjBB", false),
-  Sm: () => decodeRanges("usjCB", true),
-  So: () => decodeRanges("nhJCBz+CDBlPBBKxwmDxwmDBuHBRzNB-vKJBFBBoOGGvBIIWDDKiHiHBjBB", false)
-});
-var _DELTA_SCRIPTS = /* @__PURE__ */ new LazyDecoder({
-  Arabic: () => decodeRanges("3kCrxhCrxhCBBB4BAB", false),
-  Balinese: () => decodeRanges("u6GBwBA", true),
-  Common: () => decodeRanges("nhJCBz+CDBlPBBKxwmDxwmDB4HBHzNB-vKJBFBBoOGGvBIIWDDKiHiHBjBB", false),
-  Cyrillic: () => decodeRanges("pkHB", true),
-  Egyptian_Hieroglyphs: () => decodeRanges("gjtC68D", true),
-  Han: () => decodeRanges("w-6FtT", true),
-  Kawi: () => decodeRanges("66nCA", true),
-  Khitan_Small_Script: () => decodeRanges("-njDA", true),
-  Latin: () => decodeRanges("r+pBCNC", true),
-  Myanmar: () => decodeRanges("w2lCT", true)
-});
-var _NEW_SCRIPTS = /* @__PURE__ */ new LazyDecoder({
-  Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
-  Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
-  Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
-  Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
-  Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
-  Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
-  Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false))
-});
-var STABLE_CATEGORY_NAMES = /* @__PURE__ */ new Set([
-  "C",
-  "Cc",
-  "Cf",
-  "Cn",
-  "Co",
-  "Cs",
-  "L",
-  "LC",
-  "Ll",
-  "Lm",
-  "Lo",
-  "Lt",
-  "Lu",
-  "M",
-  "Mc",
-  "Me",
-  "Mn",
-  "N",
-  "Nd",
-  "Nl",
-  "No",
-  "P",
-  "Pc",
-  "Pd",
-  "Pe",
-  "Pf",
-  "Pi",
-  "Po",
-  "Ps",
-  "S",
-  "Sc",
-  "Sk",
-  "Sm",
-  "So",
-  "Z",
-  "Zl",
-  "Zp",
-  "Zs"
-]);
-var STABLE_SCRIPT_NAMES = /* @__PURE__ */ new Set([
-  "Adlam",
-  "Ahom",
-  "Anatolian_Hieroglyphs",
-  "Arabic",
-  "Armenian",
-  "Avestan",
-  "Balinese",
-  "Bamum",
-  "Bassa_Vah",
-  "Batak",
-  "Bengali",
-  "Bhaiksuki",
-  "Bopomofo",
-  "Brahmi",
-  "Braille",
-  "Buginese",
-  "Buhid",
-  "Canadian_Aboriginal",
-  "Carian",
-  "Caucasian_Albanian",
-  "Chakma",
-  "Cham",
-  "Cherokee",
-  "Chorasmian",
-  "Common",
-  "Coptic",
-  "Cuneiform",
-  "Cypriot",
-  "Cypro_Minoan",
-  "Cyrillic",
-  "Deseret",
-  "Devanagari",
-  "Dives_Akuru",
-  "Dogra",
-  "Duployan",
-  "Egyptian_Hieroglyphs",
-  "Elbasan",
-  "Elymaic",
-  "Ethiopic",
-  "Georgian",
-  "Glagolitic",
-  "Gothic",
-  "Grantha",
-  "Greek",
-  "Gujarati",
-  "Gunjala_Gondi",
-  "Gurmukhi",
-  "Han",
-  "Hangul",
-  "Hanifi_Rohingya",
-  "Hanunoo",
-  "Hatran",
-  "Hebrew",
-  "Hiragana",
-  "Imperial_Aramaic",
-  "Inherited",
-  "Inscriptional_Pahlavi",
-  "Inscriptional_Parthian",
-  "Javanese",
-  "Kaithi",
-  "Kannada",
-  "Katakana",
-  "Kawi",
-  "Kayah_Li",
-  "Kharoshthi",
-  "Khitan_Small_Script",
-  "Khmer",
-  "Khojki",
-  "Khudawadi",
-  "Lao",
-  "Latin",
-  "Lepcha",
-  "Limbu",
-  "Linear_A",
-  "Linear_B",
-  "Lisu",
-  "Lycian",
-  "Lydian",
-  "Mahajani",
-  "Makasar",
-  "Malayalam",
-  "Mandaic",
-  "Manichaean",
-  "Marchen",
-  "Masaram_Gondi",
-  "Medefaidrin",
-  "Meetei_Mayek",
-  "Mende_Kikakui",
-  "Meroitic_Cursive",
-  "Meroitic_Hieroglyphs",
-  "Miao",
-  "Modi",
-  "Mongolian",
-  "Mro",
-  "Multani",
-  "Myanmar",
-  "Nabataean",
-  "Nag_Mundari",
-  "Nandinagari",
-  "New_Tai_Lue",
-  "Newa",
-  "Nko",
-  "Nushu",
-  "Nyiakeng_Puachue_Hmong",
-  "Ogham",
-  "Ol_Chiki",
-  "Old_Hungarian",
-  "Old_Italic",
-  "Old_North_Arabian",
-  "Old_Permic",
-  "Old_Persian",
-  "Old_Sogdian",
-  "Old_South_Arabian",
-  "Old_Turkic",
-  "Old_Uyghur",
-  "Oriya",
-  "Osage",
-  "Osmanya",
-  "Pahawh_Hmong",
-  "Palmyrene",
-  "Pau_Cin_Hau",
-  "Phags_Pa",
-  "Phoenician",
-  "Psalter_Pahlavi",
-  "Rejang",
-  "Runic",
-  "Samaritan",
-  "Saurashtra",
-  "Sharada",
-  "Shavian",
-  "Siddham",
-  "SignWriting",
-  "Sinhala",
-  "Sogdian",
-  "Sora_Sompeng",
-  "Soyombo",
-  "Sundanese",
-  "Syloti_Nagri",
-  "Syriac",
-  "Tagalog",
-  "Tagbanwa",
-  "Tai_Le",
-  "Tai_Tham",
-  "Tai_Viet",
-  "Takri",
-  "Tamil",
-  "Tangsa",
-  "Tangut",
-  "Telugu",
-  "Thaana",
-  "Thai",
-  "Tibetan",
-  "Tifinagh",
-  "Tirhuta",
-  "Toto",
-  "Ugaritic",
-  "Unknown",
-  "Vai",
-  "Vithkuqi",
-  "Wancho",
-  "Warang_Citi",
-  "Yezidi",
-  "Yi",
-  "Zanabazar_Square"
-]);
-var NEW_SCRIPT_NAMES = /* @__PURE__ */ new Set([
-  "Garay",
-  "Gurung_Khema",
-  "Kirat_Rai",
-  "Ol_Onal",
-  "Sunuwar",
-  "Todhri",
-  "Tulu_Tigalari"
-]);
-var _sweepCache = /* @__PURE__ */ new Map();
-var _foldCache = /* @__PURE__ */ new Map();
-var buildForProperty = (name) => {
-  if (NEW_SCRIPT_NAMES.has(name)) {
-    return _NEW_SCRIPTS.get(name);
-  }
-  let kind2 = null;
-  let pattern = null;
-  if (STABLE_CATEGORY_NAMES.has(name)) {
-    kind2 = "category";
-    pattern = `\\p{General_Category=${name}}`;
-  } else if (STABLE_SCRIPT_NAMES.has(name)) {
-    kind2 = "script";
-    pattern = `\\p{Script=${name}}`;
-  } else
-    return null;
-  const cacheKey = `${kind2}:${name}`;
-  const cached = _sweepCache.get(cacheKey);
-  if (cached)
-    return cached;
-  const base = sweepPlatform(pattern);
-  const delta = kind2 === "category" ? _DELTA_CATEGORIES.get(name) : _DELTA_SCRIPTS.get(name);
-  const merged = delta ? mergeRanges(base, delta) : base;
-  const table2 = new UnicodeRangeTable(merged);
-  _sweepCache.set(cacheKey, table2);
-  return table2;
-};
-var buildFoldOverlay = (name) => {
-  const cached = _foldCache.get(name);
-  if (cached !== void 0)
-    return cached;
-  const base = buildForProperty(name);
-  if (!base) {
-    _foldCache.set(name, null);
-    return null;
-  }
-  const inBase = (r) => {
-    let lo = 0, hi = base.length;
-    while (lo < hi) {
-      const m = lo + hi >> 1;
-      const rlo = base.getLo(m), rhi = base.getHi(m);
-      if (r < rlo)
-        hi = m;
-      else if (r > rhi)
-        lo = m + 1;
-      else
-        return (r - rlo) % base.getStride(m) === 0;
-    }
-    return false;
-  };
-  const orbit = getCASE_ORBIT();
-  const simpleFold2 = (r) => {
-    const folded = orbit.get(r);
-    if (folded !== void 0)
-      return folded;
-    const s = String.fromCodePoint(r);
-    const lower = s.toLowerCase();
-    if (lower.length === s.length) {
-      const lowerCp = lower.codePointAt(0);
-      if (lowerCp !== void 0 && lowerCp !== r)
-        return lowerCp;
-    }
-    const upper = s.toUpperCase();
-    if (upper.length === s.length) {
-      const upperCp = upper.codePointAt(0);
-      if (upperCp !== void 0 && upperCp !== r)
-        return upperCp;
-    }
-    return r;
-  };
-  const extras = /* @__PURE__ */ new Set();
-  for (let i = 0; i < base.length; i++) {
-    const lo = base.getLo(i), hi = base.getHi(i), stride = base.getStride(i);
-    for (let cp = lo; cp <= hi; cp += stride) {
-      let r = simpleFold2(cp);
-      while (r !== cp) {
-        if (!inBase(r))
-          extras.add(r);
-        r = simpleFold2(r);
-      }
-    }
-  }
-  if (extras.size === 0) {
-    _foldCache.set(name, null);
-    return null;
-  }
-  const sorted = Array.from(extras).sort((a, b) => a - b);
-  const merged = [];
-  for (const cp of sorted) {
-    const last2 = merged[merged.length - 1];
-    if (last2 && last2[1] + 1 === cp)
-      last2[1] = cp;
-    else
-      merged.push([cp, cp]);
-  }
-  const out = new Uint32Array(merged.length * 3);
-  for (let i = 0; i < merged.length; i++) {
-    out[i * 3] = merged[i][0];
-    out[i * 3 + 1] = merged[i][1];
-    out[i * 3 + 2] = 1;
-  }
-  const table2 = new UnicodeRangeTable(out);
-  _foldCache.set(name, table2);
-  return table2;
-};
-var getUpper = () => {
-  const table2 = buildForProperty("Lu");
-  if (table2 === null) {
-    throw new Error("Upper: missing Lu property");
-  }
-  return table2;
-};
-var UnicodeTables = {
-  get CASE_ORBIT() {
-    return getCASE_ORBIT();
-  },
-  STABLE_CATEGORY_NAMES,
-  STABLE_SCRIPT_NAMES,
-  NEW_SCRIPT_NAMES,
-  buildForProperty,
-  buildFoldOverlay,
-  CATEGORIES: {
-    has: (name) => STABLE_CATEGORY_NAMES.has(name),
-    get: (name) => buildForProperty(name)
-  },
-  SCRIPTS: {
-    has: (name) => STABLE_SCRIPT_NAMES.has(name) || NEW_SCRIPT_NAMES.has(name),
-    get: (name) => buildForProperty(name)
-  },
-  FOLD_CATEGORIES: {
-    has: (name) => STABLE_CATEGORY_NAMES.has(name),
-    get: (name) => buildFoldOverlay(name)
-  },
-  FOLD_SCRIPT: {
-    has: (name) => STABLE_SCRIPT_NAMES.has(name) || NEW_SCRIPT_NAMES.has(name),
-    get: (name) => buildFoldOverlay(name)
-  },
-  get Upper() {
-    return getUpper();
-  },
-  // --- Test-only hooks: expose the raw bundled 15.0→16.0 delta and
-  // new-in-16.0 script data so tests can verify the generator output.
-  // These are not part of the public API.
-  _deltaCategoryRanges: (name) => _DELTA_CATEGORIES.get(name),
-  _deltaScriptRanges: (name) => _DELTA_SCRIPTS.get(name),
-  _newScriptTable: (name) => _NEW_SCRIPTS.get(name)
-};
-
-// node_modules/@bufbuild/re2/dist/esm/Unicode.js
-var MAX_RUNE = 1114111;
-var MAX_ASCII = 127;
-var MAX_BMP = 65535;
-var MIN_FOLD = 65;
-var MAX_FOLD = 125251;
-var MIN_HIGH_SURROGATE = 55296;
-var MAX_HIGH_SURROGATE = 56319;
-var MIN_LOW_SURROGATE = 56320;
-var MAX_LOW_SURROGATE = 57343;
-var MIN_SUPPLEMENTARY_CODE_POINT = 65536;
-function simpleFold(r) {
-  const caseOrbit = UnicodeTables.CASE_ORBIT;
-  const folded = caseOrbit.get(r);
-  if (folded !== void 0) {
-    return folded;
-  }
-  const s = String.fromCodePoint(r);
-  const lower = s.toLowerCase();
-  if (lower.length === s.length) {
-    const lowerCp = lower.codePointAt(0);
-    if (lowerCp !== void 0 && lowerCp !== r)
-      return lowerCp;
-  }
-  const upper = s.toUpperCase();
-  if (upper.length === s.length) {
-    const upperCp = upper.codePointAt(0);
-    if (upperCp !== void 0 && upperCp !== r)
-      return upperCp;
-  }
-  return r;
-}
-function equalsIgnoreCase(r1, r2) {
-  if (r1 < 0 || r2 < 0) {
-    return false;
-  }
-  if (r1 === r2) {
-    return true;
-  }
-  if (r1 <= MAX_ASCII && r2 <= MAX_ASCII) {
-    if (65 <= r1 && r1 <= 90) {
-      r1 |= 32;
-    }
-    if (65 <= r2 && r2 <= 90) {
-      r2 |= 32;
-    }
-    return r1 === r2;
-  }
-  for (let r = simpleFold(r1); r !== r1; r = simpleFold(r)) {
-    if (r === r2) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// node_modules/@bufbuild/re2/dist/esm/chars.js
-var codePointAtOrThrow = (s, i) => {
-  const cp = s.codePointAt(i);
-  if (cp === void 0) {
-    throw new Error(`codePointAt(${i}) returned undefined for ${JSON.stringify(s)}`);
-  }
-  return cp;
-};
-
-// node_modules/@bufbuild/re2/dist/esm/Utils.js
-var METACHARACTERS = "\\.+*?()|[]{}^$";
-var EMPTY_BEGIN_LINE = 1;
-var EMPTY_END_LINE = 2;
-var EMPTY_BEGIN_TEXT = 4;
-var EMPTY_END_TEXT = 8;
-var EMPTY_WORD_BOUNDARY = 16;
-var EMPTY_NO_WORD_BOUNDARY = 32;
-function emptyInts() {
-  return [];
-}
-function isalnum(c) {
-  return 48 <= c && c <= 57 || 97 <= c && c <= 122 || 65 <= c && c <= 90;
-}
-function unhex(c) {
-  if (48 <= c && c <= 57) {
-    return c - 48;
-  }
-  if (97 <= c && c <= 102) {
-    return c - 97 + 10;
-  }
-  if (65 <= c && c <= 70) {
-    return c - 65 + 10;
-  }
-  return -1;
-}
-function stringToRunes(str2) {
-  return Array.from(String(str2)).map((s) => codePointAtOrThrow(s, 0));
-}
-function runeToString(r) {
-  return String.fromCodePoint(r);
-}
-function isWordRune(r) {
-  return 97 <= r && r <= 122 || 65 <= r && r <= 90 || 48 <= r && r <= 57 || r === 95;
-}
-function emptyOpContext(r1, r2) {
-  let op = 0;
-  if (r1 < 0) {
-    op |= EMPTY_BEGIN_TEXT | EMPTY_BEGIN_LINE;
-  }
-  if (r1 === 10) {
-    op |= EMPTY_BEGIN_LINE;
-  }
-  if (r2 < 0) {
-    op |= EMPTY_END_TEXT | EMPTY_END_LINE;
-  }
-  if (r2 === 10) {
-    op |= EMPTY_END_LINE;
-  }
-  if (isWordRune(r1) !== isWordRune(r2)) {
-    op |= EMPTY_WORD_BOUNDARY;
-  } else {
-    op |= EMPTY_NO_WORD_BOUNDARY;
-  }
-  return op;
-}
-function quoteMeta(str2) {
-  return str2.split("").map((s) => {
-    if (METACHARACTERS.indexOf(s) >= 0) {
-      return `\\${s}`;
-    }
-    return s;
-  }).join("");
-}
-function charCount(codePoint) {
-  return codePoint > MAX_BMP ? 2 : 1;
-}
-
-// node_modules/@bufbuild/re2/dist/esm/MachineInput.js
-var MachineUTF16Input = class _MachineUTF16Input {
-  charSequence;
-  start;
-  end;
-  constructor(charSequence, start = 0, end = charSequence.length) {
-    this.charSequence = charSequence;
-    this.start = start;
-    this.end = end;
-  }
-  static EOF() {
-    return -1 << 3;
-  }
-  endPos() {
-    return this.end;
-  }
-  hasString(prefilter, pos) {
-    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
-    return idx !== -1 && idx <= this.end - prefilter.str.length;
-  }
-  step(pos) {
-    pos += this.start;
-    if (pos >= this.end) {
-      return _MachineUTF16Input.EOF();
-    }
-    const c1 = this.charSequence.charCodeAt(pos);
-    if (c1 < MIN_HIGH_SURROGATE || c1 > MAX_HIGH_SURROGATE || pos + 1 >= this.end) {
-      return c1 << 3 | 1;
-    }
-    const c2 = this.charSequence.charCodeAt(pos + 1);
-    if (c2 >= MIN_LOW_SURROGATE && c2 <= MAX_LOW_SURROGATE) {
-      const rune = (c1 - MIN_HIGH_SURROGATE) * 1024 + (c2 - MIN_LOW_SURROGATE) + MIN_SUPPLEMENTARY_CODE_POINT;
-      return rune << 3 | 2;
-    }
-    return c1 << 3 | 1;
-  }
-  index(re2, pos) {
-    pos += this.start;
-    const i = this.charSequence.indexOf(re2.prefix, pos);
-    return i < 0 ? i : i - pos;
-  }
-  context(pos) {
-    pos += this.start;
-    const r1 = pos > 0 && pos <= this.charSequence.length ? this.charSequence.codePointAt(pos - 1) : -1;
-    const r2 = pos < this.charSequence.length ? this.charSequence.codePointAt(pos) : -1;
-    if (r1 === void 0 || r2 === void 0) {
-      throw new Error("invalid state");
-    }
-    return emptyOpContext(r1, r2);
-  }
-  prefixLength(re2) {
-    return re2.prefix.length;
-  }
-};
-function fromUTF16(charSequence, start = 0, end = charSequence.length) {
-  return new MachineUTF16Input(charSequence, start, end);
-}
-
-// node_modules/@bufbuild/re2/dist/esm/Inst.js
-var Inst = class _Inst {
-  static ALT = 1;
-  static ALT_MATCH = 2;
-  static CAPTURE = 3;
-  static EMPTY_WIDTH = 4;
-  static FAIL = 5;
-  static MATCH = 6;
-  static NOP = 7;
-  static RUNE = 8;
-  static RUNE1 = 9;
-  static RUNE_ANY = 10;
-  static RUNE_ANY_NOT_NL = 11;
-  op;
-  out;
-  arg;
-  runes;
-  static isRuneOp(op) {
-    return _Inst.RUNE <= op && op <= _Inst.RUNE_ANY_NOT_NL;
-  }
-  constructor(op) {
-    this.op = op;
-    this.out = 0;
-    this.arg = 0;
-    this.runes = [];
-  }
-  // MatchRune returns true if the instruction matches (and consumes) r.
-  // It should only be called when op is a rune op.
-  matchRune(r) {
-    if (this.runes.length === 1) {
-      const r0 = this.runes[0];
-      if ((this.arg & FOLD_CASE) !== 0) {
-        return equalsIgnoreCase(r0, r);
-      }
-      return r === r0;
-    }
-    const len = this.runes.length;
-    if (len === 2 || len === 4 || len === 6 || len === 8) {
-      for (let j = 0; j < len; j += 2) {
-        if (r < this.runes[j]) {
-          return false;
-        }
-        if (r <= this.runes[j + 1]) {
-          return true;
-        }
-      }
-      return false;
-    }
-    let lo = 0;
-    let hi = this.runes.length / 2 | 0;
-    while (lo < hi) {
-      const m = lo + hi >> 1;
-      const c = this.runes[2 * m];
-      if (c <= r) {
-        if (r <= this.runes[2 * m + 1]) {
-          return true;
-        }
-        lo = m + 1;
-      } else {
-        hi = m;
-      }
-    }
-    return false;
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/DFA.js
-var hashPCs = (pcs) => {
-  let h = -2128831035;
-  for (let i = 0; i < pcs.length; i++) {
-    h ^= pcs[i];
-    h = Math.imul(h, 16777619);
-  }
-  return h;
-};
-var arraysEqual = (a, b) => {
-  if (a.length !== b.length)
-    return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i])
-      return false;
-  }
-  return true;
-};
-var DFAState = class {
-  nfaStates;
-  isMatch;
-  hasEmptyWidth;
-  matchIDs;
-  nextAscii;
-  nextMap;
-  constructor(nfaStates, isMatch, hasEmptyWidth, matchIDs = []) {
-    this.nfaStates = nfaStates;
-    this.isMatch = isMatch;
-    this.hasEmptyWidth = hasEmptyWidth;
-    this.matchIDs = matchIDs;
-    this.nextAscii = new Array(MAX_ASCII + 1).fill(null);
-    this.nextMap = /* @__PURE__ */ new Map();
-  }
-};
-var DFA = class _DFA {
-  prog;
-  stateCache;
-  stateCount;
-  startState;
-  stateLimit;
-  cacheClears;
-  failed;
-  static MAX_CACHE_CLEARS = 5;
-  constructor(prog) {
-    this.prog = prog;
-    this.stateCache = /* @__PURE__ */ new Map();
-    this.stateCount = 0;
-    this.startState = null;
-    this.stateLimit = 1e4;
-    this.cacheClears = 0;
-    this.failed = false;
-  }
-  // Follows epsilon transitions to find all reachable states without consuming a char.
-  // Stops at EMPTY_WIDTH (includes the PC but does not follow through).
-  computeClosure(pcs) {
-    const closure = /* @__PURE__ */ new Set();
-    const stack = [...pcs];
-    let isMatch = false;
-    let hasEmptyWidth = false;
-    const matchIDs = [];
-    while (stack.length > 0) {
-      const pc = stack.pop();
-      if (pc === void 0) {
-        throw new Error("invalid state");
-      }
-      if (closure.has(pc))
-        continue;
-      closure.add(pc);
-      const inst = this.prog.getInst(pc);
-      switch (inst.op) {
-        case Inst.MATCH:
-          isMatch = true;
-          if (!matchIDs.includes(inst.arg))
-            matchIDs.push(inst.arg);
-          break;
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          stack.push(inst.out);
-          stack.push(inst.arg);
-          break;
-        case Inst.NOP:
-        case Inst.CAPTURE:
-          stack.push(inst.out);
-          break;
-        case Inst.EMPTY_WIDTH:
-          hasEmptyWidth = true;
-          break;
-      }
-    }
-    const sortedPCs = Int32Array.from(closure).sort();
-    matchIDs.sort((a, b) => a - b);
-    return { pcs: sortedPCs, isMatch, hasEmptyWidth, matchIDs };
-  }
-  // Resolve EMPTY_WIDTH PCs using the given context.
-  // Returns { resolvedPCs: Set<number>, isMatch: boolean }
-  resolveEmptyWidth(nfaStates, context) {
-    const resolved = /* @__PURE__ */ new Set();
-    const stack = [];
-    let isMatch = false;
-    for (let i = 0; i < nfaStates.length; i++) {
-      const pc = nfaStates[i];
-      const inst = this.prog.getInst(pc);
-      if (inst.op === Inst.EMPTY_WIDTH) {
-        if ((inst.arg & ~context) === 0) {
-          stack.push(inst.out);
-        }
-      } else {
-        resolved.add(pc);
-        if (inst.op === Inst.MATCH) {
-          isMatch = true;
-        }
-      }
-    }
-    while (stack.length > 0) {
-      const pc = stack.pop();
-      if (pc === void 0) {
-        throw new Error("invalid state");
-      }
-      if (resolved.has(pc))
-        continue;
-      resolved.add(pc);
-      const inst = this.prog.getInst(pc);
-      switch (inst.op) {
-        case Inst.MATCH:
-          isMatch = true;
-          break;
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          stack.push(inst.out);
-          stack.push(inst.arg);
-          break;
-        case Inst.NOP:
-        case Inst.CAPTURE:
-          stack.push(inst.out);
-          break;
-        case Inst.EMPTY_WIDTH:
-          if ((inst.arg & ~context) === 0) {
-            stack.push(inst.out);
-          }
-          break;
-      }
-    }
-    return { resolvedPCs: resolved, isMatch };
-  }
-  getState(pcs) {
-    const closureResult = this.computeClosure(pcs);
-    const sortedPCs = closureResult.pcs;
-    const hash = hashPCs(sortedPCs);
-    let bucket = this.stateCache.get(hash);
-    if (bucket) {
-      for (let i = 0; i < bucket.length; i++) {
-        const state2 = bucket[i];
-        if (arraysEqual(state2.nfaStates, sortedPCs)) {
-          return state2;
-        }
-      }
-    } else {
-      bucket = [];
-      this.stateCache.set(hash, bucket);
-    }
-    if (this.failed)
-      return null;
-    if (this.stateCount >= this.stateLimit) {
-      this.stateCache.clear();
-      this.stateCount = 0;
-      this.startState = null;
-      this.cacheClears++;
-      if (this.cacheClears >= _DFA.MAX_CACHE_CLEARS) {
-        this.failed = true;
-      }
-      return null;
-    }
-    const state = new DFAState(sortedPCs, closureResult.isMatch, closureResult.hasEmptyWidth, closureResult.matchIDs);
-    bucket.push(state);
-    this.stateCount++;
-    return state;
-  }
-  // Compute the next DFA state given a current state, a character, and context.
-  // Context is needed only when the state has EMPTY_WIDTH PCs.
-  step(state, charCode, anchor, context) {
-    let cacheKey = 0;
-    if (state.hasEmptyWidth) {
-      cacheKey = charCode * 128 + (context & 63) * 2 + (anchor === UNANCHORED ? 0 : 1);
-      const cached = state.nextMap.get(cacheKey);
-      if (cached !== void 0 || state.nextMap.has(cacheKey)) {
-        return cached ?? null;
-      }
-    } else {
-      if (anchor === UNANCHORED && charCode <= MAX_ASCII) {
-        const next = state.nextAscii[charCode];
-        if (next !== null) {
-          return next;
-        }
-      } else {
-        cacheKey = charCode + (anchor === UNANCHORED ? 0 : MAX_RUNE + 1);
-        const cached = state.nextMap.get(cacheKey);
-        if (cached !== void 0 || state.nextMap.has(cacheKey)) {
-          return cached ?? null;
-        }
-      }
-    }
-    let activePCs;
-    if (state.hasEmptyWidth) {
-      const { resolvedPCs } = this.resolveEmptyWidth(state.nfaStates, context);
-      activePCs = resolvedPCs;
-    } else {
-      activePCs = state.nfaStates;
-    }
-    const nextPCs = [];
-    const iterPCs = activePCs instanceof Set ? activePCs : state.nfaStates;
-    for (const pc of iterPCs) {
-      const inst = this.prog.getInst(pc);
-      if (Inst.isRuneOp(inst.op) && inst.matchRune(charCode)) {
-        nextPCs.push(inst.out);
-      }
-    }
-    if (anchor === UNANCHORED) {
-      nextPCs.push(this.prog.start);
-    }
-    const nextState = this.getState(nextPCs);
-    if (state.hasEmptyWidth) {
-      state.nextMap.set(cacheKey, nextState);
-    } else if (anchor === UNANCHORED && charCode <= MAX_ASCII) {
-      state.nextAscii[charCode] = nextState;
-    } else {
-      cacheKey = charCode + (anchor === UNANCHORED ? 0 : MAX_RUNE + 1);
-      state.nextMap.set(cacheKey, nextState);
-    }
-    return nextState;
-  }
-  // The hot loop: Execute the Lazy DFA
-  match(input, pos, anchor) {
-    if (!this.startState) {
-      this.startState = this.getState([this.prog.start]);
-      if (!this.startState)
-        return null;
-    }
-    const endPos = input.endPos();
-    let currentState = this.startState;
-    let prevRune = -1;
-    if (pos > 0) {
-      const r = input.step(pos - 1) >> 3;
-      if (r >= 0)
-        prevRune = r;
-    }
-    if (currentState.isMatch) {
-      if (anchor === ANCHOR_BOTH) {
-        if (pos === endPos)
-          return true;
-      } else {
-        return true;
-      }
-    }
-    let i = pos;
-    while (i < endPos) {
-      const r = input.step(i);
-      const rune = r >> 3;
-      const width = r & 7;
-      if (width === 0)
-        break;
-      const context = emptyOpContext(prevRune, rune);
-      if (currentState.hasEmptyWidth) {
-        const { isMatch } = this.resolveEmptyWidth(currentState.nfaStates, context);
-        if (isMatch) {
-          if (anchor === ANCHOR_BOTH) {
-          } else {
-            return true;
-          }
-        }
-      }
-      if (!currentState.hasEmptyWidth && anchor === UNANCHORED && rune <= MAX_ASCII) {
-        currentState = currentState.nextAscii[rune] || this.step(currentState, rune, anchor, context);
-      } else {
-        currentState = this.step(currentState, rune, anchor, context);
-      }
-      if (currentState === null)
-        return null;
-      if (currentState.isMatch) {
-        if (anchor === ANCHOR_BOTH) {
-          if (i + width === endPos)
-            return true;
-        } else {
-          return true;
-        }
-      }
-      if (currentState.nfaStates.length === 0) {
-        if (anchor !== UNANCHORED)
-          return false;
-      }
-      prevRune = rune;
-      i += width;
-    }
-    if (currentState.hasEmptyWidth) {
-      const endContext = emptyOpContext(prevRune, -1);
-      const { isMatch } = this.resolveEmptyWidth(currentState.nfaStates, endContext);
-      if (isMatch)
-        return true;
-    }
-    return false;
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/Regexp.js
-var Regexp = class _Regexp {
-  static Op = {
-    NO_MATCH: 0,
-    EMPTY_MATCH: 1,
-    LITERAL: 2,
-    CHAR_CLASS: 3,
-    ANY_CHAR_NOT_NL: 4,
-    ANY_CHAR: 5,
-    BEGIN_LINE: 6,
-    END_LINE: 7,
-    BEGIN_TEXT: 8,
-    END_TEXT: 9,
-    WORD_BOUNDARY: 10,
-    NO_WORD_BOUNDARY: 11,
-    CAPTURE: 12,
-    STAR: 13,
-    PLUS: 14,
-    QUEST: 15,
-    REPEAT: 16,
-    CONCAT: 17,
-    ALTERNATE: 18,
-    LEFT_PAREN: 19,
-    VERTICAL_BAR: 20
-  };
-  static isPseudoOp(op) {
-    return op >= _Regexp.Op.LEFT_PAREN;
-  }
-  static emptySubs() {
-    return [];
-  }
-  static fromRegexp(re) {
-    const regex = new _Regexp(re.op);
-    regex.flags = re.flags;
-    regex.subs = re.subs;
-    regex.runes = re.runes;
-    regex.cap = re.cap;
-    regex.min = re.min;
-    regex.max = re.max;
-    regex.name = re.name;
-    regex.namedGroups = re.namedGroups;
-    return regex;
-  }
-  op;
-  flags;
-  subs;
-  runes;
-  min;
-  max;
-  cap;
-  name;
-  namedGroups;
-  constructor(op) {
-    this.op = op;
-    this.flags = 0;
-    this.subs = _Regexp.emptySubs();
-    this.runes = [];
-    this.min = 0;
-    this.max = 0;
-    this.cap = 0;
-    this.name = null;
-    this.namedGroups = /* @__PURE__ */ new Map();
-  }
-  reinit() {
-    this.flags = 0;
-    this.subs = _Regexp.emptySubs();
-    this.runes = [];
-    this.cap = 0;
-    this.min = 0;
-    this.max = 0;
-    this.name = null;
-    this.namedGroups = /* @__PURE__ */ new Map();
-  }
-  // maxCap() walks the regexp to find the maximum capture index.
-  maxCap() {
-    let m = 0;
-    if (this.op === _Regexp.Op.CAPTURE) {
-      m = this.cap;
-    }
-    if (this.subs !== null) {
-      for (let sub of this.subs) {
-        const n = sub.maxCap();
-        if (m < n) {
-          m = n;
-        }
-      }
-    }
-    return m;
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/Prefilter.js
-var Prefilter = class _Prefilter {
-  type;
-  subs;
-  str;
-  static Type = { NONE: 0, EXACT: 1, AND: 2, OR: 3 };
-  constructor(type2) {
-    this.type = type2;
-    this.subs = [];
-    this.str = "";
-  }
-  eval(input, pos) {
-    switch (this.type) {
-      case _Prefilter.Type.NONE:
-        return true;
-      case _Prefilter.Type.EXACT:
-        return input.hasString(this, pos);
-      case _Prefilter.Type.AND:
-        for (let i = 0; i < this.subs.length; i++) {
-          if (!this.subs[i].eval(input, pos))
-            return false;
-        }
-        return true;
-      case _Prefilter.Type.OR:
-        for (let i = 0; i < this.subs.length; i++) {
-          if (this.subs[i].eval(input, pos))
-            return true;
-        }
-        return false;
-      default:
-        return true;
-    }
-  }
-};
-var fromRegexp = (re) => {
-  if (!re)
-    return new Prefilter(Prefilter.Type.NONE);
-  switch (re.op) {
-    case Regexp.Op.NO_MATCH:
-    case Regexp.Op.EMPTY_MATCH:
-    case Regexp.Op.BEGIN_LINE:
-    case Regexp.Op.END_LINE:
-    case Regexp.Op.BEGIN_TEXT:
-    case Regexp.Op.END_TEXT:
-    case Regexp.Op.WORD_BOUNDARY:
-    case Regexp.Op.NO_WORD_BOUNDARY:
-    case Regexp.Op.CHAR_CLASS:
-    case Regexp.Op.ANY_CHAR_NOT_NL:
-    case Regexp.Op.ANY_CHAR: {
-      return new Prefilter(Prefilter.Type.NONE);
-    }
-    case Regexp.Op.LITERAL: {
-      if (re.runes.length === 0 || (re.flags & FOLD_CASE) !== 0) {
-        return new Prefilter(Prefilter.Type.NONE);
-      }
-      const pf = new Prefilter(Prefilter.Type.EXACT);
-      let str2 = "";
-      for (let i = 0; i < re.runes.length; i++) {
-        str2 += String.fromCodePoint(re.runes[i]);
-      }
-      pf.str = str2;
-      return pf;
-    }
-    case Regexp.Op.CAPTURE:
-    case Regexp.Op.PLUS: {
-      return fromRegexp(re.subs[0]);
-    }
-    case Regexp.Op.REPEAT: {
-      if (re.min >= 1) {
-        return fromRegexp(re.subs[0]);
-      }
-      return new Prefilter(Prefilter.Type.NONE);
-    }
-    case Regexp.Op.CONCAT: {
-      const pf = new Prefilter(Prefilter.Type.AND);
-      for (const sub of re.subs) {
-        pf.subs.push(fromRegexp(sub));
-      }
-      return pf;
-    }
-    case Regexp.Op.ALTERNATE: {
-      const pf = new Prefilter(Prefilter.Type.OR);
-      for (const sub of re.subs) {
-        pf.subs.push(fromRegexp(sub));
-      }
-      return pf;
-    }
-    default:
-      return new Prefilter(Prefilter.Type.NONE);
-  }
-};
-var simplify = (pf) => {
-  if (pf.type === Prefilter.Type.EXACT || pf.type === Prefilter.Type.NONE) {
-    return pf;
-  }
-  if (pf.type === Prefilter.Type.AND) {
-    const newSubs = [];
-    for (const sub of pf.subs) {
-      const s = simplify(sub);
-      if (s.type !== Prefilter.Type.NONE) {
-        if (s.type === Prefilter.Type.AND) {
-          newSubs.push(...s.subs);
-        } else {
-          newSubs.push(s);
-        }
-      }
-    }
-    if (newSubs.length === 0)
-      return new Prefilter(Prefilter.Type.NONE);
-    if (newSubs.length === 1)
-      return newSubs[0];
-    pf.subs = newSubs;
-    return pf;
-  }
-  if (pf.type === Prefilter.Type.OR) {
-    const newSubs = [];
-    for (const sub of pf.subs) {
-      const s = simplify(sub);
-      if (s.type === Prefilter.Type.NONE) {
-        return new Prefilter(Prefilter.Type.NONE);
-      }
-      if (s.type === Prefilter.Type.OR) {
-        newSubs.push(...s.subs);
-      } else {
-        newSubs.push(s);
-      }
-    }
-    if (newSubs.length === 0)
-      return new Prefilter(Prefilter.Type.NONE);
-    if (newSubs.length === 1)
-      return newSubs[0];
-    const seen = /* @__PURE__ */ new Set();
-    const uniqueSubs = [];
-    for (const sub of newSubs) {
-      if (sub.type === Prefilter.Type.EXACT) {
-        if (!seen.has(sub.str)) {
-          seen.add(sub.str);
-          uniqueSubs.push(sub);
-        }
-      } else {
-        uniqueSubs.push(sub);
-      }
-    }
-    pf.subs = uniqueSubs;
-    return pf;
-  }
-  return pf;
-};
-var PrefilterTree = {
-  build: (re) => simplify(fromRegexp(re))
-};
-
-// node_modules/@bufbuild/re2/dist/esm/Prog.js
-var PatchList = class {
-  head;
-  tail;
-  /**
-   * @param {number} head - Encoded pointer to the start of the patch list.
-   * @param {number} tail - Encoded pointer to the end of the patch list.
-   */
-  constructor(head = 0, tail = 0) {
-    this.head = head;
-    this.tail = tail;
-  }
-};
-var Prog = class {
-  inst;
-  start;
-  numCap;
-  constructor() {
-    this.inst = [];
-    this.start = 0;
-    this.numCap = 2;
-  }
-  // Returns the instruction at the specified pc.
-  // Precondition: pc > 0 && pc < numInst().
-  getInst(pc) {
-    return this.inst[pc];
-  }
-  // Returns the number of instructions in this program.
-  numInst() {
-    return this.inst.length;
-  }
-  // Adds a new instruction to this program, with operator |op| and |pc| equal
-  // to |numInst()|.
-  addInst(op) {
-    this.inst.push(new Inst(op));
-  }
-  // skipNop() follows any no-op or capturing instructions and returns the
-  // resulting instruction.
-  skipNop(pc) {
-    let i = this.inst[pc];
-    while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
-      i = this.inst[pc];
-      pc = i.out;
-    }
-    return i;
-  }
-  // prefix() returns a pair of a literal string that all matches for the
-  // regexp must start with, and a boolean which is true if the prefix is the
-  // entire match.  The string is returned by appending to |prefix|.
-  prefix() {
-    let prefix = "";
-    let i = this.skipNop(this.start);
-    if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) {
-      return [i.op === Inst.MATCH, prefix];
-    }
-    while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & FOLD_CASE) === 0) {
-      prefix += String.fromCodePoint(i.runes[0]);
-      i = this.skipNop(i.out);
-    }
-    return [i.op === Inst.MATCH, prefix];
-  }
-  // startCond() returns the leading empty-width conditions that must be true
-  // in any match.  It returns -1 (all bits set) if no matches are possible.
-  startCond() {
-    let flag = 0;
-    let pc = this.start;
-    loop: for (; ; ) {
-      const i = this.inst[pc];
-      switch (i.op) {
-        case Inst.EMPTY_WIDTH:
-          flag |= i.arg;
-          break;
-        case Inst.FAIL:
-          return -1;
-        case Inst.CAPTURE:
-        case Inst.NOP:
-          break;
-        default:
-          break loop;
-      }
-      pc = i.out;
-    }
-    return flag;
-  }
-  // --- Patch list ---
-  // A patchlist is a list of instruction pointers that need to be filled in
-  // (patched).  Because the pointers haven't been filled in yet, we can reuse
-  // their storage to hold the list.  It's kind of sleazy, but works well in
-  // practice.  See http://swtch.com/~rsc/regexp/regexp1.html for inspiration.
-  // These aren't really pointers: they're integers, so we can reinterpret them
-  // this way without using package unsafe.  A value l denotes p.inst[l>>1].out
-  // (l&1==0) or .arg (l&1==1).  l == 0 denotes the empty list, okay because we
-  // start every program with a fail instruction, so we'll never want to point
-  // at its output link.
-  next(l) {
-    const i = this.inst[l >> 1];
-    if ((l & 1) === 0) {
-      return i.out;
-    }
-    return i.arg;
-  }
-  patch(l, val) {
-    let head = l.head;
-    while (head !== 0) {
-      const i = this.inst[head >> 1];
-      if ((head & 1) === 0) {
-        head = i.out;
-        i.out = val;
-      } else {
-        head = i.arg;
-        i.arg = val;
-      }
-    }
-  }
-  append(l1, l2) {
-    if (l1.head === 0)
-      return l2;
-    if (l2.head === 0)
-      return l1;
-    const i = this.inst[l1.tail >> 1];
-    if ((l1.tail & 1) === 0) {
-      i.out = l2.head;
-    } else {
-      i.arg = l2.head;
-    }
-    return new PatchList(l1.head, l2.tail);
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/exceptions.js
-var RE2JSException = class extends Error {
-  /** @param {string} message */
-  constructor(message2) {
-    super(message2);
-    this.name = "RE2JSException";
-  }
-};
-var RE2JSSyntaxException = class extends RE2JSException {
-  error;
-  input;
-  /**
-   * @param {string} error
-   * @param {string|null} [input=null]
-   */
-  constructor(error2, input = null) {
-    let message2 = `error parsing regexp: ${error2}`;
-    if (input) {
-      message2 += `: \`${input}\``;
-    }
-    super(message2);
-    this.name = "RE2JSSyntaxException";
-    this.message = message2;
-    this.error = error2;
-    this.input = input;
-  }
-  /**
-   * Retrieves the description of the error.
-   * @returns {string}
-   */
-  getDescription() {
-    return this.error;
-  }
-  /**
-   * Retrieves the erroneous regular-expression pattern.
-   * @returns {string|null}
-   */
-  getPattern() {
-    return this.input;
-  }
-};
-var RE2JSCompileException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message2) {
-    super(message2);
-    this.name = "RE2JSCompileException";
-  }
-};
-var RE2JSFlagsException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message2) {
-    super(message2);
-    this.name = "RE2JSFlagsException";
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/Compiler.js
-var Frag = class {
-  i;
-  out;
-  nullable;
-  constructor(i = 0, out = new PatchList(), nullable = false) {
-    this.i = i;
-    this.out = out;
-    this.nullable = nullable;
-  }
-};
-var Compiler = class _Compiler {
-  prog;
-  static ANY_RUNE_NOT_NL() {
-    return [0, 10 - 1, 10 + 1, MAX_RUNE];
-  }
-  static ANY_RUNE() {
-    return [0, MAX_RUNE];
-  }
-  static compileRegexp(re) {
-    const c = new _Compiler();
-    const f = c.compile(re);
-    c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
-    c.prog.start = f.i;
-    return c.prog;
-  }
-  constructor() {
-    this.prog = new Prog();
-    this.newInst(Inst.FAIL);
-  }
-  newInst(op) {
-    this.prog.addInst(op);
-    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
-  }
-  // Returns a no-op fragment.  Sometimes unavoidable.
-  nop() {
-    const f = this.newInst(Inst.NOP);
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    return f;
-  }
-  fail() {
-    return new Frag();
-  }
-  // Given fragment a, returns (a) capturing as \n.
-  // Given a fragment a, returns a fragment with capturing parens around a.
-  cap(arg) {
-    const f = this.newInst(Inst.CAPTURE);
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    this.prog.getInst(f.i).arg = arg;
-    if (this.prog.numCap < arg + 1) {
-      this.prog.numCap = arg + 1;
-    }
-    return f;
-  }
-  // Given fragments a and b, returns ab; a|b
-  cat(f1, f2) {
-    if (f1.i === 0 || f2.i === 0) {
-      return this.fail();
-    }
-    this.prog.patch(f1.out, f2.i);
-    return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
-  }
-  // Given fragments for a and b, returns fragment for a|b.
-  alt(f1, f2) {
-    if (f1.i === 0) {
-      return f2;
-    }
-    if (f2.i === 0) {
-      return f1;
-    }
-    const f = this.newInst(Inst.ALT);
-    const i = this.prog.getInst(f.i);
-    i.out = f1.i;
-    i.arg = f2.i;
-    f.out = this.prog.append(f1.out, f2.out);
-    f.nullable = f1.nullable || f2.nullable;
-    return f;
-  }
-  // loop returns the fragment for the main loop of a plus or star.
-  // For plus, it can be used directly. with f1.i as the entry.
-  // For star, it can be used directly when f1 can't match an empty string.
-  // (When f1 can match an empty string, f1* must be implemented as (f1+)?
-  // to get the priority match order correct.)
-  loop(f1, nongreedy) {
-    const f = this.newInst(Inst.ALT);
-    const i = this.prog.getInst(f.i);
-    if (nongreedy) {
-      i.arg = f1.i;
-      f.out = new PatchList(f.i << 1, f.i << 1);
-    } else {
-      i.out = f1.i;
-      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
-    }
-    this.prog.patch(f1.out, f.i);
-    return f;
-  }
-  // Given a fragment for a, returns a fragment for a? or a?? (if nongreedy)
-  quest(f1, nongreedy) {
-    const f = this.newInst(Inst.ALT);
-    const i = this.prog.getInst(f.i);
-    if (nongreedy) {
-      i.arg = f1.i;
-      f.out = new PatchList(f.i << 1, f.i << 1);
-    } else {
-      i.out = f1.i;
-      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
-    }
-    f.out = this.prog.append(f.out, f1.out);
-    return f;
-  }
-  // Given a fragment a, returns a fragment for a* or a*? (if nongreedy)
-  star(f1, nongreedy) {
-    if (f1.nullable) {
-      return this.quest(this.plus(f1, nongreedy), nongreedy);
-    }
-    return this.loop(f1, nongreedy);
-  }
-  // Given a fragment for a, returns a fragment for a+ or a+? (if nongreedy)
-  plus(f1, nongreedy) {
-    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
-  }
-  // op is a bitmask of EMPTY_* flags.
-  empty(op) {
-    const f = this.newInst(Inst.EMPTY_WIDTH);
-    this.prog.getInst(f.i).arg = op;
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    return f;
-  }
-  // flags : parser flags
-  rune(runes, flags) {
-    const f = this.newInst(Inst.RUNE);
-    f.nullable = false;
-    const i = this.prog.getInst(f.i);
-    i.runes = runes;
-    flags &= FOLD_CASE;
-    if (runes.length !== 1 || simpleFold(runes[0]) === runes[0]) {
-      flags &= ~FOLD_CASE;
-    }
-    i.arg = flags;
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    if ((flags & FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) {
-      i.op = Inst.RUNE1;
-    } else if (runes.length === 2 && runes[0] === 0 && runes[1] === MAX_RUNE) {
-      i.op = Inst.RUNE_ANY;
-    } else if (runes.length === 4 && runes[0] === 0 && runes[1] === 10 - 1 && runes[2] === 10 + 1 && runes[3] === MAX_RUNE) {
-      i.op = Inst.RUNE_ANY_NOT_NL;
-    }
-    return f;
-  }
-  compile(re) {
-    switch (re.op) {
-      case Regexp.Op.NO_MATCH:
-        return this.fail();
-      case Regexp.Op.EMPTY_MATCH:
-        return this.nop();
-      case Regexp.Op.LITERAL:
-        if (re.runes.length === 0) {
-          return this.nop();
-        }
-        let f = null;
-        for (let r of re.runes) {
-          const f1 = this.rune([r], re.flags);
-          f = f === null ? f1 : this.cat(f, f1);
-        }
-        return f;
-      case Regexp.Op.CHAR_CLASS:
-        return this.rune(re.runes, re.flags);
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        return this.rune(_Compiler.ANY_RUNE_NOT_NL(), 0);
-      case Regexp.Op.ANY_CHAR:
-        return this.rune(_Compiler.ANY_RUNE(), 0);
-      case Regexp.Op.BEGIN_LINE:
-        return this.empty(EMPTY_BEGIN_LINE);
-      case Regexp.Op.END_LINE:
-        return this.empty(EMPTY_END_LINE);
-      case Regexp.Op.BEGIN_TEXT:
-        return this.empty(EMPTY_BEGIN_TEXT);
-      case Regexp.Op.END_TEXT:
-        return this.empty(EMPTY_END_TEXT);
-      case Regexp.Op.WORD_BOUNDARY:
-        return this.empty(EMPTY_WORD_BOUNDARY);
-      case Regexp.Op.NO_WORD_BOUNDARY:
-        return this.empty(EMPTY_NO_WORD_BOUNDARY);
-      case Regexp.Op.CAPTURE: {
-        const bra = this.cap(re.cap << 1);
-        const sub = this.compile(re.subs[0]);
-        const ket = this.cap(re.cap << 1 | 1);
-        return this.cat(this.cat(bra, sub), ket);
-      }
-      case Regexp.Op.STAR:
-        return this.star(this.compile(re.subs[0]), (re.flags & NON_GREEDY) !== 0);
-      case Regexp.Op.PLUS:
-        return this.plus(this.compile(re.subs[0]), (re.flags & NON_GREEDY) !== 0);
-      case Regexp.Op.QUEST:
-        return this.quest(this.compile(re.subs[0]), (re.flags & NON_GREEDY) !== 0);
-      case Regexp.Op.CONCAT: {
-        if (re.subs.length === 0) {
-          return this.nop();
-        }
-        let f2 = null;
-        for (let sub of re.subs) {
-          const f1 = this.compile(sub);
-          f2 = f2 === null ? f1 : this.cat(f2, f1);
-        }
-        if (f2 === null) {
-          throw new Error("invalid frag");
-        }
-        return f2;
-      }
-      case Regexp.Op.ALTERNATE: {
-        if (re.subs.length === 0) {
-          return this.nop();
-        }
-        let f2 = null;
-        for (let sub of re.subs) {
-          const f1 = this.compile(sub);
-          f2 = f2 === null ? f1 : this.alt(f2, f1);
-        }
-        if (f2 === null) {
-          throw new Error("invalid frag");
-        }
-        return f2;
-      }
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/Simplify.js
-function simplify2(re) {
-  switch (re.op) {
-    case Regexp.Op.CAPTURE: {
-      const sub = simplify2(re.subs[0]);
-      if (sub !== re.subs[0]) {
-        const nre = Regexp.fromRegexp(re);
-        nre.runes = [];
-        nre.subs = [sub];
-        return nre;
-      }
-      return re;
-    }
-    case Regexp.Op.CONCAT:
-    case Regexp.Op.ALTERNATE: {
-      const newSubs = [];
-      let changed = false;
-      for (let i = 0; i < re.subs.length; i++) {
-        const sub = re.subs[i];
-        const nsub = simplify2(sub);
-        if (nsub !== sub) {
-          changed = true;
-        }
-        if (re.op === Regexp.Op.CONCAT) {
-          if (nsub.op === Regexp.Op.NO_MATCH) {
-            return new Regexp(Regexp.Op.NO_MATCH);
-          }
-          if (nsub.op === Regexp.Op.EMPTY_MATCH) {
-            changed = true;
-            continue;
-          }
-          if (nsub.op === Regexp.Op.CONCAT) {
-            changed = true;
-            newSubs.push(...nsub.subs);
-            continue;
-          }
-        } else if (re.op === Regexp.Op.ALTERNATE) {
-          if (nsub.op === Regexp.Op.NO_MATCH) {
-            changed = true;
-            continue;
-          }
-          if (nsub.op === Regexp.Op.ALTERNATE) {
-            changed = true;
-            newSubs.push(...nsub.subs);
-            continue;
-          }
-        }
-        newSubs.push(nsub);
-      }
-      if (changed) {
-        if (newSubs.length === 0) {
-          return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
-        }
-        if (newSubs.length === 1) {
-          return newSubs[0];
-        }
-        const nre = Regexp.fromRegexp(re);
-        nre.runes = [];
-        nre.subs = newSubs;
-        return nre;
-      }
-      return re;
-    }
-    case Regexp.Op.CHAR_CLASS: {
-      if (re.runes === null)
-        return re;
-      if (re.runes.length === 0) {
-        return new Regexp(Regexp.Op.NO_MATCH);
-      }
-      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === MAX_RUNE) {
-        return new Regexp(Regexp.Op.ANY_CHAR);
-      }
-      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === 10 - 1 && re.runes[2] === 10 + 1 && re.runes[3] === MAX_RUNE) {
-        return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
-      }
-      return re;
-    }
-    case Regexp.Op.STAR:
-    case Regexp.Op.PLUS:
-    case Regexp.Op.QUEST: {
-      const sub = simplify2(re.subs[0]);
-      return simplify1(re.op, re.flags, sub, re);
-    }
-    case Regexp.Op.REPEAT: {
-      if (re.min === 0 && re.max === 0) {
-        return new Regexp(Regexp.Op.EMPTY_MATCH);
-      }
-      const sub = simplify2(re.subs[0]);
-      if (re.max === -1) {
-        if (re.min === 0) {
-          return simplify1(Regexp.Op.STAR, re.flags, sub, null);
-        }
-        if (re.min === 1) {
-          return simplify1(Regexp.Op.PLUS, re.flags, sub, null);
-        }
-        const nre = new Regexp(Regexp.Op.CONCAT);
-        const subs = [];
-        for (let i = 0; i < re.min - 1; i++) {
-          subs.push(sub);
-        }
-        subs.push(simplify1(Regexp.Op.PLUS, re.flags, sub, null));
-        nre.subs = subs.slice(0);
-        return simplify2(nre);
-      }
-      if (re.min === 1 && re.max === 1) {
-        return sub;
-      }
-      let prefixSubs = null;
-      if (re.min > 0) {
-        prefixSubs = [];
-        for (let i = 0; i < re.min; i++) {
-          prefixSubs.push(sub);
-        }
-      }
-      if (re.max > re.min) {
-        let suffix = simplify1(Regexp.Op.QUEST, re.flags, sub, null);
-        for (let i = re.min + 1; i < re.max; i++) {
-          const nre2 = new Regexp(Regexp.Op.CONCAT);
-          nre2.subs = [sub, suffix];
-          suffix = simplify1(Regexp.Op.QUEST, re.flags, nre2, null);
-        }
-        if (prefixSubs === null) {
-          return suffix;
-        }
-        prefixSubs.push(suffix);
-      }
-      if (prefixSubs !== null) {
-        const prefix = new Regexp(Regexp.Op.CONCAT);
-        prefix.subs = prefixSubs.slice(0);
-        return simplify2(prefix);
-      }
-      return new Regexp(Regexp.Op.NO_MATCH);
-    }
-  }
-  return re;
-}
-function simplify1(op, flags, sub, re) {
-  if (sub.op === Regexp.Op.EMPTY_MATCH) {
-    return sub;
-  }
-  if (sub.op === Regexp.Op.NO_MATCH) {
-    if (op === Regexp.Op.PLUS)
-      return sub;
-    return new Regexp(Regexp.Op.EMPTY_MATCH);
-  }
-  if (op === sub.op && (flags & NON_GREEDY) === (sub.flags & NON_GREEDY)) {
-    return sub;
-  }
-  if (re !== null && re.op === op && (re.flags & NON_GREEDY) === (flags & NON_GREEDY) && sub === re.subs[0]) {
-    return re;
-  }
-  const nre = new Regexp(op);
-  nre.flags = flags;
-  nre.subs = [sub];
-  return nre;
-}
-
-// node_modules/@bufbuild/re2/dist/esm/CharGroup.js
-var CharGroup = class {
-  sign;
-  cls;
-  constructor(sign2, cls) {
-    this.sign = sign2;
-    this.cls = cls;
-  }
-};
-var code1 = [48, 57];
-var code2 = [9, 10, 12, 13, 32, 32];
-var code3 = [48, 57, 65, 90, 95, 95, 97, 122];
-var _PERL_GROUPS = null;
-var getPerlGroups = () => {
-  if (!_PERL_GROUPS) {
-    _PERL_GROUPS = /* @__PURE__ */ new Map([
-      ["\\d", new CharGroup(1, code1)],
-      ["\\D", new CharGroup(-1, code1)],
-      ["\\s", new CharGroup(1, code2)],
-      ["\\S", new CharGroup(-1, code2)],
-      ["\\w", new CharGroup(1, code3)],
-      ["\\W", new CharGroup(-1, code3)]
-    ]);
-  }
-  return _PERL_GROUPS;
-};
-var code4 = [48, 57, 65, 90, 97, 122];
-var code5 = [65, 90, 97, 122];
-var code6 = [0, 127];
-var code7 = [9, 9, 32, 32];
-var code8 = [0, 31, 127, 127];
-var code9 = [48, 57];
-var code10 = [33, 126];
-var code11 = [97, 122];
-var code12 = [32, 126];
-var code13 = [33, 47, 58, 64, 91, 96, 123, 126];
-var code14 = [9, 13, 32, 32];
-var code15 = [65, 90];
-var code16 = [48, 57, 65, 90, 95, 95, 97, 122];
-var code17 = [48, 57, 65, 70, 97, 102];
-var _POSIX_GROUPS = null;
-var getPosixGroups = () => {
-  if (!_POSIX_GROUPS) {
-    _POSIX_GROUPS = /* @__PURE__ */ new Map([
-      ["[:alnum:]", new CharGroup(1, code4)],
-      ["[:^alnum:]", new CharGroup(-1, code4)],
-      ["[:alpha:]", new CharGroup(1, code5)],
-      ["[:^alpha:]", new CharGroup(-1, code5)],
-      ["[:ascii:]", new CharGroup(1, code6)],
-      ["[:^ascii:]", new CharGroup(-1, code6)],
-      ["[:blank:]", new CharGroup(1, code7)],
-      ["[:^blank:]", new CharGroup(-1, code7)],
-      ["[:cntrl:]", new CharGroup(1, code8)],
-      ["[:^cntrl:]", new CharGroup(-1, code8)],
-      ["[:digit:]", new CharGroup(1, code9)],
-      ["[:^digit:]", new CharGroup(-1, code9)],
-      ["[:graph:]", new CharGroup(1, code10)],
-      ["[:^graph:]", new CharGroup(-1, code10)],
-      ["[:lower:]", new CharGroup(1, code11)],
-      ["[:^lower:]", new CharGroup(-1, code11)],
-      ["[:print:]", new CharGroup(1, code12)],
-      ["[:^print:]", new CharGroup(-1, code12)],
-      ["[:punct:]", new CharGroup(1, code13)],
-      ["[:^punct:]", new CharGroup(-1, code13)],
-      ["[:space:]", new CharGroup(1, code14)],
-      ["[:^space:]", new CharGroup(-1, code14)],
-      ["[:upper:]", new CharGroup(1, code15)],
-      ["[:^upper:]", new CharGroup(-1, code15)],
-      ["[:word:]", new CharGroup(1, code16)],
-      ["[:^word:]", new CharGroup(-1, code16)],
-      ["[:xdigit:]", new CharGroup(1, code17)],
-      ["[:^xdigit:]", new CharGroup(-1, code17)]
-    ]);
-  }
-  return _POSIX_GROUPS;
-};
-
-// node_modules/@bufbuild/re2/dist/esm/CharClass.js
-var CharClass = class _CharClass {
-  // cmp() returns the ordering of the pair (a[i], a[i+1]) relative to
-  // (pivotFrom, pivotTo), where the first component of the pair (lo) is
-  // ordered naturally and the second component (hi) is in reverse order.
-  static cmp(array, i, pivotFrom, pivotTo) {
-    const cmp = array[i] - pivotFrom;
-    return cmp !== 0 ? cmp : pivotTo - array[i + 1];
-  }
-  // qsortIntPair() quicksorts pairs of ints in |array| according to lt().
-  // Precondition: |left|, |right|, |this.len| must all be even; |this.len > 1|.
-  static qsortIntPair(array, left, right) {
-    const pivotIndex = ((left + right) / 2 | 0) & ~1;
-    const pivotFrom = array[pivotIndex];
-    const pivotTo = array[pivotIndex + 1];
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (i < right && _CharClass.cmp(array, i, pivotFrom, pivotTo) < 0) {
-        i += 2;
-      }
-      while (j > left && _CharClass.cmp(array, j, pivotFrom, pivotTo) > 0) {
-        j -= 2;
-      }
-      if (i <= j) {
-        if (i !== j) {
-          let temp = array[i];
-          array[i] = array[j];
-          array[j] = temp;
-          temp = array[i + 1];
-          array[i + 1] = array[j + 1];
-          array[j + 1] = temp;
-        }
-        i += 2;
-        j -= 2;
-      }
-    }
-    if (left < j) {
-      _CharClass.qsortIntPair(array, left, j);
-    }
-    if (i < right) {
-      _CharClass.qsortIntPair(array, i, right);
-    }
-  }
-  r;
-  len;
-  constructor(r = emptyInts()) {
-    this.r = r;
-    this.len = r.length;
-  }
-  // Returns the character class as an int array.  Subsequent CharClass
-  // operations may mutate this array, so typically this is the last operation
-  // performed on a given CharClass instance.
-  toArray() {
-    if (this.len === this.r.length) {
-      return this.r;
-    }
-    return this.r.slice(0, this.len);
-  }
-  // cleanClass() sorts the ranges (pairs of elements) of this CharClass,
-  // merges them, and eliminates duplicates.
-  cleanClass() {
-    if (this.len < 4) {
-      return this;
-    }
-    _CharClass.qsortIntPair(this.r, 0, this.len - 2);
-    let w = 2;
-    for (let i = 2; i < this.len; i += 2) {
-      {
-        const lo = this.r[i];
-        const hi = this.r[i + 1];
-        if (lo <= this.r[w - 1] + 1) {
-          if (hi > this.r[w - 1]) {
-            this.r[w - 1] = hi;
-          }
-          continue;
-        }
-        this.r[w] = lo;
-        this.r[w + 1] = hi;
-        w += 2;
-      }
-    }
-    this.len = w;
-    return this;
-  }
-  // appendLiteral() appends the literal |x| to this CharClass.
-  appendLiteral(x, flags) {
-    return (flags & FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
-  }
-  // appendRange() appends the range [lo-hi] (inclusive) to this CharClass.
-  appendRange(lo, hi) {
-    if (this.len > 0) {
-      for (let i = 2; i <= 4; i += 2) {
-        if (this.len >= i) {
-          const rlo = this.r[this.len - i];
-          const rhi = this.r[this.len - i + 1];
-          if (lo <= rhi + 1 && rlo <= hi + 1) {
-            if (lo < rlo) {
-              this.r[this.len - i] = lo;
-            }
-            if (hi > rhi) {
-              this.r[this.len - i + 1] = hi;
-            }
-            return this;
-          }
-        }
-      }
-    }
-    this.r[this.len++] = lo;
-    this.r[this.len++] = hi;
-    return this;
-  }
-  // appendFoldedRange() appends the range [lo-hi] and its case
-  // folding-equivalent runes to this CharClass.
-  appendFoldedRange(lo, hi) {
-    if (lo <= MIN_FOLD && hi >= MAX_FOLD) {
-      return this.appendRange(lo, hi);
-    }
-    if (hi < MIN_FOLD || lo > MAX_FOLD) {
-      return this.appendRange(lo, hi);
-    }
-    if (lo < MIN_FOLD) {
-      this.appendRange(lo, MIN_FOLD - 1);
-      lo = MIN_FOLD;
-    }
-    if (hi > MAX_FOLD) {
-      this.appendRange(MAX_FOLD + 1, hi);
-      hi = MAX_FOLD;
-    }
-    for (let c = lo; c <= hi; c++) {
-      this.appendRange(c, c);
-      for (let f = simpleFold(c); f !== c; f = simpleFold(f)) {
-        this.appendRange(f, f);
-      }
-    }
-    return this;
-  }
-  // appendClass() appends the class |x| to this CharClass.
-  // It assumes |x| is clean.  Does not mutate |x|.
-  appendClass(x) {
-    for (let i = 0; i < x.length; i += 2) {
-      this.appendRange(x[i], x[i + 1]);
-    }
-    return this;
-  }
-  // appendFoldedClass() appends the case folding of the class |x| to this
-  // CharClass.  Does not mutate |x|.
-  appendFoldedClass(x) {
-    for (let i = 0; i < x.length; i += 2) {
-      this.appendFoldedRange(x[i], x[i + 1]);
-    }
-    return this;
-  }
-  // appendNegatedClass() append the negation of the class |x| to this
-  // CharClass.  It assumes |x| is clean.  Does not mutate |x|.
-  appendNegatedClass(x) {
-    let nextLo = 0;
-    for (let i = 0; i < x.length; i += 2) {
-      const lo = x[i];
-      const hi = x[i + 1];
-      if (nextLo <= lo - 1) {
-        this.appendRange(nextLo, lo - 1);
-      }
-      nextLo = hi + 1;
-    }
-    if (nextLo <= MAX_RUNE) {
-      this.appendRange(nextLo, MAX_RUNE);
-    }
-    return this;
-  }
-  // appendTable() appends the Unicode range table |table| to this CharClass.
-  // Does not mutate |table|.
-  appendTable(table2) {
-    for (let i = 0; i < table2.length; ++i) {
-      const lo = table2.getLo(i);
-      const hi = table2.getHi(i);
-      const stride = table2.getStride(i);
-      if (stride === 1) {
-        this.appendRange(lo, hi);
-        continue;
-      }
-      for (let c = lo; c <= hi; c += stride) {
-        this.appendRange(c, c);
-      }
-    }
-    return this;
-  }
-  // appendNegatedTable() returns the result of appending the negation of range
-  // table |table| to this CharClass.  Does not mutate |table|.
-  appendNegatedTable(table2) {
-    let nextLo = 0;
-    for (let i = 0; i < table2.length; ++i) {
-      const lo = table2.getLo(i);
-      const hi = table2.getHi(i);
-      const stride = table2.getStride(i);
-      if (stride === 1) {
-        if (nextLo <= lo - 1) {
-          this.appendRange(nextLo, lo - 1);
-        }
-        nextLo = hi + 1;
-        continue;
-      }
-      for (let c = lo; c <= hi; c += stride) {
-        if (nextLo <= c - 1) {
-          this.appendRange(nextLo, c - 1);
-        }
-        nextLo = c + 1;
-      }
-    }
-    if (nextLo <= MAX_RUNE) {
-      this.appendRange(nextLo, MAX_RUNE);
-    }
-    return this;
-  }
-  // appendTableWithSign() calls append{,Negated}Table depending on sign.
-  // Does not mutate |table|.
-  appendTableWithSign(table2, sign2) {
-    return sign2 < 0 ? this.appendNegatedTable(table2) : this.appendTable(table2);
-  }
-  // negateClass() negates this CharClass, which must already be clean.
-  negateClass() {
-    let nextLo = 0;
-    let w = 0;
-    for (let i = 0; i < this.len; i += 2) {
-      const lo = this.r[i];
-      const hi = this.r[i + 1];
-      if (nextLo <= lo - 1) {
-        this.r[w] = nextLo;
-        this.r[w + 1] = lo - 1;
-        w += 2;
-      }
-      nextLo = hi + 1;
-    }
-    this.len = w;
-    if (nextLo <= MAX_RUNE) {
-      this.r[this.len++] = nextLo;
-      this.r[this.len++] = MAX_RUNE;
-    }
-    return this;
-  }
-  // appendClassWithSign() calls appendClass() if sign is +1 or
-  // appendNegatedClass if sign is -1.  Does not mutate |x|.
-  appendClassWithSign(x, sign2) {
-    return sign2 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
-  }
-  // appendGroup() appends CharGroup |g| to this CharClass, folding iff
-  // |foldCase|.  Does not mutate |g|.
-  appendGroup(g, foldCase) {
-    let cls = g.cls;
-    if (foldCase) {
-      cls = new _CharClass().appendFoldedClass(cls).cleanClass().toArray();
-    }
-    return this.appendClassWithSign(cls, g.sign);
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/Parser.js
-var StringIterator = class {
-  str;
-  position;
-  constructor(str2) {
-    this.str = str2;
-    this.position = 0;
-  }
-  // Returns the cursor position.  Do not interpret the result!
-  pos() {
-    return this.position;
-  }
-  // Resets the cursor position to a previous value returned by pos().
-  rewindTo(pos) {
-    this.position = pos;
-  }
-  // Returns true unless the stream is exhausted.
-  more() {
-    return this.position < this.str.length;
-  }
-  // Returns the rune at the cursor position.
-  // Precondition: |more()|.
-  peek() {
-    return codePointAtOrThrow(this.str, this.position);
-  }
-  // Advances the cursor by |n| positions, which must be ASCII runes.
-  //
-  // (In practise, this is only ever used to skip over regexp
-  // metacharacters that are ASCII, so there is no numeric difference
-  // between indices into  UTF-8 bytes, UTF-16 codes and runes.)
-  skip(n) {
-    this.position += n;
-  }
-  // Advances the cursor by the number of cursor positions in |s|.
-  skipString(s) {
-    this.position += s.length;
-  }
-  // Returns the rune at the cursor position, and advances the cursor
-  // past it.  Precondition: |more()|.
-  pop() {
-    const r = codePointAtOrThrow(this.str, this.position);
-    this.position += charCount(r);
-    return r;
-  }
-  lookingAt(s) {
-    return this.str.startsWith(s, this.position);
-  }
-  // Returns the rest of the pattern from the current position.
-  rest() {
-    return this.str.substring(this.position);
-  }
-  // Returns the substring from |beforePos| to the current position.
-  // |beforePos| must have been previously returned by |pos()|.
-  from(beforePos) {
-    return this.str.substring(beforePos, this.position);
-  }
-  toString() {
-    return this.rest();
-  }
-};
-var Parser = class _Parser {
-  // Parse errors
-  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
-  static ERR_INVALID_ESCAPE = "invalid escape sequence";
-  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
-  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
-  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
-  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
-  static ERR_MISSING_BRACKET = "missing closing ]";
-  static ERR_MISSING_PAREN = "missing closing )";
-  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
-  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
-  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
-  static ERR_UNEXPECTED_PAREN = "unexpected )";
-  static ERR_NESTING_DEPTH = "expression nests too deeply";
-  static ERR_LARGE = "expression too large";
-  static ERR_BAD_EXPRESSION = "expression not valid";
-  // maxHeight is the maximum height of a regexp parse tree.
-  // It is somewhat arbitrarily chosen, but the idea is to be large enough
-  // that no one will actually hit in real use but at the same time small enough
-  // that recursion on the Regexp tree will not hit the 1GB Go stack limit.
-  // The maximum amount of stack for a single recursive frame is probably
-  // closer to 1kB, so this could potentially be raised, but it seems unlikely
-  // that people have regexps nested even this deeply.
-  // We ran a test on Google's C++ code base and turned up only
-  // a single use case with depth > 100; it had depth 128.
-  // Using depth 1000 should be plenty of margin.
-  // As an optimization, we don't even bother calculating heights
-  // until we've allocated at least maxHeight Regexp structures.
-  static MAX_HEIGHT = 1e3;
-  // maxSize is the maximum size of a compiled regexp in Insts.
-  // It too is somewhat arbitrarily chosen, but the idea is to be large enough
-  // to allow significant regexps while at the same time small enough that
-  // the compiled form will not take up too much memory.
-  // 128 MB is enough for a 3.3 million Inst structures, which roughly
-  // corresponds to a 3.3 MB regexp.
-  static MAX_SIZE = 3355443;
-  // 128 << 20 / (5 * 8) (instSize = byte, 2 uint32, slice is 5 64-bit words)
-  // maxRunes is the maximum number of runes allowed in a regexp tree
-  // counting the runes in all the nodes.
-  // Ignoring character classes p.numRunes is always less than the length of the regexp.
-  // Character classes can make it much larger: each \pL adds 1292 runes.
-  // 128 MB is enough for 32M runes, which is over 26k \pL instances.
-  // Note that repetitions do not make copies of the rune slices,
-  // so \pL{1000} is only one rune slice, not 1000.
-  // We could keep a cache of character classes we've seen,
-  // so that all the \pL we see use the same rune list,
-  // but that doesn't remove the problem entirely:
-  // consider something like [\pL01234][\pL01235][\pL01236]...[\pL^&*()].
-  // And because the Rune slice is exposed directly in the Regexp,
-  // there is not an opportunity to change the representation to allow
-  // partial sharing between different character classes.
-  // So the limit is the best we can do.
-  static MAX_RUNES = 33554432;
-  // 128 << 20 / 4 (runeSize, int32 is 4 bytes)
-  // RangeTables are represented as int[][], a list of triples (start, end,
-  // stride).
-  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([0, MAX_RUNE, 1]));
-  // Ascii tables
-  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([0, 127, 1]));
-  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    127,
-    1,
-    383,
-    383,
-    1,
-    // Old English long s (ſ), folds to S/s.
-    8490,
-    8490,
-    1
-    // Kelvin K, folds to K/k.
-  ]));
-  // unicodeTable() returns the Unicode RangeTable identified by name
-  // and the table of additional fold-equivalent code points.
-  // Returns null if |name| does not identify a Unicode character range.
-  static unicodeTable(name) {
-    if (name === "Any") {
-      return { tab: _Parser.ANY_TABLE, fold: _Parser.ANY_TABLE, sign: 1 };
-    }
-    if (name === "Ascii") {
-      return {
-        tab: _Parser.ASCII_TABLE,
-        fold: _Parser.ASCII_FOLD_TABLE,
-        sign: 1
-      };
-    }
-    if (name === "Assigned") {
-      return {
-        tab: UnicodeTables.CATEGORIES.get("Cn"),
-        fold: UnicodeTables.CATEGORIES.get("Cn"),
-        sign: -1
-      };
-    }
-    if (name === "Lc") {
-      return {
-        tab: UnicodeTables.CATEGORIES.get("LC"),
-        fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
-        sign: 1
-      };
-    }
-    if (UnicodeTables.CATEGORIES.has(name)) {
-      return {
-        tab: UnicodeTables.CATEGORIES.get(name),
-        fold: UnicodeTables.FOLD_CATEGORIES.get(name),
-        sign: 1
-      };
-    }
-    if (UnicodeTables.SCRIPTS.has(name)) {
-      return {
-        tab: UnicodeTables.SCRIPTS.get(name),
-        fold: UnicodeTables.FOLD_SCRIPT.get(name),
-        sign: 1
-      };
-    }
-    return null;
-  }
-  // minFoldRune returns the minimum rune fold-equivalent to r.
-  static minFoldRune(r) {
-    if (r < MIN_FOLD || r > MAX_FOLD) {
-      return r;
-    }
-    let min = r;
-    const r0 = r;
-    for (r = simpleFold(r); r !== r0; r = simpleFold(r)) {
-      if (min > r) {
-        min = r;
-      }
-    }
-    return min;
-  }
-  static literalRegexp(s, flags) {
-    const re = new Regexp(Regexp.Op.LITERAL);
-    re.flags = flags;
-    re.runes = stringToRunes(s);
-    return re;
-  }
-  /**
-   * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
-   * @param {string} pattern
-   * @param {number} flags
-   */
-  static parse(pattern, flags) {
-    return new _Parser(pattern, flags).parseInternal();
-  }
-  // parseRepeat parses {min} (max=min) or {min,} (max=-1) or {min,max}.
-  // If |t| is not of that form, it returns -1.
-  // If |t| has the right form but the values are negative or too big,
-  // it returns -2.
-  // On success, returns a nonnegative number encoding min/max in the
-  // high/low signed halfwords of the result.  (Note: min >= 0; max may
-  // be -1.)
-  //
-  // On success, advances |t| beyond the repeat; otherwise |t.pos()| is
-  // undefined.
-  static parseRepeat(t) {
-    const start = t.pos();
-    if (!t.more() || !t.lookingAt("{")) {
-      return -1;
-    }
-    t.skip(1);
-    const min = _Parser.parseInt(t);
-    if (min === -1) {
-      return -1;
-    }
-    if (!t.more()) {
-      return -1;
-    }
-    let max;
-    if (!t.lookingAt(",")) {
-      max = min;
-    } else {
-      t.skip(1);
-      if (!t.more()) {
-        return -1;
-      }
-      if (t.lookingAt("}")) {
-        max = -1;
-      } else {
-        max = _Parser.parseInt(t);
-        if (max === -1) {
-          return -1;
-        }
-      }
-    }
-    if (!t.more() || !t.lookingAt("}")) {
-      return -1;
-    }
-    t.skip(1);
-    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) {
-      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_REPEAT_SIZE, t.from(start));
-    }
-    return min << 16 | max & MAX_BMP;
-  }
-  // isValidCaptureName reports whether name
-  // is a valid capture name: [A-Za-z0-9_]+.
-  // PCRE limits names to 32 bytes.
-  // Python rejects names starting with digits.
-  // We don't enforce either of those.
-  static isValidCaptureName(name) {
-    if (name.length === 0) {
-      return false;
-    }
-    for (let i = 0; i < name.length; i++) {
-      const c = codePointAtOrThrow(name, i);
-      if (c !== 95 && !isalnum(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-  // parseInt parses a nonnegative decimal integer.
-  // -1 => bad format.  -2 => format ok, but integer overflow.
-  static parseInt(t) {
-    const start = t.pos();
-    while (t.more() && t.peek() >= 48 && t.peek() <= 57) {
-      t.skip(1);
-    }
-    const n = t.from(start);
-    if (n.length === 0 || n.length > 1 && n.codePointAt(0) === 48) {
-      return -1;
-    }
-    if (n.length > 8) {
-      return -2;
-    }
-    return parseInt(n, 10);
-  }
-  // can this be represented as a character class?
-  // single-rune literal string, char class, ., and .|\n.
-  static isCharClass(re) {
-    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
-  }
-  // does re match r?
-  static matchRune(re, r) {
-    switch (re.op) {
-      case Regexp.Op.LITERAL:
-        return re.runes.length === 1 && re.runes[0] === r;
-      case Regexp.Op.CHAR_CLASS:
-        for (let i = 0; i < re.runes.length; i += 2) {
-          if (re.runes[i] <= r && r <= re.runes[i + 1]) {
-            return true;
-          }
-        }
-        return false;
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        return r !== 10;
-      case Regexp.Op.ANY_CHAR:
-        return true;
-    }
-    return false;
-  }
-  // mergeCharClass makes dst = dst|src.
-  // The caller must ensure that dst.Op >= src.Op,
-  // to reduce the amount of copying.
-  static mergeCharClass(dst, src) {
-    switch (dst.op) {
-      case Regexp.Op.ANY_CHAR:
-        break;
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        if (_Parser.matchRune(src, 10)) {
-          dst.op = Regexp.Op.ANY_CHAR;
-        }
-        break;
-      case Regexp.Op.CHAR_CLASS:
-        if (src.op === Regexp.Op.LITERAL) {
-          dst.runes = new CharClass(dst.runes).appendLiteral(src.runes[0], src.flags).toArray();
-        } else {
-          dst.runes = new CharClass(dst.runes).appendClass(src.runes).toArray();
-        }
-        break;
-      case Regexp.Op.LITERAL:
-        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) {
-          break;
-        }
-        dst.op = Regexp.Op.CHAR_CLASS;
-        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toArray();
-        break;
-    }
-  }
-  // parseEscape parses an escape sequence at the beginning of s
-  // and returns the rune.
-  // Pre: t at '\\'.  Post: after escape.
-  static parseEscape(t) {
-    const startPos = t.pos();
-    t.skip(1);
-    if (!t.more()) {
-      throw new RE2JSSyntaxException(_Parser.ERR_TRAILING_BACKSLASH);
-    }
-    let c = t.pop();
-    switch (c) {
-      case 49:
-      case 50:
-      case 51:
-      case 52:
-      case 53:
-      case 54:
-      case 48:
-      case 55: {
-        if (c !== 48 && (!t.more() || t.peek() < 48 || t.peek() > 55)) {
-          break;
-        }
-        let r = c - 48;
-        for (let i = 1; i < 3; i++) {
-          if (!t.more() || t.peek() < 48 || t.peek() > 55) {
-            break;
-          }
-          r = r * 8 + t.peek() - 48;
-          t.skip(1);
-        }
-        return r;
-      }
-      case 120: {
-        if (!t.more()) {
-          break;
-        }
-        c = t.pop();
-        if (c === 123) {
-          let nhex = 0;
-          let r = 0;
-          while (true) {
-            if (!t.more()) {
-              throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, t.from(startPos));
-            }
-            c = t.pop();
-            if (c === 125) {
-              break;
-            }
-            const v = unhex(c);
-            if (v < 0) {
-              throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, t.from(startPos));
-            }
-            r = r * 16 + v;
-            if (r > MAX_RUNE) {
-              throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, t.from(startPos));
-            }
-            nhex++;
-          }
-          if (nhex === 0) {
-            break;
-          }
-          return r;
-        }
-        const x = unhex(c);
-        if (!t.more()) {
-          break;
-        }
-        c = t.pop();
-        const y = unhex(c);
-        if (x < 0 || y < 0) {
-          break;
-        }
-        return x * 16 + y;
-      }
-      case 97:
-        return 7;
-      case 102:
-        return 12;
-      case 110:
-        return 10;
-      case 114:
-        return 13;
-      case 116:
-        return 9;
-      case 118:
-        return 11;
-      default:
-        if (c <= MAX_ASCII && !isalnum(c)) {
-          return c;
-        }
-        break;
-    }
-    throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, t.from(startPos));
-  }
-  // parseClassChar parses a character class character and returns it.
-  // wholeClassPos is the position of the start of the entire class "[...".
-  // Pre: t at class char; Post: t after it.
-  static parseClassChar(t, wholeClassPos) {
-    if (!t.more()) {
-      throw new RE2JSSyntaxException(_Parser.ERR_MISSING_BRACKET, t.from(wholeClassPos));
-    }
-    if (t.lookingAt("\\")) {
-      return _Parser.parseEscape(t);
-    }
-    return t.pop();
-  }
-  static concatRunes(x, y) {
-    const r = new Array(x.length + y.length);
-    for (let i = 0; i < x.length; i++)
-      r[i] = x[i];
-    for (let i = 0; i < y.length; i++)
-      r[x.length + i] = y[i];
-    return r;
-  }
-  wholeRegexp;
-  flags;
-  numCap;
-  namedGroups;
-  stack;
-  free;
-  numRegexp;
-  numRunes;
-  repeats;
-  height;
-  size;
-  constructor(wholeRegexp, flags = 0) {
-    this.wholeRegexp = wholeRegexp;
-    this.flags = flags;
-    this.numCap = 0;
-    this.namedGroups = /* @__PURE__ */ new Map();
-    this.stack = [];
-    this.free = null;
-    this.numRegexp = 0;
-    this.numRunes = 0;
-    this.repeats = 0;
-    this.height = null;
-    this.size = null;
-  }
-  // Allocate a Regexp, from the free list if possible.
-  newRegexp(op) {
-    let re = this.free;
-    if (re !== null && re.subs !== null && re.subs.length > 0) {
-      this.free = re.subs[0];
-      re.reinit();
-      re.op = op;
-    } else {
-      re = new Regexp(op);
-      this.numRegexp += 1;
-    }
-    return re;
-  }
-  reuse(re) {
-    if (this.height !== null) {
-      this.height.delete(re);
-    }
-    if (re.subs !== null && re.subs.length > 0) {
-      re.subs[0] = this.free;
-    }
-    this.free = re;
-  }
-  checkLimits(re) {
-    if (this.numRunes > _Parser.MAX_RUNES) {
-      throw new RE2JSSyntaxException(_Parser.ERR_LARGE);
-    }
-    this.checkSize(re);
-    this.checkHeight(re);
-  }
-  checkSize(re) {
-    if (this.size === null) {
-      if (this.repeats === 0) {
-        this.repeats = 1;
-      }
-      if (re.op === Regexp.Op.REPEAT) {
-        let n = re.max;
-        if (n === -1) {
-          n = re.min;
-        }
-        if (n <= 0) {
-          n = 1;
-        }
-        if (n > _Parser.MAX_SIZE / this.repeats) {
-          this.repeats = _Parser.MAX_SIZE;
-        } else {
-          this.repeats *= n;
-        }
-      }
-      if (this.numRegexp < _Parser.MAX_SIZE / this.repeats) {
-        return;
-      }
-      this.size = /* @__PURE__ */ new Map();
-      for (let reEx of this.stack) {
-        this.checkSize(reEx);
-      }
-    }
-    if (this.calcSize(re, true) > _Parser.MAX_SIZE) {
-      throw new RE2JSSyntaxException(_Parser.ERR_LARGE);
-    }
-  }
-  calcSize(re, force = false) {
-    if (!force && this.size !== null) {
-      const cached = this.size.get(re);
-      if (cached !== void 0) {
-        return cached;
-      }
-    }
-    let size = 0;
-    switch (re.op) {
-      case Regexp.Op.LITERAL: {
-        size = re.runes.length;
-        break;
-      }
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.STAR: {
-        size = 2 + this.calcSize(re.subs[0]);
-        break;
-      }
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST: {
-        size = 1 + this.calcSize(re.subs[0]);
-        break;
-      }
-      case Regexp.Op.CONCAT: {
-        for (let sub of re.subs) {
-          size = size + this.calcSize(sub);
-        }
-        break;
-      }
-      case Regexp.Op.ALTERNATE: {
-        for (let sub of re.subs) {
-          size = size + this.calcSize(sub);
-        }
-        if (re.subs.length > 1) {
-          size = size + re.subs.length - 1;
-        }
-        break;
-      }
-      case Regexp.Op.REPEAT: {
-        let sub = this.calcSize(re.subs[0]);
-        if (re.max === -1) {
-          if (re.min === 0) {
-            size = 2 + sub;
-          } else {
-            size = 1 + re.min * sub;
-          }
-          break;
-        }
-        size = re.max * sub + (re.max - re.min);
-        break;
-      }
-    }
-    size = Math.max(1, size);
-    this.size?.set(re, size);
-    return size;
-  }
-  checkHeight(re) {
-    if (this.numRegexp < _Parser.MAX_HEIGHT) {
-      return;
-    }
-    if (this.height === null) {
-      this.height = /* @__PURE__ */ new Map();
-      for (let reEx of this.stack) {
-        this.checkHeight(reEx);
-      }
-    }
-    if (this.calcHeight(re, true) > _Parser.MAX_HEIGHT) {
-      throw new RE2JSSyntaxException(_Parser.ERR_NESTING_DEPTH);
-    }
-  }
-  calcHeight(re, force = false) {
-    if (!force && this.height !== null) {
-      const cached = this.height.get(re);
-      if (cached !== void 0) {
-        return cached;
-      }
-    }
-    let h = 1;
-    for (let sub of re.subs) {
-      const hsub = this.calcHeight(sub);
-      if (h < 1 + hsub) {
-        h = 1 + hsub;
-      }
-    }
-    this.height?.set(re, h);
-    return h;
-  }
-  // Parse stack manipulation.
-  pop() {
-    return this.stack.pop();
-  }
-  popToPseudo() {
-    const n = this.stack.length;
-    let i = n;
-    while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) {
-      i--;
-    }
-    const r = this.stack.slice(i, n);
-    this.stack = this.stack.slice(0, i);
-    return r;
-  }
-  // push pushes the regexp re onto the parse stack and returns the regexp.
-  // Returns null for a CHAR_CLASS that can be merged with the top-of-stack.
-  push(re) {
-    this.numRunes += re.runes.length;
-    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
-      if (this.maybeConcat(re.runes[0], this.flags & ~FOLD_CASE)) {
-        return null;
-      }
-      re.op = Regexp.Op.LITERAL;
-      re.runes = [re.runes[0]];
-      re.flags = this.flags & ~FOLD_CASE;
-    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && simpleFold(re.runes[0]) === re.runes[2] && simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && simpleFold(re.runes[0]) === re.runes[1] && simpleFold(re.runes[1]) === re.runes[0]) {
-      if (this.maybeConcat(re.runes[0], this.flags | FOLD_CASE)) {
-        return null;
-      }
-      re.op = Regexp.Op.LITERAL;
-      re.runes = [re.runes[0]];
-      re.flags = this.flags | FOLD_CASE;
-    } else {
-      this.maybeConcat(-1, 0);
-    }
-    this.stack.push(re);
-    this.checkLimits(re);
-    return re;
-  }
-  // maybeConcat implements incremental concatenation
-  // of literal runes into string nodes.  The parser calls this
-  // before each push, so only the top fragment of the stack
-  // might need processing.  Since this is called before a push,
-  // the topmost literal is no longer subject to operators like *
-  // (Otherwise ab* would turn into (ab)*.)
-  // If (r >= 0 and there's a node left over, maybeConcat uses it
-  // to push r with the given flags.
-  // maybeConcat reports whether r was pushed.
-  maybeConcat(r, flags) {
-    const n = this.stack.length;
-    if (n < 2) {
-      return false;
-    }
-    const re1 = this.stack[n - 1];
-    const re2 = this.stack[n - 2];
-    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & FOLD_CASE) !== (re2.flags & FOLD_CASE)) {
-      return false;
-    }
-    re2.runes = _Parser.concatRunes(re2.runes, re1.runes);
-    if (r >= 0) {
-      re1.runes = [r];
-      re1.flags = flags;
-      return true;
-    }
-    this.pop();
-    this.reuse(re1);
-    return false;
-  }
-  // newLiteral returns a new LITERAL Regexp with the given flags
-  newLiteral(r, flags) {
-    const re = this.newRegexp(Regexp.Op.LITERAL);
-    re.flags = flags;
-    if ((flags & FOLD_CASE) !== 0) {
-      r = _Parser.minFoldRune(r);
-    }
-    re.runes = [r];
-    return re;
-  }
-  // literal pushes a literal regexp for the rune r on the stack
-  // and returns that regexp.
-  literal(r) {
-    this.push(this.newLiteral(r, this.flags));
-  }
-  // op pushes a regexp with the given op onto the stack
-  // and returns that regexp.
-  op(op) {
-    const re = this.newRegexp(op);
-    re.flags = this.flags;
-    return this.push(re);
-  }
-  // repeat replaces the top stack element with itself repeated according to
-  // op, min, max.  beforePos is the start position of the repetition operator.
-  // Pre: t is positioned after the initial repetition operator.
-  // Post: t advances past an optional perl-mode '?', or stays put.
-  //       Or, it fails with RE2JSSyntaxException.
-  repeat(op, min, max, beforePos, t, lastRepeatPos) {
-    let flags = this.flags;
-    if (t.more() && t.lookingAt("?")) {
-      t.skip(1);
-      flags ^= NON_GREEDY;
-    }
-    if (lastRepeatPos !== -1) {
-      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
-    }
-    const n = this.stack.length;
-    if (n === 0) {
-      throw new RE2JSSyntaxException(_Parser.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-    }
-    const sub = this.stack[n - 1];
-    if (Regexp.isPseudoOp(sub.op)) {
-      throw new RE2JSSyntaxException(_Parser.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-    }
-    const re = this.newRegexp(op);
-    re.min = min;
-    re.max = max;
-    re.flags = flags;
-    re.subs = [sub];
-    this.stack[n - 1] = re;
-    this.checkLimits(re);
-    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) {
-      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
-    }
-  }
-  // repeatIsValid reports whether the repetition re is valid.
-  // Valid means that the combination of the top-level repetition
-  // and any inner repetitions does not exceed n copies of the
-  // innermost thing.
-  // This function rewalks the regexp tree and is called for every repetition,
-  // so we have to worry about inducing quadratic behavior in the parser.
-  // We avoid this by only calling repeatIsValid when min or max >= 2.
-  // In that case the depth of any >= 2 nesting can only get to 9 without
-  // triggering a parse error, so each subtree can only be rewalked 9 times.
-  repeatIsValid(re, n) {
-    if (re.op === Regexp.Op.REPEAT) {
-      let m = re.max;
-      if (m === 0) {
-        return true;
-      }
-      if (m < 0) {
-        m = re.min;
-      }
-      if (m > n) {
-        return false;
-      }
-      if (m > 0) {
-        n = Math.trunc(n / m);
-      }
-    }
-    for (let sub of re.subs) {
-      if (!this.repeatIsValid(sub, n)) {
-        return false;
-      }
-    }
-    return true;
-  }
-  // concat replaces the top of the stack (above the topmost '|' or '(') with
-  // its concatenation.
-  concat() {
-    this.maybeConcat(-1, 0);
-    const subs = this.popToPseudo();
-    if (subs.length === 0) {
-      return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
-    }
-    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
-  }
-  // alternate replaces the top of the stack (above the topmost '(') with its
-  // alternation.
-  alternate() {
-    const subs = this.popToPseudo();
-    if (subs.length > 0) {
-      this.cleanAlt(subs[subs.length - 1]);
-    }
-    if (subs.length === 0) {
-      return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
-    }
-    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
-  }
-  // cleanAlt cleans re for eventual inclusion in an alternation.
-  cleanAlt(re) {
-    if (re.op === Regexp.Op.CHAR_CLASS) {
-      re.runes = new CharClass(re.runes).cleanClass().toArray();
-      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === MAX_RUNE) {
-        re.runes = [];
-        re.op = Regexp.Op.ANY_CHAR;
-      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === 10 - 1 && re.runes[2] === 10 + 1 && re.runes[3] === MAX_RUNE) {
-        re.runes = [];
-        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
-      }
-    }
-  }
-  // collapse returns the result of applying op to subs[start:end].
-  // If (sub contains op nodes, they all get hoisted up
-  // so that there is never a concat of a concat or an
-  // alternate of an alternate.
-  collapse(subs, op) {
-    if (subs.length === 1) {
-      return subs[0];
-    }
-    let len = 0;
-    for (let sub of subs) {
-      len += sub.op === op ? sub.subs.length : 1;
-    }
-    let newsubs = new Array(len).fill(null);
-    let i = 0;
-    for (let sub of subs) {
-      if (sub.op === op) {
-        for (let j = 0; j < sub.subs.length; j++) {
-          newsubs[i++] = sub.subs[j];
-        }
-        this.reuse(sub);
-      } else {
-        newsubs[i++] = sub;
-      }
-    }
-    let re = this.newRegexp(op);
-    re.subs = newsubs;
-    if (op === Regexp.Op.ALTERNATE) {
-      if (re.subs.length === 1) {
-        const old = re;
-        re = re.subs[0];
-        this.reuse(old);
-      }
-    }
-    return re;
-  }
-  parseInternal() {
-    if ((this.flags & LITERAL) !== 0) {
-      return _Parser.literalRegexp(this.wholeRegexp, this.flags);
-    }
-    let lastRepeatPos = -1;
-    let min = -1;
-    let max = -1;
-    const t = new StringIterator(this.wholeRegexp);
-    while (t.more()) {
-      {
-        let repeatPos = -1;
-        switch (t.peek()) {
-          case 40:
-            if (t.lookingAt("(?")) {
-              this.parsePerlFlags(t);
-              break;
-            }
-            const lparen = this.op(Regexp.Op.LEFT_PAREN);
-            if (lparen === null) {
-              throw new Error("op(LEFT_PAREN) unexpectedly returned null");
-            }
-            lparen.cap = ++this.numCap;
-            t.skip(1);
-            break;
-          case 124:
-            this.parseVerticalBar();
-            t.skip(1);
-            break;
-          case 41:
-            this.parseRightParen();
-            t.skip(1);
-            break;
-          case 94:
-            if ((this.flags & ONE_LINE) !== 0) {
-              this.op(Regexp.Op.BEGIN_TEXT);
-            } else {
-              this.op(Regexp.Op.BEGIN_LINE);
-            }
-            t.skip(1);
-            break;
-          case 36:
-            if ((this.flags & ONE_LINE) !== 0) {
-              const endText = this.op(Regexp.Op.END_TEXT);
-              if (endText === null) {
-                throw new Error("op(END_TEXT) unexpectedly returned null");
-              }
-              endText.flags |= WAS_DOLLAR;
-            } else {
-              this.op(Regexp.Op.END_LINE);
-            }
-            t.skip(1);
-            break;
-          case 46:
-            if ((this.flags & DOT_NL) !== 0) {
-              this.op(Regexp.Op.ANY_CHAR);
-            } else {
-              this.op(Regexp.Op.ANY_CHAR_NOT_NL);
-            }
-            t.skip(1);
-            break;
-          case 91:
-            this.parseClass(t);
-            break;
-          case 42:
-          case 43:
-          case 63: {
-            repeatPos = t.pos();
-            let op = null;
-            switch (t.pop()) {
-              case 42:
-                op = Regexp.Op.STAR;
-                break;
-              case 43:
-                op = Regexp.Op.PLUS;
-                break;
-              case 63:
-                op = Regexp.Op.QUEST;
-                break;
-            }
-            if (op === null) {
-              throw new Error("repeat op unexpectedly null");
-            }
-            this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
-            break;
-          }
-          case 123: {
-            repeatPos = t.pos();
-            const minMax = _Parser.parseRepeat(t);
-            if (minMax < 0) {
-              t.rewindTo(repeatPos);
-              this.literal(t.pop());
-              break;
-            }
-            min = minMax >> 16;
-            max = (minMax & MAX_BMP) << 16 >> 16;
-            this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
-            break;
-          }
-          case 92: {
-            const savedPos = t.pos();
-            t.skip(1);
-            let handled = false;
-            if (t.more()) {
-              const c = t.pop();
-              switch (c) {
-                case 65:
-                  this.op(Regexp.Op.BEGIN_TEXT);
-                  handled = true;
-                  break;
-                case 98:
-                  this.op(Regexp.Op.WORD_BOUNDARY);
-                  handled = true;
-                  break;
-                case 66:
-                  this.op(Regexp.Op.NO_WORD_BOUNDARY);
-                  handled = true;
-                  break;
-                case 67:
-                  throw new RE2JSSyntaxException(_Parser.ERR_INVALID_ESCAPE, "\\C");
-                case 81: {
-                  let lit = t.rest();
-                  const i = lit.indexOf("\\E");
-                  if (i >= 0) {
-                    lit = lit.substring(0, i);
-                    t.skipString(lit);
-                    t.skipString("\\E");
-                  } else {
-                    t.skipString(lit);
-                  }
-                  let j = 0;
-                  while (j < lit.length) {
-                    const codepoint = codePointAtOrThrow(lit, j);
-                    this.literal(codepoint);
-                    j += charCount(codepoint);
-                  }
-                  handled = true;
-                  break;
-                }
-                case 122:
-                  this.op(Regexp.Op.END_TEXT);
-                  handled = true;
-                  break;
-                default:
-                  t.rewindTo(savedPos);
-                  break;
-              }
-            } else {
-              t.rewindTo(savedPos);
-            }
-            if (handled)
-              break;
-            const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-            re.flags = this.flags;
-            if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
-              const cc2 = new CharClass();
-              if (this.parseUnicodeClass(t, cc2)) {
-                re.runes = cc2.toArray();
-                this.push(re);
-                break;
-              }
-            }
-            const cc = new CharClass();
-            if (this.parsePerlClassEscape(t, cc)) {
-              re.runes = cc.toArray();
-              this.push(re);
-              break;
-            }
-            t.rewindTo(savedPos);
-            this.reuse(re);
-            this.literal(_Parser.parseEscape(t));
-            break;
-          }
-          default:
-            this.literal(t.pop());
-            break;
-        }
-        lastRepeatPos = repeatPos;
-      }
-    }
-    this.concat();
-    if (this.swapVerticalBar()) {
-      this.pop();
-    }
-    this.alternate();
-    const n = this.stack.length;
-    if (n !== 1) {
-      throw new RE2JSSyntaxException(_Parser.ERR_MISSING_PAREN, this.wholeRegexp);
-    }
-    this.stack[0].namedGroups = this.namedGroups;
-    return this.stack[0];
-  }
-  // parsePerlFlags parses a Perl flag setting or non-capturing group or both,
-  // like (?i) or (?: or (?i:.
-  // Pre: t at "(?".  Post: t after ")".
-  // Sets numCap.
-  parsePerlFlags(t) {
-    const startPos = t.pos();
-    if (t.lookingAt("(?P<") || t.lookingAt("(?<")) {
-      const s = t.rest();
-      const begin = s.charAt(2) === "P" ? 4 : 3;
-      const end = s.indexOf(">");
-      if (end < 0) {
-        throw new RE2JSSyntaxException(_Parser.ERR_INVALID_NAMED_CAPTURE, s);
-      }
-      const name = s.substring(begin, end);
-      t.skipString(name);
-      t.skip(begin + 1);
-      if (!_Parser.isValidCaptureName(name)) {
-        throw new RE2JSSyntaxException(_Parser.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
-      }
-      const re = this.op(Regexp.Op.LEFT_PAREN);
-      if (re === null) {
-        throw new Error("op(LEFT_PAREN) unexpectedly returned null");
-      }
-      re.cap = ++this.numCap;
-      if (this.namedGroups.get(name)) {
-        throw new RE2JSSyntaxException(_Parser.ERR_DUPLICATE_NAMED_CAPTURE, name);
-      }
-      this.namedGroups.set(name, this.numCap);
-      re.name = name;
-      return;
-    }
-    t.skip(2);
-    let flags = this.flags;
-    let sign2 = 1;
-    let sawFlag = false;
-    loop: while (t.more()) {
-      {
-        const c = t.pop();
-        switch (c) {
-          case 105:
-            flags |= FOLD_CASE;
-            sawFlag = true;
-            break;
-          case 109:
-            flags &= ~ONE_LINE;
-            sawFlag = true;
-            break;
-          case 115:
-            flags |= DOT_NL;
-            sawFlag = true;
-            break;
-          case 85:
-            flags |= NON_GREEDY;
-            sawFlag = true;
-            break;
-          // Switch to negation.
-          case 45:
-            if (sign2 < 0) {
-              break loop;
-            }
-            sign2 = -1;
-            flags = ~flags;
-            sawFlag = false;
-            break;
-          // End of flags, starting group or not.
-          case 58:
-          case 41:
-            if (sign2 < 0) {
-              if (!sawFlag) {
-                break loop;
-              }
-              flags = ~flags;
-            }
-            if (c === 58) {
-              this.op(Regexp.Op.LEFT_PAREN);
-            }
-            this.flags = flags;
-            return;
-          default:
-            break loop;
-        }
-      }
-    }
-    throw new RE2JSSyntaxException(_Parser.ERR_INVALID_PERL_OP, t.from(startPos));
-  }
-  // parseVerticalBar handles a | in the input.
-  parseVerticalBar() {
-    this.concat();
-    if (!this.swapVerticalBar()) {
-      this.op(Regexp.Op.VERTICAL_BAR);
-    }
-  }
-  // If the top of the stack is an element followed by an opVerticalBar
-  // swapVerticalBar swaps the two and returns true.
-  // Otherwise it returns false.
-  swapVerticalBar() {
-    const n = this.stack.length;
-    if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && _Parser.isCharClass(this.stack[n - 1]) && _Parser.isCharClass(this.stack[n - 3])) {
-      let re1 = this.stack[n - 1];
-      let re3 = this.stack[n - 3];
-      if (re1.op > re3.op) {
-        const tmp = re3;
-        re3 = re1;
-        re1 = tmp;
-        this.stack[n - 3] = re3;
-      }
-      _Parser.mergeCharClass(re3, re1);
-      this.reuse(re1);
-      this.pop();
-      return true;
-    }
-    if (n >= 2) {
-      const re1 = this.stack[n - 1];
-      const re2 = this.stack[n - 2];
-      if (re2.op === Regexp.Op.VERTICAL_BAR) {
-        if (n >= 3) {
-          this.cleanAlt(this.stack[n - 3]);
-        }
-        this.stack[n - 2] = re1;
-        this.stack[n - 1] = re2;
-        return true;
-      }
-    }
-    return false;
-  }
-  // parseRightParen handles a ')' in the input.
-  parseRightParen() {
-    this.concat();
-    if (this.swapVerticalBar()) {
-      this.pop();
-    }
-    this.alternate();
-    const n = this.stack.length;
-    if (n < 2) {
-      throw new RE2JSSyntaxException(_Parser.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
-    }
-    const re1 = this.pop();
-    if (re1 === void 0) {
-      throw new RE2JSSyntaxException(_Parser.ERR_BAD_EXPRESSION, this.wholeRegexp);
-    }
-    const re2 = this.pop();
-    if (re2 === void 0 || re2.op !== Regexp.Op.LEFT_PAREN) {
-      throw new RE2JSSyntaxException(_Parser.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
-    }
-    this.flags = re2.flags;
-    if (re2.cap === 0) {
-      this.push(re1);
-    } else {
-      re2.op = Regexp.Op.CAPTURE;
-      re2.subs = [re1];
-      this.push(re2);
-    }
-  }
-  // parsePerlClassEscape parses a leading Perl character class escape like \d
-  // from the beginning of |t|.  If one is present, it appends the characters
-  // to cc and returns true.  The iterator is advanced past the escape
-  // on success, undefined on failure, in which case false is returned.
-  parsePerlClassEscape(t, cc) {
-    const beforePos = t.pos();
-    if (!t.more() || t.pop() !== 92 || !t.more()) {
-      return false;
-    }
-    t.pop();
-    const p = t.from(beforePos);
-    const g = getPerlGroups().get(p);
-    if (g === void 0) {
-      return false;
-    }
-    cc.appendGroup(g, (this.flags & FOLD_CASE) !== 0);
-    return true;
-  }
-  // parseNamedClass parses a leading POSIX named character class like
-  // [:alnum:] from the beginning of t.  If one is present, it appends the
-  // characters to cc, advances the iterator, and returns true.
-  // Pre: t at "[:".  Post: t after ":]".
-  // On failure (no class of than name), throws RE2JSSyntaxException.
-  // On misparse, returns false; t.pos() is undefined.
-  parseNamedClass(t, cc) {
-    const cls = t.rest();
-    const i = cls.indexOf(":]");
-    if (i < 0) {
-      return false;
-    }
-    const name = cls.substring(0, i + 2);
-    t.skipString(name);
-    const g = getPosixGroups().get(name);
-    if (g === void 0) {
-      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, name);
-    }
-    cc.appendGroup(g, (this.flags & FOLD_CASE) !== 0);
-    return true;
-  }
-  // parseUnicodeClass() parses a leading Unicode character class like \p{Han}
-  // from the beginning of t.  If one is present, it appends the characters to
-  // to |cc|, advances |t| and returns true.
-  //
-  // Returns false if such a pattern is not present or UNICODE_GROUPS
-  // flag is not enabled; |t.pos()| is not advanced in this case.
-  // Indicates error by throwing RE2JSSyntaxException.
-  parseUnicodeClass(t, cc) {
-    const startPos = t.pos();
-    if ((this.flags & UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) {
-      return false;
-    }
-    t.skip(1);
-    let sign2 = 1;
-    let c = t.pop();
-    if (c === 80) {
-      sign2 = -1;
-    }
-    if (!t.more()) {
-      t.rewindTo(startPos);
-      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.rest());
-    }
-    c = t.pop();
-    let name;
-    if (c !== 123) {
-      name = runeToString(c);
-    } else {
-      const rest = t.rest();
-      const end = rest.indexOf("}");
-      if (end < 0) {
-        t.rewindTo(startPos);
-        throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.rest());
-      }
-      name = rest.substring(0, end);
-      t.skipString(name);
-      t.skip(1);
-    }
-    if (!(name.length === 0) && name.codePointAt(0) === 94) {
-      sign2 = 0 - sign2;
-      name = name.substring(1);
-    }
-    const pair = _Parser.unicodeTable(name);
-    if (pair === null) {
-      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    }
-    if (pair.sign < 0) {
-      sign2 = 0 - sign2;
-    }
-    const tab = pair.tab;
-    const fold = pair.fold;
-    if (tab === null) {
-      throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    }
-    if ((this.flags & FOLD_CASE) === 0 || fold === null) {
-      cc.appendTableWithSign(tab, sign2);
-    } else {
-      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
-      cc.appendClassWithSign(tmp, sign2);
-    }
-    return true;
-  }
-  // parseClass parses a character class and pushes it onto the parse stack.
-  //
-  // NOTES:
-  // Pre: at '['; Post: after ']'.
-  // Mutates stack.  Advances iterator.  May throw.
-  parseClass(t) {
-    const startPos = t.pos();
-    t.skip(1);
-    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-    re.flags = this.flags;
-    const cc = new CharClass();
-    let sign2 = 1;
-    if (t.more() && t.lookingAt("^")) {
-      sign2 = -1;
-      t.skip(1);
-      if ((this.flags & CLASS_NL) === 0) {
-        cc.appendRange(10, 10);
-      }
-    }
-    let first = true;
-    while (!t.more() || t.peek() !== 93 || first) {
-      first = false;
-      const beforePos = t.pos();
-      if (t.lookingAt("[:")) {
-        if (this.parseNamedClass(t, cc)) {
-          continue;
-        }
-        t.rewindTo(beforePos);
-      }
-      if (this.parseUnicodeClass(t, cc)) {
-        continue;
-      }
-      if (this.parsePerlClassEscape(t, cc)) {
-        continue;
-      }
-      t.rewindTo(beforePos);
-      const lo = _Parser.parseClassChar(t, startPos);
-      let hi = lo;
-      if (t.more() && t.lookingAt("-")) {
-        t.skip(1);
-        if (t.more() && t.lookingAt("]")) {
-          t.skip(-1);
-        } else {
-          hi = _Parser.parseClassChar(t, startPos);
-          if (hi < lo) {
-            throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
-          }
-        }
-      }
-      if ((this.flags & FOLD_CASE) === 0) {
-        cc.appendRange(lo, hi);
-      } else {
-        cc.appendFoldedRange(lo, hi);
-      }
-    }
-    t.skip(1);
-    cc.cleanClass();
-    if (sign2 < 0) {
-      cc.negateClass();
-    }
-    re.runes = cc.toArray();
-    this.push(re);
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/RE2.js
-var RE2 = class _RE2 {
-  expr;
-  prog;
-  numSubexp;
-  cond;
-  prefix;
-  prefixComplete;
-  prefixRune;
-  dfa;
-  prefilter;
-  namedGroups;
-  static compile(expr) {
-    return _RE2.compileImpl(expr, PERL);
-  }
-  static compileImpl(expr, mode) {
-    return new _RE2(expr, mode);
-  }
-  constructor(expr, mode) {
-    let re = Parser.parse(expr, mode);
-    re = simplify2(re);
-    const prefilter = PrefilterTree.build(re);
-    const prog = Compiler.compileRegexp(re);
-    this.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
-    const [prefixCompl, prefixStr] = prog.prefix();
-    this.prefixComplete = prefixCompl;
-    this.prefix = prefixStr;
-    this.prefixRune = 0;
-    if (this.prefix.length > 0) {
-      const cp = this.prefix.codePointAt(0);
-      if (cp === void 0) {
-        throw new Error("RE2: prefix has no code point");
-      }
-      this.prefixRune = cp;
-    }
-    this.namedGroups = re.namedGroups;
-    this.expr = expr;
-    this.prog = prog;
-    this.numSubexp = re.maxCap();
-    this.cond = prog.startCond();
-    this.dfa = new DFA(this.prog);
-  }
-  matchPrefixComplete(input, pos, anchor, ncap) {
-    if ((anchor === ANCHOR_START || anchor === ANCHOR_BOTH) && pos !== 0) {
-      return null;
-    }
-    let matchStart = -1;
-    let matchEnd = -1;
-    const pLen = input.prefixLength(this);
-    if (anchor === UNANCHORED) {
-      const idx = input.index(this, pos);
-      if (idx < 0)
-        return null;
-      matchStart = pos + idx;
-      matchEnd = matchStart + pLen;
-    } else if (anchor === ANCHOR_BOTH) {
-      if (input.endPos() !== pLen)
-        return null;
-      const idx = input.index(this, 0);
-      if (idx !== 0)
-        return null;
-      matchStart = 0;
-      matchEnd = pLen;
-    } else if (anchor === ANCHOR_START) {
-      const idx = input.index(this, 0);
-      if (idx !== 0)
-        return null;
-      matchStart = 0;
-      matchEnd = pLen;
-    }
-    if (matchStart < 0)
-      return null;
-    if (ncap > 0) {
-      const matchcap = new Int32Array(ncap).fill(-1);
-      matchcap[0] = matchStart;
-      matchcap[1] = matchEnd;
-      return Array.from(matchcap);
-    }
-    return [];
-  }
-  executeEngine(input, pos, anchor, ncap) {
-    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) {
-      return this.matchPrefixComplete(input, pos, anchor, ncap);
-    }
-    if (this.prefilter !== null && anchor === UNANCHORED) {
-      if (!this.prefilter.eval(input, pos)) {
-        return null;
-      }
-    }
-    const dfaResult = this.dfa.match(input, pos, anchor);
-    if (dfaResult !== null) {
-      return dfaResult ? [] : null;
-    }
-    return this._nfaFallback(input, pos, anchor) ? [] : null;
-  }
-  // Minimal boolean-only NFA for when the DFA bails due to state explosion.
-  // No captures, no thread pools — just two sets of NFA states swapped each step.
-  _nfaFallback(input, pos, anchor) {
-    const prog = this.prog;
-    const endPos = input.endPos();
-    const addState = (set2, visited2, pc, context) => {
-      if (pc < 0 || pc >= prog.numInst() || visited2.has(pc))
-        return;
-      visited2.add(pc);
-      const inst = prog.getInst(pc);
-      switch (inst.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          addState(set2, visited2, inst.out, context);
-          addState(set2, visited2, inst.arg, context);
-          break;
-        case Inst.NOP:
-        case Inst.CAPTURE:
-          addState(set2, visited2, inst.out, context);
-          break;
-        case Inst.EMPTY_WIDTH:
-          if ((inst.arg & ~context) === 0) {
-            addState(set2, visited2, inst.out, context);
-          }
-          break;
-        default:
-          set2.add(pc);
-          break;
-      }
-    };
-    let current = /* @__PURE__ */ new Set();
-    let next = /* @__PURE__ */ new Set();
-    let prevRune = -1;
-    if (pos > 0) {
-      const r = input.step(pos - 1) >> 3;
-      if (r >= 0)
-        prevRune = r;
-    }
-    for (let i = pos; i <= endPos; i++) {
-      const rune = i < endPos ? input.step(i) >> 3 : -1;
-      const width = i < endPos ? input.step(i) & 7 : 0;
-      const context = emptyOpContext(prevRune, rune);
-      if (anchor === UNANCHORED || i === pos) {
-        const visited2 = /* @__PURE__ */ new Set();
-        addState(current, visited2, prog.start, context);
-      }
-      if (anchor !== ANCHOR_BOTH) {
-        for (const pc of current) {
-          const inst = prog.getInst(pc);
-          if (inst.op === Inst.MATCH) {
-            return true;
-          }
-        }
-      }
-      if (i >= endPos || width === 0)
-        break;
-      next.clear();
-      for (const pc of current) {
-        const inst = prog.getInst(pc);
-        if (Inst.isRuneOp(inst.op) && inst.matchRune(rune)) {
-          const nextContext = emptyOpContext(rune, i + width < endPos ? input.step(i + width) >> 3 : -1);
-          const visited2 = /* @__PURE__ */ new Set();
-          addState(next, visited2, inst.out, nextContext);
-        }
-      }
-      if (anchor === UNANCHORED) {
-        const nextRune = i + width < endPos ? input.step(i + width) >> 3 : -1;
-        const nextContext = emptyOpContext(rune, nextRune);
-        const visited2 = /* @__PURE__ */ new Set();
-        addState(next, visited2, prog.start, nextContext);
-      }
-      prevRune = rune;
-      [current, next] = [next, current];
-      i += width - 1;
-    }
-    const endContext = emptyOpContext(prevRune, -1);
-    const visited = /* @__PURE__ */ new Set();
-    const finalSet = /* @__PURE__ */ new Set();
-    for (const pc of current) {
-      addState(finalSet, visited, pc, endContext);
-    }
-    for (const pc of finalSet) {
-      const inst = prog.getInst(pc);
-      if (inst.op === Inst.MATCH)
-        return true;
-    }
-    return false;
-  }
-  numberOfCapturingGroups() {
-    return this.numSubexp;
-  }
-  reset() {
-  }
-  toString() {
-    return this.expr;
-  }
-  match(s) {
-    return this.executeEngine(fromUTF16(s), 0, UNANCHORED, 0) !== null;
-  }
-};
-
-// node_modules/@bufbuild/re2/dist/esm/index.js
-var RE2JS = class _RE2JS {
-  patternInput;
-  flagsInput;
-  re2Input;
-  /**
-   * Flag: case insensitive matching.
-   */
-  static CASE_INSENSITIVE = 1;
-  /**
-   * Flag: dot ({@code .}) matches all characters, including newline.
-   */
-  static DOTALL = 2;
-  /**
-   * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
-   * beginning and end of input.
-   */
-  static MULTILINE = 4;
-  /**
-   * Flag: Unicode groups (e.g. {@code \p{Greek}} ) will be syntax errors.
-   */
-  static DISABLE_UNICODE_GROUPS = 8;
-  /**
-   * Returns a literal pattern string for the specified string.
-   *
-   * @param {string} str The string to be literalized
-   * @returns {string} A literal string replacement
-   */
-  static quote(str2) {
-    return quoteMeta(str2);
-  }
-  /**
-   * Helper: create new RE2JS with given regex and flags.
-   * @param {string} regex
-   * @param {number} [flags=0]
-   * @returns {RE2JS}
-   */
-  static compile(regex, flags = 0) {
-    return new _RE2JS(regex, flags);
-  }
-  static validateFlags(flags) {
-    if ((flags & ~(_RE2JS.MULTILINE | _RE2JS.DOTALL | _RE2JS.CASE_INSENSITIVE | _RE2JS.DISABLE_UNICODE_GROUPS)) !== 0) {
-      throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS");
-    }
-  }
-  static buildRegexWithFlags(regex, flags = 0) {
-    let fregex = regex;
-    if ((flags & _RE2JS.CASE_INSENSITIVE) !== 0) {
-      fregex = `(?i)${fregex}`;
-    }
-    if ((flags & _RE2JS.DOTALL) !== 0) {
-      fregex = `(?s)${fregex}`;
-    }
-    if ((flags & _RE2JS.MULTILINE) !== 0) {
-      fregex = `(?m)${fregex}`;
-    }
-    return fregex;
-  }
-  /**
-   * Matches a string against a regular expression.
-   *
-   * @param {string} regex the regular expression
-   * @param {string} input the input
-   * @returns {boolean} true if the regular expression matches the entire input
-   * @throws RE2JSSyntaxException if the regular expression is malformed
-   */
-  static matches(regex, input) {
-    return _RE2JS.compile(regex).testExact(input);
-  }
-  /**
-   * @param {string} pattern
-   * @param {number} flags
-   */
-  constructor(pattern, flags = 0) {
-    let re2Flags = PERL;
-    if ((flags & _RE2JS.DISABLE_UNICODE_GROUPS) !== 0) {
-      re2Flags &= ~UNICODE_GROUPS;
-    }
-    _RE2JS.validateFlags(flags);
-    const fregex = _RE2JS.buildRegexWithFlags(pattern, flags);
-    this.patternInput = pattern;
-    this.flagsInput = flags;
-    this.re2Input = RE2.compileImpl(fregex, re2Flags);
-  }
-  /**
-   * Releases memory used by internal caches associated with this pattern.
-   */
-  reset() {
-    this.re2Input.reset();
-  }
-  /**
-   * Returns the flags used in the constructor.
-   * @returns {number}
-   */
-  flags() {
-    return this.flagsInput;
-  }
-  /**
-   * Returns the pattern used in the constructor.
-   * @returns {string}
-   */
-  pattern() {
-    return this.patternInput;
-  }
-  re2() {
-    return this.re2Input;
-  }
-  /**
-   * Matches a string against a regular expression.
-   *
-   * @param {string} input the input
-   * @returns {boolean} true if the regular expression matches the entire input
-   */
-  matches(input) {
-    return this.testExact(input);
-  }
-  /**
-   * Tests whether the regular expression matches any part of the input string.
-   *
-   * @param {string} input - The input string to test against.
-   * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
-   */
-  test(input) {
-    return this.re2Input.match(input);
-  }
-  /**
-   * Tests whether the regular expression matches the ENTIRE input string.
-   *
-   * @param {string} input - The input string to test against.
-   * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
-   */
-  testExact(input) {
-    return this.re2Input.executeEngine(fromUTF16(input), 0, ANCHOR_BOTH, 0) !== null;
-  }
-  toString() {
-    return this.patternInput;
-  }
-  /**
-   * Returns the number of capturing groups in this matcher's pattern.
-   */
-  groupCount() {
-    return this.re2Input.numberOfCapturingGroups();
-  }
-  /**
-   * Return a map of the capturing groups in this matcher's pattern.
-   */
-  namedGroups() {
-    return this.re2Input.namedGroups;
-  }
-};
-
-// src/base/re2.ts
-var CACHE_LIMIT = 2048;
-var re2Cache = /* @__PURE__ */ new Map();
-var jsCache = /* @__PURE__ */ new Map();
-function remember(cache3, key2, make) {
-  const hit = cache3.get(key2);
-  if (hit !== void 0) return hit;
-  const value = make();
-  if (cache3.size >= CACHE_LIMIT) cache3.clear();
-  cache3.set(key2, value);
-  return value;
-}
-function compileRe2(pattern) {
-  return remember(re2Cache, pattern, () => {
-    try {
-      return RE2JS.compile(pattern);
-    } catch (error2) {
-      const reason = error2 instanceof Error ? error2.message : String(error2);
-      throw new Error(`error parsing regexp: ${reason}: \`${pattern}\``, { cause: error2 });
-    }
-  });
-}
-function re2Matches(text, pattern) {
-  return compileRe2(pattern).test(text);
-}
-function findFirst(text, pattern) {
-  return findAll(text, pattern, 1)[0] ?? "";
-}
-function findAll(text, pattern, limit = -1) {
-  compileRe2(pattern);
-  const regex = remember(jsCache, pattern, () => translateToJs(pattern));
-  const out = [];
-  let previousEnd = -1;
-  for (let pos = 0; pos <= text.length && (limit < 0 || out.length < limit); ) {
-    regex.lastIndex = pos;
-    const match = regex.exec(text);
-    if (!match) break;
-    const start = match.index;
-    const end = start + match[0].length;
-    let accept = true;
-    if (end === start) {
-      if (start === previousEnd) accept = false;
-      const code = text.codePointAt(start);
-      pos = start + (code !== void 0 && code > 65535 ? 2 : 1);
-    } else {
-      pos = end;
-    }
-    previousEnd = end;
-    if (accept) out.push(match[0]);
-  }
-  return out;
-}
-var POSIX_CLASSES = {
-  alnum: "0-9A-Za-z",
-  alpha: "A-Za-z",
-  ascii: "\\u{0}-\\u{7f}",
-  blank: "\\t ",
-  cntrl: "\\u{0}-\\u{1f}\\u{7f}",
-  digit: "0-9",
-  graph: "!-~",
-  lower: "a-z",
-  print: " -~",
-  punct: "!-\\/:-@\\[-`\\{-~",
-  space: "\\t\\n\\u{b}\\f\\r ",
-  upper: "A-Z",
-  word: "0-9A-Za-z_",
-  xdigit: "0-9A-Fa-f"
-};
-var GENERAL_CATEGORY = /^(C|Cc|Cf|Co|Cs|L|Ll|Lm|Lo|Lt|Lu|M|Mc|Me|Mn|N|Nd|Nl|No|P|Pc|Pd|Pe|Pf|Pi|Po|Ps|S|Sc|Sk|Sm|So|Z|Zl|Zp|Zs)$/;
-var unsupported = (what) => new Error(`regex feature not supported by find/findAll: ${what}`);
-function literal(char) {
-  return /^[A-Za-z0-9 _]$/.test(char) ? char : `\\u{${char.codePointAt(0).toString(16)}}`;
-}
-function unicodeProperty(negated, name) {
-  const invert = name.startsWith("^");
-  const bare = invert ? name.slice(1) : name;
-  const property = GENERAL_CATEGORY.test(bare) ? bare : `Script=${bare}`;
-  return `\\${negated !== invert ? "P" : "p"}{${property}}`;
-}
-function translateToJs(pattern) {
-  let rest = pattern;
-  const flags = /* @__PURE__ */ new Set();
-  for (let m = /^\(\?([imsU]+)\)/.exec(rest); m; m = /^\(\?([imsU]+)\)/.exec(rest)) {
-    for (const f of m[1]) flags.add(f);
-    rest = rest.slice(m[0].length);
-  }
-  if (flags.has("U")) throw unsupported("(?U)");
-  const dotAll = flags.has("s");
-  const multiLine = flags.has("m");
-  const chars = Array.from(rest);
-  let out = "";
-  let i = 0;
-  const escape3 = (inClass) => {
-    const c = chars[i + 1];
-    if (c === void 0) throw unsupported("trailing backslash");
-    i += 2;
-    switch (c) {
-      case "A":
-        return "(?<![\\s\\S])";
-      case "z":
-        return "(?![\\s\\S])";
-      case "b":
-      case "B":
-      case "d":
-      case "D":
-      case "w":
-      case "W":
-        return `\\${c}`;
-      case "s":
-        return inClass ? "\\t\\n\\f\\r " : "[\\t\\n\\f\\r ]";
-      case "S":
-        if (inClass) throw unsupported("\\S inside a character class");
-        return "[^\\t\\n\\f\\r ]";
-      case "a":
-        return "\\x07";
-      case "f":
-      case "t":
-      case "n":
-      case "r":
-      case "v":
-        return `\\${c}`;
-      case "p":
-      case "P": {
-        if (chars[i] === "{") {
-          const close = chars.indexOf("}", i);
-          const name2 = chars.slice(i + 1, close).join("");
-          i = close + 1;
-          return unicodeProperty(c === "P", name2);
-        }
-        const name = chars[i++] ?? "";
-        return unicodeProperty(c === "P", name);
-      }
-      case "x": {
-        if (chars[i] === "{") {
-          const close = chars.indexOf("}", i);
-          const hex2 = chars.slice(i + 1, close).join("");
-          i = close + 1;
-          return `\\u{${hex2}}`;
-        }
-        const hex = chars.slice(i, i + 2).join("");
-        i += 2;
-        return `\\u{${hex}}`;
-      }
-      case "Q": {
-        let end = i;
-        while (end < chars.length && !(chars[end] === "\\" && chars[end + 1] === "E")) end++;
-        const quoted = chars.slice(i, end).map(literal).join("");
-        i = end + 2;
-        return quoted;
-      }
-      default:
-        if (/[0-7]/.test(c)) {
-          let digits = c;
-          while (digits.length < 3 && /[0-7]/.test(chars[i] ?? "")) digits += chars[i++];
-          return `\\u{${parseInt(digits, 8).toString(16)}}`;
-        }
-        if (/[A-Za-z0-9]/.test(c)) throw unsupported(`\\${c}`);
-        return literal(c);
-    }
-  };
-  const characterClass = () => {
-    let body = "[";
-    i++;
-    if (chars[i] === "^") {
-      body += "^";
-      i++;
-    }
-    let first = true;
-    while (i < chars.length) {
-      const c = chars[i];
-      if (c === "]" && !first) {
-        i++;
-        return `${body}]`;
-      }
-      first = false;
-      if (c === "[" && chars[i + 1] === ":") {
-        const close = chars.indexOf("]", i);
-        const name = chars.slice(i + 2, close - 1).join("");
-        if (name.startsWith("^")) throw unsupported("negated POSIX class");
-        const expansion = POSIX_CLASSES[name];
-        if (expansion === void 0) throw unsupported(`[:${name}:]`);
-        body += expansion;
-        i = close + 1;
-      } else if (c === "\\") {
-        body += escape3(true);
-      } else if (c === "-") {
-        body += "-";
-        i++;
-      } else {
-        body += literal(c);
-        i++;
-      }
-    }
-    throw unsupported("unterminated character class");
-  };
-  while (i < chars.length) {
-    const c = chars[i];
-    switch (c) {
-      case "\\":
-        out += escape3(false);
-        continue;
-      case "[":
-        out += characterClass();
-        continue;
-      case ".":
-        out += dotAll ? "[\\s\\S]" : "[^\\n]";
-        break;
-      case "^":
-        out += multiLine ? "(?<![^\\n])" : "(?<![\\s\\S])";
-        break;
-      case "$":
-        out += multiLine ? "(?![^\\n])" : "(?![\\s\\S])";
-        break;
-      case "(": {
-        const head = chars.slice(i, i + 4).join("");
-        if (head.startsWith("(?P<")) {
-          out += "(?<";
-          i += 4;
-          continue;
-        }
-        if (head.startsWith("(?:") || head.startsWith("(?<") && head[3] !== "=" && head[3] !== "!") {
-          out += head.slice(0, 3);
-          i += 3;
-          continue;
-        }
-        if (head.startsWith("(?")) throw unsupported("flag groups after the start of the pattern");
-        out += "(";
-        break;
-      }
-      case ")":
-      case "|":
-      case "*":
-      case "+":
-      case "?":
-        out += c;
-        break;
-      case "{": {
-        const repeat = /^\{\d+(,\d*)?\}/.exec(chars.slice(i).join(""));
-        if (repeat) {
-          out += repeat[0];
-          i += repeat[0].length;
-          continue;
-        }
-        out += literal(c);
-        break;
-      }
-      default:
-        out += literal(c);
-    }
-    i++;
-  }
-  return new RegExp(out, `gu${flags.has("i") ? "i" : ""}`);
-}
-function regexCompileProblem(re) {
-  try {
-    compileRe2(re);
-    return void 0;
-  } catch (error2) {
-    const message2 = error2 instanceof Error ? error2.message : String(error2);
-    return message2.replace(/error parsing regexp: /g, "").replace(/: `[^`]*`/g, "").replace(/\.$/, "");
-  }
-}
 
 // src/validation/common.ts
 function collect(check) {
@@ -75699,7 +82410,7 @@ var compiled = /* @__PURE__ */ new WeakMap();
 var metadataValidate;
 function ajv() {
   if (!sharedAjv) {
-    sharedAjv = new import_ajv2.Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true });
+    sharedAjv = new import_ajv2.Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
     for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
   }
   return sharedAjv;
@@ -76909,11 +83620,11 @@ function checkReferences(env2, namespaces, root, variables) {
           return firstError(args.map((a) => () => visit2(a, scope)));
         }
         const literalIndex = PATTERN_FUNCTIONS.has(name) && call.target === void 0 ? 1 : 0;
-        const literal2 = stringConstant(args[literalIndex]);
+        const literal = stringConstant(args[literalIndex]);
         const check = LITERAL_CHECKS[name];
-        if (check && literal2 !== void 0) {
+        if (check && literal !== void 0) {
           try {
-            check(literal2);
+            check(literal);
           } catch (error2) {
             return `invalid argument to ${name}(): ${error2 instanceof Error ? error2.message : String(error2)}`;
           }
@@ -79533,6 +86244,7 @@ var RULES = [
   template_skipped_default,
   yaml_alias_limit_exceeded_default,
   yaml_duplicate_key_default,
+  yaml_limit_exceeded_default,
   yaml_syntax_error_default,
   gateway_address_duplicate_default,
   gateway_class_not_found_default,
@@ -80641,4 +87353,16 @@ undici/lib/web/fetch/body.js:
 
 undici/lib/web/websocket/frame.js:
   (*! ws. MIT License. Einar Otto Stangvik <einaros@gmail.com> *)
+
+re2js/build/index.js:
+  (*!
+  * re2js
+  * RE2JS is the JavaScript port of RE2, a regular expression engine that provides linear time matching
+  *
+  * @version v2.10.0
+  * @author Oleksii Vasyliev
+  * @homepage https://github.com/le0pard/re2js#readme
+  * @repository [object Object]
+  * @license MIT
+  *)
 */

@@ -9,6 +9,7 @@ import coreInternalError from "./core/internal-error.js";
 import coreTemplateSkipped from "./core/template-skipped.js";
 import coreYamlAliasLimitExceeded from "./core/yaml-alias-limit-exceeded.js";
 import coreYamlDuplicateKey from "./core/yaml-duplicate-key.js";
+import coreYamlLimitExceeded from "./core/yaml-limit-exceeded.js";
 import coreYamlSyntaxError from "./core/yaml-syntax-error.js";
 import gatewayApiGatewayAddressDuplicate from "./gateway-api/gateway-address-duplicate.js";
 import gatewayApiGatewayClassNotFound from "./gateway-api/gateway-class-not-found.js";
@@ -186,6 +187,7 @@ export const RULES: readonly Rule[] = [
   coreTemplateSkipped,
   coreYamlAliasLimitExceeded,
   coreYamlDuplicateKey,
+  coreYamlLimitExceeded,
   coreYamlSyntaxError,
   gatewayApiGatewayAddressDuplicate,
   gatewayApiGatewayClassNotFound,

@@ -1,5 +1,7 @@
 import jsyaml from "js-yaml";
+import { inspectData } from "./data-shape.js";
 import { FALSE, NULL, TRUE, goFloat, goInt } from "./go-yaml.js";
+import { MAX_DOCUMENTS_PER_FILE } from "./limits.js";
 
 // The fast path of the loader. js-yaml builds plain data about ten times faster than `yaml` builds its syntax tree
 // (measured by `npm run bench`), but keeps no positions, stops at the first error of a stream and shares aliased
@@ -21,18 +23,32 @@ const GO_YAML_V2_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
   ],
 });
 
-/** A token that makes an alias (`*name`), as opposed to a `*` inside a plain or quoted scalar. */
-const ALIAS = /(?:^|[\s,[{]|:\s)\*[^\s,[\]{}*]/m;
+/**
+ * A token that makes an alias (`*name`), as opposed to a `*` inside a plain or quoted scalar. A quick pre-check only:
+ * whether aliases were used is decided on the parsed data (inspectData), since JSON-style flow mappings
+ * (`{"k":*a}`) and other spellings are easy to miss in text.
+ */
+const ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}*]/m;
 
 /**
  * The documents of a stream as plain data, or undefined when the fast path does not apply (a syntax error,
- * a duplicate key, an unknown tag, or any alias): then the caller parses the file with `yaml`.
+ * a duplicate key, an unknown tag, any alias, nesting deeper than js-yaml's 100 levels, too many documents): then the
+ * caller parses the file with `yaml`, which reports each of those at its position.
  */
 export function fastDocuments(text: string): unknown[] | undefined {
   if (ALIAS.test(text)) return undefined;
+  const documents: unknown[] = [];
   try {
-    return jsyaml.loadAll(text, undefined, { schema: GO_YAML_V2_SCHEMA, json: false });
+    jsyaml.loadAll(
+      text,
+      (doc) => {
+        if (documents.length >= MAX_DOCUMENTS_PER_FILE) throw new RangeError("too many documents");
+        documents.push(doc);
+      },
+      { schema: GO_YAML_V2_SCHEMA, json: false },
+    );
   } catch {
     return undefined;
   }
+  return documents.some((doc) => inspectData(doc).shared) ? undefined : documents;
 }

@@ -17,9 +17,11 @@ import {
 } from "./templates.js";
 import { fastDocuments } from "./fast-yaml.js";
 import { protectGluedColons, restoreGluedColons } from "./go-yaml.js";
-import { documentValue, isEmptyDocument } from "./yaml.js";
+import { inspectData } from "./data-shape.js";
+import { DEFAULT_MAX_FILE_SIZE, MAX_ALIAS_COUNT, MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH } from "./limits.js";
+import { type YamlProblem, documentValue, isEmptyDocument } from "./yaml.js";
 
-export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+export { DEFAULT_MAX_FILE_SIZE } from "./limits.js";
 
 export interface LoadOptions {
   readonly cwd: string;
@@ -129,8 +131,9 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
       continue;
     }
     sources.set(file, parsed.source);
-    resources.push(...parsed.resources);
-    issues.push(...parsed.issues);
+    // One by one: spreading 125,000 resources into push() overflows the stack.
+    for (const r of parsed.resources) resources.push(r);
+    for (const i of parsed.issues) issues.push(i);
     skippedDocuments += parsed.skippedDocuments;
     if (parsed.kustomize) kustomizeFiles.push(file);
     files.push({ file, resources: parsed.resources.length, status: broken ? "parse-error" : "ok" });
@@ -163,15 +166,24 @@ export function parseManifests(
   file: string,
   text: string,
 ): { source: SourceFile; resources: RawResource[]; issues: LoadIssue[]; skippedDocuments: number; kustomize: boolean } {
-  const protectedText = protectGluedColons(text);
-  const source = new SourceFile(file, text, protectedText);
+  const lineBroken = lineBreaksAsLf(text);
+  const glued = protectGluedColons(lineBroken);
+  const parsedText = glued ?? lineBroken;
+  const source = new SourceFile(file, text, parsedText);
   const resources: RawResource[] = [];
   const issues: LoadIssue[] = [];
   let skippedDocuments = 0;
   let kustomize = false;
-  const take = (parsed: unknown, ordinal: number) => {
+  const take = (parsed: unknown, ordinal: number, inspected: boolean) => {
     if (parsed === undefined || parsed === null) return;
-    const value = protectedText ? restoreGluedColons(parsed) : parsed;
+    const shape = inspected ? undefined : inspectData(parsed).problem;
+    if (shape) {
+      const span = source.locate(ordinal, shape.kind === "depth" ? shape.path : []) ?? source.span(0, 1);
+      if (shape.kind === "expansion") issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
+      else issues.push({ ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span });
+      return;
+    }
+    const value = glued ? restoreGluedColons(parsed) : parsed;
     if (isKustomizeDocument(value)) {
       kustomize = true;
       return;
@@ -187,25 +199,49 @@ export function parseManifests(
     }
   };
 
-  const fast = fastDocuments(protectedText ?? text);
+  const fast = fastDocuments(parsedText);
   if (fast) {
-    fast.filter((v) => v !== null && v !== undefined).forEach(take);
+    let ordinal = 0;
+    for (const value of fast) if (value !== null && value !== undefined) take(value, ordinal++, true);
     return { source, resources, issues, skippedDocuments, kustomize };
   }
+  const stream = source.parse();
+  for (const p of stream.limits) issues.push(yamlIssue(file, source, p));
   let ordinal = 0;
-  for (const [index, doc] of source.parse().entries()) {
-    const { value, problems } = documentValue(doc, index, protectedText ?? text);
-    for (const p of problems) {
-      const span = source.span(p.start, p.end);
-      if (p.kind === "syntax") issues.push({ ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span });
-      else if (p.kind === "duplicate-key") issues.push({ ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span });
-      else issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
-    }
+  for (const [index, doc] of stream.documents.entries()) {
+    const { value, problems } = documentValue(doc, index);
+    for (const p of problems) issues.push(yamlIssue(file, source, p));
     if (isEmptyDocument(doc)) continue;
-    take(value, ordinal++);
+    take(value, ordinal++, false);
   }
   source.forgetSyntaxTree();
   return { source, resources, issues, skippedDocuments, kustomize };
+}
+
+function yamlIssue(file: string, source: SourceFile, p: YamlProblem): LoadIssue {
+  const span = source.span(p.start, p.end);
+  switch (p.kind) {
+    case "syntax":
+      return { ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span };
+    case "duplicate-key":
+      return { ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span };
+    case "alias-limit":
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span };
+    case "alias-count":
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasCount", data: { limit: MAX_ALIAS_COUNT }, file, span };
+    case "limit":
+      return p.limit === "depth"
+        ? { ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span }
+        : { ruleId: "yaml-limit-exceeded", messageId: "documents", data: { limit: MAX_DOCUMENTS_PER_FILE.toLocaleString("en-US") }, file, span };
+  }
+}
+
+/**
+ * A lone CR ends a line for YAML (and for go-yaml and js-yaml), but `yaml` mis-reads some CR-only files; an LF in
+ * its place keeps every offset, so positions stay exact.
+ */
+export function lineBreaksAsLf(text: string): string {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
 }
 
 /** A document's objects: itself, or the items of a `kind: List` (`undefined` marks an item that is no object). */

@@ -1,7 +1,7 @@
 import type { Document } from "yaml";
 import type { FieldPath } from "../base/json.js";
 import type { SourceSpan } from "./origin.js";
-import { isEmptyDocument, locateInDocument, parseYamlStream } from "./yaml.js";
+import { type YamlStream, isEmptyDocument, locateInDocument, parseYamlStream } from "./yaml.js";
 
 /**
  * One input file's text. The YAML syntax tree is needed only to turn a field path into a position, which only
@@ -9,7 +9,7 @@ import { isEmptyDocument, locateInDocument, parseYamlStream } from "./yaml.js";
  * so document indexes and offsets are the same the second time).
  */
 export class SourceFile {
-  private documents: Document.Parsed[] | undefined;
+  private stream: YamlStream | undefined;
   private nonEmpty: Document.Parsed[] | undefined;
   private lineStarts: number[] | undefined;
 
@@ -17,23 +17,26 @@ export class SourceFile {
     /** Path shown to users (relative to the working directory, `/`-separated). */
     readonly file: string,
     readonly text: string,
-    /** What the parsers read when it differs from the text (same length; see protectGluedColons). */
+    /**
+     * What the parsers read when it differs from the text: the same length, with lone CRs as LFs (lineBreaksAsLf)
+     * and some colons swapped (protectGluedColons). Lines are counted in it, so a lone CR ends a line.
+     */
     private readonly parsedText: string = text,
   ) {}
 
-  parse(): Document.Parsed[] {
-    this.documents ??= parseYamlStream(this.parsedText);
-    return this.documents;
+  parse(): YamlStream {
+    this.stream ??= parseYamlStream(this.parsedText);
+    return this.stream;
   }
 
   forgetSyntaxTree(): void {
-    this.documents = undefined;
+    this.stream = undefined;
     this.nonEmpty = undefined;
   }
 
   /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
   locate(document: number, path: FieldPath, part?: "key" | "value"): SourceSpan | undefined {
-    this.nonEmpty ??= this.parse().filter((d) => !isEmptyDocument(d));
+    this.nonEmpty ??= this.parse().documents.filter((d) => !isEmptyDocument(d));
     const doc = this.nonEmpty[document];
     if (!doc) return undefined;
     const range = locateInDocument(doc, this.parsedText, path, part);
@@ -41,14 +44,17 @@ export class SourceFile {
   }
 
   span(start: number, end: number): SourceSpan {
+    // A range that runs to the end of a CRLF line stops before the CR.
+    let stop = Math.max(start, end);
+    while (stop > start + 1 && (this.text[stop - 1] === "\r" || this.text[stop - 1] === "\n")) stop--;
     const from = this.position(start);
-    const to = this.position(Math.max(start, end));
-    return { file: this.file, start, end, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+    const to = this.position(stop);
+    return { file: this.file, start, end: stop, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
   }
 
   /** 1-based line and column (UTF-16 code units, as the `yaml` parser counts them). */
   position(offset: number): { line: number; column: number } {
-    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    const starts = (this.lineStarts ??= computeLineStarts(this.parsedText));
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -60,11 +66,12 @@ export class SourceFile {
   }
 
   lineText(line: number): string {
-    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    const starts = (this.lineStarts ??= computeLineStarts(this.parsedText));
     const start = starts[line - 1];
     if (start === undefined) return "";
-    const end = starts[line] ?? this.text.length;
-    return this.text.slice(start, end).replace(/\r?\n$/, "");
+    let end = starts[line] ?? this.text.length;
+    while (end > start && (this.text[end - 1] === "\n" || this.text[end - 1] === "\r")) end--;
+    return this.text.slice(start, end);
   }
 }
 

@@ -54,26 +54,45 @@ const TEMPLATE_SCALARS = new Set(["QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL
  */
 export function looksLikeHelmTemplate(text: string): boolean {
   if (!text.includes("{{")) return false;
-  const docs = parseYamlStream(text);
-  if (docs.some((d) => d.errors.length > 0)) return true;
+  const { documents, limits } = parseYamlStream(text);
+  if (limits.length > 0 || documents.some((d) => d.errors.length > 0)) return true;
   const data: [number, number][] = [];
-  for (const doc of docs) {
+  for (const doc of documents) {
     visit(doc, {
       Scalar(_key, node) {
         if (node.range && TEMPLATE_SCALARS.has(String(node.type))) data.push([node.range[0], node.range[1]]);
       },
     });
   }
+  // Both lists are in text order, so one pass over them pairs each `{{` with the scalar that may hold it.
+  data.sort((a, b) => a[0] - b[0]);
+  let scalar = 0;
+  const comments = new CommentFinder(text);
   for (let at = text.indexOf("{{"); at >= 0; at = text.indexOf("{{", at + 2)) {
-    if (!data.some(([start, end]) => at >= start && at < end) && !insideComment(text, at)) return true;
+    while (scalar < data.length && data[scalar]![1] <= at) scalar++;
+    const inside = scalar < data.length && data[scalar]![0] <= at;
+    if (!inside && !comments.isInComment(at)) return true;
   }
   return false;
 }
 
-/** `# {{ ... }}` in a comment is neither data nor a template. */
-function insideComment(text: string, at: number): boolean {
-  const lineStart = text.lastIndexOf("\n", at) + 1;
-  return /(^|\s)#/.test(text.slice(lineStart, at));
+/** `# {{ ... }}` in a comment is neither data nor a template. Asked in text order; each line is scanned once. */
+class CommentFinder {
+  private lineEnd = -1;
+  private commentAt = -1;
+
+  constructor(private readonly text: string) {}
+
+  isInComment(at: number): boolean {
+    if (at > this.lineEnd) {
+      const lineStart = this.text.lastIndexOf("\n", at) + 1;
+      const newline = this.text.indexOf("\n", at);
+      this.lineEnd = newline < 0 ? this.text.length : newline;
+      const m = /(^|\s)#/.exec(this.text.slice(lineStart, this.lineEnd));
+      this.commentAt = m ? lineStart + m.index + m[1]!.length : -1;
+    }
+    return this.commentAt >= 0 && this.commentAt < at;
+  }
 }
 
 /** Finds Helm charts (folders holding Chart.yaml) above files, caching per folder. */

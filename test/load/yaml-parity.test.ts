@@ -8,7 +8,7 @@ import { ROOT } from "../helpers/fixtures.js";
 
 const slow = (text: string) =>
   parseYamlStream(text)
-    .map((d, i) => documentValue(d, i, text).value)
+    .documents.map((d, i) => documentValue(d, i).value)
     .filter((v) => v !== null && v !== undefined);
 
 const SCALARS = `

@@ -1,0 +1,150 @@
+// Regression tests for the loader bugs of issue 17 (hostile YAML found by a fuzz sweep). Sizes are chosen so that
+// the old quadratic or exponential code would run far past the test timeout, while the fixed code is linear; no test
+// measures time itself (npm run fuzz does).
+import { describe, expect, it } from "vitest";
+import { lint } from "../../src/api.js";
+import { emptyConfig } from "../../src/engine/config.js";
+import { inspectData } from "../../src/load/data-shape.js";
+import { parseManifests } from "../../src/load/load.js";
+import { tempRepo } from "../helpers/temp-repo.js";
+
+const lintText = async (text: string, name = "m.yaml") => {
+  const dir = tempRepo({ [name]: text });
+  return lint([name], { cwd: dir, config: emptyConfig(dir) });
+};
+const found = (r: Awaited<ReturnType<typeof lint>>) =>
+  r.diagnostics.map((d) => `${d.span?.line ?? "-"}:${d.span?.column ?? "-"} ${d.ruleId}`);
+const HEAD = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: shop }\n";
+
+describe("aliases", () => {
+  it("stops an alias bomb written as flow mappings with JSON-style keys", async () => {
+    // `"k":*a` has no space after the colon; the fast path's text check missed it and the bomb expanded in memory.
+    let spec = `{"a": &a {"x": "lol", "y": "lol", "z": "lol"}`;
+    const names = "bcdefghijk";
+    for (let i = 0; i < names.length; i++) {
+      const previous = i === 0 ? "a" : names[i - 1];
+      spec += `, "${names[i]}": &${names[i]} {${Array.from({ length: 9 }, (_, k) => `"k${k}":*${previous}`).join(",")}}`;
+    }
+    const r = await lintText(`{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"x"},"spec":${spec}}}\n`);
+    expect(found(r)).toEqual(["1:1 yaml-alias-limit-exceeded"]);
+  });
+
+  it("reports a recursive alias on the alias (go-yaml refuses it) instead of building a cycle", async () => {
+    const r = await lintText("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: r\nspec: &s\n  hosts: [a]\n  x: *s\n");
+    expect(found(r)).toEqual(["7:6 yaml-syntax-error"]);
+    expect(r.diagnostics[0]?.message).toContain('Alias "*s" is inside the node it refers to');
+  });
+
+  it("reports an alias to no anchor as such, at the alias, not as an alias bomb", async () => {
+    const r = await lintText(`${HEAD}data: { a: *nope }\n`);
+    expect(found(r)).toEqual(["4:12 yaml-syntax-error"]);
+    expect(r.diagnostics[0]?.message).toContain('"*nope" refers to no anchor');
+  });
+
+  it("reads a document that shares labels through aliases", async () => {
+    const r = await lintText("apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: shop, labels: &l { app: a }, annotations: *l }\n");
+    expect(found(r)).toEqual([]);
+    expect(r.index.resources.find((x) => x.name === "c")?.data.metadata).toEqual({ name: "c", namespace: "shop", labels: { app: "a" }, annotations: { app: "a" } });
+  });
+});
+
+describe("sizes that used to stop or stall a run", () => {
+  it("reads a List of 126,000 items (spreading them into push() overflowed the stack)", async () => {
+    const items = Array.from({ length: 126_000 }, () => '{"apiVersion":"v1","kind":"A"}').join(",");
+    const parsed = parseManifests("list.json", `{"apiVersion":"v1","kind":"List","items":[${items}]}`);
+    expect(parsed.resources).toHaveLength(126_000);
+  });
+
+  it("reads a mapping of 100,000 keys with a finding (yaml's duplicate-key check was quadratic)", async () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => `  k${i}: v`).join("\n");
+    const r = await lintText(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: shop\n  labels: { x: 1 }\ndata:\n${keys}\n`);
+    expect(found(r)).toEqual(["6:16 schema-invalid"]);
+  });
+
+  it("reads 40,000 template-like strings that are data (the Helm check rescanned every scalar per {{)", async () => {
+    const values = Array.from({ length: 40_000 }, (_, i) => `  k${i}: "{{ x }}"`).join("\n");
+    const r = await lintText(`${HEAD}data:\n${values}\n`);
+    expect(r.summary.resources).toBe(1);
+    expect(found(r)).toEqual([]);
+  });
+});
+
+describe("nesting and document limits", () => {
+  it("reports nesting deeper than 256 levels at the level that exceeds it, for flow and block nesting", async () => {
+    const flow = await lintText(`${HEAD}data:\n  x: ${"[".repeat(5000)}${"]".repeat(5000)}\n`);
+    expect(found(flow)).toEqual(["5:260 yaml-limit-exceeded"]);
+    expect(flow.diagnostics[0]?.message).toContain("more than 256 levels");
+    const compact = await lintText(`${HEAD}data:\n  x:\n    ${"- ".repeat(1500)}x\n`);
+    expect(found(compact)).toEqual(["6:513 yaml-limit-exceeded"]);
+  });
+
+  it("measures data that aliases make deeper or larger than the text shows", () => {
+    // What a parser hands over when aliases share nodes: the same object reached along several paths.
+    // x is 200 levels deep; reached first directly, then again under 60 more levels.
+    let x: unknown = ["x"];
+    for (let i = 0; i < 199; i++) x = [x];
+    let under: unknown = x;
+    for (let i = 0; i < 60; i++) under = [under];
+    expect(inspectData({ a: x, b: under })).toEqual({ shared: true, problem: { kind: "depth", path: [] } });
+    let wide: unknown = Array.from({ length: 10 }, () => "lol");
+    for (let i = 0; i < 6; i++) wide = Array.from({ length: 10 }, () => wide);
+    expect(inspectData(wide).problem?.kind).toBe("expansion");
+    const labels = { app: "a" };
+    expect(inspectData({ labels, annotations: labels })).toEqual({ shared: true });
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    expect(inspectData(cyclic).problem?.kind).toBe("cycle");
+  });
+
+  it("reads the first 10,000 documents of a file and reports the rest once", async () => {
+    const r = await lintText(`${HEAD}${"---\n".repeat(10_000)}${HEAD}`);
+    expect(found(r)).toEqual(["10003:1 yaml-limit-exceeded"]);
+    expect(r.summary.resources).toBe(1);
+  });
+});
+
+describe("line ends", () => {
+  const VS = [
+    "apiVersion: networking.istio.io/v1",
+    "kind: VirtualService",
+    "metadata:",
+    "  name: r",
+    "  namespace: shop",
+    "spec:",
+    "  hosts: [reviews]",
+    "  gateways: [nope]",
+    "  http:",
+    "  - route:",
+    "    - destination: {host: reviews}",
+    "",
+  ];
+  const positions = (r: Awaited<ReturnType<typeof lint>>) =>
+    r.diagnostics.map((d) => `${d.ruleId} ${d.span?.line}:${d.span?.column}-${d.span?.endLine}:${d.span?.endColumn}`);
+
+  it("gives the same positions for LF, CRLF and CR-only files", async () => {
+    const lf = positions(await lintText(VS.join("\n")));
+    expect(lf).toEqual(["virtualservice-gateway-not-found 8:14-8:18"]);
+    expect(positions(await lintText(VS.join("\r\n")))).toEqual(lf);
+    expect(positions(await lintText(VS.join("\r")))).toEqual(lf);
+  });
+
+  it("reads a CR-only file with an anchor (yaml mis-read it as a syntax error)", async () => {
+    const r = await lintText("a: &x 1\rapiVersion: v1\rkind: ConfigMap\rmetadata: {name: c, namespace: shop, labels: {k: *x}}\r");
+    expect(found(r)).toEqual(["4:50 schema-invalid"]);
+  });
+
+  it("ends a span that runs to the end of a CRLF line before the CR", async () => {
+    const text = "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\n  name: b\r\n";
+    const r = await lintText(text);
+    expect(positions(r)).toEqual(["yaml-duplicate-key 5:3-5:7"]);
+  });
+});
+
+describe("duplicate keys", () => {
+  it("names the whole key and underlines all of it, however it is quoted", async () => {
+    const r = await lintText(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, "name": b}\n`);
+    expect(r.diagnostics.map((d) => [d.message, d.span?.column, d.span?.endColumn])).toEqual([
+      ['Key "name" appears more than once in the same mapping.', 21, 27],
+    ]);
+  });
+});
