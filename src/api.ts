@@ -13,7 +13,16 @@ import type { LoadedFile } from "./load/load.js";
 import { isInside } from "./load/ignore-rules.js";
 import type { SourceFile } from "./load/source-file.js";
 import type { ResourceIndex } from "./model/resource-index.js";
-import { type ProjectOptions, loadProject } from "./project/project.js";
+import { type ProjectOptions, loadProject, resolveConfig } from "./project/project.js";
+import { ClusterError, type KubeClient } from "./cluster/kube-client.js";
+import { readCluster } from "./cluster/reader.js";
+import { type KindKey, K, kindId } from "./model/kinds.js";
+import { ANY_KIND } from "./model/resource-index.js";
+import { isLinted } from "./model/resource.js";
+import { parseMeshConfig } from "./istio/mesh-config.js";
+import { type JsonObject, asObject } from "./base/json.js";
+import type { RawResource } from "./load/load.js";
+import type { Installation } from "./model/settings.js";
 import { UsageError } from "./project/settings.js";
 import { builtinRules } from "../rules/index.js";
 
@@ -36,6 +45,22 @@ export interface LintOptions extends ProjectOptions {
    * `.meshlint-baseline.json` beside the config file (or in cwd without one), when it exists.
    */
   readonly baseline?: string | false;
+  /** Lint a live cluster's objects, with the inputs' objects overlaid on them (`meshlint --cluster`). */
+  readonly cluster?: ClusterOptions;
+}
+
+export interface ClusterOptions {
+  readonly client: KubeClient;
+  /** Namespaces whose objects are linted; undefined: every namespace. Others are still read where allowed. */
+  readonly namespaces?: readonly string[];
+  /** Time for reading the cluster (default 60 s). */
+  readonly timeoutMs?: number;
+}
+
+/** A rule that did not run, and why (its inputs could not be read from the cluster). */
+export interface SkippedRule {
+  readonly ruleId: string;
+  readonly reason: string;
 }
 
 export interface Summary {
@@ -47,6 +72,8 @@ export interface Summary {
   readonly suppressed: number;
   /** Skipped files plus documents that are not Kubernetes objects. */
   readonly skipped: number;
+  /** With --cluster: how many of the resources came from the cluster. */
+  readonly fromCluster?: number;
 }
 
 export interface LintResult {
@@ -63,22 +90,42 @@ export interface LintResult {
   readonly index: ResourceIndex;
   /** The rules that linted, for reporters (their metadata and documentation). */
   readonly catalog: RuleCatalog;
+  /** Rules left out because what they read could not be read from the cluster. */
+  readonly skippedRules: readonly SkippedRule[];
 }
 
 /** Lints files, folders, globs and `-` (standard input) as one repository. */
 export async function lint(inputs: readonly string[], options: LintOptions = {}): Promise<LintResult> {
-  const { cwd, config, index, loaded } = await loadProject(inputs, options);
   const catalog = options.catalog ?? builtinRules();
   const internalError = catalog.get(INTERNAL_ERROR_RULE);
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
-  const active = catalog.rules.filter((r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config));
+  const config = resolveConfig(resolve(options.cwd ?? process.cwd()), options);
+  let projectOptions: LintOptions = options;
+  let skippedRules: SkippedRule[] = [];
+  let enabled = (r: Rule) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);
+  if (options.cluster) {
+    const read = await readClusterFor(catalog.rules.filter(enabled), options.cluster, options, config.settings.rootNamespace).catch((error: unknown) => {
+      throw error instanceof ClusterError ? new UsageError(error.message) : error;
+    });
+    projectOptions = { ...options, ...read.options };
+    skippedRules = read.skipped;
+    const skipped = new Set(read.skipped.map((s) => s.ruleId));
+    const before = enabled;
+    enabled = (r) => before(r) && !skipped.has(r.meta.id);
+  }
+  const { cwd, index, loaded } = await loadProject(inputs, { ...projectOptions, config });
+  const active = catalog.rules.filter(enabled);
   const run = runRules(index, active, internalError, { config, cwd });
   phase("rules");
   const finalized = finalize(run.reports, loaded.issues, catalog, config);
   phase("finalize");
   const inline = applyDirectives(finalized.diagnostics, loaded.sources, catalog, config);
   const known = applyBaseline(inline.diagnostics, resolveBaseline(config, cwd, options.baseline), cwd);
-  const diagnostics = inReportScope(known.diagnostics, cwd, options.reportFiles);
+  const namespaces = options.cluster?.namespaces;
+  const diagnostics = inReportScope(known.diagnostics, cwd, options.reportFiles).filter(
+    // With namespaces named, cluster objects elsewhere are read for references only.
+    (d) => !namespaces || d.file !== undefined || !d.resource?.namespace || namespaces.includes(d.resource.namespace),
+  );
   const suppressed = finalized.suppressed + inline.suppressed + known.suppressed;
   phase("directives");
 
@@ -88,12 +135,14 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
     files: loaded.files,
     summary: {
       files: loaded.files.length,
-      resources: loaded.resources.length,
+      // Files' objects, and with --cluster the cluster's (those a file replaces counted once).
+      resources: options.cluster ? index.all(ANY_KIND).filter(isLinted).length : loaded.resources.length,
       errors: count("error"),
       warnings: count("warning"),
       infos: count("info"),
       suppressed,
       skipped: loaded.files.filter((f) => f.status === "skipped").length + loaded.skippedDocuments,
+      ...(options.cluster ? { fromCluster: index.all(ANY_KIND).filter((r) => r.origin.kind === "cluster").length } : {}),
     },
     sources: loaded.sources,
     unmatched: loaded.unmatched,
@@ -101,7 +150,94 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
     config,
     index,
     catalog,
+    skippedRules,
   };
+}
+
+/** Kinds meshlint knows the meaning of: what a rule over every object (schema, duplicates) reads from a cluster. */
+const MESH_GROUPS = /(^|\.)(istio\.io|linkerd\.io|smi-spec\.io)$|^gateway\.networking\.k8s\.io$/;
+
+/** The kinds the rules read, for the cluster reader: their targets and reads, "every kind" standing for the known ones. */
+export function kindsRead(rules: readonly Rule[]): KindKey[] {
+  const out = new Map<string, KindKey>();
+  let any = false;
+  for (const rule of rules) {
+    if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;
+    for (const k of [...(isResourceRule(rule) ? rule.target : []), ...rule.reads]) {
+      if (k === ANY_KIND) any = true;
+      else out.set(kindId(k), k);
+    }
+  }
+  if (any) for (const k of Object.values(K)) if (MESH_GROUPS.test(k.group)) out.set(kindId(k), k);
+  return [...out.values()];
+}
+
+/**
+ * Reads the cluster for the rules about to run, and turns what was read into project options: the objects, the
+ * mesh config from the root namespace's `istio` ConfigMap (unless one was given), and an installation assumed from
+ * nothing (the cluster's own gateways and classes are in the index). Rules whose inputs could not be read are
+ * returned as skipped, so that none runs on a picture known to be partial.
+ */
+async function readClusterFor(
+  rules: readonly Rule[],
+  cluster: ClusterOptions,
+  options: LintOptions,
+  rootNamespace: string | undefined,
+): Promise<{ options: Partial<LintOptions>; skipped: SkippedRule[] }> {
+  const root = rootNamespace ?? "istio-system";
+  // The mesh config is read from the cluster whatever the rules read.
+  const kinds = [...kindsRead(rules), K.ConfigMap];
+  const snapshot = await readCluster(cluster.client, kinds, {
+    rootNamespace: root,
+    ...(cluster.namespaces ? { namespaces: [...new Set([...cluster.namespaces, root])] } : {}),
+    ...(cluster.timeoutMs !== undefined ? { timeoutMs: cluster.timeoutMs } : {}),
+  });
+  const unreadable = new Map<string, string>();
+  for (const [id, status] of snapshot.kinds) if (status.status === "forbidden" || status.status === "failed") unreadable.set(id, status.reason);
+  const meshConfig = options.meshConfigFile || options.meshConfig ? undefined : clusterMeshConfig(snapshot.resources, root);
+  return {
+    options: {
+      clusterResources: snapshot.resources.map((r) => (r.kind === "CustomResourceDefinition" ? { ...r, origin: { ...r.origin, kind: "crds" as const } } : r)),
+      installation: clusterInstallation((k) => ["read", "absent"].includes(snapshot.kinds.get(kindId(k))?.status ?? "")),
+      ...(meshConfig ? { meshConfig } : {}),
+    },
+    skipped: rulesNeeding(rules, unreadable),
+  };
+}
+
+/** The rules that target or read a kind that could not be read (with the reason, by kind id). */
+export function rulesNeeding(rules: readonly Rule[], unreadable: ReadonlyMap<string, string>): SkippedRule[] {
+  const skipped: SkippedRule[] = [];
+  for (const rule of rules) {
+    if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;
+    const needs = [...(isResourceRule(rule) ? rule.target : []), ...rule.reads].filter((k) => k !== ANY_KIND).map(kindId);
+    const reason = needs.map((id) => unreadable.get(id)).find((r) => r !== undefined);
+    if (reason) skipped.push({ ruleId: rule.meta.id, reason });
+  }
+  return skipped;
+}
+
+/**
+ * What a cluster's installation is assumed to provide: nothing that was read (its namespaces, GatewayClasses and
+ * ingress gateway are in the index as they are; assuming a gateway the cluster does not have would hide findings).
+ */
+export function clusterInstallation(read: (k: KindKey) => boolean): Partial<Installation> {
+  return {
+    ...(read(K.Namespace) ? { namespaces: [] } : {}),
+    ...(read(K.GatewayClass) ? { gatewayClasses: [] } : {}),
+    ...(read(K.Service) && read(K.Deployment) ? { ingressGateway: false as const } : {}),
+  };
+}
+
+/** The MeshConfig in the root namespace's `istio` ConfigMap (key `mesh`), if the cluster has one. */
+export function clusterMeshConfig(resources: readonly RawResource[], root: string): JsonObject | undefined {
+  const cm = resources.find((r) => r.kind === "ConfigMap" && asObject(r.data.metadata)?.namespace === root && asObject(r.data.metadata)?.name === "istio");
+  if (!cm) return undefined;
+  try {
+    return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`);
+  } catch (error) {
+    throw new UsageError(`the cluster's mesh config (ConfigMap ${root}/istio) cannot be read: ${(error as Error).message}`);
+  }
 }
 
 /** A rule is skipped entirely only when the config turns off its id (or its area, with no id override). */

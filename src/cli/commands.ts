@@ -8,4 +8,5 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ run(argv: readonl
   access: () => import("./access.js"),
   baseline: () => import("./baseline.js"),
   lsp: () => import("./lsp.js"),
+  webhook: () => import("./webhook.js"),
 };

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { LintOptions } from "../api.js";
+import type { ClusterOptions, LintOptions } from "../api.js";
 import { ConfigError, findConfigFile, loadConfig } from "../engine/config.js";
 import { isInside } from "../load/ignore-rules.js";
 import { changedFiles, repositoryFiles } from "./git.js";
@@ -19,6 +19,11 @@ export const OPTIONS = {
   "max-file-size": { type: "string" },
   "gateway-api-channel": { type: "string" },
   crds: { type: "string", multiple: true },
+  cluster: { type: "boolean", default: false },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
+  "all-namespaces": { type: "boolean", short: "A", default: false },
+  timeout: { type: "string" },
   "output-file": { type: "string", short: "o", multiple: true },
   "changed-since": { type: "string" },
   "repo-context": { type: "boolean", default: false },
@@ -53,7 +58,9 @@ export async function lintInvocation(
   if (channel !== undefined && channel !== "standard" && channel !== "experimental") {
     throw new CliUsageError('--gateway-api-channel must be "standard" or "experimental"');
   }
-  const named = positionals.length ? [...positionals] : ["."];
+  const cluster = await clusterInvocation(values);
+  // With --cluster the cluster is the repository: paths only add (or replace) objects.
+  const named = positionals.length ? [...positionals] : cluster ? [] : ["."];
   const since = values["changed-since"];
   const repoContext = values["repo-context"];
   if ((since !== undefined || repoContext) && named.includes("-")) {
@@ -75,7 +82,7 @@ export async function lintInvocation(
     options: {
       cwd: io.cwd,
       ...(stdin !== undefined ? { stdin } : {}),
-      ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+      ...(cluster ? { cluster: cluster.options, namespace: cluster.defaultNamespace } : values.namespace !== undefined ? { namespace: values.namespace } : {}),
       ...(values.config !== undefined ? { configFile: values.config } : {}),
       ...(values["mesh-config"] !== undefined ? { meshConfigFile: values["mesh-config"] } : {}),
       ...(values["mesh-networks"] !== undefined ? { meshNetworksFile: values["mesh-networks"] } : {}),
@@ -86,6 +93,39 @@ export async function lintInvocation(
       ...(values["no-baseline"] ? { baseline: false as const } : {}),
     },
   };
+}
+
+/**
+ * `--cluster [--kubeconfig F] [--context C] [-n NS | -A] [--timeout 60s]`: the connection, the namespaces to lint
+ * (the context's namespace unless -n or -A, as kubectl), and the namespace of file objects that name none.
+ */
+async function clusterInvocation(values: Values): Promise<{ options: ClusterOptions; defaultNamespace: string } | undefined> {
+  const given = ["kubeconfig", "context", "all-namespaces", "timeout"].filter((f) => values[f as keyof Values]);
+  if (!values.cluster) {
+    if (given.length) throw new CliUsageError(`--${given[0]} needs --cluster`);
+    return undefined;
+  }
+  if (values["all-namespaces"] && values.namespace !== undefined) throw new CliUsageError("--cluster: use -n NAMESPACE or -A, not both");
+  const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout, "--timeout");
+  const { connect, ClusterError } = await import("../cluster/kube-client.js");
+  const client = await connect({
+    ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context !== undefined ? { context: values.context } : {}),
+  }).catch((error: unknown) => {
+    throw error instanceof ClusterError ? new CliUsageError(error.message) : error;
+  });
+  const namespace = values.namespace ?? client.namespace;
+  return {
+    options: { client, ...(values["all-namespaces"] ? {} : { namespaces: [namespace] }), ...(timeoutMs !== undefined ? { timeoutMs } : {}) },
+    defaultNamespace: namespace,
+  };
+}
+
+/** `30s`, `2m`, `1h`, `500ms` (Go's duration units that make sense here) in milliseconds. */
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
+  if (!m) throw new CliUsageError(`${flag} needs a duration such as 30s, 2m or 1h, not "${value}"`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
 }
 
 /** The config file's ignore globs (the config lint() will read), for listing the repository's files. */

@@ -47,6 +47,10 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
 
   const { inputs, options } = await lintInvocation(values, positionals, io);
   const result = await lint(inputs, options);
+  // Named once per cause: rules that need what the cluster would not let meshlint read did not run.
+  const skipped = new Map<string, string[]>();
+  for (const s of result.skippedRules) skipped.set(s.reason, [...(skipped.get(s.reason) ?? []), s.ruleId]);
+  for (const [reason, ids] of skipped) io.error(`meshlint: ${ids.length} rule${ids.length === 1 ? "" : "s"} skipped (${reason}): ${ids.join(", ")}\n`);
   const shown = values.quiet ? { ...result, diagnostics: result.diagnostics.filter((d) => d.severity === "error") } : result;
   const color = values["no-color"] ? false : (values.color ?? defaultColor(io));
   for (const { format: name, file } of outputs.files) {

@@ -551,7 +551,8 @@ export function resourcesFromRaw(raw: readonly RawResource[], settings: Settings
     const meta = asObject(r.data.metadata) ?? {};
     const written = asString(meta.namespace);
     const cluster = isBuiltinClusterScoped(key) || clusterScoped.has(`${group}/${r.kind}`);
-    const namespace = cluster ? "" : written || settings.defaultNamespace;
+    // The API server always fills the namespace of namespaced objects; a cluster's object without one is cluster-scoped.
+    const namespace = cluster ? "" : written || (r.origin.kind === "cluster" ? "" : settings.defaultNamespace);
     const name = asString(meta.name) ?? asString(meta.generateName) ?? "";
     return {
       apiVersion: r.apiVersion,

@@ -24,6 +24,11 @@ export interface ProjectOptions extends SettingsOptions {
   readonly crds?: readonly string[];
   /** Replaces the loader (the language server passes one that keeps parsed files between runs). */
   readonly loader?: typeof load;
+  /**
+   * Objects read from a live cluster (origin `cluster`). The inputs' objects are overlaid on them: a file's object
+   * replaces the cluster's object of the same kind, namespace and name, as `istioctl analyze` does.
+   */
+  readonly clusterResources?: readonly RawResource[];
 }
 
 /** A repository read and indexed, not linted: what `meshlint access` and lint() start from. */
@@ -51,7 +56,8 @@ export async function loadProject(inputs: readonly string[], options: ProjectOpt
     }),
     servedCrds(options.crds ?? [], cwd),
   ]);
-  const index = buildIndex([...loaded.resources, ...served], settings);
+  const given = resourcesFromRaw([...loaded.resources, ...served, ...(options.clusterResources ?? [])], settings);
+  const index = indexResources(overlay(given), settings);
   phase("index");
   return { cwd, config, settings, loaded, index };
 }
@@ -64,6 +70,12 @@ export function buildIndex(raw: readonly RawResource[], settings: Settings): Res
   // In the index's order (files by path and document, then cluster objects, then --crds CRDs), so that a change
   // inserts objects where a full build would (see ResourceIndex.withChange).
   return indexResources(resourcesFromRaw(raw, settings), settings);
+}
+
+/** Cluster objects that a linted file redefines (same group, kind, namespace and name) are replaced by the file's. */
+function overlay(given: readonly Resource[]): readonly Resource[] {
+  const fromFiles = new Set(given.filter((r) => r.origin.kind === "file").map((r) => r.id));
+  return fromFiles.size ? given.filter((r) => r.origin.kind !== "cluster" || !fromFiles.has(r.id)) : given;
 }
 
 /** The index of resources already built (see buildIndex). */
@@ -107,7 +119,8 @@ export function completeChange(index: ResourceIndex, change: IndexChange): Index
   };
 }
 
-function resolveConfig(cwd: string, options: ProjectOptions): Config {
+/** The configuration a project with these options uses (`config`, `configFile`, or `.meshlint.yaml` found upward). */
+export function resolveConfig(cwd: string, options: ProjectOptions): Config {
   if (options.config) return options.config;
   try {
     if (options.configFile) return loadConfig(resolve(cwd, options.configFile));

@@ -45,6 +45,8 @@ export interface SettingsOptions {
   readonly meshConfig?: JsonObject;
   readonly meshNetworksFile?: string;
   readonly gatewayApiChannel?: "standard" | "experimental";
+  /** What the installation provides, when known (read from a live cluster); wins over the configuration file. */
+  readonly installation?: Partial<Installation>;
 }
 
 /** The run's settings: options first, then the configuration file (paths in it relative to its folder). */
@@ -72,6 +74,7 @@ export function settingsFor(config: Config, options: SettingsOptions, cwd: strin
       ...(gateway !== undefined ? { ingressGateway: gateway && { ...DEFAULT_INGRESS_GATEWAY, ...gateway } } : {}),
       ...(s.installation?.gatewayClasses ? { gatewayClasses: s.installation.gatewayClasses } : {}),
       ...(s.installation?.namespaces ? { namespaces: s.installation.namespaces } : {}),
+      ...options.installation,
     },
   });
 }
