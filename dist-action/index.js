@@ -982,7 +982,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify } = __require("node:querystring");
+    var { stringify: stringify2 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1042,7 +1042,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify(queryParams);
+      const stringified = stringify2(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve15, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve12(data);
+              return err ? reject(err) : resolve15(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve15, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve12(data);
+              ) : resolve15(data);
             });
           });
         }
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve12, reject) => {
-        res = resolve12;
+      const promise2 = new Promise((resolve15, reject) => {
+        res = resolve15;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5513,7 +5513,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape3 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape4 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5521,14 +5521,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape4(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape4(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape4(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5798,7 +5798,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5873,7 +5873,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5968,11 +5968,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5995,10 +5995,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6015,7 +6015,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message2 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message2, constants3.ERROR[ret], data);
+        return new HTTPParserError(message2, constants4.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6195,7 +6195,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6217,7 +6217,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6253,13 +6253,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6737,12 +6737,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve12;
+          callback2 = resolve15;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve12;
+          callback2 = resolve15;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7896,16 +7896,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve12) => {
+        return new Promise((resolve15) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve12;
+            this[kClosedResolve] = resolve15;
           } else {
-            resolve12(null);
+            resolve15(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve12) => {
+        return new Promise((resolve15) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7916,7 +7916,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve12(null);
+            resolve15(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve12, reject) => {
+        const socket = await new Promise((resolve15, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve12(socket2);
+              resolve15(socket2);
             }
           });
         });
@@ -8247,7 +8247,7 @@ var require_pool_base = __commonJS({
         this[kClients] = [];
         this[kQueued] = 0;
         const pool = this;
-        this[kOnDrain] = function onDrain(origin, targets) {
+        this[kOnDrain] = function onDrain(origin, targets2) {
           const queue = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
@@ -8261,20 +8261,20 @@ var require_pool_base = __commonJS({
           this[kNeedDrain] = needDrain;
           if (!this[kNeedDrain] && pool[kNeedDrain]) {
             pool[kNeedDrain] = false;
-            pool.emit("drain", origin, [pool, ...targets]);
+            pool.emit("drain", origin, [pool, ...targets2]);
           }
           if (pool[kClosedResolve] && queue.isEmpty()) {
             Promise.all(pool[kClients].map((c) => c.close())).then(pool[kClosedResolve]);
           }
         };
-        this[kOnConnect] = (origin, targets) => {
-          pool.emit("connect", origin, [pool, ...targets]);
+        this[kOnConnect] = (origin, targets2) => {
+          pool.emit("connect", origin, [pool, ...targets2]);
         };
-        this[kOnDisconnect] = (origin, targets, err) => {
-          pool.emit("disconnect", origin, [pool, ...targets], err);
+        this[kOnDisconnect] = (origin, targets2, err) => {
+          pool.emit("disconnect", origin, [pool, ...targets2], err);
         };
-        this[kOnConnectionError] = (origin, targets, err) => {
-          pool.emit("connectionError", origin, [pool, ...targets], err);
+        this[kOnConnectionError] = (origin, targets2, err) => {
+          pool.emit("connectionError", origin, [pool, ...targets2], err);
         };
         this[kStats] = new PoolStats(this);
       }
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve12) => {
-            this[kClosedResolve] = resolve12;
+          await new Promise((resolve15) => {
+            this[kClosedResolve] = resolve15;
           });
         }
       }
@@ -8440,8 +8440,8 @@ var require_pool = __commonJS({
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets, error2) => {
-          for (const target of targets) {
+        this.on("connectionError", (origin2, targets2, error2) => {
+          for (const target of targets2) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
               this[kClients].splice(idx, 1);
@@ -8655,17 +8655,17 @@ var require_agent = __commonJS({
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
         this[kClients] = /* @__PURE__ */ new Map();
-        this[kOnDrain] = (origin, targets) => {
-          this.emit("drain", origin, [this, ...targets]);
+        this[kOnDrain] = (origin, targets2) => {
+          this.emit("drain", origin, [this, ...targets2]);
         };
-        this[kOnConnect] = (origin, targets) => {
-          this.emit("connect", origin, [this, ...targets]);
+        this[kOnConnect] = (origin, targets2) => {
+          this.emit("connect", origin, [this, ...targets2]);
         };
-        this[kOnDisconnect] = (origin, targets, err) => {
-          this.emit("disconnect", origin, [this, ...targets], err);
+        this[kOnDisconnect] = (origin, targets2, err) => {
+          this.emit("disconnect", origin, [this, ...targets2], err);
         };
-        this[kOnConnectionError] = (origin, targets, err) => {
-          this.emit("connectionError", origin, [this, ...targets], err);
+        this[kOnConnectionError] = (origin, targets2, err) => {
+          this.emit("connectionError", origin, [this, ...targets2], err);
         };
       }
       get [kRunning]() {
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve12, reject) => {
+        return await new Promise((resolve15, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9598,7 +9598,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve12(null);
+              resolve15(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve15, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve12,
+              resolve: resolve15,
               reject,
               length: 0,
               body: []
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve12, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve15, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve12(chunksDecode(body, length));
+          resolve15(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve12(JSON.parse(chunksDecode(body, length)));
+          resolve15(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve12(chunksConcat(body, length).buffer);
+          resolve15(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve12(new Blob(body, { type: stream[kContentType] }));
+          resolve15(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve12(chunksConcat(body, length));
+          resolve15(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9972,9 +9972,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve15, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve12(data);
+            return err ? reject(err) : resolve15(data);
           });
         });
       }
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve15, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve12(data);
+            return err ? reject(err) : resolve15(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve15, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve12(data);
+            return err ? reject(err) : resolve15(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve15, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve12(data);
+            return err ? reject(err) : resolve15(data);
           });
         });
       }
@@ -11126,7 +11126,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11166,7 +11166,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11179,7 +11179,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11219,7 +11219,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -12049,10 +12049,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter4 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter3}${value}`
+            value: `${exists2.value}${delimiter4}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -14443,7 +14443,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve12, reject) => agent.dispatch(
+        return new Promise((resolve15, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve12({
+              resolve15({
                 status: status3,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve12({
+              resolve15({
                 status: status3,
                 statusText: STATUS_CODES[status3],
                 headersList,
@@ -16249,7 +16249,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify(cookie) {
+    function stringify2(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16307,7 +16307,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify
+      stringify: stringify2
     };
   }
 });
@@ -16453,7 +16453,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify } = require_util6();
+    var { stringify: stringify2 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16496,7 +16496,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify(cookie);
+      const str2 = stringify2(cookie);
       if (str2) {
         headers.append("Set-Cookie", str2);
       }
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve12) => {
-        setTimeout(resolve12, ms).unref();
+      return new Promise((resolve15) => {
+        setTimeout(resolve15, ms).unref();
       });
     }
     module.exports = {
@@ -19290,10 +19290,10 @@ var require_code = __commonJS({
     function interpolate(x) {
       return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
     }
-    function stringify(x) {
+    function stringify2(x) {
       return new _Code(safeStringify(x));
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
     function safeStringify(x) {
       return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
@@ -19539,11 +19539,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names2, constants3) {
+      optimizeNames(names2, constants4) {
         if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names2, constants3);
+          this.rhs = optimizeExpr(this.rhs, names2, constants4);
         return this;
       }
       get names() {
@@ -19560,10 +19560,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names2, constants3) {
+      optimizeNames(names2, constants4) {
         if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names2, constants3);
+        this.rhs = optimizeExpr(this.rhs, names2, constants4);
         return this;
       }
       get names() {
@@ -19624,8 +19624,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names2, constants3) {
-        this.code = optimizeExpr(this.code, names2, constants3);
+      optimizeNames(names2, constants4) {
+        this.code = optimizeExpr(this.code, names2, constants4);
         return this;
       }
       get names() {
@@ -19654,12 +19654,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names2, constants3) {
+      optimizeNames(names2, constants4) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names2, constants3))
+          if (n.optimizeNames(names2, constants4))
             continue;
           subtractNames(names2, n.names);
           nodes.splice(i, 1);
@@ -19712,12 +19712,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names2, constants3) {
+      optimizeNames(names2, constants4) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants3);
-        if (!(super.optimizeNames(names2, constants3) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants4);
+        if (!(super.optimizeNames(names2, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names2, constants3);
+        this.condition = optimizeExpr(this.condition, names2, constants4);
         return this;
       }
       get names() {
@@ -19740,10 +19740,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names2, constants3) {
-        if (!super.optimizeNames(names2, constants3))
+      optimizeNames(names2, constants4) {
+        if (!super.optimizeNames(names2, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names2, constants3);
+        this.iteration = optimizeExpr(this.iteration, names2, constants4);
         return this;
       }
       get names() {
@@ -19779,10 +19779,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names2, constants3) {
-        if (!super.optimizeNames(names2, constants3))
+      optimizeNames(names2, constants4) {
+        if (!super.optimizeNames(names2, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names2, constants3);
+        this.iterable = optimizeExpr(this.iterable, names2, constants4);
         return this;
       }
       get names() {
@@ -19824,11 +19824,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names2, constants3) {
+      optimizeNames(names2, constants4) {
         var _a, _b;
-        super.optimizeNames(names2, constants3);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants3);
+        super.optimizeNames(names2, constants4);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants4);
         return this;
       }
       get names() {
@@ -20129,7 +20129,7 @@ var require_codegen = __commonJS({
     function addExprNames(names2, from) {
       return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names2, constants3) {
+    function optimizeExpr(expr, names2, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -20144,14 +20144,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants3[n.str];
+        const c = constants4[n.str];
         if (c === void 0 || names2[n.str] !== 1)
           return n;
         delete names2[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names2[c.str] === 1 && constants3[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names2[c.str] === 1 && constants4[c.str] !== void 0);
       }
     }
     function subtractNames(names2, from) {
@@ -22113,7 +22113,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve12.call(this, root, ref);
+      let _sch = resolve15.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22140,7 +22140,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve12(root, ref) {
+    function resolve15(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -23000,11 +23000,11 @@ var require_fast_uri = __commonJS({
         normalizeString(uri2, options);
       } else if (typeof uri2 === "object") {
         uri2 = /** @type {T} */
-        parse9(serialize(uri2, options), options);
+        parse13(serialize(uri2, options), options);
       }
       return uri2;
     }
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve15(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -23040,50 +23040,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative7, options, skipNormalization) {
+    function resolveComponent(base, relative10, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse9(serialize(base, options), options);
-        relative7 = parse9(serialize(relative7, options), options);
+        base = parse13(serialize(base, options), options);
+        relative10 = parse13(serialize(relative10, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative7.scheme) {
-        target.scheme = relative7.scheme;
-        target.userinfo = relative7.userinfo;
-        target.host = relative7.host;
-        target.port = relative7.port;
-        target.path = removeDotSegments(relative7.path || "");
-        target.query = relative7.query;
+      if (!options.tolerant && relative10.scheme) {
+        target.scheme = relative10.scheme;
+        target.userinfo = relative10.userinfo;
+        target.host = relative10.host;
+        target.port = relative10.port;
+        target.path = removeDotSegments(relative10.path || "");
+        target.query = relative10.query;
       } else {
-        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
-          target.userinfo = relative7.userinfo;
-          target.host = relative7.host;
-          target.port = relative7.port;
-          target.path = removeDotSegments(relative7.path || "");
-          target.query = relative7.query;
+        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
+          target.userinfo = relative10.userinfo;
+          target.host = relative10.host;
+          target.port = relative10.port;
+          target.path = removeDotSegments(relative10.path || "");
+          target.query = relative10.query;
         } else {
-          if (!relative7.path) {
+          if (!relative10.path) {
             target.path = base.path;
-            if (relative7.query !== void 0) {
-              target.query = relative7.query;
+            if (relative10.query !== void 0) {
+              target.query = relative10.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative7.path[0] === "/") {
-              target.path = removeDotSegments(relative7.path);
+            if (relative10.path[0] === "/") {
+              target.path = removeDotSegments(relative10.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative7.path;
+                target.path = "/" + relative10.path;
               } else if (!base.path) {
-                target.path = relative7.path;
+                target.path = relative10.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative7.query;
+            target.query = relative10.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -23091,7 +23091,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative7.fragment;
+      target.fragment = relative10.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -23362,7 +23362,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse9(uri2, opts) {
+    function parse13(uri2, opts) {
       return parseWithStatus(uri2, opts).parsed;
     }
     function normalizeString(uri2, opts) {
@@ -23395,11 +23395,11 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve12,
+      resolve: resolve15,
       resolveComponent,
       equal,
       serialize,
-      parse: parse9
+      parse: parse13
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -23901,9 +23901,9 @@ var require_core = __commonJS({
     exports.default = Ajv3;
     function checkOptions(checkOpts, options, msg, log2 = "error") {
       for (const key2 in checkOpts) {
-        const opt = key2;
-        if (opt in options)
-          this.logger[log2](`${msg}: option ${key2}. ${checkOpts[opt]}`);
+        const opt2 = key2;
+        if (opt2 in options)
+          this.logger[log2](`${msg}: option ${key2}. ${checkOpts[opt2]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -23942,8 +23942,8 @@ var require_core = __commonJS({
     }
     function getMetaSchemaOptions() {
       const metaOpts = { ...this.opts };
-      for (const opt of META_IGNORE_OPTIONS)
-        delete metaOpts[opt];
+      for (const opt2 of META_IGNORE_OPTIONS)
+        delete metaOpts[opt2];
       return metaOpts;
     }
     var noLogs = { log() {
@@ -26082,7 +26082,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -26104,7 +26104,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP2;
@@ -26119,7 +26119,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap3;
     exports.isNode = isNode2;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.isSeq = isSeq2;
   }
 });
@@ -27455,7 +27455,7 @@ var require_stringify = __commonJS({
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
-      const opt = Object.assign({
+      const opt2 = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
         defaultKeyType: null,
@@ -27476,7 +27476,7 @@ var require_stringify = __commonJS({
         verifyAliasOrder: true
       }, doc.schema.toStringOptions, options);
       let inFlow;
-      switch (opt.collectionStyle) {
+      switch (opt2.collectionStyle) {
         case "block":
           inFlow = false;
           break;
@@ -27489,11 +27489,11 @@ var require_stringify = __commonJS({
       return {
         anchors: /* @__PURE__ */ new Set(),
         doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        flowCollectionPadding: opt2.flowCollectionPadding ? " " : "",
         indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        indentStep: typeof opt2.indent === "number" ? " ".repeat(opt2.indent) : "  ",
         inFlow,
-        options: opt
+        options: opt2
       };
     }
     function getTagObject(tags, item) {
@@ -27537,7 +27537,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity3.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity3.isAlias(item)) {
@@ -27566,7 +27566,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -27576,7 +27576,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity3 = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -27598,7 +27598,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -27650,7 +27650,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -27791,7 +27791,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log2 = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var identity3 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key: key2, value }) {
@@ -27827,7 +27827,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity3.isNode(key2) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -27894,12 +27894,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -27924,7 +27924,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -27991,7 +27991,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
@@ -28497,7 +28497,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -28505,7 +28505,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -28514,7 +28514,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -28964,7 +28964,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 2, opt2),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -28973,7 +28973,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 1, 8, opt2),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -28981,7 +28981,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -28990,7 +28990,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -29352,7 +29352,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -29367,7 +29367,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -29389,7 +29389,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -29397,7 +29397,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -29456,7 +29456,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const opt = Object.assign({
+        const opt2 = Object.assign({
           intAsBigInt: false,
           keepSourceTokens: false,
           logLevel: "warn",
@@ -29466,8 +29466,8 @@ var require_Document = __commonJS({
           uniqueKeys: true,
           version: "1.2"
         }, options);
-        this.options = opt;
-        let { version } = opt;
+        this.options = opt2;
+        let { version } = opt2;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
@@ -29657,14 +29657,14 @@ var require_Document = __commonJS({
       setSchema(version, options = {}) {
         if (typeof version === "number")
           version = String(version);
-        let opt;
+        let opt2;
         switch (version) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
             else
               this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            opt2 = { resolveKnownTags: false, schema: "yaml-1.1" };
             break;
           case "1.2":
           case "next":
@@ -29672,12 +29672,12 @@ var require_Document = __commonJS({
               this.directives.yaml.version = version;
             else
               this.directives = new directives.Directives({ version });
-            opt = { resolveKnownTags: true, schema: "core" };
+            opt2 = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
             if (this.directives)
               delete this.directives;
-            opt = null;
+            opt2 = null;
             break;
           default: {
             const sv = JSON.stringify(version);
@@ -29686,8 +29686,8 @@ var require_Document = __commonJS({
         }
         if (options.schema instanceof Object)
           this.schema = options.schema;
-        else if (opt)
-          this.schema = new Schema2.Schema(Object.assign(opt, options));
+        else if (opt2)
+          this.schema = new Schema2.Schema(Object.assign(opt2, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -30030,10 +30030,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key2, sep: sep6, value } = collItem;
+        const { start, key: key2, sep: sep8, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep6?.[0],
+          next: key2 ?? sep8?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -30047,7 +30047,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep8) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -30071,7 +30071,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -30087,7 +30087,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -30178,7 +30178,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep8 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -30192,13 +30192,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep6 + cb;
-              sep6 = "";
+                comment += sep8 + cb;
+              sep8 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep6 += source;
+                sep8 += source;
               hasSpace = true;
               break;
             default:
@@ -30241,18 +30241,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key2, sep: sep6, value } = collItem;
+        const { start, key: key2, sep: sep8, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep6?.[0],
+          next: key2 ?? sep8?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep8 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -30306,8 +30306,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap3 && !sep8 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -30319,7 +30319,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -30330,8 +30330,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep8)
+                for (const st of sep8) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -30348,7 +30348,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -30528,7 +30528,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep8 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -30545,24 +30545,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep8 + indent.slice(trimIndent) + content;
+          sep8 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep8 === " ")
+            sep8 = "\n";
+          else if (!prevMoreIndented && sep8 === "\n")
+            sep8 = "\n\n";
+          value += sep8 + indent.slice(trimIndent) + content;
+          sep8 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep8 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep8 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep8 + content;
+          sep8 = " ";
           prevMoreIndented = false;
         }
       }
@@ -30745,25 +30745,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep8 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep8 === "\n")
+            res += sep8;
           else
-            sep6 = "\n";
+            sep8 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep8 + lm;
+          sep8 = " ";
         }
         pos = line.lastIndex;
       }
       const last2 = /[ \t]*(.*)/sy;
       last2.lastIndex = pos;
       match = last2.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep8 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -31533,7 +31533,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -31573,20 +31573,20 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key2, sep: sep6, value }) {
+    function stringifyItem({ start, key: key2, sep: sep8, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep6)
-        for (const st of sep6)
+      if (sep8)
+        for (const st of sep8)
           res += st.source;
       if (value)
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -31664,7 +31664,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -31748,7 +31748,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -32747,18 +32747,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep8;
           if (scalar2.end) {
-            sep6 = scalar2.end;
-            sep6.push(this.sourceToken);
+            sep8 = scalar2.end;
+            sep8.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep6 = [this.sourceToken];
+            sep8 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep: sep6 }]
+            items: [{ start, key: scalar2, sep: sep8 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -32911,15 +32911,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep8 = it.sep;
+                  sep8.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key2, sep: sep6 }]
+                    items: [{ start: start2, key: key2, sep: sep8 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -33113,13 +33113,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep8 = fc.end.splice(1, fc.end.length);
+            sep8.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep8 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -33297,7 +33297,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse9(src, reviver, options) {
+    function parse13(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -33316,7 +33316,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -33338,10 +33338,10 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse9;
+    exports.parse = parse13;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -34101,11 +34101,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename8 = shortcut ? basenameOf(path6) : path6;
+        const basename10 = shortcut ? basenameOf(path6) : path6;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename8 : path6
+            shortcut && rule._basenameOnly ? basename10 : path6
           )) {
             const { negative } = rule;
             const ret = {
@@ -34869,7 +34869,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -34877,7 +34877,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -35086,7 +35086,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -35118,7 +35118,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse9 = (input, options) => {
+    var parse13 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -35132,8 +35132,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -35288,7 +35288,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse9(rest, { ...options, fastpaths: false }).output;
+            const expression = parse13(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -35811,7 +35811,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse9.fastpaths = (input, options) => {
+    parse13.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -35829,7 +35829,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -35876,7 +35876,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse9;
+    module.exports = parse13;
   }
 });
 
@@ -35885,9 +35885,9 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
-    var parse9 = require_parse2();
+    var parse13 = require_parse2();
     var utils = require_utils3();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob3, options, returnState = false) => {
       if (Array.isArray(glob3)) {
@@ -35973,7 +35973,7 @@ var require_picomatch = __commonJS({
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse9(pattern, { ...options, fastpaths: false });
+      return parse13(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input, options) => scan2(input, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -35999,10 +35999,10 @@ var require_picomatch = __commonJS({
       }
       let parsed2 = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed2.output = parse9.fastpaths(input, options);
+        parsed2.output = parse13.fastpaths(input, options);
       }
       if (!parsed2.output) {
-        parsed2 = parse9(input, options);
+        parsed2 = parse13(input, options);
       }
       return picomatch2.compileRe(parsed2, options, returnOutput, returnState);
     };
@@ -36015,7 +36015,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
+    picomatch2.constants = constants4;
     module.exports = picomatch2;
   }
 });
@@ -39063,8 +39063,8 @@ var init_js_yaml = __esm({
 });
 
 // src/action/main.ts
-import { mkdirSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname10, resolve as resolve11 } from "node:path";
+import { mkdirSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname12, resolve as resolve14 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -39190,15 +39190,15 @@ function issueFileCommand(command, message2) {
   });
 }
 function prepareKeyValueMessage(key2, value) {
-  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter4 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key2.includes(delimiter3)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
+  if (key2.includes(delimiter4)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter4}"`);
   }
-  if (convertedValue.includes(delimiter3)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
+  if (convertedValue.includes(delimiter4)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter4}"`);
   }
-  return `${key2}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+  return `${key2}<<${delimiter4}${os2.EOL}${convertedValue}${os2.EOL}${delimiter4}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -39287,11 +39287,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39307,7 +39307,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39380,26 +39380,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve15) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve12(output.toString());
+          resolve15(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve15) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve12(Buffer.concat(chunks));
+          resolve15(Buffer.concat(chunks));
         });
       }));
     });
@@ -39602,14 +39602,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve15, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve12(res);
+            resolve15(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -39853,12 +39853,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve12) => setTimeout(() => resolve12(), ms));
+      return new Promise((resolve15) => setTimeout(() => resolve15(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve12, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve15, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -39866,7 +39866,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve12(response);
+          resolve15(response);
         }
         function dateTimeDeserializer(key2, value) {
           if (typeof value === "string") {
@@ -39905,7 +39905,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve12(response);
+          resolve15(response);
         }
       }));
     });
@@ -39916,11 +39916,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39936,7 +39936,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39967,11 +39967,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39987,7 +39987,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40056,11 +40056,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40076,7 +40076,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40221,8 +40221,8 @@ var Summary = class {
    */
   addList(items, ordered = false) {
     const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
+    const listItems2 = items.map((item) => this.wrap("li", item)).join("");
+    const element = this.wrap(tag, listItems2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -40378,11 +40378,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40398,7 +40398,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40502,11 +40502,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40522,7 +40522,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40596,11 +40596,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40616,7 +40616,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40835,7 +40835,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve12, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve15, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -40918,7 +40918,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve12(exitCode);
+            resolve15(exitCode);
           }
         });
         if (this.options.input) {
@@ -41041,11 +41041,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41061,7 +41061,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41114,11 +41114,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41134,7 +41134,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41193,11 +41193,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve15) {
+      resolve15(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41213,7 +41213,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41340,7 +41340,7 @@ function getIDToken(aud) {
 }
 
 // src/api.ts
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 
 // src/base/timing.ts
 import { writeFileSync } from "node:fs";
@@ -48517,10 +48517,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep6 = "";
+        let sep8 = "";
         for (let sub of this.subs) {
-          out += sep6;
-          sep6 = "|";
+          out += sep8;
+          sep8 = "|";
           out += sub.appendTo();
         }
         break;
@@ -52205,20 +52205,20 @@ var IgnoreRules = class _IgnoreRules {
     return new _IgnoreRules(findGitRoot(cwd) ?? cwd, extra);
   }
   /** Whether `path` (absolute) is ignored; `isDir` to test a folder before walking into it. */
-  ignores(path6, isDir = false) {
+  ignores(path6, isDir3 = false) {
     const name = path6.slice(path6.lastIndexOf(sep3) + 1);
-    if (isDir && ALWAYS_SKIPPED_DIRS.has(name)) return true;
+    if (isDir3 && ALWAYS_SKIPPED_DIRS.has(name)) return true;
     let ignored = false;
     for (const dir of this.levels(path6)) {
       const rules = this.rulesOf(dir);
       if (!rules) continue;
-      const rel = toPosix(relative2(dir, path6)) + (isDir ? "/" : "");
+      const rel = toPosix(relative2(dir, path6)) + (isDir3 ? "/" : "");
       const verdict = rules.test(rel);
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     }
     if (!ignored && this.extra && isInside(this.extra.dir, path6)) {
-      const rel = toPosix(relative2(this.extra.dir, path6)) + (isDir ? "/" : "");
+      const rel = toPosix(relative2(this.extra.dir, path6)) + (isDir3 ? "/" : "");
       if (rel && this.extraRules().ignores(rel)) ignored = true;
     }
     return ignored;
@@ -52682,7 +52682,8 @@ function finalize(reports, issues, catalog2, config) {
       codes,
       ...resource ? { resource: refOf(resource) } : {},
       path: path6,
-      ...resource?.origin.file ? { file: resource.origin.file } : {},
+      // A rendered object's field may sit in another file than the object itself (an overlay's patch).
+      ...span?.file ? { file: span.file } : resource?.origin.file ? { file: resource.origin.file } : {},
       ...span ? { span } : {},
       related,
       fingerprint: fingerprint([rule.meta.id, resource?.origin.file, resource?.id, formatPath(path6), message2])
@@ -52700,6 +52701,7 @@ function finalize(reports, issues, catalog2, config) {
       messageId: issue2.messageId,
       severity,
       message: message2,
+      ...issue2.help ? { help: issue2.help } : {},
       codes,
       path: [],
       file: issue2.file,
@@ -52906,7 +52908,7 @@ function entriesOf(directives, catalog2) {
 }
 
 // src/project/project.ts
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 
 // src/model/installation.ts
 var INSTALLATION_ORIGIN = { kind: "installation", locate: () => void 0 };
@@ -53189,9 +53191,9 @@ function istioProvided(repo, settings) {
 }
 var portName = (port2) => port2 === 80 ? "http2" : port2 === 443 ? "https" : port2 === 15443 ? "tls" : port2 === 31400 ? "tcp" : `tcp-${port2}`;
 
-// src/load/load.ts
-import { open as open2 } from "node:fs/promises";
-import { basename as basename6, dirname as dirname9, relative as relative5 } from "node:path";
+// src/load/git.ts
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 
 // src/load/discover.ts
 import { lstat as lstat2, readdir as readdir3, stat as stat3 } from "node:fs/promises";
@@ -53758,15 +53760,15 @@ function buildFormat(cwd, root, absolute) {
   if (cwd === root || root.startsWith(`${cwd}/`)) {
     if (absolute) {
       const start = cwd.length + +!isRoot(cwd);
-      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+      return (p, isDir3) => p.slice(start, isDir3 ? -1 : void 0) || ".";
     }
     const prefix = root.slice(cwd.length + 1);
-    if (prefix) return (p, isDir) => {
+    if (prefix) return (p, isDir3) => {
       if (p === ".") return prefix;
       const result = `${prefix}/${p}`;
-      return isDir ? result.slice(0, -1) : result;
+      return isDir3 ? result.slice(0, -1) : result;
     };
-    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+    return (p, isDir3) => isDir3 && p !== "." ? p.slice(0, -1) : p;
   }
   if (absolute) return (p) => posix.relative(cwd, p) || ".";
   return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
@@ -53967,8 +53969,8 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative7] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative7) : [];
+  const [crawler, relative10] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative10) : [];
 }
 
 // src/load/discover.ts
@@ -54025,6 +54027,30 @@ async function walk(dir, ignores, add4) {
     }
   }
 }
+
+// src/load/git.ts
+var exec2 = promisify(execFile);
+async function git(cwd, args) {
+  try {
+    const { stdout } = await exec2("git", [...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+    return stdout;
+  } catch (error2) {
+    const e = error2;
+    if (e.code === "ENOENT") throw new Error("git is not installed", { cause: error2 });
+    throw new Error((e.stderr ?? e.message).trim().split("\n")[0] ?? "git failed", { cause: error2 });
+  }
+}
+async function gitTop(cwd) {
+  try {
+    return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/load/load.ts
+import { open as open2 } from "node:fs/promises";
+import { basename as basename6, dirname as dirname9, relative as relative5 } from "node:path";
 
 // src/load/yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -54553,13 +54579,13 @@ function inspectData(value) {
 function expandedProblem(root, distinct) {
   const size = /* @__PURE__ */ new Map();
   const depth = /* @__PURE__ */ new Map();
-  const onPath = /* @__PURE__ */ new Set();
+  const onPath2 = /* @__PURE__ */ new Set();
   const stack = [[root, false]];
   while (stack.length > 0) {
     const [node, done] = stack.pop();
     const children = (Array.isArray(node) ? node : Object.values(node)).filter(isContainer);
     if (done) {
-      onPath.delete(node);
+      onPath2.delete(node);
       let total = 1;
       let deepest = 0;
       for (const child2 of children) {
@@ -54573,8 +54599,8 @@ function expandedProblem(root, distinct) {
       continue;
     }
     if (size.has(node)) continue;
-    if (onPath.has(node)) return { kind: "cycle" };
-    onPath.add(node);
+    if (onPath2.has(node)) return { kind: "cycle" };
+    onPath2.add(node);
     stack.push([node, true]);
     for (const child2 of children) if (!size.has(child2)) stack.push([child2, false]);
   }
@@ -54582,7 +54608,7 @@ function expandedProblem(root, distinct) {
 }
 
 // src/load/fast-yaml.ts
-var scalar = (tag, resolve12, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve12(s ?? ""), construct: (s) => construct(s ?? "") });
+var scalar = (tag, resolve15, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve15(s ?? ""), construct: (s) => construct(s ?? "") });
 var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
@@ -54633,12 +54659,15 @@ async function load2(inputs, options) {
     files.push({ file: show(path6), resources: 0, status: "skipped" });
   }
   const kustomizeInputs = /* @__PURE__ */ new Set();
+  const kustomizations = [];
   for (const { path: path6 } of found.files) {
     if (KUSTOMIZATION_FILES.has(basename6(path6))) {
+      kustomizations.push(path6);
       for (const input of kustomizeInputsOf(path6, readText(path6) ?? "")) kustomizeInputs.add(input);
     }
   }
   const charts = new ChartLocator(cwd);
+  const chartRoots = /* @__PURE__ */ new Set();
   const texts = await mapLimit(found.files, READ_CONCURRENCY, (f) => readManifest(f.path, maxFileSize));
   const entries = found.files.map((f, i) => ({
     file: show(f.path),
@@ -54655,19 +54684,21 @@ async function load2(inputs, options) {
     }
     if (path6 && (KUSTOMIZATION_FILES.has(basename6(path6)) || kustomizeInputs.has(path6))) {
       kustomizeFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped" });
+      files.push({ file, resources: 0, status: "skipped", template: "kustomize" });
       continue;
     }
-    if (path6 && charts.chartHolding(path6) || looksLikeHelmTemplate(read.text)) {
+    const chart = path6 ? charts.chartHolding(path6) : void 0;
+    if (chart) chartRoots.add(chart);
+    if (chart || looksLikeHelmTemplate(read.text)) {
       helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped" });
+      files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
     const parsed2 = parseManifests(file, read.text);
     const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
     if (broken && read.text.includes("{{")) {
       helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped" });
+      files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
     sources.set(file, parsed2.source);
@@ -54675,12 +54706,12 @@ async function load2(inputs, options) {
     for (const i of parsed2.issues) issues.push(i);
     skippedDocuments += parsed2.skippedDocuments;
     if (parsed2.kustomize) kustomizeFiles.push(file);
-    files.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok" });
+    files.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
   }
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
   phase("parse");
-  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched };
+  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched, kustomizations, charts: [...chartRoots] };
 }
 function templateIssue(tool, files) {
   const dirs = [...new Set(files.map((f) => dirname9(f)))];
@@ -54817,6 +54848,1125 @@ async function mapLimit(items, limit, fn) {
     })
   );
   return out;
+}
+
+// src/render/render.ts
+import { basename as basename8, join as join16, relative as relative8 } from "node:path";
+
+// src/render/gitops.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+import { statSync as statSync5 } from "node:fs";
+import { join as join11, relative as relative6, resolve as resolve9 } from "node:path";
+
+// src/render/kustomize/kustomization.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync7, statSync as statSync4 } from "node:fs";
+import { dirname as dirname10, join as join10, resolve as resolve8 } from "node:path";
+function kustomizationFileIn(dir) {
+  for (const name of KUSTOMIZATION_FILES) {
+    const file = join10(dir, name);
+    if (isFile2(file)) return file;
+  }
+  return void 0;
+}
+var isRemote = (entry) => /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry);
+function readKustomization(file) {
+  let data;
+  try {
+    data = (0, import_yaml7.parse)(readFileSync7(file, "utf8"), { version: "1.1", uniqueKeys: false });
+  } catch {
+    return void 0;
+  }
+  const k = asObject(data) ?? {};
+  const dir = dirname10(file);
+  const local = (p) => {
+    const s = asString(p);
+    return s && !s.includes("\n") && !isRemote(s) ? resolve8(dir, s) : void 0;
+  };
+  const bases = [];
+  const resourceFiles = [];
+  const remote = [];
+  for (const entry of [...asArray(k.resources), ...asArray(k.bases)]) {
+    const s = asString(entry);
+    if (!s) continue;
+    if (isRemote(s)) {
+      remote.push(s);
+      continue;
+    }
+    const path6 = resolve8(dir, s);
+    if (isDir(path6)) bases.push(path6);
+    else resourceFiles.push(path6);
+  }
+  const components = asArray(k.components).map(local).filter((p) => p !== void 0);
+  const patches = [];
+  const inputFiles = [];
+  const addPatch = (entry, field2, index) => {
+    const o = asObject(entry);
+    const path6 = o ? local(o.path) : local(entry);
+    const target = asObject(o?.target);
+    if (path6) {
+      inputFiles.push(path6);
+      patches.push({ file: path6, ...target ? { target } : {} });
+    } else if (o && typeof o.patch === "string") {
+      patches.push({ file, inlineAt: [field2, index, "patch"], ...target ? { target } : {} });
+    }
+  };
+  asArray(k.patchesStrategicMerge).forEach((p, i) => {
+    if (typeof p === "string" && p.includes("\n")) patches.push({ file, inlineAt: ["patchesStrategicMerge", i] });
+    else addPatch(p, "patchesStrategicMerge", i);
+  });
+  asArray(k.patchesJson6902).forEach((p, i) => addPatch(p, "patchesJson6902", i));
+  asArray(k.patches).forEach((p, i) => addPatch(p, "patches", i));
+  for (const key2 of ["transformers", "generators", "validators", "configurations", "crds"]) {
+    for (const p of asArray(k[key2])) {
+      const path6 = local(p);
+      if (path6) inputFiles.push(path6);
+    }
+  }
+  for (const p of asArray(k.replacements)) {
+    const path6 = local(asObject(p)?.path);
+    if (path6) inputFiles.push(path6);
+  }
+  for (const gen of [...asArray(k.configMapGenerator), ...asArray(k.secretGenerator)]) {
+    const g = asObject(gen);
+    for (const f of asArray(g?.files)) {
+      const path6 = local(asString(f)?.split("=").pop());
+      if (path6) inputFiles.push(path6);
+    }
+    for (const f of asArray(g?.envs)) {
+      const path6 = local(f);
+      if (path6) inputFiles.push(path6);
+    }
+    const env2 = local(g?.env);
+    if (env2) inputFiles.push(env2);
+  }
+  return {
+    file,
+    dir,
+    component: asString(k.kind) === "Component",
+    bases,
+    components,
+    resourceFiles,
+    inputFiles,
+    patches,
+    remote,
+    helmCharts: asArray(k.helmCharts).length > 0 || asArray(k.helmChartInflationGenerator).length > 0,
+    data: k
+  };
+}
+function kustomizationTree(rootDir, cache3) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (dir) => {
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    const k = kustomizationAt(dir, cache3);
+    if (!k) return;
+    out.push(k);
+    for (const d of [...k.bases, ...k.components]) visit2(d);
+  };
+  visit2(rootDir);
+  return out;
+}
+function kustomizationAt(dir, cache3) {
+  if (!cache3.has(dir)) {
+    const file = kustomizationFileIn(dir);
+    cache3.set(dir, file && readKustomization(file) || null);
+  }
+  return cache3.get(dir) ?? void 0;
+}
+function patchesByPrecedence(rootDir, cache3) {
+  const applied = [];
+  const walk3 = (dir, stack) => {
+    if (stack.has(dir)) return;
+    const k = kustomizationAt(dir, cache3);
+    if (!k) return;
+    const inner = new Set(stack).add(dir);
+    for (const base of k.bases) walk3(base, inner);
+    for (const component of k.components) walk3(component, inner);
+    applied.push(...k.patches);
+  };
+  walk3(rootDir, /* @__PURE__ */ new Set());
+  return applied.reverse();
+}
+function kustomizationRoots(found) {
+  const included = /* @__PURE__ */ new Set();
+  for (const k of found) for (const d of [...k.bases, ...k.components]) included.add(d);
+  return found.filter((k) => !k.component && !included.has(k.dir));
+}
+function isFile2(path6) {
+  try {
+    return statSync4(path6).isFile();
+  } catch {
+    return false;
+  }
+}
+function isDir(path6) {
+  try {
+    return statSync4(path6).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// src/render/gitops.ts
+var isDir2 = (path6) => {
+  try {
+    return statSync5(path6).isDirectory();
+  } catch {
+    return false;
+  }
+};
+var isFile3 = (path6) => {
+  try {
+    return statSync5(path6).isFile();
+  } catch {
+    return false;
+  }
+};
+function gitopsRequests(resources, top) {
+  const out = [];
+  const inRepo = (p, base = top) => {
+    if (!p || p.includes("://")) return void 0;
+    const dir = resolve9(base, p);
+    return !relative6(top, dir).startsWith("..") && isDir2(dir) ? dir : void 0;
+  };
+  const configMaps = /* @__PURE__ */ new Map();
+  for (const r of resources) {
+    if (r.kind === "ConfigMap" && r.apiVersion === "v1") configMaps.set(`${namespaceOf(r.data) ?? ""}/${nameOf(r.data)}`, r.data);
+  }
+  for (const r of resources) {
+    const group2 = r.apiVersion.split("/")[0];
+    const spec2 = asObject(r.data.spec) ?? {};
+    const name = nameOf(r.data);
+    const by = { kind: r.kind, name, file: r.origin.file };
+    const at2 = (...path6) => () => r.origin.locate(path6, "value");
+    if (group2 === "argoproj.io" && r.kind === "Application") {
+      const sources = [spec2.source, ...asArray(spec2.sources)].map(asObject).filter((s) => s !== void 0);
+      const destination = asString(asObject(spec2.destination)?.namespace);
+      const refs = /* @__PURE__ */ new Map();
+      for (const s of sources) {
+        const ref = asString(s.ref);
+        if (ref) refs.set(ref, top);
+      }
+      sources.forEach((s, i) => {
+        if (asString(s.chart)) return;
+        const dir = inRepo(asString(s.path));
+        if (!dir) return;
+        const sourcePath = spec2.source ? ["spec", "source"] : ["spec", "sources", i - 1];
+        if (kustomizationFileIn(dir)) {
+          const k = asObject(s.kustomize) ?? {};
+          out.push({
+            tool: "kustomize",
+            dir,
+            by,
+            ...opt("namespace", asString(k.namespace)),
+            ...opt("namePrefix", asString(k.namePrefix)),
+            ...opt("nameSuffix", asString(k.nameSuffix)),
+            ...asArray(k.patches).length ? { patches: asArray(k.patches).filter(isObject) } : {},
+            ...asArray(k.components).length ? { components: asArray(k.components).map((c) => resolve9(dir, String(c))) } : {},
+            ...opt("defaultNamespace", destination),
+            ...asString(k.namespace) ? { namespaceAt: at2(...sourcePath, "kustomize", "namespace") } : {}
+          });
+        } else if (isFile3(join11(dir, "Chart.yaml"))) {
+          const h = asObject(s.helm) ?? {};
+          const valuesFiles = asArray(h.valueFiles).map((f) => asString(f)).filter((f) => f !== void 0).map((f) => {
+            const m = /^\$([^/]+)\/(.*)$/.exec(f);
+            return m ? refs.has(m[1]) ? resolve9(top, m[2]) : void 0 : resolve9(dir, f);
+          }).filter((f) => f !== void 0 && (isFile3(f) || h.ignoreMissingValueFiles !== true));
+          const values = [];
+          const inline = asString(h.values);
+          if (inline) {
+            const parsed2 = safeParse(inline);
+            if (parsed2) values.push(parsed2);
+          }
+          const object = asObject(h.valuesObject);
+          if (object) values.push(object);
+          out.push({
+            tool: "helm",
+            dir,
+            by,
+            releaseName: asString(h.releaseName) ?? name,
+            ...opt("namespace", destination),
+            valuesFiles,
+            values,
+            set: asArray(h.parameters).map(asObject).filter((p) => p !== void 0 && typeof p.name === "string").map((p) => ({ name: String(p.name), value: String(p.value ?? ""), string: p.forceString === true }))
+          });
+        }
+      });
+    } else if (group2 === "kustomize.toolkit.fluxcd.io" && r.kind === "Kustomization") {
+      const dir = inRepo(asString(spec2.path));
+      if (!dir || !kustomizationFileIn(dir)) continue;
+      out.push({
+        tool: "kustomize",
+        dir,
+        by,
+        ...opt("namespace", asString(spec2.targetNamespace)),
+        ...opt("namePrefix", asString(spec2.namePrefix)),
+        ...opt("nameSuffix", asString(spec2.nameSuffix)),
+        ...asArray(spec2.patches).length ? { patches: asArray(spec2.patches).filter(isObject) } : {},
+        ...asArray(spec2.components).length ? { components: asArray(spec2.components).map((c) => resolve9(dir, String(c))) } : {},
+        ...asString(spec2.targetNamespace) ? { namespaceAt: at2("spec", "targetNamespace") } : {}
+      });
+    } else if (group2 === "helm.toolkit.fluxcd.io" && r.kind === "HelmRelease") {
+      const chartSpec = asObject(asObject(spec2.chart)?.spec) ?? {};
+      const sourceKind = asString(asObject(chartSpec.sourceRef)?.kind);
+      if (sourceKind !== "GitRepository" && sourceKind !== "Bucket") continue;
+      const dir = inRepo(asString(chartSpec.chart));
+      if (!dir || !isFile3(join11(dir, "Chart.yaml"))) continue;
+      const target = asString(spec2.targetNamespace);
+      const own = namespaceOf(r.data);
+      const values = [];
+      for (const from of asArray(spec2.valuesFrom).map(asObject)) {
+        if (!from || from.kind !== "ConfigMap") continue;
+        const cm = configMaps.get(`${own ?? ""}/${asString(from.name) ?? ""}`);
+        const text = asString(asObject(cm?.data)?.[asString(from.valuesKey) ?? "values.yaml"]);
+        const parsed2 = text ? safeParse(text) : void 0;
+        if (parsed2) values.push(parsed2);
+      }
+      const inline = asObject(spec2.values);
+      if (inline) values.push(inline);
+      out.push({
+        tool: "helm",
+        dir,
+        by,
+        releaseName: asString(spec2.releaseName) ?? (target ? `${target}-${name}` : name),
+        ...opt("namespace", target ?? own),
+        valuesFiles: asArray(chartSpec.valuesFiles).map((f) => asString(f)).filter((f) => f !== void 0).map((f) => resolve9(top, f)),
+        values,
+        set: []
+      });
+    }
+  }
+  return out;
+}
+var isGitopsObject = (r) => r.kind === "Application" && r.apiVersion.startsWith("argoproj.io/") || r.kind === "Kustomization" && r.apiVersion.startsWith("kustomize.toolkit.fluxcd.io/") || r.kind === "HelmRelease" && r.apiVersion.startsWith("helm.toolkit.fluxcd.io/");
+var nameOf = (data) => asString(asObject(data.metadata)?.name) ?? "";
+var namespaceOf = (data) => asString(asObject(data.metadata)?.namespace);
+function opt(key2, value) {
+  return value ? { [key2]: value } : {};
+}
+function safeParse(text) {
+  try {
+    return asObject((0, import_yaml8.parse)(text));
+  } catch {
+    return void 0;
+  }
+}
+
+// src/render/helm/build.ts
+import { mkdtempSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join14 } from "node:path";
+
+// src/render/process.ts
+import { execFile as execFile2 } from "node:child_process";
+import { accessSync, constants as constants3 } from "node:fs";
+import { delimiter as delimiter3, join as join12 } from "node:path";
+function splitCommand(command) {
+  const words = [];
+  for (const m of command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return words;
+}
+function onPath(program, env2 = process.env) {
+  const candidates = program.includes("/") ? [program] : (env2.PATH ?? "").split(delimiter3).filter(Boolean).map((d) => join12(d, program));
+  const suffixes = process.platform === "win32" ? ["", ".exe", ".cmd", ".bat"] : [""];
+  return candidates.some(
+    (c) => suffixes.some((s) => {
+      try {
+        accessSync(c + s, constants3.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    })
+  );
+}
+function runTool(argv, cwd, timeoutMs) {
+  const [program, ...args] = argv;
+  return new Promise((done) => {
+    if (!program) {
+      done({ ok: false, stdout: "", error: "no command" });
+      return;
+    }
+    execFile2(program, args, { cwd, timeout: timeoutMs, maxBuffer: 512 * 1024 * 1024, encoding: "utf8", windowsHide: true }, (error2, stdout, stderr) => {
+      if (!error2) {
+        done({ ok: true, stdout, error: "" });
+        return;
+      }
+      const e = error2;
+      const why = e.code === "ENOENT" ? `${program} not found` : e.killed ? `timed out after ${Math.round(timeoutMs / 1e3)} s` : toolMessage(stderr) || e.message.split("\n")[0] || "failed";
+      done({ ok: false, stdout, error: why });
+    });
+  });
+}
+function toolMessage(stderr) {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  for (const line of lines) {
+    const m = /\berr="((?:[^"\\]|\\.)*)"/.exec(line);
+    if (m) return unescapeGo(m[1] ?? "");
+  }
+  const last2 = lines.find((l) => /^Error:/.test(l)) ?? lines[lines.length - 1] ?? "";
+  return last2.replace(/^Error:\s*/, "");
+}
+var unescapeGo = (s) => s.replace(/\\(["\\])/g, "$1").replace(/\\n/g, " ").replace(/\\t/g, " ");
+
+// src/render/helm/chart.ts
+var import_yaml9 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync8, readdirSync as readdirSync2, statSync as statSync6 } from "node:fs";
+import { basename as basename7, dirname as dirname11, join as join13, sep as sep6 } from "node:path";
+function readChart(dir) {
+  let data;
+  try {
+    data = (0, import_yaml9.parse)(readFileSync8(join13(dir, "Chart.yaml"), "utf8"));
+  } catch {
+    return void 0;
+  }
+  const c = asObject(data) ?? {};
+  return { dir, name: asString(c.name) ?? basename7(dir), library: asString(c.type) === "library" };
+}
+function topCharts(dirs) {
+  const all = new Set(dirs);
+  return dirs.filter((dir) => {
+    for (let d = dirname11(dir); dirname11(d) !== d; d = dirname11(d)) {
+      if (basename7(d) === "charts" && all.has(dirname11(d))) return false;
+      if (isFile4(join13(d, "Chart.yaml")) && dir.slice(d.length + 1).split(sep6)[0] === "charts") return false;
+    }
+    return true;
+  });
+}
+function sourceFile(chartDir, source) {
+  const segs = source.split("/");
+  let dir = chartDir;
+  let i = 1;
+  while (segs[i] === "charts" && segs[i + 1] !== void 0 && i + 2 < segs.length) {
+    const want = segs[i + 1];
+    const holder = join13(dir, "charts");
+    const sub = subchartDir(holder, want);
+    if (!sub) return join13(holder, `${want}.tgz`);
+    dir = sub;
+    i += 2;
+  }
+  return join13(dir, ...segs.slice(i));
+}
+function subchartDir(holder, name) {
+  let entries;
+  try {
+    entries = readdirSync2(holder);
+  } catch {
+    return void 0;
+  }
+  for (const entry of entries) {
+    const dir = join13(holder, entry);
+    if (isFile4(join13(dir, "Chart.yaml")) && readChart(dir)?.name === name) return dir;
+  }
+  return entries.includes(name) && isFile4(join13(holder, name, "Chart.yaml")) ? join13(holder, name) : void 0;
+}
+function isFile4(path6) {
+  try {
+    return statSync6(path6).isFile();
+  } catch {
+    return false;
+  }
+}
+
+// src/render/helm/template-position.ts
+function templateLines(text) {
+  const lines = [];
+  const segments = [[]];
+  let offset = 0;
+  for (const raw of text.split("\n")) {
+    const start = offset;
+    offset += raw.length + 1;
+    const trimmed = raw.trim();
+    if (/^---(\s|$)/.test(raw)) {
+      segments.push([]);
+      continue;
+    }
+    if (!trimmed || trimmed.startsWith("#") || /^\{\{.*\}\}$/.test(trimmed) || trimmed.startsWith("{{/*")) continue;
+    const lead = raw.length - raw.trimStart().length;
+    const dash = /^-(\s+|$)/.exec(trimmed);
+    const body = dash ? trimmed.slice(dash[0].length) : trimmed;
+    const line = {
+      start,
+      indent: dash ? lead + dash[0].length : lead,
+      dashIndent: dash ? lead : void 0,
+      body,
+      bodyStart: start + (raw.length - raw.trimStart().length) + (dash ? dash[0].length : 0)
+    };
+    lines.push(line);
+    segments[segments.length - 1].push(line);
+  }
+  return { lines, segments: segments.filter((s) => s.length > 0) };
+}
+function segmentFor(segments, kind2, occurrence) {
+  if (segments.length <= 1) return segments[0] ?? [];
+  const ofKind = kind2 ? segments.filter((s) => s.some((l) => l.indent === 0 && new RegExp(`^kind:\\s*["']?${escape2(kind2)}["']?\\s*$`).test(l.body))) : [];
+  const pool = ofKind.length ? ofKind : segments;
+  return pool[Math.min(occurrence, pool.length - 1)] ?? [];
+}
+var escape2 = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function locateInTemplate(segment, path6, part) {
+  let block = segment;
+  let parent = -1;
+  let parentIsKey = false;
+  let found;
+  let keyFound;
+  let complete = true;
+  for (const seg of path6) {
+    if (typeof seg === "number") {
+      const dashes = block.filter((l) => l.dashIndent !== void 0 && (parentIsKey ? l.dashIndent >= parent : l.dashIndent > parent));
+      const level = Math.min(...dashes.map((l) => l.dashIndent ?? Infinity));
+      const items = dashes.filter((l) => l.dashIndent === level);
+      const item = items[seg] ?? items[items.length - 1];
+      if (!item) {
+        complete = false;
+        break;
+      }
+      const from = block.indexOf(item);
+      const rest = block.slice(from + 1);
+      const end = rest.findIndex((l) => l.dashIndent !== void 0 ? l.dashIndent <= level : l.indent <= level);
+      block = [item, ...end < 0 ? rest : rest.slice(0, end)];
+      parent = level;
+      parentIsKey = false;
+      found = item;
+      keyFound = void 0;
+    } else {
+      const keyed = block.filter((l) => l.indent > parent && keyOf2(l.body) !== void 0);
+      const level = Math.min(...keyed.map((l) => l.indent));
+      const line = keyed.find((l) => l.indent === level && keyOf2(l.body) === seg);
+      if (!line) {
+        complete = false;
+        break;
+      }
+      const from = block.indexOf(line);
+      const rest = block.slice(from + 1);
+      const end = rest.findIndex((l) => l.indent <= line.indent || l.dashIndent !== void 0 && l.dashIndent < line.indent);
+      block = end < 0 ? rest : rest.slice(0, end);
+      parent = line.indent;
+      parentIsKey = true;
+      found = line;
+      keyFound = { line, key: seg };
+    }
+  }
+  if (!found) return segment[0] ? lineRange(segment[0]) : void 0;
+  if (keyFound && complete && part !== "key") {
+    const value = valueRange(keyFound.line);
+    if (value) return value;
+  }
+  if (keyFound) {
+    const keyText = /^("[^"]*"|'[^']*'|[^:]+)/.exec(keyFound.line.body)?.[0] ?? keyFound.key;
+    return { start: keyFound.line.bodyStart, end: keyFound.line.bodyStart + keyText.length };
+  }
+  return lineRange(found);
+}
+function keyOf2(body) {
+  const m = /^(?:"([^"]+)"|'([^']+)'|([^\s:"'{][^:]*?))\s*:(\s|$)/.exec(body);
+  return m ? m[1] ?? m[2] ?? m[3] : void 0;
+}
+function valueRange(line) {
+  const m = /^(?:"[^"]*"|'[^']*'|[^:]+?)\s*:\s+(.*?)\s*(#.*)?$/.exec(line.body);
+  if (!m || !m[1]) return void 0;
+  const at2 = line.body.indexOf(m[1], line.body.indexOf(":") + 1);
+  return { start: line.bodyStart + at2, end: line.bodyStart + at2 + m[1].length };
+}
+function lineRange(line) {
+  return { start: line.bodyStart, end: line.bodyStart + Math.max(1, line.body.length) };
+}
+function sameLine(text, renderedLine) {
+  const want = renderedLine.trim();
+  if (!want) return void 0;
+  let offset = 0;
+  let hit;
+  for (const raw of text.split("\n")) {
+    if (raw.trim() === want) {
+      if (hit) return hit;
+      const lead = raw.length - raw.trimStart().length;
+      hit = { start: offset + lead, end: offset + lead + want.length };
+    }
+    offset += raw.length + 1;
+  }
+  return hit;
+}
+
+// src/render/helm/build.ts
+async function buildChart(root, command, sources, timeoutMs) {
+  const scratch = mkdtempSync(join14(tmpdir(), "meshlint-helm-"));
+  try {
+    const valueArgs = root.valuesFiles.flatMap((f) => ["--values", f]);
+    root.values.forEach((v, i) => {
+      const file = join14(scratch, `values-${i}.json`);
+      writeFileSync2(file, JSON.stringify(v));
+      valueArgs.push("--values", file);
+    });
+    for (const s of root.set) valueArgs.push(s.string ? "--set-string" : "--set", `${s.name}=${s.value}`);
+    const argv = [...command, "template", root.releaseName, root.dir, ...root.namespace ? ["--namespace", root.namespace] : [], ...valueArgs];
+    const run = await runTool(argv, root.dir, timeoutMs);
+    if (!run.ok) return { run, resources: [], issues: [] };
+    return { run, ...readRendered(run.stdout, root.dir, sources) };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+function readRendered(output, chartDir, sources) {
+  const resources = [];
+  const issues = [];
+  const seen = /* @__PURE__ */ new Map();
+  let source;
+  for (const chunk of output.split(/^---[^\n]*$/m)) {
+    source = /^# Source: (.+?)\s*$/m.exec(chunk)?.[1] ?? source;
+    if (!source || !/^[^#\s]/m.test(chunk)) continue;
+    const file = sourceFile(chartDir, source);
+    const parsed2 = parseManifests(sources.show(file), chunk);
+    for (const r of parsed2.resources) {
+      const key2 = `${file}\0${r.kind}`;
+      const occurrence = seen.get(key2) ?? 0;
+      seen.set(key2, occurrence + 1);
+      resources.push({ ...r, origin: templateOrigin(file, r.kind, occurrence, sources) });
+    }
+    for (const issue2 of parsed2.issues) {
+      const template = sources.file(file);
+      const lineText = issue2.span ? chunk.split("\n")[issue2.span.line - 1] ?? "" : "";
+      const range = template ? sameLine(template.text, lineText) : void 0;
+      issues.push({ ...issue2, file: sources.show(file), ...template && range ? { span: template.span(range.start, range.end) } : { span: void 0 } });
+    }
+  }
+  return { resources, issues };
+}
+function templateOrigin(file, kind2, occurrence, sources) {
+  let segment;
+  return {
+    kind: "file",
+    file: sources.show(file),
+    locate: (path6, part) => {
+      const template = sources.file(file);
+      if (!template) return void 0;
+      segment ??= segmentFor(templateLines(template.text).segments, kind2, occurrence);
+      const range = locateInTemplate(segment, path6, part);
+      return range ? template.span(range.start, range.end) : void 0;
+    }
+  };
+}
+
+// src/render/kustomize/build.ts
+var import_yaml11 = __toESM(require_dist(), 1);
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join15, relative as relative7, sep as sep7 } from "node:path";
+
+// src/render/kustomize/trace.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+import { resolve as resolve10 } from "node:path";
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var BUILD_ANNOTATIONS = [ORIGIN_ANNOTATION, "alpha.config.kubernetes.io/transformations"];
+function traceObject(rendered, build3) {
+  const metadata2 = asObject(rendered.metadata) ?? {};
+  const annotations = asStringMap(metadata2.annotations) ?? {};
+  const origin = readOrigin(annotations[ORIGIN_ANNOTATION]);
+  const data = withoutBuildAnnotations(rendered);
+  let traced;
+  const trace = () => {
+    if (!traced) {
+      const home = homeOf(data, origin, build3);
+      const sourceName = asString(asObject(asObject(home.value)?.metadata)?.name);
+      traced = { home, patches: applicablePatches(data, sourceName, build3) };
+    }
+    return traced;
+  };
+  return {
+    data,
+    origin: {
+      kind: "file",
+      file: build3.sources.show(homeFile(origin, build3)),
+      locate: (path6, part) => {
+        const { home, patches } = trace();
+        return locateField(data, path6, part, home, patches, build3);
+      }
+    }
+  };
+}
+function homeFile(origin, build3) {
+  if (origin.repo) return build3.rootFile;
+  if (origin.path) return resolve10(build3.buildDir, origin.path);
+  if (origin.configuredIn) return resolve10(build3.buildDir, origin.configuredIn);
+  return build3.rootFile;
+}
+function readOrigin(text) {
+  if (!text) return {};
+  try {
+    const o = asObject((0, import_yaml10.parse)(text)) ?? {};
+    return { path: asString(o.path), repo: asString(o.repo), configuredIn: asString(o.configuredIn) };
+  } catch {
+    return {};
+  }
+}
+function withoutBuildAnnotations(rendered) {
+  const metadata2 = asObject(rendered.metadata);
+  const annotations = asObject(metadata2?.annotations);
+  if (!metadata2 || !annotations || !BUILD_ANNOTATIONS.some((a) => a in annotations)) return rendered;
+  const kept = Object.fromEntries(Object.entries(annotations).filter(([k]) => !BUILD_ANNOTATIONS.includes(k)));
+  const rest = Object.fromEntries(Object.entries(metadata2).filter(([k]) => k !== "annotations"));
+  return { ...rendered, metadata: Object.keys(kept).length ? { ...rest, annotations: kept } : rest };
+}
+function homeOf(data, origin, build3) {
+  const kind2 = asString(data.kind);
+  const name = asString(asObject(data.metadata)?.name) ?? "";
+  if (origin.path && !origin.repo) {
+    const candidates = build3.sources.docs(resolve10(build3.buildDir, origin.path)).flatMap(listItems);
+    const best = pickByName(candidates, kind2, name);
+    if (best) return best;
+  }
+  if (origin.configuredIn && !origin.repo) {
+    const file = resolve10(build3.buildDir, origin.configuredIn);
+    const doc = build3.sources.docs(file)[0];
+    if (doc) return generatorEntry(doc, name);
+  }
+  const root = build3.sources.docs(build3.rootFile)[0];
+  if (root) return { ...root, locate: (_path, part) => root.locate(["resources"], part) ?? root.locate([], part) };
+  return { value: void 0, file: build3.rootFile, locate: () => void 0 };
+}
+function listItems(doc) {
+  const o = asObject(doc.value);
+  if (!o || !Array.isArray(o.items) || !String(o.kind ?? "").endsWith("List")) return [doc];
+  return o.items.map((item, i) => ({ value: item, file: doc.file, locate: (path6, part) => doc.locate(["items", i, ...path6], part) }));
+}
+function pickByName(candidates, kind2, name) {
+  const nameOf2 = (d) => asString(asObject(asObject(d.value)?.metadata)?.name) ?? "";
+  const kindOf = (d) => asString(asObject(d.value)?.kind);
+  const contained = candidates.filter((d) => nameOf2(d) !== "" && name.includes(nameOf2(d)));
+  const longest = (ds) => [...ds].sort((a, b) => nameOf2(b).length - nameOf2(a).length)[0];
+  return longest(contained.filter((d) => kindOf(d) === kind2)) ?? longest(contained) ?? (candidates.filter((d) => kindOf(d) === kind2).length === 1 ? candidates.find((d) => kindOf(d) === kind2) : void 0) ?? candidates[0];
+}
+function generatorEntry(kustomization, name) {
+  const k = asObject(kustomization.value) ?? {};
+  for (const field2 of ["configMapGenerator", "secretGenerator"]) {
+    const i = asArray(k[field2]).findIndex((g) => {
+      const n = asString(asObject(g)?.name);
+      return n !== void 0 && name.includes(n);
+    });
+    if (i >= 0) return { value: void 0, file: kustomization.file, locate: (_path, part) => kustomization.locate([field2, i, "name"], part) };
+  }
+  return { value: void 0, file: kustomization.file, locate: (_path, part) => kustomization.locate([], part) };
+}
+function applicablePatches(data, sourceName, build3) {
+  const out = [];
+  for (const entry of build3.patches) {
+    const docs = entry.inlineAt ? build3.sources.inline(entry.file, entry.inlineAt) : build3.sources.docs(entry.file);
+    for (const doc of docs) {
+      const ops = Array.isArray(doc.value);
+      if (ops) {
+        if (entry.target && targets(entry.target, data, sourceName)) out.push({ doc, json6902: true });
+      } else if (isObject(doc.value)) {
+        const applies = entry.target ? targets(entry.target, data, sourceName) : sameObject(doc.value, data, sourceName);
+        if (applies) out.push({ doc, json6902: false });
+      }
+    }
+  }
+  return out;
+}
+function sameObject(patch, data, sourceName) {
+  if (patch.kind !== data.kind) return false;
+  const name = asString(asObject(patch.metadata)?.name);
+  const rendered = asString(asObject(data.metadata)?.name) ?? "";
+  return name !== void 0 && (rendered.includes(name) || name === sourceName);
+}
+function targets(target, data, sourceName) {
+  const [group2, version] = splitApiVersion(asString(data.apiVersion) ?? "");
+  const metadata2 = asObject(data.metadata) ?? {};
+  const name = asString(metadata2.name) ?? "";
+  const anchored = (pattern, value) => {
+    if (pattern === void 0 || pattern === "") return true;
+    try {
+      return new RegExp(`^(?:${pattern})$`).test(value);
+    } catch {
+      return pattern === value;
+    }
+  };
+  if (target.group !== void 0 && target.group !== group2) return false;
+  if (target.version !== void 0 && target.version !== version) return false;
+  if (!anchored(target.kind, asString(data.kind) ?? "")) return false;
+  if (target.name && !anchored(target.name, name) && !(sourceName !== void 0 && anchored(target.name, sourceName)) && !name.includes(target.name)) return false;
+  if (target.labelSelector && !selects(target.labelSelector, asStringMap(metadata2.labels) ?? {})) return false;
+  if (target.annotationSelector && !selects(target.annotationSelector, asStringMap(metadata2.annotations) ?? {})) return false;
+  return true;
+}
+function splitApiVersion(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? ["", apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
+}
+function selects(selector, labels) {
+  return selector.split(",").every((term) => {
+    const t = term.trim();
+    if (!t || /\s(in|notin)\s/.test(t)) return true;
+    const m = /^(!?)([^=!]+?)(?:\s*(==|=|!=)\s*(.*))?$/.exec(t);
+    if (!m) return true;
+    const [, not, key2 = "", op, value = ""] = m;
+    if (!op) return not ? !(key2 in labels) : key2 in labels;
+    return op === "!=" ? labels[key2] !== value : labels[key2] === value;
+  });
+}
+function locateField(data, path6, part, home, patches, build3) {
+  let known = path6.length;
+  while (known > 0 && valueAt(data, path6.slice(0, known)) === void 0) known--;
+  const present = path6.slice(0, known);
+  const tail = path6.slice(known);
+  const rendered = valueAt(data, present);
+  const scalar2 = rendered === null || typeof rendered !== "object";
+  for (const { doc, json6902 } of patches) {
+    const found = json6902 ? inJsonPatch(doc, data, present) : follow(doc.value, data, present);
+    if (!found) continue;
+    if (scalar2 ? looselyEqual(found.value, rendered) : tail.length > 0 || deepEqual(found.value, rendered)) {
+      return doc.locate([...found.path, ...tail], part);
+    }
+  }
+  const inHome = follow(home.value, data, present);
+  if (inHome && (!scalar2 || looselyEqual(inHome.value, rendered))) return home.locate([...inHome.path, ...tail], part);
+  if (path6[0] === "metadata" && path6[1] === "namespace") {
+    const at2 = namespaceWriter(build3, asString(asObject(data.metadata)?.namespace));
+    if (at2) return at2;
+  }
+  return home.locate(inHome ? [...inHome.path, ...tail] : path6, part);
+}
+function namespaceWriter(build3, namespace) {
+  if (namespace === void 0) return void 0;
+  const around = build3.namespaceAt?.();
+  if (around) return around;
+  for (const k of build3.tree) {
+    if (asString(k.data.namespace) !== namespace) continue;
+    const doc = build3.sources.docs(k.file)[0];
+    const at2 = doc?.locate(["namespace"], "value");
+    if (at2) return at2;
+  }
+  return void 0;
+}
+function valueAt(root, path6) {
+  let node = root;
+  for (const seg of path6) {
+    if (typeof seg === "number") node = Array.isArray(node) ? node[seg] : void 0;
+    else node = isObject(node) ? node[seg] : void 0;
+    if (node === void 0) return void 0;
+  }
+  return node;
+}
+var MERGE_KEYS = ["name", "mountPath", "containerPort", "port", "devicePath", "ip"];
+function mergeKeyOf(item) {
+  if (!isObject(item)) return void 0;
+  for (const key2 of MERGE_KEYS) if (item[key2] !== void 0 && typeof item[key2] !== "object") return { key: key2, value: item[key2] };
+  return void 0;
+}
+function follow(source, rendered, path6) {
+  let s = source;
+  let r = rendered;
+  const out = [];
+  for (const seg of path6) {
+    if (typeof seg === "number") {
+      if (!Array.isArray(s) || !Array.isArray(r)) return void 0;
+      const item = r[seg];
+      const merge2 = mergeKeyOf(item);
+      const j = merge2 ? s.findIndex((x) => isObject(x) && x[merge2.key] === merge2.value) : seg < s.length ? seg : -1;
+      if (j < 0) return void 0;
+      s = s[j];
+      r = item;
+      out.push(j);
+    } else {
+      if (!isObject(s) || !(seg in s)) return void 0;
+      s = s[seg];
+      r = isObject(r) ? r[seg] : void 0;
+      out.push(seg);
+    }
+  }
+  return { path: out, value: s };
+}
+function inJsonPatch(doc, data, path6) {
+  const ops = asArray(doc.value);
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = asObject(ops[i]);
+    const kind2 = asString(op?.op);
+    const pointer2 = asString(op?.path);
+    if (!op || pointer2 === void 0 || !["add", "replace", "copy", "move"].includes(kind2 ?? "")) continue;
+    const segs = pointerSegments(pointer2);
+    if (segs.length > path6.length) continue;
+    const matches4 = segs.every((seg, k) => seg === String(path6[k]) || seg === "-" && k === segs.length - 1 && typeof path6[k] === "number");
+    if (!matches4) continue;
+    if (kind2 === "copy" || kind2 === "move") return segs.length === path6.length ? { path: [i, "path"], value: valueAt(data, path6) } : void 0;
+    const rest = path6.slice(segs.length);
+    const found = follow(op.value, valueAt(data, path6.slice(0, segs.length)), rest);
+    if (found) return { path: [i, "value", ...found.path], value: found.value };
+  }
+  return void 0;
+}
+var pointerSegments = (pointer2) => pointer2 === "" ? [] : pointer2.replace(/^\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+function looselyEqual(a, b) {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a === "object" || typeof b === "object") return false;
+  return String(a) === String(b);
+}
+function deepEqual(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return looselyEqual(a, b);
+}
+
+// src/render/kustomize/build.ts
+async function buildKustomization(root, command, sources, cache3, timeoutMs) {
+  const tree = kustomizationTree(root.dir, cache3);
+  const files = /* @__PURE__ */ new Set();
+  for (const k of tree) for (const f of [k.file, ...k.resourceFiles, ...k.inputFiles]) files.add(f);
+  const wrapper = mkdtempSync2(join15(tmpdir2(), "meshlint-kustomize-"));
+  try {
+    const posix2 = (p) => p.split(sep7).join("/");
+    const spec2 = {
+      apiVersion: "kustomize.config.k8s.io/v1beta1",
+      kind: "Kustomization",
+      resources: [posix2(relative7(wrapper, root.dir))],
+      buildMetadata: ["originAnnotations"]
+    };
+    if (root.namespace) spec2.namespace = root.namespace;
+    if (root.namePrefix) spec2.namePrefix = root.namePrefix;
+    if (root.nameSuffix) spec2.nameSuffix = root.nameSuffix;
+    if (root.components?.length) spec2.components = root.components.map((c) => posix2(relative7(wrapper, c)));
+    if (root.patches?.length) spec2.patches = root.patches;
+    writeFileSync3(join15(wrapper, "kustomization.yaml"), (0, import_yaml11.stringify)(spec2));
+    const helm = tree.some((k) => k.helmCharts) ? ["--enable-helm"] : [];
+    const run = await runTool([...command, ...helm, wrapper], wrapper, timeoutMs);
+    if (!run.ok) return { run, resources: [], files, tree };
+    const parsed2 = parseManifests(`${root.dir}/(kustomize build)`, run.stdout);
+    const build3 = { buildDir: wrapper, rootFile: tree[0]?.file ?? join15(root.dir, "kustomization.yaml"), tree, patches: patchesByPrecedence(root.dir, cache3), sources, ...root.namespaceAt ? { namespaceAt: root.namespaceAt } : {} };
+    const resources = parsed2.resources.map((r) => {
+      const traced = traceObject(r.data, build3);
+      return { apiVersion: r.apiVersion, kind: r.kind, data: deepFreeze(traced.data), origin: traced.origin };
+    });
+    return { run, resources, files, tree };
+  } finally {
+    rmSync2(wrapper, { recursive: true, force: true });
+  }
+}
+
+// src/render/source-docs.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync9 } from "node:fs";
+var SourceFiles = class {
+  constructor(show) {
+    this.show = show;
+  }
+  show;
+  files = /* @__PURE__ */ new Map();
+  docCache = /* @__PURE__ */ new Map();
+  file(abs) {
+    if (!this.files.has(abs)) {
+      let text;
+      try {
+        text = readFileSync9(abs, "utf8");
+      } catch {
+        text = void 0;
+      }
+      this.files.set(abs, text === void 0 ? null : new SourceFile(this.show(abs), text));
+    }
+    return this.files.get(abs) ?? void 0;
+  }
+  /** The non-empty documents of a file, numbered as the loader numbers them. */
+  docs(abs) {
+    const cached = this.docCache.get(abs);
+    if (cached) return cached;
+    const source = this.file(abs);
+    const out = [];
+    if (source) {
+      const docs = source.parse().documents.filter((d) => !isEmptyDocument(d));
+      docs.forEach((doc, n) => {
+        out.push({ value: documentValue(doc, n).value, file: source.file, locate: (path6, part) => source.locate(n, path6, part) });
+      });
+    }
+    this.docCache.set(abs, out);
+    return out;
+  }
+  /**
+   * The documents of a patch written inline in a YAML file (`patch: |` in a kustomization), located in that file.
+   * Only literal block scalars map line for line; any other style is located at the field as a whole.
+   */
+  inline(abs, at2) {
+    const key2 = `${abs}\0${JSON.stringify(at2)}`;
+    const cached = this.docCache.get(key2);
+    if (cached) return cached;
+    const out = [];
+    const source = this.file(abs);
+    const holder = source?.parse().documents[0];
+    const node = holder?.getIn(at2, true);
+    if (source && holder && (0, import_yaml12.isScalar)(node) && typeof node.value === "string" && node.range) {
+      const text = node.value;
+      const map2 = node.type === "BLOCK_LITERAL" ? blockLiteralMap(source.text, node.range[0], text) : void 0;
+      const whole = () => {
+        const range = locateInDocument(holder, source.text, at2, "value");
+        return range ? source.span(range.start, range.end) : void 0;
+      };
+      const docs = parseYamlStream(text).documents.filter((d) => !isEmptyDocument(d));
+      docs.forEach((doc, n) => {
+        out.push({
+          value: documentValue(doc, n).value,
+          file: source.file,
+          locate: (path6, part) => {
+            const range = map2 ? locateInDocument(doc, text, path6, part) : void 0;
+            if (!range || !map2) return whole();
+            return source.span(map2(range.start), map2(range.end));
+          }
+        });
+      });
+    }
+    this.docCache.set(key2, out);
+    return out;
+  }
+  /** Every file read, by displayed path. */
+  sources() {
+    const out = /* @__PURE__ */ new Map();
+    for (const f of this.files.values()) if (f) out.set(f.file, f);
+    return out;
+  }
+};
+function blockLiteralMap(fileText, headerStart, value) {
+  const firstLine2 = fileText.indexOf("\n", headerStart) + 1;
+  if (firstLine2 <= 0) return void 0;
+  const fileLines = [];
+  for (let at2 = firstLine2; at2 >= 0 && at2 <= fileText.length; ) {
+    fileLines.push(at2);
+    const next = fileText.indexOf("\n", at2);
+    if (next < 0) break;
+    at2 = next + 1;
+  }
+  const sample = fileLines.map((start) => fileText.slice(start, fileText.indexOf("\n", start) >>> 0)).find((l) => l.trim() !== "");
+  const indent = sample ? sample.length - sample.trimStart().length : 0;
+  const valueLines = [0];
+  for (let i = value.indexOf("\n"); i >= 0; i = value.indexOf("\n", i + 1)) valueLines.push(i + 1);
+  return (offset) => {
+    let line = 0;
+    while (line + 1 < valueLines.length && (valueLines[line + 1] ?? Infinity) <= offset) line++;
+    const column = offset - (valueLines[line] ?? 0);
+    const start = fileLines[line];
+    return start === void 0 ? fileText.length : start + indent + column;
+  };
+}
+
+// src/render/render.ts
+var DEFAULT_TIMEOUT_MS = 12e4;
+var KUSTOMIZE_HELP = "Install kustomize or kubectl, or name the command with --kustomize-command.";
+var HELM_HELP = "Install helm, or name the command with --helm-command";
+var runnable = (argv, env2) => argv[0] !== void 0 && onPath(argv[0], env2) ? argv : void 0;
+var CONCURRENCY = 2;
+function needsRendering(input) {
+  return input.kustomizations.length > 0 || input.charts.length > 0 || input.resources.some(isGitopsObject);
+}
+async function render(input, options) {
+  const cwd = options.cwd;
+  const show = (abs) => toPosix(relative8(cwd, abs)) || basename8(abs);
+  const sources = new SourceFiles(show);
+  const cache3 = /* @__PURE__ */ new Map();
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const env2 = options.env ?? process.env;
+  const requests = gitopsRequests(input.resources, options.top ?? cwd);
+  const requested = new Set(requests.map((r) => `${r.tool}\0${r.dir}`));
+  const found = input.kustomizations.map((f) => readKustomization(f)).filter((k) => k !== void 0);
+  for (const k of found) cache3.set(k.dir, k);
+  for (const k of kustomizationRoots(found)) {
+    if (!requested.has(`kustomize\0${k.dir}`)) requests.push({ tool: "kustomize", dir: k.dir, by: { kind: "", name: "", file: void 0 } });
+  }
+  for (const dir of topCharts(input.charts)) {
+    const chart = readChart(dir);
+    if (!chart || chart.library || requested.has(`helm\0${dir}`)) continue;
+    requests.push({ tool: "helm", dir, by: { kind: "", name: "", file: void 0 }, releaseName: "release-name", valuesFiles: [...options.helmValues ?? []], values: [], set: [] });
+  }
+  const kustomize = options.kustomizeCommand ? runnable(splitCommand(options.kustomizeCommand), env2) : onPath("kustomize", env2) ? ["kustomize", "build"] : onPath("kubectl", env2) ? ["kubectl", "kustomize"] : void 0;
+  const helm = splitCommand(options.helmCommand ?? "helm");
+  const helmThere = helm[0] !== void 0 && onPath(helm[0], env2);
+  const kustomizeMissing = options.kustomizeCommand ? `"${options.kustomizeCommand}" cannot be run` : "neither kustomize nor kubectl is on PATH";
+  const helmMissing = options.helmCommand ? `"${options.helmCommand}" cannot be run` : "helm is not on PATH";
+  const deployments = [];
+  const consumed = new FileSet();
+  const attempted = new FileSet();
+  const issues = [];
+  await mapLimit2(requests, CONCURRENCY, async (request) => {
+    const root = show(request.dir) || ".";
+    const by = request.by.kind ? ` (deployed by ${request.by.kind} "${request.by.name}")` : "";
+    if (request.tool === "kustomize") {
+      const tree = kustomizationTree(request.dir, cache3);
+      const files = tree.flatMap((k) => [k.file, ...k.resourceFiles, ...k.inputFiles]);
+      for (const f of files) attempted.add(show(f));
+      const file = show(tree[0]?.file ?? join16(request.dir, "kustomization.yaml"));
+      if (!kustomize) {
+        issues.push({ ruleId: "template-not-rendered", messageId: "kustomize", data: { root, by, why: kustomizeMissing }, file, help: KUSTOMIZE_HELP });
+        return;
+      }
+      if (tree.some((k) => k.helmCharts) && !helmThere) {
+        issues.push({ ruleId: "template-not-rendered", messageId: "kustomizeHelm", data: { root, by, why: helmMissing }, file, help: `${HELM_HELP}.` });
+        return;
+      }
+      const build3 = await buildKustomization(request, kustomize, sources, cache3, timeout);
+      if (!build3.run.ok) {
+        issues.push({ ruleId: "template-render-failed", messageId: "kustomize", data: { root, by, detail: build3.run.error, command: kustomize.join(" ") }, file });
+        return;
+      }
+      for (const f of build3.files) consumed.add(show(f));
+      deployments.push({
+        name: root,
+        tool: "kustomize",
+        resources: build3.resources,
+        ...request.defaultNamespace ? { defaultNamespace: request.defaultNamespace } : {},
+        ...request.by.kind ? { declaredBy: `${request.by.kind} ${request.by.name}` } : {}
+      });
+    } else {
+      const chartFile = show(join16(request.dir, "Chart.yaml"));
+      const chartDir = show(request.dir);
+      attempted.addFolder(chartDir);
+      if (!helmThere) {
+        issues.push({ ruleId: "template-not-rendered", messageId: "helm", data: { root, by, why: helmMissing }, file: chartFile, help: `${HELM_HELP}, or lint its output: helm template ${root} | meshlint -` });
+        return;
+      }
+      const build3 = await buildChart(request, helm, sources, timeout);
+      if (!build3.run.ok) {
+        issues.push({ ruleId: "template-render-failed", messageId: "helm", data: { root, by, detail: build3.run.error, command: helm.join(" ") }, file: chartFile });
+        return;
+      }
+      consumed.addFolder(chartDir);
+      issues.push(...build3.issues);
+      deployments.push({
+        name: root,
+        tool: "helm",
+        resources: build3.resources,
+        ...request.namespace ? { defaultNamespace: request.namespace } : {},
+        ...request.by.kind ? { declaredBy: `${request.by.kind} ${request.by.name}` } : {}
+      });
+    }
+  });
+  deployments.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return {
+    deployments,
+    consumes: (file) => consumed.has(file),
+    attempted: (file) => attempted.has(file),
+    issues,
+    sources: () => sources.sources()
+  };
+}
+var FileSet = class {
+  files = /* @__PURE__ */ new Set();
+  folders = [];
+  add(file) {
+    this.files.add(file);
+  }
+  addFolder(folder) {
+    this.folders.push(folder === "." ? "" : `${folder}/`);
+  }
+  has(file) {
+    return this.files.has(file) || this.folders.some((f) => file.startsWith(f));
+  }
+};
+async function mapLimit2(items, limit, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    })
+  );
 }
 
 // src/base/layered-map.ts
@@ -55135,9 +56285,9 @@ var ResourceIndex = class _ResourceIndex {
       for (const r of add4) out = insertOrdered(out, r, (x) => x);
       return out;
     };
-    const group2 = (rs, keyOf2) => {
+    const group2 = (rs, keyOf3) => {
       const out = /* @__PURE__ */ new Map();
-      for (const r of rs) push2(out, keyOf2(r), r);
+      for (const r of rs) push2(out, keyOf3(r), r);
       return out;
     };
     const touched = [...removed, ...added];
@@ -55345,11 +56495,11 @@ function push2(map2, key2, value) {
 }
 
 // src/project/settings.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve8 } from "node:path";
+import { readFileSync as readFileSync10 } from "node:fs";
+import { resolve as resolve11 } from "node:path";
 
 // src/istio/mesh-config.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 var DEFAULT_MESH_CONFIG = deepFreeze({
   rootNamespace: "istio-system",
   trustDomain: "cluster.local",
@@ -55407,7 +56557,7 @@ function parseMeshNetworks(text, file) {
 function parseDocumentObject(text, file) {
   let value;
   try {
-    value = (0, import_yaml7.parse)(text, { version: "1.1" });
+    value = (0, import_yaml14.parse)(text, { version: "1.1" });
   } catch (error2) {
     throw new MeshConfigError(`${file}: ${error2.message.split("\n")[0]}`);
   }
@@ -55435,8 +56585,8 @@ function makeSettings(partial = {}) {
 }
 function settingsFor(config, options, cwd) {
   const s = config.settings;
-  const meshConfigFile = options.meshConfigFile ? resolve8(cwd, options.meshConfigFile) : s.meshConfig && resolve8(config.dir, s.meshConfig);
-  const meshNetworksFile = options.meshNetworksFile ? resolve8(cwd, options.meshNetworksFile) : s.meshNetworks && resolve8(config.dir, s.meshNetworks);
+  const meshConfigFile = options.meshConfigFile ? resolve11(cwd, options.meshConfigFile) : s.meshConfig && resolve11(config.dir, s.meshConfig);
+  const meshNetworksFile = options.meshNetworksFile ? resolve11(cwd, options.meshNetworksFile) : s.meshNetworks && resolve11(config.dir, s.meshNetworks);
   const gateway = s.installation?.ingressGateway;
   return makeSettings({
     defaultNamespace: options.namespace ?? s.namespace,
@@ -55455,15 +56605,15 @@ function settingsFor(config, options, cwd) {
     }
   });
 }
-function readMeshFile(file, parse9) {
+function readMeshFile(file, parse13) {
   let text;
   try {
-    text = readFileSync7(file, "utf8");
+    text = readFileSync10(file, "utf8");
   } catch (error2) {
     throw new UsageError(`cannot read ${file}: ${error2.code ?? error2.message}`);
   }
   try {
-    return parse9(text, file);
+    return parse13(text, file);
   } catch (error2) {
     if (error2 instanceof MeshConfigError) throw new UsageError(error2.message);
     throw error2;
@@ -55473,7 +56623,7 @@ function readMeshFile(file, parse9) {
 // src/project/project.ts
 async function loadProject(inputs, options = {}) {
   phase("startup");
-  const cwd = resolve9(options.cwd ?? process.cwd());
+  const cwd = resolve12(options.cwd ?? process.cwd());
   const config = resolveConfig(cwd, options);
   const settings = settingsFor(config, options, cwd);
   phase("config");
@@ -55486,10 +56636,43 @@ async function loadProject(inputs, options = {}) {
     }),
     servedCrds(options.crds ?? [], cwd)
   ]);
-  const given = resourcesFromRaw([...loaded2.resources, ...served2, ...options.clusterResources ?? []], settings);
-  const index = indexResources(overlay(given), settings);
+  const rendered = options.render === false || !needsRendering(loaded2) ? void 0 : await render(loaded2, { cwd, top: await gitTop(cwd) ?? cwd, ...options.render });
+  if (rendered) phase("render");
+  const { plain, deployments, issues, files, sources } = assemble(loaded2, rendered);
+  const context = [...plain, ...served2, ...options.clusterResources ?? []];
+  const base = resourcesFromRaw(context, settings);
+  const worlds = [{ deployment: void 0, index: indexResources(overlay(base), settings) }];
+  const renderedObjects = [];
+  for (const deployment of deployments) {
+    const own = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
+    renderedObjects.push(...own);
+    worlds.push({ deployment, index: indexResources(overlay([...base, ...own]), settings) });
+  }
+  const index = deployments.length === 0 ? worlds[0].index : indexResources(overlay([...base, ...renderedObjects]), settings);
   phase("index");
-  return { cwd, config, settings, loaded: loaded2, index };
+  return { cwd, config, settings, loaded: loaded2, index, plain, shared: context, deployments, worlds, issues, files, sources };
+}
+function assemble(loaded2, rendered) {
+  if (!rendered) {
+    return { plain: loaded2.resources, deployments: [], issues: loaded2.issues, files: loaded2.files, sources: () => new Map(loaded2.sources) };
+  }
+  const consumed = (file) => file !== void 0 && rendered.consumes(file);
+  const leftover = (tool) => loaded2.files.filter((f) => f.template === tool && !rendered.attempted(f.file)).map((f) => f.file);
+  const issues = [
+    ...loaded2.issues.filter((i) => i.ruleId !== "template-skipped" && !consumed(i.file)),
+    ...rendered.issues,
+    ...["helm", "kustomize"].flatMap((tool) => {
+      const left = leftover(tool);
+      return left.length ? [templateIssue(tool, left)] : [];
+    })
+  ];
+  return {
+    plain: loaded2.resources.filter((r) => !consumed(r.origin.file)),
+    deployments: rendered.deployments,
+    issues,
+    files: loaded2.files.map((f) => consumed(f.file) ? { file: f.file, resources: 0, status: "rendered" } : f),
+    sources: () => new Map([...rendered.sources(), ...loaded2.sources])
+  };
 }
 function overlay(given) {
   const fromFiles = new Set(given.filter((r) => r.origin.kind === "file").map((r) => r.id));
@@ -55512,7 +56695,7 @@ function provided(given, settings) {
 function resolveConfig(cwd, options) {
   if (options.config) return options.config;
   try {
-    if (options.configFile) return loadConfig(resolve9(cwd, options.configFile));
+    if (options.configFile) return loadConfig(resolve12(cwd, options.configFile));
     const found = findConfigFile(cwd);
     return found ? loadConfig(found) : emptyConfig(cwd);
   } catch (error2) {
@@ -55622,14 +56805,14 @@ async function readKind(client, s, scope, signal, out) {
     }
     return { status: "read", count: out.length, scope: [scope.rootNamespace] };
   }
-  const targets = !s.namespaced || !scope.namespaces ? [void 0] : scope.namespaces;
-  for (const ns of targets) {
+  const targets2 = !s.namespaced || !scope.namespaces ? [void 0] : scope.namespaces;
+  for (const ns of targets2) {
     const allowed = await canList(client, s, ns, signal, "list");
     if (!allowed.ok) return { status: "forbidden", reason: allowed.reason };
   }
   let count = 0;
   const accept = id === "Secret" ? "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json" : void 0;
-  for (const ns of targets) {
+  for (const ns of targets2) {
     let token;
     do {
       const query2 = new URLSearchParams({ limit: String(PAGE), ...token ? { continue: token } : {} });
@@ -55651,7 +56834,7 @@ async function readKind(client, s, scope, signal, out) {
       token = stringOf(objectOf(list2?.metadata)?.continue) || void 0;
     } while (token);
   }
-  return { status: "read", count, scope: targets[0] === void 0 ? "cluster" : targets };
+  return { status: "read", count, scope: targets2[0] === void 0 ? "cluster" : targets2 };
 }
 async function canList(client, s, namespace, signal, verb) {
   const review = {
@@ -56572,15 +57755,15 @@ function decidedPorts(index, pa) {
   const root = index.settings.rootNamespace;
   const target = policyTarget(pa);
   const namespaces = target.kind === "namespace" && pa.namespace === root ? repositoryNamespaces(index) : [pa.namespace];
-  let targets = namespaces.flatMap((ns) => [...serverTargets(index, `*.${ns}.svc.${domain}`), ...unservedHosts(index, ns)]);
+  let targets2 = namespaces.flatMap((ns) => [...serverTargets(index, `*.${ns}.svc.${domain}`), ...unservedHosts(index, ns)]);
   if (target.kind === "selector") {
-    targets = targets.filter((t) => matches2(target.selector, t.pod.labels));
-    if (targets.length === 0) {
-      targets = [{ pod: { namespace: pa.namespace, labels: target.selector.matchLabels }, workload: void 0, service: void 0, ports: [], inMesh: true }];
+    targets2 = targets2.filter((t) => matches2(target.selector, t.pod.labels));
+    if (targets2.length === 0) {
+      targets2 = [{ pod: { namespace: pa.namespace, labels: target.selector.matchLabels }, workload: void 0, service: void 0, ports: [], inMesh: true }];
     }
   }
   const out = [];
-  for (const t of targets) {
+  for (const t of targets2) {
     if (!t.inMesh) continue;
     const ports = t.ports.length ? t.ports : [{ servicePort: void 0, targetPort: void 0 }];
     const extra = portLevelModes(pa).filter((p) => !ports.some((q) => q.targetPort === p.port)).map((p) => ({ servicePort: void 0, targetPort: p.port }));
@@ -58162,15 +59345,15 @@ function serverOf(resource) {
   const s = spec(resource);
   const pods = asObject(s.podSelector);
   const external = asObject(s.externalWorkloadSelector);
-  const selects = pods ? "pods" : external ? "external" : void 0;
+  const selects2 = pods ? "pods" : external ? "external" : void 0;
   const rawPort = s.port;
   const port2 = asNumber(rawPort) ?? (typeof rawPort === "string" ? /^\d+$/.test(rawPort) ? Number(rawPort) : rawPort : void 0);
   const accessPolicy = asString(s.accessPolicy);
   return {
     resource,
-    selects,
+    selects: selects2,
     selector: selectorFromLabelSelector(pods ?? external),
-    selectorPath: ["spec", selects === "external" ? "externalWorkloadSelector" : "podSelector"],
+    selectorPath: ["spec", selects2 === "external" ? "externalWorkloadSelector" : "podSelector"],
     port: port2,
     accessPolicy: accessPolicy ?? "deny",
     accessPolicyWritten: accessPolicy !== void 0,
@@ -58828,8 +60011,8 @@ function decideAccess(index, request) {
 var ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K.ServiceAccount, ...LINKERD_ACCESS_KINDS])];
 
 // src/access/assertions.ts
-import { readFileSync as readFileSync8 } from "node:fs";
-import { basename as basename7, relative as relative6 } from "node:path";
+import { readFileSync as readFileSync11 } from "node:fs";
+import { basename as basename9, relative as relative9 } from "node:path";
 function assertionResource(a) {
   const name = a.name ?? `access[${a.index}]`;
   const data = deepFreeze({
@@ -58857,12 +60040,12 @@ function assertionResource(a) {
   };
 }
 function accessAssertions(specs, file, cwd) {
-  const shown = file ? toPosix(relative6(cwd, file)) || basename7(file) : void 0;
+  const shown = file ? toPosix(relative9(cwd, file)) || basename9(file) : void 0;
   let source;
   const locate = (index, path6) => {
     if (!file || !shown) return void 0;
     try {
-      source ??= new SourceFile(shown, readFileSync8(file, "utf8"));
+      source ??= new SourceFile(shown, readFileSync11(file, "utf8"));
     } catch {
       return void 0;
     }
@@ -58988,6 +60171,37 @@ var internal_error_default = defineRule({
     messages: {
       ruleFailed: 'Rule "{{rule}}" failed on this resource ({{detail}}); please report this as a meshlint bug.',
       globalRuleFailed: 'Rule "{{rule}}" failed ({{detail}}); please report this as a meshlint bug.'
+    }
+  }
+});
+
+// rules/core/template-not-rendered.ts
+var template_not_rendered_default = defineRule({
+  meta: {
+    id: "template-not-rendered",
+    area: "core",
+    category: "input",
+    severity: "warning",
+    description: "A Kustomize overlay or Helm chart was not rendered because its tool is missing, so none of its objects were checked.",
+    messages: {
+      kustomize: 'Kustomization "{{root}}"{{by}} was not rendered: {{why}}, so none of its objects were checked.',
+      kustomizeHelm: 'Kustomization "{{root}}"{{by}} inflates Helm charts and {{why}}, so none of its objects were checked.',
+      helm: 'Helm chart "{{root}}"{{by}} was not rendered: {{why}}, so none of its objects were checked.'
+    }
+  }
+});
+
+// rules/core/template-render-failed.ts
+var template_render_failed_default = defineRule({
+  meta: {
+    id: "template-render-failed",
+    area: "core",
+    category: "input",
+    severity: "warning",
+    description: "Rendering a Kustomize overlay or Helm chart failed, so its objects were not checked through it.",
+    messages: {
+      kustomize: '"{{command}}" could not build "{{root}}"{{by}}: {{detail}}',
+      helm: '"{{command}} template" could not render "{{root}}"{{by}}: {{detail}}'
     }
   }
 });
@@ -59881,7 +61095,7 @@ var route_weights_invalid_default = defineRule({
 });
 
 // src/istio/annotations.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 
 // src/istio/annotation-catalog.ts
 var pod = (name, status3 = "alpha", more = {}) => ({
@@ -60022,8 +61236,8 @@ function istioAnnotations(resource) {
   });
 }
 function isMisplaced(a) {
-  const targets = a.definition?.targets ?? ["Any"];
-  return !targets.includes("Any") && !targets.includes(a.kind);
+  const targets2 = a.definition?.targets ?? ["Any"];
+  return !targets2.includes("Any") && !targets2.includes(a.kind);
 }
 function annotationValueProblem(form, value) {
   switch (form) {
@@ -60068,7 +61282,7 @@ function isCidr(s) {
 }
 function proxyConfigProblem(value) {
   try {
-    const doc = (0, import_yaml8.parse)(value, { version: "1.2" });
+    const doc = (0, import_yaml15.parse)(value, { version: "1.2" });
     return doc === null || doc === void 0 || isObject(doc) ? void 0 : "expected a ProxyConfig as a YAML or JSON mapping";
   } catch {
     return "not valid YAML or JSON";
@@ -64775,8 +65989,8 @@ function createRegistry(...input) {
 function createFileRegistry(...args) {
   return buildFileRegistry(args, assertValidNames);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve12) {
-  return buildFileRegistry([fileDescriptorProto, resolve12]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve15) {
+  return buildFileRegistry([fileDescriptorProto, resolve15]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -64800,7 +66014,7 @@ function buildFileRegistry(args, check) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve12(protoFileName);
+        const dep = resolve15(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
@@ -64814,7 +66028,7 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve12 = args[1];
+    const resolve15 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
       check === null || check === void 0 ? void 0 : check(file);
@@ -70590,7 +71804,7 @@ var item628 = {
   type: "end",
   value: "end of input"
 };
-function parse5(input, options = {}) {
+function parse9(input, options = {}) {
   const parse$source = options.grammarSource;
   const builder = new Builder2();
   const result = item1(input);
@@ -75478,8 +76692,8 @@ function parse5(input, options = {}) {
 }
 
 // node_modules/@bufbuild/cel/dist/esm/parse.js
-function parse6(expr) {
-  const result = parse5(expr);
+function parse10(expr) {
+  const result = parse9(expr);
   return {
     $typeName: "cel.expr.ParsedExpr",
     expr: result.expr,
@@ -76042,10 +77256,10 @@ var ErrorAttr = class {
   id;
   error;
   opt;
-  constructor(id, error2, opt) {
+  constructor(id, error2, opt2) {
     this.id = id;
     this.error = error2;
-    this.opt = opt;
+    this.opt = opt2;
   }
   addAccess(_access) {
   }
@@ -76129,28 +77343,28 @@ var ConcreteAttributeFactory = class {
   createRelative(id, operand) {
     return new RelativeAttr(id, operand, [], this);
   }
-  newAccess(id, val, opt) {
+  newAccess(id, val, opt2) {
     switch (typeof val) {
       case "boolean":
-        return new BoolAccess(id, val, opt);
+        return new BoolAccess(id, val, opt2);
       case "number":
-        return new NumAccess(id, val, val, opt);
+        return new NumAccess(id, val, val, opt2);
       case "bigint":
-        return new IntAccess(id, val, val, opt);
+        return new IntAccess(id, val, val, opt2);
       case "string":
-        return new StringAccess(id, val, val, opt);
+        return new StringAccess(id, val, val, opt2);
       case "object":
         if (val instanceof EvalAttr) {
-          return new EvalAccess(id, val, this, opt);
+          return new EvalAccess(id, val, this, opt2);
         }
         if (isCelUint(val)) {
-          return new IntAccess(id, val.value, val, opt);
+          return new IntAccess(id, val.value, val, opt2);
         }
         break;
       default:
         break;
     }
-    return new ErrorAttr(id, celError("unsupported key type", id), opt);
+    return new ErrorAttr(id, celError("unsupported key type", id), opt2);
   }
 };
 function fieldNotFound(id, name) {
@@ -76669,17 +77883,17 @@ var Planner = class {
     const fAttr = this.relativeAttr(f.id, f, false);
     return new EvalAttr(this.factory.createConditional(id, cond, tAttr, fAttr), false);
   }
-  planCallIndex(_call, args, opt) {
+  planCallIndex(_call, args, opt2) {
     const op = args[0];
     const ind = args[1];
     const attr = this.relativeAttr(op.id, op, false);
     let acc;
     if (ind instanceof EvalConst) {
-      acc = this.factory.newAccess(op.id, ind.value, opt);
+      acc = this.factory.newAccess(op.id, ind.value, opt2);
     } else if (ind instanceof EvalAttr) {
-      acc = this.factory.newAccess(op.id, ind, opt);
+      acc = this.factory.newAccess(op.id, ind, opt2);
     } else {
-      acc = this.relativeAttr(op.id, ind, opt);
+      acc = this.relativeAttr(op.id, ind, opt2);
     }
     attr.addAccess(acc);
     return attr;
@@ -76706,11 +77920,11 @@ var Planner = class {
         throw new Error(`unimplemented: ${val.constantKind.case}`);
     }
   }
-  relativeAttr(id, e, opt) {
+  relativeAttr(id, e, opt2) {
     if (e instanceof EvalAttr) {
       return e;
     }
-    return new EvalAttr(this.factory.createRelative(id, e), opt);
+    return new EvalAttr(this.factory.createRelative(id, e), opt2);
   }
   resolveType(name) {
     for (const candidate of resolveCandidateNames(this.namespace, name)) {
@@ -76792,9 +78006,9 @@ var EvalAttr = class {
   attr;
   opt;
   id;
-  constructor(attr, opt) {
+  constructor(attr, opt2) {
     this.attr = attr;
-    this.opt = opt;
+    this.opt = opt2;
     this.id = attr.id;
   }
   access(vars, obj) {
@@ -77300,7 +78514,7 @@ function checkTelemetry(telemetry, sink) {
     const expression = asString(asObject(l.filter)?.expression);
     if (expression === void 0) continue;
     try {
-      parse6(expression);
+      parse10(expression);
     } catch (error2) {
       const reason = (error2 instanceof Error ? error2.message : String(error2)).split("\n")[0]?.replace(/^<input>:/, "at ").replace(/\.$/, "") ?? "";
       sink.error([...path6, "filter", "expression"], "filterInvalid", { value: expression, reason });
@@ -78556,7 +79770,7 @@ function injectsByDefault(index) {
 }
 
 // src/istio/proxy-image.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 function injectorProxyImages(index) {
   return index.memo("istio/injector-proxy-images", [K.ConfigMap], () => {
     const out = /* @__PURE__ */ new Map();
@@ -78585,7 +79799,7 @@ function proxyImageType(index, workload) {
   const annotation = workload.annotations["proxy.istio.io/config"];
   if (annotation) {
     try {
-      const doc = (0, import_yaml9.parse)(annotation);
+      const doc = (0, import_yaml16.parse)(annotation);
       if (isObject(doc)) type2 = imageTypeOf(doc) || type2;
     } catch {
     }
@@ -79234,8 +80448,8 @@ function checkWorkloadGroup(wg, sink) {
   const probe = asObject(s.probe);
   if (!probe) return;
   if (!["httpGet", "tcpSocket", "exec", "grpc"].some((f) => isSet(probe, f))) sink.error(["spec", "probe"], "probeMethodMissing");
-  const exec2 = asObject(probe.exec);
-  if (exec2 && asArray(exec2.command).length === 0) sink.error(["spec", "probe", "exec", "command"], "execCommandEmpty");
+  const exec3 = asObject(probe.exec);
+  if (exec3 && asArray(exec3.command).length === 0) sink.error(["spec", "probe", "exec", "command"], "execCommandEmpty");
 }
 var validateServiceEntry = (resource) => collect((sink) => checkServiceEntry(resource, sink));
 var validateWorkloadGroup = (resource) => collect((sink) => checkWorkloadGroup(resource, sink));
@@ -81794,14 +83008,14 @@ var workload_service_port_conflict_default = defineRule({
     const services = servicesSelecting(ctx.index, workload);
     if (services.length === 0) return;
     const protocols = /* @__PURE__ */ new Map();
-    const targets = /* @__PURE__ */ new Map();
+    const targets2 = /* @__PURE__ */ new Map();
     for (const svc of services) {
       for (const p of asArray(spec(svc).ports)) {
         const port2 = asObject(p);
         const number = asNumber(port2?.port);
         if (!port2 || number === void 0 || asString(port2.protocol)?.toUpperCase() === "UDP") continue;
         add2(protocols, number, protocolOf(port2), svc);
-        add2(targets, String(asNumber(port2.targetPort) || asString(port2.targetPort) || number), number, svc);
+        add2(targets2, String(asNumber(port2.targetPort) || asString(port2.targetPort) || number), number, svc);
       }
     }
     const related = (svcs) => svcs.map((s) => ({ resource: s, message: `Service "${s.name}" selects this workload` }));
@@ -81816,7 +83030,7 @@ var workload_service_port_conflict_default = defineRule({
         help: "Give the port one protocol in every Service that selects the workload; the sidecar builds one inbound listener per port."
       });
     }
-    for (const [targetPort, byPort] of targets) {
+    for (const [targetPort, byPort] of targets2) {
       if (byPort.size < 2) continue;
       const svcs = unique([...byPort.values()].flat());
       ctx.report({
@@ -82115,8 +83329,8 @@ function namedInBranches(node) {
 var import_ajv2 = __toESM(require_ajv(), 1);
 
 // src/schema/bundles.ts
-import { readFileSync as readFileSync9 } from "node:fs";
-import { join as join10 } from "node:path";
+import { readFileSync as readFileSync12 } from "node:fs";
+import { join as join17 } from "node:path";
 var BUNDLE_FILES = {
   istio: "istio-1.30.3.json",
   "istio-master": "istio-master.json",
@@ -82130,7 +83344,7 @@ var loaded = /* @__PURE__ */ new Map();
 function bundle(key2) {
   let b = loaded.get(key2);
   if (!b) {
-    b = JSON.parse(readFileSync9(join10(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
+    b = JSON.parse(readFileSync12(join17(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
     loaded.set(key2, b);
   }
   return b;
@@ -82170,11 +83384,11 @@ function crdFromManifest(data, source) {
 var UrlError = class extends Error {
 };
 function parseRequestUri(raw) {
-  return parse8(raw, true);
+  return parse12(raw, true);
 }
 function parseUrl(raw) {
   const hash = raw.indexOf("#");
-  const url = parse8(hash < 0 ? raw : raw.slice(0, hash), false);
+  const url = parse12(hash < 0 ? raw : raw.slice(0, hash), false);
   if (hash < 0) return url;
   const fragment = unescape(raw.slice(hash + 1), "fragment");
   return { ...url, fragment };
@@ -82196,7 +83410,7 @@ function isRequestUri(raw) {
     return false;
   }
 }
-function parse8(raw, viaRequest) {
+function parse12(raw, viaRequest) {
   if ([...raw].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) {
     throw new UrlError("net/url: invalid control character in URL");
   }
@@ -82347,7 +83561,7 @@ function shouldEscape(c, mode) {
   if (mode === "fragment" && "!()*".includes(c)) return false;
   return true;
 }
-function escape2(text, mode) {
+function escape3(text, mode) {
   let out = "";
   for (const byte of Buffer.from(text, "utf8")) {
     const c = String.fromCharCode(byte);
@@ -82365,7 +83579,7 @@ function validEncoded(text) {
 function escapedPath(url) {
   if (url.rawPath === "*") return "*";
   if (validEncoded(url.rawPath)) return url.rawPath;
-  return escape2(unescape(url.rawPath, "path"), "path");
+  return escape3(unescape(url.rawPath, "path"), "path");
 }
 function hostname(url) {
   return splitHostPort(url.host)[0];
@@ -82413,7 +83627,7 @@ function formatUrl(url) {
     out += path6;
   }
   if (url.forceQuery || url.rawQuery !== "") out += `?${url.rawQuery}`;
-  if (url.fragment !== "") out += `#${escape2(url.fragment, "fragment")}`;
+  if (url.fragment !== "") out += `#${escape3(url.fragment, "fragment")}`;
   return out;
 }
 
@@ -82520,9 +83734,9 @@ var EMAIL = /^[^\s@]+@[^\s@]+$/;
 var HEXCOLOR = /^#(?:[0-9a-fA-F]{3}){1,2}$/;
 var RGBCOLOR = /^rgb\(\s*\d{1,3}%?\s*,\s*\d{1,3}%?\s*,\s*\d{1,3}%?\s*\)$/;
 var BSON_OBJECT_ID = /^[0-9a-fA-F]{24}$/;
-var succeeds = (parse9) => {
+var succeeds = (parse13) => {
   try {
-    return parse9() !== void 0;
+    return parse13() !== void 0;
   } catch {
     return false;
   }
@@ -82701,12 +83915,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep6, num) {
+function split(sep8, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep6, count));
+  return celList(this.split(sep8, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -82767,7 +83981,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join11(sep6 = "") {
+function join18(sep8 = "") {
   let result = "";
   for (let i = 0; i < this.size; i++) {
     const item = this.get(i);
@@ -82775,7 +83989,7 @@ function join11(sep6 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i > 0) {
-      result += sep6;
+      result += sep8;
     }
     result += item;
   }
@@ -83061,8 +84275,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join11),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join11),
+  celMethod("join", LIST_STRING, [], STRING6, join18),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join18),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -83847,7 +85061,7 @@ function createBufbuildEngine(options = {}) {
     compile(expression) {
       let parsed2;
       try {
-        parsed2 = parse6(expression);
+        parsed2 = parse10(expression);
       } catch (error2) {
         return { error: error2 instanceof Error ? error2.message : String(error2) };
       }
@@ -84071,7 +85285,7 @@ var lowerFirst = (s) => /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) 
 function describe(e, root) {
   const path6 = toFieldPath(e.instancePath, root);
   const at2 = formatPath(path6) || "the object";
-  const value = valueAt(root, path6);
+  const value = valueAt2(root, path6);
   const p = e.params;
   const schema2 = e.parentSchema;
   switch (e.keyword) {
@@ -84164,7 +85378,7 @@ function toFieldPath(instancePath, root) {
   }
   return out;
 }
-function valueAt(root, path6) {
+function valueAt2(root, path6) {
   let node = root;
   for (const seg of path6) {
     if (typeof node !== "object" || node === null) return void 0;
@@ -86389,6 +87603,8 @@ var RULES = [
   file_skipped_default,
   file_unreadable_default,
   internal_error_default,
+  template_not_rendered_default,
+  template_render_failed_default,
   template_skipped_default,
   yaml_alias_limit_exceeded_default,
   yaml_duplicate_key_default,
@@ -86569,7 +87785,7 @@ async function lint(inputs, options = {}) {
   const catalog2 = options.catalog ?? builtinRules();
   const internalError = catalog2.get(INTERNAL_ERROR_RULE);
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
-  const config = resolveConfig(resolve10(options.cwd ?? process.cwd()), options);
+  const config = resolveConfig(resolve13(options.cwd ?? process.cwd()), options);
   let projectOptions = options;
   let skippedRules = [];
   let enabled2 = (r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);
@@ -86583,45 +87799,86 @@ async function lint(inputs, options = {}) {
     const before = enabled2;
     enabled2 = (r) => before(r) && !skipped.has(r.meta.id);
   }
-  const { cwd, index, loaded: loaded2 } = await loadProject(inputs, { ...projectOptions, config });
+  const project = await loadProject(inputs, { ...projectOptions, config });
+  const { cwd, index, loaded: loaded2 } = project;
   const active = catalog2.rules.filter(enabled2);
-  const run = runRules(index, active, internalError, { config, cwd });
+  const checked = checkWorlds(project, active, internalError, catalog2);
   phase("rules");
-  const finalized = finalize(run.reports, loaded2.issues, catalog2, config);
+  const issues = finalize([], project.issues, catalog2, config);
+  const all = [...checked.diagnostics, ...issues.diagnostics].sort(compareDiagnostics);
   phase("finalize");
-  const inline = applyDirectives(finalized.diagnostics, loaded2.sources, catalog2, config);
+  const sources = project.sources();
+  const inline = applyDirectives(all, sources, catalog2, config);
   const known = applyBaseline(inline.diagnostics, resolveBaseline(config, cwd, options.baseline), cwd);
   const namespaces = options.cluster?.namespaces;
   const diagnostics = inReportScope(known.diagnostics, cwd, options.reportFiles).filter(
     // With namespaces named, cluster objects elsewhere are read for references only.
     (d) => !namespaces || d.file !== void 0 || !d.resource?.namespace || namespaces.includes(d.resource.namespace)
   );
-  const suppressed = finalized.suppressed + inline.suppressed + known.suppressed;
+  const suppressed = checked.suppressed + inline.suppressed + known.suppressed;
   phase("directives");
   const count = (s) => diagnostics.filter((d) => d.severity === s).length;
   return {
     diagnostics,
-    files: loaded2.files,
+    files: project.files,
     summary: {
-      files: loaded2.files.length,
-      // Files' objects, and with --cluster the cluster's (those a file replaces counted once).
-      resources: options.cluster ? index.all(ANY_KIND).filter(isLinted).length : loaded2.resources.length,
+      files: project.files.length,
+      // Files' objects (rendered ones included), and with --cluster the cluster's (those a file replaces counted once).
+      resources: index.all(ANY_KIND).filter(isLinted).length,
       errors: count("error"),
       warnings: count("warning"),
       infos: count("info"),
       suppressed,
-      skipped: loaded2.files.filter((f) => f.status === "skipped").length + loaded2.skippedDocuments,
+      skipped: project.files.filter((f) => f.status === "skipped").length + loaded2.skippedDocuments,
       ...options.cluster ? { fromCluster: index.all(ANY_KIND).filter((r) => r.origin.kind === "cluster").length } : {}
     },
-    sources: loaded2.sources,
+    sources,
     unmatched: loaded2.unmatched,
-    reads: run.reads,
+    reads: checked.reads,
     config,
     index,
     catalog: catalog2,
-    skippedRules
+    skippedRules,
+    deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.length, ...d.declaredBy ? { declaredBy: d.declaredBy } : {} }))
   };
 }
+function checkWorlds(project, active, internalError, catalog2) {
+  const { config, cwd } = project;
+  const shared = new Set(project.shared.map((r) => r.data));
+  const onShared = (p) => !p.report.resource || shared.has(p.report.resource.data);
+  const reads = /* @__PURE__ */ new Map();
+  const rendered = [];
+  let common2;
+  let suppressed = 0;
+  for (const world of project.worlds) {
+    const run = runRules(world.index, active, internalError, { config, cwd });
+    for (const [id, kinds] of run.reads) {
+      const set2 = reads.get(id) ?? /* @__PURE__ */ new Set();
+      for (const k of kinds) set2.add(k);
+      reads.set(id, set2);
+    }
+    const own = finalize(run.reports.filter((p) => !onShared(p)), [], catalog2, config);
+    rendered.push(...own.diagnostics);
+    suppressed += own.suppressed;
+    const found = finalize(run.reports.filter(onShared), [], catalog2, config);
+    if (common2 === void 0) {
+      common2 = found.diagnostics;
+      suppressed += found.suppressed;
+    } else {
+      const here = new Set(found.diagnostics.map(findingKey));
+      common2 = common2.filter((d) => here.has(findingKey(d)));
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  const diagnostics = [...common2 ?? [], ...rendered].filter((d) => {
+    const key2 = findingKey(d);
+    if (seen.has(key2)) return false;
+    seen.add(key2);
+    return true;
+  });
+  return { diagnostics, reads, suppressed };
+}
+var findingKey = (d) => `${d.fingerprint}\0${d.file ?? ""}\0${d.span?.start ?? ""}`;
 var MESH_GROUPS = /(^|\.)(istio\.io|linkerd\.io|smi-spec\.io)$|^gateway\.networking\.k8s\.io$/;
 function kindsRead(rules) {
   const out = /* @__PURE__ */ new Map();
@@ -86692,7 +87949,7 @@ function isTurnedOff(rule, config) {
 function resolveBaseline(config, cwd, option) {
   if (option === false) return void 0;
   try {
-    return readBaseline(option ? resolve10(cwd, option) : defaultBaselineFile(config));
+    return readBaseline(option ? resolve13(cwd, option) : defaultBaselineFile(config));
   } catch (error2) {
     if (error2 instanceof ConfigError) throw new UsageError(error2.message);
     throw error2;
@@ -86700,15 +87957,15 @@ function resolveBaseline(config, cwd, option) {
 }
 function inReportScope(diagnostics, cwd, paths) {
   if (!paths) return diagnostics;
-  const scope = paths.map((p) => resolve10(cwd, p));
+  const scope = paths.map((p) => resolve13(cwd, p));
   return diagnostics.filter(
-    (d) => d.ruleId === INTERNAL_ERROR_RULE || d.file !== void 0 && scope.some((p) => isInside(p, resolve10(cwd, d.file)))
+    (d) => d.ruleId === INTERNAL_ERROR_RULE || d.file !== void 0 && scope.some((p) => isInside(p, resolve13(cwd, d.file)))
   );
 }
 
 // src/report/docs-url.ts
-import { readFileSync as readFileSync10 } from "node:fs";
-import { join as join12 } from "node:path";
+import { readFileSync as readFileSync13 } from "node:fs";
+import { join as join19 } from "node:path";
 var FALLBACK_REPOSITORY = "https://github.com/meshlint/meshlint";
 function repositoryUrl(manifest) {
   const repo = manifest.repository;
@@ -86724,7 +87981,7 @@ function repositoryUrl(manifest) {
 }
 var REPOSITORY_URL = (() => {
   try {
-    return repositoryUrl(JSON.parse(readFileSync10(join12(PACKAGE_ROOT, "package.json"), "utf8")));
+    return repositoryUrl(JSON.parse(readFileSync13(join19(PACKAGE_ROOT, "package.json"), "utf8")));
   } catch {
     return FALLBACK_REPOSITORY;
   }
@@ -87486,9 +88743,9 @@ async function runAction() {
     if (annotate) emitAnnotations(result.diagnostics, catalog2);
     await writeSummary(result);
     if (sarifFile) {
-      const path6 = resolve11(cwd, sarifFile);
-      mkdirSync(dirname10(path6), { recursive: true });
-      writeFileSync2(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
+      const path6 = resolve14(cwd, sarifFile);
+      mkdirSync(dirname12(path6), { recursive: true });
+      writeFileSync4(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
       info(`SARIF written to ${path6}`);
     }

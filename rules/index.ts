@@ -6,6 +6,8 @@ import coreDirectiveUnused from "./core/directive-unused.js";
 import coreFileSkipped from "./core/file-skipped.js";
 import coreFileUnreadable from "./core/file-unreadable.js";
 import coreInternalError from "./core/internal-error.js";
+import coreTemplateNotRendered from "./core/template-not-rendered.js";
+import coreTemplateRenderFailed from "./core/template-render-failed.js";
 import coreTemplateSkipped from "./core/template-skipped.js";
 import coreYamlAliasLimitExceeded from "./core/yaml-alias-limit-exceeded.js";
 import coreYamlDuplicateKey from "./core/yaml-duplicate-key.js";
@@ -184,6 +186,8 @@ export const RULES: readonly Rule[] = [
   coreFileSkipped,
   coreFileUnreadable,
   coreInternalError,
+  coreTemplateNotRendered,
+  coreTemplateRenderFailed,
   coreTemplateSkipped,
   coreYamlAliasLimitExceeded,
   coreYamlDuplicateKey,

@@ -3,17 +3,17 @@ import { phase } from "./base/timing.js";
 import { ConfigError } from "./engine/config.js";
 import type { Config } from "./engine/config.js";
 import { type LoadedBaseline, applyBaseline, defaultBaselineFile, readBaseline } from "./engine/baseline.js";
-import type { Diagnostic } from "./engine/diagnostic.js";
+import { type Diagnostic, compareDiagnostics } from "./engine/diagnostic.js";
 import { applyDirectives } from "./engine/directives.js";
 import { finalize } from "./engine/finalize.js";
 import type { RuleCatalog } from "./engine/catalog.js";
 import { type Rule, isGlobalRule, isResourceRule } from "./engine/rule.js";
-import { INTERNAL_ERROR_RULE, runRules } from "./engine/runner.js";
+import { INTERNAL_ERROR_RULE, type PendingReport, runRules } from "./engine/runner.js";
 import type { LoadedFile } from "./load/load.js";
 import { isInside } from "./load/ignore-rules.js";
 import type { SourceFile } from "./load/source-file.js";
 import type { ResourceIndex } from "./model/resource-index.js";
-import { type ProjectOptions, loadProject, resolveConfig } from "./project/project.js";
+import { type Project, type ProjectOptions, loadProject, resolveConfig } from "./project/project.js";
 import { ClusterError, type KubeClient } from "./cluster/kube-client.js";
 import { readCluster } from "./cluster/reader.js";
 import { type KindKey, K, kindId } from "./model/kinds.js";
@@ -92,6 +92,8 @@ export interface LintResult {
   readonly catalog: RuleCatalog;
   /** Rules left out because what they read could not be read from the cluster. */
   readonly skippedRules: readonly SkippedRule[];
+  /** The rendered roots, each linted as a deployment of its own beside the plain manifests. */
+  readonly deployments: readonly { readonly name: string; readonly tool: "kustomize" | "helm"; readonly resources: number; readonly declaredBy?: string }[];
 }
 
 /** Lints files, folders, globs and `-` (standard input) as one repository. */
@@ -113,46 +115,94 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
     const before = enabled;
     enabled = (r) => before(r) && !skipped.has(r.meta.id);
   }
-  const { cwd, index, loaded } = await loadProject(inputs, { ...projectOptions, config });
+  const project = await loadProject(inputs, { ...projectOptions, config });
+  const { cwd, index, loaded } = project;
   const active = catalog.rules.filter(enabled);
-  const run = runRules(index, active, internalError, { config, cwd });
+  const checked = checkWorlds(project, active, internalError, catalog);
   phase("rules");
-  const finalized = finalize(run.reports, loaded.issues, catalog, config);
+  const issues = finalize([], project.issues, catalog, config);
+  const all = [...checked.diagnostics, ...issues.diagnostics].sort(compareDiagnostics);
   phase("finalize");
-  const inline = applyDirectives(finalized.diagnostics, loaded.sources, catalog, config);
+  const sources = project.sources();
+  const inline = applyDirectives(all, sources, catalog, config);
   const known = applyBaseline(inline.diagnostics, resolveBaseline(config, cwd, options.baseline), cwd);
   const namespaces = options.cluster?.namespaces;
   const diagnostics = inReportScope(known.diagnostics, cwd, options.reportFiles).filter(
     // With namespaces named, cluster objects elsewhere are read for references only.
     (d) => !namespaces || d.file !== undefined || !d.resource?.namespace || namespaces.includes(d.resource.namespace),
   );
-  const suppressed = finalized.suppressed + inline.suppressed + known.suppressed;
+  const suppressed = checked.suppressed + inline.suppressed + known.suppressed;
   phase("directives");
 
   const count = (s: string) => diagnostics.filter((d) => d.severity === s).length;
   return {
     diagnostics,
-    files: loaded.files,
+    files: project.files,
     summary: {
-      files: loaded.files.length,
-      // Files' objects, and with --cluster the cluster's (those a file replaces counted once).
-      resources: options.cluster ? index.all(ANY_KIND).filter(isLinted).length : loaded.resources.length,
+      files: project.files.length,
+      // Files' objects (rendered ones included), and with --cluster the cluster's (those a file replaces counted once).
+      resources: index.all(ANY_KIND).filter(isLinted).length,
       errors: count("error"),
       warnings: count("warning"),
       infos: count("info"),
       suppressed,
-      skipped: loaded.files.filter((f) => f.status === "skipped").length + loaded.skippedDocuments,
+      skipped: project.files.filter((f) => f.status === "skipped").length + loaded.skippedDocuments,
       ...(options.cluster ? { fromCluster: index.all(ANY_KIND).filter((r) => r.origin.kind === "cluster").length } : {}),
     },
-    sources: loaded.sources,
+    sources,
     unmatched: loaded.unmatched,
-    reads: run.reads,
+    reads: checked.reads,
     config,
     index,
     catalog,
     skippedRules,
+    deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.length, ...(d.declaredBy ? { declaredBy: d.declaredBy } : {}) })),
   };
 }
+
+/**
+ * Runs the rules in every world: the shared objects alone (plain manifests, and a cluster's objects), and with each
+ * rendered root. A finding on a rendered object comes from its own world; a finding on a shared object holds only
+ * when every world reports it (with nothing rendered there is one world).
+ */
+function checkWorlds(project: Project, active: readonly Rule[], internalError: Rule, catalog: RuleCatalog) {
+  const { config, cwd } = project;
+  const shared = new Set<unknown>(project.shared.map((r) => r.data));
+  const onShared = (p: PendingReport) => !p.report.resource || shared.has(p.report.resource.data);
+  const reads = new Map<string, Set<string>>();
+  const rendered: Diagnostic[] = [];
+  let common: Diagnostic[] | undefined;
+  let suppressed = 0;
+  for (const world of project.worlds) {
+    const run = runRules(world.index, active, internalError, { config, cwd });
+    for (const [id, kinds] of run.reads) {
+      const set = reads.get(id) ?? new Set<string>();
+      for (const k of kinds) set.add(k);
+      reads.set(id, set);
+    }
+    const own = finalize(run.reports.filter((p) => !onShared(p)), [], catalog, config);
+    rendered.push(...own.diagnostics);
+    suppressed += own.suppressed;
+    const found = finalize(run.reports.filter(onShared), [], catalog, config);
+    if (common === undefined) {
+      common = found.diagnostics;
+      suppressed += found.suppressed;
+    } else {
+      const here = new Set(found.diagnostics.map(findingKey));
+      common = common.filter((d) => here.has(findingKey(d)));
+    }
+  }
+  const seen = new Set<string>();
+  const diagnostics = [...(common ?? []), ...rendered].filter((d) => {
+    const key = findingKey(d);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { diagnostics, reads, suppressed };
+}
+
+const findingKey = (d: Diagnostic): string => `${d.fingerprint}\u0000${d.file ?? ""}\u0000${d.span?.start ?? ""}`;
 
 /** Kinds meshlint knows the meaning of: what a rule over every object (schema, duplicates) reads from a cluster. */
 const MESH_GROUPS = /(^|\.)(istio\.io|linkerd\.io|smi-spec\.io)$|^gateway\.networking\.k8s\.io$/;

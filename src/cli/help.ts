@@ -26,6 +26,11 @@ Options:
       --gateway-api-channel <c>  Gateway API CRD channel: standard (default) or experimental
       --crds <path>            CRDs the cluster serves (file or folder, repeatable); they override the bundled ones
       --max-file-size <size>   skip larger files (default 5MB; e.g. 512KB, 20MB)
+      --kustomize-command <c>  how to build kustomizations (default: kustomize build, else kubectl kustomize)
+      --helm-command <c>       the helm to render charts with (default: helm)
+      --helm-values <file>     values for charts no Argo CD Application or Flux HelmRelease configures (repeatable)
+      --no-render              skip kustomizations and charts instead of rendering them
+      --allow-empty            exit by the findings even when no Kubernetes object was read (else exit 2)
   -q, --quiet                  report errors only
       --color, --no-color      force colours on or off (default: on for a terminal; NO_COLOR is honoured)
       --list-rules             list every rule with its codes and default severity
@@ -33,5 +38,5 @@ Options:
   -h, --help                   print this help
 
 Exit status: 0 nothing at or above --fail-on; 1 findings at or above it (or more than --max-warnings warnings);
-2 usage error, unreadable configuration, input that names nothing, or internal error.
+2 usage error, unreadable configuration, input that names nothing, no Kubernetes object read, or internal error.
 `;

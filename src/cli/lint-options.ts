@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import type { ClusterOptions, LintOptions } from "../api.js";
 import { ConfigError, findConfigFile, loadConfig } from "../engine/config.js";
 import { isInside } from "../load/ignore-rules.js";
-import { changedFiles, repositoryFiles } from "./git.js";
+import { changedFiles, repositoryFiles } from "../load/git.js";
 import { type CliIo, CliUsageError } from "./io.js";
 
 // The options of a lint command line, shared by `meshlint` and `meshlint baseline`.
@@ -28,6 +28,11 @@ export const OPTIONS = {
   "changed-since": { type: "string" },
   "repo-context": { type: "boolean", default: false },
   "no-baseline": { type: "boolean", default: false },
+  "kustomize-command": { type: "string" },
+  "helm-command": { type: "string" },
+  "helm-values": { type: "string", multiple: true },
+  "no-render": { type: "boolean", default: false },
+  "allow-empty": { type: "boolean", default: false },
   "list-rules": { type: "boolean", default: false },
   quiet: { type: "boolean", short: "q", default: false },
   color: { type: "boolean" },
@@ -91,6 +96,7 @@ export async function lintInvocation(
       ...(values.crds ? { crds: values.crds } : {}),
       ...(reportFiles ? { reportFiles } : {}),
       ...(values["no-baseline"] ? { baseline: false as const } : {}),
+      ...renderOptions(values, io.cwd),
     },
   };
 }
@@ -126,6 +132,17 @@ export function parseDuration(value: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
   if (!m) throw new CliUsageError(`${flag} needs a duration such as 30s, 2m or 1h, not "${value}"`);
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
+}
+
+/** How Kustomize overlays and Helm charts are rendered, or not at all with --no-render. */
+function renderOptions(values: Values, cwd: string): Pick<LintOptions, "render"> {
+  if (values["no-render"]) return { render: false };
+  const render = {
+    ...(values["kustomize-command"] !== undefined ? { kustomizeCommand: values["kustomize-command"] } : {}),
+    ...(values["helm-command"] !== undefined ? { helmCommand: values["helm-command"] } : {}),
+    ...(values["helm-values"] ? { helmValues: values["helm-values"].map((f) => resolve(cwd, f)) } : {}),
+  };
+  return Object.keys(render).length ? { render } : {};
 }
 
 /** The config file's ignore globs (the config lint() will read), for listing the repository's files. */

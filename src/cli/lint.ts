@@ -4,7 +4,7 @@ import { lint } from "../api.js";
 import { VERSION } from "../base/package.js";
 import { builtinRules } from "../../rules/index.js";
 import { explain } from "./explain.js";
-import { REPORTERS, defaultColor, exitCode, parseOutputs } from "./formats.js";
+import { REPORTERS, defaultColor, exitCode, nothingRead, parseOutputs } from "./formats.js";
 import { HELP } from "./help.js";
 import { type CliIo, CliUsageError, EXIT } from "./io.js";
 import { lintInvocation, parseCount, parseLintArgs } from "./lint-options.js";
@@ -68,5 +68,11 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
   for (const input of result.unmatched) io.error(`meshlint: no such file, folder or glob match: ${input}\n`);
   if (result.unmatched.length) return EXIT.usage;
   if (result.diagnostics.some((d) => d.ruleId === "internal-error")) return EXIT.usage;
-  return exitCode(result, failOn as (typeof FAIL_ON)[number], maxWarnings);
+  const code = exitCode(result, failOn as (typeof FAIL_ON)[number], maxWarnings);
+  // A run that would pass without having read a single object must not look like a clean bill of health.
+  if (code === EXIT.ok && result.summary.resources === 0 && !values["allow-empty"]) {
+    io.error(`meshlint: ${nothingRead(result)}; pass --allow-empty if that is expected.\n`);
+    return EXIT.usage;
+  }
+  return code;
 }

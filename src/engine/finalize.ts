@@ -91,7 +91,8 @@ export function finalize(
       codes,
       ...(resource ? { resource: refOf(resource) } : {}),
       path,
-      ...(resource?.origin.file ? { file: resource.origin.file } : {}),
+      // A rendered object's field may sit in another file than the object itself (an overlay's patch).
+      ...(span?.file ? { file: span.file } : resource?.origin.file ? { file: resource.origin.file } : {}),
       ...(span ? { span } : {}),
       related,
       fingerprint: fingerprint([rule.meta.id, resource?.origin.file, resource?.id, formatPath(path), message]),
@@ -110,6 +111,7 @@ export function finalize(
       messageId: issue.messageId,
       severity,
       message,
+      ...(issue.help ? { help: issue.help } : {}),
       codes,
       path: [],
       file: issue.file,

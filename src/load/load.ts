@@ -47,12 +47,17 @@ export interface LoadIssue {
   readonly data: Readonly<Record<string, string | number>>;
   readonly file: string;
   readonly span?: SourceSpan;
+  /** How to fix it, when the message alone does not say. */
+  readonly help?: string;
 }
 
 export interface LoadedFile {
   readonly file: string;
   readonly resources: number;
-  readonly status: "ok" | "parse-error" | "skipped";
+  /** `rendered`: a kustomization, patch, base or chart file that meshlint rendered and linted through the output. */
+  readonly status: "ok" | "parse-error" | "skipped" | "rendered";
+  /** For a file skipped as a template: of which tool. */
+  readonly template?: "helm" | "kustomize";
 }
 
 export interface LoadResult {
@@ -64,6 +69,10 @@ export interface LoadResult {
   readonly sources: ReadonlyMap<string, SourceFile>;
   /** Inputs that named nothing (missing paths, globs without a match). */
   readonly unmatched: readonly string[];
+  /** Kustomization files among the inputs (absolute paths), for rendering. */
+  readonly kustomizations: readonly string[];
+  /** Folders of the Helm charts the inputs hold files of (absolute paths), for rendering. */
+  readonly charts: readonly string[];
 }
 
 const READ_CONCURRENCY = 16;
@@ -90,12 +99,15 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
   }
 
   const kustomizeInputs = new Set<string>();
+  const kustomizations: string[] = [];
   for (const { path } of found.files) {
     if (KUSTOMIZATION_FILES.has(basename(path))) {
+      kustomizations.push(path);
       for (const input of kustomizeInputsOf(path, readText(path) ?? "")) kustomizeInputs.add(input);
     }
   }
   const charts = new ChartLocator(cwd);
+  const chartRoots = new Set<string>();
 
   const texts = await mapLimit(found.files, READ_CONCURRENCY, (f) => readManifest(f.path, maxFileSize));
   const entries: { file: string; read: ReadOutcome; path?: string }[] = found.files.map((f, i) => ({
@@ -114,12 +126,14 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     }
     if (path && (KUSTOMIZATION_FILES.has(basename(path)) || kustomizeInputs.has(path))) {
       kustomizeFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped" });
+      files.push({ file, resources: 0, status: "skipped", template: "kustomize" });
       continue;
     }
-    if ((path && charts.chartHolding(path)) || looksLikeHelmTemplate(read.text)) {
+    const chart = path ? charts.chartHolding(path) : undefined;
+    if (chart) chartRoots.add(chart);
+    if (chart || looksLikeHelmTemplate(read.text)) {
       helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped" });
+      files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
     const parsed = parseManifests(file, read.text);
@@ -127,7 +141,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     if (broken && read.text.includes("{{")) {
       // Template syntax that is not YAML: a template of some tool, not a broken manifest.
       helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped" });
+      files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
     sources.set(file, parsed.source);
@@ -136,16 +150,16 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     for (const i of parsed.issues) issues.push(i);
     skippedDocuments += parsed.skippedDocuments;
     if (parsed.kustomize) kustomizeFiles.push(file);
-    files.push({ file, resources: parsed.resources.length, status: broken ? "parse-error" : "ok" });
+    files.push({ file, resources: parsed.resources.length, status: broken ? "parse-error" : "ok", ...(parsed.kustomize ? { template: "kustomize" as const } : {}) });
   }
 
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
   phase("parse");
-  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched };
+  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched, kustomizations, charts: [...chartRoots] };
 }
 
-function templateIssue(tool: "helm" | "kustomize", files: readonly string[]): LoadIssue {
+export function templateIssue(tool: "helm" | "kustomize", files: readonly string[]): LoadIssue {
   const dirs = [...new Set(files.map((f) => dirname(f)))];
   const shown = dirs.slice(0, 3).join(", ") + (dirs.length > 3 ? `, and ${dirs.length - 3} more` : "");
   return {

@@ -28,6 +28,8 @@ export class WarmWorkspace {
   /** Issues about several files at once (skipped templates), from the last full read. */
   private shared: LoadIssue[] = [];
   private skippedDocuments = 0;
+  /** Kustomizations and charts from the last full read. */
+  private templates: { kustomizations: readonly string[]; charts: readonly string[] } = { kustomizations: [], charts: [] };
   /** Editor buffers by displayed path, with the entry parsed from each version. */
   private readonly buffers = new Map<string, { text: string; entry?: FileEntry }>();
   /** Files read from disk before they were first shown or after they changed. */
@@ -96,6 +98,7 @@ export class WarmWorkspace {
       skippedDocuments: this.skippedDocuments,
       sources,
       unmatched: [],
+      ...this.templates,
     };
   }
 
@@ -116,6 +119,7 @@ export class WarmWorkspace {
       else this.shared.push(issue);
     }
     this.skippedDocuments = result.skippedDocuments;
+    this.templates = { kustomizations: result.kustomizations, charts: result.charts };
     this.entries = entries;
     this.stale.clear();
   }

@@ -2,7 +2,10 @@ import { resolve } from "node:path";
 import { phase } from "../base/timing.js";
 import { type Config, ConfigError, emptyConfig, findConfigFile, loadConfig } from "../engine/config.js";
 import { istioProvided } from "../istio/installation.js";
-import { type LoadResult, type RawResource, load } from "../load/load.js";
+import { gitTop } from "../load/git.js";
+import { type LoadIssue, type LoadResult, type LoadedFile, type RawResource, load, templateIssue } from "../load/load.js";
+import type { SourceFile } from "../load/source-file.js";
+import { type Deployment, type RenderOptions, type RenderResult, needsRendering, render } from "../render/render.js";
 import { clusterProvided, isAssumed } from "../model/installation.js";
 import { type Resource, compareResources } from "../model/resource.js";
 import { ANY_KIND, type IndexChange, ResourceIndex, resourcesFromRaw } from "../model/resource-index.js";
@@ -22,6 +25,11 @@ export interface ProjectOptions extends SettingsOptions {
   readonly maxFileSize?: number;
   /** Files or folders of CRDs the cluster serves (`--crds`); they override the bundled definitions of their kinds. */
   readonly crds?: readonly string[];
+  /**
+   * How Kustomize overlays and Helm charts are rendered (commands, values, timeout), or `false` to leave their
+   * files unread, skipped as templates.
+   */
+  readonly render?: false | Omit<RenderOptions, "cwd">;
   /** Replaces the loader (the language server passes one that keeps parsed files between runs). */
   readonly loader?: typeof load;
   /**
@@ -31,13 +39,37 @@ export interface ProjectOptions extends SettingsOptions {
   readonly clusterResources?: readonly RawResource[];
 }
 
-/** A repository read and indexed, not linted: what `meshlint access` and lint() start from. */
+/**
+ * A set of objects deployed together: the plain manifests alone, or the plain manifests with one rendered root.
+ * Rules run once per world, so two overlays that both define an object are not duplicates of each other.
+ */
+export interface World {
+  /** The rendered root, or undefined for the plain manifests alone. */
+  readonly deployment: Deployment | undefined;
+  readonly index: ResourceIndex;
+}
+
+/** A repository read, rendered and indexed, not linted: what `meshlint access` and lint() start from. */
 export interface Project {
   readonly cwd: string;
   readonly config: Config;
   readonly settings: Settings;
   readonly loaded: LoadResult;
+  /** Every object: the plain manifests and every deployment's rendered objects. */
   readonly index: ResourceIndex;
+  /** The manifests linted as they are (not read by a successful render). */
+  readonly plain: readonly RawResource[];
+  /** What every world holds: the plain manifests, the --crds CRDs and the cluster's objects. */
+  readonly shared: readonly RawResource[];
+  readonly deployments: readonly Deployment[];
+  /** The plain manifests alone, then the plain manifests with each deployment (one world when nothing is rendered). */
+  readonly worlds: readonly World[];
+  /** The loader's and the renderers' findings about inputs. */
+  readonly issues: readonly LoadIssue[];
+  /** Every input file, rendered ones marked so. */
+  readonly files: readonly LoadedFile[];
+  /** Source texts by displayed path; positions in rendered objects are found lazily, so ask after placing findings. */
+  sources(): Map<string, SourceFile>;
 }
 
 /** Reads the inputs (and the CRDs of `--crds`) and indexes them with what the installation provides. */
@@ -56,10 +88,49 @@ export async function loadProject(inputs: readonly string[], options: ProjectOpt
     }),
     servedCrds(options.crds ?? [], cwd),
   ]);
-  const given = resourcesFromRaw([...loaded.resources, ...served, ...(options.clusterResources ?? [])], settings);
-  const index = indexResources(overlay(given), settings);
+  const rendered =
+    options.render === false || !needsRendering(loaded) ? undefined : await render(loaded, { cwd, top: (await gitTop(cwd)) ?? cwd, ...options.render });
+  if (rendered) phase("render");
+  const { plain, deployments, issues, files, sources } = assemble(loaded, rendered);
+  const context = [...plain, ...served, ...(options.clusterResources ?? [])];
+  const base = resourcesFromRaw(context, settings);
+  const worlds: World[] = [{ deployment: undefined, index: indexResources(overlay(base), settings) }];
+  const renderedObjects: Resource[] = [];
+  for (const deployment of deployments) {
+    // A deployment's objects that name no namespace land in its own (Argo CD's destination, the Helm release's);
+    // they are read with the plain manifests, whose CRDs tell which kinds are cluster-scoped.
+    const own = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
+    renderedObjects.push(...own);
+    worlds.push({ deployment, index: indexResources(overlay([...base, ...own]), settings) });
+  }
+  const index = deployments.length === 0 ? worlds[0]!.index : indexResources(overlay([...base, ...renderedObjects]), settings);
   phase("index");
-  return { cwd, config, settings, loaded, index };
+  return { cwd, config, settings, loaded, index, plain, shared: context, deployments, worlds, issues, files, sources };
+}
+
+/** The plain manifests and the rendered deployments, the loader's and the renderers' findings merged. */
+function assemble(loaded: LoadResult, rendered: RenderResult | undefined) {
+  if (!rendered) {
+    return { plain: loaded.resources, deployments: [], issues: loaded.issues, files: loaded.files, sources: () => new Map(loaded.sources) };
+  }
+  const consumed = (file: string | undefined) => file !== undefined && rendered.consumes(file);
+  // Templates outside every root (a loose Helm template, a patch no kustomization names) are still skipped, once.
+  const leftover = (tool: "helm" | "kustomize") => loaded.files.filter((f) => f.template === tool && !rendered.attempted(f.file)).map((f) => f.file);
+  const issues = [
+    ...loaded.issues.filter((i) => i.ruleId !== "template-skipped" && !consumed(i.file)),
+    ...rendered.issues,
+    ...(["helm", "kustomize"] as const).flatMap((tool) => {
+      const left = leftover(tool);
+      return left.length ? [templateIssue(tool, left)] : [];
+    }),
+  ];
+  return {
+    plain: loaded.resources.filter((r) => !consumed(r.origin.file)),
+    deployments: rendered.deployments,
+    issues,
+    files: loaded.files.map((f): LoadedFile => (consumed(f.file) ? { file: f.file, resources: 0, status: "rendered" } : f)),
+    sources: () => new Map([...rendered.sources(), ...loaded.sources]),
+  };
 }
 
 /**

@@ -33,8 +33,11 @@ export function ruleFixtures(): Fixture[] {
 }
 
 /**
- * Lints one fixture alone, isolated from any config file above it. A sibling `<file>.options.yaml` may set
- * `namespace`, `meshConfig` (a MeshConfig as data), `maxFileSize` and `config` (rules/settings as in .meshlint.yaml).
+ * Lints one fixture alone, isolated from any config file above it. A fixture is a file, or a folder (a chart, a
+ * kustomization) whose expectations sit in a sibling `<folder>.expect`. A sibling `<file>.options.yaml` may set
+ * `namespace`, `meshConfig` (a MeshConfig as data), `maxFileSize`, `config` (rules/settings as in .meshlint.yaml)
+ * and `render` (`kustomizeCommand`, `helmCommand`: fixtures name them so that their result does not depend on the
+ * tools installed).
  */
 export async function lintFixture(path: string): Promise<LintResult> {
   const optionsFile = `${path}.options.yaml`;
@@ -43,6 +46,7 @@ export async function lintFixture(path: string): Promise<LintResult> {
     meshConfig?: JsonObject;
     maxFileSize?: number;
     config?: Partial<Config>;
+    render?: { kustomizeCommand?: string; helmCommand?: string };
   };
   const dir = dirname(path);
   const options: LintOptions = {
@@ -51,6 +55,7 @@ export async function lintFixture(path: string): Promise<LintResult> {
     ...(o.namespace ? { namespace: o.namespace } : {}),
     ...(o.meshConfig ? { meshConfig: o.meshConfig } : {}),
     ...(o.maxFileSize ? { maxFileSize: o.maxFileSize } : {}),
+    ...(o.render ? { render: o.render } : {}),
   };
   return lint([basename(path)], options);
 }

@@ -131,7 +131,7 @@ describe("loader", () => {
     expect(r.summary.resources).toBeGreaterThanOrEqual(1);
   });
 
-  it("skips Helm templates and Kustomize inputs with one message each", async () => {
+  it("without rendering (--no-render), skips Helm templates and Kustomize inputs with one message each", async () => {
     const dir = tempRepo({
       "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
       "chart/values.yaml": "replicas: 2\n",
@@ -145,7 +145,7 @@ describe("loader", () => {
       "app/smp.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      terminationGracePeriodSeconds: 10\n",
       "app/json6902.yaml": "- op: add\n  path: /metadata/labels/a\n  value: b\n",
     });
-    const r = await lintDir(dir);
+    const r = await lintDir(dir, ["."], { render: false });
     const templates = r.diagnostics.filter((d) => d.ruleId === "template-skipped");
     expect(templates.map((d) => d.messageId).sort()).toEqual(["helm", "kustomize"]);
     expect(templates.find((d) => d.messageId === "helm")?.message).toContain("helm template chart | meshlint -");

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { basename, extname, resolve } from "node:path";
 import { promisify } from "node:util";
-import { MANIFEST_EXTENSIONS } from "../load/discover.js";
-import { IgnoreRules } from "../load/ignore-rules.js";
+import { MANIFEST_EXTENSIONS } from "./discover.js";
+import { IgnoreRules } from "./ignore-rules.js";
 
 const exec = promisify(execFile);
 const OWN_FILES = new Set([".meshlint.yaml", ".meshlint.yml", ".meshlint-baseline.json"]);
