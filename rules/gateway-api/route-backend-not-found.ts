@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { servicePorts } from "../../src/gateway-api/listeners.js";
+import { listedPorts, serviceView } from "../../src/model/services.js";
 import { EgressNetwork, ROUTE_KINDS, backendRefs } from "../../src/gateway-api/references.js";
 import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
@@ -56,7 +56,7 @@ export default defineRule({
         continue;
       }
       if (ref.port === undefined) continue;
-      const portLists = defs.map(servicePorts);
+      const portLists = defs.map((d) => listedPorts(serviceView(ctx.index, d)));
       if (portLists.some((ports) => !ports || ports.some((p) => p.number === ref.port))) continue;
       ctx.report({
         resource: route,

@@ -1,5 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { selectListeners, servicePorts } from "../../src/gateway-api/listeners.js";
+import { selectListeners } from "../../src/gateway-api/listeners.js";
+import { listedPorts, serviceView } from "../../src/model/services.js";
 import { EgressNetwork, ListenerSet, ROUTE_KINDS, type ParentRef, parentRefs } from "../../src/gateway-api/references.js";
 import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
 import { K, type KindKey } from "../../src/model/kinds.js";
@@ -17,13 +18,13 @@ const KINDS: Partial<Record<ParentRef["target"], KindKey>> = {
 const judged = (index: ResourceIndex, ref: ParentRef, kind: KindKey): boolean => ref.target === "gateway" || holdsKind(index, kind);
 
 /** The problem of a listener or Service port selection, when every definition of the parent has it. */
-function sectionProblem(ref: ParentRef, defs: readonly Resource[]): "sectionNotFound" | "portNotFound" | undefined {
+function sectionProblem(index: ResourceIndex, ref: ParentRef, defs: readonly Resource[]): "sectionNotFound" | "portNotFound" | undefined {
   const problems = defs.map((d) => {
     if (ref.target !== "service") {
       const selected = selectListeners(ref, d);
       return typeof selected === "string" ? selected : undefined;
     }
-    const ports = servicePorts(d);
+    const ports = listedPorts(serviceView(index, d));
     if (!ports) return undefined;
     if (ref.sectionName !== undefined && !ports.some((p) => p.name === ref.sectionName)) return "sectionNotFound";
     if (ref.port !== undefined && !ports.some((p) => p.number === ref.port && (ref.sectionName === undefined || p.name === ref.sectionName))) return "portNotFound";
@@ -75,7 +76,7 @@ export default defineRule({
         });
         continue;
       }
-      const problem = sectionProblem(ref, defs);
+      const problem = sectionProblem(ctx.index, ref, defs);
       if (!problem) continue;
       const what = ref.target === "service" ? "port" : "listener";
       ctx.report({

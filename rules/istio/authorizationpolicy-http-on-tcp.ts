@@ -1,11 +1,11 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { policyWorkloads } from "../../src/istio/policy-targets.js";
-import { portProtocol } from "../../src/istio/protocols.js";
+import { servicePortProtocol } from "../../src/istio/protocols.js";
 import { httpOnlyDenyRule, policyAction, usesHttpOnlyAttribute } from "../../src/validation/security.js";
 import { K } from "../../src/model/kinds.js";
-import { type Resource, asArray, asNumber, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
+import { type Resource, asArray, asObject, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
-import { matches, selectorFromLabels } from "../../src/model/selectors.js";
+import { servicesSelecting } from "../../src/model/services.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
 import type { Workload } from "../../src/model/workloads.js";
 
@@ -28,13 +28,9 @@ function allowedByOther(index: ResourceIndex, policy: Resource, workload: Worklo
 /** The first non-HTTP port of a Service selecting one of the policy's workloads, as "service:port". */
 function tcpPortInScope(index: ResourceIndex, policy: Resource): string | undefined {
   for (const w of policyWorkloads(index, policy) ?? []) {
-    for (const svc of index.inNamespace(K.Service, w.namespace)) {
-      const selector = asStringMap(spec(svc).selector);
-      if (!selector || !Object.keys(selector).length || !matches(selectorFromLabels(selector), w.labels)) continue;
-      for (const p of asArray(spec(svc).ports).map(asObject)) {
-        if (p && TCP.has(portProtocol({ name: asString(p.name), appProtocol: asString(p.appProtocol), protocol: asString(p.protocol) }))) {
-          if (!allowedByOther(index, policy, w)) return `${svc.name}:${asNumber(p.port) ?? "?"}`;
-        }
+    for (const svc of servicesSelecting(index, w)) {
+      for (const p of svc.ports) {
+        if (TCP.has(servicePortProtocol(p)) && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
       }
     }
   }

@@ -4,17 +4,14 @@ import { mayBeInMesh } from "../../src/istio/injection.js";
 import { ANY_SERVICE, MTLS_KINDS, type PodRef, autoMtlsEnabled, connection } from "../../src/istio/mtls.js";
 import { policyTarget, policyWorkloads } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
-import { type FieldPath, asStringMap, spec, isLinted } from "../../src/model/resource.js";
+import { type FieldPath, isLinted } from "../../src/model/resource.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
+import { serviceFqdn, servicesSelecting } from "../../src/model/services.js";
 
 /** Why traffic to a pod carries no peer identity, or undefined when it does (callers in the pod's namespace). */
 function whyNoMtls(index: ResourceIndex, pod: PodRef): string | undefined {
-  const service = index.inNamespace(K.Service, pod.namespace).find((s) => {
-    const selector = asStringMap(spec(s).selector) ?? {};
-    return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => pod.labels[k] === v);
-  });
-  const domain = index.settings.clusterDomain;
-  const host = service ? `${service.name}.${service.namespace}.svc.${domain}`.toLowerCase() : `${ANY_SERVICE}.${pod.namespace}.svc.${domain}`;
+  const service = servicesSelecting(index, pod)[0];
+  const host = service?.fqdn ?? serviceFqdn(ANY_SERVICE, pod.namespace, index.settings.clusterDomain);
   const c = connection(index, { fromNamespace: pod.namespace, sourceInMesh: true, host, hostNamespaces: [pod.namespace], servicePort: undefined, pod, targetInMesh: true, targetPort: undefined });
   if (c.server.mode === "DISABLE") return `PeerAuthentication "${c.server.policy?.namespace}/${c.server.policy?.name}" disables mTLS`;
   if (c.transport !== "mtls") {

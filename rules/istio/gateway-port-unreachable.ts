@@ -2,9 +2,8 @@ import { defineRule } from "../../src/engine/rule.js";
 import { isAssumed } from "../../src/model/installation.js";
 import { ISTIO_OPERATOR, gatewayServers, gatewayWorkloads } from "../../src/istio/gateway-servers.js";
 import { K } from "../../src/model/kinds.js";
-import { type Resource, asArray, asNumber, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
-import { matches, selectorFromLabels } from "../../src/model/selectors.js";
+import { type ServiceView, servicesSelecting, targetPortOn } from "../../src/model/services.js";
 import type { Workload } from "../../src/model/workloads.js";
 import { holdsKind } from "../../src/model/evidence.js";
 
@@ -30,13 +29,8 @@ export default defineRule({
     const servers = gatewayServers(gw).filter((s) => s.port !== undefined && s.port > 0);
     const workloads = gatewayWorkloads(ctx.index, gw);
     if (servers.length === 0 || workloads.length === 0) return;
-    const services = new Map<Resource, Workload>();
-    for (const w of workloads) {
-      for (const svc of ctx.index.inNamespace(K.Service, w.namespace)) {
-        const selector = asStringMap(spec(svc).selector);
-        if (selector && Object.keys(selector).length && matches(selectorFromLabels(selector), w.labels)) services.set(svc, w);
-      }
-    }
+    const services = new Map<ServiceView, Workload>();
+    for (const w of workloads) for (const svc of servicesSelecting(ctx.index, w)) services.set(svc, w);
     if (services.size === 0) {
       // A repository without any Service keeps them elsewhere.
       if (!holdsKind(ctx.index, K.Service)) return;
@@ -61,21 +55,14 @@ export default defineRule({
 });
 
 /** TCP ports and target ports of a Service; a named targetPort is resolved through the workload's containers. */
-function servicePortNumbers(svc: Resource, workload: Workload): number[] {
-  return asArray(spec(svc).ports).flatMap((p) => {
-    const port = asObject(p);
-    const number = asNumber(port?.port);
-    if (!port || number === undefined || (asString(port.protocol) ?? "TCP").toUpperCase() !== "TCP") return [];
-    const out = [number];
-    const target = port.targetPort;
-    if (typeof target === "number") out.push(target);
-    else if (typeof target === "string") {
-      const named = workload.containers.flatMap((c) => c.ports).find((cp) => cp.name === target);
-      if (named) out.push(named.containerPort);
-      else if (/^\d+$/.test(target)) out.push(Number(target));
-    }
-    const chart = INSTALLATION_TARGET_PORTS[number];
-    if (isAssumed(svc) && chart !== undefined) out.push(chart);
+function servicePortNumbers(svc: ServiceView, workload: Workload): number[] {
+  return svc.ports.flatMap((port) => {
+    if (port.transport !== "TCP") return [];
+    const out = [port.number];
+    const target = targetPortOn(port, workload);
+    if (target !== undefined) out.push(target);
+    const chart = INSTALLATION_TARGET_PORTS[port.number];
+    if (isAssumed(svc.resource) && chart !== undefined) out.push(chart);
     return out;
   });
 }

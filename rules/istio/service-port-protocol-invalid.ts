@@ -4,9 +4,9 @@ import { usesIstioConfig } from "../../src/istio/evidence.js";
 import { usesLinkerd } from "../../src/linkerd/evidence.js";
 import { analyzerPortProtocol, isKnownAppProtocol } from "../../src/istio/protocols.js";
 import { K } from "../../src/model/kinds.js";
-import { type Resource, asArray, asNumber, asObject, asString, asStringMap, labelsOf, spec } from "../../src/model/resource.js";
+import { labelsOf } from "../../src/model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
-import { selectorFromLabels } from "../../src/model/selectors.js";
+import { type ServiceView, serviceView, workloadsBehind } from "../../src/model/services.js";
 
 const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]);
 
@@ -40,47 +40,40 @@ export default defineRule({
     // Istio's control plane and the gateways and waypoints it deploys name their ports themselves.
     if (labels.istio !== undefined || labels.release === "istio" || labels["gateway.istio.io/managed"] !== undefined) return;
     if (SYSTEM_NAMESPACES.has(svc.namespace)) return;
-    const externalName = spec(svc).type === "ExternalName";
-    const meshed = !externalName && labels.kiali_wizard === undefined && servesMesh(ctx.index, svc);
-    asArray(spec(svc).ports).forEach((p, i) => {
-      const port = asObject(p);
-      if (!port) return;
-      const number = asNumber(port.port);
-      const name = asString(port.name);
-      const appProtocol = asString(port.appProtocol);
-      const protocol = asString(port.protocol);
-      if (protocol?.toUpperCase() === "UDP") return;
-      const data = { port: name ? `"${name}" (${number ?? "?"})` : String(number ?? "?"), appProtocol: appProtocol ?? "" };
-      const derived = analyzerPortProtocol({ port: number, name, appProtocol, protocol });
+    const service = serviceView(ctx.index, svc);
+    const externalName = service.type === "ExternalName";
+    const meshed = !externalName && labels.kiali_wizard === undefined && servesMesh(ctx.index, service);
+    for (const { path, number, name, appProtocol, transport } of service.ports) {
+      if (transport === "UDP") continue;
+      const data = { port: name ? `"${name}" (${number})` : String(number), appProtocol: appProtocol ?? "" };
+      const derived = analyzerPortProtocol({ port: number, name, appProtocol, protocol: transport });
       const severity = meshed ? ("warning" as const) : undefined;
       if (externalName) {
         if (derived === undefined || name === "tcp") {
-          ctx.report({ resource: svc, path: ["spec", "ports", i], messageId: "externalName", data, severity: "warning", help: 'Name the port "tls-…" or "https-…" (or set appProtocol) so the sidecar routes it by SNI.' });
+          ctx.report({ resource: svc, path, messageId: "externalName", data, severity: "warning", help: 'Name the port "tls-…" or "https-…" (or set appProtocol) so the sidecar routes it by SNI.' });
         }
-        return;
+        continue;
       }
       if (appProtocol !== undefined) {
-        if (isKnownAppProtocol(appProtocol)) return;
+        if (isKnownAppProtocol(appProtocol)) continue;
         const messageId = meshed ? "appProtocolUnknownInMesh" : "appProtocolUnknown";
-        ctx.report({ resource: svc, path: ["spec", "ports", i, "appProtocol"], messageId, data, ...(severity ? { severity } : {}), help: "Use one of http, http2, https, grpc, grpc-web, tcp, tls, mongo, mysql, redis (or kubernetes.io/h2c, ws, wss)." });
-        return;
+        ctx.report({ resource: svc, path: [...path, "appProtocol"], messageId, data, ...(severity ? { severity } : {}), help: "Use one of http, http2, https, grpc, grpc-web, tcp, tls, mongo, mysql, redis (or kubernetes.io/h2c, ws, wss)." });
+        continue;
       }
-      if (derived !== undefined) return;
+      if (derived !== undefined) continue;
       ctx.report({
         resource: svc,
-        path: ["spec", "ports", i, name === undefined ? "port" : "name"],
+        path: [...path, name === undefined ? "port" : "name"],
         messageId: meshed ? "noProtocolInMesh" : "noProtocol",
         data,
         ...(severity ? { severity } : {}),
         help: 'Name the port "<protocol>[-<suffix>]" (e.g. "http-api", "grpc", "tcp-db") or set appProtocol; sniffing adds latency and breaks server-first protocols.',
       });
-    });
+    }
   },
 });
 
 /** Whether a workload the Service selects runs with a sidecar or in ambient mode. */
-function servesMesh(index: ResourceIndex, svc: Resource): boolean {
-  const selector = asStringMap(spec(svc).selector);
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return index.workloads().select(selectorFromLabels(selector), svc.namespace).some((w) => inMesh(index, w, { revisions: true }));
+function servesMesh(index: ResourceIndex, service: ServiceView): boolean {
+  return workloadsBehind(index, service).some((w) => inMesh(index, w, { revisions: true }));
 }

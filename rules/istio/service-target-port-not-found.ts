@@ -1,8 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { asArray, asNumber, asObject, asString, asStringMap, labelsOf, spec } from "../../src/model/resource.js";
+import { labelsOf } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
-import { selectorFromLabels } from "../../src/model/selectors.js";
+import { serviceView, workloadsBehind } from "../../src/model/services.js";
 
 export default defineRule({
   meta: {
@@ -22,24 +22,21 @@ export default defineRule({
   check(svc, ctx) {
     // Istio's own Services expose debug ports their pods do not declare; waypoints and gateways are generated.
     if (svc.namespace === ctx.settings.rootNamespace || svc.namespace === "istio-system") return;
-    if (labelsOf(svc)["gateway.istio.io/managed"] !== undefined || spec(svc).type === "ExternalName") return;
-    const selector = asStringMap(spec(svc).selector);
-    if (!selector || Object.keys(selector).length === 0) return;
+    const service = serviceView(ctx.index, svc);
+    if (labelsOf(svc)["gateway.istio.io/managed"] !== undefined || service.type === "ExternalName") return;
     // A workload that declares no container port says nothing about what it listens on: not judged.
-    const workloads = ctx.index.workloads().select(selectorFromLabels(selector), svc.namespace)
-      .filter((w) => w.containers.some((c) => c.ports.length > 0));
-    asArray(spec(svc).ports).forEach((p, i) => {
-      const port = asObject(p);
-      const number = asNumber(port?.port);
-      if (!port || number === undefined) return;
-      const name = asString(port.targetPort);
-      const target = name ?? asNumber(port.targetPort) ?? number;
+    const workloads = workloadsBehind(ctx.index, service).filter((w) => w.containers.some((c) => c.ports.length > 0));
+    if (workloads.length === 0) return;
+    for (const { path, number, targetPort } of service.ports) {
+      // A name is looked up among the containers' port names, as the endpoints controller does, even when it is made of digits.
+      const name = typeof targetPort === "string" ? targetPort : undefined;
+      const target = targetPort ?? number;
       for (const w of workloads) {
         const ports = w.containers.flatMap((c) => c.ports);
         if (name !== undefined ? ports.some((cp) => cp.name === name) : ports.some((cp) => cp.containerPort === target)) continue;
         ctx.report({
           resource: svc,
-          path: ["spec", "ports", i, port.targetPort !== undefined ? "targetPort" : "port"],
+          path: [...path, targetPort !== undefined ? "targetPort" : "port"],
           messageId: name !== undefined ? "named" : "numbered",
           data: { target, port: number, kind: w.resource.kind, workload: w.resource.name },
           related: [{ resource: w.resource, path: [...w.templatePath, "spec", "containers"], message: "the containers of a workload this Service selects" }],
@@ -49,6 +46,6 @@ export default defineRule({
         });
         break;
       }
-    });
+    }
   },
 });

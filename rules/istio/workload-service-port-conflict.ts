@@ -1,10 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { hasSidecar } from "../../src/istio/injection.js";
 import { analyzerPortProtocol } from "../../src/istio/protocols.js";
-import { servicesSelecting } from "../../src/istio/service-selection.js";
 import { K } from "../../src/model/kinds.js";
-import { type Resource, asArray, asNumber, asObject, asString, labelsOf, spec } from "../../src/model/resource.js";
+import { type Resource, labelsOf } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
+import { type ServicePort, servicesSelecting } from "../../src/model/services.js";
 import { workloadOf } from "../../src/model/workloads.js";
 import { addTo } from "../../src/base/multimap.js";
 
@@ -34,14 +34,12 @@ export default defineRule({
     if (services.length === 0) return;
     const protocols = new Map<number, Map<string, Resource[]>>();
     const targets = new Map<string, Map<number, Resource[]>>();
-    for (const svc of services) {
-      for (const p of asArray(spec(svc).ports)) {
-        const port = asObject(p);
-        const number = asNumber(port?.port);
+    for (const { resource: svc, ports } of services) {
+      for (const port of ports) {
         // The sidecar does not capture UDP, so a UDP port beside a TCP one (DNS) builds no listener.
-        if (!port || number === undefined || asString(port.protocol)?.toUpperCase() === "UDP") continue;
-        add(protocols, number, protocolOf(port), svc);
-        add(targets, String(asNumber(port.targetPort) || asString(port.targetPort) || number), number, svc);
+        if (port.transport === "UDP") continue;
+        add(protocols, port.number, protocolOf(port), svc);
+        add(targets, String(port.targetPort || port.number), port.number, svc);
       }
     }
     const related = (svcs: readonly Resource[]) => svcs.map((s) => ({ resource: s, message: `Service "${s.name}" selects this workload` }));
@@ -71,10 +69,9 @@ export default defineRule({
 });
 
 /** The protocol the sidecar gives the port: from its name or appProtocol (or `sniffed`), or a non-TCP `protocol`. */
-function protocolOf(port: Record<string, unknown>): string {
-  const transport = asString(port.protocol)?.toUpperCase() ?? "TCP";
-  if (transport !== "TCP") return transport;
-  return analyzerPortProtocol({ name: asString(port.name), appProtocol: asString(port.appProtocol), port: asNumber(port.port) }) ?? "sniffed";
+function protocolOf(port: ServicePort): string {
+  if (port.transport !== "TCP") return port.transport;
+  return analyzerPortProtocol({ name: port.name, appProtocol: port.appProtocol, port: port.number }) ?? "sniffed";
 }
 
 function add<K1, K2>(map: Map<K1, Map<K2, Resource[]>>, a: K1, b: K2, svc: Resource): void {

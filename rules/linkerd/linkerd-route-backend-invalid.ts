@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { servicePorts } from "../../src/gateway-api/listeners.js";
+import { listedPorts, serviceView } from "../../src/model/services.js";
 import { backendRefs } from "../../src/gateway-api/references.js";
 import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
@@ -44,7 +44,7 @@ export default defineRule({
       } else if (own && holdsKind(ctx.index, K.Service)) {
         // Gateway API routes' missing Services and ports are route-backend-not-found's.
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
-        const ports = service && servicePorts(service);
+        const ports = service && listedPorts(serviceView(ctx.index, service));
         if (!service) {
           const certain = holdsKindIn(ctx.index, K.Service, ref.namespace);
           ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "serviceNotFound", data, ...(certain ? { severity: "error" as const } : {}), help: "Fix the name, or set namespace when the Service lives in another namespace." });

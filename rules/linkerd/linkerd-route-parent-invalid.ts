@@ -1,9 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { servicePorts } from "../../src/gateway-api/listeners.js";
+import { listedPorts, serviceView } from "../../src/model/services.js";
 import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { LINKERD_ROUTE_KINDS, isLinkerdRoute, linkerdGoverns, linkerdParentRefs, webhookSeverity } from "../../src/linkerd/routes.js";
-import { spec } from "../../src/model/resource.js";
 
 export default defineRule({
   meta: {
@@ -53,11 +52,12 @@ export default defineRule({
           }
           continue;
         }
-        if (spec(service).clusterIP === "None") {
+        const view = serviceView(ctx.index, service);
+        if (view.headless) {
           ctx.report({ resource: route, path: at, messageId: "serviceHeadless", data, severity: "warning", help: "Attach the route to a Service with a cluster IP." });
           continue;
         }
-        const ports = servicePorts(service);
+        const ports = listedPorts(view);
         if (own && ref.port !== undefined && ports && !ports.some((p) => p.number === ref.port)) {
           ctx.report({ resource: route, path: [...ref.path, "port"], messageId: "servicePortNotFound", data, severity: "warning", help: `Name one of the ports of Service "${ref.name}".` });
         }

@@ -3,7 +3,7 @@ import { K } from "../../src/model/kinds.js";
 import { parseAuthority } from "../../src/linkerd/service-profiles.js";
 import { speaksForServicesIn } from "../../src/model/evidence.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
-import { servicePorts } from "../../src/smi/traffic-split.js";
+import { portNumbered, serviceNamed } from "../../src/model/services.js";
 import { parseQuantity, sign } from "../../src/base/quantity.js";
 
 export default defineRule({
@@ -35,9 +35,9 @@ export default defineRule({
         const data = { authority, domain };
         if (!a || a.clusterDomain !== domain) ctx.report({ resource: sp, path: [...path, "authority"], messageId: "notFqdn", data, help: "Linkerd resolves an override through the destination service; use the Service's full name." });
         else if (speaksForServicesIn(ctx.index, a.namespace)) {
-          const svc = ctx.index.get(K.Service, a.namespace, a.service);
+          const svc = serviceNamed(ctx.index, a.namespace, a.service);
           if (!svc) ctx.report({ resource: sp, path: [...path, "authority"], messageId: "serviceNotFound", data: { authority, service: a.service, namespace: a.namespace }, help: "Traffic sent to this override fails." });
-          else if (a.port !== undefined && !servicePorts(svc).includes(a.port)) ctx.report({ resource: sp, path: [...path, "authority"], messageId: "portNotFound", data: { authority, port: a.port, service: a.service }, help: "Use one of the Service's ports." });
+          else if (a.port !== undefined && !portNumbered(svc, a.port)) ctx.report({ resource: sp, path: [...path, "authority"], messageId: "portNotFound", data: { authority, port: a.port, service: a.service }, help: "Use one of the Service's ports." });
         }
       }
       const w = typeof o.weight === "number" ? String(o.weight) : asString(o.weight);

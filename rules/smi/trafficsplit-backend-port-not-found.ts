@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { servicePorts, splitService, trafficSplitOf } from "../../src/smi/traffic-split.js";
+import { splitService, trafficSplitOf } from "../../src/smi/traffic-split.js";
 
 export default defineRule({
   meta: {
@@ -19,11 +19,11 @@ export default defineRule({
     const split = trafficSplitOf(ts);
     const root = split.service ? splitService(ctx.index, ts, split.service) : undefined;
     if (!root) return;
-    const rootPorts = servicePorts(root);
+    const rootPorts = root.ports.map((p) => p.number);
     for (const b of split.backends) {
       const svc = b.service === split.service ? undefined : splitService(ctx.index, ts, b.service);
       if (!svc) continue;
-      const ports = servicePorts(svc);
+      const ports = svc.ports.map((p) => p.number);
       const missing = rootPorts.filter((p) => !ports.includes(p));
       for (const port of missing) {
         ctx.report({
@@ -32,7 +32,7 @@ export default defineRule({
           messageId: "portMissing",
           data: { service: b.service, port, root: root.name, ports: ports.join(", ") || "none" },
           help: "The SMI spec requires backends to expose the root service's ports; requests on a missing port fail.",
-          related: [{ resource: svc, path: ["spec", "ports"], message: `Service "${svc.name}"` }],
+          related: [{ resource: svc.resource, path: ["spec", "ports"], message: `Service "${svc.name}"` }],
         });
       }
     }

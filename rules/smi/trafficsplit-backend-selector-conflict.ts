@@ -1,8 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
-import { selectorFromLabels } from "../../src/model/selectors.js";
-import { sameApplication, serviceSelector, splitService, trafficSplitOf } from "../../src/smi/traffic-split.js";
+import { workloadsBehind } from "../../src/model/services.js";
+import { sameApplication, splitService, trafficSplitOf } from "../../src/smi/traffic-split.js";
 
 export default defineRule({
   meta: {
@@ -21,14 +21,14 @@ export default defineRule({
     const split = trafficSplitOf(ts);
     const root = split.service ? splitService(ctx.index, ts, split.service) : undefined;
     if (!root) return;
-    const rootSel = serviceSelector(root);
+    const rootSel = root.selector;
     // An apex that selects no pod is the usual SMI pattern (it only names the traffic); nothing to compare then.
-    if (Object.keys(rootSel).length === 0 || ctx.index.workloads().select(selectorFromLabels(rootSel), ts.namespace).length === 0) return;
+    if (Object.keys(rootSel).length === 0 || workloadsBehind(ctx.index, root).length === 0) return;
     const describe = (sel: Readonly<Record<string, string>>) => Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",");
     for (const b of split.backends) {
       const svc = b.service === split.service ? undefined : splitService(ctx.index, ts, b.service);
       if (!svc) continue;
-      const sel = serviceSelector(svc);
+      const sel = svc.selector;
       if (Object.keys(sel).length === 0 || sameApplication(rootSel, sel)) continue;
       ctx.report({
         resource: ts,
@@ -36,7 +36,7 @@ export default defineRule({
         messageId: "otherApp",
         data: { service: b.service, backend: describe(sel), root: root.name, rootSelector: describe(rootSel) },
         help: "Backends are versions of the root service's application; check that the split sends traffic where intended.",
-        related: [{ resource: svc, path: ["spec", "selector"], message: `Service "${svc.name}"` }],
+        related: [{ resource: svc.resource, path: ["spec", "selector"], message: `Service "${svc.name}"` }],
       });
     }
   },

@@ -1,14 +1,14 @@
 import { AUTHZ_KINDS, principalOf } from "../istio/authz.js";
 import { istioAccessEngine } from "./istio.js";
 import { LINKERD_ACCESS_KINDS, linkerdAccessEngine } from "./linkerd.js";
-import { MTLS_KINDS, containerPortFor, servicePortsOf } from "../istio/mtls.js";
+import { MTLS_KINDS } from "../istio/mtls.js";
 import { mayBeInMesh, namespaceDataplane } from "../istio/injection.js";
 import { declaresNamespace } from "../model/evidence.js";
-import { type IstioProtocol, portProtocol } from "../istio/protocols.js";
+import { type IstioProtocol, portProtocol, servicePortProtocol } from "../istio/protocols.js";
 import { K, type KindKey } from "../model/kinds.js";
-import { type Resource, type SourceSpan, asArray, asNumber, asObject, asString, asStringMap, displayName, spec } from "../model/resource.js";
+import { type SourceSpan, displayName } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
-import { selectorFromLabels } from "../model/selectors.js";
+import { type ServiceView, numericTargetPort, serviceNamed, servicesSelecting, targetPortOn, workloadsBehind } from "../model/services.js";
 import type { Workload } from "../model/workloads.js";
 
 import {
@@ -74,15 +74,15 @@ function namespaceInMesh(index: ResourceIndex, namespace: string): boolean {
 
 /** The target: a Service (its selected workloads) or a workload, and the port called. */
 export function resolveTarget(index: ResourceIndex, ref: AccessTargetRef): ResolvedTarget {
-  const service = index.get(K.Service, ref.namespace, ref.name);
+  const service = serviceNamed(index, ref.namespace, ref.name);
   if (service) return serviceTarget(index, service, ref);
   const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
   if (workload) return workloadTarget(index, workload, ref);
   throw new AccessError(`unknown target "${formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"`, "target");
 }
 
-function serviceTarget(index: ResourceIndex, service: Resource, ref: AccessTargetRef): ResolvedTarget {
-  const ports = servicePortsOf(service);
+function serviceTarget(index: ResourceIndex, service: ServiceView, ref: AccessTargetRef): ResolvedTarget {
+  const ports = service.ports;
   let port = ref.port === undefined ? undefined : ports.find((p) => p.number === ref.port);
   if (ref.port !== undefined && !port) {
     throw new AccessError(`unknown target "${formatTarget(ref)}": Service ${service.namespace}/${service.name} has no port ${ref.port} (ports: ${ports.map((p) => p.number).join(", ") || "none"})`, "target");
@@ -91,17 +91,16 @@ function serviceTarget(index: ResourceIndex, service: Resource, ref: AccessTarge
     throw new AccessError(`Service ${service.namespace}/${service.name} has several ports (${ports.map((p) => p.number).join(", ")}): name one, as in ${service.namespace}/${service.name}:${ports[0]?.number}`, "target");
   }
   port ??= ports[0];
-  const protocol: IstioProtocol = port ? servicePortProtocol(service, port.number) : "unknown";
-  const selector = asStringMap(spec(service).selector) ?? {};
-  const workloads = Object.keys(selector).length ? index.workloads().select(selectorFromLabels(selector), service.namespace) : [];
+  const protocol: IstioProtocol = port ? servicePortProtocol(port) : "unknown";
+  const workloads = workloadsBehind(index, service);
   const backends: Backend[] = workloads.length
-    ? workloads.map((w) => ({ workload: w, namespace: w.namespace, labels: w.labels, containerPort: port ? containerPortFor(port, w) : undefined, protocol }))
-    : [{ workload: undefined, namespace: service.namespace, labels: selector, containerPort: port ? numericTarget(port.targetPort, port.number) : undefined, protocol }];
-  const fqdn = `${service.name}.${service.namespace}.svc.${index.settings.clusterDomain}`.toLowerCase();
-  const names = [service.name, `${service.name}.${service.namespace}`, `${service.name}.${service.namespace}.svc`, fqdn];
+    ? workloads.map((w) => ({ workload: w, namespace: w.namespace, labels: w.labels, containerPort: port ? targetPortOn(port, w) : undefined, protocol }))
+    : [{ workload: undefined, namespace: service.namespace, labels: service.selector, containerPort: port ? numericTargetPort(port) : undefined, protocol }];
+  const fqdn = service.fqdn;
+  const names = serviceNames(service);
   return {
     kind: "Service",
-    resource: service,
+    resource: service.resource,
     namespace: service.namespace,
     name: service.name,
     port: port?.number,
@@ -111,14 +110,8 @@ function serviceTarget(index: ResourceIndex, service: Resource, ref: AccessTarge
   };
 }
 
-/** The protocol Istio gives a Service port (appProtocol, else the name's prefix). */
-export function servicePortProtocol(service: Resource, number: number): IstioProtocol {
-  const raw = asArray(spec(service).ports).map(asObject).find((p) => asNumber(p?.port) === number);
-  return portProtocol({ name: asString(raw?.name), appProtocol: asString(raw?.appProtocol), protocol: asString(raw?.protocol) });
-}
-
-const numericTarget = (target: number | string | undefined, fallback: number): number | undefined =>
-  target === undefined ? fallback : typeof target === "number" ? target : /^\d+$/.test(target) ? Number(target) : undefined;
+/** The names a Service is called by from inside the cluster: short, `name.ns`, `name.ns.svc` and its FQDN. */
+const serviceNames = (s: ServiceView): string[] => [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`, s.fqdn];
 
 function workloadTarget(index: ResourceIndex, workload: Workload, ref: AccessTargetRef): ResolvedTarget {
   const declared = workload.containers.flatMap((c) => c.ports);
@@ -129,13 +122,11 @@ function workloadTarget(index: ResourceIndex, workload: Workload, ref: AccessTar
   // The protocol of a container port is the one of the Service ports that reach it, else the container port's name.
   let protocol: IstioProtocol = "unknown";
   const hosts: string[] = [];
-  for (const s of index.inNamespace(K.Service, workload.namespace)) {
-    const selector = asStringMap(spec(s).selector) ?? {};
-    if (!Object.keys(selector).length || !Object.entries(selector).every(([k, v]) => workload.labels[k] === v)) continue;
-    for (const p of servicePortsOf(s)) {
-      if (port === undefined || containerPortFor(p, workload) !== port) continue;
-      if (protocol === "unknown") protocol = servicePortProtocol(s, p.number);
-      const names = [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`, `${s.name}.${s.namespace}.svc.${index.settings.clusterDomain}`];
+  for (const s of servicesSelecting(index, workload)) {
+    for (const p of s.ports) {
+      if (port === undefined || targetPortOn(p, workload) !== port) continue;
+      if (protocol === "unknown") protocol = servicePortProtocol(p);
+      const names = serviceNames(s);
       hosts.push(...names, ...names.map((n) => `${n}:${p.number}`));
     }
   }

@@ -1,12 +1,12 @@
 import type { AccessEngine, AccessRequest, Backend, BackendDecision, Decider, MtlsSummary, ResolvedSource, ResolvedTarget } from "./types.js";
 import { describeBackend } from "./text.js";
-import { type FieldPath, type Resource, asStringMap, displayName, spec } from "../model/resource.js";
+import { type FieldPath, type Resource, displayName } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type AuthzOutcome, type AuthzPolicy, applicablePolicies, evaluate, principalOf } from "../istio/authz.js";
 import { mayBeInMesh } from "../istio/injection.js";
-import { K } from "../model/kinds.js";
-import { ANY_SERVICE, type Connection, connection, containerPortFor, servicePortsOf } from "../istio/mtls.js";
+import { ANY_SERVICE, type Connection, connection } from "../istio/mtls.js";
 import { isHttpProtocol } from "../istio/protocols.js";
+import { servicesSelecting, targetPortOn } from "../model/services.js";
 
 /** Istio's answer to "can A call B?": the mTLS handshake first, then CUSTOM, DENY and ALLOW policies. */
 export const istioAccessEngine: AccessEngine = {
@@ -82,13 +82,9 @@ function calledHost(index: ResourceIndex, target: ResolvedTarget, backend: Backe
   // A workload is reached through a Service whose port leads to the container port, when there is one.
   const w = backend.workload;
   if (w) {
-    for (const service of index.inNamespace(K.Service, w.namespace)) {
-      const host = `${service.name}.${service.namespace}.svc.${index.settings.clusterDomain}`.toLowerCase();
-      const port = servicePortsOf(service).find((p) => containerPortFor(p, w) === backend.containerPort);
-      const selector = asStringMap(spec(service).selector) ?? {};
-      if (port && Object.keys(selector).length && Object.entries(selector).every(([k, v]) => w.labels[k] === v)) {
-        return { host, namespace: service.namespace, port: port.number };
-      }
+    for (const service of servicesSelecting(index, w)) {
+      const port = service.ports.find((p) => targetPortOn(p, w) === backend.containerPort);
+      if (port) return { host: service.fqdn, namespace: service.namespace, port: port.number };
     }
   }
   return { host: `${ANY_SERVICE}.${backend.namespace}.svc.${index.settings.clusterDomain}`, namespace: backend.namespace, port: undefined };

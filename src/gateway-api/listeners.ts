@@ -145,14 +145,3 @@ export function admissionProblem(index: ResourceIndex, route: Resource, listener
   if (!byKind.some((l) => hostnameMatches(l, hostnames))) return "hostname";
   return undefined;
 }
-
-/** Service ports (number and name); undefined when the Service lists none (ExternalName, or ports managed elsewhere). */
-export function servicePorts(service: Resource): { number: number; name: string | undefined }[] | undefined {
-  if (spec(service).type === "ExternalName") return undefined;
-  const ports = asArray(spec(service).ports).flatMap((p) => {
-    const o = asObject(p);
-    const number = asNumber(o?.port);
-    return number === undefined ? [] : [{ number, name: asString(o?.name) }];
-  });
-  return ports.length ? ports : undefined;
-}

@@ -5,6 +5,7 @@ import { type Resource, asArray, asObject, asString, asStringMap, spec } from ".
 import { type ResourceIndex } from "../model/resource-index.js";
 import { HOST_KINDS } from "./hosts.js";
 import { selectorFromLabels } from "../model/selectors.js";
+import { serviceView, workloadsBehind } from "../model/services.js";
 import { canonicalHost, namespaceOfFqdn } from "./destinations.js";
 import { type ExportScope, destinationRuleScope, isVisibleFrom } from "./export-to.js";
 import { routeDestinations } from "./routes.js";
@@ -97,11 +98,7 @@ function buildTable(index: ResourceIndex): Map<string, NamespaceRules> {
  */
 export function backendLabels(index: ResourceIndex, entry: HostEntry): Readonly<Record<string, string>>[] {
   const r = entry.resource;
-  if (r.kind === "Service") {
-    const selector = asStringMap(spec(r).selector);
-    if (!selector || Object.keys(selector).length === 0) return [];
-    return index.workloads().select(selectorFromLabels(selector), r.namespace).map((w) => w.labels);
-  }
+  if (r.kind === "Service") return workloadsBehind(index, serviceView(index, r)).map((w) => w.labels);
   const workloadSelector = asStringMap(asObject(spec(r).workloadSelector)?.labels);
   if (workloadSelector && Object.keys(workloadSelector).length) {
     return index.workloads().select(selectorFromLabels(workloadSelector), r.namespace).map((w) => w.labels);

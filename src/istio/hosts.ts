@@ -3,6 +3,7 @@ import { hostMatchesPattern, qualifyHost } from "../model/hostnames.js";
 import { type Resource, asArray, asNumber, asObject, asString, spec } from "../model/resource.js";
 import { K, type KindKey } from "../model/kinds.js";
 import type { ResourceIndex } from "../model/resource-index.js";
+import { type ServiceView, allServices } from "../model/services.js";
 import type { Settings } from "../model/settings.js";
 
 /** Kinds a rule reads when it resolves hosts (checked against each rule's `reads`). */
@@ -12,7 +13,7 @@ export const HOST_KINDS: readonly KindKey[] = [K.Service, K.ServiceEntry, K.Name
 export function hostTable(index: ResourceIndex): HostTable {
   return index.memo("istio/hosts", HOST_KINDS, () => {
     const namespaces = index.namespaces();
-    return new HostTable(index.all(K.Service), index.all(K.ServiceEntry), index.settings, (ns) => namespaces.exists(ns));
+    return new HostTable(allServices(index), index.all(K.ServiceEntry), index.settings, (ns) => namespaces.exists(ns));
   });
 }
 
@@ -56,15 +57,14 @@ export class HostTable {
   private readonly externalPatterns: readonly string[];
 
   constructor(
-    services: readonly Resource[],
+    services: readonly ServiceView[],
     serviceEntries: readonly Resource[],
     private readonly settings: Settings,
     private readonly isNamespace: (name: string) => boolean,
   ) {
     for (const s of services) {
       if (!s.name) continue;
-      const host = `${s.name}.${s.namespace}.svc.${settings.clusterDomain}`.toLowerCase();
-      this.add({ host, resource: s, scope: serviceScope(s, settings), ports: servicePorts(s) });
+      this.add({ host: s.fqdn, resource: s.resource, scope: serviceScope(s.resource, settings), ports: s.ports });
     }
     for (const se of serviceEntries) {
       const scope = serviceScope(se, settings);
@@ -127,23 +127,6 @@ export class HostTable {
     if (labels.length === 3 && labels[2] === "svc") out.push(`${fqdn}.${this.settings.clusterDomain}`);
     return out;
   }
-}
-
-function servicePorts(s: Resource): HostPort[] {
-  return asArray(spec(s).ports).flatMap((p) => {
-    const port = asObject(p);
-    const number = asNumber(port?.port);
-    if (!port || number === undefined) return [];
-    const target = port.targetPort;
-    return [
-      {
-        number,
-        name: asString(port.name),
-        protocol: asString(port.appProtocol) ?? asString(port.protocol),
-        targetPort: typeof target === "number" || typeof target === "string" ? target : undefined,
-      },
-    ];
-  });
 }
 
 function serviceEntryPorts(se: Resource): HostPort[] {

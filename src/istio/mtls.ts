@@ -1,10 +1,11 @@
-import { type HostPort, hostTable } from "./hosts.js";
+import { hostTable } from "./hosts.js";
 import { hostMatchesPattern } from "../model/hostnames.js";
 import { K, type KindKey } from "../model/kinds.js";
-import { type FieldPath, type JsonObject, type Resource, asArray, asNumber, asObject, asString, asStringMap, spec, isLinted } from "../model/resource.js";
+import { type FieldPath, type JsonObject, type Resource, asArray, asNumber, asObject, asString, spec, isLinted } from "../model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
 import { HOST_KINDS } from "./hosts.js";
-import { matches, selectorFromLabels } from "../model/selectors.js";
+import { matches } from "../model/selectors.js";
+import { type ServiceView, allServices, numericTargetPort, serviceByFqdn, servicesIn, targetPortOn, workloadsBehind } from "../model/services.js";
 import type { Workload } from "../model/workloads.js";
 import { appliedDestinationRules } from "./destination-rules.js";
 import { namespaceOfFqdn } from "./destinations.js";
@@ -298,7 +299,7 @@ export interface ServerTarget {
   readonly pod: PodRef;
   readonly workload: Workload | undefined;
   /** The Service behind the host, when there is one. */
-  readonly service: Resource | undefined;
+  readonly service: ServiceView | undefined;
   /** Service port → container port, for the ports known (empty: the workload as a whole). */
   readonly ports: readonly { readonly servicePort: number | undefined; readonly targetPort: number | undefined }[];
   readonly inMesh: boolean;
@@ -317,9 +318,8 @@ export const ANY_SERVICE = "_";
  */
 export function serverTargets(index: ResourceIndex, host: string): ServerTarget[] {
   const domain = index.settings.clusterDomain;
-  const table = servicesByHost(index);
   if (!host.startsWith("*")) {
-    const service = table.get(host);
+    const service = serviceByFqdn(index, host);
     if (service) return serviceTargets(index, service);
     const ns = namespaceOfFqdn(index, host);
     return ns ? [{ ...namespaceTarget(ns), host }] : [];
@@ -328,9 +328,9 @@ export function serverTargets(index: ResourceIndex, host: string): ServerTarget[
   const covered = new Set<string>();
   // A namespace-wide host needs only that namespace's Services.
   const ns = namespaceWideNamespace(index, host);
-  const candidates = ns === undefined ? table : index.inNamespace(K.Service, ns).map((s) => [`${s.name}.${s.namespace}.svc.${domain}`.toLowerCase(), s] as const);
-  for (const [name, service] of candidates) {
-    if (!hostMatchesPattern(name, host)) continue;
+  const candidates = ns === undefined ? allServices(index).filter((s) => serviceByFqdn(index, s.fqdn) === s) : servicesIn(index, ns);
+  for (const service of candidates) {
+    if (!hostMatchesPattern(service.fqdn, host)) continue;
     out.push(...serviceTargets(index, service));
     covered.add(service.namespace);
   }
@@ -364,23 +364,19 @@ const namespaceTarget = (namespace: string): ServerTarget => ({
 });
 
 /** The pods a Service selects, with each Service port's container port; its selector as a pod when none is here. */
-export function serviceTargets(index: ResourceIndex, service: Resource): ServerTarget[] {
-  const selector = asStringMap(spec(service).selector) ?? {};
-  const ports = servicePortsOf(service);
-  const workloads = (Object.keys(selector).length ? index.workloads().select(selectorFromLabels(selector), service.namespace) : []).filter(
-    (w) => isLinted(w.resource) && !isGatewayWorkload(w),
-  );
+export function serviceTargets(index: ResourceIndex, service: ServiceView): ServerTarget[] {
+  const behind = workloadsBehind(index, service);
+  const workloads = behind.filter((w) => isLinted(w.resource) && !isGatewayWorkload(w));
   if (workloads.length === 0) {
-    if (Object.keys(selector).length && index.workloads().select(selectorFromLabels(selector), service.namespace).length) return [];
-    const targetPort = (p: HostPort) => (p.targetPort === undefined ? p.number : typeof p.targetPort === "number" ? p.targetPort : undefined);
-    const pod = { namespace: service.namespace, labels: selector };
-    return [{ pod, workload: undefined, service, ports: ports.map((p) => ({ servicePort: p.number, targetPort: targetPort(p) })), inMesh: true }];
+    if (behind.length) return [];
+    const ports = service.ports.map((p) => ({ servicePort: p.number, targetPort: numericTargetPort(p) }));
+    return [{ pod: { namespace: service.namespace, labels: service.selector }, workload: undefined, service, ports, inMesh: true }];
   }
   return workloads.map((w) => ({
     pod: { namespace: w.namespace, labels: w.labels },
     workload: w,
     service,
-    ports: ports.map((p) => ({ servicePort: p.number, targetPort: containerPortFor(p, w) })),
+    ports: service.ports.map((p) => ({ servicePort: p.number, targetPort: targetPortOn(p, w) })),
     inMesh: mayBeInMesh(index, w),
   }));
 }
@@ -394,38 +390,6 @@ export const isGatewayWorkload = (w: Workload): boolean =>
   w.labels.istio === "ingressgateway" ||
   w.labels.istio === "egressgateway" ||
   (w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy"));
-
-/** The ports of a Service. */
-export function servicePortsOf(service: Resource): HostPort[] {
-  return asArray(spec(service).ports).flatMap((p) => {
-    const port = asObject(p);
-    const number = asNumber(port?.port);
-    if (!port || number === undefined) return [];
-    const target = port.targetPort;
-    return [{ number, name: asString(port.name), protocol: asString(port.appProtocol) ?? asString(port.protocol), targetPort: typeof target === "number" || typeof target === "string" ? target : undefined }];
-  });
-}
-
-/** The container port a Service port reaches on a workload (a named targetPort is looked up in its containers). */
-export function containerPortFor(port: HostPort, workload: Workload): number | undefined {
-  const target = port.targetPort ?? port.number;
-  if (typeof target === "number") return target;
-  if (/^\d+$/.test(target)) return Number(target);
-  for (const c of workload.containers) for (const p of c.ports) if (p.name === target) return p.containerPort;
-  return undefined;
-}
-
-/** Services by FQDN (`name.ns.svc.<domain>`). */
-export function servicesByHost(index: ResourceIndex): ReadonlyMap<string, Resource> {
-  return index.memo("istio/mtls-services-by-host", MTLS_KINDS, () => {
-    const out = new Map<string, Resource>();
-    for (const s of index.all(K.Service)) {
-      const host = `${s.name}.${s.namespace}.svc.${index.settings.clusterDomain}`.toLowerCase();
-      if (!out.has(host)) out.set(host, s);
-    }
-    return out;
-  });
-}
 
 /** Namespaces the repository itself uses or declares (installation namespaces only when the repository uses them). */
 export function repositoryNamespaces(index: ResourceIndex): readonly string[] {
@@ -503,7 +467,7 @@ export const isRealNamespace = (ns: string): boolean => ns !== ELSEWHERE;
 export function targetHost(index: ResourceIndex, target: ServerTarget): { host: string; namespaces: readonly string[] } {
   const domain = index.settings.clusterDomain;
   if (target.host) return { host: target.host, namespaces: [target.pod.namespace] };
-  if (target.service) return { host: `${target.service.name}.${target.service.namespace}.svc.${domain}`.toLowerCase(), namespaces: [target.service.namespace] };
+  if (target.service) return { host: target.service.fqdn, namespaces: [target.service.namespace] };
   return { host: `${ANY_SERVICE}.${target.pod.namespace}.svc.${domain}`, namespaces: [target.pod.namespace] };
 }
 
@@ -577,14 +541,13 @@ export function conflictingClients(index: ResourceIndex, pa: Resource, mode: Ser
 /** Hosts of a namespace that DestinationRules name exactly but no Service here defines (kept elsewhere). */
 function unservedHosts(index: ResourceIndex, namespace: string): ServerTarget[] {
   const byNamespace = index.memo("istio/mtls-unserved-hosts", MTLS_KINDS, () => {
-    const byHost = servicesByHost(index);
     const out = new Map<string, Set<string>>();
     for (const dr of index.all(K.DestinationRule)) {
       const written = asString(spec(dr).host);
       if (!written || written.startsWith("*")) continue;
       const host = hostTable(index).canonical(written, dr.namespace);
       const ns = namespaceOfFqdn(index, host);
-      if (!ns || byHost.has(host)) continue;
+      if (!ns || serviceByFqdn(index, host)) continue;
       const set = out.get(ns) ?? new Set<string>();
       set.add(host);
       out.set(ns, set);

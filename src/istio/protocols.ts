@@ -1,3 +1,5 @@
+import type { ServicePort } from "../model/services.js";
+
 /**
  * The protocol Istio gives a Service or container port: `appProtocol` first, else the port name's prefix before
  * the first `-` (`http-api` → http), case-insensitively; ports that say neither are sniffed ("unknown").
@@ -15,6 +17,10 @@ export function portProtocol(port: { readonly name?: string | undefined; readonl
   const prefix = name === "grpc-web" || name.startsWith("grpc-web-") ? "grpc-web" : name.split("-")[0];
   return normalize(prefix) ?? "unknown";
 }
+
+/** The protocol Istio gives a Service port. */
+export const servicePortProtocol = (port: ServicePort): IstioProtocol =>
+  portProtocol({ name: port.name, appProtocol: port.appProtocol, protocol: port.transport });
 
 function normalize(value: string | undefined): IstioProtocol | undefined {
   if (!value) return undefined;

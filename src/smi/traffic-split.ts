@@ -4,9 +4,9 @@
  * TrafficSplit's own namespace. v1alpha1 weights are Kubernetes quantities (`500m`, `1`); later versions integers.
  */
 import { parseQuantity, sign } from "../base/quantity.js";
-import { K } from "../model/kinds.js";
 import type { ResourceIndex } from "../model/resource-index.js";
-import { type FieldPath, type Json, type Resource, asArray, asNumber, asObject, asString, asStringMap, spec } from "../model/resource.js";
+import { type FieldPath, type Json, type Resource, asArray, asNumber, asObject, asString, spec } from "../model/resource.js";
+import { type ServiceView, serviceNamed } from "../model/services.js";
 
 export interface SplitBackend {
   readonly service: string;
@@ -51,18 +51,7 @@ export function weightSign(ts: Resource, weight: Json | undefined): number | { p
 }
 
 /** The Service a TrafficSplit names, in the TrafficSplit's namespace. */
-export const splitService = (index: ResourceIndex, ts: Resource, name: string): Resource | undefined => index.get(K.Service, ts.namespace, name);
-
-/** The `port` numbers of a Service. */
-export function servicePorts(svc: Resource): number[] {
-  return asArray(spec(svc).ports).flatMap((p) => {
-    const n = asNumber(asObject(p)?.port);
-    return n === undefined ? [] : [n];
-  });
-}
-
-/** A Service's selector (empty when it has none). */
-export const serviceSelector = (svc: Resource): Readonly<Record<string, string>> => asStringMap(spec(svc).selector) ?? {};
+export const splitService = (index: ResourceIndex, ts: Resource, name: string): ServiceView | undefined => serviceNamed(index, ts.namespace, name);
 
 /**
  * Whether a backend selects the same application as the root: the same `app` (or `app.kubernetes.io/name`) label,
