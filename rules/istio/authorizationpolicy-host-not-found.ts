@@ -3,16 +3,15 @@ import { parsePolicy } from "../../src/istio/authz.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
 import { type ResourceIndex } from "../../src/model/resource-index.js";
-import { HOST_KINDS, hostTable } from "../../src/istio/hosts.js";
+import { HOST_KINDS, canonicalHost, resolveHost } from "../../src/istio/hosts.js";
 import { holdsKind } from "../../src/model/evidence.js";
 
-/** Hosts of every VirtualService, qualified in its namespace (a VirtualService host is also a name callers use). */
+/** Hosts of every VirtualService as the hosts they stand for (a VirtualService host is also a name callers use). */
 function virtualServiceHosts(index: ResourceIndex): ReadonlySet<string> {
   return index.memo("authz/virtual-service-hosts", [K.VirtualService, ...HOST_KINDS], () => {
-    const hosts = hostTable(index);
     const out = new Set<string>();
     for (const vs of index.all(K.VirtualService)) {
-      for (const h of asArray(spec(vs).hosts)) if (typeof h === "string") out.add(hosts.qualify(h, vs.namespace));
+      for (const h of asArray(spec(vs).hosts)) if (typeof h === "string") out.add(canonicalHost(index, h, vs.namespace));
     }
     return out;
   });
@@ -35,7 +34,6 @@ export default defineRule({
   check(policy, ctx) {
     const { index } = ctx;
     if (!holdsKind(index, K.Service) && !holdsKind(index, K.ServiceEntry) && !holdsKind(index, K.VirtualService)) return;
-    const hosts = hostTable(index);
     for (const rule of parsePolicy(policy).rules ?? []) {
       for (const op of rule.to ?? []) {
         (op.fields.hosts ?? []).forEach((value, k) => {
@@ -44,8 +42,8 @@ export default defineRule({
           // Like Kiali: only registry-style names are checked; other dotted values are Host header matchers.
           const labels = host.split(".");
           if (labels.length > 2 || (labels.length === 2 && !index.namespaces().exists(labels[1] as string))) return;
-          const found = hosts.lookup(host, policy.namespace);
-          if (found.entries.length || found.external || virtualServiceHosts(index).has(found.fqdn)) return;
+          const found = resolveHost(index, host, policy.namespace);
+          if (found.entries.length || found.external || virtualServiceHosts(index).has(found.host)) return;
           ctx.report({
             resource: policy,
             path: [...op.path, "hosts", k],

@@ -1,12 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
-import type { HostLookup } from "../../src/istio/hosts.js";
-import { canonicalHost, exportClientNamespaces, namespaceOfFqdn, resolveHost } from "../../src/istio/destinations.js";
+import { HOST_KINDS, type HostLookup, exportClientNamespaces, namespaceOfFqdn, resolveHost, trustDomainHint } from "../../src/istio/hosts.js";
 import { repositoryDefinesHosts } from "../../src/istio/evidence.js";
 import { holdsWorkloads } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { asObject, asString, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
-import { HOST_KINDS } from "../../src/istio/hosts.js";
 
 const APP_LABELS = ["app", "app.kubernetes.io/name"];
 
@@ -38,7 +36,7 @@ export default defineRule({
     const lookups: HostLookup[] = clients.map((ns) => resolveHost(ctx.index, written, dr.namespace, ns));
     if (lookups.some((l) => l.entries.length || l.external)) return;
     // As Kiali does: workloads labelled app=<name> in the DestinationRule's namespace stand for a Service created elsewhere.
-    const fqdn = canonicalHost(ctx.index, written, dr.namespace);
+    const fqdn = lookups[0]?.host ?? "";
     if (namespaceOfFqdn(ctx.index, fqdn) === dr.namespace) {
       const name = fqdn.split(".")[0];
       if (ctx.index.workloads().inNamespace(dr.namespace).some((w) => APP_LABELS.some((l) => w.labels[l] === name))) return;
@@ -64,7 +62,7 @@ export default defineRule({
       path: ["spec", "host"],
       messageId: "hostNotFound",
       data: { host: written, namespace },
-      help: "Fix the host (a short name is a Service in the DestinationRule's namespace), or add a ServiceEntry for it.",
+      help: trustDomainHint(ctx.index, written) ?? "Fix the host (a short name is a Service in the DestinationRule's namespace), or add a ServiceEntry for it.",
       ...(severity ? { severity } : {}),
     });
   },

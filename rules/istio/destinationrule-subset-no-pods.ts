@@ -1,11 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { backendLabels, routedSubsets } from "../../src/istio/destination-rules.js";
-import { canonicalHost } from "../../src/istio/destinations.js";
 import { withoutTopologyLabels } from "../../src/istio/topology.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
-import { HOST_KINDS, hostTable } from "../../src/istio/hosts.js";
+import { HOST_KINDS, resolveHost } from "../../src/istio/hosts.js";
 import { describeSelector, matches, selectorFromLabels } from "../../src/model/selectors.js";
 
 export default defineRule({
@@ -31,9 +30,9 @@ export default defineRule({
   check(dr, ctx) {
     const written = asString(spec(dr).host);
     if (!written || written.includes("*")) return;
-    const found = hostTable(ctx.index).lookup(written, dr.namespace);
+    const found = resolveHost(ctx.index, written, dr.namespace);
     if (!found.entries.some((e) => e.host === found.host)) return;
-    const host = canonicalHost(ctx.index, written, dr.namespace);
+    const host = found.host;
     const backends = found.entries.flatMap((e) => backendLabels(ctx.index, e));
     // Workloads kept in another repository are not evidence of a mistake: judge only hosts whose pods are here.
     if (backends.length === 0) return;

@@ -20,7 +20,7 @@ import {
 import { K } from "../../src/model/kinds.js";
 import { type FieldPath, asArray, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
 import { matches, selectorFromLabels } from "../../src/model/selectors.js";
-import { hostTable } from "../../src/istio/hosts.js";
+import { canonicalHost } from "../../src/istio/hosts.js";
 
 const TOP: FieldPath = ["spec", "trafficPolicy", "tls", "mode"];
 
@@ -67,7 +67,7 @@ export default defineRule({
     }
 
     // Per server port: the field that decides the client's TLS towards each STRICT port this rule applies to.
-    const host = written.startsWith("*") ? written.toLowerCase() : hostTable(index).canonical(written, dr.namespace);
+    const host = written.startsWith("*") ? written.toLowerCase() : canonicalHost(index, written, dr.namespace);
     const fields = tlsFields(dr).filter((f) => f.mode !== "ISTIO_MUTUAL" && !reported.has(f.path.join(".")));
     if (!fields.length) return;
     const subsets = new Map(asArray(spec(dr).subsets).map((s) => [asString(asObject(s)?.name), asStringMap(asObject(s)?.labels)]));

@@ -4,7 +4,7 @@ import { isVisibleFrom, destinationRuleScope } from "../../src/istio/export-to.j
 import { qualified, topTlsMode, wideDestinationRules } from "../../src/istio/mtls.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, spec } from "../../src/model/resource.js";
-import { HOST_KINDS, hostTable } from "../../src/istio/hosts.js";
+import { HOST_KINDS, canonicalHost, namespaceOfFqdn } from "../../src/istio/hosts.js";
 
 export default defineRule({
   meta: {
@@ -27,8 +27,8 @@ export default defineRule({
     const policy = asObject(spec(dr).trafficPolicy);
     // TLS at top or port level keeps the author in charge (Kiali's criterion; subsets do not cover unrouted traffic).
     if (asObject(policy?.tls) || asArray(policy?.portLevelSettings).some((p) => asObject(asObject(p)?.tls))) return;
-    const host = written.startsWith("*") ? written.toLowerCase() : hostTable(index).canonical(written, dr.namespace);
-    const hostNamespace = /^[^.]+\.([^.]+)\.svc\./.exec(host)?.[1];
+    const host = written.startsWith("*") ? written.toLowerCase() : canonicalHost(index, written, dr.namespace);
+    const hostNamespace = namespaceOfFqdn(index, host);
     const root = index.settings.rootNamespace;
     // A wildcard ISTIO_MUTUAL rule this one hides: Istio takes the first DestinationRule found in the caller's
     // namespace, then the host's, then the root namespace, so one in any of those is shadowed here.

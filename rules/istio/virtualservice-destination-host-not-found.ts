@@ -1,6 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import type { HostLookup } from "../../src/istio/hosts.js";
-import { resolveHost, exportClientNamespaces } from "../../src/istio/destinations.js";
+import { type HostLookup, exportClientNamespaces, resolveHost, trustDomainHint } from "../../src/istio/hosts.js";
 import { repositoryDefinesHosts } from "../../src/istio/evidence.js";
 import { routeDestinations } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
@@ -53,7 +52,7 @@ export default defineRule({
         path: [...d.path, "host"],
         messageId: "hostNotFound",
         data: { host: d.host, namespace },
-        help: "Fix the host name, or add a ServiceEntry for a host outside the mesh.",
+        help: trustDomainHint(ctx.index, d.host) ?? "Fix the host name, or add a ServiceEntry for a host outside the mesh.",
       });
     }
   },

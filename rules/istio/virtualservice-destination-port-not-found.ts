@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { resolveHost } from "../../src/istio/destinations.js";
+import { resolveHost } from "../../src/istio/hosts.js";
 import { repositoryDefinesHosts } from "../../src/istio/evidence.js";
 import { MESH_GATEWAY } from "../../src/istio/gateways.js";
 import { routeDestinations } from "../../src/istio/routes.js";

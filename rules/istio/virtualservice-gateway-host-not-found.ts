@@ -1,5 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { hostsIntersect, qualifyHost } from "../../src/model/hostnames.js";
+import { hostsIntersect } from "../../src/model/hostnames.js";
+import { qualifiedHost } from "../../src/istio/hosts.js";
 import { gatewayServers, isInternalGatewayReference } from "../../src/istio/gateway-servers.js";
 import { MESH_GATEWAY, gatewayEntries, parseGatewayReference } from "../../src/istio/gateways.js";
 import { K } from "../../src/model/kinds.js";
@@ -24,7 +25,7 @@ export default defineRule({
     // A VirtualService without hosts is a delegate: the gateway binding belongs to its parent.
     if (written.length === 0) return;
     // Short names are Services in the VirtualService's namespace; Istio compares their FQDN with the gateway's hosts.
-    const hosts = [...new Set(written.flatMap((h) => [h.toLowerCase(), qualifyHost(h, vs.namespace, ctx.settings.clusterDomain)]))];
+    const hosts = [...new Set(written.flatMap((h) => [h.toLowerCase(), qualifiedHost(ctx.index, h, vs.namespace)]))];
     for (const entry of gatewayEntries(vs)) {
       if (!entry.topLevel || entry.written === MESH_GATEWAY || isInternalGatewayReference(entry.written)) continue;
       const ref = parseGatewayReference(entry.written, vs.namespace);

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { canonicalHost } from "../../src/istio/destinations.js";
+import { canonicalHost } from "../../src/istio/hosts.js";
 import { isMeshBound } from "../../src/istio/gateways.js";
 import { routeGroups } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";

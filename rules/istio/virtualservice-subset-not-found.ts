@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { appliedDestinationRules, backendLabels, subsetNames } from "../../src/istio/destination-rules.js";
-import { canonicalHost, hostNamespaces, resolveHost } from "../../src/istio/destinations.js";
+import { hostNamespaces, resolveHost } from "../../src/istio/hosts.js";
 import { routeDestinations } from "../../src/istio/routes.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
@@ -34,8 +34,7 @@ export default defineRule({
       if (!d.subset) continue;
       const found = resolveHost(ctx.index, d.host, vs.namespace);
       if (!anyRule && !found.entries.some((e) => isLinted(e.resource) && backendLabels(ctx.index, e).length > 0)) continue;
-      const host = canonicalHost(ctx.index, d.host, vs.namespace);
-      const applied = appliedDestinationRules(ctx.index, host, vs.namespace, hostNamespaces(ctx.index, host, found.entries));
+      const applied = appliedDestinationRules(ctx.index, found.host, vs.namespace, hostNamespaces(ctx.index, found));
       const path = [...d.path, "subset"];
       if (applied.rules.length === 0) {
         ctx.report({

@@ -1,12 +1,10 @@
-import { type HostEntry, hostTable } from "./hosts.js";
+import { HOST_KINDS, type HostEntry, canonicalHost, namespaceOfFqdn, resolveHost } from "./hosts.js";
 import { hostMatchesPattern, hostsIntersect } from "../model/hostnames.js";
 import { K } from "../model/kinds.js";
 import { type Resource, asArray, asObject, asString, asStringMap, spec } from "../model/resource.js";
 import { type ResourceIndex } from "../model/resource-index.js";
-import { HOST_KINDS } from "./hosts.js";
 import { selectorFromLabels } from "../model/selectors.js";
 import { serviceView, workloadsBehind } from "../model/services.js";
-import { canonicalHost, namespaceOfFqdn } from "./destinations.js";
 import { type ExportScope, destinationRuleScope, isVisibleFrom } from "./export-to.js";
 import { routeDestinations } from "./routes.js";
 import { importsHost } from "./sidecar-imports.js";
@@ -184,7 +182,7 @@ function specificHost(a: string, b: string): string {
 
 /** The namespace of the Service or ServiceEntry defining a host, when the repository has one. */
 function hostOwner(index: ResourceIndex, host: string, namespace: string): string | undefined {
-  return hostTable(index).lookup(host, namespace).entries[0]?.resource.namespace;
+  return resolveHost(index, host, namespace).entries[0]?.resource.namespace;
 }
 
 /** `*.local` / `*.<clusterDomain>` (mesh-wide) or `*.<own namespace>.svc.<clusterDomain>` with ISTIO_MUTUAL: an mTLS default, not a host's rule. */

@@ -4,18 +4,23 @@ import { type Resource, asArray, asNumber, asObject, asString, spec } from "../m
 import { K, type KindKey } from "../model/kinds.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type ServiceView, allServices } from "../model/services.js";
-import type { Settings } from "../model/settings.js";
+
+// Istio's reading of a host name, the one every rule and model function resolves hosts with.
+//
+// - A name without a dot is a Service of the namespace of the object that writes it (pilot's
+//   ResolveShortnameToFQDN); every other name is taken as written, lower-cased.
+// - A Kubernetes Service is the host `name.namespace.svc.<cluster domain>` (pilot's ServiceHostname with istiod's
+//   `--domain`, meshlint's `settings.clusterDomain`). The mesh's trust domain names workload identities
+//   (spiffe://<trust domain>/ns/…/sa/…) and never stands in for the cluster domain: with `trustDomain: example.org`,
+//   `reviews.shop.svc.example.org` is not Service `reviews` of namespace `shop` unless the cluster domain is
+//   `example.org`. (Kiali, without `istio_identity_domain` configured, builds Service names from the trust domain.)
+// - As Kiali does, `name.namespace` and `name.namespace.svc` stand for the Service when `namespace` exists.
+// - ServiceEntry hosts may be `*.suffix` wildcards; an exact host wins over wildcards, the most specific wildcard
+//   over the others (pilot's MostSpecificHostMatch).
+// - Every Service and ServiceEntry is visible only where its exportTo says.
 
 /** Kinds a rule reads when it resolves hosts (checked against each rule's `reads`). */
 export const HOST_KINDS: readonly KindKey[] = [K.Service, K.ServiceEntry, K.Namespace];
-
-/** The run's host table, built once from the index's Services and ServiceEntries. */
-export function hostTable(index: ResourceIndex): HostTable {
-  return index.memo("istio/hosts", HOST_KINDS, () => {
-    const namespaces = index.namespaces();
-    return new HostTable(allServices(index), index.all(K.ServiceEntry), index.settings, (ns) => namespaces.exists(ns));
-  });
-}
 
 export interface HostPort {
   readonly number: number;
@@ -36,32 +41,103 @@ export interface HostEntry {
 export interface HostLookup {
   /** The reference expanded the way Istio expands it (`reviews` → `reviews.ns.svc.cluster.local`). */
   readonly fqdn: string;
-  /** The host as its Service or ServiceEntry spells it when one matches exactly (`reviews.ns` → its FQDN), else fqdn. */
+  /**
+   * The host the reference stands for, to compare hosts written in different forms: the Service or ServiceEntry
+   * host it names exactly, else its FQDN (`reviews.shop` and `reviews.shop.svc` written out in the cluster domain
+   * when `shop` is a namespace). Wildcards are kept as written.
+   */
   readonly host: string;
   /** Visible entries for the host: exact names first, else the most specific wildcard ServiceEntry hosts. */
   readonly entries: readonly HostEntry[];
   /** True when no entry exists but the host matches `settings.externalHosts`. */
   readonly external: boolean;
-  /** Entries for the host that exist but whose exportTo hides them from the referrer's namespace. */
+  /** Entries for the host that exist but whose exportTo hides them from the client's namespace. */
   readonly hidden: readonly HostEntry[];
 }
 
 /**
- * Services and ServiceEntries by host, following Istio's rules: short names resolve in the referrer's namespace,
- * `name.ns` and `name.ns.svc` resolve to a Service when `ns` is a known namespace, FQDNs use the cluster domain,
- * ServiceEntry hosts may be `*.suffix` wildcards, and every entry is visible only where its exportTo says.
+ * Resolves a host as an object in `ownerNamespace` writes it (a short name is a Service of that namespace), for the
+ * proxies of `clientNamespace` (exportTo decides what they see).
  */
-export class HostTable {
+export function resolveHost(index: ResourceIndex, host: string, ownerNamespace: string, clientNamespace = ownerNamespace): HostLookup {
+  return hostTable(index).resolve(host, ownerNamespace, clientNamespace);
+}
+
+/** Every host the run's Services and ServiceEntries define (wildcards as written), in input order. */
+export const hostEntries = (index: ResourceIndex): readonly HostEntry[] => hostTable(index).entries;
+
+/** The host a reference written in `ownerNamespace` stands for (see HostLookup.host), whether or not it exists. */
+export const canonicalHost = (index: ResourceIndex, host: string, ownerNamespace: string): string =>
+  resolveHost(index, host, ownerNamespace).host;
+
+/** A host written in `namespace`, with a short name expanded to the Service FQDN and nothing else changed. */
+export const qualifiedHost = (index: ResourceIndex, host: string, namespace: string): string =>
+  qualifyHost(host, namespace, index.settings.clusterDomain);
+
+/** The namespace a Kubernetes FQDN (`name.ns.svc.<cluster domain>`, `*.ns.svc.<cluster domain>`) names. */
+export function namespaceOfFqdn(index: ResourceIndex, fqdn: string): string | undefined {
+  const suffix = `.svc.${index.settings.clusterDomain.toLowerCase()}`;
+  if (!fqdn.endsWith(suffix)) return undefined;
+  const labels = fqdn.slice(0, -suffix.length).split(".");
+  return labels.length === 2 ? labels[1] : undefined;
+}
+
+/**
+ * The namespaces a host belongs to: those of the Services or ServiceEntries defining it, else the one its FQDN
+ * names. Istio looks for DestinationRules there.
+ */
+export function hostNamespaces(index: ResourceIndex, found: HostLookup): string[] {
+  if (found.entries.length) return [...new Set(found.entries.map((e) => e.resource.namespace))];
+  const ns = namespaceOfFqdn(index, found.host);
+  return ns ? [ns] : [];
+}
+
+/**
+ * A hint for a host found nowhere that is spelled with the mesh's trust domain where the cluster domain belongs
+ * (`name.ns.svc.<trust domain>`): Istio names Services in the cluster domain only.
+ */
+export function trustDomainHint(index: ResourceIndex, host: string): string | undefined {
+  const trustDomain = asString(index.settings.meshConfig.trustDomain)?.toLowerCase();
+  const domain = index.settings.clusterDomain.toLowerCase();
+  if (!trustDomain || trustDomain === domain || !host.toLowerCase().endsWith(`.svc.${trustDomain}`)) return undefined;
+  return `Istio names Services in the cluster domain ("${domain}"), not in the trust domain ("${trustDomain}"); if the cluster's DNS domain is "${trustDomain}", set settings.clusterDomain in .meshlint.yaml.`;
+}
+
+/**
+ * The namespaces whose proxies use a VirtualService or DestinationRule, as Istio's analyzers name them: the
+ * object's own namespace when it is exported there (no exportTo, `*` or `.`), else the namespaces its exportTo
+ * lists. A host it names must be visible from one of them.
+ */
+export function exportClientNamespaces(r: Resource): string[] {
+  const entries = asArray(spec(r).exportTo).filter((e): e is string => typeof e === "string");
+  if (entries.length === 0 || entries.includes("*") || entries.includes(".") || entries.includes(r.namespace)) return [r.namespace];
+  return [...new Set(entries.filter((e) => e !== "~"))];
+}
+
+/** The run's host table, built once from the index's Services and ServiceEntries. */
+function hostTable(index: ResourceIndex): HostTable {
+  return index.memo("istio/hosts", HOST_KINDS, () => {
+    const namespaces = index.namespaces();
+    return new HostTable(allServices(index), index.all(K.ServiceEntry), index, (ns) => namespaces.exists(ns));
+  });
+}
+
+/** Services and ServiceEntries by host (exact, and wildcards by the suffix they cover). */
+class HostTable {
   private readonly exact = new Map<string, HostEntry[]>();
   private readonly wildcard = new Map<string, HostEntry[]>();
   private readonly externalPatterns: readonly string[];
+  private readonly clusterDomain: string;
+  readonly entries: HostEntry[] = [];
 
   constructor(
     services: readonly ServiceView[],
     serviceEntries: readonly Resource[],
-    private readonly settings: Settings,
+    index: ResourceIndex,
     private readonly isNamespace: (name: string) => boolean,
   ) {
+    const { settings } = index;
+    this.clusterDomain = settings.clusterDomain;
     for (const s of services) {
       if (!s.name) continue;
       this.add({ host: s.fqdn, resource: s.resource, scope: serviceScope(s.resource, settings), ports: s.ports });
@@ -77,6 +153,7 @@ export class HostTable {
   }
 
   private add(entry: HostEntry): void {
+    this.entries.push(entry);
     const map = entry.host.startsWith("*") ? this.wildcard : this.exact;
     // Wildcards are keyed by the suffix they cover: `*.example.com` by `example.com`, `*` by "".
     const key = entry.host === "*" ? "" : entry.host.startsWith("*.") ? entry.host.slice(2) : entry.host;
@@ -85,25 +162,18 @@ export class HostTable {
     else map.set(key, [entry]);
   }
 
-  qualify(host: string, namespace: string): string {
-    return qualifyHost(host, namespace, this.settings.clusterDomain);
-  }
-
-  /** The host a reference names, as its Service or ServiceEntry spells it when one matches exactly, else the FQDN. */
-  canonical(host: string, fromNamespace: string): string {
-    return this.lookup(host, fromNamespace).host;
-  }
-
-  lookup(host: string, fromNamespace: string): HostLookup {
-    const fqdn = this.qualify(host, fromNamespace);
-    const visible = (e: HostEntry) => isVisibleFrom(e.scope, fromNamespace);
+  resolve(host: string, ownerNamespace: string, clientNamespace: string): HostLookup {
+    const fqdn = qualifyHost(host, ownerNamespace, this.clusterDomain);
+    const candidates = this.candidates(fqdn);
+    const canonical = candidates[candidates.length - 1] as string;
+    const visible = (e: HostEntry) => isVisibleFrom(e.scope, clientNamespace);
     const hidden: HostEntry[] = [];
     const pick = (found: readonly HostEntry[] | undefined) => {
       const entries = (found ?? []).filter(visible);
       if (!entries.length) hidden.push(...(found ?? []));
       return entries;
     };
-    for (const candidate of this.candidates(fqdn)) {
+    for (const candidate of candidates) {
       const entries = pick(this.exact.get(candidate));
       if (entries.length) return { fqdn, host: candidate, entries, external: false, hidden: [] };
     }
@@ -112,20 +182,20 @@ export class HostTable {
       const labels = fqdn.split(".");
       for (let i = 1; i <= labels.length; i++) {
         const entries = pick(this.wildcard.get(labels.slice(i).join(".")));
-        if (entries.length) return { fqdn, host: fqdn, entries, external: false, hidden: [] };
+        if (entries.length) return { fqdn, host: canonical, entries, external: false, hidden: [] };
       }
     }
     const external = this.externalPatterns.some((p) => hostMatchesPattern(fqdn, p));
-    return { fqdn, host: fqdn, entries: [], external, hidden };
+    return { fqdn, host: canonical, entries: [], external, hidden };
   }
 
-  /** Every exact or wildcard form a reference may stand for (`a.ns` and `a.ns.svc` when `ns` is a namespace). */
+  /** Every exact form a reference may stand for, the Service FQDN last (`a.ns` and `a.ns.svc` when `ns` is a namespace). */
   private candidates(fqdn: string): string[] {
-    const out = [fqdn];
+    if (fqdn.startsWith("*")) return [fqdn];
     const labels = fqdn.split(".");
-    if (labels.length === 2 && this.isNamespace(labels[1] as string)) out.push(`${fqdn}.svc.${this.settings.clusterDomain}`);
-    if (labels.length === 3 && labels[2] === "svc") out.push(`${fqdn}.${this.settings.clusterDomain}`);
-    return out;
+    if (labels.length === 2 && this.isNamespace(labels[1] as string)) return [fqdn, `${fqdn}.svc.${this.clusterDomain}`];
+    if (labels.length === 3 && labels[2] === "svc") return [fqdn, `${fqdn}.${this.clusterDomain}`];
+    return [fqdn];
   }
 }
 

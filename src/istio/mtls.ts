@@ -1,14 +1,12 @@
-import { hostTable } from "./hosts.js";
+import { HOST_KINDS, canonicalHost, namespaceOfFqdn } from "./hosts.js";
 import { hostMatchesPattern } from "../model/hostnames.js";
 import { K, type KindKey } from "../model/kinds.js";
 import { type FieldPath, type JsonObject, type Resource, asArray, asNumber, asObject, asString, spec, isLinted } from "../model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
-import { HOST_KINDS } from "./hosts.js";
 import { matches } from "../model/selectors.js";
 import { type ServiceView, allServices, numericTargetPort, serviceByFqdn, servicesIn, targetPortOn, workloadsBehind } from "../model/services.js";
 import type { Workload } from "../model/workloads.js";
 import { appliedDestinationRules } from "./destination-rules.js";
-import { namespaceOfFqdn } from "./destinations.js";
 import { mayBeInMesh } from "./injection.js";
 import { policyTarget } from "./policy-targets.js";
 
@@ -443,7 +441,7 @@ export function callerNamespaces(index: ResourceIndex, targetNamespace: string, 
       if (!written) continue;
       if (written.startsWith("*")) wildcard.push({ pattern: written.toLowerCase(), namespace: dr.namespace });
       else {
-        const h = hostTable(index).canonical(written, dr.namespace);
+        const h = canonicalHost(index, written, dr.namespace);
         const set = exact.get(h) ?? new Set<string>();
         set.add(dr.namespace);
         exact.set(h, set);
@@ -545,7 +543,7 @@ function unservedHosts(index: ResourceIndex, namespace: string): ServerTarget[] 
     for (const dr of index.all(K.DestinationRule)) {
       const written = asString(spec(dr).host);
       if (!written || written.startsWith("*")) continue;
-      const host = hostTable(index).canonical(written, dr.namespace);
+      const host = canonicalHost(index, written, dr.namespace);
       const ns = namespaceOfFqdn(index, host);
       if (!ns || serviceByFqdn(index, host)) continue;
       const set = out.get(ns) ?? new Set<string>();

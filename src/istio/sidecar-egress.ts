@@ -1,9 +1,9 @@
-import { hostMatchesPattern, hostsIntersect, qualifyHost } from "../model/hostnames.js";
-import { K } from "../model/kinds.js";
+import { hostMatchesPattern, hostsIntersect } from "../model/hostnames.js";
 import { type FieldPath, type Resource, asArray, asObject, asString, spec } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
-import { type ExportScope, isVisibleFrom, serviceScope } from "./export-to.js";
-import { hostTable } from "./hosts.js";
+import { addTo } from "../base/multimap.js";
+import { isVisibleFrom } from "./export-to.js";
+import { HOST_KINDS, type HostEntry, hostEntries, qualifiedHost, resolveHost } from "./hosts.js";
 
 /** One `namespace/dnsName` entry of a Sidecar's `egress[].hosts`. */
 export interface EgressHost {
@@ -25,51 +25,31 @@ export function egressHosts(sidecar: Resource): EgressHost[] {
   );
 }
 
-/** A host a Service or ServiceEntry defines, with where its object lives and where it is visible. */
-interface CatalogEntry {
-  readonly host: string;
-  readonly resource: Resource;
-  readonly scope: ExportScope;
-}
-
 interface Catalog {
   /** Entries by every DNS suffix of their host (`a.b.c` under `a.b.c`, `b.c` and `c`; `*.b.c` under `b.c` and `c`). */
-  readonly bySuffix: ReadonlyMap<string, readonly CatalogEntry[]>;
+  readonly bySuffix: ReadonlyMap<string, readonly HostEntry[]>;
   /** Entries by their host without a leading `*.` (`*` under ""). */
-  readonly byBase: ReadonlyMap<string, readonly CatalogEntry[]>;
+  readonly byBase: ReadonlyMap<string, readonly HostEntry[]>;
 }
 
 const baseOf = (host: string): string => (host === "*" ? "" : host.startsWith("*.") ? host.slice(2) : host);
 
 function catalog(index: ResourceIndex): Catalog {
-  return index.memo("istio/host-catalog", [K.Service, K.ServiceEntry], () => {
-    const bySuffix = new Map<string, CatalogEntry[]>();
-    const byBase = new Map<string, CatalogEntry[]>();
-    const add = (entry: CatalogEntry) => {
+  return index.memo("istio/host-catalog", HOST_KINDS, () => {
+    const bySuffix = new Map<string, HostEntry[]>();
+    const byBase = new Map<string, HostEntry[]>();
+    for (const entry of hostEntries(index)) {
       const base = baseOf(entry.host);
-      push(byBase, base, entry);
+      addTo(byBase, base, entry);
       const labels = base.split(".");
-      for (let i = 0; i < labels.length && base; i++) push(bySuffix, labels.slice(i).join("."), entry);
-    };
-    for (const s of index.all(K.Service)) {
-      if (s.name) add({ host: `${s.name}.${s.namespace}.svc.${index.settings.clusterDomain}`, resource: s, scope: serviceScope(s, index.settings) });
-    }
-    for (const se of index.all(K.ServiceEntry)) {
-      const scope = serviceScope(se, index.settings);
-      for (const h of asArray(spec(se).hosts)) if (typeof h === "string" && h) add({ host: h.toLowerCase(), resource: se, scope });
+      for (let i = 0; i < labels.length && base; i++) addTo(bySuffix, labels.slice(i).join("."), entry);
     }
     return { bySuffix, byBase };
   });
 }
 
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 /** Entries whose host can name the same host as `fqdn` (either may be a wildcard), looked up by suffix. */
-function intersecting(cat: Catalog, fqdn: string): CatalogEntry[] {
+function intersecting(cat: Catalog, fqdn: string): HostEntry[] {
   const base = baseOf(fqdn);
   if (base === "") return [...cat.byBase.values()].flat();
   const labels = base.split(".");
@@ -95,9 +75,9 @@ export interface EgressResolution {
  */
 export function resolveEgressHost(index: ResourceIndex, sidecar: Resource, entry: EgressHost): EgressResolution {
   const { clusterDomain } = index.settings;
-  const fqdn = qualifyHost(entry.dnsName, sidecar.namespace, clusterDomain);
+  const fqdn = qualifiedHost(index, entry.dnsName, sidecar.namespace);
   const cat = catalog(index);
-  const visible = (e: CatalogEntry) => isVisibleFrom(e.scope, sidecar.namespace);
+  const visible = (e: HostEntry) => isVisibleFrom(e.scope, sidecar.namespace);
   const matching = intersecting(cat, fqdn).filter(visible);
   const ns = entry.namespace === "." ? sidecar.namespace : entry.namespace;
   const imported = ns !== "~" && matching.some((e) => ns === "*" || e.resource.namespace === ns);
@@ -108,7 +88,7 @@ export function resolveEgressHost(index: ResourceIndex, sidecar: Resource, entry
       fqdn === `*.${sidecar.namespace}.svc.${clusterDomain}` ||
       matching.some((e) => e.resource.kind === "ServiceEntry" && hostMatchesPattern(fqdn, e.host));
   } else {
-    const found = hostTable(index).lookup(entry.dnsName, sidecar.namespace);
+    const found = resolveHost(index, entry.dnsName, sidecar.namespace);
     registered = found.entries.length > 0 || found.external;
   }
   return { registered, imported, elsewhere: imported ? undefined : matching[0]?.resource };

@@ -2,8 +2,7 @@ import { hostsIntersect } from "../model/hostnames.js";
 import { K } from "../model/kinds.js";
 import { type Resource, asArray, spec } from "../model/resource.js";
 import { type ResourceIndex } from "../model/resource-index.js";
-import { HOST_KINDS, hostTable } from "./hosts.js";
-import { canonicalHost, namespaceOfFqdn } from "./destinations.js";
+import { HOST_KINDS, canonicalHost, namespaceOfFqdn, resolveHost } from "./hosts.js";
 import { type ExportScope, intersectScopes, scopesOverlap, virtualServiceScope } from "./export-to.js";
 import { MESH_GATEWAY, parseGatewayReference } from "./gateways.js";
 import { importedSomewhere } from "./sidecar-imports.js";
@@ -69,7 +68,7 @@ export function virtualServiceHostOverlaps(index: ResourceIndex): readonly HostO
       if (gateway === MESH_GATEWAY) {
         if (!scopesOverlap(claim.scope, other.scope)) return;
         const host = claim.host.startsWith("*") ? other.host : claim.host;
-        const owner = hostTable(index).lookup(host, claim.vs.namespace).entries[0]?.resource.namespace ?? namespaceOfFqdn(index, host);
+        const owner = resolveHost(index, host, claim.vs.namespace).entries[0]?.resource.namespace ?? namespaceOfFqdn(index, host);
         if (!importedSomewhere(index, intersectScopes(claim.scope, other.scope), owner, host)) return;
       }
       const sameHost = claim.host === other.host;
