@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { policyWorkloads } from "../../src/istio/policy-targets.js";
+import { policiesApplyingTo, policyWorkloads } from "../../src/istio/policy-targets.js";
 import { servicePortProtocol } from "../../src/istio/protocols.js";
 import { httpOnlyDenyRule, policyAction, usesHttpOnlyAttribute } from "../../src/validation/security.js";
 import { K } from "../../src/model/kinds.js";
@@ -13,15 +13,11 @@ const TCP = new Set(["tcp", "tls", "https", "mongo", "mysql", "redis"]);
 
 /** Whether another ALLOW policy applying to the workload has a rule that TCP traffic can match. */
 function allowedByOther(index: ResourceIndex, policy: Resource, workload: Workload): boolean {
-  const namespaces = new Set([workload.namespace, index.settings.rootNamespace]);
-  return [...namespaces].some((ns) =>
-    index.inNamespace(K.AuthorizationPolicy, ns).some(
-      (other) =>
-        other !== policy &&
-        policyAction(other) === "ALLOW" &&
-        asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {})) &&
-        (policyWorkloads(index, other) ?? []).some((w) => w.resource === workload.resource),
-    ),
+  return policiesApplyingTo(index, K.AuthorizationPolicy, workload).some(
+    (other) =>
+      other !== policy &&
+      policyAction(other) === "ALLOW" &&
+      asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {})),
   );
 }
 

@@ -1,8 +1,8 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { AUTHZ_KINDS, IDENTITY_CONDITION_KEYS, IDENTITY_SOURCE_FIELDS, parsePolicy } from "../../src/istio/authz.js";
 import { mayBeInMesh } from "../../src/istio/injection.js";
-import { ANY_SERVICE, MTLS_KINDS, type PodRef, autoMtlsEnabled, connection } from "../../src/istio/mtls.js";
-import { policyTarget, policyWorkloads } from "../../src/istio/policy-targets.js";
+import { ANY_SERVICE, MTLS_KINDS, autoMtlsEnabled, connection } from "../../src/istio/mtls.js";
+import { type PodRef, policyTarget, policyWorkloads } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import { type FieldPath, isLinted } from "../../src/model/resource.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";

@@ -1,11 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { ISTIO_OPERATOR, gatewayWorkloads } from "../../src/istio/gateway-servers.js";
 import { MESH_GATEWAY, gatewayEntries, parseGatewayReference } from "../../src/istio/gateways.js";
-import { policyTarget } from "../../src/istio/policy-targets.js";
+import { policiesApplyingTo } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
 import { type FieldPath, type Resource, asArray, asObject, spec } from "../../src/model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
-import { matches } from "../../src/model/selectors.js";
 import type { Workload } from "../../src/model/workloads.js";
 import { holdsKind } from "../../src/model/evidence.js";
 
@@ -69,13 +68,5 @@ function jwtClaimMatch(vs: Resource): { key: string; path: FieldPath } | undefin
   return undefined;
 }
 
-/** A RequestAuthentication in the root namespace or the workload's own selects it (no selector: all of them). */
-function authenticated(index: ResourceIndex, w: Workload): boolean {
-  const namespaces = new Set([index.settings.rootNamespace, w.namespace]);
-  return [...namespaces].some((ns) =>
-    index.inNamespace(K.RequestAuthentication, ns).some((ra) => {
-      const target = policyTarget(ra);
-      return target.kind === "namespace" || (target.kind === "selector" && matches(target.selector, w.labels));
-    }),
-  );
-}
+/** A RequestAuthentication applies to the workload (from its namespace or the root namespace). */
+const authenticated = (index: ResourceIndex, w: Workload): boolean => policiesApplyingTo(index, K.RequestAuthentication, w).length > 0;

@@ -2,10 +2,8 @@ import { K, type KindKey } from "../model/kinds.js";
 import { type FieldPath, type JsonObject, type Resource, annotationsOf, asArray, asObject, asString, spec } from "../model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
 import { HOST_KINDS } from "./hosts.js";
-import { matches } from "../model/selectors.js";
 import type { Workload } from "../model/workloads.js";
-import { type PodRef } from "./mtls.js";
-import { policyTarget } from "./policy-targets.js";
+import { type PodRef, policiesApplyingTo, policyTarget } from "./policy-targets.js";
 
 // Istio's AuthorizationPolicy semantics, evaluated offline:
 // - CUSTOM, then DENY, then ALLOW; no ALLOW policy on a workload allows everything, ALLOW policies that all fail deny;
@@ -168,31 +166,9 @@ export interface AuthzTarget extends PodRef {
   readonly workload?: Workload | undefined;
 }
 
-/**
- * The AuthorizationPolicies that apply to a pod: those of its namespace whose selector matches it or that have no
- * selector, and those of the root namespace likewise (mesh-wide). targetRefs naming a Gateway API Gateway apply to
- * that gateway's pods (label `gateway.networking.k8s.io/gateway-name`); targetRefs to a Service or ServiceEntry
- * apply to a waypoint, which meshlint does not model.
- */
-export function applicablePolicies(index: ResourceIndex, pod: AuthzTarget): AuthzPolicy[] {
-  const root = index.settings.rootNamespace;
-  const namespaces = pod.namespace === root ? [root] : [pod.namespace, root];
-  const out: AuthzPolicy[] = [];
-  for (const ns of namespaces) {
-    for (const resource of index.inNamespace(K.AuthorizationPolicy, ns)) {
-      const target = policyTarget(resource);
-      const applies =
-        target.kind === "namespace"
-          ? true
-          : target.kind === "selector"
-            ? matches(target.selector, pod.labels)
-            : ns === pod.namespace &&
-              target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod.labels["gateway.networking.k8s.io/gateway-name"] === r.name);
-      if (applies) out.push(parsePolicy(resource));
-    }
-  }
-  return out;
-}
+/** The AuthorizationPolicies that apply to a pod (see policyAppliesTo), parsed. */
+export const applicablePolicies = (index: ResourceIndex, pod: AuthzTarget): AuthzPolicy[] =>
+  policiesApplyingTo(index, K.AuthorizationPolicy, pod).map(parsePolicy);
 
 /** A request as the engine evaluates it. */
 export interface AuthzRequest {

@@ -8,7 +8,7 @@ import { type ServiceView, allServices, numericTargetPort, serviceByFqdn, servic
 import type { Workload } from "../model/workloads.js";
 import { appliedDestinationRules } from "./destination-rules.js";
 import { mayBeInMesh } from "./injection.js";
-import { policyTarget } from "./policy-targets.js";
+import { type PodRef, policiesApplyingTo, policyTarget } from "./policy-targets.js";
 
 // Istio's mutual TLS, per workload and port, from both ends of a connection:
 // - the server side: PeerAuthentication at mesh (root namespace), namespace and workload level, `portLevelMtls`
@@ -32,32 +32,16 @@ export interface ServerModeSource {
   readonly path: FieldPath;
 }
 
-/** A pod as far as PeerAuthentication selection goes: its namespace and labels. */
-export interface PodRef {
-  readonly namespace: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
 
-interface PeerAuthTable {
-  /** The first selector-less PeerAuthentication of each namespace (in the root namespace: the mesh policy). */
-  readonly wide: ReadonlyMap<string, Resource>;
-  /** PeerAuthentications with a selector, by namespace. */
-  readonly selecting: ReadonlyMap<string, readonly Resource[]>;
-}
-
-function peerAuthTable(index: ResourceIndex): PeerAuthTable {
+/** The first selector-less PeerAuthentication of each namespace (in the root namespace: the mesh policy). */
+function widePeerAuthentications(index: ResourceIndex): ReadonlyMap<string, Resource> {
   return index.memo("istio/mtls-peer-authentications", MTLS_KINDS, () => {
     const wide = new Map<string, Resource>();
-    const selecting = new Map<string, Resource[]>();
     for (const pa of index.all(K.PeerAuthentication)) {
       // Istio picks the oldest when several compete; a repository has no creation times, so the first one written wins.
-      if (policyTarget(pa).kind === "selector") {
-        const list = selecting.get(pa.namespace);
-        if (list) list.push(pa);
-        else selecting.set(pa.namespace, [pa]);
-      } else if (!wide.has(pa.namespace)) wide.set(pa.namespace, pa);
+      if (policyTarget(pa).kind !== "selector" && !wide.has(pa.namespace)) wide.set(pa.namespace, pa);
     }
-    return { wide, selecting };
+    return wide;
   });
 }
 
@@ -84,20 +68,15 @@ export function portLevelModes(pa: Resource): { port: number; key: string; mode:
 
 /** The mesh-wide PeerAuthentication (selector-less, root namespace). */
 export const meshPeerAuthentication = (index: ResourceIndex): Resource | undefined =>
-  peerAuthTable(index).wide.get(index.settings.rootNamespace);
+  widePeerAuthentications(index).get(index.settings.rootNamespace);
 
 /** The namespace-wide PeerAuthentication of a namespace other than the root namespace. */
 export const namespacePeerAuthentication = (index: ResourceIndex, namespace: string): Resource | undefined =>
-  namespace === index.settings.rootNamespace ? undefined : peerAuthTable(index).wide.get(namespace);
+  namespace === index.settings.rootNamespace ? undefined : widePeerAuthentications(index).get(namespace);
 
 /** The workload-level PeerAuthentication that selects a pod (the first written when several do). */
-export function workloadPeerAuthentication(index: ResourceIndex, pod: PodRef): Resource | undefined {
-  for (const pa of peerAuthTable(index).selecting.get(pod.namespace) ?? []) {
-    const target = policyTarget(pa);
-    if (target.kind === "selector" && matches(target.selector, pod.labels)) return pa;
-  }
-  return undefined;
-}
+export const workloadPeerAuthentication = (index: ResourceIndex, pod: PodRef): Resource | undefined =>
+  policiesApplyingTo(index, K.PeerAuthentication, pod).find((pa) => policyTarget(pa).kind === "selector");
 
 /**
  * The mode a pod's sidecar accepts on a container port (or on the workload as a whole when `port` is undefined),

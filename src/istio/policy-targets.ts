@@ -1,7 +1,7 @@
 import { K, type KindKey, sameKind } from "../model/kinds.js";
 import { type FieldPath, type Resource, asArray, asObject, asString, asStringMap, spec } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
-import { type Selector, selectorFromLabels } from "../model/selectors.js";
+import { type Selector, matches, selectorFromLabels } from "../model/selectors.js";
 import type { Workload } from "../model/workloads.js";
 
 /** How an Istio policy names what it applies to. */
@@ -17,6 +17,15 @@ export interface TargetRef {
   readonly path: FieldPath;
 }
 
+/** A pod as policies see it: its namespace and labels. */
+export interface PodRef {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+// Resources are frozen, so a policy's target never changes; the mTLS and authorization models ask for it per pod.
+const targets = new WeakMap<Resource, PolicyTarget>();
+
 /**
  * Reads a policy's target: `spec.selector.matchLabels` (AuthorizationPolicy, PeerAuthentication,
  * RequestAuthentication, Telemetry, WasmPlugin), `spec.workloadSelector.labels` (Sidecar, EnvoyFilter,
@@ -24,6 +33,12 @@ export interface TargetRef {
  * None of these: the whole namespace.
  */
 export function policyTarget(policy: Resource): PolicyTarget {
+  let target = targets.get(policy);
+  if (!target) targets.set(policy, (target = readTarget(policy)));
+  return target;
+}
+
+function readTarget(policy: Resource): PolicyTarget {
   const s = spec(policy);
   const refs = [...(asObject(s.targetRef) ? [{ ref: s.targetRef, path: ["spec", "targetRef"] as FieldPath }] : []),
     ...asArray(s.targetRefs).map((ref, i) => ({ ref, path: ["spec", "targetRefs", i] as FieldPath }))]
@@ -60,9 +75,38 @@ export const selectsMeshWide = (index: ResourceIndex, policy: Resource): boolean
   policy.namespace === index.settings.rootNamespace && ROOT_SELECTOR_MESH_WIDE.some((k) => sameKind(k, policy));
 
 /**
- * The workloads a selector-based or namespace-wide policy applies to: in the root namespace a policy without
- * selector is mesh-wide, and a selector of a mesh-wide kind selects across namespaces. targetRef policies
- * (waypoints, Gateway API gateways) are not resolved here: undefined.
+ * Whether a policy applies to a pod, as Istio attaches policies of its kind: one without selector to its namespace
+ * (in the root namespace: to the mesh); one with a selector to the matching pods of its namespace (in the root
+ * namespace, for the kinds above, of every namespace); one with targetRefs naming a Gateway API Gateway to that
+ * gateway's pods in its namespace (label `gateway.networking.k8s.io/gateway-name`). targetRefs to a Service,
+ * ServiceEntry or GatewayClass attach to waypoints, which meshlint does not model.
+ */
+export function policyAppliesTo(index: ResourceIndex, policy: Resource, pod: PodRef): boolean {
+  const root = index.settings.rootNamespace;
+  const own = policy.namespace === pod.namespace;
+  const target = policyTarget(policy);
+  switch (target.kind) {
+    case "namespace":
+      return own || policy.namespace === root;
+    case "selector":
+      return (own || selectsMeshWide(index, policy)) && matches(target.selector, pod.labels);
+    case "targetRefs":
+      return own && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod.labels[GATEWAY_NAME_LABEL] === r.name);
+  }
+}
+
+const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+
+/** The policies of a kind that apply to a pod (see policyAppliesTo): those of its namespace, then the root namespace's. */
+export function policiesApplyingTo(index: ResourceIndex, kind: KindKey, pod: PodRef): Resource[] {
+  const root = index.settings.rootNamespace;
+  const namespaces = pod.namespace === root ? [root] : [pod.namespace, root];
+  return namespaces.flatMap((ns) => index.inNamespace(kind, ns)).filter((p) => policyAppliesTo(index, p, pod));
+}
+
+/**
+ * The workloads a selector-based or namespace-wide policy applies to: the workloads policyAppliesTo accepts, found
+ * through the workload table. targetRef policies (gateways, waypoints) are not resolved here: undefined.
  */
 export function policyWorkloads(index: ResourceIndex, policy: Resource): readonly Workload[] | undefined {
   const target = policyTarget(policy);
