@@ -8247,7 +8247,7 @@ var require_pool_base = __commonJS({
         this[kClients] = [];
         this[kQueued] = 0;
         const pool = this;
-        this[kOnDrain] = function onDrain(origin, targets2) {
+        this[kOnDrain] = function onDrain(origin, targets3) {
           const queue = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
@@ -8261,20 +8261,20 @@ var require_pool_base = __commonJS({
           this[kNeedDrain] = needDrain;
           if (!this[kNeedDrain] && pool[kNeedDrain]) {
             pool[kNeedDrain] = false;
-            pool.emit("drain", origin, [pool, ...targets2]);
+            pool.emit("drain", origin, [pool, ...targets3]);
           }
           if (pool[kClosedResolve] && queue.isEmpty()) {
             Promise.all(pool[kClients].map((c) => c.close())).then(pool[kClosedResolve]);
           }
         };
-        this[kOnConnect] = (origin, targets2) => {
-          pool.emit("connect", origin, [pool, ...targets2]);
+        this[kOnConnect] = (origin, targets3) => {
+          pool.emit("connect", origin, [pool, ...targets3]);
         };
-        this[kOnDisconnect] = (origin, targets2, err) => {
-          pool.emit("disconnect", origin, [pool, ...targets2], err);
+        this[kOnDisconnect] = (origin, targets3, err) => {
+          pool.emit("disconnect", origin, [pool, ...targets3], err);
         };
-        this[kOnConnectionError] = (origin, targets2, err) => {
-          pool.emit("connectionError", origin, [pool, ...targets2], err);
+        this[kOnConnectionError] = (origin, targets3, err) => {
+          pool.emit("connectionError", origin, [pool, ...targets3], err);
         };
         this[kStats] = new PoolStats(this);
       }
@@ -8440,8 +8440,8 @@ var require_pool = __commonJS({
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets2, error2) => {
-          for (const target of targets2) {
+        this.on("connectionError", (origin2, targets3, error2) => {
+          for (const target of targets3) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
               this[kClients].splice(idx, 1);
@@ -8655,17 +8655,17 @@ var require_agent = __commonJS({
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
         this[kClients] = /* @__PURE__ */ new Map();
-        this[kOnDrain] = (origin, targets2) => {
-          this.emit("drain", origin, [this, ...targets2]);
+        this[kOnDrain] = (origin, targets3) => {
+          this.emit("drain", origin, [this, ...targets3]);
         };
-        this[kOnConnect] = (origin, targets2) => {
-          this.emit("connect", origin, [this, ...targets2]);
+        this[kOnConnect] = (origin, targets3) => {
+          this.emit("connect", origin, [this, ...targets3]);
         };
-        this[kOnDisconnect] = (origin, targets2, err) => {
-          this.emit("disconnect", origin, [this, ...targets2], err);
+        this[kOnDisconnect] = (origin, targets3, err) => {
+          this.emit("disconnect", origin, [this, ...targets3], err);
         };
-        this[kOnConnectionError] = (origin, targets2, err) => {
-          this.emit("connectionError", origin, [this, ...targets2], err);
+        this[kOnConnectionError] = (origin, targets3, err) => {
+          this.emit("connectionError", origin, [this, ...targets3], err);
         };
       }
       get [kRunning]() {
@@ -35218,7 +35218,7 @@ var require_parse2 = __commonJS({
         state[type2]--;
         stack.pop();
       };
-      const push5 = (tok) => {
+      const push4 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -35252,8 +35252,8 @@ var require_parse2 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push5({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
-        push5({ type: "paren", extglob: true, value: advance(), output });
+        push4({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push4({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -35273,7 +35273,7 @@ var require_parse2 = __commonJS({
           }
           state.output = token.output + open3.output;
           state.backtrack = true;
-          push5({ type: "paren", extglob: true, value, output: "" });
+          push4({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -35295,7 +35295,7 @@ var require_parse2 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push5({ type: "paren", extglob: true, value, output });
+        push4({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -35356,7 +35356,7 @@ var require_parse2 = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push5({ type: "text", value });
+            push4({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -35374,7 +35374,7 @@ var require_parse2 = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push5({ type: "text", value });
+            push4({ type: "text", value });
             continue;
           }
         }
@@ -35422,13 +35422,13 @@ var require_parse2 = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push5({ type: "text", value });
+            push4({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push5({ type: "paren", value });
+          push4({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -35440,7 +35440,7 @@ var require_parse2 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push5({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push4({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -35453,19 +35453,19 @@ var require_parse2 = __commonJS({
           } else {
             increment("brackets");
           }
-          push5({ type: "bracket", value });
+          push4({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push5({ type: "text", value, output: `\\${value}` });
+            push4({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push5({ type: "text", value, output: `\\${value}` });
+            push4({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -35499,13 +35499,13 @@ var require_parse2 = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open3);
-          push5(open3);
+          push4(open3);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push5({ type: "text", value, output: value });
+            push4({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -35534,7 +35534,7 @@ var require_parse2 = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push5({ type: "brace", value, output });
+          push4({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -35543,7 +35543,7 @@ var require_parse2 = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push5({ type: "text", value });
+          push4({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -35553,7 +35553,7 @@ var require_parse2 = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push5({ type: "comma", value, output });
+          push4({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -35565,7 +35565,7 @@ var require_parse2 = __commonJS({
             prev = bos;
             continue;
           }
-          push5({ type: "slash", value, output: SLASH_LITERAL });
+          push4({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -35579,10 +35579,10 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push5({ type: "text", value, output: DOT_LITERAL });
+            push4({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push5({ type: "dot", value, output: DOT_LITERAL });
+          push4({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -35597,14 +35597,14 @@ var require_parse2 = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push5({ type: "text", value, output });
+            push4({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push5({ type: "qmark", value, output: QMARK_NO_DOT });
+            push4({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push5({ type: "qmark", value, output: QMARK });
+          push4({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -35625,22 +35625,22 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push5({ type: "plus", value, output: PLUS_LITERAL });
+            push4({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push5({ type: "plus", value });
+            push4({ type: "plus", value });
             continue;
           }
-          push5({ type: "plus", value: PLUS_LITERAL });
+          push4({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push5({ type: "at", extglob: true, value, output: "" });
+            push4({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push5({ type: "text", value });
+          push4({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -35652,7 +35652,7 @@ var require_parse2 = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push5({ type: "text", value });
+          push4({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -35680,13 +35680,13 @@ var require_parse2 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push5({ type: "star", value, output: "" });
+            push4({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push5({ type: "star", value, output: "" });
+            push4({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -35728,7 +35728,7 @@ var require_parse2 = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push5({ type: "slash", value: "/", output: "" });
+            push4({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -35738,7 +35738,7 @@ var require_parse2 = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push5({ type: "slash", value: "/", output: "" });
+            push4({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -35756,12 +35756,12 @@ var require_parse2 = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push5(token);
+          push4(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push5(token);
+          push4(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -35780,7 +35780,7 @@ var require_parse2 = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push5(token);
+        push4(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -35798,7 +35798,7 @@ var require_parse2 = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push5({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push4({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -41491,7 +41491,7 @@ var mergeRanges = (a, b) => {
   if (a.length === 0)
     return b;
   const points = [];
-  const push5 = (arr) => {
+  const push4 = (arr) => {
     for (let i = 0; i < arr.length; i += 3) {
       const lo = arr[i], hi = arr[i + 1], stride = arr[i + 2];
       if (stride === 1) {
@@ -41502,8 +41502,8 @@ var mergeRanges = (a, b) => {
       }
     }
   };
-  push5(a);
-  push5(b);
+  push4(a);
+  push4(b);
   points.sort((x, y) => x[0] - y[0]);
   const merged = [];
   for (const [lo, hi] of points) {
@@ -41846,9 +41846,9 @@ var buildForProperty = (name) => {
   const base = sweepPlatform(pattern);
   const delta = kind2 === "category" ? _DELTA_CATEGORIES.get(name) : _DELTA_SCRIPTS.get(name);
   const merged = delta ? mergeRanges(base, delta) : base;
-  const table2 = new UnicodeRangeTable(merged);
-  _sweepCache.set(cacheKey, table2);
-  return table2;
+  const table3 = new UnicodeRangeTable(merged);
+  _sweepCache.set(cacheKey, table3);
+  return table3;
 };
 var buildFoldOverlay = (name) => {
   const cached = _foldCache.get(name);
@@ -41924,16 +41924,16 @@ var buildFoldOverlay = (name) => {
     out[i * 3 + 1] = merged[i][1];
     out[i * 3 + 2] = 1;
   }
-  const table2 = new UnicodeRangeTable(out);
-  _foldCache.set(name, table2);
-  return table2;
+  const table3 = new UnicodeRangeTable(out);
+  _foldCache.set(name, table3);
+  return table3;
 };
 var getUpper = () => {
-  const table2 = buildForProperty("Lu");
-  if (table2 === null) {
+  const table3 = buildForProperty("Lu");
+  if (table3 === null) {
     throw new Error("Upper: missing Lu property");
   }
-  return table2;
+  return table3;
 };
 var UnicodeTables = {
   get CASE_ORBIT() {
@@ -43593,11 +43593,11 @@ var CharClass = class _CharClass {
   }
   // appendTable() appends the Unicode range table |table| to this CharClass.
   // Does not mutate |table|.
-  appendTable(table2) {
-    for (let i = 0; i < table2.length; ++i) {
-      const lo = table2.getLo(i);
-      const hi = table2.getHi(i);
-      const stride = table2.getStride(i);
+  appendTable(table3) {
+    for (let i = 0; i < table3.length; ++i) {
+      const lo = table3.getLo(i);
+      const hi = table3.getHi(i);
+      const stride = table3.getStride(i);
       if (stride === 1) {
         this.appendRange(lo, hi);
         continue;
@@ -43610,12 +43610,12 @@ var CharClass = class _CharClass {
   }
   // appendNegatedTable() returns the result of appending the negation of range
   // table |table| to this CharClass.  Does not mutate |table|.
-  appendNegatedTable(table2) {
+  appendNegatedTable(table3) {
     let nextLo = 0;
-    for (let i = 0; i < table2.length; ++i) {
-      const lo = table2.getLo(i);
-      const hi = table2.getHi(i);
-      const stride = table2.getStride(i);
+    for (let i = 0; i < table3.length; ++i) {
+      const lo = table3.getLo(i);
+      const hi = table3.getHi(i);
+      const stride = table3.getStride(i);
       if (stride === 1) {
         if (nextLo <= lo - 1) {
           this.appendRange(nextLo, lo - 1);
@@ -43637,8 +43637,8 @@ var CharClass = class _CharClass {
   }
   // appendTableWithSign() calls append{,Negated}Table depending on sign.
   // Does not mutate |table|.
-  appendTableWithSign(table2, sign2) {
-    return sign2 < 0 ? this.appendNegatedTable(table2) : this.appendTable(table2);
+  appendTableWithSign(table3, sign2) {
+    return sign2 < 0 ? this.appendNegatedTable(table3) : this.appendTable(table3);
   }
   // negateClass() negates this CharClass, which must already be clean.
   negateClass() {
@@ -47673,10 +47673,10 @@ var DFA2 = class DFA3 {
     const cost = DFA3.TABLE_OVERHEAD + DFA3.ELEMENT_SIZE * size;
     if (this.memBudget < cost) return null;
     this.memBudget -= cost;
-    const table2 = new Array(size).fill(null);
-    if (anchor === RE2Flags.UNANCHORED) state.next = table2;
-    else state.nextAnchored = table2;
-    return table2;
+    const table3 = new Array(size).fill(null);
+    if (anchor === RE2Flags.UNANCHORED) state.next = table3;
+    else state.nextAnchored = table3;
+    return table3;
   }
   clearCache() {
     this.stateCache.clear();
@@ -47689,13 +47689,13 @@ var DFA2 = class DFA3 {
     return this.getState(current.nfaStates, current.flag, current.matchIDs);
   }
   step(state, cls, rune, anchor) {
-    let table2 = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
-    if (table2 !== null) {
-      const cached = table2[cls];
+    let table3 = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+    if (table3 !== null) {
+      const cached = table3[cls];
       if (cached !== null) return cached;
     } else {
-      table2 = this.allocTable(state, anchor);
-      if (table2 === null) return null;
+      table3 = this.allocTable(state, anchor);
+      if (table3 === null) return null;
     }
     const needflag = state.flag >>> DFA3.FLAG_NEED_SHIFT;
     const oldbeforeflag = state.flag & DFA3.FLAG_EMPTY_MASK;
@@ -47731,7 +47731,7 @@ var DFA2 = class DFA3 {
     if (isword) flag |= DFA3.FLAG_LAST_WORD;
     const nextState = this.makeState(nextPCs, flag, ids);
     if (nextState === null) return null;
-    table2[cls] = nextState;
+    table3[cls] = nextState;
     return nextState;
   }
   start(input, pos) {
@@ -49761,11 +49761,11 @@ var CharClass2 = class CharClass3 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTable(table2) {
-    for (let i = 0; i < table2.length; ++i) {
-      const lo = table2.getLo(i);
-      const hi = table2.getHi(i);
-      const stride = table2.getStride(i);
+  appendTable(table3) {
+    for (let i = 0; i < table3.length; ++i) {
+      const lo = table3.getLo(i);
+      const hi = table3.getHi(i);
+      const stride = table3.getStride(i);
       if (stride === 1) {
         this.appendRange(lo, hi);
         continue;
@@ -49774,12 +49774,12 @@ var CharClass2 = class CharClass3 {
     }
     return this;
   }
-  appendNegatedTable(table2) {
+  appendNegatedTable(table3) {
     let nextLo = 0;
-    for (let i = 0; i < table2.length; ++i) {
-      const lo = table2.getLo(i);
-      const hi = table2.getHi(i);
-      const stride = table2.getStride(i);
+    for (let i = 0; i < table3.length; ++i) {
+      const lo = table3.getLo(i);
+      const hi = table3.getHi(i);
+      const stride = table3.getStride(i);
       if (stride === 1) {
         if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
         nextLo = hi + 1;
@@ -49793,8 +49793,8 @@ var CharClass2 = class CharClass3 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTableWithSign(table2, sign2) {
-    return sign2 < 0 ? this.appendNegatedTable(table2) : this.appendTable(table2);
+  appendTableWithSign(table3, sign2) {
+    return sign2 < 0 ? this.appendNegatedTable(table3) : this.appendTable(table3);
   }
   negateClass() {
     let nextLo = 0;
@@ -56126,8 +56126,8 @@ var ResourceIndex = class _ResourceIndex {
   }
   namespaces() {
     this.log?.kind(K.Namespace);
-    const table2 = this.namespaceTable();
-    return this.log ? table2.recorded(this.log) : table2;
+    const table3 = this.namespaceTable();
+    return this.log ? table3.recorded(this.log) : table3;
   }
   workloads() {
     for (const k of WORKLOAD_KINDS) this.log?.kind(k);
@@ -56805,14 +56805,14 @@ async function readKind(client, s, scope, signal, out) {
     }
     return { status: "read", count: out.length, scope: [scope.rootNamespace] };
   }
-  const targets2 = !s.namespaced || !scope.namespaces ? [void 0] : scope.namespaces;
-  for (const ns of targets2) {
+  const targets3 = !s.namespaced || !scope.namespaces ? [void 0] : scope.namespaces;
+  for (const ns of targets3) {
     const allowed = await canList(client, s, ns, signal, "list");
     if (!allowed.ok) return { status: "forbidden", reason: allowed.reason };
   }
   let count = 0;
   const accept = id === "Secret" ? "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json" : void 0;
-  for (const ns of targets2) {
+  for (const ns of targets3) {
     let token;
     do {
       const query2 = new URLSearchParams({ limit: String(PAGE), ...token ? { continue: token } : {} });
@@ -56834,7 +56834,7 @@ async function readKind(client, s, scope, signal, out) {
       token = stringOf(objectOf(list2?.metadata)?.continue) || void 0;
     } while (token);
   }
-  return { status: "read", count, scope: targets2[0] === void 0 ? "cluster" : targets2 };
+  return { status: "read", count, scope: targets3[0] === void 0 ? "cluster" : targets3 };
 }
 async function canList(client, s, namespace, signal, verb) {
   const review = {
@@ -56897,6 +56897,7 @@ function portProtocol(port2) {
   const prefix = name === "grpc-web" || name.startsWith("grpc-web-") ? "grpc-web" : name.split("-")[0];
   return normalize2(prefix) ?? "unknown";
 }
+var servicePortProtocol = (port2) => portProtocol({ name: port2.name, appProtocol: port2.appProtocol, protocol: port2.transport });
 function normalize2(value) {
   if (!value) return void 0;
   const v = value.toLowerCase();
@@ -56991,22 +56992,142 @@ function hostsIntersect(a, b) {
   return false;
 }
 
+// src/model/services.ts
+function table(index) {
+  return index.memo("model/services", [K.Service], () => {
+    const all = index.all(K.Service).map((r) => readService(r, index.settings.clusterDomain));
+    const byResource = /* @__PURE__ */ new Map();
+    const byFqdn = /* @__PURE__ */ new Map();
+    const byFirstLabel = /* @__PURE__ */ new Map();
+    const position2 = /* @__PURE__ */ new Map();
+    for (const [i, s] of all.entries()) {
+      byResource.set(s.resource, s);
+      position2.set(s, i);
+      if (s.name && !byFqdn.has(s.fqdn)) byFqdn.set(s.fqdn, s);
+      const first = Object.entries(s.selector)[0];
+      if (first) addTo(byFirstLabel, `${s.namespace}\0${first[0]}=${first[1]}`, s);
+    }
+    return { byResource, all, byFqdn, byFirstLabel, position: position2 };
+  });
+}
+function readService(resource, clusterDomain) {
+  const s = spec(resource);
+  const ports = asArray(s.ports).flatMap((p, i) => {
+    const port2 = asObject(p);
+    const number = asNumber(port2?.port);
+    if (!port2 || number === void 0) return [];
+    const appProtocol = asString(port2.appProtocol);
+    const protocol = asString(port2.protocol);
+    const target = port2.targetPort;
+    return [
+      {
+        path: ["spec", "ports", i],
+        number,
+        name: asString(port2.name),
+        protocol: appProtocol ?? protocol,
+        appProtocol,
+        transport: (protocol ?? "TCP").toUpperCase(),
+        targetPort: typeof target === "number" || typeof target === "string" ? target : void 0
+      }
+    ];
+  });
+  return {
+    resource,
+    namespace: resource.namespace,
+    name: resource.name,
+    fqdn: serviceFqdn(resource.name, resource.namespace, clusterDomain),
+    type: asString(s.type) ?? "ClusterIP",
+    headless: s.clusterIP === "None",
+    ports,
+    selector: asStringMap(s.selector) ?? {}
+  };
+}
+var serviceFqdn = (name, namespace, clusterDomain) => `${name}.${namespace}.svc.${clusterDomain}`.toLowerCase();
+var allServices = (index) => table(index).all;
+function serviceView(index, service) {
+  return table(index).byResource.get(service) ?? readService(service, index.settings.clusterDomain);
+}
+function serviceNamed(index, namespace, name) {
+  const r = index.get(K.Service, namespace, name);
+  return r && serviceView(index, r);
+}
+var serviceByFqdn = (index, fqdn) => table(index).byFqdn.get(fqdn);
+var servicesIn = (index, namespace) => index.inNamespace(K.Service, namespace).map((r) => serviceView(index, r));
+function selects2(service, labels) {
+  const entries = Object.entries(service.selector);
+  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+}
+function servicesSelecting(index, workload) {
+  const { byFirstLabel, position: position2 } = table(index);
+  const found = [];
+  for (const [k, v] of Object.entries(workload.labels)) {
+    for (const s of byFirstLabel.get(`${workload.namespace}\0${k}=${v}`) ?? []) if (selects2(s, workload.labels)) found.push(s);
+  }
+  return found.sort((a, b) => (position2.get(a) ?? 0) - (position2.get(b) ?? 0));
+}
+function workloadsBehind(index, service) {
+  if (Object.keys(service.selector).length === 0) return [];
+  return index.workloads().select(selectorFromLabels(service.selector), service.namespace);
+}
+var listedPorts = (service) => service.type === "ExternalName" || service.ports.length === 0 ? void 0 : service.ports;
+var portNumbered = (service, number) => service.ports.find((p) => p.number === number);
+function targetPortOn(port2, workload) {
+  const target = port2.targetPort ?? port2.number;
+  if (typeof target === "number") return target;
+  if (/^\d+$/.test(target)) return Number(target);
+  for (const c of workload.containers) for (const p of c.ports) if (p.name === target) return p.containerPort;
+  return void 0;
+}
+function numericTargetPort(port2) {
+  const target = port2.targetPort ?? port2.number;
+  if (typeof target === "number") return target;
+  return /^\d+$/.test(target) ? Number(target) : void 0;
+}
+
 // src/istio/hosts.ts
 var HOST_KINDS = [K.Service, K.ServiceEntry, K.Namespace];
+function resolveHost(index, host, ownerNamespace, clientNamespace = ownerNamespace) {
+  return hostTable(index).resolve(host, ownerNamespace, clientNamespace);
+}
+var hostEntries = (index) => hostTable(index).entries;
+var canonicalHost = (index, host, ownerNamespace) => resolveHost(index, host, ownerNamespace).host;
+var qualifiedHost = (index, host, namespace) => qualifyHost(host, namespace, index.settings.clusterDomain);
+function namespaceOfFqdn(index, fqdn) {
+  const suffix = `.svc.${index.settings.clusterDomain.toLowerCase()}`;
+  if (!fqdn.endsWith(suffix)) return void 0;
+  const labels = fqdn.slice(0, -suffix.length).split(".");
+  return labels.length === 2 ? labels[1] : void 0;
+}
+function hostNamespaces(index, found) {
+  if (found.entries.length) return [...new Set(found.entries.map((e) => e.resource.namespace))];
+  const ns = namespaceOfFqdn(index, found.host);
+  return ns ? [ns] : [];
+}
+function trustDomainHint(index, host) {
+  const trustDomain = asString(index.settings.meshConfig.trustDomain)?.toLowerCase();
+  const domain = index.settings.clusterDomain.toLowerCase();
+  if (!trustDomain || trustDomain === domain || !host.toLowerCase().endsWith(`.svc.${trustDomain}`)) return void 0;
+  return `Istio names Services in the cluster domain ("${domain}"), not in the trust domain ("${trustDomain}"); if the cluster's DNS domain is "${trustDomain}", set settings.clusterDomain in .meshlint.yaml.`;
+}
+function exportClientNamespaces(r) {
+  const entries = asArray(spec(r).exportTo).filter((e) => typeof e === "string");
+  if (entries.length === 0 || entries.includes("*") || entries.includes(".") || entries.includes(r.namespace)) return [r.namespace];
+  return [...new Set(entries.filter((e) => e !== "~"))];
+}
 function hostTable(index) {
   return index.memo("istio/hosts", HOST_KINDS, () => {
     const namespaces = index.namespaces();
-    return new HostTable(index.all(K.Service), index.all(K.ServiceEntry), index.settings, (ns) => namespaces.exists(ns));
+    return new HostTable(allServices(index), index.all(K.ServiceEntry), index, (ns) => namespaces.exists(ns));
   });
 }
 var HostTable = class {
-  constructor(services, serviceEntries, settings, isNamespace) {
-    this.settings = settings;
+  constructor(services, serviceEntries, index, isNamespace) {
     this.isNamespace = isNamespace;
+    const { settings } = index;
+    this.clusterDomain = settings.clusterDomain;
     for (const s of services) {
       if (!s.name) continue;
-      const host = `${s.name}.${s.namespace}.svc.${settings.clusterDomain}`.toLowerCase();
-      this.add({ host, resource: s, scope: serviceScope(s, settings), ports: servicePorts(s) });
+      this.add({ host: s.fqdn, resource: s.resource, scope: serviceScope(s.resource, settings), ports: s.ports });
     }
     for (const se of serviceEntries) {
       const scope = serviceScope(se, settings);
@@ -57017,35 +57138,32 @@ var HostTable = class {
     }
     this.externalPatterns = settings.externalHosts.map((h) => h.toLowerCase());
   }
-  settings;
   isNamespace;
   exact = /* @__PURE__ */ new Map();
   wildcard = /* @__PURE__ */ new Map();
   externalPatterns;
+  clusterDomain;
+  entries = [];
   add(entry) {
+    this.entries.push(entry);
     const map2 = entry.host.startsWith("*") ? this.wildcard : this.exact;
     const key2 = entry.host === "*" ? "" : entry.host.startsWith("*.") ? entry.host.slice(2) : entry.host;
     const list2 = map2.get(key2);
     if (list2) list2.push(entry);
     else map2.set(key2, [entry]);
   }
-  qualify(host, namespace) {
-    return qualifyHost(host, namespace, this.settings.clusterDomain);
-  }
-  /** The host a reference names, as its Service or ServiceEntry spells it when one matches exactly, else the FQDN. */
-  canonical(host, fromNamespace) {
-    return this.lookup(host, fromNamespace).host;
-  }
-  lookup(host, fromNamespace) {
-    const fqdn = this.qualify(host, fromNamespace);
-    const visible = (e) => isVisibleFrom(e.scope, fromNamespace);
+  resolve(host, ownerNamespace, clientNamespace) {
+    const fqdn = qualifyHost(host, ownerNamespace, this.clusterDomain);
+    const candidates = this.candidates(fqdn);
+    const canonical = candidates[candidates.length - 1];
+    const visible = (e) => isVisibleFrom(e.scope, clientNamespace);
     const hidden = [];
     const pick3 = (found) => {
       const entries = (found ?? []).filter(visible);
       if (!entries.length) hidden.push(...found ?? []);
       return entries;
     };
-    for (const candidate of this.candidates(fqdn)) {
+    for (const candidate of candidates) {
       const entries = pick3(this.exact.get(candidate));
       if (entries.length) return { fqdn, host: candidate, entries, external: false, hidden: [] };
     }
@@ -57053,37 +57171,21 @@ var HostTable = class {
       const labels = fqdn.split(".");
       for (let i = 1; i <= labels.length; i++) {
         const entries = pick3(this.wildcard.get(labels.slice(i).join(".")));
-        if (entries.length) return { fqdn, host: fqdn, entries, external: false, hidden: [] };
+        if (entries.length) return { fqdn, host: canonical, entries, external: false, hidden: [] };
       }
     }
     const external = this.externalPatterns.some((p) => hostMatchesPattern(fqdn, p));
-    return { fqdn, host: fqdn, entries: [], external, hidden };
+    return { fqdn, host: canonical, entries: [], external, hidden };
   }
-  /** Every exact or wildcard form a reference may stand for (`a.ns` and `a.ns.svc` when `ns` is a namespace). */
+  /** Every exact form a reference may stand for, the Service FQDN last (`a.ns` and `a.ns.svc` when `ns` is a namespace). */
   candidates(fqdn) {
-    const out = [fqdn];
+    if (fqdn.startsWith("*")) return [fqdn];
     const labels = fqdn.split(".");
-    if (labels.length === 2 && this.isNamespace(labels[1])) out.push(`${fqdn}.svc.${this.settings.clusterDomain}`);
-    if (labels.length === 3 && labels[2] === "svc") out.push(`${fqdn}.${this.settings.clusterDomain}`);
-    return out;
+    if (labels.length === 2 && this.isNamespace(labels[1])) return [fqdn, `${fqdn}.svc.${this.clusterDomain}`];
+    if (labels.length === 3 && labels[2] === "svc") return [fqdn, `${fqdn}.${this.clusterDomain}`];
+    return [fqdn];
   }
 };
-function servicePorts(s) {
-  return asArray(spec(s).ports).flatMap((p) => {
-    const port2 = asObject(p);
-    const number = asNumber(port2?.port);
-    if (!port2 || number === void 0) return [];
-    const target = port2.targetPort;
-    return [
-      {
-        number,
-        name: asString(port2.name),
-        protocol: asString(port2.appProtocol) ?? asString(port2.protocol),
-        targetPort: typeof target === "number" || typeof target === "string" ? target : void 0
-      }
-    ];
-  });
-}
 function serviceEntryPorts(se) {
   return asArray(spec(se).ports).flatMap((p) => {
     const port2 = asObject(p);
@@ -57094,343 +57196,14 @@ function serviceEntryPorts(se) {
   });
 }
 
-// src/istio/destinations.ts
-function resolveHost(index, host, ownerNamespace, clientNamespace = ownerNamespace) {
-  const hosts = hostTable(index);
-  const found = hosts.lookup(hosts.qualify(host, ownerNamespace), clientNamespace);
-  if (found.entries.length || found.external) return found;
-  const alias = clusterDomainForm(index, found.fqdn);
-  if (!alias) return found;
-  const again = hosts.lookup(alias, clientNamespace);
-  return again.entries.length ? again : found;
-}
-function canonicalHost(index, host, ownerNamespace) {
-  const found = resolveHost(index, host, ownerNamespace);
-  if (found.entries.some((e) => e.host === found.host)) return found.host;
-  const fqdn = found.fqdn;
-  if (fqdn.startsWith("*")) return fqdn;
-  const domain = index.settings.clusterDomain;
-  const labels = fqdn.split(".");
-  if (labels.length === 2 && index.namespaces().exists(labels[1])) return `${fqdn}.svc.${domain}`;
-  if (labels.length === 3 && labels[2] === "svc") return `${fqdn}.${domain}`;
-  return clusterDomainForm(index, fqdn) ?? fqdn;
-}
-function clusterDomainForm(index, fqdn) {
-  const trustDomain = asString(index.settings.meshConfig.trustDomain)?.toLowerCase();
-  const domain = index.settings.clusterDomain.toLowerCase();
-  if (!trustDomain || trustDomain === domain) return void 0;
-  const suffix = `.svc.${trustDomain}`;
-  return fqdn.endsWith(suffix) ? `${fqdn.slice(0, -trustDomain.length)}${domain}` : void 0;
-}
-function hostNamespaces(index, fqdn, entries) {
-  if (entries.length) return [...new Set(entries.map((e) => e.resource.namespace))];
-  const ns = namespaceOfFqdn(index, fqdn);
-  return ns ? [ns] : [];
-}
-function namespaceOfFqdn(index, fqdn) {
-  const suffix = `.svc.${index.settings.clusterDomain.toLowerCase()}`;
-  if (!fqdn.endsWith(suffix)) return void 0;
-  const labels = fqdn.slice(0, -suffix.length).split(".");
-  return labels.length === 2 ? labels[1] : void 0;
-}
-function exportClientNamespaces(r) {
-  const entries = asArray(spec(r).exportTo).filter((e) => typeof e === "string");
-  if (entries.length === 0 || entries.includes("*") || entries.includes(".") || entries.includes(r.namespace)) return [r.namespace];
-  return [...new Set(entries.filter((e) => e !== "~"))];
-}
-
-// src/istio/routes.ts
-var SECTIONS = ["http", "tcp", "tls"];
-function routeGroups(vs) {
-  const out = [];
-  const s = spec(vs);
-  for (const section of SECTIONS) {
-    asArray(s[section]).forEach((rule, i) => {
-      const route = asObject(rule)?.route;
-      if (!Array.isArray(route)) return;
-      const path6 = ["spec", section, i, "route"];
-      out.push({
-        section,
-        path: path6,
-        items: asArray(route).map((r, j) => ({
-          weight: asNumber(asObject(r)?.weight),
-          path: [...path6, j],
-          destination: asObject(asObject(r)?.destination)
-        }))
-      });
-    });
-  }
-  return out;
-}
-function routeDestinations(vs) {
-  const out = [];
-  const add4 = (value, section, kind2, path6) => {
-    const d = asObject(value);
-    const host = asString(d?.host);
-    if (!d || !host) return;
-    out.push({ host, subset: asString(d.subset), port: asNumber(asObject(d.port)?.number), section, kind: kind2, path: path6 });
-  };
-  for (const group2 of routeGroups(vs)) {
-    for (const item of group2.items) add4(item.destination, group2.section, "route", [...item.path, "destination"]);
-  }
-  asArray(spec(vs).http).forEach((rule, i) => {
-    const r = asObject(rule);
-    if (!r) return;
-    add4(r.mirror, "http", "mirror", ["spec", "http", i, "mirror"]);
-    asArray(r.mirrors).forEach((m, j) => add4(asObject(m)?.destination, "http", "mirror", ["spec", "http", i, "mirrors", j, "destination"]));
-  });
-  return out;
-}
-
-// src/istio/sidecar-imports.ts
-function defaultSidecars(index) {
-  return index.memo("istio/default-sidecars", [K.Sidecar], () => {
-    const out = /* @__PURE__ */ new Map();
-    for (const sc of index.all(K.Sidecar)) {
-      if (asObject(spec(sc).workloadSelector) || out.has(sc.namespace)) continue;
-      out.set(sc.namespace, sc);
-    }
-    return out;
-  });
-}
-function egressHosts(sidecar) {
-  const listeners = asArray(spec(sidecar).egress);
-  if (listeners.length === 0) return void 0;
-  return listeners.flatMap(
-    (l) => asArray(asObject(l)?.hosts).flatMap((h) => {
-      if (typeof h !== "string") return [];
-      const slash = h.indexOf("/");
-      return slash < 0 ? [] : [{ namespace: h.slice(0, slash), dns: h.slice(slash + 1).toLowerCase() }];
-    })
-  );
-}
-function scopingSidecar(index, namespace) {
-  const sidecars = defaultSidecars(index);
-  return sidecars.get(namespace) ?? sidecars.get(index.settings.rootNamespace);
-}
-function importsHost(index, clientNamespace, ownerNamespace, host) {
-  const sidecar = scopingSidecar(index, clientNamespace);
-  const hosts = sidecar && egressHosts(sidecar);
-  if (!sidecar || !hosts) return true;
-  return hosts.some((e) => {
-    if (e.namespace === "~") return false;
-    const ns = e.namespace === "." ? sidecar.namespace : e.namespace;
-    if (ns !== "*" && ownerNamespace !== void 0 && ns !== ownerNamespace) return false;
-    return e.dns === "*" || hostsIntersect(host, e.dns);
-  });
-}
-function importedSomewhere(index, scope, ownerNamespace, host) {
-  if (!scope.all) return [...scope.namespaces].some((ns) => importsHost(index, ns, ownerNamespace, host));
-  const sidecars = defaultSidecars(index);
-  const root = sidecars.get(index.settings.rootNamespace);
-  if (!root || importsHost(index, index.settings.rootNamespace, ownerNamespace, host)) return true;
-  return [...sidecars.keys()].some((ns) => importsHost(index, ns, ownerNamespace, host));
-}
-
-// src/istio/destination-rules.ts
-function appliedDestinationRules(index, host, fromNamespace, hostNamespaces2) {
-  const byNamespace = index.memo("istio/destination-rules-by-host", [K.DestinationRule, ...HOST_KINDS], () => buildTable(index));
-  const levels = [fromNamespace, ...hostNamespaces2, index.settings.rootNamespace];
-  const seen = /* @__PURE__ */ new Set();
-  for (const ns of levels) {
-    if (seen.has(ns)) continue;
-    seen.add(ns);
-    const table2 = byNamespace.get(ns);
-    if (!table2) continue;
-    const visible = (r) => ns === fromNamespace || isVisibleFrom(r.scope, fromNamespace);
-    const exact = (table2.exact.get(host) ?? []).filter(visible);
-    if (exact.length) return { rules: exact.map((r) => r.rule), namespace: ns };
-    const wildcards = table2.wildcard.filter((r) => visible(r) && hostMatchesPattern(host, r.host));
-    if (wildcards.length) {
-      const best = Math.max(...wildcards.map((r) => r.host.length));
-      return { rules: wildcards.filter((r) => r.host.length === best).map((r) => r.rule), namespace: ns };
-    }
-  }
-  return { rules: [], namespace: void 0 };
-}
-function subsetNames(rules) {
-  const names2 = /* @__PURE__ */ new Set();
-  for (const r of rules) {
-    for (const s of asArray(spec(r).subsets)) {
-      const name = asString(asObject(s)?.name);
-      if (name) names2.add(name);
-    }
-  }
-  return names2;
-}
-function buildTable(index) {
-  const out = /* @__PURE__ */ new Map();
-  for (const rule of index.all(K.DestinationRule)) {
-    const written = asString(spec(rule).host);
-    if (!written) continue;
-    const host = canonicalHost(index, written, rule.namespace);
-    let table2 = out.get(rule.namespace);
-    if (!table2) out.set(rule.namespace, table2 = { exact: /* @__PURE__ */ new Map(), wildcard: [] });
-    const entry = { rule, host, scope: destinationRuleScope(rule, index.settings) };
-    if (host.startsWith("*")) table2.wildcard.push(entry);
-    else {
-      const list2 = table2.exact.get(host);
-      if (list2) list2.push(entry);
-      else table2.exact.set(host, [entry]);
-    }
-  }
-  return out;
-}
-function backendLabels(index, entry) {
-  const r = entry.resource;
-  if (r.kind === "Service") {
-    const selector = asStringMap(spec(r).selector);
-    if (!selector || Object.keys(selector).length === 0) return [];
-    return index.workloads().select(selectorFromLabels(selector), r.namespace).map((w) => w.labels);
-  }
-  const workloadSelector = asStringMap(asObject(spec(r).workloadSelector)?.labels);
-  if (workloadSelector && Object.keys(workloadSelector).length) {
-    return index.workloads().select(selectorFromLabels(workloadSelector), r.namespace).map((w) => w.labels);
-  }
-  return asArray(spec(r).endpoints).flatMap((e) => {
-    const labels = asStringMap(asObject(e)?.labels);
-    return labels ? [labels] : [];
-  });
-}
-function routedSubsets(index) {
-  return index.memo("istio/routed-subsets", [K.VirtualService, ...HOST_KINDS], () => {
-    const out = /* @__PURE__ */ new Map();
-    for (const vs of index.all(K.VirtualService)) {
-      for (const d of routeDestinations(vs)) {
-        if (!d.subset || d.kind !== "route") continue;
-        const key2 = `${canonicalHost(index, d.host, vs.namespace)}|${d.subset}`;
-        if (!out.has(key2)) out.set(key2, vs);
-      }
-    }
-    return out;
-  });
-}
-function destinationRuleOverlaps(index) {
-  return index.memo("istio/destination-rule-overlaps", [K.DestinationRule, K.Sidecar, ...HOST_KINDS], () => {
-    const byNamespace = /* @__PURE__ */ new Map();
-    for (const rule of index.all(K.DestinationRule)) {
-      const written = asString(spec(rule).host);
-      if (!written || asObject(spec(rule).workloadSelector)) continue;
-      const host = canonicalHost(index, written, rule.namespace);
-      if (isMtlsDefault(index, rule, host)) continue;
-      const list2 = byNamespace.get(rule.namespace) ?? [];
-      list2.push({ rule, host });
-      byNamespace.set(rule.namespace, list2);
-    }
-    const out = [];
-    for (const [namespace, rules] of byNamespace) {
-      const exact = /* @__PURE__ */ new Map();
-      const wildcards = rules.filter((r) => r.host.startsWith("*"));
-      for (const r of rules) if (!r.host.startsWith("*")) addTo(exact, r.host, r);
-      const pairs2 = [];
-      for (const group2 of exact.values()) for (let i = 0; i < group2.length; i++) for (let j = i + 1; j < group2.length; j++) pairs2.push([group2[i], group2[j]]);
-      for (const w of wildcards) for (const r of rules) if (r !== w && (!r.host.startsWith("*") || rules.indexOf(r) > rules.indexOf(w)) && hostsIntersect(w.host, r.host)) pairs2.push([w, r]);
-      for (const [a, b] of pairs2) {
-        const host = specificHost(a.host, b.host);
-        if (!importsHost(index, namespace, namespaceOfFqdn(index, host) ?? hostOwner(index, host, namespace), host)) continue;
-        const clash = clashOf(a.rule, b.rule);
-        if (!clash) continue;
-        out.push({ rule: a.rule, other: b.rule, host, ...clash }, { rule: b.rule, other: a.rule, host, ...clash });
-      }
-    }
-    return out;
-  });
-}
-function specificHost(a, b) {
-  if (!a.startsWith("*")) return a;
-  if (!b.startsWith("*")) return b;
-  return a.length >= b.length ? a : b;
-}
-function hostOwner(index, host, namespace) {
-  return hostTable(index).lookup(host, namespace).entries[0]?.resource.namespace;
-}
-function isMtlsDefault(index, rule, host) {
-  const domain = index.settings.clusterDomain.toLowerCase();
-  if (host !== "*.local" && host !== `*.${domain}` && host !== `*.${rule.namespace}.svc.${domain}`) return false;
-  return asString(asObject(asObject(spec(rule).trafficPolicy)?.tls)?.mode) === "ISTIO_MUTUAL";
-}
-function clashOf(a, b) {
-  const subsetsOf = (r) => Array.isArray(spec(r).subsets) ? subsetNames([r]) : void 0;
-  const sa = subsetsOf(a);
-  const sb = subsetsOf(b);
-  if (!sa || !sb || sa.size === 0 || sb.size === 0) return { subsets: [], reason: "noSubsets" };
-  const shared = [...sa].filter((n) => sb.has(n)).sort();
-  if (shared.length) return { subsets: shared, reason: "subsets" };
-  if (asObject(spec(a).trafficPolicy) && asObject(spec(b).trafficPolicy)) return { subsets: [], reason: "trafficPolicy" };
-  return void 0;
-}
-
-// src/model/evidence.ts
-var holdsKind = (index, kind2) => index.inRepository(kind2);
-var holdsKindIn = (index, kind2, namespace) => index.inNamespace(kind2, namespace).some(isLinted);
-var declaresNamespace = (index, namespace) => {
-  const declared = index.namespaces().declared(namespace);
-  return declared !== void 0 && isLinted(declared);
-};
-var holdsWorkloads = (index) => index.fact("evidence/holds-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
-var holdsApplicationsIn = (index, namespace) => index.workloads().inNamespace(namespace).length > 0 || holdsKindIn(index, K.ServiceAccount, namespace);
-var speaksForServicesIn = (index, namespace) => holdsKindIn(index, K.Service, namespace) || declaresNamespace(index, namespace);
-
-// src/istio/injection.ts
-function namespaceDataplane(index, namespace) {
-  const ns = index.namespaces().declared(namespace);
-  const labels = ns ? labelsOf(ns) : {};
-  const injection = labels["istio-injection"];
-  return {
-    injectionLabel: injection === "enabled" ? true : injection === "disabled" ? false : void 0,
-    revision: labels["istio.io/rev"],
-    ambient: labels["istio.io/dataplane-mode"] === "ambient"
-  };
-}
-function hasSidecar(index, workload, options = {}) {
-  if (workload.containers.some((c) => c.name === "istio-proxy")) return true;
-  const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
-  if (explicit !== void 0) return explicit === "true";
-  const ns = namespaceDataplane(index, workload.namespace);
-  if (ns.injectionLabel !== void 0) return ns.injectionLabel;
-  return options.revisions === true && ns.revision !== void 0;
-}
-function isAmbient(index, workload) {
-  const own = workload.labels["istio.io/dataplane-mode"];
-  if (own !== void 0) return own === "ambient";
-  if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
-  return namespaceDataplane(index, workload.namespace).ambient;
-}
-var inMesh = (index, workload, options = {}) => hasSidecar(index, workload, options) || isAmbient(index, workload);
-function namespaceInAmbientMode(index, namespace) {
-  const ns = namespaceDataplane(index, namespace);
-  return ns.ambient && ns.injectionLabel !== true && !ns.revision;
-}
-function workloadInAmbient(index, workload) {
-  if (workload.containers.some((c) => c.name === "istio-proxy") || workload.initContainers.some((c) => c.name === "istio-proxy")) {
-    return false;
-  }
-  if ((workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"]) === "true") return false;
-  const own = workload.labels["istio.io/dataplane-mode"];
-  if (own !== void 0) return own === "ambient";
-  if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
-  return namespaceInAmbientMode(index, workload.namespace);
-}
-function mayBeInMesh(index, workload) {
-  if (hasSidecar(index, workload, { revisions: true }) || workloadInAmbient(index, workload)) return true;
-  const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
-  return explicit === void 0 && !declaresNamespace(index, workload.namespace);
-}
-var injectorConfigMapName = (revision) => !revision || revision === "default" ? "istio-sidecar-injector" : `istio-sidecar-injector-${revision}`;
-function defaultWebhooksInject(namespaceLabels2, podLabels) {
-  if (podLabels["sidecar.istio.io/inject"] === "false") return false;
-  const injection = namespaceLabels2["istio-injection"];
-  if (injection !== void 0) return injection === "enabled";
-  if (namespaceLabels2["istio.io/rev"] !== void 0) return true;
-  return podLabels["sidecar.istio.io/inject"] === "true" || podLabels["istio.io/rev"] !== void 0;
-}
-function isRunningPod(resource) {
-  const meta = asObject(resource.data.metadata) ?? {};
-  return isObject(resource.data.status) || asString(meta.uid) !== void 0 || asString(meta.creationTimestamp) !== void 0;
-}
-
 // src/istio/policy-targets.ts
+var targets2 = /* @__PURE__ */ new WeakMap();
 function policyTarget(policy) {
+  let target = targets2.get(policy);
+  if (!target) targets2.set(policy, target = readTarget(policy));
+  return target;
+}
+function readTarget(policy) {
   const s = spec(policy);
   const refs = [
     ...asObject(s.targetRef) ? [{ ref: s.targetRef, path: ["spec", "targetRef"] }] : [],
@@ -57457,6 +57230,25 @@ function policyTarget(policy) {
 }
 var ROOT_SELECTOR_MESH_WIDE = [K.AuthorizationPolicy, K.RequestAuthentication, K.Telemetry];
 var selectsMeshWide = (index, policy) => policy.namespace === index.settings.rootNamespace && ROOT_SELECTOR_MESH_WIDE.some((k) => sameKind(k, policy));
+function policyAppliesTo(index, policy, pod2) {
+  const root = index.settings.rootNamespace;
+  const own = policy.namespace === pod2.namespace;
+  const target = policyTarget(policy);
+  switch (target.kind) {
+    case "namespace":
+      return own || policy.namespace === root;
+    case "selector":
+      return (own || selectsMeshWide(index, policy)) && matches2(target.selector, pod2.labels);
+    case "targetRefs":
+      return own && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels[GATEWAY_NAME_LABEL] === r.name);
+  }
+}
+var GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+function policiesApplyingTo(index, kind2, pod2) {
+  const root = index.settings.rootNamespace;
+  const namespaces = pod2.namespace === root ? [root] : [pod2.namespace, root];
+  return namespaces.flatMap((ns) => index.inNamespace(kind2, ns)).filter((p) => policyAppliesTo(index, p, pod2));
+}
 function policyWorkloads(index, policy) {
   const target = policyTarget(policy);
   const workloads = index.workloads();
@@ -57469,356 +57261,6 @@ function policyWorkloads(index, policy) {
       return selectsMeshWide(index, policy) ? workloads.selectAnywhere(target.selector) : workloads.select(target.selector, policy.namespace);
   }
 }
-
-// src/istio/mtls.ts
-var MTLS_KINDS = [K.PeerAuthentication, K.DestinationRule, ...HOST_KINDS, ...WORKLOAD_KINDS];
-function peerAuthTable(index) {
-  return index.memo("istio/mtls-peer-authentications", MTLS_KINDS, () => {
-    const wide = /* @__PURE__ */ new Map();
-    const selecting = /* @__PURE__ */ new Map();
-    for (const pa of index.all(K.PeerAuthentication)) {
-      if (policyTarget(pa).kind === "selector") {
-        const list2 = selecting.get(pa.namespace);
-        if (list2) list2.push(pa);
-        else selecting.set(pa.namespace, [pa]);
-      } else if (!wide.has(pa.namespace)) wide.set(pa.namespace, pa);
-    }
-    return { wide, selecting };
-  });
-}
-var SERVER_MODES = /* @__PURE__ */ new Set(["STRICT", "PERMISSIVE", "DISABLE"]);
-var TLS_MODES = /* @__PURE__ */ new Set(["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL"]);
-function peerAuthMode(pa) {
-  const mode = asString(asObject(spec(pa).mtls)?.mode);
-  return mode && SERVER_MODES.has(mode) ? mode : void 0;
-}
-function portLevelModes(pa) {
-  const levels = asObject(spec(pa).portLevelMtls);
-  if (!levels) return [];
-  return Object.entries(levels).flatMap(([key2, value]) => {
-    const port2 = Number(key2);
-    if (!/^\d+$/.test(key2.trim()) || !Number.isInteger(port2)) return [];
-    const mode = asString(asObject(value)?.mode);
-    return [{ port: port2, key: key2, mode: mode && SERVER_MODES.has(mode) ? mode : void 0 }];
-  });
-}
-var meshPeerAuthentication = (index) => peerAuthTable(index).wide.get(index.settings.rootNamespace);
-var namespacePeerAuthentication = (index, namespace) => namespace === index.settings.rootNamespace ? void 0 : peerAuthTable(index).wide.get(namespace);
-function workloadPeerAuthentication(index, pod2) {
-  for (const pa of peerAuthTable(index).selecting.get(pod2.namespace) ?? []) {
-    const target = policyTarget(pa);
-    if (target.kind === "selector" && matches2(target.selector, pod2.labels)) return pa;
-  }
-  return void 0;
-}
-function serverMode(index, pod2, port2) {
-  let result = { mode: "PERMISSIVE", policy: void 0, level: "default", path: [] };
-  const mesh = meshPeerAuthentication(index);
-  const meshMode = mesh && peerAuthMode(mesh);
-  if (mesh && meshMode) result = { mode: meshMode, policy: mesh, level: "mesh", path: MODE_PATH };
-  const ns = namespacePeerAuthentication(index, pod2.namespace);
-  const nsMode = ns && peerAuthMode(ns);
-  if (ns && nsMode) result = { mode: nsMode, policy: ns, level: "namespace", path: MODE_PATH };
-  const workload = workloadPeerAuthentication(index, pod2);
-  if (workload) {
-    const mode = peerAuthMode(workload);
-    if (mode) result = { mode, policy: workload, level: "workload", path: MODE_PATH };
-    const level = port2 === void 0 ? void 0 : portLevelModes(workload).find((p) => p.port === port2);
-    if (level?.mode) result = { mode: level.mode, policy: workload, level: "port", path: ["spec", "portLevelMtls", level.key, "mode"] };
-  }
-  return result;
-}
-var MODE_PATH = ["spec", "mtls", "mode"];
-function tlsSetting(dr, port2, subset) {
-  return subsetTls(dr, port2, subset, baseTls(dr, port2));
-}
-var baseTls = (dr, port2) => fromPolicy(asObject(spec(dr).trafficPolicy), ["spec", "trafficPolicy"], port2);
-function subsetTls(dr, port2, subset, base) {
-  if (subset === void 0) return base;
-  const subsets = asArray(spec(dr).subsets);
-  const index = subsets.findIndex((x) => asString(asObject(x)?.name) === subset);
-  const policy = asObject(asObject(subsets[index])?.trafficPolicy);
-  if (index < 0 || !policy) return base;
-  const path6 = ["spec", "subsets", index, "trafficPolicy"];
-  const own = tlsOf(policy, path6);
-  return portLevel(policy, path6, port2) ?? (own.path ? own : base);
-}
-function fromPolicy(policy, base, port2) {
-  if (!policy) return { mode: void 0, path: void 0 };
-  return portLevel(policy, base, port2) ?? tlsOf(policy, base);
-}
-function portLevel(policy, base, port2) {
-  if (port2 === void 0) return void 0;
-  const i = asArray(policy.portLevelSettings).findIndex((p) => asNumber(asObject(asObject(p)?.port)?.number) === port2);
-  if (i < 0) return void 0;
-  return tlsOf(asObject(asArray(policy.portLevelSettings)[i]) ?? {}, [...base, "portLevelSettings", i]);
-}
-function tlsOf(holder, base) {
-  const tls = asObject(holder.tls);
-  if (!tls) return { mode: void 0, path: void 0 };
-  const mode = asString(tls.mode) ?? "DISABLE";
-  return { mode: TLS_MODES.has(mode) ? mode : void 0, path: [...base, "tls", "mode"] };
-}
-function tlsFields(dr) {
-  const out = [];
-  const visit2 = (policy, base, subset) => {
-    if (!policy) return;
-    const top = tlsOf(policy, base);
-    if (top.mode && top.path) out.push({ mode: top.mode, path: top.path, port: void 0, subset });
-    asArray(policy.portLevelSettings).forEach((p, i) => {
-      const port2 = asNumber(asObject(asObject(p)?.port)?.number);
-      const level = tlsOf(asObject(p) ?? {}, [...base, "portLevelSettings", i]);
-      if (level.mode && level.path && port2 !== void 0) out.push({ mode: level.mode, path: level.path, port: port2, subset });
-    });
-  };
-  const s = spec(dr);
-  visit2(asObject(s.trafficPolicy), ["spec", "trafficPolicy"], void 0);
-  asArray(s.subsets).forEach((x, i) => {
-    const name = asString(asObject(x)?.name);
-    if (name) visit2(asObject(asObject(x)?.trafficPolicy), ["spec", "subsets", i, "trafficPolicy"], name);
-  });
-  return out;
-}
-function clientTls(index, host, fromNamespace, hostNamespaces2, port2, subset) {
-  index.fact("istio/mtls-reads", MTLS_KINDS, () => true);
-  const applied = appliedDestinationRules(index, host, fromNamespace, hostNamespaces2);
-  const first = applied.rules[0];
-  if (!first) return { mode: void 0, rule: void 0, path: void 0 };
-  const base = baseTls(first, port2);
-  const owner = subset === void 0 ? first : applied.rules.find((r) => hasSubset(r, subset)) ?? first;
-  const setting2 = subsetTls(owner, port2, subset, base);
-  return { mode: setting2.mode, rule: setting2.path && setting2.path[1] === "subsets" ? owner : first, path: setting2.path };
-}
-var hasSubset = (dr, subset) => asArray(spec(dr).subsets).some((s) => asString(asObject(s)?.name) === subset);
-var autoMtlsEnabled = (index) => index.settings.meshConfig.enableAutoMtls !== false;
-function connection(index, ends) {
-  const server = serverMode(index, ends.pod, ends.targetPort);
-  const client = ends.sourceInMesh ? clientTls(index, ends.host, ends.fromNamespace, ends.hostNamespaces, ends.servicePort, ends.subset) : { mode: void 0, rule: void 0, path: void 0 };
-  let transport2;
-  let auto = false;
-  if (!ends.sourceInMesh) transport2 = "plaintext";
-  else if (client.mode === "ISTIO_MUTUAL") transport2 = "mtls";
-  else if (client.mode === "SIMPLE" || client.mode === "MUTUAL") transport2 = "tls";
-  else if (client.mode === "DISABLE") transport2 = "plaintext";
-  else {
-    auto = true;
-    transport2 = autoMtlsEnabled(index) && ends.targetInMesh && server.mode !== "DISABLE" ? "mtls" : "plaintext";
-  }
-  const accepted = !ends.targetInMesh ? transport2 !== "mtls" : server.mode === "STRICT" ? transport2 === "mtls" : server.mode === "DISABLE" ? transport2 !== "mtls" : true;
-  return { client, server, transport: transport2, auto, accepted };
-}
-var ANY_SERVICE = "_";
-function serverTargets(index, host) {
-  const domain = index.settings.clusterDomain;
-  const table2 = servicesByHost(index);
-  if (!host.startsWith("*")) {
-    const service = table2.get(host);
-    if (service) return serviceTargets(index, service);
-    const ns2 = namespaceOfFqdn(index, host);
-    return ns2 ? [{ ...namespaceTarget(ns2), host }] : [];
-  }
-  const out = [];
-  const covered2 = /* @__PURE__ */ new Set();
-  const ns = namespaceWideNamespace(index, host);
-  const candidates = ns === void 0 ? table2 : index.inNamespace(K.Service, ns).map((s) => [`${s.name}.${s.namespace}.svc.${domain}`.toLowerCase(), s]);
-  for (const [name, service] of candidates) {
-    if (!hostMatchesPattern(name, host)) continue;
-    out.push(...serviceTargets(index, service));
-    covered2.add(service.namespace);
-  }
-  const namespaces = ns === void 0 ? repositoryNamespaces(index) : namespacesMatching(index, ns);
-  for (const candidate of namespaces) {
-    if (candidate === index.settings.rootNamespace || covered2.has(candidate)) continue;
-    if (hostMatchesPattern(`${ANY_SERVICE}.${candidate}.svc.${domain}`, host)) out.push(namespaceTarget(candidate));
-  }
-  return out;
-}
-function namespacesMatching(index, ns) {
-  const all = repositoryNamespaces(index);
-  const dotted = index.memo("istio/mtls-dotted-namespaces", MTLS_KINDS, () => all.filter((n) => n.includes(".")));
-  const own = index.memo("istio/mtls-repository-namespace-set", MTLS_KINDS, () => new Set(all));
-  if (dotted.length === 0) return own.has(ns) ? [ns] : [];
-  return all.filter((n) => n === ns || dotted.includes(n));
-}
-var namespaceTarget = (namespace) => ({
-  pod: { namespace, labels: {} },
-  workload: void 0,
-  service: void 0,
-  ports: [],
-  inMesh: true
-});
-function serviceTargets(index, service) {
-  const selector = asStringMap(spec(service).selector) ?? {};
-  const ports = servicePortsOf(service);
-  const workloads = (Object.keys(selector).length ? index.workloads().select(selectorFromLabels(selector), service.namespace) : []).filter(
-    (w) => isLinted(w.resource) && !isGatewayWorkload(w)
-  );
-  if (workloads.length === 0) {
-    if (Object.keys(selector).length && index.workloads().select(selectorFromLabels(selector), service.namespace).length) return [];
-    const targetPort = (p) => p.targetPort === void 0 ? p.number : typeof p.targetPort === "number" ? p.targetPort : void 0;
-    const pod2 = { namespace: service.namespace, labels: selector };
-    return [{ pod: pod2, workload: void 0, service, ports: ports.map((p) => ({ servicePort: p.number, targetPort: targetPort(p) })), inMesh: true }];
-  }
-  return workloads.map((w) => ({
-    pod: { namespace: w.namespace, labels: w.labels },
-    workload: w,
-    service,
-    ports: ports.map((p) => ({ servicePort: p.number, targetPort: containerPortFor(p, w) })),
-    inMesh: mayBeInMesh(index, w)
-  }));
-}
-var isGatewayWorkload = (w) => w.labels["gateway.networking.k8s.io/gateway-name"] !== void 0 || w.labels.istio === "ingressgateway" || w.labels.istio === "egressgateway" || w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy");
-function servicePortsOf(service) {
-  return asArray(spec(service).ports).flatMap((p) => {
-    const port2 = asObject(p);
-    const number = asNumber(port2?.port);
-    if (!port2 || number === void 0) return [];
-    const target = port2.targetPort;
-    return [{ number, name: asString(port2.name), protocol: asString(port2.appProtocol) ?? asString(port2.protocol), targetPort: typeof target === "number" || typeof target === "string" ? target : void 0 }];
-  });
-}
-function containerPortFor(port2, workload) {
-  const target = port2.targetPort ?? port2.number;
-  if (typeof target === "number") return target;
-  if (/^\d+$/.test(target)) return Number(target);
-  for (const c of workload.containers) for (const p of c.ports) if (p.name === target) return p.containerPort;
-  return void 0;
-}
-function servicesByHost(index) {
-  return index.memo("istio/mtls-services-by-host", MTLS_KINDS, () => {
-    const out = /* @__PURE__ */ new Map();
-    for (const s of index.all(K.Service)) {
-      const host = `${s.name}.${s.namespace}.svc.${index.settings.clusterDomain}`.toLowerCase();
-      if (!out.has(host)) out.set(host, s);
-    }
-    return out;
-  });
-}
-function repositoryNamespaces(index) {
-  return index.memo("istio/mtls-repository-namespaces", MTLS_KINDS, () => {
-    const out = /* @__PURE__ */ new Set();
-    for (const r of index.resources) {
-      if (!isLinted(r)) continue;
-      if (r.kind === "Namespace" && r.group === "") out.add(r.name);
-      else if (r.namespace) out.add(r.namespace);
-    }
-    return [...out].sort();
-  });
-}
-var isMeshWideHost = (host) => host === "*.local";
-function namespaceWideNamespace(index, host) {
-  if (!host.startsWith("*.")) return void 0;
-  const ns = namespaceOfFqdn(index, `any${host.slice(1)}`);
-  return ns && !ns.includes("*") ? ns : void 0;
-}
-var isNamespaceWideHost = (index, dr) => asString(spec(dr).host) === `*.${dr.namespace}.svc.${index.settings.clusterDomain}`;
-function wideDestinationRules(index) {
-  return index.memo(
-    "istio/wide-destination-rules",
-    [K.DestinationRule],
-    () => index.all(K.DestinationRule).filter((dr) => isMeshWideHost(asString(spec(dr).host)) || isNamespaceWideHost(index, dr))
-  );
-}
-var topTlsMode = (dr) => tlsOf(asObject(spec(dr).trafficPolicy) ?? {}, []).mode;
-function callerNamespaces(index, targetNamespace, host) {
-  const table2 = index.memo("istio/mtls-dr-namespaces", MTLS_KINDS, () => {
-    const exact = /* @__PURE__ */ new Map();
-    const wildcard = [];
-    for (const dr of index.all(K.DestinationRule)) {
-      const written = asString(spec(dr).host);
-      if (!written) continue;
-      if (written.startsWith("*")) wildcard.push({ pattern: written.toLowerCase(), namespace: dr.namespace });
-      else {
-        const h = hostTable(index).canonical(written, dr.namespace);
-        const set2 = exact.get(h) ?? /* @__PURE__ */ new Set();
-        set2.add(dr.namespace);
-        exact.set(h, set2);
-      }
-    }
-    return { exact, wildcard };
-  });
-  const out = /* @__PURE__ */ new Set([targetNamespace, ...table2.exact.get(host) ?? []]);
-  for (const w of table2.wildcard) if (hostMatchesPattern(host, w.pattern)) out.add(w.namespace);
-  out.add(ELSEWHERE);
-  return [...out];
-}
-var ELSEWHERE = "\0elsewhere";
-var isRealNamespace = (ns) => ns !== ELSEWHERE;
-function targetHost(index, target) {
-  const domain = index.settings.clusterDomain;
-  if (target.host) return { host: target.host, namespaces: [target.pod.namespace] };
-  if (target.service) return { host: `${target.service.name}.${target.service.namespace}.svc.${domain}`.toLowerCase(), namespaces: [target.service.namespace] };
-  return { host: `${ANY_SERVICE}.${target.pod.namespace}.svc.${domain}`, namespaces: [target.pod.namespace] };
-}
-function decidedPorts(index, pa) {
-  const domain = index.settings.clusterDomain;
-  const root = index.settings.rootNamespace;
-  const target = policyTarget(pa);
-  const namespaces = target.kind === "namespace" && pa.namespace === root ? repositoryNamespaces(index) : [pa.namespace];
-  let targets2 = namespaces.flatMap((ns) => [...serverTargets(index, `*.${ns}.svc.${domain}`), ...unservedHosts(index, ns)]);
-  if (target.kind === "selector") {
-    targets2 = targets2.filter((t) => matches2(target.selector, t.pod.labels));
-    if (targets2.length === 0) {
-      targets2 = [{ pod: { namespace: pa.namespace, labels: target.selector.matchLabels }, workload: void 0, service: void 0, ports: [], inMesh: true }];
-    }
-  }
-  const out = [];
-  for (const t of targets2) {
-    if (!t.inMesh) continue;
-    const ports = t.ports.length ? t.ports : [{ servicePort: void 0, targetPort: void 0 }];
-    const extra = portLevelModes(pa).filter((p) => !ports.some((q) => q.targetPort === p.port)).map((p) => ({ servicePort: void 0, targetPort: p.port }));
-    for (const p of target.kind === "selector" && t.workload === void 0 ? [...ports, ...extra] : ports) {
-      const mode = serverMode(index, t.pod, p.targetPort);
-      if (mode.policy === pa) out.push({ target: t, servicePort: p.servicePort, targetPort: p.targetPort, mode });
-    }
-  }
-  return out;
-}
-function conflictingClients(index, pa, mode, conflicts) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const decided2 of decidedPorts(index, pa)) {
-    const key2 = decided2.mode.path.join(".");
-    if (decided2.mode.mode !== mode || seen.has(key2)) continue;
-    const { host, namespaces } = targetHost(index, decided2.target);
-    for (const caller of callerNamespaces(index, decided2.target.pod.namespace, host)) {
-      const client = clientTls(index, host, caller, namespaces, decided2.servicePort, void 0);
-      if (!conflicts(client)) continue;
-      seen.add(key2);
-      out.push({ decided: decided2, caller, client });
-      break;
-    }
-  }
-  return out;
-}
-function unservedHosts(index, namespace) {
-  const byNamespace = index.memo("istio/mtls-unserved-hosts", MTLS_KINDS, () => {
-    const byHost = servicesByHost(index);
-    const out = /* @__PURE__ */ new Map();
-    for (const dr of index.all(K.DestinationRule)) {
-      const written = asString(spec(dr).host);
-      if (!written || written.startsWith("*")) continue;
-      const host = hostTable(index).canonical(written, dr.namespace);
-      const ns = namespaceOfFqdn(index, host);
-      if (!ns || byHost.has(host)) continue;
-      const set2 = out.get(ns) ?? /* @__PURE__ */ new Set();
-      set2.add(host);
-      out.set(ns, set2);
-    }
-    return out;
-  });
-  return [...byNamespace.get(namespace) ?? []].map((host) => ({ ...namespaceTarget(namespace), host }));
-}
-function describeTarget(t, targetPort) {
-  const port2 = targetPort === void 0 ? "" : ` port ${targetPort}`;
-  if (t.workload) return `${t.workload.resource.kind} "${t.workload.namespace}/${t.workload.resource.name}"${port2}`;
-  if (t.service) return `Service "${t.service.namespace}/${t.service.name}"${port2}`;
-  if (t.host) return `host "${t.host}"`;
-  if (Object.keys(t.pod.labels).length) return `pods labelled ${Object.entries(t.pod.labels).map(([k, v]) => `${k}=${v}`).join(",")} in namespace "${t.pod.namespace}"${port2}`;
-  return `namespace "${t.pod.namespace}"`;
-}
-var qualified = (r) => `${r.namespace}/${r.name}`;
-var callerText = (caller) => isRealNamespace(caller) ? `namespace "${caller}"` : "namespaces without a DestinationRule of their own";
 
 // src/istio/authz.ts
 var AUTHZ_KINDS = [K.AuthorizationPolicy, ...HOST_KINDS, ...WORKLOAD_KINDS];
@@ -57905,19 +57347,7 @@ function fieldsOf(obj, names2) {
   }
   return out;
 }
-function applicablePolicies(index, pod2) {
-  const root = index.settings.rootNamespace;
-  const namespaces = pod2.namespace === root ? [root] : [pod2.namespace, root];
-  const out = [];
-  for (const ns of namespaces) {
-    for (const resource of index.inNamespace(K.AuthorizationPolicy, ns)) {
-      const target = policyTarget(resource);
-      const applies = target.kind === "namespace" ? true : target.kind === "selector" ? matches2(target.selector, pod2.labels) : ns === pod2.namespace && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels["gateway.networking.k8s.io/gateway-name"] === r.name);
-      if (applies) out.push(parsePolicy(resource));
-    }
-  }
-  return out;
-}
+var applicablePolicies = (index, pod2) => policiesApplyingTo(index, K.AuthorizationPolicy, pod2).map(parsePolicy);
 function evaluate(index, policies, request) {
   const notes = /* @__PURE__ */ new Set();
   const ctx = { index, request, notes };
@@ -58144,6 +57574,599 @@ function describeBackend(target, backend) {
   return `${head} (${pod2}${backend.containerPort === void 0 ? "" : `, container port ${backend.containerPort}`})`;
 }
 
+// src/model/evidence.ts
+var holdsKind = (index, kind2) => index.inRepository(kind2);
+var holdsKindIn = (index, kind2, namespace) => index.inNamespace(kind2, namespace).some(isLinted);
+var declaresNamespace = (index, namespace) => {
+  const declared = index.namespaces().declared(namespace);
+  return declared !== void 0 && isLinted(declared);
+};
+var holdsWorkloads = (index) => index.fact("evidence/holds-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
+var holdsApplicationsIn = (index, namespace) => index.workloads().inNamespace(namespace).length > 0 || holdsKindIn(index, K.ServiceAccount, namespace);
+var speaksForServicesIn = (index, namespace) => holdsKindIn(index, K.Service, namespace) || declaresNamespace(index, namespace);
+
+// src/istio/injection.ts
+function namespaceDataplane(index, namespace) {
+  const ns = index.namespaces().declared(namespace);
+  const labels = ns ? labelsOf(ns) : {};
+  const injection = labels["istio-injection"];
+  return {
+    injectionLabel: injection === "enabled" ? true : injection === "disabled" ? false : void 0,
+    revision: labels["istio.io/rev"],
+    ambient: labels["istio.io/dataplane-mode"] === "ambient"
+  };
+}
+function hasSidecar(index, workload, options = {}) {
+  if (workload.containers.some((c) => c.name === "istio-proxy")) return true;
+  const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
+  if (explicit !== void 0) return explicit === "true";
+  const ns = namespaceDataplane(index, workload.namespace);
+  if (ns.injectionLabel !== void 0) return ns.injectionLabel;
+  return options.revisions === true && ns.revision !== void 0;
+}
+function isAmbient(index, workload) {
+  const own = workload.labels["istio.io/dataplane-mode"];
+  if (own !== void 0) return own === "ambient";
+  if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
+  return namespaceDataplane(index, workload.namespace).ambient;
+}
+var inMesh = (index, workload, options = {}) => hasSidecar(index, workload, options) || isAmbient(index, workload);
+function namespaceInAmbientMode(index, namespace) {
+  const ns = namespaceDataplane(index, namespace);
+  return ns.ambient && ns.injectionLabel !== true && !ns.revision;
+}
+function workloadInAmbient(index, workload) {
+  if (workload.containers.some((c) => c.name === "istio-proxy") || workload.initContainers.some((c) => c.name === "istio-proxy")) {
+    return false;
+  }
+  if ((workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"]) === "true") return false;
+  const own = workload.labels["istio.io/dataplane-mode"];
+  if (own !== void 0) return own === "ambient";
+  if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
+  return namespaceInAmbientMode(index, workload.namespace);
+}
+function mayBeInMesh(index, workload) {
+  if (hasSidecar(index, workload, { revisions: true }) || workloadInAmbient(index, workload)) return true;
+  const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
+  return explicit === void 0 && !declaresNamespace(index, workload.namespace);
+}
+var injectorConfigMapName = (revision) => !revision || revision === "default" ? "istio-sidecar-injector" : `istio-sidecar-injector-${revision}`;
+function defaultWebhooksInject(namespaceLabels2, podLabels) {
+  if (podLabels["sidecar.istio.io/inject"] === "false") return false;
+  const injection = namespaceLabels2["istio-injection"];
+  if (injection !== void 0) return injection === "enabled";
+  if (namespaceLabels2["istio.io/rev"] !== void 0) return true;
+  return podLabels["sidecar.istio.io/inject"] === "true" || podLabels["istio.io/rev"] !== void 0;
+}
+function isRunningPod(resource) {
+  const meta = asObject(resource.data.metadata) ?? {};
+  return isObject(resource.data.status) || asString(meta.uid) !== void 0 || asString(meta.creationTimestamp) !== void 0;
+}
+
+// src/istio/routes.ts
+var SECTIONS = ["http", "tcp", "tls"];
+function routeGroups(vs) {
+  const out = [];
+  const s = spec(vs);
+  for (const section of SECTIONS) {
+    asArray(s[section]).forEach((rule, i) => {
+      const route = asObject(rule)?.route;
+      if (!Array.isArray(route)) return;
+      const path6 = ["spec", section, i, "route"];
+      out.push({
+        section,
+        path: path6,
+        items: asArray(route).map((r, j) => ({
+          weight: asNumber(asObject(r)?.weight),
+          path: [...path6, j],
+          destination: asObject(asObject(r)?.destination)
+        }))
+      });
+    });
+  }
+  return out;
+}
+function routeDestinations(vs) {
+  const out = [];
+  const add4 = (value, section, kind2, path6) => {
+    const d = asObject(value);
+    const host = asString(d?.host);
+    if (!d || !host) return;
+    out.push({ host, subset: asString(d.subset), port: asNumber(asObject(d.port)?.number), section, kind: kind2, path: path6 });
+  };
+  for (const group2 of routeGroups(vs)) {
+    for (const item of group2.items) add4(item.destination, group2.section, "route", [...item.path, "destination"]);
+  }
+  asArray(spec(vs).http).forEach((rule, i) => {
+    const r = asObject(rule);
+    if (!r) return;
+    add4(r.mirror, "http", "mirror", ["spec", "http", i, "mirror"]);
+    asArray(r.mirrors).forEach((m, j) => add4(asObject(m)?.destination, "http", "mirror", ["spec", "http", i, "mirrors", j, "destination"]));
+  });
+  return out;
+}
+
+// src/istio/sidecar-imports.ts
+function defaultSidecars(index) {
+  return index.memo("istio/default-sidecars", [K.Sidecar], () => {
+    const out = /* @__PURE__ */ new Map();
+    for (const sc of index.all(K.Sidecar)) {
+      if (asObject(spec(sc).workloadSelector) || out.has(sc.namespace)) continue;
+      out.set(sc.namespace, sc);
+    }
+    return out;
+  });
+}
+function egressHosts(sidecar) {
+  const listeners = asArray(spec(sidecar).egress);
+  if (listeners.length === 0) return void 0;
+  return listeners.flatMap(
+    (l) => asArray(asObject(l)?.hosts).flatMap((h) => {
+      if (typeof h !== "string") return [];
+      const slash = h.indexOf("/");
+      return slash < 0 ? [] : [{ namespace: h.slice(0, slash), dns: h.slice(slash + 1).toLowerCase() }];
+    })
+  );
+}
+function scopingSidecar(index, namespace) {
+  const sidecars = defaultSidecars(index);
+  return sidecars.get(namespace) ?? sidecars.get(index.settings.rootNamespace);
+}
+function importsHost(index, clientNamespace, ownerNamespace, host) {
+  const sidecar = scopingSidecar(index, clientNamespace);
+  const hosts = sidecar && egressHosts(sidecar);
+  if (!sidecar || !hosts) return true;
+  return hosts.some((e) => {
+    if (e.namespace === "~") return false;
+    const ns = e.namespace === "." ? sidecar.namespace : e.namespace;
+    if (ns !== "*" && ownerNamespace !== void 0 && ns !== ownerNamespace) return false;
+    return e.dns === "*" || hostsIntersect(host, e.dns);
+  });
+}
+function importedSomewhere(index, scope, ownerNamespace, host) {
+  if (!scope.all) return [...scope.namespaces].some((ns) => importsHost(index, ns, ownerNamespace, host));
+  const sidecars = defaultSidecars(index);
+  const root = sidecars.get(index.settings.rootNamespace);
+  if (!root || importsHost(index, index.settings.rootNamespace, ownerNamespace, host)) return true;
+  return [...sidecars.keys()].some((ns) => importsHost(index, ns, ownerNamespace, host));
+}
+
+// src/istio/destination-rules.ts
+function appliedDestinationRules(index, host, fromNamespace, hostNamespaces2) {
+  const byNamespace = index.memo("istio/destination-rules-by-host", [K.DestinationRule, ...HOST_KINDS], () => buildTable(index));
+  const levels = [fromNamespace, ...hostNamespaces2, index.settings.rootNamespace];
+  const seen = /* @__PURE__ */ new Set();
+  for (const ns of levels) {
+    if (seen.has(ns)) continue;
+    seen.add(ns);
+    const table3 = byNamespace.get(ns);
+    if (!table3) continue;
+    const visible = (r) => ns === fromNamespace || isVisibleFrom(r.scope, fromNamespace);
+    const exact = (table3.exact.get(host) ?? []).filter(visible);
+    if (exact.length) return { rules: exact.map((r) => r.rule), namespace: ns };
+    const wildcards = table3.wildcard.filter((r) => visible(r) && hostMatchesPattern(host, r.host));
+    if (wildcards.length) {
+      const best = Math.max(...wildcards.map((r) => r.host.length));
+      return { rules: wildcards.filter((r) => r.host.length === best).map((r) => r.rule), namespace: ns };
+    }
+  }
+  return { rules: [], namespace: void 0 };
+}
+function subsetNames(rules) {
+  const names2 = /* @__PURE__ */ new Set();
+  for (const r of rules) {
+    for (const s of asArray(spec(r).subsets)) {
+      const name = asString(asObject(s)?.name);
+      if (name) names2.add(name);
+    }
+  }
+  return names2;
+}
+function buildTable(index) {
+  const out = /* @__PURE__ */ new Map();
+  for (const rule of index.all(K.DestinationRule)) {
+    const written = asString(spec(rule).host);
+    if (!written) continue;
+    const host = canonicalHost(index, written, rule.namespace);
+    let table3 = out.get(rule.namespace);
+    if (!table3) out.set(rule.namespace, table3 = { exact: /* @__PURE__ */ new Map(), wildcard: [] });
+    const entry = { rule, host, scope: destinationRuleScope(rule, index.settings) };
+    if (host.startsWith("*")) table3.wildcard.push(entry);
+    else {
+      const list2 = table3.exact.get(host);
+      if (list2) list2.push(entry);
+      else table3.exact.set(host, [entry]);
+    }
+  }
+  return out;
+}
+function backendLabels(index, entry) {
+  const r = entry.resource;
+  if (r.kind === "Service") return workloadsBehind(index, serviceView(index, r)).map((w) => w.labels);
+  const workloadSelector = asStringMap(asObject(spec(r).workloadSelector)?.labels);
+  if (workloadSelector && Object.keys(workloadSelector).length) {
+    return index.workloads().select(selectorFromLabels(workloadSelector), r.namespace).map((w) => w.labels);
+  }
+  return asArray(spec(r).endpoints).flatMap((e) => {
+    const labels = asStringMap(asObject(e)?.labels);
+    return labels ? [labels] : [];
+  });
+}
+function routedSubsets(index) {
+  return index.memo("istio/routed-subsets", [K.VirtualService, ...HOST_KINDS], () => {
+    const out = /* @__PURE__ */ new Map();
+    for (const vs of index.all(K.VirtualService)) {
+      for (const d of routeDestinations(vs)) {
+        if (!d.subset || d.kind !== "route") continue;
+        const key2 = `${canonicalHost(index, d.host, vs.namespace)}|${d.subset}`;
+        if (!out.has(key2)) out.set(key2, vs);
+      }
+    }
+    return out;
+  });
+}
+function destinationRuleOverlaps(index) {
+  return index.memo("istio/destination-rule-overlaps", [K.DestinationRule, K.Sidecar, ...HOST_KINDS], () => {
+    const byNamespace = /* @__PURE__ */ new Map();
+    for (const rule of index.all(K.DestinationRule)) {
+      const written = asString(spec(rule).host);
+      if (!written || asObject(spec(rule).workloadSelector)) continue;
+      const host = canonicalHost(index, written, rule.namespace);
+      if (isMtlsDefault(index, rule, host)) continue;
+      const list2 = byNamespace.get(rule.namespace) ?? [];
+      list2.push({ rule, host });
+      byNamespace.set(rule.namespace, list2);
+    }
+    const out = [];
+    for (const [namespace, rules] of byNamespace) {
+      const exact = /* @__PURE__ */ new Map();
+      const wildcards = rules.filter((r) => r.host.startsWith("*"));
+      for (const r of rules) if (!r.host.startsWith("*")) addTo(exact, r.host, r);
+      const pairs2 = [];
+      for (const group2 of exact.values()) for (let i = 0; i < group2.length; i++) for (let j = i + 1; j < group2.length; j++) pairs2.push([group2[i], group2[j]]);
+      for (const w of wildcards) for (const r of rules) if (r !== w && (!r.host.startsWith("*") || rules.indexOf(r) > rules.indexOf(w)) && hostsIntersect(w.host, r.host)) pairs2.push([w, r]);
+      for (const [a, b] of pairs2) {
+        const host = specificHost(a.host, b.host);
+        if (!importsHost(index, namespace, namespaceOfFqdn(index, host) ?? hostOwner(index, host, namespace), host)) continue;
+        const clash = clashOf(a.rule, b.rule);
+        if (!clash) continue;
+        out.push({ rule: a.rule, other: b.rule, host, ...clash }, { rule: b.rule, other: a.rule, host, ...clash });
+      }
+    }
+    return out;
+  });
+}
+function specificHost(a, b) {
+  if (!a.startsWith("*")) return a;
+  if (!b.startsWith("*")) return b;
+  return a.length >= b.length ? a : b;
+}
+function hostOwner(index, host, namespace) {
+  return resolveHost(index, host, namespace).entries[0]?.resource.namespace;
+}
+function isMtlsDefault(index, rule, host) {
+  const domain = index.settings.clusterDomain.toLowerCase();
+  if (host !== "*.local" && host !== `*.${domain}` && host !== `*.${rule.namespace}.svc.${domain}`) return false;
+  return asString(asObject(asObject(spec(rule).trafficPolicy)?.tls)?.mode) === "ISTIO_MUTUAL";
+}
+function clashOf(a, b) {
+  const subsetsOf = (r) => Array.isArray(spec(r).subsets) ? subsetNames([r]) : void 0;
+  const sa = subsetsOf(a);
+  const sb = subsetsOf(b);
+  if (!sa || !sb || sa.size === 0 || sb.size === 0) return { subsets: [], reason: "noSubsets" };
+  const shared = [...sa].filter((n) => sb.has(n)).sort();
+  if (shared.length) return { subsets: shared, reason: "subsets" };
+  if (asObject(spec(a).trafficPolicy) && asObject(spec(b).trafficPolicy)) return { subsets: [], reason: "trafficPolicy" };
+  return void 0;
+}
+
+// src/istio/mtls.ts
+var MTLS_KINDS = [K.PeerAuthentication, K.DestinationRule, ...HOST_KINDS, ...WORKLOAD_KINDS];
+function widePeerAuthentications(index) {
+  return index.memo("istio/mtls-peer-authentications", MTLS_KINDS, () => {
+    const wide = /* @__PURE__ */ new Map();
+    for (const pa of index.all(K.PeerAuthentication)) {
+      if (policyTarget(pa).kind !== "selector" && !wide.has(pa.namespace)) wide.set(pa.namespace, pa);
+    }
+    return wide;
+  });
+}
+var SERVER_MODES = /* @__PURE__ */ new Set(["STRICT", "PERMISSIVE", "DISABLE"]);
+var TLS_MODES = /* @__PURE__ */ new Set(["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL"]);
+function peerAuthMode(pa) {
+  const mode = asString(asObject(spec(pa).mtls)?.mode);
+  return mode && SERVER_MODES.has(mode) ? mode : void 0;
+}
+function portLevelModes(pa) {
+  const levels = asObject(spec(pa).portLevelMtls);
+  if (!levels) return [];
+  return Object.entries(levels).flatMap(([key2, value]) => {
+    const port2 = Number(key2);
+    if (!/^\d+$/.test(key2.trim()) || !Number.isInteger(port2)) return [];
+    const mode = asString(asObject(value)?.mode);
+    return [{ port: port2, key: key2, mode: mode && SERVER_MODES.has(mode) ? mode : void 0 }];
+  });
+}
+var meshPeerAuthentication = (index) => widePeerAuthentications(index).get(index.settings.rootNamespace);
+var namespacePeerAuthentication = (index, namespace) => namespace === index.settings.rootNamespace ? void 0 : widePeerAuthentications(index).get(namespace);
+var workloadPeerAuthentication = (index, pod2) => policiesApplyingTo(index, K.PeerAuthentication, pod2).find((pa) => policyTarget(pa).kind === "selector");
+function serverMode(index, pod2, port2) {
+  let result = { mode: "PERMISSIVE", policy: void 0, level: "default", path: [] };
+  const mesh = meshPeerAuthentication(index);
+  const meshMode = mesh && peerAuthMode(mesh);
+  if (mesh && meshMode) result = { mode: meshMode, policy: mesh, level: "mesh", path: MODE_PATH };
+  const ns = namespacePeerAuthentication(index, pod2.namespace);
+  const nsMode = ns && peerAuthMode(ns);
+  if (ns && nsMode) result = { mode: nsMode, policy: ns, level: "namespace", path: MODE_PATH };
+  const workload = workloadPeerAuthentication(index, pod2);
+  if (workload) {
+    const mode = peerAuthMode(workload);
+    if (mode) result = { mode, policy: workload, level: "workload", path: MODE_PATH };
+    const level = port2 === void 0 ? void 0 : portLevelModes(workload).find((p) => p.port === port2);
+    if (level?.mode) result = { mode: level.mode, policy: workload, level: "port", path: ["spec", "portLevelMtls", level.key, "mode"] };
+  }
+  return result;
+}
+var MODE_PATH = ["spec", "mtls", "mode"];
+function tlsSetting(dr, port2, subset) {
+  return subsetTls(dr, port2, subset, baseTls(dr, port2));
+}
+var baseTls = (dr, port2) => fromPolicy(asObject(spec(dr).trafficPolicy), ["spec", "trafficPolicy"], port2);
+function subsetTls(dr, port2, subset, base) {
+  if (subset === void 0) return base;
+  const subsets = asArray(spec(dr).subsets);
+  const index = subsets.findIndex((x) => asString(asObject(x)?.name) === subset);
+  const policy = asObject(asObject(subsets[index])?.trafficPolicy);
+  if (index < 0 || !policy) return base;
+  const path6 = ["spec", "subsets", index, "trafficPolicy"];
+  const own = tlsOf(policy, path6);
+  return portLevel(policy, path6, port2) ?? (own.path ? own : base);
+}
+function fromPolicy(policy, base, port2) {
+  if (!policy) return { mode: void 0, path: void 0 };
+  return portLevel(policy, base, port2) ?? tlsOf(policy, base);
+}
+function portLevel(policy, base, port2) {
+  if (port2 === void 0) return void 0;
+  const i = asArray(policy.portLevelSettings).findIndex((p) => asNumber(asObject(asObject(p)?.port)?.number) === port2);
+  if (i < 0) return void 0;
+  return tlsOf(asObject(asArray(policy.portLevelSettings)[i]) ?? {}, [...base, "portLevelSettings", i]);
+}
+function tlsOf(holder, base) {
+  const tls = asObject(holder.tls);
+  if (!tls) return { mode: void 0, path: void 0 };
+  const mode = asString(tls.mode) ?? "DISABLE";
+  return { mode: TLS_MODES.has(mode) ? mode : void 0, path: [...base, "tls", "mode"] };
+}
+function tlsFields(dr) {
+  const out = [];
+  const visit2 = (policy, base, subset) => {
+    if (!policy) return;
+    const top = tlsOf(policy, base);
+    if (top.mode && top.path) out.push({ mode: top.mode, path: top.path, port: void 0, subset });
+    asArray(policy.portLevelSettings).forEach((p, i) => {
+      const port2 = asNumber(asObject(asObject(p)?.port)?.number);
+      const level = tlsOf(asObject(p) ?? {}, [...base, "portLevelSettings", i]);
+      if (level.mode && level.path && port2 !== void 0) out.push({ mode: level.mode, path: level.path, port: port2, subset });
+    });
+  };
+  const s = spec(dr);
+  visit2(asObject(s.trafficPolicy), ["spec", "trafficPolicy"], void 0);
+  asArray(s.subsets).forEach((x, i) => {
+    const name = asString(asObject(x)?.name);
+    if (name) visit2(asObject(asObject(x)?.trafficPolicy), ["spec", "subsets", i, "trafficPolicy"], name);
+  });
+  return out;
+}
+function clientTls(index, host, fromNamespace, hostNamespaces2, port2, subset) {
+  index.fact("istio/mtls-reads", MTLS_KINDS, () => true);
+  const applied = appliedDestinationRules(index, host, fromNamespace, hostNamespaces2);
+  const first = applied.rules[0];
+  if (!first) return { mode: void 0, rule: void 0, path: void 0 };
+  const base = baseTls(first, port2);
+  const owner = subset === void 0 ? first : applied.rules.find((r) => hasSubset(r, subset)) ?? first;
+  const setting2 = subsetTls(owner, port2, subset, base);
+  return { mode: setting2.mode, rule: setting2.path && setting2.path[1] === "subsets" ? owner : first, path: setting2.path };
+}
+var hasSubset = (dr, subset) => asArray(spec(dr).subsets).some((s) => asString(asObject(s)?.name) === subset);
+var autoMtlsEnabled = (index) => index.settings.meshConfig.enableAutoMtls !== false;
+function connection(index, ends) {
+  const server = serverMode(index, ends.pod, ends.targetPort);
+  const client = ends.sourceInMesh ? clientTls(index, ends.host, ends.fromNamespace, ends.hostNamespaces, ends.servicePort, ends.subset) : { mode: void 0, rule: void 0, path: void 0 };
+  let transport2;
+  let auto = false;
+  if (!ends.sourceInMesh) transport2 = "plaintext";
+  else if (client.mode === "ISTIO_MUTUAL") transport2 = "mtls";
+  else if (client.mode === "SIMPLE" || client.mode === "MUTUAL") transport2 = "tls";
+  else if (client.mode === "DISABLE") transport2 = "plaintext";
+  else {
+    auto = true;
+    transport2 = autoMtlsEnabled(index) && ends.targetInMesh && server.mode !== "DISABLE" ? "mtls" : "plaintext";
+  }
+  const accepted = !ends.targetInMesh ? transport2 !== "mtls" : server.mode === "STRICT" ? transport2 === "mtls" : server.mode === "DISABLE" ? transport2 !== "mtls" : true;
+  return { client, server, transport: transport2, auto, accepted };
+}
+var ANY_SERVICE = "_";
+function serverTargets(index, host) {
+  const domain = index.settings.clusterDomain;
+  if (!host.startsWith("*")) {
+    const service = serviceByFqdn(index, host);
+    if (service) return serviceTargets(index, service);
+    const ns2 = namespaceOfFqdn(index, host);
+    return ns2 ? [{ ...namespaceTarget(ns2), host }] : [];
+  }
+  const out = [];
+  const covered2 = /* @__PURE__ */ new Set();
+  const ns = namespaceWideNamespace(index, host);
+  const candidates = ns === void 0 ? allServices(index).filter((s) => serviceByFqdn(index, s.fqdn) === s) : servicesIn(index, ns);
+  for (const service of candidates) {
+    if (!hostMatchesPattern(service.fqdn, host)) continue;
+    out.push(...serviceTargets(index, service));
+    covered2.add(service.namespace);
+  }
+  const namespaces = ns === void 0 ? repositoryNamespaces(index) : namespacesMatching(index, ns);
+  for (const candidate of namespaces) {
+    if (candidate === index.settings.rootNamespace || covered2.has(candidate)) continue;
+    if (hostMatchesPattern(`${ANY_SERVICE}.${candidate}.svc.${domain}`, host)) out.push(namespaceTarget(candidate));
+  }
+  return out;
+}
+function namespacesMatching(index, ns) {
+  const all = repositoryNamespaces(index);
+  const dotted = index.memo("istio/mtls-dotted-namespaces", MTLS_KINDS, () => all.filter((n) => n.includes(".")));
+  const own = index.memo("istio/mtls-repository-namespace-set", MTLS_KINDS, () => new Set(all));
+  if (dotted.length === 0) return own.has(ns) ? [ns] : [];
+  return all.filter((n) => n === ns || dotted.includes(n));
+}
+var namespaceTarget = (namespace) => ({
+  pod: { namespace, labels: {} },
+  workload: void 0,
+  service: void 0,
+  ports: [],
+  inMesh: true
+});
+function serviceTargets(index, service) {
+  const behind = workloadsBehind(index, service);
+  const workloads = behind.filter((w) => isLinted(w.resource) && !isGatewayWorkload(w));
+  if (workloads.length === 0) {
+    if (behind.length) return [];
+    const ports = service.ports.map((p) => ({ servicePort: p.number, targetPort: numericTargetPort(p) }));
+    return [{ pod: { namespace: service.namespace, labels: service.selector }, workload: void 0, service, ports, inMesh: true }];
+  }
+  return workloads.map((w) => ({
+    pod: { namespace: w.namespace, labels: w.labels },
+    workload: w,
+    service,
+    ports: service.ports.map((p) => ({ servicePort: p.number, targetPort: targetPortOn(p, w) })),
+    inMesh: mayBeInMesh(index, w)
+  }));
+}
+var isGatewayWorkload = (w) => w.labels["gateway.networking.k8s.io/gateway-name"] !== void 0 || w.labels.istio === "ingressgateway" || w.labels.istio === "egressgateway" || w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy");
+function repositoryNamespaces(index) {
+  return index.memo("istio/mtls-repository-namespaces", MTLS_KINDS, () => {
+    const out = /* @__PURE__ */ new Set();
+    for (const r of index.resources) {
+      if (!isLinted(r)) continue;
+      if (r.kind === "Namespace" && r.group === "") out.add(r.name);
+      else if (r.namespace) out.add(r.namespace);
+    }
+    return [...out].sort();
+  });
+}
+var isMeshWideHost = (host) => host === "*.local";
+function namespaceWideNamespace(index, host) {
+  if (!host.startsWith("*.")) return void 0;
+  const ns = namespaceOfFqdn(index, `any${host.slice(1)}`);
+  return ns && !ns.includes("*") ? ns : void 0;
+}
+var isNamespaceWideHost = (index, dr) => asString(spec(dr).host) === `*.${dr.namespace}.svc.${index.settings.clusterDomain}`;
+function wideDestinationRules(index) {
+  return index.memo(
+    "istio/wide-destination-rules",
+    [K.DestinationRule],
+    () => index.all(K.DestinationRule).filter((dr) => isMeshWideHost(asString(spec(dr).host)) || isNamespaceWideHost(index, dr))
+  );
+}
+var topTlsMode = (dr) => tlsOf(asObject(spec(dr).trafficPolicy) ?? {}, []).mode;
+function callerNamespaces(index, targetNamespace, host) {
+  const table3 = index.memo("istio/mtls-dr-namespaces", MTLS_KINDS, () => {
+    const exact = /* @__PURE__ */ new Map();
+    const wildcard = [];
+    for (const dr of index.all(K.DestinationRule)) {
+      const written = asString(spec(dr).host);
+      if (!written) continue;
+      if (written.startsWith("*")) wildcard.push({ pattern: written.toLowerCase(), namespace: dr.namespace });
+      else {
+        const h = canonicalHost(index, written, dr.namespace);
+        const set2 = exact.get(h) ?? /* @__PURE__ */ new Set();
+        set2.add(dr.namespace);
+        exact.set(h, set2);
+      }
+    }
+    return { exact, wildcard };
+  });
+  const out = /* @__PURE__ */ new Set([targetNamespace, ...table3.exact.get(host) ?? []]);
+  for (const w of table3.wildcard) if (hostMatchesPattern(host, w.pattern)) out.add(w.namespace);
+  out.add(ELSEWHERE);
+  return [...out];
+}
+var ELSEWHERE = "\0elsewhere";
+var isRealNamespace = (ns) => ns !== ELSEWHERE;
+function targetHost(index, target) {
+  const domain = index.settings.clusterDomain;
+  if (target.host) return { host: target.host, namespaces: [target.pod.namespace] };
+  if (target.service) return { host: target.service.fqdn, namespaces: [target.service.namespace] };
+  return { host: `${ANY_SERVICE}.${target.pod.namespace}.svc.${domain}`, namespaces: [target.pod.namespace] };
+}
+function decidedPorts(index, pa) {
+  const domain = index.settings.clusterDomain;
+  const root = index.settings.rootNamespace;
+  const target = policyTarget(pa);
+  const namespaces = target.kind === "namespace" && pa.namespace === root ? repositoryNamespaces(index) : [pa.namespace];
+  let targets3 = namespaces.flatMap((ns) => [...serverTargets(index, `*.${ns}.svc.${domain}`), ...unservedHosts(index, ns)]);
+  if (target.kind === "selector") {
+    targets3 = targets3.filter((t) => matches2(target.selector, t.pod.labels));
+    if (targets3.length === 0) {
+      targets3 = [{ pod: { namespace: pa.namespace, labels: target.selector.matchLabels }, workload: void 0, service: void 0, ports: [], inMesh: true }];
+    }
+  }
+  const out = [];
+  for (const t of targets3) {
+    if (!t.inMesh) continue;
+    const ports = t.ports.length ? t.ports : [{ servicePort: void 0, targetPort: void 0 }];
+    const extra = portLevelModes(pa).filter((p) => !ports.some((q) => q.targetPort === p.port)).map((p) => ({ servicePort: void 0, targetPort: p.port }));
+    for (const p of target.kind === "selector" && t.workload === void 0 ? [...ports, ...extra] : ports) {
+      const mode = serverMode(index, t.pod, p.targetPort);
+      if (mode.policy === pa) out.push({ target: t, servicePort: p.servicePort, targetPort: p.targetPort, mode });
+    }
+  }
+  return out;
+}
+function conflictingClients(index, pa, mode, conflicts) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const decided2 of decidedPorts(index, pa)) {
+    const key2 = decided2.mode.path.join(".");
+    if (decided2.mode.mode !== mode || seen.has(key2)) continue;
+    const { host, namespaces } = targetHost(index, decided2.target);
+    for (const caller of callerNamespaces(index, decided2.target.pod.namespace, host)) {
+      const client = clientTls(index, host, caller, namespaces, decided2.servicePort, void 0);
+      if (!conflicts(client)) continue;
+      seen.add(key2);
+      out.push({ decided: decided2, caller, client });
+      break;
+    }
+  }
+  return out;
+}
+function unservedHosts(index, namespace) {
+  const byNamespace = index.memo("istio/mtls-unserved-hosts", MTLS_KINDS, () => {
+    const out = /* @__PURE__ */ new Map();
+    for (const dr of index.all(K.DestinationRule)) {
+      const written = asString(spec(dr).host);
+      if (!written || written.startsWith("*")) continue;
+      const host = canonicalHost(index, written, dr.namespace);
+      const ns = namespaceOfFqdn(index, host);
+      if (!ns || serviceByFqdn(index, host)) continue;
+      const set2 = out.get(ns) ?? /* @__PURE__ */ new Set();
+      set2.add(host);
+      out.set(ns, set2);
+    }
+    return out;
+  });
+  return [...byNamespace.get(namespace) ?? []].map((host) => ({ ...namespaceTarget(namespace), host }));
+}
+function describeTarget(t, targetPort) {
+  const port2 = targetPort === void 0 ? "" : ` port ${targetPort}`;
+  if (t.workload) return `${t.workload.resource.kind} "${t.workload.namespace}/${t.workload.resource.name}"${port2}`;
+  if (t.service) return `Service "${t.service.namespace}/${t.service.name}"${port2}`;
+  if (t.host) return `host "${t.host}"`;
+  if (Object.keys(t.pod.labels).length) return `pods labelled ${Object.entries(t.pod.labels).map(([k, v]) => `${k}=${v}`).join(",")} in namespace "${t.pod.namespace}"${port2}`;
+  return `namespace "${t.pod.namespace}"`;
+}
+var qualified = (r) => `${r.namespace}/${r.name}`;
+var callerText = (caller) => isRealNamespace(caller) ? `namespace "${caller}"` : "namespaces without a DestinationRule of their own";
+
 // src/access/istio.ts
 var istioAccessEngine = {
   name: "istio",
@@ -58213,13 +58236,9 @@ function calledHost(index, target, backend) {
   if (target.kind === "Service" && target.fqdn) return { host: target.fqdn, namespace: target.namespace, port: target.port };
   const w = backend.workload;
   if (w) {
-    for (const service of index.inNamespace(K.Service, w.namespace)) {
-      const host = `${service.name}.${service.namespace}.svc.${index.settings.clusterDomain}`.toLowerCase();
-      const port2 = servicePortsOf(service).find((p) => containerPortFor(p, w) === backend.containerPort);
-      const selector = asStringMap(spec(service).selector) ?? {};
-      if (port2 && Object.keys(selector).length && Object.entries(selector).every(([k, v]) => w.labels[k] === v)) {
-        return { host, namespace: service.namespace, port: port2.number };
-      }
+    for (const service of servicesSelecting(index, w)) {
+      const port2 = service.ports.find((p) => targetPortOn(p, w) === backend.containerPort);
+      if (port2) return { host: service.fqdn, namespace: service.namespace, port: port2.number };
     }
   }
   return { host: `${ANY_SERVICE}.${backend.namespace}.svc.${index.settings.clusterDomain}`, namespace: backend.namespace, port: void 0 };
@@ -59345,15 +59364,15 @@ function serverOf(resource) {
   const s = spec(resource);
   const pods = asObject(s.podSelector);
   const external = asObject(s.externalWorkloadSelector);
-  const selects2 = pods ? "pods" : external ? "external" : void 0;
+  const selects3 = pods ? "pods" : external ? "external" : void 0;
   const rawPort = s.port;
   const port2 = asNumber(rawPort) ?? (typeof rawPort === "string" ? /^\d+$/.test(rawPort) ? Number(rawPort) : rawPort : void 0);
   const accessPolicy = asString(s.accessPolicy);
   return {
     resource,
-    selects: selects2,
+    selects: selects3,
     selector: selectorFromLabelSelector(pods ?? external),
-    selectorPath: ["spec", selects2 === "external" ? "externalWorkloadSelector" : "podSelector"],
+    selectorPath: ["spec", selects3 === "external" ? "externalWorkloadSelector" : "podSelector"],
     port: port2,
     accessPolicy: accessPolicy ?? "deny",
     accessPolicyWritten: accessPolicy !== void 0,
@@ -59361,7 +59380,7 @@ function serverOf(resource) {
   };
 }
 function serversInNamespace(index, namespace) {
-  const table2 = index.memo("linkerd/servers", [K.LinkerdServer], () => {
+  const table3 = index.memo("linkerd/servers", [K.LinkerdServer], () => {
     const byNs = /* @__PURE__ */ new Map();
     for (const r of index.all(K.LinkerdServer)) {
       const list2 = byNs.get(r.namespace) ?? [];
@@ -59371,7 +59390,7 @@ function serversInNamespace(index, namespace) {
     for (const list2 of byNs.values()) list2.sort(byAge);
     return byNs;
   });
-  return table2.get(namespace) ?? [];
+  return table3.get(namespace) ?? [];
 }
 function byAge(a, b) {
   const ta = asString(metadata(a.resource).creationTimestamp) ?? "";
@@ -59513,7 +59532,7 @@ function isOutboundRoute(route) {
   return parents.length > 0 && parents.every(isServiceParent);
 }
 function routesOfServer(index, server) {
-  const table2 = index.memo("linkerd/routes-by-server", [K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute], () => {
+  const table3 = index.memo("linkerd/routes-by-server", [K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute], () => {
     const map2 = /* @__PURE__ */ new Map();
     for (const kind2 of [K.LinkerdHTTPRoute, K.HTTPRoute, K.GRPCRoute]) {
       for (const route of index.all(kind2)) {
@@ -59526,7 +59545,7 @@ function routesOfServer(index, server) {
     }
     return map2;
   });
-  return table2.get(`${server.namespace}/${server.name}`) ?? [];
+  return table3.get(`${server.namespace}/${server.name}`) ?? [];
 }
 function serviceAccountExists(index, namespace, name) {
   if (index.get(K.ServiceAccount, namespace, name)) return true;
@@ -59912,14 +59931,14 @@ function namespaceInMesh(index, namespace) {
   return ns.injectionLabel === true || ns.ambient || ns.injectionLabel === void 0 && ns.revision !== void 0;
 }
 function resolveTarget(index, ref) {
-  const service = index.get(K.Service, ref.namespace, ref.name);
+  const service = serviceNamed(index, ref.namespace, ref.name);
   if (service) return serviceTarget(index, service, ref);
   const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
   if (workload) return workloadTarget(index, workload, ref);
   throw new AccessError(`unknown target "${formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"`, "target");
 }
 function serviceTarget(index, service, ref) {
-  const ports = servicePortsOf(service);
+  const ports = service.ports;
   let port2 = ref.port === void 0 ? void 0 : ports.find((p) => p.number === ref.port);
   if (ref.port !== void 0 && !port2) {
     throw new AccessError(`unknown target "${formatTarget(ref)}": Service ${service.namespace}/${service.name} has no port ${ref.port} (ports: ${ports.map((p) => p.number).join(", ") || "none"})`, "target");
@@ -59928,15 +59947,14 @@ function serviceTarget(index, service, ref) {
     throw new AccessError(`Service ${service.namespace}/${service.name} has several ports (${ports.map((p) => p.number).join(", ")}): name one, as in ${service.namespace}/${service.name}:${ports[0]?.number}`, "target");
   }
   port2 ??= ports[0];
-  const protocol = port2 ? servicePortProtocol(service, port2.number) : "unknown";
-  const selector = asStringMap(spec(service).selector) ?? {};
-  const workloads = Object.keys(selector).length ? index.workloads().select(selectorFromLabels(selector), service.namespace) : [];
-  const backends = workloads.length ? workloads.map((w) => ({ workload: w, namespace: w.namespace, labels: w.labels, containerPort: port2 ? containerPortFor(port2, w) : void 0, protocol })) : [{ workload: void 0, namespace: service.namespace, labels: selector, containerPort: port2 ? numericTarget(port2.targetPort, port2.number) : void 0, protocol }];
-  const fqdn = `${service.name}.${service.namespace}.svc.${index.settings.clusterDomain}`.toLowerCase();
-  const names2 = [service.name, `${service.name}.${service.namespace}`, `${service.name}.${service.namespace}.svc`, fqdn];
+  const protocol = port2 ? servicePortProtocol(port2) : "unknown";
+  const workloads = workloadsBehind(index, service);
+  const backends = workloads.length ? workloads.map((w) => ({ workload: w, namespace: w.namespace, labels: w.labels, containerPort: port2 ? targetPortOn(port2, w) : void 0, protocol })) : [{ workload: void 0, namespace: service.namespace, labels: service.selector, containerPort: port2 ? numericTargetPort(port2) : void 0, protocol }];
+  const fqdn = service.fqdn;
+  const names2 = serviceNames(service);
   return {
     kind: "Service",
-    resource: service,
+    resource: service.resource,
     namespace: service.namespace,
     name: service.name,
     port: port2?.number,
@@ -59945,11 +59963,7 @@ function serviceTarget(index, service, ref) {
     fqdn
   };
 }
-function servicePortProtocol(service, number) {
-  const raw = asArray(spec(service).ports).map(asObject).find((p) => asNumber(p?.port) === number);
-  return portProtocol({ name: asString(raw?.name), appProtocol: asString(raw?.appProtocol), protocol: asString(raw?.protocol) });
-}
-var numericTarget = (target, fallback) => target === void 0 ? fallback : typeof target === "number" ? target : /^\d+$/.test(target) ? Number(target) : void 0;
+var serviceNames = (s) => [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`, s.fqdn];
 function workloadTarget(index, workload, ref) {
   const declared = workload.containers.flatMap((c) => c.ports);
   if (ref.port === void 0 && declared.length > 1) {
@@ -59958,13 +59972,11 @@ function workloadTarget(index, workload, ref) {
   const port2 = ref.port ?? declared[0]?.containerPort;
   let protocol = "unknown";
   const hosts = [];
-  for (const s of index.inNamespace(K.Service, workload.namespace)) {
-    const selector = asStringMap(spec(s).selector) ?? {};
-    if (!Object.keys(selector).length || !Object.entries(selector).every(([k, v]) => workload.labels[k] === v)) continue;
-    for (const p of servicePortsOf(s)) {
-      if (port2 === void 0 || containerPortFor(p, workload) !== port2) continue;
-      if (protocol === "unknown") protocol = servicePortProtocol(s, p.number);
-      const names2 = [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`, `${s.name}.${s.namespace}.svc.${index.settings.clusterDomain}`];
+  for (const s of servicesSelecting(index, workload)) {
+    for (const p of s.ports) {
+      if (port2 === void 0 || targetPortOn(p, workload) !== port2) continue;
+      if (protocol === "unknown") protocol = servicePortProtocol(p);
+      const names2 = serviceNames(s);
       hosts.push(...names2, ...names2.map((n) => `${n}:${p.number}`));
     }
   }
@@ -60541,15 +60553,6 @@ function admissionProblem(index, route, listeners, owner) {
   if (!byKind.some((l) => hostnameMatches(l, hostnames))) return "hostname";
   return void 0;
 }
-function servicePorts2(service) {
-  if (spec(service).type === "ExternalName") return void 0;
-  const ports = asArray(spec(service).ports).flatMap((p) => {
-    const o = asObject(p);
-    const number = asNumber(o?.port);
-    return number === void 0 ? [] : [{ number, name: asString(o?.name) }];
-  });
-  return ports.length ? ports : void 0;
-}
 
 // rules/gateway-api/gateway-listener-conflict.ts
 var family = (p) => {
@@ -60874,7 +60877,7 @@ var route_backend_not_found_default = defineRule({
         continue;
       }
       if (ref.port === void 0) continue;
-      const portLists = defs.map(servicePorts2);
+      const portLists = defs.map((d) => listedPorts(serviceView(ctx.index, d)));
       if (portLists.some((ports) => !ports || ports.some((p) => p.number === ref.port))) continue;
       ctx.report({
         resource: route,
@@ -60988,13 +60991,13 @@ var KINDS = {
   egressnetwork: EgressNetwork
 };
 var judged = (index, ref, kind2) => ref.target === "gateway" || holdsKind(index, kind2);
-function sectionProblem(ref, defs) {
+function sectionProblem(index, ref, defs) {
   const problems = defs.map((d) => {
     if (ref.target !== "service") {
       const selected = selectListeners(ref, d);
       return typeof selected === "string" ? selected : void 0;
     }
-    const ports = servicePorts2(d);
+    const ports = listedPorts(serviceView(index, d));
     if (!ports) return void 0;
     if (ref.sectionName !== void 0 && !ports.some((p) => p.name === ref.sectionName)) return "sectionNotFound";
     if (ref.port !== void 0 && !ports.some((p) => p.number === ref.port && (ref.sectionName === void 0 || p.name === ref.sectionName))) return "portNotFound";
@@ -61045,7 +61048,7 @@ var route_parent_not_found_default = defineRule({
         });
         continue;
       }
-      const problem = sectionProblem(ref, defs);
+      const problem = sectionProblem(ctx.index, ref, defs);
       if (!problem) continue;
       const what = ref.target === "service" ? "port" : "listener";
       ctx.report({
@@ -61236,8 +61239,8 @@ function istioAnnotations(resource) {
   });
 }
 function isMisplaced(a) {
-  const targets2 = a.definition?.targets ?? ["Any"];
-  return !targets2.includes("Any") && !targets2.includes(a.kind);
+  const targets3 = a.definition?.targets ?? ["Any"];
+  return !targets3.includes("Any") && !targets3.includes(a.kind);
 }
 function annotationValueProblem(form, value) {
   switch (form) {
@@ -61537,10 +61540,9 @@ var authorizationpolicy_ambient_ineffective_default = defineRule({
 // rules/istio/authorizationpolicy-host-not-found.ts
 function virtualServiceHosts(index) {
   return index.memo("authz/virtual-service-hosts", [K.VirtualService, ...HOST_KINDS], () => {
-    const hosts = hostTable(index);
     const out = /* @__PURE__ */ new Set();
     for (const vs of index.all(K.VirtualService)) {
-      for (const h of asArray(spec(vs).hosts)) if (typeof h === "string") out.add(hosts.qualify(h, vs.namespace));
+      for (const h of asArray(spec(vs).hosts)) if (typeof h === "string") out.add(canonicalHost(index, h, vs.namespace));
     }
     return out;
   });
@@ -61562,7 +61564,6 @@ var authorizationpolicy_host_not_found_default = defineRule({
   check(policy, ctx) {
     const { index } = ctx;
     if (!holdsKind(index, K.Service) && !holdsKind(index, K.ServiceEntry) && !holdsKind(index, K.VirtualService)) return;
-    const hosts = hostTable(index);
     for (const rule of parsePolicy(policy).rules ?? []) {
       for (const op of rule.to ?? []) {
         (op.fields.hosts ?? []).forEach((value, k) => {
@@ -61570,8 +61571,8 @@ var authorizationpolicy_host_not_found_default = defineRule({
           if (!host || host.includes("*")) return;
           const labels = host.split(".");
           if (labels.length > 2 || labels.length === 2 && !index.namespaces().exists(labels[1])) return;
-          const found = hosts.lookup(host, policy.namespace);
-          if (found.entries.length || found.external || virtualServiceHosts(index).has(found.fqdn)) return;
+          const found = resolveHost(index, host, policy.namespace);
+          if (found.entries.length || found.external || virtualServiceHosts(index).has(found.host)) return;
           ctx.report({
             resource: policy,
             path: [...op.path, "hosts", k],
@@ -62003,22 +62004,15 @@ var validateRequestAuthentication = (resource) => collect((sink) => checkRequest
 // rules/istio/authorizationpolicy-http-on-tcp.ts
 var TCP = /* @__PURE__ */ new Set(["tcp", "tls", "https", "mongo", "mysql", "redis"]);
 function allowedByOther(index, policy, workload) {
-  const namespaces = /* @__PURE__ */ new Set([workload.namespace, index.settings.rootNamespace]);
-  return [...namespaces].some(
-    (ns) => index.inNamespace(K.AuthorizationPolicy, ns).some(
-      (other) => other !== policy && policyAction(other) === "ALLOW" && asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {})) && (policyWorkloads(index, other) ?? []).some((w) => w.resource === workload.resource)
-    )
+  return policiesApplyingTo(index, K.AuthorizationPolicy, workload).some(
+    (other) => other !== policy && policyAction(other) === "ALLOW" && asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {}))
   );
 }
 function tcpPortInScope(index, policy) {
   for (const w of policyWorkloads(index, policy) ?? []) {
-    for (const svc of index.inNamespace(K.Service, w.namespace)) {
-      const selector = asStringMap(spec(svc).selector);
-      if (!selector || !Object.keys(selector).length || !matches2(selectorFromLabels(selector), w.labels)) continue;
-      for (const p of asArray(spec(svc).ports).map(asObject)) {
-        if (p && TCP.has(portProtocol({ name: asString(p.name), appProtocol: asString(p.appProtocol), protocol: asString(p.protocol) }))) {
-          if (!allowedByOther(index, policy, w)) return `${svc.name}:${asNumber(p.port) ?? "?"}`;
-        }
+    for (const svc of servicesSelecting(index, w)) {
+      for (const p of svc.ports) {
+        if (TCP.has(servicePortProtocol(p)) && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
       }
     }
   }
@@ -62140,12 +62134,8 @@ var authorizationpolicy_method_invalid_default = defineRule({
 
 // rules/istio/authorizationpolicy-mtls-missing.ts
 function whyNoMtls(index, pod2) {
-  const service = index.inNamespace(K.Service, pod2.namespace).find((s) => {
-    const selector = asStringMap(spec(s).selector) ?? {};
-    return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => pod2.labels[k] === v);
-  });
-  const domain = index.settings.clusterDomain;
-  const host = service ? `${service.name}.${service.namespace}.svc.${domain}`.toLowerCase() : `${ANY_SERVICE}.${pod2.namespace}.svc.${domain}`;
+  const service = servicesSelecting(index, pod2)[0];
+  const host = service?.fqdn ?? serviceFqdn(ANY_SERVICE, pod2.namespace, index.settings.clusterDomain);
   const c = connection(index, { fromNamespace: pod2.namespace, sourceInMesh: true, host, hostNamespaces: [pod2.namespace], servicePort: void 0, pod: pod2, targetInMesh: true, targetPort: void 0 });
   if (c.server.mode === "DISABLE") return `PeerAuthentication "${c.server.policy?.namespace}/${c.server.policy?.name}" disables mTLS`;
   if (c.transport !== "mtls") {
@@ -62800,7 +62790,7 @@ var destinationrule_host_not_found_default = defineRule({
     if (clients.length === 0) return;
     const lookups = clients.map((ns) => resolveHost(ctx.index, written, dr.namespace, ns));
     if (lookups.some((l) => l.entries.length || l.external)) return;
-    const fqdn = canonicalHost(ctx.index, written, dr.namespace);
+    const fqdn = lookups[0]?.host ?? "";
     if (namespaceOfFqdn(ctx.index, fqdn) === dr.namespace) {
       const name = fqdn.split(".")[0];
       if (ctx.index.workloads().inNamespace(dr.namespace).some((w) => APP_LABELS.some((l) => w.labels[l] === name))) return;
@@ -62826,7 +62816,7 @@ var destinationrule_host_not_found_default = defineRule({
       path: ["spec", "host"],
       messageId: "hostNotFound",
       data: { host: written, namespace },
-      help: "Fix the host (a short name is a Service in the DestinationRule's namespace), or add a ServiceEntry for it.",
+      help: trustDomainHint(ctx.index, written) ?? "Fix the host (a short name is a Service in the DestinationRule's namespace), or add a ServiceEntry for it.",
       ...severity ? { severity } : {}
     });
   }
@@ -63273,9 +63263,9 @@ var destinationrule_subset_no_pods_default = defineRule({
   check(dr, ctx) {
     const written = asString(spec(dr).host);
     if (!written || written.includes("*")) return;
-    const found = hostTable(ctx.index).lookup(written, dr.namespace);
+    const found = resolveHost(ctx.index, written, dr.namespace);
     if (!found.entries.some((e) => e.host === found.host)) return;
-    const host = canonicalHost(ctx.index, written, dr.namespace);
+    const host = found.host;
     const backends = found.entries.flatMap((e) => backendLabels(ctx.index, e));
     if (backends.length === 0) return;
     const routed = routedSubsets(ctx.index);
@@ -63343,7 +63333,7 @@ var destinationrule_tls_conflict_default = defineRule({
         reported.add(TOP.join("."));
       }
     }
-    const host = written.startsWith("*") ? written.toLowerCase() : hostTable(index).canonical(written, dr.namespace);
+    const host = written.startsWith("*") ? written.toLowerCase() : canonicalHost(index, written, dr.namespace);
     const fields = tlsFields(dr).filter((f) => f.mode !== "ISTIO_MUTUAL" && !reported.has(f.path.join(".")));
     if (!fields.length) return;
     const subsets = new Map(asArray(spec(dr).subsets).map((s) => [asString(asObject(s)?.name), asStringMap(asObject(s)?.labels)]));
@@ -63398,8 +63388,8 @@ var destinationrule_tls_missing_default = defineRule({
     if (!written) return;
     const policy = asObject(spec(dr).trafficPolicy);
     if (asObject(policy?.tls) || asArray(policy?.portLevelSettings).some((p) => asObject(asObject(p)?.tls))) return;
-    const host = written.startsWith("*") ? written.toLowerCase() : hostTable(index).canonical(written, dr.namespace);
-    const hostNamespace = /^[^.]+\.([^.]+)\.svc\./.exec(host)?.[1];
+    const host = written.startsWith("*") ? written.toLowerCase() : canonicalHost(index, written, dr.namespace);
+    const hostNamespace = namespaceOfFqdn(index, host);
     const root = index.settings.rootNamespace;
     const defaults = wideDestinationRules(index).filter((w) => topTlsMode(w) === "ISTIO_MUTUAL");
     const shadowed = defaults.find((w) => {
@@ -65690,10 +65680,10 @@ function base64Decode(base64Str) {
   return written == size ? bytes : bytes.subarray(0, written);
 }
 function setFromBase64(bytes, base64Str) {
-  const table2 = getDecodeTable();
+  const table3 = getDecodeTable();
   let bytePos = 0, groupPos = 0, b, p = 0;
   for (let i = 0; i < base64Str.length; i++) {
-    b = table2[base64Str.charCodeAt(i)];
+    b = table3[base64Str.charCodeAt(i)];
     if (b === void 0) {
       switch (base64Str[i]) {
         // @ts-ignore TS7029: Fallthrough case in switch -- ignore instead of expect-error for compiler settings without noFallthroughCasesInSwitch: true
@@ -65745,31 +65735,31 @@ function base64Encode(bytes, encoding = "std") {
   if (nativeToBase64) {
     return nativeToBase64.call(bytes, toBase64OptionsMap[encoding]);
   }
-  const table2 = getEncodeTable(encoding);
+  const table3 = getEncodeTable(encoding);
   const pad2 = encoding == "std";
   let base64 = "", groupPos = 0, b, p = 0;
   for (let i = 0; i < bytes.length; i++) {
     b = bytes[i];
     switch (groupPos) {
       case 0:
-        base64 += table2[b >> 2];
+        base64 += table3[b >> 2];
         p = (b & 3) << 4;
         groupPos = 1;
         break;
       case 1:
-        base64 += table2[p | b >> 4];
+        base64 += table3[p | b >> 4];
         p = (b & 15) << 2;
         groupPos = 2;
         break;
       case 2:
-        base64 += table2[p | b >> 6];
-        base64 += table2[b & 63];
+        base64 += table3[p | b >> 6];
+        base64 += table3[b & 63];
         groupPos = 0;
         break;
     }
   }
   if (groupPos) {
-    base64 += table2[p];
+    base64 += table3[p];
     if (pad2) {
       base64 += "=";
       if (groupPos == 1)
@@ -79136,12 +79126,7 @@ var gateway_port_unreachable_default = defineRule({
     const workloads = gatewayWorkloads(ctx.index, gw);
     if (servers.length === 0 || workloads.length === 0) return;
     const services = /* @__PURE__ */ new Map();
-    for (const w of workloads) {
-      for (const svc of ctx.index.inNamespace(K.Service, w.namespace)) {
-        const selector = asStringMap(spec(svc).selector);
-        if (selector && Object.keys(selector).length && matches2(selectorFromLabels(selector), w.labels)) services.set(svc, w);
-      }
-    }
+    for (const w of workloads) for (const svc of servicesSelecting(ctx.index, w)) services.set(svc, w);
     if (services.size === 0) {
       if (!holdsKind(ctx.index, K.Service)) return;
       const names3 = [...new Set(workloads.map((w) => `"${w.namespace}/${w.resource.name}"`))].join(", ");
@@ -79164,20 +79149,13 @@ var gateway_port_unreachable_default = defineRule({
   }
 });
 function servicePortNumbers(svc, workload) {
-  return asArray(spec(svc).ports).flatMap((p) => {
-    const port2 = asObject(p);
-    const number = asNumber(port2?.port);
-    if (!port2 || number === void 0 || (asString(port2.protocol) ?? "TCP").toUpperCase() !== "TCP") return [];
-    const out = [number];
-    const target = port2.targetPort;
-    if (typeof target === "number") out.push(target);
-    else if (typeof target === "string") {
-      const named = workload.containers.flatMap((c) => c.ports).find((cp) => cp.name === target);
-      if (named) out.push(named.containerPort);
-      else if (/^\d+$/.test(target)) out.push(Number(target));
-    }
-    const chart = INSTALLATION_TARGET_PORTS[number];
-    if (isAssumed(svc) && chart !== void 0) out.push(chart);
+  return svc.ports.flatMap((port2) => {
+    if (port2.transport !== "TCP") return [];
+    const out = [port2.number];
+    const target = targetPortOn(port2, workload);
+    if (target !== void 0) out.push(target);
+    const chart = INSTALLATION_TARGET_PORTS[port2.number];
+    if (isAssumed(svc.resource) && chart !== void 0) out.push(chart);
     return out;
   });
 }
@@ -80067,7 +80045,7 @@ var pod_sidecar_missing_default = defineRule({
 });
 
 // rules/istio/policy-selector-ineffective.ts
-var GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+var GATEWAY_NAME_LABEL2 = "gateway.networking.k8s.io/gateway-name";
 var isWaypoint = (gw, labels) => gw ? asString(spec(gw).gatewayClassName) === "istio-waypoint" : labels["gateway.istio.io/managed"] === "istio.io-mesh-controller";
 var policy_selector_ineffective_default = defineRule({
   meta: {
@@ -80088,15 +80066,15 @@ var policy_selector_ineffective_default = defineRule({
     const target = policyTarget(policy);
     if (target.kind !== "selector") return;
     const pods = [
-      ...ctx.index.workloads().inNamespace(policy.namespace).map((w) => w.labels).filter((labels) => labels[GATEWAY_NAME_LABEL] !== void 0),
+      ...ctx.index.workloads().inNamespace(policy.namespace).map((w) => w.labels).filter((labels) => labels[GATEWAY_NAME_LABEL2] !== void 0),
       ...ctx.index.inNamespace(K.KubernetesGateway, policy.namespace).map((gw) => ({
         ...asStringMap(asObject(spec(gw).infrastructure)?.labels) ?? {},
-        [GATEWAY_NAME_LABEL]: gw.name
+        [GATEWAY_NAME_LABEL2]: gw.name
       }))
     ];
     const hit = pods.find((labels) => matches2(target.selector, labels));
     if (!hit) return;
-    const name = hit[GATEWAY_NAME_LABEL];
+    const name = hit[GATEWAY_NAME_LABEL2];
     const waypoint = isWaypoint(ctx.index.get(K.KubernetesGateway, policy.namespace, name), hit);
     ctx.report({
       resource: policy,
@@ -80221,47 +80199,40 @@ var service_port_protocol_invalid_default = defineRule({
     const labels = labelsOf(svc);
     if (labels.istio !== void 0 || labels.release === "istio" || labels["gateway.istio.io/managed"] !== void 0) return;
     if (SYSTEM_NAMESPACES2.has(svc.namespace)) return;
-    const externalName = spec(svc).type === "ExternalName";
-    const meshed = !externalName && labels.kiali_wizard === void 0 && servesMesh(ctx.index, svc);
-    asArray(spec(svc).ports).forEach((p, i) => {
-      const port2 = asObject(p);
-      if (!port2) return;
-      const number = asNumber(port2.port);
-      const name = asString(port2.name);
-      const appProtocol = asString(port2.appProtocol);
-      const protocol = asString(port2.protocol);
-      if (protocol?.toUpperCase() === "UDP") return;
-      const data = { port: name ? `"${name}" (${number ?? "?"})` : String(number ?? "?"), appProtocol: appProtocol ?? "" };
-      const derived = analyzerPortProtocol({ port: number, name, appProtocol, protocol });
+    const service = serviceView(ctx.index, svc);
+    const externalName = service.type === "ExternalName";
+    const meshed = !externalName && labels.kiali_wizard === void 0 && servesMesh(ctx.index, service);
+    for (const { path: path6, number, name, appProtocol, transport: transport2 } of service.ports) {
+      if (transport2 === "UDP") continue;
+      const data = { port: name ? `"${name}" (${number})` : String(number), appProtocol: appProtocol ?? "" };
+      const derived = analyzerPortProtocol({ port: number, name, appProtocol, protocol: transport2 });
       const severity = meshed ? "warning" : void 0;
       if (externalName) {
         if (derived === void 0 || name === "tcp") {
-          ctx.report({ resource: svc, path: ["spec", "ports", i], messageId: "externalName", data, severity: "warning", help: 'Name the port "tls-…" or "https-…" (or set appProtocol) so the sidecar routes it by SNI.' });
+          ctx.report({ resource: svc, path: path6, messageId: "externalName", data, severity: "warning", help: 'Name the port "tls-…" or "https-…" (or set appProtocol) so the sidecar routes it by SNI.' });
         }
-        return;
+        continue;
       }
       if (appProtocol !== void 0) {
-        if (isKnownAppProtocol(appProtocol)) return;
+        if (isKnownAppProtocol(appProtocol)) continue;
         const messageId = meshed ? "appProtocolUnknownInMesh" : "appProtocolUnknown";
-        ctx.report({ resource: svc, path: ["spec", "ports", i, "appProtocol"], messageId, data, ...severity ? { severity } : {}, help: "Use one of http, http2, https, grpc, grpc-web, tcp, tls, mongo, mysql, redis (or kubernetes.io/h2c, ws, wss)." });
-        return;
+        ctx.report({ resource: svc, path: [...path6, "appProtocol"], messageId, data, ...severity ? { severity } : {}, help: "Use one of http, http2, https, grpc, grpc-web, tcp, tls, mongo, mysql, redis (or kubernetes.io/h2c, ws, wss)." });
+        continue;
       }
-      if (derived !== void 0) return;
+      if (derived !== void 0) continue;
       ctx.report({
         resource: svc,
-        path: ["spec", "ports", i, name === void 0 ? "port" : "name"],
+        path: [...path6, name === void 0 ? "port" : "name"],
         messageId: meshed ? "noProtocolInMesh" : "noProtocol",
         data,
         ...severity ? { severity } : {},
         help: 'Name the port "<protocol>[-<suffix>]" (e.g. "http-api", "grpc", "tcp-db") or set appProtocol; sniffing adds latency and breaks server-first protocols.'
       });
-    });
+    }
   }
 });
-function servesMesh(index, svc) {
-  const selector = asStringMap(spec(svc).selector);
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return index.workloads().select(selectorFromLabels(selector), svc.namespace).some((w) => inMesh(index, w, { revisions: true }));
+function servesMesh(index, service) {
+  return workloadsBehind(index, service).some((w) => inMesh(index, w, { revisions: true }));
 }
 
 // rules/istio/service-target-port-not-found.ts
@@ -80282,22 +80253,19 @@ var service_target_port_not_found_default = defineRule({
   reads: WORKLOAD_KINDS,
   check(svc, ctx) {
     if (svc.namespace === ctx.settings.rootNamespace || svc.namespace === "istio-system") return;
-    if (labelsOf(svc)["gateway.istio.io/managed"] !== void 0 || spec(svc).type === "ExternalName") return;
-    const selector = asStringMap(spec(svc).selector);
-    if (!selector || Object.keys(selector).length === 0) return;
-    const workloads = ctx.index.workloads().select(selectorFromLabels(selector), svc.namespace).filter((w) => w.containers.some((c) => c.ports.length > 0));
-    asArray(spec(svc).ports).forEach((p, i) => {
-      const port2 = asObject(p);
-      const number = asNumber(port2?.port);
-      if (!port2 || number === void 0) return;
-      const name = asString(port2.targetPort);
-      const target = name ?? asNumber(port2.targetPort) ?? number;
+    const service = serviceView(ctx.index, svc);
+    if (labelsOf(svc)["gateway.istio.io/managed"] !== void 0 || service.type === "ExternalName") return;
+    const workloads = workloadsBehind(ctx.index, service).filter((w) => w.containers.some((c) => c.ports.length > 0));
+    if (workloads.length === 0) return;
+    for (const { path: path6, number, targetPort } of service.ports) {
+      const name = typeof targetPort === "string" ? targetPort : void 0;
+      const target = targetPort ?? number;
       for (const w of workloads) {
         const ports = w.containers.flatMap((c) => c.ports);
         if (name !== void 0 ? ports.some((cp) => cp.name === name) : ports.some((cp) => cp.containerPort === target)) continue;
         ctx.report({
           resource: svc,
-          path: ["spec", "ports", i, port2.targetPort !== void 0 ? "targetPort" : "port"],
+          path: [...path6, targetPort !== void 0 ? "targetPort" : "port"],
           messageId: name !== void 0 ? "named" : "numbered",
           data: { target, port: number, kind: w.resource.kind, workload: w.resource.name },
           related: [{ resource: w.resource, path: [...w.templatePath, "spec", "containers"], message: "the containers of a workload this Service selects" }],
@@ -80305,7 +80273,7 @@ var service_target_port_not_found_default = defineRule({
         });
         break;
       }
-    });
+    }
   }
 });
 
@@ -80625,29 +80593,17 @@ function egressHosts2(sidecar) {
 }
 var baseOf = (host) => host === "*" ? "" : host.startsWith("*.") ? host.slice(2) : host;
 function catalog(index) {
-  return index.memo("istio/host-catalog", [K.Service, K.ServiceEntry], () => {
+  return index.memo("istio/host-catalog", HOST_KINDS, () => {
     const bySuffix = /* @__PURE__ */ new Map();
     const byBase = /* @__PURE__ */ new Map();
-    const add4 = (entry) => {
+    for (const entry of hostEntries(index)) {
       const base = baseOf(entry.host);
-      push4(byBase, base, entry);
+      addTo(byBase, base, entry);
       const labels = base.split(".");
-      for (let i = 0; i < labels.length && base; i++) push4(bySuffix, labels.slice(i).join("."), entry);
-    };
-    for (const s of index.all(K.Service)) {
-      if (s.name) add4({ host: `${s.name}.${s.namespace}.svc.${index.settings.clusterDomain}`, resource: s, scope: serviceScope(s, index.settings) });
-    }
-    for (const se of index.all(K.ServiceEntry)) {
-      const scope = serviceScope(se, index.settings);
-      for (const h of asArray(spec(se).hosts)) if (typeof h === "string" && h) add4({ host: h.toLowerCase(), resource: se, scope });
+      for (let i = 0; i < labels.length && base; i++) addTo(bySuffix, labels.slice(i).join("."), entry);
     }
     return { bySuffix, byBase };
   });
-}
-function push4(map2, key2, value) {
-  const list2 = map2.get(key2);
-  if (list2) list2.push(value);
-  else map2.set(key2, [value]);
 }
 function intersecting(cat, fqdn) {
   const base = baseOf(fqdn);
@@ -80659,7 +80615,7 @@ function intersecting(cat, fqdn) {
 }
 function resolveEgressHost(index, sidecar, entry) {
   const { clusterDomain } = index.settings;
-  const fqdn = qualifyHost(entry.dnsName, sidecar.namespace, clusterDomain);
+  const fqdn = qualifiedHost(index, entry.dnsName, sidecar.namespace);
   const cat = catalog(index);
   const visible = (e) => isVisibleFrom(e.scope, sidecar.namespace);
   const matching = intersecting(cat, fqdn).filter(visible);
@@ -80670,7 +80626,7 @@ function resolveEgressHost(index, sidecar, entry) {
   else if (fqdn.startsWith("*")) {
     registered = fqdn === `*.${sidecar.namespace}.svc.${clusterDomain}` || matching.some((e) => e.resource.kind === "ServiceEntry" && hostMatchesPattern(fqdn, e.host));
   } else {
-    const found = hostTable(index).lookup(entry.dnsName, sidecar.namespace);
+    const found = resolveHost(index, entry.dnsName, sidecar.namespace);
     registered = found.entries.length > 0 || found.external;
   }
   return { registered, imported, elsewhere: imported ? void 0 : matching[0]?.resource };
@@ -81382,7 +81338,7 @@ var virtualservice_destination_host_not_found_default = defineRule({
         path: [...d.path, "host"],
         messageId: "hostNotFound",
         data: { host: d.host, namespace },
-        help: "Fix the host name, or add a ServiceEntry for a host outside the mesh."
+        help: trustDomainHint(ctx.index, d.host) ?? "Fix the host name, or add a ServiceEntry for a host outside the mesh."
       });
     }
   }
@@ -81544,7 +81500,7 @@ function virtualServiceHostOverlaps(index) {
       if (gateway === MESH_GATEWAY) {
         if (!scopesOverlap(claim.scope, other.scope)) return;
         const host = claim.host.startsWith("*") ? other.host : claim.host;
-        const owner = hostTable(index).lookup(host, claim.vs.namespace).entries[0]?.resource.namespace ?? namespaceOfFqdn(index, host);
+        const owner = resolveHost(index, host, claim.vs.namespace).entries[0]?.resource.namespace ?? namespaceOfFqdn(index, host);
         if (!importedSomewhere(index, intersectScopes(claim.scope, other.scope), owner, host)) return;
       }
       const sameHost = claim.host === other.host;
@@ -81621,7 +81577,7 @@ var virtualservice_gateway_host_not_found_default = defineRule({
   check(vs, ctx) {
     const written = asArray(spec(vs).hosts).filter((h) => typeof h === "string" && h !== "");
     if (written.length === 0) return;
-    const hosts = [...new Set(written.flatMap((h) => [h.toLowerCase(), qualifyHost(h, vs.namespace, ctx.settings.clusterDomain)]))];
+    const hosts = [...new Set(written.flatMap((h) => [h.toLowerCase(), qualifiedHost(ctx.index, h, vs.namespace)]))];
     for (const entry of gatewayEntries(vs)) {
       if (!entry.topLevel || entry.written === MESH_GATEWAY || isInternalGatewayReference(entry.written)) continue;
       const ref = parseGatewayReference(entry.written, vs.namespace);
@@ -82370,15 +82326,7 @@ function jwtClaimMatch(vs) {
   }
   return void 0;
 }
-function authenticated(index, w) {
-  const namespaces = /* @__PURE__ */ new Set([index.settings.rootNamespace, w.namespace]);
-  return [...namespaces].some(
-    (ns) => index.inNamespace(K.RequestAuthentication, ns).some((ra) => {
-      const target = policyTarget(ra);
-      return target.kind === "namespace" || target.kind === "selector" && matches2(target.selector, w.labels);
-    })
-  );
-}
+var authenticated = (index, w) => policiesApplyingTo(index, K.RequestAuthentication, w).length > 0;
 
 // rules/istio/virtualservice-match-invalid.ts
 var messages15 = {
@@ -82765,8 +82713,7 @@ var virtualservice_subset_not_found_default = defineRule({
       if (!d.subset) continue;
       const found = resolveHost(ctx.index, d.host, vs.namespace);
       if (!anyRule && !found.entries.some((e) => isLinted(e.resource) && backendLabels(ctx.index, e).length > 0)) continue;
-      const host = canonicalHost(ctx.index, d.host, vs.namespace);
-      const applied = appliedDestinationRules(ctx.index, host, vs.namespace, hostNamespaces(ctx.index, host, found.entries));
+      const applied = appliedDestinationRules(ctx.index, found.host, vs.namespace, hostNamespaces(ctx.index, found));
       const path6 = [...d.path, "subset"];
       if (applied.rules.length === 0) {
         ctx.report({
@@ -82964,24 +82911,6 @@ var workload_image_auto_invalid_default = defineRule({
   }
 });
 
-// src/istio/service-selection.ts
-function servicesSelecting(index, workload) {
-  const table2 = index.memo("istio/services-by-selector-label", [K.Service], () => {
-    const out = /* @__PURE__ */ new Map();
-    for (const svc of index.all(K.Service)) {
-      const selector = asStringMap(spec(svc).selector) ?? {};
-      const first = Object.entries(selector)[0];
-      if (!first) continue;
-      const key2 = `${svc.namespace}\0${first[0]}=${first[1]}`;
-      addTo(out, key2, { svc, selector });
-    }
-    return out;
-  });
-  return Object.entries(workload.labels).flatMap(
-    ([k, v]) => (table2.get(`${workload.namespace}\0${k}=${v}`) ?? []).filter(({ selector }) => Object.entries(selector).every(([sk, sv]) => workload.labels[sk] === sv)).map(({ svc }) => svc)
-  );
-}
-
 // rules/istio/workload-service-port-conflict.ts
 var workload_service_port_conflict_default = defineRule({
   meta: {
@@ -83008,14 +82937,12 @@ var workload_service_port_conflict_default = defineRule({
     const services = servicesSelecting(ctx.index, workload);
     if (services.length === 0) return;
     const protocols = /* @__PURE__ */ new Map();
-    const targets2 = /* @__PURE__ */ new Map();
-    for (const svc of services) {
-      for (const p of asArray(spec(svc).ports)) {
-        const port2 = asObject(p);
-        const number = asNumber(port2?.port);
-        if (!port2 || number === void 0 || asString(port2.protocol)?.toUpperCase() === "UDP") continue;
-        add2(protocols, number, protocolOf(port2), svc);
-        add2(targets2, String(asNumber(port2.targetPort) || asString(port2.targetPort) || number), number, svc);
+    const targets3 = /* @__PURE__ */ new Map();
+    for (const { resource: svc, ports } of services) {
+      for (const port2 of ports) {
+        if (port2.transport === "UDP") continue;
+        add2(protocols, port2.number, protocolOf(port2), svc);
+        add2(targets3, String(port2.targetPort || port2.number), port2.number, svc);
       }
     }
     const related = (svcs) => svcs.map((s) => ({ resource: s, message: `Service "${s.name}" selects this workload` }));
@@ -83030,7 +82957,7 @@ var workload_service_port_conflict_default = defineRule({
         help: "Give the port one protocol in every Service that selects the workload; the sidecar builds one inbound listener per port."
       });
     }
-    for (const [targetPort, byPort] of targets2) {
+    for (const [targetPort, byPort] of targets3) {
       if (byPort.size < 2) continue;
       const svcs = unique([...byPort.values()].flat());
       ctx.report({
@@ -83044,9 +82971,8 @@ var workload_service_port_conflict_default = defineRule({
   }
 });
 function protocolOf(port2) {
-  const transport2 = asString(port2.protocol)?.toUpperCase() ?? "TCP";
-  if (transport2 !== "TCP") return transport2;
-  return analyzerPortProtocol({ name: asString(port2.name), appProtocol: asString(port2.appProtocol), port: asNumber(port2.port) }) ?? "sniffed";
+  if (port2.transport !== "TCP") return port2.transport;
+  return analyzerPortProtocol({ name: port2.name, appProtocol: port2.appProtocol, port: port2.number }) ?? "sniffed";
 }
 function add2(map2, a, b, svc) {
   const inner = map2.get(a) ?? /* @__PURE__ */ new Map();
@@ -85462,9 +85388,9 @@ var api_version_deprecated_default = defineRule({
 
 // src/schema/removed-apis.ts
 var REMOVED2 = {};
-var table = REMOVED2;
+var table2 = REMOVED2;
 var add3 = (apiVersion, kinds, removedIn, replacement) => {
-  for (const kind2 of kinds) table[`${apiVersion} ${kind2}`] = { removedIn, replacement };
+  for (const kind2 of kinds) table2[`${apiVersion} ${kind2}`] = { removedIn, replacement };
 };
 add3("extensions/v1beta1", ["Deployment", "DaemonSet", "ReplicaSet"], "1.16", "apps/v1");
 add3("extensions/v1beta1", ["NetworkPolicy"], "1.16", "networking.k8s.io/v1");
@@ -86270,40 +86196,37 @@ var linkerd_opaque_ports_mismatch_default = defineRule({
   target: [K.Service],
   reads: [K.Namespace, ...WORKLOAD_KINDS],
   check(svc, ctx) {
-    const s = spec(svc);
-    const selector = asStringMap(s.selector) ?? {};
-    if (s.clusterIP === "None" || Object.keys(selector).length === 0) return;
+    const service = serviceView(ctx.index, svc);
+    if (service.headless || Object.keys(service.selector).length === 0) return;
     const ns = ctx.index.namespaces().declared(svc.namespace);
     const nsValue = ns ? annotationsOf(ns)[OPAQUE_PORTS_ANNOTATION] : void 0;
     const svcValue = annotationsOf(svc)[OPAQUE_PORTS_ANNOTATION];
     const svcOpaque = opaquePortSet(svcValue ?? nsValue ?? DEFAULT_OPAQUE_PORTS, /* @__PURE__ */ new Map());
-    const workloads = ctx.index.workloads().select(selectorFromLabels(selector), svc.namespace);
+    const workloads = workloadsBehind(ctx.index, service);
     const reported = /* @__PURE__ */ new Set();
     for (const w of workloads) {
       const podValue = w.annotations[OPAQUE_PORTS_ANNOTATION];
       if (podValue === void 0 && svcValue === void 0 && nsValue === void 0) continue;
       const names2 = new Map(w.containers.flatMap((c) => c.ports.flatMap((p) => p.name ? [[p.name, p.containerPort]] : [])));
       const podOpaque = opaquePortSet(podValue ?? nsValue ?? DEFAULT_OPAQUE_PORTS, names2);
-      asArray(s.ports).forEach((p, i) => {
-        const port2 = asNumber(asObject(p)?.port);
-        if (port2 === void 0 || reported.has(i)) return;
-        const tp = asObject(p)?.targetPort;
-        const target = typeof tp === "number" ? tp : typeof tp === "string" ? names2.get(tp) : port2;
-        if (target === void 0) return;
+      for (const p of service.ports) {
+        const port2 = p.number;
+        const target = targetPortOn(p, w);
+        if (reported.has(p) || target === void 0) continue;
         const sOpaque = svcOpaque(port2);
         const pOpaque = podOpaque(target);
-        if (sOpaque === pOpaque) return;
-        reported.add(i);
+        if (sOpaque === pOpaque) continue;
+        reported.add(p);
         const workload = `${w.resource.kind} "${w.resource.name}"`;
         ctx.report({
           resource: svc,
-          path: ["spec", "ports", i],
+          path: p.path,
           messageId: sOpaque ? "serviceOnly" : "podOnly",
           data: { port: port2, target, workload },
           help: `List the port in "${OPAQUE_PORTS_ANNOTATION}" on both the Service and its pods, or on neither.`,
           related: [{ resource: w.resource, path: [...w.templatePath, "metadata"], message: `${workload} (${asString(podValue) ?? "no opaque-ports annotation"})` }]
         });
-      });
+      }
     }
   }
 });
@@ -86560,7 +86483,7 @@ var linkerd_route_backend_invalid_default = defineRule({
         ctx.report({ resource: route, path: ref.path, messageId: "portMissing", data, help: "Set port to the Service port to send to." });
       } else if (own && holdsKind(ctx.index, K.Service)) {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
-        const ports = service && servicePorts2(service);
+        const ports = service && listedPorts(serviceView(ctx.index, service));
         if (!service) {
           const certain = holdsKindIn(ctx.index, K.Service, ref.namespace);
           ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "serviceNotFound", data, ...certain ? { severity: "error" } : {}, help: "Fix the name, or set namespace when the Service lives in another namespace." });
@@ -86831,11 +86754,12 @@ var linkerd_route_parent_invalid_default = defineRule({
           }
           continue;
         }
-        if (spec(service).clusterIP === "None") {
+        const view = serviceView(ctx.index, service);
+        if (view.headless) {
           ctx.report({ resource: route, path: at2, messageId: "serviceHeadless", data, severity: "warning", help: "Attach the route to a Service with a cluster IP." });
           continue;
         }
-        const ports = servicePorts2(service);
+        const ports = listedPorts(view);
         if (own && ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
           ctx.report({ resource: route, path: [...ref.path, "port"], messageId: "servicePortNotFound", data, severity: "warning", help: `Name one of the ports of Service "${ref.name}".` });
         }
@@ -87167,46 +87091,6 @@ var linkerd_serverauthorization_server_not_found_default = defineRule({
   }
 });
 
-// src/smi/traffic-split.ts
-function trafficSplitOf(ts) {
-  const backends = asArray(spec(ts).backends).flatMap((b, i) => {
-    const backend = asObject(b);
-    const service = asString(backend?.service);
-    return backend && service ? [{ service, weight: backend.weight, path: ["spec", "backends", i] }] : [];
-  });
-  return { resource: ts, service: asString(spec(ts).service), backends };
-}
-function weightSign(ts, weight) {
-  if (weight === void 0 || weight === null) return void 0;
-  if (ts.version === "v1alpha1") {
-    if (typeof weight === "number") return Number.isInteger(weight) ? Math.sign(weight) : { problem: 'a quantity must be an integer or a string such as "500m"' };
-    if (typeof weight !== "string") return void 0;
-    try {
-      return sign(parseQuantity(weight));
-    } catch {
-      return { problem: 'it is not a Kubernetes quantity (such as "1", "500m" or "250m")' };
-    }
-  }
-  const n = asNumber(weight);
-  if (n === void 0) return void 0;
-  return Number.isInteger(n) ? Math.sign(n) : { problem: "weights are whole numbers in this version" };
-}
-var splitService = (index, ts, name) => index.get(K.Service, ts.namespace, name);
-function servicePorts3(svc) {
-  return asArray(spec(svc).ports).flatMap((p) => {
-    const n = asNumber(asObject(p)?.port);
-    return n === void 0 ? [] : [n];
-  });
-}
-var serviceSelector = (svc) => asStringMap(spec(svc).selector) ?? {};
-function sameApplication(root, backend) {
-  for (const key2 of ["app", "app.kubernetes.io/name"]) {
-    if (root[key2] !== void 0 && root[key2] === backend[key2]) return true;
-  }
-  const entries = Object.entries(root);
-  return entries.length > 0 && entries.every(([k, v]) => backend[k] === v);
-}
-
 // rules/linkerd/linkerd-serviceprofile-dst-override-invalid.ts
 var linkerd_serviceprofile_dst_override_invalid_default = defineRule({
   meta: {
@@ -87237,9 +87121,9 @@ var linkerd_serviceprofile_dst_override_invalid_default = defineRule({
         const data = { authority, domain };
         if (!a || a.clusterDomain !== domain) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "notFqdn", data, help: "Linkerd resolves an override through the destination service; use the Service's full name." });
         else if (speaksForServicesIn(ctx.index, a.namespace)) {
-          const svc = ctx.index.get(K.Service, a.namespace, a.service);
+          const svc = serviceNamed(ctx.index, a.namespace, a.service);
           if (!svc) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "serviceNotFound", data: { authority, service: a.service, namespace: a.namespace }, help: "Traffic sent to this override fails." });
-          else if (a.port !== void 0 && !servicePorts3(svc).includes(a.port)) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "portNotFound", data: { authority, port: a.port, service: a.service }, help: "Use one of the Service's ports." });
+          else if (a.port !== void 0 && !portNumbered(svc, a.port)) ctx.report({ resource: sp, path: [...path6, "authority"], messageId: "portNotFound", data: { authority, port: a.port, service: a.service }, help: "Use one of the Service's ports." });
         }
       }
       const w = typeof o.weight === "number" ? String(o.weight) : asString(o.weight);
@@ -87408,6 +87292,39 @@ var linkerd_serviceprofile_service_not_found_default = defineRule({
   }
 });
 
+// src/smi/traffic-split.ts
+function trafficSplitOf(ts) {
+  const backends = asArray(spec(ts).backends).flatMap((b, i) => {
+    const backend = asObject(b);
+    const service = asString(backend?.service);
+    return backend && service ? [{ service, weight: backend.weight, path: ["spec", "backends", i] }] : [];
+  });
+  return { resource: ts, service: asString(spec(ts).service), backends };
+}
+function weightSign(ts, weight) {
+  if (weight === void 0 || weight === null) return void 0;
+  if (ts.version === "v1alpha1") {
+    if (typeof weight === "number") return Number.isInteger(weight) ? Math.sign(weight) : { problem: 'a quantity must be an integer or a string such as "500m"' };
+    if (typeof weight !== "string") return void 0;
+    try {
+      return sign(parseQuantity(weight));
+    } catch {
+      return { problem: 'it is not a Kubernetes quantity (such as "1", "500m" or "250m")' };
+    }
+  }
+  const n = asNumber(weight);
+  if (n === void 0) return void 0;
+  return Number.isInteger(n) ? Math.sign(n) : { problem: "weights are whole numbers in this version" };
+}
+var splitService = (index, ts, name) => serviceNamed(index, ts.namespace, name);
+function sameApplication(root, backend) {
+  for (const key2 of ["app", "app.kubernetes.io/name"]) {
+    if (root[key2] !== void 0 && root[key2] === backend[key2]) return true;
+  }
+  const entries = Object.entries(root);
+  return entries.length > 0 && entries.every(([k, v]) => backend[k] === v);
+}
+
 // rules/smi/trafficsplit-backend-duplicate.ts
 var trafficsplit_backend_duplicate_default = defineRule({
   meta: {
@@ -87459,11 +87376,11 @@ var trafficsplit_backend_port_not_found_default = defineRule({
     const split2 = trafficSplitOf(ts);
     const root = split2.service ? splitService(ctx.index, ts, split2.service) : void 0;
     if (!root) return;
-    const rootPorts = servicePorts3(root);
+    const rootPorts = root.ports.map((p) => p.number);
     for (const b of split2.backends) {
       const svc = b.service === split2.service ? void 0 : splitService(ctx.index, ts, b.service);
       if (!svc) continue;
-      const ports = servicePorts3(svc);
+      const ports = svc.ports.map((p) => p.number);
       const missing = rootPorts.filter((p) => !ports.includes(p));
       for (const port2 of missing) {
         ctx.report({
@@ -87472,7 +87389,7 @@ var trafficsplit_backend_port_not_found_default = defineRule({
           messageId: "portMissing",
           data: { service: b.service, port: port2, root: root.name, ports: ports.join(", ") || "none" },
           help: "The SMI spec requires backends to expose the root service's ports; requests on a missing port fail.",
-          related: [{ resource: svc, path: ["spec", "ports"], message: `Service "${svc.name}"` }]
+          related: [{ resource: svc.resource, path: ["spec", "ports"], message: `Service "${svc.name}"` }]
         });
       }
     }
@@ -87497,13 +87414,13 @@ var trafficsplit_backend_selector_conflict_default = defineRule({
     const split2 = trafficSplitOf(ts);
     const root = split2.service ? splitService(ctx.index, ts, split2.service) : void 0;
     if (!root) return;
-    const rootSel = serviceSelector(root);
-    if (Object.keys(rootSel).length === 0 || ctx.index.workloads().select(selectorFromLabels(rootSel), ts.namespace).length === 0) return;
+    const rootSel = root.selector;
+    if (Object.keys(rootSel).length === 0 || workloadsBehind(ctx.index, root).length === 0) return;
     const describe2 = (sel) => Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",");
     for (const b of split2.backends) {
       const svc = b.service === split2.service ? void 0 : splitService(ctx.index, ts, b.service);
       if (!svc) continue;
-      const sel = serviceSelector(svc);
+      const sel = svc.selector;
       if (Object.keys(sel).length === 0 || sameApplication(rootSel, sel)) continue;
       ctx.report({
         resource: ts,
@@ -87511,7 +87428,7 @@ var trafficsplit_backend_selector_conflict_default = defineRule({
         messageId: "otherApp",
         data: { service: b.service, backend: describe2(sel), root: root.name, rootSelector: describe2(rootSel) },
         help: "Backends are versions of the root service's application; check that the split sends traffic where intended.",
-        related: [{ resource: svc, path: ["spec", "selector"], message: `Service "${svc.name}"` }]
+        related: [{ resource: svc.resource, path: ["spec", "selector"], message: `Service "${svc.name}"` }]
       });
     }
   }
