@@ -31,24 +31,6 @@ const yamlFiles = (dir: string): string[] =>
     .map((f) => relative(crdDir, join(f.parentPath, f.name)))
     .sort();
 
-/**
- * Istio still serves v1alpha3/v1beta1 beside v1 without marking them deprecated in its CRDs; Istio's documentation
- * tells users to move to v1 (promoted in 1.22), so meshlint marks the older served versions deprecated.
- */
-function deprecateOlderIstioVersions(crds: CrdDefinition[]): CrdDefinition[] {
-  return crds.map((crd) => {
-    if (!crd.versions.some((v) => v.name === "v1" && v.served)) return crd;
-    return {
-      ...crd,
-      versions: crd.versions.map((v) =>
-        v.name === "v1" || v.deprecated
-          ? v
-          : { ...v, deprecated: true, deprecationWarning: `${crd.group}/${v.name} ${crd.kind} is deprecated; use ${crd.group}/v1` },
-      ),
-    };
-  });
-}
-
 /** linkerd-smi's TrafficSplit (v1alpha1, v1alpha2 served) wins over smi-sdk-go's, where it does not serve them. */
 function mergeSmi(): CrdDefinition[] {
   const sdk = crdsIn(["smi/split.smi-spec.io_trafficsplits.yaml", "smi/specs.smi-spec.io_httproutegroups.yaml"], "smi");
@@ -65,12 +47,12 @@ const bundles: Record<keyof typeof BUNDLE_FILES, Bundle> = {
   istio: {
     name: "istio-1.30.3",
     description: "Istio 1.30.3 (manifests/charts/base/files/crd-all.gen.yaml)",
-    crds: deprecateOlderIstioVersions(crdsIn(["istio/crd-all.gen.1.30.3.yaml"], "istio-1.30.3")),
+    crds: crdsIn(["istio/crd-all.gen.1.30.3.yaml"], "istio-1.30.3"),
   },
   "istio-master": {
     name: "istio-master",
     description: "Istio master of 2026-08-22 (86c9f01f): used only to tell fields of newer Istio from mistakes",
-    crds: deprecateOlderIstioVersions(crdsIn(["istio/crd-all.gen.master.yaml"], "istio-master")),
+    crds: crdsIn(["istio/crd-all.gen.master.yaml"], "istio-master"),
   },
   "gateway-api-standard": {
     name: "gateway-api-v1.6.1-standard",

@@ -134,9 +134,6 @@ describe("Helm, with real recorded helm template output", () => {
     expect(findings(r)).toEqual([
       "gitops-helm/mesh-app/charts/platform-service/templates/authorizationPolicy.yaml:7 yaml-syntax-error",
       "gitops-helm/mesh-app/charts/platform-service/templates/deployment.yaml:1 api-version-not-served",
-      "gitops-helm/mesh-app/charts/platform-service/templates/destinationrules.yaml:2 api-version-deprecated",
-      "gitops-helm/mesh-app/charts/platform-service/templates/virtualservice.yaml:1 api-version-deprecated",
-      "gitops-helm/mesh-app/charts/platform-service/templates/virtualservice.yaml:18 api-version-deprecated",
       "gitops-helm/mesh-app/charts/platform-service/templates/virtualservice.yaml:26 virtualservice-gateway-not-found",
       // Helm names subcharts by their Chart.yaml name: subcharta lives in charts/frontend-a.
       "gitops-helm/services/charts/frontend-a/templates/service.yaml:13 service-port-protocol-invalid",

@@ -216,8 +216,12 @@ spec:
     ]);
   });
 
-  it("reports a deprecated version with its replacement", async () => {
-    const out = await findings("apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: { name: default, namespace: shop }\nspec: { mtls: { mode: STRICT } }\n");
-    expect(out).toEqual(['1:api-version-deprecated:warning: PeerAuthentication "security.istio.io/v1beta1" is deprecated: security.istio.io/v1beta1 PeerAuthentication is deprecated; use security.istio.io/v1.']);
+  it("reports a version its CRD deprecates, with the replacement, and no version its CRD does not", async () => {
+    const server = "apiVersion: policy.linkerd.io/v1beta1\nkind: Server\nmetadata: { name: web, namespace: shop }\nspec: { podSelector: { matchLabels: { app: web } }, port: 8080 }\n";
+    expect(await findings(server)).toEqual([
+      '1:api-version-deprecated:warning: Server "policy.linkerd.io/v1beta1" is deprecated: policy.linkerd.io/v1beta1 Server is deprecated; use policy.linkerd.io/v1beta3 Server.',
+    ]);
+    // Istio serves v1beta1 beside v1 and its CRDs deprecate neither.
+    expect(await findings("apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: { name: default, namespace: shop }\nspec: { mtls: { mode: STRICT } }\n")).toEqual([]);
   });
 });
