@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { parsePolicy, trustDomains } from "../../src/istio/authz.js";
+import { normalizePrincipal, parsePolicy, stringMatches, trustDomains } from "../../src/istio/authz.js";
 import { holdsWorkloads, holdsKind } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
@@ -18,17 +18,6 @@ function knownAccounts(index: ResourceIndex): { accounts: ReadonlySet<string>; p
     return { accounts, principals };
   });
 }
-
-/** A principal pattern with `*` anywhere (as Kiali reads them) against a full principal; each pattern compiled once. */
-const globs = new Map<string, RegExp>();
-const glob = (pattern: string, value: string): boolean => {
-  let re = globs.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    globs.set(pattern, re);
-  }
-  return re.test(value);
-};
 
 export default defineRule({
   meta: {
@@ -64,7 +53,16 @@ export default defineRule({
             if (principal === "*") return;
             const base = { resource: policy, path: [...source.path, field, k] };
             if (principal.includes("*")) {
-              if (!principals.some((p) => glob(principal, p))) ctx.report({ ...base, messageId: "patternNotFound", data: { principal } });
+              const pattern = normalizePrincipal(index, principal);
+              if (principals.some((p) => stringMatches(pattern, p))) return;
+              // Istio matches by prefix (`abc*`), suffix (`*abc`) or presence (`*`) only; any other `*` is literal.
+              const inner = principal.slice(1, -1).includes("*");
+              ctx.report({
+                ...base,
+                messageId: "patternNotFound",
+                data: { principal },
+                ...(inner ? { help: "Istio reads \"*\" only at the start or the end of a principal; anywhere else it is a literal character." } : {}),
+              });
               return;
             }
             const m = /^(.+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);

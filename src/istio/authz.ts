@@ -348,9 +348,11 @@ function fieldMatches(ctx: MatchContext, field: string, pattern: string, value: 
 
 /** Istio's string match: exact, `prefix*`, `*suffix`, or `*` for any non-empty value. */
 export function stringMatches(pattern: string, value: string): boolean {
+  // Istio's order (authz/matcher StringMatcherWithPrefix): a leading `*` makes a suffix match before a trailing one
+  // makes a prefix match; a `*` anywhere else is a literal character.
   if (pattern === "*") return value !== "";
-  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
   if (pattern.startsWith("*")) return value.endsWith(pattern.slice(1));
+  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
   return pattern === value;
 }
 
