@@ -1,5 +1,7 @@
 import type { AccessEngine, AccessRequest, Backend, BackendDecision, Decider, MtlsSummary, ResolvedSource, ResolvedTarget } from "./types.js";
 import { describeBackend } from "./text.js";
+import { re2Matches } from "../base/re2.js";
+import { trimCharEnd } from "../base/text.js";
 import { inMesh as istioInMesh } from "../istio/injection.js";
 import { K, type KindKey } from "../model/kinds.js";
 import { type FieldPath, type Resource, asArray, asObject, asString, displayName, spec } from "../model/resource.js";
@@ -256,13 +258,14 @@ function routeMatches(route: Resource, ctx: Ctx): boolean {
         case "Exact":
           return path === value;
         case "RegularExpression":
+          // Linkerd runs Rust's regex crate: linear time, RE2's syntax.
           try {
-            return new RegExp(`^(?:${value})$`).test(path);
+            return re2Matches(path, `^(?:${value})$`);
           } catch {
             return false;
           }
         default: {
-          const prefix = value.replace(/\/+$/, "");
+          const prefix = trimCharEnd(value, "/");
           return prefix === "" || path === prefix || path.startsWith(`${prefix}/`);
         }
       }

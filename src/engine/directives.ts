@@ -42,7 +42,7 @@ export function parseDirectives(text: string): Directive[] {
     const lineText = text.slice(lineStart, lineEnd);
     const m = lineText.includes("meshlint-") ? DIRECTIVE.exec(lineText) : null;
     if (m) {
-      const rest = (m[3] ?? "").replace(/\s+$/, "");
+      const rest = (m[3] ?? "").trimEnd();
       const cut = /(?:^|\s)--(?:\s|$)/.exec(rest);
       const list = cut ? rest.slice(0, cut.index) : rest;
       const reason = cut ? rest.slice(cut.index + cut[0].length).trim() : "";
@@ -53,7 +53,7 @@ export function parseDirectives(text: string): Directive[] {
         ...(reason ? { reason } : {}),
         line,
         start,
-        end: lineStart + m.index + m[0].replace(/\s+$/, "").length,
+        end: lineStart + m.index + m[0].trimEnd().length,
       });
     }
     if (newline < 0) break;

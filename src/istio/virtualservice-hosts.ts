@@ -1,4 +1,4 @@
-import { hostsIntersect } from "../model/hostnames.js";
+import { addTo } from "../base/multimap.js";
 import { K } from "../model/kinds.js";
 import { type Resource, asArray, spec } from "../model/resource.js";
 import { type ResourceIndex } from "../model/resource-index.js";
@@ -59,11 +59,11 @@ export function virtualServiceHostOverlaps(index: ResourceIndex): readonly HostO
       });
       for (const key of gatewayKeys(vs)) {
         const list = byGateway.get(key);
-        if (list) list.push(...claims);
+        if (list) for (const c of claims) list.push(c);
         else byGateway.set(key, [...claims]);
       }
     }
-    const found = new Map<string, { claim: HostClaim; gateway: string; sameHost: boolean; others: HostClaim[] }>();
+    const found = new Map<string, { claim: HostClaim; gateway: string; sameHost: boolean; others: HostClaim[]; seen: Set<Resource> }>();
     const note = (claim: HostClaim, other: HostClaim, gateway: string) => {
       if (gateway === MESH_GATEWAY) {
         if (!scopesOverlap(claim.scope, other.scope)) return;
@@ -73,27 +73,35 @@ export function virtualServiceHostOverlaps(index: ResourceIndex): readonly HostO
       }
       const sameHost = claim.host === other.host;
       const key = `${claim.vs.id}|${claim.index}|${gateway}|${sameHost}`;
-      const entry = found.get(key) ?? { claim, gateway, sameHost, others: [] };
-      if (!entry.others.some((o) => o.vs === other.vs)) entry.others.push(other);
-      found.set(key, entry);
+      let entry = found.get(key);
+      if (!entry) found.set(key, (entry = { claim, gateway, sameHost, others: [], seen: new Set() }));
+      if (entry.seen.has(other.vs)) return;
+      entry.seen.add(other.vs);
+      entry.others.push(other);
     };
     for (const [gateway, claims] of byGateway) {
       const exact = new Map<string, HostClaim[]>();
-      for (const c of claims) {
-        if (c.host.startsWith("*")) continue;
-        const group = exact.get(c.host);
-        if (group) group.push(c);
-        else exact.set(c.host, [c]);
-      }
+      for (const c of claims) if (!c.host.startsWith("*")) addTo(exact, c.host, c);
       for (const group of exact.values()) for (const a of group) for (const b of group) if (a.vs !== b.vs) note(a, b, gateway);
-      for (const w of claims.filter((c) => c.host.startsWith("*"))) {
-        for (const c of claims) {
-          if (c.vs === w.vs || !hostsIntersect(w.host, c.host)) continue;
-          note(w, c, gateway);
-          if (!c.host.startsWith("*")) note(c, w, gateway);
+      // Wildcards by the text after their "*": a host meets a wildcard when that text ends it, so each claim looks up
+      // its own endings of the lengths some wildcard has, instead of being compared with every wildcard.
+      const wildcards = new Map<string, HostClaim[]>();
+      for (const c of claims) if (c.host.startsWith("*")) addTo(wildcards, c.host.slice(1), c);
+      const lengths = [...new Set([...wildcards.keys()].map((k) => k.length))];
+      for (const c of claims) {
+        const wild = c.host.startsWith("*");
+        const text = wild ? c.host.slice(1) : c.host;
+        for (const length of lengths) {
+          // A host must be longer than the wildcard's text (`*.a.com` does not match `.a.com`); a wildcard may end in it.
+          if (wild ? length > text.length : length >= text.length) continue;
+          for (const w of wildcards.get(text.slice(text.length - length)) ?? []) {
+            if (w === c || w.vs === c.vs) continue;
+            note(w, c, gateway);
+            note(c, w, gateway);
+          }
         }
       }
     }
-    return [...found.values()];
+    return [...found.values()].map(({ claim, gateway, sameHost, others }) => ({ claim, gateway, sameHost, others }));
   });
 }

@@ -35,9 +35,13 @@ export function rustHeaderValueProblem(value: string): string | undefined {
   return undefined;
 }
 
-function checkRegex(out: RouteIssue[], path: FieldPath, value: unknown): void {
+/**
+ * A regex value compiles with Go's syntax. Values longer than the CRD allows (1024 characters for a path, 4096 for a
+ * header or query parameter) are left to the schema check, which reports them: compiling them is work for nothing.
+ */
+function checkRegex(out: RouteIssue[], path: FieldPath, value: unknown, maxLength: number): void {
   const re = asString(value);
-  const reason = re === undefined ? undefined : regexCompileProblem(re);
+  const reason = re === undefined || re.length > maxLength ? undefined : regexCompileProblem(re);
   if (re !== undefined && reason) out.push({ path, messageId: "regexInvalid", data: { value: re, reason } });
 }
 
@@ -54,7 +58,7 @@ function checkMatch(out: RouteIssue[], route: Resource, match: unknown, at: Fiel
   if (path) {
     const type = asString(path.type) ?? "PathPrefix";
     const value = asString(path.value) ?? "/";
-    if (type === "RegularExpression") checkRegex(out, [...at, "path", "value"], value);
+    if (type === "RegularExpression") checkRegex(out, [...at, "path", "value"], value, 1024);
     // The Gateway API CRDs' CEL rules require the leading "/"; Linkerd's own CRD does not.
     else if (isLinkerdRoute(route) && !value.startsWith("/")) out.push({ path: [...at, "path", "value"], messageId: "pathNotAbsolute", data: { value } });
   }
@@ -62,7 +66,7 @@ function checkMatch(out: RouteIssue[], route: Resource, match: unknown, at: Fiel
     asArray(m[field]).forEach((h, k) => {
       const header = asObject(h);
       const vpath = [...at, field, k, "value"];
-      if (asString(header?.type) === "RegularExpression") checkRegex(out, vpath, header?.value);
+      if (asString(header?.type) === "RegularExpression") checkRegex(out, vpath, header?.value, 4096);
       else if (field === "headers") checkHeaderValue(out, vpath, header?.value);
     });
   }

@@ -1,3 +1,4 @@
+import { joinLines } from "../base/text.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import type { Reporter } from "./reporter.js";
 import { summaryLine } from "./summary.js";
@@ -22,4 +23,4 @@ function where(d: Diagnostic): string {
   return d.resource ? `${d.resource.kind}/${d.resource.namespace ? `${d.resource.namespace}/` : ""}${d.resource.name}` : "meshlint";
 }
 
-const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ");
+const oneLine = joinLines;

@@ -1,3 +1,4 @@
+import { joinLines } from "../base/text.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import { formatPath } from "../engine/diagnostic.js";
 import type { ResourceRef } from "../model/resource.js";
@@ -20,4 +21,4 @@ export function logicalWhere(d: Diagnostic): string | undefined {
 }
 
 /** One line: newlines (from multi-line YAML values quoted in a message) become spaces. */
-export const oneLine = (s: string): string => s.replace(/\s*\r?\n\s*/g, " ");
+export const oneLine = (s: string): string => joinLines(s.replaceAll("\r\n", "\n"));

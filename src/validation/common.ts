@@ -162,6 +162,38 @@ export function hostNamesOverlap(a: string, b: string): boolean {
   return a === b;
 }
 
+/**
+ * For each host of a list, the index of the first earlier host it overlaps (hostNamesOverlap), or -1: what Istio's
+ * webhook finds by comparing every pair, found here in time linear in the number of hosts times the number of
+ * distinct wildcard lengths, so that a VirtualService with 100,000 hosts is checked at once.
+ */
+export function firstEarlierOverlaps(hosts: readonly string[]): number[] {
+  const keep = (map: Map<string, number>, key: string, index: number) => {
+    if (!map.has(key)) map.set(key, index);
+  };
+  const exactFirst = new Map<string, number>();
+  const wildFirst = new Map<string, number>();
+  hosts.forEach((h, i) => (wild(h) ? keep(wildFirst, h.slice(1), i) : keep(exactFirst, h, i)));
+  const lengths = [...new Set([...wildFirst.keys()].map((t) => t.length))];
+  // For each wildcard's text: the first host (a name, or another wildcard's text) that ends with it.
+  const firstEndingWith = new Map<string, number>();
+  hosts.forEach((h, i) => {
+    const text = wild(h) ? h.slice(1) : h;
+    for (const l of lengths) if (l <= text.length && wildFirst.has(text.slice(text.length - l))) keep(firstEndingWith, text.slice(text.length - l), i);
+  });
+  return hosts.map((h, j) => {
+    const text = wild(h) ? h.slice(1) : h;
+    let first = wild(h) ? (firstEndingWith.get(text) ?? -1) : (exactFirst.get(h) ?? -1);
+    if (first >= j) first = -1;
+    for (const l of lengths) {
+      if (l > text.length) continue;
+      const w = wildFirst.get(text.slice(text.length - l));
+      if (w !== undefined && w < j && (first < 0 || w < first)) first = w;
+    }
+    return first;
+  });
+}
+
 /** host.Name.SubsetOf: every name `a` matches is matched by `b`. */
 export function hostIsSubsetOf(a: string, b: string): boolean {
   if (wild(a)) return wild(b) && a.slice(1).endsWith(b.slice(1));

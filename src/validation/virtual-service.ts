@@ -4,6 +4,7 @@
  * rules/istio/virtualservice-weights-invalid; unreachable and shadowed rules are analyzer checks, not here.
  */
 import { type FieldPath, type JsonObject, type Resource, asArray, asNumber, asObject, asString, spec } from "../model/resource.js";
+import { trimChar } from "../base/text.js";
 import { MESH_GATEWAY } from "../istio/gateways.js";
 import {
   type ExportToMessage,
@@ -17,7 +18,7 @@ import {
   fqdnProblem,
   headerValueProblem,
   hostIsSubsetOf,
-  hostNamesOverlap,
+  firstEarlierOverlaps,
   isDns1123Label,
   isHeaderName,
   isIpAddress,
@@ -43,8 +44,8 @@ function autoSniProblem(domain: string): string | undefined {
   const parts = domain.split("_");
   if (parts.length < 4) return 'it should have the form "outbound_.<port>_._.<host>"';
   if (parts[0] !== "outbound") return `label "${parts[0]}" is not "outbound"`;
-  if (!/[0-9]/.test((parts[1] ?? "").replace(/^\.+|\.+$/g, ""))) return 'it should have the form "outbound_.<port>_._.<host>"';
-  if (!/[a-zA-Z]/.test((parts[3] ?? "").replace(/^\.+|\.+$/g, ""))) return 'it should have the form "outbound_.<port>_._.<host>"';
+  if (!/[0-9]/.test(trimChar(parts[1] ?? "", "."))) return 'it should have the form "outbound_.<port>_._.<host>"';
+  if (!/[a-zA-Z]/.test(trimChar(parts[3] ?? "", "."))) return 'it should have the form "outbound_.<port>_._.<host>"';
   return undefined;
 }
 
@@ -136,8 +137,9 @@ function checkVirtualService(vs: Resource, sink: Sink<VirtualServiceMessage>): v
     }
   }
   if (allValid) {
+    const first = firstEarlierOverlaps(hosts.map((h) => h.value));
     hosts.forEach((b, j) => {
-      const a = hosts.slice(0, j).find((h) => hostNamesOverlap(h.value, b.value));
+      const a = hosts[first[j] ?? -1];
       if (a) sink.error(b.path, "hostDuplicate", { a: a.value, b: b.value });
     });
   }

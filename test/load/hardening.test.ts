@@ -69,6 +69,52 @@ describe("sizes that used to stop or stall a run", () => {
   });
 });
 
+describe("long values that used to take quadratic or exponential time", () => {
+  it("reads a directive followed by 100,000 blanks (/\\s+$/ backtracked)", async () => {
+    const r = await lintText(`${HEAD}# meshlint-disable x${" ".repeat(100_000)}y\n`);
+    expect(r.diagnostics.map((d) => d.ruleId)).toContain("directive-unused");
+  });
+
+  it("does not compile a Linkerd route regex longer than the CRD allows (RE2's parser is quadratic in its length)", async () => {
+    const route = `apiVersion: policy.linkerd.io/v1beta3
+kind: HTTPRoute
+metadata: { name: r, namespace: shop }
+spec:
+  parentRefs: [{ name: srv, kind: Server, group: policy.linkerd.io }]
+  rules:
+    - matches: [{ path: { type: RegularExpression, value: "/${"a".repeat(60_000)}" } }]
+`;
+    const r = await lintText(route);
+    expect(r.diagnostics.map((d) => d.message.slice(0, 70))).toEqual([
+      "spec.rules[0].matches[0].path.value must be at most 1024 characters lo",
+    ]);
+  });
+
+  it("answers at once for principal patterns with many stars (they became backtracking regexes)", async () => {
+    const policy = `apiVersion: v1
+kind: ServiceAccount
+metadata: { name: ${"a".repeat(40)}, namespace: shop }
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: p, namespace: shop }
+spec:
+  rules:
+    - from: [{ source: { principals: ["${"*a".repeat(30)}*b"] } }]
+`;
+    const r = await lintText(policy);
+    expect(r.diagnostics.map((d) => d.ruleId)).toEqual(["authorizationpolicy-principal-not-found"]);
+  });
+
+  it("checks two VirtualServices of 20,000 wildcard hosts each without comparing every pair", async () => {
+    const vs = (name: string) =>
+      `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: ${name}, namespace: shop }\nspec:\n  hosts:\n${Array.from({ length: 20_000 }, (_, i) => `  - "*.h${i}.example.com"`).join("\n")}\n  http: [{ route: [{ destination: { host: x.example.com } }] }]\n`;
+    const r = await lintText(`${vs("a")}---\n${vs("b")}`);
+    const conflicts = r.diagnostics.filter((d) => d.ruleId === "virtualservice-host-conflict");
+    expect(conflicts).toHaveLength(40_000);
+  });
+});
+
 describe("nesting and document limits", () => {
   it("reports nesting deeper than 256 levels at the level that exceeds it, for flow and block nesting", async () => {
     const flow = await lintText(`${HEAD}data:\n  x: ${"[".repeat(5000)}${"]".repeat(5000)}\n`);

@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { inspectJwks, conditionKeyProblem, httpOnlyDenyRule, pathTemplateProblem } from "../../src/validation/security.js";
 import {
   type Sink,
   checkDuration,
+  firstEarlierOverlaps,
   fqdnProblem,
   headerValueProblem,
   hostIsSubsetOf,
@@ -21,6 +23,29 @@ function collect<M extends string>(): { sink: Sink<M>; found: string[] } {
     sink: { error: (_p, id) => found.push(`error:${id}`), warn: (_p, id) => found.push(`warning:${id}`) },
   };
 }
+
+describe("duplicate VirtualService hosts", () => {
+  const naive = (hosts: string[]) => hosts.map((b, j) => hosts.slice(0, j).findIndex((a) => hostNamesOverlap(a, b)));
+
+  it("finds the first earlier overlapping host as a pairwise comparison does (property)", () => {
+    const label = fc.constantFrom("a", "b", "ab", "x");
+    const name = fc.array(label, { minLength: 1, maxLength: 3 }).map((labels) => labels.join("."));
+    const host = fc.oneof(name, name.map((n) => `*.${n}`), name.map((n) => `*${n}`), fc.constant("*"));
+    fc.assert(
+      fc.property(fc.array(host, { maxLength: 12 }), (hosts) => {
+        expect(firstEarlierOverlaps(hosts)).toEqual(naive(hosts));
+      }),
+      { seed: 17, numRuns: 500 },
+    );
+  });
+
+  it("checks 100,000 hosts without comparing every pair (regression)", () => {
+    const hosts = Array.from({ length: 100_000 }, (_, i) => (i % 2 ? `*.h${i}.example.com` : `h${i}.example.com`));
+    const first = firstEarlierOverlaps([...hosts, "*.example.com"]);
+    expect(first.slice(0, -1).every((f) => f === -1)).toBe(true);
+    expect(first.at(-1)).toBe(0);
+  });
+});
 
 describe("Istio webhook validation helpers", () => {
   it("validates DNS names the way Istio does", () => {

@@ -72,11 +72,11 @@ export function parseStrfmtDuration(text: string): bigint {
   } catch {
     let total = 0n;
     let matched = false;
-    for (const match of text.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)) {
-      const unitText = match[2]!.toLowerCase();
+    for (const [digits, unitWord] of strfmtDurationParts(text)) {
+      const unitText = unitWord.toLowerCase();
       const unit = STRFMT_UNITS.find(([, names]) => names.some((n) => unitText === n || unitText === `${n}s`));
       if (!unit) throw new Error(`invalid duration "${text}"`);
-      total += BigInt(match[1]!) * unit[0];
+      total += BigInt(digits) * unit[0];
       matched = true;
     }
     if (!matched) throw new Error(`invalid duration "${text}"`);
@@ -149,5 +149,31 @@ export function durationNanos(value: unknown): bigint | undefined {
     return parseGoDuration(value);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The matches of strfmt's `(\d+)\s*([A-Za-z\u00b5]+)`, found in one pass (the JavaScript regex backtracks through a
+ * long run of digits that no unit follows): a digit run, blanks, then letters; a run without letters after it
+ * matches nowhere inside it either.
+ */
+function* strfmtDurationParts(text: string): Generator<[string, string]> {
+  const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
+  const isLetter = (c: string | undefined) => c !== undefined && (/[A-Za-z]/.test(c) || c === "\u00b5");
+  const isBlank = (c: string | undefined) => c !== undefined && /\s/.test(c);
+  let i = 0;
+  while (i < text.length) {
+    if (!isDigit(text[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (isDigit(text[j])) j++;
+    let k = j;
+    while (isBlank(text[k])) k++;
+    let l = k;
+    while (isLetter(text[l])) l++;
+    if (l > k) yield [text.slice(i, j), text.slice(k, l)];
+    i = l > k ? l : j;
   }
 }

@@ -294,7 +294,7 @@ const conversionFunctions: CelFunc[] = [
   celFunc("double", [STRING], DOUBLE, (text) => {
     const special = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
     if (special) return special[2]!.toLowerCase() === "nan" ? NaN : special[1] === "-" ? -Infinity : Infinity;
-    if (!/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(text)) throw conversionError("double");
+    if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(text)) throw conversionError("double");
     return Number(text);
   }),
   celFunc("bool", [STRING], BOOL, (text) => {
