@@ -34780,7 +34780,7 @@ var require_scan = __commonJS({
       }
       let base = str2;
       let prefix = "";
-      let glob3 = "";
+      let glob2 = "";
       if (start > 0) {
         prefix = str2.slice(0, start);
         str2 = str2.slice(start);
@@ -34788,10 +34788,10 @@ var require_scan = __commonJS({
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str2.slice(0, lastIndex);
-        glob3 = str2.slice(lastIndex);
+        glob2 = str2.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob3 = str2;
+        glob2 = str2;
       } else {
         base = str2;
       }
@@ -34801,7 +34801,7 @@ var require_scan = __commonJS({
         }
       }
       if (opts.unescape === true) {
-        if (glob3) glob3 = utils.removeBackslashes(glob3);
+        if (glob2) glob2 = utils.removeBackslashes(glob2);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
         }
@@ -34811,7 +34811,7 @@ var require_scan = __commonJS({
         input,
         start,
         base,
-        glob: glob3,
+        glob: glob2,
         isBrace,
         isBracket,
         isGlob,
@@ -35889,9 +35889,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils3();
     var constants4 = require_constants6();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob3, options, returnState = false) => {
-      if (Array.isArray(glob3)) {
-        const fns = glob3.map((input) => picomatch2(input, options, returnState));
+    var picomatch2 = (glob2, options, returnState = false) => {
+      if (Array.isArray(glob2)) {
+        const fns = glob2.map((input) => picomatch2(input, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -35901,13 +35901,13 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject3(glob3) && glob3.tokens && glob3.input;
-      if (glob3 === "" || typeof glob3 !== "string" && !isState2) {
+      const isState2 = isObject3(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState2 ? picomatch2.compileRe(glob3, options) : picomatch2.makeRe(glob3, options, false, true);
+      const regex = isState2 ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
@@ -35916,8 +35916,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob: glob3, posix: posix2 });
-        const result = { glob: glob3, state, regex, posix: posix2, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob: glob2, posix: posix2 });
+        const result = { glob: glob2, state, regex, posix: posix2, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -35942,7 +35942,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob: glob3, posix: posix2 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob: glob2, posix: posix2 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -35951,11 +35951,11 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
-      let match = input === glob3;
+      let match = input === glob2;
       let output = match && format2 ? format2(input) : input;
       if (match === false) {
         output = format2 ? format2(input) : input;
-        match = output === glob3;
+        match = output === glob2;
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
@@ -35966,8 +35966,8 @@ var require_picomatch = __commonJS({
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob3, options, posix2 = options && options.windows) => {
-      const regex = glob3 instanceof RegExp ? glob3 : picomatch2.makeRe(glob3, options);
+    picomatch2.matchBase = (input, glob2, options, posix2 = options && options.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
       return regex.test(utils.basename(input, { windows: posix2 }));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
@@ -36026,11 +36026,11 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils3();
-    function picomatch2(glob3, options, returnState = false) {
+    function picomatch2(glob2, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
-      return pico(glob3, options, returnState);
+      return pico(glob2, options, returnState);
     }
     Object.assign(picomatch2, pico);
     module.exports = picomatch2;
@@ -52057,7 +52057,11 @@ function remember(cache3, key2, make) {
   cache3.set(key2, value);
   return value;
 }
+var MAX_PATTERN_LENGTH = 16 * 1024;
 function compileRe2(pattern) {
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    throw new Error(`error parsing regexp: pattern longer than ${MAX_PATTERN_LENGTH} characters: \`${pattern.slice(0, 40)}…\``);
+  }
   return remember(re2Cache, pattern, () => {
     try {
       return RE2JS.compile(pattern);
@@ -52780,7 +52784,7 @@ function parseDirectives(text) {
     const lineText = text.slice(lineStart, lineEnd);
     const m = lineText.includes("meshlint-") ? DIRECTIVE.exec(lineText) : null;
     if (m) {
-      const rest = (m[3] ?? "").replace(/\s+$/, "");
+      const rest = (m[3] ?? "").trimEnd();
       const cut = /(?:^|\s)--(?:\s|$)/.exec(rest);
       const list2 = cut ? rest.slice(0, cut.index) : rest;
       const reason = cut ? rest.slice(cut.index + cut[0].length).trim() : "";
@@ -52791,7 +52795,7 @@ function parseDirectives(text) {
         ...reason ? { reason } : {},
         line,
         start,
-        end: lineStart + m.index + m[0].replace(/\s+$/, "").length
+        end: lineStart + m.index + m[0].trimEnd().length
       });
     }
     if (newline < 0) break;
@@ -57464,8 +57468,8 @@ function fieldMatches(ctx, field2, pattern, value) {
 }
 function stringMatches(pattern, value) {
   if (pattern === "*") return value !== "";
-  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
   if (pattern.startsWith("*")) return value.endsWith(pattern.slice(1));
+  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
   return pattern === value;
 }
 function templateMatches(template, path6) {
@@ -58303,6 +58307,20 @@ function ruleDecider(policy, rule, path6) {
 }
 var policiesUseHosts = (policies) => policies.some((p) => (p.rules ?? []).some((r) => (r.to ?? []).some((o) => o.fields.hosts || o.fields.notHosts)));
 
+// src/base/text.ts
+function trimChar(text, char) {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === char) start++;
+  while (end > start && text[end - 1] === char) end--;
+  return text.slice(start, end);
+}
+function trimCharEnd(text, char) {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === char) end--;
+  return text.slice(0, end);
+}
+
 // src/base/quantity.ts
 var MAX_INT64 = (1n << 63n) - 1n;
 var MIN_INT64 = -(1n << 63n);
@@ -58914,11 +58932,11 @@ function parseStrfmtDuration(text) {
   } catch {
     let total = 0n;
     let matched = false;
-    for (const match of text.matchAll(/(\d+)\s*([A-Za-z\u00b5]+)/g)) {
-      const unitText = match[2].toLowerCase();
+    for (const [digits, unitWord] of strfmtDurationParts(text)) {
+      const unitText = unitWord.toLowerCase();
       const unit = STRFMT_UNITS.find(([, names2]) => names2.some((n) => unitText === n || unitText === `${n}s`));
       if (!unit) throw new Error(`invalid duration "${text}"`);
-      total += BigInt(match[1]) * unit[0];
+      total += BigInt(digits) * unit[0];
       matched = true;
     }
     if (!matched) throw new Error(`invalid duration "${text}"`);
@@ -58974,6 +58992,26 @@ function durationNanos(value) {
     return parseGoDuration(value);
   } catch {
     return void 0;
+  }
+}
+function* strfmtDurationParts(text) {
+  const isDigit = (c) => c !== void 0 && c >= "0" && c <= "9";
+  const isLetter = (c) => c !== void 0 && (/[A-Za-z]/.test(c) || c === "µ");
+  const isBlank = (c) => c !== void 0 && /\s/.test(c);
+  let i = 0;
+  while (i < text.length) {
+    if (!isDigit(text[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (isDigit(text[j])) j++;
+    let k = j;
+    while (isBlank(text[k])) k++;
+    let l = k;
+    while (isLetter(text[l])) l++;
+    if (l > k) yield [text.slice(i, j), text.slice(k, l)];
+    i = l > k ? l : j;
   }
 }
 
@@ -59874,12 +59912,12 @@ function routeMatches(route, ctx) {
           return path6 === value;
         case "RegularExpression":
           try {
-            return new RegExp(`^(?:${value})$`).test(path6);
+            return re2Matches(path6, `^(?:${value})$`);
           } catch {
             return false;
           }
         default: {
-          const prefix = value.replace(/\/+$/, "");
+          const prefix = trimCharEnd(value, "/");
           return prefix === "" || path6 === prefix || path6.startsWith(`${prefix}/`);
         }
       }
@@ -61673,11 +61711,30 @@ function isCidr2(text) {
 }
 var isIpOrCidr = (text) => text.split("/").length === 2 ? isCidr2(text) : isIpAddress(text);
 var wild = (h) => h.startsWith("*");
-function hostNamesOverlap(a, b) {
-  if (wild(a) && wild(b)) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
-  if (wild(a)) return b.endsWith(a.slice(1));
-  if (wild(b)) return a.endsWith(b.slice(1));
-  return a === b;
+function firstEarlierOverlaps(hosts) {
+  const keep = (map2, key2, index) => {
+    if (!map2.has(key2)) map2.set(key2, index);
+  };
+  const exactFirst = /* @__PURE__ */ new Map();
+  const wildFirst = /* @__PURE__ */ new Map();
+  hosts.forEach((h, i) => wild(h) ? keep(wildFirst, h.slice(1), i) : keep(exactFirst, h, i));
+  const lengths = [...new Set([...wildFirst.keys()].map((t) => t.length))];
+  const firstEndingWith = /* @__PURE__ */ new Map();
+  hosts.forEach((h, i) => {
+    const text = wild(h) ? h.slice(1) : h;
+    for (const l of lengths) if (l <= text.length && wildFirst.has(text.slice(text.length - l))) keep(firstEndingWith, text.slice(text.length - l), i);
+  });
+  return hosts.map((h, j) => {
+    const text = wild(h) ? h.slice(1) : h;
+    let first = wild(h) ? firstEndingWith.get(text) ?? -1 : exactFirst.get(h) ?? -1;
+    if (first >= j) first = -1;
+    for (const l of lengths) {
+      if (l > text.length) continue;
+      const w = wildFirst.get(text.slice(text.length - l));
+      if (w !== void 0 && w < j && (first < 0 || w < first)) first = w;
+    }
+    return first;
+  });
 }
 function hostIsSubsetOf(a, b) {
   if (wild(a)) return wild(b) && a.slice(1).endsWith(b.slice(1));
@@ -62287,15 +62344,6 @@ function knownAccounts(index) {
     return { accounts, principals };
   });
 }
-var globs = /* @__PURE__ */ new Map();
-var glob2 = (pattern, value) => {
-  let re = globs.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    globs.set(pattern, re);
-  }
-  return re.test(value);
-};
 var authorizationpolicy_principal_not_found_default = defineRule({
   meta: {
     id: "authorizationpolicy-principal-not-found",
@@ -62329,7 +62377,15 @@ var authorizationpolicy_principal_not_found_default = defineRule({
             if (principal === "*") return;
             const base = { resource: policy, path: [...source.path, field2, k] };
             if (principal.includes("*")) {
-              if (!principals.some((p) => glob2(principal, p))) ctx.report({ ...base, messageId: "patternNotFound", data: { principal } });
+              const pattern = normalizePrincipal(index, principal);
+              if (principals.some((p) => stringMatches(pattern, p))) return;
+              const inner = principal.slice(1, -1).includes("*");
+              ctx.report({
+                ...base,
+                messageId: "patternNotFound",
+                data: { principal },
+                ...inner ? { help: 'Istio reads "*" only at the start or the end of a principal; anywhere else it is a literal character.' } : {}
+              });
               return;
             }
             const m = /^(.+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
@@ -62707,9 +62763,9 @@ function gatewayServers(gw) {
 }
 function serverHostsOverlap(a, b) {
   if (a.namespace !== b.namespace && a.namespace !== "*" && b.namespace !== "*") return false;
-  return hostNamesOverlap2(a.host, b.host);
+  return hostNamesOverlap(a.host, b.host);
 }
-function hostNamesOverlap2(a, b) {
+function hostNamesOverlap(a, b) {
   if (a === b || a === "*" || b === "*") return true;
   const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
   return covers(a, b) || covers(b, a);
@@ -81491,7 +81547,7 @@ function virtualServiceHostOverlaps(index) {
       });
       for (const key2 of gatewayKeys(vs)) {
         const list2 = byGateway.get(key2);
-        if (list2) list2.push(...claims);
+        if (list2) for (const c of claims) list2.push(c);
         else byGateway.set(key2, [...claims]);
       }
     }
@@ -81505,28 +81561,33 @@ function virtualServiceHostOverlaps(index) {
       }
       const sameHost = claim.host === other.host;
       const key2 = `${claim.vs.id}|${claim.index}|${gateway}|${sameHost}`;
-      const entry = found.get(key2) ?? { claim, gateway, sameHost, others: [] };
-      if (!entry.others.some((o) => o.vs === other.vs)) entry.others.push(other);
-      found.set(key2, entry);
+      let entry = found.get(key2);
+      if (!entry) found.set(key2, entry = { claim, gateway, sameHost, others: [], seen: /* @__PURE__ */ new Set() });
+      if (entry.seen.has(other.vs)) return;
+      entry.seen.add(other.vs);
+      entry.others.push(other);
     };
     for (const [gateway, claims] of byGateway) {
       const exact = /* @__PURE__ */ new Map();
-      for (const c of claims) {
-        if (c.host.startsWith("*")) continue;
-        const group2 = exact.get(c.host);
-        if (group2) group2.push(c);
-        else exact.set(c.host, [c]);
-      }
+      for (const c of claims) if (!c.host.startsWith("*")) addTo(exact, c.host, c);
       for (const group2 of exact.values()) for (const a of group2) for (const b of group2) if (a.vs !== b.vs) note(a, b, gateway);
-      for (const w of claims.filter((c) => c.host.startsWith("*"))) {
-        for (const c of claims) {
-          if (c.vs === w.vs || !hostsIntersect(w.host, c.host)) continue;
-          note(w, c, gateway);
-          if (!c.host.startsWith("*")) note(c, w, gateway);
+      const wildcards = /* @__PURE__ */ new Map();
+      for (const c of claims) if (c.host.startsWith("*")) addTo(wildcards, c.host.slice(1), c);
+      const lengths = [...new Set([...wildcards.keys()].map((k) => k.length))];
+      for (const c of claims) {
+        const wild2 = c.host.startsWith("*");
+        const text = wild2 ? c.host.slice(1) : c.host;
+        for (const length of lengths) {
+          if (wild2 ? length > text.length : length >= text.length) continue;
+          for (const w of wildcards.get(text.slice(text.length - length)) ?? []) {
+            if (w === c || w.vs === c.vs) continue;
+            note(w, c, gateway);
+            note(c, w, gateway);
+          }
         }
       }
     }
-    return [...found.values()];
+    return [...found.values()].map(({ claim, gateway, sameHost, others }) => ({ claim, gateway, sameHost, others }));
   });
 }
 
@@ -81685,8 +81746,8 @@ function autoSniProblem(domain) {
   const parts = domain.split("_");
   if (parts.length < 4) return 'it should have the form "outbound_.<port>_._.<host>"';
   if (parts[0] !== "outbound") return `label "${parts[0]}" is not "outbound"`;
-  if (!/[0-9]/.test((parts[1] ?? "").replace(/^\.+|\.+$/g, ""))) return 'it should have the form "outbound_.<port>_._.<host>"';
-  if (!/[a-zA-Z]/.test((parts[3] ?? "").replace(/^\.+|\.+$/g, ""))) return 'it should have the form "outbound_.<port>_._.<host>"';
+  if (!/[0-9]/.test(trimChar(parts[1] ?? "", "."))) return 'it should have the form "outbound_.<port>_._.<host>"';
+  if (!/[a-zA-Z]/.test(trimChar(parts[3] ?? "", "."))) return 'it should have the form "outbound_.<port>_._.<host>"';
   return void 0;
 }
 function vsHostProblem(host, gatewaysOnly, sni) {
@@ -81749,8 +81810,9 @@ function checkVirtualService(vs, sink) {
     }
   }
   if (allValid) {
+    const first = firstEarlierOverlaps(hosts.map((h) => h.value));
     hosts.forEach((b, j) => {
-      const a = hosts.slice(0, j).find((h) => hostNamesOverlap(h.value, b.value));
+      const a = hosts[first[j] ?? -1];
       if (a) sink.error(b.path, "hostDuplicate", { a: a.value, b: b.value });
     });
   }
@@ -84688,7 +84750,7 @@ var conversionFunctions = [
   celFunc("double", [STRING8], DOUBLE4, (text) => {
     const special = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
     if (special) return special[2].toLowerCase() === "nan" ? NaN : special[1] === "-" ? -Infinity : Infinity;
-    if (!/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(text)) throw conversionError("double");
+    if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(text)) throw conversionError("double");
     return Number(text);
   }),
   celFunc("bool", [STRING8], BOOL6, (text) => {
@@ -86504,9 +86566,9 @@ function rustHeaderValueProblem(value) {
   }
   return void 0;
 }
-function checkRegex2(out, path6, value) {
+function checkRegex2(out, path6, value, maxLength) {
   const re = asString(value);
-  const reason = re === void 0 ? void 0 : regexCompileProblem(re);
+  const reason = re === void 0 || re.length > maxLength ? void 0 : regexCompileProblem(re);
   if (re !== void 0 && reason) out.push({ path: path6, messageId: "regexInvalid", data: { value: re, reason } });
 }
 function checkHeaderValue(out, path6, value) {
@@ -86521,14 +86583,14 @@ function checkMatch(out, route, match, at2) {
   if (path6) {
     const type2 = asString(path6.type) ?? "PathPrefix";
     const value = asString(path6.value) ?? "/";
-    if (type2 === "RegularExpression") checkRegex2(out, [...at2, "path", "value"], value);
+    if (type2 === "RegularExpression") checkRegex2(out, [...at2, "path", "value"], value, 1024);
     else if (isLinkerdRoute(route) && !value.startsWith("/")) out.push({ path: [...at2, "path", "value"], messageId: "pathNotAbsolute", data: { value } });
   }
   for (const field2 of ["headers", "queryParams"]) {
     asArray(m[field2]).forEach((h, k) => {
       const header = asObject(h);
       const vpath = [...at2, field2, k, "value"];
-      if (asString(header?.type) === "RegularExpression") checkRegex2(out, vpath, header?.value);
+      if (asString(header?.type) === "RegularExpression") checkRegex2(out, vpath, header?.value, 4096);
       else if (field2 === "headers") checkHeaderValue(out, vpath, header?.value);
     });
   }
