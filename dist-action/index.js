@@ -23040,50 +23040,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative10, options, skipNormalization) {
+    function resolveComponent(base, relative11, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse13(serialize(base, options), options);
-        relative10 = parse13(serialize(relative10, options), options);
+        relative11 = parse13(serialize(relative11, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative10.scheme) {
-        target.scheme = relative10.scheme;
-        target.userinfo = relative10.userinfo;
-        target.host = relative10.host;
-        target.port = relative10.port;
-        target.path = removeDotSegments(relative10.path || "");
-        target.query = relative10.query;
+      if (!options.tolerant && relative11.scheme) {
+        target.scheme = relative11.scheme;
+        target.userinfo = relative11.userinfo;
+        target.host = relative11.host;
+        target.port = relative11.port;
+        target.path = removeDotSegments(relative11.path || "");
+        target.query = relative11.query;
       } else {
-        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
-          target.userinfo = relative10.userinfo;
-          target.host = relative10.host;
-          target.port = relative10.port;
-          target.path = removeDotSegments(relative10.path || "");
-          target.query = relative10.query;
+        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
+          target.userinfo = relative11.userinfo;
+          target.host = relative11.host;
+          target.port = relative11.port;
+          target.path = removeDotSegments(relative11.path || "");
+          target.query = relative11.query;
         } else {
-          if (!relative10.path) {
+          if (!relative11.path) {
             target.path = base.path;
-            if (relative10.query !== void 0) {
-              target.query = relative10.query;
+            if (relative11.query !== void 0) {
+              target.query = relative11.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative10.path[0] === "/") {
-              target.path = removeDotSegments(relative10.path);
+            if (relative11.path[0] === "/") {
+              target.path = removeDotSegments(relative11.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative10.path;
+                target.path = "/" + relative11.path;
               } else if (!base.path) {
-                target.path = relative10.path;
+                target.path = relative11.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative10.query;
+            target.query = relative11.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -23091,7 +23091,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative10.fragment;
+      target.fragment = relative11.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -39063,7 +39063,7 @@ var init_js_yaml = __esm({
 });
 
 // src/action/main.ts
-import { mkdirSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync14, writeFileSync as writeFileSync4 } from "node:fs";
 import { dirname as dirname12, resolve as resolve14 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
@@ -41340,7 +41340,9 @@ function getIDToken(aud) {
 }
 
 // src/api.ts
-import { resolve as resolve13 } from "node:path";
+import { existsSync as existsSync5, mkdirSync, mkdtempSync as mkdtempSync3, rmSync as rmSync3 } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { isAbsolute as isAbsolute3, join as join19, relative as relative10, resolve as resolve13 } from "node:path";
 
 // src/base/timing.ts
 import { writeFileSync } from "node:fs";
@@ -52602,6 +52604,7 @@ function applyBaseline(diagnostics, loaded2, cwd) {
 
 // src/engine/diagnostic.ts
 import { createHash } from "node:crypto";
+var stableMessage = (message2) => message2.replace(/(\.(?:ya?ml|json|tpl)|<stdin>):\d+(?::\d+)?/g, "$1");
 function fingerprint(parts) {
   return createHash("sha256").update(parts.map((p) => p ?? "").join("\0")).digest("hex").slice(0, 16);
 }
@@ -52690,7 +52693,7 @@ function finalize(reports, issues, catalog2, config) {
       ...span?.file ? { file: span.file } : resource?.origin.file ? { file: resource.origin.file } : {},
       ...span ? { span } : {},
       related,
-      fingerprint: fingerprint([rule.meta.id, resource?.origin.file, resource?.id, formatPath(path6), message2])
+      fingerprint: fingerprint([rule.meta.id, resource?.origin.file, resource?.id, formatPath(path6), stableMessage(message2)])
     });
   }
   for (const issue2 of issues) {
@@ -52711,7 +52714,7 @@ function finalize(reports, issues, catalog2, config) {
       file: issue2.file,
       ...issue2.span ? { span: issue2.span } : {},
       related: [],
-      fingerprint: fingerprint([issue2.ruleId, issue2.file, message2])
+      fingerprint: fingerprint([issue2.ruleId, issue2.file, stableMessage(message2)])
     });
   }
   out.sort(compareDiagnostics);
@@ -52911,293 +52914,23 @@ function entriesOf(directives, catalog2) {
   return { lines, blocks, problems };
 }
 
-// src/project/project.ts
-import { resolve as resolve12 } from "node:path";
-
-// src/model/installation.ts
-var INSTALLATION_ORIGIN = { kind: "installation", locate: () => void 0 };
-function assumedResource(apiVersion, kind2, namespace, name, rest) {
-  const data = deepFreeze({ apiVersion, kind: kind2.kind, metadata: { name, ...namespace ? { namespace } : {} }, ...rest });
-  const { group: group2, version } = parseApiVersion(apiVersion);
-  return {
-    apiVersion,
-    group: group2,
-    version,
-    kind: kind2.kind,
-    namespace,
-    name,
-    namespaceWritten: true,
-    data,
-    origin: INSTALLATION_ORIGIN,
-    id: identity(kind2, namespace, name)
+// src/engine/changes.ts
+function introducedFindings(before, after) {
+  const count = (ds) => {
+    const out = /* @__PURE__ */ new Map();
+    for (const d of ds) out.set(d.fingerprint, (out.get(d.fingerprint) ?? 0) + 1);
+    return out;
   };
+  const was = count(before);
+  const now = count(after);
+  const diagnostics = after.filter((d) => d.ruleId === INTERNAL_ERROR_RULE || (now.get(d.fingerprint) ?? 0) > (was.get(d.fingerprint) ?? 0));
+  return { diagnostics, unchanged: after.length - diagnostics.length };
 }
-var isAssumed = (r) => r.origin.kind === "installation";
-function clusterProvided(settings) {
-  return [
-    ...settings.installation.namespaces.map((ns) => assumedResource("v1", K.Namespace, "", ns, {})),
-    assumedResource("v1", K.Service, "default", "kubernetes", {
-      spec: { ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] }
-    })
-  ];
-}
-
-// src/model/selectors.ts
-var OPERATORS = /* @__PURE__ */ new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
-var selectorFromLabels = (labels) => ({
-  matchLabels: labels,
-  expressions: [],
-  invalid: false
-});
-function selectorFromLabelSelector(value) {
-  const obj = asObject(value) ?? {};
-  let invalid = false;
-  const expressions = [];
-  for (const e of asArray(obj.matchExpressions)) {
-    const expr = asObject(e);
-    const key2 = asString(expr?.key);
-    const operator = asString(expr?.operator);
-    if (!key2 || !operator || !OPERATORS.has(operator)) {
-      invalid = true;
-      continue;
-    }
-    const values = asArray(expr?.values).filter((v) => typeof v === "string");
-    expressions.push({ key: key2, operator, values });
-  }
-  return { matchLabels: asStringMap(obj.matchLabels) ?? {}, expressions, invalid };
-}
-var isEmptySelector = (s) => !s.invalid && s.expressions.length === 0 && Object.keys(s.matchLabels).length === 0;
-function matches2(selector, labels) {
-  if (selector.invalid) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
-  for (const r of selector.expressions) {
-    const has2 = Object.hasOwn(labels, r.key);
-    const value = labels[r.key];
-    switch (r.operator) {
-      case "In":
-        if (!has2 || !r.values.includes(value)) return false;
-        break;
-      case "NotIn":
-        if (has2 && r.values.includes(value)) return false;
-        break;
-      case "Exists":
-        if (!has2) return false;
-        break;
-      case "DoesNotExist":
-        if (has2) return false;
-        break;
-    }
-  }
-  return true;
-}
-var describeSelector = (s) => [
-  ...Object.entries(s.matchLabels).map(([k, v]) => `${k}=${v}`),
-  ...s.expressions.map((r) => `${r.key} ${r.operator}${r.values.length ? ` (${r.values.join(", ")})` : ""}`)
-].join(",");
-
-// src/model/read-log.ts
-var ReadKey = {
-  /** Every object of a kind (`*` for every object). */
-  kind: (k) => `K ${kindId(k)}`,
-  /** The objects of a kind in one namespace. */
-  namespace: (k, ns) => `N ${kindId(k)} ${ns}`,
-  /** The definitions of one identity. */
-  identity: (k, ns, name) => `I ${kindId(k)}/${ns}/${name}`,
-  /** Whether the repository (or cluster) holds any object of a kind. */
-  exists: (k) => `E ${kindId(k)}`,
-  /** Whether a namespace exists; `*` for the set of namespaces. */
-  namespaceExists: (ns) => `S ${ns}`,
-  /** Identities defined more than once. */
-  duplicates: () => "D",
-  /** A memo table, as a whole. */
-  memo: (name) => `M ${name}`,
-  /** One key of a lookup table. */
-  table: (name, key2) => `T ${name} ${key2}`,
-  /** Services and ServiceEntries defining one exact host. */
-  host: (host) => `H ${host}`,
-  /** ServiceEntries with a wildcard host over one suffix (`""` for `*`). */
-  wildcard: (suffix) => `W ${suffix}`,
-  /** Workloads (pod templates) in one namespace; `*` for all. */
-  workloads: (ns) => `WL ${ns}`
-};
-
-// src/model/workloads.ts
-var workloadCache = /* @__PURE__ */ new WeakMap();
-function workloadOf(resource) {
-  const cached = workloadCache.get(resource);
-  if (cached !== void 0) return cached ?? void 0;
-  const workload = readWorkload(resource);
-  workloadCache.set(resource, workload ?? null);
-  return workload;
-}
-function readWorkload(resource) {
-  const entry = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
-  if (!entry) return void 0;
-  const template = asObject(getPath(resource.data, entry.template));
-  if (!template) return void 0;
-  const meta = asObject(template.metadata) ?? {};
-  const podSpec = asObject(template.spec) ?? {};
-  return {
-    resource,
-    namespace: resource.namespace,
-    labels: asStringMap(meta.labels) ?? {},
-    annotations: asStringMap(meta.annotations) ?? {},
-    serviceAccount: asString(podSpec.serviceAccountName) ?? asString(podSpec.serviceAccount) ?? "default",
-    containers: containersOf(podSpec.containers),
-    initContainers: containersOf(podSpec.initContainers),
-    templatePath: entry.template
-  };
-}
-function containersOf(value) {
-  return asArray(value).flatMap((c) => {
-    const container = asObject(c);
-    if (!container) return [];
-    const ports = asArray(container.ports).flatMap((p) => {
-      const port2 = asObject(p);
-      const number = asNumber(port2?.containerPort);
-      if (!port2 || number === void 0) return [];
-      return [{ name: asString(port2.name), containerPort: number, protocol: asString(port2.protocol) ?? "TCP" }];
-    });
-    return [{ name: asString(container.name) ?? "", image: asString(container.image), ports }];
-  });
-}
-var WorkloadTable = class _WorkloadTable {
-  constructor(list2) {
-    this.list = list2;
-    for (const w of list2) {
-      push(this.byNamespace, w.namespace, w);
-      for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${w.namespace}\0${k}=${v}`, w);
-    }
-  }
-  list;
-  byNamespace = /* @__PURE__ */ new Map();
-  byLabel = /* @__PURE__ */ new Map();
-  /** Set on recording copies (see `recorded`). */
-  log;
-  /** The same table, reporting the namespaces each question looks into to `log`. */
-  recorded(log2) {
-    const copy = Object.create(this);
-    copy.log = log2;
-    return copy;
-  }
-  /** The table after some workload resources changed; only the lists they are in are copied. */
-  patched(removed, added) {
-    const gone = new Set(removed);
-    const fresh = added.map(workloadOf).filter((w) => w !== void 0);
-    let list2 = this.list.filter((w) => !gone.has(w.resource));
-    for (const w of fresh) list2 = insertOrdered(list2, w, (x) => x.resource);
-    const next = Object.create(_WorkloadTable.prototype);
-    Object.assign(next, { list: list2, log: void 0, byNamespace: new Map(this.byNamespace), byLabel: new Map(this.byLabel) });
-    const touch = (map2, key2, w, add4) => {
-      const list3 = (map2.get(key2) ?? []).filter((x) => !gone.has(x.resource));
-      const updated = add4 ? insertOrdered(list3, w, (x) => x.resource) : list3;
-      if (updated.length) map2.set(key2, updated);
-      else map2.delete(key2);
-    };
-    for (const r of removed) {
-      const w = workloadOf(r);
-      if (!w) continue;
-      touch(next.byNamespace, w.namespace, w, false);
-      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, false);
-    }
-    for (const w of fresh) {
-      touch(next.byNamespace, w.namespace, w, true);
-      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, true);
-    }
-    return next;
-  }
-  inNamespace(namespace) {
-    this.log?.key(ReadKey.workloads(namespace));
-    return this.byNamespace.get(namespace) ?? [];
-  }
-  /** Workloads in `namespace` that `selector` selects; an empty selector selects every workload there. */
-  select(selector, namespace) {
-    this.log?.key(ReadKey.workloads(namespace));
-    if (selector.invalid) return [];
-    if (isEmptySelector(selector)) return this.byNamespace.get(namespace) ?? [];
-    let candidates;
-    for (const [k, v] of Object.entries(selector.matchLabels)) {
-      const bucket = this.byLabel.get(`${namespace}\0${k}=${v}`) ?? [];
-      if (!candidates || bucket.length < candidates.length) candidates = bucket;
-      if (bucket.length === 0) return [];
-    }
-    return (candidates ?? this.byNamespace.get(namespace) ?? []).filter((w) => matches2(selector, w.labels));
-  }
-  /** Workloads in any namespace that `selector` selects. */
-  selectAnywhere(selector) {
-    this.log?.key(ReadKey.workloads("*"));
-    return [...this.byNamespace.keys()].flatMap((ns) => this.select(selector, ns));
-  }
-  /** Every workload. */
-  get all() {
-    this.log?.key(ReadKey.workloads("*"));
-    return this.list;
-  }
-};
-function push(map2, key2, value) {
-  const list2 = map2.get(key2);
-  if (list2) list2.push(value);
-  else map2.set(key2, [value]);
-}
-
-// src/istio/installation.ts
-var DEFAULT_INGRESS_GATEWAY = {
-  namespace: "istio-system",
-  name: "istio-ingressgateway",
-  labels: { istio: "ingressgateway" },
-  ports: [80, 443, 15443, 31400]
-};
-var DEFAULT_INSTALLATION = {
-  ingressGateway: DEFAULT_INGRESS_GATEWAY,
-  gatewayClasses: ["istio", "istio-waypoint", "istio-remote"],
-  namespaces: ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"]
-};
-function istioProvided(repo, settings) {
-  const out = [];
-  const { installation } = settings;
-  out.push(assumedResource("v1", K.Namespace, "", settings.rootNamespace, {}));
-  for (const name of installation.gatewayClasses) {
-    out.push(
-      assumedResource("gateway.networking.k8s.io/v1", K.GatewayClass, "", name, {
-        spec: { controllerName: name === "istio" ? "istio.io/gateway-controller" : `istio.io/${name.replace(/^istio-/, "")}-controller` }
-      })
-    );
-  }
-  const gw = installation.ingressGateway;
-  if (gw) {
-    const selector = selectorFromLabels(gw.labels);
-    const hasWorkload = repo.some((r) => {
-      if (r.namespace !== gw.namespace) return false;
-      const w = workloadOf(r);
-      return w !== void 0 && matches2(selector, w.labels);
-    });
-    const ports = gw.ports.map((port2) => ({ name: portName(port2), port: port2, protocol: "TCP", targetPort: port2 }));
-    if (!hasWorkload) {
-      const podLabels = { app: gw.name, ...gw.labels };
-      out.push(
-        assumedResource("apps/v1", K.Deployment, gw.namespace, gw.name, {
-          spec: {
-            selector: { matchLabels: podLabels },
-            template: {
-              metadata: { labels: podLabels },
-              spec: {
-                serviceAccountName: `${gw.name}-service-account`,
-                containers: [{ name: "istio-proxy", image: "auto", ports: ports.map((p) => ({ containerPort: p.port, protocol: "TCP" })) }]
-              }
-            }
-          }
-        })
-      );
-    }
-    out.push(assumedResource("v1", K.Service, gw.namespace, gw.name, { spec: { type: "LoadBalancer", selector: gw.labels, ports } }));
-  }
-  return out;
-}
-var portName = (port2) => port2 === 80 ? "http2" : port2 === 443 ? "https" : port2 === 15443 ? "tls" : port2 === 31400 ? "tcp" : `tcp-${port2}`;
 
 // src/load/git.ts
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { mkdir as mkdir2, rm as rm2 } from "node:fs/promises";
 
 // src/load/discover.ts
 import { lstat as lstat2, readdir as readdir3, stat as stat3 } from "node:fs/promises";
@@ -53973,8 +53706,8 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative10] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative10) : [];
+  const [crawler, relative11] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative11) : [];
 }
 
 // src/load/discover.ts
@@ -54051,6 +53784,327 @@ async function gitTop(cwd) {
     return void 0;
   }
 }
+async function changeBase(top, ref) {
+  const commit = (await git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => "")).trim();
+  if (!commit) throw new Error(`"${ref}" names no commit`);
+  const base = (await git(top, ["merge-base", commit, "HEAD"]).catch(() => "")).trim();
+  return base || commit;
+}
+async function ensureCommit(cwd, ref) {
+  const top = await gitTop(cwd);
+  if (!top) return;
+  if ((await git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => "")).trim()) return;
+  await git(top, ["fetch", "--no-tags", "--quiet", "--depth=1", "origin", ref]);
+}
+async function hasHead(top) {
+  return (await git(top, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).catch(() => "")).trim() !== "";
+}
+async function materialize(top, what, dest) {
+  await mkdir2(dest, { recursive: true });
+  const prefix = `${dest.replace(/[\\/]+$/, "")}/`;
+  if (what === "index") {
+    await git(top, ["checkout-index", "--all", "--force", `--prefix=${prefix}`]);
+    return;
+  }
+  const index = `${dest.replace(/[\\/]+$/, "")}.index`;
+  const env2 = { ...process.env, GIT_INDEX_FILE: index };
+  await gitWithEnv(top, ["read-tree", what.commit], env2);
+  await gitWithEnv(top, ["checkout-index", "--all", "--force", `--prefix=${prefix}`], env2);
+  await rm2(index, { force: true });
+}
+async function gitWithEnv(cwd, args, env2) {
+  try {
+    const { stdout } = await exec2("git", [...args], { cwd, env: env2, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+    return stdout;
+  } catch (error2) {
+    const e = error2;
+    throw new Error((e.stderr ?? e.message).trim().split("\n")[0] ?? "git failed", { cause: error2 });
+  }
+}
+
+// src/project/project.ts
+import { resolve as resolve12 } from "node:path";
+
+// src/model/installation.ts
+var INSTALLATION_ORIGIN = { kind: "installation", locate: () => void 0 };
+function assumedResource(apiVersion, kind2, namespace, name, rest) {
+  const data = deepFreeze({ apiVersion, kind: kind2.kind, metadata: { name, ...namespace ? { namespace } : {} }, ...rest });
+  const { group: group2, version } = parseApiVersion(apiVersion);
+  return {
+    apiVersion,
+    group: group2,
+    version,
+    kind: kind2.kind,
+    namespace,
+    name,
+    namespaceWritten: true,
+    data,
+    origin: INSTALLATION_ORIGIN,
+    id: identity(kind2, namespace, name)
+  };
+}
+var isAssumed = (r) => r.origin.kind === "installation";
+function clusterProvided(settings) {
+  return [
+    ...settings.installation.namespaces.map((ns) => assumedResource("v1", K.Namespace, "", ns, {})),
+    assumedResource("v1", K.Service, "default", "kubernetes", {
+      spec: { ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] }
+    })
+  ];
+}
+
+// src/model/selectors.ts
+var OPERATORS = /* @__PURE__ */ new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
+var selectorFromLabels = (labels) => ({
+  matchLabels: labels,
+  expressions: [],
+  invalid: false
+});
+function selectorFromLabelSelector(value) {
+  const obj = asObject(value) ?? {};
+  let invalid = false;
+  const expressions = [];
+  for (const e of asArray(obj.matchExpressions)) {
+    const expr = asObject(e);
+    const key2 = asString(expr?.key);
+    const operator = asString(expr?.operator);
+    if (!key2 || !operator || !OPERATORS.has(operator)) {
+      invalid = true;
+      continue;
+    }
+    const values = asArray(expr?.values).filter((v) => typeof v === "string");
+    expressions.push({ key: key2, operator, values });
+  }
+  return { matchLabels: asStringMap(obj.matchLabels) ?? {}, expressions, invalid };
+}
+var isEmptySelector = (s) => !s.invalid && s.expressions.length === 0 && Object.keys(s.matchLabels).length === 0;
+function matches2(selector, labels) {
+  if (selector.invalid) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
+  for (const r of selector.expressions) {
+    const has2 = Object.hasOwn(labels, r.key);
+    const value = labels[r.key];
+    switch (r.operator) {
+      case "In":
+        if (!has2 || !r.values.includes(value)) return false;
+        break;
+      case "NotIn":
+        if (has2 && r.values.includes(value)) return false;
+        break;
+      case "Exists":
+        if (!has2) return false;
+        break;
+      case "DoesNotExist":
+        if (has2) return false;
+        break;
+    }
+  }
+  return true;
+}
+var describeSelector = (s) => [
+  ...Object.entries(s.matchLabels).map(([k, v]) => `${k}=${v}`),
+  ...s.expressions.map((r) => `${r.key} ${r.operator}${r.values.length ? ` (${r.values.join(", ")})` : ""}`)
+].join(",");
+
+// src/model/read-log.ts
+var ReadKey = {
+  /** Every object of a kind (`*` for every object). */
+  kind: (k) => `K ${kindId(k)}`,
+  /** The objects of a kind in one namespace. */
+  namespace: (k, ns) => `N ${kindId(k)} ${ns}`,
+  /** The definitions of one identity. */
+  identity: (k, ns, name) => `I ${kindId(k)}/${ns}/${name}`,
+  /** Whether the repository (or cluster) holds any object of a kind. */
+  exists: (k) => `E ${kindId(k)}`,
+  /** Whether a namespace exists; `*` for the set of namespaces. */
+  namespaceExists: (ns) => `S ${ns}`,
+  /** Identities defined more than once. */
+  duplicates: () => "D",
+  /** A memo table, as a whole. */
+  memo: (name) => `M ${name}`,
+  /** One key of a lookup table. */
+  table: (name, key2) => `T ${name} ${key2}`,
+  /** Services and ServiceEntries defining one exact host. */
+  host: (host) => `H ${host}`,
+  /** ServiceEntries with a wildcard host over one suffix (`""` for `*`). */
+  wildcard: (suffix) => `W ${suffix}`,
+  /** Workloads (pod templates) in one namespace; `*` for all. */
+  workloads: (ns) => `WL ${ns}`
+};
+
+// src/model/workloads.ts
+var workloadCache = /* @__PURE__ */ new WeakMap();
+function workloadOf(resource) {
+  const cached = workloadCache.get(resource);
+  if (cached !== void 0) return cached ?? void 0;
+  const workload = readWorkload(resource);
+  workloadCache.set(resource, workload ?? null);
+  return workload;
+}
+function readWorkload(resource) {
+  const entry = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
+  if (!entry) return void 0;
+  const template = asObject(getPath(resource.data, entry.template));
+  if (!template) return void 0;
+  const meta = asObject(template.metadata) ?? {};
+  const podSpec = asObject(template.spec) ?? {};
+  return {
+    resource,
+    namespace: resource.namespace,
+    labels: asStringMap(meta.labels) ?? {},
+    annotations: asStringMap(meta.annotations) ?? {},
+    serviceAccount: asString(podSpec.serviceAccountName) ?? asString(podSpec.serviceAccount) ?? "default",
+    containers: containersOf(podSpec.containers),
+    initContainers: containersOf(podSpec.initContainers),
+    templatePath: entry.template
+  };
+}
+function containersOf(value) {
+  return asArray(value).flatMap((c) => {
+    const container = asObject(c);
+    if (!container) return [];
+    const ports = asArray(container.ports).flatMap((p) => {
+      const port2 = asObject(p);
+      const number = asNumber(port2?.containerPort);
+      if (!port2 || number === void 0) return [];
+      return [{ name: asString(port2.name), containerPort: number, protocol: asString(port2.protocol) ?? "TCP" }];
+    });
+    return [{ name: asString(container.name) ?? "", image: asString(container.image), ports }];
+  });
+}
+var WorkloadTable = class _WorkloadTable {
+  constructor(list2) {
+    this.list = list2;
+    for (const w of list2) {
+      push(this.byNamespace, w.namespace, w);
+      for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${w.namespace}\0${k}=${v}`, w);
+    }
+  }
+  list;
+  byNamespace = /* @__PURE__ */ new Map();
+  byLabel = /* @__PURE__ */ new Map();
+  /** Set on recording copies (see `recorded`). */
+  log;
+  /** The same table, reporting the namespaces each question looks into to `log`. */
+  recorded(log2) {
+    const copy = Object.create(this);
+    copy.log = log2;
+    return copy;
+  }
+  /** The table after some workload resources changed; only the lists they are in are copied. */
+  patched(removed, added) {
+    const gone = new Set(removed);
+    const fresh = added.map(workloadOf).filter((w) => w !== void 0);
+    let list2 = this.list.filter((w) => !gone.has(w.resource));
+    for (const w of fresh) list2 = insertOrdered(list2, w, (x) => x.resource);
+    const next = Object.create(_WorkloadTable.prototype);
+    Object.assign(next, { list: list2, log: void 0, byNamespace: new Map(this.byNamespace), byLabel: new Map(this.byLabel) });
+    const touch = (map2, key2, w, add4) => {
+      const list3 = (map2.get(key2) ?? []).filter((x) => !gone.has(x.resource));
+      const updated = add4 ? insertOrdered(list3, w, (x) => x.resource) : list3;
+      if (updated.length) map2.set(key2, updated);
+      else map2.delete(key2);
+    };
+    for (const r of removed) {
+      const w = workloadOf(r);
+      if (!w) continue;
+      touch(next.byNamespace, w.namespace, w, false);
+      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, false);
+    }
+    for (const w of fresh) {
+      touch(next.byNamespace, w.namespace, w, true);
+      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, true);
+    }
+    return next;
+  }
+  inNamespace(namespace) {
+    this.log?.key(ReadKey.workloads(namespace));
+    return this.byNamespace.get(namespace) ?? [];
+  }
+  /** Workloads in `namespace` that `selector` selects; an empty selector selects every workload there. */
+  select(selector, namespace) {
+    this.log?.key(ReadKey.workloads(namespace));
+    if (selector.invalid) return [];
+    if (isEmptySelector(selector)) return this.byNamespace.get(namespace) ?? [];
+    let candidates;
+    for (const [k, v] of Object.entries(selector.matchLabels)) {
+      const bucket = this.byLabel.get(`${namespace}\0${k}=${v}`) ?? [];
+      if (!candidates || bucket.length < candidates.length) candidates = bucket;
+      if (bucket.length === 0) return [];
+    }
+    return (candidates ?? this.byNamespace.get(namespace) ?? []).filter((w) => matches2(selector, w.labels));
+  }
+  /** Workloads in any namespace that `selector` selects. */
+  selectAnywhere(selector) {
+    this.log?.key(ReadKey.workloads("*"));
+    return [...this.byNamespace.keys()].flatMap((ns) => this.select(selector, ns));
+  }
+  /** Every workload. */
+  get all() {
+    this.log?.key(ReadKey.workloads("*"));
+    return this.list;
+  }
+};
+function push(map2, key2, value) {
+  const list2 = map2.get(key2);
+  if (list2) list2.push(value);
+  else map2.set(key2, [value]);
+}
+
+// src/istio/installation.ts
+var DEFAULT_INGRESS_GATEWAY = {
+  namespace: "istio-system",
+  name: "istio-ingressgateway",
+  labels: { istio: "ingressgateway" },
+  ports: [80, 443, 15443, 31400]
+};
+var DEFAULT_INSTALLATION = {
+  ingressGateway: DEFAULT_INGRESS_GATEWAY,
+  gatewayClasses: ["istio", "istio-waypoint", "istio-remote"],
+  namespaces: ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"]
+};
+function istioProvided(repo, settings) {
+  const out = [];
+  const { installation } = settings;
+  out.push(assumedResource("v1", K.Namespace, "", settings.rootNamespace, {}));
+  for (const name of installation.gatewayClasses) {
+    out.push(
+      assumedResource("gateway.networking.k8s.io/v1", K.GatewayClass, "", name, {
+        spec: { controllerName: name === "istio" ? "istio.io/gateway-controller" : `istio.io/${name.replace(/^istio-/, "")}-controller` }
+      })
+    );
+  }
+  const gw = installation.ingressGateway;
+  if (gw) {
+    const selector = selectorFromLabels(gw.labels);
+    const hasWorkload = repo.some((r) => {
+      if (r.namespace !== gw.namespace) return false;
+      const w = workloadOf(r);
+      return w !== void 0 && matches2(selector, w.labels);
+    });
+    const ports = gw.ports.map((port2) => ({ name: portName(port2), port: port2, protocol: "TCP", targetPort: port2 }));
+    if (!hasWorkload) {
+      const podLabels = { app: gw.name, ...gw.labels };
+      out.push(
+        assumedResource("apps/v1", K.Deployment, gw.namespace, gw.name, {
+          spec: {
+            selector: { matchLabels: podLabels },
+            template: {
+              metadata: { labels: podLabels },
+              spec: {
+                serviceAccountName: `${gw.name}-service-account`,
+                containers: [{ name: "istio-proxy", image: "auto", ports: ports.map((p) => ({ containerPort: p.port, protocol: "TCP" })) }]
+              }
+            }
+          }
+        })
+      );
+    }
+    out.push(assumedResource("v1", K.Service, gw.namespace, gw.name, { spec: { type: "LoadBalancer", selector: gw.labels, ports } }));
+  }
+  return out;
+}
+var portName = (port2) => port2 === 80 ? "http2" : port2 === 443 ? "https" : port2 === 15443 ? "tls" : port2 === 31400 ? "tcp" : `tcp-${port2}`;
 
 // src/load/load.ts
 import { open as open2 } from "node:fs/promises";
@@ -87920,6 +87974,51 @@ function clusterMeshConfig(resources, root) {
     throw new UsageError(`the cluster's mesh config (ConfigMap ${root}/istio) cannot be read: ${error2.message}`);
   }
 }
+async function lintChange(inputs, options = {}) {
+  const cwd = resolve13(options.cwd ?? process.cwd());
+  if (inputs.includes("-")) throw new UsageError("a change is judged on the repository's files, not on standard input");
+  if (options.cluster) throw new UsageError("a change is judged between two trees of the repository, not against a cluster");
+  const top = await gitTop(cwd);
+  if (!top) throw new UsageError("not inside a Git work tree");
+  const since = options.since ?? "HEAD";
+  let base;
+  try {
+    base = options.since === void 0 && !await hasHead(top) ? void 0 : await changeBase(top, since);
+  } catch (error2) {
+    throw new UsageError(`${options.staged && options.since === void 0 ? "--staged" : `--changed-since ${since}`}: ${error2.message}`);
+  }
+  const scratch = mkdtempSync3(join19(tmpdir3(), "meshlint-change-"));
+  try {
+    const inside = relative10(top, cwd);
+    const fixed = {
+      ...options.configFile ? { configFile: resolve13(cwd, options.configFile) } : {},
+      ...options.meshConfigFile ? { meshConfigFile: resolve13(cwd, options.meshConfigFile) } : {},
+      ...options.meshNetworksFile ? { meshNetworksFile: resolve13(cwd, options.meshNetworksFile) } : {},
+      ...options.crds ? { crds: options.crds.map((c) => resolve13(cwd, c)) } : {}
+    };
+    let afterCwd = cwd;
+    if (options.staged) {
+      await materialize(top, "index", join19(scratch, "after"));
+      afterCwd = join19(scratch, "after", inside);
+    }
+    const beforeCwd = join19(scratch, "before", inside);
+    if (base) await materialize(top, { commit: base }, join19(scratch, "before"));
+    mkdirSync(beforeCwd, { recursive: true });
+    const named = inputs.map((i) => isAbsolute3(i) && isInside(top, i) ? relative10(cwd, i) || "." : i);
+    const after = await lint(named, { ...options, ...fixed, cwd: afterCwd });
+    const existing = named.filter((i) => existsSync5(resolve13(beforeCwd, i)) || /[*?[\]{}]/.test(i));
+    const before = existing.length ? await lint(existing, { ...options, ...fixed, cwd: beforeCwd }) : void 0;
+    const { diagnostics, unchanged } = introducedFindings(before?.diagnostics ?? [], after.diagnostics);
+    const count = (level) => diagnostics.filter((d) => d.severity === level).length;
+    return {
+      ...after,
+      diagnostics,
+      summary: { ...after.summary, errors: count("error"), warnings: count("warning"), infos: count("info"), change: { since, unchanged } }
+    };
+  } finally {
+    rmSync3(scratch, { recursive: true, force: true });
+  }
+}
 function isTurnedOff(rule, config) {
   const own = config.rules[rule.meta.id];
   if (own) return own === "off";
@@ -87944,7 +88043,7 @@ function inReportScope(diagnostics, cwd, paths) {
 
 // src/report/docs-url.ts
 import { readFileSync as readFileSync13 } from "node:fs";
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 var FALLBACK_REPOSITORY = "https://github.com/meshlint/meshlint";
 function repositoryUrl(manifest) {
   const repo = manifest.repository;
@@ -87960,7 +88059,7 @@ function repositoryUrl(manifest) {
 }
 var REPOSITORY_URL = (() => {
   try {
-    return repositoryUrl(JSON.parse(readFileSync13(join19(PACKAGE_ROOT, "package.json"), "utf8")));
+    return repositoryUrl(JSON.parse(readFileSync13(join20(PACKAGE_ROOT, "package.json"), "utf8")));
   } catch {
     return FALLBACK_REPOSITORY;
   }
@@ -87991,8 +88090,25 @@ var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function summaryLine(s) {
   const where = s.fromCluster === void 0 ? `in ${plural(s.files, "file")}` : `from the cluster and ${plural(s.files, "file")}`;
   const parts = [`${plural(s.resources, "resource")} ${where}: ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}, ${plural(s.infos, "info")}`];
-  const extra = [s.skipped ? `${s.skipped} skipped` : "", s.suppressed ? `${s.suppressed} suppressed` : ""].filter(Boolean);
+  const extra = [
+    s.skipped ? `${s.skipped} skipped` : "",
+    s.suppressed ? `${s.suppressed} suppressed` : "",
+    s.change ? `${s.change.unchanged} unchanged since ${s.change.since}` : ""
+  ].filter(Boolean);
   return parts.join("") + (extra.length ? `; ${extra.join(", ")}` : "");
+}
+function nothingRead(result) {
+  const files = result.files.length;
+  if (files === 0) return "no manifest was read: the paths hold no .yaml, .yml or .json file, so nothing was checked";
+  const unrendered = result.diagnostics.filter((d) => d.ruleId === "template-not-rendered" || d.ruleId === "template-render-failed").length;
+  const skipped = result.files.filter((f) => f.status === "skipped").length;
+  const documents = result.summary.skipped - skipped;
+  const why = [
+    unrendered ? `${plural(unrendered, "chart or kustomization")} not rendered` : "",
+    skipped ? `${plural(skipped, "file")} skipped` : "",
+    documents > 0 ? `${plural(documents, "document")} without apiVersion and kind` : ""
+  ].filter(Boolean);
+  return `no Kubernetes object was read from ${plural(files, "file")}${why.length ? ` (${why.join(", ")})` : ""}, so nothing was checked`;
 }
 
 // src/report/github.ts
@@ -88704,18 +88820,38 @@ var FAIL_ON = ["error", "warning", "info", "none"];
 async function runAction() {
   try {
     const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
-    const paths = getInput("paths").split(/[\s]+/).filter(Boolean);
+    const paths = listInput("paths");
     const failOn = getInput("fail-on") || "error";
     if (!FAIL_ON.includes(failOn)) throw new Error(`fail-on must be one of ${FAIL_ON.join(", ")}, not "${failOn}"`);
+    const maxWarningsInput = getInput("max-warnings");
+    if (maxWarningsInput && !/^\d+$/.test(maxWarningsInput)) throw new Error(`max-warnings must be a whole number, not "${maxWarningsInput}"`);
+    const maxWarnings = maxWarningsInput ? Number(maxWarningsInput) : void 0;
+    const channel = getInput("gateway-api-channel");
+    if (channel && channel !== "standard" && channel !== "experimental") throw new Error(`gateway-api-channel must be "standard" or "experimental", not "${channel}"`);
     const config = getInput("config");
+    const meshConfig = getInput("mesh-config");
+    const crds = listInput("crds");
     const namespace = getInput("namespace");
     const sarifFile = getInput("sarif-file");
     const annotate = booleanInput("annotate", true);
-    const result = await lint(paths.length ? paths : ["."], {
+    const allowEmpty = booleanInput("allow-empty", false);
+    const since = changedSince();
+    const options = {
       cwd,
       ...config ? { configFile: config } : {},
+      ...meshConfig ? { meshConfigFile: meshConfig } : {},
+      ...crds.length ? { crds } : {},
+      ...channel ? { gatewayApiChannel: channel } : {},
       ...namespace ? { namespace } : {}
-    });
+    };
+    const inputs = paths.length ? paths : ["."];
+    if (since) {
+      await ensureCommit(cwd, since).catch((error2) => {
+        throw new Error(`changed-since ${since}: ${error2.message} (check out with fetch-depth: 0, or fetch the base)`);
+      });
+      info(`Judging the change since ${since}: only the findings it introduces are reported.`);
+    }
+    const result = since ? await lintChange(inputs, { ...options, since }) : await lint(inputs, options);
     const { catalog: catalog2 } = result;
     info(stylish(result, { catalog: catalog2, version: VERSION, color: true, cwd }));
     if (result.unmatched.length) throw new Error(`no such file, folder or glob match: ${result.unmatched.join(", ")}`);
@@ -88723,7 +88859,7 @@ async function runAction() {
     await writeSummary(result);
     if (sarifFile) {
       const path6 = resolve14(cwd, sarifFile);
-      mkdirSync(dirname12(path6), { recursive: true });
+      mkdirSync2(dirname12(path6), { recursive: true });
       writeFileSync4(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
       info(`SARIF written to ${path6}`);
@@ -88734,9 +88870,28 @@ async function runAction() {
     if (result.diagnostics.some((d) => d.ruleId === "internal-error")) setFailed("meshlint failed on some resources (internal-error); please report it.");
     else if (failOn !== "none" && result.diagnostics.some((d) => severityRank(d.severity) >= severityRank(failOn))) {
       setFailed(`meshlint: ${summaryLine(result.summary)} (fail-on: ${failOn})`);
+    } else if (maxWarnings !== void 0 && result.summary.warnings > maxWarnings) {
+      setFailed(`meshlint: ${summaryLine(result.summary)} (max-warnings: ${maxWarnings})`);
+    } else if (result.summary.resources === 0 && !allowEmpty) {
+      setFailed(`meshlint: ${nothingRead(result)}; set allow-empty: true if that is expected.`);
     }
   } catch (error2) {
     setFailed(`meshlint: ${error2.message}`);
+  }
+}
+var listInput = (name) => getInput(name).split(/\s+/).filter(Boolean);
+function changedSince() {
+  const given = getInput("changed-since");
+  if (given === "none") return void 0;
+  if (given) return given;
+  const event = process.env.GITHUB_EVENT_NAME;
+  if (event !== "pull_request" && event !== "pull_request_target" || !process.env.GITHUB_EVENT_PATH) return void 0;
+  try {
+    const payload = JSON.parse(readFileSync14(process.env.GITHUB_EVENT_PATH, "utf8"));
+    const sha = payload.pull_request?.base?.sha;
+    return typeof sha === "string" && sha ? sha : void 0;
+  } catch {
+    return void 0;
   }
 }
 function booleanInput(name, fallback) {

@@ -1,4 +1,6 @@
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { phase } from "./base/timing.js";
 import { ConfigError } from "./engine/config.js";
 import type { Config } from "./engine/config.js";
@@ -6,6 +8,8 @@ import { type LoadedBaseline, applyBaseline, defaultBaselineFile, readBaseline }
 import { type Diagnostic, compareDiagnostics } from "./engine/diagnostic.js";
 import { applyDirectives } from "./engine/directives.js";
 import { finalize } from "./engine/finalize.js";
+import { introducedFindings } from "./engine/changes.js";
+import { changeBase, gitTop, hasHead, materialize } from "./load/git.js";
 import type { RuleCatalog } from "./engine/catalog.js";
 import { type Rule, isGlobalRule, isResourceRule } from "./engine/rule.js";
 import { INTERNAL_ERROR_RULE, type PendingReport, runRules } from "./engine/runner.js";
@@ -72,6 +76,8 @@ export interface Summary {
   readonly suppressed: number;
   /** Skipped files plus documents that are not Kubernetes objects. */
   readonly skipped: number;
+  /** When a change is judged (`lintChange`): what it was compared with, and how many findings were there already. */
+  readonly change?: { readonly since: string; readonly unchanged: number };
   /** With --cluster: how many of the resources came from the cluster. */
   readonly fromCluster?: number;
 }
@@ -287,6 +293,69 @@ export function clusterMeshConfig(resources: readonly RawResource[], root: strin
     return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`);
   } catch (error) {
     throw new UsageError(`the cluster's mesh config (ConfigMap ${root}/istio) cannot be read: ${(error as Error).message}`);
+  }
+}
+
+export interface ChangeOptions extends LintOptions {
+  /** The Git ref the change is judged against (its merge base with HEAD); default HEAD. */
+  readonly since?: string;
+  /** Judge what is staged (the index: what `git commit` would record) instead of the working tree. */
+  readonly staged?: boolean;
+}
+
+/**
+ * Lints the repository as it is (or as staged) and as it was at `since`, and reports the findings the change
+ * introduced, wherever they are: a DestinationRule that loses a subset breaks the unchanged VirtualService that
+ * routes to it. Both trees are linted with the same options, each from the same folder of its own tree so that
+ * findings compare by fingerprint; each tree finds its own configuration and baseline.
+ */
+export async function lintChange(inputs: readonly string[], options: ChangeOptions = {}): Promise<LintResult> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  if (inputs.includes("-")) throw new UsageError("a change is judged on the repository's files, not on standard input");
+  if (options.cluster) throw new UsageError("a change is judged between two trees of the repository, not against a cluster");
+  const top = await gitTop(cwd);
+  if (!top) throw new UsageError("not inside a Git work tree");
+  const since = options.since ?? "HEAD";
+  let base: string | undefined;
+  try {
+    // Before the first commit, a staged change is judged against nothing.
+    base = options.since === undefined && !(await hasHead(top)) ? undefined : await changeBase(top, since);
+  } catch (error) {
+    throw new UsageError(`${options.staged && options.since === undefined ? "--staged" : `--changed-since ${since}`}: ${(error as Error).message}`);
+  }
+  const scratch = mkdtempSync(join(tmpdir(), "meshlint-change-"));
+  try {
+    const inside = relative(top, cwd);
+    // Files named on the command line are the same files on both sides.
+    const fixed = {
+      ...(options.configFile ? { configFile: resolve(cwd, options.configFile) } : {}),
+      ...(options.meshConfigFile ? { meshConfigFile: resolve(cwd, options.meshConfigFile) } : {}),
+      ...(options.meshNetworksFile ? { meshNetworksFile: resolve(cwd, options.meshNetworksFile) } : {}),
+      ...(options.crds ? { crds: options.crds.map((c) => resolve(cwd, c)) } : {}),
+    };
+    let afterCwd = cwd;
+    if (options.staged) {
+      await materialize(top, "index", join(scratch, "after"));
+      afterCwd = join(scratch, "after", inside);
+    }
+    const beforeCwd = join(scratch, "before", inside);
+    if (base) await materialize(top, { commit: base }, join(scratch, "before"));
+    mkdirSync(beforeCwd, { recursive: true });
+    // Paths are named relative to the working folder, so that they name the same files in either tree.
+    const named = inputs.map((i) => (isAbsolute(i) && isInside(top, i) ? relative(cwd, i) || "." : i));
+    const after = await lint(named, { ...options, ...fixed, cwd: afterCwd });
+    // A folder the change added did not exist before: nothing of it was there to compare with.
+    const existing = named.filter((i) => existsSync(resolve(beforeCwd, i)) || /[*?[\]{}]/.test(i));
+    const before = existing.length ? await lint(existing, { ...options, ...fixed, cwd: beforeCwd }) : undefined;
+    const { diagnostics, unchanged } = introducedFindings(before?.diagnostics ?? [], after.diagnostics);
+    const count = (level: string) => diagnostics.filter((d) => d.severity === level).length;
+    return {
+      ...after,
+      diagnostics,
+      summary: { ...after.summary, errors: count("error"), warnings: count("warning"), infos: count("info"), change: { since, unchanged } },
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

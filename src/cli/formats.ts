@@ -39,25 +39,6 @@ export function exitCode(result: LintResult, failOn: Severity | "none", maxWarni
   return EXIT.ok;
 }
 
-/**
- * Why a run read no Kubernetes object at all, in one line: a CI job that lints only charts without helm, or only
- * non-manifests, must not pass as if everything had been checked (ESLint fails the same way when no file matches).
- */
-export function nothingRead(result: LintResult): string {
-  const files = result.files.length;
-  if (files === 0) return "no manifest was read: the paths hold no .yaml, .yml or .json file, so nothing was checked";
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  const unrendered = result.diagnostics.filter((d) => d.ruleId === "template-not-rendered" || d.ruleId === "template-render-failed").length;
-  const skipped = result.files.filter((f) => f.status === "skipped").length;
-  const documents = result.summary.skipped - skipped;
-  const why = [
-    unrendered ? `${plural(unrendered, "chart or kustomization")} not rendered` : "",
-    skipped ? `${plural(skipped, "file")} skipped` : "",
-    documents > 0 ? `${plural(documents, "document")} without apiVersion and kind` : "",
-  ].filter(Boolean);
-  return `no Kubernetes object was read from ${plural(files, "file")}${why.length ? ` (${why.join(", ")})` : ""}, so nothing was checked`;
-}
-
 export function defaultColor(io: CliIo): boolean {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true;

@@ -14,7 +14,9 @@ Options:
   -o, --output-file [<format>=]<file>
                                also write a format to a file (repeatable): -o sarif=meshlint.sarif -o junit=junit.xml;
                                a bare <file> gets --format, and standard output then gets stylish
-      --changed-since <ref>    report findings only in files changed since a Git ref (all paths still read)
+      --changed-since <ref>    lint the tree at <ref> (its merge base with HEAD) and now; report only the findings
+                               the change introduced, wherever they are (a deleted subset breaks an unchanged route)
+      --staged                 the same between HEAD and the index, what \`git commit\` would record (pre-commit)
       --repo-context           read the whole Git repository for references; report only in the named paths
       --no-baseline            ignore .meshlint-baseline.json
       --fail-on <level>        exit 1 on findings at or above: error (default), warning, info, none

@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ClusterOptions, LintOptions } from "../api.js";
 import { ConfigError, findConfigFile, loadConfig } from "../engine/config.js";
-import { isInside } from "../load/ignore-rules.js";
-import { changedFiles, repositoryFiles } from "../load/git.js";
+import { gitTop, repositoryFiles } from "../load/git.js";
 import { type CliIo, CliUsageError } from "./io.js";
 
 // The options of a lint command line, shared by `meshlint` and `meshlint baseline`.
@@ -26,6 +25,7 @@ export const OPTIONS = {
   timeout: { type: "string" },
   "output-file": { type: "string", short: "o", multiple: true },
   "changed-since": { type: "string" },
+  staged: { type: "boolean", default: false },
   "repo-context": { type: "boolean", default: false },
   "no-baseline": { type: "boolean", default: false },
   "kustomize-command": { type: "string" },
@@ -66,20 +66,22 @@ export async function lintInvocation(
   const cluster = await clusterInvocation(values);
   // With --cluster the cluster is the repository: paths only add (or replace) objects.
   const named = positionals.length ? [...positionals] : cluster ? [] : ["."];
-  const since = values["changed-since"];
+  const change = isChange(values);
   const repoContext = values["repo-context"];
-  if ((since !== undefined || repoContext) && named.includes("-")) {
-    throw new CliUsageError("--changed-since and --repo-context read files from the repository, not standard input");
+  if ((change || repoContext) && named.includes("-")) {
+    throw new CliUsageError("--changed-since, --staged and --repo-context read files from the repository, not standard input");
   }
-  // --repo-context: the whole repository is context, findings are reported in the named paths only.
-  const inputs = repoContext ? [...(await repositoryFiles(io.cwd, configIgnores(values, io.cwd))), ...named] : named;
-  let reportFiles: string[] | undefined = repoContext ? named : undefined;
-  if (since !== undefined) {
-    const changed = await changedFiles(io.cwd, since).catch((error: Error) => {
-      throw new CliUsageError(`--changed-since ${since}: ${error.message}`);
-    });
-    const scope = named.map((p) => resolve(io.cwd, p));
-    reportFiles = changed.filter((f) => scope.some((s) => isInside(s, f)));
+  if (change && cluster) throw new CliUsageError("--changed-since and --staged compare two trees of the repository; they do not combine with --cluster");
+  let inputs = named;
+  let reportFiles: string[] | undefined;
+  if (repoContext && change) {
+    // A change is judged on everything it can break: the whole repository, on both sides.
+    const top = await gitTop(io.cwd);
+    inputs = [top ? relative(io.cwd, top) || "." : "."];
+  } else if (repoContext) {
+    // The whole repository is context; findings are reported in the named paths only.
+    inputs = [...(await repositoryFiles(io.cwd, configIgnores(values, io.cwd))), ...named];
+    reportFiles = named;
   }
   const stdin = inputs.includes("-") ? await io.readStdin() : undefined;
   return {
@@ -133,6 +135,9 @@ export function parseDuration(value: string, flag: string): number {
   if (!m) throw new CliUsageError(`${flag} needs a duration such as 30s, 2m or 1h, not "${value}"`);
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
 }
+
+/** Whether the command line judges a change (`--changed-since`, `--staged`) rather than the tree as it is. */
+export const isChange = (values: Values): boolean => values["changed-since"] !== undefined || values.staged;
 
 /** How Kustomize overlays and Helm charts are rendered, or not at all with --no-render. */
 function renderOptions(values: Values, cwd: string): Pick<LintOptions, "render"> {

@@ -1,13 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { lint } from "../api.js";
+import { lint, lintChange } from "../api.js";
 import { VERSION } from "../base/package.js";
 import { builtinRules } from "../../rules/index.js";
 import { explain } from "./explain.js";
-import { REPORTERS, defaultColor, exitCode, nothingRead, parseOutputs } from "./formats.js";
+import { REPORTERS, defaultColor, exitCode, parseOutputs } from "./formats.js";
+import { nothingRead } from "../report/summary.js";
 import { HELP } from "./help.js";
 import { type CliIo, CliUsageError, EXIT } from "./io.js";
-import { lintInvocation, parseCount, parseLintArgs } from "./lint-options.js";
+import { stagedAnything } from "../load/git.js";
+import { isChange, lintInvocation, parseCount, parseLintArgs } from "./lint-options.js";
 import { listRules } from "./list-rules.js";
 import { phase } from "../base/timing.js";
 
@@ -45,8 +47,15 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new CliUsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}`);
   const maxWarnings = values["max-warnings"] === undefined ? undefined : parseCount(values["max-warnings"], "--max-warnings");
 
+  if (values.staged && values["changed-since"] === undefined && !(await stagedAnything(io.cwd))) {
+    // The pre-commit hook runs on every commit: one that stages no manifest, chart or kustomization changes nothing.
+    io.error("meshlint: nothing staged that meshlint reads\n");
+    return EXIT.ok;
+  }
   const { inputs, options } = await lintInvocation(values, positionals, io);
-  const result = await lint(inputs, options);
+  const result = isChange(values)
+    ? await lintChange(inputs, { ...options, ...(values["changed-since"] !== undefined ? { since: values["changed-since"] } : {}), staged: values.staged })
+    : await lint(inputs, options);
   // Named once per cause: rules that need what the cluster would not let meshlint read did not run.
   const skipped = new Map<string, string[]>();
   for (const s of result.skippedRules) skipped.set(s.reason, [...(skipped.get(s.reason) ?? []), s.ruleId]);

@@ -31,6 +31,9 @@ export interface Diagnostic {
 /** `spec.http[0].route[1].destination.subset` */
 export { formatPath } from "../base/json.js";
 
+/** A message as fingerprinted: positions it quotes (`at mesh/dr.yaml:12`) are dropped, so moving lines changes nothing. */
+export const stableMessage = (message: string): string => message.replace(/(\.(?:ya?ml|json|tpl)|<stdin>):\d+(?::\d+)?/g, "$1");
+
 export function fingerprint(parts: readonly (string | undefined)[]): string {
   return createHash("sha256").update(parts.map((p) => p ?? "").join("\u0000")).digest("hex").slice(0, 16);
 }

@@ -1,7 +1,7 @@
 import type { LoadIssue } from "../load/load.js";
 import { type Resource, annotationsOf, isLinted, refOf } from "../model/resource.js";
 import type { Config, RuleSetting } from "./config.js";
-import { type Diagnostic, type RelatedLocation, compareDiagnostics, fingerprint, formatPath } from "./diagnostic.js";
+import { type Diagnostic, type RelatedLocation, compareDiagnostics, fingerprint, formatPath, stableMessage } from "./diagnostic.js";
 import type { RuleCatalog } from "./catalog.js";
 import type { PendingReport } from "./runner.js";
 import { type Rule, type Severity, codesFor, formatMessage } from "./rule.js";
@@ -95,7 +95,7 @@ export function finalize(
       ...(span?.file ? { file: span.file } : resource?.origin.file ? { file: resource.origin.file } : {}),
       ...(span ? { span } : {}),
       related,
-      fingerprint: fingerprint([rule.meta.id, resource?.origin.file, resource?.id, formatPath(path), message]),
+      fingerprint: fingerprint([rule.meta.id, resource?.origin.file, resource?.id, formatPath(path), stableMessage(message)]),
     });
   }
 
@@ -117,7 +117,7 @@ export function finalize(
       file: issue.file,
       ...(issue.span ? { span: issue.span } : {}),
       related: [],
-      fingerprint: fingerprint([issue.ruleId, issue.file, message]),
+      fingerprint: fingerprint([issue.ruleId, issue.file, stableMessage(message)]),
     });
   }
   out.sort(compareDiagnostics);

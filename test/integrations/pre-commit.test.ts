@@ -9,22 +9,9 @@ import { SERVICE_YAML, git, hasCommand, routeYaml } from "./world.js";
 // The real `pre-commit try-repo` on throw-away repositories. It installs the hook as pre-commit does for
 // `language: node` (npm install, which builds, npm pack, which builds again, npm install -g), which takes minutes,
 // so it runs in CI (CI=true; .ci/run installs Debian's pre-commit) or when MESHLINT_PRECOMMIT_TEST=1, and only where
-// the `pre-commit` command exists. One run covers both sides: a staged file whose references live in an unstaged
-// file gets no finding, and a staged file with a real mistake fails the hook.
+// the `pre-commit` command exists. One run covers both sides: a commit that deletes a routed subset fails on the
+// route it did not touch, while a mistake that was already there does not block it.
 const enabled = hasCommand("pre-commit") && (process.env.CI === "true" || process.env.MESHLINT_PRECOMMIT_TEST === "1");
-
-/** A route file that also holds a Service and a DestinationRule of its own, so those kinds are in the repository. */
-const staged = (subset: string, name: string) => `${routeYaml(subset, name)}---
-apiVersion: v1
-kind: Service
-metadata: { name: ${name}-api, namespace: shop }
-spec: { selector: { app: api }, ports: [{ name: http, port: 80 }] }
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: ${name}-api, namespace: shop }
-spec: { host: ${name}-api }
-`;
 
 function folder(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "meshlint-pre-commit-"));
@@ -36,7 +23,7 @@ function folder(files: Record<string, string> = {}): string {
 }
 
 describe.runIf(enabled)("the pre-commit hook", () => {
-  it("reads the whole repository, reports only in the staged files, and fails on a real mistake", () => {
+  it("fails a commit that breaks a file it did not touch, and only on what the commit introduces", () => {
     // The hook repository: this project's files as they are now (tracked and new, less what .gitignore excludes).
     const hookRepo = folder();
     const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT });
@@ -45,17 +32,16 @@ describe.runIf(enabled)("the pre-commit hook", () => {
     git(hookRepo, "add", "-A");
     git(hookRepo, "commit", "-qm", "hook");
 
-    // The user's repository: the Service and DestinationRule live in a file that is not staged (not even tracked),
-    // good.yaml routes to them correctly, bad.yaml names a subset that does not exist, and old.yaml (not staged)
-    // has a mistake of its own that this commit does not touch.
-    const repo = folder({
-      "mesh/service.yaml": SERVICE_YAML,
-      "mesh/good.yaml": staged("v1", "good"),
-      "mesh/bad.yaml": staged("v9", "bad"),
-      "mesh/old.yaml": routeYaml("v5", "old"),
-    });
+    // The user's repository: route.yaml routes to subset v1 of web, old.yaml has a mistake of its own (subset v5),
+    // and the staged change deletes subset v1 from service.yaml, leaving route.yaml broken though it is unchanged.
+    // An unstaged edit of route.yaml is not part of the commit (pre-commit stashes it; meshlint reads the index).
+    const repo = folder({ "mesh/service.yaml": SERVICE_YAML, "mesh/route.yaml": routeYaml("v1"), "mesh/old.yaml": routeYaml("v5", "old") });
     git(repo, "init", "-q");
-    git(repo, "add", "mesh/good.yaml", "mesh/bad.yaml");
+    git(repo, "add", "-A");
+    git(repo, "commit", "-qm", "base");
+    writeFileSync(join(repo, "mesh/service.yaml"), SERVICE_YAML.replace("  subsets: [{ name: v1, labels: { version: v1 } }]\n", ""));
+    git(repo, "add", "mesh/service.yaml");
+    writeFileSync(join(repo, "mesh/route.yaml"), routeYaml("v1").replace("subset: v1", "subset: v2"));
 
     try {
       const r = spawnSync("pre-commit", ["try-repo", hookRepo, "meshlint", "--verbose"], {
@@ -67,11 +53,9 @@ describe.runIf(enabled)("the pre-commit hook", () => {
       const output = `${r.stdout}\n${r.stderr}`;
       expect(r.status, output).toBe(1);
       expect(output).toMatch(/meshlint\.+Failed/);
-      // Only the real mistake, in the staged file that has it: the staged good.yaml, whose Service and
-      // DestinationRule are in the unstaged service.yaml, gets nothing, nor does the unstaged old.yaml.
-      expect(output).toContain("mesh/bad.yaml");
-      expect(output).toContain('Subset "v9" is not defined by DestinationRule "shop/web"');
-      expect(output).not.toContain("mesh/good.yaml");
+      // The finding the commit introduces, in the file it did not touch; not the old mistake in old.yaml.
+      expect(output).toContain("mesh/route.yaml");
+      expect(output).toContain('Subset "v1" is not defined by DestinationRule "shop/web"');
       expect(output).not.toContain("mesh/old.yaml");
       expect(output).toMatch(/: 1 error,/);
     } finally {

@@ -62,7 +62,7 @@ describe("--repo-context", () => {
 });
 
 describe("--changed-since", () => {
-  it("reports only in files changed since the ref (committed, modified or new), reading everything", async () => {
+  it("reports the findings the change introduced (committed, modified or new files), not the old ones", async () => {
     const dir = repo({ "mesh/service.yaml": SERVICE_YAML, "mesh/old.yaml": routeYaml("v5", "old") });
     git(dir, "checkout", "-qb", "feature");
     writeFileSync(join(dir, "mesh/committed.yaml"), routeYaml("v6", "committed"));
@@ -87,5 +87,84 @@ describe("--changed-since", () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('"no-such-branch" names no commit');
     expect((await cli(["--changed-since", "main", "-"], dir)).code).toBe(2);
+    const outside = tempRepo({ "service.yaml": SERVICE_YAML });
+    const notGit = await cli(["--changed-since", "HEAD", "."], outside);
+    expect(notGit.code).toBe(2);
+    expect(notGit.err).toContain("not inside a Git work tree");
+  });
+
+  it("reports an unchanged route broken by a commit that deleted the subset it names", async () => {
+    const dir = repo({ "mesh/service.yaml": SERVICE_YAML, "mesh/route.yaml": routeYaml("v1") });
+    writeFileSync(join(dir, "mesh/service.yaml"), SERVICE_YAML.replace("  subsets: [{ name: v1, labels: { version: v1 } }]\n", ""));
+    git(dir, "commit", "-qam", "drop subset v1");
+    const r = await cli(["-f", "json", "--changed-since", "HEAD~1"], dir);
+    expect(r.code).toBe(1);
+    const found = JSON.parse(r.out).diagnostics as { file: string; line: number; ruleId: string }[];
+    expect(found.map((d) => `${d.file}:${d.line}`)).toEqual(["mesh/route.yaml:8"]);
+    // The same finding, from a folder below the top: paths name the same files on both sides.
+    const below = await cli(["-f", "json", "--changed-since", "HEAD~1", "."], join(dir, "mesh"));
+    expect(JSON.parse(below.out).diagnostics.map((d: { file: string }) => d.file)).toEqual(["route.yaml"]);
+    // The full lint reports it too; with the change judged against itself, nothing is new.
+    expect((await cli(["--changed-since", "HEAD"], dir)).code).toBe(0);
+  });
+
+  it("reports what deleting a file breaks", async () => {
+    const [service, deployment, rule] = SERVICE_YAML.split("---\n");
+    const dir = repo({ "mesh/service.yaml": `${service}---\n${deployment}`, "mesh/dr.yaml": rule!, "mesh/route.yaml": routeYaml("v1") });
+    git(dir, "rm", "-q", "mesh/dr.yaml");
+    const r = await cli(["-f", "json", "--changed-since", "HEAD"], dir);
+    expect(files(r.out)).toEqual(["mesh/route.yaml"]);
+    expect(r.code).toBe(1);
+  });
+
+  it("old findings whose lines moved are not new (resource-duplicate's message names a line)", async () => {
+    const dir = repo({
+      "mesh/service.yaml": SERVICE_YAML,
+      "mesh/old.yaml": routeYaml("v5", "old"),
+      "mesh/dup-a.yaml": routeYaml("v1", "dup"),
+      "mesh/dup-b.yaml": routeYaml("v1", "dup"),
+    });
+    const before = JSON.parse((await cli(["-f", "json"], dir)).out);
+    expect(before.diagnostics.map((d: { ruleId: string }) => d.ruleId)).toContain("resource-duplicate");
+    writeFileSync(join(dir, "mesh/old.yaml"), `# a\n# b\n# c\n${routeYaml("v5", "old")}`);
+    writeFileSync(join(dir, "mesh/dup-a.yaml"), `# moved\n${routeYaml("v1", "dup")}`);
+    const r = await cli(["-f", "json", "--changed-since", "HEAD"], dir);
+    const out = JSON.parse(r.out);
+    expect(out.diagnostics).toEqual([]);
+    expect(out.summary.change).toEqual({ since: "HEAD", unchanged: before.diagnostics.length });
+    expect(r.code).toBe(0);
+  });
+});
+
+describe("--staged", () => {
+  it("judges what the commit would record against HEAD, leaving unstaged edits out", async () => {
+    const dir = repo({ "mesh/service.yaml": SERVICE_YAML, "mesh/route.yaml": routeYaml("v1"), "notes.txt": "x\n" });
+    // An unstaged mistake is not part of the commit.
+    writeFileSync(join(dir, "mesh/route.yaml"), routeYaml("v8"));
+    const clean = await cli(["-f", "json", "--staged"], dir);
+    expect(clean.code).toBe(0);
+    // Staging a commit that touches no manifest returns at once.
+    writeFileSync(join(dir, "notes.txt"), "y\n");
+    git(dir, "add", "notes.txt");
+    const untouched = await cli(["--staged"], dir);
+    expect(untouched.code).toBe(0);
+    expect(untouched.err).toContain("nothing staged that meshlint reads");
+    // Staging the deletion of the subset breaks the (unchanged, as staged) route.
+    git(dir, "checkout", "--", "mesh/route.yaml");
+    writeFileSync(join(dir, "mesh/service.yaml"), SERVICE_YAML.replace("  subsets: [{ name: v1, labels: { version: v1 } }]\n", ""));
+    git(dir, "add", "mesh/service.yaml");
+    const broken = await cli(["-f", "json", "--staged"], dir);
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.out).diagnostics.map((d: { file: string; line: number }) => `${d.file}:${d.line}`)).toEqual(["mesh/route.yaml:8"]);
+  });
+
+  it("in a repository without a commit, everything staged is new", async () => {
+    const dir = tempRepo({ "mesh/service.yaml": SERVICE_YAML, "mesh/route.yaml": routeYaml("v9"), "mesh/extra.yaml": routeYaml("v5", "extra") });
+    git(dir, "init", "-q");
+    git(dir, "add", "mesh/route.yaml", "mesh/service.yaml");
+    // extra.yaml is not staged: its mistake is not part of the commit.
+    const r = await cli(["-f", "json", "--staged"], dir);
+    expect(r.code).toBe(1);
+    expect(files(r.out)).toEqual(["mesh/route.yaml"]);
   });
 });
