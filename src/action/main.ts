@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
-import { type LintResult, lint } from "../api.js";
+import { type LintOptions, type LintResult, lint, lintChange } from "../api.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import type { RuleCatalog } from "../engine/catalog.js";
 import { type Severity, severityRank } from "../engine/rule.js";
@@ -11,7 +11,8 @@ import { annotationOf } from "../report/github.js";
 import { logicalWhere } from "../report/locations.js";
 import { sarif } from "../report/sarif.js";
 import { stylish } from "../report/stylish.js";
-import { summaryLine } from "../report/summary.js";
+import { nothingRead, summaryLine } from "../report/summary.js";
+import { ensureCommit } from "../load/git.js";
 
 /** GitHub shows at most this many annotations of each kind (error, warning, notice) per step. */
 export const ANNOTATIONS_PER_KIND = 10;
@@ -20,27 +21,47 @@ const SUMMARY_ROWS = 500;
 const FAIL_ON = ["error", "warning", "info", "none"] as const;
 
 /**
- * The GitHub Action (action.yml): lints `paths` in the workspace, prints the stylish report to the log, annotates
- * findings (the first ten of each kind, which is all GitHub shows, plus a notice counting the rest), writes the full
- * table to the job summary, writes SARIF when `sarif-file` is set, sets the outputs, and fails the step as
- * `fail-on` says.
+ * The GitHub Action (action.yml): lints `paths` in the workspace (on a pull request, judging the change: only the
+ * findings it introduces), prints the stylish report to the log, annotates the reported findings (the first ten of
+ * each kind, which is all GitHub shows, plus a notice counting the rest), writes the full table to the job summary,
+ * writes SARIF when `sarif-file` is set, sets the outputs, and fails the step as `fail-on` and `max-warnings` say.
  */
 export async function runAction(): Promise<void> {
   try {
     const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
-    const paths = core.getInput("paths").split(/[\s]+/).filter(Boolean);
+    const paths = listInput("paths");
     const failOn = core.getInput("fail-on") || "error";
     if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new Error(`fail-on must be one of ${FAIL_ON.join(", ")}, not "${failOn}"`);
+    const maxWarningsInput = core.getInput("max-warnings");
+    if (maxWarningsInput && !/^\d+$/.test(maxWarningsInput)) throw new Error(`max-warnings must be a whole number, not "${maxWarningsInput}"`);
+    const maxWarnings = maxWarningsInput ? Number(maxWarningsInput) : undefined;
+    const channel = core.getInput("gateway-api-channel");
+    if (channel && channel !== "standard" && channel !== "experimental") throw new Error(`gateway-api-channel must be "standard" or "experimental", not "${channel}"`);
     const config = core.getInput("config");
+    const meshConfig = core.getInput("mesh-config");
+    const crds = listInput("crds");
     const namespace = core.getInput("namespace");
     const sarifFile = core.getInput("sarif-file");
     const annotate = booleanInput("annotate", true);
+    const allowEmpty = booleanInput("allow-empty", false);
+    const since = changedSince();
 
-    const result = await lint(paths.length ? paths : ["."], {
+    const options: LintOptions = {
       cwd,
       ...(config ? { configFile: config } : {}),
+      ...(meshConfig ? { meshConfigFile: meshConfig } : {}),
+      ...(crds.length ? { crds } : {}),
+      ...(channel ? { gatewayApiChannel: channel as "standard" | "experimental" } : {}),
       ...(namespace ? { namespace } : {}),
-    });
+    };
+    const inputs = paths.length ? paths : ["."];
+    if (since) {
+      await ensureCommit(cwd, since).catch((error: Error) => {
+        throw new Error(`changed-since ${since}: ${error.message} (check out with fetch-depth: 0, or fetch the base)`);
+      });
+      core.info(`Judging the change since ${since}: only the findings it introduces are reported.`);
+    }
+    const result = since ? await lintChange(inputs, { ...options, since }) : await lint(inputs, options);
     const { catalog } = result;
     core.info(stylish(result, { catalog, version: VERSION, color: true, cwd }));
     if (result.unmatched.length) throw new Error(`no such file, folder or glob match: ${result.unmatched.join(", ")}`);
@@ -61,9 +82,37 @@ export async function runAction(): Promise<void> {
     if (result.diagnostics.some((d) => d.ruleId === "internal-error")) core.setFailed("meshlint failed on some resources (internal-error); please report it.");
     else if (failOn !== "none" && result.diagnostics.some((d) => severityRank(d.severity) >= severityRank(failOn as Severity))) {
       core.setFailed(`meshlint: ${summaryLine(result.summary)} (fail-on: ${failOn})`);
+    } else if (maxWarnings !== undefined && result.summary.warnings > maxWarnings) {
+      core.setFailed(`meshlint: ${summaryLine(result.summary)} (max-warnings: ${maxWarnings})`);
+    } else if (result.summary.resources === 0 && !allowEmpty) {
+      // A step that read nothing must not look like a clean bill of health (the CLI exits 2 the same way).
+      core.setFailed(`meshlint: ${nothingRead(result)}; set allow-empty: true if that is expected.`);
     }
   } catch (error) {
     core.setFailed(`meshlint: ${(error as Error).message}`);
+  }
+}
+
+/** Space- or newline-separated values. */
+const listInput = (name: string): string[] => core.getInput(name).split(/\s+/).filter(Boolean);
+
+/**
+ * The ref a change is judged against: the `changed-since` input; on a pull request without one, the base commit
+ * of the pull request (actions/checkout checks out the merge commit, whose first parent that is). `none` lints
+ * everything.
+ */
+function changedSince(): string | undefined {
+  const given = core.getInput("changed-since");
+  if (given === "none") return undefined;
+  if (given) return given;
+  const event = process.env.GITHUB_EVENT_NAME;
+  if ((event !== "pull_request" && event !== "pull_request_target") || !process.env.GITHUB_EVENT_PATH) return undefined;
+  try {
+    const payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, "utf8")) as { pull_request?: { base?: { sha?: unknown } } };
+    const sha = payload.pull_request?.base?.sha;
+    return typeof sha === "string" && sha ? sha : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROOT } from "../helpers/fixtures.js";
 import { tempRepo } from "../helpers/temp-repo.js";
-import { SERVICE_YAML, routeYaml } from "./world.js";
+import { SERVICE_YAML, git, routeYaml } from "./world.js";
 
 const ACTION = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
   runs: { using: string; main: string };
@@ -17,7 +17,7 @@ const ACTION = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
  * INPUT_<NAME> variable (the name upper-cased, hyphens kept; defaults from action.yml filled in as the runner
  * does), and the step summary and outputs as files.
  */
-function runAction(workspace: string, inputs: Record<string, string>) {
+function runAction(workspace: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
   const runner = tempRepo({ "summary.md": "", "output.txt": "" });
   const summary = join(runner, "summary.md");
   const output = join(runner, "output.txt");
@@ -30,6 +30,7 @@ function runAction(workspace: string, inputs: Record<string, string>) {
     GITHUB_SERVER_URL: "https://github.com",
     GITHUB_REPOSITORY: "octo/mesh",
     GITHUB_SHA: "0123456789abcdef",
+    ...extraEnv,
   };
   for (const [name, spec] of Object.entries(ACTION.inputs)) env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? "";
   const r = spawnSync(process.execPath, [join(ROOT, ACTION.runs.main)], { cwd: workspace, env, encoding: "utf8" });
@@ -53,7 +54,20 @@ describe("the GitHub Action", () => {
   it("is a node24 action whose main is the committed bundle", () => {
     expect(ACTION.runs.using).toBe("node24");
     expect(ACTION.runs.main).toBe("dist-action/index.js");
-    expect(Object.keys(ACTION.inputs).sort()).toEqual(["annotate", "config", "fail-on", "namespace", "paths", "sarif-file"]);
+    expect(Object.keys(ACTION.inputs).sort()).toEqual([
+      "allow-empty",
+      "annotate",
+      "changed-since",
+      "config",
+      "crds",
+      "fail-on",
+      "gateway-api-channel",
+      "max-warnings",
+      "mesh-config",
+      "namespace",
+      "paths",
+      "sarif-file",
+    ]);
     expect(ACTION.inputs.paths?.default).toBe(".");
     expect(ACTION.inputs.annotate?.default).toBe("true");
   });
@@ -105,5 +119,63 @@ describe("the GitHub Action", () => {
     const r = runAction(tempRepo({ "a.yaml": "a: 1\n" }), { "fail-on": "sometimes" });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error::meshlint: fail-on must be one of/m);
+  });
+
+  it("on a pull request, judges the change against its base: the unchanged route it broke, not the old mistake", () => {
+    const workspace = tempRepo({ "mesh/service.yaml": SERVICE_YAML, "mesh/route.yaml": routeYaml("v1"), "mesh/old.yaml": routeYaml("v5", "old") });
+    git(workspace, "init", "-q");
+    git(workspace, "add", "-A");
+    git(workspace, "commit", "-qm", "base");
+    const base = git(workspace, "rev-parse", "HEAD").trim();
+    writeFileSync(join(workspace, "mesh/service.yaml"), SERVICE_YAML.replace("  subsets: [{ name: v1, labels: { version: v1 } }]\n", ""));
+    git(workspace, "commit", "-qam", "drop subset v1");
+    const runner = tempRepo({ "event.json": JSON.stringify({ pull_request: { base: { sha: base } } }) });
+    const pr = { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: join(runner, "event.json") };
+    const r = runAction(workspace, {}, pr);
+    expect(r.status, r.stdout).toBe(1);
+    expect(r.stdout).toContain(`Judging the change since ${base}`);
+    expect(r.stdout.match(/^::error title=/gm)).toHaveLength(1);
+    expect(r.stdout).toMatch(/^::error title=virtualservice-subset-not-found,file=mesh\/route\.yaml,line=8,/m);
+    expect(r.outputs).toMatchObject({ errors: "1" });
+    // "none" lints everything: the old mistake too.
+    const all = runAction(workspace, { "changed-since": "none" }, pr);
+    expect(all.stdout.match(/^::error title=/gm)).toHaveLength(2);
+    // A push lints everything; a ref that names nothing (and cannot be fetched) fails the step saying so.
+    expect(runAction(workspace, {}).stdout.match(/^::error title=/gm)).toHaveLength(2);
+    const bad = runAction(workspace, { "changed-since": "no-such-ref" });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/^::error::meshlint: changed-since no-such-ref: .*fetch-depth: 0/m);
+  });
+
+  it("passes mesh-config, crds, gateway-api-channel and max-warnings on, and fails a step that read nothing", () => {
+    const workspace = tempRepo({ "service.yaml": SERVICE_YAML, "vs.yaml": routeYaml("v1"), "notes/readme.txt": "x\n" });
+    const bad = runAction(workspace, { "gateway-api-channel": "beta" });
+    expect(bad.stdout).toMatch(/^::error::meshlint: gateway-api-channel must be "standard" or "experimental"/m);
+    expect(runAction(workspace, { "mesh-config": "missing.yaml" }).stdout).toMatch(/^::error::meshlint: .*missing\.yaml/m);
+    expect(runAction(workspace, { crds: "no-crds/" }).status).toBe(1);
+    expect(runAction(workspace, { "max-warnings": "many" }).stdout).toMatch(/^::error::meshlint: max-warnings must be a whole number/m);
+    // A TCPRoute v1alpha2: an error under the standard channel; under the experimental one, two warnings.
+    const tcp = tempRepo({
+      "tcp.yaml": `apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: { name: db, namespace: shop }
+spec:
+  parentRefs: [{ name: gw }]
+  rules: [{ backendRefs: [{ name: db, port: 5432 }] }]
+`,
+    });
+    expect(runAction(tcp, {}).stdout).toMatch(/^::error title=api-version-not-served,/m);
+    const experimental = runAction(tcp, { "gateway-api-channel": "experimental" });
+    expect(experimental.status, experimental.stdout).toBe(0);
+    expect(experimental.outputs).toMatchObject({ errors: "0", warnings: "2" });
+    expect(runAction(tcp, { "gateway-api-channel": "experimental", "max-warnings": "2" }).status).toBe(0);
+    const strict = runAction(tcp, { "gateway-api-channel": "experimental", "max-warnings": "1" });
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toMatch(/^::error::meshlint: .*\(max-warnings: 1\)$/m);
+    // Nothing read: the step fails unless allow-empty.
+    const empty = runAction(workspace, { paths: "notes" });
+    expect(empty.status).toBe(1);
+    expect(empty.stdout).toMatch(/^::error::meshlint: no manifest was read/m);
+    expect(runAction(workspace, { paths: "notes", "allow-empty": "true" }).status).toBe(0);
   });
 });
