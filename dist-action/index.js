@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve15, reject) => {
+          return new Promise((resolve16, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve15(data);
+              return err ? reject(err) : resolve16(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve15, reject) => {
+          return new Promise((resolve16, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve15(data);
+              ) : resolve16(data);
             });
           });
         }
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve15, reject) => {
-        res = resolve15;
+      const promise2 = new Promise((resolve16, reject) => {
+        res = resolve16;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6737,12 +6737,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve15, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve15;
+          callback2 = resolve16;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve15, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve15;
+          callback2 = resolve16;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7896,16 +7896,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve15) => {
+        return new Promise((resolve16) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve15;
+            this[kClosedResolve] = resolve16;
           } else {
-            resolve15(null);
+            resolve16(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve15) => {
+        return new Promise((resolve16) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7916,7 +7916,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve15(null);
+            resolve16(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve15, reject) => {
+        const socket = await new Promise((resolve16, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve15(socket2);
+              resolve16(socket2);
             }
           });
         });
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve15) => {
-            this[kClosedResolve] = resolve15;
+          await new Promise((resolve16) => {
+            this[kClosedResolve] = resolve16;
           });
         }
       }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve15, reject) => {
+        return await new Promise((resolve16, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9598,7 +9598,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve15(null);
+              resolve16(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve15, reject) => {
+      return new Promise((resolve16, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve15,
+              resolve: resolve16,
               reject,
               length: 0,
               body: []
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve15, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve16, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve15(chunksDecode(body, length));
+          resolve16(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve15(JSON.parse(chunksDecode(body, length)));
+          resolve16(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve15(chunksConcat(body, length).buffer);
+          resolve16(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve15(new Blob(body, { type: stream[kContentType] }));
+          resolve16(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve15(chunksConcat(body, length));
+          resolve16(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9972,9 +9972,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve15(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve15(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve15(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve15(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -14443,7 +14443,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve15, reject) => agent.dispatch(
+        return new Promise((resolve16, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve15({
+              resolve16({
                 status: status3,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve15({
+              resolve16({
                 status: status3,
                 statusText: STATUS_CODES[status3],
                 headersList,
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve15) => {
-        setTimeout(resolve15, ms).unref();
+      return new Promise((resolve16) => {
+        setTimeout(resolve16, ms).unref();
       });
     }
     module.exports = {
@@ -22113,7 +22113,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve15.call(this, root, ref);
+      let _sch = resolve16.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22140,7 +22140,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve15(root, ref) {
+    function resolve16(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -23004,7 +23004,7 @@ var require_fast_uri = __commonJS({
       }
       return uri2;
     }
-    function resolve15(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -23395,7 +23395,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve15,
+      resolve: resolve16,
       resolveComponent,
       equal,
       serialize,
@@ -30030,10 +30030,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key2, sep: sep8, value } = collItem;
+        const { start, key: key2, sep: sep9, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep8?.[0],
+          next: key2 ?? sep9?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -30047,7 +30047,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep8) {
+          if (!keyProps.anchor && !keyProps.tag && !sep9) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -30071,7 +30071,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep9 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -30087,7 +30087,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -30178,7 +30178,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep8 = "";
+        let sep9 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -30192,13 +30192,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep8 + cb;
-              sep8 = "";
+                comment += sep9 + cb;
+              sep9 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep8 += source;
+                sep9 += source;
               hasSpace = true;
               break;
             default:
@@ -30241,18 +30241,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key2, sep: sep8, value } = collItem;
+        const { start, key: key2, sep: sep9, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep8?.[0],
+          next: key2 ?? sep9?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep8 && !value) {
+          if (!props.anchor && !props.tag && !sep9 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -30306,8 +30306,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep8 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
+        if (!isMap3 && !sep9 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -30319,7 +30319,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep9 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -30330,8 +30330,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep8)
-                for (const st of sep8) {
+              if (sep9)
+                for (const st of sep9) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -30348,7 +30348,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -30528,7 +30528,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep8 = "";
+      let sep9 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -30545,24 +30545,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          value += sep9 + indent.slice(trimIndent) + content;
+          sep9 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep8 === " ")
-            sep8 = "\n";
-          else if (!prevMoreIndented && sep8 === "\n")
-            sep8 = "\n\n";
-          value += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          if (sep9 === " ")
+            sep9 = "\n";
+          else if (!prevMoreIndented && sep9 === "\n")
+            sep9 = "\n\n";
+          value += sep9 + indent.slice(trimIndent) + content;
+          sep9 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep8 === "\n")
+          if (sep9 === "\n")
             value += "\n";
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          value += sep8 + content;
-          sep8 = " ";
+          value += sep9 + content;
+          sep9 = " ";
           prevMoreIndented = false;
         }
       }
@@ -30745,25 +30745,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep8 = " ";
+      let sep9 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep8 === "\n")
-            res += sep8;
+          if (sep9 === "\n")
+            res += sep9;
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          res += sep8 + lm;
-          sep8 = " ";
+          res += sep9 + lm;
+          sep9 = " ";
         }
         pos = line.lastIndex;
       }
       const last2 = /[ \t]*(.*)/sy;
       last2.lastIndex = pos;
       match = last2.exec(source);
-      return res + sep8 + (match?.[1] ?? "");
+      return res + sep9 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -31573,14 +31573,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key2, sep: sep8, value }) {
+    function stringifyItem({ start, key: key2, sep: sep9, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep8)
-        for (const st of sep8)
+      if (sep9)
+        for (const st of sep9)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -32747,18 +32747,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep8;
+          let sep9;
           if (scalar2.end) {
-            sep8 = scalar2.end;
-            sep8.push(this.sourceToken);
+            sep9 = scalar2.end;
+            sep9.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep8 = [this.sourceToken];
+            sep9 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep: sep8 }]
+            items: [{ start, key: scalar2, sep: sep9 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -32911,15 +32911,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep8 = it.sep;
-                  sep8.push(this.sourceToken);
+                  const sep9 = it.sep;
+                  sep9.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key2, sep: sep8 }]
+                    items: [{ start: start2, key: key2, sep: sep9 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -33113,13 +33113,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep8 = fc.end.splice(1, fc.end.length);
-            sep8.push(this.sourceToken);
+            const sep9 = fc.end.splice(1, fc.end.length);
+            sep9.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep8 }]
+              items: [{ start, key: fc, sep: sep9 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -34101,11 +34101,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename10 = shortcut ? basenameOf(path6) : path6;
+        const basename11 = shortcut ? basenameOf(path6) : path6;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename10 : path6
+            shortcut && rule._basenameOnly ? basename11 : path6
           )) {
             const { negative } = rule;
             const ret = {
@@ -39064,7 +39064,7 @@ var init_js_yaml = __esm({
 
 // src/action/main.ts
 import { mkdirSync as mkdirSync2, readFileSync as readFileSync14, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname12, resolve as resolve14 } from "node:path";
+import { dirname as dirname12, resolve as resolve15 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -39287,11 +39287,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39307,7 +39307,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39380,26 +39380,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve15) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve15(output.toString());
+          resolve16(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve15) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve15(Buffer.concat(chunks));
+          resolve16(Buffer.concat(chunks));
         });
       }));
     });
@@ -39602,14 +39602,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve15, reject) => {
+      return new Promise((resolve16, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve15(res);
+            resolve16(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -39853,12 +39853,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve15) => setTimeout(() => resolve15(), ms));
+      return new Promise((resolve16) => setTimeout(() => resolve16(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve15, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve16, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -39866,7 +39866,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve15(response);
+          resolve16(response);
         }
         function dateTimeDeserializer(key2, value) {
           if (typeof value === "string") {
@@ -39905,7 +39905,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve15(response);
+          resolve16(response);
         }
       }));
     });
@@ -39916,11 +39916,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39936,7 +39936,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39967,11 +39967,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39987,7 +39987,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40056,11 +40056,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40076,7 +40076,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40378,11 +40378,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40398,7 +40398,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40502,11 +40502,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40522,7 +40522,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40596,11 +40596,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40616,7 +40616,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40835,7 +40835,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve15, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve16, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -40918,7 +40918,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve15(exitCode);
+            resolve16(exitCode);
           }
         });
         if (this.options.input) {
@@ -41041,11 +41041,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41061,7 +41061,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41114,11 +41114,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41134,7 +41134,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41193,11 +41193,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve15) {
-      resolve15(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve15, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41213,7 +41213,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41342,7 +41342,7 @@ function getIDToken(aud) {
 // src/api.ts
 import { existsSync as existsSync5, mkdirSync, mkdtempSync as mkdtempSync3, rmSync as rmSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { isAbsolute as isAbsolute3, join as join19, relative as relative10, resolve as resolve13 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join19, relative as relative10, resolve as resolve14 } from "node:path";
 
 // src/base/timing.ts
 import { writeFileSync } from "node:fs";
@@ -48519,10 +48519,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep8 = "";
+        let sep9 = "";
         for (let sub of this.subs) {
-          out += sep8;
-          sep8 = "|";
+          out += sep9;
+          sep9 = "|";
           out += sub.appendTo();
         }
         break;
@@ -52929,6 +52929,7 @@ function introducedFindings(before, after) {
 
 // src/load/git.ts
 import { execFile } from "node:child_process";
+import { basename as basename5, extname as extname3, resolve as resolve7, sep as sep5 } from "node:path";
 import { promisify } from "node:util";
 import { mkdir as mkdir2, rm as rm2 } from "node:fs/promises";
 
@@ -53801,12 +53802,13 @@ async function hasHead(top) {
 }
 async function materialize(top, what, dest) {
   await mkdir2(dest, { recursive: true });
-  const prefix = `${dest.replace(/[\\/]+$/, "")}/`;
+  const root = resolve7(dest);
+  const prefix = `${root}${sep5}`;
   if (what === "index") {
     await git(top, ["checkout-index", "--all", "--force", `--prefix=${prefix}`]);
     return;
   }
-  const index = `${dest.replace(/[\\/]+$/, "")}.index`;
+  const index = `${root}.index`;
   const env2 = { ...process.env, GIT_INDEX_FILE: index };
   await gitWithEnv(top, ["read-tree", what.commit], env2);
   await gitWithEnv(top, ["checkout-index", "--all", "--force", `--prefix=${prefix}`], env2);
@@ -53823,7 +53825,7 @@ async function gitWithEnv(cwd, args, env2) {
 }
 
 // src/project/project.ts
-import { resolve as resolve12 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 
 // src/model/installation.ts
 var INSTALLATION_ORIGIN = { kind: "installation", locate: () => void 0 };
@@ -54108,7 +54110,7 @@ var portName = (port2) => port2 === 80 ? "http2" : port2 === 443 ? "https" : por
 
 // src/load/load.ts
 import { open as open2 } from "node:fs/promises";
-import { basename as basename6, dirname as dirname9, relative as relative5 } from "node:path";
+import { basename as basename7, dirname as dirname9, relative as relative5 } from "node:path";
 
 // src/load/yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -54486,7 +54488,7 @@ function computeLineStarts(text) {
 // src/load/templates.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync6, statSync as statSync3 } from "node:fs";
-import { basename as basename5, dirname as dirname8, join as join9, resolve as resolve7, sep as sep5 } from "node:path";
+import { basename as basename6, dirname as dirname8, join as join9, resolve as resolve8, sep as sep6 } from "node:path";
 var KUSTOMIZATION_FILES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 function kustomizeInputsOf(kustomizationPath, text) {
   let doc;
@@ -54501,7 +54503,7 @@ function kustomizeInputsOf(kustomizationPath, text) {
   const out = [];
   const addPath2 = (p) => {
     const s = asString(p);
-    if (s && !s.includes("://") && !s.includes("\n")) out.push(resolve7(dir, s));
+    if (s && !s.includes("://") && !s.includes("\n")) out.push(resolve8(dir, s));
   };
   for (const p of asArray(k.patchesStrategicMerge)) addPath2(p);
   for (const key2 of ["patches", "patchesJson6902", "replacements"]) {
@@ -54571,7 +54573,7 @@ var ChartLocator = class {
   chartHolding(file) {
     const root = this.rootAbove(dirname8(file));
     if (!root) return void 0;
-    const inside = file.slice(root.length + 1).split(sep5);
+    const inside = file.slice(root.length + 1).split(sep6);
     return inside[0] === "crds" ? void 0 : root;
   }
   rootAbove(dir) {
@@ -54666,7 +54668,7 @@ function expandedProblem(root, distinct) {
 }
 
 // src/load/fast-yaml.ts
-var scalar = (tag, resolve15, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve15(s ?? ""), construct: (s) => construct(s ?? "") });
+var scalar = (tag, resolve16, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve16(s ?? ""), construct: (s) => construct(s ?? "") });
 var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
@@ -54704,7 +54706,7 @@ async function load2(inputs, options) {
   const ignores = IgnoreRules.forCwd(cwd, options.ignore);
   const found = await discover(inputs, cwd, ignores);
   phase("discover");
-  const show = (path6) => toPosix(relative5(cwd, path6)) || basename6(path6);
+  const show = (path6) => toPosix(relative5(cwd, path6)) || basename7(path6);
   const files = [];
   const resources = [];
   const issues = [];
@@ -54719,7 +54721,7 @@ async function load2(inputs, options) {
   const kustomizeInputs = /* @__PURE__ */ new Set();
   const kustomizations = [];
   for (const { path: path6 } of found.files) {
-    if (KUSTOMIZATION_FILES.has(basename6(path6))) {
+    if (KUSTOMIZATION_FILES.has(basename7(path6))) {
       kustomizations.push(path6);
       for (const input of kustomizeInputsOf(path6, readText(path6) ?? "")) kustomizeInputs.add(input);
     }
@@ -54740,7 +54742,7 @@ async function load2(inputs, options) {
       files.push({ file, resources: 0, status: "skipped" });
       continue;
     }
-    if (path6 && (KUSTOMIZATION_FILES.has(basename6(path6)) || kustomizeInputs.has(path6))) {
+    if (path6 && (KUSTOMIZATION_FILES.has(basename7(path6)) || kustomizeInputs.has(path6))) {
       kustomizeFiles.push(file);
       files.push({ file, resources: 0, status: "skipped", template: "kustomize" });
       continue;
@@ -54909,17 +54911,17 @@ async function mapLimit(items, limit, fn) {
 }
 
 // src/render/render.ts
-import { basename as basename8, join as join16, relative as relative8 } from "node:path";
+import { basename as basename9, join as join16, relative as relative8 } from "node:path";
 
 // src/render/gitops.ts
 var import_yaml8 = __toESM(require_dist(), 1);
 import { statSync as statSync5 } from "node:fs";
-import { join as join11, relative as relative6, resolve as resolve9 } from "node:path";
+import { join as join11, relative as relative6, resolve as resolve10 } from "node:path";
 
 // src/render/kustomize/kustomization.ts
 var import_yaml7 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync7, statSync as statSync4 } from "node:fs";
-import { dirname as dirname10, join as join10, resolve as resolve8 } from "node:path";
+import { dirname as dirname10, join as join10, resolve as resolve9 } from "node:path";
 function kustomizationFileIn(dir) {
   for (const name of KUSTOMIZATION_FILES) {
     const file = join10(dir, name);
@@ -54939,7 +54941,7 @@ function readKustomization(file) {
   const dir = dirname10(file);
   const local = (p) => {
     const s = asString(p);
-    return s && !s.includes("\n") && !isRemote(s) ? resolve8(dir, s) : void 0;
+    return s && !s.includes("\n") && !isRemote(s) ? resolve9(dir, s) : void 0;
   };
   const bases = [];
   const resourceFiles = [];
@@ -54951,7 +54953,7 @@ function readKustomization(file) {
       remote.push(s);
       continue;
     }
-    const path6 = resolve8(dir, s);
+    const path6 = resolve9(dir, s);
     if (isDir(path6)) bases.push(path6);
     else resourceFiles.push(path6);
   }
@@ -55086,7 +55088,7 @@ function gitopsRequests(resources, top) {
   const out = [];
   const inRepo = (p, base = top) => {
     if (!p || p.includes("://")) return void 0;
-    const dir = resolve9(base, p);
+    const dir = resolve10(base, p);
     return !relative6(top, dir).startsWith("..") && isDir2(dir) ? dir : void 0;
   };
   const configMaps = /* @__PURE__ */ new Map();
@@ -55122,7 +55124,7 @@ function gitopsRequests(resources, top) {
             ...opt("namePrefix", asString(k.namePrefix)),
             ...opt("nameSuffix", asString(k.nameSuffix)),
             ...asArray(k.patches).length ? { patches: asArray(k.patches).filter(isObject) } : {},
-            ...asArray(k.components).length ? { components: asArray(k.components).map((c) => resolve9(dir, String(c))) } : {},
+            ...asArray(k.components).length ? { components: asArray(k.components).map((c) => resolve10(dir, String(c))) } : {},
             ...opt("defaultNamespace", destination),
             ...asString(k.namespace) ? { namespaceAt: at2(...sourcePath, "kustomize", "namespace") } : {}
           });
@@ -55130,7 +55132,7 @@ function gitopsRequests(resources, top) {
           const h = asObject(s.helm) ?? {};
           const valuesFiles = asArray(h.valueFiles).map((f) => asString(f)).filter((f) => f !== void 0).map((f) => {
             const m = /^\$([^/]+)\/(.*)$/.exec(f);
-            return m ? refs.has(m[1]) ? resolve9(top, m[2]) : void 0 : resolve9(dir, f);
+            return m ? refs.has(m[1]) ? resolve10(top, m[2]) : void 0 : resolve10(dir, f);
           }).filter((f) => f !== void 0 && (isFile3(f) || h.ignoreMissingValueFiles !== true));
           const values = [];
           const inline = asString(h.values);
@@ -55163,7 +55165,7 @@ function gitopsRequests(resources, top) {
         ...opt("namePrefix", asString(spec2.namePrefix)),
         ...opt("nameSuffix", asString(spec2.nameSuffix)),
         ...asArray(spec2.patches).length ? { patches: asArray(spec2.patches).filter(isObject) } : {},
-        ...asArray(spec2.components).length ? { components: asArray(spec2.components).map((c) => resolve9(dir, String(c))) } : {},
+        ...asArray(spec2.components).length ? { components: asArray(spec2.components).map((c) => resolve10(dir, String(c))) } : {},
         ...asString(spec2.targetNamespace) ? { namespaceAt: at2("spec", "targetNamespace") } : {}
       });
     } else if (group2 === "helm.toolkit.fluxcd.io" && r.kind === "HelmRelease") {
@@ -55190,7 +55192,7 @@ function gitopsRequests(resources, top) {
         by,
         releaseName: asString(spec2.releaseName) ?? (target ? `${target}-${name}` : name),
         ...opt("namespace", target ?? own),
-        valuesFiles: asArray(chartSpec.valuesFiles).map((f) => asString(f)).filter((f) => f !== void 0).map((f) => resolve9(top, f)),
+        valuesFiles: asArray(chartSpec.valuesFiles).map((f) => asString(f)).filter((f) => f !== void 0).map((f) => resolve10(top, f)),
         values,
         set: []
       });
@@ -55272,7 +55274,7 @@ var unescapeGo = (s) => s.replace(/\\(["\\])/g, "$1").replace(/\\n/g, " ").repla
 // src/render/helm/chart.ts
 var import_yaml9 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync8, readdirSync as readdirSync2, statSync as statSync6 } from "node:fs";
-import { basename as basename7, dirname as dirname11, join as join13, sep as sep6 } from "node:path";
+import { basename as basename8, dirname as dirname11, join as join13, sep as sep7 } from "node:path";
 function readChart(dir) {
   let data;
   try {
@@ -55281,14 +55283,14 @@ function readChart(dir) {
     return void 0;
   }
   const c = asObject(data) ?? {};
-  return { dir, name: asString(c.name) ?? basename7(dir), library: asString(c.type) === "library" };
+  return { dir, name: asString(c.name) ?? basename8(dir), library: asString(c.type) === "library" };
 }
 function topCharts(dirs) {
   const all = new Set(dirs);
   return dirs.filter((dir) => {
     for (let d = dirname11(dir); dirname11(d) !== d; d = dirname11(d)) {
-      if (basename7(d) === "charts" && all.has(dirname11(d))) return false;
-      if (isFile4(join13(d, "Chart.yaml")) && dir.slice(d.length + 1).split(sep6)[0] === "charts") return false;
+      if (basename8(d) === "charts" && all.has(dirname11(d))) return false;
+      if (isFile4(join13(d, "Chart.yaml")) && dir.slice(d.length + 1).split(sep7)[0] === "charts") return false;
     }
     return true;
   });
@@ -55510,11 +55512,11 @@ function templateOrigin(file, kind2, occurrence, sources) {
 var import_yaml11 = __toESM(require_dist(), 1);
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join15, relative as relative7, sep as sep7 } from "node:path";
+import { join as join15, relative as relative7, sep as sep8 } from "node:path";
 
 // src/render/kustomize/trace.ts
 var import_yaml10 = __toESM(require_dist(), 1);
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var BUILD_ANNOTATIONS = [ORIGIN_ANNOTATION, "alpha.config.kubernetes.io/transformations"];
 function traceObject(rendered, build3) {
@@ -55545,8 +55547,8 @@ function traceObject(rendered, build3) {
 }
 function homeFile(origin, build3) {
   if (origin.repo) return build3.rootFile;
-  if (origin.path) return resolve10(build3.buildDir, origin.path);
-  if (origin.configuredIn) return resolve10(build3.buildDir, origin.configuredIn);
+  if (origin.path) return resolve11(build3.buildDir, origin.path);
+  if (origin.configuredIn) return resolve11(build3.buildDir, origin.configuredIn);
   return build3.rootFile;
 }
 function readOrigin(text) {
@@ -55570,12 +55572,12 @@ function homeOf(data, origin, build3) {
   const kind2 = asString(data.kind);
   const name = asString(asObject(data.metadata)?.name) ?? "";
   if (origin.path && !origin.repo) {
-    const candidates = build3.sources.docs(resolve10(build3.buildDir, origin.path)).flatMap(listItems);
+    const candidates = build3.sources.docs(resolve11(build3.buildDir, origin.path)).flatMap(listItems);
     const best = pickByName(candidates, kind2, name);
     if (best) return best;
   }
   if (origin.configuredIn && !origin.repo) {
-    const file = resolve10(build3.buildDir, origin.configuredIn);
+    const file = resolve11(build3.buildDir, origin.configuredIn);
     const doc = build3.sources.docs(file)[0];
     if (doc) return generatorEntry(doc, name);
   }
@@ -55776,7 +55778,7 @@ async function buildKustomization(root, command, sources, cache3, timeoutMs) {
   for (const k of tree) for (const f of [k.file, ...k.resourceFiles, ...k.inputFiles]) files.add(f);
   const wrapper = mkdtempSync2(join15(tmpdir2(), "meshlint-kustomize-"));
   try {
-    const posix2 = (p) => p.split(sep7).join("/");
+    const posix2 = (p) => p.split(sep8).join("/");
     const spec2 = {
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
@@ -55917,7 +55919,7 @@ function needsRendering(input) {
 }
 async function render(input, options) {
   const cwd = options.cwd;
-  const show = (abs) => toPosix(relative8(cwd, abs)) || basename8(abs);
+  const show = (abs) => toPosix(relative8(cwd, abs)) || basename9(abs);
   const sources = new SourceFiles(show);
   const cache3 = /* @__PURE__ */ new Map();
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -56554,7 +56556,7 @@ function push2(map2, key2, value) {
 
 // src/project/settings.ts
 import { readFileSync as readFileSync10 } from "node:fs";
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 
 // src/istio/mesh-config.ts
 var import_yaml14 = __toESM(require_dist(), 1);
@@ -56643,8 +56645,8 @@ function makeSettings(partial = {}) {
 }
 function settingsFor(config, options, cwd) {
   const s = config.settings;
-  const meshConfigFile = options.meshConfigFile ? resolve11(cwd, options.meshConfigFile) : s.meshConfig && resolve11(config.dir, s.meshConfig);
-  const meshNetworksFile = options.meshNetworksFile ? resolve11(cwd, options.meshNetworksFile) : s.meshNetworks && resolve11(config.dir, s.meshNetworks);
+  const meshConfigFile = options.meshConfigFile ? resolve12(cwd, options.meshConfigFile) : s.meshConfig && resolve12(config.dir, s.meshConfig);
+  const meshNetworksFile = options.meshNetworksFile ? resolve12(cwd, options.meshNetworksFile) : s.meshNetworks && resolve12(config.dir, s.meshNetworks);
   const gateway = s.installation?.ingressGateway;
   return makeSettings({
     defaultNamespace: options.namespace ?? s.namespace,
@@ -56681,7 +56683,7 @@ function readMeshFile(file, parse13) {
 // src/project/project.ts
 async function loadProject(inputs, options = {}) {
   phase("startup");
-  const cwd = resolve12(options.cwd ?? process.cwd());
+  const cwd = resolve13(options.cwd ?? process.cwd());
   const config = resolveConfig(cwd, options);
   const settings = settingsFor(config, options, cwd);
   phase("config");
@@ -56753,7 +56755,7 @@ function provided(given, settings) {
 function resolveConfig(cwd, options) {
   if (options.config) return options.config;
   try {
-    if (options.configFile) return loadConfig(resolve12(cwd, options.configFile));
+    if (options.configFile) return loadConfig(resolve13(cwd, options.configFile));
     const found = findConfigFile(cwd);
     return found ? loadConfig(found) : emptyConfig(cwd);
   } catch (error2) {
@@ -60116,7 +60118,7 @@ var ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K
 
 // src/access/assertions.ts
 import { readFileSync as readFileSync11 } from "node:fs";
-import { basename as basename9, relative as relative9 } from "node:path";
+import { basename as basename10, relative as relative9 } from "node:path";
 function assertionResource(a) {
   const name = a.name ?? `access[${a.index}]`;
   const data = deepFreeze({
@@ -60144,7 +60146,7 @@ function assertionResource(a) {
   };
 }
 function accessAssertions(specs, file, cwd) {
-  const shown = file ? toPosix(relative9(cwd, file)) || basename9(file) : void 0;
+  const shown = file ? toPosix(relative9(cwd, file)) || basename10(file) : void 0;
   let source;
   const locate = (index, path6) => {
     if (!file || !shown) return void 0;
@@ -66089,8 +66091,8 @@ function createRegistry(...input) {
 function createFileRegistry(...args) {
   return buildFileRegistry(args, assertValidNames);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve15) {
-  return buildFileRegistry([fileDescriptorProto, resolve15]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve16) {
+  return buildFileRegistry([fileDescriptorProto, resolve16]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -66114,7 +66116,7 @@ function buildFileRegistry(args, check) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve15(protoFileName);
+        const dep = resolve16(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
@@ -66128,7 +66130,7 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve15 = args[1];
+    const resolve16 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
       check === null || check === void 0 ? void 0 : check(file);
@@ -83957,12 +83959,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep8, num) {
+function split(sep9, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep8, count));
+  return celList(this.split(sep9, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -84023,7 +84025,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join18(sep8 = "") {
+function join18(sep9 = "") {
   let result = "";
   for (let i = 0; i < this.size; i++) {
     const item = this.get(i);
@@ -84031,7 +84033,7 @@ function join18(sep8 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i > 0) {
-      result += sep8;
+      result += sep9;
     }
     result += item;
   }
@@ -87818,7 +87820,7 @@ async function lint(inputs, options = {}) {
   const catalog2 = options.catalog ?? builtinRules();
   const internalError = catalog2.get(INTERNAL_ERROR_RULE);
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
-  const config = resolveConfig(resolve13(options.cwd ?? process.cwd()), options);
+  const config = resolveConfig(resolve14(options.cwd ?? process.cwd()), options);
   let projectOptions = options;
   let skippedRules = [];
   let enabled2 = (r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);
@@ -87975,7 +87977,7 @@ function clusterMeshConfig(resources, root) {
   }
 }
 async function lintChange(inputs, options = {}) {
-  const cwd = resolve13(options.cwd ?? process.cwd());
+  const cwd = resolve14(options.cwd ?? process.cwd());
   if (inputs.includes("-")) throw new UsageError("a change is judged on the repository's files, not on standard input");
   if (options.cluster) throw new UsageError("a change is judged between two trees of the repository, not against a cluster");
   const top = await gitTop(cwd);
@@ -87991,10 +87993,10 @@ async function lintChange(inputs, options = {}) {
   try {
     const inside = relative10(top, cwd);
     const fixed = {
-      ...options.configFile ? { configFile: resolve13(cwd, options.configFile) } : {},
-      ...options.meshConfigFile ? { meshConfigFile: resolve13(cwd, options.meshConfigFile) } : {},
-      ...options.meshNetworksFile ? { meshNetworksFile: resolve13(cwd, options.meshNetworksFile) } : {},
-      ...options.crds ? { crds: options.crds.map((c) => resolve13(cwd, c)) } : {}
+      ...options.configFile ? { configFile: resolve14(cwd, options.configFile) } : {},
+      ...options.meshConfigFile ? { meshConfigFile: resolve14(cwd, options.meshConfigFile) } : {},
+      ...options.meshNetworksFile ? { meshNetworksFile: resolve14(cwd, options.meshNetworksFile) } : {},
+      ...options.crds ? { crds: options.crds.map((c) => resolve14(cwd, c)) } : {}
     };
     let afterCwd = cwd;
     if (options.staged) {
@@ -88006,7 +88008,7 @@ async function lintChange(inputs, options = {}) {
     mkdirSync(beforeCwd, { recursive: true });
     const named = inputs.map((i) => isAbsolute3(i) && isInside(top, i) ? relative10(cwd, i) || "." : i);
     const after = await lint(named, { ...options, ...fixed, cwd: afterCwd });
-    const existing = named.filter((i) => existsSync5(resolve13(beforeCwd, i)) || /[*?[\]{}]/.test(i));
+    const existing = named.filter((i) => existsSync5(resolve14(beforeCwd, i)) || /[*?[\]{}]/.test(i));
     const before = existing.length ? await lint(existing, { ...options, ...fixed, cwd: beforeCwd }) : void 0;
     const { diagnostics, unchanged } = introducedFindings(before?.diagnostics ?? [], after.diagnostics);
     const count = (level) => diagnostics.filter((d) => d.severity === level).length;
@@ -88027,7 +88029,7 @@ function isTurnedOff(rule, config) {
 function resolveBaseline(config, cwd, option) {
   if (option === false) return void 0;
   try {
-    return readBaseline(option ? resolve13(cwd, option) : defaultBaselineFile(config));
+    return readBaseline(option ? resolve14(cwd, option) : defaultBaselineFile(config));
   } catch (error2) {
     if (error2 instanceof ConfigError) throw new UsageError(error2.message);
     throw error2;
@@ -88035,9 +88037,9 @@ function resolveBaseline(config, cwd, option) {
 }
 function inReportScope(diagnostics, cwd, paths) {
   if (!paths) return diagnostics;
-  const scope = paths.map((p) => resolve13(cwd, p));
+  const scope = paths.map((p) => resolve14(cwd, p));
   return diagnostics.filter(
-    (d) => d.ruleId === INTERNAL_ERROR_RULE || d.file !== void 0 && scope.some((p) => isInside(p, resolve13(cwd, d.file)))
+    (d) => d.ruleId === INTERNAL_ERROR_RULE || d.file !== void 0 && scope.some((p) => isInside(p, resolve14(cwd, d.file)))
   );
 }
 
@@ -88858,7 +88860,7 @@ async function runAction() {
     if (annotate) emitAnnotations(result.diagnostics, catalog2);
     await writeSummary(result);
     if (sarifFile) {
-      const path6 = resolve14(cwd, sarifFile);
+      const path6 = resolve15(cwd, sarifFile);
       mkdirSync2(dirname12(path6), { recursive: true });
       writeFileSync4(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
