@@ -76,6 +76,7 @@ import istioNamespaceInjectionMissing from "./istio/namespace-injection-missing.
 import istioNamespaceProxyImageConflict from "./istio/namespace-proxy-image-conflict.js";
 import istioPeerauthenticationClientMtlsMissing from "./istio/peerauthentication-client-mtls-missing.js";
 import istioPeerauthenticationPortNotFound from "./istio/peerauthentication-port-not-found.js";
+import istioPeerauthenticationSelectorConflict from "./istio/peerauthentication-selector-conflict.js";
 import istioPeerauthenticationSelectorNotFound from "./istio/peerauthentication-selector-not-found.js";
 import istioPeerauthenticationTlsConflict from "./istio/peerauthentication-tls-conflict.js";
 import istioPodSidecarMissing from "./istio/pod-sidecar-missing.js";
@@ -256,6 +257,7 @@ export const RULES: readonly Rule[] = [
   istioNamespaceProxyImageConflict,
   istioPeerauthenticationClientMtlsMissing,
   istioPeerauthenticationPortNotFound,
+  istioPeerauthenticationSelectorConflict,
   istioPeerauthenticationSelectorNotFound,
   istioPeerauthenticationTlsConflict,
   istioPodSidecarMissing,

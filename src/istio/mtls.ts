@@ -1,7 +1,7 @@
 import { HOST_KINDS, canonicalHost, namespaceOfFqdn } from "./hosts.js";
 import { hostMatchesPattern } from "../model/hostnames.js";
 import { K, type KindKey } from "../model/kinds.js";
-import { type FieldPath, type JsonObject, type Resource, asArray, asNumber, asObject, asString, spec, isLinted } from "../model/resource.js";
+import { type FieldPath, type JsonObject, type Resource, asArray, asNumber, asObject, asString, byCreation, spec, isLinted } from "../model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
 import { matches } from "../model/selectors.js";
 import { type ServiceView, allServices, numericTargetPort, serviceByFqdn, servicesIn, targetPortOn, workloadsBehind } from "../model/services.js";
@@ -33,12 +33,12 @@ export interface ServerModeSource {
 }
 
 
-/** The first selector-less PeerAuthentication of each namespace (in the root namespace: the mesh policy). */
+/** The oldest selector-less PeerAuthentication of each namespace (in the root namespace: the mesh policy). */
 function widePeerAuthentications(index: ResourceIndex): ReadonlyMap<string, Resource> {
   return index.memo("istio/mtls-peer-authentications", MTLS_KINDS, () => {
     const wide = new Map<string, Resource>();
-    for (const pa of index.all(K.PeerAuthentication)) {
-      // Istio picks the oldest when several compete; a repository has no creation times, so the first one written wins.
+    // Istio applies the oldest when several compete: creation time, then name (byCreation).
+    for (const pa of [...index.all(K.PeerAuthentication)].sort(byCreation)) {
       if (policyTarget(pa).kind !== "selector" && !wide.has(pa.namespace)) wide.set(pa.namespace, pa);
     }
     return wide;
@@ -74,9 +74,19 @@ export const meshPeerAuthentication = (index: ResourceIndex): Resource | undefin
 export const namespacePeerAuthentication = (index: ResourceIndex, namespace: string): Resource | undefined =>
   namespace === index.settings.rootNamespace ? undefined : widePeerAuthentications(index).get(namespace);
 
-/** The workload-level PeerAuthentication that selects a pod (the first written when several do). */
-export const workloadPeerAuthentication = (index: ResourceIndex, pod: PodRef): Resource | undefined =>
-  policiesApplyingTo(index, K.PeerAuthentication, pod).find((pa) => policyTarget(pa).kind === "selector");
+/**
+ * The workload-level PeerAuthentications that select a pod, oldest first (creation time, then name): Istio applies
+ * the first and ignores the others. Istio never applies a root-namespace PeerAuthentication with a selector
+ * (ComposePeerAuthentication leaves workload-level policies of the root namespace out), so a pod of the root
+ * namespace has none.
+ */
+export function workloadPeerAuthentications(index: ResourceIndex, pod: PodRef): Resource[] {
+  if (pod.namespace === index.settings.rootNamespace) return [];
+  return policiesApplyingTo(index, K.PeerAuthentication, pod).filter((pa) => policyTarget(pa).kind === "selector").sort(byCreation);
+}
+
+/** The workload-level PeerAuthentication Istio applies to a pod (the oldest when several select it). */
+export const workloadPeerAuthentication = (index: ResourceIndex, pod: PodRef): Resource | undefined => workloadPeerAuthentications(index, pod)[0];
 
 /**
  * The mode a pod's sidecar accepts on a container port (or on the workload as a whole when `port` is undefined),

@@ -1,5 +1,5 @@
 import { K, type KindKey } from "../model/kinds.js";
-import { type FieldPath, type Resource, asNumber, asObject, asString, labelsOf, metadata, spec } from "../model/resource.js";
+import { type FieldPath, type Resource, asNumber, asObject, asString, byCreation, labelsOf, metadata, spec } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type Selector, matches, selectorFromLabelSelector } from "../model/selectors.js";
 import type { Workload } from "../model/workloads.js";
@@ -62,17 +62,10 @@ export function serversInNamespace(index: ResourceIndex, namespace: string): rea
       list.push(serverOf(r));
       byNs.set(r.namespace, list);
     }
-    for (const list of byNs.values()) list.sort(byAge);
+    for (const list of byNs.values()) list.sort((a, b) => byCreation(a.resource, b.resource));
     return byNs;
   });
   return table.get(namespace) ?? [];
-}
-
-function byAge(a: LinkerdServer, b: LinkerdServer): number {
-  const ta = asString(metadata(a.resource).creationTimestamp) ?? "";
-  const tb = asString(metadata(b.resource).creationTimestamp) ?? "";
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return a.resource.name < b.resource.name ? -1 : a.resource.name > b.resource.name ? 1 : 0;
 }
 
 /** The workloads whose pods a Server's `podSelector` selects (none for an ExternalWorkload selector). */

@@ -1,4 +1,4 @@
-import { type JsonObject, asObject, asStringMap } from "../base/json.js";
+import { type JsonObject, asObject, asString, asStringMap } from "../base/json.js";
 import type { Origin } from "../load/origin.js";
 import { type KindKey, kindId } from "./kinds.js";
 
@@ -110,4 +110,17 @@ export function insertOrdered<T>(
     else hi = mid;
   }
   return [...list.slice(0, lo), item, ...list.slice(lo)];
+}
+
+/**
+ * Oldest first, the order in which controllers let one of several competing objects win (Istio, Linkerd, Gateway
+ * API): `metadata.creationTimestamp` where the manifest carries one (a manifest without one sorts first), then name,
+ * then namespace. Manifests applied together share a timestamp (one-second resolution), so the name decides.
+ */
+export function byCreation(a: Resource, b: Resource): number {
+  const ta = asString(metadata(a).creationTimestamp) ?? "";
+  const tb = asString(metadata(b).creationTimestamp) ?? "";
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { policiesApplyingTo, policyAppliesTo, policyTarget, policyWorkloads } from "../../src/istio/policy-targets.js";
+import { namespacePeerAuthentication, workloadPeerAuthentication, workloadPeerAuthentications } from "../../src/istio/mtls.js";
 import { K, type KindKey } from "../../src/model/kinds.js";
 import { indexOf } from "../helpers/index.js";
 
@@ -79,5 +80,42 @@ describe("policies applying to a workload", () => {
         expect([...(selected ?? [])].map((w) => w.resource.id).sort(), `${p.kind} ${p.namespace}/${p.name}`).toEqual(expected);
       }
     }
+  });
+});
+
+describe("the PeerAuthentication Istio applies to a workload", () => {
+  const stamped = (name: string, namespace: string, created: string, labels: string) => `
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: ${name}, namespace: ${namespace}, creationTimestamp: "${created}" }
+spec: { selector: { matchLabels: { ${labels} } }, mtls: { mode: STRICT } }
+`;
+  const index = indexOf([
+    workload("reviews", "shop", "app: reviews, version: v1"),
+    workload("istiod", "istio-system", "app: istiod"),
+    stamped("a-newer", "shop", "2026-03-01T00:00:00Z", "app: reviews"),
+    stamped("z-older", "shop", "2026-01-01T00:00:00Z", "version: v1"),
+    stamped("b-unstamped", "shop", "", "app: reviews"),
+    stamped("root-istiod", "istio-system", "2026-01-01T00:00:00Z", "app: istiod"),
+    policy("PeerAuthentication", "b-wide", "shop", "{ mtls: { mode: STRICT } }"),
+    policy("PeerAuthentication", "a-wide", "shop", "{ mtls: { mode: DISABLE } }"),
+  ].join("---\n"));
+  const pod = (name: string) => {
+    const found = index.workloads().all.find((w) => w.resource.name === name);
+    if (!found) throw new Error(`no workload ${name}`);
+    return found;
+  };
+
+  it("orders competing selectors oldest first (a manifest without a creation time first), then by name", () => {
+    expect(workloadPeerAuthentications(index, pod("reviews")).map((p) => p.name)).toEqual(["b-unstamped", "z-older", "a-newer"]);
+    expect(workloadPeerAuthentication(index, pod("reviews"))?.name).toBe("b-unstamped");
+  });
+
+  it("takes the oldest namespace-wide one too (by name when none carries a creation time)", () => {
+    expect(namespacePeerAuthentication(index, "shop")?.name).toBe("a-wide");
+  });
+
+  it("never applies a root-namespace PeerAuthentication with a selector", () => {
+    expect(workloadPeerAuthentications(index, pod("istiod"))).toEqual([]);
   });
 });
