@@ -52465,6 +52465,13 @@ function insertOrdered(list2, item, resourceOf, first = () => 0) {
   }
   return [...list2.slice(0, lo), item, ...list2.slice(lo)];
 }
+function byCreation(a, b) {
+  const ta = asString(metadata(a).creationTimestamp) ?? "";
+  const tb = asString(metadata(b).creationTimestamp) ?? "";
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
+}
 
 // src/engine/rule.ts
 var severityRank = (s) => s === "error" ? 3 : s === "warning" ? 2 : 1;
@@ -57925,7 +57932,7 @@ var MTLS_KINDS = [K.PeerAuthentication, K.DestinationRule, ...HOST_KINDS, ...WOR
 function widePeerAuthentications(index) {
   return index.memo("istio/mtls-peer-authentications", MTLS_KINDS, () => {
     const wide = /* @__PURE__ */ new Map();
-    for (const pa of index.all(K.PeerAuthentication)) {
+    for (const pa of [...index.all(K.PeerAuthentication)].sort(byCreation)) {
       if (policyTarget(pa).kind !== "selector" && !wide.has(pa.namespace)) wide.set(pa.namespace, pa);
     }
     return wide;
@@ -57949,7 +57956,11 @@ function portLevelModes(pa) {
 }
 var meshPeerAuthentication = (index) => widePeerAuthentications(index).get(index.settings.rootNamespace);
 var namespacePeerAuthentication = (index, namespace) => namespace === index.settings.rootNamespace ? void 0 : widePeerAuthentications(index).get(namespace);
-var workloadPeerAuthentication = (index, pod2) => policiesApplyingTo(index, K.PeerAuthentication, pod2).find((pa) => policyTarget(pa).kind === "selector");
+function workloadPeerAuthentications(index, pod2) {
+  if (pod2.namespace === index.settings.rootNamespace) return [];
+  return policiesApplyingTo(index, K.PeerAuthentication, pod2).filter((pa) => policyTarget(pa).kind === "selector").sort(byCreation);
+}
+var workloadPeerAuthentication = (index, pod2) => workloadPeerAuthentications(index, pod2)[0];
 function serverMode(index, pod2, port2) {
   let result = { mode: "PERMISSIVE", policy: void 0, level: "default", path: [] };
   const mesh = meshPeerAuthentication(index);
@@ -59481,16 +59492,10 @@ function serversInNamespace(index, namespace) {
       list2.push(serverOf(r));
       byNs.set(r.namespace, list2);
     }
-    for (const list2 of byNs.values()) list2.sort(byAge);
+    for (const list2 of byNs.values()) list2.sort((a, b) => byCreation(a.resource, b.resource));
     return byNs;
   });
   return table3.get(namespace) ?? [];
-}
-function byAge(a, b) {
-  const ta = asString(metadata(a.resource).creationTimestamp) ?? "";
-  const tb = asString(metadata(b.resource).creationTimestamp) ?? "";
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return a.resource.name < b.resource.name ? -1 : a.resource.name > b.resource.name ? 1 : 0;
 }
 var serverWorkloads = (index, server) => server.selects === "pods" ? index.workloads().select(server.selector, server.resource.namespace) : [];
 var serverExternalWorkloads = (index, server) => server.selects === "external" ? index.inNamespace(K.ExternalWorkload, server.resource.namespace).filter((e) => matches2(server.selector, labelsOf(e))) : [];
@@ -80034,6 +80039,66 @@ var peerauthentication_port_not_found_default = defineRule({
   }
 });
 
+// rules/istio/peerauthentication-selector-conflict.ts
+var oldest = (list2) => [...list2].sort(byCreation)[0];
+var peerauthentication_selector_conflict_default = defineRule({
+  meta: {
+    id: "peerauthentication-selector-conflict",
+    area: "istio",
+    category: "correctness",
+    severity: "error",
+    description: "Two PeerAuthentications select the same workload, or two without selector share a namespace; Istio applies only the oldest.",
+    aliases: [
+      { tool: "kiali", code: "KIA0003", match: "same", messageIds: ["workloadSelectedTwice"] },
+      { tool: "kiali", code: "KIA0002", match: "same", messageIds: ["namespaceDefaultTwice", "meshDefaultTwice"] }
+    ],
+    messages: {
+      workloadSelectedTwice: '{{workload}} is also selected by PeerAuthentication {{others}}; Istio applies only the oldest of them, "{{applied}}".',
+      namespaceDefaultTwice: 'PeerAuthentication {{others}} also has no selector in namespace "{{namespace}}"; Istio applies only the oldest of them, "{{applied}}".',
+      meshDefaultTwice: 'PeerAuthentication {{others}} is also mesh-wide (no selector in root namespace "{{namespace}}"); Istio applies only the oldest of them, "{{applied}}".'
+    }
+  },
+  reads: [K.PeerAuthentication, ...WORKLOAD_KINDS],
+  checkAll(ctx) {
+    const reported = /* @__PURE__ */ new Set();
+    for (const workload of ctx.index.workloads().all) {
+      const selecting = workloadPeerAuthentications(ctx.index, workload);
+      if (selecting.length < 2) continue;
+      const applied = displayed(selecting[0]);
+      for (const pa of selecting) {
+        if (reported.has(pa)) continue;
+        reported.add(pa);
+        const target = policyTarget(pa);
+        const others = selecting.filter((p) => p !== pa);
+        ctx.report({
+          resource: pa,
+          path: target.kind === "selector" ? target.path : ["metadata", "name"],
+          messageId: "workloadSelectedTwice",
+          data: { workload: workloadName(workload), others: quotedNames(others), applied },
+          help: "Merge them into one PeerAuthentication, or narrow the selectors so that each workload is selected once.",
+          related: others.map((o) => ({ resource: o, message: "also selects this workload" }))
+        });
+      }
+    }
+    const root = ctx.settings.rootNamespace;
+    for (const [namespace, list2] of namespaceWidePolicies(ctx.index.all(K.PeerAuthentication))) {
+      if (list2.length < 2) continue;
+      const applied = displayed(oldest(list2));
+      for (const pa of list2) {
+        const others = list2.filter((p) => p !== pa);
+        ctx.report({
+          resource: pa,
+          messageId: namespace === root ? "meshDefaultTwice" : "namespaceDefaultTwice",
+          data: { others: quotedNames(others), namespace, applied },
+          help: "Keep one PeerAuthentication without selector per namespace; merge the others into it or give them a selector.",
+          related: others.map((o) => ({ resource: o, message: "also has no selector" }))
+        });
+      }
+    }
+  }
+});
+var displayed = (r) => `${r.namespace}/${r.name}`;
+
 // rules/istio/peerauthentication-selector-not-found.ts
 var peerauthentication_selector_not_found_default = defineRule({
   meta: {
@@ -87708,6 +87773,7 @@ var RULES = [
   namespace_proxy_image_conflict_default,
   peerauthentication_client_mtls_missing_default,
   peerauthentication_port_not_found_default,
+  peerauthentication_selector_conflict_default,
   peerauthentication_selector_not_found_default,
   peerauthentication_tls_conflict_default,
   pod_sidecar_missing_default,
