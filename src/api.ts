@@ -107,7 +107,7 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
   const catalog = options.catalog ?? builtinRules();
   const internalError = catalog.get(INTERNAL_ERROR_RULE);
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
-  const config = resolveConfig(resolve(options.cwd ?? process.cwd()), options);
+  const config = resolveConfig(resolve(options.cwd ?? process.cwd()), options, inputs);
   let projectOptions: LintOptions = options;
   let skippedRules: SkippedRule[] = [];
   let enabled = (r: Rule) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);

@@ -18,11 +18,15 @@ Options:
                                the change introduced, wherever they are (a deleted subset breaks an unchanged route)
       --staged                 the same between HEAD and the index, what \`git commit\` would record (pre-commit)
       --repo-context           read the whole Git repository for references; report only in the named paths
+      --stdin-filename <path>  the file standard input stands for: shown in findings, used to find the config and
+                               the ignore files, and read instead of that file (editors, --repo-context)
+      --print-config <path>    print the configuration that applies to <path> (file, baseline, every rule's
+                               severity, settings) as JSON, and lint nothing
       --no-baseline            ignore .meshlint-baseline.json
       --fail-on <level>        exit 1 on findings at or above: error (default), warning, info, none
       --max-warnings <n>       also exit 1 when there are more than n warnings
   -n, --namespace <ns>         namespace of resources that name none (default: default)
-  -c, --config <file>          configuration file (default: .meshlint.yaml, searched upward)
+  -c, --config <file>          configuration file (default: the nearest .meshlint.yaml above the linted paths)
       --mesh-config <file>     Istio MeshConfig (bare, or the istio ConfigMap) merged over Istio's defaults
       --mesh-networks <file>   Istio MeshNetworks (bare, or the istio ConfigMap)
       --gateway-api-channel <c>  Gateway API CRD channel: standard (default) or experimental

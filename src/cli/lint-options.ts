@@ -1,7 +1,7 @@
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ClusterOptions, LintOptions } from "../api.js";
-import { ConfigError, findConfigFile, loadConfig } from "../engine/config.js";
+import { ConfigError, configFileFor, loadConfig } from "../engine/config.js";
 import { gitTop, repositoryFiles } from "../load/git.js";
 import { type CliIo, CliUsageError } from "./io.js";
 
@@ -27,6 +27,8 @@ export const OPTIONS = {
   "changed-since": { type: "string" },
   staged: { type: "boolean", default: false },
   "repo-context": { type: "boolean", default: false },
+  "stdin-filename": { type: "string" },
+  "print-config": { type: "string" },
   "no-baseline": { type: "boolean", default: false },
   "kustomize-command": { type: "string" },
   "helm-command": { type: "string" },
@@ -65,11 +67,15 @@ export async function lintInvocation(
   }
   const cluster = await clusterInvocation(values);
   // With --cluster the cluster is the repository: paths only add (or replace) objects.
-  const named = positionals.length ? [...positionals] : cluster ? [] : ["."];
+  const stdinFilename = values["stdin-filename"];
+  // --stdin-filename alone means standard input is what is linted.
+  const named = positionals.length ? [...positionals] : stdinFilename !== undefined ? ["-"] : cluster ? [] : ["."];
+  if (stdinFilename !== undefined && !named.includes("-")) throw new CliUsageError("--stdin-filename names standard input: pass - among the paths");
   const change = isChange(values);
   const repoContext = values["repo-context"];
-  if ((change || repoContext) && named.includes("-")) {
-    throw new CliUsageError("--changed-since, --staged and --repo-context read files from the repository, not standard input");
+  if (change && named.includes("-")) throw new CliUsageError("--changed-since and --staged compare trees of the repository, not standard input");
+  if (repoContext && named.includes("-") && stdinFilename === undefined) {
+    throw new CliUsageError("--repo-context with standard input needs --stdin-filename, to know where the text belongs");
   }
   if (change && cluster) throw new CliUsageError("--changed-since and --staged compare two trees of the repository; they do not combine with --cluster");
   let inputs = named;
@@ -79,9 +85,10 @@ export async function lintInvocation(
     const top = await gitTop(io.cwd);
     inputs = [top ? relative(io.cwd, top) || "." : "."];
   } else if (repoContext) {
-    // The whole repository is context; findings are reported in the named paths only.
-    inputs = [...(await repositoryFiles(io.cwd, configIgnores(values, io.cwd))), ...named];
-    reportFiles = named;
+    // The whole repository is context; findings are reported in the named paths only (standard input standing for
+    // the file it is named as, in place of that file: an editor's unsaved buffer).
+    inputs = [...(await repositoryFiles(io.cwd, configIgnores(values, io.cwd, named))), ...named];
+    reportFiles = named.map((p) => (p === "-" ? stdinFilename! : p));
   }
   const stdin = inputs.includes("-") ? await io.readStdin() : undefined;
   return {
@@ -89,6 +96,8 @@ export async function lintInvocation(
     options: {
       cwd: io.cwd,
       ...(stdin !== undefined ? { stdin } : {}),
+      ...(stdinFilename !== undefined ? { stdinFilename } : {}),
+      ...(repoContext && !change ? { configFrom: named } : {}),
       ...(cluster ? { cluster: cluster.options, namespace: cluster.defaultNamespace } : values.namespace !== undefined ? { namespace: values.namespace } : {}),
       ...(values.config !== undefined ? { configFile: values.config } : {}),
       ...(values["mesh-config"] !== undefined ? { meshConfigFile: values["mesh-config"] } : {}),
@@ -151,9 +160,9 @@ function renderOptions(values: Values, cwd: string): Pick<LintOptions, "render">
 }
 
 /** The config file's ignore globs (the config lint() will read), for listing the repository's files. */
-function configIgnores(values: Values, cwd: string): { dir: string; patterns: readonly string[] } | undefined {
+function configIgnores(values: Values, cwd: string, named: readonly string[]): { dir: string; patterns: readonly string[] } | undefined {
   try {
-    const file = values.config !== undefined ? resolve(cwd, values.config) : findConfigFile(cwd);
+    const file = values.config !== undefined ? resolve(cwd, values.config) : configFileFor(named, cwd, values["stdin-filename"]);
     const config = file ? loadConfig(file) : undefined;
     return config?.ignore.length ? { dir: config.dir, patterns: config.ignore } : undefined;
   } catch (error) {

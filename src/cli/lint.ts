@@ -11,6 +11,7 @@ import { type CliIo, CliUsageError, EXIT } from "./io.js";
 import { stagedAnything } from "../load/git.js";
 import { isChange, lintInvocation, parseCount, parseLintArgs } from "./lint-options.js";
 import { listRules } from "./list-rules.js";
+import { printConfig } from "./print-config.js";
 import { phase } from "../base/timing.js";
 
 const FAIL_ON = ["error", "warning", "info", "none"] as const;
@@ -39,6 +40,13 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
     const text = explain(catalog, topic);
     if (text === undefined) throw new CliUsageError(`no rule or code "${topic}"; "meshlint --list-rules" lists them`);
     io.write(text);
+    return EXIT.ok;
+  }
+
+  if (values["print-config"] !== undefined) {
+    if (positionals.length) throw new CliUsageError("--print-config takes one path and lints nothing");
+    const configFile = values.config;
+    io.write(printConfig(values["print-config"], { cwd: io.cwd, ...(configFile !== undefined ? { configFile } : {}), noBaseline: values["no-baseline"] }, catalog));
     return EXIT.ok;
   }
 

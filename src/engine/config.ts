@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { Ajv } from "ajv";
 import { re2Pattern } from "../base/re2.js";
 import { parse } from "yaml";
@@ -47,14 +47,61 @@ export class ConfigError extends Error {}
 export const emptyConfig = (dir: string): Config => ({ rules: {}, ignore: [], settings: {}, dir, file: undefined });
 
 /** The nearest `.meshlint.yaml` in `from` or a folder above it. */
-export function findConfigFile(from: string): string | undefined {
+export const findConfigFile = (from: string): string | undefined => findUpward(CONFIG_FILE_NAMES, from);
+
+/** The nearest file with one of `names` in `from` or a folder above it. */
+export function findUpward(names: readonly string[], from: string): string | undefined {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
-    for (const name of CONFIG_FILE_NAMES) {
+    for (const name of names) {
       const candidate = join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+const GLOB_CHARS = /[*?[\]{}!]/;
+
+/**
+ * The folder a named input is judged from: a folder itself, a file's folder, a glob's leading folders before the
+ * first wildcard, and for standard input the folder of the name it was given (`--stdin-filename`), else `cwd`.
+ */
+export function lookupFolder(input: string, cwd: string, stdinFilename?: string): string {
+  if (input === "-") return stdinFilename ? dirname(resolve(cwd, stdinFilename)) : resolve(cwd);
+  const path = resolve(cwd, input);
+  if (GLOB_CHARS.test(input)) {
+    const fixed = input.split(/[\\/]/);
+    const stop = fixed.findIndex((part) => GLOB_CHARS.test(part));
+    return resolve(cwd, fixed.slice(0, stop).join(sep) || ".");
+  }
+  try {
+    return statSync(path).isDirectory() ? path : dirname(path);
+  } catch {
+    return dirname(path);
+  }
+}
+
+/**
+ * The configuration file that applies to the named inputs: the nearest `.meshlint.yaml` above each of them. They
+ * must agree (one configuration per run); when two differ, a ConfigError names both, so that the user lints them
+ * separately or passes --config.
+ */
+export function configFileFor(inputs: readonly string[], cwd: string, stdinFilename?: string): string | undefined {
+  const folders = [...new Set((inputs.length ? inputs : ["."]).map((i) => lookupFolder(i, cwd, stdinFilename)))];
+  const found = new Map<string, string>();
+  for (const folder of folders) {
+    const file = findConfigFile(folder) ?? "";
+    if (!found.has(file)) found.set(file, folder);
+  }
+  if (found.size > 1) {
+    const show = (p: string) => relative(cwd, p).split(sep).join("/") || ".";
+    const [[a, forA], [b, forB]] = [...found.entries()] as [[string, string], [string, string]];
+    const name = (file: string) => (file ? show(file) : "no configuration file");
+    throw new ConfigError(
+      `the paths are governed by different configurations: ${name(a)} for ${show(forA)}, ${name(b)} for ${show(forB)}; lint them separately or pass --config`,
+    );
+  }
+  return [...found.keys()][0] || undefined;
 }
 
 let validate: ReturnType<Ajv["compile"]> | undefined;

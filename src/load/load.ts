@@ -27,6 +27,8 @@ export interface LoadOptions {
   readonly cwd: string;
   /** Text of standard input, when `-` is among the inputs. */
   readonly stdin?: string;
+  /** The file standard input stands for (absolute): its displayed name; it replaces that file if found on disk. */
+  readonly stdinFilename?: string;
   readonly maxFileSize?: number;
   /** gitignore-style globs from the config file, anchored at its folder. */
   readonly ignore?: { readonly dir: string; readonly patterns: readonly string[] };
@@ -81,7 +83,10 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
   const { cwd } = options;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const ignores = IgnoreRules.forCwd(cwd, options.ignore);
-  const found = await discover(inputs, cwd, ignores);
+  const discovered = await discover(inputs, cwd, ignores);
+  const stdinPath = discovered.stdin ? options.stdinFilename : undefined;
+  // An editor's unsaved buffer: the piped text stands for the file, which is not read from disk as well.
+  const found = stdinPath ? { ...discovered, files: discovered.files.filter((f) => f.path !== stdinPath) } : discovered;
   phase("discover");
   const show = (path: string) => toPosix(relative(cwd, path)) || basename(path);
 
@@ -115,7 +120,11 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     path: f.path,
     read: texts[i] as ReadOutcome,
   }));
-  if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
+  if (stdinPath && ignores.ignores(stdinPath)) {
+    issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(stdinPath) });
+    files.push({ file: show(stdinPath), resources: 0, status: "skipped" });
+  } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: { text: options.stdin ?? "" } });
+  else if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
   phase("read");
 
   for (const { file, read, path } of entries) {

@@ -1,6 +1,7 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { phase } from "../base/timing.js";
-import { type Config, ConfigError, emptyConfig, findConfigFile, loadConfig } from "../engine/config.js";
+import { BASELINE_FILE } from "../engine/baseline.js";
+import { type Config, ConfigError, configFileFor, emptyConfig, findUpward, loadConfig, lookupFolder } from "../engine/config.js";
 import { istioProvided } from "../istio/installation.js";
 import { gitTop } from "../load/git.js";
 import { type LoadIssue, type LoadResult, type LoadedFile, type RawResource, load, templateIssue } from "../load/load.js";
@@ -18,8 +19,15 @@ export interface ProjectOptions extends SettingsOptions {
   readonly cwd?: string;
   /** Standard input's text, read when an input is `-`. */
   readonly stdin?: string;
-  /** An explicit config file (`--config`); otherwise `.meshlint.yaml` is searched upward from cwd. */
+  /**
+   * The path standard input stands for (`--stdin-filename`, relative to cwd): shown in findings, used to find the
+   * configuration, matched by ignore files; it replaces that file when the file is read from disk too.
+   */
+  readonly stdinFilename?: string;
+  /** An explicit config file (`--config`); otherwise the nearest `.meshlint.yaml` above the linted paths. */
   readonly configFile?: string;
+  /** The paths the configuration is looked up from, when not the inputs (`--repo-context`: the named paths). */
+  readonly configFrom?: readonly string[];
   /** A config already loaded (takes precedence over configFile). */
   readonly config?: Config;
   readonly maxFileSize?: number;
@@ -76,13 +84,14 @@ export interface Project {
 export async function loadProject(inputs: readonly string[], options: ProjectOptions = {}): Promise<Project> {
   phase("startup");
   const cwd = resolve(options.cwd ?? process.cwd());
-  const config = resolveConfig(cwd, options);
+  const config = resolveConfig(cwd, options, inputs);
   const settings = settingsFor(config, options, cwd);
   phase("config");
   const [loaded, served] = await Promise.all([
     (options.loader ?? load)(inputs, {
       cwd,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      ...(options.stdinFilename !== undefined ? { stdinFilename: resolve(cwd, options.stdinFilename) } : {}),
       ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
       ...(config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}),
     }),
@@ -191,12 +200,21 @@ export function completeChange(index: ResourceIndex, change: IndexChange): Index
 }
 
 /** The configuration a project with these options uses (`config`, `configFile`, or `.meshlint.yaml` found upward). */
-export function resolveConfig(cwd: string, options: ProjectOptions): Config {
+/**
+ * The configuration of a run: `--config`, else the nearest `.meshlint.yaml` above the linted paths (all must agree),
+ * else none; without a file, the baseline is looked for above the paths in the same way, and the working folder is
+ * the fallback.
+ */
+export function resolveConfig(cwd: string, options: ProjectOptions, inputs: readonly string[] = ["."]): Config {
   if (options.config) return options.config;
+  const from = options.configFrom ?? inputs;
   try {
     if (options.configFile) return loadConfig(resolve(cwd, options.configFile));
-    const found = findConfigFile(cwd);
-    return found ? loadConfig(found) : emptyConfig(cwd);
+    const found = configFileFor(from, cwd, options.stdinFilename);
+    if (found) return loadConfig(found);
+    const baselines = new Set((from.length ? from : ["."]).map((i) => findUpward([BASELINE_FILE], lookupFolder(i, cwd, options.stdinFilename))));
+    const baseline = baselines.size === 1 ? [...baselines][0] : undefined;
+    return emptyConfig(baseline ? dirname(baseline) : cwd);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;

@@ -7,6 +7,8 @@ import type { SourceFile } from "../load/source-file.js";
 import { docUrlOf } from "./docs-url.js";
 import type { Reporter } from "./reporter.js";
 import { summaryLine } from "./summary.js";
+import { toPosix } from "../load/ignore-rules.js";
+import { relative } from "node:path";
 
 const SYMBOL: Record<Severity, string> = { error: "✖", warning: "⚠", info: "ℹ" };
 
@@ -18,7 +20,7 @@ export const stylish: Reporter = (result, env) => {
   const c = new Chalk({ level: env.color ? 1 : 0 });
   const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
   const groups = groupByLocation(result.diagnostics);
-  const out: string[] = [];
+  const out: string[] = header(result, env.cwd, c);
   for (const [header, diagnostics] of groups) {
     out.push("", `  ${c.underline(header)}`);
     const width = Math.max(...diagnostics.map((d) => position(d).length));
@@ -37,6 +39,18 @@ export const stylish: Reporter = (result, env) => {
   out.push("", summaryText(result, c), "");
   return out.join("\n");
 };
+
+/** Which configuration applied, and what was rendered: a run is only as good as what it read. */
+function header(result: LintResult, cwd: string | undefined, c: ChalkInstance): string[] {
+  const file = result.config.file;
+  const shown = file === undefined ? "none (the defaults)" : cwd ? toPosix(relative(cwd, file)) || file : file;
+  const out = [`  ${c.dim("Config:")} ${shown}`];
+  if (result.deployments.length) {
+    const roots = result.deployments.map((d) => `${d.name} (${d.tool}, ${d.resources} object${d.resources === 1 ? "" : "s"}${d.declaredBy ? `, ${d.declaredBy}` : ""})`);
+    out.push(`  ${c.dim("Rendered:")} ${roots.join(", ")}`);
+  }
+  return out;
+}
 
 /** Each rule that reported something, once, with its documentation address. */
 function docLinks(result: LintResult, catalog: RuleCatalog, c: ChalkInstance): string[] {

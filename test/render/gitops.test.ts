@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type LintResult, lint } from "../../src/api.js";
 import { emptyConfig } from "../../src/engine/config.js";
+import { stylish } from "../../src/report/stylish.js";
 import { ROOT } from "../helpers/fixtures.js";
 import { tempRepo } from "../helpers/temp-repo.js";
 import { cli } from "../integrations/world.js";
@@ -141,6 +142,10 @@ describe("Helm, with real recorded helm template output", () => {
       "gitops-helm/services/templates/service.yaml:17 service-port-protocol-invalid",
     ]);
     expect(r.deployments.map((d) => `${d.name} ${d.tool} ${d.resources}`)).toEqual(["gitops-helm/mesh-app helm 5", "gitops-helm/services helm 3"]);
+    // The stylish header lists what was rendered.
+    expect(stylish(r, { catalog: r.catalog, version: "0", color: false, cwd: REPOS })).toContain(
+      "  Rendered: gitops-helm/mesh-app (helm, 5 objects), gitops-helm/services (helm, 3 objects)",
+    );
     const gateway = r.diagnostics.find((d) => d.ruleId === "virtualservice-gateway-not-found");
     expect(gateway?.span).toMatchObject({ line: 26, column: 5 });
   });
