@@ -1795,11 +1795,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -4196,9 +4196,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -6550,22 +6550,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path6} HTTP/1.1\r
+      let header2 = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6573,41 +6573,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key2}: ${val[i]}\r
+              header2 += `${key2}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key2}: ${val}\r
+            header2 += `${key2}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request, headers: header, socket });
+        channels.sendHeaders.publish({ request, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6673,22 +6673,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert2(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6704,7 +6704,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6712,7 +6712,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6727,7 +6727,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback2 = null;
       function onDrain() {
@@ -6746,7 +6746,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6764,19 +6764,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6799,10 +6799,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6826,7 +6826,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request } = this;
         request.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6837,11 +6837,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7571,15 +7571,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -11967,14 +11967,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -15418,10 +15418,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert2(header !== null);
+    function getFieldValues(header2) {
+      assert2(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16320,20 +16320,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert2 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position2 = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position2);
-        unparsedAttributes = header.slice(position2.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position2);
+        unparsedAttributes = header2.slice(position2.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -23040,50 +23040,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative11, options, skipNormalization) {
+    function resolveComponent(base, relative13, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse13(serialize(base, options), options);
-        relative11 = parse13(serialize(relative11, options), options);
+        relative13 = parse13(serialize(relative13, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative11.scheme) {
-        target.scheme = relative11.scheme;
-        target.userinfo = relative11.userinfo;
-        target.host = relative11.host;
-        target.port = relative11.port;
-        target.path = removeDotSegments(relative11.path || "");
-        target.query = relative11.query;
+      if (!options.tolerant && relative13.scheme) {
+        target.scheme = relative13.scheme;
+        target.userinfo = relative13.userinfo;
+        target.host = relative13.host;
+        target.port = relative13.port;
+        target.path = removeDotSegments(relative13.path || "");
+        target.query = relative13.query;
       } else {
-        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
-          target.userinfo = relative11.userinfo;
-          target.host = relative11.host;
-          target.port = relative11.port;
-          target.path = removeDotSegments(relative11.path || "");
-          target.query = relative11.query;
+        if (relative13.userinfo !== void 0 || relative13.host !== void 0 || relative13.port !== void 0) {
+          target.userinfo = relative13.userinfo;
+          target.host = relative13.host;
+          target.port = relative13.port;
+          target.path = removeDotSegments(relative13.path || "");
+          target.query = relative13.query;
         } else {
-          if (!relative11.path) {
+          if (!relative13.path) {
             target.path = base.path;
-            if (relative11.query !== void 0) {
-              target.query = relative11.query;
+            if (relative13.query !== void 0) {
+              target.query = relative13.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative11.path[0] === "/") {
-              target.path = removeDotSegments(relative11.path);
+            if (relative13.path[0] === "/") {
+              target.path = removeDotSegments(relative13.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative11.path;
+                target.path = "/" + relative13.path;
               } else if (!base.path) {
-                target.path = relative11.path;
+                target.path = relative13.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative13.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative11.query;
+            target.query = relative13.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -23091,7 +23091,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative11.fragment;
+      target.fragment = relative13.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -27355,9 +27355,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -27372,11 +27372,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -30030,10 +30030,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key2, sep: sep9, value } = collItem;
+        const { start, key: key2, sep: sep10, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep9?.[0],
+          next: key2 ?? sep10?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -30047,7 +30047,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep9) {
+          if (!keyProps.anchor && !keyProps.tag && !sep10) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -30071,7 +30071,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep9 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep10 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -30087,7 +30087,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep10, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -30178,7 +30178,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep9 = "";
+        let sep10 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -30192,13 +30192,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep9 + cb;
-              sep9 = "";
+                comment += sep10 + cb;
+              sep10 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep9 += source;
+                sep10 += source;
               hasSpace = true;
               break;
             default:
@@ -30241,18 +30241,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key2, sep: sep9, value } = collItem;
+        const { start, key: key2, sep: sep10, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep9?.[0],
+          next: key2 ?? sep10?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep9 && !value) {
+          if (!props.anchor && !props.tag && !sep10 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -30306,8 +30306,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep9 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
+        if (!isMap3 && !sep10 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep10, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -30319,7 +30319,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep9 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep10 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -30330,8 +30330,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep9)
-                for (const st of sep9) {
+              if (sep10)
+                for (const st of sep10) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -30348,7 +30348,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep10, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -30479,10 +30479,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar2, onError) {
       const start = scalar2.offset;
-      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type2 = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -30493,26 +30493,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar2.source)
           end2 += scalar2.source.length;
-        return { value: value2, type: type2, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type: type2, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar2.indent + header.indent;
-      let offset = scalar2.offset + header.length;
+      let trimIndent = scalar2.indent + header2.indent;
+      let offset = scalar2.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message2);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -30528,7 +30528,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep9 = "";
+      let sep10 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -30539,34 +30539,34 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message2 = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep9 + indent.slice(trimIndent) + content;
-          sep9 = "\n";
+          value += sep10 + indent.slice(trimIndent) + content;
+          sep10 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep9 === " ")
-            sep9 = "\n";
-          else if (!prevMoreIndented && sep9 === "\n")
-            sep9 = "\n\n";
-          value += sep9 + indent.slice(trimIndent) + content;
-          sep9 = "\n";
+          if (sep10 === " ")
+            sep10 = "\n";
+          else if (!prevMoreIndented && sep10 === "\n")
+            sep10 = "\n\n";
+          value += sep10 + indent.slice(trimIndent) + content;
+          sep10 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep9 === "\n")
+          if (sep10 === "\n")
             value += "\n";
           else
-            sep9 = "\n";
+            sep10 = "\n";
         } else {
-          value += sep9 + content;
-          sep9 = " ";
+          value += sep10 + content;
+          sep10 = " ";
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -30578,8 +30578,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar2.source.length;
-      return { value, type: type2, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar2.source.length;
+      return { value, type: type2, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -30745,25 +30745,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep9 = " ";
+      let sep10 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep9 === "\n")
-            res += sep9;
+          if (sep10 === "\n")
+            res += sep10;
           else
-            sep9 = "\n";
+            sep10 = "\n";
         } else {
-          res += sep9 + lm;
-          sep9 = " ";
+          res += sep10 + lm;
+          sep10 = " ";
         }
         pos = line.lastIndex;
       }
       const last2 = /[ \t]*(.*)/sy;
       last2.lastIndex = pos;
       match = last2.exec(source);
-      return res + sep9 + (match?.[1] ?? "");
+      return res + sep10 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -31418,10 +31418,10 @@ var require_cst_scalar = __commonJS({
             type2 = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type2 = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type2 = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -31453,10 +31453,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -31573,14 +31573,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key2, sep: sep9, value }) {
+    function stringifyItem({ start, key: key2, sep: sep10, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep9)
-        for (const st of sep9)
+      if (sep10)
+        for (const st of sep10)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -32747,18 +32747,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep9;
+          let sep10;
           if (scalar2.end) {
-            sep9 = scalar2.end;
-            sep9.push(this.sourceToken);
+            sep10 = scalar2.end;
+            sep10.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep9 = [this.sourceToken];
+            sep10 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep: sep9 }]
+            items: [{ start, key: scalar2, sep: sep10 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -32911,15 +32911,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep9 = it.sep;
-                  sep9.push(this.sourceToken);
+                  const sep10 = it.sep;
+                  sep10.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key2, sep: sep9 }]
+                    items: [{ start: start2, key: key2, sep: sep10 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -33113,13 +33113,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep9 = fc.end.splice(1, fc.end.length);
-            sep9.push(this.sourceToken);
+            const sep10 = fc.end.splice(1, fc.end.length);
+            sep10.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep9 }]
+              items: [{ start, key: fc, sep: sep10 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -39064,7 +39064,7 @@ var init_js_yaml = __esm({
 
 // src/action/main.ts
 import { mkdirSync as mkdirSync2, readFileSync as readFileSync14, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname12, resolve as resolve15 } from "node:path";
+import { dirname as dirname13, resolve as resolve15 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -39564,9 +39564,9 @@ var HttpClient = class {
           }
           yield response.readBody();
           if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-            for (const header in headers) {
-              if (header.toLowerCase() === "authorization") {
-                delete headers[header];
+            for (const header2 in headers) {
+              if (header2.toLowerCase() === "authorization") {
+                delete headers[header2];
               }
             }
           }
@@ -39719,15 +39719,15 @@ var HttpClient = class {
    * For headers that must always be a single string (like Content-Type), use the
    * specialized _getExistingOrDefaultContentTypeHeader method instead.
    */
-  _getExistingOrDefaultHeader(additionalHeaders, header, _default2) {
+  _getExistingOrDefaultHeader(additionalHeaders, header2, _default2) {
     let clientHeader;
     if (this.requestOptions && this.requestOptions.headers) {
-      const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+      const headerValue = lowercaseKeys(this.requestOptions.headers)[header2];
       if (headerValue) {
         clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
       }
     }
-    const additionalValue = additionalHeaders[header];
+    const additionalValue = additionalHeaders[header2];
     if (additionalValue !== void 0) {
       return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
     }
@@ -40238,8 +40238,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -41342,7 +41342,7 @@ function getIDToken(aud) {
 // src/api.ts
 import { existsSync as existsSync5, mkdirSync, mkdtempSync as mkdtempSync3, rmSync as rmSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { isAbsolute as isAbsolute3, join as join19, relative as relative10, resolve as resolve14 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join19, relative as relative11, resolve as resolve14 } from "node:path";
 
 // src/base/timing.ts
 import { writeFileSync } from "node:fs";
@@ -41384,8 +41384,8 @@ ${lines.join("\n")}
 
 // src/engine/config.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync2, statSync } from "node:fs";
+import { dirname as dirname4, join as join4, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
 
 // node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
 var FOLD_CASE = 1;
@@ -48519,10 +48519,10 @@ var Regexp2 = class Regexp3 {
         else out += sub.appendTo();
         break;
       case Regexp3.Op.ALTERNATE: {
-        let sep9 = "";
+        let sep10 = "";
         for (let sub of this.subs) {
-          out += sep9;
-          sep9 = "|";
+          out += sep10;
+          sep10 = "|";
           out += sub.appendTo();
         }
         break;
@@ -52147,14 +52147,47 @@ var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
 var ConfigError = class extends Error {
 };
 var emptyConfig = (dir) => ({ rules: {}, ignore: [], settings: {}, dir, file: void 0 });
-function findConfigFile(from) {
+var findConfigFile = (from) => findUpward(CONFIG_FILE_NAMES, from);
+function findUpward(names2, from) {
   for (let dir = resolve2(from); ; dir = dirname4(dir)) {
-    for (const name of CONFIG_FILE_NAMES) {
+    for (const name of names2) {
       const candidate = join4(dir, name);
       if (existsSync3(candidate)) return candidate;
     }
     if (dirname4(dir) === dir) return void 0;
   }
+}
+var GLOB_CHARS = /[*?[\]{}!]/;
+function lookupFolder(input, cwd, stdinFilename) {
+  if (input === "-") return stdinFilename ? dirname4(resolve2(cwd, stdinFilename)) : resolve2(cwd);
+  const path6 = resolve2(cwd, input);
+  if (GLOB_CHARS.test(input)) {
+    const fixed = input.split(/[\\/]/);
+    const stop = fixed.findIndex((part) => GLOB_CHARS.test(part));
+    return resolve2(cwd, fixed.slice(0, stop).join(sep3) || ".");
+  }
+  try {
+    return statSync(path6).isDirectory() ? path6 : dirname4(path6);
+  } catch {
+    return dirname4(path6);
+  }
+}
+function configFileFor(inputs, cwd, stdinFilename) {
+  const folders = [...new Set((inputs.length ? inputs : ["."]).map((i) => lookupFolder(i, cwd, stdinFilename)))];
+  const found = /* @__PURE__ */ new Map();
+  for (const folder of folders) {
+    const file = findConfigFile(folder) ?? "";
+    if (!found.has(file)) found.set(file, folder);
+  }
+  if (found.size > 1) {
+    const show = (p) => relative2(cwd, p).split(sep3).join("/") || ".";
+    const [[a, forA], [b, forB]] = [...found.entries()];
+    const name = (file) => file ? show(file) : "no configuration file";
+    throw new ConfigError(
+      `the paths are governed by different configurations: ${name(a)} for ${show(forA)}, ${name(b)} for ${show(forB)}; lint them separately or pass --config`
+    );
+  }
+  return [...found.keys()][0] || void 0;
 }
 var validate;
 function loadConfig(file) {
@@ -52191,12 +52224,12 @@ function loadConfig(file) {
 
 // src/engine/baseline.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { dirname as dirname6, isAbsolute, join as join6, relative as relative3, resolve as resolve3 } from "node:path";
+import { dirname as dirname6, isAbsolute, join as join6, relative as relative4, resolve as resolve3 } from "node:path";
 
 // src/load/ignore-rules.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { readFileSync as readFileSync3, statSync } from "node:fs";
-import { dirname as dirname5, join as join5, relative as relative2, sep as sep3 } from "node:path";
+import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+import { dirname as dirname5, join as join5, relative as relative3, sep as sep4 } from "node:path";
 var IGNORE_FILES = [".gitignore", ".meshlintignore"];
 var ALWAYS_SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 var IgnoreRules = class _IgnoreRules {
@@ -52212,19 +52245,19 @@ var IgnoreRules = class _IgnoreRules {
   }
   /** Whether `path` (absolute) is ignored; `isDir` to test a folder before walking into it. */
   ignores(path6, isDir3 = false) {
-    const name = path6.slice(path6.lastIndexOf(sep3) + 1);
+    const name = path6.slice(path6.lastIndexOf(sep4) + 1);
     if (isDir3 && ALWAYS_SKIPPED_DIRS.has(name)) return true;
     let ignored = false;
     for (const dir of this.levels(path6)) {
       const rules = this.rulesOf(dir);
       if (!rules) continue;
-      const rel = toPosix(relative2(dir, path6)) + (isDir3 ? "/" : "");
+      const rel = toPosix(relative3(dir, path6)) + (isDir3 ? "/" : "");
       const verdict = rules.test(rel);
       if (verdict.ignored) ignored = true;
       else if (verdict.unignored) ignored = false;
     }
     if (!ignored && this.extra && isInside(this.extra.dir, path6)) {
-      const rel = toPosix(relative2(this.extra.dir, path6)) + (isDir3 ? "/" : "");
+      const rel = toPosix(relative3(this.extra.dir, path6)) + (isDir3 ? "/" : "");
       if (rel && this.extraRules().ignores(rel)) ignored = true;
     }
     return ignored;
@@ -52267,17 +52300,17 @@ function readIfExists(path6) {
 function findGitRoot(from) {
   for (let dir = from; ; dir = dirname5(dir)) {
     try {
-      statSync(join5(dir, ".git"));
+      statSync2(join5(dir, ".git"));
       return dir;
     } catch {
     }
     if (dirname5(dir) === dir) return void 0;
   }
 }
-var toPosix = (p) => sep3 === "/" ? p : p.split(sep3).join("/");
+var toPosix = (p) => sep4 === "/" ? p : p.split(sep4).join("/");
 var isInside = (dir, path6) => {
-  const rel = relative2(dir, path6);
-  return rel === "" || !rel.startsWith("..") && !rel.startsWith(sep3) && !/^[a-zA-Z]:/.test(rel);
+  const rel = relative3(dir, path6);
+  return rel === "" || !rel.startsWith("..") && !rel.startsWith(sep4) && !/^[a-zA-Z]:/.test(rel);
 };
 
 // src/model/kinds.ts
@@ -52582,7 +52615,7 @@ function isBaseline(value) {
 function keyOf(d, cwd, baselineFile) {
   if (d.file === void 0 || d.file === "<stdin>") return void 0;
   const abs = isAbsolute(d.file) ? d.file : resolve3(cwd, d.file);
-  return toPosix(relative3(dirname6(baselineFile), abs));
+  return toPosix(relative4(dirname6(baselineFile), abs));
 }
 function countIn(baseline, file, ruleId) {
   const rules = Object.hasOwn(baseline.files, file) ? baseline.files[file] : void 0;
@@ -52936,7 +52969,7 @@ function introducedFindings(before, after) {
 
 // src/load/git.ts
 import { execFile } from "node:child_process";
-import { basename as basename5, extname as extname3, resolve as resolve7, sep as sep5 } from "node:path";
+import { basename as basename5, extname as extname3, resolve as resolve7, sep as sep6 } from "node:path";
 import { promisify } from "node:util";
 import { mkdir as mkdir2, rm as rm2 } from "node:fs/promises";
 
@@ -52945,18 +52978,18 @@ import { lstat as lstat2, readdir as readdir3, stat as stat3 } from "node:fs/pro
 import { basename as basename4, extname as extname2, join as join8, resolve as resolve6 } from "node:path";
 
 // node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat2, statSync as statSync2 } from "fs";
+import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat2, statSync as statSync3 } from "fs";
 import { isAbsolute as isAbsolute2, posix, resolve as resolve5 } from "path";
 import { fileURLToPath as fileURLToPath2 } from "url";
 
 // node_modules/fdir/dist/index.mjs
 import { createRequire } from "module";
-import { basename as basename3, dirname as dirname7, normalize, relative as relative4, resolve as resolve4, sep as sep4 } from "path";
+import { basename as basename3, dirname as dirname7, normalize, relative as relative5, resolve as resolve4, sep as sep5 } from "path";
 import * as nativeFs from "fs";
 var __require2 = /* @__PURE__ */ createRequire(import.meta.url);
 function cleanPath(path6) {
   let normalized = normalize(path6);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep4) normalized = normalized.substring(0, normalized.length - 1);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep5) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
 var SLASHES_REGEX = /[\\/]/g;
@@ -52983,7 +53016,7 @@ function joinPathWithRelativePath(root, options) {
   return function(filename, directoryPath) {
     const sameRoot = directoryPath.startsWith(root);
     if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative4(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+    else return convertSlashes(relative5(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
   };
 }
 function joinPath(filename) {
@@ -53341,7 +53374,7 @@ var Builder = class {
   options = {
     maxDepth: Infinity,
     suppressErrors: true,
-    pathSeparator: sep4,
+    pathSeparator: sep5,
     filters: []
   };
   globFunction;
@@ -53700,7 +53733,7 @@ function getOptions(options) {
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
     stat: opts.fs.stat || stat2,
-    statSync: opts.fs.statSync || statSync2
+    statSync: opts.fs.statSync || statSync3
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -53714,8 +53747,8 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative11] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative11) : [];
+  const [crawler, relative13] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative13) : [];
 }
 
 // src/load/discover.ts
@@ -53810,7 +53843,7 @@ async function hasHead(top) {
 async function materialize(top, what, dest) {
   await mkdir2(dest, { recursive: true });
   const root = resolve7(dest);
-  const prefix = `${root}${sep5}`;
+  const prefix = `${root}${sep6}`;
   if (what === "index") {
     await git(top, ["checkout-index", "--all", "--force", `--prefix=${prefix}`]);
     return;
@@ -53832,7 +53865,7 @@ async function gitWithEnv(cwd, args, env2) {
 }
 
 // src/project/project.ts
-import { resolve as resolve13 } from "node:path";
+import { dirname as dirname12, resolve as resolve13 } from "node:path";
 
 // src/model/installation.ts
 var INSTALLATION_ORIGIN = { kind: "installation", locate: () => void 0 };
@@ -54117,7 +54150,7 @@ var portName = (port2) => port2 === 80 ? "http2" : port2 === 443 ? "https" : por
 
 // src/load/load.ts
 import { open as open2 } from "node:fs/promises";
-import { basename as basename7, dirname as dirname9, relative as relative5 } from "node:path";
+import { basename as basename7, dirname as dirname9, relative as relative6 } from "node:path";
 
 // src/load/yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -54494,8 +54527,8 @@ function computeLineStarts(text) {
 
 // src/load/templates.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync6, statSync as statSync3 } from "node:fs";
-import { basename as basename6, dirname as dirname8, join as join9, resolve as resolve8, sep as sep6 } from "node:path";
+import { readFileSync as readFileSync6, statSync as statSync4 } from "node:fs";
+import { basename as basename6, dirname as dirname8, join as join9, resolve as resolve8, sep as sep7 } from "node:path";
 var KUSTOMIZATION_FILES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 function kustomizeInputsOf(kustomizationPath, text) {
   let doc;
@@ -54580,7 +54613,7 @@ var ChartLocator = class {
   chartHolding(file) {
     const root = this.rootAbove(dirname8(file));
     if (!root) return void 0;
-    const inside = file.slice(root.length + 1).split(sep6);
+    const inside = file.slice(root.length + 1).split(sep7);
     return inside[0] === "crds" ? void 0 : root;
   }
   rootAbove(dir) {
@@ -54595,7 +54628,7 @@ var ChartLocator = class {
 };
 function isFile(path6) {
   try {
-    return statSync3(path6).isFile();
+    return statSync4(path6).isFile();
   } catch {
     return false;
   }
@@ -54711,9 +54744,11 @@ async function load2(inputs, options) {
   const { cwd } = options;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const ignores = IgnoreRules.forCwd(cwd, options.ignore);
-  const found = await discover(inputs, cwd, ignores);
+  const discovered = await discover(inputs, cwd, ignores);
+  const stdinPath = discovered.stdin ? options.stdinFilename : void 0;
+  const found = stdinPath ? { ...discovered, files: discovered.files.filter((f) => f.path !== stdinPath) } : discovered;
   phase("discover");
-  const show = (path6) => toPosix(relative5(cwd, path6)) || basename7(path6);
+  const show = (path6) => toPosix(relative6(cwd, path6)) || basename7(path6);
   const files = [];
   const resources = [];
   const issues = [];
@@ -54741,7 +54776,11 @@ async function load2(inputs, options) {
     path: f.path,
     read: texts[i]
   }));
-  if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
+  if (stdinPath && ignores.ignores(stdinPath)) {
+    issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(stdinPath) });
+    files.push({ file: show(stdinPath), resources: 0, status: "skipped" });
+  } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: { text: options.stdin ?? "" } });
+  else if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
   phase("read");
   for (const { file, read, path: path6 } of entries) {
     if ("skip" in read) {
@@ -54918,16 +54957,16 @@ async function mapLimit(items, limit, fn) {
 }
 
 // src/render/render.ts
-import { basename as basename9, join as join16, relative as relative8 } from "node:path";
+import { basename as basename9, join as join16, relative as relative9 } from "node:path";
 
 // src/render/gitops.ts
 var import_yaml8 = __toESM(require_dist(), 1);
-import { statSync as statSync5 } from "node:fs";
-import { join as join11, relative as relative6, resolve as resolve10 } from "node:path";
+import { statSync as statSync6 } from "node:fs";
+import { join as join11, relative as relative7, resolve as resolve10 } from "node:path";
 
 // src/render/kustomize/kustomization.ts
 var import_yaml7 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync7, statSync as statSync4 } from "node:fs";
+import { readFileSync as readFileSync7, statSync as statSync5 } from "node:fs";
 import { dirname as dirname10, join as join10, resolve as resolve9 } from "node:path";
 function kustomizationFileIn(dir) {
   for (const name of KUSTOMIZATION_FILES) {
@@ -55063,14 +55102,14 @@ function kustomizationRoots(found) {
 }
 function isFile2(path6) {
   try {
-    return statSync4(path6).isFile();
+    return statSync5(path6).isFile();
   } catch {
     return false;
   }
 }
 function isDir(path6) {
   try {
-    return statSync4(path6).isDirectory();
+    return statSync5(path6).isDirectory();
   } catch {
     return false;
   }
@@ -55079,14 +55118,14 @@ function isDir(path6) {
 // src/render/gitops.ts
 var isDir2 = (path6) => {
   try {
-    return statSync5(path6).isDirectory();
+    return statSync6(path6).isDirectory();
   } catch {
     return false;
   }
 };
 var isFile3 = (path6) => {
   try {
-    return statSync5(path6).isFile();
+    return statSync6(path6).isFile();
   } catch {
     return false;
   }
@@ -55096,7 +55135,7 @@ function gitopsRequests(resources, top) {
   const inRepo = (p, base = top) => {
     if (!p || p.includes("://")) return void 0;
     const dir = resolve10(base, p);
-    return !relative6(top, dir).startsWith("..") && isDir2(dir) ? dir : void 0;
+    return !relative7(top, dir).startsWith("..") && isDir2(dir) ? dir : void 0;
   };
   const configMaps = /* @__PURE__ */ new Map();
   for (const r of resources) {
@@ -55280,8 +55319,8 @@ var unescapeGo = (s) => s.replace(/\\(["\\])/g, "$1").replace(/\\n/g, " ").repla
 
 // src/render/helm/chart.ts
 var import_yaml9 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync8, readdirSync as readdirSync2, statSync as statSync6 } from "node:fs";
-import { basename as basename8, dirname as dirname11, join as join13, sep as sep7 } from "node:path";
+import { readFileSync as readFileSync8, readdirSync as readdirSync2, statSync as statSync7 } from "node:fs";
+import { basename as basename8, dirname as dirname11, join as join13, sep as sep8 } from "node:path";
 function readChart(dir) {
   let data;
   try {
@@ -55297,7 +55336,7 @@ function topCharts(dirs) {
   return dirs.filter((dir) => {
     for (let d = dirname11(dir); dirname11(d) !== d; d = dirname11(d)) {
       if (basename8(d) === "charts" && all.has(dirname11(d))) return false;
-      if (isFile4(join13(d, "Chart.yaml")) && dir.slice(d.length + 1).split(sep7)[0] === "charts") return false;
+      if (isFile4(join13(d, "Chart.yaml")) && dir.slice(d.length + 1).split(sep8)[0] === "charts") return false;
     }
     return true;
   });
@@ -55331,7 +55370,7 @@ function subchartDir(holder, name) {
 }
 function isFile4(path6) {
   try {
-    return statSync6(path6).isFile();
+    return statSync7(path6).isFile();
   } catch {
     return false;
   }
@@ -55519,7 +55558,7 @@ function templateOrigin(file, kind2, occurrence, sources) {
 var import_yaml11 = __toESM(require_dist(), 1);
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join15, relative as relative7, sep as sep8 } from "node:path";
+import { join as join15, relative as relative8, sep as sep9 } from "node:path";
 
 // src/render/kustomize/trace.ts
 var import_yaml10 = __toESM(require_dist(), 1);
@@ -55785,17 +55824,17 @@ async function buildKustomization(root, command, sources, cache3, timeoutMs) {
   for (const k of tree) for (const f of [k.file, ...k.resourceFiles, ...k.inputFiles]) files.add(f);
   const wrapper = mkdtempSync2(join15(tmpdir2(), "meshlint-kustomize-"));
   try {
-    const posix2 = (p) => p.split(sep8).join("/");
+    const posix2 = (p) => p.split(sep9).join("/");
     const spec2 = {
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
-      resources: [posix2(relative7(wrapper, root.dir))],
+      resources: [posix2(relative8(wrapper, root.dir))],
       buildMetadata: ["originAnnotations"]
     };
     if (root.namespace) spec2.namespace = root.namespace;
     if (root.namePrefix) spec2.namePrefix = root.namePrefix;
     if (root.nameSuffix) spec2.nameSuffix = root.nameSuffix;
-    if (root.components?.length) spec2.components = root.components.map((c) => posix2(relative7(wrapper, c)));
+    if (root.components?.length) spec2.components = root.components.map((c) => posix2(relative8(wrapper, c)));
     if (root.patches?.length) spec2.patches = root.patches;
     writeFileSync3(join15(wrapper, "kustomization.yaml"), (0, import_yaml11.stringify)(spec2));
     const helm = tree.some((k) => k.helmCharts) ? ["--enable-helm"] : [];
@@ -55926,7 +55965,7 @@ function needsRendering(input) {
 }
 async function render(input, options) {
   const cwd = options.cwd;
-  const show = (abs) => toPosix(relative8(cwd, abs)) || basename9(abs);
+  const show = (abs) => toPosix(relative9(cwd, abs)) || basename9(abs);
   const sources = new SourceFiles(show);
   const cache3 = /* @__PURE__ */ new Map();
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -56691,13 +56730,14 @@ function readMeshFile(file, parse13) {
 async function loadProject(inputs, options = {}) {
   phase("startup");
   const cwd = resolve13(options.cwd ?? process.cwd());
-  const config = resolveConfig(cwd, options);
+  const config = resolveConfig(cwd, options, inputs);
   const settings = settingsFor(config, options, cwd);
   phase("config");
   const [loaded2, served2] = await Promise.all([
     (options.loader ?? load2)(inputs, {
       cwd,
       ...options.stdin !== void 0 ? { stdin: options.stdin } : {},
+      ...options.stdinFilename !== void 0 ? { stdinFilename: resolve13(cwd, options.stdinFilename) } : {},
       ...options.maxFileSize !== void 0 ? { maxFileSize: options.maxFileSize } : {},
       ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}
     }),
@@ -56759,12 +56799,16 @@ function provided(given, settings) {
   }
   return out.sort(compareResources);
 }
-function resolveConfig(cwd, options) {
+function resolveConfig(cwd, options, inputs = ["."]) {
   if (options.config) return options.config;
+  const from = options.configFrom ?? inputs;
   try {
     if (options.configFile) return loadConfig(resolve13(cwd, options.configFile));
-    const found = findConfigFile(cwd);
-    return found ? loadConfig(found) : emptyConfig(cwd);
+    const found = configFileFor(from, cwd, options.stdinFilename);
+    if (found) return loadConfig(found);
+    const baselines = new Set((from.length ? from : ["."]).map((i) => findUpward([BASELINE_FILE], lookupFolder(i, cwd, options.stdinFilename))));
+    const baseline = baselines.size === 1 ? [...baselines][0] : void 0;
+    return emptyConfig(baseline ? dirname12(baseline) : cwd);
   } catch (error2) {
     if (error2 instanceof ConfigError) throw new UsageError(error2.message);
     throw error2;
@@ -57562,11 +57606,11 @@ function normalizePrincipal(index, principal) {
 }
 function attribute(ctx, key2) {
   const { request, index } = ctx;
-  const header = /^request\.headers\[(.+)\]$/.exec(key2);
-  if (header?.[1]) {
-    const name = header[1].toLowerCase();
+  const header2 = /^request\.headers\[(.+)\]$/.exec(key2);
+  if (header2?.[1]) {
+    const name = header2[1].toLowerCase();
     const value = Object.entries(request.headers).find(([k]) => k.toLowerCase() === name)?.[1];
-    if (value === void 0) ctx.notes.add(`The request is taken to carry no "${header[1]}" header.`);
+    if (value === void 0) ctx.notes.add(`The request is taken to carry no "${header2[1]}" header.`);
     return value;
   }
   switch (key2) {
@@ -60123,7 +60167,7 @@ var ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K
 
 // src/access/assertions.ts
 import { readFileSync as readFileSync11 } from "node:fs";
-import { basename as basename10, relative as relative9 } from "node:path";
+import { basename as basename10, relative as relative10 } from "node:path";
 function assertionResource(a) {
   const name = a.name ?? `access[${a.index}]`;
   const data = deepFreeze({
@@ -60151,7 +60195,7 @@ function assertionResource(a) {
   };
 }
 function accessAssertions(specs, file, cwd) {
-  const shown = file ? toPosix(relative9(cwd, file)) || basename10(file) : void 0;
+  const shown = file ? toPosix(relative10(cwd, file)) || basename10(file) : void 0;
   let source;
   const locate = (index, path6) => {
     if (!file || !shown) return void 0;
@@ -84024,12 +84068,12 @@ function replace(substr, repl, num) {
   }
   return result;
 }
-function split(sep9, num) {
+function split(sep10, num) {
   const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep9, count));
+  return celList(this.split(sep10, count));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -84090,7 +84134,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join18(sep9 = "") {
+function join18(sep10 = "") {
   let result = "";
   for (let i = 0; i < this.size; i++) {
     const item = this.get(i);
@@ -84098,7 +84142,7 @@ function join18(sep9 = "") {
       throw invalidArgument("join", "list contains non-string value");
     }
     if (i > 0) {
-      result += sep9;
+      result += sep10;
     }
     result += item;
   }
@@ -86709,10 +86753,10 @@ function checkMatch(out, route, match, at2) {
   }
   for (const field2 of ["headers", "queryParams"]) {
     asArray(m[field2]).forEach((h, k) => {
-      const header = asObject(h);
+      const header2 = asObject(h);
       const vpath = [...at2, field2, k, "value"];
-      if (asString(header?.type) === "RegularExpression") checkRegex2(out, vpath, header?.value, 4096);
-      else if (field2 === "headers") checkHeaderValue(out, vpath, header?.value);
+      if (asString(header2?.type) === "RegularExpression") checkRegex2(out, vpath, header2?.value, 4096);
+      else if (field2 === "headers") checkHeaderValue(out, vpath, header2?.value);
     });
   }
   const method = asObject(m.method);
@@ -87886,7 +87930,7 @@ async function lint(inputs, options = {}) {
   const catalog2 = options.catalog ?? builtinRules();
   const internalError = catalog2.get(INTERNAL_ERROR_RULE);
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
-  const config = resolveConfig(resolve14(options.cwd ?? process.cwd()), options);
+  const config = resolveConfig(resolve14(options.cwd ?? process.cwd()), options, inputs);
   let projectOptions = options;
   let skippedRules = [];
   let enabled2 = (r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);
@@ -88057,7 +88101,7 @@ async function lintChange(inputs, options = {}) {
   }
   const scratch = mkdtempSync3(join19(tmpdir3(), "meshlint-change-"));
   try {
-    const inside = relative10(top, cwd);
+    const inside = relative11(top, cwd);
     const fixed = {
       ...options.configFile ? { configFile: resolve14(cwd, options.configFile) } : {},
       ...options.meshConfigFile ? { meshConfigFile: resolve14(cwd, options.meshConfigFile) } : {},
@@ -88072,7 +88116,7 @@ async function lintChange(inputs, options = {}) {
     const beforeCwd = join19(scratch, "before", inside);
     if (base) await materialize(top, { commit: base }, join19(scratch, "before"));
     mkdirSync(beforeCwd, { recursive: true });
-    const named = inputs.map((i) => isAbsolute3(i) && isInside(top, i) ? relative10(cwd, i) || "." : i);
+    const named = inputs.map((i) => isAbsolute3(i) && isInside(top, i) ? relative11(cwd, i) || "." : i);
     const after = await lint(named, { ...options, ...fixed, cwd: afterCwd });
     const existing = named.filter((i) => existsSync5(resolve14(beforeCwd, i)) || /[*?[\]{}]/.test(i));
     const before = existing.length ? await lint(existing, { ...options, ...fixed, cwd: beforeCwd }) : void 0;
@@ -88814,14 +88858,15 @@ var chalk = createChalk();
 var chalkStderr = createChalk({ level: stderrColor ? stderrColor.level : 0 });
 
 // src/report/stylish.ts
+import { relative as relative12 } from "node:path";
 var SYMBOL = { error: "✖", warning: "⚠", info: "ℹ" };
 var stylish = (result, env2) => {
   const c = new Chalk({ level: env2.color ? 1 : 0 });
   const paint = { error: c.red, warning: c.yellow, info: c.blue };
   const groups = groupByLocation(result.diagnostics);
-  const out = [];
-  for (const [header, diagnostics] of groups) {
-    out.push("", `  ${c.underline(header)}`);
+  const out = header(result, env2.cwd, c);
+  for (const [header2, diagnostics] of groups) {
+    out.push("", `  ${c.underline(header2)}`);
     const width = Math.max(...diagnostics.map((d) => position(d).length));
     for (const d of diagnostics) {
       const pos = position(d).padStart(width);
@@ -88838,6 +88883,16 @@ var stylish = (result, env2) => {
   out.push("", summaryText(result, c), "");
   return out.join("\n");
 };
+function header(result, cwd, c) {
+  const file = result.config.file;
+  const shown = file === void 0 ? "none (the defaults)" : cwd ? toPosix(relative12(cwd, file)) || file : file;
+  const out = [`  ${c.dim("Config:")} ${shown}`];
+  if (result.deployments.length) {
+    const roots = result.deployments.map((d) => `${d.name} (${d.tool}, ${d.resources} object${d.resources === 1 ? "" : "s"}${d.declaredBy ? `, ${d.declaredBy}` : ""})`);
+    out.push(`  ${c.dim("Rendered:")} ${roots.join(", ")}`);
+  }
+  return out;
+}
 function docLinks(result, catalog2, c) {
   const ids = [...new Set(result.diagnostics.map((d) => d.ruleId))].sort();
   const urls = ids.map((id) => [id, docUrlOf(catalog2, id)]).filter((e) => e[1] !== void 0);
@@ -88927,7 +88982,7 @@ async function runAction() {
     await writeSummary(result);
     if (sarifFile) {
       const path6 = resolve15(cwd, sarifFile);
-      mkdirSync2(dirname12(path6), { recursive: true });
+      mkdirSync2(dirname13(path6), { recursive: true });
       writeFileSync4(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
       info(`SARIF written to ${path6}`);
