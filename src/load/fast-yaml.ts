@@ -6,13 +6,14 @@ import { MAX_DOCUMENTS_PER_FILE } from "./limits.js";
 // The fast path of the loader. js-yaml builds plain data about ten times faster than `yaml` builds its syntax tree
 // (measured by `npm run bench`), but keeps no positions, stops at the first error of a stream and shares aliased
 // nodes instead of bounding them. So it is used only for what it does well: files without errors and without
-// aliases, which are nearly all manifests. Everything else, and every position, comes from `yaml` (see yaml.ts).
+// aliases, which are nearly all manifests. Everything else comes from `yaml` (see yaml.ts); positions of fast-path
+// files come from js-yaml too (fast-ranges.ts).
 // Both paths resolve plain scalars with go-yaml v2's rules (go-yaml.ts), so they produce the same data.
 
 const scalar = (tag: string, resolve: (s: string) => boolean, construct: (s: string) => unknown) =>
   new jsyaml.Type(tag, { kind: "scalar", resolve: (s: string | null) => resolve(s ?? ""), construct: (s: string | null) => construct(s ?? "") });
 
-const GO_YAML_V2_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
+export const GO_YAML_V2_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
     scalar("tag:yaml.org,2002:bool", (s) => TRUE.test(s) || FALSE.test(s), (s) => TRUE.test(s)),

@@ -183,7 +183,7 @@ export function templateIssue(tool: "helm" | "kustomize", files: readonly string
  * Turns one file's text into resources, collecting YAML problems as issues. Files without errors or aliases take
  * the fast path (js-yaml, no syntax tree); the others are parsed with `yaml`, which reports each problem at its
  * position. Either way a resource's origin names its document by its number among the non-empty documents,
- * which both parsers agree on, so positions are found later by re-parsing with `yaml`.
+ * which both parsers agree on, so positions are found later by reading the file again (see SourceFile).
  */
 export function parseManifests(
   file: string,
@@ -192,7 +192,8 @@ export function parseManifests(
   const lineBroken = lineBreaksAsLf(text);
   const glued = protectGluedColons(lineBroken);
   const parsedText = glued ?? lineBroken;
-  const source = new SourceFile(file, text, parsedText);
+  const fast = fastDocuments(parsedText);
+  const source = new SourceFile(file, text, parsedText, fast !== undefined);
   const resources: RawResource[] = [];
   const issues: LoadIssue[] = [];
   let skippedDocuments = 0;
@@ -222,7 +223,6 @@ export function parseManifests(
     }
   };
 
-  const fast = fastDocuments(parsedText);
   if (fast) {
     let ordinal = 0;
     for (const value of fast) if (value !== null && value !== undefined) take(value, ordinal++, true);
@@ -237,7 +237,6 @@ export function parseManifests(
     if (isEmptyDocument(doc)) continue;
     take(value, ordinal++, false);
   }
-  source.forgetSyntaxTree();
   return { source, resources, issues, skippedDocuments, kustomize };
 }
 

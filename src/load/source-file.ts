@@ -1,16 +1,17 @@
-import type { Document } from "yaml";
 import type { FieldPath } from "../base/json.js";
 import type { SourceSpan } from "./origin.js";
+import { FastRanges } from "./fast-ranges.js";
+import type { Range } from "./locate.js";
 import { type YamlStream, isEmptyDocument, locateInDocument, parseYamlStream } from "./yaml.js";
 
 /**
- * One input file's text. The YAML syntax tree is needed only to turn a field path into a position, which only
- * files with diagnostics need; so it is dropped after loading and rebuilt on demand (the parse is deterministic,
- * so document indexes and offsets are the same the second time).
+ * One input file's text. Turning a field path into a position needs the file's structure, which only files with
+ * findings need; so none is kept after loading. A file that took the fast path is read again by js-yaml with
+ * positions (fast-ranges.ts), any other by `yaml`; both give the same ranges, and the parses are deterministic,
+ * so document numbers and offsets are those of the first reading. The structures of the last few files located
+ * are kept (findings come grouped by file), never all of them.
  */
 export class SourceFile {
-  private stream: YamlStream | undefined;
-  private nonEmpty: Document.Parsed[] | undefined;
   private lineStarts: number[] | undefined;
 
   constructor(
@@ -22,24 +23,18 @@ export class SourceFile {
      * and some colons swapped (protectGluedColons). Lines are counted in it, so a lone CR ends a line.
      */
     private readonly parsedText: string = text,
+    /** Whether js-yaml read it without errors or aliases (see fastDocuments). */
+    private readonly fastPath = false,
   ) {}
 
+  /** The `yaml` documents of the stream (parsed again on each call; nothing is kept). */
   parse(): YamlStream {
-    this.stream ??= parseYamlStream(this.parsedText);
-    return this.stream;
-  }
-
-  forgetSyntaxTree(): void {
-    this.stream = undefined;
-    this.nonEmpty = undefined;
+    return parseYamlStream(this.parsedText);
   }
 
   /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
   locate(document: number, path: FieldPath, part?: "key" | "value"): SourceSpan | undefined {
-    this.nonEmpty ??= this.parse().documents.filter((d) => !isEmptyDocument(d));
-    const doc = this.nonEmpty[document];
-    if (!doc) return undefined;
-    const range = locateInDocument(doc, this.parsedText, path, part);
+    const range = locatorOf(this, this.parsedText, this.fastPath)(document, path, part);
     return range ? this.span(range.start, range.end) : undefined;
   }
 
@@ -79,4 +74,31 @@ function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
   return starts;
+}
+
+type Locator = (document: number, path: FieldPath, part: "key" | "value" | undefined) => Range | undefined;
+
+/** Locators of the files located last, most recent last. */
+const recent = new Map<SourceFile, Locator>();
+const RECENT_FILES = 8;
+
+function locatorOf(source: SourceFile, text: string, fastPath: boolean): Locator {
+  let locator = recent.get(source);
+  if (locator) {
+    recent.delete(source);
+  } else {
+    const ranges = fastPath ? FastRanges.of(text) : undefined;
+    if (ranges) {
+      locator = (document, path, part) => ranges.locate(document, path, part);
+    } else {
+      const documents = parseYamlStream(text).documents.filter((d) => !isEmptyDocument(d));
+      locator = (document, path, part) => {
+        const doc = documents[document];
+        return doc && locateInDocument(doc, text, path, part);
+      };
+    }
+    if (recent.size >= RECENT_FILES) recent.delete(recent.keys().next().value!);
+  }
+  recent.set(source, locator);
+  return locator;
 }

@@ -15,6 +15,7 @@ import {
   isSeq,
 } from "yaml";
 import type { FieldPath } from "../base/json.js";
+import { type Range, type TreeAccess, locateInTree } from "./locate.js";
 import { GO_FLOAT, GO_INT, goFloat, goInt } from "./go-yaml.js";
 import { MAX_ALIAS_COUNT, MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH } from "./limits.js";
 
@@ -239,30 +240,14 @@ export const isEmptyDocument = (doc: Document.Parsed): boolean =>
   doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
 
 /** Source range (offsets) of the node at `path` in `doc`, or of its nearest existing parent's key. */
-export function locateInDocument(
-  doc: Document.Parsed,
-  text: string,
-  path: FieldPath,
-  part: "key" | "value" | undefined,
-): { start: number; end: number } | undefined {
-  let node: Node | null | undefined = doc.contents;
-  let keyNode: Node | null = null;
-  for (const seg of path) {
-    node = deref(doc, node);
-    const next = childOf(doc, node, seg);
-    if (!next) break;
-    node = next.value;
-    keyNode = next.key;
-    if (node === null || node === undefined) {
-      // `key:` with no value: point at the key.
-      return keyNode ? rangeOf(keyNode) : undefined;
-    }
-  }
-  const wantsKey = part === "key" || (part === undefined && node !== undefined && node !== null && !isScalar(node) && !isAlias(node));
-  if (wantsKey && keyNode) return rangeOf(keyNode);
-  if (node && (isMap(node) || isSeq(node))) return firstLineOf(text, node);
-  if (node) return rangeOf(node);
-  return keyNode ? rangeOf(keyNode) : undefined;
+export function locateInDocument(doc: Document.Parsed, text: string, path: FieldPath, part: "key" | "value" | undefined): Range | undefined {
+  const access: TreeAccess<Node> = {
+    child: (node, segment) => childOf(doc, deref(doc, node), segment),
+    isCollection: (node) => isMap(node) || isSeq(node),
+    isLeaf: (node) => isScalar(node) || isAlias(node),
+    range: (node) => (node as ParsedNode).range ?? undefined,
+  };
+  return locateInTree(access, doc.contents as Node | null, text, path, part);
 }
 
 function deref(doc: Document.Parsed, node: Node | null | undefined): Node | null | undefined {
@@ -309,19 +294,4 @@ function fromMerge(doc: Document.Parsed, value: Node | null, want: string) {
     if (found) return found;
   }
   return undefined;
-}
-
-function rangeOf(node: Node): { start: number; end: number } | undefined {
-  const range = (node as ParsedNode).range;
-  if (!range) return undefined;
-  return { start: range[0], end: Math.max(range[1], range[0] + 1) };
-}
-
-/** A collection spans many lines; a diagnostic on it underlines only its first line. */
-function firstLineOf(text: string, node: Node): { start: number; end: number } | undefined {
-  const range = rangeOf(node);
-  if (!range) return undefined;
-  const newline = text.indexOf("\n", range.start);
-  const end = newline < 0 || newline >= range.end ? range.end : newline;
-  return { start: range.start, end: Math.max(end, range.start + 1) };
 }
