@@ -30501,7 +30501,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       let trimIndent = scalar2.indent + header2.indent;
       let offset = scalar2.offset + header2.length;
-      let contentStart = 0;
+      let contentStart2 = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
@@ -30514,7 +30514,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           if (header2.indent === 0)
             trimIndent = indent.length;
-          contentStart = i;
+          contentStart2 = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message2 = "Block scalar values in collections must be indented";
             onError(offset, "BAD_INDENT", message2);
@@ -30530,9 +30530,9 @@ var require_resolve_block_scalar = __commonJS({
       let value = "";
       let sep10 = "";
       let prevMoreIndented = false;
-      for (let i = 0; i < contentStart; ++i)
+      for (let i = 0; i < contentStart2; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
-      for (let i = contentStart; i < chompStart; ++i) {
+      for (let i = contentStart2; i < chompStart; ++i) {
         let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
@@ -54152,8 +54152,82 @@ var portName = (port2) => port2 === 80 ? "http2" : port2 === 443 ? "https" : por
 import { open as open2 } from "node:fs/promises";
 import { basename as basename7, dirname as dirname9, relative as relative6 } from "node:path";
 
-// src/load/yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+// src/load/fast-ranges.ts
+init_js_yaml();
+
+// src/load/fast-yaml.ts
+init_js_yaml();
+
+// src/load/limits.ts
+var MAX_NESTING_DEPTH = 256;
+var MAX_DOCUMENTS_PER_FILE = 1e4;
+var MAX_ALIAS_COUNT = 1e3;
+var MAX_ALIAS_EXPANSION = 1e5;
+var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+var DEFAULT_MAX_TOTAL_SIZE = 64 * 1024 * 1024;
+
+// src/load/data-shape.ts
+var isContainer = (v) => typeof v === "object" && v !== null;
+function inspectData(value) {
+  if (!isContainer(value)) return { shared: false };
+  const seen = /* @__PURE__ */ new Set();
+  let shared = false;
+  const path6 = [];
+  const stack = [[value, 1, void 0]];
+  while (stack.length > 0) {
+    const [node, depth, key2] = stack.pop();
+    path6.length = Math.max(0, depth - 2);
+    if (key2 !== void 0) path6.push(key2);
+    if (seen.has(node)) {
+      shared = true;
+      continue;
+    }
+    seen.add(node);
+    if (depth > MAX_NESTING_DEPTH) return { shared, problem: { kind: "depth", path: [...path6] } };
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) if (isContainer(node[i])) stack.push([node[i], depth + 1, i]);
+    } else {
+      const keys = Object.keys(node);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const child2 = node[keys[i]];
+        if (isContainer(child2)) stack.push([child2, depth + 1, keys[i]]);
+      }
+    }
+  }
+  if (!shared) return { shared };
+  const problem = expandedProblem(value, seen.size);
+  return problem ? { shared, problem } : { shared };
+}
+function expandedProblem(root, distinct) {
+  const size = /* @__PURE__ */ new Map();
+  const depth = /* @__PURE__ */ new Map();
+  const onPath2 = /* @__PURE__ */ new Set();
+  const stack = [[root, false]];
+  while (stack.length > 0) {
+    const [node, done] = stack.pop();
+    const children = (Array.isArray(node) ? node : Object.values(node)).filter(isContainer);
+    if (done) {
+      onPath2.delete(node);
+      let total = 1;
+      let deepest = 0;
+      for (const child2 of children) {
+        total += size.get(child2) ?? 0;
+        deepest = Math.max(deepest, depth.get(child2) ?? 0);
+      }
+      size.set(node, total);
+      depth.set(node, deepest + 1);
+      if (total - distinct > MAX_ALIAS_EXPANSION) return { kind: "expansion", added: total - distinct };
+      if (deepest + 1 > MAX_NESTING_DEPTH) return { kind: "depth", path: [] };
+      continue;
+    }
+    if (size.has(node)) continue;
+    if (onPath2.has(node)) return { kind: "cycle" };
+    onPath2.add(node);
+    stack.push([node, true]);
+    for (const child2 of children) if (!size.has(child2)) stack.push([child2, false]);
+  }
+  return void 0;
+}
 
 // src/load/go-yaml.ts
 var NULL = /^(?:~|null|Null|NULL)?$/;
@@ -54219,15 +54293,191 @@ function restoreGluedColons(value) {
   return value;
 }
 
-// src/load/limits.ts
-var MAX_NESTING_DEPTH = 256;
-var MAX_DOCUMENTS_PER_FILE = 1e4;
-var MAX_ALIAS_COUNT = 1e3;
-var MAX_ALIAS_EXPANSION = 1e5;
-var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
-var DEFAULT_MAX_TOTAL_SIZE = 64 * 1024 * 1024;
+// src/load/fast-yaml.ts
+var scalar = (tag, resolve16, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve16(s ?? ""), construct: (s) => construct(s ?? "") });
+var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+  implicit: [
+    scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
+    scalar("tag:yaml.org,2002:bool", (s) => TRUE.test(s) || FALSE.test(s), (s) => TRUE.test(s)),
+    scalar("tag:yaml.org,2002:int", (s) => goInt(s) !== void 0, (s) => goInt(s)),
+    scalar("tag:yaml.org,2002:float", (s) => goFloat(s) !== void 0, (s) => goFloat(s)),
+    // `<<` merge keys; js-yaml exports the type but its typings do not declare it.
+    yaml.types.merge
+  ]
+});
+var ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}*]/m;
+function fastDocuments(text) {
+  if (ALIAS.test(text)) return void 0;
+  const documents = [];
+  try {
+    yaml.loadAll(
+      text,
+      (doc) => {
+        if (documents.length >= MAX_DOCUMENTS_PER_FILE) throw new RangeError("too many documents");
+        documents.push(doc);
+      },
+      { schema: GO_YAML_V2_SCHEMA, json: false }
+    );
+  } catch {
+    return void 0;
+  }
+  return documents.some((doc) => inspectData(doc).shared) ? void 0 : documents;
+}
+
+// src/load/locate.ts
+function locateInTree(access2, root, text, path6, part) {
+  let node = root;
+  let keyNode = null;
+  for (const segment of path6) {
+    const next = node === null || node === void 0 ? void 0 : access2.child(node, segment);
+    if (!next) break;
+    node = next.value;
+    keyNode = next.key;
+    if (node === null) {
+      return keyNode ? rangeOf(access2, keyNode) : void 0;
+    }
+  }
+  const wantsKey = part === "key" || part === void 0 && node !== null && node !== void 0 && !access2.isLeaf(node);
+  if (wantsKey && keyNode) return rangeOf(access2, keyNode);
+  if (node !== null && node !== void 0 && access2.isCollection(node)) return firstLineOf(access2, text, node);
+  if (node !== null && node !== void 0) return rangeOf(access2, node);
+  return keyNode ? rangeOf(access2, keyNode) : void 0;
+}
+function rangeOf(access2, node) {
+  const range = access2.range(node);
+  if (!range) return void 0;
+  return { start: range[0], end: Math.max(range[1], range[0] + 1) };
+}
+function firstLineOf(access2, text, node) {
+  const range = rangeOf(access2, node);
+  if (!range) return void 0;
+  const newline = text.indexOf("\n", range.start);
+  const end = newline < 0 || newline >= range.end ? range.end : newline;
+  return { start: range.start, end: Math.max(end, range.start + 1) };
+}
+
+// src/load/fast-ranges.ts
+var isBlank = (c) => c === 32 || c === 9 || c === 10 || c === 13;
+var KEEP_CHOMPING = /^[|>](?:[0-9]?\+|\+[0-9]?)/;
+function rangeTrees(text) {
+  if (text.charCodeAt(0) === 65279 || text.includes("<<")) return void 0;
+  const roots = [];
+  const stack = [];
+  let consistent = true;
+  const add4 = (node) => {
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  };
+  const listener = (event, state) => {
+    if (event === "open") {
+      stack.push({ open: state.position, children: [] });
+      return;
+    }
+    const frame = stack.pop();
+    const { input, kind: kind2, result } = state;
+    const only = frame.children.length === 1 ? frame.children[0] : void 0;
+    if (only && only.value === result && only.kind === kind2 && (kind2 === "mapping" || kind2 === "sequence")) {
+      add4(only);
+      return;
+    }
+    if (kind2 === null) {
+      let at2 = frame.open;
+      while (input.charCodeAt(at2) === 32 || input.charCodeAt(at2) === 9) at2++;
+      add4({ start: at2, end: at2, kind: "empty", value: null });
+      return;
+    }
+    const start = contentStart(input, frame.open, state.position);
+    const end = Math.min(kind2 === "scalar" ? scalarEnd(input, start, state.position) : state.position, text.length);
+    if (kind2 === "mapping") {
+      const children = [];
+      for (const c of frame.children) if (!(c.kind === "empty" && children.length % 2 === 0)) children.push(c);
+      const keys = Object.keys(result);
+      if (children.length !== 2 * keys.length) consistent = false;
+      const pairs2 = /* @__PURE__ */ new Map();
+      for (let i = 0; i + 1 < children.length; i += 2) {
+        const key2 = children[i];
+        if (key2.value !== null && key2.value !== void 0) pairs2.set(String(key2.value), { key: key2, value: children[i + 1] });
+      }
+      add4({ start, end, kind: kind2, value: result, pairs: pairs2 });
+    } else if (kind2 === "sequence") {
+      if (frame.children.length !== result.length) consistent = false;
+      add4({ start, end, kind: kind2, value: result, items: frame.children });
+    } else {
+      add4({ start, end, kind: "scalar", value: result });
+    }
+  };
+  try {
+    yaml.loadAll(text, void 0, { schema: GO_YAML_V2_SCHEMA, json: false, listener });
+  } catch {
+    return void 0;
+  }
+  return consistent ? roots.filter((r) => r.value !== null && r.value !== void 0) : void 0;
+}
+function contentStart(input, open3, close) {
+  let at2 = open3;
+  for (; ; ) {
+    while (isBlank(input.charCodeAt(at2))) at2++;
+    const c = input.charCodeAt(at2);
+    if (c === 35) {
+      while (at2 < input.length && input.charCodeAt(at2) !== 10) at2++;
+    } else if ((c === 38 || c === 33) && at2 < close) {
+      while (at2 < input.length && !isBlank(input.charCodeAt(at2))) at2++;
+    } else {
+      return at2;
+    }
+  }
+}
+function scalarEnd(input, start, close) {
+  let end = close;
+  const c = input.charCodeAt(start);
+  const block = c === 124 || c === 62;
+  if (block && KEEP_CHOMPING.test(input.slice(start, start + 3))) {
+    while (end > start && (input.charCodeAt(end - 1) === 32 || input.charCodeAt(end - 1) === 9)) end--;
+    return end;
+  }
+  while (end > start && isBlank(input.charCodeAt(end - 1))) end--;
+  if (block) {
+    while (input.charCodeAt(end) === 32 || input.charCodeAt(end) === 9) end++;
+    if (input.charCodeAt(end) === 13) end++;
+    if (input.charCodeAt(end) === 10) end++;
+  }
+  return end;
+}
+var ACCESS = {
+  child(node, segment) {
+    if (node.items) {
+      const item = typeof segment === "number" ? node.items[segment] : void 0;
+      return item && { key: null, value: item };
+    }
+    return node.pairs?.get(String(segment));
+  },
+  isCollection: (node) => node.kind === "mapping" || node.kind === "sequence",
+  isLeaf: (node) => node.kind === "scalar" || node.kind === "empty",
+  range: (node) => [node.start, node.end]
+};
+var FastRanges = class _FastRanges {
+  constructor(text, documents) {
+    this.text = text;
+    this.documents = documents;
+  }
+  text;
+  documents;
+  static of(text) {
+    const documents = rangeTrees(text);
+    return documents && new _FastRanges(text, documents);
+  }
+  get documentCount() {
+    return this.documents.length;
+  }
+  locate(document, path6, part) {
+    const root = this.documents[document];
+    return root && locateInTree(ACCESS, root, this.text, path6, part);
+  }
+};
 
 // src/load/yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
 var GO_YAML_V2_UNSUPPORTED = /* @__PURE__ */ new Set([
   "tag:yaml.org,2002:int",
   "tag:yaml.org,2002:float",
@@ -54393,23 +54643,13 @@ function documentProblems(doc) {
 var firstLine = (message2) => (message2.split("\n")[0] ?? message2).replace(/ at line \d+, column \d+:?$/, "").trim();
 var isEmptyDocument = (doc) => doc.contents === null || (0, import_yaml2.isScalar)(doc.contents) && doc.contents.value === null;
 function locateInDocument(doc, text, path6, part) {
-  let node = doc.contents;
-  let keyNode = null;
-  for (const seg of path6) {
-    node = deref(doc, node);
-    const next = childOf(doc, node, seg);
-    if (!next) break;
-    node = next.value;
-    keyNode = next.key;
-    if (node === null || node === void 0) {
-      return keyNode ? rangeOf(keyNode) : void 0;
-    }
-  }
-  const wantsKey = part === "key" || part === void 0 && node !== void 0 && node !== null && !(0, import_yaml2.isScalar)(node) && !(0, import_yaml2.isAlias)(node);
-  if (wantsKey && keyNode) return rangeOf(keyNode);
-  if (node && ((0, import_yaml2.isMap)(node) || (0, import_yaml2.isSeq)(node))) return firstLineOf(text, node);
-  if (node) return rangeOf(node);
-  return keyNode ? rangeOf(keyNode) : void 0;
+  const access2 = {
+    child: (node, segment) => childOf(doc, deref(doc, node), segment),
+    isCollection: (node) => (0, import_yaml2.isMap)(node) || (0, import_yaml2.isSeq)(node),
+    isLeaf: (node) => (0, import_yaml2.isScalar)(node) || (0, import_yaml2.isAlias)(node),
+    range: (node) => node.range ?? void 0
+  };
+  return locateInTree(access2, doc.contents, text, path6, part);
 }
 function deref(doc, node) {
   let current = node;
@@ -54449,46 +54689,27 @@ function fromMerge(doc, value, want) {
   }
   return void 0;
 }
-function rangeOf(node) {
-  const range = node.range;
-  if (!range) return void 0;
-  return { start: range[0], end: Math.max(range[1], range[0] + 1) };
-}
-function firstLineOf(text, node) {
-  const range = rangeOf(node);
-  if (!range) return void 0;
-  const newline = text.indexOf("\n", range.start);
-  const end = newline < 0 || newline >= range.end ? range.end : newline;
-  return { start: range.start, end: Math.max(end, range.start + 1) };
-}
 
 // src/load/source-file.ts
 var SourceFile = class {
-  constructor(file, text, parsedText = text) {
+  constructor(file, text, parsedText = text, fastPath = false) {
     this.file = file;
     this.text = text;
     this.parsedText = parsedText;
+    this.fastPath = fastPath;
   }
   file;
   text;
   parsedText;
-  stream;
-  nonEmpty;
+  fastPath;
   lineStarts;
+  /** The `yaml` documents of the stream (parsed again on each call; nothing is kept). */
   parse() {
-    this.stream ??= parseYamlStream(this.parsedText);
-    return this.stream;
-  }
-  forgetSyntaxTree() {
-    this.stream = void 0;
-    this.nonEmpty = void 0;
+    return parseYamlStream(this.parsedText);
   }
   /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
   locate(document, path6, part) {
-    this.nonEmpty ??= this.parse().documents.filter((d) => !isEmptyDocument(d));
-    const doc = this.nonEmpty[document];
-    if (!doc) return void 0;
-    const range = locateInDocument(doc, this.parsedText, path6, part);
+    const range = locatorOf(this, this.parsedText, this.fastPath)(document, path6, part);
     return range ? this.span(range.start, range.end) : void 0;
   }
   span(start, end) {
@@ -54523,6 +54744,28 @@ function computeLineStarts(text) {
   const starts = [0];
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
   return starts;
+}
+var recent = /* @__PURE__ */ new Map();
+var RECENT_FILES = 8;
+function locatorOf(source, text, fastPath) {
+  let locator = recent.get(source);
+  if (locator) {
+    recent.delete(source);
+  } else {
+    const ranges = fastPath ? FastRanges.of(text) : void 0;
+    if (ranges) {
+      locator = (document, path6, part) => ranges.locate(document, path6, part);
+    } else {
+      const documents = parseYamlStream(text).documents.filter((d) => !isEmptyDocument(d));
+      locator = (document, path6, part) => {
+        const doc = documents[document];
+        return doc && locateInDocument(doc, text, path6, part);
+      };
+    }
+    if (recent.size >= RECENT_FILES) recent.delete(recent.keys().next().value);
+  }
+  recent.set(source, locator);
+  return locator;
 }
 
 // src/load/templates.ts
@@ -54641,103 +54884,6 @@ var readText = (path6) => {
   }
 };
 
-// src/load/fast-yaml.ts
-init_js_yaml();
-
-// src/load/data-shape.ts
-var isContainer = (v) => typeof v === "object" && v !== null;
-function inspectData(value) {
-  if (!isContainer(value)) return { shared: false };
-  const seen = /* @__PURE__ */ new Set();
-  let shared = false;
-  const path6 = [];
-  const stack = [[value, 1, void 0]];
-  while (stack.length > 0) {
-    const [node, depth, key2] = stack.pop();
-    path6.length = Math.max(0, depth - 2);
-    if (key2 !== void 0) path6.push(key2);
-    if (seen.has(node)) {
-      shared = true;
-      continue;
-    }
-    seen.add(node);
-    if (depth > MAX_NESTING_DEPTH) return { shared, problem: { kind: "depth", path: [...path6] } };
-    if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) if (isContainer(node[i])) stack.push([node[i], depth + 1, i]);
-    } else {
-      const keys = Object.keys(node);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const child2 = node[keys[i]];
-        if (isContainer(child2)) stack.push([child2, depth + 1, keys[i]]);
-      }
-    }
-  }
-  if (!shared) return { shared };
-  const problem = expandedProblem(value, seen.size);
-  return problem ? { shared, problem } : { shared };
-}
-function expandedProblem(root, distinct) {
-  const size = /* @__PURE__ */ new Map();
-  const depth = /* @__PURE__ */ new Map();
-  const onPath2 = /* @__PURE__ */ new Set();
-  const stack = [[root, false]];
-  while (stack.length > 0) {
-    const [node, done] = stack.pop();
-    const children = (Array.isArray(node) ? node : Object.values(node)).filter(isContainer);
-    if (done) {
-      onPath2.delete(node);
-      let total = 1;
-      let deepest = 0;
-      for (const child2 of children) {
-        total += size.get(child2) ?? 0;
-        deepest = Math.max(deepest, depth.get(child2) ?? 0);
-      }
-      size.set(node, total);
-      depth.set(node, deepest + 1);
-      if (total - distinct > MAX_ALIAS_EXPANSION) return { kind: "expansion", added: total - distinct };
-      if (deepest + 1 > MAX_NESTING_DEPTH) return { kind: "depth", path: [] };
-      continue;
-    }
-    if (size.has(node)) continue;
-    if (onPath2.has(node)) return { kind: "cycle" };
-    onPath2.add(node);
-    stack.push([node, true]);
-    for (const child2 of children) if (!size.has(child2)) stack.push([child2, false]);
-  }
-  return void 0;
-}
-
-// src/load/fast-yaml.ts
-var scalar = (tag, resolve16, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve16(s ?? ""), construct: (s) => construct(s ?? "") });
-var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
-  implicit: [
-    scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
-    scalar("tag:yaml.org,2002:bool", (s) => TRUE.test(s) || FALSE.test(s), (s) => TRUE.test(s)),
-    scalar("tag:yaml.org,2002:int", (s) => goInt(s) !== void 0, (s) => goInt(s)),
-    scalar("tag:yaml.org,2002:float", (s) => goFloat(s) !== void 0, (s) => goFloat(s)),
-    // `<<` merge keys; js-yaml exports the type but its typings do not declare it.
-    yaml.types.merge
-  ]
-});
-var ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}*]/m;
-function fastDocuments(text) {
-  if (ALIAS.test(text)) return void 0;
-  const documents = [];
-  try {
-    yaml.loadAll(
-      text,
-      (doc) => {
-        if (documents.length >= MAX_DOCUMENTS_PER_FILE) throw new RangeError("too many documents");
-        documents.push(doc);
-      },
-      { schema: GO_YAML_V2_SCHEMA, json: false }
-    );
-  } catch {
-    return void 0;
-  }
-  return documents.some((doc) => inspectData(doc).shared) ? void 0 : documents;
-}
-
 // src/load/load.ts
 var READ_CONCURRENCY = 16;
 async function load2(inputs, options) {
@@ -54833,7 +54979,8 @@ function parseManifests(file, text) {
   const lineBroken = lineBreaksAsLf(text);
   const glued = protectGluedColons(lineBroken);
   const parsedText = glued ?? lineBroken;
-  const source = new SourceFile(file, text, parsedText);
+  const fast = fastDocuments(parsedText);
+  const source = new SourceFile(file, text, parsedText, fast !== void 0);
   const resources = [];
   const issues = [];
   let skippedDocuments = 0;
@@ -54862,7 +55009,6 @@ function parseManifests(file, text) {
       resources.push({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, ordinal2, m.base) });
     }
   };
-  const fast = fastDocuments(parsedText);
   if (fast) {
     let ordinal2 = 0;
     for (const value of fast) if (value !== null && value !== void 0) take(value, ordinal2++, true);
@@ -54877,7 +55023,6 @@ function parseManifests(file, text) {
     if (isEmptyDocument(doc)) continue;
     take(value, ordinal++, false);
   }
-  source.forgetSyntaxTree();
   return { source, resources, issues, skippedDocuments, kustomize };
 }
 function yamlIssue(file, source, p) {
@@ -59108,7 +59253,7 @@ function durationNanos(value) {
 function* strfmtDurationParts(text) {
   const isDigit = (c) => c !== void 0 && c >= "0" && c <= "9";
   const isLetter = (c) => c !== void 0 && (/[A-Za-z]/.test(c) || c === "µ");
-  const isBlank = (c) => c !== void 0 && /\s/.test(c);
+  const isBlank2 = (c) => c !== void 0 && /\s/.test(c);
   let i = 0;
   while (i < text.length) {
     if (!isDigit(text[i])) {
@@ -59118,7 +59263,7 @@ function* strfmtDurationParts(text) {
     let j = i;
     while (isDigit(text[j])) j++;
     let k = j;
-    while (isBlank(text[k])) k++;
+    while (isBlank2(text[k])) k++;
     let l = k;
     while (isLetter(text[l])) l++;
     if (l > k) yield [text.slice(i, j), text.slice(k, l)];
