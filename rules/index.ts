@@ -42,6 +42,7 @@ import istioAuthorizationpolicyPrincipalNotFound from "./istio/authorizationpoli
 import istioAuthorizationpolicyRuleShadowed from "./istio/authorizationpolicy-rule-shadowed.js";
 import istioAuthorizationpolicyWorkloadNotFound from "./istio/authorizationpolicy-workload-not-found.js";
 import istioAuthorizationpolicyWorkloadUnreachable from "./istio/authorizationpolicy-workload-unreachable.js";
+import istioDestinationruleAmbientIneffective from "./istio/destinationrule-ambient-ineffective.js";
 import istioDestinationruleCaCertificatesMissing from "./istio/destinationrule-ca-certificates-missing.js";
 import istioDestinationruleHostConflict from "./istio/destinationrule-host-conflict.js";
 import istioDestinationruleHostNotFound from "./istio/destinationrule-host-not-found.js";
@@ -98,11 +99,13 @@ import istioSidecarRootSelectorIneffective from "./istio/sidecar-root-selector-i
 import istioSidecarSelectorConflict from "./istio/sidecar-selector-conflict.js";
 import istioSidecarSelectorNotFound from "./istio/sidecar-selector-not-found.js";
 import istioStatusConditionFailed from "./istio/status-condition-failed.js";
+import istioTelemetryAmbientIneffective from "./istio/telemetry-ambient-ineffective.js";
 import istioTelemetryInvalid from "./istio/telemetry-invalid.js";
 import istioTelemetryProviderDeprecated from "./istio/telemetry-provider-deprecated.js";
 import istioTelemetryProviderMissing from "./istio/telemetry-provider-missing.js";
 import istioTelemetrySelectorConflict from "./istio/telemetry-selector-conflict.js";
 import istioTelemetrySelectorNotFound from "./istio/telemetry-selector-not-found.js";
+import istioVirtualserviceAmbientIneffective from "./istio/virtualservice-ambient-ineffective.js";
 import istioVirtualserviceDestinationHostNotFound from "./istio/virtualservice-destination-host-not-found.js";
 import istioVirtualserviceDestinationPortNotFound from "./istio/virtualservice-destination-port-not-found.js";
 import istioVirtualserviceGatewayDeprecated from "./istio/virtualservice-gateway-deprecated.js";
@@ -123,11 +126,15 @@ import istioVirtualserviceRouteUnreachable from "./istio/virtualservice-route-un
 import istioVirtualserviceRouteWeightIneffective from "./istio/virtualservice-route-weight-ineffective.js";
 import istioVirtualserviceSubsetNotFound from "./istio/virtualservice-subset-not-found.js";
 import istioVirtualserviceWeightsInvalid from "./istio/virtualservice-weights-invalid.js";
+import istioWasmpluginAmbientIneffective from "./istio/wasmplugin-ambient-ineffective.js";
+import istioWaypointNotFound from "./istio/waypoint-not-found.js";
 import istioWebhookAddressInvalid from "./istio/webhook-address-invalid.js";
 import istioWorkloadAuthorizationMissing from "./istio/workload-authorization-missing.js";
+import istioWorkloadDataplaneConflict from "./istio/workload-dataplane-conflict.js";
 import istioWorkloadImageAutoInvalid from "./istio/workload-image-auto-invalid.js";
 import istioWorkloadServicePortConflict from "./istio/workload-service-port-conflict.js";
 import istioWorkloadUidConflict from "./istio/workload-uid-conflict.js";
+import istioWorkloadWaypointMissing from "./istio/workload-waypoint-missing.js";
 import istioWorkloadentryInvalid from "./istio/workloadentry-invalid.js";
 import istioWorkloadgroupInvalid from "./istio/workloadgroup-invalid.js";
 import istioWorkloadgroupLabelsDuplicate from "./istio/workloadgroup-labels-duplicate.js";
@@ -223,6 +230,7 @@ export const RULES: readonly Rule[] = [
   istioAuthorizationpolicyRuleShadowed,
   istioAuthorizationpolicyWorkloadNotFound,
   istioAuthorizationpolicyWorkloadUnreachable,
+  istioDestinationruleAmbientIneffective,
   istioDestinationruleCaCertificatesMissing,
   istioDestinationruleHostConflict,
   istioDestinationruleHostNotFound,
@@ -279,11 +287,13 @@ export const RULES: readonly Rule[] = [
   istioSidecarSelectorConflict,
   istioSidecarSelectorNotFound,
   istioStatusConditionFailed,
+  istioTelemetryAmbientIneffective,
   istioTelemetryInvalid,
   istioTelemetryProviderDeprecated,
   istioTelemetryProviderMissing,
   istioTelemetrySelectorConflict,
   istioTelemetrySelectorNotFound,
+  istioVirtualserviceAmbientIneffective,
   istioVirtualserviceDestinationHostNotFound,
   istioVirtualserviceDestinationPortNotFound,
   istioVirtualserviceGatewayDeprecated,
@@ -304,11 +314,15 @@ export const RULES: readonly Rule[] = [
   istioVirtualserviceRouteWeightIneffective,
   istioVirtualserviceSubsetNotFound,
   istioVirtualserviceWeightsInvalid,
+  istioWasmpluginAmbientIneffective,
+  istioWaypointNotFound,
   istioWebhookAddressInvalid,
   istioWorkloadAuthorizationMissing,
+  istioWorkloadDataplaneConflict,
   istioWorkloadImageAutoInvalid,
   istioWorkloadServicePortConflict,
   istioWorkloadUidConflict,
+  istioWorkloadWaypointMissing,
   istioWorkloadentryInvalid,
   istioWorkloadgroupInvalid,
   istioWorkloadgroupLabelsDuplicate,

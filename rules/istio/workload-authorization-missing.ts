@@ -1,8 +1,9 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { mayBeInMesh } from "../../src/istio/injection.js";
-import { policyWorkloads } from "../../src/istio/policy-targets.js";
+import { policyTarget, policyWorkloads, serviceTargetWorkloads } from "../../src/istio/policy-targets.js";
 import { K } from "../../src/model/kinds.js";
-import type { Resource } from "../../src/model/resource.js";
+import { type Resource, asString, spec } from "../../src/model/resource.js";
+import { WAYPOINT_CLASS } from "../../src/istio/evidence.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { workloadOf } from "../../src/model/workloads.js";
 import { holdsKind } from "../../src/model/evidence.js";
@@ -20,7 +21,7 @@ export default defineRule({
     },
   },
   target: WORKLOAD_KINDS,
-  reads: [K.AuthorizationPolicy, K.Namespace],
+  reads: [K.AuthorizationPolicy, K.Namespace, K.Service, K.KubernetesGateway],
   check(resource, ctx) {
     // A repository without AuthorizationPolicies keeps them elsewhere (or has chosen not to use them).
     if (!holdsKind(ctx.index, K.AuthorizationPolicy)) return;
@@ -37,13 +38,28 @@ export default defineRule({
   },
 });
 
-/** Workloads some selector- or namespace-based AuthorizationPolicy applies to (root-namespace selectors mesh-wide). */
+/**
+ * Workloads some AuthorizationPolicy applies to: by selector or namespace (root-namespace selectors mesh-wide), by
+ * targetRefs to a Service selecting them, or, for targetRefs to a waypoint, every workload of the policy's namespace
+ * (as Kiali counts any targetRefs policy).
+ */
 function covered(index: ResourceIndex): ReadonlySet<Resource> {
-  return index.memo("istio/authorization-covered-workloads", [K.AuthorizationPolicy, ...WORKLOAD_KINDS], () => {
+  return index.memo("istio/authorization-covered-workloads", [K.AuthorizationPolicy, K.Service, K.KubernetesGateway, ...WORKLOAD_KINDS], () => {
     const out = new Set<Resource>();
     for (const policy of index.all(K.AuthorizationPolicy)) {
-      for (const w of policyWorkloads(index, policy) ?? []) out.add(w.resource);
+      const target = policyTarget(policy);
+      const viaWaypoint = target.kind === "targetRefs" && target.refs.some((r) => r.kind === "GatewayClass" || (r.kind === "Gateway" && mayBeWaypoint(index, policy.namespace, r.name)));
+      const workloads = viaWaypoint
+        ? index.workloads().inNamespace(policy.namespace)
+        : (policyWorkloads(index, policy) ?? serviceTargetWorkloads(index, policy));
+      for (const w of workloads) out.add(w.resource);
     }
     return out;
   });
+}
+
+/** A Gateway of the waypoint class, or one the repository does not hold (it may be a waypoint deployed elsewhere). */
+function mayBeWaypoint(index: ResourceIndex, namespace: string, name: string): boolean {
+  const gateway = index.get(K.KubernetesGateway, namespace, name);
+  return !gateway || asString(spec(gateway).gatewayClassName) === WAYPOINT_CLASS;
 }

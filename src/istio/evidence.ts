@@ -1,7 +1,7 @@
 // What the repository gives evidence of about Istio, in the vocabulary of src/model/evidence.ts.
 import { holdsKind } from "../model/evidence.js";
 import { K } from "../model/kinds.js";
-import { isLinted } from "../model/resource.js";
+import { type Resource, asString, isLinted, spec } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { isGatewayProxy } from "./gateway-servers.js";
 import { HOST_KINDS } from "./hosts.js";
@@ -30,3 +30,16 @@ export function repositoryDeploysGateways(index: ResourceIndex): boolean {
   index.workloads();
   return index.fact("istio/repository-gateway-proxies", [], (i) => i.workloads().all.some((w) => isLinted(w.resource) && isGatewayProxy(w)));
 }
+
+/** Istio's waypoint GatewayClass. */
+export const WAYPOINT_CLASS = "istio-waypoint";
+
+const isOwnWaypoint = (gw: Resource): boolean => isLinted(gw) && asString(spec(gw).gatewayClassName) === WAYPOINT_CLASS;
+
+/** Whether the repository deploys waypoints itself (Gateways of class istio-waypoint): `use-waypoint` labels are then judged. */
+export const holdsWaypoints = (index: ResourceIndex): boolean =>
+  index.fact("istio/holds-waypoints", [K.KubernetesGateway], (i) => i.all(K.KubernetesGateway).some(isOwnWaypoint));
+
+/** Whether the repository deploys waypoints in this namespace: a missing one there is certain. */
+export const holdsWaypointsIn = (index: ResourceIndex, namespace: string): boolean =>
+  index.inNamespace(K.KubernetesGateway, namespace).some(isOwnWaypoint);

@@ -2,6 +2,7 @@ import { K, type KindKey, sameKind } from "../model/kinds.js";
 import { type FieldPath, type Resource, asArray, asObject, asString, asStringMap, spec } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type Selector, matches, selectorFromLabels } from "../model/selectors.js";
+import { serviceNamed, workloadsBehind } from "../model/services.js";
 import type { Workload } from "../model/workloads.js";
 
 /** How an Istio policy names what it applies to. */
@@ -119,4 +120,18 @@ export function policyWorkloads(index: ResourceIndex, policy: Resource): readonl
     case "selector":
       return selectsMeshWide(index, policy) ? workloads.selectAnywhere(target.selector) : workloads.select(target.selector, policy.namespace);
   }
+}
+
+/**
+ * The workloads behind a policy's `targetRefs` to Services of its namespace (those the Service's selector selects):
+ * what a waypoint enforces the policy for. Other targets (Gateways, ServiceEntries) are not resolved here.
+ */
+export function serviceTargetWorkloads(index: ResourceIndex, policy: Resource): readonly Workload[] {
+  const target = policyTarget(policy);
+  if (target.kind !== "targetRefs") return [];
+  return target.refs.flatMap((ref) => {
+    if (ref.kind !== "Service" || (ref.group !== "" && ref.group !== "core")) return [];
+    const service = serviceNamed(index, policy.namespace, ref.name);
+    return service ? workloadsBehind(index, service) : [];
+  });
 }
