@@ -13,11 +13,15 @@ import coreYamlAliasLimitExceeded from "./core/yaml-alias-limit-exceeded.js";
 import coreYamlDuplicateKey from "./core/yaml-duplicate-key.js";
 import coreYamlLimitExceeded from "./core/yaml-limit-exceeded.js";
 import coreYamlSyntaxError from "./core/yaml-syntax-error.js";
+import gatewayApiBackendtlspolicyCaCertificateNotFound from "./gateway-api/backendtlspolicy-ca-certificate-not-found.js";
+import gatewayApiBackendtlspolicyTargetNotFound from "./gateway-api/backendtlspolicy-target-not-found.js";
 import gatewayApiGatewayAddressDuplicate from "./gateway-api/gateway-address-duplicate.js";
 import gatewayApiGatewayClassNotFound from "./gateway-api/gateway-class-not-found.js";
 import gatewayApiGatewayListenerConflict from "./gateway-api/gateway-listener-conflict.js";
 import gatewayApiGatewayListenerDuplicate from "./gateway-api/gateway-listener-duplicate.js";
 import gatewayApiGatewayStatusInvalid from "./gateway-api/gateway-status-invalid.js";
+import gatewayApiListenersetAttachmentInvalid from "./gateway-api/listenerset-attachment-invalid.js";
+import gatewayApiListenersetParentNotFound from "./gateway-api/listenerset-parent-not-found.js";
 import gatewayApiReferencegrantNamespaceNotFound from "./gateway-api/referencegrant-namespace-not-found.js";
 import gatewayApiRouteAttachmentInvalid from "./gateway-api/route-attachment-invalid.js";
 import gatewayApiRouteBackendGrantMissing from "./gateway-api/route-backend-grant-missing.js";
@@ -201,11 +205,15 @@ export const RULES: readonly Rule[] = [
   coreYamlDuplicateKey,
   coreYamlLimitExceeded,
   coreYamlSyntaxError,
+  gatewayApiBackendtlspolicyCaCertificateNotFound,
+  gatewayApiBackendtlspolicyTargetNotFound,
   gatewayApiGatewayAddressDuplicate,
   gatewayApiGatewayClassNotFound,
   gatewayApiGatewayListenerConflict,
   gatewayApiGatewayListenerDuplicate,
   gatewayApiGatewayStatusInvalid,
+  gatewayApiListenersetAttachmentInvalid,
+  gatewayApiListenersetParentNotFound,
   gatewayApiReferencegrantNamespaceNotFound,
   gatewayApiRouteAttachmentInvalid,
   gatewayApiRouteBackendGrantMissing,

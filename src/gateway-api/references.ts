@@ -6,6 +6,7 @@ export const GATEWAY_GROUP = "gateway.networking.k8s.io";
 
 /** Gateway API kinds meshlint's shared kind table does not name (yet). */
 export const ListenerSet: KindKey = Object.freeze({ group: GATEWAY_GROUP, kind: "ListenerSet" });
+export const BackendTLSPolicy: KindKey = Object.freeze({ group: GATEWAY_GROUP, kind: "BackendTLSPolicy" });
 /** Linkerd's egress parent and backend: Gateway API routes attach to it (Linkerd's convention). */
 export const EgressNetwork: KindKey = Object.freeze({ group: "policy.linkerd.io", kind: "EgressNetwork" });
 

@@ -19,6 +19,14 @@ export const DEFAULT_INSTALLATION: Installation = {
   namespaces: ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"],
 };
 
+/** The controllers of Istio's own GatewayClasses (pkg/config/constants). */
+const CLASS_CONTROLLERS: Readonly<Record<string, string>> = {
+  istio: "istio.io/gateway-controller",
+  "istio-waypoint": "istio.io/mesh-controller",
+  "istio-remote": "istio.io/unmanaged-gateway",
+  "istio-east-west": "istio.io/eastwest-controller",
+};
+
 /**
  * The objects an Istio installation provides and a repository normally does not hold: the root namespace, the
  * ingress gateway's workload and Service, and the GatewayClasses. The project layer adds each only when the
@@ -31,7 +39,7 @@ export function istioProvided(repo: readonly Resource[], settings: Settings): Re
   for (const name of installation.gatewayClasses) {
     out.push(
       assumed("gateway.networking.k8s.io/v1", K.GatewayClass, "", name, {
-        spec: { controllerName: name === "istio" ? "istio.io/gateway-controller" : `istio.io/${name.replace(/^istio-/, "")}-controller` },
+        spec: { controllerName: CLASS_CONTROLLERS[name] ?? `istio.io/${name.replace(/^istio-/, "")}-controller` },
       }),
     );
   }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { headerMatchLists, headerModifiers } from "../../src/gateway-api/headers.js";
 import { type Listener, admissionProblem, namespaceLabels, selectListeners } from "../../src/gateway-api/listeners.js";
-import { backendRefs, isGatewayAttached, parentRefs, referenceGranted } from "../../src/gateway-api/references.js";
-import { K } from "../../src/model/kinds.js";
+import { BackendTLSPolicy, ListenerSet, backendRefs, isGatewayAttached, parentRefs, referenceGranted } from "../../src/gateway-api/references.js";
+import { backendTLSTargets, caConfigMapRefs } from "../../src/gateway-api/backend-tls.js";
+import { classWithoutListenerSets, listenerSetParent, listenersAllowed } from "../../src/gateway-api/listener-sets.js";
+import { K, type KindKey } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 import { indexOf } from "../helpers/index.js";
 
@@ -163,5 +165,46 @@ spec:
 `);
     expect(headerMatchLists(route).map((l) => l.map((h) => h.name))).toEqual([["A", "a"]]);
     expect(headerModifiers(route).map((l) => l.map((h) => `${h.list}:${h.name}`))).toEqual([["set:X", "remove:x"]]);
+  });
+});
+
+describe("ListenerSets and BackendTLSPolicies", () => {
+  const gateway = (name: string, className: string, allowed = "") =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: ${name}, namespace: infra }\nspec: { gatewayClassName: ${className}, ${allowed} listeners: [{ name: http, port: 80, protocol: HTTP }] }\n`;
+  const index = indexOf(
+    [
+      `apiVersion: v1\nkind: Namespace\nmetadata: { name: team, labels: { shared: "yes" } }\n`,
+      gateway("none", "istio"),
+      gateway("same", "istio", "allowedListeners: { namespaces: { from: Same } },"),
+      gateway("selected", "istio", 'allowedListeners: { namespaces: { from: Selector, selector: { matchLabels: { shared: "yes" } } } },'),
+      gateway("waypoint", "istio-waypoint"),
+      `apiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\nmetadata: { name: ls, namespace: team }\nspec: { parentRef: { name: selected, namespace: infra }, listeners: [{ name: http, port: 8080, protocol: HTTP }] }\n`,
+      `apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: { name: p, namespace: team }\nspec:\n  targetRefs: [{ group: core, kind: Service, name: a, sectionName: https }, { group: networking.istio.io, kind: ServiceEntry, name: b }, { group: example.com, kind: Backend, name: c }]\n  validation: { caCertificateRefs: [{ group: "", kind: ConfigMap, name: ca }, { group: "", kind: Secret, name: s }], hostname: a.example.com }\n`,
+    ].join("---\n"),
+  );
+  const find = (kind: KindKey, name: string): Resource => {
+    const r = index.all(kind).find((x) => x.name === name);
+    if (!r) throw new Error(`no ${kind.kind} ${name}`);
+    return r;
+  };
+  const gw = (name: string) => find(K.KubernetesGateway, name);
+
+  it("defaults a ListenerSet's parent and reads a Gateway's allowedListeners (none by default)", () => {
+    expect(listenerSetParent(find(ListenerSet, "ls"))).toMatchObject({ group: "gateway.networking.k8s.io", kind: "Gateway", name: "selected", namespace: "infra" });
+    expect(["none", "same", "selected"].map((n) => listenersAllowed(index, gw(n), "team"))).toEqual([false, false, true]);
+    expect(listenersAllowed(index, gw("same"), "infra")).toBe(true);
+    expect(listenersAllowed(index, gw("selected"), "undeclared")).toBeUndefined();
+    expect(classWithoutListenerSets(index, gw("waypoint"))?.name).toBe("istio-waypoint");
+    expect(classWithoutListenerSets(index, gw("same"))).toBeUndefined();
+  });
+
+  it("reads BackendTLSPolicy targets (core group spelled core too) and ConfigMap CA references", () => {
+    const p = find(BackendTLSPolicy, "p");
+    expect(backendTLSTargets(p).map((t) => [t.kind, t.resolvesTo?.kind, t.sectionName])).toEqual([
+      ["Service", "Service", "https"],
+      ["ServiceEntry", "ServiceEntry", undefined],
+      ["Backend", undefined, undefined],
+    ]);
+    expect(caConfigMapRefs(p).map((r) => r.name)).toEqual(["ca"]);
   });
 });
