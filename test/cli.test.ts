@@ -158,6 +158,7 @@ describe("commands", () => {
     expect(text).toContain("virtualservice-subset-not-found");
     const rules = JSON.parse((await cli(["--list-rules", "-f", "json"])).out);
     expect(rules.find((r: { id: string }) => r.id === "virtualservice-host-conflict").aliases).toContainEqual({ tool: "istioctl", code: "IST0109", match: "same" });
+    expect(rules.find((r: { id: string }) => r.id === "destinationrule-ambient-ineffective").codes).toEqual(["KIA0210", "KIA0211", "KIA0212"]);
     expect((await cli(["--list-rules", "-f", "markdown"])).out).toMatch(/^\| rule \| area/);
   });
 

@@ -10,6 +10,8 @@ export function listRules(catalog: RuleCatalog, format: "stylish" | "json" | "ma
         category: meta.category,
         severity: meta.severity,
         description: meta.description,
+        // The IST/KIA codes alone, as a diagnostic's `codes` carries them; `aliases` says how each one matches.
+        codes: (meta.aliases ?? []).map((a) => a.code),
         aliases: meta.aliases ?? [],
       })),
       null,
