@@ -54105,6 +54105,12 @@ var DEFAULT_INSTALLATION = {
   gatewayClasses: ["istio", "istio-waypoint", "istio-remote"],
   namespaces: ["default", "kube-system", "kube-public", "kube-node-lease", "istio-system"]
 };
+var CLASS_CONTROLLERS = {
+  istio: "istio.io/gateway-controller",
+  "istio-waypoint": "istio.io/mesh-controller",
+  "istio-remote": "istio.io/unmanaged-gateway",
+  "istio-east-west": "istio.io/eastwest-controller"
+};
 function istioProvided(repo, settings) {
   const out = [];
   const { installation } = settings;
@@ -54112,7 +54118,7 @@ function istioProvided(repo, settings) {
   for (const name of installation.gatewayClasses) {
     out.push(
       assumedResource("gateway.networking.k8s.io/v1", K.GatewayClass, "", name, {
-        spec: { controllerName: name === "istio" ? "istio.io/gateway-controller" : `istio.io/${name.replace(/^istio-/, "")}-controller` }
+        spec: { controllerName: CLASS_CONTROLLERS[name] ?? `istio.io/${name.replace(/^istio-/, "")}-controller` }
       })
     );
   }
@@ -55808,8 +55814,8 @@ function applicablePatches(data, sourceName, build3) {
       if (ops) {
         if (entry.target && targets(entry.target, data, sourceName)) out.push({ doc, json6902: true });
       } else if (isObject(doc.value)) {
-        const applies = entry.target ? targets(entry.target, data, sourceName) : sameObject(doc.value, data, sourceName);
-        if (applies) out.push({ doc, json6902: false });
+        const applies2 = entry.target ? targets(entry.target, data, sourceName) : sameObject(doc.value, data, sourceName);
+        if (applies2) out.push({ doc, json6902: false });
       }
     }
   }
@@ -57516,6 +57522,15 @@ function policyWorkloads(index, policy) {
     case "selector":
       return selectsMeshWide(index, policy) ? workloads.selectAnywhere(target.selector) : workloads.select(target.selector, policy.namespace);
   }
+}
+function serviceTargetWorkloads(index, policy) {
+  const target = policyTarget(policy);
+  if (target.kind !== "targetRefs") return [];
+  return target.refs.flatMap((ref) => {
+    if (ref.kind !== "Service" || ref.group !== "" && ref.group !== "core") return [];
+    const service = serviceNamed(index, policy.namespace, ref.name);
+    return service ? workloadsBehind(index, service) : [];
+  });
 }
 
 // src/istio/authz.ts
@@ -59362,9 +59377,9 @@ var isGrpcPath = (pathRegex) => pathRegex !== void 0 && /^\/[\w\\]*\.[\w\\.]*\/\
 // src/linkerd/annotations.ts
 var LINKERD_ANNOTATED_KINDS = [K.Namespace, K.Service, K.EgressNetwork, ...WORKLOAD_TEMPLATES.map((w) => w.kind)];
 function linkerdMetadata(resource) {
-  const read = (site, metaPath, portNames) => {
+  const read = (site, metaPath, portNames2) => {
     const meta = asObject(getPath(resource.data, metaPath));
-    return { site, annotations: asStringMap(meta?.annotations) ?? {}, labels: asStringMap(meta?.labels) ?? {}, metaPath, portNames };
+    return { site, annotations: asStringMap(meta?.annotations) ?? {}, labels: asStringMap(meta?.labels) ?? {}, metaPath, portNames: portNames2 };
   };
   if (sameKind(resource, K.Namespace)) return [read("Namespace", ["metadata"], /* @__PURE__ */ new Set())];
   if (sameKind(resource, K.Service) || sameKind(resource, K.EgressNetwork)) return [read("Service", ["metadata"], /* @__PURE__ */ new Set())];
@@ -60040,8 +60055,8 @@ function decideWithServer(ctx, asked, server) {
     const ref = policyTargetRef(ap);
     if (!ref) continue;
     const t = resolvePolicyTarget(index, ref);
-    const applies = t.kind === "Server" && t.server?.name === s.name && ref.namespace === s.namespace || t.kind === "Namespace" && t.namespace === s.namespace || t.kind === "route" && t.route !== void 0 && matchedRoutes.includes(t.route);
-    if (applies) verdicts.push({ auth: ap, verdict: evaluateAuthorizationPolicy(index, ap, caller) });
+    const applies2 = t.kind === "Server" && t.server?.name === s.name && ref.namespace === s.namespace || t.kind === "Namespace" && t.namespace === s.namespace || t.kind === "route" && t.route !== void 0 && matchedRoutes.includes(t.route);
+    if (applies2) verdicts.push({ auth: ap, verdict: evaluateAuthorizationPolicy(index, ap, caller) });
   }
   for (const sa of index.inNamespace(K.LinkerdServerAuthorization, s.namespace)) {
     if (serverAuthorizationServers(index, sa).servers.some((x) => x.resource === s)) verdicts.push({ auth: sa, verdict: evaluateServerAuthorization(sa, caller) });
@@ -60575,6 +60590,213 @@ var yaml_syntax_error_default = defineRule({
   }
 });
 
+// src/gateway-api/backend-tls.ts
+var coreGroup = (g) => g === void 0 || g === "core" ? "" : g;
+function localRef(value, path6) {
+  const o = asObject(value);
+  const name = asString(o?.name);
+  const kind2 = asString(o?.kind);
+  return o && name && kind2 ? { group: coreGroup(asString(o.group)), kind: kind2, name, path: path6 } : void 0;
+}
+function backendTLSTargets(policy) {
+  return asArray(spec(policy).targetRefs).flatMap((value, i) => {
+    const ref = localRef(value, ["spec", "targetRefs", i]);
+    if (!ref) return [];
+    const resolvesTo = ref.group === "" && ref.kind === "Service" ? K.Service : ref.group === K.ServiceEntry.group && ref.kind === "ServiceEntry" ? K.ServiceEntry : void 0;
+    return [{ ...ref, sectionName: asString(asObject(value)?.sectionName) || void 0, resolvesTo }];
+  });
+}
+function caConfigMapRefs(policy) {
+  return asArray(asObject(spec(policy).validation)?.caCertificateRefs).flatMap((value, i) => {
+    const ref = localRef(value, ["spec", "validation", "caCertificateRefs", i]);
+    return ref && ref.group === "" && ref.kind === "ConfigMap" ? [ref] : [];
+  });
+}
+var portNames = (r) => asArray(spec(r).ports).flatMap((p) => {
+  const name = asString(asObject(p)?.name);
+  return name ? [name] : [];
+});
+
+// src/gateway-api/references.ts
+var GATEWAY_GROUP = "gateway.networking.k8s.io";
+var ListenerSet = Object.freeze({ group: GATEWAY_GROUP, kind: "ListenerSet" });
+var BackendTLSPolicy = Object.freeze({ group: GATEWAY_GROUP, kind: "BackendTLSPolicy" });
+var EgressNetwork = Object.freeze({ group: "policy.linkerd.io", kind: "EgressNetwork" });
+var ROUTE_KINDS = [K.HTTPRoute, K.GRPCRoute, K.TCPRoute, K.TLSRoute, K.UDPRoute];
+var HOSTNAME_ROUTE_KINDS = /* @__PURE__ */ new Set(["HTTPRoute", "GRPCRoute", "TLSRoute"]);
+var coreGroup2 = (g) => g === "core" ? "" : g;
+function targetOf(group2, kind2) {
+  if (group2 === GATEWAY_GROUP && kind2 === "Gateway") return "gateway";
+  if (group2 === GATEWAY_GROUP && kind2 === "ListenerSet") return "listenerset";
+  if (group2 === "" && kind2 === "Service") return "service";
+  if (group2 === EgressNetwork.group && kind2 === EgressNetwork.kind) return "egressnetwork";
+  return "other";
+}
+function parentRefs(route) {
+  return asArray(spec(route).parentRefs).flatMap((value, i) => {
+    const p = asObject(value);
+    const name = asString(p?.name);
+    if (!p || !name) return [];
+    const written = asString(p.group);
+    const group2 = coreGroup2(written ?? GATEWAY_GROUP);
+    const kind2 = asString(p.kind) ?? "Gateway";
+    return [
+      {
+        group: group2,
+        kind: kind2,
+        name,
+        namespace: asString(p.namespace) || route.namespace,
+        target: targetOf(group2, kind2),
+        path: ["spec", "parentRefs", i],
+        sectionName: asString(p.sectionName),
+        port: asNumber(p.port),
+        groupWritten: written !== void 0
+      }
+    ];
+  });
+}
+var isGatewayAttached = (route) => parentRefs(route).some((p) => p.target === "gateway" || p.target === "listenerset");
+function backendRef(value, route, path6, rule, mirror) {
+  const b = asObject(value);
+  const name = asString(b?.name);
+  if (!b || !name) return void 0;
+  const group2 = coreGroup2(asString(b.group) ?? "");
+  const kind2 = asString(b.kind) ?? "Service";
+  return {
+    group: group2,
+    kind: kind2,
+    name,
+    namespace: asString(b.namespace) || route.namespace,
+    target: targetOf(group2, kind2),
+    path: path6,
+    port: asNumber(b.port),
+    weight: mirror ? 0 : asNumber(b.weight) ?? 1,
+    rule,
+    mirror
+  };
+}
+function mirrors(filters, route, path6, rule) {
+  return asArray(filters).flatMap((f, k) => {
+    const ref = backendRef(asObject(asObject(f)?.requestMirror)?.backendRef, route, [...path6, k, "requestMirror", "backendRef"], rule, true);
+    return ref ? [ref] : [];
+  });
+}
+function backendRefs(route) {
+  const out = [];
+  asArray(spec(route).rules).forEach((r, i) => {
+    const rule = asObject(r);
+    if (!rule) return;
+    asArray(rule.backendRefs).forEach((b, j) => {
+      const path6 = ["spec", "rules", i, "backendRefs", j];
+      const ref = backendRef(b, route, path6, i, false);
+      if (ref) out.push(ref);
+      out.push(...mirrors(asObject(b)?.filters, route, [...path6, "filters"], i));
+    });
+    out.push(...mirrors(rule.filters, route, ["spec", "rules", i, "filters"], i));
+  });
+  return out;
+}
+function referenceGranted(index, from, to) {
+  if (from.namespace === to.namespace) return true;
+  return index.inNamespace(K.ReferenceGrant, to.namespace).some((grant) => {
+    const s = spec(grant);
+    const fromOk = asArray(s.from).some((f) => {
+      const o = asObject(f);
+      return o && coreGroup2(asString(o.group) ?? "") === from.group && o.kind === from.kind && o.namespace === from.namespace;
+    });
+    if (!fromOk) return false;
+    return asArray(s.to).some((t) => {
+      const o = asObject(t);
+      if (!o || coreGroup2(asString(o.group) ?? "") !== to.group || o.kind !== to.kind) return false;
+      const name = asString(o.name);
+      return !name || name === to.name;
+    });
+  });
+}
+
+// rules/gateway-api/backendtlspolicy-ca-certificate-not-found.ts
+var CA_KEY = "ca.crt";
+var backendtlspolicy_ca_certificate_not_found_default = defineRule({
+  meta: {
+    id: "backendtlspolicy-ca-certificate-not-found",
+    area: "gateway-api",
+    category: "correctness",
+    severity: "error",
+    description: "A BackendTLSPolicy's CA certificate ConfigMap does not exist in the repository, which holds that namespace's ConfigMaps, or has no ca.crt key.",
+    messages: {
+      configMapNotFound: 'ConfigMap "{{name}}" does not exist in namespace "{{namespace}}", so connections to the targeted backends fail.',
+      keyMissing: 'ConfigMap "{{namespace}}/{{name}}" has no "ca.crt" key, so connections to the targeted backends fail.'
+    }
+  },
+  target: [BackendTLSPolicy],
+  reads: [K.ConfigMap],
+  check(policy, ctx) {
+    if (!holdsKindIn(ctx.index, K.ConfigMap, policy.namespace)) return;
+    for (const ref of caConfigMapRefs(policy)) {
+      const data = { name: ref.name, namespace: policy.namespace };
+      const configMap = ctx.index.get(K.ConfigMap, policy.namespace, ref.name);
+      if (!configMap) {
+        ctx.report({ resource: policy, path: [...ref.path, "name"], messageId: "configMapNotFound", data, help: "Fix the name; the ConfigMap must be in the BackendTLSPolicy's namespace." });
+      } else if (asObject(configMap.data.data)?.[CA_KEY] === void 0) {
+        ctx.report({
+          resource: policy,
+          path: [...ref.path, "name"],
+          messageId: "keyMissing",
+          data,
+          help: `Put the PEM CA bundle under the "${CA_KEY}" key of the ConfigMap's data.`,
+          related: [{ resource: configMap, path: ["data"], message: "the CA ConfigMap" }]
+        });
+      }
+    }
+  }
+});
+
+// rules/gateway-api/backendtlspolicy-target-not-found.ts
+var backendtlspolicy_target_not_found_default = defineRule({
+  meta: {
+    id: "backendtlspolicy-target-not-found",
+    area: "gateway-api",
+    category: "correctness",
+    severity: "error",
+    description: "A BackendTLSPolicy targets a Service (or ServiceEntry) that does not exist in its namespace, or a port name the target does not have.",
+    messages: {
+      targetNotFound: '{{kind}} "{{name}}" does not exist in namespace "{{namespace}}", so this BackendTLSPolicy applies to nothing.',
+      sectionNotFound: '{{kind}} "{{namespace}}/{{name}}" has no port named "{{section}}" (its named ports: {{ports}}).'
+    }
+  },
+  target: [BackendTLSPolicy],
+  reads: [K.Service, K.ServiceEntry],
+  check(policy, ctx) {
+    for (const ref of backendTLSTargets(policy)) {
+      if (!ref.resolvesTo || !holdsKind(ctx.index, ref.resolvesTo)) continue;
+      const data = { kind: ref.kind, name: ref.name, namespace: policy.namespace };
+      const defs = ctx.index.definitions(ref.resolvesTo, policy.namespace, ref.name);
+      if (defs.length === 0) {
+        ctx.report({
+          resource: policy,
+          path: [...ref.path, "name"],
+          messageId: "targetNotFound",
+          data,
+          help: `Fix the name; a BackendTLSPolicy targets only ${ref.kind}s of its own namespace.`,
+          ...holdsKindIn(ctx.index, ref.resolvesTo, policy.namespace) ? {} : { severity: "warning" }
+        });
+        continue;
+      }
+      const section = ref.sectionName;
+      if (section === void 0 || defs.some((d) => portNames(d).includes(section))) continue;
+      const names2 = portNames(defs[0]);
+      ctx.report({
+        resource: policy,
+        path: [...ref.path, "sectionName"],
+        messageId: "sectionNotFound",
+        data: { ...data, section, ports: names2.length ? names2.map((n) => `"${n}"`).join(", ") : "none" },
+        help: "A sectionName names a port of the target by its name; name the port, or drop sectionName to cover every port.",
+        related: [{ resource: defs[0], path: ["spec", "ports"], message: `ports of ${ref.kind} "${ref.name}"` }]
+      });
+    }
+  }
+});
+
 // rules/gateway-api/gateway-address-duplicate.ts
 var gateway_address_duplicate_default = defineRule({
   meta: {
@@ -60651,102 +60873,6 @@ var gateway_class_not_found_default = defineRule({
     });
   }
 });
-
-// src/gateway-api/references.ts
-var GATEWAY_GROUP = "gateway.networking.k8s.io";
-var ListenerSet = Object.freeze({ group: GATEWAY_GROUP, kind: "ListenerSet" });
-var EgressNetwork = Object.freeze({ group: "policy.linkerd.io", kind: "EgressNetwork" });
-var ROUTE_KINDS = [K.HTTPRoute, K.GRPCRoute, K.TCPRoute, K.TLSRoute, K.UDPRoute];
-var HOSTNAME_ROUTE_KINDS = /* @__PURE__ */ new Set(["HTTPRoute", "GRPCRoute", "TLSRoute"]);
-var coreGroup = (g) => g === "core" ? "" : g;
-function targetOf(group2, kind2) {
-  if (group2 === GATEWAY_GROUP && kind2 === "Gateway") return "gateway";
-  if (group2 === GATEWAY_GROUP && kind2 === "ListenerSet") return "listenerset";
-  if (group2 === "" && kind2 === "Service") return "service";
-  if (group2 === EgressNetwork.group && kind2 === EgressNetwork.kind) return "egressnetwork";
-  return "other";
-}
-function parentRefs(route) {
-  return asArray(spec(route).parentRefs).flatMap((value, i) => {
-    const p = asObject(value);
-    const name = asString(p?.name);
-    if (!p || !name) return [];
-    const written = asString(p.group);
-    const group2 = coreGroup(written ?? GATEWAY_GROUP);
-    const kind2 = asString(p.kind) ?? "Gateway";
-    return [
-      {
-        group: group2,
-        kind: kind2,
-        name,
-        namespace: asString(p.namespace) || route.namespace,
-        target: targetOf(group2, kind2),
-        path: ["spec", "parentRefs", i],
-        sectionName: asString(p.sectionName),
-        port: asNumber(p.port),
-        groupWritten: written !== void 0
-      }
-    ];
-  });
-}
-var isGatewayAttached = (route) => parentRefs(route).some((p) => p.target === "gateway" || p.target === "listenerset");
-function backendRef(value, route, path6, rule, mirror) {
-  const b = asObject(value);
-  const name = asString(b?.name);
-  if (!b || !name) return void 0;
-  const group2 = coreGroup(asString(b.group) ?? "");
-  const kind2 = asString(b.kind) ?? "Service";
-  return {
-    group: group2,
-    kind: kind2,
-    name,
-    namespace: asString(b.namespace) || route.namespace,
-    target: targetOf(group2, kind2),
-    path: path6,
-    port: asNumber(b.port),
-    weight: mirror ? 0 : asNumber(b.weight) ?? 1,
-    rule,
-    mirror
-  };
-}
-function mirrors(filters, route, path6, rule) {
-  return asArray(filters).flatMap((f, k) => {
-    const ref = backendRef(asObject(asObject(f)?.requestMirror)?.backendRef, route, [...path6, k, "requestMirror", "backendRef"], rule, true);
-    return ref ? [ref] : [];
-  });
-}
-function backendRefs(route) {
-  const out = [];
-  asArray(spec(route).rules).forEach((r, i) => {
-    const rule = asObject(r);
-    if (!rule) return;
-    asArray(rule.backendRefs).forEach((b, j) => {
-      const path6 = ["spec", "rules", i, "backendRefs", j];
-      const ref = backendRef(b, route, path6, i, false);
-      if (ref) out.push(ref);
-      out.push(...mirrors(asObject(b)?.filters, route, [...path6, "filters"], i));
-    });
-    out.push(...mirrors(rule.filters, route, ["spec", "rules", i, "filters"], i));
-  });
-  return out;
-}
-function referenceGranted(index, from, to) {
-  if (from.namespace === to.namespace) return true;
-  return index.inNamespace(K.ReferenceGrant, to.namespace).some((grant) => {
-    const s = spec(grant);
-    const fromOk = asArray(s.from).some((f) => {
-      const o = asObject(f);
-      return o && coreGroup(asString(o.group) ?? "") === from.group && o.kind === from.kind && o.namespace === from.namespace;
-    });
-    if (!fromOk) return false;
-    return asArray(s.to).some((t) => {
-      const o = asObject(t);
-      if (!o || coreGroup(asString(o.group) ?? "") !== to.group || o.kind !== to.kind) return false;
-      const name = asString(o.name);
-      return !name || name === to.name;
-    });
-  });
-}
 
 // src/gateway-api/listeners.ts
 function listenersOf(owner) {
@@ -60985,6 +61111,127 @@ var gateway_status_invalid_default = defineRule({
     asArray(status3?.listeners).forEach(
       (l, i) => check(asObject(l)?.conditions, ["status", "listeners", i, "conditions"], `Listener "${asString(asObject(l)?.name) ?? i}"`)
     );
+  }
+});
+
+// src/gateway-api/listener-sets.ts
+function listenerSetParent(listenerSet) {
+  const ref = asObject(spec(listenerSet).parentRef);
+  const name = asString(ref?.name);
+  if (!ref || !name) return void 0;
+  return {
+    group: asString(ref.group) ?? GATEWAY_GROUP,
+    kind: asString(ref.kind) ?? "Gateway",
+    name,
+    namespace: asString(ref.namespace) || listenerSet.namespace,
+    path: ["spec", "parentRef"]
+  };
+}
+var allowedListenersFrom = (gateway) => asString(asObject(asObject(spec(gateway).allowedListeners)?.namespaces)?.from) ?? "None";
+function listenersAllowed(index, gateway, namespace) {
+  switch (allowedListenersFrom(gateway)) {
+    case "All":
+      return true;
+    case "Same":
+      return namespace === gateway.namespace;
+    case "Selector": {
+      const selector = asObject(asObject(spec(gateway).allowedListeners)?.namespaces)?.selector;
+      if (selector === void 0) return false;
+      const { labels, complete } = namespaceLabels(index, namespace);
+      return matches2(selectorFromLabelSelector(selector), labels) ? true : complete ? false : void 0;
+    }
+    default:
+      return false;
+  }
+}
+var NO_LISTENER_SETS = /* @__PURE__ */ new Set(["istio.io/mesh-controller", "istio.io/unmanaged-gateway", "istio.io/eastwest-controller", "istio.io/agentgateway-waypoint-controller"]);
+function classWithoutListenerSets(index, gateway) {
+  const name = asString(spec(gateway).gatewayClassName);
+  const gatewayClass = name ? index.get(K.GatewayClass, "", name) : void 0;
+  const controller = gatewayClass && asString(spec(gatewayClass).controllerName);
+  return controller && NO_LISTENER_SETS.has(controller) ? gatewayClass : void 0;
+}
+
+// rules/gateway-api/listenerset-attachment-invalid.ts
+var listenerset_attachment_invalid_default = defineRule({
+  meta: {
+    id: "listenerset-attachment-invalid",
+    area: "gateway-api",
+    category: "correctness",
+    severity: "error",
+    description: "A ListenerSet's parent Gateway does not accept it: its allowedListeners (none by default) leave the ListenerSet's namespace out, or its class takes no ListenerSets.",
+    messages: {
+      notAllowed: 'Gateway "{{gateway}}" does not accept ListenerSets from namespace "{{namespace}}" (allowedListeners.namespaces.from: {{from}}).',
+      classUnsupported: 'Gateway "{{gateway}}" is of GatewayClass "{{gatewayClass}}", whose controller does not support ListenerSets.'
+    }
+  },
+  target: [ListenerSet],
+  reads: [K.KubernetesGateway, K.GatewayClass, K.Namespace],
+  check(listenerSet, ctx) {
+    const parent = listenerSetParent(listenerSet);
+    if (!parent || parent.group !== GATEWAY_GROUP || parent.kind !== "Gateway") return;
+    const gateways = ctx.index.definitions(K.KubernetesGateway, parent.namespace, parent.name);
+    const gateway = gateways[0];
+    if (!gateway) return;
+    const data = { gateway: `${parent.namespace}/${parent.name}`, namespace: listenerSet.namespace };
+    const related = (path6, message2) => [{ resource: gateway, path: path6, message: message2 }];
+    const gatewayClass = classWithoutListenerSets(ctx.index, gateway);
+    if (gatewayClass) {
+      ctx.report({
+        resource: listenerSet,
+        path: [...parent.path, "name"],
+        messageId: "classUnsupported",
+        data: { ...data, gatewayClass: gatewayClass.name },
+        help: "Attach the ListenerSet to a Gateway of a class that supports ListenerSets, or move its listeners into the Gateway.",
+        related: related(["spec", "gatewayClassName"], "the Gateway's class")
+      });
+      return;
+    }
+    if (!gateways.every((g) => listenersAllowed(ctx.index, g, listenerSet.namespace) === false)) return;
+    const from = allowedListenersFrom(gateway);
+    ctx.report({
+      resource: listenerSet,
+      path: [...parent.path, "name"],
+      messageId: "notAllowed",
+      data: { ...data, from },
+      help: from === "None" ? 'Let the Gateway accept ListenerSets: set spec.allowedListeners.namespaces.from ("Same", "All" or "Selector").' : "Widen the Gateway's allowedListeners.namespaces to admit this namespace, or move the ListenerSet.",
+      related: related(["spec"], "the parent Gateway")
+    });
+  }
+});
+
+// rules/gateway-api/listenerset-parent-not-found.ts
+var listenerset_parent_not_found_default = defineRule({
+  meta: {
+    id: "listenerset-parent-not-found",
+    area: "gateway-api",
+    category: "correctness",
+    severity: "error",
+    description: "A ListenerSet's parentRef names a Gateway that does not exist, or something other than a Gateway.",
+    messages: {
+      gatewayNotFound: 'Gateway "{{name}}" does not exist in namespace "{{namespace}}", so the listeners of this ListenerSet attach nowhere.',
+      notGateway: 'The parentRef names {{kind}} "{{name}}" of group "{{group}}"; a ListenerSet attaches only to a Gateway.'
+    }
+  },
+  target: [ListenerSet],
+  reads: [K.KubernetesGateway],
+  check(listenerSet, ctx) {
+    const parent = listenerSetParent(listenerSet);
+    if (!parent) return;
+    if (parent.group !== GATEWAY_GROUP || parent.kind !== "Gateway") {
+      ctx.report({ resource: listenerSet, path: [...parent.path, parent.group !== GATEWAY_GROUP ? "group" : "kind"], messageId: "notGateway", data: { kind: parent.kind, name: parent.name, group: parent.group }, help: "Name a Gateway in parentRef." });
+      return;
+    }
+    if (ctx.index.definitions(K.KubernetesGateway, parent.namespace, parent.name).length) return;
+    const certain = holdsKindIn(ctx.index, K.KubernetesGateway, parent.namespace);
+    ctx.report({
+      resource: listenerSet,
+      path: [...parent.path, "name"],
+      messageId: "gatewayNotFound",
+      data: { name: parent.name, namespace: parent.namespace },
+      help: parent.namespace === listenerSet.namespace ? "Fix the name, or set parentRef.namespace when the Gateway lives in another namespace." : "Fix the name or the namespace of the Gateway.",
+      ...certain ? {} : { severity: "warning" }
+    });
   }
 });
 
@@ -61750,12 +61997,18 @@ var annotation_unknown_default = defineRule({
 
 // src/istio/ambient.ts
 var USE_WAYPOINT = "istio.io/use-waypoint";
+var USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace";
 function waypointEnrolled(own, namespace) {
   const value = own?.[USE_WAYPOINT] ?? namespace[USE_WAYPOINT];
   return value !== void 0 && value !== "" && value !== "none";
 }
 var isWaypointWorkload = (w) => w.labels["gateway.istio.io/managed"] === "istio.io-mesh-controller";
+function declaredNamespaceLabels(index, namespace) {
+  const ns = index.namespaces().declared(namespace);
+  return ns ? labelsOf(ns) : {};
+}
 var L7_CONDITIONS = ["request.headers", "request.auth.claims", "request.auth.principal", "request.auth.audiences", "request.auth.presenter"];
+var nonEmpty = (o, fields) => fields.some((f) => asArray(o?.[f]).length > 0);
 function isL7AuthorizationPolicy(policy) {
   return asArray(spec(policy).rules).some((r) => {
     const rule = asObject(r);
@@ -61763,18 +62016,28 @@ function isL7AuthorizationPolicy(policy) {
       const key2 = asObject(w)?.key;
       return typeof key2 === "string" && L7_CONDITIONS.some((p) => key2.startsWith(p));
     });
-    const to = asArray(rule?.to).some((t) => {
-      const op = asObject(asObject(t)?.operation);
-      return ["methods", "paths", "hosts"].some((f) => asArray(op?.[f]).length > 0);
-    });
-    const from = asArray(rule?.from).some((f) => asArray(asObject(asObject(f)?.source)?.requestPrincipals).length > 0);
+    const to = asArray(rule?.to).some((t) => nonEmpty(asObject(asObject(t)?.operation), ["methods", "notMethods", "paths", "notPaths", "hosts", "notHosts"]));
+    const from = asArray(rule?.from).some((f) => nonEmpty(asObject(asObject(f)?.source), ["requestPrincipals", "notRequestPrincipals"]));
     return when || to || from;
   });
 }
+function httpTrafficPolicy(value) {
+  const policy = asObject(value);
+  if (!policy) return false;
+  const hash = asObject(asObject(policy.loadBalancer)?.consistentHash);
+  return hash?.httpHeaderName !== void 0 || hash?.httpCookie !== void 0 || asObject(policy.connectionPool)?.http !== void 0 || policy.outlierDetection !== void 0;
+}
+var isL7DestinationRule = (dr) => httpTrafficPolicy(spec(dr).trafficPolicy) || asArray(spec(dr).subsets).some((s) => httpTrafficPolicy(asObject(s)?.trafficPolicy));
+function isL7VirtualService(vs) {
+  const s = spec(vs);
+  if (!nonEmpty(s, ["http", "tls"])) return false;
+  const gateways = asArray(s.gateways);
+  return gateways.length === 0 || gateways.includes("mesh");
+}
+var isL7Telemetry = (telemetry) => nonEmpty(spec(telemetry), ["tracing", "accessLogging"]) || asArray(spec(telemetry).metrics).some((m) => asArray(asObject(m)?.overrides).length > 0);
 function ambientAttachment(index, policy) {
   if (!namespaceInAmbientMode(index, policy.namespace)) return void 0;
-  const ns = index.namespaces().declared(policy.namespace);
-  const nsLabels = ns ? labelsOf(ns) : {};
+  const nsLabels = declaredNamespaceLabels(index, policy.namespace);
   const target = policyTarget(policy);
   if (target.kind === "targetRefs") {
     const notEnrolled2 = target.refs.some((ref) => {
@@ -61786,16 +62049,42 @@ function ambientAttachment(index, policy) {
     return { withoutTargetRefs: false, notEnrolled: notEnrolled2 };
   }
   const selected = target.kind === "selector" ? index.workloads().select(target.selector, policy.namespace).filter((w) => !isWaypointWorkload(w)) : [];
-  const notEnrolled = selected.length ? selected.some((w) => !waypointEnrolled(w.labels, nsLabels)) : !waypointEnrolled(void 0, nsLabels);
+  const ambient = selected.filter((w) => workloadInAmbient(index, w));
+  const notEnrolled = ambient.length ? ambient.some((w) => !waypointEnrolled(w.labels, nsLabels)) : selected.length === 0 && !waypointEnrolled(void 0, nsLabels);
   return { withoutTargetRefs: true, notEnrolled };
 }
 function ambientAttachmentProblems(index, policy) {
   const attachment = ambientAttachment(index, policy);
   if (!attachment) return [];
   return [
-    ...attachment.withoutTargetRefs ? [{ messageId: "withoutTargetRefs", help: 'Attach the policy to the Service or waypoint with "targetRefs" instead of a selector.' }] : [],
-    ...attachment.notEnrolled ? [{ messageId: "notEnrolled", help: 'Label the namespace or Service with "istio.io/use-waypoint: <waypoint>" and deploy that waypoint.' }] : []
+    ...attachment.withoutTargetRefs ? [{ messageId: "withoutTargetRefs", help: 'Attach it to the Service or waypoint with "targetRefs" instead of a selector.' }] : [],
+    ...attachment.notEnrolled ? [{ messageId: "notEnrolled", help: `Label the namespace or Service with "${USE_WAYPOINT}: <waypoint>" and deploy that waypoint.` }] : []
   ];
+}
+function ambientHostProblems(index, resource, hosts) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  let resolved = false;
+  for (const { host, path: path6 } of hosts) {
+    if (!host || host === "*") continue;
+    const found = resolveHost(index, host, resource.namespace);
+    for (const entry of [...found.entries, ...found.hidden]) {
+      const svc = entry.resource;
+      if (svc.kind !== "Service" || svc.group !== "" || !namespaceInAmbientMode(index, svc.namespace)) continue;
+      resolved = true;
+      const key2 = `${svc.namespace}/${svc.name}`;
+      if (seen.has(key2)) continue;
+      seen.add(key2);
+      const base = { path: path6, host, service: key2, namespace: svc.namespace };
+      if (svc.namespace !== resource.namespace) out.push({ messageId: "otherNamespace", ...base });
+      if (!waypointEnrolled(labelsOf(svc), declaredNamespaceLabels(index, svc.namespace))) out.push({ messageId: "serviceNotEnrolled", ...base });
+    }
+  }
+  const first = hosts[0];
+  if (!resolved && first && namespaceInAmbientMode(index, resource.namespace) && !waypointEnrolled(void 0, declaredNamespaceLabels(index, resource.namespace))) {
+    out.push({ messageId: "namespaceNotEnrolled", path: first.path, host: first.host, service: "", namespace: resource.namespace });
+  }
+  return out;
 }
 
 // rules/istio/authorizationpolicy-ambient-ineffective.ts
@@ -62880,6 +63169,41 @@ var authorizationpolicy_workload_unreachable_default = defineRule({
   }
 });
 
+// rules/istio/destinationrule-ambient-ineffective.ts
+var HELP2 = {
+  namespaceNotEnrolled: 'Label the namespace (or the Service) with "istio.io/use-waypoint: <waypoint>" and deploy that waypoint.',
+  serviceNotEnrolled: 'Enroll the Service with a waypoint ("istio.io/use-waypoint" on the Service or its namespace).',
+  otherNamespace: "Move the DestinationRule to the namespace of the Service."
+};
+var destinationrule_ambient_ineffective_default = defineRule({
+  meta: {
+    id: "destinationrule-ambient-ineffective",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "A DestinationRule with HTTP-level traffic policy configures an ambient Service that no waypoint would apply it for.",
+    aliases: [
+      { tool: "kiali", code: "KIA0210", match: "same", messageIds: ["namespaceNotEnrolled"] },
+      { tool: "kiali", code: "KIA0211", match: "same", messageIds: ["serviceNotEnrolled"] },
+      { tool: "kiali", code: "KIA0212", match: "same", messageIds: ["otherNamespace"] }
+    ],
+    messages: {
+      namespaceNotEnrolled: 'Namespace "{{namespace}}" runs in ambient mode without a waypoint ("istio.io/use-waypoint"), so the HTTP traffic policy of this DestinationRule is not applied.',
+      serviceNotEnrolled: 'Service "{{service}}" runs in ambient mode but is not enrolled with a waypoint ("istio.io/use-waypoint"), so the HTTP traffic policy of this DestinationRule is not applied to it.',
+      otherNamespace: 'Service "{{service}}" runs in ambient mode, where its waypoint applies only DestinationRules of namespace "{{namespace}}".'
+    }
+  },
+  target: [K.DestinationRule],
+  reads: HOST_KINDS,
+  check(dr, ctx) {
+    if (!isL7DestinationRule(dr)) return;
+    const host = asString(spec(dr).host) ?? "";
+    for (const p of ambientHostProblems(ctx.index, dr, [{ host, path: ["spec", "host"] }])) {
+      ctx.report({ resource: dr, path: p.path, messageId: p.messageId, data: { service: p.service, namespace: p.namespace }, help: HELP2[p.messageId] });
+    }
+  }
+});
+
 // rules/istio/destinationrule-ca-certificates-missing.ts
 function tlsSettings(policy, path6) {
   if (!policy) return [];
@@ -63067,6 +63391,10 @@ function repositoryDeploysGateways(index) {
   index.workloads();
   return index.fact("istio/repository-gateway-proxies", [], (i) => i.workloads().all.some((w) => isLinted(w.resource) && isGatewayProxy(w)));
 }
+var WAYPOINT_CLASS = "istio-waypoint";
+var isOwnWaypoint = (gw) => isLinted(gw) && asString(spec(gw).gatewayClassName) === WAYPOINT_CLASS;
+var holdsWaypoints = (index) => index.fact("istio/holds-waypoints", [K.KubernetesGateway], (i) => i.all(K.KubernetesGateway).some(isOwnWaypoint));
+var holdsWaypointsIn = (index, namespace) => index.inNamespace(K.KubernetesGateway, namespace).some(isOwnWaypoint);
 
 // rules/istio/destinationrule-host-not-found.ts
 var APP_LABELS = ["app", "app.kubernetes.io/name"];
@@ -79008,41 +79336,82 @@ var exportto_namespace_not_found_default = defineRule({
 
 // rules/istio/gateway-api-crd-version-invalid.ts
 var BUNDLE_VERSION = "gateway.networking.k8s.io/bundle-version";
+var GROUP = "gateway.networking.k8s.io";
 var MINIMUM = {
   "grpcroutes.gateway.networking.k8s.io": [1, 1, 0],
   "backendtlspolicies.gateway.networking.k8s.io": [1, 4, 0],
   "tlsroutes.gateway.networking.k8s.io": [1, 5, 0]
 };
+var REQUIRED = [
+  { version: "v1beta1", kinds: /* @__PURE__ */ new Set(["Gateway", "GatewayClass", "HTTPRoute", "ReferenceGrant"]), messageId: "versionUnsupported" },
+  { version: "v1", kinds: /* @__PURE__ */ new Set(["Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute"]), messageId: "versionSoonUnsupported" }
+];
+function bundleTooOld(written, minimum) {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(written.trim());
+  if (!m) return false;
+  const version = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const older = version.findIndex((v, i) => v !== minimum[i]);
+  return older >= 0 && (version[older] ?? 0) < (minimum[older] ?? 0);
+}
 var gateway_api_crd_version_invalid_default = defineRule({
   meta: {
     id: "gateway-api-crd-version-invalid",
     area: "istio",
     category: "correctness",
     severity: "warning",
-    description: "A Gateway API CRD comes from a bundle older than Istio requires, so Istio ignores the resources of that kind.",
-    aliases: [{ tool: "istioctl", code: "IST0176", match: "same" }],
+    description: "A Gateway API CRD comes from a bundle older than Istio requires, or does not serve the API version Istio reads, so Istio ignores its resources.",
+    aliases: [
+      { tool: "istioctl", code: "IST0176", match: "same", messageIds: ["tooOld"] },
+      { tool: "istioctl", code: "IST0156", match: "same", messageIds: ["versionUnsupported"] },
+      { tool: "istioctl", code: "IST0172", match: "same", messageIds: ["versionSoonUnsupported"] }
+    ],
     messages: {
-      tooOld: 'CRD "{{name}}" is from Gateway API {{version}}; Istio needs v{{minimum}} or later and ignores its resources until then.'
+      tooOld: 'CRD "{{name}}" is from Gateway API {{version}}; Istio needs v{{minimum}} or later and ignores its resources until then.',
+      versionUnsupported: 'CRD "{{name}}" serves {{served}}{{bundle}}, not {{required}}, which Istio needs to read {{kind}} resources.',
+      versionSoonUnsupported: 'CRD "{{name}}" serves {{served}}{{bundle}}, not {{required}}; Istio is moving to {{required}} {{kind}} and will not read older versions.'
     }
   },
   target: [K.CustomResourceDefinition],
   reads: [],
   check(crd, ctx) {
-    const minimum = MINIMUM[crd.name];
+    const s = spec(crd);
+    if (asString(s.group) !== GROUP) return;
     const written = annotationsOf(crd)[BUNDLE_VERSION];
-    if (!minimum || written === void 0) return;
-    const m = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(written.trim());
-    if (!m) return;
-    const version = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const older = version.findIndex((v, i) => v !== minimum[i]);
-    if (older < 0 || (version[older] ?? 0) > (minimum[older] ?? 0)) return;
-    ctx.report({
-      resource: crd,
-      path: ["metadata", "annotations", BUNDLE_VERSION],
-      messageId: "tooOld",
-      data: { name: crd.name, version: written, minimum: minimum.join(".") },
-      help: "Install the Gateway API CRDs of a bundle Istio supports."
+    const minimum = MINIMUM[crd.name];
+    if (minimum && written !== void 0 && bundleTooOld(written, minimum)) {
+      ctx.report({
+        resource: crd,
+        path: ["metadata", "annotations", BUNDLE_VERSION],
+        messageId: "tooOld",
+        data: { name: crd.name, version: written, minimum: minimum.join(".") },
+        help: "Install the Gateway API CRDs of a bundle Istio supports."
+      });
+    }
+    const kind2 = asString(asObject(s.names)?.kind);
+    if (!kind2) return;
+    const single = asString(s.version);
+    const served2 = s.versions === void 0 && single ? [single] : asArray(s.versions).flatMap((v) => {
+      const o = asObject(v);
+      const name = asString(o?.name);
+      return name && o?.served === true ? [name] : [];
     });
+    for (const { version, kinds, messageId } of REQUIRED) {
+      if (!kinds.has(kind2) || served2.includes(version)) continue;
+      ctx.report({
+        resource: crd,
+        path: ["spec", s.versions === void 0 && single ? "version" : "versions"],
+        messageId,
+        data: {
+          name: crd.name,
+          kind: kind2,
+          required: version,
+          served: served2.length ? served2.sort().map((v) => `"${v}"`).join(", ") : "no version",
+          bundle: written !== void 0 ? ` (Gateway API ${written})` : ""
+        },
+        help: "Install the Gateway API CRDs of a current bundle (v1.1 or later serves v1 and v1beta1).",
+        ...messageId === "versionUnsupported" ? { severity: "error" } : {}
+      });
+    }
   }
 });
 
@@ -80736,11 +81105,11 @@ function checkServiceEntry(se, sink) {
   }
   const addresses = asArray(s.addresses).length;
   const ports = objectsAt(s, "ports", ["spec"]);
-  const portNames = /* @__PURE__ */ new Set();
+  const portNames2 = /* @__PURE__ */ new Set();
   for (const { value: port2, path: path6 } of ports) {
     const name = asString(port2.name);
     if (name !== void 0) {
-      portNames.add(name);
+      portNames2.add(name);
       if (!isDns1123Label(name)) sink.error([...path6, "name"], "portNameInvalid", { value: name });
     }
     const protocol = asString(port2.protocol);
@@ -80752,13 +81121,13 @@ function checkServiceEntry(se, sink) {
   const selector = isSet(s, "workloadSelector");
   if (resolution === "NONE" && selector) sink.warn(["spec", "workloadSelector"], "selectorIgnored", { value: resolution });
   if (resolution === "STATIC") {
-    for (const e of endpoints) checkWorkloadEntry(sink, e.value, e.path, { servicePorts: portNames, allowFqdn: false });
+    for (const e of endpoints) checkWorkloadEntry(sink, e.value, e.path, { servicePorts: portNames2, allowFqdn: false });
   }
   if (resolution === "DNS" || resolution === "DNS_ROUND_ROBIN") {
     if (endpoints.length === 0) {
       for (const h of hosts) if (fqdnProblem(h.value)) sink.error(h.path, "dnsHostNotFqdn", { value: h.value, resolution });
     }
-    for (const e of endpoints) checkWorkloadEntry(sink, e.value, e.path, { servicePorts: portNames, allowFqdn: true });
+    for (const e of endpoints) checkWorkloadEntry(sink, e.value, e.path, { servicePorts: portNames2, allowFqdn: true });
     if (selector) sink.warn(["spec", "workloadSelector"], "selectorIgnored", { value: resolution });
     const tcp = ports.find((p) => isTcpProtocol(parseProtocol(asString(p.value.protocol))));
     if (addresses > 0 && hosts.length > 1 && tcp) sink.warn(["spec", "hosts"], "multiHostTcp", { count: hosts.length });
@@ -81484,6 +81853,35 @@ function conditions(resource) {
   });
 }
 
+// rules/istio/telemetry-ambient-ineffective.ts
+var telemetry_ambient_ineffective_default = defineRule({
+  meta: {
+    id: "telemetry-ambient-ineffective",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "A Telemetry with tracing, access logging or metric overrides in an ambient namespace selects pods, or targets what no waypoint serves.",
+    aliases: [
+      { tool: "kiali", code: "KIA1117", match: "partial", messageIds: ["withoutTargetRefs"] },
+      { tool: "kiali", code: "KIA1112", match: "same", messageIds: ["notEnrolled"] }
+    ],
+    messages: {
+      withoutTargetRefs: 'Namespace "{{namespace}}" runs in ambient mode, where waypoints ignore Telemetry that selects pods instead of using targetRefs.',
+      notEnrolled: 'What this Telemetry targets in ambient namespace "{{namespace}}" is not enrolled with a waypoint ("istio.io/use-waypoint"), so its tracing, access logging and metric overrides are not applied.'
+    }
+  },
+  target: [K.Telemetry],
+  reads: [K.Namespace, K.Service, K.ServiceEntry, ...WORKLOAD_KINDS],
+  check(telemetry, ctx) {
+    if (!isL7Telemetry(telemetry)) return;
+    const namespaceWide = policyTarget(telemetry).kind === "namespace";
+    for (const { messageId, help } of ambientAttachmentProblems(ctx.index, telemetry)) {
+      if (messageId === "withoutTargetRefs" && namespaceWide) continue;
+      ctx.report({ resource: telemetry, path: ["spec"], messageId, data: { namespace: telemetry.namespace }, help });
+    }
+  }
+});
+
 // rules/istio/telemetry-invalid.ts
 var messages12 = {
   tracingMultiple: 'Only one "tracing" entry is supported; {{count}} are set.',
@@ -81652,6 +82050,41 @@ var telemetry_selector_not_found_default = defineRule({
       data: { selector: describeSelector(target.selector), namespace: telemetry.namespace },
       help: "Fix the selector to match the pod template labels of a workload in the Telemetry's namespace."
     });
+  }
+});
+
+// rules/istio/virtualservice-ambient-ineffective.ts
+var HELP3 = {
+  namespaceNotEnrolled: 'Label the namespace (or the Service) with "istio.io/use-waypoint: <waypoint>" and deploy that waypoint.',
+  serviceNotEnrolled: 'Enroll the Service with a waypoint ("istio.io/use-waypoint" on the Service or its namespace).',
+  otherNamespace: "Move the VirtualService to the namespace of the Service."
+};
+var virtualservice_ambient_ineffective_default = defineRule({
+  meta: {
+    id: "virtualservice-ambient-ineffective",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "A VirtualService with HTTP or TLS routes for mesh traffic names an ambient Service that no waypoint would route it for.",
+    aliases: [
+      { tool: "kiali", code: "KIA1109", match: "same", messageIds: ["namespaceNotEnrolled"] },
+      { tool: "kiali", code: "KIA1113", match: "same", messageIds: ["serviceNotEnrolled"] },
+      { tool: "kiali", code: "KIA1114", match: "same", messageIds: ["otherNamespace"] }
+    ],
+    messages: {
+      namespaceNotEnrolled: 'Namespace "{{namespace}}" runs in ambient mode without a waypoint ("istio.io/use-waypoint"), so the routes of this VirtualService are not applied to mesh traffic.',
+      serviceNotEnrolled: 'Service "{{service}}" runs in ambient mode but is not enrolled with a waypoint ("istio.io/use-waypoint"), so the routes of this VirtualService are not applied to it.',
+      otherNamespace: 'Service "{{service}}" runs in ambient mode, where its waypoint applies only VirtualServices of namespace "{{namespace}}".'
+    }
+  },
+  target: [K.VirtualService],
+  reads: HOST_KINDS,
+  check(vs, ctx) {
+    if (!isL7VirtualService(vs)) return;
+    const hosts = asArray(spec(vs).hosts).map((h, i) => ({ host: typeof h === "string" ? h : "", path: ["spec", "hosts", i] }));
+    for (const p of ambientHostProblems(ctx.index, vs, hosts)) {
+      ctx.report({ resource: vs, path: p.path, messageId: p.messageId, data: { service: p.service, namespace: p.namespace }, help: HELP3[p.messageId] });
+    }
   }
 });
 
@@ -82344,7 +82777,7 @@ var GRPC_STATUS = /* @__PURE__ */ new Set([
 ]);
 var HTTP_METHODS2 = /* @__PURE__ */ new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "*"]);
 var has = isSet;
-var nonEmpty = (o, key2) => asArray(o[key2]).length > 0;
+var nonEmpty2 = (o, key2) => asArray(o[key2]).length > 0;
 function checkConflicts(sink, rule, path6, delegateVs) {
   if (has(rule, "delegate") && !delegateVs) {
     for (const field2 of ["redirect", "route"]) if (has(rule, field2)) sink.error([...path6, field2], "delegateConflict", { field: field2 });
@@ -82355,10 +82788,10 @@ function checkConflicts(sink, rule, path6, delegateVs) {
   if (action) {
     const others = action === "redirect" ? ["route", "fault", "rewrite", "directResponse"] : ["route", "fault", "rewrite"];
     for (const other of others) {
-      if (other === "route" ? nonEmpty(rule, "route") : has(rule, other)) sink.error([...path6, other], "actionConflict", { field: other, other: action });
+      if (other === "route" ? nonEmpty2(rule, "route") : has(rule, other)) sink.error([...path6, other], "actionConflict", { field: other, other: action });
     }
-  } else if (!nonEmpty(rule, "route")) sink.error(path6, "actionMissing");
-  if (has(rule, "mirror") && nonEmpty(rule, "mirrors")) sink.error([...path6, "mirrors"], "actionConflict", { field: "mirrors", other: "mirror" });
+  } else if (!nonEmpty2(rule, "route")) sink.error(path6, "actionMissing");
+  if (has(rule, "mirror") && nonEmpty2(rule, "mirrors")) sink.error([...path6, "mirrors"], "actionConflict", { field: "mirrors", other: "mirror" });
 }
 function checkPercent(sink, value, path6, field2, fault) {
   const v = asNumber(value);
@@ -83149,6 +83582,130 @@ var virtualservice_weights_invalid_default = defineRule({
   }
 });
 
+// rules/istio/wasmplugin-ambient-ineffective.ts
+var wasmplugin_ambient_ineffective_default = defineRule({
+  meta: {
+    id: "wasmplugin-ambient-ineffective",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "A WasmPlugin in an ambient namespace attaches by selector, or targets what no waypoint serves, so the plugin runs nowhere.",
+    aliases: [
+      { tool: "kiali", code: "KIA1116", match: "same", messageIds: ["withoutTargetRefs"] },
+      { tool: "kiali", code: "KIA1111", match: "same", messageIds: ["notEnrolled"] }
+    ],
+    messages: {
+      withoutTargetRefs: 'Namespace "{{namespace}}" runs in ambient mode, where waypoints ignore WasmPlugins attached without targetRefs.',
+      notEnrolled: 'What this WasmPlugin targets in ambient namespace "{{namespace}}" is not enrolled with a waypoint ("istio.io/use-waypoint"), so the plugin does not run for it.'
+    }
+  },
+  target: [K.WasmPlugin],
+  reads: [K.Namespace, K.Service, K.ServiceEntry, ...WORKLOAD_KINDS],
+  check(plugin, ctx) {
+    for (const { messageId, help } of ambientAttachmentProblems(ctx.index, plugin)) {
+      ctx.report({ resource: plugin, path: ["spec"], messageId, data: { namespace: plugin.namespace }, help });
+    }
+  }
+});
+
+// src/istio/waypoints.ts
+var WAYPOINT_FOR = "istio.io/waypoint-for";
+function waypointUse(labels, namespace) {
+  const name = labels[USE_WAYPOINT];
+  if (name === void 0 || name === "") return { kind: "unset" };
+  if (name === "none") return { kind: "none" };
+  return { kind: "named", name, namespace: labels[USE_WAYPOINT_NAMESPACE] || namespace };
+}
+function waypointTrafficType(index, gateway) {
+  const own = labelsOf(gateway)[WAYPOINT_FOR];
+  if (own !== void 0) return own;
+  const className = asString(spec(gateway).gatewayClassName);
+  const gatewayClass = className ? index.get(K.GatewayClass, "", className) : void 0;
+  return (gatewayClass && labelsOf(gatewayClass)[WAYPOINT_FOR]) ?? "service";
+}
+function waypointAdmits(index, gateway, namespace) {
+  const hbone = listenersOf(gateway).find((l) => l.protocol === "HBONE" && l.port === 15008);
+  if (!hbone) return gateway.namespace === namespace;
+  return namespaceAllowed(index, hbone, gateway, namespace);
+}
+function resolveWaypoint(index, name, namespace) {
+  const gateway = index.get(K.KubernetesGateway, namespace, name);
+  if (gateway) return { kind: "found", gateway };
+  return holdsWaypoints(index) ? { kind: "missing" } : { kind: "unknown" };
+}
+function workloadWaypointUse(index, workload) {
+  const own = waypointUse(workload.labels, workload.namespace);
+  if (own.kind !== "unset") return own;
+  for (const svc of servicesSelecting(index, workload)) {
+    const viaService = waypointUse(labelsOf(svc.resource), workload.namespace);
+    if (viaService.kind !== "unset") return viaService;
+  }
+  return waypointUse(declaredNamespaceLabels(index, workload.namespace), workload.namespace);
+}
+function workloadHasWaypoint(index, workload) {
+  const use = workloadWaypointUse(index, workload);
+  return use.kind === "named" && resolveWaypoint(index, use.name, use.namespace).kind !== "missing";
+}
+
+// rules/istio/waypoint-not-found.ts
+function neededTraffic(r) {
+  if (r.kind === "Namespace") return void 0;
+  return r.kind === "Service" || r.kind === "ServiceEntry" ? "service" : "workload";
+}
+var waypoint_not_found_default = defineRule({
+  meta: {
+    id: "waypoint-not-found",
+    area: "istio",
+    category: "correctness",
+    severity: "error",
+    description: "An istio.io/use-waypoint label names a waypoint that does not exist, that does not take that traffic, or that does not admit the namespace.",
+    aliases: [{ tool: "kiali", code: "KIA1313", match: "partial", messageIds: ["notFound"] }],
+    messages: {
+      notFound: 'Waypoint "{{namespace}}/{{name}}" does not exist: no Gateway of that name is defined.',
+      trafficType: 'Waypoint "{{namespace}}/{{name}}" is labelled "istio.io/waypoint-for: {{type}}", so it does not take the {{needed}} traffic this label sends it.',
+      notAdmitted: 'Waypoint "{{namespace}}/{{name}}" does not admit namespace "{{from}}": the allowedRoutes of its HBONE listener leave it out.'
+    }
+  },
+  target: [K.Namespace, K.Service, K.ServiceEntry, ...WORKLOAD_KINDS],
+  reads: [K.KubernetesGateway, K.GatewayClass],
+  check(resource, ctx) {
+    const isNamespace = resource.kind === "Namespace" && resource.group === "";
+    const workload = isNamespace ? void 0 : workloadOf(resource);
+    if (workload?.labels["istio.io/dataplane-mode"] === "none") return;
+    const labels = workload ? workload.labels : labelsOf(resource);
+    const home = isNamespace ? resource.name : resource.namespace;
+    const use = waypointUse(labels, home);
+    if (use.kind !== "named") return;
+    const path6 = [...workload ? [...workload.templatePath, "metadata"] : ["metadata"], "labels", USE_WAYPOINT];
+    const data = { name: use.name, namespace: use.namespace };
+    const found = resolveWaypoint(ctx.index, use.name, use.namespace);
+    if (found.kind === "unknown") return;
+    if (found.kind === "missing") {
+      const certain = holdsWaypointsIn(ctx.index, use.namespace);
+      ctx.report({
+        resource,
+        path: path6,
+        messageId: "notFound",
+        data,
+        help: `Deploy the waypoint (a Gateway of class "istio-waypoint" named "${use.name}" in namespace "${use.namespace}") or fix the label.`,
+        ...certain ? {} : { severity: "warning" }
+      });
+      return;
+    }
+    const gateway = found.gateway;
+    const related = [{ resource: gateway, message: "the waypoint" }];
+    const needed = neededTraffic(resource);
+    const type2 = waypointTrafficType(ctx.index, gateway);
+    if (needed && type2 !== needed && type2 !== "all" || type2 === "none") {
+      ctx.report({ resource, path: path6, messageId: "trafficType", data: { ...data, type: type2, needed: needed ?? "service or workload" }, help: `Label the waypoint "istio.io/waypoint-for: ${needed ?? "service"}" (or "all").`, related });
+      return;
+    }
+    if (waypointAdmits(ctx.index, gateway, home) === false) {
+      ctx.report({ resource, path: path6, messageId: "notAdmitted", data: { ...data, from: home }, help: `Let the waypoint's HBONE listener admit this namespace ("allowedRoutes.namespaces.from: All" or a Selector).`, related });
+    }
+  }
+});
+
 // rules/istio/webhook-address-invalid.ts
 var isIstioConfig = (kind2, name) => kind2 === "MutatingWebhookConfiguration" ? name.startsWith("istio-sidecar-injector") : name === "istiod-default-validator" || name.startsWith("istio-validator");
 var webhook_address_invalid_default = defineRule({
@@ -83221,7 +83778,7 @@ var workload_authorization_missing_default = defineRule({
     }
   },
   target: WORKLOAD_KINDS,
-  reads: [K.AuthorizationPolicy, K.Namespace],
+  reads: [K.AuthorizationPolicy, K.Namespace, K.Service, K.KubernetesGateway],
   check(resource, ctx) {
     if (!holdsKind(ctx.index, K.AuthorizationPolicy)) return;
     const workload = workloadOf(resource);
@@ -83236,14 +83793,82 @@ var workload_authorization_missing_default = defineRule({
   }
 });
 function covered(index) {
-  return index.memo("istio/authorization-covered-workloads", [K.AuthorizationPolicy, ...WORKLOAD_KINDS], () => {
+  return index.memo("istio/authorization-covered-workloads", [K.AuthorizationPolicy, K.Service, K.KubernetesGateway, ...WORKLOAD_KINDS], () => {
     const out = /* @__PURE__ */ new Set();
     for (const policy of index.all(K.AuthorizationPolicy)) {
-      for (const w of policyWorkloads(index, policy) ?? []) out.add(w.resource);
+      const target = policyTarget(policy);
+      const viaWaypoint = target.kind === "targetRefs" && target.refs.some((r) => r.kind === "GatewayClass" || r.kind === "Gateway" && mayBeWaypoint(index, policy.namespace, r.name));
+      const workloads = viaWaypoint ? index.workloads().inNamespace(policy.namespace) : policyWorkloads(index, policy) ?? serviceTargetWorkloads(index, policy);
+      for (const w of workloads) out.add(w.resource);
     }
     return out;
   });
 }
+function mayBeWaypoint(index, namespace, name) {
+  const gateway = index.get(K.KubernetesGateway, namespace, name);
+  return !gateway || asString(spec(gateway).gatewayClassName) === WAYPOINT_CLASS;
+}
+
+// rules/istio/workload-dataplane-conflict.ts
+var DATAPLANE = "istio.io/dataplane-mode";
+var INJECT = "sidecar.istio.io/inject";
+var REVISION = "istio.io/rev";
+var labelPath = (w, key2) => [...w.templatePath, "metadata", "labels", key2];
+function ambientRequest(w, ns) {
+  const own = w.labels[DATAPLANE];
+  if (own !== void 0) return own === "ambient" ? { label: `${DATAPLANE}=ambient`, path: labelPath(w, DATAPLANE) } : void 0;
+  return ns[DATAPLANE] === "ambient" ? { label: `${DATAPLANE}=ambient`, path: void 0 } : void 0;
+}
+function sidecarRequest(w, ns) {
+  if (w.labels[INJECT] === "false" || w.annotations[INJECT] === "false") return void 0;
+  const injection = ns["istio-injection"];
+  if (injection !== void 0) return injection === "enabled" ? { label: "istio-injection=enabled", path: void 0 } : void 0;
+  if (ns[REVISION] !== void 0) return { label: `${REVISION}=${ns[REVISION]}`, path: void 0 };
+  if (w.labels[INJECT] === "true") return { label: `${INJECT}=true`, path: labelPath(w, INJECT) };
+  if (w.labels[REVISION] !== void 0) return { label: `${REVISION}=${w.labels[REVISION]}`, path: labelPath(w, REVISION) };
+  return void 0;
+}
+var workload_dataplane_conflict_default = defineRule({
+  meta: {
+    id: "workload-dataplane-conflict",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "A workload asks for both a sidecar and ambient mode (at least one of them on its own pod template); the sidecar wins.",
+    aliases: [
+      { tool: "kiali", code: "KIA1311", match: "partial", messageIds: ["bothRequested"] },
+      { tool: "kiali", code: "KIA1316", match: "partial", messageIds: ["injectedInAmbient"] }
+    ],
+    messages: {
+      bothRequested: '{{workload}} asks for a sidecar ("{{sidecar}}") and for ambient mode ("{{ambient}}"); the sidecar is injected and ztunnel leaves pods with a sidecar alone.',
+      injectedInAmbient: '{{workload}} already holds an injected sidecar ("istio-proxy") and asks for ambient mode ("{{ambient}}"); ztunnel leaves pods with a sidecar alone.'
+    }
+  },
+  target: WORKLOAD_KINDS,
+  reads: [K.Namespace],
+  check(resource, ctx) {
+    const w = workloadOf(resource);
+    if (!w || isWaypointWorkload(w)) return;
+    const ns = declaredNamespaceLabels(ctx.index, w.namespace);
+    const ambient = ambientRequest(w, ns);
+    if (!ambient) return;
+    const workload = `${resource.kind} "${resource.namespace}/${resource.name}"`;
+    const help = `Keep one data plane: drop the ambient label, or the sidecar request (a pod can opt out with ${INJECT}=false).`;
+    if (w.containers.some((c) => c.name === "istio-proxy")) {
+      ctx.report({ resource, path: ambient.path ?? [...w.templatePath, "spec", "containers"], messageId: "injectedInAmbient", data: { workload, ambient: ambient.label }, help });
+      return;
+    }
+    const sidecar = sidecarRequest(w, ns);
+    if (!sidecar || !sidecar.path && !ambient.path) return;
+    ctx.report({
+      resource,
+      path: ambient.path ?? sidecar.path ?? [],
+      messageId: "bothRequested",
+      data: { workload, sidecar: sidecar.label, ambient: ambient.label },
+      help
+    });
+  }
+});
 
 // rules/istio/workload-image-auto-invalid.ts
 var workload_image_auto_invalid_default = defineRule({
@@ -83390,6 +84015,39 @@ var workload_uid_conflict_default = defineRule({
       const path6 = [...specPath, "containers", i, "securityContext", "runAsUser"];
       if (asNumber(getPath(resource.data, path6)) !== PROXY_UID) return;
       ctx.report({ resource, path: path6, messageId: "container", data: { container: name }, help });
+    });
+  }
+});
+
+// rules/istio/workload-waypoint-missing.ts
+var isGatewayWorkload2 = (w) => w.labels["gateway.networking.k8s.io/gateway-name"] !== void 0 || ["ingressgateway", "egressgateway"].includes(w.labels.istio ?? "");
+var applies = (index, policy, w) => policyTarget(policy).kind === "targetRefs" ? serviceTargetWorkloads(index, policy).includes(w) : policyAppliesTo(index, policy, w);
+var workload_waypoint_missing_default = defineRule({
+  meta: {
+    id: "workload-waypoint-missing",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "An ambient workload is subject to an AuthorizationPolicy with HTTP rules but has no waypoint to enforce them.",
+    aliases: [{ tool: "kiali", code: "KIA1317", match: "same" }],
+    messages: {
+      noWaypoint: '{{workload}} runs in ambient mode without a waypoint, so nothing enforces the HTTP rules of AuthorizationPolicy "{{policy}}" for it.'
+    }
+  },
+  target: WORKLOAD_KINDS,
+  reads: [K.AuthorizationPolicy, K.Namespace, K.Service, K.KubernetesGateway],
+  check(resource, ctx) {
+    const w = workloadOf(resource);
+    if (!w || isWaypointWorkload(w) || isGatewayWorkload2(w) || !workloadInAmbient(ctx.index, w)) return;
+    const policy = ctx.index.inNamespace(K.AuthorizationPolicy, w.namespace).find((p) => isL7AuthorizationPolicy(p) && applies(ctx.index, p, w));
+    if (!policy || workloadHasWaypoint(ctx.index, w)) return;
+    ctx.report({
+      resource,
+      path: [...w.templatePath, "metadata", "labels"],
+      messageId: "noWaypoint",
+      data: { workload: `${resource.kind} "${resource.namespace}/${resource.name}"`, policy: `${policy.namespace}/${policy.name}` },
+      help: 'Enroll the workload, its Service or its namespace with a waypoint ("istio.io/use-waypoint") and deploy that waypoint.',
+      related: [{ resource: policy, path: ["spec", "rules"], message: "AuthorizationPolicy with HTTP rules" }]
     });
   }
 });
@@ -86957,7 +87615,7 @@ function routeIssues(route) {
 }
 
 // rules/linkerd/linkerd-route-invalid.ts
-var HELP2 = {
+var HELP4 = {
   pathNotAbsolute: 'Start Exact and PathPrefix values with "/".',
   regexInvalid: "Fix the regular expression (Linkerd compiles it with Rust's regex crate, RE2 syntax).",
   headerValueInvalid: "Use visible ASCII characters only (and tabs).",
@@ -86993,7 +87651,7 @@ var linkerd_route_invalid_default = defineRule({
     if (!linkerdGoverns(ctx.index, route)) return;
     const severity = webhookSeverity(route);
     for (const issue2 of routeIssues(route)) {
-      ctx.report({ resource: route, path: issue2.path, messageId: issue2.messageId, ...issue2.data ? { data: issue2.data } : {}, severity, help: HELP2[issue2.messageId] });
+      ctx.report({ resource: route, path: issue2.path, messageId: issue2.messageId, ...issue2.data ? { data: issue2.data } : {}, severity, help: HELP4[issue2.messageId] });
     }
   }
 });
@@ -87899,11 +88557,15 @@ var RULES = [
   yaml_duplicate_key_default,
   yaml_limit_exceeded_default,
   yaml_syntax_error_default,
+  backendtlspolicy_ca_certificate_not_found_default,
+  backendtlspolicy_target_not_found_default,
   gateway_address_duplicate_default,
   gateway_class_not_found_default,
   gateway_listener_conflict_default,
   gateway_listener_duplicate_default,
   gateway_status_invalid_default,
+  listenerset_attachment_invalid_default,
+  listenerset_parent_not_found_default,
   referencegrant_namespace_not_found_default,
   route_attachment_invalid_default,
   route_backend_grant_missing_default,
@@ -87928,6 +88590,7 @@ var RULES = [
   authorizationpolicy_rule_shadowed_default,
   authorizationpolicy_workload_not_found_default,
   authorizationpolicy_workload_unreachable_default,
+  destinationrule_ambient_ineffective_default,
   destinationrule_ca_certificates_missing_default,
   destinationrule_host_conflict_default,
   destinationrule_host_not_found_default,
@@ -87984,11 +88647,13 @@ var RULES = [
   sidecar_selector_conflict_default,
   sidecar_selector_not_found_default,
   status_condition_failed_default,
+  telemetry_ambient_ineffective_default,
   telemetry_invalid_default,
   telemetry_provider_deprecated_default,
   telemetry_provider_missing_default,
   telemetry_selector_conflict_default,
   telemetry_selector_not_found_default,
+  virtualservice_ambient_ineffective_default,
   virtualservice_destination_host_not_found_default,
   virtualservice_destination_port_not_found_default,
   virtualservice_gateway_deprecated_default,
@@ -88009,11 +88674,15 @@ var RULES = [
   virtualservice_route_weight_ineffective_default,
   virtualservice_subset_not_found_default,
   virtualservice_weights_invalid_default,
+  wasmplugin_ambient_ineffective_default,
+  waypoint_not_found_default,
   webhook_address_invalid_default,
   workload_authorization_missing_default,
+  workload_dataplane_conflict_default,
   workload_image_auto_invalid_default,
   workload_service_port_conflict_default,
   workload_uid_conflict_default,
+  workload_waypoint_missing_default,
   workloadentry_invalid_default,
   workloadgroup_invalid_default,
   workloadgroup_labels_duplicate_default,
