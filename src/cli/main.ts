@@ -1,7 +1,8 @@
-import { UsageError } from "../api.js";
+import type { CliIo } from "./io.js";
 import { COMMANDS } from "./commands.js";
-import { type CliIo, CliUsageError, EXIT } from "./io.js";
-import { runLint } from "./lint.js";
+import { CliUsageError, EXIT } from "./io.js";
+import { HELP } from "./help.js";
+import { VERSION } from "../base/package.js";
 
 export { type CliIo, EXIT } from "./io.js";
 
@@ -10,6 +11,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     return await runUnsafe(argv, io);
   } catch (error) {
+    // Thrown only once the lint code is loaded, so importing its error class here costs nothing more.
+    const { UsageError } = await import("../project/settings.js");
     if (error instanceof CliUsageError || error instanceof UsageError) {
       io.error(`meshlint: ${error.message}\nRun "meshlint --help" for usage.\n`);
       return EXIT.usage;
@@ -20,8 +23,25 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * `meshlint --version` and `meshlint --help` alone are answered without loading the linter (a few tenths of a
+ * second of module loading); any other command line, these flags among others included, goes the full way.
+ */
+const ANSWERED_AT_ONCE: Readonly<Record<string, () => string>> = {
+  "--version": () => `${VERSION}\n`,
+  "-v": () => `${VERSION}\n`,
+  "--help": () => HELP,
+  "-h": () => HELP,
+};
+
 async function runUnsafe(argv: readonly string[], io: CliIo): Promise<number> {
+  const answer = argv.length === 1 ? ANSWERED_AT_ONCE[argv[0]!] : undefined;
+  if (answer) {
+    io.write(answer());
+    return EXIT.ok;
+  }
   const command = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
   if (command) return (await command()).run(argv.slice(1), io);
+  const { runLint } = await import("./lint.js");
   return runLint(argv, io);
 }
