@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type LintResult, lint } from "../../src/api.js";
@@ -7,7 +7,7 @@ import { emptyConfig } from "../../src/engine/config.js";
 import { stylish } from "../../src/report/stylish.js";
 import { ROOT } from "../helpers/fixtures.js";
 import { tempRepo } from "../helpers/temp-repo.js";
-import { cli } from "../integrations/world.js";
+import { cli, git } from "../integrations/world.js";
 
 const REPOS = join(ROOT, "fixtures", "repos");
 const STANDIN = `node ${join(ROOT, "test", "helpers", "helm-standin.mjs")}`;
@@ -87,6 +87,26 @@ describe.runIf(kubectl)("Kustomize, rendered with the real kubectl kustomize", (
     expect(findings(r)).toEqual(["app/kustomization.yaml:- template-render-failed"]);
     expect(r.diagnostics[0]?.message).toMatch(/^"kubectl kustomize" could not build "app": .*missing\.yaml/);
     expect(r.summary.resources).toBe(1);
+  });
+
+  it("judges a change through the overlays: a base losing a subset breaks the overlay patch that routes to it", async () => {
+    const dir = tempRepo({});
+    cpSync(join(REPOS, "gitops-kustomize"), dir, { recursive: true });
+    git(dir, "init", "-q");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "base");
+    const routing = join(dir, "base/routing.yaml");
+    writeFileSync(routing, readFileSync(routing, "utf8").replace("    - name: v2\n      labels:\n        version: v2\n", ""));
+    git(dir, "commit", "-qam", "drop subset v2");
+    const r = await cli(["-f", "json", "--changed-since", "HEAD~1"], dir);
+    expect(r.code).toBe(1);
+    // prod's canary patch and staging's inline JSON 6902 patch route to v2: each reported at its patch's line, in
+    // files the commit did not touch. The old mistake beside them (prod's v3) is not new.
+    const found = JSON.parse(r.out).diagnostics.map((d: { file: string; line: number; message: string }) => `${d.file}:${d.line} ${d.message}`);
+    expect(found).toEqual([
+      'overlays/prod/canary.yaml:11 Subset "v2" is not defined by DestinationRule "prod/prod-reviews" for host "prod-reviews".',
+      'overlays/staging/kustomization.yaml:14 Subset "v2" is not defined by DestinationRule "staging/reviews-stg" for host "reviews-stg".',
+    ]);
   });
 
   it("renders the folder an Argo CD Application deploys, with its namespace and prefix", async () => {
