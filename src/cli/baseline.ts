@@ -22,6 +22,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (values["output-file"]?.length) throw new CliUsageError("meshlint baseline writes .meshlint-baseline.json; --output-file does not apply");
+  // A baseline records everything there is now; a change's new findings or a printed config would record nothing.
+  for (const flag of ["changed-since", "staged", "print-config"] as const) {
+    if (values[flag] !== undefined && values[flag] !== false) throw new CliUsageError(`meshlint baseline records every current finding; --${flag} does not apply`);
+  }
   const { inputs, options } = await lintInvocation(values, positionals, io);
   const result = await lint(inputs, { ...options, baseline: false });
   for (const input of result.unmatched) io.error(`meshlint: no such file, folder or glob match: ${input}\n`);

@@ -114,6 +114,16 @@ describe("baseline", () => {
     expect((await cli(["mesh"], dir)).code).toBe(0);
   });
 
+  it("does not take a change or --print-config: it records everything there is now", async () => {
+    const dir = tempRepo({ "mesh/service.yaml": SERVICE_YAML });
+    for (const flags of [["--changed-since", "HEAD"], ["--staged"], ["--print-config", "."]]) {
+      const r = await cli(["baseline", ...flags], dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`${flags[0]} does not apply`);
+    }
+    expect(existsSync(join(dir, BASELINE_FILE))).toBe(false);
+  });
+
   it("a malformed baseline is a usage error", async () => {
     const dir = tempRepo({ "mesh/service.yaml": SERVICE_YAML, [BASELINE_FILE]: '{"files": []}' });
     const r = await cli(["."], dir);
