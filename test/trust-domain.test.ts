@@ -240,7 +240,7 @@ describe("a host spelled with the trust domain is not the Service (Istio's readi
   });
 
   it("covers every rule that resolves hosts, directly or through the model", () => {
-    const resolving = /\b(resolveHost|canonicalHost|qualifiedHost|appliedDestinationRules|routedSubsets|destinationRuleOverlaps|virtualServiceHostOverlaps|resolveEgressHost|clientTls|connection|callerNamespaces|conflictingClients|decideAccess)\(/;
+    const resolving = /\b(resolveHost|canonicalHost|qualifiedHost|appliedDestinationRules|routedSubset|destinationRuleOverlapsOf|hostOverlapsOf|resolveEgressHost|clientTls|connection|callerNamespaces|conflictingClients|decideAccess)\(/;
     const rulesDir = join(ROOT, "rules");
     const ids = readdirSync(rulesDir, { withFileTypes: true })
       .filter((d) => d.isDirectory())

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { destinationRuleOverlaps } from "../../src/istio/destination-rules.js";
+import { destinationRuleOverlapsOf } from "../../src/istio/destination-rules.js";
 import { K } from "../../src/model/kinds.js";
 import { HOST_KINDS } from "../../src/istio/hosts.js";
 
@@ -17,10 +17,11 @@ export default defineRule({
       trafficPolicy: 'DestinationRule "{{other}}" also sets a traffic policy for host "{{host}}"; Istio merges the two and ignores the later policy.',
     },
   },
-  reads: [K.DestinationRule, K.Sidecar, ...HOST_KINDS],
-  checkAll(ctx) {
+  target: [K.DestinationRule],
+  reads: [K.Sidecar, ...HOST_KINDS],
+  check(dr, ctx) {
     const seen = new Set<string>();
-    for (const o of destinationRuleOverlaps(ctx.index)) {
+    for (const o of destinationRuleOverlapsOf(ctx.index, dr)) {
       const key = `${o.rule.id}|${o.other.id}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -1,6 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
 import {
-  MTLS_KINDS,
   autoMtlsEnabled,
   isMeshWideHost,
   isNamespaceWideHost,
@@ -34,7 +33,7 @@ export default defineRule({
     },
   },
   target: [K.DestinationRule],
-  reads: MTLS_KINDS.filter((k) => k !== K.DestinationRule),
+  reads: [K.PeerAuthentication],
   check(dr, ctx) {
     const { index } = ctx;
     if (autoMtlsEnabled(index) || topTlsMode(dr) !== "ISTIO_MUTUAL") return;

@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { backendLabels, routedSubsets } from "../../src/istio/destination-rules.js";
+import { backendLabels, routedSubset } from "../../src/istio/destination-rules.js";
 import { withoutTopologyLabels } from "../../src/istio/topology.js";
 import { K } from "../../src/model/kinds.js";
 import { asArray, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
@@ -36,7 +36,6 @@ export default defineRule({
     const backends = found.entries.flatMap((e) => backendLabels(ctx.index, e));
     // Workloads kept in another repository are not evidence of a mistake: judge only hosts whose pods are here.
     if (backends.length === 0) return;
-    const routed = routedSubsets(ctx.index);
     asArray(spec(dr).subsets).forEach((s, i) => {
       const subset = asObject(s);
       const name = asString(subset?.name);
@@ -48,7 +47,7 @@ export default defineRule({
       if (Object.keys(templateLabels).length === 0 && !impossible) return;
       const selector = selectorFromLabels(templateLabels);
       if (!impossible && backends.some((b) => matches(selector, b))) return;
-      const route = routed.get(`${host}|${name}`);
+      const route = routedSubset(ctx.index, host, name);
       ctx.report({
         resource: dr,
         path: ["spec", "subsets", i, "labels"],

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { MESH_GATEWAY } from "../../src/istio/gateways.js";
-import { virtualServiceHostOverlaps } from "../../src/istio/virtualservice-hosts.js";
+import { hostOverlapsOf } from "../../src/istio/virtualservice-hosts.js";
 import { K } from "../../src/model/kinds.js";
 import { HOST_KINDS } from "../../src/istio/hosts.js";
 
@@ -16,9 +16,10 @@ export default defineRule({
       gatewayHostConflict: 'Host "{{host}}" is also claimed by VirtualService {{others}} on gateway "{{gateway}}"; their routes are merged in no defined order.',
     },
   },
-  reads: [K.VirtualService, K.Sidecar, ...HOST_KINDS],
-  checkAll(ctx) {
-    for (const { claim, gateway, others } of virtualServiceHostOverlaps(ctx.index)) {
+  target: [K.VirtualService],
+  reads: [K.Sidecar, ...HOST_KINDS],
+  check(vs, ctx) {
+    for (const { claim, gateway, others } of hostOverlapsOf(ctx.index, vs, "gateways")) {
       if (gateway === MESH_GATEWAY) continue;
       ctx.report({
         resource: claim.vs,

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { MESH_GATEWAY } from "../../src/istio/gateways.js";
-import { virtualServiceHostOverlaps } from "../../src/istio/virtualservice-hosts.js";
+import { hostOverlapsOf } from "../../src/istio/virtualservice-hosts.js";
 import { K } from "../../src/model/kinds.js";
 import { HOST_KINDS } from "../../src/istio/hosts.js";
 
@@ -20,9 +20,10 @@ export default defineRule({
       hostOverlap: 'Host "{{host}}" overlaps host "{{otherHost}}" of mesh VirtualService {{others}}; sidecars apply only one VirtualService to a host.',
     },
   },
-  reads: [K.VirtualService, K.Sidecar, ...HOST_KINDS],
-  checkAll(ctx) {
-    for (const { claim, gateway, sameHost, others } of virtualServiceHostOverlaps(ctx.index)) {
+  target: [K.VirtualService],
+  reads: [K.Sidecar, ...HOST_KINDS],
+  check(vs, ctx) {
+    for (const { claim, gateway, sameHost, others } of hostOverlapsOf(ctx.index, vs, "mesh")) {
       if (gateway !== MESH_GATEWAY) continue;
       ctx.report({
         resource: claim.vs,

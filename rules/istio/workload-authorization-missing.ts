@@ -26,7 +26,7 @@ export default defineRule({
     // A repository without AuthorizationPolicies keeps them elsewhere (or has chosen not to use them).
     if (!holdsKind(ctx.index, K.AuthorizationPolicy)) return;
     const workload = workloadOf(resource);
-    if (!workload || covered(ctx.index).has(resource)) return;
+    if (!workload || isCovered(ctx.index, resource)) return;
     // Policies do nothing for a workload that is clearly outside the mesh.
     if (!mayBeInMesh(ctx.index, workload)) return;
     ctx.report({
@@ -39,23 +39,22 @@ export default defineRule({
 });
 
 /**
- * Workloads some AuthorizationPolicy applies to: by selector or namespace (root-namespace selectors mesh-wide), by
- * targetRefs to a Service selecting them, or, for targetRefs to a waypoint, every workload of the policy's namespace
- * (as Kiali counts any targetRefs policy).
+ * Whether some AuthorizationPolicy applies to a workload: by selector or namespace (root-namespace selectors
+ * mesh-wide), by targetRefs to a Service selecting it, or, for targetRefs to a waypoint, as one of the policy's
+ * namespace's workloads (as Kiali counts any targetRefs policy). A table fed per policy, so that a change re-files
+ * only the policies it touches.
  */
-function covered(index: ResourceIndex): ReadonlySet<Resource> {
-  return index.memo("istio/authorization-covered-workloads", [K.AuthorizationPolicy, K.Service, K.KubernetesGateway, ...WORKLOAD_KINDS], () => {
-    const out = new Set<Resource>();
-    for (const policy of index.all(K.AuthorizationPolicy)) {
+function isCovered(index: ResourceIndex, workload: Resource): boolean {
+  return index
+    .table("istio/authorization-covered-workloads", [K.AuthorizationPolicy, K.Service, K.KubernetesGateway, ...WORKLOAD_KINDS], (policy, index) => {
+      if (policy.kind !== "AuthorizationPolicy" || policy.group !== K.AuthorizationPolicy.group) return [];
       const target = policyTarget(policy);
       const viaWaypoint = target.kind === "targetRefs" && target.refs.some((r) => r.kind === "GatewayClass" || (r.kind === "Gateway" && mayBeWaypoint(index, policy.namespace, r.name)));
-      const workloads = viaWaypoint
-        ? index.workloads().inNamespace(policy.namespace)
-        : (policyWorkloads(index, policy) ?? serviceTargetWorkloads(index, policy));
-      for (const w of workloads) out.add(w.resource);
-    }
-    return out;
-  });
+      const workloads = viaWaypoint ? index.workloads().inNamespace(policy.namespace) : (policyWorkloads(index, policy) ?? serviceTargetWorkloads(index, policy));
+      return workloads.map((w) => [w.resource.id, w.resource] as const);
+    })
+    .get(workload.id)
+    .includes(workload);
 }
 
 /** A Gateway of the waypoint class, or one the repository does not hold (it may be a waypoint deployed elsewhere). */

@@ -8,17 +8,11 @@ import { serviceView, workloadsBehind } from "../model/services.js";
 import { type ExportScope, destinationRuleScope, isVisibleFrom } from "./export-to.js";
 import { routeDestinations } from "./routes.js";
 import { importsHost } from "./sidecar-imports.js";
-import { addTo } from "../base/multimap.js";
 
 interface IndexedRule {
   readonly rule: Resource;
   readonly host: string;
   readonly scope: ExportScope;
-}
-
-interface NamespaceRules {
-  readonly exact: Map<string, IndexedRule[]>;
-  readonly wildcard: IndexedRule[];
 }
 
 export interface AppliedDestinationRules {
@@ -39,18 +33,16 @@ export function appliedDestinationRules(
   fromNamespace: string,
   hostNamespaces: readonly string[],
 ): AppliedDestinationRules {
-  const byNamespace = index.memo("istio/destination-rules-by-host", [K.DestinationRule, ...HOST_KINDS], () => buildTable(index));
+  const table = destinationRulesByHost(index);
   const levels = [fromNamespace, ...hostNamespaces, index.settings.rootNamespace];
   const seen = new Set<string>();
   for (const ns of levels) {
     if (seen.has(ns)) continue;
     seen.add(ns);
-    const table = byNamespace.get(ns);
-    if (!table) continue;
     const visible = (r: IndexedRule) => ns === fromNamespace || isVisibleFrom(r.scope, fromNamespace);
-    const exact = (table.exact.get(host) ?? []).filter(visible);
+    const exact = table.get(`${ns}\u0000${host}`).filter(visible);
     if (exact.length) return { rules: exact.map((r) => r.rule), namespace: ns };
-    const wildcards = table.wildcard.filter((r) => visible(r) && hostMatchesPattern(host, r.host));
+    const wildcards = table.get(`${ns}\u0000*`).filter((r) => visible(r) && hostMatchesPattern(host, r.host));
     if (wildcards.length) {
       const best = Math.max(...wildcards.map((r) => r.host.length));
       return { rules: wildcards.filter((r) => r.host.length === best).map((r) => r.rule), namespace: ns };
@@ -71,23 +63,19 @@ export function subsetNames(rules: readonly Resource[]): Set<string> {
   return names;
 }
 
-function buildTable(index: ResourceIndex): Map<string, NamespaceRules> {
-  const out = new Map<string, NamespaceRules>();
-  for (const rule of index.all(K.DestinationRule)) {
+/**
+ * DestinationRules by namespace and canonical host (`ns\0host`; wildcard hosts under `ns\0*`), fed per
+ * DestinationRule so that a change re-files only that rule and re-runs only the checks that looked up its host.
+ */
+function destinationRulesByHost(index: ResourceIndex) {
+  return index.table<IndexedRule>("istio/destination-rules-by-host", [K.DestinationRule, ...HOST_KINDS], (rule, index) => {
+    if (rule.kind !== "DestinationRule" || rule.group !== K.DestinationRule.group) return [];
     const written = asString(spec(rule).host);
-    if (!written) continue;
+    if (!written) return [];
     const host = canonicalHost(index, written, rule.namespace);
-    let table = out.get(rule.namespace);
-    if (!table) out.set(rule.namespace, (table = { exact: new Map(), wildcard: [] }));
     const entry = { rule, host, scope: destinationRuleScope(rule, index.settings) };
-    if (host.startsWith("*")) table.wildcard.push(entry);
-    else {
-      const list = table.exact.get(host);
-      if (list) list.push(entry);
-      else table.exact.set(host, [entry]);
-    }
-  }
-  return out;
+    return [[host.startsWith("*") ? `${rule.namespace}\u0000*` : `${rule.namespace}\u0000${host}`, entry]];
+  });
 }
 
 /**
@@ -107,19 +95,16 @@ export function backendLabels(index: ResourceIndex, entry: HostEntry): Readonly<
   });
 }
 
-/** `host|subset` (canonical host) → the first VirtualService whose routes send traffic there, over all VirtualServices. */
-export function routedSubsets(index: ResourceIndex): Map<string, Resource> {
-  return index.memo("istio/routed-subsets", [K.VirtualService, ...HOST_KINDS], () => {
-    const out = new Map<string, Resource>();
-    for (const vs of index.all(K.VirtualService)) {
-      for (const d of routeDestinations(vs)) {
-        if (!d.subset || d.kind !== "route") continue;
-        const key = `${canonicalHost(index, d.host, vs.namespace)}|${d.subset}`;
-        if (!out.has(key)) out.set(key, vs);
-      }
-    }
-    return out;
-  });
+/** The first VirtualService (in index order) whose routes send traffic to a subset of a canonical host. */
+export function routedSubset(index: ResourceIndex, host: string, subset: string): Resource | undefined {
+  return index
+    .table<Resource>("istio/routed-subsets", [K.VirtualService, ...HOST_KINDS], (vs, index) => {
+      if (vs.kind !== "VirtualService" || vs.group !== K.VirtualService.group) return [];
+      const keys = new Set<string>();
+      for (const d of routeDestinations(vs)) if (d.subset && d.kind === "route") keys.add(`${canonicalHost(index, d.host, vs.namespace)}|${d.subset}`);
+      return [...keys].map((key) => [key, vs] as const);
+    })
+    .get(`${host}|${subset}`)[0];
 }
 
 /** Two DestinationRules of one namespace that both configure a host (exactly, or through a wildcard). */
@@ -135,43 +120,44 @@ export interface DestinationRuleOverlap {
 }
 
 /**
- * Pairs of DestinationRules that Istio merges (same namespace, hosts that intersect) in a way that drops part of
+ * The DestinationRules that Istio merges with `dr` (same namespace, hosts that intersect) in a way that drops part of
  * one of them: a subset name defined twice, a rule without subsets next to another (as Kiali counts it), or two
  * top-level traffic policies (only the first is kept). DestinationRules with a workload selector are left out
  * (they apply to their workloads only), as are mesh-wide and namespace-wide ISTIO_MUTUAL defaults. Only hosts
  * that the namespace's Sidecar imports count.
  */
-export function destinationRuleOverlaps(index: ResourceIndex): readonly DestinationRuleOverlap[] {
-  return index.memo("istio/destination-rule-overlaps", [K.DestinationRule, K.Sidecar, ...HOST_KINDS], () => {
-    const byNamespace = new Map<string, { rule: Resource; host: string }[]>();
-    for (const rule of index.all(K.DestinationRule)) {
-      const written = asString(spec(rule).host);
-      if (!written || asObject(spec(rule).workloadSelector)) continue;
-      const host = canonicalHost(index, written, rule.namespace);
-      if (isMtlsDefault(index, rule, host)) continue;
-      const list = byNamespace.get(rule.namespace) ?? [];
-      list.push({ rule, host });
-      byNamespace.set(rule.namespace, list);
-    }
-    const out: DestinationRuleOverlap[] = [];
-    for (const [namespace, rules] of byNamespace) {
-      // Exact hosts are grouped; wildcard hosts are compared with everything in the namespace.
-      const exact = new Map<string, { rule: Resource; host: string }[]>();
-      const wildcards = rules.filter((r) => r.host.startsWith("*"));
-      for (const r of rules) if (!r.host.startsWith("*")) addTo(exact, r.host, r);
-      const pairs: [{ rule: Resource; host: string }, { rule: Resource; host: string }][] = [];
-      for (const group of exact.values()) for (let i = 0; i < group.length; i++) for (let j = i + 1; j < group.length; j++) pairs.push([group[i]!, group[j]!]);
-      for (const w of wildcards) for (const r of rules) if (r !== w && (!r.host.startsWith("*") || rules.indexOf(r) > rules.indexOf(w)) && hostsIntersect(w.host, r.host)) pairs.push([w, r]);
-      for (const [a, b] of pairs) {
-        const host = specificHost(a.host, b.host);
-        if (!importsHost(index, namespace, namespaceOfFqdn(index, host) ?? hostOwner(index, host, namespace), host)) continue;
-        const clash = clashOf(a.rule, b.rule);
-        if (!clash) continue;
-        out.push({ rule: a.rule, other: b.rule, host, ...clash }, { rule: b.rule, other: a.rule, host, ...clash });
-      }
-    }
-    return out;
+export function destinationRuleOverlapsOf(index: ResourceIndex, dr: Resource): readonly DestinationRuleOverlap[] {
+  // DestinationRules of each namespace by host (`ns\0=host`), wildcards together (`ns\0*`), and all of them
+  // (`ns\0all`, which only a wildcard needs to compare with); fed per DestinationRule.
+  const table = index.table<{ rule: Resource; host: string }>("istio/destination-rule-claims", [K.DestinationRule, K.Sidecar, ...HOST_KINDS], (rule, index) => {
+    const claim = claimOf(index, rule);
+    if (!claim) return [];
+    return [[`${rule.namespace}\u0000${claim.host.startsWith("*") ? "*" : `=${claim.host}`}`, claim] as const, [`${rule.namespace}\u0000all`, claim] as const];
   });
+  const mine = claimOf(index, dr);
+  if (!mine) return [];
+  const namespace = dr.namespace;
+  // Exact hosts meet the same host and the wildcards covering it; a wildcard meets every host it intersects.
+  const others = mine.host.startsWith("*")
+    ? table.get(`${namespace}\u0000all`).filter((o) => o.rule !== dr && hostsIntersect(mine.host, o.host))
+    : [...table.get(`${namespace}\u0000=${mine.host}`), ...table.get(`${namespace}\u0000*`).filter((w) => hostsIntersect(w.host, mine.host))].filter((o) => o.rule !== dr);
+  const out: DestinationRuleOverlap[] = [];
+  for (const other of others) {
+    const host = specificHost(mine.host, other.host);
+    if (!importsHost(index, namespace, namespaceOfFqdn(index, host) ?? hostOwner(index, host, namespace), host)) continue;
+    const clash = clashOf(dr, other.rule);
+    if (clash) out.push({ rule: dr, other: other.rule, host, ...clash });
+  }
+  return out;
+}
+
+/** A DestinationRule's canonical host, unless it applies to selected workloads only or is a mesh or namespace mTLS default. */
+function claimOf(index: ResourceIndex, rule: Resource): { rule: Resource; host: string } | undefined {
+  if (rule.kind !== "DestinationRule" || rule.group !== K.DestinationRule.group) return undefined;
+  const written = asString(spec(rule).host);
+  if (!written || asObject(spec(rule).workloadSelector)) return undefined;
+  const host = canonicalHost(index, written, rule.namespace);
+  return isMtlsDefault(index, rule, host) ? undefined : { rule, host };
 }
 
 function specificHost(a: string, b: string): string {

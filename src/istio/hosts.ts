@@ -3,7 +3,8 @@ import { hostMatchesPattern, qualifyHost } from "../model/hostnames.js";
 import { type Resource, asArray, asNumber, asObject, asString, spec } from "../model/resource.js";
 import { K, type KindKey } from "../model/kinds.js";
 import type { ResourceIndex } from "../model/resource-index.js";
-import { type ServiceView, allServices } from "../model/services.js";
+import { readServiceView } from "../model/services.js";
+import type { Settings } from "../model/settings.js";
 
 // Istio's reading of a host name, the one every rule and model function resolves hosts with.
 //
@@ -64,7 +65,7 @@ export function resolveHost(index: ResourceIndex, host: string, ownerNamespace: 
 }
 
 /** Every host the run's Services and ServiceEntries define (wildcards as written), in input order. */
-export const hostEntries = (index: ResourceIndex): readonly HostEntry[] => hostTable(index).entries;
+export const hostEntries = (index: ResourceIndex): readonly HostEntry[] => allHostEntries(index);
 
 /** The host a reference written in `ownerNamespace` stands for (see HostLookup.host), whether or not it exists. */
 export const canonicalHost = (index: ResourceIndex, host: string, ownerNamespace: string): string =>
@@ -114,52 +115,68 @@ export function exportClientNamespaces(r: Resource): string[] {
   return [...new Set(entries.filter((e) => e !== "~"))];
 }
 
-/** The run's host table, built once from the index's Services and ServiceEntries. */
+/**
+ * The run's host table: a lookup table fed per Service and ServiceEntry, so that a change re-files only the hosts it
+ * names and a lookup depends only on the hosts it examined (a Service change re-runs the checks that looked that host
+ * up, not every host lookup of the run).
+ */
 function hostTable(index: ResourceIndex): HostTable {
-  return index.memo("istio/hosts", HOST_KINDS, () => {
-    const namespaces = index.namespaces();
-    return new HostTable(allServices(index), index.all(K.ServiceEntry), index, (ns) => namespaces.exists(ns));
-  });
+  const { settings } = index;
+  const table = index.table<HostEntry>(
+    "istio/hosts",
+    [K.Service, K.ServiceEntry],
+    (r) => entriesOf(r, settings).map((e) => [slotOf(e.host), e] as const),
+    SERVICES_FIRST,
+  );
+  const namespaces = index.namespaces();
+  return new HostTable(
+    (host) => table.get(`=${host}`),
+    (suffix) => table.get(`*${suffix}`),
+    settings,
+    (ns) => namespaces.exists(ns),
+  );
 }
+
+/** Every host entry of the run in input order: the Services' first, then the ServiceEntries'. */
+function allHostEntries(index: ResourceIndex): readonly HostEntry[] {
+  return index.memo("istio/host-entries", [K.Service, K.ServiceEntry], () =>
+    [...index.all(K.Service), ...index.all(K.ServiceEntry)].flatMap((r) => entriesOf(r, index.settings)),
+  );
+}
+
+/** The hosts one Service (its FQDN) or ServiceEntry (its `hosts`) makes routable. */
+function entriesOf(r: Resource, settings: Settings): HostEntry[] {
+  const scope = serviceScope(r, settings);
+  if (r.kind === "Service" && r.group === "") {
+    const service = readServiceView(r, settings.clusterDomain);
+    return service.name ? [{ host: service.fqdn, resource: r, scope, ports: service.ports }] : [];
+  }
+  const ports = serviceEntryPorts(r);
+  return asArray(spec(r).hosts).flatMap((h) => (typeof h === "string" && h ? [{ host: h.toLowerCase(), resource: r, scope, ports }] : []));
+}
+
+/**
+ * The table key of a host: `=host` for an exact host; a wildcard by the suffix it covers (`*.example.com` as
+ * `*example.com`, `*` as `*`); a malformed `*foo` under a key no lookup asks for.
+ */
+const slotOf = (host: string): string => (host === "*" ? "*" : host.startsWith("*.") ? `*${host.slice(2)}` : host.startsWith("*") ? `*${host}` : `=${host}`);
+
+/** A full build files every Service before any ServiceEntry; a patch keeps that order. */
+const SERVICES_FIRST = (a: Resource, b: Resource): number => Number(a.kind === "ServiceEntry") - Number(b.kind === "ServiceEntry");
 
 /** Services and ServiceEntries by host (exact, and wildcards by the suffix they cover). */
 class HostTable {
-  private readonly exact = new Map<string, HostEntry[]>();
-  private readonly wildcard = new Map<string, HostEntry[]>();
   private readonly externalPatterns: readonly string[];
   private readonly clusterDomain: string;
-  readonly entries: HostEntry[] = [];
 
   constructor(
-    services: readonly ServiceView[],
-    serviceEntries: readonly Resource[],
-    index: ResourceIndex,
+    private readonly exact: (host: string) => readonly HostEntry[],
+    private readonly wildcard: (suffix: string) => readonly HostEntry[],
+    settings: Settings,
     private readonly isNamespace: (name: string) => boolean,
   ) {
-    const { settings } = index;
     this.clusterDomain = settings.clusterDomain;
-    for (const s of services) {
-      if (!s.name) continue;
-      this.add({ host: s.fqdn, resource: s.resource, scope: serviceScope(s.resource, settings), ports: s.ports });
-    }
-    for (const se of serviceEntries) {
-      const scope = serviceScope(se, settings);
-      const ports = serviceEntryPorts(se);
-      for (const h of asArray(spec(se).hosts)) {
-        if (typeof h === "string" && h) this.add({ host: h.toLowerCase(), resource: se, scope, ports });
-      }
-    }
     this.externalPatterns = settings.externalHosts.map((h) => h.toLowerCase());
-  }
-
-  private add(entry: HostEntry): void {
-    this.entries.push(entry);
-    const map = entry.host.startsWith("*") ? this.wildcard : this.exact;
-    // Wildcards are keyed by the suffix they cover: `*.example.com` by `example.com`, `*` by "".
-    const key = entry.host === "*" ? "" : entry.host.startsWith("*.") ? entry.host.slice(2) : entry.host;
-    const list = map.get(key);
-    if (list) list.push(entry);
-    else map.set(key, [entry]);
   }
 
   resolve(host: string, ownerNamespace: string, clientNamespace: string): HostLookup {
@@ -174,14 +191,14 @@ class HostTable {
       return entries;
     };
     for (const candidate of candidates) {
-      const entries = pick(this.exact.get(candidate));
+      const entries = pick(this.exact(candidate));
       if (entries.length) return { fqdn, host: candidate, entries, external: false, hidden: [] };
     }
     if (!fqdn.startsWith("*")) {
       // Most specific wildcard first: for a.b.example.com try *.b.example.com, then *.example.com, then *.com, then *.
       const labels = fqdn.split(".");
       for (let i = 1; i <= labels.length; i++) {
-        const entries = pick(this.wildcard.get(labels.slice(i).join(".")));
+        const entries = pick(this.wildcard(labels.slice(i).join(".")));
         if (entries.length) return { fqdn, host: canonical, entries, external: false, hidden: [] };
       }
     }

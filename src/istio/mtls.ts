@@ -32,17 +32,13 @@ export interface ServerModeSource {
   readonly path: FieldPath;
 }
 
-
-/** The oldest selector-less PeerAuthentication of each namespace (in the root namespace: the mesh policy). */
-function widePeerAuthentications(index: ResourceIndex): ReadonlyMap<string, Resource> {
-  return index.memo("istio/mtls-peer-authentications", MTLS_KINDS, () => {
-    const wide = new Map<string, Resource>();
-    // Istio applies the oldest when several compete: creation time, then name (byCreation).
-    for (const pa of [...index.all(K.PeerAuthentication)].sort(byCreation)) {
-      if (policyTarget(pa).kind !== "selector" && !wide.has(pa.namespace)) wide.set(pa.namespace, pa);
-    }
-    return wide;
-  });
+/**
+ * The oldest selector-less PeerAuthentication of a namespace (in the root namespace: the mesh policy). Read from
+ * the namespace's own list, so that a change re-runs only the checks that asked about its namespace.
+ */
+function widePeerAuthentication(index: ResourceIndex, namespace: string): Resource | undefined {
+  // Istio applies the oldest when several compete: creation time, then name (byCreation).
+  return [...index.inNamespace(K.PeerAuthentication, namespace)].sort(byCreation).find((pa) => policyTarget(pa).kind !== "selector");
 }
 
 const SERVER_MODES = new Set(["STRICT", "PERMISSIVE", "DISABLE"]);
@@ -68,11 +64,11 @@ export function portLevelModes(pa: Resource): { port: number; key: string; mode:
 
 /** The mesh-wide PeerAuthentication (selector-less, root namespace). */
 export const meshPeerAuthentication = (index: ResourceIndex): Resource | undefined =>
-  widePeerAuthentications(index).get(index.settings.rootNamespace);
+  widePeerAuthentication(index, index.settings.rootNamespace);
 
 /** The namespace-wide PeerAuthentication of a namespace other than the root namespace. */
 export const namespacePeerAuthentication = (index: ResourceIndex, namespace: string): Resource | undefined =>
-  namespace === index.settings.rootNamespace ? undefined : widePeerAuthentications(index).get(namespace);
+  namespace === index.settings.rootNamespace ? undefined : widePeerAuthentication(index, namespace);
 
 /**
  * The workload-level PeerAuthentications that select a pod, oldest first (creation time, then name): Istio applies
@@ -335,8 +331,8 @@ export function serverTargets(index: ResourceIndex, host: string): ServerTarget[
 /** The repository's namespaces a namespace-wide host of `ns` may cover: `ns` itself and, rarely, names with a dot. */
 function namespacesMatching(index: ResourceIndex, ns: string): readonly string[] {
   const all = repositoryNamespaces(index);
-  const dotted = index.memo("istio/mtls-dotted-namespaces", MTLS_KINDS, () => all.filter((n) => n.includes(".")));
-  const own = index.memo("istio/mtls-repository-namespace-set", MTLS_KINDS, () => new Set(all));
+  const dotted = index.memo("istio/mtls-dotted-namespaces", [], () => repositoryNamespaces(index).filter((n) => n.includes(".")));
+  const own = index.memo("istio/mtls-repository-namespace-set", [], () => new Set(repositoryNamespaces(index)));
   if (dotted.length === 0) return own.has(ns) ? [ns] : [];
   // In the order repositoryNamespaces gives, as the scan over all of them did.
   return all.filter((n) => n === ns || dotted.includes(n));
@@ -380,14 +376,18 @@ export const isGatewayWorkload = (w: Workload): boolean =>
 
 /** Namespaces the repository itself uses or declares (installation namespaces only when the repository uses them). */
 export function repositoryNamespaces(index: ResourceIndex): readonly string[] {
-  return index.memo("istio/mtls-repository-namespaces", MTLS_KINDS, () => {
-    const out = new Set<string>();
-    for (const r of index.resources) {
-      if (!isLinted(r)) continue;
-      if (r.kind === "Namespace" && r.group === "") out.add(r.name);
-      else if (r.namespace) out.add(r.namespace);
-    }
-    return [...out].sort();
+  // A fact (their names, joined): every change re-reads them, but only a new or vanished namespace re-runs the checks.
+  return index.memo("istio/mtls-repository-namespaces", [], () => {
+    const joined = index.fact("istio/mtls-repository-namespace-names", MTLS_KINDS, (i) => {
+      const out = new Set<string>();
+      for (const r of i.resources) {
+        if (!isLinted(r)) continue;
+        if (r.kind === "Namespace" && r.group === "") out.add(r.name);
+        else if (r.namespace) out.add(r.namespace);
+      }
+      return [...out].sort().join("\n");
+    });
+    return joined ? joined.split("\n") : [];
   });
 }
 
@@ -407,9 +407,11 @@ export const isNamespaceWideHost = (index: ResourceIndex, dr: Resource): boolean
 
 /** DestinationRules with a mesh-wide or namespace-wide host: the mTLS defaults Kiali reasons about. Built once per run. */
 export function wideDestinationRules(index: ResourceIndex): readonly Resource[] {
-  return index.memo("istio/wide-destination-rules", [K.DestinationRule], () =>
-    index.all(K.DestinationRule).filter((dr) => isMeshWideHost(asString(spec(dr).host)) || isNamespaceWideHost(index, dr)),
-  );
+  return index
+    .table("istio/wide-destination-rules", [K.DestinationRule], (dr, index) =>
+      isMeshWideHost(asString(spec(dr).host)) || isNamespaceWideHost(index, dr) ? [["", dr] as const] : [],
+    )
+    .get("");
 }
 
 /** The top-level `trafficPolicy.tls.mode` of a DestinationRule. */

@@ -41,6 +41,8 @@ interface MemoEntry {
 
 interface TableState {
   readonly kinds: readonly KindKey[];
+  /** Orders entries within a key before index order (a full build adds some kinds first). */
+  readonly first: (a: Resource, b: Resource) => number;
   readonly entriesOf: (r: Resource, index: ResourceIndex) => Iterable<readonly [string, unknown]>;
   readonly buckets: LayeredMap<string, readonly { readonly resource: Resource; readonly value: unknown }[]>;
   /** Each object's keys and the read keys its entries were computed from. */
@@ -228,12 +230,18 @@ export class ResourceIndex {
    * changed objects' entries (and those whose reads it invalidated), so a table costs a change what it touches.
    * Entries keep index order within a key.
    */
-  table<V>(name: string, kinds: readonly KindKey[], entriesOf: (r: Resource, index: ResourceIndex) => Iterable<readonly [string, V]>): Table<V> {
+  table<V>(
+    name: string,
+    kinds: readonly KindKey[],
+    entriesOf: (r: Resource, index: ResourceIndex) => Iterable<readonly [string, V]>,
+    first: (a: Resource, b: Resource) => number = () => 0,
+  ): Table<V> {
     for (const k of kinds) this.log?.kind(k);
     let state = this.tables.get(name);
     if (!state) {
       state = {
         kinds,
+        first,
         entriesOf: entriesOf as TableState["entriesOf"],
         buckets: LayeredMap.of(new Map()),
         contributions: LayeredMap.of(new Map()),
@@ -266,7 +274,7 @@ export class ResourceIndex {
       const list = state.buckets.get(key);
       const entry = { resource: r, value };
       if (!list) state.buckets.set(key, [entry]);
-      else if (ordered) state.buckets.set(key, insertOrdered(list, entry, (e) => e.resource));
+      else if (ordered) state.buckets.set(key, insertOrdered(list, entry, (e) => e.resource, state.first));
       else (list as { resource: Resource; value: unknown }[]).push(entry);
       keys.push(key);
       changed.add(key);
@@ -413,6 +421,8 @@ export class ResourceIndex {
       recomputed.set(name, new Set(added));
       for (const key of changedKeys) keys.add(ReadKey.table(name, key));
     }
+    // Facts recomputed and found unchanged: their readers stay valid whatever else changes in later rounds.
+    const settled = new Set<string>();
     for (let again = true; again; ) {
       again = false;
       for (const [name, state] of [...next.tables.entries()]) {
@@ -437,12 +447,16 @@ export class ResourceIndex {
       }
       for (const [name, entry] of [...next.memos.entries()]) {
         const memoKey = ReadKey.memo(name);
-        if (keys.has(memoKey) || ![...entry.deps].some((d) => keys.has(d))) continue;
+        // The change's keys are few, a memo's inputs may be many: look each key up rather than scan the inputs.
+        if (keys.has(memoKey) || settled.has(name) || ![...keys].some((k) => entry.deps.has(k))) continue;
         if (entry.fact) {
           const deps = new Set([...entry.deps].filter((d) => d.startsWith("K ")));
           const value = next.recordInto(deps, () => entry.fact!(next));
           next.memos.set(name, { value, deps, fact: entry.fact });
-          if (Object.is(value, entry.value)) continue;
+          if (Object.is(value, entry.value)) {
+            settled.add(name);
+            continue;
+          }
         } else {
           next.memos.delete(name);
         }

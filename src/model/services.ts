@@ -1,6 +1,5 @@
-import { addTo } from "../base/multimap.js";
 import { K } from "./kinds.js";
-import { type FieldPath, type Resource, asArray, asNumber, asObject, asString, asStringMap, spec } from "./resource.js";
+import { type FieldPath, type Resource, asArray, asNumber, asObject, asString, asStringMap, compareResources, spec } from "./resource.js";
 import type { ResourceIndex } from "./resource-index.js";
 import { selectorFromLabels } from "./selectors.js";
 import type { Workload } from "./workloads.js";
@@ -42,32 +41,46 @@ export interface ServiceView {
 }
 
 interface ServiceTable {
-  readonly byResource: Map<Resource, ServiceView>;
   readonly all: readonly ServiceView[];
   readonly byFqdn: Map<string, ServiceView>;
-  /** Services with a selector, by `namespace\0key=value` of their selector's first label. */
-  readonly byFirstLabel: Map<string, ServiceView[]>;
-  /** Input order, to list the Services selecting a workload as they are written. */
-  readonly position: Map<ServiceView, number>;
 }
 
 function table(index: ResourceIndex): ServiceTable {
   return index.memo("model/services", [K.Service], () => {
-    const all = index.all(K.Service).map((r) => readService(r, index.settings.clusterDomain));
-    const byResource = new Map<Resource, ServiceView>();
+    const all = index.all(K.Service).map((r) => readServiceView(r, index.settings.clusterDomain));
     const byFqdn = new Map<string, ServiceView>();
-    const byFirstLabel = new Map<string, ServiceView[]>();
-    const position = new Map<ServiceView, number>();
-    for (const [i, s] of all.entries()) {
-      byResource.set(s.resource, s);
-      position.set(s, i);
+    for (const s of all) {
       if (s.name && !byFqdn.has(s.fqdn)) byFqdn.set(s.fqdn, s);
-      const first = Object.entries(s.selector)[0];
-      if (first) addTo(byFirstLabel, `${s.namespace}\u0000${first[0]}=${first[1]}`, s);
     }
-    return { byResource, all, byFqdn, byFirstLabel, position };
+    return { all, byFqdn };
   });
 }
+
+/**
+ * Services with a selector, by `namespace\0key=value` of their selector's first label: a lookup table fed per
+ * Service, so that a Service change re-runs only the checks that looked for Services with one of its labels.
+ */
+const bySelectorLabel = (index: ResourceIndex) =>
+  index.table<ServiceView>("model/services-by-selector-label", [K.Service], (r, index) => {
+    const view = readServiceView(r, index.settings.clusterDomain);
+    const first = Object.entries(view.selector)[0];
+    return first ? [[`${view.namespace}\u0000${first[0]}=${first[1]}`, view] as const] : [];
+  });
+
+/**
+ * Reads a Service resource into its view (what `serviceView` gives, for code that must not depend on the run's
+ * whole Service table, such as per-object lookup tables).
+ */
+export function readServiceView(resource: Resource, clusterDomain: string): ServiceView {
+  const cached = VIEWS.get(resource);
+  if (cached?.clusterDomain === clusterDomain) return cached.view;
+  const view = readService(resource, clusterDomain);
+  VIEWS.set(resource, { clusterDomain, view });
+  return view;
+}
+
+/** A resource never changes (a change makes a new one), so its view is read once whatever index holds it. */
+const VIEWS = new WeakMap<Resource, { readonly clusterDomain: string; readonly view: ServiceView }>();
 
 function readService(resource: Resource, clusterDomain: string): ServiceView {
   const s = spec(resource);
@@ -111,7 +124,7 @@ export const allServices = (index: ResourceIndex): readonly ServiceView[] => tab
 
 /** The view of a Service resource. */
 export function serviceView(index: ResourceIndex, service: Resource): ServiceView {
-  return table(index).byResource.get(service) ?? readService(service, index.settings.clusterDomain);
+  return readServiceView(service, index.settings.clusterDomain);
 }
 
 /** The Service a namespace holds under a name, as a view. */
@@ -138,12 +151,12 @@ export function selects(service: ServiceView, labels: Readonly<Record<string, st
  * of their selector, so a workload is compared only with the Services that could select it.
  */
 export function servicesSelecting(index: ResourceIndex, workload: Pick<Workload, "namespace" | "labels">): ServiceView[] {
-  const { byFirstLabel, position } = table(index);
+  const table = bySelectorLabel(index);
   const found: ServiceView[] = [];
   for (const [k, v] of Object.entries(workload.labels)) {
-    for (const s of byFirstLabel.get(`${workload.namespace}\u0000${k}=${v}`) ?? []) if (selects(s, workload.labels)) found.push(s);
+    for (const s of table.get(`${workload.namespace}\u0000${k}=${v}`)) if (selects(s, workload.labels)) found.push(s);
   }
-  return found.sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
+  return found.sort((a, b) => compareResources(a.resource, b.resource));
 }
 
 /** The workloads a Service selects (none without a selector). */
