@@ -56433,13 +56433,14 @@ var ResourceIndex = class _ResourceIndex {
    * changed objects' entries (and those whose reads it invalidated), so a table costs a change what it touches.
    * Entries keep index order within a key.
    */
-  table(name, kinds, entriesOf2) {
+  table(name, kinds, entriesOf3, first = () => 0) {
     for (const k of kinds) this.log?.kind(k);
     let state = this.tables.get(name);
     if (!state) {
       state = {
         kinds,
-        entriesOf: entriesOf2,
+        first,
+        entriesOf: entriesOf3,
         buckets: LayeredMap.of(/* @__PURE__ */ new Map()),
         contributions: LayeredMap.of(/* @__PURE__ */ new Map()),
         dependents: LayeredMap.of(/* @__PURE__ */ new Map())
@@ -56469,7 +56470,7 @@ var ResourceIndex = class _ResourceIndex {
       const list2 = state.buckets.get(key2);
       const entry = { resource: r, value };
       if (!list2) state.buckets.set(key2, [entry]);
-      else if (ordered) state.buckets.set(key2, insertOrdered(list2, entry, (e) => e.resource));
+      else if (ordered) state.buckets.set(key2, insertOrdered(list2, entry, (e) => e.resource, state.first));
       else list2.push(entry);
       keys.push(key2);
       changed.add(key2);
@@ -56602,6 +56603,7 @@ var ResourceIndex = class _ResourceIndex {
       recomputed.set(name, new Set(added));
       for (const key2 of changedKeys) keys.add(ReadKey.table(name, key2));
     }
+    const settled = /* @__PURE__ */ new Set();
     for (let again = true; again; ) {
       again = false;
       for (const [name, state] of [...next.tables.entries()]) {
@@ -56626,12 +56628,15 @@ var ResourceIndex = class _ResourceIndex {
       }
       for (const [name, entry] of [...next.memos.entries()]) {
         const memoKey = ReadKey.memo(name);
-        if (keys.has(memoKey) || ![...entry.deps].some((d) => keys.has(d))) continue;
+        if (keys.has(memoKey) || settled.has(name) || ![...keys].some((k) => entry.deps.has(k))) continue;
         if (entry.fact) {
           const deps = new Set([...entry.deps].filter((d) => d.startsWith("K ")));
           const value = next.recordInto(deps, () => entry.fact(next));
           next.memos.set(name, { value, deps, fact: entry.fact });
-          if (Object.is(value, entry.value)) continue;
+          if (Object.is(value, entry.value)) {
+            settled.add(name);
+            continue;
+          }
         } else {
           next.memos.delete(name);
         }
@@ -57257,21 +57262,27 @@ function hostsIntersect(a, b) {
 // src/model/services.ts
 function table(index) {
   return index.memo("model/services", [K.Service], () => {
-    const all = index.all(K.Service).map((r) => readService(r, index.settings.clusterDomain));
-    const byResource = /* @__PURE__ */ new Map();
+    const all = index.all(K.Service).map((r) => readServiceView(r, index.settings.clusterDomain));
     const byFqdn = /* @__PURE__ */ new Map();
-    const byFirstLabel = /* @__PURE__ */ new Map();
-    const position2 = /* @__PURE__ */ new Map();
-    for (const [i, s] of all.entries()) {
-      byResource.set(s.resource, s);
-      position2.set(s, i);
+    for (const s of all) {
       if (s.name && !byFqdn.has(s.fqdn)) byFqdn.set(s.fqdn, s);
-      const first = Object.entries(s.selector)[0];
-      if (first) addTo(byFirstLabel, `${s.namespace}\0${first[0]}=${first[1]}`, s);
     }
-    return { byResource, all, byFqdn, byFirstLabel, position: position2 };
+    return { all, byFqdn };
   });
 }
+var bySelectorLabel = (index) => index.table("model/services-by-selector-label", [K.Service], (r, index2) => {
+  const view = readServiceView(r, index2.settings.clusterDomain);
+  const first = Object.entries(view.selector)[0];
+  return first ? [[`${view.namespace}\0${first[0]}=${first[1]}`, view]] : [];
+});
+function readServiceView(resource, clusterDomain) {
+  const cached = VIEWS.get(resource);
+  if (cached?.clusterDomain === clusterDomain) return cached.view;
+  const view = readService(resource, clusterDomain);
+  VIEWS.set(resource, { clusterDomain, view });
+  return view;
+}
+var VIEWS = /* @__PURE__ */ new WeakMap();
 function readService(resource, clusterDomain) {
   const s = spec(resource);
   const ports = asArray(s.ports).flatMap((p, i) => {
@@ -57307,7 +57318,7 @@ function readService(resource, clusterDomain) {
 var serviceFqdn = (name, namespace, clusterDomain) => `${name}.${namespace}.svc.${clusterDomain}`.toLowerCase();
 var allServices = (index) => table(index).all;
 function serviceView(index, service) {
-  return table(index).byResource.get(service) ?? readService(service, index.settings.clusterDomain);
+  return readServiceView(service, index.settings.clusterDomain);
 }
 function serviceNamed(index, namespace, name) {
   const r = index.get(K.Service, namespace, name);
@@ -57320,12 +57331,12 @@ function selects2(service, labels) {
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 function servicesSelecting(index, workload) {
-  const { byFirstLabel, position: position2 } = table(index);
+  const table3 = bySelectorLabel(index);
   const found = [];
   for (const [k, v] of Object.entries(workload.labels)) {
-    for (const s of byFirstLabel.get(`${workload.namespace}\0${k}=${v}`) ?? []) if (selects2(s, workload.labels)) found.push(s);
+    for (const s of table3.get(`${workload.namespace}\0${k}=${v}`)) if (selects2(s, workload.labels)) found.push(s);
   }
-  return found.sort((a, b) => (position2.get(a) ?? 0) - (position2.get(b) ?? 0));
+  return found.sort((a, b) => compareResources(a.resource, b.resource));
 }
 function workloadsBehind(index, service) {
   if (Object.keys(service.selector).length === 0) return [];
@@ -57351,7 +57362,7 @@ var HOST_KINDS = [K.Service, K.ServiceEntry, K.Namespace];
 function resolveHost(index, host, ownerNamespace, clientNamespace = ownerNamespace) {
   return hostTable(index).resolve(host, ownerNamespace, clientNamespace);
 }
-var hostEntries = (index) => hostTable(index).entries;
+var hostEntries = (index) => allHostEntries(index);
 var canonicalHost = (index, host, ownerNamespace) => resolveHost(index, host, ownerNamespace).host;
 var qualifiedHost = (index, host, namespace) => qualifyHost(host, namespace, index.settings.clusterDomain);
 function namespaceOfFqdn(index, fqdn) {
@@ -57377,43 +57388,52 @@ function exportClientNamespaces(r) {
   return [...new Set(entries.filter((e) => e !== "~"))];
 }
 function hostTable(index) {
-  return index.memo("istio/hosts", HOST_KINDS, () => {
-    const namespaces = index.namespaces();
-    return new HostTable(allServices(index), index.all(K.ServiceEntry), index, (ns) => namespaces.exists(ns));
-  });
+  const { settings } = index;
+  const table3 = index.table(
+    "istio/hosts",
+    [K.Service, K.ServiceEntry],
+    (r) => entriesOf2(r, settings).map((e) => [slotOf(e.host), e]),
+    SERVICES_FIRST
+  );
+  const namespaces = index.namespaces();
+  return new HostTable(
+    (host) => table3.get(`=${host}`),
+    (suffix) => table3.get(`*${suffix}`),
+    settings,
+    (ns) => namespaces.exists(ns)
+  );
 }
+function allHostEntries(index) {
+  return index.memo(
+    "istio/host-entries",
+    [K.Service, K.ServiceEntry],
+    () => [...index.all(K.Service), ...index.all(K.ServiceEntry)].flatMap((r) => entriesOf2(r, index.settings))
+  );
+}
+function entriesOf2(r, settings) {
+  const scope = serviceScope(r, settings);
+  if (r.kind === "Service" && r.group === "") {
+    const service = readServiceView(r, settings.clusterDomain);
+    return service.name ? [{ host: service.fqdn, resource: r, scope, ports: service.ports }] : [];
+  }
+  const ports = serviceEntryPorts(r);
+  return asArray(spec(r).hosts).flatMap((h) => typeof h === "string" && h ? [{ host: h.toLowerCase(), resource: r, scope, ports }] : []);
+}
+var slotOf = (host) => host === "*" ? "*" : host.startsWith("*.") ? `*${host.slice(2)}` : host.startsWith("*") ? `*${host}` : `=${host}`;
+var SERVICES_FIRST = (a, b) => Number(a.kind === "ServiceEntry") - Number(b.kind === "ServiceEntry");
 var HostTable = class {
-  constructor(services, serviceEntries, index, isNamespace) {
+  constructor(exact, wildcard, settings, isNamespace) {
+    this.exact = exact;
+    this.wildcard = wildcard;
     this.isNamespace = isNamespace;
-    const { settings } = index;
     this.clusterDomain = settings.clusterDomain;
-    for (const s of services) {
-      if (!s.name) continue;
-      this.add({ host: s.fqdn, resource: s.resource, scope: serviceScope(s.resource, settings), ports: s.ports });
-    }
-    for (const se of serviceEntries) {
-      const scope = serviceScope(se, settings);
-      const ports = serviceEntryPorts(se);
-      for (const h of asArray(spec(se).hosts)) {
-        if (typeof h === "string" && h) this.add({ host: h.toLowerCase(), resource: se, scope, ports });
-      }
-    }
     this.externalPatterns = settings.externalHosts.map((h) => h.toLowerCase());
   }
+  exact;
+  wildcard;
   isNamespace;
-  exact = /* @__PURE__ */ new Map();
-  wildcard = /* @__PURE__ */ new Map();
   externalPatterns;
   clusterDomain;
-  entries = [];
-  add(entry) {
-    this.entries.push(entry);
-    const map2 = entry.host.startsWith("*") ? this.wildcard : this.exact;
-    const key2 = entry.host === "*" ? "" : entry.host.startsWith("*.") ? entry.host.slice(2) : entry.host;
-    const list2 = map2.get(key2);
-    if (list2) list2.push(entry);
-    else map2.set(key2, [entry]);
-  }
   resolve(host, ownerNamespace, clientNamespace) {
     const fqdn = qualifyHost(host, ownerNamespace, this.clusterDomain);
     const candidates = this.candidates(fqdn);
@@ -57426,13 +57446,13 @@ var HostTable = class {
       return entries;
     };
     for (const candidate of candidates) {
-      const entries = pick3(this.exact.get(candidate));
+      const entries = pick3(this.exact(candidate));
       if (entries.length) return { fqdn, host: candidate, entries, external: false, hidden: [] };
     }
     if (!fqdn.startsWith("*")) {
       const labels = fqdn.split(".");
       for (let i = 1; i <= labels.length; i++) {
-        const entries = pick3(this.wildcard.get(labels.slice(i).join(".")));
+        const entries = pick3(this.wildcard(labels.slice(i).join(".")));
         if (entries.length) return { fqdn, host: canonical, entries, external: false, hidden: [] };
       }
     }
@@ -58004,18 +58024,16 @@ function importedSomewhere(index, scope, ownerNamespace, host) {
 
 // src/istio/destination-rules.ts
 function appliedDestinationRules(index, host, fromNamespace, hostNamespaces2) {
-  const byNamespace = index.memo("istio/destination-rules-by-host", [K.DestinationRule, ...HOST_KINDS], () => buildTable(index));
+  const table3 = destinationRulesByHost(index);
   const levels = [fromNamespace, ...hostNamespaces2, index.settings.rootNamespace];
   const seen = /* @__PURE__ */ new Set();
   for (const ns of levels) {
     if (seen.has(ns)) continue;
     seen.add(ns);
-    const table3 = byNamespace.get(ns);
-    if (!table3) continue;
     const visible = (r) => ns === fromNamespace || isVisibleFrom(r.scope, fromNamespace);
-    const exact = (table3.exact.get(host) ?? []).filter(visible);
+    const exact = table3.get(`${ns}\0${host}`).filter(visible);
     if (exact.length) return { rules: exact.map((r) => r.rule), namespace: ns };
-    const wildcards = table3.wildcard.filter((r) => visible(r) && hostMatchesPattern(host, r.host));
+    const wildcards = table3.get(`${ns}\0*`).filter((r) => visible(r) && hostMatchesPattern(host, r.host));
     if (wildcards.length) {
       const best = Math.max(...wildcards.map((r) => r.host.length));
       return { rules: wildcards.filter((r) => r.host.length === best).map((r) => r.rule), namespace: ns };
@@ -58033,23 +58051,15 @@ function subsetNames(rules) {
   }
   return names2;
 }
-function buildTable(index) {
-  const out = /* @__PURE__ */ new Map();
-  for (const rule of index.all(K.DestinationRule)) {
+function destinationRulesByHost(index) {
+  return index.table("istio/destination-rules-by-host", [K.DestinationRule, ...HOST_KINDS], (rule, index2) => {
+    if (rule.kind !== "DestinationRule" || rule.group !== K.DestinationRule.group) return [];
     const written = asString(spec(rule).host);
-    if (!written) continue;
-    const host = canonicalHost(index, written, rule.namespace);
-    let table3 = out.get(rule.namespace);
-    if (!table3) out.set(rule.namespace, table3 = { exact: /* @__PURE__ */ new Map(), wildcard: [] });
-    const entry = { rule, host, scope: destinationRuleScope(rule, index.settings) };
-    if (host.startsWith("*")) table3.wildcard.push(entry);
-    else {
-      const list2 = table3.exact.get(host);
-      if (list2) list2.push(entry);
-      else table3.exact.set(host, [entry]);
-    }
-  }
-  return out;
+    if (!written) return [];
+    const host = canonicalHost(index2, written, rule.namespace);
+    const entry = { rule, host, scope: destinationRuleScope(rule, index2.settings) };
+    return [[host.startsWith("*") ? `${rule.namespace}\0*` : `${rule.namespace}\0${host}`, entry]];
+  });
 }
 function backendLabels(index, entry) {
   const r = entry.resource;
@@ -58063,49 +58073,39 @@ function backendLabels(index, entry) {
     return labels ? [labels] : [];
   });
 }
-function routedSubsets(index) {
-  return index.memo("istio/routed-subsets", [K.VirtualService, ...HOST_KINDS], () => {
-    const out = /* @__PURE__ */ new Map();
-    for (const vs of index.all(K.VirtualService)) {
-      for (const d of routeDestinations(vs)) {
-        if (!d.subset || d.kind !== "route") continue;
-        const key2 = `${canonicalHost(index, d.host, vs.namespace)}|${d.subset}`;
-        if (!out.has(key2)) out.set(key2, vs);
-      }
-    }
-    return out;
-  });
+function routedSubset(index, host, subset) {
+  return index.table("istio/routed-subsets", [K.VirtualService, ...HOST_KINDS], (vs, index2) => {
+    if (vs.kind !== "VirtualService" || vs.group !== K.VirtualService.group) return [];
+    const keys = /* @__PURE__ */ new Set();
+    for (const d of routeDestinations(vs)) if (d.subset && d.kind === "route") keys.add(`${canonicalHost(index2, d.host, vs.namespace)}|${d.subset}`);
+    return [...keys].map((key2) => [key2, vs]);
+  }).get(`${host}|${subset}`)[0];
 }
-function destinationRuleOverlaps(index) {
-  return index.memo("istio/destination-rule-overlaps", [K.DestinationRule, K.Sidecar, ...HOST_KINDS], () => {
-    const byNamespace = /* @__PURE__ */ new Map();
-    for (const rule of index.all(K.DestinationRule)) {
-      const written = asString(spec(rule).host);
-      if (!written || asObject(spec(rule).workloadSelector)) continue;
-      const host = canonicalHost(index, written, rule.namespace);
-      if (isMtlsDefault(index, rule, host)) continue;
-      const list2 = byNamespace.get(rule.namespace) ?? [];
-      list2.push({ rule, host });
-      byNamespace.set(rule.namespace, list2);
-    }
-    const out = [];
-    for (const [namespace, rules] of byNamespace) {
-      const exact = /* @__PURE__ */ new Map();
-      const wildcards = rules.filter((r) => r.host.startsWith("*"));
-      for (const r of rules) if (!r.host.startsWith("*")) addTo(exact, r.host, r);
-      const pairs2 = [];
-      for (const group2 of exact.values()) for (let i = 0; i < group2.length; i++) for (let j = i + 1; j < group2.length; j++) pairs2.push([group2[i], group2[j]]);
-      for (const w of wildcards) for (const r of rules) if (r !== w && (!r.host.startsWith("*") || rules.indexOf(r) > rules.indexOf(w)) && hostsIntersect(w.host, r.host)) pairs2.push([w, r]);
-      for (const [a, b] of pairs2) {
-        const host = specificHost(a.host, b.host);
-        if (!importsHost(index, namespace, namespaceOfFqdn(index, host) ?? hostOwner(index, host, namespace), host)) continue;
-        const clash = clashOf(a.rule, b.rule);
-        if (!clash) continue;
-        out.push({ rule: a.rule, other: b.rule, host, ...clash }, { rule: b.rule, other: a.rule, host, ...clash });
-      }
-    }
-    return out;
+function destinationRuleOverlapsOf(index, dr) {
+  const table3 = index.table("istio/destination-rule-claims", [K.DestinationRule, K.Sidecar, ...HOST_KINDS], (rule, index2) => {
+    const claim = claimOf(index2, rule);
+    if (!claim) return [];
+    return [[`${rule.namespace}\0${claim.host.startsWith("*") ? "*" : `=${claim.host}`}`, claim], [`${rule.namespace}\0all`, claim]];
   });
+  const mine = claimOf(index, dr);
+  if (!mine) return [];
+  const namespace = dr.namespace;
+  const others = mine.host.startsWith("*") ? table3.get(`${namespace}\0all`).filter((o) => o.rule !== dr && hostsIntersect(mine.host, o.host)) : [...table3.get(`${namespace}\0=${mine.host}`), ...table3.get(`${namespace}\0*`).filter((w) => hostsIntersect(w.host, mine.host))].filter((o) => o.rule !== dr);
+  const out = [];
+  for (const other of others) {
+    const host = specificHost(mine.host, other.host);
+    if (!importsHost(index, namespace, namespaceOfFqdn(index, host) ?? hostOwner(index, host, namespace), host)) continue;
+    const clash = clashOf(dr, other.rule);
+    if (clash) out.push({ rule: dr, other: other.rule, host, ...clash });
+  }
+  return out;
+}
+function claimOf(index, rule) {
+  if (rule.kind !== "DestinationRule" || rule.group !== K.DestinationRule.group) return void 0;
+  const written = asString(spec(rule).host);
+  if (!written || asObject(spec(rule).workloadSelector)) return void 0;
+  const host = canonicalHost(index, written, rule.namespace);
+  return isMtlsDefault(index, rule, host) ? void 0 : { rule, host };
 }
 function specificHost(a, b) {
   if (!a.startsWith("*")) return a;
@@ -58133,14 +58133,8 @@ function clashOf(a, b) {
 
 // src/istio/mtls.ts
 var MTLS_KINDS = [K.PeerAuthentication, K.DestinationRule, ...HOST_KINDS, ...WORKLOAD_KINDS];
-function widePeerAuthentications(index) {
-  return index.memo("istio/mtls-peer-authentications", MTLS_KINDS, () => {
-    const wide = /* @__PURE__ */ new Map();
-    for (const pa of [...index.all(K.PeerAuthentication)].sort(byCreation)) {
-      if (policyTarget(pa).kind !== "selector" && !wide.has(pa.namespace)) wide.set(pa.namespace, pa);
-    }
-    return wide;
-  });
+function widePeerAuthentication(index, namespace) {
+  return [...index.inNamespace(K.PeerAuthentication, namespace)].sort(byCreation).find((pa) => policyTarget(pa).kind !== "selector");
 }
 var SERVER_MODES = /* @__PURE__ */ new Set(["STRICT", "PERMISSIVE", "DISABLE"]);
 var TLS_MODES = /* @__PURE__ */ new Set(["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL"]);
@@ -58158,8 +58152,8 @@ function portLevelModes(pa) {
     return [{ port: port2, key: key2, mode: mode && SERVER_MODES.has(mode) ? mode : void 0 }];
   });
 }
-var meshPeerAuthentication = (index) => widePeerAuthentications(index).get(index.settings.rootNamespace);
-var namespacePeerAuthentication = (index, namespace) => namespace === index.settings.rootNamespace ? void 0 : widePeerAuthentications(index).get(namespace);
+var meshPeerAuthentication = (index) => widePeerAuthentication(index, index.settings.rootNamespace);
+var namespacePeerAuthentication = (index, namespace) => namespace === index.settings.rootNamespace ? void 0 : widePeerAuthentication(index, namespace);
 function workloadPeerAuthentications(index, pod2) {
   if (pod2.namespace === index.settings.rootNamespace) return [];
   return policiesApplyingTo(index, K.PeerAuthentication, pod2).filter((pa) => policyTarget(pa).kind === "selector").sort(byCreation);
@@ -58271,25 +58265,25 @@ function serverTargets(index, host) {
     return ns2 ? [{ ...namespaceTarget(ns2), host }] : [];
   }
   const out = [];
-  const covered2 = /* @__PURE__ */ new Set();
+  const covered = /* @__PURE__ */ new Set();
   const ns = namespaceWideNamespace(index, host);
   const candidates = ns === void 0 ? allServices(index).filter((s) => serviceByFqdn(index, s.fqdn) === s) : servicesIn(index, ns);
   for (const service of candidates) {
     if (!hostMatchesPattern(service.fqdn, host)) continue;
     out.push(...serviceTargets(index, service));
-    covered2.add(service.namespace);
+    covered.add(service.namespace);
   }
   const namespaces = ns === void 0 ? repositoryNamespaces(index) : namespacesMatching(index, ns);
   for (const candidate of namespaces) {
-    if (candidate === index.settings.rootNamespace || covered2.has(candidate)) continue;
+    if (candidate === index.settings.rootNamespace || covered.has(candidate)) continue;
     if (hostMatchesPattern(`${ANY_SERVICE}.${candidate}.svc.${domain}`, host)) out.push(namespaceTarget(candidate));
   }
   return out;
 }
 function namespacesMatching(index, ns) {
   const all = repositoryNamespaces(index);
-  const dotted = index.memo("istio/mtls-dotted-namespaces", MTLS_KINDS, () => all.filter((n) => n.includes(".")));
-  const own = index.memo("istio/mtls-repository-namespace-set", MTLS_KINDS, () => new Set(all));
+  const dotted = index.memo("istio/mtls-dotted-namespaces", [], () => repositoryNamespaces(index).filter((n) => n.includes(".")));
+  const own = index.memo("istio/mtls-repository-namespace-set", [], () => new Set(repositoryNamespaces(index)));
   if (dotted.length === 0) return own.has(ns) ? [ns] : [];
   return all.filter((n) => n === ns || dotted.includes(n));
 }
@@ -58318,14 +58312,17 @@ function serviceTargets(index, service) {
 }
 var isGatewayWorkload = (w) => w.labels["gateway.networking.k8s.io/gateway-name"] !== void 0 || w.labels.istio === "ingressgateway" || w.labels.istio === "egressgateway" || w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy");
 function repositoryNamespaces(index) {
-  return index.memo("istio/mtls-repository-namespaces", MTLS_KINDS, () => {
-    const out = /* @__PURE__ */ new Set();
-    for (const r of index.resources) {
-      if (!isLinted(r)) continue;
-      if (r.kind === "Namespace" && r.group === "") out.add(r.name);
-      else if (r.namespace) out.add(r.namespace);
-    }
-    return [...out].sort();
+  return index.memo("istio/mtls-repository-namespaces", [], () => {
+    const joined = index.fact("istio/mtls-repository-namespace-names", MTLS_KINDS, (i) => {
+      const out = /* @__PURE__ */ new Set();
+      for (const r of i.resources) {
+        if (!isLinted(r)) continue;
+        if (r.kind === "Namespace" && r.group === "") out.add(r.name);
+        else if (r.namespace) out.add(r.namespace);
+      }
+      return [...out].sort().join("\n");
+    });
+    return joined ? joined.split("\n") : [];
   });
 }
 var isMeshWideHost = (host) => host === "*.local";
@@ -58336,11 +58333,11 @@ function namespaceWideNamespace(index, host) {
 }
 var isNamespaceWideHost = (index, dr) => asString(spec(dr).host) === `*.${dr.namespace}.svc.${index.settings.clusterDomain}`;
 function wideDestinationRules(index) {
-  return index.memo(
+  return index.table(
     "istio/wide-destination-rules",
     [K.DestinationRule],
-    () => index.all(K.DestinationRule).filter((dr) => isMeshWideHost(asString(spec(dr).host)) || isNamespaceWideHost(index, dr))
-  );
+    (dr, index2) => isMeshWideHost(asString(spec(dr).host)) || isNamespaceWideHost(index2, dr) ? [["", dr]] : []
+  ).get("");
 }
 var topTlsMode = (dr) => tlsOf(asObject(spec(dr).trafficPolicy) ?? {}, []).mode;
 function callerNamespaces(index, targetNamespace, host) {
@@ -63278,10 +63275,11 @@ var destinationrule_host_conflict_default = defineRule({
       trafficPolicy: 'DestinationRule "{{other}}" also sets a traffic policy for host "{{host}}"; Istio merges the two and ignores the later policy.'
     }
   },
-  reads: [K.DestinationRule, K.Sidecar, ...HOST_KINDS],
-  checkAll(ctx) {
+  target: [K.DestinationRule],
+  reads: [K.Sidecar, ...HOST_KINDS],
+  check(dr, ctx) {
     const seen = /* @__PURE__ */ new Set();
-    for (const o of destinationRuleOverlaps(ctx.index)) {
+    for (const o of destinationRuleOverlapsOf(ctx.index, dr)) {
       const key2 = `${o.rule.id}|${o.other.id}`;
       if (seen.has(key2)) continue;
       seen.add(key2);
@@ -63808,7 +63806,7 @@ var destinationrule_peerauthentication_missing_default = defineRule({
     }
   },
   target: [K.DestinationRule],
-  reads: MTLS_KINDS.filter((k) => k !== K.DestinationRule),
+  reads: [K.PeerAuthentication],
   check(dr, ctx) {
     const { index } = ctx;
     if (autoMtlsEnabled(index) || topTlsMode(dr) !== "ISTIO_MUTUAL") return;
@@ -63902,7 +63900,6 @@ var destinationrule_subset_no_pods_default = defineRule({
     const host = found.host;
     const backends = found.entries.flatMap((e) => backendLabels(ctx.index, e));
     if (backends.length === 0) return;
-    const routed = routedSubsets(ctx.index);
     asArray(spec(dr).subsets).forEach((s, i) => {
       const subset = asObject(s);
       const name = asString(subset?.name);
@@ -63913,7 +63910,7 @@ var destinationrule_subset_no_pods_default = defineRule({
       if (Object.keys(templateLabels).length === 0 && !impossible) return;
       const selector = selectorFromLabels(templateLabels);
       if (!impossible && backends.some((b) => matches2(selector, b))) return;
-      const route = routed.get(`${host}|${name}`);
+      const route = routedSubset(ctx.index, host, name);
       ctx.report({
         resource: dr,
         path: ["spec", "subsets", i, "labels"],
@@ -80539,10 +80536,10 @@ var peerauthentication_client_mtls_missing_default = defineRule({
     let coded = false;
     if (policyTarget(pa).kind === "namespace" && peerAuthMode(pa) === "STRICT") {
       const domainHost = `*.${pa.namespace}.svc.${index.settings.clusterDomain}`;
-      const covered2 = wideDestinationRules(index).some(
+      const covered = wideDestinationRules(index).some(
         (dr) => topTlsMode(dr) === "ISTIO_MUTUAL" && (isMeshWideHost(asString(spec(dr).host)) || pa.namespace !== root && dr.namespace === pa.namespace && isNamespaceWideHost(index, dr))
       );
-      if (!covered2) {
+      if (!covered) {
         coded = true;
         ctx.report({ resource: pa, path: MODE, messageId: pa.namespace === root ? "meshStrict" : "namespaceStrict", data: { namespace: pa.namespace, host: domainHost }, help });
       }
@@ -82275,63 +82272,80 @@ function gatewayKeys(vs) {
     )
   ];
 }
-function virtualServiceHostOverlaps(index) {
-  return index.memo("istio/virtualservice-host-overlaps", [K.VirtualService, K.Sidecar, ...HOST_KINDS], () => {
-    const byGateway = /* @__PURE__ */ new Map();
-    for (const vs of index.all(K.VirtualService)) {
-      const scope = virtualServiceScope(vs, index.settings);
-      const seen = /* @__PURE__ */ new Set();
-      const claims = [];
-      asArray(spec(vs).hosts).forEach((h, i) => {
-        if (typeof h !== "string" || !h) return;
-        const host = canonicalHost(index, h, vs.namespace);
-        if (!seen.has(host)) claims.push({ vs, host, index: i, scope });
-        seen.add(host);
-      });
-      for (const key2 of gatewayKeys(vs)) {
-        const list2 = byGateway.get(key2);
-        if (list2) for (const c of claims) list2.push(c);
-        else byGateway.set(key2, [...claims]);
-      }
-    }
-    const found = /* @__PURE__ */ new Map();
-    const note = (claim, other, gateway) => {
-      if (gateway === MESH_GATEWAY) {
-        if (!scopesOverlap(claim.scope, other.scope)) return;
-        const host = claim.host.startsWith("*") ? other.host : claim.host;
-        const owner = resolveHost(index, host, claim.vs.namespace).entries[0]?.resource.namespace ?? namespaceOfFqdn(index, host);
-        if (!importedSomewhere(index, intersectScopes(claim.scope, other.scope), owner, host)) return;
-      }
-      const sameHost = claim.host === other.host;
-      const key2 = `${claim.vs.id}|${claim.index}|${gateway}|${sameHost}`;
-      let entry = found.get(key2);
-      if (!entry) found.set(key2, entry = { claim, gateway, sameHost, others: [], seen: /* @__PURE__ */ new Set() });
-      if (entry.seen.has(other.vs)) return;
-      entry.seen.add(other.vs);
-      entry.others.push(other);
-    };
-    for (const [gateway, claims] of byGateway) {
-      const exact = /* @__PURE__ */ new Map();
-      for (const c of claims) if (!c.host.startsWith("*")) addTo(exact, c.host, c);
-      for (const group2 of exact.values()) for (const a of group2) for (const b of group2) if (a.vs !== b.vs) note(a, b, gateway);
-      const wildcards = /* @__PURE__ */ new Map();
-      for (const c of claims) if (c.host.startsWith("*")) addTo(wildcards, c.host.slice(1), c);
-      const lengths = [...new Set([...wildcards.keys()].map((k) => k.length))];
-      for (const c of claims) {
-        const wild2 = c.host.startsWith("*");
-        const text = wild2 ? c.host.slice(1) : c.host;
-        for (const length of lengths) {
-          if (wild2 ? length > text.length : length >= text.length) continue;
-          for (const w of wildcards.get(text.slice(text.length - length)) ?? []) {
-            if (w === c || w.vs === c.vs) continue;
-            note(w, c, gateway);
-            note(c, w, gateway);
-          }
-        }
-      }
-    }
-    return [...found.values()].map(({ claim, gateway, sameHost, others }) => ({ claim, gateway, sameHost, others }));
+function claimsOf(index, vs) {
+  const scope = virtualServiceScope(vs, index.settings);
+  const seen = /* @__PURE__ */ new Set();
+  const claims = [];
+  asArray(spec(vs).hosts).forEach((h, i) => {
+    if (typeof h !== "string" || !h) return;
+    const host = canonicalHost(index, h, vs.namespace);
+    if (!seen.has(host)) claims.push({ vs, host, index: i, scope });
+    seen.add(host);
   });
+  return claims;
+}
+function claimTable(index) {
+  return index.table("istio/virtualservice-claims", [K.VirtualService, K.Sidecar, ...HOST_KINDS], (vs, index2) => {
+    if (vs.kind !== "VirtualService" || vs.group !== K.VirtualService.group) return [];
+    const claims = claimsOf(index2, vs);
+    const own = claims.map((c) => [ownKey(vs), c]);
+    return [...own, ...gatewayKeys(vs).flatMap((g) => claims.flatMap((c) => slotsOf(c.host).map((slot) => [`${g}\0${slot}`, c])))];
+  });
+}
+var ownKey = (vs) => `#${vs.id}`;
+var textOf = (host) => host.startsWith("*") ? host.slice(1) : host;
+function dotEndings(text) {
+  const out = [];
+  for (let i = text.indexOf("."); i >= 0; i = text.indexOf(".", i + 1)) out.push(text.slice(i));
+  out.push("");
+  return out;
+}
+var isOddWildcard = (host) => host.startsWith("*") && host.length > 1 && host[1] !== ".";
+function slotsOf(host) {
+  const text = textOf(host);
+  const wild2 = host.startsWith("*");
+  const covered = dotEndings(text).filter((e) => wild2 || e !== text);
+  return [wild2 ? isOddWildcard(host) ? "?" : `*${text}` : `=${host}`, ...covered.map((e) => `~${e}`)];
+}
+function hostOverlapsOf(index, vs, proxies) {
+  const table3 = claimTable(index);
+  const claims = table3.get(ownKey(vs));
+  const found = /* @__PURE__ */ new Map();
+  const note = (claim, other, gateway) => {
+    if (other.vs === vs) return;
+    if (gateway === MESH_GATEWAY) {
+      if (!scopesOverlap(claim.scope, other.scope)) return;
+      const host = claim.host.startsWith("*") ? other.host : claim.host;
+      const owner = resolveHost(index, host, claim.vs.namespace).entries[0]?.resource.namespace ?? namespaceOfFqdn(index, host);
+      if (!importedSomewhere(index, intersectScopes(claim.scope, other.scope), owner, host)) return;
+    }
+    const sameHost = claim.host === other.host;
+    const key2 = `${claim.index}|${gateway}|${sameHost}`;
+    let entry = found.get(key2);
+    if (!entry) found.set(key2, entry = { claim, gateway, sameHost, others: [], seen: /* @__PURE__ */ new Set() });
+    if (entry.seen.has(other.vs)) return;
+    entry.seen.add(other.vs);
+    entry.others.push(other);
+  };
+  for (const gateway of gatewayKeys(vs)) {
+    if (gateway === MESH_GATEWAY !== (proxies === "mesh")) continue;
+    const at2 = (slot) => table3.get(`${gateway}\0${slot}`);
+    for (const claim of claims) {
+      const text = textOf(claim.host);
+      const wild2 = claim.host.startsWith("*");
+      const odd = (other) => hostsIntersect(claim.host, other.host) && note(claim, other, gateway);
+      if (isOddWildcard(claim.host)) {
+        for (const other of at2("~")) odd(other);
+        for (const other of at2("?")) odd(other);
+        continue;
+      }
+      if (!wild2) for (const other of at2(`=${claim.host}`)) note(claim, other, gateway);
+      for (const ending of dotEndings(text)) if (wild2 || ending !== text) for (const other of at2(`*${ending}`)) note(claim, other, gateway);
+      if (wild2) for (const other of at2(`~${text}`)) note(claim, other, gateway);
+      for (const other of at2("?")) odd(other);
+    }
+  }
+  return [...found.values()].map(({ claim, gateway, sameHost, others }) => ({ claim, gateway, sameHost, others }));
 }
 
 // rules/istio/virtualservice-gateway-host-conflict.ts
@@ -82347,9 +82361,10 @@ var virtualservice_gateway_host_conflict_default = defineRule({
       gatewayHostConflict: 'Host "{{host}}" is also claimed by VirtualService {{others}} on gateway "{{gateway}}"; their routes are merged in no defined order.'
     }
   },
-  reads: [K.VirtualService, K.Sidecar, ...HOST_KINDS],
-  checkAll(ctx) {
-    for (const { claim, gateway, others } of virtualServiceHostOverlaps(ctx.index)) {
+  target: [K.VirtualService],
+  reads: [K.Sidecar, ...HOST_KINDS],
+  check(vs, ctx) {
+    for (const { claim, gateway, others } of hostOverlapsOf(ctx.index, vs, "gateways")) {
       if (gateway === MESH_GATEWAY) continue;
       ctx.report({
         resource: claim.vs,
@@ -82968,9 +82983,10 @@ var virtualservice_host_conflict_default = defineRule({
       hostOverlap: 'Host "{{host}}" overlaps host "{{otherHost}}" of mesh VirtualService {{others}}; sidecars apply only one VirtualService to a host.'
     }
   },
-  reads: [K.VirtualService, K.Sidecar, ...HOST_KINDS],
-  checkAll(ctx) {
-    for (const { claim, gateway, sameHost, others } of virtualServiceHostOverlaps(ctx.index)) {
+  target: [K.VirtualService],
+  reads: [K.Sidecar, ...HOST_KINDS],
+  check(vs, ctx) {
+    for (const { claim, gateway, sameHost, others } of hostOverlapsOf(ctx.index, vs, "mesh")) {
       if (gateway !== MESH_GATEWAY) continue;
       ctx.report({
         resource: claim.vs,
@@ -83782,7 +83798,7 @@ var workload_authorization_missing_default = defineRule({
   check(resource, ctx) {
     if (!holdsKind(ctx.index, K.AuthorizationPolicy)) return;
     const workload = workloadOf(resource);
-    if (!workload || covered(ctx.index).has(resource)) return;
+    if (!workload || isCovered(ctx.index, resource)) return;
     if (!mayBeInMesh(ctx.index, workload)) return;
     ctx.report({
       resource,
@@ -83792,17 +83808,14 @@ var workload_authorization_missing_default = defineRule({
     });
   }
 });
-function covered(index) {
-  return index.memo("istio/authorization-covered-workloads", [K.AuthorizationPolicy, K.Service, K.KubernetesGateway, ...WORKLOAD_KINDS], () => {
-    const out = /* @__PURE__ */ new Set();
-    for (const policy of index.all(K.AuthorizationPolicy)) {
-      const target = policyTarget(policy);
-      const viaWaypoint = target.kind === "targetRefs" && target.refs.some((r) => r.kind === "GatewayClass" || r.kind === "Gateway" && mayBeWaypoint(index, policy.namespace, r.name));
-      const workloads = viaWaypoint ? index.workloads().inNamespace(policy.namespace) : policyWorkloads(index, policy) ?? serviceTargetWorkloads(index, policy);
-      for (const w of workloads) out.add(w.resource);
-    }
-    return out;
-  });
+function isCovered(index, workload) {
+  return index.table("istio/authorization-covered-workloads", [K.AuthorizationPolicy, K.Service, K.KubernetesGateway, ...WORKLOAD_KINDS], (policy, index2) => {
+    if (policy.kind !== "AuthorizationPolicy" || policy.group !== K.AuthorizationPolicy.group) return [];
+    const target = policyTarget(policy);
+    const viaWaypoint = target.kind === "targetRefs" && target.refs.some((r) => r.kind === "GatewayClass" || r.kind === "Gateway" && mayBeWaypoint(index2, policy.namespace, r.name));
+    const workloads = viaWaypoint ? index2.workloads().inNamespace(policy.namespace) : policyWorkloads(index2, policy) ?? serviceTargetWorkloads(index2, policy);
+    return workloads.map((w) => [w.resource.id, w.resource]);
+  }).get(workload.id).includes(workload);
 }
 function mayBeWaypoint(index, namespace, name) {
   const gateway = index.get(K.KubernetesGateway, namespace, name);
