@@ -123,18 +123,22 @@ async function readKind(client: KubeClient, s: ServedKind, scope: ReadScope, sig
   return { status: "read", count, scope: targets[0] === undefined ? "cluster" : (targets as string[]) };
 }
 
-/** Whether the caller may `verb` (list, watch) a kind, asked with a SelfSubjectAccessReview. */
+/**
+ * Whether the caller may `verb` (list, watch) a kind, asked with a SelfSubjectAccessReview. With `name`, for that
+ * object only (a list or watch with a `metadata.name` field selector, which a Role's `resourceNames` can grant).
+ */
 export async function canList(
   client: KubeClient,
   s: ServedKind,
   namespace: string | undefined,
   signal: AbortSignal,
   verb: "list" | "watch",
+  name?: string,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   const review = {
     apiVersion: "authorization.k8s.io/v1",
     kind: "SelfSubjectAccessReview",
-    spec: { resourceAttributes: { verb, group: s.group, resource: s.plural, ...(namespace ? { namespace } : {}) } },
+    spec: { resourceAttributes: { verb, group: s.group, resource: s.plural, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) } },
   };
   const res = await client.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", { body: review, signal });
   // Without the right to ask, the LIST itself will tell.
@@ -142,7 +146,7 @@ export async function canList(
   const status = objectOf(objectOf(res.json)?.status);
   if (status?.allowed === true) return { ok: true };
   const where = namespace ? ` in namespace "${namespace}"` : " in all namespaces";
-  return { ok: false, reason: `cannot ${verb} ${s.plural}.${s.group || "core"}${where}${stringOf(status?.reason) ? ` (${stringOf(status?.reason)})` : ""}` };
+  return { ok: false, reason: `cannot ${verb} ${s.plural}.${s.group || "core"}${name ? ` "${name}"` : ""}${where}${stringOf(status?.reason) ? ` (${stringOf(status?.reason)})` : ""}` };
 }
 
 export function collectionPath(s: ServedKind, namespace: string | undefined): string {

@@ -4,7 +4,7 @@ import { builtinRules } from "../../rules/index.js";
 import { type SkippedRule, UsageError, clusterInstallation, clusterMeshConfig, kindsRead, rulesNeeding } from "../api.js";
 import { type ServedKind, apiKindId, discoverKinds } from "../cluster/discovery.js";
 import { ClusterError, type KubeClient, connect } from "../cluster/kube-client.js";
-import { CLUSTER_ORIGIN, canList } from "../cluster/reader.js";
+import { CLUSTER_ORIGIN, MESH_CONFIG_MAPS, canList } from "../cluster/reader.js";
 import { ClusterWatcher, type WatchEvent } from "../cluster/watcher.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import { type Rule, isGlobalRule, isResourceRule } from "../engine/rule.js";
@@ -184,12 +184,16 @@ async function access(
         unreadable.set("Secret", "Secrets are not watched by the webhook");
         return;
       }
-      const namespace = apiKindId(s) === "ConfigMap" ? root : undefined;
-      for (const verb of ["list", "watch"] as const) {
-        const ok = await canList(client, s, namespace, signal, verb);
-        if (!ok.ok) {
-          unreadable.set(apiKindId(s), ok.reason);
-          return;
+      // The mesh ConfigMaps are watched by name (a field selector), which a Role's resourceNames can grant.
+      const configMap = apiKindId(s) === "ConfigMap";
+      const namespace = configMap ? root : undefined;
+      for (const name of configMap ? MESH_CONFIG_MAPS : [undefined]) {
+        for (const verb of ["list", "watch"] as const) {
+          const ok = await canList(client, s, namespace, signal, verb, name);
+          if (!ok.ok) {
+            unreadable.set(apiKindId(s), ok.reason);
+            return;
+          }
         }
       }
       readable.push(s);

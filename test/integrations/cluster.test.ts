@@ -7,6 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { type RunningWebhook, runWebhook } from "../../src/webhook/webhook.js";
+import { builtinRules } from "../../rules/index.js";
+import { kindsRead } from "../../src/api.js";
+import { apiKindId, discoverKinds } from "../../src/cluster/discovery.js";
+import { connect } from "../../src/cluster/kube-client.js";
+import { MESH_CONFIG_MAPS } from "../../src/cluster/reader.js";
 import { ROOT } from "../helpers/fixtures.js";
 import { makeCertificate } from "../helpers/certificate.js";
 
@@ -174,6 +179,39 @@ webhooks:
     expect((await apply(WORLD)).code).toBe(0);
     await waitFor(() => metric(webhook.port, 'meshlint_index_objects{kind="Service"} 3'));
     expect((await apply(vs("reviews", "reviews", "v1"))).code).toBe(0);
+  });
+
+  it("grants deploy/'s service account list and watch on every kind the rules read that the server serves, no Secret, two ConfigMaps", async () => {
+    // deploy/'s RBAC as it is, with the namespaces it names.
+    for (const file of ["namespace.yaml", "serviceaccount.yaml"]) expect((await kubectl(["apply", "-f", join(ROOT, "deploy", file)])).code).toBe(0);
+    expect((await apply("apiVersion: v1\nkind: Namespace\nmetadata: { name: istio-system }\n")).code).toBe(0);
+    expect((await kubectl(["apply", "-f", join(ROOT, "deploy", "rbac.yaml")])).code).toBe(0);
+    const client = await connect({ kubeconfig });
+    const served = await discoverKinds(client, kindsRead(builtinRules().rules), AbortSignal.timeout(30_000));
+    const asServiceAccount = async (verb: string, group: string, resource: string, namespace?: string, name?: string) => {
+      const review = {
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SubjectAccessReview",
+        spec: {
+          user: "system:serviceaccount:meshlint:meshlint",
+          groups: ["system:serviceaccounts", "system:serviceaccounts:meshlint", "system:authenticated"],
+          resourceAttributes: { verb, group, resource, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) },
+        },
+      };
+      const res = await client.request("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", { body: review });
+      return (res.json as { status?: { allowed?: boolean } }).status?.allowed === true;
+    };
+    const kinds = [...served.values()].filter((s) => !["Secret", "ConfigMap"].includes(apiKindId(s)));
+    // Istio's, Gateway API's and Kubernetes' own kinds are served here; Linkerd's and SMI's are not installed.
+    expect(kinds.length).toBeGreaterThan(25);
+    const denied: string[] = [];
+    await Promise.all(
+      kinds.flatMap((s) => ["list", "watch"].map(async (verb) => void (!(await asServiceAccount(verb, s.group, s.plural)) && denied.push(`${verb} ${s.plural}.${s.group}`)))),
+    );
+    expect(denied).toEqual([]);
+    expect(await asServiceAccount("list", "", "secrets")).toBe(false);
+    expect(await asServiceAccount("list", "", "configmaps", "istio-system")).toBe(false);
+    for (const name of MESH_CONFIG_MAPS) for (const verb of ["get", "list", "watch"]) expect(await asServiceAccount(verb, "", "configmaps", "istio-system", name)).toBe(true);
   });
 
   describe("meshlint --cluster", () => {
