@@ -13,16 +13,17 @@ import { changeBase, gitTop, hasHead, materialize } from "./load/git.js";
 import type { RuleCatalog } from "./engine/catalog.js";
 import { type Rule, isGlobalRule, isResourceRule } from "./engine/rule.js";
 import { INTERNAL_ERROR_RULE, type PendingReport, runRules } from "./engine/runner.js";
-import type { LoadedFile } from "./load/load.js";
+import { IncrementalEngine } from "./engine/incremental.js";
+import type { LoadIssue, LoadResult, LoadedFile } from "./load/load.js";
 import { isInside } from "./load/ignore-rules.js";
 import type { SourceFile } from "./load/source-file.js";
 import type { ResourceIndex } from "./model/resource-index.js";
-import { type Project, type ProjectOptions, loadProject, resolveConfig } from "./project/project.js";
+import { type Project, type ProjectOptions, completeChange, loadProject, resolveConfig } from "./project/project.js";
 import { ClusterError, type KubeClient } from "./cluster/kube-client.js";
 import { readCluster } from "./cluster/reader.js";
 import { type KindKey, K, kindId } from "./model/kinds.js";
-import { ANY_KIND } from "./model/resource-index.js";
-import { isLinted } from "./model/resource.js";
+import { ANY_KIND, resourcesFromRaw } from "./model/resource-index.js";
+import { type Resource, isLinted, relocate } from "./model/resource.js";
 import { parseMeshConfig } from "./istio/mesh-config.js";
 import { type JsonObject, asObject } from "./base/json.js";
 import type { RawResource } from "./load/load.js";
@@ -51,6 +52,11 @@ export interface LintOptions extends ProjectOptions {
   readonly baseline?: string | false;
   /** Lint a live cluster's objects, with the inputs' objects overlaid on them (`meshlint --cluster`). */
   readonly cluster?: ClusterOptions;
+  /**
+   * Keep what every rule check read, so that relint() can re-run only the checks a later change can alter (the
+   * language server). Kept only when nothing is rendered (one world).
+   */
+  readonly incremental?: boolean;
 }
 
 export interface ClusterOptions {
@@ -100,6 +106,8 @@ export interface LintResult {
   readonly skippedRules: readonly SkippedRule[];
   /** The rendered roots, each linted as a deployment of its own beside the plain manifests. */
   readonly deployments: readonly { readonly name: string; readonly tool: "kustomize" | "helm"; readonly resources: number; readonly declaredBy?: string }[];
+  /** With `incremental`: the rule checks of this run, for relint(). */
+  readonly engine?: IncrementalEngine;
 }
 
 /** Lints files, folders, globs and `-` (standard input) as one repository. */
@@ -124,37 +132,19 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
   const project = await loadProject(inputs, { ...projectOptions, config });
   const { cwd, index, loaded } = project;
   const active = catalog.rules.filter(enabled);
-  const checked = checkWorlds(project, active, internalError, catalog);
+  const checked = checkWorlds(project, active, internalError, catalog, options.incremental === true);
   phase("rules");
-  const issues = finalize([], project.issues, catalog, config);
-  const all = [...checked.diagnostics, ...issues.diagnostics].sort(compareDiagnostics);
-  phase("finalize");
-  const sources = project.sources();
-  const inline = applyDirectives(all, sources, catalog, config);
-  const known = applyBaseline(inline.diagnostics, resolveBaseline(config, cwd, options.baseline), cwd);
+  const { sources, ...finished } = finish(checked.diagnostics, project.issues, () => project.sources(), catalog, config, cwd, options);
   const namespaces = options.cluster?.namespaces;
-  const diagnostics = inReportScope(known.diagnostics, cwd, options.reportFiles).filter(
+  const diagnostics = finished.diagnostics.filter(
     // With namespaces named, cluster objects elsewhere are read for references only.
     (d) => !namespaces || d.file !== undefined || !d.resource?.namespace || namespaces.includes(d.resource.namespace),
   );
-  const suppressed = checked.suppressed + inline.suppressed + known.suppressed;
   phase("directives");
-
-  const count = (s: string) => diagnostics.filter((d) => d.severity === s).length;
   return {
     diagnostics,
     files: project.files,
-    summary: {
-      files: project.files.length,
-      // Files' objects (rendered ones included), and with --cluster the cluster's (those a file replaces counted once).
-      resources: index.all(ANY_KIND).filter(isLinted).length,
-      errors: count("error"),
-      warnings: count("warning"),
-      infos: count("info"),
-      suppressed,
-      skipped: project.files.filter((f) => f.status === "skipped").length + loaded.skippedDocuments,
-      ...(options.cluster ? { fromCluster: index.all(ANY_KIND).filter((r) => r.origin.kind === "cluster").length } : {}),
-    },
+    summary: summarize(diagnostics, project.files, index, checked.suppressed + finished.suppressed, loaded.skippedDocuments, options.cluster !== undefined),
     sources,
     unmatched: loaded.unmatched,
     reads: checked.reads,
@@ -163,6 +153,102 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
     catalog,
     skippedRules,
     deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.length, ...(d.declaredBy ? { declaredBy: d.declaredBy } : {}) })),
+    ...(checked.engine ? { engine: checked.engine } : {}),
+  };
+}
+
+/**
+ * Lints again after some files changed, re-running only the rule checks the change can alter (see
+ * IncrementalEngine): the language server's path after an edit. `previous` comes from lint() with `incremental` (or
+ * from relint), and its engine moves on to the new state, so `previous` is not to be used again. `removed` are the
+ * index's objects of the changed files, `added` their objects now; `loaded` is what all files hold now (the loader's
+ * findings and the sources for positions). Undefined when the change needs a full lint: nothing was kept (something
+ * was rendered), or a CustomResourceDefinition changed (it decides which kinds are cluster-scoped and how every object
+ * of its kind is validated).
+ */
+export function relint(
+  previous: LintResult,
+  change: { readonly removed: readonly Resource[]; readonly added: readonly RawResource[] },
+  loaded: Pick<LoadResult, "files" | "issues" | "sources" | "skippedDocuments" | "unmatched">,
+  options: Pick<LintOptions, "cwd" | "baseline" | "reportFiles"> = {},
+): LintResult | undefined {
+  const { engine, catalog, config } = previous;
+  if (!engine || [...change.removed, ...change.added].some((r) => r.kind === "CustomResourceDefinition")) return undefined;
+  const before = engine.current;
+  // An object whose document reads as before stays (only its place in the new text is taken): editing one document of
+  // a file re-runs the checks of that document's object, not of every object in the file.
+  const place = (r: RawResource) => `${r.origin.file ?? ""}\u0000${r.origin.document ?? ""}`;
+  const previousAt = new Map(change.removed.map((r) => [place(r), r]));
+  const kept = new Set<Resource>();
+  const changed = change.added.filter((raw) => {
+    const old = previousAt.get(place(raw));
+    if (!old || kept.has(old) || old.apiVersion !== raw.apiVersion || old.kind !== raw.kind || JSON.stringify(old.data) !== JSON.stringify(raw.data)) return true;
+    relocate(old, raw.origin);
+    kept.add(old);
+    return false;
+  });
+  // Whether a custom kind is cluster-scoped is read from the CRDs, which are all in the index already.
+  const crds = before.all(K.CustomResourceDefinition);
+  const added = resourcesFromRaw([...crds, ...changed], before.settings).slice(crds.length);
+  engine.apply(completeChange(before, { removed: change.removed.filter((r) => !kept.has(r)), added }));
+  const checked = finalize(engine.reports(), [], catalog, config);
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { diagnostics, suppressed, sources } = finish(checked.diagnostics, loaded.issues, () => new Map(loaded.sources), catalog, config, cwd, options);
+  return {
+    ...previous,
+    diagnostics,
+    files: loaded.files,
+    summary: summarize(diagnostics, loaded.files, engine.current, checked.suppressed + suppressed, loaded.skippedDocuments, false),
+    sources,
+    unmatched: loaded.unmatched,
+    reads: engine.reads,
+    index: engine.current,
+  };
+}
+
+/** What lint() does after the rules ran: the loader's findings added, then inline directives, the baseline, the report scope. */
+function finish(
+  checked: readonly Diagnostic[],
+  issues: readonly LoadIssue[],
+  sourcesOf: () => Map<string, SourceFile>,
+  catalog: RuleCatalog,
+  config: Config,
+  cwd: string,
+  options: Pick<LintOptions, "baseline" | "reportFiles">,
+): { diagnostics: Diagnostic[]; suppressed: number; sources: Map<string, SourceFile> } {
+  const found = finalize([], issues, catalog, config);
+  const all = [...checked, ...found.diagnostics].sort(compareDiagnostics);
+  phase("finalize");
+  // Asked only now: positions in rendered objects are found while findings are placed.
+  const sources = sourcesOf();
+  const inline = applyDirectives(all, sources, catalog, config);
+  const known = applyBaseline(inline.diagnostics, resolveBaseline(config, cwd, options.baseline), cwd);
+  return {
+    diagnostics: inReportScope(known.diagnostics, cwd, options.reportFiles),
+    suppressed: found.suppressed + inline.suppressed + known.suppressed,
+    sources,
+  };
+}
+
+function summarize(
+  diagnostics: readonly Diagnostic[],
+  files: readonly LoadedFile[],
+  index: ResourceIndex,
+  suppressed: number,
+  skippedDocuments: number,
+  cluster: boolean,
+): Summary {
+  const count = (s: string) => diagnostics.filter((d) => d.severity === s).length;
+  return {
+    files: files.length,
+    // Files' objects (rendered ones included), and with --cluster the cluster's (those a file replaces counted once).
+    resources: index.all(ANY_KIND).filter(isLinted).length,
+    errors: count("error"),
+    warnings: count("warning"),
+    infos: count("info"),
+    suppressed,
+    skipped: files.filter((f) => f.status === "skipped").length + skippedDocuments,
+    ...(cluster ? { fromCluster: index.all(ANY_KIND).filter((r) => r.origin.kind === "cluster").length } : {}),
   };
 }
 
@@ -171,7 +257,7 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
  * rendered root. A finding on a rendered object comes from its own world; a finding on a shared object holds only
  * when every world reports it (with nothing rendered there is one world).
  */
-function checkWorlds(project: Project, active: readonly Rule[], internalError: Rule, catalog: RuleCatalog) {
+function checkWorlds(project: Project, active: readonly Rule[], internalError: Rule, catalog: RuleCatalog, incremental: boolean) {
   const { config, cwd } = project;
   const shared = new Set<unknown>(project.shared.map((r) => r.data));
   const onShared = (p: PendingReport) => !p.report.resource || shared.has(p.report.resource.data);
@@ -179,8 +265,10 @@ function checkWorlds(project: Project, active: readonly Rule[], internalError: R
   const rendered: Diagnostic[] = [];
   let common: Diagnostic[] | undefined;
   let suppressed = 0;
+  // With one world, an engine runs the checks once and keeps what each read (for relint()).
+  const engine = incremental && project.worlds.length === 1 ? new IncrementalEngine(project.worlds[0]!.index, active, internalError, { config, cwd }) : undefined;
   for (const world of project.worlds) {
-    const run = runRules(world.index, active, internalError, { config, cwd });
+    const run = engine ? { reports: engine.reports(), reads: engine.reads } : runRules(world.index, active, internalError, { config, cwd });
     for (const [id, kinds] of run.reads) {
       const set = reads.get(id) ?? new Set<string>();
       for (const k of kinds) set.add(k);
@@ -205,7 +293,7 @@ function checkWorlds(project: Project, active: readonly Rule[], internalError: R
     seen.add(key);
     return true;
   });
-  return { diagnostics, reads, suppressed };
+  return { diagnostics, reads, suppressed, engine };
 }
 
 const findingKey = (d: Diagnostic): string => `${d.fingerprint}\u0000${d.file ?? ""}\u0000${d.span?.start ?? ""}`;

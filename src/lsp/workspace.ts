@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { basename, extname, isAbsolute, relative, resolve } from "node:path";
-import { type LintResult, lint } from "../api.js";
+import { type LintResult, lint, relint } from "../api.js";
 import { MANIFEST_EXTENSIONS } from "../load/discover.js";
 import { toPosix } from "../load/ignore-rules.js";
 import { type LoadIssue, type LoadOptions, type LoadResult, type LoadedFile, type RawResource, load, parseManifests } from "../load/load.js";
 import type { SourceFile } from "../load/source-file.js";
 import { looksLikeHelmTemplate } from "../load/templates.js";
+import { ANY_KIND } from "../model/resource-index.js";
 
 /** What one file contributed to the index. */
 interface FileEntry {
@@ -20,8 +21,9 @@ const SETTINGS_FILES = new Set([".meshlint.yaml", ".meshlint.yml", ".meshlintign
 
 /**
  * A workspace kept warm for the language server: the repository is read once; afterwards only the files that
- * changed (open editor buffers, or files changed on disk) are parsed again before each lint, and the rules run
- * over the whole index. It plugs into lint() as its loader.
+ * changed (open editor buffers, or files changed on disk) are parsed again before each lint, and only the rule
+ * checks those files' objects can change run again (relint()). A full lint, with this workspace as its loader, runs
+ * first, after a settings file changed, when a CRD or a template changed, and whenever something is rendered.
  */
 export class WarmWorkspace {
   private entries: Map<string, FileEntry> | undefined;
@@ -35,6 +37,12 @@ export class WarmWorkspace {
   /** Files read from disk before they were first shown or after they changed. */
   private readonly stale = new Set<string>();
   fullReads = 0;
+  /** Lints that re-ran only what the changed files could alter. */
+  relints = 0;
+  /** The last lint, with the files it read, when its rule checks were kept (nothing rendered). */
+  private last: { readonly result: LintResult; readonly files: ReadonlyMap<string, FileEntry> } | undefined;
+  /** The files the loader handed to the last full lint. */
+  private handed: ReadonlyMap<string, FileEntry> | undefined;
 
   constructor(readonly root: string) {}
 
@@ -60,16 +68,45 @@ export class WarmWorkspace {
 
   /** A file changed, appeared or disappeared on disk. */
   fileChanged(path: string): void {
-    if (SETTINGS_FILES.has(basename(path))) this.entries = undefined;
-    else this.stale.add(this.display(path));
+    if (SETTINGS_FILES.has(basename(path))) {
+      this.entries = undefined;
+      this.last = undefined;
+    } else this.stale.add(this.display(path));
   }
 
   async lint(): Promise<LintResult> {
-    return lint(["."], { cwd: this.root, loader: (inputs, options) => this.load(inputs, options) });
+    const quick = this.last && this.entries ? await this.relint(this.last) : undefined;
+    if (quick) return quick;
+    this.handed = undefined;
+    const result = await lint(["."], { cwd: this.root, incremental: true, loader: (inputs, options) => this.load(inputs, options) });
+    this.last = result.engine && this.handed ? { result, files: this.handed } : undefined;
+    return result;
+  }
+
+  /** Re-runs what the files changed since the last lint can alter; undefined when that needs a full lint. */
+  private async relint(last: { readonly result: LintResult; readonly files: ReadonlyMap<string, FileEntry> }): Promise<LintResult | undefined> {
+    const now = await this.current();
+    const changed = new Set([...last.files.keys(), ...now.keys()].filter((f) => last.files.get(f) !== now.get(f)));
+    // A template or a Kustomize input changes what is rendered: only a full lint knows.
+    if ([...changed].some((f) => last.files.get(f)?.loaded.status === "skipped" || now.get(f)?.loaded.status === "skipped")) return undefined;
+    const removed = last.result.index.all(ANY_KIND).filter((r) => r.origin.kind === "file" && changed.has(r.origin.file ?? ""));
+    const added = [...changed].flatMap((f) => now.get(f)?.resources ?? []);
+    const result = relint(last.result, { removed, added }, this.assemble(now), { cwd: this.root });
+    if (!result) return undefined;
+    this.relints++;
+    this.last = { result, files: now };
+    return result;
   }
 
   private async load(inputs: readonly string[], options: LoadOptions): Promise<LoadResult> {
     if (!this.entries) await this.readAll(inputs, options);
+    const all = await this.current();
+    this.handed = all;
+    return this.assemble(all);
+  }
+
+  /** Every file as it is now: the last read, files changed on disk read again, editor buffers in place of files. */
+  private async current(): Promise<Map<string, FileEntry>> {
     const entries = this.entries!;
     for (const file of this.stale) {
       if (this.buffers.has(file)) continue;
@@ -84,6 +121,10 @@ export class WarmWorkspace {
       buffer.entry ??= fromText(file, buffer.text, entries.get(file));
       all.set(file, buffer.entry);
     }
+    return all;
+  }
+
+  private assemble(all: ReadonlyMap<string, FileEntry>): LoadResult {
     const sorted = [...all.keys()].sort();
     const pick = <T>(f: (e: FileEntry) => readonly T[]): T[] => sorted.flatMap((file) => f(all.get(file)!));
     const sources = new Map<string, SourceFile>();

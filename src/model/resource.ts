@@ -44,6 +44,16 @@ export interface Resource {
 }
 
 /**
+ * Moves a resource to where its unchanged text now is (an edit elsewhere in its file shifted it): the object stays,
+ * so that nothing that read it has to run again, and findings on it are placed in the new text. The new origin must
+ * be the same file and document (the resource's place in index order does not change).
+ */
+export function relocate(r: Resource, origin: Origin): void {
+  if (origin.file !== r.origin.file || origin.document !== r.origin.document) throw new Error(`relocate: ${r.id} would move to another place`);
+  (r as { origin: Origin }).origin = origin;
+}
+
+/**
  * Whether meshlint was asked to check this resource (a file's, or a live cluster's), rather than assuming it or being
  * told a CRD is served.
  */
