@@ -362,14 +362,14 @@ export function rulesNeeding(rules: readonly Rule[], unreadable: ReadonlyMap<str
 }
 
 /**
- * What a cluster's installation is assumed to provide: nothing that was read (its namespaces, GatewayClasses and
- * ingress gateway are in the index as they are; assuming a gateway the cluster does not have would hide findings).
+ * What a cluster's installation is assumed to provide: nothing that was read (its namespaces, GatewayClasses,
+ * gateways and istiod are in the index as they are; assuming a gateway the cluster does not have would hide findings).
  */
 export function clusterInstallation(read: (k: KindKey) => boolean): Partial<Installation> {
   return {
     ...(read(K.Namespace) ? { namespaces: [] } : {}),
     ...(read(K.GatewayClass) ? { gatewayClasses: [] } : {}),
-    ...(read(K.Service) && read(K.Deployment) ? { ingressGateway: false as const } : {}),
+    ...(read(K.Service) && read(K.Deployment) ? { gateways: [], istiod: false } : {}),
   };
 }
 

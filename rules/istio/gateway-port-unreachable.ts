@@ -1,14 +1,10 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { isAssumed } from "../../src/model/installation.js";
 import { ISTIO_OPERATOR, gatewayServers, gatewayWorkloads } from "../../src/istio/gateway-servers.js";
 import { K } from "../../src/model/kinds.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { type ServiceView, servicesSelecting, targetPortOn } from "../../src/model/services.js";
 import type { Workload } from "../../src/model/workloads.js";
 import { holdsKind } from "../../src/model/evidence.js";
-
-/** Current Istio charts map the ingress Service's 80 and 443 to container ports 8080 and 8443: both forms work. */
-const INSTALLATION_TARGET_PORTS: Readonly<Record<number, number>> = { 80: 8080, 443: 8443 };
 
 export default defineRule({
   meta: {
@@ -61,8 +57,6 @@ function servicePortNumbers(svc: ServiceView, workload: Workload): number[] {
     const out = [port.number];
     const target = targetPortOn(port, workload);
     if (target !== undefined) out.push(target);
-    const chart = INSTALLATION_TARGET_PORTS[port.number];
-    if (isAssumed(svc.resource) && chart !== undefined) out.push(chart);
     return out;
   });
 }

@@ -32,12 +32,21 @@ export interface ConfigSettings {
   readonly gatewayApiChannel?: "standard" | "experimental";
   readonly gatewayApiBundle?: "auto" | "upstream" | "linkerd";
   readonly installation?: {
-    readonly ingressGateway?:
-      | false
-      | { namespace?: string; name?: string; labels?: Record<string, string>; ports?: number[] };
+    readonly profile?: "default" | "demo" | "minimal" | "ambient" | "empty" | "remote";
+    readonly istioNamespace?: string;
+    readonly gateways?: Readonly<Record<string, false | ConfigGateway>>;
+    readonly ingressGateway?: false | ConfigGateway;
     readonly gatewayClasses?: readonly string[];
     readonly namespaces?: readonly string[];
   };
+}
+
+/** A gateway the installation provides, as `settings.installation.gateways.<name>` writes it. */
+export interface ConfigGateway {
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly ports?: readonly number[];
 }
 
 export const CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];

@@ -8,14 +8,18 @@ import { HOST_KINDS } from "./hosts.js";
 
 /**
  * Whether the repository defines Services or ServiceEntries of its own. The objects a standard installation
- * provides (the ingress gateway's Service, the API server's `kubernetes` Service) do not count, even when the
+ * provides (its gateways' Services, istiod's, the API server's `kubernetes` Service) do not count, even when the
  * repository writes them out: a repository holding only those keeps its application Services elsewhere, and
  * every route destination would look missing.
  */
 export function repositoryDefinesHosts(index: ResourceIndex): boolean {
   return index.fact("istio/repository-defines-hosts", HOST_KINDS, (index) => {
-    const gw = index.settings.installation.ingressGateway;
-    const provided = new Set(["default/kubernetes", ...(gw ? [`${gw.namespace}/${gw.name}`] : [])]);
+    const { installation } = index.settings;
+    const provided = new Set([
+      "default/kubernetes",
+      `${installation.istioNamespace}/istiod`,
+      ...installation.gateways.map((gw) => `${gw.namespace}/${gw.name}`),
+    ]);
     if (holdsKind(index, K.ServiceEntry)) return true;
     return index.all(K.Service).some((r) => isLinted(r) && !provided.has(`${r.namespace}/${r.name}`));
   });

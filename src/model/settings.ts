@@ -3,18 +3,40 @@ import type { JsonObject } from "../base/json.js";
 // What a run knows of the cluster beyond the repository. Plain data: the meshes' folders read it, the project layer
 // (src/project/settings.ts) builds it from the config, the command line and each mesh's defaults.
 
-/** An ingress gateway the installation provides (Istio's default: istio-ingressgateway in istio-system). */
-export interface AssumedIngressGateway {
+/** A port of a Service the installation provides: the Service port, the container port it reaches, its name. */
+export interface AssumedPort {
+  readonly port: number;
+  readonly targetPort: number;
+  readonly name: string;
+}
+
+/** A gateway the installation provides: a Deployment of proxy pods with these labels, and a Service in front of it. */
+export interface AssumedGateway {
   readonly namespace: string;
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
-  readonly ports: readonly number[];
+  readonly ports: readonly AssumedPort[];
+  readonly serviceType: "LoadBalancer" | "ClusterIP" | "NodePort";
 }
+
+/** Istio's installation profiles, as istioctl and the Helm charts define them. */
+export const ISTIO_PROFILES = ["default", "demo", "minimal", "ambient", "empty", "remote"] as const;
+export type IstioProfile = (typeof ISTIO_PROFILES)[number];
 
 /** What the cluster provides beyond the repository: assumed to exist unless the repository defines its own. */
 export interface Installation {
-  readonly ingressGateway: AssumedIngressGateway | false;
-  /** GatewayClasses the mesh installs (Istio: `istio`, `istio-waypoint`, `istio-remote`). */
+  /**
+   * The Istio profile the settings name; undefined when they name none, and then every component a repository
+   * may reference (istiod, the ingress and the egress gateway) is assumed.
+   */
+  readonly profile: IstioProfile | undefined;
+  /** The namespace Istio is installed in: istiod and the gateways of the profile. */
+  readonly istioNamespace: string;
+  /** Whether istiod runs (every profile but `empty`). */
+  readonly istiod: boolean;
+  /** The gateways the installation provides: the profile's, plus those the settings declare, less those they remove. */
+  readonly gateways: readonly AssumedGateway[];
+  /** GatewayClasses the cluster provides (Istio: `istio`, `istio-waypoint`, `istio-remote`; others the settings name). */
   readonly gatewayClasses: readonly string[];
   /** Namespaces that exist in every cluster or that the installation creates. */
   readonly namespaces: readonly string[];

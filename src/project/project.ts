@@ -8,6 +8,7 @@ import { type LoadIssue, type LoadResult, type LoadedFile, type RawResource, loa
 import type { SourceFile } from "../load/source-file.js";
 import { type Deployment, type RenderOptions, type RenderResult, needsRendering, render } from "../render/render.js";
 import { clusterProvided, isAssumed } from "../model/installation.js";
+import { K } from "../model/kinds.js";
 import { type Resource, compareResources } from "../model/resource.js";
 import { ANY_KIND, type IndexChange, ResourceIndex, resourcesFromRaw } from "../model/resource-index.js";
 import { workloadOf } from "../model/workloads.js";
@@ -179,13 +180,15 @@ function provided(given: readonly Resource[], settings: Settings): Resource[] {
 /**
  * A change to an index built by buildIndex, completed with what it changes among the assumed objects: a
  * repository Service named like the ingress gateway's replaces the assumed one, a gateway Deployment of its own makes
- * the assumed one go. Only changes that can matter recompute them.
+ * the assumed one go, a Gateway API Gateway brings the Service Istio deploys for it. Only changes that can matter
+ * recompute them.
  */
 export function completeChange(index: ResourceIndex, change: IndexChange): IndexChange {
   const settings = index.settings;
   const assumedIds = new Set(provided([], settings).map((r) => r.id));
-  const gw = settings.installation.ingressGateway;
-  const matters = (r: Resource) => assumedIds.has(r.id) || (gw && r.namespace === gw.namespace && workloadOf(r) !== undefined);
+  const gatewayNamespaces = new Set(settings.installation.gateways.map((gw) => gw.namespace));
+  const matters = (r: Resource) =>
+    assumedIds.has(r.id) || (gatewayNamespaces.has(r.namespace) && workloadOf(r) !== undefined) || r.kind === K.KubernetesGateway.kind;
   if (![...change.removed, ...change.added].some(matters)) return change;
   const before = index.all(ANY_KIND).filter(isAssumed);
   const gone = new Set(change.removed);

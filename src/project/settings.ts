@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type JsonObject, asString } from "../base/json.js";
 import type { Config } from "../engine/config.js";
-import { DEFAULT_INGRESS_GATEWAY, DEFAULT_INSTALLATION } from "../istio/installation.js";
+import { type InstallationInput, resolveInstallation } from "../istio/installation.js";
 import { DEFAULT_MESH_CONFIG, MeshConfigError, mergeMeshConfig, parseMeshConfig, parseMeshNetworks } from "../istio/mesh-config.js";
 import type { Installation, Settings } from "../model/settings.js";
 
@@ -15,7 +15,9 @@ export interface SettingsInput {
   rootNamespace?: string | undefined;
   meshConfig?: JsonObject | undefined;
   meshNetworks?: JsonObject | undefined;
-  installation?: Partial<Installation> | undefined;
+  installation?: InstallationInput | undefined;
+  /** What a live cluster showed of the installation; wins over `installation`. */
+  installationRead?: Partial<Installation> | undefined;
   externalHosts?: readonly string[] | undefined;
   gatewayApiChannel?: "standard" | "experimental" | undefined;
   gatewayApiBundle?: "auto" | "upstream" | "linkerd" | undefined;
@@ -30,7 +32,7 @@ export function makeSettings(partial: SettingsInput = {}): Settings {
     rootNamespace: partial.rootNamespace ?? asString(meshConfig.rootNamespace) ?? "istio-system",
     meshConfig,
     meshNetworks: partial.meshNetworks,
-    installation: { ...DEFAULT_INSTALLATION, ...partial.installation },
+    installation: { ...resolveInstallation(partial.installation), ...partial.installationRead },
     externalHosts: partial.externalHosts ?? [],
     gatewayApiChannel: partial.gatewayApiChannel ?? "standard",
     gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
@@ -56,7 +58,6 @@ export function settingsFor(config: Config, options: SettingsOptions, cwd: strin
   const meshNetworksFile = options.meshNetworksFile
     ? resolve(cwd, options.meshNetworksFile)
     : s.meshNetworks && resolve(config.dir, s.meshNetworks);
-  const gateway = s.installation?.ingressGateway;
   return makeSettings({
     defaultNamespace: options.namespace ?? s.namespace,
     clusterDomain: s.clusterDomain,
@@ -70,12 +71,8 @@ export function settingsFor(config: Config, options: SettingsOptions, cwd: strin
     externalHosts: s.externalHosts,
     gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
     gatewayApiBundle: s.gatewayApiBundle,
-    installation: {
-      ...(gateway !== undefined ? { ingressGateway: gateway && { ...DEFAULT_INGRESS_GATEWAY, ...gateway } } : {}),
-      ...(s.installation?.gatewayClasses ? { gatewayClasses: s.installation.gatewayClasses } : {}),
-      ...(s.installation?.namespaces ? { namespaces: s.installation.namespaces } : {}),
-      ...options.installation,
-    },
+    installation: s.installation,
+    installationRead: options.installation,
   });
 }
 

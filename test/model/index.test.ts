@@ -38,10 +38,33 @@ describe("resource index", () => {
         `apiVersion: v1\nkind: Service\nmetadata: { name: istio-ingressgateway, namespace: istio-system }\nspec: { ports: [{ port: 8443 }] }\n`,
     );
     expect(own.get(K.Service, "istio-system", "istio-ingressgateway")?.origin.kind).toBe("file");
-    expect(own.all(K.Deployment).map((d) => d.name)).toEqual(["gw"]);
+    // The repository's own ingress pods replace the assumed ones; the egress gateway (no profile named) stays assumed.
+    expect(own.all(K.Deployment).map((d) => d.name)).toEqual(["gw", "istio-egressgateway"]);
 
     const none = indexOf(`apiVersion: v1\nkind: Service\nmetadata: { name: a }\n`, { installation: { ingressGateway: false } });
     expect(none.get(K.Service, "istio-system", "istio-ingressgateway")).toBeUndefined();
+  });
+
+  it("assumes what the named Istio profile installs, changed by the declared gateways", () => {
+    const app = `apiVersion: v1\nkind: Service\nmetadata: { name: a }\n`;
+    const gateways = (installation?: object) =>
+      indexOf(app, installation ? { installation } : {})
+        .all(K.Service)
+        .filter((s) => s.origin.kind === "installation" && s.namespace !== "default")
+        .map((s) => `${s.namespace}/${s.name}`)
+        .sort();
+    // No profile named: every component a repository may route through.
+    expect(gateways()).toEqual(["istio-system/istio-egressgateway", "istio-system/istio-ingressgateway", "istio-system/istiod"]);
+    expect(gateways({ profile: "default" })).toEqual(["istio-system/istio-ingressgateway", "istio-system/istiod"]);
+    expect(gateways({ profile: "demo", gateways: { "istio-ingressgateway": false } })).toEqual(["istio-system/istio-egressgateway", "istio-system/istiod"]);
+    expect(gateways({ profile: "minimal", istioNamespace: "mesh" })).toEqual(["mesh/istiod"]);
+    expect(gateways({ profile: "empty" })).toEqual([]);
+    const eastWest = indexOf(app, { installation: { profile: "minimal", gateways: { "istio-eastwestgateway": { ports: [15443] } } } });
+    expect(eastWest.get(K.Service, "istio-system", "istio-eastwestgateway")?.origin.kind).toBe("installation");
+    expect(eastWest.workloads().select(selectorFromLabelSelector({ matchLabels: { istio: "eastwestgateway" } }), "istio-system")).toHaveLength(1);
+    // The default profile's ingress Service reaches the chart's container ports.
+    const ingress = indexOf(app, { installation: { profile: "default" } }).get(K.Service, "istio-system", "istio-ingressgateway");
+    expect(ingress?.data.spec).toMatchObject({ ports: [{ port: 15021, targetPort: 15021 }, { port: 80, targetPort: 8080 }, { port: 443, targetPort: 8443 }] });
   });
 
   it("selects workloads by labels and expressions through the label index", () => {

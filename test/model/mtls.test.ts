@@ -115,7 +115,7 @@ describe("servers behind a host (serverTargets)", () => {
     expect(where("*.shop.svc.cluster.local")).toEqual(["shop/cart"]);
     expect(where("*.empty.svc.cluster.local")).toEqual(["empty/-", "x.empty/-"]);
     expect(where("*.nowhere.svc.cluster.local")).toEqual([]);
-    // The API server's Service default/kubernetes is assumed in every cluster.
-    expect(where("*.local").sort()).toEqual(["default/kubernetes", "empty/-", "ops/grafana", "shop/cart", "x.empty/-"]);
+    // The API server's Service default/kubernetes and istiod's are assumed in every cluster with Istio.
+    expect(where("*.local").sort()).toEqual(["default/kubernetes", "empty/-", "istio-system/istiod", "ops/grafana", "shop/cart", "x.empty/-"]);
   });
 });
