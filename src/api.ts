@@ -368,7 +368,7 @@ export function rulesNeeding(rules: readonly Rule[], unreadable: ReadonlyMap<str
 export function clusterInstallation(read: (k: KindKey) => boolean): Partial<Installation> {
   return {
     ...(read(K.Namespace) ? { namespaces: [] } : {}),
-    ...(read(K.GatewayClass) ? { gatewayClasses: [] } : {}),
+    ...(read(K.GatewayClass) ? { gatewayClasses: [], exactGatewayClasses: true } : {}),
     ...(read(K.Service) && read(K.Deployment) ? { gateways: [], istiod: false } : {}),
   };
 }

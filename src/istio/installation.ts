@@ -104,6 +104,7 @@ export function resolveInstallation(input: InstallationInput = {}): Installation
     istiod,
     gateways: [...gateways.values()],
     gatewayClasses: input.gatewayClasses ?? (istiod ? ISTIO_GATEWAY_CLASSES : []),
+    exactGatewayClasses: input.gatewayClasses !== undefined,
     namespaces: input.namespaces ?? [...KUBERNETES_NAMESPACES, istioNamespace],
   };
 }

@@ -38,6 +38,8 @@ export interface Installation {
   readonly gateways: readonly AssumedGateway[];
   /** GatewayClasses the cluster provides (Istio: `istio`, `istio-waypoint`, `istio-remote`; others the settings name). */
   readonly gatewayClasses: readonly string[];
+  /** The settings (or a live cluster) list every GatewayClass the cluster has, so a class outside the list is missing. */
+  readonly exactGatewayClasses: boolean;
   /** Namespaces that exist in every cluster or that the installation creates. */
   readonly namespaces: readonly string[];
 }
