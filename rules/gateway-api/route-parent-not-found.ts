@@ -5,7 +5,7 @@ import { EgressNetwork, ListenerSet, ROUTE_KINDS, type ParentRef, parentRefs } f
 import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
 import { K, type KindKey } from "../../src/model/kinds.js";
 import type { ResourceIndex } from "../../src/model/resource-index.js";
-import type { Resource } from "../../src/model/resource.js";
+import { type Resource, isLinted } from "../../src/model/resource.js";
 
 const KINDS: Partial<Record<ParentRef["target"], KindKey>> = {
   gateway: K.KubernetesGateway,
@@ -65,14 +65,20 @@ export default defineRule({
       const defs = ctx.index.definitions(kind, ref.namespace, ref.name);
       const data = { kind: ref.kind, name: ref.name, namespace: ref.namespace };
       if (defs.length === 0) {
+        // Where the repository defines no object of the parent's kind in its namespace, the parent belongs to
+        // someone else: a platform team's Gateway (Gateway API's split between cluster operators and application
+        // developers) is an info, a Service kept elsewhere a warning. A Gateway of that name in another namespace
+        // of the repository is the one meant, with its namespace left out: a warning.
         const certain = holdsKindIn(ctx.index, kind, ref.namespace);
+        const namedElsewhere = ref.target === "gateway" && ctx.index.all(kind).some((g) => g.name === ref.name && isLinted(g));
+        const uncertain = ref.target === "service" || namedElsewhere ? ("warning" as const) : ("info" as const);
         ctx.report({
           resource: route,
           path: [...ref.path, "name"],
           messageId: ref.target === "service" ? "serviceNotFound" : "parentNotFound",
           data,
           help: ref.namespace === route.namespace ? "Fix the name, or set namespace when the parent lives in another namespace." : "Fix the name or the namespace of the parent.",
-          ...(certain ? {} : { severity: "warning" as const }),
+          ...(certain ? {} : { severity: uncertain }),
         });
         continue;
       }
