@@ -1,10 +1,10 @@
-import { K, type KindKey } from "../model/kinds.js";
+import type { KindKey } from "../model/kinds.js";
 import { type FieldPath, type Resource, asArray, asObject, asString, isObject, labelsOf } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type Selector, matches, selectorFromLabelSelector } from "../model/selectors.js";
 import type { Workload } from "../model/workloads.js";
 import { defaultWebhooksInject } from "./injection.js";
-import { holdsKind } from "../model/evidence.js";
+import { declaresNamespace } from "../model/evidence.js";
 
 export const MUTATING_WEBHOOK_CONFIGURATION: KindKey = Object.freeze({ group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration" });
 export const VALIDATING_WEBHOOK_CONFIGURATION: KindKey = Object.freeze({ group: "admissionregistration.k8s.io", kind: "ValidatingWebhookConfiguration" });
@@ -58,13 +58,16 @@ export function istioInjectionWebhooks(index: ResourceIndex): readonly Webhook[]
 
 /**
  * Whether a workload's pods will get a sidecar from the injection webhooks: the repository's Istio webhooks when it
- * holds any, else those of a standard installation. Undefined when that depends on labels of a namespace the
- * repository does not declare (and it declares no Namespace at all, so they are kept elsewhere).
+ * holds any, else those of a standard installation. Undefined when that depends on the labels of a namespace the
+ * repository does not declare: the platform's install steps often label it (`kubectl label namespace …
+ * istio-injection=enabled`), so without the Namespace object nothing is known about them. A repository that holds
+ * Istio's injection webhooks is a cluster's configuration written out (what istioctl analyze reads): there a
+ * namespace it does not declare has no labels.
  */
 export function willBeInjected(index: ResourceIndex, workload: Workload): boolean | undefined {
-  const namespaces = index.namespaces();
-  const ns = namespaces.declared(workload.namespace);
-  if (!ns && !holdsKind(index, K.Namespace)) {
+  const ns = declaresNamespace(index, workload.namespace) ? index.namespaces().declared(workload.namespace) : undefined;
+  const webhooks = istioInjectionWebhooks(index);
+  if (!ns && webhooks.length === 0) {
     const own = workload.labels["sidecar.istio.io/inject"];
     if (own === "true" || own === "false") return own === "true";
     return undefined;
@@ -72,7 +75,6 @@ export function willBeInjected(index: ResourceIndex, workload: Workload): boolea
   const optOut = workload.annotations["sidecar.istio.io/inject"] === "false" && workload.labels["sidecar.istio.io/inject"] !== "true";
   if (optOut) return false;
   const nsLabels = ns ? labelsOf(ns) : {};
-  const webhooks = istioInjectionWebhooks(index);
   if (webhooks.length === 0) return defaultWebhooksInject(nsLabels, workload.labels);
   return webhooks.some((w) => selectorAdmits(w.namespaceSelector, nsLabels) && selectorAdmits(w.objectSelector, workload.labels));
 }
