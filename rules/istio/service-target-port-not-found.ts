@@ -3,6 +3,7 @@ import { K } from "../../src/model/kinds.js";
 import { labelsOf } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { serviceView, workloadsBehind } from "../../src/model/services.js";
+import { portsInArguments } from "../../src/model/workloads.js";
 
 export default defineRule({
   meta: {
@@ -34,6 +35,8 @@ export default defineRule({
       for (const w of workloads) {
         const ports = w.containers.flatMap((c) => c.ports);
         if (name !== undefined ? ports.some((cp) => cp.name === name) : ports.some((cp) => cp.containerPort === target)) continue;
+        // A number the containers are told to listen on (--port 18080) works without being declared.
+        if (name === undefined && typeof target === "number" && portsInArguments(w).has(target)) continue;
         ctx.report({
           resource: svc,
           path: [...path, targetPort !== undefined ? "targetPort" : "port"],

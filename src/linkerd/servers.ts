@@ -76,6 +76,15 @@ export const serverWorkloads = (index: ResourceIndex, server: LinkerdServer): re
 export const serverExternalWorkloads = (index: ResourceIndex, server: LinkerdServer): readonly Resource[] =>
   server.selects === "external" ? index.inNamespace(K.ExternalWorkload, server.resource.namespace).filter((e) => matches(server.selector, labelsOf(e))) : [];
 
+/**
+ * The ports the injected linkerd-proxy container declares on every meshed pod (charts/partials _proxy.tpl): a Server
+ * may name them, as Linkerd's own install test does for the admin port.
+ */
+export const PROXY_CONTAINER_PORTS: readonly { readonly name: string; readonly containerPort: number }[] = [
+  { name: "linkerd-proxy", containerPort: 4143 },
+  { name: "linkerd-admin", containerPort: 4191 },
+];
+
 /** The container port a Server describes on a workload's pods: the number, or the TCP container port of that name. */
 export function serverPortOn(server: LinkerdServer, workload: Workload): number | undefined {
   if (typeof server.port === "number") return server.port;
@@ -84,7 +93,7 @@ export function serverPortOn(server: LinkerdServer, workload: Workload): number 
     const p = c.ports.find((x) => x.name === server.port && x.protocol.toUpperCase() === "TCP");
     if (p) return p.containerPort;
   }
-  return undefined;
+  return PROXY_CONTAINER_PORTS.find((p) => p.name === server.port)?.containerPort;
 }
 
 /** Servers selecting a pod and describing one of its ports, the winning (oldest) one first. */

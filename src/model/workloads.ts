@@ -82,6 +82,37 @@ function containersOf(value: unknown): Container[] {
   });
 }
 
+const argumentPortsCache = new WeakMap<Workload, ReadonlySet<number>>();
+
+/**
+ * Port numbers a workload's containers are told to listen on in their command, arguments or environment
+ * (`--port 18080`, `--grpc-port=9090`, `LISTEN_ADDR=:8080`): a program listens where it is told, whether or not the
+ * container declares the port, and Kubernetes and the meshes need no declaration to reach it.
+ */
+export function portsInArguments(workload: Workload): ReadonlySet<number> {
+  let ports = argumentPortsCache.get(workload);
+  if (ports) return ports;
+  const podSpec = asObject(asObject(getPath(workload.resource.data, workload.templatePath))?.spec) ?? {};
+  const found = new Set<number>();
+  for (const c of asArray(podSpec.containers)) {
+    const container = asObject(c);
+    const words = [
+      ...asArray(container?.command),
+      ...asArray(container?.args),
+      ...asArray(container?.env).map((e) => asObject(e)?.value),
+    ].flatMap((v) => (typeof v === "string" ? [v] : typeof v === "number" ? [String(v)] : []));
+    for (const word of words) {
+      for (const m of word.matchAll(/(?<![\w.])(\d{2,5})(?![\w.])/g)) {
+        const n = Number(m[1]);
+        if (n > 0 && n <= 65535) found.add(n);
+      }
+    }
+  }
+  ports = found;
+  argumentPortsCache.set(workload, ports);
+  return ports;
+}
+
 /**
  * All workloads, indexed so that a selector is answered without scanning every workload: by namespace, and by
  * each `key=value` label, the rarest label of a selector picking the candidates.
