@@ -58,6 +58,8 @@ const RETIRED_GROUPS: Readonly<Record<string, RetiredGroup>> = {
   "authentication.istio.io": { project: "Istio", retiredIn: "1.6", replacement: "security.istio.io/v1 PeerAuthentication and RequestAuthentication" },
   "rbac.istio.io": { project: "Istio", retiredIn: "1.6", replacement: "security.istio.io/v1 AuthorizationPolicy" },
   "config.istio.io": { project: "Istio", retiredIn: "1.8 (Mixer)", replacement: "Telemetry, WasmPlugin or EnvoyFilter" },
+  // Gateway API before v0.3. Not to be confused with gateway.networking.x-k8s.io, today's experimental group.
+  "networking.x-k8s.io": { project: "Gateway API", retiredIn: "v0.3.0 (2021)", replacement: "gateway.networking.k8s.io/v1" },
 };
 
 export const retiredGroup = (group: string): RetiredGroup | undefined => RETIRED_GROUPS[group];
