@@ -29,7 +29,8 @@ Options:
   -c, --config <file>          configuration file (default: the nearest .meshlint.yaml above the linted paths)
       --mesh-config <file>     Istio MeshConfig (bare, or the istio ConfigMap) merged over Istio's defaults
       --mesh-networks <file>   Istio MeshNetworks (bare, or the istio ConfigMap)
-      --gateway-api-channel <c>  Gateway API CRD channel: standard (default) or experimental
+      --gateway-api-channel <c>  Gateway API CRD channel: standard or experimental (default: experimental when the
+                                 repository holds kinds only that channel serves, else standard)
       --crds <path>            CRDs the cluster serves (file or folder, repeatable); they override the bundled ones
       --max-file-size <size>   skip larger files (default 5MB; e.g. 512KB, 20MB)
       --kustomize-command <c>  how to build kustomizations (default: kustomize build, else kubectl kustomize)

@@ -55,8 +55,12 @@ export interface Settings {
   readonly installation: Installation;
   /** Host patterns (`*.corp.example.com`) that exist outside the repository, e.g. in another cluster. */
   readonly externalHosts: readonly string[];
-  /** The Gateway API CRD channel the cluster runs (`--gateway-api-channel`). */
-  readonly gatewayApiChannel: "standard" | "experimental";
+  /**
+   * The Gateway API CRD channel the cluster runs (`--gateway-api-channel`). Undefined when nobody said: the
+   * standard channel, unless the repository holds kinds or versions only the experimental channel serves (channels
+   * are installed as one bundle, so a repository with TCPRoutes runs the experimental one).
+   */
+  readonly gatewayApiChannel: "standard" | "experimental" | undefined;
   /**
    * `upstream`: Gateway API v1.6.1 only; `linkerd`: the v1.1.1 route CRDs Linkerd installs replace upstream's;
    * `auto` (default): upstream, but where the repository uses Linkerd, versions only Linkerd's CRDs serve are

@@ -34,7 +34,7 @@ export function makeSettings(partial: SettingsInput = {}): Settings {
     meshNetworks: partial.meshNetworks,
     installation: { ...resolveInstallation(partial.installation), ...partial.installationRead },
     externalHosts: partial.externalHosts ?? [],
-    gatewayApiChannel: partial.gatewayApiChannel ?? "standard",
+    gatewayApiChannel: partial.gatewayApiChannel,
     gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
   };
 }

@@ -3,7 +3,7 @@ import { type FieldPath, type Resource, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { objectMetaSchema } from "./convert.js";
 import type { CrdDefinition } from "./crd.js";
-import { SchemaRegistry, type VersionLookup } from "./registry.js";
+import { SchemaRegistry, type VersionLookup, experimentalChannelOnly } from "./registry.js";
 import { type SchemaProblem, type SkippedRule, schemaAt, validateAgainstSchema } from "./validate.js";
 
 export interface SchemaReport {
@@ -20,7 +20,10 @@ export const schemaRegistry = (index: ResourceIndex): SchemaRegistry =>
     const usesLinkerd = index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
     const crds = index.all(K.CustomResourceDefinition);
     const served = crds.filter((r) => r.origin.kind === "crds");
-    return new SchemaRegistry(index.settings, served, crds.filter(isLinted), usesLinkerd);
+    const experimentalInUse = index.fact("schema:gateway-api-experimental-in-use", [], (i) =>
+      i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version)),
+    );
+    return new SchemaRegistry(index.settings, served, crds.filter(isLinted), usesLinkerd, experimentalInUse);
   });
 
 /**

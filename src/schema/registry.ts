@@ -43,6 +43,18 @@ function ajv(): Ajv {
   return sharedAjv;
 }
 
+let experimentalOnlyVersions: Set<string> | undefined;
+
+/** Whether only Gateway API's experimental channel serves this kind and version (TCPRoute, TLSRoute v1alpha2, XMesh...). */
+export function experimentalChannelOnly(group: string, kind: string, version: string): boolean {
+  if (!experimentalOnlyVersions) {
+    const served = (b: BundleKey) => bundle(b).crds.flatMap((crd) => crd.versions.filter((v) => v.served).map((v) => `${crd.group}/${crd.kind}/${v.name}`));
+    const standard = new Set(served("gateway-api-standard"));
+    experimentalOnlyVersions = new Set(served("gateway-api-experimental").filter((k) => !standard.has(k)));
+  }
+  return experimentalOnlyVersions.has(`${group}/${kind}/${version}`);
+}
+
 /**
  * The CRDs a cluster would serve: the bundles pinned in schemas/crds (Istio, Linkerd, SMI, and Gateway API in the
  * channel asked for), overridden per kind by the user's own CRDs (`--crds`) and then by CRDs in the linted
@@ -56,8 +68,13 @@ export class SchemaRegistry {
   /** Linkerd's Gateway API v1.1.1 route CRDs, consulted when the repository uses Linkerd (see lookup). */
   private readonly linkerdBundle = new Map<string, CrdDefinition>();
 
-  constructor(settings: Settings, servedCrds: readonly Resource[], repoCrds: readonly Resource[], usesLinkerd: boolean) {
-    const gatewayApi: BundleKey = settings.gatewayApiChannel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
+  /**
+   * `experimentalInUse`: the repository holds Gateway API kinds or versions only the experimental channel serves,
+   * which decides the channel when the settings do not name one.
+   */
+  constructor(settings: Settings, servedCrds: readonly Resource[], repoCrds: readonly Resource[], usesLinkerd: boolean, experimentalInUse = false) {
+    const channel = settings.gatewayApiChannel ?? (experimentalInUse ? "experimental" : "standard");
+    const gatewayApi: BundleKey = channel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
     const layers: BundleKey[] = ["istio", "linkerd", "smi", gatewayApi];
     if (settings.gatewayApiBundle === "linkerd") layers.push("gateway-api-linkerd");
     for (const layer of layers) for (const crd of bundle(layer).crds) this.add(crd);

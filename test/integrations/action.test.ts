@@ -165,7 +165,7 @@ spec:
   rules: [{ backendRefs: [{ name: db, port: 5432 }] }]
 `,
     });
-    expect(runAction(tcp, {}).stdout).toMatch(/^::error title=api-version-not-served,/m);
+    expect(runAction(tcp, { "gateway-api-channel": "standard" }).stdout).toMatch(/^::error title=api-version-not-served,/m);
     const experimental = runAction(tcp, { "gateway-api-channel": "experimental" });
     expect(experimental.status, experimental.stdout).toBe(0);
     expect(experimental.outputs).toMatchObject({ errors: "0", warnings: "1" });
