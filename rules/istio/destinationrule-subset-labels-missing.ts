@@ -18,7 +18,12 @@ export default defineRule({
   reads: [],
   check(dr, ctx) {
     const host = asString(spec(dr).host) ?? "";
-    asArray(spec(dr).subsets).forEach((s, i) => {
+    const subsets = asArray(spec(dr).subsets);
+    // A DestinationRule's only subset, without labels, names the host's traffic for routes (Istio's egress gateway
+    // tasks route to subset "cnn" of the egress gateway): it means the whole host, which is what it is used for.
+    // Several label-free subsets, or one beside labelled ones, split nothing.
+    if (subsets.length === 1) return;
+    subsets.forEach((s, i) => {
       const subset = asObject(s);
       if (!subset) return;
       const labels = asStringMap(subset.labels);
