@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
 import { speaksForServicesIn } from "../../src/model/evidence.js";
-import { splitService, trafficSplitOf } from "../../src/smi/traffic-split.js";
+import { splitService, trafficSplitOf, weightSign } from "../../src/smi/traffic-split.js";
 
 export default defineRule({
   meta: {
@@ -13,6 +13,7 @@ export default defineRule({
     messages: {
       rootNotFound: 'Root service "{{name}}" is not a Service in namespace "{{namespace}}".',
       backendNotFound: 'Backend service "{{name}}" is not a Service in namespace "{{namespace}}".',
+      idleBackendNotFound: 'Backend service "{{name}}" is not a Service in namespace "{{namespace}}"; with weight 0 it receives no traffic until it exists.',
     },
   },
   target: [K.TrafficSplit],
@@ -32,6 +33,19 @@ export default defineRule({
     }
     for (const b of split.backends) {
       if (splitService(ctx.index, ts, b.service)) continue;
+      // Creating the split before the second Service exists is a documented pattern: a weight-0 backend takes no
+      // traffic, so nothing fails yet.
+      if (weightSign(ts, b.weight) === 0) {
+        ctx.report({
+          resource: ts,
+          path: [...b.path, "service"],
+          messageId: "idleBackendNotFound",
+          data: data(b.service),
+          severity: "warning",
+          help: "Create the Service before giving this backend weight, or remove the backend.",
+        });
+        continue;
+      }
       ctx.report({
         resource: ts,
         path: [...b.path, "service"],
