@@ -53,6 +53,15 @@ describe("exit codes, in every format", () => {
     expect(JSON.parse(r.out).summary.resources).toBe(4);
   });
 
+  it("2 runs never print a success mark: a missing path, a glob that names nothing, an empty folder", async () => {
+    for (const args of [["no-such-dir", "x/**/*.yaml"], ["clean", "no-such-dir"], [tempRepo({})]]) {
+      const r = await cli(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.out, args.join(" ")).not.toContain("✔");
+      expect(r.out).toMatch(/✖ \d+ resources? in \d+ files?/);
+    }
+  });
+
   it("2 for an invalid config file, naming the bad fields", async () => {
     const r = await cli(["."], join(REPOS, "bad-config"));
     expect(r.code).toBe(2);
@@ -205,5 +214,12 @@ describe("the installed bin", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "bin", "meshlint.js"), "--nope"], { cwd: ROOT, encoding: "utf8" });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("meshlint:");
+  });
+
+  it("ends quietly when the reader closes the pipe early (`| head -1`), instead of an EPIPE stack trace", () => {
+    // 78 KB of rule list, more than a pipe holds: the write meets the pipe `head` closed.
+    const bin = join(ROOT, "bin", "meshlint.js");
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" --list-rules --format json | head -c 1 >/dev/null`], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stderr).toBe("");
   });
 });

@@ -70,24 +70,28 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
   for (const [reason, ids] of skipped) io.error(`meshlint: ${ids.length} rule${ids.length === 1 ? "" : "s"} skipped (${reason}): ${ids.join(", ")}\n`);
   const shown = values.quiet ? { ...result, diagnostics: result.diagnostics.filter((d) => d.severity === "error") } : result;
   const color = values["no-color"] ? false : (values.color ?? defaultColor(io));
+  // Whether the run ends in exit 2 is known before anything is printed, so that such a run never shows a success mark.
+  const internal = result.diagnostics.some((d) => d.ruleId === "internal-error");
+  const code = exitCode(result, failOn as (typeof FAIL_ON)[number], maxWarnings);
+  // A run that would pass without having read a single object must not look like a clean bill of health.
+  const empty = code === EXIT.ok && result.summary.resources === 0 && !values["allow-empty"];
+  const failed = result.unmatched.length > 0 || internal || empty;
+  const env = { catalog: result.catalog, version: VERSION, cwd: io.cwd, failed };
   for (const { format: name, file } of outputs.files) {
     const path = resolve(io.cwd, file);
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, REPORTERS[name]!(shown, { catalog: result.catalog, version: VERSION, color: false, cwd: io.cwd }));
+      writeFileSync(path, REPORTERS[name]!(shown, { ...env, color: false }));
     } catch (error) {
       throw new CliUsageError(`--output-file: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   }
-  io.write(REPORTERS[outputs.terminal]!(shown, { catalog: result.catalog, version: VERSION, color, cwd: io.cwd }));
+  io.write(REPORTERS[outputs.terminal]!(shown, { ...env, color }));
   phase("report");
 
   for (const input of result.unmatched) io.error(`meshlint: no such file, folder or glob match: ${input}\n`);
-  if (result.unmatched.length) return EXIT.usage;
-  if (result.diagnostics.some((d) => d.ruleId === "internal-error")) return EXIT.usage;
-  const code = exitCode(result, failOn as (typeof FAIL_ON)[number], maxWarnings);
-  // A run that would pass without having read a single object must not look like a clean bill of health.
-  if (code === EXIT.ok && result.summary.resources === 0 && !values["allow-empty"]) {
+  if (result.unmatched.length > 0 || internal) return EXIT.usage;
+  if (empty) {
     io.error(`meshlint: ${nothingRead(result)}; pass --allow-empty if that is expected.\n`);
     return EXIT.usage;
   }

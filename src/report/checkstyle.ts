@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../engine/diagnostic.js";
 import { docUrlOf } from "./docs-url.js";
-import { logicalWhere } from "./locations.js";
+import { logicalWhere, oneLine } from "./locations.js";
 import type { Reporter } from "./reporter.js";
 import { xml } from "./xml.js";
 
@@ -23,7 +23,7 @@ export const checkstyle: Reporter = (result, env) => {
     for (const d of diagnostics) {
       const where = d.file === undefined ? logicalWhere(d) : undefined;
       const url = docUrlOf(env.catalog, d.ruleId);
-      const message = [where ? `${where}: ${d.message}` : d.message, d.help, url ? `(${url})` : ""].filter(Boolean).join(" ");
+      const message = [where ? `${where}: ${oneLine(d.message)}` : oneLine(d.message), d.help && oneLine(d.help), url ? `(${url})` : ""].filter(Boolean).join(" ");
       const position = d.span ? ` line="${d.span.line}" column="${d.span.column}"` : "";
       out.push(`    <error${position} severity="${d.severity}" message="${xml(message)}" source="meshlint.${xml(d.ruleId)}"/>`);
     }

@@ -1,5 +1,5 @@
-import { joinLines } from "../base/text.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
+import { oneLine } from "./locations.js";
 import type { Reporter } from "./reporter.js";
 import { summaryLine } from "./summary.js";
 
@@ -19,8 +19,6 @@ export const compact: Reporter = (result) => {
 
 /** The file, or for a resource that came from no file its logical location. */
 function where(d: Diagnostic): string {
-  if (d.file !== undefined) return d.file;
-  return d.resource ? `${d.resource.kind}/${d.resource.namespace ? `${d.resource.namespace}/` : ""}${d.resource.name}` : "meshlint";
+  if (d.file !== undefined) return oneLine(d.file);
+  return d.resource ? oneLine(`${d.resource.kind}/${d.resource.namespace ? `${d.resource.namespace}/` : ""}${d.resource.name}`) : "meshlint";
 }
-
-const oneLine = joinLines;

@@ -2,7 +2,8 @@ import type { Diagnostic } from "../engine/diagnostic.js";
 import type { RuleCatalog } from "../engine/catalog.js";
 import type { Severity } from "../engine/rule.js";
 import { docUrlOf } from "./docs-url.js";
-import { logicalWhere } from "./locations.js";
+import { logicalWhere, oneLine } from "./locations.js";
+import { printable } from "./printable.js";
 import type { Reporter } from "./reporter.js";
 import { summaryLine } from "./summary.js";
 
@@ -27,7 +28,7 @@ export interface Annotation {
  */
 export function annotationOf(d: Diagnostic, catalog: RuleCatalog): Annotation {
   const props: [string, string | number][] = [["title", d.ruleId]];
-  if (d.file !== undefined) props.push(["file", d.file]);
+  if (d.file !== undefined) props.push(["file", oneLine(d.file)]);
   if (d.span) {
     props.push(["line", d.span.line], ["endLine", d.span.endLine]);
     if (d.span.line === d.span.endLine) props.push(["col", d.span.column], ["endColumn", d.span.endColumn]);
@@ -35,9 +36,15 @@ export function annotationOf(d: Diagnostic, catalog: RuleCatalog): Annotation {
   const where = d.file === undefined ? logicalWhere(d) : undefined;
   const url = docUrlOf(catalog, d.ruleId);
   const tail = [d.codes.join(", "), url].filter(Boolean).join(" · ");
-  const message = [where ? `${where}: ${d.message}` : d.message, d.help, tail].filter(Boolean).join("\n");
+  const message = [where ? `${where}: ${printableLines(d.message)}` : printableLines(d.message), d.help && printableLines(d.help), tail].filter(Boolean).join("\n");
   return { command: GITHUB_COMMAND[d.severity], properties: props, message };
 }
+
+/**
+ * Message text for an annotation: line breaks stay (escapeData turns them into `%0A`, which GitHub shows as a line
+ * break inside the annotation, never as a log line of its own); every other control character is escaped.
+ */
+const printableLines = (s: string): string => s.split(/\r?\n/).map(printable).join("\n");
 
 export function formatCommand(a: Annotation): string {
   const props = a.properties.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",");

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../engine/diagnostic.js";
 import type { RuleCatalog } from "../engine/catalog.js";
 import { docUrlOf } from "./docs-url.js";
-import { logicalWhere } from "./locations.js";
+import { logicalWhere, oneLine } from "./locations.js";
 import type { Reporter } from "./reporter.js";
 import { xml, xmlText } from "./xml.js";
 
@@ -49,13 +49,13 @@ export const junit: Reporter = (result, env) => {
 };
 
 function testCase(d: Diagnostic, catalog: RuleCatalog): string {
-  const where = d.file !== undefined ? `${d.file}${d.span ? `:${d.span.line}:${d.span.column}` : ""}` : (logicalWhere(d) ?? "meshlint");
+  const where = d.file !== undefined ? `${oneLine(d.file)}${d.span ? `:${d.span.line}:${d.span.column}` : ""}` : (logicalWhere(d) ?? "meshlint");
   const name = `${d.ruleId}${d.span ? ` at ${d.span.line}:${d.span.column}` : ""}`;
   const url = docUrlOf(catalog, d.ruleId);
   const body = [
     `${d.severity} at ${where}`,
-    d.message,
-    d.help ? `help: ${d.help}` : "",
+    oneLine(d.message),
+    d.help ? `help: ${oneLine(d.help)}` : "",
     d.codes.length ? `codes: ${d.codes.join(", ")}` : "",
     url ? `docs: ${url}` : "",
   ]
@@ -63,5 +63,5 @@ function testCase(d: Diagnostic, catalog: RuleCatalog): string {
     .join("\n");
   const attrs = `name="${xml(name)}" classname="${xml(d.file ?? "meshlint")}"${d.file !== undefined ? ` file="${xml(d.file)}"` : ""}${d.span ? ` line="${d.span.line}"` : ""} time="0"`;
   if (d.severity === "info") return `    <testcase ${attrs}><system-out>${xmlText(body)}</system-out></testcase>`;
-  return `    <testcase ${attrs}><failure type="${d.severity}" message="${xml(d.message)}">${xmlText(body)}</failure></testcase>`;
+  return `    <testcase ${attrs}><failure type="${d.severity}" message="${xml(oneLine(d.message))}">${xmlText(body)}</failure></testcase>`;
 }

@@ -8,6 +8,8 @@ export interface ReportEnv {
   readonly color: boolean;
   /** The folder displayed paths are relative to (SARIF records it so code scanning can resolve them). */
   readonly cwd?: string;
+  /** The run failed (exit 2: a path that names nothing, an internal error, nothing read): no success mark is shown. */
+  readonly failed?: boolean;
 }
 
 /** A reporter is a pure function from a lint result to text. */

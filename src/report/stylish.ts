@@ -5,6 +5,8 @@ import type { RuleCatalog } from "../engine/catalog.js";
 import type { Severity } from "../engine/rule.js";
 import type { SourceFile } from "../load/source-file.js";
 import { docUrlOf } from "./docs-url.js";
+import { oneLine } from "./locations.js";
+import { visibleLine } from "./printable.js";
 import type { Reporter } from "./reporter.js";
 import { summaryLine } from "./summary.js";
 import { toPosix } from "../load/ignore-rules.js";
@@ -22,21 +24,21 @@ export const stylish: Reporter = (result, env) => {
   const groups = groupByLocation(result.diagnostics);
   const out: string[] = header(result, env.cwd, c);
   for (const [header, diagnostics] of groups) {
-    out.push("", `  ${c.underline(header)}`);
+    out.push("", `  ${c.underline(oneLine(header))}`);
     const width = Math.max(...diagnostics.map((d) => position(d).length));
     for (const d of diagnostics) {
       const pos = position(d).padStart(width);
       const codes = d.codes.length ? ` ${c.dim(d.codes.join(" "))}` : "";
-      out.push(`  ${paint[d.severity](SYMBOL[d.severity])}  ${c.dim(pos)}  ${d.message}  ${c.dim(d.ruleId)}${codes}`);
+      out.push(`  ${paint[d.severity](SYMBOL[d.severity])}  ${c.dim(pos)}  ${oneLine(d.message)}  ${c.dim(d.ruleId)}${codes}`);
       const indent = " ".repeat(width + 7);
-      if (d.file === undefined && d.resource) out.push(`${indent}${c.dim(`at ${formatPath(d.path)}`)}`);
+      if (d.file === undefined && d.resource) out.push(`${indent}${c.dim(`at ${oneLine(formatPath(d.path))}`)}`);
       const source = d.file !== undefined ? result.sources.get(d.file) : undefined;
       if (source && d.span) out.push(...codeFrame(source, d, indent, c, paint[d.severity]));
-      if (d.help) out.push(`${indent}${c.cyan("help:")} ${d.help}`);
+      if (d.help) out.push(`${indent}${c.cyan("help:")} ${oneLine(d.help)}`);
     }
   }
   out.push(...docLinks(result, env.catalog, c));
-  out.push("", summaryText(result, c), "");
+  out.push("", summaryText(result, c, env.failed ?? false), "");
   return out.join("\n");
 };
 
@@ -61,10 +63,10 @@ function docLinks(result: LintResult, catalog: RuleCatalog, c: ChalkInstance): s
   return ["", `  ${c.dim("Rule docs:")}`, ...urls.map(([id, url]) => `    ${c.dim(id.padEnd(width))}  ${url}`)];
 }
 
-function summaryText(result: LintResult, c: ChalkInstance): string {
+function summaryText(result: LintResult, c: ChalkInstance, failed: boolean): string {
   const { summary } = result;
   const line = summaryLine(summary);
-  if (summary.errors) return `  ${c.red(SYMBOL.error)} ${line}`;
+  if (summary.errors || failed) return `  ${c.red(SYMBOL.error)} ${line}`;
   if (summary.warnings) return `  ${c.yellow(SYMBOL.warning)} ${line}`;
   return `  ${c.green("✔")} ${line}`;
 }
@@ -97,7 +99,7 @@ function codeFrame(
   const gutter = String(span.line).length;
   const lines: string[] = [];
   for (let n = first; n <= span.line; n++) {
-    const text = source.lineText(n).replace(/\t/g, " ");
+    const text = visibleLine(source.lineText(n));
     const marker = n === span.line ? paint(">") : " ";
     lines.push(`${indent}${marker} ${c.dim(`${String(n).padStart(gutter)} |`)} ${n === span.line ? text : c.dim(text)}`);
   }

@@ -139,3 +139,42 @@ function balanced(xml: string): boolean {
   }
   return stack.length === 0 && !/&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(xml);
 }
+
+describe("values from manifests cannot inject into logs or terminals", () => {
+  // A host made of a GitHub workflow command on a line of its own, a fake annotation and terminal escape sequences
+  // (colour, and an OSC window-title sequence ended by BEL); a file name with a line break.
+  const hostile = "a\n::stop-commands::x\n::error file=x.yaml,line=1::fake \u001b[31mRED\u001b[0m\u001b]0;title\u0007\u202e";
+  const manifest = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: web, namespace: shop }
+spec:
+  hosts: [${JSON.stringify(hostile)}]
+  http:
+    - route:
+        - destination: { host: ${JSON.stringify(`b\u001b[2J${hostile}`)} }
+`;
+  // eslint-disable-next-line no-control-regex
+  const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
+
+  it("every human-readable format escapes control characters, so no value starts a line or sends an escape", async () => {
+    const dir = tempRepo({ "vs.yaml": manifest, "odd\nname.yaml": manifest, "raw.yaml": `# \u001b[31m raw escape\nkind: [\u0007\n` });
+    for (const format of ["stylish", "compact", "github", "junit", "checkstyle"]) {
+      const { out } = await cli(["-f", format, "--no-color", "."], dir);
+      expect(out, format).toMatch(/destination/i);
+      expect(out, format).not.toMatch(RAW_CONTROL);
+      for (const line of out.split("\n")) {
+        expect(line, format).not.toMatch(/^\s*::(stop-commands|error file=x)/);
+        // Only meshlint's own commands start a github-format line.
+        if (format === "github" && line.startsWith("::")) expect(line).toMatch(/^::(error|warning|notice) title=[a-z-]+,/);
+      }
+    }
+  });
+
+  it("shows the escapes in messages, and one visible character per control character in code frames", async () => {
+    const { out } = await cli(["-f", "stylish", "--no-color", "."], tempRepo({ "vs.yaml": manifest, "raw.yaml": "kind: [\u001b[31m, \u0007\n" }));
+    expect(out).toContain("a ::stop-commands::x ::error file=x.yaml");
+    expect(out).toContain("\\u001b[31mRED\\u001b[0m\\u001b]0;title\\u0007\\u202e");
+    // The code frame keeps the line's width: ESC and BEL are shown as their Control Pictures.
+    expect(out).toContain("> 1 | kind: [\u241b[31m, \u2407");
+  });
+});
