@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readRegularTextSync } from "../base/read-file.js";
 import { basename, relative } from "node:path";
 import { toPosix } from "../load/ignore-rules.js";
 import { SourceFile } from "../load/source-file.js";
@@ -75,7 +75,7 @@ export function accessAssertions(specs: readonly AccessAssertionSpec[], file: st
   const locate = (index: number, path: readonly (string | number)[]) => {
     if (!file || !shown) return undefined;
     try {
-      source ??= new SourceFile(shown, readFileSync(file, "utf8"));
+      source ??= new SourceFile(shown, readRegularTextSync(file));
     } catch {
       return undefined;
     }

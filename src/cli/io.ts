@@ -5,7 +5,8 @@ export interface CliIo {
   readonly stdoutIsTTY: boolean;
   write(text: string): void;
   error(text: string): void;
-  readStdin(): Promise<string>;
+  /** Standard input's bytes (or text, in tests): decoded and checked as a file's are. */
+  readStdin(): Promise<string | Uint8Array>;
 }
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

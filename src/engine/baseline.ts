@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readRegularTextSync } from "../base/read-file.js";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { toPosix } from "../load/ignore-rules.js";
 import { type Config, ConfigError } from "./config.js";
@@ -31,7 +31,7 @@ export const defaultBaselineFile = (config: Config): string => join(config.dir, 
 export function readBaseline(file: string): LoadedBaseline | undefined {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readRegularTextSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new ConfigError(`cannot read baseline ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { readRegularTextSync } from "../base/read-file.js";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { Ajv } from "ajv";
 import { re2Pattern } from "../base/re2.js";
@@ -118,7 +119,7 @@ let validate: ReturnType<Ajv["compile"]> | undefined;
 export function loadConfig(file: string): Config {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readRegularTextSync(file);
   } catch (error) {
     throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { readRegularTextSync } from "../base/read-file.js";
 import { dirname, join, relative, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 
@@ -76,7 +77,7 @@ export class IgnoreRules {
 
 function readIfExists(path: string): string | undefined {
   try {
-    return readFileSync(path, "utf8");
+    return readRegularTextSync(path);
   } catch {
     return undefined;
   }

@@ -1,11 +1,11 @@
-import { open } from "node:fs/promises";
 import { basename, dirname, relative } from "node:path";
 import type { FieldPath, JsonObject } from "../base/json.js";
 import type { Origin, SourceSpan } from "./origin.js";
 import { asArray, deepFreeze, isObject } from "../base/json.js";
-import { discover } from "./discover.js";
+import { type ListFolder, discover } from "./discover.js";
 import { IgnoreRules, toPosix } from "./ignore-rules.js";
 import { SourceFile } from "./source-file.js";
+import { type RegularRead, readRegularFile } from "../base/read-file.js";
 import { phase } from "../base/timing.js";
 import {
   ChartLocator,
@@ -25,11 +25,13 @@ export { DEFAULT_MAX_FILE_SIZE } from "./limits.js";
 
 export interface LoadOptions {
   readonly cwd: string;
-  /** Text of standard input, when `-` is among the inputs. */
-  readonly stdin?: string;
+  /** Standard input, when `-` is among the inputs: its bytes (decoded and checked as a file's are), or its text. */
+  readonly stdin?: string | Uint8Array;
   /** The file standard input stands for (absolute): its displayed name; it replaces that file if found on disk. */
   readonly stdinFilename?: string;
   readonly maxFileSize?: number;
+  /** How folders are listed (tests make one fail: a test run as root can read any folder). */
+  readonly listFolder?: ListFolder;
   /** gitignore-style globs from the config file, anchored at its folder. */
   readonly ignore?: { readonly dir: string; readonly patterns: readonly string[] };
 }
@@ -83,7 +85,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
   const { cwd } = options;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const ignores = IgnoreRules.forCwd(cwd, options.ignore);
-  const discovered = await discover(inputs, cwd, ignores);
+  const discovered = await discover(inputs, cwd, ignores, options.listFolder);
   const stdinPath = discovered.stdin ? options.stdinFilename : undefined;
   // An editor's unsaved buffer: the piped text stands for the file, which is not read from disk as well.
   const found = stdinPath ? { ...discovered, files: discovered.files.filter((f) => f.path !== stdinPath) } : discovered;
@@ -98,6 +100,9 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
   const helmFiles: string[] = [];
   const kustomizeFiles: string[] = [];
 
+  for (const { path, reason } of found.unreadable) {
+    issues.push({ ruleId: "file-unreadable", messageId: "unreadable", data: { reason: `a folder meshlint cannot list: ${reason}` }, file: show(path) });
+  }
   for (const path of found.ignored) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(path) });
     files.push({ file: show(path), resources: 0, status: "skipped" });
@@ -123,8 +128,8 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
   if (stdinPath && ignores.ignores(stdinPath)) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(stdinPath) });
     files.push({ file: show(stdinPath), resources: 0, status: "skipped" });
-  } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: { text: options.stdin ?? "" } });
-  else if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
+  } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: stdinManifest(options.stdin) });
+  else if (found.stdin) entries.push({ file: "<stdin>", read: stdinManifest(options.stdin) });
   phase("read");
 
   for (const { file, read, path } of entries) {
@@ -287,35 +292,44 @@ function fileOrigin(source: SourceFile, document: number, base: FieldPath): Orig
   };
 }
 
-type ReadOutcome =
+export type ReadOutcome =
   | { readonly text: string }
   | { readonly skip: "binary" | "notUtf8" | "tooLarge" | "unreadable"; readonly data: Record<string, string | number> };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 async function readManifest(path: string, maxFileSize: number): Promise<ReadOutcome> {
-  let handle;
+  let read: RegularRead;
   try {
-    handle = await open(path, "r");
-    const info = await handle.stat();
-    if (!info.isFile()) return { skip: "unreadable", data: { reason: "not a regular file" } };
-    if (info.size > maxFileSize) return { skip: "tooLarge", data: { size: info.size, limit: maxFileSize } };
-    const bytes = await handle.readFile();
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-      return { skip: "notUtf8", data: { encoding: "UTF-16" } };
-    }
-    if (bytes.subarray(0, 8000).includes(0)) return { skip: "binary", data: {} };
-    try {
-      return { text: utf8.decode(bytes) };
-    } catch {
-      return { skip: "notUtf8", data: { encoding: "not UTF-8" } };
-    }
+    read = await readRegularFile(path, maxFileSize);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     const reason = code === "EACCES" ? "permission denied" : code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : (error as Error).message;
     return { skip: "unreadable", data: { reason } };
-  } finally {
-    await handle?.close();
+  }
+  if ("refused" in read) {
+    return read.refused === "tooLarge" ? { skip: "tooLarge", data: { size: read.size ?? 0, limit: maxFileSize } } : { skip: "unreadable", data: { reason: read.reason } };
+  }
+  return decodeManifest(read.bytes);
+}
+
+/** Standard input read as a file is: bytes are decoded and checked the same way, and a BOM never shifts a column. */
+function stdinManifest(stdin: string | Uint8Array | undefined): ReadOutcome {
+  if (stdin === undefined) return { text: "" };
+  if (typeof stdin !== "string") return decodeManifest(stdin);
+  return { text: stdin.startsWith("\ufeff") ? stdin.slice(1) : stdin };
+}
+
+/** Manifest text from bytes: UTF-16, binary data and other encodings are skipped with the reason; a BOM is dropped. */
+export function decodeManifest(bytes: Uint8Array): ReadOutcome {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { skip: "notUtf8", data: { encoding: "UTF-16" } };
+  }
+  if (bytes.subarray(0, 8000).includes(0)) return { skip: "binary", data: {} };
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    return { skip: "notUtf8", data: { encoding: "not UTF-8" } };
   }
 }
 

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { readRegularTextSync } from "../base/read-file.js";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { parse, visit } from "yaml";
 import { parseYamlStream } from "./yaml.js";
@@ -130,7 +131,7 @@ function isFile(path: string): boolean {
 
 export const readText = (path: string): string | undefined => {
   try {
-    return readFileSync(path, "utf8");
+    return readRegularTextSync(path);
   } catch {
     return undefined;
   }

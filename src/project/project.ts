@@ -18,8 +18,8 @@ import { type SettingsOptions, UsageError, settingsFor } from "./settings.js";
 export interface ProjectOptions extends SettingsOptions {
   /** Folder that relative inputs and displayed paths are relative to (default: process.cwd()). */
   readonly cwd?: string;
-  /** Standard input's text, read when an input is `-`. */
-  readonly stdin?: string;
+  /** Standard input's bytes or text, read when an input is `-`. */
+  readonly stdin?: string | Uint8Array;
   /**
    * The path standard input stands for (`--stdin-filename`, relative to cwd): shown in findings, used to find the
    * configuration, matched by ignore files; it replaces that file when the file is read from disk too.
@@ -234,7 +234,7 @@ async function servedCrds(paths: readonly string[], cwd: string): Promise<RawRes
   const loaded = await load(paths, { cwd });
   if (loaded.unmatched.length) throw new UsageError(`--crds: no such file or folder: ${loaded.unmatched.join(", ")}`);
   const broken = loaded.issues.find((i) => i.ruleId !== "template-skipped");
-  if (broken) throw new UsageError(`--crds: ${broken.file}: cannot read it (${broken.messageId})`);
+  if (broken) throw new UsageError(`--crds: ${broken.file}: cannot read it (${String(broken.data.reason ?? broken.messageId)})`);
   return loaded.resources
     .filter((r) => r.kind === "CustomResourceDefinition")
     .map((r) => ({ ...r, origin: { ...r.origin, kind: "crds" as const } }));

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readRegularTextSync } from "../base/read-file.js";
 import { resolve } from "node:path";
 import { type JsonObject, asString } from "../base/json.js";
 import type { Config } from "../engine/config.js";
@@ -79,7 +79,7 @@ export function settingsFor(config: Config, options: SettingsOptions, cwd: strin
 function readMeshFile(file: string, parse: (text: string, file: string) => JsonObject): JsonObject {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readRegularTextSync(file);
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readRegularTextSync } from "../base/read-file.js";
 import { type Document, isScalar } from "yaml";
 import { SourceFile } from "../load/source-file.js";
 import { documentValue, isEmptyDocument, locateInDocument, parseYamlStream } from "../load/yaml.js";
@@ -28,7 +28,7 @@ export class SourceFiles {
     if (!this.files.has(abs)) {
       let text: string | undefined;
       try {
-        text = readFileSync(abs, "utf8");
+        text = readRegularTextSync(abs);
       } catch {
         text = undefined;
       }

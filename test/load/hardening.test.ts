@@ -1,11 +1,18 @@
 // Regression tests for the loader bugs of issue 17 (hostile YAML found by a fuzz sweep). Sizes are chosen so that
 // the old quadratic or exponential code would run far past the test timeout, while the fixed code is linear; no test
 // measures time itself (npm run fuzz does).
+import { spawnSync } from "node:child_process";
+import { symlinkSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lint } from "../../src/api.js";
 import { emptyConfig } from "../../src/engine/config.js";
 import { inspectData } from "../../src/load/data-shape.js";
-import { parseManifests } from "../../src/load/load.js";
+import { readRegularTextSync } from "../../src/base/read-file.js";
+import type { ListFolder } from "../../src/load/discover.js";
+import { load, parseManifests } from "../../src/load/load.js";
+import { cli } from "../integrations/world.js";
 import { tempRepo } from "../helpers/temp-repo.js";
 
 const lintText = async (text: string, name = "m.yaml") => {
@@ -192,5 +199,66 @@ describe("duplicate keys", () => {
     expect(r.diagnostics.map((d) => [d.message, d.span?.column, d.span?.endColumn])).toEqual([
       ['Key "name" appears more than once in the same mapping.', 21, 27],
     ]);
+  });
+});
+
+describe("only regular files are read", () => {
+  const mkfifo = (path: string) => spawnSync("mkfifo", [path]).status === 0;
+
+  it("reports a FIFO in a linted folder, and a symlink to one, instead of waiting forever for a writer", async () => {
+    const dir = tempRepo({ "a.yaml": `${HEAD}data: { k: v }\n` });
+    if (!mkfifo(join(dir, "p.yaml"))) return; // no mkfifo here: nothing to test
+    symlinkSync(join(dir, "p.yaml"), join(dir, "link.yaml"));
+    const r = await lint(["."], { cwd: dir, config: emptyConfig(dir) });
+    expect(r.diagnostics.map((d) => `${d.file} ${d.ruleId} ${d.message}`)).toEqual([
+      "link.yaml file-unreadable File could not be read (not a regular file (a FIFO)).",
+      "p.yaml file-unreadable File could not be read (not a regular file (a FIFO)).",
+    ]);
+    expect(r.summary.resources).toBe(1);
+  });
+
+  it("refuses a FIFO or a device as --mesh-config, --crds or a baseline with a message, never hangs or fills memory", async () => {
+    const dir = tempRepo({ "a.yaml": `${HEAD}data: { k: v }\n` });
+    const device = await cli(["--mesh-config", "/dev/zero", "."], dir);
+    expect(device.code).toBe(2);
+    expect(device.err).toContain("not a regular file (a device)");
+    if (!mkfifo(join(dir, "p.fifo"))) return;
+    const fifo = await cli(["--mesh-config", "p.fifo", "."], dir);
+    expect(fifo.code).toBe(2);
+    expect(fifo.err).toContain("not a regular file (a FIFO)");
+    const crds = await cli(["-f", "compact", "--crds", "p.fifo", "."], dir);
+    expect(crds.code).toBe(2);
+    expect(crds.err).toContain("--crds: p.fifo: cannot read it (not a regular file (a FIFO))");
+    expect(readRegularTextSync(join(dir, "a.yaml"))).toContain("ConfigMap");
+  });
+});
+
+describe("nothing is skipped in silence", () => {
+  it("reports a folder that cannot be listed", async () => {
+    const dir = tempRepo({ "a.yaml": `${HEAD}data: { k: v }\n`, "locked/b.yaml": `${HEAD}data: { k: v }\n` });
+    const failing: ListFolder = async (folder) => {
+      if (folder.endsWith("locked")) throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+      return readdir(folder, { withFileTypes: true });
+    };
+    const r = await load(["."], { cwd: dir, listFolder: failing });
+    expect(r.issues.map((i) => `${i.file} ${i.ruleId}/${i.messageId} ${JSON.stringify(i.data)}`)).toEqual([
+      'locked file-unreadable/unreadable {"reason":"a folder meshlint cannot list: permission denied"}',
+    ]);
+    expect(r.resources).toHaveLength(1);
+  });
+
+  it("checks standard input's bytes as a file's: UTF-16 and binary data are reported, a BOM shifts no column", async () => {
+    const dir = tempRepo({});
+    const viaStdin = (stdin: string | Uint8Array) => lint(["-"], { cwd: dir, config: emptyConfig(dir), stdin });
+    const text = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: shop, labels: { x: 1 } }\n";
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    expect((await viaStdin(utf16)).diagnostics.map((d) => `${d.file} ${d.ruleId} ${d.message}`)).toEqual([
+      expect.stringMatching(/^<stdin> file-skipped .*UTF-16/),
+    ]);
+    expect((await viaStdin(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]))).diagnostics.map((d) => d.ruleId)).toEqual(["file-skipped"]);
+    const plain = found(await viaStdin(Buffer.from(text)));
+    expect(plain.length).toBeGreaterThan(0);
+    expect(found(await viaStdin(Buffer.from(`\ufeff${text}`)))).toEqual(plain);
+    expect(found(await viaStdin(`\ufeff${text}`))).toEqual(plain);
   });
 });

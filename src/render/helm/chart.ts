@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
+import { readRegularTextSync } from "../../base/read-file.js";
 import { basename, dirname, join, sep } from "node:path";
 import { parse } from "yaml";
 import { asObject, asString } from "../../base/json.js";
@@ -13,7 +14,7 @@ export interface Chart {
 export function readChart(dir: string): Chart | undefined {
   let data: unknown;
   try {
-    data = parse(readFileSync(join(dir, "Chart.yaml"), "utf8"));
+    data = parse(readRegularTextSync(join(dir, "Chart.yaml")));
   } catch {
     return undefined;
   }

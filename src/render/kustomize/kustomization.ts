@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { readRegularTextSync } from "../../base/read-file.js";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { KUSTOMIZATION_FILES } from "../../load/templates.js";
@@ -59,7 +60,7 @@ const isRemote = (entry: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(ent
 export function readKustomization(file: string): Kustomization | undefined {
   let data: unknown;
   try {
-    data = parse(readFileSync(file, "utf8"), { version: "1.1", uniqueKeys: false });
+    data = parse(readRegularTextSync(file), { version: "1.1", uniqueKeys: false });
   } catch {
     return undefined;
   }
