@@ -36,9 +36,12 @@ export function parseDirectives(text: string): Directive[] {
   const out: Directive[] = [];
   let lineStart = 0;
   let line = 1;
+  // Lines end at LF, CRLF or a lone CR, as YAML parsers and the position code read them.
+  const lineBreak = /\r\n?|\n/g;
   while (lineStart <= text.length) {
-    const newline = text.indexOf("\n", lineStart);
-    const lineEnd = newline < 0 ? text.length : newline;
+    lineBreak.lastIndex = lineStart;
+    const found = lineBreak.exec(text);
+    const lineEnd = found ? found.index : text.length;
     const lineText = text.slice(lineStart, lineEnd);
     const m = lineText.includes("meshlint-") ? DIRECTIVE.exec(lineText) : null;
     if (m) {
@@ -56,8 +59,8 @@ export function parseDirectives(text: string): Directive[] {
         end: lineStart + m.index + m[0].trimEnd().length,
       });
     }
-    if (newline < 0) break;
-    lineStart = newline + 1;
+    if (!found) break;
+    lineStart = found.index + found[0].length;
     line++;
   }
   return out;

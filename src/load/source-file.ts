@@ -38,13 +38,15 @@ export class SourceFile {
     return range ? this.span(range.start, range.end) : undefined;
   }
 
-  span(start: number, end: number): SourceSpan {
-    // A range that runs to the end of a CRLF line stops before the CR.
-    let stop = Math.max(start, end);
+  span(from: number, end: number): SourceSpan {
+    // A range never reaches past the text (a parser may point one character past an error at the end of the file),
+    // and a range that runs to the end of a CRLF line stops before the CR.
+    const start = Math.min(Math.max(0, from), this.text.length);
+    let stop = Math.min(Math.max(start, end), this.text.length);
     while (stop > start + 1 && (this.text[stop - 1] === "\r" || this.text[stop - 1] === "\n")) stop--;
-    const from = this.position(start);
-    const to = this.position(stop);
-    return { file: this.file, start, end: stop, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+    const first = this.position(start);
+    const last = this.position(stop);
+    return { file: this.file, start, end: stop, line: first.line, column: first.column, endLine: last.line, endColumn: last.column };
   }
 
   /** 1-based line and column (UTF-16 code units, as the `yaml` parser counts them). */

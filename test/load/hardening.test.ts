@@ -202,6 +202,22 @@ describe("duplicate keys", () => {
   });
 });
 
+describe("line ends, found by npm run fuzz", () => {
+  it("reads meshlint directives on CR-only, CRLF and mixed line ends as on LF", async () => {
+    const lf = readRegularTextSync(join(__dirname, "../../fixtures/rules/directive-unused/invalid/unused.yaml")).replace(/\r\n?/g, "\n");
+    const expected = found(await lintText(lf));
+    expect(expected.length).toBe(3);
+    for (const end of ["\r", "\r\n"]) expect(found(await lintText(lf.replace(/\n/g, end))), JSON.stringify(end)).toEqual(expected);
+  });
+
+  it("keeps a syntax error at the end of the file inside the file", async () => {
+    const r = await lintText("apiVersion: v1\nkind: ConfigMap\ndata: [a,\n");
+    const d = r.diagnostics.find((x) => x.ruleId === "yaml-syntax-error")!;
+    expect(d.span!.endLine).toBeLessThanOrEqual(4);
+    expect(d.span!.end).toBeLessThanOrEqual("apiVersion: v1\nkind: ConfigMap\ndata: [a,\n".length);
+  });
+});
+
 describe("only regular files are read", () => {
   const mkfifo = (path: string) => spawnSync("mkfifo", [path]).status === 0;
 
