@@ -3,7 +3,7 @@ import { isIstioGroup } from "../../src/istio/groups.js";
 import { K } from "../../src/model/kinds.js";
 import { ANY_KIND } from "../../src/model/resource-index.js";
 import { formatPath } from "../../src/engine/diagnostic.js";
-import { inExperimentalChannel, schemaReport } from "../../src/schema/check.js";
+import { inExperimentalChannel, schemaRegistry, schemaReport } from "../../src/schema/check.js";
 
 export default defineRule({
   meta: {
@@ -17,6 +17,7 @@ export default defineRule({
       invalid: "{{detail}}",
       invalidIstio: "{{detail}}",
       newerRelease: "{{detail}} Only a newer release than the pinned CRDs ({{pinned}}) accepts this ({{newer}}).",
+      crdUnusable: "This CRD's schema cannot be compiled ({{reason}}); its kind is validated as if the CRD were not in the repository.",
       experimentalField:
         'Field "{{field}}" in {{parent}} exists only in the experimental channel of Gateway API; the cluster runs the standard channel (--gateway-api-channel).',
     },
@@ -24,6 +25,17 @@ export default defineRule({
   target: [ANY_KIND],
   reads: [K.CustomResourceDefinition],
   check(resource, ctx) {
+    const rejected = resource.kind === "CustomResourceDefinition" ? schemaRegistry(ctx.index).rejected.get(resource) : undefined;
+    if (rejected !== undefined) {
+      ctx.report({
+        resource,
+        path: ["spec", "versions"],
+        part: "key",
+        messageId: "crdUnusable",
+        data: { reason: rejected },
+        help: "The apiserver refuses to install a CRD whose schema is invalid; fix the schema (types are object, array, string, number, integer, boolean).",
+      });
+    }
     const report = schemaReport(ctx.index, resource);
     for (const problem of report.problems) {
       if (problem.kind !== "schema") continue;

@@ -32,7 +32,8 @@ export default defineRule({
     const kind = asString(target?.kind);
     if (target && kind) {
       const group = refGroup(target.group);
-      const groups = TARGETS[kind];
+      // Own entries only: a kind such as "constructor" or "toString" must not find Object.prototype's members.
+      const groups = Object.hasOwn(TARGETS, kind) ? TARGETS[kind] : undefined;
       // An unwritten group is not judged: Linkerd's examples write it, and its defaulting differs by kind.
       if (!groups || (asString(target.group) !== undefined && !groups.includes(group))) {
         ctx.report({ resource: policy, path: ["spec", "targetRef", "kind"], messageId: "targetKindInvalid", data: { kind, group }, help: "Target a Server, an HTTPRoute or GRPCRoute attached to a Server, or the policy's Namespace." });
@@ -46,7 +47,7 @@ export default defineRule({
       const refKind = asString(ref?.kind);
       if (!ref || !refKind) return;
       const path = ["spec", "requiredAuthenticationRefs", i];
-      if (AUTHN[refKind] === undefined) {
+      if (!Object.hasOwn(AUTHN, refKind)) {
         ctx.report({ resource: policy, path: [...path, "kind"], messageId: "authnKindInvalid", data: { kind: refKind }, help: "Reference a MeshTLSAuthentication, a NetworkAuthentication or a ServiceAccount." });
         return;
       }

@@ -86,10 +86,23 @@ export class SchemaRegistry {
     }
     for (const crd of bundle("istio-master").crds) this.newer.set(key(crd.group, crd.kind), crd);
     for (const r of [...servedCrds, ...repoCrds]) {
-      const crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
+      // A CRD whose schema cannot be compiled (`type: intger`, a pattern RE2 refuses) is a finding on the CRD
+      // (schema-invalid), and the definition it would replace (a bundled one, or none) stays in force: its objects
+      // are not judged by a schema the apiserver would have refused to install.
+      let crd: CrdDefinition | undefined;
+      try {
+        crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
+        for (const version of crd?.versions ?? []) this.validator(version);
+      } catch (error) {
+        this.rejected.set(r, schemaError((error as Error).message));
+        continue;
+      }
       if (crd) this.add(crd);
     }
   }
+
+  /** CRDs of the repository or of --crds that could not be used, with why. */
+  readonly rejected = new Map<Resource, string>();
 
   private add(crd: CrdDefinition): void {
     this.byKind.set(key(crd.group, crd.kind), crd);
@@ -144,4 +157,10 @@ export class SchemaRegistry {
     }
     return validate;
   }
+}
+
+/** ajv's "schema is invalid: data/properties/spec/type must be …, …" as the first problem, at its place in the CRD. */
+function schemaError(message: string): string {
+  const first = message.replace(/^schema is invalid: /, "").split(", ")[0] ?? message;
+  return first.replace(/^data(\/|\b)/, "openAPIV3Schema.").replaceAll("/", ".").replace(/\.\s/, " ");
 }

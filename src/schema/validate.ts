@@ -1,5 +1,5 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { formatPath } from "../base/json.js";
+import { formatPath, isObject } from "../base/json.js";
 import type { FieldPath, Json, JsonObject } from "../model/resource.js";
 import { type CelCheck, checkCelRule } from "./cel-rules.js";
 import { type CelValidation, type SchemaNode, acceptsNull } from "./convert.js";
@@ -123,20 +123,24 @@ const isUnder = (invalid: ReadonlySet<string>, path: FieldPath) => {
 };
 
 function duplicates(list: readonly unknown[], node: SchemaNode, path: FieldPath): SchemaProblem[] {
-  const keys = node["x-kubernetes-list-type"] === "map" ? (node["x-kubernetes-list-map-keys"] ?? []) : undefined;
+  const mapKeys = node["x-kubernetes-list-map-keys"];
+  const keys = node["x-kubernetes-list-type"] === "map" ? (Array.isArray(mapKeys) ? mapKeys.filter((k): k is string => typeof k === "string") : []) : undefined;
   const seen = new Map<string, number>();
   const out: SchemaProblem[] = [];
+  // An item's own value of a key: items may be null or of any type (the schema check reports that; an editor holds
+  // `- ` while an item is typed), and a key named like an Object.prototype member must not find one.
+  const field = (item: unknown, k: string): unknown => (isObject(item) && Object.hasOwn(item, k) ? item[k] : undefined);
   list.forEach((item, i) => {
-    const identity = keys
-      ? JSON.stringify(keys.map((k) => (typeof item === "object" && item !== null ? (item as Record<string, unknown>)[k] : undefined) ?? null))
-      : JSON.stringify(item);
+    // A list-map item that is not an object has no identity: the type check reports it.
+    if (keys && !isObject(item)) return;
+    const identity = keys ? JSON.stringify(keys.map((k) => field(item, k) ?? null)) : JSON.stringify(item);
     const first = seen.get(identity);
     if (first === undefined) {
       seen.set(identity, i);
       return;
     }
     const what = keys
-      ? keys.map((k) => `${k} ${JSON.stringify((item as Record<string, unknown>)[k] ?? null)}`).join(", ")
+      ? keys.map((k) => `${k} ${JSON.stringify(field(item, k) ?? null)}`).join(", ")
       : JSON.stringify(item);
     const listKind = keys ? `a list keyed by ${keys.join(", ")}` : "a set";
     out.push({ kind: "schema", path: [...path, i], detail: `${formatPath(path)}[${i}] duplicates ${formatPath(path)}[${first}] (${what}); ${formatPath(path)} is ${listKind}.` });
