@@ -116,6 +116,10 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
   const internalError = catalog.get(INTERNAL_ERROR_RULE);
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
   const config = resolveConfig(resolve(options.cwd ?? process.cwd()), options, inputs);
+  const unknownRules = catalog.unknownSettings(config.rules);
+  if (unknownRules.length) {
+    throw new UsageError(`${config.file ?? "the configuration"}: rules: unknown rule id, code or area ${unknownRules.join(", ")}; "meshlint --list-rules" lists them`);
+  }
   let projectOptions: LintOptions = options;
   let skippedRules: SkippedRule[] = [];
   let enabled = (r: Rule) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);

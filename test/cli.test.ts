@@ -69,6 +69,28 @@ describe("exit codes, in every format", () => {
     expect(r.err).toContain("/rules/virtualservice-subset-not-found");
   });
 
+  it("2 for typos in .meshlint.yaml's rules: unknown ids, codes and areas, and severities, each with the nearest name", async () => {
+    const dir = tempRepo({ ".meshlint.yaml": "rules: { schema-invalidd: off, IST9999: off, istoi: off, ist0101: off, istio: warning }\n", "a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n" });
+    const r = await cli(["."], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown rule id, code or area "schema-invalidd" (did you mean "schema-invalid"?), "IST9999", "istoi" (did you mean "istio"?)');
+    expect(r.err).not.toContain("ist0101");
+    const warn = await cli(["."], tempRepo({ ".meshlint.yaml": "rules: { schema-invalid: warn }\n" }));
+    expect(warn.code).toBe(2);
+    expect(warn.err).toContain('/rules/schema-invalid must be one of off, info, warning, error, not "warn" (did you mean "warning"?)');
+  });
+
+  it("2 for option mistakes, in meshlint's words with the nearest option; --max-warnings -1 means no limit", async () => {
+    expect((await cli(["--formt", "json", "clean"])).err).toMatch(/^meshlint: unknown option "--formt" \(did you mean "--format"\?\)/);
+    expect((await cli(["-x", "clean"])).err).toMatch(/^meshlint: unknown option "-x"\n/);
+    expect((await cli(["clean", "--format"])).err).toMatch(/^meshlint: option --format needs a value/);
+    expect((await cli(["--quiet=yes", "clean"])).err).toMatch(/^meshlint: option --quiet takes no value/);
+    expect((await cli(["--fail-on", "warn", "clean"])).err).toContain('not "warn" (did you mean "warning"?)');
+    const unlimited = await cli(["--max-warnings", "-1", "warnings-only"]);
+    expect(unlimited.code).toBe(0);
+    expect((await cli(["explain", "virtualservice-subset-notfound"])).err).toContain('(did you mean "virtualservice-subset-not-found"?)');
+  });
+
   it("2 for an unreadable --mesh-config", async () => {
     const r = await cli(["--mesh-config", "nope.yaml", "clean"]);
     expect(r.code).toBe(2);

@@ -1,5 +1,6 @@
 // "Did you mean" for names a person typed: rule ids, codes, options, service accounts. A name is suggested when it is
-// within a few edits of what was typed (a third of its length, at least two), and only the nearest one.
+// within a few edits of what was typed (a third of its length, at least two), or when it is the one name that starts
+// with what was typed; only the nearest one.
 
 /** Edits (insertions, deletions, substitutions, swaps of neighbours) that turn `a` into `b`, stopping past `limit`. */
 export function editDistance(a: string, b: string, limit = Infinity): number {
@@ -26,10 +27,14 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 /** The candidate nearest to `typed` (case-insensitively), if one is close enough to be what was meant. */
 export function nearest(typed: string, candidates: Iterable<string>): string | undefined {
   const word = typed.toLowerCase();
+  const list = [...candidates];
+  // A shortened name (`warn` for `warning`) is what was meant, however many letters are missing.
+  const longer = word.length >= 3 ? list.filter((c) => c.toLowerCase().startsWith(word)) : [];
+  if (longer.length === 1) return longer[0];
   const limit = Math.max(2, Math.floor(word.length / 3));
   let found: string | undefined;
   let distance = limit + 1;
-  for (const candidate of candidates) {
+  for (const candidate of list) {
     const d = editDistance(word, candidate.toLowerCase(), distance - 1);
     if (d < distance) {
       distance = d;

@@ -24,7 +24,7 @@ Options:
                                severity, settings) as JSON, and lint nothing
       --no-baseline            ignore .meshlint-baseline.json
       --fail-on <level>        exit 1 on findings at or above: error (default), warning, info, none
-      --max-warnings <n>       also exit 1 when there are more than n warnings
+      --max-warnings <n>       also exit 1 when there are more than n warnings (-1: no limit)
   -n, --namespace <ns>         namespace of resources that name none (default: default)
   -c, --config <file>          configuration file (default: the nearest .meshlint.yaml above the linted paths)
       --mesh-config <file>     Istio MeshConfig (bare, or the istio ConfigMap) merged over Istio's defaults

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import type { ClusterOptions, LintOptions } from "../api.js";
 import { ConfigError, configFileFor, loadConfig } from "../engine/config.js";
 import { gitTop, repositoryFiles } from "../load/git.js";
+import { didYouMean } from "../base/suggest.js";
 import { type CliIo, CliUsageError } from "./io.js";
 
 // The options of a lint command line, shared by `meshlint` and `meshlint baseline`.
@@ -48,9 +49,54 @@ export type Values = ReturnType<typeof parseLintArgs>["values"];
 /** Parses a lint command line into values and paths. */
 export function parseLintArgs(argv: readonly string[]) {
   try {
-    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, OPTIONS), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliUsageError((error as Error).message.replace(/^.*?: /, "").split("\n")[0] ?? "bad arguments");
+    throw optionError(error as NodeJS.ErrnoException, OPTIONS);
+  }
+}
+
+type OptionTable = Readonly<Record<string, { readonly type: "string" | "boolean"; readonly short?: string }>>;
+
+/**
+ * `--max-warnings -1` as `--max-warnings=-1`: parseArgs refuses a value that starts with "-" as ambiguous, but a
+ * negative number after an option that takes a value can only be that value.
+ */
+export function joinNegativeValues(argv: readonly string[], options: OptionTable): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== "string") continue;
+    takesValue.add(`--${name}`);
+    if (o.short) takesValue.add(`-${o.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** parseArgs' errors in meshlint's words, with the nearest option for a misspelt one. */
+export function optionError(error: NodeJS.ErrnoException, options: OptionTable): CliUsageError {
+  const message = error.message.split("\n")[0] ?? "";
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? "";
+  const flag = quoted.split(/[ ,]/).filter((p) => p.startsWith("-")).at(-1) ?? quoted;
+  switch (error.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+      const names = Object.keys(options).map((n) => `--${n}`);
+      return new CliUsageError(`unknown option "${flag}"${flag.startsWith("--") ? didYouMean(flag, names) : ""}`);
+    }
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      if (/does not take an argument/.test(message)) return new CliUsageError(`option ${flag} takes no value`);
+      return new CliUsageError(`option ${flag} needs a value`);
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return new CliUsageError(`unexpected argument ${quoted ? `"${quoted}"` : ""}`.trim());
+    default:
+      return new CliUsageError(message.replace(/^.*?: /, "") || "bad arguments");
   }
 }
 
@@ -171,8 +217,10 @@ function configIgnores(values: Values, cwd: string, named: readonly string[]): {
   }
 }
 
+/** A count such as --max-warnings; -1 means no limit, as in ESLint. */
 export function parseCount(value: string, flag: string): number {
-  if (!/^\d+$/.test(value)) throw new CliUsageError(`${flag} needs a whole number, not "${value}"`);
+  if (value === "-1") return Infinity;
+  if (!/^\d+$/.test(value)) throw new CliUsageError(`${flag} needs a whole number (or -1 for no limit), not "${value}"`);
   return Number(value);
 }
 

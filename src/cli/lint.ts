@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { lint, lintChange } from "../api.js";
 import { VERSION } from "../base/package.js";
 import { builtinRules } from "../../rules/index.js";
+import { didYouMean } from "../base/suggest.js";
 import { explain } from "./explain.js";
 import { REPORTERS, defaultColor, exitCode, parseOutputs } from "./formats.js";
 import { nothingRead } from "../report/summary.js";
@@ -38,7 +39,10 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
     const topic = positionals[1];
     if (!topic || positionals.length > 2) throw new CliUsageError("usage: meshlint explain <rule-id | IST#### | KIA####>");
     const text = explain(catalog, topic);
-    if (text === undefined) throw new CliUsageError(`no rule or code "${topic}"; "meshlint --list-rules" lists them`);
+    if (text === undefined) {
+      const known = catalog.rules.flatMap((r) => [r.meta.id, ...(r.meta.aliases ?? []).map((a) => a.code)]);
+      throw new CliUsageError(`no rule or code "${topic}"${didYouMean(topic, known)}; "meshlint --list-rules" lists them`);
+    }
     io.write(text);
     return EXIT.ok;
   }
@@ -52,7 +56,7 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
 
   const outputs = parseOutputs(format, values["output-file"] ?? []);
   const failOn = values["fail-on"];
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new CliUsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}`);
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new CliUsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}, not "${failOn}"${didYouMean(failOn, FAIL_ON)}`);
   const maxWarnings = values["max-warnings"] === undefined ? undefined : parseCount(values["max-warnings"], "--max-warnings");
 
   if (values.staged && values["changed-since"] === undefined && !(await stagedAnything(io.cwd))) {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { didYouMean } from "../base/suggest.js";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../base/package.js";
 import type { Rule } from "./rule.js";
@@ -22,6 +23,18 @@ export class RuleCatalog {
 
   get(id: string): Rule | undefined {
     return this.byId.get(id);
+  }
+
+  /**
+   * The keys of a config's `rules` that name no rule id, istioctl/Kiali code or area, each with the nearest known
+   * name: a typo there would otherwise leave a rule on (or off) without a word.
+   */
+  unknownSettings(settings: Readonly<Record<string, unknown>>): string[] {
+    const areas = new Set<string>(this.rules.map((r) => r.meta.area));
+    const known = [...this.byId.keys(), ...this.byCode.keys(), ...areas];
+    return Object.keys(settings)
+      .filter((key) => !this.byId.has(key) && !this.byCode.has(key.toUpperCase()) && !areas.has(key))
+      .map((key) => `"${key}"${didYouMean(key, known)}`);
   }
 
   /** Rules carrying an IST/KIA code. */

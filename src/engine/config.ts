@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { readRegularTextSync } from "../base/read-file.js";
+import { didYouMean } from "../base/suggest.js";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { Ajv } from "ajv";
 import { re2Pattern } from "../base/re2.js";
@@ -137,7 +138,16 @@ export function loadConfig(file: string): Config {
   if (!validate(value)) {
     const problems = (validate.errors ?? [])
       .filter((e) => e.keyword !== "oneOf" && e.keyword !== "const")
-      .map((e) => `${e.instancePath || "(top level)"} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` ("${String(e.params.additionalProperty)}")` : ""}`);
+      .map((e) => {
+        const where = e.instancePath || "(top level)";
+        if (e.keyword === "enum") {
+          // Name the allowed values and the nearest one: `warn` (ESLint's spelling) for `warning`.
+          const allowed = (e.params.allowedValues as unknown[]).map(String);
+          const given = valueAt(value, e.instancePath);
+          return `${where} must be one of ${allowed.join(", ")}, not ${JSON.stringify(given)}${typeof given === "string" ? didYouMean(given, allowed) : ""}`;
+        }
+        return `${where} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` ("${String(e.params.additionalProperty)}")` : ""}`;
+      });
     throw new ConfigError(`${file}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
   }
   const config = value as { rules?: Record<string, RuleSetting>; ignore?: string[]; settings?: ConfigSettings; access?: AccessAssertionSpec[] };
@@ -149,4 +159,14 @@ export function loadConfig(file: string): Config {
     file,
     ...(config.access ? { access: config.access } : {}),
   };
+}
+
+/** The value at a JSON pointer (`/rules/schema-invalid`) in parsed configuration. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const step = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    node = node !== null && typeof node === "object" && Object.hasOwn(node, step) ? (node as Record<string, unknown>)[step] : undefined;
+  }
+  return node;
 }
