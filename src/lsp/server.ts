@@ -23,7 +23,15 @@ const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.
 /** Quiet time after the last keystroke before linting again. */
 const DEBOUNCE_MS = 150;
 
-const isFileUri = (uri: string) => uri.startsWith("file:");
+/** A file: URI's path, or undefined when Node cannot convert it (a UNC host such as file://server/x, an encoded /). */
+function filePath(uri: string): string | undefined {
+  if (!uri.startsWith("file:")) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Serves meshlint over the Language Server Protocol on the given streams: the workspace is read once and kept
@@ -31,8 +39,20 @@ const isFileUri = (uri: string) => uri.startsWith("file:");
  * with the editor's unsaved text in place of the files on disk), and every open document's diagnostics are
  * published after each lint, so that fixing one file clears findings in another.
  */
-export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, fallbackRoot: string): Connection {
-  const connection = createConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
+export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, fallbackRoot: string, onFatal: () => void = () => process.exit(1)): Connection {
+  const reader = new StreamMessageReader(input);
+  const connection = createConnection(reader, new StreamMessageWriter(output));
+  // A header the reader cannot parse (`Content-Length: abc`) leaves the stream out of step for good: say so and end,
+  // so that the client restarts the server instead of waiting forever for answers.
+  reader.onError((error) => {
+    process.stderr.write(`meshlint lsp: unreadable message from the client (${error.message}); stopping\n`);
+    onFatal();
+  });
+  /** The path of a document meshlint lints: a convertible file: URI inside the workspace (others join no index). */
+  const pathOf = (uri: string): string | undefined => {
+    const path = filePath(uri);
+    return path !== undefined && workspace.contains(path) ? path : undefined;
+  };
   const documents = new TextDocuments(TextDocument);
   let workspace = new WarmWorkspace(fallbackRoot);
   let timer: NodeJS.Timeout | undefined;
@@ -41,7 +61,8 @@ export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStrea
 
   connection.onInitialize((params) => {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-    if (folder && isFileUri(folder)) workspace = new WarmWorkspace(fileURLToPath(folder));
+    const folderPath = folder ? filePath(folder) : undefined;
+    if (folderPath) workspace = new WarmWorkspace(folderPath);
     else if (params.rootPath) workspace = new WarmWorkspace(params.rootPath);
     watching = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
@@ -62,7 +83,8 @@ export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStrea
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      running = running.then(lintAndPublish);
+      // A failure of one lint is logged and the next one still runs: an unhandled rejection would end the process.
+      running = running.then(lintAndPublish).catch((error: unknown) => connection.console.error(`meshlint: ${(error as Error).message}`));
     }, delay);
   };
 
@@ -82,8 +104,9 @@ export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStrea
       else byFile.set(d.file, [d]);
     }
     for (const doc of documents.all()) {
-      if (!isFileUri(doc.uri)) continue;
-      const file = workspace.display(fileURLToPath(doc.uri));
+      const path = pathOf(doc.uri);
+      if (path === undefined) continue;
+      const file = workspace.display(path);
       await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: (byFile.get(file) ?? []).map((d) => toLsp(d, result.catalog)) });
     }
   };
@@ -110,23 +133,29 @@ export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStrea
   };
 
   documents.onDidOpen(({ document }) => {
-    if (!isFileUri(document.uri)) return;
-    workspace.setBuffer(fileURLToPath(document.uri), document.getText());
+    const path = pathOf(document.uri);
+    if (path === undefined) return;
+    workspace.setBuffer(path, document.getText());
     schedule(0);
   });
   documents.onDidChangeContent(({ document }) => {
-    if (!isFileUri(document.uri)) return;
-    workspace.setBuffer(fileURLToPath(document.uri), document.getText());
+    const path = pathOf(document.uri);
+    if (path === undefined) return;
+    workspace.setBuffer(path, document.getText());
     schedule(DEBOUNCE_MS);
   });
   documents.onDidClose(({ document }) => {
-    if (!isFileUri(document.uri)) return;
-    workspace.dropBuffer(fileURLToPath(document.uri));
+    const path = pathOf(document.uri);
+    if (path === undefined) return;
+    workspace.dropBuffer(path);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     schedule(DEBOUNCE_MS);
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
-    for (const change of changes) if (isFileUri(change.uri)) workspace.fileChanged(fileURLToPath(change.uri));
+    for (const change of changes) {
+      const path = pathOf(change.uri);
+      if (path !== undefined) workspace.fileChanged(path);
+    }
     schedule(DEBOUNCE_MS);
   });
 

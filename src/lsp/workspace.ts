@@ -51,6 +51,12 @@ export class WarmWorkspace {
     return toPosix(relative(this.root, path)) || basename(path);
   }
 
+  /** Whether a path lies in the workspace: a document elsewhere must not join its index (a false resource-duplicate). */
+  contains(path: string): boolean {
+    const rel = relative(this.root, path);
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  }
+
   absolute(file: string): string {
     return isAbsolute(file) ? file : resolve(this.root, file);
   }

@@ -134,6 +134,44 @@ describe("meshlint lsp", () => {
   });
 });
 
+describe("meshlint lsp on bad input", () => {
+  it("ignores URIs Node cannot convert and documents outside the workspace, and keeps serving", async () => {
+    const vs = pathToFileURL(join(workspace, "vs.yaml")).href;
+    const elsewhere = mkdtempSync(join(tmpdir(), "meshlint-lsp-elsewhere-"));
+    try {
+      // A UNC host and an encoded slash made the next lint throw and the process exit; a document outside the
+      // workspace joined its index (the same Service twice: a false resource-duplicate).
+      for (const uri of ["file://server/share/x.yaml", "file:///tmp/a%2Fb.yaml", pathToFileURL(join(elsewhere, "service.yaml")).href]) {
+        await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "yaml", version: 1, text: SERVICE_YAML } });
+      }
+      await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: vs, languageId: "yaml", version: 7, text: routeYaml("v1") } });
+      expect((await diagnosticsFor(vs, 7)).diagnostics).toEqual([]);
+      expect(published.filter((p) => !p.uri.startsWith(pathToFileURL(workspace).href) && p.diagnostics.length)).toEqual([]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it("ends, instead of hanging silent, after a header it cannot read (Content-Length: abc)", async () => {
+    const child = spawn(process.execPath, [join(bundleDir, "meshlint.mjs"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    let err = "";
+    child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+    child.stdin!.write("Content-Length: abc\r\n\r\n{}");
+    const code = await new Promise<number | null>((done) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        done(null);
+      }, 20_000);
+      child.on("exit", (c) => {
+        clearTimeout(timer);
+        done(c);
+      });
+    });
+    expect(code).toBe(1);
+    expect(err).toContain("unreadable message from the client");
+  }, 30_000);
+});
+
 describe("the warm workspace behind the server", () => {
   it("reads the repository once, then re-parses only buffers and files that changed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "meshlint-warm-"));
