@@ -5513,7 +5513,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape4 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape5 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5521,14 +5521,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape4(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape5(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape4(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape4(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape5(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape5(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5798,7 +5798,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5873,7 +5873,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5968,11 +5968,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5995,10 +5995,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6015,7 +6015,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message2 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message2, constants4.ERROR[ret], data);
+        return new HTTPParserError(message2, constants5.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6195,7 +6195,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6217,7 +6217,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6253,13 +6253,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -19539,11 +19539,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names2, constants4) {
+      optimizeNames(names2, constants5) {
         if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names2, constants4);
+          this.rhs = optimizeExpr(this.rhs, names2, constants5);
         return this;
       }
       get names() {
@@ -19560,10 +19560,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names2, constants4) {
+      optimizeNames(names2, constants5) {
         if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names2, constants4);
+        this.rhs = optimizeExpr(this.rhs, names2, constants5);
         return this;
       }
       get names() {
@@ -19624,8 +19624,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names2, constants4) {
-        this.code = optimizeExpr(this.code, names2, constants4);
+      optimizeNames(names2, constants5) {
+        this.code = optimizeExpr(this.code, names2, constants5);
         return this;
       }
       get names() {
@@ -19654,12 +19654,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names2, constants4) {
+      optimizeNames(names2, constants5) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names2, constants4))
+          if (n.optimizeNames(names2, constants5))
             continue;
           subtractNames(names2, n.names);
           nodes.splice(i, 1);
@@ -19712,12 +19712,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names2, constants4) {
+      optimizeNames(names2, constants5) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants4);
-        if (!(super.optimizeNames(names2, constants4) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants5);
+        if (!(super.optimizeNames(names2, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names2, constants4);
+        this.condition = optimizeExpr(this.condition, names2, constants5);
         return this;
       }
       get names() {
@@ -19740,10 +19740,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names2, constants4) {
-        if (!super.optimizeNames(names2, constants4))
+      optimizeNames(names2, constants5) {
+        if (!super.optimizeNames(names2, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names2, constants4);
+        this.iteration = optimizeExpr(this.iteration, names2, constants5);
         return this;
       }
       get names() {
@@ -19779,10 +19779,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names2, constants4) {
-        if (!super.optimizeNames(names2, constants4))
+      optimizeNames(names2, constants5) {
+        if (!super.optimizeNames(names2, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names2, constants4);
+        this.iterable = optimizeExpr(this.iterable, names2, constants5);
         return this;
       }
       get names() {
@@ -19824,11 +19824,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names2, constants4) {
+      optimizeNames(names2, constants5) {
         var _a, _b;
-        super.optimizeNames(names2, constants4);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants4);
+        super.optimizeNames(names2, constants5);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants5);
         return this;
       }
       get names() {
@@ -20129,7 +20129,7 @@ var require_codegen = __commonJS({
     function addExprNames(names2, from) {
       return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names2, constants4) {
+    function optimizeExpr(expr, names2, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -20144,14 +20144,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants4[n.str];
+        const c = constants5[n.str];
         if (c === void 0 || names2[n.str] !== 1)
           return n;
         delete names2[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names2[c.str] === 1 && constants4[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names2[c.str] === 1 && constants5[c.str] !== void 0);
       }
     }
     function subtractNames(names2, from) {
@@ -34869,7 +34869,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -34877,7 +34877,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -35086,7 +35086,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -35132,8 +35132,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -35829,7 +35829,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -35887,7 +35887,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse13 = require_parse2();
     var utils = require_utils3();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -36015,7 +36015,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants4;
+    picomatch2.constants = constants5;
     module.exports = picomatch2;
   }
 });
@@ -39063,7 +39063,7 @@ var init_js_yaml = __esm({
 });
 
 // src/action/main.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync14, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync4 } from "node:fs";
 import { dirname as dirname13, resolve as resolve15 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
@@ -41383,8 +41383,105 @@ ${lines.join("\n")}
 }
 
 // src/engine/config.ts
+import { existsSync as existsSync3, readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+
+// src/base/read-file.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readFileSync, statSync } from "node:fs";
+import { open as open2, stat as stat2 } from "node:fs/promises";
+var MAX_SETTINGS_FILE_SIZE = 16 * 1024 * 1024;
+function notRegular(info2) {
+  if (info2.isFile()) return void 0;
+  if (info2.isFIFO()) return "not a regular file (a FIFO)";
+  if (info2.isCharacterDevice() || info2.isBlockDevice()) return "not a regular file (a device)";
+  if (info2.isDirectory()) return "is a folder";
+  if (info2.isSocket()) return "not a regular file (a socket)";
+  return "not a regular file";
+}
+var refusal = (reason) => new Error(reason);
+function tooLarge(size, limit) {
+  return refusal(`${size} bytes, more than the ${limit} bytes meshlint reads`);
+}
+function readRegularFileSync(path6, maxBytes = MAX_SETTINGS_FILE_SIZE) {
+  const info2 = statSync(path6);
+  const why = notRegular(info2);
+  if (why) throw refusal(why);
+  if (info2.size > maxBytes) throw tooLarge(info2.size, maxBytes);
+  const fd = openSync(path6, constants3.O_RDONLY | constants3.O_NONBLOCK);
+  try {
+    const now = fstatSync(fd);
+    const changed = notRegular(now);
+    if (changed) throw refusal(changed);
+    if (now.size > maxBytes) throw tooLarge(now.size, maxBytes);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function readRegularTextSync(path6, maxBytes = MAX_SETTINGS_FILE_SIZE) {
+  return readRegularFileSync(path6, maxBytes).toString("utf8");
+}
+async function readRegularFile(path6, maxBytes) {
+  const info2 = await stat2(path6);
+  const why = notRegular(info2);
+  if (why) return { refused: "notRegular", reason: why };
+  if (info2.size > maxBytes) return { refused: "tooLarge", reason: "too large", size: info2.size };
+  const handle = await open2(path6, constants3.O_RDONLY | constants3.O_NONBLOCK);
+  try {
+    const now = await handle.stat();
+    const changed = notRegular(now);
+    if (changed) return { refused: "notRegular", reason: changed };
+    if (now.size > maxBytes) return { refused: "tooLarge", reason: "too large", size: now.size };
+    return { bytes: await handle.readFile() };
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/base/suggest.ts
+function editDistance(a, b, limit = Infinity) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let previous = before;
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > limit) return limit + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length];
+}
+function nearest(typed, candidates) {
+  const word = typed.toLowerCase();
+  const list2 = [...candidates];
+  const longer = word.length >= 3 ? list2.filter((c) => c.toLowerCase().startsWith(word)) : [];
+  if (longer.length === 1) return longer[0];
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  let found;
+  let distance = limit + 1;
+  for (const candidate of list2) {
+    const d = editDistance(word, candidate.toLowerCase(), distance - 1);
+    if (d < distance) {
+      distance = d;
+      found = candidate;
+    }
+  }
+  return found;
+}
+function didYouMean(typed, candidates) {
+  const found = nearest(typed, candidates);
+  return found === void 0 ? "" : ` (did you mean "${found}"?)`;
+}
+
+// src/engine/config.ts
 var import_ajv = __toESM(require_ajv(), 1);
-import { existsSync as existsSync3, readFileSync as readFileSync2, statSync } from "node:fs";
 import { dirname as dirname4, join as join4, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
 
 // node_modules/@bufbuild/re2/dist/esm/RE2Flags.js
@@ -52122,21 +52219,21 @@ function regexCompileProblem(re) {
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/base/package.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
 import { dirname as dirname3, join as join3 } from "node:path";
 import { fileURLToPath } from "node:url";
 var PACKAGE_ROOT = (() => {
   let dir = dirname3(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const manifest = join3(dir, "package.json");
-    if (existsSync2(manifest) && JSON.parse(readFileSync(manifest, "utf8")).name === "meshlint") return dir;
+    if (existsSync2(manifest) && JSON.parse(readFileSync2(manifest, "utf8")).name === "meshlint") return dir;
     dir = dirname3(dir);
   }
   return process.cwd();
 })();
 var VERSION = (() => {
   try {
-    return String(JSON.parse(readFileSync(join3(PACKAGE_ROOT, "package.json"), "utf8")).version);
+    return String(JSON.parse(readFileSync2(join3(PACKAGE_ROOT, "package.json"), "utf8")).version);
   } catch {
     return "0.0.0";
   }
@@ -52167,7 +52264,7 @@ function lookupFolder(input, cwd, stdinFilename) {
     return resolve2(cwd, fixed.slice(0, stop).join(sep3) || ".");
   }
   try {
-    return statSync(path6).isDirectory() ? path6 : dirname4(path6);
+    return statSync2(path6).isDirectory() ? path6 : dirname4(path6);
   } catch {
     return dirname4(path6);
   }
@@ -52193,7 +52290,7 @@ var validate;
 function loadConfig(file) {
   let text;
   try {
-    text = readFileSync2(file, "utf8");
+    text = readRegularTextSync(file);
   } catch (error2) {
     throw new ConfigError(`cannot read config file ${file}: ${error2.code ?? error2.message}`);
   }
@@ -52205,10 +52302,18 @@ function loadConfig(file) {
   }
   value ??= {};
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false, code: { regExp: re2Pattern } }).compile(
-    JSON.parse(readFileSync2(join4(PACKAGE_ROOT, "schemas", "meshlint-config.schema.json"), "utf8"))
+    JSON.parse(readFileSync3(join4(PACKAGE_ROOT, "schemas", "meshlint-config.schema.json"), "utf8"))
   );
   if (!validate(value)) {
-    const problems = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf" && e.keyword !== "const").map((e) => `${e.instancePath || "(top level)"} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` ("${String(e.params.additionalProperty)}")` : ""}`);
+    const problems = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf" && e.keyword !== "const").map((e) => {
+      const where = e.instancePath || "(top level)";
+      if (e.keyword === "enum") {
+        const allowed = e.params.allowedValues.map(String);
+        const given = valueAt(value, e.instancePath);
+        return `${where} must be one of ${allowed.join(", ")}, not ${JSON.stringify(given)}${typeof given === "string" ? didYouMean(given, allowed) : ""}`;
+      }
+      return `${where} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` ("${String(e.params.additionalProperty)}")` : ""}`;
+    });
     throw new ConfigError(`${file}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
   }
   const config = value;
@@ -52221,14 +52326,21 @@ function loadConfig(file) {
     ...config.access ? { access: config.access } : {}
   };
 }
+function valueAt(root, pointer2) {
+  let node = root;
+  for (const raw of pointer2.split("/").slice(1)) {
+    const step = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    node = node !== null && typeof node === "object" && Object.hasOwn(node, step) ? node[step] : void 0;
+  }
+  return node;
+}
 
 // src/engine/baseline.ts
-import { readFileSync as readFileSync4 } from "node:fs";
 import { dirname as dirname6, isAbsolute, join as join6, relative as relative4, resolve as resolve3 } from "node:path";
 
 // src/load/ignore-rules.ts
+import { statSync as statSync3 } from "node:fs";
 var import_ignore = __toESM(require_ignore(), 1);
-import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
 import { dirname as dirname5, join as join5, relative as relative3, sep as sep4 } from "node:path";
 var IGNORE_FILES = [".gitignore", ".meshlintignore"];
 var ALWAYS_SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
@@ -52292,7 +52404,7 @@ var IgnoreRules = class _IgnoreRules {
 };
 function readIfExists(path6) {
   try {
-    return readFileSync3(path6, "utf8");
+    return readRegularTextSync(path6);
   } catch {
     return void 0;
   }
@@ -52300,7 +52412,7 @@ function readIfExists(path6) {
 function findGitRoot(from) {
   for (let dir = from; ; dir = dirname5(dir)) {
     try {
-      statSync2(join5(dir, ".git"));
+      statSync3(join5(dir, ".git"));
       return dir;
     } catch {
     }
@@ -52588,7 +52700,7 @@ var defaultBaselineFile = (config) => join6(config.dir, BASELINE_FILE);
 function readBaseline(file) {
   let text;
   try {
-    text = readFileSync4(file, "utf8");
+    text = readRegularTextSync(file);
   } catch (error2) {
     if (error2.code === "ENOENT") return void 0;
     throw new ConfigError(`cannot read baseline ${file}: ${error2.code ?? error2.message}`);
@@ -52771,7 +52883,7 @@ function dedupe(sorted) {
 }
 
 // src/engine/catalog.ts
-import { existsSync as existsSync4, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
 import { join as join7 } from "node:path";
 var RuleCatalog = class {
   constructor(rules) {
@@ -52792,6 +52904,15 @@ var RuleCatalog = class {
   get(id) {
     return this.byId.get(id);
   }
+  /**
+   * The keys of a config's `rules` that name no rule id, istioctl/Kiali code or area, each with the nearest known
+   * name: a typo there would otherwise leave a rule on (or off) without a word.
+   */
+  unknownSettings(settings) {
+    const areas = new Set(this.rules.map((r) => r.meta.area));
+    const known = [...this.byId.keys(), ...this.byCode.keys(), ...areas];
+    return Object.keys(settings).filter((key2) => !this.byId.has(key2) && !this.byCode.has(key2.toUpperCase()) && !areas.has(key2)).map((key2) => `"${key2}"${didYouMean(key2, known)}`);
+  }
   /** Rules carrying an IST/KIA code. */
   withCode(code) {
     return this.byCode.get(code.toUpperCase()) ?? [];
@@ -52801,7 +52922,7 @@ var RuleCatalog = class {
     const rule = this.byId.get(id);
     if (!rule) return void 0;
     const file = join7(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
-    return existsSync4(file) ? readFileSync5(file, "utf8") : void 0;
+    return existsSync4(file) ? readFileSync4(file, "utf8") : void 0;
   }
 };
 var isCode = (s) => /^(IST|KIA)\d{4}$|^GWAPI$/i.test(s);
@@ -52821,9 +52942,11 @@ function parseDirectives(text) {
   const out = [];
   let lineStart = 0;
   let line = 1;
+  const lineBreak = /\r\n?|\n/g;
   while (lineStart <= text.length) {
-    const newline = text.indexOf("\n", lineStart);
-    const lineEnd = newline < 0 ? text.length : newline;
+    lineBreak.lastIndex = lineStart;
+    const found = lineBreak.exec(text);
+    const lineEnd = found ? found.index : text.length;
     const lineText = text.slice(lineStart, lineEnd);
     const m = lineText.includes("meshlint-") ? DIRECTIVE.exec(lineText) : null;
     if (m) {
@@ -52841,8 +52964,8 @@ function parseDirectives(text) {
         end: lineStart + m.index + m[0].trimEnd().length
       });
     }
-    if (newline < 0) break;
-    lineStart = newline + 1;
+    if (!found) break;
+    lineStart = found.index + found[0].length;
     line++;
   }
   return out;
@@ -52974,11 +53097,11 @@ import { promisify } from "node:util";
 import { mkdir as mkdir2, rm as rm2 } from "node:fs/promises";
 
 // src/load/discover.ts
-import { lstat as lstat2, readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir3, stat as stat4 } from "node:fs/promises";
 import { basename as basename4, extname as extname2, join as join8, resolve as resolve6 } from "node:path";
 
 // node_modules/tinyglobby/dist/index.mjs
-import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat2, statSync as statSync3 } from "fs";
+import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat3, statSync as statSync4 } from "fs";
 import { isAbsolute as isAbsolute2, posix, resolve as resolve5 } from "path";
 import { fileURLToPath as fileURLToPath2 } from "url";
 
@@ -53102,10 +53225,10 @@ var resolveSymlinksAsync = function(path6, state, callback$1) {
   queue.enqueue();
   fs3.realpath(path6, (error2, resolvedPath) => {
     if (error2) return queue.dequeue(suppressErrors ? null : error2, state);
-    fs3.stat(resolvedPath, (error$1, stat4) => {
+    fs3.stat(resolvedPath, (error$1, stat5) => {
       if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-      if (stat4.isDirectory() && isRecursive(path6, resolvedPath, state)) return queue.dequeue(null, state);
-      callback$1(stat4, resolvedPath);
+      if (stat5.isDirectory() && isRecursive(path6, resolvedPath, state)) return queue.dequeue(null, state);
+      callback$1(stat5, resolvedPath);
       queue.dequeue(null, state);
     });
   });
@@ -53115,9 +53238,9 @@ var resolveSymlinks = function(path6, state, callback$1) {
   queue.enqueue();
   try {
     const resolvedPath = fs3.realpathSync(path6);
-    const stat4 = fs3.statSync(resolvedPath);
-    if (stat4.isDirectory() && isRecursive(path6, resolvedPath, state)) return;
-    callback$1(stat4, resolvedPath);
+    const stat5 = fs3.statSync(resolvedPath);
+    if (stat5.isDirectory() && isRecursive(path6, resolvedPath, state)) return;
+    callback$1(stat5, resolvedPath);
   } catch (e) {
     if (!suppressErrors) throw e;
   }
@@ -53314,8 +53437,8 @@ var Walker = class {
         this.walkDirectory(this.state, path6, path6, depth - 1, this.walk);
       } else if (this.resolveSymlink && entry.isSymbolicLink()) {
         let path6 = joinPathWithBasePath(entry.name, directoryPath);
-        this.resolveSymlink(path6, this.state, (stat4, resolvedPath) => {
-          if (stat4.isDirectory()) {
+        this.resolveSymlink(path6, this.state, (stat5, resolvedPath) => {
+          if (stat5.isDirectory()) {
             resolvedPath = normalizePath(resolvedPath, this.state.options);
             if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path6 + pathSeparator)) return;
             this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path6 + pathSeparator, depth - 1, this.walk);
@@ -53732,8 +53855,8 @@ function getOptions(options) {
     readdirSync: opts.fs.readdirSync || readdirSync,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
-    stat: opts.fs.stat || stat2,
-    statSync: opts.fs.statSync || statSync3
+    stat: opts.fs.stat || stat3,
+    statSync: opts.fs.statSync || statSync4
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -53754,10 +53877,13 @@ async function glob(globInput, options) {
 // src/load/discover.ts
 var MANIFEST_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 var OWN_FILES = /* @__PURE__ */ new Set([".meshlint.yaml", ".meshlint.yml", ".meshlint-baseline.json"]);
-async function discover(inputs, cwd, ignores) {
+var listFolder = (dir) => readdir3(dir, { withFileTypes: true });
+async function discover(inputs, cwd, ignores, list2 = listFolder) {
   const found = /* @__PURE__ */ new Map();
   const unmatched = [];
   const ignored = [];
+  const unreadable = [];
+  const walker = { ignores, add: (file) => add4(file), list: list2, unreadable };
   let stdin = false;
   const add4 = (file) => {
     const seen = found.get(file.path);
@@ -53769,9 +53895,9 @@ async function discover(inputs, cwd, ignores) {
       continue;
     }
     const path6 = resolve6(cwd, input);
-    const info2 = await stat3(path6).catch(() => void 0) ?? await lstat2(path6).catch(() => void 0);
+    const info2 = await stat4(path6).catch(() => void 0) ?? await lstat2(path6).catch(() => void 0);
     if (info2?.isDirectory()) {
-      await walk(path6, ignores, add4);
+      await walk(path6, walker);
     } else if (info2) {
       if (ignores.ignores(path6)) ignored.push(path6);
       else add4({ path: path6, explicit: true });
@@ -53789,18 +53915,26 @@ async function discover(inputs, cwd, ignores) {
     }
   }
   const files = [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { files, stdin, unmatched, ignored };
+  return { files, stdin, unmatched, ignored, unreadable };
 }
-async function walk(dir, ignores, add4) {
-  const entries = await readdir3(dir, { withFileTypes: true }).catch(() => []);
+async function walk(dir, walker) {
+  const { ignores, add: add4 } = walker;
+  let entries;
+  try {
+    entries = await walker.list(dir);
+  } catch (error2) {
+    const code = error2.code;
+    walker.unreadable.push({ path: dir, reason: code === "EACCES" || code === "EPERM" ? "permission denied" : code ?? error2.message });
+    return;
+  }
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   for (const entry of entries) {
     const path6 = join8(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!ignores.ignores(path6, true)) await walk(path6, ignores, add4);
-    } else if (entry.isFile() || entry.isSymbolicLink()) {
+      if (!ignores.ignores(path6, true)) await walk(path6, walker);
+    } else {
       if (!MANIFEST_EXTENSIONS.has(extname2(entry.name).toLowerCase()) || OWN_FILES.has(entry.name) || ignores.ignores(path6)) continue;
-      if (entry.isSymbolicLink() && (await stat3(path6).catch(() => void 0))?.isDirectory()) continue;
+      if (entry.isSymbolicLink() && (await stat4(path6).catch(() => void 0))?.isDirectory()) continue;
       add4({ path: path6, explicit: false });
     }
   }
@@ -54975,7 +55109,6 @@ function dedupeByPort(ports) {
 }
 
 // src/load/load.ts
-import { open as open2 } from "node:fs/promises";
 import { basename as basename7, dirname as dirname9, relative as relative6 } from "node:path";
 
 // src/load/fast-ranges.ts
@@ -55538,12 +55671,13 @@ var SourceFile = class {
     const range = locatorOf(this, this.parsedText, this.fastPath)(document, path6, part);
     return range ? this.span(range.start, range.end) : void 0;
   }
-  span(start, end) {
-    let stop = Math.max(start, end);
+  span(from, end) {
+    const start = Math.min(Math.max(0, from), this.text.length);
+    let stop = Math.min(Math.max(start, end), this.text.length);
     while (stop > start + 1 && (this.text[stop - 1] === "\r" || this.text[stop - 1] === "\n")) stop--;
-    const from = this.position(start);
-    const to = this.position(stop);
-    return { file: this.file, start, end: stop, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+    const first = this.position(start);
+    const last2 = this.position(stop);
+    return { file: this.file, start, end: stop, line: first.line, column: first.column, endLine: last2.line, endColumn: last2.column };
   }
   /** 1-based line and column (UTF-16 code units, as the `yaml` parser counts them). */
   position(offset) {
@@ -55595,8 +55729,8 @@ function locatorOf(source, text, fastPath) {
 }
 
 // src/load/templates.ts
+import { statSync as statSync5 } from "node:fs";
 var import_yaml4 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync6, statSync as statSync4 } from "node:fs";
 import { basename as basename6, dirname as dirname8, join as join9, resolve as resolve8, sep as sep7 } from "node:path";
 var KUSTOMIZATION_FILES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 function kustomizeInputsOf(kustomizationPath, text) {
@@ -55697,14 +55831,14 @@ var ChartLocator = class {
 };
 function isFile(path6) {
   try {
-    return statSync4(path6).isFile();
+    return statSync5(path6).isFile();
   } catch {
     return false;
   }
 }
 var readText = (path6) => {
   try {
-    return readFileSync6(path6, "utf8");
+    return readRegularTextSync(path6);
   } catch {
     return void 0;
   }
@@ -55716,7 +55850,7 @@ async function load2(inputs, options) {
   const { cwd } = options;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const ignores = IgnoreRules.forCwd(cwd, options.ignore);
-  const discovered = await discover(inputs, cwd, ignores);
+  const discovered = await discover(inputs, cwd, ignores, options.listFolder);
   const stdinPath = discovered.stdin ? options.stdinFilename : void 0;
   const found = stdinPath ? { ...discovered, files: discovered.files.filter((f) => f.path !== stdinPath) } : discovered;
   phase("discover");
@@ -55728,6 +55862,9 @@ async function load2(inputs, options) {
   let skippedDocuments = 0;
   const helmFiles = [];
   const kustomizeFiles = [];
+  for (const { path: path6, reason } of found.unreadable) {
+    issues.push({ ruleId: "file-unreadable", messageId: "unreadable", data: { reason: `a folder meshlint cannot list: ${reason}` }, file: show(path6) });
+  }
   for (const path6 of found.ignored) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(path6) });
     files.push({ file: show(path6), resources: 0, status: "skipped" });
@@ -55751,8 +55888,8 @@ async function load2(inputs, options) {
   if (stdinPath && ignores.ignores(stdinPath)) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(stdinPath) });
     files.push({ file: show(stdinPath), resources: 0, status: "skipped" });
-  } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: { text: options.stdin ?? "" } });
-  else if (found.stdin) entries.push({ file: "<stdin>", read: { text: options.stdin ?? "" } });
+  } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: stdinManifest(options.stdin) });
+  else if (found.stdin) entries.push({ file: "<stdin>", read: stdinManifest(options.stdin) });
   phase("read");
   for (const { file, read, path: path6 } of entries) {
     if ("skip" in read) {
@@ -55889,28 +56026,33 @@ function fileOrigin(source, document, base) {
 }
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 async function readManifest(path6, maxFileSize) {
-  let handle;
+  let read;
   try {
-    handle = await open2(path6, "r");
-    const info2 = await handle.stat();
-    if (!info2.isFile()) return { skip: "unreadable", data: { reason: "not a regular file" } };
-    if (info2.size > maxFileSize) return { skip: "tooLarge", data: { size: info2.size, limit: maxFileSize } };
-    const bytes = await handle.readFile();
-    if (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255) {
-      return { skip: "notUtf8", data: { encoding: "UTF-16" } };
-    }
-    if (bytes.subarray(0, 8e3).includes(0)) return { skip: "binary", data: {} };
-    try {
-      return { text: utf8.decode(bytes) };
-    } catch {
-      return { skip: "notUtf8", data: { encoding: "not UTF-8" } };
-    }
+    read = await readRegularFile(path6, maxFileSize);
   } catch (error2) {
     const code = error2.code ?? "";
     const reason = code === "EACCES" ? "permission denied" : code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : error2.message;
     return { skip: "unreadable", data: { reason } };
-  } finally {
-    await handle?.close();
+  }
+  if ("refused" in read) {
+    return read.refused === "tooLarge" ? { skip: "tooLarge", data: { size: read.size ?? 0, limit: maxFileSize } } : { skip: "unreadable", data: { reason: read.reason } };
+  }
+  return decodeManifest(read.bytes);
+}
+function stdinManifest(stdin) {
+  if (stdin === void 0) return { text: "" };
+  if (typeof stdin !== "string") return decodeManifest(stdin);
+  return { text: stdin.startsWith("\uFEFF") ? stdin.slice(1) : stdin };
+}
+function decodeManifest(bytes) {
+  if (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255) {
+    return { skip: "notUtf8", data: { encoding: "UTF-16" } };
+  }
+  if (bytes.subarray(0, 8e3).includes(0)) return { skip: "binary", data: {} };
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    return { skip: "notUtf8", data: { encoding: "not UTF-8" } };
   }
 }
 async function mapLimit(items, limit, fn) {
@@ -55932,12 +56074,12 @@ import { basename as basename9, join as join16, relative as relative9 } from "no
 
 // src/render/gitops.ts
 var import_yaml8 = __toESM(require_dist(), 1);
-import { statSync as statSync6 } from "node:fs";
+import { statSync as statSync7 } from "node:fs";
 import { join as join11, relative as relative7, resolve as resolve10 } from "node:path";
 
 // src/render/kustomize/kustomization.ts
+import { statSync as statSync6 } from "node:fs";
 var import_yaml7 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync7, statSync as statSync5 } from "node:fs";
 import { dirname as dirname10, join as join10, resolve as resolve9 } from "node:path";
 function kustomizationFileIn(dir) {
   for (const name of KUSTOMIZATION_FILES) {
@@ -55950,7 +56092,7 @@ var isRemote = (entry) => /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|gith
 function readKustomization(file) {
   let data;
   try {
-    data = (0, import_yaml7.parse)(readFileSync7(file, "utf8"), { version: "1.1", uniqueKeys: false });
+    data = (0, import_yaml7.parse)(readRegularTextSync(file), { version: "1.1", uniqueKeys: false });
   } catch {
     return void 0;
   }
@@ -56073,14 +56215,14 @@ function kustomizationRoots(found) {
 }
 function isFile2(path6) {
   try {
-    return statSync5(path6).isFile();
+    return statSync6(path6).isFile();
   } catch {
     return false;
   }
 }
 function isDir(path6) {
   try {
-    return statSync5(path6).isDirectory();
+    return statSync6(path6).isDirectory();
   } catch {
     return false;
   }
@@ -56089,14 +56231,14 @@ function isDir(path6) {
 // src/render/gitops.ts
 var isDir2 = (path6) => {
   try {
-    return statSync6(path6).isDirectory();
+    return statSync7(path6).isDirectory();
   } catch {
     return false;
   }
 };
 var isFile3 = (path6) => {
   try {
-    return statSync6(path6).isFile();
+    return statSync7(path6).isFile();
   } catch {
     return false;
   }
@@ -56238,7 +56380,7 @@ import { join as join14 } from "node:path";
 
 // src/render/process.ts
 import { execFile as execFile2 } from "node:child_process";
-import { accessSync, constants as constants3 } from "node:fs";
+import { accessSync, constants as constants4 } from "node:fs";
 import { delimiter as delimiter3, join as join12 } from "node:path";
 function splitCommand(command) {
   const words = [];
@@ -56251,7 +56393,7 @@ function onPath(program2, env2 = process.env) {
   return candidates.some(
     (c) => suffixes.some((s) => {
       try {
-        accessSync(c + s, constants3.X_OK);
+        accessSync(c + s, constants4.X_OK);
         return true;
       } catch {
         return false;
@@ -56289,13 +56431,13 @@ function toolMessage(stderr) {
 var unescapeGo = (s) => s.replace(/\\(["\\])/g, "$1").replace(/\\n/g, " ").replace(/\\t/g, " ");
 
 // src/render/helm/chart.ts
+import { readdirSync as readdirSync2, statSync as statSync8 } from "node:fs";
 var import_yaml9 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync8, readdirSync as readdirSync2, statSync as statSync7 } from "node:fs";
 import { basename as basename8, dirname as dirname11, join as join13, sep as sep8 } from "node:path";
 function readChart(dir) {
   let data;
   try {
-    data = (0, import_yaml9.parse)(readFileSync8(join13(dir, "Chart.yaml"), "utf8"));
+    data = (0, import_yaml9.parse)(readRegularTextSync(join13(dir, "Chart.yaml")));
   } catch {
     return void 0;
   }
@@ -56341,7 +56483,7 @@ function subchartDir(holder, name) {
 }
 function isFile4(path6) {
   try {
-    return statSync7(path6).isFile();
+    return statSync8(path6).isFile();
   } catch {
     return false;
   }
@@ -56684,10 +56826,10 @@ function selects(selector, labels) {
 }
 function locateField(data, path6, part, home, patches, build3) {
   let known = path6.length;
-  while (known > 0 && valueAt(data, path6.slice(0, known)) === void 0) known--;
+  while (known > 0 && valueAt2(data, path6.slice(0, known)) === void 0) known--;
   const present = path6.slice(0, known);
   const tail = path6.slice(known);
-  const rendered = valueAt(data, present);
+  const rendered = valueAt2(data, present);
   const scalar2 = rendered === null || typeof rendered !== "object";
   for (const { doc, json6902 } of patches) {
     const found = json6902 ? inJsonPatch(doc, data, present) : follow(doc.value, data, present);
@@ -56716,7 +56858,7 @@ function namespaceWriter(build3, namespace) {
   }
   return void 0;
 }
-function valueAt(root, path6) {
+function valueAt2(root, path6) {
   let node = root;
   for (const seg of path6) {
     if (typeof seg === "number") node = Array.isArray(node) ? node[seg] : void 0;
@@ -56765,9 +56907,9 @@ function inJsonPatch(doc, data, path6) {
     if (segs.length > path6.length) continue;
     const matches4 = segs.every((seg, k) => seg === String(path6[k]) || seg === "-" && k === segs.length - 1 && typeof path6[k] === "number");
     if (!matches4) continue;
-    if (kind2 === "copy" || kind2 === "move") return segs.length === path6.length ? { path: [i, "path"], value: valueAt(data, path6) } : void 0;
+    if (kind2 === "copy" || kind2 === "move") return segs.length === path6.length ? { path: [i, "path"], value: valueAt2(data, path6) } : void 0;
     const rest = path6.slice(segs.length);
-    const found = follow(op.value, valueAt(data, path6.slice(0, segs.length)), rest);
+    const found = follow(op.value, valueAt2(data, path6.slice(0, segs.length)), rest);
     if (found) return { path: [i, "value", ...found.path], value: found.value };
   }
   return void 0;
@@ -56825,7 +56967,6 @@ async function buildKustomization(root, command, sources, cache3, timeoutMs) {
 
 // src/render/source-docs.ts
 var import_yaml12 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync9 } from "node:fs";
 var SourceFiles = class {
   constructor(show) {
     this.show = show;
@@ -56837,7 +56978,7 @@ var SourceFiles = class {
     if (!this.files.has(abs)) {
       let text;
       try {
-        text = readFileSync9(abs, "utf8");
+        text = readRegularTextSync(abs);
       } catch {
         text = void 0;
       }
@@ -57047,7 +57188,6 @@ async function mapLimit2(items, limit, fn) {
 }
 
 // src/project/settings.ts
-import { readFileSync as readFileSync10 } from "node:fs";
 import { resolve as resolve12 } from "node:path";
 
 // src/istio/mesh-config.ts
@@ -57155,7 +57295,7 @@ function settingsFor(config, options, cwd) {
 function readMeshFile(file, parse13) {
   let text;
   try {
-    text = readFileSync10(file, "utf8");
+    text = readRegularTextSync(file);
   } catch (error2) {
     throw new UsageError(`cannot read ${file}: ${error2.code ?? error2.message}`);
   }
@@ -57260,7 +57400,7 @@ async function servedCrds(paths, cwd) {
   const loaded2 = await load2(paths, { cwd });
   if (loaded2.unmatched.length) throw new UsageError(`--crds: no such file or folder: ${loaded2.unmatched.join(", ")}`);
   const broken = loaded2.issues.find((i) => i.ruleId !== "template-skipped");
-  if (broken) throw new UsageError(`--crds: ${broken.file}: cannot read it (${broken.messageId})`);
+  if (broken) throw new UsageError(`--crds: ${broken.file}: cannot read it (${String(broken.data.reason ?? broken.messageId)})`);
   return loaded2.resources.filter((r) => r.kind === "CustomResourceDefinition").map((r) => ({ ...r, origin: { ...r.origin, kind: "crds" } }));
 }
 
@@ -58872,6 +59012,9 @@ function trimCharEnd(text, char) {
   let end = text.length;
   while (end > 0 && text[end - 1] === char) end--;
   return text.slice(0, end);
+}
+function joinLines(text) {
+  return text.includes("\n") ? text.split("\n").map((line, i, all) => i === 0 ? line.trimEnd() : i === all.length - 1 ? line.trimStart() : line.trim()).join(" ") : text;
 }
 
 // src/base/quantity.ts
@@ -60612,7 +60755,6 @@ function decideAccess(index, request) {
 var ACCESS_KINDS = [.../* @__PURE__ */ new Set([...AUTHZ_KINDS, ...MTLS_KINDS, K.ServiceAccount, ...LINKERD_ACCESS_KINDS])];
 
 // src/access/assertions.ts
-import { readFileSync as readFileSync11 } from "node:fs";
 import { basename as basename10, relative as relative10 } from "node:path";
 function assertionResource(a) {
   const name = a.name ?? `access[${a.index}]`;
@@ -60646,7 +60788,7 @@ function accessAssertions(specs, file, cwd) {
   const locate = (index, path6) => {
     if (!file || !shown) return void 0;
     try {
-      source ??= new SourceFile(shown, readFileSync11(file, "utf8"));
+      source ??= new SourceFile(shown, readRegularTextSync(file));
     } catch {
       return void 0;
     }
@@ -61129,7 +61271,7 @@ var gateway_address_duplicate_default = defineRule({
 });
 
 // src/base/edit-distance.ts
-function editDistance(a, b) {
+function editDistance2(a, b) {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
   const rows = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
@@ -61149,7 +61291,7 @@ function nearestName(name, candidates, limit = 2) {
   let best;
   let bestDistance = limit + 1;
   for (const c of candidates) {
-    const d = editDistance(name, c);
+    const d = editDistance2(name, c);
     if (d > 0 && d < bestDistance) [best, bestDistance] = [c, d];
   }
   return best;
@@ -61189,14 +61331,14 @@ var gateway_class_not_found_default = defineRule({
       });
       return;
     }
-    const nearest = nearestName(name, known.map((c) => c.name));
-    if (!nearest) return;
+    const nearest2 = nearestName(name, known.map((c) => c.name));
+    if (!nearest2) return;
     ctx.report({
       resource: gateway,
       path: path6,
       messageId: "classMisspelled",
-      data: { name, nearest },
-      help: `Write "${nearest}", or list the cluster's classes in settings.installation.gatewayClasses if "${name}" is one of them.`
+      data: { name, nearest: nearest2 },
+      help: `Write "${nearest2}", or list the cluster's classes in settings.installation.gatewayClasses if "${name}" is one of them.`
     });
   }
 });
@@ -84633,7 +84775,7 @@ function namedInBranches(node) {
 var import_ajv2 = __toESM(require_ajv(), 1);
 
 // src/schema/bundles.ts
-import { readFileSync as readFileSync12 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { join as join17 } from "node:path";
 var BUNDLE_FILES = {
   istio: "istio-1.30.3.json",
@@ -84648,7 +84790,7 @@ var loaded = /* @__PURE__ */ new Map();
 function bundle(key2) {
   let b = loaded.get(key2);
   if (!b) {
-    b = JSON.parse(readFileSync12(join17(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
+    b = JSON.parse(readFileSync5(join17(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
     loaded.set(key2, b);
   }
   return b;
@@ -85115,10 +85257,19 @@ var SchemaRegistry = class {
     }
     for (const crd of bundle("istio-master").crds) this.newer.set(key(crd.group, crd.kind), crd);
     for (const r of [...servedCrds2, ...repoCrds]) {
-      const crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
+      let crd;
+      try {
+        crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
+        for (const version of crd?.versions ?? []) this.validator(version);
+      } catch (error2) {
+        this.rejected.set(r, schemaError(error2.message));
+        continue;
+      }
       if (crd) this.add(crd);
     }
   }
+  /** CRDs of the repository or of --crds that could not be used, with why. */
+  rejected = /* @__PURE__ */ new Map();
   add(crd) {
     this.byKind.set(key(crd.group, crd.kind), crd);
     this.groupSource.set(crd.group, crd.source);
@@ -85166,6 +85317,10 @@ var SchemaRegistry = class {
     return validate2;
   }
 };
+function schemaError(message2) {
+  const first = message2.replace(/^schema is invalid: /, "").split(", ")[0] ?? message2;
+  return first.replace(/^data(\/|\b)/, "openAPIV3Schema.").replaceAll("/", ".").replace(/\.\s/, " ");
+}
 
 // node_modules/@bufbuild/cel/dist/esm/ext/strings.js
 function charAt(index) {
@@ -86528,17 +86683,20 @@ var isUnder = (invalid, path6) => {
   return false;
 };
 function duplicates(list2, node, path6) {
-  const keys = node["x-kubernetes-list-type"] === "map" ? node["x-kubernetes-list-map-keys"] ?? [] : void 0;
+  const mapKeys = node["x-kubernetes-list-map-keys"];
+  const keys = node["x-kubernetes-list-type"] === "map" ? Array.isArray(mapKeys) ? mapKeys.filter((k) => typeof k === "string") : [] : void 0;
   const seen = /* @__PURE__ */ new Map();
   const out = [];
+  const field2 = (item, k) => isObject(item) && Object.hasOwn(item, k) ? item[k] : void 0;
   list2.forEach((item, i) => {
-    const identity3 = keys ? JSON.stringify(keys.map((k) => (typeof item === "object" && item !== null ? item[k] : void 0) ?? null)) : JSON.stringify(item);
+    if (keys && !isObject(item)) return;
+    const identity3 = keys ? JSON.stringify(keys.map((k) => field2(item, k) ?? null)) : JSON.stringify(item);
     const first = seen.get(identity3);
     if (first === void 0) {
       seen.set(identity3, i);
       return;
     }
-    const what = keys ? keys.map((k) => `${k} ${JSON.stringify(item[k] ?? null)}`).join(", ") : JSON.stringify(item);
+    const what = keys ? keys.map((k) => `${k} ${JSON.stringify(field2(item, k) ?? null)}`).join(", ") : JSON.stringify(item);
     const listKind = keys ? `a list keyed by ${keys.join(", ")}` : "a set";
     out.push({ kind: "schema", path: [...path6, i], detail: `${formatPath(path6)}[${i}] duplicates ${formatPath(path6)}[${first}] (${what}); ${formatPath(path6)} is ${listKind}.` });
   });
@@ -86603,7 +86761,7 @@ var lowerFirst = (s) => /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) 
 function describe(e, root) {
   const path6 = toFieldPath(e.instancePath, root);
   const at2 = formatPath(path6) || "the object";
-  const value = valueAt2(root, path6);
+  const value = valueAt3(root, path6);
   const p = e.params;
   const schema2 = e.parentSchema;
   switch (e.keyword) {
@@ -86696,7 +86854,7 @@ function toFieldPath(instancePath, root) {
   }
   return out;
 }
-function valueAt2(root, path6) {
+function valueAt3(root, path6) {
   let node = root;
   for (const seg of path6) {
     if (typeof node !== "object" || node === null) return void 0;
@@ -86956,12 +87114,24 @@ var schema_invalid_default = defineRule({
       invalid: "{{detail}}",
       invalidIstio: "{{detail}}",
       newerRelease: "{{detail}} Only a newer release than the pinned CRDs ({{pinned}}) accepts this ({{newer}}).",
+      crdUnusable: "This CRD's schema cannot be compiled ({{reason}}); its kind is validated as if the CRD were not in the repository.",
       experimentalField: 'Field "{{field}}" in {{parent}} exists only in the experimental channel of Gateway API; the cluster runs the standard channel (--gateway-api-channel).'
     }
   },
   target: [ANY_KIND],
   reads: [K.CustomResourceDefinition],
   check(resource, ctx) {
+    const rejected = resource.kind === "CustomResourceDefinition" ? schemaRegistry(ctx.index).rejected.get(resource) : void 0;
+    if (rejected !== void 0) {
+      ctx.report({
+        resource,
+        path: ["spec", "versions"],
+        part: "key",
+        messageId: "crdUnusable",
+        data: { reason: rejected },
+        help: "The apiserver refuses to install a CRD whose schema is invalid; fix the schema (types are object, array, string, number, integer, boolean)."
+      });
+    }
     const report2 = schemaReport(ctx.index, resource);
     for (const problem of report2.problems) {
       if (problem.kind !== "schema") continue;
@@ -87151,7 +87321,7 @@ var linkerd_authorizationpolicy_invalid_default = defineRule({
     const kind2 = asString(target?.kind);
     if (target && kind2) {
       const group2 = refGroup(target.group);
-      const groups = TARGETS[kind2];
+      const groups = Object.hasOwn(TARGETS, kind2) ? TARGETS[kind2] : void 0;
       if (!groups || asString(target.group) !== void 0 && !groups.includes(group2)) {
         ctx.report({ resource: policy, path: ["spec", "targetRef", "kind"], messageId: "targetKindInvalid", data: { kind: kind2, group: group2 }, help: "Target a Server, an HTTPRoute or GRPCRoute attached to a Server, or the policy's Namespace." });
       } else if (kind2 === "Namespace" && asString(target.name) !== void 0 && target.name !== policy.namespace) {
@@ -87164,7 +87334,7 @@ var linkerd_authorizationpolicy_invalid_default = defineRule({
       const refKind = asString(ref?.kind);
       if (!ref || !refKind) return;
       const path6 = ["spec", "requiredAuthenticationRefs", i];
-      if (AUTHN[refKind] === void 0) {
+      if (!Object.hasOwn(AUTHN, refKind)) {
         ctx.report({ resource: policy, path: [...path6, "kind"], messageId: "authnKindInvalid", data: { kind: refKind }, help: "Reference a MeshTLSAuthentication, a NetworkAuthentication or a ServiceAccount." });
         return;
       }
@@ -89138,6 +89308,10 @@ async function lint(inputs, options = {}) {
   const internalError = catalog2.get(INTERNAL_ERROR_RULE);
   if (!internalError) throw new Error(`the rule catalog has no "${INTERNAL_ERROR_RULE}" rule`);
   const config = resolveConfig(resolve14(options.cwd ?? process.cwd()), options, inputs);
+  const unknownRules = catalog2.unknownSettings(config.rules);
+  if (unknownRules.length) {
+    throw new UsageError(`${config.file ?? "the configuration"}: rules: unknown rule id, code or area ${unknownRules.join(", ")}; "meshlint --list-rules" lists them`);
+  }
   let projectOptions = options;
   let skippedRules = [];
   let enabled2 = (r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);
@@ -89373,7 +89547,7 @@ function inReportScope(diagnostics, cwd, paths) {
 }
 
 // src/report/docs-url.ts
-import { readFileSync as readFileSync13 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { join as join20 } from "node:path";
 var FALLBACK_REPOSITORY = "https://github.com/meshlint/meshlint";
 function repositoryUrl(manifest) {
@@ -89390,7 +89564,7 @@ function repositoryUrl(manifest) {
 }
 var REPOSITORY_URL = (() => {
   try {
-    return repositoryUrl(JSON.parse(readFileSync13(join20(PACKAGE_ROOT, "package.json"), "utf8")));
+    return repositoryUrl(JSON.parse(readFileSync6(join20(PACKAGE_ROOT, "package.json"), "utf8")));
   } catch {
     return FALLBACK_REPOSITORY;
   }
@@ -89403,6 +89577,23 @@ function docUrlOf(catalog2, ruleId) {
   return rule ? ruleDocUrl(rule.meta) : void 0;
 }
 
+// src/report/printable.ts
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+var escape4 = (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+function printable(text) {
+  return text.replace(CONTROL, escape4);
+}
+function visibleLine(text) {
+  return text.replace(CONTROL, (c) => {
+    if (c === "	") return " ";
+    const code = c.charCodeAt(0);
+    if (code < 32) return String.fromCharCode(9216 + code);
+    if (code === 127) return "␡";
+    return "�";
+  });
+}
+
 // src/report/locations.ts
 function resourceLabel(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
@@ -89413,8 +89604,9 @@ function resourceKey(ref) {
 function logicalWhere(d) {
   if (!d.resource) return void 0;
   const path6 = formatPath(d.path);
-  return `${resourceLabel(d.resource)}${path6 ? ` at ${path6}` : ""}`;
+  return oneLine(`${resourceLabel(d.resource)}${path6 ? ` at ${path6}` : ""}`);
 }
+var oneLine = (s) => printable(joinLines(s.replaceAll("\r\n", "\n")));
 
 // src/report/summary.ts
 var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -89446,7 +89638,7 @@ function nothingRead(result) {
 var GITHUB_COMMAND = { error: "error", warning: "warning", info: "notice" };
 function annotationOf(d, catalog2) {
   const props = [["title", d.ruleId]];
-  if (d.file !== void 0) props.push(["file", d.file]);
+  if (d.file !== void 0) props.push(["file", oneLine(d.file)]);
   if (d.span) {
     props.push(["line", d.span.line], ["endLine", d.span.endLine]);
     if (d.span.line === d.span.endLine) props.push(["col", d.span.column], ["endColumn", d.span.endColumn]);
@@ -89454,9 +89646,10 @@ function annotationOf(d, catalog2) {
   const where = d.file === void 0 ? logicalWhere(d) : void 0;
   const url = docUrlOf(catalog2, d.ruleId);
   const tail = [d.codes.join(", "), url].filter(Boolean).join(" · ");
-  const message2 = [where ? `${where}: ${d.message}` : d.message, d.help, tail].filter(Boolean).join("\n");
+  const message2 = [where ? `${where}: ${printableLines(d.message)}` : printableLines(d.message), d.help && printableLines(d.help), tail].filter(Boolean).join("\n");
   return { command: GITHUB_COMMAND[d.severity], properties: props, message: message2 };
 }
+var printableLines = (s) => s.split(/\r?\n/).map(printable).join("\n");
 
 // src/report/sarif.ts
 import { pathToFileURL } from "node:url";
@@ -89468,7 +89661,8 @@ var LEVEL = { error: "error", warning: "warning", info: "note" };
 var sarif = (result, env2) => `${JSON.stringify(sarifLog(result.diagnostics, env2.catalog, env2.version, env2.cwd), null, 2)}
 `;
 function sarifLog(diagnostics, catalog2, version, cwd) {
-  const rules = [...catalog2.rules].sort((a, b) => a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0);
+  const reported = new Set(diagnostics.map((d) => d.ruleId));
+  const rules = catalog2.rules.filter((r) => reported.has(r.meta.id)).sort((a, b) => a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0);
   const ruleIndex = new Map(rules.map((r, i) => [r.meta.id, i]));
   return {
     $schema: SARIF_SCHEMA,
@@ -90085,21 +90279,21 @@ var stylish = (result, env2) => {
   const groups = groupByLocation(result.diagnostics);
   const out = header(result, env2.cwd, c);
   for (const [header2, diagnostics] of groups) {
-    out.push("", `  ${c.underline(header2)}`);
+    out.push("", `  ${c.underline(oneLine(header2))}`);
     const width = Math.max(...diagnostics.map((d) => position(d).length));
     for (const d of diagnostics) {
       const pos = position(d).padStart(width);
       const codes = d.codes.length ? ` ${c.dim(d.codes.join(" "))}` : "";
-      out.push(`  ${paint[d.severity](SYMBOL[d.severity])}  ${c.dim(pos)}  ${d.message}  ${c.dim(d.ruleId)}${codes}`);
+      out.push(`  ${paint[d.severity](SYMBOL[d.severity])}  ${c.dim(pos)}  ${oneLine(d.message)}  ${c.dim(d.ruleId)}${codes}`);
       const indent = " ".repeat(width + 7);
-      if (d.file === void 0 && d.resource) out.push(`${indent}${c.dim(`at ${formatPath(d.path)}`)}`);
+      if (d.file === void 0 && d.resource) out.push(`${indent}${c.dim(`at ${oneLine(formatPath(d.path))}`)}`);
       const source = d.file !== void 0 ? result.sources.get(d.file) : void 0;
       if (source && d.span) out.push(...codeFrame(source, d, indent, c, paint[d.severity]));
-      if (d.help) out.push(`${indent}${c.cyan("help:")} ${d.help}`);
+      if (d.help) out.push(`${indent}${c.cyan("help:")} ${oneLine(d.help)}`);
     }
   }
   out.push(...docLinks(result, env2.catalog, c));
-  out.push("", summaryText(result, c), "");
+  out.push("", summaryText(result, c, env2.failed ?? false), "");
   return out.join("\n");
 };
 function header(result, cwd, c) {
@@ -90119,10 +90313,10 @@ function docLinks(result, catalog2, c) {
   const width = Math.max(...urls.map(([id]) => id.length));
   return ["", `  ${c.dim("Rule docs:")}`, ...urls.map(([id, url]) => `    ${c.dim(id.padEnd(width))}  ${url}`)];
 }
-function summaryText(result, c) {
+function summaryText(result, c, failed) {
   const { summary: summary3 } = result;
   const line = summaryLine(summary3);
-  if (summary3.errors) return `  ${c.red(SYMBOL.error)} ${line}`;
+  if (summary3.errors || failed) return `  ${c.red(SYMBOL.error)} ${line}`;
   if (summary3.warnings) return `  ${c.yellow(SYMBOL.warning)} ${line}`;
   return `  ${c.green("✔")} ${line}`;
 }
@@ -90144,7 +90338,7 @@ function codeFrame(source, d, indent, c, paint) {
   const gutter = String(span.line).length;
   const lines = [];
   for (let n = first; n <= span.line; n++) {
-    const text = source.lineText(n).replace(/\t/g, " ");
+    const text = visibleLine(source.lineText(n));
     const marker = n === span.line ? paint(">") : " ";
     lines.push(`${indent}${marker} ${c.dim(`${String(n).padStart(gutter)} |`)} ${n === span.line ? text : c.dim(text)}`);
   }
@@ -90229,7 +90423,7 @@ function changedSince() {
   const event = process.env.GITHUB_EVENT_NAME;
   if (event !== "pull_request" && event !== "pull_request_target" || !process.env.GITHUB_EVENT_PATH) return void 0;
   try {
-    const payload = JSON.parse(readFileSync14(process.env.GITHUB_EVENT_PATH, "utf8"));
+    const payload = JSON.parse(readFileSync7(process.env.GITHUB_EVENT_PATH, "utf8"));
     const sha = payload.pull_request?.base?.sha;
     return typeof sha === "string" && sha ? sha : void 0;
   } catch {
