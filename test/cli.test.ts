@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { OPTIONS as LINT_OPTIONS } from "../src/cli/lint-options.js";
 import { type CliIo, run } from "../src/cli/main.js";
 import { ROOT } from "./helpers/fixtures.js";
 import { tempRepo } from "./helpers/temp-repo.js";
@@ -205,6 +206,17 @@ describe("commands", () => {
   it("--version and --help", async () => {
     expect((await cli(["--version"])).out).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect((await cli(["--help"])).out).toContain("--fail-on");
+  });
+
+  it("--help names every option the lint command accepts, and meshlint webhook --help every webhook option", async () => {
+    const help = (await cli(["--help"])).out;
+    const missing = Object.keys(LINT_OPTIONS).filter((name) => !help.includes(`--${name}`));
+    expect(missing).toEqual([]);
+    const webhook = await cli(["webhook", "--help"]);
+    expect(webhook.code).toBe(0);
+    for (const name of ["--tls-cert", "--tls-key", "--listen", "--kubeconfig", "--context", "--deny-on", "--audit-interval", "--config", "--index-from"]) {
+      expect(webhook.out).toContain(name);
+    }
   });
 });
 

@@ -8,6 +8,10 @@ Usage:
                                          can this caller reach that Service or workload? (meshlint access --help)
   meshlint baseline [options] [paths...] record current findings in .meshlint-baseline.json; only new ones fail
   meshlint lsp                           language server over stdio (diagnostics as YAML files are edited)
+  meshlint --cluster [options] [paths...]
+                                         lint what a cluster runs, with the named files overlaid on it
+  meshlint webhook --tls-cert FILE --tls-key FILE [options]
+                                         validating admission webhook (meshlint webhook --help)
 
 Options:
   -f, --format <name>          stylish (default), json, compact, sarif, github, junit or checkstyle
@@ -38,6 +42,11 @@ Options:
       --helm-values <file>     values for charts no Argo CD Application or Flux HelmRelease configures (repeatable)
       --no-render              skip kustomizations and charts instead of rendering them
       --allow-empty            exit by the findings even when no Kubernetes object was read (else exit 2)
+      --cluster                read the objects of the cluster of the current kubeconfig context (read-only)
+      --kubeconfig <file>      with --cluster: the kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)
+      --context <name>         with --cluster: a context other than the kubeconfig's current one
+  -A, --all-namespaces         with --cluster: report in every namespace (default: the context's namespace, or -n)
+      --timeout <duration>     with --cluster: the longest the whole read may take (default 60s)
   -q, --quiet                  report errors only
       --color, --no-color      force colours on or off (default: on for a terminal; NO_COLOR is honoured)
       --list-rules             list every rule with its codes and default severity

@@ -17,12 +17,37 @@ const OPTIONS = {
 
 const DENY_ON = ["error", "warning", "info", "none"] as const;
 
+const WEBHOOK_HELP = `meshlint webhook: a validating admission webhook that checks each object against the rest of the mesh.
+
+Usage:
+  meshlint webhook --tls-cert FILE --tls-key FILE [options]
+
+Options:
+      --tls-cert <file>        the serving certificate (PEM); the API server calls webhooks over HTTPS only
+      --tls-key <file>         its private key (PEM)
+      --listen <addr:port>     where to listen (default 0.0.0.0:8443)
+      --kubeconfig <file>      the cluster to watch (default: KUBECONFIG, else ~/.kube/config, else in-cluster)
+      --context <name>         a context of the kubeconfig other than its current one
+      --deny-on <level>        deny objects with findings at or above: error (default), warning, info, none
+                               (below it, findings are returned as warnings kubectl prints)
+      --audit-interval <d>     lint the whole cluster again from scratch this often (default 10m)
+  -c, --config <file>          configuration file (rules, severities, settings)
+      --index-from <path>      read the mesh from files instead of a cluster (repeatable; for trying it out)
+  -h, --help                   print this help
+
+Logs are JSON lines on standard error; it runs until SIGTERM or SIGINT. See README "meshlint webhook" and deploy/.
+`;
+
 /**
  * `meshlint webhook --tls-cert F --tls-key F [--listen ADDR:PORT] [--kubeconfig F] [--context C]
  * [--deny-on error|warning|info|none] [--audit-interval 10m] [--config F]`: runs until SIGTERM or SIGINT. Logs are
  * JSON lines on standard error.
  */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.write(WEBHOOK_HELP);
+    return EXIT.ok;
+  }
   let values;
   try {
     values = parseArgs({ args: [...argv], options: OPTIONS, strict: true }).values;
