@@ -1,16 +1,13 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { isL7AuthorizationPolicy, isWaypointWorkload } from "../../src/istio/ambient.js";
 import { workloadInAmbient } from "../../src/istio/injection.js";
+import { isGatewayWorkload } from "../../src/istio/mtls.js";
 import { policyAppliesTo, policyTarget, serviceTargetWorkloads } from "../../src/istio/policy-targets.js";
 import { workloadHasWaypoint } from "../../src/istio/waypoints.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { type Workload, workloadOf } from "../../src/model/workloads.js";
-
-/** Gateway pods (ingress, egress, Gateway API) enforce policies themselves. */
-const isGatewayWorkload = (w: Workload): boolean =>
-  w.labels["gateway.networking.k8s.io/gateway-name"] !== undefined || ["ingressgateway", "egressgateway"].includes(w.labels.istio ?? "");
 
 /**
  * Whether an AuthorizationPolicy of the workload's namespace applies to it: by selector or to the whole namespace
@@ -35,6 +32,7 @@ export default defineRule({
   reads: [K.AuthorizationPolicy, K.Namespace, K.Service, K.KubernetesGateway],
   check(resource, ctx) {
     const w = workloadOf(resource);
+    // Gateway pods (ingress, egress, Gateway API, a bare istio-proxy) enforce policies themselves.
     if (!w || isWaypointWorkload(w) || isGatewayWorkload(w) || !workloadInAmbient(ctx.index, w)) return;
     const policy = ctx.index.inNamespace(K.AuthorizationPolicy, w.namespace).find((p) => isL7AuthorizationPolicy(p) && applies(ctx.index, p, w));
     if (!policy || workloadHasWaypoint(ctx.index, w)) return;
