@@ -84510,7 +84510,6 @@ var workload_uid_conflict_default = defineRule({
 });
 
 // rules/istio/workload-waypoint-missing.ts
-var isGatewayWorkload2 = (w) => w.labels["gateway.networking.k8s.io/gateway-name"] !== void 0 || ["ingressgateway", "egressgateway"].includes(w.labels.istio ?? "");
 var applies = (index, policy, w) => policyTarget(policy).kind === "targetRefs" ? serviceTargetWorkloads(index, policy).includes(w) : policyAppliesTo(index, policy, w);
 var workload_waypoint_missing_default = defineRule({
   meta: {
@@ -84528,7 +84527,7 @@ var workload_waypoint_missing_default = defineRule({
   reads: [K.AuthorizationPolicy, K.Namespace, K.Service, K.KubernetesGateway],
   check(resource, ctx) {
     const w = workloadOf(resource);
-    if (!w || isWaypointWorkload(w) || isGatewayWorkload2(w) || !workloadInAmbient(ctx.index, w)) return;
+    if (!w || isWaypointWorkload(w) || isGatewayWorkload(w) || !workloadInAmbient(ctx.index, w)) return;
     const policy = ctx.index.inNamespace(K.AuthorizationPolicy, w.namespace).find((p) => isL7AuthorizationPolicy(p) && applies(ctx.index, p, w));
     if (!policy || workloadHasWaypoint(ctx.index, w)) return;
     ctx.report({
