@@ -1,9 +1,8 @@
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import {
   type Connection,
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
-  type Diagnostic as LspDiagnostic,
   StreamMessageReader,
   StreamMessageWriter,
   TextDocumentSyncKind,
@@ -11,17 +10,15 @@ import {
   createConnection,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import type { LintResult } from "../api.js";
-import type { Diagnostic } from "../engine/diagnostic.js";
-import type { RuleCatalog } from "../engine/catalog.js";
-import type { SourceSpan } from "../model/resource.js";
 import { VERSION } from "../base/package.js";
-import { docUrlOf } from "../report/docs-url.js";
-import { WarmWorkspace } from "./workspace.js";
+import { type DocumentLinter, InThreadLinter } from "./linter.js";
+import { WorkerLinter, lintWorkerScript } from "./worker-linter.js";
 
-const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 /** Quiet time after the last keystroke before linting again. */
 const DEBOUNCE_MS = 150;
+/** How long one lint may run before its thread is stopped: a backstop far above a 100k-resource repository's full lint
+ * (about 100 s on a loaded 2-core machine), so that only a runaway lint meets it (initializationOptions.lintTimeoutMs). */
+const LINT_TIMEOUT_MS = 300_000;
 
 /** A file: URI's path, or undefined when Node cannot convert it (a UNC host such as file://server/x, an encoded /). */
 function filePath(uri: string): string | undefined {
@@ -37,7 +34,9 @@ function filePath(uri: string): string | undefined {
  * Serves meshlint over the Language Server Protocol on the given streams: the workspace is read once and kept
  * warm; YAML and JSON documents are linted as they are opened and changed (each lint covers the whole repository,
  * with the editor's unsaved text in place of the files on disk), and every open document's diagnostics are
- * published after each lint, so that fixing one file clears findings in another.
+ * published after each lint, so that fixing one file clears findings in another. Lints run in a worker thread, so
+ * that this thread always answers the editor, and each is bounded in time: a document too large or too complex to
+ * lint in time stops that lint with a warning instead of freezing the editor.
  */
 export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, fallbackRoot: string, onFatal: () => void = () => process.exit(1)): Connection {
   const reader = new StreamMessageReader(input);
@@ -51,19 +50,21 @@ export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStrea
   /** The path of a document meshlint lints: a convertible file: URI inside the workspace (others join no index). */
   const pathOf = (uri: string): string | undefined => {
     const path = filePath(uri);
-    return path !== undefined && workspace.contains(path) ? path : undefined;
+    return path !== undefined && linter.folder.contains(path) ? path : undefined;
   };
   const documents = new TextDocuments(TextDocument);
-  let workspace = new WarmWorkspace(fallbackRoot);
+  let linter: DocumentLinter = linterFor(fallbackRoot, LINT_TIMEOUT_MS);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let watching = false;
 
   connection.onInitialize((params) => {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-    const folderPath = folder ? filePath(folder) : undefined;
-    if (folderPath) workspace = new WarmWorkspace(folderPath);
-    else if (params.rootPath) workspace = new WarmWorkspace(params.rootPath);
+    const folderPath = (folder ? filePath(folder) : undefined) ?? params.rootPath ?? undefined;
+    const asked = (params.initializationOptions as { lintTimeoutMs?: unknown } | undefined)?.lintTimeoutMs;
+    const timeoutMs = typeof asked === "number" && asked > 0 ? asked : LINT_TIMEOUT_MS;
+    void linter.dispose();
+    linter = linterFor(folderPath ?? fallbackRoot, timeoutMs);
     watching = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
       capabilities: { textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false } },
@@ -89,74 +90,54 @@ export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStrea
   };
 
   const lintAndPublish = async () => {
-    let result: LintResult;
-    try {
-      result = await workspace.lint();
-    } catch (error) {
-      connection.console.error(`meshlint: ${(error as Error).message}`);
+    const open = documents.all().flatMap((doc) => {
+      const path = pathOf(doc.uri);
+      return path === undefined ? [] : [{ uri: doc.uri, version: doc.version, file: linter.folder.display(path) }];
+    });
+    const outcome = await linter.lint(open.map((d) => d.file));
+    if (shuttingDown) return;
+    if (outcome.kind === "stopped") {
+      // Said on every open document, where the editor shows it: the findings come back with the next edit.
+      connection.console.error(`meshlint: ${outcome.reason}`);
+      const message = `${outcome.reason}; findings return after the next edit. A very large or deeply nested document can cause this.`;
+      const stopped = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, source: "meshlint", code: "lint-stopped", message }];
+      for (const doc of open) await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: stopped });
       return;
     }
-    const byFile = new Map<string, Diagnostic[]>();
-    for (const d of result.diagnostics) {
-      if (d.file === undefined) continue;
-      const list = byFile.get(d.file);
-      if (list) list.push(d);
-      else byFile.set(d.file, [d]);
-    }
-    for (const doc of documents.all()) {
-      const path = pathOf(doc.uri);
-      if (path === undefined) continue;
-      const file = workspace.display(path);
-      await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: (byFile.get(file) ?? []).map((d) => toLsp(d, result.catalog)) });
-    }
-  };
-
-  const toLsp = (d: Diagnostic, catalog: RuleCatalog): LspDiagnostic => {
-    const url = docUrlOf(catalog, d.ruleId);
-    const related = d.related.filter((r) => r.file !== undefined && r.span);
-    return {
-      range: rangeOf(d.span),
-      severity: SEVERITY[d.severity],
-      source: "meshlint",
-      code: d.ruleId,
-      ...(url ? { codeDescription: { href: url } } : {}),
-      message: [d.message, d.help, d.codes.length ? `(${d.codes.join(", ")})` : ""].filter(Boolean).join("\n"),
-      ...(related.length
-        ? {
-            relatedInformation: related.map((r) => ({
-              location: { uri: pathToFileURL(workspace.absolute(r.file!)).href, range: rangeOf(r.span) },
-              message: r.message,
-            })),
-          }
-        : {}),
-    };
+    for (const doc of open) await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [...(outcome.byFile.get(doc.file) ?? [])] });
   };
 
   documents.onDidOpen(({ document }) => {
     const path = pathOf(document.uri);
     if (path === undefined) return;
-    workspace.setBuffer(path, document.getText());
+    linter.setBuffer(path, document.getText());
     schedule(0);
   });
   documents.onDidChangeContent(({ document }) => {
     const path = pathOf(document.uri);
     if (path === undefined) return;
-    workspace.setBuffer(path, document.getText());
+    linter.setBuffer(path, document.getText());
     schedule(DEBOUNCE_MS);
   });
   documents.onDidClose(({ document }) => {
     const path = pathOf(document.uri);
     if (path === undefined) return;
-    workspace.dropBuffer(path);
+    linter.dropBuffer(path);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     schedule(DEBOUNCE_MS);
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
       const path = pathOf(change.uri);
-      if (path !== undefined) workspace.fileChanged(path);
+      if (path !== undefined) linter.fileChanged(path);
     }
     schedule(DEBOUNCE_MS);
+  });
+
+  let shuttingDown = false;
+  connection.onShutdown(() => {
+    shuttingDown = true;
+    return linter.dispose();
   });
 
   documents.listen(connection);
@@ -164,11 +145,8 @@ export function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStrea
   return connection;
 }
 
-/** 1-based line/column (UTF-16 code units, end exclusive) to the protocol's 0-based positions. */
-function rangeOf(span: SourceSpan | undefined) {
-  if (!span) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return {
-    start: { line: span.line - 1, character: span.column - 1 },
-    end: { line: span.endLine - 1, character: span.endColumn - 1 },
-  };
+/** A linter in its own thread when the compiled worker script is at hand, else in this one (running from sources). */
+function linterFor(root: string, timeoutMs: number): DocumentLinter {
+  const script = lintWorkerScript();
+  return script ? new WorkerLinter(root, script, timeoutMs) : new InThreadLinter(root);
 }

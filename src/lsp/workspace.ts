@@ -19,13 +19,33 @@ interface FileEntry {
 /** Files whose change alters how everything is read: the next lint reloads the whole workspace. */
 const SETTINGS_FILES = new Set([".meshlint.yaml", ".meshlint.yml", ".meshlintignore", ".gitignore", ".meshlint-baseline.json"]);
 
+/** A workspace folder's paths: what lint() shows for a file, and whether a file lies inside it. */
+export class WorkspaceFolder {
+  constructor(readonly root: string) {}
+
+  /** The path lint() shows for an absolute path. */
+  display(path: string): string {
+    return toPosix(relative(this.root, path)) || basename(path);
+  }
+
+  /** Whether a path lies in the workspace: a document elsewhere must not join its index (a false resource-duplicate). */
+  contains(path: string): boolean {
+    const rel = relative(this.root, path);
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  }
+
+  absolute(file: string): string {
+    return isAbsolute(file) ? file : resolve(this.root, file);
+  }
+}
+
 /**
  * A workspace kept warm for the language server: the repository is read once; afterwards only the files that
  * changed (open editor buffers, or files changed on disk) are parsed again before each lint, and only the rule
  * checks those files' objects can change run again (relint()). A full lint, with this workspace as its loader, runs
  * first, after a settings file changed, when a CRD or a template changed, and whenever something is rendered.
  */
-export class WarmWorkspace {
+export class WarmWorkspace extends WorkspaceFolder {
   private entries: Map<string, FileEntry> | undefined;
   /** Issues about several files at once (skipped templates), from the last full read. */
   private shared: LoadIssue[] = [];
@@ -43,23 +63,6 @@ export class WarmWorkspace {
   private last: { readonly result: LintResult; readonly files: ReadonlyMap<string, FileEntry> } | undefined;
   /** The files the loader handed to the last full lint. */
   private handed: ReadonlyMap<string, FileEntry> | undefined;
-
-  constructor(readonly root: string) {}
-
-  /** The path lint() shows for an absolute path. */
-  display(path: string): string {
-    return toPosix(relative(this.root, path)) || basename(path);
-  }
-
-  /** Whether a path lies in the workspace: a document elsewhere must not join its index (a false resource-duplicate). */
-  contains(path: string): boolean {
-    const rel = relative(this.root, path);
-    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-  }
-
-  absolute(file: string): string {
-    return isAbsolute(file) ? file : resolve(this.root, file);
-  }
 
   setBuffer(path: string, text: string): void {
     const file = this.display(path);

@@ -36,9 +36,10 @@ beforeAll(async () => {
   bundleDir = mkdtempSync(join(ROOT, ".build-lsp-test-"));
   const entry = join(bundleDir, "entry.ts");
   writeFileSync(entry, `import { main } from ${JSON.stringify(join(ROOT, "src", "cli", "entry.ts"))};\nmain();\n`);
+  // The lint thread is bundled beside the server, where the server looks for it (as dist/ holds it).
   await build({
-    entryPoints: [entry],
-    outfile: join(bundleDir, "meshlint.mjs"),
+    entryPoints: { meshlint: entry, "lint-worker": join(ROOT, "src", "lsp", "lint-worker.ts") },
+    outdir: bundleDir,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -50,7 +51,7 @@ beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), "meshlint-lsp-"));
   writeFileSync(join(workspace, "service.yaml"), SERVICE_YAML);
   writeFileSync(join(workspace, "vs.yaml"), routeYaml("v1"));
-  server = spawn(process.execPath, [join(bundleDir, "meshlint.mjs"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  server = spawn(process.execPath, [join(bundleDir, "meshlint.js"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
   client = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   client.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
     published.push(p);
@@ -153,7 +154,7 @@ describe("meshlint lsp on bad input", () => {
   });
 
   it("ends, instead of hanging silent, after a header it cannot read (Content-Length: abc)", async () => {
-    const child = spawn(process.execPath, [join(bundleDir, "meshlint.mjs"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(bundleDir, "meshlint.js"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
     let err = "";
     child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
     child.stdin!.write("Content-Length: abc\r\n\r\n{}");
@@ -170,6 +171,63 @@ describe("meshlint lsp on bad input", () => {
     expect(code).toBe(1);
     expect(err).toContain("unreadable message from the client");
   }, 30_000);
+});
+
+describe("meshlint lsp on documents it cannot lint in time", () => {
+  /** A server of its own on the shared workspace, initialized, with what it publishes. */
+  async function ownServer(initializationOptions: object) {
+    const child = spawn(process.execPath, [join(bundleDir, "meshlint.js"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const seen: PublishDiagnosticsParams[] = [];
+    connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => void seen.push(p));
+    connection.listen();
+    const exited = new Promise<number | null>((done) => child.on("exit", done));
+    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: {}, initializationOptions });
+    await connection.sendNotification(InitializedNotification.type, {});
+    const close = () => {
+      connection.dispose();
+      child.kill();
+    };
+    return { connection, seen, exited, close };
+  }
+
+  it("stops a lint past its time bound, says so on the document, and still answers shutdown", async () => {
+    // A bound of 1 ms: no lint can finish in it, as a runaway lint could not in the default 5 minutes.
+    const { connection, seen, exited, close } = await ownServer({ lintTimeoutMs: 1 });
+    try {
+      const uri = pathToFileURL(join(workspace, "vs.yaml")).href;
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "yaml", version: 3, text: routeYaml("v2") } });
+      for (let waited = 0; !seen.some((p) => p.uri === uri) && waited < 20_000; waited += 25) await new Promise((r) => setTimeout(r, 25));
+      const stopped = seen.find((p) => p.uri === uri)!;
+      expect(stopped.version).toBe(3);
+      expect(stopped.diagnostics.map((d) => [d.code, d.severity])).toEqual([["lint-stopped", 2]]);
+      expect(stopped.diagnostics[0]!.message).toContain("time bound of 0.001 s");
+      await connection.sendRequest(ShutdownRequest.type);
+      await connection.sendNotification(ExitNotification.type);
+      expect(await exited).toBe(0);
+    } finally {
+      close();
+    }
+  }, 40_000);
+
+  it("answers shutdown while a long lint runs, instead of after it", async () => {
+    const { connection, seen, exited, close } = await ownServer({});
+    try {
+      // Linted in the server's only thread, these 10,000 objects held shutdown and exit until their findings were
+      // published (seconds); in the lint thread, shutdown stops the lint and nothing more is published. The pause
+      // lets the lint begin first: it only orders the messages, nothing here is timed.
+      const uri = pathToFileURL(join(workspace, "many.yaml")).href;
+      const text = Array.from({ length: 10_000 }, (_, i) => `---\napiVersion: v1\nkind: Service\nmetadata: { name: s${i}, namespace: shop }\nspec: { selector: { app: a${i} }, ports: [{ name: http, port: 80 }] }\n`).join("");
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "yaml", version: 1, text } });
+      await new Promise((r) => setTimeout(r, 500));
+      await connection.sendRequest(ShutdownRequest.type);
+      await connection.sendNotification(ExitNotification.type);
+      expect(await exited).toBe(0);
+      expect(seen.filter((p) => p.uri === uri)).toEqual([]);
+    } finally {
+      close();
+    }
+  }, 40_000);
 });
 
 describe("the warm workspace behind the server", () => {
