@@ -85217,7 +85217,7 @@ var compiled = /* @__PURE__ */ new WeakMap();
 var metadataValidate;
 function ajv() {
   if (!sharedAjv) {
-    sharedAjv = new import_ajv2.Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
+    sharedAjv = new import_ajv2.Ajv({ strict: false, strictNumbers: true, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
     for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
   }
   return sharedAjv;
@@ -86830,6 +86830,11 @@ function describeValue(value) {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "number" && Number.isNaN(value)) return ".nan (not a number)";
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    const sign2 = value < 0 ? "-" : "";
+    return `${sign2}.inf (${value < 0 ? "minus " : ""}infinity, or a number past 64-bit floats such as ${sign2}1e309)`;
+  }
   if (typeof value === "number" && !Number.isInteger(value)) return `the number ${value}`;
   return typeof value === "number" ? `the integer ${value}` : `${typeof value} ${String(value)}`;
 }
