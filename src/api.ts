@@ -136,7 +136,11 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
   const project = await loadProject(inputs, { ...projectOptions, config });
   const { cwd, index, loaded } = project;
   const active = catalog.rules.filter(enabled);
+  // Schema reports are kept for one world only: with rendered roots, a world's CRDs may differ from another's.
+  const cached = options.cache && project.worlds.length === 1 ? project.index : undefined;
+  if (cached) options.cache!.seedSchema(cached);
   const checked = checkWorlds(project, active, internalError, catalog, options.incremental === true);
+  if (cached) options.cache!.keepSchema(cached);
   phase("rules");
   const { sources, ...finished } = finish(checked.diagnostics, project.issues, () => project.sources(), catalog, config, cwd, options);
   const namespaces = options.cluster?.namespaces;

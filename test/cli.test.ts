@@ -208,6 +208,12 @@ describe("commands", () => {
     expect((await cli(["--help"])).out).toContain("--fail-on");
   });
 
+  it("README's flag tables name every option the lint command accepts", () => {
+    const rows = readFileSync(join(ROOT, "README.md"), "utf8").split("\n").filter((line) => line.startsWith("| `"));
+    const flags = new Set(rows.flatMap((row) => [...(row.split(" | ")[0] ?? "").matchAll(/--[\w-]+/g)].map((m) => m[0])));
+    expect(Object.keys(LINT_OPTIONS).filter((name) => !flags.has(`--${name}`))).toEqual([]);
+  });
+
   it("--help names every option the lint command accepts, and meshlint webhook --help every webhook option", async () => {
     const help = (await cli(["--help"])).out;
     const missing = Object.keys(LINT_OPTIONS).filter((name) => !help.includes(`--${name}`));

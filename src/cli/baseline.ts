@@ -4,7 +4,7 @@ import { lint } from "../api.js";
 import { buildBaseline, defaultBaselineFile, formatBaseline } from "../engine/baseline.js";
 import { toPosix } from "../load/ignore-rules.js";
 import { type CliIo, CliUsageError, EXIT } from "./io.js";
-import { lintInvocation, parseLintArgs } from "./lint-options.js";
+import { lintInvocation, parseLintArgs, saveCache } from "./lint-options.js";
 
 export const BASELINE_HELP = `Usage: meshlint baseline [lint options] [paths...]
 
@@ -28,6 +28,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const { inputs, options } = await lintInvocation(values, positionals, io);
   const result = await lint(inputs, { ...options, baseline: false });
+  saveCache(options, io);
   for (const input of result.unmatched) io.error(`meshlint: no such file, folder or glob match: ${input}\n`);
   if (result.unmatched.length) return EXIT.usage;
   const file = defaultBaselineFile(result.config);

@@ -5,6 +5,7 @@ import { ConfigError, configFileFor, loadConfig } from "../engine/config.js";
 import { gitTop, repositoryFiles } from "../load/git.js";
 import { didYouMean } from "../base/suggest.js";
 import { type CliIo, CliUsageError } from "./io.js";
+import { RunCache, cacheFileFor } from "../project/run-cache.js";
 
 // The options of a lint command line, shared by `meshlint` and `meshlint baseline`.
 
@@ -36,6 +37,8 @@ export const OPTIONS = {
   "helm-values": { type: "string", multiple: true },
   "no-render": { type: "boolean", default: false },
   "allow-empty": { type: "boolean", default: false },
+  cache: { type: "boolean", default: false },
+  "cache-location": { type: "string" },
   "list-rules": { type: "boolean", default: false },
   quiet: { type: "boolean", short: "q", default: false },
   color: { type: "boolean" },
@@ -137,6 +140,7 @@ export async function lintInvocation(
     reportFiles = named.map((p) => (p === "-" ? stdinFilename! : p));
   }
   const stdin = inputs.includes("-") ? await io.readStdin() : undefined;
+  const cache = openCache(values, io);
   return {
     inputs,
     options: {
@@ -154,8 +158,26 @@ export async function lintInvocation(
       ...(reportFiles ? { reportFiles } : {}),
       ...(values["no-baseline"] ? { baseline: false as const } : {}),
       ...renderOptions(values, io.cwd),
+      ...(cache ? { cache } : {}),
     },
   };
+}
+
+/** The cache of `--cache [--cache-location PATH]`; what is wrong with an existing one is said, and the run goes on. */
+function openCache(values: Values, io: CliIo): RunCache | undefined {
+  if (!values.cache) {
+    if (values["cache-location"] !== undefined) throw new CliUsageError("--cache-location needs --cache");
+    return undefined;
+  }
+  const { cache, problem } = RunCache.open(cacheFileFor(values["cache-location"], io.cwd));
+  if (problem) io.error(`meshlint: ${problem}\n`);
+  return cache;
+}
+
+/** Writes back the cache of a lint command line, if it has one; a cache that cannot be written is only a message. */
+export function saveCache(options: LintOptions, io: CliIo): void {
+  const problem = options.cache?.save();
+  if (problem) io.error(`meshlint: ${problem}\n`);
 }
 
 /**

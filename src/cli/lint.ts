@@ -10,7 +10,7 @@ import { nothingRead } from "../report/summary.js";
 import { HELP } from "./help.js";
 import { type CliIo, CliUsageError, EXIT } from "./io.js";
 import { stagedAnything } from "../load/git.js";
-import { isChange, lintInvocation, parseCount, parseLintArgs } from "./lint-options.js";
+import { isChange, lintInvocation, parseCount, parseLintArgs, saveCache } from "./lint-options.js";
 import { listRules } from "./list-rules.js";
 import { printConfig } from "./print-config.js";
 import { phase } from "../base/timing.js";
@@ -68,6 +68,7 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
   const result = isChange(values)
     ? await lintChange(inputs, { ...options, ...(values["changed-since"] !== undefined ? { since: values["changed-since"] } : {}), staged: values.staged })
     : await lint(inputs, options);
+  saveCache(options, io);
   // Named once per cause: rules that need what the cluster would not let meshlint read did not run.
   const skipped = new Map<string, string[]>();
   for (const s of result.skippedRules) skipped.set(s.reason, [...(skipped.get(s.reason) ?? []), s.ruleId]);

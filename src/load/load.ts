@@ -34,6 +34,8 @@ export interface LoadOptions {
   readonly listFolder?: ListFolder;
   /** gitignore-style globs from the config file, anchored at its folder. */
   readonly ignore?: { readonly dir: string; readonly patterns: readonly string[] };
+  /** Parses kept from earlier runs (--cache). */
+  readonly parsed?: ParsedFileStore;
 }
 
 /** A manifest as written, before the model gives it a namespace. */
@@ -150,7 +152,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
       files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
-    const parsed = parseManifests(file, read.text);
+    const parsed = parseManifests(file, read.text, path ? options.parsed : undefined);
     const broken = parsed.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
     if (broken && read.text.includes("{{")) {
       // Template syntax that is not YAML: a template of some tool, not a broken manifest.
@@ -184,6 +186,22 @@ export function templateIssue(tool: "helm" | "kustomize", files: readonly string
   };
 }
 
+/** One file's parse as plain data (what --cache keeps): its objects by document, and the problems found. */
+export interface ParsedManifests {
+  readonly resources: readonly { readonly data: JsonObject; readonly document: number; readonly base: FieldPath }[];
+  readonly issues: readonly LoadIssue[];
+  readonly skippedDocuments: number;
+  readonly kustomize: boolean;
+  /** Whether js-yaml read it (see SourceFile). */
+  readonly fastPath: boolean;
+}
+
+/** Keeps files' parses between runs (--cache): a file is parsed again only when its text or the key changed. */
+export interface ParsedFileStore {
+  get(file: string, text: string): ParsedManifests | undefined;
+  set(file: string, text: string, parsed: ParsedManifests): void;
+}
+
 /**
  * Turns one file's text into resources, collecting YAML problems as issues. Files without errors or aliases take
  * the fast path (js-yaml, no syntax tree); the others are parsed with `yaml`, which reports each problem at its
@@ -193,13 +211,28 @@ export function templateIssue(tool: "helm" | "kustomize", files: readonly string
 export function parseManifests(
   file: string,
   text: string,
+  store?: ParsedFileStore,
 ): { source: SourceFile; resources: RawResource[]; issues: LoadIssue[]; skippedDocuments: number; kustomize: boolean } {
   const lineBroken = lineBreaksAsLf(text);
   const glued = protectGluedColons(lineBroken);
   const parsedText = glued ?? lineBroken;
+  let parsed = store?.get(file, text);
+  if (!parsed) {
+    parsed = parseText(file, text, parsedText, glued !== undefined);
+    store?.set(file, text, parsed);
+  }
+  const source = new SourceFile(file, text, parsedText, parsed.fastPath);
+  const resources = parsed.resources.map(
+    (m): RawResource => ({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) }),
+  );
+  return { source, resources, issues: [...parsed.issues], skippedDocuments: parsed.skippedDocuments, kustomize: parsed.kustomize };
+}
+
+/** `parsedText`: the text with lone CRs as LFs and glued colons protected (`glued`), see SourceFile. */
+function parseText(file: string, text: string, parsedText: string, glued: boolean): ParsedManifests {
   const fast = fastDocuments(parsedText);
   const source = new SourceFile(file, text, parsedText, fast !== undefined);
-  const resources: RawResource[] = [];
+  const resources: { data: JsonObject; document: number; base: FieldPath }[] = [];
   const issues: LoadIssue[] = [];
   let skippedDocuments = 0;
   let kustomize = false;
@@ -224,14 +257,14 @@ export function parseManifests(
         skippedDocuments++;
         continue;
       }
-      resources.push({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin: fileOrigin(source, ordinal, m.base) });
+      resources.push({ data: m.data, document: ordinal, base: m.base });
     }
   };
 
   if (fast) {
     let ordinal = 0;
     for (const value of fast) if (value !== null && value !== undefined) take(value, ordinal++, true);
-    return { source, resources, issues, skippedDocuments, kustomize };
+    return { resources, issues, skippedDocuments, kustomize, fastPath: true };
   }
   const stream = source.parse();
   for (const p of stream.limits) issues.push(yamlIssue(file, source, p));
@@ -242,7 +275,7 @@ export function parseManifests(
     if (isEmptyDocument(doc)) continue;
     take(value, ordinal++, false);
   }
-  return { source, resources, issues, skippedDocuments, kustomize };
+  return { resources, issues, skippedDocuments, kustomize, fastPath: false };
 }
 
 function yamlIssue(file: string, source: SourceFile, p: YamlProblem): LoadIssue {

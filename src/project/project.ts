@@ -14,6 +14,7 @@ import { ANY_KIND, type IndexChange, ResourceIndex, resourcesFromRaw } from "../
 import { workloadOf } from "../model/workloads.js";
 import type { Settings } from "../model/settings.js";
 import { type SettingsOptions, UsageError, settingsFor } from "./settings.js";
+import type { RunCache } from "./run-cache.js";
 
 export interface ProjectOptions extends SettingsOptions {
   /** Folder that relative inputs and displayed paths are relative to (default: process.cwd()). */
@@ -46,6 +47,8 @@ export interface ProjectOptions extends SettingsOptions {
    * replaces the cluster's object of the same kind, namespace and name, as `istioctl analyze` does.
    */
   readonly clusterResources?: readonly RawResource[];
+  /** Work kept between runs (`--cache`): files' parses here, their objects' schema reports in lint(). */
+  readonly cache?: RunCache;
 }
 
 /**
@@ -95,6 +98,7 @@ export async function loadProject(inputs: readonly string[], options: ProjectOpt
       ...(options.stdinFilename !== undefined ? { stdinFilename: resolve(cwd, options.stdinFilename) } : {}),
       ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
       ...(config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}),
+      ...(options.cache ? { parsed: options.cache.files(config, settings) } : {}),
     }),
     servedCrds(options.crds ?? [], cwd),
   ]);

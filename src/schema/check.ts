@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { K } from "../model/kinds.js";
 import { type FieldPath, type Resource, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
@@ -17,14 +18,60 @@ const METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSche
 /** The registry of served CRDs for this run (bundles, `--crds`, and the repository's own CRDs). */
 export const schemaRegistry = (index: ResourceIndex): SchemaRegistry =>
   index.memo("schema/registry", [K.CustomResourceDefinition], () => {
-    const usesLinkerd = index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
     const crds = index.all(K.CustomResourceDefinition);
     const served = crds.filter((r) => r.origin.kind === "crds");
-    const experimentalInUse = index.fact("schema:gateway-api-experimental-in-use", [], (i) =>
-      i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version)),
-    );
-    return new SchemaRegistry(index.settings, served, crds.filter(isLinted), usesLinkerd, experimentalInUse);
+    return new SchemaRegistry(index.settings, served, crds.filter(isLinted), usesLinkerd(index), experimentalInUse(index));
   });
+
+const usesLinkerd = (index: ResourceIndex) =>
+  index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
+
+const experimentalInUse = (index: ResourceIndex) =>
+  index.fact("schema:gateway-api-experimental-in-use", [], (i) =>
+    i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version)),
+  );
+
+/** What --cache keeps of a schema report: the lookup is found again (it is cheap, and holds whole definitions). */
+export interface StoredSchemaReport {
+  readonly problems: readonly SchemaProblem[];
+  readonly skipped: readonly SkippedRule[];
+}
+
+/**
+ * A digest of everything a schema report depends on besides the resource itself: the Gateway API channel and
+ * bundle settings, every CRD of the index (bundled ones change only with meshlint's version), and the facts that
+ * pick the bundles. Reports kept under another digest are not reused.
+ */
+export function schemaInputsKey(index: ResourceIndex): string {
+  const hash = createHash("sha256");
+  const { gatewayApiChannel, gatewayApiBundle } = index.settings;
+  hash.update(JSON.stringify([gatewayApiChannel ?? null, gatewayApiBundle ?? null]));
+  for (const crd of index.all(K.CustomResourceDefinition)) {
+    hash.update(JSON.stringify([crd.origin.kind, crd.origin.file ?? null, isLinted(crd), crd.data]));
+  }
+  hash.update(JSON.stringify([usesLinkerd(index), experimentalInUse(index)]));
+  return hash.digest("hex");
+}
+
+/** Gives resources the reports an earlier run kept (see schemaInputsKey), so that they are not validated again. */
+export function seedSchemaReports(index: ResourceIndex, stored: ReadonlyMap<Resource, StoredSchemaReport>): void {
+  if (stored.size === 0) return;
+  const registry = schemaRegistry(index);
+  const reports = reportsOf(index);
+  for (const [resource, kept] of stored) {
+    reports.set(resource, { lookup: registry.lookup(resource.group, resource.kind, resource.version), problems: kept.problems, skipped: kept.skipped });
+  }
+}
+
+/** The report of a resource if this run made one (for --cache to keep). */
+export function madeSchemaReport(index: ResourceIndex, resource: Resource): StoredSchemaReport | undefined {
+  const report = reportsOf(index).get(resource);
+  return report && { problems: report.problems, skipped: report.skipped };
+}
+
+// Kept per object (objects never change); a new registry (the CRDs changed) starts a new cache.
+const reportsOf = (index: ResourceIndex) =>
+  index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), new WeakMap<Resource, SchemaReport>()));
 
 /**
  * Validates a resource once per run, whichever rule asks first: schema-invalid, validation-rule-failed and the
@@ -32,8 +79,7 @@ export const schemaRegistry = (index: ResourceIndex): SchemaRegistry =>
  */
 export function schemaReport(index: ResourceIndex, resource: Resource): SchemaReport {
   const registry = schemaRegistry(index);
-  // Kept per object (objects never change); a new registry (the CRDs changed) starts a new cache.
-  const reports = index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), new WeakMap<Resource, SchemaReport>()));
+  const reports = reportsOf(index);
   let report = reports.get(resource);
   if (!report) {
     report = build(registry, resource);
