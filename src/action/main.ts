@@ -13,6 +13,7 @@ import { sarif } from "../report/sarif.js";
 import { stylish } from "../report/stylish.js";
 import { nothingRead, summaryLine } from "../report/summary.js";
 import { ensureCommit } from "../load/git.js";
+import { RunCache, cacheFileFor } from "../project/run-cache.js";
 
 /** GitHub shows at most this many annotations of each kind (error, warning, notice) per step. */
 export const ANNOTATIONS_PER_KIND = 10;
@@ -45,6 +46,7 @@ export async function runAction(): Promise<void> {
     const annotate = booleanInput("annotate", true);
     const allowEmpty = booleanInput("allow-empty", false);
     const since = changedSince();
+    const cache = booleanInput("cache", false) ? openCache(cwd, core.getInput("cache-location")) : undefined;
 
     const options: LintOptions = {
       cwd,
@@ -53,6 +55,7 @@ export async function runAction(): Promise<void> {
       ...(crds.length ? { crds } : {}),
       ...(channel ? { gatewayApiChannel: channel as "standard" | "experimental" } : {}),
       ...(namespace ? { namespace } : {}),
+      ...(cache ? { cache } : {}),
     };
     const inputs = paths.length ? paths : ["."];
     if (since) {
@@ -62,6 +65,8 @@ export async function runAction(): Promise<void> {
       core.info(`Judging the change since ${since}: only the findings it introduces are reported.`);
     }
     const result = since ? await lintChange(inputs, { ...options, since }) : await lint(inputs, options);
+    const unsaved = cache?.save();
+    if (unsaved) core.warning(`meshlint: ${unsaved}`);
     const { catalog } = result;
     core.info(stylish(result, { catalog, version: VERSION, color: true, cwd }));
     if (result.unmatched.length) throw new Error(`no such file, folder or glob match: ${result.unmatched.join(", ")}`);
@@ -91,6 +96,13 @@ export async function runAction(): Promise<void> {
   } catch (error) {
     core.setFailed(`meshlint: ${(error as Error).message}`);
   }
+}
+
+/** The `cache` input's cache (at `cache-location`, default .meshlintcache in the workspace); a problem with it is a warning. */
+function openCache(cwd: string, location: string): RunCache {
+  const { cache, problem } = RunCache.open(cacheFileFor(location || undefined, cwd));
+  if (problem) core.warning(`meshlint: ${problem}`);
+  return cache;
 }
 
 /** Space- or newline-separated values. */

@@ -58,6 +58,8 @@ describe("the GitHub Action", () => {
     expect(Object.keys(ACTION.inputs).sort()).toEqual([
       "allow-empty",
       "annotate",
+      "cache",
+      "cache-location",
       "changed-since",
       "config",
       "crds",
@@ -72,6 +74,24 @@ describe("the GitHub Action", () => {
     expect(ACTION.inputs.paths?.default).toBe(".");
     expect(ACTION.inputs.annotate?.default).toBe("true");
   });
+
+  it("with cache: true keeps .meshlintcache (or cache-location) and reports the same", () => {
+    const workspace = tempRepo({ "deploy/service.yaml": SERVICE_YAML, "deploy/vs.yaml": routeYaml("v2") });
+    const plain = runAction(workspace, {});
+    const cold = runAction(workspace, { cache: "true" });
+    expect(readFileSync(join(workspace, ".meshlintcache"), "utf8")).toMatch(/^\{"meshlintCache":/);
+    const warm = runAction(workspace, { cache: "true" });
+    for (const r of [cold, warm]) {
+      expect(r.status, r.stderr).toBe(plain.status);
+      expect(r.stdout).toBe(plain.stdout);
+      expect(r.summary).toBe(plain.summary);
+    }
+    writeFileSync(join(workspace, "elsewhere"), "not a cache");
+    const foreign = runAction(workspace, { cache: "true", "cache-location": "elsewhere" });
+    expect(foreign.stdout).toContain("::warning::meshlint: ");
+    expect(foreign.stdout).toContain("is not a meshlint cache");
+    expect(readFileSync(join(workspace, "elsewhere"), "utf8")).toBe("not a cache");
+  }, 120_000);
 
   it("annotates, writes the job summary, the SARIF file and the outputs, and fails on an error", () => {
     const workspace = tempRepo({ "deploy/service.yaml": SERVICE_YAML, "deploy/vs.yaml": routeYaml("v2") });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -58,6 +58,8 @@ describe.runIf(enabled)("the pre-commit hook", () => {
       expect(output).toContain('Subset "v1" is not defined by DestinationRule "shop/web"');
       expect(output).not.toContain("mesh/old.yaml");
       expect(output).toMatch(/: 1 error,/);
+      // The hook keeps its cache in the repository's root folder.
+      expect(existsSync(join(repo, ".meshlintcache"))).toBe(true);
     } finally {
       for (const dir of [hookRepo, repo]) rmSync(dir, { recursive: true, force: true });
     }
