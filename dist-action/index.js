@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve16, reject) => {
+          return new Promise((resolve17, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve16(data);
+              return err ? reject(err) : resolve17(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve16, reject) => {
+          return new Promise((resolve17, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve16(data);
+              ) : resolve17(data);
             });
           });
         }
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve16, reject) => {
-        res = resolve16;
+      const promise2 = new Promise((resolve17, reject) => {
+        res = resolve17;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6737,12 +6737,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve16, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve16;
+          callback2 = resolve17;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve16, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve16;
+          callback2 = resolve17;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7896,16 +7896,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve16) => {
+        return new Promise((resolve17) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve16;
+            this[kClosedResolve] = resolve17;
           } else {
-            resolve16(null);
+            resolve17(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve16) => {
+        return new Promise((resolve17) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7916,7 +7916,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve16(null);
+            resolve17(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve16, reject) => {
+        const socket = await new Promise((resolve17, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve16(socket2);
+              resolve17(socket2);
             }
           });
         });
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve16) => {
-            this[kClosedResolve] = resolve16;
+          await new Promise((resolve17) => {
+            this[kClosedResolve] = resolve17;
           });
         }
       }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve16, reject) => {
+        return await new Promise((resolve17, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9598,7 +9598,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve16(null);
+              resolve17(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve16, reject) => {
+      return new Promise((resolve17, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve16,
+              resolve: resolve17,
               reject,
               length: 0,
               body: []
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve16, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve17, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve16(chunksDecode(body, length));
+          resolve17(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve16(JSON.parse(chunksDecode(body, length)));
+          resolve17(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve16(chunksConcat(body, length).buffer);
+          resolve17(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve16(new Blob(body, { type: stream[kContentType] }));
+          resolve17(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve16(chunksConcat(body, length));
+          resolve17(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9972,9 +9972,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve17, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve17, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve17, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve17, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -14443,7 +14443,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve16, reject) => agent.dispatch(
+        return new Promise((resolve17, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve16({
+              resolve17({
                 status: status3,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve16({
+              resolve17({
                 status: status3,
                 statusText: STATUS_CODES[status3],
                 headersList,
@@ -17239,8 +17239,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
-          if (secWSAccept !== digest) {
+          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          if (secWSAccept !== digest2) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve16) => {
-        setTimeout(resolve16, ms).unref();
+      return new Promise((resolve17) => {
+        setTimeout(resolve17, ms).unref();
       });
     }
     module.exports = {
@@ -22113,7 +22113,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve16.call(this, root, ref);
+      let _sch = resolve17.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22140,7 +22140,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve16(root, ref) {
+    function resolve17(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -23004,7 +23004,7 @@ var require_fast_uri = __commonJS({
       }
       return uri2;
     }
-    function resolve16(baseURI, relativeURI, options) {
+    function resolve17(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -23395,7 +23395,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve16,
+      resolve: resolve17,
       resolveComponent,
       equal,
       serialize,
@@ -39063,8 +39063,8 @@ var init_js_yaml = __esm({
 });
 
 // src/action/main.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname13, resolve as resolve15 } from "node:path";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync8, writeFileSync as writeFileSync5 } from "node:fs";
+import { dirname as dirname14, resolve as resolve16 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -39287,11 +39287,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39307,7 +39307,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39380,26 +39380,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve16(output.toString());
+          resolve17(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve16(Buffer.concat(chunks));
+          resolve17(Buffer.concat(chunks));
         });
       }));
     });
@@ -39602,14 +39602,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve16, reject) => {
+      return new Promise((resolve17, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve16(res);
+            resolve17(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -39853,12 +39853,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve16) => setTimeout(() => resolve16(), ms));
+      return new Promise((resolve17) => setTimeout(() => resolve17(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve16, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve17, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -39866,7 +39866,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve16(response);
+          resolve17(response);
         }
         function dateTimeDeserializer(key2, value) {
           if (typeof value === "string") {
@@ -39905,7 +39905,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve16(response);
+          resolve17(response);
         }
       }));
     });
@@ -39916,11 +39916,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39936,7 +39936,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39967,11 +39967,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39987,7 +39987,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40056,11 +40056,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40076,7 +40076,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40378,11 +40378,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40398,7 +40398,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40502,11 +40502,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40522,7 +40522,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40596,11 +40596,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40616,7 +40616,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40835,7 +40835,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve16, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve17, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -40918,7 +40918,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve16(exitCode);
+            resolve17(exitCode);
           }
         });
         if (this.options.input) {
@@ -41041,11 +41041,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41061,7 +41061,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41114,11 +41114,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41134,7 +41134,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41193,11 +41193,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41213,7 +41213,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -55253,7 +55253,7 @@ function restoreGluedColons(value) {
 }
 
 // src/load/fast-yaml.ts
-var scalar = (tag, resolve16, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve16(s ?? ""), construct: (s) => construct(s ?? "") });
+var scalar = (tag, resolve17, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve17(s ?? ""), construct: (s) => construct(s ?? "") });
 var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
@@ -55909,7 +55909,7 @@ async function load2(inputs, options) {
       files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
-    const parsed2 = parseManifests(file, read.text);
+    const parsed2 = parseManifests(file, read.text, path6 ? options.parsed : void 0);
     const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
     if (broken && read.text.includes("{{")) {
       helmFiles.push(file);
@@ -55938,10 +55938,22 @@ function templateIssue(tool, files) {
     file: files[0] ?? ""
   };
 }
-function parseManifests(file, text) {
+function parseManifests(file, text, store) {
   const lineBroken = lineBreaksAsLf(text);
   const glued = protectGluedColons(lineBroken);
   const parsedText = glued ?? lineBroken;
+  let parsed2 = store?.get(file, text);
+  if (!parsed2) {
+    parsed2 = parseText(file, text, parsedText, glued !== void 0);
+    store?.set(file, text, parsed2);
+  }
+  const source = new SourceFile(file, text, parsedText, parsed2.fastPath);
+  const resources = parsed2.resources.map(
+    (m) => ({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) })
+  );
+  return { source, resources, issues: [...parsed2.issues], skippedDocuments: parsed2.skippedDocuments, kustomize: parsed2.kustomize };
+}
+function parseText(file, text, parsedText, glued) {
   const fast = fastDocuments(parsedText);
   const source = new SourceFile(file, text, parsedText, fast !== void 0);
   const resources = [];
@@ -55969,13 +55981,13 @@ function parseManifests(file, text) {
         skippedDocuments++;
         continue;
       }
-      resources.push({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, ordinal2, m.base) });
+      resources.push({ data: m.data, document: ordinal2, base: m.base });
     }
   };
   if (fast) {
     let ordinal2 = 0;
     for (const value of fast) if (value !== null && value !== void 0) take(value, ordinal2++, true);
-    return { source, resources, issues, skippedDocuments, kustomize };
+    return { resources, issues, skippedDocuments, kustomize, fastPath: true };
   }
   const stream = source.parse();
   for (const p of stream.limits) issues.push(yamlIssue(file, source, p));
@@ -55986,7 +55998,7 @@ function parseManifests(file, text) {
     if (isEmptyDocument(doc)) continue;
     take(value, ordinal++, false);
   }
-  return { source, resources, issues, skippedDocuments, kustomize };
+  return { resources, issues, skippedDocuments, kustomize, fastPath: false };
 }
 function yamlIssue(file, source, p) {
   const span = source.span(p.start, p.end);
@@ -57320,7 +57332,8 @@ async function loadProject(inputs, options = {}) {
       ...options.stdin !== void 0 ? { stdin: options.stdin } : {},
       ...options.stdinFilename !== void 0 ? { stdinFilename: resolve13(cwd, options.stdinFilename) } : {},
       ...options.maxFileSize !== void 0 ? { maxFileSize: options.maxFileSize } : {},
-      ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}
+      ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {},
+      ...options.cache ? { parsed: options.cache.files(config, settings) } : {}
     }),
     servedCrds(options.crds ?? [], cwd)
   ]);
@@ -67090,8 +67103,8 @@ function createRegistry(...input) {
 function createFileRegistry(...args) {
   return buildFileRegistry(args, assertValidNames);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve16) {
-  return buildFileRegistry([fileDescriptorProto, resolve16]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve17) {
+  return buildFileRegistry([fileDescriptorProto, resolve17]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -67115,7 +67128,7 @@ function buildFileRegistry(args, check) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve16(protoFileName);
+        const dep = resolve17(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
@@ -67129,7 +67142,7 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve16 = args[1];
+    const resolve17 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
       check === null || check === void 0 ? void 0 : check(file);
@@ -84660,6 +84673,9 @@ var workloadgroup_service_account_not_found_default = defineRule({
   }
 });
 
+// src/schema/check.ts
+import { createHash as createHash2 } from "node:crypto";
+
 // src/schema/convert.ts
 var DOCUMENTATION = /* @__PURE__ */ new Set(["description", "example", "externalDocs", "title", "x-kubernetes-map-type"]);
 var OBJECT_META = {
@@ -85217,7 +85233,7 @@ var compiled = /* @__PURE__ */ new WeakMap();
 var metadataValidate;
 function ajv() {
   if (!sharedAjv) {
-    sharedAjv = new import_ajv2.Ajv({ strict: false, strictNumbers: true, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
+    sharedAjv = new import_ajv2.Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
     for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
   }
   return sharedAjv;
@@ -85242,13 +85258,13 @@ var SchemaRegistry = class {
    * `experimentalInUse`: the repository holds Gateway API kinds or versions only the experimental channel serves,
    * which decides the channel when the settings do not name one.
    */
-  constructor(settings, servedCrds2, repoCrds, usesLinkerd2, experimentalInUse = false) {
-    const channel = settings.gatewayApiChannel ?? (experimentalInUse ? "experimental" : "standard");
+  constructor(settings, servedCrds2, repoCrds, usesLinkerd3, experimentalInUse2 = false) {
+    const channel = settings.gatewayApiChannel ?? (experimentalInUse2 ? "experimental" : "standard");
     const gatewayApi = channel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
     const layers = ["istio", "linkerd", "smi", gatewayApi];
     if (settings.gatewayApiBundle === "linkerd") layers.push("gateway-api-linkerd");
     for (const layer of layers) for (const crd of bundle(layer).crds) this.add(crd);
-    if (settings.gatewayApiBundle === "auto" && usesLinkerd2) {
+    if (settings.gatewayApiBundle === "auto" && usesLinkerd3) {
       for (const crd of bundle("gateway-api-linkerd").crds) this.linkerdBundle.set(key(crd.group, crd.kind), crd);
     }
     if (gatewayApi === "gateway-api-standard") {
@@ -86830,11 +86846,6 @@ function describeValue(value) {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === "number" && Number.isNaN(value)) return ".nan (not a number)";
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    const sign2 = value < 0 ? "-" : "";
-    return `${sign2}.inf (${value < 0 ? "minus " : ""}infinity, or a number past 64-bit floats such as ${sign2}1e309)`;
-  }
   if (typeof value === "number" && !Number.isInteger(value)) return `the number ${value}`;
   return typeof value === "number" ? `the integer ${value}` : `${typeof value} ${String(value)}`;
 }
@@ -86870,19 +86881,42 @@ function valueAt3(root, path6) {
 // src/schema/check.ts
 var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
 var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceDefinition], () => {
-  const usesLinkerd2 = index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
   const crds = index.all(K.CustomResourceDefinition);
   const served2 = crds.filter((r) => r.origin.kind === "crds");
-  const experimentalInUse = index.fact(
-    "schema:gateway-api-experimental-in-use",
-    [],
-    (i) => i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version))
-  );
-  return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd2, experimentalInUse);
+  return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd2(index), experimentalInUse(index));
 });
+var usesLinkerd2 = (index) => index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
+var experimentalInUse = (index) => index.fact(
+  "schema:gateway-api-experimental-in-use",
+  [],
+  (i) => i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version))
+);
+function schemaInputsKey(index) {
+  const hash = createHash2("sha256");
+  const { gatewayApiChannel, gatewayApiBundle } = index.settings;
+  hash.update(JSON.stringify([gatewayApiChannel ?? null, gatewayApiBundle ?? null]));
+  for (const crd of index.all(K.CustomResourceDefinition)) {
+    hash.update(JSON.stringify([crd.origin.kind, crd.origin.file ?? null, isLinted(crd), crd.data]));
+  }
+  hash.update(JSON.stringify([usesLinkerd2(index), experimentalInUse(index)]));
+  return hash.digest("hex");
+}
+function seedSchemaReports(index, stored) {
+  if (stored.size === 0) return;
+  const registry = schemaRegistry(index);
+  const reports = reportsOf(index);
+  for (const [resource, kept] of stored) {
+    reports.set(resource, { lookup: registry.lookup(resource.group, resource.kind, resource.version), problems: kept.problems, skipped: kept.skipped });
+  }
+}
+function madeSchemaReport(index, resource) {
+  const report2 = reportsOf(index).get(resource);
+  return report2 && { problems: report2.problems, skipped: report2.skipped };
+}
+var reportsOf = (index) => index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), /* @__PURE__ */ new WeakMap()));
 function schemaReport(index, resource) {
   const registry = schemaRegistry(index);
-  const reports = index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), /* @__PURE__ */ new WeakMap()));
+  const reports = reportsOf(index);
   let report2 = reports.get(resource);
   if (!report2) {
     report2 = build2(registry, resource);
@@ -88972,8 +89006,8 @@ var trafficsplit_backend_port_not_found_default = defineRule({
 // rules/smi/trafficsplit-backend-selector-conflict.ts
 var programsOf = (w) => w.containers.flatMap((c) => c.image ? [program(c.image)] : []);
 function program(image) {
-  const digest = image.indexOf("@");
-  const parts = (digest >= 0 ? image.slice(0, digest) : image).replace(/:[^/:]*$/, "").split("/");
+  const digest2 = image.indexOf("@");
+  const parts = (digest2 >= 0 ? image.slice(0, digest2) : image).replace(/:[^/:]*$/, "").split("/");
   if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0])) parts.shift();
   if (parts.length === 2 && parts[0] === "library") parts.shift();
   return parts.join("/");
@@ -89332,7 +89366,10 @@ async function lint(inputs, options = {}) {
   const project = await loadProject(inputs, { ...projectOptions, config });
   const { cwd, index, loaded: loaded2 } = project;
   const active = catalog2.rules.filter(enabled2);
+  const cached = options.cache && project.worlds.length === 1 ? project.index : void 0;
+  if (cached) options.cache.seedSchema(cached);
   const checked = checkWorlds(project, active, internalError, catalog2, options.incremental === true);
+  if (cached) options.cache.keepSchema(cached);
   phase("rules");
   const { sources, ...finished } = finish(checked.diagnostics, project.issues, () => project.sources(), catalog2, config, cwd, options);
   const namespaces = options.cluster?.namespaces;
@@ -90353,6 +90390,171 @@ function codeFrame(source, d, indent, c, paint) {
   return lines;
 }
 
+// src/project/run-cache.ts
+import { createHash as createHash3 } from "node:crypto";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync7, renameSync, rmSync as rmSync4, statSync as statSync9, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname13, join as join21, resolve as resolve15 } from "node:path";
+var CACHE_FILE = ".meshlintcache";
+var MARK = '{"meshlintCache":';
+var FORMAT2 = 1;
+var RunCache = class _RunCache {
+  constructor(file, stored, writable) {
+    this.file = file;
+    this.writable = writable;
+    this.stored = stored;
+    this.changed = stored.size === 0;
+  }
+  file;
+  writable;
+  /** Entries read from the file, by digest. */
+  stored;
+  /** Entries of this process's runs: the ones written back (files no longer linted drop out). */
+  used = /* @__PURE__ */ new Map();
+  /** Each cached object's entry and place in it, by the object's data (the same object the index's resource holds). */
+  places = /* @__PURE__ */ new WeakMap();
+  changed = false;
+  /**
+   * Reads the cache at `file` (none yet is fine). `problem` says why what was there is not used: a damaged cache
+   * (rebuilt), a cache of another meshlint version (rebuilt, silently: upgrades do that), or a file that is not a
+   * meshlint cache (left alone; nothing is cached).
+   */
+  static open(file) {
+    let text;
+    try {
+      text = readFileSync7(file, "utf8");
+    } catch (error2) {
+      const code = error2.code;
+      if (code === "ENOENT") return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true) };
+      if (code === "EISDIR") return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), false), problem: `${file} is a folder; no cache is used` };
+      return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true), problem: `cannot read the cache ${file} (${code ?? error2.message}); it is rebuilt` };
+    }
+    if (text.length > 0 && !text.startsWith(MARK)) {
+      return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), false), problem: `${file} is not a meshlint cache; it is left as it is and no cache is used (--cache-location names another place)` };
+    }
+    if (text.length === 0) return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true) };
+    try {
+      const read = JSON.parse(text);
+      if (read.meshlintCache !== FORMAT2 || read.version !== VERSION) return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true) };
+      return { cache: new _RunCache(file, new Map(checkedEntries(read.entries)), true) };
+    } catch (error2) {
+      return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true), problem: `the cache ${file} is damaged (${error2.message}); it is rebuilt` };
+    }
+  }
+  /** The parses of files under this configuration and these settings (see ProjectOptions.cache). */
+  files(config, settings) {
+    const key2 = digest(VERSION, stableJson(config), stableJson(settings));
+    const entryKey = (file, text) => digest(key2, file, text);
+    return {
+      get: (file, text) => {
+        const k = entryKey(file, text);
+        const entry = this.used.get(k) ?? this.stored.get(k);
+        if (!entry) return void 0;
+        this.used.set(k, entry);
+        this.remember(entry);
+        return entry.parsed;
+      },
+      set: (file, text, parsed2) => {
+        if (!parsed2.resources.every((m) => survivesJson(m.data))) return;
+        const entry = { parsed: parsed2 };
+        this.used.set(entryKey(file, text), entry);
+        this.remember(entry);
+        this.changed = true;
+      }
+    };
+  }
+  /** Gives the index's objects the schema reports kept for them under the index's schema inputs. */
+  seedSchema(index) {
+    const key2 = schemaInputsKey(index);
+    const seeds = /* @__PURE__ */ new Map();
+    for (const r of index.all(ANY_KIND)) {
+      const place = isLinted(r) ? this.places.get(r.data) : void 0;
+      const kept = place && place.entry.schemaKey === key2 ? place.entry.schema?.[place.position] : void 0;
+      if (kept) seeds.set(r, kept);
+    }
+    seedSchemaReports(index, seeds);
+  }
+  /** Keeps the schema reports this run made (or was given) for the index's objects. */
+  keepSchema(index) {
+    const key2 = schemaInputsKey(index);
+    for (const r of index.all(ANY_KIND)) {
+      const place = isLinted(r) ? this.places.get(r.data) : void 0;
+      if (!place) continue;
+      const { entry, position: position2 } = place;
+      if (entry.schemaKey !== key2) {
+        entry.schemaKey = key2;
+        entry.schema = entry.parsed.resources.map(() => null);
+        this.changed = true;
+      }
+      const report2 = madeSchemaReport(index, r);
+      if (report2 && entry.schema[position2] == null) {
+        entry.schema[position2] = report2;
+        this.changed = true;
+      }
+    }
+  }
+  /**
+   * Writes the entries of this process's runs (through a temporary file, so that a reader never sees half a cache).
+   * Returns why it could not, if it could not.
+   */
+  save() {
+    if (!this.writable || !this.changed && this.used.size === this.stored.size) return void 0;
+    const temp = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync2(dirname13(this.file), { recursive: true });
+      const parts = [...this.used].map(([k, e]) => `${JSON.stringify(k)}:${JSON.stringify(e)}`);
+      writeFileSync4(temp, `${MARK}${FORMAT2},"version":${JSON.stringify(VERSION)},"entries":{${parts.join(",")}}}
+`);
+      renameSync(temp, this.file);
+      return void 0;
+    } catch (error2) {
+      rmSync4(temp, { force: true });
+      return `cannot write the cache ${this.file} (${error2.code ?? error2.message})`;
+    }
+  }
+  remember(entry) {
+    entry.parsed.resources.forEach((m, position2) => this.places.set(m.data, { entry, position: position2 }));
+  }
+};
+function cacheFileFor(location2, cwd) {
+  if (location2 === void 0) return resolve15(cwd, CACHE_FILE);
+  const path6 = resolve15(cwd, location2);
+  let folder = /[\\/]$/.test(location2);
+  try {
+    folder ||= statSync9(path6).isDirectory();
+  } catch {
+  }
+  return folder ? join21(path6, `${CACHE_FILE}_${digest(cwd).slice(0, 12)}`) : path6;
+}
+function checkedEntries(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("no entries");
+  return Object.entries(value).map(([k, e]) => {
+    const entry = e;
+    const parsed2 = entry?.parsed;
+    if (!parsed2 || !Array.isArray(parsed2.resources) || !Array.isArray(parsed2.issues) || typeof parsed2.skippedDocuments !== "number" || typeof parsed2.kustomize !== "boolean" || typeof parsed2.fastPath !== "boolean" || parsed2.resources.some((r) => typeof r?.data !== "object" || r.data === null || typeof r.document !== "number" || !Array.isArray(r.base)) || entry.schema !== void 0 && (!Array.isArray(entry.schema) || typeof entry.schemaKey !== "string")) {
+      throw new Error(`entry ${k.slice(0, 12)} is not what meshlint writes`);
+    }
+    return [k, entry];
+  });
+}
+function survivesJson(value) {
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.every(survivesJson);
+  const proto2 = Object.getPrototypeOf(value);
+  if (proto2 !== Object.prototype && proto2 !== null) return false;
+  for (const k in value) if (!survivesJson(value[k])) return false;
+  return true;
+}
+function digest(...parts) {
+  const hash = createHash3("sha256");
+  for (const p of parts) hash.update(`${p.length}:${p}`);
+  return hash.digest("hex");
+}
+function stableJson(value) {
+  return JSON.stringify(value, (_key, v) => v instanceof Map ? [...v] : v instanceof Set ? [...v] : v) ?? "";
+}
+
 // src/action/main.ts
 var ANNOTATIONS_PER_KIND = 10;
 var SUMMARY_ROWS = 500;
@@ -90376,13 +90578,15 @@ async function runAction() {
     const annotate = booleanInput("annotate", true);
     const allowEmpty = booleanInput("allow-empty", false);
     const since = changedSince();
+    const cache3 = booleanInput("cache", false) ? openCache(cwd, getInput("cache-location")) : void 0;
     const options = {
       cwd,
       ...config ? { configFile: config } : {},
       ...meshConfig ? { meshConfigFile: meshConfig } : {},
       ...crds.length ? { crds } : {},
       ...channel ? { gatewayApiChannel: channel } : {},
-      ...namespace ? { namespace } : {}
+      ...namespace ? { namespace } : {},
+      ...cache3 ? { cache: cache3 } : {}
     };
     const inputs = paths.length ? paths : ["."];
     if (since) {
@@ -90392,15 +90596,17 @@ async function runAction() {
       info(`Judging the change since ${since}: only the findings it introduces are reported.`);
     }
     const result = since ? await lintChange(inputs, { ...options, since }) : await lint(inputs, options);
+    const unsaved = cache3?.save();
+    if (unsaved) warning(`meshlint: ${unsaved}`);
     const { catalog: catalog2 } = result;
     info(stylish(result, { catalog: catalog2, version: VERSION, color: true, cwd }));
     if (result.unmatched.length) throw new Error(`no such file, folder or glob match: ${result.unmatched.join(", ")}`);
     if (annotate) emitAnnotations(result.diagnostics, catalog2);
     await writeSummary(result);
     if (sarifFile) {
-      const path6 = resolve15(cwd, sarifFile);
-      mkdirSync2(dirname13(path6), { recursive: true });
-      writeFileSync4(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
+      const path6 = resolve16(cwd, sarifFile);
+      mkdirSync3(dirname14(path6), { recursive: true });
+      writeFileSync5(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
       info(`SARIF written to ${path6}`);
     }
@@ -90419,6 +90625,11 @@ async function runAction() {
     setFailed(`meshlint: ${error2.message}`);
   }
 }
+function openCache(cwd, location2) {
+  const { cache: cache3, problem } = RunCache.open(cacheFileFor(location2 || void 0, cwd));
+  if (problem) warning(`meshlint: ${problem}`);
+  return cache3;
+}
 var listInput = (name) => getInput(name).split(/\s+/).filter(Boolean);
 function changedSince() {
   const given = getInput("changed-since");
@@ -90427,7 +90638,7 @@ function changedSince() {
   const event = process.env.GITHUB_EVENT_NAME;
   if (event !== "pull_request" && event !== "pull_request_target" || !process.env.GITHUB_EVENT_PATH) return void 0;
   try {
-    const payload = JSON.parse(readFileSync7(process.env.GITHUB_EVENT_PATH, "utf8"));
+    const payload = JSON.parse(readFileSync8(process.env.GITHUB_EVENT_PATH, "utf8"));
     const sha = payload.pull_request?.base?.sha;
     return typeof sha === "string" && sha ? sha : void 0;
   } catch {
