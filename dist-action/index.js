@@ -57284,7 +57284,8 @@ function makeSettings(partial = {}) {
     installation: { ...resolveInstallation(partial.installation), ...partial.installationRead },
     externalHosts: partial.externalHosts ?? [],
     gatewayApiChannel: partial.gatewayApiChannel,
-    gatewayApiBundle: partial.gatewayApiBundle ?? "auto"
+    gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
+    linkerd: { distribution: partial.linkerd?.distribution ?? "open-source", injectValues: partial.linkerd?.injectValues ?? [] }
   };
 }
 function settingsFor(config, options, cwd) {
@@ -57300,6 +57301,7 @@ function settingsFor(config, options, cwd) {
     externalHosts: s.externalHosts,
     gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
     gatewayApiBundle: s.gatewayApiBundle,
+    linkerd: s.linkerd,
     installation: s.installation,
     installationRead: options.installation
   });
@@ -59030,6 +59032,9 @@ function joinLines(text) {
   return text.includes("\n") ? text.split("\n").map((line, i, all) => i === 0 ? line.trimEnd() : i === all.length - 1 ? line.trimStart() : line.trim()).join(" ") : text;
 }
 
+// src/model/settings.ts
+var LINKERD_DISTRIBUTIONS = ["open-source", "enterprise"];
+
 // src/base/quantity.ts
 var MAX_INT64 = (1n << 63n) - 1n;
 var MIN_INT64 = -(1n << 63n);
@@ -60054,7 +60059,18 @@ var DEFAULT_POLICY_ANNOTATION = "config.linkerd.io/default-inbound-policy";
 var SKIP_INBOUND_ANNOTATION = "config.linkerd.io/skip-inbound-ports";
 var OPAQUE_PORTS_ANNOTATION = "config.linkerd.io/opaque-ports";
 var INJECTION_KINDS = [K.Namespace, ...WORKLOAD_KINDS];
-var injecting = (value) => value === "enabled" || value === "ingress";
+var OPEN_SOURCE_INJECT_VALUES = ["enabled", "disabled", "ingress"];
+var DISTRIBUTION_INJECT_VALUES = {
+  "open-source": [],
+  // Buoyant Enterprise for Linkerd meshes Windows workloads with its Windows proxy.
+  enterprise: ["windows"]
+};
+var extraInjectValues = (settings) => [
+  ...DISTRIBUTION_INJECT_VALUES[settings.linkerd.distribution],
+  ...settings.linkerd.injectValues
+];
+var distributionsAccepting = (value) => LINKERD_DISTRIBUTIONS.filter((d) => DISTRIBUTION_INJECT_VALUES[d].includes(value));
+var injectValueMeshes = (settings, value) => value === "enabled" || value === "ingress" || value !== void 0 && extraInjectValues(settings).includes(value);
 function repositoryUsesLinkerdInjection(index) {
   return index.fact("linkerd/uses-injection", INJECTION_KINDS, (i) => {
     if (i.all(K.Namespace).some((ns) => annotationsOf(ns)[INJECT_ANNOTATION] !== void 0)) return true;
@@ -60071,12 +60087,12 @@ function linkerdMeshing(index, workload) {
   const own = workload.annotations[INJECT_ANNOTATION];
   if (own !== void 0 && own !== "") {
     const path6 = [...tpl, "metadata", "annotations", INJECT_ANNOTATION];
-    return decided(injecting(own), `${INJECT_ANNOTATION}: ${own} on the pod template`, workload.resource, path6);
+    return decided(injectValueMeshes(index.settings, own), `${INJECT_ANNOTATION}: ${own} on the pod template`, workload.resource, path6);
   }
   const ns = index.namespaces().declared(workload.namespace);
   const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
   if (ns && nsValue !== void 0 && nsValue !== "") {
-    return decided(injecting(nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
+    return decided(injectValueMeshes(index.settings, nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
   }
   if (ns && isLinted(ns) && repositoryUsesLinkerdInjection(index)) {
     return decided(false, `neither the pod template nor namespace "${workload.namespace}" sets ${INJECT_ANNOTATION}`, ns, ["metadata"]);
@@ -60087,7 +60103,7 @@ var decided = (meshed, reason, resource, path6) => ({ meshed, reason, resource, 
 function namespaceMeshed(index, namespace) {
   const ns = index.namespaces().declared(namespace);
   const value = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
-  return value === void 0 || value === "" ? void 0 : injecting(value);
+  return value === void 0 || value === "" ? void 0 : injectValueMeshes(index.settings, value);
 }
 var parsePortList = (value) => opaquePortSet(value ?? "", /* @__PURE__ */ new Map());
 function configAnnotation(index, workload, key2) {
@@ -87606,7 +87622,7 @@ var linkerd_externalworkload_invalid_default = defineRule({
 });
 
 // rules/linkerd/linkerd-inject-invalid.ts
-var VALUES = ["enabled", "disabled", "ingress"];
+var DISTRIBUTION_NAMES = { "open-source": "open-source Linkerd", enterprise: "Buoyant Enterprise for Linkerd" };
 var linkerd_inject_invalid_default = defineRule({
   meta: {
     id: "linkerd-inject-invalid",
@@ -87615,23 +87631,37 @@ var linkerd_inject_invalid_default = defineRule({
     severity: "error",
     description: "A linkerd.io/inject annotation whose value Linkerd does not know (which disables injection), or inject set as a label.",
     messages: {
-      value: 'Annotation "linkerd.io/inject" has value "{{value}}"; Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
+      value: 'Annotation "linkerd.io/inject" has value "{{value}}"; open-source Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
+      distributionValue: 'Annotation "linkerd.io/inject" has value "{{value}}", which only {{distribution}} accepts; open-source Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
       label: '"linkerd.io/inject" is set as a label; the proxy injector reads only the annotation.'
     }
   },
   target: LINKERD_ANNOTATED_KINDS.filter((k) => k.kind !== "Service" && k.kind !== "EgressNetwork"),
   reads: [],
   check(resource, ctx) {
+    const accepted = [...OPEN_SOURCE_INJECT_VALUES, ...extraInjectValues(ctx.settings)];
     for (const meta of linkerdMetadata(resource)) {
       const value = meta.annotations[INJECT_ANNOTATION];
-      if (value !== void 0 && value !== "" && !VALUES.includes(value)) {
-        ctx.report({
-          resource,
-          path: [...meta.metaPath, "annotations", INJECT_ANNOTATION],
-          messageId: "value",
-          data: { value },
-          help: 'Use "enabled" to mesh the pods (or "ingress" for an ingress controller).'
-        });
+      if (value !== void 0 && value !== "" && !accepted.includes(value)) {
+        const path6 = [...meta.metaPath, "annotations", INJECT_ANNOTATION];
+        const distribution = distributionsAccepting(value)[0];
+        if (distribution) {
+          ctx.report({
+            resource,
+            path: path6,
+            messageId: "distributionValue",
+            data: { value, distribution: DISTRIBUTION_NAMES[distribution] },
+            help: `If the cluster runs ${DISTRIBUTION_NAMES[distribution]}, say so in .meshlint.yaml (settings.linkerd.distribution: ${distribution}); otherwise use "enabled".`
+          });
+        } else {
+          ctx.report({
+            resource,
+            path: path6,
+            messageId: "value",
+            data: { value },
+            help: 'Use "enabled" to mesh the pods (or "ingress" for an ingress controller); if your Linkerd distribution accepts this value, list it in settings.linkerd.injectValues.'
+          });
+        }
       }
       if (meta.labels[INJECT_ANNOTATION] !== void 0) {
         ctx.report({
@@ -87839,7 +87869,6 @@ var linkerd_opaque_ports_mismatch_default = defineRule({
 });
 
 // rules/linkerd/linkerd-pod-not-injected.ts
-var injecting2 = (v) => v === "enabled" || v === "ingress";
 var linkerd_pod_not_injected_default = defineRule({
   meta: {
     id: "linkerd-pod-not-injected",
@@ -87860,7 +87889,8 @@ var linkerd_pod_not_injected_default = defineRule({
     const own = w.annotations[INJECT_ANNOTATION];
     const ns = ctx.index.namespaces().declared(w.namespace);
     const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
-    const reason = injecting2(own) ? `${INJECT_ANNOTATION}: ${own} on the pod template` : (own === void 0 || own === "") && injecting2(nsValue) ? `${INJECT_ANNOTATION}: ${nsValue} on namespace "${w.namespace}"` : void 0;
+    const injecting = (value) => injectValueMeshes(ctx.settings, value);
+    const reason = injecting(own) ? `${INJECT_ANNOTATION}: ${own} on the pod template` : (own === void 0 || own === "") && injecting(nsValue) ? `${INJECT_ANNOTATION}: ${nsValue} on namespace "${w.namespace}"` : void 0;
     if (!reason) return;
     const hostNetworkPath = [...w.templatePath, "spec", "hostNetwork"];
     if (getPath(resource.data, hostNetworkPath) === true) {

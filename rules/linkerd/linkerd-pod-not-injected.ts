@@ -1,11 +1,9 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { INJECT_ANNOTATION } from "../../src/linkerd/injection.js";
+import { INJECT_ANNOTATION, injectValueMeshes } from "../../src/linkerd/injection.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { annotationsOf, getPath } from "../../src/model/resource.js";
 import { workloadOf } from "../../src/model/workloads.js";
-
-const injecting = (v: string | undefined) => v === "enabled" || v === "ingress";
 
 export default defineRule({
   meta: {
@@ -27,6 +25,7 @@ export default defineRule({
     const own = w.annotations[INJECT_ANNOTATION];
     const ns = ctx.index.namespaces().declared(w.namespace);
     const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : undefined;
+    const injecting = (value: string | undefined) => injectValueMeshes(ctx.settings, value);
     const reason = injecting(own)
       ? `${INJECT_ANNOTATION}: ${own} on the pod template`
       : (own === undefined || own === "") && injecting(nsValue)

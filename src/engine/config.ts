@@ -33,6 +33,7 @@ export interface ConfigSettings {
   readonly externalHosts?: readonly string[];
   readonly gatewayApiChannel?: "standard" | "experimental";
   readonly gatewayApiBundle?: "auto" | "upstream" | "linkerd";
+  readonly linkerd?: { readonly distribution?: "open-source" | "enterprise"; readonly injectValues?: readonly string[] };
   readonly installation?: {
     readonly profile?: "default" | "demo" | "minimal" | "ambient" | "empty" | "remote";
     readonly istioNamespace?: string;

@@ -1,11 +1,13 @@
 import { K, type KindKey } from "../model/kinds.js";
 import { type FieldPath, type Resource, annotationsOf, asObject, getPath, isLinted } from "../model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
+import { LINKERD_DISTRIBUTIONS, type LinkerdDistribution, type Settings } from "../model/settings.js";
 import type { Workload } from "../model/workloads.js";
 import { opaquePortSet } from "./annotations.js";
 
 // Whether Linkerd's proxy injector meshes a workload (pkg/inject/report.go): the pod template's `linkerd.io/inject`
-// annotation, else its namespace's; `enabled` and `ingress` inject, `disabled` and any other value do not. A pod
+// annotation, else its namespace's; `enabled` and `ingress` inject (and a distribution's own values, such as Buoyant
+// Enterprise's `windows`), `disabled` and any other value do not. A pod
 // that already carries a `linkerd-proxy` container is meshed; hostNetwork pods are never injected. Many
 // repositories mesh with `linkerd inject` on the command line instead: when the repository says nothing, the
 // answer is "unknown", and callers decide what that means.
@@ -27,7 +29,29 @@ export interface LinkerdMeshing {
   readonly path: FieldPath | undefined;
 }
 
-const injecting = (value: string): boolean => value === "enabled" || value === "ingress";
+/** The `linkerd.io/inject` values open-source Linkerd's proxy injector knows (pkg/inject); any other value disables. */
+export const OPEN_SOURCE_INJECT_VALUES: readonly string[] = ["enabled", "disabled", "ingress"];
+
+/** Values a distribution's injector accepts beyond open-source Linkerd's, each meshing the pod. */
+const DISTRIBUTION_INJECT_VALUES: Readonly<Record<LinkerdDistribution, readonly string[]>> = {
+  "open-source": [],
+  // Buoyant Enterprise for Linkerd meshes Windows workloads with its Windows proxy.
+  enterprise: ["windows"],
+};
+
+/** The values beyond open-source Linkerd's that the cluster's injector accepts: its distribution's, and the settings'. */
+export const extraInjectValues = (settings: Settings): readonly string[] => [
+  ...DISTRIBUTION_INJECT_VALUES[settings.linkerd.distribution],
+  ...settings.linkerd.injectValues,
+];
+
+/** The distributions that accept a value open-source Linkerd does not know (`windows`: enterprise). */
+export const distributionsAccepting = (value: string): LinkerdDistribution[] =>
+  LINKERD_DISTRIBUTIONS.filter((d) => DISTRIBUTION_INJECT_VALUES[d].includes(value));
+
+/** Whether a `linkerd.io/inject` value meshes the pod, with the cluster's distribution and settings. */
+export const injectValueMeshes = (settings: Settings, value: string | undefined): boolean =>
+  value === "enabled" || value === "ingress" || (value !== undefined && extraInjectValues(settings).includes(value));
 
 /** Whether the repository marks any namespace or pod template with `linkerd.io/inject` or runs an injected pod. */
 export function repositoryUsesLinkerdInjection(index: ResourceIndex): boolean {
@@ -50,12 +74,12 @@ export function linkerdMeshing(index: ResourceIndex, workload: Workload): Linker
   const own = workload.annotations[INJECT_ANNOTATION];
   if (own !== undefined && own !== "") {
     const path = [...tpl, "metadata", "annotations", INJECT_ANNOTATION];
-    return decided(injecting(own), `${INJECT_ANNOTATION}: ${own} on the pod template`, workload.resource, path);
+    return decided(injectValueMeshes(index.settings, own), `${INJECT_ANNOTATION}: ${own} on the pod template`, workload.resource, path);
   }
   const ns = index.namespaces().declared(workload.namespace);
   const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : undefined;
   if (ns && nsValue !== undefined && nsValue !== "") {
-    return decided(injecting(nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
+    return decided(injectValueMeshes(index.settings, nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
   }
   if (ns && isLinted(ns) && repositoryUsesLinkerdInjection(index)) {
     return decided(false, `neither the pod template nor namespace "${workload.namespace}" sets ${INJECT_ANNOTATION}`, ns, ["metadata"]);
@@ -69,7 +93,7 @@ const decided = (meshed: boolean, reason: string, resource: Resource, path: Fiel
 export function namespaceMeshed(index: ResourceIndex, namespace: string): boolean | undefined {
   const ns = index.namespaces().declared(namespace);
   const value = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : undefined;
-  return value === undefined || value === "" ? undefined : injecting(value);
+  return value === undefined || value === "" ? undefined : injectValueMeshes(index.settings, value);
 }
 
 /** Ports and ranges of a `config.linkerd.io/*-ports` annotation (`25,4000-4100`); invalid entries are left out. */

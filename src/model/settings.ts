@@ -44,6 +44,18 @@ export interface Installation {
   readonly namespaces: readonly string[];
 }
 
+/** The Linkerd distributions meshlint knows: their proxy injectors accept different `linkerd.io/inject` values. */
+export const LINKERD_DISTRIBUTIONS = ["open-source", "enterprise"] as const;
+export type LinkerdDistribution = (typeof LINKERD_DISTRIBUTIONS)[number];
+
+/** Which Linkerd the cluster runs. */
+export interface LinkerdSettings {
+  /** `open-source` (default) or `enterprise` (Buoyant Enterprise for Linkerd). */
+  readonly distribution: LinkerdDistribution;
+  /** Further `linkerd.io/inject` values the cluster's injector accepts as meshing the pod. */
+  readonly injectValues: readonly string[];
+}
+
 export interface Settings {
   /** Namespace for namespaced resources that name none (`--namespace`). */
   readonly defaultNamespace: string;
@@ -67,4 +79,5 @@ export interface Settings {
    * accepted with a warning.
    */
   readonly gatewayApiBundle: "auto" | "upstream" | "linkerd";
+  readonly linkerd: LinkerdSettings;
 }

@@ -4,7 +4,7 @@ import { type JsonObject, asString } from "../base/json.js";
 import type { Config } from "../engine/config.js";
 import { type InstallationInput, resolveInstallation } from "../istio/installation.js";
 import { DEFAULT_MESH_CONFIG, MeshConfigError, mergeMeshConfig, parseMeshConfig, parseMeshNetworks } from "../istio/mesh-config.js";
-import type { Installation, Settings } from "../model/settings.js";
+import type { Installation, LinkerdSettings, Settings } from "../model/settings.js";
 
 /** A mistake in how meshlint was called: an unreadable config or mesh config, a bad option value. */
 export class UsageError extends Error {}
@@ -21,6 +21,7 @@ export interface SettingsInput {
   externalHosts?: readonly string[] | undefined;
   gatewayApiChannel?: "standard" | "experimental" | undefined;
   gatewayApiBundle?: "auto" | "upstream" | "linkerd" | undefined;
+  linkerd?: Partial<LinkerdSettings> | undefined;
 }
 
 /** Settings with every default filled in: Istio's MeshConfig defaults, its standard installation, `cluster.local`. */
@@ -36,6 +37,7 @@ export function makeSettings(partial: SettingsInput = {}): Settings {
     externalHosts: partial.externalHosts ?? [],
     gatewayApiChannel: partial.gatewayApiChannel,
     gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
+    linkerd: { distribution: partial.linkerd?.distribution ?? "open-source", injectValues: partial.linkerd?.injectValues ?? [] },
   };
 }
 
@@ -71,6 +73,7 @@ export function settingsFor(config: Config, options: SettingsOptions, cwd: strin
     externalHosts: s.externalHosts,
     gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
     gatewayApiBundle: s.gatewayApiBundle,
+    linkerd: s.linkerd,
     installation: s.installation,
     installationRead: options.installation,
   });
