@@ -81437,6 +81437,7 @@ var service_port_protocol_invalid_default = defineRule({
     if (labels.istio !== void 0 || labels.release === "istio" || labels["gateway.istio.io/managed"] !== void 0) return;
     if (SYSTEM_NAMESPACES2.has(svc.namespace)) return;
     const service = serviceView(ctx.index, svc);
+    if (frontsGatewaysOnly(ctx.index, service)) return;
     const externalName = service.type === "ExternalName";
     const meshed = !externalName && labels.kiali_wizard === void 0 && servesMesh(ctx.index, service);
     for (const { path: path6, number, name, appProtocol, transport: transport2 } of service.ports) {
@@ -81470,6 +81471,10 @@ var service_port_protocol_invalid_default = defineRule({
 });
 function servesMesh(index, service) {
   return workloadsBehind(index, service).some((w) => inMesh(index, w, { revisions: true }));
+}
+function frontsGatewaysOnly(index, service) {
+  const behind = workloadsBehind(index, service);
+  return behind.length > 0 && behind.every(isGatewayWorkload);
 }
 
 // rules/istio/service-target-port-not-found.ts
@@ -84524,7 +84529,8 @@ var workload_uid_conflict_default = defineRule({
     const specPath = [...workload.templatePath, "spec"];
     const help = "Run the application as another UID: traffic from UID 1337 bypasses the sidecar, so it leaves the pod unencrypted and unobserved.";
     const podUid = [...specPath, "securityContext", "runAsUser"];
-    if (asNumber(getPath(resource.data, podUid)) === PROXY_UID) {
+    const onlyProxies = workload.containers.length > 0 && workload.containers.every((c) => PROXY_CONTAINERS.has(c.name));
+    if (asNumber(getPath(resource.data, podUid)) === PROXY_UID && !onlyProxies) {
       ctx.report({ resource, path: podUid, messageId: "pod", help });
     }
     asArray(getPath(resource.data, [...specPath, "containers"])).forEach((c, i) => {

@@ -1,5 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { inMesh } from "../../src/istio/injection.js";
+import { isGatewayWorkload } from "../../src/istio/mtls.js";
 import { usesIstioConfig } from "../../src/istio/evidence.js";
 import { usesLinkerd } from "../../src/linkerd/evidence.js";
 import { analyzerPortProtocol, isKnownAppProtocol } from "../../src/istio/protocols.js";
@@ -41,6 +42,7 @@ export default defineRule({
     if (labels.istio !== undefined || labels.release === "istio" || labels["gateway.istio.io/managed"] !== undefined) return;
     if (SYSTEM_NAMESPACES.has(svc.namespace)) return;
     const service = serviceView(ctx.index, svc);
+    if (frontsGatewaysOnly(ctx.index, service)) return;
     const externalName = service.type === "ExternalName";
     const meshed = !externalName && labels.kiali_wizard === undefined && servesMesh(ctx.index, service);
     for (const { path, number, name, appProtocol, transport } of service.ports) {
@@ -76,4 +78,14 @@ export default defineRule({
 /** Whether a workload the Service selects runs with a sidecar or in ambient mode. */
 function servesMesh(index: ResourceIndex, service: ServiceView): boolean {
   return workloadsBehind(index, service).some((w) => inMesh(index, w, { revisions: true }));
+}
+
+/**
+ * Whether the Service fronts gateway proxies only: a gateway takes each port's protocol from the Gateway servers
+ * bound to it and never sniffs inbound traffic, and its status port (15021) is Istio's own, named as Istio's charts
+ * name it. The Service of a gateway the repository deploys itself is then Istio's business, like the charts' own.
+ */
+function frontsGatewaysOnly(index: ResourceIndex, service: ServiceView): boolean {
+  const behind = workloadsBehind(index, service);
+  return behind.length > 0 && behind.every(isGatewayWorkload);
 }

@@ -31,7 +31,9 @@ export default defineRule({
     const specPath: FieldPath = [...workload.templatePath, "spec"];
     const help = "Run the application as another UID: traffic from UID 1337 bypasses the sidecar, so it leaves the pod unencrypted and unobserved.";
     const podUid: FieldPath = [...specPath, "securityContext", "runAsUser"];
-    if (asNumber(getPath(resource.data, podUid)) === PROXY_UID) {
+    // A pod of proxies alone (a gateway deployed with gateway injection) runs the proxy's own UID: no application to bypass it.
+    const onlyProxies = workload.containers.length > 0 && workload.containers.every((c) => PROXY_CONTAINERS.has(c.name));
+    if (asNumber(getPath(resource.data, podUid)) === PROXY_UID && !onlyProxies) {
       ctx.report({ resource, path: podUid, messageId: "pod", help });
     }
     asArray(getPath(resource.data, [...specPath, "containers"])).forEach((c, i) => {
