@@ -11,5 +11,6 @@ if (typeof module.enableCompileCache === "function" && !process.env.NODE_DISABLE
   }
 }
 
-const { main } = await import("../dist/src/cli/entry.js");
+// The bundle of the CLI (scripts/build-cli.mjs): one file to load instead of hundreds of modules.
+const { main } = await import("../dist/cli/entry.js");
 main();
