@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { K } from "../model/kinds.js";
 import { type FieldPath, type Resource, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
-import { objectMetaSchema } from "./convert.js";
+import { METADATA_SCHEMA } from "./convert.js";
 import type { CrdDefinition } from "./crd.js";
 import { SchemaRegistry, type VersionLookup, experimentalChannelOnly } from "./registry.js";
 import { type SchemaProblem, type SkippedRule, schemaAt, validateAgainstSchema } from "./validate.js";
@@ -13,7 +13,6 @@ export interface SchemaReport {
   readonly skipped: readonly SkippedRule[];
 }
 
-const METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
 
 /** The registry of served CRDs for this run (bundles, `--crds`, and the repository's own CRDs). */
 export const schemaRegistry = (index: ResourceIndex): SchemaRegistry =>

@@ -67,6 +67,9 @@ const OBJECT_META: SchemaNode = {
 
 export const objectMetaSchema = (): SchemaNode => structuredClone(OBJECT_META);
 
+/** What is checked of objects of kinds without a CRD (core kinds, unknown groups): ObjectMeta alone. */
+export const METADATA_SCHEMA: SchemaNode = { type: "object", properties: { metadata: objectMetaSchema() } };
+
 /**
  * Turns a CRD version's `openAPIV3Schema` into the JSON Schema meshlint validates with, faithful to what the
  * apiserver checks (where kubeconform's converter is not):

@@ -3,9 +3,10 @@ import { re2Pattern } from "../base/re2.js";
 import type { Resource } from "../model/resource.js";
 import type { Settings } from "../model/settings.js";
 import { type BundleKey, bundle } from "./bundles.js";
-import { objectMetaSchema } from "./convert.js";
+import { METADATA_SCHEMA } from "./convert.js";
 import { type CrdDefinition, type CrdVersion, crdFromManifest } from "./crd.js";
 import { KUBERNETES_FORMATS } from "./formats.js";
+import { AJV_OPTIONS, precompiledValidator } from "./precompiled.js";
 
 /** Which definition a kind/version resolves to, or why none does. */
 export type VersionLookup =
@@ -37,7 +38,7 @@ function ajv(): Ajv {
   if (!sharedAjv) {
     // CRD patterns run on RE2, as in the apiserver: JavaScript's backtracking engine takes exponential time on
     // patterns such as Gateway API's header value `^[!-~]+([\t ]?[!-~]+)*$`.
-    sharedAjv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
+    sharedAjv = new Ajv({ ...AJV_OPTIONS, code: { regExp: re2Pattern } });
     for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
   }
   return sharedAjv;
@@ -134,7 +135,7 @@ export class SchemaRegistry {
 
   /** For kinds without a CRD (core kinds, unknown groups): checks ObjectMeta, e.g. that labels are strings. */
   metadataValidator(): ValidateFunction {
-    metadataValidate ??= ajv().compile({ type: "object", properties: { metadata: objectMetaSchema() } });
+    metadataValidate ??= precompiledValidator(METADATA_SCHEMA) ?? ajv().compile(METADATA_SCHEMA);
     return metadataValidate;
   }
 
@@ -147,12 +148,12 @@ export class SchemaRegistry {
     return newer && crd.source === "istio-1.30.3" ? newer : undefined;
   }
 
-  /** Compiles a version's schema once, on first use. */
+  /** A version's validator: generated at build time for bundled schemas, else compiled once, on first use. */
   validator(version: CrdVersion): ValidateFunction | undefined {
     if (!version.schema) return undefined;
     let validate = compiled.get(version);
     if (!validate) {
-      validate = ajv().compile(version.schema);
+      validate = precompiledValidator(version.schema) ?? ajv().compile(version.schema);
       compiled.set(version, validate);
     }
     return validate;
