@@ -21173,7 +21173,7 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal(a, b) {
+    module.exports = function equal2(a, b) {
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
@@ -21182,7 +21182,7 @@ var require_fast_deep_equal = __commonJS({
           length = a.length;
           if (length != b.length) return false;
           for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
+            if (!equal2(a[i], b[i])) return false;
           return true;
         }
         if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
@@ -21195,7 +21195,7 @@ var require_fast_deep_equal = __commonJS({
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
           var key2 = keys[i];
-          if (!equal(a[key2], b[key2])) return false;
+          if (!equal2(a[key2], b[key2])) return false;
         }
         return true;
       }
@@ -21299,7 +21299,7 @@ var require_resolve = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
     var util_1 = require_util9();
-    var equal = require_fast_deep_equal();
+    var equal2 = require_fast_deep_equal();
     var traverse = require_json_schema_traverse();
     var SIMPLE_INLINED = /* @__PURE__ */ new Set([
       "type",
@@ -21437,7 +21437,7 @@ var require_resolve = __commonJS({
       });
       return localRefs;
       function checkAmbiguosRef(sch1, sch2, ref) {
-        if (sch2 !== void 0 && !equal(sch1, sch2))
+        if (sch2 !== void 0 && !equal2(sch1, sch2))
           throw ambiguos(ref);
       }
       function ambiguos(ref) {
@@ -22994,15 +22994,15 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize4(uri2, options) {
-      if (typeof uri2 === "string") {
-        uri2 = /** @type {T} */
-        normalizeString(uri2, options);
-      } else if (typeof uri2 === "object") {
-        uri2 = /** @type {T} */
-        parse13(serialize(uri2, options), options);
+    function normalize4(uri3, options) {
+      if (typeof uri3 === "string") {
+        uri3 = /** @type {T} */
+        normalizeString(uri3, options);
+      } else if (typeof uri3 === "object") {
+        uri3 = /** @type {T} */
+        parse13(serialize(uri3, options), options);
       }
-      return uri2;
+      return uri3;
     }
     function resolve17(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
@@ -23094,7 +23094,7 @@ var require_fast_uri = __commonJS({
       target.fragment = relative13.fragment;
       return target;
     }
-    function equal(uriA, uriB, options) {
+    function equal2(uriA, uriB, options) {
       const normalizedA = normalizeComparableURI(uriA, options);
       const normalizedB = normalizeComparableURI(uriB, options);
       return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
@@ -23227,7 +23227,7 @@ var require_fast_uri = __commonJS({
     function isHostOnlyURL(url) {
       return url.username === "" && url.password === "" && url.port === "" && url.pathname === "/" && url.search === "" && url.hash === "" && url.hostname !== "";
     }
-    function parseWithStatus(uri2, opts) {
+    function parseWithStatus(uri3, opts) {
       const options = Object.assign({}, opts);
       const parsed2 = {
         scheme: void 0,
@@ -23247,17 +23247,17 @@ var require_fast_uri = __commonJS({
       let isIP = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
-          uri2 = options.scheme + ":" + uri2;
+          uri3 = options.scheme + ":" + uri3;
         } else {
-          uri2 = "//" + uri2;
+          uri3 = "//" + uri3;
         }
       }
-      const authorityMatch = uri2.match(AUTHORITY_PREFIX);
+      const authorityMatch = uri3.match(AUTHORITY_PREFIX);
       if (authorityMatch !== null && authorityMatch[1].indexOf("\\") !== -1) {
         parsed2.error = "URI authority must not contain a literal backslash.";
         malformedAuthorityOrPort = true;
       }
-      const introducerMatch = uri2.match(AUTHORITY_INTRODUCER_REGION);
+      const introducerMatch = uri3.match(AUTHORITY_INTRODUCER_REGION);
       if (introducerMatch !== null) {
         const region = introducerMatch[1];
         const normalizedRegion = region.replace(/[\t\n\r]/g, "");
@@ -23271,7 +23271,7 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches4 = uri2.match(URI_PARSE);
+      const matches4 = uri3.match(URI_PARSE);
       if (matches4) {
         parsed2.scheme = matches4[1];
         parsed2.userinfo = matches4[3];
@@ -23333,7 +23333,7 @@ var require_fast_uri = __commonJS({
         if (!malformedIPLiteral) {
           malformedHost = canonicalizeHost(parsed2, options, schemeHandler, isIP);
         }
-        if (uri2.indexOf("%") !== -1 && parsed2.host !== void 0 && !malformedIPLiteral) {
+        if (uri3.indexOf("%") !== -1 && parsed2.host !== void 0 && !malformedIPLiteral) {
           let host = isIP ? parsed2.host : normalizePercentEncoding(parsed2.host, true);
           if (!isIP) {
             host = normalizePercentEncoding(host.toLowerCase());
@@ -23362,16 +23362,16 @@ var require_fast_uri = __commonJS({
       }
       return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse13(uri2, opts) {
-      return parseWithStatus(uri2, opts).parsed;
+    function parse13(uri3, opts) {
+      return parseWithStatus(uri3, opts).parsed;
     }
-    function normalizeString(uri2, opts) {
-      return normalizeStringWithStatus(uri2, opts).normalized;
+    function normalizeString(uri3, opts) {
+      return normalizeStringWithStatus(uri3, opts).normalized;
     }
-    function normalizeStringWithStatus(uri2, opts) {
-      const { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri2, opts);
+    function normalizeStringWithStatus(uri3, opts) {
+      const { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri3, opts);
       return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri2 : serialize(parsed2, opts),
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri3 : serialize(parsed2, opts),
         malformedAuthorityOrPort,
         malformedPercentEncoding,
         malformedSchemeSpecific,
@@ -23379,13 +23379,13 @@ var require_fast_uri = __commonJS({
         malformedScheme
       };
     }
-    function normalizeComparableURI(uri2, opts) {
-      if (typeof uri2 !== "string" && typeof uri2 !== "object") {
+    function normalizeComparableURI(uri3, opts) {
+      if (typeof uri3 !== "string" && typeof uri3 !== "object") {
         return void 0;
       }
       let value;
       try {
-        value = typeof uri2 === "string" ? uri2 : serialize(uri2, opts);
+        value = typeof uri3 === "string" ? uri3 : serialize(uri3, opts);
       } catch {
         return void 0;
       }
@@ -23397,7 +23397,7 @@ var require_fast_uri = __commonJS({
       normalize: normalize4,
       resolve: resolve17,
       resolveComponent,
-      equal,
+      equal: equal2,
       serialize,
       parse: parse13
     };
@@ -23412,9 +23412,9 @@ var require_uri = __commonJS({
   "node_modules/ajv/dist/runtime/uri.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var uri2 = require_fast_uri();
-    uri2.code = 'require("ajv/dist/runtime/uri").default';
-    exports.default = uri2;
+    var uri3 = require_fast_uri();
+    uri3.code = 'require("ajv/dist/runtime/uri").default';
+    exports.default = uri3;
   }
 });
 
@@ -24252,7 +24252,7 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
+    function ucs2length2(str2) {
       const len = str2.length;
       let length = 0;
       let pos = 0;
@@ -24268,8 +24268,8 @@ var require_ucs2length = __commonJS({
       }
       return length;
     }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+    exports.default = ucs2length2;
+    ucs2length2.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
@@ -24487,9 +24487,9 @@ var require_equal = __commonJS({
   "node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal;
+    var equal2 = require_fast_deep_equal();
+    equal2.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal2;
   }
 });
 
@@ -39063,7 +39063,7 @@ var init_js_yaml = __esm({
 });
 
 // src/action/main.ts
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync8, writeFileSync as writeFileSync5 } from "node:fs";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, writeFileSync as writeFileSync5 } from "node:fs";
 import { dirname as dirname14, resolve as resolve16 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
@@ -41342,7 +41342,7 @@ function getIDToken(aud) {
 // src/api.ts
 import { existsSync as existsSync5, mkdirSync, mkdtempSync as mkdtempSync3, rmSync as rmSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { isAbsolute as isAbsolute3, join as join19, relative as relative11, resolve as resolve14 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join20, relative as relative11, resolve as resolve14 } from "node:path";
 
 // src/base/timing.ts
 import { writeFileSync } from "node:fs";
@@ -52718,9 +52718,9 @@ function readBaseline(file) {
 }
 function isBaseline(value) {
   if (typeof value !== "object" || value === null) return false;
-  const { version, files } = value;
-  if (version !== BASELINE_VERSION || typeof files !== "object" || files === null || Array.isArray(files)) return false;
-  return Object.values(files).every(
+  const { version, files: files2 } = value;
+  if (version !== BASELINE_VERSION || typeof files2 !== "object" || files2 === null || Array.isArray(files2)) return false;
+  return Object.values(files2).every(
     (rules) => typeof rules === "object" && rules !== null && !Array.isArray(rules) && Object.values(rules).every((n) => Number.isInteger(n) && n >= 0)
   );
 }
@@ -53208,10 +53208,10 @@ var getArrayGroup = () => {
 function build$4(options) {
   return options.group ? getArrayGroup : getArray;
 }
-var groupFiles = (groups, directory, files) => {
+var groupFiles = (groups, directory, files2) => {
   groups.push({
     directory,
-    files,
+    files: files2,
     dir: directory
   });
 };
@@ -53424,12 +53424,12 @@ var Walker = class {
   walk = (entries, directoryPath, depth) => {
     const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
     if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-    const files = this.getArray(this.state.paths);
+    const files2 = this.getArray(this.state.paths);
     for (let i = 0; i < entries.length; ++i) {
       const entry = entries[i];
       if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
         const filename = this.joinPath(entry.name, directoryPath);
-        this.pushFile(filename, files, this.state.counts, filters);
+        this.pushFile(filename, files2, this.state.counts, filters);
       } else if (entry.isDirectory()) {
         let path6 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
         if (exclude && exclude(entry.name, path6)) continue;
@@ -53447,12 +53447,12 @@ var Walker = class {
             const filename = basename3(resolvedPath);
             const directoryPath$1 = normalizePath(dirname7(resolvedPath), this.state.options);
             resolvedPath = this.joinPath(filename, directoryPath$1);
-            this.pushFile(resolvedPath, files, this.state.counts, filters);
+            this.pushFile(resolvedPath, files2, this.state.counts, filters);
           }
         });
       }
     }
-    this.groupFiles(this.state.groups, directoryPath, files);
+    this.groupFiles(this.state.groups, directoryPath, files2);
   };
 };
 function promise(root, options) {
@@ -53914,8 +53914,8 @@ async function discover(inputs, cwd, ignores, list2 = listFolder) {
       unmatched.push(input);
     }
   }
-  const files = [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { files, stdin, unmatched, ignored, unreadable };
+  const files2 = [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { files: files2, stdin, unmatched, ignored, unreadable };
 }
 async function walk(dir, walker) {
   const { ignores, add: add4 } = walker;
@@ -55855,7 +55855,7 @@ async function load2(inputs, options) {
   const found = stdinPath ? { ...discovered, files: discovered.files.filter((f) => f.path !== stdinPath) } : discovered;
   phase("discover");
   const show = (path6) => toPosix(relative6(cwd, path6)) || basename7(path6);
-  const files = [];
+  const files2 = [];
   const resources = [];
   const issues = [];
   const sources = /* @__PURE__ */ new Map();
@@ -55867,7 +55867,7 @@ async function load2(inputs, options) {
   }
   for (const path6 of found.ignored) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(path6) });
-    files.push({ file: show(path6), resources: 0, status: "skipped" });
+    files2.push({ file: show(path6), resources: 0, status: "skipped" });
   }
   const kustomizeInputs = /* @__PURE__ */ new Set();
   const kustomizations = [];
@@ -55887,33 +55887,33 @@ async function load2(inputs, options) {
   }));
   if (stdinPath && ignores.ignores(stdinPath)) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(stdinPath) });
-    files.push({ file: show(stdinPath), resources: 0, status: "skipped" });
+    files2.push({ file: show(stdinPath), resources: 0, status: "skipped" });
   } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: stdinManifest(options.stdin) });
   else if (found.stdin) entries.push({ file: "<stdin>", read: stdinManifest(options.stdin) });
   phase("read");
   for (const { file, read, path: path6 } of entries) {
     if ("skip" in read) {
       issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file });
-      files.push({ file, resources: 0, status: "skipped" });
+      files2.push({ file, resources: 0, status: "skipped" });
       continue;
     }
     if (path6 && (KUSTOMIZATION_FILES.has(basename7(path6)) || kustomizeInputs.has(path6))) {
       kustomizeFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped", template: "kustomize" });
+      files2.push({ file, resources: 0, status: "skipped", template: "kustomize" });
       continue;
     }
     const chart = path6 ? charts.chartHolding(path6) : void 0;
     if (chart) chartRoots.add(chart);
     if (chart || looksLikeHelmTemplate(read.text)) {
       helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped", template: "helm" });
+      files2.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
     const parsed2 = parseManifests(file, read.text, path6 ? options.parsed : void 0);
     const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
     if (broken && read.text.includes("{{")) {
       helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped", template: "helm" });
+      files2.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
     sources.set(file, parsed2.source);
@@ -55921,21 +55921,21 @@ async function load2(inputs, options) {
     for (const i of parsed2.issues) issues.push(i);
     skippedDocuments += parsed2.skippedDocuments;
     if (parsed2.kustomize) kustomizeFiles.push(file);
-    files.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
+    files2.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
   }
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
   phase("parse");
-  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched, kustomizations, charts: [...chartRoots] };
+  return { files: files2, resources, issues, skippedDocuments, sources, unmatched: found.unmatched, kustomizations, charts: [...chartRoots] };
 }
-function templateIssue(tool, files) {
-  const dirs = [...new Set(files.map((f) => dirname9(f)))];
+function templateIssue(tool, files2) {
+  const dirs = [...new Set(files2.map((f) => dirname9(f)))];
   const shown = dirs.slice(0, 3).join(", ") + (dirs.length > 3 ? `, and ${dirs.length - 3} more` : "");
   return {
     ruleId: "template-skipped",
     messageId: tool,
-    data: { count: files.length, dirs: shown, dir: dirs[0] ?? "." },
-    file: files[0] ?? ""
+    data: { count: files2.length, dirs: shown, dir: dirs[0] ?? "." },
+    file: files2[0] ?? ""
   };
 }
 function parseManifests(file, text, store) {
@@ -56945,8 +56945,8 @@ function deepEqual(a, b) {
 // src/render/kustomize/build.ts
 async function buildKustomization(root, command, sources, cache3, timeoutMs) {
   const tree = kustomizationTree(root.dir, cache3);
-  const files = /* @__PURE__ */ new Set();
-  for (const k of tree) for (const f of [k.file, ...k.resourceFiles, ...k.inputFiles]) files.add(f);
+  const files2 = /* @__PURE__ */ new Set();
+  for (const k of tree) for (const f of [k.file, ...k.resourceFiles, ...k.inputFiles]) files2.add(f);
   const wrapper = mkdtempSync2(join15(tmpdir2(), "meshlint-kustomize-"));
   try {
     const posix2 = (p) => p.split(sep9).join("/");
@@ -56964,14 +56964,14 @@ async function buildKustomization(root, command, sources, cache3, timeoutMs) {
     writeFileSync3(join15(wrapper, "kustomization.yaml"), (0, import_yaml11.stringify)(spec2));
     const helm = tree.some((k) => k.helmCharts) ? ["--enable-helm"] : [];
     const run = await runTool([...command, ...helm, wrapper], wrapper, timeoutMs);
-    if (!run.ok) return { run, resources: [], files, tree };
+    if (!run.ok) return { run, resources: [], files: files2, tree };
     const parsed2 = parseManifests(`${root.dir}/(kustomize build)`, run.stdout);
     const build3 = { buildDir: wrapper, rootFile: tree[0]?.file ?? join15(root.dir, "kustomization.yaml"), tree, patches: patchesByPrecedence(root.dir, cache3), sources, ...root.namespaceAt ? { namespaceAt: root.namespaceAt } : {} };
     const resources = parsed2.resources.map((r) => {
       const traced = traceObject(r.data, build3);
       return { apiVersion: r.apiVersion, kind: r.kind, data: deepFreeze(traced.data), origin: traced.origin };
     });
-    return { run, resources, files, tree };
+    return { run, resources, files: files2, tree };
   } finally {
     rmSync2(wrapper, { recursive: true, force: true });
   }
@@ -57120,8 +57120,8 @@ async function render(input, options) {
     const by = request.by.kind ? ` (deployed by ${request.by.kind} "${request.by.name}")` : "";
     if (request.tool === "kustomize") {
       const tree = kustomizationTree(request.dir, cache3);
-      const files = tree.flatMap((k) => [k.file, ...k.resourceFiles, ...k.inputFiles]);
-      for (const f of files) attempted.add(show(f));
+      const files2 = tree.flatMap((k) => [k.file, ...k.resourceFiles, ...k.inputFiles]);
+      for (const f of files2) attempted.add(show(f));
       const file = show(tree[0]?.file ?? join16(request.dir, "kustomization.yaml"));
       if (!kustomize) {
         issues.push({ ruleId: "template-not-rendered", messageId: "kustomize", data: { root, by, why: kustomizeMissing }, file, help: KUSTOMIZE_HELP });
@@ -57341,7 +57341,7 @@ async function loadProject(inputs, options = {}) {
   ]);
   const rendered = options.render === false || !needsRendering(loaded2) ? void 0 : await render(loaded2, { cwd, top: await gitTop(cwd) ?? cwd, ...options.render });
   if (rendered) phase("render");
-  const { plain, deployments, issues, files, sources } = assemble(loaded2, rendered);
+  const { plain, deployments, issues, files: files2, sources } = assemble(loaded2, rendered);
   const context = [...plain, ...served2, ...options.clusterResources ?? []];
   const base = resourcesFromRaw(context, settings);
   const worlds = [{ deployment: void 0, index: indexResources(overlay(base), settings) }];
@@ -57353,7 +57353,7 @@ async function loadProject(inputs, options = {}) {
   }
   const index = deployments.length === 0 ? worlds[0].index : indexResources(overlay([...base, ...renderedObjects]), settings);
   phase("index");
-  return { cwd, config, settings, loaded: loaded2, index, plain, shared: context, deployments, worlds, issues, files, sources };
+  return { cwd, config, settings, loaded: loaded2, index, plain, shared: context, deployments, worlds, issues, files: files2, sources };
 }
 function assemble(loaded2, rendered) {
   if (!rendered) {
@@ -67215,7 +67215,7 @@ function assertValidNames(file) {
 function createBaseRegistry() {
   const types2 = /* @__PURE__ */ new Map();
   const extendees = /* @__PURE__ */ new Map();
-  const files = /* @__PURE__ */ new Map();
+  const files2 = /* @__PURE__ */ new Map();
   return {
     kind: "registry",
     types: types2,
@@ -67224,10 +67224,10 @@ function createBaseRegistry() {
       return types2.values();
     },
     get files() {
-      return files.values();
+      return files2.values();
     },
     addFile(file, skipTypes, withDeps) {
-      files.set(file.proto.name, file);
+      files2.set(file.proto.name, file);
       if (!skipTypes) {
         for (const type2 of nestedTypes(file)) {
           this.add(type2);
@@ -67257,7 +67257,7 @@ function createBaseRegistry() {
       return types2.get(typeName);
     },
     getFile(fileName) {
-      return files.get(fileName);
+      return files2.get(fileName);
     },
     getMessage(typeName) {
       const t = types2.get(typeName);
@@ -84696,7 +84696,7 @@ var workloadgroup_service_account_not_found_default = defineRule({
 });
 
 // src/schema/check.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/schema/convert.ts
 var DOCUMENTATION = /* @__PURE__ */ new Set(["description", "example", "externalDocs", "title", "x-kubernetes-map-type"]);
@@ -84722,6 +84722,7 @@ var OBJECT_META = {
   }
 };
 var objectMetaSchema = () => structuredClone(OBJECT_META);
+var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
 function convertCrdSchema(openAPIV3Schema) {
   const root = convertNode(openAPIV3Schema, true);
   root.type ??= "object";
@@ -85248,6 +85249,53 @@ var KUBERNETES_FORMATS = {
   rgbcolor: (v) => RGBCOLOR.test(v)
 };
 
+// src/schema/precompiled.ts
+var import_equal = __toESM(require_equal(), 1);
+var import_ucs2length = __toESM(require_ucs2length(), 1);
+var import_uri = __toESM(require_uri(), 1);
+var import_validation_error = __toESM(require_validation_error(), 1);
+import { createHash as createHash2 } from "node:crypto";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join18 } from "node:path";
+import vm from "node:vm";
+var AJV_OPTIONS = { strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true };
+var PRECOMPILED_DIR = join18(PACKAGE_ROOT, "dist", "validators");
+var asRequired = (imported) => imported.__esModule ? imported : { default: imported };
+var RUNTIME = {
+  "ajv/dist/runtime/equal": asRequired(import_equal.default),
+  "ajv/dist/runtime/ucs2length": asRequired(import_ucs2length.default),
+  "ajv/dist/runtime/uri": asRequired(import_uri.default),
+  "ajv/dist/runtime/validation_error": asRequired(import_validation_error.default),
+  "meshlint:formats": KUBERNETES_FORMATS
+};
+var RUNTIME_IDS = Object.keys(RUNTIME);
+function runtimeRequire(id) {
+  if (!(id in RUNTIME)) throw new Error(`a generated validator needs "${id}", which meshlint does not provide`);
+  return RUNTIME[id];
+}
+var schemaDigest = (schema2) => createHash2("sha256").update(JSON.stringify(schema2)).digest("hex");
+var files;
+function precompiledValidator(schema2) {
+  if (!files) {
+    try {
+      const index = JSON.parse(readFileSync6(join18(PRECOMPILED_DIR, "index.json"), "utf8"));
+      files = new Map(Object.entries(index.files));
+    } catch {
+      files = /* @__PURE__ */ new Map();
+    }
+  }
+  if (files.size === 0) return void 0;
+  const file = files.get(schemaDigest(schema2));
+  if (!file) return void 0;
+  const path6 = join18(PRECOMPILED_DIR, file);
+  try {
+    const factory = new vm.Script(readFileSync6(path6, "utf8"), { filename: path6 }).runInThisContext();
+    return factory(runtimeRequire, re2Pattern);
+  } catch {
+    return void 0;
+  }
+}
+
 // src/schema/registry.ts
 var key = (group2, kind2) => `${group2}/${kind2}`;
 var sharedAjv;
@@ -85255,7 +85303,7 @@ var compiled = /* @__PURE__ */ new WeakMap();
 var metadataValidate;
 function ajv() {
   if (!sharedAjv) {
-    sharedAjv = new import_ajv2.Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
+    sharedAjv = new import_ajv2.Ajv({ ...AJV_OPTIONS, code: { regExp: re2Pattern } });
     for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
   }
   return sharedAjv;
@@ -85332,7 +85380,7 @@ var SchemaRegistry = class {
   }
   /** For kinds without a CRD (core kinds, unknown groups): checks ObjectMeta, e.g. that labels are strings. */
   metadataValidator() {
-    metadataValidate ??= ajv().compile({ type: "object", properties: { metadata: objectMetaSchema() } });
+    metadataValidate ??= precompiledValidator(METADATA_SCHEMA) ?? ajv().compile(METADATA_SCHEMA);
     return metadataValidate;
   }
   /**
@@ -85343,12 +85391,12 @@ var SchemaRegistry = class {
     const newer = this.newer.get(key(crd.group, crd.kind));
     return newer && crd.source === "istio-1.30.3" ? newer : void 0;
   }
-  /** Compiles a version's schema once, on first use. */
+  /** A version's validator: generated at build time for bundled schemas, else compiled once, on first use. */
   validator(version) {
     if (!version.schema) return void 0;
     let validate2 = compiled.get(version);
     if (!validate2) {
-      validate2 = ajv().compile(version.schema);
+      validate2 = precompiledValidator(version.schema) ?? ajv().compile(version.schema);
       compiled.set(version, validate2);
     }
     return validate2;
@@ -85491,7 +85539,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join18(sep10 = "") {
+function join19(sep10 = "") {
   let result = "";
   for (let i = 0; i < this.size; i++) {
     const item = this.get(i);
@@ -85785,8 +85833,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join18),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join18),
+  celMethod("join", LIST_STRING, [], STRING6, join19),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join19),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -86901,7 +86949,6 @@ function valueAt3(root, path6) {
 }
 
 // src/schema/check.ts
-var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
 var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceDefinition], () => {
   const crds = index.all(K.CustomResourceDefinition);
   const served2 = crds.filter((r) => r.origin.kind === "crds");
@@ -86914,7 +86961,7 @@ var experimentalInUse = (index) => index.fact(
   (i) => i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version))
 );
 function schemaInputsKey(index) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   const { gatewayApiChannel, gatewayApiBundle } = index.settings;
   hash.update(JSON.stringify([gatewayApiChannel ?? null, gatewayApiBundle ?? null]));
   for (const crd of index.all(K.CustomResourceDefinition)) {
@@ -89442,17 +89489,17 @@ function finish(checked, issues, sourcesOf, catalog2, config, cwd, options) {
     sources
   };
 }
-function summarize2(diagnostics, files, index, suppressed, skippedDocuments, cluster) {
+function summarize2(diagnostics, files2, index, suppressed, skippedDocuments, cluster) {
   const count = (s) => diagnostics.filter((d) => d.severity === s).length;
   return {
-    files: files.length,
+    files: files2.length,
     // Files' objects (rendered ones included), and with --cluster the cluster's (those a file replaces counted once).
     resources: index.all(ANY_KIND).filter(isLinted).length,
     errors: count("error"),
     warnings: count("warning"),
     infos: count("info"),
     suppressed,
-    skipped: files.filter((f) => f.status === "skipped").length + skippedDocuments,
+    skipped: files2.filter((f) => f.status === "skipped").length + skippedDocuments,
     ...cluster ? { fromCluster: index.all(ANY_KIND).filter((r) => r.origin.kind === "cluster").length } : {}
   };
 }
@@ -89569,7 +89616,7 @@ async function lintChange(inputs, options = {}) {
   } catch (error2) {
     throw new UsageError(`${options.staged && options.since === void 0 ? "--staged" : `--changed-since ${since}`}: ${error2.message}`);
   }
-  const scratch = mkdtempSync3(join19(tmpdir3(), "meshlint-change-"));
+  const scratch = mkdtempSync3(join20(tmpdir3(), "meshlint-change-"));
   try {
     const inside = relative11(top, cwd);
     const fixed = {
@@ -89580,11 +89627,11 @@ async function lintChange(inputs, options = {}) {
     };
     let afterCwd = cwd;
     if (options.staged) {
-      await materialize(top, "index", join19(scratch, "after"));
-      afterCwd = join19(scratch, "after", inside);
+      await materialize(top, "index", join20(scratch, "after"));
+      afterCwd = join20(scratch, "after", inside);
     }
-    const beforeCwd = join19(scratch, "before", inside);
-    if (base) await materialize(top, { commit: base }, join19(scratch, "before"));
+    const beforeCwd = join20(scratch, "before", inside);
+    if (base) await materialize(top, { commit: base }, join20(scratch, "before"));
     mkdirSync(beforeCwd, { recursive: true });
     const named = inputs.map((i) => isAbsolute3(i) && isInside(top, i) ? relative11(cwd, i) || "." : i);
     const after = await lint(named, { ...options, ...fixed, cwd: afterCwd });
@@ -89624,8 +89671,8 @@ function inReportScope(diagnostics, cwd, paths) {
 }
 
 // src/report/docs-url.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-import { join as join20 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { join as join21 } from "node:path";
 var FALLBACK_REPOSITORY = "https://github.com/meshlint/meshlint";
 function repositoryUrl(manifest) {
   const repo = manifest.repository;
@@ -89641,7 +89688,7 @@ function repositoryUrl(manifest) {
 }
 var REPOSITORY_URL = (() => {
   try {
-    return repositoryUrl(JSON.parse(readFileSync6(join20(PACKAGE_ROOT, "package.json"), "utf8")));
+    return repositoryUrl(JSON.parse(readFileSync7(join21(PACKAGE_ROOT, "package.json"), "utf8")));
   } catch {
     return FALLBACK_REPOSITORY;
   }
@@ -89698,8 +89745,8 @@ function summaryLine(s) {
   return parts.join("") + (extra.length ? `; ${extra.join(", ")}` : "");
 }
 function nothingRead(result) {
-  const files = result.files.length;
-  if (files === 0) return "no manifest was read: the paths hold no .yaml, .yml or .json file, so nothing was checked";
+  const files2 = result.files.length;
+  if (files2 === 0) return "no manifest was read: the paths hold no .yaml, .yml or .json file, so nothing was checked";
   const unrendered = result.diagnostics.filter((d) => d.ruleId === "template-not-rendered" || d.ruleId === "template-render-failed").length;
   const skipped = result.files.filter((f) => f.status === "skipped").length;
   const documents = result.summary.skipped - skipped;
@@ -89708,7 +89755,7 @@ function nothingRead(result) {
     skipped ? `${plural(skipped, "file")} skipped` : "",
     documents > 0 ? `${plural(documents, "document")} without apiVersion and kind` : ""
   ].filter(Boolean);
-  return `no Kubernetes object was read from ${plural(files, "file")}${why.length ? ` (${why.join(", ")})` : ""}, so nothing was checked`;
+  return `no Kubernetes object was read from ${plural(files2, "file")}${why.length ? ` (${why.join(", ")})` : ""}, so nothing was checked`;
 }
 
 // src/report/github.ts
@@ -90427,9 +90474,9 @@ function codeFrame(source, d, indent, c, paint) {
 }
 
 // src/project/run-cache.ts
-import { createHash as createHash3 } from "node:crypto";
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync7, renameSync, rmSync as rmSync4, statSync as statSync9, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname13, join as join21, resolve as resolve15 } from "node:path";
+import { createHash as createHash4 } from "node:crypto";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync8, renameSync, rmSync as rmSync4, statSync as statSync9, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname13, join as join22, resolve as resolve15 } from "node:path";
 var CACHE_FILE = ".meshlintcache";
 var MARK = '{"meshlintCache":';
 var FORMAT2 = 1;
@@ -90457,7 +90504,7 @@ var RunCache = class _RunCache {
   static open(file) {
     let text;
     try {
-      text = readFileSync7(file, "utf8");
+      text = readFileSync8(file, "utf8");
     } catch (error2) {
       const code = error2.code;
       if (code === "ENOENT") return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true) };
@@ -90559,7 +90606,7 @@ function cacheFileFor(location2, cwd) {
     folder ||= statSync9(path6).isDirectory();
   } catch {
   }
-  return folder ? join21(path6, `${CACHE_FILE}_${digest(cwd).slice(0, 12)}`) : path6;
+  return folder ? join22(path6, `${CACHE_FILE}_${digest(cwd).slice(0, 12)}`) : path6;
 }
 function checkedEntries(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("no entries");
@@ -90583,7 +90630,7 @@ function survivesJson(value) {
   return true;
 }
 function digest(...parts) {
-  const hash = createHash3("sha256");
+  const hash = createHash4("sha256");
   for (const p of parts) hash.update(`${p.length}:${p}`);
   return hash.digest("hex");
 }
@@ -90674,7 +90721,7 @@ function changedSince() {
   const event = process.env.GITHUB_EVENT_NAME;
   if (event !== "pull_request" && event !== "pull_request_target" || !process.env.GITHUB_EVENT_PATH) return void 0;
   try {
-    const payload = JSON.parse(readFileSync8(process.env.GITHUB_EVENT_PATH, "utf8"));
+    const payload = JSON.parse(readFileSync9(process.env.GITHUB_EVENT_PATH, "utf8"));
     const sha = payload.pull_request?.base?.sha;
     return typeof sha === "string" && sha ? sha : void 0;
   } catch {
