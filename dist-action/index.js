@@ -87895,6 +87895,7 @@ var linkerd_opaque_ports_mismatch_default = defineRule({
     const workloads = workloadsBehind(ctx.index, service);
     const reported = /* @__PURE__ */ new Set();
     for (const w of workloads) {
+      if (linkerdMeshing(ctx.index, w).meshed === false) continue;
       const podValue = w.annotations[OPAQUE_PORTS_ANNOTATION];
       if (podValue === void 0 && svcValue === void 0 && nsValue === void 0) continue;
       const names2 = new Map(w.containers.flatMap((c) => c.ports.flatMap((p) => p.name ? [[p.name, p.containerPort]] : [])));

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
 import { DEFAULT_OPAQUE_PORTS, opaquePortSet } from "../../src/linkerd/annotations.js";
-import { OPAQUE_PORTS_ANNOTATION } from "../../src/linkerd/injection.js";
+import { OPAQUE_PORTS_ANNOTATION, linkerdMeshing } from "../../src/linkerd/injection.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { annotationsOf, asString } from "../../src/model/resource.js";
 import { type ServicePort, serviceView, targetPortOn, workloadsBehind } from "../../src/model/services.js";
@@ -30,6 +30,8 @@ export default defineRule({
     const workloads = workloadsBehind(ctx.index, service);
     const reported = new Set<ServicePort>();
     for (const w of workloads) {
+      // A pod without a proxy has nothing that reads its opaque ports: the advice cannot be followed.
+      if (linkerdMeshing(ctx.index, w).meshed === false) continue;
       const podValue = w.annotations[OPAQUE_PORTS_ANNOTATION];
       // Only where the repository writes the annotation somewhere; otherwise both sides use the defaults.
       if (podValue === undefined && svcValue === undefined && nsValue === undefined) continue;
