@@ -58315,6 +58315,16 @@ var declaresNamespace = (index, namespace) => {
 var holdsWorkloads = (index) => index.fact("evidence/holds-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
 var holdsApplicationsIn = (index, namespace) => index.workloads().inNamespace(namespace).length > 0 || holdsKindIn(index, K.ServiceAccount, namespace);
 var speaksForServicesIn = (index, namespace) => holdsKindIn(index, K.Service, namespace) || declaresNamespace(index, namespace);
+var marksWorkloadsOrNamespaces = (index, key2, isMark) => index.fact(`evidence/marks:${key2}`, [K.Namespace, ...WORKLOAD_KINDS], (i) => {
+  const marked = (meta) => Object.keys(meta).some(isMark);
+  if (i.all(K.Namespace).some((ns) => isLinted(ns) && (marked(labelsOf(ns)) || marked(annotationsOf(ns))))) return true;
+  return i.workloads().all.some((w) => isLinted(w.resource) && (marked(w.labels) || marked(w.annotations)));
+});
+var runsContainerNamed = (index, name) => index.fact(
+  `evidence/container:${name}`,
+  WORKLOAD_KINDS,
+  (i) => i.workloads().all.some((w) => isLinted(w.resource) && [...w.containers, ...w.initContainers].some((c) => c.name === name))
+);
 
 // src/istio/injection.ts
 function namespaceDataplane(index, namespace) {
@@ -63892,6 +63902,13 @@ function repositoryDefinesHosts(index) {
   });
 }
 var usesIstioConfig = (index) => index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));
+var isIstioMark = (key2) => key2 === "istio-injection" || key2 === "istio" || /^(istio\.io|sidecar\.istio\.io|proxy\.istio\.io|traffic\.sidecar\.istio\.io|inject\.istio\.io|ambient\.istio\.io)\//.test(key2);
+var ISTIO_EVIDENCE_KINDS = [K.Namespace, ...WORKLOAD_KINDS, K.KubernetesGateway];
+var showsIstio = (index) => index.fact("istio/shows-istio", [K.KubernetesGateway], (i) => {
+  if (usesIstioConfig(i) || i.settings.installation.profile !== void 0) return true;
+  if (marksWorkloadsOrNamespaces(i, "istio", isIstioMark) || runsContainerNamed(i, "istio-proxy")) return true;
+  return i.all(K.KubernetesGateway).some((gw) => isLinted(gw) && ISTIO_GATEWAY_CLASSES.includes(asString(spec(gw).gatewayClassName) ?? ""));
+});
 function repositoryDeploysGateways(index) {
   index.workloads();
   return index.fact("istio/repository-gateway-proxies", [], (i) => i.workloads().all.some((w) => isLinted(w.resource) && isGatewayProxy(w)));
@@ -81402,10 +81419,6 @@ var requestauthentication_selector_not_found_default = defineRule({
   }
 });
 
-// src/linkerd/evidence.ts
-var usesLinkerd = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
-var serversJudged = (index, namespace) => holdsKind(index, K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
-
 // rules/istio/service-port-protocol-invalid.ts
 var SYSTEM_NAMESPACES2 = /* @__PURE__ */ new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]);
 var service_port_protocol_invalid_default = defineRule({
@@ -81430,9 +81443,9 @@ var service_port_protocol_invalid_default = defineRule({
     }
   },
   target: [K.Service],
-  reads: [...WORKLOAD_KINDS, K.Namespace],
+  reads: [...WORKLOAD_KINDS, ...ISTIO_EVIDENCE_KINDS],
   check(svc, ctx) {
-    if (usesLinkerd(ctx.index) && !usesIstioConfig(ctx.index)) return;
+    if (!showsIstio(ctx.index)) return;
     const labels = labelsOf(svc);
     if (labels.istio !== void 0 || labels.release === "istio" || labels["gateway.istio.io/managed"] !== void 0) return;
     if (SYSTEM_NAMESPACES2.has(svc.namespace)) return;
@@ -84520,10 +84533,10 @@ var workload_uid_conflict_default = defineRule({
     }
   },
   target: WORKLOAD_KINDS,
-  reads: [],
+  reads: ISTIO_EVIDENCE_KINDS,
   check(resource, ctx) {
     const workload = workloadOf(resource);
-    if (!workload) return;
+    if (!workload || !showsIstio(ctx.index)) return;
     const labels = labelsOf(resource);
     if (labels.istio !== void 0 || labels.release === "istio") return;
     const specPath = [...workload.templatePath, "spec"];
@@ -87484,6 +87497,10 @@ var linkerd_authorizationpolicy_outbound_route_default = defineRule({
     });
   }
 });
+
+// src/linkerd/evidence.ts
+var usesLinkerd = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+var serversJudged = (index, namespace) => holdsKind(index, K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
 
 // rules/linkerd/linkerd-authorizationpolicy-target-not-found.ts
 var linkerd_authorizationpolicy_target_not_found_default = defineRule({

@@ -1,8 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { inMesh } from "../../src/istio/injection.js";
 import { isGatewayWorkload } from "../../src/istio/mtls.js";
-import { usesIstioConfig } from "../../src/istio/evidence.js";
-import { usesLinkerd } from "../../src/linkerd/evidence.js";
+import { ISTIO_EVIDENCE_KINDS, showsIstio } from "../../src/istio/evidence.js";
 import { analyzerPortProtocol, isKnownAppProtocol } from "../../src/istio/protocols.js";
 import { K } from "../../src/model/kinds.js";
 import { labelsOf } from "../../src/model/resource.js";
@@ -33,10 +32,11 @@ export default defineRule({
     },
   },
   target: [K.Service],
-  reads: [...WORKLOAD_KINDS, K.Namespace],
+  reads: [...WORKLOAD_KINDS, ...ISTIO_EVIDENCE_KINDS],
   check(svc, ctx) {
-    // Port naming is Istio's convention; a Linkerd repository without Istio configuration does not need it.
-    if (usesLinkerd(ctx.index) && !usesIstioConfig(ctx.index)) return;
+    // Port naming is Istio's convention: a repository that shows no Istio (meshed by Linkerd, or running only
+    // another Gateway API controller) does not need it.
+    if (!showsIstio(ctx.index)) return;
     const labels = labelsOf(svc);
     // Istio's control plane and the gateways and waypoints it deploys name their ports themselves.
     if (labels.istio !== undefined || labels.release === "istio" || labels["gateway.istio.io/managed"] !== undefined) return;

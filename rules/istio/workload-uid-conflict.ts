@@ -1,4 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
+import { ISTIO_EVIDENCE_KINDS, showsIstio } from "../../src/istio/evidence.js";
 import { type FieldPath, asArray, asNumber, asObject, asString, getPath, labelsOf } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { workloadOf } from "../../src/model/workloads.js";
@@ -21,10 +22,11 @@ export default defineRule({
     },
   },
   target: WORKLOAD_KINDS,
-  reads: [],
+  reads: ISTIO_EVIDENCE_KINDS,
   check(resource, ctx) {
     const workload = workloadOf(resource);
-    if (!workload) return;
+    // 1337 is Istio's convention; where the repository shows no Istio, no sidecar is there to be bypassed.
+    if (!workload || !showsIstio(ctx.index)) return;
     // Istio's own components (labelled `istio=…` or `release=istio`) run as 1337 on purpose.
     const labels = labelsOf(resource);
     if (labels.istio !== undefined || labels.release === "istio") return;

@@ -1,10 +1,11 @@
 // What the repository gives evidence of about Istio, in the vocabulary of src/model/evidence.ts.
-import { holdsKind } from "../model/evidence.js";
-import { K } from "../model/kinds.js";
+import { holdsKind, marksWorkloadsOrNamespaces, runsContainerNamed } from "../model/evidence.js";
+import { K, type KindKey } from "../model/kinds.js";
 import { type Resource, asString, isLinted, spec } from "../model/resource.js";
-import type { ResourceIndex } from "../model/resource-index.js";
+import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
 import { isGatewayProxy } from "./gateway-servers.js";
 import { HOST_KINDS } from "./hosts.js";
+import { ISTIO_GATEWAY_CLASSES } from "./installation.js";
 
 /**
  * Whether the repository defines Services or ServiceEntries of its own. The objects a standard installation
@@ -28,6 +29,29 @@ export function repositoryDefinesHosts(index: ResourceIndex): boolean {
 /** Whether the repository holds any Istio configuration (an object of a `*.istio.io` group). */
 export const usesIstioConfig = (index: ResourceIndex): boolean =>
   index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));
+
+/** Label and annotation keys by which Istio's injector, CNI and proxies are told about a namespace or pod. */
+const isIstioMark = (key: string): boolean =>
+  key === "istio-injection" ||
+  key === "istio" ||
+  /^(istio\.io|sidecar\.istio\.io|proxy\.istio\.io|traffic\.sidecar\.istio\.io|inject\.istio\.io|ambient\.istio\.io)\//.test(key);
+
+/** The kinds showsIstio reads (besides Istio's own, which are evidence wherever they appear). */
+export const ISTIO_EVIDENCE_KINDS: readonly KindKey[] = [K.Namespace, ...WORKLOAD_KINDS, K.KubernetesGateway];
+
+/**
+ * Whether the repository shows that Istio runs where it deploys: Istio configuration, Istio's injection or proxy
+ * labels and annotations on a namespace or pod template (or Istio's own component label `istio`), a pod running
+ * `istio-proxy`, a Gateway of one of Istio's classes, or settings naming an Istio installation profile. Istio's
+ * conventions for plain Kubernetes objects (port naming, UID 1337) are judged only then: a repository meshed by
+ * Linkerd, or one that only runs another Gateway API controller, does not follow them and does not need to.
+ */
+export const showsIstio = (index: ResourceIndex): boolean =>
+  index.fact("istio/shows-istio", [K.KubernetesGateway], (i) => {
+    if (usesIstioConfig(i) || i.settings.installation.profile !== undefined) return true;
+    if (marksWorkloadsOrNamespaces(i, "istio", isIstioMark) || runsContainerNamed(i, "istio-proxy")) return true;
+    return i.all(K.KubernetesGateway).some((gw) => isLinted(gw) && ISTIO_GATEWAY_CLASSES.includes(asString(spec(gw).gatewayClassName) ?? ""));
+  });
 
 /** Whether the repository deploys gateway proxies of its own (assumed installation workloads do not count). */
 export function repositoryDeploysGateways(index: ResourceIndex): boolean {

@@ -5,7 +5,7 @@
 // own in src/<mesh>/evidence.ts, built on these. Objects the installation is assumed to provide, and CRDs given with
 // --crds, are never evidence: only what meshlint lints is (isLinted).
 import { K, type KindKey } from "./kinds.js";
-import { isLinted } from "./resource.js";
+import { annotationsOf, isLinted, labelsOf } from "./resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "./resource-index.js";
 
 /** The repository defines objects of this kind (anywhere): a repository without any DestinationRule keeps them elsewhere. */
@@ -32,3 +32,21 @@ export const holdsApplicationsIn = (index: ResourceIndex, namespace: string): bo
 /** The repository speaks for a namespace's Services: it holds some Service there, or declares the Namespace. */
 export const speaksForServicesIn = (index: ResourceIndex, namespace: string): boolean =>
   holdsKindIn(index, K.Service, namespace) || declaresNamespace(index, namespace);
+
+/**
+ * Whether the repository marks some Namespace or pod template with a label or annotation whose key `isMark` accepts:
+ * a mesh's injection and proxy settings (`istio-injection`, `linkerd.io/inject`, `sidecar.istio.io/…`) say the
+ * mesh runs where the repository deploys.
+ */
+export const marksWorkloadsOrNamespaces = (index: ResourceIndex, key: string, isMark: (key: string) => boolean): boolean =>
+  index.fact(`evidence/marks:${key}`, [K.Namespace, ...WORKLOAD_KINDS], (i) => {
+    const marked = (meta: Readonly<Record<string, string>>) => Object.keys(meta).some(isMark);
+    if (i.all(K.Namespace).some((ns) => isLinted(ns) && (marked(labelsOf(ns)) || marked(annotationsOf(ns))))) return true;
+    return i.workloads().all.some((w) => isLinted(w.resource) && (marked(w.labels) || marked(w.annotations)));
+  });
+
+/** Whether a pod template of the repository runs a container of this name (a mesh's proxy, written out or injected). */
+export const runsContainerNamed = (index: ResourceIndex, name: string): boolean =>
+  index.fact(`evidence/container:${name}`, WORKLOAD_KINDS, (i) =>
+    i.workloads().all.some((w) => isLinted(w.resource) && [...w.containers, ...w.initContainers].some((c) => c.name === name)),
+  );
