@@ -86965,9 +86965,9 @@ function valueAt3(root, path6) {
 var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceDefinition], () => {
   const crds = index.all(K.CustomResourceDefinition);
   const served2 = crds.filter((r) => r.origin.kind === "crds");
-  return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd2(index), experimentalInUse(index));
+  return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd(index), experimentalInUse(index));
 });
-var usesLinkerd2 = (index) => index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
+var usesLinkerd = (index) => index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
 var experimentalInUse = (index) => index.fact(
   "schema:gateway-api-experimental-in-use",
   [],
@@ -86980,7 +86980,7 @@ function schemaInputsKey(index) {
   for (const crd of index.all(K.CustomResourceDefinition)) {
     hash.update(JSON.stringify([crd.origin.kind, crd.origin.file ?? null, isLinted(crd), crd.data]));
   }
-  hash.update(JSON.stringify([usesLinkerd2(index), experimentalInUse(index)]));
+  hash.update(JSON.stringify([usesLinkerd(index), experimentalInUse(index)]));
   return hash.digest("hex");
 }
 function seedSchemaReports(index, stored) {
@@ -87499,7 +87499,7 @@ var linkerd_authorizationpolicy_outbound_route_default = defineRule({
 });
 
 // src/linkerd/evidence.ts
-var usesLinkerd = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+var usesLinkerd2 = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
 var serversJudged = (index, namespace) => holdsKind(index, K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
 
 // rules/linkerd/linkerd-authorizationpolicy-target-not-found.ts
@@ -88116,7 +88116,7 @@ function linkerdParentRefs(route) {
 }
 function linkerdGoverns(index, route) {
   if (isLinkerdRoute(route)) return true;
-  if (!usesLinkerd(index)) return false;
+  if (!usesLinkerd2(index)) return false;
   return linkerdParentRefs(route).some((p) => p.target === "service" || p.target === "server" || p.target === "egressnetwork");
 }
 var webhookSeverity = (route) => route.group === LINKERD_POLICY_GROUP ? "error" : "warning";
