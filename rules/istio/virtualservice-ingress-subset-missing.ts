@@ -2,32 +2,30 @@ import { defineRule } from "../../src/engine/rule.js";
 import { canonicalHost } from "../../src/istio/hosts.js";
 import { isMeshBound } from "../../src/istio/gateways.js";
 import { routeGroups } from "../../src/istio/routes.js";
-import { K } from "../../src/model/kinds.js";
+import { K, sameKind } from "../../src/model/kinds.js";
 import { type Resource, asArray, asString, spec } from "../../src/model/resource.js";
-import { type ResourceIndex } from "../../src/model/resource-index.js";
+import type { ResourceIndex, Table } from "../../src/model/resource-index.js";
 import { HOST_KINDS } from "../../src/istio/hosts.js";
 
-/** Canonical host → the mesh VirtualServices for that host whose HTTP routes split its traffic by subset. */
-function subsetSplits(index: ResourceIndex): Map<string, Resource[]> {
-  return index.memo("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], () => {
-    const out = new Map<string, Resource[]>();
-    for (const vs of index.all(K.VirtualService)) {
-      if (!isMeshBound(vs)) continue;
-      const own = new Set(asArray(spec(vs).hosts).flatMap((h) => (typeof h === "string" ? [canonicalHost(index, h, vs.namespace)] : [])));
-      for (const group of routeGroups(vs)) {
-        if (group.section !== "http") continue;
-        for (const item of group.items) {
-          const host = asString(item.destination?.host);
-          if (!host || !asString(item.destination?.subset)) continue;
-          const fqdn = canonicalHost(index, host, vs.namespace);
-          if (!own.has(fqdn)) continue;
-          const list = out.get(fqdn) ?? [];
-          if (!list.includes(vs)) list.push(vs);
-          out.set(fqdn, list);
-        }
+/**
+ * Canonical host → the mesh VirtualServices for that host whose HTTP routes split its traffic by subset. Filed per
+ * VirtualService, so that a change re-files only that one (a gateway route's check looks up only its hosts).
+ */
+function subsetSplits(index: ResourceIndex): Table<Resource> {
+  return index.table("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], (vs, index) => {
+    if (!sameKind(K.VirtualService, vs) || !isMeshBound(vs)) return [];
+    const own = new Set(asArray(spec(vs).hosts).flatMap((h) => (typeof h === "string" ? [canonicalHost(index, h, vs.namespace)] : [])));
+    const split = new Set<string>();
+    for (const group of routeGroups(vs)) {
+      if (group.section !== "http") continue;
+      for (const item of group.items) {
+        const host = asString(item.destination?.host);
+        if (!host || !asString(item.destination?.subset)) continue;
+        const fqdn = canonicalHost(index, host, vs.namespace);
+        if (own.has(fqdn)) split.add(fqdn);
       }
     }
-    return out;
+    return [...split].map((fqdn) => [fqdn, vs] as const);
   });
 }
 
@@ -54,7 +52,7 @@ export default defineRule({
       for (const item of group.items) {
         const host = asString(item.destination?.host);
         if (!host || asString(item.destination?.subset)) continue;
-        const others = (splits.get(canonicalHost(ctx.index, host, vs.namespace)) ?? []).filter((o) => o !== vs);
+        const others = splits.get(canonicalHost(ctx.index, host, vs.namespace)).filter((o) => o !== vs);
         if (others.length === 0) continue;
         ctx.report({
           resource: vs,

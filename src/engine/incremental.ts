@@ -19,9 +19,11 @@ export interface Preview {
   /** Checks of objects that are gone. */
   readonly dropped: readonly Check[];
   /** Checks that ran again, with their new results. */
-  readonly rerun: readonly { readonly check: Check; readonly reports: readonly PendingReport[]; readonly keys: readonly number[] }[];
-  /** Checks of objects that are new. */
+  readonly rerun: readonly { readonly check: Check; readonly reports: readonly PendingReport[]; readonly keys: readonly string[] }[];
+  /** Checks of objects that are new (their `keys` empty until committed). */
   readonly fresh: readonly Check[];
+  /** The read keys of each fresh check, in order. Interned only on commit: a preview leaves the engine as it was. */
+  readonly freshKeys: readonly (readonly string[])[];
 }
 
 /**
@@ -60,11 +62,11 @@ export class IncrementalEngine {
     for (const rule of this.resourceRules) {
       for (const kind of rule.target) this.reads.get(rule.meta.id)!.add(kindId(kind));
       for (const kind of rule.target) {
-        for (const target of index.all(kind)) if (isLinted(target)) this.addCheck(this.runCheck({ rule, target, keys: [], reports: [] }, index));
+        for (const target of index.all(kind)) if (isLinted(target)) this.addCheck(this.committed(this.runCheck(rule, target, index)));
       }
     }
     for (const rule of this.globalRules) {
-      const check = this.runCheck({ rule, target: undefined, keys: [], reports: [] }, index);
+      const check = this.committed(this.runCheck(rule, undefined, index));
       this.globalChecks.push(check);
       this.indexCheck(check);
     }
@@ -111,14 +113,10 @@ export class IncrementalEngine {
     const dropped = change.removed.flatMap((r) => this.checksByTarget.get(r) ?? []);
     const rerun = [...affected]
       .filter((c) => !c.target || !removed.has(c.target))
-      .map((check) => {
-        const ran = this.runCheck({ ...check, keys: [], reports: [] }, next);
-        return { check, reports: ran.reports, keys: ran.keys };
-      });
-    const fresh = change.added
-      .filter(isLinted)
-      .flatMap((target) => this.rulesTargeting(target).map((rule) => this.runCheck({ rule, target, keys: [], reports: [] }, next)));
-    return { index: next, dropped, rerun, fresh };
+      .map((check) => ({ check, ...this.runCheck(check.rule, check.target, next) }));
+    const ran = change.added.filter(isLinted).flatMap((target) => this.rulesTargeting(target).map((rule) => this.runCheck(rule, target, next)));
+    const fresh = ran.map(({ rule, target, reports }): Check => ({ rule, target, keys: [], reports }));
+    return { index: next, dropped, rerun, fresh, freshKeys: ran.map((r) => r.keys) };
   }
 
   /** Commits a change; returns what it did. */
@@ -135,11 +133,15 @@ export class IncrementalEngine {
     for (const { check, reports, keys } of preview.rerun) {
       this.unindexCheck(check);
       check.reports = reports;
-      check.keys = keys;
+      check.keys = keys.map((k) => this.intern(k));
       this.indexCheck(check);
     }
-    for (const check of preview.fresh) this.addCheck(check);
+    preview.fresh.forEach((check, i) => {
+      check.keys = preview.freshKeys[i]!.map((k) => this.intern(k));
+      this.addCheck(check);
+    });
     this.index = preview.index;
+    this.index.settle();
   }
 
   private rulesTargeting(r: Resource): ResourceRule[] {
@@ -175,10 +177,13 @@ export class IncrementalEngine {
     return id;
   }
 
+  private committed(ran: Ran): Check {
+    return { rule: ran.rule, target: ran.target, keys: ran.keys.map((k) => this.intern(k)), reports: ran.reports };
+  }
+
   /** Runs one check against `index`, recording its reads; a rule that throws becomes an internal-error report. */
-  private runCheck(check: Check, index: ResourceIndex): Check {
+  private runCheck(rule: ResourceRule | GlobalRule, target: Resource | undefined, index: ResourceIndex): Ran {
     this.checksRun++;
-    const { rule, target } = check;
     const reports: PendingReport[] = [];
     const keys = new Set<string>();
     const kinds = this.reads.get(rule.meta.id)!;
@@ -212,6 +217,14 @@ export class IncrementalEngine {
         },
       });
     }
-    return { rule, target, keys: [...keys].map((k) => this.intern(k)), reports };
+    return { rule, target, keys: [...keys], reports };
   }
+}
+
+/** A check's run: what it reported and the read keys it asked. */
+interface Ran {
+  readonly rule: ResourceRule | GlobalRule;
+  readonly target: Resource | undefined;
+  readonly keys: readonly string[];
+  readonly reports: PendingReport[];
 }

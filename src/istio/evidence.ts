@@ -28,7 +28,7 @@ export function repositoryDefinesHosts(index: ResourceIndex): boolean {
 
 /** Whether the repository holds any Istio configuration (an object of a `*.istio.io` group). */
 export const usesIstioConfig = (index: ResourceIndex): boolean =>
-  index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));
+  index.union("istio:uses-config", [], (r) => (isLinted(r) && r.group.endsWith("istio.io") ? [r.group] : [])).size > 0;
 
 /** Label and annotation keys by which Istio's injector, CNI and proxies are told about a namespace or pod. */
 const isIstioMark = (key: string): boolean =>

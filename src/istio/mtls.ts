@@ -1,6 +1,6 @@
 import { HOST_KINDS, canonicalHost, namespaceOfFqdn } from "./hosts.js";
 import { hostMatchesPattern } from "../model/hostnames.js";
-import { K, type KindKey } from "../model/kinds.js";
+import { K, type KindKey, sameKind } from "../model/kinds.js";
 import { type FieldPath, type JsonObject, type Resource, asArray, asNumber, asObject, asString, byCreation, spec, isLinted } from "../model/resource.js";
 import { type ResourceIndex, WORKLOAD_KINDS } from "../model/resource-index.js";
 import { matches } from "../model/selectors.js";
@@ -376,18 +376,14 @@ export const isGatewayWorkload = (w: Workload): boolean =>
 
 /** Namespaces the repository itself uses or declares (installation namespaces only when the repository uses them). */
 export function repositoryNamespaces(index: ResourceIndex): readonly string[] {
-  // A fact (their names, joined): every change re-reads them, but only a new or vanished namespace re-runs the checks.
+  // A union: a change asks only the changed objects, and only a new or vanished namespace re-runs the checks.
   return index.memo("istio/mtls-repository-namespaces", [], () => {
-    const joined = index.fact("istio/mtls-repository-namespace-names", MTLS_KINDS, (i) => {
-      const out = new Set<string>();
-      for (const r of i.resources) {
-        if (!isLinted(r)) continue;
-        if (r.kind === "Namespace" && r.group === "") out.add(r.name);
-        else if (r.namespace) out.add(r.namespace);
-      }
-      return [...out].sort().join("\n");
+    const names = index.union("istio/mtls-repository-namespace-names", MTLS_KINDS, (r) => {
+      if (!isLinted(r)) return [];
+      if (r.kind === "Namespace" && r.group === "") return [r.name];
+      return r.namespace ? [r.namespace] : [];
     });
-    return joined ? joined.split("\n") : [];
+    return [...names].sort();
   });
 }
 
@@ -529,21 +525,18 @@ export function conflictingClients(index: ResourceIndex, pa: Resource, mode: Ser
 
 /** Hosts of a namespace that DestinationRules name exactly but no Service here defines (kept elsewhere). */
 function unservedHosts(index: ResourceIndex, namespace: string): ServerTarget[] {
-  const byNamespace = index.memo("istio/mtls-unserved-hosts", MTLS_KINDS, () => {
-    const out = new Map<string, Set<string>>();
-    for (const dr of index.all(K.DestinationRule)) {
+  // Filed per DestinationRule under the host's namespace: a change re-files only its own rule.
+  const hosts = index
+    .table("istio/mtls-unserved-hosts", [K.DestinationRule, ...HOST_KINDS], (dr, index) => {
+      if (!sameKind(K.DestinationRule, dr)) return [];
       const written = asString(spec(dr).host);
-      if (!written || written.startsWith("*")) continue;
+      if (!written || written.startsWith("*")) return [];
       const host = canonicalHost(index, written, dr.namespace);
       const ns = namespaceOfFqdn(index, host);
-      if (!ns || serviceByFqdn(index, host)) continue;
-      const set = out.get(ns) ?? new Set<string>();
-      set.add(host);
-      out.set(ns, set);
-    }
-    return out;
-  });
-  return [...(byNamespace.get(namespace) ?? [])].map((host) => ({ ...namespaceTarget(namespace), host }));
+      return !ns || serviceByFqdn(index, host) ? [] : [[ns, host] as const];
+    })
+    .get(namespace);
+  return [...new Set(hosts)].map((host) => ({ ...namespaceTarget(namespace), host }));
 }
 
 /** `Deployment "ns/name" port 8080`, `Service "ns/name"`, `namespace "ns"`: a server target, for messages. */

@@ -9,7 +9,7 @@ import type { ResourceIndex } from "../model/resource-index.js";
  * rules are applied to Gateway API routes only then (an Istio repository's routes are Istio's business).
  */
 export const usesLinkerd = (index: ResourceIndex): boolean =>
-  index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+  index.union("linkerd:uses", [], (r) => (isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")) ? [r.group] : [])).size > 0;
 
 /**
  * Whether references to Servers in a namespace are judged: the repository holds Servers, or it holds the

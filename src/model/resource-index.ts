@@ -51,6 +51,13 @@ interface TableState {
   readonly dependents: LayeredMap<string, ReadonlySet<Resource>>;
 }
 
+interface UnionState {
+  readonly valuesOf: (r: Resource) => Iterable<string>;
+  /** How many objects contribute each string. */
+  readonly counts: ReadonlyMap<string, number>;
+  readonly values: ReadonlySet<string>;
+}
+
 interface Derived {
   workloads?: WorkloadTable;
   namespaces?: CountedNamespaces;
@@ -66,7 +73,8 @@ interface Derived {
  * the size of the index), together with the read keys whose answers may differ (see ReadKey).
  */
 export class ResourceIndex {
-  private list: readonly Resource[];
+  /** Every resource in order; after a change computed on first use (most changes never need the whole list). */
+  private listCell: { value?: readonly Resource[]; compute?: () => readonly Resource[] };
   private byKind: Map<string, readonly Resource[]>;
   private byIdentity: LayeredMap<string, readonly Resource[]>;
   private byKindNamespace: LayeredMap<string, readonly Resource[]>;
@@ -76,6 +84,12 @@ export class ResourceIndex {
   private derived: Derived = {};
   private memos: LayeredMap<string, MemoEntry>;
   private tables: LayeredMap<string, TableState>;
+  private unions: Map<string, UnionState>;
+  /**
+   * For an index made by `withChange` and not yet the current one: the index it was made from and the change. A
+   * table or union first asked for here is built there (once, shared by every later change) and patched.
+   */
+  private derivedFrom: { readonly index: ResourceIndex; readonly change: IndexChange; readonly keys: ReadonlySet<string> } | undefined;
   /** Set on per-check views (see `view`): records what a check reads. */
   private log: ReadLog | undefined;
 
@@ -87,7 +101,7 @@ export class ResourceIndex {
     resources: readonly Resource[],
     readonly settings: Settings,
   ) {
-    this.list = resources;
+    this.listCell = { value: resources };
     const byKind = new Map<string, Resource[]>();
     const byIdentity = new Map<string, Resource[]>();
     const byKindNamespace = new Map<string, Resource[]>();
@@ -103,6 +117,26 @@ export class ResourceIndex {
     this.byKindNamespace = LayeredMap.of(byKindNamespace);
     this.memos = LayeredMap.of(new Map());
     this.tables = LayeredMap.of(new Map());
+    this.unions = new Map();
+    this.derivedFrom = undefined;
+  }
+
+  /**
+   * Makes this index (made by `withChange`) the one later changes start from: tables and unions it lacks are then
+   * built on it, and the index it was made from can be freed.
+   */
+  settle(): void {
+    this.derivedFrom = undefined;
+    void this.list;
+  }
+
+  private get list(): readonly Resource[] {
+    const cell = this.listCell;
+    if (!cell.value) {
+      cell.value = cell.compute!();
+      delete cell.compute;
+    }
+    return cell.value;
   }
 
   /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
@@ -224,6 +258,31 @@ export class ResourceIndex {
   }
 
   /**
+   * The strings the objects contribute, each object on its own without reading the index ("the namespaces the
+   * repository uses", "whether any object is Linkerd's"). Every object is asked; `kinds` are what a rule reading
+   * it is taken to read. A change asks only the changed objects, and its readers re-run only when a string
+   * appears or vanishes, so a question about the whole index costs a change what it touches.
+   */
+  union(name: string, kinds: readonly KindKey[], valuesOf: (r: Resource) => Iterable<string>): ReadonlySet<string> {
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(name));
+    let state = this.unions.get(name);
+    if (!state && this.derivedFrom) {
+      const { index, change } = this.derivedFrom;
+      index.union(name, [], valuesOf);
+      state = patchUnion(index.unions.get(name)!, change.removed, change.added);
+      this.unions.set(name, state);
+    }
+    if (!state) {
+      const counts = new Map<string, number>();
+      for (const r of this.list) for (const v of new Set(valuesOf(r))) counts.set(v, (counts.get(v) ?? 0) + 1);
+      state = { valuesOf, counts, values: new Set(counts.keys()) };
+      this.unions.set(name, state);
+    }
+    return state.values;
+  }
+
+  /**
    * A lookup table that every object of `kinds` contributes entries to, each independently of the others
    * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
    * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the
@@ -238,6 +297,12 @@ export class ResourceIndex {
   ): Table<V> {
     for (const k of kinds) this.log?.kind(k);
     let state = this.tables.get(name);
+    if (!state && this.derivedFrom) {
+      const { index, change, keys } = this.derivedFrom;
+      index.table(name, kinds, entriesOf, first);
+      state = this.patchTable(index.tables.get(name)!, change, keys);
+      this.tables.set(name, state);
+    }
     if (!state) {
       state = {
         kinds,
@@ -262,6 +327,26 @@ export class ResourceIndex {
         return (buckets.get(key) ?? []) as readonly { readonly resource: Resource; readonly value: V }[];
       },
     };
+  }
+
+  /**
+   * A table built on the index this one was made from, after the change: the changed objects' entries and those
+   * that read what changed are recomputed. (No check of the earlier index read it, so no read key reports it.)
+   */
+  private patchTable(built: TableState, change: IndexChange, keys: ReadonlySet<string>): TableState {
+    const state: TableState = { ...built, buckets: built.buckets.derive(), contributions: built.contributions.derive(), dependents: built.dependents.derive() };
+    const changedKeys = new Set<string>();
+    const mine = (r: Resource) => state.kinds.some((k) => sameKind(k, r));
+    for (const r of change.removed) if (mine(r)) this.withdraw(state, r, changedKeys);
+    for (const r of change.added) if (mine(r)) this.contribute(state, r, true, changedKeys);
+    // `keys` is the change's final set (other tables' changed keys included); no table's entries read its own keys.
+    const stale = new Set<Resource>();
+    for (const key of keys) for (const r of state.dependents.get(key) ?? []) if (!change.added.includes(r)) stale.add(r);
+    for (const r of stale) {
+      this.withdraw(state, r, changedKeys);
+      this.contribute(state, r, true, changedKeys);
+    }
+    return state;
   }
 
   /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
@@ -324,16 +409,19 @@ export class ResourceIndex {
    * the new one).
    */
   withChange(change: IndexChange): { index: ResourceIndex; keys: Set<string> } {
-    const gone = new Set(change.removed);
-    let list = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
-    for (const r of change.added) list = insertOrdered(list, r, (x) => x);
+    const listed = () => {
+      const gone = new Set(change.removed);
+      let list = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+      for (const r of change.added) list = insertOrdered(list, r, (x) => x);
+      return list;
+    };
     const removed = change.removed;
     const added = change.added;
 
     const next = Object.create(ResourceIndex.prototype) as ResourceIndex;
     const fields: Pick<ResourceIndex, "settings"> & Record<string, unknown> = {
       settings: this.settings,
-      list,
+      listCell: { compute: listed },
       log: undefined,
       byKind: new Map(this.byKind),
       byIdentity: this.byIdentity.derive(),
@@ -342,6 +430,8 @@ export class ResourceIndex {
       derived: {},
       memos: this.memos.derive(),
       tables: this.tables.derive(),
+      unions: new Map(this.unions),
+      derivedFrom: undefined,
     };
     Object.assign(next, fields);
 
@@ -401,6 +491,13 @@ export class ResourceIndex {
       next.derived.workloads = workloadChanges.length
         ? this.derived.workloads.patched(removed.filter((r) => workloadChanges.includes(r)), added.filter((r) => workloadChanges.includes(r)))
         : this.derived.workloads;
+    }
+
+    for (const [name, state] of this.unions) {
+      const patched = patchUnion(state, removed, added);
+      if (patched === state) continue;
+      next.unions.set(name, patched);
+      if (patched.values !== state.values) keys.add(ReadKey.memo(name));
     }
 
     // Tables recompute the entries of changed objects and of objects whose entries read something that changed.
@@ -464,6 +561,7 @@ export class ResourceIndex {
         again = true;
       }
     }
+    next.derivedFrom = { index: this, change, keys };
     return { index: next, keys };
   }
 
@@ -474,6 +572,25 @@ export class ResourceIndex {
   private namespaceTable(): CountedNamespaces {
     return (this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace)));
   }
+}
+
+/** A union after a change: the same state when the changed objects contribute nothing, the same set when no string comes or goes. */
+function patchUnion(state: UnionState, removed: readonly Resource[], added: readonly Resource[]): UnionState {
+  const delta = new Map<string, number>();
+  for (const [rs, by] of [[removed, -1], [added, 1]] as const) {
+    for (const r of rs) for (const v of new Set(state.valuesOf(r))) delta.set(v, (delta.get(v) ?? 0) + by);
+  }
+  if (![...delta.values()].some((d) => d !== 0)) return state;
+  const counts = new Map(state.counts);
+  let appearedOrVanished = false;
+  for (const [v, d] of delta) {
+    const before = counts.get(v) ?? 0;
+    const after = before + d;
+    if (after > 0) counts.set(v, after);
+    else counts.delete(v);
+    if ((before > 0) !== (after > 0)) appearedOrVanished = true;
+  }
+  return { valuesOf: state.valuesOf, counts, values: appearedOrVanished ? new Set(counts.keys()) : state.values };
 }
 
 /** The namespace table, with the number of objects in each namespace so that a change knows when one appears or goes. */
@@ -519,6 +636,13 @@ class CountedNamespaces implements NamespaceTable {
 
   /** The table after a change; adds the keys of namespaces that appeared or disappeared. */
   patched(removed: readonly Resource[], added: readonly Resource[], keys: Set<string>): CountedNamespaces {
+    // Most changes (an update in place) leave every namespace's count as it was: nothing to copy.
+    if (![...removed, ...added].some((r) => sameKind(r, K.Namespace))) {
+      const delta = new Map<string, number>();
+      for (const r of removed) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) - 1);
+      for (const r of added) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) + 1);
+      if ([...delta.values()].every((d) => d === 0)) return this;
+    }
     const counts = new Map(this.counts);
     const declared = new Map(this.declaredByName);
     for (const r of removed) {

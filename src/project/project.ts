@@ -187,9 +187,16 @@ function provided(given: readonly Resource[], settings: Settings): Resource[] {
  * the assumed one go, a Gateway API Gateway brings the Service Istio deploys for it. Only changes that can matter
  * recompute them.
  */
+/** What an installation assumes depends on the settings only: asked once per settings, not once per change. */
+const assumedIdsBySettings = new WeakMap<Settings, ReadonlySet<string>>();
+
 export function completeChange(index: ResourceIndex, change: IndexChange): IndexChange {
   const settings = index.settings;
-  const assumedIds = new Set(provided([], settings).map((r) => r.id));
+  let assumedIds = assumedIdsBySettings.get(settings);
+  if (!assumedIds) {
+    assumedIds = new Set(provided([], settings).map((r) => r.id));
+    assumedIdsBySettings.set(settings, assumedIds);
+  }
   const gatewayNamespaces = new Set(settings.installation.gateways.map((gw) => gw.namespace));
   const matters = (r: Resource) =>
     assumedIds.has(r.id) || (gatewayNamespaces.has(r.namespace) && workloadOf(r) !== undefined) || r.kind === K.KubernetesGateway.kind;

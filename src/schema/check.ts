@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { K } from "../model/kinds.js";
+import { K, kindId } from "../model/kinds.js";
 import { type FieldPath, type Resource, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { METADATA_SCHEMA } from "./convert.js";
@@ -22,13 +22,14 @@ export const schemaRegistry = (index: ResourceIndex): SchemaRegistry =>
     return new SchemaRegistry(index.settings, served, crds.filter(isLinted), usesLinkerd(index), experimentalInUse(index));
   });
 
+// Unions rather than facts: a change asks only the changed objects, not every object of the index.
 const usesLinkerd = (index: ResourceIndex) =>
-  index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
+  index.union("schema:uses-linkerd", [], (r) => (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io") ? [r.group] : [])).size > 0;
 
 const experimentalInUse = (index: ResourceIndex) =>
-  index.fact("schema:gateway-api-experimental-in-use", [], (i) =>
-    i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version)),
-  );
+  index.union("schema:gateway-api-experimental-in-use", [], (r) =>
+    isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version) ? [kindId(r)] : [],
+  ).size > 0;
 
 /** What --cache keeps of a schema report: the lookup is found again (it is cheap, and holds whole definitions). */
 export interface StoredSchemaReport {
