@@ -54285,7 +54285,7 @@ var ResourceIndex = class _ResourceIndex {
    */
   constructor(resources, settings) {
     this.settings = settings;
-    this.list = resources;
+    this.listCell = { value: resources };
     const byKind = /* @__PURE__ */ new Map();
     const byIdentity2 = /* @__PURE__ */ new Map();
     const byKindNamespace = /* @__PURE__ */ new Map();
@@ -54301,9 +54301,12 @@ var ResourceIndex = class _ResourceIndex {
     this.byKindNamespace = LayeredMap.of(byKindNamespace);
     this.memos = LayeredMap.of(/* @__PURE__ */ new Map());
     this.tables = LayeredMap.of(/* @__PURE__ */ new Map());
+    this.unions = /* @__PURE__ */ new Map();
+    this.derivedFrom = void 0;
   }
   settings;
-  list;
+  /** Every resource in order; after a change computed on first use (most changes never need the whole list). */
+  listCell;
   byKind;
   byIdentity;
   byKindNamespace;
@@ -54313,8 +54316,30 @@ var ResourceIndex = class _ResourceIndex {
   derived = {};
   memos;
   tables;
+  unions;
+  /**
+   * For an index made by `withChange` and not yet the current one: the index it was made from and the change. A
+   * table or union first asked for here is built there (once, shared by every later change) and patched.
+   */
+  derivedFrom;
   /** Set on per-check views (see `view`): records what a check reads. */
   log;
+  /**
+   * Makes this index (made by `withChange`) the one later changes start from: tables and unions it lacks are then
+   * built on it, and the index it was made from can be freed.
+   */
+  settle() {
+    this.derivedFrom = void 0;
+    void this.list;
+  }
+  get list() {
+    const cell = this.listCell;
+    if (!cell.value) {
+      cell.value = cell.compute();
+      delete cell.compute;
+    }
+    return cell.value;
+  }
   /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
   get resources() {
     this.log?.key(ReadKey.kind(ANY_KIND));
@@ -54421,6 +54446,30 @@ var ResourceIndex = class _ResourceIndex {
     return entry.value;
   }
   /**
+   * The strings the objects contribute, each object on its own without reading the index ("the namespaces the
+   * repository uses", "whether any object is Linkerd's"). Every object is asked; `kinds` are what a rule reading
+   * it is taken to read. A change asks only the changed objects, and its readers re-run only when a string
+   * appears or vanishes, so a question about the whole index costs a change what it touches.
+   */
+  union(name, kinds, valuesOf) {
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(name));
+    let state = this.unions.get(name);
+    if (!state && this.derivedFrom) {
+      const { index, change } = this.derivedFrom;
+      index.union(name, [], valuesOf);
+      state = patchUnion(index.unions.get(name), change.removed, change.added);
+      this.unions.set(name, state);
+    }
+    if (!state) {
+      const counts = /* @__PURE__ */ new Map();
+      for (const r of this.list) for (const v of new Set(valuesOf(r))) counts.set(v, (counts.get(v) ?? 0) + 1);
+      state = { valuesOf, counts, values: new Set(counts.keys()) };
+      this.unions.set(name, state);
+    }
+    return state.values;
+  }
+  /**
    * A lookup table that every object of `kinds` contributes entries to, each independently of the others
    * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
    * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the
@@ -54430,6 +54479,12 @@ var ResourceIndex = class _ResourceIndex {
   table(name, kinds, entriesOf3, first = () => 0) {
     for (const k of kinds) this.log?.kind(k);
     let state = this.tables.get(name);
+    if (!state && this.derivedFrom) {
+      const { index, change, keys } = this.derivedFrom;
+      index.table(name, kinds, entriesOf3, first);
+      state = this.patchTable(index.tables.get(name), change, keys);
+      this.tables.set(name, state);
+    }
     if (!state) {
       state = {
         kinds,
@@ -54454,6 +54509,24 @@ var ResourceIndex = class _ResourceIndex {
         return buckets.get(key2) ?? [];
       }
     };
+  }
+  /**
+   * A table built on the index this one was made from, after the change: the changed objects' entries and those
+   * that read what changed are recomputed. (No check of the earlier index read it, so no read key reports it.)
+   */
+  patchTable(built, change, keys) {
+    const state = { ...built, buckets: built.buckets.derive(), contributions: built.contributions.derive(), dependents: built.dependents.derive() };
+    const changedKeys = /* @__PURE__ */ new Set();
+    const mine = (r) => state.kinds.some((k) => sameKind(k, r));
+    for (const r of change.removed) if (mine(r)) this.withdraw(state, r, changedKeys);
+    for (const r of change.added) if (mine(r)) this.contribute(state, r, true, changedKeys);
+    const stale = /* @__PURE__ */ new Set();
+    for (const key2 of keys) for (const r of state.dependents.get(key2) ?? []) if (!change.added.includes(r)) stale.add(r);
+    for (const r of stale) {
+      this.withdraw(state, r, changedKeys);
+      this.contribute(state, r, true, changedKeys);
+    }
+    return state;
   }
   /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
   contribute(state, r, ordered, changed) {
@@ -54511,15 +54584,18 @@ var ResourceIndex = class _ResourceIndex {
    * the new one).
    */
   withChange(change) {
-    const gone = new Set(change.removed);
-    let list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
-    for (const r of change.added) list2 = insertOrdered(list2, r, (x) => x);
+    const listed = () => {
+      const gone = new Set(change.removed);
+      let list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+      for (const r of change.added) list2 = insertOrdered(list2, r, (x) => x);
+      return list2;
+    };
     const removed = change.removed;
     const added = change.added;
     const next = Object.create(_ResourceIndex.prototype);
     const fields = {
       settings: this.settings,
-      list: list2,
+      listCell: { compute: listed },
       log: void 0,
       byKind: new Map(this.byKind),
       byIdentity: this.byIdentity.derive(),
@@ -54527,13 +54603,15 @@ var ResourceIndex = class _ResourceIndex {
       present: new Map(this.present),
       derived: {},
       memos: this.memos.derive(),
-      tables: this.tables.derive()
+      tables: this.tables.derive(),
+      unions: new Map(this.unions),
+      derivedFrom: void 0
     };
     Object.assign(next, fields);
     const keys = /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]);
     const removedSet = new Set(removed);
-    const patchList = (list3, add4) => {
-      let out = (list3 ?? []).filter((r) => !removedSet.has(r));
+    const patchList = (list2, add4) => {
+      let out = (list2 ?? []).filter((r) => !removedSet.has(r));
       for (const r of add4) out = insertOrdered(out, r, (x) => x);
       return out;
     };
@@ -54544,22 +54622,22 @@ var ResourceIndex = class _ResourceIndex {
     };
     const touched = [...removed, ...added];
     for (const [kind2] of group2(touched, kindId)) {
-      const list3 = patchList(this.byKind.get(kind2), added.filter((r) => kindId(r) === kind2));
-      if (list3.length) next.byKind.set(kind2, list3);
+      const list2 = patchList(this.byKind.get(kind2), added.filter((r) => kindId(r) === kind2));
+      if (list2.length) next.byKind.set(kind2, list2);
       else next.byKind.delete(kind2);
     }
     for (const [id, rs] of group2(touched, (r) => r.id)) {
       const before = this.byIdentity.get(id) ?? [];
-      const list3 = patchList(before, added.filter((r2) => r2.id === id));
-      if (list3.length) next.byIdentity.set(id, list3);
+      const list2 = patchList(before, added.filter((r2) => r2.id === id));
+      if (list2.length) next.byIdentity.set(id, list2);
       else next.byIdentity.delete(id);
       const r = rs[0];
       keys.add(ReadKey.identity(r, r.namespace, r.name));
-      if (before.length > 1 || list3.length > 1) keys.add(ReadKey.duplicates());
+      if (before.length > 1 || list2.length > 1) keys.add(ReadKey.duplicates());
     }
     for (const [key2, rs] of group2(touched, (r) => `${kindId(r)}\0${r.namespace}`)) {
-      const list3 = patchList(this.byKindNamespace.get(key2), added.filter((r2) => `${kindId(r2)}\0${r2.namespace}` === key2));
-      if (list3.length) next.byKindNamespace.set(key2, list3);
+      const list2 = patchList(this.byKindNamespace.get(key2), added.filter((r2) => `${kindId(r2)}\0${r2.namespace}` === key2));
+      if (list2.length) next.byKindNamespace.set(key2, list2);
       else next.byKindNamespace.delete(key2);
       const r = rs[0];
       keys.add(ReadKey.kind(r));
@@ -54581,6 +54659,12 @@ var ResourceIndex = class _ResourceIndex {
     }
     if (this.derived.workloads) {
       next.derived.workloads = workloadChanges.length ? this.derived.workloads.patched(removed.filter((r) => workloadChanges.includes(r)), added.filter((r) => workloadChanges.includes(r))) : this.derived.workloads;
+    }
+    for (const [name, state] of this.unions) {
+      const patched = patchUnion(state, removed, added);
+      if (patched === state) continue;
+      next.unions.set(name, patched);
+      if (patched.values !== state.values) keys.add(ReadKey.memo(name));
     }
     const recomputed = /* @__PURE__ */ new Map();
     for (const [name, state] of [...this.tables.entries()]) {
@@ -54638,6 +54722,7 @@ var ResourceIndex = class _ResourceIndex {
         again = true;
       }
     }
+    next.derivedFrom = { index: this, change, keys };
     return { index: next, keys };
   }
   unrecorded(kind2) {
@@ -54647,6 +54732,23 @@ var ResourceIndex = class _ResourceIndex {
     return this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace));
   }
 };
+function patchUnion(state, removed, added) {
+  const delta = /* @__PURE__ */ new Map();
+  for (const [rs, by] of [[removed, -1], [added, 1]]) {
+    for (const r of rs) for (const v of new Set(state.valuesOf(r))) delta.set(v, (delta.get(v) ?? 0) + by);
+  }
+  if (![...delta.values()].some((d) => d !== 0)) return state;
+  const counts = new Map(state.counts);
+  let appearedOrVanished = false;
+  for (const [v, d] of delta) {
+    const before = counts.get(v) ?? 0;
+    const after = before + d;
+    if (after > 0) counts.set(v, after);
+    else counts.delete(v);
+    if (before > 0 !== after > 0) appearedOrVanished = true;
+  }
+  return { valuesOf: state.valuesOf, counts, values: appearedOrVanished ? new Set(counts.keys()) : state.values };
+}
 var CountedNamespaces = class _CountedNamespaces {
   constructor(counts, declaredByName, nameSet) {
     this.counts = counts;
@@ -54685,6 +54787,12 @@ var CountedNamespaces = class _CountedNamespaces {
   }
   /** The table after a change; adds the keys of namespaces that appeared or disappeared. */
   patched(removed, added, keys) {
+    if (![...removed, ...added].some((r) => sameKind(r, K.Namespace))) {
+      const delta = /* @__PURE__ */ new Map();
+      for (const r of removed) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) - 1);
+      for (const r of added) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) + 1);
+      if ([...delta.values()].every((d) => d === 0)) return this;
+    }
     const counts = new Map(this.counts);
     const declared = new Map(this.declaredByName);
     for (const r of removed) {
@@ -54762,11 +54870,11 @@ var IncrementalEngine = class {
     for (const rule of this.resourceRules) {
       for (const kind2 of rule.target) this.reads.get(rule.meta.id).add(kindId(kind2));
       for (const kind2 of rule.target) {
-        for (const target of index.all(kind2)) if (isLinted(target)) this.addCheck(this.runCheck({ rule, target, keys: [], reports: [] }, index));
+        for (const target of index.all(kind2)) if (isLinted(target)) this.addCheck(this.committed(this.runCheck(rule, target, index)));
       }
     }
     for (const rule of this.globalRules) {
-      const check = this.runCheck({ rule, target: void 0, keys: [], reports: [] }, index);
+      const check = this.committed(this.runCheck(rule, void 0, index));
       this.globalChecks.push(check);
       this.indexCheck(check);
     }
@@ -54820,12 +54928,10 @@ var IncrementalEngine = class {
       for (const check of this.byKey.get(id) ?? []) affected.add(check);
     }
     const dropped = change.removed.flatMap((r) => this.checksByTarget.get(r) ?? []);
-    const rerun = [...affected].filter((c) => !c.target || !removed.has(c.target)).map((check) => {
-      const ran = this.runCheck({ ...check, keys: [], reports: [] }, next);
-      return { check, reports: ran.reports, keys: ran.keys };
-    });
-    const fresh = change.added.filter(isLinted).flatMap((target) => this.rulesTargeting(target).map((rule) => this.runCheck({ rule, target, keys: [], reports: [] }, next)));
-    return { index: next, dropped, rerun, fresh };
+    const rerun = [...affected].filter((c) => !c.target || !removed.has(c.target)).map((check) => ({ check, ...this.runCheck(check.rule, check.target, next) }));
+    const ran = change.added.filter(isLinted).flatMap((target) => this.rulesTargeting(target).map((rule) => this.runCheck(rule, target, next)));
+    const fresh = ran.map(({ rule, target, reports }) => ({ rule, target, keys: [], reports }));
+    return { index: next, dropped, rerun, fresh, freshKeys: ran.map((r) => r.keys) };
   }
   /** Commits a change; returns what it did. */
   apply(change) {
@@ -54840,11 +54946,15 @@ var IncrementalEngine = class {
     for (const { check, reports, keys } of preview.rerun) {
       this.unindexCheck(check);
       check.reports = reports;
-      check.keys = keys;
+      check.keys = keys.map((k) => this.intern(k));
       this.indexCheck(check);
     }
-    for (const check of preview.fresh) this.addCheck(check);
+    preview.fresh.forEach((check, i) => {
+      check.keys = preview.freshKeys[i].map((k) => this.intern(k));
+      this.addCheck(check);
+    });
     this.index = preview.index;
+    this.index.settle();
   }
   rulesTargeting(r) {
     return this.resourceRules.filter((rule) => rule.target.some((k) => k === ANY_KIND || k.kind === r.kind && k.group === r.group));
@@ -54874,10 +54984,12 @@ var IncrementalEngine = class {
     }
     return id;
   }
+  committed(ran) {
+    return { rule: ran.rule, target: ran.target, keys: ran.keys.map((k) => this.intern(k)), reports: ran.reports };
+  }
   /** Runs one check against `index`, recording its reads; a rule that throws becomes an internal-error report. */
-  runCheck(check, index) {
+  runCheck(rule, target, index) {
     this.checksRun++;
-    const { rule, target } = check;
     const reports = [];
     const keys = /* @__PURE__ */ new Set();
     const kinds = this.reads.get(rule.meta.id);
@@ -54911,7 +55023,7 @@ var IncrementalEngine = class {
         }
       });
     }
-    return { rule, target, keys: [...keys].map((k) => this.intern(k)), reports };
+    return { rule, target, keys: [...keys], reports };
   }
 };
 
@@ -58763,16 +58875,12 @@ function serviceTargets(index, service) {
 var isGatewayWorkload = (w) => w.labels["gateway.networking.k8s.io/gateway-name"] !== void 0 || w.labels.istio === "ingressgateway" || w.labels.istio === "egressgateway" || w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy");
 function repositoryNamespaces(index) {
   return index.memo("istio/mtls-repository-namespaces", [], () => {
-    const joined = index.fact("istio/mtls-repository-namespace-names", MTLS_KINDS, (i) => {
-      const out = /* @__PURE__ */ new Set();
-      for (const r of i.resources) {
-        if (!isLinted(r)) continue;
-        if (r.kind === "Namespace" && r.group === "") out.add(r.name);
-        else if (r.namespace) out.add(r.namespace);
-      }
-      return [...out].sort().join("\n");
+    const names2 = index.union("istio/mtls-repository-namespace-names", MTLS_KINDS, (r) => {
+      if (!isLinted(r)) return [];
+      if (r.kind === "Namespace" && r.group === "") return [r.name];
+      return r.namespace ? [r.namespace] : [];
     });
-    return joined ? joined.split("\n") : [];
+    return [...names2].sort();
   });
 }
 var isMeshWideHost = (host) => host === "*.local";
@@ -58862,21 +58970,15 @@ function conflictingClients(index, pa, mode, conflicts) {
   return out;
 }
 function unservedHosts(index, namespace) {
-  const byNamespace = index.memo("istio/mtls-unserved-hosts", MTLS_KINDS, () => {
-    const out = /* @__PURE__ */ new Map();
-    for (const dr of index.all(K.DestinationRule)) {
-      const written = asString(spec(dr).host);
-      if (!written || written.startsWith("*")) continue;
-      const host = canonicalHost(index, written, dr.namespace);
-      const ns = namespaceOfFqdn(index, host);
-      if (!ns || serviceByFqdn(index, host)) continue;
-      const set2 = out.get(ns) ?? /* @__PURE__ */ new Set();
-      set2.add(host);
-      out.set(ns, set2);
-    }
-    return out;
-  });
-  return [...byNamespace.get(namespace) ?? []].map((host) => ({ ...namespaceTarget(namespace), host }));
+  const hosts = index.table("istio/mtls-unserved-hosts", [K.DestinationRule, ...HOST_KINDS], (dr, index2) => {
+    if (!sameKind(K.DestinationRule, dr)) return [];
+    const written = asString(spec(dr).host);
+    if (!written || written.startsWith("*")) return [];
+    const host = canonicalHost(index2, written, dr.namespace);
+    const ns = namespaceOfFqdn(index2, host);
+    return !ns || serviceByFqdn(index2, host) ? [] : [[ns, host]];
+  }).get(namespace);
+  return [...new Set(hosts)].map((host) => ({ ...namespaceTarget(namespace), host }));
 }
 function describeTarget(t, targetPort) {
   const port3 = targetPort === void 0 ? "" : ` port ${targetPort}`;
@@ -63901,7 +64003,7 @@ function repositoryDefinesHosts(index) {
     return index2.all(K.Service).some((r) => isLinted(r) && !provided2.has(`${r.namespace}/${r.name}`));
   });
 }
-var usesIstioConfig = (index) => index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));
+var usesIstioConfig = (index) => index.union("istio:uses-config", [], (r) => isLinted(r) && r.group.endsWith("istio.io") ? [r.group] : []).size > 0;
 var isIstioMark = (key2) => key2 === "istio-injection" || key2 === "istio" || /^(istio\.io|sidecar\.istio\.io|proxy\.istio\.io|traffic\.sidecar\.istio\.io|inject\.istio\.io|ambient\.istio\.io)\//.test(key2);
 var ISTIO_EVIDENCE_KINDS = [K.Namespace, ...WORKLOAD_KINDS, K.KubernetesGateway];
 var showsIstio = (index) => index.fact("istio/shows-istio", [K.KubernetesGateway], (i) => {
@@ -83527,25 +83629,20 @@ var virtualservice_host_conflict_default = defineRule({
 
 // rules/istio/virtualservice-ingress-subset-missing.ts
 function subsetSplits(index) {
-  return index.memo("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], () => {
-    const out = /* @__PURE__ */ new Map();
-    for (const vs of index.all(K.VirtualService)) {
-      if (!isMeshBound(vs)) continue;
-      const own = new Set(asArray(spec(vs).hosts).flatMap((h) => typeof h === "string" ? [canonicalHost(index, h, vs.namespace)] : []));
-      for (const group2 of routeGroups(vs)) {
-        if (group2.section !== "http") continue;
-        for (const item of group2.items) {
-          const host = asString(item.destination?.host);
-          if (!host || !asString(item.destination?.subset)) continue;
-          const fqdn = canonicalHost(index, host, vs.namespace);
-          if (!own.has(fqdn)) continue;
-          const list2 = out.get(fqdn) ?? [];
-          if (!list2.includes(vs)) list2.push(vs);
-          out.set(fqdn, list2);
-        }
+  return index.table("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], (vs, index2) => {
+    if (!sameKind(K.VirtualService, vs) || !isMeshBound(vs)) return [];
+    const own = new Set(asArray(spec(vs).hosts).flatMap((h) => typeof h === "string" ? [canonicalHost(index2, h, vs.namespace)] : []));
+    const split2 = /* @__PURE__ */ new Set();
+    for (const group2 of routeGroups(vs)) {
+      if (group2.section !== "http") continue;
+      for (const item of group2.items) {
+        const host = asString(item.destination?.host);
+        if (!host || !asString(item.destination?.subset)) continue;
+        const fqdn = canonicalHost(index2, host, vs.namespace);
+        if (own.has(fqdn)) split2.add(fqdn);
       }
     }
-    return out;
+    return [...split2].map((fqdn) => [fqdn, vs]);
   });
 }
 var virtualservice_ingress_subset_missing_default = defineRule({
@@ -83570,7 +83667,7 @@ var virtualservice_ingress_subset_missing_default = defineRule({
       for (const item of group2.items) {
         const host = asString(item.destination?.host);
         if (!host || asString(item.destination?.subset)) continue;
-        const others = (splits.get(canonicalHost(ctx.index, host, vs.namespace)) ?? []).filter((o) => o !== vs);
+        const others = splits.get(canonicalHost(ctx.index, host, vs.namespace)).filter((o) => o !== vs);
         if (others.length === 0) continue;
         ctx.report({
           resource: vs,
@@ -86967,12 +87064,12 @@ var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceD
   const served2 = crds.filter((r) => r.origin.kind === "crds");
   return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd(index), experimentalInUse(index));
 });
-var usesLinkerd = (index) => index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
-var experimentalInUse = (index) => index.fact(
+var usesLinkerd = (index) => index.union("schema:uses-linkerd", [], (r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io") ? [r.group] : []).size > 0;
+var experimentalInUse = (index) => index.union(
   "schema:gateway-api-experimental-in-use",
   [],
-  (i) => i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version))
-);
+  (r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version) ? [kindId(r)] : []
+).size > 0;
 function schemaInputsKey(index) {
   const hash = createHash3("sha256");
   const { gatewayApiChannel, gatewayApiBundle } = index.settings;
@@ -87499,7 +87596,7 @@ var linkerd_authorizationpolicy_outbound_route_default = defineRule({
 });
 
 // src/linkerd/evidence.ts
-var usesLinkerd2 = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+var usesLinkerd2 = (index) => index.union("linkerd:uses", [], (r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")) ? [r.group] : []).size > 0;
 var serversJudged = (index, namespace) => holdsKind(index, K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
 
 // rules/linkerd/linkerd-authorizationpolicy-target-not-found.ts
