@@ -5,11 +5,14 @@
 // @kubernetes/client-node (--cluster, webhook) is left in node_modules: it is large and loaded only in those modes.
 import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist", "cli");
+// --list-rules and explain read the rules' metadata from the bundle, so that they load none of the rules' code; it
+// is taken from tsc's output of the same sources, just built.
+const { RULES } = await import(pathToFileURL(join(root, "dist", "rules", "index.js")).href);
 
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
@@ -24,6 +27,7 @@ await build({
   target: "node20",
   format: "esm",
   external: ["@kubernetes/client-node"],
+  define: { MESHLINT_RULE_METADATA: JSON.stringify(RULES.map((rule) => rule.meta)) },
   // Bundled CommonJS modules call require() for Node's own modules.
   banner: { js: 'import { createRequire as __meshlintCreateRequire } from "node:module";\nconst require = __meshlintCreateRequire(import.meta.url);' },
   legalComments: "none",

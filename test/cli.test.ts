@@ -250,6 +250,14 @@ describe("the installed bin", () => {
     );
   });
 
+  it("--list-rules and explain from the bundle's rule metadata say what the rules themselves say", async () => {
+    for (const args of [["--list-rules", "--format", "json"], ["--list-rules"], ["explain", "IST0101"], ["explain", "schema-invalid"]]) {
+      const r = spawnSync(process.execPath, [join(ROOT, "bin", "meshlint.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+      expect(r.status, args.join(" ")).toBe(0);
+      expect(r.stdout, args.join(" ")).toBe((await cli(args, ROOT)).out);
+    }
+  });
+
   it("exits 2 on a usage error", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "bin", "meshlint.js"), "--nope"], { cwd: ROOT, encoding: "utf8" });
     expect(r.status).toBe(2);

@@ -5,7 +5,7 @@ import { ConfigError, configFileFor, loadConfig } from "../engine/config.js";
 import { gitTop, repositoryFiles } from "../load/git.js";
 import { didYouMean } from "../base/suggest.js";
 import { type CliIo, CliUsageError } from "./io.js";
-import { RunCache, cacheFileFor } from "../project/run-cache.js";
+import type { RunCache } from "../project/run-cache.js";
 
 // The options of a lint command line, shared by `meshlint` and `meshlint baseline`.
 
@@ -140,7 +140,7 @@ export async function lintInvocation(
     reportFiles = named.map((p) => (p === "-" ? stdinFilename! : p));
   }
   const stdin = inputs.includes("-") ? await io.readStdin() : undefined;
-  const cache = openCache(values, io);
+  const cache = await openCache(values, io);
   return {
     inputs,
     options: {
@@ -164,11 +164,12 @@ export async function lintInvocation(
 }
 
 /** The cache of `--cache [--cache-location PATH]`; what is wrong with an existing one is said, and the run goes on. */
-function openCache(values: Values, io: CliIo): RunCache | undefined {
+async function openCache(values: Values, io: CliIo): Promise<RunCache | undefined> {
   if (!values.cache) {
     if (values["cache-location"] !== undefined) throw new CliUsageError("--cache-location needs --cache");
     return undefined;
   }
+  const { RunCache, cacheFileFor } = await import("../project/run-cache.js");
   const { cache, problem } = RunCache.open(cacheFileFor(values["cache-location"], io.cwd));
   if (problem) io.error(`meshlint: ${problem}\n`);
   return cache;

@@ -1,8 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { lint, lintChange } from "../api.js";
 import { VERSION } from "../base/package.js";
-import { builtinRules } from "../../rules/index.js";
 import { didYouMean } from "../base/suggest.js";
 import { explain } from "./explain.js";
 import { REPORTERS, defaultColor, exitCode, parseOutputs } from "./formats.js";
@@ -12,7 +10,8 @@ import { type CliIo, CliUsageError, EXIT } from "./io.js";
 import { stagedAnything } from "../load/git.js";
 import { isChange, lintInvocation, parseCount, parseLintArgs, saveCache } from "./lint-options.js";
 import { listRules } from "./list-rules.js";
-import { printConfig } from "./print-config.js";
+import { RuleCatalog } from "../engine/catalog.js";
+import type { RuleMeta } from "../engine/rule.js";
 import { phase } from "../base/timing.js";
 
 const FAIL_ON = ["error", "warning", "info", "none"] as const;
@@ -29,8 +28,8 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
     return EXIT.ok;
   }
   const format = values.format;
-  const catalog = builtinRules();
   if (values["list-rules"]) {
+    const catalog = await ruleCatalog();
     if (format !== "json" && format !== "stylish" && format !== "markdown") throw new CliUsageError(`--list-rules supports --format stylish, json or markdown, not "${format}"`);
     io.write(listRules(catalog, format));
     return EXIT.ok;
@@ -38,6 +37,7 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
   if (positionals[0] === "explain") {
     const topic = positionals[1];
     if (!topic || positionals.length > 2) throw new CliUsageError("usage: meshlint explain <rule-id | IST#### | KIA####>");
+    const catalog = await ruleCatalog();
     const text = explain(catalog, topic);
     if (text === undefined) {
       const known = catalog.rules.flatMap((r) => [r.meta.id, ...(r.meta.aliases ?? []).map((a) => a.code)]);
@@ -47,6 +47,9 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
     return EXIT.ok;
   }
 
+  // Loaded only to lint: --list-rules and explain need the rules' metadata alone.
+  const [{ lint, lintChange }, { builtinRules }, { printConfig }] = await Promise.all([import("../api.js"), import("../../rules/index.js"), import("./print-config.js")]);
+  const catalog = builtinRules();
   if (values["print-config"] !== undefined) {
     if (positionals.length) throw new CliUsageError("--print-config takes one path and lints nothing");
     const configFile = values.config;
@@ -101,4 +104,13 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
     return EXIT.usage;
   }
   return code;
+}
+
+/** Set by the CLI's bundle (scripts/build-cli.mjs): the built-in rules' metadata, taken from the same sources. */
+declare const MESHLINT_RULE_METADATA: readonly RuleMeta[] | undefined;
+
+/** The built-in rules for --list-rules and explain: their metadata alone when the bundle carries it, else the rules. */
+async function ruleCatalog(): Promise<RuleCatalog> {
+  if (typeof MESHLINT_RULE_METADATA !== "undefined") return new RuleCatalog(MESHLINT_RULE_METADATA.map((meta) => ({ meta })));
+  return (await import("../../rules/index.js")).builtinRules();
 }
