@@ -44,6 +44,8 @@ export class IncrementalEngine {
   private readonly globalChecks: Check[] = [];
   private readonly byKey = new Map<number, Set<Check>>();
   private readonly keyIds = new Map<string, number>();
+  /** Resource rules by the kind they target. */
+  private readonly targeting = new Map<string, readonly ResourceRule[]>();
   /** Kinds each rule read, by rule id (what runRules reports, for the reads test and the cluster reader). */
   readonly reads = new Map<string, Set<string>>();
   /** Checks run since the engine was made (a measure of how much a change cost). */
@@ -144,8 +146,14 @@ export class IncrementalEngine {
     this.index.settle();
   }
 
-  private rulesTargeting(r: Resource): ResourceRule[] {
-    return this.resourceRules.filter((rule) => rule.target.some((k) => k === ANY_KIND || (k.kind === r.kind && k.group === r.group)));
+  private rulesTargeting(r: Resource): readonly ResourceRule[] {
+    const kind = kindId(r);
+    let rules = this.targeting.get(kind);
+    if (!rules) {
+      rules = this.resourceRules.filter((rule) => rule.target.some((k) => k === ANY_KIND || (k.kind === r.kind && k.group === r.group)));
+      this.targeting.set(kind, rules);
+    }
+    return rules;
   }
 
   private addCheck(check: Check): void {

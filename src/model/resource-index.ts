@@ -2,7 +2,7 @@ import { LayeredMap } from "../base/layered-map.js";
 import type { RawResource } from "../load/load.js";
 import { K, type KindKey, WORKLOAD_TEMPLATES, isBuiltinClusterScoped, kindId, parseApiVersion, sameKind } from "./kinds.js";
 import { type ReadLog, ReadKey } from "./read-log.js";
-import { type Resource, asObject, asString, identity, insertOrdered, isLinted } from "./resource.js";
+import { type Resource, asObject, asString, identity, insertOrdered, isLinted, orderedPosition } from "./resource.js";
 import type { Settings } from "./settings.js";
 import { type Workload, WorkloadTable, workloadOf } from "./workloads.js";
 
@@ -49,6 +49,11 @@ interface TableState {
   readonly contributions: LayeredMap<Resource, { readonly keys: readonly string[]; readonly deps: readonly string[] }>;
   /** Read key → objects whose entries read it. */
   readonly dependents: LayeredMap<string, ReadonlySet<Resource>>;
+  /**
+   * Buckets and dependent sets this state copied while being patched: changed in place from then on, since no
+   * other index shares them (a bucket of thousands of claims is copied once per change, not once per object).
+   */
+  readonly owned?: Set<unknown>;
 }
 
 interface UnionState {
@@ -334,7 +339,13 @@ export class ResourceIndex {
    * that read what changed are recomputed. (No check of the earlier index read it, so no read key reports it.)
    */
   private patchTable(built: TableState, change: IndexChange, keys: ReadonlySet<string>): TableState {
-    const state: TableState = { ...built, buckets: built.buckets.derive(), contributions: built.contributions.derive(), dependents: built.dependents.derive() };
+    const state: TableState = {
+      ...built,
+      buckets: built.buckets.derive(),
+      contributions: built.contributions.derive(),
+      dependents: built.dependents.derive(),
+      owned: new Set(),
+    };
     const changedKeys = new Set<string>();
     const mine = (r: Resource) => state.kinds.some((k) => sameKind(k, r));
     for (const r of change.removed) if (mine(r)) this.withdraw(state, r, changedKeys);
@@ -358,18 +369,19 @@ export class ResourceIndex {
     for (const [key, value] of entries) {
       const list = state.buckets.get(key);
       const entry = { resource: r, value };
-      if (!list) state.buckets.set(key, [entry]);
-      else if (ordered) state.buckets.set(key, insertOrdered(list, entry, (e) => e.resource, state.first));
-      else (list as { resource: Resource; value: unknown }[]).push(entry);
+      if (!list) state.buckets.set(key, own(state, [entry]));
+      else if (!ordered) (list as { resource: Resource; value: unknown }[]).push(entry);
+      else if (state.owned?.has(list)) (list as { resource: Resource; value: unknown }[]).splice(orderedPosition(list, entry, (e) => e.resource, state.first), 0, entry);
+      else state.buckets.set(key, own(state, insertOrdered(list, entry, (e) => e.resource, state.first)));
       keys.push(key);
       changed.add(key);
     }
     state.contributions.set(r, { keys, deps: [...deps] });
     for (const d of deps) {
       const set = state.dependents.get(d);
-      if (!set) state.dependents.set(d, new Set([r]));
-      else if (ordered) state.dependents.set(d, new Set([...set, r]));
-      else (set as Set<Resource>).add(r);
+      if (!set) state.dependents.set(d, own(state, new Set([r])));
+      else if (!ordered || state.owned?.has(set)) (set as Set<Resource>).add(r);
+      else state.dependents.set(d, own(state, new Set([...set, r])));
     }
   }
 
@@ -378,13 +390,19 @@ export class ResourceIndex {
     const was = state.contributions.get(r);
     if (!was) return;
     for (const key of new Set(was.keys)) {
-      const list = (state.buckets.get(key) ?? []).filter((e) => e.resource !== r);
+      const before = state.buckets.get(key) ?? [];
+      let list: { resource: Resource; value: unknown }[];
+      if (state.owned?.has(before)) {
+        list = before as typeof list;
+        for (let i = list.length - 1; i >= 0; i--) if (list[i]!.resource === r) list.splice(i, 1);
+      } else list = own(state, before.filter((e) => e.resource !== r));
       if (list.length) state.buckets.set(key, list);
       else state.buckets.delete(key);
       changed.add(key);
     }
     for (const d of was.deps) {
-      const set = new Set(state.dependents.get(d) ?? []);
+      const before = state.dependents.get(d);
+      const set = state.owned?.has(before) ? (before as Set<Resource>) : own(state, new Set(before ?? []));
       set.delete(r);
       if (set.size) state.dependents.set(d, set);
       else state.dependents.delete(d);
@@ -411,8 +429,8 @@ export class ResourceIndex {
   withChange(change: IndexChange): { index: ResourceIndex; keys: Set<string> } {
     const listed = () => {
       const gone = new Set(change.removed);
-      let list = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
-      for (const r of change.added) list = insertOrdered(list, r, (x) => x);
+      const list = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+      for (const r of change.added) list.splice(orderedPosition(list, r, (x) => x), 0, r);
       return list;
     };
     const removed = change.removed;
@@ -438,8 +456,8 @@ export class ResourceIndex {
     const keys = new Set<string>([ReadKey.kind(ANY_KIND)]);
     const removedSet = new Set(removed);
     const patchList = (list: readonly Resource[] | undefined, add: readonly Resource[]) => {
-      let out = (list ?? []).filter((r) => !removedSet.has(r));
-      for (const r of add) out = insertOrdered(out, r, (x) => x);
+      const out = (list ?? []).filter((r) => !removedSet.has(r));
+      for (const r of add) out.splice(orderedPosition(out, r, (x) => x), 0, r);
       return out;
     };
     const group = (rs: readonly Resource[], keyOf: (r: Resource) => string) => {
@@ -510,6 +528,7 @@ export class ResourceIndex {
         buckets: state.buckets.derive(),
         contributions: state.contributions.derive(),
         dependents: state.dependents.derive(),
+        owned: new Set(),
       };
       next.tables.set(name, patched);
       const changedKeys = new Set<string>();
@@ -572,6 +591,12 @@ export class ResourceIndex {
   private namespaceTable(): CountedNamespaces {
     return (this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace)));
   }
+}
+
+/** Marks a bucket or set as made by this (patched) state, so that later steps of the same patch change it in place. */
+function own<T>(state: TableState, value: T): T {
+  state.owned?.add(value);
+  return value;
 }
 
 /** A union after a change: the same state when the changed objects contribute nothing, the same set when no string comes or goes. */

@@ -110,6 +110,13 @@ export function insertOrdered<T>(
   resourceOf: (t: T) => Resource,
   first: (a: Resource, b: Resource) => number = () => 0,
 ): T[] {
+  const out = list.slice();
+  out.splice(orderedPosition(list, item, resourceOf, first), 0, item);
+  return out;
+}
+
+/** Where insertOrdered puts `item`: after the elements that sort before it or equal to it. */
+export function orderedPosition<T>(list: readonly T[], item: T, resourceOf: (t: T) => Resource, first: (a: Resource, b: Resource) => number = () => 0): number {
   const r = resourceOf(item);
   let lo = 0;
   let hi = list.length;
@@ -119,7 +126,7 @@ export function insertOrdered<T>(
     if ((first(m, r) || compareResources(m, r)) <= 0) lo = mid + 1;
     else hi = mid;
   }
-  return [...list.slice(0, lo), item, ...list.slice(lo)];
+  return lo;
 }
 
 /**
