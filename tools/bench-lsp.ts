@@ -18,6 +18,7 @@ import {
 } from "vscode-languageserver-protocol/node";
 import { PACKAGE_ROOT } from "../src/base/package.js";
 import { generate } from "./bench-repo.js";
+import { cpuMs, load } from "./proc.js";
 
 // `npm run bench:lsp`: how long `meshlint lsp` takes to publish diagnostics after an edit in a 10k-resource
 // repository (the bench repository of `npm run bench`). One VirtualService file is opened, then edited again and
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const open = performance.now() - started;
 
   const times: number[] = [];
+  const cpuBefore = cpuMs(server.pid!);
   for (let i = 0; i < EDITS; i++) {
     const version = i + 2;
     const weight = 90 - (i % 5);
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     times.push(performance.now() - started);
     if (i % 2 === 1 && !p.diagnostics.some((d) => d.code === "virtualservice-subset-not-found")) throw new Error("the edit to subset v9 was not reported");
   }
+  const cpuPerEdit = (cpuMs(server.pid!) - cpuBefore) / EDITS;
   await client.sendRequest(ShutdownRequest.type);
   await client.sendNotification(ExitNotification.type);
   server.kill();
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
       `open (first full lint): ${ms(open)}`,
       `${EDITS} edits, change to diagnostics, the ${DEBOUNCE_MS} ms debounce included: median ${ms(at(0.5))}, p90 ${ms(at(0.9))}, max ${ms(sorted[sorted.length - 1]!)}`,
       `the same without the debounce: median ${ms(at(0.5) - DEBOUNCE_MS)}, p90 ${ms(at(0.9) - DEBOUNCE_MS)}`,
+      `the server's CPU time per edit: ${ms(cpuPerEdit)}; load average ${load()}`,
     ].join("\n"),
   );
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import { PACKAGE_ROOT } from "../src/base/package.js";
 import { generate } from "./bench-repo.js";
+import { cpuMs, load, peakRssMb } from "./proc.js";
 
 // `npm run bench:webhook`: `meshlint webhook` with the 10k-resource bench repository as its index (--index-from, so
 // no API server is needed), AdmissionReviews over loopback TLS from autocannon at fixed rates for 30 s each.
@@ -22,6 +23,10 @@ interface Row {
   readonly max: number;
   readonly errors: number;
   readonly rssMb: number;
+  /** The webhook's CPU time per answered request. */
+  readonly cpuMs: number;
+  /** The 1-minute load average when the rate was done. */
+  readonly load: string;
 }
 
 const args = process.argv.slice(2);
@@ -79,12 +84,6 @@ function bodies(namespaces: number): string[] {
   return out;
 }
 
-/** The webhook's peak resident set so far (VmHWM), in MB. */
-function peakRss(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
 function get(port: number, path: string): Promise<number> {
   return new Promise((resolve) => {
     request({ host: "127.0.0.1", port, path, rejectUnauthorized: false }, (res) => {
@@ -112,14 +111,16 @@ async function main(): Promise<void> {
     child.on("exit", (code) => reject(new Error(`meshlint webhook exited (${code})`)));
   });
   while ((await get(port, "/readyz")) !== 200) await new Promise((r) => setTimeout(r, 200));
-  console.error(`index of ${made.resources} resources ready in ${((Date.now() - started) / 1000).toFixed(1)} s; RSS ${peakRss(child.pid!)} MB`);
+  console.error(`index of ${made.resources} resources ready in ${((Date.now() - started) / 1000).toFixed(1)} s; RSS ${peakRssMb(child.pid!)} MB; load ${load()}`);
 
   const requests = bodies(namespaces).map((body) => ({ method: "POST" as const, path: "/validate", headers: { "content-type": "application/json" }, body }));
   // Warm-up: the first requests compile schemas and fill the engine's tables.
   await autocannon({ url: `https://127.0.0.1:${port}`, connections: 10, amount: 2000, requests });
   const rows: Row[] = [];
   for (const rate of RATES) {
+    const cpuBefore = cpuMs(child.pid!);
     const result = await autocannon({ url: `https://127.0.0.1:${port}`, connections: 50, overallRate: rate, duration: SECONDS, requests, timeout: 10 });
+    const cpu = cpuMs(child.pid!) - cpuBefore;
     rows.push({
       rate,
       requests: result.requests.total,
@@ -127,7 +128,9 @@ async function main(): Promise<void> {
       p99: result.latency.p99,
       max: result.latency.max,
       errors: result.errors + result.timeouts + result.non2xx,
-      rssMb: peakRss(child.pid!),
+      rssMb: peakRssMb(child.pid!),
+      cpuMs: result.requests.total ? cpu / result.requests.total : 0,
+      load: load(),
     });
     console.error(`measured ${rate} req/s`);
   }
@@ -137,9 +140,12 @@ async function main(): Promise<void> {
     [
       `${made.resources.toLocaleString("en")} resources in the index; ${SECONDS} s per rate; ${requests.length} different AdmissionReviews (VirtualService and DestinationRule updates, new VirtualServices, AuthorizationPolicy updates)`,
       "",
-      "| target rate | requests answered | p50 | p99 | max | failed requests | peak RSS |",
-      "| --- | --- | --- | --- | --- | --- | --- |",
-      ...rows.map((r) => `| ${r.rate} req/s | ${r.requests.toLocaleString("en")} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.errors} | ${r.rssMb} MB |`),
+      "| target rate | requests answered | p50 | p99 | max | failed requests | webhook CPU per request | peak RSS | load average |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...rows.map(
+        (r) =>
+          `| ${r.rate} req/s | ${r.requests.toLocaleString("en")} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${r.errors} | ${r.cpuMs.toFixed(2)} ms | ${r.rssMb} MB | ${r.load} |`,
+      ),
     ].join("\n"),
   );
 }
