@@ -1,5 +1,5 @@
-import { K, type KindKey, sameKind } from "../model/kinds.js";
-import { type FieldPath, type Resource, asArray, asObject, asString, asStringMap, spec } from "../model/resource.js";
+import { K, type KindKey, kindId, sameKind } from "../model/kinds.js";
+import { type FieldPath, type Resource, asArray, asObject, asString, asStringMap, compareResources, spec } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type Selector, matches, selectorFromLabels } from "../model/selectors.js";
 import { serviceNamed, workloadsBehind } from "../model/services.js";
@@ -102,7 +102,26 @@ const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 export function policiesApplyingTo(index: ResourceIndex, kind: KindKey, pod: PodRef): Resource[] {
   const root = index.settings.rootNamespace;
   const namespaces = pod.namespace === root ? [root] : [pod.namespace, root];
-  return namespaces.flatMap((ns) => index.inNamespace(kind, ns)).filter((p) => policyAppliesTo(index, p, pod));
+  const table = policiesBySlot(index, kind);
+  const slots = ["*", ...Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`)];
+  return namespaces.flatMap((ns) => {
+    const found = new Set(slots.flatMap((slot) => table.get(`${ns}\u0000${slot}`)));
+    return [...found].sort(compareResources).filter((p) => policyAppliesTo(index, p, pod));
+  });
+}
+
+/**
+ * A kind's policies by namespace and one label their selector requires (`ns\0app=reviews`); namespace-wide and
+ * targetRef policies under `ns\0*`. A pod looks up its own labels only, so a policy change re-runs the checks of
+ * the pods that carry its label, not of every pod in its namespace.
+ */
+function policiesBySlot(index: ResourceIndex, kind: KindKey) {
+  return index.table(`istio/policies-by-slot ${kindId(kind)}`, [kind], (policy) => {
+    const target = policyTarget(policy);
+    const required = target.kind === "selector" && !target.selector.expressions.length ? Object.entries(target.selector.matchLabels).sort() : [];
+    const slot = required.length ? `${required[0]![0]}=${required[0]![1]}` : "*";
+    return [[`${policy.namespace}\u0000${slot}`, policy] as const];
+  });
 }
 
 /**
