@@ -52599,6 +52599,11 @@ function compareResources(a, b) {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 function insertOrdered(list2, item, resourceOf, first = () => 0) {
+  const out = list2.slice();
+  out.splice(orderedPosition(list2, item, resourceOf, first), 0, item);
+  return out;
+}
+function orderedPosition(list2, item, resourceOf, first = () => 0) {
   const r = resourceOf(item);
   let lo = 0;
   let hi = list2.length;
@@ -52608,7 +52613,7 @@ function insertOrdered(list2, item, resourceOf, first = () => 0) {
     if ((first(m, r) || compareResources(m, r)) <= 0) lo = mid + 1;
     else hi = mid;
   }
-  return [...list2.slice(0, lo), item, ...list2.slice(lo)];
+  return lo;
 }
 function byCreation(a, b) {
   const ta = asString(metadata(a).creationTimestamp) ?? "";
@@ -52794,8 +52799,8 @@ function resolveSeverity(rule, codes, config, reported) {
 function isSuppressed(resource, ruleId, codes) {
   const annotations = annotationsOf(resource);
   const list2 = (key2) => annotations[key2]?.split(",").map((s) => s.trim()).filter(Boolean);
-  const own = list2(SUPPRESS_ANNOTATION);
-  if (own && (own.includes("*") || own.includes(ruleId) || codes.some((c) => own.includes(c)))) return true;
+  const own2 = list2(SUPPRESS_ANNOTATION);
+  if (own2 && (own2.includes("*") || own2.includes(ruleId) || codes.some((c) => own2.includes(c)))) return true;
   const istio = list2(ISTIO_SUPPRESS_ANNOTATION);
   const istioCodes = codes.filter((c) => c.startsWith("IST"));
   if (istio && istioCodes.length && (istio.includes("*") || istioCodes.some((c) => istio.includes(c)))) return true;
@@ -54515,7 +54520,13 @@ var ResourceIndex = class _ResourceIndex {
    * that read what changed are recomputed. (No check of the earlier index read it, so no read key reports it.)
    */
   patchTable(built, change, keys) {
-    const state = { ...built, buckets: built.buckets.derive(), contributions: built.contributions.derive(), dependents: built.dependents.derive() };
+    const state = {
+      ...built,
+      buckets: built.buckets.derive(),
+      contributions: built.contributions.derive(),
+      dependents: built.dependents.derive(),
+      owned: /* @__PURE__ */ new Set()
+    };
     const changedKeys = /* @__PURE__ */ new Set();
     const mine = (r) => state.kinds.some((k) => sameKind(k, r));
     for (const r of change.removed) if (mine(r)) this.withdraw(state, r, changedKeys);
@@ -54536,18 +54547,19 @@ var ResourceIndex = class _ResourceIndex {
     for (const [key2, value] of entries) {
       const list2 = state.buckets.get(key2);
       const entry = { resource: r, value };
-      if (!list2) state.buckets.set(key2, [entry]);
-      else if (ordered) state.buckets.set(key2, insertOrdered(list2, entry, (e) => e.resource, state.first));
-      else list2.push(entry);
+      if (!list2) state.buckets.set(key2, own(state, [entry]));
+      else if (!ordered) list2.push(entry);
+      else if (state.owned?.has(list2)) list2.splice(orderedPosition(list2, entry, (e) => e.resource, state.first), 0, entry);
+      else state.buckets.set(key2, own(state, insertOrdered(list2, entry, (e) => e.resource, state.first)));
       keys.push(key2);
       changed.add(key2);
     }
     state.contributions.set(r, { keys, deps: [...deps] });
     for (const d of deps) {
       const set2 = state.dependents.get(d);
-      if (!set2) state.dependents.set(d, /* @__PURE__ */ new Set([r]));
-      else if (ordered) state.dependents.set(d, /* @__PURE__ */ new Set([...set2, r]));
-      else set2.add(r);
+      if (!set2) state.dependents.set(d, own(state, /* @__PURE__ */ new Set([r])));
+      else if (!ordered || state.owned?.has(set2)) set2.add(r);
+      else state.dependents.set(d, own(state, /* @__PURE__ */ new Set([...set2, r])));
     }
   }
   /** Removes an object's entries from a table; records changed keys. */
@@ -54555,13 +54567,19 @@ var ResourceIndex = class _ResourceIndex {
     const was = state.contributions.get(r);
     if (!was) return;
     for (const key2 of new Set(was.keys)) {
-      const list2 = (state.buckets.get(key2) ?? []).filter((e) => e.resource !== r);
+      const before = state.buckets.get(key2) ?? [];
+      let list2;
+      if (state.owned?.has(before)) {
+        list2 = before;
+        for (let i = list2.length - 1; i >= 0; i--) if (list2[i].resource === r) list2.splice(i, 1);
+      } else list2 = own(state, before.filter((e) => e.resource !== r));
       if (list2.length) state.buckets.set(key2, list2);
       else state.buckets.delete(key2);
       changed.add(key2);
     }
     for (const d of was.deps) {
-      const set2 = new Set(state.dependents.get(d) ?? []);
+      const before = state.dependents.get(d);
+      const set2 = state.owned?.has(before) ? before : own(state, new Set(before ?? []));
       set2.delete(r);
       if (set2.size) state.dependents.set(d, set2);
       else state.dependents.delete(d);
@@ -54586,8 +54604,8 @@ var ResourceIndex = class _ResourceIndex {
   withChange(change) {
     const listed = () => {
       const gone = new Set(change.removed);
-      let list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
-      for (const r of change.added) list2 = insertOrdered(list2, r, (x) => x);
+      const list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+      for (const r of change.added) list2.splice(orderedPosition(list2, r, (x) => x), 0, r);
       return list2;
     };
     const removed = change.removed;
@@ -54611,8 +54629,8 @@ var ResourceIndex = class _ResourceIndex {
     const keys = /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]);
     const removedSet = new Set(removed);
     const patchList = (list2, add4) => {
-      let out = (list2 ?? []).filter((r) => !removedSet.has(r));
-      for (const r of add4) out = insertOrdered(out, r, (x) => x);
+      const out = (list2 ?? []).filter((r) => !removedSet.has(r));
+      for (const r of add4) out.splice(orderedPosition(out, r, (x) => x), 0, r);
       return out;
     };
     const group2 = (rs, keyOf3) => {
@@ -54672,7 +54690,8 @@ var ResourceIndex = class _ResourceIndex {
         ...state,
         buckets: state.buckets.derive(),
         contributions: state.contributions.derive(),
-        dependents: state.dependents.derive()
+        dependents: state.dependents.derive(),
+        owned: /* @__PURE__ */ new Set()
       };
       next.tables.set(name, patched);
       const changedKeys = /* @__PURE__ */ new Set();
@@ -54732,6 +54751,10 @@ var ResourceIndex = class _ResourceIndex {
     return this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace));
   }
 };
+function own(state, value) {
+  state.owned?.add(value);
+  return value;
+}
 function patchUnion(state, removed, added) {
   const delta = /* @__PURE__ */ new Map();
   for (const [rs, by] of [[removed, -1], [added, 1]]) {
@@ -54888,6 +54911,8 @@ var IncrementalEngine = class {
   globalChecks = [];
   byKey = /* @__PURE__ */ new Map();
   keyIds = /* @__PURE__ */ new Map();
+  /** Resource rules by the kind they target. */
+  targeting = /* @__PURE__ */ new Map();
   /** Kinds each rule read, by rule id (what runRules reports, for the reads test and the cluster reader). */
   reads = /* @__PURE__ */ new Map();
   /** Checks run since the engine was made (a measure of how much a change cost). */
@@ -54957,7 +54982,13 @@ var IncrementalEngine = class {
     this.index.settle();
   }
   rulesTargeting(r) {
-    return this.resourceRules.filter((rule) => rule.target.some((k) => k === ANY_KIND || k.kind === r.kind && k.group === r.group));
+    const kind2 = kindId(r);
+    let rules = this.targeting.get(kind2);
+    if (!rules) {
+      rules = this.resourceRules.filter((rule) => rule.target.some((k) => k === ANY_KIND || k.kind === r.kind && k.group === r.group));
+      this.targeting.set(kind2, rules);
+    }
+    return rules;
   }
   addCheck(check) {
     const target = check.target;
@@ -56458,11 +56489,11 @@ function gitopsRequests(resources, top) {
       const dir = inRepo(asString(chartSpec.chart));
       if (!dir || !isFile3(join11(dir, "Chart.yaml"))) continue;
       const target = asString(spec2.targetNamespace);
-      const own = namespaceOf(r.data);
+      const own2 = namespaceOf(r.data);
       const values = [];
       for (const from of asArray(spec2.valuesFrom).map(asObject)) {
         if (!from || from.kind !== "ConfigMap") continue;
-        const cm = configMaps.get(`${own ?? ""}/${asString(from.name) ?? ""}`);
+        const cm = configMaps.get(`${own2 ?? ""}/${asString(from.name) ?? ""}`);
         const text = asString(asObject(cm?.data)?.[asString(from.valuesKey) ?? "values.yaml"]);
         const parsed2 = text ? safeParse(text) : void 0;
         if (parsed2) values.push(parsed2);
@@ -56474,7 +56505,7 @@ function gitopsRequests(resources, top) {
         dir,
         by,
         releaseName: asString(spec2.releaseName) ?? (target ? `${target}-${name}` : name),
-        ...opt("namespace", target ?? own),
+        ...opt("namespace", target ?? own2),
         valuesFiles: asArray(chartSpec.valuesFiles).map((f) => asString(f)).filter((f) => f !== void 0).map((f) => resolve10(top, f)),
         values,
         set: []
@@ -57459,9 +57490,9 @@ async function loadProject(inputs, options = {}) {
   const worlds = [{ deployment: void 0, index: indexResources(overlay(base), settings) }];
   const renderedObjects = [];
   for (const deployment of deployments) {
-    const own = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
-    renderedObjects.push(...own);
-    worlds.push({ deployment, index: indexResources(overlay([...base, ...own]), settings) });
+    const own2 = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
+    renderedObjects.push(...own2);
+    worlds.push({ deployment, index: indexResources(overlay([...base, ...own2]), settings) });
   }
   const index = deployments.length === 0 ? worlds[0].index : indexResources(overlay([...base, ...renderedObjects]), settings);
   phase("index");
@@ -58066,22 +58097,35 @@ var ROOT_SELECTOR_MESH_WIDE = [K.AuthorizationPolicy, K.RequestAuthentication, K
 var selectsMeshWide = (index, policy) => policy.namespace === index.settings.rootNamespace && ROOT_SELECTOR_MESH_WIDE.some((k) => sameKind(k, policy));
 function policyAppliesTo(index, policy, pod2) {
   const root = index.settings.rootNamespace;
-  const own = policy.namespace === pod2.namespace;
+  const own2 = policy.namespace === pod2.namespace;
   const target = policyTarget(policy);
   switch (target.kind) {
     case "namespace":
-      return own || policy.namespace === root;
+      return own2 || policy.namespace === root;
     case "selector":
-      return (own || selectsMeshWide(index, policy)) && matches2(target.selector, pod2.labels);
+      return (own2 || selectsMeshWide(index, policy)) && matches2(target.selector, pod2.labels);
     case "targetRefs":
-      return own && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels[GATEWAY_NAME_LABEL] === r.name);
+      return own2 && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels[GATEWAY_NAME_LABEL] === r.name);
   }
 }
 var GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 function policiesApplyingTo(index, kind2, pod2) {
   const root = index.settings.rootNamespace;
   const namespaces = pod2.namespace === root ? [root] : [pod2.namespace, root];
-  return namespaces.flatMap((ns) => index.inNamespace(kind2, ns)).filter((p) => policyAppliesTo(index, p, pod2));
+  const table3 = policiesBySlot(index, kind2);
+  const slots = ["*", ...Object.entries(pod2.labels).map(([k, v]) => `${k}=${v}`)];
+  return namespaces.flatMap((ns) => {
+    const found = new Set(slots.flatMap((slot) => table3.get(`${ns}\0${slot}`)));
+    return [...found].sort(compareResources).filter((p) => policyAppliesTo(index, p, pod2));
+  });
+}
+function policiesBySlot(index, kind2) {
+  return index.table(`istio/policies-by-slot ${kindId(kind2)}`, [kind2], (policy) => {
+    const target = policyTarget(policy);
+    const required = target.kind === "selector" && !target.selector.expressions.length ? Object.entries(target.selector.matchLabels).sort() : [];
+    const slot = required.length ? `${required[0][0]}=${required[0][1]}` : "*";
+    return [[`${policy.namespace}\0${slot}`, policy]];
+  });
 }
 function policyWorkloads(index, policy) {
   const target = policyTarget(policy);
@@ -58372,9 +58416,9 @@ function ruleCovers(outer, inner) {
 }
 function fieldsCover(outer, inner) {
   return Object.entries(outer).every(([field2, patterns]) => {
-    const own = inner[field2];
-    if (!own) return false;
-    return field2.startsWith("not") ? patterns.every((p) => own.includes(p)) : own.every((v) => patterns.some((p) => p === v || !v.includes("*") && stringMatches(p, v)));
+    const own2 = inner[field2];
+    if (!own2) return false;
+    return field2.startsWith("not") ? patterns.every((p) => own2.includes(p)) : own2.every((v) => patterns.some((p) => p === v || !v.includes("*") && stringMatches(p, v)));
   });
 }
 var valuesCover = (outer, inner) => outer === void 0 || inner !== void 0 && inner.every((v) => outer.some((p) => p === v || !v.includes("*") && stringMatches(p, v)));
@@ -58458,8 +58502,8 @@ function hasSidecar(index, workload, options = {}) {
   return options.revisions === true && ns.revision !== void 0;
 }
 function isAmbient(index, workload) {
-  const own = workload.labels["istio.io/dataplane-mode"];
-  if (own !== void 0) return own === "ambient";
+  const own2 = workload.labels["istio.io/dataplane-mode"];
+  if (own2 !== void 0) return own2 === "ambient";
   if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
   return namespaceDataplane(index, workload.namespace).ambient;
 }
@@ -58473,8 +58517,8 @@ function workloadInAmbient(index, workload) {
     return false;
   }
   if ((workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"]) === "true") return false;
-  const own = workload.labels["istio.io/dataplane-mode"];
-  if (own !== void 0) return own === "ambient";
+  const own2 = workload.labels["istio.io/dataplane-mode"];
+  if (own2 !== void 0) return own2 === "ambient";
   if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
   return namespaceInAmbientMode(index, workload.namespace);
 }
@@ -58750,8 +58794,8 @@ function subsetTls(dr, port3, subset, base) {
   const policy = asObject(asObject(subsets[index])?.trafficPolicy);
   if (index < 0 || !policy) return base;
   const path6 = ["spec", "subsets", index, "trafficPolicy"];
-  const own = tlsOf(policy, path6);
-  return portLevel(policy, path6, port3) ?? (own.path ? own : base);
+  const own2 = tlsOf(policy, path6);
+  return portLevel(policy, path6, port3) ?? (own2.path ? own2 : base);
 }
 function fromPolicy(policy, base, port3) {
   if (!policy) return { mode: void 0, path: void 0 };
@@ -58845,8 +58889,8 @@ function serverTargets(index, host) {
 function namespacesMatching(index, ns) {
   const all = repositoryNamespaces(index);
   const dotted = index.memo("istio/mtls-dotted-namespaces", [], () => repositoryNamespaces(index).filter((n) => n.includes(".")));
-  const own = index.memo("istio/mtls-repository-namespace-set", [], () => new Set(repositoryNamespaces(index)));
-  if (dotted.length === 0) return own.has(ns) ? [ns] : [];
+  const own2 = index.memo("istio/mtls-repository-namespace-set", [], () => new Set(repositoryNamespaces(index)));
+  if (dotted.length === 0) return own2.has(ns) ? [ns] : [];
   return all.filter((n) => n === ns || dotted.includes(n));
 }
 var namespaceTarget = (namespace) => ({
@@ -60196,10 +60240,10 @@ function linkerdMeshing(index, workload) {
   if (getPath(workload.resource.data, [...tpl, "spec", "hostNetwork"]) === true) {
     return decided(false, "hostNetwork pods are never injected", workload.resource, [...tpl, "spec", "hostNetwork"]);
   }
-  const own = workload.annotations[INJECT_ANNOTATION];
-  if (own !== void 0 && own !== "") {
+  const own2 = workload.annotations[INJECT_ANNOTATION];
+  if (own2 !== void 0 && own2 !== "") {
     const path6 = [...tpl, "metadata", "annotations", INJECT_ANNOTATION];
-    return decided(injectValueMeshes(index.settings, own), `${INJECT_ANNOTATION}: ${own} on the pod template`, workload.resource, path6);
+    return decided(injectValueMeshes(index.settings, own2), `${INJECT_ANNOTATION}: ${own2} on the pod template`, workload.resource, path6);
   }
   const ns = index.namespaces().declared(workload.namespace);
   const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
@@ -60219,8 +60263,8 @@ function namespaceMeshed(index, namespace) {
 }
 var parsePortList = (value) => opaquePortSet(value ?? "", /* @__PURE__ */ new Map());
 function configAnnotation(index, workload, key2) {
-  const own = workload.annotations[key2];
-  if (own !== void 0) return { value: own, resource: workload.resource, path: [...workload.templatePath, "metadata", "annotations", key2] };
+  const own2 = workload.annotations[key2];
+  if (own2 !== void 0) return { value: own2, resource: workload.resource, path: [...workload.templatePath, "metadata", "annotations", key2] };
   const ns = index.namespaces().declared(workload.namespace);
   const value = ns ? asObject(asObject(ns.data.metadata)?.annotations)?.[key2] : void 0;
   return ns && typeof value === "string" ? { value, resource: ns, path: ["metadata", "annotations", key2] } : void 0;
@@ -60290,8 +60334,8 @@ function serversFor(index, pod2, port3) {
 }
 function defaultInboundPolicy(index, pod2) {
   const w = pod2.workload;
-  const own = w?.annotations[DEFAULT_POLICY_ANNOTATION];
-  if (w && isDefaultPolicy(own)) return { policy: own, from: "workload", resource: w.resource, path: [...w.templatePath, "metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
+  const own2 = w?.annotations[DEFAULT_POLICY_ANNOTATION];
+  if (w && isDefaultPolicy(own2)) return { policy: own2, from: "workload", resource: w.resource, path: [...w.templatePath, "metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
   const ns = index.namespaces().declared(pod2.namespace);
   const nsValue = ns ? asString(asObject(metadata(ns).annotations)?.[DEFAULT_POLICY_ANNOTATION]) : void 0;
   if (ns && isDefaultPolicy(nsValue)) return { policy: nsValue, from: "namespace", resource: ns, path: ["metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
@@ -61458,17 +61502,17 @@ var gateway_class_not_found_default = defineRule({
     const name = asString(spec(gateway).gatewayClassName);
     if (!name) return;
     const all = ctx.index.all(K.GatewayClass);
-    const own = all.filter((c) => !isAssumed(c));
-    const known = own.length ? own : all;
+    const own2 = all.filter((c) => !isAssumed(c));
+    const known = own2.length ? own2 : all;
     if (known.some((c) => c.name === name)) return;
     const path6 = ["spec", "gatewayClassName"];
-    if (own.length || ctx.settings.installation.exactGatewayClasses) {
+    if (own2.length || ctx.settings.installation.exactGatewayClasses) {
       ctx.report({
         resource: gateway,
         path: path6,
         messageId: "classNotFound",
         data: { name, known: [...new Set(known.map((c) => `"${c.name}"`))].join(", ") || "none" },
-        help: own.length ? "Use one of the repository's GatewayClasses, or define this one." : "Use one of the cluster's GatewayClasses, or add this one to settings.installation.gatewayClasses."
+        help: own2.length ? "Use one of the repository's GatewayClasses, or define this one." : "Use one of the cluster's GatewayClasses, or add this one to settings.installation.gatewayClasses."
       });
       return;
     }
@@ -62610,8 +62654,8 @@ var annotation_unknown_default = defineRule({
 // src/istio/ambient.ts
 var USE_WAYPOINT = "istio.io/use-waypoint";
 var USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace";
-function waypointEnrolled(own, namespace) {
-  const value = own?.[USE_WAYPOINT] ?? namespace[USE_WAYPOINT];
+function waypointEnrolled(own2, namespace) {
+  const value = own2?.[USE_WAYPOINT] ?? namespace[USE_WAYPOINT];
   return value !== void 0 && value !== "" && value !== "none";
 }
 var isWaypointWorkload = (w) => w.labels["gateway.istio.io/managed"] === "istio.io-mesh-controller";
@@ -80530,8 +80574,8 @@ function willBeInjected(index, workload) {
   const ns = declaresNamespace(index, workload.namespace) ? index.namespaces().declared(workload.namespace) : void 0;
   const webhooks = istioInjectionWebhooks(index);
   if (!ns && webhooks.length === 0) {
-    const own = workload.labels["sidecar.istio.io/inject"];
-    if (own === "true" || own === "false") return own === "true";
+    const own2 = workload.labels["sidecar.istio.io/inject"];
+    if (own2 === "true" || own2 === "false") return own2 === "true";
     return void 0;
   }
   const optOut = workload.annotations["sidecar.istio.io/inject"] === "false" && workload.labels["sidecar.istio.io/inject"] !== "true";
@@ -80549,11 +80593,11 @@ function injectionWebhookOverlaps(index) {
     const revisions = /* @__PURE__ */ new Set();
     const hooks = [];
     for (const config of configs) {
-      const own = webhooksOf(config);
-      const revs = revisionsOf(config, own);
-      if (revs.length === 0 && !own.some(isIstioWebhook)) continue;
+      const own2 = webhooksOf(config);
+      const revs = revisionsOf(config, own2);
+      if (revs.length === 0 && !own2.some(isIstioWebhook)) continue;
       revs.forEach((r) => revisions.add(r));
-      hooks.push(...own);
+      hooks.push(...own2);
     }
     const out = /* @__PURE__ */ new Map();
     const nsLabels = permutations({ "istio-injection": ["enabled", "disabled"] }, revisions);
@@ -80580,8 +80624,8 @@ function permutations(base, revisions) {
 }
 function revisionsOf(config, hooks) {
   const out = /* @__PURE__ */ new Set();
-  const own = labelsOf(config)[REV];
-  if (own !== void 0) out.add(own);
+  const own2 = labelsOf(config)[REV];
+  if (own2 !== void 0) out.add(own2);
   const fromSelector = (s) => {
     if (!s) return;
     if (s.matchLabels[REV] !== void 0) out.add(s.matchLabels[REV]);
@@ -81337,8 +81381,8 @@ var peerauthentication_tls_conflict_default = defineRule({
       const rules = wideDestinationRules(index);
       const mutual2 = (dr) => topTlsMode(dr) === "ISTIO_MUTUAL" || topTlsMode(dr) === "MUTUAL";
       const meshWide = rules.find((dr) => isMeshWideHost(asString(spec(dr).host)) && mutual2(dr));
-      const own = rules.filter((dr) => dr.namespace === pa.namespace && isNamespaceWideHost(index, dr));
-      const culprit = pa.namespace === root ? meshWide : own.find(mutual2) ?? (own.some((dr) => topTlsMode(dr) === "DISABLE") ? void 0 : meshWide);
+      const own2 = rules.filter((dr) => dr.namespace === pa.namespace && isNamespaceWideHost(index, dr));
+      const culprit = pa.namespace === root ? meshWide : own2.find(mutual2) ?? (own2.some((dr) => topTlsMode(dr) === "DISABLE") ? void 0 : meshWide);
       if (culprit) {
         coded = true;
         ctx.report({
@@ -82466,11 +82510,11 @@ var status_condition_failed_default = defineRule({
 });
 function conditions(resource) {
   const status3 = asObject(resource.data.status);
-  const own = asArray(status3?.conditions).map((c, i) => ({ c, path: ["status", "conditions", i] }));
+  const own2 = asArray(status3?.conditions).map((c, i) => ({ c, path: ["status", "conditions", i] }));
   const parents = asArray(status3?.parents).flatMap(
     (p, i) => asArray(asObject(p)?.conditions).map((c, j) => ({ c, path: ["status", "parents", i, "conditions", j] }))
   );
-  return [...own, ...parents].flatMap(({ c, path: path6 }) => {
+  return [...own2, ...parents].flatMap(({ c, path: path6 }) => {
     const condition2 = asObject(c);
     return condition2 ? [{ condition: condition2, path: path6 }] : [];
   });
@@ -82914,8 +82958,8 @@ function claimTable(index) {
   return index.table("istio/virtualservice-claims", [K.VirtualService, K.Sidecar, ...HOST_KINDS], (vs, index2) => {
     if (vs.kind !== "VirtualService" || vs.group !== K.VirtualService.group) return [];
     const claims = claimsOf(index2, vs);
-    const own = claims.map((c) => [ownKey(vs), c]);
-    return [...own, ...gatewayKeys(vs).flatMap((g) => claims.flatMap((c) => slotsOf(c.host).map((slot) => [`${g}\0${slot}`, c])))];
+    const own2 = claims.map((c) => [ownKey(vs), c]);
+    return [...own2, ...gatewayKeys(vs).flatMap((g) => claims.flatMap((c) => slotsOf(c.host).map((slot) => [`${g}\0${slot}`, c])))];
   });
 }
 var ownKey = (vs) => `#${vs.id}`;
@@ -83631,7 +83675,7 @@ var virtualservice_host_conflict_default = defineRule({
 function subsetSplits(index) {
   return index.table("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], (vs, index2) => {
     if (!sameKind(K.VirtualService, vs) || !isMeshBound(vs)) return [];
-    const own = new Set(asArray(spec(vs).hosts).flatMap((h) => typeof h === "string" ? [canonicalHost(index2, h, vs.namespace)] : []));
+    const own2 = new Set(asArray(spec(vs).hosts).flatMap((h) => typeof h === "string" ? [canonicalHost(index2, h, vs.namespace)] : []));
     const split2 = /* @__PURE__ */ new Set();
     for (const group2 of routeGroups(vs)) {
       if (group2.section !== "http") continue;
@@ -83639,7 +83683,7 @@ function subsetSplits(index) {
         const host = asString(item.destination?.host);
         if (!host || !asString(item.destination?.subset)) continue;
         const fqdn = canonicalHost(index2, host, vs.namespace);
-        if (own.has(fqdn)) split2.add(fqdn);
+        if (own2.has(fqdn)) split2.add(fqdn);
       }
     }
     return [...split2].map((fqdn) => [fqdn, vs]);
@@ -84254,8 +84298,8 @@ function waypointUse(labels, namespace) {
   return { kind: "named", name, namespace: labels[USE_WAYPOINT_NAMESPACE] || namespace };
 }
 function waypointTrafficType(index, gateway) {
-  const own = labelsOf(gateway)[WAYPOINT_FOR];
-  if (own !== void 0) return own;
+  const own2 = labelsOf(gateway)[WAYPOINT_FOR];
+  if (own2 !== void 0) return own2;
   const className = asString(spec(gateway).gatewayClassName);
   const gatewayClass = className ? index.get(K.GatewayClass, "", className) : void 0;
   return (gatewayClass && labelsOf(gatewayClass)[WAYPOINT_FOR]) ?? "service";
@@ -84271,8 +84315,8 @@ function resolveWaypoint(index, name, namespace) {
   return holdsWaypoints(index) ? { kind: "missing" } : { kind: "unknown" };
 }
 function workloadWaypointUse(index, workload) {
-  const own = waypointUse(workload.labels, workload.namespace);
-  if (own.kind !== "unset") return own;
+  const own2 = waypointUse(workload.labels, workload.namespace);
+  if (own2.kind !== "unset") return own2;
   for (const svc of servicesSelecting(index, workload)) {
     const viaService = waypointUse(labelsOf(svc.resource), workload.namespace);
     if (viaService.kind !== "unset") return viaService;
@@ -84449,8 +84493,8 @@ var INJECT = "sidecar.istio.io/inject";
 var REVISION = "istio.io/rev";
 var labelPath = (w, key2) => [...w.templatePath, "metadata", "labels", key2];
 function ambientRequest(w, ns) {
-  const own = w.labels[DATAPLANE];
-  if (own !== void 0) return own === "ambient" ? { label: `${DATAPLANE}=ambient`, path: labelPath(w, DATAPLANE) } : void 0;
+  const own2 = w.labels[DATAPLANE];
+  if (own2 !== void 0) return own2 === "ambient" ? { label: `${DATAPLANE}=ambient`, path: labelPath(w, DATAPLANE) } : void 0;
   return ns[DATAPLANE] === "ambient" ? { label: `${DATAPLANE}=ambient`, path: void 0 } : void 0;
 }
 function sidecarRequest(w, ns) {
@@ -88054,11 +88098,11 @@ var linkerd_pod_not_injected_default = defineRule({
   check(resource, ctx) {
     const w = workloadOf(resource);
     if (!w) return;
-    const own = w.annotations[INJECT_ANNOTATION];
+    const own2 = w.annotations[INJECT_ANNOTATION];
     const ns = ctx.index.namespaces().declared(w.namespace);
     const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
     const injecting = (value) => injectValueMeshes(ctx.settings, value);
-    const reason = injecting(own) ? `${INJECT_ANNOTATION}: ${own} on the pod template` : (own === void 0 || own === "") && injecting(nsValue) ? `${INJECT_ANNOTATION}: ${nsValue} on namespace "${w.namespace}"` : void 0;
+    const reason = injecting(own2) ? `${INJECT_ANNOTATION}: ${own2} on the pod template` : (own2 === void 0 || own2 === "") && injecting(nsValue) ? `${INJECT_ANNOTATION}: ${nsValue} on namespace "${w.namespace}"` : void 0;
     if (!reason) return;
     const hostNetworkPath = [...w.templatePath, "spec", "hostNetwork"];
     if (getPath(resource.data, hostNetworkPath) === true) {
@@ -88273,7 +88317,7 @@ var linkerd_route_backend_invalid_default = defineRule({
     if (!linkerdGoverns(ctx.index, route)) return;
     const parents = linkerdParentRefs(route);
     if (!parents.some((p) => p.target === "service" || p.target === "egressnetwork")) return;
-    const own = isLinkerdRoute(route);
+    const own2 = isLinkerdRoute(route);
     for (const ref of backendRefs(route)) {
       const data = { kind: ref.kind, group: ref.group, name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
       if (ref.target === "egressnetwork") {
@@ -88282,11 +88326,11 @@ var linkerd_route_backend_invalid_default = defineRule({
           ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "egressNotParent", data, help: "Attach the route to this EgressNetwork, or send to a Service." });
         }
       } else if (ref.target !== "service") {
-        if (!own) continue;
+        if (!own2) continue;
         ctx.report({ resource: route, path: [...ref.path, "kind"], messageId: "kindInvalid", data, help: "Send to a Service (or, on an egress route, to its EgressNetwork)." });
-      } else if (own && ref.port === void 0 && !ref.mirror) {
+      } else if (own2 && ref.port === void 0 && !ref.mirror) {
         ctx.report({ resource: route, path: ref.path, messageId: "portMissing", data, help: "Set port to the Service port to send to." });
-      } else if (own && holdsKind(ctx.index, K.Service)) {
+      } else if (own2 && holdsKind(ctx.index, K.Service)) {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         const ports = service && listedPorts(serviceView(ctx.index, service));
         if (!service) {
@@ -88533,7 +88577,7 @@ var linkerd_route_parent_invalid_default = defineRule({
   reads: [K.Service, K.LinkerdServer, K.EgressNetwork],
   check(route, ctx) {
     if (!linkerdGoverns(ctx.index, route)) return;
-    const own = isLinkerdRoute(route);
+    const own2 = isLinkerdRoute(route);
     for (const ref of linkerdParentRefs(route)) {
       const data = { name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
       const at2 = [...ref.path, "name"];
@@ -88541,7 +88585,7 @@ var linkerd_route_parent_invalid_default = defineRule({
         if (ref.port === void 0) {
           ctx.report({ resource: route, path: ref.path, messageId: "egressPortMissing", data, severity: webhookSeverity(route), help: "Set port to the destination port the route is for." });
         }
-        if (own && holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
+        if (own2 && holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
           ctx.report({ resource: route, path: at2, messageId: "egressNotFound", data, severity: "warning", help: "Fix the name or the namespace of the EgressNetwork." });
         }
       } else if (ref.target === "server") {
@@ -88553,7 +88597,7 @@ var linkerd_route_parent_invalid_default = defineRule({
       } else if (ref.target === "service") {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         if (!service) {
-          if (own && holdsKind(ctx.index, K.Service)) {
+          if (own2 && holdsKind(ctx.index, K.Service)) {
             const certain = holdsKindIn(ctx.index, K.Service, ref.namespace);
             ctx.report({ resource: route, path: at2, messageId: "serviceNotFound", data, severity: certain ? "error" : "warning", help: "Fix the name, or set namespace when the Service lives in another namespace." });
           }
@@ -88565,7 +88609,7 @@ var linkerd_route_parent_invalid_default = defineRule({
           continue;
         }
         const ports = listedPorts(view);
-        if (own && ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
+        if (own2 && ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
           ctx.report({ resource: route, path: [...ref.path, "port"], messageId: "servicePortNotFound", data, severity: "warning", help: `Name one of the ports of Service "${ref.name}".` });
         }
       }
@@ -89634,9 +89678,9 @@ function checkWorlds(project, active, internalError, catalog2, incremental) {
       for (const k of kinds) set2.add(k);
       reads.set(id, set2);
     }
-    const own = finalize(run.reports.filter((p) => !onShared(p)), [], catalog2, config);
-    rendered.push(...own.diagnostics);
-    suppressed += own.suppressed;
+    const own2 = finalize(run.reports.filter((p) => !onShared(p)), [], catalog2, config);
+    rendered.push(...own2.diagnostics);
+    suppressed += own2.suppressed;
     const found = finalize(run.reports.filter(onShared), [], catalog2, config);
     if (common2 === void 0) {
       common2 = found.diagnostics;
@@ -89764,8 +89808,8 @@ async function lintChange(inputs, options = {}) {
   }
 }
 function isTurnedOff(rule, config) {
-  const own = config.rules[rule.meta.id];
-  if (own) return own === "off";
+  const own2 = config.rules[rule.meta.id];
+  if (own2) return own2 === "off";
   return config.rules[rule.meta.area] === "off" && !(rule.meta.aliases ?? []).some((a) => config.rules[a.code]);
 }
 function resolveBaseline(config, cwd, option) {
