@@ -16,8 +16,12 @@ import { KUBERNETES_FORMATS } from "./formats.js";
 // megabyte of code), while reading the generated code costs a few milliseconds. Schemas without one (the user's
 // own CRDs, or a build without the folder, such as the Action's bundle) are compiled by ajv as before.
 
-/** The ajv options of every validator, compiled here or generated at build time. */
-export const AJV_OPTIONS = { strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true } as const satisfies Options;
+/**
+ * The ajv options of every validator, compiled here or generated at build time. strictNumbers: `.inf`, `-.inf`, `.nan`
+ * and numbers past float64 (`1e309`) are no integer or number to the apiserver (JSON cannot carry them; kubectl
+ * refuses the manifest), though JavaScript's `Infinity % 1` lets them pass ajv's integer test.
+ */
+export const AJV_OPTIONS = { strict: false, strictNumbers: true, allErrors: true, verbose: true, logger: false, validateFormats: true } as const satisfies Options;
 
 /** Where the build writes the generated validators, with index.json mapping schema digests to files. */
 export const PRECOMPILED_DIR = join(PACKAGE_ROOT, "dist", "validators");

@@ -303,6 +303,11 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "number" && Number.isNaN(value)) return ".nan (not a number)";
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    const sign = value < 0 ? "-" : "";
+    return `${sign}.inf (${value < 0 ? "minus " : ""}infinity, or a number past 64-bit floats such as ${sign}1e309)`;
+  }
   if (typeof value === "number" && !Number.isInteger(value)) return `the number ${value}`;
   return typeof value === "number" ? `the integer ${value}` : `${typeof value} ${String(value)}`;
 }

@@ -131,6 +131,18 @@ spec:
     ]);
   });
 
+  it("refuses .inf, -.inf, .nan and 1e309 in integer fields, which JavaScript's integer test lets by (regression)", async () => {
+    const widget = (size: string) => `---\napiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w, namespace: shop }\nspec: { size: ${size} }\n`;
+    const out = await findings(`${CRD()}${[".inf", "-.inf", ".nan", "1e309", "-1e309", "1e308", "7"].map(widget).join("")}`);
+    expect(out.map((l) => l.replace(/^\d+:/, ""))).toEqual([
+      "schema-invalid:error: spec.size must be an integer, not .inf (infinity, or a number past 64-bit floats such as 1e309).",
+      "schema-invalid:error: spec.size must be an integer, not -.inf (minus infinity, or a number past 64-bit floats such as -1e309).",
+      "schema-invalid:error: spec.size must be an integer, not .nan (not a number).",
+      "schema-invalid:error: spec.size must be an integer, not .inf (infinity, or a number past 64-bit floats such as 1e309).",
+      "schema-invalid:error: spec.size must be an integer, not -.inf (minus infinity, or a number past 64-bit floats such as -1e309).",
+    ]);
+  });
+
   it("survives hostile values: nulls everywhere, wrong types, huge arrays, deep nesting", async () => {
     const deep = `${"[".repeat(2000)}${"]".repeat(2000)}`;
     const out = await findings(`${CRD(`x-kubernetes-validations: [{ rule: "self.items.all(i, i.name != '')" }]`)}---
