@@ -31,25 +31,57 @@ export const GO_YAML_V2_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
  */
 const ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}*]/m;
 
+/** What the fast path read of a stream. */
+export interface FastStream {
+  /** The first MAX_DOCUMENTS_PER_FILE documents. */
+  readonly documents: unknown[];
+  /** Where the first document past MAX_DOCUMENTS_PER_FILE starts (it and the ones after it are not read). */
+  readonly overflowAt?: number;
+}
+
 /**
  * The documents of a stream as plain data, or undefined when the fast path does not apply (a syntax error,
- * a duplicate key, an unknown tag, any alias, nesting deeper than js-yaml's 100 levels, too many documents): then the
- * caller parses the file with `yaml`, which reports each of those at its position.
+ * a duplicate key, an unknown tag, any alias, nesting deeper than js-yaml's 100 levels): then the caller parses the
+ * file with `yaml`, which reports each of those at its position. A stream of too many documents keeps the fast path
+ * (`yaml` took seconds on 20,000 of them): the documents past the limit are dropped and where they start is told.
  */
-export function fastDocuments(text: string): unknown[] | undefined {
+export function fastStream(text: string): FastStream | undefined {
   if (ALIAS.test(text)) return undefined;
-  const documents: unknown[] = [];
+  let documents: unknown[];
   try {
-    jsyaml.loadAll(
-      text,
-      (doc) => {
-        if (documents.length >= MAX_DOCUMENTS_PER_FILE) throw new RangeError("too many documents");
-        documents.push(doc);
-      },
-      { schema: GO_YAML_V2_SCHEMA, json: false },
-    );
+    documents = jsyaml.loadAll(text, undefined, { schema: GO_YAML_V2_SCHEMA, json: false });
   } catch {
     return undefined;
   }
-  return documents.some((doc) => inspectData(doc).shared) ? undefined : documents;
+  let overflowAt: number | undefined;
+  if (documents.length > MAX_DOCUMENTS_PER_FILE) {
+    overflowAt = documentStart(text, MAX_DOCUMENTS_PER_FILE, documents.length);
+    if (overflowAt === undefined) return undefined;
+    documents = documents.slice(0, MAX_DOCUMENTS_PER_FILE);
+  }
+  if (documents.some((doc) => inspectData(doc).shared)) return undefined;
+  return overflowAt === undefined ? { documents } : { documents, overflowAt };
+}
+
+/** The documents of a stream (at most MAX_DOCUMENTS_PER_FILE), or undefined where fastStream is. */
+export function fastDocuments(text: string): unknown[] | undefined {
+  return fastStream(text)?.documents;
+}
+
+/** A `---` that starts a document: at the start of a line, followed by a blank or the line's end. */
+const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+
+/**
+ * The offset of the `index`-th document (0-based) of a stream js-yaml read as `total` documents, from its `---`
+ * marker; undefined when the markers do not account for every document (a `...` end marker, an odd stream): the
+ * caller then lets `yaml` find it.
+ */
+function documentStart(text: string, index: number, total: number): number | undefined {
+  if (/^\.\.\.(?=[ \t\r\n]|$)/m.test(text)) return undefined;
+  const markers: number[] = [];
+  for (const m of text.matchAll(DOCUMENT_MARKER)) markers.push(m.index);
+  // A first document without a marker: anything but blank lines and comments before the first `---`.
+  const implicitFirst = /^[ \t]*[^\s#]/m.test(text.slice(0, markers[0] ?? text.length)) ? 1 : 0;
+  if (markers.length + implicitFirst !== total) return undefined;
+  return markers[index - implicitFirst];
 }

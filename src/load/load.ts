@@ -15,7 +15,7 @@ import {
   looksLikeHelmTemplate,
   readText,
 } from "./templates.js";
-import { fastDocuments } from "./fast-yaml.js";
+import { fastStream } from "./fast-yaml.js";
 import { protectGluedColons, restoreGluedColons } from "./go-yaml.js";
 import { inspectData } from "./data-shape.js";
 import { DEFAULT_MAX_FILE_SIZE, MAX_ALIAS_COUNT, MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH } from "./limits.js";
@@ -230,7 +230,7 @@ export function parseManifests(
 
 /** `parsedText`: the text with lone CRs as LFs and glued colons protected (`glued`), see SourceFile. */
 function parseText(file: string, text: string, parsedText: string, glued: boolean): ParsedManifests {
-  const fast = fastDocuments(parsedText);
+  const fast = fastStream(parsedText);
   const source = new SourceFile(file, text, parsedText, fast !== undefined);
   const resources: { data: JsonObject; document: number; base: FieldPath }[] = [];
   const issues: LoadIssue[] = [];
@@ -263,7 +263,8 @@ function parseText(file: string, text: string, parsedText: string, glued: boolea
 
   if (fast) {
     let ordinal = 0;
-    for (const value of fast) if (value !== null && value !== undefined) take(value, ordinal++, true);
+    for (const value of fast.documents) if (value !== null && value !== undefined) take(value, ordinal++, true);
+    if (fast.overflowAt !== undefined) issues.push(yamlIssue(file, source, { kind: "limit", limit: "documents", start: fast.overflowAt, end: fast.overflowAt + 1 }));
     return { resources, issues, skippedDocuments, kustomize, fastPath: true };
   }
   const stream = source.parse();

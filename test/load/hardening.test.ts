@@ -12,6 +12,7 @@ import { inspectData } from "../../src/load/data-shape.js";
 import { readRegularTextSync } from "../../src/base/read-file.js";
 import type { ListFolder } from "../../src/load/discover.js";
 import { load, parseManifests } from "../../src/load/load.js";
+import { fastStream } from "../../src/load/fast-yaml.js";
 import { cli } from "../integrations/world.js";
 import { tempRepo } from "../helpers/temp-repo.js";
 
@@ -153,6 +154,19 @@ describe("nesting and document limits", () => {
     const r = await lintText(`${HEAD}${"---\n".repeat(10_000)}${HEAD}`);
     expect(found(r)).toEqual(["10003:1 yaml-limit-exceeded"]);
     expect(r.summary.resources).toBe(1);
+  });
+
+  it("keeps js-yaml's fast path for a stream of too many documents, at the same place as yaml's", async () => {
+    // 20,000 documents went to `yaml` (seconds); the fast path now drops the ones past the limit itself.
+    const text = `${HEAD}${Array.from({ length: 20_000 }, (_, i) => `---\n${HEAD.replace("name: c", `name: c${i}`)}`).join("")}`;
+    const fast = fastStream(text);
+    expect(fast?.documents.length).toBe(10_000);
+    expect(text.slice(fast!.overflowAt, fast!.overflowAt! + 20)).toBe(`---\n${HEAD.slice(0, 16)}`);
+    const r = await lintText(text);
+    expect(found(r)).toEqual([`${3 + 9_999 * 4 + 1}:1 yaml-limit-exceeded`]);
+    expect(r.summary.resources).toBe(10_000);
+    // A stream whose markers do not account for its documents (`...`) is left to yaml, which counts them itself.
+    expect(fastStream(`a: 1\n...\nb: 2\n${"---\n".repeat(10_000)}`)).toBeUndefined();
   });
 });
 
