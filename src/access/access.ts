@@ -10,6 +10,7 @@ import { type SourceSpan, displayName } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type ServiceView, numericTargetPort, serviceNamed, servicesSelecting, targetPortOn, workloadsBehind } from "../model/services.js";
 import type { Workload } from "../model/workloads.js";
+import { didYouMean, nearest } from "../base/suggest.js";
 
 import {
   type AccessDecision,
@@ -36,17 +37,45 @@ export function parseSource(text: string): AccessSourceRef {
   return { namespace: m[1], serviceAccount: m[3] };
 }
 
-/** `NAMESPACE/NAME[:PORT]`. */
+const TARGET_FORMS = "NAMESPACE/NAME[:PORT] (a Service or a workload) or a Service's host NAME.NAMESPACE[.svc[.DOMAIN]][:PORT]";
+
+/** `NAMESPACE/NAME[:PORT]` or `NAME.NAMESPACE[.svc[.DOMAIN]][:PORT]`, where PORT is a number or a port's name. */
 export function parseTarget(text: string): AccessTargetRef {
-  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([^/:\s]+)(?::(\d{1,5}))?$/.exec(text.trim());
-  if (!m?.[1] || !m[3]) throw new AccessError(`a target is written NAMESPACE/NAME[:PORT] (a Service or a workload), not "${text}"`, "target");
-  const port = m[4] === undefined ? undefined : Number(m[4]);
-  if (port !== undefined && (port < 1 || port > 65535)) throw new AccessError(`port ${port} is out of range in "${text}"`, "target");
-  return { namespace: m[1], name: m[3], port };
+  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([^/:\s]+)(?::([^/:\s]+))?$/.exec(text.trim());
+  if (!m?.[3]) throw new AccessError(`a target is written ${TARGET_FORMS}, not "${text}"`, "target");
+  const [, namespace, , name, portText] = m;
+  const port = portText === undefined ? {} : portOf(portText, text);
+  const host = hostOf(name);
+  if (namespace === undefined) {
+    if (!host) throw new AccessError(`a target is written ${TARGET_FORMS}, not "${text}"`, "target");
+    return { namespace: host.namespace, name: host.name, port: undefined, ...port, host };
+  }
+  // A workload's name may hold dots: NAMESPACE/a.b is that name first, the host a.b second.
+  return { namespace, name, port: undefined, ...port, ...(host?.namespace === namespace ? { host } : {}) };
+}
+
+function portOf(text: string, target: string): { port: number } | { portName: string } {
+  if (/^\d{1,5}$/.test(text)) {
+    const port = Number(text);
+    if (port < 1 || port > 65535) throw new AccessError(`port ${port} is out of range in "${target}"`, "target");
+    return { port };
+  }
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i.test(text)) return { portName: text };
+  throw new AccessError(`a port is a number or a port's name, not "${text}" in "${target}"`, "target");
+}
+
+/** `name.namespace`, `name.namespace.svc` or `name.namespace.svc.<domain>`: the Service it names. */
+function hostOf(text: string): AccessTargetRef["host"] {
+  const [name, namespace, svc, ...domain] = text.split(".");
+  if (!name || !namespace || (svc !== undefined && svc !== "svc") || (svc === undefined && domain.length) || domain.some((d) => !d)) return undefined;
+  return { text, namespace, name };
 }
 
 export const formatSource = (s: AccessSourceRef): string => `${s.namespace}/sa/${s.serviceAccount}`;
-export const formatTarget = (t: AccessTargetRef): string => `${t.namespace}/${t.name}${t.port === undefined ? "" : `:${t.port}`}`;
+export const formatTarget = (t: AccessTargetRef): string => {
+  const port = t.port !== undefined ? `:${t.port}` : t.portName !== undefined ? `:${t.portName}` : "";
+  return `${t.namespace}/${t.name}${port}`;
+};
 
 /** The caller: workloads running as the service account, or a declared ServiceAccount, or a namespace's `default`. */
 export function resolveSource(index: ResourceIndex, ref: AccessSourceRef): ResolvedSource {
@@ -54,10 +83,10 @@ export function resolveSource(index: ResourceIndex, ref: AccessSourceRef): Resol
   const declared = index.get(K.ServiceAccount, ref.namespace, ref.serviceAccount);
   const namespaceKnown = index.namespaces().exists(ref.namespace);
   if (workloads.length === 0 && !declared && !(ref.serviceAccount === "default" && namespaceKnown)) {
+    if (!namespaceKnown) throw unknownNamespace(index, `source "${formatSource(ref)}"`, ref.namespace);
+    const accounts = new Set([...index.workloads().inNamespace(ref.namespace).map((w) => w.serviceAccount), ...index.inNamespace(K.ServiceAccount, ref.namespace).map((r) => r.name)]);
     throw new AccessError(
-      namespaceKnown
-        ? `unknown source "${formatSource(ref)}": no workload runs as service account "${ref.serviceAccount}" in namespace "${ref.namespace}", and no ServiceAccount of that name is declared`
-        : `unknown source "${formatSource(ref)}": namespace "${ref.namespace}" does not appear in the repository`,
+      `unknown source "${formatSource(ref)}": no workload runs as service account "${ref.serviceAccount}" in namespace "${ref.namespace}", and no ServiceAccount of that name is declared${suggestion(ref.serviceAccount, accounts, (sa) => formatSource({ ...ref, serviceAccount: sa }))}`,
       "source",
     );
   }
@@ -74,20 +103,56 @@ function namespaceInMesh(index: ResourceIndex, namespace: string): boolean {
 
 /** The target: a Service (its selected workloads) or a workload, and the port called. */
 export function resolveTarget(index: ResourceIndex, ref: AccessTargetRef): ResolvedTarget {
-  const service = serviceNamed(index, ref.namespace, ref.name);
-  if (service) return serviceTarget(index, service, ref);
-  const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
-  if (workload) return workloadTarget(index, workload, ref);
-  throw new AccessError(`unknown target "${formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"`, "target");
+  const host = ref.host;
+  // NAMESPACE/NAME names a Service or a workload (whose name may hold dots); a host names only a Service.
+  if (!host || ref.name !== host.name) {
+    const service = serviceNamed(index, ref.namespace, ref.name);
+    if (service) return serviceTarget(index, service, ref);
+    const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
+    if (workload) return workloadTarget(index, workload, ref);
+  }
+  const named = host && serviceNamed(index, host.namespace, host.name);
+  if (host && named) {
+    // Any name the Service is called by, with the cluster's domain (settings.clusterDomain) in a full one.
+    if (!serviceNames(named).includes(host.text)) {
+      throw new AccessError(`unknown target "${host.text}": Service ${named.namespace}/${named.name} is called ${named.fqdn} (the cluster's domain is set by settings.clusterDomain)`, "target");
+    }
+    return serviceTarget(index, named, { ...ref, namespace: host.namespace, name: host.name });
+  }
+  if (!index.namespaces().exists(ref.namespace)) throw unknownNamespace(index, `target "${host?.text ?? formatTarget(ref)}"`, ref.namespace);
+  const names = new Set([...index.inNamespace(K.Service, ref.namespace).map((r) => r.name), ...index.workloads().inNamespace(ref.namespace).map((w) => w.resource.name)]);
+  throw new AccessError(
+    `unknown target "${host?.text ?? formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"${suggestion(ref.name, names, (n) => formatTarget({ ...ref, name: n }))}`,
+    "target",
+  );
+}
+
+function unknownNamespace(index: ResourceIndex, what: string, namespace: string): AccessError {
+  const near = nearest(namespace, index.namespaces().names);
+  const hint = near === undefined ? "" : ` (did you mean namespace "${near}"?)`;
+  return new AccessError(`unknown ${what}: namespace "${namespace}" does not appear in the repository${hint}`, what.startsWith("source") ? "source" : "target");
+}
+
+/** ` (did you mean "x"?)` with the nearest name written as the user would write it, or nothing. */
+function suggestion(typed: string, names: Iterable<string>, write: (name: string) => string): string {
+  const near = nearest(typed, names);
+  return near === undefined ? "" : ` (did you mean "${write(near)}"?)`;
+}
+
+/** The port a target names by number or by name, or an error naming the ports there are. */
+function namedPort<P>(ref: AccessTargetRef, ports: readonly P[], numberOf: (p: P) => number, nameOf: (p: P) => string | undefined, owner: string): P | undefined {
+  if (ref.port === undefined && ref.portName === undefined) return undefined;
+  const port = ports.find((p) => (ref.portName === undefined ? numberOf(p) === ref.port : nameOf(p) === ref.portName));
+  if (port) return port;
+  const listed = ports.map((p) => (nameOf(p) ? `${numberOf(p)} (${nameOf(p)})` : String(numberOf(p)))).join(", ") || "none";
+  const hint = ref.portName === undefined ? "" : didYouMean(ref.portName, ports.flatMap((p) => nameOf(p) ?? []));
+  throw new AccessError(`unknown target "${formatTarget(ref)}": ${owner} has no port ${ref.portName ?? ref.port}${hint} (ports: ${listed})`, "target");
 }
 
 function serviceTarget(index: ResourceIndex, service: ServiceView, ref: AccessTargetRef): ResolvedTarget {
   const ports = service.ports;
-  let port = ref.port === undefined ? undefined : ports.find((p) => p.number === ref.port);
-  if (ref.port !== undefined && !port) {
-    throw new AccessError(`unknown target "${formatTarget(ref)}": Service ${service.namespace}/${service.name} has no port ${ref.port} (ports: ${ports.map((p) => p.number).join(", ") || "none"})`, "target");
-  }
-  if (ref.port === undefined && ports.length > 1) {
+  let port = namedPort(ref, ports, (p) => p.number, (p) => p.name, `Service ${service.namespace}/${service.name}`);
+  if (!port && ports.length > 1) {
     throw new AccessError(`Service ${service.namespace}/${service.name} has several ports (${ports.map((p) => p.number).join(", ")}): name one, as in ${service.namespace}/${service.name}:${ports[0]?.number}`, "target");
   }
   port ??= ports[0];
@@ -115,10 +180,12 @@ const serviceNames = (s: ServiceView): string[] => [s.name, `${s.name}.${s.names
 
 function workloadTarget(index: ResourceIndex, workload: Workload, ref: AccessTargetRef): ResolvedTarget {
   const declared = workload.containers.flatMap((c) => c.ports);
-  if (ref.port === undefined && declared.length > 1) {
+  // A port number need not be declared (containers listen on undeclared ports); a port name must be.
+  const byName = ref.portName === undefined ? undefined : namedPort(ref, declared, (p) => p.containerPort, (p) => p.name, displayName(workload.resource));
+  if (ref.port === undefined && !byName && declared.length > 1) {
     throw new AccessError(`${displayName(workload.resource)} has several container ports (${declared.map((p) => p.containerPort).join(", ")}): name one, as in ${ref.namespace}/${ref.name}:${declared[0]?.containerPort}`, "target");
   }
-  const port = ref.port ?? declared[0]?.containerPort;
+  const port = ref.port ?? byName?.containerPort ?? declared[0]?.containerPort;
   // The protocol of a container port is the one of the Service ports that reach it, else the container port's name.
   let protocol: IstioProtocol = "unknown";
   const hosts: string[] = [];

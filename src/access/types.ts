@@ -17,6 +17,10 @@ export interface AccessTargetRef {
   readonly namespace: string;
   readonly name: string;
   readonly port: number | undefined;
+  /** A port named instead of numbered (`shop/reviews:http`): the Service's port name, or a container port's. */
+  readonly portName?: string;
+  /** The target written as a host (`reviews.shop.svc.cluster.local`): the Service it names. */
+  readonly host?: { readonly text: string; readonly namespace: string; readonly name: string };
 }
 
 export interface AccessRequest {

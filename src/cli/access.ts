@@ -23,7 +23,10 @@ effective mTLS mode on the port.
 
 Options:
       --from <NS/sa/NAME>      the caller: namespace and service account
-      --to <NS/NAME[:PORT]>    the target: a Service (and its port) or a workload (and its container port)
+      --to <NS/NAME[:PORT]>    the target: a Service (and its port) or a workload (and its container port);
+                               PORT is a number or a port's name; a Service may be named by its host instead
+                               (NAME.NS, NAME.NS.svc or NAME.NS.svc.cluster.local, with :PORT)
+      --expect <allow|deny>    exit 1 when the decision is not this one (to gate a script)
       --method <M>             HTTP method (default GET)
       --path <P>               HTTP path (default /)
       --host <H>               Host header (default: any name of the target Service)
@@ -33,7 +36,8 @@ Options:
   -c, --config <file>          configuration file (default: .meshlint.yaml, searched upward)
       --mesh-config <file>     Istio MeshConfig (bare, or the istio ConfigMap) merged over Istio's defaults
 
-Exit status: 0 when a decision was made (allow or deny), 2 for a usage error or an unknown source or target.
+Exit status: 0 when a decision was made (allow or deny) and matches --expect if given, 1 when it does not match
+--expect, 2 for a usage error or an unknown source or target.
 `;
 
 const OPTIONS = {
@@ -43,6 +47,7 @@ const OPTIONS = {
   path: { type: "string" },
   host: { type: "string" },
   header: { type: "string", multiple: true },
+  expect: { type: "string" },
   format: { type: "string", short: "f", default: "text" },
   namespace: { type: "string", short: "n" },
   config: { type: "string", short: "c" },
@@ -50,7 +55,7 @@ const OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-/** `meshlint access`: 0 when a decision was made, 2 for a usage error or an unknown source or target. */
+/** `meshlint access`: 0 when a decision was made (the one --expect names), 1 for another, 2 for a usage error or an unknown source or target. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
@@ -64,6 +69,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (values.format !== "text" && values.format !== "json") throw new UsageError(`access: --format must be text or json, not "${values.format}"`);
+  if (values.expect !== undefined && values.expect !== "allow" && values.expect !== "deny") throw new UsageError(`access: --expect must be allow or deny, not "${values.expect}"`);
   if (!values.from || !values.to) throw new UsageError("access: both --from NS/sa/NAME and --to NS/NAME[:PORT] are required");
   if (values.method !== undefined && !/^[A-Za-z]+$/.test(values.method)) throw new UsageError(`access: --method must be an HTTP method such as GET, not "${values.method}"`);
   if (values.path !== undefined && !values.path.startsWith("/")) throw new UsageError(`access: --path must start with "/", not "${values.path}"`);
@@ -104,6 +110,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw error;
   }
   io.write(values.format === "json" ? `${JSON.stringify(accessJson(decision), null, 2)}\n` : accessText(decision));
+  if (values.expect !== undefined && decision.decision !== values.expect) {
+    io.error(`meshlint access: expected ${values.expect}, but the policies ${decision.decision} the request\n`);
+    return 1;
+  }
   return 0;
 }
 

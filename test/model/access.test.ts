@@ -109,6 +109,61 @@ describe("meshlint access", () => {
   });
 });
 
+describe("meshlint access, as a new user types it", () => {
+  const FROM = ["--from", "default/sa/bookinfo-productpage"];
+
+  it("suggests the nearest service account, namespace, target and port name", async () => {
+    const cases: [string[], string][] = [
+      [["--from", "default/sa/bookinfo-productpag", "--to", "default/details"], '(did you mean "default/sa/bookinfo-productpage"?)'],
+      [["--from", "defualt/sa/bookinfo-productpage", "--to", "default/details"], '(did you mean namespace "default"?)'],
+      [[...FROM, "--to", "default/detials:9080"], '(did you mean "default/details:9080"?)'],
+      [[...FROM, "--to", "default/details:htp"], 'has no port htp (did you mean "http"?) (ports: 9080 (http))'],
+      [[...FROM, "--to", "details.defualt"], '(did you mean namespace "default"?)'],
+    ];
+    for (const [args, hint] of cases) {
+      const r = await cli(["access", ...args, "."], BOOKINFO);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err, args.join(" ")).toContain(hint);
+    }
+  });
+
+  it("resolves port names and a Service's host names, as the mesh's callers name them", async () => {
+    const decisions: string[] = [];
+    for (const to of ["default/details:http", "details.default:9080", "details.default.svc", "details.default.svc.cluster.local:http", "default/details.default.svc.cluster.local"]) {
+      const r = await cli(["access", ...FROM, "--to", to, "-f", "json", "."], BOOKINFO);
+      expect(r.err, to).toBe("");
+      const j = JSON.parse(r.out);
+      decisions.push(`${to} -> ${j.request.to} ${j.decision}`);
+    }
+    // The request is shown as resolved: the Service and its port number.
+    expect(decisions).toEqual([
+      "default/details:http -> default/details:9080 allow",
+      "details.default:9080 -> default/details:9080 allow",
+      "details.default.svc -> default/details:9080 allow",
+      "details.default.svc.cluster.local:http -> default/details:9080 allow",
+      "default/details.default.svc.cluster.local -> default/details:9080 allow",
+    ]);
+    const otherDomain = await cli(["access", ...FROM, "--to", "details.default.svc.example.org", "."], BOOKINFO);
+    expect(otherDomain.code).toBe(2);
+    expect(otherDomain.err).toContain("is called details.default.svc.cluster.local");
+  });
+
+  it("--expect gates a script: exit 1 when the decision differs, 0 when it holds, 2 for another word", async () => {
+    const allowed = [...FROM, "--to", "default/details:9080", "."];
+    expect((await cli(["access", ...allowed, "--expect", "allow"], BOOKINFO)).code).toBe(0);
+    const wrong = await cli(["access", ...allowed, "--expect", "deny"], BOOKINFO);
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toMatch(/^ALLOW/);
+    expect(wrong.err).toBe("meshlint access: expected deny, but the policies allow the request\n");
+    const denied = ["--from", "default/sa/bookinfo-details", "--to", "default/reviews:9080", "."];
+    expect((await cli(["access", ...denied, "--expect", "deny"], BOOKINFO)).code).toBe(0);
+    expect((await cli(["access", ...denied, "--expect", "allow"], BOOKINFO)).code).toBe(1);
+    const bad = await cli(["access", ...denied, "--expect", "yes"], BOOKINFO);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--expect must be allow or deny");
+  });
+});
+
 describe("Istio authorization semantics", () => {
   const app = (name: string, sa: string, ns = "shop", port = 8080, portName = "http") => `
 apiVersion: v1
