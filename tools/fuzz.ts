@@ -4,9 +4,10 @@
 // inputs tried, the broken promises found (exit code, stack trace, internal-error, a position outside the input,
 // findings that move with the line ends), the slowest input and the largest heap. Each input runs in a worker thread
 // limited to 500 MB of heap and watched by a timer: an input that takes more than 2 s or fills the heap is a failure
-// (the worker is replaced after a hang or an out-of-memory). Exit 1 when anything failed.
+// (the worker is replaced after a hang or an out-of-memory). Exit 1 when anything failed. Beside wall time, the CPU
+// time of each input is reported: on a shared machine wall time grows with the load, CPU time much less.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import fc from "fast-check";
@@ -34,6 +35,8 @@ const HANG_MS = 20_000;
 interface Reply {
   readonly problems: readonly string[];
   readonly ms: number;
+  /** CPU time of the process while the input ran (the worker's, nearly all): wall time grows with the machine's load. */
+  readonly cpuMs: number;
   readonly heapMb: number;
 }
 
@@ -42,6 +45,7 @@ if (!isMainThread) {
   const baselines = new Map<string, Promise<string[]>>();
   parentPort!.on("message", async (input: FuzzInput) => {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     let problems: readonly string[];
     try {
       problems = (
@@ -55,7 +59,8 @@ if (!isMainThread) {
       problems = [`checkInput threw: ${String(error)}`];
     }
     const ms = performance.now() - started;
-    parentPort!.postMessage({ problems, ms, heapMb: process.memoryUsage().heapUsed / 2 ** 20 } satisfies Reply);
+    const cpu = process.cpuUsage(cpuBefore);
+    parentPort!.postMessage({ problems, ms, cpuMs: (cpu.user + cpu.system) / 1000, heapMb: process.memoryUsage().heapUsed / 2 ** 20 } satisfies Reply);
   });
 } else {
   await main();
@@ -70,7 +75,9 @@ interface Tally {
   tried: number;
   failed: number;
   slow: number;
+  slowCpu: number;
   maxMs: number;
+  maxCpuMs: number;
   maxHeapMb: number;
   byProblem: Map<string, number>;
   examples: string[];
@@ -89,7 +96,7 @@ async function main(): Promise<void> {
   const tallies = new Map<string, Tally>();
   let worker = spawn(cwd);
   for (const category of categories) {
-    const tally: Tally = { tried: 0, failed: 0, slow: 0, maxMs: 0, maxHeapMb: 0, byProblem: new Map(), examples: [] };
+    const tally: Tally = { tried: 0, failed: 0, slow: 0, slowCpu: 0, maxMs: 0, maxCpuMs: 0, maxHeapMb: 0, byProblem: new Map(), examples: [] };
     tallies.set(category, tally);
     const left = categories.length - categories.indexOf(category);
     const deadline = category === "hostile" || category === "line-ends" ? Infinity : Date.now() + (budgetMs - (Date.now() - started)) / left;
@@ -99,11 +106,13 @@ async function main(): Promise<void> {
       if (outcome.restart) worker = spawn(cwd);
       tally.tried++;
       tally.maxMs = Math.max(tally.maxMs, outcome.ms);
+      tally.maxCpuMs = Math.max(tally.maxCpuMs, outcome.cpuMs);
+      if (outcome.cpuMs > TIME_BOUND_MS) tally.slowCpu++;
       tally.maxHeapMb = Math.max(tally.maxHeapMb, outcome.heapMb);
       const problems = [...outcome.problems];
       if (outcome.ms > TIME_BOUND_MS) {
         tally.slow++;
-        problems.push(`took ${Math.round(outcome.ms)} ms`);
+        problems.push(`took ${Math.round(outcome.ms)} ms (${Math.round(outcome.cpuMs)} ms of CPU)`);
       }
       if (problems.length) {
         tally.failed++;
@@ -137,11 +146,11 @@ function runOne(worker: Worker, input: FuzzInput): Promise<Reply & { restart: bo
     const onMessage = (reply: Reply) => finish(reply, false);
     const onError = (error: Error) => {
       const oom = (error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY";
-      finish({ problems: [oom ? `heap past ${HEAP_BOUND_MB} MB` : `worker died: ${error.message}`], ms: performance.now() - started, heapMb: oom ? HEAP_BOUND_MB : 0 }, true);
+      finish({ problems: [oom ? `heap past ${HEAP_BOUND_MB} MB` : `worker died: ${error.message}`], ms: performance.now() - started, cpuMs: 0, heapMb: oom ? HEAP_BOUND_MB : 0 }, true);
     };
     const timer = setTimeout(() => {
       void worker.terminate();
-      finish({ problems: [`hang: no answer in ${HANG_MS} ms`], ms: HANG_MS, heapMb: 0 }, true);
+      finish({ problems: [`hang: no answer in ${HANG_MS} ms`], ms: HANG_MS, cpuMs: 0, heapMb: 0 }, true);
     }, HANG_MS);
     worker.on("message", onMessage);
     worker.on("error", onError);
@@ -199,10 +208,11 @@ function mulberry32(seed: number): () => number {
 }
 
 function report(tallies: Map<string, Tally>, ms: number, seed: number): void {
-  const out: string[] = [`meshlint fuzz: seed ${seed}, ${Math.round(ms / 1000)} s; bounds: ${TIME_BOUND_MS} ms and ${HEAP_BOUND_MB} MB of heap per input`, ""];
-  out.push("category     inputs  failed  >2s  slowest(ms)  max heap(MB)");
+  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+  const out: string[] = [`meshlint fuzz: seed ${seed}, ${Math.round(ms / 1000)} s, load average ${load} on ${availableParallelism()} cores; bounds: ${TIME_BOUND_MS} ms and ${HEAP_BOUND_MB} MB of heap per input`, ""];
+  out.push("category     inputs  failed  >2s  cpu>2s  slowest(ms)  most cpu(ms)  max heap(MB)");
   for (const [name, t] of tallies) {
-    out.push(`${name.padEnd(12)} ${String(t.tried).padStart(6)}  ${String(t.failed).padStart(6)}  ${String(t.slow).padStart(3)}  ${String(Math.round(t.maxMs)).padStart(11)}  ${String(Math.round(t.maxHeapMb)).padStart(12)}`);
+    out.push(`${name.padEnd(12)} ${String(t.tried).padStart(6)}  ${String(t.failed).padStart(6)}  ${String(t.slow).padStart(3)}  ${String(t.slowCpu).padStart(6)}  ${String(Math.round(t.maxMs)).padStart(11)}  ${String(Math.round(t.maxCpuMs)).padStart(12)}  ${String(Math.round(t.maxHeapMb)).padStart(12)}`);
   }
   for (const [name, t] of tallies) {
     if (!t.failed) continue;
