@@ -386,7 +386,7 @@ export function clusterMeshConfig(resources: readonly RawResource[], root: strin
   const cm = resources.find((r) => r.kind === "ConfigMap" && asObject(r.data.metadata)?.namespace === root && asObject(r.data.metadata)?.name === "istio");
   if (!cm) return undefined;
   try {
-    return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`);
+    return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`, "ignore");
   } catch (error) {
     throw new UsageError(`the cluster's mesh config (ConfigMap ${root}/istio) cannot be read: ${(error as Error).message}`);
   }

@@ -92,6 +92,30 @@ describe("exit codes, in every format", () => {
     expect((await cli(["explain", "virtualservice-subset-notfound"])).err).toContain('(did you mean "virtualservice-subset-not-found"?)');
   });
 
+  it("2 for a mesh config istiod would refuse or whose fields it would ignore, naming each field", async () => {
+    const manifest = { "a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n" };
+    const dir = tempRepo({
+      ...manifest,
+      "mesh.yaml": "enableAutoMtls: nope\nenableAutoMtl: false\noutboundTrafficPolicy: { mode: ALLOW_ALL }\ningressControllerMode: 7\n",
+      "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: istio, namespace: istio-system }\ndata:\n  mesh: |\n    trustDomian: example.org\n",
+      // Proto names, enum numbers, nulls and fields Istio removed (istiod drops those silently) are all fine.
+      "good.yaml": "enable_auto_mtls: false\nmesh_mTLS: { minProtocolVersion: TLSV1_3 }\nh2UpgradePolicy: 1\naccessLogFile: ~\nsdsUdsPath: unix:/x\nconnectTimeout: 10s\n",
+    });
+    const bad = await cli(["--mesh-config", "mesh.yaml", "a.yaml"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toBe("");
+    expect(bad.err).toContain('mesh.yaml: enableAutoMtls must be true or false, not "nope" (istiod refuses a mesh config it cannot read).');
+    expect(bad.err).toContain('mesh.yaml: "enableAutoMtl" is not a MeshConfig field (did you mean "enableAutoMtls"?); istiod ignores it');
+    expect(bad.err).toContain('outboundTrafficPolicy.mode must be one of REGISTRY_ONLY, ALLOW_ANY, ALLOW_ANY_DYNAMIC_DNS, not "ALLOW_ALL" (did you mean "ALLOW_ANY"?)');
+    expect(bad.err).toContain("ingressControllerMode must be one of UNSPECIFIED, OFF, DEFAULT, STRICT, not 7");
+    const configMap = await cli(["--mesh-config", "cm.yaml", "a.yaml"], dir);
+    expect(configMap.code).toBe(2);
+    expect(configMap.err).toContain('cm.yaml (data.mesh): "trustDomian" is not a MeshConfig field (did you mean "trustDomain"?)');
+    const good = await cli(["--mesh-config", "good.yaml", "a.yaml"], dir);
+    expect(good.err).toBe("");
+    expect(good.code).toBe(0);
+  });
+
   it("2 for an unreadable --mesh-config", async () => {
     const r = await cli(["--mesh-config", "nope.yaml", "clean"]);
     expect(r.code).toBe(2);

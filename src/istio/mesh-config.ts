@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import { meshConfigProblems } from "./mesh-config-schema.js";
 import { type Json, type JsonObject, asObject, asString, deepFreeze, isObject } from "../model/resource.js";
 
 /**
@@ -43,16 +44,26 @@ export function mergeMeshConfig(base: JsonObject, override: JsonObject): JsonObj
 
 export class MeshConfigError extends Error {}
 
-/** Reads `--mesh-config`: a bare MeshConfig document, or the `istio` ConfigMap whose `mesh` key holds one. */
-export function parseMeshConfig(text: string, file: string): JsonObject {
+/**
+ * Reads `--mesh-config`: a bare MeshConfig document, or the `istio` ConfigMap whose `mesh` key holds one. A value
+ * of the wrong type is an error, as for istiod; so is a field MeshConfig does not have, unless `unknownFields` is
+ * "ignore" (the config of a running mesh).
+ */
+export function parseMeshConfig(text: string, file: string, unknownFields: "report" | "ignore" = "report"): JsonObject {
+  const checked = (config: JsonObject, where: string): JsonObject => {
+    const problems = meshConfigProblems(config, unknownFields);
+    if (problems.length === 0) return config;
+    throw new MeshConfigError(problems.map((p) => `${where}: ${p}.`).join("\n"));
+  };
   const doc = parseDocumentObject(text, file);
   if (doc.kind === "ConfigMap") {
     const mesh = asString(asObject(doc.data)?.mesh);
     if (mesh === undefined) throw new MeshConfigError(`${file}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
-    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, parseDocumentObject(mesh, `${file} (data.mesh)`)));
+    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(parseDocumentObject(mesh, `${file} (data.mesh)`), `${file} (data.mesh)`)));
   }
-  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, doc));
+  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(doc, file)));
 }
+
 
 /** Reads `--mesh-networks`: a bare MeshNetworks document, or the `istio` ConfigMap whose `meshNetworks` key holds one. */
 export function parseMeshNetworks(text: string, file: string): JsonObject {
