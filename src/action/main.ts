@@ -31,6 +31,8 @@ export async function runAction(): Promise<void> {
   try {
     const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
     const paths = listInput("paths");
+    // The runner gives the step no standard input: `-` would lint nothing and pass.
+    if (paths.includes("-")) throw new Error("paths: - (standard input) cannot be read in the Action, which has none; name files, folders or globs");
     const failOn = core.getInput("fail-on") || "error";
     if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new Error(`fail-on must be one of ${FAIL_ON.join(", ")}, not "${failOn}"`);
     const maxWarningsInput = core.getInput("max-warnings");
@@ -105,8 +107,16 @@ function openCache(cwd: string, location: string): RunCache {
   return cache;
 }
 
-/** Space- or newline-separated values. */
-const listInput = (name: string): string[] => core.getInput(name).split(/\s+/).filter(Boolean);
+/**
+ * A list input's values: one per line when it has several lines (a path may then hold spaces), else separated by
+ * spaces, where a value in double or single quotes may hold spaces too.
+ */
+export function listOf(text: string): string[] {
+  if (text.includes("\n")) return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!).filter(Boolean);
+}
+
+const listInput = (name: string): string[] => listOf(core.getInput(name));
 
 /**
  * The ref a change is judged against: the `changed-since` input; on a pull request without one, the base commit

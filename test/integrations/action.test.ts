@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { ROOT } from "../helpers/fixtures.js";
 import { tempRepo } from "../helpers/temp-repo.js";
 import { SERVICE_YAML, git, routeYaml } from "./world.js";
+import { listOf } from "../../src/action/main.js";
 
 const ACTION = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
   runs: { using: string; main: string };
@@ -140,7 +141,28 @@ describe("the GitHub Action", () => {
     const r = runAction(tempRepo({ "a.yaml": "a: 1\n" }), { "fail-on": "sometimes" });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error::meshlint: fail-on must be one of/m);
+    // `-` linted the step's empty standard input and passed.
+    const stdin = runAction(tempRepo({ "a.yaml": "a: 1\n" }), { paths: "-", "allow-empty": "true" });
+    expect(stdin.status).toBe(1);
+    expect(stdin.stdout).toMatch(/^::error::meshlint: paths: - \(standard input\) cannot be read in the Action/m);
   });
+
+  it("reads paths that hold spaces, one per line or quoted", () => {
+    const workspace = tempRepo({
+      "my deploy/service.yaml": SERVICE_YAML,
+      "my deploy/vs.yaml": routeYaml("v2"),
+      "other dir/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: shop }\n",
+    });
+    for (const paths of ["my deploy\nother dir\n", `"my deploy" 'other dir'`]) {
+      const r = runAction(workspace, { paths });
+      expect(r.stdout, paths).not.toContain("no such file");
+      expect(r.outputs.errors, paths).toBe("1");
+      expect(r.stdout, paths).toContain("my deploy/vs.yaml");
+      expect(r.stdout, paths).toMatch(/in 3 files/);
+    }
+    expect(listOf(" a  b\tc ")).toEqual(["a", "b", "c"]);
+    expect(listOf("a b\r\n  c d  \n\n")).toEqual(["a b", "c d"]);
+  }, 60_000);
 
   it("on a pull request, judges the change against its base: the unchanged route it broke, not the old mistake", () => {
     const workspace = tempRepo({ "mesh/service.yaml": SERVICE_YAML, "mesh/route.yaml": routeYaml("v1"), "mesh/old.yaml": routeYaml("v5", "old") });
