@@ -40,4 +40,17 @@ describe("VS Code", () => {
     expect(new RegExp(matcher.pattern.regexp).source).toBe(ESLINT_COMPACT.source);
     expect(readFileSync(join(ROOT, "editors", "vscode", "extension.js"), "utf8")).toContain("vscode-languageclient/node");
   });
+
+  it("the extension folder packages without questions: its license, a .vscodeignore, meshlint.command documented", () => {
+    const folder = join(ROOT, "editors", "vscode");
+    const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
+    // vsce asks when LICENSE is missing; the file is the license package.json names.
+    expect(manifest.license).toBe("Apache-2.0");
+    expect(readFileSync(join(folder, "LICENSE"), "utf8")).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+    const ignored = readFileSync(join(folder, ".vscodeignore"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    for (const needed of ["extension.js", "package.json", "README.md", "LICENSE", "node_modules/**"]) expect(ignored).not.toContain(needed);
+    const readme = readFileSync(join(folder, "README.md"), "utf8");
+    expect(readme).toContain('"meshlint.command": ["node", ');
+    expect(readme).not.toContain("npm install --save-dev meshlint`");
+  });
 });
