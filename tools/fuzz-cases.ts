@@ -159,8 +159,19 @@ const transport = fc.record({
 });
 
 /** Generated YAML or JSON files: structure, style, anchors and aliases, line ends, BOM and encodings all vary. */
-export const yamlTextArb: fc.Arbitrary<FuzzInput> = fc
-  .tuple(fc.array(fc.tuple(objectArb, treeArb), { minLength: 1, maxLength: 3 }), style, fc.constantFrom(0, 0, 2, 3), transport)
+export const yamlTextArb: fc.Arbitrary<FuzzInput> = yamlTexts(transport);
+
+/**
+ * The same texts, UTF-8 only and without 200 kB lines or 2,000-deep nesting: cheap enough to parse by the thousand
+ * (test/load/loader-property.test.ts).
+ */
+export const lightYamlTextArb: fc.Arbitrary<FuzzInput> = yamlTexts(
+  transport.map((t) => ({ ...t, bytes: "utf8" as const, longLine: false, deep: Math.min(t.deep, 300) as 0 | 300 | 2000 })),
+);
+
+function yamlTexts(transports: typeof transport): fc.Arbitrary<FuzzInput> {
+  return fc
+  .tuple(fc.array(fc.tuple(objectArb, treeArb), { minLength: 1, maxLength: 3 }), style, fc.constantFrom(0, 0, 2, 3), transports)
   .map(([docs, s, every, t]) => {
     const rendered = docs.slice(0, t.documents).map(([object, tree]) => {
       const top = t.top === "object" ? object : t.top === "tree" ? tree : t.top === "list" ? [object, tree] : (tree && typeof tree === "object" ? "scalar" : tree);
@@ -182,6 +193,7 @@ export const yamlTextArb: fc.Arbitrary<FuzzInput> = fc
             : bytesOf(text);
     return { category: "yaml-text" as const, name: `${s.json ? "json" : s.flow ? "flow" : "block"}/${t.lineEnd === "\r\n" ? "crlf" : t.lineEnd === "\r" ? "cr" : t.lineEnd === "mixed" ? "mixed" : "lf"}/${t.bytes}${t.bom ? "/bom" : ""}${t.deep ? `/deep${t.deep}` : ""}`, bytes };
   });
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Mutated fixtures
