@@ -3,6 +3,7 @@ import {
   type GatewayServer,
   ISTIO_OPERATOR,
   type ServerHost,
+  ServerHostIndex,
   gatewaySelectorLabels,
   gatewayServers,
   gatewayWorkloads,
@@ -72,16 +73,11 @@ export default defineRule({
       record(b, a);
     };
     for (const entries of byPort.values()) {
-      // Bucket by top-level label so that only names that can overlap are compared; `*` is compared with all.
-      const buckets = new Map<string, Entry[]>();
+      // Each pair once, and only pairs whose names can overlap (thousands of hosts in one server are common enough).
+      const earlier = new ServerHostIndex<Entry>();
       for (const e of entries) {
-        const b = e.host.host === "*" ? "*" : (e.host.host.split(".").pop() ?? "");
-        push(buckets, b, e);
-      }
-      const stars = buckets.get("*") ?? [];
-      for (const [b, list] of buckets) {
-        list.forEach((e, i) => list.slice(i + 1).forEach((o) => consider(e, o)));
-        if (b !== "*") for (const s of stars) for (const e of list) consider(s, e);
+        for (const o of earlier.candidates(e.host.host)) consider(o, e);
+        earlier.add(e);
       }
     }
     for (const { entry, others, mixed } of found.values()) {

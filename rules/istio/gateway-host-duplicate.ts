@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { type ServerHost, gatewayServers, serverHostsOverlap } from "../../src/istio/gateway-servers.js";
+import { type ServerHost, ServerHostIndex, gatewayServers, serverHostsOverlap } from "../../src/istio/gateway-servers.js";
 import { K } from "../../src/model/kinds.js";
 
 export default defineRule({
@@ -18,14 +18,14 @@ export default defineRule({
   target: [K.Gateway],
   reads: [],
   check(gw, ctx) {
-    const seen = new Map<number, { host: ServerHost; server: number }[]>();
+    const seen = new Map<number, ServerHostIndex<{ host: ServerHost; server: number }>>();
     for (const server of gatewayServers(gw)) {
       if (server.port === undefined) continue;
-      const earlier = seen.get(server.port) ?? [];
+      const earlier = seen.get(server.port) ?? new ServerHostIndex();
       seen.set(server.port, earlier);
       for (const host of server.hosts) {
-        const first = earlier.find((e) => serverHostsOverlap(e.host, host));
-        earlier.push({ host, server: server.index });
+        const first = earlier.candidates(host.host).find((e) => serverHostsOverlap(e.host, host));
+        earlier.add({ host, server: server.index });
         if (!first) continue;
         const same = first.server === server.index;
         ctx.report({

@@ -97,6 +97,50 @@ export function hostNamesOverlap(a: string, b: string): boolean {
   return covers(a, b) || covers(b, a);
 }
 
+/**
+ * Server hosts filed so that the ones a host may overlap (serverHostsOverlap) are found without comparing it with
+ * every other: a Gateway may list thousands of hosts, and comparing each pair took seconds. By exact name; `*`;
+ * `*.suffix` wildcards by their suffix; concrete names by each of their endings that starts at a dot.
+ */
+export class ServerHostIndex<T extends { readonly host: Pick<ServerHost, "host"> }> {
+  private readonly order = new Map<T, number>();
+  private readonly exact = new Map<string, T[]>();
+  private readonly stars: T[] = [];
+  private readonly wildcardsBySuffix = new Map<string, T[]>();
+  private readonly namesByEnding = new Map<string, T[]>();
+
+  add(item: T): void {
+    const host = item.host.host;
+    this.order.set(item, this.order.size);
+    file(this.exact, host, item);
+    if (host === "*") this.stars.push(item);
+    else if (host.startsWith("*.")) file(this.wildcardsBySuffix, host.slice(1), item);
+    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) file(this.namesByEnding, ending, item);
+  }
+
+  /** What was added whose host may overlap `host` (callers still ask serverHostsOverlap), in the order added. */
+  candidates(host: string): T[] {
+    if (host === "*") return [...this.order.keys()];
+    const found = new Set<T>([...(this.exact.get(host) ?? []), ...this.stars]);
+    if (host.startsWith("*.")) for (const t of this.namesByEnding.get(host.slice(1)) ?? []) found.add(t);
+    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) for (const t of this.wildcardsBySuffix.get(ending) ?? []) found.add(t);
+    return [...found].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+  }
+}
+
+/** `a.b.com`: `.b.com`, `.com` (and the whole name when it starts with a dot). */
+function dotEndings(name: string): string[] {
+  const out: string[] = [];
+  for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) out.push(name.slice(i));
+  return out;
+}
+
+function file<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
 /** A Gateway's `spec.selector` (a plain label map); empty when absent. */
 export const gatewaySelectorLabels = (gw: Resource): Readonly<Record<string, string>> => asStringMap(spec(gw).selector) ?? {};
 

@@ -77,6 +77,20 @@ describe("sizes that used to stop or stall a run", () => {
   });
 });
 
+describe("many hosts in one Gateway (found by npm run fuzz: each pair of hosts was compared)", () => {
+  it("finds the duplicate and the conflicting host among 40,000 hosts of a server at once", async () => {
+    const hosts = Array.from({ length: 40_000 }, (_, i) => `"h${i}.example.com"`).join(", ");
+    const gateway = (name: string, list: string) =>
+      `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: { name: ${name}, namespace: shop }\nspec:\n  selector: { istio: ingressgateway }\n  servers:\n    - port: { number: 80, name: http, protocol: HTTP }\n      hosts: [${list}]\n`;
+    const r = await lintText(`${gateway("big", `${hosts}, "h7.example.com", "*.other.org"`)}---\n${gateway("small", '"a.other.org"')}`);
+    expect(r.diagnostics.filter((d) => d.ruleId.startsWith("gateway-host")).map((d) => `${d.ruleId} ${d.resource?.name} ${d.path?.join(".")}`).sort()).toEqual([
+      "gateway-host-conflict big spec.servers.0.hosts.40001",
+      "gateway-host-conflict small spec.servers.0.hosts.0",
+      "gateway-host-duplicate big spec.servers.0.hosts.40000",
+    ]);
+  });
+});
+
 describe("long values that used to take quadratic or exponential time", () => {
   it("reads a directive followed by 100,000 blanks (/\\s+$/ backtracked)", async () => {
     const r = await lintText(`${HEAD}# meshlint-disable x${" ".repeat(100_000)}y\n`);
