@@ -26132,7 +26132,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity3.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -26141,9 +26141,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
     function visit_(key2, node, visitor, path6) {
       const ctrl = callVisitor(key2, node, visitor, path6);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
@@ -26277,7 +26277,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit;
     exports.visitAsync = visitAsync;
   }
 });
@@ -26287,7 +26287,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -26431,7 +26431,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit.visit(doc.contents, (_key, node) => {
             if (identity3.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -26458,7 +26458,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -26469,7 +26469,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -26649,7 +26649,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -26675,7 +26675,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit.visit(doc, {
             Node: (_key, node) => {
               if (identity3.isAlias(node) || identity3.hasAnchor(node))
                 nodes.push(node);
@@ -31597,15 +31597,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path6) => {
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    visit.itemAtPath = (cst, path6) => {
       let item = cst;
       for (const [field2, index] of path6) {
         const tok = item?.[field2];
@@ -31616,8 +31616,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path6) => {
-      const parent = visit2.itemAtPath(cst, path6.slice(0, -1));
+    visit.parentCollection = (cst, path6) => {
+      const parent = visit.itemAtPath(cst, path6.slice(0, -1));
       const field2 = path6[path6.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
@@ -31648,7 +31648,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit;
   }
 });
 
@@ -31776,7 +31776,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -32339,7 +32339,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -33364,7 +33364,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema2.Schema;
@@ -33392,8 +33392,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit.visit;
+    exports.visitAsync = visit.visitAsync;
   }
 });
 
@@ -38218,7 +38218,7 @@ function requireLoader() {
     return state.tag !== null || state.anchor !== null || hasContent;
   }
   function readDocument(state) {
-    const documentStart = state.position;
+    const documentStart2 = state.position;
     let hasDirectives = false;
     let ch;
     state.version = null;
@@ -38275,7 +38275,7 @@ function requireLoader() {
     }
     composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
     skipSeparationSpace(state, true, -1);
-    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart2, state.position))) {
       throwWarning(state, "non-ASCII line breaks are interpreted as content");
     }
     state.documents.push(state.result);
@@ -52273,13 +52273,13 @@ function configFileFor(inputs, cwd, stdinFilename) {
   const folders = [...new Set((inputs.length ? inputs : ["."]).map((i) => lookupFolder(i, cwd, stdinFilename)))];
   const found = /* @__PURE__ */ new Map();
   for (const folder of folders) {
-    const file = findConfigFile(folder) ?? "";
-    if (!found.has(file)) found.set(file, folder);
+    const file2 = findConfigFile(folder) ?? "";
+    if (!found.has(file2)) found.set(file2, folder);
   }
   if (found.size > 1) {
     const show = (p) => relative2(cwd, p).split(sep3).join("/") || ".";
     const [[a, forA], [b, forB]] = [...found.entries()];
-    const name = (file) => file ? show(file) : "no configuration file";
+    const name = (file2) => file2 ? show(file2) : "no configuration file";
     throw new ConfigError(
       `the paths are governed by different configurations: ${name(a)} for ${show(forA)}, ${name(b)} for ${show(forB)}; lint them separately or pass --config`
     );
@@ -52287,18 +52287,18 @@ function configFileFor(inputs, cwd, stdinFilename) {
   return [...found.keys()][0] || void 0;
 }
 var validate;
-function loadConfig(file) {
+function loadConfig(file2) {
   let text;
   try {
-    text = readRegularTextSync(file);
+    text = readRegularTextSync(file2);
   } catch (error2) {
-    throw new ConfigError(`cannot read config file ${file}: ${error2.code ?? error2.message}`);
+    throw new ConfigError(`cannot read config file ${file2}: ${error2.code ?? error2.message}`);
   }
   let value;
   try {
     value = (0, import_yaml.parse)(text, { version: "1.2", uniqueKeys: true, prettyErrors: true });
   } catch (error2) {
-    throw new ConfigError(`${file}: ${error2.message.split("\n")[0]}`);
+    throw new ConfigError(`${file2}: ${error2.message.split("\n")[0]}`);
   }
   value ??= {};
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false, code: { regExp: re2Pattern } }).compile(
@@ -52314,15 +52314,15 @@ function loadConfig(file) {
       }
       return `${where} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` ("${String(e.params.additionalProperty)}")` : ""}`;
     });
-    throw new ConfigError(`${file}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
+    throw new ConfigError(`${file2}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
   }
   const config = value;
   return {
     rules: config.rules ?? {},
     ignore: config.ignore ?? [],
     settings: config.settings ?? {},
-    dir: dirname4(file),
-    file,
+    dir: dirname4(file2),
+    file: file2,
     ...config.access ? { access: config.access } : {}
   };
 }
@@ -52393,8 +52393,8 @@ var IgnoreRules = class _IgnoreRules {
     let rules = this.perDir.get(dir);
     if (rules === void 0) {
       rules = null;
-      for (const file of IGNORE_FILES) {
-        const text = readIfExists(join5(dir, file));
+      for (const file2 of IGNORE_FILES) {
+        const text = readIfExists(join5(dir, file2));
         if (text !== void 0) (rules ??= (0, import_ignore.default)()).add(text);
       }
       this.perDir.set(dir, rules);
@@ -52702,24 +52702,24 @@ function runRules(index, rules, internalError, run) {
 var BASELINE_FILE = ".meshlint-baseline.json";
 var BASELINE_VERSION = 1;
 var defaultBaselineFile = (config) => join6(config.dir, BASELINE_FILE);
-function readBaseline(file) {
+function readBaseline(file2) {
   let text;
   try {
-    text = readRegularTextSync(file);
+    text = readRegularTextSync(file2);
   } catch (error2) {
     if (error2.code === "ENOENT") return void 0;
-    throw new ConfigError(`cannot read baseline ${file}: ${error2.code ?? error2.message}`);
+    throw new ConfigError(`cannot read baseline ${file2}: ${error2.code ?? error2.message}`);
   }
   let value;
   try {
     value = JSON.parse(text);
   } catch (error2) {
-    throw new ConfigError(`${file}: not JSON (${error2.message}); regenerate it with "meshlint baseline"`);
+    throw new ConfigError(`${file2}: not JSON (${error2.message}); regenerate it with "meshlint baseline"`);
   }
   if (!isBaseline(value)) {
-    throw new ConfigError(`${file}: not a meshlint baseline (expected {"version": ${BASELINE_VERSION}, "files": {file: {rule: count}}}); regenerate it with "meshlint baseline"`);
+    throw new ConfigError(`${file2}: not a meshlint baseline (expected {"version": ${BASELINE_VERSION}, "files": {file: {rule: count}}}); regenerate it with "meshlint baseline"`);
   }
-  return { file, baseline: value };
+  return { file: file2, baseline: value };
 }
 function isBaseline(value) {
   if (typeof value !== "object" || value === null) return false;
@@ -52734,19 +52734,19 @@ function keyOf(d, cwd, baselineFile) {
   const abs = isAbsolute(d.file) ? d.file : resolve3(cwd, d.file);
   return toPosix(relative4(dirname6(baselineFile), abs));
 }
-function countIn(baseline, file, ruleId) {
-  const rules = Object.hasOwn(baseline.files, file) ? baseline.files[file] : void 0;
+function countIn(baseline, file2, ruleId) {
+  const rules = Object.hasOwn(baseline.files, file2) ? baseline.files[file2] : void 0;
   return rules && Object.hasOwn(rules, ruleId) ? rules[ruleId] ?? 0 : 0;
 }
 function applyBaseline(diagnostics, loaded2, cwd) {
   if (!loaded2) return { diagnostics: [...diagnostics], suppressed: 0 };
   const groups = /* @__PURE__ */ new Map();
   const keys = diagnostics.map((d) => {
-    const file = keyOf(d, cwd, loaded2.file);
-    if (file === void 0 || d.ruleId === INTERNAL_ERROR_RULE) return void 0;
-    const key2 = `${file}\0${d.ruleId}`;
+    const file2 = keyOf(d, cwd, loaded2.file);
+    if (file2 === void 0 || d.ruleId === INTERNAL_ERROR_RULE) return void 0;
+    const key2 = `${file2}\0${d.ruleId}`;
     groups.set(key2, (groups.get(key2) ?? 0) + 1);
-    return { file, key: key2 };
+    return { file: file2, key: key2 };
   });
   const kept = [];
   let suppressed = 0;
@@ -52926,8 +52926,8 @@ var RuleCatalog = class {
   doc(id) {
     const rule = this.byId.get(id);
     if (!rule) return void 0;
-    const file = join7(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
-    return existsSync4(file) ? readFileSync4(file, "utf8") : void 0;
+    const file2 = join7(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
+    return existsSync4(file2) ? readFileSync4(file2, "utf8") : void 0;
   }
 };
 var isCode = (s) => /^(IST|KIA)\d{4}$|^GWAPI$/i.test(s);
@@ -52990,10 +52990,10 @@ function applyDirectives(diagnostics, sources, catalog2, config) {
     }
   }
   const rule = catalog2.get(DIRECTIVE_RULE);
-  for (const [file, source] of sources) {
+  for (const [file2, source] of sources) {
     const directives = parseDirectives(source.text);
-    const inFile = byFile.get(file) ?? [];
-    byFile.delete(file);
+    const inFile = byFile.get(file2) ?? [];
+    byFile.delete(file2);
     if (directives.length === 0) {
       kept.push(...inFile);
       continue;
@@ -53022,10 +53022,10 @@ function applyDirectives(diagnostics, sources, catalog2, config) {
         message: message2,
         codes: [],
         path: [],
-        file,
+        file: file2,
         span: source.span(directive.start, directive.end),
         related: [],
-        fingerprint: fingerprint([DIRECTIVE_RULE, file, message2])
+        fingerprint: fingerprint([DIRECTIVE_RULE, file2, message2])
       });
     };
     for (const p of problems) report2(p.directive, p.messageId, p.data);
@@ -53888,11 +53888,11 @@ async function discover(inputs, cwd, ignores, list2 = listFolder) {
   const unmatched = [];
   const ignored = [];
   const unreadable = [];
-  const walker = { ignores, add: (file) => add4(file), list: list2, unreadable };
+  const walker = { ignores, add: (file2) => add4(file2), list: list2, unreadable };
   let stdin = false;
-  const add4 = (file) => {
-    const seen = found.get(file.path);
-    if (!seen || file.explicit && !seen.explicit) found.set(file.path, file);
+  const add4 = (file2) => {
+    const seen = found.get(file2.path);
+    if (!seen || file2.explicit && !seen.explicit) found.set(file2.path, file2);
   };
   for (const input of inputs) {
     if (input === "-") {
@@ -55408,22 +55408,31 @@ var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   ]
 });
 var ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}*]/m;
-function fastDocuments(text) {
+function fastStream(text) {
   if (ALIAS.test(text)) return void 0;
-  const documents = [];
+  let documents;
   try {
-    yaml.loadAll(
-      text,
-      (doc) => {
-        if (documents.length >= MAX_DOCUMENTS_PER_FILE) throw new RangeError("too many documents");
-        documents.push(doc);
-      },
-      { schema: GO_YAML_V2_SCHEMA, json: false }
-    );
+    documents = yaml.loadAll(text, void 0, { schema: GO_YAML_V2_SCHEMA, json: false });
   } catch {
     return void 0;
   }
-  return documents.some((doc) => inspectData(doc).shared) ? void 0 : documents;
+  let overflowAt;
+  if (documents.length > MAX_DOCUMENTS_PER_FILE) {
+    overflowAt = documentStart(text, MAX_DOCUMENTS_PER_FILE, documents.length);
+    if (overflowAt === void 0) return void 0;
+    documents = documents.slice(0, MAX_DOCUMENTS_PER_FILE);
+  }
+  if (documents.some((doc) => inspectData(doc).shared)) return void 0;
+  return overflowAt === void 0 ? { documents } : { documents, overflowAt };
+}
+var DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+function documentStart(text, index, total) {
+  if (/^\.\.\.(?=[ \t\r\n]|$)/m.test(text)) return void 0;
+  const markers = [];
+  for (const m of text.matchAll(DOCUMENT_MARKER)) markers.push(m.index);
+  const implicitFirst = /^[ \t]*[^\s#]/m.test(text.slice(0, markers[0] ?? text.length)) ? 1 : 0;
+  if (markers.length + implicitFirst !== total) return void 0;
+  return markers[index - implicitFirst];
 }
 
 // src/load/locate.ts
@@ -55794,8 +55803,8 @@ function fromMerge(doc, value, want) {
 
 // src/load/source-file.ts
 var SourceFile = class {
-  constructor(file, text, parsedText = text, fastPath = false) {
-    this.file = file;
+  constructor(file2, text, parsedText = text, fastPath = false) {
+    this.file = file2;
     this.text = text;
     this.parsedText = parsedText;
     this.fastPath = fastPath;
@@ -55908,47 +55917,36 @@ var isKustomizeDocument = (value) => {
   const ops = asArray(value);
   return ops.length > 0 && ops.every((op) => isObject(op) && typeof op.op === "string" && typeof op.path === "string");
 };
-var TEMPLATE_SCALARS = /* @__PURE__ */ new Set(["QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL", "BLOCK_FOLDED"]);
+var SYNTHETIC_TOKENS = /* @__PURE__ */ new Set([import_yaml4.CST.DOCUMENT, import_yaml4.CST.FLOW_END, import_yaml4.CST.SCALAR]);
 function looksLikeHelmTemplate(text) {
   if (!text.includes("{{")) return false;
+  if (templateOutsideData(text)) return true;
+  if (fastStream(text)) return false;
   const { documents, limits } = parseYamlStream(text);
-  if (limits.length > 0 || documents.some((d) => d.errors.length > 0)) return true;
-  const data = [];
-  for (const doc of documents) {
-    (0, import_yaml4.visit)(doc, {
-      Scalar(_key, node) {
-        if (node.range && TEMPLATE_SCALARS.has(String(node.type))) data.push([node.range[0], node.range[1]]);
-      }
-    });
-  }
-  data.sort((a, b) => a[0] - b[0]);
-  let scalar2 = 0;
-  const comments = new CommentFinder(text);
-  for (let at2 = text.indexOf("{{"); at2 >= 0; at2 = text.indexOf("{{", at2 + 2)) {
-    while (scalar2 < data.length && data[scalar2][1] <= at2) scalar2++;
-    const inside = scalar2 < data.length && data[scalar2][0] <= at2;
-    if (!inside && !comments.isInComment(at2)) return true;
-  }
-  return false;
+  return limits.length > 0 || documents.some((d) => d.errors.length > 0);
 }
-var CommentFinder = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-  lineEnd = -1;
-  commentAt = -1;
-  isInComment(at2) {
-    if (at2 > this.lineEnd) {
-      const lineStart = this.text.lastIndexOf("\n", at2) + 1;
-      const newline = this.text.indexOf("\n", at2);
-      this.lineEnd = newline < 0 ? this.text.length : newline;
-      const m = /(^|\s)#/.exec(this.text.slice(lineStart, this.lineEnd));
-      this.commentAt = m ? lineStart + m.index + m[1].length : -1;
+function templateOutsideData(text) {
+  let next = text.indexOf("{{");
+  let offset = 0;
+  let scalarStarts = false;
+  let blockHeader = false;
+  for (const token of new import_yaml4.Lexer().lex(text)) {
+    if (SYNTHETIC_TOKENS.has(token)) {
+      if (token === import_yaml4.CST.SCALAR) scalarStarts = true;
+      continue;
     }
-    return this.commentAt >= 0 && this.commentAt < at2;
+    const type2 = import_yaml4.CST.tokenType(token);
+    const blockBody = scalarStarts && blockHeader;
+    if (scalarStarts) blockHeader = false;
+    else if (type2 === "block-scalar-header") blockHeader = true;
+    const data = blockBody || !scalarStarts && (type2 === "double-quoted-scalar" || type2 === "single-quoted-scalar" || type2 === "comment");
+    scalarStarts = false;
+    offset += token.length;
+    for (; next >= 0 && next < offset; next = text.indexOf("{{", next + 2)) if (!data) return true;
+    if (next < 0) return false;
   }
-};
+  return next >= 0;
+}
 var ChartLocator = class {
   constructor(top) {
     this.top = top;
@@ -55956,10 +55954,10 @@ var ChartLocator = class {
   top;
   chartOf = /* @__PURE__ */ new Map();
   /** The chart root holding `file`, unless the file is one of the chart's plain CRDs (under `crds/`). */
-  chartHolding(file) {
-    const root = this.rootAbove(dirname8(file));
+  chartHolding(file2) {
+    const root = this.rootAbove(dirname8(file2));
     if (!root) return void 0;
-    const inside = file.slice(root.length + 1).split(sep7);
+    const inside = file2.slice(root.length + 1).split(sep7);
     return inside[0] === "crds" ? void 0 : root;
   }
   rootAbove(dir) {
@@ -56034,37 +56032,37 @@ async function load2(inputs, options) {
   } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: stdinManifest(options.stdin) });
   else if (found.stdin) entries.push({ file: "<stdin>", read: stdinManifest(options.stdin) });
   phase("read");
-  for (const { file, read, path: path6 } of entries) {
+  for (const { file: file2, read, path: path6 } of entries) {
     if ("skip" in read) {
-      issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file });
-      files2.push({ file, resources: 0, status: "skipped" });
+      issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file: file2 });
+      files2.push({ file: file2, resources: 0, status: "skipped" });
       continue;
     }
     if (path6 && (KUSTOMIZATION_FILES.has(basename7(path6)) || kustomizeInputs.has(path6))) {
-      kustomizeFiles.push(file);
-      files2.push({ file, resources: 0, status: "skipped", template: "kustomize" });
+      kustomizeFiles.push(file2);
+      files2.push({ file: file2, resources: 0, status: "skipped", template: "kustomize" });
       continue;
     }
     const chart = path6 ? charts.chartHolding(path6) : void 0;
     if (chart) chartRoots.add(chart);
     if (chart || looksLikeHelmTemplate(read.text)) {
-      helmFiles.push(file);
-      files2.push({ file, resources: 0, status: "skipped", template: "helm" });
+      helmFiles.push(file2);
+      files2.push({ file: file2, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
-    const parsed2 = parseManifests(file, read.text, path6 ? options.parsed : void 0);
+    const parsed2 = parseManifests(file2, read.text, path6 ? options.parsed : void 0);
     const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
     if (broken && read.text.includes("{{")) {
-      helmFiles.push(file);
-      files2.push({ file, resources: 0, status: "skipped", template: "helm" });
+      helmFiles.push(file2);
+      files2.push({ file: file2, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
-    sources.set(file, parsed2.source);
+    sources.set(file2, parsed2.source);
     for (const r of parsed2.resources) resources.push(r);
     for (const i of parsed2.issues) issues.push(i);
     skippedDocuments += parsed2.skippedDocuments;
-    if (parsed2.kustomize) kustomizeFiles.push(file);
-    files2.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
+    if (parsed2.kustomize) kustomizeFiles.push(file2);
+    files2.push({ file: file2, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
   }
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
@@ -56081,24 +56079,24 @@ function templateIssue(tool, files2) {
     file: files2[0] ?? ""
   };
 }
-function parseManifests(file, text, store) {
+function parseManifests(file2, text, store) {
   const lineBroken = lineBreaksAsLf(text);
   const glued = protectGluedColons(lineBroken);
   const parsedText = glued ?? lineBroken;
-  let parsed2 = store?.get(file, text);
+  let parsed2 = store?.get(file2, text);
   if (!parsed2) {
-    parsed2 = parseText(file, text, parsedText, glued !== void 0);
-    store?.set(file, text, parsed2);
+    parsed2 = parseText(file2, text, parsedText, glued !== void 0);
+    store?.set(file2, text, parsed2);
   }
-  const source = new SourceFile(file, text, parsedText, parsed2.fastPath);
+  const source = new SourceFile(file2, text, parsedText, parsed2.fastPath);
   const resources = parsed2.resources.map(
     (m) => ({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) })
   );
   return { source, resources, issues: [...parsed2.issues], skippedDocuments: parsed2.skippedDocuments, kustomize: parsed2.kustomize };
 }
-function parseText(file, text, parsedText, glued) {
-  const fast = fastDocuments(parsedText);
-  const source = new SourceFile(file, text, parsedText, fast !== void 0);
+function parseText(file2, text, parsedText, glued) {
+  const fast = fastStream(parsedText);
+  const source = new SourceFile(file2, text, parsedText, fast !== void 0);
   const resources = [];
   const issues = [];
   let skippedDocuments = 0;
@@ -56108,8 +56106,8 @@ function parseText(file, text, parsedText, glued) {
     const shape = inspected ? void 0 : inspectData(parsed2).problem;
     if (shape) {
       const span = source.locate(ordinal2, shape.kind === "depth" ? shape.path : []) ?? source.span(0, 1);
-      if (shape.kind === "expansion") issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
-      else issues.push({ ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span });
+      if (shape.kind === "expansion") issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file: file2, span });
+      else issues.push({ ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file: file2, span });
       return;
     }
     const value = glued ? restoreGluedColons(parsed2) : parsed2;
@@ -56129,33 +56127,34 @@ function parseText(file, text, parsedText, glued) {
   };
   if (fast) {
     let ordinal2 = 0;
-    for (const value of fast) if (value !== null && value !== void 0) take(value, ordinal2++, true);
+    for (const value of fast.documents) if (value !== null && value !== void 0) take(value, ordinal2++, true);
+    if (fast.overflowAt !== void 0) issues.push(yamlIssue(file2, source, { kind: "limit", limit: "documents", start: fast.overflowAt, end: fast.overflowAt + 1 }));
     return { resources, issues, skippedDocuments, kustomize, fastPath: true };
   }
   const stream = source.parse();
-  for (const p of stream.limits) issues.push(yamlIssue(file, source, p));
+  for (const p of stream.limits) issues.push(yamlIssue(file2, source, p));
   let ordinal = 0;
   for (const [index, doc] of stream.documents.entries()) {
     const { value, problems } = documentValue(doc, index);
-    for (const p of problems) issues.push(yamlIssue(file, source, p));
+    for (const p of problems) issues.push(yamlIssue(file2, source, p));
     if (isEmptyDocument(doc)) continue;
     take(value, ordinal++, false);
   }
   return { resources, issues, skippedDocuments, kustomize, fastPath: false };
 }
-function yamlIssue(file, source, p) {
+function yamlIssue(file2, source, p) {
   const span = source.span(p.start, p.end);
   switch (p.kind) {
     case "syntax":
-      return { ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span };
+      return { ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file: file2, span };
     case "duplicate-key":
-      return { ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span };
+      return { ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file: file2, span };
     case "alias-limit":
-      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span };
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file: file2, span };
     case "alias-count":
-      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasCount", data: { limit: MAX_ALIAS_COUNT }, file, span };
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasCount", data: { limit: MAX_ALIAS_COUNT }, file: file2, span };
     case "limit":
-      return p.limit === "depth" ? { ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span } : { ruleId: "yaml-limit-exceeded", messageId: "documents", data: { limit: MAX_DOCUMENTS_PER_FILE.toLocaleString("en-US") }, file, span };
+      return p.limit === "depth" ? { ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file: file2, span } : { ruleId: "yaml-limit-exceeded", messageId: "documents", data: { limit: MAX_DOCUMENTS_PER_FILE.toLocaleString("en-US") }, file: file2, span };
   }
 }
 function lineBreaksAsLf(text) {
@@ -56238,21 +56237,21 @@ var import_yaml7 = __toESM(require_dist(), 1);
 import { dirname as dirname10, join as join10, resolve as resolve9 } from "node:path";
 function kustomizationFileIn(dir) {
   for (const name of KUSTOMIZATION_FILES) {
-    const file = join10(dir, name);
-    if (isFile2(file)) return file;
+    const file2 = join10(dir, name);
+    if (isFile2(file2)) return file2;
   }
   return void 0;
 }
 var isRemote = (entry) => /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry);
-function readKustomization(file) {
+function readKustomization(file2) {
   let data;
   try {
-    data = (0, import_yaml7.parse)(readRegularTextSync(file), { version: "1.1", uniqueKeys: false });
+    data = (0, import_yaml7.parse)(readRegularTextSync(file2), { version: "1.1", uniqueKeys: false });
   } catch {
     return void 0;
   }
   const k = asObject(data) ?? {};
-  const dir = dirname10(file);
+  const dir = dirname10(file2);
   const local = (p) => {
     const s = asString(p);
     return s && !s.includes("\n") && !isRemote(s) ? resolve9(dir, s) : void 0;
@@ -56282,11 +56281,11 @@ function readKustomization(file) {
       inputFiles.push(path6);
       patches.push({ file: path6, ...target ? { target } : {} });
     } else if (o && typeof o.patch === "string") {
-      patches.push({ file, inlineAt: [field2, index, "patch"], ...target ? { target } : {} });
+      patches.push({ file: file2, inlineAt: [field2, index, "patch"], ...target ? { target } : {} });
     }
   };
   asArray(k.patchesStrategicMerge).forEach((p, i) => {
-    if (typeof p === "string" && p.includes("\n")) patches.push({ file, inlineAt: ["patchesStrategicMerge", i] });
+    if (typeof p === "string" && p.includes("\n")) patches.push({ file: file2, inlineAt: ["patchesStrategicMerge", i] });
     else addPatch(p, "patchesStrategicMerge", i);
   });
   asArray(k.patchesJson6902).forEach((p, i) => addPatch(p, "patchesJson6902", i));
@@ -56315,7 +56314,7 @@ function readKustomization(file) {
     if (env2) inputFiles.push(env2);
   }
   return {
-    file,
+    file: file2,
     dir,
     component: asString(k.kind) === "Component",
     bases,
@@ -56331,21 +56330,21 @@ function readKustomization(file) {
 function kustomizationTree(rootDir, cache3) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  const visit2 = (dir) => {
+  const visit = (dir) => {
     if (seen.has(dir)) return;
     seen.add(dir);
     const k = kustomizationAt(dir, cache3);
     if (!k) return;
     out.push(k);
-    for (const d of [...k.bases, ...k.components]) visit2(d);
+    for (const d of [...k.bases, ...k.components]) visit(d);
   };
-  visit2(rootDir);
+  visit(rootDir);
   return out;
 }
 function kustomizationAt(dir, cache3) {
   if (!cache3.has(dir)) {
-    const file = kustomizationFileIn(dir);
-    cache3.set(dir, file && readKustomization(file) || null);
+    const file2 = kustomizationFileIn(dir);
+    cache3.set(dir, file2 && readKustomization(file2) || null);
   }
   return cache3.get(dir) ?? void 0;
 }
@@ -56769,9 +56768,9 @@ async function buildChart(root, command, sources, timeoutMs) {
   try {
     const valueArgs = root.valuesFiles.flatMap((f) => ["--values", f]);
     root.values.forEach((v, i) => {
-      const file = join14(scratch, `values-${i}.json`);
-      writeFileSync2(file, JSON.stringify(v));
-      valueArgs.push("--values", file);
+      const file2 = join14(scratch, `values-${i}.json`);
+      writeFileSync2(file2, JSON.stringify(v));
+      valueArgs.push("--values", file2);
     });
     for (const s of root.set) valueArgs.push(s.string ? "--set-string" : "--set", `${s.name}=${s.value}`);
     const argv = [...command, "template", root.releaseName, root.dir, ...root.namespace ? ["--namespace", root.namespace] : [], ...valueArgs];
@@ -56790,30 +56789,30 @@ function readRendered(output, chartDir, sources) {
   for (const chunk of output.split(/^---[^\n]*$/m)) {
     source = /^# Source: (.+?)\s*$/m.exec(chunk)?.[1] ?? source;
     if (!source || !/^[^#\s]/m.test(chunk)) continue;
-    const file = sourceFile(chartDir, source);
-    const parsed2 = parseManifests(sources.show(file), chunk);
+    const file2 = sourceFile(chartDir, source);
+    const parsed2 = parseManifests(sources.show(file2), chunk);
     for (const r of parsed2.resources) {
-      const key2 = `${file}\0${r.kind}`;
+      const key2 = `${file2}\0${r.kind}`;
       const occurrence = seen.get(key2) ?? 0;
       seen.set(key2, occurrence + 1);
-      resources.push({ ...r, origin: templateOrigin(file, r.kind, occurrence, sources) });
+      resources.push({ ...r, origin: templateOrigin(file2, r.kind, occurrence, sources) });
     }
     for (const issue2 of parsed2.issues) {
-      const template = sources.file(file);
+      const template = sources.file(file2);
       const lineText = issue2.span ? chunk.split("\n")[issue2.span.line - 1] ?? "" : "";
       const range = template ? sameLine(template.text, lineText) : void 0;
-      issues.push({ ...issue2, file: sources.show(file), ...template && range ? { span: template.span(range.start, range.end) } : { span: void 0 } });
+      issues.push({ ...issue2, file: sources.show(file2), ...template && range ? { span: template.span(range.start, range.end) } : { span: void 0 } });
     }
   }
   return { resources, issues };
 }
-function templateOrigin(file, kind2, occurrence, sources) {
+function templateOrigin(file2, kind2, occurrence, sources) {
   let segment;
   return {
     kind: "file",
-    file: sources.show(file),
+    file: sources.show(file2),
     locate: (path6, part) => {
-      const template = sources.file(file);
+      const template = sources.file(file2);
       if (!template) return void 0;
       segment ??= segmentFor(templateLines(template.text).segments, kind2, occurrence);
       const range = locateInTemplate(segment, path6, part);
@@ -56891,8 +56890,8 @@ function homeOf(data, origin, build3) {
     if (best) return best;
   }
   if (origin.configuredIn && !origin.repo) {
-    const file = resolve11(build3.buildDir, origin.configuredIn);
-    const doc = build3.sources.docs(file)[0];
+    const file2 = resolve11(build3.buildDir, origin.configuredIn);
+    const doc = build3.sources.docs(file2)[0];
     if (doc) return generatorEntry(doc, name);
   }
   const root = build3.sources.docs(build3.rootFile)[0];
@@ -57265,18 +57264,18 @@ async function render(input, options) {
       const tree = kustomizationTree(request.dir, cache3);
       const files2 = tree.flatMap((k) => [k.file, ...k.resourceFiles, ...k.inputFiles]);
       for (const f of files2) attempted.add(show(f));
-      const file = show(tree[0]?.file ?? join16(request.dir, "kustomization.yaml"));
+      const file2 = show(tree[0]?.file ?? join16(request.dir, "kustomization.yaml"));
       if (!kustomize) {
-        issues.push({ ruleId: "template-not-rendered", messageId: "kustomize", data: { root, by, why: kustomizeMissing }, file, help: KUSTOMIZE_HELP });
+        issues.push({ ruleId: "template-not-rendered", messageId: "kustomize", data: { root, by, why: kustomizeMissing }, file: file2, help: KUSTOMIZE_HELP });
         return;
       }
       if (tree.some((k) => k.helmCharts) && !helmThere) {
-        issues.push({ ruleId: "template-not-rendered", messageId: "kustomizeHelm", data: { root, by, why: helmMissing }, file, help: `${HELM_HELP}.` });
+        issues.push({ ruleId: "template-not-rendered", messageId: "kustomizeHelm", data: { root, by, why: helmMissing }, file: file2, help: `${HELM_HELP}.` });
         return;
       }
       const build3 = await buildKustomization(request, kustomize, sources, cache3, timeout);
       if (!build3.run.ok) {
-        issues.push({ ruleId: "template-render-failed", messageId: "kustomize", data: { root, by, detail: build3.run.error, command: kustomize.join(" ") }, file });
+        issues.push({ ruleId: "template-render-failed", messageId: "kustomize", data: { root, by, detail: build3.run.error, command: kustomize.join(" ") }, file: file2 });
         return;
       }
       for (const f of build3.files) consumed.add(show(f));
@@ -57314,8 +57313,8 @@ async function render(input, options) {
   deployments.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return {
     deployments,
-    consumes: (file) => consumed.has(file),
-    attempted: (file) => attempted.has(file),
+    consumes: (file2) => consumed.has(file2),
+    attempted: (file2) => attempted.has(file2),
     issues,
     sources: () => sources.sources()
   };
@@ -57323,14 +57322,14 @@ async function render(input, options) {
 var FileSet = class {
   files = /* @__PURE__ */ new Set();
   folders = [];
-  add(file) {
-    this.files.add(file);
+  add(file2) {
+    this.files.add(file2);
   }
   addFolder(folder) {
     this.folders.push(folder === "." ? "" : `${folder}/`);
   }
-  has(file) {
-    return this.files.has(file) || this.folders.some((f) => file.startsWith(f));
+  has(file2) {
+    return this.files.has(file2) || this.folders.some((f) => file2.startsWith(f));
   }
 };
 async function mapLimit2(items, limit, fn) {
@@ -57347,6 +57346,145 @@ import { resolve as resolve12 } from "node:path";
 
 // src/istio/mesh-config.ts
 var import_yaml14 = __toESM(require_dist(), 1);
+
+// src/istio/mesh-config-schema.ts
+var NESTED_MODES = {
+  outboundTrafficPolicy: { mode: ["REGISTRY_ONLY", "ALLOW_ANY", "ALLOW_ANY_DYNAMIC_DNS"] },
+  inboundTrafficPolicy: { mode: ["PASSTHROUGH", "LOCALHOST"] }
+};
+var MESH_CONFIG_FIELDS = {
+  proxyListenPort: "int",
+  proxyInboundListenPort: "int",
+  proxyHttpPort: "int",
+  connectTimeout: "duration",
+  hboneIdleTimeout: "duration",
+  protocolDetectionTimeout: "duration",
+  tcpKeepalive: "object",
+  ingressClass: "string",
+  ingressService: "string",
+  ingressControllerMode: ["UNSPECIFIED", "OFF", "DEFAULT", "STRICT"],
+  ingressSelector: "string",
+  enableTracing: "bool",
+  accessLogFile: "string",
+  accessLogFormat: "string",
+  accessLogEncoding: ["TEXT", "JSON"],
+  enableEnvoyAccessLogService: "bool",
+  disableEnvoyListenerLog: "bool",
+  defaultConfig: "object",
+  outboundTrafficPolicy: "object",
+  inboundTrafficPolicy: "object",
+  configSources: "list",
+  enableAutoMtls: "bool",
+  trustDomain: "string",
+  trustDomainAliases: "list",
+  caCertificates: "list",
+  defaultServiceExportTo: "list",
+  defaultVirtualServiceExportTo: "list",
+  defaultDestinationRuleExportTo: "list",
+  rootNamespace: "string",
+  localityLbSetting: "object",
+  zoneAwareLbSetting: "object",
+  dnsRefreshRate: "duration",
+  h2UpgradePolicy: ["DO_NOT_UPGRADE", "UPGRADE"],
+  inboundClusterStatName: "string",
+  outboundClusterStatName: "string",
+  certificates: "list",
+  serviceSettings: "list",
+  serviceScopeConfigs: "list",
+  enablePrometheusMerge: "bool",
+  verifyCertificateAtClient: "bool",
+  ca: "object",
+  extensionProviders: "list",
+  defaultProviders: "object",
+  discoverySelectors: "list",
+  pathNormalization: "object",
+  defaultHttpRetryPolicy: "object",
+  meshMTLS: "object",
+  tlsDefaults: "object",
+  defaultTrafficPolicy: "object",
+  serviceEntryVisibility: "object"
+};
+var REMOVED_FIELDS = new Set(
+  [
+    "thrift_config",
+    "mixer_check_server",
+    "mixer_report_server",
+    "disable_policy_checks",
+    "disable_mixer_http_reports",
+    "policy_check_fail_open",
+    "sidecar_to_telemetry_session_affinity",
+    "auth_policy",
+    "rds_refresh_delay",
+    "mixer_address",
+    "enable_client_side_policy_check",
+    "sds_uds_path",
+    "sds_refresh_delay",
+    "enable_sds_token_mount",
+    "sds_use_k8s_sa_jwt",
+    "termination_drain_duration",
+    "disable_report_batch",
+    "report_batch_max_entries",
+    "report_batch_max_time",
+    "file_flush_interval",
+    "file_flush_min_size"
+  ].flatMap((name) => [name, camel(name)])
+);
+function camel(protoName) {
+  return protoName.replace(/_([a-zA-Z])/g, (_, c) => c.toUpperCase());
+}
+var jsonName = (key2) => key2.includes("_") ? camel(key2) : key2;
+function meshConfigProblems(config, unknownFields = "report") {
+  const problems = [];
+  for (const [key2, value] of Object.entries(config)) {
+    const name = jsonName(key2);
+    const type2 = MESH_CONFIG_FIELDS[name];
+    if (type2 === void 0) {
+      if (unknownFields === "report" && !REMOVED_FIELDS.has(key2)) {
+        problems.push(`"${key2}" is not a MeshConfig field${didYouMean(key2, Object.keys(MESH_CONFIG_FIELDS))}; istiod ignores it, so the setting it means keeps Istio's default`);
+      }
+      continue;
+    }
+    const wrong = typeProblem(key2, value, type2);
+    if (wrong) {
+      problems.push(wrong);
+      continue;
+    }
+    const nested = NESTED_MODES[name];
+    if (nested && isObject(value)) {
+      for (const [inner, innerValue] of Object.entries(value)) {
+        const innerType = nested[inner];
+        const problem = innerType ? typeProblem(`${key2}.${inner}`, innerValue, innerType) : unknownFields === "report" ? `"${key2}.${inner}" is not a field of ${key2}${didYouMean(inner, Object.keys(nested))}; istiod ignores it` : void 0;
+        if (problem) problems.push(problem);
+      }
+    }
+  }
+  return problems;
+}
+function typeProblem(field2, value, type2) {
+  if (value === null) return void 0;
+  const shown = typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "a list" : isObject(value) ? "a mapping" : String(value);
+  const refused = "istiod refuses a mesh config it cannot read";
+  if (Array.isArray(type2)) {
+    const ok = typeof value === "string" && type2.includes(value) || typeof value === "number" && Number.isInteger(value) && value >= 0 && value < type2.length;
+    return ok ? void 0 : `${field2} must be one of ${type2.join(", ")}, not ${shown}${typeof value === "string" ? didYouMean(value, type2) : ""} (${refused})`;
+  }
+  switch (type2) {
+    case "bool":
+      return typeof value === "boolean" ? void 0 : `${field2} must be true or false, not ${shown} (${refused})`;
+    case "string":
+    case "duration":
+      return typeof value === "string" ? void 0 : `${field2} must be a ${type2 === "duration" ? "duration such as 10s" : "string"}, not ${shown} (${refused})`;
+    case "int":
+      return typeof value === "number" && Number.isInteger(value) || typeof value === "string" && /^-?\d+$/.test(value) ? void 0 : `${field2} must be an integer, not ${shown} (${refused})`;
+    case "list":
+      return Array.isArray(value) ? void 0 : `${field2} must be a list, not ${shown} (${refused})`;
+    case "object":
+      return isObject(value) ? void 0 : `${field2} must be a mapping, not ${shown} (${refused})`;
+  }
+  return void 0;
+}
+
+// src/istio/mesh-config.ts
 var DEFAULT_MESH_CONFIG = deepFreeze({
   rootNamespace: "istio-system",
   trustDomain: "cluster.local",
@@ -57383,33 +57521,38 @@ function mergeMeshConfig(base, override) {
 }
 var MeshConfigError = class extends Error {
 };
-function parseMeshConfig(text, file) {
-  const doc = parseDocumentObject(text, file);
+function parseMeshConfig(text, file2, unknownFields = "report") {
+  const checked = (config, where) => {
+    const problems = meshConfigProblems(config, unknownFields);
+    if (problems.length === 0) return config;
+    throw new MeshConfigError(problems.map((p) => `${where}: ${p}.`).join("\n"));
+  };
+  const doc = parseDocumentObject(text, file2);
   if (doc.kind === "ConfigMap") {
     const mesh = asString(asObject(doc.data)?.mesh);
-    if (mesh === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
-    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, parseDocumentObject(mesh, `${file} (data.mesh)`)));
+    if (mesh === void 0) throw new MeshConfigError(`${file2}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
+    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(parseDocumentObject(mesh, `${file2} (data.mesh)`), `${file2} (data.mesh)`)));
   }
-  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, doc));
+  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(doc, file2)));
 }
-function parseMeshNetworks(text, file) {
-  const doc = parseDocumentObject(text, file);
+function parseMeshNetworks(text, file2) {
+  const doc = parseDocumentObject(text, file2);
   if (doc.kind === "ConfigMap") {
     const networks = asString(asObject(doc.data)?.meshNetworks);
-    if (networks === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.meshNetworks" key.`);
-    return deepFreeze(parseDocumentObject(networks, `${file} (data.meshNetworks)`));
+    if (networks === void 0) throw new MeshConfigError(`${file2}: the ConfigMap has no "data.meshNetworks" key.`);
+    return deepFreeze(parseDocumentObject(networks, `${file2} (data.meshNetworks)`));
   }
   return deepFreeze(doc);
 }
-function parseDocumentObject(text, file) {
+function parseDocumentObject(text, file2) {
   let value;
   try {
     value = (0, import_yaml14.parse)(text, { version: "1.1" });
   } catch (error2) {
-    throw new MeshConfigError(`${file}: ${error2.message.split("\n")[0]}`);
+    throw new MeshConfigError(`${file2}: ${error2.message.split("\n")[0]}`);
   }
   if (value === null || value === void 0) return {};
-  if (!isObject(value)) throw new MeshConfigError(`${file}: expected a YAML mapping.`);
+  if (!isObject(value)) throw new MeshConfigError(`${file2}: expected a YAML mapping.`);
   return value;
 }
 
@@ -57449,15 +57592,15 @@ function settingsFor(config, options, cwd) {
     installationRead: options.installation
   });
 }
-function readMeshFile(file, parse13) {
+function readMeshFile(file2, parse13) {
   let text;
   try {
-    text = readRegularTextSync(file);
+    text = readRegularTextSync(file2);
   } catch (error2) {
-    throw new UsageError(`cannot read ${file}: ${error2.code ?? error2.message}`);
+    throw new UsageError(`cannot read ${file2}: ${error2.code ?? error2.message}`);
   }
   try {
-    return parse13(text, file);
+    return parse13(text, file2);
   } catch (error2) {
     if (error2 instanceof MeshConfigError) throw new UsageError(error2.message);
     throw error2;
@@ -57502,7 +57645,7 @@ function assemble(loaded2, rendered) {
   if (!rendered) {
     return { plain: loaded2.resources, deployments: [], issues: loaded2.issues, files: loaded2.files, sources: () => new Map(loaded2.sources) };
   }
-  const consumed = (file) => file !== void 0 && rendered.consumes(file);
+  const consumed = (file2) => file2 !== void 0 && rendered.consumes(file2);
   const leftover = (tool) => loaded2.files.filter((f) => f.template === tool && !rendered.attempted(f.file)).map((f) => f.file);
   const issues = [
     ...loaded2.issues.filter((i) => i.ruleId !== "template-skipped" && !consumed(i.file)),
@@ -58815,7 +58958,7 @@ function tlsOf(holder, base) {
 }
 function tlsFields(dr) {
   const out = [];
-  const visit2 = (policy, base, subset) => {
+  const visit = (policy, base, subset) => {
     if (!policy) return;
     const top = tlsOf(policy, base);
     if (top.mode && top.path) out.push({ mode: top.mode, path: top.path, port: void 0, subset });
@@ -58826,10 +58969,10 @@ function tlsFields(dr) {
     });
   };
   const s = spec(dr);
-  visit2(asObject(s.trafficPolicy), ["spec", "trafficPolicy"], void 0);
+  visit(asObject(s.trafficPolicy), ["spec", "trafficPolicy"], void 0);
   asArray(s.subsets).forEach((x, i) => {
     const name = asString(asObject(x)?.name);
-    if (name) visit2(asObject(asObject(x)?.trafficPolicy), ["spec", "subsets", i, "trafficPolicy"], name);
+    if (name) visit(asObject(asObject(x)?.trafficPolicy), ["spec", "subsets", i, "trafficPolicy"], name);
   });
   return out;
 }
@@ -60820,22 +60963,47 @@ function parseSource(text) {
   if (!m?.[1] || !m[3]) throw new AccessError(`a source is written NAMESPACE/sa/SERVICEACCOUNT, not "${text}"`, "source");
   return { namespace: m[1], serviceAccount: m[3] };
 }
+var TARGET_FORMS = "NAMESPACE/NAME[:PORT] (a Service or a workload) or a Service's host NAME.NAMESPACE[.svc[.DOMAIN]][:PORT]";
 function parseTarget(text) {
-  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([^/:\s]+)(?::(\d{1,5}))?$/.exec(text.trim());
-  if (!m?.[1] || !m[3]) throw new AccessError(`a target is written NAMESPACE/NAME[:PORT] (a Service or a workload), not "${text}"`, "target");
-  const port3 = m[4] === void 0 ? void 0 : Number(m[4]);
-  if (port3 !== void 0 && (port3 < 1 || port3 > 65535)) throw new AccessError(`port ${port3} is out of range in "${text}"`, "target");
-  return { namespace: m[1], name: m[3], port: port3 };
+  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([^/:\s]+)(?::([^/:\s]+))?$/.exec(text.trim());
+  if (!m?.[3]) throw new AccessError(`a target is written ${TARGET_FORMS}, not "${text}"`, "target");
+  const [, namespace, , name, portText] = m;
+  const port3 = portText === void 0 ? {} : portOf(portText, text);
+  const host = hostOf(name);
+  if (namespace === void 0) {
+    if (!host) throw new AccessError(`a target is written ${TARGET_FORMS}, not "${text}"`, "target");
+    return { namespace: host.namespace, name: host.name, port: void 0, ...port3, host };
+  }
+  return { namespace, name, port: void 0, ...port3, ...host?.namespace === namespace ? { host } : {} };
+}
+function portOf(text, target) {
+  if (/^\d{1,5}$/.test(text)) {
+    const port3 = Number(text);
+    if (port3 < 1 || port3 > 65535) throw new AccessError(`port ${port3} is out of range in "${target}"`, "target");
+    return { port: port3 };
+  }
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i.test(text)) return { portName: text };
+  throw new AccessError(`a port is a number or a port's name, not "${text}" in "${target}"`, "target");
+}
+function hostOf(text) {
+  const [name, namespace, svc, ...domain] = text.split(".");
+  if (!name || !namespace || svc !== void 0 && svc !== "svc" || svc === void 0 && domain.length || domain.some((d) => !d)) return void 0;
+  return { text, namespace, name };
 }
 var formatSource = (s) => `${s.namespace}/sa/${s.serviceAccount}`;
-var formatTarget = (t) => `${t.namespace}/${t.name}${t.port === void 0 ? "" : `:${t.port}`}`;
+var formatTarget = (t) => {
+  const port3 = t.port !== void 0 ? `:${t.port}` : t.portName !== void 0 ? `:${t.portName}` : "";
+  return `${t.namespace}/${t.name}${port3}`;
+};
 function resolveSource(index, ref) {
   const workloads = index.workloads().inNamespace(ref.namespace).filter((w) => w.serviceAccount === ref.serviceAccount);
   const declared = index.get(K.ServiceAccount, ref.namespace, ref.serviceAccount);
   const namespaceKnown = index.namespaces().exists(ref.namespace);
   if (workloads.length === 0 && !declared && !(ref.serviceAccount === "default" && namespaceKnown)) {
+    if (!namespaceKnown) throw unknownNamespace(index, `source "${formatSource(ref)}"`, ref.namespace);
+    const accounts = /* @__PURE__ */ new Set([...index.workloads().inNamespace(ref.namespace).map((w) => w.serviceAccount), ...index.inNamespace(K.ServiceAccount, ref.namespace).map((r) => r.name)]);
     throw new AccessError(
-      namespaceKnown ? `unknown source "${formatSource(ref)}": no workload runs as service account "${ref.serviceAccount}" in namespace "${ref.namespace}", and no ServiceAccount of that name is declared` : `unknown source "${formatSource(ref)}": namespace "${ref.namespace}" does not appear in the repository`,
+      `unknown source "${formatSource(ref)}": no workload runs as service account "${ref.serviceAccount}" in namespace "${ref.namespace}", and no ServiceAccount of that name is declared${suggestion(ref.serviceAccount, accounts, (sa) => formatSource({ ...ref, serviceAccount: sa }))}`,
       "source"
     );
   }
@@ -60848,19 +61016,48 @@ function namespaceInMesh(index, namespace) {
   return ns.injectionLabel === true || ns.ambient || ns.injectionLabel === void 0 && ns.revision !== void 0;
 }
 function resolveTarget(index, ref) {
-  const service = serviceNamed(index, ref.namespace, ref.name);
-  if (service) return serviceTarget(index, service, ref);
-  const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
-  if (workload) return workloadTarget(index, workload, ref);
-  throw new AccessError(`unknown target "${formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"`, "target");
+  const host = ref.host;
+  if (!host || ref.name !== host.name) {
+    const service = serviceNamed(index, ref.namespace, ref.name);
+    if (service) return serviceTarget(index, service, ref);
+    const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
+    if (workload) return workloadTarget(index, workload, ref);
+  }
+  const named = host && serviceNamed(index, host.namespace, host.name);
+  if (host && named) {
+    if (!serviceNames(named).includes(host.text)) {
+      throw new AccessError(`unknown target "${host.text}": Service ${named.namespace}/${named.name} is called ${named.fqdn} (the cluster's domain is set by settings.clusterDomain)`, "target");
+    }
+    return serviceTarget(index, named, { ...ref, namespace: host.namespace, name: host.name });
+  }
+  if (!index.namespaces().exists(ref.namespace)) throw unknownNamespace(index, `target "${host?.text ?? formatTarget(ref)}"`, ref.namespace);
+  const names2 = /* @__PURE__ */ new Set([...index.inNamespace(K.Service, ref.namespace).map((r) => r.name), ...index.workloads().inNamespace(ref.namespace).map((w) => w.resource.name)]);
+  throw new AccessError(
+    `unknown target "${host?.text ?? formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"${suggestion(ref.name, names2, (n) => formatTarget({ ...ref, name: n }))}`,
+    "target"
+  );
+}
+function unknownNamespace(index, what, namespace) {
+  const near = nearest(namespace, index.namespaces().names);
+  const hint = near === void 0 ? "" : ` (did you mean namespace "${near}"?)`;
+  return new AccessError(`unknown ${what}: namespace "${namespace}" does not appear in the repository${hint}`, what.startsWith("source") ? "source" : "target");
+}
+function suggestion(typed, names2, write) {
+  const near = nearest(typed, names2);
+  return near === void 0 ? "" : ` (did you mean "${write(near)}"?)`;
+}
+function namedPort(ref, ports, numberOf, nameOf2, owner) {
+  if (ref.port === void 0 && ref.portName === void 0) return void 0;
+  const port3 = ports.find((p) => ref.portName === void 0 ? numberOf(p) === ref.port : nameOf2(p) === ref.portName);
+  if (port3) return port3;
+  const listed = ports.map((p) => nameOf2(p) ? `${numberOf(p)} (${nameOf2(p)})` : String(numberOf(p))).join(", ") || "none";
+  const hint = ref.portName === void 0 ? "" : didYouMean(ref.portName, ports.flatMap((p) => nameOf2(p) ?? []));
+  throw new AccessError(`unknown target "${formatTarget(ref)}": ${owner} has no port ${ref.portName ?? ref.port}${hint} (ports: ${listed})`, "target");
 }
 function serviceTarget(index, service, ref) {
   const ports = service.ports;
-  let port3 = ref.port === void 0 ? void 0 : ports.find((p) => p.number === ref.port);
-  if (ref.port !== void 0 && !port3) {
-    throw new AccessError(`unknown target "${formatTarget(ref)}": Service ${service.namespace}/${service.name} has no port ${ref.port} (ports: ${ports.map((p) => p.number).join(", ") || "none"})`, "target");
-  }
-  if (ref.port === void 0 && ports.length > 1) {
+  let port3 = namedPort(ref, ports, (p) => p.number, (p) => p.name, `Service ${service.namespace}/${service.name}`);
+  if (!port3 && ports.length > 1) {
     throw new AccessError(`Service ${service.namespace}/${service.name} has several ports (${ports.map((p) => p.number).join(", ")}): name one, as in ${service.namespace}/${service.name}:${ports[0]?.number}`, "target");
   }
   port3 ??= ports[0];
@@ -60883,10 +61080,11 @@ function serviceTarget(index, service, ref) {
 var serviceNames = (s) => [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`, s.fqdn];
 function workloadTarget(index, workload, ref) {
   const declared = workload.containers.flatMap((c) => c.ports);
-  if (ref.port === void 0 && declared.length > 1) {
+  const byName = ref.portName === void 0 ? void 0 : namedPort(ref, declared, (p) => p.containerPort, (p) => p.name, displayName(workload.resource));
+  if (ref.port === void 0 && !byName && declared.length > 1) {
     throw new AccessError(`${displayName(workload.resource)} has several container ports (${declared.map((p) => p.containerPort).join(", ")}): name one, as in ${ref.namespace}/${ref.name}:${declared[0]?.containerPort}`, "target");
   }
-  const port3 = ref.port ?? declared[0]?.containerPort;
+  const port3 = ref.port ?? byName?.containerPort ?? declared[0]?.containerPort;
   let protocol = "unknown";
   const hosts = [];
   for (const s of servicesSelecting(index, workload)) {
@@ -60967,13 +61165,13 @@ function assertionResource(a) {
     id: `meshlint.io/AccessAssertion//${name}`
   };
 }
-function accessAssertions(specs, file, cwd) {
-  const shown = file ? toPosix(relative10(cwd, file)) || basename10(file) : void 0;
+function accessAssertions(specs, file2, cwd) {
+  const shown = file2 ? toPosix(relative10(cwd, file2)) || basename10(file2) : void 0;
   let source;
   const locate = (index, path6) => {
-    if (!file || !shown) return void 0;
+    if (!file2 || !shown) return void 0;
     try {
-      source ??= new SourceFile(shown, readRegularTextSync(file));
+      source ??= new SourceFile(shown, readRegularTextSync(file2));
     } catch {
       return void 0;
     }
@@ -64000,6 +64198,39 @@ function hostNamesOverlap(a, b) {
   if (a === b || a === "*" || b === "*") return true;
   const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
   return covers(a, b) || covers(b, a);
+}
+var ServerHostIndex = class {
+  order = /* @__PURE__ */ new Map();
+  exact = /* @__PURE__ */ new Map();
+  stars = [];
+  wildcardsBySuffix = /* @__PURE__ */ new Map();
+  namesByEnding = /* @__PURE__ */ new Map();
+  add(item) {
+    const host = item.host.host;
+    this.order.set(item, this.order.size);
+    file(this.exact, host, item);
+    if (host === "*") this.stars.push(item);
+    else if (host.startsWith("*.")) file(this.wildcardsBySuffix, host.slice(1), item);
+    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) file(this.namesByEnding, ending, item);
+  }
+  /** What was added whose host may overlap `host` (callers still ask serverHostsOverlap), in the order added. */
+  candidates(host) {
+    if (host === "*") return [...this.order.keys()];
+    const found = /* @__PURE__ */ new Set([...this.exact.get(host) ?? [], ...this.stars]);
+    if (host.startsWith("*.")) for (const t of this.namesByEnding.get(host.slice(1)) ?? []) found.add(t);
+    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) for (const t of this.wildcardsBySuffix.get(ending) ?? []) found.add(t);
+    return [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
+  }
+};
+function dotEndings(name) {
+  const out = [];
+  for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) out.push(name.slice(i));
+  return out;
+}
+function file(map2, key2, item) {
+  const list2 = map2.get(key2);
+  if (list2) list2.push(item);
+  else map2.set(key2, [item]);
 }
 var gatewaySelectorLabels = (gw) => asStringMap(spec(gw).selector) ?? {};
 var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`).join(",");
@@ -67291,16 +67522,16 @@ function buildFileRegistry(args, check) {
     return registry;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
-    for (const file of args[0].file) {
-      check === null || check === void 0 ? void 0 : check(file);
-      addFile(file, registry);
+    for (const file2 of args[0].file) {
+      check === null || check === void 0 ? void 0 : check(file2);
+      addFile(file2, registry);
     }
     return registry;
   }
   if ("$typeName" in args[0]) {
-    let recurseDeps = function(file) {
+    let recurseDeps = function(file2) {
       const deps = [];
-      for (const protoFileName of file.dependency) {
+      for (const protoFileName of file2.dependency) {
         if (registry.getFile(protoFileName) != void 0) {
           continue;
         }
@@ -67309,7 +67540,7 @@ function buildFileRegistry(args, check) {
         }
         const dep = resolve17(protoFileName);
         if (!dep) {
-          throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
+          throw new Error(`Unable to resolve ${protoFileName}, imported by ${file2.name}`);
         }
         if ("kind" in dep) {
           registry.addFile(dep, false, true);
@@ -67323,24 +67554,24 @@ function buildFileRegistry(args, check) {
     const input = args[0];
     const resolve17 = args[1];
     const seen = /* @__PURE__ */ new Set();
-    for (const file of [input, ...recurseDeps(input)].reverse()) {
-      check === null || check === void 0 ? void 0 : check(file);
-      addFile(file, registry);
+    for (const file2 of [input, ...recurseDeps(input)].reverse()) {
+      check === null || check === void 0 ? void 0 : check(file2);
+      addFile(file2, registry);
     }
   } else {
     for (const fileReg of args) {
-      for (const file of fileReg.files) {
-        registry.addFile(file);
+      for (const file2 of fileReg.files) {
+        registry.addFile(file2);
       }
     }
   }
   return registry;
 }
 var identifierRe = /^[A-Za-z0-9_]+$/;
-function assertValidNames(file) {
+function assertValidNames(file2) {
   const check = (kind2, name) => {
     if (!identifierRe.test(name)) {
-      throw new Error(`${file.name}: invalid ${kind2} name ${JSON.stringify(name)}`);
+      throw new Error(`${file2.name}: invalid ${kind2} name ${JSON.stringify(name)}`);
     }
   };
   const checkEnum = (enumType) => {
@@ -67363,12 +67594,12 @@ function assertValidNames(file) {
     message2.nestedType.forEach(checkMessage);
     message2.enumType.forEach(checkEnum);
   };
-  file.messageType.forEach(checkMessage);
-  file.enumType.forEach(checkEnum);
-  for (const extension of file.extension) {
+  file2.messageType.forEach(checkMessage);
+  file2.enumType.forEach(checkEnum);
+  for (const extension of file2.extension) {
     check("extension", extension.name);
   }
-  for (const service of file.service) {
+  for (const service of file2.service) {
     check("service", service.name);
     for (const method of service.method) {
       check("method", method.name);
@@ -67389,15 +67620,15 @@ function createBaseRegistry() {
     get files() {
       return files2.values();
     },
-    addFile(file, skipTypes, withDeps) {
-      files2.set(file.proto.name, file);
+    addFile(file2, skipTypes, withDeps) {
+      files2.set(file2.proto.name, file2);
       if (!skipTypes) {
-        for (const type2 of nestedTypes(file)) {
+        for (const type2 of nestedTypes(file2)) {
           this.add(type2);
         }
       }
       if (withDeps) {
-        for (const f of file.dependencies) {
+        for (const f of file2.dependencies) {
           this.addFile(f, skipTypes, withDeps);
         }
       }
@@ -67592,7 +67823,7 @@ var featureDefaults = {
 };
 function addFile(proto2, reg) {
   var _a, _b;
-  const file = {
+  const file2 = {
     kind: "file",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
@@ -67619,23 +67850,23 @@ function addFile(proto2, reg) {
     }
   };
   for (const enumProto of proto2.enumType) {
-    addEnum(enumProto, file, void 0, reg);
+    addEnum(enumProto, file2, void 0, reg);
   }
   for (const messageProto of proto2.messageType) {
-    addMessage(messageProto, file, void 0, reg, mapEntries);
+    addMessage(messageProto, file2, void 0, reg, mapEntries);
   }
   for (const serviceProto of proto2.service) {
-    addService(serviceProto, file, reg);
+    addService(serviceProto, file2, reg);
   }
-  addExtensions(file, reg);
+  addExtensions(file2, reg);
   for (const mapEntry of mapEntriesStore.values()) {
     addFields(mapEntry, reg, mapEntries);
   }
-  for (const message2 of file.messages) {
+  for (const message2 of file2.messages) {
     addFields(message2, reg, mapEntries);
     addExtensions(message2, reg);
   }
-  reg.addFile(file, true);
+  reg.addFile(file2, true);
 }
 function addExtensions(desc, reg) {
   switch (desc.kind) {
@@ -67683,7 +67914,7 @@ function addFields(message2, reg, mapEntries) {
     addFields(child2, reg, mapEntries);
   }
 }
-function addEnum(proto2, file, parent, reg) {
+function addEnum(proto2, file2, parent, reg) {
   var _a, _b, _c, _d, _e, _f, _g;
   var _h, _j;
   const sharedPrefix = findEnumSharedPrefix(proto2.name, proto2.value);
@@ -67691,11 +67922,11 @@ function addEnum(proto2, file, parent, reg) {
     kind: "enum",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
-    file,
+    file: file2,
     parent,
     open: true,
     name: proto2.name,
-    typeName: makeTypeName(proto2, parent, file),
+    typeName: makeTypeName(proto2, parent, file2),
     value: {},
     values: [],
     sharedPrefix,
@@ -67723,18 +67954,18 @@ function addEnum(proto2, file, parent, reg) {
     desc.values.push(value);
     (_f = (_h = desc.value)[_j = p.number]) !== null && _f !== void 0 ? _f : _h[_j] = value;
   }
-  ((_g = parent === null || parent === void 0 ? void 0 : parent.nestedEnums) !== null && _g !== void 0 ? _g : file.enums).push(desc);
+  ((_g = parent === null || parent === void 0 ? void 0 : parent.nestedEnums) !== null && _g !== void 0 ? _g : file2.enums).push(desc);
 }
-function addMessage(proto2, file, parent, reg, mapEntries) {
+function addMessage(proto2, file2, parent, reg, mapEntries) {
   var _a, _b, _c, _d;
   const desc = {
     kind: "message",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
-    file,
+    file: file2,
     parent,
     name: proto2.name,
-    typeName: makeTypeName(proto2, parent, file),
+    typeName: makeTypeName(proto2, parent, file2),
     fields: [],
     field: {},
     oneofs: [],
@@ -67749,32 +67980,32 @@ function addMessage(proto2, file, parent, reg, mapEntries) {
   if (((_c = proto2.options) === null || _c === void 0 ? void 0 : _c.mapEntry) === true) {
     mapEntries.add(desc);
   } else {
-    ((_d = parent === null || parent === void 0 ? void 0 : parent.nestedMessages) !== null && _d !== void 0 ? _d : file.messages).push(desc);
+    ((_d = parent === null || parent === void 0 ? void 0 : parent.nestedMessages) !== null && _d !== void 0 ? _d : file2.messages).push(desc);
     reg.add(desc);
   }
   for (const enumProto of proto2.enumType) {
-    addEnum(enumProto, file, desc, reg);
+    addEnum(enumProto, file2, desc, reg);
   }
   for (const messageProto of proto2.nestedType) {
-    addMessage(messageProto, file, desc, reg, mapEntries);
+    addMessage(messageProto, file2, desc, reg, mapEntries);
   }
 }
-function addService(proto2, file, reg) {
+function addService(proto2, file2, reg) {
   var _a, _b;
   const desc = {
     kind: "service",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
-    file,
+    file: file2,
     name: proto2.name,
-    typeName: makeTypeName(proto2, void 0, file),
+    typeName: makeTypeName(proto2, void 0, file2),
     methods: [],
     method: {},
     toString() {
       return `service ${this.typeName}`;
     }
   };
-  file.services.push(desc);
+  file2.services.push(desc);
   reg.add(desc);
   for (const methodProto of proto2.method) {
     const method = newMethod(methodProto, desc, reg);
@@ -67853,11 +68084,11 @@ function newField(proto2, parentOrFile, reg, oneof, mapEntries) {
   };
   let toStr;
   if (isExtension) {
-    const file = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
+    const file2 = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
     const parent = parentOrFile.kind == "file" ? void 0 : parentOrFile;
-    const typeName = makeTypeName(proto2, parent, file);
+    const typeName = makeTypeName(proto2, parent, file2);
     field2.kind = "extension";
-    field2.file = file;
+    field2.file = file2;
     field2.parent = parent;
     field2.oneof = void 0;
     field2.typeName = typeName;
@@ -67999,7 +68230,7 @@ function findEnumValueJsonName(proto2) {
   var _a, _b;
   const extensionNumber = 998;
   const fieldNumber = 1;
-  let jsonName;
+  let jsonName2;
   for (const uf of (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.$unknown) !== null && _b !== void 0 ? _b : []) {
     if (uf.no !== extensionNumber || uf.wireType !== WireType.LengthDelimited) {
       continue;
@@ -68008,23 +68239,23 @@ function findEnumValueJsonName(proto2) {
     while (reader.pos < reader.len) {
       const [no, wireType] = reader.tag();
       if (no === fieldNumber && wireType === WireType.LengthDelimited) {
-        jsonName = reader.string();
+        jsonName2 = reader.string();
       } else {
         reader.skip(wireType, no);
       }
     }
   }
-  return jsonName;
+  return jsonName2;
 }
-function camelToSnakeCase(camel) {
-  return (camel.substring(0, 1) + camel.substring(1).replace(/[A-Z]/g, (c) => "_" + c)).toLowerCase();
+function camelToSnakeCase(camel2) {
+  return (camel2.substring(0, 1) + camel2.substring(1).replace(/[A-Z]/g, (c) => "_" + c)).toLowerCase();
 }
-function makeTypeName(proto2, parent, file) {
+function makeTypeName(proto2, parent, file2) {
   let typeName;
   if (parent) {
     typeName = `${parent.typeName}.${proto2.name}`;
-  } else if (file.proto.package.length > 0) {
-    typeName = `${file.proto.package}.${proto2.name}`;
+  } else if (file2.proto.package.length > 0) {
+    typeName = `${file2.proto.package}.${proto2.name}`;
   } else {
     typeName = `${proto2.name}`;
   }
@@ -68211,8 +68442,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path6, ...paths) {
-  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path6]);
+function messageDesc(file2, path6, ...paths) {
+  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path6]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -80184,15 +80415,10 @@ var gateway_host_conflict_default = defineRule({
       record(b, a);
     };
     for (const entries of byPort.values()) {
-      const buckets = /* @__PURE__ */ new Map();
+      const earlier = new ServerHostIndex();
       for (const e of entries) {
-        const b = e.host.host === "*" ? "*" : e.host.host.split(".").pop() ?? "";
-        push3(buckets, b, e);
-      }
-      const stars = buckets.get("*") ?? [];
-      for (const [b, list2] of buckets) {
-        list2.forEach((e, i) => list2.slice(i + 1).forEach((o) => consider(e, o)));
-        if (b !== "*") for (const s of stars) for (const e of list2) consider(s, e);
+        for (const o of earlier.candidates(e.host.host)) consider(o, e);
+        earlier.add(e);
       }
     }
     for (const { entry, others, mixed } of found.values()) {
@@ -80234,11 +80460,11 @@ var gateway_host_duplicate_default = defineRule({
     const seen = /* @__PURE__ */ new Map();
     for (const server of gatewayServers(gw)) {
       if (server.port === void 0) continue;
-      const earlier = seen.get(server.port) ?? [];
+      const earlier = seen.get(server.port) ?? new ServerHostIndex();
       seen.set(server.port, earlier);
       for (const host of server.hosts) {
-        const first = earlier.find((e) => serverHostsOverlap(e.host, host));
-        earlier.push({ host, server: server.index });
+        const first = earlier.candidates(host.host).find((e) => serverHostsOverlap(e.host, host));
+        earlier.add({ host, server: server.index });
         if (!first) continue;
         const same = first.server === server.index;
         ctx.report({
@@ -82964,7 +83190,7 @@ function claimTable(index) {
 }
 var ownKey = (vs) => `#${vs.id}`;
 var textOf = (host) => host.startsWith("*") ? host.slice(1) : host;
-function dotEndings(text) {
+function dotEndings2(text) {
   const out = [];
   for (let i = text.indexOf("."); i >= 0; i = text.indexOf(".", i + 1)) out.push(text.slice(i));
   out.push("");
@@ -82974,7 +83200,7 @@ var isOddWildcard = (host) => host.startsWith("*") && host.length > 1 && host[1]
 function slotsOf(host) {
   const text = textOf(host);
   const wild2 = host.startsWith("*");
-  const covered = dotEndings(text).filter((e) => wild2 || e !== text);
+  const covered = dotEndings2(text).filter((e) => wild2 || e !== text);
   return [wild2 ? isOddWildcard(host) ? "?" : `*${text}` : `=${host}`, ...covered.map((e) => `~${e}`)];
 }
 function hostOverlapsOf(index, vs, proxies) {
@@ -83010,7 +83236,7 @@ function hostOverlapsOf(index, vs, proxies) {
         continue;
       }
       if (!wild2) for (const other of at2(`=${claim.host}`)) note(claim, other, gateway);
-      for (const ending of dotEndings(text)) if (wild2 || ending !== text) for (const other of at2(`*${ending}`)) note(claim, other, gateway);
+      for (const ending of dotEndings2(text)) if (wild2 || ending !== text) for (const other of at2(`*${ending}`)) note(claim, other, gateway);
       if (wild2) for (const other of at2(`~${text}`)) note(claim, other, gateway);
       for (const other of at2("?")) odd(other);
     }
@@ -84418,7 +84644,7 @@ var webhook_address_invalid_default = defineRule({
         }
         continue;
       }
-      const host = hostOf(hook.url);
+      const host = hostOf2(hook.url);
       const urlPath = [...hook.path, "clientConfig", "url"];
       if (!host) {
         ctx.report({ resource: config, path: urlPath, messageId: "badUrl", data, help: `Write the external control plane's address as "https://<host>:<port>/<path>".` });
@@ -84435,7 +84661,7 @@ var webhook_address_invalid_default = defineRule({
     }
   }
 });
-function hostOf(url) {
+function hostOf2(url) {
   try {
     const host = new URL(url).hostname;
     return host || void 0;
@@ -84952,14 +85178,14 @@ function closeObject(node) {
 }
 function namedInBranches(node) {
   const names2 = [];
-  const visit2 = (n) => {
+  const visit = (n) => {
     if (!n) return;
     names2.push(...Object.keys(n.properties ?? {}), ...n.required ?? []);
-    for (const branch of [...n.allOf ?? [], ...n.anyOf ?? [], ...n.oneOf ?? []]) visit2(branch);
-    visit2(n.not);
+    for (const branch of [...n.allOf ?? [], ...n.anyOf ?? [], ...n.oneOf ?? []]) visit(branch);
+    visit(n.not);
   };
-  for (const branch of [...node.allOf ?? [], ...node.anyOf ?? [], ...node.oneOf ?? []]) visit2(branch);
-  visit2(node.not);
+  for (const branch of [...node.allOf ?? [], ...node.anyOf ?? [], ...node.oneOf ?? []]) visit(branch);
+  visit(node.not);
   return names2;
 }
 
@@ -85412,7 +85638,7 @@ import { createHash as createHash2 } from "node:crypto";
 import { readFileSync as readFileSync6 } from "node:fs";
 import { join as join18 } from "node:path";
 import vm from "node:vm";
-var AJV_OPTIONS = { strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true };
+var AJV_OPTIONS = { strict: false, strictNumbers: true, allErrors: true, verbose: true, logger: false, validateFormats: true };
 var PRECOMPILED_DIR = join18(PACKAGE_ROOT, "dist", "validators");
 var asRequired = (imported) => imported.__esModule ? imported : { default: imported };
 var RUNTIME = {
@@ -85439,9 +85665,9 @@ function precompiledValidator(schema2) {
     }
   }
   if (files.size === 0) return void 0;
-  const file = files.get(schemaDigest(schema2));
-  if (!file) return void 0;
-  const path6 = join18(PRECOMPILED_DIR, file);
+  const file2 = files.get(schemaDigest(schema2));
+  if (!file2) return void 0;
+  const path6 = join18(PRECOMPILED_DIR, file2);
   try {
     const factory = new vm.Script(readFileSync6(path6, "utf8"), { filename: path6 }).runInThisContext();
     return factory(runtimeRequire, re2Pattern);
@@ -86648,7 +86874,7 @@ function checkReferences(env2, namespaces, root, variables) {
     }
     return found;
   };
-  const visit2 = (expr, scope) => {
+  const visit = (expr, scope) => {
     const kind2 = expr?.exprKind;
     switch (kind2?.case) {
       case void 0:
@@ -86659,14 +86885,14 @@ function checkReferences(env2, namespaces, root, variables) {
         return scope.has(name) || TYPE_IDENTIFIERS.has(name) ? void 0 : `undeclared reference to '${name}'`;
       }
       case "selectExpr":
-        return visit2(kind2.value.operand, scope);
+        return visit(kind2.value.operand, scope);
       case "listExpr":
-        return firstError(kind2.value.elements.map((e) => () => visit2(e, scope)));
+        return firstError(kind2.value.elements.map((e) => () => visit(e, scope)));
       case "structExpr":
         return firstError(
           kind2.value.entries.map((entry) => () => {
-            const key2 = entry.keyKind.case === "mapKey" ? visit2(entry.keyKind.value, scope) : void 0;
-            return key2 ?? visit2(entry.value, scope);
+            const key2 = entry.keyKind.case === "mapKey" ? visit(entry.keyKind.value, scope) : void 0;
+            return key2 ?? visit(entry.value, scope);
           })
         );
       case "comprehensionExpr": {
@@ -86674,11 +86900,11 @@ function checkReferences(env2, namespaces, root, variables) {
         const inner = /* @__PURE__ */ new Set([...scope, c.accuVar, c.iterVar, ...c.iterVar2 ? [c.iterVar2] : []]);
         const withAccumulator = /* @__PURE__ */ new Set([...scope, c.accuVar]);
         return firstError([
-          () => visit2(c.iterRange, scope),
-          () => visit2(c.accuInit, scope),
-          () => visit2(c.loopCondition, inner),
-          () => visit2(c.loopStep, inner),
-          () => visit2(c.result, withAccumulator)
+          () => visit(c.iterRange, scope),
+          () => visit(c.accuInit, scope),
+          () => visit(c.loopCondition, inner),
+          () => visit(c.loopStep, inner),
+          () => visit(c.result, withAccumulator)
         ]);
       }
       case "callExpr": {
@@ -86691,7 +86917,7 @@ function checkReferences(env2, namespaces, root, variables) {
           const qualified2 = `${targetName}.${name}`;
           if (!namespaces.has(targetName)) return `undeclared reference to '${rootIdentifier}'`;
           if (!arities(qualified2, false).has(args.length)) return `undeclared reference to '${qualified2}'`;
-          return firstError(args.map((a) => () => visit2(a, scope)));
+          return firstError(args.map((a) => () => visit(a, scope)));
         }
         const literalIndex = PATTERN_FUNCTIONS.has(name) && call.target === void 0 ? 1 : 0;
         const literal = stringConstant(args[literalIndex]);
@@ -86709,13 +86935,13 @@ function checkReferences(env2, namespaces, root, variables) {
             return `found no matching overload for '${name}' applied to ${args.length} argument(s)${member ? " on a target" : ""}`;
           }
         }
-        return firstError([() => visit2(call.target, scope), ...args.map((a) => () => visit2(a, scope))]);
+        return firstError([() => visit(call.target, scope), ...args.map((a) => () => visit(a, scope))]);
       }
       default:
         return void 0;
     }
   };
-  return visit2(root, variables);
+  return visit(root, variables);
 }
 function firstError(checks) {
   for (const check of checks) {
@@ -86906,13 +87132,13 @@ function schemaAt(root, path6) {
   return node;
 }
 var childSchema = (node, key2) => node.properties?.[key2] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : void 0);
-function walk2(value, node, path6, visit2) {
+function walk2(value, node, path6, visit) {
   if (!node) return;
-  visit2(value, node, path6);
+  visit(value, node, path6);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk2(item, node.items, [...path6, i], visit2));
+    value.forEach((item, i) => walk2(item, node.items, [...path6, i], visit));
   } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) walk2(v, childSchema(node, k), [...path6, k], visit2);
+    for (const [k, v] of Object.entries(value)) walk2(v, childSchema(node, k), [...path6, k], visit);
   }
 }
 var pointer = (path6) => path6.map((s) => `/${String(s)}`).join("");
@@ -87070,6 +87296,11 @@ function describeValue(value) {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "number" && Number.isNaN(value)) return ".nan (not a number)";
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    const sign2 = value < 0 ? "-" : "";
+    return `${sign2}.inf (${value < 0 ? "minus " : ""}infinity, or a number past 64-bit floats such as ${sign2}1e309)`;
+  }
   if (typeof value === "number" && !Number.isInteger(value)) return `the number ${value}`;
   return typeof value === "number" ? `the integer ${value}` : `${typeof value} ${String(value)}`;
 }
@@ -89757,7 +89988,7 @@ function clusterMeshConfig(resources, root) {
   const cm = resources.find((r) => r.kind === "ConfigMap" && asObject(r.data.metadata)?.namespace === root && asObject(r.data.metadata)?.name === "istio");
   if (!cm) return void 0;
   try {
-    return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`);
+    return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`, "ignore");
   } catch (error2) {
     throw new UsageError(`the cluster's mesh config (ConfigMap ${root}/istio) cannot be read: ${error2.message}`);
   }
@@ -90019,7 +90250,7 @@ function relatedLocation(r, id) {
   if (r.file === void 0 && !r.resource) return void 0;
   return { id, ...location(r.file, r.span, r.resource, void 0), message: { text: r.message } };
 }
-function location(file, span, resource, path6) {
+function location(file2, span, resource, path6) {
   const logical = resource ? [
     {
       name: resource.name,
@@ -90029,9 +90260,9 @@ function location(file, span, resource, path6) {
     }
   ] : void 0;
   return {
-    ...file !== void 0 ? {
+    ...file2 !== void 0 ? {
       physicalLocation: {
-        artifactLocation: { uri: fileUri(file), uriBaseId: SRCROOT },
+        artifactLocation: { uri: fileUri(file2), uriBaseId: SRCROOT },
         // Code scanning wants a region on every result; a finding about a whole file points at its start.
         region: span ? { startLine: span.line, startColumn: span.column, endLine: span.endLine, endColumn: span.endColumn } : { startLine: 1, startColumn: 1 }
       }
@@ -90039,8 +90270,8 @@ function location(file, span, resource, path6) {
     ...logical ? { logicalLocations: logical } : {}
   };
 }
-function fileUri(file) {
-  return file.split("/").map(encodeURIComponent).join("/");
+function fileUri(file2) {
+  return file2.split("/").map(encodeURIComponent).join("/");
 }
 function folderUri(dir) {
   const href = pathToFileURL(dir).href;
@@ -90580,8 +90811,8 @@ var stylish = (result, env2) => {
   return out.join("\n");
 };
 function header(result, cwd, c) {
-  const file = result.config.file;
-  const shown = file === void 0 ? "none (the defaults)" : cwd ? toPosix(relative12(cwd, file)) || file : file;
+  const file2 = result.config.file;
+  const shown = file2 === void 0 ? "none (the defaults)" : cwd ? toPosix(relative12(cwd, file2)) || file2 : file2;
   const out = [`  ${c.dim("Config:")} ${shown}`];
   if (result.deployments.length) {
     const roots = result.deployments.map((d) => `${d.name} (${d.tool}, ${d.resources} object${d.resources === 1 ? "" : "s"}${d.declaredBy ? `, ${d.declaredBy}` : ""})`);
@@ -90640,8 +90871,8 @@ var CACHE_FILE = ".meshlintcache";
 var MARK = '{"meshlintCache":';
 var FORMAT2 = 1;
 var RunCache = class _RunCache {
-  constructor(file, stored, writable) {
-    this.file = file;
+  constructor(file2, stored, writable) {
+    this.file = file2;
     this.writable = writable;
     this.stored = stored;
     this.changed = stored.size === 0;
@@ -90660,45 +90891,45 @@ var RunCache = class _RunCache {
    * (rebuilt), a cache of another meshlint version (rebuilt, silently: upgrades do that), or a file that is not a
    * meshlint cache (left alone; nothing is cached).
    */
-  static open(file) {
+  static open(file2) {
     let text;
     try {
-      text = readFileSync8(file, "utf8");
+      text = readFileSync8(file2, "utf8");
     } catch (error2) {
       const code = error2.code;
-      if (code === "ENOENT") return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true) };
-      if (code === "EISDIR") return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), false), problem: `${file} is a folder; no cache is used` };
-      return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true), problem: `cannot read the cache ${file} (${code ?? error2.message}); it is rebuilt` };
+      if (code === "ENOENT") return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
+      if (code === "EISDIR") return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), false), problem: `${file2} is a folder; no cache is used` };
+      return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true), problem: `cannot read the cache ${file2} (${code ?? error2.message}); it is rebuilt` };
     }
     if (text.length > 0 && !text.startsWith(MARK)) {
-      return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), false), problem: `${file} is not a meshlint cache; it is left as it is and no cache is used (--cache-location names another place)` };
+      return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), false), problem: `${file2} is not a meshlint cache; it is left as it is and no cache is used (--cache-location names another place)` };
     }
-    if (text.length === 0) return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true) };
+    if (text.length === 0) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
     try {
       const read = JSON.parse(text);
-      if (read.meshlintCache !== FORMAT2 || read.version !== VERSION) return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true) };
-      return { cache: new _RunCache(file, new Map(checkedEntries(read.entries)), true) };
+      if (read.meshlintCache !== FORMAT2 || read.version !== VERSION) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
+      return { cache: new _RunCache(file2, new Map(checkedEntries(read.entries)), true) };
     } catch (error2) {
-      return { cache: new _RunCache(file, /* @__PURE__ */ new Map(), true), problem: `the cache ${file} is damaged (${error2.message}); it is rebuilt` };
+      return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true), problem: `the cache ${file2} is damaged (${error2.message}); it is rebuilt` };
     }
   }
   /** The parses of files under this configuration and these settings (see ProjectOptions.cache). */
   files(config, settings) {
     const key2 = digest(VERSION, stableJson(config), stableJson(settings));
-    const entryKey = (file, text) => digest(key2, file, text);
+    const entryKey = (file2, text) => digest(key2, file2, text);
     return {
-      get: (file, text) => {
-        const k = entryKey(file, text);
+      get: (file2, text) => {
+        const k = entryKey(file2, text);
         const entry = this.used.get(k) ?? this.stored.get(k);
         if (!entry) return void 0;
         this.used.set(k, entry);
         this.remember(entry);
         return entry.parsed;
       },
-      set: (file, text, parsed2) => {
+      set: (file2, text, parsed2) => {
         if (!parsed2.resources.every((m) => survivesJson(m.data))) return;
         const entry = { parsed: parsed2 };
-        this.used.set(entryKey(file, text), entry);
+        this.used.set(entryKey(file2, text), entry);
         this.remember(entry);
         this.changed = true;
       }
@@ -90805,6 +91036,7 @@ async function runAction() {
   try {
     const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
     const paths = listInput("paths");
+    if (paths.includes("-")) throw new Error("paths: - (standard input) cannot be read in the Action, which has none; name files, folders or globs");
     const failOn = getInput("fail-on") || "error";
     if (!FAIL_ON.includes(failOn)) throw new Error(`fail-on must be one of ${FAIL_ON.join(", ")}, not "${failOn}"`);
     const maxWarningsInput = getInput("max-warnings");
@@ -90872,7 +91104,11 @@ function openCache(cwd, location2) {
   if (problem) warning(`meshlint: ${problem}`);
   return cache3;
 }
-var listInput = (name) => getInput(name).split(/\s+/).filter(Boolean);
+function listOf(text) {
+  if (text.includes("\n")) return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]).filter(Boolean);
+}
+var listInput = (name) => listOf(getInput(name));
 function changedSince() {
   const given = getInput("changed-since");
   if (given === "none") return void 0;
