@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { listedPorts, serviceView } from "../../src/model/services.js";
 import { EgressNetwork, ROUTE_KINDS, backendRefs } from "../../src/gateway-api/references.js";
-import { holdsKindIn, holdsKind } from "../../src/model/evidence.js";
+import { holdsKind, ownsServicesIn } from "../../src/model/evidence.js";
 import { K } from "../../src/model/kinds.js";
 import type { Resource } from "../../src/model/resource.js";
 
@@ -12,16 +12,18 @@ export default defineRule({
     category: "correctness",
     severity: "error",
     description: "A Gateway API route sends to a Service (or Linkerd EgressNetwork) that does not exist, or to a port its Service does not expose.",
-    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "serviceNameInvalid"] }],
+    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "serviceNotInRepository", "serviceNameInvalid"] }],
     messages: {
       serviceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}".',
+      serviceNotInRepository:
+        'Service "{{name}}" is not in the repository; namespace "{{namespace}}" is not created here, so its Services may be installed by something else.',
       serviceNameInvalid: 'Backend "{{name}}" is a host name, but backendRefs name a Service by its name (and namespace).',
       portNotFound: 'Service "{{namespace}}/{{name}}" does not expose port {{port}} (its ports: {{ports}}).',
       egressNetworkNotFound: 'EgressNetwork "{{name}}" does not exist in namespace "{{namespace}}".',
     },
   },
   target: ROUTE_KINDS,
-  reads: [K.Service, EgressNetwork],
+  reads: [K.Service, EgressNetwork, K.Namespace],
   check(route, ctx) {
     for (const ref of backendRefs(route)) {
       const data = { name: ref.name, namespace: ref.namespace };
@@ -45,13 +47,18 @@ export default defineRule({
       if (!holdsKind(ctx.index, K.Service)) continue;
       const defs = ctx.index.definitions(K.Service, ref.namespace, ref.name);
       if (defs.length === 0) {
+        // Certain only where the repository owns the namespace's Services; where it only adds objects to a
+        // namespace it does not create, the Service may come from another install (a Helm release of the app).
+        const owned = ownsServicesIn(ctx.index, ref.namespace);
         ctx.report({
           resource: route,
           path: [...ref.path, "name"],
-          messageId: "serviceNotFound",
+          messageId: owned ? "serviceNotFound" : "serviceNotInRepository",
           data,
-          help: "Fix the name, or set namespace when the Service lives in another namespace.",
-          ...(holdsKindIn(ctx.index, K.Service, ref.namespace) ? {} : { severity: "warning" as const }),
+          help: owned
+            ? "Fix the name, or set namespace when the Service lives in another namespace."
+            : `Fix the name if it is wrong; if the Service is installed from elsewhere, declare the Namespace "${ref.namespace}" in the repository (or lint its install with it) to have it checked.`,
+          ...(owned ? {} : { severity: "info" as const }),
         });
         continue;
       }

@@ -34,6 +34,16 @@ export const speaksForServicesIn = (index: ResourceIndex, namespace: string): bo
   holdsKindIn(index, K.Service, namespace) || declaresNamespace(index, namespace);
 
 /**
+ * Whether the repository owns a namespace's Services, so that a Service missing there is missing rather than
+ * installed by something else: it declares the Namespace (it creates it, so what runs there is its own), or the
+ * namespace is the one its manifests are applied to (--namespace, where objects that name none land) and it holds
+ * Services there. A repository that only adds objects to a namespace it does not create (`metadata.namespace`, no
+ * Namespace object) shares that namespace with other installs, such as a Helm release of the application.
+ */
+export const ownsServicesIn = (index: ResourceIndex, namespace: string): boolean =>
+  declaresNamespace(index, namespace) || (namespace === index.settings.defaultNamespace && holdsKindIn(index, K.Service, namespace));
+
+/**
  * Whether the repository marks some Namespace or pod template with a label or annotation whose key `isMark` accepts:
  * a mesh's injection and proxy settings (`istio-injection`, `linkerd.io/inject`, `sidecar.istio.io/…`) say the
  * mesh runs where the repository deploys.
