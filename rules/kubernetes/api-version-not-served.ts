@@ -1,4 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
+import { isUnmodelledSmiKind } from "../../src/smi/kinds.js";
 import { K } from "../../src/model/kinds.js";
 import { ANY_KIND } from "../../src/model/resource-index.js";
 import { schemaReport } from "../../src/schema/check.js";
@@ -76,7 +77,7 @@ export default defineRule({
         data: { kind: resource.kind, apiVersion: resource.apiVersion, source: lookup.crd.source, served: served(lookup.crd) },
         help: experimental ? channelHelp : "Change apiVersion to a served version, or lint with the CRDs the cluster runs (--crds).",
       });
-    } else if (lookup.status === "unknown-kind") {
+    } else if (lookup.status === "unknown-kind" && !isUnmodelledSmiKind(lookup.group, resource.kind)) {
       ctx.report({
         resource,
         path: ["kind"],

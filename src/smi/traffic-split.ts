@@ -51,7 +51,17 @@ export function weightSign(ts: Resource, weight: Json | undefined): number | { p
 }
 
 /** The Service a TrafficSplit names, in the TrafficSplit's namespace. */
-export const splitService = (index: ResourceIndex, ts: Resource, name: string): ServiceView | undefined => serviceNamed(index, ts.namespace, name);
+/**
+ * The Service a TrafficSplit names: a Service of its namespace, or one written as a host, `name.namespace` or
+ * `name.namespace.svc.<cluster domain>` (Open Service Mesh's own demos write the root service so).
+ */
+export function splitService(index: ResourceIndex, ts: Resource, name: string): ServiceView | undefined {
+  const own = serviceNamed(index, ts.namespace, name);
+  if (own || !name.includes(".")) return own;
+  const [service, namespace, svc, ...domain] = name.split(".");
+  if (!service || !namespace || (svc !== undefined && (svc !== "svc" || (domain.length > 0 && domain.join(".") !== index.settings.clusterDomain)))) return undefined;
+  return serviceNamed(index, namespace, service);
+}
 
 /**
  * Whether a backend selects the same application as the root: the same `app` (or `app.kubernetes.io/name`) label,
