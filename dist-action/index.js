@@ -87433,13 +87433,6 @@ var api_version_deprecated_default = defineRule({
   }
 });
 
-// src/smi/kinds.ts
-var UNMODELLED = {
-  "specs.smi-spec.io": ["TCPRoute", "UDPRoute"],
-  "access.smi-spec.io": ["TrafficTarget"]
-};
-var isUnmodelledSmiKind = (group2, kind2) => UNMODELLED[group2]?.includes(kind2) ?? false;
-
 // src/schema/removed-apis.ts
 var REMOVED2 = {};
 var table2 = REMOVED2;
@@ -87551,7 +87544,7 @@ var api_version_not_served_default = defineRule({
         data: { kind: resource.kind, apiVersion: resource.apiVersion, source: lookup.crd.source, served: served(lookup.crd) },
         help: experimental ? channelHelp : "Change apiVersion to a served version, or lint with the CRDs the cluster runs (--crds)."
       });
-    } else if (lookup.status === "unknown-kind" && !isUnmodelledSmiKind(lookup.group, resource.kind)) {
+    } else if (lookup.status === "unknown-kind") {
       ctx.report({
         resource,
         path: ["kind"],
@@ -89403,13 +89396,7 @@ function weightSign(ts, weight) {
   if (n === void 0) return void 0;
   return Number.isInteger(n) ? Math.sign(n) : { problem: "weights are whole numbers in this version" };
 }
-function splitService(index, ts, name) {
-  const own = serviceNamed(index, ts.namespace, name);
-  if (own || !name.includes(".")) return own;
-  const [service, namespace, svc, ...domain] = name.split(".");
-  if (!service || !namespace || svc !== void 0 && (svc !== "svc" || domain.length > 0 && domain.join(".") !== index.settings.clusterDomain)) return void 0;
-  return serviceNamed(index, namespace, service);
-}
+var splitService = (index, ts, name) => serviceNamed(index, ts.namespace, name);
 function sameApplication(root, backend) {
   for (const key2 of ["app", "app.kubernetes.io/name"]) {
     if (root[key2] !== void 0 && root[key2] === backend[key2]) return true;
