@@ -1,5 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { policiesApplyingTo, policyWorkloads } from "../../src/istio/policy-targets.js";
+import { GATEWAY_SCOPE_KINDS, gatewayServers, gatewayWorkloads } from "../../src/istio/gateway-servers.js";
+import { isGatewayWorkload } from "../../src/istio/mtls.js";
 import { servicePortProtocol } from "../../src/istio/protocols.js";
 import { httpOnlyDenyRule, policyAction, usesHttpOnlyAttribute } from "../../src/validation/security.js";
 import { K } from "../../src/model/kinds.js";
@@ -21,12 +23,33 @@ function allowedByOther(index: ResourceIndex, policy: Resource, workload: Worklo
   );
 }
 
+/** Gateway server protocols whose traffic the proxy handles as TCP (TLS is terminated and forwarded as bytes). */
+const TCP_SERVER_PROTOCOLS = new Set(["TCP", "TLS", "MONGO", "MYSQL", "REDIS"]);
+
+/**
+ * The ports on which an Istio Gateway bound to a gateway workload serves TCP. A gateway proxy takes each port's
+ * protocol from its Gateway servers, never from the Service's port names: a port no server binds carries nothing.
+ */
+function gatewayTcpPorts(index: ResourceIndex, w: Workload): Set<number> {
+  const ports = new Set<number>();
+  for (const gw of index.all(K.Gateway)) {
+    if (!gatewayWorkloads(index, gw).includes(w)) continue;
+    for (const server of gatewayServers(gw)) {
+      const passthrough = server.protocol === "HTTPS" && /PASSTHROUGH/.test(server.tls?.mode ?? "");
+      if (server.port !== undefined && (TCP_SERVER_PROTOCOLS.has(server.protocol ?? "") || passthrough)) ports.add(server.port);
+    }
+  }
+  return ports;
+}
+
 /** The first non-HTTP port of a Service selecting one of the policy's workloads, as "service:port". */
 function tcpPortInScope(index: ResourceIndex, policy: Resource): string | undefined {
   for (const w of policyWorkloads(index, policy) ?? []) {
+    const gatewayPorts = isGatewayWorkload(w) ? gatewayTcpPorts(index, w) : undefined;
     for (const svc of servicesSelecting(index, w)) {
       for (const p of svc.ports) {
-        if (TCP.has(servicePortProtocol(p)) && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
+        const tcp = gatewayPorts ? gatewayPorts.has(p.number) : TCP.has(servicePortProtocol(p));
+        if (tcp && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
       }
     }
   }
@@ -49,7 +72,7 @@ export default defineRule({
     },
   },
   target: [K.AuthorizationPolicy],
-  reads: [K.Service, ...WORKLOAD_KINDS],
+  reads: [K.Service, ...WORKLOAD_KINDS, K.Gateway, ...GATEWAY_SCOPE_KINDS],
   check(policy, ctx) {
     const action = policyAction(policy);
     const rules = asArray(spec(policy).rules).map(asObject);
