@@ -58614,6 +58614,7 @@ var declaresNamespace = (index, namespace) => {
 var holdsWorkloads = (index) => index.fact("evidence/holds-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
 var holdsApplicationsIn = (index, namespace) => index.workloads().inNamespace(namespace).length > 0 || holdsKindIn(index, K.ServiceAccount, namespace);
 var speaksForServicesIn = (index, namespace) => holdsKindIn(index, K.Service, namespace) || declaresNamespace(index, namespace);
+var ownsServicesIn = (index, namespace) => declaresNamespace(index, namespace) || namespace === index.settings.defaultNamespace && holdsKindIn(index, K.Service, namespace);
 var marksWorkloadsOrNamespaces = (index, key2, isMark) => index.fact(`evidence/marks:${key2}`, [K.Namespace, ...WORKLOAD_KINDS], (i) => {
   const marked = (meta) => Object.keys(meta).some(isMark);
   if (i.all(K.Namespace).some((ns) => isLinted(ns) && (marked(labelsOf(ns)) || marked(annotationsOf(ns))))) return true;
@@ -62220,16 +62221,17 @@ var route_backend_not_found_default = defineRule({
     category: "correctness",
     severity: "error",
     description: "A Gateway API route sends to a Service (or Linkerd EgressNetwork) that does not exist, or to a port its Service does not expose.",
-    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "serviceNameInvalid"] }],
+    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "serviceNotInRepository", "serviceNameInvalid"] }],
     messages: {
       serviceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}".',
+      serviceNotInRepository: 'Service "{{name}}" is not in the repository; namespace "{{namespace}}" is not created here, so its Services may be installed by something else.',
       serviceNameInvalid: 'Backend "{{name}}" is a host name, but backendRefs name a Service by its name (and namespace).',
       portNotFound: 'Service "{{namespace}}/{{name}}" does not expose port {{port}} (its ports: {{ports}}).',
       egressNetworkNotFound: 'EgressNetwork "{{name}}" does not exist in namespace "{{namespace}}".'
     }
   },
   target: ROUTE_KINDS,
-  reads: [K.Service, EgressNetwork],
+  reads: [K.Service, EgressNetwork, K.Namespace],
   check(route, ctx) {
     for (const ref of backendRefs(route)) {
       const data = { name: ref.name, namespace: ref.namespace };
@@ -62253,13 +62255,14 @@ var route_backend_not_found_default = defineRule({
       if (!holdsKind(ctx.index, K.Service)) continue;
       const defs = ctx.index.definitions(K.Service, ref.namespace, ref.name);
       if (defs.length === 0) {
+        const owned = ownsServicesIn(ctx.index, ref.namespace);
         ctx.report({
           resource: route,
           path: [...ref.path, "name"],
-          messageId: "serviceNotFound",
+          messageId: owned ? "serviceNotFound" : "serviceNotInRepository",
           data,
-          help: "Fix the name, or set namespace when the Service lives in another namespace.",
-          ...holdsKindIn(ctx.index, K.Service, ref.namespace) ? {} : { severity: "warning" }
+          help: owned ? "Fix the name, or set namespace when the Service lives in another namespace." : `Fix the name if it is wrong; if the Service is installed from elsewhere, declare the Namespace "${ref.namespace}" in the repository (or lint its install with it) to have it checked.`,
+          ...owned ? {} : { severity: "info" }
         });
         continue;
       }
@@ -63018,6 +63021,119 @@ var authorizationpolicy_host_not_found_default = defineRule({
   }
 });
 
+// src/istio/gateway-servers.ts
+var ISTIO_OPERATOR = Object.freeze({ group: "install.istio.io", kind: "IstioOperator" });
+var GATEWAY_SCOPE_KINDS = [K.Deployment, ISTIO_OPERATOR];
+function parseServerHost(written, gatewayNamespace) {
+  const slash = written.indexOf("/");
+  if (slash < 0) return { namespace: "*", host: written.toLowerCase() };
+  const ns = written.slice(0, slash);
+  return { namespace: ns === "." ? gatewayNamespace : ns || "*", host: written.slice(slash + 1).toLowerCase() };
+}
+function gatewayServers(gw) {
+  return asArray(spec(gw).servers).flatMap((s, index) => {
+    const server = asObject(s);
+    if (!server) return [];
+    const path6 = ["spec", "servers", index];
+    const port3 = asObject(server.port);
+    const tls = asObject(server.tls);
+    const hosts = asArray(server.hosts).flatMap(
+      (h, j) => typeof h === "string" && h ? [{ written: h, ...parseServerHost(h, gw.namespace), path: [...path6, "hosts", j] }] : []
+    );
+    const credentials = [
+      ...asString(tls?.credentialName) ? [{ name: asString(tls?.credentialName), path: [...path6, "tls", "credentialName"] }] : [],
+      ...asArray(tls?.credentialNames).flatMap(
+        (c, k) => typeof c === "string" && c ? [{ name: c, path: [...path6, "tls", "credentialNames", k] }] : []
+      )
+    ];
+    return [
+      {
+        index,
+        path: path6,
+        port: asNumber(port3?.number),
+        protocol: asString(port3?.protocol)?.toUpperCase(),
+        bind: asString(server.bind),
+        tls: tls ? { mode: asString(tls.mode), credentials, serverCertificate: asString(tls.serverCertificate), privateKey: asString(tls.privateKey), path: [...path6, "tls"] } : void 0,
+        hosts
+      }
+    ];
+  });
+}
+function serverHostsOverlap(a, b) {
+  if (a.namespace !== b.namespace && a.namespace !== "*" && b.namespace !== "*") return false;
+  return hostNamesOverlap(a.host, b.host);
+}
+function hostNamesOverlap(a, b) {
+  if (a === b || a === "*" || b === "*") return true;
+  const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
+  return covers(a, b) || covers(b, a);
+}
+var ServerHostIndex = class {
+  order = /* @__PURE__ */ new Map();
+  exact = /* @__PURE__ */ new Map();
+  stars = [];
+  wildcardsBySuffix = /* @__PURE__ */ new Map();
+  namesByEnding = /* @__PURE__ */ new Map();
+  add(item) {
+    const host = item.host.host;
+    this.order.set(item, this.order.size);
+    file(this.exact, host, item);
+    if (host === "*") this.stars.push(item);
+    else if (host.startsWith("*.")) file(this.wildcardsBySuffix, host.slice(1), item);
+    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) file(this.namesByEnding, ending, item);
+  }
+  /** What was added whose host may overlap `host` (callers still ask serverHostsOverlap), in the order added. */
+  candidates(host) {
+    if (host === "*") return [...this.order.keys()];
+    const found = /* @__PURE__ */ new Set([...this.exact.get(host) ?? [], ...this.stars]);
+    if (host.startsWith("*.")) for (const t of this.namesByEnding.get(host.slice(1)) ?? []) found.add(t);
+    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) for (const t of this.wildcardsBySuffix.get(ending) ?? []) found.add(t);
+    return [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
+  }
+};
+function dotEndings(name) {
+  const out = [];
+  for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) out.push(name.slice(i));
+  return out;
+}
+function file(map2, key2, item) {
+  const list2 = map2.get(key2);
+  if (list2) list2.push(item);
+  else map2.set(key2, [item]);
+}
+var gatewaySelectorLabels = (gw) => asStringMap(spec(gw).selector) ?? {};
+var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`).join(",");
+var isLabelSubset = (a, b) => Object.entries(a).every(([k, v]) => b[k] === v);
+var truthy = (v) => v === true || typeof v === "string" && ["true", "1"].includes(v.toLowerCase());
+function scopeGatewayToNamespace(index) {
+  return index.fact("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, (index2) => {
+    const fromEnv = (env2) => asArray(env2).some((e) => asString(asObject(e)?.name) === "PILOT_SCOPE_GATEWAY_TO_NAMESPACE" && truthy(asObject(e)?.value));
+    const istiod = index2.all(K.Deployment).filter((d) => isLinted(d) && d.name.startsWith("istiod"));
+    const deployments = istiod.some((d) => {
+      const containers = asArray(asObject(asObject(asObject(spec(d).template)?.spec))?.containers);
+      return containers.some((c) => fromEnv(asObject(c)?.env));
+    });
+    return deployments || index2.all(ISTIO_OPERATOR).some((op) => {
+      const s = spec(op);
+      const values = asObject(asObject(asObject(s.values)?.pilot)?.env);
+      return truthy(values?.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) || fromEnv(asObject(asObject(asObject(s.components)?.pilot)?.k8s)?.env);
+    });
+  });
+}
+function gatewayWorkloads(index, gw) {
+  const selector = selectorFromLabels(gatewaySelectorLabels(gw));
+  const workloads = index.workloads();
+  return scopeGatewayToNamespace(index) ? workloads.select(selector, gw.namespace) : workloads.selectAnywhere(selector);
+}
+function isGatewayProxy(w) {
+  if (w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy")) return true;
+  return (w.annotations["inject.istio.io/templates"] ?? "").split(",").some((t) => t.trim() === "gateway");
+}
+function isInternalGatewayReference(written) {
+  const name = written.slice(written.indexOf("/") + 1);
+  return /[~-]istio-autogenerated-k8s-gateway[~-]/.test(name);
+}
+
 // src/validation/common.ts
 function collect(check) {
   const problems = [];
@@ -63458,11 +63574,25 @@ function allowedByOther(index, policy, workload) {
     (other) => other !== policy && policyAction(other) === "ALLOW" && asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {}))
   );
 }
+var TCP_SERVER_PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "TLS", "MONGO", "MYSQL", "REDIS"]);
+function gatewayTcpPorts(index, w) {
+  const ports = /* @__PURE__ */ new Set();
+  for (const gw of index.all(K.Gateway)) {
+    if (!gatewayWorkloads(index, gw).includes(w)) continue;
+    for (const server of gatewayServers(gw)) {
+      const passthrough = server.protocol === "HTTPS" && /PASSTHROUGH/.test(server.tls?.mode ?? "");
+      if (server.port !== void 0 && (TCP_SERVER_PROTOCOLS.has(server.protocol ?? "") || passthrough)) ports.add(server.port);
+    }
+  }
+  return ports;
+}
 function tcpPortInScope(index, policy) {
   for (const w of policyWorkloads(index, policy) ?? []) {
+    const gatewayPorts = isGatewayWorkload(w) ? gatewayTcpPorts(index, w) : void 0;
     for (const svc of servicesSelecting(index, w)) {
       for (const p of svc.ports) {
-        if (TCP.has(servicePortProtocol(p)) && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
+        const tcp = gatewayPorts ? gatewayPorts.has(p.number) : TCP.has(servicePortProtocol(p));
+        if (tcp && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
       }
     }
   }
@@ -63482,7 +63612,7 @@ var authorizationpolicy_http_on_tcp_default = defineRule({
     }
   },
   target: [K.AuthorizationPolicy],
-  reads: [K.Service, ...WORKLOAD_KINDS],
+  reads: [K.Service, ...WORKLOAD_KINDS, K.Gateway, ...GATEWAY_SCOPE_KINDS],
   check(policy, ctx) {
     const action = policyAction(policy);
     const rules = asArray(spec(policy).rules).map(asObject);
@@ -64151,119 +64281,6 @@ var destinationrule_host_conflict_default = defineRule({
     }
   }
 });
-
-// src/istio/gateway-servers.ts
-var ISTIO_OPERATOR = Object.freeze({ group: "install.istio.io", kind: "IstioOperator" });
-var GATEWAY_SCOPE_KINDS = [K.Deployment, ISTIO_OPERATOR];
-function parseServerHost(written, gatewayNamespace) {
-  const slash = written.indexOf("/");
-  if (slash < 0) return { namespace: "*", host: written.toLowerCase() };
-  const ns = written.slice(0, slash);
-  return { namespace: ns === "." ? gatewayNamespace : ns || "*", host: written.slice(slash + 1).toLowerCase() };
-}
-function gatewayServers(gw) {
-  return asArray(spec(gw).servers).flatMap((s, index) => {
-    const server = asObject(s);
-    if (!server) return [];
-    const path6 = ["spec", "servers", index];
-    const port3 = asObject(server.port);
-    const tls = asObject(server.tls);
-    const hosts = asArray(server.hosts).flatMap(
-      (h, j) => typeof h === "string" && h ? [{ written: h, ...parseServerHost(h, gw.namespace), path: [...path6, "hosts", j] }] : []
-    );
-    const credentials = [
-      ...asString(tls?.credentialName) ? [{ name: asString(tls?.credentialName), path: [...path6, "tls", "credentialName"] }] : [],
-      ...asArray(tls?.credentialNames).flatMap(
-        (c, k) => typeof c === "string" && c ? [{ name: c, path: [...path6, "tls", "credentialNames", k] }] : []
-      )
-    ];
-    return [
-      {
-        index,
-        path: path6,
-        port: asNumber(port3?.number),
-        protocol: asString(port3?.protocol)?.toUpperCase(),
-        bind: asString(server.bind),
-        tls: tls ? { mode: asString(tls.mode), credentials, serverCertificate: asString(tls.serverCertificate), privateKey: asString(tls.privateKey), path: [...path6, "tls"] } : void 0,
-        hosts
-      }
-    ];
-  });
-}
-function serverHostsOverlap(a, b) {
-  if (a.namespace !== b.namespace && a.namespace !== "*" && b.namespace !== "*") return false;
-  return hostNamesOverlap(a.host, b.host);
-}
-function hostNamesOverlap(a, b) {
-  if (a === b || a === "*" || b === "*") return true;
-  const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
-  return covers(a, b) || covers(b, a);
-}
-var ServerHostIndex = class {
-  order = /* @__PURE__ */ new Map();
-  exact = /* @__PURE__ */ new Map();
-  stars = [];
-  wildcardsBySuffix = /* @__PURE__ */ new Map();
-  namesByEnding = /* @__PURE__ */ new Map();
-  add(item) {
-    const host = item.host.host;
-    this.order.set(item, this.order.size);
-    file(this.exact, host, item);
-    if (host === "*") this.stars.push(item);
-    else if (host.startsWith("*.")) file(this.wildcardsBySuffix, host.slice(1), item);
-    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) file(this.namesByEnding, ending, item);
-  }
-  /** What was added whose host may overlap `host` (callers still ask serverHostsOverlap), in the order added. */
-  candidates(host) {
-    if (host === "*") return [...this.order.keys()];
-    const found = /* @__PURE__ */ new Set([...this.exact.get(host) ?? [], ...this.stars]);
-    if (host.startsWith("*.")) for (const t of this.namesByEnding.get(host.slice(1)) ?? []) found.add(t);
-    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) for (const t of this.wildcardsBySuffix.get(ending) ?? []) found.add(t);
-    return [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
-  }
-};
-function dotEndings(name) {
-  const out = [];
-  for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) out.push(name.slice(i));
-  return out;
-}
-function file(map2, key2, item) {
-  const list2 = map2.get(key2);
-  if (list2) list2.push(item);
-  else map2.set(key2, [item]);
-}
-var gatewaySelectorLabels = (gw) => asStringMap(spec(gw).selector) ?? {};
-var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`).join(",");
-var isLabelSubset = (a, b) => Object.entries(a).every(([k, v]) => b[k] === v);
-var truthy = (v) => v === true || typeof v === "string" && ["true", "1"].includes(v.toLowerCase());
-function scopeGatewayToNamespace(index) {
-  return index.fact("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, (index2) => {
-    const fromEnv = (env2) => asArray(env2).some((e) => asString(asObject(e)?.name) === "PILOT_SCOPE_GATEWAY_TO_NAMESPACE" && truthy(asObject(e)?.value));
-    const istiod = index2.all(K.Deployment).filter((d) => isLinted(d) && d.name.startsWith("istiod"));
-    const deployments = istiod.some((d) => {
-      const containers = asArray(asObject(asObject(asObject(spec(d).template)?.spec))?.containers);
-      return containers.some((c) => fromEnv(asObject(c)?.env));
-    });
-    return deployments || index2.all(ISTIO_OPERATOR).some((op) => {
-      const s = spec(op);
-      const values = asObject(asObject(asObject(s.values)?.pilot)?.env);
-      return truthy(values?.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) || fromEnv(asObject(asObject(asObject(s.components)?.pilot)?.k8s)?.env);
-    });
-  });
-}
-function gatewayWorkloads(index, gw) {
-  const selector = selectorFromLabels(gatewaySelectorLabels(gw));
-  const workloads = index.workloads();
-  return scopeGatewayToNamespace(index) ? workloads.select(selector, gw.namespace) : workloads.selectAnywhere(selector);
-}
-function isGatewayProxy(w) {
-  if (w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy")) return true;
-  return (w.annotations["inject.istio.io/templates"] ?? "").split(",").some((t) => t.trim() === "gateway");
-}
-function isInternalGatewayReference(written) {
-  const name = written.slice(written.indexOf("/") + 1);
-  return /[~-]istio-autogenerated-k8s-gateway[~-]/.test(name);
-}
 
 // src/istio/evidence.ts
 function repositoryDefinesHosts(index) {
@@ -87433,6 +87450,13 @@ var api_version_deprecated_default = defineRule({
   }
 });
 
+// src/smi/kinds.ts
+var UNMODELLED = {
+  "specs.smi-spec.io": ["TCPRoute", "UDPRoute"],
+  "access.smi-spec.io": ["TrafficTarget"]
+};
+var isUnmodelledSmiKind = (group2, kind2) => UNMODELLED[group2]?.includes(kind2) ?? false;
+
 // src/schema/removed-apis.ts
 var REMOVED2 = {};
 var table2 = REMOVED2;
@@ -87544,7 +87568,7 @@ var api_version_not_served_default = defineRule({
         data: { kind: resource.kind, apiVersion: resource.apiVersion, source: lookup.crd.source, served: served(lookup.crd) },
         help: experimental ? channelHelp : "Change apiVersion to a served version, or lint with the CRDs the cluster runs (--crds)."
       });
-    } else if (lookup.status === "unknown-kind") {
+    } else if (lookup.status === "unknown-kind" && !isUnmodelledSmiKind(lookup.group, resource.kind)) {
       ctx.report({
         resource,
         path: ["kind"],
@@ -89396,7 +89420,13 @@ function weightSign(ts, weight) {
   if (n === void 0) return void 0;
   return Number.isInteger(n) ? Math.sign(n) : { problem: "weights are whole numbers in this version" };
 }
-var splitService = (index, ts, name) => serviceNamed(index, ts.namespace, name);
+function splitService(index, ts, name) {
+  const own2 = serviceNamed(index, ts.namespace, name);
+  if (own2 || !name.includes(".")) return own2;
+  const [service, namespace, svc, ...domain] = name.split(".");
+  if (!service || !namespace || svc !== void 0 && (svc !== "svc" || domain.length > 0 && domain.join(".") !== index.settings.clusterDomain)) return void 0;
+  return serviceNamed(index, namespace, service);
+}
 function sameApplication(root, backend) {
   for (const key2 of ["app", "app.kubernetes.io/name"]) {
     if (root[key2] !== void 0 && root[key2] === backend[key2]) return true;
