@@ -179,6 +179,10 @@ describe("nesting and document limits", () => {
     const r = await lintText(text);
     expect(found(r)).toEqual([`${3 + 9_999 * 4 + 1}:1 yaml-limit-exceeded`]);
     expect(r.summary.resources).toBe(10_000);
+    // Only the documents up to the limit are read: what comes after it (here broken) costs nothing (a 200 MB stream
+    // was read whole to keep 10,000 documents).
+    const broken = `${HEAD}${"---\n".repeat(10_000)}a: [\n`;
+    expect(fastStream(broken)?.overflowAt).toBe(broken.lastIndexOf("---"));
     // A stream whose markers do not account for its documents (`...`) is left to yaml, which counts them itself.
     expect(fastStream(`a: 1\n...\nb: 2\n${"---\n".repeat(10_000)}`)).toBeUndefined();
   });
