@@ -55410,14 +55410,18 @@ var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
 var ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}*]/m;
 function fastStream(text) {
   if (ALIAS.test(text)) return void 0;
+  const cut = streamCut(text);
   let documents;
   try {
-    documents = yaml.loadAll(text, void 0, { schema: GO_YAML_V2_SCHEMA, json: false });
+    documents = yaml.loadAll(cut ? text.slice(0, cut) : text, void 0, { schema: GO_YAML_V2_SCHEMA, json: false });
   } catch {
     return void 0;
   }
   let overflowAt;
-  if (documents.length > MAX_DOCUMENTS_PER_FILE) {
+  if (cut !== void 0) {
+    if (documents.length !== MAX_DOCUMENTS_PER_FILE) return void 0;
+    overflowAt = cut;
+  } else if (documents.length > MAX_DOCUMENTS_PER_FILE) {
     overflowAt = documentStart(text, MAX_DOCUMENTS_PER_FILE, documents.length);
     if (overflowAt === void 0) return void 0;
     documents = documents.slice(0, MAX_DOCUMENTS_PER_FILE);
@@ -55426,6 +55430,15 @@ function fastStream(text) {
   return overflowAt === void 0 ? { documents } : { documents, overflowAt };
 }
 var DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+function streamCut(text) {
+  let seen = 0;
+  let implicitFirst;
+  for (const m of text.matchAll(DOCUMENT_MARKER)) {
+    implicitFirst ??= /^[ \t]*[^\s#]/m.test(text.slice(0, m.index)) ? 1 : 0;
+    if (++seen + implicitFirst > MAX_DOCUMENTS_PER_FILE) return /^\.\.\.(?=[ \t\r\n]|$)/m.test(text) ? void 0 : m.index;
+  }
+  return void 0;
+}
 function documentStart(text, index, total) {
   if (/^\.\.\.(?=[ \t\r\n]|$)/m.test(text)) return void 0;
   const markers = [];
