@@ -18,7 +18,9 @@ rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/cli/entry.ts"],
+  // The language server's lint thread is an entry of its own: a Worker needs a file to start, and
+  // src/lsp/worker-linter.ts looks for it at dist/cli/lint-worker.js.
+  entryPoints: { entry: "src/cli/entry.ts", "lint-worker": "src/lsp/lint-worker.ts" },
   bundle: true,
   splitting: true,
   outdir,

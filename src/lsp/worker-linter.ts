@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic as LspDiagnostic } from "vscode-languageserver/node";
+import { PACKAGE_ROOT } from "../base/package.js";
 import type { DocumentLinter, LintOutcome } from "./linter.js";
 import { WorkspaceFolder } from "./workspace.js";
 
@@ -15,10 +17,18 @@ export interface FromLintWorker {
   readonly outcome: { kind: "done"; byFile: [string, readonly LspDiagnostic[]][] } | { kind: "stopped"; reason: string };
 }
 
-/** The compiled lint thread beside this module, when there is one (there is none when running from the sources). */
+/**
+ * The compiled lint thread: beside this module in tsc's output (dist/lsp/), or, when this module runs from a chunk of
+ * the CLI bundle (dist/cli/chunks/), the bundle's own lint-worker entry (scripts/build-cli.mjs). There is none when
+ * running from the sources.
+ */
 export function lintWorkerScript(): URL | undefined {
-  const script = new URL("./lint-worker.js", import.meta.url);
-  return script.protocol === "file:" && existsSync(fileURLToPath(script)) ? script : undefined;
+  const here = new URL("./lint-worker.js", import.meta.url);
+  if (here.protocol !== "file:") return undefined;
+  const bundle = join(PACKAGE_ROOT, "dist", "cli");
+  const candidates = [here];
+  if (fileURLToPath(import.meta.url).startsWith(bundle + sep)) candidates.push(pathToFileURL(join(bundle, "lint-worker.js")));
+  return candidates.find((url) => existsSync(fileURLToPath(url)));
 }
 
 /**

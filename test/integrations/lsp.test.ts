@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -175,8 +175,8 @@ describe("meshlint lsp on bad input", () => {
 
 describe("meshlint lsp on documents it cannot lint in time", () => {
   /** A server of its own on the shared workspace, initialized, with what it publishes. */
-  async function ownServer(initializationOptions: object) {
-    const child = spawn(process.execPath, [join(bundleDir, "meshlint.js"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  async function ownServer(initializationOptions: object, cli = join(bundleDir, "meshlint.js")) {
+    const child = spawn(process.execPath, [cli, "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const seen: PublishDiagnosticsParams[] = [];
     connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => void seen.push(p));
@@ -191,9 +191,9 @@ describe("meshlint lsp on documents it cannot lint in time", () => {
     return { connection, seen, exited, close };
   }
 
-  it("stops a lint past its time bound, says so on the document, and still answers shutdown", async () => {
+  async function stopsPastTimeBound(cli?: string) {
     // A bound of 1 ms: no lint can finish in it, as a runaway lint could not in the default 5 minutes.
-    const { connection, seen, exited, close } = await ownServer({ lintTimeoutMs: 1 });
+    const { connection, seen, exited, close } = await ownServer({ lintTimeoutMs: 1 }, cli);
     try {
       const uri = pathToFileURL(join(workspace, "vs.yaml")).href;
       await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "yaml", version: 3, text: routeYaml("v2") } });
@@ -208,7 +208,15 @@ describe("meshlint lsp on documents it cannot lint in time", () => {
     } finally {
       close();
     }
-  }, 40_000);
+  }
+
+  it("stops a lint past its time bound, says so on the document, and still answers shutdown", () => stopsPastTimeBound(), 40_000);
+
+  // The shipped CLI is split into chunks (scripts/build-cli.mjs): its server must find the lint thread too, or it
+  // lints on its own thread, where no time bound can stop a lint.
+  const shipped = join(ROOT, "dist", "cli", "entry.js");
+  it.skipIf(!existsSync(shipped))("bounds lints in the shipped CLI bundle (dist/cli) too; skipped where it is not built", () =>
+    stopsPastTimeBound(join(ROOT, "bin", "meshlint.js")), 40_000);
 
   it("answers shutdown while a long lint runs, instead of after it", async () => {
     const { connection, seen, exited, close } = await ownServer({});
