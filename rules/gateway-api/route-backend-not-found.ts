@@ -12,11 +12,12 @@ export default defineRule({
     category: "correctness",
     severity: "error",
     description: "A Gateway API route sends to a Service (or Linkerd EgressNetwork) that does not exist, or to a port its Service does not expose.",
-    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "serviceNotInRepository", "serviceNameInvalid"] }],
+    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "idleServiceNotFound", "serviceNotInRepository", "serviceNameInvalid"] }],
     messages: {
       serviceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}".',
       serviceNotInRepository:
         'Service "{{name}}" is not in the repository; namespace "{{namespace}}" is not created here, so its Services may be installed by something else.',
+      idleServiceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}"; with weight 0 it receives no traffic until it exists.',
       serviceNameInvalid: 'Backend "{{name}}" is a host name, but backendRefs name a Service by its name (and namespace).',
       portNotFound: 'Service "{{namespace}}/{{name}}" does not expose port {{port}} (its ports: {{ports}}).',
       egressNetworkNotFound: 'EgressNetwork "{{name}}" does not exist in namespace "{{namespace}}".',
@@ -50,15 +51,19 @@ export default defineRule({
         // Certain only where the repository owns the namespace's Services; where it only adds objects to a
         // namespace it does not create, the Service may come from another install (a Helm release of the app).
         const owned = ownsServicesIn(ctx.index, ref.namespace);
+        // A weight-0 backend receives no requests (a canary prepared before its Service): nothing fails yet.
+        const idle = owned && !ref.mirror && ref.weight === 0;
         ctx.report({
           resource: route,
           path: [...ref.path, "name"],
-          messageId: owned ? "serviceNotFound" : "serviceNotInRepository",
+          messageId: idle ? "idleServiceNotFound" : owned ? "serviceNotFound" : "serviceNotInRepository",
           data,
-          help: owned
-            ? "Fix the name, or set namespace when the Service lives in another namespace."
-            : `Fix the name if it is wrong; if the Service is installed from elsewhere, declare the Namespace "${ref.namespace}" in the repository (or lint its install with it) to have it checked.`,
-          ...(owned ? {} : { severity: "info" as const }),
+          help: idle
+            ? "Create the Service before giving this backend weight, or remove the backend."
+            : owned
+              ? "Fix the name, or set namespace when the Service lives in another namespace."
+              : `Fix the name if it is wrong; if the Service is installed from elsewhere, declare the Namespace "${ref.namespace}" in the repository (or lint its install with it) to have it checked.`,
+          ...(idle ? { severity: "warning" as const } : owned ? {} : { severity: "info" as const }),
         });
         continue;
       }

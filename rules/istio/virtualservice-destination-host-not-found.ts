@@ -18,6 +18,7 @@ export default defineRule({
     messages: {
       hostNotFound: 'Host "{{host}}" is not a Service or ServiceEntry visible from namespace "{{namespace}}".',
       hostNotExported: 'Host "{{host}}" exists but its {{kind}} "{{owner}}" is not exported to namespace "{{namespace}}".',
+      idleHostNotFound: 'Host "{{host}}" is not a Service or ServiceEntry visible from namespace "{{namespace}}"; with weight 0 it receives no traffic until it exists.',
     },
   },
   target: [K.VirtualService],
@@ -44,15 +45,20 @@ export default defineRule({
           data: { host: d.host, kind: hidden.resource.kind, owner: `${hidden.resource.namespace}/${hidden.resource.name}`, namespace },
           help: `Add "${namespace}" to the exportTo of ${hidden.resource.kind} "${hidden.resource.name}".`,
           related: [{ resource: hidden.resource, message: "not exported here" }],
+          ...(d.idle ? { severity: "warning" as const } : {}),
         });
         continue;
       }
+      // A weight-0 destination beside weighted ones is the first step of a canary: nothing is sent to it yet.
       ctx.report({
         resource: vs,
         path: [...d.path, "host"],
-        messageId: "hostNotFound",
+        messageId: d.idle ? "idleHostNotFound" : "hostNotFound",
         data: { host: d.host, namespace },
-        help: trustDomainHint(ctx.index, d.host) ?? "Fix the host name, or add a ServiceEntry for a host outside the mesh.",
+        help: d.idle
+          ? "Create the Service (or ServiceEntry) before giving this destination weight, or remove the destination."
+          : (trustDomainHint(ctx.index, d.host) ?? "Fix the host name, or add a ServiceEntry for a host outside the mesh."),
+        ...(d.idle ? { severity: "warning" as const } : {}),
       });
     }
   },

@@ -11,6 +11,11 @@ export interface RouteDestination {
   readonly kind: "route" | "mirror";
   /** Path to the `destination` object. */
   readonly path: FieldPath;
+  /**
+   * A route destination written with `weight: 0` beside one with weight: it receives no traffic. (A lone destination
+   * takes all the traffic whatever its weight.)
+   */
+  readonly idle: boolean;
 }
 
 /** The weighted destinations of one route (`http[i].route`, `tcp[i].route`, `tls[i].route`). */
@@ -47,14 +52,15 @@ export function routeGroups(vs: Resource): RouteGroup[] {
 
 export function routeDestinations(vs: Resource): RouteDestination[] {
   const out: RouteDestination[] = [];
-  const add = (value: unknown, section: RouteSection, kind: RouteDestination["kind"], path: FieldPath) => {
+  const add = (value: unknown, section: RouteSection, kind: RouteDestination["kind"], path: FieldPath, idle = false) => {
     const d = asObject(value);
     const host = asString(d?.host);
     if (!d || !host) return;
-    out.push({ host, subset: asString(d.subset), port: asNumber(asObject(d.port)?.number), section, kind, path });
+    out.push({ host, subset: asString(d.subset), port: asNumber(asObject(d.port)?.number), section, kind, path, idle });
   };
   for (const group of routeGroups(vs)) {
-    for (const item of group.items) add(item.destination, group.section, "route", [...item.path, "destination"]);
+    const weighted = group.items.some((item) => (item.weight ?? 0) > 0);
+    for (const item of group.items) add(item.destination, group.section, "route", [...item.path, "destination"], weighted && item.weight === 0);
   }
   asArray(spec(vs).http).forEach((rule, i) => {
     const r = asObject(rule);
