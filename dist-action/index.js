@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve16, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve17(data);
+              return err ? reject(err) : resolve16(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve16, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve17(data);
+              ) : resolve16(data);
             });
           });
         }
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve17, reject) => {
-        res = resolve17;
+      const promise2 = new Promise((resolve16, reject) => {
+        res = resolve16;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6737,12 +6737,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve16;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve16;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7896,16 +7896,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve17) => {
+        return new Promise((resolve16) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve17;
+            this[kClosedResolve] = resolve16;
           } else {
-            resolve17(null);
+            resolve16(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve17) => {
+        return new Promise((resolve16) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7916,7 +7916,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve17(null);
+            resolve16(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve17, reject) => {
+        const socket = await new Promise((resolve16, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve17(socket2);
+              resolve16(socket2);
             }
           });
         });
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve17) => {
-            this[kClosedResolve] = resolve17;
+          await new Promise((resolve16) => {
+            this[kClosedResolve] = resolve16;
           });
         }
       }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve17, reject) => {
+        return await new Promise((resolve16, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9598,7 +9598,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve17(null);
+              resolve16(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve16, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve17,
+              resolve: resolve16,
               reject,
               length: 0,
               body: []
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve17, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve16, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve17(chunksDecode(body, length));
+          resolve16(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve17(JSON.parse(chunksDecode(body, length)));
+          resolve16(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve17(chunksConcat(body, length).buffer);
+          resolve16(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve17(new Blob(body, { type: stream[kContentType] }));
+          resolve16(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve17(chunksConcat(body, length));
+          resolve16(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9972,9 +9972,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -14443,7 +14443,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve17, reject) => agent.dispatch(
+        return new Promise((resolve16, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve17({
+              resolve16({
                 status: status3,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve17({
+              resolve16({
                 status: status3,
                 statusText: STATUS_CODES[status3],
                 headersList,
@@ -17239,8 +17239,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
-          if (secWSAccept !== digest2) {
+          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve17) => {
-        setTimeout(resolve17, ms).unref();
+      return new Promise((resolve16) => {
+        setTimeout(resolve16, ms).unref();
       });
     }
     module.exports = {
@@ -21173,7 +21173,7 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal2(a, b) {
+    module.exports = function equal(a, b) {
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
@@ -21182,7 +21182,7 @@ var require_fast_deep_equal = __commonJS({
           length = a.length;
           if (length != b.length) return false;
           for (i = length; i-- !== 0; )
-            if (!equal2(a[i], b[i])) return false;
+            if (!equal(a[i], b[i])) return false;
           return true;
         }
         if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
@@ -21195,7 +21195,7 @@ var require_fast_deep_equal = __commonJS({
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
           var key2 = keys[i];
-          if (!equal2(a[key2], b[key2])) return false;
+          if (!equal(a[key2], b[key2])) return false;
         }
         return true;
       }
@@ -21299,7 +21299,7 @@ var require_resolve = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
     var util_1 = require_util9();
-    var equal2 = require_fast_deep_equal();
+    var equal = require_fast_deep_equal();
     var traverse = require_json_schema_traverse();
     var SIMPLE_INLINED = /* @__PURE__ */ new Set([
       "type",
@@ -21437,7 +21437,7 @@ var require_resolve = __commonJS({
       });
       return localRefs;
       function checkAmbiguosRef(sch1, sch2, ref) {
-        if (sch2 !== void 0 && !equal2(sch1, sch2))
+        if (sch2 !== void 0 && !equal(sch1, sch2))
           throw ambiguos(ref);
       }
       function ambiguos(ref) {
@@ -22113,7 +22113,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve17.call(this, root, ref);
+      let _sch = resolve16.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22140,7 +22140,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve17(root, ref) {
+    function resolve16(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -22994,17 +22994,17 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize4(uri3, options) {
-      if (typeof uri3 === "string") {
-        uri3 = /** @type {T} */
-        normalizeString(uri3, options);
-      } else if (typeof uri3 === "object") {
-        uri3 = /** @type {T} */
-        parse13(serialize(uri3, options), options);
+    function normalize4(uri2, options) {
+      if (typeof uri2 === "string") {
+        uri2 = /** @type {T} */
+        normalizeString(uri2, options);
+      } else if (typeof uri2 === "object") {
+        uri2 = /** @type {T} */
+        parse13(serialize(uri2, options), options);
       }
-      return uri3;
+      return uri2;
     }
-    function resolve17(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -23094,7 +23094,7 @@ var require_fast_uri = __commonJS({
       target.fragment = relative13.fragment;
       return target;
     }
-    function equal2(uriA, uriB, options) {
+    function equal(uriA, uriB, options) {
       const normalizedA = normalizeComparableURI(uriA, options);
       const normalizedB = normalizeComparableURI(uriB, options);
       return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
@@ -23227,7 +23227,7 @@ var require_fast_uri = __commonJS({
     function isHostOnlyURL(url) {
       return url.username === "" && url.password === "" && url.port === "" && url.pathname === "/" && url.search === "" && url.hash === "" && url.hostname !== "";
     }
-    function parseWithStatus(uri3, opts) {
+    function parseWithStatus(uri2, opts) {
       const options = Object.assign({}, opts);
       const parsed2 = {
         scheme: void 0,
@@ -23247,17 +23247,17 @@ var require_fast_uri = __commonJS({
       let isIP = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
-          uri3 = options.scheme + ":" + uri3;
+          uri2 = options.scheme + ":" + uri2;
         } else {
-          uri3 = "//" + uri3;
+          uri2 = "//" + uri2;
         }
       }
-      const authorityMatch = uri3.match(AUTHORITY_PREFIX);
+      const authorityMatch = uri2.match(AUTHORITY_PREFIX);
       if (authorityMatch !== null && authorityMatch[1].indexOf("\\") !== -1) {
         parsed2.error = "URI authority must not contain a literal backslash.";
         malformedAuthorityOrPort = true;
       }
-      const introducerMatch = uri3.match(AUTHORITY_INTRODUCER_REGION);
+      const introducerMatch = uri2.match(AUTHORITY_INTRODUCER_REGION);
       if (introducerMatch !== null) {
         const region = introducerMatch[1];
         const normalizedRegion = region.replace(/[\t\n\r]/g, "");
@@ -23271,7 +23271,7 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches4 = uri3.match(URI_PARSE);
+      const matches4 = uri2.match(URI_PARSE);
       if (matches4) {
         parsed2.scheme = matches4[1];
         parsed2.userinfo = matches4[3];
@@ -23333,7 +23333,7 @@ var require_fast_uri = __commonJS({
         if (!malformedIPLiteral) {
           malformedHost = canonicalizeHost(parsed2, options, schemeHandler, isIP);
         }
-        if (uri3.indexOf("%") !== -1 && parsed2.host !== void 0 && !malformedIPLiteral) {
+        if (uri2.indexOf("%") !== -1 && parsed2.host !== void 0 && !malformedIPLiteral) {
           let host = isIP ? parsed2.host : normalizePercentEncoding(parsed2.host, true);
           if (!isIP) {
             host = normalizePercentEncoding(host.toLowerCase());
@@ -23362,16 +23362,16 @@ var require_fast_uri = __commonJS({
       }
       return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse13(uri3, opts) {
-      return parseWithStatus(uri3, opts).parsed;
+    function parse13(uri2, opts) {
+      return parseWithStatus(uri2, opts).parsed;
     }
-    function normalizeString(uri3, opts) {
-      return normalizeStringWithStatus(uri3, opts).normalized;
+    function normalizeString(uri2, opts) {
+      return normalizeStringWithStatus(uri2, opts).normalized;
     }
-    function normalizeStringWithStatus(uri3, opts) {
-      const { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri3, opts);
+    function normalizeStringWithStatus(uri2, opts) {
+      const { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri2, opts);
       return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri3 : serialize(parsed2, opts),
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri2 : serialize(parsed2, opts),
         malformedAuthorityOrPort,
         malformedPercentEncoding,
         malformedSchemeSpecific,
@@ -23379,13 +23379,13 @@ var require_fast_uri = __commonJS({
         malformedScheme
       };
     }
-    function normalizeComparableURI(uri3, opts) {
-      if (typeof uri3 !== "string" && typeof uri3 !== "object") {
+    function normalizeComparableURI(uri2, opts) {
+      if (typeof uri2 !== "string" && typeof uri2 !== "object") {
         return void 0;
       }
       let value;
       try {
-        value = typeof uri3 === "string" ? uri3 : serialize(uri3, opts);
+        value = typeof uri2 === "string" ? uri2 : serialize(uri2, opts);
       } catch {
         return void 0;
       }
@@ -23395,9 +23395,9 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve17,
+      resolve: resolve16,
       resolveComponent,
-      equal: equal2,
+      equal,
       serialize,
       parse: parse13
     };
@@ -23412,9 +23412,9 @@ var require_uri = __commonJS({
   "node_modules/ajv/dist/runtime/uri.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var uri3 = require_fast_uri();
-    uri3.code = 'require("ajv/dist/runtime/uri").default';
-    exports.default = uri3;
+    var uri2 = require_fast_uri();
+    uri2.code = 'require("ajv/dist/runtime/uri").default';
+    exports.default = uri2;
   }
 });
 
@@ -24252,7 +24252,7 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length2(str2) {
+    function ucs2length(str2) {
       const len = str2.length;
       let length = 0;
       let pos = 0;
@@ -24268,8 +24268,8 @@ var require_ucs2length = __commonJS({
       }
       return length;
     }
-    exports.default = ucs2length2;
-    ucs2length2.code = 'require("ajv/dist/runtime/ucs2length").default';
+    exports.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
@@ -24487,9 +24487,9 @@ var require_equal = __commonJS({
   "node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var equal2 = require_fast_deep_equal();
-    equal2.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal2;
+    var equal = require_fast_deep_equal();
+    equal.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal;
   }
 });
 
@@ -26132,7 +26132,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity3.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -26141,9 +26141,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key2, node, visitor, path6) {
       const ctrl = callVisitor(key2, node, visitor, path6);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
@@ -26277,7 +26277,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -26287,7 +26287,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -26431,7 +26431,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity3.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -26458,7 +26458,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -26469,7 +26469,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -26649,7 +26649,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -26675,7 +26675,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity3.isAlias(node) || identity3.hasAnchor(node))
                 nodes.push(node);
@@ -31597,15 +31597,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path6) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path6) => {
       let item = cst;
       for (const [field2, index] of path6) {
         const tok = item?.[field2];
@@ -31616,8 +31616,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path6) => {
-      const parent = visit.itemAtPath(cst, path6.slice(0, -1));
+    visit2.parentCollection = (cst, path6) => {
+      const parent = visit2.itemAtPath(cst, path6.slice(0, -1));
       const field2 = path6[path6.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
@@ -31648,7 +31648,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -31776,7 +31776,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer2 = class {
+    var Lexer = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -32339,7 +32339,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer2;
+    exports.Lexer = Lexer;
   }
 });
 
@@ -33364,7 +33364,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema2.Schema;
@@ -33392,8 +33392,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -38218,7 +38218,7 @@ function requireLoader() {
     return state.tag !== null || state.anchor !== null || hasContent;
   }
   function readDocument(state) {
-    const documentStart2 = state.position;
+    const documentStart = state.position;
     let hasDirectives = false;
     let ch;
     state.version = null;
@@ -38275,7 +38275,7 @@ function requireLoader() {
     }
     composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
     skipSeparationSpace(state, true, -1);
-    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart2, state.position))) {
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
       throwWarning(state, "non-ASCII line breaks are interpreted as content");
     }
     state.documents.push(state.result);
@@ -39063,8 +39063,8 @@ var init_js_yaml = __esm({
 });
 
 // src/action/main.ts
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, writeFileSync as writeFileSync5 } from "node:fs";
-import { dirname as dirname14, resolve as resolve16 } from "node:path";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname13, resolve as resolve15 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -39287,11 +39287,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39307,7 +39307,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39380,26 +39380,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve17(output.toString());
+          resolve16(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve17(Buffer.concat(chunks));
+          resolve16(Buffer.concat(chunks));
         });
       }));
     });
@@ -39602,14 +39602,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve16, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve17(res);
+            resolve16(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -39853,12 +39853,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve17) => setTimeout(() => resolve17(), ms));
+      return new Promise((resolve16) => setTimeout(() => resolve16(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve17, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve16, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -39866,7 +39866,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve17(response);
+          resolve16(response);
         }
         function dateTimeDeserializer(key2, value) {
           if (typeof value === "string") {
@@ -39905,7 +39905,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve17(response);
+          resolve16(response);
         }
       }));
     });
@@ -39916,11 +39916,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39936,7 +39936,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39967,11 +39967,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39987,7 +39987,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40056,11 +40056,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40076,7 +40076,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40378,11 +40378,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40398,7 +40398,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40502,11 +40502,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40522,7 +40522,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40596,11 +40596,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40616,7 +40616,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40835,7 +40835,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve17, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve16, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -40918,7 +40918,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve17(exitCode);
+            resolve16(exitCode);
           }
         });
         if (this.options.input) {
@@ -41041,11 +41041,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41061,7 +41061,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41114,11 +41114,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41134,7 +41134,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41193,11 +41193,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41213,7 +41213,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41342,7 +41342,7 @@ function getIDToken(aud) {
 // src/api.ts
 import { existsSync as existsSync5, mkdirSync, mkdtempSync as mkdtempSync3, rmSync as rmSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { isAbsolute as isAbsolute3, join as join20, relative as relative11, resolve as resolve14 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join19, relative as relative11, resolve as resolve14 } from "node:path";
 
 // src/base/timing.ts
 import { writeFileSync } from "node:fs";
@@ -52273,13 +52273,13 @@ function configFileFor(inputs, cwd, stdinFilename) {
   const folders = [...new Set((inputs.length ? inputs : ["."]).map((i) => lookupFolder(i, cwd, stdinFilename)))];
   const found = /* @__PURE__ */ new Map();
   for (const folder of folders) {
-    const file2 = findConfigFile(folder) ?? "";
-    if (!found.has(file2)) found.set(file2, folder);
+    const file = findConfigFile(folder) ?? "";
+    if (!found.has(file)) found.set(file, folder);
   }
   if (found.size > 1) {
     const show = (p) => relative2(cwd, p).split(sep3).join("/") || ".";
     const [[a, forA], [b, forB]] = [...found.entries()];
-    const name = (file2) => file2 ? show(file2) : "no configuration file";
+    const name = (file) => file ? show(file) : "no configuration file";
     throw new ConfigError(
       `the paths are governed by different configurations: ${name(a)} for ${show(forA)}, ${name(b)} for ${show(forB)}; lint them separately or pass --config`
     );
@@ -52287,18 +52287,18 @@ function configFileFor(inputs, cwd, stdinFilename) {
   return [...found.keys()][0] || void 0;
 }
 var validate;
-function loadConfig(file2) {
+function loadConfig(file) {
   let text;
   try {
-    text = readRegularTextSync(file2);
+    text = readRegularTextSync(file);
   } catch (error2) {
-    throw new ConfigError(`cannot read config file ${file2}: ${error2.code ?? error2.message}`);
+    throw new ConfigError(`cannot read config file ${file}: ${error2.code ?? error2.message}`);
   }
   let value;
   try {
     value = (0, import_yaml.parse)(text, { version: "1.2", uniqueKeys: true, prettyErrors: true });
   } catch (error2) {
-    throw new ConfigError(`${file2}: ${error2.message.split("\n")[0]}`);
+    throw new ConfigError(`${file}: ${error2.message.split("\n")[0]}`);
   }
   value ??= {};
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false, code: { regExp: re2Pattern } }).compile(
@@ -52314,15 +52314,15 @@ function loadConfig(file2) {
       }
       return `${where} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` ("${String(e.params.additionalProperty)}")` : ""}`;
     });
-    throw new ConfigError(`${file2}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
+    throw new ConfigError(`${file}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
   }
   const config = value;
   return {
     rules: config.rules ?? {},
     ignore: config.ignore ?? [],
     settings: config.settings ?? {},
-    dir: dirname4(file2),
-    file: file2,
+    dir: dirname4(file),
+    file,
     ...config.access ? { access: config.access } : {}
   };
 }
@@ -52393,8 +52393,8 @@ var IgnoreRules = class _IgnoreRules {
     let rules = this.perDir.get(dir);
     if (rules === void 0) {
       rules = null;
-      for (const file2 of IGNORE_FILES) {
-        const text = readIfExists(join5(dir, file2));
+      for (const file of IGNORE_FILES) {
+        const text = readIfExists(join5(dir, file));
         if (text !== void 0) (rules ??= (0, import_ignore.default)()).add(text);
       }
       this.perDir.set(dir, rules);
@@ -52599,11 +52599,6 @@ function compareResources(a, b) {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 function insertOrdered(list2, item, resourceOf, first = () => 0) {
-  const out = list2.slice();
-  out.splice(orderedPosition(list2, item, resourceOf, first), 0, item);
-  return out;
-}
-function orderedPosition(list2, item, resourceOf, first = () => 0) {
   const r = resourceOf(item);
   let lo = 0;
   let hi = list2.length;
@@ -52613,7 +52608,7 @@ function orderedPosition(list2, item, resourceOf, first = () => 0) {
     if ((first(m, r) || compareResources(m, r)) <= 0) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  return [...list2.slice(0, lo), item, ...list2.slice(lo)];
 }
 function byCreation(a, b) {
   const ta = asString(metadata(a).creationTimestamp) ?? "";
@@ -52702,30 +52697,30 @@ function runRules(index, rules, internalError, run) {
 var BASELINE_FILE = ".meshlint-baseline.json";
 var BASELINE_VERSION = 1;
 var defaultBaselineFile = (config) => join6(config.dir, BASELINE_FILE);
-function readBaseline(file2) {
+function readBaseline(file) {
   let text;
   try {
-    text = readRegularTextSync(file2);
+    text = readRegularTextSync(file);
   } catch (error2) {
     if (error2.code === "ENOENT") return void 0;
-    throw new ConfigError(`cannot read baseline ${file2}: ${error2.code ?? error2.message}`);
+    throw new ConfigError(`cannot read baseline ${file}: ${error2.code ?? error2.message}`);
   }
   let value;
   try {
     value = JSON.parse(text);
   } catch (error2) {
-    throw new ConfigError(`${file2}: not JSON (${error2.message}); regenerate it with "meshlint baseline"`);
+    throw new ConfigError(`${file}: not JSON (${error2.message}); regenerate it with "meshlint baseline"`);
   }
   if (!isBaseline(value)) {
-    throw new ConfigError(`${file2}: not a meshlint baseline (expected {"version": ${BASELINE_VERSION}, "files": {file: {rule: count}}}); regenerate it with "meshlint baseline"`);
+    throw new ConfigError(`${file}: not a meshlint baseline (expected {"version": ${BASELINE_VERSION}, "files": {file: {rule: count}}}); regenerate it with "meshlint baseline"`);
   }
-  return { file: file2, baseline: value };
+  return { file, baseline: value };
 }
 function isBaseline(value) {
   if (typeof value !== "object" || value === null) return false;
-  const { version, files: files2 } = value;
-  if (version !== BASELINE_VERSION || typeof files2 !== "object" || files2 === null || Array.isArray(files2)) return false;
-  return Object.values(files2).every(
+  const { version, files } = value;
+  if (version !== BASELINE_VERSION || typeof files !== "object" || files === null || Array.isArray(files)) return false;
+  return Object.values(files).every(
     (rules) => typeof rules === "object" && rules !== null && !Array.isArray(rules) && Object.values(rules).every((n) => Number.isInteger(n) && n >= 0)
   );
 }
@@ -52734,19 +52729,19 @@ function keyOf(d, cwd, baselineFile) {
   const abs = isAbsolute(d.file) ? d.file : resolve3(cwd, d.file);
   return toPosix(relative4(dirname6(baselineFile), abs));
 }
-function countIn(baseline, file2, ruleId) {
-  const rules = Object.hasOwn(baseline.files, file2) ? baseline.files[file2] : void 0;
+function countIn(baseline, file, ruleId) {
+  const rules = Object.hasOwn(baseline.files, file) ? baseline.files[file] : void 0;
   return rules && Object.hasOwn(rules, ruleId) ? rules[ruleId] ?? 0 : 0;
 }
 function applyBaseline(diagnostics, loaded2, cwd) {
   if (!loaded2) return { diagnostics: [...diagnostics], suppressed: 0 };
   const groups = /* @__PURE__ */ new Map();
   const keys = diagnostics.map((d) => {
-    const file2 = keyOf(d, cwd, loaded2.file);
-    if (file2 === void 0 || d.ruleId === INTERNAL_ERROR_RULE) return void 0;
-    const key2 = `${file2}\0${d.ruleId}`;
+    const file = keyOf(d, cwd, loaded2.file);
+    if (file === void 0 || d.ruleId === INTERNAL_ERROR_RULE) return void 0;
+    const key2 = `${file}\0${d.ruleId}`;
     groups.set(key2, (groups.get(key2) ?? 0) + 1);
-    return { file: file2, key: key2 };
+    return { file, key: key2 };
   });
   const kept = [];
   let suppressed = 0;
@@ -52799,8 +52794,8 @@ function resolveSeverity(rule, codes, config, reported) {
 function isSuppressed(resource, ruleId, codes) {
   const annotations = annotationsOf(resource);
   const list2 = (key2) => annotations[key2]?.split(",").map((s) => s.trim()).filter(Boolean);
-  const own2 = list2(SUPPRESS_ANNOTATION);
-  if (own2 && (own2.includes("*") || own2.includes(ruleId) || codes.some((c) => own2.includes(c)))) return true;
+  const own = list2(SUPPRESS_ANNOTATION);
+  if (own && (own.includes("*") || own.includes(ruleId) || codes.some((c) => own.includes(c)))) return true;
   const istio = list2(ISTIO_SUPPRESS_ANNOTATION);
   const istioCodes = codes.filter((c) => c.startsWith("IST"));
   if (istio && istioCodes.length && (istio.includes("*") || istioCodes.some((c) => istio.includes(c)))) return true;
@@ -52926,8 +52921,8 @@ var RuleCatalog = class {
   doc(id) {
     const rule = this.byId.get(id);
     if (!rule) return void 0;
-    const file2 = join7(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
-    return existsSync4(file2) ? readFileSync4(file2, "utf8") : void 0;
+    const file = join7(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
+    return existsSync4(file) ? readFileSync4(file, "utf8") : void 0;
   }
 };
 var isCode = (s) => /^(IST|KIA)\d{4}$|^GWAPI$/i.test(s);
@@ -52990,10 +52985,10 @@ function applyDirectives(diagnostics, sources, catalog2, config) {
     }
   }
   const rule = catalog2.get(DIRECTIVE_RULE);
-  for (const [file2, source] of sources) {
+  for (const [file, source] of sources) {
     const directives = parseDirectives(source.text);
-    const inFile = byFile.get(file2) ?? [];
-    byFile.delete(file2);
+    const inFile = byFile.get(file) ?? [];
+    byFile.delete(file);
     if (directives.length === 0) {
       kept.push(...inFile);
       continue;
@@ -53022,10 +53017,10 @@ function applyDirectives(diagnostics, sources, catalog2, config) {
         message: message2,
         codes: [],
         path: [],
-        file: file2,
+        file,
         span: source.span(directive.start, directive.end),
         related: [],
-        fingerprint: fingerprint([DIRECTIVE_RULE, file2, message2])
+        fingerprint: fingerprint([DIRECTIVE_RULE, file, message2])
       });
     };
     for (const p of problems) report2(p.directive, p.messageId, p.data);
@@ -53213,10 +53208,10 @@ var getArrayGroup = () => {
 function build$4(options) {
   return options.group ? getArrayGroup : getArray;
 }
-var groupFiles = (groups, directory, files2) => {
+var groupFiles = (groups, directory, files) => {
   groups.push({
     directory,
-    files: files2,
+    files,
     dir: directory
   });
 };
@@ -53429,12 +53424,12 @@ var Walker = class {
   walk = (entries, directoryPath, depth) => {
     const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
     if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-    const files2 = this.getArray(this.state.paths);
+    const files = this.getArray(this.state.paths);
     for (let i = 0; i < entries.length; ++i) {
       const entry = entries[i];
       if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
         const filename = this.joinPath(entry.name, directoryPath);
-        this.pushFile(filename, files2, this.state.counts, filters);
+        this.pushFile(filename, files, this.state.counts, filters);
       } else if (entry.isDirectory()) {
         let path6 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
         if (exclude && exclude(entry.name, path6)) continue;
@@ -53452,12 +53447,12 @@ var Walker = class {
             const filename = basename3(resolvedPath);
             const directoryPath$1 = normalizePath(dirname7(resolvedPath), this.state.options);
             resolvedPath = this.joinPath(filename, directoryPath$1);
-            this.pushFile(resolvedPath, files2, this.state.counts, filters);
+            this.pushFile(resolvedPath, files, this.state.counts, filters);
           }
         });
       }
     }
-    this.groupFiles(this.state.groups, directoryPath, files2);
+    this.groupFiles(this.state.groups, directoryPath, files);
   };
 };
 function promise(root, options) {
@@ -53888,11 +53883,11 @@ async function discover(inputs, cwd, ignores, list2 = listFolder) {
   const unmatched = [];
   const ignored = [];
   const unreadable = [];
-  const walker = { ignores, add: (file2) => add4(file2), list: list2, unreadable };
+  const walker = { ignores, add: (file) => add4(file), list: list2, unreadable };
   let stdin = false;
-  const add4 = (file2) => {
-    const seen = found.get(file2.path);
-    if (!seen || file2.explicit && !seen.explicit) found.set(file2.path, file2);
+  const add4 = (file) => {
+    const seen = found.get(file.path);
+    if (!seen || file.explicit && !seen.explicit) found.set(file.path, file);
   };
   for (const input of inputs) {
     if (input === "-") {
@@ -53919,8 +53914,8 @@ async function discover(inputs, cwd, ignores, list2 = listFolder) {
       unmatched.push(input);
     }
   }
-  const files2 = [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { files: files2, stdin, unmatched, ignored, unreadable };
+  const files = [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { files, stdin, unmatched, ignored, unreadable };
 }
 async function walk(dir, walker) {
   const { ignores, add: add4 } = walker;
@@ -54290,7 +54285,7 @@ var ResourceIndex = class _ResourceIndex {
    */
   constructor(resources, settings) {
     this.settings = settings;
-    this.listCell = { value: resources };
+    this.list = resources;
     const byKind = /* @__PURE__ */ new Map();
     const byIdentity2 = /* @__PURE__ */ new Map();
     const byKindNamespace = /* @__PURE__ */ new Map();
@@ -54306,12 +54301,9 @@ var ResourceIndex = class _ResourceIndex {
     this.byKindNamespace = LayeredMap.of(byKindNamespace);
     this.memos = LayeredMap.of(/* @__PURE__ */ new Map());
     this.tables = LayeredMap.of(/* @__PURE__ */ new Map());
-    this.unions = /* @__PURE__ */ new Map();
-    this.derivedFrom = void 0;
   }
   settings;
-  /** Every resource in order; after a change computed on first use (most changes never need the whole list). */
-  listCell;
+  list;
   byKind;
   byIdentity;
   byKindNamespace;
@@ -54321,30 +54313,8 @@ var ResourceIndex = class _ResourceIndex {
   derived = {};
   memos;
   tables;
-  unions;
-  /**
-   * For an index made by `withChange` and not yet the current one: the index it was made from and the change. A
-   * table or union first asked for here is built there (once, shared by every later change) and patched.
-   */
-  derivedFrom;
   /** Set on per-check views (see `view`): records what a check reads. */
   log;
-  /**
-   * Makes this index (made by `withChange`) the one later changes start from: tables and unions it lacks are then
-   * built on it, and the index it was made from can be freed.
-   */
-  settle() {
-    this.derivedFrom = void 0;
-    void this.list;
-  }
-  get list() {
-    const cell = this.listCell;
-    if (!cell.value) {
-      cell.value = cell.compute();
-      delete cell.compute;
-    }
-    return cell.value;
-  }
   /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
   get resources() {
     this.log?.key(ReadKey.kind(ANY_KIND));
@@ -54451,30 +54421,6 @@ var ResourceIndex = class _ResourceIndex {
     return entry.value;
   }
   /**
-   * The strings the objects contribute, each object on its own without reading the index ("the namespaces the
-   * repository uses", "whether any object is Linkerd's"). Every object is asked; `kinds` are what a rule reading
-   * it is taken to read. A change asks only the changed objects, and its readers re-run only when a string
-   * appears or vanishes, so a question about the whole index costs a change what it touches.
-   */
-  union(name, kinds, valuesOf) {
-    for (const k of kinds) this.log?.kind(k);
-    this.log?.key(ReadKey.memo(name));
-    let state = this.unions.get(name);
-    if (!state && this.derivedFrom) {
-      const { index, change } = this.derivedFrom;
-      index.union(name, [], valuesOf);
-      state = patchUnion(index.unions.get(name), change.removed, change.added);
-      this.unions.set(name, state);
-    }
-    if (!state) {
-      const counts = /* @__PURE__ */ new Map();
-      for (const r of this.list) for (const v of new Set(valuesOf(r))) counts.set(v, (counts.get(v) ?? 0) + 1);
-      state = { valuesOf, counts, values: new Set(counts.keys()) };
-      this.unions.set(name, state);
-    }
-    return state.values;
-  }
-  /**
    * A lookup table that every object of `kinds` contributes entries to, each independently of the others
    * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
    * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the
@@ -54484,12 +54430,6 @@ var ResourceIndex = class _ResourceIndex {
   table(name, kinds, entriesOf3, first = () => 0) {
     for (const k of kinds) this.log?.kind(k);
     let state = this.tables.get(name);
-    if (!state && this.derivedFrom) {
-      const { index, change, keys } = this.derivedFrom;
-      index.table(name, kinds, entriesOf3, first);
-      state = this.patchTable(index.tables.get(name), change, keys);
-      this.tables.set(name, state);
-    }
     if (!state) {
       state = {
         kinds,
@@ -54515,30 +54455,6 @@ var ResourceIndex = class _ResourceIndex {
       }
     };
   }
-  /**
-   * A table built on the index this one was made from, after the change: the changed objects' entries and those
-   * that read what changed are recomputed. (No check of the earlier index read it, so no read key reports it.)
-   */
-  patchTable(built, change, keys) {
-    const state = {
-      ...built,
-      buckets: built.buckets.derive(),
-      contributions: built.contributions.derive(),
-      dependents: built.dependents.derive(),
-      owned: /* @__PURE__ */ new Set()
-    };
-    const changedKeys = /* @__PURE__ */ new Set();
-    const mine = (r) => state.kinds.some((k) => sameKind(k, r));
-    for (const r of change.removed) if (mine(r)) this.withdraw(state, r, changedKeys);
-    for (const r of change.added) if (mine(r)) this.contribute(state, r, true, changedKeys);
-    const stale = /* @__PURE__ */ new Set();
-    for (const key2 of keys) for (const r of state.dependents.get(key2) ?? []) if (!change.added.includes(r)) stale.add(r);
-    for (const r of stale) {
-      this.withdraw(state, r, changedKeys);
-      this.contribute(state, r, true, changedKeys);
-    }
-    return state;
-  }
   /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
   contribute(state, r, ordered, changed) {
     const deps = /* @__PURE__ */ new Set();
@@ -54547,19 +54463,18 @@ var ResourceIndex = class _ResourceIndex {
     for (const [key2, value] of entries) {
       const list2 = state.buckets.get(key2);
       const entry = { resource: r, value };
-      if (!list2) state.buckets.set(key2, own(state, [entry]));
-      else if (!ordered) list2.push(entry);
-      else if (state.owned?.has(list2)) list2.splice(orderedPosition(list2, entry, (e) => e.resource, state.first), 0, entry);
-      else state.buckets.set(key2, own(state, insertOrdered(list2, entry, (e) => e.resource, state.first)));
+      if (!list2) state.buckets.set(key2, [entry]);
+      else if (ordered) state.buckets.set(key2, insertOrdered(list2, entry, (e) => e.resource, state.first));
+      else list2.push(entry);
       keys.push(key2);
       changed.add(key2);
     }
     state.contributions.set(r, { keys, deps: [...deps] });
     for (const d of deps) {
       const set2 = state.dependents.get(d);
-      if (!set2) state.dependents.set(d, own(state, /* @__PURE__ */ new Set([r])));
-      else if (!ordered || state.owned?.has(set2)) set2.add(r);
-      else state.dependents.set(d, own(state, /* @__PURE__ */ new Set([...set2, r])));
+      if (!set2) state.dependents.set(d, /* @__PURE__ */ new Set([r]));
+      else if (ordered) state.dependents.set(d, /* @__PURE__ */ new Set([...set2, r]));
+      else set2.add(r);
     }
   }
   /** Removes an object's entries from a table; records changed keys. */
@@ -54567,19 +54482,13 @@ var ResourceIndex = class _ResourceIndex {
     const was = state.contributions.get(r);
     if (!was) return;
     for (const key2 of new Set(was.keys)) {
-      const before = state.buckets.get(key2) ?? [];
-      let list2;
-      if (state.owned?.has(before)) {
-        list2 = before;
-        for (let i = list2.length - 1; i >= 0; i--) if (list2[i].resource === r) list2.splice(i, 1);
-      } else list2 = own(state, before.filter((e) => e.resource !== r));
+      const list2 = (state.buckets.get(key2) ?? []).filter((e) => e.resource !== r);
       if (list2.length) state.buckets.set(key2, list2);
       else state.buckets.delete(key2);
       changed.add(key2);
     }
     for (const d of was.deps) {
-      const before = state.dependents.get(d);
-      const set2 = state.owned?.has(before) ? before : own(state, new Set(before ?? []));
+      const set2 = new Set(state.dependents.get(d) ?? []);
       set2.delete(r);
       if (set2.size) state.dependents.set(d, set2);
       else state.dependents.delete(d);
@@ -54602,18 +54511,15 @@ var ResourceIndex = class _ResourceIndex {
    * the new one).
    */
   withChange(change) {
-    const listed = () => {
-      const gone = new Set(change.removed);
-      const list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
-      for (const r of change.added) list2.splice(orderedPosition(list2, r, (x) => x), 0, r);
-      return list2;
-    };
+    const gone = new Set(change.removed);
+    let list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+    for (const r of change.added) list2 = insertOrdered(list2, r, (x) => x);
     const removed = change.removed;
     const added = change.added;
     const next = Object.create(_ResourceIndex.prototype);
     const fields = {
       settings: this.settings,
-      listCell: { compute: listed },
+      list: list2,
       log: void 0,
       byKind: new Map(this.byKind),
       byIdentity: this.byIdentity.derive(),
@@ -54621,16 +54527,14 @@ var ResourceIndex = class _ResourceIndex {
       present: new Map(this.present),
       derived: {},
       memos: this.memos.derive(),
-      tables: this.tables.derive(),
-      unions: new Map(this.unions),
-      derivedFrom: void 0
+      tables: this.tables.derive()
     };
     Object.assign(next, fields);
     const keys = /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]);
     const removedSet = new Set(removed);
-    const patchList = (list2, add4) => {
-      const out = (list2 ?? []).filter((r) => !removedSet.has(r));
-      for (const r of add4) out.splice(orderedPosition(out, r, (x) => x), 0, r);
+    const patchList = (list3, add4) => {
+      let out = (list3 ?? []).filter((r) => !removedSet.has(r));
+      for (const r of add4) out = insertOrdered(out, r, (x) => x);
       return out;
     };
     const group2 = (rs, keyOf3) => {
@@ -54640,22 +54544,22 @@ var ResourceIndex = class _ResourceIndex {
     };
     const touched = [...removed, ...added];
     for (const [kind2] of group2(touched, kindId)) {
-      const list2 = patchList(this.byKind.get(kind2), added.filter((r) => kindId(r) === kind2));
-      if (list2.length) next.byKind.set(kind2, list2);
+      const list3 = patchList(this.byKind.get(kind2), added.filter((r) => kindId(r) === kind2));
+      if (list3.length) next.byKind.set(kind2, list3);
       else next.byKind.delete(kind2);
     }
     for (const [id, rs] of group2(touched, (r) => r.id)) {
       const before = this.byIdentity.get(id) ?? [];
-      const list2 = patchList(before, added.filter((r2) => r2.id === id));
-      if (list2.length) next.byIdentity.set(id, list2);
+      const list3 = patchList(before, added.filter((r2) => r2.id === id));
+      if (list3.length) next.byIdentity.set(id, list3);
       else next.byIdentity.delete(id);
       const r = rs[0];
       keys.add(ReadKey.identity(r, r.namespace, r.name));
-      if (before.length > 1 || list2.length > 1) keys.add(ReadKey.duplicates());
+      if (before.length > 1 || list3.length > 1) keys.add(ReadKey.duplicates());
     }
     for (const [key2, rs] of group2(touched, (r) => `${kindId(r)}\0${r.namespace}`)) {
-      const list2 = patchList(this.byKindNamespace.get(key2), added.filter((r2) => `${kindId(r2)}\0${r2.namespace}` === key2));
-      if (list2.length) next.byKindNamespace.set(key2, list2);
+      const list3 = patchList(this.byKindNamespace.get(key2), added.filter((r2) => `${kindId(r2)}\0${r2.namespace}` === key2));
+      if (list3.length) next.byKindNamespace.set(key2, list3);
       else next.byKindNamespace.delete(key2);
       const r = rs[0];
       keys.add(ReadKey.kind(r));
@@ -54678,20 +54582,13 @@ var ResourceIndex = class _ResourceIndex {
     if (this.derived.workloads) {
       next.derived.workloads = workloadChanges.length ? this.derived.workloads.patched(removed.filter((r) => workloadChanges.includes(r)), added.filter((r) => workloadChanges.includes(r))) : this.derived.workloads;
     }
-    for (const [name, state] of this.unions) {
-      const patched = patchUnion(state, removed, added);
-      if (patched === state) continue;
-      next.unions.set(name, patched);
-      if (patched.values !== state.values) keys.add(ReadKey.memo(name));
-    }
     const recomputed = /* @__PURE__ */ new Map();
     for (const [name, state] of [...this.tables.entries()]) {
       const patched = {
         ...state,
         buckets: state.buckets.derive(),
         contributions: state.contributions.derive(),
-        dependents: state.dependents.derive(),
-        owned: /* @__PURE__ */ new Set()
+        dependents: state.dependents.derive()
       };
       next.tables.set(name, patched);
       const changedKeys = /* @__PURE__ */ new Set();
@@ -54741,7 +54638,6 @@ var ResourceIndex = class _ResourceIndex {
         again = true;
       }
     }
-    next.derivedFrom = { index: this, change, keys };
     return { index: next, keys };
   }
   unrecorded(kind2) {
@@ -54751,27 +54647,6 @@ var ResourceIndex = class _ResourceIndex {
     return this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace));
   }
 };
-function own(state, value) {
-  state.owned?.add(value);
-  return value;
-}
-function patchUnion(state, removed, added) {
-  const delta = /* @__PURE__ */ new Map();
-  for (const [rs, by] of [[removed, -1], [added, 1]]) {
-    for (const r of rs) for (const v of new Set(state.valuesOf(r))) delta.set(v, (delta.get(v) ?? 0) + by);
-  }
-  if (![...delta.values()].some((d) => d !== 0)) return state;
-  const counts = new Map(state.counts);
-  let appearedOrVanished = false;
-  for (const [v, d] of delta) {
-    const before = counts.get(v) ?? 0;
-    const after = before + d;
-    if (after > 0) counts.set(v, after);
-    else counts.delete(v);
-    if (before > 0 !== after > 0) appearedOrVanished = true;
-  }
-  return { valuesOf: state.valuesOf, counts, values: appearedOrVanished ? new Set(counts.keys()) : state.values };
-}
 var CountedNamespaces = class _CountedNamespaces {
   constructor(counts, declaredByName, nameSet) {
     this.counts = counts;
@@ -54810,12 +54685,6 @@ var CountedNamespaces = class _CountedNamespaces {
   }
   /** The table after a change; adds the keys of namespaces that appeared or disappeared. */
   patched(removed, added, keys) {
-    if (![...removed, ...added].some((r) => sameKind(r, K.Namespace))) {
-      const delta = /* @__PURE__ */ new Map();
-      for (const r of removed) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) - 1);
-      for (const r of added) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) + 1);
-      if ([...delta.values()].every((d) => d === 0)) return this;
-    }
     const counts = new Map(this.counts);
     const declared = new Map(this.declaredByName);
     for (const r of removed) {
@@ -54893,11 +54762,11 @@ var IncrementalEngine = class {
     for (const rule of this.resourceRules) {
       for (const kind2 of rule.target) this.reads.get(rule.meta.id).add(kindId(kind2));
       for (const kind2 of rule.target) {
-        for (const target of index.all(kind2)) if (isLinted(target)) this.addCheck(this.committed(this.runCheck(rule, target, index)));
+        for (const target of index.all(kind2)) if (isLinted(target)) this.addCheck(this.runCheck({ rule, target, keys: [], reports: [] }, index));
       }
     }
     for (const rule of this.globalRules) {
-      const check = this.committed(this.runCheck(rule, void 0, index));
+      const check = this.runCheck({ rule, target: void 0, keys: [], reports: [] }, index);
       this.globalChecks.push(check);
       this.indexCheck(check);
     }
@@ -54911,8 +54780,6 @@ var IncrementalEngine = class {
   globalChecks = [];
   byKey = /* @__PURE__ */ new Map();
   keyIds = /* @__PURE__ */ new Map();
-  /** Resource rules by the kind they target. */
-  targeting = /* @__PURE__ */ new Map();
   /** Kinds each rule read, by rule id (what runRules reports, for the reads test and the cluster reader). */
   reads = /* @__PURE__ */ new Map();
   /** Checks run since the engine was made (a measure of how much a change cost). */
@@ -54953,10 +54820,12 @@ var IncrementalEngine = class {
       for (const check of this.byKey.get(id) ?? []) affected.add(check);
     }
     const dropped = change.removed.flatMap((r) => this.checksByTarget.get(r) ?? []);
-    const rerun = [...affected].filter((c) => !c.target || !removed.has(c.target)).map((check) => ({ check, ...this.runCheck(check.rule, check.target, next) }));
-    const ran = change.added.filter(isLinted).flatMap((target) => this.rulesTargeting(target).map((rule) => this.runCheck(rule, target, next)));
-    const fresh = ran.map(({ rule, target, reports }) => ({ rule, target, keys: [], reports }));
-    return { index: next, dropped, rerun, fresh, freshKeys: ran.map((r) => r.keys) };
+    const rerun = [...affected].filter((c) => !c.target || !removed.has(c.target)).map((check) => {
+      const ran = this.runCheck({ ...check, keys: [], reports: [] }, next);
+      return { check, reports: ran.reports, keys: ran.keys };
+    });
+    const fresh = change.added.filter(isLinted).flatMap((target) => this.rulesTargeting(target).map((rule) => this.runCheck({ rule, target, keys: [], reports: [] }, next)));
+    return { index: next, dropped, rerun, fresh };
   }
   /** Commits a change; returns what it did. */
   apply(change) {
@@ -54971,24 +54840,14 @@ var IncrementalEngine = class {
     for (const { check, reports, keys } of preview.rerun) {
       this.unindexCheck(check);
       check.reports = reports;
-      check.keys = keys.map((k) => this.intern(k));
+      check.keys = keys;
       this.indexCheck(check);
     }
-    preview.fresh.forEach((check, i) => {
-      check.keys = preview.freshKeys[i].map((k) => this.intern(k));
-      this.addCheck(check);
-    });
+    for (const check of preview.fresh) this.addCheck(check);
     this.index = preview.index;
-    this.index.settle();
   }
   rulesTargeting(r) {
-    const kind2 = kindId(r);
-    let rules = this.targeting.get(kind2);
-    if (!rules) {
-      rules = this.resourceRules.filter((rule) => rule.target.some((k) => k === ANY_KIND || k.kind === r.kind && k.group === r.group));
-      this.targeting.set(kind2, rules);
-    }
-    return rules;
+    return this.resourceRules.filter((rule) => rule.target.some((k) => k === ANY_KIND || k.kind === r.kind && k.group === r.group));
   }
   addCheck(check) {
     const target = check.target;
@@ -55015,12 +54874,10 @@ var IncrementalEngine = class {
     }
     return id;
   }
-  committed(ran) {
-    return { rule: ran.rule, target: ran.target, keys: ran.keys.map((k) => this.intern(k)), reports: ran.reports };
-  }
   /** Runs one check against `index`, recording its reads; a rule that throws becomes an internal-error report. */
-  runCheck(rule, target, index) {
+  runCheck(check, index) {
     this.checksRun++;
+    const { rule, target } = check;
     const reports = [];
     const keys = /* @__PURE__ */ new Set();
     const kinds = this.reads.get(rule.meta.id);
@@ -55054,7 +54911,7 @@ var IncrementalEngine = class {
         }
       });
     }
-    return { rule, target, keys: [...keys], reports };
+    return { rule, target, keys: [...keys].map((k) => this.intern(k)), reports };
   }
 };
 
@@ -55396,7 +55253,7 @@ function restoreGluedColons(value) {
 }
 
 // src/load/fast-yaml.ts
-var scalar = (tag, resolve17, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve17(s ?? ""), construct: (s) => construct(s ?? "") });
+var scalar = (tag, resolve16, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve16(s ?? ""), construct: (s) => construct(s ?? "") });
 var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
@@ -55408,44 +55265,22 @@ var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   ]
 });
 var ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}*]/m;
-function fastStream(text) {
+function fastDocuments(text) {
   if (ALIAS.test(text)) return void 0;
-  const cut = streamCut(text);
-  let documents;
+  const documents = [];
   try {
-    documents = yaml.loadAll(cut ? text.slice(0, cut) : text, void 0, { schema: GO_YAML_V2_SCHEMA, json: false });
+    yaml.loadAll(
+      text,
+      (doc) => {
+        if (documents.length >= MAX_DOCUMENTS_PER_FILE) throw new RangeError("too many documents");
+        documents.push(doc);
+      },
+      { schema: GO_YAML_V2_SCHEMA, json: false }
+    );
   } catch {
     return void 0;
   }
-  let overflowAt;
-  if (cut !== void 0) {
-    if (documents.length !== MAX_DOCUMENTS_PER_FILE) return void 0;
-    overflowAt = cut;
-  } else if (documents.length > MAX_DOCUMENTS_PER_FILE) {
-    overflowAt = documentStart(text, MAX_DOCUMENTS_PER_FILE, documents.length);
-    if (overflowAt === void 0) return void 0;
-    documents = documents.slice(0, MAX_DOCUMENTS_PER_FILE);
-  }
-  if (documents.some((doc) => inspectData(doc).shared)) return void 0;
-  return overflowAt === void 0 ? { documents } : { documents, overflowAt };
-}
-var DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
-function streamCut(text) {
-  let seen = 0;
-  let implicitFirst;
-  for (const m of text.matchAll(DOCUMENT_MARKER)) {
-    implicitFirst ??= /^[ \t]*[^\s#]/m.test(text.slice(0, m.index)) ? 1 : 0;
-    if (++seen + implicitFirst > MAX_DOCUMENTS_PER_FILE) return /^\.\.\.(?=[ \t\r\n]|$)/m.test(text) ? void 0 : m.index;
-  }
-  return void 0;
-}
-function documentStart(text, index, total) {
-  if (/^\.\.\.(?=[ \t\r\n]|$)/m.test(text)) return void 0;
-  const markers = [];
-  for (const m of text.matchAll(DOCUMENT_MARKER)) markers.push(m.index);
-  const implicitFirst = /^[ \t]*[^\s#]/m.test(text.slice(0, markers[0] ?? text.length)) ? 1 : 0;
-  if (markers.length + implicitFirst !== total) return void 0;
-  return markers[index - implicitFirst];
+  return documents.some((doc) => inspectData(doc).shared) ? void 0 : documents;
 }
 
 // src/load/locate.ts
@@ -55816,8 +55651,8 @@ function fromMerge(doc, value, want) {
 
 // src/load/source-file.ts
 var SourceFile = class {
-  constructor(file2, text, parsedText = text, fastPath = false) {
-    this.file = file2;
+  constructor(file, text, parsedText = text, fastPath = false) {
+    this.file = file;
     this.text = text;
     this.parsedText = parsedText;
     this.fastPath = fastPath;
@@ -55930,36 +55765,47 @@ var isKustomizeDocument = (value) => {
   const ops = asArray(value);
   return ops.length > 0 && ops.every((op) => isObject(op) && typeof op.op === "string" && typeof op.path === "string");
 };
-var SYNTHETIC_TOKENS = /* @__PURE__ */ new Set([import_yaml4.CST.DOCUMENT, import_yaml4.CST.FLOW_END, import_yaml4.CST.SCALAR]);
+var TEMPLATE_SCALARS = /* @__PURE__ */ new Set(["QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL", "BLOCK_FOLDED"]);
 function looksLikeHelmTemplate(text) {
   if (!text.includes("{{")) return false;
-  if (templateOutsideData(text)) return true;
-  if (fastStream(text)) return false;
   const { documents, limits } = parseYamlStream(text);
-  return limits.length > 0 || documents.some((d) => d.errors.length > 0);
-}
-function templateOutsideData(text) {
-  let next = text.indexOf("{{");
-  let offset = 0;
-  let scalarStarts = false;
-  let blockHeader = false;
-  for (const token of new import_yaml4.Lexer().lex(text)) {
-    if (SYNTHETIC_TOKENS.has(token)) {
-      if (token === import_yaml4.CST.SCALAR) scalarStarts = true;
-      continue;
-    }
-    const type2 = import_yaml4.CST.tokenType(token);
-    const blockBody = scalarStarts && blockHeader;
-    if (scalarStarts) blockHeader = false;
-    else if (type2 === "block-scalar-header") blockHeader = true;
-    const data = blockBody || !scalarStarts && (type2 === "double-quoted-scalar" || type2 === "single-quoted-scalar" || type2 === "comment");
-    scalarStarts = false;
-    offset += token.length;
-    for (; next >= 0 && next < offset; next = text.indexOf("{{", next + 2)) if (!data) return true;
-    if (next < 0) return false;
+  if (limits.length > 0 || documents.some((d) => d.errors.length > 0)) return true;
+  const data = [];
+  for (const doc of documents) {
+    (0, import_yaml4.visit)(doc, {
+      Scalar(_key, node) {
+        if (node.range && TEMPLATE_SCALARS.has(String(node.type))) data.push([node.range[0], node.range[1]]);
+      }
+    });
   }
-  return next >= 0;
+  data.sort((a, b) => a[0] - b[0]);
+  let scalar2 = 0;
+  const comments = new CommentFinder(text);
+  for (let at2 = text.indexOf("{{"); at2 >= 0; at2 = text.indexOf("{{", at2 + 2)) {
+    while (scalar2 < data.length && data[scalar2][1] <= at2) scalar2++;
+    const inside = scalar2 < data.length && data[scalar2][0] <= at2;
+    if (!inside && !comments.isInComment(at2)) return true;
+  }
+  return false;
 }
+var CommentFinder = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  lineEnd = -1;
+  commentAt = -1;
+  isInComment(at2) {
+    if (at2 > this.lineEnd) {
+      const lineStart = this.text.lastIndexOf("\n", at2) + 1;
+      const newline = this.text.indexOf("\n", at2);
+      this.lineEnd = newline < 0 ? this.text.length : newline;
+      const m = /(^|\s)#/.exec(this.text.slice(lineStart, this.lineEnd));
+      this.commentAt = m ? lineStart + m.index + m[1].length : -1;
+    }
+    return this.commentAt >= 0 && this.commentAt < at2;
+  }
+};
 var ChartLocator = class {
   constructor(top) {
     this.top = top;
@@ -55967,10 +55813,10 @@ var ChartLocator = class {
   top;
   chartOf = /* @__PURE__ */ new Map();
   /** The chart root holding `file`, unless the file is one of the chart's plain CRDs (under `crds/`). */
-  chartHolding(file2) {
-    const root = this.rootAbove(dirname8(file2));
+  chartHolding(file) {
+    const root = this.rootAbove(dirname8(file));
     if (!root) return void 0;
-    const inside = file2.slice(root.length + 1).split(sep7);
+    const inside = file.slice(root.length + 1).split(sep7);
     return inside[0] === "crds" ? void 0 : root;
   }
   rootAbove(dir) {
@@ -56009,7 +55855,7 @@ async function load2(inputs, options) {
   const found = stdinPath ? { ...discovered, files: discovered.files.filter((f) => f.path !== stdinPath) } : discovered;
   phase("discover");
   const show = (path6) => toPosix(relative6(cwd, path6)) || basename7(path6);
-  const files2 = [];
+  const files = [];
   const resources = [];
   const issues = [];
   const sources = /* @__PURE__ */ new Map();
@@ -56021,7 +55867,7 @@ async function load2(inputs, options) {
   }
   for (const path6 of found.ignored) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(path6) });
-    files2.push({ file: show(path6), resources: 0, status: "skipped" });
+    files.push({ file: show(path6), resources: 0, status: "skipped" });
   }
   const kustomizeInputs = /* @__PURE__ */ new Set();
   const kustomizations = [];
@@ -56041,75 +55887,63 @@ async function load2(inputs, options) {
   }));
   if (stdinPath && ignores.ignores(stdinPath)) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(stdinPath) });
-    files2.push({ file: show(stdinPath), resources: 0, status: "skipped" });
+    files.push({ file: show(stdinPath), resources: 0, status: "skipped" });
   } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: stdinManifest(options.stdin) });
   else if (found.stdin) entries.push({ file: "<stdin>", read: stdinManifest(options.stdin) });
   phase("read");
-  for (const { file: file2, read, path: path6 } of entries) {
+  for (const { file, read, path: path6 } of entries) {
     if ("skip" in read) {
-      issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file: file2 });
-      files2.push({ file: file2, resources: 0, status: "skipped" });
+      issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file });
+      files.push({ file, resources: 0, status: "skipped" });
       continue;
     }
     if (path6 && (KUSTOMIZATION_FILES.has(basename7(path6)) || kustomizeInputs.has(path6))) {
-      kustomizeFiles.push(file2);
-      files2.push({ file: file2, resources: 0, status: "skipped", template: "kustomize" });
+      kustomizeFiles.push(file);
+      files.push({ file, resources: 0, status: "skipped", template: "kustomize" });
       continue;
     }
     const chart = path6 ? charts.chartHolding(path6) : void 0;
     if (chart) chartRoots.add(chart);
     if (chart || looksLikeHelmTemplate(read.text)) {
-      helmFiles.push(file2);
-      files2.push({ file: file2, resources: 0, status: "skipped", template: "helm" });
+      helmFiles.push(file);
+      files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
-    const parsed2 = parseManifests(file2, read.text, path6 ? options.parsed : void 0);
+    const parsed2 = parseManifests(file, read.text);
     const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
     if (broken && read.text.includes("{{")) {
-      helmFiles.push(file2);
-      files2.push({ file: file2, resources: 0, status: "skipped", template: "helm" });
+      helmFiles.push(file);
+      files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
-    sources.set(file2, parsed2.source);
+    sources.set(file, parsed2.source);
     for (const r of parsed2.resources) resources.push(r);
     for (const i of parsed2.issues) issues.push(i);
     skippedDocuments += parsed2.skippedDocuments;
-    if (parsed2.kustomize) kustomizeFiles.push(file2);
-    files2.push({ file: file2, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
+    if (parsed2.kustomize) kustomizeFiles.push(file);
+    files.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
   }
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
   phase("parse");
-  return { files: files2, resources, issues, skippedDocuments, sources, unmatched: found.unmatched, kustomizations, charts: [...chartRoots] };
+  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched, kustomizations, charts: [...chartRoots] };
 }
-function templateIssue(tool, files2) {
-  const dirs = [...new Set(files2.map((f) => dirname9(f)))];
+function templateIssue(tool, files) {
+  const dirs = [...new Set(files.map((f) => dirname9(f)))];
   const shown = dirs.slice(0, 3).join(", ") + (dirs.length > 3 ? `, and ${dirs.length - 3} more` : "");
   return {
     ruleId: "template-skipped",
     messageId: tool,
-    data: { count: files2.length, dirs: shown, dir: dirs[0] ?? "." },
-    file: files2[0] ?? ""
+    data: { count: files.length, dirs: shown, dir: dirs[0] ?? "." },
+    file: files[0] ?? ""
   };
 }
-function parseManifests(file2, text, store) {
+function parseManifests(file, text) {
   const lineBroken = lineBreaksAsLf(text);
   const glued = protectGluedColons(lineBroken);
   const parsedText = glued ?? lineBroken;
-  let parsed2 = store?.get(file2, text);
-  if (!parsed2) {
-    parsed2 = parseText(file2, text, parsedText, glued !== void 0);
-    store?.set(file2, text, parsed2);
-  }
-  const source = new SourceFile(file2, text, parsedText, parsed2.fastPath);
-  const resources = parsed2.resources.map(
-    (m) => ({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) })
-  );
-  return { source, resources, issues: [...parsed2.issues], skippedDocuments: parsed2.skippedDocuments, kustomize: parsed2.kustomize };
-}
-function parseText(file2, text, parsedText, glued) {
-  const fast = fastStream(parsedText);
-  const source = new SourceFile(file2, text, parsedText, fast !== void 0);
+  const fast = fastDocuments(parsedText);
+  const source = new SourceFile(file, text, parsedText, fast !== void 0);
   const resources = [];
   const issues = [];
   let skippedDocuments = 0;
@@ -56119,8 +55953,8 @@ function parseText(file2, text, parsedText, glued) {
     const shape = inspected ? void 0 : inspectData(parsed2).problem;
     if (shape) {
       const span = source.locate(ordinal2, shape.kind === "depth" ? shape.path : []) ?? source.span(0, 1);
-      if (shape.kind === "expansion") issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file: file2, span });
-      else issues.push({ ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file: file2, span });
+      if (shape.kind === "expansion") issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
+      else issues.push({ ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span });
       return;
     }
     const value = glued ? restoreGluedColons(parsed2) : parsed2;
@@ -56135,39 +55969,38 @@ function parseText(file2, text, parsedText, glued) {
         skippedDocuments++;
         continue;
       }
-      resources.push({ data: m.data, document: ordinal2, base: m.base });
+      resources.push({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, ordinal2, m.base) });
     }
   };
   if (fast) {
     let ordinal2 = 0;
-    for (const value of fast.documents) if (value !== null && value !== void 0) take(value, ordinal2++, true);
-    if (fast.overflowAt !== void 0) issues.push(yamlIssue(file2, source, { kind: "limit", limit: "documents", start: fast.overflowAt, end: fast.overflowAt + 1 }));
-    return { resources, issues, skippedDocuments, kustomize, fastPath: true };
+    for (const value of fast) if (value !== null && value !== void 0) take(value, ordinal2++, true);
+    return { source, resources, issues, skippedDocuments, kustomize };
   }
   const stream = source.parse();
-  for (const p of stream.limits) issues.push(yamlIssue(file2, source, p));
+  for (const p of stream.limits) issues.push(yamlIssue(file, source, p));
   let ordinal = 0;
   for (const [index, doc] of stream.documents.entries()) {
     const { value, problems } = documentValue(doc, index);
-    for (const p of problems) issues.push(yamlIssue(file2, source, p));
+    for (const p of problems) issues.push(yamlIssue(file, source, p));
     if (isEmptyDocument(doc)) continue;
     take(value, ordinal++, false);
   }
-  return { resources, issues, skippedDocuments, kustomize, fastPath: false };
+  return { source, resources, issues, skippedDocuments, kustomize };
 }
-function yamlIssue(file2, source, p) {
+function yamlIssue(file, source, p) {
   const span = source.span(p.start, p.end);
   switch (p.kind) {
     case "syntax":
-      return { ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file: file2, span };
+      return { ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span };
     case "duplicate-key":
-      return { ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file: file2, span };
+      return { ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span };
     case "alias-limit":
-      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file: file2, span };
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span };
     case "alias-count":
-      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasCount", data: { limit: MAX_ALIAS_COUNT }, file: file2, span };
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasCount", data: { limit: MAX_ALIAS_COUNT }, file, span };
     case "limit":
-      return p.limit === "depth" ? { ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file: file2, span } : { ruleId: "yaml-limit-exceeded", messageId: "documents", data: { limit: MAX_DOCUMENTS_PER_FILE.toLocaleString("en-US") }, file: file2, span };
+      return p.limit === "depth" ? { ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span } : { ruleId: "yaml-limit-exceeded", messageId: "documents", data: { limit: MAX_DOCUMENTS_PER_FILE.toLocaleString("en-US") }, file, span };
   }
 }
 function lineBreaksAsLf(text) {
@@ -56250,21 +56083,21 @@ var import_yaml7 = __toESM(require_dist(), 1);
 import { dirname as dirname10, join as join10, resolve as resolve9 } from "node:path";
 function kustomizationFileIn(dir) {
   for (const name of KUSTOMIZATION_FILES) {
-    const file2 = join10(dir, name);
-    if (isFile2(file2)) return file2;
+    const file = join10(dir, name);
+    if (isFile2(file)) return file;
   }
   return void 0;
 }
 var isRemote = (entry) => /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry);
-function readKustomization(file2) {
+function readKustomization(file) {
   let data;
   try {
-    data = (0, import_yaml7.parse)(readRegularTextSync(file2), { version: "1.1", uniqueKeys: false });
+    data = (0, import_yaml7.parse)(readRegularTextSync(file), { version: "1.1", uniqueKeys: false });
   } catch {
     return void 0;
   }
   const k = asObject(data) ?? {};
-  const dir = dirname10(file2);
+  const dir = dirname10(file);
   const local = (p) => {
     const s = asString(p);
     return s && !s.includes("\n") && !isRemote(s) ? resolve9(dir, s) : void 0;
@@ -56294,11 +56127,11 @@ function readKustomization(file2) {
       inputFiles.push(path6);
       patches.push({ file: path6, ...target ? { target } : {} });
     } else if (o && typeof o.patch === "string") {
-      patches.push({ file: file2, inlineAt: [field2, index, "patch"], ...target ? { target } : {} });
+      patches.push({ file, inlineAt: [field2, index, "patch"], ...target ? { target } : {} });
     }
   };
   asArray(k.patchesStrategicMerge).forEach((p, i) => {
-    if (typeof p === "string" && p.includes("\n")) patches.push({ file: file2, inlineAt: ["patchesStrategicMerge", i] });
+    if (typeof p === "string" && p.includes("\n")) patches.push({ file, inlineAt: ["patchesStrategicMerge", i] });
     else addPatch(p, "patchesStrategicMerge", i);
   });
   asArray(k.patchesJson6902).forEach((p, i) => addPatch(p, "patchesJson6902", i));
@@ -56327,7 +56160,7 @@ function readKustomization(file2) {
     if (env2) inputFiles.push(env2);
   }
   return {
-    file: file2,
+    file,
     dir,
     component: asString(k.kind) === "Component",
     bases,
@@ -56343,21 +56176,21 @@ function readKustomization(file2) {
 function kustomizationTree(rootDir, cache3) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  const visit = (dir) => {
+  const visit2 = (dir) => {
     if (seen.has(dir)) return;
     seen.add(dir);
     const k = kustomizationAt(dir, cache3);
     if (!k) return;
     out.push(k);
-    for (const d of [...k.bases, ...k.components]) visit(d);
+    for (const d of [...k.bases, ...k.components]) visit2(d);
   };
-  visit(rootDir);
+  visit2(rootDir);
   return out;
 }
 function kustomizationAt(dir, cache3) {
   if (!cache3.has(dir)) {
-    const file2 = kustomizationFileIn(dir);
-    cache3.set(dir, file2 && readKustomization(file2) || null);
+    const file = kustomizationFileIn(dir);
+    cache3.set(dir, file && readKustomization(file) || null);
   }
   return cache3.get(dir) ?? void 0;
 }
@@ -56501,11 +56334,11 @@ function gitopsRequests(resources, top) {
       const dir = inRepo(asString(chartSpec.chart));
       if (!dir || !isFile3(join11(dir, "Chart.yaml"))) continue;
       const target = asString(spec2.targetNamespace);
-      const own2 = namespaceOf(r.data);
+      const own = namespaceOf(r.data);
       const values = [];
       for (const from of asArray(spec2.valuesFrom).map(asObject)) {
         if (!from || from.kind !== "ConfigMap") continue;
-        const cm = configMaps.get(`${own2 ?? ""}/${asString(from.name) ?? ""}`);
+        const cm = configMaps.get(`${own ?? ""}/${asString(from.name) ?? ""}`);
         const text = asString(asObject(cm?.data)?.[asString(from.valuesKey) ?? "values.yaml"]);
         const parsed2 = text ? safeParse(text) : void 0;
         if (parsed2) values.push(parsed2);
@@ -56517,7 +56350,7 @@ function gitopsRequests(resources, top) {
         dir,
         by,
         releaseName: asString(spec2.releaseName) ?? (target ? `${target}-${name}` : name),
-        ...opt("namespace", target ?? own2),
+        ...opt("namespace", target ?? own),
         valuesFiles: asArray(chartSpec.valuesFiles).map((f) => asString(f)).filter((f) => f !== void 0).map((f) => resolve10(top, f)),
         values,
         set: []
@@ -56781,9 +56614,9 @@ async function buildChart(root, command, sources, timeoutMs) {
   try {
     const valueArgs = root.valuesFiles.flatMap((f) => ["--values", f]);
     root.values.forEach((v, i) => {
-      const file2 = join14(scratch, `values-${i}.json`);
-      writeFileSync2(file2, JSON.stringify(v));
-      valueArgs.push("--values", file2);
+      const file = join14(scratch, `values-${i}.json`);
+      writeFileSync2(file, JSON.stringify(v));
+      valueArgs.push("--values", file);
     });
     for (const s of root.set) valueArgs.push(s.string ? "--set-string" : "--set", `${s.name}=${s.value}`);
     const argv = [...command, "template", root.releaseName, root.dir, ...root.namespace ? ["--namespace", root.namespace] : [], ...valueArgs];
@@ -56802,30 +56635,30 @@ function readRendered(output, chartDir, sources) {
   for (const chunk of output.split(/^---[^\n]*$/m)) {
     source = /^# Source: (.+?)\s*$/m.exec(chunk)?.[1] ?? source;
     if (!source || !/^[^#\s]/m.test(chunk)) continue;
-    const file2 = sourceFile(chartDir, source);
-    const parsed2 = parseManifests(sources.show(file2), chunk);
+    const file = sourceFile(chartDir, source);
+    const parsed2 = parseManifests(sources.show(file), chunk);
     for (const r of parsed2.resources) {
-      const key2 = `${file2}\0${r.kind}`;
+      const key2 = `${file}\0${r.kind}`;
       const occurrence = seen.get(key2) ?? 0;
       seen.set(key2, occurrence + 1);
-      resources.push({ ...r, origin: templateOrigin(file2, r.kind, occurrence, sources) });
+      resources.push({ ...r, origin: templateOrigin(file, r.kind, occurrence, sources) });
     }
     for (const issue2 of parsed2.issues) {
-      const template = sources.file(file2);
+      const template = sources.file(file);
       const lineText = issue2.span ? chunk.split("\n")[issue2.span.line - 1] ?? "" : "";
       const range = template ? sameLine(template.text, lineText) : void 0;
-      issues.push({ ...issue2, file: sources.show(file2), ...template && range ? { span: template.span(range.start, range.end) } : { span: void 0 } });
+      issues.push({ ...issue2, file: sources.show(file), ...template && range ? { span: template.span(range.start, range.end) } : { span: void 0 } });
     }
   }
   return { resources, issues };
 }
-function templateOrigin(file2, kind2, occurrence, sources) {
+function templateOrigin(file, kind2, occurrence, sources) {
   let segment;
   return {
     kind: "file",
-    file: sources.show(file2),
+    file: sources.show(file),
     locate: (path6, part) => {
-      const template = sources.file(file2);
+      const template = sources.file(file);
       if (!template) return void 0;
       segment ??= segmentFor(templateLines(template.text).segments, kind2, occurrence);
       const range = locateInTemplate(segment, path6, part);
@@ -56903,8 +56736,8 @@ function homeOf(data, origin, build3) {
     if (best) return best;
   }
   if (origin.configuredIn && !origin.repo) {
-    const file2 = resolve11(build3.buildDir, origin.configuredIn);
-    const doc = build3.sources.docs(file2)[0];
+    const file = resolve11(build3.buildDir, origin.configuredIn);
+    const doc = build3.sources.docs(file)[0];
     if (doc) return generatorEntry(doc, name);
   }
   const root = build3.sources.docs(build3.rootFile)[0];
@@ -57100,8 +56933,8 @@ function deepEqual(a, b) {
 // src/render/kustomize/build.ts
 async function buildKustomization(root, command, sources, cache3, timeoutMs) {
   const tree = kustomizationTree(root.dir, cache3);
-  const files2 = /* @__PURE__ */ new Set();
-  for (const k of tree) for (const f of [k.file, ...k.resourceFiles, ...k.inputFiles]) files2.add(f);
+  const files = /* @__PURE__ */ new Set();
+  for (const k of tree) for (const f of [k.file, ...k.resourceFiles, ...k.inputFiles]) files.add(f);
   const wrapper = mkdtempSync2(join15(tmpdir2(), "meshlint-kustomize-"));
   try {
     const posix2 = (p) => p.split(sep9).join("/");
@@ -57119,14 +56952,14 @@ async function buildKustomization(root, command, sources, cache3, timeoutMs) {
     writeFileSync3(join15(wrapper, "kustomization.yaml"), (0, import_yaml11.stringify)(spec2));
     const helm = tree.some((k) => k.helmCharts) ? ["--enable-helm"] : [];
     const run = await runTool([...command, ...helm, wrapper], wrapper, timeoutMs);
-    if (!run.ok) return { run, resources: [], files: files2, tree };
+    if (!run.ok) return { run, resources: [], files, tree };
     const parsed2 = parseManifests(`${root.dir}/(kustomize build)`, run.stdout);
     const build3 = { buildDir: wrapper, rootFile: tree[0]?.file ?? join15(root.dir, "kustomization.yaml"), tree, patches: patchesByPrecedence(root.dir, cache3), sources, ...root.namespaceAt ? { namespaceAt: root.namespaceAt } : {} };
     const resources = parsed2.resources.map((r) => {
       const traced = traceObject(r.data, build3);
       return { apiVersion: r.apiVersion, kind: r.kind, data: deepFreeze(traced.data), origin: traced.origin };
     });
-    return { run, resources, files: files2, tree };
+    return { run, resources, files, tree };
   } finally {
     rmSync2(wrapper, { recursive: true, force: true });
   }
@@ -57275,20 +57108,20 @@ async function render(input, options) {
     const by = request.by.kind ? ` (deployed by ${request.by.kind} "${request.by.name}")` : "";
     if (request.tool === "kustomize") {
       const tree = kustomizationTree(request.dir, cache3);
-      const files2 = tree.flatMap((k) => [k.file, ...k.resourceFiles, ...k.inputFiles]);
-      for (const f of files2) attempted.add(show(f));
-      const file2 = show(tree[0]?.file ?? join16(request.dir, "kustomization.yaml"));
+      const files = tree.flatMap((k) => [k.file, ...k.resourceFiles, ...k.inputFiles]);
+      for (const f of files) attempted.add(show(f));
+      const file = show(tree[0]?.file ?? join16(request.dir, "kustomization.yaml"));
       if (!kustomize) {
-        issues.push({ ruleId: "template-not-rendered", messageId: "kustomize", data: { root, by, why: kustomizeMissing }, file: file2, help: KUSTOMIZE_HELP });
+        issues.push({ ruleId: "template-not-rendered", messageId: "kustomize", data: { root, by, why: kustomizeMissing }, file, help: KUSTOMIZE_HELP });
         return;
       }
       if (tree.some((k) => k.helmCharts) && !helmThere) {
-        issues.push({ ruleId: "template-not-rendered", messageId: "kustomizeHelm", data: { root, by, why: helmMissing }, file: file2, help: `${HELM_HELP}.` });
+        issues.push({ ruleId: "template-not-rendered", messageId: "kustomizeHelm", data: { root, by, why: helmMissing }, file, help: `${HELM_HELP}.` });
         return;
       }
       const build3 = await buildKustomization(request, kustomize, sources, cache3, timeout);
       if (!build3.run.ok) {
-        issues.push({ ruleId: "template-render-failed", messageId: "kustomize", data: { root, by, detail: build3.run.error, command: kustomize.join(" ") }, file: file2 });
+        issues.push({ ruleId: "template-render-failed", messageId: "kustomize", data: { root, by, detail: build3.run.error, command: kustomize.join(" ") }, file });
         return;
       }
       for (const f of build3.files) consumed.add(show(f));
@@ -57326,8 +57159,8 @@ async function render(input, options) {
   deployments.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return {
     deployments,
-    consumes: (file2) => consumed.has(file2),
-    attempted: (file2) => attempted.has(file2),
+    consumes: (file) => consumed.has(file),
+    attempted: (file) => attempted.has(file),
     issues,
     sources: () => sources.sources()
   };
@@ -57335,14 +57168,14 @@ async function render(input, options) {
 var FileSet = class {
   files = /* @__PURE__ */ new Set();
   folders = [];
-  add(file2) {
-    this.files.add(file2);
+  add(file) {
+    this.files.add(file);
   }
   addFolder(folder) {
     this.folders.push(folder === "." ? "" : `${folder}/`);
   }
-  has(file2) {
-    return this.files.has(file2) || this.folders.some((f) => file2.startsWith(f));
+  has(file) {
+    return this.files.has(file) || this.folders.some((f) => file.startsWith(f));
   }
 };
 async function mapLimit2(items, limit, fn) {
@@ -57359,145 +57192,6 @@ import { resolve as resolve12 } from "node:path";
 
 // src/istio/mesh-config.ts
 var import_yaml14 = __toESM(require_dist(), 1);
-
-// src/istio/mesh-config-schema.ts
-var NESTED_MODES = {
-  outboundTrafficPolicy: { mode: ["REGISTRY_ONLY", "ALLOW_ANY", "ALLOW_ANY_DYNAMIC_DNS"] },
-  inboundTrafficPolicy: { mode: ["PASSTHROUGH", "LOCALHOST"] }
-};
-var MESH_CONFIG_FIELDS = {
-  proxyListenPort: "int",
-  proxyInboundListenPort: "int",
-  proxyHttpPort: "int",
-  connectTimeout: "duration",
-  hboneIdleTimeout: "duration",
-  protocolDetectionTimeout: "duration",
-  tcpKeepalive: "object",
-  ingressClass: "string",
-  ingressService: "string",
-  ingressControllerMode: ["UNSPECIFIED", "OFF", "DEFAULT", "STRICT"],
-  ingressSelector: "string",
-  enableTracing: "bool",
-  accessLogFile: "string",
-  accessLogFormat: "string",
-  accessLogEncoding: ["TEXT", "JSON"],
-  enableEnvoyAccessLogService: "bool",
-  disableEnvoyListenerLog: "bool",
-  defaultConfig: "object",
-  outboundTrafficPolicy: "object",
-  inboundTrafficPolicy: "object",
-  configSources: "list",
-  enableAutoMtls: "bool",
-  trustDomain: "string",
-  trustDomainAliases: "list",
-  caCertificates: "list",
-  defaultServiceExportTo: "list",
-  defaultVirtualServiceExportTo: "list",
-  defaultDestinationRuleExportTo: "list",
-  rootNamespace: "string",
-  localityLbSetting: "object",
-  zoneAwareLbSetting: "object",
-  dnsRefreshRate: "duration",
-  h2UpgradePolicy: ["DO_NOT_UPGRADE", "UPGRADE"],
-  inboundClusterStatName: "string",
-  outboundClusterStatName: "string",
-  certificates: "list",
-  serviceSettings: "list",
-  serviceScopeConfigs: "list",
-  enablePrometheusMerge: "bool",
-  verifyCertificateAtClient: "bool",
-  ca: "object",
-  extensionProviders: "list",
-  defaultProviders: "object",
-  discoverySelectors: "list",
-  pathNormalization: "object",
-  defaultHttpRetryPolicy: "object",
-  meshMTLS: "object",
-  tlsDefaults: "object",
-  defaultTrafficPolicy: "object",
-  serviceEntryVisibility: "object"
-};
-var REMOVED_FIELDS = new Set(
-  [
-    "thrift_config",
-    "mixer_check_server",
-    "mixer_report_server",
-    "disable_policy_checks",
-    "disable_mixer_http_reports",
-    "policy_check_fail_open",
-    "sidecar_to_telemetry_session_affinity",
-    "auth_policy",
-    "rds_refresh_delay",
-    "mixer_address",
-    "enable_client_side_policy_check",
-    "sds_uds_path",
-    "sds_refresh_delay",
-    "enable_sds_token_mount",
-    "sds_use_k8s_sa_jwt",
-    "termination_drain_duration",
-    "disable_report_batch",
-    "report_batch_max_entries",
-    "report_batch_max_time",
-    "file_flush_interval",
-    "file_flush_min_size"
-  ].flatMap((name) => [name, camel(name)])
-);
-function camel(protoName) {
-  return protoName.replace(/_([a-zA-Z])/g, (_, c) => c.toUpperCase());
-}
-var jsonName = (key2) => key2.includes("_") ? camel(key2) : key2;
-function meshConfigProblems(config, unknownFields = "report") {
-  const problems = [];
-  for (const [key2, value] of Object.entries(config)) {
-    const name = jsonName(key2);
-    const type2 = MESH_CONFIG_FIELDS[name];
-    if (type2 === void 0) {
-      if (unknownFields === "report" && !REMOVED_FIELDS.has(key2)) {
-        problems.push(`"${key2}" is not a MeshConfig field${didYouMean(key2, Object.keys(MESH_CONFIG_FIELDS))}; istiod ignores it, so the setting it means keeps Istio's default`);
-      }
-      continue;
-    }
-    const wrong = typeProblem(key2, value, type2);
-    if (wrong) {
-      problems.push(wrong);
-      continue;
-    }
-    const nested = NESTED_MODES[name];
-    if (nested && isObject(value)) {
-      for (const [inner, innerValue] of Object.entries(value)) {
-        const innerType = nested[inner];
-        const problem = innerType ? typeProblem(`${key2}.${inner}`, innerValue, innerType) : unknownFields === "report" ? `"${key2}.${inner}" is not a field of ${key2}${didYouMean(inner, Object.keys(nested))}; istiod ignores it` : void 0;
-        if (problem) problems.push(problem);
-      }
-    }
-  }
-  return problems;
-}
-function typeProblem(field2, value, type2) {
-  if (value === null) return void 0;
-  const shown = typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "a list" : isObject(value) ? "a mapping" : String(value);
-  const refused = "istiod refuses a mesh config it cannot read";
-  if (Array.isArray(type2)) {
-    const ok = typeof value === "string" && type2.includes(value) || typeof value === "number" && Number.isInteger(value) && value >= 0 && value < type2.length;
-    return ok ? void 0 : `${field2} must be one of ${type2.join(", ")}, not ${shown}${typeof value === "string" ? didYouMean(value, type2) : ""} (${refused})`;
-  }
-  switch (type2) {
-    case "bool":
-      return typeof value === "boolean" ? void 0 : `${field2} must be true or false, not ${shown} (${refused})`;
-    case "string":
-    case "duration":
-      return typeof value === "string" ? void 0 : `${field2} must be a ${type2 === "duration" ? "duration such as 10s" : "string"}, not ${shown} (${refused})`;
-    case "int":
-      return typeof value === "number" && Number.isInteger(value) || typeof value === "string" && /^-?\d+$/.test(value) ? void 0 : `${field2} must be an integer, not ${shown} (${refused})`;
-    case "list":
-      return Array.isArray(value) ? void 0 : `${field2} must be a list, not ${shown} (${refused})`;
-    case "object":
-      return isObject(value) ? void 0 : `${field2} must be a mapping, not ${shown} (${refused})`;
-  }
-  return void 0;
-}
-
-// src/istio/mesh-config.ts
 var DEFAULT_MESH_CONFIG = deepFreeze({
   rootNamespace: "istio-system",
   trustDomain: "cluster.local",
@@ -57534,38 +57228,33 @@ function mergeMeshConfig(base, override) {
 }
 var MeshConfigError = class extends Error {
 };
-function parseMeshConfig(text, file2, unknownFields = "report") {
-  const checked = (config, where) => {
-    const problems = meshConfigProblems(config, unknownFields);
-    if (problems.length === 0) return config;
-    throw new MeshConfigError(problems.map((p) => `${where}: ${p}.`).join("\n"));
-  };
-  const doc = parseDocumentObject(text, file2);
+function parseMeshConfig(text, file) {
+  const doc = parseDocumentObject(text, file);
   if (doc.kind === "ConfigMap") {
     const mesh = asString(asObject(doc.data)?.mesh);
-    if (mesh === void 0) throw new MeshConfigError(`${file2}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
-    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(parseDocumentObject(mesh, `${file2} (data.mesh)`), `${file2} (data.mesh)`)));
+    if (mesh === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
+    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, parseDocumentObject(mesh, `${file} (data.mesh)`)));
   }
-  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(doc, file2)));
+  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, doc));
 }
-function parseMeshNetworks(text, file2) {
-  const doc = parseDocumentObject(text, file2);
+function parseMeshNetworks(text, file) {
+  const doc = parseDocumentObject(text, file);
   if (doc.kind === "ConfigMap") {
     const networks = asString(asObject(doc.data)?.meshNetworks);
-    if (networks === void 0) throw new MeshConfigError(`${file2}: the ConfigMap has no "data.meshNetworks" key.`);
-    return deepFreeze(parseDocumentObject(networks, `${file2} (data.meshNetworks)`));
+    if (networks === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.meshNetworks" key.`);
+    return deepFreeze(parseDocumentObject(networks, `${file} (data.meshNetworks)`));
   }
   return deepFreeze(doc);
 }
-function parseDocumentObject(text, file2) {
+function parseDocumentObject(text, file) {
   let value;
   try {
     value = (0, import_yaml14.parse)(text, { version: "1.1" });
   } catch (error2) {
-    throw new MeshConfigError(`${file2}: ${error2.message.split("\n")[0]}`);
+    throw new MeshConfigError(`${file}: ${error2.message.split("\n")[0]}`);
   }
   if (value === null || value === void 0) return {};
-  if (!isObject(value)) throw new MeshConfigError(`${file2}: expected a YAML mapping.`);
+  if (!isObject(value)) throw new MeshConfigError(`${file}: expected a YAML mapping.`);
   return value;
 }
 
@@ -57583,8 +57272,7 @@ function makeSettings(partial = {}) {
     installation: { ...resolveInstallation(partial.installation), ...partial.installationRead },
     externalHosts: partial.externalHosts ?? [],
     gatewayApiChannel: partial.gatewayApiChannel,
-    gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
-    linkerd: { distribution: partial.linkerd?.distribution ?? "open-source", injectValues: partial.linkerd?.injectValues ?? [] }
+    gatewayApiBundle: partial.gatewayApiBundle ?? "auto"
   };
 }
 function settingsFor(config, options, cwd) {
@@ -57600,20 +57288,19 @@ function settingsFor(config, options, cwd) {
     externalHosts: s.externalHosts,
     gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
     gatewayApiBundle: s.gatewayApiBundle,
-    linkerd: s.linkerd,
     installation: s.installation,
     installationRead: options.installation
   });
 }
-function readMeshFile(file2, parse13) {
+function readMeshFile(file, parse13) {
   let text;
   try {
-    text = readRegularTextSync(file2);
+    text = readRegularTextSync(file);
   } catch (error2) {
-    throw new UsageError(`cannot read ${file2}: ${error2.code ?? error2.message}`);
+    throw new UsageError(`cannot read ${file}: ${error2.code ?? error2.message}`);
   }
   try {
-    return parse13(text, file2);
+    return parse13(text, file);
   } catch (error2) {
     if (error2 instanceof MeshConfigError) throw new UsageError(error2.message);
     throw error2;
@@ -57633,32 +57320,31 @@ async function loadProject(inputs, options = {}) {
       ...options.stdin !== void 0 ? { stdin: options.stdin } : {},
       ...options.stdinFilename !== void 0 ? { stdinFilename: resolve13(cwd, options.stdinFilename) } : {},
       ...options.maxFileSize !== void 0 ? { maxFileSize: options.maxFileSize } : {},
-      ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {},
-      ...options.cache ? { parsed: options.cache.files(config, settings) } : {}
+      ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}
     }),
     servedCrds(options.crds ?? [], cwd)
   ]);
   const rendered = options.render === false || !needsRendering(loaded2) ? void 0 : await render(loaded2, { cwd, top: await gitTop(cwd) ?? cwd, ...options.render });
   if (rendered) phase("render");
-  const { plain, deployments, issues, files: files2, sources } = assemble(loaded2, rendered);
+  const { plain, deployments, issues, files, sources } = assemble(loaded2, rendered);
   const context = [...plain, ...served2, ...options.clusterResources ?? []];
   const base = resourcesFromRaw(context, settings);
   const worlds = [{ deployment: void 0, index: indexResources(overlay(base), settings) }];
   const renderedObjects = [];
   for (const deployment of deployments) {
-    const own2 = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
-    renderedObjects.push(...own2);
-    worlds.push({ deployment, index: indexResources(overlay([...base, ...own2]), settings) });
+    const own = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
+    renderedObjects.push(...own);
+    worlds.push({ deployment, index: indexResources(overlay([...base, ...own]), settings) });
   }
   const index = deployments.length === 0 ? worlds[0].index : indexResources(overlay([...base, ...renderedObjects]), settings);
   phase("index");
-  return { cwd, config, settings, loaded: loaded2, index, plain, shared: context, deployments, worlds, issues, files: files2, sources };
+  return { cwd, config, settings, loaded: loaded2, index, plain, shared: context, deployments, worlds, issues, files, sources };
 }
 function assemble(loaded2, rendered) {
   if (!rendered) {
     return { plain: loaded2.resources, deployments: [], issues: loaded2.issues, files: loaded2.files, sources: () => new Map(loaded2.sources) };
   }
-  const consumed = (file2) => file2 !== void 0 && rendered.consumes(file2);
+  const consumed = (file) => file !== void 0 && rendered.consumes(file);
   const leftover = (tool) => loaded2.files.filter((f) => f.template === tool && !rendered.attempted(f.file)).map((f) => f.file);
   const issues = [
     ...loaded2.issues.filter((i) => i.ruleId !== "template-skipped" && !consumed(i.file)),
@@ -58253,35 +57939,22 @@ var ROOT_SELECTOR_MESH_WIDE = [K.AuthorizationPolicy, K.RequestAuthentication, K
 var selectsMeshWide = (index, policy) => policy.namespace === index.settings.rootNamespace && ROOT_SELECTOR_MESH_WIDE.some((k) => sameKind(k, policy));
 function policyAppliesTo(index, policy, pod2) {
   const root = index.settings.rootNamespace;
-  const own2 = policy.namespace === pod2.namespace;
+  const own = policy.namespace === pod2.namespace;
   const target = policyTarget(policy);
   switch (target.kind) {
     case "namespace":
-      return own2 || policy.namespace === root;
+      return own || policy.namespace === root;
     case "selector":
-      return (own2 || selectsMeshWide(index, policy)) && matches2(target.selector, pod2.labels);
+      return (own || selectsMeshWide(index, policy)) && matches2(target.selector, pod2.labels);
     case "targetRefs":
-      return own2 && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels[GATEWAY_NAME_LABEL] === r.name);
+      return own && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels[GATEWAY_NAME_LABEL] === r.name);
   }
 }
 var GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 function policiesApplyingTo(index, kind2, pod2) {
   const root = index.settings.rootNamespace;
   const namespaces = pod2.namespace === root ? [root] : [pod2.namespace, root];
-  const table3 = policiesBySlot(index, kind2);
-  const slots = ["*", ...Object.entries(pod2.labels).map(([k, v]) => `${k}=${v}`)];
-  return namespaces.flatMap((ns) => {
-    const found = new Set(slots.flatMap((slot) => table3.get(`${ns}\0${slot}`)));
-    return [...found].sort(compareResources).filter((p) => policyAppliesTo(index, p, pod2));
-  });
-}
-function policiesBySlot(index, kind2) {
-  return index.table(`istio/policies-by-slot ${kindId(kind2)}`, [kind2], (policy) => {
-    const target = policyTarget(policy);
-    const required = target.kind === "selector" && !target.selector.expressions.length ? Object.entries(target.selector.matchLabels).sort() : [];
-    const slot = required.length ? `${required[0][0]}=${required[0][1]}` : "*";
-    return [[`${policy.namespace}\0${slot}`, policy]];
-  });
+  return namespaces.flatMap((ns) => index.inNamespace(kind2, ns)).filter((p) => policyAppliesTo(index, p, pod2));
 }
 function policyWorkloads(index, policy) {
   const target = policyTarget(policy);
@@ -58572,9 +58245,9 @@ function ruleCovers(outer, inner) {
 }
 function fieldsCover(outer, inner) {
   return Object.entries(outer).every(([field2, patterns]) => {
-    const own2 = inner[field2];
-    if (!own2) return false;
-    return field2.startsWith("not") ? patterns.every((p) => own2.includes(p)) : own2.every((v) => patterns.some((p) => p === v || !v.includes("*") && stringMatches(p, v)));
+    const own = inner[field2];
+    if (!own) return false;
+    return field2.startsWith("not") ? patterns.every((p) => own.includes(p)) : own.every((v) => patterns.some((p) => p === v || !v.includes("*") && stringMatches(p, v)));
   });
 }
 var valuesCover = (outer, inner) => outer === void 0 || inner !== void 0 && inner.every((v) => outer.some((p) => p === v || !v.includes("*") && stringMatches(p, v)));
@@ -58627,17 +58300,6 @@ var declaresNamespace = (index, namespace) => {
 var holdsWorkloads = (index) => index.fact("evidence/holds-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
 var holdsApplicationsIn = (index, namespace) => index.workloads().inNamespace(namespace).length > 0 || holdsKindIn(index, K.ServiceAccount, namespace);
 var speaksForServicesIn = (index, namespace) => holdsKindIn(index, K.Service, namespace) || declaresNamespace(index, namespace);
-var ownsServicesIn = (index, namespace) => declaresNamespace(index, namespace) || namespace === index.settings.defaultNamespace && holdsKindIn(index, K.Service, namespace);
-var marksWorkloadsOrNamespaces = (index, key2, isMark) => index.fact(`evidence/marks:${key2}`, [K.Namespace, ...WORKLOAD_KINDS], (i) => {
-  const marked = (meta) => Object.keys(meta).some(isMark);
-  if (i.all(K.Namespace).some((ns) => isLinted(ns) && (marked(labelsOf(ns)) || marked(annotationsOf(ns))))) return true;
-  return i.workloads().all.some((w) => isLinted(w.resource) && (marked(w.labels) || marked(w.annotations)));
-});
-var runsContainerNamed = (index, name) => index.fact(
-  `evidence/container:${name}`,
-  WORKLOAD_KINDS,
-  (i) => i.workloads().all.some((w) => isLinted(w.resource) && [...w.containers, ...w.initContainers].some((c) => c.name === name))
-);
 
 // src/istio/injection.ts
 function namespaceDataplane(index, namespace) {
@@ -58659,8 +58321,8 @@ function hasSidecar(index, workload, options = {}) {
   return options.revisions === true && ns.revision !== void 0;
 }
 function isAmbient(index, workload) {
-  const own2 = workload.labels["istio.io/dataplane-mode"];
-  if (own2 !== void 0) return own2 === "ambient";
+  const own = workload.labels["istio.io/dataplane-mode"];
+  if (own !== void 0) return own === "ambient";
   if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
   return namespaceDataplane(index, workload.namespace).ambient;
 }
@@ -58674,8 +58336,8 @@ function workloadInAmbient(index, workload) {
     return false;
   }
   if ((workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"]) === "true") return false;
-  const own2 = workload.labels["istio.io/dataplane-mode"];
-  if (own2 !== void 0) return own2 === "ambient";
+  const own = workload.labels["istio.io/dataplane-mode"];
+  if (own !== void 0) return own === "ambient";
   if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
   return namespaceInAmbientMode(index, workload.namespace);
 }
@@ -58722,14 +58384,15 @@ function routeGroups(vs) {
 }
 function routeDestinations(vs) {
   const out = [];
-  const add4 = (value, section, kind2, path6) => {
+  const add4 = (value, section, kind2, path6, idle = false) => {
     const d = asObject(value);
     const host = asString(d?.host);
     if (!d || !host) return;
-    out.push({ host, subset: asString(d.subset), port: asNumber(asObject(d.port)?.number), section, kind: kind2, path: path6 });
+    out.push({ host, subset: asString(d.subset), port: asNumber(asObject(d.port)?.number), section, kind: kind2, path: path6, idle });
   };
   for (const group2 of routeGroups(vs)) {
-    for (const item of group2.items) add4(item.destination, group2.section, "route", [...item.path, "destination"]);
+    const weighted = group2.items.some((item) => (item.weight ?? 0) > 0);
+    for (const item of group2.items) add4(item.destination, group2.section, "route", [...item.path, "destination"], weighted && item.weight === 0);
   }
   asArray(spec(vs).http).forEach((rule, i) => {
     const r = asObject(rule);
@@ -58951,8 +58614,8 @@ function subsetTls(dr, port3, subset, base) {
   const policy = asObject(asObject(subsets[index])?.trafficPolicy);
   if (index < 0 || !policy) return base;
   const path6 = ["spec", "subsets", index, "trafficPolicy"];
-  const own2 = tlsOf(policy, path6);
-  return portLevel(policy, path6, port3) ?? (own2.path ? own2 : base);
+  const own = tlsOf(policy, path6);
+  return portLevel(policy, path6, port3) ?? (own.path ? own : base);
 }
 function fromPolicy(policy, base, port3) {
   if (!policy) return { mode: void 0, path: void 0 };
@@ -58972,7 +58635,7 @@ function tlsOf(holder, base) {
 }
 function tlsFields(dr) {
   const out = [];
-  const visit = (policy, base, subset) => {
+  const visit2 = (policy, base, subset) => {
     if (!policy) return;
     const top = tlsOf(policy, base);
     if (top.mode && top.path) out.push({ mode: top.mode, path: top.path, port: void 0, subset });
@@ -58983,10 +58646,10 @@ function tlsFields(dr) {
     });
   };
   const s = spec(dr);
-  visit(asObject(s.trafficPolicy), ["spec", "trafficPolicy"], void 0);
+  visit2(asObject(s.trafficPolicy), ["spec", "trafficPolicy"], void 0);
   asArray(s.subsets).forEach((x, i) => {
     const name = asString(asObject(x)?.name);
-    if (name) visit(asObject(asObject(x)?.trafficPolicy), ["spec", "subsets", i, "trafficPolicy"], name);
+    if (name) visit2(asObject(asObject(x)?.trafficPolicy), ["spec", "subsets", i, "trafficPolicy"], name);
   });
   return out;
 }
@@ -59046,8 +58709,8 @@ function serverTargets(index, host) {
 function namespacesMatching(index, ns) {
   const all = repositoryNamespaces(index);
   const dotted = index.memo("istio/mtls-dotted-namespaces", [], () => repositoryNamespaces(index).filter((n) => n.includes(".")));
-  const own2 = index.memo("istio/mtls-repository-namespace-set", [], () => new Set(repositoryNamespaces(index)));
-  if (dotted.length === 0) return own2.has(ns) ? [ns] : [];
+  const own = index.memo("istio/mtls-repository-namespace-set", [], () => new Set(repositoryNamespaces(index)));
+  if (dotted.length === 0) return own.has(ns) ? [ns] : [];
   return all.filter((n) => n === ns || dotted.includes(n));
 }
 var namespaceTarget = (namespace) => ({
@@ -59076,12 +58739,16 @@ function serviceTargets(index, service) {
 var isGatewayWorkload = (w) => w.labels["gateway.networking.k8s.io/gateway-name"] !== void 0 || w.labels.istio === "ingressgateway" || w.labels.istio === "egressgateway" || w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy");
 function repositoryNamespaces(index) {
   return index.memo("istio/mtls-repository-namespaces", [], () => {
-    const names2 = index.union("istio/mtls-repository-namespace-names", MTLS_KINDS, (r) => {
-      if (!isLinted(r)) return [];
-      if (r.kind === "Namespace" && r.group === "") return [r.name];
-      return r.namespace ? [r.namespace] : [];
+    const joined = index.fact("istio/mtls-repository-namespace-names", MTLS_KINDS, (i) => {
+      const out = /* @__PURE__ */ new Set();
+      for (const r of i.resources) {
+        if (!isLinted(r)) continue;
+        if (r.kind === "Namespace" && r.group === "") out.add(r.name);
+        else if (r.namespace) out.add(r.namespace);
+      }
+      return [...out].sort().join("\n");
     });
-    return [...names2].sort();
+    return joined ? joined.split("\n") : [];
   });
 }
 var isMeshWideHost = (host) => host === "*.local";
@@ -59171,15 +58838,21 @@ function conflictingClients(index, pa, mode, conflicts) {
   return out;
 }
 function unservedHosts(index, namespace) {
-  const hosts = index.table("istio/mtls-unserved-hosts", [K.DestinationRule, ...HOST_KINDS], (dr, index2) => {
-    if (!sameKind(K.DestinationRule, dr)) return [];
-    const written = asString(spec(dr).host);
-    if (!written || written.startsWith("*")) return [];
-    const host = canonicalHost(index2, written, dr.namespace);
-    const ns = namespaceOfFqdn(index2, host);
-    return !ns || serviceByFqdn(index2, host) ? [] : [[ns, host]];
-  }).get(namespace);
-  return [...new Set(hosts)].map((host) => ({ ...namespaceTarget(namespace), host }));
+  const byNamespace = index.memo("istio/mtls-unserved-hosts", MTLS_KINDS, () => {
+    const out = /* @__PURE__ */ new Map();
+    for (const dr of index.all(K.DestinationRule)) {
+      const written = asString(spec(dr).host);
+      if (!written || written.startsWith("*")) continue;
+      const host = canonicalHost(index, written, dr.namespace);
+      const ns = namespaceOfFqdn(index, host);
+      if (!ns || serviceByFqdn(index, host)) continue;
+      const set2 = out.get(ns) ?? /* @__PURE__ */ new Set();
+      set2.add(host);
+      out.set(ns, set2);
+    }
+    return out;
+  });
+  return [...byNamespace.get(namespace) ?? []].map((host) => ({ ...namespaceTarget(namespace), host }));
 }
 function describeTarget(t, targetPort) {
   const port3 = targetPort === void 0 ? "" : ` port ${targetPort}`;
@@ -59344,9 +59017,6 @@ function trimCharEnd(text, char) {
 function joinLines(text) {
   return text.includes("\n") ? text.split("\n").map((line, i, all) => i === 0 ? line.trimEnd() : i === all.length - 1 ? line.trimStart() : line.trim()).join(" ") : text;
 }
-
-// src/model/settings.ts
-var LINKERD_DISTRIBUTIONS = ["open-source", "enterprise"];
 
 // src/base/quantity.ts
 var MAX_INT64 = (1n << 63n) - 1n;
@@ -60089,6 +59759,9 @@ function condition(node, path6, side, depth, out) {
   for (const key2 of unknown) out.push({ path: [...path6, key2], messageId: "unknownField", data: { key: key2, side }, part: "key" });
   const present = [...known].some((k) => obj[k] !== void 0 && obj[k] !== null && obj[k] !== "");
   if (!present && unknown.length === 0) out.push({ path: path6, messageId: "emptyCondition", data: { side, keys: [...known].join(", ") } });
+  const pathRegex = side === "request" ? asString(obj.pathRegex) : void 0;
+  const regexProblem = pathRegex ? regexCompileProblem(pathRegex) : void 0;
+  if (pathRegex && regexProblem) out.push({ path: [...path6, "pathRegex"], messageId: "pathRegex", data: { value: pathRegex, problem: regexProblem } });
   for (const list2 of ["all", "any"]) asArray(obj[list2]).forEach((child2, i) => condition(child2, [...path6, list2, i], side, depth + 1, out));
   if (Array.isArray(obj.not)) asArray(obj.not).forEach((child2, i) => condition(child2, [...path6, "not", i], side, depth + 1, out));
   else if (obj.not !== void 0 && obj.not !== null) condition(obj.not, [...path6, "not"], side, depth + 1, out);
@@ -60372,18 +60045,7 @@ var DEFAULT_POLICY_ANNOTATION = "config.linkerd.io/default-inbound-policy";
 var SKIP_INBOUND_ANNOTATION = "config.linkerd.io/skip-inbound-ports";
 var OPAQUE_PORTS_ANNOTATION = "config.linkerd.io/opaque-ports";
 var INJECTION_KINDS = [K.Namespace, ...WORKLOAD_KINDS];
-var OPEN_SOURCE_INJECT_VALUES = ["enabled", "disabled", "ingress"];
-var DISTRIBUTION_INJECT_VALUES = {
-  "open-source": [],
-  // Buoyant Enterprise for Linkerd meshes Windows workloads with its Windows proxy.
-  enterprise: ["windows"]
-};
-var extraInjectValues = (settings) => [
-  ...DISTRIBUTION_INJECT_VALUES[settings.linkerd.distribution],
-  ...settings.linkerd.injectValues
-];
-var distributionsAccepting = (value) => LINKERD_DISTRIBUTIONS.filter((d) => DISTRIBUTION_INJECT_VALUES[d].includes(value));
-var injectValueMeshes = (settings, value) => value === "enabled" || value === "ingress" || value !== void 0 && extraInjectValues(settings).includes(value);
+var injecting = (value) => value === "enabled" || value === "ingress";
 function repositoryUsesLinkerdInjection(index) {
   return index.fact("linkerd/uses-injection", INJECTION_KINDS, (i) => {
     if (i.all(K.Namespace).some((ns) => annotationsOf(ns)[INJECT_ANNOTATION] !== void 0)) return true;
@@ -60397,15 +60059,15 @@ function linkerdMeshing(index, workload) {
   if (getPath(workload.resource.data, [...tpl, "spec", "hostNetwork"]) === true) {
     return decided(false, "hostNetwork pods are never injected", workload.resource, [...tpl, "spec", "hostNetwork"]);
   }
-  const own2 = workload.annotations[INJECT_ANNOTATION];
-  if (own2 !== void 0 && own2 !== "") {
+  const own = workload.annotations[INJECT_ANNOTATION];
+  if (own !== void 0 && own !== "") {
     const path6 = [...tpl, "metadata", "annotations", INJECT_ANNOTATION];
-    return decided(injectValueMeshes(index.settings, own2), `${INJECT_ANNOTATION}: ${own2} on the pod template`, workload.resource, path6);
+    return decided(injecting(own), `${INJECT_ANNOTATION}: ${own} on the pod template`, workload.resource, path6);
   }
   const ns = index.namespaces().declared(workload.namespace);
   const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
   if (ns && nsValue !== void 0 && nsValue !== "") {
-    return decided(injectValueMeshes(index.settings, nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
+    return decided(injecting(nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
   }
   if (ns && isLinted(ns) && repositoryUsesLinkerdInjection(index)) {
     return decided(false, `neither the pod template nor namespace "${workload.namespace}" sets ${INJECT_ANNOTATION}`, ns, ["metadata"]);
@@ -60416,12 +60078,12 @@ var decided = (meshed, reason, resource, path6) => ({ meshed, reason, resource, 
 function namespaceMeshed(index, namespace) {
   const ns = index.namespaces().declared(namespace);
   const value = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
-  return value === void 0 || value === "" ? void 0 : injectValueMeshes(index.settings, value);
+  return value === void 0 || value === "" ? void 0 : injecting(value);
 }
 var parsePortList = (value) => opaquePortSet(value ?? "", /* @__PURE__ */ new Map());
 function configAnnotation(index, workload, key2) {
-  const own2 = workload.annotations[key2];
-  if (own2 !== void 0) return { value: own2, resource: workload.resource, path: [...workload.templatePath, "metadata", "annotations", key2] };
+  const own = workload.annotations[key2];
+  if (own !== void 0) return { value: own, resource: workload.resource, path: [...workload.templatePath, "metadata", "annotations", key2] };
   const ns = index.namespaces().declared(workload.namespace);
   const value = ns ? asObject(asObject(ns.data.metadata)?.annotations)?.[key2] : void 0;
   return ns && typeof value === "string" ? { value, resource: ns, path: ["metadata", "annotations", key2] } : void 0;
@@ -60491,8 +60153,8 @@ function serversFor(index, pod2, port3) {
 }
 function defaultInboundPolicy(index, pod2) {
   const w = pod2.workload;
-  const own2 = w?.annotations[DEFAULT_POLICY_ANNOTATION];
-  if (w && isDefaultPolicy(own2)) return { policy: own2, from: "workload", resource: w.resource, path: [...w.templatePath, "metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
+  const own = w?.annotations[DEFAULT_POLICY_ANNOTATION];
+  if (w && isDefaultPolicy(own)) return { policy: own, from: "workload", resource: w.resource, path: [...w.templatePath, "metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
   const ns = index.namespaces().declared(pod2.namespace);
   const nsValue = ns ? asString(asObject(metadata(ns).annotations)?.[DEFAULT_POLICY_ANNOTATION]) : void 0;
   if (ns && isDefaultPolicy(nsValue)) return { policy: nsValue, from: "namespace", resource: ns, path: ["metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
@@ -60977,47 +60639,22 @@ function parseSource(text) {
   if (!m?.[1] || !m[3]) throw new AccessError(`a source is written NAMESPACE/sa/SERVICEACCOUNT, not "${text}"`, "source");
   return { namespace: m[1], serviceAccount: m[3] };
 }
-var TARGET_FORMS = "NAMESPACE/NAME[:PORT] (a Service or a workload) or a Service's host NAME.NAMESPACE[.svc[.DOMAIN]][:PORT]";
 function parseTarget(text) {
-  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([^/:\s]+)(?::([^/:\s]+))?$/.exec(text.trim());
-  if (!m?.[3]) throw new AccessError(`a target is written ${TARGET_FORMS}, not "${text}"`, "target");
-  const [, namespace, , name, portText] = m;
-  const port3 = portText === void 0 ? {} : portOf(portText, text);
-  const host = hostOf(name);
-  if (namespace === void 0) {
-    if (!host) throw new AccessError(`a target is written ${TARGET_FORMS}, not "${text}"`, "target");
-    return { namespace: host.namespace, name: host.name, port: void 0, ...port3, host };
-  }
-  return { namespace, name, port: void 0, ...port3, ...host?.namespace === namespace ? { host } : {} };
-}
-function portOf(text, target) {
-  if (/^\d{1,5}$/.test(text)) {
-    const port3 = Number(text);
-    if (port3 < 1 || port3 > 65535) throw new AccessError(`port ${port3} is out of range in "${target}"`, "target");
-    return { port: port3 };
-  }
-  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i.test(text)) return { portName: text };
-  throw new AccessError(`a port is a number or a port's name, not "${text}" in "${target}"`, "target");
-}
-function hostOf(text) {
-  const [name, namespace, svc, ...domain] = text.split(".");
-  if (!name || !namespace || svc !== void 0 && svc !== "svc" || svc === void 0 && domain.length || domain.some((d) => !d)) return void 0;
-  return { text, namespace, name };
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([^/:\s]+)(?::(\d{1,5}))?$/.exec(text.trim());
+  if (!m?.[1] || !m[3]) throw new AccessError(`a target is written NAMESPACE/NAME[:PORT] (a Service or a workload), not "${text}"`, "target");
+  const port3 = m[4] === void 0 ? void 0 : Number(m[4]);
+  if (port3 !== void 0 && (port3 < 1 || port3 > 65535)) throw new AccessError(`port ${port3} is out of range in "${text}"`, "target");
+  return { namespace: m[1], name: m[3], port: port3 };
 }
 var formatSource = (s) => `${s.namespace}/sa/${s.serviceAccount}`;
-var formatTarget = (t) => {
-  const port3 = t.port !== void 0 ? `:${t.port}` : t.portName !== void 0 ? `:${t.portName}` : "";
-  return `${t.namespace}/${t.name}${port3}`;
-};
+var formatTarget = (t) => `${t.namespace}/${t.name}${t.port === void 0 ? "" : `:${t.port}`}`;
 function resolveSource(index, ref) {
   const workloads = index.workloads().inNamespace(ref.namespace).filter((w) => w.serviceAccount === ref.serviceAccount);
   const declared = index.get(K.ServiceAccount, ref.namespace, ref.serviceAccount);
   const namespaceKnown = index.namespaces().exists(ref.namespace);
   if (workloads.length === 0 && !declared && !(ref.serviceAccount === "default" && namespaceKnown)) {
-    if (!namespaceKnown) throw unknownNamespace(index, `source "${formatSource(ref)}"`, ref.namespace);
-    const accounts = /* @__PURE__ */ new Set([...index.workloads().inNamespace(ref.namespace).map((w) => w.serviceAccount), ...index.inNamespace(K.ServiceAccount, ref.namespace).map((r) => r.name)]);
     throw new AccessError(
-      `unknown source "${formatSource(ref)}": no workload runs as service account "${ref.serviceAccount}" in namespace "${ref.namespace}", and no ServiceAccount of that name is declared${suggestion(ref.serviceAccount, accounts, (sa) => formatSource({ ...ref, serviceAccount: sa }))}`,
+      namespaceKnown ? `unknown source "${formatSource(ref)}": no workload runs as service account "${ref.serviceAccount}" in namespace "${ref.namespace}", and no ServiceAccount of that name is declared` : `unknown source "${formatSource(ref)}": namespace "${ref.namespace}" does not appear in the repository`,
       "source"
     );
   }
@@ -61030,48 +60667,19 @@ function namespaceInMesh(index, namespace) {
   return ns.injectionLabel === true || ns.ambient || ns.injectionLabel === void 0 && ns.revision !== void 0;
 }
 function resolveTarget(index, ref) {
-  const host = ref.host;
-  if (!host || ref.name !== host.name) {
-    const service = serviceNamed(index, ref.namespace, ref.name);
-    if (service) return serviceTarget(index, service, ref);
-    const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
-    if (workload) return workloadTarget(index, workload, ref);
-  }
-  const named = host && serviceNamed(index, host.namespace, host.name);
-  if (host && named) {
-    if (!serviceNames(named).includes(host.text)) {
-      throw new AccessError(`unknown target "${host.text}": Service ${named.namespace}/${named.name} is called ${named.fqdn} (the cluster's domain is set by settings.clusterDomain)`, "target");
-    }
-    return serviceTarget(index, named, { ...ref, namespace: host.namespace, name: host.name });
-  }
-  if (!index.namespaces().exists(ref.namespace)) throw unknownNamespace(index, `target "${host?.text ?? formatTarget(ref)}"`, ref.namespace);
-  const names2 = /* @__PURE__ */ new Set([...index.inNamespace(K.Service, ref.namespace).map((r) => r.name), ...index.workloads().inNamespace(ref.namespace).map((w) => w.resource.name)]);
-  throw new AccessError(
-    `unknown target "${host?.text ?? formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"${suggestion(ref.name, names2, (n) => formatTarget({ ...ref, name: n }))}`,
-    "target"
-  );
-}
-function unknownNamespace(index, what, namespace) {
-  const near = nearest(namespace, index.namespaces().names);
-  const hint = near === void 0 ? "" : ` (did you mean namespace "${near}"?)`;
-  return new AccessError(`unknown ${what}: namespace "${namespace}" does not appear in the repository${hint}`, what.startsWith("source") ? "source" : "target");
-}
-function suggestion(typed, names2, write) {
-  const near = nearest(typed, names2);
-  return near === void 0 ? "" : ` (did you mean "${write(near)}"?)`;
-}
-function namedPort(ref, ports, numberOf, nameOf2, owner) {
-  if (ref.port === void 0 && ref.portName === void 0) return void 0;
-  const port3 = ports.find((p) => ref.portName === void 0 ? numberOf(p) === ref.port : nameOf2(p) === ref.portName);
-  if (port3) return port3;
-  const listed = ports.map((p) => nameOf2(p) ? `${numberOf(p)} (${nameOf2(p)})` : String(numberOf(p))).join(", ") || "none";
-  const hint = ref.portName === void 0 ? "" : didYouMean(ref.portName, ports.flatMap((p) => nameOf2(p) ?? []));
-  throw new AccessError(`unknown target "${formatTarget(ref)}": ${owner} has no port ${ref.portName ?? ref.port}${hint} (ports: ${listed})`, "target");
+  const service = serviceNamed(index, ref.namespace, ref.name);
+  if (service) return serviceTarget(index, service, ref);
+  const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
+  if (workload) return workloadTarget(index, workload, ref);
+  throw new AccessError(`unknown target "${formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"`, "target");
 }
 function serviceTarget(index, service, ref) {
   const ports = service.ports;
-  let port3 = namedPort(ref, ports, (p) => p.number, (p) => p.name, `Service ${service.namespace}/${service.name}`);
-  if (!port3 && ports.length > 1) {
+  let port3 = ref.port === void 0 ? void 0 : ports.find((p) => p.number === ref.port);
+  if (ref.port !== void 0 && !port3) {
+    throw new AccessError(`unknown target "${formatTarget(ref)}": Service ${service.namespace}/${service.name} has no port ${ref.port} (ports: ${ports.map((p) => p.number).join(", ") || "none"})`, "target");
+  }
+  if (ref.port === void 0 && ports.length > 1) {
     throw new AccessError(`Service ${service.namespace}/${service.name} has several ports (${ports.map((p) => p.number).join(", ")}): name one, as in ${service.namespace}/${service.name}:${ports[0]?.number}`, "target");
   }
   port3 ??= ports[0];
@@ -61094,11 +60702,10 @@ function serviceTarget(index, service, ref) {
 var serviceNames = (s) => [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`, s.fqdn];
 function workloadTarget(index, workload, ref) {
   const declared = workload.containers.flatMap((c) => c.ports);
-  const byName = ref.portName === void 0 ? void 0 : namedPort(ref, declared, (p) => p.containerPort, (p) => p.name, displayName(workload.resource));
-  if (ref.port === void 0 && !byName && declared.length > 1) {
+  if (ref.port === void 0 && declared.length > 1) {
     throw new AccessError(`${displayName(workload.resource)} has several container ports (${declared.map((p) => p.containerPort).join(", ")}): name one, as in ${ref.namespace}/${ref.name}:${declared[0]?.containerPort}`, "target");
   }
-  const port3 = ref.port ?? byName?.containerPort ?? declared[0]?.containerPort;
+  const port3 = ref.port ?? declared[0]?.containerPort;
   let protocol = "unknown";
   const hosts = [];
   for (const s of servicesSelecting(index, workload)) {
@@ -61179,13 +60786,13 @@ function assertionResource(a) {
     id: `meshlint.io/AccessAssertion//${name}`
   };
 }
-function accessAssertions(specs, file2, cwd) {
-  const shown = file2 ? toPosix(relative10(cwd, file2)) || basename10(file2) : void 0;
+function accessAssertions(specs, file, cwd) {
+  const shown = file ? toPosix(relative10(cwd, file)) || basename10(file) : void 0;
   let source;
   const locate = (index, path6) => {
-    if (!file2 || !shown) return void 0;
+    if (!file || !shown) return void 0;
     try {
-      source ??= new SourceFile(shown, readRegularTextSync(file2));
+      source ??= new SourceFile(shown, readRegularTextSync(file));
     } catch {
       return void 0;
     }
@@ -61714,17 +61321,17 @@ var gateway_class_not_found_default = defineRule({
     const name = asString(spec(gateway).gatewayClassName);
     if (!name) return;
     const all = ctx.index.all(K.GatewayClass);
-    const own2 = all.filter((c) => !isAssumed(c));
-    const known = own2.length ? own2 : all;
+    const own = all.filter((c) => !isAssumed(c));
+    const known = own.length ? own : all;
     if (known.some((c) => c.name === name)) return;
     const path6 = ["spec", "gatewayClassName"];
-    if (own2.length || ctx.settings.installation.exactGatewayClasses) {
+    if (own.length || ctx.settings.installation.exactGatewayClasses) {
       ctx.report({
         resource: gateway,
         path: path6,
         messageId: "classNotFound",
         data: { name, known: [...new Set(known.map((c) => `"${c.name}"`))].join(", ") || "none" },
-        help: own2.length ? "Use one of the repository's GatewayClasses, or define this one." : "Use one of the cluster's GatewayClasses, or add this one to settings.installation.gatewayClasses."
+        help: own.length ? "Use one of the repository's GatewayClasses, or define this one." : "Use one of the cluster's GatewayClasses, or add this one to settings.installation.gatewayClasses."
       });
       return;
     }
@@ -62234,17 +61841,17 @@ var route_backend_not_found_default = defineRule({
     category: "correctness",
     severity: "error",
     description: "A Gateway API route sends to a Service (or Linkerd EgressNetwork) that does not exist, or to a port its Service does not expose.",
-    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "serviceNotInRepository", "serviceNameInvalid"] }],
+    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "serviceNameInvalid"] }],
     messages: {
       serviceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}".',
-      serviceNotInRepository: 'Service "{{name}}" is not in the repository; namespace "{{namespace}}" is not created here, so its Services may be installed by something else.',
+      idleServiceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}"; with weight 0 it receives no traffic until it exists.',
       serviceNameInvalid: 'Backend "{{name}}" is a host name, but backendRefs name a Service by its name (and namespace).',
       portNotFound: 'Service "{{namespace}}/{{name}}" does not expose port {{port}} (its ports: {{ports}}).',
       egressNetworkNotFound: 'EgressNetwork "{{name}}" does not exist in namespace "{{namespace}}".'
     }
   },
   target: ROUTE_KINDS,
-  reads: [K.Service, EgressNetwork, K.Namespace],
+  reads: [K.Service, EgressNetwork],
   check(route, ctx) {
     for (const ref of backendRefs(route)) {
       const data = { name: ref.name, namespace: ref.namespace };
@@ -62268,14 +61875,14 @@ var route_backend_not_found_default = defineRule({
       if (!holdsKind(ctx.index, K.Service)) continue;
       const defs = ctx.index.definitions(K.Service, ref.namespace, ref.name);
       if (defs.length === 0) {
-        const owned = ownsServicesIn(ctx.index, ref.namespace);
+        const idle = !ref.mirror && ref.weight === 0;
         ctx.report({
           resource: route,
           path: [...ref.path, "name"],
-          messageId: owned ? "serviceNotFound" : "serviceNotInRepository",
+          messageId: idle ? "idleServiceNotFound" : "serviceNotFound",
           data,
-          help: owned ? "Fix the name, or set namespace when the Service lives in another namespace." : `Fix the name if it is wrong; if the Service is installed from elsewhere, declare the Namespace "${ref.namespace}" in the repository (or lint its install with it) to have it checked.`,
-          ...owned ? {} : { severity: "info" }
+          help: idle ? "Create the Service before giving this backend weight, or remove the backend." : "Fix the name, or set namespace when the Service lives in another namespace.",
+          ...idle || !holdsKindIn(ctx.index, K.Service, ref.namespace) ? { severity: "warning" } : {}
         });
         continue;
       }
@@ -62868,8 +62475,8 @@ var annotation_unknown_default = defineRule({
 // src/istio/ambient.ts
 var USE_WAYPOINT = "istio.io/use-waypoint";
 var USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace";
-function waypointEnrolled(own2, namespace) {
-  const value = own2?.[USE_WAYPOINT] ?? namespace[USE_WAYPOINT];
+function waypointEnrolled(own, namespace) {
+  const value = own?.[USE_WAYPOINT] ?? namespace[USE_WAYPOINT];
   return value !== void 0 && value !== "" && value !== "none";
 }
 var isWaypointWorkload = (w) => w.labels["gateway.istio.io/managed"] === "istio.io-mesh-controller";
@@ -63033,119 +62640,6 @@ var authorizationpolicy_host_not_found_default = defineRule({
     }
   }
 });
-
-// src/istio/gateway-servers.ts
-var ISTIO_OPERATOR = Object.freeze({ group: "install.istio.io", kind: "IstioOperator" });
-var GATEWAY_SCOPE_KINDS = [K.Deployment, ISTIO_OPERATOR];
-function parseServerHost(written, gatewayNamespace) {
-  const slash = written.indexOf("/");
-  if (slash < 0) return { namespace: "*", host: written.toLowerCase() };
-  const ns = written.slice(0, slash);
-  return { namespace: ns === "." ? gatewayNamespace : ns || "*", host: written.slice(slash + 1).toLowerCase() };
-}
-function gatewayServers(gw) {
-  return asArray(spec(gw).servers).flatMap((s, index) => {
-    const server = asObject(s);
-    if (!server) return [];
-    const path6 = ["spec", "servers", index];
-    const port3 = asObject(server.port);
-    const tls = asObject(server.tls);
-    const hosts = asArray(server.hosts).flatMap(
-      (h, j) => typeof h === "string" && h ? [{ written: h, ...parseServerHost(h, gw.namespace), path: [...path6, "hosts", j] }] : []
-    );
-    const credentials = [
-      ...asString(tls?.credentialName) ? [{ name: asString(tls?.credentialName), path: [...path6, "tls", "credentialName"] }] : [],
-      ...asArray(tls?.credentialNames).flatMap(
-        (c, k) => typeof c === "string" && c ? [{ name: c, path: [...path6, "tls", "credentialNames", k] }] : []
-      )
-    ];
-    return [
-      {
-        index,
-        path: path6,
-        port: asNumber(port3?.number),
-        protocol: asString(port3?.protocol)?.toUpperCase(),
-        bind: asString(server.bind),
-        tls: tls ? { mode: asString(tls.mode), credentials, serverCertificate: asString(tls.serverCertificate), privateKey: asString(tls.privateKey), path: [...path6, "tls"] } : void 0,
-        hosts
-      }
-    ];
-  });
-}
-function serverHostsOverlap(a, b) {
-  if (a.namespace !== b.namespace && a.namespace !== "*" && b.namespace !== "*") return false;
-  return hostNamesOverlap(a.host, b.host);
-}
-function hostNamesOverlap(a, b) {
-  if (a === b || a === "*" || b === "*") return true;
-  const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
-  return covers(a, b) || covers(b, a);
-}
-var ServerHostIndex = class {
-  order = /* @__PURE__ */ new Map();
-  exact = /* @__PURE__ */ new Map();
-  stars = [];
-  wildcardsBySuffix = /* @__PURE__ */ new Map();
-  namesByEnding = /* @__PURE__ */ new Map();
-  add(item) {
-    const host = item.host.host;
-    this.order.set(item, this.order.size);
-    file(this.exact, host, item);
-    if (host === "*") this.stars.push(item);
-    else if (host.startsWith("*.")) file(this.wildcardsBySuffix, host.slice(1), item);
-    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) file(this.namesByEnding, ending, item);
-  }
-  /** What was added whose host may overlap `host` (callers still ask serverHostsOverlap), in the order added. */
-  candidates(host) {
-    if (host === "*") return [...this.order.keys()];
-    const found = /* @__PURE__ */ new Set([...this.exact.get(host) ?? [], ...this.stars]);
-    if (host.startsWith("*.")) for (const t of this.namesByEnding.get(host.slice(1)) ?? []) found.add(t);
-    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) for (const t of this.wildcardsBySuffix.get(ending) ?? []) found.add(t);
-    return [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
-  }
-};
-function dotEndings(name) {
-  const out = [];
-  for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) out.push(name.slice(i));
-  return out;
-}
-function file(map2, key2, item) {
-  const list2 = map2.get(key2);
-  if (list2) list2.push(item);
-  else map2.set(key2, [item]);
-}
-var gatewaySelectorLabels = (gw) => asStringMap(spec(gw).selector) ?? {};
-var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`).join(",");
-var isLabelSubset = (a, b) => Object.entries(a).every(([k, v]) => b[k] === v);
-var truthy = (v) => v === true || typeof v === "string" && ["true", "1"].includes(v.toLowerCase());
-function scopeGatewayToNamespace(index) {
-  return index.fact("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, (index2) => {
-    const fromEnv = (env2) => asArray(env2).some((e) => asString(asObject(e)?.name) === "PILOT_SCOPE_GATEWAY_TO_NAMESPACE" && truthy(asObject(e)?.value));
-    const istiod = index2.all(K.Deployment).filter((d) => isLinted(d) && d.name.startsWith("istiod"));
-    const deployments = istiod.some((d) => {
-      const containers = asArray(asObject(asObject(asObject(spec(d).template)?.spec))?.containers);
-      return containers.some((c) => fromEnv(asObject(c)?.env));
-    });
-    return deployments || index2.all(ISTIO_OPERATOR).some((op) => {
-      const s = spec(op);
-      const values = asObject(asObject(asObject(s.values)?.pilot)?.env);
-      return truthy(values?.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) || fromEnv(asObject(asObject(asObject(s.components)?.pilot)?.k8s)?.env);
-    });
-  });
-}
-function gatewayWorkloads(index, gw) {
-  const selector = selectorFromLabels(gatewaySelectorLabels(gw));
-  const workloads = index.workloads();
-  return scopeGatewayToNamespace(index) ? workloads.select(selector, gw.namespace) : workloads.selectAnywhere(selector);
-}
-function isGatewayProxy(w) {
-  if (w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy")) return true;
-  return (w.annotations["inject.istio.io/templates"] ?? "").split(",").some((t) => t.trim() === "gateway");
-}
-function isInternalGatewayReference(written) {
-  const name = written.slice(written.indexOf("/") + 1);
-  return /[~-]istio-autogenerated-k8s-gateway[~-]/.test(name);
-}
 
 // src/validation/common.ts
 function collect(check) {
@@ -63587,25 +63081,11 @@ function allowedByOther(index, policy, workload) {
     (other) => other !== policy && policyAction(other) === "ALLOW" && asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {}))
   );
 }
-var TCP_SERVER_PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "TLS", "MONGO", "MYSQL", "REDIS"]);
-function gatewayTcpPorts(index, w) {
-  const ports = /* @__PURE__ */ new Set();
-  for (const gw of index.all(K.Gateway)) {
-    if (!gatewayWorkloads(index, gw).includes(w)) continue;
-    for (const server of gatewayServers(gw)) {
-      const passthrough = server.protocol === "HTTPS" && /PASSTHROUGH/.test(server.tls?.mode ?? "");
-      if (server.port !== void 0 && (TCP_SERVER_PROTOCOLS.has(server.protocol ?? "") || passthrough)) ports.add(server.port);
-    }
-  }
-  return ports;
-}
 function tcpPortInScope(index, policy) {
   for (const w of policyWorkloads(index, policy) ?? []) {
-    const gatewayPorts = isGatewayWorkload(w) ? gatewayTcpPorts(index, w) : void 0;
     for (const svc of servicesSelecting(index, w)) {
       for (const p of svc.ports) {
-        const tcp = gatewayPorts ? gatewayPorts.has(p.number) : TCP.has(servicePortProtocol(p));
-        if (tcp && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
+        if (TCP.has(servicePortProtocol(p)) && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
       }
     }
   }
@@ -63625,7 +63105,7 @@ var authorizationpolicy_http_on_tcp_default = defineRule({
     }
   },
   target: [K.AuthorizationPolicy],
-  reads: [K.Service, ...WORKLOAD_KINDS, K.Gateway, ...GATEWAY_SCOPE_KINDS],
+  reads: [K.Service, ...WORKLOAD_KINDS],
   check(policy, ctx) {
     const action = policyAction(policy);
     const rules = asArray(spec(policy).rules).map(asObject);
@@ -64295,6 +63775,86 @@ var destinationrule_host_conflict_default = defineRule({
   }
 });
 
+// src/istio/gateway-servers.ts
+var ISTIO_OPERATOR = Object.freeze({ group: "install.istio.io", kind: "IstioOperator" });
+var GATEWAY_SCOPE_KINDS = [K.Deployment, ISTIO_OPERATOR];
+function parseServerHost(written, gatewayNamespace) {
+  const slash = written.indexOf("/");
+  if (slash < 0) return { namespace: "*", host: written.toLowerCase() };
+  const ns = written.slice(0, slash);
+  return { namespace: ns === "." ? gatewayNamespace : ns || "*", host: written.slice(slash + 1).toLowerCase() };
+}
+function gatewayServers(gw) {
+  return asArray(spec(gw).servers).flatMap((s, index) => {
+    const server = asObject(s);
+    if (!server) return [];
+    const path6 = ["spec", "servers", index];
+    const port3 = asObject(server.port);
+    const tls = asObject(server.tls);
+    const hosts = asArray(server.hosts).flatMap(
+      (h, j) => typeof h === "string" && h ? [{ written: h, ...parseServerHost(h, gw.namespace), path: [...path6, "hosts", j] }] : []
+    );
+    const credentials = [
+      ...asString(tls?.credentialName) ? [{ name: asString(tls?.credentialName), path: [...path6, "tls", "credentialName"] }] : [],
+      ...asArray(tls?.credentialNames).flatMap(
+        (c, k) => typeof c === "string" && c ? [{ name: c, path: [...path6, "tls", "credentialNames", k] }] : []
+      )
+    ];
+    return [
+      {
+        index,
+        path: path6,
+        port: asNumber(port3?.number),
+        protocol: asString(port3?.protocol)?.toUpperCase(),
+        bind: asString(server.bind),
+        tls: tls ? { mode: asString(tls.mode), credentials, serverCertificate: asString(tls.serverCertificate), privateKey: asString(tls.privateKey), path: [...path6, "tls"] } : void 0,
+        hosts
+      }
+    ];
+  });
+}
+function serverHostsOverlap(a, b) {
+  if (a.namespace !== b.namespace && a.namespace !== "*" && b.namespace !== "*") return false;
+  return hostNamesOverlap(a.host, b.host);
+}
+function hostNamesOverlap(a, b) {
+  if (a === b || a === "*" || b === "*") return true;
+  const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
+  return covers(a, b) || covers(b, a);
+}
+var gatewaySelectorLabels = (gw) => asStringMap(spec(gw).selector) ?? {};
+var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`).join(",");
+var isLabelSubset = (a, b) => Object.entries(a).every(([k, v]) => b[k] === v);
+var truthy = (v) => v === true || typeof v === "string" && ["true", "1"].includes(v.toLowerCase());
+function scopeGatewayToNamespace(index) {
+  return index.fact("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, (index2) => {
+    const fromEnv = (env2) => asArray(env2).some((e) => asString(asObject(e)?.name) === "PILOT_SCOPE_GATEWAY_TO_NAMESPACE" && truthy(asObject(e)?.value));
+    const istiod = index2.all(K.Deployment).filter((d) => isLinted(d) && d.name.startsWith("istiod"));
+    const deployments = istiod.some((d) => {
+      const containers = asArray(asObject(asObject(asObject(spec(d).template)?.spec))?.containers);
+      return containers.some((c) => fromEnv(asObject(c)?.env));
+    });
+    return deployments || index2.all(ISTIO_OPERATOR).some((op) => {
+      const s = spec(op);
+      const values = asObject(asObject(asObject(s.values)?.pilot)?.env);
+      return truthy(values?.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) || fromEnv(asObject(asObject(asObject(s.components)?.pilot)?.k8s)?.env);
+    });
+  });
+}
+function gatewayWorkloads(index, gw) {
+  const selector = selectorFromLabels(gatewaySelectorLabels(gw));
+  const workloads = index.workloads();
+  return scopeGatewayToNamespace(index) ? workloads.select(selector, gw.namespace) : workloads.selectAnywhere(selector);
+}
+function isGatewayProxy(w) {
+  if (w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy")) return true;
+  return (w.annotations["inject.istio.io/templates"] ?? "").split(",").some((t) => t.trim() === "gateway");
+}
+function isInternalGatewayReference(written) {
+  const name = written.slice(written.indexOf("/") + 1);
+  return /[~-]istio-autogenerated-k8s-gateway[~-]/.test(name);
+}
+
 // src/istio/evidence.ts
 function repositoryDefinesHosts(index) {
   return index.fact("istio/repository-defines-hosts", HOST_KINDS, (index2) => {
@@ -64308,14 +63868,7 @@ function repositoryDefinesHosts(index) {
     return index2.all(K.Service).some((r) => isLinted(r) && !provided2.has(`${r.namespace}/${r.name}`));
   });
 }
-var usesIstioConfig = (index) => index.union("istio:uses-config", [], (r) => isLinted(r) && r.group.endsWith("istio.io") ? [r.group] : []).size > 0;
-var isIstioMark = (key2) => key2 === "istio-injection" || key2 === "istio" || /^(istio\.io|sidecar\.istio\.io|proxy\.istio\.io|traffic\.sidecar\.istio\.io|inject\.istio\.io|ambient\.istio\.io)\//.test(key2);
-var ISTIO_EVIDENCE_KINDS = [K.Namespace, ...WORKLOAD_KINDS, K.KubernetesGateway];
-var showsIstio = (index) => index.fact("istio/shows-istio", [K.KubernetesGateway], (i) => {
-  if (usesIstioConfig(i) || i.settings.installation.profile !== void 0) return true;
-  if (marksWorkloadsOrNamespaces(i, "istio", isIstioMark) || runsContainerNamed(i, "istio-proxy")) return true;
-  return i.all(K.KubernetesGateway).some((gw) => isLinted(gw) && ISTIO_GATEWAY_CLASSES.includes(asString(spec(gw).gatewayClassName) ?? ""));
-});
+var usesIstioConfig = (index) => index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));
 function repositoryDeploysGateways(index) {
   index.workloads();
   return index.fact("istio/repository-gateway-proxies", [], (i) => i.workloads().all.some((w) => isLinted(w.resource) && isGatewayProxy(w)));
@@ -67543,8 +67096,8 @@ function createRegistry(...input) {
 function createFileRegistry(...args) {
   return buildFileRegistry(args, assertValidNames);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve17) {
-  return buildFileRegistry([fileDescriptorProto, resolve17]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve16) {
+  return buildFileRegistry([fileDescriptorProto, resolve16]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -67552,25 +67105,25 @@ function buildFileRegistry(args, check) {
     return registry;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
-    for (const file2 of args[0].file) {
-      check === null || check === void 0 ? void 0 : check(file2);
-      addFile(file2, registry);
+    for (const file of args[0].file) {
+      check === null || check === void 0 ? void 0 : check(file);
+      addFile(file, registry);
     }
     return registry;
   }
   if ("$typeName" in args[0]) {
-    let recurseDeps = function(file2) {
+    let recurseDeps = function(file) {
       const deps = [];
-      for (const protoFileName of file2.dependency) {
+      for (const protoFileName of file.dependency) {
         if (registry.getFile(protoFileName) != void 0) {
           continue;
         }
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve17(protoFileName);
+        const dep = resolve16(protoFileName);
         if (!dep) {
-          throw new Error(`Unable to resolve ${protoFileName}, imported by ${file2.name}`);
+          throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
         }
         if ("kind" in dep) {
           registry.addFile(dep, false, true);
@@ -67582,26 +67135,26 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve17 = args[1];
+    const resolve16 = args[1];
     const seen = /* @__PURE__ */ new Set();
-    for (const file2 of [input, ...recurseDeps(input)].reverse()) {
-      check === null || check === void 0 ? void 0 : check(file2);
-      addFile(file2, registry);
+    for (const file of [input, ...recurseDeps(input)].reverse()) {
+      check === null || check === void 0 ? void 0 : check(file);
+      addFile(file, registry);
     }
   } else {
     for (const fileReg of args) {
-      for (const file2 of fileReg.files) {
-        registry.addFile(file2);
+      for (const file of fileReg.files) {
+        registry.addFile(file);
       }
     }
   }
   return registry;
 }
 var identifierRe = /^[A-Za-z0-9_]+$/;
-function assertValidNames(file2) {
+function assertValidNames(file) {
   const check = (kind2, name) => {
     if (!identifierRe.test(name)) {
-      throw new Error(`${file2.name}: invalid ${kind2} name ${JSON.stringify(name)}`);
+      throw new Error(`${file.name}: invalid ${kind2} name ${JSON.stringify(name)}`);
     }
   };
   const checkEnum = (enumType) => {
@@ -67624,12 +67177,12 @@ function assertValidNames(file2) {
     message2.nestedType.forEach(checkMessage);
     message2.enumType.forEach(checkEnum);
   };
-  file2.messageType.forEach(checkMessage);
-  file2.enumType.forEach(checkEnum);
-  for (const extension of file2.extension) {
+  file.messageType.forEach(checkMessage);
+  file.enumType.forEach(checkEnum);
+  for (const extension of file.extension) {
     check("extension", extension.name);
   }
-  for (const service of file2.service) {
+  for (const service of file.service) {
     check("service", service.name);
     for (const method of service.method) {
       check("method", method.name);
@@ -67639,7 +67192,7 @@ function assertValidNames(file2) {
 function createBaseRegistry() {
   const types2 = /* @__PURE__ */ new Map();
   const extendees = /* @__PURE__ */ new Map();
-  const files2 = /* @__PURE__ */ new Map();
+  const files = /* @__PURE__ */ new Map();
   return {
     kind: "registry",
     types: types2,
@@ -67648,17 +67201,17 @@ function createBaseRegistry() {
       return types2.values();
     },
     get files() {
-      return files2.values();
+      return files.values();
     },
-    addFile(file2, skipTypes, withDeps) {
-      files2.set(file2.proto.name, file2);
+    addFile(file, skipTypes, withDeps) {
+      files.set(file.proto.name, file);
       if (!skipTypes) {
-        for (const type2 of nestedTypes(file2)) {
+        for (const type2 of nestedTypes(file)) {
           this.add(type2);
         }
       }
       if (withDeps) {
-        for (const f of file2.dependencies) {
+        for (const f of file.dependencies) {
           this.addFile(f, skipTypes, withDeps);
         }
       }
@@ -67681,7 +67234,7 @@ function createBaseRegistry() {
       return types2.get(typeName);
     },
     getFile(fileName) {
-      return files2.get(fileName);
+      return files.get(fileName);
     },
     getMessage(typeName) {
       const t = types2.get(typeName);
@@ -67853,7 +67406,7 @@ var featureDefaults = {
 };
 function addFile(proto2, reg) {
   var _a, _b;
-  const file2 = {
+  const file = {
     kind: "file",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
@@ -67880,23 +67433,23 @@ function addFile(proto2, reg) {
     }
   };
   for (const enumProto of proto2.enumType) {
-    addEnum(enumProto, file2, void 0, reg);
+    addEnum(enumProto, file, void 0, reg);
   }
   for (const messageProto of proto2.messageType) {
-    addMessage(messageProto, file2, void 0, reg, mapEntries);
+    addMessage(messageProto, file, void 0, reg, mapEntries);
   }
   for (const serviceProto of proto2.service) {
-    addService(serviceProto, file2, reg);
+    addService(serviceProto, file, reg);
   }
-  addExtensions(file2, reg);
+  addExtensions(file, reg);
   for (const mapEntry of mapEntriesStore.values()) {
     addFields(mapEntry, reg, mapEntries);
   }
-  for (const message2 of file2.messages) {
+  for (const message2 of file.messages) {
     addFields(message2, reg, mapEntries);
     addExtensions(message2, reg);
   }
-  reg.addFile(file2, true);
+  reg.addFile(file, true);
 }
 function addExtensions(desc, reg) {
   switch (desc.kind) {
@@ -67944,7 +67497,7 @@ function addFields(message2, reg, mapEntries) {
     addFields(child2, reg, mapEntries);
   }
 }
-function addEnum(proto2, file2, parent, reg) {
+function addEnum(proto2, file, parent, reg) {
   var _a, _b, _c, _d, _e, _f, _g;
   var _h, _j;
   const sharedPrefix = findEnumSharedPrefix(proto2.name, proto2.value);
@@ -67952,11 +67505,11 @@ function addEnum(proto2, file2, parent, reg) {
     kind: "enum",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
-    file: file2,
+    file,
     parent,
     open: true,
     name: proto2.name,
-    typeName: makeTypeName(proto2, parent, file2),
+    typeName: makeTypeName(proto2, parent, file),
     value: {},
     values: [],
     sharedPrefix,
@@ -67984,18 +67537,18 @@ function addEnum(proto2, file2, parent, reg) {
     desc.values.push(value);
     (_f = (_h = desc.value)[_j = p.number]) !== null && _f !== void 0 ? _f : _h[_j] = value;
   }
-  ((_g = parent === null || parent === void 0 ? void 0 : parent.nestedEnums) !== null && _g !== void 0 ? _g : file2.enums).push(desc);
+  ((_g = parent === null || parent === void 0 ? void 0 : parent.nestedEnums) !== null && _g !== void 0 ? _g : file.enums).push(desc);
 }
-function addMessage(proto2, file2, parent, reg, mapEntries) {
+function addMessage(proto2, file, parent, reg, mapEntries) {
   var _a, _b, _c, _d;
   const desc = {
     kind: "message",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
-    file: file2,
+    file,
     parent,
     name: proto2.name,
-    typeName: makeTypeName(proto2, parent, file2),
+    typeName: makeTypeName(proto2, parent, file),
     fields: [],
     field: {},
     oneofs: [],
@@ -68010,32 +67563,32 @@ function addMessage(proto2, file2, parent, reg, mapEntries) {
   if (((_c = proto2.options) === null || _c === void 0 ? void 0 : _c.mapEntry) === true) {
     mapEntries.add(desc);
   } else {
-    ((_d = parent === null || parent === void 0 ? void 0 : parent.nestedMessages) !== null && _d !== void 0 ? _d : file2.messages).push(desc);
+    ((_d = parent === null || parent === void 0 ? void 0 : parent.nestedMessages) !== null && _d !== void 0 ? _d : file.messages).push(desc);
     reg.add(desc);
   }
   for (const enumProto of proto2.enumType) {
-    addEnum(enumProto, file2, desc, reg);
+    addEnum(enumProto, file, desc, reg);
   }
   for (const messageProto of proto2.nestedType) {
-    addMessage(messageProto, file2, desc, reg, mapEntries);
+    addMessage(messageProto, file, desc, reg, mapEntries);
   }
 }
-function addService(proto2, file2, reg) {
+function addService(proto2, file, reg) {
   var _a, _b;
   const desc = {
     kind: "service",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
-    file: file2,
+    file,
     name: proto2.name,
-    typeName: makeTypeName(proto2, void 0, file2),
+    typeName: makeTypeName(proto2, void 0, file),
     methods: [],
     method: {},
     toString() {
       return `service ${this.typeName}`;
     }
   };
-  file2.services.push(desc);
+  file.services.push(desc);
   reg.add(desc);
   for (const methodProto of proto2.method) {
     const method = newMethod(methodProto, desc, reg);
@@ -68114,11 +67667,11 @@ function newField(proto2, parentOrFile, reg, oneof, mapEntries) {
   };
   let toStr;
   if (isExtension) {
-    const file2 = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
+    const file = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
     const parent = parentOrFile.kind == "file" ? void 0 : parentOrFile;
-    const typeName = makeTypeName(proto2, parent, file2);
+    const typeName = makeTypeName(proto2, parent, file);
     field2.kind = "extension";
-    field2.file = file2;
+    field2.file = file;
     field2.parent = parent;
     field2.oneof = void 0;
     field2.typeName = typeName;
@@ -68260,7 +67813,7 @@ function findEnumValueJsonName(proto2) {
   var _a, _b;
   const extensionNumber = 998;
   const fieldNumber = 1;
-  let jsonName2;
+  let jsonName;
   for (const uf of (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.$unknown) !== null && _b !== void 0 ? _b : []) {
     if (uf.no !== extensionNumber || uf.wireType !== WireType.LengthDelimited) {
       continue;
@@ -68269,23 +67822,23 @@ function findEnumValueJsonName(proto2) {
     while (reader.pos < reader.len) {
       const [no, wireType] = reader.tag();
       if (no === fieldNumber && wireType === WireType.LengthDelimited) {
-        jsonName2 = reader.string();
+        jsonName = reader.string();
       } else {
         reader.skip(wireType, no);
       }
     }
   }
-  return jsonName2;
+  return jsonName;
 }
-function camelToSnakeCase(camel2) {
-  return (camel2.substring(0, 1) + camel2.substring(1).replace(/[A-Z]/g, (c) => "_" + c)).toLowerCase();
+function camelToSnakeCase(camel) {
+  return (camel.substring(0, 1) + camel.substring(1).replace(/[A-Z]/g, (c) => "_" + c)).toLowerCase();
 }
-function makeTypeName(proto2, parent, file2) {
+function makeTypeName(proto2, parent, file) {
   let typeName;
   if (parent) {
     typeName = `${parent.typeName}.${proto2.name}`;
-  } else if (file2.proto.package.length > 0) {
-    typeName = `${file2.proto.package}.${proto2.name}`;
+  } else if (file.proto.package.length > 0) {
+    typeName = `${file.proto.package}.${proto2.name}`;
   } else {
     typeName = `${proto2.name}`;
   }
@@ -68472,8 +68025,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file2, path6, ...paths) {
-  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path6]);
+function messageDesc(file, path6, ...paths) {
+  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path6]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -80445,10 +79998,15 @@ var gateway_host_conflict_default = defineRule({
       record(b, a);
     };
     for (const entries of byPort.values()) {
-      const earlier = new ServerHostIndex();
+      const buckets = /* @__PURE__ */ new Map();
       for (const e of entries) {
-        for (const o of earlier.candidates(e.host.host)) consider(o, e);
-        earlier.add(e);
+        const b = e.host.host === "*" ? "*" : e.host.host.split(".").pop() ?? "";
+        push3(buckets, b, e);
+      }
+      const stars = buckets.get("*") ?? [];
+      for (const [b, list2] of buckets) {
+        list2.forEach((e, i) => list2.slice(i + 1).forEach((o) => consider(e, o)));
+        if (b !== "*") for (const s of stars) for (const e of list2) consider(s, e);
       }
     }
     for (const { entry, others, mixed } of found.values()) {
@@ -80490,11 +80048,11 @@ var gateway_host_duplicate_default = defineRule({
     const seen = /* @__PURE__ */ new Map();
     for (const server of gatewayServers(gw)) {
       if (server.port === void 0) continue;
-      const earlier = seen.get(server.port) ?? new ServerHostIndex();
+      const earlier = seen.get(server.port) ?? [];
       seen.set(server.port, earlier);
       for (const host of server.hosts) {
-        const first = earlier.candidates(host.host).find((e) => serverHostsOverlap(e.host, host));
-        earlier.add({ host, server: server.index });
+        const first = earlier.find((e) => serverHostsOverlap(e.host, host));
+        earlier.push({ host, server: server.index });
         if (!first) continue;
         const same = first.server === server.index;
         ctx.report({
@@ -80830,8 +80388,8 @@ function willBeInjected(index, workload) {
   const ns = declaresNamespace(index, workload.namespace) ? index.namespaces().declared(workload.namespace) : void 0;
   const webhooks = istioInjectionWebhooks(index);
   if (!ns && webhooks.length === 0) {
-    const own2 = workload.labels["sidecar.istio.io/inject"];
-    if (own2 === "true" || own2 === "false") return own2 === "true";
+    const own = workload.labels["sidecar.istio.io/inject"];
+    if (own === "true" || own === "false") return own === "true";
     return void 0;
   }
   const optOut = workload.annotations["sidecar.istio.io/inject"] === "false" && workload.labels["sidecar.istio.io/inject"] !== "true";
@@ -80849,11 +80407,11 @@ function injectionWebhookOverlaps(index) {
     const revisions = /* @__PURE__ */ new Set();
     const hooks = [];
     for (const config of configs) {
-      const own2 = webhooksOf(config);
-      const revs = revisionsOf(config, own2);
-      if (revs.length === 0 && !own2.some(isIstioWebhook)) continue;
+      const own = webhooksOf(config);
+      const revs = revisionsOf(config, own);
+      if (revs.length === 0 && !own.some(isIstioWebhook)) continue;
       revs.forEach((r) => revisions.add(r));
-      hooks.push(...own2);
+      hooks.push(...own);
     }
     const out = /* @__PURE__ */ new Map();
     const nsLabels = permutations({ "istio-injection": ["enabled", "disabled"] }, revisions);
@@ -80880,8 +80438,8 @@ function permutations(base, revisions) {
 }
 function revisionsOf(config, hooks) {
   const out = /* @__PURE__ */ new Set();
-  const own2 = labelsOf(config)[REV];
-  if (own2 !== void 0) out.add(own2);
+  const own = labelsOf(config)[REV];
+  if (own !== void 0) out.add(own);
   const fromSelector = (s) => {
     if (!s) return;
     if (s.matchLabels[REV] !== void 0) out.add(s.matchLabels[REV]);
@@ -81637,8 +81195,8 @@ var peerauthentication_tls_conflict_default = defineRule({
       const rules = wideDestinationRules(index);
       const mutual2 = (dr) => topTlsMode(dr) === "ISTIO_MUTUAL" || topTlsMode(dr) === "MUTUAL";
       const meshWide = rules.find((dr) => isMeshWideHost(asString(spec(dr).host)) && mutual2(dr));
-      const own2 = rules.filter((dr) => dr.namespace === pa.namespace && isNamespaceWideHost(index, dr));
-      const culprit = pa.namespace === root ? meshWide : own2.find(mutual2) ?? (own2.some((dr) => topTlsMode(dr) === "DISABLE") ? void 0 : meshWide);
+      const own = rules.filter((dr) => dr.namespace === pa.namespace && isNamespaceWideHost(index, dr));
+      const culprit = pa.namespace === root ? meshWide : own.find(mutual2) ?? (own.some((dr) => topTlsMode(dr) === "DISABLE") ? void 0 : meshWide);
       if (culprit) {
         coded = true;
         ctx.report({
@@ -81821,6 +81379,10 @@ var requestauthentication_selector_not_found_default = defineRule({
   }
 });
 
+// src/linkerd/evidence.ts
+var usesLinkerd = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
+var serversJudged = (index, namespace) => holdsKind(index, K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
+
 // rules/istio/service-port-protocol-invalid.ts
 var SYSTEM_NAMESPACES2 = /* @__PURE__ */ new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]);
 var service_port_protocol_invalid_default = defineRule({
@@ -81845,14 +81407,13 @@ var service_port_protocol_invalid_default = defineRule({
     }
   },
   target: [K.Service],
-  reads: [...WORKLOAD_KINDS, ...ISTIO_EVIDENCE_KINDS],
+  reads: [...WORKLOAD_KINDS, K.Namespace],
   check(svc, ctx) {
-    if (!showsIstio(ctx.index)) return;
+    if (usesLinkerd(ctx.index) && !usesIstioConfig(ctx.index)) return;
     const labels = labelsOf(svc);
     if (labels.istio !== void 0 || labels.release === "istio" || labels["gateway.istio.io/managed"] !== void 0) return;
     if (SYSTEM_NAMESPACES2.has(svc.namespace)) return;
     const service = serviceView(ctx.index, svc);
-    if (frontsGatewaysOnly(ctx.index, service)) return;
     const externalName = service.type === "ExternalName";
     const meshed = !externalName && labels.kiali_wizard === void 0 && servesMesh(ctx.index, service);
     for (const { path: path6, number, name, appProtocol, transport: transport2 } of service.ports) {
@@ -81886,10 +81447,6 @@ var service_port_protocol_invalid_default = defineRule({
 });
 function servesMesh(index, service) {
   return workloadsBehind(index, service).some((w) => inMesh(index, w, { revisions: true }));
-}
-function frontsGatewaysOnly(index, service) {
-  const behind = workloadsBehind(index, service);
-  return behind.length > 0 && behind.every(isGatewayWorkload);
 }
 
 // rules/istio/service-target-port-not-found.ts
@@ -82766,11 +82323,11 @@ var status_condition_failed_default = defineRule({
 });
 function conditions(resource) {
   const status3 = asObject(resource.data.status);
-  const own2 = asArray(status3?.conditions).map((c, i) => ({ c, path: ["status", "conditions", i] }));
+  const own = asArray(status3?.conditions).map((c, i) => ({ c, path: ["status", "conditions", i] }));
   const parents = asArray(status3?.parents).flatMap(
     (p, i) => asArray(asObject(p)?.conditions).map((c, j) => ({ c, path: ["status", "parents", i, "conditions", j] }))
   );
-  return [...own2, ...parents].flatMap(({ c, path: path6 }) => {
+  return [...own, ...parents].flatMap(({ c, path: path6 }) => {
     const condition2 = asObject(c);
     return condition2 ? [{ condition: condition2, path: path6 }] : [];
   });
@@ -83025,7 +82582,8 @@ var virtualservice_destination_host_not_found_default = defineRule({
     ],
     messages: {
       hostNotFound: 'Host "{{host}}" is not a Service or ServiceEntry visible from namespace "{{namespace}}".',
-      hostNotExported: 'Host "{{host}}" exists but its {{kind}} "{{owner}}" is not exported to namespace "{{namespace}}".'
+      hostNotExported: 'Host "{{host}}" exists but its {{kind}} "{{owner}}" is not exported to namespace "{{namespace}}".',
+      idleHostNotFound: 'Host "{{host}}" is not a Service or ServiceEntry visible from namespace "{{namespace}}"; with weight 0 it receives no traffic until it exists.'
     }
   },
   target: [K.VirtualService],
@@ -83051,16 +82609,18 @@ var virtualservice_destination_host_not_found_default = defineRule({
           messageId: "hostNotExported",
           data: { host: d.host, kind: hidden.resource.kind, owner: `${hidden.resource.namespace}/${hidden.resource.name}`, namespace },
           help: `Add "${namespace}" to the exportTo of ${hidden.resource.kind} "${hidden.resource.name}".`,
-          related: [{ resource: hidden.resource, message: "not exported here" }]
+          related: [{ resource: hidden.resource, message: "not exported here" }],
+          ...d.idle ? { severity: "warning" } : {}
         });
         continue;
       }
       ctx.report({
         resource: vs,
         path: [...d.path, "host"],
-        messageId: "hostNotFound",
+        messageId: d.idle ? "idleHostNotFound" : "hostNotFound",
         data: { host: d.host, namespace },
-        help: trustDomainHint(ctx.index, d.host) ?? "Fix the host name, or add a ServiceEntry for a host outside the mesh."
+        help: d.idle ? "Create the Service (or ServiceEntry) before giving this destination weight, or remove the destination." : trustDomainHint(ctx.index, d.host) ?? "Fix the host name, or add a ServiceEntry for a host outside the mesh.",
+        ...d.idle ? { severity: "warning" } : {}
       });
     }
   }
@@ -83214,13 +82774,13 @@ function claimTable(index) {
   return index.table("istio/virtualservice-claims", [K.VirtualService, K.Sidecar, ...HOST_KINDS], (vs, index2) => {
     if (vs.kind !== "VirtualService" || vs.group !== K.VirtualService.group) return [];
     const claims = claimsOf(index2, vs);
-    const own2 = claims.map((c) => [ownKey(vs), c]);
-    return [...own2, ...gatewayKeys(vs).flatMap((g) => claims.flatMap((c) => slotsOf(c.host).map((slot) => [`${g}\0${slot}`, c])))];
+    const own = claims.map((c) => [ownKey(vs), c]);
+    return [...own, ...gatewayKeys(vs).flatMap((g) => claims.flatMap((c) => slotsOf(c.host).map((slot) => [`${g}\0${slot}`, c])))];
   });
 }
 var ownKey = (vs) => `#${vs.id}`;
 var textOf = (host) => host.startsWith("*") ? host.slice(1) : host;
-function dotEndings2(text) {
+function dotEndings(text) {
   const out = [];
   for (let i = text.indexOf("."); i >= 0; i = text.indexOf(".", i + 1)) out.push(text.slice(i));
   out.push("");
@@ -83230,7 +82790,7 @@ var isOddWildcard = (host) => host.startsWith("*") && host.length > 1 && host[1]
 function slotsOf(host) {
   const text = textOf(host);
   const wild2 = host.startsWith("*");
-  const covered = dotEndings2(text).filter((e) => wild2 || e !== text);
+  const covered = dotEndings(text).filter((e) => wild2 || e !== text);
   return [wild2 ? isOddWildcard(host) ? "?" : `*${text}` : `=${host}`, ...covered.map((e) => `~${e}`)];
 }
 function hostOverlapsOf(index, vs, proxies) {
@@ -83266,7 +82826,7 @@ function hostOverlapsOf(index, vs, proxies) {
         continue;
       }
       if (!wild2) for (const other of at2(`=${claim.host}`)) note(claim, other, gateway);
-      for (const ending of dotEndings2(text)) if (wild2 || ending !== text) for (const other of at2(`*${ending}`)) note(claim, other, gateway);
+      for (const ending of dotEndings(text)) if (wild2 || ending !== text) for (const other of at2(`*${ending}`)) note(claim, other, gateway);
       if (wild2) for (const other of at2(`~${text}`)) note(claim, other, gateway);
       for (const other of at2("?")) odd(other);
     }
@@ -83929,20 +83489,25 @@ var virtualservice_host_conflict_default = defineRule({
 
 // rules/istio/virtualservice-ingress-subset-missing.ts
 function subsetSplits(index) {
-  return index.table("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], (vs, index2) => {
-    if (!sameKind(K.VirtualService, vs) || !isMeshBound(vs)) return [];
-    const own2 = new Set(asArray(spec(vs).hosts).flatMap((h) => typeof h === "string" ? [canonicalHost(index2, h, vs.namespace)] : []));
-    const split2 = /* @__PURE__ */ new Set();
-    for (const group2 of routeGroups(vs)) {
-      if (group2.section !== "http") continue;
-      for (const item of group2.items) {
-        const host = asString(item.destination?.host);
-        if (!host || !asString(item.destination?.subset)) continue;
-        const fqdn = canonicalHost(index2, host, vs.namespace);
-        if (own2.has(fqdn)) split2.add(fqdn);
+  return index.memo("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], () => {
+    const out = /* @__PURE__ */ new Map();
+    for (const vs of index.all(K.VirtualService)) {
+      if (!isMeshBound(vs)) continue;
+      const own = new Set(asArray(spec(vs).hosts).flatMap((h) => typeof h === "string" ? [canonicalHost(index, h, vs.namespace)] : []));
+      for (const group2 of routeGroups(vs)) {
+        if (group2.section !== "http") continue;
+        for (const item of group2.items) {
+          const host = asString(item.destination?.host);
+          if (!host || !asString(item.destination?.subset)) continue;
+          const fqdn = canonicalHost(index, host, vs.namespace);
+          if (!own.has(fqdn)) continue;
+          const list2 = out.get(fqdn) ?? [];
+          if (!list2.includes(vs)) list2.push(vs);
+          out.set(fqdn, list2);
+        }
       }
     }
-    return [...split2].map((fqdn) => [fqdn, vs]);
+    return out;
   });
 }
 var virtualservice_ingress_subset_missing_default = defineRule({
@@ -83967,7 +83532,7 @@ var virtualservice_ingress_subset_missing_default = defineRule({
       for (const item of group2.items) {
         const host = asString(item.destination?.host);
         if (!host || asString(item.destination?.subset)) continue;
-        const others = splits.get(canonicalHost(ctx.index, host, vs.namespace)).filter((o) => o !== vs);
+        const others = (splits.get(canonicalHost(ctx.index, host, vs.namespace)) ?? []).filter((o) => o !== vs);
         if (others.length === 0) continue;
         ctx.report({
           resource: vs,
@@ -84554,8 +84119,8 @@ function waypointUse(labels, namespace) {
   return { kind: "named", name, namespace: labels[USE_WAYPOINT_NAMESPACE] || namespace };
 }
 function waypointTrafficType(index, gateway) {
-  const own2 = labelsOf(gateway)[WAYPOINT_FOR];
-  if (own2 !== void 0) return own2;
+  const own = labelsOf(gateway)[WAYPOINT_FOR];
+  if (own !== void 0) return own;
   const className = asString(spec(gateway).gatewayClassName);
   const gatewayClass = className ? index.get(K.GatewayClass, "", className) : void 0;
   return (gatewayClass && labelsOf(gatewayClass)[WAYPOINT_FOR]) ?? "service";
@@ -84571,8 +84136,8 @@ function resolveWaypoint(index, name, namespace) {
   return holdsWaypoints(index) ? { kind: "missing" } : { kind: "unknown" };
 }
 function workloadWaypointUse(index, workload) {
-  const own2 = waypointUse(workload.labels, workload.namespace);
-  if (own2.kind !== "unset") return own2;
+  const own = waypointUse(workload.labels, workload.namespace);
+  if (own.kind !== "unset") return own;
   for (const svc of servicesSelecting(index, workload)) {
     const viaService = waypointUse(labelsOf(svc.resource), workload.namespace);
     if (viaService.kind !== "unset") return viaService;
@@ -84674,7 +84239,7 @@ var webhook_address_invalid_default = defineRule({
         }
         continue;
       }
-      const host = hostOf2(hook.url);
+      const host = hostOf(hook.url);
       const urlPath = [...hook.path, "clientConfig", "url"];
       if (!host) {
         ctx.report({ resource: config, path: urlPath, messageId: "badUrl", data, help: `Write the external control plane's address as "https://<host>:<port>/<path>".` });
@@ -84691,7 +84256,7 @@ var webhook_address_invalid_default = defineRule({
     }
   }
 });
-function hostOf2(url) {
+function hostOf(url) {
   try {
     const host = new URL(url).hostname;
     return host || void 0;
@@ -84749,8 +84314,8 @@ var INJECT = "sidecar.istio.io/inject";
 var REVISION = "istio.io/rev";
 var labelPath = (w, key2) => [...w.templatePath, "metadata", "labels", key2];
 function ambientRequest(w, ns) {
-  const own2 = w.labels[DATAPLANE];
-  if (own2 !== void 0) return own2 === "ambient" ? { label: `${DATAPLANE}=ambient`, path: labelPath(w, DATAPLANE) } : void 0;
+  const own = w.labels[DATAPLANE];
+  if (own !== void 0) return own === "ambient" ? { label: `${DATAPLANE}=ambient`, path: labelPath(w, DATAPLANE) } : void 0;
   return ns[DATAPLANE] === "ambient" ? { label: `${DATAPLANE}=ambient`, path: void 0 } : void 0;
 }
 function sidecarRequest(w, ns) {
@@ -84930,17 +84495,16 @@ var workload_uid_conflict_default = defineRule({
     }
   },
   target: WORKLOAD_KINDS,
-  reads: ISTIO_EVIDENCE_KINDS,
+  reads: [],
   check(resource, ctx) {
     const workload = workloadOf(resource);
-    if (!workload || !showsIstio(ctx.index)) return;
+    if (!workload) return;
     const labels = labelsOf(resource);
     if (labels.istio !== void 0 || labels.release === "istio") return;
     const specPath = [...workload.templatePath, "spec"];
     const help = "Run the application as another UID: traffic from UID 1337 bypasses the sidecar, so it leaves the pod unencrypted and unobserved.";
     const podUid = [...specPath, "securityContext", "runAsUser"];
-    const onlyProxies = workload.containers.length > 0 && workload.containers.every((c) => PROXY_CONTAINERS.has(c.name));
-    if (asNumber(getPath(resource.data, podUid)) === PROXY_UID && !onlyProxies) {
+    if (asNumber(getPath(resource.data, podUid)) === PROXY_UID) {
       ctx.report({ resource, path: podUid, messageId: "pod", help });
     }
     asArray(getPath(resource.data, [...specPath, "containers"])).forEach((c, i) => {
@@ -85105,9 +84669,6 @@ var workloadgroup_service_account_not_found_default = defineRule({
   }
 });
 
-// src/schema/check.ts
-import { createHash as createHash3 } from "node:crypto";
-
 // src/schema/convert.ts
 var DOCUMENTATION = /* @__PURE__ */ new Set(["description", "example", "externalDocs", "title", "x-kubernetes-map-type"]);
 var OBJECT_META = {
@@ -85132,7 +84693,6 @@ var OBJECT_META = {
   }
 };
 var objectMetaSchema = () => structuredClone(OBJECT_META);
-var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
 function convertCrdSchema(openAPIV3Schema) {
   const root = convertNode(openAPIV3Schema, true);
   root.type ??= "object";
@@ -85208,14 +84768,14 @@ function closeObject(node) {
 }
 function namedInBranches(node) {
   const names2 = [];
-  const visit = (n) => {
+  const visit2 = (n) => {
     if (!n) return;
     names2.push(...Object.keys(n.properties ?? {}), ...n.required ?? []);
-    for (const branch of [...n.allOf ?? [], ...n.anyOf ?? [], ...n.oneOf ?? []]) visit(branch);
-    visit(n.not);
+    for (const branch of [...n.allOf ?? [], ...n.anyOf ?? [], ...n.oneOf ?? []]) visit2(branch);
+    visit2(n.not);
   };
-  for (const branch of [...node.allOf ?? [], ...node.anyOf ?? [], ...node.oneOf ?? []]) visit(branch);
-  visit(node.not);
+  for (const branch of [...node.allOf ?? [], ...node.anyOf ?? [], ...node.oneOf ?? []]) visit2(branch);
+  visit2(node.not);
   return names2;
 }
 
@@ -85659,53 +85219,6 @@ var KUBERNETES_FORMATS = {
   rgbcolor: (v) => RGBCOLOR.test(v)
 };
 
-// src/schema/precompiled.ts
-var import_equal = __toESM(require_equal(), 1);
-var import_ucs2length = __toESM(require_ucs2length(), 1);
-var import_uri = __toESM(require_uri(), 1);
-var import_validation_error = __toESM(require_validation_error(), 1);
-import { createHash as createHash2 } from "node:crypto";
-import { readFileSync as readFileSync6 } from "node:fs";
-import { join as join18 } from "node:path";
-import vm from "node:vm";
-var AJV_OPTIONS = { strict: false, strictNumbers: true, allErrors: true, verbose: true, logger: false, validateFormats: true };
-var PRECOMPILED_DIR = join18(PACKAGE_ROOT, "dist", "validators");
-var asRequired = (imported) => imported.__esModule ? imported : { default: imported };
-var RUNTIME = {
-  "ajv/dist/runtime/equal": asRequired(import_equal.default),
-  "ajv/dist/runtime/ucs2length": asRequired(import_ucs2length.default),
-  "ajv/dist/runtime/uri": asRequired(import_uri.default),
-  "ajv/dist/runtime/validation_error": asRequired(import_validation_error.default),
-  "meshlint:formats": KUBERNETES_FORMATS
-};
-var RUNTIME_IDS = Object.keys(RUNTIME);
-function runtimeRequire(id) {
-  if (!(id in RUNTIME)) throw new Error(`a generated validator needs "${id}", which meshlint does not provide`);
-  return RUNTIME[id];
-}
-var schemaDigest = (schema2) => createHash2("sha256").update(JSON.stringify(schema2)).digest("hex");
-var files;
-function precompiledValidator(schema2) {
-  if (!files) {
-    try {
-      const index = JSON.parse(readFileSync6(join18(PRECOMPILED_DIR, "index.json"), "utf8"));
-      files = new Map(Object.entries(index.files));
-    } catch {
-      files = /* @__PURE__ */ new Map();
-    }
-  }
-  if (files.size === 0) return void 0;
-  const file2 = files.get(schemaDigest(schema2));
-  if (!file2) return void 0;
-  const path6 = join18(PRECOMPILED_DIR, file2);
-  try {
-    const factory = new vm.Script(readFileSync6(path6, "utf8"), { filename: path6 }).runInThisContext();
-    return factory(runtimeRequire, re2Pattern);
-  } catch {
-    return void 0;
-  }
-}
-
 // src/schema/registry.ts
 var key = (group2, kind2) => `${group2}/${kind2}`;
 var sharedAjv;
@@ -85713,7 +85226,7 @@ var compiled = /* @__PURE__ */ new WeakMap();
 var metadataValidate;
 function ajv() {
   if (!sharedAjv) {
-    sharedAjv = new import_ajv2.Ajv({ ...AJV_OPTIONS, code: { regExp: re2Pattern } });
+    sharedAjv = new import_ajv2.Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
     for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
   }
   return sharedAjv;
@@ -85738,13 +85251,13 @@ var SchemaRegistry = class {
    * `experimentalInUse`: the repository holds Gateway API kinds or versions only the experimental channel serves,
    * which decides the channel when the settings do not name one.
    */
-  constructor(settings, servedCrds2, repoCrds, usesLinkerd3, experimentalInUse2 = false) {
-    const channel = settings.gatewayApiChannel ?? (experimentalInUse2 ? "experimental" : "standard");
+  constructor(settings, servedCrds2, repoCrds, usesLinkerd2, experimentalInUse = false) {
+    const channel = settings.gatewayApiChannel ?? (experimentalInUse ? "experimental" : "standard");
     const gatewayApi = channel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
     const layers = ["istio", "linkerd", "smi", gatewayApi];
     if (settings.gatewayApiBundle === "linkerd") layers.push("gateway-api-linkerd");
     for (const layer of layers) for (const crd of bundle(layer).crds) this.add(crd);
-    if (settings.gatewayApiBundle === "auto" && usesLinkerd3) {
+    if (settings.gatewayApiBundle === "auto" && usesLinkerd2) {
       for (const crd of bundle("gateway-api-linkerd").crds) this.linkerdBundle.set(key(crd.group, crd.kind), crd);
     }
     if (gatewayApi === "gateway-api-standard") {
@@ -85790,7 +85303,7 @@ var SchemaRegistry = class {
   }
   /** For kinds without a CRD (core kinds, unknown groups): checks ObjectMeta, e.g. that labels are strings. */
   metadataValidator() {
-    metadataValidate ??= precompiledValidator(METADATA_SCHEMA) ?? ajv().compile(METADATA_SCHEMA);
+    metadataValidate ??= ajv().compile({ type: "object", properties: { metadata: objectMetaSchema() } });
     return metadataValidate;
   }
   /**
@@ -85801,12 +85314,12 @@ var SchemaRegistry = class {
     const newer = this.newer.get(key(crd.group, crd.kind));
     return newer && crd.source === "istio-1.30.3" ? newer : void 0;
   }
-  /** A version's validator: generated at build time for bundled schemas, else compiled once, on first use. */
+  /** Compiles a version's schema once, on first use. */
   validator(version) {
     if (!version.schema) return void 0;
     let validate2 = compiled.get(version);
     if (!validate2) {
-      validate2 = precompiledValidator(version.schema) ?? ajv().compile(version.schema);
+      validate2 = ajv().compile(version.schema);
       compiled.set(version, validate2);
     }
     return validate2;
@@ -85949,7 +85462,7 @@ function trim() {
   }
   return this.substring(start, end + 1);
 }
-function join19(sep10 = "") {
+function join18(sep10 = "") {
   let result = "";
   for (let i = 0; i < this.size; i++) {
     const item = this.get(i);
@@ -86243,8 +85756,8 @@ var strings_default = [
   celMethod("substring", STRING6, [INT5], STRING6, substring),
   celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
   celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join19),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join19),
+  celMethod("join", LIST_STRING, [], STRING6, join18),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join18),
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
@@ -86904,7 +86417,7 @@ function checkReferences(env2, namespaces, root, variables) {
     }
     return found;
   };
-  const visit = (expr, scope) => {
+  const visit2 = (expr, scope) => {
     const kind2 = expr?.exprKind;
     switch (kind2?.case) {
       case void 0:
@@ -86915,14 +86428,14 @@ function checkReferences(env2, namespaces, root, variables) {
         return scope.has(name) || TYPE_IDENTIFIERS.has(name) ? void 0 : `undeclared reference to '${name}'`;
       }
       case "selectExpr":
-        return visit(kind2.value.operand, scope);
+        return visit2(kind2.value.operand, scope);
       case "listExpr":
-        return firstError(kind2.value.elements.map((e) => () => visit(e, scope)));
+        return firstError(kind2.value.elements.map((e) => () => visit2(e, scope)));
       case "structExpr":
         return firstError(
           kind2.value.entries.map((entry) => () => {
-            const key2 = entry.keyKind.case === "mapKey" ? visit(entry.keyKind.value, scope) : void 0;
-            return key2 ?? visit(entry.value, scope);
+            const key2 = entry.keyKind.case === "mapKey" ? visit2(entry.keyKind.value, scope) : void 0;
+            return key2 ?? visit2(entry.value, scope);
           })
         );
       case "comprehensionExpr": {
@@ -86930,11 +86443,11 @@ function checkReferences(env2, namespaces, root, variables) {
         const inner = /* @__PURE__ */ new Set([...scope, c.accuVar, c.iterVar, ...c.iterVar2 ? [c.iterVar2] : []]);
         const withAccumulator = /* @__PURE__ */ new Set([...scope, c.accuVar]);
         return firstError([
-          () => visit(c.iterRange, scope),
-          () => visit(c.accuInit, scope),
-          () => visit(c.loopCondition, inner),
-          () => visit(c.loopStep, inner),
-          () => visit(c.result, withAccumulator)
+          () => visit2(c.iterRange, scope),
+          () => visit2(c.accuInit, scope),
+          () => visit2(c.loopCondition, inner),
+          () => visit2(c.loopStep, inner),
+          () => visit2(c.result, withAccumulator)
         ]);
       }
       case "callExpr": {
@@ -86947,7 +86460,7 @@ function checkReferences(env2, namespaces, root, variables) {
           const qualified2 = `${targetName}.${name}`;
           if (!namespaces.has(targetName)) return `undeclared reference to '${rootIdentifier}'`;
           if (!arities(qualified2, false).has(args.length)) return `undeclared reference to '${qualified2}'`;
-          return firstError(args.map((a) => () => visit(a, scope)));
+          return firstError(args.map((a) => () => visit2(a, scope)));
         }
         const literalIndex = PATTERN_FUNCTIONS.has(name) && call.target === void 0 ? 1 : 0;
         const literal = stringConstant(args[literalIndex]);
@@ -86965,13 +86478,13 @@ function checkReferences(env2, namespaces, root, variables) {
             return `found no matching overload for '${name}' applied to ${args.length} argument(s)${member ? " on a target" : ""}`;
           }
         }
-        return firstError([() => visit(call.target, scope), ...args.map((a) => () => visit(a, scope))]);
+        return firstError([() => visit2(call.target, scope), ...args.map((a) => () => visit2(a, scope))]);
       }
       default:
         return void 0;
     }
   };
-  return visit(root, variables);
+  return visit2(root, variables);
 }
 function firstError(checks) {
   for (const check of checks) {
@@ -87162,13 +86675,13 @@ function schemaAt(root, path6) {
   return node;
 }
 var childSchema = (node, key2) => node.properties?.[key2] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : void 0);
-function walk2(value, node, path6, visit) {
+function walk2(value, node, path6, visit2) {
   if (!node) return;
-  visit(value, node, path6);
+  visit2(value, node, path6);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk2(item, node.items, [...path6, i], visit));
+    value.forEach((item, i) => walk2(item, node.items, [...path6, i], visit2));
   } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) walk2(v, childSchema(node, k), [...path6, k], visit);
+    for (const [k, v] of Object.entries(value)) walk2(v, childSchema(node, k), [...path6, k], visit2);
   }
 }
 var pointer = (path6) => path6.map((s) => `/${String(s)}`).join("");
@@ -87326,11 +86839,6 @@ function describeValue(value) {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === "number" && Number.isNaN(value)) return ".nan (not a number)";
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    const sign2 = value < 0 ? "-" : "";
-    return `${sign2}.inf (${value < 0 ? "minus " : ""}infinity, or a number past 64-bit floats such as ${sign2}1e309)`;
-  }
   if (typeof value === "number" && !Number.isInteger(value)) return `the number ${value}`;
   return typeof value === "number" ? `the integer ${value}` : `${typeof value} ${String(value)}`;
 }
@@ -87364,43 +86872,21 @@ function valueAt3(root, path6) {
 }
 
 // src/schema/check.ts
+var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
 var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceDefinition], () => {
+  const usesLinkerd2 = index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
   const crds = index.all(K.CustomResourceDefinition);
   const served2 = crds.filter((r) => r.origin.kind === "crds");
-  return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd(index), experimentalInUse(index));
+  const experimentalInUse = index.fact(
+    "schema:gateway-api-experimental-in-use",
+    [],
+    (i) => i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version))
+  );
+  return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd2, experimentalInUse);
 });
-var usesLinkerd = (index) => index.union("schema:uses-linkerd", [], (r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io") ? [r.group] : []).size > 0;
-var experimentalInUse = (index) => index.union(
-  "schema:gateway-api-experimental-in-use",
-  [],
-  (r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version) ? [kindId(r)] : []
-).size > 0;
-function schemaInputsKey(index) {
-  const hash = createHash3("sha256");
-  const { gatewayApiChannel, gatewayApiBundle } = index.settings;
-  hash.update(JSON.stringify([gatewayApiChannel ?? null, gatewayApiBundle ?? null]));
-  for (const crd of index.all(K.CustomResourceDefinition)) {
-    hash.update(JSON.stringify([crd.origin.kind, crd.origin.file ?? null, isLinted(crd), crd.data]));
-  }
-  hash.update(JSON.stringify([usesLinkerd(index), experimentalInUse(index)]));
-  return hash.digest("hex");
-}
-function seedSchemaReports(index, stored) {
-  if (stored.size === 0) return;
-  const registry = schemaRegistry(index);
-  const reports = reportsOf(index);
-  for (const [resource, kept] of stored) {
-    reports.set(resource, { lookup: registry.lookup(resource.group, resource.kind, resource.version), problems: kept.problems, skipped: kept.skipped });
-  }
-}
-function madeSchemaReport(index, resource) {
-  const report2 = reportsOf(index).get(resource);
-  return report2 && { problems: report2.problems, skipped: report2.skipped };
-}
-var reportsOf = (index) => index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), /* @__PURE__ */ new WeakMap()));
 function schemaReport(index, resource) {
   const registry = schemaRegistry(index);
-  const reports = reportsOf(index);
+  const reports = index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), /* @__PURE__ */ new WeakMap()));
   let report2 = reports.get(resource);
   if (!report2) {
     report2 = build2(registry, resource);
@@ -87462,13 +86948,6 @@ var api_version_deprecated_default = defineRule({
     });
   }
 });
-
-// src/smi/kinds.ts
-var UNMODELLED = {
-  "specs.smi-spec.io": ["TCPRoute", "UDPRoute"],
-  "access.smi-spec.io": ["TrafficTarget"]
-};
-var isUnmodelledSmiKind = (group2, kind2) => UNMODELLED[group2]?.includes(kind2) ?? false;
 
 // src/schema/removed-apis.ts
 var REMOVED2 = {};
@@ -87581,7 +87060,7 @@ var api_version_not_served_default = defineRule({
         data: { kind: resource.kind, apiVersion: resource.apiVersion, source: lookup.crd.source, served: served(lookup.crd) },
         help: experimental ? channelHelp : "Change apiVersion to a served version, or lint with the CRDs the cluster runs (--crds)."
       });
-    } else if (lookup.status === "unknown-kind" && !isUnmodelledSmiKind(lookup.group, resource.kind)) {
+    } else if (lookup.status === "unknown-kind") {
       ctx.report({
         resource,
         path: ["kind"],
@@ -87907,10 +87386,6 @@ var linkerd_authorizationpolicy_outbound_route_default = defineRule({
   }
 });
 
-// src/linkerd/evidence.ts
-var usesLinkerd2 = (index) => index.union("linkerd:uses", [], (r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")) ? [r.group] : []).size > 0;
-var serversJudged = (index, namespace) => holdsKind(index, K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
-
 // rules/linkerd/linkerd-authorizationpolicy-target-not-found.ts
 var linkerd_authorizationpolicy_target_not_found_default = defineRule({
   meta: {
@@ -88101,7 +87576,7 @@ var linkerd_externalworkload_invalid_default = defineRule({
 });
 
 // rules/linkerd/linkerd-inject-invalid.ts
-var DISTRIBUTION_NAMES = { "open-source": "open-source Linkerd", enterprise: "Buoyant Enterprise for Linkerd" };
+var VALUES = ["enabled", "disabled", "ingress"];
 var linkerd_inject_invalid_default = defineRule({
   meta: {
     id: "linkerd-inject-invalid",
@@ -88110,37 +87585,23 @@ var linkerd_inject_invalid_default = defineRule({
     severity: "error",
     description: "A linkerd.io/inject annotation whose value Linkerd does not know (which disables injection), or inject set as a label.",
     messages: {
-      value: 'Annotation "linkerd.io/inject" has value "{{value}}"; open-source Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
-      distributionValue: 'Annotation "linkerd.io/inject" has value "{{value}}", which only {{distribution}} accepts; open-source Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
+      value: 'Annotation "linkerd.io/inject" has value "{{value}}"; Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
       label: '"linkerd.io/inject" is set as a label; the proxy injector reads only the annotation.'
     }
   },
   target: LINKERD_ANNOTATED_KINDS.filter((k) => k.kind !== "Service" && k.kind !== "EgressNetwork"),
   reads: [],
   check(resource, ctx) {
-    const accepted = [...OPEN_SOURCE_INJECT_VALUES, ...extraInjectValues(ctx.settings)];
     for (const meta of linkerdMetadata(resource)) {
       const value = meta.annotations[INJECT_ANNOTATION];
-      if (value !== void 0 && value !== "" && !accepted.includes(value)) {
-        const path6 = [...meta.metaPath, "annotations", INJECT_ANNOTATION];
-        const distribution = distributionsAccepting(value)[0];
-        if (distribution) {
-          ctx.report({
-            resource,
-            path: path6,
-            messageId: "distributionValue",
-            data: { value, distribution: DISTRIBUTION_NAMES[distribution] },
-            help: `If the cluster runs ${DISTRIBUTION_NAMES[distribution]}, say so in .meshlint.yaml (settings.linkerd.distribution: ${distribution}); otherwise use "enabled".`
-          });
-        } else {
-          ctx.report({
-            resource,
-            path: path6,
-            messageId: "value",
-            data: { value },
-            help: 'Use "enabled" to mesh the pods (or "ingress" for an ingress controller); if your Linkerd distribution accepts this value, list it in settings.linkerd.injectValues.'
-          });
-        }
+      if (value !== void 0 && value !== "" && !VALUES.includes(value)) {
+        ctx.report({
+          resource,
+          path: [...meta.metaPath, "annotations", INJECT_ANNOTATION],
+          messageId: "value",
+          data: { value },
+          help: 'Use "enabled" to mesh the pods (or "ingress" for an ingress controller).'
+        });
       }
       if (meta.labels[INJECT_ANNOTATION] !== void 0) {
         ctx.report({
@@ -88321,7 +87782,6 @@ var linkerd_opaque_ports_mismatch_default = defineRule({
     const workloads = workloadsBehind(ctx.index, service);
     const reported = /* @__PURE__ */ new Set();
     for (const w of workloads) {
-      if (linkerdMeshing(ctx.index, w).meshed === false) continue;
       const podValue = w.annotations[OPAQUE_PORTS_ANNOTATION];
       if (podValue === void 0 && svcValue === void 0 && nsValue === void 0) continue;
       const names2 = new Map(w.containers.flatMap((c) => c.ports.flatMap((p) => p.name ? [[p.name, p.containerPort]] : [])));
@@ -88349,6 +87809,7 @@ var linkerd_opaque_ports_mismatch_default = defineRule({
 });
 
 // rules/linkerd/linkerd-pod-not-injected.ts
+var injecting2 = (v) => v === "enabled" || v === "ingress";
 var linkerd_pod_not_injected_default = defineRule({
   meta: {
     id: "linkerd-pod-not-injected",
@@ -88366,11 +87827,10 @@ var linkerd_pod_not_injected_default = defineRule({
   check(resource, ctx) {
     const w = workloadOf(resource);
     if (!w) return;
-    const own2 = w.annotations[INJECT_ANNOTATION];
+    const own = w.annotations[INJECT_ANNOTATION];
     const ns = ctx.index.namespaces().declared(w.namespace);
     const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
-    const injecting = (value) => injectValueMeshes(ctx.settings, value);
-    const reason = injecting(own2) ? `${INJECT_ANNOTATION}: ${own2} on the pod template` : (own2 === void 0 || own2 === "") && injecting(nsValue) ? `${INJECT_ANNOTATION}: ${nsValue} on namespace "${w.namespace}"` : void 0;
+    const reason = injecting2(own) ? `${INJECT_ANNOTATION}: ${own} on the pod template` : (own === void 0 || own === "") && injecting2(nsValue) ? `${INJECT_ANNOTATION}: ${nsValue} on namespace "${w.namespace}"` : void 0;
     if (!reason) return;
     const hostNetworkPath = [...w.templatePath, "spec", "hostNetwork"];
     if (getPath(resource.data, hostNetworkPath) === true) {
@@ -88525,7 +87985,7 @@ function linkerdParentRefs(route) {
 }
 function linkerdGoverns(index, route) {
   if (isLinkerdRoute(route)) return true;
-  if (!usesLinkerd2(index)) return false;
+  if (!usesLinkerd(index)) return false;
   return linkerdParentRefs(route).some((p) => p.target === "service" || p.target === "server" || p.target === "egressnetwork");
 }
 var webhookSeverity = (route) => route.group === LINKERD_POLICY_GROUP ? "error" : "warning";
@@ -88585,7 +88045,7 @@ var linkerd_route_backend_invalid_default = defineRule({
     if (!linkerdGoverns(ctx.index, route)) return;
     const parents = linkerdParentRefs(route);
     if (!parents.some((p) => p.target === "service" || p.target === "egressnetwork")) return;
-    const own2 = isLinkerdRoute(route);
+    const own = isLinkerdRoute(route);
     for (const ref of backendRefs(route)) {
       const data = { kind: ref.kind, group: ref.group, name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
       if (ref.target === "egressnetwork") {
@@ -88594,11 +88054,11 @@ var linkerd_route_backend_invalid_default = defineRule({
           ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "egressNotParent", data, help: "Attach the route to this EgressNetwork, or send to a Service." });
         }
       } else if (ref.target !== "service") {
-        if (!own2) continue;
+        if (!own) continue;
         ctx.report({ resource: route, path: [...ref.path, "kind"], messageId: "kindInvalid", data, help: "Send to a Service (or, on an egress route, to its EgressNetwork)." });
-      } else if (own2 && ref.port === void 0 && !ref.mirror) {
+      } else if (own && ref.port === void 0 && !ref.mirror) {
         ctx.report({ resource: route, path: ref.path, messageId: "portMissing", data, help: "Set port to the Service port to send to." });
-      } else if (own2 && holdsKind(ctx.index, K.Service)) {
+      } else if (own && holdsKind(ctx.index, K.Service)) {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         const ports = service && listedPorts(serviceView(ctx.index, service));
         if (!service) {
@@ -88845,7 +88305,7 @@ var linkerd_route_parent_invalid_default = defineRule({
   reads: [K.Service, K.LinkerdServer, K.EgressNetwork],
   check(route, ctx) {
     if (!linkerdGoverns(ctx.index, route)) return;
-    const own2 = isLinkerdRoute(route);
+    const own = isLinkerdRoute(route);
     for (const ref of linkerdParentRefs(route)) {
       const data = { name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
       const at2 = [...ref.path, "name"];
@@ -88853,7 +88313,7 @@ var linkerd_route_parent_invalid_default = defineRule({
         if (ref.port === void 0) {
           ctx.report({ resource: route, path: ref.path, messageId: "egressPortMissing", data, severity: webhookSeverity(route), help: "Set port to the destination port the route is for." });
         }
-        if (own2 && holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
+        if (own && holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
           ctx.report({ resource: route, path: at2, messageId: "egressNotFound", data, severity: "warning", help: "Fix the name or the namespace of the EgressNetwork." });
         }
       } else if (ref.target === "server") {
@@ -88865,7 +88325,7 @@ var linkerd_route_parent_invalid_default = defineRule({
       } else if (ref.target === "service") {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         if (!service) {
-          if (own2 && holdsKind(ctx.index, K.Service)) {
+          if (own && holdsKind(ctx.index, K.Service)) {
             const certain = holdsKindIn(ctx.index, K.Service, ref.namespace);
             ctx.report({ resource: route, path: at2, messageId: "serviceNotFound", data, severity: certain ? "error" : "warning", help: "Fix the name, or set namespace when the Service lives in another namespace." });
           }
@@ -88877,7 +88337,7 @@ var linkerd_route_parent_invalid_default = defineRule({
           continue;
         }
         const ports = listedPorts(view);
-        if (own2 && ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
+        if (own && ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
           ctx.report({ resource: route, path: [...ref.path, "port"], messageId: "servicePortNotFound", data, severity: "warning", help: `Name one of the ports of Service "${ref.name}".` });
         }
       }
@@ -89272,7 +88732,8 @@ var linkerd_serviceprofile_invalid_default = defineRule({
       statusRange: "Status {{key}} {{value}} is outside 100-599.",
       statusOrder: "Status max {{max}} is lower than min {{min}}.",
       duration: '{{field}} "{{value}}" is not a Go duration.',
-      retryRatio: "retryRatio {{value}} is negative."
+      retryRatio: "retryRatio {{value}} is negative.",
+      pathRegex: `pathRegex "{{value}}" does not compile as a regular expression ({{problem}}); Linkerd's proxy drops a condition it cannot compile.`
     }
   },
   target: [K.ServiceProfile],
@@ -89285,7 +88746,7 @@ var linkerd_serviceprofile_invalid_default = defineRule({
         messageId: p.messageId,
         data: p.data,
         ...p.part ? { part: p.part } : {},
-        help: p.messageId === "duration" ? 'Write a Go duration such as "300ms", "10s" or "1m30s".' : "Linkerd's ServiceProfile webhook refuses the whole profile; fix the condition or value."
+        help: p.messageId === "duration" ? 'Write a Go duration such as "300ms", "10s" or "1m30s".' : p.messageId === "pathRegex" ? "Write it in Go's regexp (RE2) syntax: no look-around or back-references, and escape literal brackets and braces; the route matches no request until then." : "Linkerd's ServiceProfile webhook refuses the whole profile; fix the condition or value."
       });
     }
   }
@@ -89433,13 +88894,7 @@ function weightSign(ts, weight) {
   if (n === void 0) return void 0;
   return Number.isInteger(n) ? Math.sign(n) : { problem: "weights are whole numbers in this version" };
 }
-function splitService(index, ts, name) {
-  const own2 = serviceNamed(index, ts.namespace, name);
-  if (own2 || !name.includes(".")) return own2;
-  const [service, namespace, svc, ...domain] = name.split(".");
-  if (!service || !namespace || svc !== void 0 && (svc !== "svc" || domain.length > 0 && domain.join(".") !== index.settings.clusterDomain)) return void 0;
-  return serviceNamed(index, namespace, service);
-}
+var splitService = (index, ts, name) => serviceNamed(index, ts.namespace, name);
 function sameApplication(root, backend) {
   for (const key2 of ["app", "app.kubernetes.io/name"]) {
     if (root[key2] !== void 0 && root[key2] === backend[key2]) return true;
@@ -89522,8 +88977,8 @@ var trafficsplit_backend_port_not_found_default = defineRule({
 // rules/smi/trafficsplit-backend-selector-conflict.ts
 var programsOf = (w) => w.containers.flatMap((c) => c.image ? [program(c.image)] : []);
 function program(image) {
-  const digest2 = image.indexOf("@");
-  const parts = (digest2 >= 0 ? image.slice(0, digest2) : image).replace(/:[^/:]*$/, "").split("/");
+  const digest = image.indexOf("@");
+  const parts = (digest >= 0 ? image.slice(0, digest) : image).replace(/:[^/:]*$/, "").split("/");
   if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0])) parts.shift();
   if (parts.length === 2 && parts[0] === "library") parts.shift();
   return parts.join("/");
@@ -89882,10 +89337,7 @@ async function lint(inputs, options = {}) {
   const project = await loadProject(inputs, { ...projectOptions, config });
   const { cwd, index, loaded: loaded2 } = project;
   const active = catalog2.rules.filter(enabled2);
-  const cached = options.cache && project.worlds.length === 1 ? project.index : void 0;
-  if (cached) options.cache.seedSchema(cached);
   const checked = checkWorlds(project, active, internalError, catalog2, options.incremental === true);
-  if (cached) options.cache.keepSchema(cached);
   phase("rules");
   const { sources, ...finished } = finish(checked.diagnostics, project.issues, () => project.sources(), catalog2, config, cwd, options);
   const namespaces = options.cluster?.namespaces;
@@ -89922,17 +89374,17 @@ function finish(checked, issues, sourcesOf, catalog2, config, cwd, options) {
     sources
   };
 }
-function summarize2(diagnostics, files2, index, suppressed, skippedDocuments, cluster) {
+function summarize2(diagnostics, files, index, suppressed, skippedDocuments, cluster) {
   const count = (s) => diagnostics.filter((d) => d.severity === s).length;
   return {
-    files: files2.length,
+    files: files.length,
     // Files' objects (rendered ones included), and with --cluster the cluster's (those a file replaces counted once).
     resources: index.all(ANY_KIND).filter(isLinted).length,
     errors: count("error"),
     warnings: count("warning"),
     infos: count("info"),
     suppressed,
-    skipped: files2.filter((f) => f.status === "skipped").length + skippedDocuments,
+    skipped: files.filter((f) => f.status === "skipped").length + skippedDocuments,
     ...cluster ? { fromCluster: index.all(ANY_KIND).filter((r) => r.origin.kind === "cluster").length } : {}
   };
 }
@@ -89952,9 +89404,9 @@ function checkWorlds(project, active, internalError, catalog2, incremental) {
       for (const k of kinds) set2.add(k);
       reads.set(id, set2);
     }
-    const own2 = finalize(run.reports.filter((p) => !onShared(p)), [], catalog2, config);
-    rendered.push(...own2.diagnostics);
-    suppressed += own2.suppressed;
+    const own = finalize(run.reports.filter((p) => !onShared(p)), [], catalog2, config);
+    rendered.push(...own.diagnostics);
+    suppressed += own.suppressed;
     const found = finalize(run.reports.filter(onShared), [], catalog2, config);
     if (common2 === void 0) {
       common2 = found.diagnostics;
@@ -90031,7 +89483,7 @@ function clusterMeshConfig(resources, root) {
   const cm = resources.find((r) => r.kind === "ConfigMap" && asObject(r.data.metadata)?.namespace === root && asObject(r.data.metadata)?.name === "istio");
   if (!cm) return void 0;
   try {
-    return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`, "ignore");
+    return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`);
   } catch (error2) {
     throw new UsageError(`the cluster's mesh config (ConfigMap ${root}/istio) cannot be read: ${error2.message}`);
   }
@@ -90049,7 +89501,7 @@ async function lintChange(inputs, options = {}) {
   } catch (error2) {
     throw new UsageError(`${options.staged && options.since === void 0 ? "--staged" : `--changed-since ${since}`}: ${error2.message}`);
   }
-  const scratch = mkdtempSync3(join20(tmpdir3(), "meshlint-change-"));
+  const scratch = mkdtempSync3(join19(tmpdir3(), "meshlint-change-"));
   try {
     const inside = relative11(top, cwd);
     const fixed = {
@@ -90060,11 +89512,11 @@ async function lintChange(inputs, options = {}) {
     };
     let afterCwd = cwd;
     if (options.staged) {
-      await materialize(top, "index", join20(scratch, "after"));
-      afterCwd = join20(scratch, "after", inside);
+      await materialize(top, "index", join19(scratch, "after"));
+      afterCwd = join19(scratch, "after", inside);
     }
-    const beforeCwd = join20(scratch, "before", inside);
-    if (base) await materialize(top, { commit: base }, join20(scratch, "before"));
+    const beforeCwd = join19(scratch, "before", inside);
+    if (base) await materialize(top, { commit: base }, join19(scratch, "before"));
     mkdirSync(beforeCwd, { recursive: true });
     const named = inputs.map((i) => isAbsolute3(i) && isInside(top, i) ? relative11(cwd, i) || "." : i);
     const after = await lint(named, { ...options, ...fixed, cwd: afterCwd });
@@ -90082,8 +89534,8 @@ async function lintChange(inputs, options = {}) {
   }
 }
 function isTurnedOff(rule, config) {
-  const own2 = config.rules[rule.meta.id];
-  if (own2) return own2 === "off";
+  const own = config.rules[rule.meta.id];
+  if (own) return own === "off";
   return config.rules[rule.meta.area] === "off" && !(rule.meta.aliases ?? []).some((a) => config.rules[a.code]);
 }
 function resolveBaseline(config, cwd, option) {
@@ -90104,8 +89556,8 @@ function inReportScope(diagnostics, cwd, paths) {
 }
 
 // src/report/docs-url.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { join as join21 } from "node:path";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join20 } from "node:path";
 var FALLBACK_REPOSITORY = "https://github.com/meshlint/meshlint";
 function repositoryUrl(manifest) {
   const repo = manifest.repository;
@@ -90121,7 +89573,7 @@ function repositoryUrl(manifest) {
 }
 var REPOSITORY_URL = (() => {
   try {
-    return repositoryUrl(JSON.parse(readFileSync7(join21(PACKAGE_ROOT, "package.json"), "utf8")));
+    return repositoryUrl(JSON.parse(readFileSync6(join20(PACKAGE_ROOT, "package.json"), "utf8")));
   } catch {
     return FALLBACK_REPOSITORY;
   }
@@ -90178,8 +89630,8 @@ function summaryLine(s) {
   return parts.join("") + (extra.length ? `; ${extra.join(", ")}` : "");
 }
 function nothingRead(result) {
-  const files2 = result.files.length;
-  if (files2 === 0) return "no manifest was read: the paths hold no .yaml, .yml or .json file, so nothing was checked";
+  const files = result.files.length;
+  if (files === 0) return "no manifest was read: the paths hold no .yaml, .yml or .json file, so nothing was checked";
   const unrendered = result.diagnostics.filter((d) => d.ruleId === "template-not-rendered" || d.ruleId === "template-render-failed").length;
   const skipped = result.files.filter((f) => f.status === "skipped").length;
   const documents = result.summary.skipped - skipped;
@@ -90188,7 +89640,7 @@ function nothingRead(result) {
     skipped ? `${plural(skipped, "file")} skipped` : "",
     documents > 0 ? `${plural(documents, "document")} without apiVersion and kind` : ""
   ].filter(Boolean);
-  return `no Kubernetes object was read from ${plural(files2, "file")}${why.length ? ` (${why.join(", ")})` : ""}, so nothing was checked`;
+  return `no Kubernetes object was read from ${plural(files, "file")}${why.length ? ` (${why.join(", ")})` : ""}, so nothing was checked`;
 }
 
 // src/report/github.ts
@@ -90293,7 +89745,7 @@ function relatedLocation(r, id) {
   if (r.file === void 0 && !r.resource) return void 0;
   return { id, ...location(r.file, r.span, r.resource, void 0), message: { text: r.message } };
 }
-function location(file2, span, resource, path6) {
+function location(file, span, resource, path6) {
   const logical = resource ? [
     {
       name: resource.name,
@@ -90303,9 +89755,9 @@ function location(file2, span, resource, path6) {
     }
   ] : void 0;
   return {
-    ...file2 !== void 0 ? {
+    ...file !== void 0 ? {
       physicalLocation: {
-        artifactLocation: { uri: fileUri(file2), uriBaseId: SRCROOT },
+        artifactLocation: { uri: fileUri(file), uriBaseId: SRCROOT },
         // Code scanning wants a region on every result; a finding about a whole file points at its start.
         region: span ? { startLine: span.line, startColumn: span.column, endLine: span.endLine, endColumn: span.endColumn } : { startLine: 1, startColumn: 1 }
       }
@@ -90313,8 +89765,8 @@ function location(file2, span, resource, path6) {
     ...logical ? { logicalLocations: logical } : {}
   };
 }
-function fileUri(file2) {
-  return file2.split("/").map(encodeURIComponent).join("/");
+function fileUri(file) {
+  return file.split("/").map(encodeURIComponent).join("/");
 }
 function folderUri(dir) {
   const href = pathToFileURL(dir).href;
@@ -90854,8 +90306,8 @@ var stylish = (result, env2) => {
   return out.join("\n");
 };
 function header(result, cwd, c) {
-  const file2 = result.config.file;
-  const shown = file2 === void 0 ? "none (the defaults)" : cwd ? toPosix(relative12(cwd, file2)) || file2 : file2;
+  const file = result.config.file;
+  const shown = file === void 0 ? "none (the defaults)" : cwd ? toPosix(relative12(cwd, file)) || file : file;
   const out = [`  ${c.dim("Config:")} ${shown}`];
   if (result.deployments.length) {
     const roots = result.deployments.map((d) => `${d.name} (${d.tool}, ${d.resources} object${d.resources === 1 ? "" : "s"}${d.declaredBy ? `, ${d.declaredBy}` : ""})`);
@@ -90906,171 +90358,6 @@ function codeFrame(source, d, indent, c, paint) {
   return lines;
 }
 
-// src/project/run-cache.ts
-import { createHash as createHash4 } from "node:crypto";
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync8, renameSync, rmSync as rmSync4, statSync as statSync9, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname13, join as join22, resolve as resolve15 } from "node:path";
-var CACHE_FILE = ".meshlintcache";
-var MARK = '{"meshlintCache":';
-var FORMAT2 = 1;
-var RunCache = class _RunCache {
-  constructor(file2, stored, writable) {
-    this.file = file2;
-    this.writable = writable;
-    this.stored = stored;
-    this.changed = stored.size === 0;
-  }
-  file;
-  writable;
-  /** Entries read from the file, by digest. */
-  stored;
-  /** Entries of this process's runs: the ones written back (files no longer linted drop out). */
-  used = /* @__PURE__ */ new Map();
-  /** Each cached object's entry and place in it, by the object's data (the same object the index's resource holds). */
-  places = /* @__PURE__ */ new WeakMap();
-  changed = false;
-  /**
-   * Reads the cache at `file` (none yet is fine). `problem` says why what was there is not used: a damaged cache
-   * (rebuilt), a cache of another meshlint version (rebuilt, silently: upgrades do that), or a file that is not a
-   * meshlint cache (left alone; nothing is cached).
-   */
-  static open(file2) {
-    let text;
-    try {
-      text = readFileSync8(file2, "utf8");
-    } catch (error2) {
-      const code = error2.code;
-      if (code === "ENOENT") return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
-      if (code === "EISDIR") return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), false), problem: `${file2} is a folder; no cache is used` };
-      return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true), problem: `cannot read the cache ${file2} (${code ?? error2.message}); it is rebuilt` };
-    }
-    if (text.length > 0 && !text.startsWith(MARK)) {
-      return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), false), problem: `${file2} is not a meshlint cache; it is left as it is and no cache is used (--cache-location names another place)` };
-    }
-    if (text.length === 0) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
-    try {
-      const read = JSON.parse(text);
-      if (read.meshlintCache !== FORMAT2 || read.version !== VERSION) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
-      return { cache: new _RunCache(file2, new Map(checkedEntries(read.entries)), true) };
-    } catch (error2) {
-      return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true), problem: `the cache ${file2} is damaged (${error2.message}); it is rebuilt` };
-    }
-  }
-  /** The parses of files under this configuration and these settings (see ProjectOptions.cache). */
-  files(config, settings) {
-    const key2 = digest(VERSION, stableJson(config), stableJson(settings));
-    const entryKey = (file2, text) => digest(key2, file2, text);
-    return {
-      get: (file2, text) => {
-        const k = entryKey(file2, text);
-        const entry = this.used.get(k) ?? this.stored.get(k);
-        if (!entry) return void 0;
-        this.used.set(k, entry);
-        this.remember(entry);
-        return entry.parsed;
-      },
-      set: (file2, text, parsed2) => {
-        if (!parsed2.resources.every((m) => survivesJson(m.data))) return;
-        const entry = { parsed: parsed2 };
-        this.used.set(entryKey(file2, text), entry);
-        this.remember(entry);
-        this.changed = true;
-      }
-    };
-  }
-  /** Gives the index's objects the schema reports kept for them under the index's schema inputs. */
-  seedSchema(index) {
-    const key2 = schemaInputsKey(index);
-    const seeds = /* @__PURE__ */ new Map();
-    for (const r of index.all(ANY_KIND)) {
-      const place = isLinted(r) ? this.places.get(r.data) : void 0;
-      const kept = place && place.entry.schemaKey === key2 ? place.entry.schema?.[place.position] : void 0;
-      if (kept) seeds.set(r, kept);
-    }
-    seedSchemaReports(index, seeds);
-  }
-  /** Keeps the schema reports this run made (or was given) for the index's objects. */
-  keepSchema(index) {
-    const key2 = schemaInputsKey(index);
-    for (const r of index.all(ANY_KIND)) {
-      const place = isLinted(r) ? this.places.get(r.data) : void 0;
-      if (!place) continue;
-      const { entry, position: position2 } = place;
-      if (entry.schemaKey !== key2) {
-        entry.schemaKey = key2;
-        entry.schema = entry.parsed.resources.map(() => null);
-        this.changed = true;
-      }
-      const report2 = madeSchemaReport(index, r);
-      if (report2 && entry.schema[position2] == null) {
-        entry.schema[position2] = report2;
-        this.changed = true;
-      }
-    }
-  }
-  /**
-   * Writes the entries of this process's runs (through a temporary file, so that a reader never sees half a cache).
-   * Returns why it could not, if it could not.
-   */
-  save() {
-    if (!this.writable || !this.changed && this.used.size === this.stored.size) return void 0;
-    const temp = `${this.file}.${process.pid}.tmp`;
-    try {
-      mkdirSync2(dirname13(this.file), { recursive: true });
-      const parts = [...this.used].map(([k, e]) => `${JSON.stringify(k)}:${JSON.stringify(e)}`);
-      writeFileSync4(temp, `${MARK}${FORMAT2},"version":${JSON.stringify(VERSION)},"entries":{${parts.join(",")}}}
-`);
-      renameSync(temp, this.file);
-      return void 0;
-    } catch (error2) {
-      rmSync4(temp, { force: true });
-      return `cannot write the cache ${this.file} (${error2.code ?? error2.message})`;
-    }
-  }
-  remember(entry) {
-    entry.parsed.resources.forEach((m, position2) => this.places.set(m.data, { entry, position: position2 }));
-  }
-};
-function cacheFileFor(location2, cwd) {
-  if (location2 === void 0) return resolve15(cwd, CACHE_FILE);
-  const path6 = resolve15(cwd, location2);
-  let folder = /[\\/]$/.test(location2);
-  try {
-    folder ||= statSync9(path6).isDirectory();
-  } catch {
-  }
-  return folder ? join22(path6, `${CACHE_FILE}_${digest(cwd).slice(0, 12)}`) : path6;
-}
-function checkedEntries(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("no entries");
-  return Object.entries(value).map(([k, e]) => {
-    const entry = e;
-    const parsed2 = entry?.parsed;
-    if (!parsed2 || !Array.isArray(parsed2.resources) || !Array.isArray(parsed2.issues) || typeof parsed2.skippedDocuments !== "number" || typeof parsed2.kustomize !== "boolean" || typeof parsed2.fastPath !== "boolean" || parsed2.resources.some((r) => typeof r?.data !== "object" || r.data === null || typeof r.document !== "number" || !Array.isArray(r.base)) || entry.schema !== void 0 && (!Array.isArray(entry.schema) || typeof entry.schemaKey !== "string")) {
-      throw new Error(`entry ${k.slice(0, 12)} is not what meshlint writes`);
-    }
-    return [k, entry];
-  });
-}
-function survivesJson(value) {
-  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value !== "object") return false;
-  if (Array.isArray(value)) return value.every(survivesJson);
-  const proto2 = Object.getPrototypeOf(value);
-  if (proto2 !== Object.prototype && proto2 !== null) return false;
-  for (const k in value) if (!survivesJson(value[k])) return false;
-  return true;
-}
-function digest(...parts) {
-  const hash = createHash4("sha256");
-  for (const p of parts) hash.update(`${p.length}:${p}`);
-  return hash.digest("hex");
-}
-function stableJson(value) {
-  return JSON.stringify(value, (_key, v) => v instanceof Map ? [...v] : v instanceof Set ? [...v] : v) ?? "";
-}
-
 // src/action/main.ts
 var ANNOTATIONS_PER_KIND = 10;
 var SUMMARY_ROWS = 500;
@@ -91079,7 +90366,6 @@ async function runAction() {
   try {
     const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
     const paths = listInput("paths");
-    if (paths.includes("-")) throw new Error("paths: - (standard input) cannot be read in the Action, which has none; name files, folders or globs");
     const failOn = getInput("fail-on") || "error";
     if (!FAIL_ON.includes(failOn)) throw new Error(`fail-on must be one of ${FAIL_ON.join(", ")}, not "${failOn}"`);
     const maxWarningsInput = getInput("max-warnings");
@@ -91095,15 +90381,13 @@ async function runAction() {
     const annotate = booleanInput("annotate", true);
     const allowEmpty = booleanInput("allow-empty", false);
     const since = changedSince();
-    const cache3 = booleanInput("cache", false) ? openCache(cwd, getInput("cache-location")) : void 0;
     const options = {
       cwd,
       ...config ? { configFile: config } : {},
       ...meshConfig ? { meshConfigFile: meshConfig } : {},
       ...crds.length ? { crds } : {},
       ...channel ? { gatewayApiChannel: channel } : {},
-      ...namespace ? { namespace } : {},
-      ...cache3 ? { cache: cache3 } : {}
+      ...namespace ? { namespace } : {}
     };
     const inputs = paths.length ? paths : ["."];
     if (since) {
@@ -91113,17 +90397,15 @@ async function runAction() {
       info(`Judging the change since ${since}: only the findings it introduces are reported.`);
     }
     const result = since ? await lintChange(inputs, { ...options, since }) : await lint(inputs, options);
-    const unsaved = cache3?.save();
-    if (unsaved) warning(`meshlint: ${unsaved}`);
     const { catalog: catalog2 } = result;
     info(stylish(result, { catalog: catalog2, version: VERSION, color: true, cwd }));
     if (result.unmatched.length) throw new Error(`no such file, folder or glob match: ${result.unmatched.join(", ")}`);
     if (annotate) emitAnnotations(result.diagnostics, catalog2);
     await writeSummary(result);
     if (sarifFile) {
-      const path6 = resolve16(cwd, sarifFile);
-      mkdirSync3(dirname14(path6), { recursive: true });
-      writeFileSync5(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
+      const path6 = resolve15(cwd, sarifFile);
+      mkdirSync2(dirname13(path6), { recursive: true });
+      writeFileSync4(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
       info(`SARIF written to ${path6}`);
     }
@@ -91142,16 +90424,7 @@ async function runAction() {
     setFailed(`meshlint: ${error2.message}`);
   }
 }
-function openCache(cwd, location2) {
-  const { cache: cache3, problem } = RunCache.open(cacheFileFor(location2 || void 0, cwd));
-  if (problem) warning(`meshlint: ${problem}`);
-  return cache3;
-}
-function listOf(text) {
-  if (text.includes("\n")) return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
-  return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]).filter(Boolean);
-}
-var listInput = (name) => listOf(getInput(name));
+var listInput = (name) => getInput(name).split(/\s+/).filter(Boolean);
 function changedSince() {
   const given = getInput("changed-since");
   if (given === "none") return void 0;
@@ -91159,7 +90432,7 @@ function changedSince() {
   const event = process.env.GITHUB_EVENT_NAME;
   if (event !== "pull_request" && event !== "pull_request_target" || !process.env.GITHUB_EVENT_PATH) return void 0;
   try {
-    const payload = JSON.parse(readFileSync9(process.env.GITHUB_EVENT_PATH, "utf8"));
+    const payload = JSON.parse(readFileSync7(process.env.GITHUB_EVENT_PATH, "utf8"));
     const sha = payload.pull_request?.base?.sha;
     return typeof sha === "string" && sha ? sha : void 0;
   } catch {

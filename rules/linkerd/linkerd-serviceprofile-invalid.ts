@@ -18,6 +18,7 @@ export default defineRule({
       statusOrder: "Status max {{max}} is lower than min {{min}}.",
       duration: '{{field}} "{{value}}" is not a Go duration.',
       retryRatio: "retryRatio {{value}} is negative.",
+      pathRegex: 'pathRegex "{{value}}" does not compile as a regular expression ({{problem}}); Linkerd\'s proxy drops a condition it cannot compile.',
     },
   },
   target: [K.ServiceProfile],
@@ -33,7 +34,9 @@ export default defineRule({
         help:
           p.messageId === "duration"
             ? 'Write a Go duration such as "300ms", "10s" or "1m30s".'
-            : "Linkerd's ServiceProfile webhook refuses the whole profile; fix the condition or value.",
+            : p.messageId === "pathRegex"
+              ? "Write it in Go's regexp (RE2) syntax: no look-around or back-references, and escape literal brackets and braces; the route matches no request until then."
+              : "Linkerd's ServiceProfile webhook refuses the whole profile; fix the condition or value.",
       });
     }
   },

@@ -9,11 +9,12 @@ import { K } from "../model/kinds.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { type FieldPath, type Json, type Resource, asArray, asNumber, asObject, asString, isObject, spec } from "../model/resource.js";
 import { addTo } from "../base/multimap.js";
+import { regexCompileProblem } from "../base/re2.js";
 
 /** A problem the ServiceProfile validator refuses, beyond what the CRD schema describes. */
 export interface ProfileProblem {
   readonly path: FieldPath;
-  readonly messageId: "nameInvalid" | "unknownField" | "emptyCondition" | "nullCondition" | "statusRange" | "statusOrder" | "duration" | "retryRatio";
+  readonly messageId: "nameInvalid" | "unknownField" | "emptyCondition" | "nullCondition" | "statusRange" | "statusOrder" | "duration" | "retryRatio" | "pathRegex";
   readonly data: Readonly<Record<string, string | number>>;
   /** "key" when the key itself is the problem (an unknown field), so the finding points at it, not its value. */
   readonly part?: "key";
@@ -78,6 +79,11 @@ function condition(node: Json, path: FieldPath, side: "request" | "response", de
   for (const key of unknown) out.push({ path: [...path, key], messageId: "unknownField", data: { key, side }, part: "key" });
   const present = [...known].some((k) => obj[k] !== undefined && obj[k] !== null && obj[k] !== "");
   if (!present && unknown.length === 0) out.push({ path, messageId: "emptyCondition", data: { side, keys: [...known].join(", ") } });
+  // Linkerd compiles the regex when it builds the route (Go's regexp syntax, RE2): one that does not compile never
+  // matches, so the route's metrics, retries and timeouts never apply.
+  const pathRegex = side === "request" ? asString(obj.pathRegex) : undefined;
+  const regexProblem = pathRegex ? regexCompileProblem(pathRegex) : undefined;
+  if (pathRegex && regexProblem) out.push({ path: [...path, "pathRegex"], messageId: "pathRegex", data: { value: pathRegex, problem: regexProblem } });
   for (const list of ["all", "any"]) asArray(obj[list]).forEach((child, i) => condition(child, [...path, list, i], side, depth + 1, out));
   if (Array.isArray(obj.not)) asArray(obj.not).forEach((child, i) => condition(child, [...path, "not", i], side, depth + 1, out));
   else if (obj.not !== undefined && obj.not !== null) condition(obj.not, [...path, "not"], side, depth + 1, out);
