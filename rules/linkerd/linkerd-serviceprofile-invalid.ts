@@ -8,7 +8,7 @@ export default defineRule({
     area: "linkerd",
     category: "correctness",
     severity: "error",
-    description: "A ServiceProfile that Linkerd's ServiceProfile validator rejects, beyond what the CRD schema checks.",
+    description: "A ServiceProfile that Linkerd's ServiceProfile validator rejects beyond the CRD schema, or whose pathRegex does not compile.",
     messages: {
       nameInvalid: 'Name "{{name}}" is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".").',
       unknownField: 'Unknown field "{{key}}" in a nested {{side}} condition.',
