@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { K, WORKLOAD_TEMPLATES, sameKind } from "../model/kinds.js";
 import { type FieldPath, type Resource, asArray, asObject, asString, asStringMap, getPath, isObject } from "../model/resource.js";
+import { SIDECAR_INJECT } from "./injection.js";
 import { type AnnotationDefinition, type AnnotationValueForm, isIstioAnnotation, lookupAnnotation } from "./annotation-catalog.js";
 
 /** The kinds whose annotations the annotation rules read (their own metadata, and pod templates). */
@@ -54,6 +55,32 @@ export function istioAnnotations(resource: Resource): IstioAnnotation[] {
         istioInit,
       }));
   });
+}
+
+/** A pod's `sidecar.istio.io/inject` (label, else annotation: the one Istio reads) whose value is neither true nor false. */
+export interface InjectValue {
+  readonly form: "label" | "annotation";
+  readonly value: string;
+  readonly path: FieldPath;
+}
+
+/**
+ * The `sidecar.istio.io/inject` values of a Pod or pod template that Istio's injector reads as nothing: it accepts
+ * exactly "true" and "false", and falls back to the namespace's default for anything else (an empty value included,
+ * which is not reported: it says nothing either way).
+ */
+export function unreadInjectValues(resource: Resource): InjectValue[] {
+  const workload = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
+  if (!workload) return [];
+  const metaPath: FieldPath = [...workload.template, "metadata"];
+  const meta = asObject(getPath(resource.data, metaPath));
+  const labels = asStringMap(meta?.labels) ?? {};
+  const annotations = asStringMap(meta?.annotations) ?? {};
+  const form = labels[SIDECAR_INJECT] !== undefined ? "label" : annotations[SIDECAR_INJECT] !== undefined ? "annotation" : undefined;
+  if (!form) return [];
+  const value = (form === "label" ? labels : annotations)[SIDECAR_INJECT] ?? "";
+  if (value === "" || value === "true" || value === "false") return [];
+  return [{ form, value, path: [...metaPath, form === "label" ? "labels" : "annotations", SIDECAR_INJECT] }];
 }
 
 /** Whether an annotation is on a kind its definition does not list (`Any` fits every kind). */

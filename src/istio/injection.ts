@@ -24,6 +24,19 @@ export function namespaceDataplane(index: ResourceIndex, namespace: string): Nam
   };
 }
 
+/** The pod label (or, the older form, annotation) a pod opts in or out of sidecar injection with. */
+export const SIDECAR_INJECT = "sidecar.istio.io/inject";
+
+/**
+ * What a pod's own `sidecar.istio.io/inject` says, as Istio's injector reads it: the label if present, else the
+ * annotation; only "true" and "false" count, and any other value (`"ture"`, `"yes"`) leaves the decision to the
+ * namespace, as if nothing were written.
+ */
+export function podInjectChoice(labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>): boolean | undefined {
+  const value = labels[SIDECAR_INJECT] ?? annotations[SIDECAR_INJECT];
+  return value === "true" ? true : value === "false" ? false : undefined;
+}
+
 /**
  * Whether a workload runs with an Istio sidecar, as istioctl's analyzers decide it: an `istio-proxy` container
  * (already injected), else the pod's `sidecar.istio.io/inject` label or annotation, else the namespace's
@@ -31,8 +44,8 @@ export function namespaceDataplane(index: ResourceIndex, namespace: string): Nam
  */
 export function hasSidecar(index: ResourceIndex, workload: Workload, options: { revisions?: boolean } = {}): boolean {
   if (workload.containers.some((c) => c.name === "istio-proxy")) return true;
-  const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
-  if (explicit !== undefined) return explicit === "true";
+  const explicit = podInjectChoice(workload.labels, workload.annotations);
+  if (explicit !== undefined) return explicit;
   const ns = namespaceDataplane(index, workload.namespace);
   if (ns.injectionLabel !== undefined) return ns.injectionLabel;
   return options.revisions === true && ns.revision !== undefined;
@@ -69,7 +82,7 @@ export function workloadInAmbient(index: ResourceIndex, workload: Workload): boo
   if (workload.containers.some((c) => c.name === "istio-proxy") || workload.initContainers.some((c) => c.name === "istio-proxy")) {
     return false;
   }
-  if ((workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"]) === "true") return false;
+  if (podInjectChoice(workload.labels, workload.annotations) === true) return false;
   const own = workload.labels["istio.io/dataplane-mode"];
   if (own !== undefined) return own === "ambient";
   if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
@@ -83,8 +96,7 @@ export function workloadInAmbient(index: ResourceIndex, workload: Workload): boo
  */
 export function mayBeInMesh(index: ResourceIndex, workload: Workload): boolean {
   if (hasSidecar(index, workload, { revisions: true }) || workloadInAmbient(index, workload)) return true;
-  const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
-  return explicit === undefined && !declaresNamespace(index, workload.namespace);
+  return podInjectChoice(workload.labels, workload.annotations) === undefined && !declaresNamespace(index, workload.namespace);
 }
 
 /** Name of the injector ConfigMap of a control-plane revision (`istio-sidecar-injector[-<rev>]`). */
