@@ -41,8 +41,10 @@ import istioAuthorizationpolicyInvalid from "./istio/authorizationpolicy-invalid
 import istioAuthorizationpolicyMethodInvalid from "./istio/authorizationpolicy-method-invalid.js";
 import istioAuthorizationpolicyMtlsMissing from "./istio/authorizationpolicy-mtls-missing.js";
 import istioAuthorizationpolicyNamespaceNotFound from "./istio/authorizationpolicy-namespace-not-found.js";
+import istioAuthorizationpolicyPathInvalid from "./istio/authorizationpolicy-path-invalid.js";
 import istioAuthorizationpolicyPortNotFound from "./istio/authorizationpolicy-port-not-found.js";
 import istioAuthorizationpolicyPrincipalNotFound from "./istio/authorizationpolicy-principal-not-found.js";
+import istioAuthorizationpolicyRequestAuthenticationMissing from "./istio/authorizationpolicy-request-authentication-missing.js";
 import istioAuthorizationpolicyRuleShadowed from "./istio/authorizationpolicy-rule-shadowed.js";
 import istioAuthorizationpolicyWorkloadNotFound from "./istio/authorizationpolicy-workload-not-found.js";
 import istioAuthorizationpolicyWorkloadUnreachable from "./istio/authorizationpolicy-workload-unreachable.js";
@@ -148,6 +150,7 @@ import kubernetesApiVersionNotServed from "./kubernetes/api-version-not-served.j
 import kubernetesResourceDuplicate from "./kubernetes/resource-duplicate.js";
 import kubernetesSchemaInvalid from "./kubernetes/schema-invalid.js";
 import kubernetesValidationRuleFailed from "./kubernetes/validation-rule-failed.js";
+import kubernetesWorkloadServiceAccountNotFound from "./kubernetes/workload-service-account-not-found.js";
 import linkerdLinkerdAnnotationInvalid from "./linkerd/linkerd-annotation-invalid.js";
 import linkerdLinkerdAuthorizationpolicyAuthenticationNotFound from "./linkerd/linkerd-authorizationpolicy-authentication-not-found.js";
 import linkerdLinkerdAuthorizationpolicyInvalid from "./linkerd/linkerd-authorizationpolicy-invalid.js";
@@ -233,8 +236,10 @@ export const RULES: readonly Rule[] = [
   istioAuthorizationpolicyMethodInvalid,
   istioAuthorizationpolicyMtlsMissing,
   istioAuthorizationpolicyNamespaceNotFound,
+  istioAuthorizationpolicyPathInvalid,
   istioAuthorizationpolicyPortNotFound,
   istioAuthorizationpolicyPrincipalNotFound,
+  istioAuthorizationpolicyRequestAuthenticationMissing,
   istioAuthorizationpolicyRuleShadowed,
   istioAuthorizationpolicyWorkloadNotFound,
   istioAuthorizationpolicyWorkloadUnreachable,
@@ -340,6 +345,7 @@ export const RULES: readonly Rule[] = [
   kubernetesResourceDuplicate,
   kubernetesSchemaInvalid,
   kubernetesValidationRuleFailed,
+  kubernetesWorkloadServiceAccountNotFound,
   linkerdLinkerdAnnotationInvalid,
   linkerdLinkerdAuthorizationpolicyAuthenticationNotFound,
   linkerdLinkerdAuthorizationpolicyInvalid,
