@@ -149,6 +149,7 @@ import kubernetesApiVersionDeprecated from "./kubernetes/api-version-deprecated.
 import kubernetesApiVersionNotServed from "./kubernetes/api-version-not-served.js";
 import kubernetesResourceDuplicate from "./kubernetes/resource-duplicate.js";
 import kubernetesSchemaInvalid from "./kubernetes/schema-invalid.js";
+import kubernetesServiceWorkloadNotFound from "./kubernetes/service-workload-not-found.js";
 import kubernetesValidationRuleFailed from "./kubernetes/validation-rule-failed.js";
 import kubernetesWorkloadServiceAccountNotFound from "./kubernetes/workload-service-account-not-found.js";
 import linkerdLinkerdAnnotationInvalid from "./linkerd/linkerd-annotation-invalid.js";
@@ -344,6 +345,7 @@ export const RULES: readonly Rule[] = [
   kubernetesApiVersionNotServed,
   kubernetesResourceDuplicate,
   kubernetesSchemaInvalid,
+  kubernetesServiceWorkloadNotFound,
   kubernetesValidationRuleFailed,
   kubernetesWorkloadServiceAccountNotFound,
   linkerdLinkerdAnnotationInvalid,

@@ -25,8 +25,8 @@ export default defineRule({
     const workload = workloadOf(resource);
     if (!workload || !isLinted(resource) || SYSTEM_NAMESPACES.has(workload.namespace)) return;
     const account = workload.serviceAccount;
-    // Every namespace has "default"; Kubernetes creates it.
-    if (account === "default") return;
+    // Every namespace has "default", which Kubernetes creates; an empty name means it too.
+    if (account === "" || account === "default") return;
     const accounts = ctx.index.inNamespace(K.ServiceAccount, workload.namespace);
     if (accounts.some((sa) => sa.name === account)) return;
     // Judged only where the repository keeps the namespace's accounts: otherwise they are created elsewhere.
