@@ -72,6 +72,7 @@ import istioGatewayInvalid from "./istio/gateway-invalid.js";
 import istioGatewayPortUnreachable from "./istio/gateway-port-unreachable.js";
 import istioGatewayWorkloadNotFound from "./istio/gateway-workload-not-found.js";
 import istioInjectionWebhookInvalid from "./istio/injection-webhook-invalid.js";
+import istioIstioApiVersionOlder from "./istio/istio-api-version-older.js";
 import istioIstioConfigAnnotationInvalid from "./istio/istio-config-annotation-invalid.js";
 import istioIstioConfigDeprecated from "./istio/istio-config-deprecated.js";
 import istioIstioConfigSelectorInvalid from "./istio/istio-config-selector-invalid.js";
@@ -268,6 +269,7 @@ export const RULES: readonly Rule[] = [
   istioGatewayPortUnreachable,
   istioGatewayWorkloadNotFound,
   istioInjectionWebhookInvalid,
+  istioIstioApiVersionOlder,
   istioIstioConfigAnnotationInvalid,
   istioIstioConfigDeprecated,
   istioIstioConfigSelectorInvalid,

@@ -455,11 +455,16 @@ export async function lintChange(inputs: readonly string[], options: ChangeOptio
   }
 }
 
-/** A rule is skipped entirely only when the config turns off its id (or its area, with no id override). */
+/**
+ * A rule is skipped entirely only when the config turns off its id (or its area, with no id override), or when it is
+ * opt-in and neither its id nor one of its codes is named.
+ */
 function isTurnedOff(rule: Rule, config: Config): boolean {
   const own = config.rules[rule.meta.id];
   if (own) return own === "off";
-  return config.rules[rule.meta.area] === "off" && !(rule.meta.aliases ?? []).some((a) => config.rules[a.code]);
+  const byCode = (rule.meta.aliases ?? []).some((a) => config.rules[a.code]);
+  if (rule.meta.optIn) return !byCode;
+  return config.rules[rule.meta.area] === "off" && !byCode;
 }
 
 function resolveBaseline(config: Config, cwd: string, option: string | false | undefined): LoadedBaseline | undefined {

@@ -14,7 +14,7 @@ function describe(catalog: RuleCatalog, rule: Rule): string {
   const { meta } = rule;
   const aliases = (meta.aliases ?? []).map((a) => `${a.code} (${a.tool}, ${a.match})`).join(", ");
   const head = [
-    `${meta.id}  [${meta.area}, ${meta.category}, default ${meta.severity}]`,
+    `${meta.id}  [${meta.area}, ${meta.category}, default ${meta.optIn ? `off, ${meta.severity} when turned on` : meta.severity}]`,
     meta.description,
     aliases ? `Codes: ${aliases}` : "",
   ].filter(Boolean);

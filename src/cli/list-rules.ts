@@ -9,6 +9,7 @@ export function listRules(catalog: RuleCatalog, format: "stylish" | "json" | "ma
         area: meta.area,
         category: meta.category,
         severity: meta.severity,
+        ...(meta.optIn ? { optIn: true } : {}),
         description: meta.description,
         // The IST/KIA codes alone, as a diagnostic's `codes` carries them; `aliases` says how each one matches.
         codes: (meta.aliases ?? []).map((a) => a.code),
@@ -23,7 +24,7 @@ export function listRules(catalog: RuleCatalog, format: "stylish" | "json" | "ma
   return `${rules
     .map(({ meta }) => {
       const codes = (meta.aliases ?? []).map((a) => a.code).join(" ");
-      return `${meta.id.padEnd(width)}  ${meta.severity.padEnd(7)}  ${meta.area.padEnd(11)}  ${meta.description}${codes ? `  [${codes}]` : ""}`;
+      return `${meta.id.padEnd(width)}  ${(meta.optIn ? "off" : meta.severity).padEnd(7)}  ${meta.area.padEnd(11)}  ${meta.description}${codes ? `  [${codes}]` : ""}`;
     })
     .join("\n")}\n`;
 }
@@ -33,7 +34,7 @@ export function rulesTable(catalog: RuleCatalog): string {
   const rules = [...catalog.rules].sort((a, b) => (a.meta.area + a.meta.id).localeCompare(b.meta.area + b.meta.id));
   const rows = rules.map(({ meta }) => {
     const codes = (meta.aliases ?? []).map((a) => `${a.code}${a.match === "same" ? "" : ` (${a.match})`}`).join(", ");
-    return `| [\`${meta.id}\`](rules/${meta.area}/${meta.id}.md) | ${meta.area} | ${meta.severity} | ${codes || "–"} | ${meta.description.replace(/\|/g, "\\|")} |`;
+    return `| [\`${meta.id}\`](rules/${meta.area}/${meta.id}.md) | ${meta.area} | ${meta.optIn ? `off (${meta.severity} when on)` : meta.severity} | ${codes || "–"} | ${meta.description.replace(/\|/g, "\\|")} |`;
   });
   return ["| rule | area | default | istioctl / Kiali codes | what it finds |", "| --- | --- | --- | --- | --- |", ...rows, ""].join("\n");
 }

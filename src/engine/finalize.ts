@@ -13,7 +13,8 @@ const KIALI_SUPPRESS_ANNOTATION = "kiali.io/ignore-validations";
 
 /**
  * The severity a finding ends up with: the config's setting for the rule id wins, then for one of the message's
- * codes, then for the rule's area; otherwise the report's own severity or the rule's default.
+ * codes, then for the rule's area; otherwise the report's own severity or the rule's default. An opt-in rule that
+ * neither its id nor a code names is off.
  */
 export function resolveSeverity(rule: Rule, codes: readonly string[], config: Config, reported?: Severity): RuleSetting {
   const byId = config.rules[rule.meta.id];
@@ -22,6 +23,7 @@ export function resolveSeverity(rule: Rule, codes: readonly string[], config: Co
     const byCode = config.rules[code];
     if (byCode) return byCode;
   }
+  if (rule.meta.optIn) return "off";
   const byArea = config.rules[rule.meta.area];
   if (byArea) return byArea;
   return reported ?? rule.meta.severity;

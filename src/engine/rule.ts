@@ -30,6 +30,11 @@ export interface RuleMeta<M extends string = string> {
   readonly category: Category;
   /** Default severity; the config file may change it, and a report may set its own (see Report.severity). */
   readonly severity: Severity;
+  /**
+   * Off unless the configuration names the rule (by id, or by one of its codes): advice most repositories do not want,
+   * such as style nudges. Setting its area does not turn it on.
+   */
+  readonly optIn?: boolean;
   /** One line, shown by --list-rules and in the README. */
   readonly description: string;
   readonly aliases?: readonly Alias[];
