@@ -2173,9 +2173,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve16, reject) => {
+          return new Promise((resolve17, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve16(data);
+              return err ? reject(err) : resolve17(data);
             });
           });
         }
@@ -2213,12 +2213,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve16, reject) => {
+          return new Promise((resolve17, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve16(data);
+              ) : resolve17(data);
             });
           });
         }
@@ -4485,8 +4485,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve16, reject) => {
-        res = resolve16;
+      const promise2 = new Promise((resolve17, reject) => {
+        res = resolve17;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6737,12 +6737,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve16, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve16;
+          callback2 = resolve17;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7412,12 +7412,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve16, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert2(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve16;
+          callback2 = resolve17;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7896,16 +7896,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve16) => {
+        return new Promise((resolve17) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve16;
+            this[kClosedResolve] = resolve17;
           } else {
-            resolve16(null);
+            resolve17(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve16) => {
+        return new Promise((resolve17) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7916,7 +7916,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve16(null);
+            resolve17(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve16, reject) => {
+        const socket = await new Promise((resolve17, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve16(socket2);
+              resolve17(socket2);
             }
           });
         });
@@ -8315,8 +8315,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve16) => {
-            this[kClosedResolve] = resolve16;
+          await new Promise((resolve17) => {
+            this[kClosedResolve] = resolve17;
           });
         }
       }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve16, reject) => {
+        return await new Promise((resolve17, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9598,7 +9598,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve16(null);
+              resolve17(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9617,7 +9617,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve16, reject) => {
+      return new Promise((resolve17, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve16,
+              resolve: resolve17,
               reject,
               length: 0,
               body: []
@@ -9704,18 +9704,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve16, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve17, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve16(chunksDecode(body, length));
+          resolve17(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve16(JSON.parse(chunksDecode(body, length)));
+          resolve17(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve16(chunksConcat(body, length).buffer);
+          resolve17(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve16(new Blob(body, { type: stream[kContentType] }));
+          resolve17(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve16(chunksConcat(body, length));
+          resolve17(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9972,9 +9972,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve17, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10197,9 +10197,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve17, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10484,9 +10484,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve17, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10578,9 +10578,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve17, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -14443,7 +14443,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve16, reject) => agent.dispatch(
+        return new Promise((resolve17, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14519,7 +14519,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve16({
+              resolve17({
                 status: status3,
                 statusText,
                 headersList,
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve16({
+              resolve17({
                 status: status3,
                 statusText: STATUS_CODES[status3],
                 headersList,
@@ -17239,8 +17239,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
-          if (secWSAccept !== digest) {
+          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          if (secWSAccept !== digest2) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -18303,8 +18303,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve16) => {
-        setTimeout(resolve16, ms).unref();
+      return new Promise((resolve17) => {
+        setTimeout(resolve17, ms).unref();
       });
     }
     module.exports = {
@@ -21173,7 +21173,7 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal(a, b) {
+    module.exports = function equal2(a, b) {
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
@@ -21182,7 +21182,7 @@ var require_fast_deep_equal = __commonJS({
           length = a.length;
           if (length != b.length) return false;
           for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
+            if (!equal2(a[i], b[i])) return false;
           return true;
         }
         if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
@@ -21195,7 +21195,7 @@ var require_fast_deep_equal = __commonJS({
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
           var key2 = keys[i];
-          if (!equal(a[key2], b[key2])) return false;
+          if (!equal2(a[key2], b[key2])) return false;
         }
         return true;
       }
@@ -21299,7 +21299,7 @@ var require_resolve = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
     var util_1 = require_util9();
-    var equal = require_fast_deep_equal();
+    var equal2 = require_fast_deep_equal();
     var traverse = require_json_schema_traverse();
     var SIMPLE_INLINED = /* @__PURE__ */ new Set([
       "type",
@@ -21437,7 +21437,7 @@ var require_resolve = __commonJS({
       });
       return localRefs;
       function checkAmbiguosRef(sch1, sch2, ref) {
-        if (sch2 !== void 0 && !equal(sch1, sch2))
+        if (sch2 !== void 0 && !equal2(sch1, sch2))
           throw ambiguos(ref);
       }
       function ambiguos(ref) {
@@ -22113,7 +22113,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve16.call(this, root, ref);
+      let _sch = resolve17.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22140,7 +22140,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve16(root, ref) {
+    function resolve17(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -22994,17 +22994,17 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize4(uri2, options) {
-      if (typeof uri2 === "string") {
-        uri2 = /** @type {T} */
-        normalizeString(uri2, options);
-      } else if (typeof uri2 === "object") {
-        uri2 = /** @type {T} */
-        parse13(serialize(uri2, options), options);
+    function normalize4(uri3, options) {
+      if (typeof uri3 === "string") {
+        uri3 = /** @type {T} */
+        normalizeString(uri3, options);
+      } else if (typeof uri3 === "object") {
+        uri3 = /** @type {T} */
+        parse13(serialize(uri3, options), options);
       }
-      return uri2;
+      return uri3;
     }
-    function resolve16(baseURI, relativeURI, options) {
+    function resolve17(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -23094,7 +23094,7 @@ var require_fast_uri = __commonJS({
       target.fragment = relative13.fragment;
       return target;
     }
-    function equal(uriA, uriB, options) {
+    function equal2(uriA, uriB, options) {
       const normalizedA = normalizeComparableURI(uriA, options);
       const normalizedB = normalizeComparableURI(uriB, options);
       return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
@@ -23227,7 +23227,7 @@ var require_fast_uri = __commonJS({
     function isHostOnlyURL(url) {
       return url.username === "" && url.password === "" && url.port === "" && url.pathname === "/" && url.search === "" && url.hash === "" && url.hostname !== "";
     }
-    function parseWithStatus(uri2, opts) {
+    function parseWithStatus(uri3, opts) {
       const options = Object.assign({}, opts);
       const parsed2 = {
         scheme: void 0,
@@ -23247,17 +23247,17 @@ var require_fast_uri = __commonJS({
       let isIP = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
-          uri2 = options.scheme + ":" + uri2;
+          uri3 = options.scheme + ":" + uri3;
         } else {
-          uri2 = "//" + uri2;
+          uri3 = "//" + uri3;
         }
       }
-      const authorityMatch = uri2.match(AUTHORITY_PREFIX);
+      const authorityMatch = uri3.match(AUTHORITY_PREFIX);
       if (authorityMatch !== null && authorityMatch[1].indexOf("\\") !== -1) {
         parsed2.error = "URI authority must not contain a literal backslash.";
         malformedAuthorityOrPort = true;
       }
-      const introducerMatch = uri2.match(AUTHORITY_INTRODUCER_REGION);
+      const introducerMatch = uri3.match(AUTHORITY_INTRODUCER_REGION);
       if (introducerMatch !== null) {
         const region = introducerMatch[1];
         const normalizedRegion = region.replace(/[\t\n\r]/g, "");
@@ -23271,7 +23271,7 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches4 = uri2.match(URI_PARSE);
+      const matches4 = uri3.match(URI_PARSE);
       if (matches4) {
         parsed2.scheme = matches4[1];
         parsed2.userinfo = matches4[3];
@@ -23333,7 +23333,7 @@ var require_fast_uri = __commonJS({
         if (!malformedIPLiteral) {
           malformedHost = canonicalizeHost(parsed2, options, schemeHandler, isIP);
         }
-        if (uri2.indexOf("%") !== -1 && parsed2.host !== void 0 && !malformedIPLiteral) {
+        if (uri3.indexOf("%") !== -1 && parsed2.host !== void 0 && !malformedIPLiteral) {
           let host = isIP ? parsed2.host : normalizePercentEncoding(parsed2.host, true);
           if (!isIP) {
             host = normalizePercentEncoding(host.toLowerCase());
@@ -23362,16 +23362,16 @@ var require_fast_uri = __commonJS({
       }
       return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse13(uri2, opts) {
-      return parseWithStatus(uri2, opts).parsed;
+    function parse13(uri3, opts) {
+      return parseWithStatus(uri3, opts).parsed;
     }
-    function normalizeString(uri2, opts) {
-      return normalizeStringWithStatus(uri2, opts).normalized;
+    function normalizeString(uri3, opts) {
+      return normalizeStringWithStatus(uri3, opts).normalized;
     }
-    function normalizeStringWithStatus(uri2, opts) {
-      const { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri2, opts);
+    function normalizeStringWithStatus(uri3, opts) {
+      const { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri3, opts);
       return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri2 : serialize(parsed2, opts),
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri3 : serialize(parsed2, opts),
         malformedAuthorityOrPort,
         malformedPercentEncoding,
         malformedSchemeSpecific,
@@ -23379,13 +23379,13 @@ var require_fast_uri = __commonJS({
         malformedScheme
       };
     }
-    function normalizeComparableURI(uri2, opts) {
-      if (typeof uri2 !== "string" && typeof uri2 !== "object") {
+    function normalizeComparableURI(uri3, opts) {
+      if (typeof uri3 !== "string" && typeof uri3 !== "object") {
         return void 0;
       }
       let value;
       try {
-        value = typeof uri2 === "string" ? uri2 : serialize(uri2, opts);
+        value = typeof uri3 === "string" ? uri3 : serialize(uri3, opts);
       } catch {
         return void 0;
       }
@@ -23395,9 +23395,9 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve16,
+      resolve: resolve17,
       resolveComponent,
-      equal,
+      equal: equal2,
       serialize,
       parse: parse13
     };
@@ -23412,9 +23412,9 @@ var require_uri = __commonJS({
   "node_modules/ajv/dist/runtime/uri.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var uri2 = require_fast_uri();
-    uri2.code = 'require("ajv/dist/runtime/uri").default';
-    exports.default = uri2;
+    var uri3 = require_fast_uri();
+    uri3.code = 'require("ajv/dist/runtime/uri").default';
+    exports.default = uri3;
   }
 });
 
@@ -24252,7 +24252,7 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
+    function ucs2length2(str2) {
       const len = str2.length;
       let length = 0;
       let pos = 0;
@@ -24268,8 +24268,8 @@ var require_ucs2length = __commonJS({
       }
       return length;
     }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+    exports.default = ucs2length2;
+    ucs2length2.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
@@ -24487,9 +24487,9 @@ var require_equal = __commonJS({
   "node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal;
+    var equal2 = require_fast_deep_equal();
+    equal2.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal2;
   }
 });
 
@@ -26132,7 +26132,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity3.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -26141,9 +26141,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
     function visit_(key2, node, visitor, path6) {
       const ctrl = callVisitor(key2, node, visitor, path6);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
@@ -26277,7 +26277,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit;
     exports.visitAsync = visitAsync;
   }
 });
@@ -26287,7 +26287,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -26431,7 +26431,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit.visit(doc.contents, (_key, node) => {
             if (identity3.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -26458,7 +26458,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -26469,7 +26469,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -26649,7 +26649,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit = require_visit();
     var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -26675,7 +26675,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit.visit(doc, {
             Node: (_key, node) => {
               if (identity3.isAlias(node) || identity3.hasAnchor(node))
                 nodes.push(node);
@@ -31597,15 +31597,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path6) => {
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    visit.itemAtPath = (cst, path6) => {
       let item = cst;
       for (const [field2, index] of path6) {
         const tok = item?.[field2];
@@ -31616,8 +31616,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path6) => {
-      const parent = visit2.itemAtPath(cst, path6.slice(0, -1));
+    visit.parentCollection = (cst, path6) => {
+      const parent = visit.itemAtPath(cst, path6.slice(0, -1));
       const field2 = path6[path6.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
@@ -31648,7 +31648,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit;
   }
 });
 
@@ -31776,7 +31776,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -32339,7 +32339,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -33364,7 +33364,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema2.Schema;
@@ -33392,8 +33392,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit.visit;
+    exports.visitAsync = visit.visitAsync;
   }
 });
 
@@ -38218,7 +38218,7 @@ function requireLoader() {
     return state.tag !== null || state.anchor !== null || hasContent;
   }
   function readDocument(state) {
-    const documentStart = state.position;
+    const documentStart2 = state.position;
     let hasDirectives = false;
     let ch;
     state.version = null;
@@ -38275,7 +38275,7 @@ function requireLoader() {
     }
     composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
     skipSeparationSpace(state, true, -1);
-    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart2, state.position))) {
       throwWarning(state, "non-ASCII line breaks are interpreted as content");
     }
     state.documents.push(state.result);
@@ -39063,8 +39063,8 @@ var init_js_yaml = __esm({
 });
 
 // src/action/main.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname13, resolve as resolve15 } from "node:path";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, writeFileSync as writeFileSync5 } from "node:fs";
+import { dirname as dirname14, resolve as resolve16 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -39287,11 +39287,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39307,7 +39307,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39380,26 +39380,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve16(output.toString());
+          resolve17(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve16) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve17) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve16(Buffer.concat(chunks));
+          resolve17(Buffer.concat(chunks));
         });
       }));
     });
@@ -39602,14 +39602,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve16, reject) => {
+      return new Promise((resolve17, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve16(res);
+            resolve17(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -39853,12 +39853,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve16) => setTimeout(() => resolve16(), ms));
+      return new Promise((resolve17) => setTimeout(() => resolve17(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve16, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve17, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -39866,7 +39866,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve16(response);
+          resolve17(response);
         }
         function dateTimeDeserializer(key2, value) {
           if (typeof value === "string") {
@@ -39905,7 +39905,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve16(response);
+          resolve17(response);
         }
       }));
     });
@@ -39916,11 +39916,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39936,7 +39936,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39967,11 +39967,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39987,7 +39987,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40056,11 +40056,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40076,7 +40076,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40378,11 +40378,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40398,7 +40398,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40502,11 +40502,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40522,7 +40522,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40596,11 +40596,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40616,7 +40616,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40835,7 +40835,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve16, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve17, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -40918,7 +40918,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve16(exitCode);
+            resolve17(exitCode);
           }
         });
         if (this.options.input) {
@@ -41041,11 +41041,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41061,7 +41061,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41114,11 +41114,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41134,7 +41134,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41193,11 +41193,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41213,7 +41213,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41342,7 +41342,7 @@ function getIDToken(aud) {
 // src/api.ts
 import { existsSync as existsSync5, mkdirSync, mkdtempSync as mkdtempSync3, rmSync as rmSync3 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { isAbsolute as isAbsolute3, join as join19, relative as relative11, resolve as resolve14 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join20, relative as relative11, resolve as resolve14 } from "node:path";
 
 // src/base/timing.ts
 import { writeFileSync } from "node:fs";
@@ -52273,13 +52273,13 @@ function configFileFor(inputs, cwd, stdinFilename) {
   const folders = [...new Set((inputs.length ? inputs : ["."]).map((i) => lookupFolder(i, cwd, stdinFilename)))];
   const found = /* @__PURE__ */ new Map();
   for (const folder of folders) {
-    const file = findConfigFile(folder) ?? "";
-    if (!found.has(file)) found.set(file, folder);
+    const file2 = findConfigFile(folder) ?? "";
+    if (!found.has(file2)) found.set(file2, folder);
   }
   if (found.size > 1) {
     const show = (p) => relative2(cwd, p).split(sep3).join("/") || ".";
     const [[a, forA], [b, forB]] = [...found.entries()];
-    const name = (file) => file ? show(file) : "no configuration file";
+    const name = (file2) => file2 ? show(file2) : "no configuration file";
     throw new ConfigError(
       `the paths are governed by different configurations: ${name(a)} for ${show(forA)}, ${name(b)} for ${show(forB)}; lint them separately or pass --config`
     );
@@ -52287,18 +52287,18 @@ function configFileFor(inputs, cwd, stdinFilename) {
   return [...found.keys()][0] || void 0;
 }
 var validate;
-function loadConfig(file) {
+function loadConfig(file2) {
   let text;
   try {
-    text = readRegularTextSync(file);
+    text = readRegularTextSync(file2);
   } catch (error2) {
-    throw new ConfigError(`cannot read config file ${file}: ${error2.code ?? error2.message}`);
+    throw new ConfigError(`cannot read config file ${file2}: ${error2.code ?? error2.message}`);
   }
   let value;
   try {
     value = (0, import_yaml.parse)(text, { version: "1.2", uniqueKeys: true, prettyErrors: true });
   } catch (error2) {
-    throw new ConfigError(`${file}: ${error2.message.split("\n")[0]}`);
+    throw new ConfigError(`${file2}: ${error2.message.split("\n")[0]}`);
   }
   value ??= {};
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false, code: { regExp: re2Pattern } }).compile(
@@ -52314,15 +52314,15 @@ function loadConfig(file) {
       }
       return `${where} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` ("${String(e.params.additionalProperty)}")` : ""}`;
     });
-    throw new ConfigError(`${file}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
+    throw new ConfigError(`${file2}: invalid configuration: ${[...new Set(problems)].join("; ")}`);
   }
   const config = value;
   return {
     rules: config.rules ?? {},
     ignore: config.ignore ?? [],
     settings: config.settings ?? {},
-    dir: dirname4(file),
-    file,
+    dir: dirname4(file2),
+    file: file2,
     ...config.access ? { access: config.access } : {}
   };
 }
@@ -52393,8 +52393,8 @@ var IgnoreRules = class _IgnoreRules {
     let rules = this.perDir.get(dir);
     if (rules === void 0) {
       rules = null;
-      for (const file of IGNORE_FILES) {
-        const text = readIfExists(join5(dir, file));
+      for (const file2 of IGNORE_FILES) {
+        const text = readIfExists(join5(dir, file2));
         if (text !== void 0) (rules ??= (0, import_ignore.default)()).add(text);
       }
       this.perDir.set(dir, rules);
@@ -52599,6 +52599,11 @@ function compareResources(a, b) {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 function insertOrdered(list2, item, resourceOf, first = () => 0) {
+  const out = list2.slice();
+  out.splice(orderedPosition(list2, item, resourceOf, first), 0, item);
+  return out;
+}
+function orderedPosition(list2, item, resourceOf, first = () => 0) {
   const r = resourceOf(item);
   let lo = 0;
   let hi = list2.length;
@@ -52608,7 +52613,7 @@ function insertOrdered(list2, item, resourceOf, first = () => 0) {
     if ((first(m, r) || compareResources(m, r)) <= 0) lo = mid + 1;
     else hi = mid;
   }
-  return [...list2.slice(0, lo), item, ...list2.slice(lo)];
+  return lo;
 }
 function byCreation(a, b) {
   const ta = asString(metadata(a).creationTimestamp) ?? "";
@@ -52697,30 +52702,30 @@ function runRules(index, rules, internalError, run) {
 var BASELINE_FILE = ".meshlint-baseline.json";
 var BASELINE_VERSION = 1;
 var defaultBaselineFile = (config) => join6(config.dir, BASELINE_FILE);
-function readBaseline(file) {
+function readBaseline(file2) {
   let text;
   try {
-    text = readRegularTextSync(file);
+    text = readRegularTextSync(file2);
   } catch (error2) {
     if (error2.code === "ENOENT") return void 0;
-    throw new ConfigError(`cannot read baseline ${file}: ${error2.code ?? error2.message}`);
+    throw new ConfigError(`cannot read baseline ${file2}: ${error2.code ?? error2.message}`);
   }
   let value;
   try {
     value = JSON.parse(text);
   } catch (error2) {
-    throw new ConfigError(`${file}: not JSON (${error2.message}); regenerate it with "meshlint baseline"`);
+    throw new ConfigError(`${file2}: not JSON (${error2.message}); regenerate it with "meshlint baseline"`);
   }
   if (!isBaseline(value)) {
-    throw new ConfigError(`${file}: not a meshlint baseline (expected {"version": ${BASELINE_VERSION}, "files": {file: {rule: count}}}); regenerate it with "meshlint baseline"`);
+    throw new ConfigError(`${file2}: not a meshlint baseline (expected {"version": ${BASELINE_VERSION}, "files": {file: {rule: count}}}); regenerate it with "meshlint baseline"`);
   }
-  return { file, baseline: value };
+  return { file: file2, baseline: value };
 }
 function isBaseline(value) {
   if (typeof value !== "object" || value === null) return false;
-  const { version, files } = value;
-  if (version !== BASELINE_VERSION || typeof files !== "object" || files === null || Array.isArray(files)) return false;
-  return Object.values(files).every(
+  const { version, files: files2 } = value;
+  if (version !== BASELINE_VERSION || typeof files2 !== "object" || files2 === null || Array.isArray(files2)) return false;
+  return Object.values(files2).every(
     (rules) => typeof rules === "object" && rules !== null && !Array.isArray(rules) && Object.values(rules).every((n) => Number.isInteger(n) && n >= 0)
   );
 }
@@ -52729,19 +52734,19 @@ function keyOf(d, cwd, baselineFile) {
   const abs = isAbsolute(d.file) ? d.file : resolve3(cwd, d.file);
   return toPosix(relative4(dirname6(baselineFile), abs));
 }
-function countIn(baseline, file, ruleId) {
-  const rules = Object.hasOwn(baseline.files, file) ? baseline.files[file] : void 0;
+function countIn(baseline, file2, ruleId) {
+  const rules = Object.hasOwn(baseline.files, file2) ? baseline.files[file2] : void 0;
   return rules && Object.hasOwn(rules, ruleId) ? rules[ruleId] ?? 0 : 0;
 }
 function applyBaseline(diagnostics, loaded2, cwd) {
   if (!loaded2) return { diagnostics: [...diagnostics], suppressed: 0 };
   const groups = /* @__PURE__ */ new Map();
   const keys = diagnostics.map((d) => {
-    const file = keyOf(d, cwd, loaded2.file);
-    if (file === void 0 || d.ruleId === INTERNAL_ERROR_RULE) return void 0;
-    const key2 = `${file}\0${d.ruleId}`;
+    const file2 = keyOf(d, cwd, loaded2.file);
+    if (file2 === void 0 || d.ruleId === INTERNAL_ERROR_RULE) return void 0;
+    const key2 = `${file2}\0${d.ruleId}`;
     groups.set(key2, (groups.get(key2) ?? 0) + 1);
-    return { file, key: key2 };
+    return { file: file2, key: key2 };
   });
   const kept = [];
   let suppressed = 0;
@@ -52787,6 +52792,7 @@ function resolveSeverity(rule, codes, config, reported) {
     const byCode = config.rules[code];
     if (byCode) return byCode;
   }
+  if (rule.meta.optIn) return "off";
   const byArea = config.rules[rule.meta.area];
   if (byArea) return byArea;
   return reported ?? rule.meta.severity;
@@ -52794,8 +52800,8 @@ function resolveSeverity(rule, codes, config, reported) {
 function isSuppressed(resource, ruleId, codes) {
   const annotations = annotationsOf(resource);
   const list2 = (key2) => annotations[key2]?.split(",").map((s) => s.trim()).filter(Boolean);
-  const own = list2(SUPPRESS_ANNOTATION);
-  if (own && (own.includes("*") || own.includes(ruleId) || codes.some((c) => own.includes(c)))) return true;
+  const own2 = list2(SUPPRESS_ANNOTATION);
+  if (own2 && (own2.includes("*") || own2.includes(ruleId) || codes.some((c) => own2.includes(c)))) return true;
   const istio = list2(ISTIO_SUPPRESS_ANNOTATION);
   const istioCodes = codes.filter((c) => c.startsWith("IST"));
   if (istio && istioCodes.length && (istio.includes("*") || istioCodes.some((c) => istio.includes(c)))) return true;
@@ -52921,8 +52927,8 @@ var RuleCatalog = class {
   doc(id) {
     const rule = this.byId.get(id);
     if (!rule) return void 0;
-    const file = join7(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
-    return existsSync4(file) ? readFileSync4(file, "utf8") : void 0;
+    const file2 = join7(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
+    return existsSync4(file2) ? readFileSync4(file2, "utf8") : void 0;
   }
 };
 var isCode = (s) => /^(IST|KIA)\d{4}$|^GWAPI$/i.test(s);
@@ -52985,10 +52991,10 @@ function applyDirectives(diagnostics, sources, catalog2, config) {
     }
   }
   const rule = catalog2.get(DIRECTIVE_RULE);
-  for (const [file, source] of sources) {
+  for (const [file2, source] of sources) {
     const directives = parseDirectives(source.text);
-    const inFile = byFile.get(file) ?? [];
-    byFile.delete(file);
+    const inFile = byFile.get(file2) ?? [];
+    byFile.delete(file2);
     if (directives.length === 0) {
       kept.push(...inFile);
       continue;
@@ -53017,10 +53023,10 @@ function applyDirectives(diagnostics, sources, catalog2, config) {
         message: message2,
         codes: [],
         path: [],
-        file,
+        file: file2,
         span: source.span(directive.start, directive.end),
         related: [],
-        fingerprint: fingerprint([DIRECTIVE_RULE, file, message2])
+        fingerprint: fingerprint([DIRECTIVE_RULE, file2, message2])
       });
     };
     for (const p of problems) report2(p.directive, p.messageId, p.data);
@@ -53208,10 +53214,10 @@ var getArrayGroup = () => {
 function build$4(options) {
   return options.group ? getArrayGroup : getArray;
 }
-var groupFiles = (groups, directory, files) => {
+var groupFiles = (groups, directory, files2) => {
   groups.push({
     directory,
-    files,
+    files: files2,
     dir: directory
   });
 };
@@ -53424,12 +53430,12 @@ var Walker = class {
   walk = (entries, directoryPath, depth) => {
     const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
     if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-    const files = this.getArray(this.state.paths);
+    const files2 = this.getArray(this.state.paths);
     for (let i = 0; i < entries.length; ++i) {
       const entry = entries[i];
       if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
         const filename = this.joinPath(entry.name, directoryPath);
-        this.pushFile(filename, files, this.state.counts, filters);
+        this.pushFile(filename, files2, this.state.counts, filters);
       } else if (entry.isDirectory()) {
         let path6 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
         if (exclude && exclude(entry.name, path6)) continue;
@@ -53447,12 +53453,12 @@ var Walker = class {
             const filename = basename3(resolvedPath);
             const directoryPath$1 = normalizePath(dirname7(resolvedPath), this.state.options);
             resolvedPath = this.joinPath(filename, directoryPath$1);
-            this.pushFile(resolvedPath, files, this.state.counts, filters);
+            this.pushFile(resolvedPath, files2, this.state.counts, filters);
           }
         });
       }
     }
-    this.groupFiles(this.state.groups, directoryPath, files);
+    this.groupFiles(this.state.groups, directoryPath, files2);
   };
 };
 function promise(root, options) {
@@ -53883,11 +53889,11 @@ async function discover(inputs, cwd, ignores, list2 = listFolder) {
   const unmatched = [];
   const ignored = [];
   const unreadable = [];
-  const walker = { ignores, add: (file) => add4(file), list: list2, unreadable };
+  const walker = { ignores, add: (file2) => add4(file2), list: list2, unreadable };
   let stdin = false;
-  const add4 = (file) => {
-    const seen = found.get(file.path);
-    if (!seen || file.explicit && !seen.explicit) found.set(file.path, file);
+  const add4 = (file2) => {
+    const seen = found.get(file2.path);
+    if (!seen || file2.explicit && !seen.explicit) found.set(file2.path, file2);
   };
   for (const input of inputs) {
     if (input === "-") {
@@ -53914,8 +53920,8 @@ async function discover(inputs, cwd, ignores, list2 = listFolder) {
       unmatched.push(input);
     }
   }
-  const files = [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { files, stdin, unmatched, ignored, unreadable };
+  const files2 = [...found.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { files: files2, stdin, unmatched, ignored, unreadable };
 }
 async function walk(dir, walker) {
   const { ignores, add: add4 } = walker;
@@ -54285,7 +54291,7 @@ var ResourceIndex = class _ResourceIndex {
    */
   constructor(resources, settings) {
     this.settings = settings;
-    this.list = resources;
+    this.listCell = { value: resources };
     const byKind = /* @__PURE__ */ new Map();
     const byIdentity2 = /* @__PURE__ */ new Map();
     const byKindNamespace = /* @__PURE__ */ new Map();
@@ -54301,9 +54307,12 @@ var ResourceIndex = class _ResourceIndex {
     this.byKindNamespace = LayeredMap.of(byKindNamespace);
     this.memos = LayeredMap.of(/* @__PURE__ */ new Map());
     this.tables = LayeredMap.of(/* @__PURE__ */ new Map());
+    this.unions = /* @__PURE__ */ new Map();
+    this.derivedFrom = void 0;
   }
   settings;
-  list;
+  /** Every resource in order; after a change computed on first use (most changes never need the whole list). */
+  listCell;
   byKind;
   byIdentity;
   byKindNamespace;
@@ -54313,8 +54322,30 @@ var ResourceIndex = class _ResourceIndex {
   derived = {};
   memos;
   tables;
+  unions;
+  /**
+   * For an index made by `withChange` and not yet the current one: the index it was made from and the change. A
+   * table or union first asked for here is built there (once, shared by every later change) and patched.
+   */
+  derivedFrom;
   /** Set on per-check views (see `view`): records what a check reads. */
   log;
+  /**
+   * Makes this index (made by `withChange`) the one later changes start from: tables and unions it lacks are then
+   * built on it, and the index it was made from can be freed.
+   */
+  settle() {
+    this.derivedFrom = void 0;
+    void this.list;
+  }
+  get list() {
+    const cell = this.listCell;
+    if (!cell.value) {
+      cell.value = cell.compute();
+      delete cell.compute;
+    }
+    return cell.value;
+  }
   /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
   get resources() {
     this.log?.key(ReadKey.kind(ANY_KIND));
@@ -54421,6 +54452,30 @@ var ResourceIndex = class _ResourceIndex {
     return entry.value;
   }
   /**
+   * The strings the objects contribute, each object on its own without reading the index ("the namespaces the
+   * repository uses", "whether any object is Linkerd's"). Every object is asked; `kinds` are what a rule reading
+   * it is taken to read. A change asks only the changed objects, and its readers re-run only when a string
+   * appears or vanishes, so a question about the whole index costs a change what it touches.
+   */
+  union(name, kinds, valuesOf) {
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(name));
+    let state = this.unions.get(name);
+    if (!state && this.derivedFrom) {
+      const { index, change } = this.derivedFrom;
+      index.union(name, [], valuesOf);
+      state = patchUnion(index.unions.get(name), change.removed, change.added);
+      this.unions.set(name, state);
+    }
+    if (!state) {
+      const counts = /* @__PURE__ */ new Map();
+      for (const r of this.list) for (const v of new Set(valuesOf(r))) counts.set(v, (counts.get(v) ?? 0) + 1);
+      state = { valuesOf, counts, values: new Set(counts.keys()) };
+      this.unions.set(name, state);
+    }
+    return state.values;
+  }
+  /**
    * A lookup table that every object of `kinds` contributes entries to, each independently of the others
    * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
    * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the
@@ -54430,6 +54485,12 @@ var ResourceIndex = class _ResourceIndex {
   table(name, kinds, entriesOf3, first = () => 0) {
     for (const k of kinds) this.log?.kind(k);
     let state = this.tables.get(name);
+    if (!state && this.derivedFrom) {
+      const { index, change, keys } = this.derivedFrom;
+      index.table(name, kinds, entriesOf3, first);
+      state = this.patchTable(index.tables.get(name), change, keys);
+      this.tables.set(name, state);
+    }
     if (!state) {
       state = {
         kinds,
@@ -54455,6 +54516,30 @@ var ResourceIndex = class _ResourceIndex {
       }
     };
   }
+  /**
+   * A table built on the index this one was made from, after the change: the changed objects' entries and those
+   * that read what changed are recomputed. (No check of the earlier index read it, so no read key reports it.)
+   */
+  patchTable(built, change, keys) {
+    const state = {
+      ...built,
+      buckets: built.buckets.derive(),
+      contributions: built.contributions.derive(),
+      dependents: built.dependents.derive(),
+      owned: /* @__PURE__ */ new Set()
+    };
+    const changedKeys = /* @__PURE__ */ new Set();
+    const mine = (r) => state.kinds.some((k) => sameKind(k, r));
+    for (const r of change.removed) if (mine(r)) this.withdraw(state, r, changedKeys);
+    for (const r of change.added) if (mine(r)) this.contribute(state, r, true, changedKeys);
+    const stale = /* @__PURE__ */ new Set();
+    for (const key2 of keys) for (const r of state.dependents.get(key2) ?? []) if (!change.added.includes(r)) stale.add(r);
+    for (const r of stale) {
+      this.withdraw(state, r, changedKeys);
+      this.contribute(state, r, true, changedKeys);
+    }
+    return state;
+  }
   /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
   contribute(state, r, ordered, changed) {
     const deps = /* @__PURE__ */ new Set();
@@ -54463,18 +54548,19 @@ var ResourceIndex = class _ResourceIndex {
     for (const [key2, value] of entries) {
       const list2 = state.buckets.get(key2);
       const entry = { resource: r, value };
-      if (!list2) state.buckets.set(key2, [entry]);
-      else if (ordered) state.buckets.set(key2, insertOrdered(list2, entry, (e) => e.resource, state.first));
-      else list2.push(entry);
+      if (!list2) state.buckets.set(key2, own(state, [entry]));
+      else if (!ordered) list2.push(entry);
+      else if (state.owned?.has(list2)) list2.splice(orderedPosition(list2, entry, (e) => e.resource, state.first), 0, entry);
+      else state.buckets.set(key2, own(state, insertOrdered(list2, entry, (e) => e.resource, state.first)));
       keys.push(key2);
       changed.add(key2);
     }
     state.contributions.set(r, { keys, deps: [...deps] });
     for (const d of deps) {
       const set2 = state.dependents.get(d);
-      if (!set2) state.dependents.set(d, /* @__PURE__ */ new Set([r]));
-      else if (ordered) state.dependents.set(d, /* @__PURE__ */ new Set([...set2, r]));
-      else set2.add(r);
+      if (!set2) state.dependents.set(d, own(state, /* @__PURE__ */ new Set([r])));
+      else if (!ordered || state.owned?.has(set2)) set2.add(r);
+      else state.dependents.set(d, own(state, /* @__PURE__ */ new Set([...set2, r])));
     }
   }
   /** Removes an object's entries from a table; records changed keys. */
@@ -54482,13 +54568,19 @@ var ResourceIndex = class _ResourceIndex {
     const was = state.contributions.get(r);
     if (!was) return;
     for (const key2 of new Set(was.keys)) {
-      const list2 = (state.buckets.get(key2) ?? []).filter((e) => e.resource !== r);
+      const before = state.buckets.get(key2) ?? [];
+      let list2;
+      if (state.owned?.has(before)) {
+        list2 = before;
+        for (let i = list2.length - 1; i >= 0; i--) if (list2[i].resource === r) list2.splice(i, 1);
+      } else list2 = own(state, before.filter((e) => e.resource !== r));
       if (list2.length) state.buckets.set(key2, list2);
       else state.buckets.delete(key2);
       changed.add(key2);
     }
     for (const d of was.deps) {
-      const set2 = new Set(state.dependents.get(d) ?? []);
+      const before = state.dependents.get(d);
+      const set2 = state.owned?.has(before) ? before : own(state, new Set(before ?? []));
       set2.delete(r);
       if (set2.size) state.dependents.set(d, set2);
       else state.dependents.delete(d);
@@ -54511,15 +54603,18 @@ var ResourceIndex = class _ResourceIndex {
    * the new one).
    */
   withChange(change) {
-    const gone = new Set(change.removed);
-    let list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
-    for (const r of change.added) list2 = insertOrdered(list2, r, (x) => x);
+    const listed = () => {
+      const gone = new Set(change.removed);
+      const list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+      for (const r of change.added) list2.splice(orderedPosition(list2, r, (x) => x), 0, r);
+      return list2;
+    };
     const removed = change.removed;
     const added = change.added;
     const next = Object.create(_ResourceIndex.prototype);
     const fields = {
       settings: this.settings,
-      list: list2,
+      listCell: { compute: listed },
       log: void 0,
       byKind: new Map(this.byKind),
       byIdentity: this.byIdentity.derive(),
@@ -54527,14 +54622,16 @@ var ResourceIndex = class _ResourceIndex {
       present: new Map(this.present),
       derived: {},
       memos: this.memos.derive(),
-      tables: this.tables.derive()
+      tables: this.tables.derive(),
+      unions: new Map(this.unions),
+      derivedFrom: void 0
     };
     Object.assign(next, fields);
     const keys = /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]);
     const removedSet = new Set(removed);
-    const patchList = (list3, add4) => {
-      let out = (list3 ?? []).filter((r) => !removedSet.has(r));
-      for (const r of add4) out = insertOrdered(out, r, (x) => x);
+    const patchList = (list2, add4) => {
+      const out = (list2 ?? []).filter((r) => !removedSet.has(r));
+      for (const r of add4) out.splice(orderedPosition(out, r, (x) => x), 0, r);
       return out;
     };
     const group2 = (rs, keyOf3) => {
@@ -54544,22 +54641,22 @@ var ResourceIndex = class _ResourceIndex {
     };
     const touched = [...removed, ...added];
     for (const [kind2] of group2(touched, kindId)) {
-      const list3 = patchList(this.byKind.get(kind2), added.filter((r) => kindId(r) === kind2));
-      if (list3.length) next.byKind.set(kind2, list3);
+      const list2 = patchList(this.byKind.get(kind2), added.filter((r) => kindId(r) === kind2));
+      if (list2.length) next.byKind.set(kind2, list2);
       else next.byKind.delete(kind2);
     }
     for (const [id, rs] of group2(touched, (r) => r.id)) {
       const before = this.byIdentity.get(id) ?? [];
-      const list3 = patchList(before, added.filter((r2) => r2.id === id));
-      if (list3.length) next.byIdentity.set(id, list3);
+      const list2 = patchList(before, added.filter((r2) => r2.id === id));
+      if (list2.length) next.byIdentity.set(id, list2);
       else next.byIdentity.delete(id);
       const r = rs[0];
       keys.add(ReadKey.identity(r, r.namespace, r.name));
-      if (before.length > 1 || list3.length > 1) keys.add(ReadKey.duplicates());
+      if (before.length > 1 || list2.length > 1) keys.add(ReadKey.duplicates());
     }
     for (const [key2, rs] of group2(touched, (r) => `${kindId(r)}\0${r.namespace}`)) {
-      const list3 = patchList(this.byKindNamespace.get(key2), added.filter((r2) => `${kindId(r2)}\0${r2.namespace}` === key2));
-      if (list3.length) next.byKindNamespace.set(key2, list3);
+      const list2 = patchList(this.byKindNamespace.get(key2), added.filter((r2) => `${kindId(r2)}\0${r2.namespace}` === key2));
+      if (list2.length) next.byKindNamespace.set(key2, list2);
       else next.byKindNamespace.delete(key2);
       const r = rs[0];
       keys.add(ReadKey.kind(r));
@@ -54582,13 +54679,20 @@ var ResourceIndex = class _ResourceIndex {
     if (this.derived.workloads) {
       next.derived.workloads = workloadChanges.length ? this.derived.workloads.patched(removed.filter((r) => workloadChanges.includes(r)), added.filter((r) => workloadChanges.includes(r))) : this.derived.workloads;
     }
+    for (const [name, state] of this.unions) {
+      const patched = patchUnion(state, removed, added);
+      if (patched === state) continue;
+      next.unions.set(name, patched);
+      if (patched.values !== state.values) keys.add(ReadKey.memo(name));
+    }
     const recomputed = /* @__PURE__ */ new Map();
     for (const [name, state] of [...this.tables.entries()]) {
       const patched = {
         ...state,
         buckets: state.buckets.derive(),
         contributions: state.contributions.derive(),
-        dependents: state.dependents.derive()
+        dependents: state.dependents.derive(),
+        owned: /* @__PURE__ */ new Set()
       };
       next.tables.set(name, patched);
       const changedKeys = /* @__PURE__ */ new Set();
@@ -54638,6 +54742,7 @@ var ResourceIndex = class _ResourceIndex {
         again = true;
       }
     }
+    next.derivedFrom = { index: this, change, keys };
     return { index: next, keys };
   }
   unrecorded(kind2) {
@@ -54647,6 +54752,27 @@ var ResourceIndex = class _ResourceIndex {
     return this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace));
   }
 };
+function own(state, value) {
+  state.owned?.add(value);
+  return value;
+}
+function patchUnion(state, removed, added) {
+  const delta = /* @__PURE__ */ new Map();
+  for (const [rs, by] of [[removed, -1], [added, 1]]) {
+    for (const r of rs) for (const v of new Set(state.valuesOf(r))) delta.set(v, (delta.get(v) ?? 0) + by);
+  }
+  if (![...delta.values()].some((d) => d !== 0)) return state;
+  const counts = new Map(state.counts);
+  let appearedOrVanished = false;
+  for (const [v, d] of delta) {
+    const before = counts.get(v) ?? 0;
+    const after = before + d;
+    if (after > 0) counts.set(v, after);
+    else counts.delete(v);
+    if (before > 0 !== after > 0) appearedOrVanished = true;
+  }
+  return { valuesOf: state.valuesOf, counts, values: appearedOrVanished ? new Set(counts.keys()) : state.values };
+}
 var CountedNamespaces = class _CountedNamespaces {
   constructor(counts, declaredByName, nameSet) {
     this.counts = counts;
@@ -54685,6 +54811,12 @@ var CountedNamespaces = class _CountedNamespaces {
   }
   /** The table after a change; adds the keys of namespaces that appeared or disappeared. */
   patched(removed, added, keys) {
+    if (![...removed, ...added].some((r) => sameKind(r, K.Namespace))) {
+      const delta = /* @__PURE__ */ new Map();
+      for (const r of removed) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) - 1);
+      for (const r of added) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) + 1);
+      if ([...delta.values()].every((d) => d === 0)) return this;
+    }
     const counts = new Map(this.counts);
     const declared = new Map(this.declaredByName);
     for (const r of removed) {
@@ -54762,11 +54894,11 @@ var IncrementalEngine = class {
     for (const rule of this.resourceRules) {
       for (const kind2 of rule.target) this.reads.get(rule.meta.id).add(kindId(kind2));
       for (const kind2 of rule.target) {
-        for (const target of index.all(kind2)) if (isLinted(target)) this.addCheck(this.runCheck({ rule, target, keys: [], reports: [] }, index));
+        for (const target of index.all(kind2)) if (isLinted(target)) this.addCheck(this.committed(this.runCheck(rule, target, index)));
       }
     }
     for (const rule of this.globalRules) {
-      const check = this.runCheck({ rule, target: void 0, keys: [], reports: [] }, index);
+      const check = this.committed(this.runCheck(rule, void 0, index));
       this.globalChecks.push(check);
       this.indexCheck(check);
     }
@@ -54780,6 +54912,8 @@ var IncrementalEngine = class {
   globalChecks = [];
   byKey = /* @__PURE__ */ new Map();
   keyIds = /* @__PURE__ */ new Map();
+  /** Resource rules by the kind they target. */
+  targeting = /* @__PURE__ */ new Map();
   /** Kinds each rule read, by rule id (what runRules reports, for the reads test and the cluster reader). */
   reads = /* @__PURE__ */ new Map();
   /** Checks run since the engine was made (a measure of how much a change cost). */
@@ -54820,12 +54954,10 @@ var IncrementalEngine = class {
       for (const check of this.byKey.get(id) ?? []) affected.add(check);
     }
     const dropped = change.removed.flatMap((r) => this.checksByTarget.get(r) ?? []);
-    const rerun = [...affected].filter((c) => !c.target || !removed.has(c.target)).map((check) => {
-      const ran = this.runCheck({ ...check, keys: [], reports: [] }, next);
-      return { check, reports: ran.reports, keys: ran.keys };
-    });
-    const fresh = change.added.filter(isLinted).flatMap((target) => this.rulesTargeting(target).map((rule) => this.runCheck({ rule, target, keys: [], reports: [] }, next)));
-    return { index: next, dropped, rerun, fresh };
+    const rerun = [...affected].filter((c) => !c.target || !removed.has(c.target)).map((check) => ({ check, ...this.runCheck(check.rule, check.target, next) }));
+    const ran = change.added.filter(isLinted).flatMap((target) => this.rulesTargeting(target).map((rule) => this.runCheck(rule, target, next)));
+    const fresh = ran.map(({ rule, target, reports }) => ({ rule, target, keys: [], reports }));
+    return { index: next, dropped, rerun, fresh, freshKeys: ran.map((r) => r.keys) };
   }
   /** Commits a change; returns what it did. */
   apply(change) {
@@ -54840,14 +54972,24 @@ var IncrementalEngine = class {
     for (const { check, reports, keys } of preview.rerun) {
       this.unindexCheck(check);
       check.reports = reports;
-      check.keys = keys;
+      check.keys = keys.map((k) => this.intern(k));
       this.indexCheck(check);
     }
-    for (const check of preview.fresh) this.addCheck(check);
+    preview.fresh.forEach((check, i) => {
+      check.keys = preview.freshKeys[i].map((k) => this.intern(k));
+      this.addCheck(check);
+    });
     this.index = preview.index;
+    this.index.settle();
   }
   rulesTargeting(r) {
-    return this.resourceRules.filter((rule) => rule.target.some((k) => k === ANY_KIND || k.kind === r.kind && k.group === r.group));
+    const kind2 = kindId(r);
+    let rules = this.targeting.get(kind2);
+    if (!rules) {
+      rules = this.resourceRules.filter((rule) => rule.target.some((k) => k === ANY_KIND || k.kind === r.kind && k.group === r.group));
+      this.targeting.set(kind2, rules);
+    }
+    return rules;
   }
   addCheck(check) {
     const target = check.target;
@@ -54874,10 +55016,12 @@ var IncrementalEngine = class {
     }
     return id;
   }
+  committed(ran) {
+    return { rule: ran.rule, target: ran.target, keys: ran.keys.map((k) => this.intern(k)), reports: ran.reports };
+  }
   /** Runs one check against `index`, recording its reads; a rule that throws becomes an internal-error report. */
-  runCheck(check, index) {
+  runCheck(rule, target, index) {
     this.checksRun++;
-    const { rule, target } = check;
     const reports = [];
     const keys = /* @__PURE__ */ new Set();
     const kinds = this.reads.get(rule.meta.id);
@@ -54911,7 +55055,7 @@ var IncrementalEngine = class {
         }
       });
     }
-    return { rule, target, keys: [...keys].map((k) => this.intern(k)), reports };
+    return { rule, target, keys: [...keys], reports };
   }
 };
 
@@ -55253,7 +55397,7 @@ function restoreGluedColons(value) {
 }
 
 // src/load/fast-yaml.ts
-var scalar = (tag, resolve16, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve16(s ?? ""), construct: (s) => construct(s ?? "") });
+var scalar = (tag, resolve17, construct) => new yaml.Type(tag, { kind: "scalar", resolve: (s) => resolve17(s ?? ""), construct: (s) => construct(s ?? "") });
 var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     scalar("tag:yaml.org,2002:null", (s) => NULL.test(s), () => null),
@@ -55265,22 +55409,44 @@ var GO_YAML_V2_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   ]
 });
 var ALIAS = /(?:^|[\s,[{:])\*[^\s,[\]{}*]/m;
-function fastDocuments(text) {
+function fastStream(text) {
   if (ALIAS.test(text)) return void 0;
-  const documents = [];
+  const cut = streamCut(text);
+  let documents;
   try {
-    yaml.loadAll(
-      text,
-      (doc) => {
-        if (documents.length >= MAX_DOCUMENTS_PER_FILE) throw new RangeError("too many documents");
-        documents.push(doc);
-      },
-      { schema: GO_YAML_V2_SCHEMA, json: false }
-    );
+    documents = yaml.loadAll(cut ? text.slice(0, cut) : text, void 0, { schema: GO_YAML_V2_SCHEMA, json: false });
   } catch {
     return void 0;
   }
-  return documents.some((doc) => inspectData(doc).shared) ? void 0 : documents;
+  let overflowAt;
+  if (cut !== void 0) {
+    if (documents.length !== MAX_DOCUMENTS_PER_FILE) return void 0;
+    overflowAt = cut;
+  } else if (documents.length > MAX_DOCUMENTS_PER_FILE) {
+    overflowAt = documentStart(text, MAX_DOCUMENTS_PER_FILE, documents.length);
+    if (overflowAt === void 0) return void 0;
+    documents = documents.slice(0, MAX_DOCUMENTS_PER_FILE);
+  }
+  if (documents.some((doc) => inspectData(doc).shared)) return void 0;
+  return overflowAt === void 0 ? { documents } : { documents, overflowAt };
+}
+var DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+function streamCut(text) {
+  let seen = 0;
+  let implicitFirst;
+  for (const m of text.matchAll(DOCUMENT_MARKER)) {
+    implicitFirst ??= /^[ \t]*[^\s#]/m.test(text.slice(0, m.index)) ? 1 : 0;
+    if (++seen + implicitFirst > MAX_DOCUMENTS_PER_FILE) return /^\.\.\.(?=[ \t\r\n]|$)/m.test(text) ? void 0 : m.index;
+  }
+  return void 0;
+}
+function documentStart(text, index, total) {
+  if (/^\.\.\.(?=[ \t\r\n]|$)/m.test(text)) return void 0;
+  const markers = [];
+  for (const m of text.matchAll(DOCUMENT_MARKER)) markers.push(m.index);
+  const implicitFirst = /^[ \t]*[^\s#]/m.test(text.slice(0, markers[0] ?? text.length)) ? 1 : 0;
+  if (markers.length + implicitFirst !== total) return void 0;
+  return markers[index - implicitFirst];
 }
 
 // src/load/locate.ts
@@ -55651,8 +55817,8 @@ function fromMerge(doc, value, want) {
 
 // src/load/source-file.ts
 var SourceFile = class {
-  constructor(file, text, parsedText = text, fastPath = false) {
-    this.file = file;
+  constructor(file2, text, parsedText = text, fastPath = false) {
+    this.file = file2;
     this.text = text;
     this.parsedText = parsedText;
     this.fastPath = fastPath;
@@ -55765,47 +55931,36 @@ var isKustomizeDocument = (value) => {
   const ops = asArray(value);
   return ops.length > 0 && ops.every((op) => isObject(op) && typeof op.op === "string" && typeof op.path === "string");
 };
-var TEMPLATE_SCALARS = /* @__PURE__ */ new Set(["QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL", "BLOCK_FOLDED"]);
+var SYNTHETIC_TOKENS = /* @__PURE__ */ new Set([import_yaml4.CST.DOCUMENT, import_yaml4.CST.FLOW_END, import_yaml4.CST.SCALAR]);
 function looksLikeHelmTemplate(text) {
   if (!text.includes("{{")) return false;
+  if (templateOutsideData(text)) return true;
+  if (fastStream(text)) return false;
   const { documents, limits } = parseYamlStream(text);
-  if (limits.length > 0 || documents.some((d) => d.errors.length > 0)) return true;
-  const data = [];
-  for (const doc of documents) {
-    (0, import_yaml4.visit)(doc, {
-      Scalar(_key, node) {
-        if (node.range && TEMPLATE_SCALARS.has(String(node.type))) data.push([node.range[0], node.range[1]]);
-      }
-    });
-  }
-  data.sort((a, b) => a[0] - b[0]);
-  let scalar2 = 0;
-  const comments = new CommentFinder(text);
-  for (let at2 = text.indexOf("{{"); at2 >= 0; at2 = text.indexOf("{{", at2 + 2)) {
-    while (scalar2 < data.length && data[scalar2][1] <= at2) scalar2++;
-    const inside = scalar2 < data.length && data[scalar2][0] <= at2;
-    if (!inside && !comments.isInComment(at2)) return true;
-  }
-  return false;
+  return limits.length > 0 || documents.some((d) => d.errors.length > 0);
 }
-var CommentFinder = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-  lineEnd = -1;
-  commentAt = -1;
-  isInComment(at2) {
-    if (at2 > this.lineEnd) {
-      const lineStart = this.text.lastIndexOf("\n", at2) + 1;
-      const newline = this.text.indexOf("\n", at2);
-      this.lineEnd = newline < 0 ? this.text.length : newline;
-      const m = /(^|\s)#/.exec(this.text.slice(lineStart, this.lineEnd));
-      this.commentAt = m ? lineStart + m.index + m[1].length : -1;
+function templateOutsideData(text) {
+  let next = text.indexOf("{{");
+  let offset = 0;
+  let scalarStarts = false;
+  let blockHeader = false;
+  for (const token of new import_yaml4.Lexer().lex(text)) {
+    if (SYNTHETIC_TOKENS.has(token)) {
+      if (token === import_yaml4.CST.SCALAR) scalarStarts = true;
+      continue;
     }
-    return this.commentAt >= 0 && this.commentAt < at2;
+    const type2 = import_yaml4.CST.tokenType(token);
+    const blockBody = scalarStarts && blockHeader;
+    if (scalarStarts) blockHeader = false;
+    else if (type2 === "block-scalar-header") blockHeader = true;
+    const data = blockBody || !scalarStarts && (type2 === "double-quoted-scalar" || type2 === "single-quoted-scalar" || type2 === "comment");
+    scalarStarts = false;
+    offset += token.length;
+    for (; next >= 0 && next < offset; next = text.indexOf("{{", next + 2)) if (!data) return true;
+    if (next < 0) return false;
   }
-};
+  return next >= 0;
+}
 var ChartLocator = class {
   constructor(top) {
     this.top = top;
@@ -55813,10 +55968,10 @@ var ChartLocator = class {
   top;
   chartOf = /* @__PURE__ */ new Map();
   /** The chart root holding `file`, unless the file is one of the chart's plain CRDs (under `crds/`). */
-  chartHolding(file) {
-    const root = this.rootAbove(dirname8(file));
+  chartHolding(file2) {
+    const root = this.rootAbove(dirname8(file2));
     if (!root) return void 0;
-    const inside = file.slice(root.length + 1).split(sep7);
+    const inside = file2.slice(root.length + 1).split(sep7);
     return inside[0] === "crds" ? void 0 : root;
   }
   rootAbove(dir) {
@@ -55855,7 +56010,7 @@ async function load2(inputs, options) {
   const found = stdinPath ? { ...discovered, files: discovered.files.filter((f) => f.path !== stdinPath) } : discovered;
   phase("discover");
   const show = (path6) => toPosix(relative6(cwd, path6)) || basename7(path6);
-  const files = [];
+  const files2 = [];
   const resources = [];
   const issues = [];
   const sources = /* @__PURE__ */ new Map();
@@ -55867,7 +56022,7 @@ async function load2(inputs, options) {
   }
   for (const path6 of found.ignored) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(path6) });
-    files.push({ file: show(path6), resources: 0, status: "skipped" });
+    files2.push({ file: show(path6), resources: 0, status: "skipped" });
   }
   const kustomizeInputs = /* @__PURE__ */ new Set();
   const kustomizations = [];
@@ -55887,63 +56042,75 @@ async function load2(inputs, options) {
   }));
   if (stdinPath && ignores.ignores(stdinPath)) {
     issues.push({ ruleId: "file-skipped", messageId: "ignored", data: {}, file: show(stdinPath) });
-    files.push({ file: show(stdinPath), resources: 0, status: "skipped" });
+    files2.push({ file: show(stdinPath), resources: 0, status: "skipped" });
   } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: stdinManifest(options.stdin) });
   else if (found.stdin) entries.push({ file: "<stdin>", read: stdinManifest(options.stdin) });
   phase("read");
-  for (const { file, read, path: path6 } of entries) {
+  for (const { file: file2, read, path: path6 } of entries) {
     if ("skip" in read) {
-      issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file });
-      files.push({ file, resources: 0, status: "skipped" });
+      issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file: file2 });
+      files2.push({ file: file2, resources: 0, status: "skipped" });
       continue;
     }
     if (path6 && (KUSTOMIZATION_FILES.has(basename7(path6)) || kustomizeInputs.has(path6))) {
-      kustomizeFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped", template: "kustomize" });
+      kustomizeFiles.push(file2);
+      files2.push({ file: file2, resources: 0, status: "skipped", template: "kustomize" });
       continue;
     }
     const chart = path6 ? charts.chartHolding(path6) : void 0;
     if (chart) chartRoots.add(chart);
     if (chart || looksLikeHelmTemplate(read.text)) {
-      helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped", template: "helm" });
+      helmFiles.push(file2);
+      files2.push({ file: file2, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
-    const parsed2 = parseManifests(file, read.text);
+    const parsed2 = parseManifests(file2, read.text, path6 ? options.parsed : void 0);
     const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
     if (broken && read.text.includes("{{")) {
-      helmFiles.push(file);
-      files.push({ file, resources: 0, status: "skipped", template: "helm" });
+      helmFiles.push(file2);
+      files2.push({ file: file2, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
-    sources.set(file, parsed2.source);
+    sources.set(file2, parsed2.source);
     for (const r of parsed2.resources) resources.push(r);
     for (const i of parsed2.issues) issues.push(i);
     skippedDocuments += parsed2.skippedDocuments;
-    if (parsed2.kustomize) kustomizeFiles.push(file);
-    files.push({ file, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
+    if (parsed2.kustomize) kustomizeFiles.push(file2);
+    files2.push({ file: file2, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
   }
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
   phase("parse");
-  return { files, resources, issues, skippedDocuments, sources, unmatched: found.unmatched, kustomizations, charts: [...chartRoots] };
+  return { files: files2, resources, issues, skippedDocuments, sources, unmatched: found.unmatched, kustomizations, charts: [...chartRoots] };
 }
-function templateIssue(tool, files) {
-  const dirs = [...new Set(files.map((f) => dirname9(f)))];
+function templateIssue(tool, files2) {
+  const dirs = [...new Set(files2.map((f) => dirname9(f)))];
   const shown = dirs.slice(0, 3).join(", ") + (dirs.length > 3 ? `, and ${dirs.length - 3} more` : "");
   return {
     ruleId: "template-skipped",
     messageId: tool,
-    data: { count: files.length, dirs: shown, dir: dirs[0] ?? "." },
-    file: files[0] ?? ""
+    data: { count: files2.length, dirs: shown, dir: dirs[0] ?? "." },
+    file: files2[0] ?? ""
   };
 }
-function parseManifests(file, text) {
+function parseManifests(file2, text, store) {
   const lineBroken = lineBreaksAsLf(text);
   const glued = protectGluedColons(lineBroken);
   const parsedText = glued ?? lineBroken;
-  const fast = fastDocuments(parsedText);
-  const source = new SourceFile(file, text, parsedText, fast !== void 0);
+  let parsed2 = store?.get(file2, text);
+  if (!parsed2) {
+    parsed2 = parseText(file2, text, parsedText, glued !== void 0);
+    store?.set(file2, text, parsed2);
+  }
+  const source = new SourceFile(file2, text, parsedText, parsed2.fastPath);
+  const resources = parsed2.resources.map(
+    (m) => ({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) })
+  );
+  return { source, resources, issues: [...parsed2.issues], skippedDocuments: parsed2.skippedDocuments, kustomize: parsed2.kustomize };
+}
+function parseText(file2, text, parsedText, glued) {
+  const fast = fastStream(parsedText);
+  const source = new SourceFile(file2, text, parsedText, fast !== void 0);
   const resources = [];
   const issues = [];
   let skippedDocuments = 0;
@@ -55953,8 +56120,8 @@ function parseManifests(file, text) {
     const shape = inspected ? void 0 : inspectData(parsed2).problem;
     if (shape) {
       const span = source.locate(ordinal2, shape.kind === "depth" ? shape.path : []) ?? source.span(0, 1);
-      if (shape.kind === "expansion") issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span });
-      else issues.push({ ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span });
+      if (shape.kind === "expansion") issues.push({ ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file: file2, span });
+      else issues.push({ ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file: file2, span });
       return;
     }
     const value = glued ? restoreGluedColons(parsed2) : parsed2;
@@ -55969,38 +56136,39 @@ function parseManifests(file, text) {
         skippedDocuments++;
         continue;
       }
-      resources.push({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, ordinal2, m.base) });
+      resources.push({ data: m.data, document: ordinal2, base: m.base });
     }
   };
   if (fast) {
     let ordinal2 = 0;
-    for (const value of fast) if (value !== null && value !== void 0) take(value, ordinal2++, true);
-    return { source, resources, issues, skippedDocuments, kustomize };
+    for (const value of fast.documents) if (value !== null && value !== void 0) take(value, ordinal2++, true);
+    if (fast.overflowAt !== void 0) issues.push(yamlIssue(file2, source, { kind: "limit", limit: "documents", start: fast.overflowAt, end: fast.overflowAt + 1 }));
+    return { resources, issues, skippedDocuments, kustomize, fastPath: true };
   }
   const stream = source.parse();
-  for (const p of stream.limits) issues.push(yamlIssue(file, source, p));
+  for (const p of stream.limits) issues.push(yamlIssue(file2, source, p));
   let ordinal = 0;
   for (const [index, doc] of stream.documents.entries()) {
     const { value, problems } = documentValue(doc, index);
-    for (const p of problems) issues.push(yamlIssue(file, source, p));
+    for (const p of problems) issues.push(yamlIssue(file2, source, p));
     if (isEmptyDocument(doc)) continue;
     take(value, ordinal++, false);
   }
-  return { source, resources, issues, skippedDocuments, kustomize };
+  return { resources, issues, skippedDocuments, kustomize, fastPath: false };
 }
-function yamlIssue(file, source, p) {
+function yamlIssue(file2, source, p) {
   const span = source.span(p.start, p.end);
   switch (p.kind) {
     case "syntax":
-      return { ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file, span };
+      return { ruleId: "yaml-syntax-error", messageId: "syntax", data: { detail: p.message }, file: file2, span };
     case "duplicate-key":
-      return { ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file, span };
+      return { ruleId: "yaml-duplicate-key", messageId: "duplicateKey", data: { key: p.key }, file: file2, span };
     case "alias-limit":
-      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file, span };
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasLimit", data: {}, file: file2, span };
     case "alias-count":
-      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasCount", data: { limit: MAX_ALIAS_COUNT }, file, span };
+      return { ruleId: "yaml-alias-limit-exceeded", messageId: "aliasCount", data: { limit: MAX_ALIAS_COUNT }, file: file2, span };
     case "limit":
-      return p.limit === "depth" ? { ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file, span } : { ruleId: "yaml-limit-exceeded", messageId: "documents", data: { limit: MAX_DOCUMENTS_PER_FILE.toLocaleString("en-US") }, file, span };
+      return p.limit === "depth" ? { ruleId: "yaml-limit-exceeded", messageId: "depth", data: { limit: MAX_NESTING_DEPTH }, file: file2, span } : { ruleId: "yaml-limit-exceeded", messageId: "documents", data: { limit: MAX_DOCUMENTS_PER_FILE.toLocaleString("en-US") }, file: file2, span };
   }
 }
 function lineBreaksAsLf(text) {
@@ -56083,21 +56251,21 @@ var import_yaml7 = __toESM(require_dist(), 1);
 import { dirname as dirname10, join as join10, resolve as resolve9 } from "node:path";
 function kustomizationFileIn(dir) {
   for (const name of KUSTOMIZATION_FILES) {
-    const file = join10(dir, name);
-    if (isFile2(file)) return file;
+    const file2 = join10(dir, name);
+    if (isFile2(file2)) return file2;
   }
   return void 0;
 }
 var isRemote = (entry) => /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry);
-function readKustomization(file) {
+function readKustomization(file2) {
   let data;
   try {
-    data = (0, import_yaml7.parse)(readRegularTextSync(file), { version: "1.1", uniqueKeys: false });
+    data = (0, import_yaml7.parse)(readRegularTextSync(file2), { version: "1.1", uniqueKeys: false });
   } catch {
     return void 0;
   }
   const k = asObject(data) ?? {};
-  const dir = dirname10(file);
+  const dir = dirname10(file2);
   const local = (p) => {
     const s = asString(p);
     return s && !s.includes("\n") && !isRemote(s) ? resolve9(dir, s) : void 0;
@@ -56127,11 +56295,11 @@ function readKustomization(file) {
       inputFiles.push(path6);
       patches.push({ file: path6, ...target ? { target } : {} });
     } else if (o && typeof o.patch === "string") {
-      patches.push({ file, inlineAt: [field2, index, "patch"], ...target ? { target } : {} });
+      patches.push({ file: file2, inlineAt: [field2, index, "patch"], ...target ? { target } : {} });
     }
   };
   asArray(k.patchesStrategicMerge).forEach((p, i) => {
-    if (typeof p === "string" && p.includes("\n")) patches.push({ file, inlineAt: ["patchesStrategicMerge", i] });
+    if (typeof p === "string" && p.includes("\n")) patches.push({ file: file2, inlineAt: ["patchesStrategicMerge", i] });
     else addPatch(p, "patchesStrategicMerge", i);
   });
   asArray(k.patchesJson6902).forEach((p, i) => addPatch(p, "patchesJson6902", i));
@@ -56160,7 +56328,7 @@ function readKustomization(file) {
     if (env2) inputFiles.push(env2);
   }
   return {
-    file,
+    file: file2,
     dir,
     component: asString(k.kind) === "Component",
     bases,
@@ -56176,21 +56344,21 @@ function readKustomization(file) {
 function kustomizationTree(rootDir, cache3) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  const visit2 = (dir) => {
+  const visit = (dir) => {
     if (seen.has(dir)) return;
     seen.add(dir);
     const k = kustomizationAt(dir, cache3);
     if (!k) return;
     out.push(k);
-    for (const d of [...k.bases, ...k.components]) visit2(d);
+    for (const d of [...k.bases, ...k.components]) visit(d);
   };
-  visit2(rootDir);
+  visit(rootDir);
   return out;
 }
 function kustomizationAt(dir, cache3) {
   if (!cache3.has(dir)) {
-    const file = kustomizationFileIn(dir);
-    cache3.set(dir, file && readKustomization(file) || null);
+    const file2 = kustomizationFileIn(dir);
+    cache3.set(dir, file2 && readKustomization(file2) || null);
   }
   return cache3.get(dir) ?? void 0;
 }
@@ -56334,11 +56502,11 @@ function gitopsRequests(resources, top) {
       const dir = inRepo(asString(chartSpec.chart));
       if (!dir || !isFile3(join11(dir, "Chart.yaml"))) continue;
       const target = asString(spec2.targetNamespace);
-      const own = namespaceOf(r.data);
+      const own2 = namespaceOf(r.data);
       const values = [];
       for (const from of asArray(spec2.valuesFrom).map(asObject)) {
         if (!from || from.kind !== "ConfigMap") continue;
-        const cm = configMaps.get(`${own ?? ""}/${asString(from.name) ?? ""}`);
+        const cm = configMaps.get(`${own2 ?? ""}/${asString(from.name) ?? ""}`);
         const text = asString(asObject(cm?.data)?.[asString(from.valuesKey) ?? "values.yaml"]);
         const parsed2 = text ? safeParse(text) : void 0;
         if (parsed2) values.push(parsed2);
@@ -56350,7 +56518,7 @@ function gitopsRequests(resources, top) {
         dir,
         by,
         releaseName: asString(spec2.releaseName) ?? (target ? `${target}-${name}` : name),
-        ...opt("namespace", target ?? own),
+        ...opt("namespace", target ?? own2),
         valuesFiles: asArray(chartSpec.valuesFiles).map((f) => asString(f)).filter((f) => f !== void 0).map((f) => resolve10(top, f)),
         values,
         set: []
@@ -56614,9 +56782,9 @@ async function buildChart(root, command, sources, timeoutMs) {
   try {
     const valueArgs = root.valuesFiles.flatMap((f) => ["--values", f]);
     root.values.forEach((v, i) => {
-      const file = join14(scratch, `values-${i}.json`);
-      writeFileSync2(file, JSON.stringify(v));
-      valueArgs.push("--values", file);
+      const file2 = join14(scratch, `values-${i}.json`);
+      writeFileSync2(file2, JSON.stringify(v));
+      valueArgs.push("--values", file2);
     });
     for (const s of root.set) valueArgs.push(s.string ? "--set-string" : "--set", `${s.name}=${s.value}`);
     const argv = [...command, "template", root.releaseName, root.dir, ...root.namespace ? ["--namespace", root.namespace] : [], ...valueArgs];
@@ -56635,30 +56803,30 @@ function readRendered(output, chartDir, sources) {
   for (const chunk of output.split(/^---[^\n]*$/m)) {
     source = /^# Source: (.+?)\s*$/m.exec(chunk)?.[1] ?? source;
     if (!source || !/^[^#\s]/m.test(chunk)) continue;
-    const file = sourceFile(chartDir, source);
-    const parsed2 = parseManifests(sources.show(file), chunk);
+    const file2 = sourceFile(chartDir, source);
+    const parsed2 = parseManifests(sources.show(file2), chunk);
     for (const r of parsed2.resources) {
-      const key2 = `${file}\0${r.kind}`;
+      const key2 = `${file2}\0${r.kind}`;
       const occurrence = seen.get(key2) ?? 0;
       seen.set(key2, occurrence + 1);
-      resources.push({ ...r, origin: templateOrigin(file, r.kind, occurrence, sources) });
+      resources.push({ ...r, origin: templateOrigin(file2, r.kind, occurrence, sources) });
     }
     for (const issue2 of parsed2.issues) {
-      const template = sources.file(file);
+      const template = sources.file(file2);
       const lineText = issue2.span ? chunk.split("\n")[issue2.span.line - 1] ?? "" : "";
       const range = template ? sameLine(template.text, lineText) : void 0;
-      issues.push({ ...issue2, file: sources.show(file), ...template && range ? { span: template.span(range.start, range.end) } : { span: void 0 } });
+      issues.push({ ...issue2, file: sources.show(file2), ...template && range ? { span: template.span(range.start, range.end) } : { span: void 0 } });
     }
   }
   return { resources, issues };
 }
-function templateOrigin(file, kind2, occurrence, sources) {
+function templateOrigin(file2, kind2, occurrence, sources) {
   let segment;
   return {
     kind: "file",
-    file: sources.show(file),
+    file: sources.show(file2),
     locate: (path6, part) => {
-      const template = sources.file(file);
+      const template = sources.file(file2);
       if (!template) return void 0;
       segment ??= segmentFor(templateLines(template.text).segments, kind2, occurrence);
       const range = locateInTemplate(segment, path6, part);
@@ -56736,8 +56904,8 @@ function homeOf(data, origin, build3) {
     if (best) return best;
   }
   if (origin.configuredIn && !origin.repo) {
-    const file = resolve11(build3.buildDir, origin.configuredIn);
-    const doc = build3.sources.docs(file)[0];
+    const file2 = resolve11(build3.buildDir, origin.configuredIn);
+    const doc = build3.sources.docs(file2)[0];
     if (doc) return generatorEntry(doc, name);
   }
   const root = build3.sources.docs(build3.rootFile)[0];
@@ -56933,8 +57101,8 @@ function deepEqual(a, b) {
 // src/render/kustomize/build.ts
 async function buildKustomization(root, command, sources, cache3, timeoutMs) {
   const tree = kustomizationTree(root.dir, cache3);
-  const files = /* @__PURE__ */ new Set();
-  for (const k of tree) for (const f of [k.file, ...k.resourceFiles, ...k.inputFiles]) files.add(f);
+  const files2 = /* @__PURE__ */ new Set();
+  for (const k of tree) for (const f of [k.file, ...k.resourceFiles, ...k.inputFiles]) files2.add(f);
   const wrapper = mkdtempSync2(join15(tmpdir2(), "meshlint-kustomize-"));
   try {
     const posix2 = (p) => p.split(sep9).join("/");
@@ -56952,14 +57120,14 @@ async function buildKustomization(root, command, sources, cache3, timeoutMs) {
     writeFileSync3(join15(wrapper, "kustomization.yaml"), (0, import_yaml11.stringify)(spec2));
     const helm = tree.some((k) => k.helmCharts) ? ["--enable-helm"] : [];
     const run = await runTool([...command, ...helm, wrapper], wrapper, timeoutMs);
-    if (!run.ok) return { run, resources: [], files, tree };
+    if (!run.ok) return { run, resources: [], files: files2, tree };
     const parsed2 = parseManifests(`${root.dir}/(kustomize build)`, run.stdout);
     const build3 = { buildDir: wrapper, rootFile: tree[0]?.file ?? join15(root.dir, "kustomization.yaml"), tree, patches: patchesByPrecedence(root.dir, cache3), sources, ...root.namespaceAt ? { namespaceAt: root.namespaceAt } : {} };
     const resources = parsed2.resources.map((r) => {
       const traced = traceObject(r.data, build3);
       return { apiVersion: r.apiVersion, kind: r.kind, data: deepFreeze(traced.data), origin: traced.origin };
     });
-    return { run, resources, files, tree };
+    return { run, resources, files: files2, tree };
   } finally {
     rmSync2(wrapper, { recursive: true, force: true });
   }
@@ -57108,20 +57276,20 @@ async function render(input, options) {
     const by = request.by.kind ? ` (deployed by ${request.by.kind} "${request.by.name}")` : "";
     if (request.tool === "kustomize") {
       const tree = kustomizationTree(request.dir, cache3);
-      const files = tree.flatMap((k) => [k.file, ...k.resourceFiles, ...k.inputFiles]);
-      for (const f of files) attempted.add(show(f));
-      const file = show(tree[0]?.file ?? join16(request.dir, "kustomization.yaml"));
+      const files2 = tree.flatMap((k) => [k.file, ...k.resourceFiles, ...k.inputFiles]);
+      for (const f of files2) attempted.add(show(f));
+      const file2 = show(tree[0]?.file ?? join16(request.dir, "kustomization.yaml"));
       if (!kustomize) {
-        issues.push({ ruleId: "template-not-rendered", messageId: "kustomize", data: { root, by, why: kustomizeMissing }, file, help: KUSTOMIZE_HELP });
+        issues.push({ ruleId: "template-not-rendered", messageId: "kustomize", data: { root, by, why: kustomizeMissing }, file: file2, help: KUSTOMIZE_HELP });
         return;
       }
       if (tree.some((k) => k.helmCharts) && !helmThere) {
-        issues.push({ ruleId: "template-not-rendered", messageId: "kustomizeHelm", data: { root, by, why: helmMissing }, file, help: `${HELM_HELP}.` });
+        issues.push({ ruleId: "template-not-rendered", messageId: "kustomizeHelm", data: { root, by, why: helmMissing }, file: file2, help: `${HELM_HELP}.` });
         return;
       }
       const build3 = await buildKustomization(request, kustomize, sources, cache3, timeout);
       if (!build3.run.ok) {
-        issues.push({ ruleId: "template-render-failed", messageId: "kustomize", data: { root, by, detail: build3.run.error, command: kustomize.join(" ") }, file });
+        issues.push({ ruleId: "template-render-failed", messageId: "kustomize", data: { root, by, detail: build3.run.error, command: kustomize.join(" ") }, file: file2 });
         return;
       }
       for (const f of build3.files) consumed.add(show(f));
@@ -57159,8 +57327,8 @@ async function render(input, options) {
   deployments.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return {
     deployments,
-    consumes: (file) => consumed.has(file),
-    attempted: (file) => attempted.has(file),
+    consumes: (file2) => consumed.has(file2),
+    attempted: (file2) => attempted.has(file2),
     issues,
     sources: () => sources.sources()
   };
@@ -57168,14 +57336,14 @@ async function render(input, options) {
 var FileSet = class {
   files = /* @__PURE__ */ new Set();
   folders = [];
-  add(file) {
-    this.files.add(file);
+  add(file2) {
+    this.files.add(file2);
   }
   addFolder(folder) {
     this.folders.push(folder === "." ? "" : `${folder}/`);
   }
-  has(file) {
-    return this.files.has(file) || this.folders.some((f) => file.startsWith(f));
+  has(file2) {
+    return this.files.has(file2) || this.folders.some((f) => file2.startsWith(f));
   }
 };
 async function mapLimit2(items, limit, fn) {
@@ -57192,6 +57360,145 @@ import { resolve as resolve12 } from "node:path";
 
 // src/istio/mesh-config.ts
 var import_yaml14 = __toESM(require_dist(), 1);
+
+// src/istio/mesh-config-schema.ts
+var NESTED_MODES = {
+  outboundTrafficPolicy: { mode: ["REGISTRY_ONLY", "ALLOW_ANY", "ALLOW_ANY_DYNAMIC_DNS"] },
+  inboundTrafficPolicy: { mode: ["PASSTHROUGH", "LOCALHOST"] }
+};
+var MESH_CONFIG_FIELDS = {
+  proxyListenPort: "int",
+  proxyInboundListenPort: "int",
+  proxyHttpPort: "int",
+  connectTimeout: "duration",
+  hboneIdleTimeout: "duration",
+  protocolDetectionTimeout: "duration",
+  tcpKeepalive: "object",
+  ingressClass: "string",
+  ingressService: "string",
+  ingressControllerMode: ["UNSPECIFIED", "OFF", "DEFAULT", "STRICT"],
+  ingressSelector: "string",
+  enableTracing: "bool",
+  accessLogFile: "string",
+  accessLogFormat: "string",
+  accessLogEncoding: ["TEXT", "JSON"],
+  enableEnvoyAccessLogService: "bool",
+  disableEnvoyListenerLog: "bool",
+  defaultConfig: "object",
+  outboundTrafficPolicy: "object",
+  inboundTrafficPolicy: "object",
+  configSources: "list",
+  enableAutoMtls: "bool",
+  trustDomain: "string",
+  trustDomainAliases: "list",
+  caCertificates: "list",
+  defaultServiceExportTo: "list",
+  defaultVirtualServiceExportTo: "list",
+  defaultDestinationRuleExportTo: "list",
+  rootNamespace: "string",
+  localityLbSetting: "object",
+  zoneAwareLbSetting: "object",
+  dnsRefreshRate: "duration",
+  h2UpgradePolicy: ["DO_NOT_UPGRADE", "UPGRADE"],
+  inboundClusterStatName: "string",
+  outboundClusterStatName: "string",
+  certificates: "list",
+  serviceSettings: "list",
+  serviceScopeConfigs: "list",
+  enablePrometheusMerge: "bool",
+  verifyCertificateAtClient: "bool",
+  ca: "object",
+  extensionProviders: "list",
+  defaultProviders: "object",
+  discoverySelectors: "list",
+  pathNormalization: "object",
+  defaultHttpRetryPolicy: "object",
+  meshMTLS: "object",
+  tlsDefaults: "object",
+  defaultTrafficPolicy: "object",
+  serviceEntryVisibility: "object"
+};
+var REMOVED_FIELDS = new Set(
+  [
+    "thrift_config",
+    "mixer_check_server",
+    "mixer_report_server",
+    "disable_policy_checks",
+    "disable_mixer_http_reports",
+    "policy_check_fail_open",
+    "sidecar_to_telemetry_session_affinity",
+    "auth_policy",
+    "rds_refresh_delay",
+    "mixer_address",
+    "enable_client_side_policy_check",
+    "sds_uds_path",
+    "sds_refresh_delay",
+    "enable_sds_token_mount",
+    "sds_use_k8s_sa_jwt",
+    "termination_drain_duration",
+    "disable_report_batch",
+    "report_batch_max_entries",
+    "report_batch_max_time",
+    "file_flush_interval",
+    "file_flush_min_size"
+  ].flatMap((name) => [name, camel(name)])
+);
+function camel(protoName) {
+  return protoName.replace(/_([a-zA-Z])/g, (_, c) => c.toUpperCase());
+}
+var jsonName = (key2) => key2.includes("_") ? camel(key2) : key2;
+function meshConfigProblems(config, unknownFields = "report") {
+  const problems = [];
+  for (const [key2, value] of Object.entries(config)) {
+    const name = jsonName(key2);
+    const type2 = MESH_CONFIG_FIELDS[name];
+    if (type2 === void 0) {
+      if (unknownFields === "report" && !REMOVED_FIELDS.has(key2)) {
+        problems.push(`"${key2}" is not a MeshConfig field${didYouMean(key2, Object.keys(MESH_CONFIG_FIELDS))}; istiod ignores it, so the setting it means keeps Istio's default`);
+      }
+      continue;
+    }
+    const wrong = typeProblem(key2, value, type2);
+    if (wrong) {
+      problems.push(wrong);
+      continue;
+    }
+    const nested = NESTED_MODES[name];
+    if (nested && isObject(value)) {
+      for (const [inner, innerValue] of Object.entries(value)) {
+        const innerType = nested[inner];
+        const problem = innerType ? typeProblem(`${key2}.${inner}`, innerValue, innerType) : unknownFields === "report" ? `"${key2}.${inner}" is not a field of ${key2}${didYouMean(inner, Object.keys(nested))}; istiod ignores it` : void 0;
+        if (problem) problems.push(problem);
+      }
+    }
+  }
+  return problems;
+}
+function typeProblem(field2, value, type2) {
+  if (value === null) return void 0;
+  const shown = typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "a list" : isObject(value) ? "a mapping" : String(value);
+  const refused = "istiod refuses a mesh config it cannot read";
+  if (Array.isArray(type2)) {
+    const ok = typeof value === "string" && type2.includes(value) || typeof value === "number" && Number.isInteger(value) && value >= 0 && value < type2.length;
+    return ok ? void 0 : `${field2} must be one of ${type2.join(", ")}, not ${shown}${typeof value === "string" ? didYouMean(value, type2) : ""} (${refused})`;
+  }
+  switch (type2) {
+    case "bool":
+      return typeof value === "boolean" ? void 0 : `${field2} must be true or false, not ${shown} (${refused})`;
+    case "string":
+    case "duration":
+      return typeof value === "string" ? void 0 : `${field2} must be a ${type2 === "duration" ? "duration such as 10s" : "string"}, not ${shown} (${refused})`;
+    case "int":
+      return typeof value === "number" && Number.isInteger(value) || typeof value === "string" && /^-?\d+$/.test(value) ? void 0 : `${field2} must be an integer, not ${shown} (${refused})`;
+    case "list":
+      return Array.isArray(value) ? void 0 : `${field2} must be a list, not ${shown} (${refused})`;
+    case "object":
+      return isObject(value) ? void 0 : `${field2} must be a mapping, not ${shown} (${refused})`;
+  }
+  return void 0;
+}
+
+// src/istio/mesh-config.ts
 var DEFAULT_MESH_CONFIG = deepFreeze({
   rootNamespace: "istio-system",
   trustDomain: "cluster.local",
@@ -57228,33 +57535,38 @@ function mergeMeshConfig(base, override) {
 }
 var MeshConfigError = class extends Error {
 };
-function parseMeshConfig(text, file) {
-  const doc = parseDocumentObject(text, file);
+function parseMeshConfig(text, file2, unknownFields = "report") {
+  const checked = (config, where) => {
+    const problems = meshConfigProblems(config, unknownFields);
+    if (problems.length === 0) return config;
+    throw new MeshConfigError(problems.map((p) => `${where}: ${p}.`).join("\n"));
+  };
+  const doc = parseDocumentObject(text, file2);
   if (doc.kind === "ConfigMap") {
     const mesh = asString(asObject(doc.data)?.mesh);
-    if (mesh === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
-    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, parseDocumentObject(mesh, `${file} (data.mesh)`)));
+    if (mesh === void 0) throw new MeshConfigError(`${file2}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
+    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(parseDocumentObject(mesh, `${file2} (data.mesh)`), `${file2} (data.mesh)`)));
   }
-  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, doc));
+  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(doc, file2)));
 }
-function parseMeshNetworks(text, file) {
-  const doc = parseDocumentObject(text, file);
+function parseMeshNetworks(text, file2) {
+  const doc = parseDocumentObject(text, file2);
   if (doc.kind === "ConfigMap") {
     const networks = asString(asObject(doc.data)?.meshNetworks);
-    if (networks === void 0) throw new MeshConfigError(`${file}: the ConfigMap has no "data.meshNetworks" key.`);
-    return deepFreeze(parseDocumentObject(networks, `${file} (data.meshNetworks)`));
+    if (networks === void 0) throw new MeshConfigError(`${file2}: the ConfigMap has no "data.meshNetworks" key.`);
+    return deepFreeze(parseDocumentObject(networks, `${file2} (data.meshNetworks)`));
   }
   return deepFreeze(doc);
 }
-function parseDocumentObject(text, file) {
+function parseDocumentObject(text, file2) {
   let value;
   try {
     value = (0, import_yaml14.parse)(text, { version: "1.1" });
   } catch (error2) {
-    throw new MeshConfigError(`${file}: ${error2.message.split("\n")[0]}`);
+    throw new MeshConfigError(`${file2}: ${error2.message.split("\n")[0]}`);
   }
   if (value === null || value === void 0) return {};
-  if (!isObject(value)) throw new MeshConfigError(`${file}: expected a YAML mapping.`);
+  if (!isObject(value)) throw new MeshConfigError(`${file2}: expected a YAML mapping.`);
   return value;
 }
 
@@ -57272,7 +57584,8 @@ function makeSettings(partial = {}) {
     installation: { ...resolveInstallation(partial.installation), ...partial.installationRead },
     externalHosts: partial.externalHosts ?? [],
     gatewayApiChannel: partial.gatewayApiChannel,
-    gatewayApiBundle: partial.gatewayApiBundle ?? "auto"
+    gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
+    linkerd: { distribution: partial.linkerd?.distribution ?? "open-source", injectValues: partial.linkerd?.injectValues ?? [] }
   };
 }
 function settingsFor(config, options, cwd) {
@@ -57288,19 +57601,20 @@ function settingsFor(config, options, cwd) {
     externalHosts: s.externalHosts,
     gatewayApiChannel: options.gatewayApiChannel ?? s.gatewayApiChannel,
     gatewayApiBundle: s.gatewayApiBundle,
+    linkerd: s.linkerd,
     installation: s.installation,
     installationRead: options.installation
   });
 }
-function readMeshFile(file, parse13) {
+function readMeshFile(file2, parse13) {
   let text;
   try {
-    text = readRegularTextSync(file);
+    text = readRegularTextSync(file2);
   } catch (error2) {
-    throw new UsageError(`cannot read ${file}: ${error2.code ?? error2.message}`);
+    throw new UsageError(`cannot read ${file2}: ${error2.code ?? error2.message}`);
   }
   try {
-    return parse13(text, file);
+    return parse13(text, file2);
   } catch (error2) {
     if (error2 instanceof MeshConfigError) throw new UsageError(error2.message);
     throw error2;
@@ -57320,31 +57634,32 @@ async function loadProject(inputs, options = {}) {
       ...options.stdin !== void 0 ? { stdin: options.stdin } : {},
       ...options.stdinFilename !== void 0 ? { stdinFilename: resolve13(cwd, options.stdinFilename) } : {},
       ...options.maxFileSize !== void 0 ? { maxFileSize: options.maxFileSize } : {},
-      ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}
+      ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {},
+      ...options.cache ? { parsed: options.cache.files(config, settings) } : {}
     }),
     servedCrds(options.crds ?? [], cwd)
   ]);
   const rendered = options.render === false || !needsRendering(loaded2) ? void 0 : await render(loaded2, { cwd, top: await gitTop(cwd) ?? cwd, ...options.render });
   if (rendered) phase("render");
-  const { plain, deployments, issues, files, sources } = assemble(loaded2, rendered);
+  const { plain, deployments, issues, files: files2, sources } = assemble(loaded2, rendered);
   const context = [...plain, ...served2, ...options.clusterResources ?? []];
   const base = resourcesFromRaw(context, settings);
   const worlds = [{ deployment: void 0, index: indexResources(overlay(base), settings) }];
   const renderedObjects = [];
   for (const deployment of deployments) {
-    const own = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
-    renderedObjects.push(...own);
-    worlds.push({ deployment, index: indexResources(overlay([...base, ...own]), settings) });
+    const own2 = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
+    renderedObjects.push(...own2);
+    worlds.push({ deployment, index: indexResources(overlay([...base, ...own2]), settings) });
   }
   const index = deployments.length === 0 ? worlds[0].index : indexResources(overlay([...base, ...renderedObjects]), settings);
   phase("index");
-  return { cwd, config, settings, loaded: loaded2, index, plain, shared: context, deployments, worlds, issues, files, sources };
+  return { cwd, config, settings, loaded: loaded2, index, plain, shared: context, deployments, worlds, issues, files: files2, sources };
 }
 function assemble(loaded2, rendered) {
   if (!rendered) {
     return { plain: loaded2.resources, deployments: [], issues: loaded2.issues, files: loaded2.files, sources: () => new Map(loaded2.sources) };
   }
-  const consumed = (file) => file !== void 0 && rendered.consumes(file);
+  const consumed = (file2) => file2 !== void 0 && rendered.consumes(file2);
   const leftover = (tool) => loaded2.files.filter((f) => f.template === tool && !rendered.attempted(f.file)).map((f) => f.file);
   const issues = [
     ...loaded2.issues.filter((i) => i.ruleId !== "template-skipped" && !consumed(i.file)),
@@ -57939,22 +58254,35 @@ var ROOT_SELECTOR_MESH_WIDE = [K.AuthorizationPolicy, K.RequestAuthentication, K
 var selectsMeshWide = (index, policy) => policy.namespace === index.settings.rootNamespace && ROOT_SELECTOR_MESH_WIDE.some((k) => sameKind(k, policy));
 function policyAppliesTo(index, policy, pod2) {
   const root = index.settings.rootNamespace;
-  const own = policy.namespace === pod2.namespace;
+  const own2 = policy.namespace === pod2.namespace;
   const target = policyTarget(policy);
   switch (target.kind) {
     case "namespace":
-      return own || policy.namespace === root;
+      return own2 || policy.namespace === root;
     case "selector":
-      return (own || selectsMeshWide(index, policy)) && matches2(target.selector, pod2.labels);
+      return (own2 || selectsMeshWide(index, policy)) && matches2(target.selector, pod2.labels);
     case "targetRefs":
-      return own && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels[GATEWAY_NAME_LABEL] === r.name);
+      return own2 && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels[GATEWAY_NAME_LABEL] === r.name);
   }
 }
 var GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 function policiesApplyingTo(index, kind2, pod2) {
   const root = index.settings.rootNamespace;
   const namespaces = pod2.namespace === root ? [root] : [pod2.namespace, root];
-  return namespaces.flatMap((ns) => index.inNamespace(kind2, ns)).filter((p) => policyAppliesTo(index, p, pod2));
+  const table3 = policiesBySlot(index, kind2);
+  const slots = ["*", ...Object.entries(pod2.labels).map(([k, v]) => `${k}=${v}`)];
+  return namespaces.flatMap((ns) => {
+    const found = new Set(slots.flatMap((slot) => table3.get(`${ns}\0${slot}`)));
+    return [...found].sort(compareResources).filter((p) => policyAppliesTo(index, p, pod2));
+  });
+}
+function policiesBySlot(index, kind2) {
+  return index.table(`istio/policies-by-slot ${kindId(kind2)}`, [kind2], (policy) => {
+    const target = policyTarget(policy);
+    const required = target.kind === "selector" && !target.selector.expressions.length ? Object.entries(target.selector.matchLabels).sort() : [];
+    const slot = required.length ? `${required[0][0]}=${required[0][1]}` : "*";
+    return [[`${policy.namespace}\0${slot}`, policy]];
+  });
 }
 function policyWorkloads(index, policy) {
   const target = policyTarget(policy);
@@ -58245,9 +58573,9 @@ function ruleCovers(outer, inner) {
 }
 function fieldsCover(outer, inner) {
   return Object.entries(outer).every(([field2, patterns]) => {
-    const own = inner[field2];
-    if (!own) return false;
-    return field2.startsWith("not") ? patterns.every((p) => own.includes(p)) : own.every((v) => patterns.some((p) => p === v || !v.includes("*") && stringMatches(p, v)));
+    const own2 = inner[field2];
+    if (!own2) return false;
+    return field2.startsWith("not") ? patterns.every((p) => own2.includes(p)) : own2.every((v) => patterns.some((p) => p === v || !v.includes("*") && stringMatches(p, v)));
   });
 }
 var valuesCover = (outer, inner) => outer === void 0 || inner !== void 0 && inner.every((v) => outer.some((p) => p === v || !v.includes("*") && stringMatches(p, v)));
@@ -58300,6 +58628,17 @@ var declaresNamespace = (index, namespace) => {
 var holdsWorkloads = (index) => index.fact("evidence/holds-workloads", WORKLOAD_KINDS, (i) => i.workloads().all.some((w) => isLinted(w.resource)));
 var holdsApplicationsIn = (index, namespace) => index.workloads().inNamespace(namespace).length > 0 || holdsKindIn(index, K.ServiceAccount, namespace);
 var speaksForServicesIn = (index, namespace) => holdsKindIn(index, K.Service, namespace) || declaresNamespace(index, namespace);
+var ownsServicesIn = (index, namespace) => declaresNamespace(index, namespace) || namespace === index.settings.defaultNamespace && holdsKindIn(index, K.Service, namespace);
+var marksWorkloadsOrNamespaces = (index, key2, isMark) => index.fact(`evidence/marks:${key2}`, [K.Namespace, ...WORKLOAD_KINDS], (i) => {
+  const marked = (meta) => Object.keys(meta).some(isMark);
+  if (i.all(K.Namespace).some((ns) => isLinted(ns) && (marked(labelsOf(ns)) || marked(annotationsOf(ns))))) return true;
+  return i.workloads().all.some((w) => isLinted(w.resource) && (marked(w.labels) || marked(w.annotations)));
+});
+var runsContainerNamed = (index, name) => index.fact(
+  `evidence/container:${name}`,
+  WORKLOAD_KINDS,
+  (i) => i.workloads().all.some((w) => isLinted(w.resource) && [...w.containers, ...w.initContainers].some((c) => c.name === name))
+);
 
 // src/istio/injection.ts
 function namespaceDataplane(index, namespace) {
@@ -58312,17 +58651,22 @@ function namespaceDataplane(index, namespace) {
     ambient: labels["istio.io/dataplane-mode"] === "ambient"
   };
 }
+var SIDECAR_INJECT = "sidecar.istio.io/inject";
+function podInjectChoice(labels, annotations) {
+  const value = labels[SIDECAR_INJECT] ?? annotations[SIDECAR_INJECT];
+  return value === "true" ? true : value === "false" ? false : void 0;
+}
 function hasSidecar(index, workload, options = {}) {
   if (workload.containers.some((c) => c.name === "istio-proxy")) return true;
-  const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
-  if (explicit !== void 0) return explicit === "true";
+  const explicit = podInjectChoice(workload.labels, workload.annotations);
+  if (explicit !== void 0) return explicit;
   const ns = namespaceDataplane(index, workload.namespace);
   if (ns.injectionLabel !== void 0) return ns.injectionLabel;
   return options.revisions === true && ns.revision !== void 0;
 }
 function isAmbient(index, workload) {
-  const own = workload.labels["istio.io/dataplane-mode"];
-  if (own !== void 0) return own === "ambient";
+  const own2 = workload.labels["istio.io/dataplane-mode"];
+  if (own2 !== void 0) return own2 === "ambient";
   if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
   return namespaceDataplane(index, workload.namespace).ambient;
 }
@@ -58335,16 +58679,15 @@ function workloadInAmbient(index, workload) {
   if (workload.containers.some((c) => c.name === "istio-proxy") || workload.initContainers.some((c) => c.name === "istio-proxy")) {
     return false;
   }
-  if ((workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"]) === "true") return false;
-  const own = workload.labels["istio.io/dataplane-mode"];
-  if (own !== void 0) return own === "ambient";
+  if (podInjectChoice(workload.labels, workload.annotations) === true) return false;
+  const own2 = workload.labels["istio.io/dataplane-mode"];
+  if (own2 !== void 0) return own2 === "ambient";
   if (workload.annotations["ambient.istio.io/redirection"] === "enabled") return true;
   return namespaceInAmbientMode(index, workload.namespace);
 }
 function mayBeInMesh(index, workload) {
   if (hasSidecar(index, workload, { revisions: true }) || workloadInAmbient(index, workload)) return true;
-  const explicit = workload.labels["sidecar.istio.io/inject"] ?? workload.annotations["sidecar.istio.io/inject"];
-  return explicit === void 0 && !declaresNamespace(index, workload.namespace);
+  return podInjectChoice(workload.labels, workload.annotations) === void 0 && !declaresNamespace(index, workload.namespace);
 }
 var injectorConfigMapName = (revision) => !revision || revision === "default" ? "istio-sidecar-injector" : `istio-sidecar-injector-${revision}`;
 function defaultWebhooksInject(namespaceLabels2, podLabels) {
@@ -58614,8 +58957,8 @@ function subsetTls(dr, port3, subset, base) {
   const policy = asObject(asObject(subsets[index])?.trafficPolicy);
   if (index < 0 || !policy) return base;
   const path6 = ["spec", "subsets", index, "trafficPolicy"];
-  const own = tlsOf(policy, path6);
-  return portLevel(policy, path6, port3) ?? (own.path ? own : base);
+  const own2 = tlsOf(policy, path6);
+  return portLevel(policy, path6, port3) ?? (own2.path ? own2 : base);
 }
 function fromPolicy(policy, base, port3) {
   if (!policy) return { mode: void 0, path: void 0 };
@@ -58635,7 +58978,7 @@ function tlsOf(holder, base) {
 }
 function tlsFields(dr) {
   const out = [];
-  const visit2 = (policy, base, subset) => {
+  const visit = (policy, base, subset) => {
     if (!policy) return;
     const top = tlsOf(policy, base);
     if (top.mode && top.path) out.push({ mode: top.mode, path: top.path, port: void 0, subset });
@@ -58646,10 +58989,10 @@ function tlsFields(dr) {
     });
   };
   const s = spec(dr);
-  visit2(asObject(s.trafficPolicy), ["spec", "trafficPolicy"], void 0);
+  visit(asObject(s.trafficPolicy), ["spec", "trafficPolicy"], void 0);
   asArray(s.subsets).forEach((x, i) => {
     const name = asString(asObject(x)?.name);
-    if (name) visit2(asObject(asObject(x)?.trafficPolicy), ["spec", "subsets", i, "trafficPolicy"], name);
+    if (name) visit(asObject(asObject(x)?.trafficPolicy), ["spec", "subsets", i, "trafficPolicy"], name);
   });
   return out;
 }
@@ -58709,8 +59052,8 @@ function serverTargets(index, host) {
 function namespacesMatching(index, ns) {
   const all = repositoryNamespaces(index);
   const dotted = index.memo("istio/mtls-dotted-namespaces", [], () => repositoryNamespaces(index).filter((n) => n.includes(".")));
-  const own = index.memo("istio/mtls-repository-namespace-set", [], () => new Set(repositoryNamespaces(index)));
-  if (dotted.length === 0) return own.has(ns) ? [ns] : [];
+  const own2 = index.memo("istio/mtls-repository-namespace-set", [], () => new Set(repositoryNamespaces(index)));
+  if (dotted.length === 0) return own2.has(ns) ? [ns] : [];
   return all.filter((n) => n === ns || dotted.includes(n));
 }
 var namespaceTarget = (namespace) => ({
@@ -58739,16 +59082,12 @@ function serviceTargets(index, service) {
 var isGatewayWorkload = (w) => w.labels["gateway.networking.k8s.io/gateway-name"] !== void 0 || w.labels.istio === "ingressgateway" || w.labels.istio === "egressgateway" || w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy");
 function repositoryNamespaces(index) {
   return index.memo("istio/mtls-repository-namespaces", [], () => {
-    const joined = index.fact("istio/mtls-repository-namespace-names", MTLS_KINDS, (i) => {
-      const out = /* @__PURE__ */ new Set();
-      for (const r of i.resources) {
-        if (!isLinted(r)) continue;
-        if (r.kind === "Namespace" && r.group === "") out.add(r.name);
-        else if (r.namespace) out.add(r.namespace);
-      }
-      return [...out].sort().join("\n");
+    const names2 = index.union("istio/mtls-repository-namespace-names", MTLS_KINDS, (r) => {
+      if (!isLinted(r)) return [];
+      if (r.kind === "Namespace" && r.group === "") return [r.name];
+      return r.namespace ? [r.namespace] : [];
     });
-    return joined ? joined.split("\n") : [];
+    return [...names2].sort();
   });
 }
 var isMeshWideHost = (host) => host === "*.local";
@@ -58838,21 +59177,15 @@ function conflictingClients(index, pa, mode, conflicts) {
   return out;
 }
 function unservedHosts(index, namespace) {
-  const byNamespace = index.memo("istio/mtls-unserved-hosts", MTLS_KINDS, () => {
-    const out = /* @__PURE__ */ new Map();
-    for (const dr of index.all(K.DestinationRule)) {
-      const written = asString(spec(dr).host);
-      if (!written || written.startsWith("*")) continue;
-      const host = canonicalHost(index, written, dr.namespace);
-      const ns = namespaceOfFqdn(index, host);
-      if (!ns || serviceByFqdn(index, host)) continue;
-      const set2 = out.get(ns) ?? /* @__PURE__ */ new Set();
-      set2.add(host);
-      out.set(ns, set2);
-    }
-    return out;
-  });
-  return [...byNamespace.get(namespace) ?? []].map((host) => ({ ...namespaceTarget(namespace), host }));
+  const hosts = index.table("istio/mtls-unserved-hosts", [K.DestinationRule, ...HOST_KINDS], (dr, index2) => {
+    if (!sameKind(K.DestinationRule, dr)) return [];
+    const written = asString(spec(dr).host);
+    if (!written || written.startsWith("*")) return [];
+    const host = canonicalHost(index2, written, dr.namespace);
+    const ns = namespaceOfFqdn(index2, host);
+    return !ns || serviceByFqdn(index2, host) ? [] : [[ns, host]];
+  }).get(namespace);
+  return [...new Set(hosts)].map((host) => ({ ...namespaceTarget(namespace), host }));
 }
 function describeTarget(t, targetPort) {
   const port3 = targetPort === void 0 ? "" : ` port ${targetPort}`;
@@ -59017,6 +59350,9 @@ function trimCharEnd(text, char) {
 function joinLines(text) {
   return text.includes("\n") ? text.split("\n").map((line, i, all) => i === 0 ? line.trimEnd() : i === all.length - 1 ? line.trimStart() : line.trim()).join(" ") : text;
 }
+
+// src/model/settings.ts
+var LINKERD_DISTRIBUTIONS = ["open-source", "enterprise"];
 
 // src/base/quantity.ts
 var MAX_INT64 = (1n << 63n) - 1n;
@@ -60045,7 +60381,18 @@ var DEFAULT_POLICY_ANNOTATION = "config.linkerd.io/default-inbound-policy";
 var SKIP_INBOUND_ANNOTATION = "config.linkerd.io/skip-inbound-ports";
 var OPAQUE_PORTS_ANNOTATION = "config.linkerd.io/opaque-ports";
 var INJECTION_KINDS = [K.Namespace, ...WORKLOAD_KINDS];
-var injecting = (value) => value === "enabled" || value === "ingress";
+var OPEN_SOURCE_INJECT_VALUES = ["enabled", "disabled", "ingress"];
+var DISTRIBUTION_INJECT_VALUES = {
+  "open-source": [],
+  // Buoyant Enterprise for Linkerd meshes Windows workloads with its Windows proxy.
+  enterprise: ["windows"]
+};
+var extraInjectValues = (settings) => [
+  ...DISTRIBUTION_INJECT_VALUES[settings.linkerd.distribution],
+  ...settings.linkerd.injectValues
+];
+var distributionsAccepting = (value) => LINKERD_DISTRIBUTIONS.filter((d) => DISTRIBUTION_INJECT_VALUES[d].includes(value));
+var injectValueMeshes = (settings, value) => value === "enabled" || value === "ingress" || value !== void 0 && extraInjectValues(settings).includes(value);
 function repositoryUsesLinkerdInjection(index) {
   return index.fact("linkerd/uses-injection", INJECTION_KINDS, (i) => {
     if (i.all(K.Namespace).some((ns) => annotationsOf(ns)[INJECT_ANNOTATION] !== void 0)) return true;
@@ -60059,15 +60406,15 @@ function linkerdMeshing(index, workload) {
   if (getPath(workload.resource.data, [...tpl, "spec", "hostNetwork"]) === true) {
     return decided(false, "hostNetwork pods are never injected", workload.resource, [...tpl, "spec", "hostNetwork"]);
   }
-  const own = workload.annotations[INJECT_ANNOTATION];
-  if (own !== void 0 && own !== "") {
+  const own2 = workload.annotations[INJECT_ANNOTATION];
+  if (own2 !== void 0 && own2 !== "") {
     const path6 = [...tpl, "metadata", "annotations", INJECT_ANNOTATION];
-    return decided(injecting(own), `${INJECT_ANNOTATION}: ${own} on the pod template`, workload.resource, path6);
+    return decided(injectValueMeshes(index.settings, own2), `${INJECT_ANNOTATION}: ${own2} on the pod template`, workload.resource, path6);
   }
   const ns = index.namespaces().declared(workload.namespace);
   const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
   if (ns && nsValue !== void 0 && nsValue !== "") {
-    return decided(injecting(nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
+    return decided(injectValueMeshes(index.settings, nsValue), `${INJECT_ANNOTATION}: ${nsValue} on namespace "${workload.namespace}"`, ns, ["metadata", "annotations", INJECT_ANNOTATION]);
   }
   if (ns && isLinted(ns) && repositoryUsesLinkerdInjection(index)) {
     return decided(false, `neither the pod template nor namespace "${workload.namespace}" sets ${INJECT_ANNOTATION}`, ns, ["metadata"]);
@@ -60078,12 +60425,12 @@ var decided = (meshed, reason, resource, path6) => ({ meshed, reason, resource, 
 function namespaceMeshed(index, namespace) {
   const ns = index.namespaces().declared(namespace);
   const value = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
-  return value === void 0 || value === "" ? void 0 : injecting(value);
+  return value === void 0 || value === "" ? void 0 : injectValueMeshes(index.settings, value);
 }
 var parsePortList = (value) => opaquePortSet(value ?? "", /* @__PURE__ */ new Map());
 function configAnnotation(index, workload, key2) {
-  const own = workload.annotations[key2];
-  if (own !== void 0) return { value: own, resource: workload.resource, path: [...workload.templatePath, "metadata", "annotations", key2] };
+  const own2 = workload.annotations[key2];
+  if (own2 !== void 0) return { value: own2, resource: workload.resource, path: [...workload.templatePath, "metadata", "annotations", key2] };
   const ns = index.namespaces().declared(workload.namespace);
   const value = ns ? asObject(asObject(ns.data.metadata)?.annotations)?.[key2] : void 0;
   return ns && typeof value === "string" ? { value, resource: ns, path: ["metadata", "annotations", key2] } : void 0;
@@ -60153,8 +60500,8 @@ function serversFor(index, pod2, port3) {
 }
 function defaultInboundPolicy(index, pod2) {
   const w = pod2.workload;
-  const own = w?.annotations[DEFAULT_POLICY_ANNOTATION];
-  if (w && isDefaultPolicy(own)) return { policy: own, from: "workload", resource: w.resource, path: [...w.templatePath, "metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
+  const own2 = w?.annotations[DEFAULT_POLICY_ANNOTATION];
+  if (w && isDefaultPolicy(own2)) return { policy: own2, from: "workload", resource: w.resource, path: [...w.templatePath, "metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
   const ns = index.namespaces().declared(pod2.namespace);
   const nsValue = ns ? asString(asObject(metadata(ns).annotations)?.[DEFAULT_POLICY_ANNOTATION]) : void 0;
   if (ns && isDefaultPolicy(nsValue)) return { policy: nsValue, from: "namespace", resource: ns, path: ["metadata", "annotations", DEFAULT_POLICY_ANNOTATION] };
@@ -60639,22 +60986,47 @@ function parseSource(text) {
   if (!m?.[1] || !m[3]) throw new AccessError(`a source is written NAMESPACE/sa/SERVICEACCOUNT, not "${text}"`, "source");
   return { namespace: m[1], serviceAccount: m[3] };
 }
+var TARGET_FORMS = "NAMESPACE/NAME[:PORT] (a Service or a workload) or a Service's host NAME.NAMESPACE[.svc[.DOMAIN]][:PORT]";
 function parseTarget(text) {
-  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([^/:\s]+)(?::(\d{1,5}))?$/.exec(text.trim());
-  if (!m?.[1] || !m[3]) throw new AccessError(`a target is written NAMESPACE/NAME[:PORT] (a Service or a workload), not "${text}"`, "target");
-  const port3 = m[4] === void 0 ? void 0 : Number(m[4]);
-  if (port3 !== void 0 && (port3 < 1 || port3 > 65535)) throw new AccessError(`port ${port3} is out of range in "${text}"`, "target");
-  return { namespace: m[1], name: m[3], port: port3 };
+  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([^/:\s]+)(?::([^/:\s]+))?$/.exec(text.trim());
+  if (!m?.[3]) throw new AccessError(`a target is written ${TARGET_FORMS}, not "${text}"`, "target");
+  const [, namespace, , name, portText] = m;
+  const port3 = portText === void 0 ? {} : portOf(portText, text);
+  const host = hostOf(name);
+  if (namespace === void 0) {
+    if (!host) throw new AccessError(`a target is written ${TARGET_FORMS}, not "${text}"`, "target");
+    return { namespace: host.namespace, name: host.name, port: void 0, ...port3, host };
+  }
+  return { namespace, name, port: void 0, ...port3, ...host?.namespace === namespace ? { host } : {} };
+}
+function portOf(text, target) {
+  if (/^\d{1,5}$/.test(text)) {
+    const port3 = Number(text);
+    if (port3 < 1 || port3 > 65535) throw new AccessError(`port ${port3} is out of range in "${target}"`, "target");
+    return { port: port3 };
+  }
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i.test(text)) return { portName: text };
+  throw new AccessError(`a port is a number or a port's name, not "${text}" in "${target}"`, "target");
+}
+function hostOf(text) {
+  const [name, namespace, svc, ...domain] = text.split(".");
+  if (!name || !namespace || svc !== void 0 && svc !== "svc" || svc === void 0 && domain.length || domain.some((d) => !d)) return void 0;
+  return { text, namespace, name };
 }
 var formatSource = (s) => `${s.namespace}/sa/${s.serviceAccount}`;
-var formatTarget = (t) => `${t.namespace}/${t.name}${t.port === void 0 ? "" : `:${t.port}`}`;
+var formatTarget = (t) => {
+  const port3 = t.port !== void 0 ? `:${t.port}` : t.portName !== void 0 ? `:${t.portName}` : "";
+  return `${t.namespace}/${t.name}${port3}`;
+};
 function resolveSource(index, ref) {
   const workloads = index.workloads().inNamespace(ref.namespace).filter((w) => w.serviceAccount === ref.serviceAccount);
   const declared = index.get(K.ServiceAccount, ref.namespace, ref.serviceAccount);
   const namespaceKnown = index.namespaces().exists(ref.namespace);
   if (workloads.length === 0 && !declared && !(ref.serviceAccount === "default" && namespaceKnown)) {
+    if (!namespaceKnown) throw unknownNamespace(index, `source "${formatSource(ref)}"`, ref.namespace);
+    const accounts = /* @__PURE__ */ new Set([...index.workloads().inNamespace(ref.namespace).map((w) => w.serviceAccount), ...index.inNamespace(K.ServiceAccount, ref.namespace).map((r) => r.name)]);
     throw new AccessError(
-      namespaceKnown ? `unknown source "${formatSource(ref)}": no workload runs as service account "${ref.serviceAccount}" in namespace "${ref.namespace}", and no ServiceAccount of that name is declared` : `unknown source "${formatSource(ref)}": namespace "${ref.namespace}" does not appear in the repository`,
+      `unknown source "${formatSource(ref)}": no workload runs as service account "${ref.serviceAccount}" in namespace "${ref.namespace}", and no ServiceAccount of that name is declared${suggestion(ref.serviceAccount, accounts, (sa) => formatSource({ ...ref, serviceAccount: sa }))}`,
       "source"
     );
   }
@@ -60667,19 +61039,48 @@ function namespaceInMesh(index, namespace) {
   return ns.injectionLabel === true || ns.ambient || ns.injectionLabel === void 0 && ns.revision !== void 0;
 }
 function resolveTarget(index, ref) {
-  const service = serviceNamed(index, ref.namespace, ref.name);
-  if (service) return serviceTarget(index, service, ref);
-  const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
-  if (workload) return workloadTarget(index, workload, ref);
-  throw new AccessError(`unknown target "${formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"`, "target");
+  const host = ref.host;
+  if (!host || ref.name !== host.name) {
+    const service = serviceNamed(index, ref.namespace, ref.name);
+    if (service) return serviceTarget(index, service, ref);
+    const workload = index.workloads().inNamespace(ref.namespace).find((w) => w.resource.name === ref.name);
+    if (workload) return workloadTarget(index, workload, ref);
+  }
+  const named = host && serviceNamed(index, host.namespace, host.name);
+  if (host && named) {
+    if (!serviceNames(named).includes(host.text)) {
+      throw new AccessError(`unknown target "${host.text}": Service ${named.namespace}/${named.name} is called ${named.fqdn} (the cluster's domain is set by settings.clusterDomain)`, "target");
+    }
+    return serviceTarget(index, named, { ...ref, namespace: host.namespace, name: host.name });
+  }
+  if (!index.namespaces().exists(ref.namespace)) throw unknownNamespace(index, `target "${host?.text ?? formatTarget(ref)}"`, ref.namespace);
+  const names2 = /* @__PURE__ */ new Set([...index.inNamespace(K.Service, ref.namespace).map((r) => r.name), ...index.workloads().inNamespace(ref.namespace).map((w) => w.resource.name)]);
+  throw new AccessError(
+    `unknown target "${host?.text ?? formatTarget(ref)}": namespace "${ref.namespace}" has no Service or workload named "${ref.name}"${suggestion(ref.name, names2, (n) => formatTarget({ ...ref, name: n }))}`,
+    "target"
+  );
+}
+function unknownNamespace(index, what, namespace) {
+  const near = nearest(namespace, index.namespaces().names);
+  const hint = near === void 0 ? "" : ` (did you mean namespace "${near}"?)`;
+  return new AccessError(`unknown ${what}: namespace "${namespace}" does not appear in the repository${hint}`, what.startsWith("source") ? "source" : "target");
+}
+function suggestion(typed, names2, write) {
+  const near = nearest(typed, names2);
+  return near === void 0 ? "" : ` (did you mean "${write(near)}"?)`;
+}
+function namedPort(ref, ports, numberOf, nameOf2, owner) {
+  if (ref.port === void 0 && ref.portName === void 0) return void 0;
+  const port3 = ports.find((p) => ref.portName === void 0 ? numberOf(p) === ref.port : nameOf2(p) === ref.portName);
+  if (port3) return port3;
+  const listed = ports.map((p) => nameOf2(p) ? `${numberOf(p)} (${nameOf2(p)})` : String(numberOf(p))).join(", ") || "none";
+  const hint = ref.portName === void 0 ? "" : didYouMean(ref.portName, ports.flatMap((p) => nameOf2(p) ?? []));
+  throw new AccessError(`unknown target "${formatTarget(ref)}": ${owner} has no port ${ref.portName ?? ref.port}${hint} (ports: ${listed})`, "target");
 }
 function serviceTarget(index, service, ref) {
   const ports = service.ports;
-  let port3 = ref.port === void 0 ? void 0 : ports.find((p) => p.number === ref.port);
-  if (ref.port !== void 0 && !port3) {
-    throw new AccessError(`unknown target "${formatTarget(ref)}": Service ${service.namespace}/${service.name} has no port ${ref.port} (ports: ${ports.map((p) => p.number).join(", ") || "none"})`, "target");
-  }
-  if (ref.port === void 0 && ports.length > 1) {
+  let port3 = namedPort(ref, ports, (p) => p.number, (p) => p.name, `Service ${service.namespace}/${service.name}`);
+  if (!port3 && ports.length > 1) {
     throw new AccessError(`Service ${service.namespace}/${service.name} has several ports (${ports.map((p) => p.number).join(", ")}): name one, as in ${service.namespace}/${service.name}:${ports[0]?.number}`, "target");
   }
   port3 ??= ports[0];
@@ -60702,10 +61103,11 @@ function serviceTarget(index, service, ref) {
 var serviceNames = (s) => [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`, s.fqdn];
 function workloadTarget(index, workload, ref) {
   const declared = workload.containers.flatMap((c) => c.ports);
-  if (ref.port === void 0 && declared.length > 1) {
+  const byName = ref.portName === void 0 ? void 0 : namedPort(ref, declared, (p) => p.containerPort, (p) => p.name, displayName(workload.resource));
+  if (ref.port === void 0 && !byName && declared.length > 1) {
     throw new AccessError(`${displayName(workload.resource)} has several container ports (${declared.map((p) => p.containerPort).join(", ")}): name one, as in ${ref.namespace}/${ref.name}:${declared[0]?.containerPort}`, "target");
   }
-  const port3 = ref.port ?? declared[0]?.containerPort;
+  const port3 = ref.port ?? byName?.containerPort ?? declared[0]?.containerPort;
   let protocol = "unknown";
   const hosts = [];
   for (const s of servicesSelecting(index, workload)) {
@@ -60786,13 +61188,13 @@ function assertionResource(a) {
     id: `meshlint.io/AccessAssertion//${name}`
   };
 }
-function accessAssertions(specs, file, cwd) {
-  const shown = file ? toPosix(relative10(cwd, file)) || basename10(file) : void 0;
+function accessAssertions(specs, file2, cwd) {
+  const shown = file2 ? toPosix(relative10(cwd, file2)) || basename10(file2) : void 0;
   let source;
   const locate = (index, path6) => {
-    if (!file || !shown) return void 0;
+    if (!file2 || !shown) return void 0;
     try {
-      source ??= new SourceFile(shown, readRegularTextSync(file));
+      source ??= new SourceFile(shown, readRegularTextSync(file2));
     } catch {
       return void 0;
     }
@@ -61321,17 +61723,17 @@ var gateway_class_not_found_default = defineRule({
     const name = asString(spec(gateway).gatewayClassName);
     if (!name) return;
     const all = ctx.index.all(K.GatewayClass);
-    const own = all.filter((c) => !isAssumed(c));
-    const known = own.length ? own : all;
+    const own2 = all.filter((c) => !isAssumed(c));
+    const known = own2.length ? own2 : all;
     if (known.some((c) => c.name === name)) return;
     const path6 = ["spec", "gatewayClassName"];
-    if (own.length || ctx.settings.installation.exactGatewayClasses) {
+    if (own2.length || ctx.settings.installation.exactGatewayClasses) {
       ctx.report({
         resource: gateway,
         path: path6,
         messageId: "classNotFound",
         data: { name, known: [...new Set(known.map((c) => `"${c.name}"`))].join(", ") || "none" },
-        help: own.length ? "Use one of the repository's GatewayClasses, or define this one." : "Use one of the cluster's GatewayClasses, or add this one to settings.installation.gatewayClasses."
+        help: own2.length ? "Use one of the repository's GatewayClasses, or define this one." : "Use one of the cluster's GatewayClasses, or add this one to settings.installation.gatewayClasses."
       });
       return;
     }
@@ -61841,9 +62243,10 @@ var route_backend_not_found_default = defineRule({
     category: "correctness",
     severity: "error",
     description: "A Gateway API route sends to a Service (or Linkerd EgressNetwork) that does not exist, or to a port its Service does not expose.",
-    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "serviceNameInvalid"] }],
+    aliases: [{ tool: "kiali", code: "KIA1402", match: "partial", messageIds: ["serviceNotFound", "idleServiceNotFound", "serviceNotInRepository", "serviceNameInvalid"] }],
     messages: {
       serviceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}".',
+      serviceNotInRepository: 'Service "{{name}}" is not in the repository; namespace "{{namespace}}" is not created here, so its Services may be installed by something else.',
       idleServiceNotFound: 'Service "{{name}}" does not exist in namespace "{{namespace}}"; with weight 0 it receives no traffic until it exists.',
       serviceNameInvalid: 'Backend "{{name}}" is a host name, but backendRefs name a Service by its name (and namespace).',
       portNotFound: 'Service "{{namespace}}/{{name}}" does not expose port {{port}} (its ports: {{ports}}).',
@@ -61851,7 +62254,7 @@ var route_backend_not_found_default = defineRule({
     }
   },
   target: ROUTE_KINDS,
-  reads: [K.Service, EgressNetwork],
+  reads: [K.Service, EgressNetwork, K.Namespace],
   check(route, ctx) {
     for (const ref of backendRefs(route)) {
       const data = { name: ref.name, namespace: ref.namespace };
@@ -61875,14 +62278,15 @@ var route_backend_not_found_default = defineRule({
       if (!holdsKind(ctx.index, K.Service)) continue;
       const defs = ctx.index.definitions(K.Service, ref.namespace, ref.name);
       if (defs.length === 0) {
-        const idle = !ref.mirror && ref.weight === 0;
+        const owned = ownsServicesIn(ctx.index, ref.namespace);
+        const idle = owned && !ref.mirror && ref.weight === 0;
         ctx.report({
           resource: route,
           path: [...ref.path, "name"],
-          messageId: idle ? "idleServiceNotFound" : "serviceNotFound",
+          messageId: idle ? "idleServiceNotFound" : owned ? "serviceNotFound" : "serviceNotInRepository",
           data,
-          help: idle ? "Create the Service before giving this backend weight, or remove the backend." : "Fix the name, or set namespace when the Service lives in another namespace.",
-          ...idle || !holdsKindIn(ctx.index, K.Service, ref.namespace) ? { severity: "warning" } : {}
+          help: idle ? "Create the Service before giving this backend weight, or remove the backend." : owned ? "Fix the name, or set namespace when the Service lives in another namespace." : `Fix the name if it is wrong; if the Service is installed from elsewhere, declare the Namespace "${ref.namespace}" in the repository (or lint its install with it) to have it checked.`,
+          ...idle ? { severity: "warning" } : owned ? {} : { severity: "info" }
         });
         continue;
       }
@@ -62250,6 +62654,19 @@ function istioAnnotations(resource) {
     }));
   });
 }
+function unreadInjectValues(resource) {
+  const workload = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
+  if (!workload) return [];
+  const metaPath = [...workload.template, "metadata"];
+  const meta = asObject(getPath(resource.data, metaPath));
+  const labels = asStringMap(meta?.labels) ?? {};
+  const annotations = asStringMap(meta?.annotations) ?? {};
+  const form = labels[SIDECAR_INJECT] !== void 0 ? "label" : annotations[SIDECAR_INJECT] !== void 0 ? "annotation" : void 0;
+  if (!form) return [];
+  const value = (form === "label" ? labels : annotations)[SIDECAR_INJECT] ?? "";
+  if (value === "" || value === "true" || value === "false") return [];
+  return [{ form, value, path: [...metaPath, form === "label" ? "labels" : "annotations", SIDECAR_INJECT] }];
+}
 function isMisplaced(a) {
   const targets3 = a.definition?.targets ?? ["Any"];
   return !targets3.includes("Any") && !targets3.includes(a.kind);
@@ -62382,10 +62799,11 @@ var annotation_invalid_default = defineRule({
     area: "istio",
     category: "correctness",
     severity: "warning",
-    description: "An Istio annotation whose value Istio's sidecar injector rejects.",
-    aliases: [{ tool: "istioctl", code: "IST0125", match: "same" }],
+    description: "An Istio annotation whose value Istio's sidecar injector rejects, or a sidecar.istio.io/inject value it ignores.",
+    aliases: [{ tool: "istioctl", code: "IST0125", match: "same", messageIds: ["invalid"] }],
     messages: {
-      invalid: 'Annotation "{{key}}" has an invalid value "{{value}}": {{problem}}.'
+      invalid: 'Annotation "{{key}}" has an invalid value "{{value}}": {{problem}}.',
+      injectValue: 'The "sidecar.istio.io/inject" {{form}} is "{{value}}", neither "true" nor "false": Istio ignores it and injects a sidecar only if the namespace asks for one.'
     }
   },
   target: ANNOTATED_KINDS,
@@ -62402,6 +62820,15 @@ var annotation_invalid_default = defineRule({
         messageId: "invalid",
         data: { key: a.key, value: a.value, problem },
         help: "The injector refuses to inject a pod whose Istio annotations do not validate; fix the value."
+      });
+    }
+    for (const v of unreadInjectValues(resource)) {
+      ctx.report({
+        resource,
+        path: v.path,
+        messageId: "injectValue",
+        data: { form: v.form, value: v.value },
+        help: 'Write "true" or "false" (quoted, lower-case); other spellings such as "yes" or "True" are not read.'
       });
     }
   }
@@ -62475,8 +62902,8 @@ var annotation_unknown_default = defineRule({
 // src/istio/ambient.ts
 var USE_WAYPOINT = "istio.io/use-waypoint";
 var USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace";
-function waypointEnrolled(own, namespace) {
-  const value = own?.[USE_WAYPOINT] ?? namespace[USE_WAYPOINT];
+function waypointEnrolled(own2, namespace) {
+  const value = own2?.[USE_WAYPOINT] ?? namespace[USE_WAYPOINT];
   return value !== void 0 && value !== "" && value !== "none";
 }
 var isWaypointWorkload = (w) => w.labels["gateway.istio.io/managed"] === "istio.io-mesh-controller";
@@ -62640,6 +63067,119 @@ var authorizationpolicy_host_not_found_default = defineRule({
     }
   }
 });
+
+// src/istio/gateway-servers.ts
+var ISTIO_OPERATOR = Object.freeze({ group: "install.istio.io", kind: "IstioOperator" });
+var GATEWAY_SCOPE_KINDS = [K.Deployment, ISTIO_OPERATOR];
+function parseServerHost(written, gatewayNamespace) {
+  const slash = written.indexOf("/");
+  if (slash < 0) return { namespace: "*", host: written.toLowerCase() };
+  const ns = written.slice(0, slash);
+  return { namespace: ns === "." ? gatewayNamespace : ns || "*", host: written.slice(slash + 1).toLowerCase() };
+}
+function gatewayServers(gw) {
+  return asArray(spec(gw).servers).flatMap((s, index) => {
+    const server = asObject(s);
+    if (!server) return [];
+    const path6 = ["spec", "servers", index];
+    const port3 = asObject(server.port);
+    const tls = asObject(server.tls);
+    const hosts = asArray(server.hosts).flatMap(
+      (h, j) => typeof h === "string" && h ? [{ written: h, ...parseServerHost(h, gw.namespace), path: [...path6, "hosts", j] }] : []
+    );
+    const credentials = [
+      ...asString(tls?.credentialName) ? [{ name: asString(tls?.credentialName), path: [...path6, "tls", "credentialName"] }] : [],
+      ...asArray(tls?.credentialNames).flatMap(
+        (c, k) => typeof c === "string" && c ? [{ name: c, path: [...path6, "tls", "credentialNames", k] }] : []
+      )
+    ];
+    return [
+      {
+        index,
+        path: path6,
+        port: asNumber(port3?.number),
+        protocol: asString(port3?.protocol)?.toUpperCase(),
+        bind: asString(server.bind),
+        tls: tls ? { mode: asString(tls.mode), credentials, serverCertificate: asString(tls.serverCertificate), privateKey: asString(tls.privateKey), path: [...path6, "tls"] } : void 0,
+        hosts
+      }
+    ];
+  });
+}
+function serverHostsOverlap(a, b) {
+  if (a.namespace !== b.namespace && a.namespace !== "*" && b.namespace !== "*") return false;
+  return hostNamesOverlap(a.host, b.host);
+}
+function hostNamesOverlap(a, b) {
+  if (a === b || a === "*" || b === "*") return true;
+  const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
+  return covers(a, b) || covers(b, a);
+}
+var ServerHostIndex = class {
+  order = /* @__PURE__ */ new Map();
+  exact = /* @__PURE__ */ new Map();
+  stars = [];
+  wildcardsBySuffix = /* @__PURE__ */ new Map();
+  namesByEnding = /* @__PURE__ */ new Map();
+  add(item) {
+    const host = item.host.host;
+    this.order.set(item, this.order.size);
+    file(this.exact, host, item);
+    if (host === "*") this.stars.push(item);
+    else if (host.startsWith("*.")) file(this.wildcardsBySuffix, host.slice(1), item);
+    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) file(this.namesByEnding, ending, item);
+  }
+  /** What was added whose host may overlap `host` (callers still ask serverHostsOverlap), in the order added. */
+  candidates(host) {
+    if (host === "*") return [...this.order.keys()];
+    const found = /* @__PURE__ */ new Set([...this.exact.get(host) ?? [], ...this.stars]);
+    if (host.startsWith("*.")) for (const t of this.namesByEnding.get(host.slice(1)) ?? []) found.add(t);
+    else if (!host.startsWith("*")) for (const ending of dotEndings(host)) for (const t of this.wildcardsBySuffix.get(ending) ?? []) found.add(t);
+    return [...found].sort((a, b) => this.order.get(a) - this.order.get(b));
+  }
+};
+function dotEndings(name) {
+  const out = [];
+  for (let i = name.indexOf("."); i >= 0; i = name.indexOf(".", i + 1)) out.push(name.slice(i));
+  return out;
+}
+function file(map2, key2, item) {
+  const list2 = map2.get(key2);
+  if (list2) list2.push(item);
+  else map2.set(key2, [item]);
+}
+var gatewaySelectorLabels = (gw) => asStringMap(spec(gw).selector) ?? {};
+var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`).join(",");
+var isLabelSubset = (a, b) => Object.entries(a).every(([k, v]) => b[k] === v);
+var truthy = (v) => v === true || typeof v === "string" && ["true", "1"].includes(v.toLowerCase());
+function scopeGatewayToNamespace(index) {
+  return index.fact("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, (index2) => {
+    const fromEnv = (env2) => asArray(env2).some((e) => asString(asObject(e)?.name) === "PILOT_SCOPE_GATEWAY_TO_NAMESPACE" && truthy(asObject(e)?.value));
+    const istiod = index2.all(K.Deployment).filter((d) => isLinted(d) && d.name.startsWith("istiod"));
+    const deployments = istiod.some((d) => {
+      const containers = asArray(asObject(asObject(asObject(spec(d).template)?.spec))?.containers);
+      return containers.some((c) => fromEnv(asObject(c)?.env));
+    });
+    return deployments || index2.all(ISTIO_OPERATOR).some((op) => {
+      const s = spec(op);
+      const values = asObject(asObject(asObject(s.values)?.pilot)?.env);
+      return truthy(values?.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) || fromEnv(asObject(asObject(asObject(s.components)?.pilot)?.k8s)?.env);
+    });
+  });
+}
+function gatewayWorkloads(index, gw) {
+  const selector = selectorFromLabels(gatewaySelectorLabels(gw));
+  const workloads = index.workloads();
+  return scopeGatewayToNamespace(index) ? workloads.select(selector, gw.namespace) : workloads.selectAnywhere(selector);
+}
+function isGatewayProxy(w) {
+  if (w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy")) return true;
+  return (w.annotations["inject.istio.io/templates"] ?? "").split(",").some((t) => t.trim() === "gateway");
+}
+function isInternalGatewayReference(written) {
+  const name = written.slice(written.indexOf("/") + 1);
+  return /[~-]istio-autogenerated-k8s-gateway[~-]/.test(name);
+}
 
 // src/validation/common.ts
 function collect(check) {
@@ -63081,11 +63621,25 @@ function allowedByOther(index, policy, workload) {
     (other) => other !== policy && policyAction(other) === "ALLOW" && asArray(spec(other).rules).some((r) => asObject(r) && !usesHttpOnlyAttribute(asObject(r) ?? {}))
   );
 }
+var TCP_SERVER_PROTOCOLS = /* @__PURE__ */ new Set(["TCP", "TLS", "MONGO", "MYSQL", "REDIS"]);
+function gatewayTcpPorts(index, w) {
+  const ports = /* @__PURE__ */ new Set();
+  for (const gw of index.all(K.Gateway)) {
+    if (!gatewayWorkloads(index, gw).includes(w)) continue;
+    for (const server of gatewayServers(gw)) {
+      const passthrough = server.protocol === "HTTPS" && /PASSTHROUGH/.test(server.tls?.mode ?? "");
+      if (server.port !== void 0 && (TCP_SERVER_PROTOCOLS.has(server.protocol ?? "") || passthrough)) ports.add(server.port);
+    }
+  }
+  return ports;
+}
 function tcpPortInScope(index, policy) {
   for (const w of policyWorkloads(index, policy) ?? []) {
+    const gatewayPorts = isGatewayWorkload(w) ? gatewayTcpPorts(index, w) : void 0;
     for (const svc of servicesSelecting(index, w)) {
       for (const p of svc.ports) {
-        if (TCP.has(servicePortProtocol(p)) && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
+        const tcp = gatewayPorts ? gatewayPorts.has(p.number) : TCP.has(servicePortProtocol(p));
+        if (tcp && !allowedByOther(index, policy, w)) return `${svc.name}:${p.number}`;
       }
     }
   }
@@ -63105,7 +63659,7 @@ var authorizationpolicy_http_on_tcp_default = defineRule({
     }
   },
   target: [K.AuthorizationPolicy],
-  reads: [K.Service, ...WORKLOAD_KINDS],
+  reads: [K.Service, ...WORKLOAD_KINDS, K.Gateway, ...GATEWAY_SCOPE_KINDS],
   check(policy, ctx) {
     const action = policyAction(policy);
     const rules = asArray(spec(policy).rules).map(asObject);
@@ -63313,6 +63867,42 @@ var authorizationpolicy_namespace_not_found_default = defineRule({
   }
 });
 
+// rules/istio/authorizationpolicy-path-invalid.ts
+var neverAPath = (value) => value !== "" && !value.startsWith("/") && !value.startsWith("*");
+var authorizationpolicy_path_invalid_default = defineRule({
+  meta: {
+    id: "authorizationpolicy-path-invalid",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: 'An AuthorizationPolicy operation lists a path that does not start with "/", so it matches no request.',
+    messages: {
+      pathNeverMatches: 'Path "{{path}}" does not start with "/", so it matches no request (request paths always do).',
+      notPathExcludesNothing: 'notPaths value "{{path}}" does not start with "/", so it excludes no request (request paths always start with "/").'
+    }
+  },
+  target: [K.AuthorizationPolicy],
+  reads: [],
+  check(policy, ctx) {
+    for (const rule of parsePolicy(policy).rules ?? []) {
+      for (const op of rule.to ?? []) {
+        for (const field2 of ["paths", "notPaths"]) {
+          (op.fields[field2] ?? []).forEach((path6, k) => {
+            if (!neverAPath(path6)) return;
+            ctx.report({
+              resource: policy,
+              path: [...op.path, field2, k],
+              messageId: field2 === "paths" ? "pathNeverMatches" : "notPathExcludesNothing",
+              data: { path: path6 },
+              help: `Write the path as the request carries it: "/${path6}".`
+            });
+          });
+        }
+      }
+    }
+  }
+});
+
 // rules/istio/authorizationpolicy-port-not-found.ts
 var authorizationpolicy_port_not_found_default = defineRule({
   meta: {
@@ -63424,6 +64014,92 @@ var authorizationpolicy_principal_not_found_default = defineRule({
   }
 });
 
+// src/istio/selection.ts
+function selectorOverlaps(index, policies, skip = () => false) {
+  const byWorkload = /* @__PURE__ */ new Map();
+  for (const policy of policies) {
+    const target = policyTarget(policy);
+    if (target.kind !== "selector") continue;
+    for (const w of index.workloads().select(target.selector, policy.namespace)) {
+      if (skip(w)) continue;
+      const list2 = byWorkload.get(w);
+      if (list2) list2.push(policy);
+      else byWorkload.set(w, [policy]);
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const [workload, list2] of byWorkload) {
+    if (list2.length < 2) continue;
+    for (const policy of list2) {
+      if (!out.has(policy)) out.set(policy, { others: list2.filter((p) => p !== policy), workload });
+    }
+  }
+  return out;
+}
+function namespaceWidePolicies(policies) {
+  const out = /* @__PURE__ */ new Map();
+  for (const policy of policies) {
+    if (policyTarget(policy).kind !== "namespace") continue;
+    const list2 = out.get(policy.namespace);
+    if (list2) list2.push(policy);
+    else out.set(policy.namespace, [policy]);
+  }
+  return out;
+}
+var quotedNames = (resources) => resources.map((r) => `"${r.namespace}/${r.name}"`).join(", ");
+var workloadName = (w) => `${w.resource.kind} "${w.resource.namespace}/${w.resource.name}"`;
+function generatedGatewayMatch(index, selector, namespace) {
+  const gateways = namespace === void 0 ? index.all(K.KubernetesGateway) : index.inNamespace(K.KubernetesGateway, namespace);
+  return gateways.find((gw) => {
+    const infrastructure = asStringMap(asObject(spec(gw).infrastructure)?.labels) ?? {};
+    const labels = { ...infrastructure, "gateway.networking.k8s.io/gateway-name": gw.name, "istio.io/gateway-name": gw.name };
+    return matches2(selector, labels);
+  });
+}
+function selectorMatchingNothing(index, policy) {
+  const target = policyTarget(policy);
+  if (target.kind !== "selector" || !holdsWorkloads(index)) return void 0;
+  if (policyWorkloads(index, policy)?.length) return void 0;
+  if (generatedGatewayMatch(index, target.selector, selectsMeshWide(index, policy) ? void 0 : policy.namespace)) return void 0;
+  return target;
+}
+
+// rules/istio/authorizationpolicy-request-authentication-missing.ts
+var authorizationpolicy_request_authentication_missing_default = defineRule({
+  meta: {
+    id: "authorizationpolicy-request-authentication-missing",
+    area: "istio",
+    category: "correctness",
+    severity: "warning",
+    description: "A DENY rule with notRequestPrincipals applies to workloads no RequestAuthentication covers, so it denies every request it otherwise matches.",
+    messages: {
+      denyAll: 'No RequestAuthentication applies to {{workloads}}, so no request to them carries a request principal and this "notRequestPrincipals" denies every request the rule otherwise matches.'
+    }
+  },
+  target: [K.AuthorizationPolicy],
+  reads: [K.RequestAuthentication, ...WORKLOAD_KINDS],
+  check(policy, ctx) {
+    const parsed2 = parsePolicy(policy);
+    if (parsed2.action !== "DENY" || parsed2.dryRun) return;
+    const sources = (parsed2.rules ?? []).flatMap((r) => r.from ?? []).filter((s) => s.fields.notRequestPrincipals);
+    if (sources.length === 0 || policyTarget(policy).kind === "targetRefs") return;
+    const uncovered = (policyWorkloads(ctx.index, policy) ?? []).filter((w) => isLinted(w.resource)).filter((w) => policiesApplyingTo(ctx.index, K.RequestAuthentication, w).length === 0);
+    if (uncovered.length === 0) return;
+    const shown = uncovered.slice(0, 3).map(workloadName).join(", ") + (uncovered.length > 3 ? ` and ${uncovered.length - 3} more` : "");
+    for (const source of sources) {
+      ctx.report({
+        resource: policy,
+        path: [...source.path, "notRequestPrincipals"],
+        messageId: "denyAll",
+        data: { workloads: shown },
+        help: "Add a RequestAuthentication for these workloads (in their namespace, or the root namespace for the mesh), or narrow the policy's selector.",
+        // A repository that keeps no RequestAuthentication may have the mesh-wide one elsewhere (the root namespace).
+        ...holdsKind(ctx.index, K.RequestAuthentication) ? {} : { severity: "info" }
+      });
+    }
+  }
+});
+
 // rules/istio/authorizationpolicy-rule-shadowed.ts
 var authorizationpolicy_rule_shadowed_default = defineRule({
   meta: {
@@ -63482,56 +64158,6 @@ var authorizationpolicy_rule_shadowed_default = defineRule({
     }
   }
 });
-
-// src/istio/selection.ts
-function selectorOverlaps(index, policies, skip = () => false) {
-  const byWorkload = /* @__PURE__ */ new Map();
-  for (const policy of policies) {
-    const target = policyTarget(policy);
-    if (target.kind !== "selector") continue;
-    for (const w of index.workloads().select(target.selector, policy.namespace)) {
-      if (skip(w)) continue;
-      const list2 = byWorkload.get(w);
-      if (list2) list2.push(policy);
-      else byWorkload.set(w, [policy]);
-    }
-  }
-  const out = /* @__PURE__ */ new Map();
-  for (const [workload, list2] of byWorkload) {
-    if (list2.length < 2) continue;
-    for (const policy of list2) {
-      if (!out.has(policy)) out.set(policy, { others: list2.filter((p) => p !== policy), workload });
-    }
-  }
-  return out;
-}
-function namespaceWidePolicies(policies) {
-  const out = /* @__PURE__ */ new Map();
-  for (const policy of policies) {
-    if (policyTarget(policy).kind !== "namespace") continue;
-    const list2 = out.get(policy.namespace);
-    if (list2) list2.push(policy);
-    else out.set(policy.namespace, [policy]);
-  }
-  return out;
-}
-var quotedNames = (resources) => resources.map((r) => `"${r.namespace}/${r.name}"`).join(", ");
-var workloadName = (w) => `${w.resource.kind} "${w.resource.namespace}/${w.resource.name}"`;
-function generatedGatewayMatch(index, selector, namespace) {
-  const gateways = namespace === void 0 ? index.all(K.KubernetesGateway) : index.inNamespace(K.KubernetesGateway, namespace);
-  return gateways.find((gw) => {
-    const infrastructure = asStringMap(asObject(spec(gw).infrastructure)?.labels) ?? {};
-    const labels = { ...infrastructure, "gateway.networking.k8s.io/gateway-name": gw.name, "istio.io/gateway-name": gw.name };
-    return matches2(selector, labels);
-  });
-}
-function selectorMatchingNothing(index, policy) {
-  const target = policyTarget(policy);
-  if (target.kind !== "selector" || !holdsWorkloads(index)) return void 0;
-  if (policyWorkloads(index, policy)?.length) return void 0;
-  if (generatedGatewayMatch(index, target.selector, selectsMeshWide(index, policy) ? void 0 : policy.namespace)) return void 0;
-  return target;
-}
 
 // rules/istio/authorizationpolicy-workload-not-found.ts
 var authorizationpolicy_workload_not_found_default = defineRule({
@@ -63775,86 +64401,6 @@ var destinationrule_host_conflict_default = defineRule({
   }
 });
 
-// src/istio/gateway-servers.ts
-var ISTIO_OPERATOR = Object.freeze({ group: "install.istio.io", kind: "IstioOperator" });
-var GATEWAY_SCOPE_KINDS = [K.Deployment, ISTIO_OPERATOR];
-function parseServerHost(written, gatewayNamespace) {
-  const slash = written.indexOf("/");
-  if (slash < 0) return { namespace: "*", host: written.toLowerCase() };
-  const ns = written.slice(0, slash);
-  return { namespace: ns === "." ? gatewayNamespace : ns || "*", host: written.slice(slash + 1).toLowerCase() };
-}
-function gatewayServers(gw) {
-  return asArray(spec(gw).servers).flatMap((s, index) => {
-    const server = asObject(s);
-    if (!server) return [];
-    const path6 = ["spec", "servers", index];
-    const port3 = asObject(server.port);
-    const tls = asObject(server.tls);
-    const hosts = asArray(server.hosts).flatMap(
-      (h, j) => typeof h === "string" && h ? [{ written: h, ...parseServerHost(h, gw.namespace), path: [...path6, "hosts", j] }] : []
-    );
-    const credentials = [
-      ...asString(tls?.credentialName) ? [{ name: asString(tls?.credentialName), path: [...path6, "tls", "credentialName"] }] : [],
-      ...asArray(tls?.credentialNames).flatMap(
-        (c, k) => typeof c === "string" && c ? [{ name: c, path: [...path6, "tls", "credentialNames", k] }] : []
-      )
-    ];
-    return [
-      {
-        index,
-        path: path6,
-        port: asNumber(port3?.number),
-        protocol: asString(port3?.protocol)?.toUpperCase(),
-        bind: asString(server.bind),
-        tls: tls ? { mode: asString(tls.mode), credentials, serverCertificate: asString(tls.serverCertificate), privateKey: asString(tls.privateKey), path: [...path6, "tls"] } : void 0,
-        hosts
-      }
-    ];
-  });
-}
-function serverHostsOverlap(a, b) {
-  if (a.namespace !== b.namespace && a.namespace !== "*" && b.namespace !== "*") return false;
-  return hostNamesOverlap(a.host, b.host);
-}
-function hostNamesOverlap(a, b) {
-  if (a === b || a === "*" || b === "*") return true;
-  const covers = (wild2, name) => wild2.startsWith("*.") && !name.startsWith("*") && name.endsWith(wild2.slice(1));
-  return covers(a, b) || covers(b, a);
-}
-var gatewaySelectorLabels = (gw) => asStringMap(spec(gw).selector) ?? {};
-var labelsKey = (labels) => Object.entries(labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${k}=${v}`).join(",");
-var isLabelSubset = (a, b) => Object.entries(a).every(([k, v]) => b[k] === v);
-var truthy = (v) => v === true || typeof v === "string" && ["true", "1"].includes(v.toLowerCase());
-function scopeGatewayToNamespace(index) {
-  return index.fact("istio/scope-gateway-to-namespace", GATEWAY_SCOPE_KINDS, (index2) => {
-    const fromEnv = (env2) => asArray(env2).some((e) => asString(asObject(e)?.name) === "PILOT_SCOPE_GATEWAY_TO_NAMESPACE" && truthy(asObject(e)?.value));
-    const istiod = index2.all(K.Deployment).filter((d) => isLinted(d) && d.name.startsWith("istiod"));
-    const deployments = istiod.some((d) => {
-      const containers = asArray(asObject(asObject(asObject(spec(d).template)?.spec))?.containers);
-      return containers.some((c) => fromEnv(asObject(c)?.env));
-    });
-    return deployments || index2.all(ISTIO_OPERATOR).some((op) => {
-      const s = spec(op);
-      const values = asObject(asObject(asObject(s.values)?.pilot)?.env);
-      return truthy(values?.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) || fromEnv(asObject(asObject(asObject(s.components)?.pilot)?.k8s)?.env);
-    });
-  });
-}
-function gatewayWorkloads(index, gw) {
-  const selector = selectorFromLabels(gatewaySelectorLabels(gw));
-  const workloads = index.workloads();
-  return scopeGatewayToNamespace(index) ? workloads.select(selector, gw.namespace) : workloads.selectAnywhere(selector);
-}
-function isGatewayProxy(w) {
-  if (w.containers.length > 0 && w.containers.every((c) => c.name === "istio-proxy")) return true;
-  return (w.annotations["inject.istio.io/templates"] ?? "").split(",").some((t) => t.trim() === "gateway");
-}
-function isInternalGatewayReference(written) {
-  const name = written.slice(written.indexOf("/") + 1);
-  return /[~-]istio-autogenerated-k8s-gateway[~-]/.test(name);
-}
-
 // src/istio/evidence.ts
 function repositoryDefinesHosts(index) {
   return index.fact("istio/repository-defines-hosts", HOST_KINDS, (index2) => {
@@ -63868,7 +64414,14 @@ function repositoryDefinesHosts(index) {
     return index2.all(K.Service).some((r) => isLinted(r) && !provided2.has(`${r.namespace}/${r.name}`));
   });
 }
-var usesIstioConfig = (index) => index.fact("istio:uses-config", [], (i) => i.resources.some((r) => isLinted(r) && r.group.endsWith("istio.io")));
+var usesIstioConfig = (index) => index.union("istio:uses-config", [], (r) => isLinted(r) && r.group.endsWith("istio.io") ? [r.group] : []).size > 0;
+var isIstioMark = (key2) => key2 === "istio-injection" || key2 === "istio" || /^(istio\.io|sidecar\.istio\.io|proxy\.istio\.io|traffic\.sidecar\.istio\.io|inject\.istio\.io|ambient\.istio\.io)\//.test(key2);
+var ISTIO_EVIDENCE_KINDS = [K.Namespace, ...WORKLOAD_KINDS, K.KubernetesGateway];
+var showsIstio = (index) => index.fact("istio/shows-istio", [K.KubernetesGateway], (i) => {
+  if (usesIstioConfig(i) || i.settings.installation.profile !== void 0) return true;
+  if (marksWorkloadsOrNamespaces(i, "istio", isIstioMark) || runsContainerNamed(i, "istio-proxy")) return true;
+  return i.all(K.KubernetesGateway).some((gw) => isLinted(gw) && ISTIO_GATEWAY_CLASSES.includes(asString(spec(gw).gatewayClassName) ?? ""));
+});
 function repositoryDeploysGateways(index) {
   index.workloads();
   return index.fact("istio/repository-gateway-proxies", [], (i) => i.workloads().all.some((w) => isLinted(w.resource) && isGatewayProxy(w)));
@@ -67096,8 +67649,8 @@ function createRegistry(...input) {
 function createFileRegistry(...args) {
   return buildFileRegistry(args, assertValidNames);
 }
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve16) {
-  return buildFileRegistry([fileDescriptorProto, resolve16]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve17) {
+  return buildFileRegistry([fileDescriptorProto, resolve17]);
 }
 function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
@@ -67105,25 +67658,25 @@ function buildFileRegistry(args, check) {
     return registry;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
-    for (const file of args[0].file) {
-      check === null || check === void 0 ? void 0 : check(file);
-      addFile(file, registry);
+    for (const file2 of args[0].file) {
+      check === null || check === void 0 ? void 0 : check(file2);
+      addFile(file2, registry);
     }
     return registry;
   }
   if ("$typeName" in args[0]) {
-    let recurseDeps = function(file) {
+    let recurseDeps = function(file2) {
       const deps = [];
-      for (const protoFileName of file.dependency) {
+      for (const protoFileName of file2.dependency) {
         if (registry.getFile(protoFileName) != void 0) {
           continue;
         }
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve16(protoFileName);
+        const dep = resolve17(protoFileName);
         if (!dep) {
-          throw new Error(`Unable to resolve ${protoFileName}, imported by ${file.name}`);
+          throw new Error(`Unable to resolve ${protoFileName}, imported by ${file2.name}`);
         }
         if ("kind" in dep) {
           registry.addFile(dep, false, true);
@@ -67135,26 +67688,26 @@ function buildFileRegistry(args, check) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input = args[0];
-    const resolve16 = args[1];
+    const resolve17 = args[1];
     const seen = /* @__PURE__ */ new Set();
-    for (const file of [input, ...recurseDeps(input)].reverse()) {
-      check === null || check === void 0 ? void 0 : check(file);
-      addFile(file, registry);
+    for (const file2 of [input, ...recurseDeps(input)].reverse()) {
+      check === null || check === void 0 ? void 0 : check(file2);
+      addFile(file2, registry);
     }
   } else {
     for (const fileReg of args) {
-      for (const file of fileReg.files) {
-        registry.addFile(file);
+      for (const file2 of fileReg.files) {
+        registry.addFile(file2);
       }
     }
   }
   return registry;
 }
 var identifierRe = /^[A-Za-z0-9_]+$/;
-function assertValidNames(file) {
+function assertValidNames(file2) {
   const check = (kind2, name) => {
     if (!identifierRe.test(name)) {
-      throw new Error(`${file.name}: invalid ${kind2} name ${JSON.stringify(name)}`);
+      throw new Error(`${file2.name}: invalid ${kind2} name ${JSON.stringify(name)}`);
     }
   };
   const checkEnum = (enumType) => {
@@ -67177,12 +67730,12 @@ function assertValidNames(file) {
     message2.nestedType.forEach(checkMessage);
     message2.enumType.forEach(checkEnum);
   };
-  file.messageType.forEach(checkMessage);
-  file.enumType.forEach(checkEnum);
-  for (const extension of file.extension) {
+  file2.messageType.forEach(checkMessage);
+  file2.enumType.forEach(checkEnum);
+  for (const extension of file2.extension) {
     check("extension", extension.name);
   }
-  for (const service of file.service) {
+  for (const service of file2.service) {
     check("service", service.name);
     for (const method of service.method) {
       check("method", method.name);
@@ -67192,7 +67745,7 @@ function assertValidNames(file) {
 function createBaseRegistry() {
   const types2 = /* @__PURE__ */ new Map();
   const extendees = /* @__PURE__ */ new Map();
-  const files = /* @__PURE__ */ new Map();
+  const files2 = /* @__PURE__ */ new Map();
   return {
     kind: "registry",
     types: types2,
@@ -67201,17 +67754,17 @@ function createBaseRegistry() {
       return types2.values();
     },
     get files() {
-      return files.values();
+      return files2.values();
     },
-    addFile(file, skipTypes, withDeps) {
-      files.set(file.proto.name, file);
+    addFile(file2, skipTypes, withDeps) {
+      files2.set(file2.proto.name, file2);
       if (!skipTypes) {
-        for (const type2 of nestedTypes(file)) {
+        for (const type2 of nestedTypes(file2)) {
           this.add(type2);
         }
       }
       if (withDeps) {
-        for (const f of file.dependencies) {
+        for (const f of file2.dependencies) {
           this.addFile(f, skipTypes, withDeps);
         }
       }
@@ -67234,7 +67787,7 @@ function createBaseRegistry() {
       return types2.get(typeName);
     },
     getFile(fileName) {
-      return files.get(fileName);
+      return files2.get(fileName);
     },
     getMessage(typeName) {
       const t = types2.get(typeName);
@@ -67406,7 +67959,7 @@ var featureDefaults = {
 };
 function addFile(proto2, reg) {
   var _a, _b;
-  const file = {
+  const file2 = {
     kind: "file",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
@@ -67433,23 +67986,23 @@ function addFile(proto2, reg) {
     }
   };
   for (const enumProto of proto2.enumType) {
-    addEnum(enumProto, file, void 0, reg);
+    addEnum(enumProto, file2, void 0, reg);
   }
   for (const messageProto of proto2.messageType) {
-    addMessage(messageProto, file, void 0, reg, mapEntries);
+    addMessage(messageProto, file2, void 0, reg, mapEntries);
   }
   for (const serviceProto of proto2.service) {
-    addService(serviceProto, file, reg);
+    addService(serviceProto, file2, reg);
   }
-  addExtensions(file, reg);
+  addExtensions(file2, reg);
   for (const mapEntry of mapEntriesStore.values()) {
     addFields(mapEntry, reg, mapEntries);
   }
-  for (const message2 of file.messages) {
+  for (const message2 of file2.messages) {
     addFields(message2, reg, mapEntries);
     addExtensions(message2, reg);
   }
-  reg.addFile(file, true);
+  reg.addFile(file2, true);
 }
 function addExtensions(desc, reg) {
   switch (desc.kind) {
@@ -67497,7 +68050,7 @@ function addFields(message2, reg, mapEntries) {
     addFields(child2, reg, mapEntries);
   }
 }
-function addEnum(proto2, file, parent, reg) {
+function addEnum(proto2, file2, parent, reg) {
   var _a, _b, _c, _d, _e, _f, _g;
   var _h, _j;
   const sharedPrefix = findEnumSharedPrefix(proto2.name, proto2.value);
@@ -67505,11 +68058,11 @@ function addEnum(proto2, file, parent, reg) {
     kind: "enum",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
-    file,
+    file: file2,
     parent,
     open: true,
     name: proto2.name,
-    typeName: makeTypeName(proto2, parent, file),
+    typeName: makeTypeName(proto2, parent, file2),
     value: {},
     values: [],
     sharedPrefix,
@@ -67537,18 +68090,18 @@ function addEnum(proto2, file, parent, reg) {
     desc.values.push(value);
     (_f = (_h = desc.value)[_j = p.number]) !== null && _f !== void 0 ? _f : _h[_j] = value;
   }
-  ((_g = parent === null || parent === void 0 ? void 0 : parent.nestedEnums) !== null && _g !== void 0 ? _g : file.enums).push(desc);
+  ((_g = parent === null || parent === void 0 ? void 0 : parent.nestedEnums) !== null && _g !== void 0 ? _g : file2.enums).push(desc);
 }
-function addMessage(proto2, file, parent, reg, mapEntries) {
+function addMessage(proto2, file2, parent, reg, mapEntries) {
   var _a, _b, _c, _d;
   const desc = {
     kind: "message",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
-    file,
+    file: file2,
     parent,
     name: proto2.name,
-    typeName: makeTypeName(proto2, parent, file),
+    typeName: makeTypeName(proto2, parent, file2),
     fields: [],
     field: {},
     oneofs: [],
@@ -67563,32 +68116,32 @@ function addMessage(proto2, file, parent, reg, mapEntries) {
   if (((_c = proto2.options) === null || _c === void 0 ? void 0 : _c.mapEntry) === true) {
     mapEntries.add(desc);
   } else {
-    ((_d = parent === null || parent === void 0 ? void 0 : parent.nestedMessages) !== null && _d !== void 0 ? _d : file.messages).push(desc);
+    ((_d = parent === null || parent === void 0 ? void 0 : parent.nestedMessages) !== null && _d !== void 0 ? _d : file2.messages).push(desc);
     reg.add(desc);
   }
   for (const enumProto of proto2.enumType) {
-    addEnum(enumProto, file, desc, reg);
+    addEnum(enumProto, file2, desc, reg);
   }
   for (const messageProto of proto2.nestedType) {
-    addMessage(messageProto, file, desc, reg, mapEntries);
+    addMessage(messageProto, file2, desc, reg, mapEntries);
   }
 }
-function addService(proto2, file, reg) {
+function addService(proto2, file2, reg) {
   var _a, _b;
   const desc = {
     kind: "service",
     proto: proto2,
     deprecated: (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
-    file,
+    file: file2,
     name: proto2.name,
-    typeName: makeTypeName(proto2, void 0, file),
+    typeName: makeTypeName(proto2, void 0, file2),
     methods: [],
     method: {},
     toString() {
       return `service ${this.typeName}`;
     }
   };
-  file.services.push(desc);
+  file2.services.push(desc);
   reg.add(desc);
   for (const methodProto of proto2.method) {
     const method = newMethod(methodProto, desc, reg);
@@ -67667,11 +68220,11 @@ function newField(proto2, parentOrFile, reg, oneof, mapEntries) {
   };
   let toStr;
   if (isExtension) {
-    const file = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
+    const file2 = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
     const parent = parentOrFile.kind == "file" ? void 0 : parentOrFile;
-    const typeName = makeTypeName(proto2, parent, file);
+    const typeName = makeTypeName(proto2, parent, file2);
     field2.kind = "extension";
-    field2.file = file;
+    field2.file = file2;
     field2.parent = parent;
     field2.oneof = void 0;
     field2.typeName = typeName;
@@ -67813,7 +68366,7 @@ function findEnumValueJsonName(proto2) {
   var _a, _b;
   const extensionNumber = 998;
   const fieldNumber = 1;
-  let jsonName;
+  let jsonName2;
   for (const uf of (_b = (_a = proto2.options) === null || _a === void 0 ? void 0 : _a.$unknown) !== null && _b !== void 0 ? _b : []) {
     if (uf.no !== extensionNumber || uf.wireType !== WireType.LengthDelimited) {
       continue;
@@ -67822,23 +68375,23 @@ function findEnumValueJsonName(proto2) {
     while (reader.pos < reader.len) {
       const [no, wireType] = reader.tag();
       if (no === fieldNumber && wireType === WireType.LengthDelimited) {
-        jsonName = reader.string();
+        jsonName2 = reader.string();
       } else {
         reader.skip(wireType, no);
       }
     }
   }
-  return jsonName;
+  return jsonName2;
 }
-function camelToSnakeCase(camel) {
-  return (camel.substring(0, 1) + camel.substring(1).replace(/[A-Z]/g, (c) => "_" + c)).toLowerCase();
+function camelToSnakeCase(camel2) {
+  return (camel2.substring(0, 1) + camel2.substring(1).replace(/[A-Z]/g, (c) => "_" + c)).toLowerCase();
 }
-function makeTypeName(proto2, parent, file) {
+function makeTypeName(proto2, parent, file2) {
   let typeName;
   if (parent) {
     typeName = `${parent.typeName}.${proto2.name}`;
-  } else if (file.proto.package.length > 0) {
-    typeName = `${file.proto.package}.${proto2.name}`;
+  } else if (file2.proto.package.length > 0) {
+    typeName = `${file2.proto.package}.${proto2.name}`;
   } else {
     typeName = `${proto2.name}`;
   }
@@ -68025,8 +68578,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path6, ...paths) {
-  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path6]);
+function messageDesc(file2, path6, ...paths) {
+  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path6]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -79998,15 +80551,10 @@ var gateway_host_conflict_default = defineRule({
       record(b, a);
     };
     for (const entries of byPort.values()) {
-      const buckets = /* @__PURE__ */ new Map();
+      const earlier = new ServerHostIndex();
       for (const e of entries) {
-        const b = e.host.host === "*" ? "*" : e.host.host.split(".").pop() ?? "";
-        push3(buckets, b, e);
-      }
-      const stars = buckets.get("*") ?? [];
-      for (const [b, list2] of buckets) {
-        list2.forEach((e, i) => list2.slice(i + 1).forEach((o) => consider(e, o)));
-        if (b !== "*") for (const s of stars) for (const e of list2) consider(s, e);
+        for (const o of earlier.candidates(e.host.host)) consider(o, e);
+        earlier.add(e);
       }
     }
     for (const { entry, others, mixed } of found.values()) {
@@ -80048,11 +80596,11 @@ var gateway_host_duplicate_default = defineRule({
     const seen = /* @__PURE__ */ new Map();
     for (const server of gatewayServers(gw)) {
       if (server.port === void 0) continue;
-      const earlier = seen.get(server.port) ?? [];
+      const earlier = seen.get(server.port) ?? new ServerHostIndex();
       seen.set(server.port, earlier);
       for (const host of server.hosts) {
-        const first = earlier.find((e) => serverHostsOverlap(e.host, host));
-        earlier.push({ host, server: server.index });
+        const first = earlier.candidates(host.host).find((e) => serverHostsOverlap(e.host, host));
+        earlier.add({ host, server: server.index });
         if (!first) continue;
         const same = first.server === server.index;
         ctx.report({
@@ -80388,8 +80936,8 @@ function willBeInjected(index, workload) {
   const ns = declaresNamespace(index, workload.namespace) ? index.namespaces().declared(workload.namespace) : void 0;
   const webhooks = istioInjectionWebhooks(index);
   if (!ns && webhooks.length === 0) {
-    const own = workload.labels["sidecar.istio.io/inject"];
-    if (own === "true" || own === "false") return own === "true";
+    const own2 = workload.labels["sidecar.istio.io/inject"];
+    if (own2 === "true" || own2 === "false") return own2 === "true";
     return void 0;
   }
   const optOut = workload.annotations["sidecar.istio.io/inject"] === "false" && workload.labels["sidecar.istio.io/inject"] !== "true";
@@ -80407,11 +80955,11 @@ function injectionWebhookOverlaps(index) {
     const revisions = /* @__PURE__ */ new Set();
     const hooks = [];
     for (const config of configs) {
-      const own = webhooksOf(config);
-      const revs = revisionsOf(config, own);
-      if (revs.length === 0 && !own.some(isIstioWebhook)) continue;
+      const own2 = webhooksOf(config);
+      const revs = revisionsOf(config, own2);
+      if (revs.length === 0 && !own2.some(isIstioWebhook)) continue;
       revs.forEach((r) => revisions.add(r));
-      hooks.push(...own);
+      hooks.push(...own2);
     }
     const out = /* @__PURE__ */ new Map();
     const nsLabels = permutations({ "istio-injection": ["enabled", "disabled"] }, revisions);
@@ -80438,8 +80986,8 @@ function permutations(base, revisions) {
 }
 function revisionsOf(config, hooks) {
   const out = /* @__PURE__ */ new Set();
-  const own = labelsOf(config)[REV];
-  if (own !== void 0) out.add(own);
+  const own2 = labelsOf(config)[REV];
+  if (own2 !== void 0) out.add(own2);
   const fromSelector = (s) => {
     if (!s) return;
     if (s.matchLabels[REV] !== void 0) out.add(s.matchLabels[REV]);
@@ -80493,6 +81041,2382 @@ var injection_webhook_invalid_default = defineRule({
         help: "Point the webhook at the istiod Service of its revision; the API server rejects pod creation while the webhook cannot be called."
       });
     }
+  }
+});
+
+// src/schema/check.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/schema/convert.ts
+var DOCUMENTATION = /* @__PURE__ */ new Set(["description", "example", "externalDocs", "title", "x-kubernetes-map-type"]);
+var OBJECT_META = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    name: { type: "string" },
+    generateName: { type: "string" },
+    namespace: { type: "string" },
+    labels: { type: "object", additionalProperties: { type: "string" } },
+    annotations: { type: "object", additionalProperties: { type: "string" } },
+    finalizers: { type: "array", items: { type: "string" } },
+    ownerReferences: { type: "array", items: { type: "object" } },
+    uid: { type: "string" },
+    resourceVersion: { type: "string" },
+    generation: { type: "integer" },
+    creationTimestamp: { type: ["string", "null"] },
+    deletionTimestamp: { type: ["string", "null"] },
+    deletionGracePeriodSeconds: { type: "integer" },
+    managedFields: { type: "array", items: { type: "object" } },
+    selfLink: { type: "string" }
+  }
+};
+var objectMetaSchema = () => structuredClone(OBJECT_META);
+var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
+function convertCrdSchema(openAPIV3Schema) {
+  const root = convertNode(openAPIV3Schema, true);
+  root.type ??= "object";
+  root.properties ??= {};
+  root.properties.apiVersion = { type: "string" };
+  root.properties.kind = { type: "string" };
+  root.properties.metadata = { ...objectMetaSchema(), ...pick2(root.properties.metadata, ["x-kubernetes-validations"]) };
+  if (root["x-kubernetes-preserve-unknown-fields"] !== true) root.additionalProperties = false;
+  return root;
+}
+function pick2(node, keys) {
+  const out = {};
+  for (const k of keys) if (node && k in node) out[k] = node[k];
+  return out;
+}
+function convertNode(input, structural) {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return {};
+  const out = {};
+  for (const [key2, value] of Object.entries(input)) {
+    if (DOCUMENTATION.has(key2)) continue;
+    switch (key2) {
+      case "properties":
+        out.properties = Object.fromEntries(
+          Object.entries(value ?? {}).map(([k, v]) => [k, convertNode(v, structural)])
+        );
+        break;
+      case "items":
+        out.items = convertNode(value, structural);
+        break;
+      case "additionalProperties":
+        out.additionalProperties = typeof value === "boolean" ? value : convertNode(value, structural);
+        break;
+      case "allOf":
+      case "anyOf":
+      case "oneOf":
+        out[key2] = (value ?? []).map((v) => convertNode(v, false));
+        break;
+      case "not":
+        out.not = convertNode(value, false);
+        break;
+      default:
+        out[key2] = value;
+    }
+  }
+  if (out["x-kubernetes-int-or-string"] === true) {
+    delete out.type;
+    if (!out.anyOf && !out.oneOf) out.anyOf = [{ type: "integer" }, { type: "string" }];
+  }
+  if (out.nullable === true) allowNull(out);
+  delete out.nullable;
+  if (structural && isObjectNode(out)) closeObject(out);
+  return out;
+}
+var isObjectNode = (n) => n.type === "object" || n.type === void 0 && n.properties !== void 0;
+var acceptsNull = (node) => Array.isArray(node.type) && node.type.includes("null") || (node.anyOf ?? []).some((b) => b.type === "null");
+function allowNull(node) {
+  if (typeof node.type === "string") node.type = [node.type, "null"];
+  if (node.enum && !node.enum.includes(null)) node.enum = [...node.enum, null];
+  if (node.anyOf && node.type === void 0) node.anyOf = [...node.anyOf, { type: "null" }];
+}
+function closeObject(node) {
+  if (node["x-kubernetes-preserve-unknown-fields"] === true || node.additionalProperties !== void 0) return;
+  if (!node.properties) {
+    return;
+  }
+  for (const name of namedInBranches(node)) node.properties[name] ??= {};
+  if (node["x-kubernetes-embedded-resource"] === true) {
+    node.properties.apiVersion ??= { type: "string" };
+    node.properties.kind ??= { type: "string" };
+    node.properties.metadata ??= { type: "object" };
+  }
+  node.additionalProperties = false;
+}
+function namedInBranches(node) {
+  const names2 = [];
+  const visit = (n) => {
+    if (!n) return;
+    names2.push(...Object.keys(n.properties ?? {}), ...n.required ?? []);
+    for (const branch of [...n.allOf ?? [], ...n.anyOf ?? [], ...n.oneOf ?? []]) visit(branch);
+    visit(n.not);
+  };
+  for (const branch of [...node.allOf ?? [], ...node.anyOf ?? [], ...node.oneOf ?? []]) visit(branch);
+  visit(node.not);
+  return names2;
+}
+
+// src/schema/registry.ts
+var import_ajv2 = __toESM(require_ajv(), 1);
+
+// src/schema/bundles.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+import { join as join17 } from "node:path";
+var BUNDLE_FILES = {
+  istio: "istio-1.30.3.json",
+  "istio-master": "istio-master.json",
+  "gateway-api-standard": "gateway-api-v1.6.1-standard.json",
+  "gateway-api-experimental": "gateway-api-v1.6.1-experimental.json",
+  "gateway-api-linkerd": "gateway-api-v1.1.1-linkerd.json",
+  linkerd: "linkerd-edge-26.8.3.json",
+  smi: "smi.json"
+};
+var loaded = /* @__PURE__ */ new Map();
+function bundle(key2) {
+  let b = loaded.get(key2);
+  if (!b) {
+    b = JSON.parse(readFileSync5(join17(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
+    loaded.set(key2, b);
+  }
+  return b;
+}
+
+// src/schema/crd.ts
+function crdFromManifest(data, source) {
+  const spec2 = asObject(data.spec);
+  const group2 = asString(spec2?.group);
+  const kind2 = asString(asObject(spec2?.names)?.kind);
+  if (!spec2 || !group2 || !kind2) return void 0;
+  const legacySchema = asObject(asObject(spec2.validation)?.openAPIV3Schema);
+  const versions = asArray(spec2.versions).flatMap((v) => {
+    const version = asObject(v);
+    const name = asString(version?.name);
+    if (!version || !name) return [];
+    const raw = asObject(asObject(version.schema)?.openAPIV3Schema) ?? legacySchema;
+    const warning2 = asString(version.deprecationWarning);
+    return [
+      {
+        name,
+        served: version.served !== false,
+        storage: version.storage === true,
+        ...version.deprecated === true ? { deprecated: true } : {},
+        ...warning2 ? { deprecationWarning: warning2 } : {},
+        ...raw ? { schema: convertCrdSchema(raw) } : {}
+      }
+    ];
+  });
+  if (versions.length === 0 && asString(spec2.version)) {
+    versions.push({ name: asString(spec2.version), served: true, storage: true, ...legacySchema ? { schema: convertCrdSchema(legacySchema) } : {} });
+  }
+  return { group: group2, kind: kind2, scope: spec2.scope === "Cluster" ? "Cluster" : "Namespaced", versions, source };
+}
+
+// src/base/go/url.ts
+var UrlError = class extends Error {
+};
+function parseRequestUri(raw) {
+  return parse11(raw, true);
+}
+function parseUrl(raw) {
+  const hash = raw.indexOf("#");
+  const url = parse11(hash < 0 ? raw : raw.slice(0, hash), false);
+  if (hash < 0) return url;
+  const fragment = unescape(raw.slice(hash + 1), "fragment");
+  return { ...url, fragment };
+}
+function parseKubernetesUrl(raw) {
+  try {
+    parseRequestUri(raw);
+    return parseUrl(raw);
+  } catch (error2) {
+    const message2 = error2 instanceof Error ? error2.message : String(error2);
+    throw new UrlError(`URL parse error during conversion from string: parse "${raw}": ${message2}`);
+  }
+}
+function isRequestUri(raw) {
+  try {
+    parseRequestUri(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function parse11(raw, viaRequest) {
+  if ([...raw].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) {
+    throw new UrlError("net/url: invalid control character in URL");
+  }
+  if (raw === "" && viaRequest) throw new UrlError("empty url");
+  const empty2 = {
+    scheme: "",
+    opaque: "",
+    user: void 0,
+    host: "",
+    rawPath: "",
+    rawQuery: "",
+    forceQuery: false,
+    fragment: ""
+  };
+  if (raw === "*") return { ...empty2, rawPath: "*" };
+  const [schemeText, afterScheme] = splitScheme(raw);
+  const scheme = schemeText.toLowerCase();
+  let rest = afterScheme;
+  let rawQuery = "";
+  let forceQuery = false;
+  if (rest.endsWith("?") && rest.split("?").length === 2) {
+    forceQuery = true;
+    rest = rest.slice(0, -1);
+  } else {
+    const question = rest.indexOf("?");
+    if (question >= 0) {
+      rawQuery = rest.slice(question + 1);
+      rest = rest.slice(0, question);
+    }
+  }
+  if (!rest.startsWith("/")) {
+    if (scheme !== "") return { ...empty2, scheme, opaque: rest, rawQuery, forceQuery };
+    if (viaRequest) throw new UrlError("invalid URI for request");
+    const firstSegment = rest.split("/")[0] ?? "";
+    if (firstSegment.includes(":")) throw new UrlError("first path segment in URL cannot contain colon");
+  }
+  let user;
+  let host = "";
+  if ((scheme !== "" || !viaRequest && !rest.startsWith("///")) && rest.startsWith("//")) {
+    let authority = rest.slice(2);
+    rest = "";
+    const slash = authority.indexOf("/");
+    if (slash >= 0) {
+      rest = authority.slice(slash);
+      authority = authority.slice(0, slash);
+    }
+    ({ user, host } = parseAuthority2(authority));
+  }
+  unescape(rest, "path");
+  return { ...empty2, scheme, user, host, rawPath: rest, rawQuery, forceQuery };
+}
+function splitScheme(raw) {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (/[a-zA-Z]/.test(c)) continue;
+    if (/[0-9+\-.]/.test(c)) {
+      if (i === 0) return ["", raw];
+      continue;
+    }
+    if (c === ":") {
+      if (i === 0) throw new UrlError("missing protocol scheme");
+      return [raw.slice(0, i), raw.slice(i + 1)];
+    }
+    return ["", raw];
+  }
+  return ["", raw];
+}
+function parseAuthority2(authority) {
+  const at2 = authority.lastIndexOf("@");
+  const host = parseHost(at2 < 0 ? authority : authority.slice(at2 + 1));
+  if (at2 < 0) return { user: void 0, host };
+  const userinfo = authority.slice(0, at2);
+  if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo)) throw new UrlError("net/url: invalid userinfo");
+  const colon = userinfo.indexOf(":");
+  unescape(colon < 0 ? userinfo : userinfo.slice(0, colon), "userinfo");
+  if (colon >= 0) unescape(userinfo.slice(colon + 1), "userinfo");
+  return { user: userinfo, host };
+}
+function parseHost(host) {
+  if (host.startsWith("[")) {
+    const close = host.lastIndexOf("]");
+    if (close < 0) throw new UrlError("missing ']' in host");
+    const colonPort = host.slice(close + 1);
+    if (!validOptionalPort(colonPort)) throw new UrlError(`invalid port "${colonPort}" after host`);
+    const zone = host.slice(0, close).indexOf("%25");
+    if (zone >= 0) {
+      return unescape(host.slice(0, zone), "host") + unescape(host.slice(zone, close), "zone") + unescape(host.slice(close), "host");
+    }
+  } else {
+    const colon = host.lastIndexOf(":");
+    if (colon >= 0) {
+      const colonPort = host.slice(colon);
+      if (!validOptionalPort(colonPort)) throw new UrlError(`invalid port "${colonPort}" after host`);
+    }
+  }
+  return unescape(host, "host");
+}
+function validOptionalPort(port3) {
+  return port3 === "" || /^:[0-9]*$/.test(port3);
+}
+var isHex = (c) => c !== void 0 && /^[0-9a-fA-F]$/.test(c);
+function unescape(text, mode) {
+  const bytes = [];
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === "%") {
+      if (!isHex(text[i + 1]) || !isHex(text[i + 2])) {
+        throw new UrlError(`invalid URL escape "${text.slice(i, i + 3)}"`);
+      }
+      const value = parseInt(text.slice(i + 1, i + 3), 16);
+      if (mode === "host" && value < 128 && text.slice(i, i + 3) !== "%25") {
+        throw new UrlError(`invalid URL escape "${text.slice(i, i + 3)}"`);
+      }
+      if (mode === "zone" && value < 128 && text.slice(i, i + 3) !== "%25" && shouldEscape(String.fromCharCode(value), "host")) {
+        throw new UrlError(`invalid URL escape "${text.slice(i, i + 3)}"`);
+      }
+      bytes.push(value);
+      i += 3;
+      continue;
+    }
+    if ((mode === "host" || mode === "zone") && c.charCodeAt(0) < 128 && shouldEscape(c, mode)) {
+      throw new UrlError(`invalid character "${c}" in host name`);
+    }
+    if (c === "+" && mode === "query") bytes.push(32);
+    else bytes.push(...Buffer.from(c, "utf8"));
+    i++;
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function shouldEscape(c, mode) {
+  if (/^[A-Za-z0-9]$/.test(c)) return false;
+  if ((mode === "host" || mode === "zone") && `!$&'()*+,;=:[]<>"`.includes(c)) return false;
+  if ("-_.~".includes(c)) return false;
+  if ("$&+,/:;=?@".includes(c)) {
+    switch (mode) {
+      case "path":
+        return c === "?";
+      case "userinfo":
+        return c === "@" || c === "/" || c === "?" || c === ":";
+      case "query":
+        return true;
+      case "fragment":
+        return false;
+      default:
+        break;
+    }
+  }
+  if (mode === "fragment" && "!()*".includes(c)) return false;
+  return true;
+}
+function escape3(text, mode) {
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    const c = String.fromCharCode(byte);
+    out += byte < 128 && !shouldEscape(c, mode) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+function validEncoded(text) {
+  for (const c of text) {
+    if ("!$&'()*+,;=:@[]%".includes(c)) continue;
+    if (c.charCodeAt(0) >= 128 || shouldEscape(c, "path")) return false;
+  }
+  return true;
+}
+function escapedPath(url) {
+  if (url.rawPath === "*") return "*";
+  if (validEncoded(url.rawPath)) return url.rawPath;
+  return escape3(unescape(url.rawPath, "path"), "path");
+}
+function hostname(url) {
+  return splitHostPort(url.host)[0];
+}
+function port2(url) {
+  return splitHostPort(url.host)[1];
+}
+function splitHostPort(hostPort) {
+  let host = hostPort;
+  let portText = "";
+  const colon = host.lastIndexOf(":");
+  if (colon >= 0 && validOptionalPort(host.slice(colon))) {
+    portText = host.slice(colon + 1);
+    host = host.slice(0, colon);
+  }
+  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  return [host, portText];
+}
+function query(url) {
+  const result = /* @__PURE__ */ new Map();
+  for (const pair of url.rawQuery.split("&")) {
+    if (pair === "" || pair.includes(";")) continue;
+    const equals3 = pair.indexOf("=");
+    try {
+      const key2 = unescape(equals3 < 0 ? pair : pair.slice(0, equals3), "query");
+      const value = unescape(equals3 < 0 ? "" : pair.slice(equals3 + 1), "query");
+      addTo(result, key2, value);
+    } catch {
+    }
+  }
+  return result;
+}
+function formatUrl(url) {
+  let out = url.scheme === "" ? "" : `${url.scheme}:`;
+  if (url.opaque !== "") {
+    out += url.opaque;
+  } else {
+    if (url.scheme !== "" || url.host !== "" || url.user !== void 0) {
+      if (url.host !== "" || url.rawPath !== "" || url.user !== void 0) out += "//";
+      if (url.user !== void 0) out += `${url.user}@`;
+      out += url.host;
+    }
+    const path6 = escapedPath(url);
+    if (path6 !== "" && !path6.startsWith("/") && url.host !== "") out += "/";
+    out += path6;
+  }
+  if (url.forceQuery || url.rawQuery !== "") out += `?${url.rawQuery}`;
+  if (url.fragment !== "") out += `#${escape3(url.fragment, "fragment")}`;
+  return out;
+}
+
+// src/schema/cel/formats.ts
+var DNS1123_LABEL2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+var DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+var DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+var QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+var LABEL_VALUE2 = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+var UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
+var byteLength = (value) => Buffer.byteLength(value, "utf8");
+var tooLong = (max) => `must be no more than ${max} characters`;
+var LABEL_MESSAGE = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+var SUBDOMAIN_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+var DNS1035_MESSAGE = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+var QUALIFIED_NAME_MESSAGE = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+var LABEL_VALUE_MESSAGE = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+function dns1123Label(value) {
+  const errors = [];
+  if (byteLength(value) > 63) errors.push(tooLong(63));
+  if (!DNS1123_LABEL2.test(value)) {
+    errors.push(DNS1123_SUBDOMAIN.test(value) ? "must not contain dots" : LABEL_MESSAGE);
+  }
+  return errors;
+}
+function dns1123Subdomain(value) {
+  const errors = [];
+  if (byteLength(value) > 253) errors.push(tooLong(253));
+  if (!DNS1123_SUBDOMAIN.test(value)) errors.push(SUBDOMAIN_MESSAGE);
+  return errors;
+}
+function dns1035Label(value) {
+  const errors = [];
+  if (byteLength(value) > 63) errors.push(tooLong(63));
+  if (!DNS1035_LABEL.test(value)) errors.push(DNS1035_MESSAGE);
+  return errors;
+}
+function maskTrailingDash(value) {
+  return value.length > 1 && value.endsWith("-") ? `${value.slice(0, -1)}a` : value;
+}
+function qualifiedName(value) {
+  const parts = value.split("/");
+  let name;
+  const errors = [];
+  if (parts.length === 1) {
+    name = parts[0];
+  } else if (parts.length === 2) {
+    const [prefix, rest] = parts;
+    name = rest;
+    if (prefix.length === 0) errors.push("prefix part must be non-empty");
+    else errors.push(...dns1123Subdomain(prefix).map((m) => `prefix part ${m}`));
+  } else {
+    return [
+      `a qualified name ${QUALIFIED_NAME_MESSAGE} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`
+    ];
+  }
+  if (name.length === 0) errors.push("name part must be non-empty");
+  else if (byteLength(name) > 63) errors.push(`name part ${tooLong(63)}`);
+  if (!QUALIFIED_NAME.test(name)) errors.push(`name part ${QUALIFIED_NAME_MESSAGE}`);
+  return errors;
+}
+function labelValue(value) {
+  const errors = [];
+  if (byteLength(value) > 63) errors.push(tooLong(63));
+  if (!LABEL_VALUE2.test(value)) errors.push(LABEL_VALUE_MESSAGE);
+  return errors;
+}
+function uri(value) {
+  try {
+    parseRequestUri(value);
+    return [];
+  } catch (error2) {
+    return [`parse "${value}": ${error2 instanceof Error ? error2.message : String(error2)}`];
+  }
+}
+var NAMED_FORMATS = /* @__PURE__ */ new Map([
+  ["dns1123Label", dns1123Label],
+  ["dns1123Subdomain", dns1123Subdomain],
+  ["dns1035Label", dns1035Label],
+  ["qualifiedName", qualifiedName],
+  ["dns1123LabelPrefix", (v) => dns1123Label(maskTrailingDash(v))],
+  ["dns1123SubdomainPrefix", (v) => dns1123Subdomain(maskTrailingDash(v))],
+  ["dns1035LabelPrefix", (v) => dns1035Label(maskTrailingDash(v))],
+  ["labelValue", labelValue],
+  ["uri", uri],
+  ["uuid", (v) => UUID.test(v) ? [] : ["does not match the UUID format"]],
+  ["byte", (v) => BASE64.test(v) ? [] : ["invalid base64"]],
+  ["date", (v) => parseFullDate(v) ? [] : ["invalid date"]],
+  ["datetime", (v) => isStrfmtDateTime(v) ? [] : ["invalid datetime"]]
+]);
+function decodeStdBase64(text) {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return void 0;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.toString("base64") === text ? new Uint8Array(bytes) : void 0;
+}
+
+// src/schema/formats.ts
+var HOSTNAME = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
+var UUID2 = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+var UUID_VERSION = (v) => new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$`, "i");
+var MAC = /^(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}$|^(?:[0-9a-f]{2}[:-]){7}[0-9a-f]{2}$|^(?:[0-9a-f]{4}\.){2}[0-9a-f]{4}$/i;
+var EMAIL = /^[^\s@]+@[^\s@]+$/;
+var HEXCOLOR = /^#(?:[0-9a-fA-F]{3}){1,2}$/;
+var RGBCOLOR = /^rgb\(\s*\d{1,3}%?\s*,\s*\d{1,3}%?\s*,\s*\d{1,3}%?\s*\)$/;
+var BSON_OBJECT_ID = /^[0-9a-fA-F]{24}$/;
+var succeeds = (parse13) => {
+  try {
+    return parse13() !== void 0;
+  } catch {
+    return false;
+  }
+};
+var KUBERNETES_FORMATS = {
+  bsonobjectid: (v) => BSON_OBJECT_ID.test(v),
+  uri: (v) => succeeds(() => parseUrl(v)),
+  email: (v) => EMAIL.test(v),
+  hostname: (v) => HOSTNAME.test(v),
+  // Go's parsers (no leading zeros in IPv4 octets), as the apiserver's.
+  ipv4: (v) => !v.includes(":") && succeeds(() => parseAddr(v)),
+  ipv6: (v) => v.includes(":") && succeeds(() => parseAddr(v)),
+  cidr: isKubernetesCidr,
+  mac: (v) => MAC.test(v),
+  uuid: (v) => UUID2.test(v),
+  uuid3: (v) => UUID_VERSION("3").test(v),
+  uuid4: (v) => UUID_VERSION("4").test(v),
+  uuid5: (v) => UUID_VERSION("5").test(v),
+  byte: (v) => decodeStdBase64(v) !== void 0,
+  password: () => true,
+  date: (v) => parseFullDate(v) !== void 0,
+  duration: (v) => succeeds(() => parseStrfmtDuration(v)),
+  datetime: isStrfmtDateTime,
+  "date-time": isStrfmtDateTime,
+  hexcolor: (v) => HEXCOLOR.test(v),
+  rgbcolor: (v) => RGBCOLOR.test(v)
+};
+
+// src/schema/precompiled.ts
+var import_equal = __toESM(require_equal(), 1);
+var import_ucs2length = __toESM(require_ucs2length(), 1);
+var import_uri = __toESM(require_uri(), 1);
+var import_validation_error = __toESM(require_validation_error(), 1);
+import { createHash as createHash2 } from "node:crypto";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join18 } from "node:path";
+import vm from "node:vm";
+var AJV_OPTIONS = { strict: false, strictNumbers: true, allErrors: true, verbose: true, logger: false, validateFormats: true };
+var PRECOMPILED_DIR = join18(PACKAGE_ROOT, "dist", "validators");
+var asRequired = (imported) => imported.__esModule ? imported : { default: imported };
+var RUNTIME = {
+  "ajv/dist/runtime/equal": asRequired(import_equal.default),
+  "ajv/dist/runtime/ucs2length": asRequired(import_ucs2length.default),
+  "ajv/dist/runtime/uri": asRequired(import_uri.default),
+  "ajv/dist/runtime/validation_error": asRequired(import_validation_error.default),
+  "meshlint:formats": KUBERNETES_FORMATS
+};
+var RUNTIME_IDS = Object.keys(RUNTIME);
+function runtimeRequire(id) {
+  if (!(id in RUNTIME)) throw new Error(`a generated validator needs "${id}", which meshlint does not provide`);
+  return RUNTIME[id];
+}
+var schemaDigest = (schema2) => createHash2("sha256").update(JSON.stringify(schema2)).digest("hex");
+var files;
+function precompiledValidator(schema2) {
+  if (!files) {
+    try {
+      const index = JSON.parse(readFileSync6(join18(PRECOMPILED_DIR, "index.json"), "utf8"));
+      files = new Map(Object.entries(index.files));
+    } catch {
+      files = /* @__PURE__ */ new Map();
+    }
+  }
+  if (files.size === 0) return void 0;
+  const file2 = files.get(schemaDigest(schema2));
+  if (!file2) return void 0;
+  const path6 = join18(PRECOMPILED_DIR, file2);
+  try {
+    const factory = new vm.Script(readFileSync6(path6, "utf8"), { filename: path6 }).runInThisContext();
+    return factory(runtimeRequire, re2Pattern);
+  } catch {
+    return void 0;
+  }
+}
+
+// src/schema/registry.ts
+var key = (group2, kind2) => `${group2}/${kind2}`;
+var sharedAjv;
+var compiled = /* @__PURE__ */ new WeakMap();
+var metadataValidate;
+function ajv() {
+  if (!sharedAjv) {
+    sharedAjv = new import_ajv2.Ajv({ ...AJV_OPTIONS, code: { regExp: re2Pattern } });
+    for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
+  }
+  return sharedAjv;
+}
+var experimentalOnlyVersions;
+function experimentalChannelOnly(group2, kind2, version) {
+  if (!experimentalOnlyVersions) {
+    const served2 = (b) => bundle(b).crds.flatMap((crd) => crd.versions.filter((v) => v.served).map((v) => `${crd.group}/${crd.kind}/${v.name}`));
+    const standard = new Set(served2("gateway-api-standard"));
+    experimentalOnlyVersions = new Set(served2("gateway-api-experimental").filter((k) => !standard.has(k)));
+  }
+  return experimentalOnlyVersions.has(`${group2}/${kind2}/${version}`);
+}
+var SchemaRegistry = class {
+  byKind = /* @__PURE__ */ new Map();
+  groupSource = /* @__PURE__ */ new Map();
+  experimental = /* @__PURE__ */ new Map();
+  newer = /* @__PURE__ */ new Map();
+  /** Linkerd's Gateway API v1.1.1 route CRDs, consulted when the repository uses Linkerd (see lookup). */
+  linkerdBundle = /* @__PURE__ */ new Map();
+  /**
+   * `experimentalInUse`: the repository holds Gateway API kinds or versions only the experimental channel serves,
+   * which decides the channel when the settings do not name one.
+   */
+  constructor(settings, servedCrds2, repoCrds, usesLinkerd3, experimentalInUse2 = false) {
+    const channel = settings.gatewayApiChannel ?? (experimentalInUse2 ? "experimental" : "standard");
+    const gatewayApi = channel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
+    const layers = ["istio", "linkerd", "smi", gatewayApi];
+    if (settings.gatewayApiBundle === "linkerd") layers.push("gateway-api-linkerd");
+    for (const layer of layers) for (const crd of bundle(layer).crds) this.add(crd);
+    if (settings.gatewayApiBundle === "auto" && usesLinkerd3) {
+      for (const crd of bundle("gateway-api-linkerd").crds) this.linkerdBundle.set(key(crd.group, crd.kind), crd);
+    }
+    if (gatewayApi === "gateway-api-standard") {
+      for (const crd of bundle("gateway-api-experimental").crds) this.experimental.set(key(crd.group, crd.kind), crd);
+    }
+    for (const crd of bundle("istio-master").crds) this.newer.set(key(crd.group, crd.kind), crd);
+    for (const r of [...servedCrds2, ...repoCrds]) {
+      let crd;
+      try {
+        crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
+        for (const version of crd?.versions ?? []) this.validator(version);
+      } catch (error2) {
+        this.rejected.set(r, schemaError(error2.message));
+        continue;
+      }
+      if (crd) this.add(crd);
+    }
+  }
+  /** CRDs of the repository or of --crds that could not be used, with why. */
+  rejected = /* @__PURE__ */ new Map();
+  add(crd) {
+    this.byKind.set(key(crd.group, crd.kind), crd);
+    this.groupSource.set(crd.group, crd.source);
+  }
+  /** The served version of a kind, if any, in the active bundles and user CRDs. */
+  lookup(apiGroup, kind2, version) {
+    const crd = this.byKind.get(key(apiGroup, kind2));
+    const experimental = this.experimental.get(key(apiGroup, kind2));
+    if (!crd) {
+      const source = this.groupSource.get(apiGroup) ?? (experimental ? "the standard channel of Gateway API" : void 0);
+      return source ? { status: "unknown-kind", group: apiGroup, source, experimental } : { status: "unknown-group" };
+    }
+    const found = crd.versions.find((v) => v.name === version && v.served);
+    if (found) return { status: "ok", crd, version: found };
+    const fromLinkerd = this.linkerdBundle.get(key(apiGroup, kind2));
+    const linkerdVersion = fromLinkerd?.versions.find((v) => v.name === version && v.served);
+    if (fromLinkerd && linkerdVersion) return { status: "ok", crd: fromLinkerd, version: linkerdVersion, servedBy: "linkerd-bundle", active: crd };
+    return { status: "not-served", crd, experimental };
+  }
+  /** The Gateway API experimental channel's definition of a kind, for messages under the standard channel. */
+  experimentalDefinition(apiGroup, kind2) {
+    return this.experimental.get(key(apiGroup, kind2));
+  }
+  /** For kinds without a CRD (core kinds, unknown groups): checks ObjectMeta, e.g. that labels are strings. */
+  metadataValidator() {
+    metadataValidate ??= precompiledValidator(METADATA_SCHEMA) ?? ajv().compile(METADATA_SCHEMA);
+    return metadataValidate;
+  }
+  /**
+   * The same kind in a newer release than the pinned one (Istio master beside 1.30.3), when the active
+   * definition is the bundled one: what it accepts and the pinned release rejects is a version gap, not a typo.
+   */
+  newerDefinition(crd) {
+    const newer = this.newer.get(key(crd.group, crd.kind));
+    return newer && crd.source === "istio-1.30.3" ? newer : void 0;
+  }
+  /** A version's validator: generated at build time for bundled schemas, else compiled once, on first use. */
+  validator(version) {
+    if (!version.schema) return void 0;
+    let validate2 = compiled.get(version);
+    if (!validate2) {
+      validate2 = precompiledValidator(version.schema) ?? ajv().compile(version.schema);
+      compiled.set(version, validate2);
+    }
+    return validate2;
+  }
+};
+function schemaError(message2) {
+  const first = message2.replace(/^schema is invalid: /, "").split(", ")[0] ?? message2;
+  return first.replace(/^data(\/|\b)/, "openAPIV3Schema.").replaceAll("/", ".").replace(/\.\s/, " ");
+}
+
+// node_modules/@bufbuild/cel/dist/esm/ext/strings.js
+function charAt(index) {
+  const i = Number(index);
+  if (i < 0 || i > this.length) {
+    throw indexOutOfBounds2(i, this.length);
+  }
+  return this.charAt(i);
+}
+function indexOf(substr, startN) {
+  if (startN === void 0) {
+    return BigInt(this.indexOf(substr));
+  }
+  const start = Number(startN);
+  if (start < 0 || start >= this.length) {
+    throw indexOutOfBounds2(start, this.length);
+  }
+  return BigInt(this.indexOf(substr, start));
+}
+function lastIndexOf(substr, startN) {
+  if (startN === void 0) {
+    return BigInt(this.lastIndexOf(substr));
+  }
+  const start = Number(startN);
+  if (start < 0 || start >= this.length) {
+    throw indexOutOfBounds2(start, this.length);
+  }
+  return BigInt(this.lastIndexOf(substr, start));
+}
+function lowerAscii() {
+  let result = "";
+  for (let i = 0; i < this.length; i++) {
+    const code = this.charCodeAt(i);
+    if (code >= 65 && code <= 90) {
+      result += String.fromCharCode(code + 32);
+    } else {
+      result += this.charAt(i);
+    }
+  }
+  return result;
+}
+function upperAscii() {
+  let result = "";
+  for (let i = 0; i < this.length; i++) {
+    const c = this.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      result += String.fromCharCode(c - 32);
+    } else {
+      result += this.charAt(i);
+    }
+  }
+  return result;
+}
+function replace(substr, repl, num) {
+  const count = num === void 0 ? this.length : Number(num);
+  let result = this;
+  let offset = 0;
+  let remaining = count;
+  let index = result.indexOf(substr, offset);
+  while (remaining > 0 && index !== -1) {
+    result = result.substring(0, index) + repl + result.substring(index + substr.length);
+    offset = index + repl.length;
+    remaining--;
+    index = result.indexOf(substr, offset);
+  }
+  return result;
+}
+function split(sep10, num) {
+  const count = num === void 0 ? void 0 : Number(num);
+  if (count === 1) {
+    return celList([this]);
+  }
+  return celList(this.split(sep10, count));
+}
+function substring(start, end) {
+  if (end === void 0) {
+    const i2 = Number(start);
+    if (i2 < 0 || i2 > this.length) {
+      throw indexOutOfBounds2(i2, this.length);
+    }
+    return this.substring(i2);
+  }
+  const i = Number(start);
+  const j = Number(end);
+  if (i < 0 || i > this.length) {
+    throw indexOutOfBounds2(i, this.length);
+  }
+  if (j < 0 || j > this.length) {
+    throw indexOutOfBounds2(j, this.length);
+  }
+  if (i > j) {
+    throw invalidArgument("substring", "start > end");
+  }
+  return this.substring(i, j);
+}
+var WHITE_SPACE = /* @__PURE__ */ new Set([
+  32,
+  9,
+  10,
+  11,
+  12,
+  13,
+  133,
+  160,
+  5760,
+  8192,
+  8193,
+  8194,
+  8195,
+  8196,
+  8197,
+  8198,
+  8199,
+  8200,
+  8201,
+  8202,
+  8232,
+  8233,
+  8239,
+  8287,
+  12288
+]);
+function trim() {
+  let start = 0;
+  let end = this.length - 1;
+  while (start < this.length && WHITE_SPACE.has(this.charCodeAt(start))) {
+    start++;
+  }
+  while (end > start && WHITE_SPACE.has(this.charCodeAt(end))) {
+    end--;
+  }
+  return this.substring(start, end + 1);
+}
+function join19(sep10 = "") {
+  let result = "";
+  for (let i = 0; i < this.size; i++) {
+    const item = this.get(i);
+    if (typeof item !== "string") {
+      throw invalidArgument("join", "list contains non-string value");
+    }
+    if (i > 0) {
+      result += sep10;
+    }
+    result += item;
+  }
+  return result;
+}
+var QUOTE_MAP = /* @__PURE__ */ new Map([
+  [0, "\\0"],
+  [7, "\\a"],
+  [8, "\\b"],
+  [9, "\\t"],
+  [10, "\\n"],
+  [11, "\\v"],
+  [12, "\\f"],
+  [13, "\\r"],
+  [34, '\\"'],
+  [92, "\\\\"]
+]);
+function quote(str2) {
+  let result = '"';
+  for (let i = 0; i < str2.length; i++) {
+    const c = str2.charCodeAt(i);
+    result += QUOTE_MAP.get(c) ?? str2.charAt(i);
+  }
+  result += '"';
+  return result;
+}
+function formatFloatString(val) {
+  switch (val) {
+    case "Infinity":
+    case "-Infinity":
+    case "NaN":
+      return val;
+    default:
+      throw invalidArgument("format", "invalid floating point value");
+  }
+}
+function formatFloating(val, precision) {
+  switch (true) {
+    case typeof val === "number":
+      if (!Number.isFinite(val) || precision === void 0) {
+        return val.toString();
+      }
+      return new Intl.NumberFormat("en-US", {
+        maximumFractionDigits: precision,
+        minimumFractionDigits: precision,
+        notation: "standard",
+        roundingMode: "halfEven",
+        useGrouping: false
+      }).format(val);
+    case typeof val === "string":
+      return formatFloatString(val);
+    default:
+      throw invalidArgument("format", "fixed-point clause can only be used on doubles");
+  }
+}
+function formatExponent(val, precision) {
+  switch (true) {
+    case typeof val === "number":
+      if (!Number.isFinite(val)) {
+        return val.toString();
+      }
+      let str2 = val.toExponential(precision);
+      const plusIdx = str2.lastIndexOf("+");
+      if (plusIdx === str2.length - 2) {
+        str2 = `${str2.substring(0, plusIdx + 1)}0${str2.substring(plusIdx + 1)}`;
+      }
+      return str2;
+    case typeof val === "string":
+      return formatFloatString(val);
+    default:
+      throw invalidArgument("format", "scientific clause can only be used on doubles");
+  }
+}
+function formatBinary(val) {
+  switch (true) {
+    case typeof val === "boolean":
+      return val ? "1" : "0";
+    case typeof val === "bigint":
+      return val.toString(2);
+    case isCelUint(val):
+      return val.value.toString(2);
+    default:
+      throw invalidArgument("format", "only integers and bools can be formatted as binary");
+  }
+}
+function formatOctal(val) {
+  switch (true) {
+    case typeof val === "bigint":
+      return val.toString(8);
+    case isCelUint(val):
+      return val.value.toString(8);
+    default:
+      throw invalidArgument("format", "invalid integer value");
+  }
+}
+function formatDecimal(val) {
+  switch (true) {
+    case typeof val === "bigint":
+      return val.toString(10);
+    case isCelUint(val):
+      return val.value.toString(10);
+    case (typeof val === "number" && !Number.isFinite(val)):
+      return val.toString();
+    default:
+      throw invalidArgument("format", "invalid integer value");
+  }
+}
+function formatHexBytes(val) {
+  let result = "";
+  for (let i = 0; i < val.length; i++) {
+    result += val[i].toString(16).padStart(2, "0");
+  }
+  return result;
+}
+function formatHex(val) {
+  switch (true) {
+    case typeof val === "bigint":
+      return val.toString(16);
+    case isCelUint(val):
+      return val.value.toString(16);
+    case typeof val === "string":
+      const encoder3 = new TextEncoder();
+      return formatHexBytes(encoder3.encode(val));
+    case val instanceof Uint8Array:
+      return formatHexBytes(val);
+    default:
+      throw invalidArgument("format", "only integers, byte buffers, and strings can be formatted as hex");
+  }
+}
+function formatHeX(val) {
+  const result = formatHex(val);
+  if (typeof result !== "string") {
+    return result;
+  }
+  return result.toUpperCase();
+}
+function formatList(val) {
+  let result = "[";
+  for (let i = 0; i < val.size; i++) {
+    if (i > 0) {
+      result += ", ";
+    }
+    result += formatString(val.get(i));
+  }
+  result += "]";
+  return result;
+}
+function formatMap(val) {
+  const formatted = new Array(val.size);
+  let i = 0;
+  for (const [key2, value] of val) {
+    formatted[i] = [formatString(key2), formatString(value)];
+    i++;
+  }
+  let result = "{";
+  let delim = "";
+  for (const [key2, value] of formatted.sort((a, b) => a[0].localeCompare(b[0]))) {
+    result += delim + key2 + ": " + value;
+    delim = ", ";
+  }
+  result += "}";
+  return result;
+}
+function formatString(val) {
+  switch (typeof val) {
+    case "boolean":
+      return val ? "true" : "false";
+    case "bigint":
+      return formatDecimal(val);
+    case "number":
+      return formatFloating(val, void 0);
+    case "string":
+      return val;
+    case "object":
+      switch (true) {
+        case val === null:
+          return "null";
+        case isCelType(val):
+          return val.name;
+        case isCelUint(val):
+          return val.value.toString();
+        case isReflectMessage(val, TimestampSchema):
+          return toJson(TimestampSchema, val.message);
+        case isReflectMessage(val, DurationSchema):
+          return toJson(DurationSchema, val.message);
+        case val instanceof Uint8Array:
+          return new TextDecoder().decode(val);
+        case isCelList(val):
+          return formatList(val);
+        case isCelMap(val):
+          return formatMap(val);
+      }
+  }
+  throw invalidArgument("format", "invalid string value");
+}
+function format(args) {
+  let result = "";
+  let i = 0;
+  let j = 0;
+  while (i < this.length) {
+    if (this.charAt(i) !== "%") {
+      result += this.charAt(i);
+      i++;
+      continue;
+    }
+    if (i + 1 >= this.length) {
+      throw invalidArgument("format", "invalid format string");
+    }
+    let c = this.charAt(i + 1);
+    i += 2;
+    if (c === "%") {
+      result += "%";
+      continue;
+    }
+    let precision = 6;
+    if (c === ".") {
+      precision = 0;
+      while (i < this.length && this.charAt(i) >= "0" && this.charAt(i) <= "9") {
+        precision = precision * 10 + Number(this.charAt(i));
+        i++;
+      }
+      if (i >= this.length) {
+        throw invalidArgument("format", "invalid format string");
+      }
+      c = this.charAt(i);
+      i++;
+    }
+    const val = args.get(j++);
+    if (val === void 0) {
+      throw invalidArgument("format", "too few arguments for format string");
+    }
+    result += formatPlaceholder(c, val, precision);
+  }
+  if (j < args.size) {
+    throw invalidArgument("format", "too many arguments for format string");
+  }
+  return result;
+}
+function formatPlaceholder(c, val, precision) {
+  switch (c) {
+    case "e":
+      return formatExponent(val, precision);
+    case "f":
+      return formatFloating(val, precision);
+    case "b":
+      return formatBinary(val);
+    case "d":
+      return formatDecimal(val);
+    case "s":
+      return formatString(val);
+    case "x":
+      return formatHex(val);
+    case "X":
+      return formatHeX(val);
+    case "o":
+      return formatOctal(val);
+    default:
+      throw invalidArgument("format", `could not parse formatting clause: unrecognized formatting clause: ${c}`);
+  }
+}
+function invalidArgument(func, issue2) {
+  return new Error(`invalid argument to function ${func}: ${issue2}`);
+}
+function indexOutOfBounds2(index, length) {
+  return new Error(`index ${index} out of bounds [0, ${length})`);
+}
+var { STRING: STRING6, INT: INT5, DYN: DYN3 } = CelScalar;
+var LIST_DYN = listType(DYN3);
+var LIST_STRING = listType(DYN3);
+var strings_default = [
+  celFunc("strings.quote", [STRING6], STRING6, quote),
+  celMethod("charAt", STRING6, [INT5], STRING6, charAt),
+  celMethod("indexOf", STRING6, [STRING6], INT5, indexOf),
+  celMethod("indexOf", STRING6, [STRING6, INT5], INT5, indexOf),
+  celMethod("lastIndexOf", STRING6, [STRING6], INT5, lastIndexOf),
+  celMethod("lastIndexOf", STRING6, [STRING6, INT5], INT5, lastIndexOf),
+  celMethod("lowerAscii", STRING6, [], STRING6, lowerAscii),
+  celMethod("upperAscii", STRING6, [], STRING6, upperAscii),
+  celMethod("replace", STRING6, [STRING6, STRING6], STRING6, replace),
+  celMethod("replace", STRING6, [STRING6, STRING6, INT5], STRING6, replace),
+  celMethod("split", STRING6, [STRING6], LIST_STRING, split),
+  celMethod("split", STRING6, [STRING6, INT5], LIST_STRING, split),
+  celMethod("substring", STRING6, [INT5], STRING6, substring),
+  celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
+  celMethod("trim", STRING6, [], STRING6, trim),
+  celMethod("join", LIST_STRING, [], STRING6, join19),
+  celMethod("join", LIST_STRING, [STRING6], STRING6, join19),
+  celMethod("format", STRING6, [LIST_DYN], STRING6, format)
+];
+
+// src/schema/cel/k8s-types.ts
+var { STRING: STRING7, BOOL: BOOL4, BYTES: BYTES4, SINT32 } = FieldDescriptorProto_Type;
+function field(name, number, type2, repeated = false) {
+  const label = repeated ? FieldDescriptorProto_Label.REPEATED : FieldDescriptorProto_Label.OPTIONAL;
+  return { name, number, type: type2, label };
+}
+var netFile = create(FileDescriptorProtoSchema, {
+  name: "meshlint/cel/net.proto",
+  package: "net",
+  syntax: "proto3",
+  messageType: [
+    { name: "IP", field: [field("address", 1, BYTES4)] },
+    { name: "CIDR", field: [field("address", 1, BYTES4), field("prefix_length", 2, SINT32)] }
+  ]
+});
+var kubernetesFile = create(FileDescriptorProtoSchema, {
+  name: "meshlint/cel/kubernetes.proto",
+  package: "kubernetes",
+  syntax: "proto3",
+  messageType: [
+    {
+      name: "URL",
+      field: [
+        field("scheme", 1, STRING7),
+        field("opaque", 2, STRING7),
+        field("user", 3, STRING7),
+        field("has_user", 4, BOOL4),
+        field("host", 5, STRING7),
+        field("raw_path", 6, STRING7),
+        field("raw_query", 7, STRING7),
+        field("force_query", 8, BOOL4),
+        field("fragment", 9, STRING7)
+      ]
+    },
+    { name: "Quantity", field: [field("mantissa", 1, STRING7), field("exponent", 2, SINT32)] },
+    { name: "NamedFormat", field: [field("name", 1, STRING7)] },
+    {
+      name: "OptionalErrors",
+      field: [field("has_value", 1, BOOL4), field("errors", 2, STRING7, true)]
+    },
+    {
+      name: "OptionalFormat",
+      field: [field("has_value", 1, BOOL4), field("name", 2, STRING7)]
+    }
+  ]
+});
+var kubernetesTypeRegistry = createFileRegistry(create(FileDescriptorSetSchema, { file: [netFile, kubernetesFile] }));
+function message(typeName) {
+  const desc = kubernetesTypeRegistry.getMessage(typeName);
+  if (!desc) throw new Error(`missing CEL type ${typeName}`);
+  return desc;
+}
+function kubernetesType(typeName) {
+  const desc = message(typeName);
+  return {
+    desc,
+    celType: objectType(desc),
+    make: (fields) => create(desc, fields),
+    read: (value) => value
+  };
+}
+var IP_TYPE = kubernetesType("net.IP");
+var CIDR_TYPE = kubernetesType("net.CIDR");
+var URL_TYPE = kubernetesType("kubernetes.URL");
+var QUANTITY_TYPE = kubernetesType("kubernetes.Quantity");
+var FORMAT_TYPE = kubernetesType("kubernetes.NamedFormat");
+var OPTIONAL_ERRORS_TYPE = kubernetesType("kubernetes.OptionalErrors");
+var OPTIONAL_FORMAT_TYPE = kubernetesType("kubernetes.OptionalFormat");
+
+// src/schema/cel/k8s-lists.ts
+var { BOOL: BOOL5, DYN: DYN4, INT: INT6 } = CelScalar;
+var LIST3 = listType(DYN4);
+var MAX_INT643 = (1n << 63n) - 1n;
+var MIN_INT642 = -(1n << 63n);
+var MAX_UINT64 = (1n << 64n) - 1n;
+var noOverload = (name) => new Error(`no such overload: ${name}`);
+function numeric(v) {
+  if (typeof v === "bigint") return { kind: "int", value: v };
+  if (typeof v === "number") return { kind: "double", value: v };
+  if (isCelUint(v)) return { kind: "uint", value: v.value };
+  return void 0;
+}
+function isTime(v) {
+  return isReflectMessage(v, DurationSchema) || isReflectMessage(v, TimestampSchema);
+}
+function timeParts(v) {
+  const message2 = v.message;
+  return [message2.seconds, message2.nanos];
+}
+function celEquals(a, b) {
+  const x = numeric(a);
+  const y = numeric(b);
+  if (x && y) {
+    if (x.kind === "double" || y.kind === "double") return Number(x.value) === Number(y.value);
+    return x.value === y.value;
+  }
+  if (x || y) return false;
+  if (a instanceof Uint8Array) return b instanceof Uint8Array && a.length === b.length && a.every((byte, i) => byte === b[i]);
+  if (isCelList(a)) {
+    if (!isCelList(b) || a.size !== b.size) return false;
+    for (let i = 0; i < a.size; i++) if (!celEquals(a.get(i), b.get(i))) return false;
+    return true;
+  }
+  if (isCelMap(a)) {
+    if (!isCelMap(b) || a.size !== b.size) return false;
+    for (const [key2, value] of a) {
+      const other = b.get(key2);
+      if (other === void 0 || !celEquals(value, other)) return false;
+    }
+    return true;
+  }
+  if (isCelType(a)) return isCelType(b) && a.kind === b.kind && a.name === b.name;
+  if (isReflectMessage(a)) {
+    return isReflectMessage(b) && a.desc.typeName === b.desc.typeName && equals(a.desc, a.message, b.message);
+  }
+  return a === b;
+}
+function compareCodePoints(a, b) {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+}
+function celCompare(a, b) {
+  const x = numeric(a);
+  const y = numeric(b);
+  if (x && y) {
+    if (x.kind !== "double" && y.kind !== "double") return x.value < y.value ? -1 : x.value > y.value ? 1 : 0;
+    const [l, r] = [Number(x.value), Number(y.value)];
+    return l < r ? -1 : l > r ? 1 : 0;
+  }
+  if (typeof a === "string" && typeof b === "string") return compareCodePoints(a, b);
+  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+    return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+  }
+  if (isTime(a) && isTime(b) && a.desc.typeName === b.desc.typeName) {
+    const [s1, n1] = timeParts(a);
+    const [s2, n2] = timeParts(b);
+    if (s1 !== s2) return s1 < s2 ? -1 : 1;
+    return n1 === n2 ? 0 : n1 < n2 ? -1 : 1;
+  }
+  throw noOverload("compare");
+}
+function sum(list2) {
+  const items = [...list2];
+  if (items.length === 0) return 0n;
+  const first = items[0];
+  if (typeof first === "bigint") {
+    let total = 0n;
+    for (const item of items) {
+      if (typeof item !== "bigint") throw noOverload("sum");
+      total += item;
+      if (total > MAX_INT643 || total < MIN_INT642) throw new Error("integer overflow");
+    }
+    return total;
+  }
+  if (isCelUint(first)) {
+    let total = 0n;
+    for (const item of items) {
+      if (!isCelUint(item)) throw noOverload("sum");
+      total += item.value;
+      if (total > MAX_UINT64) throw new Error("unsigned integer overflow");
+    }
+    return celUint(total);
+  }
+  if (typeof first === "number") {
+    let total = 0;
+    for (const item of items) {
+      if (typeof item !== "number") throw noOverload("sum");
+      total += item;
+    }
+    return total;
+  }
+  if (isReflectMessage(first, DurationSchema)) {
+    let nanos = 0n;
+    for (const item of items) {
+      if (!isReflectMessage(item, DurationSchema)) throw noOverload("sum");
+      const [seconds, fraction] = timeParts(item);
+      nanos += seconds * 1000000000n + BigInt(fraction);
+    }
+    if (nanos > MAX_INT643 || nanos < MIN_INT642) throw new Error("duration out of range");
+    const message2 = create(DurationSchema, { seconds: nanos / 1000000000n, nanos: Number(nanos % 1000000000n) });
+    return message2;
+  }
+  throw noOverload("sum");
+}
+function extreme(list2, name) {
+  let best;
+  for (const item of list2) {
+    if (best === void 0) {
+      celCompare(item, item);
+      best = item;
+      continue;
+    }
+    const order = celCompare(best, item);
+    if (name === "min" && order > 0 || name === "max" && order < 0) best = item;
+  }
+  if (best === void 0) throw new Error(`${name} called on empty list`);
+  return best;
+}
+function isSorted(list2) {
+  let previous;
+  for (const item of list2) {
+    if (previous !== void 0 && celCompare(previous, item) > 0) return false;
+    if (previous === void 0) celCompare(item, item);
+    previous = item;
+  }
+  return true;
+}
+function indexOf2(list2, item, fromEnd) {
+  if (fromEnd) {
+    for (let i = list2.size - 1; i >= 0; i--) if (celEquals(list2.get(i), item)) return BigInt(i);
+  } else {
+    for (let i = 0; i < list2.size; i++) if (celEquals(list2.get(i), item)) return BigInt(i);
+  }
+  return -1n;
+}
+var listContains = (list2, item) => indexOf2(list2, item, false) >= 0n;
+var containsAll = (list2, sublist) => [...sublist].every((item) => listContains(list2, item));
+var listFunctions = [
+  celMethod("isSorted", LIST3, [], BOOL5, function() {
+    return isSorted(this);
+  }),
+  celMethod("sum", LIST3, [], DYN4, function() {
+    return sum(this);
+  }),
+  celMethod("min", LIST3, [], DYN4, function() {
+    return extreme(this, "min");
+  }),
+  celMethod("max", LIST3, [], DYN4, function() {
+    return extreme(this, "max");
+  }),
+  celMethod("indexOf", LIST3, [DYN4], INT6, function(item) {
+    return indexOf2(this, item, false);
+  }),
+  celMethod("lastIndexOf", LIST3, [DYN4], INT6, function(item) {
+    return indexOf2(this, item, true);
+  }),
+  celMethod("includes", DYN4, [DYN4], BOOL5, function(item) {
+    return isCelList(this) ? listContains(this, item) : celEquals(this, item);
+  }),
+  celFunc("sets.contains", [LIST3, LIST3], BOOL5, (list2, sublist) => containsAll(list2, sublist)),
+  celFunc("sets.equivalent", [LIST3, LIST3], BOOL5, (a, b) => containsAll(a, b) && containsAll(b, a)),
+  celFunc("sets.intersects", [LIST3, LIST3], BOOL5, (a, b) => [...b].some((item) => listContains(a, item)))
+];
+
+// src/schema/cel/k8s-library.ts
+var { BOOL: BOOL6, DOUBLE: DOUBLE4, INT: INT7, STRING: STRING8, UINT: UINT4 } = CelScalar;
+var MAX_INT644 = (1n << 63n) - 1n;
+var MIN_INT643 = -(1n << 63n);
+var MAX_UINT642 = (1n << 64n) - 1n;
+var LIST_STRING2 = listType(STRING8);
+var DURATION2 = objectType(DurationSchema);
+var IP = IP_TYPE.celType;
+var CIDR = CIDR_TYPE.celType;
+var URL2 = URL_TYPE.celType;
+var QUANTITY = QUANTITY_TYPE.celType;
+var FORMAT = FORMAT_TYPE.celType;
+var OPTIONAL_ERRORS = OPTIONAL_ERRORS_TYPE.celType;
+var OPTIONAL_FORMAT = OPTIONAL_FORMAT_TYPE.celType;
+var makeIp = (address) => IP_TYPE.make({ address });
+var readIp = (target) => IP_TYPE.read(target.message).address;
+var makeCidr = (prefix) => CIDR_TYPE.make({ address: prefix.addr, prefixLength: prefix.bits });
+var readCidr = (target) => {
+  const fields = CIDR_TYPE.read(target.message);
+  return { addr: fields.address, bits: fields.prefixLength };
+};
+function ipMethod(name, test) {
+  return celMethod(name, IP, [], BOOL6, function() {
+    return test(readIp(this));
+  });
+}
+var netFunctions = [
+  celFunc("ip", [STRING8], IP, (text) => makeIp(parseKubernetesIp(text))),
+  celFunc("isIP", [STRING8], BOOL6, isKubernetesIp),
+  celFunc("ip.isCanonical", [STRING8], BOOL6, (text) => formatIp(parseKubernetesIp(text)) === text),
+  celFunc("string", [IP], STRING8, (ip) => formatIp(readIp(ip))),
+  celMethod("family", IP, [], INT7, function() {
+    return readIp(this).length === 4 ? 4n : 6n;
+  }),
+  ipMethod("isUnspecified", ipPredicates.isUnspecified),
+  ipMethod("isLoopback", ipPredicates.isLoopback),
+  ipMethod("isLinkLocalMulticast", ipPredicates.isLinkLocalMulticast),
+  ipMethod("isLinkLocalUnicast", ipPredicates.isLinkLocalUnicast),
+  ipMethod("isGlobalUnicast", ipPredicates.isGlobalUnicast),
+  celFunc("cidr", [STRING8], CIDR, (text) => makeCidr(parseKubernetesCidr(text))),
+  celFunc("isCIDR", [STRING8], BOOL6, isKubernetesCidr),
+  celFunc("string", [CIDR], STRING8, (cidr) => formatPrefix(readCidr(cidr))),
+  celMethod("containsIP", CIDR, [STRING8], BOOL6, function(ip) {
+    return prefixContainsIp(readCidr(this), parseKubernetesIp(ip));
+  }),
+  celMethod("containsIP", CIDR, [IP], BOOL6, function(ip) {
+    return prefixContainsIp(readCidr(this), readIp(ip));
+  }),
+  celMethod("containsCIDR", CIDR, [STRING8], BOOL6, function(cidr) {
+    return prefixContainsPrefix(readCidr(this), parseKubernetesCidr(cidr));
+  }),
+  celMethod("containsCIDR", CIDR, [CIDR], BOOL6, function(cidr) {
+    return prefixContainsPrefix(readCidr(this), readCidr(cidr));
+  }),
+  celMethod("ip", CIDR, [], IP, function() {
+    return makeIp(readCidr(this).addr);
+  }),
+  celMethod("prefixLength", CIDR, [], INT7, function() {
+    return BigInt(readCidr(this).bits);
+  }),
+  celMethod("masked", CIDR, [], CIDR, function() {
+    return makeCidr(maskedPrefix(readCidr(this)));
+  })
+];
+function makeUrl(text) {
+  const url = parseKubernetesUrl(text);
+  return URL_TYPE.make({ ...url, user: url.user ?? "", hasUser: url.user !== void 0 });
+}
+function readUrl(target) {
+  const fields = URL_TYPE.read(target.message);
+  return { ...fields, user: fields.hasUser ? fields.user : void 0 };
+}
+function urlMethod(name, read) {
+  return celMethod(name, URL2, [], STRING8, function() {
+    return read(readUrl(this));
+  });
+}
+var urlFunctions = [
+  celFunc("url", [STRING8], URL2, makeUrl),
+  celFunc("isURL", [STRING8], BOOL6, isRequestUri),
+  celFunc("string", [URL2], STRING8, (url) => formatUrl(readUrl(url))),
+  urlMethod("getScheme", (url) => url.scheme),
+  urlMethod("getHost", (url) => url.host),
+  urlMethod("getHostname", hostname),
+  urlMethod("getPort", port2),
+  urlMethod("getEscapedPath", escapedPath),
+  celMethod("getQuery", URL2, [], mapType(STRING8, LIST_STRING2), function() {
+    return query(readUrl(this));
+  })
+];
+var quantityForms = /* @__PURE__ */ new WeakMap();
+function makeQuantity(quantity) {
+  const normal = normalize3(quantity);
+  const message2 = QUANTITY_TYPE.make({ mantissa: normal.mantissa.toString(), exponent: normal.exponent });
+  quantityForms.set(message2, quantity);
+  return message2;
+}
+function readQuantity(target) {
+  const message2 = target.message;
+  const known = quantityForms.get(message2);
+  if (known) return known;
+  const fields = QUANTITY_TYPE.read(message2);
+  return { mantissa: BigInt(fields.mantissa), exponent: fields.exponent, decimalForm: true };
+}
+var quantityFunctions = [
+  celFunc("quantity", [STRING8], QUANTITY, (text) => makeQuantity(parseQuantity(text))),
+  celFunc("isQuantity", [STRING8], BOOL6, isQuantity),
+  // Kubernetes declares `sign` as a global overload although its documentation calls it as a method.
+  celFunc("sign", [QUANTITY], INT7, (q) => BigInt(sign(readQuantity(q)))),
+  celMethod("sign", QUANTITY, [], INT7, function() {
+    return BigInt(sign(readQuantity(this)));
+  }),
+  celMethod("isGreaterThan", QUANTITY, [QUANTITY], BOOL6, function(other) {
+    return compare(readQuantity(this), readQuantity(other)) > 0;
+  }),
+  celMethod("isLessThan", QUANTITY, [QUANTITY], BOOL6, function(other) {
+    return compare(readQuantity(this), readQuantity(other)) < 0;
+  }),
+  celMethod("compareTo", QUANTITY, [QUANTITY], INT7, function(other) {
+    return BigInt(compare(readQuantity(this), readQuantity(other)));
+  }),
+  celMethod("asApproximateFloat", QUANTITY, [], DOUBLE4, function() {
+    return asApproximateFloat(readQuantity(this));
+  }),
+  celMethod("asInteger", QUANTITY, [], INT7, function() {
+    const value = asInt64(readQuantity(this));
+    if (value === void 0) throw new Error("cannot convert value to integer");
+    return value;
+  }),
+  celMethod("isInteger", QUANTITY, [], BOOL6, function() {
+    return asInt64(readQuantity(this)) !== void 0;
+  }),
+  celMethod("add", QUANTITY, [QUANTITY], QUANTITY, function(other) {
+    return makeQuantity(add(readQuantity(this), readQuantity(other)));
+  }),
+  celMethod("add", QUANTITY, [INT7], QUANTITY, function(other) {
+    return makeQuantity(add(readQuantity(this), fromInteger(other)));
+  }),
+  celMethod("sub", QUANTITY, [QUANTITY], QUANTITY, function(other) {
+    return makeQuantity(subtract(readQuantity(this), readQuantity(other)));
+  }),
+  celMethod("sub", QUANTITY, [INT7], QUANTITY, function(other) {
+    return makeQuantity(subtract(readQuantity(this), fromInteger(other)));
+  }),
+  celMethod("mul", QUANTITY, [INT7], QUANTITY, function(factor) {
+    return makeQuantity(multiply(readQuantity(this), factor));
+  }),
+  celMethod("div", QUANTITY, [INT7], QUANTITY, function(divisor) {
+    return makeQuantity(divideRounded(readQuantity(this), divisor, 4));
+  }),
+  celMethod("div", QUANTITY, [INT7, INT7], QUANTITY, function(divisor, decimals) {
+    if (decimals < 0n || decimals > 10n) {
+      throw new Error(`the valid range for roundVal is 0 to 10 but ${decimals} was passed`);
+    }
+    return makeQuantity(divideRounded(readQuantity(this), divisor, Number(decimals)));
+  }),
+  celMethod("divInt", QUANTITY, [INT7], QUANTITY, function(divisor) {
+    return makeQuantity(divideInteger(readQuantity(this), divisor));
+  })
+];
+function validatorFor(name) {
+  const validator = NAMED_FORMATS.get(name);
+  if (!validator) throw new Error(`unknown format ${name}`);
+  return validator;
+}
+var formatFunctions = [
+  ...[...NAMED_FORMATS.keys()].map((name) => celFunc(`format.${name}`, [], FORMAT, () => FORMAT_TYPE.make({ name }))),
+  celFunc(
+    "format.named",
+    [STRING8],
+    OPTIONAL_FORMAT,
+    (name) => OPTIONAL_FORMAT_TYPE.make({ hasValue: NAMED_FORMATS.has(name), name: NAMED_FORMATS.has(name) ? name : "" })
+  ),
+  celMethod("validate", FORMAT, [STRING8], OPTIONAL_ERRORS, function(value) {
+    const errors = validatorFor(FORMAT_TYPE.read(this.message).name)(value);
+    return OPTIONAL_ERRORS_TYPE.make({ hasValue: errors.length > 0, errors });
+  }),
+  celMethod("hasValue", OPTIONAL_ERRORS, [], BOOL6, function() {
+    return OPTIONAL_ERRORS_TYPE.read(this.message).hasValue;
+  }),
+  celMethod("value", OPTIONAL_ERRORS, [], LIST_STRING2, function() {
+    const optional = OPTIONAL_ERRORS_TYPE.read(this.message);
+    if (!optional.hasValue) throw new Error("optional.none() dereference");
+    return optional.errors;
+  }),
+  celMethod("orValue", OPTIONAL_ERRORS, [LIST_STRING2], LIST_STRING2, function(fallback) {
+    const optional = OPTIONAL_ERRORS_TYPE.read(this.message);
+    return optional.hasValue ? optional.errors : fallback;
+  }),
+  celMethod("hasValue", OPTIONAL_FORMAT, [], BOOL6, function() {
+    return OPTIONAL_FORMAT_TYPE.read(this.message).hasValue;
+  }),
+  celMethod("value", OPTIONAL_FORMAT, [], FORMAT, function() {
+    const optional = OPTIONAL_FORMAT_TYPE.read(this.message);
+    if (!optional.hasValue) throw new Error("optional.none() dereference");
+    return FORMAT_TYPE.make({ name: optional.name });
+  }),
+  celMethod("orValue", OPTIONAL_FORMAT, [FORMAT], FORMAT, function(fallback) {
+    const optional = OPTIONAL_FORMAT_TYPE.read(this.message);
+    return optional.hasValue ? FORMAT_TYPE.make({ name: optional.name }) : fallback;
+  })
+];
+var regexFunctions = [
+  // The global form of the standard `matches`, which @bufbuild/cel only has as a method.
+  celFunc("matches", [STRING8, STRING8], BOOL6, re2Matches),
+  celMethod("find", STRING8, [STRING8], STRING8, function(pattern) {
+    return findFirst(this, pattern);
+  }),
+  celMethod("findAll", STRING8, [STRING8], LIST_STRING2, function(pattern) {
+    return findAll(this, pattern);
+  }),
+  celMethod("findAll", STRING8, [STRING8, INT7], LIST_STRING2, function(pattern, limit) {
+    return findAll(this, pattern, limit < 0n ? -1 : Number(limit));
+  })
+];
+var conversionError = (to) => new Error(`type conversion error from 'string' to '${to}'`);
+var conversionFunctions = [
+  celFunc("duration", [STRING8], DURATION2, (text) => create(DurationSchema, durationParts(parseGoDuration(text)))),
+  celFunc("int", [STRING8], INT7, (text) => {
+    const value = /^[+-]?[0-9]+$/.test(text) ? BigInt(text) : void 0;
+    if (value === void 0 || value > MAX_INT644 || value < MIN_INT643) throw conversionError("int");
+    return value;
+  }),
+  celFunc("uint", [STRING8], UINT4, (text) => {
+    const value = /^[0-9]+$/.test(text) ? BigInt(text) : void 0;
+    if (value === void 0 || value > MAX_UINT642) throw conversionError("uint");
+    return celUint(value);
+  }),
+  celFunc("double", [STRING8], DOUBLE4, (text) => {
+    const special = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
+    if (special) return special[2].toLowerCase() === "nan" ? NaN : special[1] === "-" ? -Infinity : Infinity;
+    if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(text)) throw conversionError("double");
+    return Number(text);
+  }),
+  celFunc("bool", [STRING8], BOOL6, (text) => {
+    if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
+    if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
+    throw conversionError("bool");
+  })
+];
+var kubernetesLibrary = [
+  ...strings_default,
+  ...conversionFunctions,
+  ...netFunctions,
+  ...urlFunctions,
+  ...quantityFunctions,
+  ...formatFunctions,
+  ...listFunctions,
+  ...regexFunctions
+];
+
+// src/schema/cel/values.ts
+var RESERVED = /* @__PURE__ */ new Set([
+  "true",
+  "false",
+  "null",
+  "in",
+  "as",
+  "break",
+  "const",
+  "continue",
+  "else",
+  "for",
+  "function",
+  "if",
+  "import",
+  "let",
+  "loop",
+  "package",
+  "namespace",
+  "return",
+  "var",
+  "void",
+  "while"
+]);
+function escapeCelPropertyName(name) {
+  if (name === "" || /^[0-9]/.test(name)) return void 0;
+  if (RESERVED.has(name)) return `__${name}__`;
+  if (!/^[A-Za-z0-9_./-]*$/.test(name)) return void 0;
+  return name.replace(/__|[./-]/g, (m) => ({ __: "__underscores__", ".": "__dot__", "-": "__dash__", "/": "__slash__" })[m]);
+}
+function schemaType(schema2) {
+  const declared = Array.isArray(schema2.type) ? schema2.type.find((t) => t !== "null") : schema2.type;
+  if (declared !== void 0) return declared;
+  if (schema2.properties !== void 0 || typeof schema2.additionalProperties === "object") return "object";
+  if (schema2.items !== void 0) return "array";
+  return void 0;
+}
+var isPlainObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var TYPE_AND_OBJECT_META = {
+  apiVersion: { type: "string" },
+  kind: { type: "string" },
+  metadata: { type: "object", properties: { name: { type: "string" }, generateName: { type: "string" } } }
+};
+function objectProperties(schema2) {
+  if (schema2["x-kubernetes-embedded-resource"] !== true) return schema2.properties;
+  const properties = { ...TYPE_AND_OBJECT_META, ...schema2.properties };
+  const metadata2 = properties.metadata;
+  if (metadata2 && !metadata2.properties) properties.metadata = TYPE_AND_OBJECT_META.metadata;
+  return properties;
+}
+function untyped(data) {
+  if (data === null || data === void 0) return null;
+  if (typeof data === "number") return Number.isInteger(data) ? BigInt(data) : data;
+  if (Array.isArray(data)) return data.map(untyped);
+  if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, untyped(v)]));
+  return data;
+}
+var timestamp2 = (instant2) => create(TimestampSchema, { seconds: instant2.seconds, nanos: instant2.nanos });
+function typedString(data, format2) {
+  try {
+    switch (format2) {
+      case "duration":
+        return create(DurationSchema, durationParts(parseStrfmtDuration(data)));
+      case "date": {
+        const instant2 = parseFullDate(data);
+        return instant2 ? timestamp2(instant2) : data;
+      }
+      case "date-time": {
+        const instant2 = parseDateTime(data);
+        return instant2 ? timestamp2(instant2) : data;
+      }
+      case "byte":
+        return decodeStdBase64(data) ?? data;
+      default:
+        return data;
+    }
+  } catch {
+    return data;
+  }
+}
+function celValue(data, schema2) {
+  if (data === null || data === void 0) return null;
+  if (!schema2) return untyped(data);
+  if (schema2["x-kubernetes-int-or-string"] === true) {
+    return typeof data === "number" && Number.isInteger(data) ? BigInt(data) : untyped(data);
+  }
+  switch (schemaType(schema2)) {
+    case "object": {
+      if (!isPlainObject(data)) return untyped(data);
+      const properties = objectProperties(schema2);
+      if (properties !== void 0) {
+        const fields = [];
+        for (const [name, value] of Object.entries(data)) {
+          const property = properties[name];
+          const escaped = escapeCelPropertyName(name);
+          if (value === null || value === void 0 || !property || escaped === void 0) continue;
+          fields.push([escaped, celValue(value, property)]);
+        }
+        return Object.fromEntries(fields);
+      }
+      const valueSchema = schema2.additionalProperties;
+      if (typeof valueSchema === "object") {
+        return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, celValue(v, valueSchema)]));
+      }
+      return untyped(data);
+    }
+    case "array":
+      return Array.isArray(data) ? data.map((item) => celValue(item, schema2.items)) : untyped(data);
+    case "string":
+      return typeof data === "string" ? typedString(data, schema2.format) : untyped(data);
+    case "integer":
+      return typeof data === "number" && Number.isInteger(data) ? BigInt(data) : untyped(data);
+    case "number":
+      return typeof data === "number" ? data : typeof data === "bigint" ? Number(data) : untyped(data);
+    default:
+      return untyped(data);
+  }
+}
+
+// src/schema/cel/engine.ts
+var CRD_RULE_VARIABLES = ["self", "oldSelf"];
+var TYPE_IDENTIFIERS = /* @__PURE__ */ new Set(["bool", "bytes", "double", "dyn", "int", "list", "map", "null_type", "string", "type", "uint"]);
+var LITERAL_CHECKS = {
+  matches: (pattern) => void compileRe2(pattern),
+  find: (pattern) => void compileRe2(pattern),
+  findAll: (pattern) => void compileRe2(pattern),
+  duration: (text) => void parseGoDuration(text),
+  timestamp: (text) => {
+    if (!/(Z|[+-]\d{2}:\d{2})$/.test(text) || !parseDateTime(text)) throw new Error(`invalid timestamp "${text}"`);
+  }
+};
+var PATTERN_FUNCTIONS = /* @__PURE__ */ new Set(["matches", "find", "findAll"]);
+function stringConstant(expr) {
+  const kind2 = expr?.exprKind;
+  if (kind2?.case !== "constExpr") return void 0;
+  return kind2.value.constantKind.case === "stringValue" ? kind2.value.constantKind.value : void 0;
+}
+function qualifiedName2(expr) {
+  const kind2 = expr?.exprKind;
+  if (kind2?.case === "identExpr") return kind2.value.name;
+  if (kind2?.case === "selectExpr" && !kind2.value.testOnly) {
+    const operand = qualifiedName2(kind2.value.operand);
+    return operand === void 0 ? void 0 : `${operand}.${kind2.value.field}`;
+  }
+  return void 0;
+}
+function checkReferences(env2, namespaces, root, variables) {
+  const arities = (name, member) => {
+    const found = /* @__PURE__ */ new Set();
+    for (const func of env2.funcs.find(name) ?? []) {
+      if (func.target !== void 0 === member) found.add(func.arguments.length);
+    }
+    return found;
+  };
+  const visit = (expr, scope) => {
+    const kind2 = expr?.exprKind;
+    switch (kind2?.case) {
+      case void 0:
+      case "constExpr":
+        return void 0;
+      case "identExpr": {
+        const name = kind2.value.name;
+        return scope.has(name) || TYPE_IDENTIFIERS.has(name) ? void 0 : `undeclared reference to '${name}'`;
+      }
+      case "selectExpr":
+        return visit(kind2.value.operand, scope);
+      case "listExpr":
+        return firstError(kind2.value.elements.map((e) => () => visit(e, scope)));
+      case "structExpr":
+        return firstError(
+          kind2.value.entries.map((entry) => () => {
+            const key2 = entry.keyKind.case === "mapKey" ? visit(entry.keyKind.value, scope) : void 0;
+            return key2 ?? visit(entry.value, scope);
+          })
+        );
+      case "comprehensionExpr": {
+        const c = kind2.value;
+        const inner = /* @__PURE__ */ new Set([...scope, c.accuVar, c.iterVar, ...c.iterVar2 ? [c.iterVar2] : []]);
+        const withAccumulator = /* @__PURE__ */ new Set([...scope, c.accuVar]);
+        return firstError([
+          () => visit(c.iterRange, scope),
+          () => visit(c.accuInit, scope),
+          () => visit(c.loopCondition, inner),
+          () => visit(c.loopStep, inner),
+          () => visit(c.result, withAccumulator)
+        ]);
+      }
+      case "callExpr": {
+        const call = kind2.value;
+        const name = call.function;
+        const args = call.args;
+        const targetName = call.target ? qualifiedName2(call.target) : void 0;
+        const rootIdentifier = targetName?.split(".")[0];
+        if (targetName !== void 0 && rootIdentifier !== void 0 && !scope.has(rootIdentifier)) {
+          const qualified2 = `${targetName}.${name}`;
+          if (!namespaces.has(targetName)) return `undeclared reference to '${rootIdentifier}'`;
+          if (!arities(qualified2, false).has(args.length)) return `undeclared reference to '${qualified2}'`;
+          return firstError(args.map((a) => () => visit(a, scope)));
+        }
+        const literalIndex = PATTERN_FUNCTIONS.has(name) && call.target === void 0 ? 1 : 0;
+        const literal = stringConstant(args[literalIndex]);
+        const check = LITERAL_CHECKS[name];
+        if (check && literal !== void 0) {
+          try {
+            check(literal);
+          } catch (error2) {
+            return `invalid argument to ${name}(): ${error2 instanceof Error ? error2.message : String(error2)}`;
+          }
+        }
+        if (/^[A-Za-z]/.test(name)) {
+          const member = call.target !== void 0;
+          if (!arities(name, member).has(args.length)) {
+            return `found no matching overload for '${name}' applied to ${args.length} argument(s)${member ? " on a target" : ""}`;
+          }
+        }
+        return firstError([() => visit(call.target, scope), ...args.map((a) => () => visit(a, scope))]);
+      }
+      default:
+        return void 0;
+    }
+  };
+  return visit(root, variables);
+}
+function firstError(checks) {
+  for (const check of checks) {
+    const error2 = check();
+    if (error2 !== void 0) return error2;
+  }
+  return void 0;
+}
+function pad(n, width) {
+  return String(n).padStart(width, "0");
+}
+function toPlain(value) {
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Uint8Array) return value;
+  if (isCelUint(value)) return value.value;
+  if (isCelList(value)) return [...value].map(toPlain);
+  if (isCelMap(value)) return Object.fromEntries([...value].map(([k, v]) => [String(toPlain(k)), toPlain(v)]));
+  if (isCelType(value)) return value.name;
+  if (!isReflectMessage(value)) return value;
+  if (value.desc.typeName === DurationSchema.typeName) {
+    const { seconds, nanos } = value.message;
+    return nanos === 0 ? `${seconds}s` : `${Number(seconds) + nanos / 1e9}s`;
+  }
+  if (value.desc.typeName === TimestampSchema.typeName) {
+    const { seconds, nanos } = value.message;
+    const date = new Date(Number(seconds) * 1e3);
+    const fraction = nanos === 0 ? "" : `.${pad(nanos, 9).replace(/0+$/, "")}`;
+    return `${date.toISOString().slice(0, 19)}${fraction}Z`;
+  }
+  return Object.fromEntries(Object.entries(value.message).filter(([k]) => k !== "$typeName"));
+}
+var CEL_GO_MESSAGES = [
+  [/^field not found: (.*)$/, "no such key: $1"],
+  [/^index (-?\d+) out of bounds.*$/, "index out of bounds: $1"],
+  [/^(?:int|uint) divide by zero$/, "division by zero"],
+  [/^(?:int|uint) modulus by zero$/, "modulus by zero"],
+  [/^int overflow during .*$/, "integer overflow"],
+  [/^uint overflow during .*$/, "unsigned integer overflow"],
+  [/^found no matching overload for '([^']*)'.*$/, "no such overload: $1"]
+];
+function celGoMessage(message2) {
+  for (const [pattern, replacement] of CEL_GO_MESSAGES) if (pattern.test(message2)) return message2.replace(pattern, replacement);
+  return message2;
+}
+function createBufbuildEngine(options = {}) {
+  const env2 = celEnv({ funcs: [...kubernetesLibrary], registry: kubernetesTypeRegistry, re2: { compile: compileRe2 } });
+  const variables = new Set(options.variables ?? CRD_RULE_VARIABLES);
+  const namespaces = /* @__PURE__ */ new Set();
+  for (const func of env2.funcs) {
+    const dot = func.name.lastIndexOf(".");
+    if (dot > 0) namespaces.add(func.name.slice(0, dot));
+  }
+  return {
+    name: "@bufbuild/cel + Kubernetes library",
+    compile(expression) {
+      let parsed2;
+      try {
+        parsed2 = parse10(expression);
+      } catch (error2) {
+        return { error: error2 instanceof Error ? error2.message : String(error2) };
+      }
+      const referenceError = checkReferences(env2, namespaces, parsed2.expr, variables);
+      if (referenceError !== void 0) return { error: referenceError };
+      let program2;
+      try {
+        program2 = plan(env2, parsed2);
+      } catch (error2) {
+        return { error: error2 instanceof Error ? error2.message : String(error2) };
+      }
+      return {
+        evaluate(bindings) {
+          try {
+            const result = program2(bindings);
+            if (isCelError(result)) return { error: celGoMessage(result.message) };
+            return { value: toPlain(result) };
+          } catch (error2) {
+            return { error: error2 instanceof Error ? error2.message : String(error2) };
+          }
+        }
+      };
+    }
+  };
+}
+var defaultEngine = createBufbuildEngine();
+
+// src/schema/cel-rules.ts
+var MAX_CEL_INPUT_NODES = 1e5;
+var programs = /* @__PURE__ */ new Map();
+function compiled2(engine, expression) {
+  let program2 = programs.get(expression);
+  if (!program2) {
+    program2 = engine.compile(expression);
+    programs.set(expression, program2);
+  }
+  return program2;
+}
+function checkCelRule(rule, value, node, engine = defaultEngine) {
+  const program2 = compiled2(engine, rule.rule);
+  if ("error" in program2) return { status: "skipped", detail: `it does not compile: ${program2.error}` };
+  if (exceeds(value, MAX_CEL_INPUT_NODES)) return { status: "skipped", detail: `its input has more than ${MAX_CEL_INPUT_NODES} values` };
+  const self = celValue(value, node);
+  const outcome = program2.evaluate({ self });
+  if ("error" in outcome) return { status: "failed", message: `${messageOf3(rule, self, engine)} (the rule could not be evaluated: ${outcome.error})` };
+  if (outcome.value === true) return { status: "passed" };
+  if (outcome.value !== false) return { status: "skipped", detail: `it returned ${String(outcome.value)} instead of a boolean` };
+  return { status: "failed", message: messageOf3(rule, self, engine) };
+}
+function messageOf3(rule, self, engine) {
+  if (rule.messageExpression) {
+    const program2 = compiled2(engine, rule.messageExpression);
+    if (!("error" in program2)) {
+      const outcome = program2.evaluate({ self });
+      if ("value" in outcome && typeof outcome.value === "string" && outcome.value.trim()) return outcome.value;
+    }
+  }
+  return rule.message?.trim() || `failed rule: ${rule.rule}`;
+}
+function exceeds(value, limit) {
+  let count = 0;
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (++count > limit) return true;
+    if (typeof v === "object" && v !== null) for (const child2 of Array.isArray(v) ? v : Object.values(v)) stack.push(child2);
+  }
+  return false;
+}
+
+// src/schema/validate.ts
+function validateAgainstSchema(data, schema2, validate2) {
+  const object = cloneJson(data);
+  prepare(object, schema2);
+  const problems = [];
+  const skipped = [];
+  const invalidAt = /* @__PURE__ */ new Set();
+  if (!validate2(object)) {
+    for (const problem of describeErrors(validate2.errors ?? [], object)) {
+      problems.push(problem);
+      invalidAt.add(pointer(problem.path));
+    }
+  }
+  walk2(object, schema2, [], (value, node, path6) => {
+    const listType2 = node["x-kubernetes-list-type"];
+    if (Array.isArray(value) && (listType2 === "set" || listType2 === "map")) problems.push(...duplicates(value, node, path6));
+    const rules = node["x-kubernetes-validations"];
+    if (!rules || value === void 0 || value === null || isUnder(invalidAt, path6)) return;
+    for (const rule of rules) {
+      if (/\boldSelf\b/.test(rule.rule)) continue;
+      const outcome = checkCelRule(rule, value, node);
+      if (outcome.status === "failed") problems.push(celProblem(rule, path6, outcome.message));
+      else if (outcome.status === "skipped") skipped.push({ rule: rule.rule, path: path6, detail: outcome.detail });
+    }
+  });
+  return { problems, skipped };
+}
+function cloneJson(value) {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneJson);
+  const out = {};
+  for (const k in value) out[k] = cloneJson(value[k]);
+  return out;
+}
+function prepare(value, node) {
+  if (!node || typeof value !== "object" || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) prepare(item, node.items);
+    return;
+  }
+  const object = value;
+  for (const [k, v] of Object.entries(object)) {
+    const child2 = childSchema(node, k);
+    if (v === null && child2 && !acceptsNull(child2)) delete object[k];
+    else prepare(v, child2);
+  }
+  for (const [k, child2] of Object.entries(node.properties ?? {})) {
+    if (object[k] === void 0 && child2.default !== void 0) {
+      object[k] = cloneJson(child2.default);
+      prepare(object[k], child2);
+    }
+  }
+}
+function schemaAt(root, path6) {
+  let node = root;
+  for (const seg of path6) {
+    if (!node) return void 0;
+    node = typeof seg === "number" ? node.items : childSchema(node, seg);
+  }
+  return node;
+}
+var childSchema = (node, key2) => node.properties?.[key2] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : void 0);
+function walk2(value, node, path6, visit) {
+  if (!node) return;
+  visit(value, node, path6);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => walk2(item, node.items, [...path6, i], visit));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) walk2(v, childSchema(node, k), [...path6, k], visit);
+  }
+}
+var pointer = (path6) => path6.map((s) => `/${String(s)}`).join("");
+var isUnder = (invalid, path6) => {
+  const p = pointer(path6);
+  for (const bad of invalid) if (bad === p || bad.startsWith(`${p}/`)) return true;
+  return false;
+};
+function duplicates(list2, node, path6) {
+  const mapKeys = node["x-kubernetes-list-map-keys"];
+  const keys = node["x-kubernetes-list-type"] === "map" ? Array.isArray(mapKeys) ? mapKeys.filter((k) => typeof k === "string") : [] : void 0;
+  const seen = /* @__PURE__ */ new Map();
+  const out = [];
+  const field2 = (item, k) => isObject(item) && Object.hasOwn(item, k) ? item[k] : void 0;
+  list2.forEach((item, i) => {
+    if (keys && !isObject(item)) return;
+    const identity3 = keys ? JSON.stringify(keys.map((k) => field2(item, k) ?? null)) : JSON.stringify(item);
+    const first = seen.get(identity3);
+    if (first === void 0) {
+      seen.set(identity3, i);
+      return;
+    }
+    const what = keys ? keys.map((k) => `${k} ${JSON.stringify(field2(item, k) ?? null)}`).join(", ") : JSON.stringify(item);
+    const listKind = keys ? `a list keyed by ${keys.join(", ")}` : "a set";
+    out.push({ kind: "schema", path: [...path6, i], detail: `${formatPath(path6)}[${i}] duplicates ${formatPath(path6)}[${first}] (${what}); ${formatPath(path6)} is ${listKind}.` });
+  });
+  return out;
+}
+var REASONS = {
+  FieldValueRequired: "Required value",
+  FieldValueForbidden: "Forbidden",
+  FieldValueDuplicate: "Duplicate value"
+};
+function celProblem(rule, path6, message2) {
+  const at2 = [...path6, ...parseFieldPath(rule.fieldPath)];
+  const reason = rule.reason ? REASONS[rule.reason] : void 0;
+  const where = formatPath(at2) || "the object";
+  const text = message2.trim().replace(/\.$/, "");
+  return { kind: "cel", path: at2, detail: `${where}: ${reason ? `${reason}: ` : ""}${text}.` };
+}
+function parseFieldPath(fieldPath) {
+  if (!fieldPath) return [];
+  const out = [];
+  for (const m of fieldPath.matchAll(/\.([A-Za-z_$][\w$-]*)|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[(\d+)\]/g)) {
+    if (m[1] !== void 0) out.push(m[1]);
+    else if (m[2] !== void 0) out.push(m[2]);
+    else if (m[3] !== void 0) out.push(m[3]);
+    else if (m[4] !== void 0) out.push(Number(m[4]));
+  }
+  return out;
+}
+var COMBINATORS = /* @__PURE__ */ new Set(["oneOf", "anyOf", "not"]);
+function describeErrors(errors, root) {
+  const combinators = errors.filter((e) => COMBINATORS.has(e.keyword));
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const e of errors) {
+    if (combinators.some((c) => c !== e && isInside2(c, e))) continue;
+    let problem = describe(e, root);
+    if ((e.keyword === "oneOf" || e.keyword === "anyOf") && problem.detail.endsWith("allowed forms.")) {
+      const closest = closestBranchError(errors, e);
+      if (closest) problem = { ...problem, detail: problem.detail.replace(/\.$/, `; the closest one fails because ${lowerFirst(describe(closest, root).detail)}`) };
+    }
+    const id = `${pointer(problem.path)} ${problem.detail}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(problem);
+  }
+  return out;
+}
+function closestBranchError(errors, combinator) {
+  const prefix = `${combinator.schemaPath}/`;
+  const byBranch = /* @__PURE__ */ new Map();
+  for (const e of errors) {
+    if (!isInside2(combinator, e) || COMBINATORS.has(e.keyword)) continue;
+    const branch = e.schemaPath.slice(prefix.length).split("/")[0] ?? "";
+    addTo(byBranch, branch, e);
+  }
+  let best;
+  for (const list2 of byBranch.values()) if (!best || list2.length < best.length) best = list2;
+  return best?.[0];
+}
+var isInside2 = (combinator, e) => e.schemaPath.startsWith(`${combinator.schemaPath}/`) && (e.instancePath === combinator.instancePath || e.instancePath.startsWith(`${combinator.instancePath}/`));
+var lowerFirst = (s) => /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
+function describe(e, root) {
+  const path6 = toFieldPath(e.instancePath, root);
+  const at2 = formatPath(path6) || "the object";
+  const value = valueAt3(root, path6);
+  const p = e.params;
+  const schema2 = e.parentSchema;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const field2 = String(p.additionalProperty);
+      return { kind: "schema", path: [...path6, field2], part: "key", detail: `Unknown field "${field2}" in ${at2}.`, unknownField: [...path6, field2] };
+    }
+    case "required":
+      return { kind: "schema", path: path6, part: "key", detail: `Missing required field "${String(p.missingProperty)}" in ${at2}.` };
+    case "type":
+      return { kind: "schema", path: path6, detail: `${at2} must be ${article(String(p.type).replace(/,null$/, ""))}, not ${describeValue(value)}.` };
+    case "enum":
+      return { kind: "schema", path: path6, detail: `${at2} must be one of ${listValues(p.allowedValues)}, not ${describeValue(value)}.` };
+    case "const":
+      return { kind: "schema", path: path6, detail: `${at2} must be ${JSON.stringify(p.allowedValue)}, not ${describeValue(value)}.` };
+    case "pattern":
+      return { kind: "schema", path: path6, detail: `${at2}: ${describeValue(value)} does not match the pattern ${JSON.stringify(p.pattern)}.` };
+    case "format":
+      return { kind: "schema", path: path6, detail: `${at2}: ${describeValue(value)} is not a valid ${String(p.format)}.` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return { kind: "schema", path: path6, detail: `${at2} must be ${String(p.comparison)} ${String(p.limit)}, not ${describeValue(value)}.` };
+    case "minItems":
+      return { kind: "schema", path: path6, detail: `${at2} must have at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}.` };
+    case "maxItems":
+      return { kind: "schema", path: path6, detail: `${at2} must have at most ${String(p.limit)} items, not ${Array.isArray(value) ? value.length : "more"}.` };
+    case "minLength":
+      return { kind: "schema", path: path6, detail: `${at2} must be at least ${String(p.limit)} character${p.limit === 1 ? "" : "s"} long.` };
+    case "maxLength":
+      return { kind: "schema", path: path6, detail: `${at2} must be at most ${String(p.limit)} characters long, not ${typeof value === "string" ? value.length : "longer"}.` };
+    case "minProperties":
+      return { kind: "schema", path: path6, detail: `${at2} must have at least ${String(p.limit)} field${p.limit === 1 ? "" : "s"}.` };
+    case "maxProperties":
+      return { kind: "schema", path: path6, detail: `${at2} must have at most ${String(p.limit)} fields.` };
+    case "oneOf":
+    case "anyOf": {
+      const branches = Array.isArray(e.schema) ? e.schema : schema2?.[e.keyword] ?? [];
+      return { kind: "schema", path: path6, detail: `${at2}: ${describeCombinator(e.keyword, branches, value)}` };
+    }
+    case "not":
+      return { kind: "schema", path: path6, detail: `${at2}: ${describeNot(schema2?.not)}` };
+    default:
+      return { kind: "schema", path: path6, detail: `${at2} ${e.message ?? "is invalid"}.` };
+  }
+}
+function describeCombinator(keyword, branches, value) {
+  const required = branches.flatMap((b) => b.required ?? []);
+  const onlyRequired = branches.every((b) => Object.keys(b).every((k) => k === "required" || k === "not"));
+  if (onlyRequired && required.length) {
+    const fields = [...new Set(required)].map((f) => `"${f}"`).join(", ");
+    const set2 = typeof value === "object" && value !== null ? required.filter((f) => f in value) : [];
+    return set2.length > 1 ? `only one of ${fields} may be set, not ${[...new Set(set2)].map((f) => `"${f}"`).join(" and ")}.` : `set exactly one of ${fields}.`;
+  }
+  const types2 = branches.map((b) => b.format ? `${b.type ?? "value"} in ${b.format} format` : b.type).filter(Boolean);
+  if (types2.length > 0 && types2.length === branches.length) return `${describeValue(value)} must be ${types2.map((t) => article(String(t))).join(" or ")}.`;
+  return keyword === "oneOf" ? "must match exactly one of the allowed forms." : "must match at least one of the allowed forms.";
+}
+function describeNot(not) {
+  const forbidden = [...not?.required ?? [], ...(not?.anyOf ?? []).flatMap((b) => b.required ?? [])];
+  return forbidden.length ? `${[...new Set(forbidden)].map((f) => `"${f}"`).join(", ")} may not be set here.` : "is not allowed here.";
+}
+var article = (type2) => type2 === "integer" ? "an integer" : type2 === "object" ? "an object" : type2 === "array" ? "an array" : `a ${type2}`;
+function describeValue(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "number" && Number.isNaN(value)) return ".nan (not a number)";
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    const sign2 = value < 0 ? "-" : "";
+    return `${sign2}.inf (${value < 0 ? "minus " : ""}infinity, or a number past 64-bit floats such as ${sign2}1e309)`;
+  }
+  if (typeof value === "number" && !Number.isInteger(value)) return `the number ${value}`;
+  return typeof value === "number" ? `the integer ${value}` : `${typeof value} ${String(value)}`;
+}
+function listValues(values) {
+  const list2 = Array.isArray(values) ? values.filter((v) => v !== null) : [];
+  const shown = list2.slice(0, 12).map((v) => JSON.stringify(v));
+  return shown.join(", ") + (list2.length > 12 ? `, … (${list2.length} values)` : "");
+}
+function toFieldPath(instancePath, root) {
+  const out = [];
+  let node = root;
+  for (const raw of instancePath.split("/").slice(1)) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      out.push(Number(seg));
+      node = node[Number(seg)];
+    } else {
+      out.push(seg);
+      node = typeof node === "object" && node !== null ? node[seg] : void 0;
+    }
+  }
+  return out;
+}
+function valueAt3(root, path6) {
+  let node = root;
+  for (const seg of path6) {
+    if (typeof node !== "object" || node === null) return void 0;
+    node = node[seg];
+  }
+  return node;
+}
+
+// src/schema/check.ts
+var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceDefinition], () => {
+  const crds = index.all(K.CustomResourceDefinition);
+  const served2 = crds.filter((r) => r.origin.kind === "crds");
+  return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd(index), experimentalInUse(index));
+});
+var usesLinkerd = (index) => index.union("schema:uses-linkerd", [], (r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io") ? [r.group] : []).size > 0;
+var experimentalInUse = (index) => index.union(
+  "schema:gateway-api-experimental-in-use",
+  [],
+  (r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version) ? [kindId(r)] : []
+).size > 0;
+function schemaInputsKey(index) {
+  const hash = createHash3("sha256");
+  const { gatewayApiChannel, gatewayApiBundle } = index.settings;
+  hash.update(JSON.stringify([gatewayApiChannel ?? null, gatewayApiBundle ?? null]));
+  for (const crd of index.all(K.CustomResourceDefinition)) {
+    hash.update(JSON.stringify([crd.origin.kind, crd.origin.file ?? null, isLinted(crd), crd.data]));
+  }
+  hash.update(JSON.stringify([usesLinkerd(index), experimentalInUse(index)]));
+  return hash.digest("hex");
+}
+function seedSchemaReports(index, stored) {
+  if (stored.size === 0) return;
+  const registry = schemaRegistry(index);
+  const reports = reportsOf(index);
+  for (const [resource, kept] of stored) {
+    reports.set(resource, { lookup: registry.lookup(resource.group, resource.kind, resource.version), problems: kept.problems, skipped: kept.skipped });
+  }
+}
+function madeSchemaReport(index, resource) {
+  const report2 = reportsOf(index).get(resource);
+  return report2 && { problems: report2.problems, skipped: report2.skipped };
+}
+var reportsOf = (index) => index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), /* @__PURE__ */ new WeakMap()));
+function schemaReport(index, resource) {
+  const registry = schemaRegistry(index);
+  const reports = reportsOf(index);
+  let report2 = reports.get(resource);
+  if (!report2) {
+    report2 = build2(registry, resource);
+    reports.set(resource, report2);
+  }
+  return report2;
+}
+function build2(registry, resource) {
+  const lookup = registry.lookup(resource.group, resource.kind, resource.version);
+  if (lookup.status === "ok") {
+    const validate2 = registry.validator(lookup.version);
+    if (!validate2 || !lookup.version.schema) return { lookup, problems: [], skipped: [] };
+    const result = validateAgainstSchema(resource.data, lookup.version.schema, validate2);
+    return { lookup, problems: markNewer(registry, lookup.crd, resource, result.problems), skipped: result.skipped };
+  }
+  if (lookup.status === "unknown-group") {
+    return { lookup, ...validateAgainstSchema(resource.data, METADATA_SCHEMA, registry.metadataValidator()) };
+  }
+  return { lookup, problems: [], skipped: [] };
+}
+function markNewer(registry, crd, resource, problems) {
+  if (problems.length === 0) return problems;
+  const newer = registry.newerDefinition(crd);
+  const version = newer?.versions.find((v) => v.name === resource.version && v.served);
+  const validate2 = version && registry.validator(version);
+  if (!newer || !version?.schema || !validate2) return problems;
+  const stillWrong = new Set(validateAgainstSchema(resource.data, version.schema, validate2).problems.map((p) => `${p.kind} ${JSON.stringify(p.path)}`));
+  return problems.map((p) => stillWrong.has(`${p.kind} ${JSON.stringify(p.path)}`) ? p : { ...p, acceptedBy: newer.source });
+}
+function inExperimentalChannel(index, resource, field2) {
+  const experimental = schemaRegistry(index).experimentalDefinition(resource.group, resource.kind);
+  const schema2 = experimental?.versions.find((v) => v.name === resource.version)?.schema;
+  return schema2 !== void 0 && schemaAt(schema2, field2) !== void 0;
+}
+
+// rules/istio/istio-api-version-older.ts
+var ISTIO_KINDS = [
+  K.VirtualService,
+  K.DestinationRule,
+  K.Gateway,
+  K.ServiceEntry,
+  K.Sidecar,
+  K.WorkloadEntry,
+  K.WorkloadGroup,
+  K.EnvoyFilter,
+  K.ProxyConfig,
+  K.AuthorizationPolicy,
+  K.PeerAuthentication,
+  K.RequestAuthentication,
+  K.Telemetry,
+  K.WasmPlugin
+];
+var istio_api_version_older_default = defineRule({
+  meta: {
+    id: "istio-api-version-older",
+    area: "istio",
+    category: "style",
+    severity: "info",
+    optIn: true,
+    description: "An Istio object written in an older API version (v1alpha3, v1beta1) where its CRD serves v1 (off unless turned on).",
+    messages: { older: '{{kind}} uses "{{apiVersion}}"; its CRD also serves "{{latest}}".' }
+  },
+  target: ISTIO_KINDS,
+  reads: [K.CustomResourceDefinition],
+  check(resource, ctx) {
+    if (resource.version === "v1") return;
+    const { lookup } = schemaReport(ctx.index, resource);
+    if (lookup.status !== "ok" || lookup.version.deprecated) return;
+    if (!lookup.crd.versions.some((v) => v.name === "v1" && v.served)) return;
+    const latest = `${lookup.crd.group}/v1`;
+    ctx.report({
+      resource,
+      path: ["apiVersion"],
+      messageId: "older",
+      data: { kind: resource.kind, apiVersion: resource.apiVersion, latest },
+      help: `Istio serves every version with the same fields and has no plan to remove the older ones; "${latest}" is the stable name to write new files in.`
+    });
   }
 });
 
@@ -81195,8 +84119,8 @@ var peerauthentication_tls_conflict_default = defineRule({
       const rules = wideDestinationRules(index);
       const mutual2 = (dr) => topTlsMode(dr) === "ISTIO_MUTUAL" || topTlsMode(dr) === "MUTUAL";
       const meshWide = rules.find((dr) => isMeshWideHost(asString(spec(dr).host)) && mutual2(dr));
-      const own = rules.filter((dr) => dr.namespace === pa.namespace && isNamespaceWideHost(index, dr));
-      const culprit = pa.namespace === root ? meshWide : own.find(mutual2) ?? (own.some((dr) => topTlsMode(dr) === "DISABLE") ? void 0 : meshWide);
+      const own2 = rules.filter((dr) => dr.namespace === pa.namespace && isNamespaceWideHost(index, dr));
+      const culprit = pa.namespace === root ? meshWide : own2.find(mutual2) ?? (own2.some((dr) => topTlsMode(dr) === "DISABLE") ? void 0 : meshWide);
       if (culprit) {
         coded = true;
         ctx.report({
@@ -81379,10 +84303,6 @@ var requestauthentication_selector_not_found_default = defineRule({
   }
 });
 
-// src/linkerd/evidence.ts
-var usesLinkerd = (index) => index.fact("linkerd:uses", [], (i) => i.resources.some((r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io"))));
-var serversJudged = (index, namespace) => holdsKind(index, K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
-
 // rules/istio/service-port-protocol-invalid.ts
 var SYSTEM_NAMESPACES2 = /* @__PURE__ */ new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]);
 var service_port_protocol_invalid_default = defineRule({
@@ -81407,13 +84327,14 @@ var service_port_protocol_invalid_default = defineRule({
     }
   },
   target: [K.Service],
-  reads: [...WORKLOAD_KINDS, K.Namespace],
+  reads: [...WORKLOAD_KINDS, ...ISTIO_EVIDENCE_KINDS],
   check(svc, ctx) {
-    if (usesLinkerd(ctx.index) && !usesIstioConfig(ctx.index)) return;
+    if (!showsIstio(ctx.index)) return;
     const labels = labelsOf(svc);
     if (labels.istio !== void 0 || labels.release === "istio" || labels["gateway.istio.io/managed"] !== void 0) return;
     if (SYSTEM_NAMESPACES2.has(svc.namespace)) return;
     const service = serviceView(ctx.index, svc);
+    if (frontsGatewaysOnly(ctx.index, service)) return;
     const externalName = service.type === "ExternalName";
     const meshed = !externalName && labels.kiali_wizard === void 0 && servesMesh(ctx.index, service);
     for (const { path: path6, number, name, appProtocol, transport: transport2 } of service.ports) {
@@ -81447,6 +84368,10 @@ var service_port_protocol_invalid_default = defineRule({
 });
 function servesMesh(index, service) {
   return workloadsBehind(index, service).some((w) => inMesh(index, w, { revisions: true }));
+}
+function frontsGatewaysOnly(index, service) {
+  const behind = workloadsBehind(index, service);
+  return behind.length > 0 && behind.every(isGatewayWorkload);
 }
 
 // rules/istio/service-target-port-not-found.ts
@@ -82323,11 +85248,11 @@ var status_condition_failed_default = defineRule({
 });
 function conditions(resource) {
   const status3 = asObject(resource.data.status);
-  const own = asArray(status3?.conditions).map((c, i) => ({ c, path: ["status", "conditions", i] }));
+  const own2 = asArray(status3?.conditions).map((c, i) => ({ c, path: ["status", "conditions", i] }));
   const parents = asArray(status3?.parents).flatMap(
     (p, i) => asArray(asObject(p)?.conditions).map((c, j) => ({ c, path: ["status", "parents", i, "conditions", j] }))
   );
-  return [...own, ...parents].flatMap(({ c, path: path6 }) => {
+  return [...own2, ...parents].flatMap(({ c, path: path6 }) => {
     const condition2 = asObject(c);
     return condition2 ? [{ condition: condition2, path: path6 }] : [];
   });
@@ -82774,13 +85699,13 @@ function claimTable(index) {
   return index.table("istio/virtualservice-claims", [K.VirtualService, K.Sidecar, ...HOST_KINDS], (vs, index2) => {
     if (vs.kind !== "VirtualService" || vs.group !== K.VirtualService.group) return [];
     const claims = claimsOf(index2, vs);
-    const own = claims.map((c) => [ownKey(vs), c]);
-    return [...own, ...gatewayKeys(vs).flatMap((g) => claims.flatMap((c) => slotsOf(c.host).map((slot) => [`${g}\0${slot}`, c])))];
+    const own2 = claims.map((c) => [ownKey(vs), c]);
+    return [...own2, ...gatewayKeys(vs).flatMap((g) => claims.flatMap((c) => slotsOf(c.host).map((slot) => [`${g}\0${slot}`, c])))];
   });
 }
 var ownKey = (vs) => `#${vs.id}`;
 var textOf = (host) => host.startsWith("*") ? host.slice(1) : host;
-function dotEndings(text) {
+function dotEndings2(text) {
   const out = [];
   for (let i = text.indexOf("."); i >= 0; i = text.indexOf(".", i + 1)) out.push(text.slice(i));
   out.push("");
@@ -82790,7 +85715,7 @@ var isOddWildcard = (host) => host.startsWith("*") && host.length > 1 && host[1]
 function slotsOf(host) {
   const text = textOf(host);
   const wild2 = host.startsWith("*");
-  const covered = dotEndings(text).filter((e) => wild2 || e !== text);
+  const covered = dotEndings2(text).filter((e) => wild2 || e !== text);
   return [wild2 ? isOddWildcard(host) ? "?" : `*${text}` : `=${host}`, ...covered.map((e) => `~${e}`)];
 }
 function hostOverlapsOf(index, vs, proxies) {
@@ -82826,7 +85751,7 @@ function hostOverlapsOf(index, vs, proxies) {
         continue;
       }
       if (!wild2) for (const other of at2(`=${claim.host}`)) note(claim, other, gateway);
-      for (const ending of dotEndings(text)) if (wild2 || ending !== text) for (const other of at2(`*${ending}`)) note(claim, other, gateway);
+      for (const ending of dotEndings2(text)) if (wild2 || ending !== text) for (const other of at2(`*${ending}`)) note(claim, other, gateway);
       if (wild2) for (const other of at2(`~${text}`)) note(claim, other, gateway);
       for (const other of at2("?")) odd(other);
     }
@@ -83489,25 +86414,20 @@ var virtualservice_host_conflict_default = defineRule({
 
 // rules/istio/virtualservice-ingress-subset-missing.ts
 function subsetSplits(index) {
-  return index.memo("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], () => {
-    const out = /* @__PURE__ */ new Map();
-    for (const vs of index.all(K.VirtualService)) {
-      if (!isMeshBound(vs)) continue;
-      const own = new Set(asArray(spec(vs).hosts).flatMap((h) => typeof h === "string" ? [canonicalHost(index, h, vs.namespace)] : []));
-      for (const group2 of routeGroups(vs)) {
-        if (group2.section !== "http") continue;
-        for (const item of group2.items) {
-          const host = asString(item.destination?.host);
-          if (!host || !asString(item.destination?.subset)) continue;
-          const fqdn = canonicalHost(index, host, vs.namespace);
-          if (!own.has(fqdn)) continue;
-          const list2 = out.get(fqdn) ?? [];
-          if (!list2.includes(vs)) list2.push(vs);
-          out.set(fqdn, list2);
-        }
+  return index.table("istio/mesh-subset-splits", [K.VirtualService, ...HOST_KINDS], (vs, index2) => {
+    if (!sameKind(K.VirtualService, vs) || !isMeshBound(vs)) return [];
+    const own2 = new Set(asArray(spec(vs).hosts).flatMap((h) => typeof h === "string" ? [canonicalHost(index2, h, vs.namespace)] : []));
+    const split2 = /* @__PURE__ */ new Set();
+    for (const group2 of routeGroups(vs)) {
+      if (group2.section !== "http") continue;
+      for (const item of group2.items) {
+        const host = asString(item.destination?.host);
+        if (!host || !asString(item.destination?.subset)) continue;
+        const fqdn = canonicalHost(index2, host, vs.namespace);
+        if (own2.has(fqdn)) split2.add(fqdn);
       }
     }
-    return out;
+    return [...split2].map((fqdn) => [fqdn, vs]);
   });
 }
 var virtualservice_ingress_subset_missing_default = defineRule({
@@ -83532,7 +86452,7 @@ var virtualservice_ingress_subset_missing_default = defineRule({
       for (const item of group2.items) {
         const host = asString(item.destination?.host);
         if (!host || asString(item.destination?.subset)) continue;
-        const others = (splits.get(canonicalHost(ctx.index, host, vs.namespace)) ?? []).filter((o) => o !== vs);
+        const others = splits.get(canonicalHost(ctx.index, host, vs.namespace)).filter((o) => o !== vs);
         if (others.length === 0) continue;
         ctx.report({
           resource: vs,
@@ -84119,8 +87039,8 @@ function waypointUse(labels, namespace) {
   return { kind: "named", name, namespace: labels[USE_WAYPOINT_NAMESPACE] || namespace };
 }
 function waypointTrafficType(index, gateway) {
-  const own = labelsOf(gateway)[WAYPOINT_FOR];
-  if (own !== void 0) return own;
+  const own2 = labelsOf(gateway)[WAYPOINT_FOR];
+  if (own2 !== void 0) return own2;
   const className = asString(spec(gateway).gatewayClassName);
   const gatewayClass = className ? index.get(K.GatewayClass, "", className) : void 0;
   return (gatewayClass && labelsOf(gatewayClass)[WAYPOINT_FOR]) ?? "service";
@@ -84136,8 +87056,8 @@ function resolveWaypoint(index, name, namespace) {
   return holdsWaypoints(index) ? { kind: "missing" } : { kind: "unknown" };
 }
 function workloadWaypointUse(index, workload) {
-  const own = waypointUse(workload.labels, workload.namespace);
-  if (own.kind !== "unset") return own;
+  const own2 = waypointUse(workload.labels, workload.namespace);
+  if (own2.kind !== "unset") return own2;
   for (const svc of servicesSelecting(index, workload)) {
     const viaService = waypointUse(labelsOf(svc.resource), workload.namespace);
     if (viaService.kind !== "unset") return viaService;
@@ -84239,7 +87159,7 @@ var webhook_address_invalid_default = defineRule({
         }
         continue;
       }
-      const host = hostOf(hook.url);
+      const host = hostOf2(hook.url);
       const urlPath = [...hook.path, "clientConfig", "url"];
       if (!host) {
         ctx.report({ resource: config, path: urlPath, messageId: "badUrl", data, help: `Write the external control plane's address as "https://<host>:<port>/<path>".` });
@@ -84256,7 +87176,7 @@ var webhook_address_invalid_default = defineRule({
     }
   }
 });
-function hostOf(url) {
+function hostOf2(url) {
   try {
     const host = new URL(url).hostname;
     return host || void 0;
@@ -84314,8 +87234,8 @@ var INJECT = "sidecar.istio.io/inject";
 var REVISION = "istio.io/rev";
 var labelPath = (w, key2) => [...w.templatePath, "metadata", "labels", key2];
 function ambientRequest(w, ns) {
-  const own = w.labels[DATAPLANE];
-  if (own !== void 0) return own === "ambient" ? { label: `${DATAPLANE}=ambient`, path: labelPath(w, DATAPLANE) } : void 0;
+  const own2 = w.labels[DATAPLANE];
+  if (own2 !== void 0) return own2 === "ambient" ? { label: `${DATAPLANE}=ambient`, path: labelPath(w, DATAPLANE) } : void 0;
   return ns[DATAPLANE] === "ambient" ? { label: `${DATAPLANE}=ambient`, path: void 0 } : void 0;
 }
 function sidecarRequest(w, ns) {
@@ -84495,16 +87415,17 @@ var workload_uid_conflict_default = defineRule({
     }
   },
   target: WORKLOAD_KINDS,
-  reads: [],
+  reads: ISTIO_EVIDENCE_KINDS,
   check(resource, ctx) {
     const workload = workloadOf(resource);
-    if (!workload) return;
+    if (!workload || !showsIstio(ctx.index)) return;
     const labels = labelsOf(resource);
     if (labels.istio !== void 0 || labels.release === "istio") return;
     const specPath = [...workload.templatePath, "spec"];
     const help = "Run the application as another UID: traffic from UID 1337 bypasses the sidecar, so it leaves the pod unencrypted and unobserved.";
     const podUid = [...specPath, "securityContext", "runAsUser"];
-    if (asNumber(getPath(resource.data, podUid)) === PROXY_UID) {
+    const onlyProxies = workload.containers.length > 0 && workload.containers.every((c) => PROXY_CONTAINERS.has(c.name));
+    if (asNumber(getPath(resource.data, podUid)) === PROXY_UID && !onlyProxies) {
       ctx.report({ resource, path: podUid, messageId: "pod", help });
     }
     asArray(getPath(resource.data, [...specPath, "containers"])).forEach((c, i) => {
@@ -84669,2259 +87590,6 @@ var workloadgroup_service_account_not_found_default = defineRule({
   }
 });
 
-// src/schema/convert.ts
-var DOCUMENTATION = /* @__PURE__ */ new Set(["description", "example", "externalDocs", "title", "x-kubernetes-map-type"]);
-var OBJECT_META = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    name: { type: "string" },
-    generateName: { type: "string" },
-    namespace: { type: "string" },
-    labels: { type: "object", additionalProperties: { type: "string" } },
-    annotations: { type: "object", additionalProperties: { type: "string" } },
-    finalizers: { type: "array", items: { type: "string" } },
-    ownerReferences: { type: "array", items: { type: "object" } },
-    uid: { type: "string" },
-    resourceVersion: { type: "string" },
-    generation: { type: "integer" },
-    creationTimestamp: { type: ["string", "null"] },
-    deletionTimestamp: { type: ["string", "null"] },
-    deletionGracePeriodSeconds: { type: "integer" },
-    managedFields: { type: "array", items: { type: "object" } },
-    selfLink: { type: "string" }
-  }
-};
-var objectMetaSchema = () => structuredClone(OBJECT_META);
-function convertCrdSchema(openAPIV3Schema) {
-  const root = convertNode(openAPIV3Schema, true);
-  root.type ??= "object";
-  root.properties ??= {};
-  root.properties.apiVersion = { type: "string" };
-  root.properties.kind = { type: "string" };
-  root.properties.metadata = { ...objectMetaSchema(), ...pick2(root.properties.metadata, ["x-kubernetes-validations"]) };
-  if (root["x-kubernetes-preserve-unknown-fields"] !== true) root.additionalProperties = false;
-  return root;
-}
-function pick2(node, keys) {
-  const out = {};
-  for (const k of keys) if (node && k in node) out[k] = node[k];
-  return out;
-}
-function convertNode(input, structural) {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return {};
-  const out = {};
-  for (const [key2, value] of Object.entries(input)) {
-    if (DOCUMENTATION.has(key2)) continue;
-    switch (key2) {
-      case "properties":
-        out.properties = Object.fromEntries(
-          Object.entries(value ?? {}).map(([k, v]) => [k, convertNode(v, structural)])
-        );
-        break;
-      case "items":
-        out.items = convertNode(value, structural);
-        break;
-      case "additionalProperties":
-        out.additionalProperties = typeof value === "boolean" ? value : convertNode(value, structural);
-        break;
-      case "allOf":
-      case "anyOf":
-      case "oneOf":
-        out[key2] = (value ?? []).map((v) => convertNode(v, false));
-        break;
-      case "not":
-        out.not = convertNode(value, false);
-        break;
-      default:
-        out[key2] = value;
-    }
-  }
-  if (out["x-kubernetes-int-or-string"] === true) {
-    delete out.type;
-    if (!out.anyOf && !out.oneOf) out.anyOf = [{ type: "integer" }, { type: "string" }];
-  }
-  if (out.nullable === true) allowNull(out);
-  delete out.nullable;
-  if (structural && isObjectNode(out)) closeObject(out);
-  return out;
-}
-var isObjectNode = (n) => n.type === "object" || n.type === void 0 && n.properties !== void 0;
-var acceptsNull = (node) => Array.isArray(node.type) && node.type.includes("null") || (node.anyOf ?? []).some((b) => b.type === "null");
-function allowNull(node) {
-  if (typeof node.type === "string") node.type = [node.type, "null"];
-  if (node.enum && !node.enum.includes(null)) node.enum = [...node.enum, null];
-  if (node.anyOf && node.type === void 0) node.anyOf = [...node.anyOf, { type: "null" }];
-}
-function closeObject(node) {
-  if (node["x-kubernetes-preserve-unknown-fields"] === true || node.additionalProperties !== void 0) return;
-  if (!node.properties) {
-    return;
-  }
-  for (const name of namedInBranches(node)) node.properties[name] ??= {};
-  if (node["x-kubernetes-embedded-resource"] === true) {
-    node.properties.apiVersion ??= { type: "string" };
-    node.properties.kind ??= { type: "string" };
-    node.properties.metadata ??= { type: "object" };
-  }
-  node.additionalProperties = false;
-}
-function namedInBranches(node) {
-  const names2 = [];
-  const visit2 = (n) => {
-    if (!n) return;
-    names2.push(...Object.keys(n.properties ?? {}), ...n.required ?? []);
-    for (const branch of [...n.allOf ?? [], ...n.anyOf ?? [], ...n.oneOf ?? []]) visit2(branch);
-    visit2(n.not);
-  };
-  for (const branch of [...node.allOf ?? [], ...node.anyOf ?? [], ...node.oneOf ?? []]) visit2(branch);
-  visit2(node.not);
-  return names2;
-}
-
-// src/schema/registry.ts
-var import_ajv2 = __toESM(require_ajv(), 1);
-
-// src/schema/bundles.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join17 } from "node:path";
-var BUNDLE_FILES = {
-  istio: "istio-1.30.3.json",
-  "istio-master": "istio-master.json",
-  "gateway-api-standard": "gateway-api-v1.6.1-standard.json",
-  "gateway-api-experimental": "gateway-api-v1.6.1-experimental.json",
-  "gateway-api-linkerd": "gateway-api-v1.1.1-linkerd.json",
-  linkerd: "linkerd-edge-26.8.3.json",
-  smi: "smi.json"
-};
-var loaded = /* @__PURE__ */ new Map();
-function bundle(key2) {
-  let b = loaded.get(key2);
-  if (!b) {
-    b = JSON.parse(readFileSync5(join17(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
-    loaded.set(key2, b);
-  }
-  return b;
-}
-
-// src/schema/crd.ts
-function crdFromManifest(data, source) {
-  const spec2 = asObject(data.spec);
-  const group2 = asString(spec2?.group);
-  const kind2 = asString(asObject(spec2?.names)?.kind);
-  if (!spec2 || !group2 || !kind2) return void 0;
-  const legacySchema = asObject(asObject(spec2.validation)?.openAPIV3Schema);
-  const versions = asArray(spec2.versions).flatMap((v) => {
-    const version = asObject(v);
-    const name = asString(version?.name);
-    if (!version || !name) return [];
-    const raw = asObject(asObject(version.schema)?.openAPIV3Schema) ?? legacySchema;
-    const warning2 = asString(version.deprecationWarning);
-    return [
-      {
-        name,
-        served: version.served !== false,
-        storage: version.storage === true,
-        ...version.deprecated === true ? { deprecated: true } : {},
-        ...warning2 ? { deprecationWarning: warning2 } : {},
-        ...raw ? { schema: convertCrdSchema(raw) } : {}
-      }
-    ];
-  });
-  if (versions.length === 0 && asString(spec2.version)) {
-    versions.push({ name: asString(spec2.version), served: true, storage: true, ...legacySchema ? { schema: convertCrdSchema(legacySchema) } : {} });
-  }
-  return { group: group2, kind: kind2, scope: spec2.scope === "Cluster" ? "Cluster" : "Namespaced", versions, source };
-}
-
-// src/base/go/url.ts
-var UrlError = class extends Error {
-};
-function parseRequestUri(raw) {
-  return parse12(raw, true);
-}
-function parseUrl(raw) {
-  const hash = raw.indexOf("#");
-  const url = parse12(hash < 0 ? raw : raw.slice(0, hash), false);
-  if (hash < 0) return url;
-  const fragment = unescape(raw.slice(hash + 1), "fragment");
-  return { ...url, fragment };
-}
-function parseKubernetesUrl(raw) {
-  try {
-    parseRequestUri(raw);
-    return parseUrl(raw);
-  } catch (error2) {
-    const message2 = error2 instanceof Error ? error2.message : String(error2);
-    throw new UrlError(`URL parse error during conversion from string: parse "${raw}": ${message2}`);
-  }
-}
-function isRequestUri(raw) {
-  try {
-    parseRequestUri(raw);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function parse12(raw, viaRequest) {
-  if ([...raw].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) {
-    throw new UrlError("net/url: invalid control character in URL");
-  }
-  if (raw === "" && viaRequest) throw new UrlError("empty url");
-  const empty2 = {
-    scheme: "",
-    opaque: "",
-    user: void 0,
-    host: "",
-    rawPath: "",
-    rawQuery: "",
-    forceQuery: false,
-    fragment: ""
-  };
-  if (raw === "*") return { ...empty2, rawPath: "*" };
-  const [schemeText, afterScheme] = splitScheme(raw);
-  const scheme = schemeText.toLowerCase();
-  let rest = afterScheme;
-  let rawQuery = "";
-  let forceQuery = false;
-  if (rest.endsWith("?") && rest.split("?").length === 2) {
-    forceQuery = true;
-    rest = rest.slice(0, -1);
-  } else {
-    const question = rest.indexOf("?");
-    if (question >= 0) {
-      rawQuery = rest.slice(question + 1);
-      rest = rest.slice(0, question);
-    }
-  }
-  if (!rest.startsWith("/")) {
-    if (scheme !== "") return { ...empty2, scheme, opaque: rest, rawQuery, forceQuery };
-    if (viaRequest) throw new UrlError("invalid URI for request");
-    const firstSegment = rest.split("/")[0] ?? "";
-    if (firstSegment.includes(":")) throw new UrlError("first path segment in URL cannot contain colon");
-  }
-  let user;
-  let host = "";
-  if ((scheme !== "" || !viaRequest && !rest.startsWith("///")) && rest.startsWith("//")) {
-    let authority = rest.slice(2);
-    rest = "";
-    const slash = authority.indexOf("/");
-    if (slash >= 0) {
-      rest = authority.slice(slash);
-      authority = authority.slice(0, slash);
-    }
-    ({ user, host } = parseAuthority2(authority));
-  }
-  unescape(rest, "path");
-  return { ...empty2, scheme, user, host, rawPath: rest, rawQuery, forceQuery };
-}
-function splitScheme(raw) {
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (/[a-zA-Z]/.test(c)) continue;
-    if (/[0-9+\-.]/.test(c)) {
-      if (i === 0) return ["", raw];
-      continue;
-    }
-    if (c === ":") {
-      if (i === 0) throw new UrlError("missing protocol scheme");
-      return [raw.slice(0, i), raw.slice(i + 1)];
-    }
-    return ["", raw];
-  }
-  return ["", raw];
-}
-function parseAuthority2(authority) {
-  const at2 = authority.lastIndexOf("@");
-  const host = parseHost(at2 < 0 ? authority : authority.slice(at2 + 1));
-  if (at2 < 0) return { user: void 0, host };
-  const userinfo = authority.slice(0, at2);
-  if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo)) throw new UrlError("net/url: invalid userinfo");
-  const colon = userinfo.indexOf(":");
-  unescape(colon < 0 ? userinfo : userinfo.slice(0, colon), "userinfo");
-  if (colon >= 0) unescape(userinfo.slice(colon + 1), "userinfo");
-  return { user: userinfo, host };
-}
-function parseHost(host) {
-  if (host.startsWith("[")) {
-    const close = host.lastIndexOf("]");
-    if (close < 0) throw new UrlError("missing ']' in host");
-    const colonPort = host.slice(close + 1);
-    if (!validOptionalPort(colonPort)) throw new UrlError(`invalid port "${colonPort}" after host`);
-    const zone = host.slice(0, close).indexOf("%25");
-    if (zone >= 0) {
-      return unescape(host.slice(0, zone), "host") + unescape(host.slice(zone, close), "zone") + unescape(host.slice(close), "host");
-    }
-  } else {
-    const colon = host.lastIndexOf(":");
-    if (colon >= 0) {
-      const colonPort = host.slice(colon);
-      if (!validOptionalPort(colonPort)) throw new UrlError(`invalid port "${colonPort}" after host`);
-    }
-  }
-  return unescape(host, "host");
-}
-function validOptionalPort(port3) {
-  return port3 === "" || /^:[0-9]*$/.test(port3);
-}
-var isHex = (c) => c !== void 0 && /^[0-9a-fA-F]$/.test(c);
-function unescape(text, mode) {
-  const bytes = [];
-  for (let i = 0; i < text.length; ) {
-    const c = text[i];
-    if (c === "%") {
-      if (!isHex(text[i + 1]) || !isHex(text[i + 2])) {
-        throw new UrlError(`invalid URL escape "${text.slice(i, i + 3)}"`);
-      }
-      const value = parseInt(text.slice(i + 1, i + 3), 16);
-      if (mode === "host" && value < 128 && text.slice(i, i + 3) !== "%25") {
-        throw new UrlError(`invalid URL escape "${text.slice(i, i + 3)}"`);
-      }
-      if (mode === "zone" && value < 128 && text.slice(i, i + 3) !== "%25" && shouldEscape(String.fromCharCode(value), "host")) {
-        throw new UrlError(`invalid URL escape "${text.slice(i, i + 3)}"`);
-      }
-      bytes.push(value);
-      i += 3;
-      continue;
-    }
-    if ((mode === "host" || mode === "zone") && c.charCodeAt(0) < 128 && shouldEscape(c, mode)) {
-      throw new UrlError(`invalid character "${c}" in host name`);
-    }
-    if (c === "+" && mode === "query") bytes.push(32);
-    else bytes.push(...Buffer.from(c, "utf8"));
-    i++;
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function shouldEscape(c, mode) {
-  if (/^[A-Za-z0-9]$/.test(c)) return false;
-  if ((mode === "host" || mode === "zone") && `!$&'()*+,;=:[]<>"`.includes(c)) return false;
-  if ("-_.~".includes(c)) return false;
-  if ("$&+,/:;=?@".includes(c)) {
-    switch (mode) {
-      case "path":
-        return c === "?";
-      case "userinfo":
-        return c === "@" || c === "/" || c === "?" || c === ":";
-      case "query":
-        return true;
-      case "fragment":
-        return false;
-      default:
-        break;
-    }
-  }
-  if (mode === "fragment" && "!()*".includes(c)) return false;
-  return true;
-}
-function escape3(text, mode) {
-  let out = "";
-  for (const byte of Buffer.from(text, "utf8")) {
-    const c = String.fromCharCode(byte);
-    out += byte < 128 && !shouldEscape(c, mode) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
-}
-function validEncoded(text) {
-  for (const c of text) {
-    if ("!$&'()*+,;=:@[]%".includes(c)) continue;
-    if (c.charCodeAt(0) >= 128 || shouldEscape(c, "path")) return false;
-  }
-  return true;
-}
-function escapedPath(url) {
-  if (url.rawPath === "*") return "*";
-  if (validEncoded(url.rawPath)) return url.rawPath;
-  return escape3(unescape(url.rawPath, "path"), "path");
-}
-function hostname(url) {
-  return splitHostPort(url.host)[0];
-}
-function port2(url) {
-  return splitHostPort(url.host)[1];
-}
-function splitHostPort(hostPort) {
-  let host = hostPort;
-  let portText = "";
-  const colon = host.lastIndexOf(":");
-  if (colon >= 0 && validOptionalPort(host.slice(colon))) {
-    portText = host.slice(colon + 1);
-    host = host.slice(0, colon);
-  }
-  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  return [host, portText];
-}
-function query(url) {
-  const result = /* @__PURE__ */ new Map();
-  for (const pair of url.rawQuery.split("&")) {
-    if (pair === "" || pair.includes(";")) continue;
-    const equals3 = pair.indexOf("=");
-    try {
-      const key2 = unescape(equals3 < 0 ? pair : pair.slice(0, equals3), "query");
-      const value = unescape(equals3 < 0 ? "" : pair.slice(equals3 + 1), "query");
-      addTo(result, key2, value);
-    } catch {
-    }
-  }
-  return result;
-}
-function formatUrl(url) {
-  let out = url.scheme === "" ? "" : `${url.scheme}:`;
-  if (url.opaque !== "") {
-    out += url.opaque;
-  } else {
-    if (url.scheme !== "" || url.host !== "" || url.user !== void 0) {
-      if (url.host !== "" || url.rawPath !== "" || url.user !== void 0) out += "//";
-      if (url.user !== void 0) out += `${url.user}@`;
-      out += url.host;
-    }
-    const path6 = escapedPath(url);
-    if (path6 !== "" && !path6.startsWith("/") && url.host !== "") out += "/";
-    out += path6;
-  }
-  if (url.forceQuery || url.rawQuery !== "") out += `?${url.rawQuery}`;
-  if (url.fragment !== "") out += `#${escape3(url.fragment, "fragment")}`;
-  return out;
-}
-
-// src/schema/cel/formats.ts
-var DNS1123_LABEL2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-var DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-var DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-var QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-var LABEL_VALUE2 = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-var UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
-var byteLength = (value) => Buffer.byteLength(value, "utf8");
-var tooLong = (max) => `must be no more than ${max} characters`;
-var LABEL_MESSAGE = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-var SUBDOMAIN_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-var DNS1035_MESSAGE = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
-var QUALIFIED_NAME_MESSAGE = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-var LABEL_VALUE_MESSAGE = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-function dns1123Label(value) {
-  const errors = [];
-  if (byteLength(value) > 63) errors.push(tooLong(63));
-  if (!DNS1123_LABEL2.test(value)) {
-    errors.push(DNS1123_SUBDOMAIN.test(value) ? "must not contain dots" : LABEL_MESSAGE);
-  }
-  return errors;
-}
-function dns1123Subdomain(value) {
-  const errors = [];
-  if (byteLength(value) > 253) errors.push(tooLong(253));
-  if (!DNS1123_SUBDOMAIN.test(value)) errors.push(SUBDOMAIN_MESSAGE);
-  return errors;
-}
-function dns1035Label(value) {
-  const errors = [];
-  if (byteLength(value) > 63) errors.push(tooLong(63));
-  if (!DNS1035_LABEL.test(value)) errors.push(DNS1035_MESSAGE);
-  return errors;
-}
-function maskTrailingDash(value) {
-  return value.length > 1 && value.endsWith("-") ? `${value.slice(0, -1)}a` : value;
-}
-function qualifiedName(value) {
-  const parts = value.split("/");
-  let name;
-  const errors = [];
-  if (parts.length === 1) {
-    name = parts[0];
-  } else if (parts.length === 2) {
-    const [prefix, rest] = parts;
-    name = rest;
-    if (prefix.length === 0) errors.push("prefix part must be non-empty");
-    else errors.push(...dns1123Subdomain(prefix).map((m) => `prefix part ${m}`));
-  } else {
-    return [
-      `a qualified name ${QUALIFIED_NAME_MESSAGE} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`
-    ];
-  }
-  if (name.length === 0) errors.push("name part must be non-empty");
-  else if (byteLength(name) > 63) errors.push(`name part ${tooLong(63)}`);
-  if (!QUALIFIED_NAME.test(name)) errors.push(`name part ${QUALIFIED_NAME_MESSAGE}`);
-  return errors;
-}
-function labelValue(value) {
-  const errors = [];
-  if (byteLength(value) > 63) errors.push(tooLong(63));
-  if (!LABEL_VALUE2.test(value)) errors.push(LABEL_VALUE_MESSAGE);
-  return errors;
-}
-function uri(value) {
-  try {
-    parseRequestUri(value);
-    return [];
-  } catch (error2) {
-    return [`parse "${value}": ${error2 instanceof Error ? error2.message : String(error2)}`];
-  }
-}
-var NAMED_FORMATS = /* @__PURE__ */ new Map([
-  ["dns1123Label", dns1123Label],
-  ["dns1123Subdomain", dns1123Subdomain],
-  ["dns1035Label", dns1035Label],
-  ["qualifiedName", qualifiedName],
-  ["dns1123LabelPrefix", (v) => dns1123Label(maskTrailingDash(v))],
-  ["dns1123SubdomainPrefix", (v) => dns1123Subdomain(maskTrailingDash(v))],
-  ["dns1035LabelPrefix", (v) => dns1035Label(maskTrailingDash(v))],
-  ["labelValue", labelValue],
-  ["uri", uri],
-  ["uuid", (v) => UUID.test(v) ? [] : ["does not match the UUID format"]],
-  ["byte", (v) => BASE64.test(v) ? [] : ["invalid base64"]],
-  ["date", (v) => parseFullDate(v) ? [] : ["invalid date"]],
-  ["datetime", (v) => isStrfmtDateTime(v) ? [] : ["invalid datetime"]]
-]);
-function decodeStdBase64(text) {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return void 0;
-  const bytes = Buffer.from(text, "base64");
-  return bytes.toString("base64") === text ? new Uint8Array(bytes) : void 0;
-}
-
-// src/schema/formats.ts
-var HOSTNAME = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
-var UUID2 = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-var UUID_VERSION = (v) => new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$`, "i");
-var MAC = /^(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}$|^(?:[0-9a-f]{2}[:-]){7}[0-9a-f]{2}$|^(?:[0-9a-f]{4}\.){2}[0-9a-f]{4}$/i;
-var EMAIL = /^[^\s@]+@[^\s@]+$/;
-var HEXCOLOR = /^#(?:[0-9a-fA-F]{3}){1,2}$/;
-var RGBCOLOR = /^rgb\(\s*\d{1,3}%?\s*,\s*\d{1,3}%?\s*,\s*\d{1,3}%?\s*\)$/;
-var BSON_OBJECT_ID = /^[0-9a-fA-F]{24}$/;
-var succeeds = (parse13) => {
-  try {
-    return parse13() !== void 0;
-  } catch {
-    return false;
-  }
-};
-var KUBERNETES_FORMATS = {
-  bsonobjectid: (v) => BSON_OBJECT_ID.test(v),
-  uri: (v) => succeeds(() => parseUrl(v)),
-  email: (v) => EMAIL.test(v),
-  hostname: (v) => HOSTNAME.test(v),
-  // Go's parsers (no leading zeros in IPv4 octets), as the apiserver's.
-  ipv4: (v) => !v.includes(":") && succeeds(() => parseAddr(v)),
-  ipv6: (v) => v.includes(":") && succeeds(() => parseAddr(v)),
-  cidr: isKubernetesCidr,
-  mac: (v) => MAC.test(v),
-  uuid: (v) => UUID2.test(v),
-  uuid3: (v) => UUID_VERSION("3").test(v),
-  uuid4: (v) => UUID_VERSION("4").test(v),
-  uuid5: (v) => UUID_VERSION("5").test(v),
-  byte: (v) => decodeStdBase64(v) !== void 0,
-  password: () => true,
-  date: (v) => parseFullDate(v) !== void 0,
-  duration: (v) => succeeds(() => parseStrfmtDuration(v)),
-  datetime: isStrfmtDateTime,
-  "date-time": isStrfmtDateTime,
-  hexcolor: (v) => HEXCOLOR.test(v),
-  rgbcolor: (v) => RGBCOLOR.test(v)
-};
-
-// src/schema/registry.ts
-var key = (group2, kind2) => `${group2}/${kind2}`;
-var sharedAjv;
-var compiled = /* @__PURE__ */ new WeakMap();
-var metadataValidate;
-function ajv() {
-  if (!sharedAjv) {
-    sharedAjv = new import_ajv2.Ajv({ strict: false, allErrors: true, verbose: true, logger: false, validateFormats: true, code: { regExp: re2Pattern } });
-    for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) sharedAjv.addFormat(name, check);
-  }
-  return sharedAjv;
-}
-var experimentalOnlyVersions;
-function experimentalChannelOnly(group2, kind2, version) {
-  if (!experimentalOnlyVersions) {
-    const served2 = (b) => bundle(b).crds.flatMap((crd) => crd.versions.filter((v) => v.served).map((v) => `${crd.group}/${crd.kind}/${v.name}`));
-    const standard = new Set(served2("gateway-api-standard"));
-    experimentalOnlyVersions = new Set(served2("gateway-api-experimental").filter((k) => !standard.has(k)));
-  }
-  return experimentalOnlyVersions.has(`${group2}/${kind2}/${version}`);
-}
-var SchemaRegistry = class {
-  byKind = /* @__PURE__ */ new Map();
-  groupSource = /* @__PURE__ */ new Map();
-  experimental = /* @__PURE__ */ new Map();
-  newer = /* @__PURE__ */ new Map();
-  /** Linkerd's Gateway API v1.1.1 route CRDs, consulted when the repository uses Linkerd (see lookup). */
-  linkerdBundle = /* @__PURE__ */ new Map();
-  /**
-   * `experimentalInUse`: the repository holds Gateway API kinds or versions only the experimental channel serves,
-   * which decides the channel when the settings do not name one.
-   */
-  constructor(settings, servedCrds2, repoCrds, usesLinkerd2, experimentalInUse = false) {
-    const channel = settings.gatewayApiChannel ?? (experimentalInUse ? "experimental" : "standard");
-    const gatewayApi = channel === "experimental" ? "gateway-api-experimental" : "gateway-api-standard";
-    const layers = ["istio", "linkerd", "smi", gatewayApi];
-    if (settings.gatewayApiBundle === "linkerd") layers.push("gateway-api-linkerd");
-    for (const layer of layers) for (const crd of bundle(layer).crds) this.add(crd);
-    if (settings.gatewayApiBundle === "auto" && usesLinkerd2) {
-      for (const crd of bundle("gateway-api-linkerd").crds) this.linkerdBundle.set(key(crd.group, crd.kind), crd);
-    }
-    if (gatewayApi === "gateway-api-standard") {
-      for (const crd of bundle("gateway-api-experimental").crds) this.experimental.set(key(crd.group, crd.kind), crd);
-    }
-    for (const crd of bundle("istio-master").crds) this.newer.set(key(crd.group, crd.kind), crd);
-    for (const r of [...servedCrds2, ...repoCrds]) {
-      let crd;
-      try {
-        crd = crdFromManifest(r.data, r.origin.file ?? "the repository");
-        for (const version of crd?.versions ?? []) this.validator(version);
-      } catch (error2) {
-        this.rejected.set(r, schemaError(error2.message));
-        continue;
-      }
-      if (crd) this.add(crd);
-    }
-  }
-  /** CRDs of the repository or of --crds that could not be used, with why. */
-  rejected = /* @__PURE__ */ new Map();
-  add(crd) {
-    this.byKind.set(key(crd.group, crd.kind), crd);
-    this.groupSource.set(crd.group, crd.source);
-  }
-  /** The served version of a kind, if any, in the active bundles and user CRDs. */
-  lookup(apiGroup, kind2, version) {
-    const crd = this.byKind.get(key(apiGroup, kind2));
-    const experimental = this.experimental.get(key(apiGroup, kind2));
-    if (!crd) {
-      const source = this.groupSource.get(apiGroup) ?? (experimental ? "the standard channel of Gateway API" : void 0);
-      return source ? { status: "unknown-kind", group: apiGroup, source, experimental } : { status: "unknown-group" };
-    }
-    const found = crd.versions.find((v) => v.name === version && v.served);
-    if (found) return { status: "ok", crd, version: found };
-    const fromLinkerd = this.linkerdBundle.get(key(apiGroup, kind2));
-    const linkerdVersion = fromLinkerd?.versions.find((v) => v.name === version && v.served);
-    if (fromLinkerd && linkerdVersion) return { status: "ok", crd: fromLinkerd, version: linkerdVersion, servedBy: "linkerd-bundle", active: crd };
-    return { status: "not-served", crd, experimental };
-  }
-  /** The Gateway API experimental channel's definition of a kind, for messages under the standard channel. */
-  experimentalDefinition(apiGroup, kind2) {
-    return this.experimental.get(key(apiGroup, kind2));
-  }
-  /** For kinds without a CRD (core kinds, unknown groups): checks ObjectMeta, e.g. that labels are strings. */
-  metadataValidator() {
-    metadataValidate ??= ajv().compile({ type: "object", properties: { metadata: objectMetaSchema() } });
-    return metadataValidate;
-  }
-  /**
-   * The same kind in a newer release than the pinned one (Istio master beside 1.30.3), when the active
-   * definition is the bundled one: what it accepts and the pinned release rejects is a version gap, not a typo.
-   */
-  newerDefinition(crd) {
-    const newer = this.newer.get(key(crd.group, crd.kind));
-    return newer && crd.source === "istio-1.30.3" ? newer : void 0;
-  }
-  /** Compiles a version's schema once, on first use. */
-  validator(version) {
-    if (!version.schema) return void 0;
-    let validate2 = compiled.get(version);
-    if (!validate2) {
-      validate2 = ajv().compile(version.schema);
-      compiled.set(version, validate2);
-    }
-    return validate2;
-  }
-};
-function schemaError(message2) {
-  const first = message2.replace(/^schema is invalid: /, "").split(", ")[0] ?? message2;
-  return first.replace(/^data(\/|\b)/, "openAPIV3Schema.").replaceAll("/", ".").replace(/\.\s/, " ");
-}
-
-// node_modules/@bufbuild/cel/dist/esm/ext/strings.js
-function charAt(index) {
-  const i = Number(index);
-  if (i < 0 || i > this.length) {
-    throw indexOutOfBounds2(i, this.length);
-  }
-  return this.charAt(i);
-}
-function indexOf(substr, startN) {
-  if (startN === void 0) {
-    return BigInt(this.indexOf(substr));
-  }
-  const start = Number(startN);
-  if (start < 0 || start >= this.length) {
-    throw indexOutOfBounds2(start, this.length);
-  }
-  return BigInt(this.indexOf(substr, start));
-}
-function lastIndexOf(substr, startN) {
-  if (startN === void 0) {
-    return BigInt(this.lastIndexOf(substr));
-  }
-  const start = Number(startN);
-  if (start < 0 || start >= this.length) {
-    throw indexOutOfBounds2(start, this.length);
-  }
-  return BigInt(this.lastIndexOf(substr, start));
-}
-function lowerAscii() {
-  let result = "";
-  for (let i = 0; i < this.length; i++) {
-    const code = this.charCodeAt(i);
-    if (code >= 65 && code <= 90) {
-      result += String.fromCharCode(code + 32);
-    } else {
-      result += this.charAt(i);
-    }
-  }
-  return result;
-}
-function upperAscii() {
-  let result = "";
-  for (let i = 0; i < this.length; i++) {
-    const c = this.charCodeAt(i);
-    if (c >= 97 && c <= 122) {
-      result += String.fromCharCode(c - 32);
-    } else {
-      result += this.charAt(i);
-    }
-  }
-  return result;
-}
-function replace(substr, repl, num) {
-  const count = num === void 0 ? this.length : Number(num);
-  let result = this;
-  let offset = 0;
-  let remaining = count;
-  let index = result.indexOf(substr, offset);
-  while (remaining > 0 && index !== -1) {
-    result = result.substring(0, index) + repl + result.substring(index + substr.length);
-    offset = index + repl.length;
-    remaining--;
-    index = result.indexOf(substr, offset);
-  }
-  return result;
-}
-function split(sep10, num) {
-  const count = num === void 0 ? void 0 : Number(num);
-  if (count === 1) {
-    return celList([this]);
-  }
-  return celList(this.split(sep10, count));
-}
-function substring(start, end) {
-  if (end === void 0) {
-    const i2 = Number(start);
-    if (i2 < 0 || i2 > this.length) {
-      throw indexOutOfBounds2(i2, this.length);
-    }
-    return this.substring(i2);
-  }
-  const i = Number(start);
-  const j = Number(end);
-  if (i < 0 || i > this.length) {
-    throw indexOutOfBounds2(i, this.length);
-  }
-  if (j < 0 || j > this.length) {
-    throw indexOutOfBounds2(j, this.length);
-  }
-  if (i > j) {
-    throw invalidArgument("substring", "start > end");
-  }
-  return this.substring(i, j);
-}
-var WHITE_SPACE = /* @__PURE__ */ new Set([
-  32,
-  9,
-  10,
-  11,
-  12,
-  13,
-  133,
-  160,
-  5760,
-  8192,
-  8193,
-  8194,
-  8195,
-  8196,
-  8197,
-  8198,
-  8199,
-  8200,
-  8201,
-  8202,
-  8232,
-  8233,
-  8239,
-  8287,
-  12288
-]);
-function trim() {
-  let start = 0;
-  let end = this.length - 1;
-  while (start < this.length && WHITE_SPACE.has(this.charCodeAt(start))) {
-    start++;
-  }
-  while (end > start && WHITE_SPACE.has(this.charCodeAt(end))) {
-    end--;
-  }
-  return this.substring(start, end + 1);
-}
-function join18(sep10 = "") {
-  let result = "";
-  for (let i = 0; i < this.size; i++) {
-    const item = this.get(i);
-    if (typeof item !== "string") {
-      throw invalidArgument("join", "list contains non-string value");
-    }
-    if (i > 0) {
-      result += sep10;
-    }
-    result += item;
-  }
-  return result;
-}
-var QUOTE_MAP = /* @__PURE__ */ new Map([
-  [0, "\\0"],
-  [7, "\\a"],
-  [8, "\\b"],
-  [9, "\\t"],
-  [10, "\\n"],
-  [11, "\\v"],
-  [12, "\\f"],
-  [13, "\\r"],
-  [34, '\\"'],
-  [92, "\\\\"]
-]);
-function quote(str2) {
-  let result = '"';
-  for (let i = 0; i < str2.length; i++) {
-    const c = str2.charCodeAt(i);
-    result += QUOTE_MAP.get(c) ?? str2.charAt(i);
-  }
-  result += '"';
-  return result;
-}
-function formatFloatString(val) {
-  switch (val) {
-    case "Infinity":
-    case "-Infinity":
-    case "NaN":
-      return val;
-    default:
-      throw invalidArgument("format", "invalid floating point value");
-  }
-}
-function formatFloating(val, precision) {
-  switch (true) {
-    case typeof val === "number":
-      if (!Number.isFinite(val) || precision === void 0) {
-        return val.toString();
-      }
-      return new Intl.NumberFormat("en-US", {
-        maximumFractionDigits: precision,
-        minimumFractionDigits: precision,
-        notation: "standard",
-        roundingMode: "halfEven",
-        useGrouping: false
-      }).format(val);
-    case typeof val === "string":
-      return formatFloatString(val);
-    default:
-      throw invalidArgument("format", "fixed-point clause can only be used on doubles");
-  }
-}
-function formatExponent(val, precision) {
-  switch (true) {
-    case typeof val === "number":
-      if (!Number.isFinite(val)) {
-        return val.toString();
-      }
-      let str2 = val.toExponential(precision);
-      const plusIdx = str2.lastIndexOf("+");
-      if (plusIdx === str2.length - 2) {
-        str2 = `${str2.substring(0, plusIdx + 1)}0${str2.substring(plusIdx + 1)}`;
-      }
-      return str2;
-    case typeof val === "string":
-      return formatFloatString(val);
-    default:
-      throw invalidArgument("format", "scientific clause can only be used on doubles");
-  }
-}
-function formatBinary(val) {
-  switch (true) {
-    case typeof val === "boolean":
-      return val ? "1" : "0";
-    case typeof val === "bigint":
-      return val.toString(2);
-    case isCelUint(val):
-      return val.value.toString(2);
-    default:
-      throw invalidArgument("format", "only integers and bools can be formatted as binary");
-  }
-}
-function formatOctal(val) {
-  switch (true) {
-    case typeof val === "bigint":
-      return val.toString(8);
-    case isCelUint(val):
-      return val.value.toString(8);
-    default:
-      throw invalidArgument("format", "invalid integer value");
-  }
-}
-function formatDecimal(val) {
-  switch (true) {
-    case typeof val === "bigint":
-      return val.toString(10);
-    case isCelUint(val):
-      return val.value.toString(10);
-    case (typeof val === "number" && !Number.isFinite(val)):
-      return val.toString();
-    default:
-      throw invalidArgument("format", "invalid integer value");
-  }
-}
-function formatHexBytes(val) {
-  let result = "";
-  for (let i = 0; i < val.length; i++) {
-    result += val[i].toString(16).padStart(2, "0");
-  }
-  return result;
-}
-function formatHex(val) {
-  switch (true) {
-    case typeof val === "bigint":
-      return val.toString(16);
-    case isCelUint(val):
-      return val.value.toString(16);
-    case typeof val === "string":
-      const encoder3 = new TextEncoder();
-      return formatHexBytes(encoder3.encode(val));
-    case val instanceof Uint8Array:
-      return formatHexBytes(val);
-    default:
-      throw invalidArgument("format", "only integers, byte buffers, and strings can be formatted as hex");
-  }
-}
-function formatHeX(val) {
-  const result = formatHex(val);
-  if (typeof result !== "string") {
-    return result;
-  }
-  return result.toUpperCase();
-}
-function formatList(val) {
-  let result = "[";
-  for (let i = 0; i < val.size; i++) {
-    if (i > 0) {
-      result += ", ";
-    }
-    result += formatString(val.get(i));
-  }
-  result += "]";
-  return result;
-}
-function formatMap(val) {
-  const formatted = new Array(val.size);
-  let i = 0;
-  for (const [key2, value] of val) {
-    formatted[i] = [formatString(key2), formatString(value)];
-    i++;
-  }
-  let result = "{";
-  let delim = "";
-  for (const [key2, value] of formatted.sort((a, b) => a[0].localeCompare(b[0]))) {
-    result += delim + key2 + ": " + value;
-    delim = ", ";
-  }
-  result += "}";
-  return result;
-}
-function formatString(val) {
-  switch (typeof val) {
-    case "boolean":
-      return val ? "true" : "false";
-    case "bigint":
-      return formatDecimal(val);
-    case "number":
-      return formatFloating(val, void 0);
-    case "string":
-      return val;
-    case "object":
-      switch (true) {
-        case val === null:
-          return "null";
-        case isCelType(val):
-          return val.name;
-        case isCelUint(val):
-          return val.value.toString();
-        case isReflectMessage(val, TimestampSchema):
-          return toJson(TimestampSchema, val.message);
-        case isReflectMessage(val, DurationSchema):
-          return toJson(DurationSchema, val.message);
-        case val instanceof Uint8Array:
-          return new TextDecoder().decode(val);
-        case isCelList(val):
-          return formatList(val);
-        case isCelMap(val):
-          return formatMap(val);
-      }
-  }
-  throw invalidArgument("format", "invalid string value");
-}
-function format(args) {
-  let result = "";
-  let i = 0;
-  let j = 0;
-  while (i < this.length) {
-    if (this.charAt(i) !== "%") {
-      result += this.charAt(i);
-      i++;
-      continue;
-    }
-    if (i + 1 >= this.length) {
-      throw invalidArgument("format", "invalid format string");
-    }
-    let c = this.charAt(i + 1);
-    i += 2;
-    if (c === "%") {
-      result += "%";
-      continue;
-    }
-    let precision = 6;
-    if (c === ".") {
-      precision = 0;
-      while (i < this.length && this.charAt(i) >= "0" && this.charAt(i) <= "9") {
-        precision = precision * 10 + Number(this.charAt(i));
-        i++;
-      }
-      if (i >= this.length) {
-        throw invalidArgument("format", "invalid format string");
-      }
-      c = this.charAt(i);
-      i++;
-    }
-    const val = args.get(j++);
-    if (val === void 0) {
-      throw invalidArgument("format", "too few arguments for format string");
-    }
-    result += formatPlaceholder(c, val, precision);
-  }
-  if (j < args.size) {
-    throw invalidArgument("format", "too many arguments for format string");
-  }
-  return result;
-}
-function formatPlaceholder(c, val, precision) {
-  switch (c) {
-    case "e":
-      return formatExponent(val, precision);
-    case "f":
-      return formatFloating(val, precision);
-    case "b":
-      return formatBinary(val);
-    case "d":
-      return formatDecimal(val);
-    case "s":
-      return formatString(val);
-    case "x":
-      return formatHex(val);
-    case "X":
-      return formatHeX(val);
-    case "o":
-      return formatOctal(val);
-    default:
-      throw invalidArgument("format", `could not parse formatting clause: unrecognized formatting clause: ${c}`);
-  }
-}
-function invalidArgument(func, issue2) {
-  return new Error(`invalid argument to function ${func}: ${issue2}`);
-}
-function indexOutOfBounds2(index, length) {
-  return new Error(`index ${index} out of bounds [0, ${length})`);
-}
-var { STRING: STRING6, INT: INT5, DYN: DYN3 } = CelScalar;
-var LIST_DYN = listType(DYN3);
-var LIST_STRING = listType(DYN3);
-var strings_default = [
-  celFunc("strings.quote", [STRING6], STRING6, quote),
-  celMethod("charAt", STRING6, [INT5], STRING6, charAt),
-  celMethod("indexOf", STRING6, [STRING6], INT5, indexOf),
-  celMethod("indexOf", STRING6, [STRING6, INT5], INT5, indexOf),
-  celMethod("lastIndexOf", STRING6, [STRING6], INT5, lastIndexOf),
-  celMethod("lastIndexOf", STRING6, [STRING6, INT5], INT5, lastIndexOf),
-  celMethod("lowerAscii", STRING6, [], STRING6, lowerAscii),
-  celMethod("upperAscii", STRING6, [], STRING6, upperAscii),
-  celMethod("replace", STRING6, [STRING6, STRING6], STRING6, replace),
-  celMethod("replace", STRING6, [STRING6, STRING6, INT5], STRING6, replace),
-  celMethod("split", STRING6, [STRING6], LIST_STRING, split),
-  celMethod("split", STRING6, [STRING6, INT5], LIST_STRING, split),
-  celMethod("substring", STRING6, [INT5], STRING6, substring),
-  celMethod("substring", STRING6, [INT5, INT5], STRING6, substring),
-  celMethod("trim", STRING6, [], STRING6, trim),
-  celMethod("join", LIST_STRING, [], STRING6, join18),
-  celMethod("join", LIST_STRING, [STRING6], STRING6, join18),
-  celMethod("format", STRING6, [LIST_DYN], STRING6, format)
-];
-
-// src/schema/cel/k8s-types.ts
-var { STRING: STRING7, BOOL: BOOL4, BYTES: BYTES4, SINT32 } = FieldDescriptorProto_Type;
-function field(name, number, type2, repeated = false) {
-  const label = repeated ? FieldDescriptorProto_Label.REPEATED : FieldDescriptorProto_Label.OPTIONAL;
-  return { name, number, type: type2, label };
-}
-var netFile = create(FileDescriptorProtoSchema, {
-  name: "meshlint/cel/net.proto",
-  package: "net",
-  syntax: "proto3",
-  messageType: [
-    { name: "IP", field: [field("address", 1, BYTES4)] },
-    { name: "CIDR", field: [field("address", 1, BYTES4), field("prefix_length", 2, SINT32)] }
-  ]
-});
-var kubernetesFile = create(FileDescriptorProtoSchema, {
-  name: "meshlint/cel/kubernetes.proto",
-  package: "kubernetes",
-  syntax: "proto3",
-  messageType: [
-    {
-      name: "URL",
-      field: [
-        field("scheme", 1, STRING7),
-        field("opaque", 2, STRING7),
-        field("user", 3, STRING7),
-        field("has_user", 4, BOOL4),
-        field("host", 5, STRING7),
-        field("raw_path", 6, STRING7),
-        field("raw_query", 7, STRING7),
-        field("force_query", 8, BOOL4),
-        field("fragment", 9, STRING7)
-      ]
-    },
-    { name: "Quantity", field: [field("mantissa", 1, STRING7), field("exponent", 2, SINT32)] },
-    { name: "NamedFormat", field: [field("name", 1, STRING7)] },
-    {
-      name: "OptionalErrors",
-      field: [field("has_value", 1, BOOL4), field("errors", 2, STRING7, true)]
-    },
-    {
-      name: "OptionalFormat",
-      field: [field("has_value", 1, BOOL4), field("name", 2, STRING7)]
-    }
-  ]
-});
-var kubernetesTypeRegistry = createFileRegistry(create(FileDescriptorSetSchema, { file: [netFile, kubernetesFile] }));
-function message(typeName) {
-  const desc = kubernetesTypeRegistry.getMessage(typeName);
-  if (!desc) throw new Error(`missing CEL type ${typeName}`);
-  return desc;
-}
-function kubernetesType(typeName) {
-  const desc = message(typeName);
-  return {
-    desc,
-    celType: objectType(desc),
-    make: (fields) => create(desc, fields),
-    read: (value) => value
-  };
-}
-var IP_TYPE = kubernetesType("net.IP");
-var CIDR_TYPE = kubernetesType("net.CIDR");
-var URL_TYPE = kubernetesType("kubernetes.URL");
-var QUANTITY_TYPE = kubernetesType("kubernetes.Quantity");
-var FORMAT_TYPE = kubernetesType("kubernetes.NamedFormat");
-var OPTIONAL_ERRORS_TYPE = kubernetesType("kubernetes.OptionalErrors");
-var OPTIONAL_FORMAT_TYPE = kubernetesType("kubernetes.OptionalFormat");
-
-// src/schema/cel/k8s-lists.ts
-var { BOOL: BOOL5, DYN: DYN4, INT: INT6 } = CelScalar;
-var LIST3 = listType(DYN4);
-var MAX_INT643 = (1n << 63n) - 1n;
-var MIN_INT642 = -(1n << 63n);
-var MAX_UINT64 = (1n << 64n) - 1n;
-var noOverload = (name) => new Error(`no such overload: ${name}`);
-function numeric(v) {
-  if (typeof v === "bigint") return { kind: "int", value: v };
-  if (typeof v === "number") return { kind: "double", value: v };
-  if (isCelUint(v)) return { kind: "uint", value: v.value };
-  return void 0;
-}
-function isTime(v) {
-  return isReflectMessage(v, DurationSchema) || isReflectMessage(v, TimestampSchema);
-}
-function timeParts(v) {
-  const message2 = v.message;
-  return [message2.seconds, message2.nanos];
-}
-function celEquals(a, b) {
-  const x = numeric(a);
-  const y = numeric(b);
-  if (x && y) {
-    if (x.kind === "double" || y.kind === "double") return Number(x.value) === Number(y.value);
-    return x.value === y.value;
-  }
-  if (x || y) return false;
-  if (a instanceof Uint8Array) return b instanceof Uint8Array && a.length === b.length && a.every((byte, i) => byte === b[i]);
-  if (isCelList(a)) {
-    if (!isCelList(b) || a.size !== b.size) return false;
-    for (let i = 0; i < a.size; i++) if (!celEquals(a.get(i), b.get(i))) return false;
-    return true;
-  }
-  if (isCelMap(a)) {
-    if (!isCelMap(b) || a.size !== b.size) return false;
-    for (const [key2, value] of a) {
-      const other = b.get(key2);
-      if (other === void 0 || !celEquals(value, other)) return false;
-    }
-    return true;
-  }
-  if (isCelType(a)) return isCelType(b) && a.kind === b.kind && a.name === b.name;
-  if (isReflectMessage(a)) {
-    return isReflectMessage(b) && a.desc.typeName === b.desc.typeName && equals(a.desc, a.message, b.message);
-  }
-  return a === b;
-}
-function compareCodePoints(a, b) {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
-}
-function celCompare(a, b) {
-  const x = numeric(a);
-  const y = numeric(b);
-  if (x && y) {
-    if (x.kind !== "double" && y.kind !== "double") return x.value < y.value ? -1 : x.value > y.value ? 1 : 0;
-    const [l, r] = [Number(x.value), Number(y.value)];
-    return l < r ? -1 : l > r ? 1 : 0;
-  }
-  if (typeof a === "string" && typeof b === "string") return compareCodePoints(a, b);
-  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
-  if (a instanceof Uint8Array && b instanceof Uint8Array) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-    return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-  }
-  if (isTime(a) && isTime(b) && a.desc.typeName === b.desc.typeName) {
-    const [s1, n1] = timeParts(a);
-    const [s2, n2] = timeParts(b);
-    if (s1 !== s2) return s1 < s2 ? -1 : 1;
-    return n1 === n2 ? 0 : n1 < n2 ? -1 : 1;
-  }
-  throw noOverload("compare");
-}
-function sum(list2) {
-  const items = [...list2];
-  if (items.length === 0) return 0n;
-  const first = items[0];
-  if (typeof first === "bigint") {
-    let total = 0n;
-    for (const item of items) {
-      if (typeof item !== "bigint") throw noOverload("sum");
-      total += item;
-      if (total > MAX_INT643 || total < MIN_INT642) throw new Error("integer overflow");
-    }
-    return total;
-  }
-  if (isCelUint(first)) {
-    let total = 0n;
-    for (const item of items) {
-      if (!isCelUint(item)) throw noOverload("sum");
-      total += item.value;
-      if (total > MAX_UINT64) throw new Error("unsigned integer overflow");
-    }
-    return celUint(total);
-  }
-  if (typeof first === "number") {
-    let total = 0;
-    for (const item of items) {
-      if (typeof item !== "number") throw noOverload("sum");
-      total += item;
-    }
-    return total;
-  }
-  if (isReflectMessage(first, DurationSchema)) {
-    let nanos = 0n;
-    for (const item of items) {
-      if (!isReflectMessage(item, DurationSchema)) throw noOverload("sum");
-      const [seconds, fraction] = timeParts(item);
-      nanos += seconds * 1000000000n + BigInt(fraction);
-    }
-    if (nanos > MAX_INT643 || nanos < MIN_INT642) throw new Error("duration out of range");
-    const message2 = create(DurationSchema, { seconds: nanos / 1000000000n, nanos: Number(nanos % 1000000000n) });
-    return message2;
-  }
-  throw noOverload("sum");
-}
-function extreme(list2, name) {
-  let best;
-  for (const item of list2) {
-    if (best === void 0) {
-      celCompare(item, item);
-      best = item;
-      continue;
-    }
-    const order = celCompare(best, item);
-    if (name === "min" && order > 0 || name === "max" && order < 0) best = item;
-  }
-  if (best === void 0) throw new Error(`${name} called on empty list`);
-  return best;
-}
-function isSorted(list2) {
-  let previous;
-  for (const item of list2) {
-    if (previous !== void 0 && celCompare(previous, item) > 0) return false;
-    if (previous === void 0) celCompare(item, item);
-    previous = item;
-  }
-  return true;
-}
-function indexOf2(list2, item, fromEnd) {
-  if (fromEnd) {
-    for (let i = list2.size - 1; i >= 0; i--) if (celEquals(list2.get(i), item)) return BigInt(i);
-  } else {
-    for (let i = 0; i < list2.size; i++) if (celEquals(list2.get(i), item)) return BigInt(i);
-  }
-  return -1n;
-}
-var listContains = (list2, item) => indexOf2(list2, item, false) >= 0n;
-var containsAll = (list2, sublist) => [...sublist].every((item) => listContains(list2, item));
-var listFunctions = [
-  celMethod("isSorted", LIST3, [], BOOL5, function() {
-    return isSorted(this);
-  }),
-  celMethod("sum", LIST3, [], DYN4, function() {
-    return sum(this);
-  }),
-  celMethod("min", LIST3, [], DYN4, function() {
-    return extreme(this, "min");
-  }),
-  celMethod("max", LIST3, [], DYN4, function() {
-    return extreme(this, "max");
-  }),
-  celMethod("indexOf", LIST3, [DYN4], INT6, function(item) {
-    return indexOf2(this, item, false);
-  }),
-  celMethod("lastIndexOf", LIST3, [DYN4], INT6, function(item) {
-    return indexOf2(this, item, true);
-  }),
-  celMethod("includes", DYN4, [DYN4], BOOL5, function(item) {
-    return isCelList(this) ? listContains(this, item) : celEquals(this, item);
-  }),
-  celFunc("sets.contains", [LIST3, LIST3], BOOL5, (list2, sublist) => containsAll(list2, sublist)),
-  celFunc("sets.equivalent", [LIST3, LIST3], BOOL5, (a, b) => containsAll(a, b) && containsAll(b, a)),
-  celFunc("sets.intersects", [LIST3, LIST3], BOOL5, (a, b) => [...b].some((item) => listContains(a, item)))
-];
-
-// src/schema/cel/k8s-library.ts
-var { BOOL: BOOL6, DOUBLE: DOUBLE4, INT: INT7, STRING: STRING8, UINT: UINT4 } = CelScalar;
-var MAX_INT644 = (1n << 63n) - 1n;
-var MIN_INT643 = -(1n << 63n);
-var MAX_UINT642 = (1n << 64n) - 1n;
-var LIST_STRING2 = listType(STRING8);
-var DURATION2 = objectType(DurationSchema);
-var IP = IP_TYPE.celType;
-var CIDR = CIDR_TYPE.celType;
-var URL2 = URL_TYPE.celType;
-var QUANTITY = QUANTITY_TYPE.celType;
-var FORMAT = FORMAT_TYPE.celType;
-var OPTIONAL_ERRORS = OPTIONAL_ERRORS_TYPE.celType;
-var OPTIONAL_FORMAT = OPTIONAL_FORMAT_TYPE.celType;
-var makeIp = (address) => IP_TYPE.make({ address });
-var readIp = (target) => IP_TYPE.read(target.message).address;
-var makeCidr = (prefix) => CIDR_TYPE.make({ address: prefix.addr, prefixLength: prefix.bits });
-var readCidr = (target) => {
-  const fields = CIDR_TYPE.read(target.message);
-  return { addr: fields.address, bits: fields.prefixLength };
-};
-function ipMethod(name, test) {
-  return celMethod(name, IP, [], BOOL6, function() {
-    return test(readIp(this));
-  });
-}
-var netFunctions = [
-  celFunc("ip", [STRING8], IP, (text) => makeIp(parseKubernetesIp(text))),
-  celFunc("isIP", [STRING8], BOOL6, isKubernetesIp),
-  celFunc("ip.isCanonical", [STRING8], BOOL6, (text) => formatIp(parseKubernetesIp(text)) === text),
-  celFunc("string", [IP], STRING8, (ip) => formatIp(readIp(ip))),
-  celMethod("family", IP, [], INT7, function() {
-    return readIp(this).length === 4 ? 4n : 6n;
-  }),
-  ipMethod("isUnspecified", ipPredicates.isUnspecified),
-  ipMethod("isLoopback", ipPredicates.isLoopback),
-  ipMethod("isLinkLocalMulticast", ipPredicates.isLinkLocalMulticast),
-  ipMethod("isLinkLocalUnicast", ipPredicates.isLinkLocalUnicast),
-  ipMethod("isGlobalUnicast", ipPredicates.isGlobalUnicast),
-  celFunc("cidr", [STRING8], CIDR, (text) => makeCidr(parseKubernetesCidr(text))),
-  celFunc("isCIDR", [STRING8], BOOL6, isKubernetesCidr),
-  celFunc("string", [CIDR], STRING8, (cidr) => formatPrefix(readCidr(cidr))),
-  celMethod("containsIP", CIDR, [STRING8], BOOL6, function(ip) {
-    return prefixContainsIp(readCidr(this), parseKubernetesIp(ip));
-  }),
-  celMethod("containsIP", CIDR, [IP], BOOL6, function(ip) {
-    return prefixContainsIp(readCidr(this), readIp(ip));
-  }),
-  celMethod("containsCIDR", CIDR, [STRING8], BOOL6, function(cidr) {
-    return prefixContainsPrefix(readCidr(this), parseKubernetesCidr(cidr));
-  }),
-  celMethod("containsCIDR", CIDR, [CIDR], BOOL6, function(cidr) {
-    return prefixContainsPrefix(readCidr(this), readCidr(cidr));
-  }),
-  celMethod("ip", CIDR, [], IP, function() {
-    return makeIp(readCidr(this).addr);
-  }),
-  celMethod("prefixLength", CIDR, [], INT7, function() {
-    return BigInt(readCidr(this).bits);
-  }),
-  celMethod("masked", CIDR, [], CIDR, function() {
-    return makeCidr(maskedPrefix(readCidr(this)));
-  })
-];
-function makeUrl(text) {
-  const url = parseKubernetesUrl(text);
-  return URL_TYPE.make({ ...url, user: url.user ?? "", hasUser: url.user !== void 0 });
-}
-function readUrl(target) {
-  const fields = URL_TYPE.read(target.message);
-  return { ...fields, user: fields.hasUser ? fields.user : void 0 };
-}
-function urlMethod(name, read) {
-  return celMethod(name, URL2, [], STRING8, function() {
-    return read(readUrl(this));
-  });
-}
-var urlFunctions = [
-  celFunc("url", [STRING8], URL2, makeUrl),
-  celFunc("isURL", [STRING8], BOOL6, isRequestUri),
-  celFunc("string", [URL2], STRING8, (url) => formatUrl(readUrl(url))),
-  urlMethod("getScheme", (url) => url.scheme),
-  urlMethod("getHost", (url) => url.host),
-  urlMethod("getHostname", hostname),
-  urlMethod("getPort", port2),
-  urlMethod("getEscapedPath", escapedPath),
-  celMethod("getQuery", URL2, [], mapType(STRING8, LIST_STRING2), function() {
-    return query(readUrl(this));
-  })
-];
-var quantityForms = /* @__PURE__ */ new WeakMap();
-function makeQuantity(quantity) {
-  const normal = normalize3(quantity);
-  const message2 = QUANTITY_TYPE.make({ mantissa: normal.mantissa.toString(), exponent: normal.exponent });
-  quantityForms.set(message2, quantity);
-  return message2;
-}
-function readQuantity(target) {
-  const message2 = target.message;
-  const known = quantityForms.get(message2);
-  if (known) return known;
-  const fields = QUANTITY_TYPE.read(message2);
-  return { mantissa: BigInt(fields.mantissa), exponent: fields.exponent, decimalForm: true };
-}
-var quantityFunctions = [
-  celFunc("quantity", [STRING8], QUANTITY, (text) => makeQuantity(parseQuantity(text))),
-  celFunc("isQuantity", [STRING8], BOOL6, isQuantity),
-  // Kubernetes declares `sign` as a global overload although its documentation calls it as a method.
-  celFunc("sign", [QUANTITY], INT7, (q) => BigInt(sign(readQuantity(q)))),
-  celMethod("sign", QUANTITY, [], INT7, function() {
-    return BigInt(sign(readQuantity(this)));
-  }),
-  celMethod("isGreaterThan", QUANTITY, [QUANTITY], BOOL6, function(other) {
-    return compare(readQuantity(this), readQuantity(other)) > 0;
-  }),
-  celMethod("isLessThan", QUANTITY, [QUANTITY], BOOL6, function(other) {
-    return compare(readQuantity(this), readQuantity(other)) < 0;
-  }),
-  celMethod("compareTo", QUANTITY, [QUANTITY], INT7, function(other) {
-    return BigInt(compare(readQuantity(this), readQuantity(other)));
-  }),
-  celMethod("asApproximateFloat", QUANTITY, [], DOUBLE4, function() {
-    return asApproximateFloat(readQuantity(this));
-  }),
-  celMethod("asInteger", QUANTITY, [], INT7, function() {
-    const value = asInt64(readQuantity(this));
-    if (value === void 0) throw new Error("cannot convert value to integer");
-    return value;
-  }),
-  celMethod("isInteger", QUANTITY, [], BOOL6, function() {
-    return asInt64(readQuantity(this)) !== void 0;
-  }),
-  celMethod("add", QUANTITY, [QUANTITY], QUANTITY, function(other) {
-    return makeQuantity(add(readQuantity(this), readQuantity(other)));
-  }),
-  celMethod("add", QUANTITY, [INT7], QUANTITY, function(other) {
-    return makeQuantity(add(readQuantity(this), fromInteger(other)));
-  }),
-  celMethod("sub", QUANTITY, [QUANTITY], QUANTITY, function(other) {
-    return makeQuantity(subtract(readQuantity(this), readQuantity(other)));
-  }),
-  celMethod("sub", QUANTITY, [INT7], QUANTITY, function(other) {
-    return makeQuantity(subtract(readQuantity(this), fromInteger(other)));
-  }),
-  celMethod("mul", QUANTITY, [INT7], QUANTITY, function(factor) {
-    return makeQuantity(multiply(readQuantity(this), factor));
-  }),
-  celMethod("div", QUANTITY, [INT7], QUANTITY, function(divisor) {
-    return makeQuantity(divideRounded(readQuantity(this), divisor, 4));
-  }),
-  celMethod("div", QUANTITY, [INT7, INT7], QUANTITY, function(divisor, decimals) {
-    if (decimals < 0n || decimals > 10n) {
-      throw new Error(`the valid range for roundVal is 0 to 10 but ${decimals} was passed`);
-    }
-    return makeQuantity(divideRounded(readQuantity(this), divisor, Number(decimals)));
-  }),
-  celMethod("divInt", QUANTITY, [INT7], QUANTITY, function(divisor) {
-    return makeQuantity(divideInteger(readQuantity(this), divisor));
-  })
-];
-function validatorFor(name) {
-  const validator = NAMED_FORMATS.get(name);
-  if (!validator) throw new Error(`unknown format ${name}`);
-  return validator;
-}
-var formatFunctions = [
-  ...[...NAMED_FORMATS.keys()].map((name) => celFunc(`format.${name}`, [], FORMAT, () => FORMAT_TYPE.make({ name }))),
-  celFunc(
-    "format.named",
-    [STRING8],
-    OPTIONAL_FORMAT,
-    (name) => OPTIONAL_FORMAT_TYPE.make({ hasValue: NAMED_FORMATS.has(name), name: NAMED_FORMATS.has(name) ? name : "" })
-  ),
-  celMethod("validate", FORMAT, [STRING8], OPTIONAL_ERRORS, function(value) {
-    const errors = validatorFor(FORMAT_TYPE.read(this.message).name)(value);
-    return OPTIONAL_ERRORS_TYPE.make({ hasValue: errors.length > 0, errors });
-  }),
-  celMethod("hasValue", OPTIONAL_ERRORS, [], BOOL6, function() {
-    return OPTIONAL_ERRORS_TYPE.read(this.message).hasValue;
-  }),
-  celMethod("value", OPTIONAL_ERRORS, [], LIST_STRING2, function() {
-    const optional = OPTIONAL_ERRORS_TYPE.read(this.message);
-    if (!optional.hasValue) throw new Error("optional.none() dereference");
-    return optional.errors;
-  }),
-  celMethod("orValue", OPTIONAL_ERRORS, [LIST_STRING2], LIST_STRING2, function(fallback) {
-    const optional = OPTIONAL_ERRORS_TYPE.read(this.message);
-    return optional.hasValue ? optional.errors : fallback;
-  }),
-  celMethod("hasValue", OPTIONAL_FORMAT, [], BOOL6, function() {
-    return OPTIONAL_FORMAT_TYPE.read(this.message).hasValue;
-  }),
-  celMethod("value", OPTIONAL_FORMAT, [], FORMAT, function() {
-    const optional = OPTIONAL_FORMAT_TYPE.read(this.message);
-    if (!optional.hasValue) throw new Error("optional.none() dereference");
-    return FORMAT_TYPE.make({ name: optional.name });
-  }),
-  celMethod("orValue", OPTIONAL_FORMAT, [FORMAT], FORMAT, function(fallback) {
-    const optional = OPTIONAL_FORMAT_TYPE.read(this.message);
-    return optional.hasValue ? FORMAT_TYPE.make({ name: optional.name }) : fallback;
-  })
-];
-var regexFunctions = [
-  // The global form of the standard `matches`, which @bufbuild/cel only has as a method.
-  celFunc("matches", [STRING8, STRING8], BOOL6, re2Matches),
-  celMethod("find", STRING8, [STRING8], STRING8, function(pattern) {
-    return findFirst(this, pattern);
-  }),
-  celMethod("findAll", STRING8, [STRING8], LIST_STRING2, function(pattern) {
-    return findAll(this, pattern);
-  }),
-  celMethod("findAll", STRING8, [STRING8, INT7], LIST_STRING2, function(pattern, limit) {
-    return findAll(this, pattern, limit < 0n ? -1 : Number(limit));
-  })
-];
-var conversionError = (to) => new Error(`type conversion error from 'string' to '${to}'`);
-var conversionFunctions = [
-  celFunc("duration", [STRING8], DURATION2, (text) => create(DurationSchema, durationParts(parseGoDuration(text)))),
-  celFunc("int", [STRING8], INT7, (text) => {
-    const value = /^[+-]?[0-9]+$/.test(text) ? BigInt(text) : void 0;
-    if (value === void 0 || value > MAX_INT644 || value < MIN_INT643) throw conversionError("int");
-    return value;
-  }),
-  celFunc("uint", [STRING8], UINT4, (text) => {
-    const value = /^[0-9]+$/.test(text) ? BigInt(text) : void 0;
-    if (value === void 0 || value > MAX_UINT642) throw conversionError("uint");
-    return celUint(value);
-  }),
-  celFunc("double", [STRING8], DOUBLE4, (text) => {
-    const special = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
-    if (special) return special[2].toLowerCase() === "nan" ? NaN : special[1] === "-" ? -Infinity : Infinity;
-    if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(text)) throw conversionError("double");
-    return Number(text);
-  }),
-  celFunc("bool", [STRING8], BOOL6, (text) => {
-    if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
-    if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
-    throw conversionError("bool");
-  })
-];
-var kubernetesLibrary = [
-  ...strings_default,
-  ...conversionFunctions,
-  ...netFunctions,
-  ...urlFunctions,
-  ...quantityFunctions,
-  ...formatFunctions,
-  ...listFunctions,
-  ...regexFunctions
-];
-
-// src/schema/cel/values.ts
-var RESERVED = /* @__PURE__ */ new Set([
-  "true",
-  "false",
-  "null",
-  "in",
-  "as",
-  "break",
-  "const",
-  "continue",
-  "else",
-  "for",
-  "function",
-  "if",
-  "import",
-  "let",
-  "loop",
-  "package",
-  "namespace",
-  "return",
-  "var",
-  "void",
-  "while"
-]);
-function escapeCelPropertyName(name) {
-  if (name === "" || /^[0-9]/.test(name)) return void 0;
-  if (RESERVED.has(name)) return `__${name}__`;
-  if (!/^[A-Za-z0-9_./-]*$/.test(name)) return void 0;
-  return name.replace(/__|[./-]/g, (m) => ({ __: "__underscores__", ".": "__dot__", "-": "__dash__", "/": "__slash__" })[m]);
-}
-function schemaType(schema2) {
-  const declared = Array.isArray(schema2.type) ? schema2.type.find((t) => t !== "null") : schema2.type;
-  if (declared !== void 0) return declared;
-  if (schema2.properties !== void 0 || typeof schema2.additionalProperties === "object") return "object";
-  if (schema2.items !== void 0) return "array";
-  return void 0;
-}
-var isPlainObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var TYPE_AND_OBJECT_META = {
-  apiVersion: { type: "string" },
-  kind: { type: "string" },
-  metadata: { type: "object", properties: { name: { type: "string" }, generateName: { type: "string" } } }
-};
-function objectProperties(schema2) {
-  if (schema2["x-kubernetes-embedded-resource"] !== true) return schema2.properties;
-  const properties = { ...TYPE_AND_OBJECT_META, ...schema2.properties };
-  const metadata2 = properties.metadata;
-  if (metadata2 && !metadata2.properties) properties.metadata = TYPE_AND_OBJECT_META.metadata;
-  return properties;
-}
-function untyped(data) {
-  if (data === null || data === void 0) return null;
-  if (typeof data === "number") return Number.isInteger(data) ? BigInt(data) : data;
-  if (Array.isArray(data)) return data.map(untyped);
-  if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, untyped(v)]));
-  return data;
-}
-var timestamp2 = (instant2) => create(TimestampSchema, { seconds: instant2.seconds, nanos: instant2.nanos });
-function typedString(data, format2) {
-  try {
-    switch (format2) {
-      case "duration":
-        return create(DurationSchema, durationParts(parseStrfmtDuration(data)));
-      case "date": {
-        const instant2 = parseFullDate(data);
-        return instant2 ? timestamp2(instant2) : data;
-      }
-      case "date-time": {
-        const instant2 = parseDateTime(data);
-        return instant2 ? timestamp2(instant2) : data;
-      }
-      case "byte":
-        return decodeStdBase64(data) ?? data;
-      default:
-        return data;
-    }
-  } catch {
-    return data;
-  }
-}
-function celValue(data, schema2) {
-  if (data === null || data === void 0) return null;
-  if (!schema2) return untyped(data);
-  if (schema2["x-kubernetes-int-or-string"] === true) {
-    return typeof data === "number" && Number.isInteger(data) ? BigInt(data) : untyped(data);
-  }
-  switch (schemaType(schema2)) {
-    case "object": {
-      if (!isPlainObject(data)) return untyped(data);
-      const properties = objectProperties(schema2);
-      if (properties !== void 0) {
-        const fields = [];
-        for (const [name, value] of Object.entries(data)) {
-          const property = properties[name];
-          const escaped = escapeCelPropertyName(name);
-          if (value === null || value === void 0 || !property || escaped === void 0) continue;
-          fields.push([escaped, celValue(value, property)]);
-        }
-        return Object.fromEntries(fields);
-      }
-      const valueSchema = schema2.additionalProperties;
-      if (typeof valueSchema === "object") {
-        return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, celValue(v, valueSchema)]));
-      }
-      return untyped(data);
-    }
-    case "array":
-      return Array.isArray(data) ? data.map((item) => celValue(item, schema2.items)) : untyped(data);
-    case "string":
-      return typeof data === "string" ? typedString(data, schema2.format) : untyped(data);
-    case "integer":
-      return typeof data === "number" && Number.isInteger(data) ? BigInt(data) : untyped(data);
-    case "number":
-      return typeof data === "number" ? data : typeof data === "bigint" ? Number(data) : untyped(data);
-    default:
-      return untyped(data);
-  }
-}
-
-// src/schema/cel/engine.ts
-var CRD_RULE_VARIABLES = ["self", "oldSelf"];
-var TYPE_IDENTIFIERS = /* @__PURE__ */ new Set(["bool", "bytes", "double", "dyn", "int", "list", "map", "null_type", "string", "type", "uint"]);
-var LITERAL_CHECKS = {
-  matches: (pattern) => void compileRe2(pattern),
-  find: (pattern) => void compileRe2(pattern),
-  findAll: (pattern) => void compileRe2(pattern),
-  duration: (text) => void parseGoDuration(text),
-  timestamp: (text) => {
-    if (!/(Z|[+-]\d{2}:\d{2})$/.test(text) || !parseDateTime(text)) throw new Error(`invalid timestamp "${text}"`);
-  }
-};
-var PATTERN_FUNCTIONS = /* @__PURE__ */ new Set(["matches", "find", "findAll"]);
-function stringConstant(expr) {
-  const kind2 = expr?.exprKind;
-  if (kind2?.case !== "constExpr") return void 0;
-  return kind2.value.constantKind.case === "stringValue" ? kind2.value.constantKind.value : void 0;
-}
-function qualifiedName2(expr) {
-  const kind2 = expr?.exprKind;
-  if (kind2?.case === "identExpr") return kind2.value.name;
-  if (kind2?.case === "selectExpr" && !kind2.value.testOnly) {
-    const operand = qualifiedName2(kind2.value.operand);
-    return operand === void 0 ? void 0 : `${operand}.${kind2.value.field}`;
-  }
-  return void 0;
-}
-function checkReferences(env2, namespaces, root, variables) {
-  const arities = (name, member) => {
-    const found = /* @__PURE__ */ new Set();
-    for (const func of env2.funcs.find(name) ?? []) {
-      if (func.target !== void 0 === member) found.add(func.arguments.length);
-    }
-    return found;
-  };
-  const visit2 = (expr, scope) => {
-    const kind2 = expr?.exprKind;
-    switch (kind2?.case) {
-      case void 0:
-      case "constExpr":
-        return void 0;
-      case "identExpr": {
-        const name = kind2.value.name;
-        return scope.has(name) || TYPE_IDENTIFIERS.has(name) ? void 0 : `undeclared reference to '${name}'`;
-      }
-      case "selectExpr":
-        return visit2(kind2.value.operand, scope);
-      case "listExpr":
-        return firstError(kind2.value.elements.map((e) => () => visit2(e, scope)));
-      case "structExpr":
-        return firstError(
-          kind2.value.entries.map((entry) => () => {
-            const key2 = entry.keyKind.case === "mapKey" ? visit2(entry.keyKind.value, scope) : void 0;
-            return key2 ?? visit2(entry.value, scope);
-          })
-        );
-      case "comprehensionExpr": {
-        const c = kind2.value;
-        const inner = /* @__PURE__ */ new Set([...scope, c.accuVar, c.iterVar, ...c.iterVar2 ? [c.iterVar2] : []]);
-        const withAccumulator = /* @__PURE__ */ new Set([...scope, c.accuVar]);
-        return firstError([
-          () => visit2(c.iterRange, scope),
-          () => visit2(c.accuInit, scope),
-          () => visit2(c.loopCondition, inner),
-          () => visit2(c.loopStep, inner),
-          () => visit2(c.result, withAccumulator)
-        ]);
-      }
-      case "callExpr": {
-        const call = kind2.value;
-        const name = call.function;
-        const args = call.args;
-        const targetName = call.target ? qualifiedName2(call.target) : void 0;
-        const rootIdentifier = targetName?.split(".")[0];
-        if (targetName !== void 0 && rootIdentifier !== void 0 && !scope.has(rootIdentifier)) {
-          const qualified2 = `${targetName}.${name}`;
-          if (!namespaces.has(targetName)) return `undeclared reference to '${rootIdentifier}'`;
-          if (!arities(qualified2, false).has(args.length)) return `undeclared reference to '${qualified2}'`;
-          return firstError(args.map((a) => () => visit2(a, scope)));
-        }
-        const literalIndex = PATTERN_FUNCTIONS.has(name) && call.target === void 0 ? 1 : 0;
-        const literal = stringConstant(args[literalIndex]);
-        const check = LITERAL_CHECKS[name];
-        if (check && literal !== void 0) {
-          try {
-            check(literal);
-          } catch (error2) {
-            return `invalid argument to ${name}(): ${error2 instanceof Error ? error2.message : String(error2)}`;
-          }
-        }
-        if (/^[A-Za-z]/.test(name)) {
-          const member = call.target !== void 0;
-          if (!arities(name, member).has(args.length)) {
-            return `found no matching overload for '${name}' applied to ${args.length} argument(s)${member ? " on a target" : ""}`;
-          }
-        }
-        return firstError([() => visit2(call.target, scope), ...args.map((a) => () => visit2(a, scope))]);
-      }
-      default:
-        return void 0;
-    }
-  };
-  return visit2(root, variables);
-}
-function firstError(checks) {
-  for (const check of checks) {
-    const error2 = check();
-    if (error2 !== void 0) return error2;
-  }
-  return void 0;
-}
-function pad(n, width) {
-  return String(n).padStart(width, "0");
-}
-function toPlain(value) {
-  if (value === null || typeof value !== "object") return value;
-  if (value instanceof Uint8Array) return value;
-  if (isCelUint(value)) return value.value;
-  if (isCelList(value)) return [...value].map(toPlain);
-  if (isCelMap(value)) return Object.fromEntries([...value].map(([k, v]) => [String(toPlain(k)), toPlain(v)]));
-  if (isCelType(value)) return value.name;
-  if (!isReflectMessage(value)) return value;
-  if (value.desc.typeName === DurationSchema.typeName) {
-    const { seconds, nanos } = value.message;
-    return nanos === 0 ? `${seconds}s` : `${Number(seconds) + nanos / 1e9}s`;
-  }
-  if (value.desc.typeName === TimestampSchema.typeName) {
-    const { seconds, nanos } = value.message;
-    const date = new Date(Number(seconds) * 1e3);
-    const fraction = nanos === 0 ? "" : `.${pad(nanos, 9).replace(/0+$/, "")}`;
-    return `${date.toISOString().slice(0, 19)}${fraction}Z`;
-  }
-  return Object.fromEntries(Object.entries(value.message).filter(([k]) => k !== "$typeName"));
-}
-var CEL_GO_MESSAGES = [
-  [/^field not found: (.*)$/, "no such key: $1"],
-  [/^index (-?\d+) out of bounds.*$/, "index out of bounds: $1"],
-  [/^(?:int|uint) divide by zero$/, "division by zero"],
-  [/^(?:int|uint) modulus by zero$/, "modulus by zero"],
-  [/^int overflow during .*$/, "integer overflow"],
-  [/^uint overflow during .*$/, "unsigned integer overflow"],
-  [/^found no matching overload for '([^']*)'.*$/, "no such overload: $1"]
-];
-function celGoMessage(message2) {
-  for (const [pattern, replacement] of CEL_GO_MESSAGES) if (pattern.test(message2)) return message2.replace(pattern, replacement);
-  return message2;
-}
-function createBufbuildEngine(options = {}) {
-  const env2 = celEnv({ funcs: [...kubernetesLibrary], registry: kubernetesTypeRegistry, re2: { compile: compileRe2 } });
-  const variables = new Set(options.variables ?? CRD_RULE_VARIABLES);
-  const namespaces = /* @__PURE__ */ new Set();
-  for (const func of env2.funcs) {
-    const dot = func.name.lastIndexOf(".");
-    if (dot > 0) namespaces.add(func.name.slice(0, dot));
-  }
-  return {
-    name: "@bufbuild/cel + Kubernetes library",
-    compile(expression) {
-      let parsed2;
-      try {
-        parsed2 = parse10(expression);
-      } catch (error2) {
-        return { error: error2 instanceof Error ? error2.message : String(error2) };
-      }
-      const referenceError = checkReferences(env2, namespaces, parsed2.expr, variables);
-      if (referenceError !== void 0) return { error: referenceError };
-      let program2;
-      try {
-        program2 = plan(env2, parsed2);
-      } catch (error2) {
-        return { error: error2 instanceof Error ? error2.message : String(error2) };
-      }
-      return {
-        evaluate(bindings) {
-          try {
-            const result = program2(bindings);
-            if (isCelError(result)) return { error: celGoMessage(result.message) };
-            return { value: toPlain(result) };
-          } catch (error2) {
-            return { error: error2 instanceof Error ? error2.message : String(error2) };
-          }
-        }
-      };
-    }
-  };
-}
-var defaultEngine = createBufbuildEngine();
-
-// src/schema/cel-rules.ts
-var MAX_CEL_INPUT_NODES = 1e5;
-var programs = /* @__PURE__ */ new Map();
-function compiled2(engine, expression) {
-  let program2 = programs.get(expression);
-  if (!program2) {
-    program2 = engine.compile(expression);
-    programs.set(expression, program2);
-  }
-  return program2;
-}
-function checkCelRule(rule, value, node, engine = defaultEngine) {
-  const program2 = compiled2(engine, rule.rule);
-  if ("error" in program2) return { status: "skipped", detail: `it does not compile: ${program2.error}` };
-  if (exceeds(value, MAX_CEL_INPUT_NODES)) return { status: "skipped", detail: `its input has more than ${MAX_CEL_INPUT_NODES} values` };
-  const self = celValue(value, node);
-  const outcome = program2.evaluate({ self });
-  if ("error" in outcome) return { status: "failed", message: `${messageOf3(rule, self, engine)} (the rule could not be evaluated: ${outcome.error})` };
-  if (outcome.value === true) return { status: "passed" };
-  if (outcome.value !== false) return { status: "skipped", detail: `it returned ${String(outcome.value)} instead of a boolean` };
-  return { status: "failed", message: messageOf3(rule, self, engine) };
-}
-function messageOf3(rule, self, engine) {
-  if (rule.messageExpression) {
-    const program2 = compiled2(engine, rule.messageExpression);
-    if (!("error" in program2)) {
-      const outcome = program2.evaluate({ self });
-      if ("value" in outcome && typeof outcome.value === "string" && outcome.value.trim()) return outcome.value;
-    }
-  }
-  return rule.message?.trim() || `failed rule: ${rule.rule}`;
-}
-function exceeds(value, limit) {
-  let count = 0;
-  const stack = [value];
-  while (stack.length) {
-    const v = stack.pop();
-    if (++count > limit) return true;
-    if (typeof v === "object" && v !== null) for (const child2 of Array.isArray(v) ? v : Object.values(v)) stack.push(child2);
-  }
-  return false;
-}
-
-// src/schema/validate.ts
-function validateAgainstSchema(data, schema2, validate2) {
-  const object = cloneJson(data);
-  prepare(object, schema2);
-  const problems = [];
-  const skipped = [];
-  const invalidAt = /* @__PURE__ */ new Set();
-  if (!validate2(object)) {
-    for (const problem of describeErrors(validate2.errors ?? [], object)) {
-      problems.push(problem);
-      invalidAt.add(pointer(problem.path));
-    }
-  }
-  walk2(object, schema2, [], (value, node, path6) => {
-    const listType2 = node["x-kubernetes-list-type"];
-    if (Array.isArray(value) && (listType2 === "set" || listType2 === "map")) problems.push(...duplicates(value, node, path6));
-    const rules = node["x-kubernetes-validations"];
-    if (!rules || value === void 0 || value === null || isUnder(invalidAt, path6)) return;
-    for (const rule of rules) {
-      if (/\boldSelf\b/.test(rule.rule)) continue;
-      const outcome = checkCelRule(rule, value, node);
-      if (outcome.status === "failed") problems.push(celProblem(rule, path6, outcome.message));
-      else if (outcome.status === "skipped") skipped.push({ rule: rule.rule, path: path6, detail: outcome.detail });
-    }
-  });
-  return { problems, skipped };
-}
-function cloneJson(value) {
-  if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map(cloneJson);
-  const out = {};
-  for (const k in value) out[k] = cloneJson(value[k]);
-  return out;
-}
-function prepare(value, node) {
-  if (!node || typeof value !== "object" || value === null) return;
-  if (Array.isArray(value)) {
-    for (const item of value) prepare(item, node.items);
-    return;
-  }
-  const object = value;
-  for (const [k, v] of Object.entries(object)) {
-    const child2 = childSchema(node, k);
-    if (v === null && child2 && !acceptsNull(child2)) delete object[k];
-    else prepare(v, child2);
-  }
-  for (const [k, child2] of Object.entries(node.properties ?? {})) {
-    if (object[k] === void 0 && child2.default !== void 0) {
-      object[k] = cloneJson(child2.default);
-      prepare(object[k], child2);
-    }
-  }
-}
-function schemaAt(root, path6) {
-  let node = root;
-  for (const seg of path6) {
-    if (!node) return void 0;
-    node = typeof seg === "number" ? node.items : childSchema(node, seg);
-  }
-  return node;
-}
-var childSchema = (node, key2) => node.properties?.[key2] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : void 0);
-function walk2(value, node, path6, visit2) {
-  if (!node) return;
-  visit2(value, node, path6);
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => walk2(item, node.items, [...path6, i], visit2));
-  } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) walk2(v, childSchema(node, k), [...path6, k], visit2);
-  }
-}
-var pointer = (path6) => path6.map((s) => `/${String(s)}`).join("");
-var isUnder = (invalid, path6) => {
-  const p = pointer(path6);
-  for (const bad of invalid) if (bad === p || bad.startsWith(`${p}/`)) return true;
-  return false;
-};
-function duplicates(list2, node, path6) {
-  const mapKeys = node["x-kubernetes-list-map-keys"];
-  const keys = node["x-kubernetes-list-type"] === "map" ? Array.isArray(mapKeys) ? mapKeys.filter((k) => typeof k === "string") : [] : void 0;
-  const seen = /* @__PURE__ */ new Map();
-  const out = [];
-  const field2 = (item, k) => isObject(item) && Object.hasOwn(item, k) ? item[k] : void 0;
-  list2.forEach((item, i) => {
-    if (keys && !isObject(item)) return;
-    const identity3 = keys ? JSON.stringify(keys.map((k) => field2(item, k) ?? null)) : JSON.stringify(item);
-    const first = seen.get(identity3);
-    if (first === void 0) {
-      seen.set(identity3, i);
-      return;
-    }
-    const what = keys ? keys.map((k) => `${k} ${JSON.stringify(field2(item, k) ?? null)}`).join(", ") : JSON.stringify(item);
-    const listKind = keys ? `a list keyed by ${keys.join(", ")}` : "a set";
-    out.push({ kind: "schema", path: [...path6, i], detail: `${formatPath(path6)}[${i}] duplicates ${formatPath(path6)}[${first}] (${what}); ${formatPath(path6)} is ${listKind}.` });
-  });
-  return out;
-}
-var REASONS = {
-  FieldValueRequired: "Required value",
-  FieldValueForbidden: "Forbidden",
-  FieldValueDuplicate: "Duplicate value"
-};
-function celProblem(rule, path6, message2) {
-  const at2 = [...path6, ...parseFieldPath(rule.fieldPath)];
-  const reason = rule.reason ? REASONS[rule.reason] : void 0;
-  const where = formatPath(at2) || "the object";
-  const text = message2.trim().replace(/\.$/, "");
-  return { kind: "cel", path: at2, detail: `${where}: ${reason ? `${reason}: ` : ""}${text}.` };
-}
-function parseFieldPath(fieldPath) {
-  if (!fieldPath) return [];
-  const out = [];
-  for (const m of fieldPath.matchAll(/\.([A-Za-z_$][\w$-]*)|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[(\d+)\]/g)) {
-    if (m[1] !== void 0) out.push(m[1]);
-    else if (m[2] !== void 0) out.push(m[2]);
-    else if (m[3] !== void 0) out.push(m[3]);
-    else if (m[4] !== void 0) out.push(Number(m[4]));
-  }
-  return out;
-}
-var COMBINATORS = /* @__PURE__ */ new Set(["oneOf", "anyOf", "not"]);
-function describeErrors(errors, root) {
-  const combinators = errors.filter((e) => COMBINATORS.has(e.keyword));
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const e of errors) {
-    if (combinators.some((c) => c !== e && isInside2(c, e))) continue;
-    let problem = describe(e, root);
-    if ((e.keyword === "oneOf" || e.keyword === "anyOf") && problem.detail.endsWith("allowed forms.")) {
-      const closest = closestBranchError(errors, e);
-      if (closest) problem = { ...problem, detail: problem.detail.replace(/\.$/, `; the closest one fails because ${lowerFirst(describe(closest, root).detail)}`) };
-    }
-    const id = `${pointer(problem.path)} ${problem.detail}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push(problem);
-  }
-  return out;
-}
-function closestBranchError(errors, combinator) {
-  const prefix = `${combinator.schemaPath}/`;
-  const byBranch = /* @__PURE__ */ new Map();
-  for (const e of errors) {
-    if (!isInside2(combinator, e) || COMBINATORS.has(e.keyword)) continue;
-    const branch = e.schemaPath.slice(prefix.length).split("/")[0] ?? "";
-    addTo(byBranch, branch, e);
-  }
-  let best;
-  for (const list2 of byBranch.values()) if (!best || list2.length < best.length) best = list2;
-  return best?.[0];
-}
-var isInside2 = (combinator, e) => e.schemaPath.startsWith(`${combinator.schemaPath}/`) && (e.instancePath === combinator.instancePath || e.instancePath.startsWith(`${combinator.instancePath}/`));
-var lowerFirst = (s) => /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
-function describe(e, root) {
-  const path6 = toFieldPath(e.instancePath, root);
-  const at2 = formatPath(path6) || "the object";
-  const value = valueAt3(root, path6);
-  const p = e.params;
-  const schema2 = e.parentSchema;
-  switch (e.keyword) {
-    case "additionalProperties": {
-      const field2 = String(p.additionalProperty);
-      return { kind: "schema", path: [...path6, field2], part: "key", detail: `Unknown field "${field2}" in ${at2}.`, unknownField: [...path6, field2] };
-    }
-    case "required":
-      return { kind: "schema", path: path6, part: "key", detail: `Missing required field "${String(p.missingProperty)}" in ${at2}.` };
-    case "type":
-      return { kind: "schema", path: path6, detail: `${at2} must be ${article(String(p.type).replace(/,null$/, ""))}, not ${describeValue(value)}.` };
-    case "enum":
-      return { kind: "schema", path: path6, detail: `${at2} must be one of ${listValues(p.allowedValues)}, not ${describeValue(value)}.` };
-    case "const":
-      return { kind: "schema", path: path6, detail: `${at2} must be ${JSON.stringify(p.allowedValue)}, not ${describeValue(value)}.` };
-    case "pattern":
-      return { kind: "schema", path: path6, detail: `${at2}: ${describeValue(value)} does not match the pattern ${JSON.stringify(p.pattern)}.` };
-    case "format":
-      return { kind: "schema", path: path6, detail: `${at2}: ${describeValue(value)} is not a valid ${String(p.format)}.` };
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return { kind: "schema", path: path6, detail: `${at2} must be ${String(p.comparison)} ${String(p.limit)}, not ${describeValue(value)}.` };
-    case "minItems":
-      return { kind: "schema", path: path6, detail: `${at2} must have at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}.` };
-    case "maxItems":
-      return { kind: "schema", path: path6, detail: `${at2} must have at most ${String(p.limit)} items, not ${Array.isArray(value) ? value.length : "more"}.` };
-    case "minLength":
-      return { kind: "schema", path: path6, detail: `${at2} must be at least ${String(p.limit)} character${p.limit === 1 ? "" : "s"} long.` };
-    case "maxLength":
-      return { kind: "schema", path: path6, detail: `${at2} must be at most ${String(p.limit)} characters long, not ${typeof value === "string" ? value.length : "longer"}.` };
-    case "minProperties":
-      return { kind: "schema", path: path6, detail: `${at2} must have at least ${String(p.limit)} field${p.limit === 1 ? "" : "s"}.` };
-    case "maxProperties":
-      return { kind: "schema", path: path6, detail: `${at2} must have at most ${String(p.limit)} fields.` };
-    case "oneOf":
-    case "anyOf": {
-      const branches = Array.isArray(e.schema) ? e.schema : schema2?.[e.keyword] ?? [];
-      return { kind: "schema", path: path6, detail: `${at2}: ${describeCombinator(e.keyword, branches, value)}` };
-    }
-    case "not":
-      return { kind: "schema", path: path6, detail: `${at2}: ${describeNot(schema2?.not)}` };
-    default:
-      return { kind: "schema", path: path6, detail: `${at2} ${e.message ?? "is invalid"}.` };
-  }
-}
-function describeCombinator(keyword, branches, value) {
-  const required = branches.flatMap((b) => b.required ?? []);
-  const onlyRequired = branches.every((b) => Object.keys(b).every((k) => k === "required" || k === "not"));
-  if (onlyRequired && required.length) {
-    const fields = [...new Set(required)].map((f) => `"${f}"`).join(", ");
-    const set2 = typeof value === "object" && value !== null ? required.filter((f) => f in value) : [];
-    return set2.length > 1 ? `only one of ${fields} may be set, not ${[...new Set(set2)].map((f) => `"${f}"`).join(" and ")}.` : `set exactly one of ${fields}.`;
-  }
-  const types2 = branches.map((b) => b.format ? `${b.type ?? "value"} in ${b.format} format` : b.type).filter(Boolean);
-  if (types2.length > 0 && types2.length === branches.length) return `${describeValue(value)} must be ${types2.map((t) => article(String(t))).join(" or ")}.`;
-  return keyword === "oneOf" ? "must match exactly one of the allowed forms." : "must match at least one of the allowed forms.";
-}
-function describeNot(not) {
-  const forbidden = [...not?.required ?? [], ...(not?.anyOf ?? []).flatMap((b) => b.required ?? [])];
-  return forbidden.length ? `${[...new Set(forbidden)].map((f) => `"${f}"`).join(", ")} may not be set here.` : "is not allowed here.";
-}
-var article = (type2) => type2 === "integer" ? "an integer" : type2 === "object" ? "an object" : type2 === "array" ? "an array" : `a ${type2}`;
-function describeValue(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === "number" && !Number.isInteger(value)) return `the number ${value}`;
-  return typeof value === "number" ? `the integer ${value}` : `${typeof value} ${String(value)}`;
-}
-function listValues(values) {
-  const list2 = Array.isArray(values) ? values.filter((v) => v !== null) : [];
-  const shown = list2.slice(0, 12).map((v) => JSON.stringify(v));
-  return shown.join(", ") + (list2.length > 12 ? `, … (${list2.length} values)` : "");
-}
-function toFieldPath(instancePath, root) {
-  const out = [];
-  let node = root;
-  for (const raw of instancePath.split("/").slice(1)) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(node)) {
-      out.push(Number(seg));
-      node = node[Number(seg)];
-    } else {
-      out.push(seg);
-      node = typeof node === "object" && node !== null ? node[seg] : void 0;
-    }
-  }
-  return out;
-}
-function valueAt3(root, path6) {
-  let node = root;
-  for (const seg of path6) {
-    if (typeof node !== "object" || node === null) return void 0;
-    node = node[seg];
-  }
-  return node;
-}
-
-// src/schema/check.ts
-var METADATA_SCHEMA = { type: "object", properties: { metadata: objectMetaSchema() } };
-var schemaRegistry = (index) => index.memo("schema/registry", [K.CustomResourceDefinition], () => {
-  const usesLinkerd2 = index.fact("schema:uses-linkerd", [], (i) => i.resources.some((r) => r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")));
-  const crds = index.all(K.CustomResourceDefinition);
-  const served2 = crds.filter((r) => r.origin.kind === "crds");
-  const experimentalInUse = index.fact(
-    "schema:gateway-api-experimental-in-use",
-    [],
-    (i) => i.resources.some((r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version))
-  );
-  return new SchemaRegistry(index.settings, served2, crds.filter(isLinted), usesLinkerd2, experimentalInUse);
-});
-function schemaReport(index, resource) {
-  const registry = schemaRegistry(index);
-  const reports = index.memo("schema/reports", [K.CustomResourceDefinition], () => (schemaRegistry(index), /* @__PURE__ */ new WeakMap()));
-  let report2 = reports.get(resource);
-  if (!report2) {
-    report2 = build2(registry, resource);
-    reports.set(resource, report2);
-  }
-  return report2;
-}
-function build2(registry, resource) {
-  const lookup = registry.lookup(resource.group, resource.kind, resource.version);
-  if (lookup.status === "ok") {
-    const validate2 = registry.validator(lookup.version);
-    if (!validate2 || !lookup.version.schema) return { lookup, problems: [], skipped: [] };
-    const result = validateAgainstSchema(resource.data, lookup.version.schema, validate2);
-    return { lookup, problems: markNewer(registry, lookup.crd, resource, result.problems), skipped: result.skipped };
-  }
-  if (lookup.status === "unknown-group") {
-    return { lookup, ...validateAgainstSchema(resource.data, METADATA_SCHEMA, registry.metadataValidator()) };
-  }
-  return { lookup, problems: [], skipped: [] };
-}
-function markNewer(registry, crd, resource, problems) {
-  if (problems.length === 0) return problems;
-  const newer = registry.newerDefinition(crd);
-  const version = newer?.versions.find((v) => v.name === resource.version && v.served);
-  const validate2 = version && registry.validator(version);
-  if (!newer || !version?.schema || !validate2) return problems;
-  const stillWrong = new Set(validateAgainstSchema(resource.data, version.schema, validate2).problems.map((p) => `${p.kind} ${JSON.stringify(p.path)}`));
-  return problems.map((p) => stillWrong.has(`${p.kind} ${JSON.stringify(p.path)}`) ? p : { ...p, acceptedBy: newer.source });
-}
-function inExperimentalChannel(index, resource, field2) {
-  const experimental = schemaRegistry(index).experimentalDefinition(resource.group, resource.kind);
-  const schema2 = experimental?.versions.find((v) => v.name === resource.version)?.schema;
-  return schema2 !== void 0 && schemaAt(schema2, field2) !== void 0;
-}
-
 // rules/kubernetes/api-version-deprecated.ts
 var api_version_deprecated_default = defineRule({
   meta: {
@@ -86948,6 +87616,13 @@ var api_version_deprecated_default = defineRule({
     });
   }
 });
+
+// src/smi/kinds.ts
+var UNMODELLED = {
+  "specs.smi-spec.io": ["TCPRoute", "UDPRoute"],
+  "access.smi-spec.io": ["TrafficTarget"]
+};
+var isUnmodelledSmiKind = (group2, kind2) => UNMODELLED[group2]?.includes(kind2) ?? false;
 
 // src/schema/removed-apis.ts
 var REMOVED2 = {};
@@ -87060,7 +87735,7 @@ var api_version_not_served_default = defineRule({
         data: { kind: resource.kind, apiVersion: resource.apiVersion, source: lookup.crd.source, served: served(lookup.crd) },
         help: experimental ? channelHelp : "Change apiVersion to a served version, or lint with the CRDs the cluster runs (--crds)."
       });
-    } else if (lookup.status === "unknown-kind") {
+    } else if (lookup.status === "unknown-kind" && !isUnmodelledSmiKind(lookup.group, resource.kind)) {
       ctx.report({
         resource,
         path: ["kind"],
@@ -87177,6 +87852,83 @@ var schema_invalid_default = defineRule({
   }
 });
 
+// rules/kubernetes/service-workload-not-found.ts
+var RUNTIME_LABELS = /* @__PURE__ */ new Set([
+  "statefulset.kubernetes.io/pod-name",
+  "apps.kubernetes.io/pod-index",
+  "pod-template-hash",
+  "controller-revision-hash",
+  "rollouts-pod-template-hash",
+  "job-name",
+  "batch.kubernetes.io/job-name",
+  "controller-uid",
+  "batch.kubernetes.io/controller-uid",
+  "batch.kubernetes.io/job-completion-index",
+  "security.istio.io/tlsMode",
+  "service.istio.io/canonical-name",
+  "service.istio.io/canonical-revision"
+]);
+function nearMiss(selector, w) {
+  const entries = Object.entries(selector);
+  const differing = entries.filter(([k, v]) => w.labels[k] !== v);
+  if (differing.length !== 1 || entries.length < 2) return void 0;
+  const [key2, wanted] = differing[0];
+  const has2 = w.labels[key2];
+  return has2 === void 0 ? `it has no "${key2}" label` : `its "${key2}" is "${has2}", not "${wanted}"`;
+}
+var service_workload_not_found_default = defineRule({
+  meta: {
+    id: "service-workload-not-found",
+    area: "kubernetes",
+    category: "correctness",
+    severity: "warning",
+    description: "A Service's selector matches no pod template of its namespace, although the repository holds the application's workloads there.",
+    messages: {
+      noWorkload: 'The selector {{selector}} matches no pod template in namespace "{{namespace}}"; {{kind}} "{{workload}}" comes closest: {{difference}}.'
+    }
+  },
+  target: [K.Service],
+  reads: WORKLOAD_KINDS,
+  check(svc, ctx) {
+    if (!isLinted(svc)) return;
+    const service = serviceView(ctx.index, svc);
+    if (service.type === "ExternalName") return;
+    const selector = Object.fromEntries(Object.entries(service.selector).filter(([k]) => !RUNTIME_LABELS.has(k)));
+    if (Object.keys(selector).length === 0) return;
+    const workloads = ctx.index.workloads();
+    if (workloads.select(selectorFromLabels(selector), service.namespace).length > 0) return;
+    const own2 = workloads.inNamespace(service.namespace).filter((w) => isLinted(w.resource));
+    let closest;
+    for (const w of own2) {
+      const difference2 = nearMiss(selector, w);
+      if (difference2) {
+        closest = { workload: w, difference: difference2 };
+        break;
+      }
+      if (w.resource.name === service.name && !closest) {
+        const missing = Object.entries(selector).filter(([k, v]) => w.labels[k] !== v).map(([k, v]) => `${k}=${v}`);
+        closest = { workload: w, difference: `its pod labels lack ${missing.join(", ")}` };
+      }
+    }
+    if (!closest) return;
+    const { workload, difference } = closest;
+    ctx.report({
+      resource: svc,
+      path: ["spec", "selector"],
+      messageId: "noWorkload",
+      data: {
+        selector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(","),
+        namespace: service.namespace,
+        kind: workload.resource.kind,
+        workload: workload.resource.name,
+        difference
+      },
+      related: [{ resource: workload.resource, path: [...workload.templatePath, "metadata", "labels"], message: "the pod labels closest to the selector" }],
+      help: "Make the selector and the pod template's labels agree; until then the Service has no endpoints and every request to it fails."
+    });
+  }
+});
+
 // rules/kubernetes/validation-rule-failed.ts
 var validation_rule_failed_default = defineRule({
   meta: {
@@ -87224,6 +87976,46 @@ var validation_rule_failed_default = defineRule({
         data: { detail: problem.detail }
       });
     }
+  }
+});
+
+// rules/kubernetes/workload-service-account-not-found.ts
+var SYSTEM_NAMESPACES3 = /* @__PURE__ */ new Set(["kube-system", "kube-public", "kube-node-lease"]);
+var workload_service_account_not_found_default = defineRule({
+  meta: {
+    id: "workload-service-account-not-found",
+    area: "kubernetes",
+    category: "correctness",
+    severity: "warning",
+    description: "A pod template runs as a ServiceAccount that the repository does not declare, while it declares that namespace's other ServiceAccounts.",
+    messages: {
+      notDeclared: 'ServiceAccount "{{account}}" is not declared in namespace "{{namespace}}", where the repository declares {{declared}}: its pods are refused until the account exists.'
+    }
+  },
+  target: WORKLOAD_KINDS,
+  reads: [K.ServiceAccount],
+  check(resource, ctx) {
+    const workload = workloadOf(resource);
+    if (!workload || !isLinted(resource) || SYSTEM_NAMESPACES3.has(workload.namespace)) return;
+    const account = workload.serviceAccount;
+    if (account === "" || account === "default") return;
+    const accounts = ctx.index.inNamespace(K.ServiceAccount, workload.namespace);
+    if (accounts.some((sa) => sa.name === account)) return;
+    const declared = accounts.filter(isLinted);
+    if (declared.length === 0) return;
+    const podSpec = asObject(getPath(resource.data, [...workload.templatePath, "spec"]));
+    const field2 = podSpec?.serviceAccountName === void 0 && podSpec?.serviceAccount !== void 0 ? "serviceAccount" : "serviceAccountName";
+    ctx.report({
+      resource,
+      path: [...workload.templatePath, "spec", field2],
+      messageId: "notDeclared",
+      data: {
+        account,
+        namespace: workload.namespace,
+        declared: declared.slice(0, 3).map((sa) => `"${sa.name}"`).join(", ") + (declared.length > 3 ? ` and ${declared.length - 3} more` : "")
+      },
+      help: "Declare the ServiceAccount beside the others (or fix the name): the API server refuses pods whose service account does not exist."
+    });
   }
 });
 
@@ -87385,6 +88177,10 @@ var linkerd_authorizationpolicy_outbound_route_default = defineRule({
     });
   }
 });
+
+// src/linkerd/evidence.ts
+var usesLinkerd2 = (index) => index.union("linkerd:uses", [], (r) => isLinted(r) && (r.group === "linkerd.io" || r.group.endsWith(".linkerd.io")) ? [r.group] : []).size > 0;
+var serversJudged = (index, namespace) => holdsKind(index, K.LinkerdServer) || index.workloads().inNamespace(namespace).length > 0;
 
 // rules/linkerd/linkerd-authorizationpolicy-target-not-found.ts
 var linkerd_authorizationpolicy_target_not_found_default = defineRule({
@@ -87576,7 +88372,7 @@ var linkerd_externalworkload_invalid_default = defineRule({
 });
 
 // rules/linkerd/linkerd-inject-invalid.ts
-var VALUES = ["enabled", "disabled", "ingress"];
+var DISTRIBUTION_NAMES = { "open-source": "open-source Linkerd", enterprise: "Buoyant Enterprise for Linkerd" };
 var linkerd_inject_invalid_default = defineRule({
   meta: {
     id: "linkerd-inject-invalid",
@@ -87585,23 +88381,37 @@ var linkerd_inject_invalid_default = defineRule({
     severity: "error",
     description: "A linkerd.io/inject annotation whose value Linkerd does not know (which disables injection), or inject set as a label.",
     messages: {
-      value: 'Annotation "linkerd.io/inject" has value "{{value}}"; Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
+      value: 'Annotation "linkerd.io/inject" has value "{{value}}"; open-source Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
+      distributionValue: 'Annotation "linkerd.io/inject" has value "{{value}}", which only {{distribution}} accepts; open-source Linkerd knows "enabled", "disabled" and "ingress" and treats anything else as disabled.',
       label: '"linkerd.io/inject" is set as a label; the proxy injector reads only the annotation.'
     }
   },
   target: LINKERD_ANNOTATED_KINDS.filter((k) => k.kind !== "Service" && k.kind !== "EgressNetwork"),
   reads: [],
   check(resource, ctx) {
+    const accepted = [...OPEN_SOURCE_INJECT_VALUES, ...extraInjectValues(ctx.settings)];
     for (const meta of linkerdMetadata(resource)) {
       const value = meta.annotations[INJECT_ANNOTATION];
-      if (value !== void 0 && value !== "" && !VALUES.includes(value)) {
-        ctx.report({
-          resource,
-          path: [...meta.metaPath, "annotations", INJECT_ANNOTATION],
-          messageId: "value",
-          data: { value },
-          help: 'Use "enabled" to mesh the pods (or "ingress" for an ingress controller).'
-        });
+      if (value !== void 0 && value !== "" && !accepted.includes(value)) {
+        const path6 = [...meta.metaPath, "annotations", INJECT_ANNOTATION];
+        const distribution = distributionsAccepting(value)[0];
+        if (distribution) {
+          ctx.report({
+            resource,
+            path: path6,
+            messageId: "distributionValue",
+            data: { value, distribution: DISTRIBUTION_NAMES[distribution] },
+            help: `If the cluster runs ${DISTRIBUTION_NAMES[distribution]}, say so in .meshlint.yaml (settings.linkerd.distribution: ${distribution}); otherwise use "enabled".`
+          });
+        } else {
+          ctx.report({
+            resource,
+            path: path6,
+            messageId: "value",
+            data: { value },
+            help: 'Use "enabled" to mesh the pods (or "ingress" for an ingress controller); if your Linkerd distribution accepts this value, list it in settings.linkerd.injectValues.'
+          });
+        }
       }
       if (meta.labels[INJECT_ANNOTATION] !== void 0) {
         ctx.report({
@@ -87782,6 +88592,7 @@ var linkerd_opaque_ports_mismatch_default = defineRule({
     const workloads = workloadsBehind(ctx.index, service);
     const reported = /* @__PURE__ */ new Set();
     for (const w of workloads) {
+      if (linkerdMeshing(ctx.index, w).meshed === false) continue;
       const podValue = w.annotations[OPAQUE_PORTS_ANNOTATION];
       if (podValue === void 0 && svcValue === void 0 && nsValue === void 0) continue;
       const names2 = new Map(w.containers.flatMap((c) => c.ports.flatMap((p) => p.name ? [[p.name, p.containerPort]] : [])));
@@ -87809,7 +88620,6 @@ var linkerd_opaque_ports_mismatch_default = defineRule({
 });
 
 // rules/linkerd/linkerd-pod-not-injected.ts
-var injecting2 = (v) => v === "enabled" || v === "ingress";
 var linkerd_pod_not_injected_default = defineRule({
   meta: {
     id: "linkerd-pod-not-injected",
@@ -87827,10 +88637,11 @@ var linkerd_pod_not_injected_default = defineRule({
   check(resource, ctx) {
     const w = workloadOf(resource);
     if (!w) return;
-    const own = w.annotations[INJECT_ANNOTATION];
+    const own2 = w.annotations[INJECT_ANNOTATION];
     const ns = ctx.index.namespaces().declared(w.namespace);
     const nsValue = ns ? annotationsOf(ns)[INJECT_ANNOTATION] : void 0;
-    const reason = injecting2(own) ? `${INJECT_ANNOTATION}: ${own} on the pod template` : (own === void 0 || own === "") && injecting2(nsValue) ? `${INJECT_ANNOTATION}: ${nsValue} on namespace "${w.namespace}"` : void 0;
+    const injecting = (value) => injectValueMeshes(ctx.settings, value);
+    const reason = injecting(own2) ? `${INJECT_ANNOTATION}: ${own2} on the pod template` : (own2 === void 0 || own2 === "") && injecting(nsValue) ? `${INJECT_ANNOTATION}: ${nsValue} on namespace "${w.namespace}"` : void 0;
     if (!reason) return;
     const hostNetworkPath = [...w.templatePath, "spec", "hostNetwork"];
     if (getPath(resource.data, hostNetworkPath) === true) {
@@ -87985,7 +88796,7 @@ function linkerdParentRefs(route) {
 }
 function linkerdGoverns(index, route) {
   if (isLinkerdRoute(route)) return true;
-  if (!usesLinkerd(index)) return false;
+  if (!usesLinkerd2(index)) return false;
   return linkerdParentRefs(route).some((p) => p.target === "service" || p.target === "server" || p.target === "egressnetwork");
 }
 var webhookSeverity = (route) => route.group === LINKERD_POLICY_GROUP ? "error" : "warning";
@@ -88045,7 +88856,7 @@ var linkerd_route_backend_invalid_default = defineRule({
     if (!linkerdGoverns(ctx.index, route)) return;
     const parents = linkerdParentRefs(route);
     if (!parents.some((p) => p.target === "service" || p.target === "egressnetwork")) return;
-    const own = isLinkerdRoute(route);
+    const own2 = isLinkerdRoute(route);
     for (const ref of backendRefs(route)) {
       const data = { kind: ref.kind, group: ref.group, name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
       if (ref.target === "egressnetwork") {
@@ -88054,11 +88865,11 @@ var linkerd_route_backend_invalid_default = defineRule({
           ctx.report({ resource: route, path: [...ref.path, "name"], messageId: "egressNotParent", data, help: "Attach the route to this EgressNetwork, or send to a Service." });
         }
       } else if (ref.target !== "service") {
-        if (!own) continue;
+        if (!own2) continue;
         ctx.report({ resource: route, path: [...ref.path, "kind"], messageId: "kindInvalid", data, help: "Send to a Service (or, on an egress route, to its EgressNetwork)." });
-      } else if (own && ref.port === void 0 && !ref.mirror) {
+      } else if (own2 && ref.port === void 0 && !ref.mirror) {
         ctx.report({ resource: route, path: ref.path, messageId: "portMissing", data, help: "Set port to the Service port to send to." });
-      } else if (own && holdsKind(ctx.index, K.Service)) {
+      } else if (own2 && holdsKind(ctx.index, K.Service)) {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         const ports = service && listedPorts(serviceView(ctx.index, service));
         if (!service) {
@@ -88305,7 +89116,7 @@ var linkerd_route_parent_invalid_default = defineRule({
   reads: [K.Service, K.LinkerdServer, K.EgressNetwork],
   check(route, ctx) {
     if (!linkerdGoverns(ctx.index, route)) return;
-    const own = isLinkerdRoute(route);
+    const own2 = isLinkerdRoute(route);
     for (const ref of linkerdParentRefs(route)) {
       const data = { name: ref.name, namespace: ref.namespace, port: ref.port ?? "" };
       const at2 = [...ref.path, "name"];
@@ -88313,7 +89124,7 @@ var linkerd_route_parent_invalid_default = defineRule({
         if (ref.port === void 0) {
           ctx.report({ resource: route, path: ref.path, messageId: "egressPortMissing", data, severity: webhookSeverity(route), help: "Set port to the destination port the route is for." });
         }
-        if (own && holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
+        if (own2 && holdsKind(ctx.index, K.EgressNetwork) && !ctx.index.get(K.EgressNetwork, ref.namespace, ref.name)) {
           ctx.report({ resource: route, path: at2, messageId: "egressNotFound", data, severity: "warning", help: "Fix the name or the namespace of the EgressNetwork." });
         }
       } else if (ref.target === "server") {
@@ -88325,7 +89136,7 @@ var linkerd_route_parent_invalid_default = defineRule({
       } else if (ref.target === "service") {
         const service = ctx.index.get(K.Service, ref.namespace, ref.name);
         if (!service) {
-          if (own && holdsKind(ctx.index, K.Service)) {
+          if (own2 && holdsKind(ctx.index, K.Service)) {
             const certain = holdsKindIn(ctx.index, K.Service, ref.namespace);
             ctx.report({ resource: route, path: at2, messageId: "serviceNotFound", data, severity: certain ? "error" : "warning", help: "Fix the name, or set namespace when the Service lives in another namespace." });
           }
@@ -88337,7 +89148,7 @@ var linkerd_route_parent_invalid_default = defineRule({
           continue;
         }
         const ports = listedPorts(view);
-        if (own && ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
+        if (own2 && ref.port !== void 0 && ports && !ports.some((p) => p.number === ref.port)) {
           ctx.report({ resource: route, path: [...ref.path, "port"], messageId: "servicePortNotFound", data, severity: "warning", help: `Name one of the ports of Service "${ref.name}".` });
         }
       }
@@ -88723,7 +89534,7 @@ var linkerd_serviceprofile_invalid_default = defineRule({
     area: "linkerd",
     category: "correctness",
     severity: "error",
-    description: "A ServiceProfile that Linkerd's ServiceProfile validator rejects, beyond what the CRD schema checks.",
+    description: "A ServiceProfile that Linkerd's ServiceProfile validator rejects beyond the CRD schema, or whose pathRegex does not compile.",
     messages: {
       nameInvalid: 'Name "{{name}}" is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".").',
       unknownField: 'Unknown field "{{key}}" in a nested {{side}} condition.',
@@ -88894,7 +89705,13 @@ function weightSign(ts, weight) {
   if (n === void 0) return void 0;
   return Number.isInteger(n) ? Math.sign(n) : { problem: "weights are whole numbers in this version" };
 }
-var splitService = (index, ts, name) => serviceNamed(index, ts.namespace, name);
+function splitService(index, ts, name) {
+  const own2 = serviceNamed(index, ts.namespace, name);
+  if (own2 || !name.includes(".")) return own2;
+  const [service, namespace, svc, ...domain] = name.split(".");
+  if (!service || !namespace || svc !== void 0 && (svc !== "svc" || domain.length > 0 && domain.join(".") !== index.settings.clusterDomain)) return void 0;
+  return serviceNamed(index, namespace, service);
+}
 function sameApplication(root, backend) {
   for (const key2 of ["app", "app.kubernetes.io/name"]) {
     if (root[key2] !== void 0 && root[key2] === backend[key2]) return true;
@@ -88977,8 +89794,8 @@ var trafficsplit_backend_port_not_found_default = defineRule({
 // rules/smi/trafficsplit-backend-selector-conflict.ts
 var programsOf = (w) => w.containers.flatMap((c) => c.image ? [program(c.image)] : []);
 function program(image) {
-  const digest = image.indexOf("@");
-  const parts = (digest >= 0 ? image.slice(0, digest) : image).replace(/:[^/:]*$/, "").split("/");
+  const digest2 = image.indexOf("@");
+  const parts = (digest2 >= 0 ? image.slice(0, digest2) : image).replace(/:[^/:]*$/, "").split("/");
   if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0])) parts.shift();
   if (parts.length === 2 && parts[0] === "library") parts.shift();
   return parts.join("/");
@@ -89157,8 +89974,10 @@ var RULES = [
   authorizationpolicy_method_invalid_default,
   authorizationpolicy_mtls_missing_default,
   authorizationpolicy_namespace_not_found_default,
+  authorizationpolicy_path_invalid_default,
   authorizationpolicy_port_not_found_default,
   authorizationpolicy_principal_not_found_default,
+  authorizationpolicy_request_authentication_missing_default,
   authorizationpolicy_rule_shadowed_default,
   authorizationpolicy_workload_not_found_default,
   authorizationpolicy_workload_unreachable_default,
@@ -89186,6 +90005,7 @@ var RULES = [
   gateway_port_unreachable_default,
   gateway_workload_not_found_default,
   injection_webhook_invalid_default,
+  istio_api_version_older_default,
   istio_config_annotation_invalid_default,
   istio_config_deprecated_default,
   istio_config_selector_invalid_default,
@@ -89263,7 +90083,9 @@ var RULES = [
   api_version_not_served_default,
   resource_duplicate_default,
   schema_invalid_default,
+  service_workload_not_found_default,
   validation_rule_failed_default,
+  workload_service_account_not_found_default,
   linkerd_annotation_invalid_default,
   linkerd_authorizationpolicy_authentication_not_found_default,
   linkerd_authorizationpolicy_invalid_default,
@@ -89337,7 +90159,10 @@ async function lint(inputs, options = {}) {
   const project = await loadProject(inputs, { ...projectOptions, config });
   const { cwd, index, loaded: loaded2 } = project;
   const active = catalog2.rules.filter(enabled2);
+  const cached = options.cache && project.worlds.length === 1 ? project.index : void 0;
+  if (cached) options.cache.seedSchema(cached);
   const checked = checkWorlds(project, active, internalError, catalog2, options.incremental === true);
+  if (cached) options.cache.keepSchema(cached);
   phase("rules");
   const { sources, ...finished } = finish(checked.diagnostics, project.issues, () => project.sources(), catalog2, config, cwd, options);
   const namespaces = options.cluster?.namespaces;
@@ -89374,17 +90199,17 @@ function finish(checked, issues, sourcesOf, catalog2, config, cwd, options) {
     sources
   };
 }
-function summarize2(diagnostics, files, index, suppressed, skippedDocuments, cluster) {
+function summarize2(diagnostics, files2, index, suppressed, skippedDocuments, cluster) {
   const count = (s) => diagnostics.filter((d) => d.severity === s).length;
   return {
-    files: files.length,
+    files: files2.length,
     // Files' objects (rendered ones included), and with --cluster the cluster's (those a file replaces counted once).
     resources: index.all(ANY_KIND).filter(isLinted).length,
     errors: count("error"),
     warnings: count("warning"),
     infos: count("info"),
     suppressed,
-    skipped: files.filter((f) => f.status === "skipped").length + skippedDocuments,
+    skipped: files2.filter((f) => f.status === "skipped").length + skippedDocuments,
     ...cluster ? { fromCluster: index.all(ANY_KIND).filter((r) => r.origin.kind === "cluster").length } : {}
   };
 }
@@ -89404,9 +90229,9 @@ function checkWorlds(project, active, internalError, catalog2, incremental) {
       for (const k of kinds) set2.add(k);
       reads.set(id, set2);
     }
-    const own = finalize(run.reports.filter((p) => !onShared(p)), [], catalog2, config);
-    rendered.push(...own.diagnostics);
-    suppressed += own.suppressed;
+    const own2 = finalize(run.reports.filter((p) => !onShared(p)), [], catalog2, config);
+    rendered.push(...own2.diagnostics);
+    suppressed += own2.suppressed;
     const found = finalize(run.reports.filter(onShared), [], catalog2, config);
     if (common2 === void 0) {
       common2 = found.diagnostics;
@@ -89483,7 +90308,7 @@ function clusterMeshConfig(resources, root) {
   const cm = resources.find((r) => r.kind === "ConfigMap" && asObject(r.data.metadata)?.namespace === root && asObject(r.data.metadata)?.name === "istio");
   if (!cm) return void 0;
   try {
-    return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`);
+    return parseMeshConfig(JSON.stringify(cm.data), `ConfigMap ${root}/istio`, "ignore");
   } catch (error2) {
     throw new UsageError(`the cluster's mesh config (ConfigMap ${root}/istio) cannot be read: ${error2.message}`);
   }
@@ -89501,7 +90326,7 @@ async function lintChange(inputs, options = {}) {
   } catch (error2) {
     throw new UsageError(`${options.staged && options.since === void 0 ? "--staged" : `--changed-since ${since}`}: ${error2.message}`);
   }
-  const scratch = mkdtempSync3(join19(tmpdir3(), "meshlint-change-"));
+  const scratch = mkdtempSync3(join20(tmpdir3(), "meshlint-change-"));
   try {
     const inside = relative11(top, cwd);
     const fixed = {
@@ -89512,11 +90337,11 @@ async function lintChange(inputs, options = {}) {
     };
     let afterCwd = cwd;
     if (options.staged) {
-      await materialize(top, "index", join19(scratch, "after"));
-      afterCwd = join19(scratch, "after", inside);
+      await materialize(top, "index", join20(scratch, "after"));
+      afterCwd = join20(scratch, "after", inside);
     }
-    const beforeCwd = join19(scratch, "before", inside);
-    if (base) await materialize(top, { commit: base }, join19(scratch, "before"));
+    const beforeCwd = join20(scratch, "before", inside);
+    if (base) await materialize(top, { commit: base }, join20(scratch, "before"));
     mkdirSync(beforeCwd, { recursive: true });
     const named = inputs.map((i) => isAbsolute3(i) && isInside(top, i) ? relative11(cwd, i) || "." : i);
     const after = await lint(named, { ...options, ...fixed, cwd: afterCwd });
@@ -89534,9 +90359,11 @@ async function lintChange(inputs, options = {}) {
   }
 }
 function isTurnedOff(rule, config) {
-  const own = config.rules[rule.meta.id];
-  if (own) return own === "off";
-  return config.rules[rule.meta.area] === "off" && !(rule.meta.aliases ?? []).some((a) => config.rules[a.code]);
+  const own2 = config.rules[rule.meta.id];
+  if (own2) return own2 === "off";
+  const byCode = (rule.meta.aliases ?? []).some((a) => config.rules[a.code]);
+  if (rule.meta.optIn) return !byCode;
+  return config.rules[rule.meta.area] === "off" && !byCode;
 }
 function resolveBaseline(config, cwd, option) {
   if (option === false) return void 0;
@@ -89556,8 +90383,8 @@ function inReportScope(diagnostics, cwd, paths) {
 }
 
 // src/report/docs-url.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-import { join as join20 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { join as join21 } from "node:path";
 var FALLBACK_REPOSITORY = "https://github.com/meshlint/meshlint";
 function repositoryUrl(manifest) {
   const repo = manifest.repository;
@@ -89573,7 +90400,7 @@ function repositoryUrl(manifest) {
 }
 var REPOSITORY_URL = (() => {
   try {
-    return repositoryUrl(JSON.parse(readFileSync6(join20(PACKAGE_ROOT, "package.json"), "utf8")));
+    return repositoryUrl(JSON.parse(readFileSync7(join21(PACKAGE_ROOT, "package.json"), "utf8")));
   } catch {
     return FALLBACK_REPOSITORY;
   }
@@ -89630,8 +90457,8 @@ function summaryLine(s) {
   return parts.join("") + (extra.length ? `; ${extra.join(", ")}` : "");
 }
 function nothingRead(result) {
-  const files = result.files.length;
-  if (files === 0) return "no manifest was read: the paths hold no .yaml, .yml or .json file, so nothing was checked";
+  const files2 = result.files.length;
+  if (files2 === 0) return "no manifest was read: the paths hold no .yaml, .yml or .json file, so nothing was checked";
   const unrendered = result.diagnostics.filter((d) => d.ruleId === "template-not-rendered" || d.ruleId === "template-render-failed").length;
   const skipped = result.files.filter((f) => f.status === "skipped").length;
   const documents = result.summary.skipped - skipped;
@@ -89640,7 +90467,7 @@ function nothingRead(result) {
     skipped ? `${plural(skipped, "file")} skipped` : "",
     documents > 0 ? `${plural(documents, "document")} without apiVersion and kind` : ""
   ].filter(Boolean);
-  return `no Kubernetes object was read from ${plural(files, "file")}${why.length ? ` (${why.join(", ")})` : ""}, so nothing was checked`;
+  return `no Kubernetes object was read from ${plural(files2, "file")}${why.length ? ` (${why.join(", ")})` : ""}, so nothing was checked`;
 }
 
 // src/report/github.ts
@@ -89745,7 +90572,7 @@ function relatedLocation(r, id) {
   if (r.file === void 0 && !r.resource) return void 0;
   return { id, ...location(r.file, r.span, r.resource, void 0), message: { text: r.message } };
 }
-function location(file, span, resource, path6) {
+function location(file2, span, resource, path6) {
   const logical = resource ? [
     {
       name: resource.name,
@@ -89755,9 +90582,9 @@ function location(file, span, resource, path6) {
     }
   ] : void 0;
   return {
-    ...file !== void 0 ? {
+    ...file2 !== void 0 ? {
       physicalLocation: {
-        artifactLocation: { uri: fileUri(file), uriBaseId: SRCROOT },
+        artifactLocation: { uri: fileUri(file2), uriBaseId: SRCROOT },
         // Code scanning wants a region on every result; a finding about a whole file points at its start.
         region: span ? { startLine: span.line, startColumn: span.column, endLine: span.endLine, endColumn: span.endColumn } : { startLine: 1, startColumn: 1 }
       }
@@ -89765,8 +90592,8 @@ function location(file, span, resource, path6) {
     ...logical ? { logicalLocations: logical } : {}
   };
 }
-function fileUri(file) {
-  return file.split("/").map(encodeURIComponent).join("/");
+function fileUri(file2) {
+  return file2.split("/").map(encodeURIComponent).join("/");
 }
 function folderUri(dir) {
   const href = pathToFileURL(dir).href;
@@ -90306,8 +91133,8 @@ var stylish = (result, env2) => {
   return out.join("\n");
 };
 function header(result, cwd, c) {
-  const file = result.config.file;
-  const shown = file === void 0 ? "none (the defaults)" : cwd ? toPosix(relative12(cwd, file)) || file : file;
+  const file2 = result.config.file;
+  const shown = file2 === void 0 ? "none (the defaults)" : cwd ? toPosix(relative12(cwd, file2)) || file2 : file2;
   const out = [`  ${c.dim("Config:")} ${shown}`];
   if (result.deployments.length) {
     const roots = result.deployments.map((d) => `${d.name} (${d.tool}, ${d.resources} object${d.resources === 1 ? "" : "s"}${d.declaredBy ? `, ${d.declaredBy}` : ""})`);
@@ -90358,6 +91185,171 @@ function codeFrame(source, d, indent, c, paint) {
   return lines;
 }
 
+// src/project/run-cache.ts
+import { createHash as createHash4 } from "node:crypto";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync8, renameSync, rmSync as rmSync4, statSync as statSync9, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname13, join as join22, resolve as resolve15 } from "node:path";
+var CACHE_FILE = ".meshlintcache";
+var MARK = '{"meshlintCache":';
+var FORMAT2 = 1;
+var RunCache = class _RunCache {
+  constructor(file2, stored, writable) {
+    this.file = file2;
+    this.writable = writable;
+    this.stored = stored;
+    this.changed = stored.size === 0;
+  }
+  file;
+  writable;
+  /** Entries read from the file, by digest. */
+  stored;
+  /** Entries of this process's runs: the ones written back (files no longer linted drop out). */
+  used = /* @__PURE__ */ new Map();
+  /** Each cached object's entry and place in it, by the object's data (the same object the index's resource holds). */
+  places = /* @__PURE__ */ new WeakMap();
+  changed = false;
+  /**
+   * Reads the cache at `file` (none yet is fine). `problem` says why what was there is not used: a damaged cache
+   * (rebuilt), a cache of another meshlint version (rebuilt, silently: upgrades do that), or a file that is not a
+   * meshlint cache (left alone; nothing is cached).
+   */
+  static open(file2) {
+    let text;
+    try {
+      text = readFileSync8(file2, "utf8");
+    } catch (error2) {
+      const code = error2.code;
+      if (code === "ENOENT") return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
+      if (code === "EISDIR") return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), false), problem: `${file2} is a folder; no cache is used` };
+      return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true), problem: `cannot read the cache ${file2} (${code ?? error2.message}); it is rebuilt` };
+    }
+    if (text.length > 0 && !text.startsWith(MARK)) {
+      return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), false), problem: `${file2} is not a meshlint cache; it is left as it is and no cache is used (--cache-location names another place)` };
+    }
+    if (text.length === 0) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
+    try {
+      const read = JSON.parse(text);
+      if (read.meshlintCache !== FORMAT2 || read.version !== VERSION) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
+      return { cache: new _RunCache(file2, new Map(checkedEntries(read.entries)), true) };
+    } catch (error2) {
+      return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true), problem: `the cache ${file2} is damaged (${error2.message}); it is rebuilt` };
+    }
+  }
+  /** The parses of files under this configuration and these settings (see ProjectOptions.cache). */
+  files(config, settings) {
+    const key2 = digest(VERSION, stableJson(config), stableJson(settings));
+    const entryKey = (file2, text) => digest(key2, file2, text);
+    return {
+      get: (file2, text) => {
+        const k = entryKey(file2, text);
+        const entry = this.used.get(k) ?? this.stored.get(k);
+        if (!entry) return void 0;
+        this.used.set(k, entry);
+        this.remember(entry);
+        return entry.parsed;
+      },
+      set: (file2, text, parsed2) => {
+        if (!parsed2.resources.every((m) => survivesJson(m.data))) return;
+        const entry = { parsed: parsed2 };
+        this.used.set(entryKey(file2, text), entry);
+        this.remember(entry);
+        this.changed = true;
+      }
+    };
+  }
+  /** Gives the index's objects the schema reports kept for them under the index's schema inputs. */
+  seedSchema(index) {
+    const key2 = schemaInputsKey(index);
+    const seeds = /* @__PURE__ */ new Map();
+    for (const r of index.all(ANY_KIND)) {
+      const place = isLinted(r) ? this.places.get(r.data) : void 0;
+      const kept = place && place.entry.schemaKey === key2 ? place.entry.schema?.[place.position] : void 0;
+      if (kept) seeds.set(r, kept);
+    }
+    seedSchemaReports(index, seeds);
+  }
+  /** Keeps the schema reports this run made (or was given) for the index's objects. */
+  keepSchema(index) {
+    const key2 = schemaInputsKey(index);
+    for (const r of index.all(ANY_KIND)) {
+      const place = isLinted(r) ? this.places.get(r.data) : void 0;
+      if (!place) continue;
+      const { entry, position: position2 } = place;
+      if (entry.schemaKey !== key2) {
+        entry.schemaKey = key2;
+        entry.schema = entry.parsed.resources.map(() => null);
+        this.changed = true;
+      }
+      const report2 = madeSchemaReport(index, r);
+      if (report2 && entry.schema[position2] == null) {
+        entry.schema[position2] = report2;
+        this.changed = true;
+      }
+    }
+  }
+  /**
+   * Writes the entries of this process's runs (through a temporary file, so that a reader never sees half a cache).
+   * Returns why it could not, if it could not.
+   */
+  save() {
+    if (!this.writable || !this.changed && this.used.size === this.stored.size) return void 0;
+    const temp = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync2(dirname13(this.file), { recursive: true });
+      const parts = [...this.used].map(([k, e]) => `${JSON.stringify(k)}:${JSON.stringify(e)}`);
+      writeFileSync4(temp, `${MARK}${FORMAT2},"version":${JSON.stringify(VERSION)},"entries":{${parts.join(",")}}}
+`);
+      renameSync(temp, this.file);
+      return void 0;
+    } catch (error2) {
+      rmSync4(temp, { force: true });
+      return `cannot write the cache ${this.file} (${error2.code ?? error2.message})`;
+    }
+  }
+  remember(entry) {
+    entry.parsed.resources.forEach((m, position2) => this.places.set(m.data, { entry, position: position2 }));
+  }
+};
+function cacheFileFor(location2, cwd) {
+  if (location2 === void 0) return resolve15(cwd, CACHE_FILE);
+  const path6 = resolve15(cwd, location2);
+  let folder = /[\\/]$/.test(location2);
+  try {
+    folder ||= statSync9(path6).isDirectory();
+  } catch {
+  }
+  return folder ? join22(path6, `${CACHE_FILE}_${digest(cwd).slice(0, 12)}`) : path6;
+}
+function checkedEntries(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("no entries");
+  return Object.entries(value).map(([k, e]) => {
+    const entry = e;
+    const parsed2 = entry?.parsed;
+    if (!parsed2 || !Array.isArray(parsed2.resources) || !Array.isArray(parsed2.issues) || typeof parsed2.skippedDocuments !== "number" || typeof parsed2.kustomize !== "boolean" || typeof parsed2.fastPath !== "boolean" || parsed2.resources.some((r) => typeof r?.data !== "object" || r.data === null || typeof r.document !== "number" || !Array.isArray(r.base)) || entry.schema !== void 0 && (!Array.isArray(entry.schema) || typeof entry.schemaKey !== "string")) {
+      throw new Error(`entry ${k.slice(0, 12)} is not what meshlint writes`);
+    }
+    return [k, entry];
+  });
+}
+function survivesJson(value) {
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.every(survivesJson);
+  const proto2 = Object.getPrototypeOf(value);
+  if (proto2 !== Object.prototype && proto2 !== null) return false;
+  for (const k in value) if (!survivesJson(value[k])) return false;
+  return true;
+}
+function digest(...parts) {
+  const hash = createHash4("sha256");
+  for (const p of parts) hash.update(`${p.length}:${p}`);
+  return hash.digest("hex");
+}
+function stableJson(value) {
+  return JSON.stringify(value, (_key, v) => v instanceof Map ? [...v] : v instanceof Set ? [...v] : v) ?? "";
+}
+
 // src/action/main.ts
 var ANNOTATIONS_PER_KIND = 10;
 var SUMMARY_ROWS = 500;
@@ -90366,6 +91358,7 @@ async function runAction() {
   try {
     const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
     const paths = listInput("paths");
+    if (paths.includes("-")) throw new Error("paths: - (standard input) cannot be read in the Action, which has none; name files, folders or globs");
     const failOn = getInput("fail-on") || "error";
     if (!FAIL_ON.includes(failOn)) throw new Error(`fail-on must be one of ${FAIL_ON.join(", ")}, not "${failOn}"`);
     const maxWarningsInput = getInput("max-warnings");
@@ -90381,13 +91374,15 @@ async function runAction() {
     const annotate = booleanInput("annotate", true);
     const allowEmpty = booleanInput("allow-empty", false);
     const since = changedSince();
+    const cache3 = booleanInput("cache", false) ? openCache(cwd, getInput("cache-location")) : void 0;
     const options = {
       cwd,
       ...config ? { configFile: config } : {},
       ...meshConfig ? { meshConfigFile: meshConfig } : {},
       ...crds.length ? { crds } : {},
       ...channel ? { gatewayApiChannel: channel } : {},
-      ...namespace ? { namespace } : {}
+      ...namespace ? { namespace } : {},
+      ...cache3 ? { cache: cache3 } : {}
     };
     const inputs = paths.length ? paths : ["."];
     if (since) {
@@ -90397,15 +91392,17 @@ async function runAction() {
       info(`Judging the change since ${since}: only the findings it introduces are reported.`);
     }
     const result = since ? await lintChange(inputs, { ...options, since }) : await lint(inputs, options);
+    const unsaved = cache3?.save();
+    if (unsaved) warning(`meshlint: ${unsaved}`);
     const { catalog: catalog2 } = result;
     info(stylish(result, { catalog: catalog2, version: VERSION, color: true, cwd }));
     if (result.unmatched.length) throw new Error(`no such file, folder or glob match: ${result.unmatched.join(", ")}`);
     if (annotate) emitAnnotations(result.diagnostics, catalog2);
     await writeSummary(result);
     if (sarifFile) {
-      const path6 = resolve15(cwd, sarifFile);
-      mkdirSync2(dirname13(path6), { recursive: true });
-      writeFileSync4(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
+      const path6 = resolve16(cwd, sarifFile);
+      mkdirSync3(dirname14(path6), { recursive: true });
+      writeFileSync5(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
       info(`SARIF written to ${path6}`);
     }
@@ -90424,7 +91421,16 @@ async function runAction() {
     setFailed(`meshlint: ${error2.message}`);
   }
 }
-var listInput = (name) => getInput(name).split(/\s+/).filter(Boolean);
+function openCache(cwd, location2) {
+  const { cache: cache3, problem } = RunCache.open(cacheFileFor(location2 || void 0, cwd));
+  if (problem) warning(`meshlint: ${problem}`);
+  return cache3;
+}
+function listOf(text) {
+  if (text.includes("\n")) return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]).filter(Boolean);
+}
+var listInput = (name) => listOf(getInput(name));
 function changedSince() {
   const given = getInput("changed-since");
   if (given === "none") return void 0;
@@ -90432,7 +91438,7 @@ function changedSince() {
   const event = process.env.GITHUB_EVENT_NAME;
   if (event !== "pull_request" && event !== "pull_request_target" || !process.env.GITHUB_EVENT_PATH) return void 0;
   try {
-    const payload = JSON.parse(readFileSync7(process.env.GITHUB_EVENT_PATH, "utf8"));
+    const payload = JSON.parse(readFileSync9(process.env.GITHUB_EVENT_PATH, "utf8"));
     const sha = payload.pull_request?.base?.sha;
     return typeof sha === "string" && sha ? sha : void 0;
   } catch {
