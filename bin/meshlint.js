@@ -12,5 +12,13 @@ if (typeof module.enableCompileCache === "function" && !process.env.NODE_DISABLE
 }
 
 // The bundle of the CLI (scripts/build-cli.mjs): one file to load instead of hundreds of modules.
-const { main } = await import("../dist/cli/entry.js");
-main();
+// A clone that was never built (npm ci builds it) has no bundle: say so, instead of Node's module-not-found trace.
+let cli;
+try {
+  cli = await import("../dist/cli/entry.js");
+} catch (error) {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes("dist/cli/entry.js")) throw error;
+  process.stderr.write("meshlint is not built here (dist/cli/entry.js is missing): run `npm ci` or `npm run build` in meshlint's folder.\n");
+  process.exit(2);
+}
+cli.main();

@@ -282,6 +282,14 @@ describe("the installed bin", () => {
     }
   });
 
+  it("says it is not built, instead of a module trace, where dist/ is missing (a clone before npm ci)", () => {
+    const unbuilt = tempRepo({ "bin/meshlint.js": readFileSync(join(ROOT, "bin", "meshlint.js")) });
+    const r = spawnSync(process.execPath, [join(unbuilt, "bin", "meshlint.js"), "fixtures/demo"], { cwd: unbuilt, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("meshlint is not built here");
+    expect(r.stderr).not.toContain("ERR_MODULE_NOT_FOUND");
+  });
+
   it("exits 2 on a usage error", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "bin", "meshlint.js"), "--nope"], { cwd: ROOT, encoding: "utf8" });
     expect(r.status).toBe(2);
