@@ -1,8 +1,7 @@
 import type { CliIo } from "./io.js";
 import { COMMANDS } from "./commands.js";
 import { CliUsageError, EXIT } from "./io.js";
-import { HELP } from "./help.js";
-import { VERSION } from "../base/package.js";
+import { quickAnswer } from "./quick.js";
 
 export { type CliIo, EXIT } from "./io.js";
 
@@ -23,21 +22,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-/**
- * `meshlint --version` and `meshlint --help` alone are answered without loading the linter (a few tenths of a
- * second of module loading); any other command line, these flags among others included, goes the full way.
- */
-const ANSWERED_AT_ONCE: Readonly<Record<string, () => string>> = {
-  "--version": () => `${VERSION}\n`,
-  "-v": () => `${VERSION}\n`,
-  "--help": () => HELP,
-  "-h": () => HELP,
-};
-
 async function runUnsafe(argv: readonly string[], io: CliIo): Promise<number> {
-  const answer = argv.length === 1 ? ANSWERED_AT_ONCE[argv[0]!] : undefined;
-  if (answer) {
-    io.write(answer());
+  const answer = quickAnswer(argv);
+  if (answer !== undefined) {
+    io.write(answer);
     return EXIT.ok;
   }
   const command = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;

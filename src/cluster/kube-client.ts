@@ -3,6 +3,7 @@ import type * as ClientNodeModule from "@kubernetes/client-node";
 
 type ClientNode = typeof ClientNodeModule;
 import https from "node:https";
+import { importPackage } from "../base/import-package.js";
 
 /** What meshlint needs from a Kubernetes API server: GET (lists, objects, discovery), POST (access reviews), WATCH. */
 export interface KubeClient {
@@ -48,7 +49,7 @@ export class ClusterError extends Error {}
 export async function connect(options: ConnectOptions = {}): Promise<KubeClient> {
   let k8s: ClientNode;
   try {
-    k8s = await import("@kubernetes/client-node");
+    k8s = (await importPackage("@kubernetes/client-node")) as ClientNode;
   } catch (error) {
     throw new ClusterError(`cannot load @kubernetes/client-node: ${(error as Error).message}`);
   }

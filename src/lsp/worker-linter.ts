@@ -1,9 +1,7 @@
 import { existsSync } from "node:fs";
-import { join, sep } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic as LspDiagnostic } from "vscode-languageserver/node";
-import { PACKAGE_ROOT } from "../base/package.js";
 import type { DocumentLinter, LintOutcome } from "./linter.js";
 import { WorkspaceFolder } from "./workspace.js";
 
@@ -18,17 +16,12 @@ export interface FromLintWorker {
 }
 
 /**
- * The compiled lint thread: beside this module in tsc's output (dist/lsp/), or, when this module runs from a chunk of
- * the CLI bundle (dist/cli/chunks/), the bundle's own lint-worker entry (scripts/build-cli.mjs). There is none when
- * running from the sources.
+ * The compiled lint thread, beside this module: in tsc's output (dist/lsp/) or in the CLI bundle's folder (dist/cli/,
+ * scripts/build-cli.mjs). There is none when running from the sources.
  */
 export function lintWorkerScript(): URL | undefined {
   const here = new URL("./lint-worker.js", import.meta.url);
-  if (here.protocol !== "file:") return undefined;
-  const bundle = join(PACKAGE_ROOT, "dist", "cli");
-  const candidates = [here];
-  if (fileURLToPath(import.meta.url).startsWith(bundle + sep)) candidates.push(pathToFileURL(join(bundle, "lint-worker.js")));
-  return candidates.find((url) => existsSync(fileURLToPath(url)));
+  return here.protocol === "file:" && existsSync(fileURLToPath(here)) ? here : undefined;
 }
 
 /**

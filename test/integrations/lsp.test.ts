@@ -212,9 +212,9 @@ describe("meshlint lsp on documents it cannot lint in time", () => {
 
   it("stops a lint past its time bound, says so on the document, and still answers shutdown", () => stopsPastTimeBound(), 40_000);
 
-  // The shipped CLI is split into chunks (scripts/build-cli.mjs): its server must find the lint thread too, or it
-  // lints on its own thread, where no time bound can stop a lint.
-  const shipped = join(ROOT, "dist", "cli", "entry.js");
+  // The shipped CLI is a bundle (scripts/build-cli.mjs): its server must find the lint thread too, or it lints on its
+  // own thread, where no time bound can stop a lint.
+  const shipped = join(ROOT, "dist", "cli", "meshlint.cjs");
   it.skipIf(!existsSync(shipped))("bounds lints in the shipped CLI bundle (dist/cli) too; skipped where it is not built", () =>
     stopsPastTimeBound(join(ROOT, "bin", "meshlint.js")), 40_000);
 
