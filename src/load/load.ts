@@ -166,7 +166,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     for (const i of parsed.issues) issues.push(i);
     skippedDocuments += parsed.skippedDocuments;
     if (parsed.kustomize) kustomizeFiles.push(file);
-    files.push({ file, resources: parsed.resources.length, status: broken ? "parse-error" : "ok", ...(parsed.kustomize ? { template: "kustomize" as const } : {}) });
+    files.push({ file, resources: parsed.resources.filter((r) => r.origin.kind === "file").length, status: broken ? "parse-error" : "ok", ...(parsed.kustomize ? { template: "kustomize" as const } : {}) });
   }
 
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
@@ -189,6 +189,8 @@ export function templateIssue(tool: "helm" | "kustomize", files: readonly string
 /** One file's parse as plain data (what --cache keeps): its objects by document, and the problems found. */
 export interface ParsedManifests {
   readonly resources: readonly { readonly data: JsonObject; readonly document: number; readonly base: FieldPath }[];
+  /** Documents that could not be read but still name an object (apiVersion, kind, metadata): looked up, never linted. */
+  readonly unreadable?: readonly { readonly data: JsonObject; readonly document: number }[];
   readonly issues: readonly LoadIssue[];
   readonly skippedDocuments: number;
   readonly kustomize: boolean;
@@ -225,6 +227,11 @@ export function parseManifests(
   const resources = parsed.resources.map(
     (m): RawResource => ({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) }),
   );
+  // A document the syntax error made unreadable still names its object: other objects' references to it resolve,
+  // so the one syntax error is not also reported as a missing object everywhere it is referenced.
+  for (const m of parsed.unreadable ?? []) {
+    resources.push({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin: unreadableOrigin(source, m.document) });
+  }
   return { source, resources, issues: [...parsed.issues], skippedDocuments: parsed.skippedDocuments, kustomize: parsed.kustomize };
 }
 
@@ -233,6 +240,7 @@ function parseText(file: string, text: string, parsedText: string, glued: boolea
   const fast = fastStream(parsedText);
   const source = new SourceFile(file, text, parsedText, fast !== undefined);
   const resources: { data: JsonObject; document: number; base: FieldPath }[] = [];
+  const unreadable: { data: JsonObject; document: number }[] = [];
   const issues: LoadIssue[] = [];
   let skippedDocuments = 0;
   let kustomize = false;
@@ -271,12 +279,16 @@ function parseText(file: string, text: string, parsedText: string, glued: boolea
   for (const p of stream.limits) issues.push(yamlIssue(file, source, p));
   let ordinal = 0;
   for (const [index, doc] of stream.documents.entries()) {
-    const { value, problems } = documentValue(doc, index);
+    const { value, problems, identity } = documentValue(doc, index);
     for (const p of problems) issues.push(yamlIssue(file, source, p));
     if (isEmptyDocument(doc)) continue;
+    if (identity) {
+      const { apiVersion, kind, name, namespace } = identity;
+      unreadable.push({ data: { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } }, document: ordinal });
+    }
     take(value, ordinal++, false);
   }
-  return { resources, issues, skippedDocuments, kustomize, fastPath: false };
+  return { resources, unreadable, issues, skippedDocuments, kustomize, fastPath: false };
 }
 
 function yamlIssue(file: string, source: SourceFile, p: YamlProblem): LoadIssue {
@@ -315,6 +327,11 @@ function manifestsIn(value: unknown, base: FieldPath): ({ data: JsonObject; base
     });
   }
   return [{ data: value, base }];
+}
+
+/** A document that could not be read: it names an object that is looked up, never linted, and has no positions. */
+function unreadableOrigin(source: SourceFile, document: number): Origin {
+  return { kind: "unreadable", file: source.file, document, locate: () => undefined };
 }
 
 function fileOrigin(source: SourceFile, document: number, base: FieldPath): Origin {

@@ -12,11 +12,12 @@ export interface SourceSpan {
 }
 
 /**
- * Where a resource came from: a linted file; an object the installation is assumed to provide; or a CRD the cluster
- * serves, given with `--crds`. Only `file` resources are linted; the others are there to be looked up.
+ * Where a resource came from: a linted file; an object the installation is assumed to provide; a CRD the cluster
+ * serves, given with `--crds`; or a document of a file that could not be read but still names its object
+ * (`unreadable`: its syntax error is the finding). Only `file` resources are linted; the others are looked up.
  */
 export interface Origin {
-  readonly kind: "file" | "cluster" | "installation" | "crds";
+  readonly kind: "file" | "cluster" | "installation" | "crds" | "unreadable";
   /** Path as shown to users: relative to the working directory, `/`-separated; `<stdin>` for standard input. */
   readonly file?: string;
   /** Number of the YAML document in its file (0-based, counting the documents that are not empty). */

@@ -132,6 +132,28 @@ export interface ParsedDocument {
   /** undefined when the document is empty or could not be converted (see problems). */
   readonly value: unknown;
   readonly problems: readonly YamlProblem[];
+  /**
+   * For a document that could not be read: the object it names, when the parser still made out its apiVersion,
+   * kind and metadata.name (a syntax error further down leaves them readable).
+   */
+  readonly identity?: { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string };
+}
+
+/** A scalar string at a path of a (possibly broken) document's top mapping. */
+function stringAt(doc: Document.Parsed, path: readonly string[]): string | undefined {
+  const node = doc.getIn(path, true);
+  return isScalar(node) && typeof node.value === "string" && node.value !== "" ? node.value : undefined;
+}
+
+/** The identity a broken document still shows (see ParsedDocument.identity). */
+function identityOf(doc: Document.Parsed): ParsedDocument["identity"] {
+  if (!isMap(doc.contents)) return undefined;
+  const apiVersion = stringAt(doc, ["apiVersion"]);
+  const kind = stringAt(doc, ["kind"]);
+  const name = stringAt(doc, ["metadata", "name"]);
+  if (!apiVersion || !kind || !name) return undefined;
+  const namespace = stringAt(doc, ["metadata", "namespace"]);
+  return { apiVersion, kind, name, ...(namespace ? { namespace } : {}) };
 }
 
 /** Converts one parsed document to plain data, collecting its problems instead of throwing. */
@@ -150,7 +172,10 @@ export function documentValue(doc: Document.Parsed, index: number): ParsedDocume
         : { kind: "syntax", message: firstLine(error.message), start, end: Math.max(end, start + 1) },
     );
   }
-  if (fatal || doc.contents === null) return { index, value: undefined, problems };
+  if (fatal || doc.contents === null) {
+    const identity = fatal ? identityOf(doc) : undefined;
+    return { index, value: undefined, problems, ...(identity ? { identity } : {}) };
+  }
   const found = documentProblems(doc);
   problems.push(...found.problems);
   if (found.fatal) return { index, value: undefined, problems };

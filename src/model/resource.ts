@@ -81,7 +81,7 @@ export const labelsOf = (r: Resource): Readonly<Record<string, string>> => asStr
 export const annotationsOf = (r: Resource): Readonly<Record<string, string>> =>
   asStringMap(metadata(r).annotations) ?? {};
 
-const ORIGIN_RANK: Readonly<Record<Origin["kind"], number>> = { file: 0, cluster: 1, crds: 2, installation: 3 };
+const ORIGIN_RANK: Readonly<Record<Origin["kind"], number>> = { file: 0, unreadable: 1, cluster: 2, crds: 3, installation: 4 };
 
 /**
  * The order an index keeps resources in: files by path and document (the loader's order), then objects read from a
