@@ -160,7 +160,7 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
     index,
     catalog,
     skippedRules,
-    deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.length, ...(d.declaredBy ? { declaredBy: d.declaredBy } : {}) })),
+    deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.filter((r) => r.origin.kind !== "unreadable").length, ...(d.declaredBy ? { declaredBy: d.declaredBy } : {}) })),
     ...(checked.engine ? { engine: checked.engine } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { type KindKey, kindId } from "../model/kinds.js";
 import { type Resource, isLinted } from "../model/resource.js";
 import { ANY_KIND, type IndexChange, type ResourceIndex } from "../model/resource-index.js";
 import { type GlobalRule, type Report, type ResourceRule, type Rule, isGlobalRule, isResourceRule } from "./rule.js";
-import type { PendingReport, RunInputs } from "./runner.js";
+import { type PendingReport, type RunInputs, checkKnown } from "./runner.js";
 
 /** One unit of work: a resource rule on one object, or a whole-index rule. */
 export interface Check {
@@ -212,7 +212,7 @@ export class IncrementalEngine {
       report: (report: Report) => reports.push({ rule, report }),
     };
     try {
-      if (isResourceRule(rule)) rule.check(target!, ctx);
+      if (isResourceRule(rule)) checkKnown(reports, () => rule.check(target!, ctx));
       else rule.checkAll(ctx);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);

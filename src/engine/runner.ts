@@ -1,6 +1,7 @@
 import { type KindKey, kindId } from "../model/kinds.js";
 import { type Resource, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
+import { unknownContentReads } from "../load/unreadable.js";
 import type { Config } from "./config.js";
 import { type Report, type Rule, isGlobalRule, isResourceRule } from "./rule.js";
 
@@ -24,6 +25,18 @@ export interface RunInputs {
 }
 
 export const INTERNAL_ERROR_RULE = "internal-error";
+
+/**
+ * Runs one resource check, dropping what it reported if it read the unknown content of a document that could not be
+ * read (src/load/unreadable.ts): a conclusion drawn from its missing spec or labels is an echo of that document's
+ * syntax error, which is the finding. Whole-index rules find such objects only by identity and are run as they are.
+ */
+export function checkKnown(reports: unknown[], check: () => void): void {
+  const before = unknownContentReads();
+  const kept = reports.length;
+  check();
+  if (unknownContentReads() !== before) reports.length = kept;
+}
 
 /**
  * Runs rules over the index. A rule that throws becomes an `internal-error` report on the resource it was
@@ -67,7 +80,7 @@ export function runRules(index: ResourceIndex, rules: readonly Rule[], internalE
         for (const resource of view.all(kind)) {
           if (!isLinted(resource)) continue;
           try {
-            rule.check(resource, ctx);
+            checkKnown(reports, () => rule.check(resource, ctx));
           } catch (error) {
             failed(rule, error, resource);
           }

@@ -16,6 +16,7 @@ import {
   readText,
 } from "./templates.js";
 import { fastStream } from "./fast-yaml.js";
+import { unreadableData } from "./unreadable.js";
 import { protectGluedColons, restoreGluedColons } from "./go-yaml.js";
 import { inspectData } from "./data-shape.js";
 import { DEFAULT_MAX_FILE_SIZE, MAX_ALIAS_COUNT, MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH } from "./limits.js";
@@ -230,7 +231,12 @@ export function parseManifests(
   // A document the syntax error made unreadable still names its object: other objects' references to it resolve,
   // so the one syntax error is not also reported as a missing object everywhere it is referenced.
   for (const m of parsed.unreadable ?? []) {
-    resources.push({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin: unreadableOrigin(source, m.document) });
+    // (A --cache record is data from disk: an entry without a readable identity is left out.)
+    const meta = isObject(m.data.metadata) ? m.data.metadata : {};
+    const [apiVersion, kind, name, namespace] = [m.data.apiVersion, m.data.kind, meta.name, meta.namespace];
+    if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof name !== "string") continue;
+    const data = unreadableData({ apiVersion, kind, name, ...(typeof namespace === "string" ? { namespace } : {}) });
+    resources.push({ apiVersion, kind, data, origin: unreadableOrigin(source, m.document) });
   }
   return { source, resources, issues: [...parsed.issues], skippedDocuments: parsed.skippedDocuments, kustomize: parsed.kustomize };
 }

@@ -98,7 +98,10 @@ export class WarmWorkspace extends WorkspaceFolder {
     const changed = new Set([...last.files.keys(), ...now.keys()].filter((f) => last.files.get(f) !== now.get(f)));
     // A template or a Kustomize input changes what is rendered: only a full lint knows.
     if ([...changed].some((f) => last.files.get(f)?.loaded.status === "skipped" || now.get(f)?.loaded.status === "skipped")) return undefined;
-    const removed = last.result.index.all(ANY_KIND).filter((r) => r.origin.kind === "file" && changed.has(r.origin.file ?? ""));
+    const index = last.result.index;
+    const removed = [...index.all(ANY_KIND), ...index.unreadable()].filter(
+      (r) => (r.origin.kind === "file" || r.origin.kind === "unreadable") && changed.has(r.origin.file ?? ""),
+    );
     const added = [...changed].flatMap((f) => now.get(f)?.resources ?? []);
     const result = relint(last.result, { removed, added }, this.assemble(now), { cwd: this.root });
     if (!result) return undefined;

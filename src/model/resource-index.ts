@@ -2,7 +2,7 @@ import { LayeredMap } from "../base/layered-map.js";
 import type { RawResource } from "../load/load.js";
 import { K, type KindKey, WORKLOAD_TEMPLATES, isBuiltinClusterScoped, kindId, parseApiVersion, sameKind } from "./kinds.js";
 import { type ReadLog, ReadKey } from "./read-log.js";
-import { type Resource, asObject, asString, identity, insertOrdered, isLinted, orderedPosition } from "./resource.js";
+import { type Resource, asObject, asString, identity, insertOrdered, isLinted, isUnreadable, orderedPosition } from "./resource.js";
 import type { Settings } from "./settings.js";
 import { type Workload, WorkloadTable, workloadOf } from "./workloads.js";
 
@@ -73,6 +73,9 @@ interface Derived {
  * tables built on first use. Cross-resource rules look things up here instead of scanning, so no check is
  * quadratic in the number of resources.
  *
+ * Objects of documents that could not be read (`isUnreadable`) answer identity lookups (`get`, `definitions`) and
+ * nothing else: no list, table, union, workload or namespace sees them, since their content is not known.
+ *
  * An index never changes; `withChange` gives the index after some objects were removed or added, sharing
  * everything the change does not touch (so an admission request or an editor keystroke costs what it changes, not
  * the size of the index), together with the read keys whose answers may differ (see ReadKey).
@@ -80,6 +83,8 @@ interface Derived {
 export class ResourceIndex {
   /** Every resource in order; after a change computed on first use (most changes never need the whole list). */
   private listCell: { value?: readonly Resource[]; compute?: () => readonly Resource[] };
+  /** Objects of unreadable documents: found by identity only. */
+  private unreadableList: readonly Resource[];
   private byKind: Map<string, readonly Resource[]>;
   private byIdentity: LayeredMap<string, readonly Resource[]>;
   private byKindNamespace: LayeredMap<string, readonly Resource[]>;
@@ -106,12 +111,15 @@ export class ResourceIndex {
     resources: readonly Resource[],
     readonly settings: Settings,
   ) {
-    this.listCell = { value: resources };
+    const readable = resources.filter((r) => !isUnreadable(r));
+    this.unreadableList = readable.length === resources.length ? [] : resources.filter(isUnreadable);
+    this.listCell = { value: readable };
     const byKind = new Map<string, Resource[]>();
     const byIdentity = new Map<string, Resource[]>();
     const byKindNamespace = new Map<string, Resource[]>();
     this.present = new Map();
-    for (const r of resources) {
+    for (const r of this.unreadableList) push(byIdentity, r.id, r);
+    for (const r of readable) {
       push(byKind, kindId(r), r);
       push(byIdentity, r.id, r);
       push(byKindNamespace, `${kindId(r)}\u0000${r.namespace}`, r);
@@ -142,6 +150,14 @@ export class ResourceIndex {
       delete cell.compute;
     }
     return cell.value;
+  }
+
+  /**
+   * The objects of unreadable documents (see `isUnreadable`), for a front end that replaces a file's objects. Not a
+   * rule's question: rules find them by identity only.
+   */
+  unreadable(): readonly Resource[] {
+    return this.unreadableList;
   }
 
   /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
@@ -427,19 +443,24 @@ export class ResourceIndex {
    * the new one).
    */
   withChange(change: IndexChange): { index: ResourceIndex; keys: Set<string> } {
+    // Unreadable documents' objects change the identity lookups only; everything else sees the readable change.
+    const removed = change.removed.filter((r) => !isUnreadable(r));
+    const added = change.added.filter((r) => !isUnreadable(r));
+    const readable: IndexChange = { removed, added };
     const listed = () => {
-      const gone = new Set(change.removed);
+      const gone = new Set(removed);
       const list = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
-      for (const r of change.added) list.splice(orderedPosition(list, r, (x) => x), 0, r);
+      for (const r of added) list.splice(orderedPosition(list, r, (x) => x), 0, r);
       return list;
     };
-    const removed = change.removed;
-    const added = change.added;
+    const unreadableGone = new Set(change.removed.filter(isUnreadable));
+    const unreadableList = [...this.unreadableList.filter((r) => !unreadableGone.has(r)), ...change.added.filter(isUnreadable)];
 
     const next = Object.create(ResourceIndex.prototype) as ResourceIndex;
     const fields: Pick<ResourceIndex, "settings"> & Record<string, unknown> = {
       settings: this.settings,
       listCell: { compute: listed },
+      unreadableList,
       log: undefined,
       byKind: new Map(this.byKind),
       byIdentity: this.byIdentity.derive(),
@@ -454,7 +475,7 @@ export class ResourceIndex {
     Object.assign(next, fields);
 
     const keys = new Set<string>([ReadKey.kind(ANY_KIND)]);
-    const removedSet = new Set(removed);
+    const removedSet = new Set(change.removed);
     const patchList = (list: readonly Resource[] | undefined, add: readonly Resource[]) => {
       const out = (list ?? []).filter((r) => !removedSet.has(r));
       for (const r of add) out.splice(orderedPosition(out, r, (x) => x), 0, r);
@@ -471,9 +492,9 @@ export class ResourceIndex {
       if (list.length) next.byKind.set(kind, list);
       else next.byKind.delete(kind);
     }
-    for (const [id, rs] of group(touched, (r) => r.id)) {
+    for (const [id, rs] of group([...change.removed, ...change.added], (r) => r.id)) {
       const before = this.byIdentity.get(id) ?? [];
-      const list = patchList(before, added.filter((r) => r.id === id));
+      const list = patchList(before, change.added.filter((r) => r.id === id));
       if (list.length) next.byIdentity.set(id, list);
       else next.byIdentity.delete(id);
       const r = rs[0] as Resource;
@@ -580,7 +601,7 @@ export class ResourceIndex {
         again = true;
       }
     }
-    next.derivedFrom = { index: this, change, keys };
+    next.derivedFrom = { index: this, change: readable, keys };
     return { index: next, keys };
   }
 

@@ -59,6 +59,12 @@ export function relocate(r: Resource, origin: Origin): void {
  */
 export const isLinted = (r: Resource): boolean => r.origin.kind === "file" || r.origin.kind === "cluster";
 
+/**
+ * A document that could not be read but still names its object (see load/): it answers lookups by identity only, so a
+ * reference to it resolves, while nothing reads its (empty) content as a fact about the repository.
+ */
+export const isUnreadable = (r: Resource): boolean => r.origin.kind === "unreadable";
+
 export const identity = (k: KindKey, namespace: string, name: string): string => `${kindId(k)}/${namespace}/${name}`;
 
 export const refOf = (r: Resource): ResourceRef => ({

@@ -9,7 +9,7 @@ import type { SourceFile } from "../load/source-file.js";
 import { type Deployment, type RenderOptions, type RenderResult, needsRendering, render } from "../render/render.js";
 import { clusterProvided, isAssumed } from "../model/installation.js";
 import { K } from "../model/kinds.js";
-import { type Resource, compareResources } from "../model/resource.js";
+import { type Resource, compareResources, isUnreadable } from "../model/resource.js";
 import { ANY_KIND, type IndexChange, ResourceIndex, resourcesFromRaw } from "../model/resource-index.js";
 import { workloadOf } from "../model/workloads.js";
 import type { Settings } from "../model/settings.js";
@@ -166,7 +166,8 @@ function overlay(given: readonly Resource[]): readonly Resource[] {
 /** The index of resources already built (see buildIndex). */
 export function indexResources(resources: readonly Resource[], settings: Settings): ResourceIndex {
   const given = [...resources].sort(compareResources);
-  return new ResourceIndex([...given, ...provided(given, settings)], settings);
+  // An unreadable document's object is no evidence of what the installation provides (its content is unknown).
+  return new ResourceIndex([...given, ...provided(given.filter((r) => !isUnreadable(r)), settings)], settings);
 }
 
 /** What Kubernetes and the installation are assumed to provide, besides `given`, ordered by identity. */

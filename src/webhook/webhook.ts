@@ -87,7 +87,8 @@ export async function runWebhook(options: WebhookOptions): Promise<RunningWebhoo
     if (options.indexFrom) {
       const project = await loadProject(options.indexFrom, { cwd, config });
       // Objects of the manifests stand for the cluster's: admission requests replace them, as they would live objects.
-      const raw = project.loaded.resources.map((r): RawResource => ({ ...r, origin: CLUSTER_ORIGIN }));
+      // A document that could not be read stands for no live object (its content is unknown).
+      const raw = project.loaded.resources.filter((r) => r.origin.kind === "file").map((r): RawResource => ({ ...r, origin: CLUSTER_ORIGIN }));
       live = new LiveIndex(buildIndex(raw, project.settings), rules, internalError, catalog, config, cwd);
       return;
     }

@@ -47,8 +47,10 @@ export function incrementalDisagreements(result: LintResult, fixturePath: string
     finalize(reports, [], catalog, config)
       .diagnostics.map((d) => `${d.file ?? ""}:${d.span?.line ?? ""}:${d.span?.column ?? ""} ${d.ruleId} ${d.message}`)
       .join("\n");
-  const given = index.all(ANY_KIND).filter((r) => !isAssumed(r) && r.origin.kind !== "crds");
-  const picks = every ? given : given.length ? [given[n % given.length]!] : [];
+  const readable = index.all(ANY_KIND).filter((r) => !isAssumed(r) && r.origin.kind !== "crds");
+  // Objects of unreadable documents are not in index lists, yet a full build from the objects must have them.
+  const given = [...readable, ...index.unreadable()];
+  const picks = every ? readable : readable.length ? [readable[n % readable.length]!] : [];
   const failures: string[] = [];
   let cases = 0;
   for (const target of picks) {

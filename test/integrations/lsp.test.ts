@@ -277,6 +277,25 @@ describe("the warm workspace behind the server", () => {
       expect((await lintBoth()).diagnostics.map((d) => d.file)).toEqual(["other.yaml", "vs.yaml"]);
       expect(ws.fullReads).toBe(1);
       expect(ws.relints).toBe(5);
+      // A document that cannot be read but names its object: references to it resolve while it is broken, and
+      // stop resolving once it is gone (the edit replaces the unreadable object too).
+      const api = join(dir, "api.yaml");
+      const apiRoute = join(dir, "api-route.yaml");
+      const routeToApi = routeYaml("v2", "api").replace("  http:", "  gateways: [api-gateway]\n  http:");
+      const brokenApi = "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: { name: api-gateway, namespace: shop }\nspec:\n  servers:\n    - port: {PORT}/80\n";
+      for (const [path, text] of [[apiRoute, routeToApi], [api, brokenApi]] as const) {
+        ws.setBuffer(path, text);
+        buffers.set(path, text);
+      }
+      const shownRules = async () => (await lintBoth()).diagnostics.map((d) => `${d.file} ${d.ruleId}`);
+      expect(await shownRules()).toEqual(["api.yaml yaml-syntax-error", "other.yaml virtualservice-subset-not-found", "vs.yaml virtualservice-subset-not-found"]);
+      ws.setBuffer(api, "");
+      buffers.set(api, "");
+      expect(await shownRules()).toContain("api-route.yaml virtualservice-gateway-not-found");
+      for (const path of [api, apiRoute]) {
+        ws.dropBuffer(path);
+        buffers.delete(path);
+      }
       // A settings file changing makes the next lint read everything again.
       writeFileSync(join(dir, ".meshlint.yaml"), "rules:\n  virtualservice-subset-not-found: off\n");
       ws.fileChanged(join(dir, ".meshlint.yaml"));

@@ -3,6 +3,10 @@ import { appliedDestinationRules } from "../../src/istio/destination-rules.js";
 import { K } from "../../src/model/kinds.js";
 import { parseMeshConfig } from "../../src/istio/mesh-config.js";
 import { matches, selectorFromLabelSelector } from "../../src/model/selectors.js";
+import { parseManifests } from "../../src/load/load.js";
+import { ANY_KIND } from "../../src/model/resource-index.js";
+import { buildIndex } from "../../src/project/project.js";
+import { makeSettings } from "../../src/project/settings.js";
 import { indexOf } from "../helpers/index.js";
 
 describe("resource index", () => {
@@ -18,6 +22,37 @@ describe("resource index", () => {
     expect(ns("Namespace")).toBe("");
     expect(ns("Widget")).toBe("");
     expect(ns("Gadget")).toBe("team");
+  });
+
+  it("lets an unreadable document's object answer identity lookups only, also after changes", () => {
+    const text =
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: api, namespace: broken }\nspec:\n  template:\n    metadata: { labels: { app: api } }\n` +
+      `    spec: { containers: [{ name: api, image: {REGISTRY}/api }] }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: shop }\n`;
+    const parsed = parseManifests("broken.yaml", text);
+    expect(parsed.issues.map((i) => i.messageId)).toEqual(["syntax"]);
+    const index = buildIndex(parsed.resources, makeSettings({}));
+    const kept = index.get(K.Deployment, "broken", "api");
+    expect(kept?.origin.kind).toBe("unreadable");
+    // Its content is unknown: no list, namespace, workload or "does the repository hold X" question sees it.
+    expect(index.all(K.Deployment).filter((d) => d.origin.kind !== "installation")).toEqual([]);
+    expect(index.all(ANY_KIND)).not.toContain(kept);
+    expect(index.inNamespace(K.Deployment, "broken")).toEqual([]);
+    expect(index.inRepository(K.Deployment)).toBe(false);
+    expect(index.namespaces().exists("broken")).toBe(false);
+    expect(index.workloads().select(selectorFromLabelSelector({ matchLabels: { app: "api" } }), "broken")).toEqual([]);
+    expect(index.unreadable()).toEqual([kept]);
+
+    // The file is fixed: the placeholder goes, the object comes, everywhere.
+    const fixed = buildIndex(parseManifests("broken.yaml", text.replace("{REGISTRY}", "example")).resources, makeSettings({})).all(K.Deployment)[0]!;
+    const after = index.withChange({ removed: [kept!], added: [fixed] }).index;
+    expect(after.get(K.Deployment, "broken", "api")).toBe(fixed);
+    expect(after.unreadable()).toEqual([]);
+    expect(after.inNamespace(K.Deployment, "broken")).toEqual([fixed]);
+    // And broken again: only the identity lookup sees it.
+    const again = after.withChange({ removed: [fixed], added: [kept!] }).index;
+    expect(again.get(K.Deployment, "broken", "api")).toBe(kept);
+    expect(again.inNamespace(K.Deployment, "broken")).toEqual([]);
+    expect(again.workloads().select(selectorFromLabelSelector({ matchLabels: { app: "api" } }), "broken")).toEqual([]);
   });
 
   it("knows declared namespaces, used namespaces and the installation's", () => {

@@ -62,6 +62,11 @@ export function readRendered(output: string, chartDir: string, sources: SourceFi
     const file = sourceFile(chartDir, source);
     const parsed = parseManifests(sources.show(file), chunk);
     for (const r of parsed.resources) {
+      if (r.origin.kind === "unreadable") {
+        // A document Helm rendered unreadable still names its object: looked up by identity, placed in its template.
+        resources.push({ ...r, origin: { kind: "unreadable", file: sources.show(file), locate: () => undefined } });
+        continue;
+      }
       const key = `${file}\u0000${r.kind}`;
       const occurrence = seen.get(key) ?? 0;
       seen.set(key, occurrence + 1);

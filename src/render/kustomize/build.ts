@@ -65,6 +65,7 @@ export async function buildKustomization(
     const parsed = parseManifests(`${root.dir}/(kustomize build)`, run.stdout);
     const build = { buildDir: wrapper, rootFile: tree[0]?.file ?? join(root.dir, "kustomization.yaml"), tree, patches: patchesByPrecedence(root.dir, cache), sources, ...(root.namespaceAt ? { namespaceAt: root.namespaceAt } : {}) };
     const resources = parsed.resources.map((r) => {
+      if (r.origin.kind === "unreadable") return r;
       const traced = traceObject(r.data, build);
       return { apiVersion: r.apiVersion, kind: r.kind, data: deepFreeze(traced.data), origin: traced.origin };
     });
