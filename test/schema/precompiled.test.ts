@@ -26,7 +26,8 @@ describe.runIf(built)("validators generated at build time", () => {
     const loaded = await load([join(ROOT, "fixtures", "rules"), join(ROOT, "fixtures", "demo")], { cwd: ROOT });
     let compared = 0;
     const seen = new Map<object, [ReturnType<typeof ajv.compile>, NonNullable<ReturnType<typeof precompiledValidator>>]>();
-    for (const r of loaded.resources) {
+    // Objects of unreadable documents are never validated (their data only names them).
+    for (const r of loaded.resources.filter((x) => x.origin.kind === "file")) {
       const schema = schemas.get(`${r.apiVersion.includes("/") ? r.apiVersion : `/${r.apiVersion}`}/${r.kind}`) ?? METADATA_SCHEMA;
       let pair = seen.get(schema);
       if (!pair) {
