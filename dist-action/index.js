@@ -49541,6 +49541,7 @@ function getPath(root, path6) {
 
 // src/model/resource.ts
 var isLinted = (r) => r.origin.kind === "file" || r.origin.kind === "cluster";
+var isUnreadable = (r) => r.origin.kind === "unreadable";
 var identity = (k, namespace, name) => `${kindId(k)}/${namespace}/${name}`;
 var refOf = (r) => ({
   apiVersion: r.apiVersion,
@@ -49553,7 +49554,7 @@ var spec = (r) => asObject(r.data.spec) ?? {};
 var metadata = (r) => asObject(r.data.metadata) ?? {};
 var labelsOf = (r) => asStringMap(metadata(r).labels) ?? {};
 var annotationsOf = (r) => asStringMap(metadata(r).annotations) ?? {};
-var ORIGIN_RANK = { file: 0, cluster: 1, crds: 2, installation: 3 };
+var ORIGIN_RANK = { file: 0, unreadable: 1, cluster: 2, crds: 3, installation: 4 };
 function compareResources(a, b) {
   const rank = ORIGIN_RANK[a.origin.kind] - ORIGIN_RANK[b.origin.kind];
   if (rank) return rank;
@@ -49590,6 +49591,33 @@ function byCreation(a, b) {
   return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
 }
 
+// src/load/unreadable.ts
+var unknownReads = 0;
+var unknownContentReads = () => unknownReads;
+var IDENTITY = /* @__PURE__ */ new Set(["apiVersion", "kind", "metadata"]);
+var METADATA_IDENTITY = /* @__PURE__ */ new Set(["name", "namespace"]);
+function unreadableData(identity3) {
+  const { apiVersion, kind: kind2, name, namespace } = identity3;
+  const metadata2 = counting(Object.freeze({ name, ...namespace ? { namespace } : {} }), METADATA_IDENTITY);
+  return counting(Object.freeze({ apiVersion, kind: kind2, metadata: metadata2 }), IDENTITY);
+}
+function counting(target, known) {
+  return new Proxy(target, {
+    get(t, key2) {
+      if (!known.has(key2) && typeof key2 === "string") unknownReads++;
+      return Reflect.get(t, key2);
+    },
+    has(t, key2) {
+      if (!known.has(key2)) unknownReads++;
+      return Reflect.has(t, key2);
+    },
+    ownKeys(t) {
+      unknownReads++;
+      return Reflect.ownKeys(t);
+    }
+  });
+}
+
 // src/engine/rule.ts
 var severityRank = (s) => s === "error" ? 3 : s === "warning" ? 2 : 1;
 var isResourceRule = (r) => "check" in r;
@@ -49612,6 +49640,12 @@ function reportProblems(ctx, resource, problems) {
 
 // src/engine/runner.ts
 var INTERNAL_ERROR_RULE = "internal-error";
+function checkKnown(reports, check) {
+  const before = unknownContentReads();
+  const kept = reports.length;
+  check();
+  if (unknownContentReads() !== before) reports.length = kept;
+}
 function runRules(index, rules, internalError, run) {
   const reports = [];
   const reads = /* @__PURE__ */ new Map();
@@ -49648,7 +49682,7 @@ function runRules(index, rules, internalError, run) {
         for (const resource of view.all(kind2)) {
           if (!isLinted(resource)) continue;
           try {
-            rule.check(resource, ctx);
+            checkKnown(reports, () => rule.check(resource, ctx));
           } catch (error2) {
             failed(rule, error2, resource);
           }
@@ -51258,12 +51292,15 @@ var ResourceIndex = class _ResourceIndex {
    */
   constructor(resources, settings) {
     this.settings = settings;
-    this.listCell = { value: resources };
+    const readable = resources.filter((r) => !isUnreadable(r));
+    this.unreadableList = readable.length === resources.length ? [] : resources.filter(isUnreadable);
+    this.listCell = { value: readable };
     const byKind = /* @__PURE__ */ new Map();
     const byIdentity2 = /* @__PURE__ */ new Map();
     const byKindNamespace = /* @__PURE__ */ new Map();
     this.present = /* @__PURE__ */ new Map();
-    for (const r of resources) {
+    for (const r of this.unreadableList) push2(byIdentity2, r.id, r);
+    for (const r of readable) {
       push2(byKind, kindId(r), r);
       push2(byIdentity2, r.id, r);
       push2(byKindNamespace, `${kindId(r)}\0${r.namespace}`, r);
@@ -51280,6 +51317,8 @@ var ResourceIndex = class _ResourceIndex {
   settings;
   /** Every resource in order; after a change computed on first use (most changes never need the whole list). */
   listCell;
+  /** Objects of unreadable documents: found by identity only. */
+  unreadableList;
   byKind;
   byIdentity;
   byKindNamespace;
@@ -51312,6 +51351,13 @@ var ResourceIndex = class _ResourceIndex {
       delete cell.compute;
     }
     return cell.value;
+  }
+  /**
+   * The objects of unreadable documents (see `isUnreadable`), for a front end that replaces a file's objects. Not a
+   * rule's question: rules find them by identity only.
+   */
+  unreadable() {
+    return this.unreadableList;
   }
   /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
   get resources() {
@@ -51570,18 +51616,22 @@ var ResourceIndex = class _ResourceIndex {
    * the new one).
    */
   withChange(change) {
+    const removed = change.removed.filter((r) => !isUnreadable(r));
+    const added = change.added.filter((r) => !isUnreadable(r));
+    const readable = { removed, added };
     const listed = () => {
-      const gone = new Set(change.removed);
+      const gone = new Set(removed);
       const list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
-      for (const r of change.added) list2.splice(orderedPosition(list2, r, (x) => x), 0, r);
+      for (const r of added) list2.splice(orderedPosition(list2, r, (x) => x), 0, r);
       return list2;
     };
-    const removed = change.removed;
-    const added = change.added;
+    const unreadableGone = new Set(change.removed.filter(isUnreadable));
+    const unreadableList = [...this.unreadableList.filter((r) => !unreadableGone.has(r)), ...change.added.filter(isUnreadable)];
     const next = Object.create(_ResourceIndex.prototype);
     const fields = {
       settings: this.settings,
       listCell: { compute: listed },
+      unreadableList,
       log: void 0,
       byKind: new Map(this.byKind),
       byIdentity: this.byIdentity.derive(),
@@ -51595,7 +51645,7 @@ var ResourceIndex = class _ResourceIndex {
     };
     Object.assign(next, fields);
     const keys = /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]);
-    const removedSet = new Set(removed);
+    const removedSet = new Set(change.removed);
     const patchList = (list2, add4) => {
       const out = (list2 ?? []).filter((r) => !removedSet.has(r));
       for (const r of add4) out.splice(orderedPosition(out, r, (x) => x), 0, r);
@@ -51612,9 +51662,9 @@ var ResourceIndex = class _ResourceIndex {
       if (list2.length) next.byKind.set(kind2, list2);
       else next.byKind.delete(kind2);
     }
-    for (const [id, rs] of group2(touched, (r) => r.id)) {
+    for (const [id, rs] of group2([...change.removed, ...change.added], (r) => r.id)) {
       const before = this.byIdentity.get(id) ?? [];
-      const list2 = patchList(before, added.filter((r2) => r2.id === id));
+      const list2 = patchList(before, change.added.filter((r2) => r2.id === id));
       if (list2.length) next.byIdentity.set(id, list2);
       else next.byIdentity.delete(id);
       const r = rs[0];
@@ -51709,7 +51759,7 @@ var ResourceIndex = class _ResourceIndex {
         again = true;
       }
     }
-    next.derivedFrom = { index: this, change, keys };
+    next.derivedFrom = { index: this, change: readable, keys };
     return { index: next, keys };
   }
   unrecorded(kind2) {
@@ -52009,7 +52059,7 @@ var IncrementalEngine = class {
       report: (report2) => reports.push({ rule, report: report2 })
     };
     try {
-      if (isResourceRule(rule)) rule.check(target, ctx);
+      if (isResourceRule(rule)) checkKnown(reports, () => rule.check(target, ctx));
       else rule.checkAll(ctx);
     } catch (error2) {
       const detail = error2 instanceof Error ? error2.message : String(error2);
@@ -55707,6 +55757,19 @@ function tooDeepAt(document) {
   }
   return void 0;
 }
+function stringAt(doc, path6) {
+  const node = doc.getIn(path6, true);
+  return (0, import_yaml2.isScalar)(node) && typeof node.value === "string" && node.value !== "" ? node.value : void 0;
+}
+function identityOf(doc) {
+  if (!(0, import_yaml2.isMap)(doc.contents)) return void 0;
+  const apiVersion = stringAt(doc, ["apiVersion"]);
+  const kind2 = stringAt(doc, ["kind"]);
+  const name = stringAt(doc, ["metadata", "name"]);
+  if (!apiVersion || !kind2 || !name) return void 0;
+  const namespace = stringAt(doc, ["metadata", "namespace"]);
+  return { apiVersion, kind: kind2, name, ...namespace ? { namespace } : {} };
+}
 function documentValue(doc, index) {
   const problems = [];
   let fatal = false;
@@ -55719,7 +55782,10 @@ function documentValue(doc, index) {
       stackExhausted ? { kind: "limit", limit: "depth", start, end: Math.max(end, start + 1) } : { kind: "syntax", message: firstLine(error2.message), start, end: Math.max(end, start + 1) }
     );
   }
-  if (fatal || doc.contents === null) return { index, value: void 0, problems };
+  if (fatal || doc.contents === null) {
+    const identity3 = fatal ? identityOf(doc) : void 0;
+    return { index, value: void 0, problems, ...identity3 ? { identity: identity3 } : {} };
+  }
   const found = documentProblems(doc);
   problems.push(...found.problems);
   if (found.fatal) return { index, value: void 0, problems };
@@ -56103,7 +56169,7 @@ async function load2(inputs, options) {
     for (const i of parsed2.issues) issues.push(i);
     skippedDocuments += parsed2.skippedDocuments;
     if (parsed2.kustomize) kustomizeFiles.push(file2);
-    files2.push({ file: file2, resources: parsed2.resources.length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
+    files2.push({ file: file2, resources: parsed2.resources.filter((r) => r.origin.kind === "file").length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
   }
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
@@ -56133,12 +56199,20 @@ function parseManifests(file2, text, store) {
   const resources = parsed2.resources.map(
     (m) => ({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) })
   );
+  for (const m of parsed2.unreadable ?? []) {
+    const meta = isObject(m.data.metadata) ? m.data.metadata : {};
+    const [apiVersion, kind2, name, namespace] = [m.data.apiVersion, m.data.kind, meta.name, meta.namespace];
+    if (typeof apiVersion !== "string" || typeof kind2 !== "string" || typeof name !== "string") continue;
+    const data = unreadableData({ apiVersion, kind: kind2, name, ...typeof namespace === "string" ? { namespace } : {} });
+    resources.push({ apiVersion, kind: kind2, data, origin: unreadableOrigin(source, m.document) });
+  }
   return { source, resources, issues: [...parsed2.issues], skippedDocuments: parsed2.skippedDocuments, kustomize: parsed2.kustomize };
 }
 function parseText(file2, text, parsedText, glued) {
   const fast = fastStream(parsedText);
   const source = new SourceFile(file2, text, parsedText, fast !== void 0);
   const resources = [];
+  const unreadable = [];
   const issues = [];
   let skippedDocuments = 0;
   let kustomize = false;
@@ -56176,12 +56250,16 @@ function parseText(file2, text, parsedText, glued) {
   for (const p of stream.limits) issues.push(yamlIssue(file2, source, p));
   let ordinal = 0;
   for (const [index, doc] of stream.documents.entries()) {
-    const { value, problems } = documentValue(doc, index);
+    const { value, problems, identity: identity3 } = documentValue(doc, index);
     for (const p of problems) issues.push(yamlIssue(file2, source, p));
     if (isEmptyDocument(doc)) continue;
+    if (identity3) {
+      const { apiVersion, kind: kind2, name, namespace } = identity3;
+      unreadable.push({ data: { apiVersion, kind: kind2, metadata: { name, ...namespace ? { namespace } : {} } }, document: ordinal });
+    }
     take(value, ordinal++, false);
   }
-  return { resources, issues, skippedDocuments, kustomize, fastPath: false };
+  return { resources, unreadable, issues, skippedDocuments, kustomize, fastPath: false };
 }
 function yamlIssue(file2, source, p) {
   const span = source.span(p.start, p.end);
@@ -56210,6 +56288,9 @@ function manifestsIn(value, base) {
     });
   }
   return [{ data: value, base }];
+}
+function unreadableOrigin(source, document) {
+  return { kind: "unreadable", file: source.file, document, locate: () => void 0 };
 }
 function fileOrigin(source, document, base) {
   return {
@@ -56833,6 +56914,10 @@ function readRendered(output, chartDir, sources) {
     const file2 = sourceFile(chartDir, source);
     const parsed2 = parseManifests(sources.show(file2), chunk);
     for (const r of parsed2.resources) {
+      if (r.origin.kind === "unreadable") {
+        resources.push({ ...r, origin: { kind: "unreadable", file: sources.show(file2), locate: () => void 0 } });
+        continue;
+      }
       const key2 = `${file2}\0${r.kind}`;
       const occurrence = seen.get(key2) ?? 0;
       seen.set(key2, occurrence + 1);
@@ -57151,6 +57236,7 @@ async function buildKustomization(root, command, sources, cache3, timeoutMs) {
     const parsed2 = parseManifests(`${root.dir}/(kustomize build)`, run.stdout);
     const build3 = { buildDir: wrapper, rootFile: tree[0]?.file ?? join15(root.dir, "kustomization.yaml"), tree, patches: patchesByPrecedence(root.dir, cache3), sources, ...root.namespaceAt ? { namespaceAt: root.namespaceAt } : {} };
     const resources = parsed2.resources.map((r) => {
+      if (r.origin.kind === "unreadable") return r;
       const traced = traceObject(r.data, build3);
       return { apiVersion: r.apiVersion, kind: r.kind, data: deepFreeze(traced.data), origin: traced.origin };
     });
@@ -57710,7 +57796,7 @@ function overlay(given) {
 }
 function indexResources(resources, settings) {
   const given = [...resources].sort(compareResources);
-  return new ResourceIndex([...given, ...provided(given, settings)], settings);
+  return new ResourceIndex([...given, ...provided(given.filter((r) => !isUnreadable(r)), settings)], settings);
 }
 function provided(given, settings) {
   const ids = new Set(given.map((r) => r.id));
@@ -60591,7 +60677,7 @@ var AUTHORIZATION_KINDS = [
 ];
 var TRUST_DOMAIN2 = "cluster.local";
 var CONTROL_PLANE_NAMESPACE = "linkerd";
-var identityOf = (namespace, serviceAccount) => `${serviceAccount}.${namespace}.serviceaccount.identity.${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN2}`;
+var identityOf2 = (namespace, serviceAccount) => `${serviceAccount}.${namespace}.serviceaccount.identity.${CONTROL_PLANE_NAMESPACE}.${TRUST_DOMAIN2}`;
 function parseIdentity(identity3) {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\.([a-z0-9-]+)\.(.+)$/.exec(identity3);
   return m?.[1] && m[3] && m[5] && m[6] ? { serviceAccount: m[1], namespace: m[3], controlPlane: m[5], trustDomain: m[6] } : void 0;
@@ -60715,7 +60801,7 @@ function evaluateMeshTLS(authn, caller) {
   const s = spec(authn);
   const notes = [];
   if (!caller.meshed) return { allowed: false, resource: authn, path: ["spec"], why: `MeshTLSAuthentication ${authn.namespace}/${authn.name} requires a meshed caller, and the caller has no Linkerd proxy`, notes };
-  const identity3 = identityOf(caller.namespace, caller.serviceAccount);
+  const identity3 = identityOf2(caller.namespace, caller.serviceAccount);
   const identities = asArray(s.identities);
   for (const [i, v] of identities.entries()) {
     const pattern = asString(v);
@@ -60764,7 +60850,7 @@ function evaluateServerAuthorization(sa, caller) {
   if (!mesh) return { allowed: false, resource: sa, path: ["spec", "client"], why: "it names no client", notes };
   if (!caller.meshed) return { allowed: false, resource: sa, path: ["spec", "client", "meshTLS"], why: "it requires a meshed caller, and the caller has no Linkerd proxy", notes };
   if (mesh.unauthenticatedTLS === true) return { allowed: true, resource: sa, path: ["spec", "client", "meshTLS", "unauthenticatedTLS"], why: "it admits any TLS client", notes };
-  const identity3 = identityOf(caller.namespace, caller.serviceAccount);
+  const identity3 = identityOf2(caller.namespace, caller.serviceAccount);
   for (const [i, v] of asArray(mesh.identities).entries()) {
     const pattern = asString(v);
     if (pattern && identityMatches(pattern, identity3)) return { allowed: true, resource: sa, path: ["spec", "client", "meshTLS", "identities", i], why: `identity "${pattern}" matches "${identity3}"`, notes };
@@ -60799,7 +60885,7 @@ var linkerdAccessEngine = {
   name: "linkerd",
   handles: handlesLinkerd,
   decide: decideLinkerd,
-  refineSource: (index, source) => ({ ...source, inMesh: callerMeshed(index, source, []), principal: identityOf(source.namespace, source.serviceAccount) })
+  refineSource: (index, source) => ({ ...source, inMesh: callerMeshed(index, source, []), principal: identityOf2(source.namespace, source.serviceAccount) })
 };
 function handlesLinkerd(index, target) {
   const policed = index.memo("linkerd/access-namespaces", LINKERD_ACCESS_KINDS, () => new Set(LINKERD_POLICY_KINDS.flatMap((k) => index.all(k).map((r) => r.namespace))));
@@ -90271,7 +90357,7 @@ async function lint(inputs, options = {}) {
     index,
     catalog: catalog2,
     skippedRules,
-    deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.length, ...d.declaredBy ? { declaredBy: d.declaredBy } : {} })),
+    deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.filter((r) => r.origin.kind !== "unreadable").length, ...d.declaredBy ? { declaredBy: d.declaredBy } : {} })),
     ...checked.engine ? { engine: checked.engine } : {}
   };
 }
