@@ -226,11 +226,11 @@ export interface Mutable {
   readonly paths: readonly (readonly (string | number)[])[];
 }
 
-/** A fixture's documents and the paths to every value in them. */
+/** A fixture's documents and the paths to every value in them (undefined for a fixture that is an alias bomb or not YAML). */
 export function mutable(root: string, file: string): Mutable | undefined {
   let documents: unknown[];
   try {
-    documents = parseAllDocuments(readFileSync(join(root, file), "utf8")).map((d) => d.toJS({ maxAliasCount: -1 }) as unknown);
+    documents = parseAllDocuments(readFileSync(join(root, file), "utf8")).map((d) => d.toJS({ maxAliasCount: 1000 }) as unknown);
   } catch {
     return undefined;
   }

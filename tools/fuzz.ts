@@ -1,12 +1,19 @@
 // npm run fuzz [-- --budget SECONDS] [--seed N] [--only CATEGORY,...]
+// npm run fuzz -- --full [--shard K/N] [--from I] [--log FILE.jsonl] [--report FILE]
 //
 // Feeds meshlint inputs of four categories (tools/fuzz-cases.ts) for a time budget and reports, per category, the
 // inputs tried, the broken promises found (exit code, stack trace, internal-error, a position outside the input,
 // findings that move with the line ends), the slowest input and the largest heap. Each input runs in a worker thread
-// limited to 500 MB of heap and watched by a timer: an input that takes more than 2 s or fills the heap is a failure
-// (the worker is replaced after a hang or an out-of-memory). Exit 1 when anything failed. Beside wall time, the CPU
-// time of each input is reported: on a shared machine wall time grows with the load, CPU time much less.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// limited to 500 MB of heap and watched by a timer: an input that uses more than 2 s of CPU, fills the heap or hangs
+// is a failure (the worker is replaced after a hang or an out-of-memory). Wall time is reported beside CPU time but
+// decides nothing below the hang bound: on a shared machine it measures the load. Exit 1 when anything failed.
+//
+// --full is the whole sweep instead of a budget: the hostile inputs, every line-end variant of every fixture and every
+// type-mutated copy of every fixture, valid and invalid (each field at every depth x every mutation). It takes hours
+// on one core: --shard K/N runs every Nth input (start N processes to use N cores), --from I skips the first I inputs
+// of the shard (to resume), --log appends every failure and a progress record each minute as JSON lines, and
+// --report rewrites the summary table each minute, so a stopped sweep still says how far it got.
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
@@ -71,6 +78,12 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+interface Slow {
+  readonly name: string;
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
 interface Tally {
   tried: number;
   failed: number;
@@ -80,53 +93,91 @@ interface Tally {
   maxCpuMs: number;
   maxHeapMb: number;
   byProblem: Map<string, number>;
+  /** Mutants by mutation (null, huge-list, ...): inputs tried and failed. */
+  byVariant: Map<string, { tried: number; failed: number }>;
   examples: string[];
+  /** The slowest inputs by CPU time, slowest first. */
+  slowest: Slow[];
+}
+
+function newTally(): Tally {
+  return { tried: 0, failed: 0, slow: 0, slowCpu: 0, maxMs: 0, maxCpuMs: 0, maxHeapMb: 0, byProblem: new Map(), byVariant: new Map(), examples: [], slowest: [] };
 }
 
 async function main(): Promise<void> {
-  const budgetMs = Number(option("--budget") ?? 120) * 1000;
+  const full = process.argv.includes("--full");
+  const budgetMs = full ? Infinity : Number(option("--budget") ?? 120) * 1000;
   const seed = Number(option("--seed") ?? 17);
   const only = option("--only")?.split(",");
+  const [shard, shards] = (option("--shard") ?? "0/1").split("/").map(Number) as [number, number];
+  const from = Number(option("--from") ?? 0);
+  const logFile = option("--log");
+  const reportFile = option("--report");
   const root = PACKAGE_ROOT;
   const cwd = mkdtempSync(join(tmpdir(), "meshlint-fuzz-"));
   const started = Date.now();
-  const categories = (["hostile", "line-ends", "mutant", "yaml-text"] as const).filter((c) => !only || only.includes(c));
+  const categories = (["hostile", "line-ends", "mutant", "yaml-text"] as const).filter((c) => (only ? only.includes(c) : !full || c !== "yaml-text"));
   // The budget is shared: the hostile inputs and line-end variants are few and run whole; mutants and generated text
   // split what is left.
   const tallies = new Map<string, Tally>();
+  const log = (record: object) => logFile && appendFileSync(logFile, `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`);
+  let done = 0;
+  let lastProgress = Date.now();
+  const progress = (force = false) => {
+    if (!force && Date.now() - lastProgress < 60_000) return;
+    lastProgress = Date.now();
+    const rate = done / ((Date.now() - started) / 1000);
+    log({ progress: Object.fromEntries([...tallies].map(([c, t]) => [c, { tried: t.tried, failed: t.failed }])), ratePerSecond: Number(rate.toFixed(1)) });
+    if (reportFile) writeFileSync(reportFile, report(tallies, Date.now() - started, seed, { shard, shards, from, full }));
+  };
   let worker = spawn(cwd);
+  let index = 0;
   for (const category of categories) {
-    const tally: Tally = { tried: 0, failed: 0, slow: 0, slowCpu: 0, maxMs: 0, maxCpuMs: 0, maxHeapMb: 0, byProblem: new Map(), examples: [] };
+    const tally = newTally();
     tallies.set(category, tally);
     const left = categories.length - categories.indexOf(category);
     const deadline = category === "hostile" || category === "line-ends" ? Infinity : Date.now() + (budgetMs - (Date.now() - started)) / left;
-    for (const input of inputsOf(category, root, seed)) {
+    for (const make of inputsOf(category, root, seed, full)) {
       if (Date.now() > deadline) break;
+      // One shared numbering over all categories, so that --shard and --from name the same inputs on every run.
+      const position = index++;
+      if (position % shards !== shard || position < from) continue;
+      const input = make();
       const outcome = await runOne(worker, input);
       if (outcome.restart) worker = spawn(cwd);
+      done++;
       tally.tried++;
       tally.maxMs = Math.max(tally.maxMs, outcome.ms);
       tally.maxCpuMs = Math.max(tally.maxCpuMs, outcome.cpuMs);
-      if (outcome.cpuMs > TIME_BOUND_MS) tally.slowCpu++;
       tally.maxHeapMb = Math.max(tally.maxHeapMb, outcome.heapMb);
+      if (outcome.ms > TIME_BOUND_MS) tally.slow++;
+      tally.slowest.push({ name: input.name, ms: Math.round(outcome.ms), cpuMs: Math.round(outcome.cpuMs) });
+      tally.slowest.sort((x, y) => y.cpuMs - x.cpuMs).splice(10);
       const problems = [...outcome.problems];
-      if (outcome.ms > TIME_BOUND_MS) {
-        tally.slow++;
-        problems.push(`took ${Math.round(outcome.ms)} ms (${Math.round(outcome.cpuMs)} ms of CPU)`);
+      if (outcome.cpuMs > TIME_BOUND_MS) {
+        tally.slowCpu++;
+        problems.push(`took ${Math.round(outcome.cpuMs)} ms of CPU (${Math.round(outcome.ms)} ms)`);
       }
+      const variant = input.category === "mutant" ? input.name.slice(input.name.lastIndexOf("-> ") + 3) : undefined;
+      const perVariant = variant === undefined ? undefined : (tally.byVariant.get(variant) ?? tally.byVariant.set(variant, { tried: 0, failed: 0 }).get(variant)!);
+      if (perVariant) perVariant.tried++;
       if (problems.length) {
         tally.failed++;
+        if (perVariant) perVariant.failed++;
         for (const p of problems) {
           const kind = p.replace(/[:(].*$/s, "").replace(/\d+/g, "N").trim();
           tally.byProblem.set(kind, (tally.byProblem.get(kind) ?? 0) + 1);
         }
         if (tally.examples.length < 10) tally.examples.push(`${input.name}: ${problems.join("; ").slice(0, 400)}`);
+        log({ failure: { category, position, name: input.name, problems } });
       }
+      progress();
     }
   }
   await worker.terminate();
   rmSync(cwd, { recursive: true, force: true });
-  report(tallies, Date.now() - started, seed);
+  progress(true);
+  process.stdout.write(report(tallies, Date.now() - started, seed, { shard, shards, from, full }));
   process.exitCode = [...tallies.values()].some((t) => t.failed) ? 1 : 0;
 }
 
@@ -158,10 +209,11 @@ function runOne(worker: Worker, input: FuzzInput): Promise<Reply & { restart: bo
   });
 }
 
-function* inputsOf(category: string, root: string, seed: number): Generator<FuzzInput> {
+/** The inputs of a category, each made only when it runs (a shard skips most of them). */
+function* inputsOf(category: string, root: string, seed: number, full: boolean): Generator<() => FuzzInput> {
   const fixtures = fixtureFiles(root);
   if (category === "hostile") {
-    yield* hostileInputs();
+    for (const input of hostileInputs()) yield () => input;
   } else if (category === "line-ends") {
     for (const file of fixtures) {
       let text: string;
@@ -171,12 +223,13 @@ function* inputsOf(category: string, root: string, seed: number): Generator<Fuzz
         continue; // a fixture that is deliberately unreadable (a dangling symlink)
       }
       for (const [name, variant] of LINE_END_VARIANTS) {
-        yield { category: "line-ends", name: `${file} (${name})`, bytes: new TextEncoder().encode(variant(text)), original: text };
+        yield () => ({ category: "line-ends", name: `${file} (${name})`, bytes: new TextEncoder().encode(variant(text)), original: text });
       }
     }
   } else if (category === "mutant") {
-    // Every (valid fixture, path, mutation) in a shuffled order, so that any budget samples all fixtures.
-    const valid = fixtures.filter((f) => f.includes("/valid/")).map((f) => mutable(root, f)).filter((m) => m !== undefined);
+    // Every (fixture, path, mutation) in a shuffled order, so that any budget samples all fixtures. A budgeted run
+    // mutates the valid fixtures; the full sweep the invalid ones too (their mutants reach the rules' error paths).
+    const valid = fixtures.filter((f) => full || f.includes("/valid/")).map((f) => mutable(root, f)).filter((m) => m !== undefined);
     const triples: [number, number, number][] = [];
     valid.forEach((m, i) => m.paths.forEach((_, p) => MUTATIONS.forEach((__, k) => triples.push([i, p, k]))));
     const random = mulberry32(seed);
@@ -188,11 +241,11 @@ function* inputsOf(category: string, root: string, seed: number): Generator<Fuzz
       const m = valid[i]!;
       const path = m.paths[p]!;
       const [name, mutation] = MUTATIONS[k]!;
-      yield { category: "mutant", name: mutantName(m, path, name), bytes: new TextEncoder().encode(mutate(m, path, mutation)) };
+      yield () => ({ category: "mutant", name: mutantName(m, path, name), bytes: new TextEncoder().encode(mutate(m, path, mutation)) });
     }
   } else {
     let round = 0;
-    for (;;) yield* fc.sample(yamlTextArb, { seed: seed + round++, numRuns: 100 });
+    for (;;) for (const input of fc.sample(yamlTextArb, { seed: seed + round++, numRuns: 100 })) yield () => input;
   }
 }
 
@@ -207,17 +260,21 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function report(tallies: Map<string, Tally>, ms: number, seed: number): void {
+function report(tallies: Map<string, Tally>, ms: number, seed: number, run: { shard: number; shards: number; from: number; full: boolean }): string {
   const load = loadavg().map((l) => l.toFixed(1)).join(" ");
-  const out: string[] = [`meshlint fuzz: seed ${seed}, ${Math.round(ms / 1000)} s, load average ${load} on ${availableParallelism()} cores; bounds: ${TIME_BOUND_MS} ms and ${HEAP_BOUND_MB} MB of heap per input`, ""];
-  out.push("category     inputs  failed  >2s  cpu>2s  slowest(ms)  most cpu(ms)  max heap(MB)");
+  const what = `${run.full ? "full sweep" : "budgeted run"}${run.shards > 1 ? `, shard ${run.shard}/${run.shards}` : ""}${run.from ? `, from input ${run.from}` : ""}`;
+  const tried = [...tallies.values()].reduce((n, t) => n + t.tried, 0);
+  const out: string[] = [`meshlint fuzz: ${what}, seed ${seed}, ${Math.round(ms / 1000)} s, ${tried} inputs (${(tried / (ms / 1000)).toFixed(1)}/s), load average ${load} on ${availableParallelism()} cores; bounds: ${TIME_BOUND_MS} ms of CPU and ${HEAP_BOUND_MB} MB of heap per input`, ""];
+  out.push("category     inputs  failed  wall>2s  cpu>2s  slowest(ms)  most cpu(ms)  max heap(MB)");
   for (const [name, t] of tallies) {
-    out.push(`${name.padEnd(12)} ${String(t.tried).padStart(6)}  ${String(t.failed).padStart(6)}  ${String(t.slow).padStart(3)}  ${String(t.slowCpu).padStart(6)}  ${String(Math.round(t.maxMs)).padStart(11)}  ${String(Math.round(t.maxCpuMs)).padStart(12)}  ${String(Math.round(t.maxHeapMb)).padStart(12)}`);
+    out.push(`${name.padEnd(12)} ${String(t.tried).padStart(6)}  ${String(t.failed).padStart(6)}  ${String(t.slow).padStart(7)}  ${String(t.slowCpu).padStart(6)}  ${String(Math.round(t.maxMs)).padStart(11)}  ${String(Math.round(t.maxCpuMs)).padStart(12)}  ${String(Math.round(t.maxHeapMb)).padStart(12)}`);
   }
   for (const [name, t] of tallies) {
+    if (t.byVariant.size) out.push("", `${name} by mutation: ${[...t.byVariant].map(([v, n]) => `${v} ${n.tried}${n.failed ? ` (${n.failed} failed)` : ""}`).join(", ")}`);
+    if (t.slowest.length) out.push("", `${name}: slowest by CPU:`, ...t.slowest.slice(0, 5).map((s) => `  ${s.cpuMs} ms CPU (${s.ms} ms wall)  ${s.name}`));
     if (!t.failed) continue;
     out.push("", `${name}: failures by kind: ${[...t.byProblem].map(([k, n]) => `${k} ×${n}`).join(", ")}`);
     for (const e of t.examples) out.push(`  - ${e}`);
   }
-  process.stdout.write(`${out.join("\n")}\n`);
+  return `${out.join("\n")}\n`;
 }
