@@ -197,6 +197,8 @@ export interface ParsedManifests {
   readonly kustomize: boolean;
   /** Whether js-yaml read it (see SourceFile). */
   readonly fastPath: boolean;
+  /** Where the first document past the document limit starts, when js-yaml stopped there (the rest was not read). */
+  readonly readTo?: number;
 }
 
 /** Keeps files' parses between runs (--cache): a file is parsed again only when its text or the key changed. */
@@ -224,7 +226,7 @@ export function parseManifests(
     parsed = parseText(file, text, parsedText, glued !== undefined);
     store?.set(file, text, parsed);
   }
-  const source = new SourceFile(file, text, parsedText, parsed.fastPath);
+  const source = sourceOf(file, text, parsedText, parsed);
   const resources = parsed.resources.map(
     (m): RawResource => ({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) }),
   );
@@ -240,6 +242,24 @@ export function parseManifests(
   }
   return { source, resources, issues: [...parsed.issues], skippedDocuments: parsed.skippedDocuments, kustomize: parsed.kustomize };
 }
+
+/**
+ * The file as findings show it. Of a stream cut at the document limit, only the part read is kept, up to the end of
+ * the line of the first document not read (where the limit's finding points): with --max-file-size raised, a 200 MB
+ * stream was held whole for the run, and its line index built over all of it, to show 10,000 documents.
+ */
+function sourceOf(file: string, text: string, parsedText: string, parsed: ParsedManifests): SourceFile {
+  if (parsed.readTo === undefined || parsed.readTo >= text.length) return new SourceFile(file, text, parsedText, parsed.fastPath);
+  const lineBreak = parsedText.indexOf("\n", parsed.readTo);
+  const kept = lineBreak < 0 ? text.length : lineBreak + 1;
+  return new SourceFile(file, detached(text.slice(0, kept)), detached(parsedText.slice(0, kept)), parsed.fastPath, parsed.readTo);
+}
+
+/**
+ * A copy that does not hold on to the string it was sliced from (V8 keeps a slice as a view of the whole). The text
+ * came from UTF-8, so the round trip gives the same string.
+ */
+const detached = (slice: string): string => Buffer.from(slice, "utf8").toString("utf8");
 
 /** `parsedText`: the text with lone CRs as LFs and glued colons protected (`glued`), see SourceFile. */
 function parseText(file: string, text: string, parsedText: string, glued: boolean): ParsedManifests {
@@ -278,8 +298,9 @@ function parseText(file: string, text: string, parsedText: string, glued: boolea
   if (fast) {
     let ordinal = 0;
     for (const value of fast.documents) if (value !== null && value !== undefined) take(value, ordinal++, true);
-    if (fast.overflowAt !== undefined) issues.push(yamlIssue(file, source, { kind: "limit", limit: "documents", start: fast.overflowAt, end: fast.overflowAt + 1 }));
-    return { resources, issues, skippedDocuments, kustomize, fastPath: true };
+    if (fast.overflowAt === undefined) return { resources, issues, skippedDocuments, kustomize, fastPath: true };
+    issues.push(yamlIssue(file, source, { kind: "limit", limit: "documents", start: fast.overflowAt, end: fast.overflowAt + 1 }));
+    return { resources, issues, skippedDocuments, kustomize, fastPath: true, readTo: fast.overflowAt };
   }
   const stream = source.parse();
   for (const p of stream.limits) issues.push(yamlIssue(file, source, p));

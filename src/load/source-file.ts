@@ -12,7 +12,9 @@ import { type YamlStream, isEmptyDocument, locateInDocument, parseYamlStream } f
  * are kept (findings come grouped by file), never all of them.
  */
 export class SourceFile {
-  private lineStarts: number[] | undefined;
+  /** Where lines start, as far as the text was scanned: every line break before `scanned` is counted. */
+  private readonly lineStarts: number[] = [0];
+  private scanned = 0;
 
   constructor(
     /** Path shown to users (relative to the working directory, `/`-separated). */
@@ -25,16 +27,23 @@ export class SourceFile {
     private readonly parsedText: string = text,
     /** Whether js-yaml read it without errors or aliases (see fastDocuments). */
     private readonly fastPath = false,
+    /** For a stream cut at the document limit: where the first document not read starts (the text goes on to its line's end). */
+    private readonly readTo = parsedText.length,
   ) {}
+
+  /** What the parsers read: the documents within the limit. */
+  private get readable(): string {
+    return this.readTo < this.parsedText.length ? this.parsedText.slice(0, this.readTo) : this.parsedText;
+  }
 
   /** The `yaml` documents of the stream (parsed again on each call; nothing is kept). */
   parse(): YamlStream {
-    return parseYamlStream(this.parsedText);
+    return parseYamlStream(this.readable);
   }
 
   /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
   locate(document: number, path: FieldPath, part?: "key" | "value"): SourceSpan | undefined {
-    const range = locatorOf(this, this.parsedText, this.fastPath)(document, path, part);
+    const range = locatorOf(this, this.readable, this.fastPath)(document, path, part);
     return range ? this.span(range.start, range.end) : undefined;
   }
 
@@ -51,7 +60,7 @@ export class SourceFile {
 
   /** 1-based line and column (UTF-16 code units, as the `yaml` parser counts them). */
   position(offset: number): { line: number; column: number } {
-    const starts = (this.lineStarts ??= computeLineStarts(this.parsedText));
+    const starts = this.lineStartsThrough(offset);
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -63,19 +72,33 @@ export class SourceFile {
   }
 
   lineText(line: number): string {
-    const starts = (this.lineStarts ??= computeLineStarts(this.parsedText));
+    let starts = this.lineStarts;
+    while (starts.length <= line && this.scanned < this.parsedText.length) starts = this.lineStartsThrough(this.scanned);
     const start = starts[line - 1];
     if (start === undefined) return "";
     let end = starts[line] ?? this.text.length;
     while (end > start && (this.text[end - 1] === "\n" || this.text[end - 1] === "\r")) end--;
     return this.text.slice(start, end);
   }
-}
 
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
+  /**
+   * The line starts up to the first one past `offset`, found as far as asked only: a finding near the top of a large
+   * file (the document limit's, in a 200 MB stream) indexed every line of it, hundreds of MB for one position.
+   */
+  private lineStartsThrough(offset: number): number[] {
+    const starts = this.lineStarts;
+    const text = this.parsedText;
+    while (this.scanned <= offset && this.scanned < text.length) {
+      const lineBreak = text.indexOf("\n", this.scanned);
+      if (lineBreak < 0) {
+        this.scanned = text.length;
+        break;
+      }
+      starts.push(lineBreak + 1);
+      this.scanned = lineBreak + 1;
+    }
+    return starts;
+  }
 }
 
 type Locator = (document: number, path: FieldPath, part: "key" | "value" | undefined) => Range | undefined;

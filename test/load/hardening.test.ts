@@ -186,6 +186,27 @@ describe("nesting and document limits", () => {
     // A stream whose markers do not account for its documents (`...`) is left to yaml, which counts them itself.
     expect(fastStream(`a: 1\n...\nb: 2\n${"---\n".repeat(10_000)}`)).toBeUndefined();
   });
+
+  it("keeps only the part of a cut stream it read, and places findings in it as before", async () => {
+    // With --max-file-size raised, a 200 MB stream of small documents was held whole for the run (its line index
+    // built over all of it) to show 10,000 documents: 0.86 GB. Now the text ends after the line of the first
+    // document not read; a finding in the documents read is placed as it was (its position comes from the same
+    // offsets), and one past the cut is never seen.
+    const vs = (name: string) => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: ${name}, namespace: shop }\nspec:\n  hosts: [a]\n  gateways: [nope]\n`;
+    const docs = Array.from({ length: 20_000 }, (_, i) => (i === 0 || i === 9_999 || i === 15_000 ? vs(`v${i}`) : HEAD.replace("name: c", `name: c${i}`)));
+    const text = docs.join("---\n");
+    const cut = fastStream(text)!.overflowAt!;
+    const parsed = parseManifests("m.yaml", text);
+    expect(parsed.source.text).toBe(text.slice(0, cut + 4));
+    expect(parsed.source.lineText(parsed.source.position(cut).line)).toBe("---");
+    const r = await lintText(text);
+    const lineOf = (offset: number) => text.slice(0, offset).split("\n").length;
+    expect(found(r).filter((f) => /gateway-not-found|limit/.test(f))).toEqual([
+      "6:14 virtualservice-gateway-not-found",
+      `${lineOf(text.indexOf("gateways: [nope]", text.indexOf("v9999")))}:14 virtualservice-gateway-not-found`,
+      `${lineOf(cut)}:1 yaml-limit-exceeded`,
+    ]);
+  });
 });
 
 describe("line ends", () => {
