@@ -55910,24 +55910,32 @@ function fromMerge(doc, value, want) {
 
 // src/load/source-file.ts
 var SourceFile = class {
-  constructor(file2, text, parsedText = text, fastPath = false) {
+  constructor(file2, text, parsedText = text, fastPath = false, readTo = parsedText.length) {
     this.file = file2;
     this.text = text;
     this.parsedText = parsedText;
     this.fastPath = fastPath;
+    this.readTo = readTo;
   }
   file;
   text;
   parsedText;
   fastPath;
-  lineStarts;
+  readTo;
+  /** Where lines start, as far as the text was scanned: every line break before `scanned` is counted. */
+  lineStarts = [0];
+  scanned = 0;
+  /** What the parsers read: the documents within the limit. */
+  get readable() {
+    return this.readTo < this.parsedText.length ? this.parsedText.slice(0, this.readTo) : this.parsedText;
+  }
   /** The `yaml` documents of the stream (parsed again on each call; nothing is kept). */
   parse() {
-    return parseYamlStream(this.parsedText);
+    return parseYamlStream(this.readable);
   }
   /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
   locate(document, path6, part) {
-    const range = locatorOf(this, this.parsedText, this.fastPath)(document, path6, part);
+    const range = locatorOf(this, this.readable, this.fastPath)(document, path6, part);
     return range ? this.span(range.start, range.end) : void 0;
   }
   span(from, end) {
@@ -55940,7 +55948,7 @@ var SourceFile = class {
   }
   /** 1-based line and column (UTF-16 code units, as the `yaml` parser counts them). */
   position(offset) {
-    const starts = this.lineStarts ??= computeLineStarts(this.parsedText);
+    const starts = this.lineStartsThrough(offset);
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -55951,19 +55959,33 @@ var SourceFile = class {
     return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
   }
   lineText(line) {
-    const starts = this.lineStarts ??= computeLineStarts(this.parsedText);
+    let starts = this.lineStarts;
+    while (starts.length <= line && this.scanned < this.parsedText.length) starts = this.lineStartsThrough(this.scanned);
     const start = starts[line - 1];
     if (start === void 0) return "";
     let end = starts[line] ?? this.text.length;
     while (end > start && (this.text[end - 1] === "\n" || this.text[end - 1] === "\r")) end--;
     return this.text.slice(start, end);
   }
+  /**
+   * The line starts up to the first one past `offset`, found as far as asked only: a finding near the top of a large
+   * file (the document limit's, in a 200 MB stream) indexed every line of it, hundreds of MB for one position.
+   */
+  lineStartsThrough(offset) {
+    const starts = this.lineStarts;
+    const text = this.parsedText;
+    while (this.scanned <= offset && this.scanned < text.length) {
+      const lineBreak = text.indexOf("\n", this.scanned);
+      if (lineBreak < 0) {
+        this.scanned = text.length;
+        break;
+      }
+      starts.push(lineBreak + 1);
+      this.scanned = lineBreak + 1;
+    }
+    return starts;
+  }
 };
-function computeLineStarts(text) {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
 var recent = /* @__PURE__ */ new Map();
 var RECENT_FILES = 8;
 function locatorOf(source, text, fastPath) {
@@ -56195,7 +56217,7 @@ function parseManifests(file2, text, store) {
     parsed2 = parseText(file2, text, parsedText, glued !== void 0);
     store?.set(file2, text, parsed2);
   }
-  const source = new SourceFile(file2, text, parsedText, parsed2.fastPath);
+  const source = sourceOf(file2, text, parsedText, parsed2);
   const resources = parsed2.resources.map(
     (m) => ({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) })
   );
@@ -56208,6 +56230,13 @@ function parseManifests(file2, text, store) {
   }
   return { source, resources, issues: [...parsed2.issues], skippedDocuments: parsed2.skippedDocuments, kustomize: parsed2.kustomize };
 }
+function sourceOf(file2, text, parsedText, parsed2) {
+  if (parsed2.readTo === void 0 || parsed2.readTo >= text.length) return new SourceFile(file2, text, parsedText, parsed2.fastPath);
+  const lineBreak = parsedText.indexOf("\n", parsed2.readTo);
+  const kept = lineBreak < 0 ? text.length : lineBreak + 1;
+  return new SourceFile(file2, detached(text.slice(0, kept)), detached(parsedText.slice(0, kept)), parsed2.fastPath, parsed2.readTo);
+}
+var detached = (slice) => Buffer.from(slice, "utf8").toString("utf8");
 function parseText(file2, text, parsedText, glued) {
   const fast = fastStream(parsedText);
   const source = new SourceFile(file2, text, parsedText, fast !== void 0);
@@ -56243,8 +56272,9 @@ function parseText(file2, text, parsedText, glued) {
   if (fast) {
     let ordinal2 = 0;
     for (const value of fast.documents) if (value !== null && value !== void 0) take(value, ordinal2++, true);
-    if (fast.overflowAt !== void 0) issues.push(yamlIssue(file2, source, { kind: "limit", limit: "documents", start: fast.overflowAt, end: fast.overflowAt + 1 }));
-    return { resources, issues, skippedDocuments, kustomize, fastPath: true };
+    if (fast.overflowAt === void 0) return { resources, issues, skippedDocuments, kustomize, fastPath: true };
+    issues.push(yamlIssue(file2, source, { kind: "limit", limit: "documents", start: fast.overflowAt, end: fast.overflowAt + 1 }));
+    return { resources, issues, skippedDocuments, kustomize, fastPath: true, readTo: fast.overflowAt };
   }
   const stream = source.parse();
   for (const p of stream.limits) issues.push(yamlIssue(file2, source, p));
@@ -88123,14 +88153,14 @@ var validation_rule_failed_default = defineRule({
   reads: [K.CustomResourceDefinition],
   check(resource, ctx) {
     const report2 = schemaReport(ctx.index, resource);
-    const sourceOf = (r, lookup) => lookup.status === "ok" ? `${r.kind} ${r.apiVersion} (${lookup.crd.source})` : r.kind;
+    const sourceOf2 = (r, lookup) => lookup.status === "ok" ? `${r.kind} ${r.apiVersion} (${lookup.crd.source})` : r.kind;
     for (const skipped of report2.skipped) {
-      const source = sourceOf(resource, report2.lookup);
+      const source = sourceOf2(resource, report2.lookup);
       const key2 = `${source}\0${skipped.rule}`;
       const first = ctx.index.all(ANY_KIND).find((r) => {
         if (r.kind !== resource.kind || r.group !== resource.group || !isLinted(r)) return false;
         const other = schemaReport(ctx.index, r);
-        return other.skipped.some((s) => `${sourceOf(r, other.lookup)}\0${s.rule}` === key2);
+        return other.skipped.some((s) => `${sourceOf2(r, other.lookup)}\0${s.rule}` === key2);
       });
       if (first !== resource) continue;
       ctx.report({
