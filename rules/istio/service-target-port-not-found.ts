@@ -3,7 +3,7 @@ import { K } from "../../src/model/kinds.js";
 import { labelsOf } from "../../src/model/resource.js";
 import { WORKLOAD_KINDS } from "../../src/model/resource-index.js";
 import { serviceView, workloadsBehind } from "../../src/model/services.js";
-import { portsInArguments } from "../../src/model/workloads.js";
+import { listeningPorts, portsInArguments } from "../../src/model/workloads.js";
 
 export default defineRule({
   meta: {
@@ -14,7 +14,9 @@ export default defineRule({
     description: "A Service's target port is not among the container ports declared by a workload the Service selects.",
     aliases: [{ tool: "kiali", code: "KIA0701", match: "same" }],
     messages: {
-      numbered: 'Target port {{target}} of Service port {{port}} is not a container port of {{kind}} "{{workload}}".',
+      numbered: 'Target port {{target}} of Service port {{port}} is not a container port of {{kind}} "{{workload}}", whose containers are told to listen on {{listening}}.',
+      undeclaredNumber:
+        'Target port {{target}} of Service port {{port}} is not declared by {{kind}} "{{workload}}" (it declares {{declared}}): it works only if the program listens on {{target}}.',
       named: 'Target port "{{target}}" of Service port {{port}} names no container port of {{kind}} "{{workload}}".',
     },
   },
@@ -37,15 +39,29 @@ export default defineRule({
         if (name !== undefined ? ports.some((cp) => cp.name === name) : ports.some((cp) => cp.containerPort === target)) continue;
         // A number the containers are told to listen on (--port 18080) works without being declared.
         if (name === undefined && typeof target === "number" && portsInArguments(w).has(target)) continue;
+        // A container port is informational: a numbered target reaches the program whether or not it is declared.
+        // Only where the containers are told to listen elsewhere (-port 8080) is it known to reach nothing.
+        const listening = name === undefined ? [...listeningPorts(w)] : [];
+        const undeclared = name === undefined && listening.length === 0;
         ctx.report({
           resource: svc,
           path: [...path, targetPort !== undefined ? "targetPort" : "port"],
-          messageId: name !== undefined ? "named" : "numbered",
-          data: { target, port: number, kind: w.resource.kind, workload: w.resource.name },
+          messageId: name !== undefined ? "named" : undeclared ? "undeclaredNumber" : "numbered",
+          ...(undeclared ? { severity: "info" as const } : {}),
+          data: {
+            target,
+            port: number,
+            kind: w.resource.kind,
+            workload: w.resource.name,
+            listening: listening.join(", "),
+            declared: [...new Set(ports.map((cp) => (cp.name ? `${cp.containerPort} (${cp.name})` : String(cp.containerPort))))].join(", "),
+          },
           related: [{ resource: w.resource, path: [...w.templatePath, "spec", "containers"], message: "the containers of a workload this Service selects" }],
           help: name !== undefined
             ? "A pod without a container port of that name gets no endpoint for this Service port; fix the name."
-            : "Point the target port at a port the containers declare (or declare the port the application listens on).",
+            : undeclared
+              ? "Kubernetes sends the traffic to that number whether or not a container declares it; declare the port the program listens on, or fix the target."
+              : "Point the target port at a port the program listens on.",
         });
         break;
       }

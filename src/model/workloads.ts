@@ -113,6 +113,51 @@ export function portsInArguments(workload: Workload): ReadonlySet<number> {
   return ports;
 }
 
+const listeningPortsCache = new WeakMap<Workload, ReadonlySet<number>>();
+
+/** A flag or variable that says where a program listens (`--port`, `-http-port`, `--listen-address`, `PORT`, `BIND_ADDR`). */
+const LISTEN_WORD = /(?:^|[-_])(?:[a-z]+[-_])*(?:port|listen|addr|address|bind)(?:[-_][a-z]+)*$/i;
+/** `8080`, `:8080`, `0.0.0.0:8080`, `[::]:8080`. */
+const LISTEN_VALUE = /^(?:(?:[\w.-]*|\[[\d:a-f]*\]):)?(\d{1,5})$/i;
+
+/**
+ * Port numbers the containers are told to listen on by a flag or variable named for it (`-port 8080`,
+ * `--listen=:9090`, `PORT=3000`): stronger than `portsInArguments` (any number in the arguments). A Service port
+ * sent to a number outside these and outside the declared ports reaches a port the program was told not to use.
+ */
+export function listeningPorts(workload: Workload): ReadonlySet<number> {
+  let ports = listeningPortsCache.get(workload);
+  if (ports) return ports;
+  const podSpec = asObject(asObject(getPath(workload.resource.data, workload.templatePath))?.spec) ?? {};
+  const found = new Set<number>();
+  const take = (value: string) => {
+    const m = LISTEN_VALUE.exec(value.trim());
+    const n = m ? Number(m[1]) : NaN;
+    if (n > 0 && n <= 65535) found.add(n);
+  };
+  for (const c of asArray(podSpec.containers)) {
+    const container = asObject(c);
+    const words = [...asArray(container?.command), ...asArray(container?.args)].flatMap((v) =>
+      typeof v === "string" ? v.split(/\s+/).filter(Boolean) : typeof v === "number" ? [String(v)] : [],
+    );
+    words.forEach((word, i) => {
+      const flag = /^--?([\w-]+)(?:=(.*))?$/.exec(word);
+      if (!flag || !LISTEN_WORD.test(flag[1]!)) return;
+      const value = flag[2] ?? words[i + 1];
+      if (value !== undefined) take(value);
+    });
+    for (const e of asArray(container?.env)) {
+      const env = asObject(e);
+      const name = asString(env?.name);
+      const value = env?.value;
+      if (name && LISTEN_WORD.test(name) && (typeof value === "string" || typeof value === "number")) take(String(value));
+    }
+  }
+  ports = found;
+  listeningPortsCache.set(workload, ports);
+  return ports;
+}
+
 /**
  * All workloads, indexed so that a selector is answered without scanning every workload: by namespace, and by
  * each `key=value` label, the rarest label of a selector picking the candidates.
