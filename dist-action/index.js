@@ -51203,6 +51203,41 @@ function portsInArguments(workload) {
   argumentPortsCache.set(workload, ports);
   return ports;
 }
+var listeningPortsCache = /* @__PURE__ */ new WeakMap();
+var LISTEN_WORD = /(?:^|[-_])(?:[a-z]+[-_])*(?:port|listen|addr|address|bind)(?:[-_][a-z]+)*$/i;
+var LISTEN_VALUE = /^(?:(?:[\w.-]*|\[[\d:a-f]*\]):)?(\d{1,5})$/i;
+function listeningPorts(workload) {
+  let ports = listeningPortsCache.get(workload);
+  if (ports) return ports;
+  const podSpec = asObject(asObject(getPath(workload.resource.data, workload.templatePath))?.spec) ?? {};
+  const found = /* @__PURE__ */ new Set();
+  const take = (value) => {
+    const m = LISTEN_VALUE.exec(value.trim());
+    const n = m ? Number(m[1]) : NaN;
+    if (n > 0 && n <= 65535) found.add(n);
+  };
+  for (const c of asArray(podSpec.containers)) {
+    const container = asObject(c);
+    const words = [...asArray(container?.command), ...asArray(container?.args)].flatMap(
+      (v) => typeof v === "string" ? v.split(/\s+/).filter(Boolean) : typeof v === "number" ? [String(v)] : []
+    );
+    words.forEach((word, i) => {
+      const flag = /^--?([\w-]+)(?:=(.*))?$/.exec(word);
+      if (!flag || !LISTEN_WORD.test(flag[1])) return;
+      const value = flag[2] ?? words[i + 1];
+      if (value !== void 0) take(value);
+    });
+    for (const e of asArray(container?.env)) {
+      const env2 = asObject(e);
+      const name = asString(env2?.name);
+      const value = env2?.value;
+      if (name && LISTEN_WORD.test(name) && (typeof value === "string" || typeof value === "number")) take(String(value));
+    }
+  }
+  ports = found;
+  listeningPortsCache.set(workload, ports);
+  return ports;
+}
 var WorkloadTable = class _WorkloadTable {
   constructor(list2) {
     this.list = list2;
@@ -84589,7 +84624,8 @@ var service_target_port_not_found_default = defineRule({
     description: "A Service's target port is not among the container ports declared by a workload the Service selects.",
     aliases: [{ tool: "kiali", code: "KIA0701", match: "same" }],
     messages: {
-      numbered: 'Target port {{target}} of Service port {{port}} is not a container port of {{kind}} "{{workload}}".',
+      numbered: 'Target port {{target}} of Service port {{port}} is not a container port of {{kind}} "{{workload}}", whose containers are told to listen on {{listening}}.',
+      undeclaredNumber: 'Target port {{target}} of Service port {{port}} is not declared by {{kind}} "{{workload}}" (it declares {{declared}}): it works only if the program listens on {{target}}.',
       named: 'Target port "{{target}}" of Service port {{port}} names no container port of {{kind}} "{{workload}}".'
     }
   },
@@ -84608,13 +84644,23 @@ var service_target_port_not_found_default = defineRule({
         const ports = w.containers.flatMap((c) => c.ports);
         if (name !== void 0 ? ports.some((cp) => cp.name === name) : ports.some((cp) => cp.containerPort === target)) continue;
         if (name === void 0 && typeof target === "number" && portsInArguments(w).has(target)) continue;
+        const listening = name === void 0 ? [...listeningPorts(w)] : [];
+        const undeclared = name === void 0 && listening.length === 0;
         ctx.report({
           resource: svc,
           path: [...path6, targetPort !== void 0 ? "targetPort" : "port"],
-          messageId: name !== void 0 ? "named" : "numbered",
-          data: { target, port: number, kind: w.resource.kind, workload: w.resource.name },
+          messageId: name !== void 0 ? "named" : undeclared ? "undeclaredNumber" : "numbered",
+          ...undeclared ? { severity: "info" } : {},
+          data: {
+            target,
+            port: number,
+            kind: w.resource.kind,
+            workload: w.resource.name,
+            listening: listening.join(", "),
+            declared: [...new Set(ports.map((cp) => cp.name ? `${cp.containerPort} (${cp.name})` : String(cp.containerPort)))].join(", ")
+          },
           related: [{ resource: w.resource, path: [...w.templatePath, "spec", "containers"], message: "the containers of a workload this Service selects" }],
-          help: name !== void 0 ? "A pod without a container port of that name gets no endpoint for this Service port; fix the name." : "Point the target port at a port the containers declare (or declare the port the application listens on)."
+          help: name !== void 0 ? "A pod without a container port of that name gets no endpoint for this Service port; fix the name." : undeclared ? "Kubernetes sends the traffic to that number whether or not a container declares it; declare the port the program listens on, or fix the target." : "Point the target port at a port the program listens on."
         });
         break;
       }
