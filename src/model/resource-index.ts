@@ -1,3 +1,4 @@
+import { copyWith } from "../base/copy.js";
 import { LayeredMap } from "../base/layered-map.js";
 import type { RawResource } from "../load/load.js";
 import { K, type KindKey, WORKLOAD_TEMPLATES, isBuiltinClusterScoped, kindId, parseApiVersion, sameKind } from "./kinds.js";
@@ -167,13 +168,11 @@ export class ResourceIndex {
   }
 
   /**
-   * The same index, recording what is read through it. Views share every table with the index (they are
-   * prototype children), so a view costs one object. A function is taken as a log of kinds only.
+   * The same index, recording what is read through it. Views share every table with the index (shallow copies,
+   * see copyWith), so a view costs one object. A function is taken as a log of kinds only.
    */
   view(log: ReadLog | ((kind: KindKey) => void)): ResourceIndex {
-    const view = Object.create(this) as ResourceIndex;
-    view.log = typeof log === "function" ? { kind: log, key: () => {} } : log;
-    return view;
+    return copyWith(this, { log: typeof log === "function" ? { kind: log, key: () => {} } : log });
   }
 
   /** Resources of a kind; ANY_KIND gives every resource (for rules that check each one, such as schema validation). */
@@ -665,9 +664,7 @@ class CountedNamespaces implements NamespaceTable {
   }
 
   recorded(log: ReadLog): NamespaceTable {
-    const copy = Object.create(this) as CountedNamespaces;
-    copy.log = log;
-    return copy;
+    return copyWith(this, { log });
   }
 
   exists(name: string): boolean {

@@ -1,3 +1,4 @@
+import { copyWith } from "../base/copy.js";
 import { WORKLOAD_TEMPLATES, sameKind } from "./kinds.js";
 import {
   type FieldPath,
@@ -177,9 +178,7 @@ export class WorkloadTable {
 
   /** The same table, reporting the namespaces each question looks into to `log`. */
   recorded(log: ReadLog): WorkloadTable {
-    const copy = Object.create(this) as WorkloadTable;
-    copy.log = log;
-    return copy;
+    return copyWith(this, { log });
   }
 
   /** The table after some workload resources changed; only the lists they are in are copied. */
