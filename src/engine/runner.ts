@@ -43,6 +43,32 @@ export function checkKnown(reports: unknown[], check: () => void): void {
  * checking (or on no resource, for a whole-index rule), and the run goes on with the next resource.
  */
 export function runRules(index: ResourceIndex, rules: readonly Rule[], internalError: Rule, run: RunInputs): RunResult {
+  const steps = ruleSteps(index, rules, internalError, run);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `runRules` in slices of about `sliceMs` of work, giving the event loop back between them, for a server that
+ * re-lints a whole index while it answers requests (the webhook's audit: seconds of work on 10,000 objects).
+ * The index must not change meanwhile (indexes never do; a server keeps its newer ones elsewhere).
+ */
+export async function runRulesInSlices(index: ResourceIndex, rules: readonly Rule[], internalError: Rule, run: RunInputs, sliceMs: number): Promise<RunResult> {
+  const steps = ruleSteps(index, rules, internalError, run);
+  for (let sliceEnd = performance.now() + sliceMs; ; ) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() >= sliceEnd) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceEnd = performance.now() + sliceMs;
+    }
+  }
+}
+
+/** The work of runRules, one check (a rule on one resource, or a whole-index rule) per step. */
+function* ruleSteps(index: ResourceIndex, rules: readonly Rule[], internalError: Rule, run: RunInputs): Generator<void, RunResult> {
   const reports: PendingReport[] = [];
   const reads = new Map<string, Set<string>>();
   const failed = (rule: Rule, error: unknown, resource?: Resource) => {
@@ -84,6 +110,7 @@ export function runRules(index: ResourceIndex, rules: readonly Rule[], internalE
           } catch (error) {
             failed(rule, error, resource);
           }
+          yield;
         }
       }
     } else {
@@ -92,6 +119,7 @@ export function runRules(index: ResourceIndex, rules: readonly Rule[], internalE
       } catch (error) {
         failed(rule, error);
       }
+      yield;
     }
   }
   return { reports, reads };

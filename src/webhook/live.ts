@@ -5,7 +5,7 @@ import type { Diagnostic } from "../engine/diagnostic.js";
 import { finalize } from "../engine/finalize.js";
 import { type Check, IncrementalEngine, type Preview } from "../engine/incremental.js";
 import type { Rule } from "../engine/rule.js";
-import { type PendingReport, runRules } from "../engine/runner.js";
+import { type PendingReport, runRulesInSlices } from "../engine/runner.js";
 import type { RawResource } from "../load/load.js";
 import type { Origin } from "../load/origin.js";
 import { WORKLOAD_TEMPLATES, sameKind } from "../model/kinds.js";
@@ -93,11 +93,16 @@ export class LiveIndex {
     return this.findings(preview, target);
   }
 
-  /** Lints the whole current state from scratch (the audit; also a check on the incremental state). */
-  audit(rules: readonly Rule[], internalError: Rule, cwd: string): { diagnostics: readonly Diagnostic[]; drift: number } {
-    const full = runRules(this.engine.current, rules, internalError, { config: this.config, cwd });
-    const diagnostics = this.finish(full.reports);
+  /**
+   * Lints the whole current state from scratch (the audit; also a check on the incremental state) in slices of
+   * `sliceMs`, so that requests are still answered while it runs (a full lint of 10,000 objects is seconds of
+   * work). It judges the index of the moment it started, and compares with the incremental state of that moment.
+   */
+  async audit(rules: readonly Rule[], internalError: Rule, cwd: string, sliceMs = 5): Promise<{ diagnostics: readonly Diagnostic[]; drift: number }> {
+    const index = this.engine.current;
     const incremental = new Set(this.finish(this.engine.reports()).map(key));
+    const full = await runRulesInSlices(index, rules, internalError, { config: this.config, cwd }, sliceMs);
+    const diagnostics = this.finish(full.reports);
     const fullKeys = new Set(diagnostics.map(key));
     let drift = 0;
     for (const k of fullKeys) if (!incremental.has(k)) drift++;

@@ -42,8 +42,11 @@ export interface RunningWebhook {
   readonly port: number;
   /** Resolves once the first full sync is done and the index is built. */
   readonly ready: Promise<void>;
-  /** Runs the audit now (it also runs every auditIntervalMs); undefined before the first sync. */
-  audit(): { readonly diagnostics: readonly Diagnostic[]; readonly drift: number } | undefined;
+  /**
+   * Runs the audit now (it also runs every auditIntervalMs), or joins the one running; undefined before the first
+   * sync. It works in slices, so requests are answered meanwhile.
+   */
+  audit(): Promise<{ readonly diagnostics: readonly Diagnostic[]; readonly drift: number }> | undefined;
   close(): Promise<void>;
 }
 
@@ -147,20 +150,29 @@ export async function runWebhook(options: WebhookOptions): Promise<RunningWebhoo
     log("error", `cannot read the cluster: ${error instanceof ClusterError || error instanceof UsageError ? error.message : String((error as Error).stack ?? error)}`);
   });
 
+  let auditing: Promise<{ readonly diagnostics: readonly Diagnostic[]; readonly drift: number }> | undefined;
   const auditNow = () => {
     if (!live) return undefined;
-    const started = Date.now();
-    const result = live.audit(rules, internalError, cwd);
-    metrics.audit(result.diagnostics, result.drift);
-    log(result.drift ? "warn" : "info", "audit", {
-      findings: result.diagnostics.length,
-      errors: result.diagnostics.filter((d) => d.severity === "error").length,
-      ms: Date.now() - started,
-      ...(result.drift ? { drift: result.drift } : {}),
+    const current = live;
+    auditing ??= (async () => {
+      const started = Date.now();
+      const result = await current.audit(rules, internalError, cwd);
+      metrics.audit(result.diagnostics, result.drift);
+      log(result.drift ? "warn" : "info", "audit", {
+        findings: result.diagnostics.length,
+        errors: result.diagnostics.filter((d) => d.severity === "error").length,
+        ms: Date.now() - started,
+        ...(result.drift ? { drift: result.drift } : {}),
+      });
+      return result;
+    })().finally(() => {
+      auditing = undefined;
     });
-    return result;
+    return auditing;
   };
-  const audit = setInterval(auditNow, options.auditIntervalMs);
+  const audit = setInterval(() => {
+    auditNow()?.catch((error: unknown) => log("error", `audit failed: ${(error as Error).message}`));
+  }, options.auditIntervalMs);
   audit.unref();
 
   return {

@@ -176,7 +176,7 @@ describe.skipIf(!hasOpenssl())("meshlint webhook (index from manifests; skipped 
   });
 
   it("audits the whole index: the findings of a full lint, no drift from the incremental state, in /metrics", async () => {
-    const result = webhook.audit()!;
+    const result = (await webhook.audit())!;
     const full = await lint(["world.yaml"], { cwd: dir });
     expect(result.drift).toBe(0);
     expect(result.diagnostics.length).toBeGreaterThan(0);
