@@ -49647,6 +49647,13 @@ function checkKnown(reports, check) {
   if (unknownContentReads() !== before) reports.length = kept;
 }
 function runRules(index, rules, internalError, run) {
+  const steps = ruleSteps(index, rules, internalError, run);
+  for (; ; ) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+function* ruleSteps(index, rules, internalError, run) {
   const reports = [];
   const reads = /* @__PURE__ */ new Map();
   const failed = (rule, error2, resource) => {
@@ -49686,6 +49693,7 @@ function runRules(index, rules, internalError, run) {
           } catch (error2) {
             failed(rule, error2, resource);
           }
+          yield;
         }
       }
     } else {
@@ -49694,6 +49702,7 @@ function runRules(index, rules, internalError, run) {
       } catch (error2) {
         failed(rule, error2);
       }
+      yield;
     }
   }
   return { reports, reads };
@@ -51005,6 +51014,11 @@ async function gitWithEnv(cwd, args, env2) {
   }
 }
 
+// src/base/copy.ts
+function copyWith(value, fields) {
+  return Object.assign(Object.create(Object.getPrototypeOf(value)), value, fields);
+}
+
 // src/base/layered-map.ts
 var LayeredMap = class _LayeredMap {
   constructor(parent) {
@@ -51253,9 +51267,7 @@ var WorkloadTable = class _WorkloadTable {
   log;
   /** The same table, reporting the namespaces each question looks into to `log`. */
   recorded(log2) {
-    const copy = Object.create(this);
-    copy.log = log2;
-    return copy;
+    return copyWith(this, { log: log2 });
   }
   /** The table after some workload resources changed; only the lists they are in are copied. */
   patched(removed, added) {
@@ -51400,14 +51412,12 @@ var ResourceIndex = class _ResourceIndex {
     return this.list;
   }
   /**
-   * The same index, recording what is read through it. Views share every table with the index (they are
-   * prototype children), so a view costs one object. A function is taken as a log of kinds only.
+   * The same index, recording what is read through it. Views share every table with the index (shallow copies,
+   * see copyWith), so a view costs one object. A function is taken as a log of kinds only.
    */
   view(log2) {
-    const view = Object.create(this);
-    view.log = typeof log2 === "function" ? { kind: log2, key: () => {
-    } } : log2;
-    return view;
+    return copyWith(this, { log: typeof log2 === "function" ? { kind: log2, key: () => {
+    } } : log2 });
   }
   /** Resources of a kind; ANY_KIND gives every resource (for rules that check each one, such as schema validation). */
   all(kind2) {
@@ -51849,9 +51859,7 @@ var CountedNamespaces = class _CountedNamespaces {
     return new _CountedNamespaces(counts, declared, new Set(counts.keys()));
   }
   recorded(log2) {
-    const copy = Object.create(this);
-    copy.log = log2;
-    return copy;
+    return copyWith(this, { log: log2 });
   }
   exists(name) {
     this.log?.key(ReadKey.namespaceExists(name));
