@@ -28,6 +28,15 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Sets an own field of a plain object, one named `__proto__` included (which `=` would take for the object's
+ * prototype; parsed manifests can hold such a field), as Object.fromEntries and JSON.parse do.
+ */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  else out[key] = value;
+}
+
 export const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export const asObject = (v: unknown): JsonObject | undefined => (isObject(v) ? v : undefined);

@@ -25,11 +25,19 @@ function compiled(engine: CelEngine, expression: string): CompiledCel | { readon
   return program;
 }
 
-export function checkCelRule(rule: CelValidation, value: unknown, node: SchemaNode, engine: CelEngine = defaultEngine): CelCheck {
-  const program = compiled(engine, rule.rule);
-  if ("error" in program) return { status: "skipped", detail: `it does not compile: ${program.error}` };
-  if (exceeds(value, MAX_CEL_INPUT_NODES)) return { status: "skipped", detail: `its input has more than ${MAX_CEL_INPUT_NODES} values` };
-  const self = celValue(value, node);
+/** The rules of one schema node on its value: the value is measured and converted for CEL once, for all of them. */
+export function checkCelRules(rules: readonly CelValidation[], value: unknown, node: SchemaNode, engine: CelEngine = defaultEngine): [CelValidation, CelCheck][] {
+  let input: { self: unknown } | "too large" | undefined;
+  return rules.map((rule) => {
+    const program = compiled(engine, rule.rule);
+    if ("error" in program) return [rule, { status: "skipped", detail: `it does not compile: ${program.error}` }];
+    input ??= exceeds(value, MAX_CEL_INPUT_NODES) ? "too large" : { self: celValue(value, node) };
+    if (input === "too large") return [rule, { status: "skipped", detail: `its input has more than ${MAX_CEL_INPUT_NODES} values` }];
+    return [rule, outcomeOf(rule, program, input.self, engine)];
+  });
+}
+
+function outcomeOf(rule: CelValidation, program: CompiledCel, self: unknown, engine: CelEngine): CelCheck {
   const outcome = program.evaluate({ self });
   // The apiserver rejects an object on which a rule fails to evaluate (a missing key, a bad duration, an int()
   // of a non-number): that is the rule saying no, not a problem of the rule.

@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { formatPath, isObject } from "../base/json.js";
+import { formatPath, isObject, setOwn } from "../base/json.js";
 import type { FieldPath, Json, JsonObject } from "../model/resource.js";
-import { type CelCheck, checkCelRule } from "./cel-rules.js";
+import { checkCelRules } from "./cel-rules.js";
 import { type CelValidation, type SchemaNode, acceptsNull } from "./convert.js";
 import { addTo } from "../base/multimap.js";
 
@@ -35,8 +35,7 @@ export interface ValidationResult {
  * the CEL rules run on the defaulted object.
  */
 export function validateAgainstSchema(data: JsonObject, schema: SchemaNode, validate: ValidateFunction): ValidationResult {
-  const object = cloneJson(data) as Record<string, unknown>;
-  prepare(object, schema);
+  const object = prepared(data, schema);
   const problems: SchemaProblem[] = [];
   const skipped: SkippedRule[] = [];
   const invalidAt = new Set<string>();
@@ -48,14 +47,13 @@ export function validateAgainstSchema(data: JsonObject, schema: SchemaNode, vali
   }
   walk(object, schema, [], (value, node, path) => {
     const listType = node["x-kubernetes-list-type"];
-    if (Array.isArray(value) && (listType === "set" || listType === "map")) problems.push(...duplicates(value, node, path));
+    if (Array.isArray(value) && (listType === "set" || listType === "map")) problems.push(...duplicates(value, node, [...path]));
     const rules = node["x-kubernetes-validations"];
-    if (!rules || value === undefined || value === null || isUnder(invalidAt, path)) return;
-    for (const rule of rules) {
-      if (/\boldSelf\b/.test(rule.rule)) continue; // transition rules compare with the stored object; there is none here
-      const outcome: CelCheck = checkCelRule(rule, value, node);
+    if (!rules || value === undefined || value === null || (invalidAt.size > 0 && isUnder(invalidAt, path))) return;
+    // Transition rules compare with the stored object; there is none here.
+    for (const [rule, outcome] of checkCelRules(rules.filter((rule) => !/\boldSelf\b/.test(rule.rule)), value, node)) {
       if (outcome.status === "failed") problems.push(celProblem(rule, path, outcome.message));
-      else if (outcome.status === "skipped") skipped.push({ rule: rule.rule, path, detail: outcome.detail });
+      else if (outcome.status === "skipped") skipped.push({ rule: rule.rule, path: [...path], detail: outcome.detail });
     }
   });
   return { problems, skipped };
@@ -70,25 +68,50 @@ function cloneJson(value: unknown): unknown {
   return out;
 }
 
-/** The apiserver's pruning of nulls and its defaulting, both along the structural schema only. */
-function prepare(value: unknown, node: SchemaNode | undefined): void {
-  if (!node || typeof value !== "object" || value === null) return;
+/**
+ * The object after the apiserver's pruning of nulls and its defaulting, both along the structural schema only. The
+ * parsed data is shared and never changed: objects and lists are copied only on the way to a change, so that the
+ * usual manifest (no null to prune, no default missing) is validated as it is, without a copy.
+ */
+function prepared(value: unknown, node: SchemaNode | undefined): unknown {
+  if (!node || typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
-    for (const item of value) prepare(item, node.items);
-    return;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const next = prepared(item, node.items);
+      if (next !== item) (out ??= value.slice())[i] = next;
+    }
+    return out ?? value;
   }
   const object = value as Record<string, unknown>;
-  for (const [k, v] of Object.entries(object)) {
+  let out: Record<string, unknown> | undefined;
+  for (const k in object) {
+    const v = object[k];
     const child = childSchema(node, k);
-    if (v === null && child && !acceptsNull(child)) delete object[k];
-    else prepare(v, child);
+    const pruned = v === null && child !== undefined && !acceptsNull(child);
+    const next = pruned ? undefined : prepared(v, child);
+    if (!out && (pruned || next !== v)) {
+      // The keys before this one, unchanged and in their order; this one and the rest follow.
+      out = {};
+      for (const before in object) {
+        if (before === k) break;
+        setOwn(out, before, object[before]);
+      }
+    }
+    if (out && !pruned) setOwn(out, k, next);
   }
-  for (const [k, child] of Object.entries(node.properties ?? {})) {
-    if (object[k] === undefined && child.default !== undefined) {
-      object[k] = cloneJson(child.default);
-      prepare(object[k], child);
+  const properties = node.properties;
+  if (properties) {
+    for (const k in properties) {
+      const child = properties[k]!;
+      if ((out ?? object)[k] === undefined && child.default !== undefined) {
+        out ??= { ...object };
+        setOwn(out, k, prepared(cloneJson(child.default), child));
+      }
     }
   }
+  return out ?? object;
 }
 
 /** The structural schema node for a path (array indexes step into `items`). */
@@ -104,15 +127,44 @@ export function schemaAt(root: SchemaNode, path: FieldPath): SchemaNode | undefi
 const childSchema = (node: SchemaNode, key: string): SchemaNode | undefined =>
   node.properties?.[key] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : undefined);
 
-/** Visits every value that has a structural schema node, depth first. */
+/** Visits every value that has a structural schema node with checks at or below it, depth first. */
 function walk(value: unknown, node: SchemaNode | undefined, path: (string | number)[], visit: (v: unknown, n: SchemaNode, p: FieldPath) => void): void {
-  if (!node) return;
+  if (!node || !hasChecks(node)) return;
   visit(value, node, path);
+  // One path, extended and shortened on the way: a visit copies what it keeps.
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, node.items, [...path, i], visit));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], node.items, path, visit);
+      path.pop();
+    }
   } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) walk(v, childSchema(node, k), [...path, k], visit);
+    for (const k in value) {
+      path.push(k);
+      walk((value as Record<string, unknown>)[k], childSchema(node, k), path, visit);
+      path.pop();
+    }
   }
+}
+
+const checked = new WeakMap<SchemaNode, boolean>();
+
+/** Whether a schema node or one below it has list-type or CEL checks (most of a schema's subtrees have none). */
+function hasChecks(node: SchemaNode): boolean {
+  let answer = checked.get(node);
+  if (answer === undefined) {
+    checked.set(node, true); // a schema that contains itself is walked, as before
+    const listType = node["x-kubernetes-list-type"];
+    answer =
+      listType === "set" ||
+      listType === "map" ||
+      node["x-kubernetes-validations"] !== undefined ||
+      (node.items !== undefined && hasChecks(node.items)) ||
+      (typeof node.additionalProperties === "object" && hasChecks(node.additionalProperties)) ||
+      Object.values(node.properties ?? {}).some(hasChecks);
+    checked.set(node, answer);
+  }
+  return answer;
 }
 
 const pointer = (path: FieldPath) => path.map((s) => `/${String(s)}`).join("");

@@ -3,7 +3,10 @@ import { lint } from "../../src/api.js";
 import { emptyConfig } from "../../src/engine/config.js";
 import { convertCrdSchema } from "../../src/schema/convert.js";
 import { KUBERNETES_FORMATS } from "../../src/schema/formats.js";
-import { parseFieldPath } from "../../src/schema/validate.js";
+import { parseFieldPath, validateAgainstSchema } from "../../src/schema/validate.js";
+import { AJV_OPTIONS } from "../../src/schema/precompiled.js";
+import { Ajv } from "ajv";
+import { parseDocument } from "yaml";
 import { tempRepo } from "../helpers/temp-repo.js";
 
 const SCHEMA_RULES = new Set(["schema-invalid", "validation-rule-failed", "api-version-not-served", "api-version-deprecated"]);
@@ -141,6 +144,21 @@ spec:
       "schema-invalid:error: spec.size must be an integer, not .inf (infinity, or a number past 64-bit floats such as 1e309).",
       "schema-invalid:error: spec.size must be an integer, not -.inf (minus infinity, or a number past 64-bit floats such as -1e309).",
     ]);
+  });
+
+  it("prunes and defaults on copies, leaving the parsed manifest as written; a field named __proto__ is a field", () => {
+    const crd = parseDocument(CRD(`x-kubernetes-validations: [{ rule: "self.size == 1 && !has(self.note)", message: "defaulted and pruned" }]`)).toJS();
+    const schema = convertCrdSchema(crd.spec.versions[0].schema.openAPIV3Schema);
+    const ajv = new Ajv(AJV_OPTIONS);
+    for (const [name, check] of Object.entries(KUBERNETES_FORMATS)) ajv.addFormat(name, check);
+    const validate = ajv.compile(schema);
+    const data = JSON.parse('{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"mode":null,"note":null,"items":[{"name":"a"}],"__proto__":{"x":1}}}');
+    const written = structuredClone(data);
+    const { problems } = validateAgainstSchema(data, schema, validate);
+    // The CEL rule saw size defaulted and note pruned; items[0].protocol defaulted too (no duplicate to report).
+    expect(problems.map((p) => p.detail)).toEqual(['Unknown field "__proto__" in spec.']);
+    expect(data).toEqual(written);
+    expect(Object.keys(data.spec)).toEqual(["mode", "note", "items", "__proto__"]);
   });
 
   it("survives hostile values: nulls everywhere, wrong types, huge arrays, deep nesting", async () => {

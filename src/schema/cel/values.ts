@@ -4,6 +4,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { DurationSchema, TimestampSchema } from "@bufbuild/protobuf/wkt";
+import { setOwn } from "../../base/json.js";
 import type { SchemaNode } from "../convert.js";
 import { decodeStdBase64 } from "./formats.js";
 import { durationParts, parseDateTime, parseFullDate, parseStrfmtDuration, type Instant } from "../../base/go/time.js";
@@ -19,6 +20,16 @@ const RESERVED = new Set([
  * `__slash__`; names starting with a digit or using other characters are not exposed.
  */
 export function escapeCelPropertyName(name: string): string | undefined {
+  if (escapedNames.has(name)) return escapedNames.get(name);
+  const escaped = escapeName(name);
+  // Manifests repeat a few hundred property names: each is escaped once.
+  if (escapedNames.size < 10_000) escapedNames.set(name, escaped);
+  return escaped;
+}
+
+const escapedNames = new Map<string, string | undefined>();
+
+function escapeName(name: string): string | undefined {
   if (name === "" || /^[0-9]/.test(name)) return undefined;
   if (RESERVED.has(name)) return `__${name}__`;
   if (!/^[A-Za-z0-9_./-]*$/.test(name)) return undefined;
@@ -51,12 +62,19 @@ function objectProperties(schema: SchemaNode): Record<string, SchemaNode> | unde
   return properties;
 }
 
+/** A map with each of an object's own fields converted. */
+function mapFields(data: Record<string, unknown>, convert: (value: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(data)) setOwn(out, k, convert(data[k]));
+  return out;
+}
+
 /** JSON without a schema: objects stay maps keyed by the original names, whole numbers become ints. */
 function untyped(data: unknown): unknown {
   if (data === null || data === undefined) return null;
   if (typeof data === "number") return Number.isInteger(data) ? BigInt(data) : data;
   if (Array.isArray(data)) return data.map(untyped);
-  if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, untyped(v)]));
+  if (isPlainObject(data)) return mapFields(data, untyped);
   return data;
 }
 
@@ -105,19 +123,18 @@ export function celValue(data: unknown, schema: SchemaNode | undefined): unknown
       if (!isPlainObject(data)) return untyped(data);
       const properties = objectProperties(schema);
       if (properties !== undefined) {
-        const fields: [string, unknown][] = [];
-        for (const [name, value] of Object.entries(data)) {
+        const fields: Record<string, unknown> = {};
+        for (const name of Object.keys(data)) {
+          const value = data[name];
           const property = properties[name];
+          if (value === null || value === undefined || !property) continue;
           const escaped = escapeCelPropertyName(name);
-          if (value === null || value === undefined || !property || escaped === undefined) continue;
-          fields.push([escaped, celValue(value, property)]);
+          if (escaped !== undefined) setOwn(fields, escaped, celValue(value, property));
         }
-        return Object.fromEntries(fields);
+        return fields;
       }
       const valueSchema = schema.additionalProperties;
-      if (typeof valueSchema === "object") {
-        return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, celValue(v, valueSchema)]));
-      }
+      if (typeof valueSchema === "object") return mapFields(data, (v) => celValue(v, valueSchema));
       return untyped(data);
     }
     case "array":
