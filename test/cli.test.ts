@@ -256,10 +256,13 @@ describe("the installed bin", () => {
     const env = { ...process.env, MESHLINT_TIMING: timing };
     const r = spawnSync(process.execPath, [join(ROOT, "bin", "meshlint.js"), "--format", "json", "fixtures/demo"], { cwd: ROOT, encoding: "utf8", env });
     expect(r.status).toBe(1);
-    const { phases } = JSON.parse(readFileSync(timing, "utf8")) as { phases: { phase: string; cpuMs: number; wallMs: number }[] };
+    const { phases } = JSON.parse(readFileSync(timing, "utf8")) as { phases: { phase: string; cpuMs: number; wallMs: number; threadCpuMs?: number; gcMs: number }[] };
     expect(phases.map((p) => p.phase)).toEqual(["startup", "config", "discover", "read", "parse", "index", "rules", "finalize", "directives", "report", "exit"]);
-    for (const p of phases) expect(p.cpuMs >= 0 && p.wallMs >= 0).toBe(true);
+    for (const p of phases) expect(p.cpuMs >= 0 && p.wallMs >= 0 && p.gcMs >= 0).toBe(true);
     expect(phases.find((p) => p.phase === "startup")!.cpuMs).toBeGreaterThan(0);
+    // The main thread's own CPU (Linux), which the bench's linear-growth guard judges, and at least one collection.
+    if (process.platform === "linux") expect(phases.find((p) => p.phase === "startup")!.threadCpuMs).toBeGreaterThan(0);
+    expect(phases.reduce((sum, p) => sum + p.gcMs, 0)).toBeGreaterThan(0);
     const json = JSON.parse(r.stdout);
     expect(new Set(json.diagnostics.map((d: { ruleId: string }) => d.ruleId))).toEqual(
       new Set([

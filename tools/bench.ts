@@ -14,19 +14,32 @@ import { changeOneFile, generate } from "./bench-repo.js";
 //   parse of the same files, meshlint cold, and meshlint with --cache, unchanged and with one file changed.
 // Every run is a fresh process, timed from spawn to exit (wall), with its whole CPU time and peak RSS (measured
 // by bench-probe.ts, preloaded). Small runs are repeated and the median is shown. Then the phases of the cold runs
-// (MESHLINT_TIMING), the linear-growth guard (CPU per resource at 100k at most 1.1 times that at 10k, phase by
-// phase) and the issue's goals. Exits 1 when the guard or a goal fails.
+// (MESHLINT_TIMING), the linear-growth guard and the issue's goals. Exits 1 when the guard or a goal fails.
+// `--cold` measures meshlint cold only (no bare parse, no cache runs): enough for the guard, in a third of the time.
+//
+// The guard: each growing phase's work per resource at 100k is at most 1.1 times that at 10k. A phase's work is the
+// main thread's CPU time (Linux; the process's elsewhere), the best of the runs of each size: the process's CPU
+// also counts V8's helper threads, whose concurrent marking of a heap that grew with the repository lands in
+// whichever phase runs meanwhile (the 100k index phase measured 613-1,439 ms of process CPU on the same code).
+// Garbage collection pauses are shown, not judged: they are wall-clock times, which a loaded machine stretches.
 
 const DEFAULT_SIZES = [140, 1_000, 10_000, 100_000];
 /** Phases that grow with the repository; start-up, config and exit are fixed costs. */
 const FIXED_PHASES = new Set(["startup", "config", "exit"]);
 const LINEAR_LIMIT = 1.1;
+/**
+ * A phase whose work at 100k stays under this many milliseconds (0.5 µs per resource) is too small to judge by
+ * timing; one that grows faster than the repository does not stay under it.
+ */
+const JUDGED_FROM_MS = 50;
 
 interface Measured {
   readonly wallMs: number;
   readonly cpuMs: number;
   readonly maxRssKb: number;
   readonly phases: readonly PhaseTime[];
+  /** The phases of every run (one per run), for the guard's best of the runs. */
+  readonly runs: readonly (readonly PhaseTime[])[];
   readonly stdout: string;
 }
 
@@ -53,7 +66,7 @@ function once(args: readonly string[], okStatus: readonly number[] = [0]): Measu
   } catch {
     // not a lint run (node -e 0, --version, the bare parse)
   }
-  return { wallMs, cpuMs: usage.cpuMs, maxRssKb: usage.maxRssKb, phases, stdout: r.stdout };
+  return { wallMs, cpuMs: usage.cpuMs, maxRssKb: usage.maxRssKb, phases, runs: [phases], stdout: r.stdout };
 }
 
 const median = (values: readonly number[]): number => {
@@ -70,10 +83,11 @@ function measure(runs: number, args: readonly string[], okStatus?: readonly numb
   }
   const cpu = median(all.map((m) => m.cpuMs));
   const typical = all.find((m) => m.cpuMs === cpu) ?? all[0]!;
-  return { ...typical, wallMs: median(all.map((m) => m.wallMs)), maxRssKb: Math.max(...all.map((m) => m.maxRssKb)) };
+  return { ...typical, wallMs: median(all.map((m) => m.wallMs)), maxRssKb: Math.max(...all.map((m) => m.maxRssKb)), runs: all.map((m) => m.phases) };
 }
 
-const runsFor = (size: number, asked: number | undefined) => asked ?? (size <= 1_000 ? 5 : size <= 10_000 ? 3 : 1);
+/** Runs per size; with --cold (the guard's own run), two at 100k, for the guard's best of the runs. */
+const runsFor = (size: number, asked: number | undefined, coldOnly: boolean) => asked ?? (size <= 1_000 ? 5 : size <= 10_000 ? 3 : coldOnly ? 2 : 1);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const megabytes = (kb: number) => `${Math.round(kb / 1024)} MB`;
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -84,7 +98,7 @@ interface SizeResult {
   readonly resources: number;
   readonly files: number;
   readonly bytes: number;
-  readonly yaml: Measured;
+  readonly yaml?: Measured;
   readonly cold: Measured;
   readonly cached?: Measured;
   readonly changed?: Measured;
@@ -95,17 +109,17 @@ function lintArgs(dir: string, extra: readonly string[] = []): string[] {
   return [cli, "--format", "json", "--fail-on", "none", ...extra, dir];
 }
 
-function benchSize(size: number, runs: number): SizeResult {
+function benchSize(size: number, runs: number, coldOnly: boolean): SizeResult {
   const dir = join(scratch, `repo-${size}`);
   const made = generate(dir, size);
   const name = sizeName(made.resources);
   process.stderr.write(`${name}: ${made.resources} resources in ${made.files} files\n`);
-  const yaml = measure(runs, [join(dist, "bench-child.js"), dir]);
+  const yaml = coldOnly ? undefined : measure(runs, [join(dist, "bench-child.js"), dir]);
   const cold = measure(runs, lintArgs(dir));
   const findings = (JSON.parse(cold.stdout) as { diagnostics: unknown[] }).diagnostics.length;
   let cached: Measured | undefined;
   let changed: Measured | undefined;
-  if (supportsCache()) {
+  if (!coldOnly && supportsCache()) {
     const cacheFile = join(scratch, `cache-${size}`);
     const withCache = lintArgs(dir, ["--cache", "--cache-location", cacheFile]);
     rmSync(cacheFile, { force: true });
@@ -114,7 +128,7 @@ function benchSize(size: number, runs: number): SizeResult {
     changed = measure(runs, withCache, [0], (round) => changeOneFile(dir, round));
   }
   rmSync(dir, { recursive: true, force: true });
-  return { name, resources: made.resources, files: made.files, bytes: made.bytes, yaml, cold, findings, ...(cached ? { cached } : {}), ...(changed ? { changed } : {}) };
+  return { name, resources: made.resources, files: made.files, bytes: made.bytes, ...(yaml ? { yaml } : {}), cold, findings, ...(cached ? { cached } : {}), ...(changed ? { changed } : {}) };
 }
 
 function supportsCache(): boolean {
@@ -140,8 +154,9 @@ function sizeTable(results: readonly SizeResult[], node: Measured): string {
   for (const r of results) {
     const what = `${r.name}: ${r.resources.toLocaleString("en")} resources, ${r.files.toLocaleString("en")} files, ${(r.bytes / 1024 / 1024).toFixed(1)} MB, ${r.findings} findings`;
     const row = (label: string, m: Measured, first: boolean) =>
-      `| ${first ? what : ""} | ${label} | ${seconds(m.wallMs)} | ${seconds(m.cpuMs)} | ${megabytes(m.maxRssKb)} | ${ratio(m.wallMs, r.yaml.wallMs)} | ${ratio(m.wallMs, node.wallMs)} |`;
-    lines.push(row("bare `yaml` parse", r.yaml, true), row("meshlint, cold", r.cold, false));
+      `| ${first ? what : ""} | ${label} | ${seconds(m.wallMs)} | ${seconds(m.cpuMs)} | ${megabytes(m.maxRssKb)} | ${r.yaml ? ratio(m.wallMs, r.yaml.wallMs) : "–"} | ${ratio(m.wallMs, node.wallMs)} |`;
+    if (r.yaml) lines.push(row("bare `yaml` parse", r.yaml, true));
+    lines.push(row("meshlint, cold", r.cold, !r.yaml));
     if (r.cached) lines.push(row("meshlint --cache, unchanged", r.cached, false));
     if (r.changed) lines.push(row("meshlint --cache, one file changed", r.changed, false));
   }
@@ -161,28 +176,45 @@ function phaseTable(results: readonly SizeResult[]): string {
   for (const name of phaseNames(results)) {
     const cells = results.map((r) => {
       const ms = phaseCpu(r.cold, name);
-      return FIXED_PHASES.has(name) ? `${ms} ms` : `${ms} ms (${((ms * 1000) / r.resources).toFixed(0)} µs/res)`;
+      const gc = r.cold.phases.find((p) => p.phase === name)?.gcMs ?? 0;
+      const perResource = FIXED_PHASES.has(name) ? "" : `, ${((ms * 1000) / r.resources).toFixed(0)} µs/res`;
+      return `${ms} ms (GC ${gc} ms${perResource})`;
     });
     lines.push(`| ${name} | ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
 }
 
-/** CPU per resource of each growing phase at the largest size against the size ten times smaller. */
+/** A phase's work in one run: the main thread's CPU (else the process's). */
+const work = (p: PhaseTime | undefined): number => (p ? (p.threadCpuMs ?? p.cpuMs) : 0);
+
+/** The least work of a phase over the runs of a size (the runs' noise only ever adds). */
+const bestWork = (m: Measured, name: string): number => Math.min(...m.runs.map((phases) => work(phases.find((p) => p.phase === name))));
+
+/** Work per resource of each growing phase at the largest size against the size ten times smaller. */
 function linearGuard(results: readonly SizeResult[]): { text: string; ok: boolean } {
   const large = results.find((r) => r.resources >= 90_000);
   const medium = results.find((r) => r.resources >= 9_000 && r.resources < 90_000);
   if (!large || !medium) return { text: "(needs the 10k and 100k sizes)", ok: true };
   let ok = true;
-  const lines = [`| phase | ${medium.name} µs/res | ${large.name} µs/res | ratio | at most ${LINEAR_LIMIT} |`, "| --- | --- | --- | --- | --- |"];
+  const lines = [
+    `| phase | ${medium.name} µs/res | ${large.name} µs/res | ratio | at most ${LINEAR_LIMIT} |`,
+    "| --- | --- | --- | --- | --- |",
+  ];
   for (const name of phaseNames([medium, large])) {
     if (FIXED_PHASES.has(name)) continue;
-    const a = (phaseCpu(medium.cold, name) * 1000) / medium.resources;
-    const b = (phaseCpu(large.cold, name) * 1000) / large.resources;
-    const within = a === 0 ? b < 1 : b / a <= LINEAR_LIMIT;
+    const a = (bestWork(medium.cold, name) * 1000) / medium.resources;
+    const largeMs = bestWork(large.cold, name);
+    const b = (largeMs * 1000) / large.resources;
+    const judged = largeMs >= JUDGED_FROM_MS;
+    const within = !judged || (a > 0 && b / a <= LINEAR_LIMIT);
     ok &&= within;
-    lines.push(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${a === 0 ? "–" : (b / a).toFixed(2)} | ${within ? "yes" : "**no**"} |`);
+    const verdict = judged ? (within ? "yes" : "**no**") : `(under ${JUDGED_FROM_MS} ms)`;
+    lines.push(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${a === 0 ? "–" : (b / a).toFixed(2)} | ${verdict} |`);
   }
+  const gc = (m: Measured, resources: number) => (Math.min(...m.runs.map((phases) => phases.reduce((sum, p) => sum + p.gcMs, 0))) * 1000) / resources;
+  const [gcA, gcB] = [gc(medium.cold, medium.resources), gc(large.cold, large.resources)];
+  lines.push(`| garbage collection pauses, wall (not judged) | ${gcA.toFixed(1)} | ${gcB.toFixed(1)} | ${gcA === 0 ? "–" : (gcB / gcA).toFixed(2)} | |`);
   return { text: lines.join("\n"), ok };
 }
 
@@ -192,12 +224,13 @@ function goals(node: Measured, version: Measured, demo: Measured, results: reado
   checks.push(["demo ≤ 4 × `node -e 0`", demo.wallMs / node.wallMs, 4], ["`--version` ≤ 2 × `node -e 0`", version.wallMs / node.wallMs, 2]);
   const ten = at(9_000, 90_000);
   const hundred = at(90_000, Infinity);
+  const versusYaml = (r: SizeResult, m: Measured | undefined) => (m && r.yaml ? m.wallMs / r.yaml.wallMs : undefined);
   if (ten) {
-    checks.push(["10k cold ≤ 1.2 × bare `yaml` parse", ten.cold.wallMs / ten.yaml.wallMs, 1.2]);
-    checks.push(["10k, --cache, one file changed ≤ 0.4 × bare `yaml` parse", ten.changed && ten.changed.wallMs / ten.yaml.wallMs, 0.4]);
+    checks.push(["10k cold ≤ 1.2 × bare `yaml` parse", versusYaml(ten, ten.cold), 1.2]);
+    checks.push(["10k, --cache, one file changed ≤ 0.4 × bare `yaml` parse", versusYaml(ten, ten.changed), 0.4]);
   }
   if (hundred) {
-    checks.push(["100k cold ≤ 0.8 × bare `yaml` parse", hundred.cold.wallMs / hundred.yaml.wallMs, 0.8]);
+    checks.push(["100k cold ≤ 0.8 × bare `yaml` parse", versusYaml(hundred, hundred.cold), 0.8]);
     checks.push(["100k peak RSS ≤ 600 MB", hundred.cold.maxRssKb / 1024, 600]);
   }
   let ok = true;
@@ -214,6 +247,7 @@ function main(): void {
   const args = process.argv.slice(2);
   const runsAt = args.indexOf("--runs");
   const askedRuns = runsAt >= 0 ? Number(args[runsAt + 1]) : undefined;
+  const coldOnly = args.includes("--cold");
   const sizes = args.filter((a, i) => i !== runsAt + 1 || runsAt < 0).map(Number).filter((n) => n > 0);
   // Outside the project: its .gitignore would hide the repositories from meshlint.
   scratch = mkdtempSync(join(tmpdir(), "meshlint-bench-"));
@@ -224,7 +258,7 @@ function main(): void {
     const demoDir = join(PACKAGE_ROOT, "fixtures", "demo");
     const demo = measure(startupRuns, lintArgs(demoDir), [0, 1]);
     const demoResources = (JSON.parse(demo.stdout) as { summary: { resources: number } }).summary.resources;
-    const results = (sizes.length ? sizes : DEFAULT_SIZES).map((size) => benchSize(size, runsFor(size, askedRuns)));
+    const results = (sizes.length ? sizes : DEFAULT_SIZES).map((size) => benchSize(size, runsFor(size, askedRuns, coldOnly), coldOnly));
     const guard = linearGuard(results);
     const met = goals(node, version, demo, results);
     const out = [
@@ -238,7 +272,7 @@ function main(): void {
       "",
       sizeTable(results, node),
       "",
-      "### Phases (meshlint, cold; CPU)",
+      "### Phases (meshlint, cold; CPU of the process, of which garbage collection pauses)",
       "",
       phaseTable(results),
       "",
