@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import vm from "node:vm";
 
 // V8's code cache, kept on disk between runs, for the code meshlint compiles itself: its CLI bundle and the generated
@@ -14,7 +14,7 @@ import vm from "node:vm";
 // gives names the source's content, since V8 checks only its length.
 
 export interface CodeCacheOptions {
-  /** A short name for the script's cache files: a new cache of the same name replaces the older ones. */
+  /** A short name for the script's cache files: the few newest caches of a name are kept (KEPT_PER_NAME). */
   readonly name: string;
   /** Identifies the source's content (a digest made at build time, for instance). */
   readonly key: string;
@@ -70,19 +70,26 @@ export function compileCached(source: string, filename: string, options: CodeCac
   return script;
 }
 
-/** Writes the caches of this run's scripts (atomically: another run may be reading them), dropping older ones. */
+/**
+ * Caches kept per name: a few builds of meshlint in use side by side (projects pinning different versions, a
+ * checkout and an installed copy, git worktrees) each keep theirs instead of replacing each other's on every run.
+ */
+const KEPT_PER_NAME = 4;
+
+/** Writes the caches of this run's scripts (atomically: another run may be reading them), dropping the oldest. */
 export function saveCodeCaches(): void {
   for (const { script, file, name } of unsaved.splice(0)) {
     try {
       const temporary = `${file}.${process.pid}.tmp`;
       writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
       renameSync(temporary, file);
-      const dir = join(file, "..");
-      const current = file.slice(dir.length + 1);
-      for (const other of readdirSync(dir)) {
-        const older = other !== current && other.startsWith(`${name}-`) && other.length === current.length;
-        if (older) rmSync(join(dir, other), { force: true });
-      }
+      const dir = dirname(file);
+      const current = basename(file);
+      const others = readdirSync(dir)
+        .filter((other) => other !== current && other.startsWith(`${name}-`) && other.length === current.length)
+        .map((other) => ({ path: join(dir, other), written: statSync(join(dir, other), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+        .sort((a, b) => b.written - a.written);
+      for (const older of others.slice(KEPT_PER_NAME - 1)) rmSync(older.path, { force: true });
     } catch {
       // A full disk or a vanished folder: the next run compiles again.
     }

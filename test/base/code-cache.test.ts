@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -50,14 +50,20 @@ describe.skipIf(uid === undefined || process.env.NODE_DISABLE_COMPILE_CACHE)("V8
     expect(run("k2").script.cachedDataRejected).toBe(false);
   });
 
-  it("keeps one cache per name: a new key (a new build) replaces the old one", () => {
-    run("old");
-    saveCodeCaches();
-    const [old] = files();
-    run("new");
-    saveCodeCaches();
-    expect(files()).toHaveLength(1);
-    expect(files()[0]).not.toBe(old);
+  it("keeps the four newest caches of a name (builds in use side by side), dropping older ones", () => {
+    const written: string[] = [];
+    for (const key of ["b1", "b2", "b3", "b4", "b5", "b6"]) {
+      run(key);
+      saveCodeCaches();
+      written.push(files().find((f) => !written.includes(f))!);
+      // Distinct modification times, whatever the file system's resolution.
+      const at = new Date(Date.now() - (10 - written.length) * 60_000);
+      utimesSync(join(folder, written.at(-1)!), at, at);
+    }
+    expect(files().sort()).toEqual(written.slice(2).sort());
+    // Each kept build still finds its own.
+    expect(run("b3").script.cachedDataRejected).toBe(false);
+    expect(run("b6").script.cachedDataRejected).toBe(false);
   });
 
   it("uses a folder only when it is private to the user: not a link, not readable or writable by others", () => {
