@@ -34093,11 +34093,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename11 = shortcut ? basenameOf(path6) : path6;
+        const basename12 = shortcut ? basenameOf(path6) : path6;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename11 : path6
+            shortcut && rule._basenameOnly ? basename12 : path6
           )) {
             const { negative } = rule;
             const ret = {
@@ -36030,8 +36030,8 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/action/main.ts
-import { mkdirSync as mkdirSync4, readFileSync as readFileSync10, writeFileSync as writeFileSync6 } from "node:fs";
-import { dirname as dirname14, resolve as resolve16 } from "node:path";
+import { mkdirSync as mkdirSync4, readFileSync as readFileSync11, writeFileSync as writeFileSync6 } from "node:fs";
+import { dirname as dirname15, resolve as resolve16 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -38312,37 +38312,74 @@ import { tmpdir as tmpdir4 } from "node:os";
 import { isAbsolute as isAbsolute3, join as join21, relative as relative11, resolve as resolve14 } from "node:path";
 
 // src/base/timing.ts
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { PerformanceObserver } from "node:perf_hooks";
+import { isMainThread } from "node:worker_threads";
 var setting = process.env.MESHLINT_TIMING;
 var enabled = setting !== void 0 && setting !== "" && setting !== "0";
 var totals = /* @__PURE__ */ new Map();
-var last = { cpu: 0, wall: 0 };
+var spans = [];
+var pauses = [];
+var observer;
+var last = { cpu: 0, wall: 0, thread: 0 };
 var cpuNow = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e3;
 };
+var schedstat = `/proc/self/task/${process.pid}/schedstat`;
+function threadCpuNow() {
+  if (!isMainThread || process.platform !== "linux") return void 0;
+  try {
+    return Number(readFileSync(schedstat, "utf8").split(" ")[0]) / 1e6;
+  } catch {
+    return void 0;
+  }
+}
 function phase(name) {
   if (!enabled) return;
-  const now = { cpu: cpuNow(), wall: performance.now() };
-  const total = totals.get(name) ?? { cpuMs: 0, wallMs: 0 };
+  const now = { cpu: cpuNow(), wall: performance.now(), thread: threadCpuNow() };
+  const total = totals.get(name) ?? { cpuMs: 0, wallMs: 0, threadCpuMs: 0, gcMs: 0 };
   total.cpuMs += now.cpu - last.cpu;
   total.wallMs += now.wall - last.wall;
+  total.threadCpuMs = now.thread === void 0 || last.thread === void 0 || total.threadCpuMs === void 0 ? void 0 : total.threadCpuMs + now.thread - last.thread;
   totals.set(name, total);
+  spans.push({ name, from: last.wall, to: now.wall });
   last = now;
 }
 function phaseTimes() {
-  return [...totals].map(([name, t]) => ({ phase: name, cpuMs: Math.round(t.cpuMs), wallMs: Math.round(t.wallMs) }));
+  for (const entry of observer?.takeRecords() ?? []) pauses.push({ start: entry.startTime, duration: entry.duration });
+  for (const total of totals.values()) total.gcMs = 0;
+  for (const pause of pauses) {
+    const span = spans.find((s) => pause.start >= s.from && pause.start < s.to);
+    const total = span && totals.get(span.name);
+    if (total) total.gcMs += pause.duration;
+  }
+  return [...totals].map(([name, t]) => ({
+    phase: name,
+    cpuMs: Math.round(t.cpuMs),
+    wallMs: Math.round(t.wallMs),
+    ...t.threadCpuMs !== void 0 ? { threadCpuMs: Math.round(t.threadCpuMs) } : {},
+    gcMs: Math.round(t.gcMs)
+  }));
 }
 if (enabled) {
+  observer = new PerformanceObserver((list2) => {
+    for (const entry of list2.getEntries()) pauses.push({ start: entry.startTime, duration: entry.duration });
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  last.thread = isMainThread && process.platform === "linux" ? 0 : void 0;
   process.on("exit", () => {
     phase("exit");
     const phases = phaseTimes();
+    observer?.disconnect();
     if (setting.endsWith(".json")) {
       writeFileSync(setting, JSON.stringify({ phases, maxRssKb: process.resourceUsage().maxRSS }));
       return;
     }
     const width = Math.max(...phases.map((p) => p.phase.length));
-    const lines = phases.map((p) => `${p.phase.padEnd(width)}  ${String(p.cpuMs).padStart(7)} ms CPU  ${String(p.wallMs).padStart(7)} ms wall`);
+    const lines = phases.map(
+      (p) => `${p.phase.padEnd(width)}  ${String(p.cpuMs).padStart(7)} ms CPU  ${String(p.wallMs).padStart(7)} ms wall${p.threadCpuMs !== void 0 ? `  ${String(p.threadCpuMs).padStart(7)} ms main thread` : ""}  ${String(p.gcMs).padStart(6)} ms GC`
+    );
     process.stderr.write(`meshlint timing (MESHLINT_TIMING):
 ${lines.join("\n")}
 `);
@@ -38350,10 +38387,10 @@ ${lines.join("\n")}
 }
 
 // src/engine/config.ts
-import { existsSync as existsSync3, readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
 
 // src/base/read-file.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants as constants3, fstatSync, openSync, readFileSync as readFileSync2, statSync } from "node:fs";
 import { open as open2, stat as stat2 } from "node:fs/promises";
 var MAX_SETTINGS_FILE_SIZE = 16 * 1024 * 1024;
 function notRegular(info2) {
@@ -38379,7 +38416,7 @@ function readRegularFileSync(path6, maxBytes = MAX_SETTINGS_FILE_SIZE) {
     const changed = notRegular(now);
     if (changed) throw refusal(changed);
     if (now.size > maxBytes) throw tooLarge(now.size, maxBytes);
-    return readFileSync(fd);
+    return readFileSync2(fd);
   } finally {
     closeSync(fd);
   }
@@ -49186,21 +49223,21 @@ function regexCompileProblem(re) {
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/base/package.ts
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
 import { dirname as dirname3, join as join3 } from "node:path";
 import { fileURLToPath } from "node:url";
 var PACKAGE_ROOT = (() => {
   let dir = dirname3(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const manifest = join3(dir, "package.json");
-    if (existsSync2(manifest) && JSON.parse(readFileSync2(manifest, "utf8")).name === "meshlint") return dir;
+    if (existsSync2(manifest) && JSON.parse(readFileSync3(manifest, "utf8")).name === "meshlint") return dir;
     dir = dirname3(dir);
   }
   return process.cwd();
 })();
 var VERSION = (() => {
   try {
-    return String(JSON.parse(readFileSync2(join3(PACKAGE_ROOT, "package.json"), "utf8")).version);
+    return String(JSON.parse(readFileSync3(join3(PACKAGE_ROOT, "package.json"), "utf8")).version);
   } catch {
     return "0.0.0";
   }
@@ -49269,7 +49306,7 @@ function loadConfig(file2) {
   }
   value ??= {};
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false, code: { regExp: re2Pattern } }).compile(
-    JSON.parse(readFileSync3(join4(PACKAGE_ROOT, "schemas", "meshlint-config.schema.json"), "utf8"))
+    JSON.parse(readFileSync4(join4(PACKAGE_ROOT, "schemas", "meshlint-config.schema.json"), "utf8"))
   );
   if (!validate(value)) {
     const problems = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf" && e.keyword !== "const").map((e) => {
@@ -49512,6 +49549,10 @@ function deepFreeze(value) {
     for (const child2 of Object.values(value)) deepFreeze(child2);
   }
   return value;
+}
+function setOwn(out, key2, value) {
+  if (key2 === "__proto__") Object.defineProperty(out, key2, { value, writable: true, enumerable: true, configurable: true });
+  else out[key2] = value;
 }
 var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var asObject = (v) => isObject(v) ? v : void 0;
@@ -49899,7 +49940,7 @@ function dedupe(sorted) {
 }
 
 // src/engine/catalog.ts
-import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync5 } from "node:fs";
 import { join as join7 } from "node:path";
 var RuleCatalog = class {
   constructor(rules) {
@@ -49938,7 +49979,7 @@ var RuleCatalog = class {
     const rule = this.byId.get(id);
     if (!rule) return void 0;
     const file2 = join7(PACKAGE_ROOT, "rules", rule.meta.area, `${id}.md`);
-    return existsSync4(file2) ? readFileSync4(file2, "utf8") : void 0;
+    return existsSync4(file2) ? readFileSync5(file2, "utf8") : void 0;
   }
 };
 var isCode = (s) => /^(IST|KIA)\d{4}$|^GWAPI$/i.test(s);
@@ -57722,7 +57763,7 @@ function mergeMeshConfig(base, override) {
 var MeshConfigError = class extends Error {
 };
 function parseMeshConfig(text, file2, unknownFields = "report") {
-  const checked = (config, where) => {
+  const checked2 = (config, where) => {
     const problems = meshConfigProblems(config, unknownFields);
     if (problems.length === 0) return config;
     throw new MeshConfigError(problems.map((p) => `${where}: ${p}.`).join("\n"));
@@ -57731,9 +57772,9 @@ function parseMeshConfig(text, file2, unknownFields = "report") {
   if (doc.kind === "ConfigMap") {
     const mesh = asString(asObject(doc.data)?.mesh);
     if (mesh === void 0) throw new MeshConfigError(`${file2}: the ConfigMap has no "data.mesh" key holding a MeshConfig.`);
-    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(parseDocumentObject(mesh, `${file2} (data.mesh)`), `${file2} (data.mesh)`)));
+    return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked2(parseDocumentObject(mesh, `${file2} (data.mesh)`), `${file2} (data.mesh)`)));
   }
-  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked(doc, file2)));
+  return deepFreeze(mergeMeshConfig(DEFAULT_MESH_CONFIG, checked2(doc, file2)));
 }
 function parseMeshNetworks(text, file2) {
   const doc = parseDocumentObject(text, file2);
@@ -65842,7 +65883,7 @@ function unsafeSet(target, field2, value) {
     target[field2.localName] = value;
   }
 }
-function setOwn(obj, key2, value) {
+function setOwn2(obj, key2, value) {
   if (key2 === "__proto__") {
     Object.defineProperty(obj, "__proto__", {
       value,
@@ -66872,7 +66913,7 @@ function compileCreate(desc) {
             const converted = {};
             const keys = Object.keys(initValue);
             for (let k = 0; k < keys.length; k++) {
-              setOwn(converted, keys[k], property.convert(initValue[keys[k]]));
+              setOwn2(converted, keys[k], property.convert(initValue[keys[k]]));
             }
             message2[name] = converted;
           }
@@ -67051,7 +67092,7 @@ function wktStructToReflect(json2) {
   };
   if (isObject2(json2)) {
     for (const k of Object.keys(json2)) {
-      setOwn(struct.fields, k, wktValueToReflect(json2[k]));
+      setOwn2(struct.fields, k, wktValueToReflect(json2[k]));
     }
   }
   return struct;
@@ -67059,7 +67100,7 @@ function wktStructToReflect(json2) {
 function wktStructToLocal(val) {
   const json2 = {};
   for (const k of Object.keys(val.fields)) {
-    setOwn(json2, k, wktValueToLocal(val.fields[k]));
+    setOwn2(json2, k, wktValueToLocal(val.fields[k]));
   }
   return json2;
 }
@@ -67304,7 +67345,7 @@ var ReflectMapImpl = class {
         throw err;
       }
     }
-    setOwn(this.obj, mapKeyToLocal(key2), mapValueToLocal(this._field, value));
+    setOwn2(this.obj, mapKeyToLocal(key2), mapValueToLocal(this._field, value));
     return this;
   }
   delete(key2) {
@@ -69211,7 +69252,7 @@ function compileMapFieldReader(field2) {
     if (val === void 0) {
       val = valueDefault();
     }
-    setOwn(record, key2, val);
+    setOwn2(record, key2, val);
   };
 }
 function compileScalarReader(type2, utf8Validation, longAsString) {
@@ -70031,7 +70072,7 @@ function writeOwnKeys(writeField2) {
     const tmp = /* @__PURE__ */ Object.create(null);
     writeField2(opts, message2, tmp);
     for (const key2 of Object.keys(tmp)) {
-      setOwn(json2, key2, tmp[key2]);
+      setOwn2(json2, key2, tmp[key2]);
     }
   };
 }
@@ -70224,7 +70265,7 @@ function compileMapValue(field2) {
     const jsonObject = {};
     for (let i = 0; i < keys.length; i++) {
       const key2 = keys[i];
-      setOwn(jsonObject, key2, writeMapValue(opts, record[key2]));
+      setOwn2(jsonObject, key2, writeMapValue(opts, record[key2]));
     }
     return jsonObject;
   };
@@ -70420,7 +70461,7 @@ function structToJson(val) {
   const keys = Object.keys(val.fields);
   for (let i = 0; i < keys.length; i++) {
     const key2 = keys[i];
-    setOwn(json2, key2, valueToJson(val.fields[key2]));
+    setOwn2(json2, key2, valueToJson(val.fields[key2]));
   }
   return json2;
 }
@@ -70882,7 +70923,7 @@ function compileMapFieldReader2(field2) {
           throw new FieldError(field2, `map entry ${formatVal(key2)}: ${reasonSingular(field2, value, check)}`);
         }
       }
-      setOwn(record, key2, toLocalValue(value));
+      setOwn2(record, key2, toLocalValue(value));
     }
   };
 }
@@ -71098,7 +71139,7 @@ function anyFromJson(any, json2, ctx) {
     const copy = {};
     for (const key2 of Object.keys(json2)) {
       if (key2 !== "@type") {
-        setOwn(copy, key2, json2[key2]);
+        setOwn2(copy, key2, json2[key2]);
       }
     }
     compiledReader2(desc)(message2, copy, ctx);
@@ -71174,7 +71215,7 @@ function structFromJson(struct, json2, ctx) {
     const key2 = keys[i];
     const parsedValue = create(ValueSchema);
     valueFromJson(parsedValue, json2[key2], ctx);
-    setOwn(struct.fields, key2, parsedValue);
+    setOwn2(struct.fields, key2, parsedValue);
   }
 }
 function valueFromJson(value, json2, ctx) {
@@ -81348,7 +81389,7 @@ function namedInBranches(node) {
 var import_ajv2 = __toESM(require_ajv(), 1);
 
 // src/schema/bundles.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { join as join17 } from "node:path";
 var BUNDLE_FILES = {
   istio: "istio-1.30.3.json",
@@ -81363,7 +81404,7 @@ var loaded = /* @__PURE__ */ new Map();
 function bundle(key2) {
   let b = loaded.get(key2);
   if (!b) {
-    b = JSON.parse(readFileSync5(join17(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
+    b = JSON.parse(readFileSync6(join17(PACKAGE_ROOT, "schemas", "crds", BUNDLE_FILES[key2]), "utf8"));
     loaded.set(key2, b);
   }
   return b;
@@ -81790,14 +81831,14 @@ var import_ucs2length = __toESM(require_ucs2length(), 1);
 var import_uri = __toESM(require_uri(), 1);
 var import_validation_error = __toESM(require_validation_error(), 1);
 import { createHash as createHash3 } from "node:crypto";
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 import { join as join19 } from "node:path";
 
 // src/base/code-cache.ts
 import { createHash as createHash2 } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync as readFileSync6, readdirSync as readdirSync3, renameSync, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync as readFileSync7, readdirSync as readdirSync3, renameSync, rmSync as rmSync3, statSync as statSync9, writeFileSync as writeFileSync4 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join18 } from "node:path";
+import { basename as basename11, dirname as dirname13, join as join18 } from "node:path";
 import vm from "node:vm";
 var unsaved = [];
 var folder;
@@ -81824,7 +81865,7 @@ function compileCached(source, filename, options) {
   const file2 = dir === null ? void 0 : join18(dir, `${options.name}-${digest2}`);
   let cachedData;
   try {
-    if (file2) cachedData = readFileSync6(file2);
+    if (file2) cachedData = readFileSync7(file2);
   } catch {
   }
   const script = new vm.Script(source, cachedData ? { filename, cachedData } : { filename });
@@ -81834,18 +81875,17 @@ function compileCached(source, filename, options) {
   }
   return script;
 }
+var KEPT_PER_NAME = 4;
 function saveCodeCaches() {
   for (const { script, file: file2, name } of unsaved.splice(0)) {
     try {
       const temporary = `${file2}.${process.pid}.tmp`;
       writeFileSync4(temporary, script.createCachedData(), { mode: 384 });
       renameSync(temporary, file2);
-      const dir = join18(file2, "..");
-      const current = file2.slice(dir.length + 1);
-      for (const other of readdirSync3(dir)) {
-        const older = other !== current && other.startsWith(`${name}-`) && other.length === current.length;
-        if (older) rmSync3(join18(dir, other), { force: true });
-      }
+      const dir = dirname13(file2);
+      const current = basename11(file2);
+      const others = readdirSync3(dir).filter((other) => other !== current && other.startsWith(`${name}-`) && other.length === current.length).map((other) => ({ path: join18(dir, other), written: statSync9(join18(dir, other), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.written - a.written);
+      for (const older of others.slice(KEPT_PER_NAME - 1)) rmSync3(older.path, { force: true });
     } catch {
     }
   }
@@ -81873,7 +81913,7 @@ var buildKey = "";
 function precompiledValidator(schema2) {
   if (!files) {
     try {
-      const index = JSON.parse(readFileSync7(join19(PRECOMPILED_DIR, "index.json"), "utf8"));
+      const index = JSON.parse(readFileSync8(join19(PRECOMPILED_DIR, "index.json"), "utf8"));
       files = new Map(Object.entries(index.files));
       buildKey = index.key;
     } catch {
@@ -81885,7 +81925,7 @@ function precompiledValidator(schema2) {
   if (!file2) return void 0;
   const path6 = join19(PRECOMPILED_DIR, file2);
   try {
-    const script = compileCached(readFileSync7(path6, "utf8"), path6, { name: `validator-${file2.replace(/\.js$/, "")}`, key: `${buildKey}:${file2}` });
+    const script = compileCached(readFileSync8(path6, "utf8"), path6, { name: `validator-${file2.replace(/\.js$/, "")}`, key: `${buildKey}:${file2}` });
     const factory = script.runInThisContext();
     return factory(runtimeRequire, re2Pattern);
   } catch {
@@ -82962,6 +83002,13 @@ var RESERVED = /* @__PURE__ */ new Set([
   "while"
 ]);
 function escapeCelPropertyName(name) {
+  if (escapedNames.has(name)) return escapedNames.get(name);
+  const escaped = escapeName(name);
+  if (escapedNames.size < 1e4) escapedNames.set(name, escaped);
+  return escaped;
+}
+var escapedNames = /* @__PURE__ */ new Map();
+function escapeName(name) {
   if (name === "" || /^[0-9]/.test(name)) return void 0;
   if (RESERVED.has(name)) return `__${name}__`;
   if (!/^[A-Za-z0-9_./-]*$/.test(name)) return void 0;
@@ -82987,11 +83034,16 @@ function objectProperties(schema2) {
   if (metadata2 && !metadata2.properties) properties.metadata = TYPE_AND_OBJECT_META.metadata;
   return properties;
 }
+function mapFields(data, convert) {
+  const out = {};
+  for (const k of Object.keys(data)) setOwn(out, k, convert(data[k]));
+  return out;
+}
 function untyped(data) {
   if (data === null || data === void 0) return null;
   if (typeof data === "number") return Number.isInteger(data) ? BigInt(data) : data;
   if (Array.isArray(data)) return data.map(untyped);
-  if (isPlainObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, untyped(v)]));
+  if (isPlainObject(data)) return mapFields(data, untyped);
   return data;
 }
 var timestamp2 = (instant2) => create(TimestampSchema, { seconds: instant2.seconds, nanos: instant2.nanos });
@@ -83028,19 +83080,18 @@ function celValue(data, schema2) {
       if (!isPlainObject(data)) return untyped(data);
       const properties = objectProperties(schema2);
       if (properties !== void 0) {
-        const fields = [];
-        for (const [name, value] of Object.entries(data)) {
+        const fields = {};
+        for (const name of Object.keys(data)) {
+          const value = data[name];
           const property = properties[name];
+          if (value === null || value === void 0 || !property) continue;
           const escaped = escapeCelPropertyName(name);
-          if (value === null || value === void 0 || !property || escaped === void 0) continue;
-          fields.push([escaped, celValue(value, property)]);
+          if (escaped !== void 0) setOwn(fields, escaped, celValue(value, property));
         }
-        return Object.fromEntries(fields);
+        return fields;
       }
       const valueSchema = schema2.additionalProperties;
-      if (typeof valueSchema === "object") {
-        return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, celValue(v, valueSchema)]));
-      }
+      if (typeof valueSchema === "object") return mapFields(data, (v) => celValue(v, valueSchema));
       return untyped(data);
     }
     case "array":
@@ -83255,11 +83306,17 @@ function compiled2(engine, expression) {
   }
   return program2;
 }
-function checkCelRule(rule, value, node, engine = defaultEngine) {
-  const program2 = compiled2(engine, rule.rule);
-  if ("error" in program2) return { status: "skipped", detail: `it does not compile: ${program2.error}` };
-  if (exceeds(value, MAX_CEL_INPUT_NODES)) return { status: "skipped", detail: `its input has more than ${MAX_CEL_INPUT_NODES} values` };
-  const self = celValue(value, node);
+function checkCelRules(rules, value, node, engine = defaultEngine) {
+  let input;
+  return rules.map((rule) => {
+    const program2 = compiled2(engine, rule.rule);
+    if ("error" in program2) return [rule, { status: "skipped", detail: `it does not compile: ${program2.error}` }];
+    input ??= exceeds(value, MAX_CEL_INPUT_NODES) ? "too large" : { self: celValue(value, node) };
+    if (input === "too large") return [rule, { status: "skipped", detail: `its input has more than ${MAX_CEL_INPUT_NODES} values` }];
+    return [rule, outcomeOf(rule, program2, input.self, engine)];
+  });
+}
+function outcomeOf(rule, program2, self, engine) {
   const outcome = program2.evaluate({ self });
   if ("error" in outcome) return { status: "failed", message: `${messageOf3(rule, self, engine)} (the rule could not be evaluated: ${outcome.error})` };
   if (outcome.value === true) return { status: "passed" };
@@ -83289,8 +83346,7 @@ function exceeds(value, limit) {
 
 // src/schema/validate.ts
 function validateAgainstSchema(data, schema2, validate2) {
-  const object = cloneJson(data);
-  prepare(object, schema2);
+  const object = prepared(data, schema2);
   const problems = [];
   const skipped = [];
   const invalidAt = /* @__PURE__ */ new Set();
@@ -83302,14 +83358,12 @@ function validateAgainstSchema(data, schema2, validate2) {
   }
   walk2(object, schema2, [], (value, node, path6) => {
     const listType2 = node["x-kubernetes-list-type"];
-    if (Array.isArray(value) && (listType2 === "set" || listType2 === "map")) problems.push(...duplicates(value, node, path6));
+    if (Array.isArray(value) && (listType2 === "set" || listType2 === "map")) problems.push(...duplicates(value, node, [...path6]));
     const rules = node["x-kubernetes-validations"];
-    if (!rules || value === void 0 || value === null || isUnder(invalidAt, path6)) return;
-    for (const rule of rules) {
-      if (/\boldSelf\b/.test(rule.rule)) continue;
-      const outcome = checkCelRule(rule, value, node);
+    if (!rules || value === void 0 || value === null || invalidAt.size > 0 && isUnder(invalidAt, path6)) return;
+    for (const [rule, outcome] of checkCelRules(rules.filter((rule2) => !/\boldSelf\b/.test(rule2.rule)), value, node)) {
       if (outcome.status === "failed") problems.push(celProblem(rule, path6, outcome.message));
-      else if (outcome.status === "skipped") skipped.push({ rule: rule.rule, path: path6, detail: outcome.detail });
+      else if (outcome.status === "skipped") skipped.push({ rule: rule.rule, path: [...path6], detail: outcome.detail });
     }
   });
   return { problems, skipped };
@@ -83321,24 +83375,44 @@ function cloneJson(value) {
   for (const k in value) out[k] = cloneJson(value[k]);
   return out;
 }
-function prepare(value, node) {
-  if (!node || typeof value !== "object" || value === null) return;
+function prepared(value, node) {
+  if (!node || typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
-    for (const item of value) prepare(item, node.items);
-    return;
+    let out2;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const next = prepared(item, node.items);
+      if (next !== item) (out2 ??= value.slice())[i] = next;
+    }
+    return out2 ?? value;
   }
   const object = value;
-  for (const [k, v] of Object.entries(object)) {
+  let out;
+  for (const k in object) {
+    const v = object[k];
     const child2 = childSchema(node, k);
-    if (v === null && child2 && !acceptsNull(child2)) delete object[k];
-    else prepare(v, child2);
+    const pruned = v === null && child2 !== void 0 && !acceptsNull(child2);
+    const next = pruned ? void 0 : prepared(v, child2);
+    if (!out && (pruned || next !== v)) {
+      out = {};
+      for (const before in object) {
+        if (before === k) break;
+        setOwn(out, before, object[before]);
+      }
+    }
+    if (out && !pruned) setOwn(out, k, next);
   }
-  for (const [k, child2] of Object.entries(node.properties ?? {})) {
-    if (object[k] === void 0 && child2.default !== void 0) {
-      object[k] = cloneJson(child2.default);
-      prepare(object[k], child2);
+  const properties = node.properties;
+  if (properties) {
+    for (const k in properties) {
+      const child2 = properties[k];
+      if ((out ?? object)[k] === void 0 && child2.default !== void 0) {
+        out ??= { ...object };
+        setOwn(out, k, prepared(cloneJson(child2.default), child2));
+      }
     }
   }
+  return out ?? object;
 }
 function schemaAt(root, path6) {
   let node = root;
@@ -83350,13 +83424,32 @@ function schemaAt(root, path6) {
 }
 var childSchema = (node, key2) => node.properties?.[key2] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : void 0);
 function walk2(value, node, path6, visit) {
-  if (!node) return;
+  if (!node || !hasChecks(node)) return;
   visit(value, node, path6);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk2(item, node.items, [...path6, i], visit));
+    for (let i = 0; i < value.length; i++) {
+      path6.push(i);
+      walk2(value[i], node.items, path6, visit);
+      path6.pop();
+    }
   } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) walk2(v, childSchema(node, k), [...path6, k], visit);
+    for (const k in value) {
+      path6.push(k);
+      walk2(value[k], childSchema(node, k), path6, visit);
+      path6.pop();
+    }
   }
+}
+var checked = /* @__PURE__ */ new WeakMap();
+function hasChecks(node) {
+  let answer = checked.get(node);
+  if (answer === void 0) {
+    checked.set(node, true);
+    const listType2 = node["x-kubernetes-list-type"];
+    answer = listType2 === "set" || listType2 === "map" || node["x-kubernetes-validations"] !== void 0 || node.items !== void 0 && hasChecks(node.items) || typeof node.additionalProperties === "object" && hasChecks(node.additionalProperties) || Object.values(node.properties ?? {}).some(hasChecks);
+    checked.set(node, answer);
+  }
+  return answer;
 }
 var pointer = (path6) => path6.map((s) => `/${String(s)}`).join("");
 var isUnder = (invalid, path6) => {
@@ -90420,10 +90513,10 @@ async function lint(inputs, options = {}) {
   const active = catalog2.rules.filter(enabled2);
   const cached = options.cache && project.worlds.length === 1 ? project.index : void 0;
   if (cached) options.cache.seedSchema(cached);
-  const checked = checkWorlds(project, active, internalError, catalog2, options.incremental === true);
+  const checked2 = checkWorlds(project, active, internalError, catalog2, options.incremental === true);
   if (cached) options.cache.keepSchema(cached);
   phase("rules");
-  const { sources, ...finished } = finish(checked.diagnostics, project.issues, () => project.sources(), catalog2, config, cwd, options);
+  const { sources, ...finished } = finish(checked2.diagnostics, project.issues, () => project.sources(), catalog2, config, cwd, options);
   const namespaces = options.cluster?.namespaces;
   const diagnostics = finished.diagnostics.filter(
     // With namespaces named, cluster objects elsewhere are read for references only.
@@ -90433,21 +90526,21 @@ async function lint(inputs, options = {}) {
   return {
     diagnostics,
     files: project.files,
-    summary: summarize2(diagnostics, project.files, index, checked.suppressed + finished.suppressed, loaded2.skippedDocuments, options.cluster !== void 0),
+    summary: summarize2(diagnostics, project.files, index, checked2.suppressed + finished.suppressed, loaded2.skippedDocuments, options.cluster !== void 0),
     sources,
     unmatched: loaded2.unmatched,
-    reads: checked.reads,
+    reads: checked2.reads,
     config,
     index,
     catalog: catalog2,
     skippedRules,
     deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.filter((r) => r.origin.kind !== "unreadable").length, ...d.declaredBy ? { declaredBy: d.declaredBy } : {} })),
-    ...checked.engine ? { engine: checked.engine } : {}
+    ...checked2.engine ? { engine: checked2.engine } : {}
   };
 }
-function finish(checked, issues, sourcesOf, catalog2, config, cwd, options) {
+function finish(checked2, issues, sourcesOf, catalog2, config, cwd, options) {
   const found = finalize([], issues, catalog2, config);
-  const all = [...checked, ...found.diagnostics].sort(compareDiagnostics);
+  const all = [...checked2, ...found.diagnostics].sort(compareDiagnostics);
   phase("finalize");
   const sources = sourcesOf();
   const inline = applyDirectives(all, sources, catalog2, config);
@@ -90642,7 +90735,7 @@ function inReportScope(diagnostics, cwd, paths) {
 }
 
 // src/report/docs-url.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 import { join as join22 } from "node:path";
 var FALLBACK_REPOSITORY = "https://github.com/meshlint/meshlint";
 function repositoryUrl(manifest) {
@@ -90659,7 +90752,7 @@ function repositoryUrl(manifest) {
 }
 var REPOSITORY_URL = (() => {
   try {
-    return repositoryUrl(JSON.parse(readFileSync8(join22(PACKAGE_ROOT, "package.json"), "utf8")));
+    return repositoryUrl(JSON.parse(readFileSync9(join22(PACKAGE_ROOT, "package.json"), "utf8")));
   } catch {
     return FALLBACK_REPOSITORY;
   }
@@ -91446,8 +91539,8 @@ function codeFrame(source, d, indent, c, paint) {
 
 // src/project/run-cache.ts
 import { createHash as createHash5 } from "node:crypto";
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync9, writeFileSync as writeFileSync5 } from "node:fs";
-import { dirname as dirname13, join as join23, resolve as resolve15 } from "node:path";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync10, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { dirname as dirname14, join as join23, resolve as resolve15 } from "node:path";
 var CACHE_FILE = ".meshlintcache";
 var MARK = '{"meshlintCache":';
 var FORMAT2 = 1;
@@ -91475,7 +91568,7 @@ var RunCache = class _RunCache {
   static open(file2) {
     let text;
     try {
-      text = readFileSync9(file2, "utf8");
+      text = readFileSync10(file2, "utf8");
     } catch (error2) {
       const code = error2.code;
       if (code === "ENOENT") return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
@@ -91554,7 +91647,7 @@ var RunCache = class _RunCache {
     if (!this.writable || !this.changed && this.used.size === this.stored.size) return void 0;
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
-      mkdirSync3(dirname13(this.file), { recursive: true });
+      mkdirSync3(dirname14(this.file), { recursive: true });
       const parts = [...this.used].map(([k, e]) => `${JSON.stringify(k)}:${JSON.stringify(e)}`);
       writeFileSync5(temp, `${MARK}${FORMAT2},"version":${JSON.stringify(VERSION)},"entries":{${parts.join(",")}}}
 `);
@@ -91574,7 +91667,7 @@ function cacheFileFor(location2, cwd) {
   const path6 = resolve15(cwd, location2);
   let folder2 = /[\\/]$/.test(location2);
   try {
-    folder2 ||= statSync9(path6).isDirectory();
+    folder2 ||= statSync10(path6).isDirectory();
   } catch {
   }
   return folder2 ? join23(path6, `${CACHE_FILE}_${digest(cwd).slice(0, 12)}`) : path6;
@@ -91660,7 +91753,7 @@ async function runAction() {
     await writeSummary(result);
     if (sarifFile) {
       const path6 = resolve16(cwd, sarifFile);
-      mkdirSync4(dirname14(path6), { recursive: true });
+      mkdirSync4(dirname15(path6), { recursive: true });
       writeFileSync6(path6, sarif(result, { catalog: catalog2, version: VERSION, color: false, cwd }));
       setOutput("sarif-file", path6);
       info(`SARIF written to ${path6}`);
@@ -91697,7 +91790,7 @@ function changedSince() {
   const event = process.env.GITHUB_EVENT_NAME;
   if (event !== "pull_request" && event !== "pull_request_target" || !process.env.GITHUB_EVENT_PATH) return void 0;
   try {
-    const payload = JSON.parse(readFileSync10(process.env.GITHUB_EVENT_PATH, "utf8"));
+    const payload = JSON.parse(readFileSync11(process.env.GITHUB_EVENT_PATH, "utf8"));
     const sha = payload.pull_request?.base?.sha;
     return typeof sha === "string" && sha ? sha : void 0;
   } catch {
