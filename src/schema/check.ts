@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { K, kindId } from "../model/kinds.js";
-import { type FieldPath, type Resource, isLinted } from "../model/resource.js";
+import { type FieldPath, type JsonObject, type Resource, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
 import { METADATA_SCHEMA } from "./convert.js";
-import type { CrdDefinition } from "./crd.js";
+import type { CrdDefinition, CrdVersion } from "./crd.js";
 import { SchemaRegistry, type VersionLookup, experimentalChannelOnly } from "./registry.js";
 import { type SchemaProblem, type SkippedRule, schemaAt, validateAgainstSchema } from "./validate.js";
 
@@ -93,7 +93,7 @@ function build(registry: SchemaRegistry, resource: Resource): SchemaReport {
   if (lookup.status === "ok") {
     const validate = registry.validator(lookup.version);
     if (!validate || !lookup.version.schema) return { lookup, problems: [], skipped: [] };
-    const result = validateAgainstSchema(resource.data, lookup.version.schema, validate);
+    const result = validateAgainstSchema(validatedData(resource, lookup.version), lookup.version.schema, validate);
     return { lookup, problems: markNewer(registry, lookup.crd, resource, result.problems), skipped: result.skipped };
   }
   if (lookup.status === "unknown-group") {
@@ -103,6 +103,17 @@ function build(registry: SchemaRegistry, resource: Resource): SchemaReport {
   return { lookup, problems: [], skipped: [] };
 }
 
+/**
+ * What the apiserver validates of a manifest: with the status subresource, a `status` written in it is dropped on
+ * create and update (a manifest saved from `kubectl get -o yaml`, or a generator's `status: {}`, applies as is).
+ */
+function validatedData(resource: Resource, version: CrdVersion): JsonObject {
+  if (!version.statusSubresource || !("status" in resource.data)) return resource.data;
+  const rest: Record<string, JsonObject[string]> = {};
+  for (const [k, v] of Object.entries(resource.data)) if (k !== "status") rest[k] = v;
+  return rest;
+}
+
 /** Marks the problems that the newer release of the CRD (if any) does not have. */
 function markNewer(registry: SchemaRegistry, crd: CrdDefinition, resource: Resource, problems: readonly SchemaProblem[]): readonly SchemaProblem[] {
   if (problems.length === 0) return problems;
@@ -110,7 +121,7 @@ function markNewer(registry: SchemaRegistry, crd: CrdDefinition, resource: Resou
   const version = newer?.versions.find((v) => v.name === resource.version && v.served);
   const validate = version && registry.validator(version);
   if (!newer || !version?.schema || !validate) return problems;
-  const stillWrong = new Set(validateAgainstSchema(resource.data, version.schema, validate).problems.map((p) => `${p.kind} ${JSON.stringify(p.path)}`));
+  const stillWrong = new Set(validateAgainstSchema(validatedData(resource, version), version.schema, validate).problems.map((p) => `${p.kind} ${JSON.stringify(p.path)}`));
   return problems.map((p) => (stillWrong.has(`${p.kind} ${JSON.stringify(p.path)}`) ? p : { ...p, acceptedBy: newer.source }));
 }
 

@@ -7,6 +7,11 @@ export interface CrdVersion {
   readonly storage: boolean;
   readonly deprecated?: boolean;
   readonly deprecationWarning?: string;
+  /**
+   * The version has the status subresource: the apiserver drops a `status` written in a manifest on create and
+   * update (only controllers write it, through /status), so it is never validated.
+   */
+  readonly statusSubresource?: boolean;
   /** The converted JSON Schema (see convert.ts); absent when the CRD declares none. */
   readonly schema?: SchemaNode;
 }
@@ -48,12 +53,19 @@ export function crdFromManifest(data: JsonObject, source: string): CrdDefinition
         storage: version.storage === true,
         ...(version.deprecated === true ? { deprecated: true } : {}),
         ...(warning ? { deprecationWarning: warning } : {}),
+        ...(asObject(asObject(version.subresources ?? spec.subresources)?.status) ? { statusSubresource: true } : {}),
         ...(raw ? { schema: convertCrdSchema(raw) } : {}),
       },
     ];
   });
   if (versions.length === 0 && asString(spec.version)) {
-    versions.push({ name: asString(spec.version) as string, served: true, storage: true, ...(legacySchema ? { schema: convertCrdSchema(legacySchema) } : {}) });
+    versions.push({
+      name: asString(spec.version) as string,
+      served: true,
+      storage: true,
+      ...(asObject(asObject(spec.subresources)?.status) ? { statusSubresource: true } : {}),
+      ...(legacySchema ? { schema: convertCrdSchema(legacySchema) } : {}),
+    });
   }
   return { group, kind, scope: spec.scope === "Cluster" ? "Cluster" : "Namespaced", versions, source };
 }
