@@ -81430,12 +81430,19 @@ function crdFromManifest(data, source) {
         storage: version.storage === true,
         ...version.deprecated === true ? { deprecated: true } : {},
         ...warning2 ? { deprecationWarning: warning2 } : {},
+        ...asObject(asObject(version.subresources ?? spec2.subresources)?.status) ? { statusSubresource: true } : {},
         ...raw ? { schema: convertCrdSchema(raw) } : {}
       }
     ];
   });
   if (versions.length === 0 && asString(spec2.version)) {
-    versions.push({ name: asString(spec2.version), served: true, storage: true, ...legacySchema ? { schema: convertCrdSchema(legacySchema) } : {} });
+    versions.push({
+      name: asString(spec2.version),
+      served: true,
+      storage: true,
+      ...asObject(asObject(spec2.subresources)?.status) ? { statusSubresource: true } : {},
+      ...legacySchema ? { schema: convertCrdSchema(legacySchema) } : {}
+    });
   }
   return { group: group2, kind: kind2, scope: spec2.scope === "Cluster" ? "Cluster" : "Namespaced", versions, source };
 }
@@ -83693,7 +83700,7 @@ function build2(registry, resource) {
   if (lookup.status === "ok") {
     const validate2 = registry.validator(lookup.version);
     if (!validate2 || !lookup.version.schema) return { lookup, problems: [], skipped: [] };
-    const result = validateAgainstSchema(resource.data, lookup.version.schema, validate2);
+    const result = validateAgainstSchema(validatedData(resource, lookup.version), lookup.version.schema, validate2);
     return { lookup, problems: markNewer(registry, lookup.crd, resource, result.problems), skipped: result.skipped };
   }
   if (lookup.status === "unknown-group") {
@@ -83701,13 +83708,19 @@ function build2(registry, resource) {
   }
   return { lookup, problems: [], skipped: [] };
 }
+function validatedData(resource, version) {
+  if (!version.statusSubresource || !("status" in resource.data)) return resource.data;
+  const rest = {};
+  for (const [k, v] of Object.entries(resource.data)) if (k !== "status") rest[k] = v;
+  return rest;
+}
 function markNewer(registry, crd, resource, problems) {
   if (problems.length === 0) return problems;
   const newer = registry.newerDefinition(crd);
   const version = newer?.versions.find((v) => v.name === resource.version && v.served);
   const validate2 = version && registry.validator(version);
   if (!newer || !version?.schema || !validate2) return problems;
-  const stillWrong = new Set(validateAgainstSchema(resource.data, version.schema, validate2).problems.map((p) => `${p.kind} ${JSON.stringify(p.path)}`));
+  const stillWrong = new Set(validateAgainstSchema(validatedData(resource, version), version.schema, validate2).problems.map((p) => `${p.kind} ${JSON.stringify(p.path)}`));
   return problems.map((p) => stillWrong.has(`${p.kind} ${JSON.stringify(p.path)}`) ? p : { ...p, acceptedBy: newer.source });
 }
 function inExperimentalChannel(index, resource, field2) {
