@@ -42,12 +42,17 @@ export class IncrementalEngine {
   private readonly globalRules: readonly GlobalRule[];
   private readonly checksByTarget = new Map<Resource, Check[]>();
   private readonly globalChecks: Check[] = [];
+  /** When each target's checks were first added: their place in a full run's order (see `reports`). */
+  private readonly targetOrder = new Map<Resource, number>();
+  /** Committed checks that have reports: most have none, and an edit must not cost a walk over every check. */
+  private readonly reporting = new Set<Check>();
   private readonly byKey = new Map<number, Set<Check>>();
   private readonly keyIds = new Map<string, number>();
   /** Resource rules by the kind they target. */
   private readonly targeting = new Map<string, readonly ResourceRule[]>();
   /** Kinds each rule read, by rule id (what runRules reports, for the reads test and the cluster reader). */
   readonly reads = new Map<string, Set<string>>();
+  private nextTarget = 0;
   /** Checks run since the engine was made (a measure of how much a change cost). */
   checksRun = 0;
 
@@ -78,23 +83,36 @@ export class IncrementalEngine {
     return this.index;
   }
 
-  /** Every pending report, in rule order; with a preview, as if it were committed. */
+  /**
+   * Every pending report, in rule order and within a rule in the order a full run makes them (targets in index
+   * order, then whole-index checks, then a preview's new objects); with a preview, as if it were committed.
+   */
   reports(preview?: Preview): PendingReport[] {
     const rerun = new Map(preview?.rerun.map((r) => [r.check, r.reports]));
     const dropped = new Set(preview?.dropped);
-    const byRule = new Map<string, PendingReport[]>();
-    const add = (c: Check) => {
-      if (dropped.has(c)) return;
-      const reports = rerun.get(c) ?? c.reports;
-      if (!reports.length) return;
-      const list = byRule.get(c.rule.meta.id);
-      if (list) list.push(...reports);
-      else byRule.set(c.rule.meta.id, [...reports]);
+    const rank = new Map([...this.resourceRules, ...this.globalRules].map((r, i) => [r.meta.id, i]));
+    const placed: { check: Check; reports: readonly PendingReport[]; place: readonly number[] }[] = [];
+    const place = (c: Check, fresh: number): number[] => {
+      const rule = rank.get(c.rule.meta.id)!;
+      if (fresh >= 0) return [rule, 2, fresh];
+      if (!c.target) return [rule, 1, this.globalChecks.indexOf(c)];
+      return [rule, 0, this.targetOrder.get(c.target)!, this.checksByTarget.get(c.target)!.indexOf(c)];
     };
-    for (const checks of this.checksByTarget.values()) for (const c of checks) add(c);
-    for (const c of this.globalChecks) add(c);
-    for (const c of preview?.fresh ?? []) add(c);
-    return [...this.resourceRules, ...this.globalRules].flatMap((r) => byRule.get(r.meta.id) ?? []);
+    for (const c of new Set([...this.reporting, ...rerun.keys()])) {
+      const reports = rerun.get(c) ?? c.reports;
+      if (!dropped.has(c) && reports.length) placed.push({ check: c, reports, place: place(c, -1) });
+    }
+    preview?.fresh.forEach((c, i) => {
+      if (c.reports.length) placed.push({ check: c, reports: c.reports, place: place(c, i) });
+    });
+    placed.sort((a, b) => {
+      for (let i = 0; i < Math.max(a.place.length, b.place.length); i++) {
+        const d = (a.place[i] ?? 0) - (b.place[i] ?? 0);
+        if (d) return d;
+      }
+      return 0;
+    });
+    return placed.flatMap((p) => p.reports);
   }
 
   /** The checks of one object (its own findings). */
@@ -131,7 +149,11 @@ export class IncrementalEngine {
   /** Commits a preview made against the current index. */
   commit(preview: Preview): void {
     for (const check of preview.dropped) this.unindexCheck(check);
-    for (const target of new Set(preview.dropped.map((c) => c.target))) if (target) this.checksByTarget.delete(target);
+    for (const target of new Set(preview.dropped.map((c) => c.target))) {
+      if (!target) continue;
+      this.checksByTarget.delete(target);
+      this.targetOrder.delete(target);
+    }
     for (const { check, reports, keys } of preview.rerun) {
       this.unindexCheck(check);
       check.reports = reports;
@@ -160,11 +182,15 @@ export class IncrementalEngine {
     const target = check.target!;
     const list = this.checksByTarget.get(target);
     if (list) list.push(check);
-    else this.checksByTarget.set(target, [check]);
+    else {
+      this.checksByTarget.set(target, [check]);
+      this.targetOrder.set(target, this.nextTarget++);
+    }
     this.indexCheck(check);
   }
 
   private indexCheck(check: Check): void {
+    if (check.reports.length) this.reporting.add(check);
     for (const id of check.keys) {
       const set = this.byKey.get(id);
       if (set) set.add(check);
@@ -173,6 +199,7 @@ export class IncrementalEngine {
   }
 
   private unindexCheck(check: Check): void {
+    this.reporting.delete(check);
     for (const id of check.keys) this.byKey.get(id)?.delete(check);
   }
 
