@@ -88,7 +88,11 @@ async function readKind(client: KubeClient, s: ServedKind, scope: ReadScope, sig
     }
     return { status: "read", count: out.length, scope: [scope.rootNamespace] };
   }
-  const targets = !s.namespaced || !scope.namespaces ? [undefined] : scope.namespaces;
+  // With namespaces named, a kind is still read in all of them when that is allowed: objects of the named
+  // namespaces refer to others (a VirtualService to a Gateway in another namespace), and one not read would be
+  // reported missing. Only where the whole kind may not be listed is it read namespace by namespace.
+  const wide = !s.namespaced || !scope.namespaces || (await canList(client, s, undefined, signal, "list")).ok;
+  const targets = wide ? [undefined] : scope.namespaces!;
   // One access review per kind and namespace, before any LIST: a forbidden kind skips its rules instead of failing.
   for (const ns of targets) {
     const allowed = await canList(client, s, ns, signal, "list");

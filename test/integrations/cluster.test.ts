@@ -245,6 +245,40 @@ webhooks:
       expect(out).not.toContain("virtualservice-subset-not-found");
     });
 
+    it("with -n, still finds what the namespace's objects refer to in other namespaces (no false error)", async () => {
+      const other = `apiVersion: v1
+kind: Namespace
+metadata: { name: edge }
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: public, namespace: edge }
+spec:
+  selector: { istio: ingressgateway }
+  servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["shop/reviews.example.com"] }]
+`;
+      expect((await apply(other)).code).toBe(0);
+      writeFileSync(
+        join(dir, "edge.yaml"),
+        `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews-edge, namespace: shop }
+spec:
+  hosts: ["reviews.example.com"]
+  gateways: ["edge/public"]
+  http: [{ route: [{ destination: { host: reviews } }] }]
+`,
+      );
+      const r = await lint(["-f", "json", "edge.yaml"]);
+      const json = JSON.parse(r.out) as { diagnostics: { ruleId: string; message: string }[] };
+      expect(json.diagnostics.filter((d) => d.ruleId === "virtualservice-gateway-not-found")).toEqual([]);
+      // The reference is checked, not ignored: a Gateway that is nowhere is still reported.
+      writeFileSync(join(dir, "edge.yaml"), readFileSync(join(dir, "edge.yaml"), "utf8").replace("edge/public", "edge/nowhere"));
+      const bad = JSON.parse((await lint(["-f", "json", "edge.yaml"])).out) as { diagnostics: { ruleId: string }[] };
+      expect(bad.diagnostics.map((d) => d.ruleId)).toContain("virtualservice-gateway-not-found");
+      rmSync(join(dir, "edge.yaml"));
+    });
+
     it("names objects that came from the cluster by kind, namespace, name and field path", async () => {
       // An object the webhook would refuse, stored while it is not registered.
       expect((await kubectl(["delete", "validatingwebhookconfiguration", "meshlint-test"])).code).toBe(0);
