@@ -52011,34 +52011,52 @@ var IncrementalEngine = class {
   globalRules;
   checksByTarget = /* @__PURE__ */ new Map();
   globalChecks = [];
+  /** When each target's checks were first added: their place in a full run's order (see `reports`). */
+  targetOrder = /* @__PURE__ */ new Map();
+  /** Committed checks that have reports: most have none, and an edit must not cost a walk over every check. */
+  reporting = /* @__PURE__ */ new Set();
   byKey = /* @__PURE__ */ new Map();
   keyIds = /* @__PURE__ */ new Map();
   /** Resource rules by the kind they target. */
   targeting = /* @__PURE__ */ new Map();
   /** Kinds each rule read, by rule id (what runRules reports, for the reads test and the cluster reader). */
   reads = /* @__PURE__ */ new Map();
+  nextTarget = 0;
   /** Checks run since the engine was made (a measure of how much a change cost). */
   checksRun = 0;
   get current() {
     return this.index;
   }
-  /** Every pending report, in rule order; with a preview, as if it were committed. */
+  /**
+   * Every pending report, in rule order and within a rule in the order a full run makes them (targets in index
+   * order, then whole-index checks, then a preview's new objects); with a preview, as if it were committed.
+   */
   reports(preview) {
     const rerun = new Map(preview?.rerun.map((r) => [r.check, r.reports]));
     const dropped = new Set(preview?.dropped);
-    const byRule = /* @__PURE__ */ new Map();
-    const add4 = (c) => {
-      if (dropped.has(c)) return;
-      const reports = rerun.get(c) ?? c.reports;
-      if (!reports.length) return;
-      const list2 = byRule.get(c.rule.meta.id);
-      if (list2) list2.push(...reports);
-      else byRule.set(c.rule.meta.id, [...reports]);
+    const rank = new Map([...this.resourceRules, ...this.globalRules].map((r, i) => [r.meta.id, i]));
+    const placed = [];
+    const place = (c, fresh) => {
+      const rule = rank.get(c.rule.meta.id);
+      if (fresh >= 0) return [rule, 2, fresh];
+      if (!c.target) return [rule, 1, this.globalChecks.indexOf(c)];
+      return [rule, 0, this.targetOrder.get(c.target), this.checksByTarget.get(c.target).indexOf(c)];
     };
-    for (const checks of this.checksByTarget.values()) for (const c of checks) add4(c);
-    for (const c of this.globalChecks) add4(c);
-    for (const c of preview?.fresh ?? []) add4(c);
-    return [...this.resourceRules, ...this.globalRules].flatMap((r) => byRule.get(r.meta.id) ?? []);
+    for (const c of /* @__PURE__ */ new Set([...this.reporting, ...rerun.keys()])) {
+      const reports = rerun.get(c) ?? c.reports;
+      if (!dropped.has(c) && reports.length) placed.push({ check: c, reports, place: place(c, -1) });
+    }
+    preview?.fresh.forEach((c, i) => {
+      if (c.reports.length) placed.push({ check: c, reports: c.reports, place: place(c, i) });
+    });
+    placed.sort((a, b) => {
+      for (let i = 0; i < Math.max(a.place.length, b.place.length); i++) {
+        const d = (a.place[i] ?? 0) - (b.place[i] ?? 0);
+        if (d) return d;
+      }
+      return 0;
+    });
+    return placed.flatMap((p) => p.reports);
   }
   /** The checks of one object (its own findings). */
   checksOf(target) {
@@ -52069,7 +52087,11 @@ var IncrementalEngine = class {
   /** Commits a preview made against the current index. */
   commit(preview) {
     for (const check of preview.dropped) this.unindexCheck(check);
-    for (const target of new Set(preview.dropped.map((c) => c.target))) if (target) this.checksByTarget.delete(target);
+    for (const target of new Set(preview.dropped.map((c) => c.target))) {
+      if (!target) continue;
+      this.checksByTarget.delete(target);
+      this.targetOrder.delete(target);
+    }
     for (const { check, reports, keys } of preview.rerun) {
       this.unindexCheck(check);
       check.reports = reports;
@@ -52096,10 +52118,14 @@ var IncrementalEngine = class {
     const target = check.target;
     const list2 = this.checksByTarget.get(target);
     if (list2) list2.push(check);
-    else this.checksByTarget.set(target, [check]);
+    else {
+      this.checksByTarget.set(target, [check]);
+      this.targetOrder.set(target, this.nextTarget++);
+    }
     this.indexCheck(check);
   }
   indexCheck(check) {
+    if (check.reports.length) this.reporting.add(check);
     for (const id of check.keys) {
       const set2 = this.byKey.get(id);
       if (set2) set2.add(check);
@@ -52107,6 +52133,7 @@ var IncrementalEngine = class {
     }
   }
   unindexCheck(check) {
+    this.reporting.delete(check);
     for (const id of check.keys) this.byKey.get(id)?.delete(check);
   }
   intern(key2) {
@@ -56071,7 +56098,7 @@ var SourceFile = class {
   }
 };
 var recent = /* @__PURE__ */ new Map();
-var RECENT_FILES = 8;
+var RECENT_FILES = 64;
 function locatorOf(source, text, fastPath) {
   let locator = recent.get(source);
   if (locator) {
@@ -58039,7 +58066,8 @@ async function readKind(client, s, scope, signal, out) {
     }
     return { status: "read", count: out.length, scope: [scope.rootNamespace] };
   }
-  const targets3 = !s.namespaced || !scope.namespaces ? [void 0] : scope.namespaces;
+  const wide = !s.namespaced || !scope.namespaces || (await canList(client, s, void 0, signal, "list")).ok;
+  const targets3 = wide ? [void 0] : scope.namespaces;
   for (const ns of targets3) {
     const allowed = await canList(client, s, ns, signal, "list");
     if (!allowed.ok) return { status: "forbidden", reason: allowed.reason };
