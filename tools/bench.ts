@@ -225,14 +225,13 @@ function goals(node: Measured, version: Measured, demo: Measured, results: reado
   const ten = at(9_000, 90_000);
   const hundred = at(90_000, Infinity);
   const versusYaml = (r: SizeResult, m: Measured | undefined) => (m && r.yaml ? m.wallMs / r.yaml.wallMs : undefined);
-  if (ten) {
+  // --cold measures no bare parse and no cache: the goals that need them are not judged then.
+  if (ten?.yaml) {
     checks.push(["10k cold ≤ 1.2 × bare `yaml` parse", versusYaml(ten, ten.cold), 1.2]);
     checks.push(["10k, --cache, one file changed ≤ 0.4 × bare `yaml` parse", versusYaml(ten, ten.changed), 0.4]);
   }
-  if (hundred) {
-    checks.push(["100k cold ≤ 0.8 × bare `yaml` parse", versusYaml(hundred, hundred.cold), 0.8]);
-    checks.push(["100k peak RSS ≤ 600 MB", hundred.cold.maxRssKb / 1024, 600]);
-  }
+  if (hundred?.yaml) checks.push(["100k cold ≤ 0.8 × bare `yaml` parse", versusYaml(hundred, hundred.cold), 0.8]);
+  if (hundred) checks.push(["100k peak RSS ≤ 600 MB", hundred.cold.maxRssKb / 1024, 600]);
   let ok = true;
   const lines = ["| goal | measured | met |", "| --- | --- | --- |"];
   for (const [goal, value, limit] of checks) {
