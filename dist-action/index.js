@@ -86275,27 +86275,34 @@ var virtualservice_gateway_not_found_default = defineRule({
       { tool: "istioctl", code: "IST0132", match: "partial" }
     ],
     messages: {
-      gatewayNotFound: 'Gateway "{{gateway}}" does not exist: no Istio or Gateway API Gateway "{{name}}" in namespace "{{namespace}}".'
+      gatewayNotFound: 'Gateway "{{gateway}}" does not exist: no Istio or Gateway API Gateway "{{name}}" in namespace "{{namespace}}".',
+      gatewayNotInRepository: 'Gateway "{{gateway}}" is not in these files: no Istio or Gateway API Gateway "{{name}}" in namespace "{{namespace}}", which the repository does not manage; another repository or installation may provide it.'
     }
   },
   target: [K.VirtualService],
-  reads: [K.Gateway, K.KubernetesGateway],
+  reads: [K.Gateway, K.KubernetesGateway, K.Namespace],
   check(vs, ctx) {
     for (const entry of gatewayEntries(vs)) {
       if (entry.written === MESH_GATEWAY || isInternalGatewayReference(entry.written)) continue;
       const ref = parseGatewayReference(entry.written, vs.namespace);
       if (!ref) continue;
       if (ctx.index.get(K.Gateway, ref.namespace, ref.name) || ctx.index.get(K.KubernetesGateway, ref.namespace, ref.name)) continue;
+      const owned = holdsKindIn(ctx.index, K.Gateway, ref.namespace) || holdsKindIn(ctx.index, K.KubernetesGateway, ref.namespace) || declaresNamespace(ctx.index, ref.namespace) || closeToRepositoryGateway(ctx.index, ref.name);
       ctx.report({
         resource: vs,
         path: entry.path,
-        messageId: "gatewayNotFound",
+        messageId: owned ? "gatewayNotFound" : "gatewayNotInRepository",
+        ...owned ? {} : { severity: "info" },
         data: { gateway: entry.written, name: ref.name, namespace: ref.namespace },
         help: `Name a Gateway as "namespace/name" (a bare name means the VirtualService's own namespace), or "mesh" for sidecars.`
       });
     }
   }
 });
+function closeToRepositoryGateway(index, name) {
+  const names2 = [...index.all(K.Gateway), ...index.all(K.KubernetesGateway)].filter(isLinted).map((g) => g.name);
+  return names2.includes(name) || nearestName(name, names2) !== void 0;
+}
 
 // src/validation/virtual-service.ts
 var SECTIONS2 = ["http", "tcp", "tls"];
