@@ -1,5 +1,6 @@
 // npm run fuzz [-- --budget SECONDS] [--seed N] [--only CATEGORY,...]
 // npm run fuzz -- --full [--shard K/N] [--from I] [--log FILE.jsonl] [--report FILE]
+// npm run fuzz -- --full --at I,J,... [--save DIR]
 //
 // Feeds meshlint inputs of four categories (tools/fuzz-cases.ts) for a time budget and reports, per category, the
 // inputs tried, the broken promises found (exit code, stack trace, internal-error, a position outside the input,
@@ -12,7 +13,8 @@
 // type-mutated copy of every fixture, valid and invalid (each field at every depth x every mutation). It takes hours
 // on one core: --shard K/N runs every Nth input (start N processes to use N cores), --from I skips the first I inputs
 // of the shard (to resume), --log appends every failure and a progress record each minute as JSON lines, and
-// --report rewrites the summary table each minute, so a stopped sweep still says how far it got.
+// --report rewrites the summary table each minute, so a stopped sweep still says how far it got. --at runs only the
+// inputs at the positions a log names (with the same --full and --seed), and --save writes each one's text there.
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -113,6 +115,8 @@ async function main(): Promise<void> {
   const from = Number(option("--from") ?? 0);
   const logFile = option("--log");
   const reportFile = option("--report");
+  const at = option("--at") === undefined ? undefined : new Set(option("--at")!.split(",").map(Number));
+  const saveDir = option("--save");
   const root = PACKAGE_ROOT;
   const cwd = mkdtempSync(join(tmpdir(), "meshlint-fuzz-"));
   const started = Date.now();
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
     log({ progress: Object.fromEntries([...tallies].map(([c, t]) => [c, { tried: t.tried, failed: t.failed }])), ratePerSecond: Number(rate.toFixed(1)) });
     if (reportFile) writeFileSync(reportFile, report(tallies, Date.now() - started, seed, { shard, shards, from, full }));
   };
-  let worker = spawn(cwd);
+  let worker = await spawn(cwd);
   let index = 0;
   for (const category of categories) {
     const tally = newTally();
@@ -141,10 +145,11 @@ async function main(): Promise<void> {
       if (Date.now() > deadline) break;
       // One shared numbering over all categories, so that --shard and --from name the same inputs on every run.
       const position = index++;
-      if (position % shards !== shard || position < from) continue;
+      if (at ? !at.has(position) : position % shards !== shard || position < from) continue;
       const input = make();
+      if (saveDir) writeFileSync(join(saveDir, `${position}.yaml`), input.bytes);
       const outcome = await runOne(worker, input);
-      if (outcome.restart) worker = spawn(cwd);
+      if (outcome.restart) worker = await spawn(cwd);
       done++;
       tally.tried++;
       tally.maxMs = Math.max(tally.maxMs, outcome.ms);
@@ -170,6 +175,7 @@ async function main(): Promise<void> {
         }
         if (tally.examples.length < 10) tally.examples.push(`${input.name}: ${problems.join("; ").slice(0, 400)}`);
         log({ failure: { category, position, name: input.name, problems } });
+        if (at) process.stderr.write(`${position} ${input.name}:\n  ${problems.join("\n  ")}\n`);
       }
       progress();
     }
@@ -181,8 +187,11 @@ async function main(): Promise<void> {
   process.exitCode = [...tallies.values()].some((t) => t.failed) ? 1 : 0;
 }
 
-function spawn(cwd: string): Worker {
-  return new Worker(new URL(import.meta.url), { workerData: { cwd }, resourceLimits: { maxOldGenerationSizeMb: HEAP_BOUND_MB } });
+/** A worker that has linted once: the first lint loads and compiles meshlint (about a second), which no input is charged. */
+async function spawn(cwd: string): Promise<Worker> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { cwd }, resourceLimits: { maxOldGenerationSizeMb: HEAP_BOUND_MB } });
+  await runOne(worker, { category: "yaml-text", name: "warm-up", bytes: new TextEncoder().encode("apiVersion: v1\nkind: Service\nmetadata: { name: warm }\n") });
+  return worker;
 }
 
 function runOne(worker: Worker, input: FuzzInput): Promise<Reply & { restart: boolean }> {
