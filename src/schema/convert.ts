@@ -97,6 +97,31 @@ function pick(node: SchemaNode | undefined, keys: string[]): Partial<SchemaNode>
   return out;
 }
 
+const VALIDATION_STRINGS = ["message", "messageExpression", "fieldPath", "reason"] as const;
+
+/**
+ * A schema node's CEL rules, as the apiserver decodes them: a list of objects with a `rule` string and optional
+ * strings beside it (a null is Go's "not set"). Anything else makes it refuse the CRD, so meshlint refuses it too (the
+ * registry reports it on the CRD); before, a numeric message or a rule list written as a map failed every object of
+ * the kind with internal errors.
+ */
+function celValidations(value: unknown): CelValidation[] {
+  if (value === null) return [];
+  const shape = (problem: string) => new Error(`x-kubernetes-validations${problem}`);
+  const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a map" : `a ${typeof v}`);
+  if (!Array.isArray(value)) throw shape(` must be a list of rules, not ${typeOf(value)}`);
+  value.forEach((rule: unknown, i) => {
+    if (typeof rule !== "object" || rule === null || Array.isArray(rule)) throw shape(`[${i}] must be a map with a rule, not ${typeOf(rule)}`);
+    const fields = rule as Record<string, unknown>;
+    if (typeof fields.rule !== "string" || !fields.rule.trim()) throw shape(`[${i}].rule must be a CEL expression (a string), not ${typeof fields.rule === "string" ? "empty" : typeOf(fields.rule)}`);
+    for (const k of VALIDATION_STRINGS) {
+      if (fields[k] !== undefined && fields[k] !== null && typeof fields[k] !== "string") throw shape(`[${i}].${k} must be a string, not ${typeOf(fields[k])}`);
+    }
+    if (fields.optionalOldSelf !== undefined && fields.optionalOldSelf !== null && typeof fields.optionalOldSelf !== "boolean") throw shape(`[${i}].optionalOldSelf must be true or false, not ${typeOf(fields.optionalOldSelf)}`);
+  });
+  return value as CelValidation[];
+}
+
 function convertNode(input: unknown, structural: boolean): SchemaNode {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return {};
   const out: SchemaNode = {};
@@ -121,6 +146,9 @@ function convertNode(input: unknown, structural: boolean): SchemaNode {
         break;
       case "not":
         out.not = convertNode(value, false);
+        break;
+      case "x-kubernetes-validations":
+        out[key] = celValidations(value);
         break;
       default:
         out[key] = value;
