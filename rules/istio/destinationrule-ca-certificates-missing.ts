@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { type FieldPath, type JsonObject, asArray, asObject, asString, spec } from "../../src/model/resource.js";
+import { type FieldPath, type JsonObject, asArray, asObject, asString, scalarText, spec } from "../../src/model/resource.js";
 
 /** Where a DestinationRule sets client TLS: its traffic policy, each port of it, and the same inside each subset. */
 function tlsSettings(policy: JsonObject | undefined, path: FieldPath): { tls: JsonObject; path: FieldPath; port?: string }[] {
@@ -11,7 +11,7 @@ function tlsSettings(policy: JsonObject | undefined, path: FieldPath): { tls: Js
   asArray(policy.portLevelSettings).forEach((p, i) => {
     const tls = asObject(asObject(p)?.tls);
     const port = asObject(asObject(p)?.port)?.number;
-    if (tls) out.push({ tls, path: [...path, "portLevelSettings", i, "tls"], port: String(port ?? "?") });
+    if (tls) out.push({ tls, path: [...path, "portLevelSettings", i, "tls"], port: scalarText(port) ?? "?" });
   });
   return out;
 }

@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
-import { asArray, asObject, asString, asStringMap, spec } from "../../src/model/resource.js";
+import { asArray, asObject, asString, asStringMap, scalarText, spec } from "../../src/model/resource.js";
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ export default defineRule({
         resource: se,
         path: ["spec", "ports", i],
         messageId: "addressesMissing",
-        data: { port: String(port.number ?? "?"), name: se.name, protocol: protocol ? "TCP" : "without a protocol (TCP)" },
+        data: { port: scalarText(port.number) ?? "?", name: se.name, protocol: protocol ? "TCP" : "without a protocol (TCP)" },
         help: "Add the service's IP addresses (or a VIP) under spec.addresses, or enable DNS proxying with address auto-allocation.",
       });
     });

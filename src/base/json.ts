@@ -45,6 +45,13 @@ export const asArray = (v: unknown): readonly Json[] => (Array.isArray(v) ? (v a
 
 export const asString = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
+/**
+ * A scalar as it reads (a number or a boolean as text); undefined for a list, a map or null. For messages built from
+ * values of any type: String() of a map with a key named `toString` throws.
+ */
+export const scalarText = (v: unknown): string | undefined =>
+  typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+
 export const asNumber = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /** A string-valued map such as labels or a selector; non-string values are dropped. */

@@ -16,6 +16,7 @@ export {
   deepFreeze,
   getPath,
   isObject,
+  scalarText,
 } from "../base/json.js";
 export type { Origin, SourceSpan } from "../load/origin.js";
 

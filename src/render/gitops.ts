@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import type { RawResource } from "../load/load.js";
-import { type JsonObject, asArray, asObject, asString, isObject } from "../base/json.js";
+import { type JsonObject, asArray, asObject, asString, isObject, scalarText } from "../base/json.js";
 import type { SourceSpan } from "../load/origin.js";
 import { kustomizationFileIn } from "./kustomize/kustomization.js";
 
@@ -133,7 +133,7 @@ export function gitopsRequests(resources: readonly RawResource[], top: string): 
             set: asArray(h.parameters)
               .map(asObject)
               .filter((p): p is JsonObject => p !== undefined && typeof p.name === "string")
-              .map((p) => ({ name: String(p.name), value: String(p.value ?? ""), string: p.forceString === true })),
+              .map((p) => ({ name: String(p.name), value: scalarText(p.value) ?? "", string: p.forceString === true })),
           });
         }
       });
