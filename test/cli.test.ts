@@ -202,6 +202,25 @@ describe("formats", () => {
     expect((await cli(["--color", "broken"])).out).toContain("\u001b[");
   });
 
+  it("README's demo figures are what the demo prints, and its install steps are today's (published forms marked future)", async () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const { code, out } = await cli(["-f", "compact", "fixtures/demo"], ROOT);
+    expect(code).toBe(1);
+    const summary = out.trim().split("\n").at(-1)!;
+    expect(readme).toContain(`Every format ends with a summary, for the demo: \`${summary}\`.`);
+    const [, errors, warnings] = /: (\d+) errors?, (\d+) warnings?/.exec(summary)!;
+    const words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+    expect(readme).toContain(`(${words[Number(errors)]} errors and ${warnings === "1" ? "a warning" : `${words[Number(warnings)]} warnings`};`);
+    // No package, tag or rev is published yet: the README installs from a clone or a packed tarball, and every
+    // published form it shows says that it is a future one.
+    expect(readme).toContain("npm pack");
+    expect(readme).toContain("npm install -g ./meshlint-*.tgz");
+    const lines = readme.split("\n");
+    lines.forEach((line, i) => {
+      if (/npm install --save-dev meshlint\b|meshlint\/meshlint@v\d|rev: v\d/.test(line)) expect(`${lines[i - 1]}\n${line}`, `README line ${i + 1}`).toMatch(/future/);
+    });
+  });
+
   it("--quiet prints errors only", async () => {
     const json = JSON.parse((await cli(["-f", "json", "-q", "warnings-only"])).out);
     expect(json.diagnostics).toEqual([]);

@@ -555,6 +555,14 @@ describe("Kubernetes lists and sets libraries", () => {
 });
 
 describe("Kubernetes regex library and the strings extension", () => {
+  it("finds with RE2, never backtracking: a repository CRD's find/findAll on a hostile value answers at once (regression)", () => {
+    // In JavaScript's engine `(a+)+$` against 40 a's and a `!` takes longer than the test timeout; RE2 is linear.
+    const hostile = `${"a".repeat(40)}!`;
+    expect(value("self.find('(a+)+$')", hostile)).toBe("");
+    expect(value("self.findAll('(a|aa)+b')", hostile)).toEqual([]);
+    expect(value("self.matches('^(a+)+$')", hostile)).toBe(false);
+  });
+
   it("finds matches as Go's regexp does", () => {
     expect(value("'abc 123'.find('[0-9]+')")).toBe("123");
     expect(value("'abc 123'.find('xyz')")).toBe("");
