@@ -38,18 +38,20 @@ export function validateAgainstSchema(data: JsonObject, schema: SchemaNode, vali
   const object = prepared(data, schema);
   const problems: SchemaProblem[] = [];
   const skipped: SkippedRule[] = [];
+  // Every node at or above a schema error: its CEL rules are not run. A set of prefixes, not a scan of the errors
+  // per node: 10,000 bad items of a list whose items carry a rule took 10^8 comparisons (9 s, found by the fuzz sweep).
   const invalidAt = new Set<string>();
   if (!validate(object)) {
     for (const problem of describeErrors(validate.errors ?? [], object)) {
       problems.push(problem);
-      invalidAt.add(pointer(problem.path));
+      for (let depth = 0; depth <= problem.path.length; depth++) invalidAt.add(pointer(problem.path.slice(0, depth)));
     }
   }
   walk(object, schema, [], (value, node, path) => {
     const listType = node["x-kubernetes-list-type"];
     if (Array.isArray(value) && (listType === "set" || listType === "map")) problems.push(...duplicates(value, node, [...path]));
     const rules = node["x-kubernetes-validations"];
-    if (!rules || value === undefined || value === null || (invalidAt.size > 0 && isUnder(invalidAt, path))) return;
+    if (!rules || value === undefined || value === null || invalidAt.has(pointer(path))) return;
     // Transition rules compare with the stored object; there is none here.
     for (const [rule, outcome] of checkCelRules(rules.filter((rule) => !/\boldSelf\b/.test(rule.rule)), value, node)) {
       if (outcome.status === "failed") problems.push(celProblem(rule, path, outcome.message));
@@ -168,11 +170,6 @@ function hasChecks(node: SchemaNode): boolean {
 }
 
 const pointer = (path: FieldPath) => path.map((s) => `/${String(s)}`).join("");
-const isUnder = (invalid: ReadonlySet<string>, path: FieldPath) => {
-  const p = pointer(path);
-  for (const bad of invalid) if (bad === p || bad.startsWith(`${p}/`)) return true;
-  return false;
-};
 
 function duplicates(list: readonly unknown[], node: SchemaNode, path: FieldPath): SchemaProblem[] {
   const mapKeys = node["x-kubernetes-list-map-keys"];
