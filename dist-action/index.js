@@ -49558,6 +49558,7 @@ var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var asObject = (v) => isObject(v) ? v : void 0;
 var asArray = (v) => Array.isArray(v) ? v : [];
 var asString = (v) => typeof v === "string" ? v : void 0;
+var scalarText = (v) => typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
 var asNumber = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
 function asStringMap(v) {
   if (!isObject(v)) return void 0;
@@ -56726,7 +56727,7 @@ function gitopsRequests(resources, top) {
             ...opt("namespace", destination),
             valuesFiles,
             values,
-            set: asArray(h.parameters).map(asObject).filter((p) => p !== void 0 && typeof p.name === "string").map((p) => ({ name: String(p.name), value: String(p.value ?? ""), string: p.forceString === true }))
+            set: asArray(h.parameters).map(asObject).filter((p) => p !== void 0 && typeof p.name === "string").map((p) => ({ name: String(p.name), value: scalarText(p.value) ?? "", string: p.forceString === true }))
           });
         }
       });
@@ -64571,7 +64572,7 @@ function tlsSettings(policy, path6) {
   asArray(policy.portLevelSettings).forEach((p, i) => {
     const tls = asObject(asObject(p)?.tls);
     const port3 = asObject(asObject(p)?.port)?.number;
-    if (tls) out.push({ tls, path: [...path6, "portLevelSettings", i, "tls"], port: String(port3 ?? "?") });
+    if (tls) out.push({ tls, path: [...path6, "portLevelSettings", i, "tls"], port: scalarText(port3) ?? "?" });
   });
   return out;
 }
@@ -81342,6 +81343,23 @@ function pick2(node, keys) {
   for (const k of keys) if (node && k in node) out[k] = node[k];
   return out;
 }
+var VALIDATION_STRINGS = ["message", "messageExpression", "fieldPath", "reason"];
+function celValidations(value) {
+  if (value === null) return [];
+  const shape = (problem) => new Error(`x-kubernetes-validations${problem}`);
+  const typeOf = (v) => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a map" : `a ${typeof v}`;
+  if (!Array.isArray(value)) throw shape(` must be a list of rules, not ${typeOf(value)}`);
+  value.forEach((rule, i) => {
+    if (typeof rule !== "object" || rule === null || Array.isArray(rule)) throw shape(`[${i}] must be a map with a rule, not ${typeOf(rule)}`);
+    const fields = rule;
+    if (typeof fields.rule !== "string" || !fields.rule.trim()) throw shape(`[${i}].rule must be a CEL expression (a string), not ${typeof fields.rule === "string" ? "empty" : typeOf(fields.rule)}`);
+    for (const k of VALIDATION_STRINGS) {
+      if (fields[k] !== void 0 && fields[k] !== null && typeof fields[k] !== "string") throw shape(`[${i}].${k} must be a string, not ${typeOf(fields[k])}`);
+    }
+    if (fields.optionalOldSelf !== void 0 && fields.optionalOldSelf !== null && typeof fields.optionalOldSelf !== "boolean") throw shape(`[${i}].optionalOldSelf must be true or false, not ${typeOf(fields.optionalOldSelf)}`);
+  });
+  return value;
+}
 function convertNode(input, structural) {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return {};
   const out = {};
@@ -81366,6 +81384,9 @@ function convertNode(input, structural) {
         break;
       case "not":
         out.not = convertNode(value, false);
+        break;
+      case "x-kubernetes-validations":
+        out[key2] = celValidations(value);
         break;
       default:
         out[key2] = value;
@@ -83388,14 +83409,14 @@ function validateAgainstSchema(data, schema2, validate2) {
   if (!validate2(object)) {
     for (const problem of describeErrors(validate2.errors ?? [], object)) {
       problems.push(problem);
-      invalidAt.add(pointer(problem.path));
+      for (let depth = 0; depth <= problem.path.length; depth++) invalidAt.add(pointer(problem.path.slice(0, depth)));
     }
   }
   walk2(object, schema2, [], (value, node, path6) => {
     const listType2 = node["x-kubernetes-list-type"];
     if (Array.isArray(value) && (listType2 === "set" || listType2 === "map")) problems.push(...duplicates(value, node, [...path6]));
     const rules = node["x-kubernetes-validations"];
-    if (!rules || value === void 0 || value === null || invalidAt.size > 0 && isUnder(invalidAt, path6)) return;
+    if (!rules || value === void 0 || value === null || invalidAt.has(pointer(path6))) return;
     for (const [rule, outcome] of checkCelRules(rules.filter((rule2) => !/\boldSelf\b/.test(rule2.rule)), value, node)) {
       if (outcome.status === "failed") problems.push(celProblem(rule, path6, outcome.message));
       else if (outcome.status === "skipped") skipped.push({ rule: rule.rule, path: [...path6], detail: outcome.detail });
@@ -83487,11 +83508,6 @@ function hasChecks(node) {
   return answer;
 }
 var pointer = (path6) => path6.map((s) => `/${String(s)}`).join("");
-var isUnder = (invalid, path6) => {
-  const p = pointer(path6);
-  for (const bad of invalid) if (bad === p || bad.startsWith(`${p}/`)) return true;
-  return false;
-};
 function duplicates(list2, node, path6) {
   const mapKeys = node["x-kubernetes-list-map-keys"];
   const keys = node["x-kubernetes-list-type"] === "map" ? Array.isArray(mapKeys) ? mapKeys.filter((k) => typeof k === "string") : [] : void 0;
@@ -83537,14 +83553,14 @@ function parseFieldPath(fieldPath) {
 }
 var COMBINATORS = /* @__PURE__ */ new Set(["oneOf", "anyOf", "not"]);
 function describeErrors(errors, root) {
-  const combinators = errors.filter((e) => COMBINATORS.has(e.keyword));
+  const { enclosing, inside } = combinatorsOf(errors);
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
-    if (combinators.some((c) => c !== e && isInside2(c, e))) continue;
+    if (enclosing.has(e)) continue;
     let problem = describe(e, root);
     if ((e.keyword === "oneOf" || e.keyword === "anyOf") && problem.detail.endsWith("allowed forms.")) {
-      const closest = closestBranchError(errors, e);
+      const closest = closestBranchError(e, inside.get(e) ?? []);
       if (closest) problem = { ...problem, detail: problem.detail.replace(/\.$/, `; the closest one fails because ${lowerFirst(describe(closest, root).detail)}`) };
     }
     const id = `${pointer(problem.path)} ${problem.detail}`;
@@ -83554,11 +83570,28 @@ function describeErrors(errors, root) {
   }
   return out;
 }
-function closestBranchError(errors, combinator) {
+function combinatorsOf(errors) {
+  const byValue = /* @__PURE__ */ new Map();
+  for (const e of errors) if (COMBINATORS.has(e.keyword)) addTo(byValue, e.instancePath, e);
+  const enclosing = /* @__PURE__ */ new Set();
+  const inside = /* @__PURE__ */ new Map();
+  if (byValue.size === 0) return { enclosing, inside };
+  for (const e of errors) {
+    for (let at2 = e.instancePath; ; at2 = at2.slice(0, at2.lastIndexOf("/"))) {
+      for (const c of byValue.get(at2) ?? []) {
+        if (c === e || !e.schemaPath.startsWith(`${c.schemaPath}/`)) continue;
+        enclosing.add(e);
+        if (!COMBINATORS.has(e.keyword)) addTo(inside, c, e);
+      }
+      if (at2 === "") break;
+    }
+  }
+  return { enclosing, inside };
+}
+function closestBranchError(combinator, inside) {
   const prefix = `${combinator.schemaPath}/`;
   const byBranch = /* @__PURE__ */ new Map();
-  for (const e of errors) {
-    if (!isInside2(combinator, e) || COMBINATORS.has(e.keyword)) continue;
+  for (const e of inside) {
     const branch = e.schemaPath.slice(prefix.length).split("/")[0] ?? "";
     addTo(byBranch, branch, e);
   }
@@ -83566,7 +83599,6 @@ function closestBranchError(errors, combinator) {
   for (const list2 of byBranch.values()) if (!best || list2.length < best.length) best = list2;
   return best?.[0];
 }
-var isInside2 = (combinator, e) => e.schemaPath.startsWith(`${combinator.schemaPath}/`) && (e.instancePath === combinator.instancePath || e.instancePath.startsWith(`${combinator.instancePath}/`));
 var lowerFirst = (s) => /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
 function describe(e, root) {
   const path6 = toFieldPath(e.instancePath, root);
@@ -84840,7 +84872,7 @@ var serviceentry_addresses_missing_default = defineRule({
         resource: se,
         path: ["spec", "ports", i],
         messageId: "addressesMissing",
-        data: { port: String(port3.number ?? "?"), name: se.name, protocol: protocol ? "TCP" : "without a protocol (TCP)" },
+        data: { port: scalarText(port3.number) ?? "?", name: se.name, protocol: protocol ? "TCP" : "without a protocol (TCP)" },
         help: "Add the service's IP addresses (or a VIP) under spec.addresses, or enable DNS proxying with address auto-allocation."
       });
     });
