@@ -4,7 +4,7 @@
  * from istio/istio pkg/config/validation).
  */
 import { K, type KindKey } from "../model/kinds.js";
-import { type FieldPath, type JsonObject, type Resource, annotationsOf, asArray, asObject, asString, spec } from "../model/resource.js";
+import { type FieldPath, type JsonObject, type Resource, annotationsOf, asArray, asObject, asString, scalarText, spec } from "../model/resource.js";
 import { type Sink, isSet, type Problem, collect } from "./common.js";
 
 export const TrafficExtensionKind: KindKey = Object.freeze({ group: "extensions.istio.io", kind: "TrafficExtension" });
@@ -59,7 +59,7 @@ function checkSelector(r: Resource, sink: Sink<SelectorMessage>): void {
   if (labelsKind) {
     for (const [k, v] of Object.entries(labels)) {
       if (k === "") sink.error([...path, k], "selectorEmptyKey", { field: `${field}.${key}` }, "key");
-      else if (k.includes("*")) sink.error([...path, k], "selectorWildcard", { key: k, value: String(v) }, "key");
+      else if (k.includes("*")) sink.error([...path, k], "selectorWildcard", { key: k, value: scalarText(v) ?? "" }, "key");
     }
   }
   if (Object.keys(labels).length === 0) {
