@@ -83883,7 +83883,7 @@ function checkSelector(r, sink) {
   if (labelsKind) {
     for (const [k, v] of Object.entries(labels)) {
       if (k === "") sink.error([...path6, k], "selectorEmptyKey", { field: `${field2}.${key2}` }, "key");
-      else if (k.includes("*")) sink.error([...path6, k], "selectorWildcard", { key: k, value: String(v) }, "key");
+      else if (k.includes("*")) sink.error([...path6, k], "selectorWildcard", { key: k, value: scalarText(v) ?? "" }, "key");
     }
   }
   if (Object.keys(labels).length === 0) {
