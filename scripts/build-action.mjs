@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { BUILD_DEFINE, BUILD_PLACEHOLDER, buildId } from "./build-id.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(root, "dist-action", "index.js");
@@ -21,10 +22,13 @@ const result = await build({
   banner: { js: 'import { createRequire as __meshlintCreateRequire } from "node:module";\nconst require = __meshlintCreateRequire(import.meta.url);' },
   legalComments: "eof",
   charset: "utf8",
+  define: BUILD_DEFINE,
   write: false,
   logLevel: "warning",
 });
-const text = result.outputFiles[0].text;
+const bundled = result.outputFiles[0].text;
+// The build's identity (for the `cache` input) covers the bundle and the schemas it reads from the action's checkout.
+const text = bundled.split(BUILD_PLACEHOLDER).join(buildId(root, [bundled], ["schemas"]));
 
 if (process.argv.includes("--check")) {
   let committed = "";

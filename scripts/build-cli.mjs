@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { BUILD_DEFINE, BUILD_PLACEHOLDER, buildId } from "./build-id.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist", "cli");
@@ -47,12 +48,14 @@ await build({
   outfile: bundle,
   format: "cjs",
   // The sources find their package (src/base/package.ts) and the lint thread from import.meta.url.
-  define: { MESHLINT_RULE_METADATA: JSON.stringify(RULES.map((rule) => rule.meta)), "import.meta.url": "__meshlintModuleUrl" },
+  define: { MESHLINT_RULE_METADATA: JSON.stringify(RULES.map((rule) => rule.meta)), "import.meta.url": "__meshlintModuleUrl", ...BUILD_DEFINE },
   banner: { js: 'const __meshlintModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
 // esbuild escapes non-ASCII characters in code but keeps a few comments as they are: escape those too (a comment
 // means nothing to the program), so that the whole file is ASCII.
-const text = readFileSync(bundle, "utf8").replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const ascii = readFileSync(bundle, "utf8").replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+// The build's identity (--cache) covers the bundle and what it reads at run time: the schemas and their validators.
+const text = ascii.split(BUILD_PLACEHOLDER).join(buildId(root, [ascii], ["schemas", "dist/validators/index.json"]));
 writeFileSync(bundle, text);
 const key = createHash("sha256").update(text).digest("hex");
 await build({ ...esm, entryPoints: ["src/cli/boot.ts"], outfile: join(outdir, "boot.js"), define: { MESHLINT_BUNDLE_KEY: JSON.stringify(key) } });

@@ -20,3 +20,11 @@ export const VERSION: string = (() => {
     return "0.0.0";
   }
 })();
+
+declare const MESHLINT_BUILD: string | undefined;
+
+/**
+ * Which build of meshlint runs: a digest of the bundle and the files it reads (scripts/build-id.mjs), so that a
+ * cache made by another build of the same version is not reused; `source` when running unbundled (tests, tsc output).
+ */
+export const BUILD: string = typeof MESHLINT_BUILD === "string" ? MESHLINT_BUILD : "source";
