@@ -14,6 +14,8 @@ import type { RuleCatalog } from "./engine/catalog.js";
 import { type Rule, isGlobalRule, isResourceRule } from "./engine/rule.js";
 import { INTERNAL_ERROR_RULE, type PendingReport, runRules } from "./engine/runner.js";
 import { IncrementalEngine } from "./engine/incremental.js";
+import { runRulesKeeping } from "./engine/kept-checks.js";
+import type { RunCache } from "./project/run-cache.js";
 import type { LoadIssue, LoadResult, LoadedFile } from "./load/load.js";
 import { isInside } from "./load/ignore-rules.js";
 import type { SourceFile } from "./load/source-file.js";
@@ -139,7 +141,9 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
   // Schema reports are kept for one world only: with rendered roots, a world's CRDs may differ from another's.
   const cached = options.cache && project.worlds.length === 1 ? project.index : undefined;
   if (cached) options.cache!.seedSchema(cached);
-  const checked = checkWorlds(project, active, internalError, catalog, options.incremental === true);
+  // The rule checks are kept too, and reused where a change cannot alter them (the built-in rules, files only).
+  const keeping = cached && !options.catalog && !options.cluster && !options.incremental ? options.cache : undefined;
+  const checked = checkWorlds(project, active, internalError, catalog, options.incremental === true, keeping);
   if (cached) options.cache!.keepSchema(cached);
   phase("rules");
   const { sources, ...finished } = finish(checked.diagnostics, project.issues, () => project.sources(), catalog, config, cwd, options);
@@ -265,7 +269,7 @@ function summarize(
  * rendered root. A finding on a rendered object comes from its own world; a finding on a shared object holds only
  * when every world reports it (with nothing rendered there is one world).
  */
-function checkWorlds(project: Project, active: readonly Rule[], internalError: Rule, catalog: RuleCatalog, incremental: boolean) {
+function checkWorlds(project: Project, active: readonly Rule[], internalError: Rule, catalog: RuleCatalog, incremental: boolean, cache?: RunCache) {
   const { config, cwd } = project;
   const shared = new Set<unknown>(project.shared.map((r) => r.data));
   const onShared = (p: PendingReport) => !p.report.resource || shared.has(p.report.resource.data);
@@ -276,7 +280,7 @@ function checkWorlds(project: Project, active: readonly Rule[], internalError: R
   // With one world, an engine runs the checks once and keeps what each read (for relint()).
   const engine = incremental && project.worlds.length === 1 ? new IncrementalEngine(project.worlds[0]!.index, active, internalError, { config, cwd }) : undefined;
   for (const world of project.worlds) {
-    const run = engine ? { reports: engine.reports(), reads: engine.reads } : runRules(world.index, active, internalError, { config, cwd });
+    const run = engine ? { reports: engine.reports(), reads: engine.reads } : cache ? runKeeping(world.index, cache) : runRules(world.index, active, internalError, { config, cwd });
     for (const [id, kinds] of run.reads) {
       const set = reads.get(id) ?? new Set<string>();
       for (const k of kinds) set.add(k);
@@ -293,6 +297,12 @@ function checkWorlds(project: Project, active: readonly Rule[], internalError: R
       const here = new Set(found.diagnostics.map(findingKey));
       common = common.filter((d) => here.has(findingKey(d)));
     }
+  }
+  function runKeeping(index: ResourceIndex, cache: RunCache) {
+    const { world, inputs } = cache.keptRun(index, { config, cwd, rules: active, complete: completeChange });
+    const result = runRulesKeeping(index, active, internalError, { config, cwd }, inputs);
+    cache.keepRun(world, result);
+    return result;
   }
   const seen = new Set<string>();
   const diagnostics = [...(common ?? []), ...rendered].filter((d) => {

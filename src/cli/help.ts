@@ -41,8 +41,8 @@ Options:
       --helm-command <c>       the helm to render charts with (default: helm)
       --helm-values <file>     values for charts no Argo CD Application or Flux HelmRelease configures (repeatable)
       --no-render              skip kustomizations and charts instead of rendering them
-      --cache                  keep each file's parse and schema checks in a cache file, and reuse them while the
-                               file, the configuration, the CRDs and meshlint's version stay the same
+      --cache                  keep each file's parse, schema checks and the rule checks in a cache file, and reuse
+                               what a change (to any file, the configuration, the CRDs, meshlint) cannot alter
       --cache-location <path>  the cache file, or a folder to keep it in (default: .meshlintcache in the working
                                folder)
       --allow-empty            exit by the findings even when no Kubernetes object was read (else exit 2)

@@ -26,6 +26,15 @@ export interface RunInputs {
 
 export const INTERNAL_ERROR_RULE = "internal-error";
 
+/** What a rule that threw reports: an internal error on the resource it was checking (none for a whole-index rule). */
+export function failedCheck(internalError: Rule, rule: Rule, resource: Resource | undefined, error: unknown): PendingReport {
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    rule: internalError,
+    report: { resource, messageId: resource ? "ruleFailed" : "globalRuleFailed", data: { rule: rule.meta.id, detail: detail.split("\n")[0] ?? detail } },
+  };
+}
+
 /**
  * Runs one resource check, dropping what it reported if it read the unknown content of a document that could not be
  * read (src/load/unreadable.ts): a conclusion drawn from its missing spec or labels is an echo of that document's
@@ -71,17 +80,7 @@ export async function runRulesInSlices(index: ResourceIndex, rules: readonly Rul
 function* ruleSteps(index: ResourceIndex, rules: readonly Rule[], internalError: Rule, run: RunInputs): Generator<void, RunResult> {
   const reports: PendingReport[] = [];
   const reads = new Map<string, Set<string>>();
-  const failed = (rule: Rule, error: unknown, resource?: Resource) => {
-    const detail = error instanceof Error ? error.message : String(error);
-    reports.push({
-      rule: internalError,
-      report: {
-        resource,
-        messageId: resource ? "ruleFailed" : "globalRuleFailed",
-        data: { rule: rule.meta.id, detail: detail.split("\n")[0] ?? detail },
-      },
-    });
-  };
+  const failed = (rule: Rule, error: unknown, resource?: Resource) => reports.push(failedCheck(internalError, rule, resource, error));
 
   for (const rule of rules) {
     if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;

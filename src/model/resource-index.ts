@@ -303,6 +303,23 @@ export class ResourceIndex {
   }
 
   /**
+   * Whether this index holds what a memo, fact, union or table read key (`M name`, `T name key`) asks about, so that
+   * `withChange` reports that key when the change alters its answer (it reports only what was built).
+   */
+  holds(readKey: string): boolean {
+    if (readKey.startsWith("M ")) {
+      const name = readKey.slice(2);
+      return this.memos.get(name) !== undefined || this.unions.has(name);
+    }
+    if (!readKey.startsWith("T ")) return false;
+    // `T name key`: a name may hold spaces (`istio/policies-by-slot <kind>`), so try each prefix ending at one.
+    for (let end = readKey.indexOf(" ", 2); end > 0; end = readKey.indexOf(" ", end + 1)) {
+      if (this.tables.get(readKey.slice(2, end)) !== undefined) return true;
+    }
+    return false;
+  }
+
+  /**
    * A lookup table that every object of `kinds` contributes entries to, each independently of the others
    * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
    * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the

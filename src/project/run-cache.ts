@@ -2,13 +2,16 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { JsonObject } from "../base/json.js";
-import { VERSION } from "../base/package.js";
-import type { ParsedFileStore, ParsedManifests } from "../load/load.js";
-import { ANY_KIND, type ResourceIndex } from "../model/resource-index.js";
+import { BUILD, VERSION } from "../base/package.js";
+import type { ParsedFileStore, ParsedManifests, RawResource } from "../load/load.js";
+import { K } from "../model/kinds.js";
+import { ANY_KIND, type ResourceIndex, resourcesFromRaw } from "../model/resource-index.js";
 import { type Resource, isLinted } from "../model/resource.js";
 import type { Settings } from "../model/settings.js";
 import { type StoredSchemaReport, madeSchemaReport, schemaInputsKey, seedSchemaReports } from "../schema/check.js";
 import type { Config } from "../engine/config.js";
+import type { KeptChecks, KeptRunInputs, KeptRunResult } from "../engine/kept-checks.js";
+import type { Rule } from "../engine/rule.js";
 
 /** The cache file's name in the working folder, or in the folder --cache-location names (ESLint's `.eslintcache`). */
 export const CACHE_FILE = ".meshlintcache";
@@ -18,10 +21,15 @@ export const CACHE_FILE = ".meshlintcache";
  * overwritten. Bump FORMAT when what an entry holds changes.
  */
 const MARK = '{"meshlintCache":';
-const FORMAT = 1;
+const FORMAT = 2;
+
+/** How much of an entry's digest names its objects in kept checks (80 bits: no two files of a repository collide). */
+const OBJECT_KEY_CHARS = 20;
 
 /** One file's kept work: its parse, and the schema reports of its objects under the schema inputs `schemaKey`. */
 interface Entry {
+  /** The displayed path (the previous run's objects of a changed file are rebuilt from it). */
+  readonly file: string;
   readonly parsed: ParsedManifests;
   schemaKey?: string;
   schema?: (StoredSchemaReport | null)[];
@@ -29,9 +37,10 @@ interface Entry {
 
 /**
  * The work kept between runs (`--cache`): per file, its parse and its objects' schema reports (structure, CEL),
- * reused while the file's text, meshlint's version, the configuration and settings and (for schema reports) the
+ * reused while the file's text, meshlint's build, the configuration and settings and (for schema reports) the
  * CRDs stay the same. An entry is found by a digest of all of those, so a changed file or configuration simply
- * finds nothing. Rules over several objects always run on the whole index; what they report is never kept.
+ * finds nothing. And per configuration, the last run's rule checks with what each read (KeptChecks): the next run
+ * re-runs only the checks a difference between the two repositories can alter (see runRulesKeeping).
  */
 export class RunCache {
   /** Entries read from the file, by digest. */
@@ -39,8 +48,13 @@ export class RunCache {
   /** Entries of this process's runs: the ones written back (files no longer linted drop out). */
   private readonly used = new Map<string, Entry>();
   /** Each cached object's entry and place in it, by the object's data (the same object the index's resource holds). */
-  private readonly places = new WeakMap<JsonObject, { entry: Entry; position: number }>();
+  private readonly places = new WeakMap<JsonObject, { entry: Entry; key: string; position: number }>();
+  /** The last run's checks per configuration (a digest of it), as read and as this process's runs left them. */
+  private readonly storedChecks: Map<string, KeptChecks>;
+  private readonly usedChecks = new Map<string, KeptChecks>();
   private changed = false;
+  /** What the last run did with kept checks (for tests and timing). */
+  lastRun: KeptRunResult["stats"] | undefined;
 
   private constructor(
     /** Where the cache is written. */
@@ -48,8 +62,10 @@ export class RunCache {
     stored: Map<string, Entry>,
     /** False for a file that is not a meshlint cache: it is left as it is. */
     private readonly writable: boolean,
+    storedChecks: Map<string, KeptChecks> = new Map(),
   ) {
     this.stored = stored;
+    this.storedChecks = storedChecks;
     this.changed = stored.size === 0;
   }
 
@@ -73,9 +89,9 @@ export class RunCache {
     }
     if (text.length === 0) return { cache: new RunCache(file, new Map(), true) };
     try {
-      const read = JSON.parse(text) as { meshlintCache: unknown; version: unknown; entries: unknown };
-      if (read.meshlintCache !== FORMAT || read.version !== VERSION) return { cache: new RunCache(file, new Map(), true) };
-      return { cache: new RunCache(file, new Map(checkedEntries(read.entries)), true) };
+      const read = JSON.parse(text) as { meshlintCache: unknown; version: unknown; build: unknown; entries: unknown; checks: unknown };
+      if (read.meshlintCache !== FORMAT || read.version !== VERSION || read.build !== BUILD) return { cache: new RunCache(file, new Map(), true) };
+      return { cache: new RunCache(file, new Map(checkedEntries(read.entries)), true, new Map(checkedChecks(read.checks))) };
     } catch (error) {
       return { cache: new RunCache(file, new Map(), true), problem: `the cache ${file} is damaged (${(error as Error).message}); it is rebuilt` };
     }
@@ -83,23 +99,24 @@ export class RunCache {
 
   /** The parses of files under this configuration and these settings (see ProjectOptions.cache). */
   files(config: Config, settings: Settings): ParsedFileStore {
-    const key = digest(VERSION, stableJson(config), stableJson(settings));
+    const key = digest(VERSION, BUILD, stableJson(config), stableJson(settings));
     const entryKey = (file: string, text: string) => digest(key, file, text);
     return {
       get: (file, text) => {
         const k = entryKey(file, text);
         const entry = this.used.get(k) ?? this.stored.get(k);
-        if (!entry) return undefined;
+        if (!entry || entry.file !== file) return undefined;
         this.used.set(k, entry);
-        this.remember(entry);
+        this.remember(k, entry);
         return entry.parsed;
       },
       set: (file, text, parsed) => {
         // JSON would turn .inf, .nan and -0 into other values: such a file is parsed on every run.
         if (!parsed.resources.every((m) => survivesJson(m.data))) return;
-        const entry: Entry = { parsed };
-        this.used.set(entryKey(file, text), entry);
-        this.remember(entry);
+        const entry: Entry = { file, parsed };
+        const k = entryKey(file, text);
+        this.used.set(k, entry);
+        this.remember(k, entry);
         this.changed = true;
       },
     };
@@ -138,16 +155,73 @@ export class RunCache {
   }
 
   /**
+   * What runRulesKeeping needs to reuse the last run's checks under the same configuration, settings, working folder
+   * and rules (`world` names anything else the checks depend on): the objects' keys, and the last run's objects
+   * that are not in `index`, rebuilt from their files' entries.
+   */
+  keptRun(
+    index: ResourceIndex,
+    inputs: { config: Config; cwd: string; rules: readonly Rule[]; complete: NonNullable<KeptRunInputs["complete"]> },
+  ): { world: string; inputs: KeptRunInputs } {
+    const world = digest(VERSION, BUILD, stableJson(inputs.config), stableJson(index.settings), inputs.cwd, inputs.rules.map((r) => r.meta.id).join(","));
+    const previous = this.usedChecks.get(world) ?? this.storedChecks.get(world);
+    const objectKey = (r: Resource): string | undefined => {
+      if (r.origin.kind === "file") {
+        const place = this.places.get(r.data);
+        return place ? `${place.key.slice(0, OBJECT_KEY_CHARS)}:${place.position}` : undefined;
+      }
+      // Assumed objects and --crds CRDs are few: named by their data.
+      if (r.origin.kind === "installation" || r.origin.kind === "crds") return `${r.origin.kind}:${r.id}:${digest(JSON.stringify(r.data)).slice(0, OBJECT_KEY_CHARS)}`;
+      return undefined;
+    };
+    const previousObjects = (keys: readonly string[]): ReadonlyMap<string, Resource> | undefined => {
+      const byPrefix = new Map<string, Entry>();
+      for (const [k, entry] of [...this.stored, ...this.used]) byPrefix.set(k.slice(0, OBJECT_KEY_CHARS), entry);
+      const raw: RawResource[] = [];
+      for (const key of keys) {
+        const [prefix, position] = key.split(":");
+        const m = byPrefix.get(prefix ?? "")?.parsed.resources[Number(position)];
+        // Assumed objects come back by themselves (see completeChange); anything else must be in a file's entry.
+        if (!m) return undefined;
+        const file = byPrefix.get(prefix!)!.file;
+        raw.push({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: m.data, origin: { kind: "file", file, document: m.document, locate: () => undefined } });
+      }
+      const crds = index.all(K.CustomResourceDefinition);
+      const made = resourcesFromRaw([...crds, ...raw], index.settings).slice(crds.length);
+      return new Map(made.map((r, i) => [keys[i]!, r]));
+    };
+    return {
+      world,
+      inputs: {
+        objectKey,
+        ...(previous ? { previous } : {}),
+        previousObjects: (keys) => previousObjects(keys.filter((k) => !k.startsWith("installation:"))),
+        complete: inputs.complete,
+      },
+    };
+  }
+
+  /** Keeps a run's checks for the next run under the same `world` (see keptRun). */
+  keepRun(world: string, result: KeptRunResult): void {
+    this.lastRun = result.stats;
+    if (!result.kept) return;
+    this.usedChecks.set(world, result.kept);
+    if (result.stats.ran > 0 || !this.storedChecks.has(world)) this.changed = true;
+  }
+
+  /**
    * Writes the entries of this process's runs (through a temporary file, so that a reader never sees half a cache).
    * Returns why it could not, if it could not.
    */
   save(): string | undefined {
-    if (!this.writable || (!this.changed && this.used.size === this.stored.size)) return undefined;
+    if (!this.writable || (!this.changed && this.used.size === this.stored.size && this.usedChecks.size === this.storedChecks.size)) return undefined;
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const parts = [...this.used].map(([k, e]) => `${JSON.stringify(k)}:${JSON.stringify(e)}`);
-      writeFileSync(temp, `${MARK}${FORMAT},"version":${JSON.stringify(VERSION)},"entries":{${parts.join(",")}}}\n`);
+      const checks = [...this.usedChecks].map(([k, c]) => `${JSON.stringify(k)}:${JSON.stringify(c)}`);
+      const head = `${MARK}${FORMAT},"version":${JSON.stringify(VERSION)},"build":${JSON.stringify(BUILD)}`;
+      writeFileSync(temp, `${head},"entries":{${parts.join(",")}},"checks":{${checks.join(",")}}}\n`);
       renameSync(temp, this.file);
       return undefined;
     } catch (error) {
@@ -156,8 +230,8 @@ export class RunCache {
     }
   }
 
-  private remember(entry: Entry): void {
-    entry.parsed.resources.forEach((m, position) => this.places.set(m.data, { entry, position }));
+  private remember(key: string, entry: Entry): void {
+    entry.parsed.resources.forEach((m, position) => this.places.set(m.data, { entry, key, position }));
   }
 }
 
@@ -185,6 +259,7 @@ function checkedEntries(value: unknown): [string, Entry][] {
     const entry = e as Partial<Entry> | null;
     const parsed = entry?.parsed;
     if (
+      typeof entry?.file !== "string" ||
       !parsed ||
       !Array.isArray(parsed.resources) ||
       !Array.isArray(parsed.issues) ||
@@ -197,6 +272,31 @@ function checkedEntries(value: unknown): [string, Entry][] {
       throw new Error(`entry ${k.slice(0, 12)} is not what meshlint writes`);
     }
     return [k, entry as Entry];
+  });
+}
+
+/** Kept checks as read, each checked for the shape this version writes (a damaged one fails the whole file). */
+function checkedChecks(value: unknown): [string, KeptChecks][] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("no checks");
+  return Object.entries(value as Record<string, unknown>).map(([k, c]) => {
+    const kept = c as Partial<KeptChecks> | null;
+    const list = (v: unknown) => Array.isArray(v);
+    if (
+      !kept ||
+      !list(kept.rules) ||
+      !list(kept.objects) ||
+      !list(kept.keys) ||
+      !list(kept.keySets) ||
+      !kept.keySets!.every(list) ||
+      typeof kept.checks !== "object" ||
+      kept.checks === null ||
+      !Object.values(kept.checks).every((cs) => list(cs) && cs.every((c) => list(c) && c.length >= 3 && c.slice(0, 3).every(Number.isInteger))) ||
+      typeof kept.reads !== "object" ||
+      kept.reads === null
+    ) {
+      throw new Error(`checks ${k.slice(0, 12)} are not what meshlint writes`);
+    }
+    return [k, kept as KeptChecks];
   });
 }
 

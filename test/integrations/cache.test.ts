@@ -1,11 +1,14 @@
 // --cache: the same bytes in every format as a run without it, whatever the cache holds (nothing, everything, an
 // older version of a file, an older CRD or configuration), and a cache file that is damaged or not a cache is said
 // and set aside, never a crash.
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { lint } from "../../src/api.js";
+import { RunCache } from "../../src/project/run-cache.js";
 import { RULE_FIXTURES, ROOT } from "../helpers/fixtures.js";
+import { hasKustomize5 } from "../helpers/kubectl.js";
 import { tempRepo } from "../helpers/temp-repo.js";
 import { cli } from "./world.js";
 
@@ -119,14 +122,20 @@ describe("--cache", () => {
     const repo = tempRepo({ "crd/canary-crd.yaml": CRD(100), "crd/canary.yaml": CANARY });
     const plain = await lintAll(repo, []);
     const cache = join(outputFolder(), "cache");
-    for (const damaged of ['{"meshlintCache":1,"version":', '{"meshlintCache":1,"version":"0.0.0-x","entries":{}}', `{"meshlintCache":1,"version":${JSON.stringify(version())},"entries":{"k":{"parsed":{"resources":7}}}}`]) {
+    const head = `{"meshlintCache":2,"version":${JSON.stringify(version())},"build":"source"`;
+    for (const damaged of [
+      '{"meshlintCache":2,"version":',
+      '{"meshlintCache":2,"version":"0.0.0-x","entries":{}}',
+      `${head},"entries":{"k":{"file":"a.yaml","parsed":{"resources":7}}},"checks":{}}`,
+      `${head},"entries":{},"checks":{"w":{"rules":[],"objects":[],"keys":[],"keySets":[],"checks":{"r":[[0,"x"]]},"reads":{}}}}`,
+    ]) {
       writeFileSync(cache, damaged);
       const run = await lintAll(repo, ["--cache", "--cache-location", cache]);
       expectSame(plain, run, damaged);
       // Another version's cache is simply replaced; a damaged one is reported.
       if (damaged.includes("0.0.0-x")) expect(run.err).toBe("");
       else expect(run.err).toMatch(/^meshlint: the cache .* is damaged \(.+\); it is rebuilt\n$/);
-      expect(readFileSync(cache, "utf8")).toMatch(/"entries":\{"[0-9a-f]{64}":\{"parsed"/);
+      expect(readFileSync(cache, "utf8")).toMatch(/"entries":\{"[0-9a-f]{64}":\{"file":"[^"]+","parsed"/);
       expectSame(plain, await lintAll(repo, ["--cache", "--cache-location", cache]), `${damaged}, then warm`);
     }
     for (const foreign of ["not a cache", "\u0000\u0001binary", '{"entries":{}}']) {
@@ -144,6 +153,164 @@ describe("--cache", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--cache-location needs --cache/);
     expect(existsSync(join(repo, "x"))).toBe(false);
+  });
+});
+
+/** Two services: reviews (a DestinationRule with subsets v1 and v2, a VirtualService in another file routing to v2) and ratings. */
+const MESH = {
+  "reviews/service.yaml": `apiVersion: v1
+kind: Service
+metadata: { name: reviews, namespace: shop }
+spec:
+  selector: { app: reviews }
+  ports: [{ name: http, port: 9080 }]
+`,
+  "reviews/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: reviews-v1, namespace: shop }
+spec:
+  selector: { matchLabels: { app: reviews, version: v1 } }
+  template:
+    metadata: { labels: { app: reviews, version: v1 } }
+    spec:
+      containers: [{ name: reviews, image: reviews:1, ports: [{ containerPort: 9080 }] }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: reviews-v2, namespace: shop }
+spec:
+  selector: { matchLabels: { app: reviews, version: v2 } }
+  template:
+    metadata: { labels: { app: reviews, version: v2 } }
+    spec:
+      containers: [{ name: reviews, image: reviews:2, ports: [{ containerPort: 9080 }] }]
+`,
+  "reviews/destination-rule.yaml": `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: reviews, namespace: shop }
+spec:
+  host: reviews
+  subsets:
+    - { name: v1, labels: { version: v1 } }
+    - { name: v2, labels: { version: v2 } }
+`,
+  "routing/virtual-service.yaml": `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: shop }
+spec:
+  hosts: [reviews]
+  http:
+    - route:
+        - { destination: { host: reviews, subset: v2 } }
+`,
+  "ratings/all.yaml": `apiVersion: v1
+kind: Service
+metadata: { name: ratings, namespace: shop }
+spec:
+  selector: { app: ratings }
+  ports: [{ name: http, port: 9080 }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ratings, namespace: shop }
+spec:
+  selector: { matchLabels: { app: ratings } }
+  template:
+    metadata: { labels: { app: ratings } }
+    spec:
+      containers: [{ name: ratings, image: ratings:1, ports: [{ containerPort: 9080 }] }]
+`,
+};
+
+/** kubectl with Kustomize v5, for the rendered case (skipped without it, as in test/render). */
+const kubectl = hasKustomize5();
+
+describe("--cache keeps rule checks", () => {
+  /** Each step changes the repository, then a run without the cache and one with it must give the same bytes. */
+  async function steps(repo: string, changes: [string, () => void][]) {
+    const cacheArgs = ["--cache", "--cache-location", join(outputFolder(), "cache")];
+    let previous = await lintAll(repo, []);
+    expectSame(previous, await lintAll(repo, cacheArgs), "cold");
+    for (const [what, change] of changes) {
+      change();
+      const plain = await lintAll(repo, []);
+      expect(plain.outputs.json, `${what} changes the findings`).not.toBe(previous.outputs.json);
+      expectSame(plain, await lintAll(repo, cacheArgs), what);
+      expectSame(plain, await lintAll(repo, cacheArgs), `${what}, warm`);
+      previous = plain;
+    }
+  }
+  const edit = (repo: string, file: string, from: string | RegExp, to: string) => () => {
+    const text = readFileSync(join(repo, file), "utf8");
+    expect(text.replace(from, to), `${file} holds ${String(from)}`).not.toBe(text);
+    writeFileSync(join(repo, file), text.replace(from, to));
+  };
+
+  it("reports what a change breaks or fixes in another, unchanged file, as a run without the cache does", async () => {
+    const repo = tempRepo(MESH);
+    await steps(repo, [
+      // The subset the VirtualService routes to goes: the unchanged VirtualService is now wrong.
+      ["a DestinationRule subset removed", edit(repo, "reviews/destination-rule.yaml", "    - { name: v2, labels: { version: v2 } }\n", "")],
+      ["a comment moves the unchanged VirtualService's finding", edit(repo, "routing/virtual-service.yaml", /^/, "# moved\n# down\n")],
+      ["the subset back", edit(repo, "reviews/destination-rule.yaml", "    - { name: v1, labels: { version: v1 } }\n", "    - { name: v1, labels: { version: v1 } }\n    - { name: v2, labels: { version: v2 } }\n")],
+      ["a Service deleted", () => rmSync(join(repo, "reviews/service.yaml"))],
+      ["the Service added back", () => writeFileSync(join(repo, "reviews/service.yaml"), MESH["reviews/service.yaml"])],
+      ["a file added", () => writeFileSync(join(repo, "routing/ratings.yaml"), MESH["routing/virtual-service.yaml"].replaceAll("reviews", "ratings").replace("subset: v2", "subset: v9"))],
+      ["a Deployment's labels changed", edit(repo, "reviews/deployment.yaml", "labels: { app: reviews, version: v2 } }\n    spec", "labels: { app: reviews, version: v3 } }\n    spec")],
+      ["a file removed", () => rmSync(join(repo, "routing/ratings.yaml"))],
+      ["the configuration changed", () => writeFileSync(join(repo, ".meshlint.yaml"), "rules:\n  istio: off\n")],
+      [
+        "a CRD added",
+        () => {
+          mkdirSync(join(repo, "crd"));
+          writeFileSync(join(repo, "crd/canary-crd.yaml"), CRD(100));
+          writeFileSync(join(repo, "crd/canary.yaml"), CANARY);
+        },
+      ],
+      ["the CRD changed", () => writeFileSync(join(repo, "crd/canary-crd.yaml"), CRD(200))],
+    ]);
+  });
+
+  it("re-runs only the checks a change can alter", async () => {
+    const repo = tempRepo(MESH);
+    const { cache } = RunCache.open(join(outputFolder(), "cache"));
+    const run = async () => {
+      const r = await lint(["."], { cwd: repo, cache });
+      return { diagnostics: JSON.stringify(r.diagnostics), stats: cache.lastRun! };
+    };
+    const cold = await run();
+    expect(cold.stats).toMatchObject({ reused: 0, fullRun: "nothing kept" });
+    expect((await run()).stats).toEqual({ ran: 0, reused: cold.stats.ran });
+    edit(repo, "reviews/destination-rule.yaml", "    - { name: v2, labels: { version: v2 } }\n", "")();
+    const changed = await run();
+    expect(changed.diagnostics).toBe(JSON.stringify((await lint(["."], { cwd: repo })).diagnostics));
+    expect(changed.diagnostics).toContain("virtualservice-subset-not-found");
+    // The DestinationRule's own checks, and those that read it (the VirtualService's), ran again; the rest did not.
+    expect(changed.stats.ran).toBeGreaterThan(0);
+    expect(changed.stats.reused).toBeGreaterThan(changed.stats.ran);
+    expect(changed.stats.ran + changed.stats.reused).toBe(cold.stats.ran);
+  });
+
+  it("is not reused by another build of the same version", async () => {
+    const repo = tempRepo(MESH);
+    const file = join(outputFolder(), "cache");
+    const first = RunCache.open(file).cache;
+    await lint(["."], { cwd: repo, cache: first });
+    first.save();
+    writeFileSync(file, readFileSync(file, "utf8").replace('"build":"source"', '"build":"another"'));
+    const second = RunCache.open(file);
+    expect(second.problem).toBeUndefined();
+    await lint(["."], { cwd: repo, cache: second.cache });
+    expect(second.cache.lastRun).toMatchObject({ reused: 0, fullRun: "nothing kept" });
+  });
+
+  it.runIf(kubectl)("gives the same bytes when a rendered Kustomize source changes", async () => {
+    const repo = tempRepo(MESH);
+    cpSync(join(ROOT, "fixtures", "repos", "gitops-kustomize"), join(repo, "gitops"), { recursive: true });
+    await steps(repo, [
+      ["an overlay's route fixed", edit(repo, "gitops/overlays/prod/canary.yaml", "subset: v3", "subset: v2")],
+      ["a plain DestinationRule subset removed", edit(repo, "reviews/destination-rule.yaml", "    - { name: v2, labels: { version: v2 } }\n", "")],
+    ]);
   });
 });
 

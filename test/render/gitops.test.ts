@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -6,22 +5,15 @@ import { type LintResult, lint } from "../../src/api.js";
 import { emptyConfig } from "../../src/engine/config.js";
 import { stylish } from "../../src/report/stylish.js";
 import { ROOT } from "../helpers/fixtures.js";
+import { hasKustomize5 } from "../helpers/kubectl.js";
 import { tempRepo } from "../helpers/temp-repo.js";
 import { cli, git } from "../integrations/world.js";
 
 const REPOS = join(ROOT, "fixtures", "repos");
 const STANDIN = `node ${join(ROOT, "test", "helpers", "helm-standin.mjs")}`;
 
-/** kubectl with Kustomize v5 (components, `patches` with targets): the tool these tests render with. */
-function hasKubectl(): boolean {
-  try {
-    const out = execFileSync("kubectl", ["version", "--client"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    return Number(/Kustomize Version: v(\d+)/.exec(out)?.[1] ?? 0) >= 5;
-  } catch {
-    return false;
-  }
-}
-const kubectl = hasKubectl();
+// kubectl with Kustomize v5 (components, `patches` with targets): the tool these tests render with.
+const kubectl = hasKustomize5();
 if (!kubectl) console.warn("kubectl with Kustomize v5 is not installed: the Kustomize end-to-end tests are skipped");
 
 const at = (r: LintResult, kind: string, namespace: string, name: string, path: (string | number)[]) => {

@@ -1,0 +1,448 @@
+import { type KindKey, kindId } from "../model/kinds.js";
+import type { ReadLog } from "../model/read-log.js";
+import { ANY_KIND, type IndexChange, type ResourceIndex } from "../model/resource-index.js";
+import { type FieldPath, type Resource, isLinted } from "../model/resource.js";
+import { type GlobalRule, type Report, type ResourceRule, type Rule, type Severity, isGlobalRule, isResourceRule } from "./rule.js";
+import { type PendingReport, type RunInputs, type RunResult, failedCheck } from "./runner.js";
+
+/**
+ * A run's rule checks as plain data (what `--cache` keeps between runs): for every check, the read keys it asked
+ * (see ReadKey) and what it reported, with objects named by their place in the index. Checks that read nothing and
+ * reported nothing are left out: they depend on their target alone.
+ */
+export interface KeptChecks {
+  /** The rules that ran, by id, in order: checks are reused only by a run of the same rules. */
+  readonly rules: readonly string[];
+  /** Each index object's key (see KeptRunInputs.objectKey), in index order: the index the checks ran on. */
+  readonly objects: readonly string[];
+  /** The read keys, referred to by number. */
+  readonly keys: readonly string[];
+  /** Sets of read keys (numbers into `keys`), referred to by number. */
+  readonly keySets: readonly (readonly number[])[];
+  /** By rule id: [target kind's place in rule.target (0 for a whole-index rule), target's place in `objects` (-1: none), key set (-1: none), reports?]. */
+  readonly checks: Readonly<Record<string, readonly KeptCheck[]>>;
+  /** Kinds each rule read, by rule id. */
+  readonly reads: Readonly<Record<string, readonly string[]>>;
+}
+
+export type KeptCheck = readonly [number, number, number] | readonly [number, number, number, readonly KeptReport[]];
+
+/** A report with its objects named by their place in KeptChecks.objects. */
+export interface KeptReport {
+  /** Only for the internal-error rule's reports (a check that threw); else the check's rule. */
+  readonly rule?: string;
+  readonly resource: number;
+  readonly path?: FieldPath;
+  readonly part?: "key" | "value";
+  readonly messageId: string;
+  readonly data?: Readonly<Record<string, string | number>>;
+  readonly help?: string;
+  readonly related?: readonly { readonly resource: number; readonly path?: FieldPath; readonly message: string }[];
+  readonly severity?: Severity;
+}
+
+export interface KeptRunInputs {
+  /**
+   * A key naming an object and everything a check may read of it (its data, its file's text): the same key in two
+   * runs means the same object. Undefined for an object that cannot be named (nothing is kept then).
+   */
+  readonly objectKey: (r: Resource) => string | undefined;
+  /** The previous run's checks, when there are any for this configuration. */
+  readonly previous?: KeptChecks;
+  /** The previous run's objects that are not in this index, by key (undefined when one cannot be had). */
+  readonly previousObjects?: (keys: readonly string[]) => ReadonlyMap<string, Resource> | undefined;
+  /** Completes a change with what it alters besides its objects (the installation's assumed objects). */
+  readonly complete?: (index: ResourceIndex, change: IndexChange) => IndexChange;
+}
+
+export interface KeptRunResult extends RunResult {
+  /** This run's checks, to keep; undefined when an object had no key. */
+  readonly kept: KeptChecks | undefined;
+  /** Checks run and checks whose previous result was reused; why nothing was reused, when nothing was. */
+  readonly stats: { readonly ran: number; readonly reused: number; readonly fullRun?: string };
+}
+
+interface CheckResult {
+  readonly keys: ReadonlySet<string>;
+  readonly reports: readonly PendingReport[];
+}
+
+/** Where a check's target is: its place in the index (-1: a whole-index rule), with the target kind's place. */
+const slotCode = (place: number, kindAt: number) => (place + 1) * 64 + kindAt;
+
+/**
+ * Runs the rules like runRules (the same reports in the same order), recording what every check read, and reuses
+ * the previous run's result of every check whose answer the difference between the two indexes cannot alter: its
+ * target is the same object, and no read key it asked is one the difference touches. The difference's keys are
+ * those of the change from this index back to the previous one (ResourceIndex.withChange: the same keys either
+ * way), computed after every table and memo a kept check read was built here, so that their changed keys are known.
+ * The previous index is rebuilt from this one and the previous run's objects, and must list the same objects in the
+ * same order as the previous run, or everything runs again.
+ */
+export function runRulesKeeping(
+  index: ResourceIndex,
+  rules: readonly Rule[],
+  internalError: Rule,
+  run: RunInputs,
+  inputs: KeptRunInputs,
+): KeptRunResult {
+  const active = rules.filter((r): r is ResourceRule | GlobalRule => isResourceRule(r) || isGlobalRule(r));
+  const reads = new Map<string, Set<string>>();
+  for (const rule of active) reads.set(rule.meta.id, new Set(isResourceRule(rule) ? rule.target.map(kindId) : []));
+  const objects = index.all(ANY_KIND);
+  const keys: string[] = [];
+  const place = new Map<Resource, number>();
+  let nameable = true;
+  objects.forEach((r, i) => {
+    const key = inputs.objectKey(r);
+    if (key === undefined) nameable = false;
+    keys.push(key ?? "");
+    place.set(r, i);
+  });
+  if (nameable && new Set(keys).size !== keys.length) nameable = false;
+  const runner = new CheckRunner(index, run, internalError, reads);
+  const plan = nameable && inputs.previous ? planReuse({ index, objects, keys, place, active, runner, inputs, previous: inputs.previous, internalError }) : { fullRun: nameable ? "nothing kept" : "an object has no key" };
+  const previous = "reuse" in plan ? inputs.previous : undefined;
+  const record = new KeptBuilder(previous, place);
+
+  let reused = 0;
+  const reports: PendingReport[] = [];
+  const visit = (rule: ResourceRule | GlobalRule, kindAt: number, target: Resource | undefined) => {
+    const code = slotCode(target ? place.get(target)! : -1, kindAt);
+    let result = "reuse" in plan ? plan.ran.get(rule)?.get(code) : undefined;
+    if (!result && "reuse" in plan && !(target && plan.isNew.has(target))) {
+      const check = plan.reuse.get(rule.meta.id)?.get(slotCode(target ? plan.oldPlace[place.get(target)!]! : -1, kindAt));
+      // A check that read nothing and reported nothing depends on its target alone.
+      if (!check) {
+        reused++;
+        return;
+      }
+      const kept = plan.stale[check[2]] ? undefined : plan.reportsOf(check, rule);
+      if (kept) {
+        reused++;
+        for (const p of kept) reports.push(p);
+        record.reuse(rule, check, target);
+        return;
+      }
+    }
+    result ??= runner.run(rule, target);
+    for (const p of result.reports) reports.push(p);
+    record.fresh(rule, kindAt, target, result);
+  };
+  for (const rule of active) {
+    if (isResourceRule(rule)) {
+      rule.target.forEach((kind, kindAt) => {
+        for (const target of index.all(kind)) if (isLinted(target)) visit(rule, kindAt, target);
+      });
+    } else visit(rule, 0, undefined);
+  }
+  if (previous) for (const [id, kinds] of Object.entries(previous.reads)) for (const k of kinds) reads.get(id)?.add(k);
+  const kept = nameable ? record.finish(active, keys, reads) : undefined;
+  return { reports, reads, kept, stats: { ran: runner.ran, reused, ...("fullRun" in plan ? { fullRun: plan.fullRun } : {}) } };
+}
+
+interface Plan {
+  /** Checks that ran while planning, by rule and slot code. */
+  readonly ran: ReadonlyMap<Rule, ReadonlyMap<number, CheckResult>>;
+  /** Kept checks by rule id and slot code (the previous run's places). */
+  readonly reuse: ReadonlyMap<string, ReadonlyMap<number, KeptCheck>>;
+  /** Whether each kept key set holds a key the difference touches. */
+  readonly stale: readonly boolean[];
+  /** The previous run's place of each object of this index (-1: new). */
+  readonly oldPlace: Int32Array;
+  readonly isNew: ReadonlySet<Resource>;
+  /** A kept check's reports on this index's objects; undefined when one names an object that is gone. */
+  reportsOf(check: KeptCheck, rule: Rule): PendingReport[] | undefined;
+}
+
+/** Decides which kept checks still hold; runs the checks that must run before the difference's keys are known. */
+function planReuse(p: {
+  index: ResourceIndex;
+  objects: readonly Resource[];
+  keys: readonly string[];
+  place: ReadonlyMap<Resource, number>;
+  active: readonly (ResourceRule | GlobalRule)[];
+  runner: CheckRunner;
+  inputs: KeptRunInputs;
+  previous: KeptChecks;
+  internalError: Rule;
+}): { reuse: Plan["reuse"] } & Plan | { fullRun: string } {
+  const { index, objects, keys, place, active, runner, inputs, previous } = p;
+  if (previous.rules.length !== active.length || active.some((r, i) => r.meta.id !== previous.rules[i])) return { fullRun: "other rules ran" };
+  const now = new Map<string, number>();
+  keys.forEach((key, i) => now.set(key, i));
+  const newPlace = new Int32Array(previous.objects.length);
+  const oldPlace = new Int32Array(objects.length).fill(-1);
+  const gone: string[] = [];
+  previous.objects.forEach((key, i) => {
+    const at = now.get(key) ?? -1;
+    newPlace[i] = at;
+    if (at < 0) gone.push(key);
+    else oldPlace[at] = i;
+  });
+  const added = objects.filter((_, i) => oldPlace[i]! < 0);
+  const old = gone.length ? inputs.previousObjects?.(gone) : new Map<string, Resource>();
+  // Objects the change completes itself (the installation's) need not come back; the rebuilt index is checked below.
+  if (!old) return { fullRun: "a previous object is not kept" };
+  // A CustomResourceDefinition decides how every object of its kind is read and validated.
+  if ([...added, ...old.values()].some((r) => r.kind === "CustomResourceDefinition")) return { fullRun: "a CustomResourceDefinition changed" };
+
+  const byId = new Map<string, Rule>([...active.map((r) => [r.meta.id, r] as const), [p.internalError.meta.id, p.internalError]]);
+  const reuse = new Map<string, Map<number, KeptCheck>>();
+  for (const [id, checks] of Object.entries(previous.checks)) reuse.set(id, new Map(checks.map((c) => [slotCode(c[1], c[0]), c])));
+  const ran = new Map<Rule, Map<number, CheckResult>>();
+  const runEarly = (rule: ResourceRule | GlobalRule, kindAt: number, target: Resource | undefined) => {
+    const code = slotCode(target ? place.get(target)! : -1, kindAt);
+    let own = ran.get(rule);
+    if (!own) ran.set(rule, (own = new Map()));
+    if (!own.has(code)) own.set(code, runner.run(rule, target));
+  };
+  const isNew = new Set(added);
+  const reportsOf = (check: KeptCheck, rule: Rule): PendingReport[] | undefined => {
+    const out: PendingReport[] = [];
+    const at = (i: number) => (i < 0 ? undefined : objects[newPlace[i] ?? -1]);
+    for (const k of check[3] ?? []) {
+      const owner = k.rule === undefined ? rule : byId.get(k.rule);
+      const resource = at(k.resource);
+      const related = k.related?.map((x) => ({ x, resource: at(x.resource) }));
+      if (!owner || (k.resource >= 0 && !resource) || related?.some((x) => !x.resource)) return undefined;
+      out.push({
+        rule: owner,
+        report: {
+          resource: resource as Resource,
+          messageId: k.messageId,
+          ...(k.path ? { path: k.path } : {}),
+          ...(k.part ? { part: k.part } : {}),
+          ...(k.data ? { data: k.data } : {}),
+          ...(k.help !== undefined ? { help: k.help } : {}),
+          ...(related ? { related: related.map(({ x, resource }) => ({ resource: resource!, message: x.message, ...(x.path ? { path: x.path } : {}) })) } : {}),
+          ...(k.severity ? { severity: k.severity } : {}),
+        },
+      });
+    }
+    return out;
+  };
+  // The same objects in the same order: nothing a check reads can differ.
+  if (!gone.length && !added.length) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf };
+
+  // The checks of new objects run anyway; running them first also builds the tables and memos they read.
+  for (const rule of active) {
+    if (!isResourceRule(rule)) continue;
+    rule.target.forEach((kind, kindAt) => {
+      for (const target of added) if (isLinted(target) && (kind === ANY_KIND || (kind.kind === target.kind && kind.group === target.group))) runEarly(rule, kindAt, target);
+    });
+  }
+  // Every table and memo a kept check read must be built here before the difference is computed, or its changed
+  // keys would be missing from the difference: run a check that read it (its result is a fresh one, used as such).
+  const derived = previous.keys.map((k) => k.startsWith("M ") || k.startsWith("T "));
+  const readers = new Map<number, [ResourceRule | GlobalRule, number, Resource | undefined][]>();
+  for (const rule of active) {
+    for (const check of previous.checks[rule.meta.id] ?? []) {
+      if (check[2] < 0) continue;
+      const target = check[1] < 0 ? undefined : objects[newPlace[check[1]]!];
+      if (check[1] >= 0 && !target) continue;
+      for (const k of previous.keySets[check[2]] ?? []) {
+        if (!derived[k]) continue;
+        const list = readers.get(k);
+        if (!list) readers.set(k, [[rule, check[0], target]]);
+        else if (list.length < 3) list.push([rule, check[0], target]);
+      }
+    }
+  }
+  const uncovered: string[] = [];
+  for (const [k, list] of readers) {
+    const key = previous.keys[k]!;
+    for (const [rule, kindAt, target] of list) {
+      if (index.holds(key)) break;
+      runEarly(rule, kindAt, target);
+    }
+    if (!index.holds(key)) uncovered.push(key);
+  }
+
+  const change = { removed: added, added: [...old.values()] };
+  const { index: back, keys: touched } = index.withChange(inputs.complete ? inputs.complete(index, change) : change);
+  const oldKeyOf = new Map([...old].map(([key, r]) => [r, key]));
+  const backObjects = back.all(ANY_KIND);
+  if (backObjects.length !== previous.objects.length || backObjects.some((r, i) => (oldKeyOf.get(r) ?? (place.has(r) ? keys[place.get(r)!] : inputs.objectKey(r))) !== previous.objects[i])) {
+    return { fullRun: "the previous index could not be rebuilt" };
+  }
+  for (const key of uncovered) touched.add(key);
+  const hit = previous.keys.map((k) => touched.has(k));
+  const stale = previous.keySets.map((set) => set.some((k) => hit[k]));
+  return { reuse, ran, stale, oldPlace, isNew, reportsOf };
+}
+
+/** This run's checks as KeptChecks: the previous run's key tables extended (and compacted when mostly unused). */
+class KeptBuilder {
+  private readonly keys: string[];
+  private readonly keySets: (readonly number[])[];
+  private keyIds: Map<string, number> | undefined;
+  private setIds: Map<string, number> | undefined;
+  private readonly checks = new Map<string, KeptCheck[]>();
+
+  constructor(
+    private readonly previous: KeptChecks | undefined,
+    private readonly place: ReadonlyMap<Resource, number>,
+  ) {
+    this.keys = previous ? [...previous.keys] : [];
+    this.keySets = previous ? [...previous.keySets] : [];
+  }
+
+  reuse(rule: Rule, check: KeptCheck, target: Resource | undefined): void {
+    const at = target ? this.place.get(target)! : -1;
+    const reports = check[3];
+    if (at === check[1] && !reports?.length) this.add(rule, check);
+    else this.add(rule, [check[0], at, check[2], ...(reports?.length ? [reports] : [])] as unknown as KeptCheck);
+  }
+
+  fresh(rule: Rule, kindAt: number, target: Resource | undefined, result: CheckResult): void {
+    const stored = result.reports.map((p) => storedReport(p, rule, this.place));
+    // A report on an object outside the index (a configuration entry) cannot be named: such a check always runs.
+    if (stored.some((s) => s === undefined)) return;
+    const set = result.keys.size ? this.internSet([...result.keys].map((k) => this.internKey(k))) : -1;
+    if (set < 0 && !stored.length) return;
+    const at = target ? this.place.get(target)! : -1;
+    this.add(rule, stored.length ? [kindAt, at, set, stored as KeptReport[]] : [kindAt, at, set]);
+  }
+
+  finish(rules: readonly Rule[], objects: readonly string[], reads: ReadonlyMap<string, ReadonlySet<string>>): KeptChecks {
+    let keys: readonly string[] = this.keys;
+    let keySets: readonly (readonly number[])[] = this.keySets;
+    const checks: Record<string, readonly KeptCheck[]> = Object.fromEntries(this.checks);
+    const used = new Set<number>();
+    for (const list of this.checks.values()) for (const c of list) if (c[2] >= 0) used.add(c[2]);
+    // Sets and keys only checks that ran before still use are dropped once they are most of the file.
+    if (used.size * 2 < keySets.length) {
+      const setIds = new Map<number, number>();
+      const keyIds = new Map<number, number>();
+      const newKeys: string[] = [];
+      const newSets: number[][] = [];
+      for (const id of [...used].sort((a, b) => a - b)) {
+        setIds.set(id, newSets.length);
+        newSets.push(
+          keySets[id]!.map((k) => {
+            let n = keyIds.get(k);
+            if (n === undefined) {
+              n = newKeys.length;
+              keyIds.set(k, n);
+              newKeys.push(keys[k]!);
+            }
+            return n;
+          }),
+        );
+      }
+      for (const [id, list] of Object.entries(checks)) checks[id] = list.map((c) => (c[2] < 0 ? c : ([c[0], c[1], setIds.get(c[2])!, ...(c.length > 3 ? [c[3]] : [])] as unknown as KeptCheck)));
+      keys = newKeys;
+      keySets = newSets;
+    }
+    return { rules: rules.map((r) => r.meta.id), objects, keys, keySets, checks, reads: Object.fromEntries([...reads].map(([id, kinds]) => [id, [...kinds]])) };
+  }
+
+  private add(rule: Rule, check: KeptCheck): void {
+    const list = this.checks.get(rule.meta.id);
+    if (list) list.push(check);
+    else this.checks.set(rule.meta.id, [check]);
+  }
+
+  private internKey(key: string): number {
+    this.keyIds ??= new Map(this.keys.map((k, i) => [k, i]));
+    let id = this.keyIds.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.keys.push(key);
+      this.keyIds.set(key, id);
+    }
+    return id;
+  }
+
+  private internSet(ids: number[]): number {
+    ids.sort((a, b) => a - b);
+    const text = ids.join(",");
+    this.setIds ??= new Map(this.keySets.map((set, i) => [set.join(","), i]));
+    let id = this.setIds.get(text);
+    if (id === undefined) {
+      id = this.keySets.length;
+      this.keySets.push(ids);
+      this.setIds.set(text, id);
+    }
+    return id;
+  }
+}
+
+/** Runs single checks, recording each one's read keys, and reports a throwing rule as an internal error. */
+class CheckRunner {
+  ran = 0;
+  private current: Set<string> | undefined;
+  private readonly views = new Map<string, ResourceIndex>();
+
+  constructor(
+    private readonly index: ResourceIndex,
+    private readonly inputs: RunInputs,
+    private readonly internalError: Rule,
+    private readonly reads: Map<string, Set<string>>,
+  ) {}
+
+  run(rule: ResourceRule | GlobalRule, target: Resource | undefined): CheckResult {
+    this.ran++;
+    const keys = new Set<string>();
+    const reports: PendingReport[] = [];
+    const ctx = {
+      index: this.viewFor(rule),
+      settings: this.index.settings,
+      config: this.inputs.config,
+      cwd: this.inputs.cwd,
+      report: (report: Report) => reports.push({ rule, report }),
+    };
+    const outer = this.current;
+    this.current = keys;
+    try {
+      if (isResourceRule(rule)) rule.check(target!, ctx);
+      else rule.checkAll(ctx);
+    } catch (error) {
+      reports.push(failedCheck(this.internalError, rule, target, error));
+    } finally {
+      this.current = outer;
+    }
+    return { keys, reports };
+  }
+
+  /** One view per rule (a view per check would cost an object per check): reads go to the check running now. */
+  private viewFor(rule: Rule): ResourceIndex {
+    let view = this.views.get(rule.meta.id);
+    if (!view) {
+      const kinds = this.reads.get(rule.meta.id)!;
+      const seen = new Set<KindKey>();
+      const log: ReadLog = {
+        kind: (k) => {
+          if (seen.has(k)) return;
+          seen.add(k);
+          kinds.add(kindId(k));
+        },
+        key: (k) => this.current?.add(k),
+      };
+      view = this.index.view(log);
+      this.views.set(rule.meta.id, view);
+    }
+    return view;
+  }
+}
+
+/** A pending report as plain data; undefined when it names an object outside the index (it is not kept). */
+function storedReport(p: PendingReport, own: Rule, place: ReadonlyMap<Resource, number>): KeptReport | undefined {
+  const r = p.report;
+  const resource = r.resource ? place.get(r.resource) : -1;
+  if (resource === undefined) return undefined;
+  const related = r.related?.map((x) => ({ resource: place.get(x.resource), message: x.message, ...(x.path ? { path: x.path } : {}) }));
+  if (related?.some((x) => x.resource === undefined)) return undefined;
+  return {
+    ...(p.rule !== own ? { rule: p.rule.meta.id } : {}),
+    resource,
+    messageId: r.messageId,
+    ...(r.path ? { path: r.path } : {}),
+    ...(r.part ? { part: r.part } : {}),
+    ...(r.data ? { data: r.data } : {}),
+    ...(r.help !== undefined ? { help: r.help } : {}),
+    ...(related ? { related: related as NonNullable<KeptReport["related"]> } : {}),
+    ...(r.severity ? { severity: r.severity } : {}),
+  };
+}
