@@ -1,3 +1,4 @@
+import { positionReads } from "../load/source-file.js";
 import { type KindKey, kindId } from "../model/kinds.js";
 import type { ReadLog } from "../model/read-log.js";
 import { ANY_KIND, type IndexChange, type ResourceIndex } from "../model/resource-index.js";
@@ -15,6 +16,10 @@ export interface KeptChecks {
   readonly rules: readonly string[];
   /** Each index object's key (see KeptRunInputs.objectKey), in index order: the index the checks ran on. */
   readonly objects: readonly string[];
+  /** The texts the objects were read from (see KeptRunInputs.textKey): an object read from another text has moved. */
+  readonly texts: readonly string[];
+  /** What each table, memo, fact and union read (`M name`, `T name` → a key set), as far as known. */
+  readonly derived: Readonly<Record<string, number>>;
   /** The read keys, referred to by number. */
   readonly keys: readonly string[];
   /** Sets of read keys (numbers into `keys`), referred to by number. */
@@ -43,10 +48,13 @@ export interface KeptReport {
 
 export interface KeptRunInputs {
   /**
-   * A key naming an object and everything a check may read of it (its data, its file's text): the same key in two
-   * runs means the same object. Undefined for an object that cannot be named (nothing is kept then).
+   * A key naming an object and everything a check may read of it but positions (its file, its place in the file, its
+   * data): the same key in two runs means the same object. Undefined for an object that cannot be named (nothing is
+   * kept then).
    */
   readonly objectKey: (r: Resource) => string | undefined;
+  /** A key naming the text an object was read from (its file's, or its data for objects without one). */
+  readonly textKey: (r: Resource) => string;
   /** The previous run's checks, when there are any for this configuration. */
   readonly previous?: KeptChecks;
   /** The previous run's objects that are not in this index, by key (undefined when one cannot be had). */
@@ -101,7 +109,7 @@ export function runRulesKeeping(
   });
   if (nameable && new Set(keys).size !== keys.length) nameable = false;
   const runner = new CheckRunner(index, run, internalError, reads);
-  const plan = nameable && inputs.previous ? planReuse({ index, objects, keys, place, active, runner, inputs, previous: inputs.previous, internalError }) : { fullRun: nameable ? "nothing kept" : "an object has no key" };
+  const plan = nameable && inputs.previous ? planReuse({ index, objects, keys, place, active, runner, inputs, previous: inputs.previous, internalError, run }) : { fullRun: nameable ? "nothing kept" : "an object has no key" };
   const previous = "reuse" in plan ? inputs.previous : undefined;
   const record = new KeptBuilder(previous, place);
 
@@ -121,7 +129,7 @@ export function runRulesKeeping(
       if (kept) {
         reused++;
         for (const p of kept) reports.push(p);
-        record.reuse(rule, check, target);
+        record.reuse(rule, check, target, kept);
         return;
       }
     }
@@ -137,7 +145,7 @@ export function runRulesKeeping(
     } else visit(rule, 0, undefined);
   }
   if (previous) for (const [id, kinds] of Object.entries(previous.reads)) for (const k of kinds) reads.get(id)?.add(k);
-  const kept = nameable ? record.finish(active, keys, reads) : undefined;
+  const kept = nameable ? record.finish(active, keys, [...new Set(objects.map(inputs.textKey))], index.derivedReads(), reads) : undefined;
   return { reports, reads, kept, stats: { ran: runner.ran, reused, ...("fullRun" in plan ? { fullRun: plan.fullRun } : {}) } };
 }
 
@@ -166,6 +174,7 @@ function planReuse(p: {
   inputs: KeptRunInputs;
   previous: KeptChecks;
   internalError: Rule;
+  run: RunInputs;
 }): { reuse: Plan["reuse"] } & Plan | { fullRun: string } {
   const { index, objects, keys, place, active, runner, inputs, previous } = p;
   if (previous.rules.length !== active.length || active.some((r, i) => r.meta.id !== previous.rules[i])) return { fullRun: "other rules ran" };
@@ -222,8 +231,10 @@ function planReuse(p: {
     }
     return out;
   };
-  // The same objects in the same order: nothing a check reads can differ.
-  if (!gone.length && !added.length) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf };
+  // The same objects in the same order, read from the same texts: nothing a check reads can differ.
+  const texts = new Set(previous.texts);
+  const moved = objects.some((r, i) => oldPlace[i]! >= 0 && !texts.has(inputs.textKey(r)));
+  if (!gone.length && !added.length && !moved) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf };
 
   // The checks of new objects run anyway; running them first also builds the tables and memos they read.
   for (const rule of active) {
@@ -232,9 +243,37 @@ function planReuse(p: {
       for (const target of added) if (isLinted(target) && (kind === ANY_KIND || (kind.kind === target.kind && kind.group === target.group))) runEarly(rule, kindAt, target);
     });
   }
-  // Every table and memo a kept check read must be built here before the difference is computed, or its changed
-  // keys would be missing from the difference: run a check that read it (its result is a fresh one, used as such).
-  const derived = previous.keys.map((k) => k.startsWith("M ") || k.startsWith("T "));
+  const change = inputs.complete ? inputs.complete(index, { removed: added, added: [...old.values()] }) : { removed: added, added: [...old.values()] };
+
+  // A table or memo changes only when something it read did: those whose reads (kept from the previous run) the
+  // difference does not touch stay as they were, unbuilt. The others are built here, so that the difference says
+  // which of their keys changed: by running a check that read them (its result is a fresh one, used as such).
+  const base = index.withChange(change).keys;
+  const derivedNames = new Set(Object.keys(previous.derived));
+  const nameOf = (key: string): string | undefined => {
+    if (key.startsWith("M ")) return key;
+    if (!key.startsWith("T ")) return undefined;
+    for (let end = key.indexOf(" ", 2); end > 0; end = key.indexOf(" ", end + 1)) if (derivedNames.has(key.slice(0, end))) return key.slice(0, end);
+    return undefined;
+  };
+  const affected = new Map<string, boolean>();
+  const isAffected = (name: string | undefined): boolean => {
+    if (name === undefined) return true;
+    let known = affected.get(name);
+    if (known !== undefined) return known;
+    // A circle counts as affected.
+    affected.set(name, true);
+    const set = previous.derived[name];
+    known = set === undefined || (previous.keySets[set] ?? []).some((k) => {
+      const key = previous.keys[k]!;
+      if (base.has(key)) return true;
+      const dep = key.startsWith("M ") || key.startsWith("T ") ? nameOf(key) : null;
+      return dep !== null && dep !== name && (index.holds(key) ? false : isAffected(dep));
+    });
+    affected.set(name, known);
+    return known;
+  };
+  const derivedKey = previous.keys.map((k) => (k.startsWith("M ") || k.startsWith("T ")) && isAffected(nameOf(k)));
   const readers = new Map<number, [ResourceRule | GlobalRule, number, Resource | undefined][]>();
   for (const rule of active) {
     for (const check of previous.checks[rule.meta.id] ?? []) {
@@ -242,7 +281,7 @@ function planReuse(p: {
       const target = check[1] < 0 ? undefined : objects[newPlace[check[1]]!];
       if (check[1] >= 0 && !target) continue;
       for (const k of previous.keySets[check[2]] ?? []) {
-        if (!derived[k]) continue;
+        if (!derivedKey[k]) continue;
         const list = readers.get(k);
         if (!list) readers.set(k, [[rule, check[0], target]]);
         else if (list.length < 3) list.push([rule, check[0], target]);
@@ -259,17 +298,65 @@ function planReuse(p: {
     if (!index.holds(key)) uncovered.push(key);
   }
 
-  const change = { removed: added, added: [...old.values()] };
-  const { index: back, keys: touched } = index.withChange(inputs.complete ? inputs.complete(index, change) : change);
+  const { index: back, keys: touched } = index.withChange(change);
   const oldKeyOf = new Map([...old].map(([key, r]) => [r, key]));
   const backObjects = back.all(ANY_KIND);
   if (backObjects.length !== previous.objects.length || backObjects.some((r, i) => (oldKeyOf.get(r) ?? (place.has(r) ? keys[place.get(r)!] : inputs.objectKey(r))) !== previous.objects[i])) {
     return { fullRun: "the previous index could not be rebuilt" };
   }
   for (const key of uncovered) touched.add(key);
+  if (moved) touched.add(POSITIONS);
+
+  // A memo the difference drops may come out the same (the callers of a repository after one Deployment changed
+  // its replicas): built on the previous index too and found equal, its readers need not run.
+  const keyIds = new Map(previous.keys.map((k, i) => [k, i]));
+  const reading = new Set<string>();
+  for (const set of previous.keySets) for (const k of set) if (touched.has(previous.keys[k]!)) reading.add(previous.keys[k]!);
+  const backRunner = new CheckRunner(back, p.run, p.internalError, new Map(active.map((r) => [r.meta.id, new Set<string>()])));
+  for (const key of reading) {
+    if (!key.startsWith("M ")) continue;
+    const now = index.memoValue(key.slice(2));
+    const reader = readers.get(keyIds.get(key) ?? -1)?.[0];
+    if (!now || !reader) continue;
+    backRunner.run(reader[0], reader[2]);
+    const before = back.memoValue(key.slice(2));
+    if (before && sameValue(now.value, before.value)) touched.delete(key);
+  }
+
   const hit = previous.keys.map((k) => touched.has(k));
   const stale = previous.keySets.map((set) => set.some((k) => hit[k]));
   return { reuse, ran, stale, oldPlace, isNew, reportsOf };
+}
+
+/** Read key of checks that looked up positions: touched when an object moved in its file. */
+const POSITIONS = "P";
+
+/**
+ * Whether two memo values are the same: the same objects (by identity, so that a changed object is never the same),
+ * or the same primitives, in the same order, in the same shapes (Maps, Sets, arrays, plain objects).
+ */
+function sameValue(a: unknown, b: unknown, depth = 0): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || depth > 50) return false;
+  const proto = Object.getPrototypeOf(a) as unknown;
+  if (proto !== Object.getPrototypeOf(b)) return false;
+  if (a instanceof Map && b instanceof Map) {
+    if (a.size !== b.size) return false;
+    const bs = [...b];
+    let i = 0;
+    for (const [k, v] of a) {
+      const [bk, bv] = bs[i++]!;
+      if (!sameValue(k, bk, depth + 1) || !sameValue(v, bv, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (a instanceof Set && b instanceof Set) return a.size === b.size && sameValue([...a], [...b], depth + 1);
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i], depth + 1));
+  // Plain objects only: anything else (a Resource, a class instance) is the same only when it is the same object.
+  if (proto !== Object.prototype && proto !== null) return false;
+  const ak = Object.keys(a);
+  const bk = Object.keys(b);
+  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1));
 }
 
 /** This run's checks as KeptChecks: the previous run's key tables extended (and compacted when mostly unused). */
@@ -288,11 +375,11 @@ class KeptBuilder {
     this.keySets = previous ? [...previous.keySets] : [];
   }
 
-  reuse(rule: Rule, check: KeptCheck, target: Resource | undefined): void {
+  /** A check reused with `reports` (its kept reports, on this index's objects): kept with this index's places. */
+  reuse(rule: Rule, check: KeptCheck, target: Resource | undefined, reports: readonly PendingReport[]): void {
     const at = target ? this.place.get(target)! : -1;
-    const reports = check[3];
-    if (at === check[1] && !reports?.length) this.add(rule, check);
-    else this.add(rule, [check[0], at, check[2], ...(reports?.length ? [reports] : [])] as unknown as KeptCheck);
+    if (!reports.length) this.add(rule, at === check[1] && check.length === 3 ? check : [check[0], at, check[2]]);
+    else this.add(rule, [check[0], at, check[2], reports.map((p) => storedReport(p, rule, this.place)!)]);
   }
 
   fresh(rule: Rule, kindAt: number, target: Resource | undefined, result: CheckResult): void {
@@ -305,11 +392,20 @@ class KeptBuilder {
     this.add(rule, stored.length ? [kindAt, at, set, stored as KeptReport[]] : [kindAt, at, set]);
   }
 
-  finish(rules: readonly Rule[], objects: readonly string[], reads: ReadonlyMap<string, ReadonlySet<string>>): KeptChecks {
+  finish(
+    rules: readonly Rule[],
+    objects: readonly string[],
+    texts: readonly string[],
+    built: ReadonlyMap<string, ReadonlySet<string>>,
+    reads: ReadonlyMap<string, ReadonlySet<string>>,
+  ): KeptChecks {
+    // What a table or memo not built in this run read is what it read before: the difference touched none of it.
+    const derived: Record<string, number> = { ...this.previous?.derived };
+    for (const [name, deps] of built) derived[name] = this.internSet([...deps].map((k) => this.internKey(k)));
     let keys: readonly string[] = this.keys;
     let keySets: readonly (readonly number[])[] = this.keySets;
     const checks: Record<string, readonly KeptCheck[]> = Object.fromEntries(this.checks);
-    const used = new Set<number>();
+    const used = new Set<number>(Object.values(derived));
     for (const list of this.checks.values()) for (const c of list) if (c[2] >= 0) used.add(c[2]);
     // Sets and keys only checks that ran before still use are dropped once they are most of the file.
     if (used.size * 2 < keySets.length) {
@@ -331,11 +427,12 @@ class KeptBuilder {
           }),
         );
       }
+      for (const name of Object.keys(derived)) derived[name] = setIds.get(derived[name]!)!;
       for (const [id, list] of Object.entries(checks)) checks[id] = list.map((c) => (c[2] < 0 ? c : ([c[0], c[1], setIds.get(c[2])!, ...(c.length > 3 ? [c[3]] : [])] as unknown as KeptCheck)));
       keys = newKeys;
       keySets = newSets;
     }
-    return { rules: rules.map((r) => r.meta.id), objects, keys, keySets, checks, reads: Object.fromEntries([...reads].map(([id, kinds]) => [id, [...kinds]])) };
+    return { rules: rules.map((r) => r.meta.id), objects, texts, keys, keySets, derived, checks, reads: Object.fromEntries([...reads].map(([id, kinds]) => [id, [...kinds]])) };
   }
 
   private add(rule: Rule, check: KeptCheck): void {
@@ -395,6 +492,7 @@ class CheckRunner {
     };
     const outer = this.current;
     this.current = keys;
+    const positions = positionReads.count;
     try {
       if (isResourceRule(rule)) rule.check(target!, ctx);
       else rule.checkAll(ctx);
@@ -403,6 +501,7 @@ class CheckRunner {
     } finally {
       this.current = outer;
     }
+    if (positionReads.count !== positions) keys.add(POSITIONS);
     return { keys, reports };
   }
 

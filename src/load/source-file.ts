@@ -5,6 +5,12 @@ import type { Range } from "./locate.js";
 import { type YamlStream, isEmptyDocument, locateInDocument, parseYamlStream } from "./yaml.js";
 
 /**
+ * How many positions were looked up so far: the kept rule checks of --cache (src/engine/kept-checks.ts) note which
+ * checks read positions, since such a check must run again when its objects move in their files.
+ */
+export const positionReads = { count: 0 };
+
+/**
  * One input file's text. Turning a field path into a position needs the file's structure, which only files with
  * findings need; so none is kept after loading. A file that took the fast path is read again by js-yaml with
  * positions (fast-ranges.ts), any other by `yaml`; both give the same ranges, and the parses are deterministic,
@@ -43,6 +49,7 @@ export class SourceFile {
 
   /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
   locate(document: number, path: FieldPath, part?: "key" | "value"): SourceSpan | undefined {
+    positionReads.count++;
     const range = locatorOf(this, this.readable, this.fastPath)(document, path, part);
     return range ? this.span(range.start, range.end) : undefined;
   }

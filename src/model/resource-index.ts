@@ -320,6 +320,28 @@ export class ResourceIndex {
   }
 
   /**
+   * What each memo, fact, union and table built on this index read, by `M name` or `T name` (a union reads every
+   * object; a table, its kinds and what any of its entries read).
+   */
+  derivedReads(): Map<string, ReadonlySet<string>> {
+    const out = new Map<string, ReadonlySet<string>>();
+    for (const [name, entry] of this.memos.entries()) out.set(`M ${name}`, entry.deps);
+    for (const name of this.unions.keys()) out.set(`M ${name}`, new Set([ReadKey.kind(ANY_KIND)]));
+    for (const [name, state] of this.tables.entries()) {
+      const deps = new Set(state.kinds.map(ReadKey.kind));
+      for (const [, c] of state.contributions.entries()) for (const d of c.deps) deps.add(d);
+      out.set(`T ${name}`, deps);
+    }
+    return out;
+  }
+
+  /** The value of a memo built on this index (undefined when it is not built, or is a fact or union). */
+  memoValue(name: string): { readonly value: unknown } | undefined {
+    const entry = this.memos.get(name);
+    return entry && !entry.fact ? { value: entry.value } : undefined;
+  }
+
+  /**
    * A lookup table that every object of `kinds` contributes entries to, each independently of the others
    * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
    * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the

@@ -21,9 +21,9 @@ export const CACHE_FILE = ".meshlintcache";
  * overwritten. Bump FORMAT when what an entry holds changes.
  */
 const MARK = '{"meshlintCache":';
-const FORMAT = 2;
+const FORMAT = 3;
 
-/** How much of an entry's digest names its objects in kept checks (80 bits: no two files of a repository collide). */
+/** How much of a digest names an object or a text in kept checks (80 bits: no two of a repository collide). */
 const OBJECT_KEY_CHARS = 20;
 
 /** One file's kept work: its parse, and the schema reports of its objects under the schema inputs `schemaKey`. */
@@ -31,6 +31,8 @@ interface Entry {
   /** The displayed path (the previous run's objects of a changed file are rebuilt from it). */
   readonly file: string;
   readonly parsed: ParsedManifests;
+  /** Each object's key in kept checks: a digest of the file, its place in it and its data (not the file's text). */
+  readonly ids: readonly string[];
   schemaKey?: string;
   schema?: (StoredSchemaReport | null)[];
 }
@@ -113,7 +115,8 @@ export class RunCache {
       set: (file, text, parsed) => {
         // JSON would turn .inf, .nan and -0 into other values: such a file is parsed on every run.
         if (!parsed.resources.every((m) => survivesJson(m.data))) return;
-        const entry: Entry = { file, parsed };
+        const ids = parsed.resources.map((m, i) => digest(file, String(i), JSON.stringify(m.data)).slice(0, OBJECT_KEY_CHARS));
+        const entry: Entry = { file, parsed, ids };
         const k = entryKey(file, text);
         this.used.set(k, entry);
         this.remember(k, entry);
@@ -165,26 +168,29 @@ export class RunCache {
   ): { world: string; inputs: KeptRunInputs } {
     const world = digest(VERSION, BUILD, stableJson(inputs.config), stableJson(index.settings), inputs.cwd, inputs.rules.map((r) => r.meta.id).join(","));
     const previous = this.usedChecks.get(world) ?? this.storedChecks.get(world);
+    const dataKey = (r: Resource) => `${r.origin.kind}:${r.id}:${digest(JSON.stringify(r.data)).slice(0, OBJECT_KEY_CHARS)}`;
     const objectKey = (r: Resource): string | undefined => {
       if (r.origin.kind === "file") {
         const place = this.places.get(r.data);
-        return place ? `${place.key.slice(0, OBJECT_KEY_CHARS)}:${place.position}` : undefined;
+        return place?.entry.ids[place.position];
       }
       // Assumed objects and --crds CRDs are few: named by their data.
-      if (r.origin.kind === "installation" || r.origin.kind === "crds") return `${r.origin.kind}:${r.id}:${digest(JSON.stringify(r.data)).slice(0, OBJECT_KEY_CHARS)}`;
-      return undefined;
+      return r.origin.kind === "installation" || r.origin.kind === "crds" ? dataKey(r) : undefined;
+    };
+    const textKey = (r: Resource): string => {
+      const place = r.origin.kind === "file" ? this.places.get(r.data) : undefined;
+      return place ? place.key.slice(0, OBJECT_KEY_CHARS) : dataKey(r);
     };
     const previousObjects = (keys: readonly string[]): ReadonlyMap<string, Resource> | undefined => {
-      const byPrefix = new Map<string, Entry>();
-      for (const [k, entry] of [...this.stored, ...this.used]) byPrefix.set(k.slice(0, OBJECT_KEY_CHARS), entry);
+      const byId = new Map<string, { entry: Entry; position: number }>();
+      for (const entry of [...this.stored.values(), ...this.used.values()]) entry.ids.forEach((id, position) => byId.set(id, { entry, position }));
       const raw: RawResource[] = [];
       for (const key of keys) {
-        const [prefix, position] = key.split(":");
-        const m = byPrefix.get(prefix ?? "")?.parsed.resources[Number(position)];
+        const at = byId.get(key);
+        const m = at?.entry.parsed.resources[at.position];
         // Assumed objects come back by themselves (see completeChange); anything else must be in a file's entry.
-        if (!m) return undefined;
-        const file = byPrefix.get(prefix!)!.file;
-        raw.push({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: m.data, origin: { kind: "file", file, document: m.document, locate: () => undefined } });
+        if (!at || !m) return undefined;
+        raw.push({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: m.data, origin: { kind: "file", file: at.entry.file, document: m.document, locate: () => undefined } });
       }
       const crds = index.all(K.CustomResourceDefinition);
       const made = resourcesFromRaw([...crds, ...raw], index.settings).slice(crds.length);
@@ -194,6 +200,7 @@ export class RunCache {
       world,
       inputs: {
         objectKey,
+        textKey,
         ...(previous ? { previous } : {}),
         previousObjects: (keys) => previousObjects(keys.filter((k) => !k.startsWith("installation:"))),
         complete: inputs.complete,
@@ -260,6 +267,8 @@ function checkedEntries(value: unknown): [string, Entry][] {
     const parsed = entry?.parsed;
     if (
       typeof entry?.file !== "string" ||
+      !Array.isArray(entry.ids) ||
+      entry.ids.length !== parsed?.resources?.length ||
       !parsed ||
       !Array.isArray(parsed.resources) ||
       !Array.isArray(parsed.issues) ||
@@ -285,6 +294,9 @@ function checkedChecks(value: unknown): [string, KeptChecks][] {
       !kept ||
       !list(kept.rules) ||
       !list(kept.objects) ||
+      !list(kept.texts) ||
+      typeof kept.derived !== "object" ||
+      kept.derived === null ||
       !list(kept.keys) ||
       !list(kept.keySets) ||
       !kept.keySets!.every(list) ||
