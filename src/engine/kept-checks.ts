@@ -4,7 +4,7 @@ import type { ReadLog } from "../model/read-log.js";
 import { ANY_KIND, type IndexChange, type ResourceIndex } from "../model/resource-index.js";
 import { type FieldPath, type Resource, isLinted } from "../model/resource.js";
 import { type GlobalRule, type Report, type ResourceRule, type Rule, type Severity, isGlobalRule, isResourceRule } from "./rule.js";
-import { type PendingReport, type RunInputs, type RunResult, failedCheck } from "./runner.js";
+import { type PendingReport, type RunInputs, type RunResult, checkKnown, failedCheck } from "./runner.js";
 
 /**
  * A run's rule checks as plain data (what `--cache` keeps between runs): for every check, the read keys it asked
@@ -494,7 +494,7 @@ class CheckRunner {
     this.current = keys;
     const positions = positionReads.count;
     try {
-      if (isResourceRule(rule)) rule.check(target!, ctx);
+      if (isResourceRule(rule)) checkKnown(reports, () => rule.check(target!, ctx));
       else rule.checkAll(ctx);
     } catch (error) {
       reports.push(failedCheck(this.internalError, rule, target, error));

@@ -174,12 +174,14 @@ export class RunCache {
         const place = this.places.get(r.data);
         return place?.entry.ids[place.position];
       }
+      // A document that could not be read is its identity and place, nothing else (see load/unreadable.ts).
+      if (r.origin.kind === "unreadable") return `unreadable:${r.origin.file ?? ""}:${r.origin.document ?? ""}:${r.id}`;
       // Assumed objects and --crds CRDs are few: named by their data.
       return r.origin.kind === "installation" || r.origin.kind === "crds" ? dataKey(r) : undefined;
     };
     const textKey = (r: Resource): string => {
       const place = r.origin.kind === "file" ? this.places.get(r.data) : undefined;
-      return place ? place.key.slice(0, OBJECT_KEY_CHARS) : dataKey(r);
+      return place ? place.key.slice(0, OBJECT_KEY_CHARS) : (objectKey(r) ?? "");
     };
     const previousObjects = (keys: readonly string[]): ReadonlyMap<string, Resource> | undefined => {
       const byId = new Map<string, { entry: Entry; position: number }>();
