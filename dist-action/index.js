@@ -49242,6 +49242,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
+var BUILD = true ? "baab1bbf642d458435cd2fe9" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -49682,6 +49683,13 @@ function reportProblems(ctx, resource, problems) {
 
 // src/engine/runner.ts
 var INTERNAL_ERROR_RULE = "internal-error";
+function failedCheck(internalError, rule, resource, error2) {
+  const detail = error2 instanceof Error ? error2.message : String(error2);
+  return {
+    rule: internalError,
+    report: { resource, messageId: resource ? "ruleFailed" : "globalRuleFailed", data: { rule: rule.meta.id, detail: detail.split("\n")[0] ?? detail } }
+  };
+}
 function checkKnown(reports, check) {
   const before = unknownContentReads();
   const kept = reports.length;
@@ -49698,17 +49706,7 @@ function runRules(index, rules, internalError, run) {
 function* ruleSteps(index, rules, internalError, run) {
   const reports = [];
   const reads = /* @__PURE__ */ new Map();
-  const failed = (rule, error2, resource) => {
-    const detail = error2 instanceof Error ? error2.message : String(error2);
-    reports.push({
-      rule: internalError,
-      report: {
-        resource,
-        messageId: resource ? "ruleFailed" : "globalRuleFailed",
-        data: { rule: rule.meta.id, detail: detail.split("\n")[0] ?? detail }
-      }
-    });
-  };
+  const failed = (rule, error2, resource) => reports.push(failedCheck(internalError, rule, resource, error2));
   for (const rule of rules) {
     if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;
     const touched = /* @__PURE__ */ new Set();
@@ -51576,6 +51574,41 @@ var ResourceIndex = class _ResourceIndex {
     return state.values;
   }
   /**
+   * Whether this index holds what a memo, fact, union or table read key (`M name`, `T name key`) asks about, so that
+   * `withChange` reports that key when the change alters its answer (it reports only what was built).
+   */
+  holds(readKey) {
+    if (readKey.startsWith("M ")) {
+      const name = readKey.slice(2);
+      return this.memos.get(name) !== void 0 || this.unions.has(name);
+    }
+    if (!readKey.startsWith("T ")) return false;
+    for (let end = readKey.indexOf(" ", 2); end > 0; end = readKey.indexOf(" ", end + 1)) {
+      if (this.tables.get(readKey.slice(2, end)) !== void 0) return true;
+    }
+    return false;
+  }
+  /**
+   * What each memo, fact, union and table built on this index read, by `M name` or `T name` (a union reads every
+   * object; a table, its kinds and what any of its entries read).
+   */
+  derivedReads() {
+    const out = /* @__PURE__ */ new Map();
+    for (const [name, entry] of this.memos.entries()) out.set(`M ${name}`, entry.deps);
+    for (const name of this.unions.keys()) out.set(`M ${name}`, /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]));
+    for (const [name, state] of this.tables.entries()) {
+      const deps = new Set(state.kinds.map(ReadKey.kind));
+      for (const [, c] of state.contributions.entries()) for (const d of c.deps) deps.add(d);
+      out.set(`T ${name}`, deps);
+    }
+    return out;
+  }
+  /** The value of a memo built on this index (undefined when it is not built, or is a fact or union). */
+  memoValue(name) {
+    const entry = this.memos.get(name);
+    return entry && !entry.fact ? { value: entry.value } : void 0;
+  }
+  /**
    * A lookup table that every object of `kinds` contributes entries to, each independently of the others
    * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
    * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the
@@ -52187,202 +52220,6 @@ var IncrementalEngine = class {
     return { rule, target, keys: [...keys], reports };
   }
 };
-
-// src/project/project.ts
-import { dirname as dirname12, resolve as resolve13 } from "node:path";
-
-// src/model/installation.ts
-var INSTALLATION_ORIGIN = { kind: "installation", locate: () => void 0 };
-function assumedResource(apiVersion, kind2, namespace, name, rest) {
-  const data = deepFreeze({ apiVersion, kind: kind2.kind, metadata: { name, ...namespace ? { namespace } : {} }, ...rest });
-  const { group: group2, version } = parseApiVersion(apiVersion);
-  return {
-    apiVersion,
-    group: group2,
-    version,
-    kind: kind2.kind,
-    namespace,
-    name,
-    namespaceWritten: true,
-    data,
-    origin: INSTALLATION_ORIGIN,
-    id: identity(kind2, namespace, name)
-  };
-}
-var isAssumed = (r) => r.origin.kind === "installation";
-function clusterProvided(settings) {
-  return [
-    ...settings.installation.namespaces.map((ns) => assumedResource("v1", K.Namespace, "", ns, {})),
-    assumedResource("v1", K.Service, "default", "kubernetes", {
-      spec: { ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] }
-    })
-  ];
-}
-
-// src/istio/installation.ts
-var port = (number, name, targetPort = number) => ({ port: number, targetPort, name });
-var STATUS_PORT = port(15021, "status-port");
-var DEFAULT_INGRESS_PORTS = [STATUS_PORT, port(80, "http2", 8080), port(443, "https", 8443)];
-var DEMO_INGRESS_PORTS = [...DEFAULT_INGRESS_PORTS, port(31400, "tcp"), port(15443, "tls")];
-var EGRESS_PORTS = [port(80, "http2", 8080), port(443, "https", 8443)];
-var INGRESS_GATEWAY_NAME = "istio-ingressgateway";
-var EGRESS_GATEWAY_NAME = "istio-egressgateway";
-var ingress = (namespace, ports) => ({
-  namespace,
-  name: INGRESS_GATEWAY_NAME,
-  labels: { app: INGRESS_GATEWAY_NAME, istio: "ingressgateway" },
-  ports,
-  serviceType: "LoadBalancer"
-});
-var egress = (namespace) => ({
-  namespace,
-  name: EGRESS_GATEWAY_NAME,
-  labels: { app: EGRESS_GATEWAY_NAME, istio: "egressgateway" },
-  ports: EGRESS_PORTS,
-  serviceType: "ClusterIP"
-});
-function profileGateways(profile, namespace) {
-  switch (profile) {
-    case void 0:
-      return [ingress(namespace, DEMO_INGRESS_PORTS), egress(namespace)];
-    case "default":
-      return [ingress(namespace, DEFAULT_INGRESS_PORTS)];
-    case "demo":
-      return [ingress(namespace, DEMO_INGRESS_PORTS), egress(namespace)];
-    default:
-      return [];
-  }
-}
-var ISTIO_GATEWAY_CLASSES = ["istio", "istio-waypoint", "istio-remote"];
-var KUBERNETES_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-function resolveInstallation(input = {}) {
-  const istioNamespace = input.istioNamespace ?? "istio-system";
-  const gateways = new Map(profileGateways(input.profile, istioNamespace).map((g) => [g.name, g]));
-  const declared = Object.entries(input.gateways ?? {});
-  if (input.ingressGateway !== void 0) declared.push([INGRESS_GATEWAY_NAME, input.ingressGateway]);
-  for (const [key2, value] of declared) {
-    if (value === false) {
-      gateways.delete(key2);
-      continue;
-    }
-    const base = gateways.get(key2);
-    const name = value.name ?? key2;
-    gateways.delete(key2);
-    gateways.set(name, {
-      namespace: value.namespace ?? base?.namespace ?? istioNamespace,
-      name,
-      labels: value.labels ?? base?.labels ?? { app: name, istio: name.replace(/^istio-/, "") },
-      ports: value.ports ? value.ports.map((n) => base?.ports.find((p) => p.port === n) ?? port(n, portName(n))) : base?.ports ?? [],
-      serviceType: base?.serviceType ?? "LoadBalancer"
-    });
-  }
-  const istiod = input.profile !== "empty";
-  return {
-    profile: input.profile,
-    istioNamespace,
-    istiod,
-    gateways: [...gateways.values()],
-    gatewayClasses: input.gatewayClasses ?? (istiod ? ISTIO_GATEWAY_CLASSES : []),
-    exactGatewayClasses: input.gatewayClasses !== void 0,
-    namespaces: input.namespaces ?? [...KUBERNETES_NAMESPACES, istioNamespace]
-  };
-}
-var DEFAULT_INSTALLATION = resolveInstallation();
-var portName = (n) => n === 80 ? "http2" : n === 443 ? "https" : n === 15443 ? "tls" : n === 31400 ? "tcp" : n === 15021 ? "status-port" : `tcp-${n}`;
-var CLASS_CONTROLLERS = {
-  istio: "istio.io/gateway-controller",
-  "istio-waypoint": "istio.io/mesh-controller",
-  "istio-remote": "istio.io/unmanaged-gateway",
-  "istio-east-west": "istio.io/eastwest-controller"
-};
-function istioProvided(repo, settings) {
-  const out = [];
-  const { installation } = settings;
-  out.push(assumedResource("v1", K.Namespace, "", settings.rootNamespace, {}));
-  for (const name of installation.gatewayClasses) {
-    out.push(
-      assumedResource("gateway.networking.k8s.io/v1", K.GatewayClass, "", name, {
-        spec: { controllerName: CLASS_CONTROLLERS[name] ?? `istio.io/${name.replace(/^istio-/, "")}-controller` }
-      })
-    );
-  }
-  if (installation.istiod) {
-    out.push(
-      assumedResource("v1", K.Service, installation.istioNamespace, "istiod", {
-        spec: {
-          selector: { app: "istiod", istio: "pilot" },
-          ports: [
-            { name: "grpc-xds", port: 15010, protocol: "TCP", targetPort: 15010 },
-            { name: "https-dns", port: 15012, protocol: "TCP", targetPort: 15012 },
-            { name: "https-webhook", port: 443, protocol: "TCP", targetPort: 15017 },
-            { name: "http-monitoring", port: 15014, protocol: "TCP", targetPort: 15014 }
-          ]
-        }
-      })
-    );
-  }
-  for (const gw of installation.gateways) out.push(...gatewayObjects(repo, gw));
-  out.push(...generatedGatewayServices(repo, installation));
-  return out;
-}
-function gatewayObjects(repo, gw) {
-  const ports = gw.ports.map((p) => ({ name: p.name, port: p.port, protocol: "TCP", targetPort: p.targetPort }));
-  const service = assumedResource("v1", K.Service, gw.namespace, gw.name, { spec: { type: gw.serviceType, selector: gw.labels, ports } });
-  const selector = selectorFromLabels(gw.labels.istio !== void 0 ? { istio: gw.labels.istio } : gw.labels);
-  const hasWorkload = repo.some((r) => {
-    if (r.namespace !== gw.namespace) return false;
-    const w = workloadOf(r);
-    return w !== void 0 && matches2(selector, w.labels);
-  });
-  if (hasWorkload) return [service];
-  const podLabels = { app: gw.name, ...gw.labels };
-  const deployment = assumedResource("apps/v1", K.Deployment, gw.namespace, gw.name, {
-    spec: {
-      selector: { matchLabels: podLabels },
-      template: {
-        metadata: { labels: podLabels },
-        spec: {
-          serviceAccountName: `${gw.name}-service-account`,
-          containers: [{ name: "istio-proxy", image: "auto", ports: gw.ports.map((p) => ({ containerPort: p.targetPort, protocol: "TCP" })) }]
-        }
-      }
-    }
-  });
-  return [deployment, service];
-}
-var UNSUFFIXED_CLASSES = /* @__PURE__ */ new Set(["istio-waypoint", "istio-east-west", "agentgateway", "agentgateway-waypoint"]);
-var MANAGED_CLASSES = /* @__PURE__ */ new Set(["istio", ...UNSUFFIXED_CLASSES]);
-function generatedGatewayServices(repo, installation) {
-  if (!installation.istiod) return [];
-  return repo.flatMap((gw) => {
-    if (gw.group !== K.KubernetesGateway.group || gw.kind !== K.KubernetesGateway.kind || !isLinted(gw)) return [];
-    const s = spec(gw);
-    const className = asString(s.gatewayClassName);
-    if (!className || !MANAGED_CLASSES.has(className)) return [];
-    if (asArray(s.addresses).some((a) => asString(asObject(a)?.type) === "Hostname")) return [];
-    const name = annotationsOf(gw)["gateway.istio.io/name-override"] ?? (UNSUFFIXED_CLASSES.has(className) ? gw.name : `${gw.name}-${className}`);
-    const listenerPorts = asArray(s.listeners).flatMap((l) => {
-      const listener = asObject(l);
-      const number = asNumber(listener?.port);
-      return number === void 0 ? [] : [{ name: `${(asString(listener?.protocol) ?? "tcp").toLowerCase()}-${number}`, port: number, protocol: "TCP", targetPort: number }];
-    });
-    const ports = [{ name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 }, ...dedupeByPort(listenerPorts)];
-    const labels = asStringMap(asObject(s.infrastructure)?.labels) ?? {};
-    return [
-      assumedResource("v1", K.Service, gw.namespace, name, {
-        metadata: { name, namespace: gw.namespace, labels: { ...labels, "gateway.istio.io/managed": "istio.io-gateway-controller" } },
-        spec: { selector: { "gateway.networking.k8s.io/gateway-name": gw.name }, ports }
-      })
-    ];
-  });
-}
-function dedupeByPort(ports) {
-  const seen = /* @__PURE__ */ new Set();
-  return ports.filter((p) => !seen.has(p.port) && (seen.add(p.port), true));
-}
-
-// src/load/load.ts
-import { basename as basename7, dirname as dirname9, relative as relative6 } from "node:path";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -56021,6 +55858,7 @@ function fromMerge(doc, value, want) {
 }
 
 // src/load/source-file.ts
+var positionReads = { count: 0 };
 var SourceFile = class {
   constructor(file2, text, parsedText = text, fastPath = false, readTo = parsedText.length) {
     this.file = file2;
@@ -56047,6 +55885,7 @@ var SourceFile = class {
   }
   /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
   locate(document, path6, part) {
+    positionReads.count++;
     const range = locatorOf(this, this.readable, this.fastPath)(document, path6, part);
     return range ? this.span(range.start, range.end) : void 0;
   }
@@ -56120,6 +55959,584 @@ function locatorOf(source, text, fastPath) {
   recent.set(source, locator);
   return locator;
 }
+
+// src/engine/kept-checks.ts
+var slotCode = (place, kindAt) => (place + 1) * 64 + kindAt;
+function runRulesKeeping(index, rules, internalError, run, inputs) {
+  const active = rules.filter((r) => isResourceRule(r) || isGlobalRule(r));
+  const reads = /* @__PURE__ */ new Map();
+  for (const rule of active) reads.set(rule.meta.id, new Set(isResourceRule(rule) ? rule.target.map(kindId) : []));
+  const objects = index.all(ANY_KIND);
+  const keys = [];
+  const place = /* @__PURE__ */ new Map();
+  let nameable = true;
+  objects.forEach((r, i) => {
+    const key2 = inputs.objectKey(r);
+    if (key2 === void 0) nameable = false;
+    keys.push(key2 ?? "");
+    place.set(r, i);
+  });
+  if (nameable && new Set(keys).size !== keys.length) nameable = false;
+  const runner = new CheckRunner(index, run, internalError, reads);
+  const plan2 = nameable && inputs.previous ? planReuse({ index, objects, keys, place, active, runner, inputs, previous: inputs.previous, internalError, run }) : { fullRun: nameable ? "nothing kept" : "an object has no key" };
+  const previous = "reuse" in plan2 ? inputs.previous : void 0;
+  const record = new KeptBuilder(previous, place);
+  let reused = 0;
+  const reports = [];
+  const visit = (rule, kindAt, target) => {
+    const code = slotCode(target ? place.get(target) : -1, kindAt);
+    let result = "reuse" in plan2 ? plan2.ran.get(rule)?.get(code) : void 0;
+    if (!result && "reuse" in plan2 && !(target && plan2.isNew.has(target))) {
+      const check = plan2.reuse.get(rule.meta.id)?.get(slotCode(target ? plan2.oldPlace[place.get(target)] : -1, kindAt));
+      if (!check) {
+        reused++;
+        return;
+      }
+      const kept2 = plan2.stale[check[2]] ? void 0 : plan2.reportsOf(check, rule);
+      if (kept2) {
+        reused++;
+        for (const p of kept2) reports.push(p);
+        record.reuse(rule, check, target, kept2);
+        return;
+      }
+    }
+    result ??= runner.run(rule, target);
+    for (const p of result.reports) reports.push(p);
+    record.fresh(rule, kindAt, target, result);
+  };
+  for (const rule of active) {
+    if (isResourceRule(rule)) {
+      rule.target.forEach((kind2, kindAt) => {
+        for (const target of index.all(kind2)) if (isLinted(target)) visit(rule, kindAt, target);
+      });
+    } else visit(rule, 0, void 0);
+  }
+  if (previous) for (const [id, kinds] of Object.entries(previous.reads)) for (const k of kinds) reads.get(id)?.add(k);
+  const kept = nameable ? record.finish(active, keys, [...new Set(objects.map(inputs.textKey))], index.derivedReads(), reads) : void 0;
+  return { reports, reads, kept, stats: { ran: runner.ran, reused, ..."fullRun" in plan2 ? { fullRun: plan2.fullRun } : {} } };
+}
+function planReuse(p) {
+  const { index, objects, keys, place, active, runner, inputs, previous } = p;
+  if (previous.rules.length !== active.length || active.some((r, i) => r.meta.id !== previous.rules[i])) return { fullRun: "other rules ran" };
+  const now = /* @__PURE__ */ new Map();
+  keys.forEach((key2, i) => now.set(key2, i));
+  const newPlace = new Int32Array(previous.objects.length);
+  const oldPlace = new Int32Array(objects.length).fill(-1);
+  const gone = [];
+  previous.objects.forEach((key2, i) => {
+    const at2 = now.get(key2) ?? -1;
+    newPlace[i] = at2;
+    if (at2 < 0) gone.push(key2);
+    else oldPlace[at2] = i;
+  });
+  const added = objects.filter((_, i) => oldPlace[i] < 0);
+  const old = gone.length ? inputs.previousObjects?.(gone) : /* @__PURE__ */ new Map();
+  if (!old) return { fullRun: "a previous object is not kept" };
+  if ([...added, ...old.values()].some((r) => r.kind === "CustomResourceDefinition")) return { fullRun: "a CustomResourceDefinition changed" };
+  const byId = new Map([...active.map((r) => [r.meta.id, r]), [p.internalError.meta.id, p.internalError]]);
+  const reuse = /* @__PURE__ */ new Map();
+  for (const [id, checks] of Object.entries(previous.checks)) reuse.set(id, new Map(checks.map((c) => [slotCode(c[1], c[0]), c])));
+  const ran = /* @__PURE__ */ new Map();
+  const runEarly = (rule, kindAt, target) => {
+    const code = slotCode(target ? place.get(target) : -1, kindAt);
+    let own2 = ran.get(rule);
+    if (!own2) ran.set(rule, own2 = /* @__PURE__ */ new Map());
+    if (!own2.has(code)) own2.set(code, runner.run(rule, target));
+  };
+  const isNew = new Set(added);
+  const reportsOf2 = (check, rule) => {
+    const out = [];
+    const at2 = (i) => i < 0 ? void 0 : objects[newPlace[i] ?? -1];
+    for (const k of check[3] ?? []) {
+      const owner = k.rule === void 0 ? rule : byId.get(k.rule);
+      const resource = at2(k.resource);
+      const related = k.related?.map((x) => ({ x, resource: at2(x.resource) }));
+      if (!owner || k.resource >= 0 && !resource || related?.some((x) => !x.resource)) return void 0;
+      out.push({
+        rule: owner,
+        report: {
+          resource,
+          messageId: k.messageId,
+          ...k.path ? { path: k.path } : {},
+          ...k.part ? { part: k.part } : {},
+          ...k.data ? { data: k.data } : {},
+          ...k.help !== void 0 ? { help: k.help } : {},
+          ...related ? { related: related.map(({ x, resource: resource2 }) => ({ resource: resource2, message: x.message, ...x.path ? { path: x.path } : {} })) } : {},
+          ...k.severity ? { severity: k.severity } : {}
+        }
+      });
+    }
+    return out;
+  };
+  const texts = new Set(previous.texts);
+  const moved = objects.some((r, i) => oldPlace[i] >= 0 && !texts.has(inputs.textKey(r)));
+  if (!gone.length && !added.length && !moved) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf: reportsOf2 };
+  for (const rule of active) {
+    if (!isResourceRule(rule)) continue;
+    rule.target.forEach((kind2, kindAt) => {
+      for (const target of added) if (isLinted(target) && (kind2 === ANY_KIND || kind2.kind === target.kind && kind2.group === target.group)) runEarly(rule, kindAt, target);
+    });
+  }
+  const change = inputs.complete ? inputs.complete(index, { removed: added, added: [...old.values()] }) : { removed: added, added: [...old.values()] };
+  const base = index.withChange(change).keys;
+  const derivedNames = new Set(Object.keys(previous.derived));
+  const nameOf2 = (key2) => {
+    if (key2.startsWith("M ")) return key2;
+    if (!key2.startsWith("T ")) return void 0;
+    for (let end = key2.indexOf(" ", 2); end > 0; end = key2.indexOf(" ", end + 1)) if (derivedNames.has(key2.slice(0, end))) return key2.slice(0, end);
+    return void 0;
+  };
+  const affected = /* @__PURE__ */ new Map();
+  const isAffected = (name) => {
+    if (name === void 0) return true;
+    let known = affected.get(name);
+    if (known !== void 0) return known;
+    affected.set(name, true);
+    const set2 = previous.derived[name];
+    known = set2 === void 0 || (previous.keySets[set2] ?? []).some((k) => {
+      const key2 = previous.keys[k];
+      if (base.has(key2)) return true;
+      const dep = key2.startsWith("M ") || key2.startsWith("T ") ? nameOf2(key2) : null;
+      return dep !== null && dep !== name && (index.holds(key2) ? false : isAffected(dep));
+    });
+    affected.set(name, known);
+    return known;
+  };
+  const derivedKey = previous.keys.map((k) => (k.startsWith("M ") || k.startsWith("T ")) && isAffected(nameOf2(k)));
+  const readers = /* @__PURE__ */ new Map();
+  for (const rule of active) {
+    for (const check of previous.checks[rule.meta.id] ?? []) {
+      if (check[2] < 0) continue;
+      const target = check[1] < 0 ? void 0 : objects[newPlace[check[1]]];
+      if (check[1] >= 0 && !target) continue;
+      for (const k of previous.keySets[check[2]] ?? []) {
+        if (!derivedKey[k]) continue;
+        const list2 = readers.get(k);
+        if (!list2) readers.set(k, [[rule, check[0], target]]);
+        else if (list2.length < 3) list2.push([rule, check[0], target]);
+      }
+    }
+  }
+  const uncovered = [];
+  for (const [k, list2] of readers) {
+    const key2 = previous.keys[k];
+    for (const [rule, kindAt, target] of list2) {
+      if (index.holds(key2)) break;
+      runEarly(rule, kindAt, target);
+    }
+    if (!index.holds(key2)) uncovered.push(key2);
+  }
+  const { index: back, keys: touched } = index.withChange(change);
+  const oldKeyOf = new Map([...old].map(([key2, r]) => [r, key2]));
+  const backObjects = back.all(ANY_KIND);
+  if (backObjects.length !== previous.objects.length || backObjects.some((r, i) => (oldKeyOf.get(r) ?? (place.has(r) ? keys[place.get(r)] : inputs.objectKey(r))) !== previous.objects[i])) {
+    return { fullRun: "the previous index could not be rebuilt" };
+  }
+  for (const key2 of uncovered) touched.add(key2);
+  if (moved) touched.add(POSITIONS);
+  const keyIds = new Map(previous.keys.map((k, i) => [k, i]));
+  const reading = /* @__PURE__ */ new Set();
+  for (const set2 of previous.keySets) for (const k of set2) if (touched.has(previous.keys[k])) reading.add(previous.keys[k]);
+  const backRunner = new CheckRunner(back, p.run, p.internalError, new Map(active.map((r) => [r.meta.id, /* @__PURE__ */ new Set()])));
+  for (const key2 of reading) {
+    if (!key2.startsWith("M ")) continue;
+    const now2 = index.memoValue(key2.slice(2));
+    const reader = readers.get(keyIds.get(key2) ?? -1)?.[0];
+    if (!now2 || !reader) continue;
+    backRunner.run(reader[0], reader[2]);
+    const before = back.memoValue(key2.slice(2));
+    if (before && sameValue(now2.value, before.value)) touched.delete(key2);
+  }
+  const hit = previous.keys.map((k) => touched.has(k));
+  const stale = previous.keySets.map((set2) => set2.some((k) => hit[k]));
+  return { reuse, ran, stale, oldPlace, isNew, reportsOf: reportsOf2 };
+}
+var POSITIONS = "P";
+function sameValue(a, b, depth = 0) {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || depth > 50) return false;
+  const proto2 = Object.getPrototypeOf(a);
+  if (proto2 !== Object.getPrototypeOf(b)) return false;
+  if (a instanceof Map && b instanceof Map) {
+    if (a.size !== b.size) return false;
+    const bs = [...b];
+    let i = 0;
+    for (const [k, v] of a) {
+      const [bk2, bv] = bs[i++];
+      if (!sameValue(k, bk2, depth + 1) || !sameValue(v, bv, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (a instanceof Set && b instanceof Set) return a.size === b.size && sameValue([...a], [...b], depth + 1);
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i], depth + 1));
+  if (proto2 !== Object.prototype && proto2 !== null) return false;
+  const ak = Object.keys(a);
+  const bk = Object.keys(b);
+  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameValue(a[k], b[k], depth + 1));
+}
+var KeptBuilder = class {
+  constructor(previous, place) {
+    this.previous = previous;
+    this.place = place;
+    this.keys = previous ? [...previous.keys] : [];
+    this.keySets = previous ? [...previous.keySets] : [];
+  }
+  previous;
+  place;
+  keys;
+  keySets;
+  keyIds;
+  setIds;
+  checks = /* @__PURE__ */ new Map();
+  /** A check reused with `reports` (its kept reports, on this index's objects): kept with this index's places. */
+  reuse(rule, check, target, reports) {
+    const at2 = target ? this.place.get(target) : -1;
+    if (!reports.length) this.add(rule, at2 === check[1] && check.length === 3 ? check : [check[0], at2, check[2]]);
+    else this.add(rule, [check[0], at2, check[2], reports.map((p) => storedReport(p, rule, this.place))]);
+  }
+  fresh(rule, kindAt, target, result) {
+    const stored = result.reports.map((p) => storedReport(p, rule, this.place));
+    if (stored.some((s) => s === void 0)) return;
+    const set2 = result.keys.size ? this.internSet([...result.keys].map((k) => this.internKey(k))) : -1;
+    if (set2 < 0 && !stored.length) return;
+    const at2 = target ? this.place.get(target) : -1;
+    this.add(rule, stored.length ? [kindAt, at2, set2, stored] : [kindAt, at2, set2]);
+  }
+  finish(rules, objects, texts, built, reads) {
+    const derived = { ...this.previous?.derived };
+    for (const [name, deps] of built) derived[name] = this.internSet([...deps].map((k) => this.internKey(k)));
+    let keys = this.keys;
+    let keySets = this.keySets;
+    const checks = Object.fromEntries(this.checks);
+    const used = new Set(Object.values(derived));
+    for (const list2 of this.checks.values()) for (const c of list2) if (c[2] >= 0) used.add(c[2]);
+    if (used.size * 2 < keySets.length) {
+      const setIds = /* @__PURE__ */ new Map();
+      const keyIds = /* @__PURE__ */ new Map();
+      const newKeys = [];
+      const newSets = [];
+      for (const id of [...used].sort((a, b) => a - b)) {
+        setIds.set(id, newSets.length);
+        newSets.push(
+          keySets[id].map((k) => {
+            let n = keyIds.get(k);
+            if (n === void 0) {
+              n = newKeys.length;
+              keyIds.set(k, n);
+              newKeys.push(keys[k]);
+            }
+            return n;
+          })
+        );
+      }
+      for (const name of Object.keys(derived)) derived[name] = setIds.get(derived[name]);
+      for (const [id, list2] of Object.entries(checks)) checks[id] = list2.map((c) => c[2] < 0 ? c : [c[0], c[1], setIds.get(c[2]), ...c.length > 3 ? [c[3]] : []]);
+      keys = newKeys;
+      keySets = newSets;
+    }
+    return { rules: rules.map((r) => r.meta.id), objects, texts, keys, keySets, derived, checks, reads: Object.fromEntries([...reads].map(([id, kinds]) => [id, [...kinds]])) };
+  }
+  add(rule, check) {
+    const list2 = this.checks.get(rule.meta.id);
+    if (list2) list2.push(check);
+    else this.checks.set(rule.meta.id, [check]);
+  }
+  internKey(key2) {
+    this.keyIds ??= new Map(this.keys.map((k, i) => [k, i]));
+    let id = this.keyIds.get(key2);
+    if (id === void 0) {
+      id = this.keys.length;
+      this.keys.push(key2);
+      this.keyIds.set(key2, id);
+    }
+    return id;
+  }
+  internSet(ids) {
+    ids.sort((a, b) => a - b);
+    const text = ids.join(",");
+    this.setIds ??= new Map(this.keySets.map((set2, i) => [set2.join(","), i]));
+    let id = this.setIds.get(text);
+    if (id === void 0) {
+      id = this.keySets.length;
+      this.keySets.push(ids);
+      this.setIds.set(text, id);
+    }
+    return id;
+  }
+};
+var CheckRunner = class {
+  constructor(index, inputs, internalError, reads) {
+    this.index = index;
+    this.inputs = inputs;
+    this.internalError = internalError;
+    this.reads = reads;
+  }
+  index;
+  inputs;
+  internalError;
+  reads;
+  ran = 0;
+  current;
+  views = /* @__PURE__ */ new Map();
+  run(rule, target) {
+    this.ran++;
+    const keys = /* @__PURE__ */ new Set();
+    const reports = [];
+    const ctx = {
+      index: this.viewFor(rule),
+      settings: this.index.settings,
+      config: this.inputs.config,
+      cwd: this.inputs.cwd,
+      report: (report2) => reports.push({ rule, report: report2 })
+    };
+    const outer = this.current;
+    this.current = keys;
+    const positions = positionReads.count;
+    try {
+      if (isResourceRule(rule)) checkKnown(reports, () => rule.check(target, ctx));
+      else rule.checkAll(ctx);
+    } catch (error2) {
+      reports.push(failedCheck(this.internalError, rule, target, error2));
+    } finally {
+      this.current = outer;
+    }
+    if (positionReads.count !== positions) keys.add(POSITIONS);
+    return { keys, reports };
+  }
+  /** One view per rule (a view per check would cost an object per check): reads go to the check running now. */
+  viewFor(rule) {
+    let view = this.views.get(rule.meta.id);
+    if (!view) {
+      const kinds = this.reads.get(rule.meta.id);
+      const seen = /* @__PURE__ */ new Set();
+      const log2 = {
+        kind: (k) => {
+          if (seen.has(k)) return;
+          seen.add(k);
+          kinds.add(kindId(k));
+        },
+        key: (k) => this.current?.add(k)
+      };
+      view = this.index.view(log2);
+      this.views.set(rule.meta.id, view);
+    }
+    return view;
+  }
+};
+function storedReport(p, own2, place) {
+  const r = p.report;
+  const resource = r.resource ? place.get(r.resource) : -1;
+  if (resource === void 0) return void 0;
+  const related = r.related?.map((x) => ({ resource: place.get(x.resource), message: x.message, ...x.path ? { path: x.path } : {} }));
+  if (related?.some((x) => x.resource === void 0)) return void 0;
+  return {
+    ...p.rule !== own2 ? { rule: p.rule.meta.id } : {},
+    resource,
+    messageId: r.messageId,
+    ...r.path ? { path: r.path } : {},
+    ...r.part ? { part: r.part } : {},
+    ...r.data ? { data: r.data } : {},
+    ...r.help !== void 0 ? { help: r.help } : {},
+    ...related ? { related } : {},
+    ...r.severity ? { severity: r.severity } : {}
+  };
+}
+
+// src/project/project.ts
+import { dirname as dirname12, resolve as resolve13 } from "node:path";
+
+// src/model/installation.ts
+var INSTALLATION_ORIGIN = { kind: "installation", locate: () => void 0 };
+function assumedResource(apiVersion, kind2, namespace, name, rest) {
+  const data = deepFreeze({ apiVersion, kind: kind2.kind, metadata: { name, ...namespace ? { namespace } : {} }, ...rest });
+  const { group: group2, version } = parseApiVersion(apiVersion);
+  return {
+    apiVersion,
+    group: group2,
+    version,
+    kind: kind2.kind,
+    namespace,
+    name,
+    namespaceWritten: true,
+    data,
+    origin: INSTALLATION_ORIGIN,
+    id: identity(kind2, namespace, name)
+  };
+}
+var isAssumed = (r) => r.origin.kind === "installation";
+function clusterProvided(settings) {
+  return [
+    ...settings.installation.namespaces.map((ns) => assumedResource("v1", K.Namespace, "", ns, {})),
+    assumedResource("v1", K.Service, "default", "kubernetes", {
+      spec: { ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] }
+    })
+  ];
+}
+
+// src/istio/installation.ts
+var port = (number, name, targetPort = number) => ({ port: number, targetPort, name });
+var STATUS_PORT = port(15021, "status-port");
+var DEFAULT_INGRESS_PORTS = [STATUS_PORT, port(80, "http2", 8080), port(443, "https", 8443)];
+var DEMO_INGRESS_PORTS = [...DEFAULT_INGRESS_PORTS, port(31400, "tcp"), port(15443, "tls")];
+var EGRESS_PORTS = [port(80, "http2", 8080), port(443, "https", 8443)];
+var INGRESS_GATEWAY_NAME = "istio-ingressgateway";
+var EGRESS_GATEWAY_NAME = "istio-egressgateway";
+var ingress = (namespace, ports) => ({
+  namespace,
+  name: INGRESS_GATEWAY_NAME,
+  labels: { app: INGRESS_GATEWAY_NAME, istio: "ingressgateway" },
+  ports,
+  serviceType: "LoadBalancer"
+});
+var egress = (namespace) => ({
+  namespace,
+  name: EGRESS_GATEWAY_NAME,
+  labels: { app: EGRESS_GATEWAY_NAME, istio: "egressgateway" },
+  ports: EGRESS_PORTS,
+  serviceType: "ClusterIP"
+});
+function profileGateways(profile, namespace) {
+  switch (profile) {
+    case void 0:
+      return [ingress(namespace, DEMO_INGRESS_PORTS), egress(namespace)];
+    case "default":
+      return [ingress(namespace, DEFAULT_INGRESS_PORTS)];
+    case "demo":
+      return [ingress(namespace, DEMO_INGRESS_PORTS), egress(namespace)];
+    default:
+      return [];
+  }
+}
+var ISTIO_GATEWAY_CLASSES = ["istio", "istio-waypoint", "istio-remote"];
+var KUBERNETES_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+function resolveInstallation(input = {}) {
+  const istioNamespace = input.istioNamespace ?? "istio-system";
+  const gateways = new Map(profileGateways(input.profile, istioNamespace).map((g) => [g.name, g]));
+  const declared = Object.entries(input.gateways ?? {});
+  if (input.ingressGateway !== void 0) declared.push([INGRESS_GATEWAY_NAME, input.ingressGateway]);
+  for (const [key2, value] of declared) {
+    if (value === false) {
+      gateways.delete(key2);
+      continue;
+    }
+    const base = gateways.get(key2);
+    const name = value.name ?? key2;
+    gateways.delete(key2);
+    gateways.set(name, {
+      namespace: value.namespace ?? base?.namespace ?? istioNamespace,
+      name,
+      labels: value.labels ?? base?.labels ?? { app: name, istio: name.replace(/^istio-/, "") },
+      ports: value.ports ? value.ports.map((n) => base?.ports.find((p) => p.port === n) ?? port(n, portName(n))) : base?.ports ?? [],
+      serviceType: base?.serviceType ?? "LoadBalancer"
+    });
+  }
+  const istiod = input.profile !== "empty";
+  return {
+    profile: input.profile,
+    istioNamespace,
+    istiod,
+    gateways: [...gateways.values()],
+    gatewayClasses: input.gatewayClasses ?? (istiod ? ISTIO_GATEWAY_CLASSES : []),
+    exactGatewayClasses: input.gatewayClasses !== void 0,
+    namespaces: input.namespaces ?? [...KUBERNETES_NAMESPACES, istioNamespace]
+  };
+}
+var DEFAULT_INSTALLATION = resolveInstallation();
+var portName = (n) => n === 80 ? "http2" : n === 443 ? "https" : n === 15443 ? "tls" : n === 31400 ? "tcp" : n === 15021 ? "status-port" : `tcp-${n}`;
+var CLASS_CONTROLLERS = {
+  istio: "istio.io/gateway-controller",
+  "istio-waypoint": "istio.io/mesh-controller",
+  "istio-remote": "istio.io/unmanaged-gateway",
+  "istio-east-west": "istio.io/eastwest-controller"
+};
+function istioProvided(repo, settings) {
+  const out = [];
+  const { installation } = settings;
+  out.push(assumedResource("v1", K.Namespace, "", settings.rootNamespace, {}));
+  for (const name of installation.gatewayClasses) {
+    out.push(
+      assumedResource("gateway.networking.k8s.io/v1", K.GatewayClass, "", name, {
+        spec: { controllerName: CLASS_CONTROLLERS[name] ?? `istio.io/${name.replace(/^istio-/, "")}-controller` }
+      })
+    );
+  }
+  if (installation.istiod) {
+    out.push(
+      assumedResource("v1", K.Service, installation.istioNamespace, "istiod", {
+        spec: {
+          selector: { app: "istiod", istio: "pilot" },
+          ports: [
+            { name: "grpc-xds", port: 15010, protocol: "TCP", targetPort: 15010 },
+            { name: "https-dns", port: 15012, protocol: "TCP", targetPort: 15012 },
+            { name: "https-webhook", port: 443, protocol: "TCP", targetPort: 15017 },
+            { name: "http-monitoring", port: 15014, protocol: "TCP", targetPort: 15014 }
+          ]
+        }
+      })
+    );
+  }
+  for (const gw of installation.gateways) out.push(...gatewayObjects(repo, gw));
+  out.push(...generatedGatewayServices(repo, installation));
+  return out;
+}
+function gatewayObjects(repo, gw) {
+  const ports = gw.ports.map((p) => ({ name: p.name, port: p.port, protocol: "TCP", targetPort: p.targetPort }));
+  const service = assumedResource("v1", K.Service, gw.namespace, gw.name, { spec: { type: gw.serviceType, selector: gw.labels, ports } });
+  const selector = selectorFromLabels(gw.labels.istio !== void 0 ? { istio: gw.labels.istio } : gw.labels);
+  const hasWorkload = repo.some((r) => {
+    if (r.namespace !== gw.namespace) return false;
+    const w = workloadOf(r);
+    return w !== void 0 && matches2(selector, w.labels);
+  });
+  if (hasWorkload) return [service];
+  const podLabels = { app: gw.name, ...gw.labels };
+  const deployment = assumedResource("apps/v1", K.Deployment, gw.namespace, gw.name, {
+    spec: {
+      selector: { matchLabels: podLabels },
+      template: {
+        metadata: { labels: podLabels },
+        spec: {
+          serviceAccountName: `${gw.name}-service-account`,
+          containers: [{ name: "istio-proxy", image: "auto", ports: gw.ports.map((p) => ({ containerPort: p.targetPort, protocol: "TCP" })) }]
+        }
+      }
+    }
+  });
+  return [deployment, service];
+}
+var UNSUFFIXED_CLASSES = /* @__PURE__ */ new Set(["istio-waypoint", "istio-east-west", "agentgateway", "agentgateway-waypoint"]);
+var MANAGED_CLASSES = /* @__PURE__ */ new Set(["istio", ...UNSUFFIXED_CLASSES]);
+function generatedGatewayServices(repo, installation) {
+  if (!installation.istiod) return [];
+  return repo.flatMap((gw) => {
+    if (gw.group !== K.KubernetesGateway.group || gw.kind !== K.KubernetesGateway.kind || !isLinted(gw)) return [];
+    const s = spec(gw);
+    const className = asString(s.gatewayClassName);
+    if (!className || !MANAGED_CLASSES.has(className)) return [];
+    if (asArray(s.addresses).some((a) => asString(asObject(a)?.type) === "Hostname")) return [];
+    const name = annotationsOf(gw)["gateway.istio.io/name-override"] ?? (UNSUFFIXED_CLASSES.has(className) ? gw.name : `${gw.name}-${className}`);
+    const listenerPorts = asArray(s.listeners).flatMap((l) => {
+      const listener = asObject(l);
+      const number = asNumber(listener?.port);
+      return number === void 0 ? [] : [{ name: `${(asString(listener?.protocol) ?? "tcp").toLowerCase()}-${number}`, port: number, protocol: "TCP", targetPort: number }];
+    });
+    const ports = [{ name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 }, ...dedupeByPort(listenerPorts)];
+    const labels = asStringMap(asObject(s.infrastructure)?.labels) ?? {};
+    return [
+      assumedResource("v1", K.Service, gw.namespace, name, {
+        metadata: { name, namespace: gw.namespace, labels: { ...labels, "gateway.istio.io/managed": "istio.io-gateway-controller" } },
+        spec: { selector: { "gateway.networking.k8s.io/gateway-name": gw.name }, ports }
+      })
+    ];
+  });
+}
+function dedupeByPort(ports) {
+  const seen = /* @__PURE__ */ new Set();
+  return ports.filter((p) => !seen.has(p.port) && (seen.add(p.port), true));
+}
+
+// src/load/load.ts
+import { basename as basename7, dirname as dirname9, relative as relative6 } from "node:path";
 
 // src/load/templates.ts
 import { statSync as statSync5 } from "node:fs";
@@ -57949,6 +58366,28 @@ function provided(given, settings) {
     out.push(r);
   }
   return out.sort(compareResources);
+}
+var assumedIdsBySettings = /* @__PURE__ */ new WeakMap();
+function completeChange(index, change) {
+  const settings = index.settings;
+  let assumedIds = assumedIdsBySettings.get(settings);
+  if (!assumedIds) {
+    assumedIds = new Set(provided([], settings).map((r) => r.id));
+    assumedIdsBySettings.set(settings, assumedIds);
+  }
+  const gatewayNamespaces = new Set(settings.installation.gateways.map((gw) => gw.namespace));
+  const matters = (r) => assumedIds.has(r.id) || gatewayNamespaces.has(r.namespace) && workloadOf(r) !== void 0 || r.kind === K.KubernetesGateway.kind;
+  if (![...change.removed, ...change.added].some(matters)) return change;
+  const before = index.all(ANY_KIND).filter(isAssumed);
+  const gone = new Set(change.removed);
+  const given = [...index.all(ANY_KIND).filter((r) => !isAssumed(r) && !gone.has(r)), ...change.added];
+  const after = provided(given, settings);
+  const beforeIds = new Set(before.map((r) => r.id));
+  const afterIds = new Set(after.map((r) => r.id));
+  return {
+    removed: [...change.removed, ...before.filter((r) => !afterIds.has(r.id))],
+    added: [...change.added, ...after.filter((r) => !beforeIds.has(r.id))]
+  };
 }
 function resolveConfig(cwd, options, inputs = ["."]) {
   if (options.config) return options.config;
@@ -90593,7 +91032,8 @@ async function lint(inputs, options = {}) {
   const active = catalog2.rules.filter(enabled2);
   const cached = options.cache && project.worlds.length === 1 ? project.index : void 0;
   if (cached) options.cache.seedSchema(cached);
-  const checked2 = checkWorlds(project, active, internalError, catalog2, options.incremental === true);
+  const keeping = cached && !options.catalog && !options.cluster && !options.incremental ? options.cache : void 0;
+  const checked2 = checkWorlds(project, active, internalError, catalog2, options.incremental === true, keeping);
   if (cached) options.cache.keepSchema(cached);
   phase("rules");
   const { sources, ...finished } = finish(checked2.diagnostics, project.issues, () => project.sources(), catalog2, config, cwd, options);
@@ -90645,7 +91085,7 @@ function summarize2(diagnostics, files2, index, suppressed, skippedDocuments, cl
     ...cluster ? { fromCluster: index.all(ANY_KIND).filter((r) => r.origin.kind === "cluster").length } : {}
   };
 }
-function checkWorlds(project, active, internalError, catalog2, incremental) {
+function checkWorlds(project, active, internalError, catalog2, incremental, cache3) {
   const { config, cwd } = project;
   const shared = new Set(project.shared.map((r) => r.data));
   const onShared = (p) => !p.report.resource || shared.has(p.report.resource.data);
@@ -90655,7 +91095,7 @@ function checkWorlds(project, active, internalError, catalog2, incremental) {
   let suppressed = 0;
   const engine = incremental && project.worlds.length === 1 ? new IncrementalEngine(project.worlds[0].index, active, internalError, { config, cwd }) : void 0;
   for (const world of project.worlds) {
-    const run = engine ? { reports: engine.reports(), reads: engine.reads } : runRules(world.index, active, internalError, { config, cwd });
+    const run = engine ? { reports: engine.reports(), reads: engine.reads } : cache3 ? runKeeping(world.index, cache3) : runRules(world.index, active, internalError, { config, cwd });
     for (const [id, kinds] of run.reads) {
       const set2 = reads.get(id) ?? /* @__PURE__ */ new Set();
       for (const k of kinds) set2.add(k);
@@ -90672,6 +91112,12 @@ function checkWorlds(project, active, internalError, catalog2, incremental) {
       const here = new Set(found.diagnostics.map(findingKey));
       common2 = common2.filter((d) => here.has(findingKey(d)));
     }
+  }
+  function runKeeping(index, cache4) {
+    const { world, inputs } = cache4.keptRun(index, { config, cwd, rules: active, complete: completeChange });
+    const result = runRulesKeeping(index, active, internalError, { config, cwd }, inputs);
+    cache4.keepRun(world, result);
+    return result;
   }
   const seen = /* @__PURE__ */ new Set();
   const diagnostics = [...common2 ?? [], ...rendered].filter((d) => {
@@ -91623,12 +92069,14 @@ import { mkdirSync as mkdirSync3, readFileSync as readFileSync10, renameSync as 
 import { dirname as dirname14, join as join23, resolve as resolve15 } from "node:path";
 var CACHE_FILE = ".meshlintcache";
 var MARK = '{"meshlintCache":';
-var FORMAT2 = 1;
+var FORMAT2 = 3;
+var OBJECT_KEY_CHARS = 20;
 var RunCache = class _RunCache {
-  constructor(file2, stored, writable) {
+  constructor(file2, stored, writable, storedChecks = /* @__PURE__ */ new Map()) {
     this.file = file2;
     this.writable = writable;
     this.stored = stored;
+    this.storedChecks = storedChecks;
     this.changed = stored.size === 0;
   }
   file;
@@ -91639,7 +92087,12 @@ var RunCache = class _RunCache {
   used = /* @__PURE__ */ new Map();
   /** Each cached object's entry and place in it, by the object's data (the same object the index's resource holds). */
   places = /* @__PURE__ */ new WeakMap();
+  /** The last run's checks per configuration (a digest of it), as read and as this process's runs left them. */
+  storedChecks;
+  usedChecks = /* @__PURE__ */ new Map();
   changed = false;
+  /** What the last run did with kept checks (for tests and timing). */
+  lastRun;
   /**
    * Reads the cache at `file` (none yet is fine). `problem` says why what was there is not used: a damaged cache
    * (rebuilt), a cache of another meshlint version (rebuilt, silently: upgrades do that), or a file that is not a
@@ -91661,30 +92114,32 @@ var RunCache = class _RunCache {
     if (text.length === 0) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
     try {
       const read = JSON.parse(text);
-      if (read.meshlintCache !== FORMAT2 || read.version !== VERSION) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
-      return { cache: new _RunCache(file2, new Map(checkedEntries(read.entries)), true) };
+      if (read.meshlintCache !== FORMAT2 || read.version !== VERSION || read.build !== BUILD) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
+      return { cache: new _RunCache(file2, new Map(checkedEntries(read.entries)), true, new Map(checkedChecks(read.checks))) };
     } catch (error2) {
       return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true), problem: `the cache ${file2} is damaged (${error2.message}); it is rebuilt` };
     }
   }
   /** The parses of files under this configuration and these settings (see ProjectOptions.cache). */
   files(config, settings) {
-    const key2 = digest(VERSION, stableJson(config), stableJson(settings));
+    const key2 = digest(VERSION, BUILD, stableJson(config), stableJson(settings));
     const entryKey = (file2, text) => digest(key2, file2, text);
     return {
       get: (file2, text) => {
         const k = entryKey(file2, text);
         const entry = this.used.get(k) ?? this.stored.get(k);
-        if (!entry) return void 0;
+        if (!entry || entry.file !== file2) return void 0;
         this.used.set(k, entry);
-        this.remember(entry);
+        this.remember(k, entry);
         return entry.parsed;
       },
       set: (file2, text, parsed2) => {
         if (!parsed2.resources.every((m) => survivesJson(m.data))) return;
-        const entry = { parsed: parsed2 };
-        this.used.set(entryKey(file2, text), entry);
-        this.remember(entry);
+        const ids = parsed2.resources.map((m, i) => digest(file2, String(i), JSON.stringify(m.data)).slice(0, OBJECT_KEY_CHARS));
+        const entry = { file: file2, parsed: parsed2, ids };
+        const k = entryKey(file2, text);
+        this.used.set(k, entry);
+        this.remember(k, entry);
         this.changed = true;
       }
     };
@@ -91720,16 +92175,71 @@ var RunCache = class _RunCache {
     }
   }
   /**
+   * What runRulesKeeping needs to reuse the last run's checks under the same configuration, settings, working folder
+   * and rules (`world` names anything else the checks depend on): the objects' keys, and the last run's objects
+   * that are not in `index`, rebuilt from their files' entries.
+   */
+  keptRun(index, inputs) {
+    const world = digest(VERSION, BUILD, stableJson(inputs.config), stableJson(index.settings), inputs.cwd, inputs.rules.map((r) => r.meta.id).join(","));
+    const previous = this.usedChecks.get(world) ?? this.storedChecks.get(world);
+    const dataKey = (r) => `${r.origin.kind}:${r.id}:${digest(JSON.stringify(r.data)).slice(0, OBJECT_KEY_CHARS)}`;
+    const objectKey = (r) => {
+      if (r.origin.kind === "file") {
+        const place = this.places.get(r.data);
+        return place?.entry.ids[place.position];
+      }
+      if (r.origin.kind === "unreadable") return `unreadable:${r.origin.file ?? ""}:${r.origin.document ?? ""}:${r.id}`;
+      return r.origin.kind === "installation" || r.origin.kind === "crds" ? dataKey(r) : void 0;
+    };
+    const textKey = (r) => {
+      const place = r.origin.kind === "file" ? this.places.get(r.data) : void 0;
+      return place ? place.key.slice(0, OBJECT_KEY_CHARS) : objectKey(r) ?? "";
+    };
+    const previousObjects = (keys) => {
+      const byId = /* @__PURE__ */ new Map();
+      for (const entry of [...this.stored.values(), ...this.used.values()]) entry.ids.forEach((id, position2) => byId.set(id, { entry, position: position2 }));
+      const raw = [];
+      for (const key2 of keys) {
+        const at2 = byId.get(key2);
+        const m = at2?.entry.parsed.resources[at2.position];
+        if (!at2 || !m) return void 0;
+        raw.push({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: m.data, origin: { kind: "file", file: at2.entry.file, document: m.document, locate: () => void 0 } });
+      }
+      const crds = index.all(K.CustomResourceDefinition);
+      const made = resourcesFromRaw([...crds, ...raw], index.settings).slice(crds.length);
+      return new Map(made.map((r, i) => [keys[i], r]));
+    };
+    return {
+      world,
+      inputs: {
+        objectKey,
+        textKey,
+        ...previous ? { previous } : {},
+        previousObjects: (keys) => previousObjects(keys.filter((k) => !k.startsWith("installation:"))),
+        complete: inputs.complete
+      }
+    };
+  }
+  /** Keeps a run's checks for the next run under the same `world` (see keptRun). */
+  keepRun(world, result) {
+    this.lastRun = result.stats;
+    if (!result.kept) return;
+    this.usedChecks.set(world, result.kept);
+    if (result.stats.ran > 0 || !this.storedChecks.has(world)) this.changed = true;
+  }
+  /**
    * Writes the entries of this process's runs (through a temporary file, so that a reader never sees half a cache).
    * Returns why it could not, if it could not.
    */
   save() {
-    if (!this.writable || !this.changed && this.used.size === this.stored.size) return void 0;
+    if (!this.writable || !this.changed && this.used.size === this.stored.size && this.usedChecks.size === this.storedChecks.size) return void 0;
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync3(dirname14(this.file), { recursive: true });
       const parts = [...this.used].map(([k, e]) => `${JSON.stringify(k)}:${JSON.stringify(e)}`);
-      writeFileSync5(temp, `${MARK}${FORMAT2},"version":${JSON.stringify(VERSION)},"entries":{${parts.join(",")}}}
+      const checks = [...this.usedChecks].map(([k, c]) => `${JSON.stringify(k)}:${JSON.stringify(c)}`);
+      const head = `${MARK}${FORMAT2},"version":${JSON.stringify(VERSION)},"build":${JSON.stringify(BUILD)}`;
+      writeFileSync5(temp, `${head},"entries":{${parts.join(",")}},"checks":{${checks.join(",")}}}
 `);
       renameSync2(temp, this.file);
       return void 0;
@@ -91738,8 +92248,8 @@ var RunCache = class _RunCache {
       return `cannot write the cache ${this.file} (${error2.code ?? error2.message})`;
     }
   }
-  remember(entry) {
-    entry.parsed.resources.forEach((m, position2) => this.places.set(m.data, { entry, position: position2 }));
+  remember(key2, entry) {
+    entry.parsed.resources.forEach((m, position2) => this.places.set(m.data, { entry, key: key2, position: position2 }));
   }
 };
 function cacheFileFor(location2, cwd) {
@@ -91757,12 +92267,24 @@ function checkedEntries(value) {
   return Object.entries(value).map(([k, e]) => {
     const entry = e;
     const parsed2 = entry?.parsed;
-    if (!parsed2 || !Array.isArray(parsed2.resources) || !Array.isArray(parsed2.issues) || typeof parsed2.skippedDocuments !== "number" || typeof parsed2.kustomize !== "boolean" || typeof parsed2.fastPath !== "boolean" || parsed2.resources.some((r) => typeof r?.data !== "object" || r.data === null || typeof r.document !== "number" || !Array.isArray(r.base)) || entry.schema !== void 0 && (!Array.isArray(entry.schema) || typeof entry.schemaKey !== "string")) {
+    if (typeof entry?.file !== "string" || !Array.isArray(entry.ids) || entry.ids.length !== parsed2?.resources?.length || !parsed2 || !Array.isArray(parsed2.resources) || !Array.isArray(parsed2.issues) || typeof parsed2.skippedDocuments !== "number" || typeof parsed2.kustomize !== "boolean" || typeof parsed2.fastPath !== "boolean" || parsed2.resources.some((r) => typeof r?.data !== "object" || r.data === null || typeof r.document !== "number" || !Array.isArray(r.base)) || entry.schema !== void 0 && (!Array.isArray(entry.schema) || typeof entry.schemaKey !== "string")) {
       throw new Error(`entry ${k.slice(0, 12)} is not what meshlint writes`);
     }
     return [k, entry];
   });
 }
+function checkedChecks(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("no checks");
+  return Object.entries(value).map(([k, c]) => {
+    const kept = c;
+    const list2 = (v) => Array.isArray(v);
+    if (!kept || !list2(kept.rules) || !list2(kept.objects) || !list2(kept.texts) || typeof kept.derived !== "object" || kept.derived === null || !list2(kept.keys) || !list2(kept.keySets) || !kept.keySets.every(list2) || typeof kept.checks !== "object" || kept.checks === null || !Object.values(kept.checks).every((cs) => list2(cs) && cs.every(isKeptCheck)) || typeof kept.reads !== "object" || kept.reads === null) {
+      throw new Error(`checks ${k.slice(0, 12)} are not what meshlint writes`);
+    }
+    return [k, kept];
+  });
+}
+var isKeptCheck = (c) => Array.isArray(c) && Number.isInteger(c[0]) && Number.isInteger(c[1]) && Number.isInteger(c[2]) && (c.length === 3 || c.length === 4 && Array.isArray(c[3]));
 function survivesJson(value) {
   if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
