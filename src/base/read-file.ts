@@ -51,10 +51,14 @@ export function readRegularTextSync(path: string, maxBytes = MAX_SETTINGS_FILE_S
 }
 
 /** The outcome of reading a file that may be refused: its bytes, or why it was not read. */
-export type RegularRead = { readonly bytes: Buffer } | { readonly refused: "notRegular" | "tooLarge"; readonly reason: string; readonly size?: number };
+export type RegularRead = { readonly bytes: Buffer } | { readonly refused: "notRegular" | "tooLarge" | "overTotal"; readonly reason: string; readonly size?: number };
 
-/** readRegularFileSync() without blocking the event loop; refusals are returned, errors of the file system thrown. */
-export async function readRegularFile(path: string, maxBytes: number): Promise<RegularRead> {
+/**
+ * readRegularFileSync() without blocking the event loop; refusals are returned, errors of the file system thrown.
+ * `reserve` is asked for the file's size before it is read: a caller holding many files refuses the ones past its
+ * total.
+ */
+export async function readRegularFile(path: string, maxBytes: number, reserve?: (size: number) => boolean): Promise<RegularRead> {
   const info = await stat(path);
   const why = notRegular(info);
   if (why) return { refused: "notRegular", reason: why };
@@ -65,6 +69,7 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<R
     const changed = notRegular(now);
     if (changed) return { refused: "notRegular", reason: changed };
     if (now.size > maxBytes) return { refused: "tooLarge", reason: "too large", size: now.size };
+    if (reserve && !reserve(now.size)) return { refused: "overTotal", reason: "over the total", size: now.size };
     return { bytes: await handle.readFile() };
   } finally {
     await handle.close();

@@ -37,6 +37,7 @@ Options:
                                  repository holds kinds only that channel serves, else standard)
       --crds <path>            CRDs the cluster serves (file or folder, repeatable); they override the bundled ones
       --max-file-size <size>   skip larger files (default 5MB; e.g. 512KB, 20MB)
+      --max-total-size <size>  skip the files past this many bytes in all (default 64MB)
       --kustomize-command <c>  how to build kustomizations (default: kustomize build, else kubectl kustomize)
       --helm-command <c>       the helm to render charts with (default: helm)
       --helm-values <file>     values for charts no Argo CD Application or Flux HelmRelease configures (repeatable)

@@ -18,6 +18,7 @@ export const OPTIONS = {
   namespace: { type: "string", short: "n" },
   config: { type: "string", short: "c" },
   "max-file-size": { type: "string" },
+  "max-total-size": { type: "string" },
   "gateway-api-channel": { type: "string" },
   crds: { type: "string", multiple: true },
   cluster: { type: "boolean", default: false },
@@ -109,7 +110,8 @@ export async function lintInvocation(
   positionals: readonly string[],
   io: CliIo,
 ): Promise<{ inputs: string[]; options: LintOptions }> {
-  const maxFileSize = values["max-file-size"] === undefined ? undefined : parseSize(values["max-file-size"]);
+  const maxFileSize = values["max-file-size"] === undefined ? undefined : parseSize("--max-file-size", values["max-file-size"]);
+  const maxTotalSize = values["max-total-size"] === undefined ? undefined : parseSize("--max-total-size", values["max-total-size"]);
   const channel = values["gateway-api-channel"];
   if (channel !== undefined && channel !== "standard" && channel !== "experimental") {
     throw new CliUsageError('--gateway-api-channel must be "standard" or "experimental"');
@@ -153,6 +155,7 @@ export async function lintInvocation(
       ...(values["mesh-config"] !== undefined ? { meshConfigFile: values["mesh-config"] } : {}),
       ...(values["mesh-networks"] !== undefined ? { meshNetworksFile: values["mesh-networks"] } : {}),
       ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+      ...(maxTotalSize !== undefined ? { maxTotalSize } : {}),
       ...(channel !== undefined ? { gatewayApiChannel: channel } : {}),
       ...(values.crds ? { crds: values.crds } : {}),
       ...(reportFiles ? { reportFiles } : {}),
@@ -249,9 +252,9 @@ export function parseCount(value: string, flag: string): number {
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
-function parseSize(value: string): number {
+function parseSize(flag: string, value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
   const unit = UNITS[(m?.[2] ?? "").toLowerCase()];
-  if (!m || unit === undefined) throw new CliUsageError(`--max-file-size needs a size such as 5MB or 512KB, not "${value}"`);
+  if (!m || unit === undefined) throw new CliUsageError(`${flag} needs a size such as 5MB or 512KB, not "${value}"`);
   return Math.floor(Number(m[1]) * unit);
 }

@@ -19,10 +19,10 @@ import { fastStream } from "./fast-yaml.js";
 import { unreadableData } from "./unreadable.js";
 import { protectGluedColons, restoreGluedColons } from "./go-yaml.js";
 import { inspectData } from "./data-shape.js";
-import { DEFAULT_MAX_FILE_SIZE, MAX_ALIAS_COUNT, MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH } from "./limits.js";
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE, MAX_ALIAS_COUNT, MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH } from "./limits.js";
 import { type YamlProblem, documentValue, isEmptyDocument } from "./yaml.js";
 
-export { DEFAULT_MAX_FILE_SIZE } from "./limits.js";
+export { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_TOTAL_SIZE } from "./limits.js";
 
 export interface LoadOptions {
   readonly cwd: string;
@@ -31,6 +31,8 @@ export interface LoadOptions {
   /** The file standard input stands for (absolute): its displayed name; it replaces that file if found on disk. */
   readonly stdinFilename?: string;
   readonly maxFileSize?: number;
+  /** Bytes of files read in all; the files past it (in the inputs' order) are skipped with a finding. */
+  readonly maxTotalSize?: number;
   /** How folders are listed (tests make one fail: a test run as root can read any folder). */
   readonly listFolder?: ListFolder;
   /** gitignore-style globs from the config file, anchored at its folder. */
@@ -122,7 +124,9 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
   const charts = new ChartLocator(cwd);
   const chartRoots = new Set<string>();
 
-  const texts = await mapLimit(found.files, READ_CONCURRENCY, (f) => readManifest(f.path, maxFileSize));
+  // Raising --max-file-size alone lets such a file through: the total is never below one file's limit.
+  const maxTotalSize = options.maxTotalSize ?? Math.max(DEFAULT_MAX_TOTAL_SIZE, maxFileSize);
+  const texts = await readWithinTotal(found.files.map((f) => f.path), maxFileSize, maxTotalSize);
   const entries: { file: string; read: ReadOutcome; path?: string }[] = found.files.map((f, i) => ({
     file: show(f.path),
     path: f.path,
@@ -372,23 +376,54 @@ function fileOrigin(source: SourceFile, document: number, base: FieldPath): Orig
 
 export type ReadOutcome =
   | { readonly text: string }
-  | { readonly skip: "binary" | "notUtf8" | "tooLarge" | "unreadable"; readonly data: Record<string, string | number> };
+  | { readonly skip: "binary" | "notUtf8" | "tooLarge" | "totalTooLarge" | "unreadable"; readonly data: Record<string, string | number> };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-async function readManifest(path: string, maxFileSize: number): Promise<ReadOutcome> {
+/**
+ * Reads the files in parallel while keeping what is held in memory near the total limit, and decides which files
+ * fit in the inputs' order, so the same files are skipped whatever order the reads finish in: a file fits when the
+ * files that fit before it leave room for it. A read that would pass the limit first only takes the file's size;
+ * it is read afterwards if the file fits.
+ */
+async function readWithinTotal(paths: readonly string[], maxFileSize: number, maxTotalSize: number): Promise<ReadOutcome[]> {
+  let held = 0;
+  const reserve = (size: number) => {
+    if (held + size > maxTotalSize) return false;
+    held += size;
+    return true;
+  };
+  const first = await mapLimit(paths, READ_CONCURRENCY, (path) => readManifest(path, maxFileSize, reserve));
+  const outcomes: ReadOutcome[] = [];
+  let used = 0;
+  for (const [i, outcome] of first.entries()) {
+    const size = outcome.size ?? 0;
+    if (used + size > maxTotalSize) {
+      outcomes.push({ skip: "totalTooLarge", data: { size, limit: maxTotalSize } });
+      continue;
+    }
+    used += size;
+    outcomes.push("deferred" in outcome ? await readManifest(paths[i] as string, maxFileSize, () => true) : outcome);
+  }
+  return outcomes;
+}
+
+type SizedOutcome = ReadOutcome & { readonly size?: number; readonly deferred?: true };
+
+async function readManifest(path: string, maxFileSize: number, reserve: (size: number) => boolean): Promise<SizedOutcome> {
   let read: RegularRead;
   try {
-    read = await readRegularFile(path, maxFileSize);
+    read = await readRegularFile(path, maxFileSize, reserve);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     const reason = code === "EACCES" ? "permission denied" : code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : (error as Error).message;
     return { skip: "unreadable", data: { reason } };
   }
   if ("refused" in read) {
+    if (read.refused === "overTotal") return { skip: "totalTooLarge", data: {}, size: read.size ?? 0, deferred: true };
     return read.refused === "tooLarge" ? { skip: "tooLarge", data: { size: read.size ?? 0, limit: maxFileSize } } : { skip: "unreadable", data: { reason: read.reason } };
   }
-  return decodeManifest(read.bytes);
+  return { ...decodeManifest(read.bytes), size: read.bytes.length };
 }
 
 /** Standard input read as a file is: bytes are decoded and checked the same way, and a BOM never shifts a column. */

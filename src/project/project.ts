@@ -33,6 +33,8 @@ export interface ProjectOptions extends SettingsOptions {
   /** A config already loaded (takes precedence over configFile). */
   readonly config?: Config;
   readonly maxFileSize?: number;
+  /** Bytes of input files read in all (default 64 MB, or maxFileSize when larger). */
+  readonly maxTotalSize?: number;
   /** Files or folders of CRDs the cluster serves (`--crds`); they override the bundled definitions of their kinds. */
   readonly crds?: readonly string[];
   /**
@@ -97,6 +99,7 @@ export async function loadProject(inputs: readonly string[], options: ProjectOpt
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.stdinFilename !== undefined ? { stdinFilename: resolve(cwd, options.stdinFilename) } : {}),
       ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
+      ...(options.maxTotalSize !== undefined ? { maxTotalSize: options.maxTotalSize } : {}),
       ...(config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}),
       ...(options.cache ? { parsed: options.cache.files(config, settings) } : {}),
     }),

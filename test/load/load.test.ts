@@ -120,6 +120,31 @@ describe("loader", () => {
     expect(r.summary).toMatchObject({ resources: 1, skipped: 4, files: 5 });
   });
 
+  it("skips the files past the total size in the inputs' order, whatever order the reads finish in", async () => {
+    // Each file is ~520 bytes: with a 1,500-byte total, a.yaml and b.yaml fit, c.yaml (2 KB) is past it, d.yaml
+    // still fits after it, e.yaml does not.
+    const pad = (n: number) => `# ${"x".repeat(n)}\n`;
+    const files = {
+      "a.yaml": service("a") + pad(400),
+      "b.yaml": service("b") + pad(400),
+      "c.yaml": service("c") + pad(2000),
+      "d.yaml": service("d") + pad(100),
+      "e.yaml": service("e") + pad(400),
+    };
+    const sizes = Object.values(files).map((t) => Buffer.byteLength(t));
+    expect(sizes[0]! + sizes[1]! + sizes[3]!).toBeLessThanOrEqual(1500);
+    expect(sizes[0]! + sizes[1]! + sizes[3]! + sizes[4]!).toBeGreaterThan(1500);
+    for (let run = 0; run < 3; run++) {
+      const r = await lintDir(tempRepo(files), ["."], { maxTotalSize: 1500 });
+      expect(r.diagnostics.map((d) => `${d.file} ${d.ruleId}/${d.messageId}`)).toEqual(["c.yaml file-skipped/totalTooLarge", "e.yaml file-skipped/totalTooLarge"]);
+      expect(r.diagnostics[0]?.message).toContain("--max-total-size");
+      expect(r.summary).toMatchObject({ resources: 3, skipped: 2, files: 5 });
+    }
+    // The default total is never below --max-file-size: raising that alone lets one big file through.
+    const big = await lintDir(tempRepo({ "big.yaml": service("big") + pad(70 * 1024 * 1024) }), ["."], { maxFileSize: 80 * 1024 * 1024 });
+    expect(big.diagnostics).toEqual([]);
+  });
+
   it("reports unreadable files and dangling links, and goes on", async () => {
     const dir = tempRepo({ "ok.yaml": service("ok"), "secret.yaml": service("secret") });
     symlinkSync(join(dir, "gone.yaml"), join(dir, "link.yaml"));
