@@ -38424,7 +38424,7 @@ function readRegularFileSync(path6, maxBytes = MAX_SETTINGS_FILE_SIZE) {
 function readRegularTextSync(path6, maxBytes = MAX_SETTINGS_FILE_SIZE) {
   return readRegularFileSync(path6, maxBytes).toString("utf8");
 }
-async function readRegularFile(path6, maxBytes) {
+async function readRegularFile(path6, maxBytes, reserve) {
   const info2 = await stat2(path6);
   const why = notRegular(info2);
   if (why) return { refused: "notRegular", reason: why };
@@ -38435,6 +38435,7 @@ async function readRegularFile(path6, maxBytes) {
     const changed = notRegular(now);
     if (changed) return { refused: "notRegular", reason: changed };
     if (now.size > maxBytes) return { refused: "tooLarge", reason: "too large", size: now.size };
+    if (reserve && !reserve(now.size)) return { refused: "overTotal", reason: "over the total", size: now.size };
     return { bytes: await handle.readFile() };
   } finally {
     await handle.close();
@@ -49242,7 +49243,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "baab1bbf642d458435cd2fe9" : "source";
+var BUILD = true ? "2e029c7eddad08465af8e395" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -56678,7 +56679,8 @@ async function load2(inputs, options) {
   }
   const charts = new ChartLocator(cwd);
   const chartRoots = /* @__PURE__ */ new Set();
-  const texts = await mapLimit(found.files, READ_CONCURRENCY, (f) => readManifest(f.path, maxFileSize));
+  const maxTotalSize = options.maxTotalSize ?? Math.max(DEFAULT_MAX_TOTAL_SIZE, maxFileSize);
+  const texts = await readWithinTotal(found.files.map((f) => f.path), maxFileSize, maxTotalSize);
   const entries = found.files.map((f, i) => ({
     file: show(f.path),
     path: f.path,
@@ -56860,19 +56862,41 @@ function fileOrigin(source, document, base) {
   };
 }
 var utf8 = new TextDecoder("utf-8", { fatal: true });
-async function readManifest(path6, maxFileSize) {
+async function readWithinTotal(paths, maxFileSize, maxTotalSize) {
+  let held = 0;
+  const reserve = (size) => {
+    if (held + size > maxTotalSize) return false;
+    held += size;
+    return true;
+  };
+  const first = await mapLimit(paths, READ_CONCURRENCY, (path6) => readManifest(path6, maxFileSize, reserve));
+  const outcomes = [];
+  let used = 0;
+  for (const [i, outcome] of first.entries()) {
+    const size = outcome.size ?? 0;
+    if (used + size > maxTotalSize) {
+      outcomes.push({ skip: "totalTooLarge", data: { size, limit: maxTotalSize } });
+      continue;
+    }
+    used += size;
+    outcomes.push("deferred" in outcome ? await readManifest(paths[i], maxFileSize, () => true) : outcome);
+  }
+  return outcomes;
+}
+async function readManifest(path6, maxFileSize, reserve) {
   let read;
   try {
-    read = await readRegularFile(path6, maxFileSize);
+    read = await readRegularFile(path6, maxFileSize, reserve);
   } catch (error2) {
     const code = error2.code ?? "";
     const reason = code === "EACCES" ? "permission denied" : code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : error2.message;
     return { skip: "unreadable", data: { reason } };
   }
   if ("refused" in read) {
+    if (read.refused === "overTotal") return { skip: "totalTooLarge", data: {}, size: read.size ?? 0, deferred: true };
     return read.refused === "tooLarge" ? { skip: "tooLarge", data: { size: read.size ?? 0, limit: maxFileSize } } : { skip: "unreadable", data: { reason: read.reason } };
   }
-  return decodeManifest(read.bytes);
+  return { ...decodeManifest(read.bytes), size: read.bytes.length };
 }
 function stdinManifest(stdin) {
   if (stdin === void 0) return { text: "" };
@@ -58306,6 +58330,7 @@ async function loadProject(inputs, options = {}) {
       ...options.stdin !== void 0 ? { stdin: options.stdin } : {},
       ...options.stdinFilename !== void 0 ? { stdinFilename: resolve13(cwd, options.stdinFilename) } : {},
       ...options.maxFileSize !== void 0 ? { maxFileSize: options.maxFileSize } : {},
+      ...options.maxTotalSize !== void 0 ? { maxTotalSize: options.maxTotalSize } : {},
       ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {},
       ...options.cache ? { parsed: options.cache.files(config, settings) } : {}
     }),
@@ -61982,11 +62007,12 @@ var file_skipped_default = defineRule({
     area: "core",
     category: "input",
     severity: "warning",
-    description: "An input file was not linted: it is binary, not UTF-8, too large, or excluded by an ignore file.",
+    description: "An input file was not linted: it is binary, not UTF-8, too large, past the total size of the inputs, or excluded by an ignore file.",
     messages: {
       binary: "Binary file skipped: it contains NUL bytes, so it is not a manifest.",
       notUtf8: "File skipped: its encoding is {{encoding}}; manifests must be UTF-8.",
       tooLarge: "File skipped: it is {{size}} bytes, over the {{limit}}-byte limit (raise it with --max-file-size).",
+      totalTooLarge: "File skipped: its {{size}} bytes would take the files read past the {{limit}}-byte total (raise it with --max-total-size).",
       ignored: "File skipped: it matches a pattern in .gitignore, .meshlintignore or the config's ignore list."
     }
   }

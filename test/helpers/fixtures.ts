@@ -35,7 +35,7 @@ export function ruleFixtures(): Fixture[] {
 /**
  * Lints one fixture alone, isolated from any config file above it. A fixture is a file, or a folder (a chart, a
  * kustomization) whose expectations sit in a sibling `<folder>.expect`. A sibling `<file>.options.yaml` may set
- * `namespace`, `meshConfig` (a MeshConfig as data), `maxFileSize`, `config` (rules/settings as in .meshlint.yaml)
+ * `namespace`, `meshConfig` (a MeshConfig as data), `maxFileSize`, `maxTotalSize`, `config` (rules/settings as in .meshlint.yaml)
  * and `render` (`kustomizeCommand`, `helmCommand`: fixtures name them so that their result does not depend on the
  * tools installed).
  */
@@ -45,6 +45,7 @@ export async function lintFixture(path: string): Promise<LintResult> {
     namespace?: string;
     meshConfig?: JsonObject;
     maxFileSize?: number;
+    maxTotalSize?: number;
     config?: Partial<Config>;
     render?: { kustomizeCommand?: string; helmCommand?: string };
   };
@@ -55,6 +56,7 @@ export async function lintFixture(path: string): Promise<LintResult> {
     ...(o.namespace ? { namespace: o.namespace } : {}),
     ...(o.meshConfig ? { meshConfig: o.meshConfig } : {}),
     ...(o.maxFileSize ? { maxFileSize: o.maxFileSize } : {}),
+    ...(o.maxTotalSize ? { maxTotalSize: o.maxTotalSize } : {}),
     ...(o.render ? { render: o.render } : {}),
   };
   return lint([basename(path)], options);
