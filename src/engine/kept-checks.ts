@@ -2,8 +2,8 @@ import { positionReads } from "../load/source-file.js";
 import { type KindKey, kindId } from "../model/kinds.js";
 import type { ReadLog } from "../model/read-log.js";
 import { ANY_KIND, type IndexChange, type ResourceIndex } from "../model/resource-index.js";
-import { type FieldPath, type Resource, isLinted } from "../model/resource.js";
-import { type GlobalRule, type Report, type ResourceRule, type Rule, type Severity, isGlobalRule, isResourceRule } from "./rule.js";
+import { type Resource, isLinted } from "../model/resource.js";
+import { type GlobalRule, type RelatedReport, type Report, type ResourceRule, type Rule, isGlobalRule, isResourceRule } from "./rule.js";
 import { type PendingReport, type RunInputs, type RunResult, checkKnown, failedCheck } from "./runner.js";
 
 /**
@@ -33,17 +33,11 @@ export interface KeptChecks {
 export type KeptCheck = readonly [number, number, number] | readonly [number, number, number, readonly KeptReport[]];
 
 /** A report with its objects named by their place in KeptChecks.objects. */
-export interface KeptReport {
+export interface KeptReport extends Omit<Report, "resource" | "related"> {
   /** Only for the internal-error rule's reports (a check that threw); else the check's rule. */
   readonly rule?: string;
   readonly resource: number;
-  readonly path?: FieldPath;
-  readonly part?: "key" | "value";
-  readonly messageId: string;
-  readonly data?: Readonly<Record<string, string | number>>;
-  readonly help?: string;
-  readonly related?: readonly { readonly resource: number; readonly path?: FieldPath; readonly message: string }[];
-  readonly severity?: Severity;
+  readonly related?: readonly (Omit<RelatedReport, "resource"> & { readonly resource: number })[];
 }
 
 export interface KeptRunInputs {
