@@ -122,6 +122,17 @@ function celValidations(value: unknown): CelValidation[] {
   return value as CelValidation[];
 }
 
+/**
+ * A node's `type`: one word in a CRD (Go's JSONSchemaProps.Type is a string, so the apiserver refuses a list; null is
+ * "not set"). Checked before ajv sees the schema: its meta-schema compares the items of a `type` list pairwise, so a
+ * 10,000-item list took over 2 s of CPU to be refused.
+ */
+function schemaType(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== "string") throw new Error(`type must be one word such as "string" and not ${Array.isArray(value) ? "a list" : typeof value === "object" ? "a map" : `a ${typeof value}`}`);
+  return value;
+}
+
 function convertNode(input: unknown, structural: boolean): SchemaNode {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return {};
   const out: SchemaNode = {};
@@ -150,6 +161,11 @@ function convertNode(input: unknown, structural: boolean): SchemaNode {
       case "x-kubernetes-validations":
         out[key] = celValidations(value);
         break;
+      case "type": {
+        const type = schemaType(value);
+        if (type !== undefined) out.type = type;
+        break;
+      }
       default:
         out[key] = value;
     }
