@@ -20392,7 +20392,7 @@ var require_errors2 = __commonJS({
       message: ({ keyword }) => (0, codegen_1.str)`must pass "${keyword}" keyword validation`
     };
     exports.keyword$DataError = {
-      message: ({ keyword, schemaType: schemaType2 }) => schemaType2 ? (0, codegen_1.str)`"${keyword}" keyword must be ${schemaType2} ($data)` : (0, codegen_1.str)`"${keyword}" keyword is invalid ($data)`
+      message: ({ keyword, schemaType: schemaType3 }) => schemaType3 ? (0, codegen_1.str)`"${keyword}" keyword must be ${schemaType3} ($data)` : (0, codegen_1.str)`"${keyword}" keyword is invalid ($data)`
     };
     function reportError(cxt, error2 = exports.keywordError, errorPaths, overrideAllErrors) {
       const { it } = cxt;
@@ -21051,8 +21051,8 @@ var require_keyword = __commonJS({
         throw new Error(`keyword "${keyword}" failed to compile`);
       return gen.scopeValue("keyword", typeof result == "function" ? { ref: result } : { ref: result, code: (0, codegen_1.stringify)(result) });
     }
-    function validSchemaType(schema2, schemaType2, allowUndefined = false) {
-      return !schemaType2.length || schemaType2.some((st) => st === "array" ? Array.isArray(schema2) : st === "object" ? schema2 && typeof schema2 == "object" && !Array.isArray(schema2) : typeof schema2 == st || allowUndefined && typeof schema2 == "undefined");
+    function validSchemaType(schema2, schemaType3, allowUndefined = false) {
+      return !schemaType3.length || schemaType3.some((st) => st === "array" ? Array.isArray(schema2) : st === "object" ? schema2 && typeof schema2 == "object" && !Array.isArray(schema2) : typeof schema2 == st || allowUndefined && typeof schema2 == "undefined");
     }
     exports.validSchemaType = validSchemaType;
     function validateKeywordUsage({ schema: schema2, opts, self, errSchemaPath }, def, keyword) {
@@ -21830,11 +21830,11 @@ var require_validate = __commonJS({
       check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
         if (!this.$data)
           return;
-        const { gen, schemaCode, schemaType: schemaType2, def } = this;
+        const { gen, schemaCode, schemaType: schemaType3, def } = this;
         gen.if((0, codegen_1.or)((0, codegen_1._)`${schemaCode} === undefined`, $dataValid));
         if (valid !== codegen_1.nil)
           gen.assign(valid, true);
-        if (schemaType2.length || def.validateSchema) {
+        if (schemaType3.length || def.validateSchema) {
           gen.elseIf(this.invalid$data());
           this.$dataError();
           if (valid !== codegen_1.nil)
@@ -21843,13 +21843,13 @@ var require_validate = __commonJS({
         gen.else();
       }
       invalid$data() {
-        const { gen, schemaCode, schemaType: schemaType2, def, it } = this;
+        const { gen, schemaCode, schemaType: schemaType3, def, it } = this;
         return (0, codegen_1.or)(wrong$DataType(), invalid$DataSchema());
         function wrong$DataType() {
-          if (schemaType2.length) {
+          if (schemaType3.length) {
             if (!(schemaCode instanceof codegen_1.Name))
               throw new Error("ajv implementation error");
-            const st = Array.isArray(schemaType2) ? schemaType2 : [schemaType2];
+            const st = Array.isArray(schemaType3) ? schemaType3 : [schemaType3];
             return (0, codegen_1._)`${(0, dataType_2.checkDataTypes)(st, schemaCode, it.opts.strictNumbers, dataType_2.DataType.Wrong)}`;
           }
           return codegen_1.nil;
@@ -49243,7 +49243,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "2e029c7eddad08465af8e395" : "source";
+var BUILD = true ? "7a5ead7a89843f7378753f74" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -81825,6 +81825,11 @@ function celValidations(value) {
   });
   return value;
 }
+function schemaType(value) {
+  if (value === null || value === void 0) return void 0;
+  if (typeof value !== "string") throw new Error(`type must be one word such as "string" and not ${Array.isArray(value) ? "a list" : typeof value === "object" ? "a map" : `a ${typeof value}`}`);
+  return value;
+}
 function convertNode(input, structural) {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return {};
   const out = {};
@@ -81853,6 +81858,11 @@ function convertNode(input, structural) {
       case "x-kubernetes-validations":
         out[key2] = celValidations(value);
         break;
+      case "type": {
+        const type2 = schemaType(value);
+        if (type2 !== void 0) out.type = type2;
+        break;
+      }
       default:
         out[key2] = value;
     }
@@ -83535,7 +83545,7 @@ function escapeName(name) {
   if (!/^[A-Za-z0-9_./-]*$/.test(name)) return void 0;
   return name.replace(/__|[./-]/g, (m) => ({ __: "__underscores__", ".": "__dot__", "-": "__dash__", "/": "__slash__" })[m]);
 }
-function schemaType(schema2) {
+function schemaType2(schema2) {
   const declared = Array.isArray(schema2.type) ? schema2.type.find((t) => t !== "null") : schema2.type;
   if (declared !== void 0) return declared;
   if (schema2.properties !== void 0 || typeof schema2.additionalProperties === "object") return "object";
@@ -83596,7 +83606,7 @@ function celValue(data, schema2) {
   if (schema2["x-kubernetes-int-or-string"] === true) {
     return typeof data === "number" && Number.isInteger(data) ? BigInt(data) : untyped(data);
   }
-  switch (schemaType(schema2)) {
+  switch (schemaType2(schema2)) {
     case "object": {
       if (!isPlainObject(data)) return untyped(data);
       const properties = objectProperties(schema2);
