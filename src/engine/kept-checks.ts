@@ -24,7 +24,10 @@ export interface KeptChecks {
   readonly keys: readonly string[];
   /** Sets of read keys (numbers into `keys`), referred to by number. */
   readonly keySets: readonly (readonly number[])[];
-  /** By rule id: [target kind's place in rule.target (0 for a whole-index rule), target's place in `objects` (-1: none), key set (-1: none), reports?]. */
+  /**
+   * By rule id: [target kind's place in rule.target (0 for a whole-index rule), target's place in `objects` (-1: none),
+   * key set (-1: none; ALWAYS_RUNS: a check whose reports cannot be kept), reports?].
+   */
   readonly checks: Readonly<Record<string, readonly KeptCheck[]>>;
   /** Kinds each rule read, by rule id. */
   readonly reads: Readonly<Record<string, readonly string[]>>;
@@ -68,6 +71,13 @@ interface CheckResult {
   readonly keys: ReadonlySet<string>;
   readonly reports: readonly PendingReport[];
 }
+
+/**
+ * The key set of a check that runs on every run: one that reported on an object outside the index (an access
+ * assertion of the configuration), which cannot be named in kept reports. Kept as such, not left out: a check left
+ * out is one that read and reported nothing, and would be taken as reusable.
+ */
+const ALWAYS_RUNS = -2;
 
 /** Where a check's target is: its place in the index (-1: a whole-index rule), with the target kind's place. */
 const slotCode = (place: number, kindAt: number) => (place + 1) * 64 + kindAt;
@@ -119,7 +129,7 @@ export function runRulesKeeping(
         reused++;
         return;
       }
-      const kept = plan.stale[check[2]] ? undefined : plan.reportsOf(check, rule);
+      const kept = check[2] === ALWAYS_RUNS || plan.stale[check[2]] ? undefined : plan.reportsOf(check, rule);
       if (kept) {
         reused++;
         for (const p of kept) reports.push(p);
@@ -379,7 +389,10 @@ class KeptBuilder {
   fresh(rule: Rule, kindAt: number, target: Resource | undefined, result: CheckResult): void {
     const stored = result.reports.map((p) => storedReport(p, rule, this.place));
     // A report on an object outside the index (a configuration entry) cannot be named: such a check always runs.
-    if (stored.some((s) => s === undefined)) return;
+    if (stored.some((s) => s === undefined)) {
+      this.add(rule, [kindAt, target ? this.place.get(target)! : -1, ALWAYS_RUNS]);
+      return;
+    }
     const set = result.keys.size ? this.internSet([...result.keys].map((k) => this.internKey(k))) : -1;
     if (set < 0 && !stored.length) return;
     const at = target ? this.place.get(target)! : -1;

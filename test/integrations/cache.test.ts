@@ -290,6 +290,19 @@ describe("--cache keeps rule checks", () => {
     ]);
   });
 
+  it("reports the configuration's access assertions on every run (their findings name no object of the index)", async () => {
+    const access = `access:
+  - { from: shop/sa/ghost, to: shop/reviews:9080, expect: deny }
+  - { name: ratings-closed, from: shop/sa/default, to: shop/ratings:9080, expect: deny }
+`;
+    const repo = tempRepo({ ...MESH, ".meshlint.yaml": access });
+    expect((await lintAll(repo, [])).outputs.json).toContain("access-assertion-failed");
+    await steps(repo, [
+      ["= a Deployment's replicas changed", edit(repo, "ratings/all.yaml", "spec:\n  selector: { matchLabels", "spec:\n  replicas: 3\n  selector: { matchLabels")],
+      ["the caller's account added", () => writeFileSync(join(repo, "ratings/ghost.yaml"), MESH["ratings/all.yaml"].replaceAll("ratings", "ghost").replace("    spec:\n", "    spec:\n      serviceAccountName: ghost\n"))],
+    ]);
+  });
+
   it("re-runs only the checks a change can alter", async () => {
     const repo = tempRepo(MESH);
     const { cache } = RunCache.open(join(outputFolder(), "cache"));
