@@ -49243,7 +49243,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "7a5ead7a89843f7378753f74" : "source";
+var BUILD = true ? "95f3784088dd98a8377fb2bd" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -55962,6 +55962,7 @@ function locatorOf(source, text, fastPath) {
 }
 
 // src/engine/kept-checks.ts
+var ALWAYS_RUNS = -2;
 var slotCode = (place, kindAt) => (place + 1) * 64 + kindAt;
 function runRulesKeeping(index, rules, internalError, run, inputs) {
   const active = rules.filter((r) => isResourceRule(r) || isGlobalRule(r));
@@ -55993,7 +55994,7 @@ function runRulesKeeping(index, rules, internalError, run, inputs) {
         reused++;
         return;
       }
-      const kept2 = plan2.stale[check[2]] ? void 0 : plan2.reportsOf(check, rule);
+      const kept2 = check[2] === ALWAYS_RUNS || plan2.stale[check[2]] ? void 0 : plan2.reportsOf(check, rule);
       if (kept2) {
         reused++;
         for (const p of kept2) reports.push(p);
@@ -56197,7 +56198,10 @@ var KeptBuilder = class {
   }
   fresh(rule, kindAt, target, result) {
     const stored = result.reports.map((p) => storedReport(p, rule, this.place));
-    if (stored.some((s) => s === void 0)) return;
+    if (stored.some((s) => s === void 0)) {
+      this.add(rule, [kindAt, target ? this.place.get(target) : -1, ALWAYS_RUNS]);
+      return;
+    }
     const set2 = result.keys.size ? this.internSet([...result.keys].map((k) => this.internKey(k))) : -1;
     if (set2 < 0 && !stored.length) return;
     const at2 = target ? this.place.get(target) : -1;
