@@ -62,13 +62,17 @@ export function finalize(
   const out: Diagnostic[] = [];
   let suppressed = 0;
 
-  for (const { rule, report } of reports) {
+  for (const { rule, report, unsure } of reports) {
     const { resource } = report;
     if (resource && !isLinted(resource)) continue;
     const template = rule.meta.messages[report.messageId] ?? report.messageId;
     const codes = codesFor(rule.meta, report.messageId);
-    const severity = resolveSeverity(rule, codes, config, report.severity);
-    if (severity === "off") continue;
+    const setting = resolveSeverity(rule, codes, config, report.severity);
+    if (setting === "off") continue;
+    // A finding drawn after reading what a live cluster did not let meshlint read cannot be told apart from an
+    // artefact of that gap: it is shown, but never fails a run at the default level (no config raises it again).
+    const severity = unsure ? "info" : setting;
+    const help = unsure ? `${report.help ? `${report.help} ` : ""}Not certain: meshlint could not read ${unsure}.` : report.help;
     if (resource && isSuppressed(resource, rule.meta.id, codes)) {
       suppressed++;
       continue;
@@ -89,7 +93,7 @@ export function finalize(
       messageId: report.messageId,
       severity,
       message,
-      ...(report.help ? { help: report.help } : {}),
+      ...(help ? { help } : {}),
       codes,
       ...(resource ? { resource: refOf(resource) } : {}),
       path,

@@ -1,6 +1,7 @@
 import { type KindKey, kindId } from "../model/kinds.js";
 import { type Resource, isLinted } from "../model/resource.js";
 import type { ResourceIndex } from "../model/resource-index.js";
+import { UnknownReads, describeUnknown, knowsEverything } from "../model/unknown.js";
 import { unknownContentReads } from "../load/unreadable.js";
 import type { Config } from "./config.js";
 import { type Report, type Rule, isGlobalRule, isResourceRule } from "./rule.js";
@@ -10,6 +11,11 @@ export interface PendingReport {
   readonly rule: Rule;
   /** Without a resource only when a whole-index rule failed. */
   readonly report: Omit<Report, "resource"> & { readonly resource: Resource | undefined };
+  /**
+   * Set when the check had read a part of the world the run does not know (a namespace a live cluster did not let
+   * meshlint read) before it reported: what that part was. Such a finding is at most an info (see finalize).
+   */
+  readonly unsure?: string;
 }
 
 export interface RunResult {
@@ -81,6 +87,7 @@ function* ruleSteps(index: ResourceIndex, rules: readonly Rule[], internalError:
   const reports: PendingReport[] = [];
   const reads = new Map<string, Set<string>>();
   const failed = (rule: Rule, error: unknown, resource?: Resource) => reports.push(failedCheck(internalError, rule, resource, error));
+  const unknown = knowsEverything(index) ? undefined : new UnknownReads(index);
 
   for (const rule of rules) {
     if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;
@@ -88,22 +95,30 @@ function* ruleSteps(index: ResourceIndex, rules: readonly Rule[], internalError:
     reads.set(rule.meta.id, touched);
     // Reads are recorded on every index lookup, so known kinds are skipped by identity before building their id.
     const seen = new Set<KindKey>();
-    const view = index.view((k: KindKey) => {
+    const kind = (k: KindKey) => {
       if (seen.has(k)) return;
       seen.add(k);
       touched.add(kindId(k));
-    });
+    };
+    // With part of the world unknown, a check's read keys are kept until it reports: a finding made after reading an
+    // unknown part may only be an artefact of what was not read.
+    const keys: string[] | undefined = unknown ? [] : undefined;
+    const view = index.view(keys ? { kind, key: (key) => keys.push(key) } : kind);
     const ctx = {
       index: view,
       settings: index.settings,
       config: run.config,
       cwd: run.cwd,
-      report: (report: Report) => reports.push({ rule, report }),
+      report: (report: Report) => {
+        const part = keys && unknown!.first(keys);
+        reports.push(part ? { rule, report, unsure: describeUnknown(part) } : { rule, report });
+      },
     };
     if (isResourceRule(rule)) {
-      for (const kind of rule.target) {
-        for (const resource of view.all(kind)) {
+      for (const target of rule.target) {
+        for (const resource of view.all(target)) {
           if (!isLinted(resource)) continue;
+          if (keys) keys.length = 0;
           try {
             checkKnown(reports, () => rule.check(resource, ctx));
           } catch (error) {

@@ -80,4 +80,11 @@ export interface Settings {
    */
   readonly gatewayApiBundle: "auto" | "upstream" | "linkerd";
   readonly linkerd: LinkerdSettings;
+  /**
+   * What a live cluster did not let meshlint read (a user bound to a namespaced Role): by kind id, the only
+   * namespaces the kind was read in (`[]`: nowhere, as for a cluster-scoped kind that could not be listed). Objects of
+   * a listed kind are unknown everywhere else, so a conclusion drawn from their absence cannot be trusted (see
+   * src/model/unknown.ts). Kinds not listed were read everywhere, or come from files, which say what they say.
+   */
+  readonly readOnlyIn: Readonly<Record<string, readonly string[]>>;
 }

@@ -22,6 +22,7 @@ export interface SettingsInput {
   gatewayApiChannel?: "standard" | "experimental" | undefined;
   gatewayApiBundle?: "auto" | "upstream" | "linkerd" | undefined;
   linkerd?: Partial<LinkerdSettings> | undefined;
+  readOnlyIn?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 /** Settings with every default filled in: Istio's MeshConfig defaults, its standard installation, `cluster.local`. */
@@ -38,6 +39,7 @@ export function makeSettings(partial: SettingsInput = {}): Settings {
     gatewayApiChannel: partial.gatewayApiChannel,
     gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
     linkerd: { distribution: partial.linkerd?.distribution ?? "open-source", injectValues: partial.linkerd?.injectValues ?? [] },
+    readOnlyIn: partial.readOnlyIn ?? {},
   };
 }
 
@@ -51,6 +53,8 @@ export interface SettingsOptions {
   readonly gatewayApiChannel?: "standard" | "experimental";
   /** What the installation provides, when known (read from a live cluster); wins over the configuration file. */
   readonly installation?: Partial<Installation>;
+  /** Kinds a live cluster let meshlint read in these namespaces only (see Settings.readOnlyIn). */
+  readonly readOnlyIn?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The run's settings: options first, then the configuration file (paths in it relative to its folder). */
@@ -76,6 +80,7 @@ export function settingsFor(config: Config, options: SettingsOptions, cwd: strin
     linkerd: s.linkerd,
     installation: s.installation,
     installationRead: options.installation,
+    readOnlyIn: options.readOnlyIn,
   });
 }
 
