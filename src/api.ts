@@ -22,7 +22,7 @@ import type { SourceFile } from "./load/source-file.js";
 import type { ResourceIndex } from "./model/resource-index.js";
 import { type Project, type ProjectOptions, completeChange, loadProject, resolveConfig } from "./project/project.js";
 import { ClusterError, type KubeClient } from "./cluster/kube-client.js";
-import { readCluster } from "./cluster/reader.js";
+import { type KindStatus, readCluster } from "./cluster/reader.js";
 import { type KindKey, K, kindId } from "./model/kinds.js";
 import { ANY_KIND, resourcesFromRaw } from "./model/resource-index.js";
 import { type Resource, isLinted, relocate } from "./model/resource.js";
@@ -75,6 +75,20 @@ export interface SkippedRule {
   readonly reason: string;
 }
 
+/**
+ * A kind a live cluster did not let meshlint read, in some namespaces or at all. `unknown`: findings that rest on
+ * its objects there are at most infos; `assumed`: a cluster-scoped kind, replaced by what files alone assume (the
+ * bundled CRDs, the installation's namespaces and GatewayClasses).
+ */
+export interface UnreadKind {
+  /** Kind id (`networking.istio.io/Gateway`). */
+  readonly kind: string;
+  /** The only namespaces it was read in (empty: none). */
+  readonly readIn: readonly string[];
+  readonly reason: string;
+  readonly then: "unknown" | "assumed";
+}
+
 export interface Summary {
   readonly files: number;
   readonly resources: number;
@@ -104,8 +118,8 @@ export interface LintResult {
   readonly index: ResourceIndex;
   /** The rules that linted, for reporters (their metadata and documentation). */
   readonly catalog: RuleCatalog;
-  /** Rules left out because what they read could not be read from the cluster. */
-  readonly skippedRules: readonly SkippedRule[];
+  /** With --cluster: what the cluster did not let meshlint read (see UnreadKind). */
+  readonly unread: readonly UnreadKind[];
   /** The rendered roots, each linted as a deployment of its own beside the plain manifests. */
   readonly deployments: readonly { readonly name: string; readonly tool: "kustomize" | "helm"; readonly resources: number; readonly declaredBy?: string }[];
   /** With `incremental`: the rule checks of this run, for relint(). */
@@ -123,17 +137,14 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
     throw new UsageError(`${config.file ?? "the configuration"}: rules: unknown rule id, code or area ${unknownRules.join(", ")}; "meshlint --list-rules" lists them`);
   }
   let projectOptions: LintOptions = options;
-  let skippedRules: SkippedRule[] = [];
-  let enabled = (r: Rule) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);
+  let unread: UnreadKind[] = [];
+  const enabled = (r: Rule) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);
   if (options.cluster) {
     const read = await readClusterFor(catalog.rules.filter(enabled), options.cluster, options, config.settings.rootNamespace).catch((error: unknown) => {
       throw error instanceof ClusterError ? new UsageError(error.message) : error;
     });
     projectOptions = { ...options, ...read.options };
-    skippedRules = read.skipped;
-    const skipped = new Set(read.skipped.map((s) => s.ruleId));
-    const before = enabled;
-    enabled = (r) => before(r) && !skipped.has(r.meta.id);
+    unread = read.unread;
   }
   const project = await loadProject(inputs, { ...projectOptions, config });
   const { cwd, index, loaded } = project;
@@ -163,7 +174,7 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
     config,
     index,
     catalog,
-    skippedRules,
+    unread,
     deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.filter((r) => r.origin.kind !== "unreadable").length, ...(d.declaredBy ? { declaredBy: d.declaredBy } : {}) })),
     ...(checked.engine ? { engine: checked.engine } : {}),
   };
@@ -337,15 +348,16 @@ export function kindsRead(rules: readonly Rule[]): KindKey[] {
 /**
  * Reads the cluster for the rules about to run, and turns what was read into project options: the objects, the
  * mesh config from the root namespace's `istio` ConfigMap (unless one was given), and an installation assumed from
- * nothing (the cluster's own gateways and classes are in the index). Rules whose inputs could not be read are
- * returned as skipped, so that none runs on a picture known to be partial.
+ * nothing (the cluster's own gateways and classes are in the index). What could not be read (a user bound to a
+ * namespaced Role) is not treated as absent: a namespaced kind's unread namespaces become unknown to the checks
+ * (Settings.readOnlyIn), and an unread cluster-scoped kind falls back to what files alone assume.
  */
 async function readClusterFor(
   rules: readonly Rule[],
   cluster: ClusterOptions,
   options: LintOptions,
   rootNamespace: string | undefined,
-): Promise<{ options: Partial<LintOptions>; skipped: SkippedRule[] }> {
+): Promise<{ options: Partial<LintOptions>; unread: UnreadKind[] }> {
   const root = rootNamespace ?? "istio-system";
   // The mesh config is read from the cluster whatever the rules read.
   const kinds = [...kindsRead(rules), K.ConfigMap];
@@ -354,17 +366,47 @@ async function readClusterFor(
     ...(cluster.namespaces ? { namespaces: [...new Set([...cluster.namespaces, root])] } : {}),
     ...(cluster.timeoutMs !== undefined ? { timeoutMs: cluster.timeoutMs } : {}),
   });
-  const unreadable = new Map<string, string>();
-  for (const [id, status] of snapshot.kinds) if (status.status === "forbidden" || status.status === "failed") unreadable.set(id, status.reason);
+  const { readOnlyIn, unread } = unreadParts(snapshot.kinds, (id) => snapshot.served.get(id)?.namespaced !== false);
   const meshConfig = options.meshConfigFile || options.meshConfig ? undefined : clusterMeshConfig(snapshot.resources, root);
   return {
     options: {
       clusterResources: snapshot.resources.map((r) => (r.kind === "CustomResourceDefinition" ? { ...r, origin: { ...r.origin, kind: "crds" as const } } : r)),
-      installation: clusterInstallation((k) => ["read", "absent"].includes(snapshot.kinds.get(kindId(k))?.status ?? "")),
+      installation: clusterInstallation((k) => {
+        const status = snapshot.kinds.get(kindId(k));
+        return status?.status === "absent" || (status?.status === "read" && (status.scope === "cluster" || kindId(k) === "ConfigMap"));
+      }),
       ...(meshConfig ? { meshConfig } : {}),
+      ...(Object.keys(readOnlyIn).length ? { readOnlyIn } : {}),
     },
-    skipped: rulesNeeding(rules, unreadable),
+    unread,
   };
+}
+
+/**
+ * What a cluster read leaves unknown: a namespaced kind read in some namespaces only (or none) is known there alone;
+ * a cluster-scoped kind that could not be read is assumed as files assume it (the bundled CRDs, the installation's
+ * namespaces and classes), since there is no namespace of it to know.
+ */
+export function unreadParts(
+  kinds: ReadonlyMap<string, KindStatus>,
+  namespaced: (id: string) => boolean,
+): { readOnlyIn: Record<string, readonly string[]>; unread: UnreadKind[] } {
+  const readOnlyIn: Record<string, readonly string[]> = {};
+  const unread: UnreadKind[] = [];
+  for (const [id, status] of [...kinds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // ConfigMaps are only ever read by name (the mesh's), which is all that the rules ask of them.
+    if (status.status === "read" && status.scope !== "cluster" && id !== "ConfigMap") {
+      // Listed namespace by namespace (the kind may not be listed cluster-wide): the other namespaces are unknown.
+      readOnlyIn[id] = status.scope;
+      const reason = status.denied?.[0]?.reason ?? `${id} may not be listed in all namespaces`;
+      unread.push({ kind: id, readIn: status.scope, reason, then: "unknown" });
+    } else if (status.status === "forbidden" || status.status === "failed") {
+      const scoped = namespaced(id);
+      if (scoped) readOnlyIn[id] = [];
+      unread.push({ kind: id, readIn: [], reason: status.reason, then: scoped ? "unknown" : "assumed" });
+    }
+  }
+  return { readOnlyIn, unread };
 }
 
 /** The rules that target or read a kind that could not be read (with the reason, by kind id). */

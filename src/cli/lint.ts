@@ -13,6 +13,7 @@ import { listRules } from "./list-rules.js";
 import { RuleCatalog } from "../engine/catalog.js";
 import type { RuleMeta } from "../engine/rule.js";
 import { phase } from "../base/timing.js";
+import type { LintResult } from "../api.js";
 
 const FAIL_ON = ["error", "warning", "info", "none"] as const;
 
@@ -72,10 +73,7 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
     ? await lintChange(inputs, { ...options, ...(values["changed-since"] !== undefined ? { since: values["changed-since"] } : {}), staged: values.staged })
     : await lint(inputs, options);
   saveCache(options, io);
-  // Named once per cause: rules that need what the cluster would not let meshlint read did not run.
-  const skipped = new Map<string, string[]>();
-  for (const s of result.skippedRules) skipped.set(s.reason, [...(skipped.get(s.reason) ?? []), s.ruleId]);
-  for (const [reason, ids] of skipped) io.error(`meshlint: ${ids.length} rule${ids.length === 1 ? "" : "s"} skipped (${reason}): ${ids.join(", ")}\n`);
+  for (const line of unreadLines(result.unread)) io.error(`meshlint: ${line}\n`);
   const shown = values.quiet ? { ...result, diagnostics: result.diagnostics.filter((d) => d.severity === "error") } : result;
   const color = values["no-color"] ? false : (values.color ?? defaultColor(io));
   // Whether the run ends in exit 2 is known before anything is printed, so that such a run never shows a success mark.
@@ -113,4 +111,25 @@ declare const MESHLINT_RULE_METADATA: readonly RuleMeta[] | undefined;
 async function ruleCatalog(): Promise<RuleCatalog> {
   if (typeof MESHLINT_RULE_METADATA !== "undefined") return new RuleCatalog(MESHLINT_RULE_METADATA.map((meta) => ({ meta })));
   return (await import("../../rules/index.js")).builtinRules();
+}
+
+/**
+ * What the cluster did not let meshlint read, named once per set of namespaces, so that a clean run under a
+ * namespaced Role is not read as a clean bill of health for what it could not see.
+ */
+export function unreadLines(unread: LintResult["unread"]): string[] {
+  const groups = new Map<string, { kinds: string[]; reason: string }>();
+  for (const u of unread) {
+    const where = u.then === "assumed" ? "" : u.readIn.length ? ` outside namespace${u.readIn.length === 1 ? "" : "s"} ${u.readIn.map((n) => `"${n}"`).join(", ")}` : " in any namespace";
+    const key = `${u.then}${where}`;
+    const group = groups.get(key) ?? { kinds: [], reason: u.reason };
+    group.kinds.push(u.kind);
+    groups.set(key, group);
+  }
+  return [...groups].map(([key, { kinds, reason }]) => {
+    const assumed = key.startsWith("assumed");
+    const where = key.slice(assumed ? "assumed".length : "unknown".length);
+    const then = assumed ? "what files alone assume is used instead (bundled CRDs, the installation's namespaces and classes)" : "findings that rest on them are infos";
+    return `not read${where}: ${kinds.join(", ")}; ${then} (${reason})`;
+  });
 }

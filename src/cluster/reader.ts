@@ -21,7 +21,13 @@ export interface ReadScope {
 
 /** What became of each kind. */
 export type KindStatus =
-  | { readonly status: "read"; readonly count: number; readonly scope: "cluster" | readonly string[] }
+  | {
+      readonly status: "read";
+      readonly count: number;
+      readonly scope: "cluster" | readonly string[];
+      /** Namespaces of the scope the kind could not be read in (a namespaced Role grants some only), with why. */
+      readonly denied?: readonly { readonly namespace: string; readonly reason: string }[];
+    }
   | { readonly status: "absent" }
   | { readonly status: "forbidden"; readonly reason: string }
   | { readonly status: "failed"; readonly reason: string };
@@ -90,41 +96,61 @@ async function readKind(client: KubeClient, s: ServedKind, scope: ReadScope, sig
   }
   // With namespaces named, a kind is still read in all of them when that is allowed: objects of the named
   // namespaces refer to others (a VirtualService to a Gateway in another namespace), and one not read would be
-  // reported missing. Only where the whole kind may not be listed is it read namespace by namespace.
-  const wide = !s.namespaced || !scope.namespaces || (await canList(client, s, undefined, signal, "list")).ok;
-  const targets = wide ? [undefined] : scope.namespaces!;
-  // One access review per kind and namespace, before any LIST: a forbidden kind skips its rules instead of failing.
-  for (const ns of targets) {
-    const allowed = await canList(client, s, ns, signal, "list");
-    if (!allowed.ok) return { status: "forbidden", reason: allowed.reason };
+  // reported missing. Where the whole kind may not be listed it is read in each named namespace that allows it (a
+  // namespaced Role); the others are named as denied, so that what rests on them is known to be unknown.
+  const everywhere = await canList(client, s, undefined, signal, "list");
+  const denied: { namespace: string; reason: string }[] = [];
+  let targets: (string | undefined)[] = [undefined];
+  if (!everywhere.ok) {
+    if (!s.namespaced || !scope.namespaces) return { status: "forbidden", reason: everywhere.reason };
+    targets = [];
+    for (const ns of scope.namespaces) {
+      const allowed = await canList(client, s, ns, signal, "list");
+      if (allowed.ok) targets.push(ns);
+      else denied.push({ namespace: ns, reason: allowed.reason });
+    }
+    if (!targets.length) return { status: "forbidden", reason: denied.map((d) => d.reason).join("; ") };
   }
-  let count = 0;
+  const objects: RawResource[] = [];
   // Secrets: names and labels only (PartialObjectMetadata); their data is never read.
   const accept = id === "Secret" ? "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json" : undefined;
   for (const ns of targets) {
+    const inNamespace: RawResource[] = [];
     let token: string | undefined;
     do {
       const query = new URLSearchParams({ limit: String(PAGE), ...(token ? { continue: token } : {}) });
       const res = await client.request("GET", `${collectionPath(s, ns)}?${query}`, { signal, ...(accept ? { accept } : {}) });
-      if (res.status === 403) return { status: "forbidden", reason: `cannot list ${s.plural}.${s.group || "core"}${ns ? ` in namespace "${ns}"` : ""}: ${messageOf(res)}` };
+      if (res.status === 403) {
+        const reason = `cannot list ${s.plural}.${s.group || "core"}${ns ? ` in namespace "${ns}"` : ""}: ${messageOf(res)}`;
+        // The access review said yes but the LIST says no (no right to ask, or a webhook authorizer): as if denied.
+        if (ns === undefined) return { status: "forbidden", reason };
+        denied.push({ namespace: ns, reason });
+        inNamespace.length = 0;
+        break;
+      }
       if (res.status === 410 && token) {
-        // The continue token expired mid-list: start this kind again.
+        // The continue token expired mid-list: start this namespace again.
         token = undefined;
+        inNamespace.length = 0;
         continue;
       }
       if (res.status !== 200) return { status: "failed", reason: `HTTP ${res.status} listing ${s.plural}: ${messageOf(res)}` };
       const list = objectOf(res.json);
       for (const item of arrayOf(list?.items)) {
         const raw = toRaw(item, s);
-        if (raw && !ownedByWorkload(raw, id)) {
-          out.push(raw);
-          count++;
-        }
+        if (raw && !ownedByWorkload(raw, id)) inNamespace.push(raw);
       }
       token = stringOf(objectOf(list?.metadata)?.continue) || undefined;
     } while (token);
+    objects.push(...inNamespace);
   }
-  return { status: "read", count, scope: targets[0] === undefined ? "cluster" : (targets as string[]) };
+  // Kinds are read in parallel into one list: a kind's objects join it only once the kind is read.
+  out.push(...objects);
+  const count = objects.length;
+  const read = targets.filter((ns): ns is string => ns !== undefined && !denied.some((d) => d.namespace === ns));
+  if (targets[0] === undefined) return { status: "read", count, scope: "cluster" };
+  if (!read.length) return { status: "forbidden", reason: denied.map((d) => d.reason).join("; ") };
+  return { status: "read", count, scope: read, ...(denied.length ? { denied } : {}) };
 }
 
 /**

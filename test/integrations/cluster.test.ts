@@ -80,6 +80,19 @@ spec:
             subset: ${subset}
 `;
 
+/** A namespace with a Gateway `public` in it, serving `host` on port 80. */
+const gatewayIn = (namespace: string, host: string) => `apiVersion: v1
+kind: Namespace
+metadata: { name: ${namespace} }
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: public, namespace: ${namespace} }
+spec:
+  selector: { istio: ingressgateway }
+  servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["${host}"] }]
+`;
+
 describe.skipIf(missing !== undefined)("against a real API server", () => {
   let dir: string;
   let kubeconfig: string;
@@ -246,18 +259,7 @@ webhooks:
     });
 
     it("with -n, still finds what the namespace's objects refer to in other namespaces (no false error)", async () => {
-      const other = `apiVersion: v1
-kind: Namespace
-metadata: { name: edge }
----
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: edge }
-spec:
-  selector: { istio: ingressgateway }
-  servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["shop/reviews.example.com"] }]
-`;
-      expect((await apply(other)).code).toBe(0);
+      expect((await apply(gatewayIn("edge", "shop/reviews.example.com"))).code).toBe(0);
       writeFileSync(
         join(dir, "edge.yaml"),
         `apiVersion: networking.istio.io/v1
@@ -277,6 +279,80 @@ spec:
       const bad = JSON.parse((await lint(["-f", "json", "edge.yaml"])).out) as { diagnostics: { ruleId: string }[] };
       expect(bad.diagnostics.map((d) => d.ruleId)).toContain("virtualservice-gateway-not-found");
       rmSync(join(dir, "edge.yaml"));
+    });
+
+    describe("with a namespace-scoped Role (README's)", () => {
+      // README's Role and RoleBinding exactly as written, bound to the ServiceAccount shop/meshlint, which the admin
+      // impersonates (kubeconfig `as:`): RBAC judges the impersonated name as if it had logged in.
+      const readmeRole = () => {
+        const block = /```yaml\n(# meshlint --cluster -n shop[\s\S]*?)```/.exec(readFileSync(join(ROOT, "README.md"), "utf8"));
+        if (!block) throw new Error("README.md has no namespace-scoped Role block");
+        return block[1]!;
+      };
+      const kubeconfigAs = (user: string) => {
+        const file = join(dir, `kubeconfig-${user.replace(/[^a-z]/g, "-")}`);
+        writeFileSync(file, readFileSync(kubeconfig, "utf8").replace(/^(\s+)token: (.*)$/m, `$1token: $2\n$1as: ${user}`));
+        return file;
+      };
+      const lintAs = async (file: string, args: string[]) => {
+        let out = "";
+        let err = "";
+        const io: CliIo = { cwd: dir, env: {}, stdoutIsTTY: false, write: (t) => void (out += t), error: (t) => void (err += t), readStdin: async () => "" };
+        const code = await run(["--cluster", "--kubeconfig", file, "-n", "shop", ...args], io);
+        return { code, out, err, json: JSON.parse(out) as { diagnostics: { ruleId: string; severity: string; help?: string; file?: string }[] } };
+      };
+      const routed = (gateway: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews-public, namespace: shop }
+spec:
+  hosts: ["reviews.example.com"]
+  gateways: ["${gateway}"]
+  http: [{ route: [{ destination: { host: reviews, subset: v1 } }] }]
+`;
+
+      beforeAll(async () => {
+        expect((await apply(gatewayIn("front", "*"))).code).toBe(0);
+        expect((await apply("apiVersion: v1\nkind: Namespace\nmetadata: { name: istio-system }\n")).code).toBe(0);
+        expect((await kubectl(["-n", "shop", "create", "serviceaccount", "meshlint"])).code).toBe(0);
+        expect((await apply(readmeRole())).code).toBe(0);
+      });
+
+      it("reads shop, reports no error for what it may not read, and names that once", async () => {
+        writeFileSync(join(dir, "role.yaml"), routed("front/public"));
+        const r = await lintAs(kubeconfigAs("system:serviceaccount:shop:meshlint"), ["-f", "json", "role.yaml"]);
+        expect(r.code).toBe(0);
+        expect(r.json.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+        expect(r.err).toMatch(/not read outside namespace "shop": .*networking\.istio\.io\/Gateway.*; findings that rest on them are infos/);
+        expect(r.err).toMatch(/not read: .*Namespace.*what files alone assume is used instead/);
+        // shop's objects were read: a subset its DestinationRule lacks is still found.
+        writeFileSync(join(dir, "role.yaml"), routed("front/public").replace("subset: v1", "subset: v7"));
+        const bad = await lintAs(kubeconfigAs("system:serviceaccount:shop:meshlint"), ["-f", "json", "role.yaml"]);
+        expect(bad.json.diagnostics.map((d) => d.ruleId)).toContain("virtualservice-subset-not-found");
+        rmSync(join(dir, "role.yaml"));
+      });
+
+      it("with the Role in shop and istio-system and Namespaces listable, a Gateway it could not list is not an error (was a false error)", async () => {
+        expect((await apply(readmeRole().replaceAll("namespace: shop", "namespace: istio-system").replace(/(subjects:[\s\S]*namespace: )istio-system/, "$1shop"))).code).toBe(0);
+        const namespaces = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: namespace-reader }
+rules: [{ apiGroups: [""], resources: [namespaces], verbs: [get, list] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: namespace-reader }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: namespace-reader }
+subjects: [{ kind: ServiceAccount, name: meshlint, namespace: shop }]
+`;
+        expect((await apply(namespaces)).code).toBe(0);
+        writeFileSync(join(dir, "role.yaml"), routed("front/public"));
+        const r = await lintAs(kubeconfigAs("system:serviceaccount:shop:meshlint"), ["-f", "json", "role.yaml"]);
+        expect(r.json.diagnostics.filter((d) => d.ruleId === "virtualservice-gateway-not-found" && d.severity !== "info")).toEqual([]);
+        const gateway = r.json.diagnostics.find((d) => d.ruleId === "virtualservice-gateway-not-found");
+        expect(gateway?.help).toContain('Not certain: meshlint could not read Gateway (networking.istio.io) objects in namespace "front".');
+        expect(r.code).toBe(0);
+        rmSync(join(dir, "role.yaml"));
+      });
     });
 
     it("names objects that came from the cluster by kind, namespace, name and field path", async () => {
