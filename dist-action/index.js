@@ -49243,7 +49243,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "95f3784088dd98a8377fb2bd" : "source";
+var BUILD = true ? "cb6f13eaa2abd01dede559b6" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -49635,6 +49635,1090 @@ function byCreation(a, b) {
   return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
 }
 
+// src/base/copy.ts
+function copyWith(value, fields) {
+  return Object.assign(Object.create(Object.getPrototypeOf(value)), value, fields);
+}
+
+// src/base/layered-map.ts
+var LayeredMap = class _LayeredMap {
+  constructor(parent) {
+    this.parent = parent;
+    this.depth = parent ? parent.depth + 1 : 0;
+  }
+  parent;
+  own = /* @__PURE__ */ new Map();
+  depth;
+  static of(entries) {
+    const map2 = new _LayeredMap(void 0);
+    for (const [k, v] of entries) map2.own.set(k, v);
+    return map2;
+  }
+  /** A copy to change; the original stays as it is. */
+  derive() {
+    return this.depth >= MAX_DEPTH ? _LayeredMap.of(new Map(this.entries())) : new _LayeredMap(this);
+  }
+  get(key2) {
+    const v = this.own.get(key2);
+    if (v !== void 0) return v === REMOVED ? void 0 : v;
+    return this.parent?.get(key2);
+  }
+  has(key2) {
+    return this.get(key2) !== void 0;
+  }
+  set(key2, value) {
+    this.own.set(key2, value);
+  }
+  delete(key2) {
+    if (this.parent) this.own.set(key2, REMOVED);
+    else this.own.delete(key2);
+  }
+  /** Every live entry, the nearest layer winning. */
+  *entries() {
+    const seen = /* @__PURE__ */ new Set();
+    for (const layer of this.layers()) {
+      for (const [k, v] of layer) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        if (v !== REMOVED) yield [k, v];
+      }
+    }
+  }
+  /** Own entries first, then each ancestor's. */
+  layers() {
+    return this.parent ? [this.own, ...this.parent.layers()] : [this.own];
+  }
+  *values() {
+    for (const [, v] of this.entries()) yield v;
+  }
+};
+var REMOVED = /* @__PURE__ */ Symbol("removed");
+var MAX_DEPTH = 12;
+
+// src/model/read-log.ts
+var ReadKey = {
+  /** Every object of a kind (`*` for every object). */
+  kind: (k) => `K ${kindId(k)}`,
+  /** The objects of a kind in one namespace. */
+  namespace: (k, ns) => `N ${kindId(k)} ${ns}`,
+  /** The definitions of one identity. */
+  identity: (k, ns, name) => `I ${kindId(k)}/${ns}/${name}`,
+  /** Whether the repository (or cluster) holds any object of a kind. */
+  exists: (k) => `E ${kindId(k)}`,
+  /** Whether a namespace exists; `*` for the set of namespaces. */
+  namespaceExists: (ns) => `S ${ns}`,
+  /** Identities defined more than once. */
+  duplicates: () => "D",
+  /** A memo table, as a whole. */
+  memo: (name) => `M ${name}`,
+  /** One key of a lookup table. */
+  table: (name, key2) => `T ${name} ${key2}`,
+  /** Services and ServiceEntries defining one exact host. */
+  host: (host) => `H ${host}`,
+  /** ServiceEntries with a wildcard host over one suffix (`""` for `*`). */
+  wildcard: (suffix) => `W ${suffix}`,
+  /** Workloads (pod templates) in one namespace; `*` for all. */
+  workloads: (ns) => `WL ${ns}`
+};
+
+// src/model/selectors.ts
+var OPERATORS = /* @__PURE__ */ new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
+var selectorFromLabels = (labels) => ({
+  matchLabels: labels,
+  expressions: [],
+  invalid: false
+});
+function selectorFromLabelSelector(value) {
+  const obj = asObject(value) ?? {};
+  let invalid = false;
+  const expressions = [];
+  for (const e of asArray(obj.matchExpressions)) {
+    const expr = asObject(e);
+    const key2 = asString(expr?.key);
+    const operator = asString(expr?.operator);
+    if (!key2 || !operator || !OPERATORS.has(operator)) {
+      invalid = true;
+      continue;
+    }
+    const values = asArray(expr?.values).filter((v) => typeof v === "string");
+    expressions.push({ key: key2, operator, values });
+  }
+  return { matchLabels: asStringMap(obj.matchLabels) ?? {}, expressions, invalid };
+}
+var isEmptySelector = (s) => !s.invalid && s.expressions.length === 0 && Object.keys(s.matchLabels).length === 0;
+function matches(selector, labels) {
+  if (selector.invalid) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
+  for (const r of selector.expressions) {
+    const has2 = Object.hasOwn(labels, r.key);
+    const value = labels[r.key];
+    switch (r.operator) {
+      case "In":
+        if (!has2 || !r.values.includes(value)) return false;
+        break;
+      case "NotIn":
+        if (has2 && r.values.includes(value)) return false;
+        break;
+      case "Exists":
+        if (!has2) return false;
+        break;
+      case "DoesNotExist":
+        if (has2) return false;
+        break;
+    }
+  }
+  return true;
+}
+var describeSelector = (s) => [
+  ...Object.entries(s.matchLabels).map(([k, v]) => `${k}=${v}`),
+  ...s.expressions.map((r) => `${r.key} ${r.operator}${r.values.length ? ` (${r.values.join(", ")})` : ""}`)
+].join(",");
+
+// src/model/workloads.ts
+var workloadCache = /* @__PURE__ */ new WeakMap();
+function workloadOf(resource) {
+  const cached = workloadCache.get(resource);
+  if (cached !== void 0) return cached ?? void 0;
+  const workload = readWorkload(resource);
+  workloadCache.set(resource, workload ?? null);
+  return workload;
+}
+function readWorkload(resource) {
+  const entry = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
+  if (!entry) return void 0;
+  const template = asObject(getPath(resource.data, entry.template));
+  if (!template) return void 0;
+  const meta = asObject(template.metadata) ?? {};
+  const podSpec = asObject(template.spec) ?? {};
+  return {
+    resource,
+    namespace: resource.namespace,
+    labels: asStringMap(meta.labels) ?? {},
+    annotations: asStringMap(meta.annotations) ?? {},
+    serviceAccount: asString(podSpec.serviceAccountName) ?? asString(podSpec.serviceAccount) ?? "default",
+    containers: containersOf(podSpec.containers),
+    initContainers: containersOf(podSpec.initContainers),
+    templatePath: entry.template
+  };
+}
+function containersOf(value) {
+  return asArray(value).flatMap((c) => {
+    const container = asObject(c);
+    if (!container) return [];
+    const ports = asArray(container.ports).flatMap((p) => {
+      const port3 = asObject(p);
+      const number = asNumber(port3?.containerPort);
+      if (!port3 || number === void 0) return [];
+      return [{ name: asString(port3.name), containerPort: number, protocol: asString(port3.protocol) ?? "TCP" }];
+    });
+    return [{ name: asString(container.name) ?? "", image: asString(container.image), ports }];
+  });
+}
+var argumentPortsCache = /* @__PURE__ */ new WeakMap();
+function portsInArguments(workload) {
+  let ports = argumentPortsCache.get(workload);
+  if (ports) return ports;
+  const podSpec = asObject(asObject(getPath(workload.resource.data, workload.templatePath))?.spec) ?? {};
+  const found = /* @__PURE__ */ new Set();
+  for (const c of asArray(podSpec.containers)) {
+    const container = asObject(c);
+    const words = [
+      ...asArray(container?.command),
+      ...asArray(container?.args),
+      ...asArray(container?.env).map((e) => asObject(e)?.value)
+    ].flatMap((v) => typeof v === "string" ? [v] : typeof v === "number" ? [String(v)] : []);
+    for (const word of words) {
+      for (const m of word.matchAll(/(?<![\w.])(\d{2,5})(?![\w.])/g)) {
+        const n = Number(m[1]);
+        if (n > 0 && n <= 65535) found.add(n);
+      }
+    }
+  }
+  ports = found;
+  argumentPortsCache.set(workload, ports);
+  return ports;
+}
+var listeningPortsCache = /* @__PURE__ */ new WeakMap();
+var LISTEN_WORD = /(?:^|[-_])(?:[a-z]+[-_])*(?:port|listen|addr|address|bind)(?:[-_][a-z]+)*$/i;
+var LISTEN_VALUE = /^(?:(?:[\w.-]*|\[[\d:a-f]*\]):)?(\d{1,5})$/i;
+function listeningPorts(workload) {
+  let ports = listeningPortsCache.get(workload);
+  if (ports) return ports;
+  const podSpec = asObject(asObject(getPath(workload.resource.data, workload.templatePath))?.spec) ?? {};
+  const found = /* @__PURE__ */ new Set();
+  const take = (value) => {
+    const m = LISTEN_VALUE.exec(value.trim());
+    const n = m ? Number(m[1]) : NaN;
+    if (n > 0 && n <= 65535) found.add(n);
+  };
+  for (const c of asArray(podSpec.containers)) {
+    const container = asObject(c);
+    const words = [...asArray(container?.command), ...asArray(container?.args)].flatMap(
+      (v) => typeof v === "string" ? v.split(/\s+/).filter(Boolean) : typeof v === "number" ? [String(v)] : []
+    );
+    words.forEach((word, i) => {
+      const flag = /^--?([\w-]+)(?:=(.*))?$/.exec(word);
+      if (!flag || !LISTEN_WORD.test(flag[1])) return;
+      const value = flag[2] ?? words[i + 1];
+      if (value !== void 0) take(value);
+    });
+    for (const e of asArray(container?.env)) {
+      const env2 = asObject(e);
+      const name = asString(env2?.name);
+      const value = env2?.value;
+      if (name && LISTEN_WORD.test(name) && (typeof value === "string" || typeof value === "number")) take(String(value));
+    }
+  }
+  ports = found;
+  listeningPortsCache.set(workload, ports);
+  return ports;
+}
+var WorkloadTable = class _WorkloadTable {
+  constructor(list2) {
+    this.list = list2;
+    for (const w of list2) {
+      push(this.byNamespace, w.namespace, w);
+      for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${w.namespace}\0${k}=${v}`, w);
+    }
+  }
+  list;
+  byNamespace = /* @__PURE__ */ new Map();
+  byLabel = /* @__PURE__ */ new Map();
+  /** Set on recording copies (see `recorded`). */
+  log;
+  /** The same table, reporting the namespaces each question looks into to `log`. */
+  recorded(log2) {
+    return copyWith(this, { log: log2 });
+  }
+  /** The table after some workload resources changed; only the lists they are in are copied. */
+  patched(removed, added) {
+    const gone = new Set(removed);
+    const fresh = added.map(workloadOf).filter((w) => w !== void 0);
+    let list2 = this.list.filter((w) => !gone.has(w.resource));
+    for (const w of fresh) list2 = insertOrdered(list2, w, (x) => x.resource);
+    const next = Object.create(_WorkloadTable.prototype);
+    Object.assign(next, { list: list2, log: void 0, byNamespace: new Map(this.byNamespace), byLabel: new Map(this.byLabel) });
+    const touch = (map2, key2, w, add4) => {
+      const list3 = (map2.get(key2) ?? []).filter((x) => !gone.has(x.resource));
+      const updated = add4 ? insertOrdered(list3, w, (x) => x.resource) : list3;
+      if (updated.length) map2.set(key2, updated);
+      else map2.delete(key2);
+    };
+    for (const r of removed) {
+      const w = workloadOf(r);
+      if (!w) continue;
+      touch(next.byNamespace, w.namespace, w, false);
+      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, false);
+    }
+    for (const w of fresh) {
+      touch(next.byNamespace, w.namespace, w, true);
+      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, true);
+    }
+    return next;
+  }
+  inNamespace(namespace) {
+    this.log?.key(ReadKey.workloads(namespace));
+    return this.byNamespace.get(namespace) ?? [];
+  }
+  /** Workloads in `namespace` that `selector` selects; an empty selector selects every workload there. */
+  select(selector, namespace) {
+    this.log?.key(ReadKey.workloads(namespace));
+    if (selector.invalid) return [];
+    if (isEmptySelector(selector)) return this.byNamespace.get(namespace) ?? [];
+    let candidates;
+    for (const [k, v] of Object.entries(selector.matchLabels)) {
+      const bucket = this.byLabel.get(`${namespace}\0${k}=${v}`) ?? [];
+      if (!candidates || bucket.length < candidates.length) candidates = bucket;
+      if (bucket.length === 0) return [];
+    }
+    return (candidates ?? this.byNamespace.get(namespace) ?? []).filter((w) => matches(selector, w.labels));
+  }
+  /** Workloads in any namespace that `selector` selects. */
+  selectAnywhere(selector) {
+    this.log?.key(ReadKey.workloads("*"));
+    return [...this.byNamespace.keys()].flatMap((ns) => this.select(selector, ns));
+  }
+  /** Every workload. */
+  get all() {
+    this.log?.key(ReadKey.workloads("*"));
+    return this.list;
+  }
+};
+function push(map2, key2, value) {
+  const list2 = map2.get(key2);
+  if (list2) list2.push(value);
+  else map2.set(key2, [value]);
+}
+
+// src/model/resource-index.ts
+var ANY_KIND = Object.freeze({ group: "*", kind: "*" });
+var WORKLOAD_KINDS = WORKLOAD_TEMPLATES.map((w) => w.kind);
+var ResourceIndex = class _ResourceIndex {
+  /**
+   * `resources`: the repository's, then the ones an installation is assumed to provide (see project/), in
+   * `compareResources` order (so that `withChange` can insert where a full build would).
+   */
+  constructor(resources, settings) {
+    this.settings = settings;
+    const readable = resources.filter((r) => !isUnreadable(r));
+    this.unreadableList = readable.length === resources.length ? [] : resources.filter(isUnreadable);
+    this.listCell = { value: readable };
+    const byKind = /* @__PURE__ */ new Map();
+    const byIdentity2 = /* @__PURE__ */ new Map();
+    const byKindNamespace = /* @__PURE__ */ new Map();
+    this.present = /* @__PURE__ */ new Map();
+    for (const r of this.unreadableList) push2(byIdentity2, r.id, r);
+    for (const r of readable) {
+      push2(byKind, kindId(r), r);
+      push2(byIdentity2, r.id, r);
+      push2(byKindNamespace, `${kindId(r)}\0${r.namespace}`, r);
+      if (isLinted(r)) this.present.set(kindId(r), (this.present.get(kindId(r)) ?? 0) + 1);
+    }
+    this.byKind = byKind;
+    this.byIdentity = LayeredMap.of(byIdentity2);
+    this.byKindNamespace = LayeredMap.of(byKindNamespace);
+    this.memos = LayeredMap.of(/* @__PURE__ */ new Map());
+    this.tables = LayeredMap.of(/* @__PURE__ */ new Map());
+    this.unions = /* @__PURE__ */ new Map();
+    this.derivedFrom = void 0;
+  }
+  settings;
+  /** Every resource in order; after a change computed on first use (most changes never need the whole list). */
+  listCell;
+  /** Objects of unreadable documents: found by identity only. */
+  unreadableList;
+  byKind;
+  byIdentity;
+  byKindNamespace;
+  /** Linted objects per kind (assumed objects and `--crds` CRDs excluded), for `inRepository`. */
+  present;
+  /** Built on first use; one object shared by the index and all its views. */
+  derived = {};
+  memos;
+  tables;
+  unions;
+  /**
+   * For an index made by `withChange` and not yet the current one: the index it was made from and the change. A
+   * table or union first asked for here is built there (once, shared by every later change) and patched.
+   */
+  derivedFrom;
+  /** Set on per-check views (see `view`): records what a check reads. */
+  log;
+  /**
+   * Makes this index (made by `withChange`) the one later changes start from: tables and unions it lacks are then
+   * built on it, and the index it was made from can be freed.
+   */
+  settle() {
+    this.derivedFrom = void 0;
+    void this.list;
+  }
+  get list() {
+    const cell = this.listCell;
+    if (!cell.value) {
+      cell.value = cell.compute();
+      delete cell.compute;
+    }
+    return cell.value;
+  }
+  /**
+   * The objects of unreadable documents (see `isUnreadable`), for a front end that replaces a file's objects. Not a
+   * rule's question: rules find them by identity only.
+   */
+  unreadable() {
+    return this.unreadableList;
+  }
+  /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
+  get resources() {
+    this.log?.key(ReadKey.kind(ANY_KIND));
+    return this.list;
+  }
+  /**
+   * The same index, recording what is read through it. Views share every table with the index (shallow copies,
+   * see copyWith), so a view costs one object. A function is taken as a log of kinds only.
+   */
+  view(log2) {
+    return copyWith(this, { log: typeof log2 === "function" ? { kind: log2, key: () => {
+    } } : log2 });
+  }
+  /** Resources of a kind; ANY_KIND gives every resource (for rules that check each one, such as schema validation). */
+  all(kind2) {
+    this.log?.kind(kind2);
+    this.log?.key(ReadKey.kind(kind2));
+    if (kind2 === ANY_KIND) return this.list;
+    return this.byKind.get(kindId(kind2)) ?? [];
+  }
+  inNamespace(kind2, namespace) {
+    this.log?.kind(kind2);
+    this.log?.key(ReadKey.namespace(kind2, namespace));
+    return this.byKindNamespace.get(`${kindId(kind2)}\0${namespace}`) ?? [];
+  }
+  /**
+   * Whether the repository itself defines objects of a kind (assumed installation objects do not count). A rule
+   * checks references to a kind only when it does: a repository without any DestinationRule keeps them elsewhere,
+   * and reporting every subset as missing would be noise. Objects read from a live cluster count. Rules ask
+   * src/model/evidence.ts (holdsKind), which answers from here.
+   */
+  inRepository(kind2) {
+    this.log?.kind(kind2);
+    this.log?.key(ReadKey.exists(kind2));
+    return (this.present.get(kindId(kind2)) ?? 0) > 0;
+  }
+  /** The first definition of an object (a duplicate identity is its own finding). */
+  get(kind2, namespace, name) {
+    return this.definitions(kind2, namespace, name)[0];
+  }
+  /** Groups of linted resources that share one identity (kind, namespace, name), each in input order. */
+  duplicates() {
+    this.log?.kind(ANY_KIND);
+    this.log?.key(ReadKey.duplicates());
+    const out = [];
+    for (const group2 of this.byIdentity.values()) {
+      if (group2.length < 2) continue;
+      const linted = group2.filter(isLinted);
+      if (linted.length > 1) out.push(linted);
+    }
+    return out;
+  }
+  /** Every definition of one identity, in input order. */
+  definitions(kind2, namespace, name) {
+    this.log?.kind(kind2);
+    this.log?.key(ReadKey.identity(kind2, namespace, name));
+    return this.byIdentity.get(identity(kind2, namespace, name)) ?? [];
+  }
+  namespaces() {
+    this.log?.kind(K.Namespace);
+    const table3 = this.namespaceTable();
+    return this.log ? table3.recorded(this.log) : table3;
+  }
+  workloads() {
+    for (const k of WORKLOAD_KINDS) this.log?.kind(k);
+    this.derived.workloads ??= new WorkloadTable(
+      WORKLOAD_KINDS.flatMap((k) => this.unrecorded(k)).map(workloadOf).filter((w) => w !== void 0)
+    );
+    return this.log ? this.derived.workloads.recorded(this.log) : this.derived.workloads;
+  }
+  /**
+   * A table derived from some kinds, built once and shared by every rule (e.g. DestinationRules by host).
+   * The kinds are recorded as read on every call, not only by the rule that happened to build it. What the build
+   * reads becomes the memo's own dependencies: a change to any of them (or to a declared kind) drops it.
+   */
+  memo(key2, kinds, build3) {
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(key2));
+    let entry = this.memos.get(key2);
+    if (!entry) {
+      const deps = new Set(kinds.map(ReadKey.kind));
+      entry = { value: this.recordInto(deps, build3), deps };
+      this.memos.set(key2, entry);
+    }
+    return entry.value;
+  }
+  /**
+   * A scalar derived from the whole index ("does the repository use Linkerd?"). Unlike a memo it is recomputed
+   * whenever something it read changes, and the checks that read it re-run only when its value changes, so a
+   * fact read by every check does not make every change re-run every check. `compute` must read through the
+   * index it is given.
+   */
+  fact(key2, kinds, compute) {
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(key2));
+    let entry = this.memos.get(key2);
+    if (!entry) {
+      const deps = new Set(kinds.map(ReadKey.kind));
+      entry = { value: this.recordInto(deps, () => compute(this)), deps, fact: compute };
+      this.memos.set(key2, entry);
+    }
+    return entry.value;
+  }
+  /**
+   * The strings the objects contribute, each object on its own without reading the index ("the namespaces the
+   * repository uses", "whether any object is Linkerd's"). Every object is asked; `kinds` are what a rule reading
+   * it is taken to read. A change asks only the changed objects, and its readers re-run only when a string
+   * appears or vanishes, so a question about the whole index costs a change what it touches.
+   */
+  union(name, kinds, valuesOf) {
+    for (const k of kinds) this.log?.kind(k);
+    this.log?.key(ReadKey.memo(name));
+    let state = this.unions.get(name);
+    if (!state && this.derivedFrom) {
+      const { index, change } = this.derivedFrom;
+      index.union(name, [], valuesOf);
+      state = patchUnion(index.unions.get(name), change.removed, change.added);
+      this.unions.set(name, state);
+    }
+    if (!state) {
+      const counts = /* @__PURE__ */ new Map();
+      for (const r of this.list) for (const v of new Set(valuesOf(r))) counts.set(v, (counts.get(v) ?? 0) + 1);
+      state = { valuesOf, counts, values: new Set(counts.keys()) };
+      this.unions.set(name, state);
+    }
+    return state.values;
+  }
+  /**
+   * Whether this index holds what a memo, fact, union or table read key (`M name`, `T name key`) asks about, so that
+   * `withChange` reports that key when the change alters its answer (it reports only what was built).
+   */
+  holds(readKey) {
+    if (readKey.startsWith("M ")) {
+      const name = readKey.slice(2);
+      return this.memos.get(name) !== void 0 || this.unions.has(name);
+    }
+    if (!readKey.startsWith("T ")) return false;
+    for (let end = readKey.indexOf(" ", 2); end > 0; end = readKey.indexOf(" ", end + 1)) {
+      if (this.tables.get(readKey.slice(2, end)) !== void 0) return true;
+    }
+    return false;
+  }
+  /**
+   * What each memo, fact, union and table built on this index read, by `M name` or `T name` (a union reads every
+   * object; a table, its kinds and what any of its entries read).
+   */
+  derivedReads() {
+    const out = /* @__PURE__ */ new Map();
+    for (const [name, entry] of this.memos.entries()) out.set(`M ${name}`, entry.deps);
+    for (const name of this.unions.keys()) out.set(`M ${name}`, /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]));
+    for (const [name, state] of this.tables.entries()) {
+      const deps = new Set(state.kinds.map(ReadKey.kind));
+      for (const [, c] of state.contributions.entries()) for (const d of c.deps) deps.add(d);
+      out.set(`T ${name}`, deps);
+    }
+    return out;
+  }
+  /** The value of a memo built on this index (undefined when it is not built, or is a fact or union). */
+  memoValue(name) {
+    const entry = this.memos.get(name);
+    return entry && !entry.fact ? { value: entry.value } : void 0;
+  }
+  /**
+   * A lookup table that every object of `kinds` contributes entries to, each independently of the others
+   * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
+   * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the
+   * changed objects' entries (and those whose reads it invalidated), so a table costs a change what it touches.
+   * Entries keep index order within a key.
+   */
+  table(name, kinds, entriesOf3, first = () => 0) {
+    for (const k of kinds) this.log?.kind(k);
+    let state = this.tables.get(name);
+    if (!state && this.derivedFrom) {
+      const { index, change, keys } = this.derivedFrom;
+      index.table(name, kinds, entriesOf3, first);
+      state = this.patchTable(index.tables.get(name), change, keys);
+      this.tables.set(name, state);
+    }
+    if (!state) {
+      state = {
+        kinds,
+        first,
+        entriesOf: entriesOf3,
+        buckets: LayeredMap.of(/* @__PURE__ */ new Map()),
+        contributions: LayeredMap.of(/* @__PURE__ */ new Map()),
+        dependents: LayeredMap.of(/* @__PURE__ */ new Map())
+      };
+      for (const kind2 of kinds) for (const r of this.unrecorded(kind2)) this.contribute(state, r, false, /* @__PURE__ */ new Set());
+      this.tables.set(name, state);
+    }
+    const buckets = state.buckets;
+    const log2 = this.log;
+    return {
+      get(key2) {
+        log2?.key(ReadKey.table(name, key2));
+        return (buckets.get(key2) ?? []).map((e) => e.value);
+      },
+      entries(key2) {
+        log2?.key(ReadKey.table(name, key2));
+        return buckets.get(key2) ?? [];
+      }
+    };
+  }
+  /**
+   * A table built on the index this one was made from, after the change: the changed objects' entries and those
+   * that read what changed are recomputed. (No check of the earlier index read it, so no read key reports it.)
+   */
+  patchTable(built, change, keys) {
+    const state = {
+      ...built,
+      buckets: built.buckets.derive(),
+      contributions: built.contributions.derive(),
+      dependents: built.dependents.derive(),
+      owned: /* @__PURE__ */ new Set()
+    };
+    const changedKeys = /* @__PURE__ */ new Set();
+    const mine = (r) => state.kinds.some((k) => sameKind(k, r));
+    for (const r of change.removed) if (mine(r)) this.withdraw(state, r, changedKeys);
+    for (const r of change.added) if (mine(r)) this.contribute(state, r, true, changedKeys);
+    const stale = /* @__PURE__ */ new Set();
+    for (const key2 of keys) for (const r of state.dependents.get(key2) ?? []) if (!change.added.includes(r)) stale.add(r);
+    for (const r of stale) {
+      this.withdraw(state, r, changedKeys);
+      this.contribute(state, r, true, changedKeys);
+    }
+    return state;
+  }
+  /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
+  contribute(state, r, ordered, changed) {
+    const deps = /* @__PURE__ */ new Set();
+    const entries = [...this.recordInto(deps, () => state.entriesOf(r, this))];
+    const keys = [];
+    for (const [key2, value] of entries) {
+      const list2 = state.buckets.get(key2);
+      const entry = { resource: r, value };
+      if (!list2) state.buckets.set(key2, own(state, [entry]));
+      else if (!ordered) list2.push(entry);
+      else if (state.owned?.has(list2)) list2.splice(orderedPosition(list2, entry, (e) => e.resource, state.first), 0, entry);
+      else state.buckets.set(key2, own(state, insertOrdered(list2, entry, (e) => e.resource, state.first)));
+      keys.push(key2);
+      changed.add(key2);
+    }
+    state.contributions.set(r, { keys, deps: [...deps] });
+    for (const d of deps) {
+      const set2 = state.dependents.get(d);
+      if (!set2) state.dependents.set(d, own(state, /* @__PURE__ */ new Set([r])));
+      else if (!ordered || state.owned?.has(set2)) set2.add(r);
+      else state.dependents.set(d, own(state, /* @__PURE__ */ new Set([...set2, r])));
+    }
+  }
+  /** Removes an object's entries from a table; records changed keys. */
+  withdraw(state, r, changed) {
+    const was = state.contributions.get(r);
+    if (!was) return;
+    for (const key2 of new Set(was.keys)) {
+      const before = state.buckets.get(key2) ?? [];
+      let list2;
+      if (state.owned?.has(before)) {
+        list2 = before;
+        for (let i = list2.length - 1; i >= 0; i--) if (list2[i].resource === r) list2.splice(i, 1);
+      } else list2 = own(state, before.filter((e) => e.resource !== r));
+      if (list2.length) state.buckets.set(key2, list2);
+      else state.buckets.delete(key2);
+      changed.add(key2);
+    }
+    for (const d of was.deps) {
+      const before = state.dependents.get(d);
+      const set2 = state.owned?.has(before) ? before : own(state, new Set(before ?? []));
+      set2.delete(r);
+      if (set2.size) state.dependents.set(d, set2);
+      else state.dependents.delete(d);
+    }
+    state.contributions.delete(r);
+  }
+  /** Runs `build` with this index's reads going to `deps` (kinds still go to the outer log, for the reads test). */
+  recordInto(deps, build3) {
+    const outer = this.log;
+    this.log = { kind: (k) => outer?.kind(k), key: (key2) => deps.add(key2) };
+    try {
+      return build3();
+    } finally {
+      this.log = outer;
+    }
+  }
+  /**
+   * The index after `change`, sharing what the change leaves alone, and the read keys whose answers may differ.
+   * `removed` must be objects of this index; `added` are new objects (an update removes the old version and adds
+   * the new one).
+   */
+  withChange(change) {
+    const removed = change.removed.filter((r) => !isUnreadable(r));
+    const added = change.added.filter((r) => !isUnreadable(r));
+    const readable = { removed, added };
+    const listed = () => {
+      const gone = new Set(removed);
+      const list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+      for (const r of added) list2.splice(orderedPosition(list2, r, (x) => x), 0, r);
+      return list2;
+    };
+    const unreadableGone = new Set(change.removed.filter(isUnreadable));
+    const unreadableList = [...this.unreadableList.filter((r) => !unreadableGone.has(r)), ...change.added.filter(isUnreadable)];
+    const next = Object.create(_ResourceIndex.prototype);
+    const fields = {
+      settings: this.settings,
+      listCell: { compute: listed },
+      unreadableList,
+      log: void 0,
+      byKind: new Map(this.byKind),
+      byIdentity: this.byIdentity.derive(),
+      byKindNamespace: this.byKindNamespace.derive(),
+      present: new Map(this.present),
+      derived: {},
+      memos: this.memos.derive(),
+      tables: this.tables.derive(),
+      unions: new Map(this.unions),
+      derivedFrom: void 0
+    };
+    Object.assign(next, fields);
+    const keys = /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]);
+    const removedSet = new Set(change.removed);
+    const patchList = (list2, add4) => {
+      const out = (list2 ?? []).filter((r) => !removedSet.has(r));
+      for (const r of add4) out.splice(orderedPosition(out, r, (x) => x), 0, r);
+      return out;
+    };
+    const group2 = (rs, keyOf3) => {
+      const out = /* @__PURE__ */ new Map();
+      for (const r of rs) push2(out, keyOf3(r), r);
+      return out;
+    };
+    const touched = [...removed, ...added];
+    for (const [kind2] of group2(touched, kindId)) {
+      const list2 = patchList(this.byKind.get(kind2), added.filter((r) => kindId(r) === kind2));
+      if (list2.length) next.byKind.set(kind2, list2);
+      else next.byKind.delete(kind2);
+    }
+    for (const [id, rs] of group2([...change.removed, ...change.added], (r) => r.id)) {
+      const before = this.byIdentity.get(id) ?? [];
+      const list2 = patchList(before, change.added.filter((r2) => r2.id === id));
+      if (list2.length) next.byIdentity.set(id, list2);
+      else next.byIdentity.delete(id);
+      const r = rs[0];
+      keys.add(ReadKey.identity(r, r.namespace, r.name));
+      if (before.length > 1 || list2.length > 1) keys.add(ReadKey.duplicates());
+    }
+    for (const [key2, rs] of group2(touched, (r) => `${kindId(r)}\0${r.namespace}`)) {
+      const list2 = patchList(this.byKindNamespace.get(key2), added.filter((r2) => `${kindId(r2)}\0${r2.namespace}` === key2));
+      if (list2.length) next.byKindNamespace.set(key2, list2);
+      else next.byKindNamespace.delete(key2);
+      const r = rs[0];
+      keys.add(ReadKey.kind(r));
+      keys.add(ReadKey.namespace(r, r.namespace));
+    }
+    for (const r of touched) {
+      if (!isLinted(r)) continue;
+      const kind2 = kindId(r);
+      const before = next.present.get(kind2) ?? 0;
+      const after = before + (removedSet.has(r) ? -1 : 1);
+      next.present.set(kind2, after);
+      if (before === 0 !== (after === 0)) keys.add(ReadKey.exists(r));
+    }
+    next.derived.namespaces = this.namespaceTable().patched(removed, added, keys);
+    const workloadChanges = touched.filter((r) => WORKLOAD_KINDS.some((k) => sameKind(k, r)));
+    for (const r of workloadChanges) {
+      keys.add(ReadKey.workloads(r.namespace));
+      keys.add(ReadKey.workloads("*"));
+    }
+    if (this.derived.workloads) {
+      next.derived.workloads = workloadChanges.length ? this.derived.workloads.patched(removed.filter((r) => workloadChanges.includes(r)), added.filter((r) => workloadChanges.includes(r))) : this.derived.workloads;
+    }
+    for (const [name, state] of this.unions) {
+      const patched = patchUnion(state, removed, added);
+      if (patched === state) continue;
+      next.unions.set(name, patched);
+      if (patched.values !== state.values) keys.add(ReadKey.memo(name));
+    }
+    const recomputed = /* @__PURE__ */ new Map();
+    for (const [name, state] of [...this.tables.entries()]) {
+      const patched = {
+        ...state,
+        buckets: state.buckets.derive(),
+        contributions: state.contributions.derive(),
+        dependents: state.dependents.derive(),
+        owned: /* @__PURE__ */ new Set()
+      };
+      next.tables.set(name, patched);
+      const changedKeys = /* @__PURE__ */ new Set();
+      for (const r of removed) if (state.kinds.some((k) => sameKind(k, r))) next.withdraw(patched, r, changedKeys);
+      for (const r of added) if (state.kinds.some((k) => sameKind(k, r))) next.contribute(patched, r, true, changedKeys);
+      recomputed.set(name, new Set(added));
+      for (const key2 of changedKeys) keys.add(ReadKey.table(name, key2));
+    }
+    const settled = /* @__PURE__ */ new Set();
+    for (let again = true; again; ) {
+      again = false;
+      for (const [name, state] of [...next.tables.entries()]) {
+        const done = recomputed.get(name) ?? /* @__PURE__ */ new Set();
+        recomputed.set(name, done);
+        const stale = /* @__PURE__ */ new Set();
+        for (const key2 of keys) for (const r of state.dependents.get(key2) ?? []) if (!done.has(r)) stale.add(r);
+        if (!stale.size) continue;
+        const changedKeys = /* @__PURE__ */ new Set();
+        for (const r of stale) {
+          done.add(r);
+          next.withdraw(state, r, changedKeys);
+          next.contribute(state, r, true, changedKeys);
+        }
+        for (const key2 of changedKeys) {
+          const readKey = ReadKey.table(name, key2);
+          if (!keys.has(readKey)) {
+            keys.add(readKey);
+            again = true;
+          }
+        }
+      }
+      for (const [name, entry] of [...next.memos.entries()]) {
+        const memoKey = ReadKey.memo(name);
+        if (keys.has(memoKey) || settled.has(name) || ![...keys].some((k) => entry.deps.has(k))) continue;
+        if (entry.fact) {
+          const deps = new Set([...entry.deps].filter((d) => d.startsWith("K ")));
+          const value = next.recordInto(deps, () => entry.fact(next));
+          next.memos.set(name, { value, deps, fact: entry.fact });
+          if (Object.is(value, entry.value)) {
+            settled.add(name);
+            continue;
+          }
+        } else {
+          next.memos.delete(name);
+        }
+        keys.add(memoKey);
+        again = true;
+      }
+    }
+    next.derivedFrom = { index: this, change: readable, keys };
+    return { index: next, keys };
+  }
+  unrecorded(kind2) {
+    return this.byKind.get(kindId(kind2)) ?? [];
+  }
+  namespaceTable() {
+    return this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace));
+  }
+};
+function own(state, value) {
+  state.owned?.add(value);
+  return value;
+}
+function patchUnion(state, removed, added) {
+  const delta = /* @__PURE__ */ new Map();
+  for (const [rs, by] of [[removed, -1], [added, 1]]) {
+    for (const r of rs) for (const v of new Set(state.valuesOf(r))) delta.set(v, (delta.get(v) ?? 0) + by);
+  }
+  if (![...delta.values()].some((d) => d !== 0)) return state;
+  const counts = new Map(state.counts);
+  let appearedOrVanished = false;
+  for (const [v, d] of delta) {
+    const before = counts.get(v) ?? 0;
+    const after = before + d;
+    if (after > 0) counts.set(v, after);
+    else counts.delete(v);
+    if (before > 0 !== after > 0) appearedOrVanished = true;
+  }
+  return { valuesOf: state.valuesOf, counts, values: appearedOrVanished ? new Set(counts.keys()) : state.values };
+}
+var CountedNamespaces = class _CountedNamespaces {
+  constructor(counts, declaredByName, nameSet) {
+    this.counts = counts;
+    this.declaredByName = declaredByName;
+    this.nameSet = nameSet;
+  }
+  counts;
+  declaredByName;
+  nameSet;
+  log;
+  /** Reading the whole set reads whether any namespace appears or goes. */
+  get names() {
+    this.log?.key(ReadKey.namespaceExists("*"));
+    return this.nameSet;
+  }
+  static build(resources, namespaceObjects) {
+    const declared = /* @__PURE__ */ new Map();
+    for (const ns of namespaceObjects) if (!declared.has(ns.name)) declared.set(ns.name, ns);
+    const counts = /* @__PURE__ */ new Map();
+    for (const name of declared.keys()) counts.set(name, 0);
+    for (const r of resources) if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 0) + 1);
+    return new _CountedNamespaces(counts, declared, new Set(counts.keys()));
+  }
+  recorded(log2) {
+    return copyWith(this, { log: log2 });
+  }
+  exists(name) {
+    this.log?.key(ReadKey.namespaceExists(name));
+    return this.nameSet.has(name);
+  }
+  declared(name) {
+    this.log?.key(ReadKey.identity(K.Namespace, "", name));
+    return this.declaredByName.get(name);
+  }
+  /** The table after a change; adds the keys of namespaces that appeared or disappeared. */
+  patched(removed, added, keys) {
+    if (![...removed, ...added].some((r) => sameKind(r, K.Namespace))) {
+      const delta = /* @__PURE__ */ new Map();
+      for (const r of removed) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) - 1);
+      for (const r of added) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) + 1);
+      if ([...delta.values()].every((d) => d === 0)) return this;
+    }
+    const counts = new Map(this.counts);
+    const declared = new Map(this.declaredByName);
+    for (const r of removed) {
+      if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 1) - 1);
+      if (sameKind(r, K.Namespace) && declared.get(r.name) === r) declared.delete(r.name);
+    }
+    for (const r of added) {
+      if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 0) + 1);
+      if (sameKind(r, K.Namespace) && !declared.has(r.name)) declared.set(r.name, r);
+    }
+    for (const r of removed) {
+      if (!sameKind(r, K.Namespace) || declared.has(r.name)) continue;
+      const other = added.find((a) => sameKind(a, K.Namespace) && a.name === r.name);
+      if (other) declared.set(r.name, other);
+    }
+    const names2 = new Set(declared.keys());
+    for (const [name, n] of counts) {
+      if (n > 0) names2.add(name);
+      else if (!declared.has(name)) counts.delete(name);
+    }
+    for (const name of /* @__PURE__ */ new Set([...this.nameSet, ...names2])) {
+      if (this.nameSet.has(name) !== names2.has(name)) {
+        keys.add(ReadKey.namespaceExists(name));
+        keys.add(ReadKey.namespaceExists("*"));
+      }
+    }
+    return new _CountedNamespaces(counts, declared, names2);
+  }
+};
+function resourcesFromRaw(raw, settings) {
+  const clusterScoped = /* @__PURE__ */ new Set();
+  for (const r of raw) {
+    if (r.kind !== "CustomResourceDefinition") continue;
+    const s = asObject(r.data.spec);
+    const kind2 = asString(asObject(s?.names)?.kind);
+    if (kind2 && s?.scope === "Cluster") clusterScoped.add(`${asString(s.group) ?? ""}/${kind2}`);
+  }
+  return raw.map((r) => {
+    const { group: group2, version } = parseApiVersion(r.apiVersion);
+    const key2 = { group: group2, kind: r.kind };
+    const meta = asObject(r.data.metadata) ?? {};
+    const written = asString(meta.namespace);
+    const cluster = isBuiltinClusterScoped(key2) || clusterScoped.has(`${group2}/${r.kind}`);
+    const namespace = cluster ? "" : written || (r.origin.kind === "cluster" ? "" : settings.defaultNamespace);
+    const name = asString(meta.name) ?? asString(meta.generateName) ?? "";
+    return {
+      apiVersion: r.apiVersion,
+      group: group2,
+      version,
+      kind: r.kind,
+      namespace,
+      name,
+      namespaceWritten: Boolean(written),
+      data: r.data,
+      origin: r.origin,
+      id: identity(key2, namespace, name)
+    };
+  });
+}
+function push2(map2, key2, value) {
+  const list2 = map2.get(key2);
+  if (list2) list2.push(value);
+  else map2.set(key2, [value]);
+}
+
+// src/model/unknown.ts
+var knowsEverything = (index) => Object.keys(index.settings.readOnlyIn).length === 0;
+var UnknownReads = class {
+  /** `index`: the index the checks read (its derived tables are looked up by name). */
+  constructor(index) {
+    this.index = index;
+    this.readOnlyIn = index.settings.readOnlyIn;
+  }
+  index;
+  readOnlyIn;
+  derived;
+  judged = /* @__PURE__ */ new Map();
+  /** The first unknown part among `keys`, or undefined when all of them are known. */
+  first(keys) {
+    for (const key2 of keys) {
+      const part = this.judge(key2, /* @__PURE__ */ new Set());
+      if (part) return part;
+    }
+    return void 0;
+  }
+  judge(key2, visiting) {
+    const cached = this.judged.get(key2);
+    if (cached !== void 0) return cached ?? void 0;
+    const part = this.judgeOnce(key2, visiting);
+    if (!visiting.size) this.judged.set(key2, part ?? null);
+    return part;
+  }
+  judgeOnce(key2, visiting) {
+    const space = key2.indexOf(" ");
+    const tag = space < 0 ? key2 : key2.slice(0, space);
+    const rest = space < 0 ? "" : key2.slice(space + 1);
+    switch (tag) {
+      case "D":
+        return void 0;
+      case "K":
+        return rest === kindId({ group: "*", kind: "*" }) ? this.anyKind() : this.outside(rest, void 0);
+      case "N": {
+        const at2 = rest.lastIndexOf(" ");
+        return this.outside(rest.slice(0, at2), rest.slice(at2 + 1));
+      }
+      case "I": {
+        const parts = rest.split("/");
+        return this.outside(parts.slice(0, -2).join("/"), parts[parts.length - 2] ?? "");
+      }
+      case "E":
+        return this.index.inRepository(kindFromId(rest)) ? void 0 : this.outside(rest, void 0);
+      case "S":
+        return this.outside(kindId(K.Namespace), "");
+      case "WL":
+        return firstOf(WORKLOAD_KINDS, (k) => this.outside(kindId(k), rest === "*" ? void 0 : rest));
+      case "H":
+      case "W":
+        return firstOf([K.Service, K.ServiceEntry], (k) => this.outside(kindId(k), void 0));
+      case "M":
+      case "T":
+        return this.derivedPart(tag, rest, visiting);
+      default:
+        return this.anyKind();
+    }
+  }
+  /** A memo (`M name`) or table lookup (`T name key`, a name may hold spaces): unknown when anything its build read is. */
+  derivedPart(tag, rest, visiting) {
+    const name = this.derivedName(tag, rest);
+    if (name === void 0) return this.anyKind();
+    if (visiting.has(name)) return void 0;
+    visiting.add(name);
+    try {
+      for (const dep of this.derived.get(name)) {
+        const part = this.judge(dep, visiting);
+        if (part) return part;
+      }
+      return void 0;
+    } finally {
+      visiting.delete(name);
+    }
+  }
+  derivedName(tag, rest) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!this.derived || attempt === 1) this.derived = this.index.derivedReads();
+      if (tag === "M") {
+        if (this.derived.has(`M ${rest}`)) return `M ${rest}`;
+        continue;
+      }
+      for (let end = rest.indexOf(" "); end > 0; end = rest.indexOf(" ", end + 1)) {
+        if (this.derived.has(`T ${rest.slice(0, end)}`)) return `T ${rest.slice(0, end)}`;
+      }
+      if (this.derived.has(`T ${rest}`)) return `T ${rest}`;
+    }
+    return void 0;
+  }
+  /** The kind `id` in `namespace` (every namespace when undefined), if that was not read. */
+  outside(id, namespace) {
+    const readIn = this.readOnlyIn[id];
+    if (readIn === void 0) return void 0;
+    if (namespace !== void 0 && readIn.includes(namespace)) return void 0;
+    return { kind: id, readIn, ...namespace ? { namespace } : {} };
+  }
+  anyKind() {
+    const [id, readIn] = Object.entries(this.readOnlyIn)[0] ?? [];
+    return id === void 0 ? void 0 : { kind: id, readIn };
+  }
+};
+function firstOf(items, part) {
+  for (const item of items) {
+    const found = part(item);
+    if (found) return found;
+  }
+  return void 0;
+}
+function kindFromId(id) {
+  const slash = id.lastIndexOf("/");
+  return slash < 0 ? { group: "", kind: id } : { group: id.slice(0, slash), kind: id.slice(slash + 1) };
+}
+function describeUnknown(part) {
+  const { group: group2, kind: kind2 } = kindFromId(part.kind);
+  const name = group2 ? `${kind2} (${group2})` : kind2;
+  if (part.namespace) return `${name} objects in namespace "${part.namespace}"`;
+  if (part.readIn.length) return `${name} objects outside namespace${part.readIn.length === 1 ? "" : "s"} ${part.readIn.map((n) => `"${n}"`).join(", ")}`;
+  return `${name} objects`;
+}
+
 // src/load/unreadable.ts
 var unknownReads = 0;
 var unknownContentReads = () => unknownReads;
@@ -49708,27 +50792,34 @@ function* ruleSteps(index, rules, internalError, run) {
   const reports = [];
   const reads = /* @__PURE__ */ new Map();
   const failed = (rule, error2, resource) => reports.push(failedCheck(internalError, rule, resource, error2));
+  const unknown = knowsEverything(index) ? void 0 : new UnknownReads(index);
   for (const rule of rules) {
     if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;
     const touched = /* @__PURE__ */ new Set();
     reads.set(rule.meta.id, touched);
     const seen = /* @__PURE__ */ new Set();
-    const view = index.view((k) => {
+    const kind2 = (k) => {
       if (seen.has(k)) return;
       seen.add(k);
       touched.add(kindId(k));
-    });
+    };
+    const keys = unknown ? [] : void 0;
+    const view = index.view(keys ? { kind: kind2, key: (key2) => keys.push(key2) } : kind2);
     const ctx = {
       index: view,
       settings: index.settings,
       config: run.config,
       cwd: run.cwd,
-      report: (report2) => reports.push({ rule, report: report2 })
+      report: (report2) => {
+        const part = keys && unknown.first(keys);
+        reports.push(part ? { rule, report: report2, unsure: describeUnknown(part) } : { rule, report: report2 });
+      }
     };
     if (isResourceRule(rule)) {
-      for (const kind2 of rule.target) {
-        for (const resource of view.all(kind2)) {
+      for (const target of rule.target) {
+        for (const resource of view.all(target)) {
           if (!isLinted(resource)) continue;
+          if (keys) keys.length = 0;
           try {
             checkKnown(reports, () => rule.check(resource, ctx));
           } catch (error2) {
@@ -49867,13 +50958,15 @@ function isSuppressed(resource, ruleId, codes) {
 function finalize(reports, issues, catalog2, config) {
   const out = [];
   let suppressed = 0;
-  for (const { rule, report: report2 } of reports) {
+  for (const { rule, report: report2, unsure } of reports) {
     const { resource } = report2;
     if (resource && !isLinted(resource)) continue;
     const template = rule.meta.messages[report2.messageId] ?? report2.messageId;
     const codes = codesFor(rule.meta, report2.messageId);
-    const severity = resolveSeverity(rule, codes, config, report2.severity);
-    if (severity === "off") continue;
+    const setting2 = resolveSeverity(rule, codes, config, report2.severity);
+    if (setting2 === "off") continue;
+    const severity = unsure ? "info" : setting2;
+    const help = unsure ? `${report2.help ? `${report2.help} ` : ""}Not certain: meshlint could not read ${unsure}.` : report2.help;
     if (resource && isSuppressed(resource, rule.meta.id, codes)) {
       suppressed++;
       continue;
@@ -49894,7 +50987,7 @@ function finalize(reports, issues, catalog2, config) {
       messageId: report2.messageId,
       severity,
       message: message2,
-      ...report2.help ? { help: report2.help } : {},
+      ...help ? { help } : {},
       codes,
       ...resource ? { resource: refOf(resource) } : {},
       path: path6,
@@ -50027,7 +51120,7 @@ function parseDirectives(text) {
   }
   return out;
 }
-var matches = (id, d) => id === "*" || id === d.ruleId || isCode(id) && d.codes.includes(id.toUpperCase());
+var matches2 = (id, d) => id === "*" || id === d.ruleId || isCode(id) && d.codes.includes(id.toUpperCase());
 function applyDirectives(diagnostics, sources, catalog2, config) {
   const kept = [];
   const added = [];
@@ -50054,8 +51147,8 @@ function applyDirectives(diagnostics, sources, catalog2, config) {
     for (const d of inFile) {
       const span = d.span;
       const hits = [
-        ...(lines.get(span.line) ?? []).filter((e) => matches(e.id, d)),
-        ...blocks.filter((e) => e.from < span.start && span.start < e.to && matches(e.id, d))
+        ...(lines.get(span.line) ?? []).filter((e) => matches2(e.id, d)),
+        ...blocks.filter((e) => e.from < span.start && span.start < e.to && matches2(e.id, d))
       ];
       for (const e of hits) e.used = true;
       if (hits.length) suppressed++;
@@ -51053,969 +52146,6 @@ async function gitWithEnv(cwd, args, env2) {
     const e = error2;
     throw new Error((e.stderr ?? e.message).trim().split("\n")[0] ?? "git failed", { cause: error2 });
   }
-}
-
-// src/base/copy.ts
-function copyWith(value, fields) {
-  return Object.assign(Object.create(Object.getPrototypeOf(value)), value, fields);
-}
-
-// src/base/layered-map.ts
-var LayeredMap = class _LayeredMap {
-  constructor(parent) {
-    this.parent = parent;
-    this.depth = parent ? parent.depth + 1 : 0;
-  }
-  parent;
-  own = /* @__PURE__ */ new Map();
-  depth;
-  static of(entries) {
-    const map2 = new _LayeredMap(void 0);
-    for (const [k, v] of entries) map2.own.set(k, v);
-    return map2;
-  }
-  /** A copy to change; the original stays as it is. */
-  derive() {
-    return this.depth >= MAX_DEPTH ? _LayeredMap.of(new Map(this.entries())) : new _LayeredMap(this);
-  }
-  get(key2) {
-    const v = this.own.get(key2);
-    if (v !== void 0) return v === REMOVED ? void 0 : v;
-    return this.parent?.get(key2);
-  }
-  has(key2) {
-    return this.get(key2) !== void 0;
-  }
-  set(key2, value) {
-    this.own.set(key2, value);
-  }
-  delete(key2) {
-    if (this.parent) this.own.set(key2, REMOVED);
-    else this.own.delete(key2);
-  }
-  /** Every live entry, the nearest layer winning. */
-  *entries() {
-    const seen = /* @__PURE__ */ new Set();
-    for (const layer of this.layers()) {
-      for (const [k, v] of layer) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-        if (v !== REMOVED) yield [k, v];
-      }
-    }
-  }
-  /** Own entries first, then each ancestor's. */
-  layers() {
-    return this.parent ? [this.own, ...this.parent.layers()] : [this.own];
-  }
-  *values() {
-    for (const [, v] of this.entries()) yield v;
-  }
-};
-var REMOVED = /* @__PURE__ */ Symbol("removed");
-var MAX_DEPTH = 12;
-
-// src/model/read-log.ts
-var ReadKey = {
-  /** Every object of a kind (`*` for every object). */
-  kind: (k) => `K ${kindId(k)}`,
-  /** The objects of a kind in one namespace. */
-  namespace: (k, ns) => `N ${kindId(k)} ${ns}`,
-  /** The definitions of one identity. */
-  identity: (k, ns, name) => `I ${kindId(k)}/${ns}/${name}`,
-  /** Whether the repository (or cluster) holds any object of a kind. */
-  exists: (k) => `E ${kindId(k)}`,
-  /** Whether a namespace exists; `*` for the set of namespaces. */
-  namespaceExists: (ns) => `S ${ns}`,
-  /** Identities defined more than once. */
-  duplicates: () => "D",
-  /** A memo table, as a whole. */
-  memo: (name) => `M ${name}`,
-  /** One key of a lookup table. */
-  table: (name, key2) => `T ${name} ${key2}`,
-  /** Services and ServiceEntries defining one exact host. */
-  host: (host) => `H ${host}`,
-  /** ServiceEntries with a wildcard host over one suffix (`""` for `*`). */
-  wildcard: (suffix) => `W ${suffix}`,
-  /** Workloads (pod templates) in one namespace; `*` for all. */
-  workloads: (ns) => `WL ${ns}`
-};
-
-// src/model/selectors.ts
-var OPERATORS = /* @__PURE__ */ new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
-var selectorFromLabels = (labels) => ({
-  matchLabels: labels,
-  expressions: [],
-  invalid: false
-});
-function selectorFromLabelSelector(value) {
-  const obj = asObject(value) ?? {};
-  let invalid = false;
-  const expressions = [];
-  for (const e of asArray(obj.matchExpressions)) {
-    const expr = asObject(e);
-    const key2 = asString(expr?.key);
-    const operator = asString(expr?.operator);
-    if (!key2 || !operator || !OPERATORS.has(operator)) {
-      invalid = true;
-      continue;
-    }
-    const values = asArray(expr?.values).filter((v) => typeof v === "string");
-    expressions.push({ key: key2, operator, values });
-  }
-  return { matchLabels: asStringMap(obj.matchLabels) ?? {}, expressions, invalid };
-}
-var isEmptySelector = (s) => !s.invalid && s.expressions.length === 0 && Object.keys(s.matchLabels).length === 0;
-function matches2(selector, labels) {
-  if (selector.invalid) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
-  for (const r of selector.expressions) {
-    const has2 = Object.hasOwn(labels, r.key);
-    const value = labels[r.key];
-    switch (r.operator) {
-      case "In":
-        if (!has2 || !r.values.includes(value)) return false;
-        break;
-      case "NotIn":
-        if (has2 && r.values.includes(value)) return false;
-        break;
-      case "Exists":
-        if (!has2) return false;
-        break;
-      case "DoesNotExist":
-        if (has2) return false;
-        break;
-    }
-  }
-  return true;
-}
-var describeSelector = (s) => [
-  ...Object.entries(s.matchLabels).map(([k, v]) => `${k}=${v}`),
-  ...s.expressions.map((r) => `${r.key} ${r.operator}${r.values.length ? ` (${r.values.join(", ")})` : ""}`)
-].join(",");
-
-// src/model/workloads.ts
-var workloadCache = /* @__PURE__ */ new WeakMap();
-function workloadOf(resource) {
-  const cached = workloadCache.get(resource);
-  if (cached !== void 0) return cached ?? void 0;
-  const workload = readWorkload(resource);
-  workloadCache.set(resource, workload ?? null);
-  return workload;
-}
-function readWorkload(resource) {
-  const entry = WORKLOAD_TEMPLATES.find((w) => sameKind(w.kind, resource));
-  if (!entry) return void 0;
-  const template = asObject(getPath(resource.data, entry.template));
-  if (!template) return void 0;
-  const meta = asObject(template.metadata) ?? {};
-  const podSpec = asObject(template.spec) ?? {};
-  return {
-    resource,
-    namespace: resource.namespace,
-    labels: asStringMap(meta.labels) ?? {},
-    annotations: asStringMap(meta.annotations) ?? {},
-    serviceAccount: asString(podSpec.serviceAccountName) ?? asString(podSpec.serviceAccount) ?? "default",
-    containers: containersOf(podSpec.containers),
-    initContainers: containersOf(podSpec.initContainers),
-    templatePath: entry.template
-  };
-}
-function containersOf(value) {
-  return asArray(value).flatMap((c) => {
-    const container = asObject(c);
-    if (!container) return [];
-    const ports = asArray(container.ports).flatMap((p) => {
-      const port3 = asObject(p);
-      const number = asNumber(port3?.containerPort);
-      if (!port3 || number === void 0) return [];
-      return [{ name: asString(port3.name), containerPort: number, protocol: asString(port3.protocol) ?? "TCP" }];
-    });
-    return [{ name: asString(container.name) ?? "", image: asString(container.image), ports }];
-  });
-}
-var argumentPortsCache = /* @__PURE__ */ new WeakMap();
-function portsInArguments(workload) {
-  let ports = argumentPortsCache.get(workload);
-  if (ports) return ports;
-  const podSpec = asObject(asObject(getPath(workload.resource.data, workload.templatePath))?.spec) ?? {};
-  const found = /* @__PURE__ */ new Set();
-  for (const c of asArray(podSpec.containers)) {
-    const container = asObject(c);
-    const words = [
-      ...asArray(container?.command),
-      ...asArray(container?.args),
-      ...asArray(container?.env).map((e) => asObject(e)?.value)
-    ].flatMap((v) => typeof v === "string" ? [v] : typeof v === "number" ? [String(v)] : []);
-    for (const word of words) {
-      for (const m of word.matchAll(/(?<![\w.])(\d{2,5})(?![\w.])/g)) {
-        const n = Number(m[1]);
-        if (n > 0 && n <= 65535) found.add(n);
-      }
-    }
-  }
-  ports = found;
-  argumentPortsCache.set(workload, ports);
-  return ports;
-}
-var listeningPortsCache = /* @__PURE__ */ new WeakMap();
-var LISTEN_WORD = /(?:^|[-_])(?:[a-z]+[-_])*(?:port|listen|addr|address|bind)(?:[-_][a-z]+)*$/i;
-var LISTEN_VALUE = /^(?:(?:[\w.-]*|\[[\d:a-f]*\]):)?(\d{1,5})$/i;
-function listeningPorts(workload) {
-  let ports = listeningPortsCache.get(workload);
-  if (ports) return ports;
-  const podSpec = asObject(asObject(getPath(workload.resource.data, workload.templatePath))?.spec) ?? {};
-  const found = /* @__PURE__ */ new Set();
-  const take = (value) => {
-    const m = LISTEN_VALUE.exec(value.trim());
-    const n = m ? Number(m[1]) : NaN;
-    if (n > 0 && n <= 65535) found.add(n);
-  };
-  for (const c of asArray(podSpec.containers)) {
-    const container = asObject(c);
-    const words = [...asArray(container?.command), ...asArray(container?.args)].flatMap(
-      (v) => typeof v === "string" ? v.split(/\s+/).filter(Boolean) : typeof v === "number" ? [String(v)] : []
-    );
-    words.forEach((word, i) => {
-      const flag = /^--?([\w-]+)(?:=(.*))?$/.exec(word);
-      if (!flag || !LISTEN_WORD.test(flag[1])) return;
-      const value = flag[2] ?? words[i + 1];
-      if (value !== void 0) take(value);
-    });
-    for (const e of asArray(container?.env)) {
-      const env2 = asObject(e);
-      const name = asString(env2?.name);
-      const value = env2?.value;
-      if (name && LISTEN_WORD.test(name) && (typeof value === "string" || typeof value === "number")) take(String(value));
-    }
-  }
-  ports = found;
-  listeningPortsCache.set(workload, ports);
-  return ports;
-}
-var WorkloadTable = class _WorkloadTable {
-  constructor(list2) {
-    this.list = list2;
-    for (const w of list2) {
-      push(this.byNamespace, w.namespace, w);
-      for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${w.namespace}\0${k}=${v}`, w);
-    }
-  }
-  list;
-  byNamespace = /* @__PURE__ */ new Map();
-  byLabel = /* @__PURE__ */ new Map();
-  /** Set on recording copies (see `recorded`). */
-  log;
-  /** The same table, reporting the namespaces each question looks into to `log`. */
-  recorded(log2) {
-    return copyWith(this, { log: log2 });
-  }
-  /** The table after some workload resources changed; only the lists they are in are copied. */
-  patched(removed, added) {
-    const gone = new Set(removed);
-    const fresh = added.map(workloadOf).filter((w) => w !== void 0);
-    let list2 = this.list.filter((w) => !gone.has(w.resource));
-    for (const w of fresh) list2 = insertOrdered(list2, w, (x) => x.resource);
-    const next = Object.create(_WorkloadTable.prototype);
-    Object.assign(next, { list: list2, log: void 0, byNamespace: new Map(this.byNamespace), byLabel: new Map(this.byLabel) });
-    const touch = (map2, key2, w, add4) => {
-      const list3 = (map2.get(key2) ?? []).filter((x) => !gone.has(x.resource));
-      const updated = add4 ? insertOrdered(list3, w, (x) => x.resource) : list3;
-      if (updated.length) map2.set(key2, updated);
-      else map2.delete(key2);
-    };
-    for (const r of removed) {
-      const w = workloadOf(r);
-      if (!w) continue;
-      touch(next.byNamespace, w.namespace, w, false);
-      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, false);
-    }
-    for (const w of fresh) {
-      touch(next.byNamespace, w.namespace, w, true);
-      for (const [k, v] of Object.entries(w.labels)) touch(next.byLabel, `${w.namespace}\0${k}=${v}`, w, true);
-    }
-    return next;
-  }
-  inNamespace(namespace) {
-    this.log?.key(ReadKey.workloads(namespace));
-    return this.byNamespace.get(namespace) ?? [];
-  }
-  /** Workloads in `namespace` that `selector` selects; an empty selector selects every workload there. */
-  select(selector, namespace) {
-    this.log?.key(ReadKey.workloads(namespace));
-    if (selector.invalid) return [];
-    if (isEmptySelector(selector)) return this.byNamespace.get(namespace) ?? [];
-    let candidates;
-    for (const [k, v] of Object.entries(selector.matchLabels)) {
-      const bucket = this.byLabel.get(`${namespace}\0${k}=${v}`) ?? [];
-      if (!candidates || bucket.length < candidates.length) candidates = bucket;
-      if (bucket.length === 0) return [];
-    }
-    return (candidates ?? this.byNamespace.get(namespace) ?? []).filter((w) => matches2(selector, w.labels));
-  }
-  /** Workloads in any namespace that `selector` selects. */
-  selectAnywhere(selector) {
-    this.log?.key(ReadKey.workloads("*"));
-    return [...this.byNamespace.keys()].flatMap((ns) => this.select(selector, ns));
-  }
-  /** Every workload. */
-  get all() {
-    this.log?.key(ReadKey.workloads("*"));
-    return this.list;
-  }
-};
-function push(map2, key2, value) {
-  const list2 = map2.get(key2);
-  if (list2) list2.push(value);
-  else map2.set(key2, [value]);
-}
-
-// src/model/resource-index.ts
-var ANY_KIND = Object.freeze({ group: "*", kind: "*" });
-var WORKLOAD_KINDS = WORKLOAD_TEMPLATES.map((w) => w.kind);
-var ResourceIndex = class _ResourceIndex {
-  /**
-   * `resources`: the repository's, then the ones an installation is assumed to provide (see project/), in
-   * `compareResources` order (so that `withChange` can insert where a full build would).
-   */
-  constructor(resources, settings) {
-    this.settings = settings;
-    const readable = resources.filter((r) => !isUnreadable(r));
-    this.unreadableList = readable.length === resources.length ? [] : resources.filter(isUnreadable);
-    this.listCell = { value: readable };
-    const byKind = /* @__PURE__ */ new Map();
-    const byIdentity2 = /* @__PURE__ */ new Map();
-    const byKindNamespace = /* @__PURE__ */ new Map();
-    this.present = /* @__PURE__ */ new Map();
-    for (const r of this.unreadableList) push2(byIdentity2, r.id, r);
-    for (const r of readable) {
-      push2(byKind, kindId(r), r);
-      push2(byIdentity2, r.id, r);
-      push2(byKindNamespace, `${kindId(r)}\0${r.namespace}`, r);
-      if (isLinted(r)) this.present.set(kindId(r), (this.present.get(kindId(r)) ?? 0) + 1);
-    }
-    this.byKind = byKind;
-    this.byIdentity = LayeredMap.of(byIdentity2);
-    this.byKindNamespace = LayeredMap.of(byKindNamespace);
-    this.memos = LayeredMap.of(/* @__PURE__ */ new Map());
-    this.tables = LayeredMap.of(/* @__PURE__ */ new Map());
-    this.unions = /* @__PURE__ */ new Map();
-    this.derivedFrom = void 0;
-  }
-  settings;
-  /** Every resource in order; after a change computed on first use (most changes never need the whole list). */
-  listCell;
-  /** Objects of unreadable documents: found by identity only. */
-  unreadableList;
-  byKind;
-  byIdentity;
-  byKindNamespace;
-  /** Linted objects per kind (assumed objects and `--crds` CRDs excluded), for `inRepository`. */
-  present;
-  /** Built on first use; one object shared by the index and all its views. */
-  derived = {};
-  memos;
-  tables;
-  unions;
-  /**
-   * For an index made by `withChange` and not yet the current one: the index it was made from and the change. A
-   * table or union first asked for here is built there (once, shared by every later change) and patched.
-   */
-  derivedFrom;
-  /** Set on per-check views (see `view`): records what a check reads. */
-  log;
-  /**
-   * Makes this index (made by `withChange`) the one later changes start from: tables and unions it lacks are then
-   * built on it, and the index it was made from can be freed.
-   */
-  settle() {
-    this.derivedFrom = void 0;
-    void this.list;
-  }
-  get list() {
-    const cell = this.listCell;
-    if (!cell.value) {
-      cell.value = cell.compute();
-      delete cell.compute;
-    }
-    return cell.value;
-  }
-  /**
-   * The objects of unreadable documents (see `isUnreadable`), for a front end that replaces a file's objects. Not a
-   * rule's question: rules find them by identity only.
-   */
-  unreadable() {
-    return this.unreadableList;
-  }
-  /** Every resource: the repository's, then the assumed ones. Reading it reads everything. */
-  get resources() {
-    this.log?.key(ReadKey.kind(ANY_KIND));
-    return this.list;
-  }
-  /**
-   * The same index, recording what is read through it. Views share every table with the index (shallow copies,
-   * see copyWith), so a view costs one object. A function is taken as a log of kinds only.
-   */
-  view(log2) {
-    return copyWith(this, { log: typeof log2 === "function" ? { kind: log2, key: () => {
-    } } : log2 });
-  }
-  /** Resources of a kind; ANY_KIND gives every resource (for rules that check each one, such as schema validation). */
-  all(kind2) {
-    this.log?.kind(kind2);
-    this.log?.key(ReadKey.kind(kind2));
-    if (kind2 === ANY_KIND) return this.list;
-    return this.byKind.get(kindId(kind2)) ?? [];
-  }
-  inNamespace(kind2, namespace) {
-    this.log?.kind(kind2);
-    this.log?.key(ReadKey.namespace(kind2, namespace));
-    return this.byKindNamespace.get(`${kindId(kind2)}\0${namespace}`) ?? [];
-  }
-  /**
-   * Whether the repository itself defines objects of a kind (assumed installation objects do not count). A rule
-   * checks references to a kind only when it does: a repository without any DestinationRule keeps them elsewhere,
-   * and reporting every subset as missing would be noise. Objects read from a live cluster count. Rules ask
-   * src/model/evidence.ts (holdsKind), which answers from here.
-   */
-  inRepository(kind2) {
-    this.log?.kind(kind2);
-    this.log?.key(ReadKey.exists(kind2));
-    return (this.present.get(kindId(kind2)) ?? 0) > 0;
-  }
-  /** The first definition of an object (a duplicate identity is its own finding). */
-  get(kind2, namespace, name) {
-    return this.definitions(kind2, namespace, name)[0];
-  }
-  /** Groups of linted resources that share one identity (kind, namespace, name), each in input order. */
-  duplicates() {
-    this.log?.kind(ANY_KIND);
-    this.log?.key(ReadKey.duplicates());
-    const out = [];
-    for (const group2 of this.byIdentity.values()) {
-      if (group2.length < 2) continue;
-      const linted = group2.filter(isLinted);
-      if (linted.length > 1) out.push(linted);
-    }
-    return out;
-  }
-  /** Every definition of one identity, in input order. */
-  definitions(kind2, namespace, name) {
-    this.log?.kind(kind2);
-    this.log?.key(ReadKey.identity(kind2, namespace, name));
-    return this.byIdentity.get(identity(kind2, namespace, name)) ?? [];
-  }
-  namespaces() {
-    this.log?.kind(K.Namespace);
-    const table3 = this.namespaceTable();
-    return this.log ? table3.recorded(this.log) : table3;
-  }
-  workloads() {
-    for (const k of WORKLOAD_KINDS) this.log?.kind(k);
-    this.derived.workloads ??= new WorkloadTable(
-      WORKLOAD_KINDS.flatMap((k) => this.unrecorded(k)).map(workloadOf).filter((w) => w !== void 0)
-    );
-    return this.log ? this.derived.workloads.recorded(this.log) : this.derived.workloads;
-  }
-  /**
-   * A table derived from some kinds, built once and shared by every rule (e.g. DestinationRules by host).
-   * The kinds are recorded as read on every call, not only by the rule that happened to build it. What the build
-   * reads becomes the memo's own dependencies: a change to any of them (or to a declared kind) drops it.
-   */
-  memo(key2, kinds, build3) {
-    for (const k of kinds) this.log?.kind(k);
-    this.log?.key(ReadKey.memo(key2));
-    let entry = this.memos.get(key2);
-    if (!entry) {
-      const deps = new Set(kinds.map(ReadKey.kind));
-      entry = { value: this.recordInto(deps, build3), deps };
-      this.memos.set(key2, entry);
-    }
-    return entry.value;
-  }
-  /**
-   * A scalar derived from the whole index ("does the repository use Linkerd?"). Unlike a memo it is recomputed
-   * whenever something it read changes, and the checks that read it re-run only when its value changes, so a
-   * fact read by every check does not make every change re-run every check. `compute` must read through the
-   * index it is given.
-   */
-  fact(key2, kinds, compute) {
-    for (const k of kinds) this.log?.kind(k);
-    this.log?.key(ReadKey.memo(key2));
-    let entry = this.memos.get(key2);
-    if (!entry) {
-      const deps = new Set(kinds.map(ReadKey.kind));
-      entry = { value: this.recordInto(deps, () => compute(this)), deps, fact: compute };
-      this.memos.set(key2, entry);
-    }
-    return entry.value;
-  }
-  /**
-   * The strings the objects contribute, each object on its own without reading the index ("the namespaces the
-   * repository uses", "whether any object is Linkerd's"). Every object is asked; `kinds` are what a rule reading
-   * it is taken to read. A change asks only the changed objects, and its readers re-run only when a string
-   * appears or vanishes, so a question about the whole index costs a change what it touches.
-   */
-  union(name, kinds, valuesOf) {
-    for (const k of kinds) this.log?.kind(k);
-    this.log?.key(ReadKey.memo(name));
-    let state = this.unions.get(name);
-    if (!state && this.derivedFrom) {
-      const { index, change } = this.derivedFrom;
-      index.union(name, [], valuesOf);
-      state = patchUnion(index.unions.get(name), change.removed, change.added);
-      this.unions.set(name, state);
-    }
-    if (!state) {
-      const counts = /* @__PURE__ */ new Map();
-      for (const r of this.list) for (const v of new Set(valuesOf(r))) counts.set(v, (counts.get(v) ?? 0) + 1);
-      state = { valuesOf, counts, values: new Set(counts.keys()) };
-      this.unions.set(name, state);
-    }
-    return state.values;
-  }
-  /**
-   * Whether this index holds what a memo, fact, union or table read key (`M name`, `T name key`) asks about, so that
-   * `withChange` reports that key when the change alters its answer (it reports only what was built).
-   */
-  holds(readKey) {
-    if (readKey.startsWith("M ")) {
-      const name = readKey.slice(2);
-      return this.memos.get(name) !== void 0 || this.unions.has(name);
-    }
-    if (!readKey.startsWith("T ")) return false;
-    for (let end = readKey.indexOf(" ", 2); end > 0; end = readKey.indexOf(" ", end + 1)) {
-      if (this.tables.get(readKey.slice(2, end)) !== void 0) return true;
-    }
-    return false;
-  }
-  /**
-   * What each memo, fact, union and table built on this index read, by `M name` or `T name` (a union reads every
-   * object; a table, its kinds and what any of its entries read).
-   */
-  derivedReads() {
-    const out = /* @__PURE__ */ new Map();
-    for (const [name, entry] of this.memos.entries()) out.set(`M ${name}`, entry.deps);
-    for (const name of this.unions.keys()) out.set(`M ${name}`, /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]));
-    for (const [name, state] of this.tables.entries()) {
-      const deps = new Set(state.kinds.map(ReadKey.kind));
-      for (const [, c] of state.contributions.entries()) for (const d of c.deps) deps.add(d);
-      out.set(`T ${name}`, deps);
-    }
-    return out;
-  }
-  /** The value of a memo built on this index (undefined when it is not built, or is a fact or union). */
-  memoValue(name) {
-    const entry = this.memos.get(name);
-    return entry && !entry.fact ? { value: entry.value } : void 0;
-  }
-  /**
-   * A lookup table that every object of `kinds` contributes entries to, each independently of the others
-   * (`entriesOf` may read the index, e.g. to resolve a host): "DestinationRules by namespace and host",
-   * "VirtualServices by routed host and subset". Lookups are recorded per key, and a change recomputes only the
-   * changed objects' entries (and those whose reads it invalidated), so a table costs a change what it touches.
-   * Entries keep index order within a key.
-   */
-  table(name, kinds, entriesOf3, first = () => 0) {
-    for (const k of kinds) this.log?.kind(k);
-    let state = this.tables.get(name);
-    if (!state && this.derivedFrom) {
-      const { index, change, keys } = this.derivedFrom;
-      index.table(name, kinds, entriesOf3, first);
-      state = this.patchTable(index.tables.get(name), change, keys);
-      this.tables.set(name, state);
-    }
-    if (!state) {
-      state = {
-        kinds,
-        first,
-        entriesOf: entriesOf3,
-        buckets: LayeredMap.of(/* @__PURE__ */ new Map()),
-        contributions: LayeredMap.of(/* @__PURE__ */ new Map()),
-        dependents: LayeredMap.of(/* @__PURE__ */ new Map())
-      };
-      for (const kind2 of kinds) for (const r of this.unrecorded(kind2)) this.contribute(state, r, false, /* @__PURE__ */ new Set());
-      this.tables.set(name, state);
-    }
-    const buckets = state.buckets;
-    const log2 = this.log;
-    return {
-      get(key2) {
-        log2?.key(ReadKey.table(name, key2));
-        return (buckets.get(key2) ?? []).map((e) => e.value);
-      },
-      entries(key2) {
-        log2?.key(ReadKey.table(name, key2));
-        return buckets.get(key2) ?? [];
-      }
-    };
-  }
-  /**
-   * A table built on the index this one was made from, after the change: the changed objects' entries and those
-   * that read what changed are recomputed. (No check of the earlier index read it, so no read key reports it.)
-   */
-  patchTable(built, change, keys) {
-    const state = {
-      ...built,
-      buckets: built.buckets.derive(),
-      contributions: built.contributions.derive(),
-      dependents: built.dependents.derive(),
-      owned: /* @__PURE__ */ new Set()
-    };
-    const changedKeys = /* @__PURE__ */ new Set();
-    const mine = (r) => state.kinds.some((k) => sameKind(k, r));
-    for (const r of change.removed) if (mine(r)) this.withdraw(state, r, changedKeys);
-    for (const r of change.added) if (mine(r)) this.contribute(state, r, true, changedKeys);
-    const stale = /* @__PURE__ */ new Set();
-    for (const key2 of keys) for (const r of state.dependents.get(key2) ?? []) if (!change.added.includes(r)) stale.add(r);
-    for (const r of stale) {
-      this.withdraw(state, r, changedKeys);
-      this.contribute(state, r, true, changedKeys);
-    }
-    return state;
-  }
-  /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
-  contribute(state, r, ordered, changed) {
-    const deps = /* @__PURE__ */ new Set();
-    const entries = [...this.recordInto(deps, () => state.entriesOf(r, this))];
-    const keys = [];
-    for (const [key2, value] of entries) {
-      const list2 = state.buckets.get(key2);
-      const entry = { resource: r, value };
-      if (!list2) state.buckets.set(key2, own(state, [entry]));
-      else if (!ordered) list2.push(entry);
-      else if (state.owned?.has(list2)) list2.splice(orderedPosition(list2, entry, (e) => e.resource, state.first), 0, entry);
-      else state.buckets.set(key2, own(state, insertOrdered(list2, entry, (e) => e.resource, state.first)));
-      keys.push(key2);
-      changed.add(key2);
-    }
-    state.contributions.set(r, { keys, deps: [...deps] });
-    for (const d of deps) {
-      const set2 = state.dependents.get(d);
-      if (!set2) state.dependents.set(d, own(state, /* @__PURE__ */ new Set([r])));
-      else if (!ordered || state.owned?.has(set2)) set2.add(r);
-      else state.dependents.set(d, own(state, /* @__PURE__ */ new Set([...set2, r])));
-    }
-  }
-  /** Removes an object's entries from a table; records changed keys. */
-  withdraw(state, r, changed) {
-    const was = state.contributions.get(r);
-    if (!was) return;
-    for (const key2 of new Set(was.keys)) {
-      const before = state.buckets.get(key2) ?? [];
-      let list2;
-      if (state.owned?.has(before)) {
-        list2 = before;
-        for (let i = list2.length - 1; i >= 0; i--) if (list2[i].resource === r) list2.splice(i, 1);
-      } else list2 = own(state, before.filter((e) => e.resource !== r));
-      if (list2.length) state.buckets.set(key2, list2);
-      else state.buckets.delete(key2);
-      changed.add(key2);
-    }
-    for (const d of was.deps) {
-      const before = state.dependents.get(d);
-      const set2 = state.owned?.has(before) ? before : own(state, new Set(before ?? []));
-      set2.delete(r);
-      if (set2.size) state.dependents.set(d, set2);
-      else state.dependents.delete(d);
-    }
-    state.contributions.delete(r);
-  }
-  /** Runs `build` with this index's reads going to `deps` (kinds still go to the outer log, for the reads test). */
-  recordInto(deps, build3) {
-    const outer = this.log;
-    this.log = { kind: (k) => outer?.kind(k), key: (key2) => deps.add(key2) };
-    try {
-      return build3();
-    } finally {
-      this.log = outer;
-    }
-  }
-  /**
-   * The index after `change`, sharing what the change leaves alone, and the read keys whose answers may differ.
-   * `removed` must be objects of this index; `added` are new objects (an update removes the old version and adds
-   * the new one).
-   */
-  withChange(change) {
-    const removed = change.removed.filter((r) => !isUnreadable(r));
-    const added = change.added.filter((r) => !isUnreadable(r));
-    const readable = { removed, added };
-    const listed = () => {
-      const gone = new Set(removed);
-      const list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
-      for (const r of added) list2.splice(orderedPosition(list2, r, (x) => x), 0, r);
-      return list2;
-    };
-    const unreadableGone = new Set(change.removed.filter(isUnreadable));
-    const unreadableList = [...this.unreadableList.filter((r) => !unreadableGone.has(r)), ...change.added.filter(isUnreadable)];
-    const next = Object.create(_ResourceIndex.prototype);
-    const fields = {
-      settings: this.settings,
-      listCell: { compute: listed },
-      unreadableList,
-      log: void 0,
-      byKind: new Map(this.byKind),
-      byIdentity: this.byIdentity.derive(),
-      byKindNamespace: this.byKindNamespace.derive(),
-      present: new Map(this.present),
-      derived: {},
-      memos: this.memos.derive(),
-      tables: this.tables.derive(),
-      unions: new Map(this.unions),
-      derivedFrom: void 0
-    };
-    Object.assign(next, fields);
-    const keys = /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]);
-    const removedSet = new Set(change.removed);
-    const patchList = (list2, add4) => {
-      const out = (list2 ?? []).filter((r) => !removedSet.has(r));
-      for (const r of add4) out.splice(orderedPosition(out, r, (x) => x), 0, r);
-      return out;
-    };
-    const group2 = (rs, keyOf3) => {
-      const out = /* @__PURE__ */ new Map();
-      for (const r of rs) push2(out, keyOf3(r), r);
-      return out;
-    };
-    const touched = [...removed, ...added];
-    for (const [kind2] of group2(touched, kindId)) {
-      const list2 = patchList(this.byKind.get(kind2), added.filter((r) => kindId(r) === kind2));
-      if (list2.length) next.byKind.set(kind2, list2);
-      else next.byKind.delete(kind2);
-    }
-    for (const [id, rs] of group2([...change.removed, ...change.added], (r) => r.id)) {
-      const before = this.byIdentity.get(id) ?? [];
-      const list2 = patchList(before, change.added.filter((r2) => r2.id === id));
-      if (list2.length) next.byIdentity.set(id, list2);
-      else next.byIdentity.delete(id);
-      const r = rs[0];
-      keys.add(ReadKey.identity(r, r.namespace, r.name));
-      if (before.length > 1 || list2.length > 1) keys.add(ReadKey.duplicates());
-    }
-    for (const [key2, rs] of group2(touched, (r) => `${kindId(r)}\0${r.namespace}`)) {
-      const list2 = patchList(this.byKindNamespace.get(key2), added.filter((r2) => `${kindId(r2)}\0${r2.namespace}` === key2));
-      if (list2.length) next.byKindNamespace.set(key2, list2);
-      else next.byKindNamespace.delete(key2);
-      const r = rs[0];
-      keys.add(ReadKey.kind(r));
-      keys.add(ReadKey.namespace(r, r.namespace));
-    }
-    for (const r of touched) {
-      if (!isLinted(r)) continue;
-      const kind2 = kindId(r);
-      const before = next.present.get(kind2) ?? 0;
-      const after = before + (removedSet.has(r) ? -1 : 1);
-      next.present.set(kind2, after);
-      if (before === 0 !== (after === 0)) keys.add(ReadKey.exists(r));
-    }
-    next.derived.namespaces = this.namespaceTable().patched(removed, added, keys);
-    const workloadChanges = touched.filter((r) => WORKLOAD_KINDS.some((k) => sameKind(k, r)));
-    for (const r of workloadChanges) {
-      keys.add(ReadKey.workloads(r.namespace));
-      keys.add(ReadKey.workloads("*"));
-    }
-    if (this.derived.workloads) {
-      next.derived.workloads = workloadChanges.length ? this.derived.workloads.patched(removed.filter((r) => workloadChanges.includes(r)), added.filter((r) => workloadChanges.includes(r))) : this.derived.workloads;
-    }
-    for (const [name, state] of this.unions) {
-      const patched = patchUnion(state, removed, added);
-      if (patched === state) continue;
-      next.unions.set(name, patched);
-      if (patched.values !== state.values) keys.add(ReadKey.memo(name));
-    }
-    const recomputed = /* @__PURE__ */ new Map();
-    for (const [name, state] of [...this.tables.entries()]) {
-      const patched = {
-        ...state,
-        buckets: state.buckets.derive(),
-        contributions: state.contributions.derive(),
-        dependents: state.dependents.derive(),
-        owned: /* @__PURE__ */ new Set()
-      };
-      next.tables.set(name, patched);
-      const changedKeys = /* @__PURE__ */ new Set();
-      for (const r of removed) if (state.kinds.some((k) => sameKind(k, r))) next.withdraw(patched, r, changedKeys);
-      for (const r of added) if (state.kinds.some((k) => sameKind(k, r))) next.contribute(patched, r, true, changedKeys);
-      recomputed.set(name, new Set(added));
-      for (const key2 of changedKeys) keys.add(ReadKey.table(name, key2));
-    }
-    const settled = /* @__PURE__ */ new Set();
-    for (let again = true; again; ) {
-      again = false;
-      for (const [name, state] of [...next.tables.entries()]) {
-        const done = recomputed.get(name) ?? /* @__PURE__ */ new Set();
-        recomputed.set(name, done);
-        const stale = /* @__PURE__ */ new Set();
-        for (const key2 of keys) for (const r of state.dependents.get(key2) ?? []) if (!done.has(r)) stale.add(r);
-        if (!stale.size) continue;
-        const changedKeys = /* @__PURE__ */ new Set();
-        for (const r of stale) {
-          done.add(r);
-          next.withdraw(state, r, changedKeys);
-          next.contribute(state, r, true, changedKeys);
-        }
-        for (const key2 of changedKeys) {
-          const readKey = ReadKey.table(name, key2);
-          if (!keys.has(readKey)) {
-            keys.add(readKey);
-            again = true;
-          }
-        }
-      }
-      for (const [name, entry] of [...next.memos.entries()]) {
-        const memoKey = ReadKey.memo(name);
-        if (keys.has(memoKey) || settled.has(name) || ![...keys].some((k) => entry.deps.has(k))) continue;
-        if (entry.fact) {
-          const deps = new Set([...entry.deps].filter((d) => d.startsWith("K ")));
-          const value = next.recordInto(deps, () => entry.fact(next));
-          next.memos.set(name, { value, deps, fact: entry.fact });
-          if (Object.is(value, entry.value)) {
-            settled.add(name);
-            continue;
-          }
-        } else {
-          next.memos.delete(name);
-        }
-        keys.add(memoKey);
-        again = true;
-      }
-    }
-    next.derivedFrom = { index: this, change: readable, keys };
-    return { index: next, keys };
-  }
-  unrecorded(kind2) {
-    return this.byKind.get(kindId(kind2)) ?? [];
-  }
-  namespaceTable() {
-    return this.derived.namespaces ??= CountedNamespaces.build(this.list, this.unrecorded(K.Namespace));
-  }
-};
-function own(state, value) {
-  state.owned?.add(value);
-  return value;
-}
-function patchUnion(state, removed, added) {
-  const delta = /* @__PURE__ */ new Map();
-  for (const [rs, by] of [[removed, -1], [added, 1]]) {
-    for (const r of rs) for (const v of new Set(state.valuesOf(r))) delta.set(v, (delta.get(v) ?? 0) + by);
-  }
-  if (![...delta.values()].some((d) => d !== 0)) return state;
-  const counts = new Map(state.counts);
-  let appearedOrVanished = false;
-  for (const [v, d] of delta) {
-    const before = counts.get(v) ?? 0;
-    const after = before + d;
-    if (after > 0) counts.set(v, after);
-    else counts.delete(v);
-    if (before > 0 !== after > 0) appearedOrVanished = true;
-  }
-  return { valuesOf: state.valuesOf, counts, values: appearedOrVanished ? new Set(counts.keys()) : state.values };
-}
-var CountedNamespaces = class _CountedNamespaces {
-  constructor(counts, declaredByName, nameSet) {
-    this.counts = counts;
-    this.declaredByName = declaredByName;
-    this.nameSet = nameSet;
-  }
-  counts;
-  declaredByName;
-  nameSet;
-  log;
-  /** Reading the whole set reads whether any namespace appears or goes. */
-  get names() {
-    this.log?.key(ReadKey.namespaceExists("*"));
-    return this.nameSet;
-  }
-  static build(resources, namespaceObjects) {
-    const declared = /* @__PURE__ */ new Map();
-    for (const ns of namespaceObjects) if (!declared.has(ns.name)) declared.set(ns.name, ns);
-    const counts = /* @__PURE__ */ new Map();
-    for (const name of declared.keys()) counts.set(name, 0);
-    for (const r of resources) if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 0) + 1);
-    return new _CountedNamespaces(counts, declared, new Set(counts.keys()));
-  }
-  recorded(log2) {
-    return copyWith(this, { log: log2 });
-  }
-  exists(name) {
-    this.log?.key(ReadKey.namespaceExists(name));
-    return this.nameSet.has(name);
-  }
-  declared(name) {
-    this.log?.key(ReadKey.identity(K.Namespace, "", name));
-    return this.declaredByName.get(name);
-  }
-  /** The table after a change; adds the keys of namespaces that appeared or disappeared. */
-  patched(removed, added, keys) {
-    if (![...removed, ...added].some((r) => sameKind(r, K.Namespace))) {
-      const delta = /* @__PURE__ */ new Map();
-      for (const r of removed) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) - 1);
-      for (const r of added) if (r.namespace) delta.set(r.namespace, (delta.get(r.namespace) ?? 0) + 1);
-      if ([...delta.values()].every((d) => d === 0)) return this;
-    }
-    const counts = new Map(this.counts);
-    const declared = new Map(this.declaredByName);
-    for (const r of removed) {
-      if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 1) - 1);
-      if (sameKind(r, K.Namespace) && declared.get(r.name) === r) declared.delete(r.name);
-    }
-    for (const r of added) {
-      if (r.namespace) counts.set(r.namespace, (counts.get(r.namespace) ?? 0) + 1);
-      if (sameKind(r, K.Namespace) && !declared.has(r.name)) declared.set(r.name, r);
-    }
-    for (const r of removed) {
-      if (!sameKind(r, K.Namespace) || declared.has(r.name)) continue;
-      const other = added.find((a) => sameKind(a, K.Namespace) && a.name === r.name);
-      if (other) declared.set(r.name, other);
-    }
-    const names2 = new Set(declared.keys());
-    for (const [name, n] of counts) {
-      if (n > 0) names2.add(name);
-      else if (!declared.has(name)) counts.delete(name);
-    }
-    for (const name of /* @__PURE__ */ new Set([...this.nameSet, ...names2])) {
-      if (this.nameSet.has(name) !== names2.has(name)) {
-        keys.add(ReadKey.namespaceExists(name));
-        keys.add(ReadKey.namespaceExists("*"));
-      }
-    }
-    return new _CountedNamespaces(counts, declared, names2);
-  }
-};
-function resourcesFromRaw(raw, settings) {
-  const clusterScoped = /* @__PURE__ */ new Set();
-  for (const r of raw) {
-    if (r.kind !== "CustomResourceDefinition") continue;
-    const s = asObject(r.data.spec);
-    const kind2 = asString(asObject(s?.names)?.kind);
-    if (kind2 && s?.scope === "Cluster") clusterScoped.add(`${asString(s.group) ?? ""}/${kind2}`);
-  }
-  return raw.map((r) => {
-    const { group: group2, version } = parseApiVersion(r.apiVersion);
-    const key2 = { group: group2, kind: r.kind };
-    const meta = asObject(r.data.metadata) ?? {};
-    const written = asString(meta.namespace);
-    const cluster = isBuiltinClusterScoped(key2) || clusterScoped.has(`${group2}/${r.kind}`);
-    const namespace = cluster ? "" : written || (r.origin.kind === "cluster" ? "" : settings.defaultNamespace);
-    const name = asString(meta.name) ?? asString(meta.generateName) ?? "";
-    return {
-      apiVersion: r.apiVersion,
-      group: group2,
-      version,
-      kind: r.kind,
-      namespace,
-      name,
-      namespaceWritten: Boolean(written),
-      data: r.data,
-      origin: r.origin,
-      id: identity(key2, namespace, name)
-    };
-  });
-}
-function push2(map2, key2, value) {
-  const list2 = map2.get(key2);
-  if (list2) list2.push(value);
-  else map2.set(key2, [value]);
 }
 
 // src/engine/incremental.ts
@@ -56491,7 +56621,7 @@ function gatewayObjects(repo, gw) {
   const hasWorkload = repo.some((r) => {
     if (r.namespace !== gw.namespace) return false;
     const w = workloadOf(r);
-    return w !== void 0 && matches2(selector, w.labels);
+    return w !== void 0 && matches(selector, w.labels);
   });
   if (hasWorkload) return [service];
   const podLabels = { app: gw.name, ...gw.labels };
@@ -58285,7 +58415,8 @@ function makeSettings(partial = {}) {
     externalHosts: partial.externalHosts ?? [],
     gatewayApiChannel: partial.gatewayApiChannel,
     gatewayApiBundle: partial.gatewayApiBundle ?? "auto",
-    linkerd: { distribution: partial.linkerd?.distribution ?? "open-source", injectValues: partial.linkerd?.injectValues ?? [] }
+    linkerd: { distribution: partial.linkerd?.distribution ?? "open-source", injectValues: partial.linkerd?.injectValues ?? [] },
+    readOnlyIn: partial.readOnlyIn ?? {}
   };
 }
 function settingsFor(config, options, cwd) {
@@ -58303,7 +58434,8 @@ function settingsFor(config, options, cwd) {
     gatewayApiBundle: s.gatewayApiBundle,
     linkerd: s.linkerd,
     installation: s.installation,
-    installationRead: options.installation
+    installationRead: options.installation,
+    readOnlyIn: options.readOnlyIn
   });
 }
 function readMeshFile(file2, parse13) {
@@ -58535,37 +58667,55 @@ async function readKind(client, s, scope, signal, out) {
     }
     return { status: "read", count: out.length, scope: [scope.rootNamespace] };
   }
-  const wide = !s.namespaced || !scope.namespaces || (await canList(client, s, void 0, signal, "list")).ok;
-  const targets3 = wide ? [void 0] : scope.namespaces;
-  for (const ns of targets3) {
-    const allowed = await canList(client, s, ns, signal, "list");
-    if (!allowed.ok) return { status: "forbidden", reason: allowed.reason };
+  const everywhere = await canList(client, s, void 0, signal, "list");
+  const denied = [];
+  let targets3 = [void 0];
+  if (!everywhere.ok) {
+    if (!s.namespaced || !scope.namespaces) return { status: "forbidden", reason: everywhere.reason };
+    targets3 = [];
+    for (const ns of scope.namespaces) {
+      const allowed = await canList(client, s, ns, signal, "list");
+      if (allowed.ok) targets3.push(ns);
+      else denied.push({ namespace: ns, reason: allowed.reason });
+    }
+    if (!targets3.length) return { status: "forbidden", reason: denied.map((d) => d.reason).join("; ") };
   }
-  let count = 0;
+  const objects = [];
   const accept = id === "Secret" ? "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json" : void 0;
   for (const ns of targets3) {
+    const inNamespace = [];
     let token;
     do {
       const query2 = new URLSearchParams({ limit: String(PAGE), ...token ? { continue: token } : {} });
       const res = await client.request("GET", `${collectionPath(s, ns)}?${query2}`, { signal, ...accept ? { accept } : {} });
-      if (res.status === 403) return { status: "forbidden", reason: `cannot list ${s.plural}.${s.group || "core"}${ns ? ` in namespace "${ns}"` : ""}: ${messageOf(res)}` };
+      if (res.status === 403) {
+        const reason = `cannot list ${s.plural}.${s.group || "core"}${ns ? ` in namespace "${ns}"` : ""}: ${messageOf(res)}`;
+        if (ns === void 0) return { status: "forbidden", reason };
+        denied.push({ namespace: ns, reason });
+        inNamespace.length = 0;
+        break;
+      }
       if (res.status === 410 && token) {
         token = void 0;
+        inNamespace.length = 0;
         continue;
       }
       if (res.status !== 200) return { status: "failed", reason: `HTTP ${res.status} listing ${s.plural}: ${messageOf(res)}` };
       const list2 = objectOf(res.json);
       for (const item of arrayOf(list2?.items)) {
         const raw = toRaw(item, s);
-        if (raw && !ownedByWorkload(raw, id)) {
-          out.push(raw);
-          count++;
-        }
+        if (raw && !ownedByWorkload(raw, id)) inNamespace.push(raw);
       }
       token = stringOf(objectOf(list2?.metadata)?.continue) || void 0;
     } while (token);
+    objects.push(...inNamespace);
   }
-  return { status: "read", count, scope: targets3[0] === void 0 ? "cluster" : targets3 };
+  out.push(...objects);
+  const count = objects.length;
+  const read = targets3.filter((ns) => ns !== void 0 && !denied.some((d) => d.namespace === ns));
+  if (targets3[0] === void 0) return { status: "read", count, scope: "cluster" };
+  if (!read.length) return { status: "forbidden", reason: denied.map((d) => d.reason).join("; ") };
+  return { status: "read", count, scope: read, ...denied.length ? { denied } : {} };
 }
 async function canList(client, s, namespace, signal, verb, name) {
   const review = {
@@ -58984,7 +59134,7 @@ function policyAppliesTo(index, policy, pod2) {
     case "namespace":
       return own2 || policy.namespace === root;
     case "selector":
-      return (own2 || selectsMeshWide(index, policy)) && matches2(target.selector, pod2.labels);
+      return (own2 || selectsMeshWide(index, policy)) && matches(target.selector, pod2.labels);
     case "targetRefs":
       return own2 && target.refs.some((r) => r.kind === "Gateway" && r.group === K.KubernetesGateway.group && pod2.labels[GATEWAY_NAME_LABEL] === r.name);
   }
@@ -59866,7 +60016,7 @@ function decidedPorts(index, pa) {
   const namespaces = target.kind === "namespace" && pa.namespace === root ? repositoryNamespaces(index) : [pa.namespace];
   let targets3 = namespaces.flatMap((ns) => [...serverTargets(index, `*.${ns}.svc.${domain}`), ...unservedHosts(index, ns)]);
   if (target.kind === "selector") {
-    targets3 = targets3.filter((t) => matches2(target.selector, t.pod.labels));
+    targets3 = targets3.filter((t) => matches(target.selector, t.pod.labels));
     if (targets3.length === 0) {
       targets3 = [{ pod: { namespace: pa.namespace, labels: target.selector.matchLabels }, workload: void 0, service: void 0, ports: [], inMesh: true }];
     }
@@ -61202,7 +61352,7 @@ function serversInNamespace(index, namespace) {
   return table3.get(namespace) ?? [];
 }
 var serverWorkloads = (index, server) => server.selects === "pods" ? index.workloads().select(server.selector, server.resource.namespace) : [];
-var serverExternalWorkloads = (index, server) => server.selects === "external" ? index.inNamespace(K.ExternalWorkload, server.resource.namespace).filter((e) => matches2(server.selector, labelsOf(e))) : [];
+var serverExternalWorkloads = (index, server) => server.selects === "external" ? index.inNamespace(K.ExternalWorkload, server.resource.namespace).filter((e) => matches(server.selector, labelsOf(e))) : [];
 var PROXY_CONTAINER_PORTS = [
   { name: "linkerd-proxy", containerPort: 4143 },
   { name: "linkerd-admin", containerPort: 4191 }
@@ -61218,7 +61368,7 @@ function serverPortOn(server, workload) {
 }
 function serversFor(index, pod2, port3) {
   return serversInNamespace(index, pod2.namespace).filter((s) => {
-    if (s.selects !== "pods" || !matches2(s.selector, pod2.labels)) return false;
+    if (s.selects !== "pods" || !matches(s.selector, pod2.labels)) return false;
     return pod2.workload ? serverPortOn(s, pod2.workload) === port3 : s.port === port3;
   });
 }
@@ -61378,7 +61528,7 @@ function serverAuthorizationServers(index, sa) {
   if (name !== void 0) return { by: "name", name, selector: void 0, path: ["spec", "server", "name"], servers: all.filter((s) => s.resource.name === name) };
   if (asObject(server.selector)) {
     const selector = selectorFromLabelSelector(server.selector);
-    return { by: "selector", name: void 0, selector, path: ["spec", "server", "selector"], servers: all.filter((s) => matches2(selector, labelsOf(s.resource))) };
+    return { by: "selector", name: void 0, selector, path: ["spec", "server", "selector"], servers: all.filter((s) => matches(selector, labelsOf(s.resource))) };
   }
   return { by: void 0, name: void 0, selector: void 0, path: ["spec", "server"], servers: [] };
 }
@@ -62532,7 +62682,7 @@ function namespaceAllowed(index, listener, owner, routeNamespace) {
     case "Selector": {
       if (!listener.selector) return void 0;
       const { labels, complete } = namespaceLabels(index, routeNamespace);
-      return matches2(listener.selector, labels) ? true : complete ? false : void 0;
+      return matches(listener.selector, labels) ? true : complete ? false : void 0;
     }
     default:
       return void 0;
@@ -62738,7 +62888,7 @@ function listenersAllowed(index, gateway, namespace) {
       const selector = asObject(asObject(spec(gateway).allowedListeners)?.namespaces)?.selector;
       if (selector === void 0) return false;
       const { labels, complete } = namespaceLabels(index, namespace);
-      return matches2(selectorFromLabelSelector(selector), labels) ? true : complete ? false : void 0;
+      return matches(selectorFromLabelSelector(selector), labels) ? true : complete ? false : void 0;
     }
     default:
       return false;
@@ -64778,7 +64928,7 @@ function generatedGatewayMatch(index, selector, namespace) {
   return gateways.find((gw) => {
     const infrastructure = asStringMap(asObject(spec(gw).infrastructure)?.labels) ?? {};
     const labels = { ...infrastructure, "gateway.networking.k8s.io/gateway-name": gw.name, "istio.io/gateway-name": gw.name };
-    return matches2(selector, labels);
+    return matches(selector, labels);
   });
 }
 function selectorMatchingNothing(index, policy) {
@@ -65673,7 +65823,7 @@ var destinationrule_subset_no_pods_default = defineRule({
       const impossible = Object.entries(labels).some(([k, v]) => v === "" && !(k in templateLabels));
       if (Object.keys(templateLabels).length === 0 && !impossible) return;
       const selector = selectorFromLabels(templateLabels);
-      if (!impossible && backends.some((b) => matches2(selector, b))) return;
+      if (!impossible && backends.some((b) => matches(selector, b))) return;
       const route = routedSubset(ctx.index, host, name);
       ctx.report({
         resource: dr,
@@ -65740,7 +65890,7 @@ var destinationrule_tls_conflict_default = defineRule({
       const ports = t.ports.length ? t.ports : [{ servicePort: void 0, targetPort: void 0 }];
       for (const f of fields) {
         const labels = f.subset === void 0 ? void 0 : subsets.get(f.subset);
-        if (labels && t.workload && !matches2(selectorFromLabels(labels), t.pod.labels)) continue;
+        if (labels && t.workload && !matches(selectorFromLabels(labels), t.pod.labels)) continue;
         for (const p of ports) {
           if (f.port !== void 0 && p.servicePort !== f.port) continue;
           if (tlsSetting(dr, p.servicePort, f.subset).path?.join(".") !== f.path.join(".")) continue;
@@ -81649,7 +81799,7 @@ function webhooksOf(config) {
   });
 }
 var isIstioWebhook = (w) => w.name.endsWith("istio.io");
-var selectorAdmits = (selector, labels) => selector === void 0 || matches2(selector, labels);
+var selectorAdmits = (selector, labels) => selector === void 0 || matches(selector, labels);
 function istioInjectionWebhooks(index) {
   return index.memo(
     "istio/injection-webhooks",
@@ -84741,7 +84891,7 @@ function proxyImageType(index, workload) {
     ...index.inNamespace(K.ProxyConfig, workload.namespace).filter((p) => !asObject(spec(p).selector)),
     ...index.inNamespace(K.ProxyConfig, workload.namespace).filter((p) => {
       const labels = asStringMap(asObject(spec(p).selector)?.matchLabels);
-      return labels !== void 0 && matches2(selectorFromLabels(labels), workload.labels);
+      return labels !== void 0 && matches(selectorFromLabels(labels), workload.labels);
     })
   ];
   for (const pc of configs) type2 = imageTypeOf(spec(pc)) || type2;
@@ -85103,7 +85253,7 @@ var policy_selector_ineffective_default = defineRule({
         [GATEWAY_NAME_LABEL2]: gw.name
       }))
     ];
-    const hit = pods.find((labels) => matches2(target.selector, labels));
+    const hit = pods.find((labels) => matches(target.selector, labels));
     if (!hit) return;
     const name = hit[GATEWAY_NAME_LABEL2];
     const waypoint = isWaypoint(ctx.index.get(K.KubernetesGateway, policy.namespace, name), hit);
@@ -91055,17 +91205,14 @@ async function lint(inputs, options = {}) {
     throw new UsageError(`${config.file ?? "the configuration"}: rules: unknown rule id, code or area ${unknownRules.join(", ")}; "meshlint --list-rules" lists them`);
   }
   let projectOptions = options;
-  let skippedRules = [];
-  let enabled2 = (r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);
+  let unread = [];
+  const enabled2 = (r) => (isResourceRule(r) || isGlobalRule(r)) && !isTurnedOff(r, config);
   if (options.cluster) {
     const read = await readClusterFor(catalog2.rules.filter(enabled2), options.cluster, options, config.settings.rootNamespace).catch((error2) => {
       throw error2 instanceof ClusterError ? new UsageError(error2.message) : error2;
     });
     projectOptions = { ...options, ...read.options };
-    skippedRules = read.skipped;
-    const skipped = new Set(read.skipped.map((s) => s.ruleId));
-    const before = enabled2;
-    enabled2 = (r) => before(r) && !skipped.has(r.meta.id);
+    unread = read.unread;
   }
   const project = await loadProject(inputs, { ...projectOptions, config });
   const { cwd, index, loaded: loaded2 } = project;
@@ -91093,7 +91240,7 @@ async function lint(inputs, options = {}) {
     config,
     index,
     catalog: catalog2,
-    skippedRules,
+    unread,
     deployments: project.deployments.map((d) => ({ name: d.name, tool: d.tool, resources: d.resources.filter((r) => r.origin.kind !== "unreadable").length, ...d.declaredBy ? { declaredBy: d.declaredBy } : {} })),
     ...checked2.engine ? { engine: checked2.engine } : {}
   };
@@ -91193,27 +91340,36 @@ async function readClusterFor(rules, cluster, options, rootNamespace) {
     ...cluster.namespaces ? { namespaces: [.../* @__PURE__ */ new Set([...cluster.namespaces, root])] } : {},
     ...cluster.timeoutMs !== void 0 ? { timeoutMs: cluster.timeoutMs } : {}
   });
-  const unreadable = /* @__PURE__ */ new Map();
-  for (const [id, status3] of snapshot.kinds) if (status3.status === "forbidden" || status3.status === "failed") unreadable.set(id, status3.reason);
+  const { readOnlyIn, unread } = unreadParts(snapshot.kinds, (id) => snapshot.served.get(id)?.namespaced !== false);
   const meshConfig = options.meshConfigFile || options.meshConfig ? void 0 : clusterMeshConfig(snapshot.resources, root);
   return {
     options: {
       clusterResources: snapshot.resources.map((r) => r.kind === "CustomResourceDefinition" ? { ...r, origin: { ...r.origin, kind: "crds" } } : r),
-      installation: clusterInstallation((k) => ["read", "absent"].includes(snapshot.kinds.get(kindId(k))?.status ?? "")),
-      ...meshConfig ? { meshConfig } : {}
+      installation: clusterInstallation((k) => {
+        const status3 = snapshot.kinds.get(kindId(k));
+        return status3?.status === "absent" || status3?.status === "read" && (status3.scope === "cluster" || kindId(k) === "ConfigMap");
+      }),
+      ...meshConfig ? { meshConfig } : {},
+      ...Object.keys(readOnlyIn).length ? { readOnlyIn } : {}
     },
-    skipped: rulesNeeding(rules, unreadable)
+    unread
   };
 }
-function rulesNeeding(rules, unreadable) {
-  const skipped = [];
-  for (const rule of rules) {
-    if (!isResourceRule(rule) && !isGlobalRule(rule)) continue;
-    const needs = [...isResourceRule(rule) ? rule.target : [], ...rule.reads].filter((k) => k !== ANY_KIND).map(kindId);
-    const reason = needs.map((id) => unreadable.get(id)).find((r) => r !== void 0);
-    if (reason) skipped.push({ ruleId: rule.meta.id, reason });
+function unreadParts(kinds, namespaced) {
+  const readOnlyIn = {};
+  const unread = [];
+  for (const [id, status3] of [...kinds].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    if (status3.status === "read" && status3.scope !== "cluster" && id !== "ConfigMap") {
+      readOnlyIn[id] = status3.scope;
+      const reason = status3.denied?.[0]?.reason ?? `${id} may not be listed in all namespaces`;
+      unread.push({ kind: id, readIn: status3.scope, reason, then: "unknown" });
+    } else if (status3.status === "forbidden" || status3.status === "failed") {
+      const scoped = namespaced(id);
+      if (scoped) readOnlyIn[id] = [];
+      unread.push({ kind: id, readIn: [], reason: status3.reason, then: scoped ? "unknown" : "assumed" });
+    }
   }
-  return skipped;
+  return { readOnlyIn, unread };
 }
 function clusterInstallation(read) {
   return {
