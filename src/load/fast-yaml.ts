@@ -67,7 +67,29 @@ export function fastStream(text: string): FastStream | undefined {
     documents = documents.slice(0, MAX_DOCUMENTS_PER_FILE);
   }
   if (documents.some((doc) => inspectData(doc).shared)) return undefined;
+  for (const doc of documents) internLongStrings(doc);
   return overflowAt === undefined ? { documents } : { documents, overflowAt };
+}
+
+/**
+ * js-yaml returns each string of 13 characters or more as a slice of its own copy of the whole input (it appends a
+ * terminator to the text, which copies it), and V8 keeps a slice's whole parent alive: at 100k resources that held a
+ * second copy of every file (35 MB) for the run. Using a string as a property name makes V8 replace it with an
+ * interned copy of its own characters (a slice becomes a forward to it), which also shares the many equal values
+ * (API versions, image registries) between resources.
+ */
+function internLongStrings(value: unknown): void {
+  const names: Record<string, 0> = Object.create(null) as Record<string, 0>;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null) continue;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === "string") {
+        if (child.length >= 13) names[child] = 0;
+      } else if (typeof child === "object" && child !== null) stack.push(child);
+    }
+  }
 }
 
 /** The documents of a stream (at most MAX_DOCUMENTS_PER_FILE), or undefined where fastStream is. */
