@@ -49243,7 +49243,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "cb6f13eaa2abd01dede559b6" : "source";
+var BUILD = true ? "19586ae38c8f00979422b2bb" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -55585,7 +55585,21 @@ function fastStream(text) {
     documents = documents.slice(0, MAX_DOCUMENTS_PER_FILE);
   }
   if (documents.some((doc) => inspectData(doc).shared)) return void 0;
+  for (const doc of documents) internLongStrings(doc);
   return overflowAt === void 0 ? { documents } : { documents, overflowAt };
+}
+function internLongStrings(value) {
+  const names2 = /* @__PURE__ */ Object.create(null);
+  const stack = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null) continue;
+    for (const child2 of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child2 === "string") {
+        if (child2.length >= 13) names2[child2] = 0;
+      } else if (typeof child2 === "object" && child2 !== null) stack.push(child2);
+    }
+  }
 }
 var DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
 function streamCut(text) {
