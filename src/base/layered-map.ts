@@ -4,22 +4,25 @@
  * keeps lookups short.
  */
 export class LayeredMap<K, V> {
-  private readonly own = new Map<K, V | typeof REMOVED>();
   private readonly depth: number;
 
-  private constructor(private readonly parent: LayeredMap<K, V> | undefined) {
+  private constructor(
+    private readonly parent: LayeredMap<K, V> | undefined,
+    /** This layer's entries; the bottom layer (no parent) never holds REMOVED. */
+    private readonly own: Map<K, V | typeof REMOVED> = new Map(),
+  ) {
     this.depth = parent ? parent.depth + 1 : 0;
   }
 
   static of<K, V>(entries: Map<K, V>): LayeredMap<K, V> {
-    const map = new LayeredMap<K, V>(undefined);
-    for (const [k, v] of entries) map.own.set(k, v);
-    return map;
+    return new LayeredMap<K, V>(undefined, new Map(entries));
   }
 
   /** A copy to change; the original stays as it is. */
   derive(): LayeredMap<K, V> {
-    return this.depth >= MAX_DEPTH ? LayeredMap.of(new Map(this.entries())) : new LayeredMap<K, V>(this);
+    // Every map of an index reaches the depth at the same change, so flattening is the cost of that change: done
+    // with native Map copies rather than key by key (it was most of the language server's slowest edits).
+    return this.depth >= MAX_DEPTH ? new LayeredMap<K, V>(undefined, this.flat()) : new LayeredMap<K, V>(this);
   }
 
   get(key: K): V | undefined {
@@ -41,25 +44,27 @@ export class LayeredMap<K, V> {
     else this.own.delete(key);
   }
 
-  /** Every live entry, the nearest layer winning. */
-  *entries(): IterableIterator<[K, V]> {
-    const seen = new Set<K>();
-    for (const layer of this.layers()) {
-      for (const [k, v] of layer) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-        if (v !== REMOVED) yield [k, v as V];
+  /** Every live entry, the nearest layer winning; in the order keys first appeared, oldest layer first. */
+  entries(): IterableIterator<[K, V]> {
+    return (this.parent ? this.flat() : (this.own as Map<K, V>)).entries();
+  }
+
+  /** The live entries as one new map: the bottom layer copied, then each newer layer's sets and deletions applied. */
+  private flat(): Map<K, V> {
+    const layers = [this.own];
+    for (let layer = this.parent; layer; layer = layer.parent) layers.push(layer.own);
+    const out = new Map(layers.pop() as Map<K, V>);
+    for (let i = layers.length - 1; i >= 0; i--) {
+      for (const [k, v] of layers[i]!) {
+        if (v === REMOVED) out.delete(k);
+        else out.set(k, v as V);
       }
     }
+    return out;
   }
 
-  /** Own entries first, then each ancestor's. */
-  private layers(): Map<K, V | typeof REMOVED>[] {
-    return this.parent ? [this.own, ...this.parent.layers()] : [this.own];
-  }
-
-  *values(): IterableIterator<V> {
-    for (const [, v] of this.entries()) yield v;
+  values(): IterableIterator<V> {
+    return (this.parent ? this.flat() : (this.own as Map<K, V>)).values();
   }
 }
 
