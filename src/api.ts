@@ -25,7 +25,7 @@ import { ClusterError, type KubeClient } from "./cluster/kube-client.js";
 import { type KindStatus, readCluster } from "./cluster/reader.js";
 import { type KindKey, K, kindId } from "./model/kinds.js";
 import { ANY_KIND, resourcesFromRaw } from "./model/resource-index.js";
-import { type Resource, isLinted, relocate } from "./model/resource.js";
+import { type Resource, relocate } from "./model/resource.js";
 import { parseMeshConfig } from "./istio/mesh-config.js";
 import { type JsonObject, asObject } from "./base/json.js";
 import type { RawResource } from "./load/load.js";
@@ -265,7 +265,7 @@ function summarize(
   return {
     files: files.length,
     // Files' objects (rendered ones included), and with --cluster the cluster's (those a file replaces counted once).
-    resources: index.all(ANY_KIND).filter(isLinted).length,
+    resources: index.lintedCount(),
     errors: count("error"),
     warnings: count("warning"),
     infos: count("info"),

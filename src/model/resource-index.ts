@@ -3,7 +3,7 @@ import { LayeredMap } from "../base/layered-map.js";
 import type { RawResource } from "../load/load.js";
 import { K, type KindKey, WORKLOAD_TEMPLATES, isBuiltinClusterScoped, kindId, parseApiVersion, sameKind } from "./kinds.js";
 import { type ReadLog, ReadKey } from "./read-log.js";
-import { type Resource, asObject, asString, identity, insertOrdered, isLinted, isUnreadable, orderedPosition } from "./resource.js";
+import { type Resource, asObject, asString, compareResources, identity, insertOrdered, isLinted, isUnreadable, orderedPosition } from "./resource.js";
 import type { Settings } from "./settings.js";
 import { type Workload, WorkloadTable, workloadOf } from "./workloads.js";
 
@@ -199,6 +199,32 @@ export class ResourceIndex {
     this.log?.kind(kind);
     this.log?.key(ReadKey.exists(kind));
     return (this.present.get(kindId(kind)) ?? 0) > 0;
+  }
+
+  /**
+   * The (readable) objects of one file, for a front end that replaces a file's objects: files' objects lead the
+   * index's order, by path, so they are found by binary search rather than by a walk over every object.
+   */
+  ofFile(file: string): readonly Resource[] {
+    const list = this.list;
+    const after = (r: Resource) => r.origin.kind !== "file" || (r.origin.file ?? "") >= file;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (after(list[mid]!)) hi = mid;
+      else lo = mid + 1;
+    }
+    const out: Resource[] = [];
+    for (let i = lo; i < list.length && list[i]!.origin.kind === "file" && list[i]!.origin.file === file; i++) out.push(list[i]!);
+    return out;
+  }
+
+  /** How many objects were linted (assumed ones and `--crds` CRDs left out), without walking them: for summaries. */
+  lintedCount(): number {
+    let n = 0;
+    for (const count of this.present.values()) n += count;
+    return n;
   }
 
   /** The first definition of an object (a duplicate identity is its own finding). */
@@ -486,8 +512,14 @@ export class ResourceIndex {
     const added = change.added.filter((r) => !isUnreadable(r));
     const readable: IndexChange = { removed, added };
     const listed = () => {
-      const gone = new Set(removed);
-      const list = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+      // Removed objects are found by binary search (the list is in compareResources order) rather than by a walk
+      // over every object: the language server settles the list after each edit.
+      let list = this.list.slice();
+      for (const r of removed) {
+        const at = positionIn(list, r);
+        if (at >= 0) list.splice(at, 1);
+        else list = list.filter((x) => x !== r);
+      }
       for (const r of added) list.splice(orderedPosition(list, r, (x) => x), 0, r);
       return list;
     };
@@ -793,4 +825,11 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** Where `r` itself is in `list` (kept in compareResources order), or -1. */
+function positionIn(list: readonly Resource[], r: Resource): number {
+  let i = orderedPosition(list, r, (x) => x) - 1;
+  while (i >= 0 && list[i] !== r && compareResources(list[i]!, r) === 0) i--;
+  return i >= 0 && list[i] === r ? i : -1;
 }

@@ -55,6 +55,26 @@ describe("resource index", () => {
     expect(again.workloads().select(selectorFromLabelSelector({ matchLabels: { app: "api" } }), "broken")).toEqual([]);
   });
 
+  it("finds a file's objects, and keeps its order and list through changes as a full build would", () => {
+    const file = (name: string, services: string[]) => parseManifests(name, services.map((s) => `apiVersion: v1\nkind: Service\nmetadata: { name: ${s} }\n`).join("---\n")).resources;
+    const a = file("a.yaml", ["a1", "a2"]);
+    const b = file("b.yaml", ["b1", "b2", "b3"]);
+    const c = file("c.yaml", ["c1"]);
+    const index = buildIndex([...a, ...b, ...c], makeSettings({}));
+    const names = (rs: readonly { name: string }[]) => rs.map((r) => r.name);
+    expect(names(index.ofFile("b.yaml"))).toEqual(["b1", "b2", "b3"]);
+    expect(names(index.ofFile("a.yaml"))).toEqual(["a1", "a2"]);
+    expect(index.ofFile("d.yaml")).toEqual([]);
+    // b.yaml's middle document replaced, a.yaml emptied: the changed index lists what a full build lists.
+    const b2 = file("b.yaml", ["b1", "b9", "b3"]);
+    const after = index.withChange({ removed: [...index.ofFile("b.yaml").slice(1, 2), ...index.ofFile("a.yaml")], added: buildIndex(b2, makeSettings({})).ofFile("b.yaml").slice(1, 2) }).index;
+    const full = buildIndex([...b2, ...c], makeSettings({}));
+    expect(names(after.all(ANY_KIND))).toEqual(names(full.all(ANY_KIND)));
+    expect(names(after.ofFile("b.yaml"))).toEqual(["b1", "b9", "b3"]);
+    expect(after.ofFile("a.yaml")).toEqual([]);
+    expect(after.lintedCount()).toBe(full.lintedCount());
+  });
+
   it("knows declared namespaces, used namespaces and the installation's", () => {
     const index = indexOf(`apiVersion: v1\nkind: Namespace\nmetadata: { name: shop }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: web }\n`);
     const namespaces = index.namespaces();
