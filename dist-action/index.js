@@ -49243,7 +49243,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "19586ae38c8f00979422b2bb" : "source";
+var BUILD = true ? "f264cb32919128413180e213" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -49642,21 +49642,20 @@ function copyWith(value, fields) {
 
 // src/base/layered-map.ts
 var LayeredMap = class _LayeredMap {
-  constructor(parent) {
+  constructor(parent, own2 = /* @__PURE__ */ new Map()) {
     this.parent = parent;
+    this.own = own2;
     this.depth = parent ? parent.depth + 1 : 0;
   }
   parent;
-  own = /* @__PURE__ */ new Map();
+  own;
   depth;
   static of(entries) {
-    const map2 = new _LayeredMap(void 0);
-    for (const [k, v] of entries) map2.own.set(k, v);
-    return map2;
+    return new _LayeredMap(void 0, new Map(entries));
   }
   /** A copy to change; the original stays as it is. */
   derive() {
-    return this.depth >= MAX_DEPTH ? _LayeredMap.of(new Map(this.entries())) : new _LayeredMap(this);
+    return this.depth >= MAX_DEPTH ? new _LayeredMap(void 0, this.flat()) : new _LayeredMap(this);
   }
   get(key2) {
     const v = this.own.get(key2);
@@ -49673,23 +49672,25 @@ var LayeredMap = class _LayeredMap {
     if (this.parent) this.own.set(key2, REMOVED);
     else this.own.delete(key2);
   }
-  /** Every live entry, the nearest layer winning. */
-  *entries() {
-    const seen = /* @__PURE__ */ new Set();
-    for (const layer of this.layers()) {
-      for (const [k, v] of layer) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-        if (v !== REMOVED) yield [k, v];
+  /** Every live entry, the nearest layer winning; in the order keys first appeared, oldest layer first. */
+  entries() {
+    return (this.parent ? this.flat() : this.own).entries();
+  }
+  /** The live entries as one new map: the bottom layer copied, then each newer layer's sets and deletions applied. */
+  flat() {
+    const layers = [this.own];
+    for (let layer = this.parent; layer; layer = layer.parent) layers.push(layer.own);
+    const out = new Map(layers.pop());
+    for (let i = layers.length - 1; i >= 0; i--) {
+      for (const [k, v] of layers[i]) {
+        if (v === REMOVED) out.delete(k);
+        else out.set(k, v);
       }
     }
+    return out;
   }
-  /** Own entries first, then each ancestor's. */
-  layers() {
-    return this.parent ? [this.own, ...this.parent.layers()] : [this.own];
-  }
-  *values() {
-    for (const [, v] of this.entries()) yield v;
+  values() {
+    return (this.parent ? this.flat() : this.own).values();
   }
 };
 var REMOVED = /* @__PURE__ */ Symbol("removed");
@@ -50063,6 +50064,30 @@ var ResourceIndex = class _ResourceIndex {
     this.log?.key(ReadKey.exists(kind2));
     return (this.present.get(kindId(kind2)) ?? 0) > 0;
   }
+  /**
+   * The (readable) objects of one file, for a front end that replaces a file's objects: files' objects lead the
+   * index's order, by path, so they are found by binary search rather than by a walk over every object.
+   */
+  ofFile(file2) {
+    const list2 = this.list;
+    const after = (r) => r.origin.kind !== "file" || (r.origin.file ?? "") >= file2;
+    let lo = 0;
+    let hi = list2.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (after(list2[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    const out = [];
+    for (let i = lo; i < list2.length && list2[i].origin.kind === "file" && list2[i].origin.file === file2; i++) out.push(list2[i]);
+    return out;
+  }
+  /** How many objects were linted (assumed ones and `--crds` CRDs left out), without walking them: for summaries. */
+  lintedCount() {
+    let n = 0;
+    for (const count of this.present.values()) n += count;
+    return n;
+  }
   /** The first definition of an object (a duplicate identity is its own finding). */
   get(kind2, namespace, name) {
     return this.definitions(kind2, namespace, name)[0];
@@ -50321,8 +50346,12 @@ var ResourceIndex = class _ResourceIndex {
     const added = change.added.filter((r) => !isUnreadable(r));
     const readable = { removed, added };
     const listed = () => {
-      const gone = new Set(removed);
-      const list2 = gone.size ? this.list.filter((r) => !gone.has(r)) : [...this.list];
+      let list2 = this.list.slice();
+      for (const r of removed) {
+        const at2 = positionIn(list2, r);
+        if (at2 >= 0) list2.splice(at2, 1);
+        else list2 = list2.filter((x) => x !== r);
+      }
       for (const r of added) list2.splice(orderedPosition(list2, r, (x) => x), 0, r);
       return list2;
     };
@@ -50596,6 +50625,11 @@ function push2(map2, key2, value) {
   const list2 = map2.get(key2);
   if (list2) list2.push(value);
   else map2.set(key2, [value]);
+}
+function positionIn(list2, r) {
+  let i = orderedPosition(list2, r, (x) => x) - 1;
+  while (i >= 0 && list2[i] !== r && compareResources(list2[i], r) === 0) i--;
+  return i >= 0 && list2[i] === r ? i : -1;
 }
 
 // src/model/unknown.ts
@@ -51087,6 +51121,12 @@ function addTo(map2, key2, value) {
 // src/engine/directives.ts
 var DIRECTIVE_RULE = "directive-unused";
 var DIRECTIVE = /(^|[ \t])#[ \t]*meshlint-(disable-next-line|disable-line|disable|enable)(?=[ \t]|$)([^\r\n]*)/;
+var directivesOf = /* @__PURE__ */ new WeakMap();
+function sourceDirectives(source) {
+  let found = directivesOf.get(source);
+  if (!found) directivesOf.set(source, found = parseDirectives(source.text));
+  return found;
+}
 function parseDirectives(text) {
   if (!text.includes("meshlint-")) return [];
   const out = [];
@@ -51136,7 +51176,7 @@ function applyDirectives(diagnostics, sources, catalog2, config) {
   }
   const rule = catalog2.get(DIRECTIVE_RULE);
   for (const [file2, source] of sources) {
-    const directives = parseDirectives(source.text);
+    const directives = sourceDirectives(source);
     const inFile = byFile.get(file2) ?? [];
     byFile.delete(file2);
     if (directives.length === 0) {
@@ -91277,7 +91317,7 @@ function summarize2(diagnostics, files2, index, suppressed, skippedDocuments, cl
   return {
     files: files2.length,
     // Files' objects (rendered ones included), and with --cluster the cluster's (those a file replaces counted once).
-    resources: index.all(ANY_KIND).filter(isLinted).length,
+    resources: index.lintedCount(),
     errors: count("error"),
     warnings: count("warning"),
     infos: count("info"),
