@@ -123,7 +123,7 @@ export function runRulesKeeping(
     const code = slotCode(target ? place.get(target)! : -1, kindAt);
     let result = "reuse" in plan ? plan.ran.get(rule)?.get(code) : undefined;
     if (!result && "reuse" in plan && !(target && plan.isNew.has(target))) {
-      const check = plan.reuse.get(rule.meta.id)?.get(slotCode(target ? plan.oldPlace[place.get(target)!]! : -1, kindAt));
+      const check = plan.reuse(rule.meta.id)?.get(slotCode(target ? plan.oldPlace[place.get(target)!]! : -1, kindAt));
       // A check that read nothing and reported nothing depends on its target alone.
       if (!check) {
         reused++;
@@ -141,8 +141,53 @@ export function runRulesKeeping(
     for (const p of result.reports) reports.push(p);
     record.fresh(rule, kindAt, target, result);
   };
+  // With every object where it was (the changed ones replaced in place), a rule's kept list is walked in order
+  // instead of visiting every target: the list is in the order its checks ran (target kind, then place), and the
+  // checks of new objects are merged in at their places. A target with no kept check read and reported nothing.
+  const reuseInPlace = (rule: ResourceRule): boolean => {
+    if (!("reuse" in plan) || !plan.samePlaces) return false;
+    const list = previous!.checks[rule.meta.id] ?? [];
+    const early = plan.ran.get(rule);
+    const news: [number, Resource][] = [];
+    rule.target.forEach((kind, kindAt) => {
+      for (const r of plan.isNew) if (isLinted(r) && (kind === ANY_KIND || (kind.kind === r.kind && kind.group === r.group))) news.push([kindAt, r]);
+    });
+    news.sort((a, b) => a[0] - b[0] || place.get(a[1])! - place.get(b[1])!);
+    // Checks run while planning are those of new objects and of kept checks (readers of what had to be built).
+    if (early) {
+      const covered = new Set([...news.map(([kindAt, r]) => slotCode(place.get(r)!, kindAt)), ...list.map((c) => slotCode(c[1], c[0]))]);
+      for (const code of early.keys()) if (!covered.has(code)) return false;
+    }
+    let ranHere = 0;
+    const runFresh = (kindAt: number, target: Resource | undefined) => {
+      ranHere++;
+      const result = early?.get(slotCode(target ? place.get(target)! : -1, kindAt)) ?? runner.run(rule, target);
+      for (const p of result.reports) reports.push(p);
+      record.fresh(rule, kindAt, target, result);
+    };
+    let n = 0;
+    for (const check of list) {
+      for (; n < news.length && (news[n]![0] < check[0] || (news[n]![0] === check[0] && place.get(news[n]![1])! < check[1])); n++) runFresh(news[n]![0], news[n]![1]);
+      const target = check[1] < 0 ? undefined : objects[check[1]];
+      // The previous object at a place a new one took: the new one's check runs in its place.
+      if (target && plan.isNew.has(target)) continue;
+      const code = slotCode(check[1], check[0]);
+      const kept = early?.has(code) || check[2] === ALWAYS_RUNS || (check[2] >= 0 && plan.stale[check[2]]) ? undefined : plan.reportsOf(check, rule);
+      if (!kept) {
+        runFresh(check[0], target);
+        continue;
+      }
+      for (const p of kept) reports.push(p);
+      record.reuse(rule, check, target, kept);
+    }
+    for (; n < news.length; n++) runFresh(news[n]![0], news[n]![1]);
+    for (const kind of rule.target) reused += plan.lintedCount(kind);
+    reused -= ranHere;
+    return true;
+  };
   for (const rule of active) {
     if (isResourceRule(rule)) {
+      if (reuseInPlace(rule)) continue;
       rule.target.forEach((kind, kindAt) => {
         for (const target of index.all(kind)) if (isLinted(target)) visit(rule, kindAt, target);
       });
@@ -156,13 +201,17 @@ export function runRulesKeeping(
 interface Plan {
   /** Checks that ran while planning, by rule and slot code. */
   readonly ran: ReadonlyMap<Rule, ReadonlyMap<number, CheckResult>>;
-  /** Kept checks by rule id and slot code (the previous run's places). */
-  readonly reuse: ReadonlyMap<string, ReadonlyMap<number, KeptCheck>>;
+  /** Kept checks of a rule (by id) by slot code (the previous run's places); built when first asked. */
+  reuse(id: string): ReadonlyMap<number, KeptCheck> | undefined;
   /** Whether each kept key set holds a key the difference touches. */
   readonly stale: readonly boolean[];
   /** The previous run's place of each object of this index (-1: new). */
   readonly oldPlace: Int32Array;
   readonly isNew: ReadonlySet<Resource>;
+  /** Whether every object is where it was in the previous index (the changed ones replaced in place). */
+  readonly samePlaces: boolean;
+  /** How many linted objects of a kind (ANY_KIND: of every kind) the index holds: the checks a rule runs on it. */
+  lintedCount(kind: KindKey): number;
   /** A kept check's reports on this index's objects; undefined when one names an object that is gone. */
   reportsOf(check: KeptCheck, rule: Rule): PendingReport[] | undefined;
 }
@@ -179,7 +228,7 @@ function planReuse(p: {
   previous: KeptChecks;
   internalError: Rule;
   run: RunInputs;
-}): { reuse: Plan["reuse"] } & Plan | { fullRun: string } {
+}): Plan | { fullRun: string } {
   const { index, objects, keys, place, active, runner, inputs, previous } = p;
   if (previous.rules.length !== active.length || active.some((r, i) => r.meta.id !== previous.rules[i])) return { fullRun: "other rules ran" };
   const now = new Map<string, number>();
@@ -201,8 +250,24 @@ function planReuse(p: {
   if ([...added, ...old.values()].some((r) => r.kind === "CustomResourceDefinition")) return { fullRun: "a CustomResourceDefinition changed" };
 
   const byId = new Map<string, Rule>([...active.map((r) => [r.meta.id, r] as const), [p.internalError.meta.id, p.internalError]]);
-  const reuse = new Map<string, Map<number, KeptCheck>>();
-  for (const [id, checks] of Object.entries(previous.checks)) reuse.set(id, new Map(checks.map((c) => [slotCode(c[1], c[0]), c])));
+  const reuseMaps = new Map<string, Map<number, KeptCheck> | undefined>();
+  const reuse = (id: string) => {
+    if (!reuseMaps.has(id)) reuseMaps.set(id, previous.checks[id] && new Map(previous.checks[id].map((c) => [slotCode(c[1], c[0]), c])));
+    return reuseMaps.get(id);
+  };
+  // Places are the same when as many objects as before are listed and each one that was there before still is.
+  const samePlaces = objects.length === previous.objects.length && oldPlace.every((at, i) => at < 0 || at === i);
+  const linted = new Map<KindKey, number>();
+  const lintedCount = (kind: KindKey): number => {
+    let count = linted.get(kind);
+    if (count === undefined) {
+      count = 0;
+      for (const r of index.all(kind)) if (isLinted(r)) count++;
+      linted.set(kind, count);
+    }
+    return count;
+  };
+  const whole = { samePlaces, lintedCount };
   const ran = new Map<Rule, Map<number, CheckResult>>();
   const runEarly = (rule: ResourceRule | GlobalRule, kindAt: number, target: Resource | undefined) => {
     const code = slotCode(target ? place.get(target)! : -1, kindAt);
@@ -238,7 +303,7 @@ function planReuse(p: {
   // The same objects in the same order, read from the same texts: nothing a check reads can differ.
   const texts = new Set(previous.texts);
   const moved = objects.some((r, i) => oldPlace[i]! >= 0 && !texts.has(inputs.textKey(r)));
-  if (!gone.length && !added.length && !moved) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf };
+  if (!gone.length && !added.length && !moved) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf, ...whole };
 
   // The checks of new objects run anyway; running them first also builds the tables and memos they read.
   for (const rule of active) {
@@ -329,7 +394,7 @@ function planReuse(p: {
 
   const hit = previous.keys.map((k) => touched.has(k));
   const stale = previous.keySets.map((set) => set.some((k) => hit[k]));
-  return { reuse, ran, stale, oldPlace, isNew, reportsOf };
+  return { reuse, ran, stale, oldPlace, isNew, reportsOf, ...whole };
 }
 
 /** Read key of checks that looked up positions: touched when an object moved in its file. */
