@@ -4,6 +4,7 @@ import { lint } from "../src/api.js";
 import { type Config, emptyConfig } from "../src/engine/config.js";
 import { RuleCatalog } from "../src/engine/catalog.js";
 import { defineRule } from "../src/engine/rule.js";
+import { plainDigest } from "../src/engine/kept-checks.js";
 import { K } from "../src/model/kinds.js";
 import { tempRepo } from "./helpers/temp-repo.js";
 
@@ -98,5 +99,25 @@ describe("engine", () => {
     const original = await run();
     expect(moved.diagnostics.map((d) => d.fingerprint)).toEqual(original.diagnostics.map((d) => d.fingerprint));
     expect(moved.diagnostics[0]?.span?.line).toBe(5);
+  });
+});
+
+describe("plainDigest (kept memo values, --cache)", () => {
+  const value = () => ({ all: [{ namespace: "shop", serviceAccount: "web" }], byAccount: new Map([["shop/web", 1]]), names: new Set(["a", "b"]) });
+  it("is the same for the same plain data, and differs where sameValue would (order, -0, types)", () => {
+    expect(plainDigest(value())).toBe(plainDigest(value()));
+    expect(plainDigest({ a: 1, b: 2 })).not.toBe(plainDigest({ b: 2, a: 1 }));
+    expect(plainDigest(new Set(["a", "b"]))).not.toBe(plainDigest(new Set(["b", "a"])));
+    expect(plainDigest([0])).not.toBe(plainDigest([-0]));
+    expect(plainDigest(["1"])).not.toBe(plainDigest([1]));
+    expect(plainDigest([["a"], "b"])).not.toBe(plainDigest([["a", "b"]]));
+    expect(plainDigest(new Map([["k", undefined]]))).not.toBe(plainDigest(new Map([["k", null]])));
+  });
+  it("is undefined for values compared by identity (class instances) and for deep nesting", () => {
+    expect(plainDigest({ when: new Date(0) })).toBeUndefined();
+    expect(plainDigest([() => 1])).toBeUndefined();
+    let deep: unknown = 1;
+    for (let i = 0; i < 60; i++) deep = [deep];
+    expect(plainDigest(deep)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { positionReads } from "../load/source-file.js";
 import { type KindKey, kindId } from "../model/kinds.js";
 import type { ReadLog } from "../model/read-log.js";
@@ -31,6 +32,11 @@ export interface KeptChecks {
   readonly checks: Readonly<Record<string, readonly KeptCheck[]>>;
   /** Kinds each rule read, by rule id. */
   readonly reads: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Digests of memo values (plain data only, see plainDigest), by memo name: a memo a change drops is compared with
+   * its kept digest instead of being built on the previous index as well.
+   */
+  readonly memoDigests?: Readonly<Record<string, string>>;
 }
 
 export type KeptCheck = readonly [number, number, number] | readonly [number, number, number, readonly KeptReport[]];
@@ -194,7 +200,7 @@ export function runRulesKeeping(
     } else visit(rule, 0, undefined);
   }
   if (previous) for (const [id, kinds] of Object.entries(previous.reads)) for (const k of kinds) reads.get(id)?.add(k);
-  const kept = nameable ? record.finish(active, keys, [...new Set(objects.map(inputs.textKey))], index.derivedReads(), reads) : undefined;
+  const kept = nameable ? record.finish(active, keys, [...new Set(objects.map(inputs.textKey))], index.derivedReads(), reads, "reuse" in plan ? plan.memoDigests : {}) : undefined;
   return { reports, reads, kept, stats: { ran: runner.ran, reused, ...("fullRun" in plan ? { fullRun: plan.fullRun } : {}) } };
 }
 
@@ -212,6 +218,8 @@ interface Plan {
   readonly samePlaces: boolean;
   /** How many linted objects of a kind (ANY_KIND: of every kind) the index holds: the checks a rule runs on it. */
   lintedCount(kind: KindKey): number;
+  /** Memo digests that hold for this index (see KeptChecks.memoDigests). */
+  readonly memoDigests: Readonly<Record<string, string>>;
   /** A kept check's reports on this index's objects; undefined when one names an object that is gone. */
   reportsOf(check: KeptCheck, rule: Rule): PendingReport[] | undefined;
 }
@@ -303,7 +311,7 @@ function planReuse(p: {
   // The same objects in the same order, read from the same texts: nothing a check reads can differ.
   const texts = new Set(previous.texts);
   const moved = objects.some((r, i) => oldPlace[i]! >= 0 && !texts.has(inputs.textKey(r)));
-  if (!gone.length && !added.length && !moved) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf, ...whole };
+  if (!gone.length && !added.length && !moved) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf, memoDigests: previous.memoDigests ?? {}, ...whole };
 
   // The checks of new objects run anyway; running them first also builds the tables and memos they read.
   for (const rule of active) {
@@ -377,24 +385,37 @@ function planReuse(p: {
   if (moved) touched.add(POSITIONS);
 
   // A memo the difference drops may come out the same (the callers of a repository after one Deployment changed
-  // its replicas): built on the previous index too and found equal, its readers need not run.
+  // its replicas): found equal to its value on the previous index, its readers need not run. The previous value is
+  // known by its kept digest, or else built on the previous index too (by running a check that reads it there).
   const keyIds = new Map(previous.keys.map((k, i) => [k, i]));
   const reading = new Set<string>();
   for (const set of previous.keySets) for (const k of set) if (touched.has(previous.keys[k]!)) reading.add(previous.keys[k]!);
   const backRunner = new CheckRunner(back, p.run, p.internalError, new Map(active.map((r) => [r.meta.id, new Set<string>()])));
+  const memoDigests: Record<string, string> = {};
   for (const key of reading) {
     if (!key.startsWith("M ")) continue;
-    const now = index.memoValue(key.slice(2));
+    const name = key.slice(2);
+    const now = index.memoValue(name);
+    if (!now) continue;
+    const digest = plainDigest(now.value);
+    if (digest !== undefined) memoDigests[name] = digest;
+    const kept = previous.memoDigests?.[name];
+    if (kept !== undefined && digest !== undefined) {
+      if (kept === digest) touched.delete(key);
+      continue;
+    }
     const reader = readers.get(keyIds.get(key) ?? -1)?.[0];
-    if (!now || !reader) continue;
+    if (!reader) continue;
     backRunner.run(reader[0], reader[2]);
-    const before = back.memoValue(key.slice(2));
+    const before = back.memoValue(name);
     if (before && sameValue(now.value, before.value)) touched.delete(key);
   }
+  // A kept digest still holds for a memo whose reads the difference does not touch (its value is the same).
+  for (const [name, digest] of Object.entries(previous.memoDigests ?? {})) if (!(name in memoDigests) && !isAffected(`M ${name}`)) memoDigests[name] = digest;
 
   const hit = previous.keys.map((k) => touched.has(k));
   const stale = previous.keySets.map((set) => set.some((k) => hit[k]));
-  return { reuse, ran, stale, oldPlace, isNew, reportsOf, ...whole };
+  return { reuse, ran, stale, oldPlace, isNew, reportsOf, memoDigests, ...whole };
 }
 
 /** Read key of checks that looked up positions: touched when an object moved in its file. */
@@ -426,6 +447,65 @@ function sameValue(a: unknown, b: unknown, depth = 0): boolean {
   const ak = Object.keys(a);
   const bk = Object.keys(b);
   return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1));
+}
+
+/**
+ * A digest of a plain value (primitives, and Maps, Sets, arrays and plain objects of them), equal for two values
+ * exactly when sameValue finds them the same (order included); undefined for a value holding anything else (a
+ * Resource, a class instance: those compare by identity, which does not outlive a run) or nested too deep.
+ */
+export function plainDigest(value: unknown): string | undefined {
+  const parts: string[] = [];
+  const add = (v: unknown, depth: number): boolean => {
+    if (depth > 50) return false;
+    switch (typeof v) {
+      case "string":
+        parts.push(JSON.stringify(v));
+        return true;
+      case "number":
+        parts.push(Object.is(v, -0) ? "n-0" : `n${v}`);
+        return true;
+      case "boolean":
+        parts.push(v ? "t" : "f");
+        return true;
+      case "undefined":
+        parts.push("u");
+        return true;
+      case "bigint":
+        parts.push(`b${v}`);
+        return true;
+      case "object":
+        break;
+      default:
+        return false;
+    }
+    if (v === null) {
+      parts.push("z");
+      return true;
+    }
+    if (v instanceof Map) {
+      parts.push(`M${v.size}(`);
+      for (const [k, x] of v) if (!add(k, depth + 1) || !add(x, depth + 1)) return false;
+    } else if (v instanceof Set) {
+      parts.push(`S${v.size}(`);
+      for (const x of v) if (!add(x, depth + 1)) return false;
+    } else if (Array.isArray(v)) {
+      parts.push(`A${v.length}(`);
+      for (const x of v) if (!add(x, depth + 1)) return false;
+    } else {
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      const keys = Object.keys(v);
+      parts.push(`${proto === null ? "N" : "O"}${keys.length}(`);
+      for (const k of keys) {
+        parts.push(JSON.stringify(k));
+        if (!add((v as Record<string, unknown>)[k], depth + 1)) return false;
+      }
+    }
+    parts.push(")");
+    return true;
+  };
+  return add(value, 0) ? createHash("sha256").update(parts.join(",")).digest("base64") : undefined;
 }
 
 /** This run's checks as KeptChecks: the previous run's key tables extended (and compacted when mostly unused). */
@@ -470,6 +550,7 @@ class KeptBuilder {
     texts: readonly string[],
     built: ReadonlyMap<string, ReadonlySet<string>>,
     reads: ReadonlyMap<string, ReadonlySet<string>>,
+    memoDigests: Readonly<Record<string, string>>,
   ): KeptChecks {
     // What a table or memo not built in this run read is what it read before: the difference touched none of it.
     const derived: Record<string, number> = { ...this.previous?.derived };
@@ -504,7 +585,17 @@ class KeptBuilder {
       keys = newKeys;
       keySets = newSets;
     }
-    return { rules: rules.map((r) => r.meta.id), objects, texts, keys, keySets, derived, checks, reads: Object.fromEntries([...reads].map(([id, kinds]) => [id, [...kinds]])) };
+    return {
+      rules: rules.map((r) => r.meta.id),
+      objects,
+      texts,
+      keys,
+      keySets,
+      derived,
+      checks,
+      reads: Object.fromEntries([...reads].map(([id, kinds]) => [id, [...kinds]])),
+      ...(Object.keys(memoDigests).length ? { memoDigests } : {}),
+    };
   }
 
   private add(rule: Rule, check: KeptCheck): void {

@@ -306,7 +306,8 @@ function checkedChecks(value: unknown): [string, KeptChecks][] {
       kept.checks === null ||
       !Object.values(kept.checks).every((cs) => list(cs) && cs.every(isKeptCheck)) ||
       typeof kept.reads !== "object" ||
-      kept.reads === null
+      kept.reads === null ||
+      (kept.memoDigests !== undefined && (typeof kept.memoDigests !== "object" || kept.memoDigests === null || !Object.values(kept.memoDigests).every((d) => typeof d === "string")))
     ) {
       throw new Error(`checks ${k.slice(0, 12)} are not what meshlint writes`);
     }
