@@ -49243,7 +49243,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "f264cb32919128413180e213" : "source";
+var BUILD = true ? "9fb1ecc6026ef5c171751e33" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -52391,6 +52391,9 @@ var IncrementalEngine = class {
     return { rule, target, keys: [...keys], reports };
   }
 };
+
+// src/engine/kept-checks.ts
+import { createHash as createHash2 } from "node:crypto";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -56173,7 +56176,7 @@ function runRulesKeeping(index, rules, internalError, run, inputs) {
     const code = slotCode(target ? place.get(target) : -1, kindAt);
     let result = "reuse" in plan2 ? plan2.ran.get(rule)?.get(code) : void 0;
     if (!result && "reuse" in plan2 && !(target && plan2.isNew.has(target))) {
-      const check = plan2.reuse.get(rule.meta.id)?.get(slotCode(target ? plan2.oldPlace[place.get(target)] : -1, kindAt));
+      const check = plan2.reuse(rule.meta.id)?.get(slotCode(target ? plan2.oldPlace[place.get(target)] : -1, kindAt));
       if (!check) {
         reused++;
         return;
@@ -56190,15 +56193,55 @@ function runRulesKeeping(index, rules, internalError, run, inputs) {
     for (const p of result.reports) reports.push(p);
     record.fresh(rule, kindAt, target, result);
   };
+  const reuseInPlace = (rule) => {
+    if (!("reuse" in plan2) || !plan2.samePlaces) return false;
+    const list2 = previous.checks[rule.meta.id] ?? [];
+    const early = plan2.ran.get(rule);
+    const news = [];
+    rule.target.forEach((kind2, kindAt) => {
+      for (const r of plan2.isNew) if (isLinted(r) && (kind2 === ANY_KIND || kind2.kind === r.kind && kind2.group === r.group)) news.push([kindAt, r]);
+    });
+    news.sort((a, b) => a[0] - b[0] || place.get(a[1]) - place.get(b[1]));
+    if (early) {
+      const covered = /* @__PURE__ */ new Set([...news.map(([kindAt, r]) => slotCode(place.get(r), kindAt)), ...list2.map((c) => slotCode(c[1], c[0]))]);
+      for (const code of early.keys()) if (!covered.has(code)) return false;
+    }
+    let ranHere = 0;
+    const runFresh = (kindAt, target) => {
+      ranHere++;
+      const result = early?.get(slotCode(target ? place.get(target) : -1, kindAt)) ?? runner.run(rule, target);
+      for (const p of result.reports) reports.push(p);
+      record.fresh(rule, kindAt, target, result);
+    };
+    let n = 0;
+    for (const check of list2) {
+      for (; n < news.length && (news[n][0] < check[0] || news[n][0] === check[0] && place.get(news[n][1]) < check[1]); n++) runFresh(news[n][0], news[n][1]);
+      const target = check[1] < 0 ? void 0 : objects[check[1]];
+      if (target && plan2.isNew.has(target)) continue;
+      const code = slotCode(check[1], check[0]);
+      const kept2 = early?.has(code) || check[2] === ALWAYS_RUNS || check[2] >= 0 && plan2.stale[check[2]] ? void 0 : plan2.reportsOf(check, rule);
+      if (!kept2) {
+        runFresh(check[0], target);
+        continue;
+      }
+      for (const p of kept2) reports.push(p);
+      record.reuse(rule, check, target, kept2);
+    }
+    for (; n < news.length; n++) runFresh(news[n][0], news[n][1]);
+    for (const kind2 of rule.target) reused += plan2.lintedCount(kind2);
+    reused -= ranHere;
+    return true;
+  };
   for (const rule of active) {
     if (isResourceRule(rule)) {
+      if (reuseInPlace(rule)) continue;
       rule.target.forEach((kind2, kindAt) => {
         for (const target of index.all(kind2)) if (isLinted(target)) visit(rule, kindAt, target);
       });
     } else visit(rule, 0, void 0);
   }
   if (previous) for (const [id, kinds] of Object.entries(previous.reads)) for (const k of kinds) reads.get(id)?.add(k);
-  const kept = nameable ? record.finish(active, keys, [...new Set(objects.map(inputs.textKey))], index.derivedReads(), reads) : void 0;
+  const kept = nameable ? record.finish(active, keys, [...new Set(objects.map(inputs.textKey))], index.derivedReads(), reads, "reuse" in plan2 ? plan2.memoDigests : {}) : void 0;
   return { reports, reads, kept, stats: { ran: runner.ran, reused, ..."fullRun" in plan2 ? { fullRun: plan2.fullRun } : {} } };
 }
 function planReuse(p) {
@@ -56220,8 +56263,23 @@ function planReuse(p) {
   if (!old) return { fullRun: "a previous object is not kept" };
   if ([...added, ...old.values()].some((r) => r.kind === "CustomResourceDefinition")) return { fullRun: "a CustomResourceDefinition changed" };
   const byId = new Map([...active.map((r) => [r.meta.id, r]), [p.internalError.meta.id, p.internalError]]);
-  const reuse = /* @__PURE__ */ new Map();
-  for (const [id, checks] of Object.entries(previous.checks)) reuse.set(id, new Map(checks.map((c) => [slotCode(c[1], c[0]), c])));
+  const reuseMaps = /* @__PURE__ */ new Map();
+  const reuse = (id) => {
+    if (!reuseMaps.has(id)) reuseMaps.set(id, previous.checks[id] && new Map(previous.checks[id].map((c) => [slotCode(c[1], c[0]), c])));
+    return reuseMaps.get(id);
+  };
+  const samePlaces = objects.length === previous.objects.length && oldPlace.every((at2, i) => at2 < 0 || at2 === i);
+  const linted = /* @__PURE__ */ new Map();
+  const lintedCount = (kind2) => {
+    let count = linted.get(kind2);
+    if (count === void 0) {
+      count = 0;
+      for (const r of index.all(kind2)) if (isLinted(r)) count++;
+      linted.set(kind2, count);
+    }
+    return count;
+  };
+  const whole = { samePlaces, lintedCount };
   const ran = /* @__PURE__ */ new Map();
   const runEarly = (rule, kindAt, target) => {
     const code = slotCode(target ? place.get(target) : -1, kindAt);
@@ -56256,7 +56314,7 @@ function planReuse(p) {
   };
   const texts = new Set(previous.texts);
   const moved = objects.some((r, i) => oldPlace[i] >= 0 && !texts.has(inputs.textKey(r)));
-  if (!gone.length && !added.length && !moved) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf: reportsOf2 };
+  if (!gone.length && !added.length && !moved) return { reuse, ran, stale: previous.keySets.map(() => false), oldPlace, isNew, reportsOf: reportsOf2, memoDigests: previous.memoDigests ?? {}, ...whole };
   for (const rule of active) {
     if (!isResourceRule(rule)) continue;
     rule.target.forEach((kind2, kindAt) => {
@@ -56324,18 +56382,29 @@ function planReuse(p) {
   const reading = /* @__PURE__ */ new Set();
   for (const set2 of previous.keySets) for (const k of set2) if (touched.has(previous.keys[k])) reading.add(previous.keys[k]);
   const backRunner = new CheckRunner(back, p.run, p.internalError, new Map(active.map((r) => [r.meta.id, /* @__PURE__ */ new Set()])));
+  const memoDigests = {};
   for (const key2 of reading) {
     if (!key2.startsWith("M ")) continue;
-    const now2 = index.memoValue(key2.slice(2));
+    const name = key2.slice(2);
+    const now2 = index.memoValue(name);
+    if (!now2) continue;
+    const digest2 = plainDigest(now2.value);
+    if (digest2 !== void 0) memoDigests[name] = digest2;
+    const kept = previous.memoDigests?.[name];
+    if (kept !== void 0 && digest2 !== void 0) {
+      if (kept === digest2) touched.delete(key2);
+      continue;
+    }
     const reader = readers.get(keyIds.get(key2) ?? -1)?.[0];
-    if (!now2 || !reader) continue;
+    if (!reader) continue;
     backRunner.run(reader[0], reader[2]);
-    const before = back.memoValue(key2.slice(2));
+    const before = back.memoValue(name);
     if (before && sameValue(now2.value, before.value)) touched.delete(key2);
   }
+  for (const [name, digest2] of Object.entries(previous.memoDigests ?? {})) if (!(name in memoDigests) && !isAffected(`M ${name}`)) memoDigests[name] = digest2;
   const hit = previous.keys.map((k) => touched.has(k));
   const stale = previous.keySets.map((set2) => set2.some((k) => hit[k]));
-  return { reuse, ran, stale, oldPlace, isNew, reportsOf: reportsOf2 };
+  return { reuse, ran, stale, oldPlace, isNew, reportsOf: reportsOf2, memoDigests, ...whole };
 }
 var POSITIONS = "P";
 function sameValue(a, b, depth = 0) {
@@ -56359,6 +56428,59 @@ function sameValue(a, b, depth = 0) {
   const ak = Object.keys(a);
   const bk = Object.keys(b);
   return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameValue(a[k], b[k], depth + 1));
+}
+function plainDigest(value) {
+  const parts = [];
+  const add4 = (v, depth) => {
+    if (depth > 50) return false;
+    switch (typeof v) {
+      case "string":
+        parts.push(JSON.stringify(v));
+        return true;
+      case "number":
+        parts.push(Object.is(v, -0) ? "n-0" : `n${v}`);
+        return true;
+      case "boolean":
+        parts.push(v ? "t" : "f");
+        return true;
+      case "undefined":
+        parts.push("u");
+        return true;
+      case "bigint":
+        parts.push(`b${v}`);
+        return true;
+      case "object":
+        break;
+      default:
+        return false;
+    }
+    if (v === null) {
+      parts.push("z");
+      return true;
+    }
+    if (v instanceof Map) {
+      parts.push(`M${v.size}(`);
+      for (const [k, x] of v) if (!add4(k, depth + 1) || !add4(x, depth + 1)) return false;
+    } else if (v instanceof Set) {
+      parts.push(`S${v.size}(`);
+      for (const x of v) if (!add4(x, depth + 1)) return false;
+    } else if (Array.isArray(v)) {
+      parts.push(`A${v.length}(`);
+      for (const x of v) if (!add4(x, depth + 1)) return false;
+    } else {
+      const proto2 = Object.getPrototypeOf(v);
+      if (proto2 !== Object.prototype && proto2 !== null) return false;
+      const keys = Object.keys(v);
+      parts.push(`${proto2 === null ? "N" : "O"}${keys.length}(`);
+      for (const k of keys) {
+        parts.push(JSON.stringify(k));
+        if (!add4(v[k], depth + 1)) return false;
+      }
+    }
+    parts.push(")");
+    return true;
+  };
+  return add4(value, 0) ? createHash2("sha256").update(parts.join(",")).digest("base64") : void 0;
 }
 var KeptBuilder = class {
   constructor(previous, place) {
@@ -56391,7 +56513,7 @@ var KeptBuilder = class {
     const at2 = target ? this.place.get(target) : -1;
     this.add(rule, stored.length ? [kindAt, at2, set2, stored] : [kindAt, at2, set2]);
   }
-  finish(rules, objects, texts, built, reads) {
+  finish(rules, objects, texts, built, reads, memoDigests) {
     const derived = { ...this.previous?.derived };
     for (const [name, deps] of built) derived[name] = this.internSet([...deps].map((k) => this.internKey(k)));
     let keys = this.keys;
@@ -56423,7 +56545,17 @@ var KeptBuilder = class {
       keys = newKeys;
       keySets = newSets;
     }
-    return { rules: rules.map((r) => r.meta.id), objects, texts, keys, keySets, derived, checks, reads: Object.fromEntries([...reads].map(([id, kinds]) => [id, [...kinds]])) };
+    return {
+      rules: rules.map((r) => r.meta.id),
+      objects,
+      texts,
+      keys,
+      keySets,
+      derived,
+      checks,
+      reads: Object.fromEntries([...reads].map(([id, kinds]) => [id, [...kinds]])),
+      ...Object.keys(memoDigests).length ? { memoDigests } : {}
+    };
   }
   add(rule, check) {
     const list2 = this.checks.get(rule.meta.id);
@@ -81974,7 +82106,7 @@ var injection_webhook_invalid_default = defineRule({
 });
 
 // src/schema/check.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 
 // src/schema/convert.ts
 var DOCUMENTATION = /* @__PURE__ */ new Set(["description", "example", "externalDocs", "title", "x-kubernetes-map-type"]);
@@ -82569,12 +82701,12 @@ var import_equal = __toESM(require_equal(), 1);
 var import_ucs2length = __toESM(require_ucs2length(), 1);
 var import_uri = __toESM(require_uri(), 1);
 var import_validation_error = __toESM(require_validation_error(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { readFileSync as readFileSync8 } from "node:fs";
 import { join as join19 } from "node:path";
 
 // src/base/code-cache.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync as readFileSync7, readdirSync as readdirSync3, renameSync, rmSync as rmSync3, statSync as statSync9, writeFileSync as writeFileSync4 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename11, dirname as dirname13, join as join18 } from "node:path";
@@ -82600,7 +82732,7 @@ function isPrivateFolder(dir, uid) {
 }
 function compileCached(source, filename, options) {
   const dir = cacheFolder();
-  const digest2 = createHash2("sha256").update(`${options.key}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 24);
+  const digest2 = createHash3("sha256").update(`${options.key}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 24);
   const file2 = dir === null ? void 0 : join18(dir, `${options.name}-${digest2}`);
   let cachedData;
   try {
@@ -82646,7 +82778,7 @@ function runtimeRequire(id) {
   if (!(id in RUNTIME)) throw new Error(`a generated validator needs "${id}", which meshlint does not provide`);
   return RUNTIME[id];
 }
-var schemaDigest = (schema2) => createHash3("sha256").update(JSON.stringify(schema2)).digest("hex");
+var schemaDigest = (schema2) => createHash4("sha256").update(JSON.stringify(schema2)).digest("hex");
 var files;
 var buildKey = "";
 function precompiledValidator(schema2) {
@@ -84406,7 +84538,7 @@ var experimentalInUse = (index) => index.union(
   (r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version) ? [kindId(r)] : []
 ).size > 0;
 function schemaInputsKey(index) {
-  const hash = createHash4("sha256");
+  const hash = createHash5("sha256");
   const { gatewayApiChannel, gatewayApiBundle } = index.settings;
   hash.update(JSON.stringify([gatewayApiChannel ?? null, gatewayApiBundle ?? null]));
   for (const crd of index.all(K.CustomResourceDefinition)) {
@@ -92314,7 +92446,7 @@ function codeFrame(source, d, indent, c, paint) {
 }
 
 // src/project/run-cache.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { mkdirSync as mkdirSync3, readFileSync as readFileSync10, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync10, writeFileSync as writeFileSync5 } from "node:fs";
 import { dirname as dirname14, join as join23, resolve as resolve15 } from "node:path";
 var CACHE_FILE = ".meshlintcache";
@@ -92528,7 +92660,7 @@ function checkedChecks(value) {
   return Object.entries(value).map(([k, c]) => {
     const kept = c;
     const list2 = (v) => Array.isArray(v);
-    if (!kept || !list2(kept.rules) || !list2(kept.objects) || !list2(kept.texts) || typeof kept.derived !== "object" || kept.derived === null || !list2(kept.keys) || !list2(kept.keySets) || !kept.keySets.every(list2) || typeof kept.checks !== "object" || kept.checks === null || !Object.values(kept.checks).every((cs) => list2(cs) && cs.every(isKeptCheck)) || typeof kept.reads !== "object" || kept.reads === null) {
+    if (!kept || !list2(kept.rules) || !list2(kept.objects) || !list2(kept.texts) || typeof kept.derived !== "object" || kept.derived === null || !list2(kept.keys) || !list2(kept.keySets) || !kept.keySets.every(list2) || typeof kept.checks !== "object" || kept.checks === null || !Object.values(kept.checks).every((cs) => list2(cs) && cs.every(isKeptCheck)) || typeof kept.reads !== "object" || kept.reads === null || kept.memoDigests !== void 0 && (typeof kept.memoDigests !== "object" || kept.memoDigests === null || !Object.values(kept.memoDigests).every((d) => typeof d === "string"))) {
       throw new Error(`checks ${k.slice(0, 12)} are not what meshlint writes`);
     }
     return [k, kept];
@@ -92546,7 +92678,7 @@ function survivesJson(value) {
   return true;
 }
 function digest(...parts) {
-  const hash = createHash5("sha256");
+  const hash = createHash6("sha256");
   for (const p of parts) hash.update(`${p.length}:${p}`);
   return hash.digest("hex");
 }
