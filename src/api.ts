@@ -26,6 +26,7 @@ import { type KindStatus, readCluster } from "./cluster/reader.js";
 import { type KindKey, K, kindId } from "./model/kinds.js";
 import { ANY_KIND, resourcesFromRaw } from "./model/resource-index.js";
 import { type Resource, relocate } from "./model/resource.js";
+import { knowsEverything } from "./model/unknown.js";
 import { parseMeshConfig } from "./istio/mesh-config.js";
 import { type JsonObject, asObject } from "./base/json.js";
 import type { RawResource } from "./load/load.js";
@@ -288,8 +289,12 @@ function checkWorlds(project: Project, active: readonly Rule[], internalError: R
   const rendered: Diagnostic[] = [];
   let common: Diagnostic[] | undefined;
   let suppressed = 0;
-  // With one world, an engine runs the checks once and keeps what each read (for relint()).
-  const engine = incremental && project.worlds.length === 1 ? new IncrementalEngine(project.worlds[0]!.index, active, internalError, { config, cwd }) : undefined;
+  // With one world, an engine runs the checks once and keeps what each read (for relint()). Not where part of the
+  // world is unknown (a cluster read under a namespaced Role): only the runner judges a check's reads against it.
+  const engine =
+    incremental && project.worlds.length === 1 && knowsEverything(project.index)
+      ? new IncrementalEngine(project.worlds[0]!.index, active, internalError, { config, cwd })
+      : undefined;
   for (const world of project.worlds) {
     const run = engine ? { reports: engine.reports(), reads: engine.reads } : cache ? runKeeping(world.index, cache) : runRules(world.index, active, internalError, { config, cwd });
     for (const [id, kinds] of run.reads) {
