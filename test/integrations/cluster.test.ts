@@ -331,6 +331,66 @@ spec:
         rmSync(join(dir, "role.yaml"));
       });
 
+      it("never reports as an error or warning what the ClusterRole's read does not (mesh-wide policies in istio-system)", async () => {
+        const meshWide = `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: default, namespace: istio-system }
+spec: { mtls: { mode: STRICT } }
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: deny-all, namespace: istio-system }
+spec: {}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: mesh-mtls, namespace: istio-system }
+spec: { host: "*.local", trafficPolicy: { tls: { mode: ISTIO_MUTUAL } } }
+`;
+        expect((await apply(meshWide)).code).toBe(0);
+        const mistakes = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews-typo, namespace: shop }
+spec:
+  hosts: [reviews]
+  http: [{ route: [{ destination: { host: reviews, subset: v9 } }, { destination: { host: ratingz, subset: v1 } }] }]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: ratings-plain, namespace: shop }
+spec: { host: ratings, trafficPolicy: { tls: { mode: DISABLE } } }
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: { name: reviews-viewer, namespace: shop }
+spec:
+  selector: { matchLabels: { app: reviews } }
+  rules: [{ from: [{ source: { principals: ["cluster.local/ns/shop/sa/nobody"] } }], to: [{ operation: { ports: ["9999"] } }] }]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: front, namespace: shop }
+spec:
+  hosts: ["shop.example.com"]
+  gateways: [front/public, shop/nowhere]
+  http: [{ route: [{ destination: { host: reviews, port: { number: 9090 } } }] }]
+`;
+        writeFileSync(join(dir, "mistakes.yaml"), mistakes);
+        const key = (d: { ruleId: string; file?: string; path?: string }) => `${d.ruleId} ${d.file ?? ""} ${String(d.path)}`;
+        const admin = await lintAs(kubeconfig, ["-f", "json", "mistakes.yaml"]);
+        const role = await lintAs(kubeconfigAs("system:serviceaccount:shop:meshlint"), ["-f", "json", "mistakes.yaml"]);
+        const rank = { info: 1, warning: 2, error: 3 } as Record<string, number>;
+        const adminSeverity = new Map(admin.json.diagnostics.map((d) => [key(d), rank[d.severity]!]));
+        const beyond = role.json.diagnostics.filter((d) => d.severity !== "info" && (adminSeverity.get(key(d)) ?? 0) < rank[d.severity]!);
+        expect(beyond).toEqual([]);
+        // Not vacuous: the ClusterRole's read finds errors there, and the Role's still finds some (shop's own).
+        expect(admin.json.diagnostics.filter((d) => d.severity === "error").length).toBeGreaterThan(3);
+        expect(role.json.diagnostics.some((d) => d.severity === "error")).toBe(true);
+        rmSync(join(dir, "mistakes.yaml"));
+        // The later tests count shop's findings without mesh-wide policies.
+        expect((await kubectl(["delete", "-f", "-"], meshWide)).code).toBe(0);
+      });
+
       it("with the Role in shop and istio-system and Namespaces listable, a Gateway it could not list is not an error (was a false error)", async () => {
         expect((await apply(readmeRole().replaceAll("namespace: shop", "namespace: istio-system").replace(/(subjects:[\s\S]*namespace: )istio-system/, "$1shop"))).code).toBe(0);
         const namespaces = `apiVersion: rbac.authorization.k8s.io/v1
