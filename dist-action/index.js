@@ -49243,7 +49243,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "9fb1ecc6026ef5c171751e33" : "source";
+var BUILD = true ? "4f5fce569294c42c7898efb7" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -91466,7 +91466,7 @@ function checkWorlds(project, active, internalError, catalog2, incremental, cach
   const rendered = [];
   let common2;
   let suppressed = 0;
-  const engine = incremental && project.worlds.length === 1 ? new IncrementalEngine(project.worlds[0].index, active, internalError, { config, cwd }) : void 0;
+  const engine = incremental && project.worlds.length === 1 && knowsEverything(project.index) ? new IncrementalEngine(project.worlds[0].index, active, internalError, { config, cwd }) : void 0;
   for (const world of project.worlds) {
     const run = engine ? { reports: engine.reports(), reads: engine.reads } : cache3 ? runKeeping(world.index, cache3) : runRules(world.index, active, internalError, { config, cwd });
     for (const [id, kinds] of run.reads) {
