@@ -25,7 +25,9 @@ export default defineRule({
     // A VirtualService without hosts is a delegate: the gateway binding belongs to its parent.
     if (written.length === 0) return;
     // Short names are Services in the VirtualService's namespace; Istio compares their FQDN with the gateway's hosts.
-    const hosts = [...new Set(written.flatMap((h) => [h.toLowerCase(), qualifiedHost(ctx.index, h, vs.namespace)]))];
+    // Made on first use: most VirtualServices bind no gateway, and one may list tens of thousands of hosts.
+    let hosts: string[] | undefined;
+    const hostsToMatch = () => (hosts ??= [...new Set(written.flatMap((h) => [h.toLowerCase(), qualifiedHost(ctx.index, h, vs.namespace)]))]);
     for (const entry of gatewayEntries(vs)) {
       if (!entry.topLevel || entry.written === MESH_GATEWAY || isInternalGatewayReference(entry.written)) continue;
       const ref = parseGatewayReference(entry.written, vs.namespace);
@@ -33,7 +35,7 @@ export default defineRule({
       const istio = ctx.index.get(K.Gateway, ref.namespace, ref.name);
       const kube = istio ? undefined : ctx.index.get(K.KubernetesGateway, ref.namespace, ref.name);
       const served = istio ? istioGatewayHosts(istio, vs.namespace) : kube ? kubernetesGatewayHosts(kube) : undefined;
-      if (!served || served.some((g) => hosts.some((h) => hostsIntersect(g, h)))) continue;
+      if (!served || served.some((g) => hostsToMatch().some((h) => hostsIntersect(g, h)))) continue;
       ctx.report({
         resource: vs,
         path: entry.path,
