@@ -49243,7 +49243,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "4f5fce569294c42c7898efb7" : "source";
+var BUILD = true ? "ebc8333e9340aecb877fd54c" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -87047,7 +87047,8 @@ var virtualservice_gateway_host_not_found_default = defineRule({
   check(vs, ctx) {
     const written = asArray(spec(vs).hosts).filter((h) => typeof h === "string" && h !== "");
     if (written.length === 0) return;
-    const hosts = [...new Set(written.flatMap((h) => [h.toLowerCase(), qualifiedHost(ctx.index, h, vs.namespace)]))];
+    let hosts;
+    const hostsToMatch = () => hosts ??= [...new Set(written.flatMap((h) => [h.toLowerCase(), qualifiedHost(ctx.index, h, vs.namespace)]))];
     for (const entry of gatewayEntries(vs)) {
       if (!entry.topLevel || entry.written === MESH_GATEWAY || isInternalGatewayReference(entry.written)) continue;
       const ref = parseGatewayReference(entry.written, vs.namespace);
@@ -87055,7 +87056,7 @@ var virtualservice_gateway_host_not_found_default = defineRule({
       const istio = ctx.index.get(K.Gateway, ref.namespace, ref.name);
       const kube = istio ? void 0 : ctx.index.get(K.KubernetesGateway, ref.namespace, ref.name);
       const served2 = istio ? istioGatewayHosts(istio, vs.namespace) : kube ? kubernetesGatewayHosts(kube) : void 0;
-      if (!served2 || served2.some((g) => hosts.some((h) => hostsIntersect(g, h)))) continue;
+      if (!served2 || served2.some((g) => hostsToMatch().some((h) => hostsIntersect(g, h)))) continue;
       ctx.report({
         resource: vs,
         path: entry.path,
