@@ -1,26 +1,40 @@
 # meshlint as a container, for the admission webhook (deploy/) and for CI jobs that run the CLI:
 #   docker build -t meshlint:0.1.0 .
-#   docker run --rm -v "$PWD:/work" -w /work meshlint:0.1.0 .
+#   docker run --rm -v "$PWD:/work:ro" meshlint:0.1.0 /work
+# How it was built and run, and what was checked: CONTRIBUTING.md, "The container image".
 # Node 20: @kubernetes/client-node is pinned to 1.x, which supports it (README, "Dependencies").
 
-FROM node:20-bookworm-slim AS build
+# Another registry's copy of the same image (a mirror, a pinned digest) can be given with --build-arg NODE_IMAGE=...
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# The production dependencies alone, from the lockfile: rebuilt only when package.json or package-lock.json change.
+# No install scripts: no production dependency has one, and `prepare` would try to build without the sources.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# `npm ci` runs `prepare`, which builds; the sources must be there first.
+RUN npm ci --ignore-scripts
+# .dockerignore lets in only what the build reads, so a change to the tests or the docs reuses this layer too.
 COPY . .
-RUN npm ci && npm prune --omit=dev
+# The files the npm package would hold (package.json "files": bin, dist, schemas, the rules' docs), unpacked.
+RUN npm run build \
+ && npm pack --ignore-scripts --pack-destination /tmp \
+ && mkdir /out \
+ && tar -xzf /tmp/meshlint-*.tgz -C /out
 
-FROM node:20-bookworm-slim
-ENV NODE_ENV=production
+FROM ${NODE_IMAGE}
 WORKDIR /app
-COPY --from=build /src/package.json /src/package-lock.json ./
-COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/bin ./bin
-COPY --from=build /src/dist ./dist
-COPY --from=build /src/schemas ./schemas
-COPY --from=build /src/rules ./rules
-# The image's own user (uid 1000), matching deploy/deployment.yaml's runAsUser.
-USER node
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /out/package ./
+# A numeric user (the base image's `node`, 1000:1000, as deploy/deployment.yaml's runAsUser and runAsGroup), so that
+# Kubernetes' runAsNonRoot can check it is not root. The files stay root's: the process cannot change its own code.
+USER 1000:1000
 EXPOSE 8443
+# No HEALTHCHECK: the CLI, this image's default, is no server; the webhook's probes are in deploy/deployment.yaml
+# (Kubernetes ignores HEALTHCHECK, and the OCI image format has no field for it).
 ENTRYPOINT ["node", "/app/bin/meshlint.js"]
 CMD ["--help"]
