@@ -58,4 +58,30 @@ describe("deploy/", () => {
     expect(webhook!.namespaceSelector).toEqual({ matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", "meshlint"] }] });
     expect(config!.metadata.annotations["cert-manager.io/inject-ca-from"]).toBe("meshlint/meshlint-webhook");
   });
+
+  it("runs the image the Dockerfile builds as the Deployment's user, on its port, with the webhook's arguments", () => {
+    // The last stage's instructions (a multi-stage build: earlier stages' USER or ENTRYPOINT do not reach the image).
+    const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8").replace(/\\\n/g, " ");
+    const stages = dockerfile.split(/^FROM /m);
+    const last = stages[stages.length - 1]!;
+    const instruction = (name: string) => new RegExp(`^${name} (.*)$`, "m").exec(last)?.[1];
+    const [deployment] = documents("deployment.yaml") as unknown as {
+      spec: { template: { spec: { securityContext: { runAsUser: number; runAsGroup: number }; containers: { args: string[]; ports: { containerPort: number }[] }[] } } };
+    }[];
+    const pod = deployment!.spec.template.spec;
+    // Numeric, so that runAsNonRoot can be checked against the image alone.
+    expect(instruction("USER")).toBe(`${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`);
+    expect(instruction("EXPOSE")).toBe(String(pod.containers[0]!.ports[0]!.containerPort));
+    expect(pod.containers[0]!.args).toContain(`--listen=0.0.0.0:${pod.containers[0]!.ports[0]!.containerPort}`);
+    expect(JSON.parse(instruction("ENTRYPOINT")!)).toEqual(["/usr/bin/tini", "--", "node", "/app/bin/meshlint.js"]);
+    expect(pod.containers[0]!.args[0]).toBe("webhook");
+  });
+
+  it("installs the image's production dependencies without install scripts only while none has one", () => {
+    // The Dockerfile runs `npm ci --omit=dev --ignore-scripts`: a production dependency that needs its install script
+    // (a native module) would be installed broken.
+    expect(readFileSync(join(ROOT, "Dockerfile"), "utf8")).toMatch(/npm ci --omit=dev --ignore-scripts/);
+    const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; hasInstallScript?: boolean }> };
+    expect(Object.entries(lock.packages).filter(([, p]) => p.hasInstallScript && !p.dev).map(([name]) => name)).toEqual([]);
+  });
 });
