@@ -1,4 +1,4 @@
-import { type Stats, closeSync, constants, fstatSync, openSync, readFileSync, statSync } from "node:fs";
+import { type BigIntStats, type Stats, closeSync, constants, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 
 // Only regular files are read. Opening a FIFO blocks until a writer comes (a FIFO in a linted folder hung the run
@@ -9,7 +9,7 @@ import { open, stat } from "node:fs/promises";
 export const MAX_SETTINGS_FILE_SIZE = 16 * 1024 * 1024;
 
 /** Why a path is not a regular file, in words: "a FIFO", "a device", "a folder", "a socket". */
-function notRegular(info: Stats): string | undefined {
+function notRegular(info: Stats | BigIntStats): string | undefined {
   if (info.isFile()) return undefined;
   if (info.isFIFO()) return "not a regular file (a FIFO)";
   if (info.isCharacterDevice() || info.isBlockDevice()) return "not a regular file (a device)";
@@ -51,7 +51,16 @@ export function readRegularTextSync(path: string, maxBytes = MAX_SETTINGS_FILE_S
 }
 
 /** The outcome of reading a file that may be refused: its bytes, or why it was not read. */
-export type RegularRead = { readonly bytes: Buffer } | { readonly refused: "notRegular" | "tooLarge" | "overTotal"; readonly reason: string; readonly size?: number };
+export type RegularRead = { readonly bytes: Buffer; readonly metadata: FileMetadata } | { readonly refused: "notRegular" | "tooLarge" | "overTotal"; readonly reason: string; readonly size?: number };
+
+/**
+ * What a file's metadata said just before it was read, and when that was (ms since the epoch): what --cache compares
+ * to tell that a file is unchanged without reading it (see src/project/run-cache.ts).
+ */
+export interface FileMetadata {
+  readonly info: BigIntStats;
+  readonly at: number;
+}
 
 /**
  * readRegularFileSync() without blocking the event loop; refusals are returned, errors of the file system thrown.
@@ -65,12 +74,14 @@ export async function readRegularFile(path: string, maxBytes: number, reserve?: 
   if (info.size > maxBytes) return { refused: "tooLarge", reason: "too large", size: info.size };
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const now = await handle.stat();
+    const at = Date.now();
+    const now = await handle.stat({ bigint: true });
+    const size = Number(now.size);
     const changed = notRegular(now);
     if (changed) return { refused: "notRegular", reason: changed };
-    if (now.size > maxBytes) return { refused: "tooLarge", reason: "too large", size: now.size };
-    if (reserve && !reserve(now.size)) return { refused: "overTotal", reason: "over the total", size: now.size };
-    return { bytes: await handle.readFile() };
+    if (size > maxBytes) return { refused: "tooLarge", reason: "too large", size };
+    if (reserve && !reserve(size)) return { refused: "overTotal", reason: "over the total", size };
+    return { bytes: await handle.readFile(), metadata: { info: now, at } };
   } finally {
     await handle.close();
   }

@@ -38,7 +38,8 @@ const directivesOf = new WeakMap<SourceFile, readonly Directive[]>();
 
 function sourceDirectives(source: SourceFile): readonly Directive[] {
   let found = directivesOf.get(source);
-  if (!found) directivesOf.set(source, (found = parseDirectives(source.text)));
+  // (A file known to hold no `meshlint-` is not read: with --cache, unchanged files' texts are read only when needed.)
+  if (!found) directivesOf.set(source, (found = source.mayHoldDirectives ? parseDirectives(source.text) : []));
   return found;
 }
 

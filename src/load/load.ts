@@ -5,7 +5,7 @@ import { asArray, deepFreeze, isObject } from "../base/json.js";
 import { type ListFolder, discover } from "./discover.js";
 import { IgnoreRules, toPosix } from "./ignore-rules.js";
 import { SourceFile } from "./source-file.js";
-import { type RegularRead, readRegularFile } from "../base/read-file.js";
+import { type FileMetadata, type RegularRead, readRegularFile, readRegularFileSync } from "../base/read-file.js";
 import { phase } from "../base/timing.js";
 import {
   ChartLocator,
@@ -126,7 +126,13 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
 
   // Raising --max-file-size alone lets such a file through: the total is never below one file's limit.
   const maxTotalSize = options.maxTotalSize ?? Math.max(DEFAULT_MAX_TOTAL_SIZE, maxFileSize);
-  const texts = await readWithinTotal(found.files.map((f) => f.path), maxFileSize, maxTotalSize);
+  const store = options.parsed;
+  // Files an earlier run read and that are unchanged since are not read (only counted against the total, as if read).
+  const known = found.files.map(({ path }): SizedOutcome | undefined => {
+    const kept = store?.unchanged?.(show(path), path);
+    return kept && kept.size <= maxFileSize ? { kept, size: kept.size } : undefined;
+  });
+  const texts = await readWithinTotal(found.files.map((f) => f.path), maxFileSize, maxTotalSize, known);
   const entries: { file: string; read: ReadOutcome; path?: string }[] = found.files.map((f, i) => ({
     file: show(f.path),
     path: f.path,
@@ -152,6 +158,17 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     }
     const chart = path ? charts.chartHolding(path) : undefined;
     if (chart) chartRoots.add(chart);
+    if ("kept" in read) {
+      // Read before as a plain manifest (not a template), and unchanged since.
+      const parsed = keptManifests(file, path!, read.kept);
+      sources.set(file, parsed.source);
+      for (const r of parsed.resources) resources.push(r);
+      for (const i of parsed.issues) issues.push(i);
+      skippedDocuments += parsed.skippedDocuments;
+      if (parsed.kustomize) kustomizeFiles.push(file);
+      files.push({ file, resources: parsed.resources.filter((r) => r.origin.kind === "file").length, status: parsed.broken ? "parse-error" : "ok", ...(parsed.kustomize ? { template: "kustomize" as const } : {}) });
+      continue;
+    }
     if (chart || looksLikeHelmTemplate(read.text)) {
       helmFiles.push(file);
       files.push({ file, resources: 0, status: "skipped", template: "helm" });
@@ -165,6 +182,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
       files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
+    if (path && read.metadata) store?.readAs?.(file, path, read.text, read.metadata);
     sources.set(file, parsed.source);
     // One by one: spreading 125,000 resources into push() overflows the stack.
     for (const r of parsed.resources) resources.push(r);
@@ -209,6 +227,23 @@ export interface ParsedManifests {
 export interface ParsedFileStore {
   get(file: string, text: string): ParsedManifests | undefined;
   set(file: string, text: string, parsed: ParsedManifests): void;
+  /**
+   * The kept parse of a file (`file` as shown, `path` absolute) that an earlier run read as a plain manifest and that
+   * is unchanged since by its metadata, so that it need not be read; undefined when it must be read.
+   */
+  unchanged?(file: string, path: string): UnchangedFile | undefined;
+  /** Notes that a file read as `text` (with the metadata it had then) is a plain manifest: see unchanged(). */
+  readAs?(file: string, path: string, text: string, metadata: FileMetadata): void;
+}
+
+/** A file known unchanged since an earlier run (see ParsedFileStore.unchanged). */
+export interface UnchangedFile {
+  readonly parsed: ParsedManifests;
+  readonly size: number;
+  /** Whether its text holds `meshlint-` (see SourceFile.mayHoldDirectives). */
+  readonly mentionsMeshlint: boolean;
+  /** Whether a text is the one that was parsed. */
+  isText(text: string): boolean;
 }
 
 /**
@@ -230,7 +265,43 @@ export function parseManifests(
     parsed = parseText(file, text, parsedText, glued !== undefined);
     store?.set(file, text, parsed);
   }
-  const source = sourceOf(file, text, parsedText, parsed);
+  return manifestsOf(file, sourceOf(file, text, parsedText, parsed), parsed);
+}
+
+/** Texts as the parsers read them (see SourceFile): lone CRs as LFs, glued colons protected. */
+function parsedTextOf(text: string): { text: string; parsedText: string } {
+  const lineBroken = lineBreaksAsLf(text);
+  return { text, parsedText: protectGluedColons(lineBroken) ?? lineBroken };
+}
+
+/**
+ * A file unchanged since an earlier run, from its kept parse: its text is read only if a finding, a directive or a
+ * code frame needs it, and then only if it is still the text that was parsed (see SourceFile.deferred).
+ */
+function keptManifests(file: string, path: string, kept: UnchangedFile): ReturnType<typeof parseManifests> & { broken: boolean } {
+  const { parsed } = kept;
+  const read = () => {
+    let bytes: Buffer;
+    try {
+      bytes = readRegularFileSync(path, Number.MAX_SAFE_INTEGER);
+    } catch {
+      return undefined;
+    }
+    const outcome = decodeManifest(bytes);
+    if (!("text" in outcome) || !kept.isText(outcome.text)) return undefined;
+    const texts = parsedTextOf(outcome.text);
+    // Of a stream cut at the document limit, the part read (as sourceOf keeps it).
+    if (parsed.readTo === undefined || parsed.readTo >= texts.text.length) return texts;
+    const lineBreak = texts.parsedText.indexOf("\n", parsed.readTo);
+    const end = lineBreak < 0 ? texts.text.length : lineBreak + 1;
+    return { text: texts.text.slice(0, end), parsedText: texts.parsedText.slice(0, end) };
+  };
+  const source = SourceFile.deferred(file, read, parsed.fastPath, parsed.readTo, kept.mentionsMeshlint);
+  const broken = parsed.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
+  return { ...manifestsOf(file, source, parsed), broken };
+}
+
+function manifestsOf(file: string, source: SourceFile, parsed: ParsedManifests): ReturnType<typeof parseManifests> {
   const resources = parsed.resources.map(
     (m): RawResource => ({ apiVersion: m.data.apiVersion as string, kind: m.data.kind as string, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) }),
   );
@@ -375,7 +446,8 @@ function fileOrigin(source: SourceFile, document: number, base: FieldPath): Orig
 }
 
 export type ReadOutcome =
-  | { readonly text: string }
+  | { readonly text: string; readonly metadata?: FileMetadata }
+  | { readonly kept: UnchangedFile }
   | { readonly skip: "binary" | "notUtf8" | "tooLarge" | "totalTooLarge" | "unreadable"; readonly data: Record<string, string | number> };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -386,14 +458,14 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * files that fit before it leave room for it. A read that would pass the limit first only takes the file's size;
  * it is read afterwards if the file fits.
  */
-async function readWithinTotal(paths: readonly string[], maxFileSize: number, maxTotalSize: number): Promise<ReadOutcome[]> {
+async function readWithinTotal(paths: readonly string[], maxFileSize: number, maxTotalSize: number, known: readonly (SizedOutcome | undefined)[]): Promise<ReadOutcome[]> {
   let held = 0;
   const reserve = (size: number) => {
     if (held + size > maxTotalSize) return false;
     held += size;
     return true;
   };
-  const first = await mapLimit(paths, READ_CONCURRENCY, (path) => readManifest(path, maxFileSize, reserve));
+  const first = await mapLimit(paths.map((path, i) => [path, i] as const), READ_CONCURRENCY, async ([path, i]) => known[i] ?? readManifest(path, maxFileSize, reserve));
   const outcomes: ReadOutcome[] = [];
   let used = 0;
   for (const [i, outcome] of first.entries()) {
@@ -423,7 +495,8 @@ async function readManifest(path: string, maxFileSize: number, reserve: (size: n
     if (read.refused === "overTotal") return { skip: "totalTooLarge", data: {}, size: read.size ?? 0, deferred: true };
     return read.refused === "tooLarge" ? { skip: "tooLarge", data: { size: read.size ?? 0, limit: maxFileSize } } : { skip: "unreadable", data: { reason: read.reason } };
   }
-  return { ...decodeManifest(read.bytes), size: read.bytes.length };
+  const decoded = decodeManifest(read.bytes);
+  return { ...decoded, ...("text" in decoded ? { metadata: read.metadata } : {}), size: read.bytes.length };
 }
 
 /** Standard input read as a file is: bytes are decoded and checked the same way, and a BOM never shifts a column. */

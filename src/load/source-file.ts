@@ -21,21 +21,67 @@ export class SourceFile {
   /** Where lines start, as far as the text was scanned: every line break before `scanned` is counted. */
   private readonly lineStarts: number[] = [0];
   private scanned = 0;
+  private texts: { readonly text: string; readonly parsedText: string } | undefined;
+  private readonly readToAt: number | undefined;
 
   constructor(
     /** Path shown to users (relative to the working directory, `/`-separated). */
     readonly file: string,
-    readonly text: string,
+    text: string,
     /**
      * What the parsers read when it differs from the text: the same length, with lone CRs as LFs (lineBreaksAsLf)
      * and some colons swapped (protectGluedColons). Lines are counted in it, so a lone CR ends a line.
      */
-    private readonly parsedText: string = text,
+    parsedText: string = text,
     /** Whether js-yaml read it without errors or aliases (see fastDocuments). */
     private readonly fastPath = false,
     /** For a stream cut at the document limit: where the first document not read starts (the text goes on to its line's end). */
-    private readonly readTo = parsedText.length,
-  ) {}
+    readTo?: number,
+    /** Reads the text when it was not given (see deferred). */
+    private readonly readTexts?: () => { readonly text: string; readonly parsedText: string } | undefined,
+    /** For a deferred text: whether it holds `meshlint-` (see mayHoldDirectives). */
+    private readonly mentionsMeshlint?: boolean,
+  ) {
+    this.texts = readTexts ? undefined : { text, parsedText };
+    this.readToAt = readTo;
+  }
+
+  /**
+   * A file whose text is read only when asked (--cache: a file unchanged since an earlier run, whose parse was kept):
+   * most such files have no findings, so their texts are never read. `read` gives undefined when the file no longer
+   * holds the text that was parsed (it changed while meshlint ran): the file then has no positions, never wrong ones.
+   */
+  static deferred(
+    file: string,
+    read: () => { readonly text: string; readonly parsedText: string } | undefined,
+    fastPath: boolean,
+    readTo: number | undefined,
+    mentionsMeshlint: boolean,
+  ): SourceFile {
+    return new SourceFile(file, "", "", fastPath, readTo, read, mentionsMeshlint);
+  }
+
+  get text(): string {
+    return this.loaded().text;
+  }
+
+  /** Whether the text may hold inline directives (`# meshlint-disable ...`): it holds `meshlint-`. */
+  get mayHoldDirectives(): boolean {
+    return this.texts ? this.texts.text.includes("meshlint-") : this.mentionsMeshlint !== false;
+  }
+
+  private get parsedText(): string {
+    return this.loaded().parsedText;
+  }
+
+  private get readTo(): number {
+    return this.readToAt ?? this.parsedText.length;
+  }
+
+  private loaded(): { readonly text: string; readonly parsedText: string } {
+    this.texts ??= this.readTexts?.() ?? { text: "", parsedText: "" };
+    return this.texts;
+  }
 
   /** What the parsers read: the documents within the limit. */
   private get readable(): string {

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { type BigIntStats, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { JsonObject } from "../base/json.js";
 import { BUILD, VERSION } from "../base/package.js";
+import type { FileMetadata } from "../base/read-file.js";
 import type { ParsedFileStore, ParsedManifests, RawResource } from "../load/load.js";
 import { K } from "../model/kinds.js";
 import { ANY_KIND, type ResourceIndex, resourcesFromRaw } from "../model/resource-index.js";
@@ -21,7 +22,20 @@ export const CACHE_FILE = ".meshlintcache";
  * overwritten. Bump FORMAT when what an entry holds changes.
  */
 const MARK = '{"meshlintCache":';
-const FORMAT = 3;
+const FORMAT = 4;
+
+/**
+ * A file's metadata as a run saw it before reading it, and what it read: [absolute path, device, inode, size, mtime
+ * ns, ctime ns, digest of the text, whether the text holds `meshlint-`]. While a file's device, inode, size, mtime
+ * and ctime are the same, it holds the same text, and is not read again (ESLint's `--cache-strategy metadata`, git's
+ * index): writing a file changes its mtime and ctime, replacing it (an editor's save, a checkout) changes its inode,
+ * and a tool that sets an old mtime back (`touch -d`, `cp -p`, `tar -x`) still changes its ctime, which no program
+ * can set. Two writes within one tick of the file system's clock (a few milliseconds; a second or two on some file
+ * systems) can leave both times the same, so a file is noted only when both were at least RACY_MS before the run
+ * looked at it: a later write then gives it later times. Any other file is read, and its text's digest decides.
+ */
+type Metadata = readonly [string, string, string, number, string, string, string, boolean];
+const RACY_MS = 2_000;
 
 /** How much of a digest names an object or a text in kept checks (80 bits: no two of a repository collide). */
 const OBJECT_KEY_CHARS = 20;
@@ -55,6 +69,9 @@ export class RunCache {
   private readonly storedChecks: Map<string, KeptChecks>;
   private readonly usedChecks = new Map<string, KeptChecks>();
   private changed = false;
+  /** File metadata by absolute path (see Metadata): as read, and as this process's runs saw the files. */
+  private readonly storedMetadata: Map<string, Metadata>;
+  private readonly usedMetadata = new Map<string, Metadata>();
   /** What the last run did with kept checks (for tests and timing). */
   lastRun: KeptRunResult["stats"] | undefined;
 
@@ -65,9 +82,11 @@ export class RunCache {
     /** False for a file that is not a meshlint cache: it is left as it is. */
     private readonly writable: boolean,
     storedChecks: Map<string, KeptChecks> = new Map(),
+    storedMetadata: Map<string, Metadata> = new Map(),
   ) {
     this.stored = stored;
     this.storedChecks = storedChecks;
+    this.storedMetadata = storedMetadata;
     this.changed = stored.size === 0;
   }
 
@@ -91,9 +110,9 @@ export class RunCache {
     }
     if (text.length === 0) return { cache: new RunCache(file, new Map(), true) };
     try {
-      const read = JSON.parse(text) as { meshlintCache: unknown; version: unknown; build: unknown; entries: unknown; checks: unknown };
+      const read = JSON.parse(text) as { meshlintCache: unknown; version: unknown; build: unknown; entries: unknown; checks: unknown; files: unknown };
       if (read.meshlintCache !== FORMAT || read.version !== VERSION || read.build !== BUILD) return { cache: new RunCache(file, new Map(), true) };
-      return { cache: new RunCache(file, new Map(checkedEntries(read.entries)), true, new Map(checkedChecks(read.checks))) };
+      return { cache: new RunCache(file, new Map(checkedEntries(read.entries)), true, new Map(checkedChecks(read.checks)), new Map(checkedMetadata(read.files))) };
     } catch (error) {
       return { cache: new RunCache(file, new Map(), true), problem: `the cache ${file} is damaged (${(error as Error).message}); it is rebuilt` };
     }
@@ -102,22 +121,45 @@ export class RunCache {
   /** The parses of files under this configuration and these settings (see ProjectOptions.cache). */
   files(config: Config, settings: Settings): ParsedFileStore {
     const key = digest(VERSION, BUILD, stableJson(config), stableJson(settings));
-    const entryKey = (file: string, text: string) => digest(key, file, text);
+    const entryKey = (file: string, textDigest: string) => digest(key, file, textDigest);
+    const find = (file: string, textDigest: string): Entry | undefined => {
+      const k = entryKey(file, textDigest);
+      const entry = this.used.get(k) ?? this.stored.get(k);
+      if (!entry || entry.file !== file) return undefined;
+      this.used.set(k, entry);
+      this.remember(k, entry);
+      return entry;
+    };
     return {
-      get: (file, text) => {
-        const k = entryKey(file, text);
-        const entry = this.used.get(k) ?? this.stored.get(k);
-        if (!entry || entry.file !== file) return undefined;
-        this.used.set(k, entry);
-        this.remember(k, entry);
-        return entry.parsed;
+      get: (file, text) => find(file, digest(text))?.parsed,
+      unchanged: (file, path) => {
+        const noted = this.usedMetadata.get(path) ?? this.storedMetadata.get(path);
+        if (!noted) return undefined;
+        let info: BigIntStats | undefined;
+        try {
+          info = statSync(path, { bigint: true, throwIfNoEntry: false });
+        } catch {
+          return undefined;
+        }
+        if (!info?.isFile() || !sameMetadata(noted, info)) return undefined;
+        const entry = find(file, noted[6]);
+        if (!entry) return undefined;
+        this.usedMetadata.set(path, noted);
+        return { parsed: entry.parsed, size: noted[3], mentionsMeshlint: noted[7], isText: (text) => digest(text) === noted[6] };
+      },
+      readAs: (file, path, text, metadata) => {
+        const noted = metadataOf(path, text, metadata);
+        if (!noted) return;
+        const was = this.storedMetadata.get(path);
+        if (!was || was.some((v, i) => v !== noted[i])) this.changed = true;
+        this.usedMetadata.set(path, noted);
       },
       set: (file, text, parsed) => {
         // JSON would turn .inf, .nan and -0 into other values: such a file is parsed on every run.
         if (!parsed.resources.every((m) => survivesJson(m.data))) return;
         const ids = parsed.resources.map((m, i) => digest(file, String(i), JSON.stringify(m.data)).slice(0, OBJECT_KEY_CHARS));
         const entry: Entry = { file, parsed, ids };
-        const k = entryKey(file, text);
+        const k = entryKey(file, digest(text));
         this.used.set(k, entry);
         this.remember(k, entry);
         this.changed = true;
@@ -223,14 +265,16 @@ export class RunCache {
    * Returns why it could not, if it could not.
    */
   save(): string | undefined {
-    if (!this.writable || (!this.changed && this.used.size === this.stored.size && this.usedChecks.size === this.storedChecks.size)) return undefined;
+    const same = this.used.size === this.stored.size && this.usedChecks.size === this.storedChecks.size && this.usedMetadata.size === this.storedMetadata.size;
+    if (!this.writable || (!this.changed && same)) return undefined;
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const parts = [...this.used].map(([k, e]) => `${JSON.stringify(k)}:${JSON.stringify(e)}`);
       const checks = [...this.usedChecks].map(([k, c]) => `${JSON.stringify(k)}:${JSON.stringify(c)}`);
       const head = `${MARK}${FORMAT},"version":${JSON.stringify(VERSION)},"build":${JSON.stringify(BUILD)}`;
-      writeFileSync(temp, `${head},"entries":{${parts.join(",")}},"checks":{${checks.join(",")}}}\n`);
+      const files = JSON.stringify([...this.usedMetadata.values()]);
+      writeFileSync(temp, `${head},"entries":{${parts.join(",")}},"checks":{${checks.join(",")}},"files":${files}}\n`);
       renameSync(temp, this.file);
       return undefined;
     } catch (error) {
@@ -283,6 +327,33 @@ function checkedEntries(value: unknown): [string, Entry][] {
       throw new Error(`entry ${k.slice(0, 12)} is not what meshlint writes`);
     }
     return [k, entry as Entry];
+  });
+}
+
+/** The metadata a run notes of a file it read (see Metadata); undefined when its times are too recent to tell. */
+function metadataOf(path: string, text: string, { info, at }: FileMetadata): Metadata | undefined {
+  const latest = Number((info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs) / 1_000_000n);
+  if (latest > at - RACY_MS) return undefined;
+  return [path, String(info.dev), String(info.ino), Number(info.size), String(info.mtimeNs), String(info.ctimeNs), digest(text), text.includes("meshlint-")];
+}
+
+function sameMetadata(noted: Metadata, info: BigIntStats): boolean {
+  return noted[1] === String(info.dev) && noted[2] === String(info.ino) && noted[3] === Number(info.size) && noted[4] === String(info.mtimeNs) && noted[5] === String(info.ctimeNs);
+}
+
+/** File metadata as read (a damaged list fails the whole file). */
+function checkedMetadata(value: unknown): [string, Metadata][] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new Error("no file list");
+  return value.map((m: unknown) => {
+    const ok =
+      Array.isArray(m) &&
+      m.length === 8 &&
+      [0, 1, 2, 4, 5, 6].every((i) => typeof m[i] === "string") &&
+      Number.isSafeInteger(m[3]) &&
+      typeof m[7] === "boolean";
+    if (!ok) throw new Error("a file's metadata is not what meshlint writes");
+    return [m[0] as string, m as unknown as Metadata];
   });
 }
 

@@ -1,7 +1,7 @@
 // --cache: the same bytes in every format as a run without it, whatever the cache holds (nothing, everything, an
 // older version of a file, an older CRD or configuration), and a cache file that is damaged or not a cache is said
 // and set aside, never a crash.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -122,10 +122,10 @@ describe("--cache", () => {
     const repo = tempRepo({ "crd/canary-crd.yaml": CRD(100), "crd/canary.yaml": CANARY });
     const plain = await lintAll(repo, []);
     const cache = join(outputFolder(), "cache");
-    const head = `{"meshlintCache":3,"version":${JSON.stringify(version())},"build":"source"`;
+    const head = `{"meshlintCache":4,"version":${JSON.stringify(version())},"build":"source"`;
     for (const damaged of [
-      '{"meshlintCache":3,"version":',
-      '{"meshlintCache":3,"version":"0.0.0-x","entries":{}}',
+      '{"meshlintCache":4,"version":',
+      '{"meshlintCache":4,"version":"0.0.0-x","entries":{}}',
       `${head},"entries":{"k":{"file":"a.yaml","parsed":{"resources":7}}},"checks":{}}`,
       `${head},"entries":{},"checks":{"w":{"rules":[],"objects":[],"keys":[],"keySets":[],"checks":{"r":[[0,"x"]]},"reads":{}}}}`,
     ]) {
@@ -301,6 +301,37 @@ describe("--cache keeps rule checks", () => {
       ["= a Deployment's replicas changed", edit(repo, "ratings/all.yaml", "spec:\n  selector: { matchLabels", "spec:\n  replicas: 3\n  selector: { matchLabels")],
       ["the caller's account added", () => writeFileSync(join(repo, "ratings/ghost.yaml"), MESH["ratings/all.yaml"].replaceAll("ratings", "ghost").replace("    spec:\n", "    spec:\n      serviceAccountName: ghost\n"))],
     ]);
+  });
+
+  it("tells unchanged files by their metadata, and notices every edit that keeps the size or even sets the mtime back", async () => {
+    const repo = tempRepo({
+      ...MESH,
+      // A kept file whose directive silences a finding: its text is read for that alone.
+      "routing/ratings.yaml": `# meshlint-disable-next-line virtualservice-subset-not-found\n${MESH["routing/virtual-service.yaml"].replaceAll("reviews", "ratings").replace("subset: v2", "subset: v8")}`,
+    });
+    // Files are trusted by their metadata only when their times are two seconds old (see Metadata in run-cache.ts).
+    await new Promise((done) => setTimeout(done, 2_100));
+    const cacheFile = join(outputFolder(), "cache");
+    const cacheArgs = ["--cache", "--cache-location", cacheFile];
+    expectSame(await lintAll(repo, []), await lintAll(repo, cacheArgs), "cold");
+    expect(readFileSync(cacheFile, "utf8")).toMatch(/"files":\[.*reviews\/destination-rule\.yaml"/);
+    expectSame(await lintAll(repo, []), await lintAll(repo, cacheArgs), "warm, nothing read again");
+    const file = join(repo, "routing/virtual-service.yaml");
+    const { atime, mtime } = statSync(file);
+    // The same size, and the old mtime set back (Node sets it to the microsecond; a tool that restores it to the
+    // nanosecond is told by the ctime, which no program can set back).
+    writeFileSync(file, readFileSync(file, "utf8").replace("subset: v2", "subset: v7"));
+    utimesSync(file, atime, mtime);
+    const edited = await lintAll(repo, []);
+    expect(edited.outputs.json).toContain('Subset \\"v7\\"');
+    expectSame(edited, await lintAll(repo, cacheArgs), "an edit of the same size, the mtime set back");
+    // Replaced by another file (an editor's save): another inode.
+    writeFileSync(`${file}.new`, MESH["routing/virtual-service.yaml"]);
+    renameSync(`${file}.new`, file);
+    const replaced = await lintAll(repo, []);
+    expect(replaced.outputs.json).not.toContain('Subset \\"v7\\"');
+    expectSame(replaced, await lintAll(repo, cacheArgs), "replaced");
+    expectSame(replaced, await lintAll(repo, cacheArgs), "replaced, warm");
   });
 
   it("re-runs only the checks a change can alter", async () => {
