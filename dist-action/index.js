@@ -38431,12 +38431,14 @@ async function readRegularFile(path6, maxBytes, reserve) {
   if (info2.size > maxBytes) return { refused: "tooLarge", reason: "too large", size: info2.size };
   const handle = await open2(path6, constants3.O_RDONLY | constants3.O_NONBLOCK);
   try {
-    const now = await handle.stat();
+    const at2 = Date.now();
+    const now = await handle.stat({ bigint: true });
+    const size = Number(now.size);
     const changed = notRegular(now);
     if (changed) return { refused: "notRegular", reason: changed };
-    if (now.size > maxBytes) return { refused: "tooLarge", reason: "too large", size: now.size };
-    if (reserve && !reserve(now.size)) return { refused: "overTotal", reason: "over the total", size: now.size };
-    return { bytes: await handle.readFile() };
+    if (size > maxBytes) return { refused: "tooLarge", reason: "too large", size };
+    if (reserve && !reserve(size)) return { refused: "overTotal", reason: "over the total", size };
+    return { bytes: await handle.readFile(), metadata: { info: now, at: at2 } };
   } finally {
     await handle.close();
   }
@@ -49243,7 +49245,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "ebc8333e9340aecb877fd54c" : "source";
+var BUILD = true ? "459f96554dcfb009950557b6" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -51124,7 +51126,7 @@ var DIRECTIVE = /(^|[ \t])#[ \t]*meshlint-(disable-next-line|disable-line|disabl
 var directivesOf = /* @__PURE__ */ new WeakMap();
 function sourceDirectives(source) {
   let found = directivesOf.get(source);
-  if (!found) directivesOf.set(source, found = parseDirectives(source.text));
+  if (!found) directivesOf.set(source, found = source.mayHoldDirectives ? parseDirectives(source.text) : []);
   return found;
 }
 function parseDirectives(text) {
@@ -56047,22 +56049,49 @@ function fromMerge(doc, value, want) {
 
 // src/load/source-file.ts
 var positionReads = { count: 0 };
-var SourceFile = class {
-  constructor(file2, text, parsedText = text, fastPath = false, readTo = parsedText.length) {
+var SourceFile = class _SourceFile {
+  constructor(file2, text, parsedText = text, fastPath = false, readTo, readTexts, mentionsMeshlint) {
     this.file = file2;
-    this.text = text;
-    this.parsedText = parsedText;
     this.fastPath = fastPath;
-    this.readTo = readTo;
+    this.readTexts = readTexts;
+    this.mentionsMeshlint = mentionsMeshlint;
+    this.texts = readTexts ? void 0 : { text, parsedText };
+    this.readToAt = readTo;
   }
   file;
-  text;
-  parsedText;
   fastPath;
-  readTo;
+  readTexts;
+  mentionsMeshlint;
   /** Where lines start, as far as the text was scanned: every line break before `scanned` is counted. */
   lineStarts = [0];
   scanned = 0;
+  texts;
+  readToAt;
+  /**
+   * A file whose text is read only when asked (--cache: a file unchanged since an earlier run, whose parse was kept):
+   * most such files have no findings, so their texts are never read. `read` gives undefined when the file no longer
+   * holds the text that was parsed (it changed while meshlint ran): the file then has no positions, never wrong ones.
+   */
+  static deferred(file2, read, fastPath, readTo, mentionsMeshlint) {
+    return new _SourceFile(file2, "", "", fastPath, readTo, read, mentionsMeshlint);
+  }
+  get text() {
+    return this.loaded().text;
+  }
+  /** Whether the text may hold inline directives (`# meshlint-disable ...`): it holds `meshlint-`. */
+  get mayHoldDirectives() {
+    return this.texts ? this.texts.text.includes("meshlint-") : this.mentionsMeshlint !== false;
+  }
+  get parsedText() {
+    return this.loaded().parsedText;
+  }
+  get readTo() {
+    return this.readToAt ?? this.parsedText.length;
+  }
+  loaded() {
+    this.texts ??= this.readTexts?.() ?? { text: "", parsedText: "" };
+    return this.texts;
+  }
   /** What the parsers read: the documents within the limit. */
   get readable() {
     return this.readTo < this.parsedText.length ? this.parsedText.slice(0, this.readTo) : this.parsedText;
@@ -57000,7 +57029,12 @@ async function load2(inputs, options) {
   const charts = new ChartLocator(cwd);
   const chartRoots = /* @__PURE__ */ new Set();
   const maxTotalSize = options.maxTotalSize ?? Math.max(DEFAULT_MAX_TOTAL_SIZE, maxFileSize);
-  const texts = await readWithinTotal(found.files.map((f) => f.path), maxFileSize, maxTotalSize);
+  const store = options.parsed;
+  const known = found.files.map(({ path: path6 }) => {
+    const kept = store?.unchanged?.(show(path6), path6);
+    return kept && kept.size <= maxFileSize ? { kept, size: kept.size } : void 0;
+  });
+  const texts = await readWithinTotal(found.files.map((f) => f.path), maxFileSize, maxTotalSize, known);
   const entries = found.files.map((f, i) => ({
     file: show(f.path),
     path: f.path,
@@ -57025,6 +57059,16 @@ async function load2(inputs, options) {
     }
     const chart = path6 ? charts.chartHolding(path6) : void 0;
     if (chart) chartRoots.add(chart);
+    if ("kept" in read) {
+      const parsed3 = keptManifests(file2, path6, read.kept);
+      sources.set(file2, parsed3.source);
+      for (const r of parsed3.resources) resources.push(r);
+      for (const i of parsed3.issues) issues.push(i);
+      skippedDocuments += parsed3.skippedDocuments;
+      if (parsed3.kustomize) kustomizeFiles.push(file2);
+      files2.push({ file: file2, resources: parsed3.resources.filter((r) => r.origin.kind === "file").length, status: parsed3.broken ? "parse-error" : "ok", ...parsed3.kustomize ? { template: "kustomize" } : {} });
+      continue;
+    }
     if (chart || looksLikeHelmTemplate(read.text)) {
       helmFiles.push(file2);
       files2.push({ file: file2, resources: 0, status: "skipped", template: "helm" });
@@ -57037,6 +57081,7 @@ async function load2(inputs, options) {
       files2.push({ file: file2, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
+    if (path6 && read.metadata) store?.readAs?.(file2, path6, read.text, read.metadata);
     sources.set(file2, parsed2.source);
     for (const r of parsed2.resources) resources.push(r);
     for (const i of parsed2.issues) issues.push(i);
@@ -57068,7 +57113,34 @@ function parseManifests(file2, text, store) {
     parsed2 = parseText(file2, text, parsedText, glued !== void 0);
     store?.set(file2, text, parsed2);
   }
-  const source = sourceOf(file2, text, parsedText, parsed2);
+  return manifestsOf(file2, sourceOf(file2, text, parsedText, parsed2), parsed2);
+}
+function parsedTextOf(text) {
+  const lineBroken = lineBreaksAsLf(text);
+  return { text, parsedText: protectGluedColons(lineBroken) ?? lineBroken };
+}
+function keptManifests(file2, path6, kept) {
+  const { parsed: parsed2 } = kept;
+  const read = () => {
+    let bytes;
+    try {
+      bytes = readRegularFileSync(path6, Number.MAX_SAFE_INTEGER);
+    } catch {
+      return void 0;
+    }
+    const outcome = decodeManifest(bytes);
+    if (!("text" in outcome) || !kept.isText(outcome.text)) return void 0;
+    const texts = parsedTextOf(outcome.text);
+    if (parsed2.readTo === void 0 || parsed2.readTo >= texts.text.length) return texts;
+    const lineBreak = texts.parsedText.indexOf("\n", parsed2.readTo);
+    const end = lineBreak < 0 ? texts.text.length : lineBreak + 1;
+    return { text: texts.text.slice(0, end), parsedText: texts.parsedText.slice(0, end) };
+  };
+  const source = SourceFile.deferred(file2, read, parsed2.fastPath, parsed2.readTo, kept.mentionsMeshlint);
+  const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
+  return { ...manifestsOf(file2, source, parsed2), broken };
+}
+function manifestsOf(file2, source, parsed2) {
   const resources = parsed2.resources.map(
     (m) => ({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) })
   );
@@ -57182,14 +57254,14 @@ function fileOrigin(source, document, base) {
   };
 }
 var utf8 = new TextDecoder("utf-8", { fatal: true });
-async function readWithinTotal(paths, maxFileSize, maxTotalSize) {
+async function readWithinTotal(paths, maxFileSize, maxTotalSize, known) {
   let held = 0;
   const reserve = (size) => {
     if (held + size > maxTotalSize) return false;
     held += size;
     return true;
   };
-  const first = await mapLimit(paths, READ_CONCURRENCY, (path6) => readManifest(path6, maxFileSize, reserve));
+  const first = await mapLimit(paths.map((path6, i) => [path6, i]), READ_CONCURRENCY, async ([path6, i]) => known[i] ?? readManifest(path6, maxFileSize, reserve));
   const outcomes = [];
   let used = 0;
   for (const [i, outcome] of first.entries()) {
@@ -57216,7 +57288,8 @@ async function readManifest(path6, maxFileSize, reserve) {
     if (read.refused === "overTotal") return { skip: "totalTooLarge", data: {}, size: read.size ?? 0, deferred: true };
     return read.refused === "tooLarge" ? { skip: "tooLarge", data: { size: read.size ?? 0, limit: maxFileSize } } : { skip: "unreadable", data: { reason: read.reason } };
   }
-  return { ...decodeManifest(read.bytes), size: read.bytes.length };
+  const decoded = decodeManifest(read.bytes);
+  return { ...decoded, ..."text" in decoded ? { metadata: read.metadata } : {}, size: read.bytes.length };
 }
 function stdinManifest(stdin) {
   if (stdin === void 0) return { text: "" };
@@ -92452,14 +92525,16 @@ import { mkdirSync as mkdirSync3, readFileSync as readFileSync10, renameSync as 
 import { dirname as dirname14, join as join23, resolve as resolve15 } from "node:path";
 var CACHE_FILE = ".meshlintcache";
 var MARK = '{"meshlintCache":';
-var FORMAT2 = 3;
+var FORMAT2 = 4;
+var RACY_MS = 2e3;
 var OBJECT_KEY_CHARS = 20;
 var RunCache = class _RunCache {
-  constructor(file2, stored, writable, storedChecks = /* @__PURE__ */ new Map()) {
+  constructor(file2, stored, writable, storedChecks = /* @__PURE__ */ new Map(), storedMetadata = /* @__PURE__ */ new Map()) {
     this.file = file2;
     this.writable = writable;
     this.stored = stored;
     this.storedChecks = storedChecks;
+    this.storedMetadata = storedMetadata;
     this.changed = stored.size === 0;
   }
   file;
@@ -92474,6 +92549,9 @@ var RunCache = class _RunCache {
   storedChecks;
   usedChecks = /* @__PURE__ */ new Map();
   changed = false;
+  /** File metadata by absolute path (see Metadata): as read, and as this process's runs saw the files. */
+  storedMetadata;
+  usedMetadata = /* @__PURE__ */ new Map();
   /** What the last run did with kept checks (for tests and timing). */
   lastRun;
   /**
@@ -92498,7 +92576,7 @@ var RunCache = class _RunCache {
     try {
       const read = JSON.parse(text);
       if (read.meshlintCache !== FORMAT2 || read.version !== VERSION || read.build !== BUILD) return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true) };
-      return { cache: new _RunCache(file2, new Map(checkedEntries(read.entries)), true, new Map(checkedChecks(read.checks))) };
+      return { cache: new _RunCache(file2, new Map(checkedEntries(read.entries)), true, new Map(checkedChecks(read.checks)), new Map(checkedMetadata(read.files))) };
     } catch (error2) {
       return { cache: new _RunCache(file2, /* @__PURE__ */ new Map(), true), problem: `the cache ${file2} is damaged (${error2.message}); it is rebuilt` };
     }
@@ -92506,21 +92584,44 @@ var RunCache = class _RunCache {
   /** The parses of files under this configuration and these settings (see ProjectOptions.cache). */
   files(config, settings) {
     const key2 = digest(VERSION, BUILD, stableJson(config), stableJson(settings));
-    const entryKey = (file2, text) => digest(key2, file2, text);
+    const entryKey = (file2, textDigest) => digest(key2, file2, textDigest);
+    const find = (file2, textDigest) => {
+      const k = entryKey(file2, textDigest);
+      const entry = this.used.get(k) ?? this.stored.get(k);
+      if (!entry || entry.file !== file2) return void 0;
+      this.used.set(k, entry);
+      this.remember(k, entry);
+      return entry;
+    };
     return {
-      get: (file2, text) => {
-        const k = entryKey(file2, text);
-        const entry = this.used.get(k) ?? this.stored.get(k);
-        if (!entry || entry.file !== file2) return void 0;
-        this.used.set(k, entry);
-        this.remember(k, entry);
-        return entry.parsed;
+      get: (file2, text) => find(file2, digest(text))?.parsed,
+      unchanged: (file2, path6) => {
+        const noted = this.usedMetadata.get(path6) ?? this.storedMetadata.get(path6);
+        if (!noted) return void 0;
+        let info2;
+        try {
+          info2 = statSync10(path6, { bigint: true, throwIfNoEntry: false });
+        } catch {
+          return void 0;
+        }
+        if (!info2?.isFile() || !sameMetadata(noted, info2)) return void 0;
+        const entry = find(file2, noted[6]);
+        if (!entry) return void 0;
+        this.usedMetadata.set(path6, noted);
+        return { parsed: entry.parsed, size: noted[3], mentionsMeshlint: noted[7], isText: (text) => digest(text) === noted[6] };
+      },
+      readAs: (file2, path6, text, metadata2) => {
+        const noted = metadataOf(path6, text, metadata2);
+        if (!noted) return;
+        const was = this.storedMetadata.get(path6);
+        if (!was || was.some((v, i) => v !== noted[i])) this.changed = true;
+        this.usedMetadata.set(path6, noted);
       },
       set: (file2, text, parsed2) => {
         if (!parsed2.resources.every((m) => survivesJson(m.data))) return;
         const ids = parsed2.resources.map((m, i) => digest(file2, String(i), JSON.stringify(m.data)).slice(0, OBJECT_KEY_CHARS));
         const entry = { file: file2, parsed: parsed2, ids };
-        const k = entryKey(file2, text);
+        const k = entryKey(file2, digest(text));
         this.used.set(k, entry);
         this.remember(k, entry);
         this.changed = true;
@@ -92615,14 +92716,16 @@ var RunCache = class _RunCache {
    * Returns why it could not, if it could not.
    */
   save() {
-    if (!this.writable || !this.changed && this.used.size === this.stored.size && this.usedChecks.size === this.storedChecks.size) return void 0;
+    const same = this.used.size === this.stored.size && this.usedChecks.size === this.storedChecks.size && this.usedMetadata.size === this.storedMetadata.size;
+    if (!this.writable || !this.changed && same) return void 0;
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync3(dirname14(this.file), { recursive: true });
       const parts = [...this.used].map(([k, e]) => `${JSON.stringify(k)}:${JSON.stringify(e)}`);
       const checks = [...this.usedChecks].map(([k, c]) => `${JSON.stringify(k)}:${JSON.stringify(c)}`);
       const head = `${MARK}${FORMAT2},"version":${JSON.stringify(VERSION)},"build":${JSON.stringify(BUILD)}`;
-      writeFileSync5(temp, `${head},"entries":{${parts.join(",")}},"checks":{${checks.join(",")}}}
+      const files2 = JSON.stringify([...this.usedMetadata.values()]);
+      writeFileSync5(temp, `${head},"entries":{${parts.join(",")}},"checks":{${checks.join(",")}},"files":${files2}}
 `);
       renameSync2(temp, this.file);
       return void 0;
@@ -92654,6 +92757,23 @@ function checkedEntries(value) {
       throw new Error(`entry ${k.slice(0, 12)} is not what meshlint writes`);
     }
     return [k, entry];
+  });
+}
+function metadataOf(path6, text, { info: info2, at: at2 }) {
+  const latest = Number((info2.mtimeNs > info2.ctimeNs ? info2.mtimeNs : info2.ctimeNs) / 1000000n);
+  if (latest > at2 - RACY_MS) return void 0;
+  return [path6, String(info2.dev), String(info2.ino), Number(info2.size), String(info2.mtimeNs), String(info2.ctimeNs), digest(text), text.includes("meshlint-")];
+}
+function sameMetadata(noted, info2) {
+  return noted[1] === String(info2.dev) && noted[2] === String(info2.ino) && noted[3] === Number(info2.size) && noted[4] === String(info2.mtimeNs) && noted[5] === String(info2.ctimeNs);
+}
+function checkedMetadata(value) {
+  if (value === void 0) return [];
+  if (!Array.isArray(value)) throw new Error("no file list");
+  return value.map((m) => {
+    const ok = Array.isArray(m) && m.length === 8 && [0, 1, 2, 4, 5, 6].every((i) => typeof m[i] === "string") && Number.isSafeInteger(m[3]) && typeof m[7] === "boolean";
+    if (!ok) throw new Error("a file's metadata is not what meshlint writes");
+    return [m[0], m];
   });
 }
 function checkedChecks(value) {
