@@ -82,7 +82,8 @@ export async function readCluster(client: KubeClient, kinds: readonly ApiKind[],
   }
 }
 
-async function readKind(client: KubeClient, s: ServedKind, scope: ReadScope, signal: AbortSignal, out: RawResource[]): Promise<KindStatus> {
+/** `wideDenied`: why a cluster-wide LIST was refused although the access review allowed it (then each namespace is tried). */
+async function readKind(client: KubeClient, s: ServedKind, scope: ReadScope, signal: AbortSignal, out: RawResource[], wideDenied?: string): Promise<KindStatus> {
   const id = apiKindId(s);
   if (id === "ConfigMap") {
     for (const name of MESH_CONFIG_MAPS) {
@@ -98,7 +99,7 @@ async function readKind(client: KubeClient, s: ServedKind, scope: ReadScope, sig
   // namespaces refer to others (a VirtualService to a Gateway in another namespace), and one not read would be
   // reported missing. Where the whole kind may not be listed it is read in each named namespace that allows it (a
   // namespaced Role); the others are named as denied, so that what rests on them is known to be unknown.
-  const everywhere = await canList(client, s, undefined, signal, "list");
+  const everywhere = wideDenied ? { ok: false as const, reason: wideDenied } : await canList(client, s, undefined, signal, "list");
   const denied: { namespace: string; reason: string }[] = [];
   let targets: (string | undefined)[] = [undefined];
   if (!everywhere.ok) {
@@ -123,7 +124,11 @@ async function readKind(client: KubeClient, s: ServedKind, scope: ReadScope, sig
       if (res.status === 403) {
         const reason = `cannot list ${s.plural}.${s.group || "core"}${ns ? ` in namespace "${ns}"` : ""}: ${messageOf(res)}`;
         // The access review said yes but the LIST says no (no right to ask, or a webhook authorizer): as if denied.
-        if (ns === undefined) return { status: "forbidden", reason };
+        if (ns === undefined) {
+          // Without the right to ask (access reviews answered as allowed), a namespaced Role shows only here.
+          if (s.namespaced && scope.namespaces && !wideDenied) return readKind(client, s, scope, signal, out, reason);
+          return { status: "forbidden", reason };
+        }
         denied.push({ namespace: ns, reason });
         inNamespace.length = 0;
         break;

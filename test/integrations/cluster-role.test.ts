@@ -119,6 +119,16 @@ describe("--cluster with a namespaced Role", () => {
     }
   });
 
+  it("without the right to ask (access reviews refused), still reads the namespace a Role allows", async () => {
+    const cwd = tempRepo({ "vs.yaml": VIRTUAL_SERVICES });
+    const client = apiServer((ns) => ns === "shop");
+    const mute: KubeClient = { ...client, request: async (method, path, options) => (method === "POST" ? { status: 403, json: { message: "forbidden" }, text: "" } : client.request(method, path, options)) };
+    const result = await lint(["vs.yaml"], { cwd, cluster: { client: mute, namespaces: ["shop"] }, baseline: false });
+    expect(result.summary.fromCluster).toBe(3);
+    expect(result.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+    expect(result.index.settings.readOnlyIn["networking.istio.io/Gateway"]).toEqual(["shop"]);
+  });
+
   it("with every namespace readable, judges the same reference (the Gateway exists: nothing to report)", async () => {
     const cwd = tempRepo({ "vs.yaml": VIRTUAL_SERVICES });
     const result = await lint(["vs.yaml"], { cwd, cluster: { client: apiServer(() => true), namespaces: ["shop"] }, baseline: false });
