@@ -49245,7 +49245,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "459f96554dcfb009950557b6" : "source";
+var BUILD = true ? "4ca76bfae9f8313e93cf2870" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -58914,7 +58914,7 @@ async function readCluster(client, kinds, scope) {
     throw error2;
   }
 }
-async function readKind(client, s, scope, signal, out) {
+async function readKind(client, s, scope, signal, out, wideDenied) {
   const id = apiKindId(s);
   if (id === "ConfigMap") {
     for (const name of MESH_CONFIG_MAPS) {
@@ -58926,7 +58926,7 @@ async function readKind(client, s, scope, signal, out) {
     }
     return { status: "read", count: out.length, scope: [scope.rootNamespace] };
   }
-  const everywhere = await canList(client, s, void 0, signal, "list");
+  const everywhere = wideDenied ? { ok: false, reason: wideDenied } : await canList(client, s, void 0, signal, "list");
   const denied = [];
   let targets3 = [void 0];
   if (!everywhere.ok) {
@@ -58949,7 +58949,10 @@ async function readKind(client, s, scope, signal, out) {
       const res = await client.request("GET", `${collectionPath(s, ns)}?${query2}`, { signal, ...accept ? { accept } : {} });
       if (res.status === 403) {
         const reason = `cannot list ${s.plural}.${s.group || "core"}${ns ? ` in namespace "${ns}"` : ""}: ${messageOf(res)}`;
-        if (ns === void 0) return { status: "forbidden", reason };
+        if (ns === void 0) {
+          if (s.namespaced && scope.namespaces && !wideDenied) return readKind(client, s, scope, signal, out, reason);
+          return { status: "forbidden", reason };
+        }
         denied.push({ namespace: ns, reason });
         inNamespace.length = 0;
         break;
