@@ -147,7 +147,8 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
     projectOptions = { ...options, ...read.options };
     unread = read.unread;
   }
-  const project = await loadProject(inputs, { ...projectOptions, config });
+  // Only an editor's relint (incremental) and --cache's kept checks change an index after the rules ran.
+  const project = await loadProject(inputs, { ...projectOptions, config, indexChanges: options.incremental === true || options.cache !== undefined });
   const { cwd, index, loaded } = project;
   const active = catalog.rules.filter(enabled);
   // Schema reports are kept for one world only: with rendered roots, a world's CRDs may differ from another's.

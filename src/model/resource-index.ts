@@ -46,6 +46,11 @@ interface TableState {
   readonly first: (a: Resource, b: Resource) => number;
   readonly entriesOf: (r: Resource, index: ResourceIndex) => Iterable<readonly [string, unknown]>;
   readonly buckets: LayeredMap<string, readonly { readonly resource: Resource; readonly value: unknown }[]>;
+  /**
+   * Whether `contributions` and `dependents` are kept: only a change needs them (see IndexOptions.changes); a table
+   * built without them gets them when a change first needs them (`traced`).
+   */
+  traced: boolean;
   /** Each object's keys and the read keys its entries were computed from. */
   readonly contributions: LayeredMap<Resource, { readonly keys: readonly string[]; readonly deps: readonly string[] }>;
   /** Read key → objects whose entries read it. */
@@ -67,6 +72,17 @@ interface UnionState {
 interface Derived {
   workloads?: WorkloadTable;
   namespaces?: CountedNamespaces;
+}
+
+export interface IndexOptions {
+  /**
+   * Whether the index will be changed (`withChange`) or asked what its tables read (`derivedReads`): an editor's
+   * relint, the webhook, --cache's kept checks. Then its tables record, as they are built, what each object
+   * contributed and read. A one-off lint says `false`: at 100k resources that record was 62 MB of the heap at the
+   * end of the rules (a heap snapshot), and building it cost a read key per lookup. Asked anyway, such an index
+   * records its tables then (the same answers, at the cost of building their entries again).
+   */
+  readonly changes?: boolean;
 }
 
 /**
@@ -103,6 +119,8 @@ export class ResourceIndex {
   private derivedFrom: { readonly index: ResourceIndex; readonly change: IndexChange; readonly keys: ReadonlySet<string> } | undefined;
   /** Set on per-check views (see `view`): records what a check reads. */
   private log: ReadLog | undefined;
+  /** Whether tables are built with what a change needs (see IndexOptions). */
+  private tracing: boolean;
 
   /**
    * `resources`: the repository's, then the ones an installation is assumed to provide (see project/), in
@@ -111,7 +129,9 @@ export class ResourceIndex {
   constructor(
     resources: readonly Resource[],
     readonly settings: Settings,
+    options: IndexOptions = {},
   ) {
+    this.tracing = options.changes ?? true;
     const readable = resources.filter((r) => !isUnreadable(r));
     this.unreadableList = readable.length === resources.length ? [] : resources.filter(isUnreadable);
     this.listCell = { value: readable };
@@ -355,7 +375,7 @@ export class ResourceIndex {
     for (const name of this.unions.keys()) out.set(`M ${name}`, new Set([ReadKey.kind(ANY_KIND)]));
     for (const [name, state] of this.tables.entries()) {
       const deps = new Set(state.kinds.map(ReadKey.kind));
-      for (const [, c] of state.contributions.entries()) for (const d of c.deps) deps.add(d);
+      for (const [, c] of this.traced(state).contributions.entries()) for (const d of c.deps) deps.add(d);
       out.set(`T ${name}`, deps);
     }
     return out;
@@ -385,7 +405,7 @@ export class ResourceIndex {
     if (!state && this.derivedFrom) {
       const { index, change, keys } = this.derivedFrom;
       index.table(name, kinds, entriesOf, first);
-      state = this.patchTable(index.tables.get(name)!, change, keys);
+      state = this.patchTable(index.traced(index.tables.get(name)!), change, keys);
       this.tables.set(name, state);
     }
     if (!state) {
@@ -393,6 +413,7 @@ export class ResourceIndex {
         kinds,
         first,
         entriesOf: entriesOf as TableState["entriesOf"],
+        traced: this.tracing,
         buckets: LayeredMap.of(new Map()),
         contributions: LayeredMap.of(new Map()),
         dependents: LayeredMap.of(new Map()),
@@ -442,6 +463,14 @@ export class ResourceIndex {
 
   /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
   private contribute(state: TableState, r: Resource, ordered: boolean, changed: Set<string>): void {
+    if (!state.traced) {
+      for (const [key, value] of this.recordInto(undefined, () => [...state.entriesOf(r, this)])) {
+        const list = state.buckets.get(key) as { resource: Resource; value: unknown }[] | undefined;
+        if (list) list.push({ resource: r, value });
+        else state.buckets.set(key, [{ resource: r, value }]);
+      }
+      return;
+    }
     const deps = new Set<string>();
     const entries = [...this.recordInto(deps, () => state.entriesOf(r, this))];
     const keys: string[] = [];
@@ -490,10 +519,35 @@ export class ResourceIndex {
     state.contributions.delete(r);
   }
 
-  /** Runs `build` with this index's reads going to `deps` (kinds still go to the outer log, for the reads test). */
-  private recordInto<T>(deps: Set<string>, build: () => T): T {
+  /**
+   * A table with what a change needs (see IndexOptions): built untraced, its objects' entries are computed again,
+   * recording what each read; the buckets stay as built (the entries are the same).
+   */
+  private traced(state: TableState): TableState {
+    if (state.traced) return state;
+    for (const kind of state.kinds) {
+      for (const r of this.unrecorded(kind)) {
+        const deps = new Set<string>();
+        const keys = [...this.recordInto(deps, () => state.entriesOf(r, this))].map(([key]) => key);
+        state.contributions.set(r, { keys, deps: [...deps] });
+        for (const d of deps) {
+          const set = state.dependents.get(d) as Set<Resource> | undefined;
+          if (set) set.add(r);
+          else state.dependents.set(d, new Set([r]));
+        }
+      }
+    }
+    state.traced = true;
+    return state;
+  }
+
+  /**
+   * Runs `build` with this index's reads going to `deps`, or nowhere when undefined (kinds still go to the outer
+   * log, for the reads test).
+   */
+  private recordInto<T>(deps: Set<string> | undefined, build: () => T): T {
     const outer = this.log;
-    this.log = { kind: (k) => outer?.kind(k), key: (key) => deps.add(key) };
+    this.log = { kind: (k) => outer?.kind(k), key: deps ? (key) => deps.add(key) : () => {} };
     try {
       return build();
     } finally {
@@ -532,6 +586,8 @@ export class ResourceIndex {
       listCell: { compute: listed },
       unreadableList,
       log: undefined,
+      // Changed once, an index is changed again (an editor, the webhook).
+      tracing: true,
       byKind: new Map(this.byKind),
       byIdentity: this.byIdentity.derive(),
       byKindNamespace: this.byKindNamespace.derive(),
@@ -613,7 +669,8 @@ export class ResourceIndex {
     // Memos whose inputs changed are dropped (and rebuilt by whoever asks next); facts are recomputed at once and
     // count as changed only when their value differs. They read each other, so this runs to a fixed point.
     const recomputed = new Map<string, Set<Resource>>();
-    for (const [name, state] of [...this.tables.entries()]) {
+    for (const [name, built] of [...this.tables.entries()]) {
+      const state = this.traced(built);
       const patched: TableState = {
         ...state,
         buckets: state.buckets.derive(),

@@ -10,7 +10,7 @@ import { type Deployment, type RenderOptions, type RenderResult, needsRendering,
 import { clusterProvided, isAssumed } from "../model/installation.js";
 import { K } from "../model/kinds.js";
 import { type Resource, compareResources, isUnreadable } from "../model/resource.js";
-import { ANY_KIND, type IndexChange, ResourceIndex, resourcesFromRaw } from "../model/resource-index.js";
+import { ANY_KIND, type IndexChange, type IndexOptions, ResourceIndex, resourcesFromRaw } from "../model/resource-index.js";
 import { workloadOf } from "../model/workloads.js";
 import type { Settings } from "../model/settings.js";
 import { type SettingsOptions, UsageError, settingsFor } from "./settings.js";
@@ -51,6 +51,8 @@ export interface ProjectOptions extends SettingsOptions {
   readonly clusterResources?: readonly RawResource[];
   /** Work kept between runs (`--cache`): files' parses here, their objects' schema reports in lint(). */
   readonly cache?: RunCache;
+  /** Whether the indexes will be changed afterwards (default true; see IndexOptions). */
+  readonly indexChanges?: boolean;
 }
 
 /**
@@ -111,16 +113,17 @@ export async function loadProject(inputs: readonly string[], options: ProjectOpt
   const { plain, deployments, issues, files, sources } = assemble(loaded, rendered);
   const context = [...plain, ...served, ...(options.clusterResources ?? [])];
   const base = resourcesFromRaw(context, settings);
-  const worlds: World[] = [{ deployment: undefined, index: indexResources(overlay(base), settings) }];
+  const indexOptions: IndexOptions = { changes: options.indexChanges ?? true };
+  const worlds: World[] = [{ deployment: undefined, index: indexResources(overlay(base), settings, indexOptions) }];
   const renderedObjects: Resource[] = [];
   for (const deployment of deployments) {
     // A deployment's objects that name no namespace land in its own (Argo CD's destination, the Helm release's);
     // they are read with the plain manifests, whose CRDs tell which kinds are cluster-scoped.
     const own = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
     renderedObjects.push(...own);
-    worlds.push({ deployment, index: indexResources(overlay([...base, ...own]), settings) });
+    worlds.push({ deployment, index: indexResources(overlay([...base, ...own]), settings, indexOptions) });
   }
-  const index = deployments.length === 0 ? worlds[0]!.index : indexResources(overlay([...base, ...renderedObjects]), settings);
+  const index = deployments.length === 0 ? worlds[0]!.index : indexResources(overlay([...base, ...renderedObjects]), settings, indexOptions);
   phase("index");
   return { cwd, config, settings, loaded, index, plain, shared: context, deployments, worlds, issues, files, sources };
 }
@@ -167,10 +170,10 @@ function overlay(given: readonly Resource[]): readonly Resource[] {
 }
 
 /** The index of resources already built (see buildIndex). */
-export function indexResources(resources: readonly Resource[], settings: Settings): ResourceIndex {
+export function indexResources(resources: readonly Resource[], settings: Settings, options?: IndexOptions): ResourceIndex {
   const given = [...resources].sort(compareResources);
   // An unreadable document's object is no evidence of what the installation provides (its content is unknown).
-  return new ResourceIndex([...given, ...provided(given.filter((r) => !isUnreadable(r)), settings)], settings);
+  return new ResourceIndex([...given, ...provided(given.filter((r) => !isUnreadable(r)), settings)], settings, options);
 }
 
 /** What Kubernetes and the installation are assumed to provide, besides `given`, ordered by identity. */

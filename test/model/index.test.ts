@@ -4,8 +4,8 @@ import { K } from "../../src/model/kinds.js";
 import { parseMeshConfig } from "../../src/istio/mesh-config.js";
 import { matches, selectorFromLabelSelector } from "../../src/model/selectors.js";
 import { parseManifests } from "../../src/load/load.js";
-import { ANY_KIND } from "../../src/model/resource-index.js";
-import { buildIndex } from "../../src/project/project.js";
+import { ANY_KIND, type ResourceIndex, resourcesFromRaw } from "../../src/model/resource-index.js";
+import { buildIndex, indexResources } from "../../src/project/project.js";
 import { makeSettings } from "../../src/project/settings.js";
 import { indexOf } from "../helpers/index.js";
 
@@ -73,6 +73,34 @@ describe("resource index", () => {
     expect(names(after.ofFile("b.yaml"))).toEqual(["b1", "b9", "b3"]);
     expect(after.ofFile("a.yaml")).toEqual([]);
     expect(after.lintedCount()).toBe(full.lintedCount());
+  });
+
+  it("answers a change the same whether its tables were built for changes or not (they record then)", () => {
+    const text = (deployment: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: { name: api, namespace: shop }\n---\n` +
+      `apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: shop }\n---\n` +
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${deployment}, namespace: shop }\n`;
+    const settings = makeSettings({});
+    const raw = parseManifests("m.yaml", text("api")).resources;
+    const next = buildIndex(parseManifests("m.yaml", text("web")).resources, settings).all(K.Deployment).find((r) => r.origin.kind === "file")!;
+    // Services by whether a Deployment of their name exists: each entry reads another object's identity.
+    const backed = (index: ResourceIndex) =>
+      index.table("test/backed", [K.Service], (r, ix) =>
+        r.namespace === "shop" ? [[ix.definitions(K.Deployment, r.namespace, r.name).length ? "backed" : "bare", r.name] as const] : [],
+      );
+    const outcome = (changes: boolean) => {
+      const index = indexResources(resourcesFromRaw(raw, settings), settings, { changes });
+      expect(backed(index).get("backed")).toEqual(["api"]);
+      const reads = index.derivedReads().get("T test/backed");
+      const old = index.all(K.Deployment).find((r) => r.origin.kind === "file")!;
+      const { index: after, keys } = index.withChange({ removed: [old], added: [next] });
+      return { reads: [...(reads ?? [])].sort(), keys: [...keys].sort(), backed: backed(after).get("backed"), bare: backed(after).get("bare") };
+    };
+    const traced = outcome(true);
+    expect(traced.backed).toEqual(["web"]);
+    expect(traced.bare).toEqual(["api"]);
+    expect(traced.keys).toContain("T test/backed backed");
+    expect(outcome(false)).toEqual(traced);
   });
 
   it("knows declared namespaces, used namespaces and the installation's", () => {
