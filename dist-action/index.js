@@ -49245,7 +49245,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "4ca76bfae9f8313e93cf2870" : "source";
+var BUILD = true ? "caa32274d5c893cfb0f5ef79" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -49961,8 +49961,9 @@ var ResourceIndex = class _ResourceIndex {
    * `resources`: the repository's, then the ones an installation is assumed to provide (see project/), in
    * `compareResources` order (so that `withChange` can insert where a full build would).
    */
-  constructor(resources, settings) {
+  constructor(resources, settings, options = {}) {
     this.settings = settings;
+    this.tracing = options.changes ?? true;
     const readable = resources.filter((r) => !isUnreadable(r));
     this.unreadableList = readable.length === resources.length ? [] : resources.filter(isUnreadable);
     this.listCell = { value: readable };
@@ -50007,6 +50008,8 @@ var ResourceIndex = class _ResourceIndex {
   derivedFrom;
   /** Set on per-check views (see `view`): records what a check reads. */
   log;
+  /** Whether tables are built with what a change needs (see IndexOptions). */
+  tracing;
   /**
    * Makes this index (made by `withChange`) the one later changes start from: tables and unions it lacks are then
    * built on it, and the index it was made from can be freed.
@@ -50206,7 +50209,7 @@ var ResourceIndex = class _ResourceIndex {
     for (const name of this.unions.keys()) out.set(`M ${name}`, /* @__PURE__ */ new Set([ReadKey.kind(ANY_KIND)]));
     for (const [name, state] of this.tables.entries()) {
       const deps = new Set(state.kinds.map(ReadKey.kind));
-      for (const [, c] of state.contributions.entries()) for (const d of c.deps) deps.add(d);
+      for (const [, c] of this.traced(state).contributions.entries()) for (const d of c.deps) deps.add(d);
       out.set(`T ${name}`, deps);
     }
     return out;
@@ -50229,7 +50232,7 @@ var ResourceIndex = class _ResourceIndex {
     if (!state && this.derivedFrom) {
       const { index, change, keys } = this.derivedFrom;
       index.table(name, kinds, entriesOf3, first);
-      state = this.patchTable(index.tables.get(name), change, keys);
+      state = this.patchTable(index.traced(index.tables.get(name)), change, keys);
       this.tables.set(name, state);
     }
     if (!state) {
@@ -50237,6 +50240,7 @@ var ResourceIndex = class _ResourceIndex {
         kinds,
         first,
         entriesOf: entriesOf3,
+        traced: this.tracing,
         buckets: LayeredMap.of(/* @__PURE__ */ new Map()),
         contributions: LayeredMap.of(/* @__PURE__ */ new Map()),
         dependents: LayeredMap.of(/* @__PURE__ */ new Map())
@@ -50283,6 +50287,14 @@ var ResourceIndex = class _ResourceIndex {
   }
   /** Computes an object's entries in a table and files them (ordered when patching); records changed keys. */
   contribute(state, r, ordered, changed) {
+    if (!state.traced) {
+      for (const [key2, value] of this.recordInto(void 0, () => [...state.entriesOf(r, this)])) {
+        const list2 = state.buckets.get(key2);
+        if (list2) list2.push({ resource: r, value });
+        else state.buckets.set(key2, [{ resource: r, value }]);
+      }
+      return;
+    }
     const deps = /* @__PURE__ */ new Set();
     const entries = [...this.recordInto(deps, () => state.entriesOf(r, this))];
     const keys = [];
@@ -50328,10 +50340,35 @@ var ResourceIndex = class _ResourceIndex {
     }
     state.contributions.delete(r);
   }
-  /** Runs `build` with this index's reads going to `deps` (kinds still go to the outer log, for the reads test). */
+  /**
+   * A table with what a change needs (see IndexOptions): built untraced, its objects' entries are computed again,
+   * recording what each read; the buckets stay as built (the entries are the same).
+   */
+  traced(state) {
+    if (state.traced) return state;
+    for (const kind2 of state.kinds) {
+      for (const r of this.unrecorded(kind2)) {
+        const deps = /* @__PURE__ */ new Set();
+        const keys = [...this.recordInto(deps, () => state.entriesOf(r, this))].map(([key2]) => key2);
+        state.contributions.set(r, { keys, deps: [...deps] });
+        for (const d of deps) {
+          const set2 = state.dependents.get(d);
+          if (set2) set2.add(r);
+          else state.dependents.set(d, /* @__PURE__ */ new Set([r]));
+        }
+      }
+    }
+    state.traced = true;
+    return state;
+  }
+  /**
+   * Runs `build` with this index's reads going to `deps`, or nowhere when undefined (kinds still go to the outer
+   * log, for the reads test).
+   */
   recordInto(deps, build3) {
     const outer = this.log;
-    this.log = { kind: (k) => outer?.kind(k), key: (key2) => deps.add(key2) };
+    this.log = { kind: (k) => outer?.kind(k), key: deps ? (key2) => deps.add(key2) : () => {
+    } };
     try {
       return build3();
     } finally {
@@ -50365,6 +50402,8 @@ var ResourceIndex = class _ResourceIndex {
       listCell: { compute: listed },
       unreadableList,
       log: void 0,
+      // Changed once, an index is changed again (an editor, the webhook).
+      tracing: true,
       byKind: new Map(this.byKind),
       byIdentity: this.byIdentity.derive(),
       byKindNamespace: this.byKindNamespace.derive(),
@@ -50435,7 +50474,8 @@ var ResourceIndex = class _ResourceIndex {
       if (patched.values !== state.values) keys.add(ReadKey.memo(name));
     }
     const recomputed = /* @__PURE__ */ new Map();
-    for (const [name, state] of [...this.tables.entries()]) {
+    for (const [name, built] of [...this.tables.entries()]) {
+      const state = this.traced(built);
       const patched = {
         ...state,
         buckets: state.buckets.derive(),
@@ -58736,14 +58776,15 @@ async function loadProject(inputs, options = {}) {
   const { plain, deployments, issues, files: files2, sources } = assemble(loaded2, rendered);
   const context = [...plain, ...served2, ...options.clusterResources ?? []];
   const base = resourcesFromRaw(context, settings);
-  const worlds = [{ deployment: void 0, index: indexResources(overlay(base), settings) }];
+  const indexOptions = { changes: options.indexChanges ?? true };
+  const worlds = [{ deployment: void 0, index: indexResources(overlay(base), settings, indexOptions) }];
   const renderedObjects = [];
   for (const deployment of deployments) {
     const own2 = resourcesFromRaw([...context, ...deployment.resources], deployment.defaultNamespace ? { ...settings, defaultNamespace: deployment.defaultNamespace } : settings).slice(context.length);
     renderedObjects.push(...own2);
-    worlds.push({ deployment, index: indexResources(overlay([...base, ...own2]), settings) });
+    worlds.push({ deployment, index: indexResources(overlay([...base, ...own2]), settings, indexOptions) });
   }
-  const index = deployments.length === 0 ? worlds[0].index : indexResources(overlay([...base, ...renderedObjects]), settings);
+  const index = deployments.length === 0 ? worlds[0].index : indexResources(overlay([...base, ...renderedObjects]), settings, indexOptions);
   phase("index");
   return { cwd, config, settings, loaded: loaded2, index, plain, shared: context, deployments, worlds, issues, files: files2, sources };
 }
@@ -58773,9 +58814,9 @@ function overlay(given) {
   const fromFiles = new Set(given.filter((r) => r.origin.kind === "file").map((r) => r.id));
   return fromFiles.size ? given.filter((r) => r.origin.kind !== "cluster" || !fromFiles.has(r.id)) : given;
 }
-function indexResources(resources, settings) {
+function indexResources(resources, settings, options) {
   const given = [...resources].sort(compareResources);
-  return new ResourceIndex([...given, ...provided(given.filter((r) => !isUnreadable(r)), settings)], settings);
+  return new ResourceIndex([...given, ...provided(given.filter((r) => !isUnreadable(r)), settings)], settings, options);
 }
 function provided(given, settings) {
   const ids = new Set(given.map((r) => r.id));
@@ -91477,7 +91518,7 @@ async function lint(inputs, options = {}) {
     projectOptions = { ...options, ...read.options };
     unread = read.unread;
   }
-  const project = await loadProject(inputs, { ...projectOptions, config });
+  const project = await loadProject(inputs, { ...projectOptions, config, indexChanges: options.incremental === true || options.cache !== void 0 });
   const { cwd, index, loaded: loaded2 } = project;
   const active = catalog2.rules.filter(enabled2);
   const cached = options.cache && project.worlds.length === 1 ? project.index : void 0;
