@@ -9,7 +9,7 @@ import { type Diagnostic, compareDiagnostics } from "./engine/diagnostic.js";
 import { applyDirectives } from "./engine/directives.js";
 import { finalize } from "./engine/finalize.js";
 import { introducedFindings } from "./engine/changes.js";
-import { changeBase, gitTop, hasHead, materialize } from "./load/git.js";
+import { changeBase, gitInstalled, gitTop, hasHead, materialize } from "./load/git.js";
 import type { RuleCatalog } from "./engine/catalog.js";
 import { type Rule, isGlobalRule, isResourceRule } from "./engine/rule.js";
 import { INTERNAL_ERROR_RULE, type PendingReport, runRules } from "./engine/runner.js";
@@ -468,7 +468,7 @@ export async function lintChange(inputs: readonly string[], options: ChangeOptio
   if (inputs.includes("-")) throw new UsageError("a change is judged on the repository's files, not on standard input");
   if (options.cluster) throw new UsageError("a change is judged between two trees of the repository, not against a cluster");
   const top = await gitTop(cwd);
-  if (!top) throw new UsageError("not inside a Git work tree");
+  if (!top) throw new UsageError((await gitInstalled(cwd)) ? "not inside a Git work tree" : "git is not installed; a change is judged between trees of a Git repository");
   const since = options.since ?? "HEAD";
   let base: string | undefined;
   try {

@@ -6,6 +6,7 @@ import { MANIFEST_EXTENSIONS } from "./discover.js";
 import { IgnoreRules } from "./ignore-rules.js";
 
 const exec = promisify(execFile);
+const GIT_MISSING = "git is not installed";
 const OWN_FILES = new Set([".meshlint.yaml", ".meshlint.yml", ".meshlint-baseline.json"]);
 
 async function git(cwd: string, args: readonly string[]): Promise<string> {
@@ -14,7 +15,7 @@ async function git(cwd: string, args: readonly string[]): Promise<string> {
     return stdout;
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === "ENOENT") throw new Error("git is not installed", { cause: error });
+    if (e.code === "ENOENT") throw new Error(GIT_MISSING, { cause: error });
     throw new Error((e.stderr ?? e.message).trim().split("\n")[0] ?? "git failed", { cause: error });
   }
 }
@@ -27,6 +28,16 @@ export async function gitTop(cwd: string): Promise<string | undefined> {
     return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim() || undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Whether `git` can be run at all (meshlint's container image has none): "not a work tree" would mislead then. */
+export async function gitInstalled(cwd: string): Promise<boolean> {
+  try {
+    await git(cwd, ["--version"]);
+    return true;
+  } catch (error) {
+    return (error as Error).message !== GIT_MISSING;
   }
 }
 

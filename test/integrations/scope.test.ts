@@ -93,6 +93,19 @@ describe("--changed-since", () => {
     expect(notGit.err).toContain("not inside a Git work tree");
   });
 
+  it("says git is missing, not that the folder is no work tree, where git cannot be run (meshlint's image)", async () => {
+    const dir = repo({ "mesh/service.yaml": SERVICE_YAML });
+    const path = process.env.PATH;
+    process.env.PATH = tempRepo({});
+    try {
+      const r = await cli(["--changed-since", "HEAD", "."], dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain("git is not installed");
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it("reports an unchanged route broken by a commit that deleted the subset it names", async () => {
     const dir = repo({ "mesh/service.yaml": SERVICE_YAML, "mesh/route.yaml": routeYaml("v1") });
     writeFileSync(join(dir, "mesh/service.yaml"), SERVICE_YAML.replace("  subsets: [{ name: v1, labels: { version: v1 } }]\n", ""));
