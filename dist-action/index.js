@@ -49245,7 +49245,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "caa32274d5c893cfb0f5ef79" : "source";
+var BUILD = true ? "730fd1f1d1de1fd0a20a4d45" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -52174,13 +52174,14 @@ async function walk(dir, walker) {
 
 // src/load/git.ts
 var exec2 = promisify(execFile);
+var GIT_MISSING = "git is not installed";
 async function git(cwd, args) {
   try {
     const { stdout } = await exec2("git", [...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
     return stdout;
   } catch (error2) {
     const e = error2;
-    if (e.code === "ENOENT") throw new Error("git is not installed", { cause: error2 });
+    if (e.code === "ENOENT") throw new Error(GIT_MISSING, { cause: error2 });
     throw new Error((e.stderr ?? e.message).trim().split("\n")[0] ?? "git failed", { cause: error2 });
   }
 }
@@ -52189,6 +52190,14 @@ async function gitTop(cwd) {
     return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim() || void 0;
   } catch {
     return void 0;
+  }
+}
+async function gitInstalled(cwd) {
+  try {
+    await git(cwd, ["--version"]);
+    return true;
+  } catch (error2) {
+    return error2.message !== GIT_MISSING;
   }
 }
 async function changeBase(top, ref) {
@@ -91696,7 +91705,7 @@ async function lintChange(inputs, options = {}) {
   if (inputs.includes("-")) throw new UsageError("a change is judged on the repository's files, not on standard input");
   if (options.cluster) throw new UsageError("a change is judged between two trees of the repository, not against a cluster");
   const top = await gitTop(cwd);
-  if (!top) throw new UsageError("not inside a Git work tree");
+  if (!top) throw new UsageError(await gitInstalled(cwd) ? "not inside a Git work tree" : "git is not installed; a change is judged between trees of a Git repository");
   const since = options.since ?? "HEAD";
   let base;
   try {
