@@ -147,8 +147,10 @@ export async function lint(inputs: readonly string[], options: LintOptions = {})
     projectOptions = { ...options, ...read.options };
     unread = read.unread;
   }
-  // Only an editor's relint (incremental) and --cache's kept checks change an index after the rules ran.
-  const project = await loadProject(inputs, { ...projectOptions, config, indexChanges: options.incremental === true || options.cache !== undefined });
+  // Only an editor's relint (incremental) and --cache's kept checks change an index after the rules ran, or compare
+  // texts (a file whose text changed); a one-off run keeps neither what a change needs nor the texts.
+  const oneOff = options.incremental !== true && options.cache === undefined;
+  const project = await loadProject(inputs, { ...projectOptions, config, indexChanges: !oneOff, forgetTexts: oneOff });
   const { cwd, index, loaded } = project;
   const active = catalog.rules.filter(enabled);
   // Schema reports are kept for one world only: with rendered roots, a world's CRDs may differ from another's.

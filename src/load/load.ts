@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { basename, dirname, relative } from "node:path";
 import type { FieldPath, JsonObject } from "../base/json.js";
 import type { Origin, SourceSpan } from "./origin.js";
@@ -39,6 +40,11 @@ export interface LoadOptions {
   readonly ignore?: { readonly dir: string; readonly patterns: readonly string[] };
   /** Parses kept from earlier runs (--cache). */
   readonly parsed?: ParsedFileStore;
+  /**
+   * A one-off run: the texts of files read from disk are dropped once parsed, and read again (checked against a
+   * digest) for the few files whose findings need positions (see SourceFile.forget).
+   */
+  readonly forgetTexts?: boolean;
 }
 
 /** A manifest as written, before the model gives it a namespace. */
@@ -184,6 +190,8 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     }
     if (path && read.metadata) store?.readAs?.(file, path, read.text, read.metadata);
     sources.set(file, parsed.source);
+    // A file with a finding keeps its text: reporters show its lines after lint() (whose --staged tree is gone).
+    if (options.forgetTexts && read.metadata && path && parsed.issues.length === 0) forgetText(parsed.source, path, read.text);
     // One by one: spreading 125,000 resources into push() overflows the stack.
     for (const r of parsed.resources) resources.push(r);
     for (const i of parsed.issues) issues.push(i);
@@ -281,15 +289,9 @@ function parsedTextOf(text: string): { text: string; parsedText: string } {
 function keptManifests(file: string, path: string, kept: UnchangedFile): ReturnType<typeof parseManifests> & { broken: boolean } {
   const { parsed } = kept;
   const read = () => {
-    let bytes: Buffer;
-    try {
-      bytes = readRegularFileSync(path, Number.MAX_SAFE_INTEGER);
-    } catch {
-      return undefined;
-    }
-    const outcome = decodeManifest(bytes);
-    if (!("text" in outcome) || !kept.isText(outcome.text)) return undefined;
-    const texts = parsedTextOf(outcome.text);
+    const text = sameText(path, kept.isText);
+    if (text === undefined) return undefined;
+    const texts = parsedTextOf(text);
     // Of a stream cut at the document limit, the part read (as sourceOf keeps it).
     if (parsed.readTo === undefined || parsed.readTo >= texts.text.length) return texts;
     const lineBreak = texts.parsedText.indexOf("\n", parsed.readTo);
@@ -300,6 +302,30 @@ function keptManifests(file: string, path: string, kept: UnchangedFile): ReturnT
   const broken = parsed.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
   return { ...manifestsOf(file, source, parsed), broken };
 }
+
+/** A file's text read again, if `isText` finds it is still the text that was parsed. */
+function sameText(path: string, isText: (text: string) => boolean): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFileSync(path, Number.MAX_SAFE_INTEGER);
+  } catch {
+    return undefined;
+  }
+  const outcome = decodeManifest(bytes);
+  return "text" in outcome && isText(outcome.text) ? outcome.text : undefined;
+}
+
+/**
+ * Lets a source forget its text, read again from `path` if unchanged (by its digest). A function of its own: a
+ * closure made inside load() would hold load()'s scope, and with it every text read (seen in a heap snapshot).
+ */
+function forgetText(source: SourceFile, path: string, text: string): void {
+  if (!source.forgettable) return;
+  const digest = digestOf(text);
+  source.forget(() => sameText(path, (now) => digestOf(now) === digest));
+}
+
+const digestOf = (text: string): string => createHash("sha256").update(text).digest("base64");
 
 function manifestsOf(file: string, source: SourceFile, parsed: ParsedManifests): ReturnType<typeof parseManifests> {
   const resources = parsed.resources.map(

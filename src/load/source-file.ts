@@ -38,9 +38,9 @@ export class SourceFile {
     /** For a stream cut at the document limit: where the first document not read starts (the text goes on to its line's end). */
     readTo?: number,
     /** Reads the text when it was not given (see deferred). */
-    private readonly readTexts?: () => { readonly text: string; readonly parsedText: string } | undefined,
+    private readTexts?: () => { readonly text: string; readonly parsedText: string } | undefined,
     /** For a deferred text: whether it holds `meshlint-` (see mayHoldDirectives). */
-    private readonly mentionsMeshlint?: boolean,
+    private mentionsMeshlint?: boolean,
   ) {
     this.texts = readTexts ? undefined : { text, parsedText };
     this.readToAt = readTo;
@@ -63,6 +63,35 @@ export class SourceFile {
 
   get text(): string {
     return this.loaded().text;
+  }
+
+  /**
+   * Whether `forget` may drop the text: a whole stream that the parsers read as it is (no lone CRs, no swapped
+   * colons) and that holds no directive (applyDirectives reads the directives of every file that may hold one).
+   */
+  get forgettable(): boolean {
+    const texts = this.texts;
+    return texts !== undefined && texts.parsedText === texts.text && this.readToAt === undefined && !texts.text.includes("meshlint-");
+  }
+
+  /** Whether the text is not held now (forgotten or deferred, and not read since). */
+  get forgotten(): boolean {
+    return this.texts === undefined;
+  }
+
+  /**
+   * Drops the text of a forgettable file until something asks for it, as for a deferred one (a one-off run keeps only
+   * the texts of files with findings: at 100k resources every text held was 37 MB for the whole run). `read` must
+   * return undefined unless the file still holds the text that was parsed.
+   */
+  forget(read: () => string | undefined): void {
+    if (!this.forgettable) return;
+    this.texts = undefined;
+    this.mentionsMeshlint = false;
+    this.readTexts = () => {
+      const text = read();
+      return text === undefined ? undefined : { text, parsedText: text };
+    };
   }
 
   /** Whether the text may hold inline directives (`# meshlint-disable ...`): it holds `meshlint-`. */

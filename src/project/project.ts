@@ -53,6 +53,8 @@ export interface ProjectOptions extends SettingsOptions {
   readonly cache?: RunCache;
   /** Whether the indexes will be changed afterwards (default true; see IndexOptions). */
   readonly indexChanges?: boolean;
+  /** Whether the texts of files read from disk may be dropped once parsed (see LoadOptions.forgetTexts). */
+  readonly forgetTexts?: boolean;
 }
 
 /**
@@ -104,6 +106,7 @@ export async function loadProject(inputs: readonly string[], options: ProjectOpt
       ...(options.maxTotalSize !== undefined ? { maxTotalSize: options.maxTotalSize } : {}),
       ...(config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {}),
       ...(options.cache ? { parsed: options.cache.files(config, settings) } : {}),
+      ...(options.forgetTexts ? { forgetTexts: true } : {}),
     }),
     servedCrds(options.crds ?? [], cwd),
   ]);
