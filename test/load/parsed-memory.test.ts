@@ -34,4 +34,15 @@ describe("fast-path data", () => {
     // Without interning, the slices held js-yaml's whole copy of the text (about `length` bytes).
     expect(held).toBeLessThan(length / 4);
   });
+
+  it("keeps lists at their size (a list grown by pushes has room for sixteen items)", () => {
+    const parse = () => fastStream(`apiVersion: v1\nkind: List\nitems:\n${Array.from({ length: 20_000 }, (_, i) => `  - [${i}]\n`).join("")}`)?.documents;
+    const before = heapAfterGc();
+    const documents = parse();
+    /x/.test("x");
+    const held = heapAfterGc() - before;
+    expect((documents?.[0] as { items: number[][] }).items[19_999]).toEqual([19_999]);
+    // Exact: about 20,000 × (8 + 32 + 24) bytes = 1.3 MB; with room for sixteen, 20,000 × (8 + 32 + 144) = 3.7 MB.
+    expect(held).toBeLessThan(2_500_000);
+  });
 });
