@@ -49245,7 +49245,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "730fd1f1d1de1fd0a20a4d45" : "source";
+var BUILD = true ? "6d0e340167658242bb4674f7" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -55679,19 +55679,28 @@ function fastStream(text) {
     documents = documents.slice(0, MAX_DOCUMENTS_PER_FILE);
   }
   if (documents.some((doc) => inspectData(doc).shared)) return void 0;
-  for (const doc of documents) internLongStrings(doc);
+  for (const doc of documents) compactDocument(doc);
   return overflowAt === void 0 ? { documents } : { documents, overflowAt };
 }
-function internLongStrings(value) {
+function compactDocument(value) {
   const names2 = /* @__PURE__ */ Object.create(null);
   const stack = [value];
+  const visit = (child2, replace2) => {
+    if (typeof child2 === "string") {
+      if (child2.length >= 13) names2[child2] = 0;
+    } else if (Array.isArray(child2)) {
+      const copy = child2.slice();
+      replace2(copy);
+      stack.push(copy);
+    } else if (typeof child2 === "object" && child2 !== null) stack.push(child2);
+  };
   while (stack.length > 0) {
     const node = stack.pop();
-    if (typeof node !== "object" || node === null) continue;
-    for (const child2 of Array.isArray(node) ? node : Object.values(node)) {
-      if (typeof child2 === "string") {
-        if (child2.length >= 13) names2[child2] = 0;
-      } else if (typeof child2 === "object" && child2 !== null) stack.push(child2);
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) visit(node[i], (copy) => node[i] = copy);
+    } else if (typeof node === "object" && node !== null) {
+      const object = node;
+      for (const key2 of Object.keys(object)) visit(object[key2], (copy) => setOwn(object, key2, copy));
     }
   }
 }
@@ -56126,6 +56135,32 @@ var SourceFile = class _SourceFile {
   }
   get text() {
     return this.loaded().text;
+  }
+  /**
+   * Whether `forget` may drop the text: a whole stream that the parsers read as it is (no lone CRs, no swapped
+   * colons) and that holds no directive (applyDirectives reads the directives of every file that may hold one).
+   */
+  get forgettable() {
+    const texts = this.texts;
+    return texts !== void 0 && texts.parsedText === texts.text && this.readToAt === void 0 && !texts.text.includes("meshlint-");
+  }
+  /** Whether the text is not held now (forgotten or deferred, and not read since). */
+  get forgotten() {
+    return this.texts === void 0;
+  }
+  /**
+   * Drops the text of a forgettable file until something asks for it, as for a deferred one (a one-off run keeps only
+   * the texts of files with findings: at 100k resources every text held was 37 MB for the whole run). `read` must
+   * return undefined unless the file still holds the text that was parsed.
+   */
+  forget(read) {
+    if (!this.forgettable) return;
+    this.texts = void 0;
+    this.mentionsMeshlint = false;
+    this.readTexts = () => {
+      const text = read();
+      return text === void 0 ? void 0 : { text, parsedText: text };
+    };
   }
   /** Whether the text may hold inline directives (`# meshlint-disable ...`): it holds `meshlint-`. */
   get mayHoldDirectives() {
@@ -56935,6 +56970,7 @@ function dedupeByPort(ports) {
 }
 
 // src/load/load.ts
+import { createHash as createHash3 } from "node:crypto";
 import { basename as basename7, dirname as dirname9, relative as relative6 } from "node:path";
 
 // src/load/templates.ts
@@ -57132,6 +57168,7 @@ async function load2(inputs, options) {
     }
     if (path6 && read.metadata) store?.readAs?.(file2, path6, read.text, read.metadata);
     sources.set(file2, parsed2.source);
+    if (options.forgetTexts && read.metadata && path6 && parsed2.issues.length === 0) forgetText(parsed2.source, path6, read.text);
     for (const r of parsed2.resources) resources.push(r);
     for (const i of parsed2.issues) issues.push(i);
     skippedDocuments += parsed2.skippedDocuments;
@@ -57171,15 +57208,9 @@ function parsedTextOf(text) {
 function keptManifests(file2, path6, kept) {
   const { parsed: parsed2 } = kept;
   const read = () => {
-    let bytes;
-    try {
-      bytes = readRegularFileSync(path6, Number.MAX_SAFE_INTEGER);
-    } catch {
-      return void 0;
-    }
-    const outcome = decodeManifest(bytes);
-    if (!("text" in outcome) || !kept.isText(outcome.text)) return void 0;
-    const texts = parsedTextOf(outcome.text);
+    const text = sameText(path6, kept.isText);
+    if (text === void 0) return void 0;
+    const texts = parsedTextOf(text);
     if (parsed2.readTo === void 0 || parsed2.readTo >= texts.text.length) return texts;
     const lineBreak = texts.parsedText.indexOf("\n", parsed2.readTo);
     const end = lineBreak < 0 ? texts.text.length : lineBreak + 1;
@@ -57189,6 +57220,22 @@ function keptManifests(file2, path6, kept) {
   const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
   return { ...manifestsOf(file2, source, parsed2), broken };
 }
+function sameText(path6, isText) {
+  let bytes;
+  try {
+    bytes = readRegularFileSync(path6, Number.MAX_SAFE_INTEGER);
+  } catch {
+    return void 0;
+  }
+  const outcome = decodeManifest(bytes);
+  return "text" in outcome && isText(outcome.text) ? outcome.text : void 0;
+}
+function forgetText(source, path6, text) {
+  if (!source.forgettable) return;
+  const digest2 = digestOf(text);
+  source.forget(() => sameText(path6, (now) => digestOf(now) === digest2));
+}
+var digestOf = (text) => createHash3("sha256").update(text).digest("base64");
 function manifestsOf(file2, source, parsed2) {
   const resources = parsed2.resources.map(
     (m) => ({ apiVersion: m.data.apiVersion, kind: m.data.kind, data: deepFreeze(m.data), origin: fileOrigin(source, m.document, m.base) })
@@ -58776,7 +58823,8 @@ async function loadProject(inputs, options = {}) {
       ...options.maxFileSize !== void 0 ? { maxFileSize: options.maxFileSize } : {},
       ...options.maxTotalSize !== void 0 ? { maxTotalSize: options.maxTotalSize } : {},
       ...config.ignore.length ? { ignore: { dir: config.dir, patterns: config.ignore } } : {},
-      ...options.cache ? { parsed: options.cache.files(config, settings) } : {}
+      ...options.cache ? { parsed: options.cache.files(config, settings) } : {},
+      ...options.forgetTexts ? { forgetTexts: true } : {}
     }),
     servedCrds(options.crds ?? [], cwd)
   ]);
@@ -82232,7 +82280,7 @@ var injection_webhook_invalid_default = defineRule({
 });
 
 // src/schema/check.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // src/schema/convert.ts
 var DOCUMENTATION = /* @__PURE__ */ new Set(["description", "example", "externalDocs", "title", "x-kubernetes-map-type"]);
@@ -82827,12 +82875,12 @@ var import_equal = __toESM(require_equal(), 1);
 var import_ucs2length = __toESM(require_ucs2length(), 1);
 var import_uri = __toESM(require_uri(), 1);
 var import_validation_error = __toESM(require_validation_error(), 1);
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { readFileSync as readFileSync8 } from "node:fs";
 import { join as join19 } from "node:path";
 
 // src/base/code-cache.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync as readFileSync7, readdirSync as readdirSync3, renameSync, rmSync as rmSync3, statSync as statSync9, writeFileSync as writeFileSync4 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename11, dirname as dirname13, join as join18 } from "node:path";
@@ -82858,7 +82906,7 @@ function isPrivateFolder(dir, uid) {
 }
 function compileCached(source, filename, options) {
   const dir = cacheFolder();
-  const digest2 = createHash3("sha256").update(`${options.key}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 24);
+  const digest2 = createHash4("sha256").update(`${options.key}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 24);
   const file2 = dir === null ? void 0 : join18(dir, `${options.name}-${digest2}`);
   let cachedData;
   try {
@@ -82904,7 +82952,7 @@ function runtimeRequire(id) {
   if (!(id in RUNTIME)) throw new Error(`a generated validator needs "${id}", which meshlint does not provide`);
   return RUNTIME[id];
 }
-var schemaDigest = (schema2) => createHash4("sha256").update(JSON.stringify(schema2)).digest("hex");
+var schemaDigest = (schema2) => createHash5("sha256").update(JSON.stringify(schema2)).digest("hex");
 var files;
 var buildKey = "";
 function precompiledValidator(schema2) {
@@ -84664,7 +84712,7 @@ var experimentalInUse = (index) => index.union(
   (r) => isLinted(r) && r.group.startsWith("gateway.networking.") && experimentalChannelOnly(r.group, r.kind, r.version) ? [kindId(r)] : []
 ).size > 0;
 function schemaInputsKey(index) {
-  const hash = createHash5("sha256");
+  const hash = createHash6("sha256");
   const { gatewayApiChannel, gatewayApiBundle } = index.settings;
   hash.update(JSON.stringify([gatewayApiChannel ?? null, gatewayApiBundle ?? null]));
   for (const crd of index.all(K.CustomResourceDefinition)) {
@@ -91527,7 +91575,8 @@ async function lint(inputs, options = {}) {
     projectOptions = { ...options, ...read.options };
     unread = read.unread;
   }
-  const project = await loadProject(inputs, { ...projectOptions, config, indexChanges: options.incremental === true || options.cache !== void 0 });
+  const oneOff = options.incremental !== true && options.cache === void 0;
+  const project = await loadProject(inputs, { ...projectOptions, config, indexChanges: !oneOff, forgetTexts: oneOff });
   const { cwd, index, loaded: loaded2 } = project;
   const active = catalog2.rules.filter(enabled2);
   const cached = options.cache && project.worlds.length === 1 ? project.index : void 0;
@@ -92573,7 +92622,7 @@ function codeFrame(source, d, indent, c, paint) {
 }
 
 // src/project/run-cache.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { mkdirSync as mkdirSync3, readFileSync as readFileSync10, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync10, writeFileSync as writeFileSync5 } from "node:fs";
 import { dirname as dirname14, join as join23, resolve as resolve15 } from "node:path";
 var CACHE_FILE = ".meshlintcache";
@@ -92852,7 +92901,7 @@ function survivesJson(value) {
   return true;
 }
 function digest(...parts) {
-  const hash = createHash6("sha256");
+  const hash = createHash7("sha256");
   for (const p of parts) hash.update(`${p.length}:${p}`);
   return hash.digest("hex");
 }
