@@ -9,7 +9,7 @@
 //   looks for it beside the bundle).
 // @kubernetes/client-node (--cluster, webhook) is left in node_modules: it is large and loaded only in those modes.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -39,9 +39,13 @@ const esm = {
   banner: { js: 'import { createRequire as __meshlintCreateRequire } from "node:module";\nconst require = __meshlintCreateRequire(import.meta.url);' },
 };
 
-rmSync(outdir, { recursive: true, force: true });
-mkdirSync(outdir, { recursive: true });
-const bundle = join(outdir, "meshlint.cjs");
+// Built beside dist/cli and moved in file by file (a rename replaces a file at once): a meshlint started while the
+// project rebuilds (an editor, a hook, a second terminal) runs the old build or the new one, never a missing or
+// half-written file ("meshlint is not built here" came from emptying dist/cli first).
+const staging = join(root, "dist", `cli.next-${process.pid}`);
+rmSync(staging, { recursive: true, force: true });
+mkdirSync(staging, { recursive: true });
+const bundle = join(staging, "meshlint.cjs");
 await build({
   ...common,
   entryPoints: ["src/cli/entry.ts"],
@@ -58,5 +62,11 @@ const ascii = readFileSync(bundle, "utf8").replace(/[^\0-\x7f]/g, (c) => `\\u${c
 const text = ascii.split(BUILD_PLACEHOLDER).join(buildId(root, [ascii], ["schemas", "dist/validators/index.json"]));
 writeFileSync(bundle, text);
 const key = createHash("sha256").update(text).digest("hex");
-await build({ ...esm, entryPoints: ["src/cli/boot.ts"], outfile: join(outdir, "boot.js"), define: { MESHLINT_BUNDLE_KEY: JSON.stringify(key) } });
-await build({ ...esm, entryPoints: ["src/lsp/lint-worker.ts"], outfile: join(outdir, "lint-worker.js") });
+await build({ ...esm, entryPoints: ["src/cli/boot.ts"], outfile: join(staging, "boot.js"), define: { MESHLINT_BUNDLE_KEY: JSON.stringify(key) } });
+await build({ ...esm, entryPoints: ["src/lsp/lint-worker.ts"], outfile: join(staging, "lint-worker.js") });
+// boot.js last: it is what starts a run, and it names the bundle's code-cache key.
+const built = ["meshlint.cjs", "lint-worker.js", "boot.js"];
+mkdirSync(outdir, { recursive: true });
+for (const file of built) renameSync(join(staging, file), join(outdir, file));
+for (const file of readdirSync(outdir)) if (!built.includes(file)) rmSync(join(outdir, file), { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
