@@ -157,35 +157,27 @@ describe("--cache", () => {
   });
 });
 
+const service = (app: string) => `apiVersion: v1
+kind: Service
+metadata: { name: ${app}, namespace: shop }
+spec:
+  selector: { app: ${app} }
+  ports: [{ name: http, port: 9080 }]
+`;
+const deployment = (name: string, app: string, labels: string, image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: shop }
+spec:
+  selector: { matchLabels: ${labels} }
+  template:
+    metadata: { labels: ${labels} }
+    spec:
+      containers: [{ name: ${app}, image: ${image}, ports: [{ containerPort: 9080 }] }]
+`;
 /** Two services: reviews (a DestinationRule with subsets v1 and v2, a VirtualService in another file routing to v2) and ratings. */
 const MESH = {
-  "reviews/service.yaml": `apiVersion: v1
-kind: Service
-metadata: { name: reviews, namespace: shop }
-spec:
-  selector: { app: reviews }
-  ports: [{ name: http, port: 9080 }]
-`,
-  "reviews/deployment.yaml": `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: reviews-v1, namespace: shop }
-spec:
-  selector: { matchLabels: { app: reviews, version: v1 } }
-  template:
-    metadata: { labels: { app: reviews, version: v1 } }
-    spec:
-      containers: [{ name: reviews, image: reviews:1, ports: [{ containerPort: 9080 }] }]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: reviews-v2, namespace: shop }
-spec:
-  selector: { matchLabels: { app: reviews, version: v2 } }
-  template:
-    metadata: { labels: { app: reviews, version: v2 } }
-    spec:
-      containers: [{ name: reviews, image: reviews:2, ports: [{ containerPort: 9080 }] }]
-`,
+  "reviews/service.yaml": service("reviews"),
+  "reviews/deployment.yaml": `${deployment("reviews-v1", "reviews", "{ app: reviews, version: v1 }", "reviews:1")}---\n${deployment("reviews-v2", "reviews", "{ app: reviews, version: v2 }", "reviews:2")}`,
   "reviews/destination-rule.yaml": `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: reviews, namespace: shop }
@@ -213,23 +205,7 @@ spec:
   rules:
     - from: [{ source: { principals: [cluster.local/ns/shop/sa/ratings] } }]
 `,
-  "ratings/all.yaml": `apiVersion: v1
-kind: Service
-metadata: { name: ratings, namespace: shop }
-spec:
-  selector: { app: ratings }
-  ports: [{ name: http, port: 9080 }]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ratings, namespace: shop }
-spec:
-  selector: { matchLabels: { app: ratings } }
-  template:
-    metadata: { labels: { app: ratings } }
-    spec:
-      containers: [{ name: ratings, image: ratings:1, ports: [{ containerPort: 9080 }] }]
-`,
+  "ratings/all.yaml": `${service("ratings")}---\n${deployment("ratings", "ratings", "{ app: ratings }", "ratings:1")}`,
 };
 
 /** kubectl with Kustomize v5, for the rendered case (skipped without it, as in test/render). */
