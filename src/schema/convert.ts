@@ -99,6 +99,9 @@ function pick(node: SchemaNode | undefined, keys: string[]): Partial<SchemaNode>
 
 const VALIDATION_STRINGS = ["message", "messageExpression", "fieldPath", "reason"] as const;
 
+/** What a value found where the apiserver wants another type is, for the message that refuses the CRD. */
+const typeOf = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a map" : `a ${typeof v}`);
+
 /**
  * A schema node's CEL rules, as the apiserver decodes them: a list of objects with a `rule` string and optional
  * strings beside it (a null is Go's "not set"). Anything else makes it refuse the CRD, so meshlint refuses it too (the
@@ -108,7 +111,6 @@ const VALIDATION_STRINGS = ["message", "messageExpression", "fieldPath", "reason
 function celValidations(value: unknown): CelValidation[] {
   if (value === null) return [];
   const shape = (problem: string) => new Error(`x-kubernetes-validations${problem}`);
-  const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a map" : `a ${typeof v}`);
   if (!Array.isArray(value)) throw shape(` must be a list of rules, not ${typeOf(value)}`);
   value.forEach((rule: unknown, i) => {
     if (typeof rule !== "object" || rule === null || Array.isArray(rule)) throw shape(`[${i}] must be a map with a rule, not ${typeOf(rule)}`);
@@ -129,7 +131,7 @@ function celValidations(value: unknown): CelValidation[] {
  */
 function schemaType(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
-  if (typeof value !== "string") throw new Error(`type must be one word such as "string" and not ${Array.isArray(value) ? "a list" : typeof value === "object" ? "a map" : `a ${typeof value}`}`);
+  if (typeof value !== "string") throw new Error(`type must be one word such as "string" and not ${typeOf(value)}`);
   return value;
 }
 
