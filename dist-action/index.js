@@ -49245,7 +49245,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "6d0e340167658242bb4674f7" : "source";
+var BUILD = true ? "e14bf59c51274668220ac8ca" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -82323,10 +82323,10 @@ function pick2(node, keys) {
   return out;
 }
 var VALIDATION_STRINGS = ["message", "messageExpression", "fieldPath", "reason"];
+var typeOf = (v) => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a map" : `a ${typeof v}`;
 function celValidations(value) {
   if (value === null) return [];
   const shape = (problem) => new Error(`x-kubernetes-validations${problem}`);
-  const typeOf = (v) => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a map" : `a ${typeof v}`;
   if (!Array.isArray(value)) throw shape(` must be a list of rules, not ${typeOf(value)}`);
   value.forEach((rule, i) => {
     if (typeof rule !== "object" || rule === null || Array.isArray(rule)) throw shape(`[${i}] must be a map with a rule, not ${typeOf(rule)}`);
@@ -82341,7 +82341,7 @@ function celValidations(value) {
 }
 function schemaType(value) {
   if (value === null || value === void 0) return void 0;
-  if (typeof value !== "string") throw new Error(`type must be one word such as "string" and not ${Array.isArray(value) ? "a list" : typeof value === "object" ? "a map" : `a ${typeof value}`}`);
+  if (typeof value !== "string") throw new Error(`type must be one word such as "string" and not ${typeOf(value)}`);
   return value;
 }
 function convertNode(input, structural) {
