@@ -5,8 +5,12 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, onTestFinished } from "vitest";
-import { lint } from "../../src/api.js";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
+import { RULES } from "../../rules/index.js";
+import { type LintOptions, lint } from "../../src/api.js";
+import { RuleCatalog } from "../../src/engine/catalog.js";
+import { defineRule } from "../../src/engine/rule.js";
+import { K } from "../../src/model/kinds.js";
 import { RunCache } from "../../src/project/run-cache.js";
 import { RULE_FIXTURES, ROOT } from "../helpers/fixtures.js";
 import { hasKustomize5 } from "../helpers/kubectl.js";
@@ -369,6 +373,46 @@ describe("--cache keeps rule checks", () => {
       ["an overlay's route fixed", edit(repo, "gitops/overlays/prod/canary.yaml", "subset: v3", "subset: v2")],
       ["a plain DestinationRule subset removed", edit(repo, "reviews/destination-rule.yaml", "    - { name: v2, labels: { version: v2 } }\n", "")],
     ]);
+  });
+});
+
+describe("--cache reads an unchanged file's text only for its findings", () => {
+  it("gives a finding in a file edited while meshlint ran no position, rather than one read from the new text", async () => {
+    const file = "routing/virtual-service.yaml";
+    const text = MESH[file].replace("subset: v2", "subset: v9");
+    const repo = tempRepo({ ...MESH, [file]: text });
+    // A rule that edits the file while the rules run: after it was loaded, before its findings are placed. It runs
+    // first (rules run one after another), so that no other rule has read the file's positions before the edit.
+    let edit: (() => void) | undefined;
+    const midRun = defineRule({
+      meta: { id: "test-edits-mid-run", area: "kubernetes", category: "correctness", severity: "info", description: "Edits a file while meshlint runs.", messages: {} },
+      target: [K.VirtualService],
+      reads: [],
+      check() {
+        edit?.();
+        edit = undefined;
+      },
+    });
+    const catalog = new RuleCatalog([midRun, ...RULES]);
+    const subsetFinding = async (options: LintOptions, edited: boolean) => {
+      if (edited) edit = () => writeFileSync(join(repo, file), `# edited\n# while meshlint ran\n${text}`);
+      const { diagnostics } = await lint(["."], { cwd: repo, catalog, ...options });
+      if (edited) writeFileSync(join(repo, file), text);
+      const found = diagnostics.find((d) => d.ruleId === "virtualservice-subset-not-found");
+      return { file: found?.file, line: found?.span?.line };
+    };
+    expect(await subsetFinding({}, false)).toEqual({ file, line: 8 });
+    // Without the cache, the file's text was dropped once parsed, and is read again for the finding's position: the
+    // edited text would place it on line 10, two lines below where the linted text has it.
+    expect(await subsetFinding({}, true)).toEqual({ file, line: undefined });
+    // With the cache, the file is not read at all (unchanged by its metadata, trusted once its times are two seconds
+    // old: the clock is moved on instead of waiting); its text is read for the finding's position only.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    onTestFinished(() => void vi.useRealTimers());
+    vi.setSystemTime(Date.now() + 3_000);
+    const { cache } = RunCache.open(join(outputFolder(), "cache"));
+    expect(await subsetFinding({ cache }, false)).toEqual({ file, line: 8 });
+    expect(await subsetFinding({ cache }, true)).toEqual({ file, line: undefined });
   });
 });
 
