@@ -9,8 +9,9 @@ import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { RULES } from "../../rules/index.js";
 import { type LintOptions, lint } from "../../src/api.js";
 import { RuleCatalog } from "../../src/engine/catalog.js";
-import { defineRule } from "../../src/engine/rule.js";
+import { defineRule, isResourceRule } from "../../src/engine/rule.js";
 import { K } from "../../src/model/kinds.js";
+import { ANY_KIND } from "../../src/model/resource-index.js";
 import { RunCache } from "../../src/project/run-cache.js";
 import { RULE_FIXTURES, ROOT } from "../helpers/fixtures.js";
 import { hasKustomize5 } from "../helpers/kubectl.js";
@@ -333,6 +334,23 @@ describe("--cache keeps rule checks", () => {
     expectSame(edited, await lintAll(repo, cacheArgs), "an edit with its mtime restored exactly");
   });
 
+  it("drops the checks of an object another one took the place of (the same document), of its kind or another", async () => {
+    const foreign = foreignTargets();
+    const file = "routing/virtual-service.yaml";
+    const route = (host: string, subset: string) => MESH[file].replaceAll("reviews", host).replace("subset: v2", `subset: ${subset}`);
+    const repo = tempRepo({ ...MESH, [file]: route("reviews", "v9") });
+    const put = (text: string) => () => writeFileSync(join(repo, file), text);
+    await steps(repo, [
+      ["another VirtualService at its place", put(route("ratings", "v8"))],
+      ["a Deployment at its place", put(deployment("web", "web", "{ app: web }", "web:1"))],
+      ["a VirtualService at the Deployment's place", put(route("reviews", "v9"))],
+    ]);
+    // The bytes alone cannot tell a replaced object's kept check walked as its successor's: its reports name the
+    // replaced object, so it runs again, on the successor: for one of its kind, a duplicate (its findings are shown
+    // once); for one of another kind, a rule on a kind it does not target.
+    expect(foreign).toEqual([]);
+  });
+
   it("re-runs only the checks a change can alter", async () => {
     const repo = tempRepo(MESH);
     const { cache } = RunCache.open(join(outputFolder(), "cache"));
@@ -415,6 +433,24 @@ describe("--cache reads an unchanged file's text only for its findings", () => {
     expect(await subsetFinding({ cache }, true)).toEqual({ file, line: undefined });
   });
 });
+
+/**
+ * Watches every built-in resource rule's checks until the test finishes: the list fills with the checks that ran on
+ * an object of a kind their rule does not target.
+ */
+function foreignTargets(): string[] {
+  const foreign: string[] = [];
+  for (const rule of RULES) {
+    if (!isResourceRule(rule)) continue;
+    const check = rule.check.bind(rule);
+    const spy = vi.spyOn(rule, "check").mockImplementation((target, ctx) => {
+      if (!rule.target.some((k) => k === ANY_KIND || (k.kind === target.kind && k.group === target.group))) foreign.push(`${rule.meta.id} on a ${target.kind}`);
+      check(target, ctx);
+    });
+    onTestFinished(() => void spy.mockRestore());
+  }
+  return foreign;
+}
 
 function version(): string {
   return String((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version);
