@@ -292,7 +292,7 @@ describe("--cache keeps rule checks", () => {
       "routing/ratings.yaml": `# meshlint-disable-next-line virtualservice-subset-not-found\n${MESH["routing/virtual-service.yaml"].replaceAll("reviews", "ratings").replace("subset: v2", "subset: v8")}`,
     });
     // Files are trusted by their metadata only when their times are two seconds old (see Metadata in run-cache.ts).
-    await new Promise((done) => setTimeout(done, 2_100));
+    passTrustTime();
     const cacheFile = join(outputFolder(), "cache");
     const cacheArgs = ["--cache", "--cache-location", cacheFile];
     expectSame(await lintAll(repo, []), await lintAll(repo, cacheArgs), "cold");
@@ -318,17 +318,17 @@ describe("--cache keeps rule checks", () => {
 
   it.skipIf(process.platform !== "linux")("notices an edit whose mtime is set back to the nanosecond, by the ctime alone, once both times are old", async () => {
     const repo = tempRepo(MESH);
-    await new Promise((done) => setTimeout(done, 2_100));
+    passTrustTime();
     const cacheArgs = ["--cache", "--cache-location", join(outputFolder(), "cache")];
     expectSame(await lintAll(repo, []), await lintAll(repo, cacheArgs), "cold");
     const file = join(repo, "routing/virtual-service.yaml");
     const { mtimeNs } = statSync(file, { bigint: true });
     writeFileSync(file, readFileSync(file, "utf8").replace("subset: v2", "subset: v7"));
     // GNU touch restores the old mtime to the nanosecond (Node's utimes only to the microsecond, which the mtime
-    // comparison would catch); the wait makes the new ctime old enough to be trusted, so only comparing it tells.
+    // comparison would catch); the time passed makes the new ctime old enough to be trusted, so only comparing it tells.
     execFileSync("touch", ["-m", "-d", `@${mtimeNs / 1_000_000_000n}.${String(mtimeNs % 1_000_000_000n).padStart(9, "0")}`, file]);
     expect(statSync(file, { bigint: true }).mtimeNs).toBe(mtimeNs);
-    await new Promise((done) => setTimeout(done, 2_100));
+    passTrustTime();
     const edited = await lintAll(repo, []);
     expect(edited.outputs.json).toContain('Subset \\"v7\\"');
     expectSame(edited, await lintAll(repo, cacheArgs), "an edit with its mtime restored exactly");
@@ -424,15 +424,26 @@ describe("--cache reads an unchanged file's text only for its findings", () => {
     // edited text would place it on line 10, two lines below where the linted text has it.
     expect(await subsetFinding({}, true)).toEqual({ file, line: undefined });
     // With the cache, the file is not read at all (unchanged by its metadata, trusted once its times are two seconds
-    // old: the clock is moved on instead of waiting); its text is read for the finding's position only.
-    vi.useFakeTimers({ toFake: ["Date"] });
-    onTestFinished(() => void vi.useRealTimers());
-    vi.setSystemTime(Date.now() + 3_000);
+    // old); its text is read for the finding's position only.
+    passTrustTime();
     const { cache } = RunCache.open(join(outputFolder(), "cache"));
     expect(await subsetFinding({ cache }, false)).toEqual({ file, line: 8 });
     expect(await subsetFinding({ cache }, true)).toEqual({ file, line: undefined });
   });
 });
+
+/**
+ * Moves the clock (Date, which a run asks when it looks at a file) three seconds on for the rest of the test, as
+ * waiting would: the files' times are then old enough for a run to trust their metadata (see Metadata in
+ * src/project/run-cache.ts). The clock keeps running from there.
+ */
+function passTrustTime(): void {
+  if (!vi.isFakeTimers()) {
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    onTestFinished(() => void vi.useRealTimers());
+  }
+  vi.setSystemTime(Date.now() + 3_000);
+}
 
 /**
  * Watches every built-in resource rule's checks until the test finishes: the list fills with the checks that ran on
