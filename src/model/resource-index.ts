@@ -140,11 +140,19 @@ export class ResourceIndex {
     const byKindNamespace = new Map<string, Resource[]>();
     this.present = new Map();
     for (const r of this.unreadableList) push(byIdentity, r.id, r);
+    // Each kind's and each kind and namespace's key is made once: made per object, each is a new string to hash.
+    const keys = new Map<string, Map<string, { kind: string; namespaces: Map<string, string> }>>();
     for (const r of readable) {
-      push(byKind, kindId(r), r);
+      let ofGroup = keys.get(r.group);
+      if (!ofGroup) keys.set(r.group, (ofGroup = new Map()));
+      let ofKind = ofGroup.get(r.kind);
+      if (!ofKind) ofGroup.set(r.kind, (ofKind = { kind: kindId(r), namespaces: new Map() }));
+      let kindNamespace = ofKind.namespaces.get(r.namespace);
+      if (kindNamespace === undefined) ofKind.namespaces.set(r.namespace, (kindNamespace = `${ofKind.kind}\u0000${r.namespace}`));
+      push(byKind, ofKind.kind, r);
       push(byIdentity, r.id, r);
-      push(byKindNamespace, `${kindId(r)}\u0000${r.namespace}`, r);
-      if (isLinted(r)) this.present.set(kindId(r), (this.present.get(kindId(r)) ?? 0) + 1);
+      push(byKindNamespace, kindNamespace, r);
+      if (isLinted(r)) this.present.set(ofKind.kind, (this.present.get(ofKind.kind) ?? 0) + 1);
     }
     this.byKind = byKind;
     this.byIdentity = LayeredMap.of(byIdentity);
