@@ -5,7 +5,7 @@ import type { Origin, SourceSpan } from "./origin.js";
 import { asArray, deepFreeze, isObject } from "../base/json.js";
 import { type ListFolder, discover } from "./discover.js";
 import { IgnoreRules, toPosix } from "./ignore-rules.js";
-import { SourceFile } from "./source-file.js";
+import { type KnownRanges, SourceFile } from "./source-file.js";
 import { type FileMetadata, type RegularRead, readRegularFile, readRegularFileSync } from "../base/read-file.js";
 import { phase } from "../base/timing.js";
 import {
@@ -166,7 +166,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     if (chart) chartRoots.add(chart);
     if ("kept" in read) {
       // Read before as a plain manifest (not a template), and unchanged since.
-      const parsed = keptManifests(file, path!, read.kept);
+      const parsed = keptManifests(file, path!, read.kept, options.parsed!);
       sources.set(file, parsed.source);
       for (const r of parsed.resources) resources.push(r);
       for (const i of parsed.issues) issues.push(i);
@@ -242,6 +242,8 @@ export interface ParsedFileStore {
   unchanged?(file: string, path: string): UnchangedFile | undefined;
   /** Notes that a file read as `text` (with the metadata it had then) is a plain manifest: see unchanged(). */
   readAs?(file: string, path: string, text: string, metadata: FileMetadata): void;
+  /** The ranges located in earlier runs in the text a parse this store gave or kept was made of. */
+  ranges?(parsed: ParsedManifests): KnownRanges | undefined;
 }
 
 /** A file known unchanged since an earlier run (see ParsedFileStore.unchanged). */
@@ -273,7 +275,10 @@ export function parseManifests(
     parsed = parseText(file, text, parsedText, glued !== undefined);
     store?.set(file, text, parsed);
   }
-  return manifestsOf(file, sourceOf(file, text, parsedText, parsed), parsed);
+  const source = sourceOf(file, text, parsedText, parsed);
+  const known = store?.ranges?.(parsed);
+  if (known) source.rememberRangesIn(known);
+  return manifestsOf(file, source, parsed);
 }
 
 /** Texts as the parsers read them (see SourceFile): lone CRs as LFs, glued colons protected. */
@@ -286,7 +291,7 @@ function parsedTextOf(text: string): { text: string; parsedText: string } {
  * A file unchanged since an earlier run, from its kept parse: its text is read only if a finding, a directive or a
  * code frame needs it, and then only if it is still the text that was parsed (see SourceFile.deferred).
  */
-function keptManifests(file: string, path: string, kept: UnchangedFile): ReturnType<typeof parseManifests> & { broken: boolean } {
+function keptManifests(file: string, path: string, kept: UnchangedFile, store: ParsedFileStore): ReturnType<typeof parseManifests> & { broken: boolean } {
   const { parsed } = kept;
   const read = () => {
     const text = sameText(path, kept.isText);
@@ -299,6 +304,8 @@ function keptManifests(file: string, path: string, kept: UnchangedFile): ReturnT
     return { text: texts.text.slice(0, end), parsedText: texts.parsedText.slice(0, end) };
   };
   const source = SourceFile.deferred(file, read, parsed.fastPath, parsed.readTo, kept.mentionsMeshlint);
+  const known = store.ranges?.(parsed);
+  if (known) source.rememberRangesIn(known);
   const broken = parsed.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
   return { ...manifestsOf(file, source, parsed), broken };
 }

@@ -22,7 +22,7 @@ export const CACHE_FILE = ".meshlintcache";
  * overwritten. Bump FORMAT when what an entry holds changes.
  */
 const MARK = '{"meshlintCache":';
-const FORMAT = 4;
+const FORMAT = 5;
 
 /**
  * A file's metadata as a run saw it before reading it, and what it read: [absolute path, device, inode, size, mtime
@@ -49,6 +49,8 @@ interface Entry {
   readonly ids: readonly string[];
   schemaKey?: string;
   schema?: (StoredSchemaReport | null)[];
+  /** Ranges located in the file's text, by what was located (see KnownRanges). */
+  ranges?: Record<string, readonly [number, number] | 0>;
 }
 
 /**
@@ -65,6 +67,8 @@ export class RunCache {
   private readonly used = new Map<string, Entry>();
   /** Each cached object's entry and place in it, by the object's data (the same object the index's resource holds). */
   private readonly places = new WeakMap<JsonObject, { entry: Entry; key: string; position: number }>();
+  /** Each cached parse's entry. */
+  private readonly entryOf = new WeakMap<ParsedManifests, Entry>();
   /** The last run's checks per configuration (a digest of it), as read and as this process's runs left them. */
   private readonly storedChecks: Map<string, KeptChecks>;
   private readonly usedChecks = new Map<string, KeptChecks>();
@@ -163,6 +167,17 @@ export class RunCache {
         this.used.set(k, entry);
         this.remember(k, entry);
         this.changed = true;
+      },
+      ranges: (parsed) => {
+        const entry = this.entryOf.get(parsed);
+        if (!entry) return undefined;
+        return {
+          get: (key) => (entry.ranges && Object.hasOwn(entry.ranges, key) ? entry.ranges[key] : undefined),
+          set: (key, range) => {
+            (entry.ranges ??= {})[key] = range;
+            this.changed = true;
+          },
+        };
       },
     };
   }
@@ -284,6 +299,7 @@ export class RunCache {
   }
 
   private remember(key: string, entry: Entry): void {
+    this.entryOf.set(entry.parsed, entry);
     entry.parsed.resources.forEach((m, position) => this.places.set(m.data, { entry, key, position }));
   }
 }
@@ -322,12 +338,21 @@ function checkedEntries(value: unknown): [string, Entry][] {
       typeof parsed.kustomize !== "boolean" ||
       typeof parsed.fastPath !== "boolean" ||
       parsed.resources.some((r) => typeof r?.data !== "object" || r.data === null || typeof r.document !== "number" || !Array.isArray(r.base)) ||
-      (entry.schema !== undefined && (!Array.isArray(entry.schema) || typeof entry.schemaKey !== "string"))
+      (entry.schema !== undefined && (!Array.isArray(entry.schema) || typeof entry.schemaKey !== "string")) ||
+      (entry.ranges !== undefined && !isRanges(entry.ranges))
     ) {
       throw new Error(`entry ${k.slice(0, 12)} is not what meshlint writes`);
     }
     return [k, entry as Entry];
   });
+}
+
+/** Known ranges as written: `0`, or a start and an end that do not run backwards. */
+function isRanges(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every(
+    (r: unknown) => r === 0 || (Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]) && 0 <= r[0] && r[0] <= r[1]),
+  );
 }
 
 /** The metadata a run notes of a file it read (see Metadata); undefined when its times are too recent to tell. */

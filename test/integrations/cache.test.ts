@@ -83,13 +83,16 @@ function expectSame(a: Awaited<ReturnType<typeof lintAll>>, b: Awaited<ReturnTyp
 describe("--cache", () => {
   it("gives the bytes a run without it gives: cold, warm, after a file, a CRD and the configuration change", async () => {
     const repo = repository();
-    const cacheArgs = ["--cache", "--cache-location", join(outputFolder(), "cache")];
+    const cacheFile = join(outputFolder(), "cache");
+    const cacheArgs = ["--cache", "--cache-location", cacheFile];
     const plain = await lintAll(repo, []);
     expect(plain.outputs.json).toContain("validation-rule-failed");
     expect(plain.outputs.json).toContain("yaml-syntax-error");
     const cold = await lintAll(repo, cacheArgs);
     expectSame(plain, cold, "cold");
     expect(cold.err).toBe("");
+    // The findings' ranges are kept with their files' parses, and the warm run places its findings from them.
+    expect(readFileSync(cacheFile, "utf8")).toMatch(/"ranges":\{"0:[a-z]*:\[/);
     expectSame(plain, await lintAll(repo, cacheArgs), "warm");
 
     // One manifest changes: its findings move, the others' come from the cache.
@@ -128,12 +131,13 @@ describe("--cache", () => {
     const repo = tempRepo({ "crd/canary-crd.yaml": CRD(100), "crd/canary.yaml": CANARY });
     const plain = await lintAll(repo, []);
     const cache = join(outputFolder(), "cache");
-    const head = `{"meshlintCache":4,"version":${JSON.stringify(version())},"build":"source"`;
+    const head = `{"meshlintCache":5,"version":${JSON.stringify(version())},"build":"source"`;
     for (const damaged of [
-      '{"meshlintCache":4,"version":',
-      '{"meshlintCache":4,"version":"0.0.0-x","entries":{}}',
+      '{"meshlintCache":5,"version":',
+      '{"meshlintCache":5,"version":"0.0.0-x","entries":{}}',
       `${head},"entries":{"k":{"file":"a.yaml","parsed":{"resources":7}}},"checks":{}}`,
       `${head},"entries":{},"checks":{"w":{"rules":[],"objects":[],"keys":[],"keySets":[],"checks":{"r":[[0,"x"]]},"reads":{}}}}`,
+      `${head},"entries":{"k":{"file":"a.yaml","parsed":{"resources":[],"issues":[],"skippedDocuments":0,"kustomize":false,"fastPath":true},"ids":[],"ranges":{"0::[]":[5,2]}}},"checks":{}}`,
     ]) {
       writeFileSync(cache, damaged);
       const run = await lintAll(repo, ["--cache", "--cache-location", cache]);
