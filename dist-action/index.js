@@ -49245,7 +49245,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "e14bf59c51274668220ac8ca" : "source";
+var BUILD = true ? "ace01079bbe98b5dffd005ae" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -49972,11 +49972,18 @@ var ResourceIndex = class _ResourceIndex {
     const byKindNamespace = /* @__PURE__ */ new Map();
     this.present = /* @__PURE__ */ new Map();
     for (const r of this.unreadableList) push2(byIdentity2, r.id, r);
+    const keys = /* @__PURE__ */ new Map();
     for (const r of readable) {
-      push2(byKind, kindId(r), r);
+      let ofGroup = keys.get(r.group);
+      if (!ofGroup) keys.set(r.group, ofGroup = /* @__PURE__ */ new Map());
+      let ofKind = ofGroup.get(r.kind);
+      if (!ofKind) ofGroup.set(r.kind, ofKind = { kind: kindId(r), namespaces: /* @__PURE__ */ new Map() });
+      let kindNamespace = ofKind.namespaces.get(r.namespace);
+      if (kindNamespace === void 0) ofKind.namespaces.set(r.namespace, kindNamespace = `${ofKind.kind}\0${r.namespace}`);
+      push2(byKind, ofKind.kind, r);
       push2(byIdentity2, r.id, r);
-      push2(byKindNamespace, `${kindId(r)}\0${r.namespace}`, r);
-      if (isLinted(r)) this.present.set(kindId(r), (this.present.get(kindId(r)) ?? 0) + 1);
+      push2(byKindNamespace, kindNamespace, r);
+      if (isLinted(r)) this.present.set(ofKind.kind, (this.present.get(ofKind.kind) ?? 0) + 1);
     }
     this.byKind = byKind;
     this.byIdentity = LayeredMap.of(byIdentity2);
@@ -56107,6 +56114,7 @@ function fromMerge(doc, value, want) {
 
 // src/load/source-file.ts
 var positionReads = { count: 0 };
+var rangeKey = (document, path6, part) => `${document}:${part ?? ""}:${JSON.stringify(path6)}`;
 var SourceFile = class _SourceFile {
   constructor(file2, text, parsedText = text, fastPath = false, readTo, readTexts, mentionsMeshlint) {
     this.file = file2;
@@ -56125,6 +56133,9 @@ var SourceFile = class _SourceFile {
   scanned = 0;
   texts;
   readToAt;
+  /** Whether a deferred or forgotten text could not be read back as it was parsed (the file changed meanwhile). */
+  lost = false;
+  known;
   /**
    * A file whose text is read only when asked (--cache: a file unchanged since an earlier run, whose parse was kept):
    * most such files have no findings, so their texts are never read. `read` gives undefined when the file no longer
@@ -56173,8 +56184,16 @@ var SourceFile = class _SourceFile {
     return this.readToAt ?? this.parsedText.length;
   }
   loaded() {
-    this.texts ??= this.readTexts?.() ?? { text: "", parsedText: "" };
+    if (!this.texts) {
+      const read = this.readTexts?.();
+      this.lost = read === void 0;
+      this.texts = read ?? { text: "", parsedText: "" };
+    }
     return this.texts;
+  }
+  /** Looks ranges up in `known` before locating them, and notes there the ones it locates (see KnownRanges). */
+  rememberRangesIn(known) {
+    this.known = known;
   }
   /** What the parsers read: the documents within the limit. */
   get readable() {
@@ -56187,7 +56206,14 @@ var SourceFile = class _SourceFile {
   /** `document` numbers the non-empty documents of the stream (see isEmptyDocument). */
   locate(document, path6, part) {
     positionReads.count++;
+    const key2 = this.known && rangeKey(document, path6, part);
+    const known = key2 === void 0 ? void 0 : this.known.get(key2);
+    if (known !== void 0) {
+      this.loaded();
+      return known === 0 || this.lost ? void 0 : this.span(known[0], known[1]);
+    }
     const range = locatorOf(this, this.readable, this.fastPath)(document, path6, part);
+    if (key2 !== void 0 && !this.lost) this.known.set(key2, range ? [range.start, range.end] : 0);
     return range ? this.span(range.start, range.end) : void 0;
   }
   span(from, end) {
@@ -57145,7 +57171,7 @@ async function load2(inputs, options) {
     const chart = path6 ? charts.chartHolding(path6) : void 0;
     if (chart) chartRoots.add(chart);
     if ("kept" in read) {
-      const parsed3 = keptManifests(file2, path6, read.kept);
+      const parsed3 = keptManifests(file2, path6, read.kept, options.parsed);
       sources.set(file2, parsed3.source);
       for (const r of parsed3.resources) resources.push(r);
       for (const i of parsed3.issues) issues.push(i);
@@ -57199,13 +57225,16 @@ function parseManifests(file2, text, store) {
     parsed2 = parseText(file2, text, parsedText, glued !== void 0);
     store?.set(file2, text, parsed2);
   }
-  return manifestsOf(file2, sourceOf(file2, text, parsedText, parsed2), parsed2);
+  const source = sourceOf(file2, text, parsedText, parsed2);
+  const known = store?.ranges?.(parsed2);
+  if (known) source.rememberRangesIn(known);
+  return manifestsOf(file2, source, parsed2);
 }
 function parsedTextOf(text) {
   const lineBroken = lineBreaksAsLf(text);
   return { text, parsedText: protectGluedColons(lineBroken) ?? lineBroken };
 }
-function keptManifests(file2, path6, kept) {
+function keptManifests(file2, path6, kept, store) {
   const { parsed: parsed2 } = kept;
   const read = () => {
     const text = sameText(path6, kept.isText);
@@ -57217,6 +57246,8 @@ function keptManifests(file2, path6, kept) {
     return { text: texts.text.slice(0, end), parsedText: texts.parsedText.slice(0, end) };
   };
   const source = SourceFile.deferred(file2, read, parsed2.fastPath, parsed2.readTo, kept.mentionsMeshlint);
+  const known = store.ranges?.(parsed2);
+  if (known) source.rememberRangesIn(known);
   const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
   return { ...manifestsOf(file2, source, parsed2), broken };
 }
@@ -58868,22 +58899,20 @@ function assemble(loaded2, rendered) {
   };
 }
 function overlay(given) {
+  if (!given.some((r) => r.origin.kind === "cluster")) return given;
   const fromFiles = new Set(given.filter((r) => r.origin.kind === "file").map((r) => r.id));
   return fromFiles.size ? given.filter((r) => r.origin.kind !== "cluster" || !fromFiles.has(r.id)) : given;
 }
 function indexResources(resources, settings, options) {
   const given = [...resources].sort(compareResources);
-  return new ResourceIndex([...given, ...provided(given.filter((r) => !isUnreadable(r)), settings)], settings, options);
+  const readable = given.some(isUnreadable) ? given.filter((r) => !isUnreadable(r)) : given;
+  return new ResourceIndex([...given, ...provided(readable, settings)], settings, options);
 }
 function provided(given, settings) {
-  const ids = new Set(given.map((r) => r.id));
-  const out = [];
-  for (const r of [...clusterProvided(settings), ...istioProvided(given, settings)]) {
-    if (ids.has(r.id)) continue;
-    ids.add(r.id);
-    out.push(r);
-  }
-  return out.sort(compareResources);
+  const candidates = /* @__PURE__ */ new Map();
+  for (const r of [...clusterProvided(settings), ...istioProvided(given, settings)]) if (!candidates.has(r.id)) candidates.set(r.id, r);
+  for (const r of given) candidates.delete(r.id);
+  return [...candidates.values()].sort(compareResources);
 }
 var assumedIdsBySettings = /* @__PURE__ */ new WeakMap();
 function completeChange(index, change) {
@@ -92627,7 +92656,7 @@ import { mkdirSync as mkdirSync3, readFileSync as readFileSync10, renameSync as 
 import { dirname as dirname14, join as join23, resolve as resolve15 } from "node:path";
 var CACHE_FILE = ".meshlintcache";
 var MARK = '{"meshlintCache":';
-var FORMAT2 = 4;
+var FORMAT2 = 5;
 var RACY_MS = 2e3;
 var OBJECT_KEY_CHARS = 20;
 var RunCache = class _RunCache {
@@ -92647,6 +92676,8 @@ var RunCache = class _RunCache {
   used = /* @__PURE__ */ new Map();
   /** Each cached object's entry and place in it, by the object's data (the same object the index's resource holds). */
   places = /* @__PURE__ */ new WeakMap();
+  /** Each cached parse's entry. */
+  entryOf = /* @__PURE__ */ new WeakMap();
   /** The last run's checks per configuration (a digest of it), as read and as this process's runs left them. */
   storedChecks;
   usedChecks = /* @__PURE__ */ new Map();
@@ -92727,6 +92758,17 @@ var RunCache = class _RunCache {
         this.used.set(k, entry);
         this.remember(k, entry);
         this.changed = true;
+      },
+      ranges: (parsed2) => {
+        const entry = this.entryOf.get(parsed2);
+        if (!entry) return void 0;
+        return {
+          get: (key3) => entry.ranges && Object.hasOwn(entry.ranges, key3) ? entry.ranges[key3] : void 0,
+          set: (key3, range) => {
+            (entry.ranges ??= {})[key3] = range;
+            this.changed = true;
+          }
+        };
       }
     };
   }
@@ -92837,6 +92879,7 @@ var RunCache = class _RunCache {
     }
   }
   remember(key2, entry) {
+    this.entryOf.set(entry.parsed, entry);
     entry.parsed.resources.forEach((m, position2) => this.places.set(m.data, { entry, key: key2, position: position2 }));
   }
 };
@@ -92855,11 +92898,17 @@ function checkedEntries(value) {
   return Object.entries(value).map(([k, e]) => {
     const entry = e;
     const parsed2 = entry?.parsed;
-    if (typeof entry?.file !== "string" || !Array.isArray(entry.ids) || entry.ids.length !== parsed2?.resources?.length || !parsed2 || !Array.isArray(parsed2.resources) || !Array.isArray(parsed2.issues) || typeof parsed2.skippedDocuments !== "number" || typeof parsed2.kustomize !== "boolean" || typeof parsed2.fastPath !== "boolean" || parsed2.resources.some((r) => typeof r?.data !== "object" || r.data === null || typeof r.document !== "number" || !Array.isArray(r.base)) || entry.schema !== void 0 && (!Array.isArray(entry.schema) || typeof entry.schemaKey !== "string")) {
+    if (typeof entry?.file !== "string" || !Array.isArray(entry.ids) || entry.ids.length !== parsed2?.resources?.length || !parsed2 || !Array.isArray(parsed2.resources) || !Array.isArray(parsed2.issues) || typeof parsed2.skippedDocuments !== "number" || typeof parsed2.kustomize !== "boolean" || typeof parsed2.fastPath !== "boolean" || parsed2.resources.some((r) => typeof r?.data !== "object" || r.data === null || typeof r.document !== "number" || !Array.isArray(r.base)) || entry.schema !== void 0 && (!Array.isArray(entry.schema) || typeof entry.schemaKey !== "string") || entry.ranges !== void 0 && !isRanges(entry.ranges)) {
       throw new Error(`entry ${k.slice(0, 12)} is not what meshlint writes`);
     }
     return [k, entry];
   });
+}
+function isRanges(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every(
+    (r) => r === 0 || Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]) && 0 <= r[0] && r[0] <= r[1]
+  );
 }
 function metadataOf(path6, text, { info: info2, at: at2 }) {
   const latest = Number((info2.mtimeNs > info2.ctimeNs ? info2.mtimeNs : info2.ctimeNs) / 1000000n);
