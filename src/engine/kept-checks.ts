@@ -88,6 +88,24 @@ const ALWAYS_RUNS = -2;
 /** Where a check's target is: its place in the index (-1: a whole-index rule), with the target kind's place. */
 const slotCode = (place: number, kindAt: number) => (place + 1) * 64 + kindAt;
 
+const NO_REPORTS: readonly PendingReport[] = Object.freeze([]);
+
+/** Whether a rule's kept list (in the order its checks ran: target kind, then place) holds a check at `code`. */
+function holdsSlot(list: readonly KeptCheck[], code: number): boolean {
+  const kindAt = code % 64;
+  const at = Math.floor(code / 64) - 1;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const c = list[mid]!;
+    if (c[0] < kindAt || (c[0] === kindAt && c[1] < at)) lo = mid + 1;
+    else hi = mid;
+  }
+  const found = list[lo];
+  return found !== undefined && found[0] === kindAt && found[1] === at;
+}
+
 /**
  * Runs the rules like runRules (the same reports in the same order), recording what every check read, and reuses
  * the previous run's result of every check whose answer the difference between the two indexes cannot alter: its
@@ -161,8 +179,8 @@ export function runRulesKeeping(
     news.sort((a, b) => a[0] - b[0] || place.get(a[1])! - place.get(b[1])!);
     // Checks run while planning are those of new objects and of kept checks (readers of what had to be built).
     if (early) {
-      const covered = new Set([...news.map(([kindAt, r]) => slotCode(place.get(r)!, kindAt)), ...list.map((c) => slotCode(c[1], c[0]))]);
-      for (const code of early.keys()) if (!covered.has(code)) return false;
+      const newCodes = new Set(news.map(([kindAt, r]) => slotCode(place.get(r)!, kindAt)));
+      for (const code of early.keys()) if (!newCodes.has(code) && !holdsSlot(list, code)) return false;
     }
     let ranHere = 0;
     const runFresh = (kindAt: number, target: Resource | undefined) => {
@@ -221,7 +239,7 @@ interface Plan {
   /** Memo digests that hold for this index (see KeptChecks.memoDigests). */
   readonly memoDigests: Readonly<Record<string, string>>;
   /** A kept check's reports on this index's objects; undefined when one names an object that is gone. */
-  reportsOf(check: KeptCheck, rule: Rule): PendingReport[] | undefined;
+  reportsOf(check: KeptCheck, rule: Rule): readonly PendingReport[] | undefined;
 }
 
 /** Decides which kept checks still hold; runs the checks that must run before the difference's keys are known. */
@@ -284,7 +302,9 @@ function planReuse(p: {
     if (!own.has(code)) own.set(code, runner.run(rule, target));
   };
   const isNew = new Set(added);
-  const reportsOf = (check: KeptCheck, rule: Rule): PendingReport[] | undefined => {
+  const reportsOf = (check: KeptCheck, rule: Rule): readonly PendingReport[] | undefined => {
+    // Most checks reported nothing: one shared empty list, not a hundred thousand.
+    if (!check[3]?.length) return NO_REPORTS;
     const out: PendingReport[] = [];
     const at = (i: number) => (i < 0 ? undefined : objects[newPlace[i] ?? -1]);
     for (const k of check[3] ?? []) {
@@ -351,10 +371,12 @@ function planReuse(p: {
     return known;
   };
   const derivedKey = previous.keys.map((k) => (k.startsWith("M ") || k.startsWith("T ")) && isAffected(nameOf(k)));
+  // Judged once per key set, not once per check that shares it (a hundred thousand checks, twenty thousand sets).
+  const readsDerived = previous.keySets.map((set) => set.some((k) => derivedKey[k]));
   const readers = new Map<number, [ResourceRule | GlobalRule, number, Resource | undefined][]>();
   for (const rule of active) {
     for (const check of previous.checks[rule.meta.id] ?? []) {
-      if (check[2] < 0) continue;
+      if (check[2] < 0 || !readsDerived[check[2]]) continue;
       const target = check[1] < 0 ? undefined : objects[newPlace[check[1]]!];
       if (check[1] >= 0 && !target) continue;
       for (const k of previous.keySets[check[2]] ?? []) {
@@ -388,8 +410,12 @@ function planReuse(p: {
   // its replicas): found equal to its value on the previous index, its readers need not run. The previous value is
   // known by its kept digest, or else built on the previous index too (by running a check that reads it there).
   const keyIds = new Map(previous.keys.map((k, i) => [k, i]));
+  const inSomeSet = new Uint8Array(previous.keys.length);
+  for (const set of previous.keySets) for (const k of set) inSomeSet[k] = 1;
   const reading = new Set<string>();
-  for (const set of previous.keySets) for (const k of set) if (touched.has(previous.keys[k]!)) reading.add(previous.keys[k]!);
+  previous.keys.forEach((key, k) => {
+    if (inSomeSet[k] && touched.has(key)) reading.add(key);
+  });
   const backRunner = new CheckRunner(back, p.run, p.internalError, new Map(active.map((r) => [r.meta.id, new Set<string>()])));
   const memoDigests: Record<string, string> = {};
   for (const key of reading) {
