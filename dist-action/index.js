@@ -49245,7 +49245,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "ace01079bbe98b5dffd005ae" : "source";
+var BUILD = true ? "3bc94633cc09829e65a8b9b7" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -56290,6 +56290,21 @@ function locatorOf(source, text, fastPath) {
 // src/engine/kept-checks.ts
 var ALWAYS_RUNS = -2;
 var slotCode = (place, kindAt) => (place + 1) * 64 + kindAt;
+var NO_REPORTS = Object.freeze([]);
+function holdsSlot(list2, code) {
+  const kindAt = code % 64;
+  const at2 = Math.floor(code / 64) - 1;
+  let lo = 0;
+  let hi = list2.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    const c = list2[mid];
+    if (c[0] < kindAt || c[0] === kindAt && c[1] < at2) lo = mid + 1;
+    else hi = mid;
+  }
+  const found = list2[lo];
+  return found !== void 0 && found[0] === kindAt && found[1] === at2;
+}
 function runRulesKeeping(index, rules, internalError, run, inputs) {
   const active = rules.filter((r) => isResourceRule(r) || isGlobalRule(r));
   const reads = /* @__PURE__ */ new Map();
@@ -56342,8 +56357,8 @@ function runRulesKeeping(index, rules, internalError, run, inputs) {
     });
     news.sort((a, b) => a[0] - b[0] || place.get(a[1]) - place.get(b[1]));
     if (early) {
-      const covered = /* @__PURE__ */ new Set([...news.map(([kindAt, r]) => slotCode(place.get(r), kindAt)), ...list2.map((c) => slotCode(c[1], c[0]))]);
-      for (const code of early.keys()) if (!covered.has(code)) return false;
+      const newCodes = new Set(news.map(([kindAt, r]) => slotCode(place.get(r), kindAt)));
+      for (const code of early.keys()) if (!newCodes.has(code) && !holdsSlot(list2, code)) return false;
     }
     let ranHere = 0;
     const runFresh = (kindAt, target) => {
@@ -56428,6 +56443,7 @@ function planReuse(p) {
   };
   const isNew = new Set(added);
   const reportsOf2 = (check, rule) => {
+    if (!check[3]?.length) return NO_REPORTS;
     const out = [];
     const at2 = (i) => i < 0 ? void 0 : objects[newPlace[i] ?? -1];
     for (const k of check[3] ?? []) {
@@ -56486,10 +56502,11 @@ function planReuse(p) {
     return known;
   };
   const derivedKey = previous.keys.map((k) => (k.startsWith("M ") || k.startsWith("T ")) && isAffected(nameOf2(k)));
+  const readsDerived = previous.keySets.map((set2) => set2.some((k) => derivedKey[k]));
   const readers = /* @__PURE__ */ new Map();
   for (const rule of active) {
     for (const check of previous.checks[rule.meta.id] ?? []) {
-      if (check[2] < 0) continue;
+      if (check[2] < 0 || !readsDerived[check[2]]) continue;
       const target = check[1] < 0 ? void 0 : objects[newPlace[check[1]]];
       if (check[1] >= 0 && !target) continue;
       for (const k of previous.keySets[check[2]] ?? []) {
@@ -56518,8 +56535,12 @@ function planReuse(p) {
   for (const key2 of uncovered) touched.add(key2);
   if (moved) touched.add(POSITIONS);
   const keyIds = new Map(previous.keys.map((k, i) => [k, i]));
+  const inSomeSet = new Uint8Array(previous.keys.length);
+  for (const set2 of previous.keySets) for (const k of set2) inSomeSet[k] = 1;
   const reading = /* @__PURE__ */ new Set();
-  for (const set2 of previous.keySets) for (const k of set2) if (touched.has(previous.keys[k])) reading.add(previous.keys[k]);
+  previous.keys.forEach((key2, k) => {
+    if (inSomeSet[k] && touched.has(key2)) reading.add(key2);
+  });
   const backRunner = new CheckRunner(back, p.run, p.internalError, new Map(active.map((r) => [r.meta.id, /* @__PURE__ */ new Set()])));
   const memoDigests = {};
   for (const key2 of reading) {
