@@ -103,10 +103,15 @@ describe("--cache", () => {
     expectSame(changed, await lintAll(repo, cacheArgs), "one file changed, warm");
 
     // The CRD changes: its objects' schema reports are made again, though their own file did not change.
+    const schemaKeyOf = (file: string) => (readFileSync(cacheFile, "utf8").match(new RegExp(`\\{"file":"${file}",.*?"schemaKey":"([0-9a-f]+)"`)) ?? [])[1];
+    const keyBefore = schemaKeyOf("crd/canary.yaml");
     writeFileSync(join(repo, "crd/canary-crd.yaml"), CRD(200));
     const crd = await lintAll(repo, []);
     expect(crd.outputs.json).not.toContain("maxWeight is too large");
     expectSame(crd, await lintAll(repo, cacheArgs), "CRD changed");
+    // The unchanged file's entry holds the reports made against the new CRD (it is written anew, not copied).
+    expect(keyBefore).toBeDefined();
+    expect(schemaKeyOf("crd/canary.yaml")).not.toBe(keyBefore);
 
     // The configuration changes.
     writeFileSync(join(repo, ".meshlint.yaml"), "rules:\n  yaml-duplicate-key: off\nsettings:\n  namespace: shop\n");
@@ -131,13 +136,19 @@ describe("--cache", () => {
     const repo = tempRepo({ "crd/canary-crd.yaml": CRD(100), "crd/canary.yaml": CANARY });
     const plain = await lintAll(repo, []);
     const cache = join(outputFolder(), "cache");
-    const head = `{"meshlintCache":5,"version":${JSON.stringify(version())},"build":"source"`;
+    const head = `{"meshlintCache":6,"version":${JSON.stringify(version())},"build":"source"}`;
+    const key = "0".repeat(64);
+    const emptyParse = '"parsed":{"resources":[],"issues":[],"skippedDocuments":0,"kustomize":false,"fastPath":true},"ids":[]';
     for (const damaged of [
-      '{"meshlintCache":5,"version":',
-      '{"meshlintCache":5,"version":"0.0.0-x","entries":{}}',
-      `${head},"entries":{"k":{"file":"a.yaml","parsed":{"resources":7}}},"checks":{}}`,
-      `${head},"entries":{},"checks":{"w":{"rules":[],"objects":[],"keys":[],"keySets":[],"checks":{"r":[[0,"x"]]},"reads":{}}}}`,
-      `${head},"entries":{"k":{"file":"a.yaml","parsed":{"resources":[],"issues":[],"skippedDocuments":0,"kustomize":false,"fastPath":true},"ids":[],"ranges":{"0::[]":[5,2]}}},"checks":{}}`,
+      '{"meshlintCache":6,"version":',
+      '{"meshlintCache":6,"version":"0.0.0-x"}\n',
+      // The format of earlier versions: one JSON object.
+      '{"meshlintCache":5,"version":"0.0.0-x","entries":{},"checks":{}}\n',
+      `${head}\nE${key}{"file":"a.yaml","parsed":{"resources":7}}\n`,
+      `${head}\nC${key}{"rules":[],"objects":[],"keys":[],"keySets":[],"checks":{"r":[[0,"x"]]},"reads":{}}\n`,
+      `${head}\nE${key}{"file":"a.yaml",${emptyParse},"ranges":{"0::[]":[5,2]}}\n`,
+      `${head}\nEk{"file":"a.yaml",${emptyParse}}\n`,
+      `${head}\nX\n`,
     ]) {
       writeFileSync(cache, damaged);
       const run = await lintAll(repo, ["--cache", "--cache-location", cache]);
@@ -145,7 +156,7 @@ describe("--cache", () => {
       // Another version's cache is simply replaced; a damaged one is reported.
       if (damaged.includes("0.0.0-x")) expect(run.err).toBe("");
       else expect(run.err).toMatch(/^meshlint: the cache .* is damaged \(.+\); it is rebuilt\n$/);
-      expect(readFileSync(cache, "utf8")).toMatch(/"entries":\{"[0-9a-f]{64}":\{"file":"[^"]+","parsed"/);
+      expect(readFileSync(cache, "utf8")).toMatch(/\nE[0-9a-f]{64}\{"file":"[^"]+","parsed"/);
       expectSame(plain, await lintAll(repo, ["--cache", "--cache-location", cache]), `${damaged}, then warm`);
     }
     for (const foreign of ["not a cache", "\u0000\u0001binary", '{"entries":{}}']) {
@@ -300,7 +311,7 @@ describe("--cache keeps rule checks", () => {
     const cacheFile = join(outputFolder(), "cache");
     const cacheArgs = ["--cache", "--cache-location", cacheFile];
     expectSame(await lintAll(repo, []), await lintAll(repo, cacheArgs), "cold");
-    expect(readFileSync(cacheFile, "utf8")).toMatch(/"files":\[.*reviews\/destination-rule\.yaml"/);
+    expect(readFileSync(cacheFile, "utf8")).toMatch(/\nF\[.*reviews\/destination-rule\.yaml"/);
     expectSame(await lintAll(repo, []), await lintAll(repo, cacheArgs), "warm, nothing read again");
     const file = join(repo, "routing/virtual-service.yaml");
     const { atime, mtime } = statSync(file);
@@ -399,6 +410,40 @@ describe("--cache keeps rule checks", () => {
 });
 
 describe("--cache reads an unchanged file's text only for its findings", () => {
+  it("copies the entries of unchanged files from the file it read, and writes them out if another run replaced it meanwhile", async () => {
+    const repo = tempRepo(MESH);
+    const cacheFile = join(outputFolder(), "cache");
+    const run = async (meanwhile?: () => void) => {
+      const { cache, problem } = RunCache.open(cacheFile);
+      expect(problem).toBeUndefined();
+      await lint(["."], { cwd: repo, cache });
+      meanwhile?.();
+      expect(cache.save()).toBeUndefined();
+    };
+    const entryLines = () => readFileSync(cacheFile, "utf8").split("\n").filter((line) => line.startsWith("E")).sort();
+    await run();
+    const written = entryLines();
+    const file = join(repo, "routing/virtual-service.yaml");
+    // A change that moves no finding: only this file's entry is written anew.
+    writeFileSync(file, MESH["routing/virtual-service.yaml"].replace("namespace: shop }", "namespace: shop, labels: { edited: yes } }"));
+    await run();
+    expect(entryLines().filter((line) => written.includes(line))).toHaveLength(written.length - 1);
+    writeFileSync(file, MESH["routing/virtual-service.yaml"]);
+    // Another run writes the cache while this one runs, with other entries where this run read its own (here: the
+    // same lines under other keys): copied from that file, this run's entries would go under those keys.
+    await run(() => {
+      const lines = readFileSync(cacheFile, "utf8").split("\n");
+      writeFileSync(cacheFile, lines.map((line) => (line.startsWith("E") ? `E${[...line.slice(1, 65)].reverse().join("")}${line.slice(65)}` : line)).join("\n"));
+    });
+    expect(entryLines()).toEqual(written);
+    // A finding newly placed in an unchanged file (its subset removed elsewhere): its range is kept with the file.
+    const rangesOf = (name: string) => Object.keys((JSON.parse(entryLines().find((line) => line.includes(`{"file":"${name}"`))!.slice(65)) as { ranges?: object }).ranges ?? {}).length;
+    const before = rangesOf("routing/virtual-service.yaml");
+    writeFileSync(join(repo, "reviews/destination-rule.yaml"), MESH["reviews/destination-rule.yaml"].replace("    - { name: v2, labels: { version: v2 } }\n", ""));
+    await run();
+    expect(rangesOf("routing/virtual-service.yaml")).toBeGreaterThan(before);
+  });
+
   it("gives a finding in a file edited while meshlint ran no position, rather than one read from the new text", async () => {
     const file = "routing/virtual-service.yaml";
     const text = MESH[file].replace("subset: v2", "subset: v9");
