@@ -307,7 +307,7 @@ function planReuse(p: {
     if (!check[3]?.length) return NO_REPORTS;
     const out: PendingReport[] = [];
     const at = (i: number) => (i < 0 ? undefined : objects[newPlace[i] ?? -1]);
-    for (const k of check[3] ?? []) {
+    for (const k of check[3]) {
       const owner = k.rule === undefined ? rule : byId.get(k.rule);
       const resource = at(k.resource);
       const related = k.related?.map((x) => ({ x, resource: at(x.resource) }));

@@ -151,6 +151,16 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
   else if (found.stdin) entries.push({ file: "<stdin>", read: stdinManifest(options.stdin) });
   phase("read");
 
+  const take = (file: string, parsed: ReturnType<typeof parseManifests>) => {
+    sources.set(file, parsed.source);
+    // One by one: spreading 125,000 resources into push() overflows the stack.
+    for (const r of parsed.resources) resources.push(r);
+    for (const i of parsed.issues) issues.push(i);
+    skippedDocuments += parsed.skippedDocuments;
+    if (parsed.kustomize) kustomizeFiles.push(file);
+    const shown = parsed.resources.filter((r) => r.origin.kind === "file").length;
+    files.push({ file, resources: shown, status: isBroken(parsed.issues) ? "parse-error" : "ok", ...(parsed.kustomize ? { template: "kustomize" as const } : {}) });
+  };
   for (const { file, read, path } of entries) {
     if ("skip" in read) {
       issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file });
@@ -166,13 +176,7 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
     if (chart) chartRoots.add(chart);
     if ("kept" in read) {
       // Read before as a plain manifest (not a template), and unchanged since.
-      const parsed = keptManifests(file, path!, read.kept, options.parsed!);
-      sources.set(file, parsed.source);
-      for (const r of parsed.resources) resources.push(r);
-      for (const i of parsed.issues) issues.push(i);
-      skippedDocuments += parsed.skippedDocuments;
-      if (parsed.kustomize) kustomizeFiles.push(file);
-      files.push({ file, resources: parsed.resources.filter((r) => r.origin.kind === "file").length, status: parsed.broken ? "parse-error" : "ok", ...(parsed.kustomize ? { template: "kustomize" as const } : {}) });
+      take(file, keptManifests(file, path!, read.kept, options.parsed!));
       continue;
     }
     if (chart || looksLikeHelmTemplate(read.text)) {
@@ -181,23 +185,16 @@ export async function load(inputs: readonly string[], options: LoadOptions): Pro
       continue;
     }
     const parsed = parseManifests(file, read.text, path ? options.parsed : undefined);
-    const broken = parsed.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
-    if (broken && read.text.includes("{{")) {
+    if (isBroken(parsed.issues) && read.text.includes("{{")) {
       // Template syntax that is not YAML: a template of some tool, not a broken manifest.
       helmFiles.push(file);
       files.push({ file, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
     if (path && read.metadata) store?.readAs?.(file, path, read.text, read.metadata);
-    sources.set(file, parsed.source);
     // A file with a finding keeps its text: reporters show its lines after lint() (whose --staged tree is gone).
     if (options.forgetTexts && read.metadata && path && parsed.issues.length === 0) forgetText(parsed.source, path, read.text);
-    // One by one: spreading 125,000 resources into push() overflows the stack.
-    for (const r of parsed.resources) resources.push(r);
-    for (const i of parsed.issues) issues.push(i);
-    skippedDocuments += parsed.skippedDocuments;
-    if (parsed.kustomize) kustomizeFiles.push(file);
-    files.push({ file, resources: parsed.resources.filter((r) => r.origin.kind === "file").length, status: broken ? "parse-error" : "ok", ...(parsed.kustomize ? { template: "kustomize" as const } : {}) });
+    take(file, parsed);
   }
 
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
@@ -267,12 +264,10 @@ export function parseManifests(
   text: string,
   store?: ParsedFileStore,
 ): { source: SourceFile; resources: RawResource[]; issues: LoadIssue[]; skippedDocuments: number; kustomize: boolean } {
-  const lineBroken = lineBreaksAsLf(text);
-  const glued = protectGluedColons(lineBroken);
-  const parsedText = glued ?? lineBroken;
+  const { parsedText, glued } = parsedTextOf(text);
   let parsed = store?.get(file, text);
   if (!parsed) {
-    parsed = parseText(file, text, parsedText, glued !== undefined);
+    parsed = parseText(file, text, parsedText, glued);
     store?.set(file, text, parsed);
   }
   const source = sourceOf(file, text, parsedText, parsed);
@@ -281,33 +276,45 @@ export function parseManifests(
   return manifestsOf(file, source, parsed);
 }
 
-/** Texts as the parsers read them (see SourceFile): lone CRs as LFs, glued colons protected. */
-function parsedTextOf(text: string): { text: string; parsedText: string } {
+/** A text as the parsers read it (see SourceFile): lone CRs as LFs, glued colons protected (`glued`: some were). */
+function parsedTextOf(text: string): { parsedText: string; glued: boolean } {
   const lineBroken = lineBreaksAsLf(text);
-  return { text, parsedText: protectGluedColons(lineBroken) ?? lineBroken };
+  const glued = protectGluedColons(lineBroken);
+  return { parsedText: glued ?? lineBroken, glued: glued !== undefined };
 }
 
 /**
  * A file unchanged since an earlier run, from its kept parse: its text is read only if a finding, a directive or a
  * code frame needs it, and then only if it is still the text that was parsed (see SourceFile.deferred).
  */
-function keptManifests(file: string, path: string, kept: UnchangedFile, store: ParsedFileStore): ReturnType<typeof parseManifests> & { broken: boolean } {
+function keptManifests(file: string, path: string, kept: UnchangedFile, store: ParsedFileStore): ReturnType<typeof parseManifests> {
   const { parsed } = kept;
   const read = () => {
     const text = sameText(path, kept.isText);
     if (text === undefined) return undefined;
-    const texts = parsedTextOf(text);
-    // Of a stream cut at the document limit, the part read (as sourceOf keeps it).
-    if (parsed.readTo === undefined || parsed.readTo >= texts.text.length) return texts;
-    const lineBreak = texts.parsedText.indexOf("\n", parsed.readTo);
-    const end = lineBreak < 0 ? texts.text.length : lineBreak + 1;
-    return { text: texts.text.slice(0, end), parsedText: texts.parsedText.slice(0, end) };
+    const { parsedText } = parsedTextOf(text);
+    const end = keptEnd(text, parsedText, parsed.readTo);
+    return end === text.length ? { text, parsedText } : { text: text.slice(0, end), parsedText: parsedText.slice(0, end) };
   };
   const source = SourceFile.deferred(file, read, parsed.fastPath, parsed.readTo, kept.mentionsMeshlint);
   const known = store.ranges?.(parsed);
   if (known) source.rememberRangesIn(known);
-  const broken = parsed.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
-  return { ...manifestsOf(file, source, parsed), broken };
+  return manifestsOf(file, source, parsed);
+}
+
+/** Whether a file's problems include one that made a document unreadable: the file is shown as a parse error. */
+function isBroken(issues: readonly LoadIssue[]): boolean {
+  return issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
+}
+
+/**
+ * How much of a text a source keeps: all of it, or for a stream cut at the document limit the part read, up to the
+ * end of the line of the first document not read (where the limit's finding points).
+ */
+function keptEnd(text: string, parsedText: string, readTo: number | undefined): number {
+  if (readTo === undefined || readTo >= text.length) return text.length;
+  const lineBreak = parsedText.indexOf("\n", readTo);
+  return lineBreak < 0 ? text.length : lineBreak + 1;
 }
 
 /** A file's text read again, if `isText` finds it is still the text that was parsed. */
@@ -358,8 +365,7 @@ function manifestsOf(file: string, source: SourceFile, parsed: ParsedManifests):
  */
 function sourceOf(file: string, text: string, parsedText: string, parsed: ParsedManifests): SourceFile {
   if (parsed.readTo === undefined || parsed.readTo >= text.length) return new SourceFile(file, text, parsedText, parsed.fastPath);
-  const lineBreak = parsedText.indexOf("\n", parsed.readTo);
-  const kept = lineBreak < 0 ? text.length : lineBreak + 1;
+  const kept = keptEnd(text, parsedText, parsed.readTo);
   return new SourceFile(file, detached(text.slice(0, kept)), detached(parsedText.slice(0, kept)), parsed.fastPath, parsed.readTo);
 }
 

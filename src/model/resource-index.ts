@@ -493,6 +493,11 @@ export class ResourceIndex {
       keys.push(key);
       changed.add(key);
     }
+    this.noteContribution(state, r, keys, deps, ordered);
+  }
+
+  /** Files what an object contributed and read, so that a change can withdraw it and find who read what changed. */
+  private noteContribution(state: TableState, r: Resource, keys: string[], deps: ReadonlySet<string>, ordered: boolean): void {
     state.contributions.set(r, { keys, deps: [...deps] });
     for (const d of deps) {
       const set = state.dependents.get(d);
@@ -537,12 +542,7 @@ export class ResourceIndex {
       for (const r of this.unrecorded(kind)) {
         const deps = new Set<string>();
         const keys = [...this.recordInto(deps, () => state.entriesOf(r, this))].map(([key]) => key);
-        state.contributions.set(r, { keys, deps: [...deps] });
-        for (const d of deps) {
-          const set = state.dependents.get(d) as Set<Resource> | undefined;
-          if (set) set.add(r);
-          else state.dependents.set(d, new Set([r]));
-        }
+        this.noteContribution(state, r, keys, deps, false);
       }
     }
     state.traced = true;
