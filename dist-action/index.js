@@ -49245,7 +49245,7 @@ var VERSION = (() => {
     return "0.0.0";
   }
 })();
-var BUILD = true ? "92b4b17c736d816fae9f18d2" : "source";
+var BUILD = true ? "5f4c31e01df9d7bee81fea6b" : "source";
 
 // src/engine/config.ts
 var CONFIG_FILE_NAMES = [".meshlint.yaml", ".meshlint.yml"];
@@ -50315,6 +50315,10 @@ var ResourceIndex = class _ResourceIndex {
       keys.push(key2);
       changed.add(key2);
     }
+    this.noteContribution(state, r, keys, deps, ordered);
+  }
+  /** Files what an object contributed and read, so that a change can withdraw it and find who read what changed. */
+  noteContribution(state, r, keys, deps, ordered) {
     state.contributions.set(r, { keys, deps: [...deps] });
     for (const d of deps) {
       const set2 = state.dependents.get(d);
@@ -50357,12 +50361,7 @@ var ResourceIndex = class _ResourceIndex {
       for (const r of this.unrecorded(kind2)) {
         const deps = /* @__PURE__ */ new Set();
         const keys = [...this.recordInto(deps, () => state.entriesOf(r, this))].map(([key2]) => key2);
-        state.contributions.set(r, { keys, deps: [...deps] });
-        for (const d of deps) {
-          const set2 = state.dependents.get(d);
-          if (set2) set2.add(r);
-          else state.dependents.set(d, /* @__PURE__ */ new Set([r]));
-        }
+        this.noteContribution(state, r, keys, deps, false);
       }
     }
     state.traced = true;
@@ -56446,7 +56445,7 @@ function planReuse(p) {
     if (!check[3]?.length) return NO_REPORTS;
     const out = [];
     const at2 = (i) => i < 0 ? void 0 : objects[newPlace[i] ?? -1];
-    for (const k of check[3] ?? []) {
+    for (const k of check[3]) {
       const owner = k.rule === void 0 ? rule : byId.get(k.rule);
       const resource = at2(k.resource);
       const related = k.related?.map((x) => ({ x, resource: at2(x.resource) }));
@@ -57178,6 +57177,15 @@ async function load2(inputs, options) {
   } else if (stdinPath) entries.push({ file: show(stdinPath), path: stdinPath, read: stdinManifest(options.stdin) });
   else if (found.stdin) entries.push({ file: "<stdin>", read: stdinManifest(options.stdin) });
   phase("read");
+  const take = (file2, parsed2) => {
+    sources.set(file2, parsed2.source);
+    for (const r of parsed2.resources) resources.push(r);
+    for (const i of parsed2.issues) issues.push(i);
+    skippedDocuments += parsed2.skippedDocuments;
+    if (parsed2.kustomize) kustomizeFiles.push(file2);
+    const shown = parsed2.resources.filter((r) => r.origin.kind === "file").length;
+    files2.push({ file: file2, resources: shown, status: isBroken(parsed2.issues) ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
+  };
   for (const { file: file2, read, path: path6 } of entries) {
     if ("skip" in read) {
       issues.push({ ruleId: read.skip === "unreadable" ? "file-unreadable" : "file-skipped", messageId: read.skip, data: read.data, file: file2 });
@@ -57192,13 +57200,7 @@ async function load2(inputs, options) {
     const chart = path6 ? charts.chartHolding(path6) : void 0;
     if (chart) chartRoots.add(chart);
     if ("kept" in read) {
-      const parsed3 = keptManifests(file2, path6, read.kept, options.parsed);
-      sources.set(file2, parsed3.source);
-      for (const r of parsed3.resources) resources.push(r);
-      for (const i of parsed3.issues) issues.push(i);
-      skippedDocuments += parsed3.skippedDocuments;
-      if (parsed3.kustomize) kustomizeFiles.push(file2);
-      files2.push({ file: file2, resources: parsed3.resources.filter((r) => r.origin.kind === "file").length, status: parsed3.broken ? "parse-error" : "ok", ...parsed3.kustomize ? { template: "kustomize" } : {} });
+      take(file2, keptManifests(file2, path6, read.kept, options.parsed));
       continue;
     }
     if (chart || looksLikeHelmTemplate(read.text)) {
@@ -57207,20 +57209,14 @@ async function load2(inputs, options) {
       continue;
     }
     const parsed2 = parseManifests(file2, read.text, path6 ? options.parsed : void 0);
-    const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
-    if (broken && read.text.includes("{{")) {
+    if (isBroken(parsed2.issues) && read.text.includes("{{")) {
       helmFiles.push(file2);
       files2.push({ file: file2, resources: 0, status: "skipped", template: "helm" });
       continue;
     }
     if (path6 && read.metadata) store?.readAs?.(file2, path6, read.text, read.metadata);
-    sources.set(file2, parsed2.source);
     if (options.forgetTexts && read.metadata && path6 && parsed2.issues.length === 0) forgetText(parsed2.source, path6, read.text);
-    for (const r of parsed2.resources) resources.push(r);
-    for (const i of parsed2.issues) issues.push(i);
-    skippedDocuments += parsed2.skippedDocuments;
-    if (parsed2.kustomize) kustomizeFiles.push(file2);
-    files2.push({ file: file2, resources: parsed2.resources.filter((r) => r.origin.kind === "file").length, status: broken ? "parse-error" : "ok", ...parsed2.kustomize ? { template: "kustomize" } : {} });
+    take(file2, parsed2);
   }
   if (helmFiles.length > 0) issues.push(templateIssue("helm", helmFiles));
   if (kustomizeFiles.length > 0) issues.push(templateIssue("kustomize", kustomizeFiles));
@@ -57238,12 +57234,10 @@ function templateIssue(tool, files2) {
   };
 }
 function parseManifests(file2, text, store) {
-  const lineBroken = lineBreaksAsLf(text);
-  const glued = protectGluedColons(lineBroken);
-  const parsedText = glued ?? lineBroken;
+  const { parsedText, glued } = parsedTextOf(text);
   let parsed2 = store?.get(file2, text);
   if (!parsed2) {
-    parsed2 = parseText(file2, text, parsedText, glued !== void 0);
+    parsed2 = parseText(file2, text, parsedText, glued);
     store?.set(file2, text, parsed2);
   }
   const source = sourceOf(file2, text, parsedText, parsed2);
@@ -57253,24 +57247,30 @@ function parseManifests(file2, text, store) {
 }
 function parsedTextOf(text) {
   const lineBroken = lineBreaksAsLf(text);
-  return { text, parsedText: protectGluedColons(lineBroken) ?? lineBroken };
+  const glued = protectGluedColons(lineBroken);
+  return { parsedText: glued ?? lineBroken, glued: glued !== void 0 };
 }
 function keptManifests(file2, path6, kept, store) {
   const { parsed: parsed2 } = kept;
   const read = () => {
     const text = sameText(path6, kept.isText);
     if (text === void 0) return void 0;
-    const texts = parsedTextOf(text);
-    if (parsed2.readTo === void 0 || parsed2.readTo >= texts.text.length) return texts;
-    const lineBreak = texts.parsedText.indexOf("\n", parsed2.readTo);
-    const end = lineBreak < 0 ? texts.text.length : lineBreak + 1;
-    return { text: texts.text.slice(0, end), parsedText: texts.parsedText.slice(0, end) };
+    const { parsedText } = parsedTextOf(text);
+    const end = keptEnd(text, parsedText, parsed2.readTo);
+    return end === text.length ? { text, parsedText } : { text: text.slice(0, end), parsedText: parsedText.slice(0, end) };
   };
   const source = SourceFile.deferred(file2, read, parsed2.fastPath, parsed2.readTo, kept.mentionsMeshlint);
   const known = store.ranges?.(parsed2);
   if (known) source.rememberRangesIn(known);
-  const broken = parsed2.issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
-  return { ...manifestsOf(file2, source, parsed2), broken };
+  return manifestsOf(file2, source, parsed2);
+}
+function isBroken(issues) {
+  return issues.some((i) => i.ruleId === "yaml-syntax-error" || i.ruleId === "yaml-alias-limit-exceeded");
+}
+function keptEnd(text, parsedText, readTo) {
+  if (readTo === void 0 || readTo >= text.length) return text.length;
+  const lineBreak = parsedText.indexOf("\n", readTo);
+  return lineBreak < 0 ? text.length : lineBreak + 1;
 }
 function sameText(path6, isText) {
   let bytes;
@@ -57303,8 +57303,7 @@ function manifestsOf(file2, source, parsed2) {
 }
 function sourceOf(file2, text, parsedText, parsed2) {
   if (parsed2.readTo === void 0 || parsed2.readTo >= text.length) return new SourceFile(file2, text, parsedText, parsed2.fastPath);
-  const lineBreak = parsedText.indexOf("\n", parsed2.readTo);
-  const kept = lineBreak < 0 ? text.length : lineBreak + 1;
+  const kept = keptEnd(text, parsedText, parsed2.readTo);
   return new SourceFile(file2, detached(text.slice(0, kept)), detached(parsedText.slice(0, kept)), parsed2.fastPath, parsed2.readTo);
 }
 var detached = (slice) => Buffer.from(slice, "utf8").toString("utf8");
